@@ -1,0 +1,403 @@
+package query
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxDepth bounds parenthesis nesting so that hostile input cannot exhaust
+// the stack.
+const maxDepth = 32
+
+// Parse parses a query. An empty or blank query matches everything. The
+// error, when not nil, is a *Error.
+func Parse(s string) (*Query, error) {
+	if !utf8.ValidString(s) {
+		i := 0
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		return nil, &Error{Query: s, Pos: i, Msg: "query is not valid UTF-8"}
+	}
+	p := &parser{src: s}
+	if err := p.next(); err != nil {
+		return nil, err
+	}
+	root, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind == tRParen {
+		return nil, p.errorf(p.tok.pos, "unmatched )")
+	}
+	return &Query{Root: root, Sort: p.sort}, nil
+}
+
+// MustParse is Parse for queries known to be valid, such as constants in
+// tests; it panics on error.
+func MustParse(s string) *Query {
+	q, err := Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("query.MustParse(%q): %v", s, err))
+	}
+	return q
+}
+
+type kind int
+
+const (
+	tEOF kind = iota
+	tWord
+	tPhrase
+	tField
+	tSort
+	tOr
+	tNeg
+	tLParen
+	tRParen
+)
+
+type token struct {
+	kind  kind
+	pos   int    // byte offset of the token
+	text  string // word, phrase or field value
+	name  string // field name for tField
+	vpos  int    // byte offset of the field value
+}
+
+type parser struct {
+	src   string
+	pos   int
+	tok   token
+	depth int
+	neg   int
+	sort  Sort
+	sortP int
+}
+
+func (p *parser) errorf(pos int, format string, args ...any) error {
+	return &Error{Query: p.src, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) }
+
+// wordEnd reports whether r ends a bare word.
+func wordEnd(r rune) bool { return isSpace(r) || r == '(' || r == ')' || r == '"' }
+
+// next reads the next token into p.tok.
+func (p *parser) next() error {
+	s := p.src
+	for p.pos < len(s) {
+		r, n := utf8.DecodeRuneInString(s[p.pos:])
+		if !isSpace(r) {
+			break
+		}
+		p.pos += n
+	}
+	start := p.pos
+	if p.pos >= len(s) {
+		p.tok = token{kind: tEOF, pos: start}
+		return nil
+	}
+	switch s[p.pos] {
+	case '(':
+		p.pos++
+		p.tok = token{kind: tLParen, pos: start}
+		return nil
+	case ')':
+		p.pos++
+		p.tok = token{kind: tRParen, pos: start}
+		return nil
+	case '"':
+		text, err := p.quoted()
+		if err != nil {
+			return err
+		}
+		p.tok = token{kind: tPhrase, pos: start, text: text}
+		return nil
+	case '-':
+		// A minus negates only when it is glued to what it negates;
+		// a lone "-" is punctuation and ignored.
+		p.pos++
+		if p.pos < len(s) {
+			r, _ := utf8.DecodeRuneInString(s[p.pos:])
+			if !isSpace(r) && r != ')' {
+				p.tok = token{kind: tNeg, pos: start}
+				return nil
+			}
+		}
+		return p.next()
+	}
+	for p.pos < len(s) {
+		r, n := utf8.DecodeRuneInString(s[p.pos:])
+		if wordEnd(r) {
+			break
+		}
+		p.pos += n
+	}
+	word := s[start:p.pos]
+	switch word {
+	case "OR":
+		p.tok = token{kind: tOr, pos: start}
+		return nil
+	case "AND":
+		return p.next()
+	}
+	if i := strings.IndexByte(word, ':'); i > 0 {
+		name := strings.ToLower(word[:i])
+		_, known := fields[name]
+		if known || name == "sort" {
+			value, vpos := word[i+1:], start+i+1
+			if value == "" && p.pos < len(s) && s[p.pos] == '"' {
+				var err error
+				if value, err = p.quoted(); err != nil {
+					return err
+				}
+			}
+			if strings.TrimSpace(value) == "" {
+				return p.errorf(start, "%s: wants a value", name)
+			}
+			k := tField
+			if name == "sort" {
+				k = tSort
+			}
+			p.tok = token{kind: k, pos: start, name: name, text: value, vpos: vpos}
+			return nil
+		}
+		// Anything else with a colon (http://x, 10:30, Re:) is a word.
+	}
+	p.tok = token{kind: tWord, pos: start, text: word}
+	return nil
+}
+
+// quoted reads a double-quoted string starting at p.pos.
+func (p *parser) quoted() (string, error) {
+	open := p.pos
+	end := strings.IndexByte(p.src[open+1:], '"')
+	if end < 0 {
+		return "", p.errorf(open, "unterminated quote")
+	}
+	p.pos = open + 1 + end + 1
+	return p.src[open+1 : open+1+end], nil
+}
+
+// parseOr parses: and { "OR" and }.
+func (p *parser) parseOr() (Node, error) {
+	orPos := p.tok.pos
+	left, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind != tOr {
+		return left, nil
+	}
+	var nodes []Node
+	add := func(n Node) {
+		if o, ok := n.(*Or); ok {
+			nodes = append(nodes, o.Nodes...)
+		} else {
+			nodes = append(nodes, n)
+		}
+	}
+	if left == nil {
+		return nil, p.errorf(p.tok.pos, "OR needs a term before it")
+	}
+	add(left)
+	for p.tok.kind == tOr {
+		orPos = p.tok.pos
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		right, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		if right == nil {
+			return nil, p.errorf(orPos, "OR needs a term after it")
+		}
+		add(right)
+	}
+	return &Or{Nodes: nodes}, nil
+}
+
+// parseAnd parses a run of unary expressions up to OR, ")" or the end.
+func (p *parser) parseAnd() (Node, error) {
+	var nodes []Node
+	for p.tok.kind != tEOF && p.tok.kind != tOr && p.tok.kind != tRParen {
+		n, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		if a, ok := n.(*And); ok {
+			nodes = append(nodes, a.Nodes...)
+		} else if n != nil {
+			nodes = append(nodes, n)
+		}
+	}
+	switch len(nodes) {
+	case 0:
+		return nil, nil
+	case 1:
+		return nodes[0], nil
+	}
+	return &And{Nodes: nodes}, nil
+}
+
+// parseUnary parses an optionally negated primary.
+func (p *parser) parseUnary() (Node, error) {
+	if p.tok.kind != tNeg {
+		return p.parsePrimary()
+	}
+	if err := p.next(); err != nil {
+		return nil, err
+	}
+	p.neg++
+	n, err := p.parseUnary()
+	p.neg--
+	if err != nil || n == nil {
+		return nil, err
+	}
+	if inner, ok := n.(*Not); ok {
+		return inner.Node, nil
+	}
+	return &Not{Node: n}, nil
+}
+
+func (p *parser) parsePrimary() (Node, error) {
+	t := p.tok
+	switch t.kind {
+	case tLParen:
+		if p.depth >= maxDepth {
+			return nil, p.errorf(t.pos, "too many nested parentheses")
+		}
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		p.depth++
+		n, err := p.parseOr()
+		p.depth--
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.errorf(t.pos, "missing ) for this (")
+		}
+		return n, p.next()
+	case tRParen:
+		return nil, p.errorf(t.pos, "unmatched )")
+	case tOr:
+		return nil, p.errorf(t.pos, "OR needs a term before it")
+	case tPhrase:
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		text := strings.Join(strings.Fields(t.text), " ")
+		if !searchable(text) {
+			return nil, nil
+		}
+		return &Phrase{Text: text}, nil
+	case tWord:
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		text := strings.TrimRight(t.text, "*")
+		if !searchable(text) {
+			return nil, nil
+		}
+		return &Word{Text: text, Prefix: len(text) < len(t.text)}, nil
+	case tSort:
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		return nil, p.setSort(t)
+	case tField:
+		if err := p.next(); err != nil {
+			return nil, err
+		}
+		return p.filter(t)
+	}
+	return nil, p.errorf(t.pos, "unexpected end of query")
+}
+
+func (p *parser) setSort(t token) error {
+	if p.depth > 0 || p.neg > 0 {
+		return p.errorf(t.pos, "sort: must stand on its own, outside parentheses and not negated")
+	}
+	var s Sort
+	switch strings.ToLower(t.text) {
+	case "relevance", "rank":
+		s = SortRelevance
+	case "date", "newest":
+		s = SortNewest
+	case "oldest":
+		s = SortOldest
+	default:
+		return p.errorf(t.vpos, "sort: wants relevance, date or oldest, got %s", t.text)
+	}
+	if p.sort != SortDefault && p.sort != s {
+		return p.errorf(t.pos, "sort: given twice (first at column %d)", (&Error{Query: p.src, Pos: p.sortP}).Column())
+	}
+	p.sort, p.sortP = s, t.pos
+	return nil
+}
+
+var langTag = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
+
+func (p *parser) filter(t token) (Node, error) {
+	f := fields[t.name]
+	v := strings.Join(strings.Fields(t.text), " ")
+	switch f {
+	case After, Before:
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return nil, p.errorf(t.vpos, "%s: wants YYYY-MM-DD, got %s", f, v)
+		}
+		return &Filter{Field: f, Value: d.Format(time.DateOnly), Date: d}, nil
+	case Site:
+		host, ok := normalizeSite(v)
+		if !ok {
+			return nil, p.errorf(t.vpos, "site: wants a host name like example.com, got %s", v)
+		}
+		v = host
+	case Lang:
+		v = strings.ToLower(strings.ReplaceAll(v, "_", "-"))
+		if !langTag.MatchString(v) {
+			return nil, p.errorf(t.vpos, "lang: wants a language tag like en or pt-BR, got %s", t.text)
+		}
+	}
+	return &Filter{Field: f, Value: v}, nil
+}
+
+// normalizeSite turns what people paste after site: into a bare host name.
+func normalizeSite(v string) (string, bool) {
+	v = strings.ToLower(v)
+	for _, scheme := range []string{"https://", "http://"} {
+		v = strings.TrimPrefix(v, scheme)
+	}
+	v = strings.TrimSuffix(v, "/")
+	v = strings.TrimPrefix(v, "www.")
+	v = strings.Trim(v, ".")
+	if v == "" || strings.ContainsAny(v, "/ ?#@\\") {
+		return "", false
+	}
+	return v, true
+}
+
+// searchable reports whether s has a letter or digit that a full-text
+// index could match; punctuation-only words are dropped.
+func searchable(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,321 @@
+// Package query parses Herald's search language into a small syntax tree.
+//
+// The language is the one people already type into search boxes:
+//
+//	harbour storm               both words (AND is implicit)
+//	"harbour reopens"           an exact phrase
+//	storm OR flood              either (OR is upper case; lower-case "or" is a word)
+//	-storm  -"heavy rain"       exclusion of a word, a phrase or a group
+//	harb*                       a prefix
+//	(storm OR flood) harbour    grouping
+//	site:example.com author:doe tag:"climate change" lang:en section:world
+//	after:2021-06-01 before:2021-07-01 sort:date
+//
+// docs/search.md is the user-facing description; this package is its
+// reference implementation. The package is pure: it knows nothing about
+// storage. Backends translate the tree (see Query.Root) into their own
+// full-text and SQL syntax; the helpers Conjuncts and IsText help them
+// split a query into a full-text part and a filter part.
+//
+// Errors are *Error values that carry the byte offset of the problem.
+package query
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Query is a parsed search query. The zero value (and the result of parsing
+// an empty string) matches every article.
+type Query struct {
+	// Root is the boolean expression; nil matches everything.
+	Root Node
+	// Sort is the order asked for with sort:, SortDefault when none was.
+	Sort Sort
+}
+
+// Sort is an order of results requested inside a query.
+type Sort int
+
+// The orders a query may ask for.
+const (
+	// SortDefault leaves the choice to the caller (relevance when the
+	// query has words, otherwise newest first).
+	SortDefault Sort = iota
+	// SortRelevance ranks best matches first.
+	SortRelevance
+	// SortNewest orders by publication date, newest first.
+	SortNewest
+	// SortOldest orders by publication date, oldest first.
+	SortOldest
+)
+
+// String returns the sort: value that selects s ("" for SortDefault).
+func (s Sort) String() string {
+	switch s {
+	case SortRelevance:
+		return "relevance"
+	case SortNewest:
+		return "date"
+	case SortOldest:
+		return "oldest"
+	}
+	return ""
+}
+
+// Field names a field filter.
+type Field string
+
+// The field filters. After and Before carry a date; the others a string.
+const (
+	// Site matches the article's host name or any parent domain of it:
+	// site:example.com matches example.com, www.example.com and
+	// news.example.com. Values are lower case, without scheme or "www.".
+	Site Field = "site"
+	// Author matches an author's whole name or a run of whole words in it,
+	// ignoring case: author:doe and author:"jane doe" both match Jane Doe.
+	Author Field = "author"
+	// Tag matches a tag exactly, ignoring case.
+	Tag Field = "tag"
+	// Lang matches the language tag or its primary subtag: lang:pt
+	// matches pt and pt-BR; lang:pt-br matches only pt-BR.
+	Lang Field = "lang"
+	// Section matches the section exactly, ignoring case.
+	Section Field = "section"
+	// After keeps articles dated on or after the day (inclusive), from
+	// 00:00 UTC.
+	After Field = "after"
+	// Before keeps articles dated before the day (exclusive), up to
+	// 00:00 UTC of that day.
+	Before Field = "before"
+)
+
+// fields lists the known field names; sort: is handled apart.
+var fields = map[string]Field{
+	"site": Site, "author": Author, "tag": Tag, "lang": Lang,
+	"section": Section, "after": After, "before": Before,
+}
+
+// Node is one element of the query tree: *Word, *Phrase, *Filter, *And,
+// *Or or *Not.
+type Node interface {
+	// String returns the node in query syntax; parsing it gives the node
+	// back.
+	String() string
+	node()
+}
+
+// Word matches articles containing the word (or, when Prefix is set, a
+// word starting with Text). Text may hold punctuation, as in "U.S." or
+// "http://example.com"; backends tokenize it the way they tokenize
+// articles, so it then matches as a phrase of its parts.
+type Word struct {
+	Text   string
+	Prefix bool
+}
+
+// Phrase matches articles containing the words of Text next to each other
+// in this order.
+type Phrase struct {
+	Text string
+}
+
+// Filter restricts results by a field of the record rather than by its text.
+type Filter struct {
+	Field Field
+	// Value is the normalised value: lower case for site and lang, as
+	// typed (but trimmed) for author, tag and section.
+	Value string
+	// Date is set for After and Before: midnight UTC of the day given.
+	Date time.Time
+}
+
+// And matches when all of its nodes match.
+type And struct{ Nodes []Node }
+
+// Or matches when any of its nodes matches.
+type Or struct{ Nodes []Node }
+
+// Not matches when its node does not.
+type Not struct{ Node Node }
+
+func (*Word) node()   {}
+func (*Phrase) node() {}
+func (*Filter) node() {}
+func (*And) node()    {}
+func (*Or) node()     {}
+func (*Not) node()    {}
+
+func (w *Word) String() string {
+	s := w.Text
+	if w.Prefix && (s == "OR" || s == "AND") {
+		return s + "*" // "OR*" is a prefix word, not the operator
+	}
+	if needsQuote(s) {
+		s = quote(s)
+	}
+	if w.Prefix {
+		s += "*"
+	}
+	return s
+}
+
+func (p *Phrase) String() string { return quote(p.Text) }
+
+func (f *Filter) String() string {
+	if f.Field == After || f.Field == Before {
+		return string(f.Field) + ":" + f.Date.Format(time.DateOnly)
+	}
+	v := f.Value
+	if needsQuote(v) || strings.ContainsAny(v, ":") {
+		v = quote(v)
+	}
+	return string(f.Field) + ":" + v
+}
+
+func (a *And) String() string { return join(a.Nodes, " ") }
+func (o *Or) String() string  { return join(o.Nodes, " OR ") }
+func (n *Not) String() string { return "-" + wrap(n.Node) }
+
+func join(nodes []Node, sep string) string {
+	parts := make([]string, len(nodes))
+	for i, n := range nodes {
+		parts[i] = wrap(n)
+	}
+	return strings.Join(parts, sep)
+}
+
+// wrap parenthesises compound nodes so that String round-trips.
+func wrap(n Node) string {
+	switch n.(type) {
+	case *And, *Or:
+		return "(" + n.String() + ")"
+	}
+	return n.String()
+}
+
+// needsQuote reports whether a bare word would not parse back as itself.
+func needsQuote(s string) bool {
+	if s == "" || s == "OR" || s == "AND" || strings.HasPrefix(s, "-") || strings.HasSuffix(s, "*") {
+		return true
+	}
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		if _, ok := fields[strings.ToLower(s[:i])]; ok || strings.EqualFold(s[:i], "sort") {
+			return true
+		}
+	}
+	return strings.ContainsAny(s, " \t\r\n\f\v()\"")
+}
+
+// quote writes s as a quoted phrase. Quotes cannot be escaped inside a
+// phrase, so any in s are dropped (they are not searchable anyway).
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, "") + `"`
+}
+
+// String returns the query in canonical syntax; Parse(q.String()) returns
+// an equal query.
+func (q *Query) String() string {
+	var parts []string
+	if q.Root != nil {
+		if a, ok := q.Root.(*And); ok {
+			parts = append(parts, a.String())
+		} else {
+			parts = append(parts, q.Root.String())
+		}
+	}
+	if q.Sort != SortDefault {
+		parts = append(parts, "sort:"+q.Sort.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+// Conjuncts returns the nodes that must all match: the children of a
+// top-level And, or the root alone. It returns nil for an empty query.
+func (q *Query) Conjuncts() []Node {
+	switch r := q.Root.(type) {
+	case nil:
+		return nil
+	case *And:
+		return r.Nodes
+	default:
+		return []Node{r}
+	}
+}
+
+// IsText reports whether n only looks at the text (words and phrases,
+// combined in any way), with no field filter inside it.
+func IsText(n Node) bool {
+	switch n := n.(type) {
+	case *Word, *Phrase:
+		return true
+	case *Filter:
+		return false
+	case *Not:
+		return IsText(n.Node)
+	case *And:
+		for _, c := range n.Nodes {
+			if !IsText(c) {
+				return false
+			}
+		}
+		return true
+	case *Or:
+		for _, c := range n.Nodes {
+			if !IsText(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// HasText reports whether the query contains any word or phrase that
+// could rank results by relevance.
+func (q *Query) HasText() bool {
+	found := false
+	var walk func(Node, bool)
+	walk = func(n Node, neg bool) {
+		switch n := n.(type) {
+		case *Word, *Phrase:
+			if !neg {
+				found = true
+			}
+		case *Not:
+			walk(n.Node, !neg)
+		case *And:
+			for _, c := range n.Nodes {
+				walk(c, neg)
+			}
+		case *Or:
+			for _, c := range n.Nodes {
+				walk(c, neg)
+			}
+		}
+	}
+	if q.Root != nil {
+		walk(q.Root, false)
+	}
+	return found
+}
+
+// Error is a malformed query. Pos is the byte offset in the query text where
+// the problem is; Column reports it for people.
+type Error struct {
+	Query string
+	Pos   int
+	Msg   string
+}
+
+// Column is the 1-based position of the problem in characters.
+func (e *Error) Column() int {
+	p := min(max(e.Pos, 0), len(e.Query))
+	return utf8.RuneCountInString(e.Query[:p]) + 1
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s at column %d", e.Msg, e.Column())
+}

@@ -1,0 +1,209 @@
+package query
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // canonical String() of the result
+		sort Sort
+	}{
+		{"", "", SortDefault},
+		{"   \t ", "", SortDefault},
+		{"harbour", "harbour", SortDefault},
+		{"harbour storm", "harbour storm", SortDefault},
+		{"harbour AND storm", "harbour storm", SortDefault},
+		{`"harbour  reopens"`, `"harbour reopens"`, SortDefault},
+		{`storm OR flood`, `storm OR flood`, SortDefault},
+		{`storm or flood`, `storm or flood`, SortDefault},
+		{`a OR b OR c`, `a OR b OR c`, SortDefault},
+		{`a b OR c`, `(a b) OR c`, SortDefault},
+		{`a (b OR c)`, `a (b OR c)`, SortDefault},
+		{`(a OR b) OR c`, `a OR b OR c`, SortDefault},
+		{`((a))`, `a`, SortDefault},
+		{`()`, ``, SortDefault},
+		{`-storm harbour`, `-storm harbour`, SortDefault},
+		{`-"heavy rain"`, `-"heavy rain"`, SortDefault},
+		{`--storm`, `storm`, SortDefault},
+		{`-(a OR b)`, `-(a OR b)`, SortDefault},
+		{`a - b`, `a b`, SortDefault},
+		{`co-operation`, `co-operation`, SortDefault},
+		{`harb*`, `harb*`, SortDefault},
+		{`harb**`, `harb*`, SortDefault},
+		{`*`, ``, SortDefault},
+		{`& —`, ``, SortDefault},
+		{`""`, ``, SortDefault},
+		{`http://example.com/a`, `http://example.com/a`, SortDefault},
+		{`10:30 Re:`, `10:30 Re:`, SortDefault},
+		{`foo:bar`, `foo:bar`, SortDefault},
+		{`site:Example.COM`, `site:example.com`, SortDefault},
+		{`site:https://www.example.com/`, `site:example.com`, SortDefault},
+		{`-site:example.com`, `-site:example.com`, SortDefault},
+		{`Site:example.com`, `site:example.com`, SortDefault},
+		{`site:a.com OR site:b.com`, `site:a.com OR site:b.com`, SortDefault},
+		{`author:doe`, `author:doe`, SortDefault},
+		{`author:"Jane  Doe"`, `author:"Jane Doe"`, SortDefault},
+		{`tag:"climate change"`, `tag:"climate change"`, SortDefault},
+		{`lang:pt_BR`, `lang:pt-br`, SortDefault},
+		{`section:World`, `section:World`, SortDefault},
+		{`after:2021-06-01 before:2021-07-01`, `after:2021-06-01 before:2021-07-01`, SortDefault},
+		{`storm sort:date`, `storm sort:date`, SortNewest},
+		{`sort:oldest storm`, `storm sort:oldest`, SortOldest},
+		{`storm sort:relevance`, `storm sort:relevance`, SortRelevance},
+		{`storm sort:date sort:newest`, `storm sort:date`, SortNewest},
+		{`f(x)`, `f x`, SortDefault},
+		{`"a"b`, `"a" b`, SortDefault},
+		{`Ünïcode Москва`, `Ünïcode Москва`, SortDefault},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			q, err := Parse(tt.in)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			if got := q.String(); got != tt.want {
+				t.Errorf("Parse(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if q.Sort != tt.sort {
+				t.Errorf("Parse(%q).Sort = %v, want %v", tt.in, q.Sort, tt.sort)
+			}
+		})
+	}
+}
+
+func TestParseTree(t *testing.T) {
+	q := MustParse(`harb* "heavy rain" -site:example.com after:2021-06-01 (a OR b)`)
+	c := q.Conjuncts()
+	if len(c) != 5 {
+		t.Fatalf("conjuncts = %d, want 5: %s", len(c), q)
+	}
+	if w, ok := c[0].(*Word); !ok || w.Text != "harb" || !w.Prefix {
+		t.Errorf("c[0] = %#v, want prefix word harb", c[0])
+	}
+	if p, ok := c[1].(*Phrase); !ok || p.Text != "heavy rain" {
+		t.Errorf("c[1] = %#v, want phrase", c[1])
+	}
+	n, ok := c[2].(*Not)
+	if !ok {
+		t.Fatalf("c[2] = %#v, want Not", c[2])
+	}
+	if f, ok := n.Node.(*Filter); !ok || f.Field != Site || f.Value != "example.com" {
+		t.Errorf("c[2].Node = %#v, want site filter", n.Node)
+	}
+	f, ok := c[3].(*Filter)
+	if !ok || f.Field != After || !f.Date.Equal(time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("c[3] = %#v, want after filter", c[3])
+	}
+	if o, ok := c[4].(*Or); !ok || len(o.Nodes) != 2 {
+		t.Errorf("c[4] = %#v, want Or of two", c[4])
+	}
+	for i, want := range []bool{true, true, false, false, true} {
+		if got := IsText(c[i]); got != want {
+			t.Errorf("IsText(%s) = %v, want %v", c[i], got, want)
+		}
+	}
+	if !q.HasText() {
+		t.Error("HasText = false, want true")
+	}
+	if MustParse(`-storm site:x.org`).HasText() {
+		t.Error("HasText of negated word and a filter = true, want false")
+	}
+	if MustParse("").Conjuncts() != nil {
+		t.Error("empty query has conjuncts")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		col    int
+		substr string
+	}{
+		{`storm "heavy rain`, 7, "unterminated quote"},
+		{`after:2022-13-01`, 7, "after: wants YYYY-MM-DD, got 2022-13-01"},
+		{`before:yesterday`, 8, "before: wants YYYY-MM-DD"},
+		{`site:`, 1, "site: wants a value"},
+		{`site: example.com`, 1, "site: wants a value"},
+		{`author:"unterminated`, 8, "unterminated quote"},
+		{`site:example.com/news`, 6, "site: wants a host name"},
+		{`lang:english!`, 6, "lang: wants a language tag"},
+		{`OR storm`, 1, "OR needs a term before it"},
+		{`storm OR`, 7, "OR needs a term after it"},
+		{`storm OR OR flood`, 7, "OR needs a term after it"},
+		{`(storm flood`, 1, "missing ) for this ("},
+		{`storm)`, 6, "unmatched )"},
+		{`a (b))`, 6, "unmatched )"},
+		{`sort:random`, 6, "sort: wants relevance, date or oldest"},
+		{`(a sort:date)`, 4, "sort: must stand on its own"},
+		{`-sort:date`, 2, "sort: must stand on its own"},
+		{`a sort:date sort:oldest`, 13, "sort: given twice (first at column 3)"},
+		{`ééé "x`, 5, "unterminated quote"},
+		{"a \xff", 3, "not valid UTF-8"},
+		{strings.Repeat("(", 40) + "a" + strings.Repeat(")", 40), maxDepth + 1, "too many nested parentheses"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			q, err := Parse(tt.in)
+			if err == nil {
+				t.Fatalf("Parse(%q) = %s, want error", tt.in, q)
+			}
+			var qe *Error
+			if !errors.As(err, &qe) {
+				t.Fatalf("error %T is not *Error", err)
+			}
+			if !strings.Contains(err.Error(), tt.substr) {
+				t.Errorf("error %q does not contain %q", err, tt.substr)
+			}
+			if qe.Column() != tt.col {
+				t.Errorf("error %q at column %d, want %d", err, qe.Column(), tt.col)
+			}
+		})
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	_, err := Parse(`storm "heavy rain`)
+	if got, want := err.Error(), "unterminated quote at column 7"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"", "a", `"a b"`, "a OR b", "-a", "a*", "(a OR b) -c", "site:example.com",
+		`author:"Jane Doe"`, "after:2021-01-01 before:2021-02-01", "sort:date",
+		"http://x.org/a?b=c", `tag:"-x*"`, "((", "a)", `"`, "lang:pt-BR", "-(-(a))",
+		`"a"*`, "site:.gov", "AND OR", "tag:OR",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Parse(s)
+		if err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) {
+				t.Fatalf("Parse(%q) error %T is not *Error", s, err)
+			}
+			if qe.Pos < 0 || qe.Pos > len(s) {
+				t.Fatalf("Parse(%q) error position %d out of range", s, qe.Pos)
+			}
+			return
+		}
+		canon := q.String()
+		q2, err := Parse(canon)
+		if err != nil {
+			t.Fatalf("Parse(%q) = %q which does not parse: %v", s, canon, err)
+		}
+		if got := q2.String(); got != canon {
+			t.Fatalf("round trip of %q: %q then %q", s, canon, got)
+		}
+		if q2.Sort != q.Sort {
+			t.Fatalf("round trip of %q lost sort", s)
+		}
+	})
+}
