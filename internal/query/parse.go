@@ -66,11 +66,11 @@ const (
 )
 
 type token struct {
-	kind  kind
-	pos   int    // byte offset of the token
-	text  string // word, phrase or field value
-	name  string // field name for tField
-	vpos  int    // byte offset of the field value
+	kind kind
+	pos  int    // byte offset of the token
+	text string // word, phrase or field value
+	name string // field name for tField
+	vpos int    // byte offset of the field value
 }
 
 type parser struct {
