@@ -1,0 +1,212 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+)
+
+// Highlight markers around matched words in Hit.Snippet. They are control
+// characters that never occur in stored text (ingest strips them), so a UI
+// can escape the snippet for HTML first and then replace the markers with
+// <mark> and </mark> safely. SnippetParts does the splitting for templates.
+const (
+	HighlightStart = "\x02"
+	HighlightEnd   = "\x03"
+)
+
+// Search limits.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 1000
+)
+
+// SearchOptions shape a Search. The zero value means: sort as the query
+// says, else by relevance when it has words, else newest first; 20 hits
+// from the first.
+type SearchOptions struct {
+	// Sort is used when the query itself has no sort:.
+	Sort query.Sort
+	// Limit is the page size: 0 means DefaultLimit; above MaxLimit is
+	// ErrInvalid.
+	Limit int
+	// Offset skips that many hits (or clusters when collapsing).
+	Offset int
+	// Collapse returns one hit per near-duplicate cluster: the best
+	// ranked member (the newest on ties), with Duplicates counting the
+	// others that also match.
+	Collapse bool
+}
+
+// Normalize applies the defaults to o for query q and checks it; backends
+// call it first so that they all agree.
+func (o SearchOptions) Normalize(q *query.Query) (SearchOptions, error) {
+	if q.Sort != query.SortDefault {
+		o.Sort = q.Sort
+	}
+	if o.Sort == query.SortDefault {
+		o.Sort = query.SortNewest
+		if q.HasText() {
+			o.Sort = query.SortRelevance
+		}
+	}
+	if o.Sort == query.SortRelevance && !q.HasText() {
+		o.Sort = query.SortNewest // nothing to rank by
+	}
+	switch {
+	case o.Limit < 0 || o.Limit > MaxLimit:
+		return o, fmt.Errorf("%w limit %d: want 0..%d", ErrInvalid, o.Limit, MaxLimit)
+	case o.Offset < 0:
+		return o, fmt.Errorf("%w offset %d", ErrInvalid, o.Offset)
+	case o.Limit == 0:
+		o.Limit = DefaultLimit
+	}
+	return o, nil
+}
+
+// SearchResult is one page of hits.
+type SearchResult struct {
+	// Total counts all matching articles (clusters when collapsing).
+	Total int `json:"total"`
+	Hits  []Hit `json:"hits"`
+}
+
+// Hit is one search result. Its Record has every field but Text, which
+// search does not load; Get fetches the whole record.
+type Hit struct {
+	Record *Record `json:"record"`
+	// Snippet is a short extract of the text (or the description when the
+	// text does not match) with matched words between HighlightStart and
+	// HighlightEnd; without words in the query, the start of the text.
+	Snippet string `json:"snippet"`
+	// Score is higher for better matches; its scale is the backend's own
+	// and only comparable within one result. Zero when not ranked.
+	Score float64 `json:"score"`
+	// Duplicates is the number of other cluster members that match, when
+	// collapsing.
+	Duplicates int `json:"duplicates,omitempty"`
+}
+
+// SnippetPart is a piece of a snippet, matched or not.
+type SnippetPart struct {
+	Text  string
+	Match bool
+}
+
+// SnippetParts splits a snippet at its highlight markers.
+func SnippetParts(s string) []SnippetPart {
+	var parts []SnippetPart
+	match := false
+	for s != "" {
+		marker := HighlightStart
+		if match {
+			marker = HighlightEnd
+		}
+		i := strings.Index(s, marker)
+		if i < 0 {
+			i = len(s)
+		}
+		if i > 0 {
+			parts = append(parts, SnippetPart{Text: stripMarkers(s[:i]), Match: match})
+		}
+		s = s[min(i+len(marker), len(s)):]
+		match = !match
+	}
+	return parts
+}
+
+func stripMarkers(s string) string {
+	return strings.NewReplacer(HighlightStart, "", HighlightEnd, "").Replace(s)
+}
+
+// Interval is a timeline bucket width.
+type Interval string
+
+// The timeline intervals. Buckets start at 00:00 UTC; weeks start on
+// Monday (ISO 8601).
+const (
+	Day   Interval = "day"
+	Week  Interval = "week"
+	Month Interval = "month"
+)
+
+// Truncate returns the start of the bucket holding t.
+func (i Interval) Truncate(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch i {
+	case Week:
+		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	case Month:
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return d
+}
+
+// TimelineOptions shape a Timeline.
+type TimelineOptions struct {
+	// By is the bucket width; "" means Day.
+	By Interval
+	// Split, when SplitSite, counts each site separately.
+	Split TopField
+}
+
+// Normalize applies defaults and checks o.
+func (o TimelineOptions) Normalize() (TimelineOptions, error) {
+	if o.By == "" {
+		o.By = Day
+	}
+	if o.By != Day && o.By != Week && o.By != Month {
+		return o, fmt.Errorf("%w interval %q: want day, week or month", ErrInvalid, o.By)
+	}
+	if o.Split != "" && o.Split != TopSite {
+		return o, fmt.Errorf("%w split %q: want site or nothing", ErrInvalid, o.Split)
+	}
+	return o, nil
+}
+
+// Bucket is the count of articles in one interval (and one site when split).
+// Timelines hold non-empty buckets only, ordered by Start then Key.
+type Bucket struct {
+	Start time.Time `json:"start"`
+	Key   string    `json:"key,omitempty"`
+	Count int       `json:"count"`
+}
+
+// TopField is a field Top can count.
+type TopField string
+
+// The fields Top counts. Sites are host names without "www.".
+const (
+	TopSite   TopField = "site"
+	TopTag    TopField = "tag"
+	TopAuthor TopField = "author"
+)
+
+// Count is a value and how many articles have it.
+type Count struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// Stats describes the archive.
+type Stats struct {
+	// Articles counts current records; Versions the earlier versions kept.
+	Articles int `json:"articles"`
+	Versions int `json:"versions"`
+	// Clusters counts near-duplicate clusters with more than one member;
+	// Duplicates the articles in them beyond the first.
+	Clusters   int `json:"clusters"`
+	Duplicates int `json:"duplicates"`
+	Sites      int `json:"sites"`
+	Sources    int `json:"sources"`
+	// Oldest and Newest are the range of article dates.
+	Oldest time.Time `json:"oldest,omitzero"`
+	Newest time.Time `json:"newest,omitzero"`
+	// TextBytes is the total size of the current articles' text; Bytes the
+	// storage used, as the backend measures it (0 when unknown).
+	TextBytes int64 `json:"text_bytes"`
+	Bytes     int64 `json:"bytes"`
+}

@@ -1,0 +1,340 @@
+// Package store defines Herald's archive: the stored record, the Store
+// interface every backend implements, and the small domain types around it
+// (sources, fetch log, frontier, search results, aggregations).
+//
+// The package imports only the standard library, article and query. Backends
+// live in sub-packages (sqlite now, postgres later) and must all pass the
+// conformance suite in storetest; they never import each other. Ingest
+// decisions that need canonicalisation and near-duplicate detection (which
+// cluster a new article joins) are made above the store, in
+// internal/archive, and written through a Tx; the store itself only
+// enforces the rules that must hold inside one transaction: a record keyed
+// by id is new, unchanged (same content hash) or a new version (different
+// content hash), and earlier versions are kept.
+//
+// Errors that callers branch on are the sentinels ErrNotFound, ErrInvalid
+// and ErrConflict, always wrapped with context; test them with errors.Is.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/query"
+)
+
+// Sentinel errors. The HTTP layer maps them to 404, 400 and 409.
+var (
+	// ErrNotFound: the article, cluster, source or frontier URL is unknown.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: a malformed query or option; a query error also wraps
+	// the *query.Error that says where.
+	ErrInvalid = errors.New("invalid")
+	// ErrConflict: the thing being added exists already (a source URL).
+	ErrConflict = errors.New("conflict")
+)
+
+// ParseQuery parses a user's query for Search, Timeline, Top and Scan. A
+// malformed query returns an error matching both ErrInvalid and, with
+// errors.As, *query.Error.
+func ParseQuery(s string) (*query.Query, error) {
+	q, err := query.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w query: %w", ErrInvalid, err)
+	}
+	return q, nil
+}
+
+// Record is an article as the archive keeps it: the extracted article plus
+// identity, provenance and deduplication fields. Its JSON form is the
+// archive's public record format (docs/record.md).
+type Record struct {
+	// ID is stable and derives from the canonical URL (canon.ID).
+	ID string `json:"id"`
+	article.Article
+	// FetchedAt is when the page was fetched (or imported).
+	FetchedAt time.Time `json:"fetched_at,omitzero"`
+	// Source says where the record came from: a source URL, or an import
+	// such as "import:file.jsonl".
+	Source string `json:"source,omitempty"`
+	// Capture points at the raw response in a WARC file, when kept.
+	Capture *Capture `json:"capture,omitempty"`
+	// ExtractorVersion is the version of the extractor that produced the
+	// article fields.
+	ExtractorVersion string `json:"extractor_version,omitempty"`
+	// ContentHash is the hash of the normalised text (dedupe.ContentHash).
+	ContentHash string `json:"content_hash,omitempty"`
+	// ClusterID groups near-duplicates: the id of the cluster's first
+	// article. An article alone is its own cluster.
+	ClusterID string `json:"cluster_id,omitempty"`
+	// Version counts the texts seen at this URL: 1, 2, …
+	Version int `json:"version,omitempty"`
+}
+
+// Capture references a stored raw response.
+type Capture struct {
+	File     string `json:"file"`
+	Offset   int64  `json:"offset"`
+	RecordID string `json:"record_id,omitempty"`
+}
+
+// Date is the date the archive files the record under: the publication
+// time when known, otherwise the fetch time. Date filters, sorting by date,
+// timelines and exports all use it.
+func (r *Record) Date() time.Time {
+	if !r.Published.IsZero() {
+		return r.Published
+	}
+	return r.FetchedAt
+}
+
+// Entry is what a Tx writes: a record with the near-duplicate fingerprint
+// computed by internal/dedupe. Signature and Bands are opaque to the store:
+// it keeps the signature bytes and indexes the band hashes for Candidates.
+type Entry struct {
+	Record    *Record
+	Signature []byte
+	Bands     []uint64
+}
+
+// Outcome says what a Put did.
+type Outcome int
+
+// The outcomes of Put.
+const (
+	// Unchanged: the article was stored already with the same content
+	// hash; nothing was written.
+	Unchanged Outcome = iota
+	// New: a new article, alone in its cluster.
+	New
+	// Duplicate: a new article joining an existing cluster.
+	Duplicate
+	// Updated: a known article whose text changed; the earlier version
+	// was kept and Version incremented.
+	Updated
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Unchanged:
+		return "unchanged"
+	case New:
+		return "new"
+	case Duplicate:
+		return "duplicate"
+	case Updated:
+		return "updated"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Candidate is a stored article that may be a near-duplicate of a new one.
+type Candidate struct {
+	ID        string
+	ClusterID string
+	Signature []byte
+}
+
+// Lookup holds the reads that ingest decisions need. Both Store (outside a
+// transaction) and Tx (seeing its own writes) implement it.
+type Lookup interface {
+	// Get returns the current version of an article, or ErrNotFound.
+	Get(ctx context.Context, id string) (*Record, error)
+	// ByHash returns the articles whose content hash is hash, oldest first.
+	ByHash(ctx context.Context, hash string) ([]Candidate, error)
+	// Candidates returns up to limit articles sharing at least one LSH band
+	// hash with bands, most shared bands first.
+	Candidates(ctx context.Context, bands []uint64, limit int) ([]Candidate, error)
+}
+
+// Tx is a write transaction. A backend allows one at a time (SQLite) or
+// many (PostgreSQL); readers are never blocked by it. Use it as
+//
+//	tx, err := st.Begin(ctx)
+//	if err != nil { … }
+//	defer tx.Rollback()
+//	… tx.Put(ctx, e) …
+//	return tx.Commit()
+type Tx interface {
+	Lookup
+	// Put writes e.Record, keyed by its ID:
+	//   - unknown ID: inserted with Version 1 (New, or Duplicate when its
+	//     ClusterID names another article's cluster);
+	//   - known ID, same ContentHash: nothing is written (Unchanged);
+	//   - known ID, different ContentHash: the stored record moves to the
+	//     version history, the new one replaces it with Version+1 (Updated).
+	// An empty ClusterID means the record's own ID (or, on update, the
+	// cluster it was in). Put sets Version and ClusterID on e.Record to the
+	// stored values. A record without ID, URL or content hash is ErrInvalid.
+	Put(ctx context.Context, e Entry) (Outcome, error)
+	// Commit makes the writes durable and visible.
+	Commit() error
+	// Rollback discards the writes; after Commit it does nothing, so it
+	// can always be deferred.
+	Rollback() error
+}
+
+// Store is Herald's archive. All methods are safe for concurrent use.
+type Store interface {
+	Lookup
+
+	// Begin starts a write transaction; batch many Puts in one for speed.
+	Begin(ctx context.Context) (Tx, error)
+
+	// Versions returns every version of an article, oldest first, the
+	// current one last; ErrNotFound for an unknown id.
+	Versions(ctx context.Context, id string) ([]*Record, error)
+	// Cluster returns the articles of a near-duplicate cluster ordered by
+	// date then id; ErrNotFound when it has none.
+	Cluster(ctx context.Context, clusterID string) ([]*Record, error)
+	// Seen reports whether a canonical URL is an article's, or is in the
+	// frontier in any state: the harvester's seen-set.
+	Seen(ctx context.Context, canonicalURL string) (bool, error)
+
+	// Search returns one page of the articles matching q.
+	Search(ctx context.Context, q *query.Query, opts SearchOptions) (*SearchResult, error)
+	// Timeline counts the articles matching q per interval.
+	Timeline(ctx context.Context, q *query.Query, opts TimelineOptions) ([]Bucket, error)
+	// Top returns the n most frequent values of a field among the articles
+	// matching q, most frequent first, ties by value.
+	Top(ctx context.Context, q *query.Query, field TopField, n int) ([]Count, error)
+	// Scan calls fn for each article matching q, ordered by Date then ID,
+	// in constant memory; it stops at the first error fn returns and
+	// returns it. Articles written during a Scan may or may not be seen.
+	Scan(ctx context.Context, q *query.Query, fn func(*Record) error) error
+	// Stats describes the archive.
+	Stats(ctx context.Context) (*Stats, error)
+
+	Sources
+	FetchLog
+	Frontier
+
+	// Close releases the store; it waits for nothing but returns the
+	// first error closing hit.
+	Close() error
+}
+
+// Sources are the feeds, sitemaps, sites and URL lists the harvester polls.
+type Sources interface {
+	// AddSource stores s, setting ID (and Added when zero); a source with
+	// the same URL is ErrConflict.
+	AddSource(ctx context.Context, s *Source) error
+	// Source returns one source, or ErrNotFound.
+	Source(ctx context.Context, id int64) (*Source, error)
+	// ListSources returns every source ordered by ID.
+	ListSources(ctx context.Context) ([]*Source, error)
+	// UpdateSource replaces the stored fields of s.ID; ErrNotFound if gone.
+	UpdateSource(ctx context.Context, s *Source) error
+	// RemoveSource deletes a source and its fetch log; ErrNotFound if gone.
+	RemoveSource(ctx context.Context, id int64) error
+}
+
+// Source kinds.
+const (
+	KindFeed    = "feed"
+	KindSitemap = "sitemap"
+	KindSite    = "site"
+	KindList    = "list"
+)
+
+// Source is a place the harvester polls.
+type Source struct {
+	ID  int64  `json:"id"`
+	URL string `json:"url"`
+	// Kind is KindFeed, KindSitemap, KindSite or KindList.
+	Kind string `json:"kind"`
+	// Interval is the re-poll interval; zero means the harvester's default.
+	Interval time.Duration `json:"interval"`
+	Paused   bool          `json:"paused"`
+	Added    time.Time     `json:"added"`
+	// LastPolled and NextPoll are maintained by the harvester.
+	LastPolled time.Time `json:"last_polled,omitzero"`
+	NextPoll   time.Time `json:"next_poll,omitzero"`
+	// LastError is the last poll's failure, "" when it worked.
+	LastError string `json:"last_error,omitempty"`
+	// ETag and LastModified make the next poll conditional.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// Due reports whether the source should be polled at now.
+func (s *Source) Due(now time.Time) bool {
+	return !s.Paused && !s.NextPoll.After(now)
+}
+
+// FetchLog records every fetch attempt, for source health and debugging.
+type FetchLog interface {
+	// LogFetch appends f, setting its ID.
+	LogFetch(ctx context.Context, f *Fetch) error
+	// Fetches returns up to limit fetches, newest first; sourceID 0 means
+	// all sources.
+	Fetches(ctx context.Context, sourceID int64, limit int) ([]*Fetch, error)
+}
+
+// Fetch is one HTTP fetch (or a skipped one) and what became of it.
+type Fetch struct {
+	ID       int64         `json:"id"`
+	SourceID int64         `json:"source_id,omitempty"`
+	URL      string        `json:"url"`
+	At       time.Time     `json:"at"`
+	Status   int           `json:"status,omitempty"`
+	Duration time.Duration `json:"duration"`
+	Bytes    int64         `json:"bytes"`
+	// Error is the failure or skip reason ("robots", "not html", …), ""
+	// when the page was fetched and processed.
+	Error string `json:"error,omitempty"`
+	// ArticleID is the article stored from this fetch, if any.
+	ArticleID string `json:"article_id,omitempty"`
+}
+
+// Frontier is the harvester's persistent queue of URLs to fetch. Each URL
+// appears once, whatever its state, so the frontier is also a seen-set.
+type Frontier interface {
+	// Enqueue adds the items not yet in the frontier as queued and returns
+	// how many were added.
+	Enqueue(ctx context.Context, items []FrontierItem) (int, error)
+	// Claim marks up to n queued items whose NotBefore is not after now as
+	// in-flight, counting an attempt, and returns them oldest first.
+	Claim(ctx context.Context, now time.Time, n int) ([]FrontierItem, error)
+	// Done marks an item done.
+	Done(ctx context.Context, url string) error
+	// Fail marks an item failed for good with a reason.
+	Fail(ctx context.Context, url, reason string) error
+	// Retry puts an item back in the queue, not to be claimed before
+	// notBefore, remembering why.
+	Retry(ctx context.Context, url string, notBefore time.Time, reason string) error
+	// RequeueInFlight puts every in-flight item back in the queue (after a
+	// crash) and returns how many.
+	RequeueInFlight(ctx context.Context) (int, error)
+	// FrontierCounts returns the number of items in each state.
+	FrontierCounts(ctx context.Context) (map[FrontierState]int, error)
+}
+
+// FrontierState is where a URL stands in the frontier.
+type FrontierState string
+
+// The frontier states.
+const (
+	Queued   FrontierState = "queued"
+	InFlight FrontierState = "in-flight"
+	Done     FrontierState = "done"
+	Failed   FrontierState = "failed"
+)
+
+// FrontierItem is one URL in the frontier.
+type FrontierItem struct {
+	URL string `json:"url"`
+	// Host is the URL's host, for per-host pacing.
+	Host     string `json:"host"`
+	SourceID int64  `json:"source_id,omitempty"`
+	// Depth is the number of links followed from the source.
+	Depth     int           `json:"depth"`
+	State     FrontierState `json:"state"`
+	Attempts  int           `json:"attempts"`
+	Reason    string        `json:"reason,omitempty"`
+	NotBefore time.Time     `json:"not_before,omitzero"`
+	Added     time.Time     `json:"added"`
+}
