@@ -1,6 +1,193 @@
 package extract
 
-import "golang.org/x/net/html"
+import (
+	"strings"
+	"unicode/utf8"
 
-// extractBody is being written; see the package doc.
-func extractBody(doc *html.Node, md *metadata) (string, []string) { return "", nil }
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The body extractor works on a flat list of text blocks rather than on
+// the tree. One walk over the document turns every run of inline content
+// between two block boundaries into a block (a paragraph, heading, list
+// item, quote line, table cell …) and records, for every block-level
+// element, the contiguous range of blocks it contains. Choosing the
+// article container then becomes choosing the element whose range has the
+// largest total weight, where good prose weighs positive and link lists,
+// fragments and marked boilerplate weigh negative — a maximum-sum range
+// over the tree, computed in one pass with prefix sums. Text inside the
+// chosen element is then filtered block by block.
+
+// maxDepth bounds recursion: deeper content is read as flat text of its
+// ancestor at that depth (real pages never come near it).
+const maxDepth = 256
+
+type blockKind uint8
+
+const (
+	kindPara blockKind = iota
+	kindHeading
+	kindItem
+	kindQuote
+	kindPre
+	kindCell
+	kindCaption
+)
+
+type block struct {
+	text      string
+	runes     int
+	linkRunes int
+	kind      blockKind
+	h1        bool // inside an <h1>
+	byline    bool // inside an element the metadata reader took as a byline
+	boiler    int  // index in elems of the innermost boilerplate ancestor, or -1
+	body      int  // index in elems of the innermost body-hint ancestor, or -1
+	weight    float64
+}
+
+type elem struct {
+	node       *html.Node
+	start, end int // block range [start, end)
+	hint       hint
+	articleTag bool
+}
+
+type walker struct {
+	blocks  []block
+	elems   []elem
+	tb      textBuilder
+	link    int
+	kind    blockKind
+	h1      bool
+	byline  int
+	boiler  int
+	body    int
+	bylines map[*html.Node]bool
+}
+
+func (w *walker) flush() {
+	if len(w.tb.b) == 0 {
+		w.tb.reset()
+		return
+	}
+	text := string(w.tb.b)
+	if w.tb.pre > 0 {
+		text = strings.TrimRight(text, "\n ")
+	}
+	runes := utf8.RuneCountInString(text)
+	lr := 0
+	if w.tb.linkBytes > 0 {
+		if w.tb.linkBytes >= len(w.tb.b) {
+			lr = runes
+		} else {
+			lr = runes * w.tb.linkBytes / len(w.tb.b)
+		}
+	}
+	w.blocks = append(w.blocks, block{
+		text: text, runes: runes, linkRunes: lr, kind: w.kind, h1: w.h1,
+		byline: w.byline > 0, boiler: w.boiler, body: w.body,
+	})
+	w.tb.reset()
+}
+
+func (w *walker) walk(n *html.Node, depth int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			w.tb.write(c.Data, w.link > 0)
+		case html.ElementNode:
+			w.element(c, depth+1)
+		}
+	}
+}
+
+func (w *walker) element(n *html.Node, depth int) {
+	tk := kindOfTag(n.DataAtom)
+	switch tk {
+	case tagSkip:
+		return
+	case tagBreak:
+		w.flush()
+		return
+	}
+	h := hintNone
+	if tk == tagInline {
+		// Inside running text only hidden things and hover pop-ups are
+		// dropped; other hints ("tag-link") would cut words out of
+		// sentences.
+		if len(n.Attr) > 0 && inlineHidden(n) {
+			return
+		}
+	} else if len(n.Attr) > 0 || n.DataAtom == atom.Nav || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || n.DataAtom == atom.Header || n.DataAtom == atom.Menu {
+		h = elementHint(n)
+	}
+	if h == hintSkip {
+		return
+	}
+	if w.bylines[n] {
+		w.byline++
+		defer func() { w.byline-- }()
+	}
+	if tk == tagInline && h == hintNone {
+		if n.DataAtom == atom.A {
+			w.link++
+			w.walk(n, depth)
+			w.link--
+			return
+		}
+		w.walk(n, depth)
+		return
+	}
+	if depth > maxDepth {
+		w.walk(n, depth)
+		return
+	}
+	// A block-level element (or an inline one carrying a hint, handled as
+	// a block so its hint has a range).
+	w.flush()
+	idx := len(w.elems)
+	w.elems = append(w.elems, elem{node: n, start: len(w.blocks), hint: h, articleTag: n.DataAtom == atom.Article})
+	saveKind, saveBoiler, saveBody, saveH1 := w.kind, w.boiler, w.body, w.h1
+	switch h {
+	case hintBoiler:
+		w.boiler = idx
+	case hintBody:
+		w.body = idx
+	}
+	switch n.DataAtom {
+	case atom.P, atom.Div, atom.Section, atom.Article, atom.Main:
+		if w.kind != kindQuote && w.kind != kindItem {
+			w.kind = kindPara
+		}
+	case atom.H1:
+		w.kind, w.h1 = kindHeading, true
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		w.kind = kindHeading
+	case atom.Li, atom.Dt, atom.Dd:
+		w.kind = kindItem
+	case atom.Blockquote:
+		w.kind = kindQuote
+	case atom.Pre:
+		w.kind = kindPre
+		w.tb.pre++
+	case atom.Td, atom.Th:
+		w.kind = kindCell
+	case atom.Figcaption, atom.Caption:
+		w.kind = kindCaption
+	}
+	if n.DataAtom == atom.A {
+		w.link++
+	}
+	w.walk(n, depth)
+	if n.DataAtom == atom.A {
+		w.link--
+	}
+	w.flush()
+	if n.DataAtom == atom.Pre {
+		w.tb.pre--
+	}
+	w.kind, w.boiler, w.body, w.h1 = saveKind, saveBoiler, saveBody, saveH1
+	w.elems[idx].end = len(w.blocks)
+}

@@ -13,8 +13,16 @@
 package extract
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/herald-archive/herald/article"
 )
@@ -71,6 +79,117 @@ type Result struct {
 }
 
 // Extract extracts the article from the HTML page src.
+//
+// It returns ErrEmpty, ErrTooLarge or ErrNotHTML (wrapped with detail) for
+// input that is not a page; any page that parses, however malformed, gives
+// a Result. A page that is not an article (a home page, a listing) gives a
+// Result whose Article has metadata but an empty Text, with a note saying
+// why.
 func Extract(src []byte, opts Options) (*Result, error) {
-	return nil, errors.New("not implemented yet")
+	max := opts.MaxBytes
+	if max == 0 {
+		max = DefaultMaxBytes
+	}
+	if max > 0 && int64(len(src)) > max {
+		return nil, fmt.Errorf("%w: %d bytes, cap %d", ErrTooLarge, len(src), max)
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, ErrEmpty
+	}
+	if why := sniffBinary(src); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrNotHTML, why)
+	}
+	utf, _, err := decodeUTF8(src, opts.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parseHTML(utf)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.FetchedAt
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var page *url.URL
+	if opts.URL != "" {
+		if u, err := url.Parse(opts.URL); err == nil && u.IsAbs() {
+			page = u
+		}
+	}
+	md := readMetadata(doc, page, now)
+	res := &Result{Sources: md.Sources, Notes: md.Notes}
+	a := &res.Article
+	a.URL = opts.URL
+	a.CanonicalURL = md.CanonicalURL
+	a.Title = md.Title
+	a.Description = md.Description
+	a.Authors = md.Authors
+	a.Published = md.Published
+	a.Modified = md.Modified
+	a.SiteName = md.SiteName
+	a.Section = md.Section
+	a.Tags = md.Tags
+	a.Language = md.Language
+	a.Image = md.Image
+	a.IsAccessibleForFree = md.IsAccessibleForFree
+
+	body := extractBody(bodyElement(doc), md)
+	a.Text = strings.Join(body.paragraphs, "\n\n")
+	a.WordCount = article.CountWords(a.Text)
+	if body.note != "" {
+		res.Notes = append(res.Notes, body.note)
+	}
+	// LANGUAGE-HOOK
+	return res, nil
+}
+
+func setSource(r *Result, field, src string) {
+	if r.Sources == nil {
+		r.Sources = map[string]string{}
+	}
+	r.Sources[field] = src
+}
+
+// FromReader reads the page from r, up to the size cap, and extracts it.
+func FromReader(r io.Reader, opts Options) (*Result, error) {
+	max := opts.MaxBytes
+	if max == 0 {
+		max = DefaultMaxBytes
+	}
+	var src []byte
+	var err error
+	if max > 0 {
+		src, err = io.ReadAll(io.LimitReader(r, max+1))
+	} else {
+		src, err = io.ReadAll(r)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read page: %w", err)
+	}
+	return Extract(src, opts)
+}
+
+// bodyElement returns the <body> of a parsed document (the parser always
+// creates one), or the document itself.
+func bodyElement(doc *html.Node) *html.Node {
+	for n := doc.FirstChild; n != nil; n = n.NextSibling {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Html {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.DataAtom == atom.Body {
+					return c
+				}
+			}
+		}
+	}
+	return doc
+}
+
+// parseHTML parses a UTF-8 document.
+func parseHTML(src []byte) (*html.Node, error) {
+	doc, err := html.ParseWithOptions(bytes.NewReader(src))
+	if err != nil {
+		return nil, fmt.Errorf("parse html: %w", err)
+	}
+	return doc, nil
 }

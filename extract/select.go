@@ -1,0 +1,207 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// blockWeight is the evidence one block gives that its container is the
+// article: prose counts for its length, link lists and fragments against.
+func blockWeight(b *block) float64 {
+	if b.kind == kindCaption || b.runes == 0 {
+		return 0
+	}
+	if looksLikeMarkup(b.text) {
+		return -float64(b.runes)
+	}
+	n := float64(b.runes)
+	links := float64(b.linkRunes)
+	if links/n > 0.5 {
+		return -n
+	}
+	text := n - links
+	if b.kind == kindHeading {
+		return 0
+	}
+	if text >= 80 || (text >= 25 && endsSentence(b.text)) {
+		return text
+	}
+	return -text * 0.5
+}
+
+// bodyResult is the outcome of body extraction.
+type bodyResult struct {
+	paragraphs []string
+	note       string
+}
+
+// extractBody chooses the article container and returns its paragraphs.
+func extractBody(root *html.Node, md *metadata) bodyResult {
+	w := walker{boiler: -1, body: -1}
+	if len(md.BylineNodes) > 0 {
+		w.bylines = make(map[*html.Node]bool, len(md.BylineNodes))
+		for _, n := range md.BylineNodes {
+			w.bylines[n] = true
+		}
+	}
+	w.elems = append(w.elems, elem{node: root})
+	w.walk(root, 0)
+	w.flush()
+	w.elems[0].end = len(w.blocks)
+	blocks, elems := w.blocks, w.elems
+
+	total := 0.0
+	for i := range blocks {
+		blocks[i].weight = blockWeight(&blocks[i])
+		if blocks[i].weight > 0 {
+			total += blocks[i].weight
+		}
+	}
+	// A block JSON-LD's articleBody also contains is article text.
+	ab := ""
+	if len(md.ArticleBody) >= 200 {
+		ab = normalizeSpace(md.ArticleBody)
+		for i := range blocks {
+			b := &blocks[i]
+			if b.runes < 20 || b.kind == kindCaption {
+				continue
+			}
+			probe := b.text
+			if len(probe) > 60 {
+				probe = probe[:60]
+				probe = strings.ToValidUTF8(probe, "")
+			}
+			if strings.Contains(ab, probe) {
+				b.weight = abs(b.weight) + float64(b.runes)
+			}
+		}
+	}
+	// Declared body containers weigh double; when they hold a good part of
+	// the prose, prose elsewhere (teasers, bios) weighs little.
+	bodyPos := 0.0
+	for i := range blocks {
+		if blocks[i].body >= 0 && blocks[i].weight > 0 {
+			blocks[i].weight *= 2
+			bodyPos += blocks[i].weight
+		}
+	}
+	if bodyPos > 0.4*total {
+		for i := range blocks {
+			if blocks[i].body < 0 && blocks[i].weight > 0 {
+				blocks[i].weight *= 0.25
+			}
+		}
+	}
+	// Boilerplate marks count unless the marked element holds most of the
+	// page's prose (a wrapper named "content-with-sidebar", say).
+	pos := make([]float64, len(blocks)+1)
+	for i := range blocks {
+		pos[i+1] = pos[i]
+		if blocks[i].weight > 0 {
+			pos[i+1] += blocks[i].weight
+		}
+	}
+	effective := make([]bool, len(elems))
+	for i, e := range elems {
+		if e.hint == hintBoiler && pos[e.end]-pos[e.start] < 0.5*pos[len(blocks)] {
+			effective[i] = true
+		}
+	}
+	for i := range blocks {
+		if b := &blocks[i]; b.boiler > b.body && effective[b.boiler] {
+			b.weight = -abs(b.weight)
+		}
+	}
+	_ = total
+
+	// The container: the element whose block range weighs most; among
+	// equal weights, the innermost.
+	sum := make([]float64, len(blocks)+1)
+	for i := range blocks {
+		sum[i+1] = sum[i] + blocks[i].weight
+	}
+	best, bestW := 0, sum[len(blocks)]
+	for i := 1; i < len(elems); i++ {
+		e := elems[i]
+		f := sum[e.end] - sum[e.start]
+		switch {
+		case f > bestW+1e-9:
+			best, bestW = i, f
+		case f > bestW-1e-9 && e.start >= elems[best].start && e.end <= elems[best].end:
+			best, bestW = i, f
+		}
+	}
+	c := elems[best]
+	if debugBody != nil {
+		debugBody(blocks, elems, best)
+	}
+
+	var paras []string
+	for i := c.start; i < c.end; i++ {
+		b := &blocks[i]
+		switch {
+		case b.kind == kindCaption, b.byline, b.h1:
+			continue
+		case b.boiler > best && b.boiler > b.body && effective[b.boiler]:
+			continue
+		case b.linkRunes*2 > b.runes:
+			continue
+		case isBoilerText(b.text), looksLikeMarkup(b.text):
+			continue
+		}
+		if len(paras) > 0 && paras[len(paras)-1] == b.text {
+			continue
+		}
+		paras = append(paras, b.text)
+	}
+	_ = ab
+	return bodyResult{paragraphs: paras}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// isBoilerText reports short blocks whose words alone mark them as page
+// furniture rather than article text.
+func isBoilerText(s string) bool {
+	if len(s) > 120 {
+		return false
+	}
+	l := strings.ToLower(s)
+	for _, p := range boilerPhrases {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var boilerPhrases = []string{
+	"advertisement", "story continues below", "continue reading", "read more", "read next",
+	"related:", "related articles", "related stories", "sign up", "subscribe to", "follow us",
+	"share this", "share on", "click here", "image copyright", "image caption", "photo:",
+	"getty images", "copyright ©", "© ", "all rights reserved", "recommended:", "most read",
+	"you may also like", "also read", "see also:", "more on this", "watch:", "listen:",
+}
+
+// debugBody, when set by a test, receives the block list and the chosen
+// container.
+var debugBody func(blocks []block, elems []elem, best int)
+
+// looksLikeMarkup reports text that is escaped HTML (a tracking pixel
+// inside <noscript>, say) rather than prose.
+func looksLikeMarkup(s string) bool {
+	if len(s) < 3 || s[0] != '<' {
+		return false
+	}
+	c := s[1]
+	if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '!') {
+		return false
+	}
+	return strings.IndexByte(s, '>') > 0
+}
