@@ -1,0 +1,512 @@
+// Package fetch is Herald's polite HTTP client. It fetches pages, feeds and
+// sitemaps the way a careful archivist's crawler should:
+//
+//   - robots.txt is fetched once per origin, cached, and obeyed, including
+//     Crawl-delay (ErrDisallowed);
+//   - requests to one host run one at a time, with a minimum delay between
+//     the end of one and the start of the next, under a global concurrency
+//     cap, for all goroutines sharing a Client;
+//   - transient failures (5xx, 429, timeouts, connection errors) are retried
+//     with exponential back-off and jitter, honouring Retry-After; a host
+//     that keeps failing is paused (ErrHostPaused) while others go on;
+//   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
+//     size cap (ErrTooLarge) and a redirect limit with loop detection;
+//   - page fetches take only HTML (ErrNotHTML), found out from the headers
+//     and the first bytes, without downloading the rest;
+//   - loopback, private, link-local and similar addresses are refused when
+//     dialling (ErrPrivateAddress) unless Options.AllowPrivate is set;
+//   - conditional requests (ETag, Last-Modified) report NotModified.
+//
+// A Response carries the body with its Content-Encoding undone, and the
+// request and response exactly as they crossed the connection (status line,
+// headers as received, chunked framing, compressed body), which is what a
+// WARC record needs. Only HTTP/1.1 is spoken, for that reason.
+//
+// The package does not decode charsets (the extractor does; DecodeCharset
+// helps feed and sitemap readers), keep cookies, run scripts, store
+// anything or log: results and failures are returned. Politeness is per
+// Client, so one process should share one Client; coordinating several
+// processes is the caller's job.
+package fetch
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Client fetches politely. It is safe for concurrent use, and its pacing
+// applies across all goroutines using it. Make one with New.
+type Client struct {
+	opts      Options
+	agent     string // robots.txt product token, e.g. "herald"
+	transport *http.Transport
+	pacer     *pacer
+	robots    robotsCache
+}
+
+// New returns a Client configured by opts (zero fields take defaults).
+func New(opts Options) *Client {
+	o := opts.withDefaults()
+	d := newDialer(o)
+	t := &http.Transport{
+		Proxy:                  nil, // a proxy would dial for us and bypass the address guard
+		DialContext:            d.dial,
+		DialTLSContext:         d.dialTLS,
+		ForceAttemptHTTP2:      false,
+		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{},
+		DisableCompression:     true, // we ask for and undo gzip ourselves, keeping the raw bytes
+		ResponseHeaderTimeout:  o.HeaderTimeout,
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
+		MaxIdleConns:           o.MaxConcurrency * 2,
+		MaxIdleConnsPerHost:    o.PerHost,
+		IdleConnTimeout:        90 * time.Second,
+	}
+	agent, _, _ := strings.Cut(o.UserAgent, "/")
+	agent, _, _ = strings.Cut(agent, " ")
+	return &Client{
+		opts:      o,
+		agent:     strings.ToLower(agent),
+		transport: t,
+		pacer:     newPacer(o),
+		robots:    robotsCache{m: make(map[string]*robotsEntry)},
+	}
+}
+
+// Close releases idle connections. Fetches in progress are not affected;
+// the Client stays usable.
+func (c *Client) Close() {
+	c.transport.CloseIdleConnections()
+}
+
+// Request is one thing to fetch.
+type Request struct {
+	// URL is an absolute http or https URL.
+	URL string
+	// ETag and LastModified, from an earlier Response, make the request
+	// conditional (If-None-Match, If-Modified-Since): an unchanged
+	// resource answers 304 and Response.NotModified is set.
+	ETag, LastModified string
+	// Accept is the kind of document wanted; the zero value is a page.
+	Accept Accept
+}
+
+// Response is a fetched document.
+type Response struct {
+	// URL is the final URL, after redirects.
+	URL string
+	// Status is the HTTP status code: 2xx, or 304 with NotModified.
+	Status int
+	// Header is the final response's header.
+	Header http.Header
+	// Body is the body with Content-Encoding (gzip, deflate) undone; its
+	// charset is as sent. Empty for 304.
+	Body []byte
+	// ContentType is the Content-Type header, or the sniffed type when the
+	// server sent none.
+	ContentType string
+	// NotModified is set for a 304 answer to a conditional request.
+	NotModified bool
+	// Redirects lists the URLs that answered with a redirect, in order,
+	// starting with Request.URL; empty when there was none.
+	Redirects []string
+
+	// RawRequest is the final request exactly as sent: request line and
+	// headers.
+	RawRequest []byte
+	// RawResponse is the final response exactly as received: status line,
+	// headers, and the body as transferred (chunked framing and content
+	// encoding intact). It is what a WARC response record holds.
+	RawResponse []byte
+	// RawTruncated is set when RawResponse was cut at MaxBodyBytes plus
+	// header room (a large compressed body).
+	RawTruncated bool
+
+	// FetchedAt is when the final request was sent.
+	FetchedAt time.Time
+	// Duration is how long the final request took, to the last body byte.
+	Duration time.Duration
+	// IP is the address of the server that answered the final request.
+	IP string
+}
+
+// Fetch gets req.URL politely: robots.txt, pacing, retries, redirects and
+// content checks as described in the package documentation. Errors wrap
+// the package's sentinels, *StatusError or *ContentError, or the context's
+// error when ctx ends.
+func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
+	u, err := parseTarget(req.URL)
+	if err != nil {
+		return nil, err
+	}
+	return c.follow(ctx, u, req, hopSpec{
+		maxRedirects: c.opts.MaxRedirects,
+		retries:      c.opts.Retries,
+	})
+}
+
+// hopSpec says how follow treats one logical fetch.
+type hopSpec struct {
+	robots       bool // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
+	maxRedirects int
+	retries      int
+}
+
+// parseTarget parses and checks a URL to fetch.
+func parseTarget(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %q: %w: %v", raw, ErrInvalidURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("fetch %q: %w: scheme must be http or https", raw, ErrInvalidURL)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("fetch %q: %w: no host", raw, ErrInvalidURL)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u, nil
+}
+
+// follow fetches u, following redirects; each hop is checked against
+// robots.txt and the address guard and paced on its own host.
+func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSpec) (*Response, error) {
+	visited := make(map[string]bool)
+	var redirects []string
+	for {
+		key := u.String()
+		if visited[key] {
+			return nil, fmt.Errorf("fetch %s: %w after %d redirects", key, ErrRedirectLoop, len(redirects))
+		}
+		visited[key] = true
+		if err := c.checkAddress(u); err != nil {
+			return nil, err
+		}
+		if !spec.robots && !c.opts.IgnoreRobots {
+			if err := c.checkRobots(ctx, u); err != nil {
+				return nil, err
+			}
+		}
+		res, err := c.withRetries(ctx, u, req, spec)
+		if err != nil {
+			return nil, err
+		}
+		if isRedirect(res.Status) {
+			loc := res.Header.Get("Location")
+			if loc == "" {
+				return nil, &StatusError{URL: key, Code: res.Status}
+			}
+			next, err := u.Parse(loc)
+			if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Hostname() == "" {
+				return nil, fmt.Errorf("fetch %s: redirect to %q: %w", key, loc, ErrInvalidURL)
+			}
+			next.Fragment, next.RawFragment = "", ""
+			redirects = append(redirects, key)
+			if len(redirects) > spec.maxRedirects {
+				return nil, fmt.Errorf("fetch %s: %w (limit %d)", req.URL, ErrTooManyRedirects, spec.maxRedirects)
+			}
+			u = next
+			continue
+		}
+		res.Redirects = redirects
+		return res, nil
+	}
+}
+
+// checkAddress refuses a URL whose host is a non-public IP literal before
+// anything is sent (names are checked on their resolved address when
+// dialling).
+func (c *Client) checkAddress(u *url.URL) error {
+	if c.opts.AllowPrivate {
+		return nil
+	}
+	host := u.Hostname()
+	if ip, err := netip.ParseAddr(host); err == nil && !isPublic(ip) {
+		return fmt.Errorf("fetch %s: %w", u, ErrPrivateAddress)
+	}
+	return nil
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// retryableStatus reports statuses worth another try.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return code >= 520 && code <= 530 // CDN-specific origin failures
+}
+
+// withRetries runs attempts on u until one gives a final answer: a
+// non-retryable status, content, or an error that retrying cannot fix.
+// Retries wait for Retry-After or an exponential back-off, and are paced
+// like any request.
+func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec hopSpec) (*Response, error) {
+	retries := spec.retries
+	if spec.robots {
+		retries = 0
+	}
+	for n := 0; ; n++ {
+		res, retryAfter, err := c.attempt(ctx, u, req, spec)
+		var wait time.Duration
+		switch {
+		case err != nil:
+			if !transient(err) || n >= retries || ctx.Err() != nil {
+				return nil, err
+			}
+			wait = backoff(c.opts.RetryBackoff, n)
+		case retryableStatus(res.Status) && !spec.robots:
+			serr := &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter}
+			if n >= retries || retryAfter > c.opts.MaxRetryWait {
+				return nil, serr
+			}
+			wait = retryAfter
+			if wait == 0 {
+				wait = backoff(c.opts.RetryBackoff, n)
+			}
+		case res.Status >= 400 || (res.Status >= 300 && !isRedirect(res.Status) && res.Status != http.StatusNotModified) || res.Status < 200:
+			return nil, &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter}
+		default:
+			return res, nil
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("fetch %s: waiting to retry: %w", u, err)
+		}
+	}
+}
+
+// transient reports errors a retry may fix: timeouts and connection
+// failures, not refusals, cancellations or content decisions.
+func transient(err error) bool {
+	switch {
+	case errors.Is(err, context.Canceled),
+		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrInvalidURL),
+		errors.Is(err, errUnsupportedEncoding),
+		errors.Is(err, ErrNotHTML), errors.Is(err, ErrUnexpectedType), errors.Is(err, ErrTooLarge):
+		return false
+	}
+	return true
+}
+
+// attempt makes one paced HTTP exchange and reads its body. For a 2xx it
+// applies the content rules; other statuses come back with headers only
+// (and Retry-After parsed) for withRetries and follow to judge.
+func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopSpec) (res *Response, retryAfter time.Duration, err error) {
+	h := c.pacer.host(hostKey(u))
+	release, err := c.pacer.acquire(ctx, h)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	var out outcome
+	defer func() { release(out) }()
+
+	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+
+	cp := &capture{}
+	var (
+		mu   sync.Mutex
+		conn *recordingConn
+		ip   string
+	)
+	trace := &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			mu.Lock()
+			defer mu.Unlock()
+			if rc, ok := info.Conn.(*recordingConn); ok {
+				rc.attach(cp)
+				conn = rc
+			}
+			if addr, ok := info.Conn.RemoteAddr().(*net.TCPAddr); ok {
+				ip = addr.IP.String()
+			}
+		},
+	}
+	defer func() {
+		mu.Lock()
+		if conn != nil {
+			conn.detach(cp)
+		}
+		mu.Unlock()
+	}()
+
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch %s: %w: %v", u, ErrInvalidURL, err)
+	}
+	hreq.Header.Set("User-Agent", c.opts.UserAgent)
+	hreq.Header.Set("Accept", req.Accept.header())
+	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
+	if spec.robots {
+		hreq.Header.Set("Accept", "text/plain,*/*;q=0.5")
+	} else {
+		if req.ETag != "" {
+			hreq.Header.Set("If-None-Match", req.ETag)
+		}
+		if req.LastModified != "" {
+			hreq.Header.Set("If-Modified-Since", req.LastModified)
+		}
+	}
+
+	start := time.Now()
+	resp, err := c.transport.RoundTrip(hreq)
+	if err != nil {
+		err = c.attemptError(ctx, actx, u, err)
+		out.failed = transient(err) && ctx.Err() == nil
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+
+	res = &Response{
+		URL:         u.String(),
+		Status:      resp.StatusCode,
+		Header:      resp.Header,
+		ContentType: resp.Header.Get("Content-Type"),
+		FetchedAt:   start,
+	}
+	retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	out.retryAfter = retryAfter
+	out.failed = retryableStatus(resp.StatusCode)
+
+	limit := c.opts.MaxBodyBytes
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		res.NotModified = true
+	case resp.StatusCode < 200 || resp.StatusCode >= 300:
+		// Redirects and errors: the body is not wanted. Reading a little
+		// lets the connection be reused; the rest is dropped with it.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return res, retryAfter, nil
+	default:
+		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
+		if err != nil {
+			err = c.attemptError(ctx, actx, u, err)
+			var ce *ContentError
+			if errors.As(err, &ce) {
+				ce.URL, ce.Status = u.String(), resp.StatusCode
+			} else {
+				out.failed = transient(err) && ctx.Err() == nil
+			}
+			return nil, 0, err
+		}
+		res.Body, res.ContentType = body, ct
+	}
+	res.Duration = time.Since(start)
+
+	mu.Lock()
+	if conn != nil {
+		conn.detach(cp)
+	}
+	res.IP = ip
+	mu.Unlock()
+	res.RawRequest = cp.req.Bytes()
+	res.RawResponse = cp.resp.Bytes()
+	res.RawTruncated = cp.truncated
+	return res, retryAfter, nil
+}
+
+// readBody reads a 2xx body: undoes Content-Encoding, sniffs the first
+// bytes, applies the content rules for kind, and reads the rest up to
+// limit.
+func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit int64) ([]byte, string, error) {
+	declared := resp.Header.Get("Content-Type")
+	encoding := resp.Header.Get("Content-Encoding")
+	if spec.robots {
+		limit = robotsMaxBytes
+		kind = AcceptAny
+	}
+	if !spec.robots && (encoding == "" || strings.EqualFold(encoding, "identity")) && resp.ContentLength > limit {
+		return nil, declared, &ContentError{ContentType: declared, Limit: limit, Err: ErrTooLarge}
+	}
+	if kind == AcceptPage && declared != "" && !isHTMLType(mediaType(declared)) && !isGenericType(mediaType(declared)) {
+		// Plainly not HTML: do not download a byte of it.
+		return nil, declared, &ContentError{ContentType: declared, Err: ErrNotHTML}
+	}
+	dr, err := decoder(encoding, resp.Body)
+	if err != nil {
+		if errors.Is(err, io.EOF) { // empty body with a Content-Encoding
+			return nil, declared, nil
+		}
+		return nil, declared, err
+	}
+	if closer, ok := dr.(io.Closer); ok {
+		defer closer.Close()
+	}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(dr, head)
+	head = head[:n]
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, declared, fmt.Errorf("read body: %w", err)
+	}
+	ct, rej := classify(kind, declared, head)
+	if rej != nil {
+		return nil, ct, &ContentError{ContentType: ct, Err: rej}
+	}
+	body := head
+	if n == sniffLen {
+		rest, err := io.ReadAll(io.LimitReader(dr, limit+1-int64(n)))
+		if err != nil {
+			return nil, ct, fmt.Errorf("read body: %w", err)
+		}
+		body = append(body, rest...)
+	}
+	if int64(len(body)) > limit {
+		if spec.robots {
+			return body[:limit], ct, nil
+		}
+		return nil, ct, &ContentError{ContentType: ct, Limit: limit, Err: ErrTooLarge}
+	}
+	return body, ct, nil
+}
+
+// attemptError wraps an error from one attempt: the caller's context
+// error as is, our own deadline or a network timeout as ErrTimeout.
+func (c *Client) attemptError(ctx, actx context.Context, u *url.URL, err error) error {
+	var ce *ContentError
+	switch {
+	case errors.As(err, &ce):
+		return err
+	case ctx.Err() != nil:
+		return fmt.Errorf("fetch %s: %w", u, ctx.Err())
+	case errors.Is(err, ErrPrivateAddress):
+		return fmt.Errorf("fetch %s: %w", u, ErrPrivateAddress)
+	case actx.Err() != nil:
+		return fmt.Errorf("fetch %s: %w (attempt limit %s)", u, ErrTimeout, c.opts.Timeout)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("fetch %s: %w: %v", u, ErrTimeout, err)
+	}
+	return fmt.Errorf("fetch %s: %w", u, err)
+}
+
+func parseSeconds(v string) (time.Duration, error) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	const maxSeconds = 30 * 24 * 3600 // clamp absurd values; MaxRetryWait decides anyway
+	return time.Duration(min(n, maxSeconds)) * time.Second, nil
+}
+
+func parseHTTPDate(v string) (time.Time, error) { return http.ParseTime(v) }

@@ -1,0 +1,223 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// robotsCache holds one robots.txt verdict per origin (scheme, host,
+// port). Concurrent callers wanting the same origin share one download:
+// the first loads it in its own goroutine, the others wait for it.
+type robotsCache struct {
+	mu sync.Mutex
+	m  map[string]*robotsEntry
+}
+
+type robotsEntry struct {
+	ready chan struct{} // closed once the fields below are set
+
+	data        *robotstxt.RobotsData // nil when unavailable or err != nil
+	unavailable bool                  // 5xx or unreachable: disallow all
+	expires     time.Time
+	err         error // no verdict (cancelled, private address); not cached
+}
+
+func (e *robotsEntry) loaded() bool {
+	select {
+	case <-e.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// robotsFor returns the current verdict for u's origin, downloading
+// robots.txt when it is missing or expired.
+func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error) {
+	key := u.Scheme + "://" + hostKey(u)
+	for {
+		c.robots.mu.Lock()
+		e := c.robots.m[key]
+		if e != nil && e.loaded() && time.Now().After(e.expires) {
+			e = nil
+		}
+		if e == nil {
+			e = &robotsEntry{ready: make(chan struct{})}
+			c.robots.m[key] = e
+			c.robots.mu.Unlock()
+			c.loadRobots(ctx, u, e)
+			close(e.ready)
+			if e.err != nil {
+				c.robots.mu.Lock()
+				if c.robots.m[key] == e {
+					delete(c.robots.m, key)
+				}
+				c.robots.mu.Unlock()
+				return nil, e.err
+			}
+			return e, nil
+		}
+		c.robots.mu.Unlock()
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err == nil {
+			return e, nil
+		}
+		// The loader got no verdict. If that was its own cancellation, try
+		// again with ours; anything else applies to us too.
+		if !errors.Is(e.err, context.Canceled) && !errors.Is(e.err, context.DeadlineExceeded) {
+			return nil, e.err
+		}
+	}
+}
+
+// loadRobots downloads and parses robots.txt for u's origin into e,
+// following RFC 9309: up to five redirects, 2xx parsed, 4xx (and too many
+// redirects) allow everything, 5xx or an unreachable server disallow
+// everything for RobotsErrorTTL. Its crawl-delay is applied to the host.
+func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
+	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
+	res, err := c.follow(ctx, robotsURL, Request{Accept: AcceptAny}, hopSpec{
+		robots:       true,
+		maxRedirects: robotsMaxRedirects,
+	})
+	now := time.Now()
+	switch {
+	case ctx.Err() != nil:
+		e.err = ctx.Err()
+		return
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused):
+		e.err = err
+		return
+	case errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectLoop):
+		e.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
+		e.expires = now.Add(c.opts.RobotsTTL)
+		return
+	}
+	status := 0
+	var body []byte
+	var serr *StatusError
+	switch {
+	case errors.As(err, &serr):
+		status = serr.Code
+	case err != nil:
+		e.unavailable = true
+		e.expires = now.Add(c.opts.RobotsErrorTTL)
+		return
+	default:
+		status, body = res.Status, res.Body
+	}
+	switch {
+	case status >= 500 || status == http.StatusTooManyRequests:
+		e.unavailable = true
+		e.expires = now.Add(c.opts.RobotsErrorTTL)
+		return
+	case status >= 400:
+		e.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
+	default:
+		e.data = parseRobots(body)
+	}
+	e.expires = now.Add(c.opts.RobotsTTL)
+	if d := e.data.FindGroup(c.agent).CrawlDelay; d > 0 {
+		c.pacer.host(hostKey(u)).setCrawlDelay(d)
+	}
+}
+
+// parseRobots parses a robots.txt body. The parser rejects a whole file
+// for one bad line (a rule before any User-agent, a malformed
+// Crawl-delay); such lines are dropped and the rest is used, as RFC 9309
+// asks crawlers to use what they can.
+func parseRobots(body []byte) *robotstxt.RobotsData {
+	if d, err := robotstxt.FromBytes(body); err == nil {
+		return d
+	}
+	var kept bytes.Buffer
+	seenAgent := false
+	for line := range bytes.Lines(body) {
+		text := string(line)
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		key, val, _ := strings.Cut(text, ":")
+		key = strings.ToLower(strings.TrimSpace(key))
+		val = strings.TrimSpace(val)
+		switch key {
+		case "user-agent":
+			seenAgent = true
+		case "allow", "disallow":
+			if !seenAgent {
+				continue
+			}
+		case "crawl-delay", "crawldelay":
+			f, err := strconv.ParseFloat(val, 64)
+			if !seenAgent || err != nil || f < 0 {
+				continue
+			}
+		}
+		kept.Write(line)
+		if !bytes.HasSuffix(line, []byte("\n")) {
+			kept.WriteByte('\n')
+		}
+	}
+	if d, err := robotstxt.FromBytes(kept.Bytes()); err == nil {
+		return d
+	}
+	// Still unparsable: treat it like a missing file, as a browser would
+	// treat garbage in place of robots.txt.
+	d, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
+	return d
+}
+
+// checkRobots returns an error wrapping ErrDisallowed when robots.txt
+// forbids u to our agent.
+func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
+	e, err := c.robotsFor(ctx, u)
+	if err != nil {
+		return fmt.Errorf("robots.txt for %s: %w", u.Host, err)
+	}
+	if e.unavailable {
+		return fmt.Errorf("fetch %s: %w: %w", u, ErrDisallowed, ErrRobotsUnavailable)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if !e.data.FindGroup(c.agent).Test(path) {
+		return fmt.Errorf("fetch %s: %w", u, ErrDisallowed)
+	}
+	return nil
+}
+
+// Sitemaps returns the Sitemap: URLs that robots.txt lists for the origin
+// of site (a URL such as "https://example.com/" or any URL on that site).
+// It uses the same cached robots.txt as Fetch, downloading it if needed.
+func (c *Client) Sitemaps(ctx context.Context, site string) ([]string, error) {
+	u, err := parseTarget(site)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.robotsFor(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("sitemaps for %s: %w", u.Host, err)
+	}
+	if e.unavailable {
+		return nil, fmt.Errorf("sitemaps for %s: %w", u.Host, ErrRobotsUnavailable)
+	}
+	return append([]string(nil), e.data.Sitemaps...), nil
+}
