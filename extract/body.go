@@ -44,12 +44,14 @@ type block struct {
 	byline    bool // inside an element the metadata reader took as a byline
 	boiler    int  // index in elems of the innermost boilerplate ancestor, or -1
 	body      int  // index in elems of the innermost body-hint ancestor, or -1
+	owner     int  // index in elems of the innermost block element
 	weight    float64
 }
 
 type elem struct {
 	node       *html.Node
 	start, end int // block range [start, end)
+	parent     int // index in elems, -1 for the root
 	hint       hint
 	articleTag bool
 }
@@ -64,6 +66,7 @@ type walker struct {
 	byline  int
 	boiler  int
 	body    int
+	cur     int // index in elems of the innermost open element
 	bylines map[*html.Node]bool
 }
 
@@ -87,7 +90,7 @@ func (w *walker) flush() {
 	}
 	w.blocks = append(w.blocks, block{
 		text: text, runes: runes, linkRunes: lr, kind: w.kind, h1: w.h1,
-		byline: w.byline > 0, boiler: w.boiler, body: w.body,
+		byline: w.byline > 0, boiler: w.boiler, body: w.body, owner: w.cur,
 	})
 	w.tb.reset()
 }
@@ -148,8 +151,9 @@ func (w *walker) element(n *html.Node, depth int) {
 	// a block so its hint has a range).
 	w.flush()
 	idx := len(w.elems)
-	w.elems = append(w.elems, elem{node: n, start: len(w.blocks), hint: h, articleTag: n.DataAtom == atom.Article})
-	saveKind, saveBoiler, saveBody, saveH1 := w.kind, w.boiler, w.body, w.h1
+	w.elems = append(w.elems, elem{node: n, start: len(w.blocks), parent: w.cur, hint: h, articleTag: n.DataAtom == atom.Article})
+	saveKind, saveBoiler, saveBody, saveH1, saveCur := w.kind, w.boiler, w.body, w.h1, w.cur
+	w.cur = idx
 	switch h {
 	case hintBoiler:
 		w.boiler = idx
@@ -188,6 +192,6 @@ func (w *walker) element(n *html.Node, depth int) {
 	if n.DataAtom == atom.Pre {
 		w.tb.pre--
 	}
-	w.kind, w.boiler, w.body, w.h1 = saveKind, saveBoiler, saveBody, saveH1
+	w.kind, w.boiler, w.body, w.h1, w.cur = saveKind, saveBoiler, saveBody, saveH1, saveCur
 	w.elems[idx].end = len(w.blocks)
 }

@@ -162,6 +162,11 @@ func classHint(class, id string) hint {
 			return hintBody
 		}
 	}
+	// Embedded posts (tweets, Instagram) quoted in the article are
+	// article content even when their wrapper says "social".
+	if strings.Contains(string(s), "embed") || strings.Contains(string(s), "tweet") {
+		return hintNone
+	}
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && isTokenByte(s[i]) {

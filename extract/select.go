@@ -38,14 +38,14 @@ type bodyResult struct {
 
 // extractBody chooses the article container and returns its paragraphs.
 func extractBody(root *html.Node, md *metadata) bodyResult {
-	w := walker{boiler: -1, body: -1}
+	w := walker{boiler: -1, body: -1, cur: 0}
 	if len(md.BylineNodes) > 0 {
 		w.bylines = make(map[*html.Node]bool, len(md.BylineNodes))
 		for _, n := range md.BylineNodes {
 			w.bylines[n] = true
 		}
 	}
-	w.elems = append(w.elems, elem{node: root})
+	w.elems = append(w.elems, elem{node: root, parent: -1})
 	w.walk(root, 0)
 	w.flush()
 	w.elems[0].end = len(w.blocks)
@@ -56,6 +56,15 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 		blocks[i].weight = blockWeight(&blocks[i])
 		if blocks[i].weight > 0 {
 			total += blocks[i].weight
+		}
+	}
+	// Teasers: a summary that shares a small element with a linked
+	// headline is a link to another article, not this one's text.
+	teaser := make([]bool, len(blocks))
+	for i := range blocks {
+		if blocks[i].weight > 0 && blocks[i].body < 0 && isTeaser(blocks, elems, i) {
+			teaser[i] = true
+			blocks[i].weight = -0.5 * blocks[i].weight
 		}
 	}
 	// A block JSON-LD's articleBody also contains is article text.
@@ -141,7 +150,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	for i := c.start; i < c.end; i++ {
 		b := &blocks[i]
 		switch {
-		case b.kind == kindCaption, b.byline, b.h1:
+		case b.kind == kindCaption, b.byline, b.h1, teaser[i]:
 			continue
 		case b.boiler > best && b.boiler > b.body && effective[b.boiler]:
 			continue
@@ -178,6 +187,14 @@ func isBoilerText(s string) bool {
 			return true
 		}
 	}
+	// Photo captions and credits written as text: "… (Image: GETTY)".
+	if strings.HasSuffix(l, ")") {
+		for _, p := range creditMarkers {
+			if strings.Contains(l, p) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
@@ -205,3 +222,29 @@ func looksLikeMarkup(s string) bool {
 	}
 	return strings.IndexByte(s, '>') > 0
 }
+
+// isTeaser reports whether block i sits in a small unit (at most four
+// blocks) together with a linked headline: the shape of a teaser in a
+// "related" or "more from" list.
+func isTeaser(blocks []block, elems []elem, i int) bool {
+	e := blocks[i].owner
+	for e > 0 && elems[e].end-elems[e].start < 2 {
+		e = elems[e].parent
+	}
+	if e <= 0 {
+		return false
+	}
+	u := elems[e]
+	if u.end-u.start > 4 {
+		return false
+	}
+	for j := u.start; j < u.end; j++ {
+		b := &blocks[j]
+		if j != i && b.runes >= 15 && b.linkRunes*5 >= b.runes*4 {
+			return true
+		}
+	}
+	return false
+}
+
+var creditMarkers = []string{"(image:", "(photo:", "(picture:", "(pictured:", "(credit:", "(foto:", "(photo by", "(image credit"}

@@ -56,8 +56,9 @@ func (t *textBuilder) write(s string, inLink bool) {
 		case r == '\u00a0' || r == '\u2007' || r == '\u202f' || (r >= '\u2000' && r <= '\u200a') || r == '\u3000' || r == '\u2028' || r == '\u2029' || r == '\u0085':
 			t.pendingSp = true
 			continue
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
-			// zero-width characters and soft hyphens: invisible
+		case r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			// zero-width spaces and soft hyphens: invisible (the joiners
+			// U+200C and U+200D stay: they shape Persian words and emoji)
 			continue
 		case r == utf8.RuneError && size == 1:
 			continue
