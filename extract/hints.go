@@ -241,9 +241,15 @@ func inlineHidden(n *html.Node) bool {
 				return true
 			}
 		case "class":
-			l := strings.ToLower(a.Val)
-			for _, w := range popupWords {
-				if strings.Contains(l, w) {
+			for _, tok := range strings.Fields(strings.ToLower(a.Val)) {
+				for _, w := range popupWords {
+					if strings.Contains(tok, w) {
+						return true
+					}
+				}
+				// "rollover-people" wraps a name and its card; only the
+				// card ("rollover-people-block") is the pop-up.
+				if strings.Contains(tok, "rollover") && (strings.HasSuffix(tok, "block") || strings.HasSuffix(tok, "card") || strings.HasSuffix(tok, "box")) {
 					return true
 				}
 			}
@@ -252,4 +258,4 @@ func inlineHidden(n *html.Node) bool {
 	return false
 }
 
-var popupWords = []string{"rollover", "tooltip", "popover", "hovercard", "popup", "sr-only", "visually-hidden", "screen-reader"}
+var popupWords = []string{"tooltip", "popover", "hovercard", "popup", "sr-only", "visually-hidden", "screen-reader"}
