@@ -282,7 +282,6 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-
 // writeCorpusText writes the plain-text corpus format (see DESIGN.md).
 // TODO(textcorpus): switch to textcorpus.Write once that package lands.
 func writeCorpusText(w io.Writer, a *article.Article) error {
