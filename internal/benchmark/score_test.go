@@ -35,7 +35,7 @@ func TestWords(t *testing.T) {
 		{"café naïve", []string{"café", "naïve"}},
 		{"東京は晴れ", []string{"東京は晴れ"}},
 		{"x²½ ٣", []string{"x²½", "٣"}}, // \p{N} includes No and Nd in other scripts
-		{"a\xffb", []string{"a", "b"}},   // invalid UTF-8 separates
+		{"a\xffb", []string{"a", "b"}},  // invalid UTF-8 separates
 		{"tab\tnew\nline", []string{"tab", "new", "line"}},
 		{"émoji😀here", []string{"émoji", "here"}},
 	}
