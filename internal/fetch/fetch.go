@@ -333,6 +333,15 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		GotConn: func(info httptrace.GotConnInfo) {
 			mu.Lock()
 			defer mu.Unlock()
+			// The transport may retry on a fresh connection (an idle one
+			// the server had closed); only the last try is the exchange.
+			if conn != nil {
+				conn.detach(cp)
+				conn = nil
+				cp.req.Reset()
+				cp.resp.Reset()
+				cp.truncated = false
+			}
 			if rc, ok := info.Conn.(*recordingConn); ok {
 				rc.attach(cp)
 				conn = rc

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,8 +18,9 @@ type hit struct {
 	header     http.Header
 }
 
-// site is a loopback test server that records every request with the
-// server-side times it started and finished, and how many ran at once.
+// site is a loopback test server that records every request when it
+// arrives, with the server-side times it started and finished (end is zero
+// while it runs), and how many ran at once.
 type site struct {
 	*httptest.Server
 	mux *http.ServeMux
@@ -50,8 +52,9 @@ func newSite(t *testing.T, g *gauge) *site {
 	t.Helper()
 	s := &site{mux: http.NewServeMux()}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := hit{path: r.URL.RequestURI(), start: time.Now(), header: r.Header.Clone()}
 		s.mu.Lock()
+		i := len(s.hits)
+		s.hits = append(s.hits, hit{path: r.URL.RequestURI(), start: time.Now(), header: r.Header.Clone()})
 		s.inFlight++
 		s.maxInFlight = max(s.maxInFlight, s.inFlight)
 		s.mu.Unlock()
@@ -60,10 +63,9 @@ func newSite(t *testing.T, g *gauge) *site {
 			defer g.dec()
 		}
 		s.mux.ServeHTTP(w, r)
-		h.end = time.Now()
 		s.mu.Lock()
 		s.inFlight--
-		s.hits = append(s.hits, h)
+		s.hits[i].end = time.Now()
 		s.mu.Unlock()
 	}))
 	t.Cleanup(s.Close)
@@ -89,6 +91,13 @@ func (s *site) html(pattern, body string) {
 	})
 }
 
+// peak returns the most requests the site ran at once.
+func (s *site) peak() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 // hitsFor returns the recorded requests for path, by start time.
 func (s *site) hitsFor(path string) []hit {
 	s.mu.Lock()
@@ -103,11 +112,11 @@ func (s *site) hitsFor(path string) []hit {
 	return out
 }
 
-// pageHits returns every recorded request except robots.txt, by start.
+// pageHits returns every recorded request but robots files, by start.
 func (s *site) pageHits() []hit {
 	var out []hit
 	for _, h := range s.hitsFor("") {
-		if h.path != "/robots.txt" {
+		if !strings.Contains(h.path, "robots") {
 			out = append(out, h)
 		}
 	}
