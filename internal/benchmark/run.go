@@ -1,6 +1,9 @@
 package benchmark
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Input is one page handed to an extractor.
 type Input struct {
@@ -58,14 +61,18 @@ func ReadabilityInputs(cases []Case) []Input {
 
 // ExtractAll runs fn over the inputs in order, on the calling goroutine.
 // A panic in fn is turned into that page's error, so one bad page cannot
-// end a benchmark run.
-func ExtractAll(inputs []Input, fn Func) ([]Output, []error) {
+// end a benchmark run. It stops early, returning ctx's error, when ctx is
+// done.
+func ExtractAll(ctx context.Context, inputs []Input, fn Func) ([]Output, []error, error) {
 	out := make([]Output, len(inputs))
 	errs := make([]error, len(inputs))
 	for i, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		out[i], errs[i] = safeCall(fn, in)
 	}
-	return out, errs
+	return out, errs, nil
 }
 
 func safeCall(fn Func, in Input) (out Output, err error) {
@@ -83,18 +90,21 @@ func safeCall(fn Func, in Input) (out Output, err error) {
 
 // Quality is an extractor's body and metadata scores.
 type Quality struct {
-	Body *BodyScore `json:"body,omitempty"`
-	Meta *MetaScore `json:"meta,omitempty"`
-	// Texts are the predicted bodies by page id (for --jsonl dumps).
-	Texts map[string]string `json:"-"`
+	Body *BodyScore
+	Meta *MetaScore
+	// Texts are the predicted bodies by ScrapingHub page id.
+	Texts map[string]string
 }
 
 // MeasureQuality extracts every page of d with x and scores the bodies
 // (ScrapingHub) and the metadata x provides (Readability).
-func MeasureQuality(d *Data, x Extractor) Quality {
+func MeasureQuality(ctx context.Context, d *Data, x Extractor) (Quality, error) {
 	var q Quality
 	if !x.NoBody {
-		outs, errs := ExtractAll(ScrapingHubInputs(d.ScrapingHub), x.Func)
+		outs, errs, err := ExtractAll(ctx, ScrapingHubInputs(d.ScrapingHub), x.Func)
+		if err != nil {
+			return q, fmt.Errorf("score %s bodies: %w", x.Name, err)
+		}
 		q.Texts = make(map[string]string, len(outs))
 		errByID := map[string]error{}
 		for i, p := range d.ScrapingHub {
@@ -107,7 +117,10 @@ func MeasureQuality(d *Data, x Extractor) Quality {
 		q.Body = &s
 	}
 	if len(x.Fields) > 0 {
-		outs, errs := ExtractAll(ReadabilityInputs(d.Readability), x.Func)
+		outs, errs, err := ExtractAll(ctx, ReadabilityInputs(d.Readability), x.Func)
+		if err != nil {
+			return q, fmt.Errorf("score %s metadata: %w", x.Name, err)
+		}
 		metas := make([]Meta, len(outs))
 		for i, o := range outs {
 			metas[i] = o.Meta
@@ -115,5 +128,55 @@ func MeasureQuality(d *Data, x Extractor) Quality {
 		s := ScoreMetadata(d.Readability, metas, errs, x.Fields)
 		q.Meta = &s
 	}
-	return q
+	return q, nil
+}
+
+// RunOptions say what Run measures besides quality.
+type RunOptions struct {
+	// Runs is how many times each page is extracted per speed
+	// measurement; 0 skips speed.
+	Runs int
+	// OneCore and AllCores select the speed measurements: one worker with
+	// GOMAXPROCS=1, and one worker per core.
+	OneCore, AllCores bool
+}
+
+// Report is everything measured for one extractor.
+type Report struct {
+	Name     string     `json:"name"`
+	Body     *BodyScore `json:"body,omitempty"`
+	Meta     *MetaScore `json:"meta,omitempty"`
+	OneCore  *Speed     `json:"one_core,omitempty"`
+	AllCores *Speed     `json:"all_cores,omitempty"`
+	// Texts are the predicted bodies by ScrapingHub page id.
+	Texts map[string]string `json:"-"`
+}
+
+// Run measures x on d: quality first (which also warms the extractor up),
+// then speed over the ScrapingHub pages. It stops early when ctx is done.
+func Run(ctx context.Context, d *Data, x Extractor, opts RunOptions) (*Report, error) {
+	q, err := MeasureQuality(ctx, d, x)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Name: x.Name, Body: q.Body, Meta: q.Meta, Texts: q.Texts}
+	if opts.Runs <= 0 {
+		return r, nil
+	}
+	inputs := ScrapingHubInputs(d.ScrapingHub)
+	if opts.OneCore {
+		s, err := MeasureSpeed(ctx, inputs, x.Func, SpeedOptions{Runs: opts.Runs, Workers: 1})
+		if err != nil {
+			return nil, fmt.Errorf("measure %s on one core: %w", x.Name, err)
+		}
+		r.OneCore = &s
+	}
+	if opts.AllCores {
+		s, err := MeasureSpeed(ctx, inputs, x.Func, SpeedOptions{Runs: opts.Runs})
+		if err != nil {
+			return nil, fmt.Errorf("measure %s on all cores: %w", x.Name, err)
+		}
+		r.AllCores = &s
+	}
+	return r, nil
 }

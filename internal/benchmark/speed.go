@@ -1,6 +1,7 @@
 package benchmark
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"runtime/metrics"
@@ -60,8 +61,9 @@ type SpeedOptions struct {
 // throughput and allocations (see Speed for the method). Extraction
 // errors are counted, not returned: a failing page still costs time.
 // It changes GOMAXPROCS while it runs, so it must not run concurrently
-// with other measurements.
-func MeasureSpeed(inputs []Input, fn Func, opts SpeedOptions) (Speed, error) {
+// with other measurements. It stops between runs, returning ctx's error,
+// when ctx is done.
+func MeasureSpeed(ctx context.Context, inputs []Input, fn Func, opts SpeedOptions) (Speed, error) {
 	if len(inputs) == 0 {
 		return Speed{}, fmt.Errorf("measure speed: no pages")
 	}
@@ -85,6 +87,9 @@ func MeasureSpeed(inputs []Input, fn Func, opts SpeedOptions) (Speed, error) {
 	// Warm-up pass, on one goroutine, measuring each page's allocation.
 	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return Speed{}, err
+		}
 		metrics.Read(sample)
 		before := sample[0].Value.Uint64()
 		_, _ = safeCall(fn, in)
@@ -100,6 +105,9 @@ func MeasureSpeed(inputs []Input, fn Func, opts SpeedOptions) (Speed, error) {
 	start := time.Now()
 	var errs atomic.Int64
 	for range runs {
+		if err := ctx.Err(); err != nil {
+			return Speed{}, err
+		}
 		if workers == 1 {
 			for _, in := range inputs {
 				if _, err := safeCall(fn, in); err != nil {
