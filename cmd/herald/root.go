@@ -37,6 +37,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		newExtractCmd(e),
+		newBenchCmd(e),
 	)
 	return root
 }
