@@ -1,0 +1,454 @@
+package extract
+
+import (
+	stdhtml "html"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Author cleaning.
+//
+// Precision over recall: a record with no author is better than one whose
+// author is "Staff Writer", "Follow" or "Reuters". cleanAuthors turns one
+// declared author string into people's names and organisation names:
+//
+//   - "By", "Written by", "Par", "Von", "Por", "Di", "Автор:" prefixes go;
+//   - lists split on ",", ";", "|", "/", " and ", " & ", " und ", " et ",
+//     " и ": "A, B and C" is three people;
+//   - roles ("Staff Writer", "Senior Correspondent", "Editor"), credentials
+//     ("PhD", "MD"), e-mails, @handles and URLs are dropped, as are
+//     "for The Times" and "in London" tails;
+//   - a profile URL (…/authors/jane-doe) gives "Jane Doe" when its last
+//     path segment is two to four plain words, else nothing;
+//   - names in ALL CAPS are title-cased;
+//   - organisations (news agencies, "Staff", "Newsroom", "Editorial
+//     Board", names ending in News, Media, Desk …) are returned apart so
+//     the caller can use them as the site name; the placeholder ones
+//     ("Staff", "Agencies") are dropped altogether.
+//
+// What remains must look like a name: letters, at most six words, at least
+// one capitalised word in scripts that have case, no digits.
+
+// bylinePrefixes are the words that introduce a byline. Matched case-
+// insensitively at the start, followed by a space or a colon.
+var bylinePrefixes = []string{
+	"written by", "words by", "story by", "text by", "reporting by", "reported by", "posted by",
+	"published by", "article by", "photos by", "by", "from", "par", "von", "por", "di", "door", "av", "af",
+	"autor", "autorin", "auteur", "author", "автор", "авторы", "text", "texto", "testo", "tekst",
+}
+
+// authorRoles are words that make up job titles; a part made only of these
+// (and small words) is a role, not a name.
+var authorRoles = map[string]bool{
+	"staff": true, "writer": true, "writers": true, "reporter": true, "reporters": true, "correspondent": true,
+	"correspondents": true, "editor": true, "editors": true, "senior": true, "chief": true, "contributing": true,
+	"contributor": true, "contributors": true, "columnist": true, "associate": true, "deputy": true,
+	"managing": true, "executive": true, "political": true, "business": true, "sports": true, "science": true,
+	"health": true, "technology": true, "tech": true, "foreign": true, "national": true, "international": true,
+	"investigative": true, "special": true, "guest": true, "freelance": true, "journalist": true,
+	"photographer": true, "producer": true, "analyst": true, "news": true, "desk": true, "team": true,
+	"digital": true, "web": true, "online": true, "global": true, "economics": true, "economy": true,
+	"diplomatic": true, "legal": true, "affairs": true, "culture": true, "arts": true, "environment": true,
+	"climate": true, "education": true, "crime": true, "political editor": true, "white": true, "house": true,
+	"bureau": true, "chief's": true, "and": true, "of": true, "the": true, "for": true, "at": true,
+	"media": true, "politics": true, "world": true, "local": true, "city": true, "breaking": true,
+	"enterprise": true, "entertainment": true, "travel": true, "food": true, "critic": true, "author": true,
+	"host": true, "anchor": true, "intern": true, "fellow": true, "researcher": true, "redakteur": true,
+	"redakteurin": true, "redaktion": true, "korrespondent": true, "korrespondentin": true,
+	"journaliste": true, "rédaction": true, "redaccion": true, "redacción": true, "redação": true,
+	"redazione": true, "reporters'": true, "updated": true, "published": true,
+}
+
+// credentials are tokens after a name that are not part of it.
+var credentials = map[string]bool{
+	"phd": true, "ph.d.": true, "ph.d": true, "md": true, "m.d.": true, "ma": true, "ms": true, "msc": true,
+	"mph": true, "rn": true, "mba": true, "jr": true, "jr.": true, "sr": true, "sr.": true, "dr": true,
+	"dr.": true, "mr": true, "mr.": true, "mrs": true, "mrs.": true, "ms.": true, "prof": true, "prof.": true,
+	"bsc": true, "ba": true, "dds": true, "rd": true, "lcsw": true, "cpa": true, "esq": true, "esq.": true,
+}
+
+// agencyNames are organisations commonly given as authors.
+var agencyNames = map[string]bool{
+	"reuters": true, "thomson reuters": true, "ap": true, "associated press": true, "the associated press": true,
+	"afp": true, "agence france-presse": true, "agence france presse": true, "bloomberg": true,
+	"bloomberg news": true, "pa": true, "pa media": true, "press association": true, "upi": true,
+	"dpa": true, "efe": true, "ansa": true, "xinhua": true, "tass": true, "ria novosti": true,
+	"interfax": true, "kyodo": true, "kyodo news": true, "yonhap": true, "aap": true, "cnn": true,
+	"bbc": true, "bbc news": true, "cnn wire": true, "ians": true, "pti": true, "ani": true,
+	"anadolu": true, "anadolu agency": true, "europa press": true, "lusa": true, "belga": true, "sda": true,
+	"apa": true, "ntb": true, "tt": true, "ritzau": true, "ctk": true, "čtk": true, "pap": true, "mti": true,
+}
+
+// placeholderAuthors name no one: dropped, and not used as a site name.
+var placeholderAuthors = map[string]bool{
+	"staff": true, "staff writer": true, "staff writers": true, "staff reporter": true, "staff reports": true,
+	"newsroom": true, "the newsroom": true, "editorial board": true, "the editorial board": true,
+	"editors": true, "the editors": true, "editorial": true, "editorial staff": true, "agencies": true,
+	"wire services": true, "wires": true, "news desk": true, "web desk": true, "desk": true,
+	"admin": true, "administrator": true, "guest": true, "user": true, "anonymous": true, "unknown": true,
+	"redaction": true, "rédaction": true, "redaktion": true, "redacción": true, "redação": true,
+	"redazione": true, "la rédaction": true, "die redaktion": true, "follow": true, "follow author": true,
+	"more": true, "view all posts": true, "contributor": true, "contributors": true, "author": true,
+	"editor": true, "team": true, "our reporter": true, "our correspondent": true, "correspondent": true,
+	"reporter": true, "online": true, "ap staff": true, "afp staff": true, "reuters staff": true,
+}
+
+// orgSuffixes end organisation names ("Example News", "City Desk").
+var orgSuffixes = []string{
+	" news", " staff", " desk", " team", " media", " newsroom", " press", " agency", " agencies",
+	" editors", " editorial", " inc", " inc.", " ltd", " ltd.", " llc", " group", " magazine",
+	" radio", " tv", " online", " reporters", " foundation", " association", " company", " network",
+	" services", " wire", " bureau", " channel", " newspaper", " website", " blog",
+}
+
+// cleanAuthors cleans one declared author string. structured says the
+// value came from a typed Person (JSON-LD, microdata), which lets a
+// single-word name through. siteNames are known names of the site; an
+// author equal to one of them is an organisation.
+func cleanAuthors(raw string, structured bool, siteNames ...string) (people, orgs []string) {
+	s := normalizeSpace(raw)
+	if s == "" || len(s) > 300 {
+		return nil, nil
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = unescapeEntities(s)
+	}
+	if isURLLike(s) {
+		if name := nameFromProfileURL(s); name != "" {
+			people = append(people, name)
+		}
+		return people, nil
+	}
+	s = stripBylinePrefix(s)
+	for _, part := range splitAuthors(s) {
+		part = cleanAuthorPart(part)
+		if part == "" {
+			continue
+		}
+		lower := strings.ToLower(part)
+		if placeholderAuthors[lower] || isRoleOnly(lower) {
+			continue
+		}
+		if isOrganisation(lower, siteNames) {
+			orgs = appendUnique(orgs, part)
+			continue
+		}
+		if !looksLikeName(part, structured) {
+			continue
+		}
+		people = appendUnique(people, fixNameCase(part))
+	}
+	return people, orgs
+}
+
+// isOrganisation reports whether a cleaned, lower-cased author part names
+// an organisation rather than a person.
+func isOrganisation(lower string, siteNames []string) bool {
+	if agencyNames[lower] {
+		return true
+	}
+	for _, sn := range siteNames {
+		if sn != "" && sameName(lower, sn) {
+			return true
+		}
+	}
+	for _, suf := range orgSuffixes {
+		if strings.HasSuffix(lower, suf) {
+			return true
+		}
+	}
+	// People's names do not start with "The": "The Washington Post".
+	if strings.HasPrefix(lower, "the ") {
+		return true
+	}
+	// "Reuters staff", "AP reporters"
+	if i := strings.IndexByte(lower, ' '); i > 0 && agencyNames[lower[:i]] {
+		return true
+	}
+	return false
+}
+
+// sameName compares two names ignoring case, spaces, punctuation and a
+// leading "the".
+func sameName(a, b string) bool {
+	return a != "" && b != "" && nameKey(a) == nameKey(b)
+}
+
+// nameKey reduces a name to lower-case letters and digits, without a
+// leading "the" or a trailing top-level domain ("The Guardian" and
+// "guardian.com" give "guardian").
+func nameKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "the ")
+	s = strings.TrimPrefix(s, "www.")
+	for _, tld := range []string{".com", ".co.uk", ".org", ".net", ".de", ".fr", ".es", ".it", ".ru", ".cz", ".io"} {
+		if strings.HasSuffix(s, tld) {
+			s = s[:len(s)-len(tld)]
+			break
+		}
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// stripBylinePrefix removes "By", "Written by", "Par" … from the start of
+// s, repeatedly ("By: Text by Jane").
+func stripBylinePrefix(s string) string {
+	for changed := true; changed; {
+		changed = false
+		s = strings.TrimLeft(s, " :-–—|•·")
+		for _, p := range bylinePrefixes {
+			if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
+				next := s[len(p)]
+				if next == ' ' || next == ':' || next == '\u00a0' {
+					s = s[len(p)+1:]
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// splitAuthors splits a list of names.
+func splitAuthors(s string) []string {
+	for _, sep := range []string{" and ", " And ", " AND ", " & ", " und ", " et ", " и ", " e ", " y ", " i ", " en ", " og ", " och "} {
+		if sep == " e " || sep == " y " || sep == " i " || sep == " en " || sep == " og " || sep == " och " {
+			// Conjunctions that are also name particles (José Ortega y
+			// Gasset): only split lists that already have a comma.
+			if !strings.Contains(s, ",") {
+				continue
+			}
+		}
+		s = strings.ReplaceAll(s, sep, ",")
+	}
+	return strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', ';', '|', '/', '•', '·', '\n', '，', '、':
+			return true
+		}
+		return false
+	})
+}
+
+// cleanAuthorPart removes what surrounds a name: e-mails, handles, roles
+// after a dash or in brackets, "for X" and "in X" tails, credentials.
+func cleanAuthorPart(p string) string {
+	p = strings.TrimSpace(p)
+	p = stripBylinePrefix(p)
+	// "Jane Doe - Staff Writer", "Jane Doe — Reuters"
+	for _, sep := range []string{" - ", " – ", " — ", ": "} {
+		if i := strings.Index(p, sep); i > 0 {
+			head, tail := p[:i], strings.ToLower(strings.TrimSpace(p[i+len(sep):]))
+			if isRoleOnly(tail) || placeholderAuthors[tail] || agencyNames[tail] || isURLLike(tail) || strings.Contains(tail, "@") || len(strings.Fields(tail)) > 3 {
+				p = head
+			}
+		}
+	}
+	// Roles or notes in brackets: "Jane Doe (Reuters)". A bracketed middle
+	// name stays: "Bruno (Henrique) Rodrigues".
+	if i := strings.IndexAny(p, "(["); i > 0 {
+		if j := strings.IndexAny(p[i:], ")]"); j > 0 && strings.TrimSpace(p[i+j+1:]) == "" {
+			p = strings.TrimSpace(p[:i])
+		}
+	}
+	// Drop tokens that are e-mails, handles or URLs, and credentials.
+	fields := strings.Fields(p)
+	out := fields[:0]
+	for _, f := range fields {
+		lf := strings.ToLower(strings.Trim(f, ",;"))
+		switch {
+		case strings.HasPrefix(f, "@"), strings.Contains(f, "@") && strings.Contains(f, "."), isURLLike(f):
+			continue
+		case credentials[lf] && len(out) >= 2:
+			continue
+		}
+		out = append(out, f)
+	}
+	// "Jane Doe for The Times", "Jane Doe in London"
+	for i, f := range out {
+		if i >= 2 && (f == "for" || f == "in" || f == "at" || f == "with" || f == "pour" || f == "für" || f == "aus" || f == "en" || f == "em" || f == "da" || f == "reporting" || f == "contributed" || f == "is" || f == "has") {
+			out = out[:i]
+			break
+		}
+	}
+	// Trailing role words: "Jane Doe Staff Writer"
+	for len(out) > 2 {
+		last := strings.ToLower(strings.Trim(out[len(out)-1], ".,"))
+		if !authorRoles[last] {
+			break
+		}
+		out = out[:len(out)-1]
+	}
+	p = strings.Join(out, " ")
+	return strings.Trim(p, " .,;:-–—|*\"'“”«»")
+}
+
+// isRoleOnly reports whether every word of a lower-cased part is a role
+// word ("senior staff writer", "correspondent").
+func isRoleOnly(lower string) bool {
+	if lower == "" {
+		return false
+	}
+	for _, w := range strings.Fields(lower) {
+		if !authorRoles[strings.Trim(w, ".,")] {
+			return false
+		}
+	}
+	return true
+}
+
+// nameParticles are lower-case words allowed inside names.
+var nameParticles = map[string]bool{
+	"van": true, "von": true, "der": true, "den": true, "de": true, "da": true, "das": true, "do": true,
+	"dos": true, "di": true, "del": true, "della": true, "la": true, "le": true, "du": true, "des": true,
+	"bin": true, "bint": true, "ibn": true, "al": true, "el": true, "ben": true, "ter": true, "ten": true,
+	"y": true, "e": true, "zu": true, "af": true, "av": true, "st.": true, "mac": true, "ó": true,
+}
+
+// looksLikeName reports whether s can be a person's name.
+func looksLikeName(s string, structured bool) bool {
+	if s == "" || len(s) > 80 {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) > 6 {
+		return false
+	}
+	cased, capitalised, letters := false, 0, 0
+	for _, w := range words {
+		first, _ := utf8.DecodeRuneInString(w)
+		for _, r := range w {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsMark(r):
+				letters++
+			case unicode.IsDigit(r):
+				return false
+			case r == '.' || r == '\'' || r == '’' || r == '-' || r == '(' || r == ')' || r == '·' || r == '‧':
+			default:
+				return false
+			}
+		}
+		if unicode.IsUpper(first) {
+			cased = true
+			capitalised++
+		} else if unicode.IsLower(first) {
+			cased = true
+			if !nameParticles[strings.ToLower(w)] {
+				return false
+			}
+		}
+	}
+	if letters < 2 {
+		return false
+	}
+	if cased && capitalised == 0 {
+		return false
+	}
+	if len(words) == 1 && cased && !structured {
+		// A lone word ("Admin", "Jane") is a name only when a typed
+		// Person said so.
+		return false
+	}
+	return true
+}
+
+// fixNameCase title-cases names written in capitals ("JOE HILDEBRAND" →
+// "Joe Hildebrand", "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil").
+func fixNameCase(s string) string {
+	hasLower, hasUpper := false, false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			hasLower = true
+		} else if unicode.IsUpper(r) {
+			hasUpper = true
+		}
+	}
+	if hasLower || !hasUpper {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		if start {
+			b.WriteRune(unicode.ToUpper(r))
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		start = r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.'
+	}
+	return b.String()
+}
+
+// isURLLike reports whether s is a URL or a bare domain path.
+func isURLLike(s string) bool {
+	ls := strings.ToLower(s)
+	return strings.HasPrefix(ls, "http://") || strings.HasPrefix(ls, "https://") || strings.HasPrefix(ls, "www.") ||
+		strings.HasPrefix(ls, "//") || strings.HasPrefix(ls, "/") || strings.Contains(ls, "://")
+}
+
+// profileDirs are path segments after which a profile URL names its
+// author.
+var profileDirs = map[string]bool{
+	"author": true, "authors": true, "people": true, "person": true, "profile": true, "profiles": true,
+	"staff": true, "contributor": true, "contributors": true, "writer": true, "writers": true,
+	"journalist": true, "journalists": true, "by": true, "autor": true, "autoren": true, "auteur": true,
+	"columnist": true, "columnists": true, "reporter": true, "reporters": true, "team": true,
+}
+
+// nameFromProfileURL turns https://site/authors/jane-doe into "Jane Doe"
+// when the segment after a profile folder is two to four words of letters.
+func nameFromProfileURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	for i := 0; i+1 < len(segs); i++ {
+		if !profileDirs[strings.ToLower(segs[i])] {
+			continue
+		}
+		slug := segs[i+1]
+		slug = strings.TrimSuffix(slug, ".html")
+		words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' || r == '_' || r == '+' || r == '.' })
+		if len(words) < 2 || len(words) > 4 {
+			return ""
+		}
+		for j, w := range words {
+			if !isASCIIWord(w) || (len(w) < 2 && (j == 0 || j == len(words)-1)) {
+				return ""
+			}
+			words[j] = strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
+}
+
+// appendUnique appends s unless list already has it (ignoring case).
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// unescapeEntities decodes HTML character references left in metadata
+// values (JSON-LD strings are not decoded by the HTML parser).
+func unescapeEntities(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return stdhtml.UnescapeString(s)
+}
