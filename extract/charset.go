@@ -64,11 +64,14 @@ func decodeUTF8(src []byte, contentType string) ([]byte, string, error) {
 	if !certain {
 		// DetermineEncoding only pre-scans 1024 bytes and otherwise guesses
 		// windows-1252; look further for a declaration, then detect.
+		// Valid UTF-8 with non-ASCII bytes is UTF-8 whatever a late
+		// declaration says (legacy text is almost never valid UTF-8).
 		if name == "windows-1252" || name == "utf-8" {
+			if utf8.Valid(src) {
+				return src, "utf-8", nil
+			}
 			if e, n := findMetaCharset(src); e != nil {
 				enc, name = e, n
-			} else if utf8.Valid(src) {
-				return src, "utf-8", nil
 			} else if e, n := detectCharset(src); e != nil {
 				enc, name = e, n
 			}
@@ -95,7 +98,13 @@ func decodeUTF8(src []byte, contentType string) ([]byte, string, error) {
 // put it after long comment blocks or inline scripts.
 func findMetaCharset(src []byte) (encoding.Encoding, string) {
 	head := src[:min(len(src), 64<<10)]
-	lower := bytes.ToLower(head)
+	lower := make([]byte, len(head))
+	for i, c := range head {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
 	for off := 0; ; {
 		i := bytes.Index(lower[off:], []byte("charset"))
 		if i < 0 {

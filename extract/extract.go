@@ -184,12 +184,3 @@ func bodyElement(doc *html.Node) *html.Node {
 	}
 	return doc
 }
-
-// parseHTML parses a UTF-8 document.
-func parseHTML(src []byte) (*html.Node, error) {
-	doc, err := html.ParseWithOptions(bytes.NewReader(src))
-	if err != nil {
-		return nil, fmt.Errorf("parse html: %w", err)
-	}
-	return doc, nil
-}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -122,8 +123,6 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 			b.weight = -abs(b.weight)
 		}
 	}
-	_ = total
-
 	// The container: the element whose block range weighs most; among
 	// equal weights, the innermost.
 	sum := make([]float64, len(blocks)+1)
@@ -164,8 +163,42 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 		}
 		paras = append(paras, b.text)
 	}
-	_ = ab
-	return bodyResult{paragraphs: paras}
+	res := bodyResult{paragraphs: paras}
+
+	// JSON-LD articleBody is sometimes the whole text of a page whose
+	// HTML holds only a teaser (or is rendered by script): when it is
+	// much longer than what the page shows, it is the better body.
+	got := 0
+	prose := 0
+	for _, p := range paras {
+		n := utf8.RuneCountInString(p)
+		got += n
+		if n >= 200 || (n >= 80 && endsSentence(p)) {
+			prose++
+		}
+	}
+	if ab != "" && utf8.RuneCountInString(ab) > 2*got+200 {
+		res.paragraphs = splitArticleBody(md.ArticleBody)
+		res.note = "body taken from JSON-LD articleBody (the page shows less)"
+		return res
+	}
+	// A page that declares no article type, shows teasers and has no
+	// paragraph of prose outside them is a listing or index page: no body
+	// rather than a heap of headlines.
+	teasers := 0
+	for _, t := range teaser {
+		if t {
+			teasers++
+		}
+	}
+	switch {
+	case !isArticleType(md.Type) && prose == 0 && teasers >= 3:
+		res.paragraphs = nil
+		res.note = "no article body: the page looks like a listing or index page"
+	case len(res.paragraphs) == 0:
+		res.note = "no article body found"
+	}
+	return res
 }
 
 func abs(f float64) float64 {
@@ -240,7 +273,8 @@ func isTeaser(blocks []block, elems []elem, i int) bool {
 	}
 	for j := u.start; j < u.end; j++ {
 		b := &blocks[j]
-		if j != i && b.runes >= 15 && b.linkRunes*5 >= b.runes*4 {
+		// The page's own headline (<h1>) is often a link to itself.
+		if j != i && !b.h1 && b.runes >= 15 && b.linkRunes*5 >= b.runes*4 {
 			return true
 		}
 	}
@@ -248,3 +282,25 @@ func isTeaser(blocks []block, elems []elem, i int) bool {
 }
 
 var creditMarkers = []string{"(image:", "(photo:", "(picture:", "(pictured:", "(credit:", "(foto:", "(photo by", "(image credit"}
+
+// splitArticleBody turns a JSON-LD articleBody into paragraphs: one per
+// non-empty line, white space collapsed.
+func splitArticleBody(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = normalizeSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// isArticleType reports whether a declared page type (schema.org or
+// og:type) says the page is one article.
+func isArticleType(t string) bool {
+	if t == "" {
+		return false
+	}
+	l := strings.ToLower(t)
+	return strings.Contains(l, "article") || strings.Contains(l, "posting") || strings.Contains(l, "report") || l == "review"
+}
