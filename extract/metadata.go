@@ -2,9 +2,11 @@ package extract
 
 import (
 	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // metadata is what a page declares about itself, read before (and
@@ -14,9 +16,9 @@ type metadata struct {
 	// Published, Modified, SiteName, Section, Tags, Language, Image,
 	// IsAccessibleForFree. Language is already normalised to BCP 47.
 	Title, Description, SiteName, Section, Language, Image, CanonicalURL string
-	Authors, Tags                                                       []string
-	Published, Modified                                                 time.Time
-	IsAccessibleForFree                                                 *bool
+	Authors, Tags                                                        []string
+	Published, Modified                                                  time.Time
+	IsAccessibleForFree                                                  *bool
 
 	// Sources maps a record field name ("published", "authors", ...) to
 	// where its value came from ("json-ld:datePublished", "meta:og:title",
@@ -37,8 +39,711 @@ type metadata struct {
 	BylineNodes []*html.Node
 }
 
+// Source names used in metadata.Sources, beside "meta:<key>" and
+// "json-ld:<property>".
+const (
+	srcTitleTag = "html:title"
+	srcH1       = "html:h1"
+	srcHTMLLang = "html:lang"
+	srcURL      = "url"
+)
+
+// collector gathers every metadata source in one walk over the document.
+type collector struct {
+	htmlLang  string
+	title     string
+	canonical string
+	base      string
+	authorRel []string // <link rel=author> / <a rel=author> hrefs
+	imageSrc  string
+	metas     metaList
+	ldBlocks  []string
+	h1        *html.Node
+	h1Order   int
+	micro     microData
+	bylines   []bylineCand
+	times     []timeCand
+	order     int
+	inByline  int // open byline/dateline candidate elements
+	inBody    bool
+	// by is the judged visible byline, computed at most once.
+	by *bylineResult
+	// open tracks elements whose leaving needs work: scopes and bylines.
+	open []openElem
+}
+
+type openElem struct {
+	node   *html.Node
+	scope  bool
+	byline bool
+}
+
 // readMetadata reads every metadata source of doc. page is the page URL
 // (may be nil); now bounds plausible dates (dates after it are rejected).
 func readMetadata(doc *html.Node, page *url.URL, now time.Time) *metadata {
-	return &metadata{Sources: map[string]string{}}
+	c := collector{h1Order: -1}
+	c.walk(doc)
+	return c.assemble(page, now)
+}
+
+// walk visits every node once, without recursion (pages may nest
+// arbitrarily deep).
+func (c *collector) walk(root *html.Node) {
+	n := root.FirstChild
+	for n != nil {
+		descend := true
+		switch n.Type {
+		case html.ElementNode:
+			descend = c.element(n)
+		case html.TextNode:
+			if c.inBody && len(c.bylines) < maxBylineCands && startsWithBy(n.Data) && n.Parent != nil &&
+				n.Parent.Type == html.ElementNode && isBylineTextParent(n.Parent) {
+				c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
+			}
+			descend = false
+		default:
+			descend = n.Type == html.DocumentNode
+		}
+		if descend && n.FirstChild != nil {
+			n = n.FirstChild
+			continue
+		}
+		c.leave(n)
+		for n != nil && n.NextSibling == nil {
+			n = n.Parent
+			if n == root || n == nil {
+				return
+			}
+			c.leave(n)
+		}
+		n = n.NextSibling
+	}
+}
+
+// leave closes what n opened.
+func (c *collector) leave(n *html.Node) {
+	if k := len(c.open); k > 0 && c.open[k-1].node == n {
+		o := c.open[k-1]
+		c.open = c.open[:k-1]
+		if o.scope {
+			c.micro.leave(n)
+		}
+		if o.byline {
+			c.inByline--
+		}
+	}
+}
+
+// element handles one element and reports whether to visit its children.
+func (c *collector) element(n *html.Node) bool {
+	c.order++
+	switch n.DataAtom {
+	case atom.Html:
+		if v, ok := attr(n, "lang"); ok {
+			c.htmlLang = v
+		} else if v, ok := attr(n, "xml:lang"); ok {
+			c.htmlLang = v
+		}
+	case atom.Body:
+		c.inBody = true
+	case atom.Title:
+		if c.title == "" && n.Namespace == "" {
+			c.title = nodeText(n, 1000)
+		}
+		return false
+	case atom.Meta:
+		c.meta(n)
+		return false
+	case atom.Link:
+		c.link(n)
+		return false
+	case atom.Base:
+		if v, ok := attr(n, "href"); ok && c.base == "" {
+			c.base = v
+		}
+		return false
+	case atom.Script:
+		if t, _ := attr(n, "type"); containsFold(t, "ld+json") && n.FirstChild != nil && len(c.ldBlocks) < 32 {
+			c.ldBlocks = append(c.ldBlocks, n.FirstChild.Data)
+		}
+		return false
+	case atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe, atom.Textarea, atom.Select:
+		return false
+	case atom.H1:
+		if c.h1 == nil {
+			c.h1, c.h1Order = n, c.order
+		}
+	case atom.Time:
+		if len(c.times) < maxBylineCands {
+			if v, ok := attr(n, "datetime"); ok {
+				_, pub := attr(n, "pubdate")
+				c.times = append(c.times, timeCand{node: n, value: v, pubdate: pub, inByline: c.inByline > 0, order: c.order})
+			}
+		}
+	}
+	if len(n.Attr) == 0 {
+		return true
+	}
+	var ma microAttrs
+	var class, id, rel string
+	hasMicro := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop":
+			ma.itemprop, hasMicro = a.Val, true
+		case "itemscope":
+			ma.itemscope, hasMicro = true, true
+		case "itemtype":
+			ma.itemtype = a.Val
+		case "property":
+			ma.property, hasMicro = a.Val, true
+		case "typeof":
+			ma.typeOf, hasMicro = a.Val, true
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		case "rel":
+			rel = a.Val
+		}
+	}
+	var o openElem
+	if hasMicro {
+		o.scope = c.micro.enter(n, ma)
+	}
+	if c.inBody && len(c.bylines) < maxBylineCands {
+		kind := bylineKind(0)
+		if rel != "" && n.DataAtom == atom.A && containsFold(rel, "author") {
+			kind = bylineAuthor
+			if href, ok := attr(n, "href"); ok && len(c.authorRel) < 8 {
+				c.authorRel = append(c.authorRel, href)
+			}
+		} else if class != "" || id != "" {
+			kind = classBylineKind(class, id)
+		}
+		if kind == 0 && ma.itemprop != "" && (containsFold(ma.itemprop, "author") || containsFold(ma.itemprop, "datepublished")) {
+			if containsFold(ma.itemprop, "author") {
+				kind = bylineAuthor
+			} else {
+				kind = bylineDate
+			}
+		}
+		if kind != 0 {
+			c.bylines = append(c.bylines, bylineCand{node: n, kind: kind, order: c.order})
+			o.byline = true
+			c.inByline++
+		}
+	}
+	if o.scope || o.byline {
+		o.node = n
+		c.open = append(c.open, o)
+	}
+	return true
+}
+
+// judge judges the visible byline candidates once.
+func (c *collector) judge(now time.Time, siteNames []string) *bylineResult {
+	if c.by == nil {
+		r := judgeBylines(c.bylines, c.times, c.h1Order, now, siteNames)
+		c.by = &r
+	}
+	return c.by
+}
+
+// meta records a <meta> element.
+func (c *collector) meta(n *html.Node) {
+	var name, property, itemprop, equiv, content string
+	hasContent := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "name":
+			name = a.Val
+		case "property":
+			property = a.Val
+		case "itemprop":
+			itemprop = a.Val
+		case "http-equiv":
+			equiv = a.Val
+		case "content":
+			content, hasContent = a.Val, true
+		}
+	}
+	if !hasContent {
+		return
+	}
+	if itemprop != "" {
+		c.micro.enter(n, microAttrs{itemprop: itemprop})
+	}
+	if len(c.metas) >= 512 {
+		return
+	}
+	switch {
+	case name != "":
+		c.metas.add(name, content)
+	case equiv != "":
+		c.metas.add(equiv, content)
+	}
+	if property != "" {
+		c.metas.add(property, content)
+	}
+	if itemprop != "" && name == "" && property == "" && c.micro.mainScope == nil && len(c.micro.stack) == 0 {
+		// <meta itemprop> in the head, outside any scope, as many CMSs emit
+		c.metas.add(itemprop, content)
+	}
+}
+
+// link records <link rel=canonical|author|image_src>.
+func (c *collector) link(n *html.Node) {
+	var rel, href string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "rel":
+			rel = a.Val
+		case "href":
+			href = a.Val
+		case "itemprop":
+			c.micro.enter(n, microAttrs{itemprop: a.Val})
+		}
+	}
+	if href == "" || rel == "" {
+		return
+	}
+	for _, r := range strings.Fields(rel) {
+		switch strings.ToLower(r) {
+		case "canonical":
+			if c.canonical == "" {
+				c.canonical = href
+			}
+		case "author":
+			if len(c.authorRel) < 8 {
+				c.authorRel = append(c.authorRel, href)
+			}
+		case "image_src":
+			if c.imageSrc == "" {
+				c.imageSrc = href
+			}
+		}
+	}
+}
+
+// assemble chooses each field from the gathered sources, in priority
+// order: JSON-LD, then meta tags, then microdata, then visible bylines and
+// <time>, then the URL.
+func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
+	md := &metadata{Sources: map[string]string{}}
+	c.metas.expandParsely()
+	ld, notes := parseJSONLD(c.ldBlocks)
+	md.Notes = append(md.Notes, notes...)
+	mi := &c.micro
+	base := page
+	if c.base != "" {
+		if b := resolveURL(page, c.base); b != "" {
+			base, _ = url.Parse(b)
+		}
+	}
+	set := func(dst *string, field, val, src string) bool {
+		if *dst != "" || val == "" {
+			return false
+		}
+		*dst = val
+		md.Sources[field] = src
+		return true
+	}
+
+	// Type
+	switch {
+	case ld.Type != "":
+		md.Type = ld.Type
+	case mi.Type != "":
+		md.Type = mi.Type
+	default:
+		md.Type, _ = c.metas.first("og:type")
+	}
+
+	// Site name: og:site_name, JSON-LD publisher, application-name, …
+	if v, k := c.metas.first("og:site_name"); v != "" {
+		set(&md.SiteName, "site_name", normalizeSpace(v), "meta:"+k)
+	}
+	set(&md.SiteName, "site_name", ld.Publisher, "json-ld:publisher")
+	set(&md.SiteName, "site_name", ld.WebSiteName, "json-ld:WebSite.name")
+	if v, k := c.metas.first(metaSiteKeys[1:]...); v != "" {
+		set(&md.SiteName, "site_name", normalizeSpace(v), "meta:"+k)
+	}
+	set(&md.SiteName, "site_name", normalizeSpace(mi.Publisher), "microdata:publisher")
+	siteNames := []string{md.SiteName, ld.Publisher, ld.WebSiteName}
+	if v, _ := c.metas.first("application-name"); v != "" {
+		siteNames = append(siteNames, v)
+	}
+	host := ""
+	if page != nil {
+		host = page.Hostname()
+	}
+
+	// Title
+	var cands []titleCandidate
+	if ld.Headline != "" {
+		cands = append(cands, titleCandidate{ld.Headline, "json-ld:headline"})
+	}
+	for _, k := range metaTitleKeys {
+		if v, _ := c.metas.first(k); v != "" {
+			cands = append(cands, titleCandidate{v, "meta:" + k})
+		}
+	}
+	if mi.Headline != "" {
+		cands = append(cands, titleCandidate{mi.Headline, "microdata:headline"})
+	}
+	if ld.Headline == "" && ld.Name != "" {
+		cands = append(cands, titleCandidate{ld.Name, "json-ld:name"})
+	}
+	if c.title != "" {
+		cands = append(cands, titleCandidate{c.title, srcTitleTag})
+	}
+	if ld.PageName != "" {
+		cands = append(cands, titleCandidate{ld.PageName, "json-ld:WebPage.name"})
+	}
+	if c.h1 != nil {
+		if t := nodeText(c.h1, 500); t != "" {
+			cands = append(cands, titleCandidate{t, srcH1})
+		}
+	}
+	if title, src, site := chooseTitle(cands, siteNames, host); title != "" {
+		set(&md.Title, "title", title, src)
+		if site != "" && md.SiteName == "" {
+			set(&md.SiteName, "site_name", site, "title")
+			siteNames = append(siteNames, site)
+		}
+	}
+
+	// Description
+	set(&md.Description, "description", ld.Description, "json-ld:description")
+	if v, k := c.metas.first(metaDescriptionKeys...); v != "" {
+		set(&md.Description, "description", cleanText(v), "meta:"+k)
+	}
+	set(&md.Description, "description", normalizeSpace(mi.Description), "microdata:description")
+	set(&md.Description, "description", ld.PageDescription, "json-ld:WebPage.description")
+
+	// Authors
+	c.assembleAuthors(md, &ld, siteNames, now)
+
+	// Dates
+	var published, modified time.Time
+	pubSrc, modSrc := "", ""
+	tryPub := func(v, src string) {
+		if !published.IsZero() || v == "" {
+			return
+		}
+		if t, ok := parseDate(v, now); ok {
+			published, pubSrc = t, src
+		}
+	}
+	tryMod := func(v, src string) {
+		if !modified.IsZero() || v == "" {
+			return
+		}
+		if t, ok := parseDate(v, now); ok {
+			modified, modSrc = t, src
+		}
+	}
+	tryPub(ld.Published, "json-ld:datePublished")
+	tryPub(ld.PagePublished, "json-ld:WebPage.datePublished")
+	for _, k := range metaPublishedKeys {
+		for _, v := range c.metas.all(k) {
+			tryPub(v, "meta:"+k)
+		}
+	}
+	tryPub(mi.Published, "microdata:datePublished")
+	tryMod(ld.Modified, "json-ld:dateModified")
+	tryMod(ld.PageModified, "json-ld:WebPage.dateModified")
+	for _, k := range metaModifiedKeys {
+		for _, v := range c.metas.all(k) {
+			tryMod(v, "meta:"+k)
+		}
+	}
+	tryMod(mi.Modified, "microdata:dateModified")
+	if published.IsZero() || modified.IsZero() {
+		by := c.judge(now, siteNames)
+		if published.IsZero() && !by.published.IsZero() {
+			published, pubSrc = by.published, by.pubSource
+			md.BylineNodes = appendNodes(md.BylineNodes, by.nodes)
+		}
+		if modified.IsZero() && !by.modified.IsZero() {
+			modified, modSrc = by.modified, by.pubSource
+		}
+	}
+	if published.IsZero() && page != nil {
+		if t, ok := dateFromURL(page.EscapedPath(), now); ok {
+			published, pubSrc = t, srcURL
+		}
+	}
+	if !published.IsZero() {
+		md.Published = published
+		md.Sources["published"] = pubSrc
+	}
+	if !modified.IsZero() && (published.IsZero() || modified.After(published)) {
+		md.Modified = modified
+		md.Sources["modified"] = modSrc
+	}
+
+	// Section
+	if v, k := c.metas.first("article:section"); v != "" {
+		set(&md.Section, "section", normalizeSpace(v), "meta:"+k)
+	}
+	set(&md.Section, "section", ld.Section, "json-ld:articleSection")
+	if v, k := c.metas.first(metaSectionKeys[1:]...); v != "" {
+		set(&md.Section, "section", normalizeSpace(v), "meta:"+k)
+	}
+	set(&md.Section, "section", normalizeSpace(mi.Section), "microdata:articleSection")
+	if n := len(ld.Breadcrumb); n >= 2 {
+		// The last crumb is often the article itself; the one before it
+		// is its section.
+		last := ld.Breadcrumb[n-1]
+		sec := last
+		if titleKey(last) == titleKey(md.Title) || n >= 3 {
+			sec = ld.Breadcrumb[n-2]
+		}
+		if !strings.EqualFold(sec, "home") && !isSiteName(sec, siteNames, host) {
+			set(&md.Section, "section", sec, "json-ld:breadcrumb")
+		}
+	}
+
+	// Tags
+	c.assembleTags(md, &ld)
+
+	// Image
+	if v, k := c.metas.first(metaImageKeys[:3]...); v != "" {
+		set(&md.Image, "image", resolveURL(base, v), "meta:"+k)
+	}
+	set(&md.Image, "image", resolveURL(base, ld.Image), "json-ld:image")
+	if v, k := c.metas.first(metaImageKeys[3:]...); v != "" {
+		set(&md.Image, "image", resolveURL(base, v), "meta:"+k)
+	}
+	set(&md.Image, "image", resolveURL(base, mi.Image), "microdata:image")
+	set(&md.Image, "image", resolveURL(base, c.imageSrc), "link:image_src")
+
+	// Canonical URL
+	set(&md.CanonicalURL, "canonical_url", resolveURL(base, c.canonical), "link:canonical")
+	if v, k := c.metas.first(metaURLKeys...); v != "" {
+		set(&md.CanonicalURL, "canonical_url", resolveURL(base, v), "meta:"+k)
+	}
+	set(&md.CanonicalURL, "canonical_url", resolveURL(base, ld.URL), "json-ld:url")
+	set(&md.CanonicalURL, "canonical_url", resolveURL(base, ld.PageURL), "json-ld:WebPage.url")
+	set(&md.CanonicalURL, "canonical_url", resolveURL(base, mi.URL), "microdata:url")
+
+	// Language
+	set(&md.Language, "language", normalizeLanguage(c.htmlLang), srcHTMLLang)
+	for _, k := range metaLanguageKeys[:2] {
+		if v, _ := c.metas.first(k); v != "" {
+			set(&md.Language, "language", normalizeLanguage(v), "meta:"+k)
+		}
+	}
+	set(&md.Language, "language", normalizeLanguage(ld.Language), "json-ld:inLanguage")
+	set(&md.Language, "language", normalizeLanguage(ld.PageLanguage), "json-ld:WebPage.inLanguage")
+	for _, k := range metaLanguageKeys[2:] {
+		if v, _ := c.metas.first(k); v != "" {
+			set(&md.Language, "language", normalizeLanguage(v), "meta:"+k)
+		}
+	}
+	set(&md.Language, "language", normalizeLanguage(mi.Language), "microdata:inLanguage")
+
+	// Accessibility
+	switch {
+	case ld.Free != nil:
+		md.IsAccessibleForFree = ld.Free
+		md.Sources["is_accessible_for_free"] = "json-ld:isAccessibleForFree"
+	case mi.Free != nil:
+		md.IsAccessibleForFree = mi.Free
+		md.Sources["is_accessible_for_free"] = "microdata:isAccessibleForFree"
+	}
+
+	// Body signal
+	md.ArticleBody = ld.ArticleBody
+	if md.ArticleBody == "" && mi.BodyNode != nil {
+		md.ArticleBody = nodeText(mi.BodyNode, 0)
+	}
+	return md
+}
+
+// assembleAuthors fills Authors (people) and, from organisations given as
+// authors, SiteName when it is still empty.
+func (c *collector) assembleAuthors(md *metadata, ld *ldInfo, siteNames []string, now time.Time) {
+	var orgs []string
+	orgSrc := ""
+	take := func(people, o []string, src string) bool {
+		if len(o) > 0 && len(orgs) == 0 {
+			orgs, orgSrc = o, src
+		}
+		if len(people) == 0 {
+			return false
+		}
+		md.Authors = people
+		md.Sources["authors"] = src
+		return true
+	}
+	fromList := func(list []ldAuthor) (people, o []string) {
+		for _, a := range list {
+			if a.org {
+				if n := normalizeSpace(a.name); n != "" && !isURLLike(n) {
+					_, oo := cleanAuthors(n, false, siteNames...)
+					if len(oo) == 0 {
+						oo = []string{n}
+					}
+					for _, x := range oo {
+						o = appendUnique(o, x)
+					}
+				}
+				continue
+			}
+			p, oo := cleanAuthors(a.name, a.person, siteNames...)
+			for _, x := range p {
+				people = appendUnique(people, x)
+			}
+			for _, x := range oo {
+				o = appendUnique(o, x)
+			}
+		}
+		return people, o
+	}
+	done := false
+	if p, o := fromList(ld.Authors); take(p, o, "json-ld:author") {
+		done = true
+	}
+	if !done {
+		for _, k := range metaAuthorKeys {
+			var people, o []string
+			for _, v := range c.metas.all(k) {
+				p, oo := cleanAuthors(v, false, siteNames...)
+				for _, x := range p {
+					people = appendUnique(people, x)
+				}
+				for _, x := range oo {
+					o = appendUnique(o, x)
+				}
+			}
+			if take(people, o, "meta:"+k) {
+				done = true
+				break
+			}
+		}
+	}
+	if !done {
+		if p, o := fromList(c.micro.Authors); take(p, o, "microdata:author") {
+			done = true
+		}
+	}
+	if !done {
+		r := c.judge(now, siteNames)
+		if take(r.people, r.orgs, "byline") {
+			md.BylineNodes = appendNodes(md.BylineNodes, r.nodes[:1])
+			done = true
+		}
+	}
+	if !done {
+		for _, href := range c.authorRel {
+			if name := nameFromProfileURL(href); name != "" {
+				take([]string{name}, nil, "link:author")
+				break
+			}
+		}
+	}
+	if md.SiteName == "" && len(orgs) > 0 {
+		o := orgs[0]
+		if !placeholderAuthors[strings.ToLower(o)] {
+			md.SiteName = o
+			md.Sources["site_name"] = orgSrc
+		}
+	}
+}
+
+// assembleTags merges the declared tags: JSON-LD keywords and about, meta
+// article:tag, news_keywords, keywords, parsely and sailthru tags, then
+// microdata keywords; trimmed and deduplicated ignoring case, in order.
+func (c *collector) assembleTags(md *metadata, ld *ldInfo) {
+	var tags []string
+	seen := map[string]bool{}
+	var srcs []string
+	add := func(t, src string) {
+		t = normalizeSpace(t)
+		if t == "" || len(t) > 100 || len(tags) >= 100 {
+			return
+		}
+		k := strings.ToLower(t)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		tags = append(tags, t)
+		for _, s := range srcs {
+			if s == src {
+				return
+			}
+		}
+		srcs = append(srcs, src)
+	}
+	for _, t := range ld.Keywords {
+		add(unescapeEntities(t), "json-ld:keywords")
+	}
+	mt, ms := c.metas.tags()
+	for i, t := range mt {
+		add(t, "meta:"+ms[i])
+	}
+	for _, t := range c.micro.Keywords {
+		add(t, "microdata:keywords")
+	}
+	if len(tags) > 0 {
+		md.Tags = tags
+		md.Sources["tags"] = strings.Join(srcs, ",")
+	}
+}
+
+func appendNodes(dst, src []*html.Node) []*html.Node {
+	for _, n := range src {
+		dup := false
+		for _, d := range dst {
+			if d == n {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			dst = append(dst, n)
+		}
+	}
+	return dst
+}
+
+// cleanText collapses white space and decodes leftover entities in a
+// declared text (some sites double-encode their meta content).
+func cleanText(s string) string {
+	return normalizeSpace(unescapeEntities(s))
+}
+
+// resolveURL resolves ref against base and returns it as an absolute
+// http(s) URL, or "" when that is impossible.
+func resolveURL(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || len(ref) > 4096 {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if !u.IsAbs() {
+		if base == nil {
+			if strings.HasPrefix(ref, "//") {
+				u.Scheme = "https"
+			} else {
+				return ""
+			}
+		} else {
+			u = base.ResolveReference(u)
+		}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	if u.Host == "" {
+		return ""
+	}
+	return u.String()
 }

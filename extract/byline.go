@@ -1,0 +1,252 @@
+package extract
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Visible bylines and datelines, the fallback when nothing is declared:
+//
+//   - elements whose class, id, rel or itemprop says byline, author,
+//     writer, dateline, published, timestamp, date or time;
+//   - <a rel="author">;
+//   - short lines starting "By " near the headline;
+//   - <time datetime> elements: marked pubdate, inside a byline, or the
+//     first after the headline.
+//
+// Candidates are gathered during the metadata walk and judged afterwards;
+// those that yield a name or a date go to metadata.BylineNodes so the body
+// extractor leaves them out of the text.
+
+// bylineKind says why an element is a byline candidate.
+type bylineKind uint8
+
+const (
+	bylineAuthor bylineKind = iota + 1 // class/id/rel/itemprop names an author or byline
+	bylineDate                         // class/id names a date or dateline
+	bylineBy                           // a short text line starting "By "
+)
+
+// bylineCand is one candidate element.
+type bylineCand struct {
+	node  *html.Node
+	kind  bylineKind
+	order int // element index in document order
+}
+
+// timeCand is one <time datetime> element.
+type timeCand struct {
+	node     *html.Node
+	value    string
+	pubdate  bool
+	inByline bool
+	order    int
+}
+
+// maxBylineCands bounds the candidates kept per page.
+const maxBylineCands = 40
+
+// maxBylineText is the longest text a byline element may have; longer
+// elements are author boxes or whole articles.
+const maxBylineText = 200
+
+// classBylineKind classifies an element by its class and id (ASCII
+// case-insensitive), or returns 0.
+func classBylineKind(class, id string) bylineKind {
+	k := bylineKind(0)
+	for _, s := range [2]string{class, id} {
+		if s == "" {
+			continue
+		}
+		if containsFold(s, "comment") || containsFold(s, "avatar") || containsFold(s, "bio") ||
+			containsFold(s, "related") || containsFold(s, "share") || containsFold(s, "social") {
+			return 0
+		}
+		switch {
+		case containsFold(s, "byline"), containsFold(s, "author"), containsFold(s, "writer"),
+			containsFold(s, "contributor"), containsFold(s, "reporter"):
+			k = bylineAuthor
+		case k == 0 && (containsFold(s, "dateline") || containsFold(s, "publish") || containsFold(s, "timestamp") ||
+			containsFold(s, "pubdate") || containsFold(s, "posted") || containsFold(s, "article-date") ||
+			containsFold(s, "post-date") || containsFold(s, "entry-date") || containsFold(s, "story-date") ||
+			containsFold(s, "date-time") || containsFold(s, "datetime")):
+			k = bylineDate
+		}
+	}
+	return k
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if s[i]|0x20 != sub[0] {
+			continue
+		}
+		j := 1
+		for j < n && s[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWithBy reports whether a text node starts a "By Jane Doe" line.
+func startsWithBy(s string) bool {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+		i++
+	}
+	s = s[i:]
+	if len(s) < 5 {
+		return false
+	}
+	if (s[0] == 'B' || s[0] == 'b') && (s[1] == 'y' || s[1] == 'Y') && (s[2] == ' ' || s[2] == ':') {
+		return true
+	}
+	return false
+}
+
+// bylineResult is what the visible bylines give.
+type bylineResult struct {
+	people, orgs        []string
+	published, modified time.Time
+	pubSource           string
+	nodes               []*html.Node
+}
+
+// judgeBylines picks the author and date among the candidates. h1 is the
+// element index of the first <h1> (-1 if none): candidates after it come
+// first, since bylines sit under headlines and sidebars repeat others'.
+func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, siteNames []string) bylineResult {
+	var r bylineResult
+	ordered := orderByHeadline(cands, h1)
+	for _, c := range ordered {
+		if c.kind != bylineAuthor && c.kind != bylineBy {
+			continue
+		}
+		text := nodeText(c.node, maxBylineText+1)
+		if text == "" || len(text) > maxBylineText {
+			continue
+		}
+		if c.kind == bylineBy && len(text) > 100 {
+			continue
+		}
+		people, orgs := cleanAuthors(bylineNames(text), false, siteNames...)
+		if len(people) == 0 && len(orgs) == 0 {
+			continue
+		}
+		r.people, r.orgs = people, orgs
+		r.nodes = append(r.nodes, c.node)
+		// The same line often carries the date.
+		if p, m := findDate(text, now); !p.IsZero() {
+			r.published, r.modified, r.pubSource = p, m, "byline"
+		}
+		break
+	}
+	// Dates: <time pubdate>, then a <time> inside a byline, then the
+	// first <time> after the headline, then dateline text.
+	pick := func(ok func(t timeCand) bool) bool {
+		for _, t := range times {
+			if !ok(t) {
+				continue
+			}
+			if d, good := parseDate(t.value, now); good {
+				if r.published.IsZero() || r.pubSource == "byline" {
+					r.published, r.pubSource = d, "time"
+				}
+				if len(nodeText(t.node, maxBylineText+1)) <= maxBylineText {
+					r.nodes = append(r.nodes, t.node)
+				}
+				return true
+			}
+		}
+		return false
+	}
+	if r.published.IsZero() {
+		_ = pick(func(t timeCand) bool { return t.pubdate }) ||
+			pick(func(t timeCand) bool { return t.inByline }) ||
+			pick(func(t timeCand) bool { return h1 >= 0 && t.order > h1 && t.order-h1 < 300 })
+	}
+	if r.published.IsZero() {
+		for _, c := range ordered {
+			if c.kind != bylineDate && c.kind != bylineAuthor {
+				continue
+			}
+			text := nodeText(c.node, maxBylineText+1)
+			if len(text) > maxBylineText {
+				continue
+			}
+			p, m := findDate(text, now)
+			if p.IsZero() {
+				continue
+			}
+			r.published, r.modified, r.pubSource = p, m, "dateline"
+			r.nodes = append(r.nodes, c.node)
+			break
+		}
+	}
+	return r
+}
+
+// orderByHeadline returns candidates from the headline on, then those
+// before it.
+func orderByHeadline(cands []bylineCand, h1 int) []bylineCand {
+	if h1 < 0 {
+		return cands
+	}
+	out := make([]bylineCand, 0, len(cands))
+	for _, c := range cands {
+		if c.order >= h1 {
+			out = append(out, c)
+		}
+	}
+	for _, c := range cands {
+		if c.order < h1 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// bylineNames cuts a byline text down to its names: the text before the
+// first digit (names have none; dates and times follow names), without
+// trailing date words ("on", "Updated", month names).
+func bylineNames(text string) string {
+	if i := strings.IndexFunc(text, unicode.IsDigit); i >= 0 {
+		text = text[:i]
+	}
+	for _, m := range []string{"Updated", "Published", "Posted", "Last updated", "UPDATED", "PUBLISHED"} {
+		if i := strings.Index(text, m); i > 0 {
+			text = text[:i]
+		}
+	}
+	words := strings.Fields(text)
+	for len(words) > 0 {
+		w := strings.Trim(words[len(words)-1], ",.|:-–—•·")
+		if w == "" || monthNumber(w) > 0 || isDateFiller(w) {
+			words = words[:len(words)-1]
+			continue
+		}
+		break
+	}
+	return strings.Join(words, " ")
+}
+
+// isBylineTextParent reports whether an element is a plausible container
+// of a "By …" line (not the whole body or a list of links).
+func isBylineTextParent(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Div, atom.Span, atom.Address, atom.Li, atom.Em, atom.Strong, atom.B, atom.I, atom.Small, atom.Section, atom.Header, atom.Td, atom.Font, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Cite:
+		return true
+	}
+	return false
+}
