@@ -1,0 +1,178 @@
+-- Herald archive schema, version 1.
+--
+-- articles holds the current version of each article, keyed by id (from the
+-- canonical URL); n is the internal row number that the full-text index and
+-- the side tables point at. Text is stored once: article_fts is an
+-- external-content FTS5 index over the articles columns, kept in step by
+-- triggers. Times of the record are RFC 3339 strings (zone kept as
+-- declared); date is the unix second the archive files the article under
+-- (published, else fetched_at) and carries the range filters, date sorting
+-- and timelines.
+
+CREATE TABLE sites (
+	id   INTEGER PRIMARY KEY,
+	host TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE articles (
+	n                 INTEGER PRIMARY KEY,
+	id                TEXT NOT NULL UNIQUE,
+	url               TEXT NOT NULL,
+	canonical_url     TEXT NOT NULL,
+	site_id           INTEGER NOT NULL REFERENCES sites (id),
+	date              INTEGER NOT NULL,
+	published         TEXT NOT NULL DEFAULT '',
+	modified          TEXT NOT NULL DEFAULT '',
+	fetched_at        TEXT NOT NULL DEFAULT '',
+	title             TEXT NOT NULL DEFAULT '',
+	description       TEXT NOT NULL DEFAULT '',
+	authors           TEXT NOT NULL DEFAULT '', -- one per line
+	tags              TEXT NOT NULL DEFAULT '', -- one per line
+	site_name         TEXT NOT NULL DEFAULT '',
+	section           TEXT NOT NULL DEFAULT '',
+	language          TEXT NOT NULL DEFAULT '',
+	image             TEXT NOT NULL DEFAULT '',
+	free              INTEGER,                  -- NULL when not declared
+	word_count        INTEGER NOT NULL DEFAULT 0,
+	source            TEXT NOT NULL DEFAULT '',
+	capture_file      TEXT NOT NULL DEFAULT '',
+	capture_offset    INTEGER NOT NULL DEFAULT 0,
+	capture_record    TEXT NOT NULL DEFAULT '',
+	extractor_version TEXT NOT NULL DEFAULT '',
+	content_hash      TEXT NOT NULL,
+	cluster_id        TEXT NOT NULL,
+	version           INTEGER NOT NULL DEFAULT 1,
+	signature         BLOB,
+	bands             BLOB,                     -- the LSH band hashes, 8 bytes each
+	text              TEXT NOT NULL DEFAULT ''  -- last: long values overflow, the rest stays in the leaf
+);
+
+CREATE INDEX articles_date ON articles (date, id);
+CREATE INDEX articles_site ON articles (site_id, date);
+CREATE INDEX articles_cluster ON articles (cluster_id);
+CREATE INDEX articles_hash ON articles (content_hash);
+CREATE INDEX articles_canonical ON articles (canonical_url);
+
+CREATE VIRTUAL TABLE article_fts USING fts5 (
+	title, description, text, authors, tags,
+	content = 'articles', content_rowid = 'n',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+	INSERT INTO article_fts (rowid, title, description, text, authors, tags)
+	VALUES (new.n, new.title, new.description, new.text, new.authors, new.tags);
+END;
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+	INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
+	VALUES ('delete', old.n, old.title, old.description, old.text, old.authors, old.tags);
+END;
+
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, description, text, authors, tags ON articles BEGIN
+	INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
+	VALUES ('delete', old.n, old.title, old.description, old.text, old.authors, old.tags);
+	INSERT INTO article_fts (rowid, title, description, text, authors, tags)
+	VALUES (new.n, new.title, new.description, new.text, new.authors, new.tags);
+END;
+
+-- Running totals that would otherwise need a scan of every text.
+CREATE TABLE counters (
+	one        INTEGER PRIMARY KEY CHECK (one = 1),
+	text_bytes INTEGER NOT NULL
+);
+INSERT INTO counters (one, text_bytes) VALUES (1, 0);
+
+CREATE TRIGGER articles_count_insert AFTER INSERT ON articles BEGIN
+	UPDATE counters SET text_bytes = text_bytes + length(CAST(new.text AS BLOB));
+END;
+CREATE TRIGGER articles_count_update AFTER UPDATE OF text ON articles BEGIN
+	UPDATE counters SET text_bytes = text_bytes - length(CAST(old.text AS BLOB)) + length(CAST(new.text AS BLOB));
+END;
+CREATE TRIGGER articles_count_delete AFTER DELETE ON articles BEGIN
+	UPDATE counters SET text_bytes = text_bytes - length(CAST(old.text AS BLOB));
+END;
+
+-- Earlier versions of an article, as their JSON record.
+CREATE TABLE article_versions (
+	article_n INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,
+	version   INTEGER NOT NULL,
+	record    BLOB NOT NULL,
+	PRIMARY KEY (article_n, version)
+);
+
+-- Authors and tags: dictionaries plus links, for author:/tag: and Top.
+-- norm is the lower-cased name with single spaces.
+CREATE TABLE authors (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	norm TEXT NOT NULL UNIQUE
+);
+CREATE TABLE article_authors (
+	n         INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,
+	author_id INTEGER NOT NULL REFERENCES authors (id),
+	PRIMARY KEY (n, author_id)
+) WITHOUT ROWID;
+CREATE INDEX article_authors_author ON article_authors (author_id, n);
+
+CREATE TABLE tags (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	norm TEXT NOT NULL UNIQUE
+);
+CREATE TABLE article_tags (
+	n      INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,
+	tag_id INTEGER NOT NULL REFERENCES tags (id),
+	PRIMARY KEY (n, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_tag ON article_tags (tag_id, n);
+
+-- LSH band hashes (uint64 stored bit for bit as int64) for near-duplicate
+-- candidates.
+CREATE TABLE article_bands (
+	band INTEGER NOT NULL,
+	n    INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,
+	PRIMARY KEY (band, n)
+) WITHOUT ROWID;
+
+-- Harvesting. Times here are unix milliseconds, 0 when unset.
+CREATE TABLE sources (
+	id            INTEGER PRIMARY KEY,
+	url           TEXT NOT NULL UNIQUE,
+	kind          TEXT NOT NULL,
+	interval_ms   INTEGER NOT NULL DEFAULT 0,
+	paused        INTEGER NOT NULL DEFAULT 0,
+	added         INTEGER NOT NULL,
+	last_polled   INTEGER NOT NULL DEFAULT 0,
+	next_poll     INTEGER NOT NULL DEFAULT 0,
+	last_error    TEXT NOT NULL DEFAULT '',
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE fetches (
+	id          INTEGER PRIMARY KEY,
+	source_id   INTEGER REFERENCES sources (id) ON DELETE CASCADE,
+	url         TEXT NOT NULL,
+	at          INTEGER NOT NULL,
+	status      INTEGER NOT NULL DEFAULT 0,
+	duration_ms INTEGER NOT NULL DEFAULT 0,
+	bytes       INTEGER NOT NULL DEFAULT 0,
+	error       TEXT NOT NULL DEFAULT '',
+	article_id  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX fetches_source ON fetches (source_id, id);
+
+CREATE TABLE frontier (
+	seq        INTEGER PRIMARY KEY,
+	url        TEXT NOT NULL UNIQUE,
+	host       TEXT NOT NULL DEFAULT '',
+	source_id  INTEGER,
+	depth      INTEGER NOT NULL DEFAULT 0,
+	state      TEXT NOT NULL,
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	reason     TEXT NOT NULL DEFAULT '',
+	not_before INTEGER NOT NULL DEFAULT 0,
+	added      INTEGER NOT NULL
+);
+CREATE INDEX frontier_queue ON frontier (state, not_before, seq);

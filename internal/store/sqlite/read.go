@@ -1,0 +1,195 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getRecord(ctx context.Context, q querier, id string) (*store.Record, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+recordCols+`, a.text FROM articles a WHERE a.id = ?`, id)
+	r, err := scanRecord(row, true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("article %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Get implements store.Lookup.
+func (db *DB) Get(ctx context.Context, id string) (*store.Record, error) {
+	return getRecord(ctx, db.r, id)
+}
+
+func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cs []store.Candidate
+	for rows.Next() {
+		var c store.Candidate
+		if err := rows.Scan(&c.ID, &c.ClusterID, &c.Signature); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+func byHash(ctx context.Context, q querier, hash string) ([]store.Candidate, error) {
+	cs, err := scanCandidates(q.QueryContext(ctx,
+		`SELECT id, cluster_id, signature FROM articles WHERE content_hash = ? ORDER BY date, id`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("by hash: %w", err)
+	}
+	return cs, nil
+}
+
+// ByHash implements store.Lookup.
+func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error) {
+	return byHash(ctx, db.r, hash)
+}
+
+func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]store.Candidate, error) {
+	if len(bands) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(bands)+1)
+	for _, b := range bands {
+		args = append(args, int64(b))
+	}
+	args = append(args, limit)
+	cs, err := scanCandidates(q.QueryContext(ctx, `
+		SELECT a.id, a.cluster_id, a.signature
+		FROM (SELECT n, count(*) AS shared FROM article_bands
+		      WHERE band IN (?`+strings.Repeat(", ?", len(bands)-1)+`) GROUP BY n) b
+		JOIN articles a ON a.n = b.n
+		ORDER BY b.shared DESC, a.id LIMIT ?`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	return cs, nil
+}
+
+// Candidates implements store.Lookup.
+func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
+	return candidates(ctx, db.r, bands, limit)
+}
+
+// Versions implements store.Store.
+func (db *DB) Versions(ctx context.Context, id string) ([]*store.Record, error) {
+	cur, err := db.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT v.record FROM article_versions v
+		JOIN articles a ON a.n = v.article_n WHERE a.id = ? ORDER BY v.version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("versions %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []*store.Record
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			return nil, fmt.Errorf("versions %s: %w", id, err)
+		}
+		var r store.Record
+		if err := json.Unmarshal(blob, &r); err != nil {
+			return nil, fmt.Errorf("versions %s: %w", id, err)
+		}
+		out = append(out, &r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("versions %s: %w", id, err)
+	}
+	return append(out, cur), nil
+}
+
+// Cluster implements store.Store.
+func (db *DB) Cluster(ctx context.Context, clusterID string) ([]*store.Record, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+`, a.text FROM articles a
+		WHERE a.cluster_id = ? ORDER BY a.date, a.id`, clusterID)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", clusterID, err)
+	}
+	defer rows.Close()
+	var out []*store.Record
+	for rows.Next() {
+		r, err := scanRecord(rows, true)
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s: %w", clusterID, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", clusterID, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("cluster %s: %w", clusterID, store.ErrNotFound)
+	}
+	return out, nil
+}
+
+// Seen implements store.Store.
+func (db *DB) Seen(ctx context.Context, canonicalURL string) (bool, error) {
+	var seen bool
+	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE canonical_url = ?)
+		OR EXISTS (SELECT 1 FROM frontier WHERE url = ?)`, canonicalURL, canonicalURL).Scan(&seen)
+	if err != nil {
+		return false, fmt.Errorf("seen %s: %w", canonicalURL, err)
+	}
+	return seen, nil
+}
+
+// Stats implements store.Store. Bytes is the size of the database file
+// and its write-ahead log.
+func (db *DB) Stats(ctx context.Context) (*store.Stats, error) {
+	var s store.Stats
+	var oldest, newest sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM articles),
+		(SELECT count(*) FROM article_versions),
+		(SELECT count(*) FROM sites WHERE id IN (SELECT DISTINCT site_id FROM articles)),
+		(SELECT count(*) FROM sources),
+		(SELECT text_bytes FROM counters),
+		(SELECT min(date) FROM articles),
+		(SELECT max(date) FROM articles)`).Scan(
+		&s.Articles, &s.Versions, &s.Sites, &s.Sources, &s.TextBytes, &oldest, &newest)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	var dups sql.NullInt64
+	err = db.r.QueryRowContext(ctx, `SELECT count(*), sum(c - 1) FROM
+		(SELECT count(*) AS c FROM articles GROUP BY cluster_id HAVING c > 1)`).Scan(&s.Clusters, &dups)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	s.Duplicates = int(dups.Int64)
+	if oldest.Valid {
+		s.Oldest = time.Unix(oldest.Int64, 0).UTC()
+		s.Newest = time.Unix(newest.Int64, 0).UTC()
+	}
+	for _, p := range []string{db.path, db.path + "-wal"} {
+		if fi, err := os.Stat(p); err == nil {
+			s.Bytes += fi.Size()
+		}
+	}
+	return &s, nil
+}

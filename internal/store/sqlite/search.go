@@ -1,0 +1,466 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// bm25Weights weigh the FTS columns: title, description, text, authors, tags.
+const bm25 = `bm25(article_fts, 10.0, 3.0, 1.0, 2.0, 3.0)`
+
+// where is a query translated to SQL over "articles a": match is the FTS5
+// expression that ranks (empty when the query has no positive text at
+// the top level) and cond the SQL conditions, joined with AND.
+type where struct {
+	match string
+	cond  []string
+	args  []any
+}
+
+// from returns the FROM and WHERE clauses; the FTS table is joined only
+// when there is a match expression.
+func (w *where) from() (string, []any) {
+	var b strings.Builder
+	var args []any
+	if w.match != "" {
+		b.WriteString(" FROM article_fts JOIN articles a ON a.n = article_fts.rowid WHERE article_fts MATCH ?")
+		args = append(args, w.match)
+	} else {
+		b.WriteString(" FROM articles a WHERE 1")
+	}
+	for _, c := range w.cond {
+		b.WriteString(" AND ")
+		b.WriteString(c)
+	}
+	return b.String(), append(args, w.args...)
+}
+
+// empty reports whether the query matches everything.
+func (w *where) empty() bool { return w.match == "" && len(w.cond) == 0 }
+
+// translate turns q into SQL. Text-only conjuncts become one FTS5 MATCH
+// (the one bm25 ranks); exclusions of text fold into it with NOT where
+// there is something to subtract from; everything else becomes SQL.
+func translate(q *query.Query) *where {
+	w := &where{}
+	var pos, neg []string
+	var rest []query.Node
+	for _, n := range q.Conjuncts() {
+		if not, ok := n.(*query.Not); ok {
+			if e, ok := fts(not.Node); ok {
+				neg = append(neg, e)
+				continue
+			}
+		}
+		if e, ok := fts(n); ok {
+			pos = append(pos, e)
+			continue
+		}
+		rest = append(rest, n)
+	}
+	if len(pos) > 0 {
+		w.match = strings.Join(pos, " AND ")
+		for _, e := range neg {
+			w.match = "(" + w.match + ") NOT " + e
+		}
+	} else {
+		for _, e := range neg {
+			w.cond = append(w.cond, "a.n NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
+			w.args = append(w.args, e)
+		}
+	}
+	for _, n := range rest {
+		c, args := w.sqlExpr(n)
+		w.cond = append(w.cond, c)
+		w.args = append(w.args, args...)
+	}
+	return w
+}
+
+// fts returns n as an FTS5 expression when n is pure text that FTS5 can
+// evaluate on its own: NOT in FTS5 is binary, so every exclusion must sit
+// in an And beside something positive.
+func fts(n query.Node) (string, bool) {
+	switch n := n.(type) {
+	case *query.Word:
+		s := ftsString(n.Text)
+		if n.Prefix {
+			s += " *"
+		}
+		return s, true
+	case *query.Phrase:
+		return ftsString(n.Text), true
+	case *query.Or:
+		parts := make([]string, len(n.Nodes))
+		for i, c := range n.Nodes {
+			e, ok := fts(c)
+			if !ok {
+				return "", false
+			}
+			parts[i] = e
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", true
+	case *query.And:
+		var pos, neg []string
+		for _, c := range n.Nodes {
+			if not, ok := c.(*query.Not); ok {
+				e, ok := fts(not.Node)
+				if !ok {
+					return "", false
+				}
+				neg = append(neg, e)
+				continue
+			}
+			e, ok := fts(c)
+			if !ok {
+				return "", false
+			}
+			pos = append(pos, e)
+		}
+		if len(pos) == 0 {
+			return "", false
+		}
+		s := "(" + strings.Join(pos, " AND ") + ")"
+		for _, e := range neg {
+			s = "(" + s + " NOT " + e + ")"
+		}
+		return s, true
+	}
+	return "", false
+}
+
+// ftsString quotes s as an FTS5 string: the tokenizer then splits it, so
+// a word with punctuation matches as a phrase of its parts.
+func ftsString(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// likeEscape escapes LIKE wildcards for ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// sqlExpr translates any node to a SQL condition on "articles a".
+func (w *where) sqlExpr(n query.Node) (string, []any) {
+	if e, ok := fts(n); ok {
+		return "a.n IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", []any{e}
+	}
+	switch n := n.(type) {
+	case *query.Not:
+		c, args := w.sqlExpr(n.Node)
+		return "NOT (" + c + ")", args
+	case *query.And, *query.Or:
+		var nodes []query.Node
+		op := " AND "
+		if a, ok := n.(*query.And); ok {
+			nodes = a.Nodes
+		} else {
+			nodes, op = n.(*query.Or).Nodes, " OR "
+		}
+		parts := make([]string, len(nodes))
+		var args []any
+		for i, c := range nodes {
+			s, a := w.sqlExpr(c)
+			parts[i] = s
+			args = append(args, a...)
+		}
+		return "(" + strings.Join(parts, op) + ")", args
+	case *query.Filter:
+		return filterExpr(n)
+	}
+	// A lone word or phrase was handled by fts above.
+	return "1", nil
+}
+
+func filterExpr(f *query.Filter) (string, []any) {
+	switch f.Field {
+	case query.Site:
+		return `a.site_id IN (SELECT id FROM sites WHERE host = ? OR host LIKE ? ESCAPE '\')`,
+			[]any{f.Value, "%." + likeEscape(f.Value)}
+	case query.Author:
+		return `a.n IN (SELECT aa.n FROM authors au JOIN article_authors aa ON aa.author_id = au.id
+			WHERE ' ' || au.norm || ' ' LIKE ? ESCAPE '\')`, []any{"% " + likeEscape(norm(f.Value)) + " %"}
+	case query.Tag:
+		return `a.n IN (SELECT at.n FROM tags t JOIN article_tags at ON at.tag_id = t.id WHERE t.norm = ?)`,
+			[]any{norm(f.Value)}
+	case query.Lang:
+		return `(a.language LIKE ? ESCAPE '\' OR a.language LIKE ? ESCAPE '\')`,
+			[]any{likeEscape(f.Value), likeEscape(f.Value) + "-%"}
+	case query.Section:
+		return `lower(a.section) = ?`, []any{strings.ToLower(f.Value)}
+	case query.After:
+		return `a.date >= ?`, []any{f.Date.Unix()}
+	case query.Before:
+		return `a.date < ?`, []any{f.Date.Unix()}
+	}
+	return "0", nil
+}
+
+func orderBy(s query.Sort) string {
+	switch s {
+	case query.SortRelevance:
+		return "score, a.id"
+	case query.SortOldest:
+		return "a.date, a.id"
+	}
+	return "a.date DESC, a.id"
+}
+
+// snippetTokens is the snippet length in tokens.
+const snippetTokens = 30
+
+// Search implements store.Store.
+func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
+	opts, err := opts.Normalize(q)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	res, err := db.search(ctx, q, opts)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	return res, nil
+}
+
+func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
+	w := translate(q)
+	from, args := w.from()
+	score := "0"
+	if w.match != "" {
+		score = bm25
+	}
+	if opts.Sort == query.SortRelevance && w.match == "" {
+		opts.Sort = query.SortNewest // ranking words sit below an OR with a filter
+	}
+	res := &store.SearchResult{Hits: []store.Hit{}}
+
+	// 1. The page: row numbers and scores only.
+	var page string
+	var pageArgs []any
+	if opts.Collapse {
+		if err := db.r.QueryRowContext(ctx, `SELECT count(DISTINCT a.cluster_id)`+from, args...).Scan(&res.Total); err != nil {
+			return nil, err
+		}
+		page = `WITH m AS (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
+			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
+			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
+			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
+			SELECT n, score, members - 1 FROM r AS a WHERE rk = 1 ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+	} else {
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total); err != nil {
+			return nil, err
+		}
+		page = `SELECT a.n, ` + score + ` AS score, 0` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+	}
+	pageArgs = append(append(pageArgs, args...), opts.Limit, opts.Offset)
+	rows, err := db.r.QueryContext(ctx, page, pageArgs...)
+	if err != nil {
+		return nil, err
+	}
+	var ns []any
+	byN := map[int64]int{}
+	for rows.Next() {
+		var n int64
+		var h store.Hit
+		var bm float64
+		if err := rows.Scan(&n, &bm, &h.Duplicates); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.Score = -bm
+		byN[n] = len(res.Hits)
+		ns = append(ns, n)
+		res.Hits = append(res.Hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ns) == 0 {
+		return res, nil
+	}
+
+	// 2. The records and snippets of the page.
+	in := "(?" + strings.Repeat(", ?", len(ns)-1) + ")"
+	var snip string
+	var snipArgs []any
+	if w.match != "" {
+		snip = `SELECT a.n, ` + recordCols + `, snippet(article_fts, 2, char(2), char(3), '…', ` +
+			fmt.Sprint(snippetTokens) + `), substr(a.description, 1, 300)
+			FROM article_fts JOIN articles a ON a.n = article_fts.rowid
+			WHERE article_fts MATCH ? AND a.n IN ` + in
+		snipArgs = append([]any{w.match}, ns...)
+	} else {
+		snip = `SELECT a.n, ` + recordCols + `, substr(a.text, 1, 300), substr(a.description, 1, 300)
+			FROM articles a WHERE a.n IN ` + in
+		snipArgs = ns
+	}
+	rows, err = db.r.QueryContext(ctx, snip, snipArgs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		var snippet, desc string
+		r, err := scanRecord(prefixScanner{rows, &n}, false, &snippet, &desc)
+		if err != nil {
+			return nil, err
+		}
+		h := &res.Hits[byN[n]]
+		h.Record = r
+		h.Snippet = makeSnippet(snippet, desc, w.match != "")
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// prefixScanner scans a leading column into n before the record columns.
+type prefixScanner struct {
+	rows *sql.Rows
+	n    *int64
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.n}, dest...)...)
+}
+
+// makeSnippet prefers a text snippet with highlights; without highlights
+// it falls back to the description, then to the start of the text.
+func makeSnippet(text, desc string, ranked bool) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if ranked && strings.Contains(text, store.HighlightStart) {
+		return text
+	}
+	if desc != "" {
+		return strings.Join(strings.Fields(desc), " ")
+	}
+	r := []rune(text)
+	if len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return text
+}
+
+// Timeline implements store.Store.
+func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineOptions) ([]store.Bucket, error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	w := translate(q)
+	from, args := w.from()
+	var bucket string
+	switch opts.By {
+	case store.Day:
+		bucket = `a.date - ((a.date % 86400) + 86400) % 86400`
+	case store.Week:
+		// 1970-01-01 was a Thursday; shift so weeks start on Monday.
+		bucket = `a.date - ((a.date + 259200) % 604800 + 604800) % 604800`
+	case store.Month:
+		bucket = `unixepoch(a.date, 'unixepoch', 'start of month')`
+	}
+	key, group := `''`, ``
+	if opts.Split == store.TopSite {
+		key, group = `(SELECT host FROM sites WHERE id = a.site_id)`, `, a.site_id`
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+bucket+` AS b, `+key+`, count(*)`+from+
+		` GROUP BY b`+group+` ORDER BY b, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	var out []store.Bucket
+	for rows.Next() {
+		var b store.Bucket
+		var start int64
+		if err := rows.Scan(&start, &b.Key, &b.Count); err != nil {
+			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		}
+		b.Start = time.Unix(start, 0).UTC()
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	return out, nil
+}
+
+// Top implements store.Store.
+func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n int) ([]store.Count, error) {
+	if n <= 0 || n > store.MaxLimit {
+		return nil, fmt.Errorf("top: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
+	}
+	w := translate(q)
+	from, args := w.from()
+	var sqlq string
+	switch field {
+	case store.TopSite:
+		sqlq = `SELECT s.host, c FROM (SELECT a.site_id, count(*) AS c` + from + ` GROUP BY a.site_id) x
+			JOIN sites s ON s.id = x.site_id ORDER BY c DESC, s.host LIMIT ?`
+	case store.TopTag, store.TopAuthor:
+		link, dict, col := "article_tags", "tags", "tag_id"
+		if field == store.TopAuthor {
+			link, dict, col = "article_authors", "authors", "author_id"
+		}
+		filter := ""
+		if !w.empty() {
+			filter = ` WHERE l.n IN (SELECT a.n` + from + `)`
+		}
+		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + link + ` l` +
+			filter + ` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ?`
+	default:
+		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
+	}
+	rows, err := db.r.QueryContext(ctx, sqlq, append(args, n)...)
+	if err != nil {
+		return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+	}
+	defer rows.Close()
+	out := []store.Count{}
+	for rows.Next() {
+		var c store.Count
+		if err := rows.Scan(&c.Key, &c.Count); err != nil {
+			return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+	}
+	return out, nil
+}
+
+// Scan implements store.Store. It runs one statement, so it reads one
+// consistent snapshot; the rows stream from SQLite (sorted through its
+// on-disk sorter when the full-text index drives the query).
+func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	w := translate(q)
+	from, args := w.from()
+	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+`, a.text`+from+` ORDER BY a.date, a.id`, args...)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, true)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", q.String(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return nil
+}

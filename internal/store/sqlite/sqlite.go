@@ -1,0 +1,226 @@
+// Package sqlite is Herald's default archive backend: one SQLite file,
+// through modernc.org/sqlite (pure Go, so the binary needs no cgo).
+//
+// The database runs in WAL mode with foreign keys, a busy timeout and
+// synchronous=NORMAL. Writes go through one connection (one write
+// transaction at a time, taken with BEGIN IMMEDIATE); reads use a separate
+// pool of query-only connections, so readers never wait behind a writer.
+// The schema is a series of numbered SQL files embedded from migrations/,
+// applied in order on Open and recorded in schema_migrations.
+//
+// Full-text search is an external-content FTS5 index over title,
+// description, text, authors and tags (unicode61 tokenizer, diacritics
+// removed, no stemming so that every language is treated alike), ranked by
+// bm25 with the title weighted highest. The package does not parse
+// queries; it translates the tree from internal/query.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a SQLite archive. It implements store.Store.
+type DB struct {
+	path string
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // query-only readers
+
+	// dictionary caches (host, author or tag norm → id) of committed rows.
+	mu      sync.Mutex
+	sites   map[string]int64
+	authors map[string]int64
+	tags    map[string]int64
+}
+
+var _ store.Store = (*DB)(nil)
+
+func dsn(path string, readOnly bool) string {
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Add("_pragma", "synchronous(NORMAL)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	if readOnly {
+		v.Add("_pragma", "query_only(1)")
+	} else {
+		v.Add("_pragma", "cache_size(-65536)") // 64 MiB for bulk imports
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + v.Encode()
+}
+
+// Open opens (creating if needed) the archive at path and applies any
+// pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}
+	// The writer must exist (and be in WAL mode) before readers open it.
+	if err := db.Migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		// Leave a small WAL behind: checkpoint what the writer can.
+		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // best effort: the WAL is replayed on next open anyway
+		errs = append(errs, db.w.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Migration is one schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migrations: bad file name %s", name)
+		}
+		b, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations: %s out of sequence, want version %d", m.Name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// Migrate applies the migrations not yet recorded in schema_migrations,
+// each in its own transaction, and returns the names applied. Open calls
+// it; `herald migrate` calls it explicitly.
+func (db *DB) Migrate(ctx context.Context) error {
+	_, err := db.migrate(ctx)
+	return err
+}
+
+// Applied returns the names of the migrations applied so far.
+func (db *DB) Applied(ctx context.Context) ([]string, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, fmt.Errorf("applied migrations: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("applied migrations: %w", err)
+		}
+		names = append(names, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("applied migrations: %w", err)
+	}
+	return names, nil
+}
+
+func (db *DB) migrate(ctx context.Context) ([]string, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", db.path, err)
+	}
+	var applied []string
+	for _, m := range ms {
+		done, err := db.applyMigration(ctx, m)
+		if err != nil {
+			return applied, fmt.Errorf("migrate %s: %s: %w", db.path, m.Name, err)
+		}
+		if done {
+			applied = append(applied, m.Name)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// Path returns the database file name.
+func (db *DB) Path() string { return db.path }

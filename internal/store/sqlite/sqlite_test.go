@@ -1,0 +1,66 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// mustOpen opens a fresh archive in a temporary folder.
+func mustOpen(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "herald.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return mustOpen(t) })
+}
+
+func TestMigrationsRecordedAndIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, db, storetest.Fixture()[:2])
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = sqlite.Open(ctx, path) // reopening applies nothing twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := db.Applied(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := sqlite.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != len(ms) || applied[0] != "0001_init.sql" {
+		t.Errorf("applied = %v, want the %d embedded migrations", applied, len(ms))
+	}
+	if _, err := db.Get(ctx, "a1"); err != nil {
+		t.Errorf("data lost across reopen: %v", err)
+	}
+}
+
+func TestOpenBadPath(t *testing.T) {
+	if _, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "missing", "dir", "h.db")); err == nil {
+		t.Error("Open in a missing folder succeeded")
+	}
+}

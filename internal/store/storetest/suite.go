@@ -1,0 +1,935 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// Run runs the conformance suite. open must return a new, empty store for
+// each call; Run closes it.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	fresh := func(t *testing.T) store.Store {
+		st := open(t)
+		t.Cleanup(func() {
+			if err := st.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
+		return st
+	}
+	loaded := func(t *testing.T) store.Store {
+		st := fresh(t)
+		Load(t, st, Fixture())
+		return st
+	}
+	t.Run("PutOutcomes", func(t *testing.T) { testPutOutcomes(t, fresh(t)) })
+	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, loaded(t)) })
+	t.Run("Versions", func(t *testing.T) { testVersions(t, loaded(t)) })
+	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
+	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })
+	t.Run("Transactions", func(t *testing.T) { testTransactions(t, fresh(t)) })
+	st := loaded(t) // the read-only tests share one archive
+	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
+	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })
+	t.Run("SearchPaging", func(t *testing.T) { testSearchPaging(t, st) })
+	t.Run("SearchCollapse", func(t *testing.T) { testSearchCollapse(t, st) })
+	t.Run("SearchHits", func(t *testing.T) { testSearchHits(t, st) })
+	t.Run("SearchOptions", func(t *testing.T) { testSearchOptions(t, st) })
+	t.Run("Timeline", func(t *testing.T) { testTimeline(t, st) })
+	t.Run("Top", func(t *testing.T) { testTop(t, st) })
+	t.Run("Scan", func(t *testing.T) { testScan(t, st) })
+	t.Run("Stats", func(t *testing.T) { testStats(t, loaded(t)) })
+	t.Run("Sources", func(t *testing.T) { testSources(t, fresh(t)) })
+	t.Run("FetchLog", func(t *testing.T) { testFetchLog(t, fresh(t)) })
+	t.Run("Frontier", func(t *testing.T) { testFrontier(t, fresh(t)) })
+}
+
+// Load writes entries in one transaction and fails t on error.
+func Load(t testing.TB, st store.Store, entries []store.Entry) []store.Outcome {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var outs []store.Outcome
+	for _, e := range entries {
+		out, err := tx.Put(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return outs
+}
+
+func put(t *testing.T, st store.Store, e store.Entry) store.Outcome {
+	t.Helper()
+	return Load(t, st, []store.Entry{e})[0]
+}
+
+func entry(id string) store.Entry {
+	for _, e := range Fixture() {
+		if e.Record.ID == id {
+			return e
+		}
+	}
+	panic("no fixture " + id)
+}
+
+func testPutOutcomes(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	e := entry("a1")
+	if out := put(t, st, e); out != store.New {
+		t.Errorf("first put = %v, want new", out)
+	}
+	if e.Record.Version != 1 || e.Record.ClusterID != "a1" {
+		t.Errorf("after put version %d cluster %q, want 1 and a1", e.Record.Version, e.Record.ClusterID)
+	}
+	again := entry("a1")
+	again.Record.Title = "A title that changed without the text changing"
+	if out := put(t, st, again); out != store.Unchanged {
+		t.Errorf("re-put = %v, want unchanged", out)
+	}
+	if again.Record.Version != 1 || again.Record.ClusterID != "a1" {
+		t.Errorf("unchanged put reports version %d cluster %q, want 1 and a1", again.Record.Version, again.Record.ClusterID)
+	}
+	if got, _ := st.Get(ctx, "a1"); got == nil || got.Title != e.Record.Title {
+		t.Errorf("unchanged put rewrote the record: %+v", got)
+	}
+	if out := put(t, st, entry("a6")); out != store.Duplicate {
+		t.Errorf("put of a copy in a1's cluster = %v, want duplicate", out)
+	}
+	changed := entry("a1")
+	changed.Record.Text += "\n\nUpdate: the ferry service resumes on Monday."
+	changed.Record.ContentHash = Hash(changed.Record.Text)
+	if out := put(t, st, changed); out != store.Updated {
+		t.Errorf("put of changed text = %v, want updated", out)
+	}
+	if changed.Record.Version != 2 || changed.Record.ClusterID != "a1" {
+		t.Errorf("updated version %d cluster %q, want 2 and a1", changed.Record.Version, changed.Record.ClusterID)
+	}
+	if out := put(t, st, changed); out != store.Unchanged {
+		t.Errorf("re-put of the update = %v, want unchanged", out)
+	}
+
+	bad := []store.Entry{
+		{Record: &store.Record{Article: article.Article{URL: "https://x.org/"}, ContentHash: "h"}},
+		{Record: &store.Record{ID: "x", ContentHash: "h"}},
+		{Record: &store.Record{ID: "x", Article: article.Article{URL: "https://x.org/"}}},
+		{},
+	}
+	for _, b := range bad {
+		tx, err := st.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Put(ctx, b); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("put of %+v: err = %v, want ErrInvalid", b.Record, err)
+		}
+		tx.Rollback()
+	}
+}
+
+// recordJSON is the comparable form of a record.
+func recordJSON(t *testing.T, r *store.Record) string {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func testRoundTrip(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	for _, e := range Fixture() {
+		want := e.Record
+		want.Version = 1
+		if want.ClusterID == "" {
+			want.ClusterID = want.ID
+		}
+		got, err := st.Get(ctx, want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := recordJSON(t, got), recordJSON(t, want); g != w {
+			t.Errorf("Get(%s):\n got %s\nwant %s", want.ID, g, w)
+		}
+		// The declared zone is kept, not just the instant.
+		if g, w := got.Published.Format(time.RFC3339), want.Published.Format(time.RFC3339); g != w {
+			t.Errorf("Get(%s).Published = %s, want %s", want.ID, g, w)
+		}
+	}
+	if _, err := st.Get(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get(nope) err = %v, want ErrNotFound", err)
+	}
+}
+
+func testVersions(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	changed := entry("a2")
+	changed.Record.Text = "The flood warning was lifted this morning."
+	changed.Record.ContentHash = Hash(changed.Record.Text)
+	changed.Record.Authors = []string{"Jo Bloggs"}
+	if out := put(t, st, changed); out != store.Updated {
+		t.Fatalf("put = %v, want updated", out)
+	}
+	vs, err := st.Versions(ctx, "a2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 {
+		t.Fatalf("versions = %d, want 2", len(vs))
+	}
+	if vs[0].Version != 1 || !strings.Contains(vs[0].Text, "Heavy rain") || vs[0].Authors[0] != "John Smith" {
+		t.Errorf("version 1 = %+v, want the original", vs[0])
+	}
+	if vs[1].Version != 2 || vs[1].Text != changed.Record.Text {
+		t.Errorf("version 2 = %+v, want the update", vs[1])
+	}
+	// Search sees the current text only, and the links follow it.
+	assertIDs(t, st, `lifted`, "a2")
+	assertIDs(t, st, `"heavy rain"`)
+	assertIDs(t, st, `author:smith`)
+	assertIDs(t, st, `author:bloggs`, "a2")
+	if _, err := st.Versions(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Versions(nope) err = %v, want ErrNotFound", err)
+	}
+	one, err := st.Versions(ctx, "a3")
+	if err != nil || len(one) != 1 || one[0].Version != 1 {
+		t.Errorf("Versions(a3) = %v, %v; want the one current version", one, err)
+	}
+}
+
+func testClusters(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	c, err := st.Cluster(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := recordIDs(c); !slices.Equal(ids, []string{"a1", "a6"}) {
+		t.Errorf("Cluster(a1) = %v, want [a1 a6]", ids)
+	}
+	if c, err := st.Cluster(ctx, "a3"); err != nil || len(c) != 1 {
+		t.Errorf("Cluster(a3) = %v, %v; want one member", recordIDs(c), err)
+	}
+	if _, err := st.Cluster(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Cluster(nope) err = %v, want ErrNotFound", err)
+	}
+}
+
+func recordIDs(rs []*store.Record) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+func candidateIDs(cs []store.Candidate) []string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func testLookups(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	cs, err := st.ByHash(ctx, Hash(harbourText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := candidateIDs(cs); !slices.Equal(ids, []string{"a1", "a6"}) {
+		t.Errorf("ByHash = %v, want [a1 a6]", ids)
+	}
+	if cs[1].ClusterID != "a1" || string(cs[1].Signature) != "sig-a6" {
+		t.Errorf("ByHash candidate = %+v, want cluster a1 and signature sig-a6", cs[1])
+	}
+	if cs, err := st.ByHash(ctx, "none"); err != nil || len(cs) != 0 {
+		t.Errorf("ByHash(none) = %v, %v", cs, err)
+	}
+	cs, err = st.Candidates(ctx, []uint64{1, 2, 3}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a1 and a6 share three bands, a3 one: most shared first.
+	if ids := candidateIDs(cs); !slices.Equal(ids, []string{"a1", "a6", "a3"}) {
+		t.Errorf("Candidates = %v, want [a1 a6 a3]", ids)
+	}
+	if cs, _ := st.Candidates(ctx, []uint64{1, 2, 3}, 2); len(cs) != 2 {
+		t.Errorf("Candidates with limit 2 = %d", len(cs))
+	}
+	// Band hashes use all 64 bits.
+	e := entry("a7")
+	e.Record.ID, e.Record.URL, e.Record.CanonicalURL = "big", "https://big.example/", "https://big.example/"
+	e.Bands = []uint64{1<<64 - 1, 1 << 63}
+	put(t, st, e)
+	if cs, _ := st.Candidates(ctx, []uint64{1 << 63}, 5); !slices.Equal(candidateIDs(cs), []string{"big"}) {
+		t.Errorf("Candidates(1<<63) = %v, want [big]", candidateIDs(cs))
+	}
+	if cs, _ := st.Candidates(ctx, nil, 5); len(cs) != 0 {
+		t.Errorf("Candidates(nil) = %v", cs)
+	}
+	for url, want := range map[string]bool{
+		"https://news.example.com/2021/06/03/harbour-reopens": true,
+		"https://news.example.com/elsewhere":                  false,
+	} {
+		if got, err := st.Seen(ctx, url); err != nil || got != want {
+			t.Errorf("Seen(%s) = %v, %v; want %v", url, got, err, want)
+		}
+	}
+	if _, err := st.Enqueue(ctx, []store.FrontierItem{{URL: "https://queued.example/a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Seen(ctx, "https://queued.example/a"); !got {
+		t.Error("Seen of a queued URL = false")
+	}
+}
+
+func testTransactions(t *testing.T, st store.Store) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a safety net, not a timing assertion
+	defer cancel()
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Put(ctx, entry("a1")); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := tx.Get(ctx, "a1"); err != nil || r.ID != "a1" {
+		t.Errorf("tx.Get after Put = %v, %v", r, err)
+	}
+	if cs, err := tx.ByHash(ctx, Hash(harbourText)); err != nil || len(cs) != 1 {
+		t.Errorf("tx.ByHash after Put = %v, %v", cs, err)
+	}
+	if cs, err := tx.Candidates(ctx, []uint64{1}, 5); err != nil || len(cs) != 1 {
+		t.Errorf("tx.Candidates after Put = %v, %v", cs, err)
+	}
+	// Readers do not wait for the writer, and do not see its writes.
+	done := make(chan error, 1)
+	go func() {
+		_, err := st.Get(ctx, "a1")
+		done <- err
+	}()
+	if err := <-done; !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get during an open write = %v, want ErrNotFound", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Get(ctx, "a1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get after rollback = %v, want ErrNotFound", err)
+	}
+	// After a rollback, dictionary rows (sites, authors, tags) created in
+	// it must not be assumed to exist.
+	Load(t, st, []store.Entry{entry("a1")})
+	assertIDs(t, st, "author:doe tag:weather site:example.com", "a1")
+	// Rollback after Commit is harmless.
+	tx, err = st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Errorf("Rollback after Commit = %v", err)
+	}
+}
+
+func mustParse(t *testing.T, s string) *query.Query {
+	t.Helper()
+	q, err := store.ParseQuery(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func search(t *testing.T, st store.Store, q string, opts store.SearchOptions) *store.SearchResult {
+	t.Helper()
+	res, err := st.Search(context.Background(), mustParse(t, q), opts)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	return res
+}
+
+func hitIDs(res *store.SearchResult) []string {
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.Record.ID
+	}
+	return ids
+}
+
+// assertIDs checks the set of articles q matches (as many as MaxLimit).
+func assertIDs(t *testing.T, st store.Store, q string, want ...string) {
+	t.Helper()
+	res := search(t, st, q, store.SearchOptions{Limit: store.MaxLimit})
+	got := hitIDs(res)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("Search(%q) = %v, want %v", q, got, want)
+	}
+	if res.Total != len(want) {
+		t.Errorf("Search(%q).Total = %d, want %d", q, res.Total, len(want))
+	}
+}
+
+func testSearchMatches(t *testing.T, st store.Store) {
+	all := []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{``, all},
+		{`harbour`, []string{"a1", "a3", "a6"}},
+		{`HARBOUR`, []string{"a1", "a3", "a6"}},
+		{`harbour breakwater`, []string{"a1", "a6"}},
+		{`harbour AND breakwater`, []string{"a1", "a6"}},
+		{`"heavy rain"`, []string{"a2"}},
+		{`heavy rain`, []string{"a2", "a3"}},
+		{`"rain heavy"`, nil},
+		{`flood OR tempestade`, []string{"a2", "a4"}},
+		{`flood or tempestade`, nil}, // lower-case "or" is a word
+		{`harbour -storm`, []string{"a1", "a6"}},
+		{`-harbour`, []string{"a2", "a4", "a5", "a7", "a8"}},
+		{`harbour -"harbour wall"`, []string{"a1", "a6"}},
+		{`-(storm OR flood) harbour`, []string{"a1", "a6"}},
+		{`-storm -flood`, []string{"a1", "a4", "a5", "a6", "a7"}},
+		{`prev*`, []string{"a7"}},
+		{`preview`, []string{"a7"}},
+		{`previews`, []string{"a7"}},
+		{`prevent`, nil},
+		{`cafe`, []string{"a8"}},
+		{`café`, []string{"a8"}},
+		{`москва`, []string{"a5"}},
+		{`São`, []string{"a4"}},
+		{`doe`, []string{"a1", "a3", "a6"}},       // authors are searchable text
+		{`"climate change"`, []string{"a1", "a6"}}, // so are tags
+		{`https://other.net/storm-harbour`, nil},   // a URL is a phrase of its words, not in any text
+		{`site:example.com`, []string{"a1", "a8"}},
+		{`site:example.org`, []string{"a2", "a7"}},
+		{`site:www.example.org`, []string{"a2", "a7"}},
+		{`site:news.example.com`, []string{"a1"}},
+		{`site:ample.com`, nil},
+		{`site:com`, []string{"a1", "a6", "a8"}},
+		{`-site:example.com`, []string{"a2", "a3", "a4", "a5", "a6", "a7"}},
+		{`site:example.com OR site:other.net`, []string{"a1", "a3", "a8"}},
+		{`author:doe`, []string{"a1", "a3", "a6"}},
+		{`author:jane`, []string{"a1", "a3", "a6"}},
+		{`author:"Jane Doe"`, []string{"a1", "a3", "a6"}},
+		{`author:"doe jane"`, nil},
+		{`author:jan`, nil},
+		{`author:smith`, []string{"a2"}},
+		{`tag:weather`, []string{"a1", "a2", "a6"}},
+		{`tag:"Climate Change"`, []string{"a1", "a6"}},
+		{`tag:climate`, nil},
+		{`lang:en`, []string{"a1", "a2", "a3", "a6", "a7", "a8"}},
+		{`lang:en-gb`, []string{"a2"}},
+		{`lang:pt`, []string{"a4"}},
+		{`lang:pt-pt`, nil},
+		{`section:world`, []string{"a1", "a3"}},
+		{`section:World`, []string{"a1", "a3"}},
+		{`after:2022-01-15`, []string{"a3", "a4", "a7", "a8"}},
+		{`after:2022-01-16`, []string{"a4", "a7", "a8"}},
+		{`before:2021-06-04`, []string{"a1", "a5"}},
+		{`before:2021-06-05`, []string{"a1", "a5", "a6"}},
+		{`after:2021-06-01 before:2022-01-01`, []string{"a1", "a2", "a6"}},
+		{`after:2023-03-01`, []string{"a7"}}, // no published date: filed under its fetch date
+		{`harbour site:other.net`, []string{"a3"}},
+		{`harbour OR site:news.ru`, []string{"a1", "a3", "a5", "a6"}},
+		{`(storm OR flood) lang:en`, []string{"a2", "a3", "a8"}},
+		{`harbour -author:ali`, []string{"a1", "a6"}},
+		{`(tag:storms OR tag:food) -storm`, nil},
+		{`(tag:storms OR tag:food) storm`, []string{"a3", "a8"}},
+		{`nothingmatchesthis`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) { assertIDs(t, st, tt.q, tt.want...) })
+	}
+}
+
+func testSearchOrder(t *testing.T, st store.Store) {
+	tests := []struct {
+		q    string
+		opts store.SearchOptions
+		want []string
+	}{
+		{`harbour sort:date`, store.SearchOptions{}, []string{"a3", "a6", "a1"}},
+		{`harbour sort:oldest`, store.SearchOptions{}, []string{"a1", "a6", "a3"}},
+		{`harbour`, store.SearchOptions{Sort: query.SortNewest}, []string{"a3", "a6", "a1"}},
+		{`harbour sort:oldest`, store.SearchOptions{Sort: query.SortNewest}, []string{"a1", "a6", "a3"}}, // the query wins
+		{``, store.SearchOptions{}, []string{"a7", "a8", "a4", "a3", "a2", "a6", "a1", "a5"}},          // no words: newest first
+		{`lang:en`, store.SearchOptions{Sort: query.SortOldest}, []string{"a1", "a6", "a2", "a3", "a8", "a7"}},
+	}
+	for _, tt := range tests {
+		if got := hitIDs(search(t, st, tt.q, tt.opts)); !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q, %+v) = %v, want %v", tt.q, tt.opts, got, tt.want)
+		}
+	}
+	// Relevance: a title match outranks a single mention in the text.
+	res := search(t, st, `storm`, store.SearchOptions{})
+	if got := hitIDs(res); len(got) != 2 || got[0] != "a3" {
+		t.Errorf("Search(storm) = %v, want a3 first", got)
+	}
+	if len(res.Hits) == 2 && !(res.Hits[0].Score > res.Hits[1].Score) {
+		t.Errorf("scores %v, %v: want the first higher", res.Hits[0].Score, res.Hits[1].Score)
+	}
+}
+
+func testSearchPaging(t *testing.T, st store.Store) {
+	full := hitIDs(search(t, st, ``, store.SearchOptions{}))
+	var paged []string
+	for off := 0; off < 10; off += 3 {
+		res := search(t, st, ``, store.SearchOptions{Limit: 3, Offset: off})
+		if res.Total != 8 {
+			t.Errorf("offset %d: total %d, want 8", off, res.Total)
+		}
+		paged = append(paged, hitIDs(res)...)
+	}
+	if !slices.Equal(paged, full) {
+		t.Errorf("pages = %v, want %v", paged, full)
+	}
+	res := search(t, st, `harbour`, store.SearchOptions{Limit: 2, Offset: 2})
+	if len(res.Hits) != 1 || res.Total != 3 {
+		t.Errorf("last page of harbour: %v of %d, want 1 of 3", hitIDs(res), res.Total)
+	}
+	res = search(t, st, `harbour`, store.SearchOptions{Offset: 50})
+	if len(res.Hits) != 0 || res.Total != 3 || res.Hits == nil {
+		t.Errorf("past the end: %v (nil %v) of %d, want an empty page of 3", hitIDs(res), res.Hits == nil, res.Total)
+	}
+}
+
+func testSearchCollapse(t *testing.T, st store.Store) {
+	res := search(t, st, `harbour sort:date`, store.SearchOptions{Collapse: true})
+	if got := hitIDs(res); !slices.Equal(got, []string{"a3", "a6"}) {
+		t.Errorf("collapsed = %v, want [a3 a6] (a6 is the newest of its cluster)", got)
+	}
+	if res.Total != 2 {
+		t.Errorf("collapsed total = %d, want 2", res.Total)
+	}
+	for _, h := range res.Hits {
+		want := map[string]int{"a3": 0, "a6": 1}[h.Record.ID]
+		if h.Duplicates != want {
+			t.Errorf("hit %s duplicates = %d, want %d", h.Record.ID, h.Duplicates, want)
+		}
+	}
+	// Only matching members count: a6 alone matches Syndicator's site.
+	res = search(t, st, `harbour site:syndicator.com`, store.SearchOptions{Collapse: true})
+	if got := hitIDs(res); !slices.Equal(got, []string{"a6"}) || res.Hits[0].Duplicates != 0 {
+		t.Errorf("collapsed with site = %v", got)
+	}
+	res = search(t, st, `harbour`, store.SearchOptions{Collapse: true, Limit: 1, Offset: 1})
+	if len(res.Hits) != 1 || res.Total != 2 {
+		t.Errorf("collapsed page 2 = %v of %d", hitIDs(res), res.Total)
+	}
+	if all := search(t, st, ``, store.SearchOptions{Collapse: true}); all.Total != 7 {
+		t.Errorf("collapsed everything: total %d, want 7", all.Total)
+	}
+}
+
+func testSearchHits(t *testing.T, st store.Store) {
+	res := search(t, st, `breakwater`, store.SearchOptions{Sort: query.SortOldest})
+	if len(res.Hits) != 2 {
+		t.Fatalf("hits = %v", hitIDs(res))
+	}
+	h := res.Hits[0]
+	if h.Record.ID != "a1" || h.Record.Title != "Harbour reopens after repairs" || h.Record.Text != "" ||
+		h.Record.Published.IsZero() || h.Record.Authors[0] != "Jane Doe" || h.Record.ClusterID != "a1" {
+		t.Errorf("hit record = %+v, want a1's fields without text", h.Record)
+	}
+	found := false
+	for _, p := range store.SnippetParts(h.Snippet) {
+		if p.Match && strings.EqualFold(p.Text, "breakwater") {
+			found = true
+		}
+		if p.Match && !strings.EqualFold(p.Text, "breakwater") {
+			t.Errorf("highlighted %q in %q", p.Text, h.Snippet)
+		}
+	}
+	if !found {
+		t.Errorf("snippet %q does not highlight breakwater", h.Snippet)
+	}
+	if n := strings.Count(h.Snippet, store.HighlightStart); n != strings.Count(h.Snippet, store.HighlightEnd) {
+		t.Errorf("unbalanced markers in %q", h.Snippet)
+	}
+	// Without words there is nothing to highlight, but there is a snippet.
+	res = search(t, st, `site:news.ru`, store.SearchOptions{})
+	if len(res.Hits) != 1 || res.Hits[0].Snippet == "" || strings.Contains(res.Hits[0].Snippet, store.HighlightStart) {
+		t.Errorf("filter-only hit snippet = %q", res.Hits[0].Snippet)
+	}
+	if !strings.Contains(res.Hits[0].Snippet, "Москве") {
+		t.Errorf("filter-only snippet %q, want the start of the text", res.Hits[0].Snippet)
+	}
+}
+
+func testSearchOptions(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	for _, o := range []store.SearchOptions{{Limit: -1}, {Limit: store.MaxLimit + 1}, {Offset: -1}} {
+		if _, err := st.Search(ctx, mustParse(t, "harbour"), o); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Search with %+v: err = %v, want ErrInvalid", o, err)
+		}
+	}
+	_, err := store.ParseQuery(`after:2022-13-01`)
+	var qe *query.Error
+	if !errors.Is(err, store.ErrInvalid) || !errors.As(err, &qe) {
+		t.Errorf("ParseQuery error %v: want ErrInvalid wrapping *query.Error", err)
+	}
+	// The zero query value matches everything, like the empty string.
+	res, err := st.Search(ctx, &query.Query{}, store.SearchOptions{})
+	if err != nil || res.Total != 8 {
+		t.Errorf("Search(zero query) = %v, %v", res, err)
+	}
+}
+
+func testTimeline(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	day := func(s string) time.Time { return date(s + "T00:00:00Z") }
+	tests := []struct {
+		q    string
+		opts store.TimelineOptions
+		want []store.Bucket
+	}{
+		{``, store.TimelineOptions{By: store.Month}, []store.Bucket{
+			{Start: day("2020-12-01"), Count: 1}, {Start: day("2021-06-01"), Count: 3},
+			{Start: day("2022-01-01"), Count: 1}, {Start: day("2022-02-01"), Count: 1},
+			{Start: day("2023-01-01"), Count: 1}, {Start: day("2023-03-01"), Count: 1}}},
+		{`harbour`, store.TimelineOptions{}, []store.Bucket{
+			{Start: day("2021-06-03"), Count: 1}, {Start: day("2021-06-04"), Count: 1},
+			{Start: day("2022-01-15"), Count: 1}}},
+		{`-harbour`, store.TimelineOptions{By: store.Week}, []store.Bucket{
+			{Start: day("2020-12-28"), Count: 1}, {Start: day("2021-06-07"), Count: 1},
+			{Start: day("2022-01-31"), Count: 1}, {Start: day("2023-01-02"), Count: 1},
+			{Start: day("2023-02-27"), Count: 1}}},
+		{`tag:weather`, store.TimelineOptions{By: store.Month, Split: store.TopSite}, []store.Bucket{
+			{Start: day("2021-06-01"), Key: "example.org", Count: 1},
+			{Start: day("2021-06-01"), Key: "news.example.com", Count: 1},
+			{Start: day("2021-06-01"), Key: "syndicator.com", Count: 1}}},
+		{`nothingmatchesthis`, store.TimelineOptions{}, nil},
+	}
+	for _, tt := range tests {
+		got, err := st.Timeline(ctx, mustParse(t, tt.q), tt.opts)
+		if err != nil {
+			t.Fatalf("Timeline(%q): %v", tt.q, err)
+		}
+		if !slices.EqualFunc(got, tt.want, func(a, b store.Bucket) bool {
+			return a.Start.Equal(b.Start) && a.Key == b.Key && a.Count == b.Count
+		}) {
+			t.Errorf("Timeline(%q, %+v) =\n%v\nwant\n%v", tt.q, tt.opts, got, tt.want)
+		}
+	}
+	for _, o := range []store.TimelineOptions{{By: "year"}, {Split: store.TopTag}} {
+		if _, err := st.Timeline(ctx, mustParse(t, ""), o); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Timeline with %+v: err = %v, want ErrInvalid", o, err)
+		}
+	}
+	if w := store.Week.Truncate(date("2023-03-05T23:00:00+05:00")); !w.Equal(day("2023-02-27")) {
+		t.Errorf("Week.Truncate = %v", w)
+	}
+}
+
+func testTop(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	tests := []struct {
+		q     string
+		field store.TopField
+		n     int
+		want  []store.Count
+	}{
+		{``, store.TopSite, 3, []store.Count{{Key: "example.org", Count: 2}, {Key: "blog.example.com", Count: 1}, {Key: "jornal.com.br", Count: 1}}},
+		{``, store.TopAuthor, 10, []store.Count{{Key: "Jane Doe", Count: 3}, {Key: "Ali Khan", Count: 1}, {Key: "John Smith", Count: 1}, {Key: "Maria Silva", Count: 1}}},
+		{`harbour`, store.TopTag, 10, []store.Count{{Key: "Climate Change", Count: 2}, {Key: "Weather", Count: 2}, {Key: "Storms", Count: 1}}},
+		{`harbour`, store.TopAuthor, 1, []store.Count{{Key: "Jane Doe", Count: 3}}},
+		{`site:example.org`, store.TopSite, 10, []store.Count{{Key: "example.org", Count: 2}}},
+		{`nothingmatchesthis`, store.TopTag, 10, []store.Count{}},
+	}
+	for _, tt := range tests {
+		got, err := st.Top(ctx, mustParse(t, tt.q), tt.field, tt.n)
+		if err != nil {
+			t.Fatalf("Top(%q, %s): %v", tt.q, tt.field, err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Top(%q, %s, %d) = %v, want %v", tt.q, tt.field, tt.n, got, tt.want)
+		}
+	}
+	if _, err := st.Top(ctx, mustParse(t, ""), "colour", 5); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("Top(colour) err = %v, want ErrInvalid", err)
+	}
+	if _, err := st.Top(ctx, mustParse(t, ""), store.TopSite, 0); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("Top(n=0) err = %v, want ErrInvalid", err)
+	}
+}
+
+func testScan(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	scan := func(q string) []*store.Record {
+		var out []*store.Record
+		if err := st.Scan(ctx, mustParse(t, q), func(r *store.Record) error {
+			out = append(out, r)
+			return nil
+		}); err != nil {
+			t.Fatalf("Scan(%q): %v", q, err)
+		}
+		return out
+	}
+	all := scan(``)
+	if ids := recordIDs(all); !slices.Equal(ids, []string{"a5", "a1", "a6", "a2", "a3", "a4", "a8", "a7"}) {
+		t.Errorf("Scan order = %v", ids)
+	}
+	fixture := map[string]*store.Record{}
+	for _, e := range Fixture() {
+		e.Record.Version = 1
+		if e.Record.ClusterID == "" {
+			e.Record.ClusterID = e.Record.ID
+		}
+		fixture[e.Record.ID] = e.Record
+	}
+	for _, r := range all {
+		if g, w := recordJSON(t, r), recordJSON(t, fixture[r.ID]); g != w {
+			t.Errorf("scanned %s:\n got %s\nwant %s", r.ID, g, w)
+		}
+	}
+	if ids := recordIDs(scan(`harbour`)); !slices.Equal(ids, []string{"a1", "a6", "a3"}) {
+		t.Errorf("Scan(harbour) = %v", ids)
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := st.Scan(ctx, mustParse(t, ""), func(*store.Record) error {
+		n++
+		return stop
+	})
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("Scan stopping: err %v after %d calls, want stop after 1", err, n)
+	}
+}
+
+func testStats(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	changed := entry("a3")
+	changed.Record.Text = "Repairs to the harbour wall have begun."
+	changed.Record.ContentHash = Hash(changed.Record.Text)
+	put(t, st, changed)
+	if err := st.AddSource(ctx, &store.Source{URL: "https://news.example.com/feed.xml", Kind: store.KindFeed}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text int64
+	for _, e := range Fixture() {
+		if e.Record.ID != "a3" {
+			text += int64(len(e.Record.Text))
+		}
+	}
+	text += int64(len(changed.Record.Text))
+	want := store.Stats{Articles: 8, Versions: 1, Clusters: 1, Duplicates: 1, Sites: 7, Sources: 1,
+		Oldest: date("2020-12-31T23:30:00Z"), Newest: date("2023-03-05T00:00:00Z"), TextBytes: text}
+	got := *s
+	got.Bytes = 0
+	if got != want {
+		t.Errorf("Stats =\n%+v\nwant\n%+v", got, want)
+	}
+	if s.Bytes < 0 {
+		t.Errorf("Bytes = %d", s.Bytes)
+	}
+}
+
+func testSources(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	s := &store.Source{URL: "https://news.example.com/feed.xml", Kind: store.KindFeed, Interval: 15 * time.Minute}
+	if err := st.AddSource(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if s.ID == 0 || s.Added.IsZero() {
+		t.Errorf("added source %+v: want ID and Added set", s)
+	}
+	if err := st.AddSource(ctx, &store.Source{URL: s.URL, Kind: store.KindFeed}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("duplicate AddSource err = %v, want ErrConflict", err)
+	}
+	for _, bad := range []*store.Source{{Kind: store.KindFeed}, {URL: "https://x.org/", Kind: "carrier-pigeon"}} {
+		if err := st.AddSource(ctx, bad); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("AddSource(%+v) err = %v, want ErrInvalid", bad, err)
+		}
+	}
+	s2 := &store.Source{URL: "https://example.org/sitemap.xml", Kind: store.KindSitemap, Paused: true,
+		Added: date("2024-01-01T00:00:00Z")}
+	if err := st.AddSource(ctx, s2); err != nil {
+		t.Fatal(err)
+	}
+	now := date("2024-05-01T12:00:00Z")
+	s.LastPolled, s.NextPoll, s.LastError = now, now.Add(s.Interval), "HTTP 503"
+	s.ETag, s.LastModified = `"abc"`, "Wed, 01 May 2024 11:00:00 GMT"
+	if err := st.UpdateSource(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Source(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got != *s {
+		t.Errorf("Source = %+v, want %+v", got, s)
+	}
+	if got.Due(now) || !got.Due(now.Add(time.Hour)) {
+		t.Errorf("Due: polled at %v, next %v", got.LastPolled, got.NextPoll)
+	}
+	list, err := st.ListSources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != s.ID || list[1].URL != s2.URL || !list[1].Paused || !list[1].Added.Equal(s2.Added) {
+		t.Errorf("ListSources = %+v", list)
+	}
+	if err := st.RemoveSource(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Source(ctx, s.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Source after remove err = %v", err)
+	}
+	if err := st.RemoveSource(ctx, s.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second remove err = %v", err)
+	}
+	if err := st.UpdateSource(ctx, s); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("update of removed source err = %v", err)
+	}
+}
+
+func testFetchLog(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	src := &store.Source{URL: "https://example.org/feed", Kind: store.KindFeed}
+	if err := st.AddSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	at := date("2024-05-01T12:00:00Z")
+	fs := []*store.Fetch{
+		{SourceID: src.ID, URL: "https://example.org/feed", At: at, Status: 200, Duration: 120 * time.Millisecond, Bytes: 5000},
+		{SourceID: src.ID, URL: "https://example.org/a", At: at.Add(time.Second), Status: 200, Bytes: 30000, ArticleID: "a1"},
+		{URL: "https://elsewhere.example/x", At: at.Add(2 * time.Second), Error: "robots"},
+	}
+	for _, f := range fs {
+		if err := st.LogFetch(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if f.ID == 0 {
+			t.Error("LogFetch did not set ID")
+		}
+	}
+	got, err := st.Fetches(ctx, src.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || *got[0] != *fs[1] || *got[1] != *fs[0] {
+		t.Errorf("Fetches(source) = %+v, want the source's two, newest first", got)
+	}
+	all, err := st.Fetches(ctx, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || *all[0] != *fs[2] {
+		t.Errorf("Fetches(all, 2) = %+v", all)
+	}
+}
+
+func testFrontier(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	t0 := date("2024-05-01T12:00:00Z")
+	items := []store.FrontierItem{
+		{URL: "https://a.example/1", Host: "a.example", Added: t0},
+		{URL: "https://b.example/1", Host: "b.example", Depth: 1, Added: t0},
+		{URL: "https://a.example/2", Host: "a.example", NotBefore: t0.Add(time.Hour), Added: t0},
+		{URL: "https://a.example/1", Host: "a.example", Added: t0}, // a repeat
+	}
+	n, err := st.Enqueue(ctx, items)
+	if err != nil || n != 3 {
+		t.Fatalf("Enqueue = %d, %v; want 3 added", n, err)
+	}
+	if n, _ := st.Enqueue(ctx, items[:2]); n != 0 {
+		t.Errorf("re-Enqueue added %d", n)
+	}
+	got, err := st.Claim(ctx, t0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var urls []string
+	for _, it := range got {
+		urls = append(urls, it.URL)
+		if it.State != store.InFlight || it.Attempts != 1 {
+			t.Errorf("claimed %+v: want in-flight, 1 attempt", it)
+		}
+	}
+	if !slices.Equal(urls, []string{"https://a.example/1", "https://b.example/1"}) {
+		t.Errorf("Claim = %v, want the two due, oldest first", urls)
+	}
+	if got[1].Depth != 1 || got[1].Host != "b.example" || !got[1].Added.Equal(t0) {
+		t.Errorf("claimed item fields %+v", got[1])
+	}
+	if more, _ := st.Claim(ctx, t0, 10); len(more) != 0 {
+		t.Errorf("second Claim = %v, want none (in-flight and not yet due)", more)
+	}
+	if err := st.Done(ctx, "https://a.example/1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Retry(ctx, "https://b.example/1", t0.Add(2*time.Hour), "HTTP 503"); err != nil {
+		t.Fatal(err)
+	}
+	later, err := st.Claim(ctx, t0.Add(90*time.Minute), 10)
+	if err != nil || len(later) != 1 || later[0].URL != "https://a.example/2" {
+		t.Fatalf("Claim at +90m = %+v, %v; want a.example/2", later, err)
+	}
+	// A crash: the in-flight item goes back to the queue.
+	if n, err := st.RequeueInFlight(ctx); err != nil || n != 1 {
+		t.Errorf("RequeueInFlight = %d, %v; want 1", n, err)
+	}
+	last, err := st.Claim(ctx, t0.Add(3*time.Hour), 10)
+	if err != nil || len(last) != 2 {
+		t.Fatalf("Claim at +3h = %+v, %v; want two", last, err)
+	}
+	for _, it := range last {
+		if it.URL == "https://b.example/1" && (it.Attempts != 2 || it.Reason != "HTTP 503") {
+			t.Errorf("retried item %+v: want 2 attempts and the reason", it)
+		}
+	}
+	if err := st.Fail(ctx, "https://b.example/1", "HTTP 404"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Done(ctx, "https://a.example/2"); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := st.FrontierCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.Done] != 2 || counts[store.Failed] != 1 || counts[store.Queued] != 0 || counts[store.InFlight] != 0 {
+		t.Errorf("FrontierCounts = %v", counts)
+	}
+	for _, f := range []func() error{
+		func() error { return st.Done(ctx, "https://nope.example/") },
+		func() error { return st.Fail(ctx, "https://nope.example/", "x") },
+		func() error { return st.Retry(ctx, "https://nope.example/", t0, "x") },
+	} {
+		if err := f(); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown frontier URL err = %v, want ErrNotFound", err)
+		}
+	}
+	if seen, _ := st.Seen(ctx, "https://b.example/1"); !seen {
+		t.Error("failed URL not seen")
+	}
+}
