@@ -69,7 +69,7 @@ func (o SearchOptions) Normalize(q *query.Query) (SearchOptions, error) {
 // SearchResult is one page of hits.
 type SearchResult struct {
 	// Total counts all matching articles (clusters when collapsing).
-	Total int `json:"total"`
+	Total int   `json:"total"`
 	Hits  []Hit `json:"hits"`
 }
 

@@ -422,7 +422,7 @@ func testSearchMatches(t *testing.T, st store.Store) {
 		{`café`, []string{"a8"}},
 		{`москва`, []string{"a5"}},
 		{`São`, []string{"a4"}},
-		{`doe`, []string{"a1", "a3", "a6"}},       // authors are searchable text
+		{`doe`, []string{"a1", "a3", "a6"}},        // authors are searchable text
 		{`"climate change"`, []string{"a1", "a6"}}, // so are tags
 		{`https://other.net/storm-harbour`, nil},   // a URL is a phrase of its words, not in any text
 		{`site:example.com`, []string{"a1", "a8"}},
@@ -477,7 +477,7 @@ func testSearchOrder(t *testing.T, st store.Store) {
 		{`harbour sort:oldest`, store.SearchOptions{}, []string{"a1", "a6", "a3"}},
 		{`harbour`, store.SearchOptions{Sort: query.SortNewest}, []string{"a3", "a6", "a1"}},
 		{`harbour sort:oldest`, store.SearchOptions{Sort: query.SortNewest}, []string{"a1", "a6", "a3"}}, // the query wins
-		{``, store.SearchOptions{}, []string{"a7", "a8", "a4", "a3", "a2", "a6", "a1", "a5"}},          // no words: newest first
+		{``, store.SearchOptions{}, []string{"a7", "a8", "a4", "a3", "a2", "a6", "a1", "a5"}},            // no words: newest first
 		{`lang:en`, store.SearchOptions{Sort: query.SortOldest}, []string{"a1", "a6", "a2", "a3", "a8", "a7"}},
 	}
 	for _, tt := range tests {
