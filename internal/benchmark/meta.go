@@ -20,19 +20,21 @@ type Meta struct {
 // Field names one scored metadata field.
 type Field string
 
-// The scored fields, in report order. FieldBylineNames is the lenient
-// byline rate; it is scored whenever FieldByline is.
+// The scored fields, in report order. FieldBylineNames and
+// FieldPublishedDate are lenient rates, scored whenever FieldByline and
+// FieldPublished are.
 const (
-	FieldTitle       Field = "title"
-	FieldByline      Field = "byline"
-	FieldBylineNames Field = "byline_names"
-	FieldLanguage    Field = "language"
-	FieldPublished   Field = "published"
-	FieldSiteName    Field = "site_name"
+	FieldTitle         Field = "title"
+	FieldByline        Field = "byline"
+	FieldBylineNames   Field = "byline_names"
+	FieldLanguage      Field = "language"
+	FieldPublished     Field = "published"
+	FieldPublishedDate Field = "published_date"
+	FieldSiteName      Field = "site_name"
 )
 
 // AllFields are the fields an extractor can declare, in report order
-// (FieldBylineNames comes with FieldByline).
+// (the lenient rates come with their strict field).
 var AllFields = []Field{FieldTitle, FieldByline, FieldLanguage, FieldPublished, FieldSiteName}
 
 // FieldRate is the share of cases, among those whose fixture has a value
@@ -92,7 +94,10 @@ func (s MetaScore) Rate(f Field) (FieldRate, bool) {
 //   - published: the same instant, at one-second resolution; a fixture time
 //     without a zone matches the same wall-clock time in the zone the
 //     extractor reports, and a fixture date without a time matches any time
-//     on that calendar date.
+//     on that calendar date;
+//   - published_date (lenient, for extractors that find only a date): the
+//     calendar date as the fixture writes it equals the calendar date of
+//     the extractor's time in the zone it reports.
 func ScoreMetadata(cases []Case, got []Meta, errs []error, fields []Field) MetaScore {
 	s := MetaScore{Cases: len(cases)}
 	for _, err := range errs {
@@ -102,8 +107,11 @@ func ScoreMetadata(cases []Case, got []Meta, errs []error, fields []Field) MetaS
 	}
 	for _, f := range fields {
 		rates := []FieldRate{{Field: f}}
-		if f == FieldByline {
+		switch f {
+		case FieldByline:
 			rates = append(rates, FieldRate{Field: FieldBylineNames})
+		case FieldPublished:
+			rates = append(rates, FieldRate{Field: FieldPublishedDate})
 		}
 		for i := range rates {
 			r := &rates[i]
@@ -151,14 +159,18 @@ func compareField(f Field, e Expected, g Meta) (want, have string, ok, scored bo
 	case FieldLanguage:
 		want, have = normalizeSpace(e.Lang), normalizeSpace(g.Language)
 		ok = have != "" && strings.EqualFold(primarySubtag(want), primarySubtag(have))
-	case FieldPublished:
+	case FieldPublished, FieldPublishedDate:
 		want = normalizeSpace(e.PublishedTime)
 		if !g.Published.IsZero() {
 			have = g.Published.Format(time.RFC3339Nano)
 		}
 		if want != "" && !g.Published.IsZero() {
 			var err error
-			ok, err = sameTime(want, g.Published)
+			if f == FieldPublished {
+				ok, err = sameTime(want, g.Published)
+			} else {
+				ok, err = sameDate(want, g.Published)
+			}
 			if err != nil {
 				want += " (" + err.Error() + ")"
 			}
@@ -234,23 +246,48 @@ var (
 	}
 )
 
-// sameTime applies the published rule; err says the fixture's value could
-// not be parsed (the case then counts as a disagreement).
-func sameTime(want string, got time.Time) (bool, error) {
+// parseFixtureTime parses a fixture's publishedTime. kind says how much it
+// carries: "zoned" (an instant), "local" (a wall-clock time) or "date".
+func parseFixtureTime(want string) (t time.Time, kind string, err error) {
 	for _, l := range zonedLayouts {
 		if t, err := time.Parse(l, want); err == nil {
-			return t.Truncate(time.Second).Equal(got.Truncate(time.Second)), nil
+			return t, "zoned", nil
 		}
 	}
 	for _, l := range localLayouts {
 		if t, err := time.Parse(l, want); err == nil {
-			wall := time.Date(got.Year(), got.Month(), got.Day(), got.Hour(), got.Minute(), got.Second(), 0, time.UTC)
-			return t.Truncate(time.Second).Equal(wall), nil
+			return t, "local", nil
 		}
 	}
 	if t, err := time.Parse("2006-01-02", want); err == nil {
-		y, m, d := got.Date()
-		return t.Year() == y && t.Month() == m && t.Day() == d, nil
+		return t, "date", nil
 	}
-	return false, fmt.Errorf("unparsed fixture date")
+	return time.Time{}, "", fmt.Errorf("unparsed fixture date")
+}
+
+// sameDate applies the published_date rule.
+func sameDate(want string, got time.Time) (bool, error) {
+	t, _, err := parseFixtureTime(want)
+	if err != nil {
+		return false, err
+	}
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := got.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2, nil
+}
+
+// sameTime applies the published rule; err says the fixture's value could
+// not be parsed (the case then counts as a disagreement).
+func sameTime(want string, got time.Time) (bool, error) {
+	t, kind, err := parseFixtureTime(want)
+	switch {
+	case err != nil:
+		return false, err
+	case kind == "zoned":
+		return t.Truncate(time.Second).Equal(got.Truncate(time.Second)), nil
+	case kind == "local":
+		wall := time.Date(got.Year(), got.Month(), got.Day(), got.Hour(), got.Minute(), got.Second(), 0, time.UTC)
+		return t.Truncate(time.Second).Equal(wall), nil
+	}
+	return sameDate(want, got)
 }

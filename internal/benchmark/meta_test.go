@@ -50,6 +50,11 @@ func TestCompareField(t *testing.T) {
 		{"published wall clock differs", FieldPublished, Expected{PublishedTime: "2018-04-05T06:00"}, Meta{Published: mustTime(t, "2018-04-05T04:00:00Z")}, false, true},
 		{"published date only", FieldPublished, Expected{PublishedTime: "2024-06-25"}, Meta{Published: mustTime(t, "2024-06-25T23:30:00-05:00")}, true, true},
 		{"published missing", FieldPublished, Expected{PublishedTime: "2024-06-25"}, Meta{}, false, true},
+		{"published date-only extractor fails strict", FieldPublished, Expected{PublishedTime: "2015-07-24T05:36:09+01:00"}, Meta{Published: mustTime(t, "2015-07-24T00:00:00Z")}, false, true},
+		{"published_date date-only extractor", FieldPublishedDate, Expected{PublishedTime: "2015-07-24T05:36:09+01:00"}, Meta{Published: mustTime(t, "2015-07-24T00:00:00Z")}, true, true},
+		{"published_date in the fixture's own zone", FieldPublishedDate, Expected{PublishedTime: "2015-07-24T00:30:00+01:00"}, Meta{Published: mustTime(t, "2015-07-23T23:30:00Z")}, false, true},
+		{"published_date wall clock", FieldPublishedDate, Expected{PublishedTime: "2017-11-03 03:01:00.000000"}, Meta{Published: mustTime(t, "2017-11-03T00:00:00Z")}, true, true},
+		{"published_date missing", FieldPublishedDate, Expected{PublishedTime: "2017-11-03"}, Meta{}, false, true},
 		{"published unparsable fixture", FieldPublished, Expected{PublishedTime: "yesterday"}, Meta{Published: mustTime(t, "2024-06-25T00:00:00Z")}, false, true},
 	}
 	for _, tt := range tests {
