@@ -79,7 +79,7 @@ func (w *walker) flush() {
 	if w.tb.pre > 0 {
 		text = strings.TrimRight(text, "\n ")
 	}
-	runes := utf8.RuneCountInString(text)
+	runes := textWidth(text)
 	lr := 0
 	if w.tb.linkBytes > 0 {
 		if w.tb.linkBytes >= len(w.tb.b) {
@@ -194,4 +194,27 @@ func (w *walker) element(n *html.Node, depth int) {
 	}
 	w.kind, w.boiler, w.body, w.h1, w.cur = saveKind, saveBoiler, saveBody, saveH1, saveCur
 	w.elems[idx].end = len(w.blocks)
+}
+
+// textWidth measures text in "Latin character equivalents": a CJK
+// ideograph, kana or Hangul syllable carries about as much text as three
+// Latin letters, so thresholds in runes work for both.
+func textWidth(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if (r >= 0x3040 && r <= 0x9fff) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) {
+			n += 3
+		} else {
+			n++
+		}
+	}
+	return n
 }

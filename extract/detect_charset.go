@@ -106,7 +106,12 @@ func scoreDecoded(b []byte) int {
 				score -= 5
 			}
 			prevScript = unicode.Cyrillic
-		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r):
+		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			// Kana is common in Japanese text and rare in mis-decoded
+			// Chinese or Korean bytes.
+			score += 5
+			prevScript = unicode.Han
+		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r):
 			score += 3
 			prevScript = unicode.Han
 		case unicode.IsLetter(r):

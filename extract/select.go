@@ -25,7 +25,7 @@ func blockWeight(b *block) float64 {
 	if b.kind == kindHeading {
 		return 0
 	}
-	if text >= 80 || (text >= 25 && endsSentence(b.text)) {
+	if text >= 80 || (text >= 15 && endsSentence(b.text)) {
 		return text
 	}
 	return -text * 0.5
