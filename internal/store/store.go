@@ -166,9 +166,10 @@ type Tx interface {
 	//   - known ID, same ContentHash: nothing is written (Unchanged);
 	//   - known ID, different ContentHash: the stored record moves to the
 	//     version history, the new one replaces it with Version+1 (Updated).
-	// An empty ClusterID means the record's own ID (or, on update, the
-	// cluster it was in). Put sets Version and ClusterID on e.Record to the
-	// stored values. A record without ID, URL or content hash is ErrInvalid.
+	// For a new article an empty ClusterID means its own ID; on update the
+	// given ClusterID is ignored and the article stays in its cluster. Put
+	// sets Version and ClusterID on e.Record to the stored values. A record
+	// without ID, URL or content hash is ErrInvalid.
 	Put(ctx context.Context, e Entry) (Outcome, error)
 	// Commit makes the writes durable and visible.
 	Commit() error

@@ -175,9 +175,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES (?, ?, ?)`, n, version, blob); err != nil {
 		return 0, err
 	}
-	if r.ClusterID == "" {
-		r.ClusterID = string(cluster)
-	}
+	r.ClusterID = string(cluster) // an article keeps its cluster across versions
 	r.Version = version + 1
 	args, err := t.articleArgs(ctx, e)
 	if err != nil {

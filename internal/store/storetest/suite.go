@@ -114,6 +114,7 @@ func testPutOutcomes(t *testing.T, st store.Store) {
 		t.Errorf("put of a copy in a1's cluster = %v, want duplicate", out)
 	}
 	changed := entry("a1")
+	changed.Record.ClusterID = "a3" // ignored: an update keeps the cluster
 	changed.Record.Text += "\n\nUpdate: the ferry service resumes on Monday."
 	changed.Record.ContentHash = Hash(changed.Record.Text)
 	if out := put(t, st, changed); out != store.Updated {
