@@ -222,7 +222,7 @@ func isBoilerText(s string) bool {
 	}
 	// Photo captions and credits written as text: "… (Image: GETTY)".
 	if strings.HasSuffix(l, ")") {
-		for _, p := range creditMarkers {
+		for _, p := range captionCredits {
 			if strings.Contains(l, p) {
 				return true
 			}
@@ -281,7 +281,7 @@ func isTeaser(blocks []block, elems []elem, i int) bool {
 	return false
 }
 
-var creditMarkers = []string{"(image:", "(photo:", "(picture:", "(pictured:", "(credit:", "(foto:", "(photo by", "(image credit"}
+var captionCredits = []string{"(image:", "(photo:", "(picture:", "(pictured:", "(credit:", "(foto:", "(photo by", "(image credit"}
 
 // splitArticleBody turns a JSON-LD articleBody into paragraphs: one per
 // non-empty line, white space collapsed.
