@@ -1,0 +1,197 @@
+package dedupe
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// The signature's shape. Changing any of these, or the hash functions,
+// makes stored signatures incomparable with new ones: bump
+// signatureVersion when doing so.
+const (
+	// NumHashes is the number of MinHash values in a Signature.
+	NumHashes = 128
+	// ShingleWords is the number of consecutive words in a shingle.
+	ShingleWords = 4
+	// MinWords is the fewest words a text needs for a non-zero Signature.
+	MinWords = 20
+	// NumBands is the number of LSH bands Bands returns.
+	NumBands = 21
+	// BandRows is the number of signature values in each band.
+	BandRows = 6
+	// Threshold is the estimated Jaccard similarity at or above which two
+	// texts are near-duplicates.
+	Threshold = 0.8
+)
+
+// signatureVersion is the first byte of an encoded non-zero signature.
+const signatureVersion = 1
+
+// encodedLen is the length of an encoded non-zero signature.
+const encodedLen = 1 + 4*NumHashes
+
+// Signature is the MinHash signature of a text: for each of NumHashes hash
+// functions, the least value it takes over the text's shingles. The zero
+// Signature stands for a text too short to sign; it matches nothing.
+type Signature [NumHashes]uint32
+
+// hashParams are the multipliers (odd) and offsets of the NumHashes hash
+// functions, fixed forever by a SplitMix64 sequence from a constant seed.
+var hashParams = func() (p [NumHashes][2]uint64) {
+	x := uint64(0x68657261_6c640001) // "herald", 1
+	next := func() uint64 {
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		return z ^ z>>31
+	}
+	for i := range p {
+		p[i] = [2]uint64{next() | 1, next()}
+	}
+	return p
+}()
+
+// Sign returns the MinHash signature of text's word shingles, or the zero
+// Signature when the normalised text has fewer than MinWords words.
+func Sign(text string) Signature {
+	return signNormalized(Normalize(text))
+}
+
+// signNormalized signs a text already in Normalize's form: words separated
+// by single spaces.
+func signNormalized(s string) Signature {
+	var sig Signature
+	if wordCount(s) < MinWords {
+		return sig
+	}
+	for i := range sig {
+		sig[i] = math.MaxUint32
+	}
+	// starts holds the offsets of the last ShingleWords word starts.
+	var starts [ShingleWords]int
+	n := 0 // words seen
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != ' ' {
+			continue
+		}
+		starts[n%ShingleWords] = start
+		n++
+		start = i + 1
+		if n < ShingleWords {
+			continue
+		}
+		first := starts[n%ShingleWords] // the oldest of the last ShingleWords
+		h := xxhash.Sum64String(s[first:i])
+		for j := range sig {
+			if v := uint32((hashParams[j][0]*h + hashParams[j][1]) >> 32); v < sig[j] {
+				sig[j] = v
+			}
+		}
+	}
+	return sig
+}
+
+// wordCount counts the words of a normalised text.
+func wordCount(s string) int {
+	if s == "" {
+		return 0
+	}
+	n := 1
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			n++
+		}
+	}
+	return n
+}
+
+// IsZero reports whether s is the zero Signature of a text too short to
+// sign.
+func (s *Signature) IsZero() bool {
+	return *s == Signature{}
+}
+
+// Similarity returns the estimated Jaccard similarity of the shingle sets
+// behind a and b: the fraction of positions where they agree. It is 0 when
+// either is the zero Signature.
+func Similarity(a, b Signature) float64 {
+	if a.IsZero() || b.IsZero() {
+		return 0
+	}
+	eq := 0
+	for i := range a {
+		if a[i] == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / NumHashes
+}
+
+// IsNearDuplicate reports whether the texts behind a and b are
+// near-duplicates: Similarity(a, b) ≥ Threshold. It is false when either
+// is the zero Signature.
+func IsNearDuplicate(a, b Signature) bool {
+	return Similarity(a, b) >= Threshold
+}
+
+// Bands returns the NumBands LSH band hashes of s, for finding candidate
+// near-duplicates by exact match: two signatures that share any band hash
+// (at the same index) are candidates. Band i hashes the band number with
+// rows i*BandRows to (i+1)*BandRows-1, so equal rows in different bands
+// give different hashes and all bands can share one index. The zero
+// Signature has no bands (nil).
+func (s Signature) Bands() []uint64 {
+	if s.IsZero() {
+		return nil
+	}
+	out := make([]uint64, NumBands)
+	var buf [1 + 4*BandRows]byte
+	for b := range out {
+		buf[0] = byte(b)
+		for r := range BandRows {
+			binary.LittleEndian.PutUint32(buf[1+4*r:], s[b*BandRows+r])
+		}
+		out[b] = xxhash.Sum64(buf[:])
+	}
+	return out
+}
+
+// MarshalBinary encodes s for storage: nothing for the zero Signature,
+// otherwise a version byte followed by the NumHashes values as
+// little-endian uint32s (513 bytes).
+func (s Signature) MarshalBinary() ([]byte, error) {
+	if s.IsZero() {
+		return []byte{}, nil
+	}
+	out := make([]byte, encodedLen)
+	out[0] = signatureVersion
+	for i, v := range s {
+		binary.LittleEndian.PutUint32(out[1+4*i:], v)
+	}
+	return out, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded. Empty data decodes
+// to the zero Signature; data of another length or version is an error and
+// leaves s unchanged.
+func (s *Signature) UnmarshalBinary(data []byte) error {
+	if len(data) == 0 {
+		*s = Signature{}
+		return nil
+	}
+	if len(data) != encodedLen {
+		return fmt.Errorf("decode signature: %d bytes, want 0 or %d", len(data), encodedLen)
+	}
+	if data[0] != signatureVersion {
+		return fmt.Errorf("decode signature: version %d, want %d", data[0], signatureVersion)
+	}
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint32(data[1+4*i:])
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package dedupe
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// vocabulary returns n distinct pseudo-words built from syllables.
+func vocabulary(rng *rand.Rand, n int) []string {
+	syl := []string{"ka", "lo", "mir", "te", "dan", "su", "re", "vo", "pa", "li", "no", "gar", "es", "tu", "bri", "ma", "ol", "zen", "hu", "fi"}
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < n {
+		var b strings.Builder
+		for range 1 + rng.IntN(3) {
+			b.WriteString(syl[rng.IntN(len(syl))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// jaccard is the exact Jaccard similarity of two word lists' shingle sets.
+func jaccard(a, b []string) float64 {
+	set := func(w []string) map[string]bool {
+		m := map[string]bool{}
+		for i := 0; i+ShingleWords <= len(w); i++ {
+			m[strings.Join(w[i:i+ShingleWords], " ")] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	inter := 0
+	for s := range sa {
+		if sb[s] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(sa)+len(sb)-inter)
+}
+
+type bucketStats struct {
+	pairs, candidates, duplicates int
+	sumJ, sumSim                  float64
+}
+
+// sample draws text pairs whose exact Jaccard similarity lies in [lo, hi],
+// made by replacing between minEdits and maxEdits random words of a
+// 400-word text, until it has n pairs.
+func sample(t *testing.T, rng *rand.Rand, vocab []string, lo, hi float64, minEdits, maxEdits, n int) bucketStats {
+	t.Helper()
+	var st bucketStats
+	for tries := 0; st.pairs < n; tries++ {
+		if tries > 50*n {
+			t.Fatalf("only %d pairs in [%.2f, %.2f] after %d tries", st.pairs, lo, hi, tries)
+		}
+		a := make([]string, 400)
+		for i := range a {
+			a[i] = vocab[rng.IntN(len(vocab))]
+		}
+		b := append([]string(nil), a...)
+		for range minEdits + rng.IntN(maxEdits-minEdits+1) {
+			b[rng.IntN(len(b))] = vocab[rng.IntN(len(vocab))]
+		}
+		j := jaccard(a, b)
+		if j < lo || j > hi {
+			continue
+		}
+		sa, sb := Sign(strings.Join(a, " ")), Sign(strings.Join(b, " "))
+		st.pairs++
+		st.sumJ += j
+		st.sumSim += Similarity(sa, sb)
+		if shareBand(sa, sb) {
+			st.candidates++
+		}
+		if IsNearDuplicate(sa, sb) {
+			st.duplicates++
+		}
+	}
+	return st
+}
+
+// TestStatistics checks the estimator and the LSH S-curve on generated
+// texts with known Jaccard similarity. The generator is seeded, so the
+// test is deterministic; the bounds leave room around the theoretical
+// rates given in the package documentation.
+func TestStatistics(t *testing.T) {
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := vocabulary(rng, 5000)
+
+	high := sample(t, rng, vocab, 0.84, 0.86, 6, 10, n)
+	mid := sample(t, rng, vocab, 0.45, 0.55, 25, 40, n)
+	low := sample(t, rng, vocab, 0.25, 0.35, 40, 70, n)
+	for name, st := range map[string]bucketStats{"J≈0.85": high, "J≈0.5": mid, "J≈0.3": low} {
+		t.Logf("%s: %d pairs, mean J %.3f, mean estimate %.3f, candidates %.1f%%, near-duplicates %.1f%%",
+			name, st.pairs, st.sumJ/float64(st.pairs), st.sumSim/float64(st.pairs),
+			100*float64(st.candidates)/float64(st.pairs), 100*float64(st.duplicates)/float64(st.pairs))
+		// The estimator is unbiased: the mean estimate over n pairs is
+		// within a few standard errors (0.045/sqrt(n)) of the mean J.
+		if d := math.Abs(st.sumSim-st.sumJ) / float64(st.pairs); d > 4*0.045/math.Sqrt(float64(st.pairs)) {
+			t.Errorf("%s: mean estimate is off by %.4f", name, d)
+		}
+	}
+	// At J≈0.85 the bands miss a pair with probability 5e-5 and the
+	// decision about 6%.
+	if miss := high.pairs - high.candidates; miss > high.pairs/100 {
+		t.Errorf("J≈0.85: %d of %d pairs were not LSH candidates, want ≤ 1%%", miss, high.pairs)
+	}
+	if fn := high.pairs - high.duplicates; fn > high.pairs*12/100 {
+		t.Errorf("J≈0.85: %d of %d pairs were not near-duplicates, want ≤ 12%%", fn, high.pairs)
+	}
+	// At J≈0.5, 28% become candidates and none is confirmed.
+	if mid.duplicates != 0 {
+		t.Errorf("J≈0.5: %d pairs judged near-duplicates", mid.duplicates)
+	}
+	if mid.candidates > mid.pairs*45/100 {
+		t.Errorf("J≈0.5: %d of %d pairs were candidates, want ≤ 45%%", mid.candidates, mid.pairs)
+	}
+	// At J≈0.3, 1.5% become candidates.
+	if low.duplicates != 0 || low.candidates > low.pairs*6/100 {
+		t.Errorf("J≈0.3: %d candidates and %d near-duplicates of %d pairs", low.candidates, low.duplicates, low.pairs)
+	}
+}
