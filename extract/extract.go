@@ -140,7 +140,18 @@ func Extract(src []byte, opts Options) (*Result, error) {
 	if body.note != "" {
 		res.Notes = append(res.Notes, body.note)
 	}
-	// LANGUAGE-HOOK
+	if a.Language == "" && opts.ContentLanguage != "" {
+		if l := normalizeLanguage(opts.ContentLanguage); l != "" {
+			a.Language = l
+			setSource(res, "language", "http:content-language")
+		}
+	}
+	if a.Language == "" && !opts.NoLanguageDetection && a.WordCount >= 20 {
+		if l := detectLanguage(a.Text); l != "" {
+			a.Language = l
+			setSource(res, "language", "detected")
+		}
+	}
 	return res, nil
 }
 
