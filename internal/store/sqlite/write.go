@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -19,7 +20,9 @@ type tx struct {
 	// dictionary ids created in this transaction, published to the DB's
 	// caches only on Commit (a rollback would make them dangle).
 	sites, authors, tags map[string]int64
-	done                 bool
+	// rows written but not yet in article_fts, indexed at Commit.
+	unindexed map[int64]bool
+	done      bool
 }
 
 // Begin starts a write transaction (BEGIN IMMEDIATE: it waits for the
@@ -30,10 +33,14 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return &tx{db: db, tx: t, stmts: map[string]*sql.Stmt{},
-		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}, nil
+		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
+		unindexed: map[int64]bool{}}, nil
 }
 
 func (t *tx) Commit() error {
+	if err := t.index(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -62,6 +69,27 @@ func (t *tx) Rollback() error {
 	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("rollback: %w", err)
 	}
+	return nil
+}
+
+// index adds the rows written in this transaction to article_fts, a few
+// hundred per statement.
+func (t *tx) index() error {
+	ns := make([]any, 0, len(t.unindexed))
+	for n := range t.unindexed {
+		ns = append(ns, n)
+	}
+	for len(ns) > 0 {
+		chunk := ns[:min(len(ns), 500)]
+		ns = ns[len(chunk):]
+		_, err := t.tx.Exec(`INSERT INTO article_fts (rowid, title, description, text, authors, tags)
+			SELECT n, title, description, text, authors, tags FROM articles
+			WHERE n IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, chunk...)
+		if err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	t.unindexed = map[int64]bool{}
 	return nil
 }
 
@@ -175,6 +203,15 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES (?, ?, ?)`, n, version, blob); err != nil {
 		return 0, err
 	}
+	if !t.unindexed[n] {
+		// Take the stored version out of the index (external-content
+		// FTS5 needs the exact values it indexed).
+		if _, err := t.exec(ctx, `INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
+			SELECT 'delete', n, title, description, text, authors, tags FROM articles WHERE n = ?`, n); err != nil {
+			return 0, err
+		}
+		t.unindexed[n] = true
+	}
 	r.ClusterID = string(cluster) // an article keeps its cluster across versions
 	r.Version = version + 1
 	args, err := t.articleArgs(ctx, e)
@@ -217,6 +254,7 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 	if err != nil {
 		return err
 	}
+	t.unindexed[n] = true
 	return t.links(ctx, n, e)
 }
 
@@ -275,8 +313,13 @@ func (t *tx) links(ctx context.Context, n int64, e store.Entry) error {
 			return err
 		}
 	}
-	for _, b := range e.Bands {
-		if _, err := t.exec(ctx, `INSERT OR IGNORE INTO article_bands (band, n) VALUES (?, ?)`, int64(b), n); err != nil {
+	if len(e.Bands) > 0 {
+		args := make([]any, 0, 2*len(e.Bands))
+		for _, b := range e.Bands {
+			args = append(args, int64(b), n)
+		}
+		q := `INSERT OR IGNORE INTO article_bands (band, n) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(e.Bands)-1)
+		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
 	}

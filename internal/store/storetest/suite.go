@@ -340,6 +340,27 @@ func testTransactions(t *testing.T, st store.Store) {
 	// it must not be assumed to exist.
 	Load(t, st, []store.Entry{entry("a1")})
 	assertIDs(t, st, "author:doe tag:weather site:example.com", "a1")
+	// A new article updated within the transaction that wrote it is
+	// searchable by its last text only.
+	tx, err = st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := entry("a2"), entry("a2")
+	second.Record.Text = "The river fell back below its banks overnight."
+	second.Record.ContentHash = Hash(second.Record.Text)
+	for _, e := range []store.Entry{first, second} {
+		if _, err := tx.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertIDs(t, st, "banks", "a2")
+	assertIDs(t, st, "valley", "a2") // in the title, which did not change
+	assertIDs(t, st, "tonight")      // only in the first text
+	assertIDs(t, st, `"heavy rain"`)
 	// Rollback after Commit is harmless.
 	tx, err = st.Begin(ctx)
 	if err != nil {

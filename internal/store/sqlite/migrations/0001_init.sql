@@ -8,6 +8,12 @@
 -- declared); date is the unix second the archive files the article under
 -- (published, else fetched_at) and carries the range filters, date sorting
 -- and timelines.
+--
+-- article_fts is maintained by the Go code, not by triggers: FTS5 flushes
+-- its pending terms to a new segment at every statement savepoint, and a
+-- trigger on articles would open one per inserted row, so a batch would
+-- write thousands of tiny segments. Instead a write transaction indexes
+-- the rows it inserted in one statement just before it commits.
 
 CREATE TABLE sites (
 	id   INTEGER PRIMARY KEY,
@@ -58,23 +64,6 @@ CREATE VIRTUAL TABLE article_fts USING fts5 (
 	content = 'articles', content_rowid = 'n',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-	INSERT INTO article_fts (rowid, title, description, text, authors, tags)
-	VALUES (new.n, new.title, new.description, new.text, new.authors, new.tags);
-END;
-
-CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-	INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
-	VALUES ('delete', old.n, old.title, old.description, old.text, old.authors, old.tags);
-END;
-
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, description, text, authors, tags ON articles BEGIN
-	INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
-	VALUES ('delete', old.n, old.title, old.description, old.text, old.authors, old.tags);
-	INSERT INTO article_fts (rowid, title, description, text, authors, tags)
-	VALUES (new.n, new.title, new.description, new.text, new.authors, new.tags);
-END;
 
 -- Running totals that would otherwise need a scan of every text.
 CREATE TABLE counters (
