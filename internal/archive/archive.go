@@ -1,0 +1,223 @@
+// Package archive is the single way articles enter the store: it files a
+// record under its canonical URL, fingerprints its text, decides whether
+// it is new, unchanged, a new version or a (near-)duplicate of something
+// archived, and writes it.
+//
+// The decision is backend-neutral and lives here once, on top of the
+// store.Tx primitives, so SQLite and PostgreSQL archives deduplicate
+// identically:
+//
+//  1. The canonical URL is canon.Choose(URL, CanonicalURL) (or the
+//     canonical form of CanonicalURL when there is no fetched URL), and the
+//     id is canon.ID of it. Re-importing the same input never duplicates.
+//  2. Same id and same content hash (dedupe.ContentHash of the text): the
+//     store reports Unchanged and writes nothing.
+//  3. Same id, different hash: the store keeps the old version and the
+//     article, still in its cluster, becomes version n+1 (Updated).
+//  4. A new id whose content hash equals an archived article's joins that
+//     article's cluster; otherwise, one whose MinHash signature is a near
+//     duplicate (dedupe.IsNearDuplicate, Jaccard ≥ dedupe.Threshold) of an
+//     LSH candidate joins the candidate's cluster (Duplicate). Anything
+//     else starts its own cluster (New). Duplicates are stored and linked,
+//     never dropped.
+//
+// Ingest runs the decisions and writes of a batch in one transaction, so
+// copies within one batch find each other and an interrupted batch leaves
+// nothing half-written. The package does no I/O of its own beyond the
+// store.
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/dedupe"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// ErrNoURL is a record whose URL cannot be canonicalised. It is a per-record
+// failure, reported in Result.Err.
+var ErrNoURL = errors.New("no usable http(s) URL")
+
+// maxCandidates bounds the near-duplicate candidates compared per article.
+const maxCandidates = 16
+
+// Result is what became of one record.
+type Result struct {
+	// ID is the article id (empty when Err is set).
+	ID      string
+	Outcome store.Outcome
+	// ClusterID and Version are the stored values.
+	ClusterID string
+	Version   int
+	// Err is a problem with this record alone (it was not stored); store
+	// failures are returned by Ingest instead.
+	Err error
+}
+
+// Prepare fills in the fields the archive derives from a record: the
+// canonical URL, id, content hash, word count and fetch time (now, when
+// unset), and strips control characters other than newline and tab from
+// the text fields (so highlight markers can never come from a page). It
+// returns the store entry with the signature and band hashes. It modifies
+// rec.
+func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
+	cu := ""
+	if rec.URL != "" {
+		cu = canon.Choose(rec.URL, rec.CanonicalURL)
+	} else if rec.CanonicalURL != "" {
+		cu, _ = canon.URL(rec.CanonicalURL) // "" on error, reported below
+	}
+	if cu == "" {
+		return store.Entry{}, fmt.Errorf("prepare %q: %w", firstNonEmpty(rec.URL, rec.CanonicalURL), ErrNoURL)
+	}
+	rec.CanonicalURL = cu
+	if rec.URL == "" {
+		rec.URL = cu
+	}
+	rec.ID = canon.ID(cu)
+	rec.Title = clean(rec.Title)
+	rec.Description = clean(rec.Description)
+	rec.Text = clean(rec.Text)
+	for i, a := range rec.Authors {
+		rec.Authors[i] = clean(a)
+	}
+	for i, t := range rec.Tags {
+		rec.Tags[i] = clean(t)
+	}
+	if rec.WordCount == 0 {
+		rec.WordCount = article.CountWords(rec.Text)
+	}
+	if rec.FetchedAt.IsZero() {
+		rec.FetchedAt = now
+	}
+	rec.ContentHash = dedupe.ContentHash(rec.Text)
+	sig := dedupe.Sign(rec.Text)
+	blob, err := sig.MarshalBinary()
+	if err != nil {
+		return store.Entry{}, fmt.Errorf("prepare %s: %w", cu, err)
+	}
+	return store.Entry{Record: rec, Signature: blob, Bands: sig.Bands()}, nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// clean drops control characters but newline and tab.
+func clean(s string) string {
+	if strings.IndexFunc(s, isStray) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isStray(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isStray(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
+
+// Ingest stores recs in one transaction and reports each one's fate. It
+// modifies the records (see Prepare and store.Tx.Put). A record that
+// cannot be filed gets Result.Err and the others go on; a store failure
+// or a cancelled context rolls the whole batch back and is returned.
+func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result, error) {
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	results := make([]Result, len(recs))
+	for i, rec := range recs {
+		e, err := Prepare(rec, now)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		res, err := put(ctx, tx, e)
+		if errors.Is(err, store.ErrInvalid) {
+			results[i].Err = err
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		results[i] = res
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	return results, nil
+}
+
+// put decides the cluster of a prepared entry and writes it.
+func put(ctx context.Context, tx store.Tx, e store.Entry) (Result, error) {
+	r := e.Record
+	cluster, err := findCluster(ctx, tx, e)
+	if err != nil {
+		return Result{}, fmt.Errorf("put %s: %w", r.CanonicalURL, err)
+	}
+	r.ClusterID = cluster
+	out, err := tx.Put(ctx, e)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{ID: r.ID, Outcome: out, ClusterID: r.ClusterID, Version: r.Version}, nil
+}
+
+// findCluster returns the cluster a new article should join, or "" for
+// its own. For an article already archived the store ignores it.
+func findCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error) {
+	id := e.Record.ID
+	same, err := tx.ByHash(ctx, e.Record.ContentHash)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range same {
+		if c.ID == id {
+			return "", nil // unchanged: the store will say so
+		}
+	}
+	if len(same) > 0 {
+		return same[0].ClusterID, nil
+	}
+	if len(e.Bands) == 0 {
+		return "", nil // too short for near-duplicate detection
+	}
+	var sig dedupe.Signature
+	if err := sig.UnmarshalBinary(e.Signature); err != nil {
+		return "", err
+	}
+	cands, err := tx.Candidates(ctx, e.Bands, maxCandidates)
+	if err != nil {
+		return "", err
+	}
+	best, bestSim := "", 0.0
+	for _, c := range cands {
+		if c.ID == id {
+			continue
+		}
+		var cs dedupe.Signature
+		if err := cs.UnmarshalBinary(c.Signature); err != nil {
+			continue // written by an incompatible signature version: not comparable
+		}
+		if s := dedupe.Similarity(sig, cs); s >= dedupe.Threshold && s > bestSim {
+			best, bestSim = c.ClusterID, s
+		}
+	}
+	return best, nil
+}
