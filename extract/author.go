@@ -59,6 +59,12 @@ var authorRoles = map[string]bool{
 	"redakteurin": true, "redaktion": true, "korrespondent": true, "korrespondentin": true,
 	"journaliste": true, "rédaction": true, "redaccion": true, "redacción": true, "redação": true,
 	"redazione": true, "reporters'": true, "updated": true, "published": true,
+	"games": true, "gaming": true, "film": true, "movies": true, "music": true, "television": true, "tv": true,
+	"style": true, "fashion": true, "opinion": true, "features": true, "feature": true, "video": true,
+	"photo": true, "weather": true, "lifestyle": true, "books": true, "theater": true, "theatre": true,
+	"art": true, "design": true, "markets": true, "finance": true, "money": true, "autos": true,
+	"wine": true, "dining": true, "correspondant": true, "correspondante": true, "envoyé": true,
+	"envoyée": true, "spécial": true, "spéciale": true, "à": true,
 }
 
 // credentials are tokens after a name that are not part of it.
@@ -97,10 +103,10 @@ var placeholderAuthors = map[string]bool{
 
 // orgSuffixes end organisation names ("Example News", "City Desk").
 var orgSuffixes = []string{
-	" news", " staff", " desk", " team", " media", " newsroom", " press", " agency", " agencies",
+	" news", " desk", " team", " media", " newsroom", " press", " agency", " agencies",
 	" editors", " editorial", " inc", " inc.", " ltd", " ltd.", " llc", " group", " magazine",
 	" radio", " tv", " online", " reporters", " foundation", " association", " company", " network",
-	" services", " wire", " bureau", " channel", " newspaper", " website", " blog",
+	" services", " wire", " bureau", " channel", " newspaper", " website", " blog", " developers",
 }
 
 // cleanAuthors cleans one declared author string. structured says the
@@ -121,20 +127,43 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 		}
 		return people, nil
 	}
+	s = cutCredits(s)
+	s = dropURLs(s)
 	s = stripBylinePrefix(s)
-	for _, part := range splitAuthors(s) {
+	s = openBracketedList(s)
+	parts := splitAuthors(s)
+	if len(parts) == 2 {
+		// "Jong, Michiel de": a surname, then given names.
+		if last, first := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1]); isSingleCapitalised(last) &&
+			!strings.Contains(first, " and ") && len(strings.Fields(first)) >= 1 && len(strings.Fields(first)) <= 3 &&
+			!isRoleOnly(strings.ToLower(first)) && !credentials[strings.ToLower(first)] && !agencyNames[strings.ToLower(first)] &&
+			!placeholderAuthors[strings.ToLower(first)] && !isRoleOnly(strings.ToLower(last)) {
+			parts = []string{first + " " + last}
+		}
+	}
+	for _, part := range parts {
+		raw := strings.TrimSpace(stripBylinePrefix(part))
+		rawLower := strings.ToLower(raw)
+		if placeholderAuthors[rawLower] || strings.HasPrefix(rawLower, "our ") {
+			continue
+		}
+		if agencyNames[rawLower] || (!structured && isSiteName(raw, siteNames, "")) {
+			orgs = appendUnique(orgs, raw)
+			continue
+		}
 		part = cleanAuthorPart(part)
 		if part == "" {
 			continue
 		}
 		lower := strings.ToLower(part)
-		if placeholderAuthors[lower] || isRoleOnly(lower) {
+		if placeholderAuthors[lower] || isRoleOnly(lower) || strings.HasPrefix(lower, "our ") {
 			continue
 		}
-		if isOrganisation(lower, siteNames) {
+		if isOrganisation(lower, siteNames, structured) {
 			orgs = appendUnique(orgs, part)
 			continue
 		}
+		part = trimTrailingRoles(part)
 		if !looksLikeName(part, structured) {
 			continue
 		}
@@ -143,14 +172,88 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 	return people, orgs
 }
 
+// creditMarkers start the part of a byline that credits others than the
+// authors ("Edited by", "Additional reporting by").
+var creditMarkers = []string{
+	"edited by", "reviewed by", "medically reviewed by", "fact checked by", "fact-checked by",
+	"illustrated by", "illustrations by", "illustration by", "photographs by", "photography by", "photos by",
+	"photo by", "additional reporting by", "additional reporting from", "produced by", "translated by",
+	"graphics by", "video by", "design by", "data by",
+}
+
+// cutCredits cuts s before the first credit marker that is not at its
+// start.
+func cutCredits(s string) string {
+	lower := strings.ToLower(s)
+	cut := len(s)
+	for _, m := range creditMarkers {
+		if i := strings.Index(lower, m); i > 0 && i < cut && len(lower) == len(s) {
+			cut = i
+		}
+	}
+	return strings.TrimSpace(s[:cut])
+}
+
+// dropURLs removes URLs and bracketed URLs from s: they would otherwise be
+// split at their slashes.
+func dropURLs(s string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "www.") {
+		return s
+	}
+	fields := strings.Fields(s)
+	out := fields[:0]
+	for _, f := range fields {
+		t := strings.Trim(f, "()[]<>")
+		if isURLLike(t) || strings.HasPrefix(strings.ToLower(t), "www.") {
+			continue
+		}
+		out = append(out, f)
+	}
+	return strings.Join(out, " ")
+}
+
+// openBracketedList turns "A (avec B et C)" and "A (with B)" into a plain
+// list "A, B et C".
+func openBracketedList(s string) string {
+	lower := strings.ToLower(s)
+	for _, w := range []string{"(avec ", "(with ", "(mit ", "(con ", "(com ", "(и "} {
+		if i := strings.Index(lower, w); i > 0 && len(lower) == len(s) {
+			rest := s[i+len(w):]
+			rest = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), ")"))
+			return strings.TrimSpace(s[:i]) + ", " + rest
+		}
+	}
+	return s
+}
+
+// isSingleCapitalised reports whether s is one capitalised word.
+func isSingleCapitalised(s string) bool {
+	if s == "" || strings.ContainsAny(s, " .") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) && isLetters(s)
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
 // isOrganisation reports whether a cleaned, lower-cased author part names
-// an organisation rather than a person.
-func isOrganisation(lower string, siteNames []string) bool {
+// an organisation rather than a person. person says a type declared it a
+// Person, which overrides a match with the site name.
+func isOrganisation(lower string, siteNames []string, person bool) bool {
 	if agencyNames[lower] {
 		return true
 	}
+	// A typed Person named like the site is a personal site's author.
 	for _, sn := range siteNames {
-		if sn != "" && sameName(lower, sn) {
+		if !person && sn != "" && sameName(lower, sn) {
 			return true
 		}
 	}
@@ -268,6 +371,8 @@ func cleanAuthorPart(p string) string {
 		switch {
 		case strings.HasPrefix(f, "@"), strings.Contains(f, "@") && strings.Contains(f, "."), isURLLike(f):
 			continue
+		case credentials[lf] && (len(out) >= 2 || len(out) == 0) && len(lf) > 1 && strings.ToUpper(strings.Trim(f, ",;")) == strings.Trim(f, ",;"):
+			continue
 		case credentials[lf] && len(out) >= 2:
 			continue
 		}
@@ -280,7 +385,15 @@ func cleanAuthorPart(p string) string {
 			break
 		}
 	}
-	// Trailing role words: "Jane Doe Staff Writer"
+	p = strings.Join(out, " ")
+	return strings.Trim(p, " .,;:-–—|*\"'“”«»")
+}
+
+// trimTrailingRoles removes role words after a name: "Jane Doe Staff
+// Writer" → "Jane Doe".
+func trimTrailingRoles(p string) string {
+	out := strings.Fields(p)
+	n := len(out)
 	for len(out) > 2 {
 		last := strings.ToLower(strings.Trim(out[len(out)-1], ".,"))
 		if !authorRoles[last] {
@@ -288,8 +401,10 @@ func cleanAuthorPart(p string) string {
 		}
 		out = out[:len(out)-1]
 	}
-	p = strings.Join(out, " ")
-	return strings.Trim(p, " .,;:-–—|*\"'“”«»")
+	if len(out) == n {
+		return p
+	}
+	return strings.Join(out, " ")
 }
 
 // isRoleOnly reports whether every word of a lower-cased part is a role
@@ -347,7 +462,7 @@ func looksLikeName(s string, structured bool) bool {
 			}
 		}
 	}
-	if letters < 2 {
+	if letters < 2 || strings.Count(s, "(") != strings.Count(s, ")") {
 		return false
 	}
 	if cased && capitalised == 0 {
@@ -391,6 +506,9 @@ func fixNameCase(s string) string {
 
 // isURLLike reports whether s is a URL or a bare domain path.
 func isURLLike(s string) bool {
+	if strings.ContainsAny(s, " \t\n") {
+		return false
+	}
 	ls := strings.ToLower(s)
 	return strings.HasPrefix(ls, "http://") || strings.HasPrefix(ls, "https://") || strings.HasPrefix(ls, "www.") ||
 		strings.HasPrefix(ls, "//") || strings.HasPrefix(ls, "/") || strings.Contains(ls, "://")

@@ -101,3 +101,36 @@ func FuzzCleanAuthors(f *testing.F) {
 		}
 	})
 }
+
+func TestCleanAuthorsMore(t *testing.T) {
+	tests := []struct {
+		in     string
+		site   string
+		people []string
+		orgs   []string
+	}{
+		{"Jong, Michiel de", "", []string{"Michiel de Jong"}, nil},
+		{"Smith, John", "", []string{"John Smith"}, nil},
+		{"Martin Untersinger (avec Damien Leloup et Morgane Tual)", "", []string{"Martin Untersinger", "Damien Leloup", "Morgane Tual"}, nil},
+		{"Written by Rob Ewaschuk Edited by Betsy Beyer", "", []string{"Rob Ewaschuk"}, nil},
+		{"Bradley M. Kuhn (http://ebb.org/bkuhn/)", "", []string{"Bradley M. Kuhn"}, nil},
+		{"By Our Foreign Staff", "", nil, nil},
+		{"By Brenda Goodman, MA WebMD Health News", "", []string{"Brenda Goodman"}, []string{"WebMD Health News"}},
+		{"Android Developers", "", nil, []string{"Android Developers"}},
+		{"人氣(", "", nil, nil},
+		{"Jane Doe Staff", "", []string{"Jane Doe"}, nil},
+	}
+	for _, tt := range tests {
+		people, orgs := cleanAuthors(tt.in, false, tt.site)
+		if !reflect.DeepEqual(people, tt.people) || !reflect.DeepEqual(orgs, tt.orgs) {
+			t.Errorf("cleanAuthors(%q) = %q, %q; want %q, %q", tt.in, people, orgs, tt.people, tt.orgs)
+		}
+	}
+	// A typed Person named like the site is kept: a personal site.
+	if people, _ := cleanAuthors("Haki Benita", true, "Haki Benita"); len(people) != 1 {
+		t.Errorf("typed Person equal to the site name dropped: %q", people)
+	}
+	if people, orgs := cleanAuthors("Haki Benita", false, "Haki Benita"); len(people) != 0 || len(orgs) != 1 {
+		t.Errorf("untyped author equal to the site name: %q %q", people, orgs)
+	}
+}

@@ -129,8 +129,12 @@ type bylineResult struct {
 func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, siteNames []string) bylineResult {
 	var r bylineResult
 	ordered := orderByHeadline(cands, h1)
+	ordered = innermostFirst(ordered)
 	for _, c := range ordered {
 		if c.kind != bylineAuthor && c.kind != bylineBy {
+			continue
+		}
+		if inTeaser(c.node) {
 			continue
 		}
 		text := nodeText(c.node, maxBylineText+1)
@@ -156,7 +160,7 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 	// first <time> after the headline, then dateline text.
 	pick := func(ok func(t timeCand) bool) bool {
 		for _, t := range times {
-			if !ok(t) {
+			if !ok(t) || inTeaser(t.node) {
 				continue
 			}
 			if d, good := parseDate(t.value, now); good {
@@ -182,7 +186,7 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 				continue
 			}
 			text := nodeText(c.node, maxBylineText+1)
-			if len(text) > maxBylineText {
+			if len(text) > maxBylineText || inTeaser(c.node) {
 				continue
 			}
 			p, m := findDate(text, now)
@@ -195,6 +199,71 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 		}
 	}
 	return r
+}
+
+// innermostFirst moves candidates that contain another candidate after
+// those that do not: "<div class=byline>By <a class=author>Jane Doe</a>
+// | March 3</div>" is read at the link first.
+func innermostFirst(cands []bylineCand) []bylineCand {
+	outer := make([]bool, len(cands))
+	for i, c := range cands {
+		for _, d := range cands {
+			if d.node != c.node && d.kind == bylineAuthor && isAncestor(c.node, d.node) {
+				outer[i] = true
+				break
+			}
+		}
+	}
+	out := make([]bylineCand, 0, len(cands))
+	for i, c := range cands {
+		if !outer[i] {
+			out = append(out, c)
+		}
+	}
+	for i, c := range cands {
+		if outer[i] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isAncestor reports whether a is a proper ancestor of n.
+func isAncestor(a, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
+// teaserWords in a class or id mark lists of other articles, whose
+// bylines are not the page's.
+var teaserWords = []string{"related", "teaser", "card", "promo", "list-of", "recommend", "most-", "popular", "more-", "trending", "sidebar", "widget", "rail", "comment"}
+
+// inTeaser reports whether n sits in a list item, an aside, a nav or a
+// footer, or under an element whose class names a teaser or related list.
+func inTeaser(n *html.Node) bool {
+	depth := 0
+	for p := n.Parent; p != nil && depth < 40; p = p.Parent {
+		depth++
+		switch p.DataAtom {
+		case atom.Li, atom.Aside, atom.Nav, atom.Footer:
+			return true
+		}
+		for _, a := range p.Attr {
+			if a.Key != "class" && a.Key != "id" {
+				continue
+			}
+			for _, w := range teaserWords {
+				if containsFold(a.Val, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // orderByHeadline returns candidates from the headline on, then those

@@ -58,7 +58,7 @@ type collector struct {
 	imageSrc  string
 	metas     metaList
 	ldBlocks  []string
-	h1        *html.Node
+	h1s       []*html.Node // the first few <h1>
 	h1Order   int
 	micro     microData
 	bylines   []bylineCand
@@ -170,8 +170,11 @@ func (c *collector) element(n *html.Node) bool {
 	case atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe, atom.Textarea, atom.Select:
 		return false
 	case atom.H1:
-		if c.h1 == nil {
-			c.h1, c.h1Order = n, c.order
+		if len(c.h1s) == 0 {
+			c.h1Order = c.order
+		}
+		if len(c.h1s) < 3 {
+			c.h1s = append(c.h1s, n)
 		}
 	case atom.Time:
 		if len(c.times) < maxBylineCands {
@@ -366,18 +369,25 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	}
 	set(&md.SiteName, "site_name", ld.Publisher, "json-ld:publisher")
 	set(&md.SiteName, "site_name", ld.WebSiteName, "json-ld:WebSite.name")
-	if v, k := c.metas.first(metaSiteKeys[1:]...); v != "" {
+	// application-name is sometimes the page title: then it names nothing.
+	appName, _ := c.metas.first("application-name")
+	if ogt, _ := c.metas.first("og:title"); appName != "" && (titleKey(appName) == titleKey(ogt) || titleKey(appName) == titleKey(c.title) || len(strings.Fields(appName)) > 5) {
+		appName = ""
+	}
+	set(&md.SiteName, "site_name", normalizeSpace(appName), "meta:application-name")
+	if v, k := c.metas.first(metaSiteKeys[2:]...); v != "" {
 		set(&md.SiteName, "site_name", normalizeSpace(v), "meta:"+k)
 	}
 	set(&md.SiteName, "site_name", normalizeSpace(mi.Publisher), "microdata:publisher")
-	siteNames := []string{md.SiteName, ld.Publisher, ld.WebSiteName}
-	if v, _ := c.metas.first("application-name"); v != "" {
-		siteNames = append(siteNames, v)
-	}
+	md.SiteName = cleanSiteName(md.SiteName)
+	siteNames := []string{md.SiteName, ld.Publisher, ld.WebSiteName, appName}
 	host := ""
 	if page != nil {
 		host = page.Hostname()
 	}
+
+	// Authors
+	c.assembleAuthors(md, &ld, siteNames, now)
 
 	// Title
 	var cands []titleCandidate
@@ -401,12 +411,14 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	if ld.PageName != "" {
 		cands = append(cands, titleCandidate{ld.PageName, "json-ld:WebPage.name"})
 	}
-	if c.h1 != nil {
-		if t := nodeText(c.h1, 500); t != "" {
+	for _, h := range c.h1s {
+		if t := strings.TrimRight(nodeText(h, 500), " ¶#§🔗"); t != "" {
 			cands = append(cands, titleCandidate{t, srcH1})
 		}
 	}
-	if title, src, site := chooseTitle(cands, siteNames, host); title != "" {
+	// Author names decorate titles too: "Headline | Jane Doe".
+	stripNames := append(siteNames[:len(siteNames):len(siteNames)], md.Authors...)
+	if title, src, site := chooseTitle(cands, stripNames, host); title != "" {
 		set(&md.Title, "title", title, src)
 		if site != "" && md.SiteName == "" {
 			set(&md.SiteName, "site_name", site, "title")
@@ -421,9 +433,6 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	}
 	set(&md.Description, "description", normalizeSpace(mi.Description), "microdata:description")
 	set(&md.Description, "description", ld.PageDescription, "json-ld:WebPage.description")
-
-	// Authors
-	c.assembleAuthors(md, &ld, siteNames, now)
 
 	// Dates
 	var published, modified time.Time
@@ -632,7 +641,9 @@ func (c *collector) assembleAuthors(md *metadata, ld *ldInfo, siteNames []string
 	}
 	if !done {
 		r := c.judge(now, siteNames)
-		if take(r.people, r.orgs, "byline") {
+		// Organisations in visible bylines ("WebMD Health News") are
+		// too loosely cut to name the site.
+		if take(r.people, nil, "byline") {
 			md.BylineNodes = appendNodes(md.BylineNodes, r.nodes[:1])
 			done = true
 		}
@@ -709,6 +720,21 @@ func appendNodes(dst, src []*html.Node) []*html.Node {
 		}
 	}
 	return dst
+}
+
+// cleanSiteName drops a tagline from a declared site name: "Example.cz -
+// Víte, co se právě děje" → "Example.cz". Only a short name before a
+// longer tagline is cut.
+func cleanSiteName(s string) string {
+	for _, sep := range []string{" - ", " | ", " – ", " — ", " : "} {
+		if i := strings.Index(s, sep); i > 0 {
+			head, tail := s[:i], s[i+len(sep):]
+			if len(strings.Fields(head)) <= 3 && len(strings.Fields(tail)) >= 3 {
+				return strings.TrimSpace(head)
+			}
+		}
+	}
+	return s
 }
 
 // cleanText collapses white space and decodes leftover entities in a

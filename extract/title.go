@@ -48,16 +48,33 @@ func chooseTitle(cands []titleCandidate, siteNames []string, host string) (title
 	}
 	// Decorations no known site name explains: a part that another source
 	// gives alone is the headline, the rest the site name.
-	for i := range cs {
-		for j := range cs {
-			if i == j || cs[j].key == cs[i].key {
-				continue
-			}
-			if head, rest, ok := splitAgreeing(cs[i].text, cs[j].key); ok {
-				cs[i].text, cs[i].key = head, titleKey(head)
-				if site == "" && utf8.RuneCountInString(rest) <= 40 && len(strings.Fields(rest)) <= 5 {
-					site = rest
+	// The rank of a matching candidate: its position, with every <h1>
+	// ranked as the first one (the first <h1> is often the site's logo).
+	rank := func(j int) int {
+		if cs[j].source == srcH1 {
+			for k := range cs {
+				if cs[k].source == srcH1 {
+					return k
 				}
+			}
+		}
+		return j
+	}
+	for i := range cs {
+		i := i
+		known := func(k string) int {
+			for j := range cs {
+				if j != i && cs[j].key == k && cs[j].key != cs[i].key {
+					return rank(j)
+				}
+			}
+			return -1
+		}
+		if head, rest, ok := splitAgreeing(cs[i].text, known); ok {
+			cs[i].text, cs[i].key = head, titleKey(head)
+			if site == "" && utf8.RuneCountInString(rest) <= 40 && len(strings.Fields(rest)) <= 5 &&
+				!isSiteName(rest, siteNames, "") && (strings.Contains(rest, " ") || !strings.ContainsAny(rest, "0123456789")) {
+				site = rest
 			}
 		}
 	}
@@ -108,24 +125,36 @@ func cutEllipsis(s string) (string, bool) {
 	return s, false
 }
 
-// splitAgreeing splits t at a separator when one side's key is want; it
-// returns that side and the other.
-func splitAgreeing(t, want string) (head, rest string, ok bool) {
+// splitAgreeing splits t at a separator when one side is a title another
+// source gives; known returns the rank of the source giving a key (lower
+// is better) or -1. The side with the best-ranked match wins, left sides
+// first on ties ("Headline - Site" is the usual order). It returns that
+// side and the other.
+func splitAgreeing(t string, known func(key string) int) (head, rest string, ok bool) {
+	best := -1
 	for _, sep := range append(titleSeparators, ": ") {
 		i := strings.Index(t, sep)
 		if i < 0 {
 			continue
 		}
-		if j := strings.LastIndex(t, sep); j >= 0 {
-			if a, b := strings.TrimSpace(t[:j]), strings.TrimSpace(t[j+len(sep):]); titleKey(a) == want && b != "" {
-				return a, b, true
+		j := strings.LastIndex(t, sep)
+		pieces := [4][2]string{
+			{t[:j], t[j+len(sep):]},
+			{t[:i], t[i+len(sep):]},
+			{t[i+len(sep):], t[:i]},
+			{t[j+len(sep):], t[:j]},
+		}
+		for _, p := range pieces {
+			a, b := strings.TrimSpace(p[0]), strings.TrimSpace(p[1])
+			if a == "" || b == "" {
+				continue
+			}
+			if r := known(titleKey(a)); r >= 0 && (best < 0 || r < best) {
+				head, rest, ok, best = a, b, true, r
 			}
 		}
-		if a, b := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i+len(sep):]); titleKey(b) == want && a != "" {
-			return b, a, true
-		}
 	}
-	return "", "", false
+	return head, rest, ok
 }
 
 // titleKey is the comparison form of a title: lower case, single spaces,

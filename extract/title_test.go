@@ -33,6 +33,8 @@ func TestChooseTitle(t *testing.T) {
 		{"site name only skipped", c("meta:og:title", "Example News", "html:title", "Harbour reopens - Example News"), []string{"Example News"}, "", "Harbour reopens", "html:title", ""},
 		{"only site name", c("html:title", "Example News"), []string{"Example News"}, "", "", "", ""},
 		{"empty", nil, nil, "", "", "", ""},
+		{"left side first", c("html:title", "Evolve: Shared History — evolve extension", "html:h1", "evolve extension", "html:h1", "Evolve: Shared History"), nil, "", "Evolve: Shared History", "html:title", "evolve extension"},
+		{"site prefix in title, h1 logo", c("meta:og:title", "Open flow for logic devices", "html:title", "Silicon Exposed: Open flow for logic devices", "html:h1", "Silicon Exposed"), nil, "", "Open flow for logic devices", "meta:og:title", "Silicon Exposed"},
 		{"whitespace", c("html:title", "  Harbour \n reopens  "), nil, "", "Harbour reopens", "html:title", ""},
 	}
 	for _, tt := range tests {
