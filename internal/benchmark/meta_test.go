@@ -2,6 +2,7 @@ package benchmark
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -110,7 +111,7 @@ func TestScoreMetadata(t *testing.T) {
 // TestFixtureDatesParse makes sure every publishedTime in the Readability
 // fixtures is understood, so no case is lost to an unparsed fixture.
 func TestFixtureDatesParse(t *testing.T) {
-	d, err := Load(testDataDir(t))
+	cases, err := LoadReadability(filepath.Join(testDataDir(t), "readability"))
 	if errors.Is(err, ErrNoData) {
 		t.Skipf("benchmark data absent: %v", err)
 	}
@@ -118,7 +119,7 @@ func TestFixtureDatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, c := range d.Readability {
+	for _, c := range cases {
 		if c.Expected.PublishedTime == "" {
 			continue
 		}

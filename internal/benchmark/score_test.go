@@ -150,7 +150,11 @@ func TestReferenceScoreRandom(t *testing.T) {
 		}
 		return strings.Join(w, " ")
 	}
-	for range 3000 {
+	n := 3000
+	if raceEnabled {
+		n = 300
+	}
+	for range n {
 		truth, pred := body(), body()
 		if rng.IntN(3) == 0 { // often a near copy
 			pred = truth + " " + body()
@@ -243,8 +247,8 @@ func BenchmarkScoreBodies(b *testing.B) {
 // prediction files (of differing quality, so partial matches abound) with
 // both the fast scorer and the plain method.
 func TestPublishedPagesMatchNaive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: the plain scorer")
+	if testing.Short() || raceEnabled {
+		t.Skip("slow with -short or -race: the plain scorer over 724 pages")
 	}
 	dir := filepath.Join(testDataDir(t), "scrapinghub")
 	gt, err := readGroundTruth(dir)
