@@ -96,8 +96,9 @@ func (s MetaScore) Rate(f Field) (FieldRate, bool) {
 //     extractor reports, and a fixture date without a time matches any time
 //     on that calendar date;
 //   - published_date (lenient, for extractors that find only a date): the
-//     calendar date as the fixture writes it equals the calendar date of
-//     the extractor's time in the zone it reports.
+//     published rule holds, or the calendar date as the fixture writes it
+//     equals the calendar date of the extractor's time in the zone it
+//     reports.
 func ScoreMetadata(cases []Case, got []Meta, errs []error, fields []Field) MetaScore {
 	s := MetaScore{Cases: len(cases)}
 	for _, err := range errs {
@@ -168,7 +169,7 @@ func compareField(f Field, e Expected, g Meta) (want, have string, ok, scored bo
 			var err error
 			if f == FieldPublished {
 				ok, err = sameTime(want, g.Published)
-			} else {
+			} else if ok, err = sameTime(want, g.Published); err == nil && !ok {
 				ok, err = sameDate(want, g.Published)
 			}
 			if err != nil {

@@ -53,8 +53,9 @@ func TestCompareField(t *testing.T) {
 		{"published missing", FieldPublished, Expected{PublishedTime: "2024-06-25"}, Meta{}, false, true},
 		{"published date-only extractor fails strict", FieldPublished, Expected{PublishedTime: "2015-07-24T05:36:09+01:00"}, Meta{Published: mustTime(t, "2015-07-24T00:00:00Z")}, false, true},
 		{"published_date date-only extractor", FieldPublishedDate, Expected{PublishedTime: "2015-07-24T05:36:09+01:00"}, Meta{Published: mustTime(t, "2015-07-24T00:00:00Z")}, true, true},
-		{"published_date in the fixture's own zone", FieldPublishedDate, Expected{PublishedTime: "2015-07-24T00:30:00+01:00"}, Meta{Published: mustTime(t, "2015-07-23T23:30:00Z")}, false, true},
+		{"published_date other day, other instant", FieldPublishedDate, Expected{PublishedTime: "2015-07-24T00:30:00+01:00"}, Meta{Published: mustTime(t, "2015-07-23T20:00:00Z")}, false, true},
 		{"published_date wall clock", FieldPublishedDate, Expected{PublishedTime: "2017-11-03 03:01:00.000000"}, Meta{Published: mustTime(t, "2017-11-03T00:00:00Z")}, true, true},
+		{"published_date holds when the instant does", FieldPublishedDate, Expected{PublishedTime: "2017-02-23T17:18:13-08:00"}, Meta{Published: mustTime(t, "2017-02-24T01:18:13Z")}, true, true},
 		{"published_date missing", FieldPublishedDate, Expected{PublishedTime: "2017-11-03"}, Meta{}, false, true},
 		{"published unparsable fixture", FieldPublished, Expected{PublishedTime: "yesterday"}, Meta{Published: mustTime(t, "2024-06-25T00:00:00Z")}, false, true},
 	}
