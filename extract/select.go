@@ -59,6 +59,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 			total += blocks[i].weight
 		}
 	}
+	demoteMinorBodies(blocks, elems)
 	// Teasers: a summary that shares a small element with a linked
 	// headline is a link to another article, not this one's text.
 	teaser := make([]bool, len(blocks))
@@ -146,6 +147,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	}
 
 	var paras []string
+	var kept []int // block index of each paragraph
 	for i := c.start; i < c.end; i++ {
 		b := &blocks[i]
 		switch {
@@ -162,7 +164,15 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 			continue
 		}
 		paras = append(paras, b.text)
+		kept = append(kept, i)
 	}
+	// Fragments at the end of the container ("Advert", "Tell us what you
+	// think", a dangling heading) are furniture. (Leading fragments are
+	// kept: they are as often a short first paragraph as a dateline.)
+	for len(kept) > 0 && blocks[kept[len(kept)-1]].weight <= 0 && blocks[kept[len(kept)-1]].runes < 25 {
+		kept, paras = kept[:len(kept)-1], paras[:len(paras)-1]
+	}
+
 	res := bodyResult{paragraphs: paras}
 
 	// JSON-LD articleBody is sometimes the whole text of a page whose
@@ -215,9 +225,20 @@ func isBoilerText(s string) bool {
 		return false
 	}
 	l := strings.ToLower(s)
+	if boilerBlocks[strings.TrimRight(l, " .:!…")] {
+		return true
+	}
 	for _, p := range boilerPhrases {
 		if strings.HasPrefix(l, p) {
 			return true
+		}
+	}
+	// Photo credit lines: "Jane Doe | Bloomberg | Getty Images".
+	if len(s) < 100 && !endsSentence(s) {
+		for _, p := range photoAgencies {
+			if strings.Contains(l, p) {
+				return true
+			}
 		}
 	}
 	// Photo captions and credits written as text: "… (Image: GETTY)".
@@ -231,8 +252,18 @@ func isBoilerText(s string) bool {
 	return false
 }
 
+// boilerBlocks are whole blocks (lower case, without trailing
+// punctuation) that are page furniture.
+var boilerBlocks = map[string]bool{
+	"advert": true, "ad": true, "comments": true, "comment": true, "learn more": true, "more": true,
+	"share": true, "print": true, "email": true, "tweet": true, "close": true, "menu": true,
+	"loading": true, "play video": true, "watch video": true, "skip ad": true, "sponsored": true,
+}
+
+// boilerPhrases start blocks that are page furniture.
 var boilerPhrases = []string{
-	"advertisement", "story continues below", "continue reading", "read more", "read next",
+	"advertisement", "story continues below", "if you enjoyed this article",
+	"this slideshow requires javascript", "tell us what you think", "leave a comment", "continue reading", "read more", "read next",
 	"related:", "related articles", "related stories", "sign up", "subscribe to", "follow us",
 	"share this", "share on", "click here", "image copyright", "image caption", "photo:",
 	"getty images", "copyright ©", "© ", "all rights reserved", "recommended:", "most read",
@@ -304,3 +335,46 @@ func isArticleType(t string) bool {
 	l := strings.ToLower(t)
 	return strings.Contains(l, "article") || strings.Contains(l, "posting") || strings.Contains(l, "report") || l == "review"
 }
+
+// demoteMinorBodies drops the body hint of "body" elements that hold
+// little prose compared with the largest one: teaser cards often reuse
+// the article-body class of the site's templates.
+func demoteMinorBodies(blocks []block, elems []elem) {
+	var sums map[int]float64
+	for i := range blocks {
+		if b := &blocks[i]; b.body >= 0 && b.weight > 0 {
+			if sums == nil {
+				sums = map[int]float64{}
+			}
+			sums[b.body] += b.weight
+		}
+	}
+	if len(sums) < 2 {
+		return
+	}
+	// A body element nested in another counts toward the outer one.
+	top := func(e int) int {
+		t := e
+		for p := elems[e].parent; p >= 0; p = elems[p].parent {
+			if elems[p].hint == hintBody {
+				t = p
+			}
+		}
+		return t
+	}
+	outer := map[int]float64{}
+	for e, w := range sums {
+		outer[top(e)] += w
+	}
+	best := 0.0
+	for _, w := range outer {
+		best = max(best, w)
+	}
+	for i := range blocks {
+		if b := &blocks[i]; b.body >= 0 && outer[top(b.body)] < 0.1*best {
+			b.body = -1
+		}
+	}
+}
+
+var photoAgencies = []string{"getty images", "shutterstock", "ap photo", "afp photo", "reuters/", "/ reuters", "| reuters", "epa-efe", "/ afp", "| afp", "/ ap", "| ap", "photo credit", "image credit", "photograph:"}
