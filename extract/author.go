@@ -538,7 +538,7 @@ func nameFromProfileURL(s string) string {
 		slug := segs[i+1]
 		slug = strings.TrimSuffix(slug, ".html")
 		words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' || r == '_' || r == '+' || r == '.' })
-		if len(words) < 2 || len(words) > 4 {
+		if len(words) < 2 || len(words) > 4 || topLevelDomains[strings.ToLower(words[len(words)-1])] {
 			return ""
 		}
 		for j, w := range words {
@@ -551,6 +551,10 @@ func nameFromProfileURL(s string) string {
 	}
 	return ""
 }
+
+// topLevelDomains end slugs made from e-mail addresses
+// ("jdoe-example-com"), which are not names.
+var topLevelDomains = map[string]bool{"com": true, "org": true, "net": true, "edu": true, "gov": true, "io": true, "uk": true, "de": true, "fr": true}
 
 // appendUnique appends s unless list already has it (ignoring case).
 func appendUnique(list []string, s string) []string {

@@ -48,7 +48,7 @@ type timeCand struct {
 }
 
 // maxBylineCands bounds the candidates kept per page.
-const maxBylineCands = 40
+const maxBylineCands = 256
 
 // maxBylineText is the longest text a byline element may have; longer
 // elements are author boxes or whole articles.
@@ -240,27 +240,53 @@ func isAncestor(a, n *html.Node) bool {
 
 // teaserWords in a class or id mark lists of other articles, whose
 // bylines are not the page's.
-var teaserWords = []string{"related", "teaser", "card", "promo", "list-of", "recommend", "most-", "popular", "more-", "trending", "sidebar", "widget", "rail", "comment"}
+var teaserWords = []string{"related", "teaser", "promo", "list-of", "recommend", "most-", "popular", "more-", "trending", "sidebar", "widget", "rail", "comment"}
 
-// inTeaser reports whether n sits in a list item, an aside, a nav or a
-// footer, or under an element whose class names a teaser or related list.
+// inTeaser reports whether n sits, within a few levels, in a list item, an
+// aside, a nav or a footer, or under an element whose class names a teaser
+// or related list. The search stops at <article> and <main>.
 func inTeaser(n *html.Node) bool {
 	depth := 0
-	for p := n.Parent; p != nil && depth < 40; p = p.Parent {
+	for p := n.Parent; p != nil && depth < 6; p = p.Parent {
 		depth++
 		switch p.DataAtom {
 		case atom.Li, atom.Aside, atom.Nav, atom.Footer:
 			return true
+		case atom.Article, atom.Main, atom.Body, atom.Html:
+			// Page-level classes ("has-sidebar") say nothing about the
+			// byline.
+			return false
 		}
 		for _, a := range p.Attr {
 			if a.Key != "class" && a.Key != "id" {
 				continue
 			}
 			for _, w := range teaserWords {
-				if containsFold(a.Val, w) {
+				if containsWordPrefix(a.Val, w) {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// containsWordPrefix reports whether w (lower-case ASCII) occurs in s at
+// the start of a class token or of a part after "-" or "_": "more-" is in
+// "more-stories" and "story-more-" but not in "nomore".
+func containsWordPrefix(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if i > 0 {
+			if c := s[i-1]; c != ' ' && c != '-' && c != '_' && c != '\t' {
+				continue
+			}
+		}
+		j := 0
+		for j < len(w) && s[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
 		}
 	}
 	return false
