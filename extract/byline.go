@@ -71,9 +71,8 @@ func classBylineKind(class, id string) bylineKind {
 			containsFold(s, "contributor"), containsFold(s, "reporter"):
 			k = bylineAuthor
 		case k == 0 && (containsFold(s, "dateline") || containsFold(s, "publish") || containsFold(s, "timestamp") ||
-			containsFold(s, "pubdate") || containsFold(s, "posted") || containsFold(s, "article-date") ||
-			containsFold(s, "post-date") || containsFold(s, "entry-date") || containsFold(s, "story-date") ||
-			containsFold(s, "date-time") || containsFold(s, "datetime")):
+			containsFold(s, "pubdate") || containsFold(s, "posted") || containsWordPrefix(s, "date") ||
+			containsWordPrefix(s, "time")):
 			k = bylineDate
 		}
 	}
@@ -120,7 +119,8 @@ type bylineResult struct {
 	people, orgs        []string
 	published, modified time.Time
 	pubSource           string
-	nodes               []*html.Node
+	authorNode          *html.Node   // the element the names came from
+	dateNodes           []*html.Node // the elements the date came from
 }
 
 // judgeBylines picks the author and date among the candidates. h1 is the
@@ -149,10 +149,11 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 			continue
 		}
 		r.people, r.orgs = people, orgs
-		r.nodes = append(r.nodes, c.node)
+		r.authorNode = c.node
 		// The same line often carries the date.
 		if p, m := findDate(text, now); !p.IsZero() {
 			r.published, r.modified, r.pubSource = p, m, "byline"
+			r.dateNodes = append(r.dateNodes, c.node)
 		}
 		break
 	}
@@ -168,14 +169,15 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 					r.published, r.pubSource = d, "time"
 				}
 				if len(nodeText(t.node, maxBylineText+1)) <= maxBylineText {
-					r.nodes = append(r.nodes, t.node)
+					r.dateNodes = append(r.dateNodes, t.node)
 				}
 				return true
 			}
 		}
 		return false
 	}
-	if r.published.IsZero() {
+	// A <time> beats the byline's own text, which may lack the time of day.
+	{
 		_ = pick(func(t timeCand) bool { return t.pubdate }) ||
 			pick(func(t timeCand) bool { return t.inByline }) ||
 			pick(func(t timeCand) bool { return h1 >= 0 && t.order > h1 && t.order-h1 < 300 })
@@ -194,7 +196,7 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 				continue
 			}
 			r.published, r.modified, r.pubSource = p, m, "dateline"
-			r.nodes = append(r.nodes, c.node)
+			r.dateNodes = append(r.dateNodes, c.node)
 			break
 		}
 	}

@@ -453,7 +453,19 @@ func (d *ldDoc) read() ldInfo {
 	info.Language = ldLanguage(main["inLanguage"])
 	info.URL = ldURL(d, main["url"])
 	if info.URL == "" {
-		info.URL = ldURL(d, main["mainEntityOfPage"])
+		// mainEntityOfPage: a URL, or the WebPage (inline or by @id),
+		// whose url is the page's; an @id alone is a URL minus its
+		// fragment ("…/harbour/#page").
+		me := main["mainEntityOfPage"]
+		if o, ok := d.resolve(me).(map[string]any); ok {
+			if u := ldURL(d, o["url"]); u != "" {
+				me = u
+			}
+		}
+		info.URL = ldURL(d, me)
+		if i := strings.IndexByte(info.URL, '#'); i >= 0 {
+			info.URL = info.URL[:i]
+		}
 	}
 	info.Image = d.image(main["image"])
 	if info.Image == "" {

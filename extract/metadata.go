@@ -473,7 +473,6 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 		by := c.judge(now, siteNames)
 		if published.IsZero() && !by.published.IsZero() {
 			published, pubSrc = by.published, by.pubSource
-			md.BylineNodes = appendNodes(md.BylineNodes, by.nodes)
 		}
 		if modified.IsZero() && !by.modified.IsZero() {
 			modified, modSrc = by.modified, by.pubSource
@@ -491,6 +490,16 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	if !modified.IsZero() && (published.IsZero() || modified.After(published)) {
 		md.Modified = modified
 		md.Sources["modified"] = modSrc
+	}
+
+	// Visible bylines and datelines that say what was chosen (whatever
+	// the source) are marked for the body extractor to leave out.
+	by := c.judge(now, siteNames)
+	if by.authorNode != nil && sharesName(by.people, md.Authors) {
+		md.BylineNodes = append(md.BylineNodes, by.authorNode)
+	}
+	if len(by.dateNodes) > 0 && !md.Published.IsZero() && sameDay(by.published, md.Published) {
+		md.BylineNodes = appendNodes(md.BylineNodes, by.dateNodes)
 	}
 
 	// Section
@@ -644,7 +653,6 @@ func (c *collector) assembleAuthors(md *metadata, ld *ldInfo, siteNames []string
 		// Organisations in visible bylines ("WebMD Health News") are
 		// too loosely cut to name the site.
 		if take(r.people, nil, "byline") {
-			md.BylineNodes = appendNodes(md.BylineNodes, r.nodes[:1])
 			done = true
 		}
 	}
@@ -704,6 +712,31 @@ func (c *collector) assembleTags(md *metadata, ld *ldInfo) {
 		md.Tags = tags
 		md.Sources["tags"] = strings.Join(srcs, ",")
 	}
+}
+
+// sharesName reports whether the lists have a name in common (ignoring
+// case).
+func sharesName(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if strings.EqualFold(x, y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameDay reports whether two instants fall on the same calendar day in
+// either one's zone (a dateline shows local dates).
+func sameDay(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return false
+	}
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.In(a.Location()).Date()
+	y3, m3, d3 := b.Date()
+	return (y1 == y2 && m1 == m2 && d1 == d2) || (y1 == y3 && m1 == m3 && d1 == d3)
 }
 
 func appendNodes(dst, src []*html.Node) []*html.Node {

@@ -10,8 +10,9 @@ import (
 // Microdata (itemscope/itemtype/itemprop) and RDFa (typeof/property), read
 // during the metadata walk with the schema.org vocabulary.
 //
-// Only the first article scope counts: listing pages repeat BlogPosting
-// items, and their headlines are not the page's. Properties outside any
+// Only the first article scope outside list items and asides counts:
+// listing pages repeat BlogPosting items, and their headlines are not the
+// page's. Properties outside any
 // scope are taken too (itemprop="author" without an itemscope is invalid
 // but common). Inside a nested author or publisher scope, "name" names the
 // author or the publisher.
@@ -70,14 +71,18 @@ func (m *microData) enter(n *html.Node, a microAttrs) bool {
 		types = a.typeOf
 	}
 	s := microScope{node: n, prop: firstWord(prop)}
+	// Articles listed in teasers (list items, asides) are not the page's.
+	candidate := m.mainScope == nil && !inTeaser(n)
+	switch n.DataAtom {
+	case atom.Li, atom.Aside, atom.Nav, atom.Footer:
+		candidate = false
+	}
 	for _, t := range strings.Fields(types) {
 		t = shortType(t)
 		if articleTypes[t] > 0 {
 			s.article = true
-			if m.Type == "" || articleTypes[t] < articleTypes[m.Type] {
-				if m.mainScope == nil || m.mainScope == n {
-					m.Type = t
-				}
+			if candidate && (m.Type == "" || articleTypes[t] < articleTypes[m.Type]) {
+				m.Type = t
 			}
 		}
 		if pageTypes[t] {
@@ -90,7 +95,7 @@ func (m *microData) enter(n *html.Node, a microAttrs) bool {
 			s.org = true
 		}
 	}
-	if s.article && m.mainScope == nil {
+	if s.article && candidate {
 		m.mainScope = n
 	}
 	m.stack = append(m.stack, s)
