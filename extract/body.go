@@ -67,6 +67,8 @@ type walker struct {
 	boiler  int
 	body    int
 	cur     int // index in elems of the innermost open element
+	// dataTable > 0 inside a table whose cells hold only inline content.
+	dataTable int
 	bylines map[*html.Node]bool
 }
 
@@ -133,6 +135,15 @@ func (w *walker) element(n *html.Node, depth int) {
 		w.byline++
 		defer func() { w.byline-- }()
 	}
+	// In a data table (cells hold only inline content) a row is one block
+	// and its cells are words in it: "3 Kevin Harvick 5033 4", not five
+	// paragraphs.
+	if w.dataTable > 0 && (n.DataAtom == atom.Td || n.DataAtom == atom.Th) {
+		w.tb.space()
+		w.walk(n, depth)
+		w.tb.space()
+		return
+	}
 	if tk == tagInline && h == hintNone {
 		if n.DataAtom == atom.A {
 			w.link++
@@ -176,7 +187,7 @@ func (w *walker) element(n *html.Node, depth int) {
 	case atom.Pre:
 		w.kind = kindPre
 		w.tb.pre++
-	case atom.Td, atom.Th:
+	case atom.Td, atom.Th, atom.Tr:
 		w.kind = kindCell
 	case atom.Figcaption, atom.Caption:
 		w.kind = kindCaption
@@ -184,7 +195,14 @@ func (w *walker) element(n *html.Node, depth int) {
 	if n.DataAtom == atom.A {
 		w.link++
 	}
+	dataTable := n.DataAtom == atom.Table && isDataTable(n)
+	if dataTable {
+		w.dataTable++
+	}
 	w.walk(n, depth)
+	if dataTable {
+		w.dataTable--
+	}
 	if n.DataAtom == atom.A {
 		w.link--
 	}
@@ -217,4 +235,31 @@ func textWidth(s string) int {
 		}
 	}
 	return n
+}
+
+// isDataTable reports whether a table's cells hold only short inline
+// content (a table of figures) rather than blocks, line breaks or long
+// text (a layout table).
+func isDataTable(table *html.Node) bool {
+	stack := []*html.Node{table}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode && len(c.Data) > 200 {
+				return false
+			}
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Table, atom.Div, atom.P, atom.Ul, atom.Ol, atom.Section, atom.Article,
+				atom.Blockquote, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Form,
+				atom.Br, atom.Hr:
+				return false
+			}
+			stack = append(stack, c)
+		}
+	}
+	return true
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/cases")
 
 // fixedNow is the fetch time used by the golden tests, so that "dates
 // after the fetch time are rejected" is deterministic.
@@ -53,7 +50,7 @@ func TestGolden(t *testing.T) {
 			b, _ := json.MarshalIndent(got, "", "  ")
 			b = append(b, '\n')
 			wantFile := filepath.Join(dir, "want.json")
-			if *update {
+			if *updateGolden { // the -update flag, declared in metadata_test.go
 				if err := os.WriteFile(wantFile, b, 0o644); err != nil {
 					t.Fatal(err)
 				}
