@@ -57,19 +57,19 @@ type elem struct {
 }
 
 type walker struct {
-	blocks  []block
-	elems   []elem
-	tb      textBuilder
-	link    int
-	kind    blockKind
-	h1      bool
-	byline  int
-	boiler  int
-	body    int
-	cur     int // index in elems of the innermost open element
+	blocks []block
+	elems  []elem
+	tb     textBuilder
+	link   int
+	kind   blockKind
+	h1     bool
+	byline int
+	boiler int
+	body   int
+	cur    int // index in elems of the innermost open element
 	// dataTable > 0 inside a table whose cells hold only inline content.
 	dataTable int
-	bylines map[*html.Node]bool
+	bylines   map[*html.Node]bool
 }
 
 func (w *walker) flush() {
