@@ -59,6 +59,29 @@ func BenchmarkWriteExchange(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exchanges/s")
 }
 
+// BenchmarkWriteExchangeParallel is BenchmarkWriteExchange from
+// GOMAXPROCS goroutines sharing one Writer: compression runs in the
+// callers, only the file write is serialised.
+func BenchmarkWriteExchangeParallel(b *testing.B) {
+	w, err := NewWriter(b.TempDir(), WriterOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	ex := exchange("http://news.example/a", benchPage(100<<10, 1))
+	b.SetBytes(int64(len(ex.ResponseRaw)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := w.WriteExchange(context.Background(), ex); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exchanges/s")
+}
+
 // BenchmarkReadResponses reads a gzip-per-record file of 200 exchanges
 // (100 KB pages) from memory, parsing HTTP and payloads. Bytes/s counts
 // the raw HTTP response bytes; records/s counts every record (responses
