@@ -26,7 +26,7 @@ type meta struct {
 	// contact is true when the line holds an e-mail address or a phone
 	// number.
 	contact bool
-	dropped      []string // fields dropped: e-mails, phones, numbers, ...
+	dropped []string // fields dropped: e-mails, phones, numbers, ...
 }
 
 type timestamp struct {
