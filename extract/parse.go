@@ -398,9 +398,9 @@ func stripRaw(src []byte) []byte {
 		i += j
 		var tag string
 		switch {
-		case hasPrefixFold(src[i+1:], "script"):
+		case bytesHasPrefixFold(src[i+1:], "script"):
 			tag = "script"
-		case hasPrefixFold(src[i+1:], "style"):
+		case bytesHasPrefixFold(src[i+1:], "style"):
 			tag = "style"
 		default:
 			i++
@@ -443,9 +443,9 @@ func isTagEnd(c byte) bool {
 	return c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/'
 }
 
-// hasPrefixFold reports whether b starts with the lower-case ASCII word s,
+// bytesHasPrefixFold reports whether b starts with the lower-case ASCII word s,
 // ignoring ASCII case.
-func hasPrefixFold(b []byte, s string) bool {
+func bytesHasPrefixFold(b []byte, s string) bool {
 	if len(b) < len(s) {
 		return false
 	}
@@ -469,7 +469,7 @@ func indexFold(b []byte, s string) int {
 			return -1
 		}
 		i += j
-		if hasPrefixFold(b[i:], s) {
+		if bytesHasPrefixFold(b[i:], s) {
 			return i
 		}
 		i++
