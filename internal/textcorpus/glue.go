@@ -12,7 +12,7 @@ var courtesyTitles = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "sr": true,
 	"jr": true, "gen": true, "col": true, "lt": true, "sgt": true, "capt": true, "rev": true,
 	"sen": true, "rep": true, "gov": true, "hon": true, "mme": true, "mlle": true, "messrs": true,
-	"mt": true, "no": true, "nos": true, "fig": true, "vol": true, "ft": true,
+	"mt": true, "ft": true,
 }
 
 // maxScan bounds how far glueAt looks back or ahead, so that splitting stays

@@ -111,7 +111,7 @@ func normLanguage(code string) string {
 		return tag
 	}
 	reg, err := language.ParseRegion(region)
-	if err != nil {
+	if err != nil || !reg.IsCountry() {
 		return tag
 	}
 	return tag + "-" + reg.String()

@@ -117,19 +117,30 @@ func (r *reader) metaBlock(b block) bool {
 	return true
 }
 
-// stripMetaLines removes lines holding strong metadata from a block that
-// also holds text (a timestamp under the title, an xpath between two
-// lines of a paragraph), lifting what they hold.
+// stripMetaLines removes metadata lines from a block that also holds text
+// (a timestamp under the title, an xpath between two lines of a paragraph)
+// when at least one of them is strong, lifting what they hold.
 func (r *reader) stripMetaLines(b block) block {
 	if len(b.lines) < 2 {
 		return b
 	}
+	ms := make([]meta, len(b.lines))
+	isMeta := make([]bool, len(b.lines))
+	strong := false
+	for i, l := range b.lines {
+		ms[i], isMeta[i] = parseMeta(l)
+		strong = strong || ms[i].strong
+	}
+	if !strong {
+		return b
+	}
+	// Among strong metadata, weak lines (image sizes) are metadata too.
 	out := block{line: b.line}
 	contact := false
 	for i, l := range b.lines {
-		if m, ok := parseMeta(l); ok && m.strong {
-			r.lift(b.line+i, m)
-			contact = contact || m.contact
+		if isMeta[i] {
+			r.lift(b.line+i, ms[i])
+			contact = contact || ms[i].contact
 			continue
 		}
 		if len(out.lines) == 0 {
@@ -195,6 +206,8 @@ func (r *reader) setSite(line int, name, from string) {
 		r.notef(line, "site name %q from %s", name, from)
 	case a.SiteName != name:
 		r.notef(line, "dropped site name %q (site name is %q)", name, a.SiteName)
+	default:
+		r.notef(line, "dropped repeated site name %q", name)
 	}
 }
 
