@@ -17,6 +17,7 @@ import (
 	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/fetch"
+	"github.com/herald-archive/herald/internal/textcorpus"
 )
 
 type extractFlags struct {
@@ -157,7 +158,7 @@ func writeExtract(w *bufio.Writer, format string, multi bool, o *extractOutput) 
 		w.Write(b)
 		w.WriteByte('\n')
 	case "text":
-		if err := writeCorpusText(w, o.Article); err != nil {
+		if err := textcorpus.Write(w, o.Article); err != nil {
 			return err
 		}
 		w.WriteByte('\n')
@@ -280,15 +281,4 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// writeCorpusText writes the plain-text corpus format (see DESIGN.md).
-// TODO(textcorpus): switch to textcorpus.Write once that package lands.
-func writeCorpusText(w io.Writer, a *article.Article) error {
-	date := "0000-00-00"
-	if !a.Published.IsZero() {
-		date = a.Published.Format("2006-01-02")
-	}
-	_, err := fmt.Fprintf(w, " date %s %s\n\n%s\n\n%s\n", date, firstNonEmpty(a.CanonicalURL, a.URL), a.Title, a.Text)
-	return err
 }

@@ -37,6 +37,12 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		newExtractCmd(e),
+		newSearchCmd(e),
+		newTimelineCmd(e),
+		newStatsCmd(e),
+		newExportCmd(e),
+		newImportCmd(e),
+		newMigrateCmd(e),
 		newBenchCmd(e),
 	)
 	return root

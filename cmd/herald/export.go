@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/textcorpus"
+)
+
+// csvColumns is the fixed column set of CSV exports (docs/export.md).
+// Lists are joined with "; "; times are RFC 3339; text is last.
+var csvColumns = []string{
+	"id", "url", "canonical_url", "title", "description", "authors", "published", "modified",
+	"site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
+	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text",
+}
+
+func newExportCmd(e *env) *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export [QUERY]",
+		Short: "Write archived articles as JSON lines, CSV or plain-text corpus files",
+		Long: `Export streams the articles matching QUERY (all when it is empty) in a
+stable order (by date, then id), so running it twice gives identical bytes.
+
+  jsonl  one archive record per line (re-importable with herald import jsonl)
+  csv    the fixed column set of docs/export.md
+  text   the plain-text corpus format, one file per article in the folder
+         --out names (file names from the date and the article id)
+
+Without --out, jsonl and csv go to standard output.`,
+		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
+  herald export --format text --out corpus/ 'lang:en after:2024-01-01'`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			qs := ""
+			if len(args) == 1 {
+				qs = args[0]
+			}
+			q, err := store.ParseQuery(qs)
+			if err != nil {
+				return queryError(qs, err)
+			}
+			switch format {
+			case "jsonl", "csv":
+			case "text":
+				if out == "" {
+					return errors.New("--format text writes one file per article: give --out DIR")
+				}
+			default:
+				return fmt.Errorf("unknown --format %q (want jsonl, csv or text)", format)
+			}
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var n int
+			if format == "text" {
+				n, err = exportText(ctx, db, q, out)
+			} else {
+				n, err = exportStream(ctx, db, q, format, out, e.stdout)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "exported %d articles\n", n)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv or text")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv) or folder (text)")
+	return cmd
+}
+
+// exportStream writes JSON lines or CSV to out (a file, written to a
+// temporary name and renamed when complete) or to stdout.
+func exportStream(ctx context.Context, db store.Store, q *query.Query, format, out string, stdout io.Writer) (n int, err error) {
+	var w io.Writer = stdout
+	var tmp *os.File
+	if out != "" {
+		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+		if err != nil {
+			return 0, fmt.Errorf("export: %w", err)
+		}
+		defer func() {
+			if err != nil {
+				tmp.Close()
+				os.Remove(tmp.Name())
+			}
+		}()
+		w = tmp
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var cw *csv.Writer
+	var row []string
+	if format == "csv" {
+		cw = csv.NewWriter(bw)
+		if err := cw.Write(csvColumns); err != nil {
+			return 0, err
+		}
+		row = make([]string, len(csvColumns))
+	}
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	err = db.Scan(ctx, q, func(r *store.Record) error {
+		n++
+		if cw != nil {
+			return cw.Write(csvRow(row, r))
+		}
+		return enc.Encode(r)
+	})
+	if err == nil && cw != nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	if tmp != nil {
+		if err = tmp.Close(); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		if err = os.Rename(tmp.Name(), out); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+	}
+	return n, nil
+}
+
+func csvRow(row []string, r *store.Record) []string {
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	free := ""
+	if r.IsAccessibleForFree != nil {
+		free = strconv.FormatBool(*r.IsAccessibleForFree)
+	}
+	vals := []string{
+		r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
+		ts(r.Published), ts(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
+		r.Language, r.Image, free, strconv.Itoa(r.WordCount), ts(r.FetchedAt), r.Source,
+		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text,
+	}
+	copy(row, vals)
+	return row
+}
+
+// exportText writes one corpus file per article into dir, named
+// YYYY-MM-DD-<id>.txt (undated-<id>.txt without a date). Existing files
+// of the same name are replaced; others are left alone.
+func exportText(ctx context.Context, db store.Store, q *query.Query, dir string) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n := 0
+	err := db.Scan(ctx, q, func(r *store.Record) error {
+		name := "undated-" + r.ID + ".txt"
+		if !r.Published.IsZero() {
+			name = r.Published.Format("2006-01-02") + "-" + r.ID + ".txt"
+		}
+		a := r.Article
+		if strings.TrimSpace(a.Title) == "" {
+			a.Title = "(untitled)"
+		}
+		var b strings.Builder
+		if err := textcorpus.Write(&b, &a); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(filepath.Join(dir, name), []byte(b.String())); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/textcorpus"
+)
+
+// importBatch is how many records one transaction stores: big enough for
+// bulk speed, small enough that an interruption loses little work (and a
+// rerun redoes it without duplicates).
+const importBatch = 1000
+
+func newImportCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "Import articles into the archive (jsonl, text)",
+		Long: `Import adds articles to the archive through the same deduplication as
+harvesting: an article already archived is not stored twice, a changed
+text becomes a new version, and copies on other URLs join one cluster.
+
+Each batch of records is stored in one transaction: an interrupted import
+leaves the archive consistent, and running it again completes it.
+Problems with single records are reported with file and line; the rest is
+imported and the exit status is 1.`,
+	}
+	cmd.AddCommand(newImportJSONLCmd(e), newImportTextCmd(e))
+	return cmd
+}
+
+func newImportJSONLCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "jsonl FILE...",
+		Short: "Import JSON lines: Herald's exports or herald extract output (- for stdin)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, e, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			im := newImporter(ctx, db, e.stderr)
+			for _, name := range args {
+				if err := im.jsonlFile(e, name); err != nil {
+					return err
+				}
+			}
+			return im.finish()
+		},
+	}
+}
+
+func newImportTextCmd(e *env) *cobra.Command {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "text FILE|DIR...",
+		Short: "Import plain-text corpus files (one article per file; folders are walked for *.txt)",
+		Long: `Import text reads the plain-text corpus format (" date YYYY-MM-DD URL",
+then the title and paragraphs separated by blank lines), including noisy
+dumps: metadata blocks (timestamps, tag lists, locale codes, image URLs and
+sizes, xpaths, contact lines, repeated titles and descriptions) are lifted
+into the record's fields or dropped, and glued paragraphs are split.
+--verbose lists what was recovered from each file.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			files, err := corpusFiles(args)
+			if err != nil {
+				return err
+			}
+			db, err := openArchive(ctx, e, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			im := newImporter(ctx, db, e.stderr)
+			for _, f := range files {
+				if err := im.textFile(f, verbose); err != nil {
+					return err
+				}
+			}
+			return im.finish()
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list what was recovered from each file")
+	return cmd
+}
+
+// corpusFiles expands the arguments: files as given, folders walked for
+// *.txt files in name order.
+func corpusFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(strings.ToLower(d.Name()), ".txt") {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// importer batches records into the archive and keeps the tally.
+type importer struct {
+	ctx      context.Context
+	st       store.Store
+	log      io.Writer
+	batch    []*store.Record
+	where    []string // file:line of each batched record
+	outcomes map[store.Outcome]int
+	skipped  int
+}
+
+func newImporter(ctx context.Context, st store.Store, log io.Writer) *importer {
+	return &importer{ctx: ctx, st: st, log: log, outcomes: map[store.Outcome]int{}}
+}
+
+func (im *importer) skip(where string, err error) {
+	im.skipped++
+	fmt.Fprintf(im.log, "herald: %s: skipped: %v\n", where, err)
+}
+
+func (im *importer) add(where string, r *store.Record) error {
+	im.batch = append(im.batch, r)
+	im.where = append(im.where, where)
+	if len(im.batch) >= importBatch {
+		return im.flush()
+	}
+	return nil
+}
+
+func (im *importer) flush() error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	res, err := archive.Ingest(im.ctx, im.st, im.batch)
+	if err != nil {
+		return err // a store failure or cancellation: stop, the batch was rolled back
+	}
+	for i, r := range res {
+		if r.Err != nil {
+			im.skip(im.where[i], r.Err)
+			continue
+		}
+		im.outcomes[r.Outcome]++
+	}
+	im.batch, im.where = im.batch[:0], im.where[:0]
+	return nil
+}
+
+func (im *importer) finish() error {
+	if err := im.flush(); err != nil {
+		return err
+	}
+	o := im.outcomes
+	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Unchanged]
+	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated, %d unchanged; %d skipped\n",
+		total, o[store.New], o[store.Duplicate], o[store.Updated], o[store.Unchanged], im.skipped)
+	if im.skipped > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d records skipped (see above)", im.skipped)}
+	}
+	return nil
+}
+
+// jsonlLine is one import line: an archive record, or herald extract
+// output (which may carry "input" and, for failed inputs, "error").
+type jsonlLine struct {
+	store.Record
+	Input string `json:"input"`
+	Error string `json:"error"`
+}
+
+func (im *importer) jsonlFile(e *env, name string) error {
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			im.skip(name, err)
+			return nil
+		}
+		defer f.Close()
+		r = f
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			where := fmt.Sprintf("%s:%d", name, line)
+			var l jsonlLine
+			if jerr := json.Unmarshal(b, &l); jerr != nil {
+				im.skip(where, fmt.Errorf("malformed JSON: %w", jerr))
+			} else if l.Error != "" {
+				im.skip(where, fmt.Errorf("line records a failed extraction: %s", l.Error))
+			} else {
+				rec := l.Record
+				if rec.Source == "" {
+					rec.Source = "import:" + filepath.Base(name)
+				}
+				if err := im.add(where, &rec); err != nil {
+					return err
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			im.skip(fmt.Sprintf("%s:%d", name, line), err)
+			return nil
+		}
+	}
+}
+
+func (im *importer) textFile(name string, verbose bool) error {
+	f, err := os.Open(name)
+	if err != nil {
+		im.skip(name, err)
+		return nil
+	}
+	doc, err := textcorpus.Read(f)
+	f.Close()
+	if err != nil {
+		im.skip(name, err)
+		return nil
+	}
+	if verbose {
+		for _, r := range doc.Recovered {
+			fmt.Fprintf(im.log, "%s: %s\n", name, r)
+		}
+	}
+	rec := &store.Record{Article: doc.Article, Source: "import:text"}
+	return im.add(name, rec)
+}

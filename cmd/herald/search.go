@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+func newSearchCmd(e *env) *cobra.Command {
+	var (
+		asJSON     bool
+		limit      int
+		page       int
+		sortBy     string
+		noCollapse bool
+	)
+	cmd := &cobra.Command{
+		Use:   "search QUERY",
+		Short: "Search the archive",
+		Long: `Search the archive with the query language of docs/search.md: words,
+"exact phrases", OR, -exclusion, prefix*, and the filters site:, author:,
+tag:, lang:, section:, after:YYYY-MM-DD and before:YYYY-MM-DD.
+
+Near-duplicates (syndicated copies) are collapsed into one hit unless
+--all-copies is given.`,
+		Example: `  herald search 'harbour "breakwater repairs" site:example.org after:2024-01-01'
+  herald search --json --limit 100 'election -poll'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			q, err := store.ParseQuery(args[0])
+			if err != nil {
+				return queryError(args[0], err)
+			}
+			opts := store.SearchOptions{Limit: limit, Offset: (page - 1) * limit, Collapse: !noCollapse}
+			switch sortBy {
+			case "":
+			case "relevance":
+				opts.Sort = query.SortRelevance
+			case "newest":
+				opts.Sort = query.SortNewest
+			case "oldest":
+				opts.Sort = query.SortOldest
+			default:
+				return fmt.Errorf("--sort %q: want relevance, newest or oldest", sortBy)
+			}
+			if limit < 1 || limit > store.MaxLimit {
+				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
+			}
+			if page < 1 {
+				return fmt.Errorf("--page %d: want 1 or more", page)
+			}
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			res, err := db.Search(ctx, q, opts)
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriter(e.stdout)
+			defer w.Flush()
+			if asJSON {
+				for i := range res.Hits {
+					res.Hits[i].Snippet = plainSnippet(res.Hits[i].Snippet, "<<", ">>")
+				}
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			printHits(w, res, opts, isTerminal(e.stdout))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	fl.IntVar(&limit, "limit", 10, "hits per page")
+	fl.IntVar(&page, "page", 1, "page of results")
+	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest or oldest (default: relevance when the query has words, else newest)")
+	fl.BoolVar(&noCollapse, "all-copies", false, "list near-duplicate copies separately")
+	return cmd
+}
+
+// queryError shows a malformed query with a caret under the problem.
+func queryError(q string, err error) error {
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return &exitError{code: 2, msg: fmt.Sprintf("bad query: %s at column %d\n  %s\n  %s^", qe.Msg, qe.Column(), q, strings.Repeat(" ", qe.Column()-1))}
+	}
+	return err
+}
+
+// plainSnippet replaces the store's highlight markers with open/close.
+func plainSnippet(s, open, close string) string {
+	s = strings.ReplaceAll(s, store.HighlightStart, open)
+	return strings.ReplaceAll(s, store.HighlightEnd, close)
+}
+
+func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOptions, tty bool) {
+	if res.Total == 0 {
+		fmt.Fprintln(w, "No articles match.")
+		return
+	}
+	from := opts.Offset + 1
+	to := opts.Offset + len(res.Hits)
+	fmt.Fprintf(w, "%d articles match; showing %d–%d.\n\n", res.Total, from, to)
+	open, close := "«", "»"
+	if tty {
+		open, close = "\x1b[1m", "\x1b[0m"
+	}
+	for i, h := range res.Hits {
+		r := h.Record
+		title := oneLine(r.Title)
+		if title == "" {
+			title = "(untitled)"
+		}
+		fmt.Fprintf(w, "%d. %s\n", from+i, title)
+		var meta []string
+		if s := firstNonEmpty(r.SiteName, hostOf(r.CanonicalURL), hostOf(r.URL)); s != "" {
+			meta = append(meta, s)
+		}
+		if d := r.Date(); !d.IsZero() {
+			meta = append(meta, d.Format("2006-01-02"))
+		}
+		if len(r.Authors) > 0 {
+			meta = append(meta, strings.Join(r.Authors, ", "))
+		}
+		if h.Duplicates > 0 {
+			meta = append(meta, fmt.Sprintf("+%d copies", h.Duplicates))
+		}
+		fmt.Fprintf(w, "   %s\n", strings.Join(meta, " · "))
+		fmt.Fprintf(w, "   %s\n", firstNonEmpty(r.CanonicalURL, r.URL))
+		if h.Snippet != "" {
+			fmt.Fprintf(w, "   %s\n", oneLine(plainSnippet(stripControl(h.Snippet), open, close)))
+		}
+		fmt.Fprintf(w, "   id %s\n\n", r.ID)
+	}
+}
+
+// stripControl removes terminal control characters (other than the
+// highlight markers) from archived text before it reaches a terminal.
+func stripControl(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\x02' || r == '\x03' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(stripControl(s)), " ")
+}
+
+// hostOf returns the host of a URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// isTerminal reports whether w is a terminal (a character device), which
+// decides between tables with colour and plain output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
