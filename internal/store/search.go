@@ -66,11 +66,27 @@ func (o SearchOptions) Normalize(q *query.Query) (SearchOptions, error) {
 	return o, nil
 }
 
+// Counting and ranking limits, the same for every backend. Without them a
+// very common word on a large archive would cost a score (and a count) for
+// hundreds of thousands of articles on every page.
+const (
+	// MaxTotal is where counting stops: a Total of MaxTotal with
+	// TotalCapped set means "at least".
+	MaxTotal = 100_000
+	// RankWindow is how many matches relevance ranking considers: the
+	// most recently archived ones. Queries with fewer matches are ranked
+	// in full; sorting by date always sees every match.
+	RankWindow = 5_000
+)
+
 // SearchResult is one page of hits.
 type SearchResult struct {
-	// Total counts all matching articles (clusters when collapsing).
-	Total int   `json:"total"`
-	Hits  []Hit `json:"hits"`
+	// Total counts the matching articles (clusters when collapsing), up
+	// to MaxTotal.
+	Total int `json:"total"`
+	// TotalCapped reports that counting stopped at MaxTotal.
+	TotalCapped bool  `json:"total_capped,omitempty"`
+	Hits        []Hit `json:"hits"`
 }
 
 // Hit is one search result. Its Record has every field but Text, which

@@ -91,13 +91,14 @@ func (r *Record) Date() time.Time {
 	return r.FetchedAt
 }
 
-// Entry is what a Tx writes: a record with the near-duplicate fingerprint
-// computed by internal/dedupe. Signature and Bands are opaque to the store:
-// it keeps the signature bytes and indexes the band hashes for Candidates.
+// Entry is what a Tx writes: a record with the LSH band hashes of its
+// near-duplicate signature (internal/dedupe). The store indexes the bands
+// for Candidates; it does not keep the signature, which the archive
+// recomputes from a candidate's text when it needs it (513 bytes an article
+// is a sixth of a compressed text).
 type Entry struct {
-	Record    *Record
-	Signature []byte
-	Bands     []uint64
+	Record *Record
+	Bands  []uint64
 }
 
 // Outcome says what a Put did.
@@ -135,7 +136,6 @@ func (o Outcome) String() string {
 type Candidate struct {
 	ID        string
 	ClusterID string
-	Signature []byte
 }
 
 // Lookup holds the reads that ingest decisions need. Both Store (outside a
@@ -146,7 +146,9 @@ type Lookup interface {
 	// ByHash returns the articles whose content hash is hash, oldest first.
 	ByHash(ctx context.Context, hash string) ([]Candidate, error)
 	// Candidates returns up to limit articles sharing at least one LSH band
-	// hash with bands, most shared bands first.
+	// hash with bands, most shared bands first, ties by id. An updated
+	// article may still be found by the bands of its earlier text, so
+	// callers confirm candidates by comparing texts.
 	Candidates(ctx context.Context, bands []uint64, limit int) ([]Candidate, error)
 }
 

@@ -44,7 +44,7 @@ func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
 	var cs []store.Candidate
 	for rows.Next() {
 		var c store.Candidate
-		if err := rows.Scan(&c.ID, &c.ClusterID, &c.Signature); err != nil {
+		if err := rows.Scan(&c.ID, &c.ClusterID); err != nil {
 			return nil, err
 		}
 		cs = append(cs, c)
@@ -54,7 +54,7 @@ func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
 
 func byHash(ctx context.Context, q querier, hash string) ([]store.Candidate, error) {
 	cs, err := scanCandidates(q.QueryContext(ctx,
-		`SELECT id, cluster_id, signature FROM articles WHERE content_hash = ? ORDER BY date, id`, hash))
+		`SELECT id, cluster_id FROM articles WHERE content_hash = ? ORDER BY date, id`, hash))
 	if err != nil {
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
@@ -76,7 +76,7 @@ func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]st
 	}
 	args = append(args, limit)
 	cs, err := scanCandidates(q.QueryContext(ctx, `
-		SELECT a.id, a.cluster_id, a.signature
+		SELECT a.id, a.cluster_id
 		FROM (SELECT n, count(*) AS shared FROM article_bands
 		      WHERE band IN (?`+strings.Repeat(", ?", len(bands)-1)+`) GROUP BY n) b
 		JOIN articles a ON a.n = b.n
@@ -110,8 +110,12 @@ func (db *DB) Versions(ctx context.Context, id string) ([]*store.Record, error) 
 		if err := rows.Scan(&blob); err != nil {
 			return nil, fmt.Errorf("versions %s: %w", id, err)
 		}
+		js, err := inflate(blob)
+		if err != nil {
+			return nil, fmt.Errorf("versions %s: %w", id, err)
+		}
 		var r store.Record
-		if err := json.Unmarshal(blob, &r); err != nil {
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
 			return nil, fmt.Errorf("versions %s: %w", id, err)
 		}
 		out = append(out, &r)

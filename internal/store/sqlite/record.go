@@ -23,6 +23,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 	var (
 		r                            store.Record
+		text                         []byte
 		published, modified, fetched string
 		authors, tags                string
 		free                         sql.NullBool
@@ -34,13 +35,16 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
 		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version}
 	if withText {
-		dest = append(dest, &r.Text)
+		dest = append(dest, &text)
 	}
 	dest = append(dest, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	var err error
+	if r.Text, err = inflate(text); err != nil {
+		return nil, err
+	}
 	if r.Published, err = parseTime(published); err != nil {
 		return nil, err
 	}

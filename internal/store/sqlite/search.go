@@ -21,6 +21,13 @@ type where struct {
 	match string
 	cond  []string
 	args  []any
+	// indexed is set when a top-level condition can be answered from an
+	// index (site, author, tag, date range), so that it may be selective
+	// enough to drive the query instead of the full-text match.
+	indexed bool
+	// driveFromArticles makes from() loop over the filtered articles and
+	// probe the full-text index for each (see Search).
+	driveFromArticles bool
 }
 
 // from returns the FROM and WHERE clauses; the FTS table is joined only
@@ -28,10 +35,14 @@ type where struct {
 func (w *where) from() (string, []any) {
 	var b strings.Builder
 	var args []any
-	if w.match != "" {
+	switch {
+	case w.match != "" && w.driveFromArticles:
+		b.WriteString(" FROM articles a CROSS JOIN article_fts ON article_fts.rowid = a.n WHERE article_fts MATCH ?")
+		args = append(args, w.match)
+	case w.match != "":
 		b.WriteString(" FROM article_fts JOIN articles a ON a.n = article_fts.rowid WHERE article_fts MATCH ?")
 		args = append(args, w.match)
-	} else {
+	default:
 		b.WriteString(" FROM articles a WHERE 1")
 	}
 	for _, c := range w.cond {
@@ -76,6 +87,9 @@ func translate(q *query.Query) *where {
 		}
 	}
 	for _, n := range rest {
+		if f, ok := n.(*query.Filter); ok && f.Field != query.Lang && f.Field != query.Section {
+			w.indexed = true
+		}
 		c, args := w.sqlExpr(n)
 		w.cond = append(w.cond, c)
 		w.args = append(w.args, args...)
@@ -212,6 +226,21 @@ func orderBy(s query.Sort) string {
 	return "a.date DESC, a.id"
 }
 
+// Plan choice for words with selective filters (see Search): probing
+// the full-text index costs about defaultProbeRatio steps of walking its
+// matches, and is never tried for more than maxProbes articles.
+const (
+	defaultProbeRatio = 300
+	maxProbes         = 2000
+)
+
+// countUpTo counts the rows of q, stopping after limit+1.
+func (db *DB) countUpTo(ctx context.Context, q string, limit int, args ...any) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT ?)`, append(args, limit+1)...).Scan(&n)
+	return n, err
+}
+
 // snippetTokens is the snippet length in tokens.
 const snippetTokens = 30
 
@@ -230,6 +259,23 @@ func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptio
 
 func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
 	w := translate(q)
+	if w.match != "" && w.indexed {
+		// Probing the full-text index for one article costs a few hundred
+		// times a step through a word's matches, so drive from the
+		// filtered articles only when they are that many times fewer.
+		nf, err := db.countUpTo(ctx, "SELECT 1 FROM articles a WHERE "+strings.Join(w.cond, " AND "), maxProbes, w.args...)
+		if err != nil {
+			return nil, err
+		}
+		if nf <= maxProbes {
+			limit := nf*db.probeRatio + 1
+			nm, err := db.countUpTo(ctx, "SELECT 1 FROM article_fts WHERE article_fts MATCH ?", limit, w.match)
+			if err != nil {
+				return nil, err
+			}
+			w.driveFromArticles = nm > nf*db.probeRatio
+		}
+	}
 	from, args := w.from()
 	score := "0"
 	if w.match != "" {
@@ -243,8 +289,16 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	// 1. The page: row numbers and scores only.
 	var page string
 	var pageArgs []any
+	count := func(q string, args ...any) error {
+		err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT ?)`,
+			append(args, store.MaxTotal+1)...).Scan(&res.Total)
+		if res.Total > store.MaxTotal {
+			res.Total, res.TotalCapped = store.MaxTotal, true
+		}
+		return err
+	}
 	if opts.Collapse {
-		if err := db.r.QueryRowContext(ctx, `SELECT count(DISTINCT a.cluster_id)`+from, args...).Scan(&res.Total); err != nil {
+		if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
 			return nil, err
 		}
 		page = `WITH m AS (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
@@ -252,8 +306,27 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
 			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
 			SELECT n, score, members - 1 FROM r AS a WHERE rk = 1 ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+	} else if w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance {
+		// Words only, by relevance: the full-text index alone answers,
+		// without reading an article row per match. Ties go by row
+		// number (insertion order).
+		if err := count(`SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, w.match); err != nil {
+			return nil, err
+		}
+		// Rank only the RankWindow most recently archived matches.
+		first := int64(0)
+		if res.Total > store.RankWindow {
+			err := db.r.QueryRowContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
+				ORDER BY rowid DESC LIMIT 1 OFFSET ?`, w.match, store.RankWindow-1).Scan(&first)
+			if err != nil {
+				return nil, err
+			}
+		}
+		page = `SELECT rowid, ` + bm25 + ` AS score, 0 FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?
+			ORDER BY score, rowid LIMIT ? OFFSET ?`
+		args = []any{w.match, first}
 	} else {
-		if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total); err != nil {
+		if err := count(`SELECT 1`+from, args...); err != nil {
 			return nil, err
 		}
 		page = `SELECT a.n, ` + score + ` AS score, 0` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
@@ -297,7 +370,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			WHERE article_fts MATCH ? AND a.n IN ` + in
 		snipArgs = append([]any{w.match}, ns...)
 	} else {
-		snip = `SELECT a.n, ` + recordCols + `, substr(a.text, 1, 300), substr(a.description, 1, 300)
+		snip = `SELECT a.n, ` + recordCols + `, a.text, substr(a.description, 1, 300)
 			FROM articles a WHERE a.n IN ` + in
 		snipArgs = ns
 	}
@@ -309,9 +382,19 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	for rows.Next() {
 		var n int64
 		var snippet, desc string
-		r, err := scanRecord(prefixScanner{rows, &n}, false, &snippet, &desc)
+		var raw []byte
+		dest := []any{&snippet, &desc}
+		if w.match == "" {
+			dest[0] = &raw // the deflated text: the snippet is its start
+		}
+		r, err := scanRecord(prefixScanner{rows, &n}, false, dest...)
 		if err != nil {
 			return nil, err
+		}
+		if w.match == "" {
+			if snippet, err = inflate(raw); err != nil {
+				return nil, err
+			}
 		}
 		h := &res.Hits[byN[n]]
 		h.Record = r

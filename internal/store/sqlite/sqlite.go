@@ -8,6 +8,11 @@
 // The schema is a series of numbered SQL files embedded from migrations/,
 // applied in order on Open and recorded in schema_migrations.
 //
+// Article text is stored once, deflate-compressed; the function
+// herald_inflate, which Open registers with the driver, reads it back
+// inside SQL, so the database needs this package (not the stock sqlite3
+// shell) to search or rebuild the index.
+//
 // Full-text search is an external-content FTS5 index over title,
 // description, text, authors and tags (unicode61 tokenizer, diacritics
 // removed, no stemming so that every language is treated alike), ranked by
@@ -49,18 +54,26 @@ type DB struct {
 	sites   map[string]int64
 	authors map[string]int64
 	tags    map[string]int64
+
+	probeRatio int // see defaultProbeRatio; tests change it
 }
 
 var _ store.Store = (*DB)(nil)
 
 func dsn(path string, readOnly bool) string {
+	// journal_mode is not set here: the driver applies these pragmas in
+	// alphabetical order, and WAL mode must come after page_size (see
+	// Open). It is persistent, so later connections inherit it.
 	v := url.Values{}
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "synchronous(NORMAL)")
-	v.Add("_pragma", "journal_mode(WAL)")
 	if readOnly {
 		v.Add("_pragma", "query_only(1)")
+		// Memory-mapped reads spare a system call per page; the page
+		// cache backs up what the map does not reach.
+		v.Add("_pragma", "mmap_size(2147418112)")
+		v.Add("_pragma", "cache_size(-32768)")
 	} else {
 		v.Add("_pragma", "cache_size(-65536)") // 64 MiB for bulk imports
 		v.Set("_txlock", "immediate")
@@ -71,13 +84,25 @@ func dsn(path string, readOnly bool) string {
 // Open opens (creating if needed) the archive at path and applies any
 // pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := registerFunctions(); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}
+	db := &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
+		probeRatio: defaultProbeRatio}
+	// 16 KiB pages pack rows of a few KiB (a compressed article) with
+	// little waste; page_size only takes effect while the file is new.
+	for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"} {
+		if _, err := w.ExecContext(ctx, p); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
 	// The writer must exist (and be in WAL mode) before readers open it.
 	if err := db.Migrate(ctx); err != nil {
 		w.Close()
@@ -224,3 +249,29 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 
 // Path returns the database file name.
 func (db *DB) Path() string { return db.path }
+
+// Checkpoint copies the write-ahead log into the database file and
+// truncates the log, as Close does. Useful before measuring or copying the
+// file.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Optimize merges the full-text index into one segment (smaller and
+// faster to search; it takes a while on a large archive and holds the
+// write lock meanwhile) and refreshes the query planner's statistics. Run
+// it after a bulk import.
+func (db *DB) Optimize(ctx context.Context) error {
+	for _, q := range []string{
+		"INSERT INTO article_fts (article_fts) VALUES ('optimize')",
+		"PRAGMA optimize",
+	} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("optimize %s: %w", db.path, err)
+		}
+	}
+	return nil
+}

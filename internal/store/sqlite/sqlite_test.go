@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -22,6 +23,17 @@ func mustOpen(tb testing.TB) *sqlite.DB {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return mustOpen(t) })
+}
+
+// Words with filters have two plans (walk the word's matches, or probe
+// the filtered articles); the small fixture would always walk. Run the
+// suite with probing forced too.
+func TestConformanceProbing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		db := mustOpen(t)
+		sqlite.SetProbeRatio(db, 0)
+		return db
+	})
 }
 
 func TestMigrationsRecordedAndIdempotent(t *testing.T) {
@@ -62,5 +74,29 @@ func TestMigrationsRecordedAndIdempotent(t *testing.T) {
 func TestOpenBadPath(t *testing.T) {
 	if _, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "missing", "dir", "h.db")); err == nil {
 		t.Error("Open in a missing folder succeeded")
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "page_size": "16384"} {
+		var got string
+		if err := raw.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s = %s, want %s", pragma, got, want)
+		}
 	}
 }

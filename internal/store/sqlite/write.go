@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +21,8 @@ type tx struct {
 	sites, authors, tags map[string]int64
 	// rows written but not yet in article_fts, indexed at Commit.
 	unindexed map[int64]bool
+	// change in the total text size, added to counters at Commit.
+	textDelta int64
 	done      bool
 }
 
@@ -40,6 +41,11 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 func (t *tx) Commit() error {
 	if err := t.index(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.textDelta != 0 {
+		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?`, t.textDelta); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
 	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -83,7 +89,7 @@ func (t *tx) index() error {
 		chunk := ns[:min(len(ns), 500)]
 		ns = ns[len(chunk):]
 		_, err := t.tx.Exec(`INSERT INTO article_fts (rowid, title, description, text, authors, tags)
-			SELECT n, title, description, text, authors, tags FROM articles
+			SELECT n, title, description, text, authors, tags FROM article_text
 			WHERE n IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, chunk...)
 		if err != nil {
 			return fmt.Errorf("index: %w", err)
@@ -136,14 +142,14 @@ func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, signature, bands, text)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	content_hash, cluster_id, version, text)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id = ?, date = ?,
 	published = ?, modified = ?, fetched_at = ?, title = ?, description = ?, authors = ?, tags = ?,
 	site_name = ?, section = ?, language = ?, image = ?, free = ?, word_count = ?, source = ?,
 	capture_file = ?, capture_offset = ?, capture_record = ?, extractor_version = ?,
-	content_hash = ?, cluster_id = ?, version = ?, signature = ?, bands = ?, text = ?
+	content_hash = ?, cluster_id = ?, version = ?, text = ?
 	WHERE n = ?`
 
 // Put implements store.Tx.
@@ -162,15 +168,15 @@ func (t *tx) Put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	r := e.Record
 	var (
-		n                    int64
-		hash, cluster, bands []byte
-		version              int
+		n             int64
+		hash, cluster []byte
+		version       int
 	)
-	s, err := t.stmt(ctx, `SELECT n, content_hash, cluster_id, version, bands FROM articles WHERE id = ?`)
+	s, err := t.stmt(ctx, `SELECT n, content_hash, cluster_id, version FROM articles WHERE id = ?`)
 	if err != nil {
 		return 0, err
 	}
-	err = s.QueryRowContext(ctx, r.ID).Scan(&n, &hash, &cluster, &version, &bands)
+	err = s.QueryRowContext(ctx, r.ID).Scan(&n, &hash, &cluster, &version)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if r.ClusterID == "" {
@@ -180,6 +186,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		if err := t.insert(ctx, e); err != nil {
 			return 0, err
 		}
+		t.textDelta += int64(len(r.Text))
 		if r.ClusterID != r.ID {
 			return store.Duplicate, nil
 		}
@@ -200,18 +207,19 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES (?, ?, ?)`, n, version, blob); err != nil {
+	if _, err := t.exec(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES (?, ?, ?)`, n, version, deflate(blob)); err != nil {
 		return 0, err
 	}
 	if !t.unindexed[n] {
 		// Take the stored version out of the index (external-content
 		// FTS5 needs the exact values it indexed).
 		if _, err := t.exec(ctx, `INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
-			SELECT 'delete', n, title, description, text, authors, tags FROM articles WHERE n = ?`, n); err != nil {
+			SELECT 'delete', n, title, description, text, authors, tags FROM article_text WHERE n = ?`, n); err != nil {
 			return 0, err
 		}
 		t.unindexed[n] = true
 	}
+	t.textDelta += int64(len(r.Text) - len(old.Text))
 	r.ClusterID = string(cluster) // an article keeps its cluster across versions
 	r.Version = version + 1
 	args, err := t.articleArgs(ctx, e)
@@ -226,12 +234,6 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		`DELETE FROM article_tags WHERE n = ?`,
 	} {
 		if _, err := t.exec(ctx, q, n); err != nil {
-			return 0, err
-		}
-	}
-	for i := 0; i+8 <= len(bands); i += 8 {
-		if _, err := t.exec(ctx, `DELETE FROM article_bands WHERE band = ? AND n = ?`,
-			int64(binary.LittleEndian.Uint64(bands[i:])), n); err != nil {
 			return 0, err
 		}
 	}
@@ -274,15 +276,11 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 	if c := r.Capture; c != nil {
 		capFile, capOffset, capRecord = c.File, c.Offset, c.RecordID
 	}
-	var bands []byte
-	for _, b := range e.Bands {
-		bands = binary.LittleEndian.AppendUint64(bands, b)
-	}
 	return []any{r.ID, r.URL, r.CanonicalURL, site, r.Date().Unix(), formatTime(r.Published),
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		r.ContentHash, r.ClusterID, r.Version, e.Signature, bands, r.Text}, nil
+		r.ContentHash, r.ClusterID, r.Version, deflate([]byte(r.Text))}, nil
 }
 
 // links writes the author, tag and band rows of article n.

@@ -108,7 +108,7 @@ func Fixture() []store.Entry {
 		case "a3":
 			bands = []uint64{3, 300}
 		}
-		entries[i] = store.Entry{Record: r, Signature: []byte("sig-" + r.ID), Bands: bands}
+		entries[i] = store.Entry{Record: r, Bands: bands}
 	}
 	return entries
 }

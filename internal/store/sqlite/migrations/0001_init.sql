@@ -2,9 +2,11 @@
 --
 -- articles holds the current version of each article, keyed by id (from the
 -- canonical URL); n is the internal row number that the full-text index and
--- the side tables point at. Text is stored once: article_fts is an
--- external-content FTS5 index over the articles columns, kept in step by
--- triggers. Times of the record are RFC 3339 strings (zone kept as
+-- the side tables point at. Text is stored once, deflate-compressed
+-- (raw RFC 1951) in articles.text; herald_inflate(), a function this
+-- package registers, reads it back, and the view article_text shows the
+-- searchable columns in plain text. article_fts is an external-content
+-- FTS5 index over that view. Times of the record are RFC 3339 strings (zone kept as
 -- declared); date is the unix second the archive files the article under
 -- (published, else fetched_at) and carries the range filters, date sorting
 -- and timelines.
@@ -48,9 +50,7 @@ CREATE TABLE articles (
 	content_hash      TEXT NOT NULL,
 	cluster_id        TEXT NOT NULL,
 	version           INTEGER NOT NULL DEFAULT 1,
-	signature         BLOB,
-	bands             BLOB,                     -- the LSH band hashes, 8 bytes each
-	text              TEXT NOT NULL DEFAULT ''  -- last: long values overflow, the rest stays in the leaf
+	text              BLOB NOT NULL DEFAULT x'' -- deflated; last, so the short columns come first in the row
 );
 
 CREATE INDEX articles_date ON articles (date, id);
@@ -59,30 +59,24 @@ CREATE INDEX articles_cluster ON articles (cluster_id);
 CREATE INDEX articles_hash ON articles (content_hash);
 CREATE INDEX articles_canonical ON articles (canonical_url);
 
+CREATE VIEW article_text AS
+	SELECT n, title, description, herald_inflate(text) AS text, authors, tags FROM articles;
+
 CREATE VIRTUAL TABLE article_fts USING fts5 (
 	title, description, text, authors, tags,
-	content = 'articles', content_rowid = 'n',
+	content = 'article_text', content_rowid = 'n',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
--- Running totals that would otherwise need a scan of every text.
+-- Running totals that would otherwise need a scan of every text, kept by
+-- the write transactions.
 CREATE TABLE counters (
 	one        INTEGER PRIMARY KEY CHECK (one = 1),
 	text_bytes INTEGER NOT NULL
 );
 INSERT INTO counters (one, text_bytes) VALUES (1, 0);
 
-CREATE TRIGGER articles_count_insert AFTER INSERT ON articles BEGIN
-	UPDATE counters SET text_bytes = text_bytes + length(CAST(new.text AS BLOB));
-END;
-CREATE TRIGGER articles_count_update AFTER UPDATE OF text ON articles BEGIN
-	UPDATE counters SET text_bytes = text_bytes - length(CAST(old.text AS BLOB)) + length(CAST(new.text AS BLOB));
-END;
-CREATE TRIGGER articles_count_delete AFTER DELETE ON articles BEGIN
-	UPDATE counters SET text_bytes = text_bytes - length(CAST(old.text AS BLOB));
-END;
-
--- Earlier versions of an article, as their JSON record.
+-- Earlier versions of an article, as their JSON record, deflated.
 CREATE TABLE article_versions (
 	article_n INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,
 	version   INTEGER NOT NULL,
@@ -117,7 +111,9 @@ CREATE TABLE article_tags (
 CREATE INDEX article_tags_tag ON article_tags (tag_id, n);
 
 -- LSH band hashes (uint64 stored bit for bit as int64) for near-duplicate
--- candidates.
+-- candidates. The signatures themselves are not stored: the archive
+-- recomputes a candidate's from its text. An updated article's earlier
+-- bands stay; they can only add a candidate that the comparison rejects.
 CREATE TABLE article_bands (
 	band INTEGER NOT NULL,
 	n    INTEGER NOT NULL REFERENCES articles (n) ON DELETE CASCADE,

@@ -1,0 +1,5 @@
+package sqlite
+
+// SetProbeRatio lets tests force either plan for words with filters: 0
+// probes whenever the filters leave few articles, a huge ratio never does.
+func SetProbeRatio(db *DB, n int) { db.probeRatio = n }
