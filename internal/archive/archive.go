@@ -65,9 +65,13 @@ type Result struct {
 // canonical URL, id, content hash, word count and fetch time (now, when
 // unset), and strips control characters other than newline and tab from
 // the text fields (so highlight markers can never come from a page). It
-// returns the store entry with the signature and band hashes. It modifies
-// rec.
+// returns the store entry with the LSH band hashes. It modifies rec.
 func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
+	e, _, err := prepare(rec, now)
+	return e, err
+}
+
+func prepare(rec *store.Record, now time.Time) (store.Entry, dedupe.Signature, error) {
 	cu := ""
 	if rec.URL != "" {
 		cu = canon.Choose(rec.URL, rec.CanonicalURL)
@@ -75,7 +79,7 @@ func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 		cu, _ = canon.URL(rec.CanonicalURL) // "" on error, reported below
 	}
 	if cu == "" {
-		return store.Entry{}, fmt.Errorf("prepare %q: %w", firstNonEmpty(rec.URL, rec.CanonicalURL), ErrNoURL)
+		return store.Entry{}, dedupe.Signature{}, fmt.Errorf("prepare %q: %w", firstNonEmpty(rec.URL, rec.CanonicalURL), ErrNoURL)
 	}
 	rec.CanonicalURL = cu
 	if rec.URL == "" {
@@ -99,11 +103,7 @@ func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	}
 	rec.ContentHash = dedupe.ContentHash(rec.Text)
 	sig := dedupe.Sign(rec.Text)
-	blob, err := sig.MarshalBinary()
-	if err != nil {
-		return store.Entry{}, fmt.Errorf("prepare %s: %w", cu, err)
-	}
-	return store.Entry{Record: rec, Signature: blob, Bands: sig.Bands()}, nil
+	return store.Entry{Record: rec, Bands: sig.Bands()}, sig, nil
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -143,12 +143,12 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 	now := time.Now().UTC()
 	results := make([]Result, len(recs))
 	for i, rec := range recs {
-		e, err := Prepare(rec, now)
+		e, sig, err := prepare(rec, now)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		res, err := put(ctx, tx, e)
+		res, err := put(ctx, tx, e, sig)
 		if errors.Is(err, store.ErrInvalid) {
 			results[i].Err = err
 			continue
@@ -165,9 +165,9 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 }
 
 // put decides the cluster of a prepared entry and writes it.
-func put(ctx context.Context, tx store.Tx, e store.Entry) (Result, error) {
+func put(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Signature) (Result, error) {
 	r := e.Record
-	cluster, err := findCluster(ctx, tx, e)
+	cluster, err := findCluster(ctx, tx, e, sig)
 	if err != nil {
 		return Result{}, fmt.Errorf("put %s: %w", r.CanonicalURL, err)
 	}
@@ -181,7 +181,9 @@ func put(ctx context.Context, tx store.Tx, e store.Entry) (Result, error) {
 
 // findCluster returns the cluster a new article should join, or "" for
 // its own. For an article already archived the store ignores it.
-func findCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error) {
+// Candidates' signatures are recomputed from their stored text, which the
+// store does not fingerprint itself.
+func findCluster(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Signature) (string, error) {
 	id := e.Record.ID
 	same, err := tx.ByHash(ctx, e.Record.ContentHash)
 	if err != nil {
@@ -198,10 +200,6 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error
 	if len(e.Bands) == 0 {
 		return "", nil // too short for near-duplicate detection
 	}
-	var sig dedupe.Signature
-	if err := sig.UnmarshalBinary(e.Signature); err != nil {
-		return "", err
-	}
 	cands, err := tx.Candidates(ctx, e.Bands, maxCandidates)
 	if err != nil {
 		return "", err
@@ -211,11 +209,11 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error
 		if c.ID == id {
 			continue
 		}
-		var cs dedupe.Signature
-		if err := cs.UnmarshalBinary(c.Signature); err != nil {
-			continue // written by an incompatible signature version: not comparable
+		other, err := tx.Get(ctx, c.ID)
+		if err != nil {
+			return "", err
 		}
-		if s := dedupe.Similarity(sig, cs); s >= dedupe.Threshold && s > bestSim {
+		if s := dedupe.Similarity(sig, dedupe.Sign(other.Text)); s >= dedupe.Threshold && s > bestSim {
 			best, bestSim = c.ClusterID, s
 		}
 	}
