@@ -55,28 +55,93 @@ const maxBylineCands = 256
 const maxBylineText = 200
 
 // classBylineKind classifies an element by its class and id (ASCII
-// case-insensitive), or returns 0.
+// case-insensitive), or returns 0. Classes that name comments, avatars,
+// bios, related lists or share bars disqualify the element. It runs on
+// every element with a class, so it scans each string once, dispatching
+// on the first letter of each needle.
 func classBylineKind(class, id string) bylineKind {
-	k := bylineKind(0)
+	author, date := false, false
 	for _, s := range [2]string{class, id} {
-		if s == "" {
-			continue
-		}
-		if containsFold(s, "comment") || containsFold(s, "avatar") || containsFold(s, "bio") ||
-			containsFold(s, "related") || containsFold(s, "share") || containsFold(s, "social") {
-			return 0
-		}
-		switch {
-		case containsFold(s, "byline"), containsFold(s, "author"), containsFold(s, "writer"),
-			containsFold(s, "contributor"), containsFold(s, "reporter"):
-			k = bylineAuthor
-		case k == 0 && (containsFold(s, "dateline") || containsFold(s, "publish") || containsFold(s, "timestamp") ||
-			containsFold(s, "pubdate") || containsFold(s, "posted") || containsWordPrefix(s, "date") ||
-			containsWordPrefix(s, "time")):
-			k = bylineDate
+		for i := 0; i < len(s); i++ {
+			// Needles match at word starts only: after a space, "-" or
+			// "_", or at a capital ("articleByline").
+			c := s[i]
+			if i > 0 && !(c >= 'A' && c <= 'Z') {
+				if p := s[i-1]; p != ' ' && p != '-' && p != '_' {
+					continue
+				}
+			}
+			rest := s[i:]
+			wordStart := true
+			switch c | 0x20 {
+			case 'a':
+				if hasPrefixFold(rest, "author") {
+					author = true
+				} else if hasPrefixFold(rest, "avatar") {
+					return 0
+				}
+			case 'b':
+				if hasPrefixFold(rest, "byline") {
+					author = true
+				} else if hasPrefixFold(rest, "bio") {
+					return 0
+				}
+			case 'c':
+				if hasPrefixFold(rest, "comment") {
+					return 0
+				} else if hasPrefixFold(rest, "contributor") {
+					author = true
+				}
+			case 'd':
+				if wordStart && hasPrefixFold(rest, "date") {
+					date = true
+				}
+			case 'p':
+				if hasPrefixFold(rest, "publish") || hasPrefixFold(rest, "pubdate") || hasPrefixFold(rest, "posted") {
+					date = true
+				}
+			case 'r':
+				if hasPrefixFold(rest, "related") {
+					return 0
+				} else if hasPrefixFold(rest, "reporter") {
+					author = true
+				}
+			case 's':
+				if hasPrefixFold(rest, "share") || hasPrefixFold(rest, "social") {
+					return 0
+				}
+			case 't':
+				if hasPrefixFold(rest, "timestamp") || (wordStart && hasPrefixFold(rest, "time")) {
+					date = true
+				}
+			case 'w':
+				if hasPrefixFold(rest, "writer") {
+					author = true
+				}
+			}
 		}
 	}
-	return k
+	switch {
+	case author:
+		return bylineAuthor
+	case date:
+		return bylineDate
+	}
+	return 0
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII
+// prefix, ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i]|0x20 != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // containsFold reports whether s contains the lower-case ASCII word sub,
@@ -101,7 +166,7 @@ func containsFold(s, sub string) bool {
 // startsWithBy reports whether a text node starts a "By Jane Doe" line.
 func startsWithBy(s string) bool {
 	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+	for i < len(s) && i < 64 && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
 		i++
 	}
 	s = s[i:]

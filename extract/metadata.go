@@ -48,6 +48,9 @@ const (
 	srcURL      = "url"
 )
 
+// maxMicroBody bounds the text read from a microdata articleBody element.
+const maxMicroBody = 4000
+
 // collector gathers every metadata source in one walk over the document.
 type collector struct {
 	htmlLang  string
@@ -576,7 +579,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	// Body signal
 	md.ArticleBody = ld.ArticleBody
 	if md.ArticleBody == "" && mi.BodyNode != nil {
-		md.ArticleBody = nodeText(mi.BodyNode, 0)
+		// The element itself is already a body hint for the extractor;
+		// its opening text is enough of a signal.
+		md.ArticleBody = nodeText(mi.BodyNode, maxMicroBody)
 	}
 	return md
 }

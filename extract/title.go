@@ -28,6 +28,7 @@ type titleCandidate struct {
 // returns the title, its source and a site name learned from a stripped
 // decoration ("" if none).
 func chooseTitle(cands []titleCandidate, siteNames []string, host string) (title, source, site string) {
+	sites := newSiteSet(siteNames, host)
 	type cleaned struct {
 		text, source, key string
 	}
@@ -37,8 +38,8 @@ func chooseTitle(cands []titleCandidate, siteNames []string, host string) (title
 		if t == "" || len(t) > 500 {
 			continue
 		}
-		t = stripSiteName(t, siteNames, host)
-		if isSiteName(t, siteNames, host) {
+		t = stripSiteName(t, sites)
+		if sites.has(t) {
 			continue
 		}
 		cs = append(cs, cleaned{t, c.source, titleKey(t)})
@@ -73,7 +74,7 @@ func chooseTitle(cands []titleCandidate, siteNames []string, host string) (title
 		if head, rest, ok := splitAgreeing(cs[i].text, known); ok {
 			cs[i].text, cs[i].key = head, titleKey(head)
 			if site == "" && utf8.RuneCountInString(rest) <= 40 && len(strings.Fields(rest)) <= 5 &&
-				!isSiteName(rest, siteNames, "") && (strings.Contains(rest, " ") || !strings.ContainsAny(rest, "0123456789")) {
+				!sites.has(rest) && (strings.Contains(rest, " ") || !strings.ContainsAny(rest, "0123456789")) {
 				site = rest
 			}
 		}
@@ -166,27 +167,65 @@ func titleKey(s string) string {
 
 var titleKeyReplacer = strings.NewReplacer("’", "'", "‘", "'", "“", "\"", "”", "\"", "–", "-", "—", "-", "«", "\"", "»", "\"", "\u00a0", " ")
 
+// siteSet holds the comparison keys of a site's names and host label.
+type siteSet struct {
+	keys []string
+}
+
+func newSiteSet(names []string, host string) siteSet {
+	var s siteSet
+	for _, n := range names {
+		if k := nameKey(n); k != "" {
+			s.keys = append(s.keys, k)
+		}
+	}
+	if l := hostLabel(host); l != "" {
+		s.keys = append(s.keys, l)
+	}
+	return s
+}
+
+// has reports whether name is one of the site's names.
+func (s siteSet) has(name string) bool {
+	if len(s.keys) == 0 {
+		return false
+	}
+	k := nameKey(name)
+	if k == "" {
+		return false
+	}
+	for _, x := range s.keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
 // stripSiteName removes a site-name prefix or suffix from t. It never
 // returns an empty string.
-func stripSiteName(t string, siteNames []string, host string) string {
+func stripSiteName(t string, sites siteSet) string {
+	if len(sites.keys) == 0 {
+		return t
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, sep := range titleSeparators {
 			if i := strings.LastIndex(t, sep); i > 0 {
-				if tail := t[i+len(sep):]; isSiteName(tail, siteNames, host) && strings.TrimSpace(t[:i]) != "" {
+				if tail := t[i+len(sep):]; sites.has(tail) && strings.TrimSpace(t[:i]) != "" {
 					t = strings.TrimSpace(t[:i])
 					changed = true
 				}
 			}
 			if i := strings.Index(t, sep); i > 0 {
-				if head := t[:i]; isSiteName(head, siteNames, host) && strings.TrimSpace(t[i+len(sep):]) != "" {
+				if head := t[:i]; sites.has(head) && strings.TrimSpace(t[i+len(sep):]) != "" {
 					t = strings.TrimSpace(t[i+len(sep):])
 					changed = true
 				}
 			}
 		}
 		// "Example News: Harbour reopens"
-		if i := strings.Index(t, ": "); i > 0 && isSiteName(t[:i], siteNames, host) && strings.TrimSpace(t[i+2:]) != "" {
+		if i := strings.Index(t, ": "); i > 0 && sites.has(t[:i]) && strings.TrimSpace(t[i+2:]) != "" {
 			t = strings.TrimSpace(t[i+2:])
 			changed = true
 		}
