@@ -25,6 +25,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // Version identifies the extraction logic. Stored records carry it so that
@@ -121,7 +122,17 @@ func Extract(src []byte, opts Options) (*Result, error) {
 	res := &Result{Sources: md.Sources, Notes: md.Notes}
 	a := &res.Article
 	a.URL = opts.URL
-	a.CanonicalURL = md.CanonicalURL
+	// The canonical URL is normalised (tracking parameters, AMP and print
+	// variants, case, ports) and a declared one is used only when it is
+	// plausible for the page (same site, not a home or section page).
+	switch {
+	case page != nil:
+		a.CanonicalURL = canon.Choose(opts.URL, md.CanonicalURL)
+	case md.CanonicalURL != "":
+		if cu, err := canon.URL(md.CanonicalURL); err == nil {
+			a.CanonicalURL = cu
+		}
+	}
 	a.Title = md.Title
 	a.Description = md.Description
 	a.Authors = md.Authors

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// herald runs the real CLI in-process and returns stdout, stderr and the
+// exit status.
+func herald(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+const examplePage = "../../examples/harbour-reopens.html"
+
+func TestExtractOneFile(t *testing.T) {
+	out, stderr, code := herald(t, "", "extract", "--no-detect-language", "--url", "https://gazette.example.org/2021/06/03/harbour-reopens.html", examplePage)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	if rec["title"] != "Harbour reopens after storm repairs" {
+		t.Errorf("title = %v", rec["title"])
+	}
+	if _, ok := rec["input"]; ok {
+		t.Errorf("single input must not carry \"input\"")
+	}
+	text, _ := rec["text"].(string)
+	if !strings.Contains(text, "breakwater had been rebuilt") || strings.Contains(text, "Share on") {
+		t.Errorf("text = %q", text)
+	}
+}
+
+func TestExtractSeveralInputsWithFailure(t *testing.T) {
+	dir := t.TempDir()
+	gz := filepath.Join(dir, "page.html.gz")
+	src, err := os.ReadFile(examplePage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(src)
+	zw.Close()
+	if err := os.WriteFile(gz, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "doc.pdf")
+	os.WriteFile(pdf, []byte("%PDF-1.4 binary"), 0o644)
+
+	out, _, code := herald(t, string(src), "extract", "--no-detect-language", examplePage, filepath.Join(dir, "missing.html"), gz, pdf, "-")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 when an input fails", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("got %d lines, want one per input:\n%s", len(lines), out)
+	}
+	wantErr := []bool{false, true, false, true, false}
+	for i, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if rec["input"] == nil {
+			t.Errorf("line %d has no input field", i+1)
+		}
+		_, hasErr := rec["error"]
+		if hasErr != wantErr[i] {
+			t.Errorf("line %d (%v): error present = %v, want %v", i+1, rec["input"], hasErr, wantErr[i])
+		}
+	}
+}
+
+func TestExtractBadUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"extract"},
+		{"extract", "--format", "xml", examplePage},
+		{"extract", "--url", "ftp://x", examplePage},
+		{"extract", "-", "-"},
+	} {
+		_, stderr, code := herald(t, "", args...)
+		if code == 0 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want a message and non-zero exit", args, code, stderr)
+		}
+	}
+}
+
+func TestExtractTextAndMarkdown(t *testing.T) {
+	out, _, code := herald(t, "", "extract", "--no-detect-language", "--format", "text", "--url", "https://gazette.example.org/2021/06/03/harbour-reopens.html", examplePage)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.HasPrefix(out, " date 2021-06-03 https://gazette.example.org/2021/06/03/harbour-reopens.html\n\nHarbour reopens after storm repairs\n\n") {
+		t.Errorf("text format:\n%s", out)
+	}
+	out, _, code = herald(t, "", "extract", "--no-detect-language", "--format", "markdown", examplePage)
+	if code != 0 || !strings.HasPrefix(out, "# Harbour reopens after storm repairs\n") {
+		t.Errorf("markdown (exit %d):\n%s", code, out)
+	}
+}
+
+// archiveLines builds JSON lines of n distinct articles across sites.
+func archiveLines(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		rec := map[string]any{
+			"url":       fmt.Sprintf("https://site%d.example/2024/05/%02d/story-%d.html", i%3, i%28+1, i),
+			"title":     fmt.Sprintf("Story number %d about the harbour", i),
+			"published": fmt.Sprintf("2024-05-%02dT10:00:00Z", i%28+1),
+			"authors":   []string{"Mara Quill"},
+			"tags":      []string{"harbour", fmt.Sprintf("tag%d", i%2)},
+			"language":  "en",
+			"text": fmt.Sprintf("Paragraph one of story %d tells of ships %d and tides.\n\nParagraph two adds the council's view on berth %d, and a quote from the harbour master about number %d.", i, i*7, i*13, i*31),
+		}
+		j, _ := json.Marshal(rec)
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func TestImportSearchExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	in := filepath.Join(dir, "in.jsonl")
+	data := archiveLines(30)
+	// A malformed line in the middle is reported and skipped.
+	lines := strings.SplitAfter(data, "\n")
+	data = strings.Join(lines[:10], "") + "{not json\n" + strings.Join(lines[10:], "")
+	os.WriteFile(in, []byte(data), 0o644)
+
+	_, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in)
+	if code != 1 || !strings.Contains(stderr, "in.jsonl:11") || !strings.Contains(stderr, "30 new") {
+		t.Fatalf("import: exit %d, stderr:\n%s", code, stderr)
+	}
+	// Importing again stores nothing twice.
+	_, stderr, _ = herald(t, "", "--db", db, "import", "jsonl", in)
+	if !strings.Contains(stderr, "0 new") || !strings.Contains(stderr, "30 unchanged") {
+		t.Errorf("re-import:\n%s", stderr)
+	}
+
+	out, _, code := herald(t, "", "--db", db, "search", "--json", "harbour site:site1.example")
+	if code != 0 {
+		t.Fatalf("search exit %d", code)
+	}
+	var res struct {
+		Total int `json:"total"`
+	}
+	json.Unmarshal([]byte(out), &res)
+	if res.Total != 10 {
+		t.Errorf("search total = %d, want 10 (one site of three)", res.Total)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "search", `harbour "unclosed`)
+	if code != 2 || !strings.Contains(stderr, "column") {
+		t.Errorf("bad query: exit %d, %q", code, stderr)
+	}
+
+	e1, _, _ := herald(t, "", "--db", db, "export")
+	e2, _, _ := herald(t, "", "--db", db, "export")
+	if e1 != e2 || strings.Count(e1, "\n") != 30 {
+		t.Fatalf("export not stable or incomplete (%d lines)", strings.Count(e1, "\n"))
+	}
+	db2 := filepath.Join(dir, "b.db")
+	if _, stderr, code := herald(t, e1, "--db", db2, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("re-import of export: %d %s", code, stderr)
+	}
+	e3, _, _ := herald(t, "", "--db", db2, "export")
+	if e3 != e1 {
+		t.Errorf("export → import → export changed the records")
+	}
+
+	csvOut, _, _ := herald(t, "", "--db", db, "export", "--format", "csv", "tag:tag1")
+	if !strings.HasPrefix(csvOut, strings.Join(csvColumns, ",")+"\n") || strings.Count(csvOut, "https://") < 15 {
+		t.Errorf("csv export:\n%.400s", csvOut)
+	}
+	tdir := filepath.Join(dir, "corpus")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", tdir); code != 0 {
+		t.Fatalf("text export: %s", stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(tdir, "2024-05-*.txt"))
+	if len(files) != 30 {
+		t.Errorf("text export wrote %d files, want 30", len(files))
+	}
+
+	tl, _, code := herald(t, "", "--db", db, "timeline", "--json", "--by", "month", "harbour")
+	if code != 0 || !strings.Contains(tl, `"count": 30`) {
+		t.Errorf("timeline: %s", tl)
+	}
+}
+
+func TestReadCommandsNeedAnArchive(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "missing.db")
+	for _, args := range [][]string{{"stats"}, {"search", "x"}, {"export"}, {"timeline"}} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, args...)...)
+		if code == 0 || !strings.Contains(stderr, "no archive") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("a read command created %s", db)
+	}
+}
+
+func TestImportNoisyText(t *testing.T) {
+	dir := t.TempDir()
+	noisy := " date 2022-02-08 https://example-news.com/20220208/talks-helped-avoid-escalation-1092846822.html\n\n" +
+		"Talks Helped Avoid Further Escalation, President Says\n\nTalks Helped Avoid Further Escalation, President Says\n\n" +
+		"2022-02-08T10:30+0000\n\n/html/head/meta[@name='og:title']/@content\n\n" +
+		"The president arrived on Monday to meet his counterpart.The spokesman said talks would go on.\n\n" +
+		"Example News feedback@example-news.com +74950000000  252 60   1920 1080 true   en_EN\n"
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte(noisy), 0o644)
+	db := filepath.Join(dir, "a.db")
+	if _, stderr, code := herald(t, "", "--db", db, "import", "text", dir); code != 0 {
+		t.Fatalf("import text: %d %s", code, stderr)
+	}
+	out, _, _ := herald(t, "", "--db", db, "export")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec["title"] != "Talks Helped Avoid Further Escalation, President Says" || rec["language"] != "en" {
+		t.Errorf("record: %v", rec)
+	}
+	text, _ := rec["text"].(string)
+	if !strings.Contains(text, "counterpart.\n\nThe spokesman") || strings.Contains(text, "xpath") || strings.Contains(text, "/html/head") {
+		t.Errorf("text = %q", text)
+	}
+}
