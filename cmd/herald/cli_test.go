@@ -124,7 +124,7 @@ func archiveLines(n int) string {
 			"authors":   []string{"Mara Quill"},
 			"tags":      []string{"harbour", fmt.Sprintf("tag%d", i%2)},
 			"language":  "en",
-			"text": fmt.Sprintf("Paragraph one of story %d tells of ships %d and tides.\n\nParagraph two adds the council's view on berth %d, and a quote from the harbour master about number %d.", i, i*7, i*13, i*31),
+			"text":      fmt.Sprintf("Paragraph one of story %d tells of ships %d and tides.\n\nParagraph two adds the council's view on berth %d, and a quote from the harbour master about number %d.", i, i*7, i*13, i*31),
 		}
 		j, _ := json.Marshal(rec)
 		b.Write(j)
