@@ -48,51 +48,77 @@ type para struct {
 func (r *reader) read(blocks []block) {
 	r.seen = map[string][]int{}
 	r.tagSet = map[string]bool{}
-	a := &r.doc.Article
 	for _, b := range blocks {
-		if r.metaBlock(b) {
-			continue
-		}
-		if b = r.stripMetaLines(b); len(b.lines) == 0 {
-			continue
-		}
-		text := b.oneLine()
-		if r.title == "" {
-			r.title = text
-			a.Title = text
-			continue
-		}
-		if text == r.title {
-			r.notef(b.line, "dropped repeated title")
-			continue
-		}
-		if name, ok := titleWithSite(text, r.title); ok {
-			r.setSite(b.line, name, "title suffix")
-			r.notef(b.line, "dropped title with site name")
-			continue
-		}
-		if r.datelineBlock(b, text) {
-			continue
-		}
-		if len(b.lines) == 1 && r.urlBlock(b.line, text) {
-			continue
-		}
-		if tags, ok := tagList(b); ok {
-			var added []string
-			for _, t := range tags {
-				if !r.tagSet[t] {
-					r.tagSet[t] = true
-					a.Tags = append(a.Tags, t)
-					added = append(added, t)
-				}
-			}
-			r.notef(b.line, "tags %q from tag list", added)
-			continue
-		}
-		r.seen[text] = append(r.seen[text], len(r.paras))
-		r.paras = append(r.paras, para{line: b.line, text: strings.Join(b.lines, "\n")})
+		r.block(b, true)
 	}
 	r.finish()
+}
+
+// block classifies one block and records what it holds. Paragraphs are
+// split where sentences are glued together (when split is true) and each
+// piece classified again.
+func (r *reader) block(b block, split bool) {
+	a := &r.doc.Article
+	if r.metaBlock(b) {
+		return
+	}
+	if b = r.stripMetaLines(b); len(b.lines) == 0 {
+		return
+	}
+	text := b.oneLine()
+	if len(b.lines) > 1 && r.title == "" {
+		// The title is written back on one line: judge it as one.
+		if m, ok := parseMeta(text); ok {
+			r.lift(b.line, m)
+			return
+		}
+	}
+	if r.title == "" {
+		r.title = text
+		a.Title = text
+		return
+	}
+	if text == r.title {
+		r.notef(b.line, "dropped repeated title")
+		return
+	}
+	if name, ok := titleWithSite(text, r.title); ok {
+		r.setSite(b.line, name, "title suffix")
+		r.notef(b.line, "dropped title with site name")
+		return
+	}
+	if r.datelineBlock(b, text) {
+		return
+	}
+	if len(b.lines) == 1 && r.urlBlock(b.line, text) {
+		return
+	}
+	if tags, ok := tagList(b); ok {
+		var added []string
+		for _, t := range tags {
+			if !r.tagSet[t] {
+				r.tagSet[t] = true
+				a.Tags = append(a.Tags, t)
+				added = append(added, t)
+			}
+		}
+		r.notef(b.line, "tags %q from tag list", added)
+		return
+	}
+	p := strings.Join(b.lines, "\n")
+	if split {
+		if parts := splitGlued(p); len(parts) > 1 {
+			r.notef(b.line, "split glued paragraph in %d", len(parts))
+			// Each piece is a block of its own: it may be a repeated
+			// title, a dateline, a tag list, ...
+			for _, part := range parts {
+				r.block(block{line: b.line, lines: strings.Split(part, "\n")}, false)
+			}
+			return
+		}
+	}
+	r.seen[text] = append(r.seen[text], len(r.paras))
+	r.paras = append(r.paras, para{line: b.line, text: p})
 }
 
 // metaBlock lifts a block whose lines are all metadata lines and reports
@@ -341,11 +367,7 @@ func (r *reader) finish() {
 		if p.dropped {
 			continue
 		}
-		parts := splitGlued(p.text)
-		if len(parts) > 1 {
-			r.notef(p.line, "split glued paragraph in %d", len(parts))
-		}
-		out = append(out, parts...)
+		out = append(out, p.text)
 	}
 	a.Text = strings.Join(out, "\n\n")
 	a.WordCount = article.CountWords(a.Text)
