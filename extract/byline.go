@@ -83,7 +83,8 @@ func classBylineKind(class, id string) bylineKind {
 			case 'b':
 				if hasPrefixFold(rest, "byline") {
 					author = true
-				} else if hasPrefixFold(rest, "bio") {
+				} else if hasPrefixFold(rest, "bio") || hasPrefixFold(rest, "bday") {
+					// author bios; hCard birthdays
 					return 0
 				}
 			case 'c':
@@ -95,6 +96,8 @@ func classBylineKind(class, id string) bylineKind {
 			case 'd':
 				if wordStart && hasPrefixFold(rest, "date") {
 					date = true
+				} else if hasPrefixFold(rest, "dtstart") || hasPrefixFold(rest, "dtend") {
+					return 0 // hCalendar event dates
 				}
 			case 'p':
 				if hasPrefixFold(rest, "publish") || hasPrefixFold(rest, "pubdate") || hasPrefixFold(rest, "posted") {
@@ -252,11 +255,29 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 			if c.kind != bylineDate && c.kind != bylineAuthor {
 				continue
 			}
+			// Datelines sit by the headline; dates further down are
+			// infobox facts ("born 1998-02-28") or other articles'.
+			if h1 >= 0 && (c.order < h1 || c.order-h1 > 150) {
+				continue
+			}
 			text := nodeText(c.node, maxBylineText+1)
 			if len(text) > maxBylineText || inTeaser(c.node) {
 				continue
 			}
-			p, m := findDate(text, now)
+			var p, m time.Time
+			// A machine-readable attribute beats the visible text, which
+			// usually lacks the zone.
+			for _, k := range [...]string{"datetime", "content", "title"} {
+				if v, ok := attr(c.node, k); ok {
+					if t, ok := parseDate(v, now); ok {
+						p = t
+						break
+					}
+				}
+			}
+			if p.IsZero() {
+				p, m = findDate(text, now)
+			}
 			if p.IsZero() {
 				continue
 			}

@@ -24,6 +24,7 @@ func TestClassBylineKind(t *testing.T) {
 		{"related-byline", "", 0},
 		{"share-author", "", 0},
 		{"headline", "", 0},
+		{"bday dtstart published", "", 0},
 		{"", "", 0},
 	}
 	for _, tt := range tests {
