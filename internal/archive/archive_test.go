@@ -15,7 +15,7 @@ import (
 	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
-func mustOpen(t *testing.T) *sqlite.DB {
+func mustOpen(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {

@@ -113,14 +113,14 @@ func BenchmarkPutBatch(b *testing.B) {
 	defer db.Close()
 	gen := storetest.NewGenerator(2)
 	entries := 0
-	cpu := cpuTime()
+	cpu := storetest.CPUTime()
 	for b.Loop() {
 		if err := putBatch(ctx, db, gen, batchSize); err != nil {
 			b.Fatal(err)
 		}
 		entries += batchSize
 	}
-	cpu = cpuTime() - cpu
+	cpu = storetest.CPUTime() - cpu
 	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "articles/s")
 	b.ReportMetric(float64(entries)/cpu.Seconds(), "articles/cpu-s")
 }
@@ -129,7 +129,7 @@ func BenchmarkPutBatch(b *testing.B) {
 // the CPU time per operation (steadier than wall time on a busy machine).
 func timed(b *testing.B, op func() error) {
 	var ds []time.Duration
-	cpu := cpuTime()
+	cpu := storetest.CPUTime()
 	for b.Loop() {
 		t := time.Now()
 		if err := op(); err != nil {
@@ -137,7 +137,7 @@ func timed(b *testing.B, op func() error) {
 		}
 		ds = append(ds, time.Since(t))
 	}
-	cpu = cpuTime() - cpu
+	cpu = storetest.CPUTime() - cpu
 	slices.Sort(ds)
 	b.ReportMetric(float64(ds[len(ds)*95/100].Microseconds())/1000, "p95-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(ds)), "cpu-ms/op")
@@ -203,13 +203,13 @@ func BenchmarkScan(b *testing.B) {
 	db := benchArchive(b)
 	ctx := context.Background()
 	n := 0
-	cpu := cpuTime()
+	cpu := storetest.CPUTime()
 	for b.Loop() {
 		if err := db.Scan(ctx, &query.Query{}, func(*store.Record) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu = cpuTime() - cpu
+	cpu = storetest.CPUTime() - cpu
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
 	b.ReportMetric(float64(n)/cpu.Seconds(), "articles/cpu-s")
 }

@@ -241,9 +241,6 @@ func (db *DB) countUpTo(ctx context.Context, q string, limit int, args ...any) (
 	return n, err
 }
 
-// snippetTokens is the snippet length in tokens.
-const snippetTokens = 30
-
 // Search implements store.Store.
 func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
 	opts, err := opts.Normalize(q)
@@ -361,44 +358,28 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 
 	// 2. The records and snippets of the page.
 	in := "(?" + strings.Repeat(", ?", len(ns)-1) + ")"
-	var snip string
-	var snipArgs []any
-	if w.match != "" {
-		snip = `SELECT a.n, ` + recordCols + `, snippet(article_fts, 2, char(2), char(3), '…', ` +
-			fmt.Sprint(snippetTokens) + `), substr(a.description, 1, 300)
-			FROM article_fts JOIN articles a ON a.n = article_fts.rowid
-			WHERE article_fts MATCH ? AND a.n IN ` + in
-		snipArgs = append([]any{w.match}, ns...)
-	} else {
-		snip = `SELECT a.n, ` + recordCols + `, a.text, substr(a.description, 1, 300)
-			FROM articles a WHERE a.n IN ` + in
-		snipArgs = ns
-	}
-	rows, err = db.r.QueryContext(ctx, snip, snipArgs...)
+	rows, err = db.r.QueryContext(ctx, `SELECT a.n, `+recordCols+`, a.text, a.description
+		FROM articles a WHERE a.n IN `+in, ns...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	hl := newHighlighter(q)
 	for rows.Next() {
 		var n int64
-		var snippet, desc string
 		var raw []byte
-		dest := []any{&snippet, &desc}
-		if w.match == "" {
-			dest[0] = &raw // the deflated text: the snippet is its start
-		}
-		r, err := scanRecord(prefixScanner{rows, &n}, false, dest...)
+		var desc string
+		r, err := scanRecord(prefixScanner{rows, &n}, false, &raw, &desc)
 		if err != nil {
 			return nil, err
 		}
-		if w.match == "" {
-			if snippet, err = inflate(raw); err != nil {
-				return nil, err
-			}
+		text, err := inflate(raw)
+		if err != nil {
+			return nil, err
 		}
 		h := &res.Hits[byN[n]]
 		h.Record = r
-		h.Snippet = makeSnippet(snippet, desc, w.match != "")
+		h.Snippet = makeSnippet(hl, text, desc)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -416,18 +397,23 @@ func (p prefixScanner) Scan(dest ...any) error {
 	return p.rows.Scan(append([]any{p.n}, dest...)...)
 }
 
-// makeSnippet prefers a text snippet with highlights; without highlights
-// it falls back to the description, then to the start of the text.
-func makeSnippet(text, desc string, ranked bool) string {
+// makeSnippet prefers a snippet of the text with highlights, then one of
+// the description, then the description as it is, then the start of the
+// text.
+func makeSnippet(hl *highlighter, text, desc string) string {
+	if hl != nil {
+		if s, ok := hl.snippet(text); ok {
+			return s
+		}
+		if s, ok := hl.snippet(desc); ok {
+			return s
+		}
+	}
+	if desc = strings.Join(strings.Fields(desc), " "); desc != "" {
+		return desc
+	}
 	text = strings.Join(strings.Fields(text), " ")
-	if ranked && strings.Contains(text, store.HighlightStart) {
-		return text
-	}
-	if desc != "" {
-		return strings.Join(strings.Fields(desc), " ")
-	}
-	r := []rune(text)
-	if len(r) > 200 {
+	if r := []rune(text); len(r) > 200 {
 		return string(r[:200]) + "…"
 	}
 	return text

@@ -1,15 +1,15 @@
 //go:build unix
 
-package sqlite_test
+package storetest
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time this process has used; on a shared machine it
-// is steadier than wall time for comparing runs.
-func cpuTime() time.Duration {
+// CPUTime is the CPU time (user and system) this process has used. On a
+// shared machine it compares benchmark runs more steadily than wall time.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
