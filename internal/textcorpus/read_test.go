@@ -248,3 +248,17 @@ func TestReadInvalidUTF8(t *testing.T) {
 		t.Errorf("got %q / %q", d.Article.Title, d.Article.Text)
 	}
 }
+
+func TestReadManyRecoveries(t *testing.T) {
+	in := testHeader + strings.Repeat("2022-02-09T10:30+0000\n\n", 500) + "One."
+	d, err := Read(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Recovered) != maxNotes+1 || !strings.HasSuffix(d.Recovered[maxNotes], ": and 300 more") {
+		t.Errorf("%d entries, last %q", len(d.Recovered), d.Recovered[len(d.Recovered)-1])
+	}
+	if d.Article.Text != "One." {
+		t.Errorf("text %q", d.Article.Text)
+	}
+}

@@ -25,6 +25,9 @@ type reader struct {
 	notes      []note
 }
 
+// maxNotes bounds Document.Recovered: past it, one entry counts the rest.
+const maxNotes = 200
+
 type note struct {
 	line int
 	text string
@@ -373,7 +376,11 @@ func (r *reader) finish() {
 	a.WordCount = article.CountWords(a.Text)
 
 	slices.SortStableFunc(r.notes, func(x, y note) int { return cmp.Compare(x.line, y.line) })
-	for _, n := range r.notes {
+	for i, n := range r.notes {
+		if i == maxNotes {
+			r.doc.Recovered = append(r.doc.Recovered, fmt.Sprintf("line %d: and %d more", n.line, len(r.notes)-maxNotes))
+			break
+		}
 		r.doc.Recovered = append(r.doc.Recovered, fmt.Sprintf("line %d: %s", n.line, n.text))
 	}
 }

@@ -35,10 +35,11 @@
 // number, in Document.Recovered, so that an importer can tell the user. It
 // applies, block by block in file order:
 //
-//   - Header: URL and date. The date gives Published at midnight UTC
+//   - Header: URL and date. The leading space is optional, and so is the
+//     URL; further fields are ignored. The date gives Published at midnight UTC
 //     unless an ISO timestamp block on that day gives the time (see below);
-//     0000-00-00 or an invalid date gives no date. The URL goes to
-//     Article.URL.
+//     0000-00-00 or an invalid date gives no date (an invalid one is
+//     reported). The URL goes to Article.URL.
 //   - Title: the first block that is not a metadata block, its lines joined
 //     with spaces. Later blocks equal to the title (after collapsing
 //     whitespace) are dropped; a block that is the title followed by " - ",
@@ -57,8 +58,9 @@
 //   - Image URLs (http(s) URLs ending in .jpg, .jpeg, .png, .webp, .gif or
 //     .avif, with an optional query): the first becomes Image, others are
 //     dropped. Image size lines of two to four numbers, optionally followed
-//     by true or false ("1920 1080 true", "252 60"), and lone true or false
-//     lines are dropped.
+//     by true or false ("1920 1080 true", "252 60"; each number of two to
+//     five digits, so "2 3" stays text), and lone true or false lines are
+//     dropped.
 //   - A bare URL line on the header URL's host: dropped, and when it differs
 //     from the header URL it becomes CanonicalURL. A URL on another host is
 //     kept as text.
@@ -89,13 +91,20 @@
 //     two all-capital words (ASP.NET), before a digit or lower-case letter
 //     (3.5, example.com, Node.js, No.1), after an ellipsis, or inside a URL.
 //     A word glued to the next without punctuation (issueKremlin) is not
-//     split.
+//     split. Each piece is then judged as a block of its own.
+//   - Metadata lines inside a block of text: when a block mixes text lines
+//     with lines of strong metadata (a timestamp under the title, an
+//     e-mail address under a name), the metadata lines are lifted and the
+//     rest of the block is judged on its own; a lone name left above an
+//     e-mail address or phone number is the site name.
 //   - Everything else is a paragraph. WordCount is computed with
 //     article.CountWords.
 //
-// Read(Write(a)) gives back the URL, the date, the title and the text of a
-// (see Write) for any article whose paragraphs do not themselves look like
-// metadata, tag lists or glued sentences.
+// Read(Write(a)) gives back what the format carries: the written URL
+// (CanonicalURL, or URL) in URL, Published's date as midnight UTC, the
+// title and the text, for any article whose paragraphs do not themselves
+// look like metadata, tag lists or glued sentences. Reading Write's output
+// for a Document that Read produced gives the same title and text again.
 //
 // The package deliberately does not read files or folders, name files,
 // detect languages, canonicalise URLs, or guess authors or sections: it
@@ -113,8 +122,11 @@ import (
 	"github.com/herald-archive/herald/article"
 )
 
-// MaxSize is the largest input Read accepts, far above any article.
-const MaxSize = 16 << 20
+// MaxSize is the largest input Read accepts, far above any article. Read
+// takes time linear in its input; on input built to defeat its heuristics
+// (hundreds of thousands of glued one-word sentences) that is about a
+// second per mebibyte.
+const MaxSize = 4 << 20
 
 // ErrNoHeader reports input whose first non-blank line is not a
 // " date YYYY-MM-DD URL" header.
@@ -136,7 +148,8 @@ type Document struct {
 	// Recovered says, in file order, what Read lifted out of metadata
 	// blocks, dropped, or repaired, each entry starting with the line
 	// number: `line 7: published 2022-02-08T10:30:00Z from ISO timestamp`.
-	// It is empty for a clean file.
+	// It is empty for a clean file. Past 200 entries, a last entry counts
+	// the rest.
 	Recovered []string
 }
 
