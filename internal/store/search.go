@@ -73,9 +73,10 @@ const (
 	// MaxTotal is where counting stops: a Total of MaxTotal with
 	// TotalCapped set means "at least".
 	MaxTotal = 100_000
-	// RankWindow is how many matches relevance ranking considers: the
-	// most recently archived ones. Queries with fewer matches are ranked
-	// in full; sorting by date always sees every match.
+	// RankWindow is how many matches relevance ranking considers for a
+	// query of words alone: the most recently archived ones. Queries with
+	// fewer matches, queries with filters and sorting by date see every
+	// match.
 	RankWindow = 5_000
 )
 
