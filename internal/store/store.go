@@ -153,7 +153,9 @@ type Lookup interface {
 }
 
 // Tx is a write transaction. A backend allows one at a time (SQLite) or
-// many (PostgreSQL); readers are never blocked by it. Use it as
+// many (PostgreSQL); readers are never blocked by it. Other writes through
+// the Store (sources, fetch log, frontier) may wait until it ends, so the
+// goroutine holding a Tx must not make them meanwhile. Use it as
 //
 //	tx, err := st.Begin(ctx)
 //	if err != nil { … }
