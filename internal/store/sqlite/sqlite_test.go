@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"github.com/herald-archive/herald/internal/query"
 	"path/filepath"
 	"testing"
 
@@ -98,5 +99,22 @@ func TestPragmas(t *testing.T) {
 		if got != want {
 			t.Errorf("%s = %s, want %s", pragma, got, want)
 		}
+	}
+}
+
+func TestOptimizeAndCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	defer db.Close()
+	storetest.Load(t, db, storetest.Fixture())
+	if err := db.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, query.MustParse("harbour"), store.SearchOptions{})
+	if err != nil || res.Total != 3 {
+		t.Errorf("search after optimize: %v, %v", res, err)
 	}
 }
