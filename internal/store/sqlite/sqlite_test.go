@@ -3,10 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"github.com/herald-archive/herald/internal/query"
 	"path/filepath"
 	"testing"
 
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
