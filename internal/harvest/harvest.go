@@ -1,0 +1,296 @@
+// Package harvest wires Herald's stages into a harvester: sources (feeds,
+// sitemaps, sites, URL lists) are polled, the article URLs they list go to
+// the frontier, frontier URLs are fetched politely, every response is
+// captured to WARC, pages are extracted and stored through archive.Ingest.
+//
+//	source ─► poll ─► frontier ─► fetch ─► capture ─► extract ─► archive.Ingest
+//
+// # Persistence and resuming
+//
+// The frontier lives in the archive (store.Frontier), keyed by canonical
+// URL (canon.URL), so it is also the seen-set: a URL variant (tracking
+// parameters, AMP, print) of something queued, fetched or archived is not
+// fetched again. A run starts by putting back whatever a killed process
+// left in flight. A frontier URL is marked done only after its article is
+// committed, so a crash at any moment loses nothing, and archive.Ingest is
+// idempotent, so a URL fetched twice is never stored twice.
+//
+// Feeds, sitemaps and site seed pages are not frontier URLs: they are
+// polled on their source's schedule with conditional requests (ETag,
+// Last-Modified). A sitemap entry whose lastmod is later than the archived
+// copy is put back in the frontier; one that is not is skipped.
+//
+// # Ownership
+//
+// A run has one goroutine that claims frontier URLs and hands them to one
+// goroutine per host (so one host's URLs are fetched one at a time), one
+// goroutine per source poll, and a single writer goroutine that owns every
+// store write: it enqueues links, batches records into archive.Ingest,
+// marks frontier URLs and appends the fetch log. The run waits for all of
+// them before it returns. Per-URL failures (a 404, robots, not HTML) are
+// recorded as data and the run goes on; a storage failure or the end of
+// the context stops it, after committing what was already fetched and
+// putting unfinished URLs back in the queue.
+//
+// # What it does not do
+//
+// It does not decide politeness (internal/fetch does: robots.txt, per-host
+// delay, retries), parse documents (extract, feed, sitemap, discover),
+// deduplicate (internal/archive) or coordinate several processes: one
+// process harvests one archive at a time.
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-archive/herald/internal/fetch"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// maxHints bounds the feed and sitemap metadata kept for queued URLs.
+const maxHints = 200_000
+
+// Harvester harvests into one archive. Its methods must not run
+// concurrently with each other (one run at a time); Close releases it.
+type Harvester struct {
+	st     store.Store
+	opts   Options
+	client *fetch.Client
+	warc   *warc.Writer // nil: captures are not kept
+
+	requeueOnce sync.Once
+	requeueErr  error
+
+	mu    sync.Mutex
+	hints map[string]*hint // canonical URL → fallback metadata from a feed or sitemap
+}
+
+// New returns a Harvester writing to st. It creates opts.WARCDir if needed.
+func New(st store.Store, opts Options) (*Harvester, error) {
+	o := opts.withDefaults()
+	h := &Harvester{
+		st:   st,
+		opts: o,
+		client: fetch.New(fetch.Options{
+			UserAgent:      o.UserAgent,
+			MinDelay:       o.Delay,
+			MaxConcurrency: o.Concurrency,
+			AllowPrivate:   o.AllowPrivate,
+			Timeout:        o.Timeout,
+			MaxBodyBytes:   o.MaxBodyBytes,
+			RetryBackoff:   o.RetryBackoff,
+		}),
+		hints: map[string]*hint{},
+	}
+	if o.WARCDir != "" {
+		w, err := warc.NewWriter(o.WARCDir, warc.WriterOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("harvest: %w", err)
+		}
+		h.warc = w
+	}
+	return h, nil
+}
+
+// Close closes the WARC file being written.
+func (h *Harvester) Close() error {
+	h.client.Close()
+	if h.warc != nil {
+		if err := h.warc.Close(); err != nil {
+			return fmt.Errorf("harvest: close warc: %w", err)
+		}
+	}
+	return nil
+}
+
+// requeue puts back the URLs a killed process left in flight, once per
+// Harvester.
+func (h *Harvester) requeue(ctx context.Context) error {
+	h.requeueOnce.Do(func() {
+		n, err := h.st.RequeueInFlight(ctx)
+		if err != nil {
+			h.requeueErr = fmt.Errorf("harvest: %w", err)
+			return
+		}
+		if n > 0 {
+			h.opts.Logger.Info("resuming: URLs left in flight put back in the queue", "urls", n)
+		}
+	})
+	return h.requeueErr
+}
+
+// RunDue polls every source that is due (not paused, next poll not in the
+// future) once, fetches what they list and whatever else the frontier
+// holds that is ready, and returns when nothing is left to do now.
+func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
+	srcs, err := h.st.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: %w", err)
+	}
+	now := time.Now()
+	var seeds []seed
+	for _, s := range srcs {
+		if s.Due(now) {
+			seeds = append(seeds, seed{src: s, url: s.URL, kind: s.Kind})
+		}
+	}
+	return h.execute(ctx, seeds, nil, srcs)
+}
+
+// Harvest harvests the given URLs once, without making them sources. Each
+// URL's kind is found from its content: a feed or sitemap has its entries
+// fetched; an HTML page is a site seed (an article is stored, a listing
+// page is crawled). The frontier's other ready URLs are fetched too.
+func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error) {
+	seeds := make([]seed, 0, len(urls))
+	for _, u := range urls {
+		seeds = append(seeds, seed{url: u})
+	}
+	srcs, err := h.st.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: %w", err)
+	}
+	return h.execute(ctx, seeds, nil, srcs)
+}
+
+// HarvestPages queues the given page URLs (a URL list) and fetches them
+// with the frontier's other ready URLs. URLs already seen are skipped.
+func (h *Harvester) HarvestPages(ctx context.Context, urls []string, source string) (*Summary, error) {
+	srcs, err := h.st.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: %w", err)
+	}
+	links := make([]link, 0, len(urls))
+	for _, u := range urls {
+		links = append(links, link{url: u, hint: &hint{source: source}})
+	}
+	return h.execute(ctx, nil, links, srcs)
+}
+
+// Watch runs due sources and the frontier again and again, sleeping until
+// the next source is due (checking the frontier at least every minute),
+// until ctx ends. It returns the counts of all runs; the end of ctx is a
+// normal end, not an error. after, when set, is called with each run's
+// summary.
+func (h *Harvester) Watch(ctx context.Context, after func(*Summary)) (*Summary, error) {
+	total := newSummary()
+	for {
+		sum, err := h.RunDue(ctx)
+		if sum != nil {
+			total.Add(sum)
+			if after != nil {
+				after(sum)
+			}
+		}
+		if ctx.Err() != nil {
+			return &total, nil
+		}
+		if err != nil {
+			return &total, err
+		}
+		wait, err := h.nextDue(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return &total, nil
+			}
+			return &total, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &total, nil
+		case <-t.C:
+		}
+	}
+}
+
+// nextDue is how long to sleep before the next source is due, at most a
+// minute (the frontier may hold URLs deferred by a Retry-After).
+func (h *Harvester) nextDue(ctx context.Context) (time.Duration, error) {
+	srcs, err := h.st.ListSources(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("harvest: %w", err)
+	}
+	wait := time.Minute
+	now := time.Now()
+	for _, s := range srcs {
+		if s.Paused {
+			continue
+		}
+		wait = min(wait, max(s.NextPoll.Sub(now), 0))
+	}
+	return max(wait, 10*time.Millisecond), nil
+}
+
+// hint is what a feed or sitemap said about a URL: fallbacks for fields
+// extraction leaves empty, and the source the URL came from.
+type hint struct {
+	source      string
+	title       string
+	description string
+	authors     []string
+	tags        []string
+	language    string
+	published   time.Time
+}
+
+func (h *Harvester) putHint(canonical string, x *hint) {
+	if x == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.hints) < maxHints {
+		h.hints[canonical] = x
+	}
+}
+
+func (h *Harvester) takeHint(canonical string) *hint {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	x := h.hints[canonical]
+	delete(h.hints, canonical)
+	return x
+}
+
+// capturePath is the path stored in a record for a WARC file: relative to
+// CaptureBase when possible, else absolute.
+func (h *Harvester) capturePath(file string) string {
+	p := filepath.Join(h.warc.Dir(), file)
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	if h.opts.CaptureBase == "" {
+		return p
+	}
+	base, err := filepath.Abs(h.opts.CaptureBase)
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(base, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return p
+	}
+	return rel
+}
+
+// hostOf returns the lower-case host:port of a URL, "" when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// errStop marks a storage failure that ends a run.
+var errStop = errors.New("harvest stopped")

@@ -1,0 +1,128 @@
+package harvest
+
+import (
+	"log/slog"
+	"runtime"
+	"time"
+)
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultConcurrency = 8
+	DefaultDelay       = time.Second
+	DefaultMaxDepth    = 2
+	DefaultBatchSize   = 64
+	DefaultInterval    = time.Hour
+	DefaultRetryAfter  = 10 * time.Minute
+	DefaultMaxAttempts = 3
+)
+
+// Options configure a Harvester. The zero value is ready to use: every zero
+// field means the default written beside it.
+type Options struct {
+	// Concurrency caps fetches in flight across all hosts. Default 8.
+	// Requests to one host always go one at a time.
+	Concurrency int
+	// Delay is the least time between two requests to one host (a
+	// robots.txt Crawl-delay raises it). Default 1s; negative: no delay,
+	// for tests and benchmarks against hosts you own.
+	Delay time.Duration
+	// UserAgent names Herald and a contact URL. Default
+	// fetch.DefaultUserAgent().
+	UserAgent string
+	// AllowPrivate lets fetches reach loopback, private and link-local
+	// addresses. Default false: such URLs are refused and recorded as
+	// skipped ("private address"), so a harvest cannot be pointed at the
+	// network it runs in.
+	AllowPrivate bool
+	// Timeout bounds one fetch attempt from dial to the last body byte.
+	// Default: fetch.DefaultTimeout.
+	Timeout time.Duration
+	// MaxBodyBytes caps a response body. Default: fetch.DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// RetryBackoff is the fetcher's first back-off between retries of a
+	// transient failure (5xx, 429, timeouts). Default:
+	// fetch.DefaultRetryBackoff.
+	RetryBackoff time.Duration
+
+	// MaxPages caps the frontier pages fetched in one run (feeds, sitemaps
+	// and site seeds do not count). What is left stays queued for the next
+	// run. Default 0: no cap.
+	MaxPages int
+	// MaxDepth is how many links a site crawl follows from its seed page.
+	// Default 2.
+	MaxDepth int
+
+	// WARCDir is where captures are written (WARC/1.1, gzip per record).
+	// Empty: nothing is captured and records carry no capture reference.
+	WARCDir string
+	// CaptureBase, when set, is the folder that stored capture paths are
+	// made relative to (normally the archive's folder), so an archive and
+	// its WARC folder can be moved together. Empty: absolute paths.
+	CaptureBase string
+
+	// BatchSize is the most records stored in one archive transaction.
+	// Default 64.
+	BatchSize int
+	// Interval is the re-poll interval of sources that set none. Default 1h.
+	Interval time.Duration
+	// RetryAfter is how long a URL that failed transiently (after the
+	// fetcher's own retries) waits in the frontier before it is tried
+	// again, unless the server said otherwise. Default 10m.
+	RetryAfter time.Duration
+	// MaxAttempts is how many runs may try a URL before it is failed for
+	// good. Default 3.
+	MaxAttempts int
+	// ExtractWorkers caps extractions running at once. Default
+	// GOMAXPROCS.
+	ExtractWorkers int
+
+	// Logger receives one line per source poll and per failed URL (debug).
+	// Default: discard.
+	Logger *slog.Logger
+	// Progress, when set, is called from one goroutine (never
+	// concurrently) each time the counts change. It must be quick.
+	Progress func(Progress)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	switch {
+	case o.Delay == 0:
+		o.Delay = DefaultDelay
+	case o.Delay < 0:
+		o.Delay = -1 // normalised "off"; fetch treats negative as no delay
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = DefaultRetryAfter
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.ExtractWorkers <= 0 {
+		o.ExtractWorkers = runtime.GOMAXPROCS(0)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// pace is the delay used to spread one host's queued URLs over time.
+func (o Options) pace() time.Duration {
+	if o.Delay < 0 {
+		return 0
+	}
+	return o.Delay
+}

@@ -1,0 +1,184 @@
+package harvest
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/fetch"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// crawl says whether and how a page's links are followed.
+type crawl struct {
+	// follow: the page belongs to a site crawl; when it is a listing, its
+	// links within scope are queued at depth+1.
+	follow bool
+	depth  int
+	// scope is the seed URL whose site bounds the crawl.
+	scope    string
+	sourceID int64
+}
+
+// page fetches, captures and extracts one frontier URL.
+func (r *run) page(it store.FrontierItem) event {
+	ev := event{item: &it, host: it.Host}
+	x := r.h.takeHint(it.URL)
+	resp, lg, f := r.fetch(fetch.Request{URL: it.URL}, it.SourceID)
+	if resp == nil && f == nil {
+		return event{item: &it, abandon: true}
+	}
+	ev.log = lg
+	if f != nil {
+		ev.fail = f
+		return ev
+	}
+	ev.fetched = 1
+	ev.bytes = int64(len(resp.Body))
+	c := crawl{follow: it.Depth >= 1, depth: it.Depth, scope: it.URL, sourceID: it.SourceID}
+	if s := r.sources[it.SourceID]; s != nil && s.Kind == store.KindSite {
+		c.scope = s.URL
+	}
+	r.processPage(&ev, resp, c, x)
+	return ev
+}
+
+// fetch gets one document and prepares its fetch log entry. A nil response
+// with a nil failure means the run was cancelled.
+func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.Fetch, *failure) {
+	start := time.Now()
+	resp, err := r.h.client.Fetch(r.ctx, req)
+	lg := &store.Fetch{SourceID: sourceID, URL: req.URL, At: start.UTC(), Duration: time.Since(start)}
+	if err != nil {
+		if r.ctx.Err() != nil {
+			return nil, nil, nil
+		}
+		f := classify(err)
+		lg.Status, lg.Error = f.status, f.reason
+		r.opts.Logger.Debug("fetch failed", "url", req.URL, "reason", f.reason, "err", err)
+		return nil, lg, &f
+	}
+	lg.Status = resp.Status
+	lg.Bytes = int64(len(resp.Body))
+	return resp, lg, nil
+}
+
+// capture writes a response to WARC; nil when captures are off or the
+// response has no raw bytes.
+func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
+	if r.h.warc == nil || len(resp.RawResponse) == 0 {
+		return nil, nil
+	}
+	ref, err := r.h.warc.WriteExchange(r.ctx, warc.Exchange{
+		TargetURI:   resp.URL,
+		Date:        resp.FetchedAt,
+		IP:          resp.IP,
+		RequestRaw:  resp.RawRequest,
+		ResponseRaw: resp.RawResponse,
+		Truncated:   resp.RawTruncated,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
+	}
+	return &store.Capture{File: r.h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID}, nil
+}
+
+// processPage captures and extracts a fetched page and fills in ev: a
+// record for an article, links for a listing page of a site crawl, or a
+// skip reason.
+func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
+	capt, err := r.capture(resp)
+	if err != nil {
+		if r.ctx.Err() != nil {
+			ev.abandon = ev.item != nil
+			ev.log = nil
+			return
+		}
+		ev.fatal = err
+		return
+	}
+	select {
+	case r.cpu <- struct{}{}:
+	case <-r.ctx.Done():
+		ev.abandon = ev.item != nil
+		ev.log = nil
+		return
+	}
+	res, err := extract.Extract(resp.Body, extract.Options{
+		URL:             resp.URL,
+		ContentType:     resp.ContentType,
+		ContentLanguage: resp.Header.Get("Content-Language"),
+		FetchedAt:       resp.FetchedAt,
+	})
+	var links []link
+	if err == nil && res.Article.Text == "" && c.follow && c.depth < r.opts.MaxDepth {
+		links = r.crawlLinks(resp, c)
+	}
+	<-r.cpu
+	if err != nil {
+		f := classify(err)
+		ev.skip = f.reason
+		ev.log.Error = f.reason
+		return
+	}
+	ev.extracted = 1
+	if res.Article.Text == "" {
+		if c.follow && c.depth < r.opts.MaxDepth {
+			ev.links = links
+			ev.listings = 1
+			return
+		}
+		ev.skip = ReasonNotArticle
+		ev.log.Error = ReasonNotArticle
+		return
+	}
+	ev.rec = r.record(res, resp, capt, x, c.sourceID)
+}
+
+// record builds the store record of an extracted article, filling fields
+// extraction left empty from what the feed or sitemap said.
+func (r *run) record(res *extract.Result, resp *fetch.Response, capt *store.Capture, x *hint, sourceID int64) *store.Record {
+	rec := &store.Record{
+		Article:          res.Article,
+		FetchedAt:        resp.FetchedAt.UTC(),
+		Capture:          capt,
+		ExtractorVersion: extract.Version,
+	}
+	if s := r.sources[sourceID]; s != nil {
+		rec.Source = s.URL
+	}
+	if x != nil {
+		applyHint(rec, x)
+	}
+	if rec.Source == "" {
+		rec.Source = "harvest"
+	}
+	return rec
+}
+
+// applyHint fills empty fields of rec from a feed's or sitemap's hint.
+func applyHint(rec *store.Record, x *hint) {
+	a := &rec.Article
+	if a.Title == "" {
+		a.Title = x.title
+	}
+	if a.Description == "" {
+		a.Description = x.description
+	}
+	if len(a.Authors) == 0 && len(x.authors) > 0 {
+		a.Authors = append([]string(nil), x.authors...)
+	}
+	if len(a.Tags) == 0 && len(x.tags) > 0 {
+		a.Tags = append([]string(nil), x.tags...)
+	}
+	if a.Language == "" {
+		a.Language = x.language
+	}
+	if a.Published.IsZero() && !x.published.IsZero() && !x.published.After(rec.FetchedAt) {
+		a.Published = x.published
+	}
+	if rec.Source == "" {
+		rec.Source = x.source
+	}
+}

@@ -1,0 +1,347 @@
+package harvest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/fetch"
+	"github.com/herald-archive/herald/internal/sitemap"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+const (
+	// maxSitemapDepth bounds sitemap index nesting (index → index → urlset).
+	maxSitemapDepth = 3
+	// maxChildSitemaps bounds the child sitemaps read from one source poll.
+	maxChildSitemaps = 1000
+	// maxDiscoveredFeeds bounds the feeds a site seed's page may point at
+	// that are read in one poll.
+	maxDiscoveredFeeds = 2
+)
+
+// poller is one seed's poll. Its events go to the writer; the last one
+// carries the source's new schedule and finishes the poll.
+type poller struct {
+	r   *run
+	s   seed
+	src *store.Source // a copy being updated; nil for ad hoc seeds
+	// since is the previous poll: child sitemaps not modified after it are
+	// not read again.
+	since  time.Time
+	errMsg string
+}
+
+// poll polls one seed: it fetches the feed, sitemap, list or site page,
+// queues what it lists and, for a source, records when to poll it next.
+func (r *run) poll(s seed) {
+	p := &poller{r: r, s: s}
+	if s.src != nil {
+		cp := *s.src
+		p.src = &cp
+		p.since = s.src.LastPolled
+	}
+	start := time.Now()
+	p.run()
+	final := event{pollDone: true}
+	if p.src != nil && r.ctx.Err() == nil {
+		p.src.LastPolled = start.UTC()
+		interval := p.src.Interval
+		if interval <= 0 {
+			interval = r.opts.Interval
+		}
+		p.src.NextPoll = start.Add(interval).UTC()
+		p.src.LastError = p.errMsg
+		final.source = p.src
+	}
+	if p.errMsg != "" {
+		r.opts.Logger.Warn("poll failed", "url", s.url, "error", p.errMsg)
+	} else {
+		r.opts.Logger.Info("polled", "url", s.url, "kind", p.kindName())
+	}
+	r.send(final)
+}
+
+func (p *poller) kindName() string {
+	if p.s.kind == "" {
+		return "auto"
+	}
+	return p.s.kind
+}
+
+func (p *poller) sourceID() int64 {
+	if p.src == nil {
+		return 0
+	}
+	return p.src.ID
+}
+
+// sourceURL names the source on records: the source URL, or the URL given
+// for an ad hoc harvest.
+func (p *poller) sourceURL() string {
+	if p.src != nil {
+		return p.src.URL
+	}
+	return p.s.url
+}
+
+// doc is a document a poll fetched, with its fetch log entry.
+type doc struct {
+	resp *fetch.Response
+	log  *store.Fetch
+}
+
+// get fetches a document of the poll. A failure is sent to the writer
+// (logged and counted) and get returns nil, as it does when the run was
+// cancelled. A successful fetch is the caller's to report, with polled or
+// as a page.
+func (p *poller) get(req fetch.Request, conditional bool) *doc {
+	if conditional && p.src != nil {
+		req.ETag, req.LastModified = p.src.ETag, p.src.LastModified
+	}
+	resp, lg, f := p.r.fetch(req, p.sourceID())
+	if resp == nil && f == nil {
+		return nil
+	}
+	if f != nil {
+		p.r.send(event{log: lg, host: hostOf(req.URL), fail: f})
+		p.fail(fmt.Errorf("fetch %s: %s", req.URL, f.reason))
+		return nil
+	}
+	if conditional && p.src != nil && !resp.NotModified {
+		p.src.ETag = resp.Header.Get("ETag")
+		p.src.LastModified = resp.Header.Get("Last-Modified")
+	}
+	return &doc{resp: resp, log: lg}
+}
+
+// polled reports a fetched feed, sitemap or list and captures it: every
+// response is kept. It reports whether the document is there to be read
+// (not a 304, and captured).
+func (p *poller) polled(d *doc) bool {
+	ev := event{log: d.log, polled: 1, bytes: int64(len(d.resp.Body))}
+	if d.resp.NotModified {
+		ev.notModified = 1
+		p.r.send(ev)
+		return false
+	}
+	if _, err := p.r.capture(d.resp); err != nil {
+		if p.r.ctx.Err() == nil {
+			ev.fatal = err
+		}
+		p.r.send(ev)
+		return false
+	}
+	p.r.send(ev)
+	return true
+}
+
+// fail remembers the poll's first error for the source's health.
+func (p *poller) fail(err error) {
+	if p.errMsg == "" {
+		p.errMsg = err.Error()
+	}
+}
+
+func (p *poller) run() {
+	switch p.s.kind {
+	case store.KindFeed:
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptFeed}, true); d != nil && p.polled(d) {
+			p.feed(d.resp)
+		}
+	case store.KindSitemap:
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptSitemap}, true); d != nil && p.polled(d) {
+			p.sitemapOrRobots(d.resp)
+		}
+	case store.KindList:
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptSitemap}, true); d != nil && p.polled(d) {
+			p.sitemap(d.resp, 0)
+		}
+	case store.KindSite:
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptPage}, true); d != nil {
+			if d.resp.NotModified {
+				p.polled(d)
+				return
+			}
+			p.site(d)
+		}
+	default:
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptFeed}, false); d != nil {
+			p.detect(d)
+		}
+	}
+}
+
+// Kind says what a fetched document is: store.KindSitemap, store.KindFeed,
+// store.KindSite (an HTML page), or "" for none of them.
+func Kind(resp *fetch.Response) string {
+	if _, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL); err == nil {
+		return store.KindSitemap
+	}
+	if isFeed(resp) {
+		return store.KindFeed
+	}
+	if looksHTML(resp) {
+		return store.KindSite
+	}
+	return ""
+}
+
+// detect handles an ad hoc URL by what it turned out to be.
+func (p *poller) detect(d *doc) {
+	switch Kind(d.resp) {
+	case store.KindSitemap:
+		if p.polled(d) {
+			p.sitemap(d.resp, 0)
+		}
+	case store.KindFeed:
+		if p.polled(d) {
+			p.feed(d.resp)
+		}
+	case store.KindSite:
+		p.site(d)
+	default:
+		d.log.Error = ReasonNotFeed
+		p.r.send(event{log: d.log, polled: 1, skip: ReasonNotFeed})
+		p.fail(fmt.Errorf("%s: %s", d.resp.URL, ReasonNotFeed))
+	}
+}
+
+// looksHTML reports whether a response is an HTML page.
+func looksHTML(resp *fetch.Response) bool {
+	ct := strings.ToLower(resp.ContentType)
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	head := bytes.ToLower(bytes.TrimSpace(resp.Body[:min(len(resp.Body), 1024)]))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.Contains(head, []byte("<head")) || bytes.Contains(head, []byte("<body"))
+}
+
+// sendLinks hands links to the writer in chunks.
+func (p *poller) sendLinks(links []link) {
+	for len(links) > 0 {
+		n := min(len(links), enqueueChunk)
+		p.r.send(event{links: links[:n]})
+		links = links[n:]
+	}
+}
+
+// sitemapOrRobots reads a sitemap source; when its URL is a site rather
+// than a sitemap, the sitemaps its robots.txt names are read instead.
+func (p *poller) sitemapOrRobots(resp *fetch.Response) {
+	_, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	if !errors.Is(err, sitemap.ErrNotSitemap) {
+		p.sitemap(resp, 0)
+		return
+	}
+	locs, err := p.r.h.client.Sitemaps(p.r.ctx, p.s.url)
+	if err != nil {
+		if p.r.ctx.Err() == nil {
+			p.fail(fmt.Errorf("robots.txt sitemaps of %s: %w", p.s.url, err))
+		}
+		return
+	}
+	if len(locs) == 0 {
+		p.fail(fmt.Errorf("%s is not a sitemap and its robots.txt names none", p.s.url))
+		return
+	}
+	budget := maxChildSitemaps
+	for _, loc := range locs {
+		if p.r.ctx.Err() != nil {
+			return
+		}
+		if child := p.get(fetch.Request{URL: loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
+			p.sitemapDoc(child.resp, 1, &budget)
+		}
+	}
+}
+
+// sitemap reads a fetched sitemap (or URL list), following an index's
+// children.
+func (p *poller) sitemap(resp *fetch.Response, depth int) {
+	budget := maxChildSitemaps
+	p.sitemapDoc(resp, depth, &budget)
+}
+
+func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
+	sm, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	if err != nil {
+		p.fail(err)
+		p.r.send(event{skip: ReasonNotFeed})
+		return
+	}
+	if sm.Index {
+		if depth+1 >= maxSitemapDepth {
+			p.fail(fmt.Errorf("sitemap %s: indexes nested too deep", resp.URL))
+			return
+		}
+		for _, ref := range sm.Sitemaps {
+			if p.r.ctx.Err() != nil || *budget <= 0 {
+				return
+			}
+			if !p.since.IsZero() && !ref.LastMod.IsZero() && !ref.LastMod.After(p.since) {
+				continue // unchanged since the last poll
+			}
+			*budget--
+			if child := p.get(fetch.Request{URL: ref.Loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
+				p.sitemapDoc(child.resp, depth+1, budget)
+			}
+		}
+		return
+	}
+	links := make([]link, 0, len(sm.URLs))
+	skipped := 0
+	for _, u := range sm.URLs {
+		if !inScope(p.s.url, u.Loc) {
+			skipped++
+			continue
+		}
+		l := link{url: u.Loc, sourceID: p.sourceID(), lastmod: u.LastMod, hint: &hint{source: p.sourceURL()}}
+		if n := u.News; n != nil {
+			l.hint.title = n.Title
+			l.hint.published = n.PublicationDate
+			l.hint.tags = n.Keywords
+			l.hint.language = primaryLanguage(n.Language)
+		}
+		links = append(links, l)
+	}
+	if skipped > 0 {
+		p.r.send(event{skip: ReasonOutOfScope}) // counted once per sitemap
+	}
+	p.sendLinks(links)
+}
+
+// primaryLanguage turns a declared language such as "en_GB" or "zh-cn"
+// into its primary subtag, the part every consumer agrees on.
+func primaryLanguage(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "-_"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) < 2 || len(s) > 3 {
+		return ""
+	}
+	return s
+}
+
+// site handles a site seed page: it is stored when it is an article, its
+// links are queued when it is a listing, and the feeds it declares are
+// read.
+func (p *poller) site(d *doc) {
+	resp := d.resp
+	ev := event{log: d.log, host: hostOf(resp.URL), fetched: 1, bytes: int64(len(resp.Body))}
+	c := crawl{follow: true, depth: 0, scope: p.s.url, sourceID: p.sourceID()}
+	p.r.processPage(&ev, resp, c, &hint{source: p.sourceURL()})
+	p.r.send(ev)
+	for i, f := range discoverFeeds(resp) {
+		if i >= maxDiscoveredFeeds || p.r.ctx.Err() != nil {
+			break
+		}
+		if fd := p.get(fetch.Request{URL: f, Accept: fetch.AcceptFeed}, false); fd != nil && p.polled(fd) {
+			p.feed(fd.resp)
+		}
+	}
+}

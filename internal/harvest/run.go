@@ -1,0 +1,278 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// seed is something polled at the start of a run: a source, or a URL given
+// for an ad hoc harvest (src nil, kind "" to be detected).
+type seed struct {
+	src  *store.Source
+	url  string
+	kind string
+}
+
+// link is a URL found by a poll or a page, on its way to the frontier.
+type link struct {
+	url      string
+	depth    int
+	sourceID int64
+	// lastmod is the sitemap's lastmod: a seen URL changed after its
+	// archived copy is queued again.
+	lastmod time.Time
+	hint    *hint
+}
+
+// event is what a poll or a host lane hands to the writer. One event
+// finishes at most one frontier item or one poll.
+type event struct {
+	// item is the frontier URL this event finishes; nil for polls.
+	item *store.FrontierItem
+	// pollDone finishes a poll.
+	pollDone bool
+	// source, when set, is saved (poll bookkeeping).
+	source *store.Source
+
+	links []link
+	rec   *store.Record
+	log   *store.Fetch
+
+	// skip is why the URL gave no article ("" when rec is set or the page
+	// was a listing whose links were followed).
+	skip string
+	// fail is a fetch failure; with a transient one the item is retried.
+	fail *failure
+	// host is the URL's host, for ErrorsByHost.
+	host string
+	// abandon puts the item back in the queue (the run is ending).
+	abandon bool
+	// fatal is a storage failure: the run stops.
+	fatal error
+
+	polled, notModified, fetched, extracted, listings int
+	bytes                                             int64
+}
+
+// run is one harvest run. execute owns every goroutine it starts and waits
+// for all of them.
+type run struct {
+	h    *Harvester
+	opts Options
+
+	ctx    context.Context // ends: stop fetching
+	cancel context.CancelCauseFunc
+	// wctx is for writes: it outlives ctx so that what was fetched before
+	// an interruption is still committed and unfinished URLs put back.
+	wctx context.Context
+
+	sources map[int64]*store.Source
+
+	events chan event
+	wake   chan struct{}
+	// active counts claimed frontier items and running polls not yet
+	// finished by the writer.
+	active atomic.Int64
+	// waitUntil (unix nanos) is the latest not-before the writer gave a URL
+	// queued in this run; the run waits for those.
+	waitUntil atomic.Int64
+	cpu       chan struct{} // extraction slots
+
+	laneMu sync.Mutex
+	lanes  map[string]*lane
+	laneWG sync.WaitGroup
+	pollWG sync.WaitGroup
+
+	// Owned by the writer goroutine.
+	sum      Summary
+	prog     Progress
+	err      error
+	nextSlot map[string]time.Time // host → next not-before handed out
+}
+
+// lane holds one host's claimed URLs; one goroutine at a time drains it.
+type lane struct {
+	queue   []store.FrontierItem
+	running bool
+}
+
+func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
+	start := time.Now()
+	if err := h.requeue(ctx); err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r := &run{
+		h:        h,
+		opts:     h.opts,
+		ctx:      rctx,
+		cancel:   cancel,
+		wctx:     context.WithoutCancel(ctx),
+		sources:  map[int64]*store.Source{},
+		events:   make(chan event, 4*h.opts.Concurrency),
+		wake:     make(chan struct{}, 1),
+		cpu:      make(chan struct{}, h.opts.ExtractWorkers),
+		lanes:    map[string]*lane{},
+		sum:      newSummary(),
+		nextSlot: map[string]time.Time{},
+	}
+	for _, s := range srcs {
+		r.sources[s.ID] = s
+	}
+
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		r.writer()
+	}()
+
+	if len(pages) > 0 {
+		r.active.Add(1)
+		r.pollWG.Add(1)
+		go func() {
+			defer r.pollWG.Done()
+			r.send(event{links: pages, pollDone: true})
+		}()
+	}
+	for _, s := range seeds {
+		r.active.Add(1)
+		r.pollWG.Add(1)
+		go func() {
+			defer r.pollWG.Done()
+			r.poll(s)
+		}()
+	}
+
+	r.dispatch()
+
+	r.pollWG.Wait()
+	r.laneWG.Wait()
+	close(r.events)
+	<-writerDone
+
+	r.sum.Duration = time.Since(start)
+	if r.err != nil {
+		return &r.sum, r.err
+	}
+	if err := ctx.Err(); err != nil {
+		return &r.sum, fmt.Errorf("harvest: %w", err)
+	}
+	return &r.sum, nil
+}
+
+// send hands an event to the writer, which always drains its channel.
+func (r *run) send(ev event) { r.events <- ev }
+
+func (r *run) signal() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// window is how many frontier URLs a run holds claimed at once.
+func (r *run) window() int { return max(64, 4*r.opts.Concurrency) }
+
+// dispatch claims ready frontier URLs and hands them to host lanes until
+// nothing is left to do now, the page cap is reached or the run is
+// cancelled.
+func (r *run) dispatch() {
+	claimed := 0
+	tick := 50 * time.Millisecond
+	if p := r.opts.pace(); p > 0 {
+		tick = min(max(p/4, 5*time.Millisecond), 250*time.Millisecond)
+	}
+	timer := time.NewTimer(tick)
+	defer timer.Stop()
+	for {
+		if r.ctx.Err() != nil {
+			return
+		}
+		n := r.window() - int(r.active.Load())
+		if r.opts.MaxPages > 0 {
+			n = min(n, r.opts.MaxPages-claimed)
+		}
+		got := 0
+		if n > 0 {
+			items, err := r.h.st.Claim(r.ctx, time.Now(), n)
+			if err != nil {
+				if r.ctx.Err() == nil {
+					r.cancel(fmt.Errorf("harvest: %w", err))
+					r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+				}
+				return
+			}
+			got = len(items)
+			claimed += got
+			for _, it := range items {
+				r.active.Add(1)
+				r.dispatchItem(it)
+			}
+		}
+		if got > 0 && got == n {
+			continue // there may be more ready
+		}
+		if r.active.Load() == 0 && time.Now().UnixNano() >= r.waitUntil.Load() {
+			return
+		}
+		if r.opts.MaxPages > 0 && claimed >= r.opts.MaxPages && r.active.Load() == 0 {
+			return
+		}
+		timer.Reset(tick)
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+func (r *run) dispatchItem(it store.FrontierItem) {
+	key := it.Host
+	r.laneMu.Lock()
+	defer r.laneMu.Unlock()
+	l := r.lanes[key]
+	if l == nil {
+		l = &lane{}
+		r.lanes[key] = l
+	}
+	l.queue = append(l.queue, it)
+	if l.running {
+		return
+	}
+	l.running = true
+	r.laneWG.Add(1)
+	go func() {
+		defer r.laneWG.Done()
+		r.drainLane(key, l)
+	}()
+}
+
+// drainLane fetches one host's URLs one after another until its queue is
+// empty.
+func (r *run) drainLane(key string, l *lane) {
+	for {
+		r.laneMu.Lock()
+		if len(l.queue) == 0 {
+			l.running = false
+			delete(r.lanes, key)
+			r.laneMu.Unlock()
+			return
+		}
+		it := l.queue[0]
+		l.queue = l.queue[1:]
+		r.laneMu.Unlock()
+		if r.ctx.Err() != nil {
+			r.send(event{item: &it, abandon: true})
+			continue
+		}
+		r.send(r.page(it))
+	}
+}

@@ -1,0 +1,181 @@
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/fetch"
+)
+
+// Summary is what a run did. Its maps are never nil.
+type Summary struct {
+	// Polled counts feed, sitemap and URL-list documents fetched (304
+	// answers included); NotModified those that answered 304.
+	Polled      int `json:"polled"`
+	NotModified int `json:"not_modified"`
+	// Fetched counts pages fetched (an HTTP response with a body).
+	Fetched int `json:"fetched"`
+	// Listings counts pages that were not articles and whose links a site
+	// crawl followed.
+	Listings int `json:"listings"`
+	// Bytes is the body bytes of everything fetched.
+	Bytes int64 `json:"bytes"`
+	// Queued counts URLs added to the frontier; Requeued URLs put back
+	// because a sitemap says they changed.
+	Queued   int `json:"queued"`
+	Requeued int `json:"requeued"`
+	// New, Updated, Unchanged and Duplicate are the archive's verdicts on
+	// the articles stored (see store.Outcome).
+	New       int `json:"new"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Duplicate int `json:"duplicate"`
+	// Skipped counts URLs not fetched or not stored, by reason: "seen",
+	// "robots", "not html", "too large", "timeout", "http 404", "not
+	// article", … (see Reason* constants).
+	Skipped map[string]int `json:"skipped"`
+	// Deferred counts URLs put back in the frontier to be tried again later
+	// (a transient failure, a Retry-After, an interrupted run).
+	Deferred int `json:"deferred"`
+	// ErrorsByHost counts failed fetches (HTTP errors, timeouts, connection
+	// failures) per host; policy skips (robots, not HTML) are not errors.
+	ErrorsByHost map[string]int `json:"errors_by_host"`
+	// Duration is the run's wall time.
+	Duration time.Duration `json:"duration"`
+}
+
+func newSummary() Summary {
+	return Summary{Skipped: map[string]int{}, ErrorsByHost: map[string]int{}}
+}
+
+// Stored is the number of articles the archive accepted (new, updated,
+// duplicate or unchanged).
+func (s *Summary) Stored() int { return s.New + s.Updated + s.Unchanged + s.Duplicate }
+
+// Errors is the number of failed fetches over all hosts.
+func (s *Summary) Errors() int {
+	n := 0
+	for _, v := range s.ErrorsByHost {
+		n += v
+	}
+	return n
+}
+
+// Add adds the counts of o to s (Duration too).
+func (s *Summary) Add(o *Summary) {
+	s.Polled += o.Polled
+	s.NotModified += o.NotModified
+	s.Fetched += o.Fetched
+	s.Listings += o.Listings
+	s.Bytes += o.Bytes
+	s.Queued += o.Queued
+	s.Requeued += o.Requeued
+	s.New += o.New
+	s.Updated += o.Updated
+	s.Unchanged += o.Unchanged
+	s.Duplicate += o.Duplicate
+	s.Deferred += o.Deferred
+	if s.Skipped == nil {
+		s.Skipped = map[string]int{}
+	}
+	if s.ErrorsByHost == nil {
+		s.ErrorsByHost = map[string]int{}
+	}
+	for k, v := range o.Skipped {
+		s.Skipped[k] += v
+	}
+	for k, v := range o.ErrorsByHost {
+		s.ErrorsByHost[k] += v
+	}
+	s.Duration += o.Duration
+}
+
+// Progress is a snapshot of a run's counts for progress displays.
+type Progress struct {
+	// Fetched counts pages and documents fetched so far; Extracted the
+	// pages extraction has run on; Stored the articles written.
+	Fetched, Extracted, Stored int
+	// Pending is the URLs claimed from the frontier and not yet finished.
+	Pending int
+	// Queued is the URLs added to the frontier in this run.
+	Queued int
+	// Skipped and Errors count URLs skipped and failed fetches.
+	Skipped, Errors int
+}
+
+// Skip and failure reasons, as recorded in Summary.Skipped, the fetch log's
+// Error and the frontier's Reason. HTTP statuses are "http NNN".
+const (
+	ReasonSeen         = "seen"
+	ReasonOutOfScope   = "out of scope"
+	ReasonUnchanged    = "unchanged (lastmod)"
+	ReasonRobots       = "robots"
+	ReasonRobotsDown   = "robots unavailable"
+	ReasonNotHTML      = "not html"
+	ReasonBadType      = "unexpected type"
+	ReasonTooLarge     = "too large"
+	ReasonEmpty        = "empty"
+	ReasonTimeout      = "timeout"
+	ReasonPrivate      = "private address"
+	ReasonHostPaused   = "host paused"
+	ReasonRedirectLoop = "redirect loop"
+	ReasonRedirects    = "too many redirects"
+	ReasonInvalidURL   = "invalid url"
+	ReasonConnection   = "connection error"
+	ReasonNotArticle   = "not article"
+	ReasonBadRecord    = "invalid record"
+	ReasonInterrupted  = "interrupted"
+	ReasonNotFeed      = "not a feed or sitemap"
+)
+
+// failure is a classified fetch or extraction error.
+type failure struct {
+	reason string
+	status int
+	// transient: trying again later may work.
+	transient bool
+	// hostError: counts in ErrorsByHost (not a policy decision).
+	hostError  bool
+	retryAfter time.Duration
+}
+
+// classify turns a fetch or extract error into a reason. The context's own
+// errors are not classified: callers check ctx first.
+func classify(err error) failure {
+	var se *fetch.StatusError
+	switch {
+	case errors.As(err, &se):
+		f := failure{reason: fmt.Sprintf("http %d", se.Code), status: se.Code, hostError: true, retryAfter: se.RetryAfter}
+		f.transient = se.Code == http.StatusTooManyRequests || se.Code >= 500
+		return f
+	case errors.Is(err, fetch.ErrRobotsUnavailable):
+		return failure{reason: ReasonRobotsDown, transient: true, hostError: true}
+	case errors.Is(err, fetch.ErrDisallowed):
+		return failure{reason: ReasonRobots}
+	case errors.Is(err, fetch.ErrNotHTML), errors.Is(err, extract.ErrNotHTML):
+		return failure{reason: ReasonNotHTML}
+	case errors.Is(err, fetch.ErrUnexpectedType):
+		return failure{reason: ReasonBadType}
+	case errors.Is(err, fetch.ErrTooLarge), errors.Is(err, extract.ErrTooLarge):
+		return failure{reason: ReasonTooLarge}
+	case errors.Is(err, extract.ErrEmpty):
+		return failure{reason: ReasonEmpty}
+	case errors.Is(err, fetch.ErrPrivateAddress):
+		return failure{reason: ReasonPrivate}
+	case errors.Is(err, fetch.ErrHostPaused):
+		return failure{reason: ReasonHostPaused, transient: true}
+	case errors.Is(err, fetch.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return failure{reason: ReasonTimeout, transient: true, hostError: true}
+	case errors.Is(err, fetch.ErrRedirectLoop):
+		return failure{reason: ReasonRedirectLoop, hostError: true}
+	case errors.Is(err, fetch.ErrTooManyRedirects):
+		return failure{reason: ReasonRedirects, hostError: true}
+	case errors.Is(err, fetch.ErrInvalidURL):
+		return failure{reason: ReasonInvalidURL}
+	}
+	return failure{reason: ReasonConnection, transient: true, hostError: true}
+}

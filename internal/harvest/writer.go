@@ -1,0 +1,331 @@
+package harvest
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// enqueueChunk bounds the links enqueued in one frontier transaction.
+const enqueueChunk = 1000
+
+// writer owns every store write of a run. It batches records: a batch is
+// stored when it is full or when no event is waiting, so records are
+// committed promptly when the harvest is slow and in bulk when it is fast.
+func (r *run) writer() {
+	var batch []event
+	for {
+		var ev event
+		var ok bool
+		select {
+		case ev, ok = <-r.events:
+		default:
+			// Nothing waiting: commit what we have, then block.
+			r.flush(batch)
+			batch = batch[:0]
+			ev, ok = <-r.events
+		}
+		if !ok {
+			r.flush(batch)
+			return
+		}
+		if ev.rec != nil && r.err == nil {
+			r.count(ev)
+			if len(ev.links) > 0 {
+				r.enqueue(ev.links)
+			}
+			batch = append(batch, ev)
+			if len(batch) >= r.opts.BatchSize {
+				r.flush(batch)
+				batch = batch[:0]
+			}
+			continue
+		}
+		r.handle(ev)
+	}
+}
+
+// stop records the first storage failure and cancels the run; later
+// events are then only counted off.
+func (r *run) stop(err error) {
+	if r.err == nil {
+		r.err = err
+		r.cancel(err)
+	}
+}
+
+func (r *run) count(ev event) {
+	r.sum.Polled += ev.polled
+	r.sum.NotModified += ev.notModified
+	r.sum.Fetched += ev.fetched
+	r.sum.Bytes += ev.bytes
+	r.prog.Fetched += ev.fetched + ev.polled
+	r.prog.Extracted += ev.extracted
+}
+
+// handle applies an event that carries no record.
+func (r *run) handle(ev event) {
+	defer r.finished(ev)
+	if ev.fatal != nil {
+		r.stop(ev.fatal)
+	}
+	if r.err != nil {
+		return
+	}
+	r.count(ev)
+	r.sum.Listings += ev.listings
+	if len(ev.links) > 0 {
+		r.enqueue(ev.links)
+	}
+	if ev.source != nil {
+		if err := r.h.st.UpdateSource(r.wctx, ev.source); err != nil && !errors.Is(err, store.ErrNotFound) {
+			r.stop(fmt.Errorf("harvest: %w", err)) // a removed source is no failure
+			return
+		}
+	}
+	if ev.fail != nil {
+		if ev.fail.hostError && ev.host != "" {
+			r.sum.ErrorsByHost[ev.host]++
+			r.prog.Errors++
+		}
+	}
+	if ev.item != nil {
+		r.settle(ev)
+	} else if ev.fail != nil || ev.skip != "" {
+		r.skipped(firstOf(ev.skip, reasonOf(ev.fail)))
+	}
+	if ev.log != nil {
+		if err := r.h.st.LogFetch(r.wctx, ev.log); err != nil {
+			r.stop(fmt.Errorf("harvest: %w", err))
+		}
+	}
+}
+
+func reasonOf(f *failure) string {
+	if f == nil {
+		return ""
+	}
+	return f.reason
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (r *run) skipped(reason string) {
+	r.sum.Skipped[reason]++
+	r.prog.Skipped++
+}
+
+// settle moves a frontier item that gave no record to its next state.
+func (r *run) settle(ev event) {
+	it := ev.item
+	var err error
+	switch {
+	case ev.abandon:
+		err = r.h.st.Retry(r.wctx, it.URL, time.Now(), ReasonInterrupted)
+		r.sum.Deferred++
+	case ev.fail != nil && ev.fail.transient && it.Attempts < r.opts.MaxAttempts:
+		wait := r.opts.RetryAfter
+		if ev.fail.retryAfter > 0 {
+			wait = ev.fail.retryAfter
+		}
+		err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		r.sum.Deferred++
+	case ev.fail != nil:
+		err = r.h.st.Fail(r.wctx, it.URL, ev.fail.reason)
+		r.skipped(ev.fail.reason)
+	default:
+		err = r.h.st.Done(r.wctx, it.URL)
+		if ev.skip != "" {
+			r.skipped(ev.skip)
+		}
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		r.stop(fmt.Errorf("harvest: %w", err))
+	}
+}
+
+// finished counts off a finished item or poll and wakes the dispatcher.
+func (r *run) finished(ev event) {
+	if ev.item != nil || ev.pollDone {
+		r.active.Add(-1)
+	}
+	r.prog.Pending = int(r.active.Load())
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.prog)
+	}
+	r.signal()
+}
+
+// flush stores a batch of records in one transaction, then marks their
+// frontier items done and logs their fetches: after a crash between the
+// two, the items are fetched again and found unchanged.
+func (r *run) flush(batch []event) {
+	if len(batch) == 0 {
+		return
+	}
+	defer func() {
+		for _, ev := range batch {
+			r.finished(ev)
+		}
+	}()
+	if r.err != nil {
+		return
+	}
+	recs := make([]*store.Record, len(batch))
+	for i, ev := range batch {
+		recs[i] = ev.rec
+	}
+	results, err := archive.Ingest(r.wctx, r.h.st, recs)
+	if err != nil {
+		r.stop(fmt.Errorf("harvest: %w", err))
+		return
+	}
+	for i, res := range results {
+		ev := batch[i]
+		if res.Err != nil {
+			r.skipped(ReasonBadRecord)
+			if ev.log != nil {
+				ev.log.Error = ReasonBadRecord
+			}
+		} else {
+			switch res.Outcome {
+			case store.New:
+				r.sum.New++
+			case store.Updated:
+				r.sum.Updated++
+			case store.Unchanged:
+				r.sum.Unchanged++
+			case store.Duplicate:
+				r.sum.Duplicate++
+			}
+			r.prog.Stored++
+			if ev.log != nil {
+				ev.log.ArticleID = res.ID
+			}
+		}
+		if ev.item != nil {
+			if err := r.h.st.Done(r.wctx, ev.item.URL); err != nil && !errors.Is(err, store.ErrNotFound) {
+				r.stop(fmt.Errorf("harvest: %w", err))
+				return
+			}
+		}
+		if ev.log != nil {
+			if err := r.h.st.LogFetch(r.wctx, ev.log); err != nil {
+				r.stop(fmt.Errorf("harvest: %w", err))
+				return
+			}
+		}
+	}
+}
+
+// enqueue adds links to the frontier under their canonical URL: a URL
+// already seen is skipped, unless its sitemap lastmod says it changed since
+// it was archived. One host's new URLs are spread over time by the
+// harvest delay, so that claiming in not-before order interleaves hosts.
+func (r *run) enqueue(links []link) {
+	now := time.Now()
+	pace := r.opts.pace()
+	for len(links) > 0 && r.err == nil {
+		chunk := links[:min(len(links), enqueueChunk)]
+		links = links[len(chunk):]
+		items := make([]store.FrontierItem, 0, len(chunk))
+		batch := map[string]bool{}
+		for _, l := range chunk {
+			cu, err := canon.URL(l.url)
+			if err != nil {
+				r.skipped(ReasonInvalidURL)
+				continue
+			}
+			if batch[cu] {
+				r.skipped(ReasonSeen) // a variant listed beside its article
+				continue
+			}
+			batch[cu] = true
+			seen, err := r.h.st.Seen(r.wctx, cu)
+			if err != nil {
+				r.stop(fmt.Errorf("harvest: %w", err))
+				return
+			}
+			if seen {
+				if r.changed(cu, l.lastmod) {
+					r.h.putHint(cu, l.hint)
+					continue
+				}
+				if !l.lastmod.IsZero() {
+					r.skipped(ReasonUnchanged)
+				} else {
+					r.skipped(ReasonSeen)
+				}
+				continue
+			}
+			host := hostOf(cu)
+			nb := now
+			if pace > 0 {
+				nb = r.nextSlot[host]
+				if nb.Before(now) {
+					nb = now
+				}
+				r.nextSlot[host] = nb.Add(pace)
+			}
+			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth, NotBefore: nb, Added: now})
+			r.h.putHint(cu, l.hint)
+		}
+		if len(items) == 0 {
+			continue
+		}
+		n, err := r.h.st.Enqueue(r.wctx, items)
+		if err != nil {
+			r.stop(fmt.Errorf("harvest: %w", err))
+			return
+		}
+		r.sum.Queued += n
+		r.prog.Queued += n
+		last := items[len(items)-1].NotBefore.UnixNano()
+		for _, it := range items {
+			last = max(last, it.NotBefore.UnixNano())
+		}
+		if last > r.waitUntil.Load() {
+			r.waitUntil.Store(last)
+		}
+	}
+	r.signal()
+}
+
+// changed reports whether a seen URL should be fetched again because its
+// sitemap lastmod is later than the archived copy, and if so puts it back
+// in the queue.
+func (r *run) changed(cu string, lastmod time.Time) bool {
+	if lastmod.IsZero() {
+		return false
+	}
+	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			r.stop(fmt.Errorf("harvest: %w", err))
+		}
+		return false
+	}
+	if !lastmod.After(rec.FetchedAt) {
+		return false
+	}
+	err = r.h.st.Retry(r.wctx, cu, time.Now(), "changed (lastmod)")
+	if errors.Is(err, store.ErrNotFound) {
+		// Archived without passing through the frontier (an import).
+		_, err = r.h.st.Enqueue(r.wctx, []store.FrontierItem{{URL: cu, Host: hostOf(cu), Added: time.Now()}})
+	}
+	if err != nil {
+		r.stop(fmt.Errorf("harvest: %w", err))
+		return false
+	}
+	r.sum.Requeued++
+	return true
+}
