@@ -241,7 +241,9 @@ func gazette(t *testing.T, crawlDelay string) (*testSite, []gazetteArticle) {
 		fmt.Fprint(w, gazettePage("Marina fuel rerouted", "", gazetteDay, gazetteText("busy", 5)))
 	})
 	// A redirect chain to an article.
-	ts.mux.HandleFunc("/old/1", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/old/2", http.StatusMovedPermanently) })
+	ts.mux.HandleFunc("/old/1", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/old/2", http.StatusMovedPermanently)
+	})
 	ts.mux.HandleFunc("/old/2", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/news/moved.html", http.StatusFound)
 	})
