@@ -1,0 +1,61 @@
+package article
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCountWords(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int
+	}{
+		{"", 0},
+		{"one", 1},
+		{"don't stop", 2},
+		{"the U.S. economy grew 3.5 per cent", 7},
+		{"well-known end.", 2},
+		{"  spaced\n\nout  ", 2},
+		{"Город утвердил план", 3},
+		{"— dash — only", 2},
+		{"trailing joiner- next", 3},
+		{"a-b-c", 1},
+	}
+	for _, c := range cases {
+		if got := CountWords(c.in); got != c.want {
+			t.Errorf("CountWords(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParagraphs(t *testing.T) {
+	a := Article{Text: "First.\n\n  Second.  \n\n\n\nThird."}
+	if got, want := a.Paragraphs(), []string{"First.", "Second.", "Third."}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Paragraphs = %q, want %q", got, want)
+	}
+	if got := (&Article{Text: " \n "}).Paragraphs(); got != nil {
+		t.Errorf("blank text gave %q", got)
+	}
+}
+
+func TestJSONFieldsAndZeroValues(t *testing.T) {
+	b, err := json.Marshal(Article{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); got != `{"text":"","word_count":0}` {
+		t.Errorf("zero article = %s", got)
+	}
+	free := false
+	zone := time.FixedZone("", 3*3600)
+	a := Article{Title: "T", Published: time.Date(2022, 2, 8, 10, 30, 0, 0, zone), IsAccessibleForFree: &free, Authors: []string{"A"}}
+	b, _ = json.Marshal(a)
+	for _, want := range []string{`"published":"2022-02-08T10:30:00+03:00"`, `"is_accessible_for_free":false`, `"authors":["A"]`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON %s lacks %s", b, want)
+		}
+	}
+}
