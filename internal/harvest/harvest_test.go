@@ -150,3 +150,137 @@ func TestHarvestSitemapSource(t *testing.T) {
 		t.Errorf("second run made %d requests, fetched %d", n, sum.Fetched)
 	}
 }
+
+func TestHarvestFeedAndSitemap(t *testing.T) {
+	ts, arts := gazette(t, "0.1")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	h := newTestHarvester(t, st, testOptions(dir))
+	feedSrc := addSource(t, st, ts.url("/feed.xml"), store.KindFeed)
+	addSource(t, st, ts.url("/sitemap_index.xml"), store.KindSitemap)
+
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("summary: %+v", sum)
+
+	// Every article stored exactly once, under its canonical URL.
+	want := []string{"/news/flaky.html", "/news/busy.html", "/news/moved.html", "/news/cyrillic.html", "/wire/harbour-reopens-copy.html"}
+	for _, a := range arts {
+		want = append(want, a.path)
+	}
+	for _, p := range want {
+		rec := stored(t, st, ts.url(p))
+		if rec == nil {
+			t.Errorf("%s not stored", p)
+			continue
+		}
+		checkCapture(t, dir, rec)
+		if p != "/news/flaky.html" && p != "/news/busy.html" && ts.hit(p) != 1 {
+			t.Errorf("%s fetched %d times, want 1", p, ts.hit(p))
+		}
+	}
+	if got := sum.New + sum.Duplicate; got != len(want) {
+		t.Errorf("stored %d new or duplicate articles, want %d", got, len(want))
+	}
+	if sum.Duplicate != 1 {
+		t.Errorf("duplicates %d, want 1 (the syndicated copy)", sum.Duplicate)
+	}
+	st0, err := st.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st0.Articles != len(want) {
+		t.Errorf("archive holds %d articles, want %d", st0.Articles, len(want))
+	}
+
+	// What was skipped, and why.
+	// Seen: three feed articles listed again by the sitemap (or, if they
+	// were archived by then, unchanged by lastmod) and the AMP variant.
+	if n := sum.Skipped[ReasonSeen] + sum.Skipped[ReasonUnchanged]; n != 4 {
+		t.Errorf("skipped as seen or unchanged: %d, want 4 (all: %v)", n, sum.Skipped)
+	}
+	for reason, n := range map[string]int{ReasonRobots: 1, "http 404": 1, ReasonNotHTML: 1} {
+		if sum.Skipped[reason] != n {
+			t.Errorf("skipped %q: %d, want %d (all: %v)", reason, sum.Skipped[reason], n, sum.Skipped)
+		}
+	}
+	if n := ts.hit("/private/secret.html"); n != 0 {
+		t.Errorf("disallowed page fetched %d times", n)
+	}
+	if n := ts.hit("/amp" + arts[5].path); n != 0 {
+		t.Errorf("AMP variant fetched %d times", n)
+	}
+	host := strings.TrimPrefix(ts.srv.URL, "http://")
+	if sum.ErrorsByHost[host] != 1 {
+		t.Errorf("errors by host %v, want the 404 for %s", sum.ErrorsByHost, host)
+	}
+
+	// Feed fallbacks: the undated page gets the feed's date.
+	if rec := stored(t, st, ts.url(arts[7].path)); rec != nil && !rec.Published.Equal(arts[7].published) {
+		t.Errorf("undated page: published %v, want the feed's %v", rec.Published, arts[7].published)
+	}
+	// The redirect chain's article is filed under its final URL.
+	if rec := stored(t, st, ts.url("/news/moved.html")); rec != nil && rec.URL != ts.url("/news/moved.html") {
+		t.Errorf("redirected article URL %q", rec.URL)
+	}
+	// windows-1251 declared only in <meta> is decoded.
+	if rec := stored(t, st, ts.url("/news/cyrillic.html")); rec != nil && rec.Title != "Порт открылся после ремонта" {
+		t.Errorf("windows-1251 title %q", rec.Title)
+	}
+
+	// The fetch log has the failures as data.
+	log, err := st.Fetches(ctx, feedSrc.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byURL := map[string]*store.Fetch{}
+	for _, f := range log {
+		byURL[f.URL] = f
+	}
+	if f := byURL[ts.url("/news/missing.html")]; f == nil || f.Status != 404 || f.Error != "http 404" {
+		t.Errorf("fetch log for the 404: %+v", f)
+	}
+	if f := byURL[ts.url("/private/secret.html")]; f == nil || f.Error != ReasonRobots {
+		t.Errorf("fetch log for the disallowed page: %+v", f)
+	}
+	if f := byURL[ts.url(arts[1].path)]; f == nil || f.Status != 200 || f.ArticleID == "" || f.Bytes == 0 {
+		t.Errorf("fetch log for an article: %+v", f)
+	}
+
+	// Politeness, from the server's side: one request at a time, and the
+	// robots.txt Crawl-delay between the end of one and the start of the
+	// next (with slack for timer granularity). The delay is known once
+	// robots.txt is read, so the request right after it is not held to it.
+	if ts.maxInflight != 1 {
+		t.Errorf("%d requests in flight at once, want 1", ts.maxInflight)
+	}
+	reqs := ts.requests()
+	for i := 1; i < len(reqs); i++ {
+		if reqs[i-1].path == "/robots.txt" {
+			continue
+		}
+		if gap := reqs[i].start.Sub(reqs[i-1].end); gap < 80*time.Millisecond {
+			t.Errorf("request %s started %v after %s ended, want ≥ 100ms", reqs[i].path, gap, reqs[i-1].path)
+		}
+		if !strings.HasPrefix(reqs[i].ua, "Herald/") {
+			t.Errorf("user agent %q", reqs[i].ua)
+		}
+	}
+
+	// Poll the feed again: conditional GET, 304, nothing fetched.
+	src, _ := st.Source(ctx, feedSrc.ID)
+	src.NextPoll = time.Time{}
+	if err := st.UpdateSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	before := len(ts.requests())
+	sum, err = h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NotModified != 1 || sum.Fetched != 0 || len(ts.requests())-before != 1 {
+		t.Errorf("re-poll: %+v with %d requests, want one 304", sum, len(ts.requests())-before)
+	}
+}

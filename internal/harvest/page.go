@@ -149,7 +149,7 @@ func (r *run) record(res *extract.Result, resp *fetch.Response, capt *store.Capt
 		rec.Source = s.URL
 	}
 	if x != nil {
-		applyHint(rec, x)
+		applyHint(rec, x, res.Sources["published"])
 	}
 	if rec.Source == "" {
 		rec.Source = "harvest"
@@ -158,7 +158,9 @@ func (r *run) record(res *extract.Result, resp *fetch.Response, capt *store.Capt
 }
 
 // applyHint fills empty fields of rec from a feed's or sitemap's hint.
-func applyHint(rec *store.Record, x *hint) {
+// A publication date read only from the URL (a day, no time) gives way to
+// the feed's on the same day, which has the time.
+func applyHint(rec *store.Record, x *hint, publishedFrom string) {
 	a := &rec.Article
 	if a.Title == "" {
 		a.Title = x.title
@@ -175,8 +177,11 @@ func applyHint(rec *store.Record, x *hint) {
 	if a.Language == "" {
 		a.Language = x.language
 	}
-	if a.Published.IsZero() && !x.published.IsZero() && !x.published.After(rec.FetchedAt) {
-		a.Published = x.published
+	if !x.published.IsZero() && !x.published.After(rec.FetchedAt) {
+		fromURL := publishedFrom == "url" && a.Published.UTC().Format(time.DateOnly) == x.published.UTC().Format(time.DateOnly)
+		if a.Published.IsZero() || fromURL {
+			a.Published = x.published
+		}
 	}
 	if rec.Source == "" {
 		rec.Source = x.source

@@ -255,7 +255,7 @@ func gazette(t *testing.T, crawlDelay string) (*testSite, []gazetteArticle) {
 	})
 	// windows-1251, declared only in a meta tag.
 	ts.mux.HandleFunc("/news/cyrillic.html", func(w http.ResponseWriter, r *http.Request) {
-		page := `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">
+		page := `<!DOCTYPE html><html lang="ru"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">
 <title>Порт открылся после ремонта</title></head><body><article><h1>Порт открылся после ремонта</h1>
 <p>Городской порт вновь открылся в четверг после трёх недель ремонтных работ на волноломе.</p>
 <p>Представители администрации сообщили, что волнолом восстановлен и теперь выдержит более сильные штормы.</p>

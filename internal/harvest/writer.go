@@ -256,13 +256,12 @@ func (r *run) enqueue(links []link) {
 				return
 			}
 			if seen {
-				if r.changed(cu, l.lastmod) {
+				switch r.changed(cu, l.lastmod) {
+				case requeued:
 					r.h.putHint(cu, l.hint)
-					continue
-				}
-				if !l.lastmod.IsZero() {
+				case unchanged:
 					r.skipped(ReasonUnchanged)
-				} else {
+				default:
 					r.skipped(ReasonSeen)
 				}
 				continue
@@ -300,22 +299,29 @@ func (r *run) enqueue(links []link) {
 	r.signal()
 }
 
-// changed reports whether a seen URL should be fetched again because its
+// What changed found about a seen URL.
+const (
+	notArchived = iota // seen in the frontier, not (yet) archived
+	unchanged          // archived, and lastmod is not later
+	requeued           // archived before lastmod: queued again
+)
+
+// changed finds whether a seen URL should be fetched again because its
 // sitemap lastmod is later than the archived copy, and if so puts it back
 // in the queue.
-func (r *run) changed(cu string, lastmod time.Time) bool {
+func (r *run) changed(cu string, lastmod time.Time) int {
 	if lastmod.IsZero() {
-		return false
+		return notArchived
 	}
 	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			r.stop(fmt.Errorf("harvest: %w", err))
 		}
-		return false
+		return notArchived
 	}
 	if !lastmod.After(rec.FetchedAt) {
-		return false
+		return unchanged
 	}
 	err = r.h.st.Retry(r.wctx, cu, time.Now(), "changed (lastmod)")
 	if errors.Is(err, store.ErrNotFound) {
@@ -324,8 +330,8 @@ func (r *run) changed(cu string, lastmod time.Time) bool {
 	}
 	if err != nil {
 		r.stop(fmt.Errorf("harvest: %w", err))
-		return false
+		return notArchived
 	}
 	r.sum.Requeued++
-	return true
+	return requeued
 }
