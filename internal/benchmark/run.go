@@ -155,28 +155,48 @@ type Report struct {
 // Run measures x on d: quality first (which also warms the extractor up),
 // then speed over the ScrapingHub pages. It stops early when ctx is done.
 func Run(ctx context.Context, d *Data, x Extractor, opts RunOptions) (*Report, error) {
-	q, err := MeasureQuality(ctx, d, x)
+	r, err := RunAll(ctx, d, []Extractor{x}, opts)
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Name: x.Name, Body: q.Body, Meta: q.Meta, Texts: q.Texts}
+	return r[0], nil
+}
+
+// RunAll measures several extractors on d in one run: the quality of each
+// in turn, then their speeds with passes interleaved (see MeasureSpeeds),
+// so their throughputs are comparable even on a machine whose load drifts.
+func RunAll(ctx context.Context, d *Data, xs []Extractor, opts RunOptions) ([]*Report, error) {
+	reports := make([]*Report, len(xs))
+	fns := make([]Func, len(xs))
+	for i, x := range xs {
+		q, err := MeasureQuality(ctx, d, x)
+		if err != nil {
+			return nil, err
+		}
+		reports[i] = &Report{Name: x.Name, Body: q.Body, Meta: q.Meta, Texts: q.Texts}
+		fns[i] = x.Func
+	}
 	if opts.Runs <= 0 {
-		return r, nil
+		return reports, nil
 	}
 	inputs := ScrapingHubInputs(d.ScrapingHub)
 	if opts.OneCore {
-		s, err := MeasureSpeed(ctx, inputs, x.Func, SpeedOptions{Runs: opts.Runs, Workers: 1})
+		s, err := MeasureSpeeds(ctx, inputs, fns, SpeedOptions{Runs: opts.Runs, Workers: 1})
 		if err != nil {
-			return nil, fmt.Errorf("measure %s on one core: %w", x.Name, err)
+			return nil, fmt.Errorf("measure speed on one core: %w", err)
 		}
-		r.OneCore = &s
+		for i := range reports {
+			reports[i].OneCore = &s[i]
+		}
 	}
 	if opts.AllCores {
-		s, err := MeasureSpeed(ctx, inputs, x.Func, SpeedOptions{Runs: opts.Runs})
+		s, err := MeasureSpeeds(ctx, inputs, fns, SpeedOptions{Runs: opts.Runs})
 		if err != nil {
-			return nil, fmt.Errorf("measure %s on all cores: %w", x.Name, err)
+			return nil, fmt.Errorf("measure speed on all cores: %w", err)
 		}
-		r.AllCores = &s
+		for i := range reports {
+			reports[i].AllCores = &s[i]
+		}
 	}
-	return r, nil
+	return reports, nil
 }

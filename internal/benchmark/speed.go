@@ -14,13 +14,20 @@ import (
 //
 // How it is measured, and what each number means:
 //
-//   - Every page is extracted Runs times; the pages of a run are shared
-//     between Workers goroutines. Wall time covers only the runs, after one
-//     untimed warm-up pass (lazy initialisation, e.g. compiled patterns or
-//     a language model, is not charged to the pages).
+//   - Every page is extracted Runs times (passes); the pages of a pass are
+//     shared between Workers goroutines. Wall time covers only the timed
+//     passes, after one untimed warm-up pass (lazy initialisation, e.g.
+//     compiled patterns or a language model, is not charged to the pages).
+//   - PagesSec is pages over the total time of all passes; BestPagesSec is
+//     the fastest single pass. On a machine shared with other work, the
+//     best pass is the figure least disturbed by it; the gap between the
+//     two shows how noisy the measurement was.
+//   - When several extractors are measured together (MeasureSpeeds), their
+//     passes are interleaved, so slow drifts of the machine's load hit them
+//     alike.
 //   - AllocsPerPage and BytesPerPage are the runtime.MemStats Mallocs and
-//     TotalAlloc deltas over the timed runs divided by the pages extracted:
-//     everything the extractor allocated, garbage included.
+//     TotalAlloc deltas over the timed passes divided by the pages
+//     extracted: everything the extractor allocated, garbage included.
 //   - PeakPageBytes is the most that extracting one page allocated, and
 //     PeakPage that page: the /gc/heap/allocs:bytes counter of
 //     runtime/metrics, read (without stopping the world) before and after
@@ -32,19 +39,23 @@ import (
 //     extractor; process-wide HeapInuse is dominated here by the 30 MB
 //     corpus held in memory and by GOGC's headroom, so it is not reported.
 type Speed struct {
-	Workers  int           `json:"workers"`
-	Runs     int           `json:"runs"`
-	Pages    int           `json:"pages"`
-	Bytes    int64         `json:"bytes"`
-	Elapsed  time.Duration `json:"elapsed_ns"`
-	Errors   int           `json:"errors"`
-	PagesSec float64       `json:"pages_per_sec"`
-	MBSec    float64       `json:"mb_per_sec"`
+	Workers      int           `json:"workers"`
+	Runs         int           `json:"runs"`
+	Pages        int           `json:"pages"`
+	Bytes        int64         `json:"bytes"`
+	Elapsed      time.Duration `json:"elapsed_ns"`
+	Errors       int           `json:"errors"`
+	PagesSec     float64       `json:"pages_per_sec"`
+	BestPagesSec float64       `json:"best_pass_pages_per_sec"`
+	MBSec        float64       `json:"mb_per_sec"`
 
 	AllocsPerPage float64 `json:"allocs_per_page"`
 	BytesPerPage  float64 `json:"bytes_per_page"`
 	PeakPageBytes uint64  `json:"peak_page_bytes"`
 	PeakPage      string  `json:"peak_page,omitempty"`
+
+	best          time.Duration
+	mallocs, heap uint64
 }
 
 // SpeedOptions configure MeasureSpeed.
@@ -61,11 +72,22 @@ type SpeedOptions struct {
 // throughput and allocations (see Speed for the method). Extraction
 // errors are counted, not returned: a failing page still costs time.
 // It changes GOMAXPROCS while it runs, so it must not run concurrently
-// with other measurements. It stops between runs, returning ctx's error,
-// when ctx is done.
+// with other measurements. It stops between passes, returning ctx's
+// error, when ctx is done.
 func MeasureSpeed(ctx context.Context, inputs []Input, fn Func, opts SpeedOptions) (Speed, error) {
+	s, err := MeasureSpeeds(ctx, inputs, []Func{fn}, opts)
+	if err != nil {
+		return Speed{}, err
+	}
+	return s[0], nil
+}
+
+// MeasureSpeeds is MeasureSpeed for several extractors at once, their
+// passes interleaved (pass 1 of each, then pass 2 of each, …) so that
+// changes in the machine's load over the measurement affect them alike.
+func MeasureSpeeds(ctx context.Context, inputs []Input, fns []Func, opts SpeedOptions) ([]Speed, error) {
 	if len(inputs) == 0 {
-		return Speed{}, fmt.Errorf("measure speed: no pages")
+		return nil, fmt.Errorf("measure speed: no pages")
 	}
 	runs := max(opts.Runs, 1)
 	workers := opts.Workers
@@ -78,17 +100,46 @@ func MeasureSpeed(ctx context.Context, inputs []Input, fn Func, opts SpeedOption
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 
-	s := Speed{Workers: workers, Runs: runs}
+	var bytes int64
 	for _, in := range inputs {
-		s.Bytes += int64(len(in.HTML))
+		bytes += int64(len(in.HTML))
 	}
-	s.Bytes *= int64(runs)
+	speeds := make([]Speed, len(fns))
+	for i, fn := range fns {
+		speeds[i] = Speed{Workers: workers, Runs: runs, Bytes: bytes * int64(runs), Pages: len(inputs) * runs}
+		if err := warmUp(ctx, inputs, fn, &speeds[i]); err != nil {
+			return nil, err
+		}
+	}
+	for range runs {
+		for i, fn := range fns {
+			if err := timedPass(ctx, inputs, fn, workers, &speeds[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range speeds {
+		s := &speeds[i]
+		if secs := s.Elapsed.Seconds(); secs > 0 {
+			s.PagesSec = float64(s.Pages) / secs
+			s.MBSec = float64(s.Bytes) / 1e6 / secs
+		}
+		if s.best > 0 {
+			s.BestPagesSec = float64(len(inputs)) / s.best.Seconds()
+		}
+		s.AllocsPerPage = float64(s.mallocs) / float64(s.Pages)
+		s.BytesPerPage = float64(s.heap) / float64(s.Pages)
+	}
+	return speeds, nil
+}
 
-	// Warm-up pass, on one goroutine, measuring each page's allocation.
+// warmUp extracts every page once, on the calling goroutine, recording in
+// s the page that allocated most.
+func warmUp(ctx context.Context, inputs []Input, fn Func, s *Speed) error {
 	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
-			return Speed{}, err
+			return err
 		}
 		metrics.Read(sample)
 		before := sample[0].Value.Uint64()
@@ -98,24 +149,28 @@ func MeasureSpeed(ctx context.Context, inputs []Input, fn Func, opts SpeedOption
 			s.PeakPageBytes, s.PeakPage = d, in.Name
 		}
 	}
+	return nil
+}
 
+// timedPass extracts every page once with the given number of workers and
+// adds the time, allocations and errors to s. A GC before the pass keeps
+// one extractor's garbage from being collected on another's time.
+func timedPass(ctx context.Context, inputs []Input, fn Func, workers int, s *Speed) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
-	start := time.Now()
 	var errs atomic.Int64
-	for range runs {
-		if err := ctx.Err(); err != nil {
-			return Speed{}, err
-		}
-		if workers == 1 {
-			for _, in := range inputs {
-				if _, err := safeCall(fn, in); err != nil {
-					errs.Add(1)
-				}
+	start := time.Now()
+	if workers == 1 {
+		for _, in := range inputs {
+			if _, err := safeCall(fn, in); err != nil {
+				errs.Add(1)
 			}
-			continue
 		}
+	} else {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
@@ -133,17 +188,14 @@ func MeasureSpeed(ctx context.Context, inputs []Input, fn Func, opts SpeedOption
 		}
 		wg.Wait()
 	}
-	s.Elapsed = time.Since(start)
+	d := time.Since(start)
 	runtime.ReadMemStats(&m1)
-
-	s.Pages = len(inputs) * runs
-	s.Errors = int(errs.Load())
-	secs := s.Elapsed.Seconds()
-	if secs > 0 {
-		s.PagesSec = float64(s.Pages) / secs
-		s.MBSec = float64(s.Bytes) / 1e6 / secs
+	s.Elapsed += d
+	if s.best == 0 || d < s.best {
+		s.best = d
 	}
-	s.AllocsPerPage = float64(m1.Mallocs-m0.Mallocs) / float64(s.Pages)
-	s.BytesPerPage = float64(m1.TotalAlloc-m0.TotalAlloc) / float64(s.Pages)
-	return s, nil
+	s.Errors += int(errs.Load())
+	s.mallocs += m1.Mallocs - m0.Mallocs
+	s.heap += m1.TotalAlloc - m0.TotalAlloc
+	return nil
 }

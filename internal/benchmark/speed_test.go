@@ -116,3 +116,28 @@ func TestRun(t *testing.T) {
 		t.Errorf("speed = %+v / %+v", r.OneCore, r.AllCores)
 	}
 }
+
+func TestMeasureSpeedsInterleaved(t *testing.T) {
+	inputs := []Input{{Name: "a", HTML: []byte("abc")}, {Name: "b", HTML: []byte("defg")}}
+	var order []string
+	record := func(name string) Func {
+		return func(in Input) (Output, error) {
+			order = append(order, name+in.Name)
+			return Output{}, nil
+		}
+	}
+	speeds, err := MeasureSpeeds(context.Background(), inputs, []Func{record("x"), record("y")}, SpeedOptions{Runs: 2, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Warm-ups (x, then y), then pass 1 of x and y, then pass 2 of x and y.
+	want := "xa xb ya yb xa xb ya yb xa xb ya yb"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("call order %q, want %q", got, want)
+	}
+	for i, s := range speeds {
+		if s.Pages != 4 || s.Bytes != 14 || s.BestPagesSec < s.PagesSec || s.PagesSec <= 0 {
+			t.Errorf("speed %d = %+v", i, s)
+		}
+	}
+}
