@@ -23,7 +23,7 @@ func newBenchCmd(e *env) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure Herald against benchmark data",
 	}
-	cmd.AddCommand(newBenchExtractCmd(e))
+	cmd.AddCommand(newBenchExtractCmd(e), newBenchArchiveCmd(e))
 	return cmd
 }
 

@@ -43,6 +43,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newExportCmd(e),
 		newImportCmd(e),
 		newMigrateCmd(e),
+		newServeCmd(e),
 		newBenchCmd(e),
 	)
 	return root

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The sources page and its admin forms. Browsers cannot send a bearer
+// token with a form, so an admin signs in once with the token: the server
+// sets a cookie holding an HMAC of the token (never the token), HttpOnly
+// and SameSite=Strict. Every admin form also carries a CSRF field (another
+// HMAC of the token) and must come from this origin.
+
+// sessionCookie is the name of the admin session cookie.
+const sessionCookie = "herald_admin"
+
+// recentFetches is the length of the fetch log on the sources page.
+const recentFetches = 50
+
+// sourcesData is the sources page.
+type sourcesData struct {
+	Sources []*sourceView
+	Fetches []*fetchView
+	// TokenSet says whether the server accepts writes at all; SignedIn
+	// whether this browser may make them.
+	TokenSet, SignedIn bool
+	CSRF               string
+	// Done is the confirmation of the last action; Error its failure.
+	Done, Error string
+	// Form keeps what was typed when adding a source failed.
+	FormURL, FormKind, FormInterval string
+}
+
+// doneMessages are the confirmations a redirect may ask for; the page
+// shows only these, never text from the URL.
+var doneMessages = map[string]string{
+	"added":      "Source added.",
+	"paused":     "Source paused.",
+	"resumed":    "Source resumed.",
+	"removed":    "Source removed.",
+	"signed-in":  "Signed in: admin actions are available.",
+	"signed-out": "Signed out.",
+}
+
+func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
+	d := &sourcesData{Done: doneMessages[r.URL.Query().Get("done")]}
+	return s.renderSources(w, r, http.StatusOK, d)
+}
+
+// renderSources fills in the lists and the admin state and renders.
+func (s *Server) renderSources(w http.ResponseWriter, r *http.Request, status int, d *sourcesData) error {
+	var err error
+	if d.Sources, err = s.sourceViews(r.Context()); err != nil {
+		return err
+	}
+	if d.Fetches, err = s.fetchViews(r.Context(), 0, recentFetches); err != nil {
+		return err
+	}
+	d.TokenSet = s.opts.AdminToken != ""
+	d.SignedIn = s.signedIn(r)
+	if d.SignedIn {
+		d.CSRF = s.csrf
+	}
+	if d.FormKind == "" {
+		d.FormKind = "feed"
+	}
+	return renderTo(w, status, s.pages.sources, layoutData{Title: "Sources", Active: "sources", Content: d})
+}
+
+// signedIn reports whether r carries the admin session cookie.
+func (s *Server) signedIn(r *http.Request) bool {
+	if s.session == "" {
+		return false
+	}
+	c, err := r.Cookie(sessionCookie)
+	return err == nil && subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.session)) == 1
+}
+
+// sameOrigin refuses cross-site form posts: browsers send Origin (and
+// Sec-Fetch-Site) with every POST.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return origin == "" // "null" comes from sandboxed or privacy-stripped contexts
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+// parseForm reads a form body of at most maxBody bytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		if isType[*http.MaxBytesError](err) {
+			return err
+		}
+		return badRequest("form: %v", err)
+	}
+	return nil
+}
+
+// authorizeForm checks an admin form: writes enabled, same origin, signed
+// in, CSRF field right.
+func (s *Server) authorizeForm(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.AdminToken == "" {
+		return errReadOnly
+	}
+	if !sameOrigin(r) {
+		return errForbidden
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if !s.signedIn(r) {
+		return fmt.Errorf("%w: sign in on the sources page first", errUnauthorized)
+	}
+	if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(s.csrf)) != 1 {
+		return errForbidden
+	}
+	return nil
+}
+
+// formFailed shows a failed admin action on the sources page with the
+// status the error table gives; errors that are the server's fault go to
+// the error page instead.
+func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, err error, d *sourcesData) error {
+	e := toError(err)
+	if e.Status >= 500 {
+		return err
+	}
+	d.Error = e.Message
+	return s.renderSources(w, r, e.Status, d)
+}
+
+func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.AdminToken == "" {
+		return s.formFailed(w, r, errReadOnly, &sourcesData{})
+	}
+	if !sameOrigin(r) {
+		return s.formFailed(w, r, errForbidden, &sourcesData{})
+	}
+	if err := parseForm(w, r); err != nil {
+		return s.formFailed(w, r, err, &sourcesData{})
+	}
+	if !s.tokenMatches(r.PostForm.Get("token")) {
+		return s.formFailed(w, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Wrong admin token."}, &sourcesData{})
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.session, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int((12 * time.Hour).Seconds())})
+	http.Redirect(w, r, "/sources?done=signed-in", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) formLogout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeForm(w, r); err != nil {
+		return s.formFailed(w, r, err, &sourcesData{})
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(w, r, "/sources?done=signed-out", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) formAddSource(w http.ResponseWriter, r *http.Request) error {
+	d := &sourcesData{}
+	if err := s.authorizeForm(w, r); err != nil {
+		return s.formFailed(w, r, err, d)
+	}
+	f := r.PostForm
+	d.FormURL, d.FormKind, d.FormInterval = f.Get("url"), f.Get("kind"), f.Get("interval")
+	ns := newSource{URL: f.Get("url"), Kind: f.Get("kind")}
+	if iv := strings.TrimSpace(f.Get("interval")); iv != "" {
+		minutes, err := strconv.Atoi(iv)
+		if err != nil || minutes < 0 {
+			return s.formFailed(w, r, badRequest("interval %q: want a whole number of minutes", iv), d)
+		}
+		ns.IntervalSeconds = int64(minutes) * 60
+	}
+	if _, err := s.addSource(r.Context(), ns); err != nil {
+		return s.formFailed(w, r, err, d)
+	}
+	http.Redirect(w, r, "/sources?done=added", http.StatusSeeOther)
+	return nil
+}
+
+// formSourceAction handles the pause, resume and remove buttons.
+func (s *Server) formSourceAction(w http.ResponseWriter, r *http.Request) error {
+	d := &sourcesData{}
+	if err := s.authorizeForm(w, r); err != nil {
+		return s.formFailed(w, r, err, d)
+	}
+	id, err := sourceID(r)
+	if err != nil {
+		return s.formFailed(w, r, err, d)
+	}
+	var done string
+	switch r.PathValue("action") {
+	case "pause":
+		_, err = s.setPaused(r.Context(), id, true)
+		done = "paused"
+	case "resume":
+		_, err = s.setPaused(r.Context(), id, false)
+		done = "resumed"
+	case "remove":
+		err = s.st.RemoveSource(r.Context(), id)
+		done = "removed"
+	default:
+		return notFound("no such source action")
+	}
+	if err != nil {
+		return s.formFailed(w, r, err, d)
+	}
+	http.Redirect(w, r, "/sources?done="+done, http.StatusSeeOther)
+	return nil
+}

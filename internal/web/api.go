@@ -1,0 +1,341 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// searchResponse is the body of GET /api/search.
+type searchResponse struct {
+	// Query is the query as given; Sort the order used.
+	Query    string    `json:"query"`
+	Sort     string    `json:"sort"`
+	Collapse bool      `json:"collapse"`
+	Total    int       `json:"total"`
+	Offset   int       `json:"offset"`
+	Limit    int       `json:"limit"`
+	Hits     []hitView `json:"hits"`
+	// Next is the URL of the next page, when there is one within reach.
+	Next string `json:"next,omitempty"`
+}
+
+// hitView is one search hit as the API shows it.
+type hitView struct {
+	Record *store.Record `json:"record"`
+	// Snippet keeps the store's markers (U+0002 … U+0003) around matched
+	// words; SnippetParts is the same split into plain pieces, so clients
+	// never need to build HTML from it.
+	Snippet      string        `json:"snippet"`
+	SnippetParts []snippetPart `json:"snippet_parts"`
+	Score        float64       `json:"score"`
+	Duplicates   int           `json:"duplicates,omitempty"`
+	// Href is the API URL of the whole record.
+	Href string `json:"href"`
+}
+
+type snippetPart struct {
+	Text  string `json:"text"`
+	Match bool   `json:"match,omitempty"`
+}
+
+func snippetParts(s string) []snippetPart {
+	parts := []snippetPart{}
+	for _, p := range store.SnippetParts(s) {
+		parts = append(parts, snippetPart{Text: p.Text, Match: p.Match})
+	}
+	return parts
+}
+
+// searchRequest is a parsed search: what both the API and the page run.
+type searchRequest struct {
+	raw  string
+	opts store.SearchOptions
+}
+
+func parseSearch(v url.Values, defLimit int, defCollapse bool) (*searchRequest, error) {
+	_, raw, err := parseQuery(v)
+	if err != nil {
+		return nil, err
+	}
+	sr := &searchRequest{raw: raw}
+	if sr.opts.Sort, err = sortParam(v); err != nil {
+		return nil, err
+	}
+	if sr.opts.Limit, sr.opts.Offset, err = paging(v, defLimit); err != nil {
+		return nil, err
+	}
+	if sr.opts.Collapse, err = boolParam(v, "collapse", defCollapse); err != nil {
+		return nil, err
+	}
+	return sr, nil
+}
+
+// run searches; the returned options are normalised (sort resolved).
+func (s *Server) search(ctx context.Context, sr *searchRequest) (*store.SearchResult, store.SearchOptions, error) {
+	q, err := store.ParseQuery(sr.raw)
+	if err != nil {
+		return nil, sr.opts, err
+	}
+	opts, err := sr.opts.Normalize(q)
+	if err != nil {
+		return nil, sr.opts, err
+	}
+	res, err := s.st.Search(ctx, q, opts)
+	if err != nil {
+		return nil, opts, err
+	}
+	return res, opts, nil
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	sr, err := parseSearch(v, store.DefaultLimit, true)
+	if err != nil {
+		return err
+	}
+	res, opts, err := s.search(r.Context(), sr)
+	if err != nil {
+		return err
+	}
+	out := searchResponse{Query: sr.raw, Sort: sortName(opts.Sort), Collapse: opts.Collapse,
+		Total: res.Total, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitView{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, hitView{Record: h.Record, Snippet: h.Snippet, SnippetParts: snippetParts(h.Snippet),
+			Score: h.Score, Duplicates: h.Duplicates, Href: "/api/articles/" + url.PathEscape(h.Record.ID)})
+	}
+	if next := opts.Offset + opts.Limit; next < res.Total && next <= maxOffset {
+		nv := url.Values{}
+		for k, vs := range v {
+			if k != "page" {
+				nv[k] = vs
+			}
+		}
+		nv.Set("offset", strconv.Itoa(next))
+		out.Next = "/api/search?" + nv.Encode()
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// articleResponse is the body of GET /api/articles/{id}.
+type articleResponse struct {
+	// Record is the current version, or the one asked for with ?version=.
+	Record *store.Record `json:"record"`
+	// Current is the number of the current version.
+	Current int `json:"current_version"`
+	// Versions lists every version, oldest first, the current one last.
+	Versions []versionView `json:"versions"`
+	// Duplicates are the other members of the record's near-duplicate
+	// cluster, by date (at most maxDuplicates).
+	Duplicates []articleRef `json:"duplicates"`
+	// DuplicatesTotal counts all of them.
+	DuplicatesTotal int `json:"duplicates_total"`
+	// Capture points at the raw response, when one was kept.
+	Capture *captureView `json:"capture,omitempty"`
+}
+
+type versionView struct {
+	Version     int       `json:"version"`
+	FetchedAt   time.Time `json:"fetched_at,omitzero"`
+	Title       string    `json:"title"`
+	WordCount   int       `json:"word_count"`
+	ContentHash string    `json:"content_hash"`
+	Href        string    `json:"href"`
+}
+
+type articleRef struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	URL       string    `json:"url"`
+	SiteName  string    `json:"site_name,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Href      string    `json:"href"`
+}
+
+type captureView struct {
+	store.Capture
+	// Href is where the raw capture is served.
+	Href string `json:"href"`
+}
+
+// maxDuplicates bounds the cluster members listed with an article.
+const maxDuplicates = 50
+
+// article gathers what the article endpoints show. version 0 means the
+// current one.
+func (s *Server) article(ctx context.Context, id string, version int) (*articleResponse, error) {
+	versions, err := s.st.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cur := versions[len(versions)-1]
+	out := &articleResponse{Record: cur, Current: cur.Version, Versions: []versionView{}, Duplicates: []articleRef{}}
+	found := version == 0
+	for _, v := range versions {
+		out.Versions = append(out.Versions, versionView{Version: v.Version, FetchedAt: v.FetchedAt, Title: v.Title,
+			WordCount: v.WordCount, ContentHash: v.ContentHash,
+			Href: fmt.Sprintf("/api/articles/%s?version=%d", url.PathEscape(id), v.Version)})
+		if version != 0 && v.Version == version {
+			out.Record, found = v, true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("article %s version %d: %w", id, version, store.ErrNotFound)
+	}
+	if cur.ClusterID != "" {
+		members, err := s.st.Cluster(ctx, cur.ClusterID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		for _, m := range members {
+			if m.ID == cur.ID {
+				continue
+			}
+			out.DuplicatesTotal++
+			if len(out.Duplicates) < maxDuplicates {
+				out.Duplicates = append(out.Duplicates, articleRef{ID: m.ID, Title: m.Title, URL: m.URL,
+					SiteName: m.SiteName, Published: m.Published, Href: "/api/articles/" + url.PathEscape(m.ID)})
+			}
+		}
+	}
+	if c := out.Record.Capture; c != nil && c.File != "" {
+		out.Capture = &captureView{Capture: *c, Href: "/api/articles/" + url.PathEscape(id) + "/capture"}
+		if version != 0 {
+			out.Capture.Href += "?version=" + strconv.Itoa(version)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) error {
+	version, err := intParam(r.URL.Query(), "version", 0, 1, 1<<30)
+	if err != nil {
+		return err
+	}
+	a, err := s.article(r.Context(), r.PathValue("id"), version)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
+}
+
+// timelineResponse is the body of GET /api/timeline.
+type timelineResponse struct {
+	Query   string         `json:"query"`
+	By      store.Interval `json:"by"`
+	Split   string         `json:"split,omitempty"`
+	Total   int            `json:"total"`
+	Buckets []store.Bucket `json:"buckets"`
+}
+
+func timelineParams(v url.Values) (store.TimelineOptions, error) {
+	by, err := oneOf(v, "by", "day", "day", "week", "month")
+	if err != nil {
+		return store.TimelineOptions{}, err
+	}
+	split, err := oneOf(v, "split", "", "site", "none")
+	if err != nil {
+		return store.TimelineOptions{}, err
+	}
+	opts := store.TimelineOptions{By: store.Interval(by)}
+	if split == "site" {
+		opts.Split = store.TopSite
+	}
+	return opts, nil
+}
+
+func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q, raw, err := parseQuery(v)
+	if err != nil {
+		return err
+	}
+	opts, err := timelineParams(v)
+	if err != nil {
+		return err
+	}
+	buckets, err := s.st.Timeline(r.Context(), q, opts)
+	if err != nil {
+		return err
+	}
+	out := timelineResponse{Query: raw, By: opts.By, Split: string(opts.Split), Buckets: buckets}
+	if out.Buckets == nil {
+		out.Buckets = []store.Bucket{}
+	}
+	for _, b := range buckets {
+		out.Total += b.Count
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// topResponse is the body of GET /api/top.
+type topResponse struct {
+	Query  string         `json:"query"`
+	Field  store.TopField `json:"field"`
+	Counts []store.Count  `json:"counts"`
+}
+
+func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q, raw, err := parseQuery(v)
+	if err != nil {
+		return err
+	}
+	field, err := oneOf(v, "field", "", "site", "tag", "author")
+	if err != nil {
+		return err
+	}
+	if field == "" {
+		return badRequest("parameter field is required: site, tag or author")
+	}
+	n, err := intParam(v, "n", 10, 1, maxTop)
+	if err != nil {
+		return err
+	}
+	counts, err := s.st.Top(r.Context(), q, store.TopField(field), n)
+	if err != nil {
+		return err
+	}
+	if counts == nil {
+		counts = []store.Count{}
+	}
+	return writeJSON(w, http.StatusOK, topResponse{Query: raw, Field: store.TopField(field), Counts: counts})
+}
+
+// statsResponse is the body of GET /api/stats.
+type statsResponse struct {
+	*store.Stats
+	// Frontier counts the harvester's queue by state.
+	Frontier map[store.FrontierState]int `json:"frontier"`
+}
+
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.st.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	fc, err := s.st.FrontierCounts(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, statsResponse{Stats: st, Frontier: fc})
+}
+
+func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// apiHarvest would start a harvest; the harvester (internal/harvest) is
+// not built yet, so an authorised call answers 501.
+func (s *Server) apiHarvest(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeAPI(r); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: starting a harvest from the API needs the harvester, which is not built yet; run herald harvest", errNotImplemented)
+}

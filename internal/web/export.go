@@ -1,0 +1,188 @@
+package web
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// csvColumns are the columns of a CSV export, in order: the record's JSON
+// field names (docs/record.md), lists joined with "; ", times RFC 3339.
+// They and the JSONL encoding match `herald export` (docs/export.md)
+// byte for byte; the CLI keeps its own copy in cmd/herald/export.go.
+var csvColumns = []string{"id", "url", "canonical_url", "title", "description", "authors", "published",
+	"modified", "site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
+	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text"}
+
+func csvRow(r *store.Record) []string {
+	free := ""
+	if r.IsAccessibleForFree != nil {
+		free = strconv.FormatBool(*r.IsAccessibleForFree)
+	}
+	return []string{r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
+		rfc3339(r.Published), rfc3339(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
+		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), r.Source,
+		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text}
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// errExportLimit stops a Scan once the asked number of records is out.
+var errExportLimit = errors.New("export limit reached")
+
+// export streams every record matching q (ordered by date, then id) as
+// JSON lines or CSV. Errors before the first record are JSON errors; a
+// failure after that aborts the connection, so a client sees a truncated
+// transfer instead of a well-formed but incomplete file.
+func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q, _, err := parseQuery(v)
+	if err != nil {
+		return err
+	}
+	format, err := oneOf(v, "format", "jsonl", "jsonl", "csv")
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(v, "limit", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	rc := http.NewResponseController(w)
+	sent := &countingWriter{w: w}
+	bw := bufio.NewWriterSize(sent, 64<<10)
+	var write func(*store.Record) error
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(bw)
+		write = func(rec *store.Record) error {
+			if err := cw.Write(csvRow(rec)); err != nil {
+				return err
+			}
+			cw.Flush()
+			return cw.Error()
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		if err := cw.Write(csvColumns); err != nil {
+			return err
+		}
+	default:
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		write = func(rec *store.Record) error { return enc.Encode(rec) }
+		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="herald-export.%s"`, format))
+	n := 0
+	err = s.st.Scan(r.Context(), q, func(rec *store.Record) error {
+		if limit > 0 && n >= limit {
+			return errExportLimit
+		}
+		n++
+		if n%256 == 1 {
+			// Streaming may outlast the server's WriteTimeout: keep
+			// pushing the deadline while records flow.
+			_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) // unsupported writers (tests) simply keep theirs
+		}
+		return write(rec)
+	})
+	if err != nil && !errors.Is(err, errExportLimit) {
+		if sent.n == 0 {
+			w.Header().Del("Content-Disposition")
+			return err
+		}
+		if r.Context().Err() == nil {
+			s.log.Error("export cut short", "query", v.Get("q"), "records", n, "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("%w: %w", errResponseStarted, err)
+	}
+	return nil
+}
+
+// capture serves the raw HTTP response an article was extracted from, as
+// stored in its WARC file. The bytes came from the web: they are served as
+// plain text in a sandbox, never as a page of this origin.
+func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
+	version, err := intParam(r.URL.Query(), "version", 0, 1, 1<<30)
+	if err != nil {
+		return err
+	}
+	a, err := s.article(r.Context(), r.PathValue("id"), version)
+	if err != nil {
+		return err
+	}
+	c := a.Record.Capture
+	if c == nil || c.File == "" {
+		return notFound("no capture was kept for this article")
+	}
+	if s.opts.CaptureDir == "" {
+		return notFound("this server does not serve captures")
+	}
+	file, ok := captureFile(s.opts.CaptureDir, c.File)
+	if !ok {
+		return notFound("the capture file is not inside this server's capture folder")
+	}
+	rec, err := warc.ReadAt(file, c.Offset)
+	if err != nil {
+		s.log.Warn("capture unreadable", "id", a.Record.ID, "file", c.File, "offset", c.Offset, "err", err)
+		return notFound("the capture could not be read")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("X-WARC-Record-ID", rec.RecordID)
+	h.Set("X-WARC-Target-URI", rec.TargetURI)
+	w.WriteHeader(http.StatusOK)
+	if _, err := w.Write(rec.Block); err != nil {
+		return fmt.Errorf("%w: %w", errResponseStarted, err)
+	}
+	return nil
+}
+
+// countingWriter counts the bytes that reached the client.
+type countingWriter struct {
+	w http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// captureFile resolves a stored capture file name: relative names are
+// taken inside dir, absolute ones must lie inside it. Records can be
+// imported from files, so a name is never trusted to stay in the folder.
+func captureFile(dir, name string) (string, bool) {
+	if !filepath.IsAbs(name) {
+		return filepath.Join(dir, name), filepath.IsLocal(name)
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(absDir, filepath.Clean(name))
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", false
+	}
+	return filepath.Join(absDir, rel), true
+}

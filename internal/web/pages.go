@@ -1,0 +1,562 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageTemplates holds one template set per page, each the layout plus the
+// page's own "content".
+type pageTemplates struct {
+	search, timeline, article, sources, errorPage *template.Template
+}
+
+var templateFuncs = template.FuncMap{
+	"httpURL":    httpURL,
+	"date":       formatDate,
+	"datetime":   formatDateTime,
+	"iso":        isoTime,
+	"num":        thousands,
+	"join":       func(ss []string) string { return strings.Join(ss, ", ") },
+	"searchHref": searchHref,
+	"filterHref": func(field, value string) string { return searchHref(withFilter("", query.Field(field), value)) },
+	"snippet":    store.SnippetParts,
+	"plural":     plural,
+	"bytes":      humanBytes,
+	"f1":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"pct":        func(n, of int) string { return strconv.FormatFloat(100*float64(n)/float64(max(of, 1)), 'f', 1, 64) },
+	"hostOf":     hostOf,
+	"inc":        func(i int) int { return i + 1 },
+}
+
+func mustParsePages() *pageTemplates {
+	parse := func(name string) *template.Template {
+		return template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFS,
+			"templates/layout.html", "templates/"+name+".html"))
+	}
+	return &pageTemplates{
+		search: parse("search"), timeline: parse("timeline"), article: parse("article"),
+		sources: parse("sources"), errorPage: parse("error"),
+	}
+}
+
+// layoutData is what every page's layout reads.
+type layoutData struct {
+	Title string
+	// Active names the navigation entry of the page.
+	Active string
+	// Query prefills the search box in the header ("" hides nothing).
+	Query   string
+	Content any
+}
+
+// httpURL returns s when it is an absolute http or https URL, else "":
+// templates link scraped URLs only through it, so no javascript:, data:
+// or relative link can come from a page.
+func httpURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func hostOf(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 Jan 2006 15:04 MST")
+}
+
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// thousands formats n with comma separators.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// searchHref is the search page URL for query q.
+func searchHref(q string) string {
+	if q == "" {
+		return "/"
+	}
+	return "/?q=" + url.QueryEscape(q)
+}
+
+// searchForm is the search page's form: the query box, the filter
+// fields (added to the query as field:value) and the options.
+type searchForm struct {
+	Q                                               string
+	Site, Author, Tag, Lang, Section, After, Before string
+	// Sort is "", "relevance", "newest" or "oldest".
+	Sort string
+	// Dups is "collapse" (the default) or "show".
+	Dups string
+}
+
+// filterFields lists the form's filters in the order they are appended.
+func (f *searchForm) filterFields() []struct {
+	field query.Field
+	value *string
+} {
+	return []struct {
+		field query.Field
+		value *string
+	}{
+		{query.Site, &f.Site}, {query.Author, &f.Author}, {query.Tag, &f.Tag}, {query.Lang, &f.Lang},
+		{query.Section, &f.Section}, {query.After, &f.After}, {query.Before, &f.Before},
+	}
+}
+
+func readSearchForm(v url.Values) searchForm {
+	f := searchForm{Q: v.Get("q"), Sort: v.Get("sort"), Dups: v.Get("dups")}
+	for _, ff := range f.filterFields() {
+		*ff.value = strings.TrimSpace(v.Get(string(ff.field)))
+	}
+	return f
+}
+
+// Full is the query the form asks for: the box plus the filters.
+func (f *searchForm) Full() string {
+	q := strings.TrimSpace(f.Q)
+	for _, ff := range f.filterFields() {
+		if *ff.value != "" {
+			q = withFilter(q, ff.field, *ff.value)
+		}
+	}
+	return q
+}
+
+// HasFilters reports whether any filter field is filled in, so the page
+// shows the filter panel open.
+func (f *searchForm) HasFilters() bool {
+	for _, ff := range f.filterFields() {
+		if *ff.value != "" {
+			return true
+		}
+	}
+	return f.Sort != "" || f.Dups == "show"
+}
+
+// values returns the form as URL parameters, without empty ones.
+func (f *searchForm) values() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("q", f.Q)
+	for _, ff := range f.filterFields() {
+		set(string(ff.field), *ff.value)
+	}
+	set("sort", f.Sort)
+	set("dups", f.Dups)
+	return v
+}
+
+// queryError is a malformed query, split at the problem for display.
+type queryError struct {
+	Message              string
+	Before, At, After    string
+	Column               int
+	HasPosition, InQuery bool
+}
+
+func newQueryError(full string, e *Error) *queryError {
+	qe := &queryError{Message: e.Message, Column: e.Position}
+	if e.Position > 0 {
+		runes := []rune(full)
+		p := min(e.Position-1, len(runes))
+		qe.HasPosition = true
+		qe.Before = string(runes[:p])
+		if p < len(runes) {
+			qe.At, qe.After = string(runes[p]), string(runes[p+1:])
+		}
+	}
+	return qe
+}
+
+// pageHit is one search result as the page shows it.
+type pageHit struct {
+	ID, Title, URL, Site, SiteName string
+	Date                           time.Time
+	Authors                        []string
+	Snippet                        []store.SnippetPart
+	Duplicates                     int
+	Language                       string
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// searchData is the search page.
+type searchData struct {
+	Form         searchForm
+	Full         string
+	Err          *queryError
+	Ran          bool
+	Total        int
+	From, To     int
+	Hits         []pageHit
+	Prev, Next   string
+	Pages        []pageLink
+	TimelineHref string
+	ExportHref   string
+	Sort         string
+	Stats        *store.Stats
+}
+
+// pageSize is the number of hits per search page.
+const pageSize = 20
+
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	form := readSearchForm(v)
+	if form.Sort != "" && form.Sort != "relevance" && form.Sort != "newest" && form.Sort != "oldest" {
+		form.Sort = ""
+	}
+	if form.Dups != "show" {
+		form.Dups = ""
+	}
+	d := &searchData{Form: form, Full: form.Full()}
+	page, err := intParam(v, "page", 1, 1, maxOffset/pageSize+1)
+	if err != nil {
+		return err
+	}
+	if len(d.Full) > maxQueryLen {
+		return badRequest("query longer than %d bytes", maxQueryLen)
+	}
+	sv := url.Values{"q": {d.Full}, "limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa((page - 1) * pageSize)},
+		"sort": {form.Sort}, "collapse": {strconv.FormatBool(form.Dups != "show")}}
+	sr, err := parseSearch(sv, pageSize, true)
+	status := http.StatusOK
+	var res *store.SearchResult
+	var opts store.SearchOptions
+	if err == nil {
+		res, opts, err = s.search(r.Context(), sr)
+	}
+	if err != nil {
+		e := toError(err)
+		if e.Code != "bad_query" {
+			return err
+		}
+		d.Err, status = newQueryError(d.Full, e), http.StatusBadRequest
+	} else {
+		d.Ran = true
+	}
+	if d.Ran {
+		d.Total, d.Sort = res.Total, sortName(opts.Sort)
+		d.From, d.To = opts.Offset+1, opts.Offset+len(res.Hits)
+		for _, h := range res.Hits {
+			rec := h.Record
+			d.Hits = append(d.Hits, pageHit{ID: rec.ID, Title: rec.Title, URL: rec.URL, Site: hostOf(rec.CanonicalURL),
+				SiteName: rec.SiteName, Date: rec.Date(), Authors: rec.Authors, Snippet: store.SnippetParts(h.Snippet),
+				Duplicates: h.Duplicates, Language: rec.Language})
+		}
+		d.Prev, d.Next, d.Pages = pagination(form.values(), page, d.Total)
+		d.TimelineHref = "/timeline?" + url.Values{"q": {d.Full}}.Encode()
+		d.ExportHref = "/api/export?" + url.Values{"q": {d.Full}}.Encode()
+		if d.Full == "" && page == 1 {
+			if d.Stats, err = s.st.Stats(r.Context()); err != nil {
+				return err
+			}
+		}
+	}
+	title := "Search"
+	if d.Full != "" {
+		title = d.Full
+	}
+	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Content: d})
+}
+
+// pagination returns the previous and next page links and a window of
+// page numbers around the current one.
+func pagination(v url.Values, page, total int) (prev, next string, pages []pageLink) {
+	last := min((total+pageSize-1)/pageSize, maxOffset/pageSize+1)
+	href := func(p int) string {
+		nv := url.Values{}
+		for k, vs := range v {
+			nv[k] = vs
+		}
+		if p > 1 {
+			nv.Set("page", strconv.Itoa(p))
+		}
+		if len(nv) == 0 {
+			return "/"
+		}
+		return "/?" + nv.Encode()
+	}
+	if page > 1 {
+		prev = href(page - 1)
+	}
+	if page < last {
+		next = href(page + 1)
+	}
+	if last <= 1 {
+		return prev, next, nil
+	}
+	lo, hi := max(1, page-3), min(last, page+3)
+	if lo > 1 {
+		pages = append(pages, pageLink{N: 1, Href: href(1)})
+		if lo > 2 {
+			pages = append(pages, pageLink{Gap: true})
+		}
+	}
+	for p := lo; p <= hi; p++ {
+		pages = append(pages, pageLink{N: p, Href: href(p), Current: p == page})
+	}
+	if hi < last {
+		if hi < last-1 {
+			pages = append(pages, pageLink{Gap: true})
+		}
+		pages = append(pages, pageLink{N: last, Href: href(last)})
+	}
+	return prev, next, pages
+}
+
+// topRow is one line of a top list beside the chart.
+type topRow struct {
+	Key   string
+	Count int
+	Href  string
+	// Width is the bar length, 0–100.
+	Width float64
+}
+
+type topList struct {
+	Title string
+	Rows  []topRow
+}
+
+// timelineData is the attention page.
+type timelineData struct {
+	Q          string
+	By         string
+	Split      bool
+	Err        *queryError
+	Chart      *chart
+	Tops       []topList
+	SearchHref string
+}
+
+// topFields are the lists beside the chart and the filter each adds.
+var topFields = []struct {
+	field  store.TopField
+	filter query.Field
+	title  string
+}{
+	{store.TopSite, query.Site, "Top sites"},
+	{store.TopTag, query.Tag, "Top tags"},
+	{store.TopAuthor, query.Author, "Top authors"},
+}
+
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	by, err := oneOf(v, "by", "auto", "auto", "day", "week", "month")
+	if err != nil {
+		return err
+	}
+	split, err := oneOf(v, "split", "", "site", "none")
+	if err != nil {
+		return err
+	}
+	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site"}
+	d.SearchHref = searchHref(d.Q)
+	q, _, err := parseQuery(v)
+	if err != nil {
+		e := toError(err)
+		if e.Code != "bad_query" {
+			return err
+		}
+		d.Err = newQueryError(d.Q, e)
+		return renderTo(w, http.StatusBadRequest, s.pages.timeline, layoutData{Title: "Attention over time", Active: "timeline", Query: d.Q, Content: d})
+	}
+	buckets, interval, err := s.timeline(r.Context(), q, by, d.Split)
+	if err != nil {
+		return err
+	}
+	d.Chart = buildChart(buckets, interval, d.Split, d.Q)
+	for _, tf := range topFields {
+		counts, err := s.st.Top(r.Context(), q, tf.field, 10)
+		if err != nil {
+			return err
+		}
+		list := topList{Title: tf.title}
+		for _, c := range counts {
+			list.Rows = append(list.Rows, topRow{Key: c.Key, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),
+				Width: 100 * float64(c.Count) / float64(counts[0].Count)})
+		}
+		d.Tops = append(d.Tops, list)
+	}
+	title := "Attention over time"
+	if d.Q != "" {
+		title += ": " + d.Q
+	}
+	return renderTo(w, http.StatusOK, s.pages.timeline, layoutData{Title: title, Active: "timeline", Query: d.Q, Content: d})
+}
+
+// timeline fetches the buckets for the chart. With by "auto" it counts
+// per month first and, when the span is short, again per week or day.
+func (s *Server) timeline(ctx context.Context, q *query.Query, by string, split bool) ([]store.Bucket, store.Interval, error) {
+	opts := store.TimelineOptions{By: store.Interval(by)}
+	if by == "auto" {
+		opts.By = store.Month
+	}
+	if split {
+		opts.Split = store.TopSite
+	}
+	buckets, err := s.st.Timeline(ctx, q, opts)
+	if err != nil || by != "auto" || len(buckets) == 0 {
+		return buckets, opts.By, err
+	}
+	first, last := buckets[0].Start, buckets[len(buckets)-1].Start
+	if fine := autoInterval(first, step(store.Month, last)); fine != store.Month {
+		opts.By = fine
+		buckets, err = s.st.Timeline(ctx, q, opts)
+	}
+	return buckets, opts.By, err
+}
+
+// articleData is the article page.
+type articleData struct {
+	*articleResponse
+	Paragraphs []string
+	// Older is set when an earlier version is shown.
+	Older      bool
+	CaptureURL string
+	Free       string
+}
+
+func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
+	version, err := intParam(r.URL.Query(), "v", 0, 1, 1<<30)
+	if err != nil {
+		return err
+	}
+	a, err := s.article(r.Context(), r.PathValue("id"), version)
+	if err != nil {
+		return err
+	}
+	d := &articleData{articleResponse: a, Paragraphs: a.Record.Paragraphs(), Older: a.Record.Version != a.Current}
+	if a.Capture != nil && s.opts.CaptureDir != "" {
+		d.CaptureURL = a.Capture.Href
+	}
+	if f := a.Record.IsAccessibleForFree; f != nil {
+		d.Free = map[bool]string{true: "yes", false: "no"}[*f]
+	}
+	title := a.Record.Title
+	if title == "" {
+		title = "Untitled article"
+	}
+	return renderTo(w, http.StatusOK, s.pages.article, layoutData{Title: title, Content: d})
+}
+
+// pageUnknown answers paths no page route matches.
+func (s *Server) pageUnknown(w http.ResponseWriter, r *http.Request) error {
+	if allow := s.allowed(r, "/"); allow != "" {
+		w.Header().Set("Allow", allow)
+		return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: r.Method + " is not allowed here"}
+	}
+	return notFound("There is no page at this address.")
+}
+
+// errorData is the error page.
+type errorData struct {
+	Status  int
+	Text    string
+	Message string
+}
+
+// renderError shows err as an HTML page with the status errorTable gives.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.started(r, err) {
+		return
+	}
+	e := s.report(r, err)
+	msg := e.Message
+	if e.Status == http.StatusNotFound && msg == "not found" {
+		msg = "Nothing is archived at this address."
+	}
+	if !utf8.ValidString(msg) {
+		msg = strings.ToValidUTF8(msg, "�")
+	}
+	status := e.Status
+	if status == 499 {
+		return
+	}
+	d := errorData{Status: status, Text: http.StatusText(status), Message: msg}
+	if rerr := renderTo(w, status, s.pages.errorPage, layoutData{Title: d.Text, Content: d}); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, d.Text, status)
+	}
+}

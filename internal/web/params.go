@@ -1,0 +1,148 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// Request limits shared by the API and the pages.
+const (
+	// maxQueryLen bounds the query text, in bytes.
+	maxQueryLen = 2000
+	// maxPageSize is the largest search page; export has no such cap.
+	maxPageSize = 100
+	// maxOffset bounds paging depth: deep offsets make the database walk
+	// every skipped row. Export is the way to read everything.
+	maxOffset = 10000
+	// maxTop bounds the n of top lists.
+	maxTop = 100
+	// maxFetches bounds a fetch log page.
+	maxFetches = 1000
+	// maxBody bounds write request bodies.
+	maxBody = 64 << 10
+)
+
+// intParam reads an integer parameter in [lo, hi], def when absent.
+func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("parameter %s=%q: want a whole number from %d to %d", name, s, lo, hi)
+	}
+	return n, nil
+}
+
+// boolParam reads true/false/1/0 (def when absent).
+func boolParam(v url.Values, name string, def bool) (bool, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, badRequest("parameter %s=%q: want true or false", name, s)
+	}
+	return b, nil
+}
+
+// oneOf reads a parameter that must be one of allowed (def when absent).
+func oneOf(v url.Values, name, def string, allowed ...string) (string, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	for _, a := range allowed {
+		if s == a {
+			return s, nil
+		}
+	}
+	return "", badRequest("parameter %s=%q: want one of %s", name, s, strings.Join(allowed, ", "))
+}
+
+// parseQuery parses the q parameter. Errors are 400s that carry the
+// column of the problem.
+func parseQuery(v url.Values) (*query.Query, string, error) {
+	s := v.Get("q")
+	if len(s) > maxQueryLen {
+		return nil, s, badRequest("query longer than %d bytes", maxQueryLen)
+	}
+	q, err := store.ParseQuery(s)
+	if err != nil {
+		return nil, s, err
+	}
+	return q, s, nil
+}
+
+// sortParam reads sort=relevance|newest|date|oldest. A sort: inside the
+// query still wins (store.SearchOptions.Normalize).
+func sortParam(v url.Values) (query.Sort, error) {
+	s, err := oneOf(v, "sort", "", "relevance", "newest", "date", "oldest")
+	switch s {
+	case "relevance":
+		return query.SortRelevance, err
+	case "newest", "date":
+		return query.SortNewest, err
+	case "oldest":
+		return query.SortOldest, err
+	}
+	return query.SortDefault, err
+}
+
+// sortName is the API name of a sort.
+func sortName(s query.Sort) string {
+	switch s {
+	case query.SortRelevance:
+		return "relevance"
+	case query.SortOldest:
+		return "oldest"
+	}
+	return "newest"
+}
+
+// paging reads limit and offset, or limit and a 1-based page.
+func paging(v url.Values, defLimit int) (limit, offset int, err error) {
+	if limit, err = intParam(v, "limit", defLimit, 1, maxPageSize); err != nil {
+		return 0, 0, err
+	}
+	if v.Get("offset") != "" && v.Get("page") != "" {
+		return 0, 0, badRequest("give offset or page, not both")
+	}
+	if offset, err = intParam(v, "offset", 0, 0, maxOffset); err != nil {
+		return 0, 0, err
+	}
+	if v.Get("page") != "" {
+		page, err := intParam(v, "page", 1, 1, maxOffset/limit+1)
+		if err != nil {
+			return 0, 0, err
+		}
+		offset = (page - 1) * limit
+	}
+	return limit, offset, nil
+}
+
+// quoteValue writes a filter value so the query parser reads it back as
+// one value: quoted when it has spaces or syntax, quotes dropped (they
+// cannot be escaped inside a phrase and are not searchable anyway).
+func quoteValue(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), `"`, "")
+	if s == "" || strings.ContainsAny(s, " \t\r\n()-:*") {
+		return `"` + s + `"`
+	}
+	return s
+}
+
+// withFilter returns q with the filter field:value added.
+func withFilter(q string, field query.Field, value string) string {
+	f := string(field) + ":" + quoteValue(value)
+	if strings.TrimSpace(q) == "" {
+		return f
+	}
+	return strings.TrimSpace(q) + " " + f
+}

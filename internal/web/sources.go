@@ -1,0 +1,367 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// sourceView is a source as the API shows it, with its health.
+type sourceView struct {
+	ID   int64  `json:"id"`
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
+	// IntervalSeconds is the re-poll interval; 0 means the harvester's
+	// default.
+	IntervalSeconds int64     `json:"interval_seconds"`
+	Paused          bool      `json:"paused"`
+	Added           time.Time `json:"added"`
+	LastPolled      time.Time `json:"last_polled,omitzero"`
+	NextPoll        time.Time `json:"next_poll,omitzero"`
+	LastError       string    `json:"last_error,omitempty"`
+	Health          health    `json:"health"`
+}
+
+// health summarises how a source is doing.
+type health struct {
+	// Status is "paused", "new" (never polled), "failing" (the last poll
+	// failed: see the source's last_error) or "ok".
+	Status string `json:"status"`
+	// Articles counts archived articles on the source's host (the
+	// archive files articles by site, not by source).
+	Articles int `json:"articles"`
+	// LastFetch is the newest fetch log entry of the source.
+	LastFetch *fetchView `json:"last_fetch,omitempty"`
+}
+
+// fetchView is a fetch log entry as the API shows it.
+type fetchView struct {
+	ID         int64     `json:"id"`
+	SourceID   int64     `json:"source_id,omitempty"`
+	URL        string    `json:"url"`
+	At         time.Time `json:"at"`
+	Status     int       `json:"status,omitempty"`
+	DurationMS int64     `json:"duration_ms"`
+	Bytes      int64     `json:"bytes"`
+	Error      string    `json:"error,omitempty"`
+	ArticleID  string    `json:"article_id,omitempty"`
+}
+
+func viewFetch(f *store.Fetch) *fetchView {
+	return &fetchView{ID: f.ID, SourceID: f.SourceID, URL: f.URL, At: f.At, Status: f.Status,
+		DurationMS: f.Duration.Milliseconds(), Bytes: f.Bytes, Error: f.Error, ArticleID: f.ArticleID}
+}
+
+// sourceHealth builds the view of src: its newest fetch and the article
+// count of its host.
+func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceView, error) {
+	v := &sourceView{ID: src.ID, URL: src.URL, Kind: src.Kind, IntervalSeconds: int64(src.Interval / time.Second),
+		Paused: src.Paused, Added: src.Added, LastPolled: src.LastPolled, NextPoll: src.NextPoll, LastError: src.LastError}
+	fs, err := s.st.Fetches(ctx, src.ID, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) > 0 {
+		v.Health.LastFetch = viewFetch(fs[0])
+	}
+	if host := sourceHost(src.URL); host != "" {
+		q, err := store.ParseQuery(withFilter("", query.Site, host))
+		if err == nil {
+			res, err := s.st.Search(ctx, q, store.SearchOptions{Limit: 1, Sort: query.SortNewest})
+			if err != nil {
+				return nil, err
+			}
+			v.Health.Articles = res.Total
+		}
+	}
+	switch {
+	case src.Paused:
+		v.Health.Status = "paused"
+	case src.LastError != "":
+		v.Health.Status = "failing"
+	case src.LastPolled.IsZero() && v.Health.LastFetch == nil:
+		v.Health.Status = "new"
+	default:
+		v.Health.Status = "ok"
+	}
+	return v, nil
+}
+
+// sourceHost is the host of a source URL without "www.", as site: wants.
+func sourceHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
+func (s *Server) sourceViews(ctx context.Context) ([]*sourceView, error) {
+	srcs, err := s.st.ListSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*sourceView{}
+	for _, src := range srcs {
+		v, err := s.sourceHealth(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) error {
+	views, err := s.sourceViews(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"sources": views})
+}
+
+// sourceID reads the {id} path value.
+func sourceID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest("source id %q: want a positive whole number", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// sourceDetail is the body of GET /api/sources/{id}.
+type sourceDetail struct {
+	*sourceView
+	// Fetches are the newest fetch log entries of the source.
+	Fetches []*fetchView `json:"fetches"`
+}
+
+func (s *Server) apiSource(w http.ResponseWriter, r *http.Request) error {
+	id, err := sourceID(r)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(r.URL.Query(), "limit", 50, 1, maxFetches)
+	if err != nil {
+		return err
+	}
+	src, err := s.st.Source(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v, err := s.sourceHealth(r.Context(), src)
+	if err != nil {
+		return err
+	}
+	fetches, err := s.fetchViews(r.Context(), id, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sourceDetail{sourceView: v, Fetches: fetches})
+}
+
+func (s *Server) fetchViews(ctx context.Context, sourceID int64, limit int) ([]*fetchView, error) {
+	fs, err := s.st.Fetches(ctx, sourceID, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := []*fetchView{}
+	for _, f := range fs {
+		out = append(out, viewFetch(f))
+	}
+	return out, nil
+}
+
+func (s *Server) apiFetches(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	limit, err := intParam(v, "limit", 50, 1, maxFetches)
+	if err != nil {
+		return err
+	}
+	src, err := intParam(v, "source", 0, 0, 1<<62)
+	if err != nil {
+		return err
+	}
+	fetches, err := s.fetchViews(r.Context(), int64(src), limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"fetches": fetches})
+}
+
+// newSource is the body of POST /api/sources.
+type newSource struct {
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
+	// IntervalSeconds is the re-poll interval; 0 means the default.
+	IntervalSeconds int64 `json:"interval_seconds"`
+	Paused          bool  `json:"paused"`
+}
+
+// Source interval bounds: more often than a minute is impolite, and a
+// month covers any archive that is still being harvested.
+const (
+	minInterval = time.Minute
+	maxInterval = 31 * 24 * time.Hour
+)
+
+// addSource checks and stores a new source.
+func (s *Server) addSource(ctx context.Context, ns newSource) (*store.Source, error) {
+	kind := strings.ToLower(strings.TrimSpace(ns.Kind))
+	switch kind {
+	case store.KindFeed, store.KindSitemap, store.KindSite, store.KindList:
+	case "":
+		kind = store.KindFeed
+	default:
+		return nil, badRequest("kind %q: want feed, sitemap, site or list", ns.Kind)
+	}
+	interval := time.Duration(ns.IntervalSeconds) * time.Second
+	if ns.IntervalSeconds != 0 && (interval < minInterval || interval > maxInterval) {
+		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d",
+			ns.IntervalSeconds, int(minInterval.Seconds()), int(maxInterval.Seconds()))
+	}
+	u, err := s.checkSubmittedURL(ctx, ns.URL)
+	if err != nil {
+		return nil, err
+	}
+	src := &store.Source{URL: u, Kind: kind, Interval: interval, Paused: ns.Paused}
+	if err := s.st.AddSource(ctx, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+func (s *Server) apiAddSource(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeAPI(r); err != nil {
+		return err
+	}
+	var ns newSource
+	if err := decodeJSON(w, r, &ns); err != nil {
+		return err
+	}
+	src, err := s.addSource(r.Context(), ns)
+	if err != nil {
+		return err
+	}
+	v, err := s.sourceHealth(r.Context(), src)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/sources/%d", src.ID))
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+// setPaused pauses or resumes source id.
+func (s *Server) setPaused(ctx context.Context, id int64, paused bool) (*store.Source, error) {
+	src, err := s.st.Source(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	src.Paused = paused
+	if err := s.st.UpdateSource(ctx, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+func (s *Server) apiPauseSource(w http.ResponseWriter, r *http.Request) error {
+	return s.apiSetPaused(w, r, true)
+}
+
+func (s *Server) apiResumeSource(w http.ResponseWriter, r *http.Request) error {
+	return s.apiSetPaused(w, r, false)
+}
+
+func (s *Server) apiSetPaused(w http.ResponseWriter, r *http.Request, paused bool) error {
+	if err := s.authorizeAPI(r); err != nil {
+		return err
+	}
+	id, err := sourceID(r)
+	if err != nil {
+		return err
+	}
+	src, err := s.setPaused(r.Context(), id, paused)
+	if err != nil {
+		return err
+	}
+	v, err := s.sourceHealth(r.Context(), src)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiRemoveSource(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeAPI(r); err != nil {
+		return err
+	}
+	id, err := sourceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.st.RemoveSource(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// authorizeAPI checks the bearer token of a write request.
+func (s *Server) authorizeAPI(r *http.Request) error {
+	if s.opts.AdminToken == "" {
+		return errReadOnly
+	}
+	auth := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(auth, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || !s.tokenMatches(strings.TrimSpace(token)) {
+		return errUnauthorized
+	}
+	return nil
+}
+
+// tokenMatches compares in constant time (over hashes, so the length of
+// the token does not leak either).
+func (s *Server) tokenMatches(token string) bool {
+	a := sha256.Sum256([]byte(token))
+	b := sha256.Sum256([]byte(s.opts.AdminToken))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// decodeJSON reads a JSON body of at most maxBody bytes into v, refusing
+// unknown fields and trailing data.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return fmt.Errorf("%w: send the body as application/json, not %q", errUnsupportedMedia, ct)
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if isType[*http.MaxBytesError](err) {
+			return err
+		}
+		return badRequest("request body: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if isType[*http.MaxBytesError](err) {
+			return err
+		}
+		return badRequest("request body: want one JSON object")
+	}
+	return nil
+}
