@@ -27,16 +27,24 @@
 // are too short for shingles to say anything and are deduplicated only by
 // ContentHash.
 //
-// The signature holds NumHashes (128) minimum hash values. Each shingle is
-// hashed once with xxhash64; hash function i is then a seeded
-// multiply-add-shift of that value, ((a_i*h + b_i) mod 2^64) >> 32, with
-// fixed odd multipliers a_i and offsets b_i, and the signature keeps the
-// minimum of each function over the shingles. Values are 32 bits: half the
-// storage of 64, and a chance collision between two different minima
-// (2^-32) is far below the estimator's own noise. Similarity is the
-// fraction of positions where two signatures agree, an unbiased estimate
-// of the Jaccard similarity J of the two shingle sets with standard
-// deviation sqrt(J(1-J)/128), about 0.032 at J = 0.85.
+// The signature holds NumHashes (128) values, computed by one-permutation
+// hashing with optimal densification (Shrivastava, ICML 2017) rather than
+// 128 independent hash functions: each shingle is hashed once with
+// xxhash64; the top 7 bits of the hash pick one of 128 bins and the low 32
+// bits are its value; each bin keeps the least value that fell into it;
+// a bin that no shingle fell into takes the value of the first filled bin
+// along a probe sequence of its own, fixed for all texts. As with classic
+// MinHash, two signatures agree at a position with probability equal to
+// the Jaccard similarity J of the two shingle sets, so Similarity, the
+// fraction of agreeing positions, estimates J; it costs one hash per
+// shingle instead of 128 (about three times faster for an 800-word
+// article, where normalising the text now dominates). On generated texts
+// (TestStatistics) the estimate is unbiased and its error is what 128
+// independent samples give, sqrt(J(1-J)/128), about 0.03 at J = 0.85, for
+// 60- and 400-word texts alike; for the shortest texts (about 20
+// shingles) it is somewhat larger (0.047 against 0.041 at J ≈ 0.7).
+// Values are 32 bits: half the storage of 64, and a chance collision
+// between two different minima (2^-32) is far below the estimator's noise.
 //
 // # LSH bands and the S-curve
 //

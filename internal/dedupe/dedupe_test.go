@@ -255,10 +255,35 @@ func TestMarshalBinary(t *testing.T) {
 func TestSignStable(t *testing.T) {
 	s := Sign(readText(t, "harbour.txt"))
 	want := [4]uint32{s[0], s[1], s[2], s[127]}
-	got := [4]uint32{0x02248156, 0x01517033, 0x0041a5f9, 0x0039b3fd}
+	got := [4]uint32{0x220af098, 0xda70628d, 0x64eb40ad, 0xd158eb52}
 	if want != got {
 		t.Errorf("signature starts %#08x, pinned %#08x", want, got)
 	}
+}
+
+// TestProbeCoversBins checks that every empty bin's probe sequence visits
+// every other bin within maxProbes steps, so densification always finds
+// the filled bins of any text.
+func TestProbeCoversBins(t *testing.T) {
+	worst := 0
+	for b := range NumHashes {
+		var seen [NumHashes]bool
+		left := NumHashes
+		for attempt := range maxProbes {
+			if j := probe(b, attempt); !seen[j] {
+				seen[j] = true
+				left--
+				if left == 0 {
+					worst = max(worst, attempt+1)
+					break
+				}
+			}
+		}
+		if left > 0 {
+			t.Fatalf("bin %d: %d bins unreached in %d probes", b, left, maxProbes)
+		}
+	}
+	t.Logf("all bins reached within %d probes", worst)
 }
 
 func BenchmarkSign(b *testing.B) {
@@ -267,6 +292,28 @@ func BenchmarkSign(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Sign(text)
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	for _, name := range []string{"harbour.txt", "council_budget.txt"} {
+		text := readText(t, name)
+		h, s := Fingerprint(text)
+		if h != ContentHash(text) || s != Sign(text) {
+			t.Errorf("Fingerprint of %s differs from ContentHash and Sign", name)
+		}
+	}
+	if h, s := Fingerprint("short"); h != ContentHash("short") || !s.IsZero() {
+		t.Error("Fingerprint of a short text")
+	}
+}
+
+func BenchmarkFingerprint(b *testing.B) {
+	text := article800(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Fingerprint(text)
 	}
 }
 

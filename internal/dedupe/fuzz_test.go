@@ -25,6 +25,9 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("ContentHash differs for %q and its normal form", s)
 		}
 		sig := Sign(s)
+		if h, fs := Fingerprint(s); h != ContentHash(s) || fs != sig {
+			t.Fatalf("Fingerprint(%q) differs from ContentHash and Sign", s)
+		}
 		if sig != Sign(n) {
 			t.Fatalf("Sign differs for %q and its normal form", s)
 		}

@@ -1,9 +1,10 @@
 package dedupe
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
-	"math"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -33,27 +34,30 @@ const signatureVersion = 1
 // encodedLen is the length of an encoded non-zero signature.
 const encodedLen = 1 + 4*NumHashes
 
-// Signature is the MinHash signature of a text: for each of NumHashes hash
-// functions, the least value it takes over the text's shingles. The zero
+// Signature is the MinHash signature of a text: for each of NumHashes
+// bins, the least hash value of the text's shingles that fell into it (or
+// the value it borrowed, see the package documentation). The zero
 // Signature stands for a text too short to sign; it matches nothing.
 type Signature [NumHashes]uint32
 
-// hashParams are the multipliers (odd) and offsets of the NumHashes hash
-// functions, fixed forever by a SplitMix64 sequence from a constant seed.
-var hashParams = func() (p [NumHashes][2]uint64) {
-	x := uint64(0x68657261_6c640001) // "herald", 1
-	next := func() uint64 {
-		x += 0x9e3779b97f4a7c15
-		z := x
-		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-		z = (z ^ z>>27) * 0x94d049bb133111eb
-		return z ^ z>>31
-	}
-	for i := range p {
-		p[i] = [2]uint64{next() | 1, next()}
-	}
-	return p
-}()
+// probe returns the bin that an empty bin borrows from on its attempt-th
+// try: a fixed pseudo-random sequence (SplitMix64 of bin and attempt), the
+// same for every text, as optimal densification requires.
+func probe(bin, attempt int) int {
+	z := uint64(bin)<<32 | uint64(attempt) + 0x68657261_6c640001 // "herald"
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	z ^= z >> 31
+	return int(z >> (64 - binBits))
+}
+
+// maxProbes bounds the probe sequence. Every bin's sequence reaches every
+// other bin well within it (TestProbeCoversBins), so the bound never cuts
+// a search short; it only makes termination evident.
+const maxProbes = 1 << 12
+
+// binBits is log2(NumHashes): the bits of a shingle's hash that pick its bin.
+const binBits = 7
 
 // Sign returns the MinHash signature of text's word shingles, or the zero
 // Signature when the normalised text has fewer than MinWords words.
@@ -68,9 +72,7 @@ func signNormalized(s string) Signature {
 	if wordCount(s) < MinWords {
 		return sig
 	}
-	for i := range sig {
-		sig[i] = math.MaxUint32
-	}
+	var filled [NumHashes]bool
 	// starts holds the offsets of the last ShingleWords word starts.
 	var starts [ShingleWords]int
 	n := 0 // words seen
@@ -87,13 +89,27 @@ func signNormalized(s string) Signature {
 		}
 		first := starts[n%ShingleWords] // the oldest of the last ShingleWords
 		h := xxhash.Sum64String(s[first:i])
-		for j := range sig {
-			if v := uint32((hashParams[j][0]*h + hashParams[j][1]) >> 32); v < sig[j] {
-				sig[j] = v
+		bin, v := h>>(64-binBits), uint32(h)
+		if !filled[bin] || v < sig[bin] {
+			sig[bin], filled[bin] = v, true
+		}
+	}
+	// Optimal densification: an empty bin takes the value of the first
+	// filled bin along its own probe sequence.
+	var dense Signature
+	for b := range dense {
+		if filled[b] {
+			dense[b] = sig[b]
+			continue
+		}
+		for attempt := range maxProbes {
+			if j := probe(b, attempt); filled[j] {
+				dense[b] = sig[j]
+				break
 			}
 		}
 	}
-	return sig
+	return dense
 }
 
 // wordCount counts the words of a normalised text.
@@ -194,4 +210,12 @@ func (s *Signature) UnmarshalBinary(data []byte) error {
 		s[i] = binary.LittleEndian.Uint32(data[1+4*i:])
 	}
 	return nil
+}
+
+// Fingerprint returns ContentHash(text) and Sign(text), normalising the
+// text once: callers that need both save a third of the work.
+func Fingerprint(text string) (hash string, sig Signature) {
+	n := Normalize(text)
+	sum := sha256.Sum256([]byte(n))
+	return hex.EncodeToString(sum[:]), signNormalized(n)
 }

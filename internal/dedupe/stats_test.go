@@ -48,13 +48,17 @@ func jaccard(a, b []string) float64 {
 
 type bucketStats struct {
 	pairs, candidates, duplicates int
-	sumJ, sumSim                  float64
+	sumJ, sumSim, sumSq           float64
 }
 
 // sample draws text pairs whose exact Jaccard similarity lies in [lo, hi],
 // made by replacing between minEdits and maxEdits random words of a
 // 400-word text, until it has n pairs.
 func sample(t *testing.T, rng *rand.Rand, vocab []string, lo, hi float64, minEdits, maxEdits, n int) bucketStats {
+	return sampleLen(t, rng, vocab, 400, lo, hi, minEdits, maxEdits, n)
+}
+
+func sampleLen(t *testing.T, rng *rand.Rand, vocab []string, words int, lo, hi float64, minEdits, maxEdits, n int) bucketStats {
 	t.Helper()
 	var st bucketStats
 	tries := 0
@@ -63,7 +67,7 @@ func sample(t *testing.T, rng *rand.Rand, vocab []string, lo, hi float64, minEdi
 		if tries > 50*n {
 			t.Fatalf("only %d pairs in [%.2f, %.2f] after %d tries", st.pairs, lo, hi, tries)
 		}
-		a := make([]string, 400)
+		a := make([]string, words)
 		for i := range a {
 			a[i] = vocab[rng.IntN(len(vocab))]
 		}
@@ -78,7 +82,9 @@ func sample(t *testing.T, rng *rand.Rand, vocab []string, lo, hi float64, minEdi
 		sa, sb := Sign(strings.Join(a, " ")), Sign(strings.Join(b, " "))
 		st.pairs++
 		st.sumJ += j
-		st.sumSim += Similarity(sa, sb)
+		sim := Similarity(sa, sb)
+		st.sumSim += sim
+		st.sumSq += (sim - j) * (sim - j)
 		if shareBand(sa, sb) {
 			st.candidates++
 		}
@@ -104,9 +110,10 @@ func TestStatistics(t *testing.T) {
 	high := sample(t, rng, vocab, 0.84, 0.86, 7, 9, n)
 	mid := sample(t, rng, vocab, 0.45, 0.55, 33, 42, n)
 	low := sample(t, rng, vocab, 0.25, 0.35, 58, 75, n)
-	for name, st := range map[string]bucketStats{"J≈0.85": high, "J≈0.5": mid, "J≈0.3": low} {
-		t.Logf("%s: %d pairs, mean J %.3f, mean estimate %.3f, candidates %.1f%%, near-duplicates %.1f%%",
-			name, st.pairs, st.sumJ/float64(st.pairs), st.sumSim/float64(st.pairs),
+	short := sampleLen(t, rng, vocab, 60, 0.82, 0.88, 1, 2, n)
+	for name, st := range map[string]bucketStats{"J≈0.85": high, "J≈0.5": mid, "J≈0.3": low, "60 words, J≈0.85": short} {
+		t.Logf("%s: %d pairs, mean J %.3f, mean estimate %.3f, rms error %.3f, candidates %.1f%%, near-duplicates %.1f%%",
+			name, st.pairs, st.sumJ/float64(st.pairs), st.sumSim/float64(st.pairs), math.Sqrt(st.sumSq/float64(st.pairs)),
 			100*float64(st.candidates)/float64(st.pairs), 100*float64(st.duplicates)/float64(st.pairs))
 		// The estimator is unbiased: the mean estimate over n pairs is
 		// within a few standard errors (0.045/sqrt(n)) of the mean J.
