@@ -14,12 +14,11 @@ type dateline struct {
 	raw    string    // the dateline itself
 }
 
-var (
-	datelineDateRe = regexp.MustCompile(`(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})`)
-	// datelineTailRe matches what may follow the date: a time, then a
-	// comma and a name.
-	datelineTailRe = regexp.MustCompile(`^(?:,?\s*\d{1,2}:\d{2})?(?:\s*,\s*(.+?))?\s*$`)
-)
+// datelineTailRe matches what may follow the date: a time, then a comma
+// and a name.
+var datelineTailRe = regexp.MustCompile(`^(?:,?\s*\d{1,2}:\d{2})?(?:\s*,\s*(.+?))?\s*$`)
+
+const datelineTail = 100
 
 // parseDateline finds a dateline at the end of text: a date as DD.MM.YYYY
 // or YYYY-MM-DD, optionally a time, optionally a comma and a name, with
@@ -29,24 +28,28 @@ func parseDateline(text string) (dateline, bool) {
 	if len(text) > 5000 {
 		return dateline{}, false
 	}
-	all := datelineDateRe.FindAllStringSubmatchIndex(text, -1)
-	if all == nil {
+	// The date is within the last datelineTail bytes: a name has at most
+	// 60 of them, a date and a time about 20.
+	start, end := -1, -1
+	var day, month, year string
+	for i := max(0, len(text)-datelineTail); i < len(text); i++ {
+		if !isDigit(text[i]) || i > 0 && isDigit(text[i-1]) {
+			continue
+		}
+		if d, m, y, n := matchDate(text[i:]); n > 0 {
+			start, end = i, i+n
+			day, month, year = d, m, y
+		}
+	}
+	if start < 0 {
 		return dateline{}, false
 	}
-	m := all[len(all)-1]
-	start, end := m[0], m[1]
 	if start > 0 && !strings.ContainsRune(" ,;|—–-(", rune(text[start-1])) {
 		return dateline{}, false
 	}
 	tail := datelineTailRe.FindStringSubmatch(text[end:])
 	if tail == nil {
 		return dateline{}, false
-	}
-	var day, month, year string
-	if m[2] >= 0 {
-		day, month, year = text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]]
-	} else {
-		year, month, day = text[m[8]:m[9]], text[m[10]:m[11]], text[m[12]:m[13]]
 	}
 	if len(day) == 1 {
 		day = "0" + day
@@ -68,4 +71,36 @@ func parseDateline(text string) (dateline, bool) {
 		name:   name,
 		raw:    strings.TrimSpace(text[start:]),
 	}, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digits returns the length of the run of digits at the start of s.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	return n
+}
+
+// matchDate matches D.M.YYYY (one or two digits for day and month) or
+// YYYY-MM-DD at the start of s, not followed by another digit, and returns
+// its parts and length, or n == 0.
+func matchDate(s string) (day, month, year string, n int) {
+	a := digits(s)
+	switch {
+	case a == 4 && len(s) >= 10 && s[4] == '-' && digits(s[5:]) == 2 && s[7] == '-' && digits(s[8:]) == 2:
+		return s[8:10], s[5:7], s[:4], 10
+	case (a == 1 || a == 2) && len(s) > a && s[a] == '.':
+		b := digits(s[a+1:])
+		if b != 1 && b != 2 {
+			return "", "", "", 0
+		}
+		p := a + 1 + b
+		if len(s) > p && s[p] == '.' && digits(s[p+1:]) == 4 {
+			return s[:a], s[a+1 : p], s[p+1 : p+5], p + 5
+		}
+	}
+	return "", "", "", 0
 }

@@ -54,6 +54,9 @@ var (
 // parseTimestamp parses an ISO 8601 timestamp as isoRe matches it. A
 // timestamp without a zone is taken as UTC.
 func parseTimestamp(s string) (time.Time, bool) {
+	if len(s) < 16 || len(s) > 40 || s[4] != '-' {
+		return time.Time{}, false
+	}
 	m := isoRe.FindStringSubmatch(s)
 	if m == nil {
 		return time.Time{}, false
@@ -146,24 +149,29 @@ func parseMeta(line string) (meta, bool) {
 	numbers := 0
 	for i := 0; i < len(f); i++ {
 		tok, at := f[i], i
+		if first < 0 && i > maxNameWords {
+			return meta{}, false // too many words before any metadata for a name
+		}
+		c := tok[0]
+		web := c == 'h' || c == 'H'
 		switch {
-		case imageRe.MatchString(tok):
+		case web && imageRe.MatchString(tok):
 			m.images = append(m.images, tok)
 			m.strong = true
-		case urlRe.MatchString(tok):
+		case web && urlRe.MatchString(tok):
 			m.dropped = append(m.dropped, tok)
-		case emailRe.MatchString(tok):
+		case strings.IndexByte(tok, '@') > 0 && emailRe.MatchString(tok):
 			m.dropped = append(m.dropped, tok)
 			m.strong, m.contact = true, true
-		case isXPath(tok):
+		case c == '/' && isXPath(tok):
 			m.xpath, m.strong = true, true
 		case strings.EqualFold(tok, "true") || strings.EqualFold(tok, "false"):
 			m.dropped = append(m.dropped, tok)
 			m.strong = true
-		case localeRe.MatchString(tok) && normLanguage(tok) != "":
+		case (len(tok) == 5 || len(tok) == 6) && localeRe.MatchString(tok) && normLanguage(tok) != "":
 			m.langs = append(m.langs, normLanguage(tok))
 			m.strong = true
-		case numRe.MatchString(tok):
+		case (c >= '0' && c <= '9' || c == '+' || c == '(') && numRe.MatchString(tok):
 			// "+7 (495) 000-00-00": a phone number in pieces, taken
 			// while it has fewer than 10 digits.
 			j, digits := i+1, countDigits(tok)
@@ -186,7 +194,7 @@ func parseMeta(line string) (meta, bool) {
 			m.dropped = append(m.dropped, strings.Join(f[i:j], " "))
 			i = j - 1
 		default:
-			if t, ok := parseTimestamp(tok); ok {
+			if t, ok := parseTimestamp(tok); c >= '0' && c <= '9' && ok {
 				m.stamps = append(m.stamps, timestamp{t, tok})
 				m.strong = true
 				break
@@ -244,6 +252,9 @@ func isXPath(s string) bool {
 	return xpathRe.MatchString(s)
 }
 
+// maxNameWords is the most words a site name has.
+const maxNameWords = 6
+
 // nameConnectors may appear in lower case inside a name.
 var nameConnectors = map[string]bool{
 	"of": true, "the": true, "and": true, "&": true, "de": true, "la": true, "le": true,
@@ -260,7 +271,7 @@ func isName(s string) bool {
 		return false
 	}
 	f := strings.Fields(s)
-	if len(f) > 6 {
+	if len(f) > maxNameWords {
 		return false
 	}
 	for i, w := range f {
