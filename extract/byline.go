@@ -316,12 +316,15 @@ func innermostFirst(cands []bylineCand) []bylineCand {
 	return out
 }
 
-// isAncestor reports whether a is a proper ancestor of n.
+// isAncestor reports whether a is a proper ancestor of n, within 64
+// levels (bylines nest shallowly).
 func isAncestor(a, n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
+	depth := 0
+	for p := n.Parent; p != nil && depth < 64; p = p.Parent {
 		if p == a {
 			return true
 		}
+		depth++
 	}
 	return false
 }

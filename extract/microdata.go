@@ -17,6 +17,10 @@ import (
 // but common). Inside a nested author or publisher scope, "name" names the
 // author or the publisher.
 
+// maxScopes bounds the nesting of scopes followed; deeper ones are read
+// as part of the innermost followed scope.
+const maxScopes = 32
+
 // microScope is an open itemscope (or RDFa typeof) element.
 type microScope struct {
 	node    *html.Node
@@ -63,7 +67,7 @@ func (m *microData) enter(n *html.Node, a microAttrs) bool {
 	if prop != "" {
 		m.property(n, prop, scoped)
 	}
-	if !scoped {
+	if !scoped || len(m.stack) >= maxScopes {
 		return false
 	}
 	types := a.itemtype
@@ -288,9 +292,12 @@ func attr(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
+// maxTextNodes bounds the nodes nodeText visits.
+const maxTextNodes = 20000
+
 // nodeText returns the visible text of n's subtree with white space
-// collapsed, stopping after about max bytes (max <= 0: no limit). Scripts,
-// styles and templates are skipped.
+// collapsed, stopping after about max bytes (max <= 0: no limit) or
+// maxTextNodes nodes. Scripts, styles and templates are skipped.
 func nodeText(n *html.Node, max int) string {
 	var t textBuilder
 	c := n.FirstChild
@@ -298,7 +305,13 @@ func nodeText(n *html.Node, max int) string {
 		return ""
 	}
 	depth := 0
+	// Bound the work, not only the text: a deep chain of empty elements
+	// must not be walked again for every ancestor asking for its text.
+	budget := maxTextNodes
 	for c != nil {
+		if budget--; budget < 0 {
+			break
+		}
 		descend := false
 		switch c.Type {
 		case html.TextNode:
