@@ -45,6 +45,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newMigrateCmd(e),
 		newServeCmd(e),
 		newBenchCmd(e),
+		newSourceCmd(e),
+		newHarvestCmd(e),
 	)
 	return root
 }

@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/herald-archive/herald/internal/feed"
 	"github.com/herald-archive/herald/internal/fetch"
@@ -45,3 +46,5 @@ func (p *poller) feed(resp *fetch.Response) {
 	}
 	p.sendLinks(links)
 }
+
+func looksLikeArticle(u string) bool { return strings.HasSuffix(u, ".html") }

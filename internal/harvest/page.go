@@ -111,8 +111,9 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		ContentLanguage: resp.Header.Get("Content-Language"),
 		FetchedAt:       resp.FetchedAt,
 	})
+	article := err == nil && isArticle(res, resp.URL)
 	var links []link
-	if err == nil && res.Article.Text == "" && c.follow && c.depth < r.opts.MaxDepth {
+	if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
 		links = r.crawlLinks(resp, c)
 	}
 	<-r.cpu
@@ -123,7 +124,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	ev.extracted = 1
-	if res.Article.Text == "" {
+	if !article {
 		if c.follow && c.depth < r.opts.MaxDepth {
 			ev.links = links
 			ev.listings = 1
@@ -134,6 +135,21 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	ev.rec = r.record(res, resp, capt, x, c.sourceID)
+}
+
+// minArticleWords is the length from which extracted text makes a page an
+// article whatever its URL; shorter text counts only on a URL shaped like
+// an article's, since a listing page's only prose is often a footer line.
+const minArticleWords = 50
+
+// isArticle tells an article from a listing, section, tag or author page
+// by the extraction result and the URL's shape.
+func isArticle(res *extract.Result, pageURL string) bool {
+	a := &res.Article
+	if a.Text == "" {
+		return false
+	}
+	return a.WordCount >= minArticleWords || looksLikeArticle(pageURL)
 }
 
 // record builds the store record of an extracted article, filling fields

@@ -45,7 +45,7 @@ func (r *run) poll(s seed) {
 	}
 	start := time.Now()
 	p.run()
-	final := event{pollDone: true}
+	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg}
 	if p.src != nil && r.ctx.Err() == nil {
 		p.src.LastPolled = start.UTC()
 		interval := p.src.Interval

@@ -50,6 +50,8 @@ type event struct {
 	fail *failure
 	// host is the URL's host, for ErrorsByHost.
 	host string
+	// pollErr is why a poll failed, with pollURL its URL.
+	pollErr, pollURL string
 	// abandon puts the item back in the queue (the run is ending).
 	abandon bool
 	// fatal is a storage failure: the run stops.

@@ -44,12 +44,16 @@ type Summary struct {
 	// ErrorsByHost counts failed fetches (HTTP errors, timeouts, connection
 	// failures) per host; policy skips (robots, not HTML) are not errors.
 	ErrorsByHost map[string]int `json:"errors_by_host"`
+	// PollErrors maps the feeds, sitemaps and pages polled that failed
+	// (could not be fetched or read) to why. Sources also keep theirs in
+	// LastError.
+	PollErrors map[string]string `json:"poll_errors,omitempty"`
 	// Duration is the run's wall time.
 	Duration time.Duration `json:"duration"`
 }
 
 func newSummary() Summary {
-	return Summary{Skipped: map[string]int{}, ErrorsByHost: map[string]int{}}
+	return Summary{Skipped: map[string]int{}, ErrorsByHost: map[string]int{}, PollErrors: map[string]string{}}
 }
 
 // Stored is the number of articles the archive accepted (new, updated,
@@ -90,6 +94,12 @@ func (s *Summary) Add(o *Summary) {
 	}
 	for k, v := range o.ErrorsByHost {
 		s.ErrorsByHost[k] += v
+	}
+	for k, v := range o.PollErrors {
+		if s.PollErrors == nil {
+			s.PollErrors = map[string]string{}
+		}
+		s.PollErrors[k] = v
 	}
 	s.Duration += o.Duration
 }

@@ -78,6 +78,9 @@ func (r *run) handle(ev event) {
 	}
 	r.count(ev)
 	r.sum.Listings += ev.listings
+	if ev.pollErr != "" {
+		r.sum.PollErrors[ev.pollURL] = ev.pollErr
+	}
 	if len(ev.links) > 0 {
 		r.enqueue(ev.links)
 	}

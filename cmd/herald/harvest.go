@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/herald-archive/herald/internal/harvest"
+)
+
+// harvestFlags are the flags of herald harvest (and herald demo's harvest).
+type harvestFlags struct {
+	watch        bool
+	urls         string
+	warcDir      string
+	concurrency  int
+	delay        time.Duration
+	userAgent    string
+	allowPrivate bool
+	maxPages     int
+	depth        int
+	timeout      time.Duration
+	asJSON       bool
+	progress     string
+	verbose      bool
+}
+
+func newHarvestCmd(e *env) *cobra.Command {
+	var f harvestFlags
+	cmd := &cobra.Command{
+		Use:   "harvest [URL...]",
+		Short: "Fetch new articles from the sources that are due, or from the URLs given",
+		Long: `Harvest fetches articles politely (robots.txt, one request at a time per
+host with a delay, back-off on errors), keeps every response in WARC files
+beside the archive, extracts the articles and stores them without duplicates.
+
+  herald harvest                 poll every due source once (herald source add)
+  herald harvest --watch         keep polling sources on schedule until interrupted
+  herald harvest URL...          harvest these URLs once: a feed or sitemap has its
+                                 entries fetched, a web page is stored if it is an
+                                 article and crawled if it is a listing
+  herald harvest --urls FILE     fetch the page URLs listed in FILE (- for stdin)
+
+The queue of URLs lives in the archive: an interrupted harvest (even a
+killed one) continues where it stopped the next time herald harvest runs.
+URLs on loopback and private networks are refused unless --allow-private.
+
+At the end a summary says what was fetched, stored, skipped (and why) and
+which hosts failed.`,
+		Example: `  herald harvest https://news.example.org/feed.xml
+  herald harvest --max-pages 200 https://news.example.org/
+  herald harvest --urls urls.txt --delay 2s
+  herald harvest --watch`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHarvest(cmd.Context(), e, f, args)
+		},
+	}
+	addHarvestFlags(cmd, &f)
+	fl := cmd.Flags()
+	fl.BoolVar(&f.watch, "watch", false, "keep running, polling sources on schedule, until interrupted")
+	fl.StringVar(&f.urls, "urls", "", "fetch the page URLs listed in this file, one a line (- for stdin)")
+	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+// addHarvestFlags defines the flags shared with herald demo.
+func addHarvestFlags(cmd *cobra.Command, f *harvestFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.warcDir, "warc-dir", "", "folder for WARC captures (default: the archive path + .warc)")
+	fl.IntVar(&f.concurrency, "concurrency", harvest.DefaultConcurrency, "fetches in flight across hosts (one at a time per host)")
+	fl.DurationVar(&f.delay, "delay", harvest.DefaultDelay, "least time between requests to one host (robots.txt Crawl-delay may raise it); 0 for none, only for your own sites")
+	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent sent, naming you and a contact URL (default Herald/<version> (+https://github.com/herald-archive/herald))")
+	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching URLs on loopback and private networks")
+	fl.IntVar(&f.maxPages, "max-pages", 0, "most pages fetched in this run (0: no cap); the rest stays queued")
+	fl.IntVar(&f.depth, "depth", harvest.DefaultMaxDepth, "links followed from a site's seed page when crawling")
+	fl.DurationVar(&f.timeout, "timeout", 0, "limit for one fetch, connect to last byte (default 60s)")
+	fl.StringVar(&f.progress, "progress", "auto", "progress bars: auto (on a terminal), always or never")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log each source poll (and, twice, each failed URL)")
+}
+
+// harvestOptions turns flags into harvest.Options for the archive at db.
+func harvestOptions(f harvestFlags, db string, logger *slog.Logger) harvest.Options {
+	warcDir := f.warcDir
+	if warcDir == "" {
+		warcDir = db + ".warc"
+	}
+	delay := f.delay
+	if delay == 0 {
+		delay = -1 // the flag's 0 means none; Options' zero means the default
+	}
+	return harvest.Options{
+		Concurrency:  f.concurrency,
+		Delay:        delay,
+		UserAgent:    f.userAgent,
+		AllowPrivate: f.allowPrivate,
+		Timeout:      f.timeout,
+		MaxPages:     f.maxPages,
+		MaxDepth:     f.depth,
+		WARCDir:      warcDir,
+		CaptureBase:  filepath.Dir(db),
+		Logger:       logger,
+	}
+}
+
+func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) error {
+	if f.watch && (len(args) > 0 || f.urls != "") {
+		return errors.New("--watch polls the archive's sources; it takes no URLs (add them with herald source add)")
+	}
+	if len(args) > 0 && f.urls != "" {
+		return errors.New("give URLs as arguments or with --urls, not both")
+	}
+	for _, a := range args {
+		if _, err := sourceURLArg(a); err != nil {
+			return err
+		}
+	}
+	var pages []string
+	if f.urls != "" {
+		var err error
+		if pages, err = readURLList(e, f.urls); err != nil {
+			return err
+		}
+	}
+	switch f.progress {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("unknown --progress %q (want auto, always or never)", f.progress)
+	}
+
+	db, err := openArchive(ctx, e, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	bars := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
+	var prog *harvestBars
+	logOut := e.stderr
+	if bars {
+		prog = newHarvestBars(ctx, e.stderr)
+		logOut = prog.p // log lines print above the bars
+	}
+	level := slog.LevelWarn
+	if f.verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	opts := harvestOptions(f, e.db, logger)
+	if prog != nil {
+		opts.Progress = prog.update
+	}
+	h, err := harvest.New(db, opts)
+	if err != nil {
+		return err
+	}
+
+	var sum *harvest.Summary
+	switch {
+	case f.watch:
+		fmt.Fprintf(e.stderr, "watching the archive's sources; interrupt (Ctrl-C) to stop\n")
+		sum, err = h.Watch(ctx, func(s *harvest.Summary) {
+			if s.Polled+s.Fetched > 0 {
+				logger.Warn("harvest round", "fetched", s.Fetched, "new", s.New, "updated", s.Updated,
+					"duplicate", s.Duplicate, "skipped", harvestSkippedTotal(s), "errors", s.Errors())
+			}
+		})
+	case len(pages) > 0:
+		sum, err = h.HarvestPages(ctx, pages, "urls:"+f.urls)
+	case len(args) > 0:
+		sum, err = h.Harvest(ctx, args)
+	default:
+		sum, err = h.RunDue(ctx)
+	}
+	if prog != nil {
+		prog.finish()
+	}
+	if cerr := h.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if sum != nil {
+		if perr := printHarvestSummary(e.stdout, sum, f.asJSON); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	if err != nil && ctx.Err() != nil && !f.watch {
+		return &exitError{code: 130, msg: "interrupted; run herald harvest again to continue where it stopped"}
+	}
+	if err == nil && len(args) > 0 && sum != nil && len(sum.PollErrors) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), len(args))}
+	}
+	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
+		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {
+			fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
+		}
+	}
+	return err
+}
+
+// readURLList reads page URLs, one a line; blank lines and # comments are
+// ignored.
+func readURLList(e *env, name string) ([]string, error) {
+	var r io.Reader = e.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	var out []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if _, err := sourceURLArg(line); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s lists no URLs", name)
+	}
+	return out, nil
+}
+
+func harvestSkippedTotal(s *harvest.Summary) int {
+	n := 0
+	for _, v := range s.Skipped {
+		n += v
+	}
+	return n
+}
+
+// printHarvestSummary writes the closing summary of a harvest.
+func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "harvest: %s\n", s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(bw, "  fetched    %d pages (%s), %d feeds/sitemaps polled (%d not modified)\n",
+		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
+	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged\n", s.New, s.Updated, s.Duplicate, s.Unchanged)
+	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
+	if s.Listings > 0 {
+		fmt.Fprintf(bw, "  crawled    %d listing pages\n", s.Listings)
+	}
+	fmt.Fprintf(bw, "  skipped    %s\n", harvestCounts(s.Skipped))
+	fmt.Fprintf(bw, "  errors     %s\n", harvestCounts(s.ErrorsByHost))
+	urls := make([]string, 0, len(s.PollErrors))
+	for u := range s.PollErrors {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		fmt.Fprintf(bw, "  failed     %s: %s\n", stripControl(u), oneLine(stripControl(s.PollErrors[u])))
+	}
+	return bw.Flush()
+}
+
+// harvestCounts writes "a 3, b 1", largest first, or "none".
+func harvestCounts(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", stripControl(k), m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func harvestBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// harvestBars shows fetch, extract and store progress on a terminal. The
+// totals grow as URLs are queued.
+type harvestBars struct {
+	p                      *mpb.Progress
+	fetch, extract, stored *mpb.Bar
+	lastTotal              int64
+}
+
+func newHarvestBars(ctx context.Context, w io.Writer) *harvestBars {
+	p := mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond))
+	bar := func(name string) *mpb.Bar {
+		return p.AddBar(0,
+			mpb.PrependDecorators(decor.Name(name, decor.WC{W: 8, C: decor.DindentRight}), decor.CountersNoUnit("%d / %d", decor.WCSyncWidth)),
+			mpb.AppendDecorators(decor.AverageSpeed(0, "%.1f/s", decor.WCSyncWidth)),
+		)
+	}
+	return &harvestBars{p: p, fetch: bar("fetch"), extract: bar("extract"), stored: bar("store")}
+}
+
+// update is harvest.Options.Progress: called from one goroutine.
+func (b *harvestBars) update(pr harvest.Progress) {
+	total := int64(pr.Fetched + pr.Pending + pr.Queued)
+	if total > b.lastTotal {
+		b.lastTotal = total
+		for _, bar := range []*mpb.Bar{b.fetch, b.extract, b.stored} {
+			bar.SetTotal(total, false)
+		}
+	}
+	b.fetch.SetCurrent(int64(pr.Fetched))
+	b.extract.SetCurrent(int64(pr.Extracted))
+	b.stored.SetCurrent(int64(pr.Stored))
+}
+
+func (b *harvestBars) finish() {
+	for _, bar := range []*mpb.Bar{b.fetch, b.extract, b.stored} {
+		bar.SetTotal(-1, true) // complete at the current count
+	}
+	b.p.Wait()
+}

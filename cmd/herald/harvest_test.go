@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/demo"
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+)
+
+// demoSite serves the bundled demo site on loopback for a test.
+func demoSite(t *testing.T, opts demo.Options) string {
+	t.Helper()
+	srv := httptest.NewServer(demo.Handler(opts))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// harvestJSON runs herald harvest with --json and decodes the summary.
+func harvestJSON(t *testing.T, db string, args ...string) (*harvest.Summary, string) {
+	t.Helper()
+	full := append([]string{"--db", db, "harvest", "--json", "--allow-private", "--delay", "0"}, args...)
+	out, stderr, code := herald(t, "", full...)
+	if code != 0 {
+		t.Fatalf("herald %v: exit %d: %s%s", full, code, stderr, out)
+	}
+	var sum harvest.Summary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	return &sum, stderr
+}
+
+func archiveStats(t *testing.T, db string) (articles, versions int) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Articles, s.Versions
+}
+
+func TestHarvestURLsAdHoc(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+
+	sum, _ := harvestJSON(t, db, site+"/feed.xml")
+	if n := len(demo.Articles()); sum.New != n || sum.Fetched != n || sum.Polled != 1 {
+		t.Errorf("feed: %+v, want %d new", sum, n)
+	}
+	// The sitemap adds the syndicated copies (duplicates); the AMP
+	// variants and the articles are seen already.
+	sum, _ = harvestJSON(t, db, site+"/sitemap.xml")
+	want := demo.Expect()
+	if sum.Duplicate != want.Duplicates || sum.New != 0 || sum.Fetched != want.Duplicates {
+		t.Errorf("sitemap: %+v, want %d duplicates and nothing else fetched", sum, want.Duplicates)
+	}
+	if n, v := archiveStats(t, db); n != want.Articles || v != 0 {
+		t.Errorf("archive holds %d articles and %d versions, want %d and 0", n, v, want.Articles)
+	}
+	// Captures are beside the archive.
+	if m, _ := filepath.Glob(db + ".warc/*.warc.gz"); len(m) == 0 {
+		t.Errorf("no WARC file in %s.warc", db)
+	}
+}
+
+func TestHarvestURLList(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	arts := demo.Articles()
+	list := "# three pages\n" + site + arts[0].Path() + "\n\n" + site + arts[1].Path() + "?utm_campaign=x\n" + site + arts[1].Path() + "\n"
+	out, stderr, code := herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"2 new", "seen 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+stderr, "\x1b[") {
+		t.Errorf("terminal escapes without a terminal:\n%s%s", out, stderr)
+	}
+}
+
+func TestHarvestRefusesPrivateAddresses(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	out, stderr, code := herald(t, "", "--db", db, "harvest", "--json", "--delay", "0", site+"/feed.xml")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s%s", code, out, stderr)
+	}
+	var sum harvest.Summary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Fetched != 0 || sum.Polled != 0 || !strings.Contains(sum.PollErrors[site+"/feed.xml"], "private address") {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestHarvestBadUsage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, args := range [][]string{
+		{"harvest", "--watch", "https://example.org/feed"},
+		{"harvest", "--urls", "x.txt", "https://example.org/feed"},
+		{"harvest", "ftp://example.org/feed"},
+		{"harvest", "--progress", "sometimes"},
+		{"source", "add", "https://example.org/", "--kind", "blog"},
+		{"source", "pause", "x"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, args...)...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, stderr)
+		}
+	}
+}
+
+func TestSourceCommands(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	// Without --kind the URL is fetched to tell its kind.
+	out, stderr, code := herald(t, "", "--db", db, "source", "add", "--allow-private", site+"/feed.xml")
+	if code != 0 || !strings.Contains(out, "added source 1: feed") {
+		t.Fatalf("add: exit %d: %s%s", code, out, stderr)
+	}
+	out, stderr, code = herald(t, "", "--db", db, "source", "add", "--kind", "sitemap", "--every", "30m", site+"/sitemap.xml")
+	if code != 0 || !strings.Contains(out, "added source 2: sitemap") || !strings.Contains(out, "30m0s") {
+		t.Fatalf("add: exit %d: %s%s", code, out, stderr)
+	}
+	if _, stderr, code = herald(t, "", "--db", db, "source", "add", "--kind", "feed", site+"/feed.xml"); code != 2 || !strings.Contains(stderr, "exists already") {
+		t.Errorf("duplicate add: exit %d: %s", code, stderr)
+	}
+	if out, _, code = herald(t, "", "--db", db, "source", "pause", "2"); code != 0 || !strings.Contains(out, "paused source 2") {
+		t.Errorf("pause: %d %s", code, out)
+	}
+
+	// Only the feed is polled; the paused sitemap waits.
+	sum, _ := harvestJSON(t, db)
+	if sum.New != len(demo.Articles()) || sum.Polled != 1 {
+		t.Errorf("harvest of due sources: %+v", sum)
+	}
+	out, _, _ = herald(t, "", "--db", db, "source", "list", "--json")
+	var rows []sourceHealth
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(rows) != 2 || rows[0].Articles != len(demo.Articles()) || rows[0].LastPolled.IsZero() || rows[0].NextPoll.IsZero() ||
+		!rows[1].Paused || !rows[1].LastPolled.IsZero() {
+		t.Errorf("source list: %s", out)
+	}
+	// Nothing is due now.
+	if sum, _ = harvestJSON(t, db); sum.Polled != 0 || sum.Fetched != 0 {
+		t.Errorf("second harvest: %+v", sum)
+	}
+
+	// Resumed, the sitemap adds the syndicated copies.
+	herald(t, "", "--db", db, "source", "resume", "2")
+	sum, _ = harvestJSON(t, db)
+	if sum.Polled != 1 || sum.Duplicate != demo.Expect().Duplicates {
+		t.Errorf("after resume: %+v", sum)
+	}
+	out, _, code = herald(t, "", "--db", db, "source", "list")
+	if code != 0 || !strings.Contains(out, "LAST ERROR") || !strings.Contains(out, "sitemap") {
+		t.Errorf("source list table:\n%s", out)
+	}
+	if out, _, code = herald(t, "", "--db", db, "source", "remove", "1"); code != 0 || !strings.Contains(out, "removed source 1") {
+		t.Errorf("remove: %d %s", code, out)
+	}
+	if _, stderr, code = herald(t, "", "--db", db, "source", "remove", "1"); code != 2 || !strings.Contains(stderr, "no source 1") {
+		t.Errorf("remove twice: %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// sourceHealthLog is how many fetch-log entries per source are read to
+// count its articles for `source list`.
+const sourceHealthLog = 100_000
+
+func newSourceCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "source",
+		Short: "Manage the feeds, sitemaps, sites and URL lists that herald harvest polls",
+		Long: `Sources are kept in the archive. Each has a kind and a re-poll interval;
+herald harvest polls the sources that are due, herald harvest --watch keeps
+polling them on schedule.
+
+Kinds:
+  feed     an RSS, Atom or JSON feed; its items are fetched
+  sitemap  a sitemap or sitemap index (gzip and Google News sitemaps too), or
+           a site whose robots.txt names its sitemaps
+  site     a home or section page; links within the site are crawled, article
+           pages stored, listing pages followed (bounded depth and pages)
+  list     a plain-text list of page URLs, one a line`,
+	}
+	cmd.AddCommand(newSourceAddCmd(e), newSourceListCmd(e),
+		newSourceStateCmd(e, "pause", "Stop polling a source (its articles stay)"),
+		newSourceStateCmd(e, "resume", "Poll a paused source again"),
+		newSourceStateCmd(e, "remove", "Remove a source and its fetch log (its articles stay)"))
+	return cmd
+}
+
+func newSourceAddCmd(e *env) *cobra.Command {
+	var kind string
+	var every time.Duration
+	var allowPrivate bool
+	cmd := &cobra.Command{
+		Use:   "add URL",
+		Short: "Add a source; without --kind, the URL is fetched once to tell what it is",
+		Example: `  herald source add https://news.example.org/feed.xml
+  herald source add https://news.example.org/sitemap_index.xml --kind sitemap --every 30m
+  herald source add https://news.example.org/ --kind site --every 6h`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			u, err := sourceURLArg(args[0])
+			if err != nil {
+				return err
+			}
+			switch kind {
+			case "":
+				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
+				if err != nil {
+					return fmt.Errorf("%w (give --kind to add it without fetching)", err)
+				}
+				kind = k
+			case store.KindFeed, store.KindSitemap, store.KindSite, store.KindList:
+			default:
+				return fmt.Errorf("unknown --kind %q (want feed, sitemap, site or list)", kind)
+			}
+			if every < 0 {
+				return fmt.Errorf("--every must not be negative")
+			}
+			db, err := openArchive(ctx, e, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			s := &store.Source{URL: u, Kind: kind, Interval: every}
+			if err := db.AddSource(ctx, s); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					return fmt.Errorf("source %s exists already", u)
+				}
+				return err
+			}
+			fmt.Fprintf(e.stdout, "added source %d: %s %s, polled every %s\n", s.ID, s.Kind, s.URL, sourceEvery(s.Interval))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&kind, "kind", "", "feed, sitemap, site or list (default: found out by fetching the URL)")
+	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval (default %s)", harvest.DefaultInterval))
+	fl.BoolVar(&allowPrivate, "allow-private", false, "allow fetching a URL on loopback or private networks to detect its kind")
+	return cmd
+}
+
+// sourceURLArg checks a source URL given by the user.
+func sourceURLArg(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return s, nil
+}
+
+func sourceEvery(d time.Duration) string {
+	if d <= 0 {
+		return harvest.DefaultInterval.String() + " (default)"
+	}
+	return d.String()
+}
+
+// sourceHealth is one row of `source list`.
+type sourceHealth struct {
+	*store.Source
+	// Articles counts the distinct articles stored from the source's
+	// fetches (as far as the fetch log goes).
+	Articles int `json:"articles"`
+	// LastFetch is the newest fetch-log entry of the source.
+	LastFetch *store.Fetch `json:"last_fetch,omitempty"`
+}
+
+func newSourceListCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List sources with their health: last poll and fetch, last error, articles, next poll",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			srcs, err := db.ListSources(ctx)
+			if err != nil {
+				return err
+			}
+			rows := make([]sourceHealth, 0, len(srcs))
+			for _, s := range srcs {
+				row, err := sourceHealthOf(ctx, db, s)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, row)
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			if len(rows) == 0 {
+				fmt.Fprintln(e.stdout, "no sources (add one with herald source add URL)")
+				return nil
+			}
+			now := time.Now()
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tKIND\tURL\tEVERY\tSTATE\tLAST POLL\tNEXT POLL\tARTICLES\tLAST ERROR")
+			for _, r := range rows {
+				state := "active"
+				if r.Paused {
+					state = "paused"
+				}
+				every := r.Interval.String()
+				if r.Interval <= 0 {
+					every = "default"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.Kind, stripControl(r.URL), every, state,
+					sourceAgo(now, r.LastPolled), sourceNext(now, r.Source), r.Articles, oneLine(stripControl(r.LastError)))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
+}
+
+// sourceHealthOf counts a source's articles from its fetch log. The store
+// keeps no per-source article count, so this reads at most
+// sourceHealthLog entries.
+func sourceHealthOf(ctx context.Context, st store.Store, s *store.Source) (sourceHealth, error) {
+	h := sourceHealth{Source: s}
+	log, err := st.Fetches(ctx, s.ID, sourceHealthLog)
+	if err != nil {
+		return h, err
+	}
+	ids := map[string]bool{}
+	for _, f := range log {
+		if f.ArticleID != "" {
+			ids[f.ArticleID] = true
+		}
+	}
+	h.Articles = len(ids)
+	if len(log) > 0 {
+		h.LastFetch = log[0]
+	}
+	return h, nil
+}
+
+func sourceAgo(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return now.Sub(t).Truncate(time.Second).String() + " ago"
+}
+
+func sourceNext(now time.Time, s *store.Source) string {
+	switch {
+	case s.Paused:
+		return "-"
+	case s.Due(now):
+		return "due"
+	}
+	return "in " + s.NextPoll.Sub(now).Truncate(time.Second).String()
+}
+
+// newSourceStateCmd makes pause, resume and remove.
+func newSourceStateCmd(e *env, verb, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("source id %q is not a number (see herald source list)", args[0])
+			}
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if verb == "remove" {
+				if err := db.RemoveSource(ctx, id); err != nil {
+					return sourceNotFound(id, err)
+				}
+				fmt.Fprintf(e.stdout, "removed source %d\n", id)
+				return nil
+			}
+			s, err := db.Source(ctx, id)
+			if err != nil {
+				return sourceNotFound(id, err)
+			}
+			s.Paused = verb == "pause"
+			if err := db.UpdateSource(ctx, s); err != nil {
+				return sourceNotFound(id, err)
+			}
+			fmt.Fprintf(e.stdout, "%sd source %d: %s\n", verb, id, s.URL)
+			return nil
+		},
+	}
+}
+
+func sourceNotFound(id int64, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no source %d (see herald source list)", id)
+	}
+	return err
+}

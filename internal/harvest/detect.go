@@ -1,0 +1,37 @@
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/herald-archive/herald/internal/fetch"
+)
+
+// ErrUnknownKind: a URL is neither a feed, a sitemap nor an HTML page.
+var ErrUnknownKind = errors.New("not a feed, sitemap or web page")
+
+// DetectKind fetches rawURL once, politely, and says what kind of source it
+// is: store.KindSitemap (a sitemap, sitemap index or URL list),
+// store.KindFeed, or store.KindSite for an HTML page. Only the fetch
+// fields of opts (user agent, private addresses, timeout, size cap) apply.
+func DetectKind(ctx context.Context, rawURL string, opts Options) (string, error) {
+	o := opts.withDefaults()
+	c := fetch.New(fetch.Options{
+		UserAgent:    o.UserAgent,
+		AllowPrivate: o.AllowPrivate,
+		Timeout:      o.Timeout,
+		MaxBodyBytes: o.MaxBodyBytes,
+		RetryBackoff: o.RetryBackoff,
+	})
+	defer c.Close()
+	resp, err := c.Fetch(ctx, fetch.Request{URL: rawURL, Accept: fetch.AcceptFeed})
+	if err != nil {
+		return "", fmt.Errorf("detect kind of %s: %w", rawURL, err)
+	}
+	k := Kind(resp)
+	if k == "" {
+		return "", fmt.Errorf("detect kind of %s: %w", rawURL, ErrUnknownKind)
+	}
+	return k, nil
+}
