@@ -550,21 +550,54 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	set(&md.CanonicalURL, "canonical_url", resolveURL(base, ld.PageURL), "json-ld:WebPage.url")
 	set(&md.CanonicalURL, "canonical_url", resolveURL(base, mi.URL), "microdata:url")
 
-	// Language
-	set(&md.Language, "language", normalizeLanguage(c.htmlLang), srcHTMLLang)
+	// Language: the first declaration in priority order, unless two
+	// later ones agree on another language (a template's lang="en" on a
+	// French site whose og:locale and JSON-LD both say fr).
+	type langDecl struct{ code, src string }
+	var langs []langDecl
+	addLang := func(v, src string) {
+		if code := normalizeLanguage(v); code != "" {
+			langs = append(langs, langDecl{code, src})
+		}
+	}
+	addLang(c.htmlLang, srcHTMLLang)
 	for _, k := range metaLanguageKeys[:2] {
 		if v, _ := c.metas.first(k); v != "" {
-			set(&md.Language, "language", normalizeLanguage(v), "meta:"+k)
+			addLang(v, "meta:"+k)
 		}
 	}
-	set(&md.Language, "language", normalizeLanguage(ld.Language), "json-ld:inLanguage")
-	set(&md.Language, "language", normalizeLanguage(ld.PageLanguage), "json-ld:WebPage.inLanguage")
+	addLang(ld.Language, "json-ld:inLanguage")
+	addLang(ld.PageLanguage, "json-ld:WebPage.inLanguage")
 	for _, k := range metaLanguageKeys[2:] {
 		if v, _ := c.metas.first(k); v != "" {
-			set(&md.Language, "language", normalizeLanguage(v), "meta:"+k)
+			addLang(v, "meta:"+k)
 		}
 	}
-	set(&md.Language, "language", normalizeLanguage(mi.Language), "microdata:inLanguage")
+	addLang(mi.Language, "microdata:inLanguage")
+	if len(langs) > 0 {
+		pick := langs[0]
+		primary := func(code string) string {
+			if i := strings.IndexByte(code, '-'); i > 0 {
+				return code[:i]
+			}
+			return code
+		}
+		for i := 1; i < len(langs) && pick == langs[0]; i++ {
+			if primary(langs[i].code) == primary(langs[0].code) {
+				continue
+			}
+			agree := 0
+			for j := 1; j < len(langs); j++ {
+				if primary(langs[j].code) == primary(langs[i].code) {
+					agree++
+				}
+			}
+			if agree >= 2 {
+				pick = langs[i]
+			}
+		}
+		set(&md.Language, "language", pick.code, pick.src)
+	}
 
 	// Accessibility
 	switch {
