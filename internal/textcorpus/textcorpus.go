@@ -36,8 +36,9 @@
 // applies, block by block in file order:
 //
 //   - Header: URL and date. The leading space is optional, and so is the
-//     URL; further fields are ignored. The date gives Published at midnight UTC
-//     unless an ISO timestamp block on that day gives the time (see below);
+//     URL; further fields are ignored. The date gives Published at midnight
+//     UTC unless an ISO timestamp block on that day gives the time (see
+//     below);
 //     0000-00-00 or an invalid date gives no date (an invalid one is
 //     reported). The URL goes to Article.URL.
 //   - Title: the first block that is not a metadata block, its lines joined
