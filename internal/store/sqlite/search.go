@@ -230,7 +230,7 @@ func orderBy(s query.Sort) string {
 // the full-text index costs about defaultProbeRatio steps of walking its
 // matches, and is never tried for more than maxProbes articles.
 const (
-	defaultProbeRatio = 300
+	defaultProbeRatio = 100
 	maxProbes         = 2000
 )
 
@@ -257,7 +257,7 @@ func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptio
 func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
 	w := translate(q)
 	if w.match != "" && w.indexed {
-		// Probing the full-text index for one article costs a few hundred
+		// Probing the full-text index for one article costs about a hundred
 		// times a step through a word's matches, so drive from the
 		// filtered articles only when they are that many times fewer.
 		nf, err := db.countUpTo(ctx, "SELECT 1 FROM articles a WHERE "+strings.Join(w.cond, " AND "), maxProbes, w.args...)
@@ -275,41 +275,58 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	from, args := w.from()
 	score := "0"
-	if w.match != "" {
+	if w.match != "" && opts.Sort == query.SortRelevance {
 		score = bm25
 	}
 	if opts.Sort == query.SortRelevance && w.match == "" {
 		opts.Sort = query.SortNewest // ranking words sit below an OR with a filter
 	}
 	res := &store.SearchResult{Hits: []store.Hit{}}
-
-	// 1. The page: row numbers and scores only.
-	var page string
-	var pageArgs []any
-	count := func(q string, args ...any) error {
-		err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT ?)`,
-			append(args, store.MaxTotal+1)...).Scan(&res.Total)
-		if res.Total > store.MaxTotal {
-			res.Total, res.TotalCapped = store.MaxTotal, true
-		}
-		return err
-	}
-	if opts.Collapse {
-		if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
+	if w.driveFromArticles && opts.Sort == query.SortRelevance {
+		page, total, err := db.rankProbed(ctx, q, w, opts)
+		if err != nil {
 			return nil, err
 		}
-		page = `WITH m AS (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
+		res.Total = total
+		ns := make([]any, len(page))
+		byN := map[int64]int{}
+		for i, r := range page {
+			ns[i] = r.n
+			byN[r.n] = i
+			res.Hits = append(res.Hits, store.Hit{Score: r.score, Duplicates: r.members})
+		}
+		if err := db.fillHits(ctx, q, res, ns, byN); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+
+	// 1. The page: row numbers and scores only. Where the ordering has to
+	// see every match anyway, the same pass counts them (count(*) OVER);
+	// otherwise a separate count stops at MaxTotal.
+	count := func(q string, args ...any) error {
+		n, err := db.countUpTo(ctx, q, store.MaxTotal, args...)
+		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
+		return err
+	}
+	counted := false
+	var page string
+	switch {
+	case opts.Collapse:
+		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
 			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
 			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
 			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
-			SELECT n, score, members - 1 FROM r AS a WHERE rk = 1 ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
-	} else if w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance {
+			SELECT n, score, members - 1, count(*) OVER () FROM r AS a WHERE rk = 1
+			ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+	case w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance:
 		// Words only, by relevance: the full-text index alone answers,
 		// without reading an article row per match. Ties go by row
 		// number (insertion order).
 		if err := count(`SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, w.match); err != nil {
 			return nil, err
 		}
+		counted = true
 		// Rank only the RankWindow most recently archived matches.
 		first := int64(0)
 		if res.Total > store.RankWindow {
@@ -319,17 +336,24 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 				return nil, err
 			}
 		}
-		page = `SELECT rowid, ` + bm25 + ` AS score, 0 FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?
+		page = `SELECT rowid, ` + bm25 + ` AS score, 0, -1 FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?
 			ORDER BY score, rowid LIMIT ? OFFSET ?`
 		args = []any{w.match, first}
-	} else {
+	case w.match != "":
+		// bm25() must run in the query that does the MATCH, not under a
+		// window function: hence the materialised step.
+		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, ` + score + ` AS score` + from + `)
+			SELECT n, score, 0, count(*) OVER () FROM m AS a ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+	default:
+		// Filters only: the date index gives the order, the page stops
+		// early, and counting is a separate walk.
 		if err := count(`SELECT 1`+from, args...); err != nil {
 			return nil, err
 		}
-		page = `SELECT a.n, ` + score + ` AS score, 0` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
+		counted = true
+		page = `SELECT a.n, 0, 0, -1` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
 	}
-	pageArgs = append(append(pageArgs, args...), opts.Limit, opts.Offset)
-	rows, err := db.r.QueryContext(ctx, page, pageArgs...)
+	rows, err := db.r.QueryContext(ctx, page, append(args, opts.Limit, opts.Offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -339,9 +363,13 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		var n int64
 		var h store.Hit
 		var bm float64
-		if err := rows.Scan(&n, &bm, &h.Duplicates); err != nil {
+		var total int
+		if err := rows.Scan(&n, &bm, &h.Duplicates, &total); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if !counted {
+			res.Total = total
 		}
 		h.Score = -bm
 		byN[n] = len(res.Hits)
@@ -353,15 +381,36 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		return nil, err
 	}
 	if len(ns) == 0 {
+		if !counted && opts.Offset > 0 {
+			// Past the end: the page had no row to carry the count.
+			cq := `SELECT 1` + from
+			if opts.Collapse {
+				cq = `SELECT DISTINCT a.cluster_id` + from
+			}
+			if err := count(cq, args...); err != nil {
+				return nil, err
+			}
+		}
 		return res, nil
 	}
 
-	// 2. The records and snippets of the page.
+	if err := db.fillHits(ctx, q, res, ns, byN); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// fillHits reads the records of the page's rows ns (in any order; byN
+// gives each one's place) and cuts their snippets.
+func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchResult, ns []any, byN map[int64]int) error {
+	if len(ns) == 0 {
+		return nil
+	}
 	in := "(?" + strings.Repeat(", ?", len(ns)-1) + ")"
-	rows, err = db.r.QueryContext(ctx, `SELECT a.n, `+recordCols+`, a.text, a.description
+	rows, err := db.r.QueryContext(ctx, `SELECT a.n, `+recordCols+`, a.text, a.description
 		FROM articles a WHERE a.n IN `+in, ns...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	hl := newHighlighter(q)
@@ -371,20 +420,17 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		var desc string
 		r, err := scanRecord(prefixScanner{rows, &n}, false, &raw, &desc)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		text, err := inflate(raw)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		h := &res.Hits[byN[n]]
 		h.Record = r
 		h.Snippet = makeSnippet(hl, text, desc)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return rows.Err()
 }
 
 // prefixScanner scans a leading column into n before the record columns.
