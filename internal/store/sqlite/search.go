@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,7 +12,8 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// bm25Weights weigh the FTS columns: title, description, text, authors, tags.
+// bm25 ranks matches, weighing the FTS columns title, description, text,
+// authors and tags.
 const bm25 = `bm25(article_fts, 10.0, 3.0, 1.0, 2.0, 3.0)`
 
 // where is a query translated to SQL over "articles a": match is the FTS5
@@ -310,16 +312,41 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		return err
 	}
 	counted := false
+	wordsOnly := w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance
+	// window returns the lowest row number among the RankWindow most
+	// recently archived matches (0 when there are fewer).
+	window := func() (int64, error) {
+		var first int64
+		err := db.r.QueryRowContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
+			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, w.match, store.RankWindow-1).Scan(&first)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		return first, err
+	}
 	var page string
 	switch {
 	case opts.Collapse:
+		if wordsOnly {
+			// Rank within the window, but count every matching cluster.
+			if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
+				return nil, err
+			}
+			counted = true
+			first, err := window()
+			if err != nil {
+				return nil, err
+			}
+			from += " AND article_fts.rowid >= ?"
+			args = append(args, first)
+		}
 		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
 			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
 			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
 			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
 			SELECT n, score, members - 1, count(*) OVER () FROM r AS a WHERE rk = 1
 			ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
-	case w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance:
+	case wordsOnly:
 		// Words only, by relevance: the full-text index alone answers,
 		// without reading an article row per match. Ties go by row
 		// number (insertion order).
@@ -330,9 +357,8 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		// Rank only the RankWindow most recently archived matches.
 		first := int64(0)
 		if res.Total > store.RankWindow {
-			err := db.r.QueryRowContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
-				ORDER BY rowid DESC LIMIT 1 OFFSET ?`, w.match, store.RankWindow-1).Scan(&first)
-			if err != nil {
+			var err error
+			if first, err = window(); err != nil {
 				return nil, err
 			}
 		}
