@@ -217,8 +217,7 @@ type Store interface {
 	FetchLog
 	Frontier
 
-	// Close releases the store; it waits for nothing but returns the
-	// first error closing hit.
+	// Close releases the store. Calls in progress must have returned.
 	Close() error
 }
 

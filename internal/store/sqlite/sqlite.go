@@ -104,7 +104,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	// The writer must exist (and be in WAL mode) before readers open it.
-	if err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both connection pools.
+// Close checkpoints the write-ahead log and closes both connection pools.
 func (db *DB) Close() error {
 	var errs []error
 	if db.r != nil {
@@ -174,11 +174,10 @@ func Migrations() ([]Migration, error) {
 }
 
 // Migrate applies the migrations not yet recorded in schema_migrations,
-// each in its own transaction, and returns the names applied. Open calls
-// it; `herald migrate` calls it explicitly.
-func (db *DB) Migrate(ctx context.Context) error {
-	_, err := db.migrate(ctx)
-	return err
+// each in its own transaction, and returns the names of those it applied.
+// Open calls it; `herald migrate` calls it explicitly.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	return db.migrate(ctx)
 }
 
 // Applied returns the names of the migrations applied so far.

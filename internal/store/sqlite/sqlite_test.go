@@ -53,8 +53,8 @@ func TestMigrationsRecordedAndIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
+	if again, err := db.Migrate(ctx); err != nil || len(again) != 0 {
+		t.Fatalf("second Migrate applied %v, %v", again, err)
 	}
 	applied, err := db.Applied(ctx)
 	if err != nil {
