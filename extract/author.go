@@ -103,10 +103,11 @@ var placeholderAuthors = map[string]bool{
 
 // orgSuffixes end organisation names ("Example News", "City Desk").
 var orgSuffixes = []string{
-	" news", " desk", " team", " media", " newsroom", " press", " agency", " agencies",
+	" news", " staff", " desk", " team", " media", " newsroom", " press", " agency", " agencies",
 	" editors", " editorial", " inc", " inc.", " ltd", " ltd.", " llc", " group", " magazine",
 	" radio", " tv", " online", " reporters", " foundation", " association", " company", " network",
 	" services", " wire", " bureau", " channel", " newspaper", " website", " blog", " developers",
+	" weekly", " daily",
 }
 
 // cleanAuthors cleans one declared author string. structured says the
@@ -122,10 +123,11 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 		s = unescapeEntities(s)
 	}
 	if isURLLike(s) {
-		if name := nameFromProfileURL(s); name != "" {
-			people = append(people, name)
+		// A profile URL gives a name only when its slug is clearly one;
+		// that name is then judged like any other ("associated-press").
+		if s = nameFromProfileURL(s); s == "" {
+			return nil, nil
 		}
-		return people, nil
 	}
 	s = cutCredits(s)
 	s = dropURLs(s)
@@ -251,11 +253,38 @@ func isOrganisation(lower string, siteNames []string, person bool) bool {
 	if agencyNames[lower] {
 		return true
 	}
-	// A typed Person named like the site is a personal site's author.
+	// A typed Person named like the site is a personal site's author,
+	// if the name has at least two words ("Haki Benita", not
+	// "LinkNaija"). Desks are named after their site ("Telegraph Sport"
+	// for The Telegraph).
+	key := nameKey(lower)
+	twoWords := strings.IndexByte(strings.TrimSpace(lower), ' ') > 0
 	for _, sn := range siteNames {
-		if !person && sn != "" && sameName(lower, sn) {
+		if sn == "" {
+			continue
+		}
+		sk := nameKey(sn)
+		if sk == "" {
+			continue
+		}
+		if key == sk && (!person || !twoWords) {
 			return true
 		}
+		if !person && twoWords && len(sk) >= 5 && strings.HasPrefix(key, sk) {
+			return true
+		}
+		// "Business Insider" for Business Insider Deutschland
+		if !person && twoWords && len(key) >= 6 && strings.HasPrefix(sk, key) {
+			return true
+		}
+		// "Beachbody" for The Beachbody Blog
+		if !twoWords && len(key) >= 4 && strings.Contains(sk, key) {
+			return true
+		}
+	}
+	// Domain names: "Cleveland.com"
+	if i := strings.LastIndexByte(lower, '.'); i > 0 && !strings.ContainsAny(lower, " ") && topLevelDomains[lower[i+1:]] {
+		return true
 	}
 	for _, suf := range orgSuffixes {
 		if strings.HasSuffix(lower, suf) {
@@ -332,6 +361,17 @@ func splitAuthors(s string) []string {
 			}
 		}
 		s = strings.ReplaceAll(s, sep, ",")
+	}
+	// "Jane Doe. Agency": a full stop after a word (not an initial).
+	for i := strings.Index(s, ". "); i > 1; {
+		if unicode.IsLower(rune(s[i-1])) && unicode.IsLetter(rune(s[i-2])) {
+			s = s[:i] + "," + s[i+1:]
+		}
+		j := strings.Index(s[i+1:], ". ")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	return strings.FieldsFunc(s, func(r rune) bool {
 		switch r {
@@ -468,12 +508,30 @@ func looksLikeName(s string, structured bool) bool {
 	if cased && capitalised == 0 {
 		return false
 	}
-	if len(words) == 1 && cased && !structured {
+	if len(words) == 1 && cased && (!structured || letters < 3) {
 		// A lone word ("Admin", "Jane") is a name only when a typed
-		// Person said so.
+		// Person said so, and never a two-letter one ("As").
+		return false
+	}
+	// An acronym first ("HNN Staff", "PMJS - Coordenadoria") starts an
+	// organisation's name, not a person's.
+	if len(words) > 1 && cased && isAcronym(words[0]) && strings.IndexFunc(s, unicode.IsLower) >= 0 {
 		return false
 	}
 	return true
+}
+
+// isAcronym reports whether w is two or more capital letters and nothing
+// else.
+func isAcronym(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // fixNameCase title-cases names written in capitals ("JOE HILDEBRAND" →
@@ -554,7 +612,7 @@ func nameFromProfileURL(s string) string {
 
 // topLevelDomains end slugs made from e-mail addresses
 // ("jdoe-example-com"), which are not names.
-var topLevelDomains = map[string]bool{"com": true, "org": true, "net": true, "edu": true, "gov": true, "io": true, "uk": true, "de": true, "fr": true}
+var topLevelDomains = map[string]bool{"com": true, "org": true, "net": true, "edu": true, "gov": true, "io": true, "uk": true, "de": true, "fr": true, "ru": true, "it": true, "es": true, "au": true, "ca": true, "in": true, "info": true, "news": true, "tv": true}
 
 // appendUnique appends s unless list already has it (ignoring case).
 func appendUnique(list []string, s string) []string {

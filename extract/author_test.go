@@ -118,7 +118,16 @@ func TestCleanAuthorsMore(t *testing.T) {
 		{"By Brenda Goodman, MA WebMD Health News", "", []string{"Brenda Goodman"}, []string{"WebMD Health News"}},
 		{"Android Developers", "", nil, []string{"Android Developers"}},
 		{"人氣(", "", nil, nil},
-		{"Jane Doe Staff", "", []string{"Jane Doe"}, nil},
+		{"Jane Doe Staff", "", nil, []string{"Jane Doe Staff"}},
+		{"HNN Staff", "", nil, []string{"HNN Staff"}},
+		{"PMJS - Coordenadoria de TI", "", nil, nil},
+		{"Finian Cunningham. Sputnik", "", []string{"Finian Cunningham"}, nil},
+		{"Bradley M. Kuhn", "", []string{"Bradley M. Kuhn"}, nil},
+		{"Business Insider", "Business Insider Deutschland", nil, []string{"Business Insider"}},
+		{"Telegraph Sport", "The Telegraph", nil, []string{"Telegraph Sport"}},
+		{"Cleveland.com", "", nil, []string{"Cleveland.com"}},
+		{"https://x.example/author/associated-press/", "", nil, []string{"Associated Press"}},
+		{"India Post News Weekly", "", nil, []string{"India Post News Weekly"}},
 	}
 	for _, tt := range tests {
 		people, orgs := cleanAuthors(tt.in, false, tt.site)
@@ -129,6 +138,12 @@ func TestCleanAuthorsMore(t *testing.T) {
 	// A typed Person named like the site is kept: a personal site.
 	if people, _ := cleanAuthors("Haki Benita", true, "Haki Benita"); len(people) != 1 {
 		t.Errorf("typed Person equal to the site name dropped: %q", people)
+	}
+	if people, _ := cleanAuthors("LinkNaija", true, "LinkNaija"); len(people) != 0 {
+		t.Errorf("one-word typed Person equal to the site name kept: %q", people)
+	}
+	if people, _ := cleanAuthors("Beachbody", true, "The Beachbody Blog"); len(people) != 0 {
+		t.Errorf("one-word typed Person inside the site name kept: %q", people)
 	}
 	if people, orgs := cleanAuthors("Haki Benita", false, "Haki Benita"); len(people) != 0 || len(orgs) != 1 {
 		t.Errorf("untyped author equal to the site name: %q %q", people, orgs)

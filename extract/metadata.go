@@ -696,8 +696,8 @@ func (c *collector) assembleAuthors(md *metadata, ld *ldInfo, siteNames []string
 	}
 	if !done {
 		for _, href := range c.authorRel {
-			if name := nameFromProfileURL(href); name != "" {
-				take([]string{name}, nil, "link:author")
+			if p, _ := cleanAuthors(href, false, siteNames...); len(p) > 0 {
+				take(p, nil, "link:author")
 				break
 			}
 		}
@@ -800,12 +800,19 @@ func cleanSiteName(s string) string {
 	for _, sep := range []string{" - ", " | ", " – ", " — ", " : "} {
 		if i := strings.Index(s, sep); i > 0 {
 			head, tail := s[:i], s[i+len(sep):]
-			if len(strings.Fields(head)) <= 3 && len(strings.Fields(tail)) >= 3 {
+			if len(strings.Fields(head)) <= 3 && (len(strings.Fields(tail)) >= 3 || isDomainName(tail)) {
 				return strings.TrimSpace(head)
 			}
 		}
 	}
 	return s
+}
+
+// isDomainName reports whether s looks like a host name ("JPost.com").
+func isDomainName(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	i := strings.LastIndexByte(s, '.')
+	return i > 0 && !strings.ContainsAny(s, " /") && topLevelDomains[s[i+1:]]
 }
 
 // cleanText collapses white space and decodes leftover entities in a
