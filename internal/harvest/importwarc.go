@@ -1,0 +1,187 @@
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// ImportOptions configure ImportWARC. The zero value is ready to use.
+type ImportOptions struct {
+	// Source is written on every record, e.g. "import:CC-NEWS-….warc.gz".
+	// Default "import:warc".
+	Source string
+	// CapturePath, when set, is stored as each record's capture file (with
+	// the record's offset and id), so that herald reextract can read it
+	// again. Records of a whole-file gzip WARC share one offset and get
+	// no capture reference.
+	CapturePath string
+	// Workers is how many records are extracted at once. Default
+	// GOMAXPROCS.
+	Workers int
+	// BatchSize is the most records stored per transaction. Default 500.
+	BatchSize int
+	// Damaged, when set, is called for each damaged record (truncated,
+	// corrupt, too large), which is skipped.
+	Damaged func(*warc.RecordError)
+}
+
+// ImportSummary is what an import did.
+type ImportSummary struct {
+	// Responses counts the HTTP response records read.
+	Responses int `json:"responses"`
+	// New, Updated, Unchanged and Duplicate are the archive's verdicts.
+	New       int `json:"new"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Duplicate int `json:"duplicate"`
+	// Skipped counts response records not stored, by reason ("not html",
+	// "http 404", "not article", "unreadable payload", …).
+	Skipped map[string]int `json:"skipped"`
+	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
+	Damaged int `json:"damaged"`
+	// Bytes is the payload bytes read.
+	Bytes    int64         `json:"bytes"`
+	Duration time.Duration `json:"duration"`
+}
+
+// Stored is the number of articles the archive accepted.
+func (s *ImportSummary) Stored() int { return s.New + s.Updated + s.Unchanged + s.Duplicate }
+
+// ReasonUnreadable: a WARC response whose HTTP message could not be parsed
+// or decoded.
+const ReasonUnreadable = "unreadable payload"
+
+// ImportWARC streams the WARC file r (plain, gzip per record or whole-file
+// gzip, such as Common Crawl's CC-NEWS) and stores the articles of its HTML
+// response records through the same extraction and archive.Ingest path as
+// a harvest. Other records are passed over; non-HTML responses, error
+// statuses and pages that are not articles are counted as skipped; damaged
+// records are reported to opts.Damaged and skipped. A storage failure or
+// the end of ctx stops the import (what was extracted is stored first), as
+// does a read error of r itself.
+func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOptions) (*ImportSummary, error) {
+	start := time.Now()
+	source := opts.Source
+	if source == "" {
+		source = "import:warc"
+	}
+	sum := &ImportSummary{Skipped: map[string]int{}}
+	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, func(job any) (*store.Record, string) {
+		return warcRecord(job.(*warc.Record), source, opts.CapturePath)
+	}, nil)
+
+	rd := warc.NewReader(r)
+	prevOffset := int64(-1)
+	shared := map[int64]bool{} // offsets holding more than one record
+	var readErr error
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var re *warc.RecordError
+		if errors.As(err, &re) {
+			sum.Damaged++
+			if opts.Damaged != nil {
+				opts.Damaged(re)
+			}
+			continue
+		}
+		if err != nil {
+			readErr = fmt.Errorf("import warc: %w", err)
+			break
+		}
+		if rec.Offset == prevOffset {
+			shared[rec.Offset] = true
+		}
+		prevOffset = rec.Offset
+		if rec.Type != warc.TypeResponse || !rec.IsHTTPResponse() {
+			continue
+		}
+		sum.Responses++
+		sum.Bytes += int64(len(rec.Payload))
+		if shared[rec.Offset] {
+			rec.Offset = -1 // no usable capture reference
+		}
+		rec.Block = nil // only the payload is needed from here on
+		if !in.submit(rec) {
+			break
+		}
+	}
+	err := in.close()
+	sum.New, sum.Updated = in.outcomes[store.New], in.outcomes[store.Updated]
+	sum.Unchanged, sum.Duplicate = in.outcomes[store.Unchanged], in.outcomes[store.Duplicate]
+	for k, v := range in.skipped {
+		sum.Skipped[k] += v
+	}
+	sum.Duration = time.Since(start)
+	switch {
+	case err != nil:
+		return sum, fmt.Errorf("import warc: %w", err)
+	case readErr != nil:
+		return sum, readErr
+	case ctx.Err() != nil:
+		return sum, fmt.Errorf("import warc: %w", ctx.Err())
+	}
+	return sum, nil
+}
+
+// warcRecord extracts the article of a WARC response record.
+func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, string) {
+	if wr.PayloadErr != nil {
+		return nil, ReasonUnreadable
+	}
+	if wr.HTTPStatus < 200 || wr.HTTPStatus > 299 {
+		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
+	}
+	ct := wr.HTTPContentType()
+	if ct != "" && !isHTMLContentType(ct) {
+		return nil, ReasonNotHTML
+	}
+	res, err := extract.Extract(wr.Payload, extract.Options{
+		URL:             wr.TargetURI,
+		ContentType:     ct,
+		ContentLanguage: wr.HTTPHeader.Get("Content-Language"),
+		FetchedAt:       wr.Date,
+	})
+	if err != nil {
+		return nil, classify(err).reason
+	}
+	if !isArticle(res, wr.TargetURI) {
+		return nil, ReasonNotArticle
+	}
+	rec := &store.Record{
+		Article:          res.Article,
+		FetchedAt:        wr.Date.UTC(),
+		Source:           source,
+		ExtractorVersion: extract.Version,
+	}
+	if capturePath != "" && wr.Offset >= 0 {
+		rec.Capture = &store.Capture{File: capturePath, Offset: wr.Offset, RecordID: wr.RecordID}
+	}
+	return rec, ""
+}
+
+// isHTMLContentType reports whether a declared Content-Type may be HTML:
+// HTML and XHTML, and the generic types servers send when they do not
+// know (the extractor sniffs those).
+func isHTMLContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	switch mt {
+	case "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream", "":
+		return true
+	}
+	return false
+}

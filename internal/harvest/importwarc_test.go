@@ -1,0 +1,199 @@
+package harvest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+func rawResponse(status int, contentType, body string) []byte {
+	return fmt.Appendf(nil, "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", status, contentType, len(body), body)
+}
+
+// testWARC writes a gzip-per-record WARC of n articles plus a PDF, a 404
+// and a listing page, and returns its path.
+func testWARC(t *testing.T, dir string, n int) string {
+	t.Helper()
+	w, err := warc.NewWriter(dir, warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(url string, raw []byte) {
+		if _, err := w.WriteExchange(context.Background(), warc.Exchange{
+			TargetURI: url, Date: gazetteDay, ResponseRaw: raw,
+			RequestRaw: []byte("GET / HTTP/1.1\r\nHost: gazette.example\r\n\r\n"),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		path := fmt.Sprintf("/news/2026/05/04/story-%d.html", i)
+		write("https://gazette.example"+path, rawResponse(200, "text/html; charset=utf-8",
+			gazettePage(fmt.Sprintf("Story number %d", i), "", gazetteDay, gazetteText(path, 5))))
+	}
+	write("https://gazette.example/files/report.pdf", rawResponse(200, "application/pdf", "%PDF-1.4 ..."))
+	write("https://gazette.example/news/gone.html", rawResponse(404, "text/html", "<html><body>Not found</body></html>"))
+	write("https://gazette.example/", rawResponse(200, "text/html", gazetteListing("Home", []string{"/a", "/b"})))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if err != nil || len(m) != 1 {
+		t.Fatalf("warc files %v %v", m, err)
+	}
+	return m[0]
+}
+
+func TestImportWARC(t *testing.T) {
+	st, dir := testArchive(t)
+	path := testWARC(t, t.TempDir(), 6)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Damage it: garbage between records, and a truncated copy of a
+	// record at the end.
+	var damaged bytes.Buffer
+	damaged.Write(good)
+	garbageAt := int64(damaged.Len())
+	damaged.WriteString("this is not a gzip member\n")
+	second := testWARC(t, t.TempDir(), 1)
+	more, err := os.ReadFile(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged.Write(more[:len(more)/2])
+	bad := filepath.Join(dir, "damaged.warc.gz")
+	if err := os.WriteFile(bad, damaged.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var problems []*warc.RecordError
+	opts := ImportOptions{Source: "import:damaged.warc.gz", CapturePath: bad, Workers: 2, BatchSize: 4,
+		Damaged: func(e *warc.RecordError) { problems = append(problems, e) }}
+	sum, err := ImportWARC(context.Background(), st, bytes.NewReader(damaged.Bytes()), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", sum)
+	if sum.New != 6 || sum.Skipped[ReasonNotHTML] != 1 || sum.Skipped["http 404"] != 1 || sum.Skipped[ReasonNotArticle] != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	if sum.Damaged == 0 || len(problems) != sum.Damaged {
+		t.Fatalf("damaged %d, reported %v", sum.Damaged, problems)
+	}
+	if problems[0].Offset != garbageAt {
+		t.Errorf("first damage at %d, want %d", problems[0].Offset, garbageAt)
+	}
+	last := problems[len(problems)-1]
+	if !errors.Is(last, warc.ErrTruncated) && !errors.Is(last, warc.ErrCorrupt) {
+		t.Errorf("last problem %v", last)
+	}
+
+	// Stored records point at readable captures.
+	rec := stored(t, st, "https://gazette.example/news/2026/05/04/story-3.html")
+	if rec == nil {
+		t.Fatal("story 3 not stored")
+	}
+	if rec.Source != "import:damaged.warc.gz" || !rec.FetchedAt.Equal(gazetteDay) || rec.Title != "Story number 3" {
+		t.Errorf("record %+v", rec)
+	}
+	checkCapture(t, dir, rec)
+
+	// Importing again stores nothing twice.
+	sum, err = ImportWARC(context.Background(), st, bytes.NewReader(good), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Unchanged != 6 || sum.New+sum.Duplicate+sum.Updated != 0 {
+		t.Errorf("second import %+v", sum)
+	}
+}
+
+func TestImportWARCCancelled(t *testing.T) {
+	st, _ := testArchive(t)
+	path := testWARC(t, t.TempDir(), 3)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = ImportWARC(ctx, st, bytes.NewReader(b), ImportOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+}
+
+func TestReextract(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	h := newTestHarvester(t, st, testOptions(dir))
+	if _, err := h.HarvestPages(ctx, []string{ts.url(arts[0].path), ts.url(arts[1].path)}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// Pretend an older extractor got article 1 wrong: a new version with
+	// other text and title, pointing at the same capture.
+	rec := stored(t, st, ts.url(arts[1].path))
+	if rec == nil {
+		t.Fatal("article 1 not stored")
+	}
+	wrong := *rec
+	wrong.Text = "Share this story. " + rec.Text
+	wrong.Title = "Harbour Gazette"
+	if _, err := archive.Ingest(ctx, st, []*store.Record{&wrong}); err != nil {
+		t.Fatal(err)
+	}
+	// And a record without a capture.
+	if _, err := archive.Ingest(ctx, st, []*store.Record{{Article: article.Article{URL: "https://elsewhere.example/a.html", Title: "Imported", Text: "Some imported text."}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	var changes []Change
+	opts := ReextractOptions{Base: dir, DryRun: true, Report: func(c Change) { changes = append(changes, c) }}
+	sum, err := Reextract(ctx, st, &query.Query{}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Records != 3 || sum.Same != 1 || sum.Changed != 1 || sum.Updated != 0 || sum.Problems[ProblemNoCapture] != 1 {
+		t.Errorf("dry run %+v", sum)
+	}
+	if len(changes) != 2 {
+		t.Fatalf("changes %+v", changes)
+	}
+	for _, c := range changes {
+		if c.URL == rec.URL && (!slices.Equal(c.Fields, []string{"title", "text"}) || c.Stored) {
+			t.Errorf("change %+v", c)
+		}
+	}
+
+	opts.DryRun = false
+	sum, err = Reextract(ctx, st, &query.Query{}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Updated != 1 {
+		t.Errorf("run %+v", sum)
+	}
+	got := stored(t, st, ts.url(arts[1].path))
+	if got.Text != rec.Text || got.Title != rec.Title || got.Version != 3 || got.Capture == nil || *got.Capture != *rec.Capture {
+		t.Errorf("after reextract: version %d title %q capture %+v", got.Version, got.Title, got.Capture)
+	}
+	// Nothing left to change.
+	if sum, err = Reextract(ctx, st, &query.Query{}, opts); err != nil || sum.Changed != 0 || sum.Same != 2 {
+		t.Errorf("again: %+v %v", sum, err)
+	}
+}

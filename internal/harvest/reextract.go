@@ -1,0 +1,213 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// ReextractOptions configure Reextract. The zero value is ready to use.
+type ReextractOptions struct {
+	// Base is the folder relative capture paths are resolved against: the
+	// archive's folder. Default: the working directory.
+	Base string
+	// DryRun reports what would change without storing anything.
+	DryRun bool
+	// Workers is how many records are re-extracted at once. Default
+	// GOMAXPROCS.
+	Workers int
+	// BatchSize is the most records stored per transaction. Default 500.
+	BatchSize int
+	// Report, when set, is called (from one goroutine) for every record
+	// whose re-extraction differs from what is stored, or failed.
+	Report func(Change)
+}
+
+// Change is what re-extracting one record found.
+type Change struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// Fields names the fields that differ ("title", "text", …).
+	Fields []string `json:"fields,omitempty"`
+	// Stored is true when the new text was stored as a new version. A
+	// change of metadata alone is reported but not stored: the archive
+	// keeps a record whose text is unchanged as it is.
+	Stored bool `json:"stored"`
+	// Problem says why the record could not be re-extracted ("no
+	// capture", "capture unreadable: …", "not article", …).
+	Problem string `json:"problem,omitempty"`
+}
+
+// ReextractSummary is what Reextract did.
+type ReextractSummary struct {
+	// Records counts the records matched by the query.
+	Records int `json:"records"`
+	// Same counts records whose re-extraction equals what is stored.
+	Same int `json:"same"`
+	// Changed counts records that differ; Updated those stored as a new
+	// version (their text changed); MetadataOnly those whose text is the
+	// same and whose metadata differs.
+	Changed      int `json:"changed"`
+	Updated      int `json:"updated"`
+	MetadataOnly int `json:"metadata_only"`
+	// Fields counts changed records by field.
+	Fields map[string]int `json:"fields"`
+	// Problems counts records that could not be re-extracted, by reason.
+	Problems map[string]int `json:"problems"`
+	Duration time.Duration  `json:"duration"`
+}
+
+// Problems of Reextract.
+const (
+	ProblemNoCapture  = "no capture"
+	ProblemUnreadable = "capture unreadable"
+)
+
+type reextractJob struct {
+	old     *store.Record
+	fields  []string
+	problem string
+}
+
+// Reextract rebuilds the records matching q from their stored captures
+// with the current extractor, without the network. A record whose text
+// changed is stored as a new version (through archive.Ingest, under its
+// existing canonical URL); differences are reported field by field.
+func Reextract(ctx context.Context, st store.Store, q *query.Query, opts ReextractOptions) (*ReextractSummary, error) {
+	start := time.Now()
+	sum := &ReextractSummary{Fields: map[string]int{}, Problems: map[string]int{}}
+	work := func(j any) (*store.Record, string) {
+		job := j.(*reextractJob)
+		rec, problem := rebuild(job.old, opts.Base)
+		if problem != "" {
+			job.problem = problem
+			return nil, problem
+		}
+		job.fields = diffRecords(job.old, rec)
+		switch {
+		case len(job.fields) == 0:
+			return nil, "same"
+		case opts.DryRun || !slices.Contains(job.fields, "text"):
+			return nil, "not stored"
+		}
+		return rec, ""
+	}
+	done := func(j any, res archive.Result, skip string) {
+		job := j.(*reextractJob)
+		ch := Change{ID: job.old.ID, URL: job.old.URL, Fields: job.fields, Problem: job.problem}
+		switch {
+		case job.problem != "":
+			sum.Problems[problemKind(job.problem)]++
+		case len(job.fields) == 0:
+			sum.Same++
+			return
+		default:
+			sum.Changed++
+			for _, f := range job.fields {
+				sum.Fields[f]++
+			}
+			if !slices.Contains(job.fields, "text") {
+				sum.MetadataOnly++
+			}
+			if skip == "" && res.Err == nil && res.Outcome == store.Updated {
+				sum.Updated++
+				ch.Stored = true
+			}
+			if res.Err != nil {
+				ch.Problem = res.Err.Error()
+			}
+		}
+		if opts.Report != nil {
+			opts.Report(ch)
+		}
+	}
+	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, work, done)
+	scanErr := st.Scan(in.ctx, q, func(r *store.Record) error {
+		sum.Records++
+		if !in.submit(&reextractJob{old: r}) {
+			return in.ctx.Err()
+		}
+		return nil
+	})
+	err := in.close()
+	sum.Duration = time.Since(start)
+	switch {
+	case err != nil:
+		return sum, fmt.Errorf("reextract: %w", err)
+	case ctx.Err() != nil:
+		return sum, fmt.Errorf("reextract: %w", ctx.Err())
+	case scanErr != nil:
+		return sum, fmt.Errorf("reextract: %w", scanErr)
+	}
+	return sum, nil
+}
+
+func problemKind(p string) string {
+	if len(p) > len(ProblemUnreadable) && p[:len(ProblemUnreadable)] == ProblemUnreadable {
+		return ProblemUnreadable
+	}
+	return p
+}
+
+// rebuild re-extracts a record from its capture, keeping its identity and
+// provenance (canonical URL, source, fetch time, capture).
+func rebuild(old *store.Record, base string) (*store.Record, string) {
+	if old.Capture == nil || old.Capture.File == "" {
+		return nil, ProblemNoCapture
+	}
+	path := old.Capture.File
+	if !filepath.IsAbs(path) && base != "" {
+		path = filepath.Join(base, path)
+	}
+	wr, err := warc.ReadAt(path, old.Capture.Offset)
+	if err != nil {
+		return nil, ProblemUnreadable + ": " + err.Error()
+	}
+	if old.Capture.RecordID != "" && wr.RecordID != old.Capture.RecordID {
+		return nil, fmt.Sprintf("%s: record %s at offset %d, want %s", ProblemUnreadable, wr.RecordID, old.Capture.Offset, old.Capture.RecordID)
+	}
+	rec, skip := warcRecord(wr, old.Source, "")
+	if rec == nil {
+		return nil, skip
+	}
+	rec.URL = old.URL
+	rec.CanonicalURL = old.CanonicalURL // the same article: keep its id
+	rec.FetchedAt = old.FetchedAt
+	rec.Capture = old.Capture
+	// Normalise as the archive will (cleaned text, word count), so that
+	// only real differences show.
+	if _, err := archive.Prepare(rec, old.FetchedAt); err != nil {
+		return nil, err.Error()
+	}
+	return rec, ""
+}
+
+// diffRecords names the extracted fields that differ.
+func diffRecords(old, cur *store.Record) []string {
+	a, b := &old.Article, &cur.Article
+	var out []string
+	add := func(name string, differ bool) {
+		if differ {
+			out = append(out, name)
+		}
+	}
+	add("title", a.Title != b.Title)
+	add("description", a.Description != b.Description)
+	add("authors", !slices.Equal(a.Authors, b.Authors))
+	add("published", !a.Published.Equal(b.Published))
+	add("modified", !a.Modified.Equal(b.Modified))
+	add("site_name", a.SiteName != b.SiteName)
+	add("section", a.Section != b.Section)
+	add("tags", !slices.Equal(a.Tags, b.Tags))
+	add("language", a.Language != b.Language)
+	add("image", a.Image != b.Image)
+	add("text", a.Text != b.Text)
+	return out
+}
