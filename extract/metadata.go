@@ -351,6 +351,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 		if *dst != "" || val == "" {
 			return false
 		}
+		if (field == "site_name" || field == "section") && !plausibleName(val) {
+			return false
+		}
 		*dst = val
 		md.Sources[field] = src
 		return true
@@ -806,6 +809,13 @@ func cleanSiteName(s string) string {
 		}
 	}
 	return s
+}
+
+// plausibleName reports whether a declared site name or section is a name
+// rather than a URL, a path or a domain ("https://x.example", "/news/",
+// "gizmodo.com").
+func plausibleName(s string) bool {
+	return len(s) <= 200 && !isURLLike(s) && !isDomainName(s) && !strings.HasPrefix(s, "/")
 }
 
 // isDomainName reports whether s looks like a host name ("JPost.com").
