@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,5 +181,64 @@ func TestSourceCommands(t *testing.T) {
 	}
 	if _, stderr, code = herald(t, "", "--db", db, "source", "remove", "1"); code != 2 || !strings.Contains(stderr, "no source 1") {
 		t.Errorf("remove twice: %d %s", code, stderr)
+	}
+}
+
+func TestImportWARCAndReextract(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "harvested.db")
+	harvestJSON(t, db, site+"/sitemap.xml")
+	files, _ := filepath.Glob(db + ".warc/*.warc.gz")
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+
+	// Reextract of a fresh harvest finds nothing to change.
+	out, stderr, code := herald(t, "", "--db", db, "reextract")
+	want := demo.Expect()
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d articles", want.Articles)) || !strings.Contains(out, "0 changed") {
+		t.Errorf("reextract: exit %d:\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code = herald(t, "", "--db", db, "reextract", "title:("); code != 2 {
+		t.Errorf("bad query: exit %d %s", code, stderr)
+	}
+
+	// The harvest's WARC imports into another archive with the same result.
+	db2 := filepath.Join(dir, "imported.db")
+	out, stderr, code = herald(t, "", "--db", db2, "import", "warc", "--json", files[0])
+	if code != 0 {
+		t.Fatalf("import warc: exit %d: %s", code, stderr)
+	}
+	var sum harvest.ImportSummary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.New+sum.Duplicate != want.Articles || sum.Duplicate != want.Duplicates || sum.Damaged != 0 {
+		t.Errorf("import: %+v", sum)
+	}
+	if n, _ := archiveStats(t, db2); n != want.Articles {
+		t.Errorf("imported archive holds %d articles, want %d", n, want.Articles)
+	}
+	// Imported records can be re-extracted from the imported file.
+	if out, _, code = herald(t, "", "--db", db2, "reextract", "--dry-run"); code != 0 || !strings.Contains(out, "0 changed") {
+		t.Errorf("reextract of imported: %d\n%s", code, out)
+	}
+
+	// A damaged file: the damage is reported with its offset, the rest
+	// imported, exit status 1.
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := len(b) * 2 / 3
+	b = append(b[:cut:cut], []byte("garbage")...)
+	bad := filepath.Join(dir, "bad.warc.gz")
+	if err := os.WriteFile(bad, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = herald(t, "", "--db", filepath.Join(dir, "third.db"), "import", "warc", bad, filepath.Join(dir, "missing.warc.gz"))
+	if code != 1 || !strings.Contains(stderr, "bad.warc.gz: skipped warc record at offset") || !strings.Contains(stderr, "missing.warc.gz") || !strings.Contains(out, "new") {
+		t.Errorf("damaged import: exit %d\n%s\n%s", code, out, stderr)
 	}
 }

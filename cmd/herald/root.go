@@ -47,6 +47,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newBenchCmd(e),
 		newSourceCmd(e),
 		newHarvestCmd(e),
+		newReextractCmd(e),
 	)
+	addImportWARC(root, e)
 	return root
 }
