@@ -21,8 +21,12 @@ type metadata struct {
 	IsAccessibleForFree                                                  *bool
 
 	// Sources maps a record field name ("published", "authors", ...) to
-	// where its value came from ("json-ld:datePublished", "meta:og:title",
-	// "url", "byline", ...).
+	// where its value came from: "json-ld:<property>" (or
+	// "json-ld:WebPage.<property>"), "meta:<key>" (lower case, "dc." and
+	// "dcterms." prefixes), "microdata:<property>" (microdata or RDFa),
+	// "link:canonical", "link:author", "html:lang", "html:title",
+	// "html:h1", "title" (a site name cut from the title), "byline",
+	// "time", "dateline" or "url". Tags list their sources joined by ",".
 	Sources map[string]string
 	// Notes are remarks for the user (e.g. "json-ld unparsable: ...").
 	Notes []string
@@ -99,8 +103,8 @@ func (c *collector) walk(root *html.Node) {
 		case html.ElementNode:
 			descend = c.element(n)
 		case html.TextNode:
-			if c.inBody && len(c.bylines) < maxBylineCands && startsWithBy(n.Data) && n.Parent != nil &&
-				n.Parent.Type == html.ElementNode && isBylineTextParent(n.Parent) {
+			if c.inBody && len(n.Data) >= 5 && n.Parent != nil && n.Parent.Type == html.ElementNode &&
+				isBylineTextParent(n.Parent) && len(c.bylines) < maxBylineCands && startsWithBy(n.Data) {
 				c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
 			}
 			descend = false
