@@ -447,22 +447,24 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	// Dates
 	var published, modified time.Time
 	pubSrc, modSrc := "", ""
-	tryPub := func(v, src string) {
-		if !published.IsZero() || v == "" {
+	// A date without a time of day ("2019-11-18") yields to a later
+	// source giving the same day with its time.
+	try := func(dst *time.Time, dstSrc *string, v, src string) {
+		if v == "" || (!dst.IsZero() && !dayOnly(*dst)) {
 			return
 		}
-		if t, ok := parseDate(v, now); ok {
-			published, pubSrc = t, src
-		}
-	}
-	tryMod := func(v, src string) {
-		if !modified.IsZero() || v == "" {
+		t, ok := parseDate(v, now)
+		if !ok {
 			return
 		}
-		if t, ok := parseDate(v, now); ok {
-			modified, modSrc = t, src
+		if dst.IsZero() {
+			*dst, *dstSrc = t, src
+		} else if !dayOnly(t) && sameDate(*dst, t) {
+			*dst, *dstSrc = t, src
 		}
 	}
+	tryPub := func(v, src string) { try(&published, &pubSrc, v, src) }
+	tryMod := func(v, src string) { try(&modified, &modSrc, v, src) }
 	tryPub(ld.Published, "json-ld:datePublished")
 	tryPub(ld.PagePublished, "json-ld:WebPage.datePublished")
 	for _, k := range metaPublishedKeys {
@@ -479,9 +481,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 		}
 	}
 	tryMod(mi.Modified, "microdata:dateModified")
-	if published.IsZero() || modified.IsZero() {
+	if published.IsZero() || modified.IsZero() || dayOnly(published) {
 		by := c.judge(now, siteNames)
-		if published.IsZero() && !by.published.IsZero() {
+		if !by.published.IsZero() && (published.IsZero() || (dayOnly(published) && !dayOnly(by.published) && sameDate(published, by.published))) {
 			published, pubSrc = by.published, by.pubSource
 		}
 		if modified.IsZero() && !by.modified.IsZero() {
@@ -757,6 +759,20 @@ func (c *collector) assembleTags(md *metadata, ld *ldInfo) {
 		md.Tags = tags
 		md.Sources["tags"] = strings.Join(srcs, ",")
 	}
+}
+
+// dayOnly reports whether t looks like a date without a time of day:
+// midnight UTC, as parseDate returns for "2019-11-18".
+func dayOnly(t time.Time) bool {
+	return t.Location() == time.UTC && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+// sameDate reports whether day (a date without time, in UTC) is the
+// calendar date of t in t's own zone.
+func sameDate(day, t time.Time) bool {
+	y1, m1, d1 := day.Date()
+	y2, m2, d2 := t.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
 // sharesName reports whether the lists have a name in common (ignoring
