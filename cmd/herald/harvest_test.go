@@ -242,3 +242,17 @@ func TestImportWARCAndReextract(t *testing.T) {
 		t.Errorf("damaged import: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+func TestHarvestSiteCrawlDemo(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	// The home page lists the latest articles and the sections; section
+	// pages are paginated. Depth 2 reaches every article.
+	sum, _ := harvestJSON(t, db, "--depth", "2", site+"/")
+	if n := len(demo.Articles()); sum.New != n {
+		t.Errorf("site crawl stored %d new articles, want %d: %+v", sum.New, n, sum)
+	}
+	if sum.Listings < 6 {
+		t.Errorf("listings %d, want the home page, five sections and their next pages", sum.Listings)
+	}
+}

@@ -2,19 +2,62 @@ package harvest
 
 import (
 	"errors"
-	"strings"
 
+	"github.com/herald-archive/herald/internal/discover"
 	"github.com/herald-archive/herald/internal/feed"
 	"github.com/herald-archive/herald/internal/fetch"
 )
 
-// TEMPORARY adapters until internal/discover lands.
+// crawlLinks returns the links of a listing page that a site crawl
+// follows: those within the seed's site, article-looking ones first. A
+// pagination link continues the same listing and keeps its depth (the
+// run's page cap bounds it); at the last depth only links that look like
+// articles are queued, since a listing there could not be followed.
+func (r *run) crawlLinks(resp *fetch.Response, c crawl) []link {
+	var articles, others []link
+	x := &hint{}
+	if s := r.sources[c.sourceID]; s != nil {
+		x.source = s.URL
+	} else {
+		x.source = c.scope
+	}
+	for _, l := range discover.Links(resp.Body, resp.URL) {
+		if !discover.InScope(l.URL, c.scope, discover.Scope{}) {
+			continue
+		}
+		depth := c.depth + 1
+		if l.Pagination {
+			depth = max(c.depth, 1)
+		}
+		art, _ := discover.LooksLikeArticle(l.URL)
+		nl := link{url: l.URL, depth: depth, sourceID: c.sourceID, hint: x}
+		switch {
+		case art:
+			articles = append(articles, nl)
+		case depth < r.opts.MaxDepth:
+			others = append(others, nl)
+		}
+	}
+	return append(articles, others...)
+}
 
-func (r *run) crawlLinks(resp *fetch.Response, c crawl) []link { return nil }
+// inScope reports whether a sitemap entry belongs to the site of the
+// sitemap (or source) it came from; subdomains of the same registrable
+// domain count, as sitemaps list www and bare hosts alike.
+func inScope(seedURL, u string) bool {
+	return discover.InScope(u, seedURL, discover.Scope{Subdomains: true})
+}
 
-func inScope(seedURL, u string) bool { return hostOf(seedURL) == hostOf(u) }
+// discoverFeeds returns the feeds a page announces.
+func discoverFeeds(resp *fetch.Response) []string {
+	return feed.Discover(resp.Body, resp.URL)
+}
 
-func discoverFeeds(resp *fetch.Response) []string { return nil }
+// looksLikeArticle guesses from a URL's shape whether it is an article's.
+func looksLikeArticle(u string) bool {
+	ok, _ := discover.LooksLikeArticle(u)
+	return ok
+}
 
 // isFeed reports whether a response parses as a feed.
 func isFeed(resp *fetch.Response) bool {
@@ -46,5 +89,3 @@ func (p *poller) feed(resp *fetch.Response) {
 	}
 	p.sendLinks(links)
 }
-
-func looksLikeArticle(u string) bool { return strings.HasSuffix(u, ".html") }

@@ -166,7 +166,7 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 	t.Logf("summary: %+v", sum)
 
 	// Every article stored exactly once, under its canonical URL.
-	want := []string{"/news/flaky.html", "/news/busy.html", "/news/moved.html", "/news/cyrillic.html", "/wire/harbour-reopens-copy.html"}
+	want := []string{"/news/flaky.html", "/news/busy.html", "/news/moved.html", "/news/port-otkrylsya-posle-remonta.html", "/wire/harbour-reopens-copy.html"}
 	for _, a := range arts {
 		want = append(want, a.path)
 	}
@@ -226,7 +226,7 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 		t.Errorf("redirected article URL %q", rec.URL)
 	}
 	// windows-1251 declared only in <meta> is decoded.
-	if rec := stored(t, st, ts.url("/news/cyrillic.html")); rec != nil && rec.Title != "Порт открылся после ремонта" {
+	if rec := stored(t, st, ts.url("/news/port-otkrylsya-posle-remonta.html")); rec != nil && rec.Title != "Порт открылся после ремонта" {
 		t.Errorf("windows-1251 title %q", rec.Title)
 	}
 
@@ -282,5 +282,77 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 	}
 	if sum.NotModified != 1 || sum.Fetched != 0 || len(ts.requests())-before != 1 {
 		t.Errorf("re-poll: %+v with %d requests, want one 304", sum, len(ts.requests())-before)
+	}
+}
+
+func TestHarvestSiteCrawl(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	h := newTestHarvester(t, st, testOptions(dir))
+	addSource(t, st, ts.url("/"), store.KindSite)
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", sum)
+	for _, a := range arts[:7] {
+		if stored(t, st, ts.url(a.path)) == nil {
+			t.Errorf("%s not stored", a.path)
+		}
+		if n := ts.hit(a.path); n != 1 {
+			t.Errorf("%s fetched %d times", a.path, n)
+		}
+	}
+	// The seed and the two sections were listings; the home page's feed
+	// was found and read.
+	if sum.Listings != 3 || sum.Polled != 1 || ts.hit("/feed.xml") != 1 {
+		t.Errorf("listings %d, polled %d, want 3 and the feed", sum.Listings, sum.Polled)
+	}
+	if ts.hit("/private/secret.html") != 0 || sum.Skipped[ReasonRobots] == 0 {
+		t.Errorf("robots: %d hits, skipped %v", ts.hit("/private/secret.html"), sum.Skipped)
+	}
+}
+
+func TestHarvestCrawlBounds(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	opts := testOptions(dir)
+	opts.MaxDepth = 1
+	opts.MaxPages = 2
+	h := newTestHarvester(t, st, opts)
+	sum, err := h.Harvest(ctx, []string{ts.url("/section/port/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Depth 1: the section's three articles are queued, its navigation
+	// links (listings) are not, nor is the link to another site; the page
+	// cap lets two be fetched and leaves one queued.
+	if sum.Queued != 3 || sum.Fetched != 3 || sum.New != 2 {
+		t.Errorf("%+v: want 3 queued, the seed and 2 pages fetched", sum)
+	}
+	counts, err := st.FrontierCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.Queued] != 1 || counts[store.Done] != 2 {
+		t.Errorf("frontier %v", counts)
+	}
+	if ts.hit("/") != 0 || ts.hit("/section/town/") != 0 {
+		t.Error("crawled beyond depth 1")
+	}
+	// The next run continues with what is left.
+	sum, err = h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 1 {
+		t.Errorf("second run %+v", sum)
+	}
+	for _, a := range arts[1:4] {
+		if stored(t, st, ts.url(a.path)) == nil {
+			t.Errorf("%s not stored", a.path)
+		}
 	}
 }
