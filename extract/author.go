@@ -237,6 +237,7 @@ func isSingleCapitalised(s string) bool {
 	return unicode.IsUpper(r) && isLetters(s)
 }
 
+// isLetters reports whether s has only letters, hyphens and apostrophes.
 func isLetters(s string) bool {
 	for _, r := range s {
 		if !unicode.IsLetter(r) && r != '-' && r != '\'' {

@@ -302,12 +302,10 @@ func parseOffset(s string) (int, int, bool) {
 	return sign * (h*3600 + m*60), i, true
 }
 
-var utcName = time.UTC
-
 // offsetZone returns UTC for a zero offset, else a fixed zone.
 func offsetZone(sec int) *time.Location {
 	if sec == 0 {
-		return utcName
+		return time.UTC
 	}
 	return time.FixedZone("", sec)
 }
@@ -420,6 +418,7 @@ func validDate(year, month, day int) bool {
 	return day <= daysIn(time.Month(month), year)
 }
 
+// daysIn returns the number of days of month m in year.
 func daysIn(m time.Month, year int) int {
 	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
@@ -521,6 +520,8 @@ func timeBefore(toks []dateToken) bool {
 	return n >= 3 && toks[n-2].kind == 'p' && toks[n-2].text == ":" && toks[n-3].kind == 'n'
 }
 
+// isCJKDateMark reports the CJK characters that label date and time
+// parts (年 year, 月 month, 日 day …).
 func isCJKDateMark(r rune) bool {
 	switch r {
 	case '年', '月', '日', '년', '월', '일', '時', '时', '分', '秒':
@@ -714,6 +715,7 @@ func parseWritten(s string) (time.Time, bool) {
 	return time.Date(year, time.Month(month), day, hour, min, sec, 0, loc), true
 }
 
+// isASCIIWord reports whether w is made of ASCII letters only.
 func isASCIIWord(w string) bool {
 	for i := 0; i < len(w); i++ {
 		if !isLetter(w[i]) {

@@ -124,6 +124,7 @@ func articleRank(types []string) (int, string) {
 	return best, name
 }
 
+// hasType returns the first of types that is in set, or "".
 func hasType(types []string, set map[string]bool) string {
 	for _, t := range types {
 		if set[t] {
@@ -449,7 +450,7 @@ func (d *ldDoc) read() ldInfo {
 	info.Name = ldString(main["name"])
 	info.Description = ldString(main["description"])
 	info.ArticleBody = ldText(main["articleBody"])
-	info.Section = ldFirst(main["articleSection"])
+	info.Section = ldString(main["articleSection"])
 	info.Language = ldLanguage(main["inLanguage"])
 	info.URL = ldURL(d, main["url"])
 	if info.URL == "" {
@@ -501,6 +502,7 @@ func (d *ldDoc) read() ldInfo {
 	return info
 }
 
+// hasTypeName reports whether types contains name.
 func hasTypeName(types []string, name string) bool {
 	for _, t := range types {
 		if t == name {
@@ -531,6 +533,7 @@ func ldText(v any) string {
 	return unescapeEntities(ldRaw(v))
 }
 
+// ldRaw returns the raw string of a value (see ldString).
 func ldRaw(v any) string {
 	switch t := v.(type) {
 	case string:
@@ -550,9 +553,6 @@ func ldRaw(v any) string {
 	}
 	return ""
 }
-
-// ldFirst returns the first non-empty string of a string or list.
-func ldFirst(v any) string { return ldString(v) }
 
 // ldList returns v as a list.
 func ldList(v any) []any {

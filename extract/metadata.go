@@ -800,6 +800,7 @@ func sameDay(a, b time.Time) bool {
 	return (y1 == y2 && m1 == m2 && d1 == d2) || (y1 == y3 && m1 == m3 && d1 == d3)
 }
 
+// appendNodes appends the nodes of src that dst does not hold yet.
 func appendNodes(dst, src []*html.Node) []*html.Node {
 	for _, n := range src {
 		dup := false

@@ -238,12 +238,14 @@ func (m *microData) acceptOuter() bool {
 	return m.acceptArticleProp()
 }
 
+// setOnce sets *dst to v unless it is already set.
 func setOnce(dst *string, v string) {
 	if *dst == "" {
 		*dst = v
 	}
 }
 
+// firstWord returns the first word of s without a vocabulary prefix.
 func firstWord(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, " \t\n"); i >= 0 {

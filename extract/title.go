@@ -117,6 +117,8 @@ func sourceKind(src string) string {
 	return src
 }
 
+// cutEllipsis removes a trailing ellipsis and reports whether there was
+// one.
 func cutEllipsis(s string) (string, bool) {
 	for _, e := range []string{"…", "..."} {
 		if strings.HasSuffix(s, e) {
@@ -172,6 +174,7 @@ type siteSet struct {
 	keys []string
 }
 
+// newSiteSet builds the keys of names and of host's main label.
 func newSiteSet(names []string, host string) siteSet {
 	var s siteSet
 	for _, n := range names {
