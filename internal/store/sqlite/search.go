@@ -552,12 +552,19 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 		if field == store.TopAuthor {
 			link, dict, col = "article_authors", "authors", "author_id"
 		}
-		filter := ""
-		if !w.empty() {
-			filter = ` WHERE l.n IN (SELECT a.n` + from + `)`
+		// Walk the matching articles and look up their links (the link
+		// table's key starts with the article), rather than test every
+		// link for membership in the matches.
+		src := link + ` l`
+		switch {
+		case w.match != "" && len(w.cond) == 0:
+			src = `(SELECT rowid AS n FROM article_fts WHERE article_fts MATCH ?) m CROSS JOIN ` + link + ` l ON l.n = m.n`
+			args = []any{w.match}
+		case !w.empty():
+			src = `(SELECT a.n` + from + `) m CROSS JOIN ` + link + ` l ON l.n = m.n`
 		}
-		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + link + ` l` +
-			filter + ` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ?`
+		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + src +
+			` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ?`
 	default:
 		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
 	}
