@@ -38,8 +38,8 @@ type ranked struct {
 }
 
 // rankProbed scores the articles matching w (at most maxProbes of them,
-// which the caller checked) and returns the page, the total and whether it
-// counted clusters.
+// which the caller checked), collapses clusters when asked, and returns the
+// page and the total.
 func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts store.SearchOptions) ([]ranked, int, error) {
 	from, args := w.from()
 	rows, err := db.r.QueryContext(ctx, `SELECT a.n, a.id, a.cluster_id, a.date, a.title, a.description,
