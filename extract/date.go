@@ -572,10 +572,14 @@ func parseWritten(s string) (time.Time, bool) {
 				i += 2
 				continue
 			}
-			// "14.05 Uhr"
-			if i+3 < len(toks) && toks[i+1].kind == 'p' && toks[i+1].text == "." && toks[i+2].kind == 'n' && toks[i+3].kind == 'w' && strings.EqualFold(toks[i+3].text, "uhr") && hour < 0 {
+			// "14.05 Uhr", "14.05 GMT", "2.05pm"
+			if i+3 < len(toks) && toks[i+1].kind == 'p' && toks[i+1].text == "." && toks[i+2].kind == 'n' && toks[i+2].width == 2 &&
+				t.width <= 2 && toks[i+3].kind == 'w' && hour < 0 && timeSuffix(toks, i+3) {
 				hour, min = t.num, toks[i+2].num
-				i += 3
+				i += 2
+				if strings.EqualFold(toks[i+1].text, "uhr") {
+					i++
+				}
 				continue
 			}
 			// CJK: 2023年3月3日
@@ -723,6 +727,18 @@ func isASCIIWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// timeSuffix reports whether toks[i] can follow a time written "14.05":
+// "Uhr", a.m./p.m. or a zone name.
+func timeSuffix(toks []dateToken, i int) bool {
+	w := toks[i].text
+	if strings.EqualFold(w, "uhr") || strings.EqualFold(w, "pm") || strings.EqualFold(w, "am") ||
+		((strings.EqualFold(w, "a") || strings.EqualFold(w, "p")) && i+2 < len(toks) && toks[i+1].text == "." && strings.EqualFold(toks[i+2].text, "m")) {
+		return true
+	}
+	_, ok := zoneOffset(w)
+	return ok
 }
 
 // ampm reports 'a' or 'p' when toks[i] starts "am", "pm", "a.m." or "p.m.".

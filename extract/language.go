@@ -119,7 +119,7 @@ const detectMinLetters = 40
 
 // detectMaxBytes bounds the text given to the detector: a few paragraphs
 // decide the language as well as a whole article does.
-const detectMaxBytes = 3000
+const detectMaxBytes = 1200
 
 // languageDetector returns the shared detector, building it on first use.
 func languageDetector() lingua.LanguageDetector {
