@@ -48,6 +48,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newSourceCmd(e),
 		newHarvestCmd(e),
 		newReextractCmd(e),
+		newDemoCmd(e),
 	)
 	addImportWARC(root, e)
 	return root
