@@ -53,7 +53,9 @@ func TestDemoServes(t *testing.T) {
 	defer cancel()
 	var out, errb lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb)
+	}()
 
 	re := regexp.MustCompile(`Browse the archive at (http://[^ ]+/)`)
 	var url string
