@@ -29,6 +29,8 @@ const (
 	// maxBuckets is the most buckets drawn at all: a finer interval is
 	// coarsened to fit.
 	maxBuckets = 420
+	// maxBarWidth keeps a chart of few buckets from drawing slabs.
+	maxBarWidth = 56.0
 	// maxSeries is the number of sites with their own colour.
 	maxSeries = 6
 )
@@ -242,6 +244,7 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 	// Marks.
 	if n <= maxBars {
 		gap := math.Min(slot*0.2, 6)
+		width := math.Min(slot-gap, maxBarWidth)
 		for i, row := range counts {
 			base := 0
 			for s, v := range row {
@@ -252,7 +255,7 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 				if split {
 					title = fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), c.Series[s], plural(v, "article"))
 				}
-				c.Bars = append(c.Bars, chartBar{X: c.Left + float64(i)*slot + gap/2, Y: y(base + v), W: slot - gap,
+				c.Bars = append(c.Bars, chartBar{X: c.Left + (float64(i)+0.5)*slot - width/2, Y: y(base + v), W: width,
 					H: y(base) - y(base+v), Fill: palette[colourIndex(s, len(c.Series), split, len(keys))], Title: title,
 					Href: periodHref(q, by, starts[i])})
 				base += v
@@ -286,8 +289,12 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 		c.Legend = append(c.Legend, item)
 	}
 	c.FirstLabel, c.Last = periodLabel(by, first), periodLabel(by, last)
-	c.Summary = fmt.Sprintf("%s per %s from %s to %s; the busiest %s was %s with %s.",
-		"Articles", by, c.FirstLabel, c.Last, by, c.PeakLabel, thousands(c.Peak))
+	if n == 1 {
+		c.Summary = fmt.Sprintf("%s, all in %s.", plural(c.Total, "article"), c.FirstLabel)
+	} else {
+		c.Summary = fmt.Sprintf("%s, counted per %s from %s to %s. Busiest %s: %s, with %s.",
+			plural(c.Total, "article"), by, c.FirstLabel, c.Last, by, c.PeakLabel, thousands(c.Peak))
+	}
 	return c
 }
 

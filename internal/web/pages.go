@@ -40,7 +40,7 @@ var templateFuncs = template.FuncMap{
 	"f1":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 	"pct":        func(n, of int) string { return strconv.FormatFloat(100*float64(n)/float64(max(of, 1)), 'f', 1, 64) },
 	"hostOf":     hostOf,
-	"inc":        func(i int) int { return i + 1 },
+	"when":       when,
 }
 
 func mustParsePages() *pageTemplates {
@@ -81,6 +81,15 @@ func hostOf(s string) string {
 		return ""
 	}
 	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// when returns nil for the zero time, so that templates can write
+// {{with when .T}}: a time.Time struct is never empty to {{with}}.
+func when(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func formatDate(t time.Time) string {
@@ -544,7 +553,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	e := s.report(r, err)
 	msg := e.Message
-	if e.Status == http.StatusNotFound && msg == "not found" {
+	if e.Status == http.StatusNotFound && msg == http.StatusText(http.StatusNotFound) {
 		msg = "Nothing is archived at this address."
 	}
 	if !utf8.ValidString(msg) {

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestNiceScale(t *testing.T) {
+	for _, tc := range []struct{ peak, max, step int }{
+		{0, 1, 1}, {1, 1, 1}, {3, 3, 1}, {4, 4, 1}, {7, 8, 2}, {14, 15, 5}, {99, 100, 25}, {1234, 1500, 500},
+	} {
+		m, s := niceScale(tc.peak)
+		if m != tc.max || s != tc.step {
+			t.Errorf("niceScale(%d) = %d, %d; want %d, %d", tc.peak, m, s, tc.max, tc.step)
+		}
+		if m < tc.peak || m/s > 5 {
+			t.Errorf("niceScale(%d): max %d step %d do not cover the peak in at most 5 steps", tc.peak, m, s)
+		}
+	}
+}
+
+func TestBuildChartFillsGapsAndLinksPeriods(t *testing.T) {
+	if c := buildChart(nil, store.Day, false, "x"); c != nil {
+		t.Fatal("chart of nothing")
+	}
+	buckets := []store.Bucket{
+		{Start: day("2021-01-01"), Count: 3},
+		{Start: day("2021-03-01"), Count: 5},
+		{Start: day("2021-04-01"), Count: 1},
+	}
+	c := buildChart(buckets, store.Month, false, "harbour")
+	if len(c.Rows) != 4 || c.Rows[1].Total != 0 || c.Total != 9 || c.Peak != 5 || c.PeakLabel != "Mar 2021" {
+		t.Fatalf("rows %+v total %d peak %d %s", c.Rows, c.Total, c.Peak, c.PeakLabel)
+	}
+	if len(c.Bars) != 3 || len(c.Areas) != 0 {
+		t.Fatalf("%d bars, %d areas", len(c.Bars), len(c.Areas))
+	}
+	// Bars grow upwards from the axis and stay in the plot.
+	for _, b := range c.Bars {
+		if b.Y+b.H > c.Bottom+0.01 || b.Y < c.Top-0.01 || b.X < c.Left || b.X+b.W > c.Left+c.PlotW+0.01 || b.W > maxBarWidth {
+			t.Errorf("bar out of the plot: %+v", b)
+		}
+	}
+	u, err := url.Parse(c.Bars[1].Href)
+	if err != nil || u.Query().Get("q") != "harbour after:2021-03-01 before:2021-04-01" {
+		t.Errorf("bar link %q", c.Bars[1].Href)
+	}
+	if !strings.Contains(c.Bars[1].Title, "Mar 2021: 5 articles") {
+		t.Errorf("bar title %q", c.Bars[1].Title)
+	}
+	if len(c.YTicks) < 2 || c.YTicks[0].Label != "0" {
+		t.Errorf("y ticks %+v", c.YTicks)
+	}
+}
+
+func TestBuildChartSplitPoolsSmallSites(t *testing.T) {
+	var buckets []store.Bucket
+	for i := range 9 {
+		buckets = append(buckets, store.Bucket{Start: day("2022-05-02"), Key: fmt.Sprintf("site%d.example", i), Count: 10 - i})
+	}
+	c := buildChart(buckets, store.Week, true, "")
+	if len(c.Series) != maxSeries || c.Series[0] != "site0.example" || c.Series[maxSeries-1] != "4 other sites" {
+		t.Fatalf("series %v", c.Series)
+	}
+	last := c.Legend[maxSeries-1]
+	if last.Total != 5+4+3+2 || last.Href != "" || last.Fill != palette[len(palette)-1] {
+		t.Errorf("pooled legend %+v", last)
+	}
+	if c.Legend[0].Href != "/?q=site%3Asite0.example" {
+		t.Errorf("legend link %q", c.Legend[0].Href)
+	}
+	if len(c.Bars) != maxSeries || c.Summary != "54 articles, all in week of 2 May 2022." {
+		t.Errorf("%d bars, summary %q", len(c.Bars), c.Summary)
+	}
+}
+
+func TestBuildChartCoarsensAndUsesAreas(t *testing.T) {
+	// Five years of days: too many to draw per day.
+	var buckets []store.Bucket
+	for d := day("2020-01-01"); d.Before(day("2025-01-01")); d = d.AddDate(0, 0, 3) {
+		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
+	}
+	c := buildChart(buckets, store.Day, false, "")
+	if c.By != store.Week || c.Note == "" {
+		t.Fatalf("by %s note %q, want week with a note", c.By, c.Note)
+	}
+	if len(c.Rows) > maxBuckets || c.Total != len(buckets) {
+		t.Errorf("%d rows, total %d want %d", len(c.Rows), c.Total, len(buckets))
+	}
+	if len(c.Bars) != 0 || len(c.Areas) != 1 || !strings.HasPrefix(c.Areas[0].D, "M") || !strings.HasSuffix(c.Areas[0].D, "Z") {
+		t.Errorf("bars %d areas %+v", len(c.Bars), len(c.Areas))
+	}
+	if len(c.XTicks) < 3 || len(c.XTicks) > 10 {
+		t.Errorf("%d x ticks", len(c.XTicks))
+	}
+}
+
+func TestAutoInterval(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		want     store.Interval
+	}{
+		{"2021-06-01", "2021-07-01", store.Day},
+		{"2021-01-01", "2021-12-01", store.Week},
+		{"2019-01-01", "2024-12-01", store.Month},
+	} {
+		if got := autoInterval(day(tc.from), day(tc.to)); got != tc.want {
+			t.Errorf("autoInterval(%s, %s) = %s, want %s", tc.from, tc.to, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// checkSafeHTML parses a page and fails on anything that could run: a
+// script element, an event handler attribute, or a link, image or form
+// target that is neither on this site nor plain http(s).
+func checkSafeHTML(t *testing.T, page, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("%s: parse: %v", page, err)
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "script" || n.Data == "iframe" || n.Data == "object" || n.Data == "embed" {
+				t.Errorf("%s: <%s> element in the page", page, n.Data)
+			}
+			for _, a := range n.Attr {
+				key := strings.ToLower(a.Key)
+				if strings.HasPrefix(key, "on") {
+					t.Errorf("%s: event handler attribute %s=%q on <%s>", page, a.Key, a.Val, n.Data)
+				}
+				if key == "style" {
+					t.Errorf("%s: inline style on <%s>", page, n.Data)
+				}
+				if key == "href" || key == "src" || key == "action" || key == "xlink:href" {
+					if !safeLink(a.Val) {
+						t.Errorf("%s: unsafe %s=%q on <%s>", page, a.Key, a.Val, n.Data)
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return doc
+}
+
+func safeLink(v string) bool {
+	if strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") || strings.HasPrefix(v, "#") {
+		return true
+	}
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// textOf returns the text content of the first element with id.
+func textOf(n *html.Node, id string) (string, bool) {
+	if n.Type == html.ElementNode {
+		for _, a := range n.Attr {
+			if a.Key == "id" && a.Val == id {
+				var b strings.Builder
+				var collect func(*html.Node)
+				collect = func(n *html.Node) {
+					if n.Type == html.TextNode {
+						b.WriteString(n.Data)
+					}
+					for c := n.FirstChild; c != nil; c = c.NextSibling {
+						collect(c)
+					}
+				}
+				collect(n)
+				return b.String(), true
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if s, ok := textOf(c, id); ok {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+func TestPagesRenderSafely(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{AdminToken: "page-test-token-123456"})
+	for _, tc := range []struct {
+		target string
+		status int
+		want   []string
+	}{
+		{"/", 200, []string{"The archive holds", "Filters and options"}},
+		{"/?q=harbour", 200, []string{"<mark>harbour</mark>", xssEscaped(xssScript), xssEscaped(xssImg)}},
+		{"/?q=breakwater", 200, []string{"1 more copy elsewhere", "Attention over time"}},
+		{"/?q=breakwater&dups=show", 200, []string{"2 articles"}},
+		{"/?q=harbour&site=evil.example&sort=oldest", 200, []string{"oldest first"}},
+		{"/?q=%22harbour", 400, []string{"That query could not be read", "unterminated quote at column 1"}},
+		{"/?after=2021-99-01", 400, []string{"after: wants YYYY-MM-DD"}},
+		{"/?page=0", 400, []string{"400"}},
+		{"/?q=the&page=3", 200, []string{"Previous page", "Next page", `aria-current="page">3<`}},
+		{"/timeline", 200, []string{"attention-chart", "Top sites", "Top tags", "Top authors"}},
+		{"/timeline?q=harbour&split=site&by=day", 200, []string{"attention-chart", "evil.example"}},
+		{"/timeline?q=zzzznothing", 200, []string{"nothing to chart"}},
+		{"/timeline?q=(", 400, []string{"could not be read"}},
+		{"/timeline?by=year", 400, []string{"400"}},
+		{"/articles/" + f.harbour, 200, []string{"ferry service", "Raw capture", "Version 1", "Syndicator", "Jane Doe", `lang="en"`}},
+		{"/articles/" + f.harbour + "?v=1", 200, []string{"This is version 1 of 2", "Read the current version"}},
+		{"/articles/" + f.harbour + "?v=7", 404, []string{"Nothing is archived"}},
+		{"/articles/" + f.scriptID, 200, []string{xssEscaped(xssScript), "A second paragraph with &lt;b&gt;markup&lt;/b&gt; in it."}},
+		{"/articles/" + f.imgID, 200, []string{xssEscaped(xssImg)}},
+		{"/articles/nope", 404, []string{"Nothing is archived"}},
+		{"/sources", 200, []string{"news.example.com/feed.xml", "failing", "Sign in", "Recent fetches", "javascript:alert(8)"}},
+		{"/no/such/page", 404, []string{"There is no page at this address."}},
+	} {
+		t.Run(tc.target, func(t *testing.T) {
+			res, body := do(t, h, "GET", tc.target, nil)
+			if res.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, clip(body))
+			}
+			if ct := res.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			checkSafeHTML(t, tc.target, body)
+		})
+	}
+}
+
+// xssEscaped is s as html/template writes it in text.
+func xssEscaped(s string) string {
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
+
+// TestHostileTitleIsText checks that the title reads back, as text, as it
+// was stored.
+func TestHostileTitleIsText(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	for id, title := range map[string]string{f.scriptID: xssScript, f.imgID: xssImg} {
+		_, body := do(t, h, "GET", "/articles/"+id, nil)
+		doc := checkSafeHTML(t, id, body)
+		if got, _ := textOf(doc, "article-title"); got != title {
+			t.Errorf("title text %q, want %q", got, title)
+		}
+	}
+}
+
+func TestHTTPURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.com/a?b=c":   "https://example.com/a?b=c",
+		"http://example.com":          "http://example.com",
+		"javascript:alert(1)":         "",
+		"JavaScript:alert(1)":         "",
+		" javascript:alert(1)":        "",
+		"data:text/html,<script>":     "",
+		"//evil.example/x":            "",
+		"/relative":                   "",
+		"https:///nohost":             "",
+		"vbscript:msgbox":             "",
+		"https://example.com/\"><img": "https://example.com/%22%3E%3Cimg",
+	} {
+		if got := httpURL(in); got != want {
+			t.Errorf("httpURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestAdminForms walks the sources page admin flow: sign in, add, pause,
+// resume, remove, sign out; and the refusals around it.
+func TestAdminForms(t *testing.T) {
+	f := newArchive(t)
+	const token = "form-test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token, AllowPrivate: true})
+	var cookie *http.Cookie
+	post := func(target string, form url.Values, header ...string) *http.Response {
+		t.Helper()
+		req := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://example.com") // httptest's Host
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+
+	// Not signed in: no admin forms, and posting is refused.
+	_, body := do(t, h, "GET", "/sources", nil)
+	if strings.Contains(body, `name="csrf"`) || !strings.Contains(body, "Admin token") {
+		t.Error("signed-out sources page shows admin forms or no sign-in")
+	}
+	if res := post("/sources", url.Values{"url": {"http://127.0.0.1/feed"}}); res.StatusCode != 401 {
+		t.Errorf("add while signed out: %d", res.StatusCode)
+	}
+	if res := post("/login", url.Values{"token": {"wrong"}}); res.StatusCode != 401 {
+		t.Errorf("wrong token: %d", res.StatusCode)
+	}
+	if res := post("/login", url.Values{"token": {token}}, "Origin", "https://evil.example"); res.StatusCode != 403 {
+		t.Errorf("cross-site sign-in: %d", res.StatusCode)
+	}
+	res := post("/login", url.Values{"token": {token}})
+	if res.StatusCode != 303 {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == sessionCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || strings.Contains(cookie.Value, token) {
+		t.Fatalf("session cookie %+v", cookie)
+	}
+
+	req := httptest.NewRequest("GET", "/sources?done=signed-in", nil)
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body = rec.Body.String()
+	if !strings.Contains(body, `name="csrf"`) || !strings.Contains(body, "Signed in") || strings.Contains(body, token) {
+		t.Fatal("signed-in page lacks the admin forms, or shows the token")
+	}
+	checkSafeHTML(t, "signed-in sources", body)
+	csrf := derive(token, "herald admin csrf")
+
+	for _, tc := range []struct {
+		name   string
+		target string
+		form   url.Values
+		header []string
+		status int
+	}{
+		{"no csrf", "/sources", url.Values{"url": {"http://127.0.0.1/a"}}, nil, 403},
+		{"cross-site", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Origin", "https://evil.example"}, 403},
+		{"cross-site fetch metadata", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		{"bad url", "/sources", url.Values{"url": {"javascript:alert(1)"}, "csrf": {csrf}}, nil, 400},
+		{"bad interval", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"soon"}, "csrf": {csrf}}, nil, 400},
+		{"add", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "kind": {"sitemap"}, "interval": {"90"}, "csrf": {csrf}}, nil, 303},
+		{"add again", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, nil, 409},
+		{"pause", "/sources/3/pause", url.Values{"csrf": {csrf}}, nil, 303},
+		{"resume", "/sources/3/resume", url.Values{"csrf": {csrf}}, nil, 303},
+		{"unknown action", "/sources/3/explode", url.Values{"csrf": {csrf}}, nil, 404},
+		{"bad id", "/sources/x/pause", url.Values{"csrf": {csrf}}, nil, 400},
+		{"remove", "/sources/3/remove", url.Values{"csrf": {csrf}}, nil, 303},
+		{"remove again", "/sources/3/remove", url.Values{"csrf": {csrf}}, nil, 404},
+		{"sign out", "/logout", url.Values{"csrf": {csrf}}, nil, 303},
+	} {
+		res := post(tc.target, tc.form, tc.header...)
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.name, res.StatusCode, tc.status)
+		}
+	}
+	srcs, err := f.db.ListSources(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 {
+		t.Errorf("%d sources after add and remove, want the fixture's 2", len(srcs))
+	}
+
+	// Read-only server: the page says so and forms are refused.
+	ro := testServer(f, Options{})
+	_, body = do(t, ro, "GET", "/sources", nil)
+	if !strings.Contains(body, "read-only") || strings.Contains(body, "Admin token") {
+		t.Error("read-only sources page")
+	}
+	if res, _ := do(t, ro, "POST", "/login", strings.NewReader("token=x"), "Content-Type", "application/x-www-form-urlencoded"); res.StatusCode != 403 {
+		t.Errorf("read-only sign in: %d", res.StatusCode)
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	h := testServer(sharedArchive(t), Options{})
+	res, body := do(t, h, "GET", "/static/style.css", nil)
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(body, "--paper") {
+		t.Fatalf("style.css: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	etag := res.Header.Get("ETag")
+	if res, _ := do(t, h, "GET", "/static/style.css", nil, "If-None-Match", etag); res.StatusCode != 304 {
+		t.Errorf("revalidation: %d", res.StatusCode)
+	}
+	if res, _ := do(t, h, "GET", "/static/nope.js", nil); res.StatusCode != 404 {
+		t.Errorf("missing asset: %d", res.StatusCode)
+	}
+}
