@@ -35,6 +35,8 @@ import (
 // insensitively at the start, followed by a space or a colon.
 var bylinePrefixes = []string{
 	"written by", "words by", "story by", "text by", "reporting by", "reported by", "posted by",
+	"analysis by", "opinion by", "commentary by", "review by", "reviewed by", "interview by", "column by",
+	"essay by", "perspective by", "compiled by", "curated by",
 	"published by", "article by", "photos by", "by", "from", "par", "von", "por", "di", "door", "av", "af",
 	"autor", "autorin", "auteur", "author", "автор", "авторы", "text", "texto", "testo", "tekst",
 }
@@ -162,6 +164,10 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 			continue
 		}
 		if isOrganisation(lower, siteNames, structured) {
+			// "Reuters staff", "CNN Editor-at-large": the agency itself.
+			if i := strings.IndexByte(lower, ' '); i > 0 && agencyNames[lower[:i]] {
+				part = part[:i]
+			}
 			orgs = appendUnique(orgs, part)
 			continue
 		}

@@ -120,6 +120,7 @@ func TestCleanAuthorsMore(t *testing.T) {
 		{"人氣(", "", nil, nil},
 		{"Jane Doe Staff", "", nil, []string{"Jane Doe Staff"}},
 		{"HNN Staff", "", nil, []string{"HNN Staff"}},
+		{"Analysis by Chris Cillizza, CNN Editor-at-large", "", []string{"Chris Cillizza"}, []string{"CNN"}},
 		{"PMJS - Coordenadoria de TI", "", nil, nil},
 		{"Finian Cunningham. Sputnik", "", []string{"Finian Cunningham"}, nil},
 		{"Bradley M. Kuhn", "", []string{"Bradley M. Kuhn"}, nil},
