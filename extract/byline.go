@@ -205,6 +205,10 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 		if inTeaser(c.node) {
 			continue
 		}
+		// A bare "By …" line counts only close under the headline.
+		if c.kind == bylineBy && h1 >= 0 && (c.order < h1 || c.order-h1 > 150) {
+			continue
+		}
 		text := nodeText(c.node, maxBylineText+1)
 		if text == "" || len(text) > maxBylineText {
 			continue

@@ -358,6 +358,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 		if (field == "site_name" || field == "section") && !plausibleName(val) {
 			return false
 		}
+		if field == "section" && isDomainName(val) {
+			return false
+		}
 		*dst = val
 		md.Sources[field] = src
 		return true
@@ -833,10 +836,10 @@ func cleanSiteName(s string) string {
 }
 
 // plausibleName reports whether a declared site name or section is a name
-// rather than a URL, a path or a domain ("https://x.example", "/news/",
-// "gizmodo.com").
+// rather than a URL or a path ("https://x.example", "/news/"). Domain-like
+// brands ("Space.com") are names.
 func plausibleName(s string) bool {
-	return len(s) <= 200 && !isURLLike(s) && !isDomainName(s) && !strings.HasPrefix(s, "/")
+	return len(s) <= 200 && !isURLLike(s) && !strings.HasPrefix(s, "/")
 }
 
 // isDomainName reports whether s looks like a host name ("JPost.com").
