@@ -52,9 +52,10 @@ func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
 	return cs, rows.Err()
 }
 
+const byHashSQL = `SELECT id, cluster_id FROM articles WHERE content_hash = ? ORDER BY date, id`
+
 func byHash(ctx context.Context, q querier, hash string) ([]store.Candidate, error) {
-	cs, err := scanCandidates(q.QueryContext(ctx,
-		`SELECT id, cluster_id FROM articles WHERE content_hash = ? ORDER BY date, id`, hash))
+	cs, err := scanCandidates(q.QueryContext(ctx, byHashSQL, hash))
 	if err != nil {
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
@@ -66,21 +67,26 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 	return byHash(ctx, db.r, hash)
 }
 
-func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]store.Candidate, error) {
-	if len(bands) == 0 || limit <= 0 {
-		return nil, nil
-	}
+// candidatesSQL returns the Candidates query for n bands and its arguments.
+func candidatesSQL(bands []uint64, limit int) (string, []any) {
 	args := make([]any, 0, len(bands)+1)
 	for _, b := range bands {
 		args = append(args, int64(b))
 	}
 	args = append(args, limit)
-	cs, err := scanCandidates(q.QueryContext(ctx, `
-		SELECT a.id, a.cluster_id
+	return `SELECT a.id, a.cluster_id
 		FROM (SELECT n, count(*) AS shared FROM article_bands
-		      WHERE band IN (?`+strings.Repeat(", ?", len(bands)-1)+`) GROUP BY n) b
+		      WHERE band IN (?` + strings.Repeat(", ?", len(bands)-1) + `) GROUP BY n) b
 		JOIN articles a ON a.n = b.n
-		ORDER BY b.shared DESC, a.id LIMIT ?`, args...))
+		ORDER BY b.shared DESC, a.id LIMIT ?`, args
+}
+
+func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]store.Candidate, error) {
+	if len(bands) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	query, args := candidatesSQL(bands, limit)
+	cs, err := scanCandidates(q.QueryContext(ctx, query, args...))
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}

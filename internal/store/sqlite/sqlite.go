@@ -68,11 +68,11 @@ func dsn(path string, readOnly bool) string {
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "synchronous(NORMAL)")
+	// Memory-mapped reads spare a system call per page; the page cache
+	// backs up what the map does not reach.
+	v.Add("_pragma", "mmap_size(2147418112)")
 	if readOnly {
 		v.Add("_pragma", "query_only(1)")
-		// Memory-mapped reads spare a system call per page; the page
-		// cache backs up what the map does not reach.
-		v.Add("_pragma", "mmap_size(2147418112)")
 		v.Add("_pragma", "cache_size(-32768)")
 	} else {
 		v.Add("_pragma", "cache_size(-65536)") // 64 MiB for bulk imports

@@ -131,12 +131,35 @@ func (t *tx) Get(ctx context.Context, id string) (*store.Record, error) {
 	return getRecord(ctx, t.tx, id)
 }
 
+// The lookups in a transaction reuse prepared statements: an ingest makes
+// them for every article.
+
 func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error) {
-	return byHash(ctx, t.tx, hash)
+	s, err := t.stmt(ctx, byHashSQL)
+	if err != nil {
+		return nil, fmt.Errorf("by hash: %w", err)
+	}
+	cs, err := scanCandidates(s.QueryContext(ctx, hash))
+	if err != nil {
+		return nil, fmt.Errorf("by hash: %w", err)
+	}
+	return cs, nil
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	return candidates(ctx, t.tx, bands, limit)
+	if len(bands) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	query, args := candidatesSQL(bands, limit)
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	cs, err := scanCandidates(s.QueryContext(ctx, args...))
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	return cs, nil
 }
 
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
