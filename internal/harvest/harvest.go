@@ -71,6 +71,10 @@ type Harvester struct {
 
 	mu    sync.Mutex
 	hints map[string]*hint // canonical URL → fallback metadata from a feed or sitemap
+	// held maps hosts that asked (Retry-After) to be left alone for longer
+	// than the fetcher waits to when they may be asked again; their URLs
+	// are deferred without a request, in this run and later ones.
+	held map[string]time.Time
 }
 
 // New returns a Harvester writing to st. It creates opts.WARCDir if needed.
@@ -89,6 +93,7 @@ func New(st store.Store, opts Options) (*Harvester, error) {
 			RetryBackoff:   o.RetryBackoff,
 		}),
 		hints: map[string]*hint{},
+		held:  map[string]time.Time{},
 	}
 	if o.WARCDir != "" {
 		w, err := warc.NewWriter(o.WARCDir, warc.WriterOptions{})

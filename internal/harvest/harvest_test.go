@@ -1,7 +1,10 @@
 package harvest
 
 import (
+	"compress/gzip"
 	"context"
+	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -354,5 +357,86 @@ func TestHarvestCrawlBounds(t *testing.T) {
 		if stored(t, st, ts.url(a.path)) == nil {
 			t.Errorf("%s not stored", a.path)
 		}
+	}
+}
+
+func TestHarvestEdgeCases(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.mux.HandleFunc("/loop/a", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop/b", http.StatusFound) })
+	ts.mux.HandleFunc("/loop/b", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop/a", http.StatusFound) })
+	ts.mux.HandleFunc("/slow-body-story.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body><p>Starting")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	ts.mux.HandleFunc("/huge-story-page.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>")
+		p := strings.Repeat("<p>All work and no play makes a very long page.</p>\n", 1000)
+		for range 20 {
+			fmt.Fprint(w, p)
+		}
+	})
+	ts.mux.HandleFunc("/gzipped-harbour-story.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		fmt.Fprint(zw, gazettePage("Gzipped story", "", gazetteDay, gazetteText("gzip", 5)))
+		zw.Close()
+	})
+	ts.html("/after-the-busy-story.html", gazettePage("After", "", gazetteDay, gazetteText("after", 5)))
+	ts.html("/malformed-harbour-story.html", "<html lang=en><head><title>Broken page</title><body><div><article><h1>Broken page</h1><p><b>"+
+		strings.Join(gazetteText("malformed", 5), "<p>")+"</div></span></b></body>")
+	ts.mux.HandleFunc("/empty-story-page.html", func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Content-Type", "text/html") })
+	ts.mux.HandleFunc("/busy-for-an-hour.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "busy", http.StatusTooManyRequests)
+	})
+
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	opts := testOptions(dir)
+	opts.Timeout = 300 * time.Millisecond
+	opts.MaxBodyBytes = 256 << 10
+	h := newTestHarvester(t, st, opts)
+	var urls []string
+	for _, p := range []string{"/loop/a", "/slow-body-story.html", "/huge-story-page.html", "/gzipped-harbour-story.html",
+		"/malformed-harbour-story.html", "/empty-story-page.html", "/busy-for-an-hour.html", "/after-the-busy-story.html"} {
+		urls = append(urls, ts.url(p))
+	}
+	sum, err := h.HarvestPages(ctx, urls, "edge cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", sum)
+	for reason, n := range map[string]int{ReasonRedirectLoop: 1, ReasonTooLarge: 1, ReasonEmpty: 1} {
+		if sum.Skipped[reason] != n {
+			t.Errorf("skipped %q: %d, want %d (%v)", reason, sum.Skipped[reason], n, sum.Skipped)
+		}
+	}
+	// The slow body timed out and the 429 asked for an hour: both wait in
+	// the frontier for a later run, as does the next URL on that host,
+	// which is not requested.
+	if sum.Deferred != 3 || sum.New != 2 || ts.hit("/after-the-busy-story.html") != 0 {
+		t.Errorf("deferred %d, new %d; want 3 and 2, and no request after the 429", sum.Deferred, sum.New)
+	}
+	for _, p := range []string{"/gzipped-harbour-story.html", "/malformed-harbour-story.html"} {
+		if rec := stored(t, st, ts.url(p)); rec == nil || rec.WordCount < 50 {
+			t.Errorf("%s: %+v", p, rec)
+		}
+	}
+	counts, err := st.FrontierCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Failed for good: the loop and the huge page; done: the two stored
+	// and the empty page (fetched, nothing to extract).
+	if counts[store.Queued] != 3 || counts[store.Failed] != 2 || counts[store.Done] != 3 {
+		t.Errorf("frontier %v", counts)
 	}
 }

@@ -24,13 +24,24 @@ type crawl struct {
 // page fetches, captures and extracts one frontier URL.
 func (r *run) page(it store.FrontierItem) event {
 	ev := event{item: &it, host: it.Host}
+	if until, ok := r.h.heldUntil(it.Host); ok {
+		// Asking now would only wait in the fetcher for the host's
+		// Retry-After; try in a later run instead.
+		ev.fail = &failure{reason: ReasonHeld, transient: true, retryAfter: time.Until(until)}
+		return ev
+	}
 	x := r.h.takeHint(it.URL)
 	resp, lg, f := r.fetch(fetch.Request{URL: it.URL}, it.SourceID)
 	if resp == nil && f == nil {
+		r.h.putHint(it.URL, x)
 		return event{item: &it, abandon: true}
 	}
 	ev.log = lg
 	if f != nil {
+		if f.retryAfter > fetch.DefaultMaxRetryWait {
+			r.h.hold(it.Host, time.Now().Add(f.retryAfter))
+		}
+		r.h.putHint(it.URL, x)
 		ev.fail = f
 		return ev
 	}
@@ -42,6 +53,22 @@ func (r *run) page(it store.FrontierItem) event {
 	}
 	r.processPage(&ev, resp, c, x)
 	return ev
+}
+
+// heldUntil says whether a host asked not to be asked again for a while.
+func (h *Harvester) heldUntil(host string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	until, ok := h.held[host]
+	return until, ok && time.Now().Before(until)
+}
+
+func (h *Harvester) hold(host string, until time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if until.After(h.held[host]) {
+		h.held[host] = until
+	}
 }
 
 // fetch gets one document and prepares its fetch log entry. A nil response

@@ -140,6 +140,7 @@ const (
 	ReasonBadRecord    = "invalid record"
 	ReasonInterrupted  = "interrupted"
 	ReasonNotFeed      = "not a feed or sitemap"
+	ReasonHeld         = "host asked to wait (Retry-After)"
 )
 
 // failure is a classified fetch or extraction error.
