@@ -440,3 +440,34 @@ func TestHarvestEdgeCases(t *testing.T) {
 		t.Errorf("frontier %v", counts)
 	}
 }
+
+func TestWatch(t *testing.T) {
+	ts, _ := gazette(t, "0")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := &store.Source{URL: ts.url("/feed.xml"), Kind: store.KindFeed, Interval: 200 * time.Millisecond}
+	if err := st.AddSource(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var rounds []*Summary
+	total, err := h.Watch(ctx, func(s *Summary) {
+		rounds = append(rounds, s)
+		if len(rounds) == 3 {
+			cancel() // as SIGINT would
+		}
+	})
+	if err != nil {
+		t.Fatalf("watch ended with %v, want a clean stop", err)
+	}
+	if len(rounds) != 3 || rounds[0].New == 0 || rounds[1].NotModified != 1 || rounds[2].NotModified != 1 {
+		t.Errorf("rounds: %+v %+v %+v", rounds[0], rounds[1], rounds[2])
+	}
+	if total.New != rounds[0].New || total.Polled != 3 {
+		t.Errorf("total %+v", total)
+	}
+	if n := ts.hit("/feed.xml"); n != 3 {
+		t.Errorf("feed polled %d times, want 3", n)
+	}
+}
