@@ -68,6 +68,11 @@ func classBylineKind(class, id string) bylineKind {
 			c := s[i]
 			if i > 0 && !(c >= 'A' && c <= 'Z') {
 				if p := s[i-1]; p != ' ' && p != '-' && p != '_' {
+					// …except "date" glued to other words ("arttidate",
+					// "postdate").
+					if c|0x20 == 'd' && hasPrefixFold(s[i:], "date") {
+						date = true
+					}
 					continue
 				}
 			}
@@ -99,6 +104,7 @@ func classBylineKind(class, id string) bylineKind {
 				} else if hasPrefixFold(rest, "dtstart") || hasPrefixFold(rest, "dtend") {
 					return 0 // hCalendar event dates
 				}
+
 			case 'p':
 				if hasPrefixFold(rest, "publish") || hasPrefixFold(rest, "pubdate") || hasPrefixFold(rest, "posted") {
 					date = true

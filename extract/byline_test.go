@@ -17,7 +17,8 @@ func TestClassBylineKind(t *testing.T) {
 		{"published-at", "", bylineDate},
 		{"entry-time", "", bylineDate},
 		{"timestamp", "", bylineDate},
-		{"update", "", 0},       // "date" not at a word start
+		{"update", "", bylineDate}, // "Last updated" lines carry dates too
+		{"arttidate_pub", "", bylineDate},
 		{"runtime-info", "", 0}, // "time" not at a word start
 		{"comment-author", "", 0},
 		{"author-bio", "", 0},

@@ -361,6 +361,20 @@ func zoneOffset(name string) (int, bool) {
 		return 3 * h, true
 	case "JST", "KST":
 		return 9 * h, true
+	case "IST": // India: by far the most common use on news sites
+		return 5*h + 1800, true
+	case "PKT":
+		return 5 * h, true
+	case "WIB", "ICT":
+		return 7 * h, true
+	case "PHT", "WITA":
+		return 8 * h, true
+	case "SAST", "CAT":
+		return 2 * h, true
+	case "EAT":
+		return 3 * h, true
+	case "WAT":
+		return 1 * h, true
 	case "SGT", "HKT", "AWST":
 		return 8 * h, true
 	case "ACST":

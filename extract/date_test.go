@@ -63,6 +63,7 @@ func TestParseDate(t *testing.T) {
 		{"Nov. 19, 2019, 5:02 p.m. ET", "2019-11-19T17:02:00-05:00"},
 		{"Updated 8:47 PM ET, Tue November 19, 2019", "2019-11-19T20:47:00-05:00"},
 		{"Tue 19 Nov 2019 14.05 GMT", "2019-11-19T14:05:00Z"},
+		{"Nov 20, 2019 01:41 PM IST", "2019-11-20T13:41:00+05:30"},
 		{"19 Nov 2019 2.05pm", utc(2019, 11, 19, 14, 5, 0)},
 		{"19.11.2019, 14:05 Uhr", utc(2019, 11, 19, 14, 5, 0)},
 		{"Sept. 1, 2020", utc(2020, 9, 1, 0, 0, 0)},
@@ -177,6 +178,8 @@ func TestFindDate(t *testing.T) {
 		{"By Jane Doe March 3, 2023", "2023-03-03T00:00:00Z", ""},
 		{"By Jane Doe • 3 mars 2023", "2023-03-03T00:00:00Z", ""},
 		{"Posted on 03/03/2023", "2023-03-03T00:00:00Z", ""},
+		{"Last Updated : Nov 20, 2019 01:41 PM IST | Source: Example.com", "", "2019-11-20T13:41:00+05:30"},
+		{"First Published on Nov 20, 2019 01:38 pm", "2019-11-20T13:38:00Z", ""},
 		{"No date here at all", "", ""},
 	}
 	for _, tt := range tests {
