@@ -220,7 +220,8 @@ func printBenchReport(w io.Writer, r benchReport, full *benchmark.MetaScore) err
 		}
 	}
 	if r.OneCore != nil || r.AllCores != nil {
-		fmt.Fprintln(bw, "\nSpeed over the ScrapingHub pages (noisy while other work runs on this machine):")
+		fmt.Fprintln(bw, "\nSpeed over the ScrapingHub pages (wall-clock rates are noisy while other work runs on this machine;")
+		fmt.Fprintln(bw, "per-CPU-second rates much less so):")
 		for _, s := range []*benchmark.Speed{r.OneCore, r.AllCores} {
 			if s == nil {
 				continue
@@ -229,8 +230,12 @@ func printBenchReport(w io.Writer, r benchReport, full *benchmark.MetaScore) err
 			if s.Workers > 1 {
 				cores = fmt.Sprintf("%d cores (a worker each)", s.Workers)
 			}
-			fmt.Fprintf(bw, "  %-24s %7.1f pages/s best pass, %7.1f mean  %6.1f MB/s  %6.0f allocs/page  %s/page  (%d pages in %.2fs, %d errors)\n",
-				cores+":", s.BestPagesSec, s.PagesSec, s.MBSec, s.AllocsPerPage, humanBytes(s.BytesPerPage), s.Pages, s.Elapsed.Seconds(), s.Errors)
+			fmt.Fprintf(bw, "  %-24s %7.1f pages/s best pass, %7.1f mean", cores+":", s.BestPagesSec, s.PagesSec)
+			if s.CPUPagesSec > 0 {
+				fmt.Fprintf(bw, ";  per CPU-second %7.1f best, %7.1f mean", s.BestCPUPagesSec, s.CPUPagesSec)
+			}
+			fmt.Fprintf(bw, "\n  %-24s %.0f allocs/page, %s/page; %d pages in %.2fs (%.1f MB/s), %d errors\n",
+				"", s.AllocsPerPage, humanBytes(s.BytesPerPage), s.Pages, s.Elapsed.Seconds(), s.MBSec, s.Errors)
 		}
 		s := r.OneCore
 		if s == nil {

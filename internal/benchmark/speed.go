@@ -22,6 +22,13 @@ import (
 //     the fastest single pass. On a machine shared with other work, the
 //     best pass is the figure least disturbed by it; the gap between the
 //     two shows how noisy the measurement was.
+//   - CPU is the process's CPU time (user + system, from getrusage) over
+//     the timed passes, and CPUPagesSec and BestCPUPagesSec are pages per
+//     CPU-second over all passes and in the cheapest pass. Other processes
+//     competing for the cores stretch wall time but barely change CPU time,
+//     so on a busy machine these are the trustworthy one-core figures; on a
+//     quiet one, with GOMAXPROCS=1, they equal the wall-clock rates. With
+//     several workers they measure cost, not throughput.
 //   - When several extractors are measured together (MeasureSpeeds), their
 //     passes are interleaved, so slow drifts of the machine's load hit them
 //     alike.
@@ -49,12 +56,16 @@ type Speed struct {
 	BestPagesSec float64       `json:"best_pass_pages_per_sec"`
 	MBSec        float64       `json:"mb_per_sec"`
 
+	CPU             time.Duration `json:"cpu_ns,omitempty"`
+	CPUPagesSec     float64       `json:"pages_per_cpu_sec,omitempty"`
+	BestCPUPagesSec float64       `json:"best_pass_pages_per_cpu_sec,omitempty"`
+
 	AllocsPerPage float64 `json:"allocs_per_page"`
 	BytesPerPage  float64 `json:"bytes_per_page"`
 	PeakPageBytes uint64  `json:"peak_page_bytes"`
 	PeakPage      string  `json:"peak_page,omitempty"`
 
-	best          time.Duration
+	best, bestCPU time.Duration
 	mallocs, heap uint64
 }
 
@@ -127,6 +138,10 @@ func MeasureSpeeds(ctx context.Context, inputs []Input, fns []Func, opts SpeedOp
 		if s.best > 0 {
 			s.BestPagesSec = float64(len(inputs)) / s.best.Seconds()
 		}
+		if s.CPU > 0 && s.bestCPU > 0 {
+			s.CPUPagesSec = float64(s.Pages) / s.CPU.Seconds()
+			s.BestCPUPagesSec = float64(len(inputs)) / s.bestCPU.Seconds()
+		}
 		s.AllocsPerPage = float64(s.mallocs) / float64(s.Pages)
 		s.BytesPerPage = float64(s.heap) / float64(s.Pages)
 	}
@@ -163,6 +178,7 @@ func timedPass(ctx context.Context, inputs []Input, fn Func, workers int, s *Spe
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	var errs atomic.Int64
+	cpu0, cpuOK := processCPU()
 	start := time.Now()
 	if workers == 1 {
 		for _, in := range inputs {
@@ -189,10 +205,17 @@ func timedPass(ctx context.Context, inputs []Input, fn Func, workers int, s *Spe
 		wg.Wait()
 	}
 	d := time.Since(start)
+	cpu1, _ := processCPU()
 	runtime.ReadMemStats(&m1)
 	s.Elapsed += d
 	if s.best == 0 || d < s.best {
 		s.best = d
+	}
+	if c := cpu1 - cpu0; cpuOK && c > 0 {
+		s.CPU += c
+		if s.bestCPU == 0 || c < s.bestCPU {
+			s.bestCPU = c
+		}
 	}
 	s.Errors += int(errs.Load())
 	s.mallocs += m1.Mallocs - m0.Mallocs

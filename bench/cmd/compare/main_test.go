@@ -61,8 +61,8 @@ func TestPrintTable(t *testing.T) {
 	reports := []*benchmark.Report{
 		{Name: "a", Body: &benchmark.BodyScore{F1: 0.9704, Precision: 0.96, Recall: 0.98},
 			Meta:    &benchmark.MetaScore{Rates: []benchmark.FieldRate{{Field: benchmark.FieldTitle, Rate: 0.5}}},
-			OneCore: &benchmark.Speed{PagesSec: 500, BestPagesSec: 600, AllocsPerPage: 1000, BytesPerPage: 2048, PeakPageBytes: 4096}},
-		{Name: "b", OneCore: &benchmark.Speed{PagesSec: 100, BestPagesSec: 200, Errors: 2}},
+			OneCore: &benchmark.Speed{PagesSec: 500, BestPagesSec: 600, CPUPagesSec: 550, BestCPUPagesSec: 640, AllocsPerPage: 1000, BytesPerPage: 2048, PeakPageBytes: 4096}},
+		{Name: "b", OneCore: &benchmark.Speed{PagesSec: 100, BestPagesSec: 200, CPUPagesSec: 150, BestCPUPagesSec: 160, Errors: 2}},
 	}
 	var buf bytes.Buffer
 	if err := printTable(&buf, header{Runs: 3}, reports, 181, 130); err != nil {
@@ -70,9 +70,9 @@ func TestPrintTable(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"| a | 0.970 | 0.960 | 0.980 | 0.50 | – | – | – | – | – | – | 600 (500) | 1000 | 2 | 4 |",
-		"| b | – | – | – | – | – | – | – | – | – | – | 200 (100), 2 errors | 0 | 0 | 0 |",
-		"a on one core: 3.0× b (means: 5.0×).",
+		"| a | 0.970 | 0.960 | 0.980 | 0.50 | – | – | – | – | – | – | 640 (550) | 600 (500) | 1000 | 2 | 4 |",
+		"| b | – | – | – | – | – | – | – | – | – | – | 160 (150) | 200 (100), 2 errors | 0 | 0 | 0 |",
+		"a on one core, per CPU-second: 4.0× b (wall clock 3.0×).",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
