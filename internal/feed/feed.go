@@ -111,6 +111,10 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true
+	// gofeed would build a whole HTML tree of every item's content to find
+	// an image; image() scans for one with the tokenizer, and only when the
+	// item declares none.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	gf, err := p.Parse(bytes.NewReader(data))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("parse feed %s: %w", feedURL, ErrNotFeed)
@@ -290,9 +294,9 @@ func tags(cats []string) []string {
 }
 
 // image returns the item's lead image: gofeed's choice (itunes:image, a
-// media:content image, an image enclosure, the first <img> of the content),
-// then media:thumbnail, media:group images and Atom image enclosures, which
-// gofeed does not look at.
+// media:content image, an image enclosure), then media:thumbnail,
+// media:group images and Atom image enclosures, which gofeed does not look
+// at, and last the first <img> of the item's content or description.
 func image(base *url.URL, gi *gofeed.Item) string {
 	var candidates []string
 	if gi.Image != nil {
@@ -310,6 +314,11 @@ func image(base *url.URL, gi *gofeed.Item) string {
 	}
 	for _, c := range candidates {
 		if u, ok := resolve(base, c); ok {
+			return u
+		}
+	}
+	for _, doc := range []string{gi.Content, gi.Description} {
+		if u, ok := resolve(base, firstImageSrc(doc)); ok {
 			return u
 		}
 	}

@@ -74,3 +74,32 @@ func looksLikeMarkup(s string) bool {
 	}
 	return false
 }
+
+// firstImageSrc returns the src of the first <img> in an HTML fragment, or
+// "" if there is none.
+func firstImageSrc(s string) string {
+	if !strings.Contains(s, "<img") && !strings.Contains(s, "<IMG") {
+		return ""
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) != "img" || !hasAttr {
+				continue
+			}
+			for {
+				k, v, more := z.TagAttr()
+				if string(k) == "src" && len(v) > 0 {
+					return string(v)
+				}
+				if !more {
+					break
+				}
+			}
+		}
+	}
+}
