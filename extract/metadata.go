@@ -88,7 +88,13 @@ type openElem struct {
 // readMetadata reads every metadata source of doc. page is the page URL
 // (may be nil); now bounds plausible dates (dates after it are rejected).
 func readMetadata(doc *html.Node, page *url.URL, now time.Time) *metadata {
-	c := collector{h1Order: -1}
+	c := collector{
+		h1Order: -1,
+		metas:   make(metaList, 0, 64),
+		bylines: make([]bylineCand, 0, 32),
+		times:   make([]timeCand, 0, 16),
+		open:    make([]openElem, 0, 32),
+	}
 	c.walk(doc)
 	return c.assemble(page, now)
 }
