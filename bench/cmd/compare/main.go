@@ -80,8 +80,13 @@ func extractors() []benchmark.Extractor {
 			}}, nil
 		}
 	}
+	// Herald also runs without statistical language detection: on pages
+	// that declare no language, detection is a large share of its cost.
+	noDetect := heraldbench.Extractor(extract.Options{NoLanguageDetection: true})
+	noDetect.Name += " (no language detection)"
 	return []benchmark.Extractor{
 		heraldbench.Extractor(extract.Options{}),
+		noDetect,
 		{Name: "go-trafilatura", Func: traf(false), Fields: benchmark.AllFields},
 		{Name: "go-trafilatura+fallback", Func: traf(true), Fields: benchmark.AllFields},
 		{Name: "go-readability v2", Func: readabilityFunc, Fields: benchmark.AllFields},

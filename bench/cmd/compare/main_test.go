@@ -49,7 +49,8 @@ func TestSelectExtractors(t *testing.T) {
 	for _, x := range got {
 		names = append(names, x.Name)
 	}
-	if len(got) != 3 || !strings.HasPrefix(names[0], "herald") || names[1] != "go-trafilatura" || names[2] != "go-trafilatura+fallback" {
+	if len(got) != 4 || !strings.HasPrefix(names[0], "herald") || !strings.HasSuffix(names[1], "(no language detection)") ||
+		names[2] != "go-trafilatura" || names[3] != "go-trafilatura+fallback" {
 		t.Errorf("filtered names = %q", names)
 	}
 	if len(selectExtractors(all, "nothing")) != 0 {
