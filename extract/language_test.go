@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -73,17 +72,33 @@ func TestDetectLanguageShort(t *testing.T) {
 	}
 }
 
-// TestDetectLanguage loads the models (slow: seconds, hundreds of MB), so
-// it runs only when HERALD_LINGUA=1. It logs the cost of the first load.
+func TestDetectLanguageByScript(t *testing.T) {
+	// Scripts that belong to one language need no model.
+	tests := []struct{ text, want string }{
+		{"市議会は火曜日、川に架かる古い橋を秋までに改修する計画を承認した。工事は五月に始まる予定だ。", "ja"},
+		{"시의회는 화요일 강 위의 오래된 다리를 가을까지 보수하는 계획을 승인했다고 밝혔습니다.", "ko"},
+		{"市议会周二批准了在秋季之前修缮河上旧桥的计划，工程预计将于五月开始进行。", "zh"},
+		{"Το δημοτικό συμβούλιο ενέκρινε την Τρίτη το σχέδιο επισκευής της παλιάς γέφυρας πάνω από τον ποταμό.", "el"},
+		{"מועצת העיר אישרה ביום שלישי את התוכנית לשיפוץ הגשר הישן מעל הנהר עד הסתיו.", "he"},
+	}
+	for _, tt := range tests {
+		if got := detectLanguage(tt.text); got != tt.want {
+			t.Errorf("detectLanguage(%.30q…) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestDetectLanguage loads the Latin and Cyrillic models (seconds, tens of
+// MB) and logs the cost of the first load.
 func TestDetectLanguage(t *testing.T) {
-	if os.Getenv("HERALD_LINGUA") == "" {
-		t.Skip("set HERALD_LINGUA=1 to load the language models")
+	if testing.Short() {
+		t.Skip("loads language models")
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	languageDetector()
+	languageDetector(groupLatin)
 	elapsed := time.Since(start)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -96,6 +111,7 @@ func TestDetectLanguage(t *testing.T) {
 		{"Der Hafen der Stadt wurde am Donnerstag nach dreiwöchigen Reparaturarbeiten wieder geöffnet, teilten Beamte mit.", "de"},
 		{"Городской порт вновь открылся в четверг после трёх недель ремонта, сообщили представители администрации.", "ru"},
 		{"O porto da cidade reabriu na quinta-feira depois de três semanas de obras, disseram as autoridades locais.", "pt"},
+		{"Міський порт знову відкрився в четвер після трьох тижнів ремонту, повідомили в адміністрації міста.", "uk"},
 	}
 	for _, tt := range tests {
 		start := time.Now()
