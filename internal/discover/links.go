@@ -24,6 +24,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // maxTextLen caps a link's anchor text, in bytes.
@@ -150,10 +152,10 @@ func Links(page []byte, pageURL string) []Link {
 	}
 	closeLink()
 
-	base := parseBase(pageURL)
+	base := canon.ParseBase(pageURL)
 	self := ""
 	if base != nil {
-		self, _ = resolve(nil, base.String())
+		self, _ = canon.Resolve(nil, base.String())
 	}
 	if baseHref != "" {
 		if b, err := url.Parse(strings.TrimSpace(baseHref)); err == nil {
@@ -169,7 +171,7 @@ func Links(page []byte, pageURL string) []Link {
 	var out []Link
 	index := make(map[string]int)
 	for _, l := range links {
-		u, ok := resolve(base, l.href)
+		u, ok := canon.Resolve(base, l.href)
 		if !ok || u == self {
 			continue
 		}
@@ -308,42 +310,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// parseBase parses the page's own URL; nil when it is not absolute.
-func parseBase(s string) *url.URL {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return nil
-	}
-	return u
-}
-
-// resolve trims s (and drops the tabs and newlines browsers ignore in
-// URLs), resolves it against base when base is not nil, and reports
-// whether the result is an absolute http(s) URL with a host. The fragment
-// is dropped.
-func resolve(base *url.URL, s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, "\t\n\r") {
-		s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
-	}
-	if s == "" || len(s) > 8<<10 {
-		return "", false
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	if !u.IsAbs() {
-		if base == nil {
-			return "", false
-		}
-		u = base.ResolveReference(u)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", false
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.String(), true
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // feedTypes are the <link type> values that announce a feed. Compared
@@ -70,7 +72,7 @@ func Discover(page []byte, pageURL string) []string {
 		}
 	}
 
-	base := parseBase(pageURL)
+	base := canon.ParseBase(pageURL)
 	if baseHref != "" {
 		if b, err := url.Parse(strings.TrimSpace(baseHref)); err == nil {
 			if base != nil {
@@ -84,7 +86,7 @@ func Discover(page []byte, pageURL string) []string {
 	var out []string
 	seen := make(map[string]struct{})
 	for _, href := range append(announced, linked...) {
-		u, ok := resolve(base, href)
+		u, ok := canon.Resolve(base, href)
 		if !ok {
 			continue
 		}

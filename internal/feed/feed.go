@@ -44,6 +44,8 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // ErrNotFeed means the bytes are not a feed at all: an HTML page, a
@@ -125,7 +127,7 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	if jf, ok := gf.OriginalFeed().(*jsonfeed.Feed); ok && !isJSONFeed(jf) {
 		return nil, fmt.Errorf("parse feed %s: json without a JSON Feed version or items: %w", feedURL, ErrNotFeed)
 	}
-	return convert(gf, parseBase(feedURL)), nil
+	return convert(gf, canon.ParseBase(feedURL)), nil
 }
 
 // isJSONFeed tells a JSON Feed from any other JSON document, which gofeed
@@ -136,7 +138,7 @@ func isJSONFeed(jf *jsonfeed.Feed) bool {
 
 func convert(gf *gofeed.Feed, base *url.URL) *Feed {
 	f := &Feed{Title: cleanText(gf.Title)}
-	if site, ok := resolve(base, gf.Link); ok {
+	if site, ok := canon.Resolve(base, gf.Link); ok {
 		f.SiteURL = site
 	}
 	var (
@@ -225,11 +227,11 @@ func convert(gf *gofeed.Feed, base *url.URL) *Feed {
 // else id when it is an absolute http(s) URL by itself.
 func pickURL(base *url.URL, candidates []string, id string) string {
 	for _, c := range candidates {
-		if u, ok := resolve(base, c); ok {
+		if u, ok := canon.Resolve(base, c); ok {
 			return u
 		}
 	}
-	if u, ok := resolve(nil, id); ok {
+	if u, ok := canon.Resolve(nil, id); ok {
 		return u
 	}
 	return ""
@@ -313,12 +315,12 @@ func image(base *url.URL, gi *gofeed.Item) string {
 		}
 	}
 	for _, c := range candidates {
-		if u, ok := resolve(base, c); ok {
+		if u, ok := canon.Resolve(base, c); ok {
 			return u
 		}
 	}
 	for _, doc := range []string{gi.Content, gi.Description} {
-		if u, ok := resolve(base, firstImageSrc(doc)); ok {
+		if u, ok := canon.Resolve(base, firstImageSrc(doc)); ok {
 			return u
 		}
 	}
@@ -347,38 +349,4 @@ func extValue(exts ext.Extensions, space, name string) string {
 		}
 	}
 	return ""
-}
-
-// parseBase parses the feed's own URL; nil when it is not absolute.
-func parseBase(s string) *url.URL {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return nil
-	}
-	return u
-}
-
-// resolve trims s, resolves it against base (when base is not nil) and
-// reports whether the result is an absolute http(s) URL with a host. The
-// fragment is dropped.
-func resolve(base *url.URL, s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 8<<10 {
-		return "", false
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	if !u.IsAbs() {
-		if base == nil {
-			return "", false
-		}
-		u = base.ResolveReference(u)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", false
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.String(), true
 }

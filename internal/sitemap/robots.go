@@ -3,6 +3,8 @@ package sitemap
 import (
 	"bytes"
 	"strings"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // FromRobots returns the sitemap URLs named by the Sitemap lines of a
@@ -31,7 +33,7 @@ func FromRobots(robotsTxt []byte) []string {
 		if !ok || !strings.EqualFold(string(bytes.TrimSpace(key)), "sitemap") {
 			continue
 		}
-		loc, ok := resolve(nil, string(value))
+		loc, ok := canon.Resolve(nil, string(value))
 		if !ok {
 			continue
 		}

@@ -75,6 +75,8 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 // Defaults used when the corresponding Options field is zero. Both are the
@@ -214,7 +216,7 @@ func (o Options) parse(r io.Reader, sitemapURL string) (*Sitemap, error) {
 	in := bufio.NewReader(capped)
 
 	p := &parser{
-		base:       parseBase(sitemapURL),
+		base:       canon.ParseBase(sitemapURL),
 		maxEntries: maxEntries,
 		sm:         &Sitemap{},
 		seen:       make(map[string]struct{}),
@@ -522,7 +524,7 @@ func (p *parser) set(e *entry, f field, s string) {
 // add turns a finished entry into a Ref or URL. It reports false when the
 // entry cap is reached and reading should stop.
 func (p *parser) add(e *entry) bool {
-	loc, ok := resolve(p.base, e.loc)
+	loc, ok := canon.Resolve(p.base, e.loc)
 	if !ok {
 		p.sm.Skipped++
 		return true
@@ -541,7 +543,7 @@ func (p *parser) add(e *entry) bool {
 	}
 	u := URL{Loc: loc, LastMod: parseDate(e.lastmod)}
 	for _, img := range e.images {
-		if abs, ok := resolve(p.base, img); ok && !contains(u.ImageLocs, abs) {
+		if abs, ok := canon.Resolve(p.base, img); ok && !contains(u.ImageLocs, abs) {
 			u.ImageLocs = append(u.ImageLocs, abs)
 		}
 	}
@@ -567,7 +569,7 @@ func (p *parser) text(br *bufio.Reader) error {
 		line, err := readLine(br)
 		if s := strings.TrimSpace(line); s != "" {
 			sawText = true
-			loc, ok := resolve(nil, s)
+			loc, ok := canon.Resolve(nil, s)
 			_, dup := p.seen[loc]
 			switch {
 			case !ok || dup:
@@ -607,38 +609,6 @@ func readLine(br *bufio.Reader) (string, error) {
 		}
 		return string(line), err
 	}
-}
-
-// parseBase parses the sitemap's own URL; nil when it is not absolute.
-func parseBase(s string) *url.URL {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return nil
-	}
-	return u
-}
-
-// resolve trims s, resolves it against base and reports whether the result
-// is an absolute http(s) URL with a host.
-func resolve(base *url.URL, s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxLocLen {
-		return "", false
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	if !u.IsAbs() {
-		if base == nil {
-			return "", false
-		}
-		u = base.ResolveReference(u)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", false
-	}
-	return u.String(), true
 }
 
 // clean trims a text value and folds its internal runs of whitespace.
