@@ -323,7 +323,7 @@ type harvestBars struct {
 }
 
 func newHarvestBars(ctx context.Context, w io.Writer) *harvestBars {
-	p := mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond))
+	p := mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithAutoRefresh())
 	bar := func(name string) *mpb.Bar {
 		return p.AddBar(0,
 			mpb.PrependDecorators(decor.Name(name, decor.WC{W: 8, C: decor.DindentRight}), decor.CountersNoUnit("%d / %d", decor.WCSyncWidth)),

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/harvest"
@@ -254,5 +255,33 @@ func TestHarvestSiteCrawlDemo(t *testing.T) {
 	}
 	if sum.Listings < 6 {
 		t.Errorf("listings %d, want the home page, five sections and their next pages", sum.Listings)
+	}
+}
+
+func TestHarvestWatchStopsCleanly(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, code := herald(t, "", "--db", db, "source", "add", "--kind", "feed", "--every", "1h", site+"/feed.xml"); code != 0 {
+		t.Fatal(stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--db", db, "harvest", "--watch", "--allow-private", "--delay", "0", "--progress", "always"},
+			strings.NewReader(""), &out, &errb)
+	}()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(errb.String(), "harvest round"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no round finished:\n%s", errb.String())
+		}
+	}
+	cancel() // as SIGINT does
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+	if want := fmt.Sprintf("%d new", len(demo.Articles())); !strings.Contains(out.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, out.String())
 	}
 }

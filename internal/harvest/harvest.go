@@ -42,7 +42,6 @@ package harvest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -296,6 +295,3 @@ func hostOf(raw string) string {
 	}
 	return strings.ToLower(u.Host)
 }
-
-// errStop marks a storage failure that ends a run.
-var errStop = errors.New("harvest stopped")
