@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/warc"
@@ -469,5 +470,77 @@ func TestWatch(t *testing.T) {
 	}
 	if n := ts.hit("/feed.xml"); n != 3 {
 		t.Errorf("feed polled %d times, want 3", n)
+	}
+}
+
+// TestPolitenessAcrossHosts harvests two sites at once with a per-host
+// delay, and a third that always fails: each site sees one request at a
+// time with at least the delay between them, and the failing host is
+// paused while the others go on.
+func TestPolitenessAcrossHosts(t *testing.T) {
+	a, artsA := gazette(t, "0")
+	b, artsB := gazette(t, "0")
+	bad := newTestSite(t)
+	bad.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	bad.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusServiceUnavailable) })
+
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.Delay = 100 * time.Millisecond
+	opts.Concurrency = 4
+	h := newTestHarvester(t, st, opts)
+	var urls []string
+	for i := range 4 {
+		urls = append(urls, a.url(artsA[i].path), b.url(artsB[i].path), bad.url(fmt.Sprintf("/news/2026/05/04/down-%d.html", i)))
+	}
+	sum, err := h.HarvestPages(context.Background(), urls, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", sum)
+	// The two sites publish the same texts: one copy of each is a
+	// duplicate.
+	if sum.New != 4 || sum.Duplicate != 4 {
+		t.Errorf("stored %d new, %d duplicates; want 4 and 4", sum.New, sum.Duplicate)
+	}
+	for _, ts := range []*testSite{a, b, bad} {
+		if ts.maxInflight != 1 {
+			t.Errorf("%s: %d requests at once", ts.srv.URL, ts.maxInflight)
+		}
+		reqs := ts.requests()
+		for i := 1; i < len(reqs); i++ {
+			if gap := reqs[i].start.Sub(reqs[i-1].end); gap < 80*time.Millisecond {
+				t.Errorf("%s: %s started %v after the previous request ended, want ≥ 100ms", ts.srv.URL, reqs[i].path, gap)
+			}
+		}
+	}
+	// The failing host: retried, then paused; its URLs wait for a later run.
+	badHost := strings.TrimPrefix(bad.srv.URL, "http://")
+	if sum.ErrorsByHost[badHost] == 0 || sum.Deferred != 4 {
+		t.Errorf("failing host: errors %v, deferred %d; want errors and 4 deferred", sum.ErrorsByHost, sum.Deferred)
+	}
+	if n := len(bad.requests()); n > 1+fetch.DefaultPauseAfter {
+		t.Errorf("failing host got %d requests; it should be paused after %d failures", n, fetch.DefaultPauseAfter)
+	}
+}
+
+// A sitemap source given as the site's address reads the sitemaps its
+// robots.txt names.
+func TestHarvestSitemapsFromRobots(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	addSource(t, st, ts.url("/"), store.KindSitemap)
+	sum, err := h.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New+sum.Duplicate != 8 || sum.Polled != 3 {
+		t.Errorf("%+v: want the sitemap's 8 articles from 3 documents (the page, the index, the news sitemap)", sum)
+	}
+	for _, a := range arts[:7] {
+		if stored(t, st, ts.url(a.path)) == nil {
+			t.Errorf("%s not stored", a.path)
+		}
 	}
 }
