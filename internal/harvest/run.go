@@ -196,7 +196,11 @@ func (r *run) dispatch() {
 		if r.ctx.Err() != nil {
 			return
 		}
-		n := r.window() - int(r.active.Load())
+		// Read before claiming: when nothing was active then, every URL
+		// that finished work queued is in the frontier already, so a
+		// claim that finds nothing means the run is over.
+		active := r.active.Load()
+		n := r.window() - int(active)
 		if r.opts.MaxPages > 0 {
 			n = min(n, r.opts.MaxPages-claimed)
 		}
@@ -220,11 +224,11 @@ func (r *run) dispatch() {
 		if got > 0 && got == n {
 			continue // there may be more ready
 		}
-		if r.active.Load() == 0 && time.Now().UnixNano() >= r.waitUntil.Load() {
-			return
-		}
-		if r.opts.MaxPages > 0 && claimed >= r.opts.MaxPages && r.active.Load() == 0 {
-			return
+		if got == 0 && active == 0 {
+			capped := r.opts.MaxPages > 0 && claimed >= r.opts.MaxPages
+			if capped || time.Now().UnixNano() >= r.waitUntil.Load() {
+				return
+			}
 		}
 		timer.Reset(tick)
 		select {
