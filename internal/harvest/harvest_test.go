@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -542,5 +543,61 @@ func TestHarvestSitemapsFromRobots(t *testing.T) {
 		if stored(t, st, ts.url(a.path)) == nil {
 			t.Errorf("%s not stored", a.path)
 		}
+	}
+}
+
+// A re-polled sitemap: entries whose lastmod is not after the archived
+// copy are skipped; one modified since is fetched again and stored as a
+// new version.
+func TestHarvestSitemapLastmod(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	var mu sync.Mutex
+	lastmod := []time.Time{gazetteDay, gazetteDay}
+	texts := []string{"first", "second"}
+	for i := range 2 {
+		ts.mux.HandleFunc(fmt.Sprintf("/news/2026/05/04/story-%d.html", i), func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			seed := texts[i]
+			mu.Unlock()
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, gazettePage(fmt.Sprintf("Story %d", i), "", gazetteDay, gazetteText(seed, 5)))
+		})
+	}
+	ts.mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for i, lm := range lastmod {
+			fmt.Fprintf(w, "<url><loc>%s</loc><lastmod>%s</lastmod></url>", ts.url(fmt.Sprintf("/news/2026/05/04/story-%d.html", i)), lm.Format(time.RFC3339))
+		}
+		fmt.Fprint(w, "</urlset>")
+	})
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum, err := h.RunDue(ctx); err != nil || sum.New != 2 {
+		t.Fatalf("first poll: %+v %v", sum, err)
+	}
+	// Story 1 changes after it was archived.
+	mu.Lock()
+	lastmod[1] = time.Now().Add(time.Minute)
+	texts[1] = "second, corrected"
+	mu.Unlock()
+	s, _ := st.Source(ctx, src.ID)
+	s.NextPoll = time.Time{}
+	if err := st.UpdateSource(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped[ReasonUnchanged] != 1 || sum.Requeued != 1 || sum.Updated != 1 || sum.Fetched != 1 {
+		t.Errorf("re-poll: %+v", sum)
+	}
+	if rec := stored(t, st, ts.url("/news/2026/05/04/story-1.html")); rec == nil || rec.Version != 2 {
+		t.Errorf("story 1 after the change: %+v", rec)
 	}
 }
