@@ -37,15 +37,15 @@ var (
 // refused. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4) are
 // judged by that IPv4 address, so they work on NAT64 networks and cannot
 // smuggle a private target.
-func isPublic(ip netip.Addr) bool {
+func IsPublic(ip netip.Addr) bool {
 	if !ip.IsValid() {
 		return false
 	}
 	ip = ip.Unmap()
 	if b := ip.As16(); nat64.Contains(ip) {
-		return isPublic(netip.AddrFrom4([4]byte(b[12:16])))
+		return IsPublic(netip.AddrFrom4([4]byte(b[12:16])))
 	} else if sixToFour.Contains(ip) {
-		return isPublic(netip.AddrFrom4([4]byte(b[2:6])))
+		return IsPublic(netip.AddrFrom4([4]byte(b[2:6])))
 	}
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() ||
 		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
@@ -68,7 +68,7 @@ func guardControl(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", address, ErrPrivateAddress)
 	}
-	if !isPublic(ap.Addr()) {
+	if !IsPublic(ap.Addr()) {
 		return fmt.Errorf("dial %s: %w", address, ErrPrivateAddress)
 	}
 	return nil

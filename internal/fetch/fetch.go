@@ -232,7 +232,7 @@ func (c *Client) checkAddress(u *url.URL) error {
 		return nil
 	}
 	host := u.Hostname()
-	if ip, err := netip.ParseAddr(host); err == nil && !isPublic(ip) {
+	if ip, err := netip.ParseAddr(host); err == nil && !IsPublic(ip) {
 		return fmt.Errorf("fetch %s: %w", u, ErrPrivateAddress)
 	}
 	return nil

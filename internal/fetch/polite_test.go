@@ -487,8 +487,8 @@ func TestIsPublic(t *testing.T) {
 		"2002:a00:1::":     false, // 6to4 of 10.0.0.1
 	}
 	for s, want := range tests {
-		if got := isPublic(netip.MustParseAddr(s)); got != want {
-			t.Errorf("isPublic(%s) = %v, want %v", s, got, want)
+		if got := IsPublic(netip.MustParseAddr(s)); got != want {
+			t.Errorf("IsPublic(%s) = %v, want %v", s, got, want)
 		}
 	}
 }
