@@ -33,10 +33,12 @@ var (
 	sixToFour = netip.MustParsePrefix("2002::/16")
 )
 
-// isPublic reports whether ip may be dialled when private addresses are
+// IsPublic reports whether ip may be dialled when private addresses are
 // refused. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4) are
 // judged by that IPv4 address, so they work on NAT64 networks and cannot
-// smuggle a private target.
+// smuggle a private target. Code that accepts URLs from users checks them
+// with it up front; the fetcher checks again at dial time, after every DNS
+// resolution.
 func IsPublic(ip netip.Addr) bool {
 	if !ip.IsValid() {
 		return false
