@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // blockWeight is the evidence one block gives that its container is the
@@ -115,7 +116,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	}
 	effective := make([]bool, len(elems))
 	for i, e := range elems {
-		if e.hint == hintBoiler && pos[e.end]-pos[e.start] < 0.5*pos[len(blocks)] {
+		if e.hint == hintBoiler && (pos[e.end]-pos[e.start] < 0.5*pos[len(blocks)] || isFurnitureTag(e.node)) {
 			effective[i] = true
 		}
 	}
@@ -206,6 +207,11 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	case !isArticleType(md.Type) && prose == 0 && teasers >= 3:
 		res.paragraphs = nil
 		res.note = "no article body: the page looks like a listing or index page"
+	case bestW <= 0 && !isArticleType(md.Type):
+		// No element holds more prose than furniture: whatever is left
+		// (a footer line, a menu label) is not an article.
+		res.paragraphs = nil
+		res.note = "no article body: the page has no prose outside navigation and boilerplate"
 	case len(res.paragraphs) == 0:
 		res.note = "no article body found"
 	}
@@ -384,3 +390,13 @@ func demoteMinorBodies(blocks []block, elems []elem) {
 }
 
 var photoAgencies = []string{"getty images", "shutterstock", "ap photo", "afp photo", "reuters/", "/ reuters", "| reuters", "epa-efe", "/ afp", "| afp", "/ ap", "| ap", "photo credit", "image credit", "photograph:"}
+
+// isFurnitureTag reports <nav>, <footer> and <aside>: unlike a class name,
+// these never wrap an article, however much of the page's prose they hold.
+func isFurnitureTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Footer, atom.Aside:
+		return true
+	}
+	return false
+}

@@ -29,7 +29,7 @@ const importBatch = 1000
 func newImportCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Import articles into the archive (jsonl, text)",
+		Short: "Import articles into the archive (jsonl, text, warc)",
 		Long: `Import adds articles to the archive through the same deduplication as
 harvesting: an article already archived is not stored twice, a changed
 text becomes a new version, and copies on other URLs join one cluster.
@@ -39,7 +39,7 @@ leaves the archive consistent, and running it again completes it.
 Problems with single records are reported with file and line; the rest is
 imported and the exit status is 1.`,
 	}
-	cmd.AddCommand(newImportJSONLCmd(e), newImportTextCmd(e))
+	cmd.AddCommand(newImportJSONLCmd(e), newImportTextCmd(e), newImportWARCCmd(e))
 	return cmd
 }
 

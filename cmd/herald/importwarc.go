@@ -18,21 +18,6 @@ import (
 	"github.com/herald-archive/herald/internal/warc"
 )
 
-// addImportWARC adds `warc` under the `import` command. (It is a separate
-// hook because import.go is another file's; it can move into import.go's
-// AddCommand list.)
-func addImportWARC(root *cobra.Command, e *env) {
-	for _, c := range root.Commands() {
-		if c.Name() == "import" {
-			c.AddCommand(newImportWARCCmd(e))
-			return
-		}
-	}
-	imp := &cobra.Command{Use: "import", Short: "Import articles into the archive"}
-	imp.AddCommand(newImportWARCCmd(e))
-	root.AddCommand(imp)
-}
-
 func newImportWARCCmd(e *env) *cobra.Command {
 	var asJSON bool
 	var workers int

@@ -50,6 +50,5 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newReextractCmd(e),
 		newDemoCmd(e),
 	)
-	addImportWARC(root, e)
 	return root
 }
