@@ -64,12 +64,13 @@ func decodeUTF8(src []byte, contentType string) ([]byte, string, error) {
 	if !certain {
 		// DetermineEncoding only pre-scans 1024 bytes and otherwise guesses
 		// windows-1252; look further for a declaration, then detect.
-		// Valid UTF-8 with non-ASCII bytes is UTF-8 whatever a late
-		// declaration says (legacy text is almost never valid UTF-8).
+		// Valid UTF-8 is UTF-8 whatever a <meta> says: legacy text with
+		// non-ASCII bytes is almost never valid UTF-8, while pages re-saved
+		// as UTF-8 often keep their old declaration.
+		if utf8.Valid(src) {
+			return src, "utf-8", nil
+		}
 		if name == "windows-1252" || name == "utf-8" {
-			if utf8.Valid(src) {
-				return src, "utf-8", nil
-			}
 			if e, n := findMetaCharset(src); e != nil {
 				enc, name = e, n
 			} else if e, n := detectCharset(src); e != nil {
