@@ -15,13 +15,16 @@ import (
 // searchResponse is the body of GET /api/search.
 type searchResponse struct {
 	// Query is the query as given; Sort the order used.
-	Query    string    `json:"query"`
-	Sort     string    `json:"sort"`
-	Collapse bool      `json:"collapse"`
-	Total    int       `json:"total"`
-	Offset   int       `json:"offset"`
-	Limit    int       `json:"limit"`
-	Hits     []hitView `json:"hits"`
+	Query    string `json:"query"`
+	Sort     string `json:"sort"`
+	Collapse bool   `json:"collapse"`
+	Total    int    `json:"total"`
+	// TotalCapped says counting stopped at store.MaxTotal: Total is a
+	// lower bound.
+	TotalCapped bool      `json:"total_capped,omitempty"`
+	Offset      int       `json:"offset"`
+	Limit       int       `json:"limit"`
+	Hits        []hitView `json:"hits"`
 	// Next is the URL of the next page, when there is one within reach.
 	Next string `json:"next,omitempty"`
 }
@@ -96,7 +99,7 @@ func (s *Server) search(ctx context.Context, sr *searchRequest) (*store.SearchRe
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	sr, err := parseSearch(v, store.DefaultLimit, true)
+	sr, err := parseSearch(v, store.DefaultLimit, false)
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := searchResponse{Query: sr.raw, Sort: sortName(opts.Sort), Collapse: opts.Collapse,
-		Total: res.Total, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitView{}}
+		Total: res.Total, TotalCapped: res.TotalCapped, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitView{}}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitView{Record: h.Record, Snippet: h.Snippet, SnippetParts: snippetParts(h.Snippet),
 			Score: h.Score, Duplicates: h.Duplicates, Href: "/api/articles/" + url.PathEscape(h.Record.ID)})

@@ -53,6 +53,9 @@ var (
 	errNotImplemented = errors.New("not implemented")
 	// errUnsupportedMedia: a write body that is not JSON.
 	errUnsupportedMedia = errors.New("unsupported media type")
+	// errBusy: the server could not start the request in time, or too
+	// many exports are running.
+	errBusy = errors.New("server busy, try again")
 )
 
 // badRequest returns a 400 error about a request parameter or body.
@@ -87,7 +90,8 @@ var errorTable = []struct {
 	{is(errURLRefused), http.StatusUnprocessableEntity, "url_refused", errorText},
 	{is(errUnsupportedMedia), http.StatusUnsupportedMediaType, "unsupported_media_type", errorText},
 	{is(errNotImplemented), http.StatusNotImplemented, "not_implemented", errorText},
-	{is(context.DeadlineExceeded), http.StatusServiceUnavailable, "timeout", nil},
+	{is(errBusy), http.StatusServiceUnavailable, "busy", errorText},
+	{is(context.DeadlineExceeded), http.StatusServiceUnavailable, "timeout", timeoutMessage},
 }
 
 func is(target error) func(error) bool {
@@ -100,6 +104,8 @@ func isType[T error](err error) bool {
 }
 
 func errorText(err error) string { return err.Error() }
+
+func timeoutMessage(error) string { return "the request took too long; try a narrower query" }
 
 // queryMessage is the parser's own message ("unterminated quote at
 // column 7"), without the context the store wraps around it.

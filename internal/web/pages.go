@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -271,11 +273,14 @@ type pageLink struct {
 
 // searchData is the search page.
 type searchData struct {
-	Form         searchForm
-	Full         string
-	Err          *queryError
-	Ran          bool
-	Total        int
+	Form        searchForm
+	Full        string
+	Err         *queryError
+	Ran         bool
+	Total       int
+	TotalCapped bool
+	// Collapsed says near-duplicates were collapsed.
+	Collapsed    bool
 	From, To     int
 	Hits         []pageHit
 	Prev, Next   string
@@ -306,8 +311,13 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Full) > maxQueryLen {
 		return badRequest("query longer than %d bytes", maxQueryLen)
 	}
+	// Near-duplicates are collapsed for searches. Browsing the whole
+	// archive (no query, no filter) lists it as it is: collapsing every
+	// article is the store's most expensive search, and the newest
+	// arrivals are what that view is for.
+	d.Collapsed = form.Dups != "show" && d.Full != ""
 	sv := url.Values{"q": {d.Full}, "limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa((page - 1) * pageSize)},
-		"sort": {form.Sort}, "collapse": {strconv.FormatBool(form.Dups != "show")}}
+		"sort": {form.Sort}, "collapse": {strconv.FormatBool(d.Collapsed)}}
 	sr, err := parseSearch(sv, pageSize, true)
 	status := http.StatusOK
 	var res *store.SearchResult
@@ -325,7 +335,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		d.Ran = true
 	}
 	if d.Ran {
-		d.Total, d.Sort = res.Total, sortName(opts.Sort)
+		d.Total, d.TotalCapped, d.Sort = res.Total, res.TotalCapped, sortName(opts.Sort)
 		d.From, d.To = opts.Offset+1, opts.Offset+len(res.Hits)
 		for _, h := range res.Hits {
 			rec := h.Record
@@ -451,16 +461,26 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		d.Err = newQueryError(d.Q, e)
 		return renderTo(w, http.StatusBadRequest, s.pages.timeline, layoutData{Title: "Attention over time", Active: "timeline", Query: d.Q, Content: d})
 	}
-	buckets, interval, err := s.timeline(r.Context(), q, by, d.Split)
-	if err != nil {
+	// The chart and the three lists are independent queries: run them
+	// side by side.
+	var (
+		wg       sync.WaitGroup
+		buckets  []store.Bucket
+		interval store.Interval
+		tops     = make([][]store.Count, len(topFields))
+		errs     = make([]error, len(topFields)+1)
+	)
+	wg.Go(func() { buckets, interval, errs[0] = s.timeline(r.Context(), q, by, d.Split) })
+	for i, tf := range topFields {
+		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(r.Context(), q, tf.field, 10) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	d.Chart = buildChart(buckets, interval, d.Split, d.Q)
-	for _, tf := range topFields {
-		counts, err := s.st.Top(r.Context(), q, tf.field, 10)
-		if err != nil {
-			return err
-		}
+	for i, tf := range topFields {
+		counts := tops[i]
 		list := topList{Title: tf.title}
 		for _, c := range counts {
 			list.Rows = append(list.Rows, topRow{Key: c.Key, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),

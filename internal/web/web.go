@@ -35,6 +35,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -62,6 +63,13 @@ type Options struct {
 	// Resolver looks up the addresses of submitted host names for the
 	// private-address guard; nil means net.DefaultResolver.
 	Resolver *net.Resolver
+	// MaxInFlight is how many requests may work on the archive at once
+	// (pages and API, exports apart); others wait their turn, in order,
+	// within their QueryTimeout. Zero means 2×GOMAXPROCS, at least 4.
+	MaxInFlight int
+	// MaxExports is how many exports may stream at once; more are
+	// refused with 503. Zero means 2.
+	MaxExports int
 }
 
 // DefaultQueryTimeout is the default Options.QueryTimeout.
@@ -79,6 +87,9 @@ type Server struct {
 	// session and csrf are derived from the admin token (HMAC), so the
 	// token itself never travels in a cookie or a page.
 	session, csrf string
+	// work and exports are semaphores: a slot is held while a request
+	// works on the archive (see admit).
+	work, exports chan struct{}
 }
 
 // New returns the server of archive st. It panics only if the embedded
@@ -93,7 +104,14 @@ func New(st store.Store, opts Options) *Server {
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver
 	}
-	s := &Server{st: st, opts: opts, log: opts.Logger, pages: mustParsePages(), mux: http.NewServeMux()}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if opts.MaxExports <= 0 {
+		opts.MaxExports = 2
+	}
+	s := &Server{st: st, opts: opts, log: opts.Logger, pages: mustParsePages(), mux: http.NewServeMux(),
+		work: make(chan struct{}, opts.MaxInFlight), exports: make(chan struct{}, opts.MaxExports)}
 	if opts.AdminToken != "" {
 		s.session = derive(opts.AdminToken, "herald admin session")
 		s.csrf = derive(opts.AdminToken, "herald admin csrf")
@@ -143,7 +161,7 @@ func (s *Server) routes() []route {
 		{"GET /api/fetches", s.api(s.apiFetches)},
 		{"POST /api/harvest", s.api(s.apiHarvest)},
 		{"GET /api/export", s.raw(s.export)},
-		{"GET /api/health", s.api(s.apiHealth)},
+		{"GET /api/health", s.unbounded(s.apiHealth)},
 		{"/api/", s.api(s.apiUnknown)},
 
 		// Pages.
@@ -164,22 +182,28 @@ func (s *Server) routes() []route {
 // which its adapter (api, raw or page) turns into a response.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// api adapts a JSON handler: it bounds the request's time and writes
-// errors as JSON.
+// api adapts a JSON handler: it bounds the request's time, waits for a
+// work slot and writes errors as JSON.
 func (s *Server) api(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
-		defer cancel()
-		if err := h(w, r.WithContext(ctx)); err != nil {
+		if err := s.bounded(w, r, h); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
 }
 
-// raw adapts a streaming handler (export, capture): no time bound, since
-// it may run long; errors before the first byte are JSON, later ones
-// abort the response (see export).
-func (s *Server) raw(h handlerFunc) http.Handler {
+// page adapts an HTML handler like api, but errors render the error page.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.bounded(w, r, h); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// unbounded adapts a JSON handler that does not touch the archive (the
+// health check), so it answers even when every work slot is taken.
+func (s *Server) unbounded(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
@@ -187,15 +211,43 @@ func (s *Server) raw(h handlerFunc) http.Handler {
 	})
 }
 
-// page adapts an HTML handler: errors render the error page.
-func (s *Server) page(h handlerFunc) http.Handler {
+// raw adapts a streaming handler (export, capture): no time bound, since
+// it may run long, and a slot of its own kind; errors before the first
+// byte are JSON, later ones abort the response (see export).
+func (s *Server) raw(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
-		defer cancel()
-		if err := h(w, r.WithContext(ctx)); err != nil {
-			s.renderError(w, r, err)
+		select {
+		case s.exports <- struct{}{}:
+			defer func() { <-s.exports }()
+		default:
+			w.Header().Set("Retry-After", "10")
+			s.writeError(w, r, fmt.Errorf("%w: %d exports are running already", errBusy, s.opts.MaxExports))
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
 		}
 	})
+}
+
+// bounded runs h within QueryTimeout once a work slot is free.
+//
+// The archive's reader pool is small, and a request makes several queries
+// in turn; without the slots, fifty concurrent requests would share the
+// pool query by query and all finish late together. With them requests
+// run whole, in arrival order, and the ones that cannot start within
+// their time get a quick 503 instead of a slow one.
+func (s *Server) bounded(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
+	defer cancel()
+	select {
+	case s.work <- struct{}{}:
+		defer func() { <-s.work }()
+	case <-ctx.Done():
+		w.Header().Set("Retry-After", "1")
+		return fmt.Errorf("%w: waited %s for a turn", errBusy, s.opts.QueryTimeout)
+	}
+	return h(w, r.WithContext(ctx))
 }
 
 // writeJSON writes v with status code.

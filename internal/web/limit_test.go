@@ -1,0 +1,77 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// blockingStore holds Stats and Scan until release is closed, telling
+// entered when a call has begun.
+type blockingStore struct {
+	store.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingStore) Stats(ctx context.Context) (*store.Stats, error) {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.Store.Stats(ctx)
+}
+
+func (b *blockingStore) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.Store.Scan(ctx, q, fn)
+}
+
+// TestBusyServerAnswers503 fills the work slots and the export slots and
+// checks that the next request is refused with 503 "busy" rather than
+// left hanging, and that the slots free up afterwards.
+func TestBusyServerAnswers503(t *testing.T) {
+	f := sharedArchive(t)
+	bs := &blockingStore{Store: f.db, entered: make(chan struct{}, 4), release: make(chan struct{})}
+	h := New(bs, Options{MaxInFlight: 1, MaxExports: 1, QueryTimeout: 200 * time.Millisecond})
+
+	type reply struct{ status int }
+	first := make(chan reply, 2)
+	go func() {
+		res, _ := do(t, h, "GET", "/api/export", nil)
+		first <- reply{res.StatusCode}
+	}()
+	<-bs.entered // the export holds its slot
+	res, body := do(t, h, "GET", "/api/export?format=csv", nil)
+	var e apiError
+	decode(t, body, &e)
+	if res.StatusCode != http.StatusServiceUnavailable || e.Error.Code != "busy" || res.Header.Get("Retry-After") == "" {
+		t.Errorf("second export: %d %+v", res.StatusCode, e)
+	}
+
+	// Stats blocks past the 200 ms timeout, holding the one work slot
+	// meanwhile; a second request cannot get it in time.
+	go func() {
+		res, _ := do(t, h, "GET", "/api/stats", nil)
+		first <- reply{res.StatusCode}
+	}()
+	<-bs.entered
+	if res, _ := do(t, h, "GET", "/api/health", nil); res.StatusCode != 200 {
+		t.Errorf("health check while busy: %d", res.StatusCode)
+	}
+	res, body = do(t, h, "GET", "/api/top?field=site", nil)
+	decode(t, body, &e)
+	if res.StatusCode != http.StatusServiceUnavailable || e.Error.Code != "busy" {
+		t.Errorf("request while the slot is held: %d %+v", res.StatusCode, e)
+	}
+	close(bs.release)
+	for range 2 {
+		<-first
+	}
+	if res, _ := do(t, h, "GET", "/api/top?field=site", nil); res.StatusCode != 200 {
+		t.Errorf("after release: %d", res.StatusCode)
+	}
+}
