@@ -356,7 +356,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Full != "" {
 		title = d.Full
 	}
-	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Content: d})
+	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Content: d})
 }
 
 // pagination returns the previous and next page links and a window of

@@ -85,8 +85,9 @@ func run(ctx context.Context, herald, dbPath string, n, clients, requests, seqRe
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("archive %s: %d articles; server pid %d; %d queries; machine load %s\n",
 		dbPath, n, srv.cmd.Process.Pid, len(queries), strings.Fields(string(load))[0])
-	fmt.Printf("memory at rest: RSS %.1f MiB (anonymous %.1f, file-backed %.1f)\n\n", mib(rest.rss), mib(rest.anon), mib(rest.file))
-	fmt.Printf("%-38s %8s %8s %8s %8s %8s %9s %6s\n", "phase", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "errors")
+	fmt.Printf("memory at rest: PSS %.1f MiB (anonymous %.1f, mapped archive %.1f); RSS %.1f MiB\n\n",
+		mib(rest.pss), mib(rest.anon), mib(rest.file), mib(rest.rss))
+	fmt.Printf("%-40s %8s %8s %8s %8s %8s %9s %6s\n", "phase", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "errors")
 
 	article := func(i int) string { return base + "/articles/" + queries[i%len(queries)].articleID }
 	phases := []struct {
@@ -95,23 +96,23 @@ func run(ctx context.Context, herald, dbPath string, n, clients, requests, seqRe
 		total   int
 		url     func(i int) string
 	}{
-		{"API search, 1 client", 1, seqReqs, func(i int) string { return apiURL(base, queries[i%len(queries)]) }},
+		{"API search (uncollapsed), 1 client", 1, seqReqs, func(i int) string { return apiURL(base, queries[i%len(queries)]) }},
 		{"API search collapsed, 1 client", 1, seqReqs, func(i int) string { return apiURL(base, queries[i%len(queries)]) + "&collapse=true" }},
-		{"search page, 1 client", 1, seqReqs, func(i int) string { return pageURL(base, queries[i%len(queries)]) }},
+		{"search page (collapsed), 1 client", 1, seqReqs, func(i int) string { return pageURL(base, queries[i%len(queries)]) }},
 		{"search page, copies shown, 1 client", 1, seqReqs, func(i int) string { return pageURL(base, queries[i%len(queries)]) + "&dups=show" }},
 		{"article page, 1 client", 1, seqReqs / 2, article},
 		{"attention page, 1 client", 1, seqReqs / 4, func(i int) string {
 			return base + "/timeline?" + url.Values{"q": {queries[i%len(queries)].q}}.Encode()
 		}},
-		{fmt.Sprintf("API search, %d clients", clients), clients, requests, func(i int) string { return apiURL(base, queries[i%len(queries)]) }},
-		{fmt.Sprintf("search page, %d clients", clients), clients, requests, func(i int) string { return pageURL(base, queries[i%len(queries)]) }},
+		{fmt.Sprintf("API search (uncollapsed), %d clients", clients), clients, requests, func(i int) string { return apiURL(base, queries[i%len(queries)]) }},
+		{fmt.Sprintf("search page (collapsed), %d clients", clients), clients, requests, func(i int) string { return pageURL(base, queries[i%len(queries)]) }},
 	}
 	var peak mem
 	for _, p := range phases {
 		stopSampling := srv.sample(&peak)
 		r := phase(client, p.clients, p.total, maxTime, p.url)
 		stopSampling()
-		fmt.Printf("%-38s %8d %8.1f %8.1f %8.1f %8.1f %9.1f %6d\n", p.name, len(r.durations),
+		fmt.Printf("%-40s %8d %8.1f %8.1f %8.1f %8.1f %9.1f %6d\n", p.name, len(r.durations),
 			r.pct(50), r.pct(95), r.pct(99), r.pct(100), r.rate(), r.errors)
 		if r.firstErr != nil {
 			fmt.Printf("  first error: %v\n", r.firstErr)
@@ -121,8 +122,8 @@ func run(ctx context.Context, herald, dbPath string, n, clients, requests, seqRe
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nmemory under load (peaks sampled every 50 ms): RSS %.1f MiB, anonymous %.1f, file-backed %.1f; high-water mark %.1f MiB\n",
-		mib(peak.rss), mib(peak.anon), mib(peak.file), mib(after.hwm))
+	fmt.Printf("\nmemory under load (peaks sampled every 50 ms): PSS %.1f MiB (anonymous %.1f, mapped archive %.1f); RSS %.1f MiB, high-water mark %.1f MiB\n",
+		mib(peak.pss), mib(peak.anon), mib(peak.file), mib(peak.rss), mib(after.hwm))
 	return nil
 }
 
@@ -221,33 +222,36 @@ func (s *server) stop() {
 	}
 }
 
-// mem is the server's resident memory: in all, anonymous (Go heap,
-// stacks, SQLite's page caches) and file-backed (the memory-mapped
-// archive, which the kernel can drop at will).
-type mem struct{ rss, anon, file, hwm int64 }
+// mem is the server's resident memory. RSS counts a file page once per
+// mapping, and every reader connection of the archive maps the database
+// file, so RSS counts the archive several times; PSS counts each page
+// once. Anon is the Go heap, stacks and SQLite's page caches; File the
+// memory-mapped archive, which the kernel may drop at will.
+type mem struct{ rss, pss, anon, file, hwm int64 }
 
-// memory reads the server's resident set size and its high-water mark.
+// memory reads the server's memory from /proc (Linux).
 func (s *server) memory() (mem, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return mem{}, fmt.Errorf("server memory: %w", err)
-	}
 	var m mem
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
+	for _, f := range []struct {
+		name   string
+		fields map[string]*int64
+	}{
+		{"status", map[string]*int64{"VmHWM:": &m.hwm}},
+		{"smaps_rollup", map[string]*int64{"Rss:": &m.rss, "Pss:": &m.pss, "Pss_Anon:": &m.anon, "Pss_File:": &m.file}},
+	} {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", s.cmd.Process.Pid, f.name))
+		if err != nil {
+			return mem{}, fmt.Errorf("server memory: %w", err)
 		}
-		kb, _ := strconv.ParseInt(f[1], 10, 64)
-		switch f[0] {
-		case "VmRSS:":
-			m.rss = kb << 10
-		case "VmHWM:":
-			m.hwm = kb << 10
-		case "RssAnon:":
-			m.anon = kb << 10
-		case "RssFile:":
-			m.file = kb << 10
+		for _, line := range strings.Split(string(b), "\n") {
+			fs := strings.Fields(line)
+			if len(fs) < 2 {
+				continue
+			}
+			if p, ok := f.fields[fs[0]]; ok {
+				kb, _ := strconv.ParseInt(fs[1], 10, 64)
+				*p = kb << 10
+			}
 		}
 	}
 	return m, nil
@@ -264,6 +268,7 @@ func (s *server) sample(peak *mem) (stop func()) {
 		for {
 			if m, err := s.memory(); err == nil {
 				peak.rss = max(peak.rss, m.rss)
+				peak.pss = max(peak.pss, m.pss)
 				peak.anon = max(peak.anon, m.anon)
 				peak.file = max(peak.file, m.file)
 			}
