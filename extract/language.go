@@ -150,7 +150,7 @@ const detectMinLetters = 40
 // detectMaxBytes bounds the text given to the detector: a paragraph or
 // two decide the language as well as a whole article does, and the
 // detector's cost grows with the text.
-const detectMaxBytes = 600
+const detectMaxBytes = 400
 
 // languageDetector returns the shared detector of a script group,
 // building it on first use.
