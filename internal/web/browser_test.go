@@ -269,9 +269,18 @@ func TestBrowser(t *testing.T) {
 	}
 	b.screenshot("xss-results")
 
-	// The remaining pages, for the record.
+	// The remaining pages, for the record, and the article on a phone.
 	b.navigate(ts.URL+"/sources", "#log-heading")
 	b.screenshot("sources")
+	b.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	b.navigate(ts.URL+"/articles/"+f.harbour, "#article-title")
+	if overflow := evaluate[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("the article page scrolls sideways on a phone")
+	}
+	b.screenshot("article-phone")
+	b.navigate(ts.URL+"/timeline?q=harbour", "#attention-chart")
+	b.screenshot("attention-phone")
+	b.do("desktop", chromedp.EmulateReset())
 	b.checkQuiet()
 
 	// Last, as its 400 status is logged as a failed load.
