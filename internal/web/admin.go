@@ -12,12 +12,48 @@ import (
 
 // The sources page and its admin forms. Browsers cannot send a bearer
 // token with a form, so an admin signs in once with the token: the server
-// sets a cookie holding an HMAC of the token (never the token), HttpOnly
-// and SameSite=Strict. Every admin form also carries a CSRF field (another
-// HMAC of the token) and must come from this origin.
+// sets an HttpOnly, SameSite=Strict cookie holding an expiry time and an
+// HMAC of it keyed by the token (never the token), so sessions end on
+// time and all end when the token changes. Every admin form also carries
+// a CSRF field (an HMAC of the session) and must come from this origin.
 
 // sessionCookie is the name of the admin session cookie.
 const sessionCookie = "herald_admin"
+
+// sessionTTL is how long a sign-in lasts.
+const sessionTTL = 12 * time.Hour
+
+// newSession returns a session cookie value that expires at exp.
+func (s *Server) newSession(exp time.Time) string {
+	e := strconv.FormatInt(exp.Unix(), 10)
+	return e + "." + derive(s.opts.AdminToken, "herald admin session "+e)
+}
+
+// session returns r's session cookie value when it is valid and current.
+func (s *Server) session(r *http.Request) (string, bool) {
+	if s.opts.AdminToken == "" {
+		return "", false
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return "", false
+	}
+	e, _, _ := strings.Cut(c.Value, ".")
+	exp, err := strconv.ParseInt(e, 10, 64)
+	if err != nil || time.Now().Unix() >= exp {
+		return "", false
+	}
+	want := s.newSession(time.Unix(exp, 0))
+	if subtle.ConstantTimeCompare([]byte(c.Value), []byte(want)) != 1 {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// csrfFor is the CSRF field of the forms of session.
+func (s *Server) csrfFor(session string) string {
+	return derive(s.opts.AdminToken, "herald admin csrf "+session)
+}
 
 // recentFetches is the length of the fetch log on the sources page.
 const recentFetches = 50
@@ -62,23 +98,13 @@ func (s *Server) renderSources(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	d.TokenSet = s.opts.AdminToken != ""
-	d.SignedIn = s.signedIn(r)
-	if d.SignedIn {
-		d.CSRF = s.csrf
+	if session, ok := s.session(r); ok {
+		d.SignedIn, d.CSRF = true, s.csrfFor(session)
 	}
 	if d.FormKind == "" {
 		d.FormKind = "feed"
 	}
 	return renderTo(w, status, s.pages.sources, layoutData{Title: "Sources", Active: "sources", Content: d})
-}
-
-// signedIn reports whether r carries the admin session cookie.
-func (s *Server) signedIn(r *http.Request) bool {
-	if s.session == "" {
-		return false
-	}
-	c, err := r.Cookie(sessionCookie)
-	return err == nil && subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.session)) == 1
 }
 
 // sameOrigin refuses cross-site form posts: browsers send Origin (and
@@ -119,10 +145,11 @@ func (s *Server) authorizeForm(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if !s.signedIn(r) {
+	session, ok := s.session(r)
+	if !ok {
 		return fmt.Errorf("%w: sign in on the sources page first", errUnauthorized)
 	}
-	if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(s.csrf)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(s.csrfFor(session))) != 1 {
 		return errForbidden
 	}
 	return nil
@@ -153,8 +180,8 @@ func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) error {
 	if !s.tokenMatches(r.PostForm.Get("token")) {
 		return s.formFailed(w, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Wrong admin token."}, &sourcesData{})
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.session, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int((12 * time.Hour).Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.newSession(time.Now().Add(sessionTTL)), Path: "/",
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL.Seconds())})
 	http.Redirect(w, r, "/sources?done=signed-in", http.StatusSeeOther)
 	return nil
 }

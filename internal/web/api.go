@@ -56,31 +56,34 @@ func snippetParts(s string) []snippetPart {
 	return parts
 }
 
-// searchRequest is a parsed search: what both the API and the page run.
+// searchRequest is a search that both the API and the page run: the query
+// text (parsed by search) and the options.
 type searchRequest struct {
 	raw  string
 	opts store.SearchOptions
 }
 
-func parseSearch(v url.Values, defLimit int, defCollapse bool) (*searchRequest, error) {
-	_, raw, err := parseQuery(v)
-	if err != nil {
-		return nil, err
+// parseSearch reads the search API's parameters. Collapsing is off unless
+// asked for: it costs the store a pass over every match.
+func parseSearch(v url.Values) (*searchRequest, error) {
+	sr := &searchRequest{raw: v.Get("q")}
+	if len(sr.raw) > maxQueryLen {
+		return nil, badRequest("query longer than %d bytes", maxQueryLen)
 	}
-	sr := &searchRequest{raw: raw}
+	var err error
 	if sr.opts.Sort, err = sortParam(v); err != nil {
 		return nil, err
 	}
-	if sr.opts.Limit, sr.opts.Offset, err = paging(v, defLimit); err != nil {
+	if sr.opts.Limit, sr.opts.Offset, err = paging(v, store.DefaultLimit); err != nil {
 		return nil, err
 	}
-	if sr.opts.Collapse, err = boolParam(v, "collapse", defCollapse); err != nil {
+	if sr.opts.Collapse, err = boolParam(v, "collapse", false); err != nil {
 		return nil, err
 	}
 	return sr, nil
 }
 
-// run searches; the returned options are normalised (sort resolved).
+// search runs sr; the returned options are normalised (sort resolved).
 func (s *Server) search(ctx context.Context, sr *searchRequest) (*store.SearchResult, store.SearchOptions, error) {
 	q, err := store.ParseQuery(sr.raw)
 	if err != nil {
@@ -99,7 +102,7 @@ func (s *Server) search(ctx context.Context, sr *searchRequest) (*store.SearchRe
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	sr, err := parseSearch(v, store.DefaultLimit, false)
+	sr, err := parseSearch(v)
 	if err != nil {
 		return err
 	}

@@ -316,23 +316,30 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	// article is the store's most expensive search, and the newest
 	// arrivals are what that view is for.
 	d.Collapsed = form.Dups != "show" && d.Full != ""
-	sv := url.Values{"q": {d.Full}, "limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa((page - 1) * pageSize)},
-		"sort": {form.Sort}, "collapse": {strconv.FormatBool(d.Collapsed)}}
-	sr, err := parseSearch(sv, pageSize, true)
-	status := http.StatusOK
-	var res *store.SearchResult
-	var opts store.SearchOptions
-	if err == nil {
-		res, opts, err = s.search(r.Context(), sr)
+	sr := &searchRequest{raw: d.Full, opts: store.SearchOptions{Sort: sortNamed(form.Sort), Limit: pageSize,
+		Offset: (page - 1) * pageSize, Collapse: d.Collapsed}}
+	var (
+		res   *store.SearchResult
+		opts  store.SearchOptions
+		stats error
+		wg    sync.WaitGroup
+	)
+	if d.Full == "" && page == 1 {
+		// The front page also describes the archive.
+		wg.Go(func() { d.Stats, stats = s.st.Stats(r.Context()) })
 	}
-	if err != nil {
-		e := toError(err)
-		if e.Code != "bad_query" {
-			return err
-		}
-		d.Err, status = newQueryError(d.Full, e), http.StatusBadRequest
-	} else {
+	res, opts, err = s.search(r.Context(), sr)
+	wg.Wait()
+	status := http.StatusOK
+	switch e := toError(err); {
+	case err == nil && stats == nil:
 		d.Ran = true
+	case err == nil:
+		return stats
+	case e.Code == "bad_query":
+		d.Err, status = newQueryError(d.Full, e), http.StatusBadRequest
+	default:
+		return err
 	}
 	if d.Ran {
 		d.Total, d.TotalCapped, d.Sort = res.Total, res.TotalCapped, sortName(opts.Sort)
@@ -346,11 +353,6 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		d.Prev, d.Next, d.Pages = pagination(form.values(), page, d.Total)
 		d.TimelineHref = "/timeline?" + url.Values{"q": {d.Full}}.Encode()
 		d.ExportHref = "/api/export?" + url.Values{"q": {d.Full}}.Encode()
-		if d.Full == "" && page == 1 {
-			if d.Stats, err = s.st.Stats(r.Context()); err != nil {
-				return err
-			}
-		}
 	}
 	title := "Search"
 	if d.Full != "" {

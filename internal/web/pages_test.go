@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -231,7 +232,16 @@ func TestAdminForms(t *testing.T) {
 		t.Fatal("signed-in page lacks the admin forms, or shows the token")
 	}
 	checkSafeHTML(t, "signed-in sources", body)
-	csrf := derive(token, "herald admin csrf")
+	csrf := h.csrfFor(cookie.Value)
+
+	// A forged or expired session is no session.
+	for _, forged := range []string{"9999999999.deadbeef", h.newSession(time.Now().Add(-time.Minute)), "x"} {
+		req := httptest.NewRequest("GET", "/sources", nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: forged})
+		if _, ok := h.session(req); ok {
+			t.Errorf("session %q accepted", forged)
+		}
+	}
 
 	for _, tc := range []struct {
 		name   string

@@ -84,15 +84,21 @@ func parseQuery(v url.Values) (*query.Query, string, error) {
 // query still wins (store.SearchOptions.Normalize).
 func sortParam(v url.Values) (query.Sort, error) {
 	s, err := oneOf(v, "sort", "", "relevance", "newest", "date", "oldest")
+	return sortNamed(s), err
+}
+
+// sortNamed is the sort a sort parameter names; SortDefault for "" and
+// unknown names.
+func sortNamed(s string) query.Sort {
 	switch s {
 	case "relevance":
-		return query.SortRelevance, err
+		return query.SortRelevance
 	case "newest", "date":
-		return query.SortNewest, err
+		return query.SortNewest
 	case "oldest":
-		return query.SortOldest, err
+		return query.SortOldest
 	}
-	return query.SortDefault, err
+	return query.SortDefault
 }
 
 // sortName is the API name of a sort.

@@ -84,11 +84,8 @@ type Server struct {
 	pages   *pageTemplates
 	mux     *http.ServeMux
 	handler http.Handler
-	// session and csrf are derived from the admin token (HMAC), so the
-	// token itself never travels in a cookie or a page.
-	session, csrf string
 	// work and exports are semaphores: a slot is held while a request
-	// works on the archive (see admit).
+	// works on the archive (see bounded).
 	work, exports chan struct{}
 }
 
@@ -112,10 +109,6 @@ func New(st store.Store, opts Options) *Server {
 	}
 	s := &Server{st: st, opts: opts, log: opts.Logger, pages: mustParsePages(), mux: http.NewServeMux(),
 		work: make(chan struct{}, opts.MaxInFlight), exports: make(chan struct{}, opts.MaxExports)}
-	if opts.AdminToken != "" {
-		s.session = derive(opts.AdminToken, "herald admin session")
-		s.csrf = derive(opts.AdminToken, "herald admin csrf")
-	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.pattern, rt.handler)
 	}
@@ -123,6 +116,8 @@ func New(st store.Store, opts Options) *Server {
 	return s
 }
 
+// derive is HMAC-SHA256(secret, purpose) in hex: the admin session and
+// CSRF values, which must not reveal the token.
 func derive(secret, purpose string) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte(purpose))
