@@ -67,6 +67,8 @@ type walker struct {
 	boiler int
 	body   int
 	cur    int // index in elems of the innermost open element
+	// hintCache memoises classHint per class string for this page.
+	hintCache map[string]hint
 	// dataTable > 0 inside a table whose cells hold only inline content.
 	dataTable int
 	bylines   map[*html.Node]bool
@@ -126,7 +128,7 @@ func (w *walker) element(n *html.Node, depth int) {
 			return
 		}
 	} else if len(n.Attr) > 0 || n.DataAtom == atom.Nav || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || n.DataAtom == atom.Header || n.DataAtom == atom.Menu {
-		h = elementHint(n)
+		h = elementHint(n, w.hintCache)
 	}
 	if h == hintSkip {
 		return

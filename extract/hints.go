@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -57,7 +58,9 @@ func kindOfTag(a atom.Atom) tagKind {
 }
 
 // elementHint reads the hint of an element from its tag and attributes.
-func elementHint(n *html.Node) hint {
+// cache, when not nil, memoises the verdict on class names without an id:
+// pages repeat the same few class strings on hundreds of elements.
+func elementHint(n *html.Node, cache map[string]hint) hint {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside, atom.Footer, atom.Menu:
 		return hintBoiler
@@ -95,7 +98,16 @@ func elementHint(n *html.Node) hint {
 	if class == "" && id == "" {
 		return hintNone
 	}
-	h := classHint(class, id)
+	var h hint
+	if id == "" && cache != nil {
+		var ok bool
+		if h, ok = cache[class]; !ok {
+			h = classHint(class, "")
+			cache[class] = h
+		}
+	} else {
+		h = classHint(class, id)
+	}
 	if h == hintBoiler && (n.DataAtom == atom.Article || n.DataAtom == atom.Main || n.DataAtom == atom.Body) {
 		// CMSs put tags and categories in the article's classes
 		// ("tag-politics category-news"); the element is content.
@@ -148,23 +160,23 @@ var boilerAffixes = []string{
 
 // classHint classifies an element by its class and id.
 func classHint(class, id string) hint {
-	var buf [128]byte
+	var buf, jbuf [256]byte
 	s := lowerInto(buf[:0], class, id)
 	// Body containers first: "article-body share-enabled" is a body.
-	joined := make([]byte, 0, len(s))
+	joined := jbuf[:0]
 	for _, c := range s {
 		if c != '-' && c != '_' && c != ' ' {
 			joined = append(joined, c)
 		}
 	}
 	for _, w := range bodyWords {
-		if strings.Contains(string(joined), w) {
+		if bytes.Contains(joined, []byte(w)) {
 			return hintBody
 		}
 	}
 	// Embedded posts (tweets, Instagram) quoted in the article are
 	// article content even when their wrapper says "social".
-	if strings.Contains(string(s), "embed") || strings.Contains(string(s), "tweet") {
+	if bytes.Contains(s, []byte("embed")) || bytes.Contains(s, []byte("tweet")) {
 		return hintNone
 	}
 	for len(s) > 0 {
@@ -172,11 +184,8 @@ func classHint(class, id string) hint {
 		for i < len(s) && isTokenByte(s[i]) {
 			i++
 		}
-		tok := s[:i]
-		if len(tok) > 0 {
-			if tokenIsBoiler(string(tok)) {
-				return hintBoiler
-			}
+		if i > 0 && tokenIsBoiler(s[:i]) {
+			return hintBoiler
 		}
 		for i < len(s) && !isTokenByte(s[i]) {
 			i++
@@ -188,19 +197,30 @@ func classHint(class, id string) hint {
 
 // tokenIsBoiler reports whether one lower-case class token names
 // boilerplate. Tokens split on "-" and "_" too ("share-bar" → share).
-func tokenIsBoiler(tok string) bool {
-	if boilerTokens[tok] {
+func tokenIsBoiler(tok []byte) bool {
+	if boilerTokens[string(tok)] { // no allocation for a map lookup
 		return true
 	}
-	for _, part := range strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' }) {
-		if boilerTokens[part] {
-			return true
+	for len(tok) > 0 {
+		i := 0
+		for i < len(tok) && tok[i] != '-' && tok[i] != '_' {
+			i++
 		}
-		for _, a := range boilerAffixes {
-			if len(part) > len(a) && (strings.HasPrefix(part, a) || strings.HasSuffix(part, a)) {
+		part := tok[:i]
+		if len(part) > 0 {
+			if boilerTokens[string(part)] {
 				return true
 			}
+			for _, a := range boilerAffixes {
+				if len(part) > len(a) && (bytes.HasPrefix(part, []byte(a)) || bytes.HasSuffix(part, []byte(a))) {
+					return true
+				}
+			}
 		}
+		if i == len(tok) {
+			break
+		}
+		tok = tok[i+1:]
 	}
 	return false
 }

@@ -40,7 +40,7 @@ type bodyResult struct {
 
 // extractBody chooses the article container and returns its paragraphs.
 func extractBody(root *html.Node, md *metadata) bodyResult {
-	w := walker{boiler: -1, body: -1, cur: 0}
+	w := walker{boiler: -1, body: -1, cur: 0, hintCache: make(map[string]hint, 64)}
 	if len(md.BylineNodes) > 0 {
 		w.bylines = make(map[*html.Node]bool, len(md.BylineNodes))
 		for _, n := range md.BylineNodes {
