@@ -31,7 +31,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -101,8 +104,9 @@ func prepare(rec *store.Record, now time.Time) (store.Entry, dedupe.Signature, e
 	if rec.FetchedAt.IsZero() {
 		rec.FetchedAt = now
 	}
-	rec.ContentHash = dedupe.ContentHash(rec.Text)
-	sig := dedupe.Sign(rec.Text)
+	// One normalisation for both fingerprints.
+	var sig dedupe.Signature
+	rec.ContentHash, sig = dedupe.Fingerprint(rec.Text)
 	return store.Entry{Record: rec, Bands: sig.Bands()}, sig, nil
 }
 
@@ -134,21 +138,36 @@ func isStray(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t
 // modifies the records (see Prepare and store.Tx.Put). A record that
 // cannot be filed gets Result.Err and the others go on; a store failure
 // or a cancelled context rolls the whole batch back and is returned.
+//
+// The work that needs no lookups (canonical URL, cleaning, fingerprints,
+// and the store's own preparation such as compressing the text) is done
+// first, on all CPUs, before the transaction; the transaction then only
+// decides clusters and writes, so it holds the write lock briefly. Bulk
+// imports should pass batches of a few thousand records: the store's
+// random-access indexes are rewritten page by page at each commit, and a
+// bigger batch shares those pages among more articles.
 func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result, error) {
+	now := time.Now().UTC()
+	prepared, err := prepareAll(ctx, st, recs, now)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	tx, err := st.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer tx.Rollback()
-	now := time.Now().UTC()
 	results := make([]Result, len(recs))
-	for i, rec := range recs {
-		e, sig, err := prepare(rec, now)
-		if err != nil {
-			results[i].Err = err
+	// The signatures of the texts written in this batch, by id: a copy
+	// later in the batch compares with them without re-signing.
+	batch := make(map[string]*dedupe.Signature, len(recs))
+	for i := range recs {
+		p := &prepared[i]
+		if p.err != nil {
+			results[i].Err = p.err
 			continue
 		}
-		res, err := put(ctx, tx, e, sig)
+		res, err := put(ctx, tx, p.entry, &p.sig, batch)
 		if errors.Is(err, store.ErrInvalid) {
 			results[i].Err = err
 			continue
@@ -156,6 +175,8 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 		if err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
+		// Whatever the outcome, the stored text now normalises as this one.
+		batch[res.ID] = &p.sig
 		results[i] = res
 	}
 	if err := tx.Commit(); err != nil {
@@ -164,10 +185,55 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 	return results, nil
 }
 
+type preparedRecord struct {
+	entry store.Entry
+	sig   dedupe.Signature
+	err   error
+}
+
+// minPerWorker is the fewest records worth a goroutine of their own.
+const minPerWorker = 16
+
+// prepareAll prepares recs concurrently, one goroutine per CPU, and lets
+// the store prepare its part of each entry when it can.
+func prepareAll(ctx context.Context, st store.Store, recs []*store.Record, now time.Time) ([]preparedRecord, error) {
+	out := make([]preparedRecord, len(recs))
+	sp, _ := st.(store.EntryPreparer)
+	one := func(i int) {
+		p := &out[i]
+		p.entry, p.sig, p.err = prepare(recs[i], now)
+		if p.err == nil && sp != nil {
+			sp.PrepareEntry(&p.entry)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(recs)+minPerWorker-1)/minPerWorker)
+	if workers <= 1 {
+		for i := range recs {
+			one(i)
+		}
+		return out, ctx.Err()
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(recs) {
+					return
+				}
+				one(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out, ctx.Err()
+}
+
 // put decides the cluster of a prepared entry and writes it.
-func put(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Signature) (Result, error) {
+func put(ctx context.Context, tx store.Tx, e store.Entry, sig *dedupe.Signature, batch map[string]*dedupe.Signature) (Result, error) {
 	r := e.Record
-	cluster, err := findCluster(ctx, tx, e, sig)
+	cluster, err := findCluster(ctx, tx, e, sig, batch)
 	if err != nil {
 		return Result{}, fmt.Errorf("put %s: %w", r.CanonicalURL, err)
 	}
@@ -182,8 +248,9 @@ func put(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Signature) 
 // findCluster returns the cluster a new article should join, or "" for
 // its own. For an article already archived the store ignores it.
 // Candidates' signatures are recomputed from their stored text, which the
-// store does not fingerprint itself.
-func findCluster(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Signature) (string, error) {
+// store does not fingerprint itself, unless the candidate was written
+// earlier in this batch (batch holds those signatures by id).
+func findCluster(ctx context.Context, tx store.Tx, e store.Entry, sig *dedupe.Signature, batch map[string]*dedupe.Signature) (string, error) {
 	id := e.Record.ID
 	same, err := tx.ByHash(ctx, e.Record.ContentHash)
 	if err != nil {
@@ -209,11 +276,16 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry, sig dedupe.Sig
 		if c.ID == id {
 			continue
 		}
-		other, err := tx.Get(ctx, c.ID)
-		if err != nil {
-			return "", err
+		other, ok := batch[c.ID]
+		if !ok {
+			r, err := tx.Get(ctx, c.ID)
+			if err != nil {
+				return "", err
+			}
+			s := dedupe.Sign(r.Text)
+			other = &s
 		}
-		if s := dedupe.Similarity(sig, dedupe.Sign(other.Text)); s >= dedupe.Threshold && s > bestSim {
+		if s := dedupe.Similarity(*sig, *other); s >= dedupe.Threshold && s > bestSim {
 			best, bestSim = c.ClusterID, s
 		}
 	}

@@ -65,8 +65,12 @@ The winning goal came in the final minute, when the substitute striker headed in
 		{"same again", rec("https://news.example.com/2024/05/harbour-budget", story), store.Unchanged, 1, "", false},
 		{"tracking parameters", rec("https://news.example.com/2024/05/harbour-budget?utm_source=feed&fbclid=x", story), store.Unchanged, 1, "", false},
 		{"declared canonical", &store.Record{Article: article.Article{
-			URL: "https://news.example.com/amp/2024/05/harbour-budget?x=1", CanonicalURL: "/2024/05/harbour-budget", Text: story}},
+			URL: "https://news.example.com/amp/2024/05/harbour-budget?x=1", CanonicalURL: "/2024/05/harbour-budget",
+			Title: "Council approves harbour budget", Text: story}},
 			store.Unchanged, 1, "", false},
+		{"same text, new metadata", &store.Record{Article: article.Article{URL: "https://news.example.com/2024/05/harbour-budget",
+			Title: "Council approves harbour repairs budget", Authors: []string{"Ann Lee"}, Text: story}, ExtractorVersion: "2"},
+			store.Refreshed, 1, "", false},
 		{"exact copy elsewhere", rec("https://syndicate.example.org/harbour-budget", story), store.Duplicate, 1,
 			"https://news.example.com/2024/05/harbour-budget", false},
 		{"copy with other spacing and quotes", rec("https://other.example.net/h", strings.ReplaceAll(story, "'", "’")+"\n\n"),

@@ -99,6 +99,21 @@ func (r *Record) Date() time.Time {
 type Entry struct {
 	Record *Record
 	Bands  []uint64
+	// Prepared is the backend's own work on Record done ahead of the
+	// transaction by EntryPreparer (a compressed text, say); nil when
+	// there is none. Callers other than a Preparer leave it alone.
+	Prepared any
+}
+
+// EntryPreparer is implemented by backends that can do part of a Put's
+// work before the write transaction: work that needs no lookups, such as
+// compressing the text. PrepareEntry is safe for concurrent use, so a
+// caller holding a batch (archive.Ingest) prepares its entries in parallel
+// and then writes them one by one in a short transaction. Preparing is
+// optional; Put does whatever was not prepared, and redoes it if the
+// record changed since.
+type EntryPreparer interface {
+	PrepareEntry(e *Entry)
 }
 
 // Outcome says what a Put did.
@@ -116,6 +131,11 @@ const (
 	// Updated: a known article whose text changed; the earlier version
 	// was kept and Version incremented.
 	Updated
+	// Refreshed: a known article with the same text whose extracted
+	// metadata (title, description, authors, dates, tags, …) or
+	// extractor version differs: those fields were rewritten in place,
+	// with no new version. Re-extracting with a newer extractor lands here.
+	Refreshed
 )
 
 func (o Outcome) String() string {
@@ -128,6 +148,8 @@ func (o Outcome) String() string {
 		return "duplicate"
 	case Updated:
 		return "updated"
+	case Refreshed:
+		return "refreshed"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
@@ -167,7 +189,15 @@ type Tx interface {
 	// Put writes e.Record, keyed by its ID:
 	//   - unknown ID: inserted with Version 1 (New, or Duplicate when its
 	//     ClusterID names another article's cluster);
-	//   - known ID, same ContentHash: nothing is written (Unchanged);
+	//   - known ID, same ContentHash and the same extracted metadata (see
+	//     below): nothing is written (Unchanged);
+	//   - known ID, same ContentHash, but a different title, description,
+	//     authors, published, modified, site name, section, tags,
+	//     language, image, is_accessible_for_free, word count or
+	//     extractor version: those fields are replaced in place, search
+	//     sees the new values, and the version stays (Refreshed). The
+	//     record's identity and provenance (URL, canonical URL, fetched_at,
+	//     source, capture) stay as first stored;
 	//   - known ID, different ContentHash: the stored record moves to the
 	//     version history, the new one replaces it with Version+1 (Updated).
 	// For a new article an empty ClusterID means its own ID; on update the

@@ -55,7 +55,7 @@ func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
 const byHashSQL = `SELECT id, cluster_id FROM articles WHERE content_hash = ? ORDER BY date, id`
 
 func byHash(ctx context.Context, q querier, hash string) ([]store.Candidate, error) {
-	cs, err := scanCandidates(q.QueryContext(ctx, byHashSQL, hash))
+	cs, err := scanCandidates(q.QueryContext(ctx, byHashSQL, hashArg(hash)))
 	if err != nil {
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
@@ -202,4 +202,34 @@ func (db *DB) Stats(ctx context.Context) (*store.Stats, error) {
 		}
 	}
 	return &s, nil
+}
+
+// Usage is the space one table or index takes in the database file.
+type Usage struct {
+	Name  string
+	Bytes int64
+}
+
+// Space returns the space each table and index takes, largest first (from
+// SQLite's dbstat table; the full-text index's shadow tables are named
+// article_fts_*). It reads every page of the file: seconds on a large
+// archive.
+func (db *DB) Space(ctx context.Context) ([]Usage, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("space: %w", err)
+	}
+	defer rows.Close()
+	var out []Usage
+	for rows.Next() {
+		var u Usage
+		if err := rows.Scan(&u.Name, &u.Bytes); err != nil {
+			return nil, fmt.Errorf("space: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("space: %w", err)
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -15,7 +16,40 @@ import (
 const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
 	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
 	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
-	a.extractor_version, a.content_hash, a.cluster_id, a.version`
+	a.extractor_version, ` + hashCol + `, a.cluster_id, a.version`
+
+// hashCol reads content_hash back as text (see hashArg).
+const hashCol = `iif(typeof(a.content_hash) = 'blob', lower(hex(a.content_hash)), a.content_hash)`
+
+// hashArg is the stored form of a content hash: the 32 bytes of a
+// SHA-256 in lower-case hex (what dedupe.ContentHash makes), any other
+// string as it is. Half the size in the row and in its index.
+func hashArg(h string) any {
+	if b := sha256Hex(h); b != nil {
+		return b
+	}
+	return h
+}
+
+// hashKey is the stored bytes of hash h, for comparing with a scanned
+// content_hash.
+func hashKey(h string) []byte {
+	if b := sha256Hex(h); b != nil {
+		return b
+	}
+	return []byte(h)
+}
+
+func sha256Hex(h string) []byte {
+	if len(h) != 64 || strings.ToLower(h) != h {
+		return nil
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil
+	}
+	return b
+}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -40,6 +74,9 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 	dest = append(dest, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if r.URL == "" {
+		r.URL = r.CanonicalURL // stored empty when the same
 	}
 	var err error
 	if r.Text, err = inflate(text); err != nil {

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +15,20 @@ import (
 )
 
 // bm25 ranks matches, weighing the FTS columns title, description, text,
-// authors and tags.
-const bm25 = `bm25(article_fts, 10.0, 3.0, 1.0, 2.0, 3.0)`
+// authors and tags (and not dup, which only marks cluster members).
+const bm25 = `bm25(article_fts, 10.0, 3.0, 1.0, 2.0, 3.0, 0.0)`
+
+// textColumns restricts a full-text expression to the columns a user
+// searches, leaving out the dup marker.
+func textColumns(e string) string {
+	return "{title description text authors tags} : (" + e + ")"
+}
+
+// The dup marker: members of clusters with more than one article.
+const (
+	dupMarked    = "dup : x"
+	notDupMarked = " NOT " + dupMarked
+)
 
 // where is a query translated to SQL over "articles a": match is the FTS5
 // expression that ranks (empty when the query has no positive text at
@@ -82,10 +96,11 @@ func translate(q *query.Query) *where {
 		for _, e := range neg {
 			w.match = "(" + w.match + ") NOT " + e
 		}
+		w.match = textColumns(w.match)
 	} else {
 		for _, e := range neg {
 			w.cond = append(w.cond, "a.n NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
-			w.args = append(w.args, e)
+			w.args = append(w.args, textColumns(e))
 		}
 	}
 	for _, n := range rest {
@@ -165,7 +180,7 @@ func likeEscape(s string) string {
 // sqlExpr translates any node to a SQL condition on "articles a".
 func (w *where) sqlExpr(n query.Node) (string, []any) {
 	if e, ok := fts(n); ok {
-		return "a.n IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", []any{e}
+		return "a.n IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", []any{textColumns(e)}
 	}
 	switch n := n.(type) {
 	case *query.Not:
@@ -326,20 +341,33 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	var page string
 	switch {
-	case opts.Collapse:
-		if wordsOnly {
-			// Rank within the window, but count every matching cluster.
-			if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
-				return nil, err
-			}
-			counted = true
-			first, err := window()
-			if err != nil {
-				return nil, err
-			}
-			from += " AND article_fts.rowid >= ?"
-			args = append(args, first)
+	case opts.Collapse && wordsOnly:
+		// Rank within the window, but count every matching cluster.
+		n, err := db.countClusters(ctx, w.match)
+		if err != nil {
+			return nil, err
 		}
+		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
+		first, err := window()
+		if err != nil {
+			return nil, err
+		}
+		page, err := db.rankWindowCollapsed(ctx, w.match, first, opts)
+		if err != nil {
+			return nil, err
+		}
+		ns := make([]any, len(page))
+		byN := map[int64]int{}
+		for i, r := range page {
+			ns[i] = r.n
+			byN[r.n] = i
+			res.Hits = append(res.Hits, store.Hit{Score: r.score, Duplicates: r.members})
+		}
+		if err := db.fillHits(ctx, q, res, ns, byN); err != nil {
+			return nil, err
+		}
+		return res, nil
+	case opts.Collapse:
 		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
 			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
 			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
@@ -426,6 +454,76 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	return res, nil
 }
 
+// rankWindowCollapsed ranks the matches of match from row first on (the
+// rank window) by bm25, ties in archiving order, and returns one page of
+// the best match of each cluster with the number of the cluster's other
+// matches in the window. Clusters come from article_keys (a narrow row
+// per match), and the grouping is done here rather than with window
+// functions over the article rows, which cost more than the ranking.
+func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64, opts store.SearchOptions) ([]ranked, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT article_fts.rowid, `+bm25+`, k.cluster FROM article_fts
+		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ? AND article_fts.rowid >= ?`, match, first)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type row struct {
+		n       int64
+		score   float64
+		cluster int64
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		var cluster sql.NullInt64
+		if err := rows.Scan(&r.n, &r.score, &cluster); err != nil {
+			return nil, err
+		}
+		r.cluster = -r.n // alone in its cluster
+		if cluster.Valid {
+			r.cluster = cluster.Int64
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b row) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c // bm25: lower is better
+		}
+		return cmp.Compare(a.n, b.n)
+	})
+	var kept []ranked
+	at := map[int64]int{}
+	for _, r := range all {
+		if i, ok := at[r.cluster]; ok {
+			kept[i].members++
+			continue
+		}
+		at[r.cluster] = len(kept)
+		kept = append(kept, ranked{n: r.n, score: -r.score})
+	}
+	lo := min(opts.Offset, len(kept))
+	return kept[lo:min(lo+opts.Limit, len(kept))], nil
+}
+
+// countClusters counts the near-duplicate clusters among the articles
+// matching the full-text expression match, up to store.MaxTotal+1, from
+// the index: the matches without the dup marker are alone in their
+// cluster, and only the marked ones (members of clusters with more than
+// one article, a few per cent) are looked up for their cluster.
+func (db *DB) countClusters(ctx context.Context, match string) (int, error) {
+	alone, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal, match+notDupMarked)
+	if err != nil || alone > store.MaxTotal {
+		return alone, err
+	}
+	var shared int
+	err = db.r.QueryRowContext(ctx, `SELECT count(DISTINCT k.cluster) FROM article_fts
+		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, match+" AND "+dupMarked).Scan(&shared)
+	return alone + shared, err
+}
+
 // fillHits reads the records of the page's rows ns (in any order; byN
 // gives each one's place) and cuts their snippets.
 func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchResult, ns []any, byN map[int64]int) error {
@@ -498,11 +596,12 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	w := translate(q)
-	from, args := w.from()
+	from, args := w.keysFrom()
+	day := `a.date - ((a.date % 86400) + 86400) % 86400`
 	var bucket string
 	switch opts.By {
 	case store.Day:
-		bucket = `a.date - ((a.date % 86400) + 86400) % 86400`
+		bucket = day
 	case store.Week:
 		// 1970-01-01 was a Thursday; shift so weeks start on Monday.
 		bucket = `a.date - ((a.date + 259200) % 604800 + 604800) % 604800`
@@ -512,6 +611,11 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	key, group := `''`, ``
 	if opts.Split == store.TopSite {
 		key, group = `(SELECT host FROM sites WHERE id = a.site_id)`, `, a.site_id`
+	} else {
+		// Count by day, the cheapest expression to group a common
+		// word's matches by, and add the days up into weeks or months
+		// here: there are at most a few thousand of them.
+		bucket = day
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+bucket+` AS b, `+key+`, count(*)`+from+
 		` GROUP BY b`+group+` ORDER BY b, 2`, args...)
@@ -526,13 +630,31 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		if err := rows.Scan(&start, &b.Key, &b.Count); err != nil {
 			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 		}
-		b.Start = time.Unix(start, 0).UTC()
+		b.Start = opts.By.Truncate(time.Unix(start, 0))
+		if n := len(out); n > 0 && out[n-1].Start.Equal(b.Start) && out[n-1].Key == b.Key {
+			out[n-1].Count += b.Count
+			continue
+		}
 		out = append(out, b)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 	}
 	return out, nil
+}
+
+// keysFrom is from() over article_keys instead of articles when the query
+// has no condition but its words (or nothing at all): timelines and site
+// counts then read one narrow row per match. The table is aliased a, and
+// has the columns n, date, site_id and cluster.
+func (w *where) keysFrom() (string, []any) {
+	switch {
+	case len(w.cond) > 0:
+		return w.from()
+	case w.match != "":
+		return " FROM article_fts JOIN article_keys a ON a.n = article_fts.rowid WHERE article_fts MATCH ?", []any{w.match}
+	}
+	return " FROM article_keys a WHERE 1", nil
 }
 
 // Top implements store.Store.
@@ -545,6 +667,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	var sqlq string
 	switch field {
 	case store.TopSite:
+		from, args = w.keysFrom()
 		sqlq = `SELECT s.host, c FROM (SELECT a.site_id, count(*) AS c` + from + ` GROUP BY a.site_id) x
 			JOIN sites s ON s.id = x.site_id ORDER BY c DESC, s.host LIMIT ?`
 	case store.TopTag, store.TopAuthor:

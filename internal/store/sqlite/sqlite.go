@@ -56,6 +56,9 @@ type DB struct {
 	tags    map[string]int64
 
 	probeRatio int // see defaultProbeRatio; tests change it
+
+	codec       textCodec
+	dictMinText int64 // see defaultDictMinText; tests change it
 }
 
 var _ store.Store = (*DB)(nil)
@@ -76,6 +79,8 @@ func dsn(path string, readOnly bool) string {
 		v.Add("_pragma", "cache_size(-32768)")
 	} else {
 		v.Add("_pragma", "cache_size(-65536)") // 64 MiB for bulk imports
+		// Statement journals and sorts in memory, not in temporary files.
+		v.Add("_pragma", "temp_store(2)")
 		v.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + v.Encode()
@@ -94,7 +99,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		probeRatio: defaultProbeRatio}
+		probeRatio: defaultProbeRatio, dictMinText: defaultDictMinText}
 	// 16 KiB pages pack rows of a few KiB (a compressed article) with
 	// little waste; page_size only takes effect while the file is new.
 	for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"} {
@@ -117,11 +122,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.r = r
+	if err := db.loadDicts(ctx, db.w); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	textDicts.opened(db, true)
 	return db, nil
 }
 
 // Close checkpoints the write-ahead log and closes both connection pools.
 func (db *DB) Close() error {
+	textDicts.opened(db, false)
 	var errs []error
 	if db.r != nil {
 		errs = append(errs, db.r.Close())

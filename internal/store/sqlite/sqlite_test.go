@@ -118,3 +118,56 @@ func TestOptimizeAndCheckpoint(t *testing.T) {
 		t.Errorf("search after optimize: %v, %v", res, err)
 	}
 }
+
+// With the text dictionary made at the first commit, texts written later
+// are stored as zstd frames and the earlier ones stay deflated: both
+// must read back and search alike.
+func TestConformanceDictionary(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		db := mustOpen(t)
+		sqlite.SetDictMinText(db, 1)
+		return db
+	})
+}
+
+func TestTextDictionary(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlite.SetDictMinText(db, 1)
+	fx := storetest.Fixture()
+	storetest.Load(t, db, fx[:4]) // deflated; the dictionary is made at commit
+	storetest.Load(t, db, fx[4:]) // with the dictionary
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var dicts, zstd, total int
+	if err := raw.QueryRow(`SELECT (SELECT count(*) FROM text_dicts),
+		(SELECT count(*) FROM articles WHERE substr(text, 1, 4) = x'28b52ffd'), (SELECT count(*) FROM articles)`).Scan(&dicts, &zstd, &total); err != nil {
+		t.Fatal(err)
+	}
+	if dicts != 1 || zstd != len(fx)-4 || total != len(fx) {
+		t.Errorf("%d dictionaries, %d of %d texts with one; want 1 and %d", dicts, zstd, total, len(fx)-4)
+	}
+	// A fresh process (a new registry would do; a reopened archive
+	// loads its dictionary) reads both forms.
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, e := range fx {
+		got, err := db.Get(ctx, e.Record.ID)
+		if err != nil || got.Text != e.Record.Text {
+			t.Errorf("Get(%s) = %v, %v", e.Record.ID, got, err)
+		}
+	}
+}

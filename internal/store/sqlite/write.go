@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -14,33 +17,79 @@ import (
 // tx is a write transaction on the single writer connection.
 type tx struct {
 	db    *DB
+	conn  *sql.Conn
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	// dictionary ids created in this transaction, published to the DB's
 	// caches only on Commit (a rollback would make them dangle).
 	sites, authors, tags map[string]int64
-	// rows written but not yet in article_fts, indexed at Commit.
-	unindexed map[int64]bool
+	// pending holds the searchable values of the rows written in this
+	// transaction, added to article_fts at Commit (see index).
+	pending map[int64]ftsRow
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	done      bool
 }
 
+// ftsRow is what article_fts indexes for one article; dup is "x" for a
+// member of a cluster with more than one article.
+type ftsRow struct{ title, description, text, authors, tags, dup string }
+
 // Begin starts a write transaction (BEGIN IMMEDIATE: it waits for the
 // write lock up front rather than failing to upgrade later).
+//
+// Foreign key checks are off for the transaction (PRAGMA foreign_keys is
+// set on the connection around it; it cannot change inside one). With
+// them on, every insert into a table with a REFERENCES clause may abort
+// and so needs a statement journal, a copy of each page it is about to
+// change: with 16 KiB pages that was most of the cost of a bulk import.
+// The transaction writes only ids it has just read or created, so the
+// references hold by construction; the other writes (sources, fetch log,
+// frontier) keep the checks and cascades.
 func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
-	t, err := db.w.BeginTx(ctx, nil)
+	c, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &tx{db: db, tx: t, stmts: map[string]*sql.Stmt{},
+	if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	t, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		releaseConn(c)
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	// Another process may have made the text dictionary meanwhile.
+	if err := db.loadDicts(ctx, t); err != nil {
+		t.Rollback()
+		releaseConn(c)
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		unindexed: map[int64]bool{}}, nil
+		pending: map[int64]ftsRow{}}, nil
+}
+
+// releaseConn turns foreign key checks back on and returns the writer
+// connection to its pool; a connection where that fails is discarded.
+func releaseConn(c *sql.Conn) {
+	if _, err := c.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		_ = c.Raw(func(any) error { return driver.ErrBadConn }) // drops the connection
+	}
+	c.Close()
 }
 
 func (t *tx) Commit() error {
+	if t.done {
+		return fmt.Errorf("commit: %w", sql.ErrTxDone)
+	}
 	if err := t.index(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	after, err := t.makeDict(context.Background())
+	if err != nil {
+		return fmt.Errorf("commit: text dictionary: %w", err)
 	}
 	if t.textDelta != 0 {
 		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?`, t.textDelta); err != nil {
@@ -48,10 +97,15 @@ func (t *tx) Commit() error {
 		}
 	}
 	if err := t.tx.Commit(); err != nil {
+		t.finish()
 		return fmt.Errorf("commit: %w", err)
 	}
-	t.done = true
-	t.closeStmts()
+	t.finish()
+	if after != nil {
+		if err := after(); err != nil {
+			return fmt.Errorf("commit: %w", err) // committed; new texts stay deflated until the next Begin loads it
+		}
+	}
 	t.db.mu.Lock()
 	for k, v := range t.sites {
 		t.db.sites[k] = v
@@ -70,40 +124,76 @@ func (t *tx) Rollback() error {
 	if t.done {
 		return nil
 	}
-	t.done = true
-	t.closeStmts()
-	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+	err := t.tx.Rollback()
+	t.finish()
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("rollback: %w", err)
 	}
 	return nil
 }
 
-// index adds the rows written in this transaction to article_fts, a few
-// hundred per statement.
-func (t *tx) index() error {
-	ns := make([]any, 0, len(t.unindexed))
-	for n := range t.unindexed {
-		ns = append(ns, n)
+// finish releases what the transaction holds, once it has ended.
+func (t *tx) finish() {
+	if t.done {
+		return
 	}
-	for len(ns) > 0 {
-		chunk := ns[:min(len(ns), 500)]
-		ns = ns[len(chunk):]
-		_, err := t.tx.Exec(`INSERT INTO article_fts (rowid, title, description, text, authors, tags)
-			SELECT n, title, description, text, authors, tags FROM article_text
-			WHERE n IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, chunk...)
-		if err != nil {
-			return fmt.Errorf("index: %w", err)
-		}
-	}
-	t.unindexed = map[int64]bool{}
-	return nil
-}
-
-func (t *tx) closeStmts() {
+	t.done = true
 	for _, s := range t.stmts {
 		s.Close()
 	}
 	t.stmts = nil
+	t.pending = nil
+	releaseConn(t.conn)
+}
+
+// index adds the rows written in this transaction to article_fts, from
+// the values kept in memory (no need to read back and inflate the texts
+// just written), in row order. Each is a one-row statement: a statement
+// that writes several rows into an FTS5 table opens a statement journal,
+// at which FTS5 flushes its pending terms as a new index segment, while
+// one-row statements let the whole batch gather in memory (up to the
+// hashsize set by migration 0003) and become one segment at commit.
+func (t *tx) index() error {
+	ns := make([]int64, 0, len(t.pending))
+	for n := range t.pending {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	s, err := t.tx.Prepare(`INSERT INTO article_fts (rowid, title, description, text, authors, tags, dup) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	defer s.Close()
+	for _, n := range ns {
+		r := t.pending[n]
+		if _, err := s.Exec(n, r.title, r.description, r.text, r.authors, r.tags, r.dup); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	t.pending = map[int64]ftsRow{}
+	return nil
+}
+
+// unindex takes stored row n out of article_fts unless it is pending
+// (written in this transaction, so not indexed yet), and returns what was
+// indexed. External-content FTS5 needs the exact values it indexed, which
+// the article_text view gives as long as article_keys still says what dup
+// was.
+func (t *tx) unindex(ctx context.Context, n int64) (ftsRow, error) {
+	if r, ok := t.pending[n]; ok {
+		return r, nil
+	}
+	var r ftsRow
+	s, err := t.stmt(ctx, `SELECT title, description, text, authors, tags, dup FROM article_text WHERE n = ?`)
+	if err != nil {
+		return r, err
+	}
+	if err := s.QueryRowContext(ctx, n).Scan(&r.title, &r.description, &r.text, &r.authors, &r.tags, &r.dup); err != nil {
+		return r, err
+	}
+	_, err = t.exec(ctx, `INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags, dup)
+		VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)`, n, r.title, r.description, r.text, r.authors, r.tags, r.dup)
+	return r, err
 }
 
 // stmt prepares q once per transaction.
@@ -139,7 +229,7 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 	if err != nil {
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
-	cs, err := scanCandidates(s.QueryContext(ctx, hash))
+	cs, err := scanCandidates(s.QueryContext(ctx, hashArg(hash)))
 	if err != nil {
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
@@ -175,11 +265,61 @@ const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id =
 	content_hash = ?, cluster_id = ?, version = ?, text = ?
 	WHERE n = ?`
 
+// The stored row as Put compares it: identity, then the metadata a
+// refresh may rewrite (see meta).
+const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, ` + metaCols + `
+	FROM articles WHERE id = ?`
+
+const metaCols = `published, modified, title, description, authors, tags, site_name, section,
+	language, image, free, word_count, extractor_version`
+
+const refreshArticle = `UPDATE articles SET date = ?, published = ?, modified = ?, title = ?,
+	description = ?, authors = ?, tags = ?, site_name = ?, section = ?, language = ?, image = ?,
+	free = ?, word_count = ?, extractor_version = ? WHERE n = ?`
+
+// meta is the part of a record that a Put with an unchanged text may
+// refresh, in its stored form (metaCols order).
+type meta struct {
+	published, modified, title, description, authors, tags, siteName, section,
+	language, image string
+	free      sql.NullBool
+	wordCount int
+	extractor string
+}
+
+func recordMeta(r *store.Record) meta {
+	m := meta{published: formatTime(r.Published), modified: formatTime(r.Modified), title: r.Title,
+		description: r.Description, authors: joinLines(r.Authors), tags: joinLines(r.Tags),
+		siteName: r.SiteName, section: r.Section, language: r.Language, image: r.Image,
+		wordCount: r.WordCount, extractor: r.ExtractorVersion}
+	if r.IsAccessibleForFree != nil {
+		m.free = sql.NullBool{Bool: *r.IsAccessibleForFree, Valid: true}
+	}
+	return m
+}
+
+func (m *meta) dest() []any {
+	return []any{&m.published, &m.modified, &m.title, &m.description, &m.authors, &m.tags,
+		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor}
+}
+
+func (m *meta) args() []any {
+	var free any
+	if m.free.Valid {
+		free = m.free.Bool
+	}
+	return []any{m.published, m.modified, m.title, m.description, m.authors, m.tags,
+		m.siteName, m.section, m.language, m.image, free, m.wordCount, m.extractor}
+}
+
 // Put implements store.Tx.
 func (t *tx) Put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	r := e.Record
 	if r == nil || r.ID == "" || r.URL == "" && r.CanonicalURL == "" || r.ContentHash == "" {
 		return 0, fmt.Errorf("put: %w record: id, url and content hash are required", store.ErrInvalid)
+	}
+	if t.done {
+		return 0, fmt.Errorf("put %s: %w", r.ID, sql.ErrTxDone)
 	}
 	out, err := t.put(ctx, e)
 	if err != nil {
@@ -194,12 +334,14 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		n             int64
 		hash, cluster []byte
 		version       int
+		fetched       string
+		old           meta
 	)
-	s, err := t.stmt(ctx, `SELECT n, content_hash, cluster_id, version FROM articles WHERE id = ?`)
+	s, err := t.stmt(ctx, selectForPut)
 	if err != nil {
 		return 0, err
 	}
-	err = s.QueryRowContext(ctx, r.ID).Scan(&n, &hash, &cluster, &version)
+	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched}, old.dest()...)...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if r.ClusterID == "" {
@@ -217,32 +359,31 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	case err != nil:
 		return 0, err
 	}
-	if string(hash) == r.ContentHash {
+	if bytes.Equal(hash, hashKey(r.ContentHash)) {
 		r.Version, r.ClusterID = version, string(cluster)
-		return store.Unchanged, nil
+		cur := recordMeta(r)
+		if cur == old {
+			return store.Unchanged, nil
+		}
+		return store.Refreshed, t.refresh(ctx, n, fetched, old, cur, e)
 	}
 	// A new text at a known URL: keep the old record as a version.
-	old, err := getRecord(ctx, t.tx, r.ID)
+	prev, err := getRecord(ctx, t.tx, r.ID)
 	if err != nil {
 		return 0, err
 	}
-	blob, err := json.Marshal(old)
+	blob, err := json.Marshal(prev)
 	if err != nil {
 		return 0, err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES (?, ?, ?)`, n, version, deflate(blob)); err != nil {
 		return 0, err
 	}
-	if !t.unindexed[n] {
-		// Take the stored version out of the index (external-content
-		// FTS5 needs the exact values it indexed).
-		if _, err := t.exec(ctx, `INSERT INTO article_fts (article_fts, rowid, title, description, text, authors, tags)
-			SELECT 'delete', n, title, description, text, authors, tags FROM article_text WHERE n = ?`, n); err != nil {
-			return 0, err
-		}
-		t.unindexed[n] = true
+	was, err := t.unindex(ctx, n)
+	if err != nil {
+		return 0, err
 	}
-	t.textDelta += int64(len(r.Text) - len(old.Text))
+	t.textDelta += int64(len(r.Text) - len(prev.Text))
 	r.ClusterID = string(cluster) // an article keeps its cluster across versions
 	r.Version = version + 1
 	args, err := t.articleArgs(ctx, e)
@@ -252,21 +393,95 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, updateArticle, append(args[1:], n)...); err != nil {
 		return 0, err
 	}
-	for _, q := range []string{
-		`DELETE FROM article_authors WHERE n = ?`,
-		`DELETE FROM article_tags WHERE n = ?`,
-	} {
-		if _, err := t.exec(ctx, q, n); err != nil {
-			return 0, err
-		}
-	}
-	if err := t.links(ctx, n, e); err != nil {
+	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ?, site_id = ? WHERE n = ?`, args[4], args[3], n); err != nil {
 		return 0, err
 	}
-	return store.Updated, nil
+	if err := t.relink(ctx, n, r); err != nil {
+		return 0, err
+	}
+	row := searchable(r, r.Text)
+	row.dup = was.dup
+	t.pending[n] = row
+	return store.Updated, t.bands(ctx, n, e.Bands)
+}
+
+// refresh rewrites the metadata of stored row n (same text) from cur.
+func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta, e store.Entry) error {
+	r := e.Record
+	date := r.Published
+	if date.IsZero() {
+		var err error
+		if date, err = parseTime(fetched); err != nil {
+			return err
+		}
+	}
+	if old.title != cur.title || old.description != cur.description || old.authors != cur.authors || old.tags != cur.tags {
+		// Index the stored text (the new one has the same hash but may
+		// differ in spacing or punctuation) with the new fields; the
+		// old ones leave the index before the row changes.
+		row, err := t.unindex(ctx, n)
+		if err != nil {
+			return err
+		}
+		row.title, row.description, row.authors, row.tags = cur.title, cur.description, cur.authors, cur.tags
+		t.pending[n] = row
+	}
+	if _, err := t.exec(ctx, refreshArticle, append(append([]any{date.Unix()}, cur.args()...), n)...); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ? WHERE n = ?`, date.Unix(), n); err != nil {
+		return err
+	}
+	if old.authors != cur.authors || old.tags != cur.tags {
+		return t.relink(ctx, n, r)
+	}
+	return nil
+}
+
+// joinCluster returns the article_keys.cluster value for a new article
+// in cluster, and marks the cluster's first member when it had been alone
+// until now: its keys row and its full-text dup marker change.
+func (t *tx) joinCluster(ctx context.Context, cluster string) (any, error) {
+	var first int64
+	var mark sql.NullInt64
+	s, err := t.stmt(ctx, `SELECT k.n, k.cluster FROM articles a JOIN article_keys k ON k.n = a.n
+		WHERE a.cluster_id = ? ORDER BY a.n LIMIT 1`)
+	if err != nil {
+		return nil, err
+	}
+	err = s.QueryRowContext(ctx, cluster).Scan(&first, &mark)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil // the first member: alone so far
+	case err != nil:
+		return nil, err
+	case mark.Valid:
+		return mark.Int64, nil
+	}
+	row, err := t.unindex(ctx, first)
+	if err != nil {
+		return nil, err
+	}
+	row.dup = "x"
+	t.pending[first] = row
+	if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = ? WHERE n = ?`, first, first); err != nil {
+		return nil, err
+	}
+	return first, nil
+}
+
+// searchable is what article_fts indexes for r with its text.
+func searchable(r *store.Record, text string) ftsRow {
+	return ftsRow{title: r.Title, description: r.Description, text: text,
+		authors: joinLines(r.Authors), tags: joinLines(r.Tags)}
 }
 
 func (t *tx) insert(ctx context.Context, e store.Entry) error {
+	r := e.Record
+	cluster, err := t.joinCluster(ctx, r.ClusterID)
+	if err != nil {
+		return err
+	}
 	args, err := t.articleArgs(ctx, e)
 	if err != nil {
 		return err
@@ -279,8 +494,41 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 	if err != nil {
 		return err
 	}
-	t.unindexed[n] = true
-	return t.links(ctx, n, e)
+	row := searchable(r, r.Text)
+	if cluster != nil {
+		row.dup = "x"
+	}
+	t.pending[n] = row
+	if _, err := t.exec(ctx, `INSERT INTO article_keys (n, date, site_id, cluster) VALUES (?, ?, ?, ?)`,
+		n, args[4], args[3], cluster); err != nil {
+		return err
+	}
+	if err := t.links(ctx, n, r); err != nil {
+		return err
+	}
+	return t.bands(ctx, n, e.Bands)
+}
+
+// preparedText is a text compressed ahead of the transaction.
+type preparedText struct {
+	text string
+	z    []byte
+}
+
+// PrepareEntry implements store.EntryPreparer: it compresses the text.
+func (db *DB) PrepareEntry(e *store.Entry) {
+	if e.Record != nil {
+		e.Prepared = &preparedText{text: e.Record.Text, z: db.codec.compress(e.Record.Text)}
+	}
+}
+
+// compressedText returns e's text compressed, from PrepareEntry when the
+// text is still the one it compressed.
+func (t *tx) compressedText(e store.Entry) []byte {
+	if p, ok := e.Prepared.(*preparedText); ok && p.text == e.Record.Text {
+		return p.z
+	}
+	return t.db.codec.compress(e.Record.Text)
 }
 
 // articleArgs returns the insertArticle arguments for e (id first).
@@ -299,16 +547,33 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 	if c := r.Capture; c != nil {
 		capFile, capOffset, capRecord = c.File, c.Offset, c.RecordID
 	}
-	return []any{r.ID, r.URL, r.CanonicalURL, site, r.Date().Unix(), formatTime(r.Published),
+	url := r.URL
+	if url == r.CanonicalURL {
+		url = "" // read back as the canonical URL
+	}
+	return []any{r.ID, url, r.CanonicalURL, site, r.Date().Unix(), formatTime(r.Published),
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		r.ContentHash, r.ClusterID, r.Version, deflate([]byte(r.Text))}, nil
+		hashArg(r.ContentHash), r.ClusterID, r.Version, t.compressedText(e)}, nil
 }
 
-// links writes the author, tag and band rows of article n.
-func (t *tx) links(ctx context.Context, n int64, e store.Entry) error {
-	for _, a := range e.Record.Authors {
+// relink replaces the author and tag rows of article n with r's.
+func (t *tx) relink(ctx context.Context, n int64, r *store.Record) error {
+	for _, q := range []string{
+		`DELETE FROM article_authors WHERE n = ?`,
+		`DELETE FROM article_tags WHERE n = ?`,
+	} {
+		if _, err := t.exec(ctx, q, n); err != nil {
+			return err
+		}
+	}
+	return t.links(ctx, n, r)
+}
+
+// links writes the author and tag rows of article n.
+func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
+	for _, a := range r.Authors {
 		k := norm(a)
 		if k == "" {
 			continue
@@ -321,7 +586,7 @@ func (t *tx) links(ctx context.Context, n int64, e store.Entry) error {
 			return err
 		}
 	}
-	for _, g := range e.Record.Tags {
+	for _, g := range r.Tags {
 		k := norm(g)
 		if k == "" {
 			continue
@@ -334,17 +599,21 @@ func (t *tx) links(ctx context.Context, n int64, e store.Entry) error {
 			return err
 		}
 	}
-	if len(e.Bands) > 0 {
-		args := make([]any, 0, 2*len(e.Bands))
-		for _, b := range e.Bands {
-			args = append(args, int64(b), n)
-		}
-		q := `INSERT OR IGNORE INTO article_bands (band, n) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(e.Bands)-1)
-		if _, err := t.exec(ctx, q, args...); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// bands writes the LSH band rows of article n.
+func (t *tx) bands(ctx context.Context, n int64, bands []uint64) error {
+	if len(bands) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(bands))
+	for _, b := range bands {
+		args = append(args, int64(b), n)
+	}
+	q := `INSERT OR IGNORE INTO article_bands (band, n) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(bands)-1)
+	_, err := t.exec(ctx, q, args...)
+	return err
 }
 
 // dictID returns the id of key in a dictionary table (sites, authors or

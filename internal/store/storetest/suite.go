@@ -100,19 +100,20 @@ func testPutOutcomes(t *testing.T, st store.Store) {
 		t.Errorf("after put version %d cluster %q, want 1 and a1", e.Record.Version, e.Record.ClusterID)
 	}
 	again := entry("a1")
-	again.Record.Title = "A title that changed without the text changing"
+	again.Record.Source = "https://elsewhere.example/feed" // provenance: not compared
 	if out := put(t, st, again); out != store.Unchanged {
 		t.Errorf("re-put = %v, want unchanged", out)
 	}
 	if again.Record.Version != 1 || again.Record.ClusterID != "a1" {
 		t.Errorf("unchanged put reports version %d cluster %q, want 1 and a1", again.Record.Version, again.Record.ClusterID)
 	}
-	if got, _ := st.Get(ctx, "a1"); got == nil || got.Title != e.Record.Title {
+	if got, _ := st.Get(ctx, "a1"); got == nil || got.Source != e.Record.Source {
 		t.Errorf("unchanged put rewrote the record: %+v", got)
 	}
 	if out := put(t, st, entry("a6")); out != store.Duplicate {
 		t.Errorf("put of a copy in a1's cluster = %v, want duplicate", out)
 	}
+	testRefresh(t, st)
 	changed := entry("a1")
 	changed.Record.ClusterID = "a3" // ignored: an update keeps the cluster
 	changed.Record.Text += "\n\nUpdate: the ferry service resumes on Monday."
@@ -143,6 +144,97 @@ func testPutOutcomes(t *testing.T, st store.Store) {
 		}
 		tx.Rollback()
 	}
+}
+
+// testRefresh re-puts a1 (stored, version 1, with a6 in its cluster) with
+// the same text and new metadata, as a newer extractor would produce it.
+func testRefresh(t *testing.T, st store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	stored, err := st.Get(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := entry("a1")
+	r := fixed.Record
+	r.Title = "Harbour reopens after storm repairs"
+	r.Authors = []string{"Jane Doe", "Ali Khan"}
+	r.Tags = []string{"Weather"}
+	r.Published = date("2021-06-03T09:00:00+02:00")
+	r.Section = "Local"
+	r.ExtractorVersion = "test-2"
+	// Not refreshed: identity and provenance.
+	r.FetchedAt = date("2024-01-01T00:00:00Z")
+	r.Source = "https://elsewhere.example/feed"
+	r.ClusterID = "a3"
+	if out := put(t, st, fixed); out != store.Refreshed {
+		t.Fatalf("put of new metadata = %v, want refreshed", out)
+	}
+	if r.Version != 1 || r.ClusterID != "a1" {
+		t.Errorf("refreshed put reports version %d cluster %q, want 1 and a1", r.Version, r.ClusterID)
+	}
+	got, err := st.Get(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *stored
+	want.Title, want.Authors, want.Tags, want.Published = r.Title, r.Authors, r.Tags, r.Published
+	want.Section, want.ExtractorVersion = r.Section, r.ExtractorVersion
+	if g, w := recordJSON(t, got), recordJSON(t, &want); g != w {
+		t.Errorf("after refresh:\n got %s\nwant %s", g, w)
+	}
+	if vs, err := st.Versions(ctx, "a1"); err != nil || len(vs) != 1 {
+		t.Errorf("refresh made versions: %d, %v", len(vs), err)
+	}
+	// Search, filters and dates follow the new metadata.
+	assertIDs(t, st, "storm repairs", "a1")
+	assertIDs(t, st, "author:khan", "a1")
+	assertIDs(t, st, `tag:"climate change"`, "a6")
+	assertIDs(t, st, "harbour section:local", "a1")
+	assertIDs(t, st, "after:2021-06-03 before:2021-06-04", "a1")
+	// The same again changes nothing; the extractor version alone is a
+	// refresh.
+	if out := put(t, st, fixed); out != store.Unchanged {
+		t.Errorf("re-put of the refreshed record = %v, want unchanged", out)
+	}
+	r.ExtractorVersion = "test-3"
+	if out := put(t, st, fixed); out != store.Refreshed {
+		t.Errorf("put with a new extractor version = %v, want refreshed", out)
+	}
+	// Refreshing the same article twice in one transaction, and a refresh
+	// of an article written in the same transaction, index the last values.
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, title := range []string{"Quay opens", "Pier opens"} {
+		r.Title = title
+		if out, err := tx.Put(ctx, fixed); err != nil || out != store.Refreshed {
+			t.Fatalf("put in a transaction = %v, %v; want refreshed", out, err)
+		}
+	}
+	fresh := entry("a8")
+	if _, err := tx.Put(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	fresh.Record.Title = "Terrace culture returns"
+	if out, err := tx.Put(ctx, fresh); err != nil || out != store.Refreshed {
+		t.Fatalf("refresh of a new article = %v, %v; want refreshed", out, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertIDs(t, st, "pier", "a1")
+	assertIDs(t, st, "quay")
+	assertIDs(t, st, "terrace culture", "a8")
+	assertIDs(t, st, `"café culture"`)
+	// Back to the fixture's metadata for the rest of the test.
+	if out := put(t, st, entry("a1")); out != store.Refreshed {
+		t.Errorf("put of the original metadata = %v, want refreshed", out)
+	}
+	assertIDs(t, st, "pier")
+	assertIDs(t, st, "author:doe", "a1", "a6")
 }
 
 // recordJSON is the comparable form of a record.
