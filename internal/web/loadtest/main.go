@@ -2,7 +2,9 @@
 // search latency (API and page; the API uncollapsed by default and
 // collapsed on request, the page collapsed) with one client and under N
 // concurrent clients, throughput, and the server's memory at rest and
-// under load. Every phase is bounded by a request count and a time limit.
+// under load, and the server's CPU time per request (less sensitive to
+// other load on the machine than latency). Every phase is bounded by a
+// request count and a time limit.
 // It is a benchmark, not a test: run it by hand and read the table.
 //
 //	go build -o /tmp/herald ./cmd/herald
@@ -87,7 +89,7 @@ func run(ctx context.Context, herald, dbPath string, n, clients, requests, seqRe
 		dbPath, n, srv.cmd.Process.Pid, len(queries), strings.Fields(string(load))[0])
 	fmt.Printf("memory at rest: PSS %.1f MiB (anonymous %.1f, mapped archive %.1f); RSS %.1f MiB\n\n",
 		mib(rest.pss), mib(rest.anon), mib(rest.file), mib(rest.rss))
-	fmt.Printf("%-40s %8s %8s %8s %8s %8s %9s %6s\n", "phase", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "errors")
+	fmt.Printf("%-40s %8s %8s %8s %8s %8s %9s %6s %8s\n", "phase", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "errors", "cpu ms/r")
 
 	article := func(i int) string { return base + "/articles/" + queries[i%len(queries)].articleID }
 	phases := []struct {
@@ -110,10 +112,13 @@ func run(ctx context.Context, herald, dbPath string, n, clients, requests, seqRe
 	var peak mem
 	for _, p := range phases {
 		stopSampling := srv.sample(&peak)
+		cpu0 := srv.cpu()
 		r := phase(client, p.clients, p.total, maxTime, p.url)
+		cpu := srv.cpu() - cpu0
 		stopSampling()
-		fmt.Printf("%-40s %8d %8.1f %8.1f %8.1f %8.1f %9.1f %6d\n", p.name, len(r.durations),
-			r.pct(50), r.pct(95), r.pct(99), r.pct(100), r.rate(), r.errors)
+		fmt.Printf("%-40s %8d %8.1f %8.1f %8.1f %8.1f %9.1f %6d %8.1f\n", p.name, len(r.durations),
+			r.pct(50), r.pct(95), r.pct(99), r.pct(100), r.rate(), r.errors,
+			float64(cpu.Microseconds())/1000/float64(max(1, len(r.durations)+r.errors)))
 		if r.firstErr != nil {
 			fmt.Printf("  first error: %v\n", r.firstErr)
 		}
@@ -256,6 +261,29 @@ func (s *server) memory() (mem, error) {
 	}
 	return m, nil
 }
+
+// cpu returns the server's CPU time so far (user and system). Divided by
+// the requests of a phase it gives a cost per request that the machine's
+// other load does not inflate the way it inflates latency.
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 12th and 13th.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc CPU times: 100 on Linux.
+const clockTicks = 100
 
 // sample records the peak RSS and anonymous RSS into peak until the
 // returned func is called.
