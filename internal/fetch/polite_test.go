@@ -463,28 +463,31 @@ func TestPrivateAddressRefused(t *testing.T) {
 
 func TestIsPublic(t *testing.T) {
 	tests := map[string]bool{
-		"8.8.8.8":          true,
-		"93.184.216.34":    true,
-		"2606:4700::1111":  true,
-		"64:ff9b::808:808": true, // NAT64 of 8.8.8.8
-		"127.0.0.1":        false,
-		"127.5.6.7":        false,
-		"10.1.2.3":         false,
-		"172.16.0.1":       false,
-		"192.168.1.1":      false,
-		"169.254.169.254":  false, // cloud metadata
-		"100.64.0.1":       false,
-		"0.0.0.0":          false,
-		"224.0.0.1":        false,
-		"255.255.255.255":  false,
-		"::1":              false,
-		"::":               false,
-		"fe80::1":          false,
-		"fc00::1":          false,
-		"ff02::1":          false,
-		"::ffff:10.0.0.1":  false,
-		"64:ff9b::a00:1":   false, // NAT64 of 10.0.0.1
-		"2002:a00:1::":     false, // 6to4 of 10.0.0.1
+		"8.8.8.8":              true,
+		"93.184.216.34":        true,
+		"2606:4700::1111":      true,
+		"64:ff9b::808:808":     true, // NAT64 of 8.8.8.8
+		"127.0.0.1":            false,
+		"127.5.6.7":            false,
+		"10.1.2.3":             false,
+		"172.16.0.1":           false,
+		"192.168.1.1":          false,
+		"169.254.169.254":      false, // cloud metadata
+		"100.64.0.1":           false,
+		"0.0.0.0":              false,
+		"224.0.0.1":            false,
+		"255.255.255.255":      false,
+		"::1":                  false,
+		"::":                   false,
+		"fe80::1":              false,
+		"fc00::1":              false,
+		"ff02::1":              false,
+		"::ffff:10.0.0.1":      false,
+		"64:ff9b::a00:1":       false, // NAT64 of 10.0.0.1
+		"2002:a00:1::":         false, // 6to4 of 10.0.0.1
+		"::ffff:93.184.216.34": true,
+		"2001:db8::1":          false, // documentation
+		"2001:0:4136:e378::1":  false, // Teredo
 	}
 	for s, want := range tests {
 		if got := IsPublic(netip.MustParseAddr(s)); got != want {

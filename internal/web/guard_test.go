@@ -3,39 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"testing"
 )
-
-func TestIsPublic(t *testing.T) {
-	for addr, want := range map[string]bool{
-		"93.184.216.34":        true,
-		"2606:2800:220:1::248": true,
-		"127.0.0.1":            false,
-		"10.0.0.1":             false,
-		"172.16.5.4":           false,
-		"192.168.1.1":          false,
-		"169.254.169.254":      false, // cloud metadata
-		"100.64.0.1":           false,
-		"0.0.0.0":              false,
-		"224.0.0.1":            false,
-		"255.255.255.255":      false,
-		"::1":                  false,
-		"fe80::1":              false,
-		"fc00::1":              false,
-		"::ffff:10.0.0.1":      false,
-		"::ffff:93.184.216.34": true,
-		"64:ff9b::a00:1":       false, // NAT64 of 10.0.0.1
-		"64:ff9b::5db8:d822":   true,  // NAT64 of 93.184.216.34
-		"2002:c0a8:101::1":     false, // 6to4 of 192.168.1.1
-		"2001:db8::1":          false,
-		"2001:0:4136:e378::1":  false, // Teredo
-	} {
-		if got := isPublic(netip.MustParseAddr(addr)); got != want {
-			t.Errorf("isPublic(%s) = %v, want %v", addr, got, want)
-		}
-	}
-}
 
 func TestCheckSubmittedURL(t *testing.T) {
 	s := New(nil, Options{})
