@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/herald-archive/herald/internal/export"
 )
 
 // herald runs the real CLI in-process and returns stdout, stderr and the
@@ -184,7 +186,7 @@ func TestImportSearchExportRoundTrip(t *testing.T) {
 	}
 
 	csvOut, _, _ := herald(t, "", "--db", db, "export", "--format", "csv", "tag:tag1")
-	if !strings.HasPrefix(csvOut, strings.Join(csvColumns, ",")+"\n") || strings.Count(csvOut, "https://") < 15 {
+	if !strings.HasPrefix(csvOut, strings.Join(export.Columns, ",")+"\n") || strings.Count(csvOut, "https://") < 15 {
 		t.Errorf("csv export:\n%.400s", csvOut)
 	}
 	tdir := filepath.Join(dir, "corpus")

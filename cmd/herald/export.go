@@ -3,31 +3,20 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
 )
-
-// csvColumns is the fixed column set of CSV exports (docs/export.md).
-// Lists are joined with "; "; times are RFC 3339; text is last.
-var csvColumns = []string{
-	"id", "url", "canonical_url", "title", "description", "authors", "published", "modified",
-	"site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
-	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text",
-}
 
 func newExportCmd(e *env) *cobra.Command {
 	var format, out string
@@ -107,27 +96,16 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 		w = tmp
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	var cw *csv.Writer
-	var row []string
-	if format == "csv" {
-		cw = csv.NewWriter(bw)
-		if err := cw.Write(csvColumns); err != nil {
-			return 0, err
-		}
-		row = make([]string, len(csvColumns))
+	ew, err := export.NewWriter(bw, format)
+	if err != nil {
+		return 0, err
 	}
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	err = db.Scan(ctx, q, func(r *store.Record) error {
 		n++
-		if cw != nil {
-			return cw.Write(csvRow(row, r))
-		}
-		return enc.Encode(r)
+		return ew.Write(r)
 	})
-	if err == nil && cw != nil {
-		cw.Flush()
-		err = cw.Error()
+	if err == nil {
+		err = ew.Flush()
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -144,27 +122,6 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 		}
 	}
 	return n, nil
-}
-
-func csvRow(row []string, r *store.Record) []string {
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format(time.RFC3339)
-	}
-	free := ""
-	if r.IsAccessibleForFree != nil {
-		free = strconv.FormatBool(*r.IsAccessibleForFree)
-	}
-	vals := []string{
-		r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
-		ts(r.Published), ts(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
-		r.Language, r.Image, free, strconv.Itoa(r.WordCount), ts(r.FetchedAt), r.Source,
-		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text,
-	}
-	copy(row, vals)
-	return row
 }
 
 // exportText writes one corpus file per article into dir, named

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -405,7 +406,7 @@ func TestAPIExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(csvColumns, ",") || len(rows[1]) != len(csvColumns) {
+	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(export.Columns, ",") || len(rows[1]) != len(export.Columns) {
 		t.Errorf("csv: %d rows, header %v", len(rows), rows[0])
 	}
 

@@ -2,45 +2,16 @@ package web
 
 import (
 	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
-
-// csvColumns are the columns of a CSV export, in order: the record's JSON
-// field names (docs/record.md), lists joined with "; ", times RFC 3339.
-// They and the JSONL encoding match `herald export` (docs/export.md)
-// byte for byte; the CLI keeps its own copy in cmd/herald/export.go.
-var csvColumns = []string{"id", "url", "canonical_url", "title", "description", "authors", "published",
-	"modified", "site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
-	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text"}
-
-func csvRow(r *store.Record) []string {
-	free := ""
-	if r.IsAccessibleForFree != nil {
-		free = strconv.FormatBool(*r.IsAccessibleForFree)
-	}
-	return []string{r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
-		rfc3339(r.Published), rfc3339(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
-		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), r.Source,
-		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text}
-}
-
-func rfc3339(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
-}
 
 // errExportLimit stops a Scan once the asked number of records is out.
 var errExportLimit = errors.New("export limit reached")
@@ -66,25 +37,19 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	rc := http.NewResponseController(w)
 	sent := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(sent, 64<<10)
-	var write func(*store.Record) error
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(bw)
-		write = func(rec *store.Record) error {
-			if err := cw.Write(csvRow(rec)); err != nil {
-				return err
-			}
-			cw.Flush()
-			return cw.Error()
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		if err := cw.Write(csvColumns); err != nil {
+	ew, err := export.NewWriter(bw, format)
+	if err != nil {
+		return err
+	}
+	write := func(rec *store.Record) error {
+		if err := ew.Write(rec); err != nil {
 			return err
 		}
-	default:
-		enc := json.NewEncoder(bw)
-		enc.SetEscapeHTML(false)
-		write = func(rec *store.Record) error { return enc.Encode(rec) }
+		return ew.Flush()
+	}
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
 		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="herald-export.%s"`, format))

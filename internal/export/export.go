@@ -1,0 +1,103 @@
+// Package export writes archive records in Herald's stream formats, JSON
+// lines and CSV (docs/export.md), for `herald export` and the HTTP API's
+// export endpoint alike, so both give the same bytes for the same records.
+//
+// It only encodes: choosing records, ordering them (store.Scan) and
+// naming files are the caller's business. The plain-text corpus format,
+// one file per article, is internal/textcorpus.
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// Columns is the fixed column set of CSV exports, in order: the record's
+// JSON field names (docs/record.md). Lists are joined with "; ", times
+// are RFC 3339, and the text comes last.
+var Columns = []string{
+	"id", "url", "canonical_url", "title", "description", "authors", "published", "modified",
+	"site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
+	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text",
+}
+
+// Formats are the names NewWriter accepts.
+var Formats = []string{"jsonl", "csv"}
+
+// Writer encodes records one after another. It does not buffer beyond
+// what encoding/csv does: wrap the destination in a bufio.Writer for
+// speed, and call Flush at the end.
+type Writer struct {
+	json *json.Encoder
+	csv  *csv.Writer
+	row  []string
+}
+
+// NewWriter returns a Writer of the format ("jsonl" or "csv") to w. A CSV
+// writer writes the header row at once.
+func NewWriter(w io.Writer, format string) (*Writer, error) {
+	switch format {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return &Writer{json: enc}, nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(Columns); err != nil {
+			return nil, fmt.Errorf("export csv: %w", err)
+		}
+		return &Writer{csv: cw, row: make([]string, len(Columns))}, nil
+	}
+	return nil, fmt.Errorf("unknown export format %q (want %s)", format, strings.Join(Formats, " or "))
+}
+
+// Write encodes one record.
+func (w *Writer) Write(r *store.Record) error {
+	if w.json != nil {
+		return w.json.Encode(r)
+	}
+	return w.csv.Write(CSVRow(w.row, r))
+}
+
+// Flush writes out what the CSV encoder holds and reports any error it
+// met; for JSON lines it does nothing.
+func (w *Writer) Flush() error {
+	if w.csv == nil {
+		return nil
+	}
+	w.csv.Flush()
+	return w.csv.Error()
+}
+
+// CSVRow fills row (len(Columns) long, or nil to allocate) with the CSV
+// fields of r and returns it.
+func CSVRow(row []string, r *store.Record) []string {
+	if len(row) != len(Columns) {
+		row = make([]string, len(Columns))
+	}
+	free := ""
+	if r.IsAccessibleForFree != nil {
+		free = strconv.FormatBool(*r.IsAccessibleForFree)
+	}
+	copy(row, []string{
+		r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
+		rfc3339(r.Published), rfc3339(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
+		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), r.Source,
+		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text,
+	})
+	return row
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

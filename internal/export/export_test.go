@@ -1,0 +1,81 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+func sample() *store.Record {
+	free := true
+	return &store.Record{
+		ID: "abc", Version: 2, ClusterID: "abc",
+		Article: article.Article{
+			URL: "https://x.example/a?b=1&c=<2>", Title: `A "quoted", title`, Authors: []string{"A B", "C D"},
+			Tags: []string{"t1", "t2"}, IsAccessibleForFree: &free, WordCount: 3,
+			Published: time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("", 2*3600)),
+			Text:      "One.\n\nTwo, three.",
+		},
+	}
+}
+
+func TestCSV(t *testing.T) {
+	var b bytes.Buffer
+	w, err := NewWriter(&b, "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(sample()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not CSV: %v", err)
+	}
+	if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(Columns, ",") {
+		t.Fatalf("rows = %q", rows)
+	}
+	got := map[string]string{}
+	for i, c := range Columns {
+		got[c] = rows[1][i]
+	}
+	want := map[string]string{"title": `A "quoted", title`, "authors": "A B; C D", "published": "2024-05-01T10:00:00+02:00",
+		"modified": "", "is_accessible_for_free": "true", "version": "2", "text": "One.\n\nTwo, three."}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestJSONL(t *testing.T) {
+	var b bytes.Buffer
+	w, _ := NewWriter(&b, "jsonl")
+	w.Write(sample())
+	w.Write(sample())
+	if n := strings.Count(b.String(), "\n"); n != 2 {
+		t.Fatalf("%d lines", n)
+	}
+	if !strings.Contains(b.String(), `c=<2>`) {
+		t.Errorf("HTML characters escaped: %s", b.String())
+	}
+	var r store.Record
+	if err := json.Unmarshal([]byte(strings.SplitN(b.String(), "\n", 2)[0]), &r); err != nil || r.Title != sample().Title {
+		t.Errorf("line does not decode to the record: %v %+v", err, r)
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	if _, err := NewWriter(&bytes.Buffer{}, "xml"); err == nil {
+		t.Error("xml accepted")
+	}
+}
