@@ -336,4 +336,3 @@ func registerFunctions() error {
 	})
 	return registerErr
 }
-
