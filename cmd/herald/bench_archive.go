@@ -120,6 +120,11 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 			return err
 		}
 	}
+	if f.reuse {
+		if err := db.Checkpoint(ctx); err != nil {
+			return err
+		}
+	}
 	if f.optimize {
 		t, cpu := time.Now(), storetest.CPUTime()
 		if err := db.Optimize(ctx); err != nil {

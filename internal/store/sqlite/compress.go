@@ -11,6 +11,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zstd"
@@ -81,7 +82,7 @@ func inflate(z []byte) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("inflate: %w", err)
 		}
-		return string(b), nil
+		return owned(b), nil
 	}
 	r := readers.Get().(io.ReadCloser)
 	defer readers.Put(r)
@@ -93,7 +94,16 @@ func inflate(z []byte) (string, error) {
 	if _, err := b.ReadFrom(r); err != nil {
 		return "", fmt.Errorf("inflate: %w", err)
 	}
-	return b.String(), nil
+	return owned(b.Bytes()), nil
+}
+
+// owned returns b as a string without copying it: b was allocated for
+// this string and no one else holds it.
+func owned(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // dictRegistry holds every text dictionary seen in this process, by zstd
@@ -317,8 +327,8 @@ var registerOnce sync.Once
 var registerErr error
 
 // registerFunctions makes herald_inflate(blob) available to every
-// connection the driver opens; the schema's article_text view, and so the
-// full-text index, depend on it.
+// connection the driver opens (the schema's article_text view, and so the
+// full-text index, depend on it), and herald_days (see days.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
 		registerErr = sqlite.RegisterDeterministicScalarFunction("herald_inflate", 1,
@@ -333,6 +343,10 @@ func registerFunctions() error {
 				}
 				return nil, fmt.Errorf("herald_inflate: want a blob, got %T", args[0])
 			})
+		if registerErr == nil {
+			registerErr = registerDays()
+		}
 	})
 	return registerErr
 }
+

@@ -58,6 +58,7 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 	var (
 		r                            store.Record
 		text                         []byte
+		raw                          sql.RawBytes // text from *sql.Rows, inflated at once so never kept
 		published, modified, fetched string
 		authors, tags                string
 		free                         sql.NullBool
@@ -68,8 +69,15 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
 		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
 		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version}
-	if withText {
-		dest = append(dest, &text)
+	_, fromRows := s.(*sql.Rows)
+	if p, ok := s.(prefixScanner); ok {
+		_, fromRows = p.rows, true
+	}
+	switch {
+	case withText && fromRows:
+		dest = append(dest, &raw)
+	case withText:
+		dest = append(dest, &text) // *sql.Row refuses RawBytes
 	}
 	dest = append(dest, extra...)
 	if err := s.Scan(dest...); err != nil {
@@ -79,6 +87,9 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		r.URL = r.CanonicalURL // stored empty when the same
 	}
 	var err error
+	if raw != nil {
+		text = raw
+	}
 	if r.Text, err = inflate(text); err != nil {
 		return nil, err
 	}

@@ -1,13 +1,16 @@
 package sqlite
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -597,28 +600,40 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	}
 	w := translate(q)
 	from, args := w.keysFrom()
-	day := `a.date - ((a.date % 86400) + 86400) % 86400`
 	var bucket string
 	switch opts.By {
 	case store.Day:
-		bucket = day
+		bucket = `a.date - ((a.date % 86400) + 86400) % 86400`
 	case store.Week:
 		// 1970-01-01 was a Thursday; shift so weeks start on Monday.
 		bucket = `a.date - ((a.date + 259200) % 604800 + 604800) % 604800`
 	case store.Month:
 		bucket = `unixepoch(a.date, 'unixepoch', 'start of month')`
 	}
-	key, group := `''`, ``
-	if opts.Split == store.TopSite {
-		key, group = `(SELECT host FROM sites WHERE id = a.site_id)`, `, a.site_id`
-	} else {
-		// Count by day, the cheapest expression to group a common
-		// word's matches by, and add the days up into weeks or months
+	if opts.Split != store.TopSite {
+		// Count per day with herald_days (a map, where GROUP BY would
+		// sort every match) and add the days up into weeks or months
 		// here: there are at most a few thousand of them.
-		bucket = day
+		var blob []byte
+		if err := db.r.QueryRowContext(ctx, `SELECT herald_days(a.date)`+from, args...).Scan(&blob); err != nil {
+			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		}
+		var out []store.Bucket
+		err := decodeDays(blob, func(day, count int64) {
+			start := opts.By.Truncate(time.Unix(day*86400, 0))
+			if n := len(out); n > 0 && out[n-1].Start.Equal(start) {
+				out[n-1].Count += int(count)
+				return
+			}
+			out = append(out, store.Bucket{Start: start, Count: int(count)})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		}
+		return out, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+bucket+` AS b, `+key+`, count(*)`+from+
-		` GROUP BY b`+group+` ORDER BY b, 2`, args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+bucket+` AS b, (SELECT host FROM sites WHERE id = a.site_id), count(*)`+from+
+		` GROUP BY b, a.site_id ORDER BY b, 2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 	}
@@ -630,11 +645,7 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		if err := rows.Scan(&start, &b.Key, &b.Count); err != nil {
 			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 		}
-		b.Start = opts.By.Truncate(time.Unix(start, 0))
-		if n := len(out); n > 0 && out[n-1].Start.Equal(b.Start) && out[n-1].Key == b.Key {
-			out[n-1].Count += b.Count
-			continue
-		}
+		b.Start = time.Unix(start, 0).UTC()
 		out = append(out, b)
 	}
 	if err := rows.Err(); err != nil {
@@ -713,25 +724,98 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; the rows stream from SQLite (sorted through its
 // on-disk sorter when the full-text index drives the query).
+//
+// It is a small pipeline, so that an export keeps more than one CPU busy:
+// one goroutine reads rows in batches of scanBatch, the texts of a batch
+// are decompressed by several goroutines, and fn is called in order, on
+// the caller's goroutine. At most three batches are in memory at once.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
 	w := translate(q)
 	from, args := w.from()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+`, a.text`+from+` ORDER BY a.date, a.id`, args...)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", q.String(), err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRecord(rows, true)
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", q.String(), err)
+	type batch struct {
+		recs []*store.Record
+		raw  [][]byte
+		err  error
+	}
+	read := make(chan *batch, 1)
+	go func() {
+		defer close(read)
+		defer rows.Close()
+		for {
+			b := &batch{}
+			for len(b.recs) < scanBatch && rows.Next() {
+				var raw sql.RawBytes
+				r, err := scanRecord(rows, false, &raw)
+				if err != nil {
+					b.err = err
+					break
+				}
+				b.recs = append(b.recs, r)
+				b.raw = append(b.raw, bytes.Clone(raw))
+			}
+			if b.err == nil {
+				b.err = rows.Err()
+			}
+			last := b.err != nil || len(b.recs) < scanBatch
+			select {
+			case read <- b:
+			case <-ctx.Done():
+				return
+			}
+			if last {
+				return
+			}
 		}
-		if err := fn(r); err != nil {
-			return err
+	}()
+	decoded := make(chan *batch, 1)
+	go func() {
+		defer close(decoded)
+		workers := max(1, runtime.GOMAXPROCS(0))
+		for b := range read {
+			var wg sync.WaitGroup
+			errs := make([]error, workers)
+			for i := range workers {
+				wg.Go(func() {
+					for j := i; j < len(b.recs); j += workers {
+						if b.recs[j].Text, errs[i] = inflate(b.raw[j]); errs[i] != nil {
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if b.err == nil {
+				b.err = errors.Join(errs...)
+			}
+			b.raw = nil
+			select {
+			case decoded <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for b := range decoded {
+		for _, r := range b.recs {
+			if err := fn(r); err != nil {
+				return err // the deferred cancel stops the other stages
+			}
+		}
+		if b.err != nil {
+			return fmt.Errorf("scan %q: %w", q.String(), b.err)
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("scan %q: %w", q.String(), err)
 	}
 	return nil
 }
+
+// scanBatch is how many records a Scan reads ahead and decompresses at once.
+const scanBatch = 256
