@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,9 +27,8 @@ func newReextractCmd(e *env) *cobra.Command {
 and reports, article by article, which fields came out differently.
 
 An article whose text changed is stored as a new version (the earlier one
-is kept). A change of metadata alone (title, date, authors …) is reported
-but not stored: the archive keeps a record whose text is unchanged as it
-is. Articles without a capture (imported from JSON or text) are counted
+is kept). A change of metadata alone (title, date, authors …) is written
+into the stored record in place, with no new version. Articles without a capture (imported from JSON or text) are counted
 and left alone. QUERY is a search query (see docs/search.md); without one,
 every article is re-extracted.`,
 		Example: `  herald reextract --dry-run
@@ -57,8 +57,10 @@ every article is re-extracted.`,
 				switch {
 				case c.Problem != "":
 					fmt.Fprintf(out, "%s  %s: %s\n", c.ID, stripControl(c.URL), oneLine(stripControl(c.Problem)))
-				case c.Stored:
+				case c.Stored && slices.Contains(c.Fields, "text"):
 					fmt.Fprintf(out, "%s  %s: %s (new version stored)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
+				case c.Stored:
+					fmt.Fprintf(out, "%s  %s: %s (updated in place)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
 				default:
 					fmt.Fprintf(out, "%s  %s: %s\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
 				}
@@ -74,9 +76,9 @@ every article is re-extracted.`,
 					if dryRun {
 						verb = "would be stored (dry run)"
 					}
-					fmt.Fprintf(out, "reextract (extractor %s): %d articles in %s: %d the same, %d changed (%d with new text %s, %d metadata only); fields %s; problems %s\n",
+					fmt.Fprintf(out, "reextract (extractor %s): %d articles in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s\n",
 						extract.Version, sum.Records, sum.Duration.Round(time.Millisecond), sum.Same, sum.Changed,
-						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
+						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, sum.Refreshed, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
 				}
 			}
 			if err != nil {

@@ -196,4 +196,17 @@ func TestReextract(t *testing.T) {
 	if sum, err = Reextract(ctx, st, &query.Query{}, opts); err != nil || sum.Changed != 0 || sum.Same != 2 {
 		t.Errorf("again: %+v %v", sum, err)
 	}
+	// Metadata alone wrong (same text): fixed in place, no new version.
+	wrong = *got
+	wrong.Title, wrong.Authors = "Harbour Gazette", []string{"Desk"}
+	if res, err := archive.Ingest(ctx, st, []*store.Record{&wrong}); err != nil || res[0].Outcome != store.Refreshed {
+		t.Fatalf("metadata-only ingest: %+v %v", res, err)
+	}
+	if sum, err = Reextract(ctx, st, &query.Query{}, opts); err != nil || sum.Refreshed != 1 || sum.MetadataOnly != 1 || sum.Updated != 0 {
+		t.Errorf("metadata run: %+v %v", sum, err)
+	}
+	fixed := stored(t, st, ts.url(arts[1].path))
+	if fixed.Title != rec.Title || !slices.Equal(fixed.Authors, rec.Authors) || fixed.Version != 3 {
+		t.Errorf("after metadata reextract: version %d title %q authors %q", fixed.Version, fixed.Title, fixed.Authors)
+	}
 }

@@ -36,9 +36,8 @@ type Change struct {
 	URL string `json:"url"`
 	// Fields names the fields that differ ("title", "text", …).
 	Fields []string `json:"fields,omitempty"`
-	// Stored is true when the new text was stored as a new version. A
-	// change of metadata alone is reported but not stored: the archive
-	// keeps a record whose text is unchanged as it is.
+	// Stored is true when the change was stored: a new text as a new
+	// version, a change of metadata alone in place (store.Refreshed).
 	Stored bool `json:"stored"`
 	// Problem says why the record could not be re-extracted ("no
 	// capture", "capture unreadable: …", "not article", …).
@@ -57,6 +56,8 @@ type ReextractSummary struct {
 	Changed      int `json:"changed"`
 	Updated      int `json:"updated"`
 	MetadataOnly int `json:"metadata_only"`
+	// Refreshed counts the metadata-only changes stored in place.
+	Refreshed int `json:"refreshed"`
 	// Fields counts changed records by field.
 	Fields map[string]int `json:"fields"`
 	// Problems counts records that could not be re-extracted, by reason.
@@ -78,8 +79,9 @@ type reextractJob struct {
 
 // Reextract rebuilds the records matching q from their stored captures
 // with the current extractor, without the network. A record whose text
-// changed is stored as a new version (through archive.Ingest, under its
-// existing canonical URL); differences are reported field by field.
+// changed is stored as a new version, one whose metadata alone changed is
+// updated in place (both through archive.Ingest, under the existing
+// canonical URL); differences are reported field by field.
 func Reextract(ctx context.Context, st store.Store, q *query.Query, opts ReextractOptions) (*ReextractSummary, error) {
 	start := time.Now()
 	sum := &ReextractSummary{Fields: map[string]int{}, Problems: map[string]int{}}
@@ -94,7 +96,7 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 		switch {
 		case len(job.fields) == 0:
 			return nil, "same"
-		case opts.DryRun || !slices.Contains(job.fields, "text"):
+		case opts.DryRun:
 			return nil, "not stored"
 		}
 		return rec, ""
@@ -116,9 +118,15 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 			if !slices.Contains(job.fields, "text") {
 				sum.MetadataOnly++
 			}
-			if skip == "" && res.Err == nil && res.Outcome == store.Updated {
-				sum.Updated++
-				ch.Stored = true
+			if skip == "" && res.Err == nil {
+				switch res.Outcome {
+				case store.Updated:
+					sum.Updated++
+					ch.Stored = true
+				case store.Refreshed:
+					sum.Refreshed++
+					ch.Stored = true
+				}
 			}
 			if res.Err != nil {
 				ch.Problem = res.Err.Error()
