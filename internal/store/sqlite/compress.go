@@ -349,4 +349,3 @@ func registerFunctions() error {
 	})
 	return registerErr
 }
-
