@@ -328,7 +328,7 @@ var registerErr error
 
 // registerFunctions makes herald_inflate(blob) available to every
 // connection the driver opens (the schema's article_text view, and so the
-// full-text index, depend on it), and herald_days (see days.go).
+// full-text index, depend on it), herald_days, herald_ndays and herald_key (see days.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
 		registerErr = sqlite.RegisterDeterministicScalarFunction("herald_inflate", 1,
@@ -346,6 +346,13 @@ func registerFunctions() error {
 		if registerErr == nil {
 			registerErr = registerDays()
 		}
+		if registerErr == nil {
+			registerErr = registerKey()
+		}
+		if registerErr == nil {
+			registerErr = registerNDays()
+		}
 	})
 	return registerErr
 }
+

@@ -1,13 +1,35 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
+	"sync"
 
+	"github.com/cespare/xxhash/v2"
 	sqlite "modernc.org/sqlite"
 )
+
+// herald_key(text) is the 64-bit xxhash of its argument: indexes on
+// herald_key of a long value (the canonical URL) are a fraction of the
+// size of indexes on the value, and queries check the value itself too.
+func registerKey() error {
+	return sqlite.RegisterDeterministicScalarFunction("herald_key", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case nil:
+				return nil, nil
+			case string:
+				return int64(xxhash.Sum64String(v)), nil
+			case []byte:
+				return int64(xxhash.Sum64(v)), nil
+			}
+			return nil, fmt.Errorf("herald_key: want text, got %T", args[0])
+		})
+}
 
 // herald_days(date) is an aggregate that counts its rows per UTC day of
 // date (unix seconds) and returns the counts as a blob of uvarint pairs:
@@ -76,5 +98,142 @@ func decodeDays(b []byte, fn func(day, count int64)) error {
 		b = b[m:]
 		fn(day, int64(count))
 	}
+	return nil
+}
+
+// A timeline of a common word counts hundreds of thousands of matches on
+// a large archive; looking up each match's date in article_keys costs
+// more than finding the match. dayCache keeps, per archive, the UTC day
+// of every article by row number (4 bytes an article), and herald_ndays
+// counts a query's matches by day from it, reading nothing but the
+// full-text index.
+//
+// The cache must agree with the snapshot the query reads. Rows are never
+// deleted and row numbers only grow, so within one read transaction the
+// cache is brought up to date by loading the rows above the highest it
+// holds, unless counters.dates_version (which a write transaction bumps
+// when it changes the date of a stored article) differs from the one the
+// cache was loaded at: then it is loaded again. A loaded view is never
+// modified, only replaced, so queries running on an older one are not
+// disturbed.
+type dayCache struct {
+	mu   sync.Mutex
+	view *dayView
+}
+
+type dayView struct {
+	days    []int32 // by row number; noDay where there is no article
+	maxN    int64
+	version int64
+}
+
+const noDay = math.MinInt32
+
+// current returns a view matching the snapshot of read transaction q.
+func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
+	var maxN, version int64
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
+		(SELECT dates_version FROM counters)`).Scan(&maxN, &version); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v := c.view
+	if v != nil && v.version == version && v.maxN == maxN {
+		return v, nil
+	}
+	from := int64(0)
+	next := &dayView{maxN: maxN, version: version}
+	if v != nil && v.version == version && v.maxN < maxN {
+		from = v.maxN
+		next.days = v.days[:v.maxN+1 : v.maxN+1] // appending copies: v stays as it is
+	}
+	rows, err := q.QueryContext(ctx, `SELECT n, date FROM article_keys WHERE n > ? AND n <= ? ORDER BY n`, from, maxN)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, date int64
+		if err := rows.Scan(&n, &date); err != nil {
+			return nil, err
+		}
+		for int64(len(next.days)) <= n {
+			next.days = append(next.days, noDay)
+		}
+		next.days[n] = int32(floorDiv(date, 86400))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for int64(len(next.days)) <= maxN {
+		next.days = append(next.days, noDay)
+	}
+	c.view = next
+	return next, nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// views holds the views of the herald_ndays queries running, by token.
+var views = struct {
+	sync.Mutex
+	next int64
+	m    map[int64]*dayView
+}{m: map[int64]*dayView{}}
+
+func lendView(v *dayView) (token int64, done func()) {
+	views.Lock()
+	views.next++
+	token = views.next
+	views.m[token] = v
+	views.Unlock()
+	return token, func() {
+		views.Lock()
+		delete(views.m, token)
+		views.Unlock()
+	}
+}
+
+// herald_ndays(n, token) counts its rows per day of article n, from the
+// view lent under token; its result is encoded like herald_days'.
+func registerNDays() error {
+	return sqlite.RegisterFunction("herald_ndays", &sqlite.FunctionImpl{
+		NArgs: 2,
+		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
+			return &nDayCounter{dayCounter: dayCounter{counts: map[int64]int64{}}}, nil
+		},
+	})
+}
+
+type nDayCounter struct {
+	dayCounter
+	view *dayView
+}
+
+func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+	n, ok1 := args[0].(int64)
+	token, ok2 := args[1].(int64)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("herald_ndays: want integers, got %T, %T", args[0], args[1])
+	}
+	if d.view == nil {
+		views.Lock()
+		d.view = views.m[token]
+		views.Unlock()
+		if d.view == nil {
+			return fmt.Errorf("herald_ndays: no view %d", token)
+		}
+	}
+	if n < 0 || n >= int64(len(d.view.days)) || d.view.days[n] == noDay {
+		return fmt.Errorf("herald_ndays: no article %d in the view", n)
+	}
+	d.counts[int64(d.view.days[n])]++
 	return nil
 }

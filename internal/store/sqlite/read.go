@@ -52,7 +52,10 @@ func scanCandidates(rows *sql.Rows, err error) ([]store.Candidate, error) {
 	return cs, rows.Err()
 }
 
-const byHashSQL = `SELECT id, cluster_id FROM articles WHERE content_hash = ? ORDER BY date, id`
+// byHashSQL finds articles by content hash through the index on its
+// first 8 bytes (migration 0004).
+const byHashSQL = `SELECT id, cluster_id FROM articles WHERE substr(content_hash, 1, 8) = substr(?1, 1, 8)
+	AND content_hash = ?1 ORDER BY date, id`
 
 func byHash(ctx context.Context, q querier, hash string) ([]store.Candidate, error) {
 	cs, err := scanCandidates(q.QueryContext(ctx, byHashSQL, hashArg(hash)))
@@ -160,8 +163,10 @@ func (db *DB) Cluster(ctx context.Context, clusterID string) ([]*store.Record, e
 // Seen implements store.Store.
 func (db *DB) Seen(ctx context.Context, canonicalURL string) (bool, error) {
 	var seen bool
-	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE canonical_url = ?)
-		OR EXISTS (SELECT 1 FROM frontier WHERE url = ?)`, canonicalURL, canonicalURL).Scan(&seen)
+	// articles_canonical indexes herald_key(canonical_url) (migration 0004).
+	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles
+		WHERE herald_key(canonical_url) = herald_key(?1) AND canonical_url = ?1)
+		OR EXISTS (SELECT 1 FROM frontier WHERE url = ?1)`, canonicalURL).Scan(&seen)
 	if err != nil {
 		return false, fmt.Errorf("seen %s: %w", canonicalURL, err)
 	}

@@ -59,6 +59,8 @@ type DB struct {
 
 	codec       textCodec
 	dictMinText int64 // see defaultDictMinText; tests change it
+
+	days dayCache // article dates by row number, for timelines
 }
 
 var _ store.Store = (*DB)(nil)

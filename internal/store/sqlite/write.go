@@ -28,7 +28,10 @@ type tx struct {
 	pending map[int64]ftsRow
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
-	done      bool
+	// datesChanged: a stored article's date may have changed (see
+	// counters.dates_version).
+	datesChanged bool
+	done         bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
@@ -91,8 +94,9 @@ func (t *tx) Commit() error {
 	if err != nil {
 		return fmt.Errorf("commit: text dictionary: %w", err)
 	}
-	if t.textDelta != 0 {
-		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?`, t.textDelta); err != nil {
+	if t.textDelta != 0 || t.datesChanged {
+		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?`,
+			t.textDelta, t.datesChanged); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
@@ -396,6 +400,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ?, site_id = ? WHERE n = ?`, args[4], args[3], n); err != nil {
 		return 0, err
 	}
+	t.datesChanged = true
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
 	}
@@ -432,6 +437,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta
 	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ? WHERE n = ?`, date.Unix(), n); err != nil {
 		return err
 	}
+	t.datesChanged = true
 	if old.authors != cur.authors || old.tags != cur.tags {
 		return t.relink(ctx, n, r)
 	}

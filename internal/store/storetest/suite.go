@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("SearchHits", func(t *testing.T) { testSearchHits(t, st) })
 	t.Run("SearchOptions", func(t *testing.T) { testSearchOptions(t, st) })
 	t.Run("Timeline", func(t *testing.T) { testTimeline(t, st) })
+	t.Run("TimelineFollowsWrites", func(t *testing.T) { testTimelineFollowsWrites(t, loaded(t)) })
 	t.Run("Top", func(t *testing.T) { testTop(t, st) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, st) })
 	t.Run("Stats", func(t *testing.T) { testStats(t, loaded(t)) })
@@ -757,6 +758,42 @@ func testTimeline(t *testing.T, st store.Store) {
 	}
 	if w := store.Week.Truncate(date("2023-03-05T23:00:00+05:00")); !w.Equal(day("2023-02-27")) {
 		t.Errorf("Week.Truncate = %v", w)
+	}
+}
+
+// A timeline sees the writes committed before it: new articles, and
+// dates changed by a refresh or a new version (a backend that caches
+// dates must notice).
+func testTimelineFollowsWrites(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	count := func(q string) map[string]int {
+		t.Helper()
+		got, err := st.Timeline(ctx, mustParse(t, q), store.TimelineOptions{By: store.Month})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]int{}
+		for _, b := range got {
+			m[b.Start.Format("2006-01")] = b.Count
+		}
+		return m
+	}
+	for _, q := range []string{"harbour", ""} {
+		before := count(q)
+		moved := entry("a1") // from June 2021 to March 2024, by a refresh
+		moved.Record.Published = date("2024-03-10T08:00:00Z")
+		if out := put(t, st, moved); out != store.Refreshed {
+			t.Fatalf("refresh = %v", out)
+		}
+		fresh := entry("a3") // a new article in May 2024
+		fresh.Record.ID, fresh.Record.URL, fresh.Record.CanonicalURL = "new-"+q, "https://new.example/"+q, "https://new.example/"+q
+		fresh.Record.Published = date("2024-05-01T00:00:00Z")
+		put(t, st, fresh)
+		after := count(q)
+		if after["2021-06"] != before["2021-06"]-1 || after["2024-03"] != 1 || after["2024-05"] != before["2024-05"]+1 {
+			t.Errorf("Timeline(%q) before %v, after the writes %v", q, before, after)
+		}
+		put(t, st, entry("a1")) // back to June 2021
 	}
 }
 
