@@ -116,6 +116,9 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 		fmt.Fprintf(out, "ingest\t%.0f articles/s, %.0f articles/CPU-s (%d articles in %s, %s CPU; batches of %d)\n",
 			float64(f.articles)/wall.Seconds(), float64(f.articles)/cpu.Seconds(), f.articles,
 			wall.Round(time.Second), cpu.Round(time.Second), f.batch)
+		gen := generatorCPU(f.seed, min(f.articles, 20_000))
+		fmt.Fprintf(out, "ingest without the generator\t%.0f articles/CPU-s (the generator takes %s CPU an article)\n",
+			float64(f.articles)/(cpu-gen*time.Duration(f.articles)).Seconds(), gen.Round(time.Microsecond))
 		if err := db.Checkpoint(ctx); err != nil {
 			return err
 		}
@@ -250,6 +253,16 @@ func benchIngest(ctx context.Context, db store.Store, f benchArchiveFlags, progr
 		}
 	}
 	return time.Since(start), storetest.CPUTime() - cpu0, nil
+}
+
+// generatorCPU is the CPU time the generator takes per article, on n.
+func generatorCPU(seed int64, n int) time.Duration {
+	g := storetest.NewGenerator(seed)
+	c := storetest.CPUTime()
+	for range n {
+		g.Next()
+	}
+	return (storetest.CPUTime() - c) / time.Duration(n)
 }
 
 func pct(d []time.Duration, p int) string {

@@ -35,8 +35,9 @@ type SearchOptions struct {
 	// Offset skips that many hits (or clusters when collapsing).
 	Offset int
 	// Collapse returns one hit per near-duplicate cluster: the best
-	// ranked member (the newest on ties), with Duplicates counting the
-	// others that also match.
+	// ranked member (ties broken as the result order breaks them), with
+	// Duplicates counting the others that also match (among the
+	// RankWindow ranked, for a query of words alone by relevance).
 	Collapse bool
 }
 

@@ -9,8 +9,9 @@
 // cluster a new article joins) are made above the store, in
 // internal/archive, and written through a Tx; the store itself only
 // enforces the rules that must hold inside one transaction: a record keyed
-// by id is new, unchanged (same content hash) or a new version (different
-// content hash), and earlier versions are kept.
+// by id is new, unchanged (same content hash and metadata), refreshed (same
+// content hash, new metadata, rewritten in place) or a new version
+// (different content hash), and earlier versions are kept.
 //
 // Errors that callers branch on are the sentinels ErrNotFound, ErrInvalid
 // and ErrConflict, always wrapped with context; test them with errors.Is.

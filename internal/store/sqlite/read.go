@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -70,35 +69,9 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 	return byHash(ctx, db.r, hash)
 }
 
-// candidatesSQL returns the Candidates query for n bands and its arguments.
-func candidatesSQL(bands []uint64, limit int) (string, []any) {
-	args := make([]any, 0, len(bands)+1)
-	for _, b := range bands {
-		args = append(args, int64(b))
-	}
-	args = append(args, limit)
-	return `SELECT a.id, a.cluster_id
-		FROM (SELECT n, count(*) AS shared FROM article_bands
-		      WHERE band IN (?` + strings.Repeat(", ?", len(bands)-1) + `) GROUP BY n) b
-		JOIN articles a ON a.n = b.n
-		ORDER BY b.shared DESC, a.id LIMIT ?`, args
-}
-
-func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]store.Candidate, error) {
-	if len(bands) == 0 || limit <= 0 {
-		return nil, nil
-	}
-	query, args := candidatesSQL(bands, limit)
-	cs, err := scanCandidates(q.QueryContext(ctx, query, args...))
-	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
-	return cs, nil
-}
-
 // Candidates implements store.Lookup.
 func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	return candidates(ctx, db.r, bands, limit)
+	return candidates(ctx, db.r, nil, bands, limit)
 }
 
 // Versions implements store.Store.

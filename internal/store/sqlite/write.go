@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -241,19 +240,22 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	if len(bands) == 0 || limit <= 0 {
-		return nil, nil
-	}
-	query, args := candidatesSQL(bands, limit)
-	s, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
-	cs, err := scanCandidates(s.QueryContext(ctx, args...))
-	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
-	return cs, nil
+	return candidates(ctx, t.tx, func(q string) (querier, error) {
+		s, err := t.stmt(ctx, q)
+		return stmtQuerier{s}, err
+	}, bands, limit)
+}
+
+// stmtQuerier runs a prepared statement as a querier; the query text is
+// the statement's own.
+type stmtQuerier struct{ s *sql.Stmt }
+
+func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.s.QueryContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return q.s.QueryRowContext(ctx, args...)
 }
 
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
@@ -606,20 +608,6 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 		}
 	}
 	return nil
-}
-
-// bands writes the LSH band rows of article n.
-func (t *tx) bands(ctx context.Context, n int64, bands []uint64) error {
-	if len(bands) == 0 {
-		return nil
-	}
-	args := make([]any, 0, 2*len(bands))
-	for _, b := range bands {
-		args = append(args, int64(b), n)
-	}
-	q := `INSERT OR IGNORE INTO article_bands (band, n) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(bands)-1)
-	_, err := t.exec(ctx, q, args...)
-	return err
 }
 
 // dictID returns the id of key in a dictionary table (sites, authors or
