@@ -355,4 +355,3 @@ func registerFunctions() error {
 	})
 	return registerErr
 }
-

@@ -146,7 +146,7 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 	next := &dayView{maxN: maxN, version: version}
 	if v != nil && v.version == version && v.maxN < maxN {
 		from = v.maxN
-		next.days = v.days[:v.maxN+1 : v.maxN+1] // appending copies: v stays as it is
+		next.days = v.days[: v.maxN+1 : v.maxN+1] // appending copies: v stays as it is
 	}
 	rows, err := q.QueryContext(ctx, `SELECT n, date FROM article_keys WHERE n > ? AND n <= ? ORDER BY n`, from, maxN)
 	if err != nil {
