@@ -3,21 +3,33 @@
 //
 // The database runs in WAL mode with foreign keys, a busy timeout and
 // synchronous=NORMAL. Writes go through one connection (one write
-// transaction at a time, taken with BEGIN IMMEDIATE); reads use a separate
+// transaction at a time, taken with BEGIN IMMEDIATE; foreign key checks
+// are off inside article transactions, see Begin); reads use a separate
 // pool of query-only connections, so readers never wait behind a writer.
 // The schema is a series of numbered SQL files embedded from migrations/,
 // applied in order on Open and recorded in schema_migrations.
 //
-// Article text is stored once, deflate-compressed; the function
-// herald_inflate, which Open registers with the driver, reads it back
-// inside SQL, so the database needs this package (not the stock sqlite3
-// shell) to search or rebuild the index.
+// Article text is stored once, compressed (zstd with a dictionary made
+// from the archive's own texts, or deflate; see compress.go). Open
+// registers SQL functions with the driver: herald_inflate reads a text
+// back inside SQL, herald_key hashes indexed URLs, herald_days and
+// herald_ndays count timelines. The database needs this package (not the
+// stock sqlite3 shell) to write articles, search or rebuild the index.
 //
 // Full-text search is an external-content FTS5 index over title,
 // description, text, authors and tags (unicode61 tokenizer, diacritics
 // removed, no stemming so that every language is treated alike), ranked by
-// bm25 with the title weighted highest. The package does not parse
-// queries; it translates the tree from internal/query.
+// bm25 with the title weighted highest; a sixth column marks members of
+// near-duplicate clusters (see countClusters). article_keys keeps a narrow
+// row per article (date, site, cluster) for walking many matches, and
+// article_lsh the LSH band keys for near-duplicate candidates (bands.go).
+// The package does not parse queries; it translates the tree from
+// internal/query.
+//
+// After a bulk import, Optimize merges the full-text index into one
+// segment: on a million articles it takes about a minute and makes
+// searches that probe the index per article (words with selective
+// filters) two to three times faster.
 package sqlite
 
 import (
