@@ -62,9 +62,7 @@ func kindOfTag(a atom.Atom) tagKind {
 // pages repeat the same few class strings on hundreds of elements.
 func elementHint(n *html.Node, cache map[string]hint) hint {
 	switch n.DataAtom {
-	case atom.Nav, atom.Aside, atom.Footer, atom.Menu:
-		return hintBoiler
-	case atom.Header:
+	case atom.Nav, atom.Aside, atom.Footer, atom.Menu, atom.Header:
 		return hintBoiler
 	}
 	var class, id string

@@ -143,9 +143,6 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 		}
 	}
 	c := elems[best]
-	if debugBody != nil {
-		debugBody(blocks, elems, best)
-	}
 
 	var paras []string
 	var kept []int // block index of each paragraph
@@ -281,10 +278,6 @@ var boilerPhrases = []string{
 	"getty images", "copyright ©", "© ", "all rights reserved", "recommended:", "most read",
 	"you may also like", "also read", "see also:", "more on this", "watch:", "listen:",
 }
-
-// debugBody, when set by a test, receives the block list and the chosen
-// container.
-var debugBody func(blocks []block, elems []elem, best int)
 
 // looksLikeMarkup reports text that is escaped HTML (a tracking pixel
 // inside <noscript>, say) rather than prose.
