@@ -37,13 +37,9 @@ Without --out, jsonl and csv go to standard output.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			qs := ""
-			if len(args) == 1 {
-				qs = args[0]
-			}
-			q, err := store.ParseQuery(qs)
+			q, err := parseQueryArgs(args)
 			if err != nil {
-				return queryError(qs, err)
+				return err
 			}
 			switch format {
 			case "jsonl", "csv":

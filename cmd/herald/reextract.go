@@ -13,7 +13,6 @@ import (
 
 	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/harvest"
-	"github.com/herald-archive/herald/internal/store"
 )
 
 func newReextractCmd(e *env) *cobra.Command {
@@ -36,10 +35,9 @@ every article is re-extracted.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			qs := strings.Join(args, " ")
-			q, err := store.ParseQuery(qs)
+			q, err := parseQueryArgs(args)
 			if err != nil {
-				return queryError(qs, err)
+				return err
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {

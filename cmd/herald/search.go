@@ -38,9 +38,9 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			q, err := store.ParseQuery(args[0])
+			q, err := parseQueryArgs(args)
 			if err != nil {
-				return queryError(args[0], err)
+				return err
 			}
 			opts := store.SearchOptions{Limit: limit, Offset: (page - 1) * limit, Collapse: !noCollapse}
 			switch sortBy {
@@ -90,6 +90,17 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest or oldest (default: relevance when the query has words, else newest)")
 	fl.BoolVar(&noCollapse, "all-copies", false, "list near-duplicate copies separately")
 	return cmd
+}
+
+// parseQueryArgs parses the optional QUERY argument of a command (none
+// means every article), showing a malformed query with a caret.
+func parseQueryArgs(args []string) (*query.Query, error) {
+	qs := strings.Join(args, " ")
+	q, err := store.ParseQuery(qs)
+	if err != nil {
+		return nil, queryError(qs, err)
+	}
+	return q, nil
 }
 
 // queryError shows a malformed query with a caret under the problem.

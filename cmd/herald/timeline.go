@@ -30,13 +30,9 @@ the buckets.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			qs := ""
-			if len(args) == 1 {
-				qs = args[0]
-			}
-			q, err := store.ParseQuery(qs)
+			q, err := parseQueryArgs(args)
 			if err != nil {
-				return queryError(qs, err)
+				return err
 			}
 			opts := store.TimelineOptions{By: store.Interval(by)}
 			switch opts.By {
