@@ -5,31 +5,101 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"strings"
 
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
+// An archive location (--db, $HERALD_DB, migrate-archive's --from and
+// --to) is one of:
+//
+//	postgres://… or postgresql://…   a PostgreSQL database (libpq URL)
+//	sqlite:PATH                      a SQLite file
+//	PATH                             a SQLite file
+//
+// isPostgres reports whether loc names a PostgreSQL database.
+func isPostgres(loc string) bool {
+	return strings.HasPrefix(loc, "postgres://") || strings.HasPrefix(loc, "postgresql://")
+}
+
+// sqlitePath is the file name of a SQLite location.
+func sqlitePath(loc string) string {
+	return strings.TrimPrefix(loc, "sqlite:")
+}
+
+// archiveName is loc as it may be shown: a PostgreSQL URL without its
+// password.
+func archiveName(loc string) string {
+	if !isPostgres(loc) {
+		return sqlitePath(loc)
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return "postgres://…" // an unparsable URL may hold a password anywhere
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// archiveFiles is the path the archive's own files (WARC captures) are
+// named after: the SQLite file itself, or "herald" in the current folder
+// for a PostgreSQL archive (captures then go to ./herald.warc unless
+// --warc-dir says otherwise).
+func archiveFiles(loc string) string {
+	if isPostgres(loc) {
+		return "herald"
+	}
+	return sqlitePath(loc)
+}
+
 // openArchive opens the archive named by --db. Commands that only read
-// (search, stats, export …) pass create=false, so that a mistyped path is
-// an error rather than a new empty archive.
-func openArchive(ctx context.Context, e *env, create bool) (*sqlite.DB, error) {
+// (search, stats, export …) pass create=false, so that a mistyped SQLite
+// path is an error rather than a new empty archive; a PostgreSQL database
+// must exist already (its tables are created by the migrations).
+func openArchive(ctx context.Context, e *env, create bool) (store.Store, error) {
 	if e.db == "" {
-		return nil, errors.New("no archive: give --db PATH or set HERALD_DB")
+		return nil, errors.New("no archive: give --db PATH or postgres://… or set HERALD_DB")
+	}
+	return openLocation(ctx, e.db, create)
+}
+
+// openLocation opens the archive at loc (see isPostgres).
+func openLocation(ctx context.Context, loc string, create bool) (store.Store, error) {
+	if isPostgres(loc) {
+		db, err := postgres.Open(ctx, loc)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", archiveName(loc), err)
+		}
+		return db, nil
+	}
+	path := sqlitePath(loc)
+	if path == "" {
+		return nil, fmt.Errorf("archive location %q: no file name", loc)
 	}
 	if !create {
-		st, err := os.Stat(e.db)
+		st, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no archive at %s (create one with herald import or herald harvest, or point --db / HERALD_DB at yours)", e.db)
+			return nil, fmt.Errorf("no archive at %s (create one with herald import or herald harvest, or point --db / HERALD_DB at yours)", path)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if st.IsDir() {
-			return nil, fmt.Errorf("archive %s is a directory", e.db)
+			return nil, fmt.Errorf("archive %s is a directory", path)
 		}
 	}
-	db, err := sqlite.Open(ctx, e.db)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}

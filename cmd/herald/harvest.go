@@ -158,7 +158,7 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		level = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
-	opts := harvestOptions(f, e.db, logger)
+	opts := harvestOptions(f, archiveFiles(e.db), logger)
 	if prog != nil {
 		opts.Progress = prog.update
 	}

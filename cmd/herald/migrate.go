@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/store"
 )
 
 func newMigrateCmd(e *env) *cobra.Command {
@@ -20,11 +22,15 @@ that opens the archive does this too) and lists the migrations applied.`,
 				return err
 			}
 			defer db.Close()
-			applied, err := db.Applied(ctx)
+			m, ok := db.(store.Migrator)
+			if !ok {
+				return fmt.Errorf("%s: this archive backend has no schema migrations", archiveName(e.db))
+			}
+			applied, err := m.Applied(ctx)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s: schema up to date (%d migrations applied)\n", db.Path(), len(applied))
+			fmt.Fprintf(e.stdout, "%s: schema up to date (%d migrations applied)\n", archiveName(e.db), len(applied))
 			for _, m := range applied {
 				fmt.Fprintf(e.stdout, "  %s\n", m)
 			}

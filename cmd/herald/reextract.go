@@ -64,7 +64,7 @@ every article is re-extracted.`,
 				}
 			}
 			sum, err := harvest.Reextract(ctx, db, q, harvest.ReextractOptions{
-				Base: filepath.Dir(e.db), DryRun: dryRun, Workers: workers, Report: report,
+				Base: filepath.Dir(archiveFiles(e.db)), DryRun: dryRun, Workers: workers, Report: report,
 			})
 			if sum != nil {
 				if asJSON {

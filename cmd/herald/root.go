@@ -13,7 +13,8 @@ import (
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// db is the archive location: --db, else $HERALD_DB, else ./herald.db.
+	// db is the archive location: --db, else $HERALD_DB, else ./herald.db;
+	// a SQLite path (or sqlite:PATH) or a postgres:// URL (see openArchive).
 	db string
 }
 
@@ -32,7 +33,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	if defaultDB == "" {
 		defaultDB = "herald.db"
 	}
-	root.PersistentFlags().StringVar(&e.db, "db", defaultDB, "archive location (SQLite file path); also $HERALD_DB")
+	root.PersistentFlags().StringVar(&e.db, "db", defaultDB, "archive: a SQLite file path, or postgres://… for PostgreSQL; also $HERALD_DB")
 
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(

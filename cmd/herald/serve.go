@@ -72,7 +72,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	defer db.Close()
 	captures := f.captures
 	if captures == "" {
-		captures = filepath.Dir(e.db)
+		captures = filepath.Dir(archiveFiles(e.db))
 	}
 	level := slog.LevelInfo
 	if f.quiet {
@@ -93,7 +93,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	if f.adminToken != "" {
 		mode = "admin token set"
 	}
-	fmt.Fprintf(e.stdout, "Serving %s (%s) at http://%s/\n", e.db, mode, ln.Addr())
+	fmt.Fprintf(e.stdout, "Serving %s (%s) at http://%s/\n", archiveName(e.db), mode, ln.Addr())
 	if err := web.Run(ctx, ln, srv, log); err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func newStatsCmd(e *env) *cobra.Command {
 				return enc.Encode(st)
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "archive\t%s\n", db.Path())
+			fmt.Fprintf(tw, "archive\t%s\n", archiveName(e.db))
 			fmt.Fprintf(tw, "articles\t%d\n", st.Articles)
 			fmt.Fprintf(tw, "earlier versions\t%d\n", st.Versions)
 			fmt.Fprintf(tw, "duplicate clusters\t%d (%d articles are copies of another)\n", st.Clusters, st.Duplicates)
