@@ -31,6 +31,7 @@ type benchArchiveFlags struct {
 	batch    int
 	optimize bool
 	profile  string
+	dense    bool
 }
 
 func newBenchArchiveCmd(e *env) *cobra.Command {
@@ -39,8 +40,8 @@ func newBenchArchiveCmd(e *env) *cobra.Command {
 		Use:   "archive",
 		Short: "Build a synthetic archive and time ingest, search, timeline and export",
 		Long: `Bench archive generates a deterministic synthetic archive (500 sites over
-five years, realistic article lengths, a Zipf vocabulary, 3% syndicated
-copies) into --db through the real ingest path (canonical URL, content
+five years, realistic article lengths, a Zipf vocabulary, phrases each in
+0.5-4% of the articles, 3% syndicated copies) into --db through the real ingest path (canonical URL, content
 hash, MinHash near-duplicate check, one transaction per --batch articles;
 the next batch is generated while one is stored), then measures:
 
@@ -71,6 +72,7 @@ With --reuse an existing archive at --db is measured without ingesting.`,
 	fl.IntVar(&f.batch, "batch", 5000, "articles per ingest transaction")
 	fl.BoolVar(&f.optimize, "optimize", false, "merge the full-text index after ingesting (sqlite.DB.Optimize), and time it")
 	fl.StringVar(&f.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fl.BoolVar(&f.dense, "dense-phrases", false, "generate as before December 2026, with each phrase in half of the articles (see storetest.Generator)")
 	return cmd
 }
 
@@ -223,6 +225,7 @@ func benchIngest(ctx context.Context, db store.Store, f benchArchiveFlags, progr
 	go func() {
 		defer close(batches)
 		g := storetest.NewGenerator(f.seed)
+		g.DensePhrases = f.dense
 		for done := 0; done < f.articles; {
 			batch := make([]*store.Record, min(f.batch, f.articles-done))
 			for i := range batch {

@@ -19,8 +19,25 @@ import (
 // "climate change"…), per-site authors, sections and languages, Zipf tags,
 // and about 3% syndicated copies of earlier articles on other sites.
 // The same seed gives the same archive.
+//
+// Phrases are topical, as in news: an article is about the prime minister
+// or it is not. Each phrase is in a fixed share of the articles
+// (phraseShare: 0.5–4%, about 14% of articles have one or more), and an
+// article that has it uses it a few times. Until December 2026 the
+// generator put a random phrase in place of one word in 60 instead, which
+// put each of the ten phrases in about half of all articles — far more
+// than any phrase of real news, where even "prime minister" is in a few
+// per cent of articles — and made phrase searches look much slower than
+// they would be on a real archive. DensePhrases brings that back, to
+// reproduce old measurements.
 type Generator struct {
+	// DensePhrases makes the generator of before December 2026: a random
+	// phrase in place of one word in 60, in every article. Set it before
+	// the first Next.
+	DensePhrases bool
+
 	r       *rand.Rand
+	topics  []string // the phrases of the article being made
 	words   *rand.Zipf
 	tags    *rand.Zipf
 	vocab   []string
@@ -55,6 +72,12 @@ season coach player goal league cup final festival museum film music artist book
 
 var phrases = []string{"prime minister", "climate change", "central bank", "interest rates",
 	"supreme court", "public health", "united nations", "stock market", "heavy rain", "city council"}
+
+// phraseShare is the share of articles that use each of phrases: rough
+// estimates for a general news archive, of the order of a few per cent
+// for the most common political phrase and well under one for the
+// others.
+var phraseShare = []float64{0.04, 0.02, 0.01, 0.015, 0.015, 0.015, 0.01, 0.01, 0.005, 0.01}
 
 var syllables = strings.Fields(`ka lo mi ra te su no va ri pe dor lan mek tis bru fal gen hol jor kev lum nor pra qui sel tov ur wex yan zed`)
 
@@ -122,8 +145,13 @@ func (g *Generator) sentence(words int) string {
 	var b strings.Builder
 	for i := 0; i < words; i++ {
 		w := g.vocab[g.words.Uint64()]
-		if g.r.Intn(60) == 0 {
+		switch {
+		case g.DensePhrases && g.r.Intn(60) == 0:
 			w = phrases[g.r.Intn(len(phrases))]
+			i++
+		case len(g.topics) > 0 && g.r.Intn(80) == 0:
+			// About six times in an article of 500 words.
+			w = g.topics[g.r.Intn(len(g.topics))]
 			i++
 		}
 		if i == 0 || b.Len() == 0 {
@@ -152,6 +180,14 @@ func (g *Generator) Next() store.Entry {
 		cp.Published = src.Published.Add(time.Duration(r.Intn(48)) * time.Hour)
 		rec = &cp
 	} else {
+		g.topics = g.topics[:0]
+		if !g.DensePhrases {
+			for i, share := range phraseShare {
+				if r.Float64() < share {
+					g.topics = append(g.topics, phrases[i])
+				}
+			}
+		}
 		words := int(float64(500) * (0.2 + r.ExpFloat64()*0.8))
 		words = min(max(words, 100), 2000)
 		var paras []string
@@ -178,6 +214,7 @@ func (g *Generator) Next() store.Entry {
 		for range r.Intn(5) {
 			rec.Tags = append(rec.Tags, g.tagList[g.tags.Uint64()])
 		}
+		g.topics = g.topics[:0]
 		rec.Section = s.sections[r.Intn(len(s.sections))]
 		rec.Language = s.lang
 		if len(g.recent) < 200 {
