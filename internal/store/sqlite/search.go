@@ -27,6 +27,68 @@ func textColumns(e string) string {
 	return "{title description text authors tags} : (" + e + ")"
 }
 
+// userColumns restricts e, the FTS5 form of nodes, to the user's columns
+// when it needs to be: only a term that can match the dup marker's one
+// token "x" could find something in the dup column. Without the column
+// filter FTS5 walks a term's matches by row number alone; with it, it
+// decodes every match's position list to look at its columns, which costs
+// about as much again on a common word.
+func userColumns(e string, nodes ...query.Node) string {
+	for _, n := range nodes {
+		if mayMatchDup(n) {
+			return textColumns(e)
+		}
+	}
+	return e
+}
+
+// mayMatchDup reports whether a term of n could match the token "x" of
+// the dup column: a one-token word or phrase that folds to "x", a prefix
+// of "x" (x*), or a token this check does not fold with certainty (not
+// ASCII), to be safe. Phrases of several tokens cannot match a column of
+// one token.
+func mayMatchDup(n query.Node) bool {
+	check := func(text string, prefix bool) bool {
+		toks := tokens(text)
+		if prefix && len(toks) > 0 {
+			last := text[toks[len(toks)-1].start:toks[len(toks)-1].end]
+			if len(toks) == 1 && (!isASCII(last) || strings.EqualFold(last, "x")) {
+				return true
+			}
+		}
+		if prefix && len(toks) == 0 {
+			return true // "*" alone
+		}
+		if len(toks) != 1 {
+			return false
+		}
+		t := text[toks[0].start:toks[0].end]
+		return !isASCII(t) || strings.EqualFold(t, "x")
+	}
+	switch n := n.(type) {
+	case *query.Word:
+		return check(n.Text, n.Prefix)
+	case *query.Phrase:
+		return check(n.Text, false)
+	case *query.Not:
+		return mayMatchDup(n.Node)
+	case *query.And:
+		return slices.ContainsFunc(n.Nodes, mayMatchDup)
+	case *query.Or:
+		return slices.ContainsFunc(n.Nodes, mayMatchDup)
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // The dup marker: members of clusters with more than one article.
 const (
 	dupMarked    = "dup : x"
@@ -80,16 +142,18 @@ func (w *where) empty() bool { return w.match == "" && len(w.cond) == 0 }
 func translate(q *query.Query) *where {
 	w := &where{}
 	var pos, neg []string
-	var rest []query.Node
+	var text, rest []query.Node
 	for _, n := range q.Conjuncts() {
 		if not, ok := n.(*query.Not); ok {
 			if e, ok := fts(not.Node); ok {
 				neg = append(neg, e)
+				text = append(text, n)
 				continue
 			}
 		}
 		if e, ok := fts(n); ok {
 			pos = append(pos, e)
+			text = append(text, n)
 			continue
 		}
 		rest = append(rest, n)
@@ -99,11 +163,11 @@ func translate(q *query.Query) *where {
 		for _, e := range neg {
 			w.match = "(" + w.match + ") NOT " + e
 		}
-		w.match = textColumns(w.match)
+		w.match = userColumns(w.match, text...)
 	} else {
-		for _, e := range neg {
+		for i, e := range neg {
 			w.cond = append(w.cond, "a.n NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
-			w.args = append(w.args, textColumns(e))
+			w.args = append(w.args, userColumns(e, text[i]))
 		}
 	}
 	for _, n := range rest {
@@ -183,7 +247,7 @@ func likeEscape(s string) string {
 // sqlExpr translates any node to a SQL condition on "articles a".
 func (w *where) sqlExpr(n query.Node) (string, []any) {
 	if e, ok := fts(n); ok {
-		return "a.n IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", []any{textColumns(e)}
+		return "a.n IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", []any{userColumns(e, n)}
 	}
 	switch n := n.(type) {
 	case *query.Not:

@@ -576,6 +576,16 @@ func testSearchMatches(t *testing.T, st store.Store) {
 		{`(tag:storms OR tag:food) -storm`, nil},
 		{`(tag:storms OR tag:food) storm`, []string{"a3", "a8"}},
 		{`nothingmatchesthis`, nil},
+		// A backend may keep markers of its own beside the text (SQLite
+		// marks cluster members with the token "x"); only the text matches.
+		{`x`, nil},
+		{`X`, nil},
+		{`"x"`, nil},
+		{`x*`, nil},
+		{`-x`, all},
+		{`harbour -x`, []string{"a1", "a3", "a6"}},
+		{`harbour OR x`, []string{"a1", "a3", "a6"}},
+		{`x site:example.com`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) { assertIDs(t, st, tt.q, tt.want...) })
