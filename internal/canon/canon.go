@@ -57,6 +57,11 @@
 //   - Query parameters amp and print with the value "", 1, true or yes;
 //     outputType=amp; output=amp or output=print; view=print;
 //     printable=1, true or yes.
+//   - An AMP cache address is replaced by the page it serves:
+//     www.google.com/amp/s/example.com/story (any Google host),
+//     example-com.cdn.ampproject.org/c/s/example.com/story (also /v/) and
+//     example-com.bing-amp.com/c/s/example.com/story become
+//     https://example.com/story; without the "s" segment the page is http.
 //   - A host starting with "amp." loses that label when what remains is
 //     still a registrable domain (amp.example.com becomes example.com, but
 //     amp.co.uk is left alone). Many publishers serve AMP from amp.example.com
@@ -181,6 +186,11 @@ func canonical(raw string) (*parts, error) {
 	rawPath, rawQuery := splitRest(raw)
 	p.segs, p.slash = normPath(rawPath)
 	p.query = normQuery(rawQuery)
+	if inner, ok := ampCacheTarget(p); ok {
+		if q, err := canonical(inner); err == nil {
+			return q, nil
+		}
+	}
 	dropVariants(p)
 	sort.SliceStable(p.query, func(i, j int) bool { return p.query[i].key < p.query[j].key })
 	return p, nil

@@ -108,6 +108,20 @@ func TestURL(t *testing.T) {
 		{"view=print", "https://example.com/story?view=print", "https://example.com/story"},
 		{"view other kept", "https://example.com/story?view=gallery", "https://example.com/story?view=gallery"},
 		{"printable=true", "https://example.com/story?printable=true", "https://example.com/story"},
+		// AMP caches serve a publisher's AMP page under their own host
+		{"google amp viewer https", "https://www.google.com/amp/s/www.example.com/world/story-1.amp.html", "https://www.example.com/world/story-1.html"},
+		{"google amp viewer http", "https://www.google.com/amp/example.com/a", "http://example.com/a"},
+		{"google country domain", "https://www.google.co.uk/amp/s/example.co.uk/news/amp/uk-1?utm_source=x&id=3", "https://example.co.uk/news/uk-1?id=3"},
+		{"google amp viewer duplicate slashes", "https://www.google.com//amp//s/example.com/a/", "https://example.com/a/"},
+		{"google amp without page not unwrapped", "https://www.google.com/amp/s/", "https://www.google.com/s/"},
+		{"google non-amp path kept", "https://www.google.com/search?q=amp", "https://www.google.com/search?q=amp"},
+		{"lookalike google host kept", "https://google.example.com/amp/s/example.com/a", "https://google.example.com/s/example.com/a"},
+		{"ampproject cache", "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/2021/06/harbour/amp/", "https://www.example.com/2021/06/harbour/"},
+		{"ampproject viewer path", "https://example-com.cdn.ampproject.org/v/s/example.com/a?amp_js_v=0.1&usqp=mq331AQ", "https://example.com/a?amp_js_v=0.1&usqp=mq331AQ"},
+		{"ampproject image kept", "https://example-com.cdn.ampproject.org/i/s/example.com/x.jpg", "https://example-com.cdn.ampproject.org/i/s/example.com/x.jpg"},
+		{"bing amp cache", "https://example-com.bing-amp.com/c/s/example.com/a", "https://example.com/a"},
+		{"nested caches", "https://www.google.com/amp/s/example-com.cdn.ampproject.org/c/s/example.com/a", "https://example.com/a"},
+		{"cache naming a host with userinfo kept", "https://www.google.com/amp/s/user@example.com/a", "https://www.google.com/s/user@example.com/a"},
 		{"nested variants", "https://amp.amp.example.com/print/amp/story.amp.amp?amp=1&print=1", "https://example.com/story"},
 
 		// everything at once

@@ -12,6 +12,7 @@ func FuzzURL(f *testing.F) {
 		"https://Пример.рф/новости?q=%d0%bf", "http://[2001:db8::1]:8080/a%2fb", "https://example.com/a?&&=&a",
 		"https://amp.amp.co.uk/print/amp/x.amp.amp?print&amp", "http://a/%2e%2E/..//.", "http://a.b/?q=100%",
 		"https://example.com/caf\xe9", "ftp://x/", "//x/y", "http://x:0/", "https://x/a?b=c;d&b=a",
+		"https://www.google.com//amp/s/a-b.cdn.ampproject.org/c/s/x.com/amp/?amp=1", "https://x.bing-amp.com/v/",
 	} {
 		f.Add(s)
 	}

@@ -81,3 +81,57 @@ func dropAMPHost(host string) string {
 		host = rest
 	}
 }
+
+// ampCacheTarget returns the address of the page an AMP cache URL serves
+// (Google's /amp/s/ viewer, the ampproject.org and bing-amp.com caches),
+// built from p's normalised path and query so that the result does not
+// depend on how the cache URL was spelled. ok is false for other URLs and
+// for cache URLs that name no page.
+func ampCacheTarget(p *parts) (string, bool) {
+	var rest []string
+	switch {
+	case isGoogleHost(p.host):
+		if len(p.segs) < 2 || p.segs[0] != "amp" {
+			return "", false
+		}
+		rest = p.segs[1:]
+	case strings.HasSuffix(p.host, ".cdn.ampproject.org") || strings.HasSuffix(p.host, ".bing-amp.com"):
+		if len(p.segs) < 2 || (p.segs[0] != "c" && p.segs[0] != "v") {
+			return "", false
+		}
+		rest = p.segs[1:]
+	default:
+		return "", false
+	}
+	scheme := "http://"
+	if rest[0] == "s" {
+		scheme, rest = "https://", rest[1:]
+	}
+	if len(rest) == 0 || rest[0] == "" || strings.ContainsAny(rest[0], "%@:") {
+		return "", false
+	}
+	u := scheme + strings.Join(rest, "/")
+	if p.slash {
+		u += "/"
+	}
+	for i, q := range p.query {
+		if i == 0 {
+			u += "?"
+		} else {
+			u += "&"
+		}
+		u += q.key
+		if q.hasEq {
+			u += "=" + q.value
+		}
+	}
+	return u, true
+}
+
+// isGoogleHost reports whether host is one of Google's search domains
+// (google.com, www.google.co.uk, …), which serve the AMP viewer.
+func isGoogleHost(host string) bool {
+	host = strings.TrimPrefix(host, "www.")
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	return err == nil && d == host && strings.HasPrefix(host, "google.")
+}
