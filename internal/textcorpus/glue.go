@@ -98,7 +98,12 @@ func glueAt(p string, start, i, quotes int) (int, bool) {
 	}
 	prev := p[w:i]
 	if utf8.RuneCountInString(prev) == 1 {
-		return 0, false // an initial or a one-letter abbreviation: U.S., J.R.R., e.g.
+		// An initial or a one-letter abbreviation: U.S., J.R.R., e.g. Only
+		// an initialism of capitals (U.S., U.K.) running into a word that
+		// opens sentences and rarely follows one ("U.S.The") ends here.
+		if p[i] != '.' || !isInitialism(p[start:i+1]) || !sentenceOpeners[completeWord(p[j:min(len(p), j+maxScan)])] {
+			return 0, false
+		}
 	}
 	if p[i] == '.' && courtesyTitles[strings.ToLower(prev)] {
 		return 0, false
@@ -114,6 +119,51 @@ func glueAt(p string, start, i, quotes int) (int, bool) {
 		return 0, false
 	}
 	return cut, true
+}
+
+// sentenceOpeners are words that often start an English sentence and
+// hardly ever follow an initialism inside one: after "U.S." a glued "The"
+// starts a new sentence, a glued "Army" does not.
+var sentenceOpeners = map[string]bool{
+	"The": true, "This": true, "That": true, "These": true, "Those": true, "It": true,
+	"He": true, "She": true, "They": true, "We": true, "But": true, "However": true,
+	"In": true, "On": true, "At": true, "When": true, "While": true, "After": true,
+	"Before": true, "According": true, "His": true, "Her": true, "Its": true, "Their": true,
+	"There": true, "If": true, "As": true, "Meanwhile": true,
+}
+
+// isInitialism reports whether s ends with an initialism of at least two
+// capital letters each followed by a dot ("U.S.", "the U.K."), standing
+// alone as a word.
+func isInitialism(s string) bool {
+	n := 0
+	for len(s) >= 2 && s[len(s)-1] == '.' {
+		r, size := utf8.DecodeLastRuneInString(s[:len(s)-1])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		s = s[:len(s)-1-size]
+		n++
+	}
+	if n < 2 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s == "" || !unicode.IsLetter(r) && r != '.'
+}
+
+// completeWord returns the letters at the start of s when a space,
+// punctuation or the end of s follows them, or "" when s goes on with a
+// digit or symbol ("U.S.A" ends with the letter A, not a word).
+func completeWord(s string) string {
+	w := leadingLetters(s)
+	if rest := s[len(w):]; rest != "" {
+		r, _ := utf8.DecodeRuneInString(rest)
+		if !unicode.IsSpace(r) && !strings.ContainsRune(",;:", r) {
+			return ""
+		}
+	}
+	return w
 }
 
 func leadingLetters(s string) string {

@@ -88,7 +88,9 @@
 //     possibly followed by a closing quote or bracket) runs into a
 //     capitalised word with no space ("…the issue.The spokesman said…").
 //     Not after a single letter (initials and abbreviations: U.S., J.R.R.
-//     Tolkien, e.g.), after a courtesy title (Mr.Smith, Dr., St.), between
+//     Tolkien, e.g.) unless an initialism of capitals runs into a word
+//     that opens sentences ("the U.S.The delegation": The, In, He, But, …),
+//     after a courtesy title (Mr.Smith, Dr., St.), between
 //     two all-capital words (ASP.NET), before a digit or lower-case letter
 //     (3.5, example.com, Node.js, No.1), after an ellipsis, or inside a URL.
 //     A word glued to the next without punctuation (issueKremlin) is not
