@@ -15,7 +15,7 @@ const testHeader = " date 2022-02-08 https://example.com/world/2022/02/08/story\
 // empty in the result too, except pub, which defaults to the header date.
 type want struct {
 	text, desc, site, lang, image, canonical string
-	tags                                     []string
+	tags, authors                            []string
 	pub, mod                                 string // RFC 3339
 	note                                     string // a substring of one Recovered entry
 }
@@ -45,6 +45,9 @@ func checkDoc(t *testing.T, d *Document, w want) {
 		if c.got != c.want {
 			t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
 		}
+	}
+	if !slices.Equal(a.Authors, w.authors) {
+		t.Errorf("authors = %q, want %q", a.Authors, w.authors)
 	}
 	if !slices.Equal(a.Tags, w.tags) {
 		t.Errorf("tags = %q, want %q", a.Tags, w.tags)
@@ -162,6 +165,13 @@ func TestReadHeuristics(t *testing.T) {
 		{"sentence with commas is text", "However, the talks, which began on Monday, ended.\n\nOne.", want{text: "However, the talks, which began on Monday, ended.\n\nOne."}},
 		{"long items are text", "The delegations met again on Monday, but the talks ended\n\nOne.", want{text: "The delegations met again on Monday, but the talks ended\n\nOne."}},
 		{"single short line is text", "What changes\n\nOne.", want{text: "What changes\n\nOne."}},
+		// bylines
+		{"byline", "By Jane Doe and John Smith\n\nOne.", want{text: "One.", authors: []string{"Jane Doe", "John Smith"}, note: "from byline"}},
+		{"byline with role", "One.\n\nBy Jane Doe, Foreign Correspondent\n\nTwo.", want{text: "One.\n\nTwo.", authors: []string{"Jane Doe"}, note: "from byline"}},
+		{"second byline is text", "By Jane Doe\n\nBy John Smith\n\nOne.", want{text: "By John Smith\n\nOne.", authors: []string{"Jane Doe"}, note: "from byline"}},
+		{"byline far down is text", "One.\n\nTwo.\n\nThree.\n\nBy Jane Doe", want{text: "One.\n\nTwo.\n\nThree.\n\nBy Jane Doe"}},
+		{"by-sentence is text", "By then the harbour was closed.\n\nOne.", want{text: "By then the harbour was closed.\n\nOne."}},
+		{"byline with commas is not tags", "By Jane Doe, John Smith\n\nOne.", want{text: "One.", authors: []string{"Jane Doe", "John Smith"}, note: "from byline"}},
 		{"byline block is text", "By Jane Doe\nReporter\n\nOne.", want{text: "By Jane Doe\nReporter\n\nOne."}},
 		{"question lines are text", "Why now?\nWhat next?\n\nOne.", want{text: "Why now?\nWhat next?\n\nOne."}},
 

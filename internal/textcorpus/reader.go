@@ -11,6 +11,10 @@ import (
 	"github.com/herald-archive/herald/article"
 )
 
+// maxBylineParas is how many paragraphs may come before a byline: bylines
+// stand under the headline, and "By …" further down is prose.
+const maxBylineParas = 3
+
 // reader holds the state of one Read.
 type reader struct {
 	doc        *Document
@@ -95,6 +99,13 @@ func (r *reader) block(b block, split bool) {
 	}
 	if len(b.lines) == 1 && r.urlBlock(b.line, text) {
 		return
+	}
+	if len(b.lines) == 1 && len(a.Authors) == 0 && len(r.paras) < maxBylineParas {
+		if names, ok := bylineNames(text); ok {
+			a.Authors = names
+			r.notef(b.line, "authors %q from byline", names)
+			return
+		}
 	}
 	if tags, ok := tagList(b); ok {
 		var added []string

@@ -84,6 +84,13 @@
 //     where every item has one to four words, no sentence-ending
 //     punctuation and no "and"/"or" joining the last item as in prose;
 //     tags are deduplicated in order.
+//   - Bylines: a one-line block before the fourth paragraph that starts
+//     with "By" (or Von, Par, Por, Di, Door, Av) followed by people's
+//     names joined by commas or "and" ("By Jane Doe and John Smith", "By
+//     Jane Doe, Staff Writer"): the names become Authors; job titles and a
+//     lone organisation word ("Reuters") are dropped. A line with sentence
+//     punctuation or lower-case words ("By then the harbour was closed")
+//     stays text, and so does every later byline.
 //   - Glued paragraphs: a paragraph is split where a sentence end (". ! ?",
 //     possibly followed by a closing quote or bracket) runs into a
 //     capitalised word with no space ("…the issue.The spokesman said…").
@@ -106,11 +113,11 @@
 // Read(Write(a)) gives back what the format carries: the written URL
 // (CanonicalURL, or URL) in URL, Published's date as midnight UTC, the
 // title and the text, for any article whose paragraphs do not themselves
-// look like metadata, tag lists or glued sentences. Reading Write's output
+// look like metadata, bylines, tag lists or glued sentences. Reading Write's output
 // for a Document that Read produced gives the same title and text again.
 //
 // The package deliberately does not read files or folders, name files,
-// detect languages, canonicalise URLs, or guess authors or sections: it
+// detect languages, canonicalise URLs, or guess sections: it
 // converts one article between bytes and an article.Article.
 package textcorpus
 
