@@ -25,8 +25,9 @@
 // The package does not decode charsets (the extractor does; DecodeCharset
 // helps feed and sitemap readers), keep cookies, run scripts, store
 // anything or log: results and failures are returned. Politeness is per
-// Client, so one process should share one Client; coordinating several
-// processes is the caller's job.
+// Client, so one process should share one Client; several processes share
+// one schedule per host through a HostGate (Options.Gate), which the
+// caller provides.
 package fetch
 
 import (
@@ -300,7 +301,7 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 func transient(err error) bool {
 	switch {
 	case errors.Is(err, context.Canceled),
-		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrInvalidURL),
+		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld), errors.Is(err, ErrInvalidURL),
 		errors.Is(err, errUnsupportedEncoding),
 		errors.Is(err, ErrNotHTML), errors.Is(err, ErrUnexpectedType), errors.Is(err, ErrTooLarge):
 		return false

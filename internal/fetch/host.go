@@ -20,6 +20,7 @@ type pacer struct {
 	minDelay   time.Duration
 	pauseAfter int
 	pauseFor   time.Duration
+	gate       HostGate // nil: politeness is this process's alone
 
 	mu    sync.Mutex
 	hosts map[string]*hostState
@@ -46,6 +47,7 @@ func newPacer(o Options) *pacer {
 		minDelay:   o.MinDelay,
 		pauseAfter: o.PauseAfter,
 		pauseFor:   o.PauseFor,
+		gate:       o.Gate,
 		hosts:      make(map[string]*hostState),
 	}
 }
@@ -85,7 +87,8 @@ type outcome struct {
 }
 
 // acquire waits until a request to h may start: no pause, a free host
-// slot, the host's delay elapsed, a free global slot. The returned release
+// slot, the host's delay elapsed, the host taken from the gate (when there
+// is one), a free global slot. The returned release
 // must be called exactly once, when the response body has been read.
 func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome), err error) {
 	if err := h.checkPause(); err != nil {
@@ -112,23 +115,40 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 			return nil, err
 		}
 	}
+	var lease HostLease
+	if p.gate != nil {
+		l, err := p.gate.Acquire(ctx, h.key)
+		if err != nil {
+			<-h.slots
+			return nil, err
+		}
+		lease = l
+	}
 	select {
 	case p.global <- struct{}{}:
 	case <-ctx.Done():
+		if lease != nil {
+			lease.Release(time.Now())
+		}
 		<-h.slots
 		return nil, ctx.Err()
 	}
 	var once sync.Once
 	return func(o outcome) {
 		once.Do(func() {
-			p.release(h, o)
+			next := p.release(h, o)
+			if lease != nil {
+				lease.Release(next)
+			}
 			<-p.global
 			<-h.slots
 		})
 	}, nil
 }
 
-func (p *pacer) release(h *hostState, o outcome) {
+// release records an attempt's outcome and returns the earliest start of
+// the host's next request.
+func (p *pacer) release(h *hostState, o outcome) time.Time {
 	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -139,13 +159,14 @@ func (p *pacer) release(h *hostState, o outcome) {
 	h.next = later(h.next, next)
 	if !o.failed {
 		h.failures = 0
-		return
+		return next
 	}
 	h.failures++
 	if p.pauseAfter > 0 && h.failures >= p.pauseAfter {
 		h.pausedTill = now.Add(p.pauseFor)
 		h.failures = 0
 	}
+	return next
 }
 
 func (h *hostState) checkPause() error {

@@ -104,6 +104,12 @@ type Options struct {
 	// again. Default 10m.
 	RobotsErrorTTL time.Duration
 
+	// Gate, when set, is asked for each host before every request and told
+	// when the host's next request may start, so that several processes
+	// share one per-host schedule (see HostGate). Default nil: pacing is
+	// per Client.
+	Gate HostGate
+
 	// TLSConfig, when set, is cloned for TLS connections (private CAs,
 	// tests). Default: the system roots.
 	TLSConfig *tls.Config

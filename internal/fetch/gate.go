@@ -1,0 +1,52 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// HostGate extends a Client's per-host politeness beyond one process: when
+// Options.Gate is set, every request (robots.txt, retries and redirect hops
+// included) first takes the host from the gate and gives it back when the
+// response has been read, saying when the next request to the host may
+// start. A gate shared by several processes (internal/queue keeps one in a
+// NATS key-value bucket) makes the per-host delay, Crawl-delay and
+// Retry-After hold for all of them together.
+//
+// The Client's own pacing still applies inside the process; the gate only
+// adds the fleet-wide rule.
+type HostGate interface {
+	// Acquire waits until this process may send one request to host (a
+	// lower-case host:port) and holds the host until the lease is
+	// released. It returns the context's error when ctx ends, or an error
+	// wrapping ErrHostHeld (a *HeldError) when the host asked to be left
+	// alone for longer than the gate is willing to wait.
+	Acquire(ctx context.Context, host string) (HostLease, error)
+}
+
+// HostLease is a host held through a HostGate.
+type HostLease interface {
+	// Release gives the host back; next is the earliest time the next
+	// request to it may start (the end of this one plus the delay, or
+	// later for a Retry-After). It is called exactly once.
+	Release(next time.Time)
+}
+
+// ErrHostHeld: a HostGate refused a host that asked (Retry-After) not to
+// be asked again before a time further off than the gate waits. Nothing
+// was sent; errors wrapping it are *HeldError, which says until when.
+var ErrHostHeld = errors.New("host held (Retry-After)")
+
+// HeldError is the error a HostGate returns for a held host.
+type HeldError struct {
+	Host  string
+	Until time.Time
+}
+
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("%s: %v until %s", e.Host, ErrHostHeld, e.Until.UTC().Format(time.RFC3339))
+}
+
+func (e *HeldError) Unwrap() error { return ErrHostHeld }

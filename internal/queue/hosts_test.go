@@ -1,0 +1,134 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/fetch"
+)
+
+// TestHostsOneOwnerAndDelay has several clients (as several workers
+// would) take one host many times at once: the critical sections never
+// overlap and each starts no earlier than the delay after the previous
+// one ended.
+func TestHostsOneOwnerAndDelay(t *testing.T) {
+	url := startServer(t)
+	const workers, rounds = 4, 6
+	const delay = 60 * time.Millisecond
+	type span struct{ start, end time.Time }
+	var mu sync.Mutex
+	var spans []span
+	var wg sync.WaitGroup
+	for w := range workers {
+		c := connect(t, url, Options{})
+		g := c.Hosts(HostsOptions{Holder: fmt.Sprintf("w%d", w)})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				l, err := g.Acquire(context.Background(), "example.org:80")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				s := span{start: time.Now()}
+				time.Sleep(5 * time.Millisecond) // the request
+				s.end = time.Now()
+				mu.Lock()
+				spans = append(spans, s)
+				mu.Unlock()
+				l.Release(s.end.Add(delay))
+			}
+		}()
+	}
+	wg.Wait()
+	if len(spans) != workers*rounds {
+		t.Fatalf("%d requests, want %d", len(spans), workers*rounds)
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start.Before(spans[j].start) })
+	for i := 1; i < len(spans); i++ {
+		if gap := spans[i].start.Sub(spans[i-1].end); gap < delay {
+			t.Errorf("request %d started %s after the previous ended, want >= %s", i, gap, delay)
+		}
+	}
+}
+
+// TestHostsHeldAndDeadHolder: a host released with a far next time is
+// refused with a HeldError; a holder that dies without releasing blocks
+// the host only until its lease runs out.
+func TestHostsHeldAndDeadHolder(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	a := c.Hosts(HostsOptions{Holder: "a", MaxWait: time.Second})
+	l, err := a.Acquire(context.Background(), "held.example:443")
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := time.Now().Add(time.Hour)
+	l.Release(until)
+	_, err = a.Acquire(context.Background(), "held.example:443")
+	var he *fetch.HeldError
+	if !errors.As(err, &he) || !errors.Is(err, fetch.ErrHostHeld) || he.Until.Sub(until).Abs() > time.Millisecond {
+		t.Fatalf("held host: err %v, want HeldError until %s", err, until)
+	}
+	st, err := c.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Hosts) != 1 || !st.Hosts[0].Held || st.Hosts[0].Host != "held.example:443" {
+		t.Errorf("status hosts %+v, want held.example:443 held", st.Hosts)
+	}
+
+	// A holder whose process died: its lease is never renewed.
+	dead := c.Hosts(HostsOptions{Holder: "dead", LeaseTTL: 300 * time.Millisecond})
+	dl, err := dead.Acquire(context.Background(), "orphan.example:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl.(*lease).abandon() // stop renewing without releasing, as SIGKILL would
+	b := c.Hosts(HostsOptions{Holder: "b"})
+	start := time.Now()
+	bl, err := b.Acquire(context.Background(), "orphan.example:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl.Release(time.Now())
+	if waited := time.Since(start); waited < 200*time.Millisecond {
+		t.Errorf("took the host after %s, while the dead holder's lease still ran", waited)
+	}
+}
+
+// TestHostsLeaseRenewed: a request longer than the lease TTL keeps its
+// host, because the lease is renewed.
+func TestHostsLeaseRenewed(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	a := c.Hosts(HostsOptions{Holder: "a", LeaseTTL: 150 * time.Millisecond})
+	b := c.Hosts(HostsOptions{Holder: "b"})
+	l, err := a.Acquire(context.Background(), "slow.example:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if _, err := b.Acquire(ctx, "slow.example:80"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second holder during a renewed lease: err %v, want to wait until its context ends", err)
+	}
+	l.Release(time.Now())
+	bl, err := b.Acquire(context.Background(), "slow.example:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl.Release(time.Now())
+}
+
+// abandon stops renewing without releasing, as a killed process would.
+func (l *lease) abandon() {
+	close(l.stop)
+	l.renewing.Wait()
+}

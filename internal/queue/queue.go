@@ -1,0 +1,291 @@
+// Package queue is Herald's distributed work queue on NATS JetStream: the
+// jobs that `herald worker` processes, the per-host politeness that the
+// whole fleet shares, worker heartbeats and the status report.
+//
+//   - Jobs: one stream (HERALD_JOBS) with work-queue retention holds fetch
+//     jobs (subject herald.jobs.fetch) and extract jobs
+//     (herald.jobs.extract), each read by one durable pull consumer shared
+//     by every worker, with explicit acks. A job is acked only after the
+//     handler returned, which it does after committing its result to the
+//     archive; a worker that dies holding a job stops sending progress and
+//     the job is redelivered to another after AckWait. A job that fails
+//     MaxDeliver times, or that is never acked in MaxDeliver deliveries
+//     (it kills its workers), moves to the dead-letter stream (HERALD_DEAD)
+//     where Dead lists it and Requeue puts it back.
+//   - Politeness: Hosts is a fetch.HostGate on a key-value bucket
+//     (herald_hosts) holding, per host, who holds it and when its next
+//     request may start, changed only by compare-and-set on the entry's
+//     revision. At most one request per host is in flight in the fleet, and
+//     the next starts no earlier than the delay, Crawl-delay or Retry-After
+//     of the last one allows.
+//   - Workers alive: Heartbeat puts a worker's counters in a bucket whose
+//     entries expire (herald_workers).
+//
+// Job payloads are opaque bytes here (internal/harvest defines them), with
+// a kind and a key (the URL, or file@offset) for deduplication, logs and
+// the dead-letter list. The package does not fetch, extract or store
+// anything, and does not log.
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Names of the JetStream resources. They are fixed so that every process
+// of a fleet finds them.
+const (
+	StreamJobs    = "HERALD_JOBS"
+	StreamDead    = "HERALD_DEAD"
+	BucketHosts   = "herald_hosts"
+	BucketWorkers = "herald_workers"
+	subjectJobs   = "herald.jobs."
+	subjectDead   = "herald.dead."
+)
+
+// Kind is the kind of a job.
+type Kind string
+
+// The job kinds, each with its subject and consumer.
+const (
+	// Fetch: fetch, capture, extract and store one frontier URL.
+	Fetch Kind = "fetch"
+	// Extract: extract and store one WARC record named by file and offset.
+	Extract Kind = "extract"
+)
+
+// Kinds lists every job kind.
+var Kinds = []Kind{Fetch, Extract}
+
+func (k Kind) subject() string  { return subjectJobs + string(k) }
+func (k Kind) consumer() string { return "herald-" + string(k) }
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultAckWait       = 30 * time.Second
+	DefaultMaxDeliver    = 5
+	DefaultMaxAckPending = 1000
+	DefaultHeartbeat     = 5 * time.Second
+)
+
+// Options configure a Client. The zero value is ready to use.
+type Options struct {
+	// Name names the connection (seen in the server's monitoring).
+	Name string
+	// AckWait is how long a delivered job may go without an ack or a
+	// progress report before it is delivered again. A running handler
+	// reports progress every AckWait/3, so only a dead or stuck worker
+	// loses its jobs. Default 30s.
+	AckWait time.Duration
+	// MaxDeliver is how many times a job is tried before it is
+	// dead-lettered. Default 5.
+	MaxDeliver int
+	// MaxAckPending caps the jobs of one kind delivered and not yet acked
+	// across the whole fleet (the per-worker cap is WorkOptions.Concurrency).
+	// Default 1000.
+	MaxAckPending int
+	// Replicas is the stream and bucket replication in a NATS cluster.
+	// Default 1.
+	Replicas int
+	// ConnectTimeout bounds connecting to the server. Default 5s.
+	ConnectTimeout time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.AckWait <= 0 {
+		o.AckWait = DefaultAckWait
+	}
+	if o.MaxDeliver <= 0 {
+		o.MaxDeliver = DefaultMaxDeliver
+	}
+	if o.MaxAckPending <= 0 {
+		o.MaxAckPending = DefaultMaxAckPending
+	}
+	if o.Replicas <= 0 {
+		o.Replicas = 1
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 5 * time.Second
+	}
+	if o.Name == "" {
+		o.Name = "herald"
+	}
+	return o
+}
+
+// Client is a connection to the fleet's JetStream. It is safe for
+// concurrent use.
+type Client struct {
+	opts    Options
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	jobs    jetstream.Stream
+	dead    jetstream.Stream
+	hosts   jetstream.KeyValue
+	workers jetstream.KeyValue
+}
+
+// Connect connects to the NATS server at url and makes sure the streams,
+// consumers and buckets exist (creating them, or updating their settings
+// to opts). It fails with a clear error when the server cannot be reached
+// or has no JetStream.
+func Connect(ctx context.Context, url string, opts Options) (*Client, error) {
+	o := opts.withDefaults()
+	nc, err := nats.Connect(url, nats.Name(o.Name), nats.Timeout(o.ConnectTimeout),
+		nats.MaxReconnects(-1), nats.RetryOnFailedConnect(false))
+	if err != nil {
+		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
+	}
+	c := &Client{opts: o, nc: nc}
+	if err := c.setup(ctx); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("nats %s: %w", url, err)
+	}
+	return c, nil
+}
+
+func (c *Client) setup(ctx context.Context) error {
+	js, err := jetstream.New(c.nc)
+	if err != nil {
+		return err
+	}
+	c.js = js
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c.jobs, err = js.CreateOrUpdateStream(sctx, jetstream.StreamConfig{
+		Name:        StreamJobs,
+		Description: "Herald jobs (fetch, extract); work-queue retention",
+		Subjects:    []string{subjectJobs + ">"},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Replicas:    c.opts.Replicas,
+		Duplicates:  2 * time.Minute,
+	})
+	if err != nil {
+		if errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
+			return fmt.Errorf("JetStream is not enabled on this server (start nats-server with -js): %w", err)
+		}
+		return fmt.Errorf("stream %s: %w", StreamJobs, err)
+	}
+	c.dead, err = js.CreateOrUpdateStream(sctx, jetstream.StreamConfig{
+		Name:        StreamDead,
+		Description: "Herald jobs that failed every delivery; herald queue requeue puts them back",
+		Subjects:    []string{subjectDead + ">"},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     jetstream.FileStorage,
+		Replicas:    c.opts.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", StreamDead, err)
+	}
+	for _, k := range Kinds {
+		_, err := c.jobs.CreateOrUpdateConsumer(sctx, jetstream.ConsumerConfig{
+			Durable:       k.consumer(),
+			Description:   "Herald workers: " + string(k) + " jobs",
+			FilterSubject: k.subject(),
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			AckWait:       c.opts.AckWait,
+			// One delivery more than the handler is given: a job whose
+			// MaxDeliver-th delivery was never answered (its worker died)
+			// comes once more, only to be dead-lettered.
+			MaxDeliver:    c.opts.MaxDeliver + 1,
+			MaxAckPending: c.opts.MaxAckPending,
+			MaxWaiting:    4096,
+		})
+		if err != nil {
+			return fmt.Errorf("consumer %s: %w", k.consumer(), err)
+		}
+	}
+	c.hosts, err = js.CreateOrUpdateKeyValue(sctx, jetstream.KeyValueConfig{
+		Bucket:      BucketHosts,
+		Description: "Herald per-host politeness: holder and next allowed request time",
+		History:     1,
+		Storage:     jetstream.FileStorage,
+		Replicas:    c.opts.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", BucketHosts, err)
+	}
+	c.workers, err = js.CreateOrUpdateKeyValue(sctx, jetstream.KeyValueConfig{
+		Bucket:      BucketWorkers,
+		Description: "Herald workers alive (heartbeats expire)",
+		History:     1,
+		TTL:         3 * DefaultHeartbeat,
+		Storage:     jetstream.MemoryStorage,
+		Replicas:    c.opts.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", BucketWorkers, err)
+	}
+	return nil
+}
+
+// Close drains and closes the connection.
+func (c *Client) Close() {
+	if err := c.nc.Drain(); err != nil {
+		c.nc.Close()
+	}
+	// Drain is asynchronous; wait a little for it so that acks and
+	// heartbeats already sent are flushed.
+	for i := 0; i < 100 && !c.nc.IsClosed(); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Options returns the settings in force.
+func (c *Client) Options() Options { return c.opts }
+
+// Job is one unit of work: its kind, a key that identifies it (the URL, or
+// file@offset) and the payload its handler reads.
+type Job struct {
+	Kind Kind
+	Key  string
+	Data []byte
+	// ID, when set, deduplicates publishing: a second job with the same ID
+	// within two minutes is dropped by the server. Empty: Kind and Key.
+	ID string
+}
+
+// Message headers.
+const (
+	hdrKey        = "Herald-Key"
+	hdrKind       = "Herald-Kind"
+	hdrError      = "Herald-Error"
+	hdrDeliveries = "Herald-Deliveries"
+	hdrFailedAt   = "Herald-Failed-At"
+)
+
+// Publish adds jobs to the stream, waiting for the server to store each.
+// Publishing the same job twice within the dedup window stores it once.
+func (c *Client) Publish(ctx context.Context, jobs ...Job) error {
+	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
+	for _, j := range jobs {
+		id := j.ID
+		if id == "" {
+			id = string(j.Kind) + ":" + j.Key
+		}
+		m := nats.NewMsg(j.Kind.subject())
+		m.Data = j.Data
+		m.Header.Set(hdrKey, j.Key)
+		f, err := c.js.PublishMsgAsync(m, jetstream.WithMsgID(id))
+		if err != nil {
+			return fmt.Errorf("publish %s job %s: %w", j.Kind, j.Key, err)
+		}
+		futures = append(futures, f)
+	}
+	for i, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("publish %s job %s: %w", jobs[i].Kind, jobs[i].Key, err)
+		case <-ctx.Done():
+			return fmt.Errorf("publish: %w", ctx.Err())
+		}
+	}
+	return nil
+}

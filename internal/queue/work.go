@@ -1,0 +1,280 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ErrPermanent marks a handler error that no retry can fix: the job goes
+// to the dead-letter stream at once instead of being tried MaxDeliver
+// times.
+var ErrPermanent = errors.New("permanent failure")
+
+// Delivery is a job as a handler receives it.
+type Delivery struct {
+	Job
+	// Attempt counts deliveries: 1 the first time, more after a failure,
+	// a timeout or a worker that died holding it.
+	Attempt int
+}
+
+// Handler processes one job. It returns nil once the job's result is
+// committed (the job is then acked and leaves the stream); an error puts
+// the job back to be tried again after a back-off, or dead-letters it
+// (ErrPermanent, or the last delivery). A handler must stop promptly when
+// ctx ends: the job is then put back for another worker.
+type Handler func(ctx context.Context, d *Delivery) error
+
+// Defaults applied to zero WorkOptions fields.
+const (
+	DefaultConcurrency  = 4
+	DefaultDrainTimeout = 30 * time.Second
+)
+
+// WorkOptions configure Work. The zero value is ready to use.
+type WorkOptions struct {
+	// Kinds are the job kinds taken. Default: all.
+	Kinds []Kind
+	// Concurrency caps the jobs this worker holds at once, over all
+	// kinds: it pulls a job only when a slot is free, so no job waits in
+	// a local buffer while its AckWait runs. Default 4.
+	Concurrency int
+	// DrainTimeout is how long running handlers may go on after ctx ends
+	// before their context is cancelled (their jobs are then put back).
+	// Default 30s.
+	DrainTimeout time.Duration
+	// OnDead, when set, is called before a job is moved to the
+	// dead-letter stream, with why (the frontier marks its URL failed).
+	OnDead func(ctx context.Context, d *Delivery, reason string)
+	// Metrics, when set, counts jobs.
+	Metrics *Metrics
+}
+
+// Work pulls jobs and runs h on each, at most opts.Concurrency at once,
+// until ctx ends. It then stops pulling, lets running handlers finish (at
+// most DrainTimeout; what is cut short is put back in the queue) and
+// returns nil. It returns early only when the connection fails.
+func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = DefaultDrainTimeout
+	}
+	kinds := opts.Kinds
+	if len(kinds) == 0 {
+		kinds = Kinds
+	}
+	m := opts.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
+	cons := make([]jetstream.Consumer, len(kinds))
+	for i, k := range kinds {
+		cc, err := c.jobs.Consumer(ctx, k.consumer())
+		if err != nil {
+			return fmt.Errorf("consumer %s: %w", k.consumer(), err)
+		}
+		cons[i] = cc
+	}
+
+	// Handlers run on a context that outlives ctx by the drain timeout.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+	sem := make(chan struct{}, opts.Concurrency)
+	var handlers, loops sync.WaitGroup
+	errc := make(chan error, len(kinds))
+	for i, k := range kinds {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			if err := c.pull(ctx, k, cons[i], sem, &handlers, func(msg jetstream.Msg) {
+				c.handle(hctx, k, msg, h, opts, m)
+			}); err != nil {
+				errc <- err
+			}
+		}()
+	}
+	loops.Wait()
+	done := make(chan struct{})
+	go func() {
+		handlers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(opts.DrainTimeout):
+		hcancel()
+		<-done
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+// pull takes one job at a time whenever a slot is free and starts its
+// handler, until ctx ends.
+func (c *Client) pull(ctx context.Context, k Kind, cons jetstream.Consumer, sem chan struct{}, handlers *sync.WaitGroup, run func(jetstream.Msg)) error {
+	failures := 0
+	for {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		if ctx.Err() != nil {
+			<-sem
+			return nil
+		}
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			<-sem
+			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoMessages) {
+				failures = 0
+				continue
+			}
+			if c.nc.IsClosed() {
+				return fmt.Errorf("pull %s jobs: %w", k, nats.ErrConnectionClosed)
+			}
+			// A server restart or leader change: back off and go on.
+			failures++
+			if err := sleepCtx(ctx, time.Duration(min(failures, 20))*100*time.Millisecond); err != nil {
+				return nil
+			}
+			continue
+		}
+		failures = 0
+		handlers.Add(1)
+		go func() {
+			defer handlers.Done()
+			defer func() { <-sem }()
+			run(msg)
+		}()
+	}
+}
+
+// handle runs one job and answers the server: ack, nak with a back-off,
+// or dead-letter.
+func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
+	attempt := 1
+	if md, err := msg.Metadata(); err == nil {
+		attempt = int(md.NumDelivered)
+	}
+	d := &Delivery{Job: Job{Kind: k, Key: msg.Headers().Get(hdrKey), Data: msg.Data()}, Attempt: attempt}
+	km := m.kind(k)
+	km.received.Add(1)
+	if attempt > 1 {
+		km.redelivered.Add(1)
+	}
+	if attempt > c.opts.MaxDeliver {
+		c.deadLetter(ctx, msg, d, fmt.Sprintf("not acknowledged in %d deliveries (its workers died or timed out)", attempt-1), opts, km)
+		return
+	}
+	km.inFlight.Add(1)
+	defer km.inFlight.Add(-1)
+
+	// Progress reports keep the job ours while the handler runs (a fetch
+	// may wait for its host); a worker that dies stops sending them.
+	stop := make(chan struct{})
+	var progress sync.WaitGroup
+	progress.Add(1)
+	go func() {
+		defer progress.Done()
+		t := time.NewTicker(c.opts.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				_ = msg.InProgress() // a lost report only risks a redelivery
+			}
+		}
+	}()
+	start := time.Now()
+	err := h(ctx, d)
+	close(stop)
+	progress.Wait()
+	km.seconds.add(time.Since(start))
+
+	switch {
+	case err == nil:
+		if aerr := msg.Ack(); aerr != nil {
+			km.ackErrors.Add(1) // redelivered later; the handler is idempotent
+		}
+		km.acked.Add(1)
+	case ctx.Err() != nil:
+		_ = msg.Nak() // drained: another worker takes it now
+		km.naked.Add(1)
+	case errors.Is(err, ErrPermanent) || attempt >= c.opts.MaxDeliver:
+		km.failed.Add(1)
+		c.deadLetter(ctx, msg, d, err.Error(), opts, km)
+	default:
+		km.failed.Add(1)
+		_ = msg.NakWithDelay(retryDelay(attempt))
+		km.naked.Add(1)
+	}
+}
+
+// retryDelay is the back-off before a failed job's next delivery.
+func retryDelay(attempt int) time.Duration {
+	return min(time.Duration(attempt)*time.Duration(attempt)*time.Second, time.Minute)
+}
+
+// deadLetter copies a job to the dead-letter stream and removes it from
+// the work queue. If the copy cannot be stored the job is put back
+// instead, so nothing is lost.
+func (c *Client) deadLetter(ctx context.Context, msg jetstream.Msg, d *Delivery, reason string, opts WorkOptions, km *kindMetrics) {
+	if opts.OnDead != nil {
+		opts.OnDead(ctx, d, reason)
+	}
+	dm := nats.NewMsg(subjectDead + string(d.Kind))
+	dm.Data = d.Data
+	dm.Header.Set(hdrKey, d.Key)
+	dm.Header.Set(hdrKind, string(d.Kind))
+	dm.Header.Set(hdrError, oneLine(reason))
+	dm.Header.Set(hdrDeliveries, strconv.Itoa(d.Attempt))
+	dm.Header.Set(hdrFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := c.js.PublishMsg(pctx, dm); err != nil {
+		_ = msg.NakWithDelay(retryDelay(d.Attempt))
+		return
+	}
+	_ = msg.TermWithReason("dead-lettered")
+	km.dead.Add(1)
+}
+
+func oneLine(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	if len(b) > 1000 {
+		b = b[:1000]
+	}
+	return string(b)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

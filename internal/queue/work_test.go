@@ -1,0 +1,214 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func publishN(t *testing.T, c *Client, kind Kind, n int) {
+	t.Helper()
+	jobs := make([]Job, n)
+	for i := range jobs {
+		jobs[i] = Job{Kind: kind, Key: fmt.Sprintf("job-%d", i), Data: []byte(fmt.Sprint(i))}
+	}
+	if err := c.Publish(context.Background(), jobs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or 20s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWorkEachJobOnceAndBounded: two workers share the jobs, each job is
+// acked once, a duplicate publish is dropped, and no worker runs more
+// than its concurrency at once.
+func TestWorkEachJobOnceAndBounded(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	publishN(t, c, Fetch, 40)
+	publishN(t, c, Fetch, 40) // same ids: deduplicated by the server
+
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var running, peak atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range 2 {
+		w := connect(t, url, Options{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := w.Work(ctx, WorkOptions{Concurrency: 3}, func(ctx context.Context, d *Delivery) error {
+				n := running.Add(1)
+				defer running.Add(-1)
+				for {
+					p := peak.Load()
+					if n <= p || peak.CompareAndSwap(p, n) {
+						break
+					}
+				}
+				time.Sleep(2 * time.Millisecond)
+				mu.Lock()
+				seen[d.Key]++
+				mu.Unlock()
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	waitFor(t, "40 jobs", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 40 })
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+	cancel()
+	wg.Wait()
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s handled %d times", k, n)
+		}
+	}
+	if p := peak.Load(); p > 6 {
+		t.Errorf("%d handlers at once, want at most 2×3", p)
+	}
+}
+
+// TestWorkRedeliveryAfterDeath: a worker that takes a job and dies
+// without answering loses it to another worker after AckWait.
+func TestWorkRedeliveryAfterDeath(t *testing.T) {
+	url := startServer(t)
+	opts := Options{AckWait: 500 * time.Millisecond}
+	c := connect(t, url, opts)
+	publishN(t, c, Extract, 1)
+
+	dying, err := Connect(context.Background(), url, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go dying.Work(ctx, WorkOptions{DrainTimeout: time.Hour}, func(ctx context.Context, d *Delivery) error {
+		close(got)
+		dying.nc.Close() // the process is gone: no ack, no progress
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	<-got
+
+	w := connect(t, url, opts)
+	var attempt atomic.Int64
+	wctx, wcancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+			attempt.Store(int64(d.Attempt))
+			return nil
+		})
+	}()
+	waitFor(t, "the redelivered job", func() bool { return attempt.Load() != 0 })
+	if a := attempt.Load(); a != 2 {
+		t.Errorf("redelivered as attempt %d, want 2", a)
+	}
+	wcancel()
+	cancel()
+	<-done
+}
+
+// TestWorkDeadLetterAndRequeue: a job that always fails is tried
+// MaxDeliver times, lands in the dead-letter stream with its error, and
+// Requeue puts it back to be processed.
+func TestWorkDeadLetterAndRequeue(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{MaxDeliver: 2})
+	publishN(t, c, Fetch, 2)
+
+	var fail atomic.Bool
+	fail.Store(true)
+	var mu sync.Mutex
+	attempts := map[string]int{}
+	ok := map[string]bool{}
+	var dead []string
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Work(ctx, WorkOptions{OnDead: func(_ context.Context, d *Delivery, reason string) {
+			mu.Lock()
+			dead = append(dead, d.Key+": "+reason)
+			mu.Unlock()
+		}}, func(ctx context.Context, d *Delivery) error {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts[d.Key]++
+			if d.Key == "job-1" {
+				return fmt.Errorf("bad page: %w", ErrPermanent)
+			}
+			if fail.Load() {
+				return errors.New("store down")
+			}
+			ok[d.Key] = true
+			return nil
+		})
+	}()
+	waitFor(t, "two dead letters", func() bool {
+		_, n, err := c.Dead(context.Background(), 0)
+		return err == nil && n == 2
+	})
+	jobs, _, err := c.Dead(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if attempts["job-0"] != 2 || attempts["job-1"] != 1 {
+		t.Errorf("attempts %v, want job-0 tried MaxDeliver (2) times, job-1 once (permanent)", attempts)
+	}
+	mu.Unlock()
+	for _, j := range jobs {
+		if j.Kind != Fetch || j.Error == "" || j.Deliveries < 1 {
+			t.Errorf("dead letter %+v", j)
+		}
+	}
+	fail.Store(false)
+	var retry DeadJob
+	for _, j := range jobs {
+		if j.Key == "job-0" {
+			retry = j
+		}
+	}
+	n, err := c.Requeue(context.Background(), []uint64{retry.Seq})
+	if err != nil || n != 1 {
+		t.Fatalf("requeue: %d, %v", n, err)
+	}
+	waitFor(t, "the requeued job", func() bool { mu.Lock(); defer mu.Unlock(); return ok["job-0"] })
+	if _, left, _ := c.Dead(context.Background(), 0); left != 1 {
+		t.Errorf("%d dead letters left, want 1", left)
+	}
+	if _, err := c.Requeue(context.Background(), []uint64{999}); err == nil {
+		t.Error("requeue of an unknown seq: no error")
+	}
+	cancel()
+	<-done
+}
+
+// TestConnectErrors: no server, or a server without JetStream, is a clear
+// error.
+func TestConnectErrors(t *testing.T) {
+	_, err := Connect(context.Background(), "nats://127.0.0.1:1", Options{ConnectTimeout: 500 * time.Millisecond})
+	if err == nil {
+		t.Fatal("connected to nothing")
+	}
+}
