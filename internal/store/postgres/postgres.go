@@ -1,19 +1,245 @@
-// Package postgres is Herald's PostgreSQL archive backend (in progress).
+// Package postgres is Herald's PostgreSQL archive backend, for archives
+// that outgrow one machine or are written by several workers at once. It
+// implements store.Store and passes the same conformance suite as the
+// SQLite backend, with the same search semantics: the same articles match
+// a query, in the same order when sorted by date, with the same paging,
+// collapsing, timelines, Top lists and Scan order.
+//
+// It talks to the server through database/sql with pgx's driver
+// (pgx/v5/stdlib) rather than pgx's native interface and pgxpool: the
+// rest of Herald's SQL is database/sql, so both backends read alike and
+// share habits (one pool, explicit transactions, rows scanned the same
+// way); its pool and transactions are all this package needs; and pgx
+// still encodes the arguments, arrays included, which is what the bulk
+// writes rely on (one statement writes an article's row, its author and
+// tag links and its band hashes). The price is a conversion layer per
+// row, small beside the server's work.
+//
+// The schema is a series of numbered SQL files embedded from migrations/,
+// applied in order on Open (under an advisory lock, so that workers
+// starting together do not race) and recorded in schema_migrations. The
+// tables live in the connection's current schema (search_path), so one
+// database can hold several archives.
+//
+// Full-text search uses a tsvector column with a GIN index. The vector is
+// built in Go with the tokenisation of SQLite's FTS5 unicode61 tokenizer
+// with diacritics removed (see tokenize.go), queries become tsquery
+// literals with the same words, and so both backends match alike; the
+// text is not stemmed, as in SQLite, so every language is treated the
+// same. Relevance is ts_rank over field weights (title highest, then
+// description and tags, authors, text) with length normalisation: close
+// to SQLite's bm25 in spirit, but without a word's rarity, so relevance
+// orders may differ between backends where scores are close; date orders
+// never do. Snippets are cut in Go from the page's texts.
+//
+// Several transactions may write at once; a Put locks the article row it
+// changes. The package does not parse queries; it translates the tree
+// from internal/query.
 package postgres
 
 import (
 	"context"
+	"database/sql"
+	"embed"
 	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// DB is a PostgreSQL archive.
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a PostgreSQL archive. It implements store.Store.
 type DB struct {
-	store.Store // placeholder until the backend lands
+	db *sql.DB
+
+	// dictionary caches (host, author or tag norm → id) of committed rows.
+	mu      sync.Mutex
+	sites   map[string]int64
+	authors map[string]int64
+	tags    map[string]int64
 }
 
-// Open connects to the database at dsn.
+var (
+	_ store.Store         = (*DB)(nil)
+	_ store.Migrator      = (*DB)(nil)
+	_ store.Optimizer     = (*DB)(nil)
+	_ store.EntryPreparer = (*DB)(nil)
+)
+
+// Open connects to the database named by dsn (a postgres:// URL or a
+// libpq key=value string; search_path selects the schema), checks that
+// the server answers, and applies pending migrations.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	return nil, errors.New("the PostgreSQL store is not finished yet")
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bad connection string: %w", err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	pool := stdlib.OpenDB(*cfg)
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	db := &DB{db: pool, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}
+	if _, err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// maxConns bounds the connections one DB opens.
+const maxConns = 16
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	if err := db.db.Close(); err != nil {
+		return fmt.Errorf("postgres: close: %w", err)
+	}
+	return nil
+}
+
+// Migration is one schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migrations: bad file name %s", name)
+		}
+		b, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations: %s out of sequence, want version %d", m.Name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrateLock is the advisory lock key held while migrating.
+const migrateLock = 0x4845524c44 // "HERLD"
+
+// Migrate implements store.Migrator: it applies the migrations not yet
+// recorded in schema_migrations, each in its own transaction, and
+// returns the names of those it applied.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range ms {
+		done, err := db.applyMigration(ctx, m)
+		if err != nil {
+			return applied, fmt.Errorf("migrate: %s: %w", m.Name, err)
+		}
+		if done {
+			applied = append(applied, m.Name)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	// Transaction-level: released at commit or rollback.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return false, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// Applied implements store.Migrator.
+func (db *DB) Applied(ctx context.Context) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, fmt.Errorf("applied migrations: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("applied migrations: %w", err)
+		}
+		names = append(names, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("applied migrations: %w", err)
+	}
+	return names, nil
+}
+
+// Optimize implements store.Optimizer: VACUUM ANALYZE of the article
+// tables, which folds the GIN index's pending list into the index and
+// refreshes the planner's statistics. Run it after a bulk import.
+func (db *DB) Optimize(ctx context.Context) error {
+	for _, t := range []string{"articles", "article_bands", "article_authors", "article_tags", "sites", "authors", "tags"} {
+		if _, err := db.db.ExecContext(ctx, "VACUUM (ANALYZE) "+t); err != nil {
+			return fmt.Errorf("optimize: %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	var pe interface{ SQLState() string }
+	return errors.As(err, &pe) && pe.SQLState() == "23505"
 }

@@ -1,0 +1,333 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+const sourceCols = `id, url, kind, interval_ms, paused, added, last_polled, next_poll, last_error, etag, last_modified`
+
+func scanSource(s scanner) (*store.Source, error) {
+	var src store.Source
+	var interval, added, polled, next int64
+	if err := s.Scan(&src.ID, &src.URL, &src.Kind, &interval, &src.Paused, &added, &polled, &next,
+		&src.LastError, &src.ETag, &src.LastModified); err != nil {
+		return nil, err
+	}
+	src.Interval = time.Duration(interval) * time.Millisecond
+	src.Added, src.LastPolled, src.NextPoll = fromMilli(added), fromMilli(polled), fromMilli(next)
+	return &src, nil
+}
+
+func checkSource(s *store.Source) error {
+	switch {
+	case s.URL == "":
+		return fmt.Errorf("%w source: no URL", store.ErrInvalid)
+	case s.Kind != store.KindFeed && s.Kind != store.KindSitemap && s.Kind != store.KindSite && s.Kind != store.KindList:
+		return fmt.Errorf("%w source kind %q", store.ErrInvalid, s.Kind)
+	case s.Interval < 0:
+		return fmt.Errorf("%w source interval %v", store.ErrInvalid, s.Interval)
+	}
+	return nil
+}
+
+// AddSource implements store.Sources.
+func (db *DB) AddSource(ctx context.Context, s *store.Source) error {
+	if err := checkSource(s); err != nil {
+		return fmt.Errorf("add source: %w", err)
+	}
+	if s.Added.IsZero() {
+		s.Added = time.Now().UTC().Truncate(time.Millisecond)
+	}
+	err := db.db.QueryRowContext(ctx, `INSERT INTO sources (url, kind, interval_ms, paused, added,
+		last_polled, next_poll, last_error, etag, last_modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (url) DO NOTHING RETURNING id`,
+		s.URL, s.Kind, s.Interval.Milliseconds(), s.Paused, unixMilli(s.Added), unixMilli(s.LastPolled),
+		unixMilli(s.NextPoll), s.LastError, s.ETag, s.LastModified).Scan(&s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("add source %s: %w", s.URL, store.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("add source %s: %w", s.URL, err)
+	}
+	return nil
+}
+
+// Source implements store.Sources.
+func (db *DB) Source(ctx context.Context, id int64) (*store.Source, error) {
+	s, err := scanSource(db.db.QueryRowContext(ctx, `SELECT `+sourceCols+` FROM sources WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("source %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// ListSources implements store.Sources.
+func (db *DB) ListSources(ctx context.Context) ([]*store.Source, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+sourceCols+` FROM sources ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateSource implements store.Sources.
+func (db *DB) UpdateSource(ctx context.Context, s *store.Source) error {
+	if err := checkSource(s); err != nil {
+		return fmt.Errorf("update source: %w", err)
+	}
+	res, err := db.db.ExecContext(ctx, `UPDATE sources SET url = $1, kind = $2, interval_ms = $3, paused = $4,
+		last_polled = $5, next_poll = $6, last_error = $7, etag = $8, last_modified = $9 WHERE id = $10`,
+		s.URL, s.Kind, s.Interval.Milliseconds(), s.Paused, unixMilli(s.LastPolled), unixMilli(s.NextPoll),
+		s.LastError, s.ETag, s.LastModified, s.ID)
+	if err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("update source %d: %w", s.ID, store.ErrConflict)
+		}
+		return fmt.Errorf("update source %d: %w", s.ID, err)
+	}
+	return mustAffect(res, fmt.Sprintf("update source %d", s.ID))
+}
+
+// RemoveSource implements store.Sources.
+func (db *DB) RemoveSource(ctx context.Context, id int64) error {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM sources WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("remove source %d: %w", id, err)
+	}
+	return mustAffect(res, fmt.Sprintf("remove source %d", id))
+}
+
+func mustAffect(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return nil
+}
+
+// LogFetch implements store.FetchLog.
+func (db *DB) LogFetch(ctx context.Context, f *store.Fetch) error {
+	var src any
+	if f.SourceID != 0 {
+		src = f.SourceID
+	}
+	if f.At.IsZero() {
+		f.At = time.Now().UTC().Truncate(time.Millisecond)
+	}
+	err := db.db.QueryRowContext(ctx, `INSERT INTO fetches (source_id, url, at, status, duration_ms, bytes,
+		error, article_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		src, f.URL, unixMilli(f.At), f.Status, f.Duration.Milliseconds(), f.Bytes, f.Error, f.ArticleID).Scan(&f.ID)
+	if err != nil {
+		return fmt.Errorf("log fetch %s: %w", f.URL, err)
+	}
+	return nil
+}
+
+// Fetches implements store.FetchLog.
+func (db *DB) Fetches(ctx context.Context, sourceID int64, limit int) ([]*store.Fetch, error) {
+	if limit <= 0 {
+		limit = store.DefaultLimit
+	}
+	q := `SELECT id, coalesce(source_id, 0), url, at, status, duration_ms, bytes, error, article_id FROM fetches`
+	args := []any{limit}
+	if sourceID != 0 {
+		q += ` WHERE source_id = $2`
+		args = append(args, sourceID)
+	}
+	rows, err := db.db.QueryContext(ctx, q+` ORDER BY id DESC LIMIT $1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("fetches: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Fetch
+	for rows.Next() {
+		var f store.Fetch
+		var at, dur int64
+		if err := rows.Scan(&f.ID, &f.SourceID, &f.URL, &at, &f.Status, &dur, &f.Bytes, &f.Error, &f.ArticleID); err != nil {
+			return nil, fmt.Errorf("fetches: %w", err)
+		}
+		f.At, f.Duration = fromMilli(at), time.Duration(dur)*time.Millisecond
+		out = append(out, &f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fetches: %w", err)
+	}
+	return out, nil
+}
+
+// Enqueue implements store.Frontier.
+func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	now := time.Now().UnixMilli()
+	var urls, hosts []string
+	var srcs, depths, nbs, addeds []int64
+	for _, it := range items {
+		if it.URL == "" {
+			return 0, fmt.Errorf("enqueue: %w item without URL", store.ErrInvalid)
+		}
+		at := unixMilli(it.Added)
+		if at == 0 {
+			at = now
+		}
+		urls, hosts = append(urls, it.URL), append(hosts, it.Host)
+		srcs, depths = append(srcs, it.SourceID), append(depths, int64(it.Depth))
+		nbs, addeds = append(nbs, unixMilli(it.NotBefore)), append(addeds, at)
+	}
+	// One statement; WITH ORDINALITY keeps the items' order for seq, and
+	// DISTINCT ON the first of repeated URLs.
+	res, err := db.db.ExecContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added)
+		SELECT url, host, src, depth, 'queued', nb, added FROM (
+			SELECT DISTINCT ON (url) url, host, src, depth, nb, added, i
+			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+				WITH ORDINALITY AS x (url, host, src, depth, nb, added, i)
+			ORDER BY url, i) y
+		ORDER BY i
+		ON CONFLICT (url) DO NOTHING`, urls, hosts, srcs, depths, nbs, addeds)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return int(n), nil
+}
+
+// Claim implements store.Frontier. Workers claiming at once skip each
+// other's rows (FOR UPDATE SKIP LOCKED), so no item is claimed twice.
+func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.FrontierItem, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	rows, err := db.db.QueryContext(ctx, `UPDATE frontier SET state = 'in-flight', attempts = attempts + 1
+		WHERE seq IN (SELECT seq FROM frontier WHERE state = 'queued' AND not_before <= $1
+		              ORDER BY not_before, seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added`,
+		now.UnixMilli(), n)
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	defer rows.Close()
+	type claimed struct {
+		seq int64
+		it  store.FrontierItem
+	}
+	var cs []claimed
+	for rows.Next() {
+		var c claimed
+		var src sql.NullInt64
+		var nb, added int64
+		var state string
+		if err := rows.Scan(&c.seq, &c.it.URL, &c.it.Host, &src, &c.it.Depth, &state, &c.it.Attempts,
+			&c.it.Reason, &nb, &added); err != nil {
+			return nil, fmt.Errorf("claim: %w", err)
+		}
+		c.it.SourceID, c.it.State = src.Int64, store.FrontierState(state)
+		c.it.NotBefore, c.it.Added = fromMilli(nb), fromMilli(added)
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if !a.it.NotBefore.Equal(b.it.NotBefore) {
+			return a.it.NotBefore.Before(b.it.NotBefore)
+		}
+		return a.seq < b.seq
+	})
+	out := make([]store.FrontierItem, len(cs))
+	for i, c := range cs {
+		out[i] = c.it
+	}
+	return out, nil
+}
+
+func (db *DB) setState(ctx context.Context, what, url, q string, args ...any) error {
+	res, err := db.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", what, url, err)
+	}
+	return mustAffect(res, what+" "+url)
+}
+
+// Done implements store.Frontier.
+func (db *DB) Done(ctx context.Context, url string) error {
+	return db.setState(ctx, "frontier done", url,
+		`UPDATE frontier SET state = 'done', reason = '' WHERE url = $1`, url)
+}
+
+// Fail implements store.Frontier.
+func (db *DB) Fail(ctx context.Context, url, reason string) error {
+	return db.setState(ctx, "frontier fail", url,
+		`UPDATE frontier SET state = 'failed', reason = $1 WHERE url = $2`, reason, url)
+}
+
+// Retry implements store.Frontier.
+func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason string) error {
+	return db.setState(ctx, "frontier retry", url,
+		`UPDATE frontier SET state = 'queued', reason = $1, not_before = $2 WHERE url = $3`,
+		reason, unixMilli(notBefore), url)
+}
+
+// RequeueInFlight implements store.Frontier.
+func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
+	res, err := db.db.ExecContext(ctx, `UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'`)
+	if err != nil {
+		return 0, fmt.Errorf("requeue in-flight: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("requeue in-flight: %w", err)
+	}
+	return int(n), nil
+}
+
+// FrontierCounts implements store.Frontier.
+func (db *DB) FrontierCounts(ctx context.Context) (map[store.FrontierState]int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT state, count(*) FROM frontier GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("frontier counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[store.FrontierState]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("frontier counts: %w", err)
+		}
+		out[store.FrontierState(s)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("frontier counts: %w", err)
+	}
+	return out, nil
+}

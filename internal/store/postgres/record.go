@@ -1,0 +1,132 @@
+package postgres
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// recordCols are the articles columns a Record is read from, in scanRecord
+// order; the text column is optional and comes last.
+const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
+	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
+	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
+	a.extractor_version, a.content_hash, a.cluster_id, a.version`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanRecord reads recordCols (plus the text when withText, plus extra)
+// into a Record.
+func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
+	var (
+		r                            store.Record
+		published, modified, fetched string
+		authors, tags                string
+		free                         sql.NullBool
+		capFile, capRecord           string
+		capOffset                    int64
+	)
+	dest := []any{&r.ID, &r.URL, &r.CanonicalURL, &published, &modified, &fetched,
+		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
+		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
+		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version}
+	if withText {
+		dest = append(dest, &r.Text)
+	}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	var err error
+	if r.Published, err = parseTime(published); err != nil {
+		return nil, err
+	}
+	if r.Modified, err = parseTime(modified); err != nil {
+		return nil, err
+	}
+	if r.FetchedAt, err = parseTime(fetched); err != nil {
+		return nil, err
+	}
+	r.Authors = splitLines(authors)
+	r.Tags = splitLines(tags)
+	if free.Valid {
+		b := free.Bool
+		r.IsAccessibleForFree = &b
+	}
+	if capFile != "" || capRecord != "" {
+		r.Capture = &store.Capture{File: capFile, Offset: capOffset, RecordID: capRecord}
+	}
+	return &r, nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return t, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// joinLines is how authors and tags are stored: one per line, spaces
+// collapsed, empty ones dropped (as the SQLite backend stores them).
+func joinLines(ss []string) string {
+	clean := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.Join(strings.Fields(s), " "); s != "" {
+			clean = append(clean, s)
+		}
+	}
+	return strings.Join(clean, "\n")
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// norm is the dictionary key of an author or tag: lower case, single spaces.
+func norm(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// siteHost is the host a record is filed under: the canonical URL's (else
+// the fetched URL's) host, lower case, without "www." or a port.
+func siteHost(r *store.Record) string {
+	for _, raw := range []string{r.CanonicalURL, r.URL} {
+		u, err := url.Parse(raw)
+		if err != nil || u.Hostname() == "" {
+			continue
+		}
+		return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	return ""
+}
+
+func unixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMilli(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

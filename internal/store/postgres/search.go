@@ -1,0 +1,632 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// rank scores a match: ts_rank with the field weights {D text, C authors,
+// B description and tags, A title} (the proportions of the SQLite
+// backend's bm25 weights 1, 2, 3 and 10) and normalisation 1, which
+// divides by 1 + the logarithm of the article's length.
+const rank = `ts_rank('{0.1, 0.2, 0.3, 1.0}', a.tsv, %s, 1)`
+
+// where is a query translated to SQL over "articles a": match is the
+// tsquery that ranks (empty when the query has no positive text at the
+// top level) and cond the SQL conditions, joined with AND. Arguments are
+// numbered in the order args holds them; match, when set, is $1.
+type where struct {
+	match string
+	cond  []string
+	args  []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+// from returns the FROM and WHERE clauses.
+func (w *where) from() string {
+	var b strings.Builder
+	b.WriteString(" FROM articles a WHERE true")
+	if w.match != "" {
+		b.WriteString(" AND a.tsv @@ $1::tsquery")
+	}
+	for _, c := range w.cond {
+		b.WriteString(" AND ")
+		b.WriteString(c)
+	}
+	return b.String()
+}
+
+// empty reports whether the query matches everything.
+func (w *where) empty() bool { return w.match == "" && len(w.cond) == 0 }
+
+// next is the placeholder of the next argument appended after args.
+func (w *where) next(k int) string { return "$" + strconv.Itoa(len(w.args)+k) }
+
+// translate turns q into SQL, as the SQLite backend splits it: text-only
+// conjuncts become one tsquery (the one that ranks), exclusions of text
+// fold into it where there is something to subtract from, everything else
+// becomes SQL conditions.
+func translate(q *query.Query) *where {
+	w := &where{}
+	var pos, neg []string
+	var rest []query.Node
+	for _, n := range q.Conjuncts() {
+		if not, ok := n.(*query.Not); ok {
+			if e, ok := tsq(not.Node); ok {
+				neg = append(neg, e)
+				continue
+			}
+		}
+		if e, ok := tsq(n); ok {
+			pos = append(pos, e)
+			continue
+		}
+		rest = append(rest, n)
+	}
+	if len(pos) > 0 {
+		m := strings.Join(pos, " & ")
+		for _, e := range neg {
+			m = "(" + m + ") & !" + e
+		}
+		w.match = m
+		w.args = append(w.args, m)
+	} else {
+		for _, e := range neg {
+			w.cond = append(w.cond, "NOT (a.tsv @@ "+w.arg(e)+"::tsquery)")
+		}
+	}
+	for _, n := range rest {
+		w.cond = append(w.cond, w.sqlExpr(n))
+	}
+	return w
+}
+
+// nothing is a tsquery that matches no article: the empty lexeme, which
+// no vector holds. A word or phrase with no letters or digits in it
+// matches nothing, as in FTS5.
+const nothing = `''`
+
+// tsq returns n as a tsquery when n is pure text that can be evaluated
+// on its own: an exclusion must sit in an And beside something positive,
+// as in the SQLite backend, whose FTS5 NOT is binary.
+func tsq(n query.Node) (string, bool) {
+	switch n := n.(type) {
+	case *query.Word:
+		return phrase(n.Text, n.Prefix), true
+	case *query.Phrase:
+		return phrase(n.Text, false), true
+	case *query.Or:
+		parts := make([]string, len(n.Nodes))
+		for i, c := range n.Nodes {
+			e, ok := tsq(c)
+			if !ok {
+				return "", false
+			}
+			parts[i] = e
+		}
+		return "(" + strings.Join(parts, " | ") + ")", true
+	case *query.And:
+		var pos, neg []string
+		for _, c := range n.Nodes {
+			if not, ok := c.(*query.Not); ok {
+				e, ok := tsq(not.Node)
+				if !ok {
+					return "", false
+				}
+				neg = append(neg, e)
+				continue
+			}
+			e, ok := tsq(c)
+			if !ok {
+				return "", false
+			}
+			pos = append(pos, e)
+		}
+		if len(pos) == 0 {
+			return "", false
+		}
+		s := "(" + strings.Join(pos, " & ") + ")"
+		for _, e := range neg {
+			s = "(" + s + " & !" + e + ")"
+		}
+		return s, true
+	}
+	return "", false
+}
+
+// phrase is the tsquery of the words of s next to each other, the last
+// one a prefix when prefix is set.
+func phrase(s string, prefix bool) string {
+	ws := words(s)
+	if len(ws) == 0 {
+		return nothing
+	}
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = quoteLexeme(w)
+	}
+	if prefix {
+		parts[len(parts)-1] += ":*"
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, " <-> ") + ")"
+}
+
+// likeEscape escapes LIKE wildcards for ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// asciiLower lower-cases ASCII letters only, as SQLite's LIKE and lower()
+// compare (and PostgreSQL's lower() in the "C" collation).
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 32
+		}
+		return r
+	}, s)
+}
+
+// sqlExpr translates any node to a SQL condition on "articles a".
+func (w *where) sqlExpr(n query.Node) string {
+	if e, ok := tsq(n); ok {
+		return "a.tsv @@ " + w.arg(e) + "::tsquery"
+	}
+	switch n := n.(type) {
+	case *query.Not:
+		return "NOT (" + w.sqlExpr(n.Node) + ")"
+	case *query.And, *query.Or:
+		var nodes []query.Node
+		op := " AND "
+		if a, ok := n.(*query.And); ok {
+			nodes = a.Nodes
+		} else {
+			nodes, op = n.(*query.Or).Nodes, " OR "
+		}
+		parts := make([]string, len(nodes))
+		for i, c := range nodes {
+			parts[i] = w.sqlExpr(c)
+		}
+		return "(" + strings.Join(parts, op) + ")"
+	case *query.Filter:
+		return w.filterExpr(n)
+	}
+	return "true"
+}
+
+// filterExpr translates a field filter. The comparisons are SQLite's:
+// LIKE there ignores the case of ASCII letters only, and so do these.
+func (w *where) filterExpr(f *query.Filter) string {
+	switch f.Field {
+	case query.Site:
+		return `a.site_id IN (SELECT id FROM sites WHERE host = ` + w.arg(f.Value) +
+			` OR lower(host) LIKE ` + w.arg(asciiLower("%."+likeEscape(f.Value))) + `)`
+	case query.Author:
+		return `a.n IN (SELECT aa.n FROM authors au JOIN article_authors aa ON aa.author_id = au.id
+			WHERE ' ' || lower(au.norm) || ' ' LIKE ` + w.arg(asciiLower("% "+likeEscape(norm(f.Value))+" %")) + `)`
+	case query.Tag:
+		return `a.n IN (SELECT at.n FROM tags t JOIN article_tags at ON at.tag_id = t.id WHERE t.norm = ` +
+			w.arg(norm(f.Value)) + `)`
+	case query.Lang:
+		return `(lower(a.language) LIKE ` + w.arg(asciiLower(likeEscape(f.Value))) +
+			` OR lower(a.language) LIKE ` + w.arg(asciiLower(likeEscape(f.Value)+"-%")) + `)`
+	case query.Section:
+		return `lower(a.section) = ` + w.arg(strings.ToLower(f.Value))
+	case query.After:
+		return `a.date >= ` + w.arg(f.Date.Unix())
+	case query.Before:
+		return `a.date < ` + w.arg(f.Date.Unix())
+	}
+	return "false"
+}
+
+// orderBy is the ORDER BY of a sort; score is higher for better matches.
+func orderBy(s query.Sort) string {
+	switch s {
+	case query.SortRelevance:
+		return "score DESC, a.id"
+	case query.SortOldest:
+		return "a.date, a.id"
+	}
+	return "a.date DESC, a.id"
+}
+
+// countUpTo counts the rows of q, stopping after limit+1.
+func (db *DB) countUpTo(ctx context.Context, q string, limit int, args ...any) (int, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT `+strconv.Itoa(limit+1)+`) x`, args...).Scan(&n)
+	return n, err
+}
+
+// Search implements store.Store.
+func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
+	opts, err := opts.Normalize(q)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	res, err := db.search(ctx, q, opts)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	return res, nil
+}
+
+// search follows the SQLite backend's plans, result for result: which
+// matches are ranked (every one, or for words alone the RankWindow most
+// recently archived), where counting stops (MaxTotal) and how ties break.
+func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
+	w := translate(q)
+	from, args := w.from(), w.args
+	score := "0::real"
+	if w.match != "" && opts.Sort == query.SortRelevance {
+		score = fmt.Sprintf(rank, "$1::tsquery")
+	}
+	if opts.Sort == query.SortRelevance && w.match == "" {
+		opts.Sort = query.SortNewest // ranking words sit below an OR with a filter
+	}
+	res := &store.SearchResult{Hits: []store.Hit{}}
+	count := func(q string, args ...any) error {
+		n, err := db.countUpTo(ctx, q, store.MaxTotal, args...)
+		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
+		return err
+	}
+	counted := false
+	wordsOnly := w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance
+	// window returns the lowest row number among the RankWindow most
+	// recently archived matches (0 when there are fewer).
+	window := func() (int64, error) {
+		var first int64
+		err := db.db.QueryRowContext(ctx, `SELECT n FROM articles a WHERE a.tsv @@ $1::tsquery
+			ORDER BY n DESC LIMIT 1 OFFSET `+strconv.Itoa(store.RankWindow-1), w.match).Scan(&first)
+		if err == sql.ErrNoRows {
+			return 0, nil
+		}
+		return first, err
+	}
+	lim := w.next(1) + " OFFSET " + w.next(2)
+	var page string
+	switch {
+	case opts.Collapse && wordsOnly:
+		// Rank within the window, but count every matching cluster.
+		if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
+			return nil, err
+		}
+		first, err := window()
+		if err != nil {
+			return nil, err
+		}
+		ranked, err := db.rankWindowCollapsed(ctx, w.match, first, opts)
+		if err != nil {
+			return nil, err
+		}
+		return res, db.fillHits(ctx, q, res, ranked)
+	case opts.Collapse:
+		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
+			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
+			strings.ReplaceAll(orderBy(opts.Sort), "a.", "") + `) AS rk,
+			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
+			SELECT n, score, members - 1, count(*) OVER () FROM r AS a WHERE rk = 1
+			ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
+	case wordsOnly:
+		// Ties go by row number (archiving order), as in SQLite.
+		if err := count(`SELECT 1`+from, args...); err != nil {
+			return nil, err
+		}
+		counted = true
+		first := int64(0)
+		if res.Total > store.RankWindow {
+			var err error
+			if first, err = window(); err != nil {
+				return nil, err
+			}
+		}
+		page = `SELECT a.n, ` + score + ` AS score, 0, -1 FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n >= $2
+			ORDER BY score DESC, a.n LIMIT $3 OFFSET $4`
+		args = []any{w.match, first}
+	case w.match != "":
+		page = `SELECT a.n, ` + score + ` AS score, 0, count(*) OVER ()` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
+	default:
+		// Filters only: counting is a separate walk.
+		if err := count(`SELECT 1`+from, args...); err != nil {
+			return nil, err
+		}
+		counted = true
+		page = `SELECT a.n, 0::real, 0, -1` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
+	}
+	rows, err := db.db.QueryContext(ctx, page, append(slices.Clip(args), opts.Limit, opts.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	var page2 []ranked
+	for rows.Next() {
+		var r ranked
+		var total int
+		var score float32
+		if err := rows.Scan(&r.n, &score, &r.members, &total); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.score = float64(score)
+		if !counted {
+			res.Total = total
+		}
+		page2 = append(page2, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page2) == 0 {
+		if !counted && opts.Offset > 0 {
+			// Past the end: the page had no row to carry the count.
+			cq := `SELECT 1` + from
+			if opts.Collapse {
+				cq = `SELECT DISTINCT a.cluster_id` + from
+			}
+			if err := count(cq, w.args...); err != nil {
+				return nil, err
+			}
+		}
+		return res, nil
+	}
+	return res, db.fillHits(ctx, q, res, page2)
+}
+
+// ranked is one hit of a page before its record is read.
+type ranked struct {
+	n       int64
+	score   float64
+	members int
+}
+
+// rankWindowCollapsed ranks the matches of match from row first on (the
+// rank window), ties in archiving order, and returns one page of the best
+// match of each cluster with the number of the cluster's other matches in
+// the window.
+func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64, opts store.SearchOptions) ([]ranked, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT a.n, `+fmt.Sprintf(rank, "$1::tsquery")+`, a.cluster_id
+		FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n >= $2`, match, first)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type row struct {
+		n       int64
+		score   float32
+		cluster string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.n, &r.score, &r.cluster); err != nil {
+			return nil, err
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b row) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.n, b.n)
+	})
+	var kept []ranked
+	at := map[string]int{}
+	for _, r := range all {
+		if i, ok := at[r.cluster]; ok {
+			kept[i].members++
+			continue
+		}
+		at[r.cluster] = len(kept)
+		kept = append(kept, ranked{n: r.n, score: float64(r.score)})
+	}
+	lo := min(opts.Offset, len(kept))
+	return kept[lo:min(lo+opts.Limit, len(kept))], nil
+}
+
+// fillHits reads the records of the page's rows and cuts their snippets.
+func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchResult, page []ranked) error {
+	if len(page) == 0 {
+		return nil
+	}
+	ns := make([]int64, len(page))
+	at := map[int64]int{}
+	for i, r := range page {
+		ns[i] = r.n
+		at[r.n] = len(res.Hits)
+		res.Hits = append(res.Hits, store.Hit{Score: r.score, Duplicates: r.members})
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT a.n, `+recordCols+`, a.text FROM articles a WHERE a.n = ANY($1)`, ns)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	hl := newHighlighter(q)
+	for rows.Next() {
+		var n int64
+		var text string
+		r, err := scanRecord(prefixScanner{rows, &n}, false, &text)
+		if err != nil {
+			return err
+		}
+		h := &res.Hits[at[n]]
+		h.Record = r
+		h.Snippet = makeSnippet(hl, text, r.Description)
+	}
+	return rows.Err()
+}
+
+// prefixScanner scans a leading column into n before the record columns.
+type prefixScanner struct {
+	rows *sql.Rows
+	n    *int64
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.n}, dest...)...)
+}
+
+// makeSnippet prefers a snippet of the text with highlights, then one of
+// the description, then the description as it is, then the start of the
+// text.
+func makeSnippet(hl *highlighter, text, desc string) string {
+	if hl != nil {
+		if s, ok := hl.snippet(text); ok {
+			return s
+		}
+		if s, ok := hl.snippet(desc); ok {
+			return s
+		}
+	}
+	if desc = strings.Join(strings.Fields(desc), " "); desc != "" {
+		return desc
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return text
+}
+
+// Timeline implements store.Store. It counts per UTC day (and site when
+// split) in SQL and adds the days up into weeks or months here.
+func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineOptions) ([]store.Bucket, error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	w := translate(q)
+	day := `floor(a.date / 86400.0)::bigint`
+	var sqlq string
+	if opts.Split == store.TopSite {
+		sqlq = `SELECT d, s.host, c FROM (SELECT ` + day + ` AS d, a.site_id, count(*) AS c` + w.from() +
+			` GROUP BY 1, 2) x JOIN sites s ON s.id = x.site_id ORDER BY d, s.host`
+	} else {
+		sqlq = `SELECT ` + day + ` AS d, '', count(*)` + w.from() + ` GROUP BY 1 ORDER BY 1`
+	}
+	rows, err := db.db.QueryContext(ctx, sqlq, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	type key struct {
+		start time.Time
+		site  string
+	}
+	counts := map[key]int{}
+	var order []key
+	for rows.Next() {
+		var d int64
+		var site string
+		var c int
+		if err := rows.Scan(&d, &site, &c); err != nil {
+			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		}
+		k := key{opts.By.Truncate(time.Unix(d*86400, 0)), site}
+		if _, ok := counts[k]; !ok {
+			order = append(order, k)
+		}
+		counts[k] += c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	slices.SortFunc(order, func(a, b key) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.site, b.site)
+	})
+	var out []store.Bucket
+	for _, k := range order {
+		out = append(out, store.Bucket{Start: k.start, Key: k.site, Count: counts[k]})
+	}
+	return out, nil
+}
+
+// Top implements store.Store.
+func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n int) ([]store.Count, error) {
+	if n <= 0 || n > store.MaxLimit {
+		return nil, fmt.Errorf("top: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
+	}
+	w := translate(q)
+	from := w.from()
+	var sqlq string
+	switch field {
+	case store.TopSite:
+		sqlq = `SELECT s.host, c FROM (SELECT a.site_id, count(*) AS c` + from + ` GROUP BY a.site_id) x
+			JOIN sites s ON s.id = x.site_id ORDER BY c DESC, s.host LIMIT ` + w.next(1)
+	case store.TopTag, store.TopAuthor:
+		link, dict, col := "article_tags", "tags", "tag_id"
+		if field == store.TopAuthor {
+			link, dict, col = "article_authors", "authors", "author_id"
+		}
+		src := link + ` l`
+		if !w.empty() {
+			src = `(SELECT a.n` + from + `) m JOIN ` + link + ` l ON l.n = m.n`
+		}
+		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + src +
+			` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ` + w.next(1)
+	default:
+		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
+	}
+	rows, err := db.db.QueryContext(ctx, sqlq, append(w.args, n)...)
+	if err != nil {
+		return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+	}
+	defer rows.Close()
+	out := []store.Count{}
+	for rows.Next() {
+		var c store.Count
+		if err := rows.Scan(&c.Key, &c.Count); err != nil {
+			return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+	}
+	return out, nil
+}
+
+// Scan implements store.Store. It runs one statement, so it reads one
+// consistent snapshot; rows stream from the server as fn consumes them.
+func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	w := translate(q)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+recordCols+`, a.text`+w.from()+` ORDER BY a.date, a.id`, w.args...)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, true)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", q.String(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return nil
+}

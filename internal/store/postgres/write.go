@@ -1,0 +1,429 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// tx is a write transaction. PostgreSQL allows many at once: a Put locks
+// the article row it reads (SELECT … FOR UPDATE), so two transactions
+// writing one article take turns, and the unique id makes a concurrent
+// insert of the same article wait for the first and then find it.
+type tx struct {
+	db *DB
+	tx *sql.Tx
+	// dictionary ids created in this transaction, published to the DB's
+	// caches only on Commit (a rollback would make them dangle).
+	sites, authors, tags map[string]int64
+	// change in the total text size, added to counters at Commit.
+	textDelta int64
+	done      bool
+}
+
+// Begin implements store.Store.
+func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
+	t, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &tx{db: db, tx: t, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}, nil
+}
+
+func (t *tx) Commit() error {
+	if t.done {
+		return fmt.Errorf("commit: %w", sql.ErrTxDone)
+	}
+	ctx := context.Background()
+	if t.textDelta != 0 {
+		// Last, so that the counters row is locked only for the commit.
+		if _, err := t.tx.ExecContext(ctx, `UPDATE counters SET text_bytes = text_bytes + $1`, t.textDelta); err != nil {
+			t.Rollback()
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
+	t.done = true
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	t.db.mu.Lock()
+	for k, v := range t.sites {
+		t.db.sites[k] = v
+	}
+	for k, v := range t.authors {
+		t.db.authors[k] = v
+	}
+	for k, v := range t.tags {
+		t.db.tags[k] = v
+	}
+	t.db.mu.Unlock()
+	return nil
+}
+
+func (t *tx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Get(ctx context.Context, id string) (*store.Record, error) {
+	return getRecord(ctx, t.tx, id)
+}
+
+func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error) {
+	return byHash(ctx, t.tx, hash)
+}
+
+func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
+	return candidates(ctx, t.tx, bands, limit)
+}
+
+const metaCols = `published, modified, title, description, authors, tags, site_name, section,
+	language, image, free, word_count, extractor_version`
+
+// The stored row as Put compares it: identity, then the metadata a
+// refresh may rewrite (see meta).
+const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, ` + metaCols + `
+	FROM articles WHERE id = $1 FOR UPDATE`
+
+// articleCols are the columns insertArticle and updateArticle write, in
+// articleArgs order.
+const articleCols = `id, url, canonical_url, site_id, date, published, modified,
+	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
+	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
+	content_hash, cluster_id, version, text_bytes, text, tsv`
+
+// insertArticle writes a new article with its author and tag links and
+// band hashes in one statement; it returns no row when the id exists.
+const insertArticle = `WITH a AS (INSERT INTO articles (` + articleCols + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector)
+	ON CONFLICT (id) DO NOTHING RETURNING n),
+	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($30::bigint[]) x),
+	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($31::bigint[]) x),
+	bd AS (INSERT INTO article_bands (band, n) SELECT x, a.n FROM a, unnest($32::bigint[]) x)
+	SELECT n FROM a`
+
+// updateArticle replaces article $30 with a new version (id unchanged).
+const updateArticle = `UPDATE articles SET url = $2, canonical_url = $3, site_id = $4, date = $5,
+	published = $6, modified = $7, fetched_at = $8, title = $9, description = $10, authors = $11,
+	tags = $12, site_name = $13, section = $14, language = $15, image = $16, free = $17,
+	word_count = $18, source = $19, capture_file = $20, capture_offset = $21, capture_record = $22,
+	extractor_version = $23, content_hash = $24, cluster_id = $25, version = $26, text_bytes = $27,
+	text = $28, tsv = $29::tsvector
+	WHERE n = $30 AND id = $1`
+
+// meta is the part of a record that a Put with an unchanged text may
+// refresh, in its stored form (metaCols order).
+type meta struct {
+	published, modified, title, description, authors, tags, siteName, section,
+	language, image string
+	free      sql.NullBool
+	wordCount int
+	extractor string
+}
+
+func recordMeta(r *store.Record) meta {
+	m := meta{published: formatTime(r.Published), modified: formatTime(r.Modified), title: r.Title,
+		description: r.Description, authors: joinLines(r.Authors), tags: joinLines(r.Tags),
+		siteName: r.SiteName, section: r.Section, language: r.Language, image: r.Image,
+		wordCount: r.WordCount, extractor: r.ExtractorVersion}
+	if r.IsAccessibleForFree != nil {
+		m.free = sql.NullBool{Bool: *r.IsAccessibleForFree, Valid: true}
+	}
+	return m
+}
+
+func (m *meta) dest() []any {
+	return []any{&m.published, &m.modified, &m.title, &m.description, &m.authors, &m.tags,
+		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor}
+}
+
+// Put implements store.Tx.
+func (t *tx) Put(ctx context.Context, e store.Entry) (store.Outcome, error) {
+	r := e.Record
+	if r == nil || r.ID == "" || r.URL == "" && r.CanonicalURL == "" || r.ContentHash == "" {
+		return 0, fmt.Errorf("put: %w record: id, url and content hash are required", store.ErrInvalid)
+	}
+	if t.done {
+		return 0, fmt.Errorf("put %s: %w", r.ID, sql.ErrTxDone)
+	}
+	out, err := t.put(ctx, e)
+	if err != nil {
+		return 0, fmt.Errorf("put %s: %w", r.ID, err)
+	}
+	return out, nil
+}
+
+func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
+	r := e.Record
+	for attempt := 0; ; attempt++ {
+		var (
+			n             int64
+			hash, cluster string
+			version       int
+			fetched       string
+			old           meta
+		)
+		err := t.tx.QueryRowContext(ctx, selectForPut, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched}, old.dest()...)...)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			clusterID := r.ClusterID
+			if clusterID == "" {
+				clusterID = r.ID
+			}
+			inserted, err := t.insert(ctx, e, clusterID)
+			if err != nil {
+				return 0, err
+			}
+			if !inserted && attempt == 0 {
+				continue // another transaction stored it meanwhile: now it is known
+			}
+			if !inserted {
+				return 0, fmt.Errorf("article inserted and gone")
+			}
+			r.ClusterID, r.Version = clusterID, 1
+			t.textDelta += int64(len(r.Text))
+			if r.ClusterID != r.ID {
+				return store.Duplicate, nil
+			}
+			return store.New, nil
+		case err != nil:
+			return 0, err
+		}
+		if hash == r.ContentHash {
+			r.Version, r.ClusterID = version, cluster
+			cur := recordMeta(r)
+			if cur == old {
+				return store.Unchanged, nil
+			}
+			return store.Refreshed, t.refresh(ctx, n, fetched, old, cur, r)
+		}
+		return store.Updated, t.update(ctx, e, n, version, cluster)
+	}
+}
+
+// insert writes a new article; false when its id exists already.
+func (t *tx) insert(ctx context.Context, e store.Entry, clusterID string) (bool, error) {
+	r := e.Record
+	args, err := t.articleArgs(ctx, e, clusterID, 1)
+	if err != nil {
+		return false, err
+	}
+	authors, tags, err := t.linkIDs(ctx, r)
+	if err != nil {
+		return false, err
+	}
+	var n int64
+	err = t.tx.QueryRowContext(ctx, insertArticle, append(args, authors, tags, bandArgs(e.Bands))...).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// update stores a new text for article n: the stored record moves to
+// article_versions, the new one takes its place with version+1 in the same
+// cluster.
+func (t *tx) update(ctx context.Context, e store.Entry, n int64, version int, cluster string) error {
+	r := e.Record
+	prev, err := getRecord(ctx, t.tx, r.ID)
+	if err != nil {
+		return err
+	}
+	blob, err := json.Marshal(prev)
+	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO article_versions (article_n, version, record) VALUES ($1, $2, $3)`,
+		n, version, string(blob)); err != nil {
+		return err
+	}
+	args, err := t.articleArgs(ctx, e, cluster, version+1)
+	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, updateArticle, append(args, n)...); err != nil {
+		return err
+	}
+	r.ClusterID, r.Version = cluster, version+1 // an article keeps its cluster across versions
+	t.textDelta += int64(len(r.Text) - len(prev.Text))
+	if err := t.relink(ctx, n, r); err != nil {
+		return err
+	}
+	if keys := bandArgs(e.Bands); len(keys) > 0 {
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO article_bands (band, n) SELECT x, $1 FROM unnest($2::bigint[]) x
+			ON CONFLICT DO NOTHING`, n, keys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refresh rewrites the metadata of stored row n (same text) from cur.
+func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta, r *store.Record) error {
+	date := r.Published
+	if date.IsZero() {
+		var err error
+		if date, err = parseTime(fetched); err != nil {
+			return err
+		}
+	}
+	args := []any{date.Unix(), cur.published, cur.modified, cur.title, cur.description, cur.authors, cur.tags,
+		cur.siteName, cur.section, cur.language, cur.image, cur.free, cur.wordCount, cur.extractor, n}
+	q := `UPDATE articles SET date = $1, published = $2, modified = $3, title = $4, description = $5,
+		authors = $6, tags = $7, site_name = $8, section = $9, language = $10, image = $11, free = $12,
+		word_count = $13, extractor_version = $14`
+	if old.title != cur.title || old.description != cur.description || old.authors != cur.authors || old.tags != cur.tags {
+		// Index the stored text (the new one has the same hash but may
+		// differ in spacing or punctuation) with the new fields.
+		var text string
+		if err := t.tx.QueryRowContext(ctx, `SELECT text FROM articles WHERE n = $1`, n).Scan(&text); err != nil {
+			return err
+		}
+		q += `, tsv = $16::tsvector`
+		args = append(args, vector(cur.title, cur.description, cur.authors, cur.tags, text))
+	}
+	if _, err := t.tx.ExecContext(ctx, q+` WHERE n = $15`, args...); err != nil {
+		return err
+	}
+	if old.authors != cur.authors || old.tags != cur.tags {
+		return t.relink(ctx, n, r)
+	}
+	return nil
+}
+
+// preparedVector is an article's search vector built ahead of the
+// transaction, with the fields it was built from.
+type preparedVector struct {
+	title, description, authors, tags, text string
+	vector                                  string
+}
+
+// PrepareEntry implements store.EntryPreparer: it builds the search
+// vector, the costliest part of a Put outside the database.
+func (db *DB) PrepareEntry(e *store.Entry) {
+	if r := e.Record; r != nil {
+		p := &preparedVector{title: r.Title, description: r.Description, authors: joinLines(r.Authors),
+			tags: joinLines(r.Tags), text: r.Text}
+		p.vector = vector(p.title, p.description, p.authors, p.tags, p.text)
+		e.Prepared = p
+	}
+}
+
+// vectorOf returns e's search vector, from PrepareEntry when the record
+// still has the fields it was built from.
+func vectorOf(e store.Entry) string {
+	r := e.Record
+	authors, tags := joinLines(r.Authors), joinLines(r.Tags)
+	if p, ok := e.Prepared.(*preparedVector); ok && p.title == r.Title && p.description == r.Description &&
+		p.authors == authors && p.tags == tags && p.text == r.Text {
+		return p.vector
+	}
+	return vector(r.Title, r.Description, authors, tags, r.Text)
+}
+
+// articleArgs returns the articleCols values for e (id first).
+func (t *tx) articleArgs(ctx context.Context, e store.Entry, clusterID string, version int) ([]any, error) {
+	r := e.Record
+	site, err := t.dictID(ctx, t.sites, t.db.sites, "sites", siteHost(r), "")
+	if err != nil {
+		return nil, err
+	}
+	var free any
+	if r.IsAccessibleForFree != nil {
+		free = *r.IsAccessibleForFree
+	}
+	var capFile, capRecord string
+	var capOffset int64
+	if c := r.Capture; c != nil {
+		capFile, capOffset, capRecord = c.File, c.Offset, c.RecordID
+	}
+	return []any{r.ID, r.URL, r.CanonicalURL, site, r.Date().Unix(), formatTime(r.Published),
+		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
+		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
+		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
+		r.ContentHash, clusterID, version, len(r.Text), r.Text, vectorOf(e)}, nil
+}
+
+// linkIDs returns the dictionary ids of r's authors and tags, creating
+// the missing ones, each once.
+func (t *tx) linkIDs(ctx context.Context, r *store.Record) (authors, tags []int64, err error) {
+	for _, a := range r.Authors {
+		if k := norm(a); k != "" {
+			id, err := t.dictID(ctx, t.authors, t.db.authors, "authors", k, a)
+			if err != nil {
+				return nil, nil, err
+			}
+			authors = append(authors, id)
+		}
+	}
+	for _, g := range r.Tags {
+		if k := norm(g); k != "" {
+			id, err := t.dictID(ctx, t.tags, t.db.tags, "tags", k, g)
+			if err != nil {
+				return nil, nil, err
+			}
+			tags = append(tags, id)
+		}
+	}
+	slices.Sort(authors)
+	slices.Sort(tags)
+	return slices.Compact(authors), slices.Compact(tags), nil
+}
+
+// relink replaces the author and tag rows of article n with r's.
+func (t *tx) relink(ctx context.Context, n int64, r *store.Record) error {
+	authors, tags, err := t.linkIDs(ctx, r)
+	if err != nil {
+		return err
+	}
+	// Two statements: the parts of one statement all see the rows as they
+	// were before it, so an insert there would collide with the rows its
+	// neighbour deletes.
+	if _, err := t.tx.ExecContext(ctx, `WITH da AS (DELETE FROM article_authors WHERE n = $1)
+		DELETE FROM article_tags WHERE n = $1`, n); err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `WITH ia AS (INSERT INTO article_authors (n, author_id) SELECT $1, x FROM unnest($2::bigint[]) x)
+		INSERT INTO article_tags (n, tag_id) SELECT $1, x FROM unnest($3::bigint[]) x`, n, authors, tags)
+	return err
+}
+
+// dictID returns the id of key in a dictionary table (sites, authors or
+// tags), creating the row when missing. name is the display name stored
+// with a new author or tag.
+func (t *tx) dictID(ctx context.Context, local, shared map[string]int64, table, key, name string) (int64, error) {
+	if id, ok := local[key]; ok {
+		return id, nil
+	}
+	t.db.mu.Lock()
+	id, ok := shared[key]
+	t.db.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	var err error
+	if table == "sites" {
+		err = t.tx.QueryRowContext(ctx, `INSERT INTO sites (host) VALUES ($1)
+			ON CONFLICT (host) DO UPDATE SET host = excluded.host RETURNING id`, key).Scan(&id)
+	} else {
+		err = t.tx.QueryRowContext(ctx, `INSERT INTO `+table+` (name, norm) VALUES ($1, $2)
+			ON CONFLICT (norm) DO UPDATE SET norm = excluded.norm RETURNING id`, name, key).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s %q: %w", table, key, err)
+	}
+	local[key] = id
+	return id, nil
+}
