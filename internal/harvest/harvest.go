@@ -63,7 +63,8 @@ type Harvester struct {
 	st     store.Store
 	opts   Options
 	client *fetch.Client
-	warc   *warc.Writer // nil: captures are not kept
+	warc   *warc.Writer  // nil: captures are not kept
+	cpu    chan struct{} // extraction slots of Process calls
 
 	requeueOnce sync.Once
 	requeueErr  error
@@ -90,7 +91,9 @@ func New(st store.Store, opts Options) (*Harvester, error) {
 			Timeout:        o.Timeout,
 			MaxBodyBytes:   o.MaxBodyBytes,
 			RetryBackoff:   o.RetryBackoff,
+			Gate:           o.Gate,
 		}),
+		cpu:   make(chan struct{}, o.ExtractWorkers),
 		hints: map[string]*hint{},
 		held:  map[string]time.Time{},
 	}

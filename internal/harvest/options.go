@@ -2,6 +2,8 @@ package harvest
 
 import (
 	"log/slog"
+
+	"github.com/herald-archive/herald/internal/fetch"
 	"runtime"
 	"time"
 )
@@ -76,6 +78,15 @@ type Options struct {
 	// ExtractWorkers caps extractions running at once. Default
 	// GOMAXPROCS.
 	ExtractWorkers int
+
+	// Dispatcher, when set, makes runs coordinators: claimed frontier URLs
+	// are handed to it instead of fetched here (see Dispatcher). Default
+	// nil: everything runs in this process.
+	Dispatcher Dispatcher
+	// Gate, when set, shares per-host politeness with other processes
+	// (fetch.HostGate): every request waits for its host in the gate.
+	// Default nil: politeness is this process's alone.
+	Gate fetch.HostGate
 
 	// Logger receives one line per source poll and per failed URL (debug).
 	// Default: discard.

@@ -90,6 +90,10 @@ type run struct {
 	laneWG sync.WaitGroup
 	pollWG sync.WaitGroup
 
+	// worker: a Harvester.Process call, not a run; links found are
+	// queued for now, since the coordinator paces their dispatch.
+	worker bool
+
 	// Owned by the writer goroutine.
 	sum      Summary
 	prog     Progress
@@ -105,8 +109,11 @@ type lane struct {
 
 func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
 	start := time.Now()
-	if err := h.requeue(ctx); err != nil {
-		return nil, err
+	if h.opts.Dispatcher == nil {
+		// With a Dispatcher, in-flight URLs are the workers'.
+		if err := h.requeue(ctx); err != nil {
+			return nil, err
+		}
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -151,7 +158,11 @@ func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, src
 		}()
 	}
 
-	r.dispatch()
+	if r.opts.Dispatcher != nil {
+		r.dispatchRemote()
+	} else {
+		r.dispatch()
+	}
 
 	r.pollWG.Wait()
 	r.laneWG.Wait()

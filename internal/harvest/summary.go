@@ -38,6 +38,8 @@ type Summary struct {
 	// "robots", "not html", "too large", "timeout", "http 404", "not
 	// article", … (see Reason* constants).
 	Skipped map[string]int `json:"skipped"`
+	// Dispatched counts URLs handed to workers (Options.Dispatcher).
+	Dispatched int `json:"dispatched,omitempty"`
 	// Deferred counts URLs put back in the frontier to be tried again later
 	// (a transient failure, a Retry-After, an interrupted run).
 	Deferred int `json:"deferred"`
@@ -83,6 +85,7 @@ func (s *Summary) Add(o *Summary) {
 	s.Unchanged += o.Unchanged
 	s.Duplicate += o.Duplicate
 	s.Deferred += o.Deferred
+	s.Dispatched += o.Dispatched
 	if s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}
@@ -158,6 +161,7 @@ type failure struct {
 // errors are not classified: callers check ctx first.
 func classify(err error) failure {
 	var se *fetch.StatusError
+	var he *fetch.HeldError
 	switch {
 	case errors.As(err, &se):
 		f := failure{reason: fmt.Sprintf("http %d", se.Code), status: se.Code, hostError: true, retryAfter: se.RetryAfter}
@@ -177,6 +181,8 @@ func classify(err error) failure {
 		return failure{reason: ReasonEmpty}
 	case errors.Is(err, fetch.ErrPrivateAddress):
 		return failure{reason: ReasonPrivate}
+	case errors.As(err, &he):
+		return failure{reason: ReasonHeld, transient: true, retryAfter: time.Until(he.Until)}
 	case errors.Is(err, fetch.ErrHostPaused):
 		return failure{reason: ReasonHostPaused, transient: true}
 	case errors.Is(err, fetch.ErrTimeout), errors.Is(err, context.DeadlineExceeded):

@@ -271,7 +271,7 @@ func (r *run) enqueue(links []link) {
 			}
 			host := hostOf(cu)
 			nb := now
-			if pace > 0 {
+			if pace > 0 && !r.worker {
 				nb = r.nextSlot[host]
 				if nb.Before(now) {
 					nb = now

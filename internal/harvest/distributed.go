@@ -1,0 +1,253 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// Job is a frontier URL handed to another process to fetch: the payload of
+// a fetch job in the distributed queue. It carries what the process that
+// claimed the URL knew and the worker does not: the source and its kind
+// (record provenance, site-crawl scope), the depth, the claim's attempt
+// count and the feed's or sitemap's fallback metadata.
+type Job struct {
+	// URL is the canonical URL, the frontier's key.
+	URL  string `json:"url"`
+	Host string `json:"host"`
+	// SourceID, Source and SourceKind name the source the URL came from
+	// (0 and "" for an ad hoc harvest).
+	SourceID   int64  `json:"source_id,omitempty"`
+	Source     string `json:"source,omitempty"`
+	SourceKind string `json:"source_kind,omitempty"`
+	// Depth is the links followed from the source; a page at depth >= 1
+	// that is a listing has its links followed within the crawl scope.
+	Depth int `json:"depth"`
+	// Attempts counts claims of the URL, this one included.
+	Attempts int      `json:"attempts"`
+	Hint     *JobHint `json:"hint,omitempty"`
+}
+
+// JobHint is what a feed or sitemap said about a URL: fallbacks for the
+// fields extraction leaves empty.
+type JobHint struct {
+	Source      string    `json:"source,omitempty"`
+	Title       string    `json:"title,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Authors     []string  `json:"authors,omitempty"`
+	Tags        []string  `json:"tags,omitempty"`
+	Language    string    `json:"language,omitempty"`
+	Published   time.Time `json:"published,omitzero"`
+}
+
+func (x *hint) export() *JobHint {
+	return &JobHint{Source: x.source, Title: x.title, Description: x.description, Authors: x.authors,
+		Tags: x.tags, Language: x.language, Published: x.published}
+}
+
+func (j *JobHint) internal() *hint {
+	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
+		tags: j.Tags, language: j.Language, published: j.Published}
+}
+
+// Dispatcher is the seam between claiming frontier URLs and fetching them.
+// Without one (Options.Dispatcher nil) a run fetches what it claims itself,
+// one lane per host, in process. With one, the run is a coordinator: it
+// polls sources and fills the frontier as usual, and hands each claimed URL
+// to Dispatch (at most one per host per Options.Delay), to be fetched by
+// workers calling Harvester.Process, the same page step the in-process
+// lanes run. The frontier stays the seen-set and the record of what is
+// done: a worker marks the URL done, failed or deferred after committing.
+type Dispatcher interface {
+	// Dispatch hands jobs over durably (a published job is not lost if
+	// this process dies). An error stops the run.
+	Dispatch(ctx context.Context, jobs []Job) error
+}
+
+// Process fetches, captures, extracts and stores one job's URL, and moves
+// its frontier item on (done, failed, deferred), as a run's host lane does
+// for a URL it claimed; links of a listing page within a site crawl are
+// added to the frontier, for the coordinator to dispatch. It is safe to
+// call from many goroutines at once, and idempotent: a job processed twice
+// (redelivered after a crash) stores its article once.
+//
+// It returns the job's counts, and an error when the job should be tried
+// again: a storage failure, or the end of ctx before the result was
+// committed (the frontier item is then left in flight for the retry).
+func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
+	start := time.Now()
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r := &run{
+		h:        h,
+		opts:     h.opts,
+		ctx:      rctx,
+		cancel:   cancel,
+		wctx:     context.WithoutCancel(ctx),
+		sources:  map[int64]*store.Source{},
+		cpu:      h.cpu,
+		sum:      newSummary(),
+		nextSlot: map[string]time.Time{},
+		worker:   true,
+	}
+	if j.SourceID != 0 && j.Source != "" {
+		r.sources[j.SourceID] = &store.Source{ID: j.SourceID, URL: j.Source, Kind: j.SourceKind}
+	}
+	if j.Hint != nil {
+		h.putHint(j.URL, j.Hint.internal())
+	}
+	defer h.takeHint(j.URL) // a long-lived worker keeps no hints
+	it := store.FrontierItem{URL: j.URL, Host: j.Host, SourceID: j.SourceID, Depth: j.Depth, Attempts: j.Attempts, State: store.InFlight}
+	if it.Host == "" {
+		it.Host = hostOf(j.URL)
+	}
+	ev := r.page(it)
+	switch {
+	case ev.abandon:
+		err := context.Cause(rctx)
+		if err == nil {
+			err = context.Canceled
+		}
+		return &r.sum, fmt.Errorf("harvest %s: %w", j.URL, err)
+	case ev.rec != nil:
+		r.count(ev)
+		if len(ev.links) > 0 {
+			r.enqueue(ev.links)
+		}
+		r.flush([]event{ev})
+	default:
+		r.handle(ev)
+	}
+	r.sum.Duration = time.Since(start)
+	if r.err != nil {
+		return &r.sum, r.err
+	}
+	return &r.sum, nil
+}
+
+// job turns a claimed frontier item into a Job.
+func (r *run) job(it store.FrontierItem) Job {
+	j := Job{URL: it.URL, Host: it.Host, SourceID: it.SourceID, Depth: it.Depth, Attempts: it.Attempts}
+	if s := r.sources[it.SourceID]; s != nil {
+		j.Source, j.SourceKind = s.URL, s.Kind
+	}
+	if x := r.h.takeHint(it.URL); x != nil {
+		j.Hint = x.export()
+	}
+	return j
+}
+
+// dispatchRemote is dispatch for a coordinator: it claims ready frontier
+// URLs, releases each host's URLs to the Dispatcher at most one per delay
+// (so that workers find their host free rather than wait for it), and
+// returns when no poll is running, nothing is claimed or held back, and
+// the workers have finished every URL in flight.
+func (r *run) dispatchRemote() {
+	pace := r.opts.pace()
+	tick := 50 * time.Millisecond
+	if pace > 0 {
+		tick = min(max(pace/4, 5*time.Millisecond), 250*time.Millisecond)
+	}
+	type hostQueue struct {
+		items []store.FrontierItem
+		next  time.Time
+	}
+	held := map[string]*hostQueue{}
+	nheld, claimed := 0, 0
+	timer := time.NewTimer(tick)
+	defer timer.Stop()
+	putBack := func() {
+		for _, q := range held {
+			for _, it := range q.items {
+				r.send(event{item: &it, abandon: true})
+			}
+		}
+	}
+	for {
+		if r.ctx.Err() != nil {
+			putBack()
+			return
+		}
+		now := time.Now()
+		var jobs []Job
+		var sent []store.FrontierItem
+		for _, q := range held {
+			if len(q.items) == 0 || now.Before(q.next) {
+				continue
+			}
+			jobs = append(jobs, r.job(q.items[0]))
+			sent = append(sent, q.items[0])
+			q.items = q.items[1:]
+			q.next = now.Add(pace)
+		}
+		if len(jobs) > 0 {
+			if err := r.opts.Dispatcher.Dispatch(r.ctx, jobs); err != nil {
+				if r.ctx.Err() == nil {
+					r.send(event{fatal: fmt.Errorf("harvest: dispatch: %w", err)})
+				}
+				for _, it := range sent {
+					r.send(event{item: &it, abandon: true})
+				}
+				putBack()
+				return
+			}
+			nheld -= len(jobs)
+			r.active.Add(-int64(len(jobs)))
+			r.sum.Dispatched += len(jobs)
+		}
+
+		active := r.active.Load() // polls running, URLs held back
+		n := r.window() - nheld
+		if r.opts.MaxPages > 0 {
+			n = min(n, r.opts.MaxPages-claimed)
+		}
+		got := 0
+		if n > 0 {
+			items, err := r.h.st.Claim(r.ctx, now, n)
+			if err != nil {
+				if r.ctx.Err() == nil {
+					r.cancel(fmt.Errorf("harvest: %w", err))
+					r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+				}
+				putBack()
+				return
+			}
+			got = len(items)
+			claimed += got
+			for _, it := range items {
+				r.active.Add(1)
+				nheld++
+				q := held[it.Host]
+				if q == nil {
+					q = &hostQueue{} // kept when empty: it remembers the host's next slot
+					held[it.Host] = q
+				}
+				q.items = append(q.items, it)
+			}
+		}
+		if got > 0 {
+			continue // publish what became due, claim more
+		}
+		if active == 0 && nheld == 0 && time.Now().UnixNano() >= r.waitUntil.Load() {
+			counts, err := r.h.st.FrontierCounts(r.ctx)
+			if err != nil {
+				if r.ctx.Err() == nil {
+					r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+				}
+				return
+			}
+			capped := r.opts.MaxPages > 0 && claimed >= r.opts.MaxPages
+			if counts[store.InFlight] == 0 || capped {
+				return
+			}
+		}
+		timer.Reset(tick)
+		select {
+		case <-r.ctx.Done():
+		case <-r.wake:
+		case <-timer.C:
+		}
+	}
+}
