@@ -90,10 +90,7 @@ func isASCII(s string) bool {
 }
 
 // The dup marker: members of clusters with more than one article.
-const (
-	dupMarked    = "dup : x"
-	notDupMarked = " NOT " + dupMarked
-)
+const dupMarked = "dup : x"
 
 // where is a query translated to SQL over "articles a": match is the FTS5
 // expression that ranks (empty when the query has no positive text at
@@ -318,6 +315,34 @@ const (
 	maxProbes         = 2000
 )
 
+// sampleRows is how many of the most recently archived rows moreMatches
+// looks at to estimate how many articles match.
+const sampleRows = 20000
+
+// moreMatches reports whether more than limit articles match the
+// full-text expression match. Counting up to limit costs as much as
+// walking that many matches, which is what the caller is trying to
+// avoid; so when limit is large, the count is estimated from the matches
+// among the sampleRows most recently archived rows (the index finds them
+// without walking the older ones), scaled to the whole archive. The answer
+// only chooses a plan, never a result.
+func (db *DB) moreMatches(ctx context.Context, match string, limit int) (bool, error) {
+	var last int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&last); err != nil {
+		return false, err
+	}
+	if limit < sampleRows || last <= 2*sampleRows {
+		n, err := db.countUpTo(ctx, "SELECT 1 FROM article_fts WHERE article_fts MATCH ?", limit, match)
+		return n > limit, err
+	}
+	var n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM article_fts WHERE article_fts MATCH ? AND rowid > ?`,
+		match, last-sampleRows).Scan(&n); err != nil {
+		return false, err
+	}
+	return n*last/sampleRows > int64(limit), nil
+}
+
 // countUpTo counts the rows of q, stopping after limit+1.
 func (db *DB) countUpTo(ctx context.Context, q string, limit int, args ...any) (int, error) {
 	var n int
@@ -349,12 +374,11 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			return nil, err
 		}
 		if nf <= maxProbes {
-			limit := nf*db.probeRatio + 1
-			nm, err := db.countUpTo(ctx, "SELECT 1 FROM article_fts WHERE article_fts MATCH ?", limit, w.match)
+			many, err := db.moreMatches(ctx, w.match, nf*db.probeRatio)
 			if err != nil {
 				return nil, err
 			}
-			w.driveFromArticles = nm > nf*db.probeRatio
+			w.driveFromArticles = many
 		}
 	}
 	from, args := w.from()
@@ -579,16 +603,18 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64
 // matching the full-text expression match, up to store.MaxTotal+1, from
 // the index: the matches without the dup marker are alone in their
 // cluster, and only the marked ones (members of clusters with more than
-// one article, a few per cent) are looked up for their cluster.
+// one article, a few per cent) are looked up for their cluster. The
+// unmarked ones are counted as all matches less the marked ones: walking
+// a term's matches is cheaper than walking them with a NOT beside.
 func (db *DB) countClusters(ctx context.Context, match string) (int, error) {
-	alone, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal, match+notDupMarked)
-	if err != nil || alone > store.MaxTotal {
-		return alone, err
+	var marked, shared int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT k.cluster) FROM article_fts
+		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, "("+match+") AND "+dupMarked).Scan(&marked, &shared)
+	if err != nil {
+		return 0, err
 	}
-	var shared int
-	err = db.r.QueryRowContext(ctx, `SELECT count(DISTINCT k.cluster) FROM article_fts
-		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, match+" AND "+dupMarked).Scan(&shared)
-	return alone + shared, err
+	all, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal+marked, match)
+	return all - marked + shared, err
 }
 
 // fillHits reads the records of the page's rows ns (in any order; byN

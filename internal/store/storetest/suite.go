@@ -669,6 +669,19 @@ func testSearchCollapse(t *testing.T, st store.Store) {
 	if all := search(t, st, ``, store.SearchOptions{Collapse: true}); all.Total != 7 {
 		t.Errorf("collapsed everything: total %d, want 7", all.Total)
 	}
+	// Totals of collapsed word queries, which backends may count apart
+	// from the page.
+	for q, want := range map[string]int{
+		`harbour OR tempestade`: 3, // {a1 a6}, a3, a4
+		`tempestade OR harbour`: 3,
+		`harbour -storm`:        1, // {a1 a6}
+		`-storm harbour`:        1,
+		`storm OR heavy`:        3, // a2, a3, a8
+	} {
+		if res := search(t, st, q, store.SearchOptions{Collapse: true}); res.Total != want || len(res.Hits) != want {
+			t.Errorf("collapsed %s: total %d, %d hits, want %d", q, res.Total, len(res.Hits), want)
+		}
+	}
 }
 
 func testSearchHits(t *testing.T, st store.Store) {
