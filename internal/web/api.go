@@ -336,12 +336,3 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
-
-// apiHarvest would start a harvest; the harvester (internal/harvest) is
-// not built yet, so an authorised call answers 501.
-func (s *Server) apiHarvest(w http.ResponseWriter, r *http.Request) error {
-	if err := s.authorizeAPI(r); err != nil {
-		return err
-	}
-	return fmt.Errorf("%w: starting a harvest from the API needs the harvester, which is not built yet; run herald harvest", errNotImplemented)
-}

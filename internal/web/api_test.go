@@ -98,7 +98,7 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 		{"POST", "/api/search", "GET"},
 		{"DELETE", "/api/sources", "GET, POST"},
 		{"PUT", "/api/sources/1", "GET, DELETE"},
-		{"GET", "/api/harvest", "POST"},
+		{"DELETE", "/api/harvest", "GET, POST"},
 	} {
 		res, body := do(t, h, tc.method, tc.target, nil)
 		var e apiError

@@ -48,8 +48,8 @@ var (
 	// errURLRefused: a submitted URL points at a private or unresolvable
 	// address (see guard.go).
 	errURLRefused = errors.New("url refused")
-	// errNotImplemented: an endpoint whose backing package does not exist
-	// yet (starting a harvest).
+	// errNotImplemented: an endpoint this server was not set up for
+	// (starting a harvest without Options.Harvests).
 	errNotImplemented = errors.New("not implemented")
 	// errUnsupportedMedia: a write body that is not JSON.
 	errUnsupportedMedia = errors.New("unsupported media type")

@@ -38,6 +38,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/herald-archive/herald/internal/harvest/jobs"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -70,6 +71,10 @@ type Options struct {
 	// MaxExports is how many exports may stream at once; more are
 	// refused with 503. Zero means 2.
 	MaxExports int
+	// Harvests runs the harvests that admins start with POST
+	// /api/harvest; nil means the server starts none (501). The server
+	// does not close it.
+	Harvests *jobs.Queue
 }
 
 // DefaultQueryTimeout is the default Options.QueryTimeout.
@@ -155,6 +160,8 @@ func (s *Server) routes() []route {
 		{"POST /api/sources/{id}/resume", s.api(s.apiResumeSource)},
 		{"GET /api/fetches", s.api(s.apiFetches)},
 		{"POST /api/harvest", s.api(s.apiHarvest)},
+		{"GET /api/harvest", s.api(s.apiHarvestJobs)},
+		{"GET /api/harvest/{id}", s.api(s.apiHarvestJob)},
 		{"GET /api/export", s.raw(s.export)},
 		{"GET /api/health", s.unbounded(s.apiHealth)},
 		{"/api/", s.api(s.apiUnknown)},

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/harvest/jobs"
+)
+
+// quaysidePage is an article the test news site serves.
+const quaysidePage = `<!doctype html><html lang="en"><head><title>Quayside cranes return</title>
+<meta property="article:published_time" content="2024-05-02T08:00:00Z"></head>
+<body><nav><a href="/">Home</a></nav><article><h1>Quayside cranes return</h1>
+<p>Two restored cranes were lifted back onto the quayside on Wednesday, forty years after the last cargo ship left the old dock.</p>
+<p>The zanzibarquay restoration trust said the cranes would be lit at night and opened to visitors during the summer festival.</p>
+<p>Volunteers spent three winters stripping rust and replacing the wooden cabins, using drawings found in the harbour archive.</p>
+<p>The council said the dock road would stay closed to traffic until the paving works are finished at the end of the month.</p>
+</article><footer>The Quayside Times</footer></body></html>`
+
+func TestAPIHarvest(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/news/cranes.html" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, quaysidePage)
+	}))
+	defer site.Close()
+
+	f := newArchive(t)
+	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
+		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	q := jobs.New(context.Background(), h, jobs.Options{})
+	defer q.Close()
+	const token = "test-token-0123456789"
+	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
+	srv := testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q})
+
+	body := fmt.Sprintf(`{"urls": [%q]}`, site.URL+"/news/cranes.html")
+	res, b := do(t, srv, "POST", "/api/harvest", strings.NewReader(body), auth...)
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/harvest: %d %s", res.StatusCode, clip(b))
+	}
+	var job jobs.Job
+	decode(t, b, &job)
+	if job.ID == "" || job.State != jobs.Queued || res.Header.Get("Location") != "/api/harvest/"+job.ID {
+		t.Fatalf("job %+v, Location %q", job, res.Header.Get("Location"))
+	}
+	for deadline := time.Now().Add(30 * time.Second); job.State == jobs.Queued || job.State == jobs.Running; {
+		if time.Now().After(deadline) {
+			t.Fatalf("harvest did not finish: %+v", job)
+		}
+		time.Sleep(10 * time.Millisecond)
+		res, b = do(t, srv, "GET", "/api/harvest/"+job.ID, nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET job: %d %s", res.StatusCode, clip(b))
+		}
+		job = jobs.Job{}
+		decode(t, b, &job)
+	}
+	if job.State != jobs.Done || job.Summary == nil || job.Summary.New != 1 {
+		t.Fatalf("finished job = %s", clip(b))
+	}
+	// The article is in the archive and searchable through the API.
+	res, b = do(t, srv, "GET", "/api/search?q=zanzibarquay", nil)
+	var sr struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			Record struct {
+				Title string `json:"title"`
+			} `json:"record"`
+		} `json:"hits"`
+	}
+	decode(t, b, &sr)
+	if res.StatusCode != 200 || sr.Total != 1 || len(sr.Hits) != 1 || sr.Hits[0].Record.Title != "Quayside cranes return" {
+		t.Errorf("search after harvest: %d %s", res.StatusCode, clip(b))
+	}
+	// The job list, newest first, and an unknown job.
+	res, b = do(t, srv, "GET", "/api/harvest", nil)
+	var list struct {
+		Enabled bool       `json:"enabled"`
+		Jobs    []jobs.Job `json:"jobs"`
+	}
+	decode(t, b, &list)
+	if res.StatusCode != 200 || !list.Enabled || len(list.Jobs) != 1 || list.Jobs[0].ID != job.ID {
+		t.Errorf("GET /api/harvest: %d %s", res.StatusCode, clip(b))
+	}
+	if res, b := do(t, srv, "GET", "/api/harvest/999", nil); res.StatusCode != 404 {
+		t.Errorf("unknown job: %d %s", res.StatusCode, clip(b))
+	}
+	// An empty body harvests the due sources.
+	if res, b := do(t, srv, "POST", "/api/harvest", nil, auth...); res.StatusCode != http.StatusAccepted {
+		t.Errorf("POST without body: %d %s", res.StatusCode, clip(b))
+	}
+
+	// Refusals: too many URLs, a bad URL, a private host on a server that
+	// does not allow them, no token; and a server without harvests lists
+	// none.
+	guarded := testServer(f, Options{AdminToken: token, Harvests: q})
+	many := `{"urls": [` + strings.TrimSuffix(strings.Repeat(`"http://93.184.216.34/x",`, maxHarvestURLs+1), ",") + `]}`
+	for _, tc := range []struct {
+		name   string
+		h      http.Handler
+		body   string
+		header []string
+		status int
+		code   string
+	}{
+		{"too many", srv, many, auth, 400, "bad_request"},
+		{"not a url", srv, `{"urls": ["ftp://example.org/x"]}`, auth, 400, "bad_request"},
+		{"unknown field", srv, `{"url": "http://93.184.216.34/x"}`, auth, 400, "bad_request"},
+		{"private host", guarded, `{"urls": ["http://127.0.0.1/x"]}`, auth, 422, "url_refused"},
+		{"no token", srv, body, nil, 401, "unauthorized"},
+	} {
+		res, b := do(t, tc.h, "POST", "/api/harvest", strings.NewReader(tc.body), tc.header...)
+		var e apiError
+		decode(t, b, &e)
+		if res.StatusCode != tc.status || e.Error.Code != tc.code {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, res.StatusCode, clip(b), tc.status, tc.code)
+		}
+	}
+	res, b = do(t, testServer(f, Options{}), "GET", "/api/harvest", nil)
+	list.Enabled, list.Jobs = true, nil
+	decode(t, b, &list)
+	if res.StatusCode != 200 || list.Enabled || list.Jobs == nil || len(list.Jobs) != 0 {
+		t.Errorf("GET /api/harvest without harvests: %d %s", res.StatusCode, clip(b))
+	}
+}
