@@ -19,6 +19,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/queue"
 )
 
 // harvestFlags are the flags of herald harvest (and herald demo's harvest).
@@ -36,6 +37,7 @@ type harvestFlags struct {
 	asJSON       bool
 	progress     string
 	verbose      bool
+	nats         natsFlags
 }
 
 func newHarvestCmd(e *env) *cobra.Command {
@@ -58,6 +60,11 @@ The queue of URLs lives in the archive: an interrupted harvest (even a
 killed one) continues where it stopped the next time herald harvest runs.
 URLs on loopback and private networks are refused unless --allow-private.
 
+With --nats, this process is the fleet's coordinator: it polls the sources
+and fills the queue of URLs as usual, then hands each URL (at most one per
+host per --delay) to the herald worker processes on that JetStream server,
+and returns when they have finished them. See docs/distributed.md.
+
 At the end a summary says what was fetched, stored, skipped (and why) and
 which hosts failed.`,
 		Example: `  herald harvest https://news.example.org/feed.xml
@@ -73,6 +80,7 @@ which hosts failed.`,
 	fl.BoolVar(&f.watch, "watch", false, "keep running, polling sources on schedule, until interrupted")
 	fl.StringVar(&f.urls, "urls", "", "fetch the page URLs listed in this file, one a line (- for stdin)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON")
+	addNATSFlags(cmd, &f.nats, false)
 	return cmd
 }
 
@@ -145,6 +153,24 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		return err
 	}
 	defer db.Close()
+	qc, err := f.nats.connect(ctx, "herald harvest", false)
+	if err != nil {
+		return err
+	}
+	if qc != nil {
+		defer qc.Close()
+		// URLs left in flight by a coordinator that died before handing
+		// them over are lost only while the queue is empty: put them back.
+		idle, err := qc.Idle(ctx)
+		if err != nil {
+			return err
+		}
+		if idle {
+			if _, err := db.RequeueInFlight(ctx); err != nil {
+				return err
+			}
+		}
+	}
 
 	bars := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
 	var prog *harvestBars
@@ -161,6 +187,11 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	opts := harvestOptions(f, archiveFiles(e.db), logger)
 	if prog != nil {
 		opts.Progress = prog.update
+	}
+	if qc != nil {
+		host, _ := os.Hostname()
+		opts.Dispatcher = natsDispatcher{qc}
+		opts.Gate = qc.Hosts(queue.HostsOptions{Holder: fmt.Sprintf("coordinator-%s-%d", host, os.Getpid())})
 	}
 	h, err := harvest.New(db, opts)
 	if err != nil {
@@ -264,6 +295,9 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
 	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged\n", s.New, s.Updated, s.Duplicate, s.Unchanged)
 	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
+	if s.Dispatched > 0 {
+		fmt.Fprintf(bw, "  workers    %d URLs handed to the fleet (their articles are counted by herald status --db, not here)\n", s.Dispatched)
+	}
 	if s.Listings > 0 {
 		fmt.Fprintf(bw, "  crawled    %d listing pages\n", s.Listings)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/queue"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -21,6 +22,7 @@ import (
 func newImportWARCCmd(e *env) *cobra.Command {
 	var asJSON bool
 	var workers int
+	var nf natsFlags
 	cmd := &cobra.Command{
 		Use:   "warc FILE...",
 		Short: "Import the HTML pages of WARC files (e.g. Common Crawl CC-NEWS), plain or gzipped",
@@ -32,12 +34,26 @@ counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped; the exit status is then 1.
 
 Each article keeps a reference to its record in the WARC file, so herald
-reextract can rebuild it later: keep the files where they are.`,
+reextract can rebuild it later: keep the files where they are.
+
+With --nats, the records are not extracted here: one extract job per HTML
+response record (its file, offset and record id) is queued for the herald
+worker processes, which must be able to read the files at the same absolute
+path (a shared volume). WARC files gzipped as one stream have no record
+offsets and are refused with --nats.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			qc, err := nf.connect(ctx, "herald import warc", false)
+			if err != nil {
+				return err
+			}
+			if qc != nil {
+				defer qc.Close()
+				return enqueueWARCFiles(ctx, e, qc, args, asJSON)
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
@@ -75,7 +91,81 @@ reextract can rebuild it later: keep the files where they are.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().IntVar(&workers, "workers", 0, "pages extracted at once (default: one per CPU)")
+	addNATSFlags(cmd, &nf, false)
 	return cmd
+}
+
+// enqueueWARCFiles queues one extract job per HTML response record of the
+// files, for herald worker.
+func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []string, asJSON bool) error {
+	total := harvest.ImportSummary{Skipped: map[string]int{}}
+	queued, failedFiles := 0, 0
+	for _, name := range names {
+		abs, err := filepath.Abs(name)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(abs)
+		if err != nil {
+			failedFiles++
+			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+			continue
+		}
+		log := bufio.NewWriter(e.stderr)
+		sum, err := harvest.CaptureJobs(ctx, bufio.NewReaderSize(f, 1<<20), abs, harvest.ImportOptions{
+			Source: "import:" + filepath.Base(name),
+			Damaged: func(re *warc.RecordError) {
+				fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
+			},
+		}, func(jobs []harvest.CaptureJob) error {
+			qj := make([]queue.Job, len(jobs))
+			for i, j := range jobs {
+				data, err := json.Marshal(j)
+				if err != nil {
+					return err
+				}
+				key := fmt.Sprintf("%s@%d", j.File, j.Offset)
+				qj[i] = queue.Job{Kind: queue.Extract, Key: key, Data: data}
+			}
+			if err := qc.Publish(ctx, qj...); err != nil {
+				return err
+			}
+			queued += len(jobs)
+			return nil
+		})
+		log.Flush()
+		f.Close()
+		if sum != nil {
+			importWARCAdd(&total, sum)
+		}
+		if err != nil {
+			if ctx.Err() != nil || !errors.Is(err, harvest.ErrUnsplittable) {
+				return err
+			}
+			failedFiles++
+			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Queued int `json:"queued"`
+			*harvest.ImportSummary
+		}{queued, &total}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d HTML responses for herald worker; skipped %s; %d damaged records\n",
+			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged)
+	}
+	switch {
+	case failedFiles > 0:
+		return &exitError{code: 1, msg: fmt.Sprintf("%d files could not be queued (see above)", failedFiles)}
+	case total.Damaged > 0:
+		return &exitError{code: 1, msg: fmt.Sprintf("%d damaged records skipped (see above)", total.Damaged)}
+	}
+	return nil
 }
 
 // importFileError is a WARC file that could not be opened.

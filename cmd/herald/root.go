@@ -50,6 +50,9 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newHarvestCmd(e),
 		newReextractCmd(e),
 		newDemoCmd(e),
+		newWorkerCmd(e),
+		newStatusCmd(e),
+		newQueueCmd(e),
 	)
 	return root
 }
