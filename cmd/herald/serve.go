@@ -6,9 +6,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/harvest/jobs"
 	"github.com/herald-archive/herald/internal/web"
 )
 
@@ -22,6 +25,11 @@ type serveFlags struct {
 	captures     string
 	allowPrivate bool
 	quiet        bool
+	// Harvests started through the API (admin token only).
+	noHarvest bool
+	warcDir   string
+	delay     time.Duration
+	userAgent string
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -38,6 +46,11 @@ users). With a token, API clients add, pause, resume and remove sources with
 "Authorization: Bearer <token>", and the sources page offers the same after
 signing in with the token. Source URLs on loopback or private networks are
 refused unless --allow-private is given.
+
+With a token, POST /api/harvest also starts a harvest now (of given URLs, or
+of the due sources), run by this process one at a time with the same
+politeness as herald harvest; --no-harvest turns that off. Captures go to
+--warc-dir (default: the archive path + .warc).
 
 Raw captures are read from the WARC files the archive points at, relative
 to --captures (default: the archive's folder).
@@ -57,6 +70,10 @@ The server stops gracefully on SIGINT or SIGTERM.`,
 	fl.StringVar(&f.captures, "captures", "", "folder that capture file names are relative to (default: the archive's folder)")
 	fl.BoolVar(&f.allowPrivate, "allow-private", false, "accept source URLs on loopback and private networks")
 	fl.BoolVar(&f.quiet, "quiet", false, "log only warnings and errors, not every request")
+	fl.BoolVar(&f.noHarvest, "no-harvest", false, "do not run harvests started through the API (POST /api/harvest answers 501)")
+	fl.StringVar(&f.warcDir, "warc-dir", "", "folder for the WARC captures of API harvests (default: the archive path + .warc)")
+	fl.DurationVar(&f.delay, "delay", harvest.DefaultDelay, "least time between requests to one host in API harvests; 0 for none, only for your own sites")
+	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent of API harvests (default Herald/<version> (+https://github.com/herald-archive/herald))")
 	return cmd
 }
 
@@ -79,18 +96,34 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		level = slog.LevelWarn
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	var harvests *jobs.Queue
+	if f.adminToken != "" && !f.noHarvest {
+		hf := harvestFlags{warcDir: f.warcDir, delay: f.delay, userAgent: f.userAgent, allowPrivate: f.allowPrivate,
+			concurrency: harvest.DefaultConcurrency, depth: harvest.DefaultMaxDepth}
+		h, err := harvest.New(db, harvestOptions(hf, archiveFiles(e.db), log.With("component", "harvest")))
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		harvests = jobs.New(ctx, h, jobs.Options{})
+		defer harvests.Close() // before h.Close and db.Close: deferred later, runs first
+	}
 	srv := web.New(db, web.Options{
 		AdminToken:   f.adminToken,
 		AllowPrivate: f.allowPrivate,
 		Logger:       log,
 		CaptureDir:   captures,
+		Harvests:     harvests,
 	})
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	mode := "read-only"
-	if f.adminToken != "" {
+	switch {
+	case harvests != nil:
+		mode = "admin token set; harvests through the API"
+	case f.adminToken != "":
 		mode = "admin token set"
 	}
 	fmt.Fprintf(e.stdout, "Serving %s (%s) at http://%s/\n", archiveName(e.db), mode, ln.Addr())

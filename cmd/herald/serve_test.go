@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,5 +75,112 @@ func TestServeRefusesShortTokenAndMissingArchive(t *testing.T) {
 	stderr.Reset()
 	if code := run(t.Context(), []string{"serve", "--db", path}, nil, io.Discard, &stderr); code == 0 || !strings.Contains(stderr.String(), "no archive") {
 		t.Errorf("missing archive: exit %d, %s", code, stderr.String())
+	}
+}
+
+// TestServeHarvest starts a harvest through the API of the real command
+// and finds the article in the archive, its capture in the WARC folder,
+// and the server stopping cleanly afterwards.
+func TestServeHarvest(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/news/ferry.html" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><html lang="en"><head><title>Night ferry returns</title></head><body><article>
+<h1>Night ferry returns</h1>
+<p>The night ferry to the islands returns on Friday after a winter of repairs to its engines and its passenger deck.</p>
+<p>The operator said tickets for the first crossings sold out within hours, and that a second sailing would be added.</p>
+<p>Islanders had campaigned for the quillbrook service to come back, saying the day boats left them without a late link.</p>
+</article></body></html>`)
+	}))
+	defer site.Close()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "herald.db")
+	db, err := sqlite.Open(t.Context(), path) // serve never creates an archive
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	const token = "serve-test-token-0123456789"
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--quiet", "--admin-token", token,
+			"--allow-private", "--delay", "0"}, strings.NewReader(""), outW, &stderr)
+		outW.Close()
+	}()
+	out := bufio.NewReader(outR)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no banner: %v (stderr %s)", err, stderr.String())
+	}
+	_, addr, ok := strings.Cut(strings.TrimSpace(line), " at ")
+	if !ok || !strings.Contains(line, "harvests through the API") {
+		t.Fatalf("banner %q", line)
+	}
+	req, _ := http.NewRequest("POST", addr+"api/harvest", strings.NewReader(`{"urls": ["`+site.URL+`/news/ferry.html"]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/harvest: %d %s", res.StatusCode, body)
+	}
+	jobURL := strings.TrimSuffix(addr, "/") + res.Header.Get("Location")
+	var job struct {
+		State   string `json:"state"`
+		Summary struct {
+			New int `json:"new"`
+		} `json:"summary"`
+	}
+	for deadline := time.Now().Add(30 * time.Second); job.State != "done"; {
+		if time.Now().After(deadline) || job.State == "failed" || job.State == "cancelled" {
+			t.Fatalf("job %+v (stderr %s)", job, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+		res, err := http.Get(jobURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(res.Body).Decode(&job)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if job.Summary.New != 1 {
+		t.Errorf("job summary %+v, want 1 new article", job.Summary)
+	}
+	res, err = http.Get(addr + "api/search?q=quillbrook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "Night ferry returns") {
+		t.Errorf("search after harvest: %s", body)
+	}
+	if warcs, _ := filepath.Glob(filepath.Join(path+".warc", "*.warc.gz")); len(warcs) == 0 {
+		t.Errorf("no WARC capture in %s.warc", path)
+	}
+	cancel()
+	io.Copy(io.Discard, out)
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d, stderr %q", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }
