@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -46,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("SearchOptions", func(t *testing.T) { testSearchOptions(t, st) })
 	t.Run("Timeline", func(t *testing.T) { testTimeline(t, st) })
 	t.Run("TimelineFollowsWrites", func(t *testing.T) { testTimelineFollowsWrites(t, loaded(t)) })
+	t.Run("RankWindow", func(t *testing.T) { testRankWindow(t, fresh(t)) })
 	t.Run("Top", func(t *testing.T) { testTop(t, st) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, st) })
 	t.Run("Stats", func(t *testing.T) { testStats(t, loaded(t)) })
@@ -680,6 +682,47 @@ func testSearchCollapse(t *testing.T, st store.Store) {
 	} {
 		if res := search(t, st, q, store.SearchOptions{Collapse: true}); res.Total != want || len(res.Hits) != want {
 			t.Errorf("collapsed %s: total %d, %d hits, want %d", q, res.Total, len(res.Hits), want)
+		}
+	}
+}
+
+// Ranking a query of words alone by relevance considers the
+// store.RankWindow most recently archived matches; filters and date
+// sorting see every match, and the total counts every match.
+func testRankWindow(t *testing.T, st store.Store) {
+	const early = 10 // the best matches, archived first
+	var entries []store.Entry
+	for i := range store.RankWindow + early {
+		title := fmt.Sprintf("Report %d", i)
+		if i < early {
+			title = "Lighthouse lighthouse lighthouse"
+		}
+		entries = append(entries, store.Entry{Record: &store.Record{
+			ID: fmt.Sprintf("w%05d", i), ContentHash: fmt.Sprintf("hash-w%05d", i),
+			Article: article.Article{
+				URL: fmt.Sprintf("https://window.example/a/%d", i), Title: title,
+				Published: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
+				Text:      fmt.Sprintf("The lighthouse keeper wrote entry %d.", i),
+			}}})
+	}
+	Load(t, st, entries)
+	isEarly := func(id string) bool { return id < fmt.Sprintf("w%05d", early) }
+	for _, collapse := range []bool{false, true} {
+		res := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20, Collapse: collapse})
+		if res.Total != store.RankWindow+early {
+			t.Errorf("collapse %v: total %d, want %d", collapse, res.Total, store.RankWindow+early)
+		}
+		if ids := hitIDs(res); len(ids) != 20 || slices.ContainsFunc(ids, isEarly) {
+			t.Errorf("collapse %v: words alone ranked outside the window: %v", collapse, ids)
+		}
+		res = search(t, st, `lighthouse site:window.example`, store.SearchOptions{Limit: 20, Collapse: collapse})
+		ids := hitIDs(res)
+		first := 0
+		for first < len(ids) && isEarly(ids[first]) {
+			first++
+		}
+		if len(ids) != 20 || first != early || slices.ContainsFunc(ids[early:], isEarly) {
+			t.Errorf("collapse %v: with a filter, want the %d early matches first: %v", collapse, early, ids)
 		}
 	}
 }
