@@ -70,17 +70,24 @@ type sourcesData struct {
 	Done, Error string
 	// Form keeps what was typed when adding a source failed.
 	FormURL, FormKind, FormInterval string
+	// HarvestsEnabled says whether the server runs harvests started here;
+	// Jobs are the ones it remembers, newest first; FormHarvest keeps the
+	// URLs typed when starting one failed.
+	HarvestsEnabled bool
+	Jobs            []jobView
+	FormHarvest     string
 }
 
 // doneMessages are the confirmations a redirect may ask for; the page
 // shows only these, never text from the URL.
 var doneMessages = map[string]string{
-	"added":      "Source added.",
-	"paused":     "Source paused.",
-	"resumed":    "Source resumed.",
-	"removed":    "Source removed.",
-	"signed-in":  "Signed in: admin actions are available.",
-	"signed-out": "Signed out.",
+	"added":          "Source added.",
+	"paused":         "Source paused.",
+	"resumed":        "Source resumed.",
+	"removed":        "Source removed.",
+	"signed-in":      "Signed in: admin actions are available.",
+	"signed-out":     "Signed out.",
+	"harvest-queued": "Harvest queued: it runs in the background; this list shows how it went.",
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
@@ -98,6 +105,8 @@ func (s *Server) renderSources(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	d.TokenSet = s.opts.AdminToken != ""
+	d.HarvestsEnabled = s.opts.Harvests != nil
+	d.Jobs = s.jobViews()
 	if session, ok := s.session(r); ok {
 		d.SignedIn, d.CSRF = true, s.csrfFor(session)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -136,5 +137,102 @@ func TestAPIHarvest(t *testing.T) {
 	decode(t, b, &list)
 	if res.StatusCode != 200 || list.Enabled || list.Jobs == nil || len(list.Jobs) != 0 {
 		t.Errorf("GET /api/harvest without harvests: %d %s", res.StatusCode, clip(b))
+	}
+}
+
+func TestHarvestForm(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, quaysidePage)
+	}))
+	defer site.Close()
+	f := newArchive(t)
+	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
+		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	q := jobs.New(context.Background(), h, jobs.Options{})
+	defer q.Close()
+	const token = "form-test-token-0123456789"
+	srv := testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q})
+
+	var cookie *http.Cookie
+	post := func(target string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		req := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://example.com")
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Result(), rec.Body.String()
+	}
+	get := func(target string) string {
+		t.Helper()
+		req := httptest.NewRequest("GET", target, nil)
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+
+	if body := get("/sources"); !strings.Contains(body, "Sign in to start a harvest") || strings.Contains(body, `action="/harvest"`) {
+		t.Error("signed-out page offers the harvest form")
+	}
+	if res, _ := post("/harvest", url.Values{"urls": {site.URL + "/a.html"}}); res.StatusCode != 401 {
+		t.Errorf("harvest while signed out: %d", res.StatusCode)
+	}
+	res, _ := post("/login", url.Values{"token": {token}})
+	for _, c := range res.Cookies() {
+		if c.Name == sessionCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no session")
+	}
+	csrf := srv.csrfFor(cookie.Value)
+	if res, _ := post("/harvest", url.Values{"urls": {site.URL + "/a.html"}}); res.StatusCode != 403 {
+		t.Errorf("harvest without csrf: %d", res.StatusCode)
+	}
+	res, body := post("/harvest", url.Values{"urls": {"javascript:alert(1)\n"}, "csrf": {csrf}})
+	if res.StatusCode != 400 || !strings.Contains(body, "javascript:alert(1)") || !strings.Contains(body, "<textarea") {
+		t.Errorf("bad URL: %d, form not shown again with what was typed", res.StatusCode)
+	}
+	checkSafeHTML(t, "harvest form error", body)
+
+	res, _ = post("/harvest", url.Values{"urls": {"\n " + site.URL + "/news/cranes.html \n\n"}, "csrf": {csrf}})
+	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/sources?done=harvest-queued") {
+		t.Fatalf("harvest: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	list := q.List()
+	if len(list) != 1 || len(list[0].URLs) != 1 || list[0].URLs[0] != site.URL+"/news/cranes.html" {
+		t.Fatalf("queued jobs %+v", list)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if j, _ := q.Job(list[0].ID); j.State == jobs.Done {
+			break
+		} else if time.Now().After(deadline) || j.State == jobs.Failed || j.State == jobs.Cancelled {
+			t.Fatalf("job %+v", j)
+		}
+	}
+	body = get("/sources?done=harvest-queued")
+	if !strings.Contains(body, "Harvest queued") || !strings.Contains(body, "status-job-done") || !strings.Contains(body, site.URL+"/news/cranes.html") {
+		t.Errorf("sources page after the harvest lacks the job: %s", clip(body[strings.Index(body, "Harvest now"):]))
+	}
+	checkSafeHTML(t, "sources with jobs", body)
+
+	// A server without harvests shows no such section, and refuses the form.
+	plain := testServer(f, Options{AdminToken: token})
+	rec := httptest.NewRecorder()
+	plain.ServeHTTP(rec, httptest.NewRequest("GET", "/sources", nil))
+	if strings.Contains(rec.Body.String(), "Harvest now") {
+		t.Error("harvest section on a server without harvests")
 	}
 }

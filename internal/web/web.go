@@ -173,6 +173,7 @@ func (s *Server) routes() []route {
 		{"GET /sources", s.page(s.sourcesPage)},
 		{"POST /sources", s.page(s.formAddSource)},
 		{"POST /sources/{id}/{action}", s.page(s.formSourceAction)},
+		{"POST /harvest", s.page(s.formHarvest)},
 		{"POST /login", s.page(s.formLogin)},
 		{"POST /logout", s.page(s.formLogout)},
 		{"GET /static/{file}", staticHandler()},
