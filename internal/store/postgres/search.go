@@ -94,9 +94,11 @@ func translate(q *query.Query) *where {
 	return w
 }
 
-// nothing is a tsquery that matches no article: the empty lexeme, which
-// no vector holds. A word or phrase with no letters or digits in it
-// matches nothing, as in FTS5.
+// nothing is the tsquery of a word or phrase with no letters or digits in
+// it: the empty query, which PostgreSQL drops from the expression around
+// it (with a notice) and which alone matches no article. That is what
+// FTS5 makes of an empty phrase (the cross-backend test checks the
+// combinations).
 const nothing = `''`
 
 // tsq returns n as a tsquery when n is pure text that can be evaluated

@@ -193,3 +193,8 @@ func quoteLexeme(w string) string {
 	b.WriteByte('\'')
 	return b.String()
 }
+
+// Words returns the words of s as the search index holds them: split and
+// folded as SQLite's FTS5 unicode61 tokenizer (remove_diacritics 2) does.
+// It is exported for the cross-backend tests that check it against SQLite.
+func Words(s string) []string { return words(s) }

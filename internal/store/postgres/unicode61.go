@@ -7,8 +7,7 @@ package postgres
 // kind 0 separates tokens, kind 1 belongs to a token but is removed (a
 // diacritic), kind 2 belongs to a token and folds to itself plus delta.
 var unicode61 = []foldRange{
-	{0x0, 0x0, 1, 0},
-	{0x1, 0x2F, 0, 0},
+	{0x0, 0x2F, 0, 0},
 	{0x30, 0x39, 2, 0},
 	{0x3A, 0x40, 0, 0},
 	{0x41, 0x5A, 2, 32},
