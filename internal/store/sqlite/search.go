@@ -603,18 +603,16 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64
 // matching the full-text expression match, up to store.MaxTotal+1, from
 // the index: the matches without the dup marker are alone in their
 // cluster, and only the marked ones (members of clusters with more than
-// one article, a few per cent) are looked up for their cluster. The
-// unmarked ones are counted as all matches less the marked ones: walking
-// a term's matches is cheaper than walking them with a NOT beside.
+// one article, a few per cent) are looked up for their cluster.
 func (db *DB) countClusters(ctx context.Context, match string) (int, error) {
-	var marked, shared int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT k.cluster) FROM article_fts
-		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, "("+match+") AND "+dupMarked).Scan(&marked, &shared)
-	if err != nil {
-		return 0, err
+	alone, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal, "("+match+") NOT "+dupMarked)
+	if err != nil || alone > store.MaxTotal {
+		return alone, err
 	}
-	all, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal+marked, match)
-	return all - marked + shared, err
+	var shared int
+	err = db.r.QueryRowContext(ctx, `SELECT count(DISTINCT k.cluster) FROM article_fts
+		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, "("+match+") AND "+dupMarked).Scan(&shared)
+	return alone + shared, err
 }
 
 // fillHits reads the records of the page's rows ns (in any order; byN

@@ -86,14 +86,21 @@ func (h *highlighter) match(word string) bool {
 type token struct{ start, end int }
 
 func isTokenRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r)
 }
 
 // tokens splits s into FTS-like tokens (byte offsets).
 func tokens(s string) []token {
-	var out []token
+	out := make([]token, 0, len(s)/6+1) // about one word in six bytes of prose
 	start := -1
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if isTokenRune(r) {
 			if start < 0 {
 				start = i
@@ -102,6 +109,7 @@ func tokens(s string) []token {
 			out = append(out, token{start, i})
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		out = append(out, token{start, len(s)})
