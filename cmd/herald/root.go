@@ -44,6 +44,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newExportCmd(e),
 		newImportCmd(e),
 		newMigrateCmd(e),
+		newMigrateArchiveCmd(e),
 		newServeCmd(e),
 		newBenchCmd(e),
 		newSourceCmd(e),

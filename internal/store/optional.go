@@ -28,3 +28,31 @@ type Optimizer interface {
 type Checkpointer interface {
 	Checkpoint(ctx context.Context) error
 }
+
+// Dumper reads everything an archive holds, in the order it was stored,
+// so that it can be copied whole into another (herald migrate-archive).
+// Sources are read with ListSources.
+type Dumper interface {
+	// History calls fn for each article in the order the articles were
+	// first stored, with every version, oldest first and the current one
+	// last (what Versions returns). It stops at the first error fn
+	// returns and returns it.
+	History(ctx context.Context, fn func(versions []*Record) error) error
+	// DumpFetches calls fn for each fetch log entry, oldest first.
+	DumpFetches(ctx context.Context, fn func(*Fetch) error) error
+	// DumpFrontier calls fn for each frontier item in the order it was
+	// queued, whatever its state.
+	DumpFrontier(ctx context.Context, fn func(FrontierItem) error) error
+}
+
+// Restorer writes what a Dumper read as it was: the ids of sources and
+// fetches and the states, attempts and reasons of frontier items are
+// kept. Each call is one transaction; rows whose id (or URL) the archive
+// holds already are left as they are and not counted, so restoring
+// twice adds nothing. Articles are restored through Tx.Put, which keeps
+// their versions, clusters and capture references.
+type Restorer interface {
+	RestoreSources(ctx context.Context, ss []*Source) (int, error)
+	RestoreFetches(ctx context.Context, fs []*Fetch) (int, error)
+	RestoreFrontier(ctx context.Context, items []FrontierItem) (int, error)
+}

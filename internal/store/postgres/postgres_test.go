@@ -61,3 +61,7 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpRestore(t *testing.T) {
+	storetest.RunDump(t, func(t *testing.T) store.Store { return pgtest.Open(t) })
+}

@@ -1,0 +1,286 @@
+// Package archivecopy copies a whole archive from one store to another
+// (SQLite to PostgreSQL and back, for herald migrate-archive): every
+// article with every version, in the order they were first stored, with
+// their clusters and capture references; the sources with their ids; the
+// fetch log; the frontier with each URL's state.
+//
+// Articles go through Tx.Put, version after version, so the destination
+// applies its own rules (and indexes, and counters) exactly as if it had
+// archived them itself; near-duplicate band hashes are recomputed from
+// each version's text, as internal/archive computes them. Both stores
+// must implement store.Dumper (the source) and store.Restorer (the
+// destination).
+//
+// Copy refuses a destination that holds anything unless Options.Merge is
+// set. Merging is idempotent: an article the destination holds with the
+// same versions is skipped, one whose stored versions are the first of
+// the source's gets the rest, and one whose history differs is left alone
+// and counted as a conflict, never overwritten; sources, fetches and
+// frontier URLs the destination holds already (by id or URL) stay as they
+// are. So an interrupted copy can be run again with Merge to finish it.
+package archivecopy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/herald-archive/herald/internal/dedupe"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// ErrNotEmpty is returned when the destination holds data and
+// Options.Merge is not set.
+var ErrNotEmpty = errors.New("destination archive is not empty")
+
+// Options shape a Copy. The zero value copies into an empty archive.
+type Options struct {
+	// Merge allows a destination that holds data (see the package doc).
+	Merge bool
+	// Batch is the number of articles per destination transaction; 0
+	// means 500.
+	Batch int
+	// Progress, when set, is called after each batch with the articles
+	// copied so far.
+	Progress func(articles int)
+}
+
+// Summary says what a Copy did.
+type Summary struct {
+	Articles  int `json:"articles"`  // articles written (new, or given more versions)
+	Versions  int `json:"versions"`  // versions written, current ones included
+	Skipped   int `json:"skipped"`   // articles the destination held already, the same
+	Conflicts int `json:"conflicts"` // articles whose history differs in the destination, left alone
+	Sources   int `json:"sources"`   // sources added
+	Fetches   int `json:"fetches"`   // fetch log entries added
+	Frontier  int `json:"frontier"`  // frontier URLs added
+	// ConflictIDs lists the first conflicting article ids (up to 20).
+	ConflictIDs []string `json:"conflict_ids,omitempty"`
+}
+
+// Copy copies src into dst.
+func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Summary, error) {
+	dump, ok := src.(store.Dumper)
+	if !ok {
+		return nil, fmt.Errorf("copy: the source archive cannot list its whole contents (no store.Dumper)")
+	}
+	rest, ok := dst.(store.Restorer)
+	if !ok {
+		return nil, fmt.Errorf("copy: the destination archive cannot restore sources and logs (no store.Restorer)")
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 500
+	}
+	if !opts.Merge {
+		empty, err := isEmpty(ctx, dst)
+		if err != nil {
+			return nil, fmt.Errorf("copy: %w", err)
+		}
+		if !empty {
+			return nil, fmt.Errorf("copy: %w", ErrNotEmpty)
+		}
+	}
+	sum := &Summary{}
+	// Sources first: the fetch log and the frontier point at them.
+	sources, err := src.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	if len(sources) > 0 {
+		if sum.Sources, err = rest.RestoreSources(ctx, sources); err != nil {
+			return sum, fmt.Errorf("copy: %w", err)
+		}
+	}
+	if err := copyArticles(ctx, dump, dst, opts, sum); err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	var fetches []*store.Fetch
+	flushFetches := func() error {
+		n, err := rest.RestoreFetches(ctx, fetches)
+		sum.Fetches += n
+		fetches = fetches[:0]
+		return err
+	}
+	err = dump.DumpFetches(ctx, func(f *store.Fetch) error {
+		fetches = append(fetches, f)
+		if len(fetches) >= 5000 {
+			return flushFetches()
+		}
+		return nil
+	})
+	if err == nil && len(fetches) > 0 {
+		err = flushFetches()
+	}
+	if err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	var items []store.FrontierItem
+	flushItems := func() error {
+		n, err := rest.RestoreFrontier(ctx, items)
+		sum.Frontier += n
+		items = items[:0]
+		return err
+	}
+	err = dump.DumpFrontier(ctx, func(it store.FrontierItem) error {
+		items = append(items, it)
+		if len(items) >= 5000 {
+			return flushItems()
+		}
+		return nil
+	})
+	if err == nil && len(items) > 0 {
+		err = flushItems()
+	}
+	if err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	return sum, nil
+}
+
+// isEmpty reports whether st holds no article, source, fetch or frontier
+// URL.
+func isEmpty(ctx context.Context, st store.Store) (bool, error) {
+	s, err := st.Stats(ctx)
+	if err != nil {
+		return false, err
+	}
+	if s.Articles > 0 || s.Sources > 0 {
+		return false, nil
+	}
+	fs, err := st.Fetches(ctx, 0, 1)
+	if err != nil {
+		return false, err
+	}
+	counts, err := st.FrontierCounts(ctx)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return len(fs) == 0 && n == 0, nil
+}
+
+// copyArticles copies every article's versions, a batch of articles per
+// destination transaction.
+func copyArticles(ctx context.Context, dump store.Dumper, dst store.Store, opts Options, sum *Summary) error {
+	var batch [][]*store.Record
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := writeBatch(ctx, dst, batch, opts.Merge, sum); err != nil {
+			return err
+		}
+		batch = batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(sum.Articles + sum.Skipped + sum.Conflicts)
+		}
+		return nil
+	}
+	err := dump.History(ctx, func(vs []*store.Record) error {
+		batch = append(batch, vs)
+		if len(batch) >= opts.Batch {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+func writeBatch(ctx context.Context, dst store.Store, batch [][]*store.Record, merge bool, sum *Summary) error {
+	tx, err := dst.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var s Summary
+	for _, vs := range batch {
+		from := 0
+		if merge {
+			var err error
+			if from, err = alreadyThere(ctx, dst, tx, vs); err != nil {
+				return err
+			}
+			switch {
+			case from < 0:
+				s.Conflicts++
+				if len(sum.ConflictIDs)+len(s.ConflictIDs) < 20 {
+					s.ConflictIDs = append(s.ConflictIDs, vs[0].ID)
+				}
+				continue
+			case from == len(vs):
+				s.Skipped++
+				continue
+			}
+		}
+		for _, v := range vs[from:] {
+			if err := putVersion(ctx, tx, v); err != nil {
+				return err
+			}
+			s.Versions++
+		}
+		s.Articles++
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	sum.Articles += s.Articles
+	sum.Versions += s.Versions
+	sum.Skipped += s.Skipped
+	sum.Conflicts += s.Conflicts
+	sum.ConflictIDs = append(sum.ConflictIDs, s.ConflictIDs...)
+	return nil
+}
+
+// alreadyThere compares the versions vs of an article with what dst
+// holds: the number of leading versions it holds the same (len(vs) when
+// all), or -1 when its history differs.
+func alreadyThere(ctx context.Context, dst store.Store, tx store.Tx, vs []*store.Record) (int, error) {
+	if _, err := tx.Get(ctx, vs[0].ID); errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	have, err := dst.Versions(ctx, vs[0].ID)
+	if err != nil {
+		return 0, err
+	}
+	if len(have) > len(vs) {
+		return -1, nil
+	}
+	for i, h := range have {
+		a, err := json.Marshal(h)
+		if err != nil {
+			return 0, err
+		}
+		b, err := json.Marshal(vs[i])
+		if err != nil {
+			return 0, err
+		}
+		if string(a) != string(b) {
+			return -1, nil
+		}
+	}
+	return len(have), nil
+}
+
+// putVersion writes one version of an article as it was stored: with its
+// cluster, and the band hashes of its text.
+func putVersion(ctx context.Context, tx store.Tx, v *store.Record) error {
+	r := *v
+	e := store.Entry{Record: &r, Bands: dedupe.Sign(r.Text).Bands()}
+	if _, err := tx.Put(ctx, e); err != nil {
+		return err
+	}
+	if r.Version != v.Version || r.ClusterID != v.ClusterID {
+		return fmt.Errorf("article %s: stored as version %d of cluster %s, was version %d of %s",
+			v.ID, r.Version, r.ClusterID, v.Version, v.ClusterID)
+	}
+	return nil
+}
