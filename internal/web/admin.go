@@ -117,14 +117,22 @@ func (s *Server) renderSources(w http.ResponseWriter, r *http.Request, status in
 }
 
 // sameOrigin refuses cross-site form posts: browsers send Origin (and
-// Sec-Fetch-Site) with every POST.
+// Sec-Fetch-Site) with every POST. Our own pages say Referrer-Policy:
+// no-referrer, under which Chromium sends "Origin: null" even for a form
+// on the same page; then Sec-Fetch-Site, which no page script can set,
+// decides: only same-origin passes (a sandboxed frame elsewhere sends
+// cross-site).
 func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+	site := r.Header.Get("Sec-Fetch-Site")
+	if site != "" && site != "same-origin" && site != "none" {
 		return false
 	}
 	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return origin == "" // "null" comes from sandboxed or privacy-stripped contexts
+	if origin == "null" {
+		return site == "same-origin"
+	}
+	if origin == "" {
+		return true
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -13,6 +15,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/harvest/jobs"
 )
 
 // Browser tests drive the real pages in headless Chromium (Debian's
@@ -286,4 +291,60 @@ func TestBrowser(t *testing.T) {
 	// Last, as its 400 status is logged as a failed load.
 	b.navigate(ts.URL+"/?q=%22harbour", "#query-error")
 	b.screenshot("query-error")
+}
+
+// TestBrowserHarvest: an admin signs in, starts a harvest from the sources
+// page like a person would, follows it to done and finds the article.
+func TestBrowserHarvest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, quaysidePage)
+	}))
+	defer site.Close()
+	f := newArchive(t)
+	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
+		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	q := jobs.New(context.Background(), h, jobs.Options{})
+	defer q.Close()
+	const token = "browser-test-token-0123456789"
+	ts := httptest.NewServer(testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q}))
+	defer ts.Close()
+	b := newBrowser(t)
+
+	b.navigate(ts.URL+"/sources", "#harvests-heading")
+	b.do("sign in", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), token))
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Submit(chromedp.CSS(`input[name="token"]`))); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	b.do("harvest form", chromedp.WaitVisible(chromedp.CSS(`textarea[name="urls"]`)))
+	b.do("type URL", chromedp.SendKeys(chromedp.CSS(`textarea[name="urls"]`), site.URL+"/news/cranes.html"))
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`.harvest-now button`))); err != nil {
+		t.Fatalf("start harvest: %v", err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		b.navigate(ts.URL+"/sources#harvests", "#harvests-heading")
+		if evaluate[int](b, `document.querySelectorAll(".status-job-done").length`) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job not done: %s", b.text("table.jobs"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := b.text("table.jobs"); !strings.Contains(got, "/news/cranes.html") {
+		t.Errorf("jobs table %q", got)
+	}
+	b.screenshot("harvest-jobs")
+	b.navigate(ts.URL+"/?q=zanzibarquay", "ol.results")
+	if got := b.text("ol.results"); !strings.Contains(got, "Quayside cranes return") {
+		t.Errorf("harvested article not found: %q", got)
+	}
+	b.checkQuiet()
 }

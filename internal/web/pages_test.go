@@ -253,6 +253,9 @@ func TestAdminForms(t *testing.T) {
 		{"no csrf", "/sources", url.Values{"url": {"http://127.0.0.1/a"}}, nil, 403},
 		{"cross-site", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Origin", "https://evil.example"}, 403},
 		{"cross-site fetch metadata", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		{"null origin alone", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Origin", "null"}, 403},
+		{"null origin cross-site", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, []string{"Origin", "null", "Sec-Fetch-Site", "cross-site"}, 403},
+		{"null origin same-origin (no-referrer)", "/sources", url.Values{"url": {"http://127.0.0.1/b"}, "csrf": {csrf}}, []string{"Origin", "null", "Sec-Fetch-Site", "same-origin"}, 303},
 		{"bad url", "/sources", url.Values{"url": {"javascript:alert(1)"}, "csrf": {csrf}}, nil, 400},
 		{"bad interval", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"soon"}, "csrf": {csrf}}, nil, 400},
 		{"add", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "kind": {"sitemap"}, "interval": {"90"}, "csrf": {csrf}}, nil, 303},
@@ -274,8 +277,8 @@ func TestAdminForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != 2 {
-		t.Errorf("%d sources after add and remove, want the fixture's 2", len(srcs))
+	if len(srcs) != 3 {
+		t.Errorf("%d sources after two adds and a remove, want the fixture's 2 and one more", len(srcs))
 	}
 
 	// Read-only server: the page says so and forms are refused.
