@@ -77,6 +77,9 @@ With --reuse an existing archive at --db is measured without ingesting.`,
 }
 
 func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
+	if isPostgres(e.db) {
+		return runBenchArchivePostgres(ctx, e, f) // bench_archive_pg.go
+	}
 	_, err := os.Stat(e.db)
 	exists := err == nil
 	switch {

@@ -243,3 +243,43 @@ func isUnique(err error) bool {
 	var pe interface{ SQLState() string }
 	return errors.As(err, &pe) && pe.SQLState() == "23505"
 }
+
+// Usage is the space one table (with its indexes and TOAST data) takes.
+type Usage struct {
+	Name  string
+	Bytes int64
+}
+
+// Space returns the space each table of the archive takes, largest
+// first, indexes counted with their table.
+func (db *DB) Space(ctx context.Context) ([]Usage, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT c.relname, pg_total_relation_size(c.oid) AS b FROM pg_class c
+		JOIN pg_namespace ns ON ns.oid = c.relnamespace
+		WHERE ns.nspname = current_schema() AND c.relkind = 'r' ORDER BY b DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("space: %w", err)
+	}
+	defer rows.Close()
+	var out []Usage
+	for rows.Next() {
+		var u Usage
+		if err := rows.Scan(&u.Name, &u.Bytes); err != nil {
+			return nil, fmt.Errorf("space: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("space: %w", err)
+	}
+	return out, nil
+}
+
+// DataDirectory returns the server's data directory, when the role may
+// see it (superusers and pg_read_all_settings), else "".
+func (db *DB) DataDirectory(ctx context.Context) string {
+	var dir string
+	if err := db.db.QueryRowContext(ctx, `SELECT current_setting('data_directory')`).Scan(&dir); err != nil {
+		return ""
+	}
+	return dir
+}
