@@ -148,17 +148,19 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		return fmt.Errorf("unknown --progress %q (want auto, always or never)", f.progress)
 	}
 
-	db, err := openArchive(ctx, e, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	qc, err := f.nats.connect(ctx, "herald harvest", false)
 	if err != nil {
 		return err
 	}
 	if qc != nil {
 		defer qc.Close()
+	}
+	db, err := openArchive(ctx, e, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if qc != nil {
 		// URLs left in flight by a coordinator that died before handing
 		// them over are lost only while the queue is empty: put them back.
 		idle, err := qc.Idle(ctx)

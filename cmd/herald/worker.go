@@ -195,7 +195,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	metrics := queue.NewMetrics()
 	warcDir := f.warcDir
 	if warcDir == "" {
-		warcDir = e.db + ".warc"
+		warcDir = archiveFiles(e.db) + ".warc"
 	}
 	delay := f.delay
 	if delay == 0 {
@@ -208,7 +208,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 		AllowPrivate: f.allowPrivate,
 		Timeout:      f.timeout,
 		WARCDir:      warcDir,
-		CaptureBase:  captureBase(e.db),
+		CaptureBase:  filepath.Dir(archiveFiles(e.db)),
 		Gate:         qc.Hosts(queue.HostsOptions{Holder: id, LeaseTTL: f.leaseTTL, Metrics: metrics}),
 		Logger:       logger,
 	})
@@ -320,15 +320,6 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	fmt.Fprintf(e.stderr, "herald worker %s: stopped after %d jobs (%d failed attempts, %d dead-lettered, %d redelivered to it); %d pages fetched, %d articles stored (%d new)\n",
 		id, t.Acked, t.Failed, t.Dead, t.Redelivered, counts.fetched.Load(), counts.stored.Load(), counts.newArticles.Load())
 	return werr
-}
-
-// captureBase is the folder capture paths are stored relative to: the
-// archive's folder for a file archive, none for a server DSN.
-func captureBase(db string) string {
-	if strings.Contains(db, "://") {
-		return ""
-	}
-	return filepath.Dir(db)
 }
 
 // metricsHandler serves the Prometheus text exposition of a worker.
