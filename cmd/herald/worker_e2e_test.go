@@ -76,7 +76,9 @@ func newFaultySite(t *testing.T, name string, n int, hits *atomic.Int64) *faulty
 	return s
 }
 
-func (s *faultySite) articlePath(i int) string { return fmt.Sprintf("/news/2026/12/%s-story-%d.html", s.name, i) }
+func (s *faultySite) articlePath(i int) string {
+	return fmt.Sprintf("/news/2026/12/%s-story-%d.html", s.name, i)
+}
 
 func (s *faultySite) serve(w http.ResponseWriter, r *http.Request) {
 	rec := request{host: r.Host, path: r.URL.Path, start: time.Now(), status: 200}
