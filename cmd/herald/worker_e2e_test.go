@@ -167,7 +167,7 @@ func (s *faultySite) requests() []request {
 }
 
 // buildHerald builds the binary once per test.
-func buildHerald(t *testing.T) string {
+func buildHerald(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "herald")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -183,7 +183,7 @@ type proc struct {
 	err  error
 }
 
-func startProc(t *testing.T, bin string, args ...string) *proc {
+func startProc(t testing.TB, bin string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -201,7 +201,7 @@ func startProc(t *testing.T, bin string, args ...string) *proc {
 	return p
 }
 
-func (p *proc) wait(t *testing.T, what string, d time.Duration) error {
+func (p *proc) wait(t testing.TB, what string, d time.Duration) error {
 	t.Helper()
 	select {
 	case <-p.done:
