@@ -72,6 +72,14 @@
 // is missed about 6% of the time, one with J = 0.9 about 0.04% of the time
 // (binomial tails of 128 draws; the estimate must reach 103 of 128).
 //
+// A caller that has both texts confirms a candidate exactly instead:
+// ShingleSet gives a text's shingle set (the same shingles Sign hashes)
+// and Shingles.Jaccard, or IsNearDuplicateText, the true similarity, at
+// about the cost of signing both texts. Then only the bands can miss a
+// pair (0.005% at J = 0.85), and nothing below Threshold is ever merged.
+// The archive confirms its candidates this way (TestStatistics measures
+// both decisions).
+//
 // # What it does not do
 //
 // The package does not store anything, cluster articles or decide which

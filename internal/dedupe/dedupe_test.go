@@ -3,6 +3,7 @@ package dedupe
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -341,4 +342,32 @@ func article800(tb testing.TB) string {
 		all = append(all, strings.Fields(readText(tb, name))...)
 	}
 	return strings.Join(all[:800], " ")
+}
+
+func TestShingleSet(t *testing.T) {
+	long := strings.Repeat("the harbour reopened on thursday after repairs ", 5) // 35 words, 7 distinct shingles
+	if got := ShingleSet(long); len(got) != 7 || !slices.IsSorted(got) {
+		t.Errorf("ShingleSet: %d shingles (sorted %v), want 7 distinct", len(got), slices.IsSorted(got))
+	}
+	if got := ShingleSet("too short to sign"); got != nil {
+		t.Errorf("short text: %v, want nil", got)
+	}
+	if j := Jaccard(long, strings.ToUpper(long)); j != 1 {
+		t.Errorf("Jaccard of a text and its upper-case copy = %v, want 1", j)
+	}
+	if j := Jaccard(long, "too short to sign"); j != 0 {
+		t.Errorf("Jaccard with a short text = %v, want 0", j)
+	}
+	if j := Jaccard("", ""); j != 0 {
+		t.Errorf("Jaccard of empty texts = %v, want 0", j)
+	}
+}
+
+func BenchmarkShingleSet(b *testing.B) {
+	text := strings.Repeat("Officials said the breakwater had been rebuilt to withstand stronger storms and higher tides. ", 60)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ShingleSet(text)
+	}
 }

@@ -48,7 +48,10 @@ func jaccard(a, b []string) float64 {
 
 type bucketStats struct {
 	pairs, candidates, duplicates int
-	sumJ, sumSim, sumSq           float64
+	// exact counts the candidates confirmed by the exact Jaccard of the
+	// texts, as the archive decides.
+	exact               int
+	sumJ, sumSim, sumSq float64
 }
 
 // sample draws text pairs whose exact Jaccard similarity lies in [lo, hi],
@@ -85,8 +88,15 @@ func sampleLen(t *testing.T, rng *rand.Rand, vocab []string, words int, lo, hi f
 		sim := Similarity(sa, sb)
 		st.sumSim += sim
 		st.sumSq += (sim - j) * (sim - j)
+		ta, tb := strings.Join(a, " "), strings.Join(b, " ")
+		if got := Jaccard(ta, tb); math.Abs(got-j) > 1e-9 {
+			t.Fatalf("Jaccard = %.6f, want the exact %.6f", got, j)
+		}
 		if shareBand(sa, sb) {
 			st.candidates++
+			if IsNearDuplicateText(ta, tb) {
+				st.exact++
+			}
 		}
 		if IsNearDuplicate(sa, sb) {
 			st.duplicates++
@@ -112,9 +122,9 @@ func TestStatistics(t *testing.T) {
 	low := sample(t, rng, vocab, 0.25, 0.35, 58, 75, n)
 	short := sampleLen(t, rng, vocab, 60, 0.82, 0.88, 1, 2, n)
 	for name, st := range map[string]bucketStats{"J≈0.85": high, "J≈0.5": mid, "J≈0.3": low, "60 words, J≈0.85": short} {
-		t.Logf("%s: %d pairs, mean J %.3f, mean estimate %.3f, rms error %.3f, candidates %.1f%%, near-duplicates %.1f%%",
+		t.Logf("%s: %d pairs, mean J %.3f, mean estimate %.3f, rms error %.3f, candidates %.1f%%, near-duplicates %.1f%% (estimate) %.1f%% (exact)",
 			name, st.pairs, st.sumJ/float64(st.pairs), st.sumSim/float64(st.pairs), math.Sqrt(st.sumSq/float64(st.pairs)),
-			100*float64(st.candidates)/float64(st.pairs), 100*float64(st.duplicates)/float64(st.pairs))
+			100*float64(st.candidates)/float64(st.pairs), 100*float64(st.duplicates)/float64(st.pairs), 100*float64(st.exact)/float64(st.pairs))
 		// The estimator is unbiased: the mean estimate over n pairs is
 		// within a few standard errors (0.045/sqrt(n)) of the mean J.
 		if d := math.Abs(st.sumSim-st.sumJ) / float64(st.pairs); d > 4*0.045/math.Sqrt(float64(st.pairs)) {
@@ -128,6 +138,14 @@ func TestStatistics(t *testing.T) {
 	}
 	if fn := high.pairs - high.duplicates; fn > high.pairs*12/100 {
 		t.Errorf("J≈0.85: %d of %d pairs were not near-duplicates, want ≤ 12%%", fn, high.pairs)
+	}
+	// Confirming candidates by the exact similarity of the texts loses only
+	// what the bands miss.
+	if high.exact != high.candidates {
+		t.Errorf("J≈0.85: %d of %d candidates confirmed exactly, want all", high.exact, high.candidates)
+	}
+	if mid.exact != 0 || low.exact != 0 {
+		t.Errorf("exact confirmation merged pairs at J≈0.5 (%d) or J≈0.3 (%d)", mid.exact, low.exact)
 	}
 	// At J≈0.5, 28% become candidates and none is confirmed.
 	if mid.duplicates != 0 {
