@@ -115,16 +115,17 @@ func ingestBoth(t *testing.T, lite, pg store.Store, recs []*store.Record) {
 	}
 }
 
-// TestEquivalence loads the same records, updates and refreshes into
+// TestEquivalence loads the same records (a few hundred: it runs every
+// query several ways on both, under the race detector in CI), updates and refreshes into
 // SQLite and PostgreSQL and compares what every read returns.
 func TestEquivalence(t *testing.T) {
 	ctx := context.Background()
 	lite, pg := openBoth(t)
-	recs := records(2000)
+	recs := records(400)
 	ingestBoth(t, lite, pg, recs)
 	// New texts (versions) and new metadata (refreshes) for some.
 	var again []*store.Record
-	for i, r := range clone(recs[:200]) {
+	for i, r := range clone(recs[:60]) {
 		switch i % 3 {
 		case 0:
 			r.Text += "\n\nUpdate: the harbour authority said more later."
@@ -162,8 +163,7 @@ func TestEquivalence(t *testing.T) {
 	optsList := []store.SearchOptions{
 		{Limit: store.MaxLimit},
 		{Sort: query.SortNewest, Limit: 7, Offset: 3},
-		{Sort: query.SortOldest, Limit: store.MaxLimit},
-		{Sort: query.SortNewest, Collapse: true, Limit: 50},
+		{Sort: query.SortOldest, Collapse: true, Limit: store.MaxLimit},
 		{Collapse: true, Limit: store.MaxLimit},
 		{Sort: query.SortOldest, Offset: 100000},
 	}
@@ -213,7 +213,7 @@ func TestEquivalence(t *testing.T) {
 		t.Errorf("Stats: sqlite %+v, postgres %+v", sa, sb)
 	}
 	// Versions and clusters of every updated article.
-	for _, r := range recs[:200] {
+	for _, r := range recs[:60] {
 		e, err := archive.Prepare(clone([]*store.Record{r})[0], time.Now())
 		if err != nil {
 			continue
