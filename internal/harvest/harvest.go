@@ -11,7 +11,8 @@
 // URL (canon.URL), so it is also the seen-set: a URL variant (tracking
 // parameters, AMP, print) of something queued, fetched or archived is not
 // fetched again. A run starts by putting back whatever a killed process
-// left in flight. A frontier URL is marked done only after its article is
+// left in flight (a coordinator's run does not: its in-flight URLs are
+// the workers'). A frontier URL is marked done only after its article is
 // committed, so a crash at any moment loses nothing, and archive.Ingest is
 // idempotent, so a URL fetched twice is never stored twice.
 //
@@ -32,12 +33,26 @@
 // the context stops it, after committing what was already fetched and
 // putting unfinished URLs back in the queue.
 //
+// # Several processes
+//
+// With Options.Dispatcher set, a run is a coordinator: it polls and fills
+// the frontier as above, but hands each claimed URL to the Dispatcher (at
+// most one per host per delay) instead of fetching it, and ends when the
+// workers have finished every URL in flight. Workers call Process, the
+// same page step a host lane runs, which commits the article and moves the
+// frontier item on before it returns, so the job can be acknowledged;
+// ProcessCapture is the same for a WARC record named by a CaptureJob. With
+// Options.Gate set, every request waits for its host in a gate shared by
+// all the processes (internal/queue keeps one in NATS), so per-host pacing,
+// Crawl-delay and Retry-After hold for the fleet.
+//
 // # What it does not do
 //
 // It does not decide politeness (internal/fetch does: robots.txt, per-host
-// delay, retries), parse documents (extract, feed, sitemap, discover),
-// deduplicate (internal/archive) or coordinate several processes: one
-// process harvests one archive at a time.
+// delay, retries; a fetch.HostGate extends it across processes), parse
+// documents (extract, feed, sitemap, discover), deduplicate
+// (internal/archive) or transport jobs (internal/queue, wired by
+// cmd/herald).
 package harvest
 
 import (
