@@ -1,0 +1,192 @@
+package harvest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// goDispatcher is the in-memory side of the Dispatcher seam: each job is
+// processed by a worker Harvester in its own goroutine, as herald worker
+// processes would after a trip through the queue.
+type goDispatcher struct {
+	t      *testing.T
+	worker *Harvester
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	jobs   []Job
+}
+
+func (d *goDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
+	d.mu.Lock()
+	d.jobs = append(d.jobs, jobs...)
+	d.mu.Unlock()
+	for _, j := range jobs {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			if _, err := d.worker.Process(context.WithoutCancel(ctx), j); err != nil {
+				d.t.Errorf("process %s: %v", j.URL, err)
+			}
+		}()
+	}
+	return nil
+}
+
+// TestCoordinatorAndWorkers harvests the gazette (feed, sitemap index and
+// a site crawl) through a coordinator whose claimed URLs are processed by
+// a separate worker Harvester: the same articles are stored once each as
+// in process, feed metadata reaches the worker in the job, a listing page
+// found by a worker has its links dispatched, and the run ends with
+// nothing in flight.
+func TestCoordinatorAndWorkers(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	worker := newTestHarvester(t, st, testOptions(dir))
+	d := &goDispatcher{t: t, worker: worker}
+	opts := testOptions(dir)
+	opts.Dispatcher = d
+	coord := newTestHarvester(t, st, opts)
+	addSource(t, st, ts.url("/feed.xml"), store.KindFeed)
+	addSource(t, st, ts.url("/sitemap_index.xml"), store.KindSitemap)
+	addSource(t, st, ts.url("/"), store.KindSite)
+
+	sum, err := coord.RunDue(ctx)
+	d.wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Dispatched == 0 || sum.Dispatched != len(d.jobs) {
+		t.Errorf("summary dispatched %d, dispatcher got %d", sum.Dispatched, len(d.jobs))
+	}
+	for _, a := range arts {
+		rec := stored(t, st, ts.url(a.path))
+		if rec == nil {
+			t.Errorf("%s not stored", a.path)
+			continue
+		}
+		if n := ts.hit(a.path); n != 1 {
+			t.Errorf("%s fetched %d times, want 1", a.path, n)
+		}
+		if a.noDate && rec.Published.IsZero() {
+			t.Errorf("%s: no published date; the feed's should have come with the job", a.path)
+		}
+	}
+	counts, err := st.FrontierCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.InFlight] != 0 || counts[store.Done] == 0 {
+		t.Errorf("frontier after the run: %v", counts)
+	}
+	listings := 0
+	for _, j := range d.jobs {
+		if j.SourceKind == store.KindSite && j.Depth >= 1 {
+			listings++
+		}
+	}
+	if listings == 0 {
+		t.Error("no URL found by a worker's crawl was dispatched")
+	}
+}
+
+// TestProcessIdempotent: a job processed twice (a redelivery) stores its
+// article once.
+func TestProcessIdempotent(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	j := Job{URL: ts.url(arts[0].path), Attempts: 1}
+	first, err := h.Process(context.Background(), j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := h.Process(context.Background(), j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.New != 1 || again.Unchanged != 1 || again.New != 0 {
+		t.Errorf("first %+v, again %+v: want new then unchanged", first, again)
+	}
+	stats, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Articles != 1 || stats.Versions != 0 {
+		t.Errorf("archive: %d articles, %d versions", stats.Articles, stats.Versions)
+	}
+}
+
+// TestCaptureJobs: a gzip-per-record WARC becomes one job per HTML 2xx
+// response; processing them stores what ImportWARC would; a whole-file
+// gzip WARC is refused.
+func TestCaptureJobs(t *testing.T) {
+	st, dir := testArchive(t)
+	path := testWARC(t, t.TempDir(), 4)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var jobs []CaptureJob
+	sum, err := CaptureJobs(context.Background(), f, path, ImportOptions{Source: "import:test"}, func(js []CaptureJob) error {
+		jobs = append(jobs, js...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 5 || sum.Responses != 7 || sum.Skipped[ReasonNotHTML] != 1 || sum.Skipped["http 404"] != 1 {
+		t.Fatalf("%d jobs, summary %+v; want 4 articles and the listing", len(jobs), sum)
+	}
+	outcomes := map[string]int{}
+	for _, j := range jobs {
+		out, skip, err := ProcessCapture(context.Background(), st, j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcomes[firstOf(skip, out.String())]++
+	}
+	if outcomes["new"] != 4 || outcomes[ReasonNotArticle] != 1 {
+		t.Errorf("outcomes %v", outcomes)
+	}
+	// Again: unchanged, nothing stored twice.
+	for _, j := range jobs[:1] {
+		if out, _, err := ProcessCapture(context.Background(), st, j); err != nil || out != store.Unchanged {
+			t.Errorf("second time: %v, %v", out, err)
+		}
+	}
+	if _, _, err := ProcessCapture(context.Background(), st, CaptureJob{File: dir + "/missing.warc.gz"}); !errors.Is(err, ErrCaptureMissing) {
+		t.Errorf("missing file: %v", err)
+	}
+
+	// One gzip stream for the whole file: no record offsets.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole bytes.Buffer
+	zw := gzip.NewWriter(&whole)
+	zw.Write(plain)
+	zw.Close()
+	_, err = CaptureJobs(context.Background(), &whole, "whole.warc.gz", ImportOptions{}, func([]CaptureJob) error { return nil })
+	if !errors.Is(err, ErrUnsplittable) {
+		t.Errorf("whole-file gzip: err %v, want ErrUnsplittable", err)
+	}
+}
