@@ -80,6 +80,9 @@ func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
 	for i, k := range kinds {
 		cc, err := c.jobs.Consumer(ctx, k.consumer())
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped before it started
+			}
 			return fmt.Errorf("consumer %s: %w", k.consumer(), err)
 		}
 		cons[i] = cc

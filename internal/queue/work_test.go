@@ -212,3 +212,61 @@ func TestConnectErrors(t *testing.T) {
 		t.Fatal("connected to nothing")
 	}
 }
+
+// TestWorkDrain: when its context ends, Work stops taking jobs, lets a
+// running handler finish (its job is acked), cuts short one that outlasts
+// DrainTimeout (its job goes back at once to another worker) and returns.
+func TestWorkDrain(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	publishN(t, c, Fetch, 2)
+
+	started := make(chan string, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	var finished atomic.Bool
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Work(ctx, WorkOptions{Concurrency: 2, DrainTimeout: 300 * time.Millisecond}, func(hctx context.Context, d *Delivery) error {
+			started <- d.Key
+			if d.Key == "job-0" {
+				time.Sleep(100 * time.Millisecond) // finishes within the drain
+				finished.Store(true)
+				return nil
+			}
+			<-hctx.Done() // outlasts the drain
+			return hctx.Err()
+		})
+	}()
+	<-started
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Work did not return after the drain timeout")
+	}
+	if !finished.Load() {
+		t.Error("the running handler was not let finish")
+	}
+	// Only the cut-short job is left, ready for another worker now.
+	w := connect(t, url, Options{})
+	got := make(chan *Delivery, 2)
+	wctx, wcancel := context.WithCancel(context.Background())
+	defer wcancel()
+	go w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+		got <- d
+		return nil
+	})
+	select {
+	case d := <-got:
+		if d.Key != "job-1" || d.Attempt != 2 {
+			t.Errorf("got %s attempt %d, want job-1 again", d.Key, d.Attempt)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the drained job was not redelivered promptly")
+	}
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+}
