@@ -290,15 +290,23 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	counted := false
 	wordsOnly := w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance
-	// window returns the lowest row number among the RankWindow most
-	// recently archived matches (0 when there are fewer).
-	window := func() (int64, error) {
-		var first int64
-		err := db.db.QueryRowContext(ctx, `SELECT n FROM articles a WHERE a.tsv @@ $1::tsquery
-			ORDER BY n DESC LIMIT 1 OFFSET `+strconv.Itoa(store.RankWindow-1), w.match).Scan(&first)
-		if err == sql.ErrNoRows {
-			return 0, nil
+	// window counts the matches of words alone (or their clusters, when
+	// collapsing) and returns the lowest row number among the RankWindow
+	// most recently archived ones (0 when there are fewer), in one walk
+	// of the matches: the index finds them, and nothing reads their
+	// search vectors, which walking the row numbers backwards would.
+	window := func(clusters bool) (int64, error) {
+		col := "count(*)"
+		if clusters {
+			col = "count(DISTINCT cluster_id)"
 		}
+		var n int
+		var first int64
+		err := db.db.QueryRowContext(ctx, `WITH m AS MATERIALIZED (SELECT a.n, a.cluster_id FROM articles a
+			WHERE a.tsv @@ $1::tsquery)
+			SELECT (SELECT `+col+` FROM m), coalesce((SELECT n FROM m ORDER BY n DESC LIMIT 1 OFFSET `+
+			strconv.Itoa(store.RankWindow-1)+`), 0)`, w.match).Scan(&n, &first)
+		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
 		return first, err
 	}
 	lim := w.next(1) + " OFFSET " + w.next(2)
@@ -306,10 +314,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	switch {
 	case opts.Collapse && wordsOnly:
 		// Rank within the window, but count every matching cluster.
-		if err := count(`SELECT DISTINCT a.cluster_id`+from, args...); err != nil {
-			return nil, err
-		}
-		first, err := window()
+		first, err := window(true)
 		if err != nil {
 			return nil, err
 		}
@@ -327,18 +332,12 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
 	case wordsOnly:
 		// Ties go by row number (archiving order), as in SQLite.
-		if err := count(`SELECT 1`+from, args...); err != nil {
+		first, err := window(false)
+		if err != nil {
 			return nil, err
 		}
 		counted = true
-		first := int64(0)
-		if res.Total > store.RankWindow {
-			var err error
-			if first, err = window(); err != nil {
-				return nil, err
-			}
-		}
-		page = `SELECT a.n, ` + score + ` AS score, 0, -1 FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n >= $2
+		page = `SELECT a.n, ` + score + ` AS score, 0, -1 FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n + 0 >= $2
 			ORDER BY score DESC, a.n LIMIT $3 OFFSET $4`
 		args = []any{w.match, first}
 	case w.match != "":
@@ -398,12 +397,14 @@ type ranked struct {
 }
 
 // rankWindowCollapsed ranks the matches of match from row first on (the
-// rank window), ties in archiving order, and returns one page of the best
+// rank window; "n + 0" keeps the planner from walking the row numbers,
+// which would read the search vector of every article in the range, not
+// only of the matches), ties in archiving order, and returns one page of the best
 // match of each cluster with the number of the cluster's other matches in
 // the window.
 func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64, opts store.SearchOptions) ([]ranked, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT a.n, `+fmt.Sprintf(rank, "$1::tsquery")+`, a.cluster_id
-		FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n >= $2`, match, first)
+		FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n + 0 >= $2`, match, first)
 	if err != nil {
 		return nil, err
 	}
