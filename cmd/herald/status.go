@@ -94,7 +94,10 @@ func printStatus(w io.Writer, r *statusReport) error {
 		fmt.Fprintln(tw, "WORKER\tUP\tIN FLIGHT\tDONE\tFAILED\tDEAD\tREDELIVERED\tJOBS/S\tSEEN")
 		for _, wk := range r.Workers {
 			state := ""
-			if wk.Draining {
+			switch {
+			case wk.Silent:
+				state = " (silent)"
+			case wk.Draining:
 				state = " (draining)"
 			}
 			fmt.Fprintf(tw, "%s%s\t%s\t%d/%d\t%d\t%d\t%d\t%d\t%.1f\t%s ago\n", stripControl(wk.ID), state,

@@ -24,6 +24,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/queue"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
@@ -405,6 +406,48 @@ func fleetHarvest(t *testing.T, bin, db string, open func() store.Store) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	checkArchive("after re-importing the captures")
+
+	// A job no worker can read goes to the dead letters at once; the CLI
+	// lists it and puts it back.
+	qc, err := queue.Connect(context.Background(), natsURL, queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer qc.Close()
+	if err := qc.Publish(context.Background(), queue.Job{Kind: queue.Fetch, Key: "broken", Data: []byte("{not json")}); err != nil {
+		t.Fatal(err)
+	}
+	waitDead := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for fleetStatus(t, bin, natsURL, db).Dead != n {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %d dead letters", n)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitDead(1)
+	out, err := exec.Command(bin, "queue", "dead", "--nats", natsURL, "--json").CombinedOutput()
+	var dj struct {
+		Seq   uint64 `json:"seq"`
+		Kind  string `json:"kind"`
+		Key   string `json:"key"`
+		Error string `json:"error"`
+	}
+	if err != nil || json.Unmarshal(out, &dj) != nil || dj.Key != "broken" || dj.Kind != "fetch" || !strings.Contains(dj.Error, "malformed") {
+		t.Fatalf("herald queue dead: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "queue", "requeue", "--nats", natsURL, fmt.Sprint(dj.Seq)).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "requeued 1 jobs") {
+		t.Fatalf("herald queue requeue: %v\n%s", err, out)
+	}
+	waitDead(1) // still unreadable: dead again, under a new seq
+	out, err = exec.Command(bin, "status", "--nats", natsURL, "--db", db).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "workers alive: ") || !strings.Contains(string(out), "QUEUE") || !strings.Contains(string(out), "frontier: 0 queued") {
+		t.Errorf("herald status: %v\n%s", err, out)
+	}
+	t.Logf("herald status:\n%s", out)
 
 	// The survivors drain on SIGTERM and exit 0.
 	for _, w := range workers[1:] {

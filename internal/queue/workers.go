@@ -26,6 +26,10 @@ type WorkerInfo struct {
 	Rate float64 `json:"rate"`
 	// Draining is set once the worker stopped taking jobs.
 	Draining bool `json:"draining,omitempty"`
+	// Silent is set by Workers when the last heartbeat is more than two
+	// intervals old: the worker is probably gone, its entry not yet
+	// expired.
+	Silent bool `json:"silent,omitempty"`
 }
 
 // Heartbeat publishes info() every interval (<= 0: DefaultHeartbeat)
@@ -76,6 +80,7 @@ func (c *Client) Workers(ctx context.Context) ([]WorkerInfo, error) {
 		}
 		var wi WorkerInfo
 		if json.Unmarshal(e.Value(), &wi) == nil {
+			wi.Silent = time.Since(wi.Seen) > 2*DefaultHeartbeat
 			out = append(out, wi)
 		}
 	}
