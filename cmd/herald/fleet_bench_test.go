@@ -30,7 +30,8 @@ import (
 // extract, and an archive that finds the article unchanged). It reports
 // articles/s and CPU seconds per article (all worker processes plus this
 // process, which runs the sites and nats-server), wall and CPU, for both
-// passes.
+// passes. With $HERALD_BENCH_PGDATA naming the test server's data folder,
+// the CPU of the PostgreSQL server's processes is reported too (pg-cpu).
 //
 //	go test ./cmd/herald -run '^$' -bench Fleet -benchtime 1x
 func BenchmarkFleet(b *testing.B) {
@@ -110,6 +111,7 @@ func benchFleet(b *testing.B, bin string, workers int) {
 			js[i] = j
 		}
 		cpu0 := fleetCPU(b, procs)
+		pg0 := pgServerCPU(b)
 		start := time.Now()
 		if err := qc.Publish(context.Background(), js...); err != nil {
 			b.Fatal(err)
@@ -131,6 +133,9 @@ func benchFleet(b *testing.B, bin string, workers int) {
 		wall := time.Since(start)
 		cpu := fleetCPU(b, procs) - cpu0
 		n := float64(len(js))
+		if pg := pgServerCPU(b) - pg0; pg > 0 {
+			b.ReportMetric(pg.Seconds()/n*1e3, name+"-pg-cpu-ms/article")
+		}
 		b.ReportMetric(n/wall.Seconds(), name+"-articles/s")
 		b.ReportMetric(cpu.Seconds()/n*1e3, name+"-cpu-ms/article")
 		b.ReportMetric(wall.Seconds()/n*1e3, name+"-wall-ms/article")
@@ -170,6 +175,46 @@ func waitWorkers(b *testing.B, qc *queue.Client, n int) {
 	}
 }
 
+// pgServerCPU is the CPU time used so far by the PostgreSQL server whose
+// data folder is $HERALD_BENCH_PGDATA (the postmaster and its children);
+// 0 when it is not set.
+func pgServerCPU(b *testing.B) time.Duration {
+	dir := os.Getenv("HERALD_BENCH_PGDATA")
+	if dir == "" {
+		return 0
+	}
+	pidFile, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		b.Fatalf("HERALD_BENCH_PGDATA: %v", err)
+	}
+	postmaster := strings.SplitN(string(pidFile), "\n", 2)[0]
+	entries, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
+		if e.Name() != postmaster && f[1] != postmaster { // f[1] is the parent's pid
+			continue
+		}
+		total += procTicks(f)
+	}
+	return total
+}
+
+// procTicks is the user+system time of a /proc/PID/stat line's fields
+// after the command name.
+func procTicks(f []string) time.Duration {
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // fleetCPU is the CPU time (user+system) used so far by the worker
 // processes and this process.
 func fleetCPU(b *testing.B, procs []*proc) time.Duration {
@@ -185,10 +230,7 @@ func fleetCPU(b *testing.B, procs []*proc) time.Duration {
 		}
 		// Fields after the command name (which is in parentheses): utime
 		// and stime are the 12th and 13th, in clock ticks (100 a second).
-		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-		ut, _ := strconv.ParseInt(f[11], 10, 64)
-		stt, _ := strconv.ParseInt(f[12], 10, 64)
-		total += time.Duration(ut+stt) * 10 * time.Millisecond
+		total += procTicks(strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:])))
 	}
 	return total
 }
