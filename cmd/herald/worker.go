@@ -32,14 +32,19 @@ type natsFlags struct {
 }
 
 func addNATSFlags(cmd *cobra.Command, f *natsFlags, required bool) {
-	fl := cmd.Flags()
 	help := "NATS server with JetStream, e.g. nats://127.0.0.1:4222 (also $HERALD_NATS)"
 	if !required {
 		help = "enqueue the work on this NATS JetStream server for herald worker processes instead of doing it here (also $HERALD_NATS)"
 	}
-	fl.StringVar(&f.url, "nats", "", help)
-	fl.DurationVar(&f.ackWait, "ack-wait", queue.DefaultAckWait, "a job not acknowledged or reported in progress for this long goes to another worker")
-	fl.IntVar(&f.maxDeliver, "max-deliver", queue.DefaultMaxDeliver, "tries of a job before it moves to the dead letters")
+	cmd.Flags().StringVar(&f.url, "nats", "", help)
+}
+
+// addConsumerFlags defines the job consumers' settings, which workers
+// apply for the whole fleet.
+func addConsumerFlags(cmd *cobra.Command, f *natsFlags) {
+	fl := cmd.Flags()
+	fl.DurationVar(&f.ackWait, "ack-wait", queue.DefaultAckWait, "a job not acknowledged or reported in progress for this long goes to another worker (a fleet-wide setting: give every worker the same)")
+	fl.IntVar(&f.maxDeliver, "max-deliver", queue.DefaultMaxDeliver, "tries of a job before it moves to the dead letters (fleet-wide, like --ack-wait)")
 }
 
 // natsURL returns the --nats URL (or $HERALD_NATS), checked.
@@ -73,10 +78,14 @@ func (f natsFlags) connect(ctx context.Context, name string, required bool) (*qu
 	if err != nil || u == "" {
 		return nil, err
 	}
-	if f.maxDeliver < 1 {
+	configure := f.maxDeliver != 0 // a worker, which has the consumer flags
+	if configure && f.maxDeliver < 1 {
 		return nil, errors.New("--max-deliver must be at least 1")
 	}
-	return queue.Connect(ctx, u, queue.Options{Name: name, AckWait: f.ackWait, MaxDeliver: f.maxDeliver})
+	if configure && f.ackWait < time.Second {
+		return nil, errors.New("--ack-wait must be at least 1s")
+	}
+	return queue.Connect(ctx, u, queue.Options{Name: name, AckWait: f.ackWait, MaxDeliver: f.maxDeliver, ConfigureConsumers: configure})
 }
 
 // explicitDB reports whether the archive was named by --db or $HERALD_DB
@@ -130,6 +139,7 @@ back to the queue after --drain-timeout), and the worker exits 0.`,
 		},
 	}
 	addNATSFlags(cmd, &f.nats, true)
+	addConsumerFlags(cmd, &f.nats)
 	fl := cmd.Flags()
 	fl.StringVar(&f.warcDir, "warc-dir", "", "folder for WARC captures, shared by the fleet or per worker (default: the archive path + .warc)")
 	fl.IntVar(&f.concurrency, "concurrency", 8, "jobs processed at once by this worker")

@@ -271,12 +271,12 @@ func fleetHarvest(t *testing.T, bin, db string, open func() store.Store) {
 	st := open()
 	st.Close()
 
-	common := []string{"--db", db, "--nats", natsURL, "--ack-wait", "2s"}
+	common := []string{"--db", db, "--nats", natsURL}
 	metricsAddr := freePort(t)
 	var workers []*proc
 	for i := range 3 {
 		args := append([]string{"worker"}, common...)
-		args = append(args, "--allow-private", "--delay", delay.String(), "--concurrency", "3",
+		args = append(args, "--ack-wait", "2s", "--allow-private", "--delay", delay.String(), "--concurrency", "3",
 			"--lease-ttl", "2s", "--drain-timeout", "10s", "--warc-dir", warcDir, "--id", fmt.Sprintf("w%d", i))
 		if i == 1 {
 			args = append(args, "--metrics-addr", metricsAddr)
@@ -506,6 +506,8 @@ func TestWorkerBadInput(t *testing.T) {
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1"}, "give --db"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db}, "connect to nats"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--concurrency", "0"}, "--concurrency"},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--max-deliver", "-1"}, "--max-deliver"},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--ack-wait", "10ms"}, "--ack-wait"},
 		{[]string{"status", "--nats", "nats://127.0.0.1:1"}, "connect to nats"},
 		{[]string{"queue", "dead"}, "no NATS server"},
 		{[]string{"queue", "requeue", "--nats", "nats://127.0.0.1:1"}, "--all"},

@@ -94,6 +94,11 @@ type Options struct {
 	Replicas int
 	// ConnectTimeout bounds connecting to the server. Default 5s.
 	ConnectTimeout time.Duration
+	// ConfigureConsumers applies AckWait, MaxDeliver and MaxAckPending to
+	// the job consumers, which are shared by the fleet: workers set it.
+	// Other clients (coordinators, status) only create the consumers when
+	// they are missing, so that they never change the fleet's settings.
+	ConfigureConsumers bool
 }
 
 func (o Options) withDefaults() Options {
@@ -184,6 +189,11 @@ func (c *Client) setup(ctx context.Context) error {
 		return fmt.Errorf("stream %s: %w", StreamDead, err)
 	}
 	for _, k := range Kinds {
+		if !c.opts.ConfigureConsumers {
+			if _, err := c.jobs.Consumer(sctx, k.consumer()); err == nil {
+				continue
+			}
+		}
 		_, err := c.jobs.CreateOrUpdateConsumer(sctx, jetstream.ConsumerConfig{
 			Durable:       k.consumer(),
 			Description:   "Herald workers: " + string(k) + " jobs",
