@@ -62,6 +62,9 @@ var migrations embed.FS
 // DB is a PostgreSQL archive. It implements store.Store.
 type DB struct {
 	db *sql.DB
+	// dict writes dictionary rows (sites, authors, tags) outside the
+	// write transactions; see dictID.
+	dict *sql.DB
 
 	// dictionary caches (host, author or tag norm → id) of committed rows.
 	mu      sync.Mutex
@@ -96,9 +99,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.Host, cfg.Port, err)
 	}
-	db := &DB{db: pool, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}
+	dictCfg := cfg.Copy()
+	dictCfg.RuntimeParams["synchronous_commit"] = "off"
+	dict := stdlib.OpenDB(*dictCfg)
+	dict.SetMaxOpenConns(2)
+	db := &DB{db: pool, dict: dict, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}
 	if _, err := db.Migrate(ctx); err != nil {
-		pool.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -109,7 +116,7 @@ const maxConns = 16
 
 // Close closes the connection pool.
 func (db *DB) Close() error {
-	if err := db.db.Close(); err != nil {
+	if err := errors.Join(db.db.Close(), db.dict.Close()); err != nil {
 		return fmt.Errorf("postgres: close: %w", err)
 	}
 	return nil

@@ -18,9 +18,6 @@ import (
 type tx struct {
 	db *DB
 	tx *sql.Tx
-	// dictionary ids created in this transaction, published to the DB's
-	// caches only on Commit (a rollback would make them dangle).
-	sites, authors, tags map[string]int64
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	done      bool
@@ -32,7 +29,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &tx{db: db, tx: t, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}}, nil
+	return &tx{db: db, tx: t}, nil
 }
 
 func (t *tx) Commit() error {
@@ -51,17 +48,6 @@ func (t *tx) Commit() error {
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	t.db.mu.Lock()
-	for k, v := range t.sites {
-		t.db.sites[k] = v
-	}
-	for k, v := range t.authors {
-		t.db.authors[k] = v
-	}
-	for k, v := range t.tags {
-		t.db.tags[k] = v
-	}
-	t.db.mu.Unlock()
 	return nil
 }
 
@@ -336,7 +322,7 @@ func vectorOf(e store.Entry) string {
 // articleArgs returns the articleCols values for e (id first).
 func (t *tx) articleArgs(ctx context.Context, e store.Entry, clusterID string, version int) ([]any, error) {
 	r := e.Record
-	site, err := t.dictID(ctx, t.sites, t.db.sites, "sites", siteHost(r), "")
+	site, err := t.db.dictID(ctx, t.db.sites, "sites", siteHost(r), "")
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +347,7 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry, clusterID string, v
 func (t *tx) linkIDs(ctx context.Context, r *store.Record) (authors, tags []int64, err error) {
 	for _, a := range r.Authors {
 		if k := norm(a); k != "" {
-			id, err := t.dictID(ctx, t.authors, t.db.authors, "authors", k, a)
+			id, err := t.db.dictID(ctx, t.db.authors, "authors", k, a)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -370,7 +356,7 @@ func (t *tx) linkIDs(ctx context.Context, r *store.Record) (authors, tags []int6
 	}
 	for _, g := range r.Tags {
 		if k := norm(g); k != "" {
-			id, err := t.dictID(ctx, t.tags, t.db.tags, "tags", k, g)
+			id, err := t.db.dictID(ctx, t.db.tags, "tags", k, g)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -403,27 +389,36 @@ func (t *tx) relink(ctx context.Context, n int64, r *store.Record) error {
 // dictID returns the id of key in a dictionary table (sites, authors or
 // tags), creating the row when missing. name is the display name stored
 // with a new author or tag.
-func (t *tx) dictID(ctx context.Context, local, shared map[string]int64, table, key, name string) (int64, error) {
-	if id, ok := local[key]; ok {
-		return id, nil
-	}
-	t.db.mu.Lock()
+//
+// A new row is written and committed at once on a connection of its own
+// (db.dict), not in the caller's transaction. Writers running at once
+// then never wait for each other's dictionary rows, which in one
+// transaction could deadlock (one inserts author A then B, the other B
+// then A), and the id can be cached as soon as it is known. A rolled back
+// transaction may leave a dictionary row that no article uses; nothing
+// counts those. The rows are written with synchronous_commit off: the
+// article transaction that uses one commits after it and flushes the
+// log up to its own commit, so the row is durable when it matters.
+func (db *DB) dictID(ctx context.Context, shared map[string]int64, table, key, name string) (int64, error) {
+	db.mu.Lock()
 	id, ok := shared[key]
-	t.db.mu.Unlock()
+	db.mu.Unlock()
 	if ok {
 		return id, nil
 	}
 	var err error
 	if table == "sites" {
-		err = t.tx.QueryRowContext(ctx, `INSERT INTO sites (host) VALUES ($1)
+		err = db.dict.QueryRowContext(ctx, `INSERT INTO sites (host) VALUES ($1)
 			ON CONFLICT (host) DO UPDATE SET host = excluded.host RETURNING id`, key).Scan(&id)
 	} else {
-		err = t.tx.QueryRowContext(ctx, `INSERT INTO `+table+` (name, norm) VALUES ($1, $2)
+		err = db.dict.QueryRowContext(ctx, `INSERT INTO `+table+` (name, norm) VALUES ($1, $2)
 			ON CONFLICT (norm) DO UPDATE SET norm = excluded.norm RETURNING id`, name, key).Scan(&id)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s %q: %w", table, key, err)
 	}
-	local[key] = id
+	db.mu.Lock()
+	shared[key] = id
+	db.mu.Unlock()
 	return id, nil
 }
