@@ -16,6 +16,56 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
+// serving is a herald serve command running in the test.
+type serving struct {
+	t      *testing.T
+	banner string // the first line it printed
+	addr   string // its base URL, ending in "/"
+	cancel context.CancelFunc
+	out    *bufio.Reader
+	stderr *strings.Builder
+	done   chan int
+}
+
+// startServe runs herald serve with args (after --addr 127.0.0.1:0
+// --quiet) until stop, and reads its banner.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	outR, outW := io.Pipe()
+	s := &serving{t: t, cancel: cancel, out: bufio.NewReader(outR), stderr: &strings.Builder{}, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...), strings.NewReader(""), outW, s.stderr)
+		outW.Close()
+	}()
+	line, err := s.out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no banner: %v (stderr %s)", err, s.stderr.String())
+	}
+	s.banner = strings.TrimSpace(line)
+	_, s.addr, _ = strings.Cut(s.banner, " at ")
+	if s.addr == "" {
+		t.Fatalf("banner %q", line)
+	}
+	return s
+}
+
+// stop ends the server as SIGTERM would and returns its exit code and the
+// rest of its output.
+func (s *serving) stop() (int, string) {
+	s.t.Helper()
+	s.cancel()
+	rest, _ := io.ReadAll(s.out)
+	select {
+	case code := <-s.done:
+		return code, string(rest)
+	case <-time.After(30 * time.Second):
+		s.t.Fatal("serve did not stop")
+		return 0, ""
+	}
+}
+
 // TestServe runs the real command: it serves an archive on a free port,
 // answers, and stops cleanly when its context ends (as on SIGTERM).
 func TestServe(t *testing.T) {
@@ -27,25 +77,11 @@ func TestServe(t *testing.T) {
 	storetest.Load(t, db, storetest.Fixture())
 	db.Close()
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	outR, outW := io.Pipe()
-	var stderr strings.Builder
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--quiet"}, strings.NewReader(""), outW, &stderr)
-		outW.Close()
-	}()
-	out := bufio.NewReader(outR)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("no banner: %v (stderr %s)", err, stderr.String())
+	srv := startServe(t, "--db", path)
+	if !strings.Contains(srv.banner, "read-only") {
+		t.Fatalf("banner %q", srv.banner)
 	}
-	_, addr, ok := strings.Cut(strings.TrimSpace(line), " at ")
-	if !ok || !strings.Contains(line, "read-only") {
-		t.Fatalf("banner %q", line)
-	}
-	res, err := http.Get(addr + "api/search?q=harbour")
+	res, err := http.Get(srv.addr + "api/search?q=harbour")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +90,8 @@ func TestServe(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), "Harbour reopens") {
 		t.Errorf("search: %d %s", res.StatusCode, body)
 	}
-	cancel()
-	rest, _ := io.ReadAll(out)
-	select {
-	case code := <-done:
-		if code != 0 || !strings.Contains(string(rest), "Stopped.") {
-			t.Errorf("exit %d, output %q, stderr %q", code, rest, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if code, rest := srv.stop(); code != 0 || !strings.Contains(rest, "Stopped.") {
+		t.Errorf("exit %d, output %q, stderr %q", code, rest, srv.stderr.String())
 	}
 }
 
@@ -105,25 +134,11 @@ func TestServeHarvest(t *testing.T) {
 	db.Close()
 	const token = "serve-test-token-0123456789"
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	outR, outW := io.Pipe()
-	var stderr strings.Builder
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--quiet", "--admin-token", token,
-			"--allow-private", "--delay", "0"}, strings.NewReader(""), outW, &stderr)
-		outW.Close()
-	}()
-	out := bufio.NewReader(outR)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("no banner: %v (stderr %s)", err, stderr.String())
+	srv := startServe(t, "--db", path, "--admin-token", token, "--allow-private", "--delay", "0")
+	if !strings.Contains(srv.banner, "harvests through the API") {
+		t.Fatalf("banner %q", srv.banner)
 	}
-	_, addr, ok := strings.Cut(strings.TrimSpace(line), " at ")
-	if !ok || !strings.Contains(line, "harvests through the API") {
-		t.Fatalf("banner %q", line)
-	}
+	addr := srv.addr
 	req, _ := http.NewRequest("POST", addr+"api/harvest", strings.NewReader(`{"urls": ["`+site.URL+`/news/ferry.html"]}`))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
@@ -145,7 +160,7 @@ func TestServeHarvest(t *testing.T) {
 	}
 	for deadline := time.Now().Add(30 * time.Second); job.State != "done"; {
 		if time.Now().After(deadline) || job.State == "failed" || job.State == "cancelled" {
-			t.Fatalf("job %+v (stderr %s)", job, stderr.String())
+			t.Fatalf("job %+v (stderr %s)", job, srv.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 		res, err := http.Get(jobURL)
@@ -173,14 +188,7 @@ func TestServeHarvest(t *testing.T) {
 	if warcs, _ := filepath.Glob(filepath.Join(path+".warc", "*.warc.gz")); len(warcs) == 0 {
 		t.Errorf("no WARC capture in %s.warc", path)
 	}
-	cancel()
-	io.Copy(io.Discard, out)
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit %d, stderr %q", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if code, _ := srv.stop(); code != 0 {
+		t.Errorf("exit %d, stderr %q", code, srv.stderr.String())
 	}
 }

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,9 +13,6 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/herald-archive/herald/internal/harvest"
-	"github.com/herald-archive/herald/internal/harvest/jobs"
 )
 
 // Browser tests drive the real pages in headless Chromium (Debian's
@@ -299,20 +294,9 @@ func TestBrowserHarvest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are not short")
 	}
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, quaysidePage)
-	}))
-	defer site.Close()
+	site := quaysideSite(t)
 	f := newArchive(t)
-	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
-		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	q := jobs.New(context.Background(), h, jobs.Options{})
-	defer q.Close()
+	q := harvestQueue(t, f)
 	const token = "browser-test-token-0123456789"
 	ts := httptest.NewServer(testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q}))
 	defer ts.Close()

@@ -25,7 +25,9 @@ const quaysidePage = `<!doctype html><html lang="en"><head><title>Quayside crane
 <p>The council said the dock road would stay closed to traffic until the paving works are finished at the end of the month.</p>
 </article><footer>The Quayside Times</footer></body></html>`
 
-func TestAPIHarvest(t *testing.T) {
+// quaysideSite serves quaysidePage at /news/cranes.html (404 elsewhere).
+func quaysideSite(t *testing.T) *httptest.Server {
+	t.Helper()
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/news/cranes.html" {
 			http.NotFound(w, r)
@@ -34,17 +36,31 @@ func TestAPIHarvest(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, quaysidePage)
 	}))
-	defer site.Close()
+	t.Cleanup(site.Close)
+	return site
+}
 
-	f := newArchive(t)
+// harvestQueue returns a queue of harvests into f's archive, fast and
+// allowed on loopback, closed at the end of the test.
+func harvestQueue(t *testing.T, f *fixture) *jobs.Queue {
+	t.Helper()
 	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
 		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
 	q := jobs.New(context.Background(), h, jobs.Options{})
-	defer q.Close()
+	t.Cleanup(func() {
+		q.Close()
+		h.Close()
+	})
+	return q
+}
+
+func TestAPIHarvest(t *testing.T) {
+	site := quaysideSite(t)
+	f := newArchive(t)
+	q := harvestQueue(t, f)
 	const token = "test-token-0123456789"
 	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
 	srv := testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q})
@@ -141,20 +157,9 @@ func TestAPIHarvest(t *testing.T) {
 }
 
 func TestHarvestForm(t *testing.T) {
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, quaysidePage)
-	}))
-	defer site.Close()
+	site := quaysideSite(t)
 	f := newArchive(t)
-	h, err := harvest.New(f.db, harvest.Options{Delay: -1, AllowPrivate: true,
-		WARCDir: filepath.Join(f.dir, "herald.db.warc"), CaptureBase: f.dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	q := jobs.New(context.Background(), h, jobs.Options{})
-	defer q.Close()
+	q := harvestQueue(t, f)
 	const token = "form-test-token-0123456789"
 	srv := testServer(f, Options{AdminToken: token, AllowPrivate: true, Harvests: q})
 
