@@ -11,10 +11,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 
@@ -39,19 +42,21 @@ func DSN(tb testing.TB) string {
 }
 
 // Schema creates an empty schema on the test server for tb, dropped with
-// everything in it when tb ends, and returns a connection string whose
+// everything in it when tb ends (and by a later test if tb dies before
+// its cleanup runs), and returns a connection string whose
 // search_path selects it. Tests running in parallel each get their own.
 func Schema(tb testing.TB) string {
 	tb.Helper()
 	dsn := DSN(tb)
 	b := make([]byte, 6)
 	rand.Read(b)
-	name := "herald_test_" + hex.EncodeToString(b)
+	name := fmt.Sprintf("%s%d_%s", prefix, time.Now().Unix(), hex.EncodeToString(b))
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
+	dropStale(ctx, admin)
 	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+name); err != nil {
 		admin.Close()
 		tb.Fatalf("create test schema: %v", err)
@@ -63,6 +68,38 @@ func Schema(tb testing.TB) string {
 		}
 	})
 	return WithSearchPath(dsn, name)
+}
+
+// prefix starts the name of every test schema; the unix time of its
+// creation follows.
+const prefix = "herald_test_"
+
+// staleAfter is the age at which a test schema is taken for the leftover
+// of a test that died before its cleanup (a panic, a timeout, a kill).
+const staleAfter = 6 * time.Hour
+
+// dropStale drops the test schemas left behind by tests that died, best
+// effort: a failure here only leaves them for the next run.
+func dropStale(ctx context.Context, admin *sql.DB) {
+	rows, err := admin.QueryContext(ctx, `SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, prefix)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			break
+		}
+		sec, _, _ := strings.Cut(strings.TrimPrefix(name, prefix), "_")
+		if t, err := strconv.ParseInt(sec, 10, 64); err == nil && time.Since(time.Unix(t, 0)) > staleAfter {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+name+` CASCADE`) // best effort, see above
+	}
 }
 
 // WithSearchPath returns dsn with its search_path set to schema.
