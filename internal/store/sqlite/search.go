@@ -422,17 +422,6 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	counted := false
 	wordsOnly := w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance
-	// window returns the lowest row number among the RankWindow most
-	// recently archived matches (0 when there are fewer).
-	window := func() (int64, error) {
-		var first int64
-		err := db.r.QueryRowContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
-			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, w.match, store.RankWindow-1).Scan(&first)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, nil
-		}
-		return first, err
-	}
 	var page string
 	switch {
 	case opts.Collapse && wordsOnly:
@@ -442,11 +431,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			return nil, err
 		}
 		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
-		first, err := window()
-		if err != nil {
-			return nil, err
-		}
-		page, err := db.rankWindowCollapsed(ctx, w.match, first, opts)
+		page, err := db.rankWindowCollapsed(ctx, w.match, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -476,17 +461,11 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			return nil, err
 		}
 		counted = true
-		// Rank only the RankWindow most recently archived matches.
-		first := int64(0)
-		if res.Total > store.RankWindow {
-			var err error
-			if first, err = window(); err != nil {
-				return nil, err
-			}
-		}
-		page = `SELECT rowid, ` + bm25 + ` AS score, 0, -1 FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?
-			ORDER BY score, rowid LIMIT ? OFFSET ?`
-		args = []any{w.match, first}
+		// Rank only the RankWindow most recently archived matches: the
+		// index walks them newest first and stops there.
+		page = `WITH f AS MATERIALIZED (SELECT rowid, ` + bm25 + ` AS score FROM article_fts WHERE article_fts MATCH ?
+			ORDER BY rowid DESC LIMIT ?) SELECT rowid, score, 0, -1 FROM f ORDER BY score, rowid LIMIT ? OFFSET ?`
+		args = []any{w.match, store.RankWindow}
 	case w.match != "":
 		// bm25() must run in the query that does the MATCH, not under a
 		// window function: hence the materialised step.
@@ -548,15 +527,17 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	return res, nil
 }
 
-// rankWindowCollapsed ranks the matches of match from row first on (the
-// rank window) by bm25, ties in archiving order, and returns one page of
+// rankWindowCollapsed ranks the store.RankWindow most recently archived
+// matches of match (the rank window; the index walks them newest first and
+// stops there) by bm25, ties in archiving order, and returns one page of
 // the best match of each cluster with the number of the cluster's other
 // matches in the window. Clusters come from article_keys (a narrow row
 // per match), and the grouping is done here rather than with window
 // functions over the article rows, which cost more than the ranking.
-func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64, opts store.SearchOptions) ([]ranked, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT article_fts.rowid, `+bm25+`, k.cluster FROM article_fts
-		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ? AND article_fts.rowid >= ?`, match, first)
+func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.SearchOptions) ([]ranked, error) {
+	rows, err := db.r.QueryContext(ctx, `WITH f AS MATERIALIZED (SELECT rowid AS n, `+bm25+` AS score FROM article_fts
+		WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+		SELECT f.n, f.score, k.cluster FROM f JOIN article_keys k ON k.n = f.n`, match, store.RankWindow)
 	if err != nil {
 		return nil, err
 	}
