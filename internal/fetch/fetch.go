@@ -301,7 +301,7 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 func transient(err error) bool {
 	switch {
 	case errors.Is(err, context.Canceled),
-		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld), errors.Is(err, ErrInvalidURL),
+		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld), errors.Is(err, ErrGate), errors.Is(err, ErrInvalidURL),
 		errors.Is(err, errUnsupportedEncoding),
 		errors.Is(err, ErrNotHTML), errors.Is(err, ErrUnexpectedType), errors.Is(err, ErrTooLarge):
 		return false

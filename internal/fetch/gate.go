@@ -39,6 +39,11 @@ type HostLease interface {
 // was sent; errors wrapping it are *HeldError, which says until when.
 var ErrHostHeld = errors.New("host held (Retry-After)")
 
+// ErrGate: the HostGate itself failed (its server is unreachable, say), so
+// nothing was sent. It says nothing about the URL; callers should retry
+// the work later rather than record the URL as failed.
+var ErrGate = errors.New("host gate unavailable")
+
 // HeldError is the error a HostGate returns for a held host.
 type HeldError struct {
 	Host  string

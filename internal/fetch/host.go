@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -120,7 +121,10 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 		l, err := p.gate.Acquire(ctx, h.key)
 		if err != nil {
 			<-h.slots
-			return nil, err
+			if ctx.Err() != nil || errors.Is(err, ErrHostHeld) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %w", ErrGate, err)
 		}
 		lease = l
 	}

@@ -99,7 +99,7 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	case ctx.Err() != nil:
 		e.err = ctx.Err()
 		return
-	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld):
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld), errors.Is(err, ErrGate):
 		e.err = err
 		return
 	case errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectLoop):

@@ -1,6 +1,7 @@
 package harvest
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -79,6 +80,15 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 	lg := &store.Fetch{SourceID: sourceID, URL: req.URL, At: start.UTC(), Duration: time.Since(start)}
 	if err != nil {
 		if r.ctx.Err() != nil {
+			return nil, nil, nil
+		}
+		if errors.Is(err, fetch.ErrGate) {
+			// Not the URL's fault: stop, and let the work be retried.
+			err = fmt.Errorf("harvest: %w", err)
+			r.cancel(err)
+			if !r.worker {
+				r.send(event{fatal: err})
+			}
 			return nil, nil, nil
 		}
 		f := classify(err)
