@@ -172,6 +172,9 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 				return err
 			}
 		}
+		if ws, err := qc.Workers(ctx); err == nil && len(ws) == 0 {
+			fmt.Fprintln(e.stderr, "herald: no herald worker is alive on this NATS server yet; the URLs wait in the queue until one starts (Ctrl-C leaves them there)")
+		}
 	}
 
 	bars := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
