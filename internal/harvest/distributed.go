@@ -174,13 +174,16 @@ func (r *run) dispatchRemote() {
 		var jobs []Job
 		var sent []store.FrontierItem
 		for _, q := range held {
-			if len(q.items) == 0 || now.Before(q.next) {
-				continue
+			// One URL per host per delay; all of them when there is none.
+			for len(q.items) > 0 && !now.Before(q.next) {
+				jobs = append(jobs, r.job(q.items[0]))
+				sent = append(sent, q.items[0])
+				q.items = q.items[1:]
+				q.next = now.Add(pace)
+				if pace > 0 {
+					break
+				}
 			}
-			jobs = append(jobs, r.job(q.items[0]))
-			sent = append(sent, q.items[0])
-			q.items = q.items[1:]
-			q.next = now.Add(pace)
 		}
 		if len(jobs) > 0 {
 			if err := r.opts.Dispatcher.Dispatch(r.ctx, jobs); err != nil {

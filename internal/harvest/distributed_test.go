@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -22,11 +23,15 @@ type goDispatcher struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	jobs   []Job
+	at     []time.Time // when each job was dispatched
 }
 
 func (d *goDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
 	d.mu.Lock()
 	d.jobs = append(d.jobs, jobs...)
+	for range jobs {
+		d.at = append(d.at, time.Now())
+	}
 	d.mu.Unlock()
 	for _, j := range jobs {
 		d.wg.Add(1)
@@ -188,5 +193,33 @@ func TestCaptureJobs(t *testing.T) {
 	_, err = CaptureJobs(context.Background(), &whole, "whole.warc.gz", ImportOptions{}, func([]CaptureJob) error { return nil })
 	if !errors.Is(err, ErrUnsplittable) {
 		t.Errorf("whole-file gzip: err %v, want ErrUnsplittable", err)
+	}
+}
+
+// TestCoordinatorPacesHosts: a coordinator hands one host's URLs to the
+// dispatcher no closer together than the delay, so workers find the host
+// free instead of waiting for it.
+func TestCoordinatorPacesHosts(t *testing.T) {
+	ts, _ := gazette(t, "0")
+	st, dir := testArchive(t)
+	const delay = 60 * time.Millisecond
+	wopts := testOptions(dir)
+	wopts.Delay = delay
+	d := &goDispatcher{t: t, worker: newTestHarvester(t, st, wopts)}
+	opts := testOptions(dir)
+	opts.Delay = delay
+	opts.Dispatcher = d
+	coord := newTestHarvester(t, st, opts)
+	if _, err := coord.Harvest(context.Background(), []string{ts.url("/feed.xml")}); err != nil {
+		t.Fatal(err)
+	}
+	d.wg.Wait()
+	if len(d.jobs) < 5 {
+		t.Fatalf("%d jobs dispatched", len(d.jobs))
+	}
+	for i := 1; i < len(d.at); i++ {
+		if gap := d.at[i].Sub(d.at[i-1]); d.jobs[i].Host == d.jobs[i-1].Host && gap < delay-5*time.Millisecond {
+			t.Errorf("jobs %d and %d for %s dispatched %s apart, want >= %s", i-1, i, d.jobs[i].Host, gap, delay)
+		}
 	}
 }
