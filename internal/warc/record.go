@@ -4,7 +4,8 @@
 // A Writer appends request/response pairs to gzip-per-record WARC files in
 // a directory, rotating them by size and starting each with a warcinfo
 // record; each write returns a Ref (file, offset, record id) that ReadAt
-// turns back into the record. A Reader streams records from plain,
+// turns back into the record. WriteExchanges writes a redirect chain (one
+// exchange per hop, then the final one) in order and into one file. A Reader streams records from plain,
 // gzip-per-record or whole-file gzip WARC files such as Common Crawl's
 // CC-NEWS, parsing the HTTP message of response records and undoing its
 // chunked transfer coding and gzip/deflate content coding. A damaged record

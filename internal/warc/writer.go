@@ -139,44 +139,64 @@ func NewWriter(dir string, opts WriterOptions) (*Writer, error) {
 // is not interrupted, so files are never left with half an exchange by a
 // cancellation.
 func (w *Writer) WriteExchange(ctx context.Context, ex Exchange) (Ref, error) {
-	if ex.TargetURI == "" || len(ex.ResponseRaw) == 0 {
-		return Ref{}, errors.New("write warc exchange: target URI and response are required")
+	refs, err := w.WriteExchanges(ctx, []Exchange{ex})
+	if err != nil {
+		return Ref{}, err
 	}
-	if ex.Date.IsZero() {
-		ex.Date = time.Now()
+	return refs[0], nil
+}
+
+// WriteExchanges writes several exchanges, in order, as WriteExchange
+// writes one, all into the same file: a redirect chain (each hop's
+// exchange, then the final one) stays together. It returns one Ref per
+// exchange. Either every exchange is written or, on error, none is
+// (unless the file itself failed mid-write; see WriteExchange).
+func (w *Writer) WriteExchanges(ctx context.Context, exs []Exchange) ([]Ref, error) {
+	if len(exs) == 0 {
+		return nil, nil
 	}
-	respID, reqID := newRecordID(), newRecordID()
-	respHead := w.responseHeader(ex, respID, reqID)
 	var buf bytes.Buffer
 	zw := w.gzips.Get().(*gzip.Writer)
 	defer w.gzips.Put(zw)
-	if err := writeMember(&buf, zw, respHead, ex.ResponseRaw); err != nil {
-		return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
-	}
-	respLen := int64(buf.Len())
-	if len(ex.RequestRaw) > 0 {
-		reqHead := w.requestHeader(ex, reqID, respID)
-		if err := writeMember(&buf, zw, reqHead, ex.RequestRaw); err != nil {
-			return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+	refs := make([]Ref, len(exs))
+	offs := make([]int64, len(exs)) // of each response record within buf
+	for i, ex := range exs {
+		if ex.TargetURI == "" || len(ex.ResponseRaw) == 0 {
+			return nil, errors.New("write warc exchange: target URI and response are required")
+		}
+		if ex.Date.IsZero() {
+			ex.Date = time.Now()
+		}
+		respID, reqID := newRecordID(), newRecordID()
+		offs[i] = int64(buf.Len())
+		if err := writeMember(&buf, zw, w.responseHeader(ex, respID, reqID), ex.ResponseRaw); err != nil {
+			return nil, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+		}
+		refs[i] = Ref{Length: int64(buf.Len()) - offs[i], RecordID: respID}
+		if len(ex.RequestRaw) > 0 {
+			if err := writeMember(&buf, zw, w.requestHeader(ex, reqID, respID), ex.RequestRaw); err != nil {
+				return nil, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+			}
 		}
 	}
+	target := exs[len(exs)-1].TargetURI
 	if err := ctx.Err(); err != nil {
-		return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+		return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
 	}
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return Ref{}, ErrClosed
+		return nil, ErrClosed
 	}
 	if w.f != nil && w.used && w.size+int64(buf.Len()) > w.opts.MaxFileBytes {
 		if err := w.closeFile(); err != nil {
-			return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+			return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
 		}
 	}
 	if w.f == nil {
 		if err := w.openFile(); err != nil {
-			return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+			return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
 		}
 	}
 	off := w.size
@@ -186,10 +206,13 @@ func (w *Writer) WriteExchange(ctx context.Context, ex Exchange) (Ref, error) {
 		// The file may now end in a partial exchange; readers will report
 		// it as truncated. Start afresh in a new file next time.
 		_ = w.closeFile()
-		return Ref{}, fmt.Errorf("write warc exchange %s: %w", ex.TargetURI, err)
+		return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
 	}
 	w.used = true
-	return Ref{File: w.name, Offset: off, Length: respLen, RecordID: respID}, nil
+	for i := range refs {
+		refs[i].File, refs[i].Offset = w.name, off+offs[i]
+	}
+	return refs, nil
 }
 
 // Close closes the current file after syncing it to disk. Later writes
