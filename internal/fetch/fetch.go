@@ -20,7 +20,9 @@
 // A Response carries the body with its Content-Encoding undone, and the
 // request and response exactly as they crossed the connection (status line,
 // headers as received, chunked framing, compressed body), which is what a
-// WARC record needs. Only HTTP/1.1 is spoken, for that reason.
+// WARC record needs; so does each redirect followed on the way (Hops, its
+// body kept up to RedirectBodyBytes), so that an archive holds the whole
+// chain. Only HTTP/1.1 is spoken, for that reason.
 //
 // The package does not decode charsets (the extractor does; DecodeCharset
 // helps feed and sitemap readers), keep cookies, run scripts, store
@@ -31,6 +33,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -122,6 +125,10 @@ type Response struct {
 	// Redirects lists the URLs that answered with a redirect, in order,
 	// starting with Request.URL; empty when there was none.
 	Redirects []string
+	// Hops are the redirect exchanges that led here, in order, one per
+	// entry of Redirects, each as it crossed the connection, so that a
+	// WARC can hold the whole chain and not only its last exchange.
+	Hops []Hop
 
 	// RawRequest is the final request exactly as sent: request line and
 	// headers.
@@ -141,6 +148,29 @@ type Response struct {
 	// IP is the address of the server that answered the final request.
 	IP string
 }
+
+// Hop is one redirect on the way to a Response: the exchange exactly as it
+// crossed the connection. Its body is kept up to RedirectBodyBytes; a
+// longer one is cut there and RawTruncated is set.
+type Hop struct {
+	// URL is the URL requested; Status (301, 302, 303, 307 or 308) and
+	// Location are the answer.
+	URL      string
+	Status   int
+	Location string
+	// RawRequest and RawResponse are as in Response.
+	RawRequest   []byte
+	RawResponse  []byte
+	RawTruncated bool
+	// FetchedAt is when the request was sent; IP the server's address.
+	FetchedAt time.Time
+	IP        string
+}
+
+// RedirectBodyBytes caps the body of a redirect kept in Hop.RawResponse
+// (as transferred). Redirect bodies are a line of HTML at most; a server
+// sending more is not read further.
+const RedirectBodyBytes = 64 << 10
 
 // Fetch gets req.URL politely: robots.txt, pacing, retries, redirects and
 // content checks as described in the package documentation. Errors wrap
@@ -185,6 +215,7 @@ func parseTarget(raw string) (*url.URL, error) {
 func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSpec) (*Response, error) {
 	visited := make(map[string]bool)
 	var redirects []string
+	var hops []Hop
 	for {
 		key := u.String()
 		if visited[key] {
@@ -214,6 +245,13 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 			}
 			next.Fragment, next.RawFragment = "", ""
 			redirects = append(redirects, key)
+			if !spec.robots {
+				hops = append(hops, Hop{
+					URL: key, Status: res.Status, Location: loc,
+					RawRequest: res.RawRequest, RawResponse: res.RawResponse, RawTruncated: res.RawTruncated,
+					FetchedAt: res.FetchedAt, IP: res.IP,
+				})
+			}
 			if len(redirects) > spec.maxRedirects {
 				return nil, fmt.Errorf("fetch %s: %w (limit %d)", req.URL, ErrTooManyRedirects, spec.maxRedirects)
 			}
@@ -221,6 +259,7 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 			continue
 		}
 		res.Redirects = redirects
+		res.Hops = hops
 		return res, nil
 	}
 }
@@ -399,14 +438,16 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
+	cut := false // the body was not read to its end
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
 		res.NotModified = true
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		// Redirects and errors: the body is not wanted. Reading a little
-		// lets the connection be reused; the rest is dropped with it.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return res, retryAfter, nil
+		// Redirects and errors: the body is not wanted, but a redirect's
+		// is archived with it. Reading it lets the connection be reused;
+		// past RedirectBodyBytes the rest is dropped with the connection.
+		n, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, RedirectBodyBytes+1))
+		cut = n > RedirectBodyBytes
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
 		if err != nil {
@@ -432,7 +473,24 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	res.RawRequest = cp.req.Bytes()
 	res.RawResponse = cp.resp.Bytes()
 	res.RawTruncated = cp.truncated
+	if cut {
+		res.RawResponse, res.RawTruncated = cutBody(res.RawResponse, RedirectBodyBytes), true
+	}
 	return res, retryAfter, nil
+}
+
+// cutBody shortens a raw response to its head and at most n bytes of the
+// body as transferred. The connection may have delivered more than was
+// read; those bytes are not part of what is kept.
+func cutBody(raw []byte, n int) []byte {
+	i := bytes.Index(raw, []byte("\r\n\r\n"))
+	if i < 0 {
+		return raw
+	}
+	if end := i + 4 + n; end < len(raw) {
+		return raw[:end]
+	}
+	return raw
 }
 
 // readBody reads a 2xx body: undoes Content-Encoding, sniffs the first

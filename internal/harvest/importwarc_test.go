@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/herald-archive/herald/article"
@@ -208,5 +210,101 @@ func TestReextract(t *testing.T) {
 	fixed := stored(t, st, ts.url(arts[1].path))
 	if fixed.Title != rec.Title || !slices.Equal(fixed.Authors, rec.Authors) || fixed.Version != 3 {
 		t.Errorf("after metadata reextract: version %d title %q authors %q", fixed.Version, fixed.Title, fixed.Authors)
+	}
+}
+
+// TestImportOwnWARCWithRedirects harvests pages, one of them reached
+// through a 301 and a 302, and checks the WARC Herald wrote: the chain's
+// hops are there as response records, the article's capture is the final
+// 200, an import of the files into a fresh archive gives the same articles
+// (the 3xx records skipped as not articles), and re-extraction finds
+// nothing to change.
+func TestImportOwnWARCWithRedirects(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	h := newTestHarvester(t, st, testOptions(dir))
+	urls := []string{ts.url("/old/1"), ts.url(arts[0].path), ts.url(arts[1].path)}
+	if _, err := h.HarvestPages(ctx, urls, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil { // flushes the WARC file
+		t.Fatal(err)
+	}
+	moved := stored(t, st, ts.url("/news/moved.html"))
+	if moved == nil {
+		t.Fatal("redirected article not stored")
+	}
+	checkCapture(t, dir, moved)
+
+	files, err := filepath.Glob(filepath.Join(dir, "herald.db.warc", "*.warc.gz"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("warc files %v %v", files, err)
+	}
+	var hops []string
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := warc.NewReader(f)
+		for {
+			rec, err := rd.NextResponse()
+			if err != nil {
+				break
+			}
+			if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
+				hops = append(hops, fmt.Sprintf("%d %s", rec.HTTPStatus, strings.TrimPrefix(rec.TargetURI, ts.url(""))))
+			}
+		}
+		f.Close()
+	}
+	if got := strings.Join(hops, ", "); got != "301 /old/1, 302 /old/2" {
+		t.Errorf("redirect records: %s", got)
+	}
+
+	articles := func(st store.Store) map[string]string {
+		out := map[string]string{}
+		if err := st.Scan(ctx, &query.Query{}, func(r *store.Record) error {
+			out[r.ID] = r.URL + "\n" + r.Title + "\n" + r.Text
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := articles(st)
+	if len(want) != 3 {
+		t.Fatalf("harvest stored %d articles, want 3", len(want))
+	}
+	imported, _ := testArchive(t)
+	skipped := map[string]int{}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := ImportWARC(ctx, imported, f, ImportOptions{})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range sum.Skipped {
+			skipped[k] += v
+		}
+	}
+	if !maps.Equal(articles(imported), want) {
+		t.Errorf("import of Herald's own WARC gives other articles:\n%v\nwant\n%v", articles(imported), want)
+	}
+	if skipped["http 301"] != 1 || skipped["http 302"] != 1 {
+		t.Errorf("import skipped %v, want the two redirects", skipped)
+	}
+
+	sum, err := Reextract(ctx, st, &query.Query{}, ReextractOptions{Base: dir, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Records != 3 || sum.Same != 3 {
+		t.Errorf("reextract %+v", sum)
 	}
 }

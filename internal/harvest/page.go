@@ -101,13 +101,29 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 	return resp, lg, nil
 }
 
-// capture writes a response to WARC; nil when captures are off or the
-// response has no raw bytes.
+// capture writes a response to WARC, after the redirects that led to it
+// (one exchange per hop, in order, so the archive holds the whole chain);
+// the returned capture is the final response's. nil when captures are off
+// or the response has no raw bytes.
 func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
 	if r.h.warc == nil || len(resp.RawResponse) == 0 {
 		return nil, nil
 	}
-	ref, err := r.h.warc.WriteExchange(r.ctx, warc.Exchange{
+	exs := make([]warc.Exchange, 0, len(resp.Hops)+1)
+	for _, hop := range resp.Hops {
+		if len(hop.RawResponse) == 0 {
+			continue
+		}
+		exs = append(exs, warc.Exchange{
+			TargetURI:   hop.URL,
+			Date:        hop.FetchedAt,
+			IP:          hop.IP,
+			RequestRaw:  hop.RawRequest,
+			ResponseRaw: hop.RawResponse,
+			Truncated:   hop.RawTruncated,
+		})
+	}
+	exs = append(exs, warc.Exchange{
 		TargetURI:   resp.URL,
 		Date:        resp.FetchedAt,
 		IP:          resp.IP,
@@ -115,9 +131,11 @@ func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
 		ResponseRaw: resp.RawResponse,
 		Truncated:   resp.RawTruncated,
 	})
+	refs, err := r.h.warc.WriteExchanges(r.ctx, exs)
 	if err != nil {
 		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
 	}
+	ref := refs[len(refs)-1]
 	return &store.Capture{File: r.h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID}, nil
 }
 
