@@ -17,10 +17,9 @@ import (
 )
 
 // Words with selective filters have two plans: walk the words' matches,
-// or read the filtered articles and probe the index for those whose text
-// may match (checked in Go first). On texts full of near misses — case,
-// diacritics, substrings, punctuation inside words, other scripts — both
-// must find the same articles.
+// or read the filtered articles and probe the index for each. On texts
+// full of near misses — case, diacritics, substrings, punctuation inside
+// words, other scripts — both must find the same articles.
 func TestProbePlanFindsWhatTheWalkFinds(t *testing.T) {
 	vocab := strings.Fields(`harbour Harbour HARBOUR harbours hárbour harbour-master harbourmaster
 		co-operation cooperation co operation naïve naive NAIVE Straße strasse café cafe CAFÉ l'été ete

@@ -4,9 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -43,83 +40,36 @@ type ranked struct {
 // rankProbed scores the articles matching w (at most maxProbes of them,
 // which the caller checked), collapses clusters when asked, and returns the
 // page and the total.
-//
-// It reads the filtered articles with their texts, which ranking needs
-// anyway, and asks the full-text index only about those that may match
-// (see mayMatch): a probe of the index costs a seek in each of its
-// segments, several times more than reading and checking a text.
 func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts store.SearchOptions) ([]ranked, int, error) {
-	cond := "1"
-	if len(w.cond) > 0 {
-		cond = strings.Join(w.cond, " AND ")
-	}
+	from, args := w.from()
 	rows, err := db.r.QueryContext(ctx, `SELECT a.n, a.id, a.cluster_id, a.date, a.title, a.description,
-		a.text, a.authors, a.tags FROM articles a WHERE `+cond, w.args...)
+		a.text, a.authors, a.tags`+from, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	type candidate struct {
-		ranked
-		fields [5]string
-	}
-	var cands []candidate
+	hl := newHighlighter(q)
+	var all []ranked
 	for rows.Next() {
-		var c candidate
+		var r ranked
+		var title, desc, authors, tags string
 		var raw []byte
-		f := &c.fields
-		if err := rows.Scan(&c.n, &c.id, &c.cluster, &c.date, &f[0], &f[1], &raw, &f[3], &f[4]); err != nil {
+		if err := rows.Scan(&r.n, &r.id, &r.cluster, &r.date, &title, &desc, &raw, &authors, &tags); err != nil {
 			return nil, 0, err
 		}
-		if f[2], err = inflate(raw); err != nil {
-			return nil, 0, err
-		}
-		if mayMatch(w.text, f[:]) {
-			cands = append(cands, c)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	rows.Close()
-	matched := map[int64]bool{}
-	for lo := 0; lo < len(cands); lo += probeChunk {
-		chunk := cands[lo:min(lo+probeChunk, len(cands))]
-		args := []any{w.match}
-		for _, c := range chunk {
-			args = append(args, c.n)
-		}
-		rows, err := db.r.QueryContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid IN (?`+
-			strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		text, err := inflate(raw)
 		if err != nil {
 			return nil, 0, err
 		}
-		for rows.Next() {
-			var n int64
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return nil, 0, err
-			}
-			matched[n] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, 0, err
-		}
-	}
-	hl := newHighlighter(q)
-	var all []ranked
-	for _, c := range cands {
-		if !matched[c.n] {
-			continue
-		}
-		r := c.ranked
 		if hl != nil {
-			for i, f := range c.fields {
+			for i, f := range [5]string{title, desc, text, authors, tags} {
 				r.score += fieldWeights[i] * hl.termScore(f, fieldAvgLen[i])
 			}
 		}
 		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
 	}
 	slices.SortFunc(all, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -145,91 +95,6 @@ func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts sto
 	lo := min(opts.Offset, total)
 	hi := min(lo+opts.Limit, total)
 	return all[lo:hi], total, nil
-}
-
-// probeChunk is how many row numbers one probing statement asks about.
-const probeChunk = 500
-
-// mayMatch reports whether an article with the searchable fields (title,
-// description, text, authors, tags) may match the full-text conjuncts
-// nodes; false only when it certainly does not. It is exact in one
-// direction only, and only for texts it can read like the tokenizer
-// does: in a text of ASCII letters and digits (other characters being
-// punctuation, symbols or spaces), a word of the query that the index
-// holds for the text is there as a substring, ignoring ASCII case. A text
-// with other letters or marks (which the tokenizer may fold to ASCII:
-// é is e) may match. Exclusions are not checked.
-func mayMatch(nodes []query.Node, fields []string) bool {
-	var b strings.Builder
-	for _, f := range fields {
-		for i := 0; i < len(f); i++ {
-			if f[i] >= utf8.RuneSelf {
-				for _, r := range f[i:] {
-					if r >= utf8.RuneSelf && !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsSpace(r) {
-						return true
-					}
-				}
-				break
-			}
-		}
-	}
-	for _, f := range fields {
-		b.Grow(len(f) + 1)
-	}
-	for _, f := range fields {
-		for i := 0; i < len(f); i++ {
-			c := f[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
-		}
-		b.WriteByte('\n')
-	}
-	doc := b.String()
-	for _, n := range nodes {
-		if !nodeMayMatch(n, doc) {
-			return false
-		}
-	}
-	return true
-}
-
-// nodeMayMatch is mayMatch for one node, on the ASCII-lower-cased fields
-// joined in doc.
-func nodeMayMatch(n query.Node, doc string) bool {
-	has := func(text string) bool {
-		if !isASCII(text) {
-			return true
-		}
-		for _, t := range tokens(text) {
-			if !strings.Contains(doc, strings.ToLower(text[t.start:t.end])) {
-				return false
-			}
-		}
-		return true
-	}
-	switch n := n.(type) {
-	case *query.Word:
-		return has(n.Text)
-	case *query.Phrase:
-		return has(n.Text)
-	case *query.And:
-		for _, c := range n.Nodes {
-			if !nodeMayMatch(c, doc) {
-				return false
-			}
-		}
-		return true
-	case *query.Or:
-		for _, c := range n.Nodes {
-			if nodeMayMatch(c, doc) {
-				return true
-			}
-		}
-		return false
-	}
-	return true // exclusions, and anything else
 }
 
 // termScore is the saturated, length-normalised frequency of the query's

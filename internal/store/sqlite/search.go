@@ -106,8 +106,6 @@ type where struct {
 	// driveFromArticles makes from() loop over the filtered articles and
 	// probe the full-text index for each (see Search).
 	driveFromArticles bool
-	// text holds the conjuncts of the query that make up match.
-	text []query.Node
 }
 
 // from returns the FROM and WHERE clauses; the FTS table is joined only
@@ -163,7 +161,6 @@ func translate(q *query.Query) *where {
 			w.match = "(" + w.match + ") NOT " + e
 		}
 		w.match = userColumns(w.match, text...)
-		w.text = text
 	} else {
 		for i, e := range neg {
 			w.cond = append(w.cond, "a.n NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
