@@ -121,7 +121,11 @@ func ingestBoth(t *testing.T, lite, pg store.Store, recs []*store.Record) {
 func TestEquivalence(t *testing.T) {
 	ctx := context.Background()
 	lite, pg := openBoth(t)
-	recs := records(400)
+	n := 400
+	if raceEnabled {
+		n = 120
+	}
+	recs := records(n)
 	ingestBoth(t, lite, pg, recs)
 	// New texts (versions) and new metadata (refreshes) for some.
 	var again []*store.Record

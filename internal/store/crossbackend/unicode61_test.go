@@ -41,11 +41,17 @@ func TestUnicode61Table(t *testing.T) {
 	// One document per block of 256 code points: "q<c>z" for each,
 	// separated by spaces.
 	const block = 256
+	// Under the race detector, the planes where letters are (0 to 2);
+	// the others hold private-use and unassigned code points.
+	last := rune(utf8.MaxRune)
+	if raceEnabled && !*update {
+		last = 0x2FFFF
+	}
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for lo := rune(0); lo <= utf8.MaxRune; lo += block {
+	for lo := rune(0); lo <= last; lo += block {
 		var b strings.Builder
 		for r := lo; r < lo+block; r++ {
 			b.WriteString("q")
@@ -79,7 +85,7 @@ func TestUnicode61Table(t *testing.T) {
 	}
 	// fold[r]: -1 separator, 0 removed, else what r folds to.
 	fold := make([]rune, utf8.MaxRune+1)
-	for lo := rune(0); lo <= utf8.MaxRune; lo += block {
+	for lo := rune(0); lo <= last; lo += block {
 		ts := terms[int64(lo/block+1)]
 		r := lo
 		for i := 0; i < len(ts); i++ {
@@ -106,7 +112,7 @@ func TestUnicode61Table(t *testing.T) {
 		return
 	}
 	bad := 0
-	for r := rune(0); r <= utf8.MaxRune; r++ {
+	for r := rune(0); r <= last; r++ {
 		if !utf8.ValidRune(r) {
 			continue
 		}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package crossbackend
+
+const raceEnabled = false
