@@ -2,7 +2,8 @@
 // sitemaps the way a careful archivist's crawler should:
 //
 //   - robots.txt is fetched once per origin, cached, and obeyed, including
-//     Crawl-delay (ErrDisallowed);
+//     Crawl-delay (ErrDisallowed); the robots.txt request is paced like
+//     any other, so the first page after it waits the host's delay;
 //   - requests to one host run one at a time, with a minimum delay between
 //     the end of one and the start of the next, under a global concurrency
 //     cap, for all goroutines sharing a Client;
@@ -48,6 +49,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/temoto/robotstxt"
 )
 
 // Client fetches politely. It is safe for concurrent use, and its pacing
@@ -147,6 +150,8 @@ type Response struct {
 	Duration time.Duration
 	// IP is the address of the server that answered the final request.
 	IP string
+
+	robots *robotstxt.RobotsData // a robots.txt fetch's 2xx body, parsed
 }
 
 // Hop is one redirect on the way to a Response: the exchange exactly as it
@@ -189,7 +194,8 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 
 // hopSpec says how follow treats one logical fetch.
 type hopSpec struct {
-	robots       bool // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
+	robots       bool   // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
+	origin       string // for robots: the host key whose robots.txt this is
 	maxRedirects int
 	retries      int
 }
@@ -461,6 +467,17 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 			return nil, 0, err
 		}
 		res.Body, res.ContentType = body, ct
+		if spec.robots {
+			// Parsed here, before the host is released, so that the
+			// release already paces the host by the Crawl-delay just
+			// learnt: the first page request after robots.txt waits for
+			// it, here and (through the gate's lease) in other processes.
+			res.robots = parseRobots(body)
+			if hostKey(u) == spec.origin {
+				out.robots = true
+				out.crawlDelay = res.robots.FindGroup(c.agent).CrawlDelay
+			}
+		}
 	}
 	res.Duration = time.Since(start)
 

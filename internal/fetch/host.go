@@ -36,6 +36,7 @@ type hostState struct {
 
 	mu         sync.Mutex
 	next       time.Time     // earliest start of the next request
+	lastEnd    time.Time     // when the last request ended
 	crawlDelay time.Duration // from robots.txt
 	failures   int           // failed attempts in a row
 	pausedTill time.Time
@@ -85,6 +86,8 @@ func (p *pacer) host(key string) *hostState {
 type outcome struct {
 	failed     bool          // a transient failure: counts towards a pause
 	retryAfter time.Duration // the server asked us to wait this long
+	robots     bool          // this was the host's robots.txt, read: crawlDelay is its Crawl-delay
+	crawlDelay time.Duration
 }
 
 // acquire waits until a request to h may start: no pause, a free host
@@ -156,6 +159,10 @@ func (p *pacer) release(h *hostState, o outcome) time.Time {
 	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if o.robots {
+		h.crawlDelay = o.crawlDelay
+	}
+	h.lastEnd = now
 	next := now.Add(max(p.minDelay, h.crawlDelay))
 	if o.retryAfter > 0 {
 		next = later(next, now.Add(o.retryAfter))
@@ -182,10 +189,16 @@ func (h *hostState) checkPause() error {
 	return nil
 }
 
-func (h *hostState) setCrawlDelay(d time.Duration) {
+// setCrawlDelay sets the host's Crawl-delay and holds its next request
+// to it, counted from the end of the last request (the robots.txt fetch
+// that told it, usually), so the delay applies from the first page on.
+func (h *hostState) setCrawlDelay(d, minDelay time.Duration) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.crawlDelay = d
-	h.mu.Unlock()
+	if !h.lastEnd.IsZero() {
+		h.next = later(h.next, h.lastEnd.Add(max(minDelay, d)))
+	}
 }
 
 func later(a, b time.Time) time.Time {

@@ -145,9 +145,61 @@ func TestCrawlDelay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The robots.txt fetch itself is paced by MinDelay only (the delay
-	// was not known before it); the pages by the crawl delay.
-	checkGaps(t, s.pageHits(), 150*time.Millisecond)
+	// The robots.txt fetch counts: the first page waits the crawl delay
+	// after it, as the others do after each other.
+	checkGaps(t, s.hitsFor(""), 150*time.Millisecond)
+}
+
+// TestPacingAfterRobots checks, from the server's request log, that the
+// first page request to a new host waits the host's delay after the
+// robots.txt request: the Crawl-delay robots.txt sets, or MinDelay when it
+// sets none, in process and through a HostGate's lease.
+func TestPacingAfterRobots(t *testing.T) {
+	tests := []struct {
+		name     string
+		robots   string
+		minDelay time.Duration
+		gap      time.Duration
+	}{
+		{"crawl-delay", "User-agent: *\nCrawl-delay: 0.3\nDisallow: /private/\n", 20 * time.Millisecond, 300 * time.Millisecond},
+		{"crawl-delay for herald", "User-agent: *\nDisallow:\n\nUser-agent: herald\nCrawl-delay: 0.25\n", 20 * time.Millisecond, 250 * time.Millisecond},
+		{"per-host delay", "User-agent: *\nDisallow: /private/\n", 200 * time.Millisecond, 200 * time.Millisecond},
+		{"no robots.txt", "", 200 * time.Millisecond, 200 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		for _, gated := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s gate=%v", tc.name, gated), func(t *testing.T) {
+				s := newSite(t, nil)
+				if tc.robots != "" {
+					s.robots(tc.robots)
+				}
+				s.html("/a", page)
+				o := Options{MinDelay: tc.minDelay}
+				g := &recordingGate{}
+				if gated {
+					o.Gate = g
+				}
+				c := testClient(t, o)
+				if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/a"}); err != nil {
+					t.Fatal(err)
+				}
+				hits := s.hitsFor("")
+				if len(hits) != 2 || hits[0].path != "/robots.txt" {
+					t.Fatalf("requests %v", hits)
+				}
+				checkGaps(t, hits, tc.gap)
+				if gated {
+					// The robots.txt lease already says when the page may go,
+					// so other processes sharing the gate wait too.
+					g.mu.Lock()
+					defer g.mu.Unlock()
+					if len(g.nexts) != 2 || g.nexts[0] < tc.gap*8/10 {
+						t.Errorf("gate told next in %v, want ≥ %v after robots.txt", g.nexts, tc.gap)
+					}
+				}
+			})
+		}
+	}
 }
 
 // TestGlobalConcurrency fetches from several hosts at once and checks that

@@ -87,11 +87,13 @@ func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error
 // loadRobots downloads and parses robots.txt for u's origin into e,
 // following RFC 9309: up to five redirects, 2xx parsed, 4xx (and too many
 // redirects) allow everything, 5xx or an unreachable server disallow
-// everything for RobotsErrorTTL. Its crawl-delay is applied to the host.
+// everything for RobotsErrorTTL. Its crawl-delay is applied to the host,
+// counted from the end of the robots.txt request.
 func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	res, err := c.follow(ctx, robotsURL, Request{Accept: AcceptAny}, hopSpec{
 		robots:       true,
+		origin:       hostKey(u),
 		maxRedirects: robotsMaxRedirects,
 	})
 	now := time.Now()
@@ -119,6 +121,7 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		return
 	default:
 		status, body = res.Status, res.Body
+		e.data = res.robots
 	}
 	switch {
 	case status >= 500 || status == http.StatusTooManyRequests:
@@ -127,13 +130,16 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		return
 	case status >= 400:
 		e.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
-	default:
+	case e.data == nil:
 		e.data = parseRobots(body)
 	}
 	e.expires = now.Add(c.opts.RobotsTTL)
-	if d := e.data.FindGroup(c.agent).CrawlDelay; d > 0 {
-		c.pacer.host(hostKey(u)).setCrawlDelay(d)
-	}
+	// The robots.txt request counts as a request to the host: the next
+	// one waits the Crawl-delay (or MinDelay) from its end. The release of
+	// that request did this already when robots.txt came from the host
+	// itself; this covers a robots.txt redirected elsewhere, and a file
+	// that no longer sets a delay.
+	c.pacer.host(hostKey(u)).setCrawlDelay(e.data.FindGroup(c.agent).CrawlDelay, c.pacer.minDelay)
 }
 
 // parseRobots parses a robots.txt body. The parser rejects a whole file
