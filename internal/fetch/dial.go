@@ -185,12 +185,23 @@ func (c *recordingConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write records the bytes before sending them: once they are sent the
+// answer can arrive, be read and the exchange detached before the write
+// returns, and the request would be lost from the capture. What was not
+// sent after all is taken off again.
 func (c *recordingConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	cp, before := c.cap, 0
+	if cp != nil {
+		before = cp.req.Len()
+		cp.appendLimited(&cp.req, p, c.limit)
+	}
+	c.mu.Unlock()
 	n, err := c.Conn.Write(p)
-	if n > 0 {
+	if n < len(p) && cp != nil {
 		c.mu.Lock()
-		if c.cap != nil {
-			c.cap.appendLimited(&c.cap.req, p[:n], c.limit)
+		if c.cap == cp && cp.req.Len() > before+n {
+			cp.req.Truncate(before + n)
 		}
 		c.mu.Unlock()
 	}
