@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 	gowarc "github.com/nlnwa/gowarc/v3"
 
 	"github.com/herald-archive/herald/internal/fetch"
@@ -41,6 +43,18 @@ func TestCaptureToWARC(t *testing.T) {
 		case "/plain":
 			w.Header().Set("Content-Type", "text/html")
 			w.Write(page)
+		case "/br":
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Encoding", "br")
+			bw := brotli.NewWriter(w)
+			bw.Write(page)
+			bw.Close()
+		case "/zstd":
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Encoding", "zstd")
+			zw, _ := zstd.NewWriter(w)
+			zw.Write(page)
+			zw.Close()
 		default:
 			http.NotFound(w, r)
 		}
@@ -56,7 +70,7 @@ func TestCaptureToWARC(t *testing.T) {
 	}
 	defer ww.Close()
 	ctx := context.Background()
-	for _, p := range []string{"/gz", "/plain"} {
+	for _, p := range []string{"/gz", "/plain", "/br", "/zstd"} {
 		res, err := c.Fetch(ctx, fetch.Request{URL: srv.URL + p})
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +96,7 @@ func TestCaptureToWARC(t *testing.T) {
 		if rec.PayloadErr != nil || !bytes.Equal(rec.Payload, res.Body) || rec.HTTPStatus != 200 {
 			t.Errorf("%s: WARC payload %d bytes (err %v), want the %d fetched", p, len(rec.Payload), rec.PayloadErr, len(res.Body))
 		}
-		if p == "/gz" && rec.HTTPHeader.Get("Content-Encoding") != "gzip" {
+		if enc := map[string]string{"/gz": "gzip", "/plain": "", "/br": "br", "/zstd": "zstd"}[p]; rec.HTTPHeader.Get("Content-Encoding") != enc {
 			t.Errorf("%s: headers not as received: %v", p, rec.HTTPHeader)
 		}
 		if rec.TargetURI != srv.URL+p || rec.Header.Get("WARC-IP-Address") != "127.0.0.1" {

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 )
@@ -163,12 +165,32 @@ func classify(kind Accept, declared string, head []byte) (string, error) {
 // undo. Not retried.
 var errUnsupportedEncoding = errors.New("unsupported content encoding")
 
+// acceptEncoding is the Accept-Encoding Fetch sends: every coding decoder
+// undoes.
+const acceptEncoding = "gzip, deflate, br, zstd"
+
+// zstdMaxWindow caps the window a zstd-coded response may ask the decoder
+// to allocate. RFC 9659 limits the zstd content coding to 8 MiB windows,
+// so a frame asking for more is refused, not obeyed.
+const zstdMaxWindow = 8 << 20
+
 // decoder wraps body in a reader undoing Content-Encoding. Only the
-// encodings Fetch asks for (gzip, deflate) and identity are known.
+// encodings Fetch asks for (gzip, deflate, br, zstd) and identity are
+// known. The reader decodes as it is read: the caller's read limit bounds
+// the decoded size, so a decompression bomb costs no more memory than
+// MaxBodyBytes. A returned io.Closer must be closed.
 func decoder(encoding string, body io.Reader) (io.Reader, error) {
 	switch strings.ToLower(strings.TrimSpace(encoding)) {
 	case "", "identity":
 		return body, nil
+	case "br":
+		return brotli.NewReader(body), nil
+	case "zstd":
+		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(zstdMaxWindow))
+		if err != nil {
+			return nil, fmt.Errorf("zstd content encoding: %w", err)
+		}
+		return zr.IOReadCloser(), nil
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(body)
 		if err != nil {

@@ -18,12 +18,14 @@
 //     dialling (ErrPrivateAddress) unless Options.AllowPrivate is set;
 //   - conditional requests (ETag, Last-Modified) report NotModified.
 //
-// A Response carries the body with its Content-Encoding undone, and the
-// request and response exactly as they crossed the connection (status line,
-// headers as received, chunked framing, compressed body), which is what a
-// WARC record needs; so does each redirect followed on the way (Hops, its
-// body kept up to RedirectBodyBytes), so that an archive holds the whole
-// chain. Only HTTP/1.1 is spoken, for that reason.
+// A Response carries the body with its Content-Encoding (gzip, deflate,
+// Brotli, zstd) undone, decoded as it is read so that MaxBodyBytes bounds a
+// decompression bomb, and the request and response exactly as they crossed
+// the connection (status line, headers as received, chunked framing,
+// compressed body), which is what a WARC record needs; so does each
+// redirect followed on the way (Hops, its body kept up to
+// RedirectBodyBytes), so that an archive holds the whole chain. Only
+// HTTP/1.1 is spoken, for that reason.
 //
 // The package does not decode charsets (the extractor does; DecodeCharset
 // helps feed and sitemap readers), keep cookies, run scripts, store
@@ -73,7 +75,7 @@ func New(opts Options) *Client {
 		DialTLSContext:         d.dialTLS,
 		ForceAttemptHTTP2:      false,
 		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{},
-		DisableCompression:     true, // we ask for and undo gzip ourselves, keeping the raw bytes
+		DisableCompression:     true, // we ask for and undo gzip, deflate, br and zstd ourselves, keeping the raw bytes
 		ResponseHeaderTimeout:  o.HeaderTimeout,
 		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 		MaxIdleConns:           o.MaxConcurrency * 2,
@@ -117,8 +119,8 @@ type Response struct {
 	Status int
 	// Header is the final response's header.
 	Header http.Header
-	// Body is the body with Content-Encoding (gzip, deflate) undone; its
-	// charset is as sent. Empty for 304.
+	// Body is the body with Content-Encoding (gzip, deflate, br, zstd)
+	// undone; its charset is as sent. Empty for 304.
 	Body []byte
 	// ContentType is the Content-Type header, or the sniffed type when the
 	// server sent none.
@@ -411,7 +413,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	}
 	hreq.Header.Set("User-Agent", c.opts.UserAgent)
 	hreq.Header.Set("Accept", req.Accept.header())
-	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
+	hreq.Header.Set("Accept-Encoding", acceptEncoding)
 	if spec.robots {
 		hreq.Header.Set("Accept", "text/plain,*/*;q=0.5")
 	} else {

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 const page = `<!doctype html><html><head><title>Harbour reopens</title></head><body><p>The harbour reopened.</p></body></html>`
@@ -132,15 +135,22 @@ func TestContentEncoding(t *testing.T) {
 		"identity":     nil,
 		"gzip-empty":   func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) },
 		"x-gzip-large": func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) },
+		"br":           func(w io.Writer) io.WriteCloser { return brotli.NewWriter(w) },
+		"br-large":     func(w io.Writer) io.WriteCloser { return brotli.NewWriterLevel(w, brotli.BestCompression) },
+		"br-empty":     func(w io.Writer) io.WriteCloser { return brotli.NewWriter(w) },
+		"zstd":         newZstdWriter,
+		"zstd-large":   newZstdWriter,
+		"zstd-empty":   newZstdWriter,
 	}
+	wires := map[string][]byte{}
 	s := newSite(t, nil)
 	bodies := map[string]string{}
 	for name, mk := range compress {
 		body := page
 		switch name {
-		case "gzip-empty":
+		case "gzip-empty", "br-empty", "zstd-empty":
 			body = ""
-		case "x-gzip-large":
+		case "x-gzip-large", "br-large", "zstd-large":
 			body = strings.Repeat(page, 2000)
 		}
 		bodies[name] = body
@@ -153,8 +163,9 @@ func TestContentEncoding(t *testing.T) {
 		} else {
 			wire.WriteString(body)
 		}
+		wires[name] = wire.Bytes()
 		s.handle("/"+name, func(w http.ResponseWriter, r *http.Request) {
-			if ae := r.Header.Get("Accept-Encoding"); ae != "gzip, deflate" {
+			if ae := r.Header.Get("Accept-Encoding"); ae != "gzip, deflate, br, zstd" {
 				t.Errorf("Accept-Encoding %q", ae)
 			}
 			w.Header().Set("Content-Type", "text/html")
@@ -179,8 +190,25 @@ func TestContentEncoding(t *testing.T) {
 					t.Error("raw response holds the decoded body, want the gzip bytes")
 				}
 			}
+			// The raw capture holds the encoded bytes exactly as sent
+			// (chunked framing aside, which http.ReadResponse removes).
+			resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(res.RawResponse)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustRead(t, resp.Body); !bytes.Equal(got, wires[name]) {
+				t.Errorf("raw body has %d bytes, not the %d encoded bytes sent", len(got), len(wires[name]))
+			}
 		})
 	}
+}
+
+func newZstdWriter(w io.Writer) io.WriteCloser {
+	zw, err := zstd.NewWriter(w)
+	if err != nil {
+		panic(err)
+	}
+	return zw
 }
 
 func TestEmptyPage(t *testing.T) {
@@ -353,9 +381,27 @@ func TestTooLarge(t *testing.T) {
 		zw.Write([]byte(strings.Repeat(" ", 8*limit)))
 		zw.Close()
 	})
+	// Brotli and zstd bombs: a few KiB on the wire that decode to 256
+	// times the limit.
+	bomb := func(enc string, mk func(io.Writer) io.WriteCloser) http.HandlerFunc {
+		var wire bytes.Buffer
+		zw := mk(&wire)
+		chunk := []byte(strings.Repeat(" ", 1<<20))
+		for range 256 * limit / len(chunk) {
+			zw.Write(chunk)
+		}
+		zw.Close()
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Encoding", enc)
+			w.Write(wire.Bytes())
+		}
+	}
+	s.handle("/br-bomb", bomb("br", func(w io.Writer) io.WriteCloser { return brotli.NewWriterLevel(w, 1) }))
+	s.handle("/zstd-bomb", bomb("zstd", newZstdWriter))
 	s.html("/at-limit", strings.Repeat("a", limit))
 	c := testClient(t, Options{MaxBodyBytes: limit})
-	for _, p := range []string{"/with-length", "/chunked", "/gzip-bomb"} {
+	for _, p := range []string{"/with-length", "/chunked", "/gzip-bomb", "/br-bomb", "/zstd-bomb"} {
 		_, err := c.Fetch(context.Background(), Request{URL: s.URL + p})
 		var ce *ContentError
 		if !errors.Is(err, ErrTooLarge) || !errors.As(err, &ce) || ce.Limit != limit {
@@ -425,5 +471,35 @@ func TestDecodeCharset(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestZstdWindowRefused: a zstd frame asking for a window over RFC 9659's
+// 8 MiB is refused, not allocated.
+func TestZstdWindowRefused(t *testing.T) {
+	// A frame written by hand (an encoder shrinks the window to fit a
+	// small input): magic, a descriptor without content size, a window
+	// descriptor of 2^(10+16) = 64 MiB, and one raw last block.
+	var wire bytes.Buffer
+	wire.Write([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 16 << 3})
+	bh := 1 | len(page)<<3
+	wire.Write([]byte{byte(bh), byte(bh >> 8), byte(bh >> 16)})
+	wire.WriteString(page)
+	if dec, err := zstd.NewReader(bytes.NewReader(wire.Bytes())); err != nil {
+		t.Fatal(err)
+	} else if got, err := io.ReadAll(dec); err != nil || string(got) != page {
+		t.Fatalf("the hand-made frame does not decode without a limit: %v", err)
+	}
+	s := newSite(t, nil)
+	s.handle("/p", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Encoding", "zstd")
+		w.Write(wire.Bytes())
+	})
+	c := testClient(t, Options{Retries: -1})
+	if res, err := c.Fetch(context.Background(), Request{URL: s.URL + "/p"}); err == nil {
+		t.Fatalf("decoded %d bytes, want the window refused", len(res.Body))
+	} else if !strings.Contains(err.Error(), "window") {
+		t.Errorf("err = %v, want a window size error", err)
 	}
 }

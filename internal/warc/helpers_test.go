@@ -7,6 +7,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 // httpResponse builds a raw HTTP/1.1 response with a Content-Length.
@@ -93,4 +96,27 @@ func readAll(t testing.TB, r *Reader) (recs []*Record, errs []error) {
 	}
 	t.Fatal("reader did not reach EOF")
 	return nil, nil
+}
+
+func brotliBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	bw := brotli.NewWriter(&out)
+	if _, err := bw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func zstdBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll(b, nil)
 }

@@ -168,7 +168,12 @@ func TestPayloadErrors(t *testing.T) {
 		payload string
 		errSub  string
 	}{
-		{"brotli", httpResponse("text/html", []byte("xx"), "Content-Encoding: br"), "xx", "unsupported content encoding"},
+		{"compress", httpResponse("text/html", []byte("xx"), "Content-Encoding: compress"), "xx", "unsupported content encoding"},
+		{"brotli", httpResponse("text/html", brotliBytes(t, []byte(html)), "Content-Encoding: br"), html, ""},
+		{"zstd", httpResponse("text/html", zstdBytes(t, []byte(html)), "Content-Encoding: zstd"), html, ""},
+		{"gzip then brotli", httpResponse("text/html", brotliBytes(t, gzipBytes(t, []byte(html))), "Content-Encoding: gzip, br"), html, ""},
+		{"bad brotli", httpResponse("text/html", []byte("not brotli at all"), "Content-Encoding: br"), "not brotli at all", "br content encoding"},
+		{"bad zstd", httpResponse("text/html", []byte("not zstd"), "Content-Encoding: zstd"), "not zstd", "zstd content encoding"},
 		{"bad gzip", httpResponse("text/html", []byte("not gzip"), "Content-Encoding: gzip"), "not gzip", "gzip"},
 		{"short body", []byte("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this"), "only this", "unexpected EOF"},
 		{"not http", []byte("hello"), "", "parse http response"},

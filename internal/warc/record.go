@@ -5,10 +5,12 @@
 // a directory, rotating them by size and starting each with a warcinfo
 // record; each write returns a Ref (file, offset, record id) that ReadAt
 // turns back into the record. WriteExchanges writes a redirect chain (one
-// exchange per hop, then the final one) in order and into one file. A Reader streams records from plain,
-// gzip-per-record or whole-file gzip WARC files such as Common Crawl's
-// CC-NEWS, parsing the HTTP message of response records and undoing its
-// chunked transfer coding and gzip/deflate content coding. A damaged record
+// exchange per hop, then the final one) in order and into one file.
+//
+// A Reader streams records from plain, gzip-per-record or whole-file gzip
+// WARC files such as Common Crawl's CC-NEWS, parsing the HTTP message of
+// response records and undoing its chunked transfer coding and its gzip,
+// deflate, Brotli (br) or zstd content coding. A damaged record
 // (truncated, corrupt gzip member, bad header) is reported as a
 // *RecordError carrying its offset, and reading can go on with the next
 // record.
@@ -18,7 +20,7 @@
 // removed and content coding kept.
 //
 // The package does not fetch, extract, deduplicate (no revisit records
-// are written), or log; it does not decode Brotli or zstd payloads.
+// are written), or log.
 package warc
 
 import (
@@ -36,6 +38,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 // Record types defined by WARC/1.1.
@@ -100,15 +105,15 @@ type Record struct {
 	// holding an HTTP response (and for revisit records that carry one,
 	// whose payload is usually empty): the status code, the headers as
 	// received, and the entity body with chunked transfer coding and
-	// gzip/deflate content coding undone. Payload may share memory with
-	// Block.
+	// content coding (gzip, deflate, br, zstd) undone. Payload may share
+	// memory with Block.
 	HTTPStatus int
 	HTTPHeader http.Header
 	Payload    []byte
 	// PayloadErr says why the HTTP message could not be fully parsed or
 	// decoded (malformed, truncated, an unsupported Content-Encoding such
-	// as br). Payload then holds whatever could be recovered, which may be
-	// still encoded: check PayloadErr before extracting.
+	// as compress). Payload then holds whatever could be recovered, which
+	// may be still encoded: check PayloadErr before extracting.
 	PayloadErr error
 }
 
@@ -233,6 +238,16 @@ func decodeContent(codings []string, body []byte) ([]byte, error) {
 			} else {
 				r = flate.NewReader(bytes.NewReader(body))
 			}
+		case "br":
+			r = brotli.NewReader(bytes.NewReader(body))
+		case "zstd":
+			// A window larger than the payload cap could never be filled.
+			zr, err := zstd.NewReader(bytes.NewReader(body), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxPayloadBytes))
+			if err != nil {
+				return body, fmt.Errorf("zstd content encoding: %w", err)
+			}
+			defer zr.Close()
+			r = zr
 		default:
 			return body, fmt.Errorf("unsupported content encoding %q", list[i])
 		}
