@@ -463,6 +463,32 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		page = `WITH f AS MATERIALIZED (SELECT rowid, ` + bm25 + ` AS score FROM article_fts WHERE article_fts MATCH ?
 			ORDER BY rowid DESC LIMIT ?) SELECT rowid, score, 0, -1 FROM f ORDER BY score, rowid LIMIT ? OFFSET ?`
 		args = []any{w.match, store.RankWindow}
+	case w.match != "" && len(w.cond) == 0 && !opts.Collapse:
+		// Words by date: count from the full-text index alone, then walk
+		// the newest (or oldest) articles in date order, probing the
+		// index for each, until a page of matches; a word too rare for
+		// that to be short sorts every match instead (see walkByDate).
+		if err := count(`SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, w.match); err != nil {
+			return nil, err
+		}
+		counted = true
+		ns, ok, err := db.walkByDate(ctx, w.match, opts, res.Total)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			byN := map[int64]int{}
+			for i, n := range ns {
+				byN[n.(int64)] = i
+				res.Hits = append(res.Hits, store.Hit{})
+			}
+			if err := db.fillHits(ctx, q, res, ns, byN); err != nil {
+				return nil, err
+			}
+			return res, nil
+		}
+		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date` + from + `)
+			SELECT n, 0, 0, -1 FROM m AS a ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ? OFFSET ?`
 	case w.match != "":
 		// bm25() must run in the query that does the MATCH, not under a
 		// window function: hence the materialised step.
@@ -522,6 +548,59 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		return nil, err
 	}
 	return res, nil
+}
+
+// maxDateWalk bounds how many articles walkByDate probes for one page:
+// probing the full-text index for an article costs about as much as
+// reading a hundred of a word's matches, so a longer walk would cost more
+// than sorting a word's matches when they are few.
+const maxDateWalk = 20000
+
+// walkByDate finds the page of opts (sorted by date) of the articles
+// matching the full-text expression match, of which there are about
+// matches (at least store.MaxTotal when capped), by walking the date
+// index from the newest (or oldest) article and probing the full-text
+// index for each article, stopping after offset+limit matches. The walk
+// is bounded by what the density of matches predicts, with a margin;
+// ok is false when the walk would be too long or ended short of a page
+// before the end of the archive, and the caller then sorts every match.
+func (db *DB) walkByDate(ctx context.Context, match string, opts store.SearchOptions, matches int) (ns []any, ok bool, err error) {
+	if matches == 0 {
+		return nil, true, nil
+	}
+	var last int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&last); err != nil {
+		return nil, false, err
+	}
+	need := int64(opts.Offset + opts.Limit)
+	walk := 3*need*last/int64(matches) + 100
+	if walk > maxDateWalk {
+		return nil, false, nil
+	}
+	order := orderBy(opts.Sort)
+	rows, err := db.r.QueryContext(ctx, `SELECT a.n FROM (SELECT n, date, id FROM articles a ORDER BY `+order+` LIMIT ?) a
+		CROSS JOIN article_fts ON article_fts.rowid = a.n WHERE article_fts MATCH ?
+		ORDER BY `+order+` LIMIT ? OFFSET ?`, walk, match, opts.Limit, opts.Offset)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, false, err
+		}
+		ns = append(ns, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	// Row numbers are unique and positive: walking at least the highest
+	// one walks every article.
+	if int64(len(ns)) < int64(opts.Limit) && walk < last {
+		return nil, false, nil
+	}
+	return ns, true, nil
 }
 
 // rankWindowCollapsed ranks the store.RankWindow most recently archived
