@@ -16,7 +16,12 @@
 //     and the first bytes, without downloading the rest;
 //   - loopback, private, link-local and similar addresses are refused when
 //     dialling (ErrPrivateAddress) unless Options.AllowPrivate is set;
-//   - conditional requests (ETag, Last-Modified) report NotModified.
+//   - conditional requests (ETag, Last-Modified) report NotModified;
+//   - memory stays bounded over any number of hosts: robots.txt is
+//     trusted for RobotsTTL (24h, as RFC 9309 allows), and per-host state
+//     and robots.txt verdicts are kept for the MaxHosts most recently used
+//     hosts, never forgetting one with a request in flight or a delay
+//     still to run.
 //
 // A Response carries the body with its Content-Encoding (gzip, deflate,
 // Brotli, zstd) undone, decoded as it is read so that MaxBodyBytes bounds a
@@ -89,7 +94,7 @@ func New(opts Options) *Client {
 		agent:     strings.ToLower(agent),
 		transport: t,
 		pacer:     newPacer(o),
-		robots:    robotsCache{m: make(map[string]*robotsEntry)},
+		robots:    robotsCache{max: o.MaxHosts, m: make(map[string]*robotsEntry)},
 	}
 }
 
@@ -196,8 +201,9 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 
 // hopSpec says how follow treats one logical fetch.
 type hopSpec struct {
-	robots       bool   // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
-	origin       string // for robots: the host key whose robots.txt this is
+	robots       bool          // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
+	origin       string        // for robots: the host key whose robots.txt this is
+	crawlDelay   time.Duration // the hop's host's Crawl-delay from robots.txt; negative: not known
 	maxRedirects int
 	retries      int
 }
@@ -233,12 +239,16 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 		if err := c.checkAddress(u); err != nil {
 			return nil, err
 		}
+		hop := spec
+		hop.crawlDelay = -1
 		if !spec.robots && !c.opts.IgnoreRobots {
-			if err := c.checkRobots(ctx, u); err != nil {
+			d, err := c.checkRobots(ctx, u)
+			if err != nil {
 				return nil, err
 			}
+			hop.crawlDelay = d
 		}
-		res, err := c.withRetries(ctx, u, req, spec)
+		res, err := c.withRetries(ctx, u, req, hop)
 		if err != nil {
 			return nil, err
 		}
@@ -361,6 +371,10 @@ func transient(err error) bool {
 // (and Retry-After parsed) for withRetries and follow to judge.
 func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopSpec) (res *Response, retryAfter time.Duration, err error) {
 	h := c.pacer.host(hostKey(u))
+	defer c.pacer.done(h)
+	if spec.crawlDelay >= 0 {
+		h.useCrawlDelay(spec.crawlDelay)
+	}
 	release, err := c.pacer.acquire(ctx, h)
 	if err != nil {
 		return nil, 0, fmt.Errorf("fetch %s: %w", u, err)

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -22,17 +23,27 @@ type pacer struct {
 	pauseAfter int
 	pauseFor   time.Duration
 	gate       HostGate // nil: politeness is this process's alone
+	maxHosts   int
 
 	mu    sync.Mutex
 	hosts map[string]*hostState
+	lru   list.List // of *hostState, most recently used first
 }
 
-// hostState is the pacing state of one host:port. Entries are never
-// removed: they are small, and a harvest meets thousands of hosts, not
-// millions.
+// hostState is the pacing state of one host:port. The pacer keeps at most
+// maxHosts of them, forgetting the least recently used idle ones: a host
+// is only forgotten when nobody holds its state (no request in flight or
+// waiting for a slot, the delay or the gate) and its delay and pause have
+// run out, so a forgotten host starts afresh exactly where it would have
+// been allowed to anyway. Its Crawl-delay is set again from the cached
+// robots.txt on the next request.
 type hostState struct {
 	key   string
 	slots chan struct{}
+
+	// Guarded by pacer.mu.
+	elem  *list.Element
+	users int // callers between pacer.host and pacer.done
 
 	mu         sync.Mutex
 	next       time.Time     // earliest start of the next request
@@ -50,9 +61,15 @@ func newPacer(o Options) *pacer {
 		pauseAfter: o.PauseAfter,
 		pauseFor:   o.PauseFor,
 		gate:       o.Gate,
+		maxHosts:   o.MaxHosts,
 		hosts:      make(map[string]*hostState),
 	}
 }
+
+// evictScan bounds how many of the least recently used entries one
+// insertion looks at to make room, so that a cache full of busy hosts
+// costs O(1) per insertion (it then grows past its cap until they idle).
+const evictScan = 16
 
 // hostKey is the pacing key of u: lower-case host and port, the port
 // filled in from the scheme.
@@ -71,15 +88,60 @@ func hostKey(u *url.URL) string {
 	return host + ":" + port
 }
 
+// host returns the state of key, creating it if needed, and holds it:
+// it is not forgotten until the matching done.
 func (p *pacer) host(key string) *hostState {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hosts[key]
 	if h == nil {
-		h = &hostState{key: key, slots: make(chan struct{}, p.perHost)}
+		h = &hostState{key: key, slots: make(chan struct{}, p.perHost), users: 1}
 		p.hosts[key] = h
+		h.elem = p.lru.PushFront(h)
+		p.evict()
+		return h
 	}
+	p.lru.MoveToFront(h.elem)
+	h.users++
 	return h
+}
+
+// done lets go of a state returned by host, and forgets idle hosts if
+// busy ones had pushed the count over the cap.
+func (p *pacer) done(h *hostState) {
+	p.mu.Lock()
+	h.users--
+	if len(p.hosts) > p.maxHosts {
+		p.evict()
+	}
+	p.mu.Unlock()
+}
+
+// evict forgets idle hosts, least recently used first, while there are
+// more than maxHosts. Called with p.mu held.
+func (p *pacer) evict() {
+	now := time.Now()
+	e := p.lru.Back()
+	for i := 0; len(p.hosts) > p.maxHosts && e != nil && i < evictScan; i++ {
+		prev := e.Prev()
+		if h := e.Value.(*hostState); h.idle(now) {
+			p.lru.Remove(e)
+			delete(p.hosts, h.key)
+		}
+		e = prev
+	}
+}
+
+// idle reports whether h may be forgotten: nobody holds it and it asks
+// nothing of the future (a delay or a pause still running). Called with
+// pacer.mu held.
+func (h *hostState) idle(now time.Time) bool {
+	if h.users > 0 || len(h.slots) > 0 {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return !now.Before(h.next) && !now.Before(h.pausedTill)
 }
 
 // outcome is what an attempt tells the pacer when it releases its slot.
@@ -187,6 +249,14 @@ func (h *hostState) checkPause() error {
 		return fmt.Errorf("%s until %s: %w", h.key, h.pausedTill.Format(time.RFC3339), ErrHostPaused)
 	}
 	return nil
+}
+
+// useCrawlDelay sets the host's Crawl-delay, as robots.txt says it is (a
+// host state forgotten and made again has none until then).
+func (h *hostState) useCrawlDelay(d time.Duration) {
+	h.mu.Lock()
+	h.crawlDelay = d
+	h.mu.Unlock()
 }
 
 // setCrawlDelay sets the host's Crawl-delay and holds its next request

@@ -24,6 +24,7 @@ const (
 	DefaultPauseFor        = 10 * time.Minute
 	DefaultRobotsTTL       = 24 * time.Hour
 	DefaultRobotsErrorTTL  = 10 * time.Minute
+	DefaultMaxHosts        = 100_000
 	defaultMaxBackoff      = time.Minute
 	robotsMaxBytes         = 512 << 10
 	robotsMaxRedirects     = 5
@@ -97,12 +98,24 @@ type Options struct {
 	// IgnoreRobots disables robots.txt. Default false: robots.txt is
 	// fetched, cached and obeyed for every host.
 	IgnoreRobots bool
-	// RobotsTTL is how long a fetched robots.txt is trusted. Default 24h.
+	// RobotsTTL is how long a fetched robots.txt is trusted. Default 24h,
+	// the most RFC 9309 lets a crawler use a cached copy.
 	RobotsTTL time.Duration
 	// RobotsErrorTTL is how long a host whose robots.txt answered 5xx or
 	// could not be reached stays disallowed before robots.txt is tried
 	// again. Default 10m.
 	RobotsErrorTTL time.Duration
+
+	// MaxHosts caps the hosts whose pacing state, and the origins whose
+	// robots.txt, are kept in memory; the least recently used are
+	// forgotten first (a robots.txt is then fetched again when needed).
+	// A host with a request in flight or waiting, or whose delay,
+	// Crawl-delay, Retry-After or pause has not run out, is never
+	// forgotten, so pacing holds whatever the cap; the cap is exceeded
+	// while more hosts than that are busy. Default 100,000; the memory
+	// that takes is mostly the parsed robots.txt files, a few KiB each
+	// as a rule.
+	MaxHosts int
 
 	// Gate, when set, is asked for each host before every request and told
 	// when the host's next request may start, so that several processes
@@ -155,6 +168,9 @@ func (o Options) withDefaults() Options {
 	o.PauseFor = posOr(o.PauseFor, DefaultPauseFor)
 	o.RobotsTTL = posOr(o.RobotsTTL, DefaultRobotsTTL)
 	o.RobotsErrorTTL = posOr(o.RobotsErrorTTL, DefaultRobotsErrorTTL)
+	if o.MaxHosts <= 0 {
+		o.MaxHosts = DefaultMaxHosts
+	}
 	return o
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -561,4 +562,149 @@ func TestContextCancelWhilePaced(t *testing.T) {
 	if _, err := c.Fetch(ctx, Request{URL: s.URL + "/b"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
+}
+
+// hostCount returns how many hosts' pacing states and robots.txt verdicts
+// c keeps, checking the LRU lists agree with the maps.
+func hostCount(t *testing.T, c *Client) (hosts, robots int) {
+	t.Helper()
+	c.pacer.mu.Lock()
+	hosts = len(c.pacer.hosts)
+	if c.pacer.lru.Len() != hosts {
+		t.Errorf("pacer: %d hosts, %d in the LRU list", hosts, c.pacer.lru.Len())
+	}
+	c.pacer.mu.Unlock()
+	c.robots.mu.Lock()
+	robots = len(c.robots.m)
+	if c.robots.lru.Len() != robots {
+		t.Errorf("robots: %d entries, %d in the LRU list", robots, c.robots.lru.Len())
+	}
+	c.robots.mu.Unlock()
+	return hosts, robots
+}
+
+// TestHostCacheBounded: with MaxHosts 2, idle hosts are forgotten least
+// recently used first, pacing states and robots.txt verdicts alike; a
+// forgotten origin's robots.txt is fetched again.
+func TestHostCacheBounded(t *testing.T) {
+	var sites []*site
+	for range 4 {
+		s := newSite(t, nil)
+		s.robots("User-agent: *\nDisallow: /private/\n")
+		s.html("/a", page)
+		sites = append(sites, s)
+	}
+	c := testClient(t, Options{MaxHosts: 2})
+	for _, s := range sites {
+		if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/a"}); err != nil {
+			t.Fatal(err)
+		}
+		if h, r := hostCount(t, c); h > 2 || r > 2 {
+			t.Errorf("%d host states and %d robots.txt kept, want at most 2", h, r)
+		}
+	}
+	// The last two are still known; the first was forgotten.
+	for i, s := range []*site{sites[3], sites[2], sites[0]} {
+		if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/a"}); err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if i == 2 {
+			want = 2
+		}
+		if n := len(s.hitsFor("/robots.txt")); n != want {
+			t.Errorf("site %d: robots.txt fetched %d times, want %d", i, n, want)
+		}
+	}
+}
+
+// TestHostCacheKeepsPendingDelays: a host whose delay has not run out is
+// not forgotten however small the cap, so its next request still waits;
+// once idle it is, and a Crawl-delay from a robots.txt still cached is
+// applied again to the host's new state.
+func TestHostCacheKeepsPendingDelays(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	a, b := newSite(t, nil), newSite(t, nil)
+	a.robots("User-agent: *\nCrawl-delay: 0.3\n")
+	b.robots("User-agent: *\nDisallow: /private/\n")
+	for _, s := range []*site{a, b} {
+		s.html("/1", page)
+		s.html("/2", page)
+		s.html("/3", page)
+	}
+	c := testClient(t, Options{MaxHosts: 1, MinDelay: 20 * time.Millisecond})
+	c.robots.max = 10 // so that a host state can be forgotten while its robots.txt is not
+	ctx := context.Background()
+	fetch := func(s *site, path string) {
+		t.Helper()
+		if _, err := c.Fetch(ctx, Request{URL: s.URL + path}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetch(a, "/1")
+	fetch(b, "/1") // a's Crawl-delay is running: a is kept
+	if h, _ := hostCount(t, c); h != 2 {
+		t.Errorf("%d host states, want 2 (a busy host is not forgotten)", h)
+	}
+	fetch(a, "/2")
+	checkGaps(t, a.hitsFor(""), delay)
+
+	// Let a go idle and b push a's state out (a's robots.txt stays in the
+	// larger robots cache).
+	time.Sleep(delay + 50*time.Millisecond)
+	fetch(b, "/2")
+	c.pacer.mu.Lock()
+	_, kept := c.pacer.hosts[hostKey(mustParse(t, a.URL))]
+	c.pacer.mu.Unlock()
+	if kept {
+		t.Fatal("idle host a not forgotten")
+	}
+	fetch(a, "/3")
+	fetch(a, "/1")
+	if n := len(a.hitsFor("/robots.txt")); n != 1 {
+		t.Errorf("a's robots.txt fetched %d times, want 1 (still cached)", n)
+	}
+	hits := a.pageHits()
+	checkGaps(t, hits[len(hits)-2:], delay)
+}
+
+// TestRobotsExpiry: a cached robots.txt is used for RobotsTTL, then
+// fetched again, and the new file applies.
+func TestRobotsExpiry(t *testing.T) {
+	s := newSite(t, nil)
+	var mu sync.Mutex
+	body := "User-agent: *\nDisallow: /private/\n"
+	s.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Write([]byte(body))
+	})
+	s.html("/news", page)
+	c := testClient(t, Options{RobotsTTL: 200 * time.Millisecond})
+	ctx := context.Background()
+	if _, err := c.Fetch(ctx, Request{URL: s.URL + "/news"}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	body = "User-agent: *\nDisallow: /news\n"
+	mu.Unlock()
+	if _, err := c.Fetch(ctx, Request{URL: s.URL + "/news"}); err != nil {
+		t.Fatalf("within the TTL: %v", err)
+	}
+	time.Sleep(250 * time.Millisecond)
+	if _, err := c.Fetch(ctx, Request{URL: s.URL + "/news"}); !errors.Is(err, ErrDisallowed) {
+		t.Fatalf("after the TTL: %v, want the new robots.txt's ErrDisallowed", err)
+	}
+	if n := len(s.hitsFor("/robots.txt")); n != 2 {
+		t.Errorf("robots.txt fetched %d times, want 2", n)
+	}
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -16,17 +17,61 @@ import (
 )
 
 // robotsCache holds one robots.txt verdict per origin (scheme, host,
-// port). Concurrent callers wanting the same origin share one download:
-// the first loads it in its own goroutine, the others wait for it.
+// port), for at most max origins: the least recently used loaded
+// verdicts are forgotten first, and an expired one whenever it is met.
+// Concurrent callers wanting the same origin share one download: the
+// first loads it in its own goroutine, the others wait for it.
 type robotsCache struct {
-	mu sync.Mutex
-	m  map[string]*robotsEntry
+	mu  sync.Mutex
+	max int
+	m   map[string]*robotsEntry
+	lru list.List // of *robotsEntry, most recently used first
+}
+
+// get returns the entry for key, marking it used. Called with mu held.
+func (rc *robotsCache) get(key string) *robotsEntry {
+	e := rc.m[key]
+	if e != nil {
+		rc.lru.MoveToFront(e.elem)
+	}
+	return e
+}
+
+// put adds e under key, replacing any entry, and makes room. Called with
+// mu held.
+func (rc *robotsCache) put(key string, e *robotsEntry) {
+	rc.remove(key, rc.m[key])
+	e.key = key
+	rc.m[key] = e
+	e.elem = rc.lru.PushFront(e)
+	// Forget verdicts, least recently used first; one still loading has
+	// callers waiting on it and is left alone.
+	el := rc.lru.Back()
+	for i := 0; len(rc.m) > rc.max && el != nil && i < evictScan; i++ {
+		prev := el.Prev()
+		if old := el.Value.(*robotsEntry); old.loaded() {
+			rc.remove(old.key, old)
+		}
+		el = prev
+	}
+}
+
+// remove drops e if it is still the entry for key. Called with mu held.
+func (rc *robotsCache) remove(key string, e *robotsEntry) {
+	if e == nil || rc.m[key] != e {
+		return
+	}
+	delete(rc.m, key)
+	rc.lru.Remove(e.elem)
 }
 
 type robotsEntry struct {
+	key   string        // guarded by robotsCache.mu
+	elem  *list.Element // guarded by robotsCache.mu
 	ready chan struct{} // closed once the fields below are set
 
 	data        *robotstxt.RobotsData // nil when unavailable or err != nil
+	crawlDelay  time.Duration         // data's Crawl-delay for our agent
 	unavailable bool                  // 5xx or unreachable: disallow all
 	expires     time.Time
 	err         error // no verdict (cancelled, private address); not cached
@@ -47,21 +92,20 @@ func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error
 	key := u.Scheme + "://" + hostKey(u)
 	for {
 		c.robots.mu.Lock()
-		e := c.robots.m[key]
+		e := c.robots.get(key)
 		if e != nil && e.loaded() && time.Now().After(e.expires) {
+			c.robots.remove(key, e)
 			e = nil
 		}
 		if e == nil {
 			e = &robotsEntry{ready: make(chan struct{})}
-			c.robots.m[key] = e
+			c.robots.put(key, e)
 			c.robots.mu.Unlock()
 			c.loadRobots(ctx, u, e)
 			close(e.ready)
 			if e.err != nil {
 				c.robots.mu.Lock()
-				if c.robots.m[key] == e {
-					delete(c.robots.m, key)
-				}
+				c.robots.remove(key, e)
 				c.robots.mu.Unlock()
 				return nil, e.err
 			}
@@ -139,7 +183,10 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	// that request did this already when robots.txt came from the host
 	// itself; this covers a robots.txt redirected elsewhere, and a file
 	// that no longer sets a delay.
-	c.pacer.host(hostKey(u)).setCrawlDelay(e.data.FindGroup(c.agent).CrawlDelay, c.pacer.minDelay)
+	e.crawlDelay = e.data.FindGroup(c.agent).CrawlDelay
+	h := c.pacer.host(hostKey(u))
+	h.setCrawlDelay(e.crawlDelay, c.pacer.minDelay)
+	c.pacer.done(h)
 }
 
 // parseRobots parses a robots.txt body. The parser rejects a whole file
@@ -188,14 +235,14 @@ func parseRobots(body []byte) *robotstxt.RobotsData {
 }
 
 // checkRobots returns an error wrapping ErrDisallowed when robots.txt
-// forbids u to our agent.
-func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
+// forbids u to our agent, else the Crawl-delay it sets for us.
+func (c *Client) checkRobots(ctx context.Context, u *url.URL) (time.Duration, error) {
 	e, err := c.robotsFor(ctx, u)
 	if err != nil {
-		return fmt.Errorf("robots.txt for %s: %w", u.Host, err)
+		return 0, fmt.Errorf("robots.txt for %s: %w", u.Host, err)
 	}
 	if e.unavailable {
-		return fmt.Errorf("fetch %s: %w: %w", u, ErrDisallowed, ErrRobotsUnavailable)
+		return 0, fmt.Errorf("fetch %s: %w: %w", u, ErrDisallowed, ErrRobotsUnavailable)
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -205,9 +252,9 @@ func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
 		path += "?" + u.RawQuery
 	}
 	if !e.data.FindGroup(c.agent).Test(path) {
-		return fmt.Errorf("fetch %s: %w", u, ErrDisallowed)
+		return 0, fmt.Errorf("fetch %s: %w", u, ErrDisallowed)
 	}
-	return nil
+	return e.crawlDelay, nil
 }
 
 // Sitemaps returns the Sitemap: URLs that robots.txt lists for the origin
