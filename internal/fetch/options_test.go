@@ -12,7 +12,8 @@ func TestOptionsDefaults(t *testing.T) {
 	o := Options{}.withDefaults()
 	if o.MinDelay != time.Second || o.MaxConcurrency != 8 || o.PerHost != 1 || o.Retries != 3 ||
 		o.MaxRedirects != 10 || o.MaxBodyBytes != 16<<20 || o.Timeout != time.Minute ||
-		o.DialTimeout != 10*time.Second || o.TLSTimeout != 10*time.Second || o.HeaderTimeout != 20*time.Second {
+		o.DialTimeout != 10*time.Second || o.TLSTimeout != 10*time.Second || o.HeaderTimeout != 20*time.Second ||
+		o.RobotsTTL != 24*time.Hour || o.MaxHosts != 100_000 {
 		t.Errorf("defaults: %+v", o)
 	}
 	if !strings.HasPrefix(o.UserAgent, "Herald/") {
