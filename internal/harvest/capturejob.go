@@ -84,11 +84,13 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
 		switch ct := rec.HTTPContentType(); {
+		case rec.HTTPStatus != 0 && (rec.HTTPStatus < 200 || rec.HTTPStatus > 299):
+			// As warcRecord: the status first, so that a redirect with a
+			// cut body counts as a redirect.
+			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
+			continue
 		case rec.PayloadErr != nil:
 			sum.Skipped[ReasonUnreadable]++
-			continue
-		case rec.HTTPStatus < 200 || rec.HTTPStatus > 299:
-			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
 			continue
 		case ct != "" && !isHTMLContentType(ct):
 			sum.Skipped[ReasonNotHTML]++

@@ -137,11 +137,13 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 
 // warcRecord extracts the article of a WARC response record.
 func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, string) {
+	// The status first: a redirect whose body was cut (WARC-Truncated) is
+	// a redirect, not an unreadable page.
+	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
+		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
+	}
 	if wr.PayloadErr != nil {
 		return nil, ReasonUnreadable
-	}
-	if wr.HTTPStatus < 200 || wr.HTTPStatus > 299 {
-		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
 	}
 	ct := wr.HTTPContentType()
 	if ct != "" && !isHTMLContentType(ct) {

@@ -300,6 +300,39 @@ func TestImportOwnWARCWithRedirects(t *testing.T) {
 		t.Errorf("import skipped %v, want the two redirects", skipped)
 	}
 
+	// A redirect whose body was cut at fetch.RedirectBodyBytes is still
+	// counted as a redirect, by an import and by capture jobs.
+	cutDir := t.TempDir()
+	w, err := warc.NewWriter(cutDir, warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteExchange(ctx, warc.Exchange{
+		TargetURI:   "https://gazette.example/big-redirect",
+		ResponseRaw: []byte("HTTP/1.1 307 Temporary Redirect\r\nLocation: /news/\r\nContent-Length: 200000\r\n\r\nmoved moved"),
+		Truncated:   true,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	cut, _ := filepath.Glob(filepath.Join(cutDir, "*.warc.gz"))
+	for _, jobs := range []bool{false, true} {
+		f, err := os.Open(cut[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum *ImportSummary
+		if jobs {
+			sum, err = CaptureJobs(ctx, f, cut[0], ImportOptions{}, func([]CaptureJob) error { return nil })
+		} else {
+			sum, err = ImportWARC(ctx, imported, f, ImportOptions{})
+		}
+		f.Close()
+		if err != nil || sum.Skipped["http 307"] != 1 {
+			t.Errorf("cut redirect (capture jobs %v): skipped %v, err %v", jobs, sum.Skipped, err)
+		}
+	}
+
 	sum, err := Reextract(ctx, st, &query.Query{}, ReextractOptions{Base: dir, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
