@@ -106,6 +106,13 @@ type where struct {
 	// driveFromArticles makes from() loop over the filtered articles and
 	// probe the full-text index for each (see Search).
 	driveFromArticles bool
+	// kcond is cond with the site and date filters on article_keys k
+	// instead of articles a; keyed is set when there is such a filter.
+	// When the full-text index drives, from() checks them on the narrow
+	// key row of each match and reads the article row only for the
+	// matches that pass.
+	kcond []string
+	keyed bool
 }
 
 // from returns the FROM and WHERE clauses; the FTS table is joined only
@@ -117,6 +124,14 @@ func (w *where) from() (string, []any) {
 	case w.match != "" && w.driveFromArticles:
 		b.WriteString(" FROM articles a CROSS JOIN article_fts ON article_fts.rowid = a.n WHERE article_fts MATCH ?")
 		args = append(args, w.match)
+	case w.match != "" && w.keyed:
+		b.WriteString(" FROM article_fts JOIN article_keys k ON k.n = article_fts.rowid JOIN articles a ON a.n = k.n WHERE article_fts MATCH ?")
+		args = append(args, w.match)
+		for _, c := range w.kcond {
+			b.WriteString(" AND ")
+			b.WriteString(c)
+		}
+		return b.String(), append(args, w.args...)
 	case w.match != "":
 		b.WriteString(" FROM article_fts JOIN articles a ON a.n = article_fts.rowid WHERE article_fts MATCH ?")
 		args = append(args, w.match)
@@ -164,15 +179,23 @@ func translate(q *query.Query) *where {
 	} else {
 		for i, e := range neg {
 			w.cond = append(w.cond, "a.n NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
+			w.kcond = append(w.kcond, w.cond[len(w.cond)-1])
 			w.args = append(w.args, userColumns(e, text[i]))
 		}
 	}
 	for _, n := range rest {
-		if f, ok := n.(*query.Filter); ok && f.Field != query.Lang && f.Field != query.Section {
+		f, ok := n.(*query.Filter)
+		if ok && f.Field != query.Lang && f.Field != query.Section {
 			w.indexed = true
 		}
 		c, args := w.sqlExpr(n)
 		w.cond = append(w.cond, c)
+		w.kcond = append(w.kcond, c)
+		if ok && (f.Field == query.Site || f.Field == query.After || f.Field == query.Before) {
+			// These conditions read only a.site_id or a.date (filterExpr).
+			w.kcond[len(w.kcond)-1] = strings.NewReplacer("a.site_id", "k.site_id", "a.date", "k.date").Replace(c)
+			w.keyed = true
+		}
 		w.args = append(w.args, args...)
 	}
 	return w
