@@ -487,11 +487,14 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			ORDER BY rowid DESC LIMIT ?) SELECT rowid, score, 0, -1 FROM f ORDER BY score, rowid LIMIT ? OFFSET ?`
 		args = []any{w.match, store.RankWindow}
 	case w.match != "" && len(w.cond) == 0 && !opts.Collapse:
-		// Words by date: count from the full-text index alone, then walk
-		// the newest (or oldest) articles in date order, probing the
-		// index for each, until a page of matches; a word too rare for
-		// that to be short sorts every match instead (see walkByDate).
-		if err := count(`SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, w.match); err != nil {
+		// Words by date: count from the full-text index alone (every
+		// match, as the sorting plan and the PostgreSQL backend do: the
+		// index walks a common word's matches in a few milliseconds),
+		// then walk the newest (or oldest) articles in date order,
+		// probing the index for each, until a page of matches; a word
+		// too rare for that to be short sorts every match instead (see
+		// walkByDate).
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM article_fts WHERE article_fts MATCH ?`, w.match).Scan(&res.Total); err != nil {
 			return nil, err
 		}
 		counted = true
@@ -580,8 +583,8 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 const maxDateWalk = 20000
 
 // walkByDate finds the page of opts (sorted by date) of the articles
-// matching the full-text expression match, of which there are about
-// matches (at least store.MaxTotal when capped), by walking the date
+// matching the full-text expression match, of which there are matches,
+// by walking the date
 // index from the newest (or oldest) article and probing the full-text
 // index for each article, stopping after offset+limit matches. The walk
 // is bounded by what the density of matches predicts, with a margin;
