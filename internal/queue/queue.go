@@ -31,6 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -162,7 +163,7 @@ func (c *Client) setup(ctx context.Context) error {
 	c.js = js
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	c.jobs, err = js.CreateOrUpdateStream(sctx, jetstream.StreamConfig{
+	c.jobs, err = ensureStream(sctx, js, jetstream.StreamConfig{
 		Name:        StreamJobs,
 		Description: "Herald jobs (fetch, extract); work-queue retention",
 		Subjects:    []string{subjectJobs + ">"},
@@ -177,7 +178,7 @@ func (c *Client) setup(ctx context.Context) error {
 		}
 		return fmt.Errorf("stream %s: %w", StreamJobs, err)
 	}
-	c.dead, err = js.CreateOrUpdateStream(sctx, jetstream.StreamConfig{
+	c.dead, err = ensureStream(sctx, js, jetstream.StreamConfig{
 		Name:        StreamDead,
 		Description: "Herald jobs that failed every delivery; herald queue requeue puts them back",
 		Subjects:    []string{subjectDead + ">"},
@@ -211,7 +212,7 @@ func (c *Client) setup(ctx context.Context) error {
 			return fmt.Errorf("consumer %s: %w", k.consumer(), err)
 		}
 	}
-	c.hosts, err = js.CreateOrUpdateKeyValue(sctx, jetstream.KeyValueConfig{
+	c.hosts, err = ensureKeyValue(sctx, js, jetstream.KeyValueConfig{
 		Bucket:      BucketHosts,
 		Description: "Herald per-host politeness: holder and next allowed request time",
 		History:     1,
@@ -221,7 +222,7 @@ func (c *Client) setup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bucket %s: %w", BucketHosts, err)
 	}
-	c.workers, err = js.CreateOrUpdateKeyValue(sctx, jetstream.KeyValueConfig{
+	c.workers, err = ensureKeyValue(sctx, js, jetstream.KeyValueConfig{
 		Bucket:      BucketWorkers,
 		Description: "Herald workers alive (heartbeats expire)",
 		History:     1,
@@ -233,6 +234,46 @@ func (c *Client) setup(ctx context.Context) error {
 		return fmt.Errorf("bucket %s: %w", BucketWorkers, err)
 	}
 	return nil
+}
+
+// ensureStream returns the stream cfg names, creating it when it is
+// missing and updating it only when its configuration differs from cfg.
+// Every process of a fleet runs this as it starts: rewriting an unchanged
+// stream each time would race with other processes' consumers for nothing
+// (nats-server updates a stream's store while consumers are created on it).
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	st, err := js.Stream(ctx, cfg.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		st, err = js.CreateStream(ctx, cfg)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return js.Stream(ctx, cfg.Name) // another process created it first
+		}
+		return st, err
+	case err != nil:
+		return nil, err
+	}
+	have := st.CachedInfo().Config
+	if slices.Equal(have.Subjects, cfg.Subjects) && have.Retention == cfg.Retention && have.Storage == cfg.Storage &&
+		have.Replicas == max(cfg.Replicas, 1) && have.Duplicates == cfg.Duplicates && have.Description == cfg.Description {
+		return st, nil
+	}
+	return js.UpdateStream(ctx, cfg)
+}
+
+// ensureKeyValue returns the bucket cfg names, creating it when it is
+// missing. An existing bucket is used as it is (its settings are fixed at
+// creation).
+func ensureKeyValue(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := js.KeyValue(ctx, cfg.Bucket)
+	if !errors.Is(err, jetstream.ErrBucketNotFound) {
+		return kv, err
+	}
+	kv, err = js.CreateKeyValue(ctx, cfg)
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		return js.KeyValue(ctx, cfg.Bucket)
+	}
+	return kv, err
 }
 
 // Close drains and closes the connection.
