@@ -2,11 +2,10 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // This file implements store.Dumper and store.Restorer, for copying a
@@ -63,55 +62,12 @@ func (db *DB) History(ctx context.Context, fn func(versions []*store.Record) err
 
 // DumpFetches implements store.Dumper.
 func (db *DB) DumpFetches(ctx context.Context, fn func(*store.Fetch) error) error {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, coalesce(source_id, 0), url, at, status, duration_ms, bytes,
-		error, article_id FROM fetches ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("dump fetches: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f store.Fetch
-		var at, dur int64
-		if err := rows.Scan(&f.ID, &f.SourceID, &f.URL, &at, &f.Status, &dur, &f.Bytes, &f.Error, &f.ArticleID); err != nil {
-			return fmt.Errorf("dump fetches: %w", err)
-		}
-		f.At, f.Duration = fromMilli(at), time.Duration(dur)*time.Millisecond
-		if err := fn(&f); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dump fetches: %w", err)
-	}
-	return nil
+	return sqlschema.DumpFetches(ctx, db.db, fn)
 }
 
 // DumpFrontier implements store.Dumper.
 func (db *DB) DumpFrontier(ctx context.Context, fn func(store.FrontierItem) error) error {
-	rows, err := db.db.QueryContext(ctx, `SELECT url, host, source_id, depth, state, attempts, reason,
-		not_before, added FROM frontier ORDER BY seq`)
-	if err != nil {
-		return fmt.Errorf("dump frontier: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it store.FrontierItem
-		var src sql.NullInt64
-		var nb, added int64
-		var state string
-		if err := rows.Scan(&it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added); err != nil {
-			return fmt.Errorf("dump frontier: %w", err)
-		}
-		it.SourceID, it.State = src.Int64, store.FrontierState(state)
-		it.NotBefore, it.Added = fromMilli(nb), fromMilli(added)
-		if err := fn(it); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dump frontier: %w", err)
-	}
-	return nil
+	return sqlschema.DumpFrontier(ctx, db.db, fn)
 }
 
 // restore inserts rows given as arrays, one statement in one transaction,

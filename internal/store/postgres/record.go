@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // recordCols are the articles columns a Record is read from, in scanRecord
@@ -124,9 +125,5 @@ func unixMilli(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-func fromMilli(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).UTC()
-}
+// fromMilli decodes a stored Unix-millisecond time (sqlschema.FromMilli).
+var fromMilli = sqlschema.FromMilli

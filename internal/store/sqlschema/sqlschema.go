@@ -1,0 +1,88 @@
+// Package sqlschema holds what Herald's two SQL backends (store/sqlite and
+// store/postgres) share to the letter: tables whose columns and encodings
+// are the same in both schemas (fetches, frontier; times as Unix
+// milliseconds, 0 for none), read through database/sql with SQL both
+// dialects accept. Backends never import each other; both import this.
+//
+// It deliberately holds no SQL that differs between the dialects
+// (placeholders, upserts, full-text search) and no connection handling:
+// callers pass the *sql.DB (or reader) to use.
+package sqlschema
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// Querier is what the dump functions read with: a *sql.DB, *sql.Conn or
+// *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// FromMilli decodes a stored Unix-millisecond time; 0 is the zero time.
+func FromMilli(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// DumpFetches calls fn for every row of the fetch log, oldest first
+// (store.Dumper).
+func DumpFetches(ctx context.Context, q Querier, fn func(*store.Fetch) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(source_id, 0), url, at, status, duration_ms, bytes,
+		error, article_id FROM fetches ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("dump fetches: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f store.Fetch
+		var at, dur int64
+		if err := rows.Scan(&f.ID, &f.SourceID, &f.URL, &at, &f.Status, &dur, &f.Bytes, &f.Error, &f.ArticleID); err != nil {
+			return fmt.Errorf("dump fetches: %w", err)
+		}
+		f.At, f.Duration = FromMilli(at), time.Duration(dur)*time.Millisecond
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("dump fetches: %w", err)
+	}
+	return nil
+}
+
+// DumpFrontier calls fn for every frontier URL in the order it was added
+// (store.Dumper).
+func DumpFrontier(ctx context.Context, q Querier, fn func(store.FrontierItem) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT url, host, source_id, depth, state, attempts, reason,
+		not_before, added FROM frontier ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("dump frontier: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it store.FrontierItem
+		var src sql.NullInt64
+		var nb, added int64
+		var state string
+		if err := rows.Scan(&it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added); err != nil {
+			return fmt.Errorf("dump frontier: %w", err)
+		}
+		it.SourceID, it.State = src.Int64, store.FrontierState(state)
+		it.NotBefore, it.Added = FromMilli(nb), FromMilli(added)
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("dump frontier: %w", err)
+	}
+	return nil
+}
