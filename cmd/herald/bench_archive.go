@@ -93,17 +93,11 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 	if f.articles < 1 || f.queries < 1 || f.batch < 1 {
 		return errors.New("--articles, --queries and --batch must be positive")
 	}
-	if f.profile != "" {
-		pf, err := os.Create(f.profile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(f.profile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	db, err := sqlite.Open(ctx, e.db)
 	if err != nil {
 		return err
@@ -162,6 +156,44 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 		fmt.Fprintf(out, "largest\t%s\n", strings.Join(parts, ", "))
 	}
 
+	if err := benchReads(ctx, out, db, f, nil); err != nil {
+		return err
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(out, "go heap in use at end\t%s\n", humanBytes(float64(ms.HeapInuse)))
+	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called;
+// an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		pf.Close()
+	}, nil
+}
+
+// benchReads times searches, timelines and an export, with this
+// process's CPU time and, when server is not nil, the database server's.
+func benchReads(ctx context.Context, out io.Writer, db store.Store, f benchArchiveFlags, server func() time.Duration) error {
+	cpuLabel, hitsOnLine, hitsInCount := "CPU (herald + server)", ", 20 hits collapsed", ""
+	withServer := server != nil
+	if !withServer {
+		server = func() time.Duration { return 0 }
+		cpuLabel, hitsOnLine, hitsInCount = "CPU", "", ", 20 hits, collapsed"
+	}
 	g := storetest.NewGenerator(f.seed)
 	words := []string{"government", "election", "climate", "hospital", "market", "police", "energy", "teachers", "festival", "harvest"}
 	phrases := []string{`"prime minister"`, `"climate change"`, `"central bank"`, `"interest rates"`, `"supreme court"`, `"public health"`, `"united nations"`, `"stock market"`, `"heavy rain"`, `"city council"`}
@@ -176,45 +208,52 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 			return fmt.Sprintf("%s site:%s after:%d-01-01 before:%d-01-01", words[i%len(words)], g.Site(i*7), y, y+2)
 		}},
 	}
-	for _, k := range kinds {
+	measure := func(name, countNote string, n int, do func(i int) error) error {
 		var lat, cpu []time.Duration
-		for i := 0; i < f.queries; i++ {
+		for i := range n {
+			t, c, s := time.Now(), storetest.CPUTime(), server()
+			if err := do(i); err != nil {
+				return err
+			}
+			lat, cpu = append(lat, time.Since(t)), append(cpu, storetest.CPUTime()-c+server()-s)
+		}
+		fmt.Fprintf(out, "%s\tp50 %s  p95 %s;  %s p50 %s  p95 %s  (%d queries%s)\n",
+			name, pct(lat, 50), pct(lat, 95), cpuLabel, pct(cpu, 50), pct(cpu, 95), len(lat), countNote)
+		return nil
+	}
+	for _, k := range kinds {
+		if err := measure(k.name+hitsOnLine, hitsInCount, f.queries, func(i int) error {
 			q, err := query.Parse(k.make(i))
 			if err != nil {
 				return err
 			}
-			t, c := time.Now(), storetest.CPUTime()
-			if _, err := db.Search(ctx, q, store.SearchOptions{Limit: 20, Collapse: true}); err != nil {
-				return err
-			}
-			lat, cpu = append(lat, time.Since(t)), append(cpu, storetest.CPUTime()-c)
-		}
-		fmt.Fprintf(out, "%s\tp50 %s  p95 %s;  CPU p50 %s  p95 %s  (%d queries, 20 hits, collapsed)\n",
-			k.name, pct(lat, 50), pct(lat, 95), pct(cpu, 50), pct(cpu, 95), len(lat))
-	}
-	var lat, cpu []time.Duration
-	for i := 0; i < max(5, f.queries/5); i++ {
-		q, _ := query.Parse(words[i%len(words)])
-		t, c := time.Now(), storetest.CPUTime()
-		if _, err := db.Timeline(ctx, q, store.TimelineOptions{By: store.Month}); err != nil {
+			_, err = db.Search(ctx, q, store.SearchOptions{Limit: 20, Collapse: true})
+			return err
+		}); err != nil {
 			return err
 		}
-		lat, cpu = append(lat, time.Since(t)), append(cpu, storetest.CPUTime()-c)
 	}
-	fmt.Fprintf(out, "timeline: common word by month\tp50 %s  p95 %s;  CPU p50 %s  p95 %s  (%d queries)\n",
-		pct(lat, 50), pct(lat, 95), pct(cpu, 50), pct(cpu, 95), len(lat))
-
-	t, c := time.Now(), storetest.CPUTime()
+	if err := measure("timeline: common word by month", "", max(5, f.queries/5), func(i int) error {
+		q, _ := query.Parse(words[i%len(words)])
+		_, err := db.Timeline(ctx, q, store.TimelineOptions{By: store.Month})
+		return err
+	}); err != nil {
+		return err
+	}
+	t, c, s := time.Now(), storetest.CPUTime(), server()
 	n, err := exportStream(ctx, db, &query.Query{}, "jsonl", "", io.Discard)
 	if err != nil {
 		return err
 	}
-	el, elc := time.Since(t), storetest.CPUTime()-c
-	fmt.Fprintf(out, "export jsonl\t%.0f articles/s, %.0f articles/CPU-s (%d in %s, %s CPU)\n",
-		float64(n)/el.Seconds(), float64(n)/elc.Seconds(), n, el.Round(time.Millisecond), elc.Round(time.Millisecond))
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(out, "go heap in use at end\t%s\n", humanBytes(float64(ms.HeapInuse)))
+	el, elc, els := time.Since(t), storetest.CPUTime()-c, server()-s
+	if !withServer {
+		fmt.Fprintf(out, "export jsonl\t%.0f articles/s, %.0f articles/CPU-s (%d in %s, %s CPU)\n",
+			float64(n)/el.Seconds(), float64(n)/elc.Seconds(), n, el.Round(time.Millisecond), elc.Round(time.Millisecond))
+		return nil
+	}
+	fmt.Fprintf(out, "export jsonl\t%.0f articles/s, %.0f articles/CPU-s (%d in %s, %s CPU herald + %s server)\n",
+		float64(n)/el.Seconds(), float64(n)/(elc+els).Seconds(), n, el.Round(time.Millisecond),
+		elc.Round(time.Millisecond), els.Round(time.Millisecond))
 	return nil
 }
 

@@ -5,17 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/herald-archive/herald/internal/query"
-	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
@@ -29,17 +25,11 @@ func runBenchArchivePostgres(ctx context.Context, e *env, f benchArchiveFlags) e
 	if f.articles < 1 || f.queries < 1 || f.batch < 1 {
 		return errors.New("--articles, --queries and --batch must be positive")
 	}
-	if f.profile != "" {
-		pf, err := os.Create(f.profile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(f.profile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	db, err := postgres.Open(ctx, e.db)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", archiveName(e.db), err)
@@ -96,67 +86,6 @@ func runBenchArchivePostgres(ctx context.Context, e *env, f benchArchiveFlags) e
 		fmt.Fprintf(out, "largest (with indexes)\t%s\n", strings.Join(parts, ", "))
 	}
 	return benchReads(ctx, out, db, f, server)
-}
-
-// benchReads times searches, timelines and an export, with this
-// process's CPU time and the server's (server returns 0 when unknown).
-func benchReads(ctx context.Context, out io.Writer, db store.Store, f benchArchiveFlags, server func() time.Duration) error {
-	g := storetest.NewGenerator(f.seed)
-	words := []string{"government", "election", "climate", "hospital", "market", "police", "energy", "teachers", "festival", "harvest"}
-	phrases := []string{`"prime minister"`, `"climate change"`, `"central bank"`, `"interest rates"`, `"supreme court"`, `"public health"`, `"united nations"`, `"stock market"`, `"heavy rain"`, `"city council"`}
-	kinds := []struct {
-		name string
-		make func(i int) string
-	}{
-		{"search: one word", func(i int) string { return words[i%len(words)] }},
-		{"search: phrase", func(i int) string { return phrases[i%len(phrases)] }},
-		{"search: word + site + dates", func(i int) string {
-			y := 2020 + i%4
-			return fmt.Sprintf("%s site:%s after:%d-01-01 before:%d-01-01", words[i%len(words)], g.Site(i*7), y, y+2)
-		}},
-	}
-	measure := func(name string, n int, do func(i int) error) error {
-		var lat, cpu []time.Duration
-		for i := range n {
-			t, c, s := time.Now(), storetest.CPUTime(), server()
-			if err := do(i); err != nil {
-				return err
-			}
-			lat, cpu = append(lat, time.Since(t)), append(cpu, storetest.CPUTime()-c+server()-s)
-		}
-		fmt.Fprintf(out, "%s\tp50 %s  p95 %s;  CPU (herald + server) p50 %s  p95 %s  (%d queries)\n",
-			name, pct(lat, 50), pct(lat, 95), pct(cpu, 50), pct(cpu, 95), len(lat))
-		return nil
-	}
-	for _, k := range kinds {
-		if err := measure(k.name+", 20 hits collapsed", f.queries, func(i int) error {
-			q, err := query.Parse(k.make(i))
-			if err != nil {
-				return err
-			}
-			_, err = db.Search(ctx, q, store.SearchOptions{Limit: 20, Collapse: true})
-			return err
-		}); err != nil {
-			return err
-		}
-	}
-	if err := measure("timeline: common word by month", max(5, f.queries/5), func(i int) error {
-		q, _ := query.Parse(words[i%len(words)])
-		_, err := db.Timeline(ctx, q, store.TimelineOptions{By: store.Month})
-		return err
-	}); err != nil {
-		return err
-	}
-	t, c, s := time.Now(), storetest.CPUTime(), server()
-	n, err := exportStream(ctx, db, &query.Query{}, "jsonl", "", io.Discard)
-	if err != nil {
-		return err
-	}
-	el, elc, els := time.Since(t), storetest.CPUTime()-c, server()-s
-	fmt.Fprintf(out, "export jsonl\t%.0f articles/s, %.0f articles/CPU-s (%d in %s, %s CPU herald + %s server)\n",
-		float64(n)/el.Seconds(), float64(n)/(elc+els).Seconds(), n, el.Round(time.Millisecond),
-		elc.Round(time.Millisecond), els.Round(time.Millisecond))
-	return nil
 }
 
 // serverCPU returns a function reporting the CPU time used so far by the
