@@ -1,10 +1,6 @@
 package dedupe
 
-import (
-	"slices"
-
-	"github.com/cespare/xxhash/v2"
-)
+import "slices"
 
 // Shingles is the set of a text's shingles as Sign sees them (the
 // normalised text's ShingleWords-word shingles, each hashed with
@@ -21,18 +17,8 @@ func ShingleSet(text string) Shingles {
 		return nil
 	}
 	out := make(Shingles, 0, wordCount(s))
-	var starts [ShingleWords]int
-	n, start := 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != ' ' {
-			continue
-		}
-		starts[n%ShingleWords] = start
-		n++
-		start = i + 1
-		if n >= ShingleWords {
-			out = append(out, xxhash.Sum64String(s[starts[n%ShingleWords]:i]))
-		}
+	for h := range shingleHashes(s) {
+		out = append(out, h)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"iter"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -73,22 +74,7 @@ func signNormalized(s string) Signature {
 		return sig
 	}
 	var filled [NumHashes]bool
-	// starts holds the offsets of the last ShingleWords word starts.
-	var starts [ShingleWords]int
-	n := 0 // words seen
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != ' ' {
-			continue
-		}
-		starts[n%ShingleWords] = start
-		n++
-		start = i + 1
-		if n < ShingleWords {
-			continue
-		}
-		first := starts[n%ShingleWords] // the oldest of the last ShingleWords
-		h := xxhash.Sum64String(s[first:i])
+	for h := range shingleHashes(s) {
 		bin, v := h>>(64-binBits), uint32(h)
 		if !filled[bin] || v < sig[bin] {
 			sig[bin], filled[bin] = v, true
@@ -110,6 +96,32 @@ func signNormalized(s string) Signature {
 		}
 	}
 	return dense
+}
+
+// shingleHashes yields the xxhash64 of each ShingleWords-word shingle of a
+// normalised text (words separated by single spaces), in order; Sign and
+// ShingleSet both read shingles through it, so they see the same set.
+func shingleHashes(s string) iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		// starts holds the offsets of the last ShingleWords word starts.
+		var starts [ShingleWords]int
+		n, start := 0, 0
+		for i := 0; i <= len(s); i++ {
+			if i < len(s) && s[i] != ' ' {
+				continue
+			}
+			starts[n%ShingleWords] = start
+			n++
+			start = i + 1
+			if n < ShingleWords {
+				continue
+			}
+			// starts[n%ShingleWords] is the oldest of the last ShingleWords.
+			if !yield(xxhash.Sum64String(s[starts[n%ShingleWords]:i])) {
+				return
+			}
+		}
+	}
 }
 
 // wordCount counts the words of a normalised text.
