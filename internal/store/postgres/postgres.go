@@ -43,10 +43,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +50,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 //go:embed migrations/*.sql
@@ -123,39 +120,11 @@ func (db *DB) Close() error {
 }
 
 // Migration is one schema step.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
+type Migration = sqlschema.Migration
 
 // Migrations returns the embedded migrations in order.
 func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrations, "migrations")
-	if err != nil {
-		return nil, fmt.Errorf("migrations: %w", err)
-	}
-	var ms []Migration
-	for _, e := range entries {
-		name := e.Name()
-		num, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
-			return nil, fmt.Errorf("migrations: bad file name %s", name)
-		}
-		b, err := migrations.ReadFile("migrations/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("migrations: %w", err)
-		}
-		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migrations: %s out of sequence, want version %d", m.Name, i+1)
-		}
-	}
-	return ms, nil
+	return sqlschema.ReadMigrations(migrations, "migrations")
 }
 
 // migrateLock is the advisory lock key held while migrating.

@@ -1,8 +1,8 @@
 // Package sqlschema holds what Herald's two SQL backends (store/sqlite and
-// store/postgres) share to the letter: tables whose columns and encodings
-// are the same in both schemas (fetches, frontier; times as Unix
-// milliseconds, 0 for none), read through database/sql with SQL both
-// dialects accept. Backends never import each other; both import this.
+// store/postgres) share to the letter: reading their embedded, numbered
+// migrations, and tables whose columns and encodings are the same in both
+// schemas (fetches, frontier; times as Unix milliseconds, 0 for none),
+// read through database/sql with SQL both dialects accept. Backends never import each other; both import this.
 //
 // It deliberately holds no SQL that differs between the dialects
 // (placeholders, upserts, full-text search) and no connection handling:
@@ -13,6 +13,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -85,4 +90,42 @@ func DumpFrontier(ctx context.Context, q Querier, fn func(store.FrontierItem) er
 		return fmt.Errorf("dump frontier: %w", err)
 	}
 	return nil
+}
+
+// Migration is one schema step: a numbered file of SQL.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// ReadMigrations returns the migrations in dir of fsys, in order. Files
+// are named NNNN_what.sql and numbered 1, 2, … without gaps; anything else
+// in dir is an error, so that a misnamed file is never skipped silently.
+func ReadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migrations: bad file name %s", name)
+		}
+		b, err := fs.ReadFile(fsys, path.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations: %s out of sequence, want version %d", m.Name, i+1)
+		}
+	}
+	return ms, nil
 }
