@@ -24,13 +24,15 @@
 // Full-text search uses a tsvector column with a GIN index. The vector is
 // built in Go with the tokenisation of SQLite's FTS5 unicode61 tokenizer
 // with diacritics removed (see tokenize.go), queries become tsquery
-// literals with the same words, and so both backends match alike; the
-// text is not stemmed, as in SQLite, so every language is treated the
-// same. Relevance is ts_rank over field weights (title highest, then
-// description and tags, authors, text) with length normalisation: close
-// to SQLite's bm25 in spirit, but without a word's rarity, so relevance
-// orders may differ between backends where scores are close; date orders
-// never do. Snippets are cut in Go from the page's texts.
+// literals with the same words, and so both backends match alike;
+// matching is not stemmed, as in SQLite. Relevance is ts_rank over field
+// weights (title highest, then description and tags, authors, text) with
+// length normalisation, over a second vector that PostgreSQL stems with
+// the text search configuration of the article's language where it has
+// one (so "election" also counts "elections"), else over the matching
+// vector: close to SQLite's bm25 in spirit, but without a word's rarity
+// and with stems, so relevance orders may differ between backends; date
+// orders never do. Snippets are cut in Go from the page's texts.
 //
 // Several transactions may write at once; a Put locks the article row it
 // changes. The package does not parse queries; it translates the tree

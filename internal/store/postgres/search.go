@@ -14,11 +14,14 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// rank scores a match: ts_rank with the field weights {D text, C authors,
-// B description and tags, A title} (the proportions of the SQLite
-// backend's bm25 weights 1, 2, 3 and 10) and normalisation 1, which
-// divides by 1 + the logarithm of the article's length.
-const rank = `ts_rank('{0.1, 0.2, 0.3, 1.0}', a.tsv, %s, 1)`
+// rank scores a match with herald_rank (migration 0004): ts_rank with
+// the field weights {D text, C authors, B description and tags, A title}
+// (the proportions of the SQLite backend's bm25 weights 1, 2, 3 and 10)
+// and normalisation 1, which divides by 1 + the logarithm of the
+// article's length, over the article's stemmed vector when its language
+// has a text search configuration (so "election" counts "elections"),
+// else over the vector that matched.
+const rank = `herald_rank(a.stems, a.tsv, a.ts_config, %s)`
 
 // where is a query translated to SQL over "articles a": match is the
 // tsquery that ranks (empty when the query has no positive text at the
