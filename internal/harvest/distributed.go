@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -50,6 +51,43 @@ func (x *hint) export() *JobHint {
 func (j *JobHint) internal() *hint {
 	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
 		tags: j.Tags, language: j.Language, published: j.Published}
+}
+
+// encode is x as the frontier keeps it (store.FrontierItem.Hint): the
+// JSON of its JobHint; nil when there is nothing to keep.
+func (x *hint) encode() json.RawMessage {
+	if x == nil || (x.source == "" && x.title == "" && x.description == "" && len(x.authors) == 0 &&
+		len(x.tags) == 0 && x.language == "" && x.published.IsZero()) {
+		return nil
+	}
+	b, err := json.Marshal(x.export())
+	if err != nil {
+		return nil // strings, string lists and a time: cannot fail
+	}
+	return b
+}
+
+// storedHint decodes a frontier item's hint; nil when it has none or it
+// cannot be read (a hint is a fallback: losing one loses no data).
+func storedHint(raw json.RawMessage) *hint {
+	if len(raw) == 0 {
+		return nil
+	}
+	var j JobHint
+	if json.Unmarshal(raw, &j) != nil {
+		return nil
+	}
+	return j.internal()
+}
+
+// itemHint is the hint for a claimed frontier item: a fresher one held in
+// memory (a sitemap's changed page requeued in this run, or a job's),
+// which it takes, else the one stored with the item. held says which.
+func (h *Harvester) itemHint(it store.FrontierItem) (x *hint, held bool) {
+	if x := h.takeHint(it.URL); x != nil {
+		return x, true
+	}
+	return storedHint(it.Hint), false
 }
 
 // Dispatcher is the seam between claiming frontier URLs and fetching them.
@@ -133,7 +171,7 @@ func (r *run) job(it store.FrontierItem) Job {
 	if s := r.sources[it.SourceID]; s != nil {
 		j.Source, j.SourceKind = s.URL, s.Kind
 	}
-	if x := r.h.takeHint(it.URL); x != nil {
+	if x, _ := r.h.itemHint(it); x != nil {
 		j.Hint = x.export()
 	}
 	return j

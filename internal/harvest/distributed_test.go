@@ -223,3 +223,116 @@ func TestCoordinatorPacesHosts(t *testing.T) {
 		}
 	}
 }
+
+// deferOnceDispatcher stands for a fleet whose worker finds each URL's
+// host busy the first time and defers it (back to the queue, as
+// queue.Worker does on a held host), then processes it when it comes
+// again.
+type deferOnceDispatcher struct {
+	goDispatcher
+	st       store.Store
+	deferred map[string]bool
+}
+
+func (d *deferOnceDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, j := range jobs {
+		d.jobs = append(d.jobs, j)
+		first := !d.deferred[j.URL]
+		d.deferred[j.URL] = true
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			if first {
+				if err := d.st.Retry(context.WithoutCancel(ctx), j.URL, time.Now(), ReasonHeld); err != nil {
+					d.t.Error(err)
+				}
+				return
+			}
+			if _, err := d.worker.Process(context.WithoutCancel(ctx), j); err != nil {
+				d.t.Errorf("process %s: %v", j.URL, err)
+			}
+		}()
+	}
+	return nil
+}
+
+// TestHintsSurviveDeferral: what a feed said about a URL stays with the
+// URL in the frontier, so a URL deferred by a worker and dispatched again
+// still carries it, and an undated page still gets the feed's date; and
+// an in-process harvester started afresh (no memory of the feed) finds it
+// there too.
+func TestHintsSurviveDeferral(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	d := &deferOnceDispatcher{goDispatcher: goDispatcher{t: t, worker: newTestHarvester(t, st, testOptions(dir))},
+		st: st, deferred: map[string]bool{}}
+	opts := testOptions(dir)
+	opts.Dispatcher = d
+	coord := newTestHarvester(t, st, opts)
+	addSource(t, st, ts.url("/feed.xml"), store.KindFeed)
+	if _, err := coord.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.wg.Wait()
+	undated := 0
+	for _, a := range arts {
+		if !a.noDate {
+			continue
+		}
+		undated++
+		sent := 0
+		for _, j := range d.jobs {
+			if j.URL != ts.url(a.path) {
+				continue
+			}
+			sent++
+			if j.Hint == nil || !j.Hint.Published.Equal(a.published) {
+				t.Errorf("%s: job %d carries hint %+v, want the feed's date %v", a.path, sent, j.Hint, a.published)
+			}
+		}
+		if sent != 2 {
+			t.Errorf("%s dispatched %d times, want 2 (deferred once)", a.path, sent)
+		}
+		if rec := stored(t, st, ts.url(a.path)); rec == nil || !rec.Published.Equal(a.published) {
+			t.Errorf("%s: stored %v, want it with the feed's date %v", a.path, publishedOf(rec), a.published)
+		}
+	}
+	if undated == 0 {
+		t.Fatal("the gazette's feed lists no undated page")
+	}
+
+	// In process: the hint is read from the frontier by a harvester that
+	// never saw the feed.
+	st2, dir2 := testArchive(t)
+	var page *gazetteArticle
+	for i, a := range arts {
+		if a.noDate {
+			page = &arts[i]
+		}
+	}
+	hint := (&hint{title: "From the feed", published: page.published}).encode()
+	if _, err := st2.Enqueue(ctx, []store.FrontierItem{{URL: ts.url(page.path), Host: hostOf(ts.url(page.path)), Hint: hint}}); err != nil {
+		t.Fatal(err)
+	}
+	h := newTestHarvester(t, st2, testOptions(dir2))
+	if _, err := h.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rec := stored(t, st2, ts.url(page.path)); rec == nil || !rec.Published.Equal(page.published) {
+		t.Errorf("in process, %s stored %v, want the stored hint's date %v", page.path, publishedOf(rec), page.published)
+	}
+}
+
+// publishedOf describes a stored record's date for a test message.
+func publishedOf(rec *store.Record) string {
+	if rec == nil {
+		return "nothing"
+	}
+	if rec.Published.IsZero() {
+		return "no date"
+	}
+	return "date " + rec.Published.String()
+}

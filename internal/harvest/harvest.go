@@ -69,7 +69,9 @@ import (
 	"github.com/herald-archive/herald/internal/warc"
 )
 
-// maxHints bounds the feed and sitemap metadata kept for queued URLs.
+// maxHints bounds the feed and sitemap metadata held in memory: hints of
+// URLs requeued in this run and of jobs being processed. A new URL's hint
+// is stored with it in the frontier (store.FrontierItem.Hint) instead.
 const maxHints = 200_000
 
 // Harvester harvests into one archive. Its methods must not run
@@ -85,7 +87,7 @@ type Harvester struct {
 	requeueErr  error
 
 	mu    sync.Mutex
-	hints map[string]*hint // canonical URL → fallback metadata from a feed or sitemap
+	hints map[string]*hint // canonical URL → fresher fallback metadata than the frontier's (see maxHints)
 	// held maps hosts that asked (Retry-After) to be left alone for longer
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.

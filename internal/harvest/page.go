@@ -31,10 +31,15 @@ func (r *run) page(it store.FrontierItem) event {
 		ev.fail = &failure{reason: ReasonHeld, transient: true, retryAfter: time.Until(until)}
 		return ev
 	}
-	x := r.h.takeHint(it.URL)
+	x, held := r.h.itemHint(it)
+	keep := func() { // for the next try; a stored hint stays stored
+		if held {
+			r.h.putHint(it.URL, x)
+		}
+	}
 	resp, lg, f := r.fetch(fetch.Request{URL: it.URL}, it.SourceID)
 	if resp == nil && f == nil {
-		r.h.putHint(it.URL, x)
+		keep()
 		return event{item: &it, abandon: true}
 	}
 	ev.log = lg
@@ -42,7 +47,7 @@ func (r *run) page(it store.FrontierItem) event {
 		if f.retryAfter > fetch.DefaultMaxRetryWait {
 			r.h.hold(it.Host, time.Now().Add(f.retryAfter))
 		}
-		r.h.putHint(it.URL, x)
+		keep()
 		ev.fail = f
 		return ev
 	}

@@ -278,8 +278,8 @@ func (r *run) enqueue(links []link) {
 				}
 				r.nextSlot[host] = nb.Add(pace)
 			}
-			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth, NotBefore: nb, Added: now})
-			r.h.putHint(cu, l.hint)
+			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
+				NotBefore: nb, Added: now, Hint: l.hint.encode()})
 		}
 		if len(items) == 0 {
 			continue

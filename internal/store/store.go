@@ -19,6 +19,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -372,4 +373,18 @@ type FrontierItem struct {
 	Reason    string        `json:"reason,omitempty"`
 	NotBefore time.Time     `json:"not_before,omitzero"`
 	Added     time.Time     `json:"added"`
+	// Hint is what the feed or sitemap that listed the URL said about it
+	// (title, date, authors, …), as the harvester encoded it: fallbacks
+	// for what extraction does not find. The frontier keeps it with the
+	// URL, opaque, so that it survives a retry, a restart or a hand-over
+	// to another worker; empty when there was nothing to say.
+	Hint json.RawMessage `json:"hint,omitempty"`
+}
+
+// RawHint is a stored frontier hint as FrontierItem.Hint: nil when empty.
+func RawHint(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
 }

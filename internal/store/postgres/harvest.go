@@ -186,7 +186,7 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		return 0, nil
 	}
 	now := time.Now().UnixMilli()
-	var urls, hosts []string
+	var urls, hosts, hints []string
 	var srcs, depths, nbs, addeds []int64
 	for _, it := range items {
 		if it.URL == "" {
@@ -199,17 +199,18 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		urls, hosts = append(urls, it.URL), append(hosts, it.Host)
 		srcs, depths = append(srcs, it.SourceID), append(depths, int64(it.Depth))
 		nbs, addeds = append(nbs, unixMilli(it.NotBefore)), append(addeds, at)
+		hints = append(hints, string(it.Hint))
 	}
 	// One statement; WITH ORDINALITY keeps the items' order for seq, and
 	// DISTINCT ON the first of repeated URLs.
-	res, err := db.db.ExecContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added)
-		SELECT url, host, src, depth, 'queued', nb, added FROM (
-			SELECT DISTINCT ON (url) url, host, src, depth, nb, added, i
-			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
-				WITH ORDINALITY AS x (url, host, src, depth, nb, added, i)
+	res, err := db.db.ExecContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint)
+		SELECT url, host, src, depth, 'queued', nb, added, hint FROM (
+			SELECT DISTINCT ON (url) url, host, src, depth, nb, added, hint, i
+			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])
+				WITH ORDINALITY AS x (url, host, src, depth, nb, added, hint, i)
 			ORDER BY url, i) y
 		ORDER BY i
-		ON CONFLICT (url) DO NOTHING`, urls, hosts, srcs, depths, nbs, addeds)
+		ON CONFLICT (url) DO NOTHING`, urls, hosts, srcs, depths, nbs, addeds, hints)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
@@ -229,7 +230,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.Frontier
 	rows, err := db.db.QueryContext(ctx, `UPDATE frontier SET state = 'in-flight', attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM frontier WHERE state = 'queued' AND not_before <= $1
 		              ORDER BY not_before, seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added`,
+		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added, hint`,
 		now.UnixMilli(), n)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
@@ -244,11 +245,12 @@ func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.Frontier
 		var c claimed
 		var src sql.NullInt64
 		var nb, added int64
-		var state string
+		var state, hint string
 		if err := rows.Scan(&c.seq, &c.it.URL, &c.it.Host, &src, &c.it.Depth, &state, &c.it.Attempts,
-			&c.it.Reason, &nb, &added); err != nil {
+			&c.it.Reason, &nb, &added, &hint); err != nil {
 			return nil, fmt.Errorf("claim: %w", err)
 		}
+		c.it.Hint = store.RawHint(hint)
 		c.it.SourceID, c.it.State = src.Int64, store.FrontierState(state)
 		c.it.NotBefore, c.it.Added = fromMilli(nb), fromMilli(added)
 		cs = append(cs, c)

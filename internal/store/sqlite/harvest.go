@@ -188,8 +188,8 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (url) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint)
+		VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (url) DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
@@ -204,7 +204,7 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		if at == 0 {
 			at = now
 		}
-		res, err := stmt.ExecContext(ctx, it.URL, it.Host, it.SourceID, it.Depth, unixMilli(it.NotBefore), at)
+		res, err := stmt.ExecContext(ctx, it.URL, it.Host, it.SourceID, it.Depth, unixMilli(it.NotBefore), at, string(it.Hint))
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", it.URL, err)
 		}
@@ -225,7 +225,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.Frontier
 	rows, err := db.w.QueryContext(ctx, `UPDATE frontier SET state = 'in-flight', attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM frontier WHERE state = 'queued' AND not_before <= ?
 		              ORDER BY not_before, seq LIMIT ?)
-		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added`,
+		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added, hint`,
 		now.UnixMilli(), n)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
@@ -240,11 +240,12 @@ func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.Frontier
 		var c claimed
 		var src sql.NullInt64
 		var nb, added int64
-		var state string
+		var state, hint string
 		if err := rows.Scan(&c.seq, &c.it.URL, &c.it.Host, &src, &c.it.Depth, &state, &c.it.Attempts,
-			&c.it.Reason, &nb, &added); err != nil {
+			&c.it.Reason, &nb, &added, &hint); err != nil {
 			return nil, fmt.Errorf("claim: %w", err)
 		}
+		c.it.Hint = store.RawHint(hint)
 		c.it.SourceID, c.it.State = src.Int64, store.FrontierState(state)
 		c.it.NotBefore, c.it.Added = fromMilli(nb), fromMilli(added)
 		cs = append(cs, c)

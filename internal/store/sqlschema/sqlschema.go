@@ -67,7 +67,7 @@ func DumpFetches(ctx context.Context, q Querier, fn func(*store.Fetch) error) er
 // (store.Dumper).
 func DumpFrontier(ctx context.Context, q Querier, fn func(store.FrontierItem) error) error {
 	rows, err := q.QueryContext(ctx, `SELECT url, host, source_id, depth, state, attempts, reason,
-		not_before, added FROM frontier ORDER BY seq`)
+		not_before, added, hint FROM frontier ORDER BY seq`)
 	if err != nil {
 		return fmt.Errorf("dump frontier: %w", err)
 	}
@@ -76,12 +76,13 @@ func DumpFrontier(ctx context.Context, q Querier, fn func(store.FrontierItem) er
 		var it store.FrontierItem
 		var src sql.NullInt64
 		var nb, added int64
-		var state string
-		if err := rows.Scan(&it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added); err != nil {
+		var state, hint string
+		if err := rows.Scan(&it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added, &hint); err != nil {
 			return fmt.Errorf("dump frontier: %w", err)
 		}
 		it.SourceID, it.State = src.Int64, store.FrontierState(state)
 		it.NotBefore, it.Added = FromMilli(nb), FromMilli(added)
+		it.Hint = store.RawHint(hint)
 		if err := fn(it); err != nil {
 			return err
 		}

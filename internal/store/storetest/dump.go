@@ -75,7 +75,7 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	if _, err := src.Enqueue(ctx, []store.FrontierItem{
 		{URL: "https://example.net/b", Host: "example.net", SourceID: s3.ID, Depth: 2, Added: t0},
-		{URL: "https://example.net/a", Host: "example.net", Added: t0.Add(time.Second)},
+		{URL: "https://example.net/a", Host: "example.net", Added: t0.Add(time.Second), Hint: json.RawMessage(`{"title":"A"}`)},
 		{URL: "https://example.net/c", Host: "example.net", Added: t0.Add(2 * time.Second)},
 	}); err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Fatal(err)
 	}
 	if len(fetches) != 2 || fetches[0].ArticleID != "a1" || len(items) != 3 || items[0].State != store.InFlight ||
-		items[1].Reason != "HTTP 429" || items[0].Attempts != 1 {
+		items[1].Reason != "HTTP 429" || items[0].Attempts != 1 || string(items[1].Hint) != `{"title":"A"}` {
 		t.Fatalf("dumped fetches %+v, frontier %+v", fetches, items)
 	}
 	for range 2 { // the second time adds nothing

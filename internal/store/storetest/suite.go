@@ -1070,7 +1070,8 @@ func testFrontier(t *testing.T, st store.Store) {
 	t0 := date("2024-05-01T12:00:00Z")
 	items := []store.FrontierItem{
 		{URL: "https://a.example/1", Host: "a.example", Added: t0},
-		{URL: "https://b.example/1", Host: "b.example", Depth: 1, Added: t0},
+		{URL: "https://b.example/1", Host: "b.example", Depth: 1, Added: t0,
+			Hint: json.RawMessage(`{"title":"Storm «hits» the coast","published":"2024-05-01T10:00:00Z"}`)},
 		{URL: "https://a.example/2", Host: "a.example", NotBefore: t0.Add(time.Hour), Added: t0},
 		{URL: "https://a.example/1", Host: "a.example", Added: t0}, // a repeat
 	}
@@ -1098,6 +1099,9 @@ func testFrontier(t *testing.T, st store.Store) {
 	if got[1].Depth != 1 || got[1].Host != "b.example" || !got[1].Added.Equal(t0) {
 		t.Errorf("claimed item fields %+v", got[1])
 	}
+	if string(got[1].Hint) != string(items[1].Hint) || got[0].Hint != nil {
+		t.Errorf("claimed hints %q and %q, want %q and none", got[1].Hint, got[0].Hint, items[1].Hint)
+	}
 	if more, _ := st.Claim(ctx, t0, 10); len(more) != 0 {
 		t.Errorf("second Claim = %v, want none (in-flight and not yet due)", more)
 	}
@@ -1120,8 +1124,8 @@ func testFrontier(t *testing.T, st store.Store) {
 		t.Fatalf("Claim at +3h = %+v, %v; want two", last, err)
 	}
 	for _, it := range last {
-		if it.URL == "https://b.example/1" && (it.Attempts != 2 || it.Reason != "HTTP 503") {
-			t.Errorf("retried item %+v: want 2 attempts and the reason", it)
+		if it.URL == "https://b.example/1" && (it.Attempts != 2 || it.Reason != "HTTP 503" || string(it.Hint) != string(items[1].Hint)) {
+			t.Errorf("retried item %+v: want 2 attempts, the reason and the hint", it)
 		}
 	}
 	if err := st.Fail(ctx, "https://b.example/1", "HTTP 404"); err != nil {
