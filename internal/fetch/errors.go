@@ -56,6 +56,12 @@ type StatusError struct {
 	Code int
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	// Response is the answer as received: its raw request and response
+	// (the body up to RedirectBodyBytes, RawTruncated beyond) and the
+	// redirects that led to it in Hops, for an archive that keeps failed
+	// fetches too. Body is empty. nil for a StatusError made without an
+	// exchange.
+	Response *Response
 }
 
 func (e *StatusError) Error() string {

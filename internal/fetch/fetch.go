@@ -250,12 +250,17 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 		}
 		res, err := c.withRetries(ctx, u, req, hop)
 		if err != nil {
+			var serr *StatusError
+			if errors.As(err, &serr) && serr.Response != nil {
+				serr.Response.Redirects, serr.Response.Hops = redirects, hops
+			}
 			return nil, err
 		}
 		if isRedirect(res.Status) {
 			loc := res.Header.Get("Location")
 			if loc == "" {
-				return nil, &StatusError{URL: key, Code: res.Status}
+				res.Redirects, res.Hops = redirects, hops
+				return nil, &StatusError{URL: key, Code: res.Status, Response: res}
 			}
 			next, err := u.Parse(loc)
 			if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Hostname() == "" {
@@ -263,13 +268,11 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 			}
 			next.Fragment, next.RawFragment = "", ""
 			redirects = append(redirects, key)
-			if !spec.robots {
-				hops = append(hops, Hop{
-					URL: key, Status: res.Status, Location: loc,
-					RawRequest: res.RawRequest, RawResponse: res.RawResponse, RawTruncated: res.RawTruncated,
-					FetchedAt: res.FetchedAt, IP: res.IP,
-				})
-			}
+			hops = append(hops, Hop{
+				URL: key, Status: res.Status, Location: loc,
+				RawRequest: res.RawRequest, RawResponse: res.RawResponse, RawTruncated: res.RawTruncated,
+				FetchedAt: res.FetchedAt, IP: res.IP,
+			})
 			if len(redirects) > spec.maxRedirects {
 				return nil, fmt.Errorf("fetch %s: %w (limit %d)", req.URL, ErrTooManyRedirects, spec.maxRedirects)
 			}
@@ -334,7 +337,7 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 			}
 			wait = backoff(c.opts.RetryBackoff, n)
 		case retryableStatus(res.Status) && !spec.robots:
-			serr := &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter}
+			serr := &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter, Response: res}
 			if n >= retries || retryAfter > c.opts.MaxRetryWait {
 				return nil, serr
 			}
@@ -343,7 +346,7 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 				wait = backoff(c.opts.RetryBackoff, n)
 			}
 		case res.Status >= 400 || (res.Status >= 300 && !isRedirect(res.Status) && res.Status != http.StatusNotModified) || res.Status < 200:
-			return nil, &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter}
+			return nil, &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter, Response: res}
 		default:
 			return res, nil
 		}

@@ -123,6 +123,14 @@ type Options struct {
 	// per Client.
 	Gate HostGate
 
+	// OnRobots, when set, is given each robots.txt exchange the client
+	// makes, whatever its status (a 404 says "everything allowed" as
+	// surely as a file says what is not), with the redirects that led to
+	// it in Hops, so that a crawl's archive can hold the rules it obeyed.
+	// It is called on the goroutine that needed the file, before the page
+	// request; it must not call the Client.
+	OnRobots func(*Response)
+
 	// TLSConfig, when set, is cloned for TLS connections (private CAs,
 	// tests). Default: the system roots.
 	TLSConfig *tls.Config

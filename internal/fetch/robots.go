@@ -140,6 +140,15 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		origin:       hostKey(u),
 		maxRedirects: robotsMaxRedirects,
 	})
+	if c.opts.OnRobots != nil {
+		var serr *StatusError
+		switch {
+		case res != nil:
+			c.opts.OnRobots(res)
+		case errors.As(err, &serr) && serr.Response != nil:
+			c.opts.OnRobots(serr.Response)
+		}
+	}
 	now := time.Now()
 	switch {
 	case ctx.Err() != nil:

@@ -98,22 +98,23 @@ type Harvester struct {
 func New(st store.Store, opts Options) (*Harvester, error) {
 	o := opts.withDefaults()
 	h := &Harvester{
-		st:   st,
-		opts: o,
-		client: fetch.New(fetch.Options{
-			UserAgent:      o.UserAgent,
-			MinDelay:       o.Delay,
-			MaxConcurrency: o.Concurrency,
-			AllowPrivate:   o.AllowPrivate,
-			Timeout:        o.Timeout,
-			MaxBodyBytes:   o.MaxBodyBytes,
-			RetryBackoff:   o.RetryBackoff,
-			Gate:           o.Gate,
-		}),
+		st:    st,
+		opts:  o,
 		cpu:   make(chan struct{}, o.ExtractWorkers),
 		hints: map[string]*hint{},
 		held:  map[string]time.Time{},
 	}
+	h.client = fetch.New(fetch.Options{
+		UserAgent:      o.UserAgent,
+		MinDelay:       o.Delay,
+		MaxConcurrency: o.Concurrency,
+		AllowPrivate:   o.AllowPrivate,
+		Timeout:        o.Timeout,
+		MaxBodyBytes:   o.MaxBodyBytes,
+		RetryBackoff:   o.RetryBackoff,
+		Gate:           o.Gate,
+		OnRobots:       h.captureRobots,
+	})
 	if o.WARCDir != "" {
 		w, err := warc.NewWriter(o.WARCDir, warc.WriterOptions{})
 		if err != nil {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +78,34 @@ func stored(t *testing.T, st store.Store, rawURL string) *store.Record {
 		return nil
 	}
 	return rec
+}
+
+// warcResponses reads every WARC file of a harvest in dir and returns the
+// HTTP statuses of its response records by URL path (prefix cut off).
+func warcResponses(t *testing.T, dir, prefix string) map[string][]int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "herald.db.warc", "*.warc.gz"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("warc files %v %v", files, err)
+	}
+	out := map[string][]int{}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := warc.NewReader(f)
+		for {
+			rec, err := rd.NextResponse()
+			if err != nil {
+				break
+			}
+			p := strings.TrimPrefix(rec.TargetURI, strings.TrimSuffix(prefix, "/"))
+			out[p] = append(out[p], rec.HTTPStatus)
+		}
+		f.Close()
+	}
+	return out
 }
 
 // checkCapture reads a record's capture back from its WARC file and checks
@@ -252,6 +282,15 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 	}
 	if f := byURL[ts.url(arts[1].path)]; f == nil || f.Status != 200 || f.ArticleID == "" || f.Bytes == 0 {
 		t.Errorf("fetch log for an article: %+v", f)
+	}
+
+	// The WARC holds the robots.txt the crawl obeyed and the 404, as
+	// well as the articles.
+	got := warcResponses(t, dir, ts.url(""))
+	for path, status := range map[string]int{"/robots.txt": 200, "/news/missing.html": 404, arts[1].path: 200} {
+		if !slices.Contains(got[path], status) {
+			t.Errorf("WARC responses for %s: %v, want a %d", path, got[path], status)
+		}
 	}
 
 	// Politeness, from the server's side: one request at a time, and the

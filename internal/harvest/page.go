@@ -1,6 +1,7 @@
 package harvest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -98,6 +99,14 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 		}
 		f := classify(err)
 		lg.Status, lg.Error = f.status, f.reason
+		var serr *fetch.StatusError
+		if errors.As(err, &serr) && serr.Response != nil {
+			// The archive keeps what the server answered, 404s and 500s
+			// included: that a page was gone at a time is evidence too.
+			if _, err := r.capture(serr.Response); err != nil && r.ctx.Err() == nil {
+				r.opts.Logger.Warn("capture of a failed fetch", "url", req.URL, "err", err)
+			}
+		}
 		r.opts.Logger.Debug("fetch failed", "url", req.URL, "reason", f.reason, "err", err)
 		return nil, lg, &f
 	}
@@ -106,14 +115,21 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 	return resp, lg, nil
 }
 
-// capture writes a response to WARC, after the redirects that led to it
-// (one exchange per hop, in order, so the archive holds the whole chain);
-// the returned capture is the final response's. nil when captures are off
-// or the response has no raw bytes.
-func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
-	if r.h.warc == nil || len(resp.RawResponse) == 0 {
-		return nil, nil
+// captureRobots writes a robots.txt exchange (fetch.Options.OnRobots) to
+// WARC, so that the archive holds the rules the crawl obeyed. A failure
+// is logged: the page fetch goes on.
+func (h *Harvester) captureRobots(resp *fetch.Response) {
+	if h.warc == nil || len(resp.RawResponse) == 0 {
+		return
 	}
+	if _, err := h.warc.WriteExchanges(context.Background(), exchanges(resp)); err != nil {
+		h.opts.Logger.Warn("capture of robots.txt", "url", resp.URL, "err", err)
+	}
+}
+
+// exchanges are a response's WARC exchanges: one per redirect hop, in
+// order, then the response itself.
+func exchanges(resp *fetch.Response) []warc.Exchange {
 	exs := make([]warc.Exchange, 0, len(resp.Hops)+1)
 	for _, hop := range resp.Hops {
 		if len(hop.RawResponse) == 0 {
@@ -128,7 +144,7 @@ func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
 			Truncated:   hop.RawTruncated,
 		})
 	}
-	exs = append(exs, warc.Exchange{
+	return append(exs, warc.Exchange{
 		TargetURI:   resp.URL,
 		Date:        resp.FetchedAt,
 		IP:          resp.IP,
@@ -136,7 +152,17 @@ func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
 		ResponseRaw: resp.RawResponse,
 		Truncated:   resp.RawTruncated,
 	})
-	refs, err := r.h.warc.WriteExchanges(r.ctx, exs)
+}
+
+// capture writes a response to WARC, after the redirects that led to it
+// (one exchange per hop, in order, so the archive holds the whole chain);
+// the returned capture is the final response's. nil when captures are off
+// or the response has no raw bytes.
+func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
+	if r.h.warc == nil || len(resp.RawResponse) == 0 {
+		return nil, nil
+	}
+	refs, err := r.h.warc.WriteExchanges(r.ctx, exchanges(resp))
 	if err != nil {
 		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
 	}
