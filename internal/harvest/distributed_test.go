@@ -336,3 +336,23 @@ func publishedOf(rec *store.Record) string {
 	}
 	return "date " + rec.Published.String()
 }
+
+// A host's hold ends, and the harvester forgets it then: a worker that
+// meets many hosts over days keeps only the holds still running.
+func TestHoldsExpire(t *testing.T) {
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	h.hold("a.example", time.Now().Add(-time.Second))
+	h.hold("b.example", time.Now().Add(time.Hour))
+	if _, ok := h.heldUntil("a.example"); ok {
+		t.Error("a hold that has ended still holds")
+	}
+	if _, ok := h.heldUntil("b.example"); !ok {
+		t.Error("a running hold does not hold")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.held["a.example"]; ok || len(h.held) != 1 {
+		t.Errorf("holds kept: %v, want only b.example's", h.held)
+	}
+}

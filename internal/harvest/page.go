@@ -67,7 +67,11 @@ func (h *Harvester) heldUntil(host string) (time.Time, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	until, ok := h.held[host]
-	return until, ok && time.Now().Before(until)
+	if ok && !time.Now().Before(until) {
+		delete(h.held, host) // a long-lived worker meets many hosts
+		return until, false
+	}
+	return until, ok
 }
 
 func (h *Harvester) hold(host string, until time.Time) {
