@@ -16,14 +16,17 @@ import (
 
 // goDispatcher is the in-memory side of the Dispatcher seam: each job is
 // processed by a worker Harvester in its own goroutine, as herald worker
-// processes would after a trip through the queue.
+// processes would after a trip through the queue. intercept, when set,
+// sees each job first and may take it over (returning true), as a worker
+// that defers a job does.
 type goDispatcher struct {
-	t      *testing.T
-	worker *Harvester
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	jobs   []Job
-	at     []time.Time // when each job was dispatched
+	t         *testing.T
+	worker    *Harvester
+	intercept func(ctx context.Context, j Job) bool
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	jobs      []Job
+	at        []time.Time // when each job was dispatched
 }
 
 func (d *goDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
@@ -37,7 +40,11 @@ func (d *goDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
 		d.wg.Add(1)
 		go func() {
 			defer d.wg.Done()
-			if _, err := d.worker.Process(context.WithoutCancel(ctx), j); err != nil {
+			ctx := context.WithoutCancel(ctx)
+			if d.intercept != nil && d.intercept(ctx, j) {
+				return
+			}
+			if _, err := d.worker.Process(ctx, j); err != nil {
 				d.t.Errorf("process %s: %v", j.URL, err)
 			}
 		}()
@@ -224,40 +231,6 @@ func TestCoordinatorPacesHosts(t *testing.T) {
 	}
 }
 
-// deferOnceDispatcher stands for a fleet whose worker finds each URL's
-// host busy the first time and defers it (back to the queue, as
-// queue.Worker does on a held host), then processes it when it comes
-// again.
-type deferOnceDispatcher struct {
-	goDispatcher
-	st       store.Store
-	deferred map[string]bool
-}
-
-func (d *deferOnceDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, j := range jobs {
-		d.jobs = append(d.jobs, j)
-		first := !d.deferred[j.URL]
-		d.deferred[j.URL] = true
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			if first {
-				if err := d.st.Retry(context.WithoutCancel(ctx), j.URL, time.Now(), ReasonHeld); err != nil {
-					d.t.Error(err)
-				}
-				return
-			}
-			if _, err := d.worker.Process(context.WithoutCancel(ctx), j); err != nil {
-				d.t.Errorf("process %s: %v", j.URL, err)
-			}
-		}()
-	}
-	return nil
-}
-
 // TestHintsSurviveDeferral: what a feed said about a URL stays with the
 // URL in the frontier, so a URL deferred by a worker and dispatched again
 // still carries it, and an undated page still gets the feed's date; and
@@ -267,8 +240,24 @@ func TestHintsSurviveDeferral(t *testing.T) {
 	ts, arts := gazette(t, "0")
 	st, dir := testArchive(t)
 	ctx := context.Background()
-	d := &deferOnceDispatcher{goDispatcher: goDispatcher{t: t, worker: newTestHarvester(t, st, testOptions(dir))},
-		st: st, deferred: map[string]bool{}}
+	// A fleet whose worker finds each URL's host busy the first time and
+	// defers it (back to the queue, as queue.Worker does on a held host),
+	// then processes it when it comes again.
+	var mu sync.Mutex
+	deferred := map[string]bool{}
+	d := &goDispatcher{t: t, worker: newTestHarvester(t, st, testOptions(dir)),
+		intercept: func(ctx context.Context, j Job) bool {
+			mu.Lock()
+			first := !deferred[j.URL]
+			deferred[j.URL] = true
+			mu.Unlock()
+			if first {
+				if err := st.Retry(ctx, j.URL, time.Now(), ReasonHeld); err != nil {
+					t.Error(err)
+				}
+			}
+			return first
+		}}
 	opts := testOptions(dir)
 	opts.Dispatcher = d
 	coord := newTestHarvester(t, st, opts)

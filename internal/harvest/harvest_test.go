@@ -80,15 +80,15 @@ func stored(t *testing.T, st store.Store, rawURL string) *store.Record {
 	return rec
 }
 
-// warcResponses reads every WARC file of a harvest in dir and returns the
-// HTTP statuses of its response records by URL path (prefix cut off).
-func warcResponses(t *testing.T, dir, prefix string) map[string][]int {
+// warcResponses reads every WARC file of a harvest in dir and returns its
+// HTTP response records in file order.
+func warcResponses(t *testing.T, dir string) []*warc.Record {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "herald.db.warc", "*.warc.gz"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("warc files %v %v", files, err)
 	}
-	out := map[string][]int{}
+	var out []*warc.Record
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
@@ -100,8 +100,7 @@ func warcResponses(t *testing.T, dir, prefix string) map[string][]int {
 			if err != nil {
 				break
 			}
-			p := strings.TrimPrefix(rec.TargetURI, strings.TrimSuffix(prefix, "/"))
-			out[p] = append(out[p], rec.HTTPStatus)
+			out = append(out, rec)
 		}
 		f.Close()
 	}
@@ -286,7 +285,11 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 
 	// The WARC holds the robots.txt the crawl obeyed and the 404, as
 	// well as the articles.
-	got := warcResponses(t, dir, ts.url(""))
+	got := map[string][]int{}
+	for _, rec := range warcResponses(t, dir) {
+		path := strings.TrimPrefix(rec.TargetURI, ts.srv.URL)
+		got[path] = append(got[path], rec.HTTPStatus)
+	}
 	for path, status := range map[string]int{"/robots.txt": 200, "/news/missing.html": 404, arts[1].path: 200} {
 		if !slices.Contains(got[path], status) {
 			t.Errorf("WARC responses for %s: %v, want a %d", path, got[path], status)

@@ -237,27 +237,11 @@ func TestImportOwnWARCWithRedirects(t *testing.T) {
 	}
 	checkCapture(t, dir, moved)
 
-	files, err := filepath.Glob(filepath.Join(dir, "herald.db.warc", "*.warc.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("warc files %v %v", files, err)
-	}
 	var hops []string
-	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
+	for _, rec := range warcResponses(t, dir) {
+		if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
+			hops = append(hops, fmt.Sprintf("%d %s", rec.HTTPStatus, strings.TrimPrefix(rec.TargetURI, ts.url(""))))
 		}
-		rd := warc.NewReader(f)
-		for {
-			rec, err := rd.NextResponse()
-			if err != nil {
-				break
-			}
-			if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
-				hops = append(hops, fmt.Sprintf("%d %s", rec.HTTPStatus, strings.TrimPrefix(rec.TargetURI, ts.url(""))))
-			}
-		}
-		f.Close()
 	}
 	if got := strings.Join(hops, ", "); got != "301 /old/1, 302 /old/2" {
 		t.Errorf("redirect records: %s", got)
@@ -279,6 +263,10 @@ func TestImportOwnWARCWithRedirects(t *testing.T) {
 	}
 	imported, _ := testArchive(t)
 	skipped := map[string]int{}
+	files, err := filepath.Glob(filepath.Join(dir, "herald.db.warc", "*.warc.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
