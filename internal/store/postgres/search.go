@@ -293,41 +293,18 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	counted := false
 	wordsOnly := w.match != "" && len(w.cond) == 0 && opts.Sort == query.SortRelevance
-	// window counts the matches of words alone (or their clusters, when
-	// collapsing) and returns the lowest row number among the RankWindow
-	// most recently archived ones (0 when there are fewer), in one walk
-	// of the matches: the index finds them, and nothing reads their
-	// search vectors, which walking the row numbers backwards would.
-	window := func(clusters bool) (int64, error) {
-		col := "count(*) FROM m"
-		if clusters {
-			// A hash aggregate: count(DISTINCT) sorts, about four
-			// times slower on tens of thousands of matches.
-			col = "count(*) FROM (SELECT cluster_id FROM m GROUP BY cluster_id) g"
-		}
-		var n int
-		var first int64
-		err := db.db.QueryRowContext(ctx, `WITH m AS MATERIALIZED (SELECT a.n, a.cluster_id FROM articles a
-			WHERE a.tsv @@ $1::tsquery)
-			SELECT (SELECT `+col+`), coalesce((SELECT n FROM m ORDER BY n DESC LIMIT 1 OFFSET `+
-			strconv.Itoa(store.RankWindow-1)+`), 0)`, w.match).Scan(&n, &first)
-		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
-		return first, err
-	}
 	lim := w.next(1) + " OFFSET " + w.next(2)
 	var page string
 	switch {
-	case opts.Collapse && wordsOnly:
-		// Rank within the window, but count every matching cluster.
-		first, err := window(true)
+	case wordsOnly:
+		// Rank within the window, but count every match (or matching
+		// cluster); ties go by row number (archiving order), as in SQLite.
+		total, page, err := db.rankWindow(ctx, w.match, opts)
 		if err != nil {
 			return nil, err
 		}
-		ranked, err := db.rankWindowCollapsed(ctx, w.match, first, opts)
-		if err != nil {
-			return nil, err
-		}
-		return res, db.fillHits(ctx, q, res, ranked)
+		res.Total, res.TotalCapped = min(total, store.MaxTotal), total > store.MaxTotal
+		return res, db.fillHits(ctx, q, res, page)
 	case opts.Collapse:
 		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
 			r AS (SELECT m.*, row_number() OVER (PARTITION BY cluster_id ORDER BY ` +
@@ -335,16 +312,6 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			count(*) OVER (PARTITION BY cluster_id) AS members FROM m)
 			SELECT n, score, members - 1, count(*) OVER () FROM r AS a WHERE rk = 1
 			ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
-	case wordsOnly:
-		// Ties go by row number (archiving order), as in SQLite.
-		first, err := window(false)
-		if err != nil {
-			return nil, err
-		}
-		counted = true
-		page = `SELECT a.n, ` + score + ` AS score, 0, -1 FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n + 0 >= $2
-			ORDER BY score DESC, a.n LIMIT $3 OFFSET $4`
-		args = []any{w.match, first}
 	case w.match != "":
 		page = `SELECT a.n, ` + score + ` AS score, 0, count(*) OVER ()` + from + ` ORDER BY ` + orderBy(opts.Sort) + ` LIMIT ` + lim
 	default:
@@ -401,17 +368,27 @@ type ranked struct {
 	members int
 }
 
-// rankWindowCollapsed ranks the matches of match from row first on (the
-// rank window; "n + 0" keeps the planner from walking the row numbers,
-// which would read the search vector of every article in the range, not
-// only of the matches), ties in archiving order, and returns one page of the best
-// match of each cluster with the number of the cluster's other matches in
-// the window.
-func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64, opts store.SearchOptions) ([]ranked, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT a.n, `+fmt.Sprintf(rank, "$1::tsquery")+`, a.cluster_id
-		FROM articles a WHERE a.tsv @@ $1::tsquery AND a.n + 0 >= $2`, match, first)
+// rankWindow ranks a query of words alone, in one statement: it walks the
+// matches once (the index finds them; only their row numbers and clusters
+// are read), counts them (or their clusters, when collapsing), keeps the
+// RankWindow most recently archived and scores only those. It returns the
+// count and the page asked for: ties in archiving order, and when
+// collapsing the best match of each cluster with the number of the
+// cluster's other matches in the window.
+func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOptions) (int, []ranked, error) {
+	count := "(SELECT count(*) FROM m)"
+	if opts.Collapse {
+		// A hash aggregate: count(DISTINCT) sorts, about four times
+		// slower on tens of thousands of matches.
+		count = "(SELECT count(*) FROM (SELECT cluster_id FROM m GROUP BY cluster_id) g)"
+	}
+	rows, err := db.db.QueryContext(ctx, `WITH m AS MATERIALIZED (SELECT a.n, a.cluster_id FROM articles a
+			WHERE a.tsv @@ $1::tsquery),
+		w AS (SELECT n, cluster_id FROM m ORDER BY n DESC LIMIT `+strconv.Itoa(store.RankWindow)+`)
+		SELECT w.n, `+fmt.Sprintf(rank, "$1::tsquery")+`, w.cluster_id, `+count+`
+		FROM w JOIN articles a ON a.n = w.n`, match)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer rows.Close()
 	type row struct {
@@ -420,15 +397,16 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64
 		cluster string
 	}
 	var all []row
+	total := 0
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.n, &r.score, &r.cluster); err != nil {
-			return nil, err
+		if err := rows.Scan(&r.n, &r.score, &r.cluster, &total); err != nil {
+			return 0, nil, err
 		}
 		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	slices.SortFunc(all, func(a, b row) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -439,15 +417,17 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, first int64
 	var kept []ranked
 	at := map[string]int{}
 	for _, r := range all {
-		if i, ok := at[r.cluster]; ok {
-			kept[i].members++
-			continue
+		if opts.Collapse {
+			if i, ok := at[r.cluster]; ok {
+				kept[i].members++
+				continue
+			}
+			at[r.cluster] = len(kept)
 		}
-		at[r.cluster] = len(kept)
 		kept = append(kept, ranked{n: r.n, score: float64(r.score)})
 	}
 	lo := min(opts.Offset, len(kept))
-	return kept[lo:min(lo+opts.Limit, len(kept))], nil
+	return total, kept[lo:min(lo+opts.Limit, len(kept))], nil
 }
 
 // fillHits reads the records of the page's rows and cuts their snippets.
