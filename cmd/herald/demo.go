@@ -14,7 +14,6 @@ import (
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/store"
-	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/web"
 )
 
@@ -37,7 +36,8 @@ extraction, deduplication) into a fresh archive, and serves the archive's
 web interface, printing its URL. Nothing leaves the machine.
 
 The archive goes to a temporary folder that is removed when the demo stops,
-unless --db is given (or --keep, which prints where it is).`,
+unless --db is given (or --keep, which prints where it is). --db may name a
+PostgreSQL database (postgres://…); the WARC files then go to ./herald.warc.`,
 		Example: `  herald demo
   herald demo --db demo.db --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
@@ -72,12 +72,15 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 		}
 		dbPath = filepath.Join(dir, "herald.db")
 	}
-	db, err := sqlite.Open(ctx, dbPath)
+	// --db may name a PostgreSQL database too; its WARC files then go
+	// to ./herald.warc, as for herald harvest.
+	db, err := openLocation(ctx, dbPath, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintf(e.stdout, "Archive at %s\n", dbPath)
+	fmt.Fprintf(e.stdout, "Archive at %s\n", archiveName(dbPath))
+	files := archiveFiles(dbPath)
 
 	for _, s := range []*store.Source{
 		{URL: site.URL + "/feed.xml", Kind: store.KindFeed},
@@ -90,7 +93,7 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := harvestOptions(harvestFlags{concurrency: 4, depth: harvest.DefaultMaxDepth}, dbPath, logger)
+	opts := harvestOptions(harvestFlags{concurrency: 4, depth: harvest.DefaultMaxDepth}, files, logger)
 	opts.AllowPrivate = true // the sample site is ours, on loopback
 	h, err := harvest.New(db, opts)
 	if err != nil {
@@ -119,9 +122,9 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 			return fmt.Errorf("listen: %w", err)
 		}
 	}
-	srv := web.New(db, web.Options{AllowPrivate: true, Logger: logger, CaptureDir: filepath.Dir(dbPath)})
+	srv := web.New(db, web.Options{AllowPrivate: true, Logger: logger, CaptureDir: filepath.Dir(files)})
 	fmt.Fprintf(e.stdout, "\nBrowse the archive at http://%s/  (Ctrl-C to stop)\n", ln.Addr())
-	fmt.Fprintf(e.stdout, "Meanwhile, in another terminal: herald --db %s search harbour\n", dbPath)
+	fmt.Fprintf(e.stdout, "Meanwhile, in another terminal: herald --db %s search harbour\n", archiveName(dbPath))
 	if err := web.Run(ctx, ln, srv, logger); err != nil {
 		return err
 	}

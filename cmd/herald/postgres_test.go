@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
@@ -287,4 +289,34 @@ func firstLineDiff(docs ...string) string {
 		return "lengths differ"
 	}
 	return ""
+}
+
+// herald demo harvests into a PostgreSQL archive when --db names one, its
+// WARC files in ./herald.warc as for herald harvest.
+func TestDemoOnPostgres(t *testing.T) {
+	pg := pgtest.Schema(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out, stderr, code := herald(t, "", "--db", pg, "demo", "--no-serve")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, stderr)
+	}
+	db, err := postgres.Open(context.Background(), pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := demo.Expect().Articles; s.Articles != want {
+		t.Errorf("demo archive holds %d articles, want %d:\n%s", s.Articles, want, out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "herald.warc", "*.warc.gz")); len(files) == 0 {
+		t.Errorf("no WARC files in %s", filepath.Join(dir, "herald.warc"))
+	}
+	if !strings.Contains(out, "Archive at postgres://") {
+		t.Errorf("output:\n%s", out)
+	}
 }
