@@ -13,7 +13,6 @@ import (
 
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/harvest"
-	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 // demoSite serves the bundled demo site on loopback for a test.
@@ -41,7 +40,7 @@ func harvestJSON(t *testing.T, db string, args ...string) (*harvest.Summary, str
 
 func archiveStats(t *testing.T, db string) (articles, versions int) {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), db)
+	st, err := openLocation(context.Background(), db, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/store"
-	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
@@ -301,17 +300,8 @@ func TestDemoOnPostgres(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out, stderr)
 	}
-	db, err := postgres.Open(context.Background(), pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s, err := db.Stats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := demo.Expect().Articles; s.Articles != want {
-		t.Errorf("demo archive holds %d articles, want %d:\n%s", s.Articles, want, out)
+	if n, _ := archiveStats(t, pg); n != demo.Expect().Articles {
+		t.Errorf("demo archive holds %d articles, want %d:\n%s", n, demo.Expect().Articles, out)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "herald.warc", "*.warc.gz")); len(files) == 0 {
 		t.Errorf("no WARC files in %s", filepath.Join(dir, "herald.warc"))
