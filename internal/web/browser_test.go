@@ -312,7 +312,10 @@ func TestBrowserHarvest(t *testing.T) {
 	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`.harvest-now button`))); err != nil {
 		t.Fatalf("start harvest: %v", err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	// A generous deadline: the job takes seconds, but CI machines can be
+	// loaded enough to stretch it (it once ran past 30 s there while a
+	// database rewrite shared the two cores).
+	for deadline := time.Now().Add(90 * time.Second); ; {
 		b.navigate(ts.URL+"/sources#harvests", "#harvests-heading")
 		if evaluate[int](b, `document.querySelectorAll(".status-job-done").length`) == 1 {
 			break
