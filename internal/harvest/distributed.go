@@ -56,13 +56,12 @@ func (j *JobHint) internal() *hint {
 // encode is x as the frontier keeps it (store.FrontierItem.Hint): the
 // JSON of its JobHint; nil when there is nothing to keep.
 func (x *hint) encode() json.RawMessage {
-	if x == nil || (x.source == "" && x.title == "" && x.description == "" && len(x.authors) == 0 &&
-		len(x.tags) == 0 && x.language == "" && x.published.IsZero()) {
+	if x == nil {
 		return nil
 	}
 	b, err := json.Marshal(x.export())
-	if err != nil {
-		return nil // strings, string lists and a time: cannot fail
+	if err != nil || string(b) == "{}" { // every JobHint field is omitted when empty
+		return nil // err: strings, string lists and a time cannot fail
 	}
 	return b
 }

@@ -107,7 +107,7 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 		if errors.As(err, &serr) && serr.Response != nil {
 			// The archive keeps what the server answered, 404s and 500s
 			// included: that a page was gone at a time is evidence too.
-			if _, err := r.capture(serr.Response); err != nil && r.ctx.Err() == nil {
+			if _, err := r.h.capture(r.ctx, serr.Response); err != nil && r.ctx.Err() == nil {
 				r.opts.Logger.Warn("capture of a failed fetch", "url", req.URL, "err", err)
 			}
 		}
@@ -123,12 +123,25 @@ func (r *run) fetch(req fetch.Request, sourceID int64) (*fetch.Response, *store.
 // WARC, so that the archive holds the rules the crawl obeyed. A failure
 // is logged: the page fetch goes on.
 func (h *Harvester) captureRobots(resp *fetch.Response) {
-	if h.warc == nil || len(resp.RawResponse) == 0 {
-		return
-	}
-	if _, err := h.warc.WriteExchanges(context.Background(), exchanges(resp)); err != nil {
+	if _, err := h.capture(context.Background(), resp); err != nil {
 		h.opts.Logger.Warn("capture of robots.txt", "url", resp.URL, "err", err)
 	}
+}
+
+// capture writes a response to WARC, after the redirects that led to it
+// (one exchange per hop, in order, so the archive holds the whole chain);
+// the returned capture is the final response's. nil when captures are off
+// or the response has no raw bytes.
+func (h *Harvester) capture(ctx context.Context, resp *fetch.Response) (*store.Capture, error) {
+	if h.warc == nil || len(resp.RawResponse) == 0 {
+		return nil, nil
+	}
+	refs, err := h.warc.WriteExchanges(ctx, exchanges(resp))
+	if err != nil {
+		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
+	}
+	ref := refs[len(refs)-1]
+	return &store.Capture{File: h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID}, nil
 }
 
 // exchanges are a response's WARC exchanges: one per redirect hop, in
@@ -158,27 +171,11 @@ func exchanges(resp *fetch.Response) []warc.Exchange {
 	})
 }
 
-// capture writes a response to WARC, after the redirects that led to it
-// (one exchange per hop, in order, so the archive holds the whole chain);
-// the returned capture is the final response's. nil when captures are off
-// or the response has no raw bytes.
-func (r *run) capture(resp *fetch.Response) (*store.Capture, error) {
-	if r.h.warc == nil || len(resp.RawResponse) == 0 {
-		return nil, nil
-	}
-	refs, err := r.h.warc.WriteExchanges(r.ctx, exchanges(resp))
-	if err != nil {
-		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
-	}
-	ref := refs[len(refs)-1]
-	return &store.Capture{File: r.h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID}, nil
-}
-
 // processPage captures and extracts a fetched page and fills in ev: a
 // record for an article, links for a listing page of a site crawl, or a
 // skip reason.
 func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
-	capt, err := r.capture(resp)
+	capt, err := r.h.capture(r.ctx, resp)
 	if err != nil {
 		if r.ctx.Err() != nil {
 			ev.abandon = ev.item != nil

@@ -127,7 +127,7 @@ func (p *poller) polled(d *doc) bool {
 		p.r.send(ev)
 		return false
 	}
-	if _, err := p.r.capture(d.resp); err != nil {
+	if _, err := p.r.h.capture(p.r.ctx, d.resp); err != nil {
 		if p.r.ctx.Err() == nil {
 			ev.fatal = err
 		}
