@@ -34,21 +34,47 @@ func bandKey(b uint64) int64 {
 	return int64(((b ^ b>>bandBits) & bandMask) << rowBits)
 }
 
-// bands writes the LSH band rows of article n.
-func (t *tx) bands(ctx context.Context, n int64, bands []uint64) error {
+// bands records the LSH band rows of article n, to be written at Commit
+// (see writeBands); until then Candidates in the transaction finds them
+// in memory.
+func (t *tx) bands(n int64, bands []uint64) error {
 	if len(bands) == 0 {
 		return nil
 	}
 	if n > rowMask {
 		return fmt.Errorf("article number %d: the LSH index holds articles up to %d", n, rowMask)
 	}
-	args := make([]any, len(bands))
-	for i, b := range bands {
-		args[i] = bandKey(b) | n
+	for _, b := range bands {
+		k := bandKey(b)
+		if !slices.Contains(t.newBands[k], n) {
+			t.newBands[k] = append(t.newBands[k], n)
+		}
 	}
-	q := `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)` + strings.Repeat(", (?)", len(bands)-1)
-	_, err := t.exec(ctx, q, args...)
-	return err
+	return nil
+}
+
+// writeBands writes the band rows recorded in the transaction, in key
+// order, one row a statement. The keys of one article fall all over the
+// table; written as they came, every article touched about twenty pages
+// at random, and a statement writing several rows copied each page it
+// touched into a statement journal first (16 KiB each). In key order, a
+// batch walks the table once, and a statement of one row needs no
+// journal.
+func (t *tx) writeBands(ctx context.Context) error {
+	var keys []int64
+	for k, ns := range t.newBands {
+		for _, n := range ns {
+			keys = append(keys, k|n)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if _, err := t.exec(ctx, `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)`, k); err != nil {
+			return fmt.Errorf("lsh bands: %w", err)
+		}
+	}
+	t.newBands = map[int64][]int64{}
+	return nil
 }
 
 // candidatesSQL returns the query for the rows of n bands: one rowid range
@@ -62,8 +88,9 @@ func candidatesSQL(n int) string {
 }
 
 // candidates implements Lookup.Candidates on q: the articles sharing most
-// bands first, ties by id.
-func candidates(ctx context.Context, q querier, prepared func(string) (querier, error), bands []uint64, limit int) ([]store.Candidate, error) {
+// bands first, ties by id. pending holds band rows not written yet (see
+// tx.bands), by band key; nil outside a transaction.
+func candidates(ctx context.Context, q querier, prepared func(string) (querier, error), bands []uint64, pending map[int64][]int64, limit int) ([]store.Candidate, error) {
 	if len(bands) == 0 || limit <= 0 {
 		return nil, nil
 	}
@@ -85,6 +112,10 @@ func candidates(ctx context.Context, q querier, prepared func(string) (querier, 
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	shared := map[int64]int{}
+	var stored map[int64]bool // keys read, when there are pending ones to tell apart
+	if len(pending) > 0 {
+		stored = map[int64]bool{}
+	}
 	for rows.Next() {
 		var key int64
 		if err := rows.Scan(&key); err != nil {
@@ -92,10 +123,24 @@ func candidates(ctx context.Context, q querier, prepared func(string) (querier, 
 			return nil, fmt.Errorf("candidates: %w", err)
 		}
 		shared[key&rowMask]++
+		if stored != nil {
+			stored[key] = true
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	// Pending rows count as the query will find them once written: once
+	// for each band they are in, unless the row is stored already (an
+	// updated article with a band of its earlier text).
+	for _, b := range bands {
+		k := bandKey(b)
+		for _, n := range pending[k] {
+			if !stored[k|n] {
+				shared[n]++
+			}
+		}
 	}
 	if len(shared) == 0 {
 		return nil, nil

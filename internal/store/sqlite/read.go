@@ -71,7 +71,7 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 
 // Candidates implements store.Lookup.
 func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	return candidates(ctx, db.r, nil, bands, limit)
+	return candidates(ctx, db.r, nil, bands, nil, limit)
 }
 
 // Versions implements store.Store.

@@ -25,6 +25,9 @@ type tx struct {
 	// pending holds the searchable values of the rows written in this
 	// transaction, added to article_fts at Commit (see index).
 	pending map[int64]ftsRow
+	// newBands holds the LSH band rows of this transaction's articles,
+	// row numbers by band key, written at Commit (see writeBands).
+	newBands map[int64][]int64
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	// datesChanged: a stored article's date may have changed (see
@@ -70,7 +73,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	}
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		pending: map[int64]ftsRow{}}, nil
+		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -85,6 +88,9 @@ func releaseConn(c *sql.Conn) {
 func (t *tx) Commit() error {
 	if t.done {
 		return fmt.Errorf("commit: %w", sql.ErrTxDone)
+	}
+	if err := t.writeBands(context.Background()); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.index(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -146,6 +152,7 @@ func (t *tx) finish() {
 	}
 	t.stmts = nil
 	t.pending = nil
+	t.newBands = nil
 	releaseConn(t.conn)
 }
 
@@ -243,7 +250,7 @@ func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store
 	return candidates(ctx, t.tx, func(q string) (querier, error) {
 		s, err := t.stmt(ctx, q)
 		return stmtQuerier{s}, err
-	}, bands, limit)
+	}, bands, t.newBands, limit)
 }
 
 // stmtQuerier runs a prepared statement as a querier; the query text is
@@ -409,7 +416,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	row := searchable(r, r.Text)
 	row.dup = was.dup
 	t.pending[n] = row
-	return store.Updated, t.bands(ctx, n, e.Bands)
+	return store.Updated, t.bands(n, e.Bands)
 }
 
 // refresh rewrites the metadata of stored row n (same text) from cur.
@@ -514,7 +521,7 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 	if err := t.links(ctx, n, r); err != nil {
 		return err
 	}
-	return t.bands(ctx, n, e.Bands)
+	return t.bands(n, e.Bands)
 }
 
 // preparedText is a text compressed ahead of the transaction.

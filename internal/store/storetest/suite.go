@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, fresh(t)) })
+	t.Run("CandidatesInTransaction", func(t *testing.T) { testCandidatesInTransaction(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
 	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })
@@ -395,6 +396,83 @@ func testLookups(t *testing.T, st store.Store) {
 	if got, _ := st.Seen(ctx, "https://queued.example/a"); !got {
 		t.Error("Seen of a queued URL = false")
 	}
+}
+
+// testCandidatesInTransaction checks that a transaction's Candidates see
+// the bands of the articles it wrote exactly as they will be once it
+// commits (a backend may keep them aside until then), counted once even
+// when an updated article repeats a band of its earlier text, and that a
+// rollback leaves no band behind.
+func testCandidatesInTransaction(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	with := func(id, url, text string, bands ...uint64) store.Entry {
+		e := entry("a1")
+		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
+		e.Record.Text, e.Record.ContentHash = text, Hash(text)
+		e.Bands = bands
+		return e
+	}
+	Load(t, st, []store.Entry{
+		with("s1", "https://s.example/1", "Stored one.", 1, 2, 3),
+		with("s2", "https://s.example/2", "Stored two.", 1, 6),
+	})
+	check := func(name string, l store.Lookup, bands []uint64, want ...string) {
+		t.Helper()
+		cs, err := l.Candidates(ctx, bands, 10)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if ids := candidateIDs(cs); !slices.Equal(ids, want) {
+			t.Errorf("%s: Candidates(%v) = %v, want %v", name, bands, ids, want)
+		}
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, e := range []store.Entry{
+		with("p1", "https://p.example/1", "Pending one.", 2, 3, 4),
+		with("p2", "https://p.example/2", "Pending two.", 4, 5),
+		// s1 gets a new text whose bands share 1 with the stored ones.
+		with("s1", "https://s.example/1", "Stored one, updated.", 1, 7),
+	} {
+		if _, err := tx.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		bands []uint64
+		want  []string
+	}{
+		{[]uint64{1, 2, 3, 4}, []string{"p1", "s1", "p2", "s2"}}, // p1 and s1 share 3 (s1 band 1 once), the others 1; ties by id
+		{[]uint64{4, 5}, []string{"p2", "p1"}},
+		{[]uint64{1, 6}, []string{"s2", "s1"}}, // s1's band 1 counts once
+		{[]uint64{7}, []string{"s1"}},
+		{[]uint64{9}, nil},
+	}
+	for _, c := range cases {
+		check("in the transaction", tx, c.bands, c.want...)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		check("after commit", st, c.bands, c.want...)
+	}
+	tx, err = st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Put(ctx, with("r1", "https://r.example/1", "Rolled back.", 9, 4)); err != nil {
+		t.Fatal(err)
+	}
+	check("before rollback", tx, []uint64{9}, "r1")
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	check("after rollback", st, []uint64{9})
+	check("after rollback", st, []uint64{4, 5}, "p2", "p1")
 }
 
 func testTransactions(t *testing.T, st store.Store) {
