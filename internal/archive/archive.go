@@ -158,6 +158,17 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer tx.Rollback()
+	if pf, ok := tx.(store.CandidatePrefetcher); ok {
+		lists := make([][]uint64, 0, len(prepared))
+		for _, p := range prepared {
+			if p.err == nil && len(p.entry.Bands) > 0 {
+				lists = append(lists, p.entry.Bands)
+			}
+		}
+		if err := pf.PrefetchCandidates(ctx, lists); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	results := make([]Result, len(recs))
 	// The texts written in this batch, by id: a copy later in the batch
 	// compares with them without reading them back.

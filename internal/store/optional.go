@@ -56,3 +56,13 @@ type Restorer interface {
 	RestoreFetches(ctx context.Context, fs []*Fetch) (int, error)
 	RestoreFrontier(ctx context.Context, items []FrontierItem) (int, error)
 }
+
+// CandidatePrefetcher is a write transaction that can look up the
+// near-duplicate candidates of a whole batch at once, before its Puts
+// (SQLite reads its band index in one ordered pass instead of one lookup
+// per article). Candidates then answers as it would have without it.
+type CandidatePrefetcher interface {
+	// PrefetchCandidates reads ahead what Candidates needs for each list
+	// of bands in lists.
+	PrefetchCandidates(ctx context.Context, lists [][]uint64) error
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -87,13 +88,10 @@ func candidatesSQL(n int) string {
 	return strings.Join(parts, " UNION ALL ")
 }
 
-// candidates implements Lookup.Candidates on q: the articles sharing most
-// bands first, ties by id. pending holds band rows not written yet (see
-// tx.bands), by band key; nil outside a transaction.
-func candidates(ctx context.Context, q querier, prepared func(string) (querier, error), bands []uint64, pending map[int64][]int64, limit int) ([]store.Candidate, error) {
-	if len(bands) == 0 || limit <= 0 {
-		return nil, nil
-	}
+// storedKeys returns the stored band rows in the ranges of bands, one
+// range query each; prepared, when not nil, gives q's statement for a
+// query text.
+func storedKeys(ctx context.Context, q querier, prepared func(string) (querier, error), bands []uint64) ([]int64, error) {
 	args := make([]any, 0, 2*len(bands))
 	for _, b := range bands {
 		k := bandKey(b)
@@ -104,32 +102,102 @@ func candidates(ctx context.Context, q querier, prepared func(string) (querier, 
 	if prepared != nil {
 		var err error
 		if src, err = prepared(sq); err != nil {
-			return nil, fmt.Errorf("candidates: %w", err)
+			return nil, err
 		}
 	}
 	rows, err := src.QueryContext(ctx, sq, args...)
 	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
+		return nil, err
 	}
-	shared := map[int64]int{}
-	var stored map[int64]bool // keys read, when there are pending ones to tell apart
-	if len(pending) > 0 {
-		stored = map[int64]bool{}
-	}
+	defer rows.Close()
+	var keys []int64
 	for rows.Next() {
 		var key int64
 		if err := rows.Scan(&key); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("candidates: %w", err)
+			return nil, err
 		}
+		keys = append(keys, key)
+	}
+	return keys, rows.Err()
+}
+
+// prefetchSQL reads the band rows of a JSON array of band keys, in the
+// array's order.
+const prefetchSQL = `SELECT j.value, l.key FROM json_each(?) j
+	JOIN article_lsh l ON l.key BETWEEN j.value AND j.value + ?`
+
+// prefetch reads the stored band rows in the ranges of every band of
+// lists in one statement, walking the band keys in order (each page of
+// article_lsh is read once, where a lookup per article reads pages all
+// over the table), and returns them by band key; a band key with no rows
+// maps to nil.
+func prefetch(ctx context.Context, q querier, lists [][]uint64) (map[int64][]int64, error) {
+	var ks []int64
+	for _, bands := range lists {
+		for _, b := range bands {
+			ks = append(ks, bandKey(b))
+		}
+	}
+	slices.Sort(ks)
+	ks = slices.Compact(ks)
+	out := make(map[int64][]int64, len(ks))
+	if len(ks) == 0 {
+		return out, nil
+	}
+	arr := make([]byte, 0, 12*len(ks)+2)
+	arr = append(arr, '[')
+	for i, k := range ks {
+		if i > 0 {
+			arr = append(arr, ',')
+		}
+		arr = strconv.AppendInt(arr, k, 10)
+		out[k] = nil
+	}
+	arr = append(arr, ']')
+	rows, err := q.QueryContext(ctx, prefetchSQL, string(arr), rowMask)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, key int64
+		if err := rows.Scan(&k, &key); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], key)
+	}
+	return out, rows.Err()
+}
+
+// prefetched returns the stored band rows of bands from ahead (see
+// prefetch), or false when ahead lacks one of them.
+func prefetched(ahead map[int64][]int64, bands []uint64) ([]int64, bool) {
+	var keys []int64
+	for _, b := range bands {
+		ks, ok := ahead[bandKey(b)]
+		if !ok {
+			return nil, false
+		}
+		keys = append(keys, ks...)
+	}
+	return keys, true
+}
+
+// rankCandidates implements Lookup.Candidates on q from the stored band
+// rows keys of bands' ranges (as storedKeys returns them) and pending, the
+// band rows not written yet (see tx.bands) by band key: the articles
+// sharing most bands first, ties by id.
+func rankCandidates(ctx context.Context, q querier, keys []int64, bands []uint64, pending map[int64][]int64, limit int) ([]store.Candidate, error) {
+	shared := map[int64]int{}
+	var stored map[int64]bool // keys read, when there are pending ones to tell apart
+	if len(pending) > 0 {
+		stored = make(map[int64]bool, len(keys))
+	}
+	for _, key := range keys {
 		shared[key&rowMask]++
 		if stored != nil {
 			stored[key] = true
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	// Pending rows count as the query will find them once written: once
 	// for each band they are in, unless the row is stored already (an
@@ -149,7 +217,7 @@ func candidates(ctx context.Context, q querier, prepared func(string) (querier, 
 	for n := range shared {
 		ns = append(ns, n)
 	}
-	rows, err = q.QueryContext(ctx, `SELECT n, id, cluster_id FROM articles WHERE n IN (?`+strings.Repeat(", ?", len(ns)-1)+`)`, ns...)
+	rows, err := q.QueryContext(ctx, `SELECT n, id, cluster_id FROM articles WHERE n IN (?`+strings.Repeat(", ?", len(ns)-1)+`)`, ns...)
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}

@@ -29,6 +29,7 @@ func TestLookupPlans(t *testing.T) {
 			[]any{"https://example.com/a"}, "articles_canonical"},
 		{selectForPut, []any{"id"}, "sqlite_autoindex_articles_1"},
 		{q, args, "INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
+		{prefetchSQL, []any{"[1, 2]", rowMask}, "SEARCH l USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
 	} {
 		rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
 		if err != nil {

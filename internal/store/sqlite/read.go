@@ -71,7 +71,14 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 
 // Candidates implements store.Lookup.
 func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	return candidates(ctx, db.r, nil, bands, nil, limit)
+	if len(bands) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	keys, err := storedKeys(ctx, db.r, nil, bands)
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	return rankCandidates(ctx, db.r, keys, bands, nil, limit)
 }
 
 // Versions implements store.Store.

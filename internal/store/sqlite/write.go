@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -28,6 +29,9 @@ type tx struct {
 	// newBands holds the LSH band rows of this transaction's articles,
 	// row numbers by band key, written at Commit (see writeBands).
 	newBands map[int64][]int64
+	// ahead holds stored band rows read by PrefetchCandidates, by band
+	// key; the stored rows do not change while the transaction lasts.
+	ahead map[int64][]int64
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	// datesChanged: a stored article's date may have changed (see
@@ -152,7 +156,7 @@ func (t *tx) finish() {
 	}
 	t.stmts = nil
 	t.pending = nil
-	t.newBands = nil
+	t.newBands, t.ahead = nil, nil
 	releaseConn(t.conn)
 }
 
@@ -247,10 +251,38 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
-	return candidates(ctx, t.tx, func(q string) (querier, error) {
-		s, err := t.stmt(ctx, q)
-		return stmtQuerier{s}, err
-	}, bands, t.newBands, limit)
+	if len(bands) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	keys, ok := prefetched(t.ahead, bands)
+	if !ok {
+		var err error
+		keys, err = storedKeys(ctx, t.tx, func(q string) (querier, error) {
+			s, err := t.stmt(ctx, q)
+			return stmtQuerier{s}, err
+		}, bands)
+		if err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
+		}
+	}
+	return rankCandidates(ctx, t.tx, keys, bands, t.newBands, limit)
+}
+
+// PrefetchCandidates implements store.CandidatePrefetcher: it reads the
+// stored band rows of every band of lists in one pass, and Candidates
+// then answers from them (with the rows this transaction writes, which
+// it keeps in memory until Commit).
+func (t *tx) PrefetchCandidates(ctx context.Context, lists [][]uint64) error {
+	ahead, err := prefetch(ctx, t.tx, lists)
+	if err != nil {
+		return fmt.Errorf("prefetch candidates: %w", err)
+	}
+	if t.ahead == nil {
+		t.ahead = ahead
+		return nil
+	}
+	maps.Copy(t.ahead, ahead)
+	return nil
 }
 
 // stmtQuerier runs a prepared statement as a querier; the query text is

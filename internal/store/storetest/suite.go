@@ -454,6 +454,18 @@ func testCandidatesInTransaction(t *testing.T, st store.Store) {
 	for _, c := range cases {
 		check("in the transaction", tx, c.bands, c.want...)
 	}
+	if pf, ok := tx.(store.CandidatePrefetcher); ok {
+		lists := make([][]uint64, len(cases))
+		for i, c := range cases {
+			lists[i] = c.bands
+		}
+		if err := pf.PrefetchCandidates(ctx, lists); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			check("prefetched", tx, c.bands, c.want...)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
