@@ -257,9 +257,10 @@ func benchReads(ctx context.Context, out io.Writer, db store.Store, f benchArchi
 	return nil
 }
 
-// benchIngest stores f.articles generated articles through archive.Ingest
-// in batches of f.batch, generating the next batch meanwhile, and returns
-// the wall and CPU time it took (the generator's CPU time included).
+// benchIngest stores f.articles generated articles through archive.Bulk
+// (as herald import does) in batches of f.batch, generating the next
+// batch meanwhile, and returns the wall and CPU time it took (the
+// generator's CPU time included).
 func benchIngest(ctx context.Context, db store.Store, f benchArchiveFlags, progress io.Writer) (wall, cpu time.Duration, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -286,16 +287,23 @@ func benchIngest(ctx context.Context, db store.Store, f benchArchiveFlags, progr
 	}()
 	start, cpu0 := time.Now(), storetest.CPUTime()
 	last, done := start, 0
-	for batch := range batches {
-		if _, err := archive.Ingest(ctx, db, batch); err != nil {
-			return 0, 0, err
-		}
-		done += len(batch)
+	stored := func(res []archive.Result) { // on the loader's goroutine, batch after batch
+		done += len(res)
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
 			fmt.Fprintf(progress, "ingested %d/%d (%.0f/s, %.0f/CPU-s)\n", done, f.articles,
 				float64(done)/time.Since(start).Seconds(), float64(done)/(storetest.CPUTime()-cpu0).Seconds())
 		}
+	}
+	b := archive.NewBulk(ctx, db)
+	for batch := range batches {
+		if err := b.Add(batch, stored); err != nil {
+			b.Close()
+			return 0, 0, err
+		}
+	}
+	if err := b.Close(); err != nil {
+		return 0, 0, err
 	}
 	return time.Since(start), storetest.CPUTime() - cpu0, nil
 }

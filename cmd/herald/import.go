@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -64,6 +65,7 @@ func newImportJSONLCmd(e *env) *cobra.Command {
 			}
 			defer db.Close()
 			im := newImporter(ctx, db, e.stderr)
+			defer im.close()
 			for _, name := range args {
 				if err := im.jsonlFile(e, name); err != nil {
 					return err
@@ -98,6 +100,7 @@ into the record's fields or dropped, and glued paragraphs are split.
 			}
 			defer db.Close()
 			im := newImporter(ctx, db, e.stderr)
+			defer im.close()
 			for _, f := range files {
 				if err := im.textFile(f, verbose); err != nil {
 					return err
@@ -142,22 +145,29 @@ func corpusFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
-// importer batches records into the archive and keeps the tally.
+// importer batches records into the archive and keeps the tally. Batches
+// go through an archive.Bulk: the next batch is read and prepared while
+// one is stored.
 type importer struct {
-	ctx      context.Context
-	st       store.Store
-	log      io.Writer
-	batch    []*store.Record
-	where    []string // file:line of each batched record
+	ctx   context.Context
+	st    store.Store
+	log   io.Writer
+	bulk  *archive.Bulk
+	batch []*store.Record
+	where []string // file:line of each batched record
+
+	mu       sync.Mutex // the tally and the log: batches report from the bulk goroutine
 	outcomes map[store.Outcome]int
 	skipped  int
 }
 
 func newImporter(ctx context.Context, st store.Store, log io.Writer) *importer {
-	return &importer{ctx: ctx, st: st, log: log, outcomes: map[store.Outcome]int{}}
+	return &importer{ctx: ctx, st: st, log: log, bulk: archive.NewBulk(ctx, st), outcomes: map[store.Outcome]int{}}
 }
 
 func (im *importer) skip(where string, err error) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
 	im.skipped++
 	fmt.Fprintf(im.log, "herald: %s: skipped: %v\n", where, err)
 }
@@ -171,27 +181,38 @@ func (im *importer) add(where string, r *store.Record) error {
 	return nil
 }
 
+// flush hands the batch to the bulk loader; a store failure (or a
+// cancellation) of this batch or an earlier one stops the import, the
+// failed batch rolled back.
 func (im *importer) flush() error {
 	if len(im.batch) == 0 {
 		return nil
 	}
-	res, err := archive.Ingest(im.ctx, im.st, im.batch)
-	if err != nil {
-		return err // a store failure or cancellation: stop, the batch was rolled back
-	}
-	for i, r := range res {
-		if r.Err != nil {
-			im.skip(im.where[i], r.Err)
-			continue
+	where := im.where
+	err := im.bulk.Add(im.batch, func(res []archive.Result) {
+		for i, r := range res {
+			if r.Err != nil {
+				im.skip(where[i], r.Err)
+				continue
+			}
+			im.mu.Lock()
+			im.outcomes[r.Outcome]++
+			im.mu.Unlock()
 		}
-		im.outcomes[r.Outcome]++
-	}
-	im.batch, im.where = im.batch[:0], im.where[:0]
-	return nil
+	})
+	im.batch, im.where = nil, nil // the loader owns them now
+	return err
 }
+
+// close waits for the batches handed over; commands defer it, so that an
+// import that stops early still ends its last transaction first.
+func (im *importer) close() error { return im.bulk.Close() }
 
 func (im *importer) finish() error {
 	if err := im.flush(); err != nil {
+		return err
+	}
+	if err := im.close(); err != nil {
 		return err
 	}
 	o := im.outcomes

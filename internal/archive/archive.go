@@ -148,11 +148,15 @@ func isStray(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t
 // random-access indexes are rewritten page by page at each commit, and a
 // bigger batch shares those pages among more articles.
 func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result, error) {
-	now := time.Now().UTC()
-	prepared, err := prepareAll(ctx, st, recs, now)
+	prepared, err := prepareAll(ctx, st, recs, time.Now().UTC())
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	return storeAll(ctx, st, prepared)
+}
+
+// storeAll is Ingest's transaction, for records prepared by prepareAll.
+func storeAll(ctx context.Context, st store.Store, prepared []preparedRecord) ([]Result, error) {
 	tx, err := st.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -169,11 +173,11 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
 	}
-	results := make([]Result, len(recs))
+	results := make([]Result, len(prepared))
 	// The texts written in this batch, by id: a copy later in the batch
 	// compares with them without reading them back.
-	batch := make(map[string]string, len(recs))
-	for i := range recs {
+	batch := make(map[string]string, len(prepared))
+	for i := range prepared {
 		p := &prepared[i]
 		if p.err != nil {
 			results[i].Err = p.err
