@@ -312,7 +312,7 @@ const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id =
 
 // The stored row as Put compares it: identity, then the metadata a
 // refresh may rewrite (see meta).
-const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, ` + metaCols + `
+const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, date, ` + metaCols + `
 	FROM articles WHERE id = ?`
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,
@@ -380,13 +380,14 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		hash, cluster []byte
 		version       int
 		fetched       string
+		date          int64 // the stored date
 		old           meta
 	)
 	s, err := t.stmt(ctx, selectForPut)
 	if err != nil {
 		return 0, err
 	}
-	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched}, old.dest()...)...)
+	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched, &date}, old.dest()...)...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if r.ClusterID == "" {
@@ -410,7 +411,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		if cur == old {
 			return store.Unchanged, nil
 		}
-		return store.Refreshed, t.refresh(ctx, n, fetched, old, cur, e)
+		return store.Refreshed, t.refresh(ctx, n, fetched, date, old, cur, e)
 	}
 	// A new text at a known URL: keep the old record as a version.
 	prev, err := getRecord(ctx, t.tx, r.ID)
@@ -441,7 +442,9 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ?, site_id = ? WHERE n = ?`, args[4], args[3], n); err != nil {
 		return 0, err
 	}
-	t.datesChanged = true
+	if args[4].(int64) != date {
+		t.datesChanged = true
+	}
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
 	}
@@ -451,8 +454,9 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	return store.Updated, t.bands(n, e.Bands)
 }
 
-// refresh rewrites the metadata of stored row n (same text) from cur.
-func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta, e store.Entry) error {
+// refresh rewrites the metadata of stored row n (same text) from cur;
+// stored is the row's date.
+func (t *tx) refresh(ctx context.Context, n int64, fetched string, stored int64, old, cur meta, e store.Entry) error {
 	r := e.Record
 	date := r.Published
 	if date.IsZero() {
@@ -475,10 +479,14 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta
 	if _, err := t.exec(ctx, refreshArticle, append(append([]any{date.Unix()}, cur.args()...), n)...); err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ? WHERE n = ?`, date.Unix(), n); err != nil {
-		return err
+	if date.Unix() != stored {
+		if _, err := t.exec(ctx, `UPDATE article_keys SET date = ? WHERE n = ?`, date.Unix(), n); err != nil {
+			return err
+		}
+		// Most refreshes keep the date; only a changed one makes the
+		// date caches of timelines reload (see dayCache).
+		t.datesChanged = true
 	}
-	t.datesChanged = true
 	if old.authors != cur.authors || old.tags != cur.tags {
 		return t.relink(ctx, n, r)
 	}
