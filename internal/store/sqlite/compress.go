@@ -352,6 +352,9 @@ func registerFunctions() error {
 		if registerErr == nil {
 			registerErr = registerNDays()
 		}
+		if registerErr == nil {
+			registerErr = registerLoadDays()
+		}
 	})
 	return registerErr
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
@@ -143,27 +144,18 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 		return v, nil
 	}
 	from := int64(0)
-	next := &dayView{maxN: maxN, version: version}
+	next := &dayView{maxN: maxN, version: version, days: make([]int32, 0, maxN+1)}
 	if v != nil && v.version == version && v.maxN < maxN {
 		from = v.maxN
-		next.days = v.days[: v.maxN+1 : v.maxN+1] // appending copies: v stays as it is
+		next.days = append(next.days, v.days[:v.maxN+1]...) // a copy: v stays as it is
 	}
-	rows, err := q.QueryContext(ctx, `SELECT n, date FROM article_keys WHERE n > ? AND n <= ? ORDER BY n`, from, maxN)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n, date int64
-		if err := rows.Scan(&n, &date); err != nil {
-			return nil, err
-		}
-		for int64(len(next.days)) <= n {
-			next.days = append(next.days, noDay)
-		}
-		next.days[n] = int32(floorDiv(date, 86400))
-	}
-	if err := rows.Err(); err != nil {
+	// An aggregate fills the view, a call per row; reading the rows here
+	// would cost several times as much (a million take 0.7 s).
+	token, done := lendView(next)
+	defer done()
+	var loaded sql.NullInt64 // NULL when there are no rows
+	if err := q.QueryRowContext(ctx, `SELECT herald_load_days(n, date, ?) FROM article_keys WHERE n > ? AND n <= ?`,
+		token, from, maxN).Scan(&loaded); err != nil {
 		return nil, err
 	}
 	for int64(len(next.days)) <= maxN {
@@ -237,3 +229,53 @@ func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error
 	d.counts[int64(d.view.days[n])]++
 	return nil
 }
+
+// herald_load_days(n, date, token) sets the day of article n in the view
+// being loaded under token, and returns how many rows it set.
+func registerLoadDays() error {
+	return sqlite.RegisterFunction("herald_load_days", &sqlite.FunctionImpl{
+		NArgs: 3,
+		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
+			return &dayLoader{}, nil
+		},
+	})
+}
+
+type dayLoader struct {
+	view *dayView
+	rows int64
+}
+
+func (l *dayLoader) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+	n, ok1 := args[0].(int64)
+	date, ok2 := args[1].(int64)
+	token, ok3 := args[2].(int64)
+	if !ok1 || !ok2 || !ok3 {
+		return fmt.Errorf("herald_load_days: want integers, got %T, %T, %T", args[0], args[1], args[2])
+	}
+	if l.view == nil {
+		views.Lock()
+		l.view = views.m[token]
+		views.Unlock()
+		if l.view == nil {
+			return fmt.Errorf("herald_load_days: no view %d", token)
+		}
+	}
+	if n < 0 || n > l.view.maxN {
+		return fmt.Errorf("herald_load_days: row %d outside the view", n)
+	}
+	for int64(len(l.view.days)) <= n {
+		l.view.days = append(l.view.days, noDay)
+	}
+	l.view.days[n] = int32(floorDiv(date, 86400))
+	l.rows++
+	return nil
+}
+
+func (l *dayLoader) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
+	return fmt.Errorf("herald_load_days: not a window function")
+}
+
+func (l *dayLoader) WindowValue(*sqlite.FunctionContext) (driver.Value, error) { return l.rows, nil }
+
+func (l *dayLoader) Final(*sqlite.FunctionContext) {}
