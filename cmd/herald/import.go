@@ -27,7 +27,7 @@ import (
 // random-keyed indexes are touched all over), small enough that an
 // interruption loses little work (and a rerun redoes it without
 // duplicates).
-const importBatch = 5000
+var importBatch = 5000 // a variable for tests
 
 // optimizeAfter is how many stored records make an import a bulk import,
 // after which the archive reorganises its indexes (store.Optimizer; for
