@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 const sourceCols = `id, url, kind, interval_ms, paused, added, last_polled, next_poll, last_error, etag, last_modified`
@@ -225,46 +225,17 @@ func (db *DB) Claim(ctx context.Context, now time.Time, n int) ([]store.Frontier
 	rows, err := db.w.QueryContext(ctx, `UPDATE frontier SET state = 'in-flight', attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM frontier WHERE state = 'queued' AND not_before <= ?
 		              ORDER BY not_before, seq LIMIT ?)
-		RETURNING seq, url, host, source_id, depth, state, attempts, reason, not_before, added, hint`,
+		RETURNING seq, `+sqlschema.FrontierColumns,
 		now.UnixMilli(), n)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	defer rows.Close()
-	type claimed struct {
-		seq int64
-		it  store.FrontierItem
-	}
-	var cs []claimed
-	for rows.Next() {
-		var c claimed
-		var src sql.NullInt64
-		var nb, added int64
-		var state, hint string
-		if err := rows.Scan(&c.seq, &c.it.URL, &c.it.Host, &src, &c.it.Depth, &state, &c.it.Attempts,
-			&c.it.Reason, &nb, &added, &hint); err != nil {
-			return nil, fmt.Errorf("claim: %w", err)
-		}
-		c.it.Hint = store.RawHint(hint)
-		c.it.SourceID, c.it.State = src.Int64, store.FrontierState(state)
-		c.it.NotBefore, c.it.Added = fromMilli(nb), fromMilli(added)
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := sqlschema.ClaimedItems(rows)
+	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
-		if !a.it.NotBefore.Equal(b.it.NotBefore) {
-			return a.it.NotBefore.Before(b.it.NotBefore)
-		}
-		return a.seq < b.seq
-	})
-	out := make([]store.FrontierItem, len(cs))
-	for i, c := range cs {
-		out[i] = c.it
-	}
-	return out, nil
+	return items, nil
 }
 
 func (db *DB) setState(ctx context.Context, what, url, q string, args ...any) error {

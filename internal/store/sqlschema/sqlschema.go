@@ -10,11 +10,13 @@
 package sqlschema
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,26 +65,73 @@ func DumpFetches(ctx context.Context, q Querier, fn func(*store.Fetch) error) er
 	return nil
 }
 
+// FrontierColumns are the columns a frontier row is read with, in the
+// order ScanFrontier expects them.
+const FrontierColumns = `url, host, source_id, depth, state, attempts, reason, not_before, added, hint`
+
+// ScanFrontier reads a frontier row selected as lead columns (scanned into
+// lead) followed by FrontierColumns.
+func ScanFrontier(rows *sql.Rows, lead ...any) (store.FrontierItem, error) {
+	var it store.FrontierItem
+	var src sql.NullInt64
+	var nb, added int64
+	var state, hint string
+	dest := append(lead, &it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added, &hint)
+	if err := rows.Scan(dest...); err != nil {
+		return it, err
+	}
+	it.SourceID, it.State = src.Int64, store.FrontierState(state)
+	it.NotBefore, it.Added = FromMilli(nb), FromMilli(added)
+	it.Hint = store.RawHint(hint)
+	return it, nil
+}
+
+// ClaimedItems reads the rows of a claim (an UPDATE of the frontier
+// RETURNING seq and FrontierColumns) and returns the items in the order
+// they were due: by not_before, then by the order they were queued.
+func ClaimedItems(rows *sql.Rows) ([]store.FrontierItem, error) {
+	type claimed struct {
+		seq int64
+		it  store.FrontierItem
+	}
+	var cs []claimed
+	for rows.Next() {
+		var c claimed
+		var err error
+		if c.it, err = ScanFrontier(rows, &c.seq); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cs, func(a, b claimed) int {
+		if c := a.it.NotBefore.Compare(b.it.NotBefore); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	out := make([]store.FrontierItem, len(cs))
+	for i, c := range cs {
+		out[i] = c.it
+	}
+	return out, nil
+}
+
 // DumpFrontier calls fn for every frontier URL in the order it was added
 // (store.Dumper).
 func DumpFrontier(ctx context.Context, q Querier, fn func(store.FrontierItem) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT url, host, source_id, depth, state, attempts, reason,
-		not_before, added, hint FROM frontier ORDER BY seq`)
+	rows, err := q.QueryContext(ctx, `SELECT `+FrontierColumns+` FROM frontier ORDER BY seq`)
 	if err != nil {
 		return fmt.Errorf("dump frontier: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var it store.FrontierItem
-		var src sql.NullInt64
-		var nb, added int64
-		var state, hint string
-		if err := rows.Scan(&it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added, &hint); err != nil {
+		it, err := ScanFrontier(rows)
+		if err != nil {
 			return fmt.Errorf("dump frontier: %w", err)
 		}
-		it.SourceID, it.State = src.Int64, store.FrontierState(state)
-		it.NotBefore, it.Added = FromMilli(nb), FromMilli(added)
-		it.Hint = store.RawHint(hint)
 		if err := fn(it); err != nil {
 			return err
 		}
