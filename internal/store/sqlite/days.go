@@ -193,6 +193,17 @@ func lendView(v *dayView) (token int64, done func()) {
 	}
 }
 
+// lentView returns the view lent under token, for the SQL function fn.
+func lentView(fn string, token int64) (*dayView, error) {
+	views.Lock()
+	defer views.Unlock()
+	v := views.m[token]
+	if v == nil {
+		return nil, fmt.Errorf("%s: no view %d", fn, token)
+	}
+	return v, nil
+}
+
 // herald_ndays(n, token) counts its rows per day of article n, from the
 // view lent under token; its result is encoded like herald_days'.
 func registerNDays() error {
@@ -216,11 +227,9 @@ func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error
 		return fmt.Errorf("herald_ndays: want integers, got %T, %T", args[0], args[1])
 	}
 	if d.view == nil {
-		views.Lock()
-		d.view = views.m[token]
-		views.Unlock()
-		if d.view == nil {
-			return fmt.Errorf("herald_ndays: no view %d", token)
+		var err error
+		if d.view, err = lentView("herald_ndays", token); err != nil {
+			return err
 		}
 	}
 	if n < 0 || n >= int64(len(d.view.days)) || d.view.days[n] == noDay {
@@ -254,11 +263,9 @@ func (l *dayLoader) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 		return fmt.Errorf("herald_load_days: want integers, got %T, %T, %T", args[0], args[1], args[2])
 	}
 	if l.view == nil {
-		views.Lock()
-		l.view = views.m[token]
-		views.Unlock()
-		if l.view == nil {
-			return fmt.Errorf("herald_load_days: no view %d", token)
+		var err error
+		if l.view, err = lentView("herald_load_days", token); err != nil {
+			return err
 		}
 	}
 	if n < 0 || n > l.view.maxN {
