@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,23 +49,29 @@ leaves the archive consistent, and running it again completes it.
 Problems with single records are reported with file and line; the rest is
 imported and the exit status is 1.`,
 	}
-	cmd.AddCommand(newImportJSONLCmd(e), newImportTextCmd(e), newImportWARCCmd(e))
+	var progress string
+	cmd.PersistentFlags().StringVar(&progress, "progress", "auto", "a progress line for jsonl and text imports: auto (on a terminal), always or never")
+	cmd.AddCommand(newImportJSONLCmd(e, &progress), newImportTextCmd(e, &progress), newImportWARCCmd(e))
 	return cmd
 }
 
-func newImportJSONLCmd(e *env) *cobra.Command {
+func newImportJSONLCmd(e *env, progress *string) *cobra.Command {
 	return &cobra.Command{
 		Use:   "jsonl FILE...",
 		Short: "Import JSON lines: Herald's exports or herald extract output (- for stdin)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			show, err := showProgress(*progress, e.stderr)
+			if err != nil {
+				return err
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			im := newImporter(ctx, db, e.stderr)
+			im := newImporter(ctx, db, e.stderr, show)
 			defer im.close()
 			for _, name := range args {
 				if err := im.jsonlFile(e, name); err != nil {
@@ -76,7 +83,7 @@ func newImportJSONLCmd(e *env) *cobra.Command {
 	}
 }
 
-func newImportTextCmd(e *env) *cobra.Command {
+func newImportTextCmd(e *env, progress *string) *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "text FILE|DIR...",
@@ -90,6 +97,10 @@ into the record's fields or dropped, and glued paragraphs are split.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			show, err := showProgress(*progress, e.stderr)
+			if err != nil {
+				return err
+			}
 			files, err := corpusFiles(args)
 			if err != nil {
 				return err
@@ -99,7 +110,7 @@ into the record's fields or dropped, and glued paragraphs are split.
 				return err
 			}
 			defer db.Close()
-			im := newImporter(ctx, db, e.stderr)
+			im := newImporter(ctx, db, e.stderr, show)
 			defer im.close()
 			for _, f := range files {
 				if err := im.textFile(f, verbose); err != nil {
@@ -159,16 +170,66 @@ type importer struct {
 	mu       sync.Mutex // the tally and the log: batches report from the bulk goroutine
 	outcomes map[store.Outcome]int
 	skipped  int
+
+	progress progressMode
+	started  time.Time
+	stored   int // records through the archive so far, for the progress line
 }
 
-func newImporter(ctx context.Context, st store.Store, log io.Writer) *importer {
-	return &importer{ctx: ctx, st: st, log: log, bulk: archive.NewBulk(ctx, st), outcomes: map[store.Outcome]int{}}
+// progressMode says how an import reports its progress on its log.
+type progressMode int
+
+const (
+	noProgress    progressMode = iota
+	progressLine               // one line rewritten in place (a terminal)
+	progressLines              // a line per batch (--progress always, not a terminal)
+)
+
+// showProgress turns --progress into a mode for the log w.
+func showProgress(flag string, w io.Writer) (progressMode, error) {
+	switch flag {
+	case "never":
+		return noProgress, nil
+	case "auto", "always":
+		if isTerminal(w) {
+			return progressLine, nil
+		}
+		if flag == "always" {
+			return progressLines, nil
+		}
+		return noProgress, nil
+	}
+	return 0, fmt.Errorf("unknown --progress %q (want auto, always or never)", flag)
+}
+
+func newImporter(ctx context.Context, st store.Store, log io.Writer, progress progressMode) *importer {
+	return &importer{ctx: ctx, st: st, log: log, bulk: archive.NewBulk(ctx, st), outcomes: map[store.Outcome]int{},
+		progress: progress, started: time.Now()}
+}
+
+// report counts a stored batch of n records into the progress line.
+func (im *importer) report(n int) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	im.stored += n
+	if im.progress == noProgress {
+		return
+	}
+	line := fmt.Sprintf("stored %d records (%.0f/s)", im.stored, float64(im.stored)/time.Since(im.started).Seconds())
+	if im.progress == progressLine {
+		fmt.Fprintf(im.log, "\r%s\x1b[K", line) // the rest of the line cleared
+		return
+	}
+	fmt.Fprintln(im.log, line)
 }
 
 func (im *importer) skip(where string, err error) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	im.skipped++
+	if im.progress == progressLine && im.stored > 0 {
+		fmt.Fprintln(im.log) // off the progress line
+	}
 	fmt.Fprintf(im.log, "herald: %s: skipped: %v\n", where, err)
 }
 
@@ -199,6 +260,7 @@ func (im *importer) flush() error {
 			im.outcomes[r.Outcome]++
 			im.mu.Unlock()
 		}
+		im.report(len(res))
 	})
 	im.batch, im.where = nil, nil // the loader owns them now
 	return err
@@ -212,7 +274,11 @@ func (im *importer) finish() error {
 	if err := im.flush(); err != nil {
 		return err
 	}
-	if err := im.close(); err != nil {
+	err := im.close()
+	if im.progress == progressLine && im.stored > 0 {
+		fmt.Fprintln(im.log) // end the progress line
+	}
+	if err != nil {
 		return err
 	}
 	o := im.outcomes
