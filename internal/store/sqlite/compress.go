@@ -353,7 +353,7 @@ func registerFunctions() error {
 			registerErr = registerNDays()
 		}
 		if registerErr == nil {
-			registerErr = registerLoadDays()
+			registerErr = registerDayBlock()
 		}
 	})
 	return registerErr

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -109,6 +110,11 @@ func decodeDays(b []byte, fn func(day, count int64)) error {
 // counts a query's matches by day from it, reading nothing but the
 // full-text index.
 //
+// The cache is loaded from day_blocks (4 bytes an article, kept by the
+// write transactions), not from article_keys: a million articles load in
+// about 35 ms rather than 0.3 s, which a one-shot command such as herald
+// timeline pays every time.
+//
 // The cache must agree with the snapshot the query reads. Rows are never
 // deleted and row numbers only grow, so within one read transaction the
 // cache is brought up to date by loading the rows above the highest it
@@ -130,6 +136,9 @@ type dayView struct {
 
 const noDay = math.MinInt32
 
+// noDayBits is noDay as stored in a day block (two's complement).
+const noDayBits = 1 << 31
+
 // current returns a view matching the snapshot of read transaction q.
 func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 	var maxN, version int64
@@ -149,13 +158,35 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 		from = v.maxN
 		next.days = append(next.days, v.days[:v.maxN+1]...) // a copy: v stays as it is
 	}
-	// An aggregate fills the view, a call per row; reading the rows here
-	// would cost several times as much (a million take 0.7 s).
-	token, done := lendView(next)
-	defer done()
-	var loaded sql.NullInt64 // NULL when there are no rows
-	if err := q.QueryRowContext(ctx, `SELECT herald_load_days(n, date, ?) FROM article_keys WHERE n > ? AND n <= ?`,
-		token, from, maxN).Scan(&loaded); err != nil {
+	// The blocks from the one holding row from+1 on; the rows up to from
+	// are the old view's.
+	rows, err := q.QueryContext(ctx, `SELECT block, days FROM day_blocks WHERE block >= ? AND block <= ? ORDER BY block`,
+		(from+1)>>blockBits, maxN>>blockBits)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var block int64
+		var b []byte
+		if err := rows.Scan(&block, &b); err != nil {
+			return nil, err
+		}
+		if len(b) != 4*blockRows {
+			return nil, fmt.Errorf("day block %d: %d bytes, want %d", block, len(b), 4*blockRows)
+		}
+		for i := range int64(blockRows) {
+			n := block<<blockBits | i
+			if n <= from || n > maxN {
+				continue
+			}
+			for int64(len(next.days)) < n {
+				next.days = append(next.days, noDay)
+			}
+			next.days = append(next.days, int32(binary.LittleEndian.Uint32(b[4*i:])))
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for int64(len(next.days)) <= maxN {
@@ -239,50 +270,92 @@ func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error
 	return nil
 }
 
-// herald_load_days(n, date, token) sets the day of article n in the view
-// being loaded under token, and returns how many rows it set.
-func registerLoadDays() error {
-	return sqlite.RegisterFunction("herald_load_days", &sqlite.FunctionImpl{
-		NArgs: 3,
+// Day blocks (migration 0009): the days of blockRows consecutive row
+// numbers, as little-endian int32, noDay where there is no article.
+const (
+	blockBits = 12
+	blockRows = 1 << blockBits
+)
+
+// newBlock returns a block with no article in it.
+func newBlock() []byte {
+	b := make([]byte, 4*blockRows)
+	for i := 0; i < len(b); i += 4 {
+		binary.LittleEndian.PutUint32(b[i:], noDayBits)
+	}
+	return b
+}
+
+// setDay sets the day of row n in block b (the block of n).
+func setDay(b []byte, n int64, day int32) {
+	binary.LittleEndian.PutUint32(b[4*(n&(blockRows-1)):], uint32(day))
+}
+
+// dayOf is the UTC day of a date in Unix seconds.
+func dayOf(date int64) int32 { return int32(floorDiv(date, 86400)) }
+
+// herald_day_block(n, date) builds the day block of its rows (all of one
+// block); migration 0009 fills day_blocks with it.
+func registerDayBlock() error {
+	return sqlite.RegisterFunction("herald_day_block", &sqlite.FunctionImpl{
+		NArgs: 2,
 		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
-			return &dayLoader{}, nil
+			return &blockBuilder{block: newBlock()}, nil
 		},
 	})
 }
 
-type dayLoader struct {
-	view *dayView
-	rows int64
-}
+type blockBuilder struct{ block []byte }
 
-func (l *dayLoader) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+func (b *blockBuilder) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 	n, ok1 := args[0].(int64)
 	date, ok2 := args[1].(int64)
-	token, ok3 := args[2].(int64)
-	if !ok1 || !ok2 || !ok3 {
-		return fmt.Errorf("herald_load_days: want integers, got %T, %T, %T", args[0], args[1], args[2])
+	if !ok1 || !ok2 || n < 0 {
+		return fmt.Errorf("herald_day_block: want a row number and a date, got %v, %v", args[0], args[1])
 	}
-	if l.view == nil {
-		var err error
-		if l.view, err = lentView("herald_load_days", token); err != nil {
-			return err
-		}
-	}
-	if n < 0 || n > l.view.maxN {
-		return fmt.Errorf("herald_load_days: row %d outside the view", n)
-	}
-	for int64(len(l.view.days)) <= n {
-		l.view.days = append(l.view.days, noDay)
-	}
-	l.view.days[n] = int32(floorDiv(date, 86400))
-	l.rows++
+	setDay(b.block, n, dayOf(date))
 	return nil
 }
 
-func (l *dayLoader) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
-	return fmt.Errorf("herald_load_days: not a window function")
+func (b *blockBuilder) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
+	return fmt.Errorf("herald_day_block: not a window function")
 }
 
-func (l *dayLoader) WindowValue(*sqlite.FunctionContext) (driver.Value, error) { return l.rows, nil }
+func (b *blockBuilder) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
+	return b.block, nil
+}
 
-func (l *dayLoader) Final(*sqlite.FunctionContext) {}
+func (b *blockBuilder) Final(*sqlite.FunctionContext) {}
+
+// writeDays brings day_blocks in step with the days of the rows this
+// transaction inserted or re-dated (t.days), a read and a write of each
+// block they fall in.
+func (t *tx) writeDays(ctx context.Context) error {
+	byBlock := map[int64][]int64{}
+	for n := range t.days {
+		byBlock[n>>blockBits] = append(byBlock[n>>blockBits], n)
+	}
+	for block, ns := range byBlock {
+		var b []byte
+		s, err := t.stmt(ctx, `SELECT days FROM day_blocks WHERE block = ?`)
+		if err != nil {
+			return err
+		}
+		switch err := s.QueryRowContext(ctx, block).Scan(&b); {
+		case errors.Is(err, sql.ErrNoRows):
+			b = newBlock()
+		case err != nil:
+			return fmt.Errorf("day blocks: %w", err)
+		case len(b) != 4*blockRows:
+			return fmt.Errorf("day block %d: %d bytes, want %d", block, len(b), 4*blockRows)
+		}
+		for _, n := range ns {
+			setDay(b, n, t.days[n])
+		}
+		if _, err := t.exec(ctx, `INSERT OR REPLACE INTO day_blocks (block, days) VALUES (?, ?)`, block, b); err != nil {
+			return fmt.Errorf("day blocks: %w", err)
+		}
+	}
+	clear(t.days)
+	return nil
+}

@@ -13,9 +13,10 @@
 // from the archive's own texts, or deflate; see compress.go). Open
 // registers SQL functions with the driver: herald_inflate reads a text
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
-// herald_ndays count timelines and herald_load_days fills their date
-// cache. The database needs this package (not the stock sqlite3 shell) to
-// write articles, search or rebuild the index.
+// herald_ndays count timelines, and herald_day_block builds the day
+// blocks their date cache loads from (days.go). The database needs this
+// package (not the stock sqlite3 shell) to write articles, search,
+// migrate or rebuild the index.
 //
 // Full-text search is an external-content FTS5 index over title,
 // description, text, authors and tags (unicode61 tokenizer, diacritics

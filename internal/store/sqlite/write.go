@@ -32,6 +32,9 @@ type tx struct {
 	// ahead holds stored band rows read by PrefetchCandidates, by band
 	// key; the stored rows do not change while the transaction lasts.
 	ahead map[int64][]int64
+	// days holds the UTC days of the rows inserted or re-dated in this
+	// transaction, written to day_blocks at Commit (see writeDays).
+	days map[int64]int32
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	// datesChanged: a stored article's date may have changed (see
@@ -77,7 +80,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	}
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}}, nil
+		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, days: map[int64]int32{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -94,6 +97,9 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("commit: %w", sql.ErrTxDone)
 	}
 	if err := t.writeBands(context.Background()); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := t.writeDays(context.Background()); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.index(); err != nil {
@@ -156,7 +162,7 @@ func (t *tx) finish() {
 	}
 	t.stmts = nil
 	t.pending = nil
-	t.newBands, t.ahead = nil, nil
+	t.newBands, t.ahead, t.days = nil, nil, nil
 	releaseConn(t.conn)
 }
 
@@ -442,8 +448,9 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	if _, err := t.exec(ctx, `UPDATE article_keys SET date = ?, site_id = ? WHERE n = ?`, args[4], args[3], n); err != nil {
 		return 0, err
 	}
-	if args[4].(int64) != date {
+	if d := args[4].(int64); d != date {
 		t.datesChanged = true
+		t.days[n] = dayOf(d)
 	}
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
@@ -486,6 +493,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, stored int64,
 		// Most refreshes keep the date; only a changed one makes the
 		// date caches of timelines reload (see dayCache).
 		t.datesChanged = true
+		t.days[n] = dayOf(date.Unix())
 	}
 	if old.authors != cur.authors || old.tags != cur.tags {
 		return t.relink(ctx, n, r)
@@ -558,6 +566,7 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 		n, args[4], args[3], cluster); err != nil {
 		return err
 	}
+	t.days[n] = dayOf(args[4].(int64))
 	if err := t.links(ctx, n, r); err != nil {
 		return err
 	}
