@@ -51,7 +51,7 @@ func NewBulk(ctx context.Context, st store.Store) *Bulk {
 			res, err := storeAll(ctx, st, j.prepared)
 			if err != nil {
 				b.mu.Lock()
-				b.err = fmt.Errorf("ingest: %w", err)
+				b.err = err // storeAll says "ingest: …"
 				b.mu.Unlock()
 				continue
 			}
