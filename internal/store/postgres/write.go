@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -21,6 +22,16 @@ type tx struct {
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	done      bool
+	// ahead holds the band rows read by PrefetchCandidates, by band; once
+	// there is something ahead, written holds the band rows this
+	// transaction wrote, so that Candidates can answer from memory.
+	ahead, written map[int64][]bandRow
+}
+
+// bandRow is an article with a band: its row number, id and cluster.
+type bandRow struct {
+	n           int64
+	id, cluster string
 }
 
 // Begin implements store.Store.
@@ -71,7 +82,99 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
+	if cs, ok := t.prefetched(bands, limit); ok {
+		return cs, nil
+	}
 	return candidates(ctx, t.tx, bands, limit)
+}
+
+// PrefetchCandidates implements store.CandidatePrefetcher: one query
+// reads the band rows (with each article's id and cluster) of every band
+// of lists, and Candidates then answers from them and from the rows this
+// transaction writes, without a round trip per article. Rows that other
+// transactions commit meanwhile are not seen, as if each lookup had been
+// made at the prefetch.
+func (t *tx) PrefetchCandidates(ctx context.Context, lists [][]uint64) error {
+	var all []uint64
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	keys := bandArgs(all)
+	if len(keys) == 0 {
+		return nil
+	}
+	if t.ahead == nil {
+		t.ahead, t.written = map[int64][]bandRow{}, map[int64][]bandRow{}
+	}
+	for _, k := range keys {
+		t.ahead[k] = t.ahead[k][:0] // read afresh: it includes what this transaction wrote
+		delete(t.written, k)
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT b.band, a.n, a.id, a.cluster_id FROM article_bands b
+		JOIN articles a ON a.n = b.n WHERE b.band = ANY($1)`, keys)
+	if err != nil {
+		return fmt.Errorf("prefetch candidates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int64
+		var r bandRow
+		if err := rows.Scan(&k, &r.n, &r.id, &r.cluster); err != nil {
+			return fmt.Errorf("prefetch candidates: %w", err)
+		}
+		t.ahead[k] = append(t.ahead[k], r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("prefetch candidates: %w", err)
+	}
+	return nil
+}
+
+// prefetched answers Candidates from the prefetched and written band
+// rows, as the query in candidates would; false when a band was not
+// prefetched.
+func (t *tx) prefetched(bands []uint64, limit int) ([]store.Candidate, bool) {
+	if t.ahead == nil || len(bands) == 0 || limit <= 0 {
+		return nil, false
+	}
+	keys := bandArgs(bands)
+	shared := map[int64]int{}
+	info := map[int64]bandRow{}
+	for _, k := range keys {
+		stored, ok := t.ahead[k]
+		if !ok {
+			return nil, false
+		}
+		seen := map[int64]bool{}
+		for _, rs := range [][]bandRow{stored, t.written[k]} {
+			for _, r := range rs {
+				if !seen[r.n] {
+					seen[r.n] = true
+					shared[r.n]++
+					info[r.n] = r
+				}
+			}
+		}
+	}
+	type cand struct {
+		store.Candidate
+		shared int
+	}
+	cs := make([]cand, 0, len(shared))
+	for n, c := range shared {
+		cs = append(cs, cand{store.Candidate{ID: info[n].id, ClusterID: info[n].cluster}, c})
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if c := cmp.Compare(b.shared, a.shared); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	out := make([]store.Candidate, 0, min(limit, len(cs)))
+	for _, c := range cs[:min(limit, len(cs))] {
+		out = append(out, c.Candidate)
+	}
+	return out, true
 }
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,
@@ -211,11 +314,27 @@ func (t *tx) insert(ctx context.Context, e store.Entry, clusterID string) (bool,
 		return false, err
 	}
 	var n int64
-	err = t.tx.QueryRowContext(ctx, insertArticle, append(args, authors, tags, bandArgs(e.Bands))...).Scan(&n)
+	keys := bandArgs(e.Bands)
+	err = t.tx.QueryRowContext(ctx, insertArticle, append(args, authors, tags, keys)...).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	t.wrote(keys, bandRow{n, r.ID, clusterID})
+	return true, nil
+}
+
+// wrote notes band rows this transaction wrote, when Candidates answers
+// from prefetched rows.
+func (t *tx) wrote(keys []int64, row bandRow) {
+	if t.ahead == nil {
+		return
+	}
+	for _, k := range keys {
+		t.written[k] = append(t.written[k], row)
+	}
 }
 
 // update stores a new text for article n: the stored record moves to
@@ -252,6 +371,7 @@ func (t *tx) update(ctx context.Context, e store.Entry, n int64, version int, cl
 			ON CONFLICT DO NOTHING`, n, keys); err != nil {
 			return err
 		}
+		t.wrote(keys, bandRow{n, r.ID, cluster})
 	}
 	return nil
 }

@@ -455,9 +455,9 @@ func testCandidatesInTransaction(t *testing.T, st store.Store) {
 		check("in the transaction", tx, c.bands, c.want...)
 	}
 	if pf, ok := tx.(store.CandidatePrefetcher); ok {
-		lists := make([][]uint64, len(cases))
-		for i, c := range cases {
-			lists[i] = c.bands
+		lists := [][]uint64{{8}} // a band nothing has yet
+		for _, c := range cases {
+			lists = append(lists, c.bands)
 		}
 		if err := pf.PrefetchCandidates(ctx, lists); err != nil {
 			t.Fatal(err)
@@ -466,12 +466,18 @@ func testCandidatesInTransaction(t *testing.T, st store.Store) {
 			check("prefetched", tx, c.bands, c.want...)
 		}
 	}
+	// Written after the prefetch (if any), and found all the same.
+	if _, err := tx.Put(ctx, with("q1", "https://q.example/1", "After the prefetch.", 8)); err != nil {
+		t.Fatal(err)
+	}
+	check("written after the prefetch", tx, []uint64{8}, "q1")
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cases {
 		check("after commit", st, c.bands, c.want...)
 	}
+	check("after commit", st, []uint64{8}, "q1")
 	tx, err = st.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
