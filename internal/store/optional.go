@@ -60,7 +60,10 @@ type Restorer interface {
 // CandidatePrefetcher is a write transaction that can look up the
 // near-duplicate candidates of a whole batch at once, before its Puts
 // (SQLite reads its band index in one ordered pass instead of one lookup
-// per article). Candidates then answers as it would have without it.
+// per article; PostgreSQL makes one query instead of a round trip per
+// article). Candidates then answers as it would have without it, the
+// transaction's own writes included; with several writers at once
+// (PostgreSQL), as it would have at the prefetch.
 type CandidatePrefetcher interface {
 	// PrefetchCandidates reads ahead what Candidates needs for each list
 	// of bands in lists.
