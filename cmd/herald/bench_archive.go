@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -30,7 +29,6 @@ type benchArchiveFlags struct {
 	seed     int64
 	batch    int
 	optimize bool
-	profile  string
 	dense    bool
 }
 
@@ -71,7 +69,6 @@ With --reuse an existing archive at --db is measured without ingesting.`,
 	fl.Int64Var(&f.seed, "seed", 1, "generator seed")
 	fl.IntVar(&f.batch, "batch", 5000, "articles per ingest transaction")
 	fl.BoolVar(&f.optimize, "optimize", false, "merge the full-text index after ingesting (sqlite.DB.Optimize), and time it")
-	fl.StringVar(&f.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fl.BoolVar(&f.dense, "dense-phrases", false, "generate as before December 2026, with each phrase in half of the articles (see storetest.Generator)")
 	return cmd
 }
@@ -93,11 +90,6 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 	if f.articles < 1 || f.queries < 1 || f.batch < 1 {
 		return errors.New("--articles, --queries and --batch must be positive")
 	}
-	stop, err := startCPUProfile(f.profile)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	db, err := sqlite.Open(ctx, e.db)
 	if err != nil {
 		return err
@@ -163,26 +155,6 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(out, "go heap in use at end\t%s\n", humanBytes(float64(ms.HeapInuse)))
 	return nil
-}
-
-// startCPUProfile writes a CPU profile to path until stop is called;
-// an empty path profiles nothing.
-func startCPUProfile(path string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	pf, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(pf); err != nil {
-		pf.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		pf.Close()
-	}, nil
 }
 
 // benchReads times searches, timelines and an export, with this

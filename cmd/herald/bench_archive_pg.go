@@ -25,11 +25,6 @@ func runBenchArchivePostgres(ctx context.Context, e *env, f benchArchiveFlags) e
 	if f.articles < 1 || f.queries < 1 || f.batch < 1 {
 		return errors.New("--articles, --queries and --batch must be positive")
 	}
-	stop, err := startCPUProfile(f.profile)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	db, err := postgres.Open(ctx, e.db)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", archiveName(e.db), err)

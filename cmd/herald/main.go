@@ -34,7 +34,8 @@ func (e *exitError) Error() string { return e.msg }
 // run executes the command line args and returns the process exit status.
 // Tests drive the real CLI through it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdin, stdout, stderr)
+	root, finish := newRootCmd(stdin, stdout, stderr)
+	defer finish()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

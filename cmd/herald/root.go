@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -16,11 +18,15 @@ type env struct {
 	// db is the archive location: --db, else $HERALD_DB, else ./herald.db;
 	// a SQLite path (or sqlite:PATH) or a postgres:// URL (see openArchive).
 	db string
+	// stopProfile ends the --cpuprofile profile, when there is one.
+	stopProfile func()
 }
 
-func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+// newRootCmd builds the command tree; finish must be called once the
+// command has run (it ends a --cpuprofile profile).
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command, finish func()) {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	root := &cobra.Command{
+	root = &cobra.Command{
 		Use:           "herald",
 		Short:         "Harvest news sites into a clean, deduplicated, searchable archive",
 		SilenceUsage:  true,
@@ -34,6 +40,16 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		defaultDB = "herald.db"
 	}
 	root.PersistentFlags().StringVar(&e.db, "db", defaultDB, "archive: a SQLite file path, or postgres://… for PostgreSQL; also $HERALD_DB")
+	var profile string
+	root.PersistentFlags().StringVar(&profile, "cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof reads it)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		stop, err := startCPUProfile(profile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		e.stopProfile = stop
+		return nil
+	}
 
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
@@ -55,5 +71,29 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newStatusCmd(e),
 		newQueueCmd(e),
 	)
-	return root
+	return root, func() {
+		if e.stopProfile != nil {
+			e.stopProfile()
+		}
+	}
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called;
+// an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		pf.Close()
+	}, nil
 }
