@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -76,14 +76,10 @@ func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]st
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	defer rows.Close()
-	type cand struct {
-		store.Candidate
-		shared int
-	}
-	var cs []cand
+	var cs []sqlschema.SharedBands
 	for rows.Next() {
-		var c cand
-		if err := rows.Scan(&c.ID, &c.ClusterID, &c.shared); err != nil {
+		var c sqlschema.SharedBands
+		if err := rows.Scan(&c.ID, &c.ClusterID, &c.Shared); err != nil {
 			return nil, fmt.Errorf("candidates: %w", err)
 		}
 		cs = append(cs, c)
@@ -92,17 +88,7 @@ func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]st
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	// Sorted here, by byte order of the ids, as the SQLite backend sorts.
-	slices.SortFunc(cs, func(a, b cand) int {
-		if c := cmp.Compare(b.shared, a.shared); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	out := make([]store.Candidate, 0, min(limit, len(cs)))
-	for _, c := range cs[:min(limit, len(cs))] {
-		out = append(out, c.Candidate)
-	}
-	return out, nil
+	return sqlschema.TopCandidates(cs, limit), nil
 }
 
 // bandArgs is bands as stored: each uint64 bit for bit as an int64,

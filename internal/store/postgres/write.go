@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // tx is a write transaction. PostgreSQL allows many at once: a Put locks
@@ -156,25 +156,11 @@ func (t *tx) prefetched(bands []uint64, limit int) ([]store.Candidate, bool) {
 			}
 		}
 	}
-	type cand struct {
-		store.Candidate
-		shared int
-	}
-	cs := make([]cand, 0, len(shared))
+	cs := make([]sqlschema.SharedBands, 0, len(shared))
 	for n, c := range shared {
-		cs = append(cs, cand{store.Candidate{ID: info[n].id, ClusterID: info[n].cluster}, c})
+		cs = append(cs, sqlschema.SharedBands{Candidate: store.Candidate{ID: info[n].id, ClusterID: info[n].cluster}, Shared: c})
 	}
-	slices.SortFunc(cs, func(a, b cand) int {
-		if c := cmp.Compare(b.shared, a.shared); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	out := make([]store.Candidate, 0, min(limit, len(cs)))
-	for _, c := range cs[:min(limit, len(cs))] {
-		out = append(out, c.Candidate)
-	}
-	return out, true
+	return sqlschema.TopCandidates(cs, limit), true
 }
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,

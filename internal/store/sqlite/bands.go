@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // LSH band rows (migration 0006) live in article_lsh, a table of nothing
@@ -222,32 +222,18 @@ func rankCandidates(ctx context.Context, q querier, keys []int64, bands []uint64
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	defer rows.Close()
-	type cand struct {
-		store.Candidate
-		shared int
-	}
-	var cs []cand
+	var cs []sqlschema.SharedBands
 	for rows.Next() {
 		var n int64
-		var c cand
+		var c sqlschema.SharedBands
 		if err := rows.Scan(&n, &c.ID, &c.ClusterID); err != nil {
 			return nil, fmt.Errorf("candidates: %w", err)
 		}
-		c.shared = shared[n]
+		c.Shared = shared[n]
 		cs = append(cs, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
-	slices.SortFunc(cs, func(a, b cand) int {
-		if c := cmp.Compare(b.shared, a.shared); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	out := make([]store.Candidate, 0, min(limit, len(cs)))
-	for _, c := range cs[:min(limit, len(cs))] {
-		out = append(out, c.Candidate)
-	}
-	return out, nil
+	return sqlschema.TopCandidates(cs, limit), nil
 }

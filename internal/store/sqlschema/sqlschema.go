@@ -65,6 +65,29 @@ func DumpFetches(ctx context.Context, q Querier, fn func(*store.Fetch) error) er
 	return nil
 }
 
+// SharedBands is a near-duplicate candidate with the number of LSH bands
+// it shares with the text looked up.
+type SharedBands struct {
+	store.Candidate
+	Shared int
+}
+
+// TopCandidates orders cs as store.Lookup.Candidates returns them (most
+// shared bands first, ties by id in byte order) and keeps the first limit.
+func TopCandidates(cs []SharedBands, limit int) []store.Candidate {
+	slices.SortFunc(cs, func(a, b SharedBands) int {
+		if c := cmp.Compare(b.Shared, a.Shared); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	out := make([]store.Candidate, 0, min(limit, len(cs)))
+	for _, c := range cs[:min(limit, len(cs))] {
+		out = append(out, c.Candidate)
+	}
+	return out
+}
+
 // FrontierColumns are the columns a frontier row is read with, in the
 // order ScanFrontier expects them.
 const FrontierColumns = `url, host, source_id, depth, state, attempts, reason, not_before, added, hint`
