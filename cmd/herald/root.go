@@ -18,8 +18,6 @@ type env struct {
 	// db is the archive location: --db, else $HERALD_DB, else ./herald.db;
 	// a SQLite path (or sqlite:PATH) or a postgres:// URL (see openArchive).
 	db string
-	// stopProfile ends the --cpuprofile profile, when there is one.
-	stopProfile func()
 }
 
 // newRootCmd builds the command tree; finish must be called once the
@@ -41,13 +39,14 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 	}
 	root.PersistentFlags().StringVar(&e.db, "db", defaultDB, "archive: a SQLite file path, or postgres://… for PostgreSQL; also $HERALD_DB")
 	var profile string
+	stopProfile := func() {}
 	root.PersistentFlags().StringVar(&profile, "cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof reads it)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		stop, err := startCPUProfile(profile)
 		if err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
-		e.stopProfile = stop
+		stopProfile = stop
 		return nil
 	}
 
@@ -71,11 +70,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 		newStatusCmd(e),
 		newQueueCmd(e),
 	)
-	return root, func() {
-		if e.stopProfile != nil {
-			e.stopProfile()
-		}
-	}
+	return root, func() { stopProfile() }
 }
 
 // startCPUProfile writes a CPU profile to path until stop is called;

@@ -175,15 +175,13 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 		if len(b) != 4*blockRows {
 			return nil, fmt.Errorf("day block %d: %d bytes, want %d", block, len(b), 4*blockRows)
 		}
-		for i := range int64(blockRows) {
-			n := block<<blockBits | i
-			if n <= from || n > maxN {
-				continue
-			}
-			for int64(len(next.days)) < n {
-				next.days = append(next.days, noDay)
-			}
-			next.days = append(next.days, int32(binary.LittleEndian.Uint32(b[4*i:])))
+		// Rows lo to hi of this block, after any missing block's.
+		lo, hi := max(block<<blockBits, from+1), min((block+1)<<blockBits-1, maxN)
+		for int64(len(next.days)) < lo {
+			next.days = append(next.days, noDay)
+		}
+		for n := lo; n <= hi; n++ {
+			next.days = append(next.days, int32(binary.LittleEndian.Uint32(b[4*(n&(blockRows-1)):])))
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -224,17 +222,6 @@ func lendView(v *dayView) (token int64, done func()) {
 	}
 }
 
-// lentView returns the view lent under token, for the SQL function fn.
-func lentView(fn string, token int64) (*dayView, error) {
-	views.Lock()
-	defer views.Unlock()
-	v := views.m[token]
-	if v == nil {
-		return nil, fmt.Errorf("%s: no view %d", fn, token)
-	}
-	return v, nil
-}
-
 // herald_ndays(n, token) counts its rows per day of article n, from the
 // view lent under token; its result is encoded like herald_days'.
 func registerNDays() error {
@@ -258,9 +245,11 @@ func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error
 		return fmt.Errorf("herald_ndays: want integers, got %T, %T", args[0], args[1])
 	}
 	if d.view == nil {
-		var err error
-		if d.view, err = lentView("herald_ndays", token); err != nil {
-			return err
+		views.Lock()
+		d.view = views.m[token]
+		views.Unlock()
+		if d.view == nil {
+			return fmt.Errorf("herald_ndays: no view %d", token)
 		}
 	}
 	if n < 0 || n >= int64(len(d.view.days)) || d.view.days[n] == noDay {

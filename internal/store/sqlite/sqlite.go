@@ -33,10 +33,11 @@
 //
 // After a bulk import, Optimize merges the full-text index into one
 // segment (herald import does so after 20,000 records or more): on a
-// million articles it takes under a minute (43 s measured on 2 cores). Searches for words with
-// selective filters probe the index article by article, and a probe seeks
-// in every segment (an archive built in batches of 5,000 has ten or so):
-// on a merged index they cost about half as much.
+// million articles it takes under a minute (31-43 s measured on two
+// cores). Searches for words with selective filters probe the index
+// article by article, and a probe seeks in every segment (an archive
+// built in batches of 5,000 has ten or so): on a merged index they cost
+// about half as much.
 package sqlite
 
 import (

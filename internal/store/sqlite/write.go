@@ -80,7 +80,8 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	}
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, days: map[int64]int32{}}, nil
+		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
+		days: map[int64]int32{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -282,10 +283,6 @@ func (t *tx) PrefetchCandidates(ctx context.Context, lists [][]uint64) error {
 	ahead, err := prefetch(ctx, t.tx, lists)
 	if err != nil {
 		return fmt.Errorf("prefetch candidates: %w", err)
-	}
-	if t.ahead == nil {
-		t.ahead = ahead
-		return nil
 	}
 	maps.Copy(t.ahead, ahead)
 	return nil
