@@ -33,7 +33,8 @@ var importBatch = 5000 // a variable for tests
 // optimizeAfter is how many stored records make an import a bulk import,
 // after which the archive reorganises its indexes (store.Optimizer; for
 // SQLite, merging the full-text index: searches with selective filters
-// get several times faster).
+// get up to twice as fast). A smaller import that stores anything ends
+// with the cheaper store.Tidier, when the store has it.
 var optimizeAfter = 20000 // a variable for tests
 
 func newImportCmd(e *env) *cobra.Command {
@@ -285,9 +286,17 @@ func (im *importer) finish() error {
 	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Unchanged]
 	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated, %d unchanged; %d skipped\n",
 		total, o[store.New], o[store.Duplicate], o[store.Updated], o[store.Unchanged], im.skipped)
-	if opt, ok := im.st.(store.Optimizer); ok && o[store.New]+o[store.Duplicate]+o[store.Updated] >= optimizeAfter {
+	stored := o[store.New] + o[store.Duplicate] + o[store.Updated]
+	opt, canOptimize := im.st.(store.Optimizer)
+	tidy, canTidy := im.st.(store.Tidier)
+	switch {
+	case canOptimize && stored >= optimizeAfter:
 		fmt.Fprintf(im.log, "optimizing the archive's indexes after a bulk import…\n")
 		if err := opt.Optimize(im.ctx); err != nil {
+			return err
+		}
+	case canTidy && stored > 0:
+		if err := tidy.Tidy(im.ctx); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 // A bulk import (optimizeAfter stored records or more) ends by
@@ -39,5 +43,29 @@ func TestImportOptimizesAfterBulk(t *testing.T) {
 	out, _, code := herald(t, "", "--db", db, "search", "--json", "harbour")
 	if code != 0 || !strings.Contains(out, `"total": 30`) && !strings.Contains(out, `"total":30`) {
 		t.Errorf("search after the optimized import: exit %d\n%.300s", code, out)
+	}
+}
+
+// Imports too small to optimize after still merge the full-text index
+// segments they add (store.Tidier): two imports of five records leave one
+// segment, not two.
+func TestImportTidiesAfterSmall(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	lines := strings.SplitAfter(archiveLines(10), "\n")
+	for i, part := range [][]string{lines[:5], lines[5:10]} {
+		f := filepath.Join(dir, fmt.Sprintf("part%d.jsonl", i))
+		os.WriteFile(f, []byte(strings.Join(part, "")), 0o644)
+		if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", f); code != 0 {
+			t.Fatalf("import %s: exit %d: %s", f, code, stderr)
+		}
+	}
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := st.IndexSegments(context.Background()); err != nil || n != 1 {
+		t.Errorf("full-text index segments after two small imports: %d, %v; want 1", n, err)
 	}
 }

@@ -138,6 +138,21 @@ func (h *Harvester) Close() error {
 
 // requeue puts back the URLs a killed process left in flight, once per
 // Harvester.
+// tidy mends the archive's indexes after a run that stored articles,
+// when the store can (store.Tidier): each article a harvest stores is a
+// small transaction, and SQLite's full-text index gains a segment with
+// each. It is cheap when there is little to merge. A failure is logged and
+// does not fail the run, whose articles are stored.
+func (h *Harvester) tidy(ctx context.Context) {
+	t, ok := h.st.(store.Tidier)
+	if !ok {
+		return
+	}
+	if err := t.Tidy(ctx); err != nil && ctx.Err() == nil {
+		h.opts.Logger.Warn("tidying the archive's indexes", "err", err)
+	}
+}
+
 func (h *Harvester) requeue(ctx context.Context) error {
 	h.requeueOnce.Do(func() {
 		n, err := h.st.RequeueInFlight(ctx)

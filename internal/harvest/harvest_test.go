@@ -228,6 +228,11 @@ func TestHarvestFeedAndSitemap(t *testing.T) {
 	if st0.Articles != len(want) {
 		t.Errorf("archive holds %d articles, want %d", st0.Articles, len(want))
 	}
+	// The run stored its articles in several transactions, each adding a
+	// full-text index segment; it ends by merging them (Tidy).
+	if n, err := st.IndexSegments(ctx); err != nil || n != 1 {
+		t.Errorf("full-text index segments after the harvest: %d, %v; want 1", n, err)
+	}
 
 	// What was skipped, and why.
 	// Seen: three feed articles listed again by the sitemap (or, if they

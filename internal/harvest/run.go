@@ -168,6 +168,9 @@ func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, src
 	r.laneWG.Wait()
 	close(r.events)
 	<-writerDone
+	if r.err == nil && ctx.Err() == nil && r.sum.New+r.sum.Updated+r.sum.Duplicate > 0 {
+		h.tidy(ctx)
+	}
 
 	r.sum.Duration = time.Since(start)
 	if r.err != nil {

@@ -23,6 +23,15 @@ type Optimizer interface {
 	Optimize(ctx context.Context) error
 }
 
+// Tidier is a backend whose indexes fragment as they grow in many small
+// transactions and that can mend them in short steps, without holding
+// writers back for long (SQLite merges full-text index segments of a
+// size). Long-running harvests call it now and then; it returns quickly
+// when there is nothing to do.
+type Tidier interface {
+	Tidy(ctx context.Context) error
+}
+
 // Checkpointer is a backend with a write-ahead log that can be folded back
 // into the main file on demand (SQLite), before measuring or copying it.
 type Checkpointer interface {

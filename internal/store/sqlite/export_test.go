@@ -13,3 +13,37 @@ func DatesVersion(db *DB) (v int64, err error) {
 	err = db.r.QueryRow(`SELECT dates_version FROM counters`).Scan(&v)
 	return v, err
 }
+
+// Segments returns the full-text index's segments: segment id to size
+// (rows in article_fts_idx).
+func Segments(db *DB) (map[int64]int64, error) {
+	rows, err := db.r.Query(`SELECT segid, count(*) FROM article_fts_idx GROUP BY segid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[int64]int64{}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		m[id] = n
+	}
+	return m, rows.Err()
+}
+
+// SetTidyPages sets how many pages a Tidy step merges and returns the
+// previous setting.
+func SetTidyPages(n int) int {
+	old := tidyPages
+	tidyPages = n
+	return old
+}
+
+// IndexIntegrity runs FTS5's integrity check of the full-text index
+// against the article texts.
+func IndexIntegrity(db *DB) error {
+	_, err := db.w.Exec(`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
+	return err
+}

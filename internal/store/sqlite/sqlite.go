@@ -31,13 +31,13 @@
 // The package does not parse queries; it translates the tree from
 // internal/query.
 //
-// After a bulk import, Optimize merges the full-text index into one
-// segment (herald import does so after 20,000 records or more): on a
-// million articles it takes under a minute (31-43 s measured on two
-// cores). Searches for words with selective filters probe the index
-// article by article, and a probe seeks in every segment (an archive
-// built in batches of 5,000 has ten or so): on a merged index they cost
-// about half as much.
+// The full-text index is a set of segments, one more per write
+// transaction, and searches cost more the more there are (segments.go).
+// After a bulk import (herald import, 20,000 records or more) Optimize
+// merges them: all into one when no segment dominates, else only the new
+// ones (Tidy), which on a million articles takes a second instead of the
+// 31-43 s a full merge takes. Long-running writers (herald serve with
+// harvests, herald harvest --watch) call Tidy now and then.
 package sqlite
 
 import (
@@ -266,22 +266,6 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Checkpoint(ctx context.Context) error {
 	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", db.path, err)
-	}
-	return nil
-}
-
-// Optimize merges the full-text index into one segment (smaller and
-// faster to search; it takes a while on a large archive and holds the
-// write lock meanwhile) and refreshes the query planner's statistics. Run
-// it after a bulk import.
-func (db *DB) Optimize(ctx context.Context) error {
-	for _, q := range []string{
-		"INSERT INTO article_fts (article_fts) VALUES ('optimize')",
-		"PRAGMA optimize",
-	} {
-		if _, err := db.w.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("optimize %s: %w", db.path, err)
-		}
 	}
 	return nil
 }
