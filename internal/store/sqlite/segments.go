@@ -20,21 +20,27 @@ var (
 // by article (words with selective filters) seeks in every segment per
 // article, so it costs about twice as much on ten segments as on one.
 //
-// Two ways to fewer segments:
-//   - FTS5's 'optimize' merges all of them into one. It rewrites the
-//     whole index (31-43 s on a million articles), in one transaction that
-//     holds the write lock throughout.
-//   - Tidy merges segments of the same level two at a time, in steps of
-//     tidyPages leaf pages, each step a transaction of its own. A merge
-//     puts its output one level up, so new segments combine like the
-//     carries of a binary counter and join a much larger segment only once
-//     they have grown to a good share of it: each page is rewritten a
+// Two ways to fewer segments, both in steps of tidyPages leaf pages,
+// each step a write transaction of its own, so that other writers (a
+// harvest beside herald serve) get their turn between steps:
+//   - MergeIndex merges all segments into one (FTS5's incremental
+//     optimize: a 'merge' with a negative page count starts it). It
+//     rewrites the whole index: 33 s on a million articles, as long as
+//     FTS5's one-statement 'optimize' (31-43 s), which holds the write
+//     lock throughout; no step took more than 3 s.
+//   - Tidy merges segments of the same level two at a time. A merge puts
+//     its output one level up, so new segments combine like the carries
+//     of a binary counter and join a much larger segment only once they
+//     have grown to a good share of it: each page is rewritten a
 //     logarithmic number of times, as with automerge, and the count stays
 //     at a few segments. After 50,000 articles imported into a merged
-//     million it merged the new segments in 1.2 s and left two, where
-//     'optimize' took 43 s. On a million articles built in batches it
-//     ends with one segment, like 'optimize', at a higher cost in all
-//     (57 s) but never holding the lock for more than a step (1.6 s).
+//     million it merged the new segments in 1.2 s and left two, where a
+//     full merge took 43 s. On a million articles built in batches it
+//     ends with one segment too, at a higher cost in all (57 s).
+//
+// Two segments still cost more than one for the probing plan (word +
+// site + dates on a million articles: p50 44 ms against 30), which is
+// what herald optimize (MergeIndex) is for.
 
 // tidyPages is how many leaf pages of merged index one Tidy step writes:
 // about 8 MiB, a fraction of a second.
@@ -80,11 +86,10 @@ func dominated(sizes []int64) bool {
 	return len(sizes) > 1 && 2*largest >= sum
 }
 
-// Optimize implements store.Optimizer, after a bulk import. When one
+// Optimize implements store.Optimizer, after a bulk import: when one
 // segment of the full-text index holds at least half of it (an import
-// into a larger archive), it merges the others (Tidy); otherwise it
-// merges the whole index into one segment with FTS5's 'optimize', in one
-// transaction. Then it refreshes the query planner's statistics.
+// into a larger archive) it merges the others (Tidy), else it merges all
+// (MergeIndex).
 func (db *DB) Optimize(ctx context.Context) error {
 	sizes, err := db.segmentSizes(ctx)
 	if err != nil {
@@ -93,56 +98,65 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if dominated(sizes) {
 		return db.Tidy(ctx)
 	}
-	qs := []string{"PRAGMA optimize"}
-	if len(sizes) > 1 {
-		qs = append([]string{"INSERT INTO article_fts (article_fts) VALUES ('optimize')"}, qs...)
-	}
-	for _, q := range qs {
-		if _, err := db.w.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("optimize %s: %w", db.path, err)
-		}
+	return db.MergeIndex(ctx)
+}
+
+// MergeIndex merges the full-text index into one segment, in steps (see
+// above), and refreshes the query planner's statistics. A cancelled ctx
+// stops it between steps; the index stays whole, and a later MergeIndex
+// or Tidy goes on with the merge.
+func (db *DB) MergeIndex(ctx context.Context) error {
+	if err := db.merge(ctx, -tidyPages); err != nil {
+		return fmt.Errorf("merge index %s: %w", db.path, err)
 	}
 	return nil
 }
 
 // Tidy implements store.Tidier: it merges the full-text index's
-// segments of the same level until no level has two, in steps of
-// tidyPages pages, each its own write transaction so that other writers
-// get their turn between steps, then refreshes the query planner's
-// statistics. With one segment or none it only does the latter. A
-// cancelled ctx stops it between steps; the index stays whole.
+// segments of the same level until no level has two, in steps (see
+// above), and refreshes the query planner's statistics. A cancelled ctx
+// stops it between steps; the index stays whole.
 func (db *DB) Tidy(ctx context.Context) error {
-	n, err := db.IndexSegments(ctx)
-	if err != nil {
+	if err := db.merge(ctx, tidyPages); err != nil {
 		return fmt.Errorf("tidy %s: %w", db.path, err)
 	}
+	return nil
+}
+
+// merge runs 'merge' steps while they find work, the first with first
+// pages (negative: merge everything), the others with tidyPages, then
+// PRAGMA optimize. With one segment or none only the latter.
+func (db *DB) merge(ctx context.Context, first int) error {
+	n, err := db.IndexSegments(ctx)
+	if err != nil {
+		return err
+	}
 	if n > 1 {
-		// 'merge' with a positive page count merges a level once it
-		// has usermerge segments (4 by default); a setting of the
-		// index, read only by this command.
+		// A 'merge' with a positive page count merges a level once it
+		// has usermerge segments (4 by default), or goes on with a merge
+		// begun before; the setting is the index's, read only by this
+		// command.
 		if _, err := db.w.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('usermerge', 2)`); err != nil {
-			return fmt.Errorf("tidy %s: %w", db.path, err)
+			return err
 		}
-		for {
-			worked, err := db.mergeStep(ctx)
+		for pages := first; ; pages = tidyPages {
+			worked, err := db.mergeStep(ctx, pages)
 			if err != nil {
-				return fmt.Errorf("tidy %s: %w", db.path, err)
+				return err
 			}
 			if !worked {
 				break
 			}
 		}
 	}
-	if _, err := db.w.ExecContext(ctx, "PRAGMA optimize"); err != nil {
-		return fmt.Errorf("tidy %s: %w", db.path, err)
-	}
-	return nil
+	_, err = db.w.ExecContext(ctx, "PRAGMA optimize")
+	return err
 }
 
-// mergeStep runs one 'merge' of tidyPages pages in a transaction of its
-// own and reports whether it merged anything: FTS5 documents that a
-// merge with nothing to do changes fewer than two rows.
-func (db *DB) mergeStep(ctx context.Context) (bool, error) {
+// mergeStep runs one 'merge' of pages pages in a transaction of its own
+// and reports whether it merged anything: FTS5 documents that a merge
+// with nothing to do changes fewer than two rows.
+func (db *DB) mergeStep(ctx context.Context, pages int) (bool, error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -152,7 +166,7 @@ func (db *DB) mergeStep(ctx context.Context) (bool, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', ?)`, tidyPages); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', ?)`, pages); err != nil {
 		return false, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {

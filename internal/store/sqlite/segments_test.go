@@ -185,3 +185,31 @@ func TestTidyEmpty(t *testing.T) {
 		t.Errorf("segments of an empty archive: %v", got)
 	}
 }
+
+// MergeIndex merges every segment into one, the dominant one included,
+// in several steps, and every search answers as before.
+func TestMergeIndex(t *testing.T) {
+	defer sqlite.SetTidyPages(sqlite.SetTidyPages(2))
+	ctx := context.Background()
+	db := mustOpen(t)
+	defer db.Close()
+	es := generated(4, 110)
+	storetest.Load(t, db, es[:100])
+	putEach(t, db, es[100:])
+	if n := len(segments(t, db)); n < 3 {
+		t.Fatalf("%d segments; the test wants several", n)
+	}
+	before := answers(t, db)
+	if err := db.MergeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := segments(t, db); len(got) != 1 {
+		t.Errorf("segments after MergeIndex: %v, want one", got)
+	}
+	if after := answers(t, db); after != before {
+		t.Errorf("searches changed by MergeIndex:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if err := sqlite.IndexIntegrity(db); err != nil {
+		t.Errorf("index after MergeIndex: %v", err)
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// herald optimize merges an archive's full-text index into one segment
+// and says from how many; searches find the same articles after it. A
+// missing archive is an error, not a new empty one.
+func TestOptimizeCommand(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := storetest.NewGenerator(5)
+	for range 6 { // six transactions, six segments
+		storetest.Load(t, db, []store.Entry{g.Next(), g.Next()})
+	}
+	before, err := db.IndexSegments(ctx)
+	if err != nil || before < 2 {
+		t.Fatalf("%d segments before (%v); the test wants several", before, err)
+	}
+	db.Close()
+	search := func() string {
+		out, stderr, code := herald(t, "", "--db", path, "search", "--json", "--limit", "50", "government OR election")
+		if code != 0 {
+			t.Fatalf("search: exit %d: %s", code, stderr)
+		}
+		return out
+	}
+	found := search()
+
+	out, stderr, code := herald(t, "", "--db", path, "optimize")
+	if code != 0 {
+		t.Fatalf("optimize: exit %d: %s", code, stderr)
+	}
+	m := regexp.MustCompile(`merged from (\d+) segments into 1 `).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("optimize said %q", out)
+	}
+	if n, _ := strconv.Atoi(m[1]); n != before {
+		t.Errorf("optimize said it merged %s segments; there were %d", m[1], before)
+	}
+	if got := search(); got != found {
+		t.Errorf("search after optimize differs:\nbefore %.300s\nafter %.300s", found, got)
+	}
+
+	if _, stderr, code := herald(t, "", "--db", filepath.Join(t.TempDir(), "none.db"), "optimize"); code == 0 {
+		t.Errorf("optimize of a missing archive: exit 0 (%s)", stderr)
+	}
+}
