@@ -355,6 +355,9 @@ func registerFunctions() error {
 		if registerErr == nil {
 			registerErr = registerDayBlock()
 		}
+		if registerErr == nil {
+			registerErr = registerNClusters()
+		}
 	})
 	return registerErr
 }

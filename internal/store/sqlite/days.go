@@ -202,24 +202,35 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// views holds the views of the herald_ndays queries running, by token.
-var views = struct {
+// lent holds the cached views (a *dayView, a *clusterView) that the
+// queries running read through aggregate functions (herald_ndays,
+// herald_nclusters), by token: SQL passes the token, not the view.
+var lent = struct {
 	sync.Mutex
 	next int64
-	m    map[int64]*dayView
-}{m: map[int64]*dayView{}}
+	m    map[int64]any
+}{m: map[int64]any{}}
 
-func lendView(v *dayView) (token int64, done func()) {
-	views.Lock()
-	views.next++
-	token = views.next
-	views.m[token] = v
-	views.Unlock()
+// lend registers v under a new token until done is called.
+func lend(v any) (token int64, done func()) {
+	lent.Lock()
+	lent.next++
+	token = lent.next
+	lent.m[token] = v
+	lent.Unlock()
 	return token, func() {
-		views.Lock()
-		delete(views.m, token)
-		views.Unlock()
+		lent.Lock()
+		delete(lent.m, token)
+		lent.Unlock()
 	}
+}
+
+// borrow returns the view lent under token, if it is a T.
+func borrow[T any](token int64) (T, bool) {
+	lent.Lock()
+	defer lent.Unlock()
+	v, ok := lent.m[token].(T)
+	return v, ok
 }
 
 // herald_ndays(n, token) counts its rows per day of article n, from the
@@ -245,10 +256,8 @@ func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error
 		return fmt.Errorf("herald_ndays: want integers, got %T, %T", args[0], args[1])
 	}
 	if d.view == nil {
-		views.Lock()
-		d.view = views.m[token]
-		views.Unlock()
-		if d.view == nil {
+		var ok bool
+		if d.view, ok = borrow[*dayView](token); !ok {
 			return fmt.Errorf("herald_ndays: no view %d", token)
 		}
 	}

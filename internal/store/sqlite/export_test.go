@@ -47,3 +47,9 @@ func IndexIntegrity(db *DB) error {
 	_, err := db.w.Exec(`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
 	return err
 }
+
+// SetCountPlan lets tests take every path of countClusters: a rank window
+// of rankWindow matches, and one walk only for at most oneWalkMax.
+func SetCountPlan(db *DB, rankWindow, oneWalkMax int) {
+	db.rankWindow, db.oneWalkMax = rankWindow, oneWalkMax
+}

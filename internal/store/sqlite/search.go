@@ -446,15 +446,15 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	switch {
 	case opts.Collapse && wordsOnly:
 		// Rank within the window, but count every matching cluster.
-		n, err := db.countClusters(ctx, w.match)
+		page, win, err := db.rankWindowCollapsed(ctx, w.match, opts)
+		if err != nil {
+			return nil, err
+		}
+		n, err := db.countClusters(ctx, w.match, win)
 		if err != nil {
 			return nil, err
 		}
 		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
-		page, err := db.rankWindowCollapsed(ctx, w.match, opts)
-		if err != nil {
-			return nil, err
-		}
 		ns := make([]any, len(page))
 		byN := map[int64]int{}
 		for i, r := range page {
@@ -485,7 +485,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 		// index walks them newest first and stops there.
 		page = `WITH f AS MATERIALIZED (SELECT rowid, ` + bm25 + ` AS score FROM article_fts WHERE article_fts MATCH ?
 			ORDER BY rowid DESC LIMIT ?) SELECT rowid, score, 0, -1 FROM f ORDER BY score, rowid LIMIT ? OFFSET ?`
-		args = []any{w.match, store.RankWindow}
+		args = []any{w.match, db.rankWindow}
 	case w.match != "" && len(w.cond) == 0 && !opts.Collapse:
 		// Words by date: count from the full-text index alone (every
 		// match, as the sorting plan and the PostgreSQL backend do: the
@@ -635,13 +635,14 @@ func (db *DB) walkByDate(ctx context.Context, match string, opts store.SearchOpt
 // the best match of each cluster with the number of the cluster's other
 // matches in the window. Clusters come from article_keys (a narrow row
 // per match), and the grouping is done here rather than with window
-// functions over the article rows, which cost more than the ranking.
-func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.SearchOptions) ([]ranked, error) {
+// functions over the article rows, which cost more than the ranking. It
+// also describes the window, for countClusters.
+func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.SearchOptions) ([]ranked, window, error) {
 	rows, err := db.r.QueryContext(ctx, `WITH f AS MATERIALIZED (SELECT rowid AS n, `+bm25+` AS score FROM article_fts
 		WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
-		SELECT f.n, f.score, k.cluster FROM f JOIN article_keys k ON k.n = f.n`, match, store.RankWindow)
+		SELECT f.n, f.score, k.cluster FROM f JOIN article_keys k ON k.n = f.n`, match, db.rankWindow)
 	if err != nil {
-		return nil, err
+		return nil, window{}, err
 	}
 	defer rows.Close()
 	type row struct {
@@ -654,7 +655,7 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.
 		var r row
 		var cluster sql.NullInt64
 		if err := rows.Scan(&r.n, &r.score, &cluster); err != nil {
-			return nil, err
+			return nil, window{}, err
 		}
 		r.cluster = -r.n // alone in its cluster
 		if cluster.Valid {
@@ -663,7 +664,7 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.
 		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, window{}, err
 	}
 	slices.SortFunc(all, func(a, b row) int {
 		if c := cmp.Compare(a.score, b.score); c != 0 {
@@ -671,6 +672,12 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.
 		}
 		return cmp.Compare(a.n, b.n)
 	})
+	win := window{rows: len(all)}
+	for i, r := range all {
+		if i == 0 || r.n < win.lowest {
+			win.lowest = r.n
+		}
+	}
 	var kept []ranked
 	at := map[int64]int{}
 	for _, r := range all {
@@ -681,24 +688,9 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.
 		at[r.cluster] = len(kept)
 		kept = append(kept, ranked{n: r.n, score: -r.score})
 	}
+	win.clusters = len(kept)
 	lo := min(opts.Offset, len(kept))
-	return kept[lo:min(lo+opts.Limit, len(kept))], nil
-}
-
-// countClusters counts the near-duplicate clusters among the articles
-// matching the full-text expression match, up to store.MaxTotal+1, from
-// the index: the matches without the dup marker are alone in their
-// cluster, and only the marked ones (members of clusters with more than
-// one article, a few per cent) are looked up for their cluster.
-func (db *DB) countClusters(ctx context.Context, match string) (int, error) {
-	alone, err := db.countUpTo(ctx, `SELECT 1 FROM article_fts WHERE article_fts MATCH ?`, store.MaxTotal, "("+match+") NOT "+dupMarked)
-	if err != nil || alone > store.MaxTotal {
-		return alone, err
-	}
-	var shared int
-	err = db.r.QueryRowContext(ctx, `SELECT count(DISTINCT k.cluster) FROM article_fts
-		JOIN article_keys k ON k.n = article_fts.rowid WHERE article_fts MATCH ?`, "("+match+") AND "+dupMarked).Scan(&shared)
-	return alone + shared, err
+	return kept[lo:min(lo+opts.Limit, len(kept))], win, nil
 }
 
 // fillHits reads the records of the page's rows ns (in any order; byN
@@ -859,7 +851,7 @@ func (db *DB) cachedDays(ctx context.Context, match string) ([]byte, error) {
 		v, err := d.WindowValue(nil)
 		return v.([]byte), err
 	}
-	token, done := lendView(view)
+	token, done := lend(view)
 	defer done()
 	var blob []byte
 	err = tx.QueryRowContext(ctx, `SELECT herald_ndays(rowid, ?) FROM article_fts WHERE article_fts MATCH ?`, token, match).Scan(&blob)

@@ -78,6 +78,11 @@ type DB struct {
 	dictMinText int64 // see defaultDictMinText; tests change it
 
 	days dayCache // article dates by row number, for timelines
+	// clusters of the articles that share one, for collapsed counts
+	clusters clusterCache
+	// rankWindow is store.RankWindow, and oneWalkMax store.MaxTotal (see
+	// countClusters), but for tests.
+	rankWindow, oneWalkMax int
 }
 
 var _ store.Store = (*DB)(nil)
@@ -127,7 +132,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
-		probeRatio: defaultProbeRatio, dictMinText: defaultDictMinText}
+		probeRatio: defaultProbeRatio, dictMinText: defaultDictMinText,
+		rankWindow: store.RankWindow, oneWalkMax: store.MaxTotal}
 	// 16 KiB pages pack rows of a few KiB (a compressed article) with
 	// little waste; page_size only takes effect while the file is new.
 	for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"} {

@@ -40,6 +40,9 @@ type tx struct {
 	// datesChanged: a stored article's date may have changed (see
 	// counters.dates_version).
 	datesChanged bool
+	// marked: a stored article joined a cluster (see
+	// counters.clusters_version).
+	marked bool
 	done         bool
 }
 
@@ -110,9 +113,9 @@ func (t *tx) Commit() error {
 	if err != nil {
 		return fmt.Errorf("commit: text dictionary: %w", err)
 	}
-	if t.textDelta != 0 || t.datesChanged {
-		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?`,
-			t.textDelta, t.datesChanged); err != nil {
+	if t.textDelta != 0 || t.datesChanged || t.marked {
+		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?,
+			clusters_version = clusters_version + ?`, t.textDelta, t.datesChanged, t.marked); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
@@ -527,6 +530,7 @@ func (t *tx) joinCluster(ctx context.Context, cluster string) (any, error) {
 	if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = ? WHERE n = ?`, first, first); err != nil {
 		return nil, err
 	}
+	t.marked = true
 	return first, nil
 }
 

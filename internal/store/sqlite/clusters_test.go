@@ -1,0 +1,148 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// clustersOf counts the distinct clusters among every match of q, from
+// an uncollapsed search: what a collapsed search's Total must be.
+func clustersOf(t *testing.T, db *sqlite.DB, q string) int {
+	t.Helper()
+	res, err := db.Search(context.Background(), query.MustParse(q), store.SearchOptions{Limit: store.MaxLimit, Sort: query.SortNewest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total > store.MaxLimit {
+		t.Fatalf("%s: %d matches, more than a page", q, res.Total)
+	}
+	seen := map[string]bool{}
+	for _, h := range res.Hits {
+		seen[h.Record.ClusterID] = true
+	}
+	return len(seen)
+}
+
+func collapsedTotal(t *testing.T, db *sqlite.DB, q string) int {
+	t.Helper()
+	res, err := db.Search(context.Background(), query.MustParse(q), store.SearchOptions{Limit: 5, Collapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
+}
+
+// copyOf is a syndicated copy of e on another URL, in e's cluster (as
+// the archive's deduplication would put it).
+func copyOf(e store.Entry, i int) store.Entry {
+	r := *e.Record
+	r.URL = fmt.Sprintf("https://copies.example.org/%d.html", i)
+	r.CanonicalURL, r.ID = r.URL, fmt.Sprintf("copy%012d", i)
+	if r.ClusterID == "" {
+		r.ClusterID = e.Record.ID
+	}
+	return store.Entry{Record: &r, Bands: e.Bands}
+}
+
+// A collapsed search counts clusters by one of three plans: from its rank
+// window when that holds every match, in one walk of the matches with the
+// cached clusters of marked articles, or in SQL (unmarked matches, then
+// the clusters of marked ones) for words too common for the walk. All
+// three give the number of distinct clusters among the matches.
+func TestCollapsedCountPlans(t *testing.T) {
+	db := mustOpen(t)
+	defer db.Close()
+	es := generated(7, 400)
+	for i := 0; i < 60; i++ { // clusters of two, and some of three
+		es = append(es, copyOf(es[i*5%300], i))
+	}
+	storetest.Load(t, db, es)
+	queries := []string{"government", "city council", `"city council"`, `"prime minister"`, "elect*",
+		"police OR court", "market -energy", "harvest", "nosuchword"}
+	want := map[string]int{}
+	for _, q := range queries {
+		want[q] = clustersOf(t, db, q)
+	}
+	if want["government"] < 20 {
+		t.Fatalf("government: %d clusters; the test wants a common word", want["government"])
+	}
+	for _, plan := range []struct {
+		name                   string
+		rankWindow, oneWalkMax int
+	}{
+		{"window", store.RankWindow, store.MaxTotal},
+		{"one walk", 3, store.MaxTotal},
+		{"one walk, then SQL when the walk finds more than predicted", 3, 4},
+		{"SQL", 3, 0},
+	} {
+		sqlite.SetCountPlan(db, plan.rankWindow, plan.oneWalkMax)
+		for _, q := range queries {
+			if got := collapsedTotal(t, db, q); got != want[q] {
+				t.Errorf("%s: %s: collapsed total %d, want %d clusters", plan.name, q, got, want[q])
+			}
+		}
+	}
+}
+
+// The cached clusters follow the archive: when a new article joins a
+// stored one's cluster (marking the stored one), by this handle or by
+// another process, the next count sees one cluster, not two.
+func TestCollapsedCountSeesNewClusters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	es := generated(8, 60)
+	storetest.Load(t, db, es[:50])
+	count := func() (got, want int) {
+		return collapsedTotal(t, db, "government"), clustersOf(t, db, "government")
+	}
+	// Two articles with the word, alone in their clusters.
+	res, err := db.Search(ctx, query.MustParse("government"), store.SearchOptions{Limit: store.MaxLimit, Collapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var with []int
+	for _, h := range res.Hits {
+		for i, e := range es[:50] {
+			if h.Duplicates == 0 && e.Record.ID == h.Record.ID {
+				with = append(with, i)
+			}
+		}
+	}
+	if len(with) < 2 {
+		t.Fatalf("%d articles alone in their clusters have the word; the test wants two", len(with))
+	}
+	sqlite.SetCountPlan(db, 1, store.MaxTotal) // the one-walk plan
+	if got, want := count(); got != want {
+		t.Fatalf("before: %d, want %d", got, want)
+	}
+	for i, writer := range []*sqlite.DB{db, other} {
+		storetest.Load(t, writer, []store.Entry{copyOf(es[with[i]], i)})
+		got, want := count()
+		if got != want {
+			t.Errorf("after a copy stored by handle %d: collapsed total %d, want %d", i, got, want)
+		}
+		// New articles alone in their clusters come in through the
+		// rows above the cache's highest.
+		storetest.Load(t, writer, es[50+5*i:55+5*i])
+		if got, want := count(); got != want {
+			t.Errorf("after new articles stored by handle %d: collapsed total %d, want %d", i, got, want)
+		}
+	}
+}
