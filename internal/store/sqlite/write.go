@@ -43,7 +43,7 @@ type tx struct {
 	// marked: a stored article joined a cluster (see
 	// counters.clusters_version).
 	marked bool
-	done         bool
+	done   bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
