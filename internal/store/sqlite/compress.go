@@ -358,6 +358,9 @@ func registerFunctions() error {
 		if registerErr == nil {
 			registerErr = registerNClusters()
 		}
+		if registerErr == nil {
+			registerErr = registerMarks()
+		}
 	})
 	return registerErr
 }

@@ -446,11 +446,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	switch {
 	case opts.Collapse && wordsOnly:
 		// Rank within the window, but count every matching cluster.
-		page, win, err := db.rankWindowCollapsed(ctx, w.match, opts)
-		if err != nil {
-			return nil, err
-		}
-		n, err := db.countClusters(ctx, w.match, win)
+		page, n, err := db.rankAndCount(ctx, w.match, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -673,11 +669,6 @@ func (db *DB) rankWindowCollapsed(ctx context.Context, match string, opts store.
 		return cmp.Compare(a.n, b.n)
 	})
 	win := window{rows: len(all)}
-	for i, r := range all {
-		if i == 0 || r.n < win.lowest {
-			win.lowest = r.n
-		}
-	}
 	var kept []ranked
 	at := map[int64]int{}
 	for _, r := range all {

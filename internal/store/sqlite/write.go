@@ -40,10 +40,7 @@ type tx struct {
 	// datesChanged: a stored article's date may have changed (see
 	// counters.dates_version).
 	datesChanged bool
-	// marked: a stored article joined a cluster (see
-	// counters.clusters_version).
-	marked bool
-	done   bool
+	done         bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
@@ -113,9 +110,9 @@ func (t *tx) Commit() error {
 	if err != nil {
 		return fmt.Errorf("commit: text dictionary: %w", err)
 	}
-	if t.textDelta != 0 || t.datesChanged || t.marked {
-		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?,
-			clusters_version = clusters_version + ?`, t.textDelta, t.datesChanged, t.marked); err != nil {
+	if t.textDelta != 0 || t.datesChanged {
+		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?`,
+			t.textDelta, t.datesChanged); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
@@ -530,7 +527,6 @@ func (t *tx) joinCluster(ctx context.Context, cluster string) (any, error) {
 	if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = ? WHERE n = ?`, first, first); err != nil {
 		return nil, err
 	}
-	t.marked = true
 	return first, nil
 }
 
