@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -315,8 +316,10 @@ func TestBrowserHarvest(t *testing.T) {
 	// A generous deadline: the job takes seconds, but CI machines can be
 	// loaded enough to stretch it (it once ran past 30 s there while a
 	// database rewrite shared the two cores).
-	for deadline := time.Now().Add(90 * time.Second); ; {
-		b.navigate(ts.URL+"/sources#harvests", "#harvests-heading")
+	for deadline, poll := time.Now().Add(90*time.Second), 0; ; poll++ {
+		// A new query each time: navigating to the same URL and
+		// fragment again would not load the page again.
+		b.navigate(fmt.Sprintf("%s/sources?poll=%d#harvests", ts.URL, poll), "#harvests-heading")
 		if evaluate[int](b, `document.querySelectorAll(".status-job-done").length`) == 1 {
 			break
 		}
