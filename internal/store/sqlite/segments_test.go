@@ -107,12 +107,12 @@ func TestOptimizeSparesTheDominantSegment(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	defer db.Close()
-	es := generated(2, 300)
-	for i := 0; i < 280; i += 7 {
-		storetest.Load(t, db, es[i:i+7]) // forty transactions of seven
+	es := generated(2, 150)
+	for i := 0; i < 140; i += 7 {
+		storetest.Load(t, db, es[i:i+7]) // twenty transactions of seven
 	}
 	if n := len(segments(t, db)); n < 3 {
-		t.Fatalf("%d segments after forty transactions; the test wants several", n)
+		t.Fatalf("%d segments after twenty transactions; the test wants several", n)
 	}
 	if err := db.Optimize(ctx); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestOptimizeSparesTheDominantSegment(t *testing.T) {
 	}
 	big := slices.Collect(maps.Keys(merged))[0]
 
-	putEach(t, db, es[280:])
+	putEach(t, db, es[140:])
 	n := len(segments(t, db))
 	if n < 4 {
 		t.Fatalf("%d segments after ten more transactions; the test wants several", n)
