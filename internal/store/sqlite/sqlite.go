@@ -13,8 +13,9 @@
 // from the archive's own texts, or deflate; see compress.go). Open
 // registers SQL functions with the driver: herald_inflate reads a text
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
-// herald_ndays count timelines, and herald_day_block builds the day
-// blocks their date cache loads from (days.go). The database needs this
+// herald_ndays count timelines, herald_day_block builds the day blocks
+// their date cache loads from (days.go), and herald_nclusters and
+// herald_marks count a search's clusters (clusters.go). The database needs this
 // package (not the stock sqlite3 shell) to write articles, search,
 // migrate or rebuild the index.
 //
@@ -22,7 +23,7 @@
 // description, text, authors and tags (unicode61 tokenizer, diacritics
 // removed, no stemming so that every language is treated alike), ranked by
 // bm25 with the title weighted highest; a sixth column marks members of
-// near-duplicate clusters (see countClusters). article_keys keeps a narrow
+// near-duplicate clusters (see clusters.go). article_keys keeps a narrow
 // row per article (date, site, cluster) for walking many matches, and
 // article_lsh the LSH band keys for near-duplicate candidates (bands.go):
 // a transaction writes its articles' keys at commit, in key order, and a
@@ -36,8 +37,8 @@
 // After a bulk import (herald import, 20,000 records or more) Optimize
 // merges them: all into one when no segment dominates, else only the new
 // ones (Tidy), which on a million articles takes a second instead of the
-// 31-43 s a full merge takes. Long-running writers (herald serve with
-// harvests, herald harvest --watch) call Tidy now and then.
+// 33-43 s a full merge takes. Smaller imports and every harvest run that
+// stores articles end with Tidy; herald optimize merges all (MergeIndex).
 package sqlite
 
 import (
