@@ -140,16 +140,9 @@ type clusterCounter struct {
 }
 
 func (c *clusterCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
-	n, ok1 := args[0].(int64)
-	token, ok2 := args[1].(int64)
-	if !ok1 || !ok2 {
-		return fmt.Errorf("herald_nclusters: want integers, got %T, %T", args[0], args[1])
-	}
-	if c.view == nil {
-		var ok bool
-		if c.view, ok = borrow[*clusterView](token); !ok {
-			return fmt.Errorf("herald_nclusters: no view %d", token)
-		}
+	n, err := rowAndView("herald_nclusters", args, &c.view)
+	if err != nil {
+		return err
 	}
 	c.rows++
 	if cluster, ok := c.view.marked[n]; ok {

@@ -233,6 +233,26 @@ func borrow[T any](token int64) (T, bool) {
 	return v, ok
 }
 
+// rowAndView decodes the arguments (n, token) of an aggregate over the
+// view lent under token (herald_ndays, herald_nclusters), borrowing the
+// view into *view at the first row.
+func rowAndView[T comparable](name string, args []driver.Value, view *T) (int64, error) {
+	n, ok1 := args[0].(int64)
+	token, ok2 := args[1].(int64)
+	if !ok1 || !ok2 {
+		return 0, fmt.Errorf("%s: want integers, got %T, %T", name, args[0], args[1])
+	}
+	var none T
+	if *view == none {
+		v, ok := borrow[T](token)
+		if !ok {
+			return 0, fmt.Errorf("%s: no view %d", name, token)
+		}
+		*view = v
+	}
+	return n, nil
+}
+
 // herald_ndays(n, token) counts its rows per day of article n, from the
 // view lent under token; its result is encoded like herald_days'.
 func registerNDays() error {
@@ -250,16 +270,9 @@ type nDayCounter struct {
 }
 
 func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
-	n, ok1 := args[0].(int64)
-	token, ok2 := args[1].(int64)
-	if !ok1 || !ok2 {
-		return fmt.Errorf("herald_ndays: want integers, got %T, %T", args[0], args[1])
-	}
-	if d.view == nil {
-		var ok bool
-		if d.view, ok = borrow[*dayView](token); !ok {
-			return fmt.Errorf("herald_ndays: no view %d", token)
-		}
+	n, err := rowAndView("herald_ndays", args, &d.view)
+	if err != nil {
+		return err
 	}
 	if n < 0 || n >= int64(len(d.view.days)) || d.view.days[n] == noDay {
 		return fmt.Errorf("herald_ndays: no article %d in the view", n)
