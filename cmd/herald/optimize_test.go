@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -39,6 +41,16 @@ func TestOptimizeCommand(t *testing.T) {
 		return out
 	}
 	found := search()
+	stats := func() string {
+		out, stderr, code := herald(t, "", "--db", path, "stats")
+		if code != 0 {
+			t.Fatalf("stats: exit %d: %s", code, stderr)
+		}
+		return out
+	}
+	if got, want := stats(), fmt.Sprintf("%d segments (herald optimize", before); !strings.Contains(got, want) {
+		t.Errorf("stats before optimize: want %q in\n%s", want, got)
+	}
 
 	out, stderr, code := herald(t, "", "--db", path, "optimize")
 	if code != 0 {
@@ -53,6 +65,9 @@ func TestOptimizeCommand(t *testing.T) {
 	}
 	if got := search(); got != found {
 		t.Errorf("search after optimize differs:\nbefore %.300s\nafter %.300s", found, got)
+	}
+	if got := stats(); !strings.Contains(got, "one segment") {
+		t.Errorf("stats after optimize:\n%s", got)
 	}
 
 	if _, stderr, code := herald(t, "", "--db", filepath.Join(t.TempDir(), "none.db"), "optimize"); code == 0 {

@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 func newStatsCmd(e *env) *cobra.Command {
@@ -42,6 +44,18 @@ func newStatsCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(tw, "text\t%s\n", humanBytes(float64(st.TextBytes)))
 			fmt.Fprintf(tw, "archive size\t%s\n", humanBytes(float64(st.Bytes)))
+			if sq, ok := db.(*sqlite.DB); ok {
+				n, err := sq.IndexSegments(ctx)
+				if err != nil {
+					return err
+				}
+				switch {
+				case n == 1:
+					fmt.Fprintf(tw, "full-text index\tone segment\n")
+				case n > 1:
+					fmt.Fprintf(tw, "full-text index\t%d segments (herald optimize merges them into one)\n", n)
+				}
+			}
 			return tw.Flush()
 		},
 	}
