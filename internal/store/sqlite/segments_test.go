@@ -213,3 +213,64 @@ func TestMergeIndex(t *testing.T) {
 		t.Errorf("index after MergeIndex: %v", err)
 	}
 }
+
+// A merge runs in short transactions: articles written meanwhile (a
+// harvest beside herald optimize) are stored between its steps, before
+// it ends, and the index ends whole and in one segment.
+func TestMergeIndexLetsWritersIn(t *testing.T) {
+	defer sqlite.SetTidyPages(sqlite.SetTidyPages(1))
+	ctx := context.Background()
+	db := mustOpen(t)
+	defer db.Close()
+	es := generated(9, 130)
+	putEach(t, db, es[:110])
+	// The index as it stands, read while the merge may be changing it.
+	index := func() string {
+		m, err := sqlite.Segments(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(m)
+	}
+	before := index()
+	merged := make(chan error, 1)
+	go func() { merged <- db.MergeIndex(ctx) }()
+	// Write once the merge has committed a step (the index changed).
+	for index() == before {
+		select {
+		case err := <-merged:
+			t.Fatalf("the merge ended (%v) before any step was seen", err)
+		default:
+		}
+	}
+	var during int // writes committed while the merge was still running
+	for _, e := range es[110:] {
+		storetest.Load(t, db, []store.Entry{e})
+		select {
+		case err := <-merged:
+			merged <- err
+		default:
+			during++
+		}
+	}
+	if err := <-merged; err != nil {
+		t.Fatal(err)
+	}
+	if during == 0 {
+		t.Error("no write committed while the merge ran: it held the writer throughout")
+	}
+	if err := db.MergeIndex(ctx); err != nil { // the segments the writes added
+		t.Fatal(err)
+	}
+	if got := segments(t, db); len(got) != 1 {
+		t.Errorf("segments: %v, want one", got)
+	}
+	for _, e := range es[100:] {
+		if _, err := db.Get(ctx, e.Record.ID); err != nil {
+			t.Errorf("%s: %v", e.Record.ID, err)
+		}
+	}
+	if err := sqlite.IndexIntegrity(db); err != nil {
+		t.Errorf("index: %v", err)
+	}
+}
