@@ -53,6 +53,10 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 				if err != nil {
 					return err
 				}
+				if before <= 1 {
+					fmt.Fprintf(e.stdout, "%s: the full-text index is in one piece already; nothing to merge\n", archiveName(e.db))
+					return nil
+				}
 				fmt.Fprintf(e.stdout, "%s: full-text index merged from %d segments into %d (%s)\n",
 					archiveName(e.db), before, after, time.Since(start).Round(100*time.Millisecond))
 			case store.Optimizer:

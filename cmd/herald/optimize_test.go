@@ -70,6 +70,10 @@ func TestOptimizeCommand(t *testing.T) {
 		t.Errorf("stats after optimize:\n%s", got)
 	}
 
+	// Again: nothing left to merge, and it says so.
+	if out, stderr, code := herald(t, "", "--db", path, "optimize"); code != 0 || !strings.Contains(out, "nothing to merge") {
+		t.Errorf("optimize again: exit %d, %q %s", code, out, stderr)
+	}
 	if _, stderr, code := herald(t, "", "--db", filepath.Join(t.TempDir(), "none.db"), "optimize"); code == 0 {
 		t.Errorf("optimize of a missing archive: exit 0 (%s)", stderr)
 	}
