@@ -101,7 +101,15 @@ func dsn(path string, readOnly bool) string {
 	v.Add("_pragma", "mmap_size(2147418112)")
 	if readOnly {
 		v.Add("_pragma", "query_only(1)")
-		v.Add("_pragma", "cache_size(-32768)")
+		// A reader's cache holds only pages beyond the 2 GB map (SQLite's
+		// compile-time cap), which the OS caches too: reading one again
+		// costs a pread of a few microseconds, while caching a new one
+		// costs a fresh allocation and its page faults (about 0.1 ms on
+		// the VMs measured). Small, it fills once and is reused: on a
+		// million articles phrase p95 fell from a median of 62 ms (32 MiB)
+		// to 52 ms, word + site + dates no slower, and a one-shot herald
+		// search from 0.25 to 0.20 s.
+		v.Add("_pragma", "cache_size(-4096)")
 	} else {
 		// A bulk batch dirties pages all over the random-keyed indexes
 		// (ids, hashes, URLs, LSH bands); a cache that holds them saves
