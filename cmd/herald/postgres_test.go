@@ -43,6 +43,10 @@ func TestPostgresCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0001_init.sql") {
 		t.Errorf("migrate: exit %d\n%s%s", code, out, stderr)
 	}
+	out, stderr, code = herald(t, "", "--db", pg, "optimize") // vacuums and analyses
+	if code != 0 || !strings.Contains(out, "optimized") {
+		t.Errorf("optimize: exit %d\n%s%s", code, out, stderr)
+	}
 	// The export imported into SQLite exports the same bytes again.
 	e2, _, _ := herald(t, "", "--db", pg, "export")
 	lite := filepath.Join(dir, "a.db")
