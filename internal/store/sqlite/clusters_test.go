@@ -146,3 +146,60 @@ func TestCollapsedCountSeesNewClusters(t *testing.T) {
 		}
 	}
 }
+
+// Collapsed searches that rank and count at once take two reader
+// connections each; many of them together, more than the pool holds,
+// with a writer storing meanwhile, all finish (a full pool only delays
+// them) and count what they see.
+func TestCollapsedSearchesTogether(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	defer db.Close()
+	es := generated(10, 300)
+	storetest.Load(t, db, es[:200])
+	sqlite.SetCountPlan(db, 3, store.MaxTotal) // rank and count at once
+	want := collapsedTotal(t, db, "government")
+	done := make(chan error, 9)
+	for g := range 8 {
+		go func() {
+			for i := range 8 {
+				q := []string{"government", `"city council"`, "market OR energy"}[(g+i)%3]
+				res, err := db.Search(ctx, query.MustParse(q), store.SearchOptions{Limit: 5, Collapse: true})
+				if err == nil && q == "government" && res.Total < want {
+					err = fmt.Errorf("government: %d clusters, fewer than the %d stored before", res.Total, want)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	go func() {
+		for _, e := range es[200:] {
+			tx, err := db.Begin(ctx)
+			if err == nil {
+				_, err = tx.Put(ctx, e)
+				if err == nil {
+					err = tx.Commit()
+				} else {
+					tx.Rollback()
+				}
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for range 9 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := collapsedTotal(t, db, "government"), clustersOf(t, db, "government"); got != want {
+		t.Errorf("after: %d, want %d", got, want)
+	}
+}
