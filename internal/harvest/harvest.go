@@ -136,8 +136,6 @@ func (h *Harvester) Close() error {
 	return nil
 }
 
-// requeue puts back the URLs a killed process left in flight, once per
-// Harvester.
 // tidy mends the archive's indexes after a run that stored articles,
 // when the store can (store.Tidier): each article a harvest stores is a
 // small transaction, and SQLite's full-text index gains a segment with
@@ -153,6 +151,8 @@ func (h *Harvester) tidy(ctx context.Context) {
 	}
 }
 
+// requeue puts back the URLs a killed process left in flight, once per
+// Harvester.
 func (h *Harvester) requeue(ctx context.Context) error {
 	h.requeueOnce.Do(func() {
 		n, err := h.st.RequeueInFlight(ctx)

@@ -26,8 +26,9 @@ type Optimizer interface {
 // Tidier is a backend whose indexes fragment as they grow in many small
 // transactions and that can mend them in short steps, without holding
 // writers back for long (SQLite merges full-text index segments of a
-// size). Long-running harvests call it now and then; it returns quickly
-// when there is nothing to do.
+// size). Imports too small to optimize after, and harvest runs that
+// stored articles, end with it; it returns quickly when there is nothing
+// to do.
 type Tidier interface {
 	Tidy(ctx context.Context) error
 }
