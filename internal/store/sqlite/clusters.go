@@ -100,7 +100,10 @@ func registerMarks() error {
 	})
 }
 
-type marks struct{ b []byte }
+type marks struct {
+	plainAggregate
+	b []byte
+}
 
 func (m *marks) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 	n, ok1 := args[0].(int64)
@@ -112,13 +115,7 @@ func (m *marks) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 	return nil
 }
 
-func (m *marks) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
-	return fmt.Errorf("herald_marks: not a window function")
-}
-
 func (m *marks) WindowValue(*sqlite.FunctionContext) (driver.Value, error) { return m.b, nil }
-
-func (m *marks) Final(*sqlite.FunctionContext) {}
 
 // herald_nclusters(n, token) counts its rows and the clusters among
 // them, from the view lent under token: a row whose article is not
@@ -134,6 +131,7 @@ func registerNClusters() error {
 }
 
 type clusterCounter struct {
+	plainAggregate
 	view        *clusterView
 	rows, alone uint64
 	shared      map[int64]struct{}
@@ -153,16 +151,10 @@ func (c *clusterCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) er
 	return nil
 }
 
-func (c *clusterCounter) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
-	return fmt.Errorf("herald_nclusters: not a window function")
-}
-
 func (c *clusterCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
 	out := binary.AppendUvarint(nil, c.rows)
 	return binary.AppendUvarint(out, c.alone+uint64(len(c.shared))), nil
 }
-
-func (c *clusterCounter) Final(*sqlite.FunctionContext) {}
 
 // countClustersOneWalk counts the clusters among the first limit matches
 // of the full-text expression match (row number order) in one walk, and

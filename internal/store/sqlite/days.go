@@ -48,7 +48,18 @@ func registerDays() error {
 	})
 }
 
+// plainAggregate gives Herald's aggregate functions the methods of
+// sqlite.AggregateFunction that only window functions use.
+type plainAggregate struct{}
+
+func (plainAggregate) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
+	return errors.New("not a window function")
+}
+
+func (plainAggregate) Final(*sqlite.FunctionContext) {}
+
 type dayCounter struct {
+	plainAggregate
 	counts map[int64]int64
 }
 
@@ -57,16 +68,8 @@ func (d *dayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error 
 	if !ok {
 		return fmt.Errorf("herald_days: want an integer date, got %T", args[0])
 	}
-	day := date / 86400
-	if date < 0 && date%86400 != 0 {
-		day-- // floor, for dates before 1970
-	}
-	d.counts[day]++
+	d.counts[floorDiv(date, 86400)]++ // floor, for dates before 1970 too
 	return nil
-}
-
-func (d *dayCounter) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
-	return fmt.Errorf("herald_days: not a window function")
 }
 
 func (d *dayCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
@@ -82,8 +85,6 @@ func (d *dayCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error) 
 	}
 	return out, nil
 }
-
-func (d *dayCounter) Final(*sqlite.FunctionContext) {}
 
 // decodeDays reverses dayCounter.WindowValue, calling fn for each day.
 func decodeDays(b []byte, fn func(day, count int64)) error {
@@ -316,7 +317,10 @@ func registerDayBlock() error {
 	})
 }
 
-type blockBuilder struct{ block []byte }
+type blockBuilder struct {
+	plainAggregate
+	block []byte
+}
 
 func (b *blockBuilder) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 	n, ok1 := args[0].(int64)
@@ -328,15 +332,9 @@ func (b *blockBuilder) Step(_ *sqlite.FunctionContext, args []driver.Value) erro
 	return nil
 }
 
-func (b *blockBuilder) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
-	return fmt.Errorf("herald_day_block: not a window function")
-}
-
 func (b *blockBuilder) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
 	return b.block, nil
 }
-
-func (b *blockBuilder) Final(*sqlite.FunctionContext) {}
 
 // writeDays brings day_blocks in step with the days of the rows this
 // transaction inserted or re-dated (t.days), a read and a write of each
