@@ -92,13 +92,17 @@ func dominated(sizes []int64) bool {
 // (MergeIndex).
 func (db *DB) Optimize(ctx context.Context) error {
 	sizes, err := db.segmentSizes(ctx)
+	if err == nil {
+		first := -tidyPages
+		if dominated(sizes) {
+			first = tidyPages
+		}
+		err = db.merge(ctx, len(sizes), first)
+	}
 	if err != nil {
 		return fmt.Errorf("optimize %s: %w", db.path, err)
 	}
-	if dominated(sizes) {
-		return db.Tidy(ctx)
-	}
-	return db.MergeIndex(ctx)
+	return nil
 }
 
 // MergeIndex merges the full-text index into one segment, in steps (see
@@ -106,7 +110,11 @@ func (db *DB) Optimize(ctx context.Context) error {
 // stops it between steps; the index stays whole, and a later MergeIndex
 // or Tidy goes on with the merge.
 func (db *DB) MergeIndex(ctx context.Context) error {
-	if err := db.merge(ctx, -tidyPages); err != nil {
+	n, err := db.IndexSegments(ctx)
+	if err == nil {
+		err = db.merge(ctx, n, -tidyPages)
+	}
+	if err != nil {
 		return fmt.Errorf("merge index %s: %w", db.path, err)
 	}
 	return nil
@@ -117,20 +125,22 @@ func (db *DB) MergeIndex(ctx context.Context) error {
 // above), and refreshes the query planner's statistics. A cancelled ctx
 // stops it between steps; the index stays whole.
 func (db *DB) Tidy(ctx context.Context) error {
-	if err := db.merge(ctx, tidyPages); err != nil {
+	n, err := db.IndexSegments(ctx)
+	if err == nil {
+		err = db.merge(ctx, n, tidyPages)
+	}
+	if err != nil {
 		return fmt.Errorf("tidy %s: %w", db.path, err)
 	}
 	return nil
 }
 
-// merge runs 'merge' steps while they find work, the first with first
-// pages (negative: merge everything), the others with tidyPages, then
-// PRAGMA optimize. With one segment or none only the latter.
-func (db *DB) merge(ctx context.Context, first int) error {
-	n, err := db.IndexSegments(ctx)
-	if err != nil {
-		return err
-	}
+// merge runs 'merge' steps on an index of n segments while they find
+// work, the first with first pages (negative: merge everything, as
+// MergeIndex; positive: segments of a level, as Tidy), the others with
+// tidyPages, then PRAGMA optimize. With one segment or none only the
+// latter.
+func (db *DB) merge(ctx context.Context, n, first int) error {
 	if n > 1 {
 		// A 'merge' with a positive page count merges a level once it
 		// has usermerge segments (4 by default), or goes on with a merge
@@ -149,7 +159,7 @@ func (db *DB) merge(ctx context.Context, first int) error {
 			}
 		}
 	}
-	_, err = db.w.ExecContext(ctx, "PRAGMA optimize")
+	_, err := db.w.ExecContext(ctx, "PRAGMA optimize")
 	return err
 }
 
