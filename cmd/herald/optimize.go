@@ -18,14 +18,14 @@ func newOptimizeCmd(e *env) *cobra.Command {
 
 On SQLite it merges the full-text index into one segment. Each write
 transaction adds a segment; herald import and herald harvest merge the
-small ones as they go, but a search still looks in every segment:
-words with selective filters (site:, after:, before:) took half as long
-again on two segments as on one (44 against 30 ms at the median, on a
-million articles). The merge rewrites the index: about 35 s per million
-articles on two cores. It runs in short
-steps, so a herald serve or herald harvest writing to the same archive
-waits a few seconds at most; interrupting it (Ctrl-C) leaves the index
-whole, and running it again finishes the job.
+small ones as they go, but a search still looks in every segment: words
+with selective filters (site:, after:, before:) took half as long again
+on two segments as on one (44 against 30 ms at the median, on a million
+articles). The merge rewrites the index: about 35 s per million articles
+on two cores. It runs in short steps, so a herald serve or herald
+harvest writing to the same archive waits a few seconds at most;
+interrupting it (Ctrl-C) leaves the index whole, and running it again
+finishes the job.
 
 On PostgreSQL it vacuums and analyses the article tables.`,
 		Args: cobra.NoArgs,
