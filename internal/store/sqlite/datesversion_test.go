@@ -19,6 +19,7 @@ import (
 func TestDatesVersionOnlyForChangedDates(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
+	defer db.Close()
 	day := func(d int) time.Time { return time.Date(2024, 5, d, 9, 0, 0, 0, time.UTC) }
 	e := storetest.Fixture()[0]
 	e.Record.Published = day(1)
