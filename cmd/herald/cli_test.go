@@ -217,6 +217,36 @@ func TestReadCommandsNeedAnArchive(t *testing.T) {
 	}
 }
 
+// An export that cannot write where --out points names the user's path
+// and the reason (not the temporary file it writes first), and leaves
+// nothing behind.
+func TestExportOutErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(archiveLines(3)), 0o644)
+	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in); code != 0 {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	missing := filepath.Join(dir, "no-such-folder", "out.csv")
+	_, stderr, code := herald(t, "", "--db", db, "export", "--format", "csv", "--out", missing)
+	if code != 2 || !strings.Contains(stderr, "cannot write "+missing+": no such file or directory") {
+		t.Errorf("missing folder: exit %d, %q", code, stderr)
+	}
+	folder := filepath.Join(dir, "folder")
+	os.Mkdir(folder, 0o755)
+	_, stderr, code = herald(t, "", "--db", db, "export", "--out", folder)
+	if code != 2 || !strings.Contains(stderr, "is a folder") {
+		t.Errorf("folder: exit %d, %q", code, stderr)
+	}
+	if left, _ := os.ReadDir(folder); len(left) != 0 {
+		t.Errorf("export left %d files in %s", len(left), folder)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("export left temporary files: %v", left)
+	}
+}
+
 func TestImportNoisyText(t *testing.T) {
 	dir := t.TempDir()
 	noisy := " date 2022-02-08 https://example-news.com/20220208/talks-helped-avoid-escalation-1092846822.html\n\n" +

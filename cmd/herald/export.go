@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,9 +80,18 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 	var w io.Writer = stdout
 	var tmp *os.File
 	if out != "" {
+		if st, serr := os.Stat(out); serr == nil && st.IsDir() {
+			return 0, fmt.Errorf("export: --out %s is a folder; --format %s writes one file (only text writes a folder)", out, format)
+		}
 		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 		if err != nil {
-			return 0, fmt.Errorf("export: %w", err)
+			// The temporary file's name means nothing to the user: name
+			// theirs, with the reason (no such folder, no permission).
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return 0, fmt.Errorf("export: cannot write %s: %w", out, err)
 		}
 		defer func() {
 			if err != nil {
