@@ -53,3 +53,19 @@ func IndexIntegrity(db *DB) error {
 func SetCountPlan(db *DB, rankWindow, oneWalkMax int) {
 	db.rankWindow, db.oneWalkMax = rankWindow, oneWalkMax
 }
+
+// SetLSHMerge sets when article_lsh_recent is merged into article_lsh
+// (see lshMergeAt) and returns a function that restores the setting.
+func SetLSHMerge(min int64, scale float64) (restore func()) {
+	oldMin, oldScale := lshMergeMin, lshMergeScale
+	lshMergeMin, lshMergeScale = min, scale
+	return func() { lshMergeMin, lshMergeScale = oldMin, oldScale }
+}
+
+// LSHRows returns the band tables' row counts as counters records them
+// and as counted.
+func LSHRows(db *DB) (rows, recent, countedRows, countedRecent int64, err error) {
+	err = db.r.QueryRow(`SELECT lsh_rows, lsh_recent, (SELECT count(*) FROM article_lsh),
+		(SELECT count(*) FROM article_lsh_recent) FROM counters`).Scan(&rows, &recent, &countedRows, &countedRecent)
+	return
+}
