@@ -12,12 +12,12 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
-// New band rows wait in article_lsh_recent and are merged into article_lsh
-// once there are enough of them. Candidates must see both tables, count a
+// New band rows go straight into a small article_lsh; into a larger one
+// they wait in article_lsh_recent and are merged once there are enough. Candidates must see both tables, count a
 // row that is in both (an updated article's band, merged already, written
 // again with its new text) once, and the merge must lose nothing.
 func TestBandsRecentAndMerged(t *testing.T) {
-	defer sqlite.SetLSHMerge(8, 0)() // merge at 8 rows
+	defer sqlite.SetLSHMerge(8, 9, 0)() // straight into article_lsh below 8 rows; merge at 9
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
 	if err != nil {
@@ -89,14 +89,14 @@ func TestBandsRecentAndMerged(t *testing.T) {
 	}
 
 	storetest.Load(t, db, []store.Entry{with("m1", "First text of m1.", 1, 2), with("m2", "Text of m2.", 3, 4, 5, 6, 7, 8)})
-	rowsAre("8 rows written", 8, 0) // merged at commit
+	rowsAre("8 rows written", 8, 0) // straight into article_lsh
 	storetest.Load(t, db, []store.Entry{with("a-new", "Text of a-new.", 1, 2)})
 	storetest.Load(t, db, []store.Entry{with("m1", "Second text of m1.", 1, 2, 9)})
 	rowsAre("5 more", 8, 5)
 	check("recent and merged")
 
-	storetest.Load(t, db, []store.Entry{with("x", "Text of x.", 12, 13, 14)})
-	rowsAre("merged again", 14, 0) // m1's two repeated rows were there already
+	storetest.Load(t, db, []store.Entry{with("x", "Text of x.", 12, 13, 14, 15)})
+	rowsAre("merged", 15, 0) // m1's two repeated rows were there already
 	check("all merged")
 }
 

@@ -54,12 +54,13 @@ func SetCountPlan(db *DB, rankWindow, oneWalkMax int) {
 	db.rankWindow, db.oneWalkMax = rankWindow, oneWalkMax
 }
 
-// SetLSHMerge sets when article_lsh_recent is merged into article_lsh
-// (see lshMergeAt) and returns a function that restores the setting.
-func SetLSHMerge(min int64, scale float64) (restore func()) {
-	oldMin, oldScale := lshMergeMin, lshMergeScale
-	lshMergeMin, lshMergeScale = min, scale
-	return func() { lshMergeMin, lshMergeScale = oldMin, oldScale }
+// SetLSHMerge sets when band rows go through article_lsh_recent and when
+// it is merged into article_lsh (see lshMergeAt) and returns a function
+// that restores the settings.
+func SetLSHMerge(directBelow, min int64, scale float64) (restore func()) {
+	oldDirect, oldMin, oldScale := lshDirectBelow, lshMergeMin, lshMergeScale
+	lshDirectBelow, lshMergeMin, lshMergeScale = directBelow, min, scale
+	return func() { lshDirectBelow, lshMergeMin, lshMergeScale = oldDirect, oldMin, oldScale }
 }
 
 // LSHRows returns the band tables' row counts as counters records them

@@ -26,8 +26,9 @@
 // near-duplicate clusters (see clusters.go). article_keys keeps a narrow
 // row per article (date, site, cluster) for walking many matches, and
 // article_lsh the LSH band keys for near-duplicate candidates (bands.go):
-// a transaction writes its articles' keys at commit, in key order, and a
-// bulk batch reads the candidates of all its articles in one ordered pass
+// a transaction writes its articles' keys at commit, in key order, into
+// article_lsh_recent, merged into article_lsh now and then, and a bulk
+// batch reads the candidates of all its articles in one ordered pass
 // before its Puts (PrefetchCandidates).
 // The package does not parse queries; it translates the tree from
 // internal/query.
