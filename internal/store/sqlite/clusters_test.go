@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"testing"
 
@@ -201,5 +202,26 @@ func TestCollapsedSearchesTogether(t *testing.T) {
 	}
 	if got, want := collapsedTotal(t, db, "government"), clustersOf(t, db, "government"); got != want {
 		t.Errorf("after: %d, want %d", got, want)
+	}
+}
+
+// The cluster cache loads the marked rows as one "n cluster n cluster …"
+// list; a list it cannot read is an error, never a wrong count.
+func TestParseMarks(t *testing.T) {
+	got := map[int64]int64{}
+	if err := sqlite.ParseMarks("12 7 13 7 40 39", got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]int64{12: 7, 13: 7, 7: 7, 40: 39, 39: 39}
+	if !maps.Equal(got, want) {
+		t.Errorf("parsed %v, want %v", got, want)
+	}
+	if err := sqlite.ParseMarks("", got); err != nil || len(got) != len(want) {
+		t.Errorf("empty list: %v, %v", err, got)
+	}
+	for _, bad := range []string{"12", "12 7 13", "12  7", "12 7 ", " 12 7", "12 x", "12,7", "-1 7", "1234567890123456789 7"} {
+		if err := sqlite.ParseMarks(bad, map[int64]int64{}); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

@@ -358,9 +358,6 @@ func registerFunctions() error {
 		if registerErr == nil {
 			registerErr = registerNClusters()
 		}
-		if registerErr == nil {
-			registerErr = registerMarks()
-		}
 	})
 	return registerErr
 }

@@ -70,3 +70,6 @@ func LSHRows(db *DB) (rows, recent, countedRows, countedRecent int64, err error)
 		(SELECT count(*) FROM article_lsh_recent) FROM counters`).Scan(&rows, &recent, &countedRows, &countedRecent)
 	return
 }
+
+// ParseMarks is parseMarks, for its own test.
+var ParseMarks = parseMarks

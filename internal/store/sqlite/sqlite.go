@@ -14,8 +14,8 @@
 // registers SQL functions with the driver: herald_inflate reads a text
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
 // herald_ndays count timelines, herald_day_block builds the day blocks
-// their date cache loads from (days.go), and herald_nclusters and
-// herald_marks count a search's clusters (clusters.go). The database
+// their date cache loads from (days.go), and herald_nclusters counts a
+// search's clusters (clusters.go). The database
 // needs this package (not the stock sqlite3 shell) to write articles,
 // search, migrate or rebuild the index.
 //
