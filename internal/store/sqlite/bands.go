@@ -89,21 +89,13 @@ func (t *tx) writeBands(ctx context.Context) error {
 		return fmt.Errorf("lsh bands: %w", err)
 	}
 	direct := rows < lshDirectBelow
-	insert := `INSERT OR IGNORE INTO article_lsh_recent (key) VALUES (?)`
+	table := "article_lsh_recent"
 	if direct {
-		insert = `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)`
+		table = "article_lsh"
 	}
-	var added int64
-	for _, k := range keys {
-		res, err := t.exec(ctx, insert, k)
-		if err != nil {
-			return fmt.Errorf("lsh bands: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("lsh bands: %w", err)
-		}
-		added += n
+	added, err := t.insertKeys(ctx, table, keys)
+	if err != nil {
+		return fmt.Errorf("lsh bands: %w", err)
 	}
 	if direct {
 		if _, err := t.tx.ExecContext(ctx, `UPDATE counters SET lsh_rows = lsh_rows + ?`, added); err != nil {
@@ -174,17 +166,9 @@ func (t *tx) mergeBands(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("lsh bands: merge: %w", err)
 	}
-	var moved int64
-	for _, k := range keys {
-		res, err := t.exec(ctx, `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)`, k)
-		if err != nil {
-			return fmt.Errorf("lsh bands: merge: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("lsh bands: merge: %w", err)
-		}
-		moved += n
+	moved, err := t.insertKeys(ctx, "article_lsh", keys)
+	if err != nil {
+		return fmt.Errorf("lsh bands: merge: %w", err)
 	}
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM article_lsh_recent`); err != nil {
 		return fmt.Errorf("lsh bands: merge: %w", err)
@@ -193,6 +177,24 @@ func (t *tx) mergeBands(ctx context.Context) error {
 		return fmt.Errorf("lsh bands: merge: %w", err)
 	}
 	return nil
+}
+
+// insertKeys inserts keys into table (a band table), one row a statement,
+// and returns how many were not there already.
+func (t *tx) insertKeys(ctx context.Context, table string, keys []int64) (int64, error) {
+	var added int64
+	for _, k := range keys {
+		res, err := t.exec(ctx, `INSERT OR IGNORE INTO `+table+` (key) VALUES (?)`, k)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		added += n
+	}
+	return added, nil
 }
 
 // candidatesSQL returns the query for the rows of n bands: one rowid range

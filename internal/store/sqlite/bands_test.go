@@ -54,17 +54,10 @@ func TestBandsRecentAndMerged(t *testing.T) {
 		{[]uint64{9}, []string{"m1"}},             // recent only
 		{[]uint64{11}, nil},
 	}
+	// Each stage is checked outside a transaction and inside one that read
+	// the candidates ahead (PrefetchCandidates).
 	check := func(stage string) {
 		t.Helper()
-		for _, c := range cases {
-			cs, err := db.Candidates(ctx, c.bands, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ids := ids(cs); !slices.Equal(ids, c.want) {
-				t.Errorf("%s: Candidates(%v) = %v, want %v", stage, c.bands, ids, c.want)
-			}
-		}
 		tx, err := db.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -77,13 +70,18 @@ func TestBandsRecentAndMerged(t *testing.T) {
 		if err := tx.(store.CandidatePrefetcher).PrefetchCandidates(ctx, lists); err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range cases {
-			cs, err := tx.Candidates(ctx, c.bands, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ids := ids(cs); !slices.Equal(ids, c.want) {
-				t.Errorf("%s, prefetched: Candidates(%v) = %v, want %v", stage, c.bands, ids, c.want)
+		for _, l := range []struct {
+			name string
+			store.Lookup
+		}{{stage, db}, {stage + ", prefetched", tx}} {
+			for _, c := range cases {
+				cs, err := l.Candidates(ctx, c.bands, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ids := ids(cs); !slices.Equal(ids, c.want) {
+					t.Errorf("%s: Candidates(%v) = %v, want %v", l.name, c.bands, ids, c.want)
+				}
 			}
 		}
 	}
