@@ -87,9 +87,10 @@ func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, er
 // parseMarks adds the pairs of list, "n cluster n cluster …" (marked row
 // numbers and their clusters), to marked, each cluster's first member
 // too. The list comes from one group_concat: on a million articles
-// (59,000 marked) that and this take about 15 ms where an aggregate
-// called from SQL for each row took 30, a Go call a row being most of
-// it. This is the first collapsed search's cost, once per process.
+// (59,000 marked) that and this take 15-20 ms where an aggregate called
+// from SQL for each row took 27-30, a Go call a row being most of it.
+// The first collapsed search of a process pays it (two to three times as
+// much then, either way: page faults).
 func parseMarks(list string, marked map[int64]int64) error {
 	if list == "" {
 		return nil
