@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -123,5 +124,34 @@ func TestBenchExtractErrors(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr.String(), tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want non-zero and %q", tt.args, code, stderr.String(), tt.want)
 		}
+	}
+}
+
+// bench archive builds a small archive and reports every figure; it warms
+// the caches first unless --cold, and refuses to overwrite or to reuse
+// what is not there.
+func TestBenchArchiveSmall(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "b.db")
+	out, stderr, code := herald(t, "", "--db", db, "bench", "archive", "--articles", "300", "--queries", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, line := range []string{"ingest ", "size ", "warm caches ", "search: one word ", "search: phrase ", "search: word + site + dates ", "timeline: ", "export jsonl "} {
+		if !strings.Contains(out, "\n"+line) {
+			t.Errorf("no %q line in\n%s", line, out)
+		}
+	}
+	if !regexp.MustCompile(`\narticles +300 \(`).MatchString(out) {
+		t.Errorf("article count missing:\n%s", out)
+	}
+	out, stderr, code = herald(t, "", "--db", db, "bench", "archive", "--reuse", "--cold", "--queries", "2")
+	if code != 0 || strings.Contains(out, "warm caches") || !strings.Contains(out, "search: phrase ") {
+		t.Errorf("--reuse --cold: exit %d, %s\n%s", code, stderr, out)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "bench", "archive", "--articles", "10"); code == 0 || !strings.Contains(stderr, "exists") {
+		t.Errorf("over an existing archive: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db+".missing", "bench", "archive", "--reuse"); code == 0 || !strings.Contains(stderr, "no archive") {
+		t.Errorf("--reuse of nothing: exit %d, %q", code, stderr)
 	}
 }

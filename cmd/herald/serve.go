@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/harvest/jobs"
+	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/web"
 )
 
@@ -96,6 +98,27 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		level = slog.LevelWarn
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	// Fill the archive's caches meanwhile, so that the first user's
+	// timeline or search does not wait for them; it stops before the
+	// archive closes.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() {
+		defer close(warmed)
+		w, ok := db.(store.Warmer)
+		if !ok {
+			return
+		}
+		t := time.Now()
+		if err := w.Warm(warmCtx); err != nil {
+			if warmCtx.Err() == nil {
+				log.Warn("warming the archive's caches", "err", err)
+			}
+			return
+		}
+		log.Debug("archive caches warmed", "took", time.Since(t).Round(time.Millisecond))
+	}()
+	defer func() { stopWarm(); <-warmed }()
 	var harvests *jobs.Queue
 	if f.adminToken != "" && !f.noHarvest {
 		hf := harvestFlags{warcDir: f.warcDir, delay: f.delay, userAgent: f.userAgent, allowPrivate: f.allowPrivate,

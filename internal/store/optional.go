@@ -33,6 +33,15 @@ type Tidier interface {
 	Tidy(ctx context.Context) error
 }
 
+// Warmer is a backend with caches that its first timeline or search
+// would otherwise fill (SQLite: the date of every article, and the
+// cluster of every article that shares one). A long-running process
+// (herald serve) warms them when it starts, so that no user's first
+// query waits for it.
+type Warmer interface {
+	Warm(ctx context.Context) error
+}
+
 // Checkpointer is a backend with a write-ahead log that can be folded back
 // into the main file on demand (SQLite), before measuring or copying it.
 type Checkpointer interface {

@@ -225,3 +225,28 @@ func TestParseMarks(t *testing.T) {
 		}
 	}
 }
+
+// Warm loads the caches the first timeline and the first collapsed
+// search would, on an empty archive as on one with articles.
+func TestWarm(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Warm(ctx); err != nil {
+		t.Fatalf("empty archive: %v", err)
+	}
+	storetest.Load(t, db, storetest.Fixture())
+	if dates, clusters := sqlite.Warmed(db); dates != 0 || clusters != 0 {
+		t.Fatalf("caches loaded before any read: %d, %d", dates, clusters)
+	}
+	if err := db.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n := int64(len(storetest.Fixture()))
+	if dates, clusters := sqlite.Warmed(db); dates != n || clusters != n {
+		t.Errorf("after Warm the caches hold %d and %d articles, want %d", dates, clusters, n)
+	}
+}

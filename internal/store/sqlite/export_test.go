@@ -73,3 +73,19 @@ func LSHRows(db *DB) (rows, recent, countedRows, countedRecent int64, err error)
 
 // ParseMarks is parseMarks, for its own test.
 var ParseMarks = parseMarks
+
+// Warmed reports whether the date and cluster caches are loaded, and for
+// how many articles.
+func Warmed(db *DB) (dates, clusters int64) {
+	db.days.mu.Lock()
+	if v := db.days.view; v != nil {
+		dates = v.maxN
+	}
+	db.days.mu.Unlock()
+	db.clusters.mu.Lock()
+	if v := db.clusters.view; v != nil {
+		clusters = v.maxN
+	}
+	db.clusters.mu.Unlock()
+	return dates, clusters
+}
