@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
@@ -190,5 +191,58 @@ func TestServeHarvest(t *testing.T) {
 	}
 	if code, _ := srv.stop(); code != 0 {
 		t.Errorf("exit %d, stderr %q", code, srv.stderr.String())
+	}
+}
+
+// A server merges a full-text index left in several segments once it has
+// stayed so for --merge-after, and searches find the same articles.
+func TestServeMergesIdleIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := storetest.NewGenerator(7)
+	for range 5 { // five transactions, five segments
+		storetest.Load(t, db, []store.Entry{g.Next(), g.Next()})
+	}
+	segments := func() int {
+		t.Helper()
+		n, err := db.IndexSegments(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := segments(); n < 2 {
+		t.Fatalf("%d segments; the test wants several", n)
+	}
+	search := func() string {
+		t.Helper()
+		out, stderr, code := herald(t, "", "--db", path, "search", "--json", "--limit", "50", "government OR election OR market")
+		if code != 0 {
+			t.Fatalf("search: exit %d: %s", code, stderr)
+		}
+		return out
+	}
+	before := search()
+
+	if _, stderr, code := herald(t, "", "--db", path, "serve", "--merge-after", "-1s"); code != 2 || !strings.Contains(stderr, "--merge-after") {
+		t.Errorf("negative --merge-after: exit %d, %q", code, stderr)
+	}
+	srv := startServe(t, "--db", path, "--merge-after", "300ms")
+	deadline := time.Now().Add(30 * time.Second)
+	for segments() > 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := segments(); n != 1 {
+		t.Errorf("%d segments after the server was idle, want 1", n)
+	}
+	if code, rest := srv.stop(); code != 0 {
+		t.Errorf("exit %d, output %q, stderr %q", code, rest, srv.stderr.String())
+	}
+	db.Close()
+	if after := search(); after != before {
+		t.Errorf("search after the merge differs:\n%s\nbefore:\n%s", after, before)
 	}
 }
