@@ -111,9 +111,9 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		level = slog.LevelWarn
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	// Fill the archive's caches meanwhile, so that the first user's
-	// timeline or search does not wait for them; it stops before the
-	// archive closes.
+	// Fill the archive's caches in the background, so that the first
+	// user's timeline or search does not wait for them; this and the
+	// merges below stop before the archive closes.
 	warmCtx, stopWarm := context.WithCancel(ctx)
 	warmed := make(chan struct{})
 	go func() {
@@ -187,10 +187,11 @@ type indexMerger interface {
 }
 
 // mergeWhenIdle merges m's full-text index into one segment whenever it
-// has been in the same several segments for idle (every write transaction
-// adds one, so an unchanged count means no writes), checking ten times per
-// idle, until ctx ends. A failed merge is logged and tried again after
-// another idle period.
+// has been in the same several segments for idle, checking ten times per
+// idle, until ctx ends. Every write transaction adds a segment, so a count
+// that stays the same means no writes, or so few that merging meanwhile
+// makes them wait a step at most. A failed merge is logged and tried again
+// after another idle period.
 func mergeWhenIdle(ctx context.Context, m indexMerger, idle time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(max(idle/10, 10*time.Millisecond))
 	defer tick.Stop()
