@@ -146,7 +146,8 @@ func TestImportSearchExportRoundTrip(t *testing.T) {
 	os.WriteFile(in, []byte(data), 0o644)
 
 	_, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in)
-	if code != 1 || !strings.Contains(stderr, "in.jsonl:11") || !strings.Contains(stderr, "30 new") {
+	if code != 1 || !strings.Contains(stderr, "in.jsonl:11") || !strings.Contains(stderr, "30 new") ||
+		!strings.Contains(stderr, "1 record or file skipped") {
 		t.Fatalf("import: exit %d, stderr:\n%s", code, stderr)
 	}
 	// Importing again stores nothing twice.

@@ -301,7 +301,11 @@ func (im *importer) finish() error {
 		}
 	}
 	if im.skipped > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d records skipped (see above)", im.skipped)}
+		what := "records or files"
+		if im.skipped == 1 {
+			what = "record or file"
+		}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d %s skipped (see above)", im.skipped, what)}
 	}
 	return nil
 }
