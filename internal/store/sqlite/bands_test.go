@@ -18,6 +18,7 @@ import (
 // again with its new text) once, and the merge must lose nothing.
 func TestBandsRecentAndMerged(t *testing.T) {
 	defer sqlite.SetLSHMerge(8, 9, 0)() // straight into article_lsh below 8 rows; merge at 9
+	defer sqlite.SetLSHMergeStep(2)()   // in transactions of two rows
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
 	if err != nil {

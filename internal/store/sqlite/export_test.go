@@ -89,3 +89,11 @@ func Warmed(db *DB) (dates, clusters int64) {
 	db.clusters.mu.Unlock()
 	return dates, clusters
 }
+
+// SetLSHMergeStep sets how many band rows a merge moves per transaction
+// and returns a function that restores the setting.
+func SetLSHMergeStep(n int) (restore func()) {
+	old := lshMergeStep
+	lshMergeStep = n
+	return func() { lshMergeStep = old }
+}

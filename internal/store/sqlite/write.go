@@ -40,7 +40,10 @@ type tx struct {
 	// datesChanged: a stored article's date may have changed (see
 	// counters.dates_version).
 	datesChanged bool
-	done         bool
+	// mergeBands: article_lsh_recent has grown to be merged (about this
+	// many rows), after the commit (see writeBands).
+	mergeBands int64
+	done       bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
@@ -137,6 +140,11 @@ func (t *tx) Commit() error {
 		t.db.tags[k] = v
 	}
 	t.db.mu.Unlock()
+	if t.mergeBands > 0 {
+		if err := t.db.mergeBands(context.Background(), t.mergeBands); err != nil {
+			return fmt.Errorf("commit: %w (the batch is stored; the next commit merges again)", err)
+		}
+	}
 	return nil
 }
 

@@ -1,5 +1,5 @@
 -- New LSH band rows go to a small table first and are merged into
--- article_lsh in one ordered pass now and then (see bands.go): a batch of
+-- article_lsh in key order now and then (see bands.go): a batch of
 -- articles writes about twenty rows each at random places of the band
 -- table, so written straight into article_lsh every batch rewrote nearly
 -- all of its pages (300 MiB on a million articles). counters keeps both
