@@ -1,13 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/store"
-	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 func newOptimizeCmd(e *env) *cobra.Command {
@@ -38,7 +38,7 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 			defer db.Close()
 			start := time.Now()
 			switch db := db.(type) {
-			case *sqlite.DB:
+			case indexMerger:
 				before, err := db.IndexSegments(ctx)
 				if err != nil {
 					return err
@@ -70,4 +70,12 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 			return nil
 		},
 	}
+}
+
+// indexMerger is an archive whose full-text index is a set of segments
+// that it can merge into one in short steps (SQLite): herald optimize,
+// herald stats and herald serve's idle merges use it.
+type indexMerger interface {
+	IndexSegments(ctx context.Context) (int, error)
+	MergeIndex(ctx context.Context) error
 }

@@ -179,13 +179,6 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	return nil
 }
 
-// indexMerger is an archive whose full-text index is a set of segments
-// that it can merge into one in short steps (SQLite).
-type indexMerger interface {
-	IndexSegments(ctx context.Context) (int, error)
-	MergeIndex(ctx context.Context) error
-}
-
 // mergeWhenIdle merges m's full-text index into one segment whenever it
 // has been in the same several segments for idle, checking ten times per
 // idle, until ctx ends. Every write transaction adds a segment, so a count

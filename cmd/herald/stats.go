@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 func newStatsCmd(e *env) *cobra.Command {
@@ -44,8 +42,8 @@ func newStatsCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(tw, "text\t%s\n", humanBytes(float64(st.TextBytes)))
 			fmt.Fprintf(tw, "archive size\t%s\n", humanBytes(float64(st.Bytes)))
-			if sq, ok := db.(*sqlite.DB); ok {
-				n, err := sq.IndexSegments(ctx)
+			if m, ok := db.(indexMerger); ok {
+				n, err := m.IndexSegments(ctx)
 				if err != nil {
 					return err
 				}

@@ -112,7 +112,7 @@ func (t *tx) writeBands(ctx context.Context) error {
 		return fmt.Errorf("lsh bands: %w", err)
 	}
 	if recent+added >= lshMergeAt(rows) {
-		t.mergeBands = recent + added // merged after the commit, in steps
+		t.bandsToMerge = recent + added // merged after the commit, in steps
 	}
 	return nil
 }

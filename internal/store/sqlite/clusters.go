@@ -46,8 +46,8 @@ type clusterView struct {
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, error) {
-	var maxN int64
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&maxN); err != nil {
+	maxN, err := lastRow(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -242,8 +242,8 @@ const predictWalk = 20000
 // a million articles).
 func (db *DB) predictMatches(ctx context.Context, match string) (int64, error) {
 	const probe = 64
-	var last int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&last); err != nil {
+	last, err := lastRow(ctx, db.r)
+	if err != nil {
 		return 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid > ?

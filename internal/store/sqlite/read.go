@@ -18,6 +18,14 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// lastRow returns the highest article row number as q sees it (0 in an
+// empty archive): row numbers only grow, so caches and plans scale by it.
+func lastRow(ctx context.Context, q querier) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&n)
+	return n, err
+}
+
 func getRecord(ctx context.Context, q querier, id string) (*store.Record, error) {
 	row := q.QueryRowContext(ctx, `SELECT `+recordCols+`, a.text FROM articles a WHERE a.id = ?`, id)
 	r, err := scanRecord(row, true)

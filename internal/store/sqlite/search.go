@@ -350,8 +350,8 @@ const sampleRows = 20000
 // without walking the older ones), scaled to the whole archive. The answer
 // only chooses a plan, never a result.
 func (db *DB) moreMatches(ctx context.Context, match string, limit int) (bool, error) {
-	var last int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&last); err != nil {
+	last, err := lastRow(ctx, db.r)
+	if err != nil {
 		return false, err
 	}
 	if limit < sampleRows || last <= 2*sampleRows {
@@ -590,8 +590,8 @@ func (db *DB) walkByDate(ctx context.Context, match string, opts store.SearchOpt
 	if matches == 0 {
 		return nil, true, nil
 	}
-	var last int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM article_keys`).Scan(&last); err != nil {
+	last, err := lastRow(ctx, db.r)
+	if err != nil {
 		return nil, false, err
 	}
 	need := int64(opts.Offset + opts.Limit)

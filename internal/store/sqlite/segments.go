@@ -91,18 +91,12 @@ func dominated(sizes []int64) bool {
 // into a larger archive) it merges the others (Tidy), else it merges all
 // (MergeIndex).
 func (db *DB) Optimize(ctx context.Context) error {
-	sizes, err := db.segmentSizes(ctx)
-	if err == nil {
-		first := -tidyPages
+	return db.mergeSegments(ctx, "optimize", func(sizes []int64) int {
 		if dominated(sizes) {
-			first = tidyPages
+			return tidyPages
 		}
-		err = db.merge(ctx, len(sizes), first)
-	}
-	if err != nil {
-		return fmt.Errorf("optimize %s: %w", db.path, err)
-	}
-	return nil
+		return -tidyPages
+	})
 }
 
 // MergeIndex merges the full-text index into one segment, in steps (see
@@ -110,14 +104,7 @@ func (db *DB) Optimize(ctx context.Context) error {
 // stops it between steps; the index stays whole, and a later MergeIndex
 // or Tidy goes on with the merge.
 func (db *DB) MergeIndex(ctx context.Context) error {
-	n, err := db.IndexSegments(ctx)
-	if err == nil {
-		err = db.merge(ctx, n, -tidyPages)
-	}
-	if err != nil {
-		return fmt.Errorf("merge index %s: %w", db.path, err)
-	}
-	return nil
+	return db.mergeSegments(ctx, "merge index", func([]int64) int { return -tidyPages })
 }
 
 // Tidy implements store.Tidier: it merges the full-text index's
@@ -125,12 +112,18 @@ func (db *DB) MergeIndex(ctx context.Context) error {
 // above), and refreshes the query planner's statistics. A cancelled ctx
 // stops it between steps; the index stays whole.
 func (db *DB) Tidy(ctx context.Context) error {
-	n, err := db.IndexSegments(ctx)
+	return db.mergeSegments(ctx, "tidy", func([]int64) int { return tidyPages })
+}
+
+// mergeSegments reads the segments' sizes and merges them (merge), the
+// first step of first(sizes) pages; what names the job in errors.
+func (db *DB) mergeSegments(ctx context.Context, what string, first func(sizes []int64) int) error {
+	sizes, err := db.segmentSizes(ctx)
 	if err == nil {
-		err = db.merge(ctx, n, tidyPages)
+		err = db.merge(ctx, len(sizes), first(sizes))
 	}
 	if err != nil {
-		return fmt.Errorf("tidy %s: %w", db.path, err)
+		return fmt.Errorf("%s %s: %w", what, db.path, err)
 	}
 	return nil
 }

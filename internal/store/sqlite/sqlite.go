@@ -15,9 +15,9 @@
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
 // herald_ndays count timelines, herald_day_block builds the day blocks
 // their date cache loads from (days.go), and herald_nclusters counts a
-// search's clusters (clusters.go). The database
-// needs this package (not the stock sqlite3 shell) to write articles,
-// search, migrate or rebuild the index.
+// search's clusters (clusters.go). The database needs this package (not
+// the stock sqlite3 shell) to write articles, search, migrate or rebuild
+// the index.
 //
 // Full-text search is an external-content FTS5 index over title,
 // description, text, authors and tags (unicode61 tokenizer, diacritics

@@ -40,10 +40,10 @@ type tx struct {
 	// datesChanged: a stored article's date may have changed (see
 	// counters.dates_version).
 	datesChanged bool
-	// mergeBands: article_lsh_recent has grown to be merged (about this
+	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
-	mergeBands int64
-	done       bool
+	bandsToMerge int64
+	done         bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
@@ -140,8 +140,8 @@ func (t *tx) Commit() error {
 		t.db.tags[k] = v
 	}
 	t.db.mu.Unlock()
-	if t.mergeBands > 0 {
-		if err := t.db.mergeBands(context.Background(), t.mergeBands); err != nil {
+	if t.bandsToMerge > 0 {
+		if err := t.db.mergeBands(context.Background(), t.bandsToMerge); err != nil {
 			return fmt.Errorf("commit: %w (the batch is stored; the next commit merges again)", err)
 		}
 	}
