@@ -114,32 +114,20 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	// Fill the archive's caches in the background, so that the first
 	// user's timeline or search does not wait for them; this and the
 	// merges below stop before the archive closes.
-	warmCtx, stopWarm := context.WithCancel(ctx)
-	warmed := make(chan struct{})
-	go func() {
-		defer close(warmed)
-		w, ok := db.(store.Warmer)
-		if !ok {
-			return
-		}
-		t := time.Now()
-		if err := w.Warm(warmCtx); err != nil {
-			if warmCtx.Err() == nil {
-				log.Warn("warming the archive's caches", "err", err)
+	if w, ok := db.(store.Warmer); ok {
+		defer inBackground(ctx, func(ctx context.Context) {
+			t := time.Now()
+			if err := w.Warm(ctx); err != nil {
+				if ctx.Err() == nil {
+					log.Warn("warming the archive's caches", "err", err)
+				}
+				return
 			}
-			return
-		}
-		log.Debug("archive caches warmed", "took", time.Since(t).Round(time.Millisecond))
-	}()
-	defer func() { stopWarm(); <-warmed }()
+			log.Debug("archive caches warmed", "took", time.Since(t).Round(time.Millisecond))
+		})()
+	}
 	if m, ok := db.(indexMerger); ok && f.mergeAfter > 0 {
-		mergeCtx, stopMerge := context.WithCancel(ctx)
-		merging := make(chan struct{})
-		go func() {
-			defer close(merging)
-			mergeWhenIdle(mergeCtx, m, f.mergeAfter, log)
-		}()
-		defer func() { stopMerge(); <-merging }()
+		defer inBackground(ctx, func(ctx context.Context) { mergeWhenIdle(ctx, m, f.mergeAfter, log) })()
 	}
 	var harvests *jobs.Queue
 	if f.adminToken != "" && !f.noHarvest {
@@ -177,6 +165,18 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	}
 	fmt.Fprintln(e.stdout, "Stopped.")
 	return nil
+}
+
+// inBackground runs fn in a goroutine; the function it returns cancels
+// fn's context and waits for fn to return.
+func inBackground(ctx context.Context, fn func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(ctx)
+	}()
+	return func() { cancel(); <-done }
 }
 
 // mergeWhenIdle merges m's full-text index into one segment whenever it
