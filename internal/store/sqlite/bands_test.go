@@ -20,10 +20,7 @@ func TestBandsRecentAndMerged(t *testing.T) {
 	defer sqlite.SetLSHMerge(8, 9, 0)() // straight into article_lsh below 8 rows; merge at 9
 	defer sqlite.SetLSHMergeStep(2)()   // in transactions of two rows
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := mustOpen(t)
 	defer db.Close()
 	with := func(id, text string, bands ...uint64) store.Entry {
 		e := storetest.Fixture()[1] // a record alone in its cluster

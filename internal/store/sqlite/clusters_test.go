@@ -230,10 +230,7 @@ func TestParseMarks(t *testing.T) {
 // search would, on an empty archive as on one with articles.
 func TestWarm(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := mustOpen(t)
 	defer db.Close()
 	if err := db.Warm(ctx); err != nil {
 		t.Fatalf("empty archive: %v", err)
