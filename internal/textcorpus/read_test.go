@@ -272,3 +272,51 @@ func TestReadManyRecoveries(t *testing.T) {
 		t.Errorf("text %q", d.Article.Text)
 	}
 }
+
+// TestOneTitle: a first block of several lines is one wrapped title only
+// while it looks like one; otherwise its lines are blocks of their own.
+func TestOneTitle(t *testing.T) {
+	long := strings.Repeat("Word ", 30)
+	for _, c := range []struct {
+		lines []string
+		want  bool
+	}{
+		{[]string{"Harbour Reopens"}, true},
+		{[]string{"Harbour Reopens After", "Storm Repairs"}, true},
+		{[]string{"Bridge To Close", "2019-10-21T07:15:00+01:00"}, true}, // a timestamp under it, lifted later
+		{[]string{"Why Did The", "Harbour Close?"}, true},
+		{[]string{"Harbour Reopens", "harbour  reopens"}, false},                  // repeated title
+		{[]string{"Harbour Reopens", "The harbour reopened on Thursday."}, false}, // a sentence
+		{[]string{"Harbour Reopens", "He said: \"It is open.\""}, false},          // a sentence in quotes
+		{[]string{"Harbour", "Reopens", "After", "Repairs"}, false},               // too many lines
+		{[]string{long, long}, false},                                             // too long
+	} {
+		if got := oneTitle(c.lines); got != c.want {
+			t.Errorf("oneTitle(%q) = %v, want %v", c.lines, got, c.want)
+		}
+	}
+}
+
+// TestReadNoBlankLines: a dump without blank lines reads as if each line
+// were a block, while a wrapped title stays one.
+func TestReadNoBlankLines(t *testing.T) {
+	d, err := Read(strings.NewReader(" date 2022-02-08 https://example.com/a\nTalks Helped Avoid Escalation\nTalks Helped Avoid Escalation\n2022-02-08T10:30+0000\nThe talks went on for five hours.\nBoth sides said progress was made.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Article.Title != "Talks Helped Avoid Escalation" {
+		t.Errorf("title = %q", d.Article.Title)
+	}
+	checkDoc(t, d, want{
+		text: "The talks went on for five hours.\n\nBoth sides said progress was made.",
+		pub:  "2022-02-08T10:30:00Z", note: "no blank line after the title",
+	})
+	d, err = Read(strings.NewReader(" date 2022-02-08 https://example.com/a\n\nHarbour Reopens After\nStorm Repairs\n\nThe harbour reopened.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Article.Title != "Harbour Reopens After Storm Repairs" {
+		t.Errorf("wrapped title = %q", d.Article.Title)
+	}
+	checkDoc(t, d, want{text: "The harbour reopened."})
+}

@@ -69,6 +69,15 @@ func (r *reader) block(b block, split bool) {
 	if r.metaBlock(b) {
 		return
 	}
+	if r.title == "" && !oneTitle(b.lines) {
+		// No blank line under the title: dumps that put each block on a
+		// line of its own, with no blank lines at all, come to this.
+		r.notef(b.line, "no blank line after the title: block of %d lines read line by line", len(b.lines))
+		for i, l := range b.lines {
+			r.block(block{line: b.line + i, lines: []string{l}}, split)
+		}
+		return
+	}
 	if b = r.stripMetaLines(b); len(b.lines) == 0 {
 		return
 	}
@@ -133,6 +142,42 @@ func (r *reader) block(b block, split bool) {
 	}
 	r.seen[text] = append(r.seen[text], len(r.paras))
 	r.paras = append(r.paras, para{line: b.line, text: p})
+}
+
+// maxTitleLen is the longest a title block may be, joined on one line,
+// and maxTitleLines the most lines it may be wrapped over: headlines are
+// short.
+const (
+	maxTitleLen   = 200
+	maxTitleLines = 3
+)
+
+// oneTitle reports whether the lines of the first block of text can be
+// one title wrapped over them (or a title with metadata lines under it,
+// which stripMetaLines lifts). A block that repeats its first line, has a
+// later line ending in a full stop (a wrapped headline breaks between
+// words, and headlines do not end in one), is longer than maxTitleLen or
+// has more than maxTitleLines lines is the title followed by what should
+// have been blocks of their own.
+func oneTitle(lines []string) bool {
+	if len(lines) < 2 {
+		return true
+	}
+	if len(lines) > maxTitleLines {
+		return false
+	}
+	first := strings.Join(strings.Fields(lines[0]), " ")
+	n := 0
+	for i, l := range lines {
+		n += len([]rune(l)) + 1
+		if i == 0 {
+			continue
+		}
+		if strings.EqualFold(strings.Join(strings.Fields(l), " "), first) || strings.HasSuffix(strings.TrimRight(l, `"')”’`), ".") {
+			return false
+		}
+	}
+	return n-1 <= maxTitleLen
 }
 
 // metaBlock lifts a block whose lines are all metadata lines and reports

@@ -45,6 +45,11 @@
 //     with spaces. Later blocks equal to the title (after collapsing
 //     whitespace) are dropped; a block that is the title followed by " - ",
 //     " | ", " – " or " — " and a name gives the site name.
+//   - No blank lines: when that first block cannot be one wrapped title
+//     (it repeats its first line, a later line ends in a full stop, or it
+//     has more than three lines or 200 characters), each of its lines is
+//     judged as a block of its own. Dumps that put every block on one line
+//     with no blank lines between them read as if they had them.
 //   - ISO 8601 timestamps (2022-02-08T10:30+0000, with seconds, fractions,
 //     Z or colon offsets; a space instead of T) alone on a line: the first
 //     on the header's day (in its own zone or in UTC), or the first of all
