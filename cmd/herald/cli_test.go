@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/herald-archive/herald/internal/export"
 )
 
@@ -271,5 +273,49 @@ func TestImportNoisyText(t *testing.T) {
 	text, _ := rec["text"].(string)
 	if !strings.Contains(text, "counterpart.\n\nThe spokesman") || strings.Contains(text, "xpath") || strings.Contains(text, "/html/head") {
 		t.Errorf("text = %q", text)
+	}
+}
+
+// TestImportTextEncodings: files that are not UTF-8 are read in the
+// encoding they look like and the closing lines say so; one whose
+// encoding cannot be told is skipped with a hint, and --encoding names
+// the encoding (an unknown name is refused before anything is read).
+func TestImportTextEncodings(t *testing.T) {
+	dir := t.TempDir()
+	ru := " date 2022-02-08 https://novosti.example.ru/a\n\nПереговоры завершились без соглашения\n\n" +
+		"Делегации покинули столицу во вторник, так и не договорившись о спорных пунктах пропуска. " +
+		"Следующий раунд переговоров, по словам представителей обеих сторон, состоится в марте.\n"
+	cp1251, err := charmap.Windows1251.NewEncoder().String(ru)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte(cp1251), 0o644)
+	junk := []byte(" date 2022-02-08 https://x.example/c\n\n")
+	for i := range 300 {
+		junk = append(junk, byte(0x80+(i*37)%128))
+	}
+	os.WriteFile(filepath.Join(dir, "b.txt"), junk, 0o644)
+	db := filepath.Join(dir, "a.db")
+
+	_, stderr, code := herald(t, "", "--db", db, "import", "text", "--encoding", "klingon", dir)
+	if code != 2 || !strings.Contains(stderr, `--encoding: unknown encoding "klingon"`) {
+		t.Errorf("unknown encoding: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("an unknown encoding created the archive")
+	}
+	_, stderr, code = herald(t, "", "--db", db, "import", "text", dir)
+	if code != 1 || !strings.Contains(stderr, "b.txt: skipped") || !strings.Contains(stderr, "name it with --encoding") ||
+		!strings.Contains(stderr, "1 file as windows-1251") {
+		t.Errorf("import: exit %d, %q", code, stderr)
+	}
+	out, _, code := herald(t, "", "--db", db, "search", "--json", "переговоров")
+	if code != 0 || !strings.Contains(out, "Переговоры завершились без соглашения") {
+		t.Errorf("search: exit %d, %s", code, out)
+	}
+	// Named, the same file is the same article: unchanged.
+	_, stderr, code = herald(t, "", "--db", db, "import", "text", "--encoding", "cp1251", filepath.Join(dir, "a.txt"))
+	if code != 0 || !strings.Contains(stderr, "1 unchanged") || strings.Contains(stderr, "look like") {
+		t.Errorf("--encoding cp1251: exit %d, %q", code, stderr)
 	}
 }

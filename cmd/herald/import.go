@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -86,6 +88,7 @@ func newImportJSONLCmd(e *env, progress *string) *cobra.Command {
 
 func newImportTextCmd(e *env, progress *string) *cobra.Command {
 	var verbose bool
+	var enc string
 	cmd := &cobra.Command{
 		Use:   "text FILE|DIR...",
 		Short: "Import plain-text corpus files (one article per file; folders are walked for *.txt)",
@@ -94,13 +97,21 @@ then the title and paragraphs separated by blank lines), including noisy
 dumps: metadata blocks (timestamps, tag lists, locale codes, image URLs and
 sizes, xpaths, contact lines, repeated titles and descriptions) are lifted
 into the record's fields or dropped, and glued paragraphs are split.
---verbose lists what was recovered from each file.`,
+--verbose lists what was recovered from each file.
+
+Files are read as UTF-8, or, when a file is not, in the legacy encoding its
+bytes look like (windows-1251, koi8-r, windows-1252, shift_jis, ...); the
+closing lines say which were guessed. --encoding names the encoding of all
+the files instead.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			show, err := showProgress(*progress, e.stderr)
 			if err != nil {
 				return err
+			}
+			if err := textcorpus.CheckEncoding(enc); err != nil {
+				return fmt.Errorf("--encoding: %w", err)
 			}
 			files, err := corpusFiles(args)
 			if err != nil {
@@ -113,15 +124,18 @@ into the record's fields or dropped, and glued paragraphs are split.
 			defer db.Close()
 			im := newImporter(ctx, db, e.stderr, show)
 			defer im.close()
+			guessed := map[string]int{}
 			for _, f := range files {
-				if err := im.textFile(f, verbose); err != nil {
+				if err := im.textFile(f, enc, verbose, guessed); err != nil {
 					return err
 				}
 			}
+			reportGuessed(e.stderr, guessed)
 			return im.finish()
 		},
 	}
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list what was recovered from each file")
+	cmd.Flags().StringVar(&enc, "encoding", textcorpus.Auto, "encoding of the files: auto (UTF-8, or what each file's bytes look like), or a name such as windows-1251, koi8-r, iso-8859-1, shift_jis")
 	return cmd
 }
 
@@ -361,17 +375,25 @@ func (im *importer) jsonlFile(e *env, name string) error {
 	}
 }
 
-func (im *importer) textFile(name string, verbose bool) error {
+// textFile imports one corpus file read in encoding enc, counting in
+// guessed the files whose encoding was told from their bytes.
+func (im *importer) textFile(name, enc string, verbose bool, guessed map[string]int) error {
 	f, err := os.Open(name)
 	if err != nil {
 		im.skip(name, err)
 		return nil
 	}
-	doc, err := textcorpus.Read(f)
+	doc, err := textcorpus.ReadEncoded(f, enc)
 	f.Close()
+	if errors.Is(err, textcorpus.ErrEncoding) {
+		err = fmt.Errorf("%w: name it with --encoding", err)
+	}
 	if err != nil {
 		im.skip(name, err)
 		return nil
+	}
+	if doc.Detected {
+		guessed[doc.Encoding]++
 	}
 	if verbose {
 		for _, r := range doc.Recovered {
@@ -380,4 +402,21 @@ func (im *importer) textFile(name string, verbose bool) error {
 	}
 	rec := &store.Record{Article: doc.Article, Source: "import:text"}
 	return im.add(name, rec)
+}
+
+// reportGuessed says how many files were read in an encoding told from
+// their bytes, so that a wrong guess does not go unnoticed.
+func reportGuessed(w io.Writer, guessed map[string]int) {
+	if len(guessed) == 0 {
+		return
+	}
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(guessed)) {
+		files := "files"
+		if guessed[name] == 1 {
+			files = "file"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s as %s", guessed[name], files, name))
+	}
+	fmt.Fprintf(w, "not UTF-8, so read in the encoding the bytes look like: %s (--encoding names it when that is wrong)\n", strings.Join(parts, ", "))
 }

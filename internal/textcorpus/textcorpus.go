@@ -166,6 +166,12 @@ type Document struct {
 	// It is empty for a clean file. Past 200 entries, a last entry counts
 	// the rest.
 	Recovered []string
+	// Encoding is the name of the encoding the input was read from:
+	// "utf-8", or another when the input was not UTF-8 (see Decode).
+	Encoding string
+	// Detected is true when Encoding was told from the input rather than
+	// named by the caller.
+	Detected bool
 }
 
 // Write writes a in the corpus format, as described in the package
@@ -219,8 +225,18 @@ func headerURL(a *article.Article) string {
 // scraped dumps as described in the package documentation. It returns an
 // error wrapping ErrNoHeader when the input does not start with a header
 // line, and an error when the input cannot be read or exceeds MaxSize.
-// Invalid UTF-8 is replaced with U+FFFD and CRLF line ends are accepted.
+// Input that is not UTF-8 is decoded from the encoding it looks like
+// (see Decode), a few invalid bytes in UTF-8 are replaced with U+FFFD,
+// and CRLF line ends are accepted.
 func Read(r io.Reader) (*Document, error) {
+	return ReadEncoded(r, Auto)
+}
+
+// ReadEncoded reads as Read does, from input in the encoding label names
+// (see Decode; Auto tells it from the data, as Read does). It returns an
+// error wrapping ErrUnknownEncoding for a label it does not know, and one
+// wrapping ErrEncoding when Auto cannot tell the input's encoding.
+func ReadEncoded(r io.Reader, label string) (*Document, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read text corpus: %w", err)
@@ -228,8 +244,11 @@ func Read(r io.Reader) (*Document, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("read text corpus: larger than %d bytes", MaxSize)
 	}
-	s := strings.ToValidUTF8(string(data), "\uFFFD")
-	s = strings.TrimPrefix(s, "\uFEFF")
+	dec, err := Decode(data, label)
+	if err != nil {
+		return nil, fmt.Errorf("read text corpus: %w", err)
+	}
+	s := strings.TrimPrefix(dec.Text, "\uFEFF")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 
@@ -257,7 +276,14 @@ func Read(r io.Reader) (*Document, error) {
 	if consumed < len(s) {
 		rest = s[consumed:]
 	}
+	d.Encoding, d.Detected = dec.Encoding, dec.Detected
 	rd := reader{doc: d, headerDate: date}
+	if dec.Detected {
+		rd.notef(1, "read as %s: not UTF-8, and that is the encoding the text looks like", dec.Encoding)
+	}
+	if dec.Replaced > 0 {
+		rd.notef(1, "replaced %d invalid UTF-8 sequences with U+FFFD", dec.Replaced)
+	}
 	if date.IsZero() && !strings.Contains(header, unknownDate) {
 		rd.notef(line, "header date is not a valid date")
 	}
