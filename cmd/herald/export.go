@@ -35,7 +35,7 @@ stable order (by date, then id), so running it twice gives identical bytes.
 Without --out, jsonl and csv go to standard output.`,
 		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
   herald export --format text --out corpus/ 'lang:en after:2024-01-01'`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
@@ -50,6 +50,15 @@ Without --out, jsonl and csv go to standard output.`,
 				}
 			default:
 				return fmt.Errorf("unknown --format %q (want jsonl, csv or text)", format)
+			}
+			if out == "-" {
+				if format == "text" {
+					return errors.New("--format text writes one file per article: give --out DIR, not -")
+				}
+				out = "" // standard output
+			}
+			if err := notTheArchive(out, e.db); err != nil {
+				return err
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {
@@ -70,8 +79,32 @@ Without --out, jsonl and csv go to standard output.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv or text")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv) or folder (text)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv; - for standard output) or folder (text)")
+	queryFlagHint(cmd)
 	return cmd
+}
+
+// notTheArchive refuses an --out that is the SQLite archive at loc or one
+// of its companion files: the export would replace the archive with
+// itself as JSON lines.
+func notTheArchive(out, loc string) error {
+	if out == "" || loc == "" || isPostgres(loc) {
+		return nil
+	}
+	db := sqlitePath(loc)
+	if db == "" {
+		return nil
+	}
+	o, err := os.Stat(out)
+	if err != nil {
+		return nil // nothing there yet, so not the archive
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if a, err := os.Stat(db + suffix); err == nil && os.SameFile(o, a) {
+			return fmt.Errorf("--out %s is the archive (%s): export to another file", out, db+suffix)
+		}
+	}
+	return nil
 }
 
 // exportStream writes JSON lines or CSV to out (a file, written to a
@@ -79,9 +112,24 @@ Without --out, jsonl and csv go to standard output.`,
 func exportStream(ctx context.Context, db store.Store, q *query.Query, format, out string, stdout io.Writer) (n int, err error) {
 	var w io.Writer = stdout
 	var tmp *os.File
+	mode := fs.FileMode(0o644)
 	if out != "" {
 		if st, serr := os.Stat(out); serr == nil && st.IsDir() {
 			return 0, fmt.Errorf("export: --out %s is a folder; --format %s writes one file (only text writes a folder)", out, format)
+		}
+		// A link is followed, not replaced; a file replaced keeps its
+		// permissions (a new one gets 0644, where the temporary file
+		// would have 0600).
+		if target, lerr := filepath.EvalSymlinks(out); lerr == nil {
+			out = target
+		} else if link, lerr := os.Readlink(out); lerr == nil { // to a file not made yet
+			if !filepath.IsAbs(link) {
+				link = filepath.Join(filepath.Dir(out), link)
+			}
+			out = link
+		}
+		if st, serr := os.Stat(out); serr == nil {
+			mode = st.Mode().Perm()
 		}
 		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 		if err != nil {
@@ -120,6 +168,9 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 		return n, fmt.Errorf("export: %w", err)
 	}
 	if tmp != nil {
+		if err = tmp.Chmod(mode); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
 		if err = tmp.Close(); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}

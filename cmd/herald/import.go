@@ -113,10 +113,7 @@ the files instead.`,
 			if err := textcorpus.CheckEncoding(enc); err != nil {
 				return fmt.Errorf("--encoding: %w", err)
 			}
-			files, err := corpusFiles(args)
-			if err != nil {
-				return err
-			}
+			files := corpusFiles(args)
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
@@ -126,7 +123,11 @@ the files instead.`,
 			defer im.close()
 			guessed := map[string]int{}
 			for _, f := range files {
-				if err := im.textFile(f, enc, verbose, guessed); err != nil {
+				if f.err != nil {
+					im.skip(f.path, f.err)
+					continue
+				}
+				if err := im.textFile(f.path, enc, verbose, guessed); err != nil {
 					return err
 				}
 			}
@@ -139,36 +140,53 @@ the files instead.`,
 	return cmd
 }
 
+// corpusFile is a file to import, or a path that could not be read
+// (err), to be reported and skipped like a bad record.
+type corpusFile struct {
+	path string
+	err  error
+}
+
 // corpusFiles expands the arguments: files as given, folders walked for
-// *.txt files in name order.
-func corpusFiles(args []string) ([]string, error) {
-	var out []string
+// *.txt files in name order. A missing path or an unreadable folder is
+// kept with its error, so that the rest is imported.
+func corpusFiles(args []string) []corpusFile {
+	var out []corpusFile
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, a)
+			out = append(out, corpusFile{a, unwrapPath(err)})
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+		if !st.IsDir() {
+			out = append(out, corpusFile{path: a})
+			continue
+		}
+		var found []corpusFile
+		filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				found = append(found, corpusFile{p, unwrapPath(err)})
+				return nil // the rest of the walk goes on
 			}
 			if !d.IsDir() && strings.HasSuffix(strings.ToLower(d.Name()), ".txt") {
-				found = append(found, p)
+				found = append(found, corpusFile{path: p})
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(found)
+		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		out = append(out, found...)
 	}
-	return out, nil
+	return out
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError, which the
+// report names already: "no such file or directory".
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // importer batches records into the archive and keeps the tally. Batches
@@ -330,6 +348,37 @@ type jsonlLine struct {
 	store.Record
 	Input string `json:"input"`
 	Error string `json:"error"`
+	// The record's times, read here (these fields shadow the record's)
+	// so that other tools' JSON lines import too: see lenientTime.
+	Published lenientTime `json:"published"`
+	Modified  lenientTime `json:"modified"`
+}
+
+// lenientTime reads a time as RFC 3339 (what Herald writes), and also as
+// an empty string or null (no time), a date alone (midnight UTC), or a
+// date and time with a space and no zone (UTC), which other tools write.
+type lenientTime struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *lenientTime) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a time must be a string, got %s", b)
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly, time.DateTime, "2006-01-02T15:04:05", "2006-01-02 15:04:05Z07:00"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	return fmt.Errorf("time %q: want RFC 3339 (2006-01-02T15:04:05Z) or a date (2006-01-02)", s)
 }
 
 func (im *importer) jsonlFile(e *env, name string) error {
@@ -348,6 +397,9 @@ func (im *importer) jsonlFile(e *env, name string) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	for line := 1; ; line++ {
 		b, err := br.ReadBytes('\n')
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")) // a byte order mark, as some editors write
+		}
 		if len(bytes.TrimSpace(b)) > 0 {
 			where := fmt.Sprintf("%s:%d", name, line)
 			var l jsonlLine
@@ -357,6 +409,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 				im.skip(where, fmt.Errorf("line records a failed extraction: %s", l.Error))
 			} else {
 				rec := l.Record
+				rec.Published, rec.Modified = l.Published.Time, l.Modified.Time
 				if rec.Source == "" {
 					rec.Source = "import:" + filepath.Base(name)
 				}

@@ -10,7 +10,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -36,6 +39,7 @@ func (e *exitError) Error() string { return e.msg }
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root, finish := newRootCmd(stdin, stdout, stderr)
 	defer finish()
+	requireSubcommands(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -50,4 +54,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintln(stderr, "herald:", err)
 	return 2
+}
+
+// requireSubcommands makes each group of commands below root (herald
+// import, herald source, …) fail with a usage error when it is given no
+// subcommand or an unknown one: cobra shows the group's help and exits 0,
+// so "herald import csv data.csv" would seem to succeed.
+func requireSubcommands(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		requireSubcommands(c)
+		if c.Runnable() || !c.HasSubCommands() {
+			continue
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			want := strings.Join(names, ", ")
+			if len(args) == 0 {
+				return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", cmd.CommandPath(), want, cmd.CommandPath())
+			}
+			return fmt.Errorf("unknown subcommand %q for %s (want %s)", args[0], cmd.CommandPath(), want)
+		}
+	}
 }

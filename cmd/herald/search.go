@@ -25,7 +25,7 @@ func newSearchCmd(e *env) *cobra.Command {
 		noCollapse bool
 	)
 	cmd := &cobra.Command{
-		Use:   "search QUERY",
+		Use:   "search QUERY...",
 		Short: "Search the archive",
 		Long: `Search the archive with the query language of docs/search.md: words,
 "exact phrases", OR, -exclusion, prefix*, and the filters site:, author:,
@@ -35,7 +35,7 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 --all-copies is given.`,
 		Example: `  herald search 'harbour "breakwater repairs" site:example.org after:2024-01-01'
   herald search --json --limit 100 'election -poll'`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
@@ -47,18 +47,18 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 			case "":
 			case "relevance":
 				opts.Sort = query.SortRelevance
-			case "newest":
+			case "newest", "date": // date as in sort:date
 				opts.Sort = query.SortNewest
 			case "oldest":
 				opts.Sort = query.SortOldest
 			default:
-				return fmt.Errorf("--sort %q: want relevance, newest or oldest", sortBy)
+				return fmt.Errorf("--sort %q: want relevance, newest (or date) or oldest", sortBy)
 			}
 			if limit < 1 || limit > store.MaxLimit {
 				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
 			}
-			if page < 1 {
-				return fmt.Errorf("--page %d: want 1 or more", page)
+			if page < 1 || page > maxPage {
+				return fmt.Errorf("--page %d: want 1 to %d", page, maxPage)
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {
@@ -87,9 +87,26 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 	fl.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	fl.IntVar(&limit, "limit", 10, "hits per page")
 	fl.IntVar(&page, "page", 1, "page of results")
-	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest or oldest (default: relevance when the query has words, else newest)")
+	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest (or date) or oldest (default: relevance when the query has words, else newest)")
 	fl.BoolVar(&noCollapse, "all-copies", false, "list near-duplicate copies separately")
+	queryFlagHint(cmd)
 	return cmd
+}
+
+// maxPage bounds --page, so that the offset it makes stays far from
+// overflowing.
+const maxPage = 1_000_000
+
+// queryFlagHint makes cmd, whose arguments are a query, explain an unknown
+// flag that is a query term: "herald search -harbour" means to exclude a
+// word, but a leading "-" reads as a flag.
+func queryFlagHint(cmd *cobra.Command) {
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if strings.Contains(err.Error(), "unknown shorthand flag") || strings.Contains(err.Error(), "unknown flag") {
+			return fmt.Errorf("%w (a query that starts with - goes after --: %s -- '-word …')", err, c.CommandPath())
+		}
+		return err
+	})
 }
 
 // parseQueryArgs parses the optional QUERY argument of a command (none
@@ -125,6 +142,10 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 	}
 	from := opts.Offset + 1
 	to := opts.Offset + len(res.Hits)
+	if len(res.Hits) == 0 {
+		fmt.Fprintf(w, "%d articles match; page %d is past the last (%d).\n", res.Total, opts.Offset/max(opts.Limit, 1)+1, (res.Total+max(opts.Limit, 1)-1)/max(opts.Limit, 1))
+		return
+	}
 	fmt.Fprintf(w, "%d articles match; showing %d–%d.\n\n", res.Total, from, to)
 	open, close := "«", "»"
 	if tty {

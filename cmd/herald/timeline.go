@@ -27,7 +27,7 @@ split by site. On a terminal it prints a table with bars; --json prints
 the buckets.`,
 		Example: `  herald timeline 'flood barrier' --by week
   herald timeline 'election' --by month --split site --json`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
@@ -74,6 +74,7 @@ the buckets.`,
 	fl.BoolVar(&asJSON, "json", false, "print the buckets as JSON")
 	fl.StringVar(&by, "by", "day", "bucket size: day, week or month")
 	fl.StringVar(&split, "split", "", "split counts by: site")
+	queryFlagHint(cmd)
 	return cmd
 }
 

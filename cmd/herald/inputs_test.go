@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// importLines imports JSON lines into a new archive in dir and returns its
+// path.
+func importLines(t *testing.T, dir, lines string) string {
+	t.Helper()
+	db := filepath.Join(dir, "a.db")
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(lines), 0o644)
+	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in); code != 0 {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	return db
+}
+
+// TestExportOutTargets: --out never replaces the archive itself, - is
+// standard output, a link is followed, and the file gets ordinary
+// permissions (or keeps those of the file it replaces).
+func TestExportOutTargets(t *testing.T) {
+	dir := t.TempDir()
+	db := importLines(t, dir, archiveLines(3))
+	before, _ := os.ReadFile(db)
+	for _, target := range []string{db, db + "-wal"} {
+		if _, err := os.Stat(target); err != nil {
+			continue // no log file left after a clean close
+		}
+		_, stderr, code := herald(t, "", "--db", db, "export", "--out", target)
+		if code != 2 || !strings.Contains(stderr, "is the archive") {
+			t.Errorf("--out %s: exit %d, %q", target, code, stderr)
+		}
+	}
+	t.Setenv("HERALD_DB", db)
+	if _, stderr, code := herald(t, "", "export", "--format", "csv", "-o", db); code != 2 || !strings.Contains(stderr, "is the archive") {
+		t.Errorf("HERALD_DB and -o: exit %d, %q", code, stderr)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Fatal("the archive changed")
+	}
+
+	stdout, _, code := herald(t, "", "--db", db, "export", "--out", "-")
+	if code != 0 || strings.Count(stdout, "\n") != 3 {
+		t.Errorf("--out -: exit %d, %d lines", code, strings.Count(stdout, "\n"))
+	}
+	if _, err := os.Stat("-"); err == nil {
+		os.Remove("-")
+		t.Error("--out - wrote a file named -")
+	}
+
+	out := filepath.Join(dir, "out.jsonl")
+	link := filepath.Join(dir, "link.jsonl")
+	os.Symlink("out.jsonl", link) // relative, to a file not made yet
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--out", link); code != 0 {
+		t.Fatalf("export to a link: %d %s", code, stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	st, err := os.Stat(out)
+	if err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("the link's target: %v, mode %v", err, st.Mode())
+	}
+	os.Chmod(out, 0o640)
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--out", out); code != 0 {
+		t.Fatalf("export again: %d %s", code, stderr)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode after replacing = %v, want the file's own 0640", st.Mode().Perm())
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", "-"); code != 2 || !strings.Contains(stderr, "give --out DIR") {
+		t.Errorf("text to -: exit %d, %q", code, stderr)
+	}
+}
+
+// TestGroupCommandsNeedSubcommand: a group of commands given no
+// subcommand, or an unknown one, is a usage error, not its help and 0.
+func TestGroupCommandsNeedSubcommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "csv", "data.csv"}, `unknown subcommand "csv" for herald import (want jsonl, text, warc)`},
+		{[]string{"import"}, "herald import needs a subcommand: jsonl, text, warc"},
+		{[]string{"source", "frob"}, `unknown subcommand "frob" for herald source`},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, %q", c.args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a usage error created the archive")
+	}
+	if stdout, _, code := herald(t, "", "import", "--help"); code != 0 || !strings.Contains(stdout, "Available Commands") {
+		t.Errorf("import --help: exit %d", code)
+	}
+}
+
+// TestImportSkipsMissingPaths: a missing file or unreadable folder among
+// the arguments of import text is reported and skipped, the rest
+// imported; a byte order mark does not cost a JSON lines file its first
+// record.
+func TestImportSkipsMissingPaths(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "corpus")
+	os.MkdirAll(filepath.Join(corpus, "sub"), 0o755)
+	os.WriteFile(filepath.Join(corpus, "a.txt"), []byte(" date 2022-02-08 https://example.com/a\n\nHarbour Reopens\n\nThe harbour reopened on Thursday.\n"), 0o644)
+	os.WriteFile(filepath.Join(corpus, "sub", "b.txt"), []byte(" date 2022-02-09 https://example.com/b\n\nBridge Closes\n\nThe bridge closed on Friday.\n"), 0o644)
+	db := filepath.Join(dir, "a.db")
+	missing := filepath.Join(dir, "missing.txt")
+	_, stderr, code := herald(t, "", "--db", db, "import", "text", missing, corpus)
+	if code != 1 || !strings.Contains(stderr, missing+": skipped: no such file or directory") || !strings.Contains(stderr, "2 new") {
+		t.Errorf("import text: exit %d, %q", code, stderr)
+	}
+
+	in := filepath.Join(dir, "bom.jsonl")
+	os.WriteFile(in, append([]byte("\xEF\xBB\xBF"), archiveLines(2)...), 0o644)
+	db2 := filepath.Join(dir, "b.db")
+	if _, stderr, code := herald(t, "", "--db", db2, "import", "jsonl", in); code != 0 || !strings.Contains(stderr, "2 new") {
+		t.Errorf("jsonl with a byte order mark: exit %d, %q", code, stderr)
+	}
+}
+
+// TestImportLenientTimes: times as other tools write them import; an
+// unreadable one skips its record with a clear message.
+func TestImportLenientTimes(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "times.jsonl")
+	lines := []string{
+		`{"url":"https://a.example/1","title":"One","text":"Harbour text one.","published":""}`,
+		`{"url":"https://a.example/2","title":"Two","text":"Harbour text two.","published":"2022-02-08"}`,
+		`{"url":"https://a.example/3","title":"Three","text":"Harbour text three.","published":"2022-02-08 10:30:00","modified":null}`,
+		`{"url":"https://a.example/4","title":"Four","text":"Harbour text four.","published":"yesterday"}`,
+		`{"url":"https://a.example/5","title":"Five","text":"Harbour text five.","published":"2022-02-08T10:30:00+03:00","modified":"2022-02-09T08:00:00Z"}`,
+	}
+	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	db := filepath.Join(dir, "a.db")
+	_, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in)
+	if code != 1 || !strings.Contains(stderr, `times.jsonl:4: skipped`) || !strings.Contains(stderr, `time "yesterday"`) || !strings.Contains(stderr, "4 new") {
+		t.Fatalf("import: exit %d, %q", code, stderr)
+	}
+	out, _, _ := herald(t, "", "--db", db, "export")
+	got := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct{ Title, Published, Modified string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		got[r.Title] = r.Published + " " + r.Modified
+	}
+	want := map[string]string{
+		"One":   " ",
+		"Two":   "2022-02-08T00:00:00Z ",
+		"Three": "2022-02-08T10:30:00Z ",
+		"Five":  "2022-02-08T10:30:00+03:00 2022-02-09T08:00:00Z",
+	}
+	for title, w := range want {
+		if got[title] != w {
+			t.Errorf("%s: published, modified = %q, want %q", title, got[title], w)
+		}
+	}
+}
+
+// TestSearchArguments: the words of a query may come as several
+// arguments; a leading - gets a hint; pages past the end say so; --sort
+// date is newest first, as sort:date is.
+func TestSearchArguments(t *testing.T) {
+	db := importLines(t, t.TempDir(), archiveLines(12))
+	stdout, stderr, code := herald(t, "", "--db", db, "search", "--json", "harbour", "tag1")
+	var res struct{ Total int }
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.Total != 6 {
+		t.Errorf("two words: exit %d, total %d, %q", code, res.Total, stderr)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "search", "-tag1")
+	if code != 2 || !strings.Contains(stderr, "a query that starts with - goes after --") {
+		t.Errorf("-tag1: exit %d, %q", code, stderr)
+	}
+	stdout, stderr, code = herald(t, "", "--db", db, "search", "--json", "--", "harbour", "-tag1")
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.Total != 6 {
+		t.Errorf("-- harbour -tag1: exit %d, total %d, %q", code, res.Total, stderr)
+	}
+	stdout, _, code = herald(t, "", "--db", db, "search", "--limit", "5", "--page", "4", "harbour")
+	if code != 0 || !strings.Contains(stdout, "12 articles match; page 4 is past the last (3).") {
+		t.Errorf("past the end: exit %d, %q", code, stdout)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "search", "--page", "99999999999", "harbour"); code != 2 || !strings.Contains(stderr, "want 1 to") {
+		t.Errorf("huge page: exit %d, %q", code, stderr)
+	}
+	byDate, _, code := herald(t, "", "--db", db, "search", "--json", "--sort", "date", "harbour")
+	inQuery, _, _ := herald(t, "", "--db", db, "search", "--json", "harbour sort:date")
+	if code != 0 || byDate != inQuery || byDate == "" {
+		t.Errorf("--sort date (exit %d) differs from sort:date", code)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "timeline", "-x"); code != 2 || !strings.Contains(stderr, "herald timeline -- ") {
+		t.Errorf("timeline -x: exit %d, %q", code, stderr)
+	}
+}
