@@ -366,7 +366,7 @@ func (t *lenientTime) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a time must be a string, got %s", b)
+		return &badTime{string(b)}
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -378,7 +378,15 @@ func (t *lenientTime) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("time %q: want RFC 3339 (2006-01-02T15:04:05Z) or a date (2006-01-02)", s)
+	return &badTime{s}
+}
+
+// badTime is a time lenientTime cannot read: well-formed JSON, a bad
+// value.
+type badTime struct{ value string }
+
+func (e *badTime) Error() string {
+	return fmt.Sprintf("time %q: want RFC 3339 (2006-01-02T15:04:05Z) or a date (2006-01-02)", e.value)
 }
 
 func (im *importer) jsonlFile(e *env, name string) error {
@@ -403,7 +411,9 @@ func (im *importer) jsonlFile(e *env, name string) error {
 		if len(bytes.TrimSpace(b)) > 0 {
 			where := fmt.Sprintf("%s:%d", name, line)
 			var l jsonlLine
-			if jerr := json.Unmarshal(b, &l); jerr != nil {
+			if jerr := json.Unmarshal(b, &l); errors.As(jerr, new(*badTime)) {
+				im.skip(where, jerr)
+			} else if jerr != nil {
 				im.skip(where, fmt.Errorf("malformed JSON: %w", jerr))
 			} else if l.Error != "" {
 				im.skip(where, fmt.Errorf("line records a failed extraction: %s", l.Error))
