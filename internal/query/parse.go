@@ -1,12 +1,15 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // maxDepth bounds parenthesis nesting so that hostile input cannot exhaust
@@ -362,8 +365,11 @@ func (p *parser) filter(t token) (Node, error) {
 		}
 		return &Filter{Field: f, Value: d.Format(time.DateOnly), Date: d}, nil
 	case Site:
-		host, ok := normalizeSite(v)
-		if !ok {
+		host, err := normalizeSite(v)
+		if errors.Is(err, errBadIDN) {
+			return nil, p.errorf(t.vpos, "site: wants a valid internationalised host name, got %s", v)
+		}
+		if err != nil {
 			return nil, p.errorf(t.vpos, "site: wants a host name like example.com, got %s", v)
 		}
 		v = host
@@ -376,19 +382,77 @@ func (p *parser) filter(t token) (Node, error) {
 	return &Filter{Field: f, Value: v}, nil
 }
 
-// normalizeSite turns what people paste after site: into a bare host name.
-func normalizeSite(v string) (string, bool) {
-	v = strings.ToLower(v)
+// Why normalizeSite can refuse a value.
+var (
+	errBadHost = errors.New("not a host name")
+	errBadIDN  = errors.New("not a valid internationalised domain name")
+)
+
+// idnaProfile must convert hosts exactly as internal/canon's does: the
+// archive files every article under its canonical URL's host, which canon
+// turns into ASCII (punycode), so site:новости.рф only finds anything once
+// it is spelt as the stored xn--b1amnebsh.xn--p1ai. It is the lookup
+// profile without the strict STD3 check, which would refuse hosts with
+// underscores that canon keeps. (query may not import canon: it is a leaf.)
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))
+
+// normalizeSite turns what people paste after site: into a bare host name
+// spelt as the archive stores hosts: lower-case ASCII, an internationalised
+// name in punycode. Like canon, it leaves an all-ASCII value alone but for
+// case, so a punycode spelling (or any odd host canon kept) still matches
+// as typed.
+func normalizeSite(v string) (string, error) {
+	// Only ASCII letters are lowered here; the rest is left to the IDNA
+	// mapping, as canon does, because the two disagree (strings.ToLower
+	// turns ẞ into ß, the mapping into ss).
+	v = strings.Map(asciiLower, v)
 	for _, scheme := range []string{"https://", "http://"} {
 		v = strings.TrimPrefix(v, scheme)
 	}
-	v = strings.TrimSuffix(v, "/")
-	v = strings.TrimPrefix(v, "www.")
-	v = strings.Trim(v, ".")
-	if v == "" || strings.ContainsAny(v, "/ ?#@\\") {
-		return "", false
+	v = trimHost(strings.TrimSuffix(v, "/"))
+	if !hostLike(v) {
+		return "", errBadHost
 	}
-	return v, true
+	if !isASCII(v) {
+		a, err := idnaProfile.ToASCII(v)
+		if err != nil {
+			return "", errBadIDN
+		}
+		// The mapping turns full-width letters and ideographic full
+		// stops into ASCII ones, so "ｗｗｗ." and "。" only show now.
+		v = trimHost(a)
+	}
+	if !hostLike(v) {
+		return "", errBadHost // a mapped character, such as a full-width solidus
+	}
+	return v, nil
+}
+
+// hostLike reports whether v could be a host name rather than a URL with
+// a path, query or user, or nothing.
+func hostLike(v string) bool {
+	return v != "" && !strings.ContainsAny(v, "/ ?#@\\\"")
+}
+
+// trimHost drops the "www." and the outer dots that site: ignores.
+func trimHost(v string) string {
+	return strings.Trim(strings.TrimPrefix(v, "www."), ".")
+}
+
+func asciiLower(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // searchable reports whether s has a letter or digit that a full-text

@@ -72,7 +72,10 @@ type Field string
 const (
 	// Site matches the article's host name or any parent domain of it:
 	// site:example.com matches example.com, www.example.com and
-	// news.example.com. Values are lower case, without scheme or "www.".
+	// news.example.com. Values are lower case, without scheme or "www.",
+	// and ASCII: an internationalised name is converted to punycode
+	// (новости.рф to xn--b1amnebsh.xn--p1ai), the form the archive files
+	// hosts under, so both spellings match.
 	Site Field = "site"
 	// Author matches an author's whole name or a run of whole words in it,
 	// ignoring case: author:doe and author:"jane doe" both match Jane Doe.
@@ -125,8 +128,9 @@ type Phrase struct {
 // Filter restricts results by a field of the record rather than by its text.
 type Filter struct {
 	Field Field
-	// Value is the normalised value: lower case for site and lang, as
-	// typed (but trimmed) for author, tag and section.
+	// Value is the normalised value: lower case for lang, lower-case
+	// ASCII (punycode) for site, as typed (but trimmed) for author, tag
+	// and section.
 	Value string
 	// Date is set for After and Before: midnight UTC of the day given.
 	Date time.Time

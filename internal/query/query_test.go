@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/herald-archive/herald/internal/canon"
 )
 
 func TestParse(t *testing.T) {
@@ -46,6 +48,20 @@ func TestParse(t *testing.T) {
 		{`-site:example.com`, `-site:example.com`, SortDefault},
 		{`Site:example.com`, `site:example.com`, SortDefault},
 		{`site:a.com OR site:b.com`, `site:a.com OR site:b.com`, SortDefault},
+		// Internationalised hosts become punycode, the form the archive
+		// stores (canon.URL), so either spelling finds the same articles.
+		{`site:новости.рф`, `site:xn--b1amnebsh.xn--p1ai`, SortDefault},
+		{`site:НОВОСТИ.РФ`, `site:xn--b1amnebsh.xn--p1ai`, SortDefault},
+		{`site:xn--b1amnebsh.xn--p1ai`, `site:xn--b1amnebsh.xn--p1ai`, SortDefault},
+		{`site:XN--B1AMNEBSH.XN--P1AI`, `site:xn--b1amnebsh.xn--p1ai`, SortDefault},
+		{`site:https://www.новости.рф/`, `site:xn--b1amnebsh.xn--p1ai`, SortDefault},
+		{`site:рф`, `site:xn--p1ai`, SortDefault},
+		{`site:"Bücher.example"`, `site:xn--bcher-kva.example`, SortDefault},
+		{"site:bücher.example", `site:xn--bcher-kva.example`, SortDefault}, // decomposed ü
+		{`site:ｗｗｗ．ｅｘａｍｐｌｅ．com`, `site:example.com`, SortDefault},           // full-width
+		{`site:münchen。de`, `site:xn--mnchen-3ya.de`, SortDefault},          // ideographic full stop
+		{`site:ẞ.de`, `site:ss.de`, SortDefault},                            // as canon maps it, not as strings.ToLower
+		{`-site:новости.рф OR site:пример.рф`, `-site:xn--b1amnebsh.xn--p1ai OR site:xn--e1afmkfd.xn--p1ai`, SortDefault},
 		{`author:doe`, `author:doe`, SortDefault},
 		{`author:"Jane  Doe"`, `author:"Jane Doe"`, SortDefault},
 		{`tag:"climate change"`, `tag:"climate change"`, SortDefault},
@@ -131,6 +147,12 @@ func TestParseErrors(t *testing.T) {
 		{`site: example.com`, 1, "site: wants a value"},
 		{`author:"unterminated`, 8, "unterminated quote"},
 		{`site:example.com/news`, 6, "site: wants a host name"},
+		{`site:новости.рф/спорт`, 6, "site: wants a host name"},
+		{`storm site:-новости.рф`, 12, "site: wants a valid internationalised host name, got -новости.рф"},
+		{`ééé site:"новости-.рф"`, 10, "site: wants a valid internationalised host name"},
+		{"site:a‍b.com", 6, "site: wants a valid internationalised host name"}, // joiner out of context
+		{`site:אa.com`, 6, "site: wants a valid internationalised host name"},  // mixed directions
+		{`site:ｅｘａｍｐｌｅ．com／news`, 6, "site: wants a host name"},                // full-width solidus
 		{`lang:english!`, 6, "lang: wants a language tag"},
 		{`OR storm`, 1, "OR needs a term before it"},
 		{`storm OR`, 7, "OR needs a term after it"},
@@ -178,7 +200,7 @@ func FuzzParse(f *testing.F) {
 		"", "a", `"a b"`, "a OR b", "-a", "a*", "(a OR b) -c", "site:example.com",
 		`author:"Jane Doe"`, "after:2021-01-01 before:2021-02-01", "sort:date",
 		"http://x.org/a?b=c", `tag:"-x*"`, "((", "a)", `"`, "lang:pt-BR", "-(-(a))",
-		`"a"*`, "site:.gov", "AND OR", "tag:OR",
+		`"a"*`, "site:.gov", "AND OR", "tag:OR", "site:новости.рф", "site:ｗｗｗ．ｅｘａｍｐｌｅ．com",
 	} {
 		f.Add(s)
 	}
@@ -206,4 +228,32 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip of %q lost sort", s)
 		}
 	})
+}
+
+// site: must spell a host as the archive files it: the host of the
+// canonical URL (canon.URL) without "www.". The two packages keep separate
+// IDNA profiles (query is a leaf and may not import canon), so this
+// checks that they agree, on hosts where a lower-casing or mapping shortcut
+// would part them.
+func TestSiteMatchesCanon(t *testing.T) {
+	for _, host := range []string{
+		"новости.рф", "НОВОСТИ.РФ", "www.Пример.рф", "bücher.example", "bu\u0308cher.example",
+		"BÜCHER.example", "ẞ.de", "straße.de", "ΣΊΣΥΦΟΣ.gr", "İstanbul.tr", "ｗｗｗ．ｅｘａｍｐｌｅ．com",
+		"münchen。de", "xn--bcher-kva.example", "a_b.рф", "日本語.jp", "ﻋﺮﺑﻲ.com", "K.example",
+	} {
+		u, err := canon.URL("https://" + host + "/a")
+		if err != nil {
+			t.Errorf("canon.URL(%q): %v", host, err)
+			continue
+		}
+		want := strings.TrimPrefix(strings.TrimSuffix(strings.TrimPrefix(u, "https://"), "/a"), "www.")
+		q, err := Parse("site:" + host)
+		if err != nil {
+			t.Errorf("Parse(site:%s): %v", host, err)
+			continue
+		}
+		if got := q.Root.(*Filter).Value; got != want {
+			t.Errorf("site:%s = %q, archive files it under %q", host, got, want)
+		}
+	}
 }
