@@ -140,7 +140,9 @@ func TestIngestBatch(t *testing.T) {
 		rec("https://c.example/short", "Too short to sign."),
 		rec("https://d.example/short", "Too  short to sign!"),
 	)
-	want := []store.Outcome{store.New, 0, store.Duplicate, store.New, store.Duplicate}
+	// The short texts are equal once normalised, but too short to say
+	// that the two pages are one article (see TestShortTextsStayAlone).
+	want := []store.Outcome{store.New, 0, store.Duplicate, store.New, store.New}
 	for i, r := range res {
 		if i == 1 {
 			if r.Err == nil {
@@ -152,8 +154,8 @@ func TestIngestBatch(t *testing.T) {
 			t.Errorf("batch item %d: %v %v, want %v", i, r.Outcome, r.Err, want[i])
 		}
 	}
-	if res[2].ClusterID != res[0].ID || res[4].ClusterID != res[3].ID {
-		t.Errorf("batch clusters %s %s, want %s %s", res[2].ClusterID, res[4].ClusterID, res[0].ID, res[3].ID)
+	if res[2].ClusterID != res[0].ID || res[4].ClusterID != res[4].ID {
+		t.Errorf("batch clusters %s %s, want %s %s", res[2].ClusterID, res[4].ClusterID, res[0].ID, res[4].ID)
 	}
 	// Running the same import again changes nothing.
 	again := ingest(t, st, rec("https://a.example/story", story), rec("https://b.example/story", story))

@@ -24,8 +24,10 @@
 //
 // Texts with fewer than MinWords (20) words get the zero Signature, which
 // has no bands and is similar to nothing, not even to itself: such texts
-// are too short for shingles to say anything and are deduplicated only by
-// ContentHash.
+// are too short for shingles to say anything. Their ContentHash still
+// tells an unchanged text from an edited one, but the archive does not
+// match them across articles by it either: equal short texts (empty
+// bodies, paywall stubs) say nothing about two pages being one article.
 //
 // The signature holds NumHashes (128) values, computed by one-permutation
 // hashing with optimal densification (Shrivastava, ICML 2017) rather than
