@@ -122,9 +122,10 @@ func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	for i, t := range rec.Tags {
 		rec.Tags[i] = clean(t)
 	}
-	if rec.WordCount == 0 {
-		rec.WordCount = article.CountWords(rec.Text)
-	}
+	// Derived from the text, whatever an imported record says (a count
+	// from another tool, or a negative one, would disagree with the rest
+	// of the archive's).
+	rec.WordCount = article.CountWords(rec.Text)
 	if rec.FetchedAt.IsZero() {
 		rec.FetchedAt = now
 	}

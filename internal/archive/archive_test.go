@@ -198,6 +198,14 @@ func TestPrepare(t *testing.T) {
 	if r.WordCount != 4 || r.ContentHash == "" || !r.FetchedAt.Equal(storetestNow) {
 		t.Errorf("derived fields: %+v", r)
 	}
+	// A count given with the record (another tool's, or nonsense) is
+	// replaced by the text's own.
+	for _, given := range []int{-5, 1, 400} {
+		r := &store.Record{Article: article.Article{URL: "https://news.example.com/b", Title: "T", Text: "One two three.", WordCount: given}}
+		if _, err := archive.Prepare(r, storetestNow); err != nil || r.WordCount != 3 {
+			t.Errorf("word count %d given: %d after Prepare (%v), want 3", given, r.WordCount, err)
+		}
+	}
 	if e.Record != r || len(e.Bands) != 0 {
 		t.Errorf("a four-word text has %d bands, want none", len(e.Bands))
 	}
