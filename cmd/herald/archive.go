@@ -65,8 +65,10 @@ func archiveFiles(loc string) string {
 
 // openArchive opens the archive named by --db. Commands that only read
 // (search, stats, export …) pass create=false, so that a mistyped SQLite
-// path is an error rather than a new empty archive; a PostgreSQL database
-// must exist already (its tables are created by the migrations).
+// path is an error rather than a new empty archive, and so that an archive
+// this process may not write is still opened, for reading only; a
+// PostgreSQL database must exist already (its tables are created by the
+// migrations).
 func openArchive(ctx context.Context, e *env, create bool) (store.Store, error) {
 	if e.db == "" {
 		return nil, errors.New("no archive: give --db PATH or postgres://… or set HERALD_DB")
@@ -74,7 +76,9 @@ func openArchive(ctx context.Context, e *env, create bool) (store.Store, error) 
 	return openLocation(ctx, e.db, create)
 }
 
-// openLocation opens the archive at loc (see isPostgres).
+// openLocation opens the archive at loc (see isPostgres). A SQLite file
+// that is not a Herald archive, or was made by a newer one, is refused
+// untouched, whatever create says (see sqlite.Open).
 func openLocation(ctx context.Context, loc string, create bool) (store.Store, error) {
 	if isPostgres(loc) {
 		db, err := postgres.Open(ctx, loc)
@@ -88,18 +92,18 @@ func openLocation(ctx context.Context, loc string, create bool) (store.Store, er
 		return nil, fmt.Errorf("archive location %q: no file name", loc)
 	}
 	if !create {
-		st, err := os.Stat(path)
-		if errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no archive at %s (create one with herald import or herald harvest, or point --db / HERALD_DB at yours)", path)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("archive %s is a directory", path)
 		}
 	}
 	db, err := sqlite.Open(ctx, path)
+	if errors.Is(err, sqlite.ErrReadOnly) && !create {
+		// An archive on read-only media, or someone else's that we may
+		// only read, can still be searched and exported. The commands
+		// that pass create=false and write (optimize, reextract, serve's
+		// harvests) then fail at their first write, with ErrReadOnly.
+		db, err = sqlite.OpenReadOnly(ctx, path)
+	}
 	if err != nil {
 		return nil, err
 	}
