@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -198,13 +199,14 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(stripControl(s)), " ")
 }
 
-// hostOf returns the host of a URL, or "".
+// hostOf returns the host of a URL as people read it (without "www.",
+// an internationalised one in Unicode), or "".
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
+	return canon.DisplayHost(strings.TrimPrefix(u.Hostname(), "www."))
 }
 
 // isTerminal reports whether w is a terminal (a character device), which

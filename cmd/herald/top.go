@@ -10,8 +10,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/net/idna"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -175,11 +175,8 @@ func printTop(w *bufio.Writer, field store.TopField, counts []store.Count, total
 // host with its Unicode spelling beside it, which people can read.
 func topName(field store.TopField, key string) string {
 	name := oneLine(key)
-	if field == store.TopSite && strings.Contains(name, "xn--") {
-		// The lookup profile refuses labels that decode to characters
-		// no registry allows (controls, direction overrides), so a host
-		// cannot smuggle them onto the terminal.
-		if u, err := idna.Lookup.ToUnicode(name); err == nil && u != name {
+	if field == store.TopSite {
+		if u := canon.DisplayHost(name); u != name {
 			name += " (" + oneLine(u) + ")"
 		}
 	}

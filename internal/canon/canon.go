@@ -220,6 +220,26 @@ func splitRest(raw string) (path, query string) {
 // exist, are not refused.
 var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))
 
+// DisplayHost returns host as people read it: an internationalised host,
+// which the archive files in punycode (xn--b1amnebsh.xn--p1ai), in its
+// Unicode spelling (новости.рф); any other host as it is. A label that
+// does not decode to characters the lookup profile allows (controls,
+// direction overrides) keeps the host in punycode, so that a host cannot
+// put them on a page or a terminal.
+func DisplayHost(host string) string {
+	if !strings.Contains(host, "xn--") {
+		return host
+	}
+	u, err := idnaProfile.ToUnicode(host)
+	if err != nil {
+		return host
+	}
+	if _, err := idnaProfile.ToASCII(u); err != nil {
+		return host
+	}
+	return u
+}
+
 func normHost(h string) (string, error) {
 	if strings.Contains(h, ":") {
 		a, err := netip.ParseAddr(h)

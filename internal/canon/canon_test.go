@@ -243,3 +243,28 @@ func BenchmarkURL(b *testing.B) {
 		}
 	}
 }
+
+func TestDisplayHost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"xn--b1amnebsh.xn--p1ai", "новости.рф"},
+		{"news.xn--p1ai", "news.рф"},
+		{"example.com", "example.com"},
+		{"xn--a.example", "xn--a.example"},               // decodes to a control character: as it is
+		{"xn--abc-ffff.example", "xn--abc-ffff.example"}, // not a valid label: as it is
+		{"xn--ab-g4t.example", "xn--ab-g4t.example"},     // a direction override: as it is
+		{"xn--ngbrx4e.example", "عربي.example"},          // right to left, allowed by the bidi rule
+		{"127.0.0.1", "127.0.0.1"},
+	} {
+		if got := DisplayHost(c.in); got != c.want {
+			t.Errorf("DisplayHost(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Round trip: what the archive files displays as the host typed.
+	u, err := URL("https://Новости.рф/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DisplayHost(strings.TrimSuffix(strings.TrimPrefix(u, "https://"), "/a")); got != "новости.рф" {
+		t.Errorf("round trip: %q", got)
+	}
+}

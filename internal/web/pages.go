@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -77,12 +78,14 @@ func httpURL(s string) string {
 	return u.String()
 }
 
+// hostOf is the host of URL s as the pages show it: without "www.", an
+// internationalised one in Unicode.
 func hostOf(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
+	return canon.DisplayHost(strings.TrimPrefix(u.Hostname(), "www."))
 }
 
 // when returns nil for the zero time, so that templates can write
@@ -408,7 +411,7 @@ func pagination(v url.Values, page, total int) (prev, next string, pages []pageL
 
 // topRow is one line of a top list beside the chart.
 type topRow struct {
-	Key   string
+	Key   string // as shown: a site in Unicode (the link filters on it all the same)
 	Count int
 	Href  string
 	// Width is the bar length, 0–100.
@@ -485,7 +488,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		counts := tops[i]
 		list := topList{Title: tf.title}
 		for _, c := range counts {
-			list.Rows = append(list.Rows, topRow{Key: c.Key, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),
+			label := c.Key
+			if tf.field == store.TopSite {
+				label = canon.DisplayHost(label)
+			}
+			list.Rows = append(list.Rows, topRow{Key: label, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),
 				Width: 100 * float64(c.Count) / float64(counts[0].Count)})
 		}
 		d.Tops = append(d.Tops, list)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,6 +10,10 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/store"
 )
 
 // checkSafeHTML parses a page and fails on anything that could run: a
@@ -305,4 +310,42 @@ func TestStaticAssets(t *testing.T) {
 	if res, _ := do(t, h, "GET", "/static/nope.js", nil); res.StatusCode != 404 {
 		t.Errorf("missing asset: %d", res.StatusCode)
 	}
+}
+
+// TestInternationalHostShown: an article on an internationalised host is
+// shown with its host in Unicode on the search page and in the timeline's
+// top sites, and the top list's link filters on it.
+func TestInternationalHostShown(t *testing.T) {
+	f := newArchive(t)
+	rec := &store.Record{Article: article.Article{
+		URL: "https://www.новости.рф/2024/05/01/gavan", Title: "Гавань открылась после ремонта",
+		Text:      "Городская гавань открылась в четверг после трёх недель ремонта волнолома.",
+		Published: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC),
+	}}
+	if _, err := archive.Ingest(context.Background(), f.db, []*store.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	h := testServer(f, Options{})
+	for _, path := range []string{"/?q=%D0%B3%D0%B0%D0%B2%D0%B0%D0%BD%D1%8C", "/timeline?q=%D0%B3%D0%B0%D0%B2%D0%B0%D0%BD%D1%8C"} {
+		resp, body := do(t, h, "GET", path, nil)
+		if code := resp.StatusCode; code != 200 || !strings.Contains(body, "новости.рф") || strings.Contains(body, ">xn--") {
+			t.Errorf("%s: %d, host shown as %q", path, resp.StatusCode, between(body, "новости", 40))
+		}
+	}
+	// The list's link filters on the site: the search it leads to finds
+	// the article.
+	_, body := do(t, h, "GET", "/?q=site%3Axn--b1amnebsh.xn--p1ai", nil)
+	if !strings.Contains(body, "Гавань открылась после ремонта") {
+		t.Error("site: with the punycode host found nothing")
+	}
+}
+
+// between returns up to n bytes of s around the first match of sub, for
+// failure messages.
+func between(s, sub string, n int) string {
+	i := strings.Index(s, sub)
+	if i < 0 {
+		return ""
+	}
+	return s[max(0, i-n):min(len(s), i+len(sub)+n)]
 }
