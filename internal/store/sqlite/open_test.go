@@ -284,3 +284,43 @@ func TestReadOnlyArchive(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenBesideAWriter: opening an archive that has all its migrations
+// takes no write lock, so a search can open it while another process's
+// transaction holds the lock (an import's batch, seconds long on a large
+// archive). Migrating took the lock once per migration: Open waited for
+// the busy timeout and failed with "database is locked".
+func TestOpenBesideAWriter(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	first, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	// Hold the write lock, as a batch in progress does.
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE held (x)`); err != nil {
+		t.Fatal(err)
+	}
+	second, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open while another transaction writes: %v", err)
+	}
+	q, _ := query.Parse("harbour")
+	if _, err := second.Search(ctx, q, store.SearchOptions{}); err != nil {
+		t.Errorf("search: %v", err)
+	}
+	if err := second.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+}

@@ -177,8 +177,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := checkLocation(path); err != nil {
 		return nil, err
 	}
-	if _, err := inspect(ctx, path); err != nil {
+	applied, err := inspect(ctx, path)
+	if err != nil {
 		return nil, err
+	}
+	// SQLite opens a file it may not write read-only without saying so:
+	// ask the system now, rather than fail at the first article.
+	if err := canWrite(path); err != nil {
+		return nil, openError(path, err)
 	}
 	w, err := sql.Open("sqlite", dsn(path, false, nil))
 	if err != nil {
@@ -196,17 +202,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	// The writer must exist (and be in WAL mode) before readers open it.
-	if _, err := db.Migrate(ctx); err != nil {
-		w.Close()
-		return nil, openError(path, err)
-	}
-	// SQLite opens a file it may not write read-only without saying so,
-	// and an archive with nothing to migrate has not been written yet: a
-	// write that changes nothing tells now, rather than at the first
-	// article.
-	if _, err := w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE 0`); err != nil {
-		w.Close()
-		return nil, openError(path, fmt.Errorf("open %s: %w", path, err))
+	// Migrating takes the write lock, one migration at a time, so an
+	// archive that has them all is not migrated: a search opening the
+	// archive while an import writes it would wait for each of the
+	// import's transactions (seconds each on a large archive).
+	if applied < len(mustMigrations()) {
+		if _, err := db.Migrate(ctx); err != nil {
+			w.Close()
+			return nil, openError(path, err)
+		}
 	}
 	r, err := sql.Open("sqlite", dsn(path, true, nil))
 	if err != nil {
@@ -525,8 +529,12 @@ func (db *DB) Close() error {
 		errs = append(errs, db.r.Close())
 	}
 	if db.w != nil {
-		// Leave a small WAL behind: checkpoint what the writer can.
-		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // best effort: the WAL is replayed on next open anyway
+		// Leave a small WAL behind: checkpoint what the writer can,
+		// without waiting (best effort: the WAL is replayed on next open
+		// anyway). A checkpoint that waited would hold up the exit of a
+		// search while another process imports.
+		_, _ = db.w.Exec("PRAGMA busy_timeout = 0")
+		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		errs = append(errs, db.w.Close())
 	}
 	if err := errors.Join(errs...); err != nil {

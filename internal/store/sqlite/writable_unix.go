@@ -1,0 +1,34 @@
+//go:build unix
+
+package sqlite
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// canWrite asks the system whether this process may write the archive at
+// path: the file itself (when it exists) and, for the -wal and -shm files
+// beside it, its folder, unless both exist and can be written. It takes
+// no lock, unlike a write through SQLite, which would wait for another
+// process's transaction. An error wraps the system's reason (EACCES,
+// EROFS, EPERM for an immutable file).
+func canWrite(path string) error {
+	const wOK = 2 // W_OK of access(2)
+	if err := syscall.Access(path, wOK); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &fs.PathError{Op: "write", Path: path, Err: err}
+	}
+	err := syscall.Access(filepath.Dir(path), wOK)
+	if err == nil {
+		return nil
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, serr := os.Stat(path + side); serr != nil || syscall.Access(path+side, wOK) != nil {
+			return &fs.PathError{Op: "write", Path: filepath.Dir(path), Err: err}
+		}
+	}
+	return nil
+}
