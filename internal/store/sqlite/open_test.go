@@ -324,3 +324,30 @@ func TestOpenBesideAWriter(t *testing.T) {
 		t.Errorf("close: %v", err)
 	}
 }
+
+// TestOpenOddNames: a path holding characters that mean something in a
+// URI (%, ?, #) or a space opens the file it names; "a#1.db" opened "a".
+func TestOpenOddNames(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"a#1.db", "b?x.db", "c%41.db", "d e.db"} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, name)
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		entries, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), name) {
+				names = append(names, e.Name())
+			}
+		}
+		if _, err := os.Stat(path); err != nil || len(names) > 0 {
+			t.Errorf("%s: %v; other files made: %q", name, err, names)
+		}
+	}
+}

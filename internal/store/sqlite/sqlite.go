@@ -144,8 +144,13 @@ func dsn(path string, readOnly bool, params url.Values) string {
 	for k, vs := range params {
 		v[k] = vs
 	}
-	return "file:" + path + "?" + v.Encode()
+	// In a URI file name, %, ? and # are not themselves: escaped, a path
+	// holding them opens the file it names ("a#1.db" opened "a").
+	return "file:" + uriPath.Replace(path) + "?" + v.Encode()
 }
+
+// uriPath escapes what a file name in a SQLite URI cannot hold as it is.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // ErrReadOnly is wrapped by the errors of Open when this process may not
 // write the archive (a read-only file, folder or file system), and by every
