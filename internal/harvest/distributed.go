@@ -41,16 +41,20 @@ type JobHint struct {
 	Tags        []string  `json:"tags,omitempty"`
 	Language    string    `json:"language,omitempty"`
 	Published   time.Time `json:"published,omitzero"`
+	// Detect marks a URL given to Harvest: what it is (a feed, a sitemap,
+	// a page) is found from its content, as for a seed. A worker, which
+	// cannot poll, fetches it as a page.
+	Detect bool `json:"detect,omitempty"`
 }
 
 func (x *hint) export() *JobHint {
 	return &JobHint{Source: x.source, Title: x.title, Description: x.description, Authors: x.authors,
-		Tags: x.tags, Language: x.language, Published: x.published}
+		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect}
 }
 
 func (j *JobHint) internal() *hint {
 	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
-		tags: j.Tags, language: j.Language, published: j.Published}
+		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect}
 }
 
 // encode is x as the frontier keeps it (store.FrontierItem.Hint): the

@@ -57,6 +57,7 @@ package harvest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -64,6 +65,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
@@ -189,10 +191,32 @@ func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 // URL's kind is found from its content: a feed or sitemap has its entries
 // fetched; an HTML page is a site seed (an article is stored, a listing
 // page is crawled). The frontier's other ready URLs are fetched too.
+//
+// The URLs are queued in the frontier before anything is fetched, marked
+// to be polled as seeds (JobHint.Detect), so that an interrupted harvest,
+// even a killed one, continues with those not done yet the next time any
+// harvest runs; a URL queued or done before is queued again. A URL that
+// is not a valid http(s) URL is polled as it is, to be reported. With a
+// Dispatcher the URLs are polled by this process, as before, and not
+// kept: workers cannot poll.
 func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error) {
 	seeds := make([]seed, 0, len(urls))
+	now := time.Now()
 	for _, u := range urls {
-		seeds = append(seeds, seed{url: u})
+		cu, err := canon.URL(u)
+		if err != nil || h.opts.Dispatcher != nil {
+			seeds = append(seeds, seed{url: u})
+			continue
+		}
+		x := &hint{detect: true}
+		err = h.st.Retry(ctx, cu, now, "harvest again")
+		if errors.Is(err, store.ErrNotFound) {
+			_, err = h.st.Enqueue(ctx, []store.FrontierItem{{URL: cu, Host: hostOf(cu), NotBefore: now, Added: now, Hint: x.encode()}})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("harvest: %w", err)
+		}
+		h.putHint(cu, x) // also for a URL queued before, whose stored hint says nothing of it
 	}
 	srcs, err := h.st.ListSources(ctx)
 	if err != nil {
@@ -281,6 +305,8 @@ type hint struct {
 	tags        []string
 	language    string
 	published   time.Time
+	// detect: a URL given to Harvest, polled as a seed (see JobHint).
+	detect bool
 }
 
 func (h *Harvester) putHint(canonical string, x *hint) {
@@ -292,6 +318,18 @@ func (h *Harvester) putHint(canonical string, x *hint) {
 	if len(h.hints) < maxHints {
 		h.hints[canonical] = x
 	}
+}
+
+// isSeed reports whether a frontier item is a URL given to Harvest, to be
+// polled as a seed (hint.detect), without taking its hint.
+func (h *Harvester) isSeed(it store.FrontierItem) bool {
+	h.mu.Lock()
+	x := h.hints[it.URL]
+	h.mu.Unlock()
+	if x == nil {
+		x = storedHint(it.Hint)
+	}
+	return x != nil && x.detect
 }
 
 func (h *Harvester) takeHint(canonical string) *hint {

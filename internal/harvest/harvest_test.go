@@ -3,6 +3,7 @@ package harvest
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -388,7 +389,9 @@ func TestHarvestCrawlBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.Queued] != 1 || counts[store.Done] != 2 {
+	// Done: the seed (queued first, so that an interrupted run resumes
+	// it) and the two articles.
+	if counts[store.Queued] != 1 || counts[store.Done] != 3 {
 		t.Errorf("frontier %v", counts)
 	}
 	if ts.hit("/") != 0 || ts.hit("/section/town/") != 0 {
@@ -646,5 +649,103 @@ func TestHarvestSitemapLastmod(t *testing.T) {
 	}
 	if rec := stored(t, st, ts.url("/news/2026/05/04/story-1.html")); rec == nil || rec.Version != 2 {
 		t.Errorf("story 1 after the change: %+v", rec)
+	}
+}
+
+// TestHarvestInterruptedSeedsResume: the URLs given to Harvest are queued
+// before anything is fetched, so a run interrupted after a few of them
+// leaves the rest queued, and the next run (of any kind) fetches them.
+func TestHarvestInterruptedSeedsResume(t *testing.T) {
+	ts := newTestSite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Six articles on one host, fetched one after another; the third
+	// request interrupts the run while it is in flight.
+	var mu sync.Mutex
+	requests := 0
+	var arts []gazetteArticle
+	for i := range 6 {
+		a := gazetteArticle{path: fmt.Sprintf("/news/story-%d.html", i), title: fmt.Sprintf("Story %d of the harbour", i), published: gazetteDay}
+		arts = append(arts, a)
+		page := gazettePage(a.title, "", a.published, gazetteText(a.path, 6))
+		ts.mux.HandleFunc(a.path, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			requests++
+			n := requests
+			mu.Unlock()
+			if n == 3 {
+				cancel()
+				select { // until the harvest lets go
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, page)
+		})
+	}
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.Concurrency = 1
+	h := newTestHarvester(t, st, opts)
+	var urls []string
+	for _, a := range arts {
+		urls = append(urls, ts.url(a.path))
+	}
+	first, err := h.Harvest(ctx, urls)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	counts, err := st.FrontierCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.Queued] < 3 || first.New > 2 {
+		t.Fatalf("nothing left queued after the interruption: %v (first run %+v)", counts, first)
+	}
+	// Resume with a plain run of the frontier, in a new harvester (a new
+	// process).
+	h2 := newTestHarvester(t, st, testOptions(dir))
+	if _, err := h2.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	again := 0 // the page in flight at the interruption is fetched again
+	for _, a := range arts {
+		if stored(t, st, ts.url(a.path)) == nil {
+			t.Errorf("%s not stored after resuming", a.path)
+		}
+		switch n := ts.hit(a.path); {
+		case n == 2:
+			again++
+		case n != 1:
+			t.Errorf("%s fetched %d times", a.path, n)
+		}
+	}
+	if again > 1 {
+		t.Errorf("%d pages fetched twice; one was in flight", again)
+	}
+	if counts, _ := st.FrontierCounts(context.Background()); counts[store.Queued]+counts[store.InFlight] != 0 {
+		t.Errorf("frontier after resuming: %v", counts)
+	}
+}
+
+// TestHarvestResumedSeedIsPolled: a URL given to Harvest that a killed run
+// left queued is polled as a seed when resumed: a feed has its entries
+// fetched, instead of being fetched as a page that is no article.
+func TestHarvestResumedSeedIsPolled(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	feed := ts.url("/feed.xml")
+	if _, err := st.Enqueue(ctx, []store.FrontierItem{{URL: feed, Host: hostOf(feed), Hint: (&hint{detect: true}).encode()}}); err != nil {
+		t.Fatal(err)
+	}
+	h := newTestHarvester(t, st, testOptions(dir))
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Polled != 1 || stored(t, st, ts.url(arts[0].path)) == nil {
+		t.Errorf("the feed was not polled: %+v", sum)
 	}
 }

@@ -33,6 +33,15 @@ func (r *run) page(it store.FrontierItem) event {
 		return ev
 	}
 	x, held := r.h.itemHint(it)
+	if x != nil && x.detect && !r.worker {
+		// A URL given to Harvest: polled as a seed. Its final event
+		// finishes the frontier item too, or puts it back when the run
+		// was interrupted before the poll could finish.
+		ev := r.pollEvent(seed{url: it.URL})
+		ev.item = &it
+		ev.abandon = r.ctx.Err() != nil
+		return ev
+	}
 	keep := func() { // for the next try; a stored hint stays stored
 		if held {
 			r.h.putHint(it.URL, x)

@@ -37,6 +37,12 @@ type poller struct {
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
 // queues what it lists and, for a source, records when to poll it next.
 func (r *run) poll(s seed) {
+	r.send(r.pollEvent(s))
+}
+
+// pollEvent polls one seed and returns its final event, which finishes
+// the poll (pollDone).
+func (r *run) pollEvent(s seed) event {
 	p := &poller{r: r, s: s}
 	if s.src != nil {
 		cp := *s.src
@@ -61,7 +67,7 @@ func (r *run) poll(s seed) {
 	} else {
 		r.opts.Logger.Info("polled", "url", s.url, "kind", p.kindName())
 	}
-	r.send(final)
+	return final
 }
 
 func (p *poller) kindName() string {

@@ -231,6 +231,9 @@ func (r *run) dispatch() {
 			got = len(items)
 			claimed += got
 			for _, it := range items {
+				if r.h.isSeed(it) {
+					claimed-- // seeds do not count against MaxPages
+				}
 				r.active.Add(1)
 				r.dispatchItem(it)
 			}
