@@ -94,6 +94,8 @@ type Harvester struct {
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.
 	held map[string]time.Time
+	// locked: this harvester holds Options.LockFile (see lock).
+	locked bool
 }
 
 // New returns a Harvester writing to st. It creates opts.WARCDir if needed.
@@ -200,6 +202,11 @@ func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 // Dispatcher the URLs are polled by this process, as before, and not
 // kept: workers cannot poll.
 func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error) {
+	release, err := h.lock() // before queueing: a refused harvest changes nothing
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	seeds := make([]seed, 0, len(urls))
 	now := time.Now()
 	for _, u := range urls {

@@ -749,3 +749,51 @@ func TestHarvestResumedSeedIsPolled(t *testing.T) {
 		t.Errorf("the feed was not polled: %+v", sum)
 	}
 }
+
+// TestHarvestLockOneAtATime: while one run holds the archive's lock file,
+// another harvest of it (another process, or here another harvester) is
+// refused with ErrHarvestRunning instead of putting back the first one's
+// URLs in flight; once the first ends, the next run goes ahead.
+func TestHarvestLockOneAtATime(t *testing.T) {
+	ts := newTestSite(t)
+	inside, release := make(chan struct{}), make(chan struct{})
+	page := gazettePage("Harbour reopens", "", gazetteDay, gazetteText("lock", 6))
+	ts.mux.HandleFunc("/news/slow.html", func(w http.ResponseWriter, r *http.Request) {
+		close(inside)
+		<-release
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page)
+	})
+	ts.html("/news/other.html", gazettePage("Ferry fares rise", "", gazetteDay, gazetteText("other", 6)))
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.LockFile = filepath.Join(dir, "herald.db.harvest.lock")
+	first := newTestHarvester(t, st, opts)
+	done := make(chan error, 1)
+	go func() {
+		_, err := first.Harvest(context.Background(), []string{ts.url("/news/slow.html")})
+		done <- err
+	}()
+	<-inside
+	second := newTestHarvester(t, st, opts)
+	if _, err := second.Harvest(context.Background(), []string{ts.url("/news/other.html")}); !errors.Is(err, ErrHarvestRunning) {
+		t.Errorf("second harvest while the first runs: %v, want ErrHarvestRunning", err)
+	}
+	if ts.hit("/news/other.html") != 0 {
+		t.Error("the refused harvest fetched")
+	}
+	// Nor did it queue its URL: a refused harvest changes nothing.
+	if counts, _ := st.FrontierCounts(context.Background()); counts[store.Queued] != 0 {
+		t.Errorf("frontier after the refused harvest: %v", counts)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Harvest(context.Background(), []string{ts.url("/news/other.html")}); err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	if stored(t, st, ts.url("/news/slow.html")) == nil || stored(t, st, ts.url("/news/other.html")) == nil {
+		t.Error("not both stored")
+	}
+}

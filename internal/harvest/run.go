@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -107,8 +108,44 @@ type lane struct {
 	running bool
 }
 
+// lock takes Options.LockFile for a run, unless this harvester holds it
+// already (Harvest takes it before queueing its URLs, then runs).
+func (h *Harvester) lock() (release func(), err error) {
+	if h.opts.LockFile == "" {
+		return func() {}, nil
+	}
+	h.mu.Lock()
+	held := h.locked
+	h.mu.Unlock()
+	if held {
+		return func() {}, nil
+	}
+	unlock, err := lockRun(h.opts.LockFile)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: %w", err)
+	}
+	h.mu.Lock()
+	h.locked = true
+	h.mu.Unlock()
+	return func() {
+		h.mu.Lock()
+		h.locked = false
+		h.mu.Unlock()
+		unlock()
+	}, nil
+}
+
+// ErrHarvestRunning is wrapped by the error of a run that found another
+// process harvesting the same archive (Options.LockFile).
+var ErrHarvestRunning = errors.New("another harvest is running on this archive")
+
 func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
 	start := time.Now()
+	release, err := h.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if h.opts.Dispatcher == nil {
 		// With a Dispatcher, in-flight URLs are the workers'.
 		if err := h.requeue(ctx); err != nil {
