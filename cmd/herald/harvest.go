@@ -276,6 +276,9 @@ func readURLList(e *env, name string) ([]string, error) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF") // a byte order mark, as some editors write
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}

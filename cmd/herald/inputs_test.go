@@ -204,3 +204,14 @@ func TestSearchArguments(t *testing.T) {
 		t.Errorf("timeline -x: exit %d, %q", code, stderr)
 	}
 }
+
+// TestReadURLListBOM: a URL list that starts with a byte order mark
+// reads as one without ("\ufeffhttp://… is not an http(s) URL" before).
+func TestReadURLListBOM(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "urls.txt")
+	os.WriteFile(path, []byte("\xEF\xBB\xBFhttps://news.example.org/a.html\r\n# a comment\nhttps://news.example.org/b.html\n"), 0o644)
+	got, err := readURLList(&env{}, path)
+	if err != nil || len(got) != 2 || got[0] != "https://news.example.org/a.html" {
+		t.Errorf("readURLList = %q, %v", got, err)
+	}
+}
