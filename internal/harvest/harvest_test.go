@@ -650,6 +650,25 @@ func TestHarvestSitemapLastmod(t *testing.T) {
 	if rec := stored(t, st, ts.url("/news/2026/05/04/story-1.html")); rec == nil || rec.Version != 2 {
 		t.Errorf("story 1 after the change: %+v", rec)
 	}
+	// A lastmod a year ahead says nothing: story 0 is not fetched again,
+	// at this poll or any later one.
+	mu.Lock()
+	lastmod[0] = time.Now().AddDate(1, 0, 0)
+	mu.Unlock()
+	before := ts.hit("/news/2026/05/04/story-0.html")
+	for range 2 {
+		s, _ := st.Source(ctx, src.ID)
+		s.NextPoll = time.Time{}
+		if err := st.UpdateSource(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if sum, err := h.RunDue(ctx); err != nil || sum.Requeued != 0 {
+			t.Errorf("poll with a future lastmod: %+v %v", sum, err)
+		}
+	}
+	if n := ts.hit("/news/2026/05/04/story-0.html"); n != before {
+		t.Errorf("story 0 fetched %d more times for a lastmod in the future", n-before)
+	}
 }
 
 // TestHarvestInterruptedSeedsResume: the URLs given to Harvest are queued

@@ -302,6 +302,10 @@ func (r *run) enqueue(links []link) {
 	r.signal()
 }
 
+// maxClockSkew is how far in the future a sitemap's lastmod may be and
+// still be believed: servers' clocks and time zones are off by that much.
+const maxClockSkew = 24 * time.Hour
+
 // What changed found about a seen URL.
 const (
 	notArchived = iota // seen in the frontier, not (yet) archived
@@ -313,7 +317,9 @@ const (
 // sitemap lastmod is later than the archived copy, and if so puts it back
 // in the queue.
 func (r *run) changed(cu string, lastmod time.Time) int {
-	if lastmod.IsZero() {
+	// A lastmod in the future (beyond clock skew) says nothing: it would
+	// be later than every fetch, and the page fetched again at every poll.
+	if lastmod.IsZero() || lastmod.After(time.Now().Add(maxClockSkew)) {
 		return notArchived
 	}
 	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
