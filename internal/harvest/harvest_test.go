@@ -654,6 +654,7 @@ func TestHarvestSitemapLastmod(t *testing.T) {
 	// at this poll or any later one.
 	mu.Lock()
 	lastmod[0] = time.Now().AddDate(1, 0, 0)
+	lastmod[1] = gazetteDay // back before its last fetch
 	mu.Unlock()
 	before := ts.hit("/news/2026/05/04/story-0.html")
 	for range 2 {
