@@ -12,10 +12,12 @@ import (
 var (
 	// ErrDisallowed: robots.txt does not allow this URL for our agent.
 	ErrDisallowed = errors.New("disallowed by robots.txt")
-	// ErrRobotsUnavailable: the host's robots.txt answered 5xx or could not
-	// be reached, so the host is treated as disallowed for a while
-	// (Options.RobotsErrorTTL). Errors wrapping it also match
-	// ErrDisallowed.
+	// ErrRobotsUnavailable: the host's robots.txt answered 5xx or 429, or
+	// the host could not be reached (refused connection, unknown name,
+	// timeout). As RFC 9309 asks, nothing is fetched from the host for a
+	// while (Options.RobotsErrorTTL); but that is the host failing, not
+	// a rule, so these errors do not match ErrDisallowed. They are
+	// *RobotsUnavailableError, which says why.
 	ErrRobotsUnavailable = errors.New("robots.txt unavailable")
 	// ErrNotHTML: a page fetch (AcceptPage) got something other than HTML.
 	// The body was not downloaded past what sniffing needed.
@@ -97,3 +99,40 @@ func (e *ContentError) Error() string {
 }
 
 func (e *ContentError) Unwrap() error { return e.Err }
+
+// RobotsUnavailableError is the error for a URL whose host's robots.txt
+// could not be read: the server answered Status (5xx or 429), or no answer
+// came because of Err. The host is then left alone until Until, when
+// robots.txt is asked for again (RFC 9309 has a crawler assume
+// everything disallowed meanwhile). It matches ErrRobotsUnavailable and,
+// for a network failure, that failure (ErrTimeout, a *net.OpError …); not
+// ErrDisallowed, and not a *StatusError, which would pass the robots.txt
+// status off as the page's.
+type RobotsUnavailableError struct {
+	// Host is the host (host:port) whose robots.txt failed.
+	Host string
+	// Status is the HTTP status robots.txt answered with; 0 when there
+	// was no answer.
+	Status int
+	// Err is why there was no answer; nil when Status is set.
+	Err error
+	// Until is when robots.txt will be asked for again.
+	Until time.Time
+}
+
+func (e *RobotsUnavailableError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("host %s unavailable: robots.txt answered http status %d %s (nothing fetched from the host until %s)",
+			e.Host, e.Status, http.StatusText(e.Status), e.Until.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("host %s unreachable: %v", e.Host, e.Err)
+}
+
+// Unwrap makes the error match ErrRobotsUnavailable and the network
+// failure behind it.
+func (e *RobotsUnavailableError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrRobotsUnavailable}
+	}
+	return []error{ErrRobotsUnavailable, e.Err}
+}

@@ -3,13 +3,17 @@
 //
 //   - robots.txt is fetched once per origin, cached, and obeyed, including
 //     Crawl-delay (ErrDisallowed); the robots.txt request is paced like
-//     any other, so the first page after it waits the host's delay;
+//     any other, so the first page after it waits the host's delay; a
+//     host whose robots.txt fails (5xx, unreachable) is left alone for a
+//     while, as RFC 9309 asks (ErrRobotsUnavailable, with the cause);
 //   - requests to one host run one at a time, with a minimum delay between
 //     the end of one and the start of the next, under a global concurrency
 //     cap, for all goroutines sharing a Client;
 //   - transient failures (5xx, 429, timeouts, connection errors) are retried
 //     with exponential back-off and jitter, honouring Retry-After; a host
-//     that keeps failing is paused (ErrHostPaused) while others go on;
+//     that keeps failing is paused (ErrHostPaused), and one that asks to
+//     wait longer than MaxRetryWait is held (ErrHostHeld) instead of
+//     waited for, while others go on;
 //   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
 //     size cap (ErrTooLarge) and a redirect limit with loop detection;
 //   - page fetches take only HTML (ErrNotHTML), found out from the headers

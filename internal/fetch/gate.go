@@ -34,9 +34,11 @@ type HostLease interface {
 	Release(next time.Time)
 }
 
-// ErrHostHeld: a HostGate refused a host that asked (Retry-After) not to
-// be asked again before a time further off than the gate waits. Nothing
-// was sent; errors wrapping it are *HeldError, which says until when.
+// ErrHostHeld: a host asked (Retry-After) not to be asked again before a
+// time further off than the Client waits in line (Options.MaxRetryWait)
+// or than a HostGate waits. Nothing was sent; errors wrapping it are
+// *HeldError, which says until when, so that the caller can defer the
+// host's URLs and go on with other hosts.
 var ErrHostHeld = errors.New("host held (Retry-After)")
 
 // ErrGate: the HostGate itself failed (its server is unreachable, say), so
@@ -44,7 +46,7 @@ var ErrHostHeld = errors.New("host held (Retry-After)")
 // the work later rather than record the URL as failed.
 var ErrGate = errors.New("host gate unavailable")
 
-// HeldError is the error a HostGate returns for a held host.
+// HeldError is the error for a held host, from the Client or a HostGate.
 type HeldError struct {
 	Host  string
 	Until time.Time

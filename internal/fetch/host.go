@@ -22,7 +22,8 @@ type pacer struct {
 	minDelay   time.Duration
 	pauseAfter int
 	pauseFor   time.Duration
-	gate       HostGate // nil: politeness is this process's alone
+	maxWait    time.Duration // the longest Retry-After waited for in line (Options.MaxRetryWait)
+	gate       HostGate      // nil: politeness is this process's alone
 	maxHosts   int
 
 	mu    sync.Mutex
@@ -51,6 +52,12 @@ type hostState struct {
 	crawlDelay time.Duration // from robots.txt
 	failures   int           // failed attempts in a row
 	pausedTill time.Time
+	// heldTill is the end of the longest Retry-After the host sent. next
+	// is never earlier, so pacing alone would honour it; but a request
+	// that would wait more than maxWait for it is refused (ErrHostHeld)
+	// instead of sleeping, so that one host asking for an hour cannot
+	// stall its caller (a one-shot harvest sat idle for the hour).
+	heldTill time.Time
 }
 
 func newPacer(o Options) *pacer {
@@ -60,6 +67,7 @@ func newPacer(o Options) *pacer {
 		minDelay:   o.MinDelay,
 		pauseAfter: o.PauseAfter,
 		pauseFor:   o.PauseFor,
+		maxWait:    o.MaxRetryWait,
 		gate:       o.Gate,
 		maxHosts:   o.MaxHosts,
 		hosts:      make(map[string]*hostState),
@@ -155,9 +163,11 @@ type outcome struct {
 // acquire waits until a request to h may start: no pause, a free host
 // slot, the host's delay elapsed, the host taken from the gate (when there
 // is one), a free global slot. The returned release
-// must be called exactly once, when the response body has been read.
+// must be called exactly once, when the response body has been read. A
+// host held by a Retry-After longer than maxWait is not waited for: the
+// error is a *HeldError saying until when, as a gate's would be.
 func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome), err error) {
-	if err := h.checkPause(); err != nil {
+	if err := h.checkPause(p.maxWait); err != nil {
 		return nil, err
 	}
 	select {
@@ -166,7 +176,7 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 		return nil, ctx.Err()
 	}
 	for {
-		if err := h.checkPause(); err != nil {
+		if err := h.checkPause(p.maxWait); err != nil {
 			<-h.slots
 			return nil, err
 		}
@@ -228,6 +238,7 @@ func (p *pacer) release(h *hostState, o outcome) time.Time {
 	next := now.Add(max(p.minDelay, h.crawlDelay))
 	if o.retryAfter > 0 {
 		next = later(next, now.Add(o.retryAfter))
+		h.heldTill = later(h.heldTill, now.Add(o.retryAfter))
 	}
 	h.next = later(h.next, next)
 	if !o.failed {
@@ -242,11 +253,17 @@ func (p *pacer) release(h *hostState, o outcome) time.Time {
 	return next
 }
 
-func (h *hostState) checkPause() error {
+// checkPause refuses a request to a paused host, or to one whose
+// Retry-After runs for longer than maxWait from now.
+func (h *hostState) checkPause(maxWait time.Duration) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if time.Now().Before(h.pausedTill) {
+	now := time.Now()
+	if now.Before(h.pausedTill) {
 		return fmt.Errorf("%s until %s: %w", h.key, h.pausedTill.Format(time.RFC3339), ErrHostPaused)
+	}
+	if h.heldTill.Sub(now) > maxWait {
+		return &HeldError{Host: h.key, Until: h.heldTill}
 	}
 	return nil
 }

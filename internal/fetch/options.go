@@ -79,7 +79,9 @@ type Options struct {
 	RetryBackoff time.Duration
 	// MaxRetryWait caps how long Fetch waits for a Retry-After. A server
 	// asking for longer gets no retry: Fetch returns the *StatusError with
-	// its RetryAfter so the caller can requeue. Default 2m.
+	// its RetryAfter so the caller can requeue, and later fetches from the
+	// host fail at once with a *HeldError (ErrHostHeld) until the wait
+	// is down to MaxRetryWait, rather than sleep through it. Default 2m.
 	MaxRetryWait time.Duration
 
 	// PauseAfter is how many failed attempts in a row pause a host.

@@ -56,8 +56,8 @@ func TestRobots(t *testing.T) {
 			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
-			if errors.Is(tc.want, ErrRobotsUnavailable) && !errors.Is(err, ErrDisallowed) {
-				t.Errorf("unavailable robots.txt should also match ErrDisallowed: %v", err)
+			if errors.Is(tc.want, ErrRobotsUnavailable) && errors.Is(err, ErrDisallowed) {
+				t.Errorf("an unavailable robots.txt is the host failing, not a rule; it matches ErrDisallowed: %v", err)
 			}
 			if n := len(s.pageHits()); (tc.want == nil) != (n > 0) {
 				t.Errorf("server saw %d page requests", n)

@@ -73,8 +73,17 @@ type robotsEntry struct {
 	data        *robotstxt.RobotsData // nil when unavailable or err != nil
 	crawlDelay  time.Duration         // data's Crawl-delay for our agent
 	unavailable bool                  // 5xx or unreachable: disallow all
+	status      int                   // unavailable: the 5xx or 429 robots.txt answered, or 0
+	cause       error                 // unavailable without a status: why robots.txt could not be fetched
 	expires     time.Time
 	err         error // no verdict (cancelled, private address); not cached
+}
+
+// unavailableError says why an unavailable entry disallows its host, so
+// that every URL refused meanwhile names the real cause (a refused
+// connection, an unknown host) rather than a robots.txt rule.
+func (e *robotsEntry) unavailableError(host string) *RobotsUnavailableError {
+	return &RobotsUnavailableError{Host: host, Status: e.status, Err: e.cause, Until: e.expires}
 }
 
 func (e *robotsEntry) loaded() bool {
@@ -130,9 +139,11 @@ func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error
 
 // loadRobots downloads and parses robots.txt for u's origin into e,
 // following RFC 9309: up to five redirects, 2xx parsed, 4xx (and too many
-// redirects) allow everything, 5xx or an unreachable server disallow
-// everything for RobotsErrorTTL. Its crawl-delay is applied to the host,
-// counted from the end of the robots.txt request.
+// redirects) allow everything, 5xx, 429 or an unreachable server disallow
+// everything for RobotsErrorTTL. The status or the network error is kept:
+// a host that is down is reported as down, with the reason, and not as a
+// robots.txt refusal. Its crawl-delay is applied to the host, counted from
+// the end of the robots.txt request.
 func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	res, err := c.follow(ctx, robotsURL, Request{Accept: AcceptAny}, hopSpec{
@@ -170,6 +181,7 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		status = serr.Code
 	case err != nil:
 		e.unavailable = true
+		e.cause = err
 		e.expires = now.Add(c.opts.RobotsErrorTTL)
 		return
 	default:
@@ -179,6 +191,7 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	switch {
 	case status >= 500 || status == http.StatusTooManyRequests:
 		e.unavailable = true
+		e.status = status
 		e.expires = now.Add(c.opts.RobotsErrorTTL)
 		return
 	case status >= 400:
@@ -244,14 +257,15 @@ func parseRobots(body []byte) *robotstxt.RobotsData {
 }
 
 // checkRobots returns an error wrapping ErrDisallowed when robots.txt
-// forbids u to our agent, else the Crawl-delay it sets for us.
+// forbids u to our agent, a *RobotsUnavailableError while the host's
+// robots.txt cannot be read, else the Crawl-delay it sets for us.
 func (c *Client) checkRobots(ctx context.Context, u *url.URL) (time.Duration, error) {
 	e, err := c.robotsFor(ctx, u)
 	if err != nil {
 		return 0, fmt.Errorf("robots.txt for %s: %w", u.Host, err)
 	}
 	if e.unavailable {
-		return 0, fmt.Errorf("fetch %s: %w: %w", u, ErrDisallowed, ErrRobotsUnavailable)
+		return 0, fmt.Errorf("fetch %s: %w", u, e.unavailableError(hostKey(u)))
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -279,7 +293,7 @@ func (c *Client) Sitemaps(ctx context.Context, site string) ([]string, error) {
 		return nil, fmt.Errorf("sitemaps for %s: %w", u.Host, err)
 	}
 	if e.unavailable {
-		return nil, fmt.Errorf("sitemaps for %s: %w", u.Host, ErrRobotsUnavailable)
+		return nil, fmt.Errorf("sitemaps for %s: %w", u.Host, e.unavailableError(hostKey(u)))
 	}
 	return append([]string(nil), e.data.Sitemaps...), nil
 }
