@@ -56,7 +56,7 @@ markdown.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "json", "output format: json, jsonl, text or markdown")
 	fl.StringVar(&f.url, "url", "", "page URL of a file or stdin input (resolves relative links, gives URL dates)")
-	fl.Int64Var(&f.maxBytes, "max-bytes", extract.DefaultMaxBytes, "largest page accepted, in bytes")
+	fl.Int64Var(&f.maxBytes, "max-bytes", extract.DefaultMaxBytes, "largest page accepted, in bytes (at least 1)")
 	fl.BoolVar(&f.explain, "explain", false, "add where each metadata field came from (\"sources\") and notes")
 	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching URLs on loopback and private networks")
 	fl.BoolVar(&f.noDetect, "no-detect-language", false, "do not guess the language of pages that declare none")
@@ -80,6 +80,13 @@ func runExtract(ctx context.Context, e *env, f extractFlags, inputs []string) er
 	}
 	if f.url != "" && !isHTTPURL(f.url) {
 		return fmt.Errorf("--url %q: want an absolute http or https URL", f.url)
+	}
+	if f.maxBytes < 1 {
+		// The cap is handed to the fetcher, the file reader and the
+		// extractor, which each read zero or a negative number their own
+		// way (the default, no cap at all): refused, so that it means one
+		// thing.
+		return fmt.Errorf("--max-bytes %d: want a positive number of bytes (default %d)", f.maxBytes, int64(extract.DefaultMaxBytes))
 	}
 	stdinUsed := 0
 	for _, in := range inputs {
@@ -211,11 +218,7 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 	} else {
 		r = br
 	}
-	limit := f.maxBytes
-	if limit <= 0 {
-		limit = 1 << 40
-	}
-	src, err := io.ReadAll(io.LimitReader(r, limit+1))
+	src, err := io.ReadAll(io.LimitReader(r, f.maxBytes+1))
 	if err != nil {
 		return nil, opts, fmt.Errorf("read: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 // sourceHealthLog is how many fetch-log entries per source are read to
@@ -62,27 +63,34 @@ func newSourceAddCmd(e *env) *cobra.Command {
 				return err
 			}
 			switch kind {
-			case "":
-				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
-				if err != nil {
-					return fmt.Errorf("%w (give --kind to add it without fetching)", err)
-				}
-				kind = k
-			case store.KindFeed, store.KindSitemap, store.KindSite, store.KindList:
+			case "", store.KindFeed, store.KindSitemap, store.KindSite, store.KindList:
 			default:
 				return fmt.Errorf("unknown --kind %q (want feed, sitemap, site or list)", kind)
 			}
-			if every < 0 {
-				return fmt.Errorf("--every must not be negative")
+			// The API's bounds, in its words.
+			if every != 0 && (every < web.MinSourceInterval || every > web.MaxSourceInterval) {
+				return fmt.Errorf("--every %s: want 0 (the default) or %s to %s", every, web.MinSourceInterval, web.MaxSourceInterval)
 			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			// A duplicate is refused before its URL is fetched for nothing.
+			if err := web.CheckNewSource(ctx, db, u); err != nil {
+				return err
+			}
+			if kind == "" {
+				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
+				if err != nil {
+					return fmt.Errorf("%w (give --kind to add it without fetching)", err)
+				}
+				kind = k
+			}
 			s := &store.Source{URL: u, Kind: kind, Interval: every}
 			if err := db.AddSource(ctx, s); err != nil {
 				if errors.Is(err, store.ErrConflict) {
+					// Added by someone else since the check.
 					return fmt.Errorf("source %s exists already", u)
 				}
 				return err
@@ -93,7 +101,7 @@ func newSourceAddCmd(e *env) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&kind, "kind", "", "feed, sitemap, site or list (default: found out by fetching the URL)")
-	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval (default %s)", harvest.DefaultInterval))
+	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval, %s to %s (default %s)", web.MinSourceInterval, web.MaxSourceInterval, harvest.DefaultInterval))
 	fl.BoolVar(&allowPrivate, "allow-private", false, "allow fetching a URL on loopback or private networks to detect its kind")
 	return cmd
 }
