@@ -817,3 +817,26 @@ func TestHarvestLockOneAtATime(t *testing.T) {
 		t.Error("not both stored")
 	}
 }
+
+// TestHarvestSeedServerErrorDeferred: a URL given to Harvest whose server
+// fails (503) stays queued for a later run, as any frontier URL would,
+// instead of being marked done.
+func TestHarvestSeedServerErrorDeferred(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/news/down.html", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	})
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	sum, err := h.Harvest(context.Background(), []string{ts.url("/news/down.html")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, _ := st.FrontierCounts(context.Background())
+	if sum.Deferred != 1 || counts[store.Queued] != 1 || counts[store.Done] != 0 {
+		t.Errorf("summary %+v, frontier %v: want the seed deferred and queued", sum, counts)
+	}
+	if len(sum.PollErrors) != 1 {
+		t.Errorf("poll errors %v, want the 503 reported", sum.PollErrors)
+	}
+}

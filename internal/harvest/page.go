@@ -40,6 +40,13 @@ func (r *run) page(it store.FrontierItem) event {
 		ev := r.pollEvent(seed{url: it.URL})
 		ev.item = &it
 		ev.abandon = r.ctx.Err() != nil
+		if f := ev.seedFail; f != nil && f.transient && !ev.abandon {
+			// A server error, a timeout, a host that asked to wait: try
+			// the seed again later, as any frontier URL.
+			again := *f
+			again.hostError = false // counted when the fetch failed
+			ev.fail = &again
+		}
 		return ev
 	}
 	keep := func() { // for the next try; a stored hint stays stored

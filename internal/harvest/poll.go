@@ -32,6 +32,8 @@ type poller struct {
 	// not read again.
 	since  time.Time
 	errMsg string
+	// seedFail is why fetching the seed's own URL failed, if it did.
+	seedFail *failure
 }
 
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
@@ -51,7 +53,7 @@ func (r *run) pollEvent(s seed) event {
 	}
 	start := time.Now()
 	p.run()
-	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg}
+	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail}
 	if p.src != nil && r.ctx.Err() == nil {
 		p.src.LastPolled = start.UTC()
 		interval := p.src.Interval
@@ -114,6 +116,9 @@ func (p *poller) get(req fetch.Request, conditional bool) *doc {
 	if f != nil {
 		p.r.send(event{log: lg, host: hostOf(req.URL), fail: f})
 		p.fail(fmt.Errorf("fetch %s: %s", req.URL, f.reason))
+		if req.URL == p.s.url {
+			p.seedFail = f
+		}
 		return nil
 	}
 	if conditional && p.src != nil && !resp.NotModified {

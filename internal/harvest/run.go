@@ -53,6 +53,9 @@ type event struct {
 	host string
 	// pollErr is why a poll failed, with pollURL its URL.
 	pollErr, pollURL string
+	// seedFail, on a poll's final event, is why fetching the seed's own
+	// URL failed (already counted and logged by its own event).
+	seedFail *failure
 	// abandon puts the item back in the queue (the run is ending).
 	abandon bool
 	// fatal is a storage failure: the run stops.
