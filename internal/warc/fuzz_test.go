@@ -9,7 +9,8 @@ import (
 
 // FuzzReader feeds arbitrary bytes to the Reader. It must never panic or
 // loop, must make progress on every call, and must keep offsets inside the
-// input and in order.
+// input and in order. Input that is not a WARC file may end the stream
+// with a *NotWARCError, only before any record.
 func FuzzReader(f *testing.F) {
 	var plain bytes.Buffer
 	var perRecord bytes.Buffer
@@ -24,6 +25,8 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("WARC/1.1\r\nContent-Length: 5\r\n\r\nabc"))
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nabc\r\n\r\n\r\n"))
 	f.Add([]byte{0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 1, 2, 3})
+	f.Add([]byte("<!DOCTYPE html>\n<p>not a WARC file\nWARC/ in the middle"))
+	f.Add(gzipBytes(f, []byte("<html>")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := NewReader(bytes.NewReader(data))
 		last := int64(-1)
@@ -43,6 +46,16 @@ func FuzzReader(f *testing.F) {
 					t.Fatalf("block of %d bytes from %d bytes of plain input", len(rec.Block), len(data))
 				}
 			default:
+				var nw *NotWARCError
+				if errors.As(err, &nw) {
+					if calls != 0 {
+						t.Fatalf("not a WARC file after %d calls: %v", calls, err)
+					}
+					if _, err := r.Next(); err != io.EOF {
+						t.Fatalf("after %v: %v, want io.EOF", nw, err)
+					}
+					return
+				}
 				var re *RecordError
 				if !errors.As(err, &re) {
 					t.Fatalf("error is not a *RecordError: %v", err)

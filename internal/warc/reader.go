@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -58,6 +59,45 @@ func (e *RecordError) Error() string {
 
 func (e *RecordError) Unwrap() error { return e.Err }
 
+// NotWARCError is what Next returns, instead of a first record, for an
+// input that is not a WARC file at all: its first bytes (decompressed,
+// when it is gzip) are not a WARC version line. It is not a damaged
+// record: nothing in such a file is a record, so reading stops there
+// rather than scanning all of it for one. The record of a damaged WARC
+// file that starts right, or ReadAt at an offset, still gives a
+// *RecordError.
+type NotWARCError struct {
+	// Gzip is true when the file is gzip and its content is what does
+	// not start as WARC does.
+	Gzip bool
+	// Start is the beginning of the (decompressed) input: its first line,
+	// at most 40 bytes of it.
+	Start string
+}
+
+func (e *NotWARCError) Error() string {
+	what := "it"
+	if e.Gzip {
+		what = "its gzip content"
+	}
+	return fmt.Sprintf("not a WARC file: %s does not start with WARC/1.0 or WARC/1.1 (it starts %q)", what, e.Start)
+}
+
+// notWARC reports whether start, the first bytes of the input, cannot be
+// the beginning of a WARC version line, and if so, the error for it.
+func notWARC(start []byte, gz bool) error {
+	n := min(len(start), len(versionPrefix))
+	if bytes.Equal(start[:n], versionPrefix[:n]) {
+		return nil
+	}
+	if i := bytes.IndexAny(start, "\r\n"); i >= 0 {
+		start = start[:i]
+	}
+	return &NotWARCError{Gzip: gz, Start: string(start)}
+}
+
+var versionPrefix = []byte("WARC/")
+
 // Reader streams the records of one WARC file. It is not safe for
 // concurrent use.
 type Reader struct {
@@ -69,6 +109,11 @@ type Reader struct {
 	memBuf  *bufio.Reader // member's buffer, reused across members
 	memOff  int64         // offset of the current member
 	memRecs int           // records read from the current member
+
+	// checkStart asks for a *NotWARCError when the input does not start
+	// as a WARC file; set for a whole file (NewReader), not for ReadAt,
+	// whose offset may simply be wrong.
+	checkStart bool
 }
 
 const (
@@ -81,7 +126,9 @@ const (
 // record, or gzip over the whole file (found out from the first bytes).
 // Offsets count from the start of r.
 func NewReader(r io.Reader) *Reader {
-	return newReaderAt(r, 0)
+	rd := newReaderAt(r, 0)
+	rd.checkStart = true
+	return rd
 }
 
 func newReaderAt(r io.Reader, base int64) *Reader {
@@ -89,8 +136,10 @@ func newReaderAt(r io.Reader, base int64) *Reader {
 }
 
 // Next returns the next record, io.EOF at the end of the input, or a
-// *RecordError for a damaged record (call Next again to continue). Other
-// errors come from the underlying reader and end the stream.
+// *RecordError for a damaged record (call Next again to continue). An
+// input that is not a WARC file gives a *NotWARCError first. Other errors
+// come from the underlying reader and end the stream; so does a
+// *NotWARCError.
 func (r *Reader) Next() (*Record, error) {
 	if r.done {
 		return nil, io.EOF
@@ -103,6 +152,9 @@ func (r *Reader) Next() (*Record, error) {
 			r.mode = modeGzip
 		} else {
 			r.mode = modePlain
+			if err := r.checkPlainStart(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if r.mode == modeGzip {
@@ -134,6 +186,33 @@ func (r *Reader) finish(err error) error {
 }
 
 var gzipMagic = []byte{0x1f, 0x8b, 0x08}
+
+// checkPlainStart runs before the first record of a plain file. A file
+// that does not start with a version line may still be a WARC file with
+// junk in front (a damaged first record, then good ones), so the reader
+// looks for a later line starting "WARC/": if there is one, the junk is
+// reported as a corrupt record, as before, and reading goes on from
+// there; if there is none, the file is not a WARC file.
+func (r *Reader) checkPlainStart() error {
+	if !r.checkStart {
+		return nil
+	}
+	r.checkStart = false
+	r.in.hasPrefix(versionPrefix) // reads enough to compare
+	start := bytes.Clone(r.in.buf[r.in.r:min(r.in.w, r.in.r+40)])
+	err := notWARC(start, false)
+	if err == nil {
+		return nil
+	}
+	off := r.in.offset()
+	line, _, _ := bytes.Cut(start, []byte("\n"))
+	r.in.seekLine(versionPrefix)
+	if !r.in.hasPrefix(versionPrefix) {
+		r.done = true
+		return err
+	}
+	return &RecordError{Offset: off, Err: fmt.Errorf("%w: expected WARC version line, got %q", ErrCorrupt, clip(strings.TrimRight(string(line), "\r")))}
+}
 
 func (r *Reader) nextPlain() (*Record, error) {
 	if err := r.in.skipSpace(); err != nil {
@@ -174,6 +253,22 @@ func (r *Reader) nextGzip() (*Record, error) {
 			continue
 		} else if err != nil {
 			return nil, r.memberFailed(err)
+		}
+		if r.checkStart {
+			// The first member decompresses; what it holds must be WARC.
+			// A member is a unit, unlike a line of a plain file: one whose
+			// content is something else (a gzipped page) makes the file
+			// something else. Bytes that could not be read (a corrupt
+			// member) are left to the damaged-record path below.
+			r.checkStart = false
+			start, err := r.member.Peek(40)
+			if len(start) > 0 && (err == nil || err == io.EOF) {
+				if err := notWARC(start, true); err != nil {
+					r.done = true
+					r.member = nil
+					return nil, err
+				}
+			}
 		}
 		rec, err := parseRecord(lineReader{r.member})
 		if err != nil {
@@ -370,10 +465,13 @@ func parseRecord(src source) (*Record, error) {
 	// The block is followed by CRLF CRLF. Missing ones are tolerated (some
 	// writers get it wrong), but a record that ends in mid-terminator at
 	// EOF is still complete.
-	if rec.IsHTTPResponse() {
+	switch {
+	case rec.IsHTTPResponse():
 		var body []byte
 		rec.HTTPStatus, rec.HTTPHeader, body, rec.Payload, rec.PayloadErr = parseHTTPResponse(rec.Block)
 		_ = body
+	case rec.Type == TypeResource:
+		rec.Payload = rec.Block
 	}
 	return rec, nil
 }
@@ -431,7 +529,13 @@ func clip(s string) string {
 func ReadAt(path string, offset int64) (*Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read warc record: %w", err)
+		// Name the file once: "read warc record F@N: no such file or
+		// directory", not "…: open F: no such file or directory".
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("read warc record %s@%d: %w", path, offset, err)
 	}
 	defer f.Close()
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {

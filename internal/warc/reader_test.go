@@ -3,6 +3,10 @@ package warc
 import (
 	"bytes"
 	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -225,5 +229,153 @@ func TestRecordTooLargeSkipped(t *testing.T) {
 				t.Errorf("records %d", len(recs))
 			}
 		})
+	}
+}
+
+func TestIsHTTPResponse(t *testing.T) {
+	tests := []struct {
+		typ, ct string
+		want    bool
+	}{
+		{TypeResponse, "application/http;msgtype=response", true},
+		{TypeResponse, "application/http; msgtype=response", true},
+		// A quoted parameter value and other cases are the same media type.
+		{TypeResponse, `application/http; msgtype="response"`, true},
+		{TypeResponse, "Application/HTTP; MsgType=Response", true},
+		// The record type says what the message is when msgtype is absent.
+		{TypeResponse, "application/http", true},
+		// Parameters mime.ParseMediaType refuses still give the type.
+		{TypeResponse, `application/http; msgtype="response"; msgtype=x`, true},
+		{TypeResponse, "application/http; msgtype=response; stray", true},
+		{TypeRevisit, `application/http; msgtype="response"`, true},
+		{TypeResponse, "application/http; msgtype=request", false},
+		{TypeResponse, `application/http; msgtype="request"`, false},
+		{TypeResponse, "text/html", false},
+		{TypeResponse, "text/plain; note=msgtype=response", false},
+		{TypeResponse, "", false},
+		{TypeRequest, "application/http; msgtype=response", false},
+		{TypeResource, "text/html", false},
+	}
+	for _, tc := range tests {
+		r := &Record{Type: tc.typ, ContentType: tc.ct}
+		if got := r.IsHTTPResponse(); got != tc.want {
+			t.Errorf("%s %q: IsHTTPResponse = %v, want %v", tc.typ, tc.ct, got, tc.want)
+		}
+	}
+}
+
+// A response record whose msgtype is quoted is parsed as one: its HTTP
+// message is read, and NextResponse returns it.
+func TestQuotedMsgtypeParsed(t *testing.T) {
+	data := record(TypeResponse, "http://news.example/q", `application/http; msgtype="response"`, httpResponse("text/html; charset=utf-8", []byte(html)))
+	rec, err := NewReader(bytes.NewReader(data)).NextResponse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.HTTPStatus != 200 || string(rec.Payload) != html || rec.PayloadContentType() != "text/html; charset=utf-8" {
+		t.Errorf("status %d, type %q, payload %q", rec.HTTPStatus, rec.PayloadContentType(), rec.Payload)
+	}
+}
+
+// A resource record holds the document itself: its payload is its block,
+// typed by the record's Content-Type, with no HTTP message to parse.
+func TestResourcePayload(t *testing.T) {
+	data := bytes.Join([][]byte{
+		record(TypeResource, "http://news.example/page.html", "text/html; charset=koi8-r", []byte(html)),
+		record(TypeMetadata, "http://news.example/page.html", "application/warc-fields", []byte("via: x\r\n")),
+	}, nil)
+	recs, errs := readAll(t, NewReader(bytes.NewReader(data)))
+	if len(errs) != 0 || len(recs) != 2 {
+		t.Fatalf("records %d, errors %v", len(recs), errs)
+	}
+	res := recs[0]
+	if string(res.Payload) != html || res.PayloadContentType() != "text/html; charset=koi8-r" || res.HTTPHeader != nil || res.HTTPStatus != 0 || res.PayloadErr != nil {
+		t.Errorf("resource: payload %q, type %q, header %v, status %d, err %v", res.Payload, res.PayloadContentType(), res.HTTPHeader, res.HTTPStatus, res.PayloadErr)
+	}
+	if res.IsHTTPResponse() {
+		t.Error("a resource record is not an HTTP response")
+	}
+	if md := recs[1]; md.Payload != nil || md.PayloadContentType() != "" {
+		t.Errorf("metadata record: payload %q, type %q", md.Payload, md.PayloadContentType())
+	}
+}
+
+func TestNotWARC(t *testing.T) {
+	page := []byte("<!DOCTYPE html>\n<html><body><p>A page, not an archive.</p></body></html>\n")
+	tests := []struct {
+		name  string
+		data  []byte
+		gzip  bool
+		start string
+	}{
+		{"html", page, false, "<!DOCTYPE html>"},
+		// Without a line end it used to be "input ends in the version line".
+		{"one line, no newline", []byte("<html>hello</html>"), false, "<html>hello</html>"},
+		{"after blank lines", append([]byte("\r\n\r\n"), page...), false, "<!DOCTYPE html>"},
+		{"short", []byte("hi"), false, "hi"},
+		{"gzipped html", gzipBytes(t, page), true, "<!DOCTYPE html>"},
+		{"gzipped, then a WARC member", append(gzipBytes(t, page), gzipBytes(t, responseRecord("http://x/1", httpResponse("text/html", []byte(html))))...), true, "<!DOCTYPE html>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewReader(bytes.NewReader(tc.data))
+			rec, err := r.Next()
+			var nw *NotWARCError
+			if !errors.As(err, &nw) {
+				t.Fatalf("got record %v, error %v; want a *NotWARCError", rec, err)
+			}
+			if nw.Gzip != tc.gzip || nw.Start != tc.start {
+				t.Errorf("gzip %v, start %q; want %v, %q", nw.Gzip, nw.Start, tc.gzip, tc.start)
+			}
+			want := "not a WARC file: it does not start with WARC/1.0 or WARC/1.1"
+			if tc.gzip {
+				want = "not a WARC file: its gzip content does not start with WARC/1.0 or WARC/1.1"
+			}
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("message %q, want it to start %q", err, want)
+			}
+			if _, err := r.Next(); err != io.EOF {
+				t.Errorf("then %v, want io.EOF", err)
+			}
+		})
+	}
+
+	// What starts as WARC is a WARC file, damaged or not.
+	good := responseRecord("http://x/1", httpResponse("text/html", []byte(html)))
+	for name, data := range map[string][]byte{
+		"truncated version line": []byte("WARC/1."),
+		"truncated header":       good[:30],
+		"junk line, then WARC":   append([]byte("junk\n"), good...),
+		"gzip, truncated":        gzipBytes(t, good)[:20],
+	} {
+		_, errs := readAll(t, NewReader(bytes.NewReader(data)))
+		for _, err := range errs {
+			var nw *NotWARCError
+			if errors.As(err, &nw) {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if len(errs) == 0 {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// ReadAt at an offset that holds no record reports a damaged record, not
+// a file that is not WARC; a missing file is named once.
+func TestReadAtPlainErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.warc")
+	good := responseRecord("http://x/1", httpResponse("text/html", []byte(html)))
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadAt(path, 5); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("wrong offset: %v, want a corrupt record", err)
+	}
+	missing := filepath.Join(dir, "gone.warc")
+	_, err := ReadAt(missing, 7)
+	if !errors.Is(err, fs.ErrNotExist) || strings.Count(err.Error(), missing) != 1 || !strings.Contains(err.Error(), missing+"@7") {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -10,10 +10,11 @@
 // A Reader streams records from plain, gzip-per-record or whole-file gzip
 // WARC files such as Common Crawl's CC-NEWS, parsing the HTTP message of
 // response records and undoing its chunked transfer coding and its gzip,
-// deflate, Brotli (br) or zstd content coding. A damaged record
-// (truncated, corrupt gzip member, bad header) is reported as a
-// *RecordError carrying its offset, and reading can go on with the next
-// record.
+// deflate, Brotli (br) or zstd content coding; a resource record's
+// payload is its block. A damaged record (truncated, corrupt gzip member,
+// bad header) is reported as a *RecordError carrying its offset, and
+// reading can go on with the next record; an input that is not a WARC
+// file at all is reported once, as a *NotWARCError.
 //
 // Digests follow the usual convention: SHA-1 in base32 ("sha1:…");
 // WARC-Payload-Digest covers the HTTP entity body with transfer coding
@@ -35,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -106,7 +108,10 @@ type Record struct {
 	// whose payload is usually empty): the status code, the headers as
 	// received, and the entity body with chunked transfer coding and
 	// content coding (gzip, deflate, br, zstd) undone. Payload may share
-	// memory with Block.
+	// memory with Block. For a resource record (a document stored as
+	// such, as wget writes pages), Payload is the block itself and
+	// HTTPStatus and HTTPHeader stay unset; PayloadContentType gives its
+	// type either way.
 	HTTPStatus int
 	HTTPHeader http.Header
 	Payload    []byte
@@ -117,10 +122,47 @@ type Record struct {
 	PayloadErr error
 }
 
-// IsHTTPResponse reports whether the record's block is an HTTP response.
+// IsHTTPResponse reports whether the record's block is an HTTP response:
+// a response or revisit record of type application/http whose msgtype
+// parameter, if any, is "response". The parameter may be quoted
+// (msgtype="response") and names may be in any case, as media types
+// allow; a record of type response without the parameter holds a
+// response all the same.
 func (r *Record) IsHTTPResponse() bool {
-	return (r.Type == TypeResponse || r.Type == TypeRevisit) &&
-		strings.Contains(strings.ToLower(r.ContentType), "msgtype=response")
+	if r.Type != TypeResponse && r.Type != TypeRevisit {
+		return false
+	}
+	mt, params := parseMediaType(r.ContentType)
+	if mt != "application/http" {
+		return false
+	}
+	msg, ok := params["msgtype"]
+	return !ok || strings.EqualFold(msg, "response")
+}
+
+// parseMediaType returns the lower-case media type and the parameters
+// (names lower-cased, values unquoted) of a Content-Type. It is lenient,
+// as WARC writers are not always exact: when mime.ParseMediaType refuses
+// the parameters (a duplicate, a stray token), each "name=value" is
+// taken as it stands rather than losing the type.
+func parseMediaType(ct string) (string, map[string]string) {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil {
+		return mt, params
+	}
+	head, rest, _ := strings.Cut(ct, ";")
+	params = map[string]string{}
+	for p := range strings.SplitSeq(rest, ";") {
+		name, value, ok := strings.Cut(p, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if !ok || name == "" {
+			continue
+		}
+		if _, dup := params[name]; !dup {
+			params[name] = strings.Trim(strings.TrimSpace(value), `"`)
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(head)), params
 }
 
 // HTTPContentType returns the Content-Type of the HTTP response, or "".
@@ -129,6 +171,17 @@ func (r *Record) HTTPContentType() string {
 		return ""
 	}
 	return r.HTTPHeader.Get("Content-Type")
+}
+
+// PayloadContentType returns the declared Content-Type of Payload: the
+// HTTP response's for a record holding one, the record's own for a
+// resource record (which holds the document itself, with no HTTP message
+// around it), else "".
+func (r *Record) PayloadContentType() string {
+	if r.Type == TypeResource {
+		return r.ContentType
+	}
+	return r.HTTPContentType()
 }
 
 // CheckBlockDigest verifies WARC-Block-Digest when the record has one in a
