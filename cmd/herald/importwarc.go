@@ -31,10 +31,17 @@ and stores the articles of their HTML response records through the same
 extraction and deduplication as herald harvest. Other records, non-HTML
 responses, error statuses and pages that are not articles are skipped and
 counted. Damaged records (truncated, corrupt) are reported with their
-offset and skipped; the exit status is then 1.
+offset and skipped, and a file that is not a WARC file (or cannot be
+opened) is reported and skipped; the exit status is then 1.
 
 Each article keeps a reference to its record in the WARC file, so herald
-reextract can rebuild it later: keep the files where they are.
+reextract can rebuild it later: keep the files where they are. A WARC file
+gzipped as one stream (rather than one gzip member per record, as the WARC
+standard recommends) is imported all the same, but its records have no
+offset to refer to: its articles keep no capture reference and herald
+reextract cannot rebuild them. Import says so, file by file; to keep the
+references, recompress such a file with one gzip member per record first
+(for example with warcio recompress).
 
 With --nats, the records are not extracted here: one extract job per HTML
 response record (its file, offset and record id) is queued for the herald
@@ -60,31 +67,32 @@ offsets and are refused with --nats.`,
 			}
 			defer db.Close()
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
-			failedFiles := 0
+			failedFiles, noCapture := 0, 0
 			for _, name := range args {
-				sum, err := importWARCFile(ctx, e, db, name, workers)
+				sum, lost, err := importWARCFile(ctx, e, db, name, workers)
 				if sum != nil {
 					importWARCAdd(&total, sum)
 				}
+				noCapture += lost
 				if err != nil {
 					if ctx.Err() != nil || !isFileError(err) {
-						importWARCPrint(e.stdout, &total, asJSON)
+						importWARCPrint(e.stdout, &total, noCapture, asJSON)
 						return err
 					}
 					failedFiles++
 					fmt.Fprintf(e.stderr, "herald: %v\n", err)
 				}
 			}
-			if err := importWARCPrint(e.stdout, &total, asJSON); err != nil {
+			if err := importWARCPrint(e.stdout, &total, noCapture, asJSON); err != nil {
 				return err
 			}
 			switch {
 			case total.Damaged > 0 && failedFiles > 0:
-				return &exitError{code: 1, msg: fmt.Sprintf("%d damaged records skipped and %d files unreadable (see above)", total.Damaged, failedFiles)}
+				return &exitError{code: 1, msg: fmt.Sprintf("%s and %s skipped (see above)", spellCount(total.Damaged, "damaged record"), spellCount(failedFiles, "file"))}
 			case total.Damaged > 0:
-				return &exitError{code: 1, msg: fmt.Sprintf("%d damaged records skipped (see above)", total.Damaged)}
+				return &exitError{code: 1, msg: fmt.Sprintf("%s skipped (see above)", spellCount(total.Damaged, "damaged record"))}
 			case failedFiles > 0:
-				return &exitError{code: 1, msg: fmt.Sprintf("%d files unreadable (see above)", failedFiles)}
+				return &exitError{code: 1, msg: fmt.Sprintf("%s skipped (see above)", spellCount(failedFiles, "file"))}
 			}
 			return nil
 		},
@@ -138,12 +146,17 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 		if sum != nil {
 			importWARCAdd(&total, sum)
 		}
-		if err != nil {
-			if ctx.Err() != nil || !errors.Is(err, harvest.ErrUnsplittable) {
-				return err
-			}
+		var nw *warc.NotWARCError
+		switch {
+		case err == nil:
+		case ctx.Err() == nil && errors.As(err, &nw):
+			failedFiles++
+			fmt.Fprintf(e.stderr, "herald: %s is %v\n", name, nw)
+		case ctx.Err() == nil && errors.Is(err, harvest.ErrUnsplittable):
 			failedFiles++
 			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+		default:
+			return err
 		}
 	}
 	if asJSON {
@@ -179,19 +192,33 @@ func isFileError(err error) bool {
 	return errors.As(err, &fe)
 }
 
-func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers int) (*harvest.ImportSummary, error) {
+// importWARCFile imports one WARC file. A file that cannot be opened or is
+// not a WARC file gives an *importFileError. lost is the number of
+// articles stored without a capture reference because the file is one
+// gzip stream; it has said so on stderr.
+func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers int) (sum *harvest.ImportSummary, lost int, err error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, &importFileError{err}
+		return nil, 0, &importFileError{err}
 	}
 	defer f.Close()
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		abs = name
 	}
+	// Decided from the file's start, before the import reads it: cheap
+	// (two records), and the import cannot tell afterwards which of its
+	// articles it stored without a reference. Only a regular file can be
+	// read twice; a pipe keeps no reference worth having anyway.
+	var stream, firstIsPage bool
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		stream, firstIsPage = gzipStream(f)
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, 0, &importFileError{err}
+		}
+	}
 	log := bufio.NewWriter(e.stderr)
-	defer log.Flush()
-	return harvest.ImportWARC(ctx, st, bufio.NewReaderSize(f, 1<<20), harvest.ImportOptions{
+	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(f, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(name),
 		CapturePath: abs,
 		Workers:     workers,
@@ -199,6 +226,53 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},
 	})
+	var nw *warc.NotWARCError
+	if errors.As(err, &nw) {
+		err = &importFileError{fmt.Errorf("%s is %w", name, nw)}
+	}
+	if stream && sum != nil {
+		// Written articles only: an unchanged one keeps the record (and
+		// reference) it had.
+		if lost = sum.New + sum.Updated + sum.Duplicate; lost > 0 {
+			upTo := ""
+			if firstIsPage {
+				// The stream's first record starts at offset 0 and keeps
+				// its reference.
+				upTo = "up to "
+			}
+			fmt.Fprintf(log, "herald: %s is one gzip stream, not a gzip member per record: %s%s imported without capture references, so herald reextract cannot rebuild them from it; recompress it with one gzip member per record (e.g. warcio recompress) to keep them\n",
+				name, upTo, spellCount(lost, "article"))
+		}
+	}
+	return sum, lost, errors.Join(err, log.Flush())
+}
+
+// gzipStream reports whether the WARC file f is gzipped as one stream:
+// its first gzip member holds more than one record, so that they share
+// the member's offset and cannot be read back one by one (harvest gives
+// them no capture reference). firstIsPage says whether the first record,
+// the one that offset does address, may be a page. A file whose
+// first member holds one record and a later one several (WARC files
+// concatenated) is not detected; no known writer makes those.
+func gzipStream(f io.Reader) (stream, firstIsPage bool) {
+	rd := warc.NewReader(f)
+	first, err := rd.Next()
+	if err != nil {
+		return false, false
+	}
+	second, err := rd.Next()
+	if err != nil || second.Offset != first.Offset {
+		return false, false
+	}
+	return true, first.Type == warc.TypeResource || first.Type == warc.TypeResponse && first.IsHTTPResponse()
+}
+
+// spellCount spells a count with its noun: "1 file", "2 files".
+func spellCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func importWARCAdd(t, s *harvest.ImportSummary) {
@@ -215,17 +289,26 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	}
 }
 
-func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
+// importWARCPrint prints the summary of an import; noCapture counts the
+// articles stored without a capture reference (see gzipStream).
+func importWARCPrint(w io.Writer, s *harvest.ImportSummary, noCapture int, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return enc.Encode(struct {
+			*harvest.ImportSummary
+			NoCapture int `json:"without_capture,omitempty"`
+		}{s, noCapture})
 	}
 	rate := 0.0
 	if s.Duration > 0 {
 		rate = float64(s.Stored()) / s.Duration.Seconds()
 	}
-	_, err := fmt.Fprintf(w, "imported %d HTML responses in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records\n",
-		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, s.Unchanged, harvestCounts(s.Skipped), s.Damaged)
+	lost := ""
+	if noCapture > 0 {
+		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(noCapture, "article"))
+	}
+	_, err := fmt.Fprintf(w, "imported %d HTML responses in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records%s\n",
+		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
 	return err
 }

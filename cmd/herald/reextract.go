@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -27,9 +29,16 @@ and reports, article by article, which fields came out differently.
 
 An article whose text changed is stored as a new version (the earlier one
 is kept). A change of metadata alone (title, date, authors …) is written
-into the stored record in place, with no new version. Articles without a capture (imported from JSON or text) are counted
-and left alone. QUERY is a search query (see docs/search.md); without one,
-every article is re-extracted.`,
+into the stored record in place, with no new version. Articles without a
+capture (imported from JSON or text, or from a WARC file gzipped as one
+stream) are counted and left alone. QUERY is a search query (see
+docs/search.md); without one, every article is re-extracted.
+
+An article that has a capture but cannot be rebuilt from it (its WARC file
+moved or deleted, the record damaged, no longer an article) is reported
+with the file and the reason, the first few one by one and the rest
+counted by problem; the others are still re-extracted, and the exit status
+is then 1.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.MaximumNArgs(1),
@@ -47,13 +56,21 @@ every article is re-extracted.`,
 			out := bufio.NewWriter(e.stdout)
 			defer out.Flush()
 			enc := json.NewEncoder(out)
+			failed, listed := 0, 0
+			held := map[string]int{} // problems past the listed ones, by problemGroup
 			report := func(c harvest.Change) {
+				if c.Problem != "" && c.Problem != harvest.ProblemNoCapture {
+					failed++
+				}
 				if asJSON {
 					_ = enc.Encode(c) // a write error shows at Flush
 					return
 				}
 				switch {
+				case c.Problem != "" && listed >= listedProblems:
+					held[problemGroup(c.Problem)]++
 				case c.Problem != "":
+					listed++
 					fmt.Fprintf(out, "%s  %s: %s\n", c.ID, stripControl(c.URL), oneLine(stripControl(c.Problem)))
 				case c.Stored && slices.Contains(c.Fields, "text"):
 					fmt.Fprintf(out, "%s  %s: %s (new version stored)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
@@ -66,6 +83,9 @@ every article is re-extracted.`,
 			sum, err := harvest.Reextract(ctx, db, q, harvest.ReextractOptions{
 				Base: filepath.Dir(archiveFiles(e.db)), DryRun: dryRun, Workers: workers, Report: report,
 			})
+			if len(held) > 0 {
+				printHeldProblems(out, held)
+			}
 			if sum != nil {
 				if asJSON {
 					_ = enc.Encode(sum)
@@ -82,7 +102,13 @@ every article is re-extracted.`,
 			if err != nil {
 				return err
 			}
-			return out.Flush()
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			if failed > 0 {
+				return &exitError{code: 1, msg: fmt.Sprintf("%s could not be re-extracted (see above)", spellCount(failed, "article"))}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without storing anything")
@@ -96,4 +122,60 @@ func reextractNewText(s *harvest.ReextractSummary, dryRun bool) int {
 		return s.Fields["text"]
 	}
 	return s.Updated
+}
+
+// listedProblems is how many articles that could not be re-extracted are
+// listed one by one; past it they are counted by problem. A moved WARC
+// folder makes every article of the archive fail the same way, and a
+// million identical lines would hide the one that differs.
+const listedProblems = 20
+
+// recordOffset matches what tells the articles of one WARC file apart in
+// a problem: the offset after the path ("read warc record F@1234: …")
+// and a damaged record's own ("warc record at offset 1234: …").
+var recordOffset = regexp.MustCompile(`@[0-9]+:|warc record at offset [0-9]+: `)
+
+// problemGroup is what problems are counted by past listedProblems: the
+// problem without the record's offset, so that the articles of a missing
+// or damaged file count together under its name and the reason.
+func problemGroup(p string) string {
+	if strings.HasPrefix(p, harvest.ProblemUnreadable+": record ") {
+		// Another record at the capture's offset: the ids differ each time.
+		return harvest.ProblemUnreadable + ": a different record at the stored offset (the file was replaced?)"
+	}
+	return recordOffset.ReplaceAllStringFunc(p, func(m string) string {
+		if m[0] == '@' {
+			return ":"
+		}
+		return ""
+	})
+}
+
+// printHeldProblems prints the counts of the problems not listed one by
+// one, most frequent first (at most listedProblems kinds).
+func printHeldProblems(w io.Writer, held map[string]int) {
+	total := 0
+	keys := make([]string, 0, len(held))
+	for k, n := range held {
+		keys = append(keys, k)
+		total += n
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if held[a] != held[b] {
+			return held[b] - held[a]
+		}
+		return strings.Compare(a, b)
+	})
+	fmt.Fprintf(w, "… and %s more, counted by problem:\n", spellCount(total, "article"))
+	for i, k := range keys {
+		if i == listedProblems {
+			rest := 0
+			for _, k := range keys[i:] {
+				rest += held[k]
+			}
+			fmt.Fprintf(w, "%8d  with %d other problems\n", rest, len(keys)-i)
+			break
+		}
+		fmt.Fprintf(w, "%8d  %s\n", held[k], oneLine(stripControl(k)))
+	}
 }
