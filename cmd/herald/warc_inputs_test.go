@@ -289,3 +289,38 @@ func TestProblemGroup(t *testing.T) {
 		}
 	}
 }
+
+// Every record of a file is accounted for: a resource record holding
+// HTML (as wget writes pages) is imported as a page, its URL from
+// WARC-Target-URI, and the records that are not pages are counted by
+// type.
+func TestImportWARCResourceAndSkippedRecords(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "wget.warc", bytes.Join([][]byte{
+		warcRec("warcinfo", "", "application/warc-fields", []byte("software: Wget/1.21\r\n")),
+		warcRec("request", warcArticleURL(1), "application/http; msgtype=request", []byte("GET / HTTP/1.1\r\n\r\n")),
+		warcRec("resource", warcArticleURL(1), "text/html; charset=utf-8", []byte(warcArticle(1))),
+		warcRec("resource", "https://gazette.example/logo.png", "image/png", []byte("\x89PNG\r\n")),
+		warcRec("metadata", warcArticleURL(1), "application/warc-fields", []byte("via: x\r\n")),
+		warcRec("response", "dns:gazette.example", "text/dns", []byte("20260504100000\ngazette.example. 60 IN A 192.0.2.1\n")),
+		warcResponse(warcArticleURL(2), `"response"`, warcArticle(2)),
+	}, nil))
+	db := filepath.Join(dir, "herald.db")
+	out, stderr, code := herald(t, "", "--db", db, "import", "warc", path)
+	if code != 0 || !strings.Contains(out, "2 new") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{"metadata records 1", "not html 1", "request records 1", "response not http 1", "warcinfo records 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q: %s", want, out)
+		}
+	}
+	out, _, _ = herald(t, "", "--db", db, "search", "--json", "story 1")
+	if !strings.Contains(out, warcArticleURL(1)) {
+		t.Errorf("the resource's article is not filed under its WARC-Target-URI:\n%s", out)
+	}
+	// It is read back from its record like any capture.
+	if out, stderr, code = herald(t, "", "--db", db, "reextract"); code != 0 || !strings.Contains(out, "2 the same") {
+		t.Errorf("reextract: exit %d\n%s%s", code, out, stderr)
+	}
+}

@@ -31,8 +31,8 @@ type CaptureJob struct {
 var ErrUnsplittable = errors.New("whole-file gzip WARC: records have no offsets (recompress it with one gzip member per record, or import it without --nats)")
 
 // CaptureJobs reads the WARC stream r of the file at path and calls emit
-// with batches of jobs for its HTTP response records that may hold
-// articles (2xx, HTML or undeclared types). Everything else is counted in
+// with batches of jobs for its HTTP response and resource records that may
+// hold articles (2xx, HTML or undeclared types). Everything else is counted in
 // the summary as an import would count it; damaged records go to
 // opts.Damaged. Only Responses, Skipped, Damaged and Bytes are filled: the
 // archive's verdicts come from the workers.
@@ -78,12 +78,13 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 			return sum, fmt.Errorf("import warc %s: %w", path, ErrUnsplittable)
 		}
 		prevOffset = rec.Offset
-		if rec.Type != warc.TypeResponse || !rec.IsHTTPResponse() {
+		if ok, skip := warcPage(rec); !ok {
+			sum.Skipped[skip]++
 			continue
 		}
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
-		switch ct := rec.HTTPContentType(); {
+		switch ct := rec.PayloadContentType(); {
 		case rec.HTTPStatus != 0 && (rec.HTTPStatus < 200 || rec.HTTPStatus > 299):
 			// As warcRecord: the status first, so that a redirect with a
 			// cut body counts as a redirect.

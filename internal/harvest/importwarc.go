@@ -36,15 +36,19 @@ type ImportOptions struct {
 
 // ImportSummary is what an import did.
 type ImportSummary struct {
-	// Responses counts the HTTP response records read.
+	// Responses counts the pages read: HTTP response records and resource
+	// records.
 	Responses int `json:"responses"`
 	// New, Updated, Unchanged and Duplicate are the archive's verdicts.
 	New       int `json:"new"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
 	Duplicate int `json:"duplicate"`
-	// Skipped counts response records not stored, by reason ("not html",
-	// "http 404", "not article", "unreadable payload", …).
+	// Skipped counts records not stored, by reason: pages ("not html",
+	// "http 404", "not article", "unreadable payload", …) and the records
+	// that are not pages, by WARC-Type ("request records", "metadata
+	// records", "warcinfo records", … and ReasonNotHTTP for a response
+	// holding no HTTP response).
 	Skipped map[string]int `json:"skipped"`
 	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
 	Damaged int `json:"damaged"`
@@ -60,10 +64,34 @@ func (s *ImportSummary) Stored() int { return s.New + s.Updated + s.Unchanged + 
 // or decoded.
 const ReasonUnreadable = "unreadable payload"
 
+// ReasonNotHTTP: a response record that holds no HTTP response (a DNS
+// lookup, an FTP or Gopher exchange).
+const ReasonNotHTTP = "response not http"
+
+// warcPage reports whether a WARC record holds a page to extract: an HTTP
+// response, or a resource record (a document stored as such, as wget and
+// some crawlers write pages; its type decides later whether it is HTML).
+// For any other record it returns the reason it is skipped, so that every
+// record of a file is accounted for in the summary.
+func warcPage(rec *warc.Record) (ok bool, skip string) {
+	switch {
+	case rec.Type == warc.TypeResource:
+		return true, ""
+	case rec.Type != warc.TypeResponse:
+		if rec.Type == "" {
+			return false, "no WARC-Type"
+		}
+		return false, rec.Type + " records"
+	case !rec.IsHTTPResponse():
+		return false, ReasonNotHTTP
+	}
+	return true, ""
+}
+
 // ImportWARC streams the WARC file r (plain, gzip per record or whole-file
 // gzip, such as Common Crawl's CC-NEWS) and stores the articles of its HTML
-// response records through the same extraction and archive.Ingest path as
-// a harvest. Other records are passed over; non-HTML responses, error
+// response and resource records through the same extraction and
+// archive.Ingest path as a harvest. Other records, non-HTML pages, error
 // statuses and pages that are not articles are counted as skipped; damaged
 // records are reported to opts.Damaged and skipped. A storage failure or
 // the end of ctx stops the import (what was extracted is stored first), as
@@ -104,7 +132,8 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			shared[rec.Offset] = true
 		}
 		prevOffset = rec.Offset
-		if rec.Type != warc.TypeResponse || !rec.IsHTTPResponse() {
+		if ok, skip := warcPage(rec); !ok {
+			sum.Skipped[skip]++
 			continue
 		}
 		sum.Responses++
@@ -135,7 +164,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	return sum, nil
 }
 
-// warcRecord extracts the article of a WARC response record.
+// warcRecord extracts the article of a WARC response or resource record.
 func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, string) {
 	// The status first: a redirect whose body was cut (WARC-Truncated) is
 	// a redirect, not an unreadable page.
@@ -145,7 +174,7 @@ func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, str
 	if wr.PayloadErr != nil {
 		return nil, ReasonUnreadable
 	}
-	ct := wr.HTTPContentType()
+	ct := wr.PayloadContentType()
 	if ct != "" && !isHTMLContentType(ct) {
 		return nil, ReasonNotHTML
 	}
