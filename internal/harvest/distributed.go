@@ -197,6 +197,7 @@ func (r *run) dispatchRemote() {
 	}
 	held := map[string]*hostQueue{}
 	nheld, claimed := 0, 0
+	lastLook := false // the frontier had nothing in flight at the last count
 	timer := time.NewTimer(tick)
 	defer timer.Stop()
 	putBack := func() {
@@ -272,6 +273,7 @@ func (r *run) dispatchRemote() {
 			}
 		}
 		if got > 0 {
+			lastLook = false
 			continue // publish what became due, claim more
 		}
 		if active == 0 && nheld == 0 && time.Now().UnixNano() >= r.waitUntil.Load() {
@@ -283,10 +285,18 @@ func (r *run) dispatchRemote() {
 				return
 			}
 			capped := r.opts.MaxPages > 0 && claimed >= r.opts.MaxPages
-			if counts[store.InFlight] == 0 || capped {
+			if capped || counts[store.InFlight] == 0 && lastLook {
 				return
 			}
+			if counts[store.InFlight] == 0 {
+				// A worker may have put a URL back (deferred it) after
+				// the claim above found nothing and before the count:
+				// claim once more before ending.
+				lastLook = true
+				continue
+			}
 		}
+		lastLook = false
 		timer.Reset(tick)
 		select {
 		case <-r.ctx.Done():
