@@ -42,8 +42,9 @@ type JobHint struct {
 	Language    string    `json:"language,omitempty"`
 	Published   time.Time `json:"published,omitzero"`
 	// Detect marks a URL given to Harvest: what it is (a feed, a sitemap,
-	// a page) is found from its content, as for a seed. A worker, which
-	// cannot poll, fetches it as a page.
+	// a page) is found from its content, as for a seed. A coordinator
+	// polls such a URL itself rather than dispatch it (workers cannot
+	// poll).
 	Detect bool `json:"detect,omitempty"`
 }
 
@@ -263,6 +264,17 @@ func (r *run) dispatchRemote() {
 			claimed += got
 			for _, it := range items {
 				r.active.Add(1)
+				if r.h.isSeed(it) {
+					// Workers cannot poll: a URL given to Harvest is
+					// polled here. Seeds do not count against MaxPages.
+					claimed--
+					r.pollWG.Add(1)
+					go func() {
+						defer r.pollWG.Done()
+						r.send(r.seedItem(it))
+					}()
+					continue
+				}
 				nheld++
 				q := held[it.Host]
 				if q == nil {

@@ -345,3 +345,32 @@ func TestHoldsExpire(t *testing.T) {
 		t.Errorf("holds kept: %v, want only b.example's", h.held)
 	}
 }
+
+// TestCoordinatorPollsSeeds: a URL given to Harvest is polled by the
+// coordinator itself (workers cannot poll), not dispatched: a feed has
+// its entries dispatched and stored by the worker.
+func TestCoordinatorPollsSeeds(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	d := &goDispatcher{t: t, worker: newTestHarvester(t, st, testOptions(dir))}
+	opts := testOptions(dir)
+	opts.Dispatcher = d
+	coord := newTestHarvester(t, st, opts)
+	sum, err := coord.Harvest(ctx, []string{ts.url("/feed.xml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.wg.Wait()
+	if sum.Polled != 1 {
+		t.Errorf("coordinator %+v: want the feed polled", sum)
+	}
+	for _, j := range d.jobs {
+		if j.URL == ts.url("/feed.xml") {
+			t.Error("the feed was dispatched to a worker")
+		}
+	}
+	if stored(t, st, ts.url(arts[0].path)) == nil {
+		t.Errorf("%s, listed by the feed, not stored", arts[0].path)
+	}
+}

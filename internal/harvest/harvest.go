@@ -199,8 +199,8 @@ func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 // even a killed one, continues with those not done yet the next time any
 // harvest runs; a URL queued or done before is queued again. A URL that
 // is not a valid http(s) URL is polled as it is, to be reported. With a
-// Dispatcher the URLs are polled by this process, as before, and not
-// kept: workers cannot poll.
+// Dispatcher this process polls them (workers cannot poll), claiming them
+// from the frontier like any other URL.
 func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error) {
 	release, err := h.lock() // before queueing: a refused harvest changes nothing
 	if err != nil {
@@ -211,7 +211,7 @@ func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error
 	now := time.Now()
 	for _, u := range urls {
 		cu, err := canon.URL(u)
-		if err != nil || h.opts.Dispatcher != nil {
+		if err != nil {
 			seeds = append(seeds, seed{url: u})
 			continue
 		}

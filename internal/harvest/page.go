@@ -34,20 +34,7 @@ func (r *run) page(it store.FrontierItem) event {
 	}
 	x, held := r.h.itemHint(it)
 	if x != nil && x.detect && !r.worker {
-		// A URL given to Harvest: polled as a seed. Its final event
-		// finishes the frontier item too, or puts it back when the run
-		// was interrupted before the poll could finish.
-		ev := r.pollEvent(seed{url: it.URL})
-		ev.item = &it
-		ev.abandon = r.ctx.Err() != nil
-		if f := ev.seedFail; f != nil && f.transient && !ev.abandon {
-			// A server error, a timeout, a host that asked to wait: try
-			// the seed again later, as any frontier URL.
-			again := *f
-			again.hostError = false // counted when the fetch failed
-			ev.fail = &again
-		}
-		return ev
+		return r.seedItem(it)
 	}
 	keep := func() { // for the next try; a stored hint stays stored
 		if held {
@@ -75,6 +62,25 @@ func (r *run) page(it store.FrontierItem) event {
 		c.scope = s.URL
 	}
 	r.processPage(&ev, resp, c, x)
+	return ev
+}
+
+// seedItem polls a frontier item that is a URL given to Harvest (see
+// JobHint.Detect) as a seed. Its final event finishes the item too, or
+// puts it back when the run was interrupted before the poll could finish,
+// or defers it when fetching it failed for now.
+func (r *run) seedItem(it store.FrontierItem) event {
+	r.h.takeHint(it.URL) // detect is all it says
+	ev := r.pollEvent(seed{url: it.URL})
+	ev.item = &it
+	ev.abandon = r.ctx.Err() != nil
+	if f := ev.seedFail; f != nil && f.transient && !ev.abandon {
+		// A server error, a timeout, a host that asked to wait: try the
+		// seed again later, as any frontier URL.
+		again := *f
+		again.hostError = false // counted when the fetch failed
+		ev.fail = &again
+	}
 	return ev
 }
 
