@@ -63,6 +63,7 @@ const (
 	tField
 	tSort
 	tOr
+	tAnd
 	tNeg
 	tLParen
 	tRParen
@@ -152,7 +153,8 @@ func (p *parser) next() error {
 		p.tok = token{kind: tOr, pos: start}
 		return nil
 	case "AND":
-		return p.next()
+		p.tok = token{kind: tAnd, pos: start}
+		return nil
 	}
 	if i := strings.IndexByte(word, ':'); i > 0 {
 		name := strings.ToLower(word[:i])
@@ -234,7 +236,24 @@ func (p *parser) parseOr() (Node, error) {
 // parseAnd parses a run of unary expressions up to OR, ")" or the end.
 func (p *parser) parseAnd() (Node, error) {
 	var nodes []Node
+	terms := 0
 	for p.tok.kind != tEOF && p.tok.kind != tOr && p.tok.kind != tRParen {
+		if p.tok.kind == tAnd {
+			// AND is what two terms side by side mean already; it
+			// must stand between two, as OR must.
+			andPos := p.tok.pos
+			if terms == 0 {
+				return nil, p.errorf(andPos, "AND needs a term before it")
+			}
+			if err := p.next(); err != nil {
+				return nil, err
+			}
+			if k := p.tok.kind; k == tEOF || k == tOr || k == tRParen || k == tAnd {
+				return nil, p.errorf(andPos, "AND needs a term after it")
+			}
+			continue
+		}
+		terms++
 		n, err := p.parseUnary()
 		if err != nil {
 			return nil, err
@@ -298,6 +317,8 @@ func (p *parser) parsePrimary() (Node, error) {
 		return nil, p.errorf(t.pos, "unmatched )")
 	case tOr:
 		return nil, p.errorf(t.pos, "OR needs a term before it")
+	case tAnd:
+		return nil, p.errorf(t.pos, "AND needs a term before it")
 	case tPhrase:
 		if err := p.next(); err != nil {
 			return nil, err
