@@ -58,9 +58,10 @@ beside the archive, extracts the articles and stores them without duplicates.
 
 The queue of URLs lives in the archive, URLs given here included: an
 interrupted harvest (even a killed one) continues where it stopped the next
-time herald harvest runs. One harvest of a SQLite archive runs at a time
-(herald serve's included): another is refused while it runs, as two would
-each ask the same hosts at their own pace (the lock is ARCHIVE.harvest.lock).
+time herald harvest runs. One harvest of an archive runs at a time (herald
+serve's included): another is refused while it runs, as two would each ask
+the same hosts at their own pace (the lock is ARCHIVE.harvest.lock beside a
+SQLite archive, an advisory lock in PostgreSQL).
 URLs on loopback and private networks are refused unless --allow-private.
 
 With --nats, this process is the fleet's coordinator: it polls the sources
@@ -124,16 +125,6 @@ func harvestOptions(f harvestFlags, db string, logger *slog.Logger) harvest.Opti
 		CaptureBase:  filepath.Dir(db),
 		Logger:       logger,
 	}
-}
-
-// harvestLock is the lock file that keeps two harvests of one SQLite
-// archive from running at once (harvest.Options.LockFile); none for
-// PostgreSQL, whose archive is not a local file.
-func harvestLock(loc string) string {
-	if isPostgres(loc) {
-		return ""
-	}
-	return sqlitePath(loc) + ".harvest.lock"
 }
 
 func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) error {
@@ -203,7 +194,6 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 	opts := harvestOptions(f, archiveFiles(e.db), logger)
-	opts.LockFile = harvestLock(e.db)
 	if prog != nil {
 		opts.Progress = prog.update
 	}

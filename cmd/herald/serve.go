@@ -133,9 +133,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	if f.adminToken != "" && !f.noHarvest {
 		hf := harvestFlags{warcDir: f.warcDir, delay: f.delay, userAgent: f.userAgent, allowPrivate: f.allowPrivate,
 			concurrency: harvest.DefaultConcurrency, depth: harvest.DefaultMaxDepth}
-		ho := harvestOptions(hf, archiveFiles(e.db), log.With("component", "harvest"))
-		ho.LockFile = harvestLock(e.db)
-		h, err := harvest.New(db, ho)
+		h, err := harvest.New(db, harvestOptions(hf, archiveFiles(e.db), log.With("component", "harvest")))
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ type Harvester struct {
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.
 	held map[string]time.Time
-	// locked: this harvester holds Options.LockFile (see lock).
+	// locked: this harvester holds the archive's harvest lock (see lock).
 	locked bool
 }
 
@@ -202,7 +202,7 @@ func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 // Dispatcher this process polls them (workers cannot poll), claiming them
 // from the frontier like any other URL.
 func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error) {
-	release, err := h.lock() // before queueing: a refused harvest changes nothing
+	release, err := h.lock(ctx) // before queueing: a refused harvest changes nothing
 	if err != nil {
 		return nil, err
 	}

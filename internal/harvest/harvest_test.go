@@ -770,7 +770,8 @@ func TestHarvestResumedSeedIsPolled(t *testing.T) {
 	}
 }
 
-// TestHarvestLockOneAtATime: while one run holds the archive's lock file,
+// TestHarvestLockOneAtATime: while one run holds the archive's harvest
+// lock (store.HarvestLocker; a lock file beside a SQLite archive),
 // another harvest of it (another process, or here another harvester) is
 // refused with ErrHarvestRunning instead of putting back the first one's
 // URLs in flight; once the first ends, the next run goes ahead.
@@ -787,7 +788,6 @@ func TestHarvestLockOneAtATime(t *testing.T) {
 	ts.html("/news/other.html", gazettePage("Ferry fares rise", "", gazetteDay, gazetteText("other", 6)))
 	st, dir := testArchive(t)
 	opts := testOptions(dir)
-	opts.LockFile = filepath.Join(dir, "herald.db.harvest.lock")
 	first := newTestHarvester(t, st, opts)
 	done := make(chan error, 1)
 	go func() {

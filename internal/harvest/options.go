@@ -55,12 +55,6 @@ type Options struct {
 	// Default 2.
 	MaxDepth int
 
-	// LockFile, when set, is a file that each run holds locked (see
-	// ErrHarvestRunning): two harvests of one archive at once would each
-	// put back the other's URLs in flight when they start, fetch them
-	// twice and break the one-request-per-host pacing, which each process
-	// keeps only for itself. Herald sets it beside a SQLite archive.
-	LockFile string
 	// WARCDir is where captures are written (WARC/1.1, gzip per record).
 	// Empty: nothing is captured and records carry no capture reference.
 	WARCDir string

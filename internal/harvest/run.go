@@ -2,7 +2,6 @@ package harvest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -111,10 +110,12 @@ type lane struct {
 	running bool
 }
 
-// lock takes Options.LockFile for a run, unless this harvester holds it
-// already (Harvest takes it before queueing its URLs, then runs).
-func (h *Harvester) lock() (release func(), err error) {
-	if h.opts.LockFile == "" {
+// lock takes the archive's harvest lock (store.HarvestLocker) for a run,
+// unless this harvester holds it already (Harvest takes it before
+// queueing its URLs, then runs). A store without one runs unlocked.
+func (h *Harvester) lock(ctx context.Context) (release func(), err error) {
+	l, ok := h.st.(store.HarvestLocker)
+	if !ok {
 		return func() {}, nil
 	}
 	h.mu.Lock()
@@ -123,7 +124,7 @@ func (h *Harvester) lock() (release func(), err error) {
 	if held {
 		return func() {}, nil
 	}
-	unlock, err := lockRun(h.opts.LockFile)
+	unlock, err := l.LockHarvest(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("harvest: %w", err)
 	}
@@ -138,13 +139,13 @@ func (h *Harvester) lock() (release func(), err error) {
 	}, nil
 }
 
-// ErrHarvestRunning is wrapped by the error of a run that found another
-// process harvesting the same archive (Options.LockFile).
-var ErrHarvestRunning = errors.New("another harvest is running on this archive")
+// ErrHarvestRunning is store.ErrHarvestRunning: another process is
+// harvesting the archive.
+var ErrHarvestRunning = store.ErrHarvestRunning
 
 func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
 	start := time.Now()
-	release, err := h.lock()
+	release, err := h.lock(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -326,6 +326,22 @@ type Fetch struct {
 	ArticleID string `json:"article_id,omitempty"`
 }
 
+// HarvestLocker is implemented by stores that can keep two harvests of
+// one archive from running at once: two would each put back the other's
+// URLs in flight when they start, fetch them twice, and ask each host at
+// their own pace, breaking its delay.
+type HarvestLocker interface {
+	// LockHarvest takes the archive's harvest lock for one run, or fails
+	// at once with an error wrapping ErrHarvestRunning when another
+	// process holds it. release gives it back; the lock also ends with
+	// the process (or its connection) that holds it.
+	LockHarvest(ctx context.Context) (release func(), err error)
+}
+
+// ErrHarvestRunning is wrapped by LockHarvest's error when another harvest
+// of the archive is running.
+var ErrHarvestRunning = errors.New("another harvest is running on this archive")
+
 // Frontier is the harvester's persistent queue of URLs to fetch. Each URL
 // appears once, whatever its state, so the frontier is also a seen-set.
 type Frontier interface {

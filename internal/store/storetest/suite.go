@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, fresh(t)) })
+	t.Run("HarvestLock", func(t *testing.T) { testHarvestLock(t, fresh(t)) })
 	t.Run("CandidatesInTransaction", func(t *testing.T) { testCandidatesInTransaction(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })

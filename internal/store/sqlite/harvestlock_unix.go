@@ -1,21 +1,30 @@
 //go:build unix
 
-package harvest
+package sqlite
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/herald-archive/herald/internal/store"
 )
 
-// lockRun takes the lock file path for one run: an exclusive flock(2),
-// which the system releases if the process dies, so a killed harvest never
-// leaves it held. It fails with ErrHarvestRunning when another process
-// holds it, naming that process.
-func lockRun(path string) (release func(), err error) {
+// LockHarvest implements store.HarvestLocker with an exclusive flock(2)
+// on ARCHIVE.harvest.lock, which the system releases if the process
+// dies, so a killed harvest never leaves it held. When another process
+// holds it, the error names that process.
+func (db *DB) LockHarvest(context.Context) (release func(), err error) {
+	return lockFile(db.path + ".harvest.lock")
+}
+
+// lockFile takes an exclusive, non-blocking flock on path, writing this
+// process's id into it for the message another process gives.
+func lockFile(path string) (release func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("harvest lock %s: %w", path, err)
@@ -27,9 +36,9 @@ func lockRun(path string) (release func(), err error) {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			holder := strings.TrimSpace(string(b[:n]))
 			if _, perr := strconv.Atoi(holder); perr == nil {
-				return nil, fmt.Errorf("%w (process %s holds %s)", ErrHarvestRunning, holder, path)
+				return nil, fmt.Errorf("%w (process %s holds %s)", store.ErrHarvestRunning, holder, path)
 			}
-			return nil, fmt.Errorf("%w (%s is held)", ErrHarvestRunning, path)
+			return nil, fmt.Errorf("%w (%s is held)", store.ErrHarvestRunning, path)
 		}
 		return nil, fmt.Errorf("harvest lock %s: %w", path, err)
 	}
