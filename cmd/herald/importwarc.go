@@ -169,7 +169,7 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d HTML responses for herald worker; skipped %s; %d damaged records\n",
+		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d pages for herald worker; skipped %s; %d damaged records\n",
 			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged)
 	}
 	switch {
@@ -308,7 +308,7 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, noCapture int, asJSO
 	if noCapture > 0 {
 		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(noCapture, "article"))
 	}
-	_, err := fmt.Fprintf(w, "imported %d HTML responses in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records%s\n",
+	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records%s\n",
 		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
 	return err
 }

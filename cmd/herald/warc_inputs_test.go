@@ -238,7 +238,7 @@ func TestImportWARCQuotedMsgtype(t *testing.T) {
 		warcResponse(warcArticleURL(3), `"Response"`, warcArticle(3)),
 	}, nil))
 	out, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "import", "warc", path)
-	if code != 0 || !strings.Contains(out, "imported 3 HTML responses") || !strings.Contains(out, "3 new") {
+	if code != 0 || !strings.Contains(out, "read 3 pages") || !strings.Contains(out, "3 new") {
 		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
 }
