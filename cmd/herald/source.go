@@ -15,7 +15,6 @@ import (
 
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/store"
-	"github.com/herald-archive/herald/internal/web"
 )
 
 // sourceHealthLog is how many fetch-log entries per source are read to
@@ -68,8 +67,8 @@ func newSourceAddCmd(e *env) *cobra.Command {
 				return fmt.Errorf("unknown --kind %q (want feed, sitemap, site or list)", kind)
 			}
 			// The API's bounds, in its words.
-			if every != 0 && (every < web.MinSourceInterval || every > web.MaxSourceInterval) {
-				return fmt.Errorf("--every %s: want 0 (the default) or %s to %s", every, web.MinSourceInterval, web.MaxSourceInterval)
+			if every != 0 && (every < harvest.MinSourceInterval || every > harvest.MaxSourceInterval) {
+				return fmt.Errorf("--every %s: want 0 (the default) or %s to %s", every, harvest.MinSourceInterval, harvest.MaxSourceInterval)
 			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
@@ -77,7 +76,7 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			}
 			defer db.Close()
 			// A duplicate is refused before its URL is fetched for nothing.
-			if err := web.CheckNewSource(ctx, db, u); err != nil {
+			if err := harvest.CheckNewSource(ctx, db, u); err != nil {
 				return err
 			}
 			if kind == "" {
@@ -101,7 +100,7 @@ func newSourceAddCmd(e *env) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&kind, "kind", "", "feed, sitemap, site or list (default: found out by fetching the URL)")
-	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval, %s to %s (default %s)", web.MinSourceInterval, web.MaxSourceInterval, harvest.DefaultInterval))
+	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval, %s to %s (default %s)", harvest.MinSourceInterval, harvest.MaxSourceInterval, harvest.DefaultInterval))
 	fl.BoolVar(&allowPrivate, "allow-private", false, "allow fetching a URL on loopback or private networks to detect its kind")
 	return cmd
 }

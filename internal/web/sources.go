@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -212,103 +212,6 @@ type newSource struct {
 	Paused          bool  `json:"paused"`
 }
 
-// MinSourceInterval and MaxSourceInterval bound a source's re-poll
-// interval (zero means the harvester's default), wherever a source is
-// added: the API, the web form and herald source add, which all say
-// "want 0 (the default) or MIN to MAX". More often than a minute is
-// impolite (herald harvest --watch polled a sitemap 26 times in 12 s at
-// 1ms), and a month covers any archive that is still being harvested.
-const (
-	MinSourceInterval = time.Minute
-	MaxSourceInterval = 31 * 24 * time.Hour
-)
-
-// SourceKey is what decides whether two source URLs are the same source:
-// the URL with its scheme and host lower-cased, a default port, a
-// fragment and the tracking parameters (canon.IsTrackingParam) dropped,
-// and an empty path written "/". The rest stays as given (the order of
-// parameters, their case, their escapes): unlike an article's address, a
-// feed's query often selects the feed itself (?cat=3, ?format=rss), so
-// nothing that might matter is normalised away. The "rss" parameter is
-// kept too: canon drops it from article links as a "came from the feed"
-// flag, but on a feed URL it can be what asks for the feed. raw must be
-// an absolute URL; anything unparsable is its own key.
-func SourceKey(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	u.Host = host
-	u.Fragment, u.RawFragment = "", ""
-	if u.Path == "" && u.RawPath == "" && u.Opaque == "" {
-		u.Path = "/"
-	}
-	if u.RawQuery != "" {
-		var kept []string
-		for _, p := range strings.Split(u.RawQuery, "&") {
-			name, _, _ := strings.Cut(p, "=")
-			if n, err := url.QueryUnescape(name); err == nil && canon.IsTrackingParam(n) && !strings.EqualFold(n, "rss") {
-				continue
-			}
-			kept = append(kept, p)
-		}
-		u.RawQuery = strings.Join(kept, "&")
-	}
-	u.ForceQuery = false
-	return u.String()
-}
-
-// DuplicateSourceError refuses a source whose URL is, by SourceKey, the
-// URL of a source the archive has already: added, it would be polled
-// twice a cycle. It matches store.ErrConflict, as the store's own refusal
-// of an identical URL does (the API answers 409).
-type DuplicateSourceError struct {
-	// URL is the URL that was to be added.
-	URL string
-	// Existing is the source that has it already.
-	Existing *store.Source
-}
-
-func (e *DuplicateSourceError) Error() string {
-	if e.Existing.URL == e.URL {
-		return fmt.Sprintf("source %s exists already (source %d)", e.URL, e.Existing.ID)
-	}
-	return fmt.Sprintf("source %s exists already as source %d, %s", e.URL, e.Existing.ID, e.Existing.URL)
-}
-
-// Is makes the error match store.ErrConflict.
-func (e *DuplicateSourceError) Is(target error) bool { return target == store.ErrConflict }
-
-// CheckNewSource returns a *DuplicateSourceError when st has a source
-// whose URL has the same SourceKey as raw. Sources added before this
-// check, duplicates among them included, are left as they are. The
-// sources are read in full: an archive has tens or hundreds of them, and
-// the store offers no lookup by key.
-func CheckNewSource(ctx context.Context, st store.Store, raw string) error {
-	srcs, err := st.ListSources(ctx)
-	if err != nil {
-		return err
-	}
-	key := SourceKey(raw)
-	for _, s := range srcs {
-		if SourceKey(s.URL) == key {
-			return &DuplicateSourceError{URL: raw, Existing: s}
-		}
-	}
-	return nil
-}
-
 // addSource checks and stores a new source.
 func (s *Server) addSource(ctx context.Context, ns newSource) (*store.Source, error) {
 	kind := strings.ToLower(strings.TrimSpace(ns.Kind))
@@ -320,15 +223,15 @@ func (s *Server) addSource(ctx context.Context, ns newSource) (*store.Source, er
 		return nil, badRequest("kind %q: want feed, sitemap, site or list", ns.Kind)
 	}
 	interval := time.Duration(ns.IntervalSeconds) * time.Second
-	if ns.IntervalSeconds != 0 && (interval < MinSourceInterval || interval > MaxSourceInterval) {
+	if ns.IntervalSeconds != 0 && (interval < harvest.MinSourceInterval || interval > harvest.MaxSourceInterval) {
 		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d",
-			ns.IntervalSeconds, int(MinSourceInterval.Seconds()), int(MaxSourceInterval.Seconds()))
+			ns.IntervalSeconds, int(harvest.MinSourceInterval.Seconds()), int(harvest.MaxSourceInterval.Seconds()))
 	}
 	u, err := s.checkSubmittedURL(ctx, ns.URL)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckNewSource(ctx, s.st, u); err != nil {
+	if err := harvest.CheckNewSource(ctx, s.st, u); err != nil {
 		return nil, err
 	}
 	src := &store.Source{URL: u, Kind: kind, Interval: interval, Paused: ns.Paused}

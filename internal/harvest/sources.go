@@ -1,0 +1,61 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// MinSourceInterval and MaxSourceInterval bound a source's re-poll
+// interval (zero means the harvester's default), wherever a source is
+// added: the API, the web form and herald source add, which all say "want
+// 0 (the default) or MIN to MAX". More often than a minute is
+// impolite (herald harvest --watch polled a sitemap 26 times in 12 s at
+// 1ms), and a month covers any archive that is still being harvested.
+const (
+	MinSourceInterval = time.Minute
+	MaxSourceInterval = 31 * 24 * time.Hour
+)
+
+// DuplicateSourceError refuses a source whose URL is, by canon.SourceKey, the
+// URL of a source the archive has already: added, it would be polled
+// twice a cycle. It matches store.ErrConflict, as the store's own refusal
+// of an identical URL does (the API answers 409).
+type DuplicateSourceError struct {
+	// URL is the URL that was to be added.
+	URL string
+	// Existing is the source that has it already.
+	Existing *store.Source
+}
+
+func (e *DuplicateSourceError) Error() string {
+	if e.Existing.URL == e.URL {
+		return fmt.Sprintf("source %s exists already (source %d)", e.URL, e.Existing.ID)
+	}
+	return fmt.Sprintf("source %s exists already as source %d, %s", e.URL, e.Existing.ID, e.Existing.URL)
+}
+
+// Is makes the error match store.ErrConflict.
+func (e *DuplicateSourceError) Is(target error) bool { return target == store.ErrConflict }
+
+// CheckNewSource returns a *DuplicateSourceError when st has a source
+// whose URL has the same canon.SourceKey as raw. Sources added before this
+// check, duplicates among them included, are left as they are. The
+// sources are read in full: an archive has tens or hundreds of them, and
+// the store offers no lookup by key.
+func CheckNewSource(ctx context.Context, st store.Store, raw string) error {
+	srcs, err := st.ListSources(ctx)
+	if err != nil {
+		return err
+	}
+	key := canon.SourceKey(raw)
+	for _, s := range srcs {
+		if canon.SourceKey(s.URL) == key {
+			return &DuplicateSourceError{URL: raw, Existing: s}
+		}
+	}
+	return nil
+}
