@@ -135,11 +135,7 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 		if err != nil {
 			// The temporary file's name means nothing to the user: name
 			// theirs, with the reason (no such folder, no permission).
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return 0, fmt.Errorf("export: cannot write %s: %w", out, err)
+			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
 		}
 		defer func() {
 			if err != nil {
