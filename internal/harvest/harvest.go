@@ -94,8 +94,6 @@ type Harvester struct {
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.
 	held map[string]time.Time
-	// locked: this harvester holds the archive's harvest lock (see lock).
-	locked bool
 }
 
 // New returns a Harvester writing to st. It creates opts.WARCDir if needed.
@@ -229,7 +227,7 @@ func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error
 	if err != nil {
 		return nil, fmt.Errorf("harvest: %w", err)
 	}
-	return h.execute(ctx, seeds, nil, srcs)
+	return h.executeLocked(ctx, seeds, nil, srcs)
 }
 
 // HarvestPages queues the given page URLs (a URL list) and fetches them

@@ -110,46 +110,37 @@ type lane struct {
 	running bool
 }
 
-// lock takes the archive's harvest lock (store.HarvestLocker) for a run,
-// unless this harvester holds it already (Harvest takes it before
-// queueing its URLs, then runs). A store without one runs unlocked.
+// lock takes the archive's harvest lock (store.HarvestLocker) for a run;
+// a store without one runs unlocked.
 func (h *Harvester) lock(ctx context.Context) (release func(), err error) {
 	l, ok := h.st.(store.HarvestLocker)
 	if !ok {
 		return func() {}, nil
 	}
-	h.mu.Lock()
-	held := h.locked
-	h.mu.Unlock()
-	if held {
-		return func() {}, nil
-	}
-	unlock, err := l.LockHarvest(ctx)
+	release, err = l.LockHarvest(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("harvest: %w", err)
 	}
-	h.mu.Lock()
-	h.locked = true
-	h.mu.Unlock()
-	return func() {
-		h.mu.Lock()
-		h.locked = false
-		h.mu.Unlock()
-		unlock()
-	}, nil
+	return release, nil
 }
 
 // ErrHarvestRunning is store.ErrHarvestRunning: another process is
 // harvesting the archive.
 var ErrHarvestRunning = store.ErrHarvestRunning
 
+// execute runs a harvest under the archive's harvest lock.
 func (h *Harvester) execute(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
-	start := time.Now()
 	release, err := h.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	return h.executeLocked(ctx, seeds, pages, srcs)
+}
+
+// executeLocked is execute for a caller that holds the lock already.
+func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []link, srcs []*store.Source) (*Summary, error) {
+	start := time.Now()
 	if h.opts.Dispatcher == nil {
 		// With a Dispatcher, in-flight URLs are the workers'.
 		if err := h.requeue(ctx); err != nil {
