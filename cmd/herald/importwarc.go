@@ -67,23 +67,22 @@ offsets and are refused with --nats.`,
 			}
 			defer db.Close()
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
-			failedFiles, noCapture := 0, 0
+			failedFiles := 0
 			for _, name := range args {
-				sum, lost, err := importWARCFile(ctx, e, db, name, workers)
+				sum, err := importWARCFile(ctx, e, db, name, workers)
 				if sum != nil {
 					importWARCAdd(&total, sum)
 				}
-				noCapture += lost
 				if err != nil {
 					if ctx.Err() != nil || !isFileError(err) {
-						importWARCPrint(e.stdout, &total, noCapture, asJSON)
+						importWARCPrint(e.stdout, &total, asJSON)
 						return err
 					}
 					failedFiles++
 					fmt.Fprintf(e.stderr, "herald: %v\n", err)
 				}
 			}
-			if err := importWARCPrint(e.stdout, &total, noCapture, asJSON); err != nil {
+			if err := importWARCPrint(e.stdout, &total, asJSON); err != nil {
 				return err
 			}
 			switch {
@@ -193,29 +192,18 @@ func isFileError(err error) bool {
 }
 
 // importWARCFile imports one WARC file. A file that cannot be opened or is
-// not a WARC file gives an *importFileError. lost is the number of
-// articles stored without a capture reference because the file is one
-// gzip stream; it has said so on stderr.
-func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers int) (sum *harvest.ImportSummary, lost int, err error) {
+// not a WARC file gives an *importFileError. Articles stored without a
+// capture reference (sum.NoCapture: the file is one gzip stream) are
+// reported on stderr.
+func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers int) (sum *harvest.ImportSummary, err error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, 0, &importFileError{err}
+		return nil, &importFileError{err}
 	}
 	defer f.Close()
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		abs = name
-	}
-	// Decided from the file's start, before the import reads it: cheap
-	// (two records), and the import cannot tell afterwards which of its
-	// articles it stored without a reference. Only a regular file can be
-	// read twice; a pipe keeps no reference worth having anyway.
-	var stream, firstIsPage bool
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		stream, firstIsPage = gzipStream(f)
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, 0, &importFileError{err}
-		}
 	}
 	log := bufio.NewWriter(e.stderr)
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(f, 1<<20), harvest.ImportOptions{
@@ -230,41 +218,11 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 	if errors.As(err, &nw) {
 		err = &importFileError{fmt.Errorf("%s is %w", name, nw)}
 	}
-	if stream && sum != nil {
-		// Written articles only: an unchanged one keeps the record (and
-		// reference) it had.
-		if lost = sum.New + sum.Updated + sum.Duplicate; lost > 0 {
-			upTo := ""
-			if firstIsPage {
-				// The stream's first record starts at offset 0 and keeps
-				// its reference.
-				upTo = "up to "
-			}
-			fmt.Fprintf(log, "herald: %s is one gzip stream, not a gzip member per record: %s%s imported without capture references, so herald reextract cannot rebuild them from it; recompress it with one gzip member per record (e.g. warcio recompress) to keep them\n",
-				name, upTo, spellCount(lost, "article"))
-		}
+	if sum != nil && sum.NoCapture > 0 {
+		fmt.Fprintf(log, "herald: %s is one gzip stream, not a gzip member per record: %s imported without capture references, so herald reextract cannot rebuild them from it; recompress it with one gzip member per record (e.g. warcio recompress) to keep them\n",
+			name, spellCount(sum.NoCapture, "article"))
 	}
-	return sum, lost, errors.Join(err, log.Flush())
-}
-
-// gzipStream reports whether the WARC file f is gzipped as one stream:
-// its first gzip member holds more than one record, so that they share
-// the member's offset and cannot be read back one by one (harvest gives
-// them no capture reference). firstIsPage says whether the first record,
-// the one that offset does address, may be a page. A file whose
-// first member holds one record and a later one several (WARC files
-// concatenated) is not detected; no known writer makes those.
-func gzipStream(f io.Reader) (stream, firstIsPage bool) {
-	rd := warc.NewReader(f)
-	first, err := rd.Next()
-	if err != nil {
-		return false, false
-	}
-	second, err := rd.Next()
-	if err != nil || second.Offset != first.Offset {
-		return false, false
-	}
-	return true, first.Type == warc.TypeResource || first.Type == warc.TypeResponse && first.IsHTTPResponse()
+	return sum, errors.Join(err, log.Flush())
 }
 
 // spellCount spells a count with its noun: "1 file", "2 files".
@@ -282,6 +240,7 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	t.Unchanged += s.Unchanged
 	t.Duplicate += s.Duplicate
 	t.Damaged += s.Damaged
+	t.NoCapture += s.NoCapture
 	t.Bytes += s.Bytes
 	t.Duration += s.Duration
 	for k, v := range s.Skipped {
@@ -289,24 +248,20 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	}
 }
 
-// importWARCPrint prints the summary of an import; noCapture counts the
-// articles stored without a capture reference (see gzipStream).
-func importWARCPrint(w io.Writer, s *harvest.ImportSummary, noCapture int, asJSON bool) error {
+// importWARCPrint prints the summary of an import.
+func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			*harvest.ImportSummary
-			NoCapture int `json:"without_capture,omitempty"`
-		}{s, noCapture})
+		return enc.Encode(s)
 	}
 	rate := 0.0
 	if s.Duration > 0 {
 		rate = float64(s.Stored()) / s.Duration.Seconds()
 	}
 	lost := ""
-	if noCapture > 0 {
-		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(noCapture, "article"))
+	if s.NoCapture > 0 {
+		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(s.NoCapture, "article"))
 	}
 	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records%s\n",
 		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -52,6 +53,11 @@ type ImportSummary struct {
 	Skipped map[string]int `json:"skipped"`
 	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
 	Damaged int `json:"damaged"`
+	// NoCapture counts the articles written (new, updated, duplicate)
+	// without a capture reference: in a file gzipped as one stream rather
+	// than one gzip member per record, records after the first share the
+	// stream's offset and cannot be read back one by one.
+	NoCapture int `json:"without_capture,omitempty"`
 	// Bytes is the payload bytes read.
 	Bytes    int64         `json:"bytes"`
 	Duration time.Duration `json:"duration"`
@@ -103,9 +109,14 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		source = "import:warc"
 	}
 	sum := &ImportSummary{Skipped: map[string]int{}}
+	noCapture := 0 // written by the storing goroutine, read after in.close
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, func(job any) (*store.Record, string) {
 		return warcRecord(job.(*warc.Record), source, opts.CapturePath)
-	}, nil)
+	}, func(job any, res archive.Result, skip string) {
+		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && job.(*warc.Record).Offset < 0 {
+			noCapture++ // an unchanged article keeps the record (and reference) it had
+		}
+	})
 
 	rd := warc.NewReader(r)
 	prevOffset := int64(-1)
@@ -149,6 +160,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	err := in.close()
 	sum.New, sum.Updated = in.outcomes[store.New], in.outcomes[store.Updated]
 	sum.Unchanged, sum.Duplicate = in.outcomes[store.Unchanged], in.outcomes[store.Duplicate]
+	sum.NoCapture = noCapture
 	for k, v := range in.skipped {
 		sum.Skipped[k] += v
 	}
