@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 
@@ -160,7 +159,7 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 		}
 		fmt.Fprintf(w, "%d. %s\n", from+i, title)
 		var meta []string
-		if s := firstNonEmpty(r.SiteName, hostOf(r.CanonicalURL), hostOf(r.URL)); s != "" {
+		if s := firstNonEmpty(r.SiteName, canon.DisplaySite(r.CanonicalURL), canon.DisplaySite(r.URL)); s != "" {
 			meta = append(meta, s)
 		}
 		if d := r.Date(); !d.IsZero() {
@@ -197,16 +196,6 @@ func stripControl(s string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(stripControl(s)), " ")
-}
-
-// hostOf returns the host of a URL as people read it (without "www.",
-// an internationalised one in Unicode), or "".
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return canon.DisplayHost(strings.TrimPrefix(u.Hostname(), "www."))
 }
 
 // isTerminal reports whether w is a terminal (a character device), which

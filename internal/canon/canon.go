@@ -240,6 +240,17 @@ func DisplayHost(host string) string {
 	return u
 }
 
+// DisplaySite returns the host of URL raw as people read it: without
+// "www.", an internationalised one in Unicode (DisplayHost); "" when raw
+// does not parse.
+func DisplaySite(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return DisplayHost(strings.TrimPrefix(u.Hostname(), "www."))
+}
+
 func normHost(h string) (string, error) {
 	if strings.Contains(h, ":") {
 		a, err := netip.ParseAddr(h)

@@ -259,6 +259,15 @@ func TestDisplayHost(t *testing.T) {
 			t.Errorf("DisplayHost(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+	for in, want := range map[string]string{
+		"https://www.xn--b1amnebsh.xn--p1ai/2024/a.html": "новости.рф",
+		"http://news.example.org:8080/a":                 "news.example.org",
+		"%zz":                                            "",
+	} {
+		if got := DisplaySite(in); got != want {
+			t.Errorf("DisplaySite(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// Round trip: what the archive files displays as the host typed.
 	u, err := URL("https://Новости.рф/a")
 	if err != nil {

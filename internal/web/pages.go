@@ -42,7 +42,7 @@ var templateFuncs = template.FuncMap{
 	"bytes":      humanBytes,
 	"f1":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 	"pct":        func(n, of int) string { return strconv.FormatFloat(100*float64(n)/float64(max(of, 1)), 'f', 1, 64) },
-	"hostOf":     hostOf,
+	"hostOf":     canon.DisplaySite,
 	"when":       when,
 }
 
@@ -76,16 +76,6 @@ func httpURL(s string) string {
 		return ""
 	}
 	return u.String()
-}
-
-// hostOf is the host of URL s as the pages show it: without "www.", an
-// internationalised one in Unicode.
-func hostOf(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return canon.DisplayHost(strings.TrimPrefix(u.Hostname(), "www."))
 }
 
 // when returns nil for the zero time, so that templates can write
@@ -349,7 +339,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		d.From, d.To = opts.Offset+1, opts.Offset+len(res.Hits)
 		for _, h := range res.Hits {
 			rec := h.Record
-			d.Hits = append(d.Hits, pageHit{ID: rec.ID, Title: rec.Title, URL: rec.URL, Site: hostOf(rec.CanonicalURL),
+			d.Hits = append(d.Hits, pageHit{ID: rec.ID, Title: rec.Title, URL: rec.URL, Site: canon.DisplaySite(rec.CanonicalURL),
 				SiteName: rec.SiteName, Date: rec.Date(), Authors: rec.Authors, Snippet: store.SnippetParts(h.Snippet),
 				Duplicates: h.Duplicates, Language: rec.Language})
 		}
