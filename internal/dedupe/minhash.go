@@ -66,6 +66,14 @@ func Sign(text string) Signature {
 	return signNormalized(Normalize(text))
 }
 
+// Signable reports whether text has at least MinWords words once
+// normalised: whether Sign gives it a non-zero Signature, and so whether
+// the archive matches it against other articles at all (by content hash
+// or as a near duplicate).
+func Signable(text string) bool {
+	return wordCount(Normalize(text)) >= MinWords
+}
+
 // signNormalized signs a text already in Normalize's form: words separated
 // by single spaces.
 func signNormalized(s string) Signature {

@@ -177,6 +177,11 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
+	if step := goSteps[m.Version]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return false, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
 		return false, err
 	}

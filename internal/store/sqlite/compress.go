@@ -16,6 +16,8 @@ import (
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zstd"
 	sqlite "modernc.org/sqlite"
+
+	"github.com/herald-archive/herald/internal/dedupe"
 )
 
 // Article texts are stored compressed, one blob per article, in one of two
@@ -328,7 +330,8 @@ var registerErr error
 
 // registerFunctions makes herald_inflate(blob) available to every
 // connection the driver opens (the schema's article_text view, and so the
-// full-text index, depend on it), herald_days, herald_ndays and herald_key (see days.go).
+// full-text index, depend on it), herald_signable(text), herald_days,
+// herald_ndays and herald_key (see days.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
 		registerErr = sqlite.RegisterDeterministicScalarFunction("herald_inflate", 1,
@@ -343,6 +346,21 @@ func registerFunctions() error {
 				}
 				return nil, fmt.Errorf("herald_inflate: want a blob, got %T", args[0])
 			})
+		if registerErr == nil {
+			// herald_signable(text): dedupe.Signable, for migration 0012.
+			registerErr = sqlite.RegisterDeterministicScalarFunction("herald_signable", 1,
+				func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+					switch v := args[0].(type) {
+					case nil:
+						return false, nil
+					case string:
+						return dedupe.Signable(v), nil
+					case []byte:
+						return dedupe.Signable(string(v)), nil
+					}
+					return nil, fmt.Errorf("herald_signable: want text, got %T", args[0])
+				})
+		}
 		if registerErr == nil {
 			registerErr = registerDays()
 		}

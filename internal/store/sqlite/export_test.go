@@ -97,3 +97,12 @@ func SetLSHMergeStep(n int) (restore func()) {
 	lshMergeStep = n
 	return func() { lshMergeStep = old }
 }
+
+// ForgetDicts empties the process's text dictionary registry, as in a
+// new process that has opened no archive yet.
+func ForgetDicts() {
+	textDicts.mu.Lock()
+	defer textDicts.mu.Unlock()
+	textDicts.known = map[uint32][]byte{}
+	textDicts.dec.Store(nil)
+}

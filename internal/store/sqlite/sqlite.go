@@ -232,6 +232,18 @@ func (db *DB) migrate(ctx context.Context) ([]string, error) {
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("migrate %s: %w", db.path, err)
 	}
+	// A migration may read texts back (herald_inflate, through the
+	// article_text view): the archive's text dictionaries must be known
+	// to this process first, if it has any yet.
+	var dicts int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'text_dicts'`).Scan(&dicts); err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", db.path, err)
+	}
+	if dicts > 0 {
+		if err := db.loadDicts(ctx, db.w); err != nil {
+			return nil, fmt.Errorf("migrate %s: %w", db.path, err)
+		}
+	}
 	var applied []string
 	for _, m := range ms {
 		done, err := db.applyMigration(ctx, m)
