@@ -71,12 +71,19 @@ func (a *Article) Paragraphs() []string {
 }
 
 // CountWords counts the words of s: maximal runs of letters, digits and
-// joining punctuation inside a word (don't, U.S., 3.5). It is the
-// definition behind WordCount.
+// joining punctuation inside a word (don't, U.S., 3.5), except that each
+// character of a script written without spaces between words (see
+// Unspaced: Chinese, Japanese) is a word of its own, as word processors
+// count them. It is the definition behind WordCount.
 func CountWords(s string) int {
 	n := 0
 	in := false
 	for _, r := range s {
+		if r >= 0x2E80 && Unspaced(r) {
+			n++
+			in = false
+			continue
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if !in {
 				n++
@@ -92,4 +99,14 @@ func CountWords(s string) int {
 		in = false
 	}
 	return n
+}
+
+// Unspaced reports whether r is a Han ideograph or a Japanese kana:
+// letters of scripts that write a sentence without spaces between its
+// words, so that a run of them is a phrase or a sentence rather than one
+// word. The prolonged sound mark (ー, of no script of its own) counts as
+// kana. Hangul is not among them: Korean puts spaces between words.
+func Unspaced(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
+		r == 'ー' || r == 'ｰ'
 }

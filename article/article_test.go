@@ -23,6 +23,12 @@ func TestCountWords(t *testing.T) {
 		{"— dash — only", 2},
 		{"trailing joiner- next", 3},
 		{"a-b-c", 1},
+		// Each Han or kana character is a word; Hangul words are spaced.
+		{"央行今天宣布降息。", 8},
+		{"東京は晴れ", 5},
+		{"Apple发布了新iPhone", 6},
+		{"サッカーW杯", 6}, // the prolonged sound mark ー counts as kana
+		{"서울 시장 선거", 3},
 	}
 	for _, c := range cases {
 		if got := CountWords(c.in); got != c.want {

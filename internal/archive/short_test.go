@@ -199,3 +199,31 @@ func bulkShortTextsStayAlone(t *testing.T, st store.Store) {
 		t.Errorf("articles = %d, want %d", s.Articles, n+5)
 	}
 }
+
+// A Chinese brief and its syndicated copy (a reporter's credit added)
+// join one cluster on both backends; a Chinese paywall teaser on two
+// sites stays two articles. Before each Han character counted as a
+// word, the brief had a dozen "words" and was matched with nothing.
+func TestChineseCopiesCluster(t *testing.T) {
+	const brief = "市政府今天宣布，城西老港区改造工程将于下月正式启动，总投资约四十亿元。" +
+		"改造完成后，港区将新建滨水公园、文化中心和两座人行桥，原有仓库将改建为展览空间。" +
+		"项目负责人表示，施工期间渡轮码头照常运营，周边道路将分阶段封闭。" +
+		"附近居民对工程普遍表示欢迎，但也担心施工噪音影响日常生活。"
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) {
+			st := bk.open(t)
+			res := ingest(t, st,
+				page("https://news.example.cn/port", "老港区改造下月启动", brief),
+				page("https://wire.example.com/zh/1", "老港区改造工程将启动", brief+"（记者 李华）"),
+				page("https://paper.example.cn/a/1", "港区新闻", "订阅后阅读全文。"),
+				page("https://daily.example.cn/b/2", "港口消息", "订阅后阅读全文。"))
+			if res[1].Outcome != store.Duplicate || res[1].ClusterID != res[0].ID {
+				t.Errorf("the copy: %v in cluster %s, want a duplicate in %s", res[1].Outcome, res[1].ClusterID, res[0].ID)
+			}
+			if res[0].Outcome != store.New {
+				t.Errorf("the brief: %v, want new", res[0].Outcome)
+			}
+			alone(t, st, "teaser", res[2:])
+		})
+	}
+}

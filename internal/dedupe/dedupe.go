@@ -20,7 +20,10 @@
 // length boundary. Four words is a compromise: one edited word breaks four
 // shingles, so a 60-word brief with one edit keeps Jaccard similarity near
 // 0.87 (five-word shingles: 0.84), while stock phrases shared by unrelated
-// articles on one topic rarely span four words.
+// articles on one topic rarely span four words. In scripts written
+// without spaces (Chinese, Japanese) each character is a word, as
+// article.CountWords counts it: a shingle is four characters, about a
+// two-word phrase, and a news brief of a few sentences is signed.
 //
 // Texts with fewer than MinWords (20) words get the zero Signature, which
 // has no bands and is similar to nothing, not even to itself: such texts

@@ -12,7 +12,7 @@ type Shingles []uint64
 // ShingleSet returns the shingle set of text. It costs about what Sign
 // costs, and holds 8 bytes per distinct shingle.
 func ShingleSet(text string) Shingles {
-	s := Normalize(text)
+	s := splitUnspaced(Normalize(text))
 	if wordCount(s) < MinWords {
 		return nil
 	}

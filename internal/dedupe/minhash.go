@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/herald-archive/herald/article"
 )
 
 // The signature's shape. Changing any of these, or the hash functions,
@@ -71,13 +74,51 @@ func Sign(text string) Signature {
 // the archive matches it against other articles at all (by content hash
 // or as a near duplicate).
 func Signable(text string) bool {
-	return wordCount(Normalize(text)) >= MinWords
+	return wordCount(splitUnspaced(Normalize(text))) >= MinWords
+}
+
+// splitUnspaced returns the normalised text s with each character of a
+// script written without spaces (article.Unspaced: Chinese, Japanese) as
+// a word of its own, as article.CountWords counts them: shingles of such
+// a text are then runs of ShingleWords characters, as a phrase of a few
+// words, rather than of whole sentences. A text without such characters
+// is returned as it is (its signature is what it was before they were
+// split).
+func splitUnspaced(s string) string {
+	i := 0
+	for i < len(s) && s[i] < 0xE2 { // every Unspaced rune starts with a byte ≥ 0xE2
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/2)
+	b.WriteString(s[:i])
+	split := false // the last rune written was Unspaced
+	for _, r := range s[i:] {
+		switch {
+		case r == ' ':
+			split = false
+		case article.Unspaced(r):
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+				b.WriteByte(' ')
+			}
+			split = true
+		case split:
+			b.WriteByte(' ')
+			split = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // signNormalized signs a text already in Normalize's form: words separated
 // by single spaces.
 func signNormalized(s string) Signature {
 	var sig Signature
+	s = splitUnspaced(s)
 	if wordCount(s) < MinWords {
 		return sig
 	}
