@@ -7,99 +7,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/pemistahl/lingua-go"
-	"golang.org/x/text/language"
+
+	"github.com/herald-archive/herald/article"
 )
 
-// regionLanguages are the languages whose region is kept in the record
-// because readers and search treat the variants as different: Brazilian
-// and European Portuguese, Simplified and Traditional Chinese. For every
-// other language only the primary subtag is kept ("en-US" → "en").
-var regionLanguages = map[string]bool{"pt": true, "zh": true}
-
-// languageFixes maps codes pages commonly declare by mistake (country
-// codes, withdrawn codes) to the language they mean.
-var languageFixes = map[string]string{
-	"jp": "ja", "cz": "cs", "gr": "el", "dk": "da", "ua": "uk", "cn": "zh",
-	"kr": "ko", "vn": "vi", "iw": "he", "in": "id", "ji": "yi",
-}
-
-// normalizeLanguage turns a declared language ("en_EN", "en-us", "EN",
-// "pt_BR", "zh-Hant", "eng") into a BCP 47 tag: the primary language
-// subtag, lower case, plus the region for the languages in
-// regionLanguages ("pt-BR", "zh-TW"). A script without a region implies
-// one for Chinese (Hant → TW, Hans → CN). Anything that is not a known
-// language ("und", "x-default", "{{lang}}", "xx") gives "".
-func normalizeLanguage(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 40 {
-		return ""
-	}
-	// "en-US,en;q=0.9" (a copied Accept-Language) and "en, fr": the first.
-	if i := strings.IndexAny(s, ",; "); i >= 0 {
-		s = s[:i]
-	}
-	var parts [4]string
-	n := 0
-	for len(s) > 0 && n < len(parts) {
-		i := strings.IndexAny(s, "-_")
-		if i < 0 {
-			parts[n] = s
-			n++
-			break
-		}
-		parts[n] = s[:i]
-		n++
-		s = s[i+1:]
-	}
-	primary := strings.ToLower(parts[0])
-	if len(primary) < 2 || len(primary) > 3 || !isASCIIWord(primary) {
-		return ""
-	}
-	if fix, ok := languageFixes[primary]; ok {
-		primary = fix
-	}
-	base, err := language.ParseBase(primary)
-	if err != nil {
-		return ""
-	}
-	code := base.String()
-	switch code {
-	case "und", "mul", "zxx", "mis":
-		return ""
-	}
-	if code >= "qaa" && code <= "qtz" {
-		return ""
-	}
-	if !regionLanguages[code] {
-		return code
-	}
-	region, script := "", ""
-	for _, p := range parts[1:n] {
-		switch {
-		case len(p) == 2 && isASCIIWord(p):
-			region = strings.ToUpper(p)
-		case len(p) == 3 && p[0] >= '0' && p[0] <= '9':
-			// UN M.49 numeric regions ("419"): not kept
-		case len(p) == 4 && isASCIIWord(p):
-			script = strings.ToLower(p)
-		}
-	}
-	if region == "" && code == "zh" {
-		switch script {
-		case "hant":
-			region = "TW"
-		case "hans":
-			region = "CN"
-		}
-	}
-	if region != "" {
-		if _, err := language.ParseRegion(region); err != nil {
-			return code
-		}
-		return code + "-" + region
-	}
-	return code
-}
+// normalizeLanguage is article.NormalizeLanguage: the record's rule for
+// the language field, kept with the record.
+func normalizeLanguage(s string) string { return article.NormalizeLanguage(s) }
 
 // Language detection from text, for pages that declare no language.
 //

@@ -6,63 +6,6 @@ import (
 	"time"
 )
 
-func TestNormalizeLanguage(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"en", "en"},
-		{"EN", "en"},
-		{"en_EN", "en"},
-		{"en-us", "en"},
-		{"en-US", "en"},
-		{"en_GB", "en"},
-		{"eng", "en"},
-		{" fr-FR ", "fr"},
-		{"de-DE-1996", "de"},
-		{"pt_BR", "pt-BR"},
-		{"pt-br", "pt-BR"},
-		{"pt-PT", "pt-PT"},
-		{"pt", "pt"},
-		{"zh_TW", "zh-TW"},
-		{"zh-Hant", "zh-TW"},
-		{"zh-Hans", "zh-CN"},
-		{"zh-Hant-HK", "zh-HK"},
-		{"zh-CN", "zh-CN"},
-		{"zh", "zh"},
-		{"es-419", "es"},
-		{"sr-Latn-RS", "sr"},
-		{"jp", "ja"},
-		{"iw", "he"},
-		{"en-US,en;q=0.9", "en"},
-		{"ru, en", "ru"},
-		{"", ""},
-		{"und", ""},
-		{"mul", ""},
-		{"x-default", ""},
-		{"{{lang}}", ""},
-		{"xx", ""},
-		{"english", ""},
-		{"e", ""},
-		{"qab", ""},
-		{"pt-ZZ9", "pt"},
-	}
-	for _, tt := range tests {
-		if got := normalizeLanguage(tt.in); got != tt.want {
-			t.Errorf("normalizeLanguage(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func FuzzNormalizeLanguage(f *testing.F) {
-	for _, s := range []string{"en_EN", "zh-Hant-HK", "pt_BR", "x-default"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := normalizeLanguage(s)
-		if got != "" && normalizeLanguage(got) != got {
-			t.Errorf("normalizeLanguage not idempotent: %q → %q → %q", s, got, normalizeLanguage(got))
-		}
-	})
-}
-
 func TestDetectLanguageShort(t *testing.T) {
 	// Short texts are refused before the model is touched.
 	for _, s := range []string{"", "Hello", "12345 67890 !!!", "Breaking news: fire"} {

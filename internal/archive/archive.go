@@ -90,9 +90,11 @@ type Result struct {
 
 // Prepare fills in the fields the archive derives from a record: the
 // canonical URL, id, content hash, word count and fetch time (now, when
-// unset), and strips control characters other than newline and tab from
-// the text fields (so highlight markers can never come from a page). It
-// returns the store entry with the LSH band hashes. It modifies rec.
+// unset), strips control characters other than newline and tab from
+// the text fields (so highlight markers can never come from a page), and
+// holds an imported record to the record's rules as the extractor does
+// (see tidy). It returns the store entry with the LSH band hashes. It
+// modifies rec.
 func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	e, err := prepare(rec, now)
 	return e, err
@@ -122,6 +124,9 @@ func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	for i, t := range rec.Tags {
 		rec.Tags[i] = clean(t)
 	}
+	rec.SiteName = clean(rec.SiteName)
+	rec.Section = clean(rec.Section)
+	tidy(rec)
 	// Derived from the text, whatever an imported record says (a count
 	// from another tool, or a negative one, would disagree with the rest
 	// of the archive's).

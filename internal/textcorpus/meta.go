@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
+	"github.com/herald-archive/herald/article"
 )
 
 // meta is what a metadata line holds.
@@ -89,36 +89,10 @@ func parseTimestamp(s string) (time.Time, bool) {
 	return t, true
 }
 
-// regionLanguages keep their region: readers and search treat the
-// variants as different languages (as the extractor does).
-var regionLanguages = map[string]bool{"pt": true, "zh": true}
-
 // normLanguage turns a locale code into a BCP 47 tag (en_EN → en, pt_BR →
-// pt-BR), or "" when it is not a known language.
-func normLanguage(code string) string {
-	primary, region, _ := strings.Cut(strings.ReplaceAll(code, "_", "-"), "-")
-	primary = strings.ToLower(primary)
-	if len(primary) < 2 || len(primary) > 3 {
-		return ""
-	}
-	base, err := language.ParseBase(primary)
-	if err != nil {
-		return ""
-	}
-	tag := base.String()
-	switch tag {
-	case "und", "mul", "zxx", "mis":
-		return ""
-	}
-	if !regionLanguages[tag] || region == "" {
-		return tag
-	}
-	reg, err := language.ParseRegion(region)
-	if err != nil || !reg.IsCountry() {
-		return tag
-	}
-	return tag + "-" + reg.String()
-}
+// pt-BR), or "" when it is not a known language: the record's rule,
+// article.NormalizeLanguage.
+func normLanguage(code string) string { return article.NormalizeLanguage(code) }
 
 // parseMeta reports whether line is a metadata line and what it holds.
 // See the package documentation for what counts.
