@@ -192,7 +192,7 @@ func exportText(ctx context.Context, db store.Store, q *query.Query, dir string)
 		}
 		a := r.Article
 		if strings.TrimSpace(a.Title) == "" {
-			a.Title = "(untitled)"
+			a.Title = textcorpus.Untitled
 		}
 		var b strings.Builder
 		if err := textcorpus.Write(&b, &a); err != nil {

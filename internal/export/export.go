@@ -87,12 +87,27 @@ func CSVRow(row []string, r *store.Record) []string {
 		free = strconv.FormatBool(*r.IsAccessibleForFree)
 	}
 	copy(row, []string{
-		r.ID, r.URL, r.CanonicalURL, r.Title, r.Description, strings.Join(r.Authors, "; "),
-		rfc3339(r.Published), rfc3339(r.Modified), r.SiteName, r.Section, strings.Join(r.Tags, "; "),
-		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), r.Source,
-		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, r.Text,
+		r.ID, r.URL, r.CanonicalURL, inert(r.Title), inert(r.Description), inert(strings.Join(r.Authors, "; ")),
+		rfc3339(r.Published), rfc3339(r.Modified), inert(r.SiteName), inert(r.Section), inert(strings.Join(r.Tags, "; ")),
+		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), inert(r.Source),
+		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, inert(r.Text),
 	})
 	return row
+}
+
+// inert returns a text cell that a spreadsheet will not run as a formula:
+// one beginning with =, +, -, @, a tab or a carriage return gets a
+// leading apostrophe, which spreadsheets show as text (OWASP's advice
+// for CSV injection).
+func inert(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 func rfc3339(t time.Time) string {

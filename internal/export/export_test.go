@@ -79,3 +79,34 @@ func TestUnknownFormat(t *testing.T) {
 		t.Error("xml accepted")
 	}
 }
+
+// Text cells that a spreadsheet would run as formulas get a leading
+// apostrophe; identifiers, URLs, numbers and times are never touched,
+// and a minus sign inside a cell is kept as it is.
+func TestCSVFormulaCells(t *testing.T) {
+	r := sample()
+	r.Title = `=HYPERLINK("https://evil.example","click")`
+	r.Description = "+1 555 0100"
+	r.Authors = []string{"@handle", "Jane Doe"}
+	r.SiteName = "-Example"
+	r.Section = "\tWorld"
+	r.Tags = []string{"=cmd|' /C calc'!A0"}
+	r.Text = "Prices rose by -5 per cent.\n\n=SUM(A1:A9)"
+	row := CSVRow(nil, r)
+	want := map[string]string{
+		"title":       `'=HYPERLINK("https://evil.example","click")`,
+		"description": "'+1 555 0100",
+		"authors":     "'@handle; Jane Doe",
+		"site_name":   "'-Example",
+		"section":     "'\tWorld",
+		"tags":        "'=cmd|' /C calc'!A0",
+		"text":        "Prices rose by -5 per cent.\n\n=SUM(A1:A9)",
+		"url":         r.URL,
+		"published":   "2024-05-01T10:00:00+02:00",
+	}
+	for i, c := range Columns {
+		if w, ok := want[c]; ok && row[i] != w {
+			t.Errorf("%s = %q, want %q", c, row[i], w)
+		}
+	}
+}

@@ -91,7 +91,9 @@ func (r *reader) block(b block, split bool) {
 	}
 	if r.title == "" {
 		r.title = text
-		a.Title = text
+		if text != Untitled {
+			a.Title = text
+		}
 		return
 	}
 	if text == r.title {

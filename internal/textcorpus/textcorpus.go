@@ -42,7 +42,7 @@
 //     0000-00-00 or an invalid date gives no date (an invalid one is
 //     reported). The URL goes to Article.URL.
 //   - Title: the first block that is not a metadata block, its lines joined
-//     with spaces. Later blocks equal to the title (after collapsing
+//     with spaces; Untitled ("(untitled)") gives no title. Later blocks equal to the title (after collapsing
 //     whitespace) are dropped; a block that is the title followed by " - ",
 //     " | ", " – " or " — " and a name gives the site name.
 //   - No blank lines: when that first block cannot be one wrapped title
@@ -150,6 +150,12 @@ var ErrNoHeader = errors.New("no \" date YYYY-MM-DD URL\" header line")
 // ErrNoTitle reports an article that cannot be written because it has no
 // title.
 var ErrNoTitle = errors.New("article has no title")
+
+// Untitled stands for a missing title in the title block: an exporter
+// writes it for an article without one (Write refuses those, since their
+// first paragraph would be read back as the title), and Read gives an
+// empty title for it.
+const Untitled = "(untitled)"
 
 // unknownDate is the header date of an article whose publication date is
 // not known.

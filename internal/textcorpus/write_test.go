@@ -177,3 +177,23 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// An exporter writes Untitled for an article without a title; reading it
+// back gives no title, and the first paragraph stays text.
+func TestUntitledRoundTrip(t *testing.T) {
+	a := article.Article{URL: "https://example.com/untitled", Title: Untitled, Text: "First paragraph.\n\nSecond paragraph."}
+	var buf bytes.Buffer
+	if err := Write(&buf, &a); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), " date 0000-00-00 https://example.com/untitled\n\n(untitled)\n\n") {
+		t.Fatalf("written:\n%s", buf.String())
+	}
+	d, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Article.Title != "" || d.Article.Text != a.Text || !d.Article.Published.IsZero() {
+		t.Errorf("read back title %q, text %q, published %v; want no title, the text, no date", d.Article.Title, d.Article.Text, d.Article.Published)
+	}
+}
