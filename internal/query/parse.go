@@ -30,6 +30,11 @@ func Parse(s string) (*Query, error) {
 		}
 		return nil, &Error{Query: s, Pos: i, Msg: "query is not valid UTF-8"}
 	}
+	for i, r := range s {
+		if unicode.IsControl(r) && !isSpace(r) {
+			return nil, &Error{Query: s, Pos: i, Msg: fmt.Sprintf("query contains a control character (U+%04X)", r)}
+		}
+	}
 	p := &parser{src: s}
 	if err := p.next(); err != nil {
 		return nil, err
@@ -212,23 +217,37 @@ func (p *parser) parseOr() (Node, error) {
 			nodes = append(nodes, n)
 		}
 	}
-	if left == nil {
+	// A side whose terms are all ignored (punctuation, an empty phrase)
+	// is left out, as it would be beside AND; a side with no terms at all
+	// is an error.
+	if left == nil && p.tok.pos == orPos {
 		return nil, p.errorf(p.tok.pos, "OR needs a term before it")
 	}
-	add(left)
+	if left != nil {
+		add(left)
+	}
 	for p.tok.kind == tOr {
 		orPos = p.tok.pos
 		if err := p.next(); err != nil {
 			return nil, err
 		}
+		from := p.tok.pos
 		right, err := p.parseAnd()
 		if err != nil {
 			return nil, err
 		}
-		if right == nil {
+		if right == nil && p.tok.pos == from {
 			return nil, p.errorf(orPos, "OR needs a term after it")
 		}
-		add(right)
+		if right != nil {
+			add(right)
+		}
+	}
+	switch len(nodes) {
+	case 0:
+		return nil, nil
+	case 1:
+		return nodes[0], nil
 	}
 	return &Or{Nodes: nodes}, nil
 }
@@ -430,7 +449,11 @@ func normalizeSite(v string) (string, error) {
 	for _, scheme := range []string{"https://", "http://"} {
 		v = strings.TrimPrefix(v, scheme)
 	}
-	v = trimHost(strings.TrimSuffix(v, "/"))
+	v = stripPort(strings.TrimSuffix(v, "/"))
+	if strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]") {
+		v = v[1 : len(v)-1] // an IPv6 address is filed without its brackets
+	}
+	v = trimHost(v)
 	if !hostLike(v) {
 		return "", errBadHost
 	}
@@ -447,6 +470,20 @@ func normalizeSite(v string) (string, error) {
 		return "", errBadHost // a mapped character, such as a full-width solidus
 	}
 	return v, nil
+}
+
+// stripPort drops a port from host:port or [v6]:port: the archive files
+// hosts without one.
+func stripPort(v string) string {
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 || i == len(v)-1 || strings.Trim(v[i+1:], "0123456789") != "" {
+		return v
+	}
+	host := v[:i]
+	if strings.Contains(host, ":") && !strings.HasSuffix(host, "]") {
+		return v // an IPv6 address without brackets: the digits are its own
+	}
+	return host
 }
 
 // hostLike reports whether v could be a host name rather than a URL with
@@ -476,11 +513,12 @@ func isASCII(s string) bool {
 	return true
 }
 
-// searchable reports whether s has a letter or digit that a full-text
-// index could match; punctuation-only words are dropped.
+// searchable reports whether s has a letter or number (digits, but also
+// Ⅻ, ½, ²) that a full-text index could match; punctuation-only words
+// are dropped.
 func searchable(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			return true
 		}
 	}

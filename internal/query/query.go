@@ -136,6 +136,14 @@ type Filter struct {
 	Date time.Time
 }
 
+// Subdomains reports whether a site: filter also matches the hosts under
+// its value (site:example.com matches news.example.com): it does for a
+// name, not for an IP address or a part of one (site:0.2.7 must not
+// match 192.0.2.7).
+func (f *Filter) Subdomains() bool {
+	return f.Field == Site && strings.Trim(f.Value, "0123456789.") != "" && !strings.Contains(f.Value, ":")
+}
+
 // And matches when all of its nodes match.
 type And struct{ Nodes []Node }
 

@@ -75,6 +75,24 @@ func TestParse(t *testing.T) {
 		{`f(x)`, `f x`, SortDefault},
 		{`"a"b`, `"a" b`, SortDefault},
 		{`Ünïcode Москва`, `Ünïcode Москва`, SortDefault},
+		// A side of OR whose terms are all ignored is left out, as it
+		// would be beside AND.
+		{`harbour OR 🔥`, `harbour`, SortDefault},
+		{`🔥 OR harbour`, `harbour`, SortDefault},
+		{`harbour OR ""`, `harbour`, SortDefault},
+		{`a OR — OR b`, `a OR b`, SortDefault},
+		{`🔥 OR —`, ``, SortDefault},
+		// Numbers that are not digits are words the index keeps.
+		{`Ⅻ`, `Ⅻ`, SortDefault},
+		{`harbour OR ½`, `harbour OR ½`, SortDefault},
+		// Ports and the brackets of IPv6 addresses are not part of
+		// the host the archive files.
+		{`site:portnews.com:8443`, `site:portnews.com`, SortDefault},
+		{`site:http://portnews.com:8443/`, `site:portnews.com`, SortDefault},
+		{`site:[2001:db8::1]`, `site:"2001:db8::1"`, SortDefault},
+		{`site:[2001:db8::1]:8443`, `site:"2001:db8::1"`, SortDefault},
+		{`site:2001:db8::1`, `site:"2001:db8::1"`, SortDefault},
+		{`site:192.0.2.7:80`, `site:192.0.2.7`, SortDefault},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -173,6 +191,9 @@ func TestParseErrors(t *testing.T) {
 		{`a sort:date sort:oldest`, 13, "sort: given twice (first at column 3)"},
 		{`ééé "x`, 5, "unterminated quote"},
 		{"a \xff", 3, "not valid UTF-8"},
+		{"a\x00b", 2, "control character (U+0000)"},
+		{"site:a\x00", 7, "control character (U+0000)"},
+		{"harbour \x1b[31m", 9, "control character (U+001B)"},
 		{strings.Repeat("(", 40) + "a" + strings.Repeat(")", 40), maxDepth + 1, "too many nested parentheses"},
 	}
 	for _, tt := range tests {
@@ -192,6 +213,22 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %q at column %d, want %d", err, qe.Column(), tt.col)
 			}
 		})
+	}
+}
+
+// site: matches the hosts under a name, but an address only as itself.
+func TestSubdomains(t *testing.T) {
+	for v, want := range map[string]bool{
+		"site:example.com": true, "site:com": true, "site:xn--p1ai": true, "site:3com.example": true,
+		"site:192.0.2.7": false, "site:0.2.7": false, "site:2001:db8::1": false, "site:[::1]": false,
+	} {
+		f := MustParse(v).Root.(*Filter)
+		if got := f.Subdomains(); got != want {
+			t.Errorf("%s: Subdomains = %v, want %v", v, got, want)
+		}
+	}
+	if (&Filter{Field: Tag, Value: "example.com"}).Subdomains() {
+		t.Error("a tag filter matches subdomains")
 	}
 }
 

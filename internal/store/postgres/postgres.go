@@ -65,6 +65,11 @@ type DB struct {
 	// write transactions; see dictID.
 	dict *sql.DB
 
+	// unicodeLower is the collation clause under which lower() folds
+	// every letter as Go's strings.ToLower does (the article columns are
+	// COLLATE "C", which folds A-Z only): see sectionCollation.
+	unicodeLower string
+
 	// dictionary caches (host, author or tag norm → id) of committed rows.
 	mu      sync.Mutex
 	sites   map[string]int64
@@ -107,7 +112,30 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.unicodeLower, err = sectionCollation(ctx, pool); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
 	return db, nil
+}
+
+// sectionCollation returns the COLLATE clause for comparing sections
+// case-insensitively beyond ASCII, as the SQLite backend does in Go
+// (section:Économie, section:мир): the C library's "C.utf8" collation
+// where the server has one (its lower() maps each letter as Go's
+// strings.ToLower does; ICU's would give a final sigma), else the
+// database's default collation.
+func sectionCollation(ctx context.Context, q *sql.DB) (string, error) {
+	var name string
+	err := q.QueryRowContext(ctx, `SELECT collname FROM pg_collation
+		WHERE collname IN ('C.utf8', 'C.UTF-8') AND collprovider = 'c' ORDER BY collname LIMIT 1`).Scan(&name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ` COLLATE "default"`, nil
+	case err != nil:
+		return "", fmt.Errorf("collations: %w", err)
+	}
+	return ` COLLATE "` + name + `"`, nil
 }
 
 // maxConns bounds the connections one DB opens.

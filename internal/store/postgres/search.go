@@ -12,6 +12,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // rank scores a match with herald_rank (migration 0004): ts_rank with
@@ -31,6 +32,8 @@ type where struct {
 	match string
 	cond  []string
 	args  []any
+	// unicodeLower is DB.unicodeLower.
+	unicodeLower string
 }
 
 func (w *where) arg(v any) string {
@@ -62,8 +65,8 @@ func (w *where) next(k int) string { return "$" + strconv.Itoa(len(w.args)+k) }
 // conjuncts become one tsquery (the one that ranks), exclusions of text
 // fold into it where there is something to subtract from, everything else
 // becomes SQL conditions.
-func translate(q *query.Query) *where {
-	w := &where{}
+func translate(q *query.Query, unicodeLower string) *where {
+	w := &where{unicodeLower: unicodeLower}
 	var pos, neg []string
 	var rest []query.Node
 	for _, n := range q.Conjuncts() {
@@ -177,6 +180,16 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// isASCII reports whether s is ASCII only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // asciiLower lower-cases ASCII letters only, as SQLite's LIKE and lower()
 // compare (and PostgreSQL's lower() in the "C" collation).
 func asciiLower(s string) string {
@@ -208,7 +221,7 @@ func (w *where) sqlExpr(n query.Node) string {
 		for i, c := range nodes {
 			parts[i] = w.sqlExpr(c)
 		}
-		return "(" + strings.Join(parts, op) + ")"
+		return sqlschema.Balanced(parts, op)
 	case *query.Filter:
 		return w.filterExpr(n)
 	}
@@ -220,6 +233,9 @@ func (w *where) sqlExpr(n query.Node) string {
 func (w *where) filterExpr(f *query.Filter) string {
 	switch f.Field {
 	case query.Site:
+		if !f.Subdomains() {
+			return `a.site_id IN (SELECT id FROM sites WHERE host = ` + w.arg(f.Value) + `)`
+		}
 		return `a.site_id IN (SELECT id FROM sites WHERE host = ` + w.arg(f.Value) +
 			` OR lower(host) LIKE ` + w.arg(asciiLower("%."+likeEscape(f.Value))) + `)`
 	case query.Author:
@@ -232,7 +248,12 @@ func (w *where) filterExpr(f *query.Filter) string {
 		return `(lower(a.language) LIKE ` + w.arg(asciiLower(likeEscape(f.Value))) +
 			` OR lower(a.language) LIKE ` + w.arg(asciiLower(likeEscape(f.Value)+"-%")) + `)`
 	case query.Section:
-		return `lower(a.section) = ` + w.arg(strings.ToLower(f.Value))
+		// ASCII values compare as SQLite's lower() does; others, in the
+		// SQLite backend, through Go's strings.ToLower.
+		if isASCII(f.Value) {
+			return `lower(a.section) = ` + w.arg(strings.ToLower(f.Value))
+		}
+		return `lower(a.section` + w.unicodeLower + `) = ` + w.arg(strings.ToLower(f.Value))
 	case query.After:
 		return `a.date >= ` + w.arg(f.Date.Unix())
 	case query.Before:
@@ -276,7 +297,7 @@ func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptio
 // matches are ranked (every one, or for words alone the RankWindow most
 // recently archived), where counting stops (MaxTotal) and how ties break.
 func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
-	w := translate(q)
+	w := translate(q, db.unicodeLower)
 	from, args := w.from(), w.args
 	score := "0::real"
 	if w.match != "" && opts.Sort == query.SortRelevance {
@@ -501,7 +522,7 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	w := translate(q)
+	w := translate(q, db.unicodeLower)
 	day := `floor(a.date / 86400.0)::bigint`
 	var sqlq string
 	if opts.Split == store.TopSite {
@@ -555,7 +576,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	if n <= 0 || n > store.MaxLimit {
 		return nil, fmt.Errorf("top: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
 	}
-	w := translate(q)
+	w := translate(q, db.unicodeLower)
 	from := w.from()
 	var sqlq string
 	switch field {
@@ -598,7 +619,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; rows stream from the server as fn consumes them.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	w := translate(q)
+	w := translate(q, db.unicodeLower)
 	rows, err := db.db.QueryContext(ctx, `SELECT `+recordCols+`, a.text`+w.from()+` ORDER BY a.date, a.id`, w.args...)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", q.String(), err)

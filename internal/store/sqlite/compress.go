@@ -330,7 +330,8 @@ var registerErr error
 
 // registerFunctions makes herald_inflate(blob) available to every
 // connection the driver opens (the schema's article_text view, and so the
-// full-text index, depend on it), herald_signable(text), herald_days,
+// full-text index, depend on it), herald_signable(text), herald_norm(text),
+// herald_days,
 // herald_ndays and herald_key (see days.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
@@ -359,6 +360,16 @@ func registerFunctions() error {
 						return dedupe.Signable(string(v)), nil
 					}
 					return nil, fmt.Errorf("herald_signable: want text, got %T", args[0])
+				})
+		}
+		if registerErr == nil {
+			// herald_norm(text): norm, for section: values beyond ASCII.
+			registerErr = sqlite.RegisterDeterministicScalarFunction("herald_norm", 1,
+				func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+					if s, ok := args[0].(string); ok {
+						return norm(s), nil
+					}
+					return "", nil
 				})
 		}
 		if registerErr == nil {

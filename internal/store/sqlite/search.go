@@ -15,6 +15,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // bm25 ranks matches, weighing the FTS columns title, description, text,
@@ -288,7 +289,9 @@ func (w *where) sqlExpr(n query.Node) (string, []any) {
 			parts[i] = s
 			args = append(args, a...)
 		}
-		return "(" + strings.Join(parts, op) + ")", args
+		// Balanced: SQLite refuses an expression tree deeper than 1000,
+		// which a list of a thousand site: filters joined by OR was.
+		return sqlschema.Balanced(parts, op), args
 	case *query.Filter:
 		return filterExpr(n)
 	}
@@ -299,6 +302,9 @@ func (w *where) sqlExpr(n query.Node) (string, []any) {
 func filterExpr(f *query.Filter) (string, []any) {
 	switch f.Field {
 	case query.Site:
+		if !f.Subdomains() {
+			return `a.site_id IN (SELECT id FROM sites WHERE host = ?)`, []any{f.Value}
+		}
 		return `a.site_id IN (SELECT id FROM sites WHERE host = ? OR host LIKE ? ESCAPE '\')`,
 			[]any{f.Value, "%." + likeEscape(f.Value)}
 	case query.Author:
@@ -311,7 +317,12 @@ func filterExpr(f *query.Filter) (string, []any) {
 		return `(a.language LIKE ? ESCAPE '\' OR a.language LIKE ? ESCAPE '\')`,
 			[]any{likeEscape(f.Value), likeEscape(f.Value) + "-%"}
 	case query.Section:
-		return `lower(a.section) = ?`, []any{strings.ToLower(f.Value)}
+		// SQL's lower() folds A-Z only: a value beyond ASCII (Économie,
+		// Мир) compares through Go's (herald_norm).
+		if isASCII(f.Value) {
+			return `lower(a.section) = ?`, []any{strings.ToLower(f.Value)}
+		}
+		return `herald_norm(a.section) = ?`, []any{norm(f.Value)}
 	case query.After:
 		return `a.date >= ?`, []any{f.Date.Unix()}
 	case query.Before:

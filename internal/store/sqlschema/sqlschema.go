@@ -202,3 +202,19 @@ func ReadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	}
 	return ms, nil
 }
+
+// Balanced joins SQL conditions with op (" AND " or " OR ") in a
+// balanced tree of parentheses, so that the expression is about log2(n)
+// deep rather than n: SQLite refuses expressions deeper than 1000, which
+// a query ORing a thousand site: filters was. Both dialects read it as
+// the flat join.
+func Balanced(parts []string, op string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return "(" + parts[0] + ")"
+	}
+	mid := len(parts) / 2
+	return "(" + Balanced(parts[:mid], op) + op + Balanced(parts[mid:], op) + ")"
+}

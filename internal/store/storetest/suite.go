@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, fresh(t)) })
 	t.Run("FetchLog", func(t *testing.T) { testFetchLog(t, fresh(t)) })
 	t.Run("Frontier", func(t *testing.T) { testFrontier(t, fresh(t)) })
+	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
 }
 
 // Load writes entries in one transaction and fails t on error.
