@@ -285,33 +285,50 @@ func IsText(n Node) bool {
 	return false
 }
 
-// HasText reports whether the query contains any word or phrase that
-// could rank results by relevance.
-func (q *Query) HasText() bool {
-	found := false
-	var walk func(Node, bool)
-	walk = func(n Node, neg bool) {
-		switch n := n.(type) {
-		case *Word, *Phrase:
-			if !neg {
-				found = true
-			}
-		case *Not:
-			walk(n.Node, !neg)
-		case *And:
-			for _, c := range n.Nodes {
-				walk(c, neg)
-			}
-		case *Or:
-			for _, c := range n.Nodes {
-				walk(c, neg)
-			}
+// Ranked reports whether the query can be ranked by relevance: whether
+// one of its top-level conjuncts is text alone that a full-text index
+// evaluates by itself (Standalone), not negated. Words that sit only
+// under an OR with a filter ("(harbour storm) OR tag:politics") cannot
+// rank: such a query is sorted newest first.
+func (q *Query) Ranked() bool {
+	for _, c := range q.Conjuncts() {
+		if _, neg := c.(*Not); !neg && Standalone(c) {
+			return true
 		}
 	}
-	if q.Root != nil {
-		walk(q.Root, false)
+	return false
+}
+
+// Standalone reports whether n is text that a full-text index evaluates
+// by itself: words and phrases, combined by AND and OR, with exclusions
+// only beside something positive in an AND (an index's NOT is binary).
+// The backends send exactly such nodes to their full-text index.
+func Standalone(n Node) bool {
+	switch n := n.(type) {
+	case *Word, *Phrase:
+		return true
+	case *Or:
+		for _, c := range n.Nodes {
+			if !Standalone(c) {
+				return false
+			}
+		}
+		return true
+	case *And:
+		pos := false
+		for _, c := range n.Nodes {
+			if not, ok := c.(*Not); ok {
+				c = not.Node
+			} else {
+				pos = true
+			}
+			if !Standalone(c) {
+				return false
+			}
+		}
+		return pos
 	}
-	return found
+	return false
 }
 
 // Error is a malformed query. Pos is the byte offset in the query text where

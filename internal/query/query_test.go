@@ -141,11 +141,22 @@ func TestParseTree(t *testing.T) {
 			t.Errorf("IsText(%s) = %v, want %v", c[i], got, want)
 		}
 	}
-	if !q.HasText() {
-		t.Error("HasText = false, want true")
+	if !q.Ranked() {
+		t.Error("Ranked = false, want true")
 	}
-	if MustParse(`-storm site:x.org`).HasText() {
-		t.Error("HasText of negated word and a filter = true, want false")
+	for in, want := range map[string]bool{
+		`-storm site:x.org`:               false,
+		`site:x.org`:                      false,
+		`(harbour storm) OR tag:politics`: false,
+		`harbour (storm OR tag:politics)`: true,
+		`harbour -storm`:                  true,
+		`(harbour -storm) OR flood`:       true,
+		`(-storm site:x.org) OR flood`:    false,
+		`"heavy rain" OR flood`:           true,
+	} {
+		if got := MustParse(in).Ranked(); got != want {
+			t.Errorf("Ranked(%s) = %v, want %v", in, got, want)
+		}
 	}
 	if MustParse("").Conjuncts() != nil {
 		t.Error("empty query has conjuncts")

@@ -47,14 +47,13 @@ func (o SearchOptions) Normalize(q *query.Query) (SearchOptions, error) {
 	if q.Sort != query.SortDefault {
 		o.Sort = q.Sort
 	}
-	if o.Sort == query.SortDefault {
+	if o.Sort == query.SortDefault || o.Sort == query.SortRelevance && !q.Ranked() {
+		// Nothing to rank by: no words, or words only under an OR
+		// with a filter.
 		o.Sort = query.SortNewest
-		if q.HasText() {
+		if q.Ranked() {
 			o.Sort = query.SortRelevance
 		}
-	}
-	if o.Sort == query.SortRelevance && !q.HasText() {
-		o.Sort = query.SortNewest // nothing to rank by
 	}
 	switch {
 	case o.Limit < 0 || o.Limit > MaxLimit:

@@ -44,6 +44,11 @@ func TestSearchOptionsNormalize(t *testing.T) {
 		{filters, SearchOptions{Sort: query.SortRelevance}, SearchOptions{Sort: query.SortNewest, Limit: DefaultLimit}},
 		{words, SearchOptions{Sort: query.SortOldest, Limit: 5, Offset: 10}, SearchOptions{Sort: query.SortOldest, Limit: 5, Offset: 10}},
 		{query.MustParse("storm sort:date"), SearchOptions{Sort: query.SortOldest}, SearchOptions{Sort: query.SortNewest, Limit: DefaultLimit}},
+		// Words only under an OR with a filter cannot rank: the sort is
+		// the one the backends use, and the one reported.
+		{query.MustParse("(harbour storm) OR tag:politics"), SearchOptions{Sort: query.SortRelevance}, SearchOptions{Sort: query.SortNewest, Limit: DefaultLimit}},
+		{query.MustParse("(harbour storm) OR tag:politics"), SearchOptions{}, SearchOptions{Sort: query.SortNewest, Limit: DefaultLimit}},
+		{query.MustParse("harbour (storm OR tag:politics)"), SearchOptions{}, SearchOptions{Sort: query.SortRelevance, Limit: DefaultLimit}},
 	}
 	for _, tt := range tests {
 		got, err := tt.in.Normalize(tt.q)
