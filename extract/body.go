@@ -170,7 +170,7 @@ func (w *walker) element(n *html.Node, depth int) {
 	switch h {
 	case hintBoiler:
 		w.boiler = idx
-	case hintBody:
+	case hintBody, hintPaywall:
 		w.body = idx
 	}
 	switch n.DataAtom {
