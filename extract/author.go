@@ -145,8 +145,13 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 			parts = []string{first + " " + last}
 		}
 	}
-	for _, part := range parts {
+	for i, part := range parts {
 		raw := strings.TrimSpace(stripBylinePrefix(part))
+		if i > 0 && isJobTitle(raw) {
+			// "Jane Doe, Home Affairs Editor": the title of the name
+			// before it.
+			continue
+		}
 		rawLower := strings.ToLower(raw)
 		if placeholderAuthors[rawLower] || strings.HasPrefix(rawLower, "our ") {
 			continue
@@ -452,6 +457,38 @@ func trimTrailingRoles(p string) string {
 		return p
 	}
 	return strings.Join(out, " ")
+}
+
+// roleHeads are the words that end a job title whatever beat or place
+// comes before them: "Transport Correspondent", "Home Affairs Editor",
+// "Washington Bureau Chief".
+var roleHeads = map[string]bool{
+	"correspondent": true, "correspondents": true, "editor": true, "editors": true, "chief": true,
+	"reporter": true, "reporters": true, "writer": true, "writers": true, "columnist": true, "critic": true,
+	"producer": true, "analyst": true, "journalist": true, "photographer": true, "contributor": true,
+	"presenter": true, "anchor": true, "correspondant": true, "correspondante": true, "journaliste": true,
+	"korrespondent": true, "korrespondentin": true, "redakteur": true, "redakteurin": true,
+	"corresponsal": true, "corrispondente": true, "redactor": true, "redactora": true,
+}
+
+// isJobTitle reports whether a part of a byline list that follows a name
+// is that person's job title: at most five words, ending with a role head
+// word, every other word capitalised or a role word ("of", "and").
+func isJobTitle(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 5 {
+		return false
+	}
+	if !roleHeads[strings.ToLower(strings.Trim(words[len(words)-1], ".,"))] {
+		return false
+	}
+	for _, w := range words[:len(words)-1] {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !authorRoles[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // isRoleOnly reports whether every word of a lower-cased part is a role
