@@ -150,6 +150,7 @@ var boilerTokens = map[string]bool{
 	"skip": true, "print": true, "hidden": true, "hide": true, "sronly": true, "visuallyhidden": true, "tooltip": true,
 	"author": true, "bio": true, "rail": true, "teaser": true, "teasers": true, "pagination": true,
 	"dateline": true, "timestamp": true, "meta": true, "follow": true, "donate": true, "donation": true,
+	"responses": true, "reply": true, "replies": true, "respond": true,
 }
 
 // boilerAffixes match as token prefixes or suffixes (relatedArticles,
