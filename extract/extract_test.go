@@ -269,3 +269,20 @@ func bodyNotes(notes []string) []string {
 	}
 	return out
 }
+
+// TestHeadingTextStaysOutOfBody checks that a headline wrapped in a block
+// inside its <h1> is not taken for a paragraph, while blocks after the
+// heading's text inside an unclosed <h1> are (testdata/cases/unclosed-h1).
+func TestHeadingTextStaysOutOfBody(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article>` +
+		`<h1><div class="headline">Bridge closed after lorry strike</div></h1>` +
+		`<p>The old stone bridge on the valley road was closed on Friday after a lorry hit its parapet.</p>` +
+		`</article></body></html>`
+	res, err := Extract([]byte(page), Options{NoLanguageDetection: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Article.Text, "The old stone bridge on the valley road was closed on Friday after a lorry hit its parapet."; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+}
