@@ -16,7 +16,9 @@ import (
 //
 //   - "By", "Written by", "Par", "Von", "Por", "Di", "Автор:" prefixes go;
 //   - lists split on ",", ";", "|", "/", " and ", " & ", " und ", " et ",
-//     " и ": "A, B and C" is three people;
+//     " и ": "A, B and C" is three people; " y ", " e ", " en " (which
+//     are also name particles) only in a list with a comma or between two
+//     full names ("Jan de Vries en Anna Bakker");
 //   - roles ("Staff Writer", "Senior Correspondent", "Editor"), credentials
 //     ("PhD", "MD"), e-mails, @handles and URLs are dropped, as are
 //     "for The Times" and "in London" tails;
@@ -367,9 +369,12 @@ func splitAuthors(s string) []string {
 	for _, sep := range []string{" and ", " And ", " AND ", " & ", " und ", " et ", " и ", " e ", " y ", " i ", " en ", " og ", " och "} {
 		if sep == " e " || sep == " y " || sep == " i " || sep == " en " || sep == " og " || sep == " och " {
 			// Conjunctions that are also name particles (José Ortega y
-			// Gasset): only split lists that already have a comma.
+			// Gasset): without a comma, split only between two full
+			// names ("Jan de Vries en Anna Bakker").
 			if !strings.Contains(s, ",") {
-				continue
+				if i := strings.Index(s, sep); i < 0 || strings.Count(s, sep) != 1 || !isFullName(s[:i]) || !isFullName(s[i+len(sep):]) {
+					continue
+				}
 			}
 		}
 		s = strings.ReplaceAll(s, sep, ",")
@@ -392,6 +397,23 @@ func splitAuthors(s string) []string {
 		}
 		return false
 	})
+}
+
+// isFullName reports whether s is at least two capitalised words, with
+// only name particles ("de", "van") between them: a given name and a
+// surname, not a lone surname.
+func isFullName(s string) bool {
+	capitalised := 0
+	for _, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r):
+			capitalised++
+		case !nameParticles[w]:
+			return false
+		}
+	}
+	return capitalised >= 2
 }
 
 // cleanAuthorPart removes what surrounds a name: e-mails, handles, roles
