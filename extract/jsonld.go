@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/html/atom"
 )
 
 // JSON-LD.
@@ -841,7 +843,9 @@ func (d *ldDoc) breadcrumb(v any) []string {
 	return out
 }
 
-// stripTags removes HTML tags from a short metadata string.
+// stripTags removes HTML tags from a short metadata string. Block tags
+// (<p>, <br>, <li>) become a space; inline ones (<b>, <a>) vanish, so
+// "beat <b>expectations</b>." stays "beat expectations.".
 func stripTags(s string) string {
 	var b strings.Builder
 	in := false
@@ -850,7 +854,17 @@ func stripTags(s string) string {
 		switch {
 		case c == '<' && i+1 < len(s) && (isLetter(s[i+1]) || s[i+1] == '/' || s[i+1] == '!'):
 			in = true
-			b.WriteByte(' ')
+			j := i + 1
+			if s[j] == '/' {
+				j++
+			}
+			k := j
+			for k < len(s) && isLetter(s[k]) || k > j && k < len(s) && '0' <= s[k] && s[k] <= '9' {
+				k++
+			}
+			if kindOfTag(atom.Lookup([]byte(strings.ToLower(s[j:k])))) != tagInline {
+				b.WriteByte(' ')
+			}
 		case c == '>' && in:
 			in = false
 		case !in:

@@ -61,6 +61,8 @@ func TestParseJSONLD(t *testing.T) {
 			func(i ldInfo) bool { return i.Image == "https://x/a.jpg" }},
 		{"entities and tags in headline", []string{`{"@type":"NewsArticle","headline":"Tom &amp; <b>Jerry</b>"}`},
 			func(i ldInfo) bool { return i.Headline == "Tom & Jerry" }},
+		{"inline tags in description leave no space", []string{`{"@type":"NewsArticle","description":"<p>Ferry fares <b>rise</b>, <a href=\"/x\">again</a>.</p><p>Second line</p>"}`},
+			func(i ldInfo) bool { return i.Description == "Ferry fares rise, again. Second line" }},
 		{"language object", []string{`{"@type":"NewsArticle","inLanguage":{"@type":"Language","name":"English","alternateName":"en"}}`},
 			func(i ldInfo) bool { return i.Language == "en" }},
 		{"nested articles are not the page's", []string{`{"@type":"CollectionPage","hasPart":[{"@type":"NewsArticle","headline":"teaser"}]}`},
