@@ -16,7 +16,9 @@ import (
 //
 //   - "By", "Written by", "Par", "Von", "Por", "Di", "Автор:" prefixes go;
 //   - lists split on ",", ";", "|", "/", " and ", " & ", " und ", " et ",
-//     " и ": "A, B and C" is three people;
+//     " и ": "A, B and C" is three people; " y ", " e ", " en " (which
+//     are also name particles) only in a list with a comma or between two
+//     full names ("Jan de Vries en Anna Bakker");
 //   - roles ("Staff Writer", "Senior Correspondent", "Editor"), credentials
 //     ("PhD", "MD"), e-mails, @handles and URLs are dropped, as are
 //     "for The Times" and "in London" tails;
@@ -145,8 +147,13 @@ func cleanAuthors(raw string, structured bool, siteNames ...string) (people, org
 			parts = []string{first + " " + last}
 		}
 	}
-	for _, part := range parts {
+	for i, part := range parts {
 		raw := strings.TrimSpace(stripBylinePrefix(part))
+		if i > 0 && isJobTitle(raw) {
+			// "Jane Doe, Home Affairs Editor": the title of the name
+			// before it.
+			continue
+		}
 		rawLower := strings.ToLower(raw)
 		if placeholderAuthors[rawLower] || strings.HasPrefix(rawLower, "our ") {
 			continue
@@ -362,9 +369,12 @@ func splitAuthors(s string) []string {
 	for _, sep := range []string{" and ", " And ", " AND ", " & ", " und ", " et ", " и ", " e ", " y ", " i ", " en ", " og ", " och "} {
 		if sep == " e " || sep == " y " || sep == " i " || sep == " en " || sep == " og " || sep == " och " {
 			// Conjunctions that are also name particles (José Ortega y
-			// Gasset): only split lists that already have a comma.
+			// Gasset): without a comma, split only between two full
+			// names ("Jan de Vries en Anna Bakker").
 			if !strings.Contains(s, ",") {
-				continue
+				if i := strings.Index(s, sep); i < 0 || strings.Count(s, sep) != 1 || !isFullName(s[:i]) || !isFullName(s[i+len(sep):]) {
+					continue
+				}
 			}
 		}
 		s = strings.ReplaceAll(s, sep, ",")
@@ -387,6 +397,23 @@ func splitAuthors(s string) []string {
 		}
 		return false
 	})
+}
+
+// isFullName reports whether s is at least two capitalised words, with
+// only name particles ("de", "van") between them: a given name and a
+// surname, not a lone surname.
+func isFullName(s string) bool {
+	capitalised := 0
+	for _, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r):
+			capitalised++
+		case !nameParticles[w]:
+			return false
+		}
+	}
+	return capitalised >= 2
 }
 
 // cleanAuthorPart removes what surrounds a name: e-mails, handles, roles
@@ -452,6 +479,38 @@ func trimTrailingRoles(p string) string {
 		return p
 	}
 	return strings.Join(out, " ")
+}
+
+// roleHeads are the words that end a job title whatever beat or place
+// comes before them: "Transport Correspondent", "Home Affairs Editor",
+// "Washington Bureau Chief".
+var roleHeads = map[string]bool{
+	"correspondent": true, "correspondents": true, "editor": true, "editors": true, "chief": true,
+	"reporter": true, "reporters": true, "writer": true, "writers": true, "columnist": true, "critic": true,
+	"producer": true, "analyst": true, "journalist": true, "photographer": true, "contributor": true,
+	"presenter": true, "anchor": true, "correspondant": true, "correspondante": true, "journaliste": true,
+	"korrespondent": true, "korrespondentin": true, "redakteur": true, "redakteurin": true,
+	"corresponsal": true, "corrispondente": true, "redactor": true, "redactora": true,
+}
+
+// isJobTitle reports whether a part of a byline list that follows a name
+// is that person's job title: at most five words, ending with a role head
+// word, every other word capitalised or a role word ("of", "and").
+func isJobTitle(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 5 {
+		return false
+	}
+	if !roleHeads[strings.ToLower(strings.Trim(words[len(words)-1], ".,"))] {
+		return false
+	}
+	for _, w := range words[:len(words)-1] {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !authorRoles[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // isRoleOnly reports whether every word of a lower-cased part is a role

@@ -63,10 +63,12 @@ type walker struct {
 	link   int
 	kind   blockKind
 	h1     bool
-	byline int
-	boiler int
-	body   int
-	cur    int // index in elems of the innermost open element
+	// h1Start is the first block of the innermost open <h1>.
+	h1Start int
+	byline  int
+	boiler  int
+	body    int
+	cur     int // index in elems of the innermost open element
 	// hintCache memoises classHint per class string for this page.
 	hintCache map[string]hint
 	// dataTable > 0 inside a table whose cells hold only inline content.
@@ -165,12 +167,12 @@ func (w *walker) element(n *html.Node, depth int) {
 	w.flush()
 	idx := len(w.elems)
 	w.elems = append(w.elems, elem{node: n, start: len(w.blocks), parent: w.cur, hint: h, articleTag: n.DataAtom == atom.Article})
-	saveKind, saveBoiler, saveBody, saveH1, saveCur := w.kind, w.boiler, w.body, w.h1, w.cur
+	saveKind, saveBoiler, saveBody, saveH1, saveH1Start, saveCur := w.kind, w.boiler, w.body, w.h1, w.h1Start, w.cur
 	w.cur = idx
 	switch h {
 	case hintBoiler:
 		w.boiler = idx
-	case hintBody:
+	case hintBody, hintPaywall:
 		w.body = idx
 	}
 	switch n.DataAtom {
@@ -178,8 +180,16 @@ func (w *walker) element(n *html.Node, depth int) {
 		if w.kind != kindQuote && w.kind != kindItem {
 			w.kind = kindPara
 		}
+		// An <h1> left open swallows the paragraphs after it (the
+		// parser nests them in it, as HTML requires); browsers still
+		// show them as paragraphs. Blocks after the heading's own text
+		// are body; a block holding the heading text itself
+		// (<h1><div>Headline</div></h1>) is not.
+		if w.h1 && len(w.blocks) > w.h1Start {
+			w.h1 = false
+		}
 	case atom.H1:
-		w.kind, w.h1 = kindHeading, true
+		w.kind, w.h1, w.h1Start = kindHeading, true, len(w.blocks)
 	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		w.kind = kindHeading
 	case atom.Li, atom.Dt, atom.Dd:
@@ -212,7 +222,7 @@ func (w *walker) element(n *html.Node, depth int) {
 	if n.DataAtom == atom.Pre {
 		w.tb.pre--
 	}
-	w.kind, w.boiler, w.body, w.h1, w.cur = saveKind, saveBoiler, saveBody, saveH1, saveCur
+	w.kind, w.boiler, w.body, w.h1, w.h1Start, w.cur = saveKind, saveBoiler, saveBody, saveH1, saveH1Start, saveCur
 	w.elems[idx].end = len(w.blocks)
 }
 

@@ -38,10 +38,14 @@ func sniffBinary(src []byte) string {
 	if bytes.HasPrefix(head, []byte("\xfe\xff")) || bytes.HasPrefix(head, []byte("\xff\xfe")) {
 		return ""
 	}
-	ctl := 0
+	// Binary formats are full of NULs; a page may carry a stray one or
+	// two (a CMS bug in a <title>): more than one in 64 bytes is binary.
+	ctl, nul := 0, 0
 	for _, c := range head {
 		if c == 0 {
-			return "binary data"
+			if nul++; nul*64 > len(head) {
+				return "binary data"
+			}
 		}
 		if c < 0x09 || (c > 0x0d && c < 0x20) {
 			ctl++

@@ -142,6 +142,8 @@ func TestBadInput(t *testing.T) {
 		{"jpeg", []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), Options{}, ErrNotHTML},
 		{"gzip", []byte("\x1f\x8b\x08\x00\x00\x00"), Options{}, ErrNotHTML},
 		{"binary", []byte("abc\x00\x01\x02\x03 <html>"), Options{}, ErrNotHTML},
+		{"NULs in a file header", []byte("SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x02" + strings.Repeat("\x00", 40) + "<html><body><p>Some text that is not a page.</p></body></html>"), Options{}, ErrNotHTML},
+		{"stray NULs in a small page", []byte("<html><head><title>Harbour\x00 reopens</title></head><body><p>The harbour reopened on Monday after three weeks of repairs\x00 to the quay.</p></body></html>"), Options{}, nil},
 		{"plain text", []byte("just some words, no markup at all"), Options{}, ErrNotHTML},
 		{"over cap", bytes.Repeat([]byte("<p>x</p>"), 2000), Options{MaxBytes: 1000}, ErrTooLarge},
 		{"invalid utf-8", []byte("<html><body><p>caf\xc3 \xff\xfe ok, this paragraph continues with enough words to count.</p></body></html>"), Options{}, nil},
@@ -268,4 +270,21 @@ func bodyNotes(notes []string) []string {
 		}
 	}
 	return out
+}
+
+// TestHeadingTextStaysOutOfBody checks that a headline wrapped in a block
+// inside its <h1> is not taken for a paragraph, while blocks after the
+// heading's text inside an unclosed <h1> are (testdata/cases/unclosed-h1).
+func TestHeadingTextStaysOutOfBody(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article>` +
+		`<h1><div class="headline">Bridge closed after lorry strike</div></h1>` +
+		`<p>The old stone bridge on the valley road was closed on Friday after a lorry hit its parapet.</p>` +
+		`</article></body></html>`
+	res, err := Extract([]byte(page), Options{NoLanguageDetection: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Article.Text, "The old stone bridge on the valley road was closed on Friday after a lorry hit its parapet."; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
 }

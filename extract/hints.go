@@ -23,6 +23,11 @@ const (
 	// hintSkip marks elements never rendered as text (scripts, hidden
 	// elements, form controls): their subtree is not read at all.
 	hintSkip
+	// hintPaywall marks elements named "paywall": sites use the word both
+	// for the box holding the paid article text and for the subscription
+	// pitch shown in its place. The walk treats it as a body; extractBody
+	// decides which it is from its text (resolvePaywalls).
+	hintPaywall
 )
 
 // tagKinds classifies elements for the text walk.
@@ -127,7 +132,7 @@ func isHiddenStyle(s string) bool {
 var bodyWords = []string{
 	"articlebody", "articlecontent", "articletext", "storybody", "storycontent", "storytext",
 	"entrycontent", "postcontent", "postbody", "bodytext", "contentbody", "articlecopy",
-	"textbody", "newsbody", "newstext", "maintext", "richtext", "paywall",
+	"textbody", "newsbody", "newstext", "maintext", "richtext",
 }
 
 // boilerTokens are whole class/id tokens that mark boilerplate.
@@ -145,6 +150,7 @@ var boilerTokens = map[string]bool{
 	"skip": true, "print": true, "hidden": true, "hide": true, "sronly": true, "visuallyhidden": true, "tooltip": true,
 	"author": true, "bio": true, "rail": true, "teaser": true, "teasers": true, "pagination": true,
 	"dateline": true, "timestamp": true, "meta": true, "follow": true, "donate": true, "donation": true,
+	"responses": true, "reply": true, "replies": true, "respond": true,
 }
 
 // boilerAffixes match as token prefixes or suffixes (relatedArticles,
@@ -171,6 +177,9 @@ func classHint(class, id string) hint {
 		if bytes.Contains(joined, []byte(w)) {
 			return hintBody
 		}
+	}
+	if bytes.Contains(joined, []byte("paywall")) {
+		return hintPaywall
 	}
 	// Embedded posts (tweets, Instagram) quoted in the article are
 	// article content even when their wrapper says "social".

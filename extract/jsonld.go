@@ -7,7 +7,10 @@ import (
 	"fmt"
 	stdhtml "html"
 	"io"
+	"net/url"
 	"strings"
+
+	"golang.org/x/net/html/atom"
 )
 
 // JSON-LD.
@@ -212,9 +215,20 @@ func (d *ldDoc) resolve(v any) any {
 	return v
 }
 
+// ldPage is what a page says about itself outside its JSON-LD: it picks
+// the page's own article when the JSON-LD describes several (a "most
+// popular" list before the story, say).
+type ldPage struct {
+	// URLs are the page's URLs (its rel=canonical, the URL it was fetched
+	// from), absolute.
+	URLs []string
+	// Titles are the headlines it shows (the <h1>, og:title, <title>).
+	Titles []string
+}
+
 // parseJSONLD decodes the JSON-LD blocks of a page and reads the article
 // they describe. Unparsable blocks are described in notes.
-func parseJSONLD(blocks []string) (info ldInfo, notes []string) {
+func parseJSONLD(blocks []string, page ldPage) (info ldInfo, notes []string) {
 	var d ldDoc
 	for i, b := range blocks {
 		v, err := decodeJSONLD(b)
@@ -227,7 +241,7 @@ func parseJSONLD(blocks []string) (info ldInfo, notes []string) {
 	if len(d.top) == 0 {
 		return info, notes
 	}
-	info = d.read()
+	info = d.read(page)
 	return info, notes
 }
 
@@ -377,15 +391,22 @@ func repairJSON(b []byte) []byte {
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// read picks the main article object and reads its fields.
-func (d *ldDoc) read() ldInfo {
+// read picks the main article object and reads its fields. Among several
+// articles, the one whose URL is the page's wins, then the one the page's
+// mainEntity names, then the one whose headline the page shows, then the
+// first of the most specific type.
+func (d *ldDoc) read(pg ldPage) ldInfo {
 	var info ldInfo
 	var main, page, site map[string]any
+	var articles []map[string]any
 	mainRank := 0
 	for _, o := range d.top {
 		types := ldTypes(o)
-		if r, _ := articleRank(types); r > 0 && (main == nil || r < mainRank) {
-			main, mainRank = o, r
+		if r, _ := articleRank(types); r > 0 {
+			articles = append(articles, o)
+			if main == nil || r < mainRank {
+				main, mainRank = o, r
+			}
 		}
 		if pt := hasType(types, pageTypes); pt != "" && page == nil {
 			page = o
@@ -394,13 +415,18 @@ func (d *ldDoc) read() ldInfo {
 			site = o
 		}
 	}
+	byURL := len(articles) > 1 && d.pickArticle(articles, func(o map[string]any) bool { return d.isPageArticle(o, pg.URLs) }, &main)
 	// A page's mainEntity names the article outright.
-	if page != nil {
+	if page != nil && !byURL {
 		if me, ok := d.resolve(page["mainEntity"]).(map[string]any); ok {
 			if r, _ := articleRank(ldTypes(me)); r > 0 {
 				main = me
+				byURL = true
 			}
 		}
+	}
+	if len(articles) > 1 && !byURL {
+		d.pickArticle(articles, func(o map[string]any) bool { return showsHeadline(o, pg.Titles) }, &main)
 	}
 	if main == nil && page == nil {
 		// Untyped or other objects: nothing to read as an article, but a
@@ -500,6 +526,77 @@ func (d *ldDoc) read() ldInfo {
 		info.Free = ldBool(page["isAccessibleForFree"])
 	}
 	return info
+}
+
+// pickArticle sets *main to the first of articles that match accepts, and
+// reports whether there was one.
+func (d *ldDoc) pickArticle(articles []map[string]any, match func(map[string]any) bool, main *map[string]any) bool {
+	for _, o := range articles {
+		if match(o) {
+			*main = o
+			return true
+		}
+	}
+	return false
+}
+
+// isPageArticle reports whether an article's url, mainEntityOfPage or @id
+// is one of the page's URLs.
+func (d *ldDoc) isPageArticle(o map[string]any, urls []string) bool {
+	if len(urls) == 0 {
+		return false
+	}
+	cands := []string{ldURL(d, o["url"]), ldURL(d, o["mainEntityOfPage"])}
+	if me, ok := d.resolve(o["mainEntityOfPage"]).(map[string]any); ok {
+		cands = append(cands, ldURL(d, me["url"]))
+	}
+	if id, ok := o["@id"].(string); ok {
+		cands = append(cands, id)
+	}
+	for _, c := range cands {
+		k := pageURLKey(c)
+		if k == "" {
+			continue
+		}
+		for _, u := range urls {
+			if pageURLKey(u) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pageURLKey is the comparison form of an absolute page URL: host without
+// "www.", and path without a trailing slash; scheme, query and fragment
+// are ignored. It is "" for a relative or unparsable URL.
+func pageURLKey(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") + strings.TrimRight(u.EscapedPath(), "/")
+}
+
+// showsHeadline reports whether an article's headline (or name) is one of
+// the page's titles, or begins one followed by a separator ("Headline |
+// Site").
+func showsHeadline(o map[string]any, titles []string) bool {
+	h := ldString(o["headline"])
+	if h == "" {
+		h = ldString(o["name"])
+	}
+	k := titleKey(h)
+	if k == "" {
+		return false
+	}
+	for _, t := range titles {
+		t = titleKey(t)
+		if t == k || strings.HasPrefix(t, k+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // hasTypeName reports whether types contains name.
@@ -746,7 +843,9 @@ func (d *ldDoc) breadcrumb(v any) []string {
 	return out
 }
 
-// stripTags removes HTML tags from a short metadata string.
+// stripTags removes HTML tags from a short metadata string. Block tags
+// (<p>, <br>, <li>) become a space; inline ones (<b>, <a>) vanish, so
+// "beat <b>expectations</b>." stays "beat expectations.".
 func stripTags(s string) string {
 	var b strings.Builder
 	in := false
@@ -755,7 +854,17 @@ func stripTags(s string) string {
 		switch {
 		case c == '<' && i+1 < len(s) && (isLetter(s[i+1]) || s[i+1] == '/' || s[i+1] == '!'):
 			in = true
-			b.WriteByte(' ')
+			j := i + 1
+			if s[j] == '/' {
+				j++
+			}
+			k := j
+			for k < len(s) && isLetter(s[k]) || k > j && k < len(s) && '0' <= s[k] && s[k] <= '9' {
+				k++
+			}
+			if kindOfTag(atom.Lookup([]byte(strings.ToLower(s[j:k])))) != tagInline {
+				b.WriteByte(' ')
+			}
 		case c == '>' && in:
 			in = false
 		case !in:

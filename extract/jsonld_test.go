@@ -61,6 +61,8 @@ func TestParseJSONLD(t *testing.T) {
 			func(i ldInfo) bool { return i.Image == "https://x/a.jpg" }},
 		{"entities and tags in headline", []string{`{"@type":"NewsArticle","headline":"Tom &amp; <b>Jerry</b>"}`},
 			func(i ldInfo) bool { return i.Headline == "Tom & Jerry" }},
+		{"inline tags in description leave no space", []string{`{"@type":"NewsArticle","description":"<p>Ferry fares <b>rise</b>, <a href=\"/x\">again</a>.</p><p>Second line</p>"}`},
+			func(i ldInfo) bool { return i.Description == "Ferry fares rise, again. Second line" }},
 		{"language object", []string{`{"@type":"NewsArticle","inLanguage":{"@type":"Language","name":"English","alternateName":"en"}}`},
 			func(i ldInfo) bool { return i.Language == "en" }},
 		{"nested articles are not the page's", []string{`{"@type":"CollectionPage","hasPart":[{"@type":"NewsArticle","headline":"teaser"}]}`},
@@ -69,7 +71,7 @@ func TestParseJSONLD(t *testing.T) {
 			func(i ldInfo) bool { return i.Type == "NewsArticle" }},
 	}
 	for _, tt := range tests {
-		info, notes := parseJSONLD(tt.blocks)
+		info, notes := parseJSONLD(tt.blocks, ldPage{})
 		if len(notes) > 0 {
 			t.Errorf("%s: notes %q", tt.name, notes)
 		}
@@ -80,7 +82,7 @@ func TestParseJSONLD(t *testing.T) {
 }
 
 func TestParseJSONLDNotes(t *testing.T) {
-	_, notes := parseJSONLD([]string{`{"@type": "NewsArticle", "headline": `, `   `, `{"@type":"NewsArticle"}`})
+	_, notes := parseJSONLD([]string{`{"@type": "NewsArticle", "headline": `, `   `, `{"@type":"NewsArticle"}`}, ldPage{})
 	if len(notes) != 2 || !strings.Contains(notes[0], "block 1") || !strings.Contains(notes[1], "block 2") {
 		t.Errorf("notes = %q", notes)
 	}
@@ -96,7 +98,33 @@ func FuzzParseJSONLD(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		info, _ := parseJSONLD([]string{s})
+		info, _ := parseJSONLD([]string{s}, ldPage{})
 		_ = info
 	})
+}
+
+func TestParseJSONLDPicksThePagesArticle(t *testing.T) {
+	popular := `{"@context":"https://schema.org","@type":"NewsArticle","headline":"Most read: Pier closes for repairs","url":"https://gazette.example/pier","author":{"@type":"Person","name":"Other Writer"}}`
+	own := `{"@context":"https://schema.org","@type":"NewsArticle","headline":"Ferry timetable changes from May","mainEntityOfPage":{"@id":"https://www.gazette.example/ferry-timetable/"},"author":{"@type":"Person","name":"Own Writer"}}`
+	ownNoURL := `{"@context":"https://schema.org","@type":"NewsArticle","headline":"Ferry timetable changes from May","author":{"@type":"Person","name":"Own Writer"}}`
+	tests := []struct {
+		name   string
+		blocks []string
+		page   ldPage
+		want   string // the author of the chosen article
+	}{
+		{"no page hints: the first", []string{popular, own}, ldPage{}, "Other Writer"},
+		{"canonical matches mainEntityOfPage", []string{popular, own}, ldPage{URLs: []string{"http://gazette.example/ferry-timetable"}}, "Own Writer"},
+		{"graph", []string{`{"@graph":[` + popular + `,` + own + `]}`}, ldPage{URLs: []string{"https://gazette.example/ferry-timetable"}}, "Own Writer"},
+		{"headline matches the h1", []string{popular, ownNoURL}, ldPage{Titles: []string{"Ferry timetable changes from May"}}, "Own Writer"},
+		{"headline begins the title", []string{popular, ownNoURL}, ldPage{Titles: []string{"Ferry timetable changes from May | The Gazette"}}, "Own Writer"},
+		{"url beats headline", []string{popular, own}, ldPage{URLs: []string{"https://gazette.example/ferry-timetable"}, Titles: []string{"Most read: Pier closes for repairs"}}, "Own Writer"},
+		{"nothing matches: the first", []string{popular, ownNoURL}, ldPage{URLs: []string{"https://gazette.example/elsewhere"}, Titles: []string{"Another story"}}, "Other Writer"},
+	}
+	for _, tt := range tests {
+		info, _ := parseJSONLD(tt.blocks, tt.page)
+		if len(info.Authors) != 1 || info.Authors[0].name != tt.want {
+			t.Errorf("%s: authors %+v, want %s", tt.name, info.Authors, tt.want)
+		}
+	}
 }

@@ -348,8 +348,6 @@ func (c *collector) link(n *html.Node) {
 func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	md := &metadata{Sources: map[string]string{}}
 	c.metas.expandParsely()
-	ld, notes := parseJSONLD(c.ldBlocks)
-	md.Notes = append(md.Notes, notes...)
 	mi := &c.micro
 	base := page
 	if c.base != "" {
@@ -357,6 +355,8 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 			base, _ = url.Parse(b)
 		}
 	}
+	ld, notes := parseJSONLD(c.ldBlocks, c.ldPage(page, base))
+	md.Notes = append(md.Notes, notes...)
 	set := func(dst *string, field, val, src string) bool {
 		if *dst != "" || val == "" {
 			return false
@@ -859,6 +859,33 @@ func isDomainName(s string) bool {
 // declared text (some sites double-encode their meta content).
 func cleanText(s string) string {
 	return normalizeSpace(unescapeEntities(s))
+}
+
+// ldPage gathers what picks the page's own article among several JSON-LD
+// articles: its canonical and fetched URLs, and the headlines it shows.
+func (c *collector) ldPage(page, base *url.URL) ldPage {
+	var p ldPage
+	if len(c.ldBlocks) == 0 {
+		return p
+	}
+	if u := resolveURL(base, c.canonical); u != "" {
+		p.URLs = append(p.URLs, u)
+	}
+	if page != nil && page.Host != "" {
+		p.URLs = append(p.URLs, page.String())
+	}
+	for _, h := range c.h1s {
+		if t := nodeText(h, 500); t != "" {
+			p.Titles = append(p.Titles, t)
+		}
+	}
+	if v, _ := c.metas.first("og:title"); v != "" {
+		p.Titles = append(p.Titles, v)
+	}
+	if c.title != "" {
+		p.Titles = append(p.Titles, c.title)
+	}
+	return p
 }
 
 // resolveURL resolves ref against base and returns it as an absolute

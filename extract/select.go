@@ -52,6 +52,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	w.flush()
 	w.elems[0].end = len(w.blocks)
 	blocks, elems := w.blocks, w.elems
+	resolvePaywalls(blocks, elems)
 
 	total := 0.0
 	for i := range blocks {
@@ -213,6 +214,71 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 		res.note = "no article body found"
 	}
 	return res
+}
+
+// resolvePaywalls decides, for every element named "paywall", whether it
+// holds the article text (a body) or a subscription pitch (boilerplate):
+// a pitch is short and asks the reader to subscribe or log in. The blocks
+// of a pitch lose its body mark and gain its boilerplate mark.
+func resolvePaywalls(blocks []block, elems []elem) {
+	for i := range elems {
+		e := &elems[i]
+		if e.hint != hintPaywall {
+			continue
+		}
+		if !isPitch(blocks[e.start:e.end]) {
+			e.hint = hintBody
+			continue
+		}
+		e.hint = hintBoiler
+		outer := -1 // the body element around the pitch, if any
+		for p := e.parent; p >= 0; p = elems[p].parent {
+			if elems[p].hint == hintBody {
+				outer = p
+				break
+			}
+		}
+		for j := e.start; j < e.end; j++ {
+			b := &blocks[j]
+			if b.body == i {
+				b.body = outer
+			}
+			if b.boiler < i {
+				b.boiler = i
+			}
+		}
+	}
+}
+
+// maxPitchRunes bounds the text of a subscription pitch: a paywall box
+// with more text than this holds the article.
+const maxPitchRunes = 600
+
+// pitchWords mark the text of a subscription pitch (lower case).
+var pitchWords = []string{
+	"subscribe", "subscription", "subscriber", "log in", "login", "sign in", "sign up",
+	"abonn", "suscr", "assin", "abbona",
+}
+
+// isPitch reports whether blocks read as a subscription pitch rather than
+// article text.
+func isPitch(blocks []block) bool {
+	n := 0
+	for i := range blocks {
+		n += blocks[i].runes
+	}
+	if n == 0 || n > maxPitchRunes {
+		return false
+	}
+	for i := range blocks {
+		l := strings.ToLower(blocks[i].text)
+		for _, w := range pitchWords {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // outsideBody scales prose outside a declared body container when that

@@ -61,8 +61,20 @@ func chooseTitle(cands []titleCandidate, siteNames []string, host string) (title
 		}
 		return j
 	}
+	shown := map[string]bool{} // the keys of the <h1> texts
+	for _, c := range cs {
+		if c.source == srcH1 {
+			shown[c.key] = true
+		}
+	}
 	for i := range cs {
 		i := i
+		if shown[cs[i].key] {
+			// The page shows this whole title as its headline: a
+			// shorter source (a WebPage name, a kicker) equal to one
+			// side of it does not make the other side a site name.
+			continue
+		}
 		known := func(k string) int {
 			for j := range cs {
 				if j != i && cs[j].key == k && cs[j].key != cs[i].key {

@@ -35,6 +35,8 @@ func TestChooseTitle(t *testing.T) {
 		{"empty", nil, nil, "", "", "", ""},
 		{"left side first", c("html:title", "Evolve: Shared History — evolve extension", "html:h1", "evolve extension", "html:h1", "Evolve: Shared History"), nil, "", "Evolve: Shared History", "html:title", "evolve extension"},
 		{"site prefix in title, h1 logo", c("meta:og:title", "Open flow for logic devices", "html:title", "Silicon Exposed: Open flow for logic devices", "html:h1", "Silicon Exposed"), nil, "", "Open flow for logic devices", "meta:og:title", "Silicon Exposed"},
+		{"h1 shows the whole headline", c("json-ld:headline", "Grève au port : les ferries restent à quai", "html:title", "Grève au port : les ferries restent à quai - Le Journal", "json-ld:WebPage.name", "Grève au port", "html:h1", "Grève au port : les ferries restent à quai"), []string{"Le Journal"}, "", "Grève au port : les ferries restent à quai", "json-ld:headline", ""},
+		{"h1 shows the whole headline, colon", c("json-ld:headline", "Harbour strike: ferries stay in port", "json-ld:WebPage.name", "Harbour strike", "html:h1", "Harbour strike: ferries stay in port"), nil, "", "Harbour strike: ferries stay in port", "json-ld:headline", ""},
 		{"whitespace", c("html:title", "  Harbour \n reopens  "), nil, "", "Harbour reopens", "html:title", ""},
 	}
 	for _, tt := range tests {
