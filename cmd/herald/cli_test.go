@@ -162,12 +162,42 @@ func TestImportSearchExportRoundTrip(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("search exit %d", code)
 	}
+	// The search API's shape (docs/api.md): the store's highlight
+	// markers in the snippet, and the snippet split into parts.
 	var res struct {
-		Total int `json:"total"`
+		Query string `json:"query"`
+		Sort  string `json:"sort"`
+		Total int    `json:"total"`
+		Hits  []struct {
+			Snippet string `json:"snippet"`
+			Parts   []struct {
+				Text  string `json:"text"`
+				Match bool   `json:"match"`
+			} `json:"snippet_parts"`
+		} `json:"hits"`
 	}
-	json.Unmarshal([]byte(out), &res)
-	if res.Total != 10 {
-		t.Errorf("search total = %d, want 10 (one site of three)", res.Total)
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 10 || res.Query != "harbour site:site1.example" || res.Sort != "relevance" || len(res.Hits) == 0 {
+		t.Fatalf("search: total %d, query %q, sort %q, %d hits; want 10, the query, relevance", res.Total, res.Query, res.Sort, len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		var joined strings.Builder
+		matched := 0
+		for _, p := range h.Parts {
+			joined.WriteString(p.Text)
+			if p.Match {
+				matched++
+				if !strings.EqualFold(p.Text, "harbour") {
+					t.Errorf("matched part %q", p.Text)
+				}
+			}
+		}
+		if matched == 0 || !strings.Contains(h.Snippet, "\u0002") || strings.Contains(h.Snippet, "<<") ||
+			joined.String() != strings.NewReplacer("\u0002", "", "\u0003", "").Replace(h.Snippet) {
+			t.Errorf("snippet %q, parts %+v", h.Snippet, h.Parts)
+		}
 	}
 	_, stderr, code = herald(t, "", "--db", db, "search", `harbour "unclosed`)
 	if code != 2 || !strings.Contains(stderr, "column") {

@@ -36,7 +36,16 @@ WARC captures are files beside the archive; copy them yourself (capture
 references are relative to the archive's folder).`,
 		Example: `  herald migrate-archive --from herald.db --to postgres://herald@db.example/herald
   herald migrate-archive --from postgres://herald@db.example/herald --to sqlite:copy.db`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				dst := "DST"
+				if len(args) > 1 {
+					dst = args[1]
+				}
+				return fmt.Errorf("migrate-archive names its archives with flags: herald migrate-archive --from %s --to %s", args[0], dst)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if from == "" || to == "" {
