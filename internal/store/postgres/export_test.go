@@ -5,3 +5,11 @@ import "database/sql"
 // RawDB gives tests the connection pool, to look at columns that no
 // method returns.
 func RawDB(db *DB) *sql.DB { return db.db }
+
+// RunVector is the search vector as Herald before migration 0007 built
+// it, with a run of Han and kana characters one word, for the migration's
+// test to make the old state.
+func RunVector(title, description, authors, tags, text string) string {
+	return buildVector(func(s string) []string { return wordsOf(tokenize(s, false)) },
+		title, description, authors, tags, text)
+}

@@ -1,8 +1,12 @@
 package postgres
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/herald-archive/herald/article"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -17,6 +21,36 @@ import (
 type highlighter struct {
 	words    map[string]bool
 	prefixes []string
+	// seqs are the query's words and phrases of several tokens with a
+	// Han or kana character among them (地铁, "Apple发布"): they are
+	// marked where the whole sequence is, not each character wherever it
+	// is (地 of 地方), since those characters are common.
+	seqs []tokenSeq
+}
+
+// tokenSeq is a sequence of folded words; with prefix, the last one is a
+// prefix.
+type tokenSeq struct {
+	words  []string
+	prefix bool
+}
+
+// add adds the words ws of a query word or phrase to h.
+func (h *highlighter) add(ws []string, prefix bool) {
+	if len(ws) > 1 && slices.ContainsFunc(ws, func(w string) bool {
+		r, _ := utf8.DecodeRuneInString(w)
+		return article.Unspaced(r)
+	}) {
+		h.seqs = append(h.seqs, tokenSeq{words: ws, prefix: prefix})
+		return
+	}
+	for i, w := range ws {
+		if prefix && i == len(ws)-1 {
+			h.prefixes = append(h.prefixes, w)
+		} else {
+			h.words[w] = true
+		}
+	}
 }
 
 // newHighlighter collects the positive words and phrases of q; nil when
@@ -30,21 +64,12 @@ func newHighlighter(q *query.Query) *highlighter {
 			if neg {
 				return
 			}
-			ws := words(n.Text)
-			for i, w := range ws {
-				if n.Prefix && i == len(ws)-1 {
-					h.prefixes = append(h.prefixes, w)
-				} else {
-					h.words[w] = true
-				}
-			}
+			h.add(words(n.Text), n.Prefix)
 		case *query.Phrase:
 			if neg {
 				return
 			}
-			for _, w := range words(n.Text) {
-				h.words[w] = true
-			}
+			h.add(words(n.Text), false)
 		case *query.Not:
 			walk(n.Node, !neg)
 		case *query.And:
@@ -60,10 +85,33 @@ func newHighlighter(q *query.Query) *highlighter {
 	if q.Root != nil {
 		walk(q.Root, false)
 	}
-	if len(h.words) == 0 && len(h.prefixes) == 0 {
+	if len(h.words) == 0 && len(h.prefixes) == 0 && len(h.seqs) == 0 {
 		return nil
 	}
 	return h
+}
+
+// hits reports which of the tokens toks the query marks.
+func (h *highlighter) hits(toks []token) []bool {
+	hit := make([]bool, len(toks))
+	for i, t := range toks {
+		hit[i] = h.match(t.word)
+	}
+	for _, sq := range h.seqs {
+		n := len(sq.words)
+	next:
+		for i := 0; i+n <= len(toks); i++ {
+			for k, w := range sq.words {
+				if got := toks[i+k].word; got != w && !(sq.prefix && k == n-1 && strings.HasPrefix(got, w)) {
+					continue next
+				}
+			}
+			for k := range n {
+				hit[i+k] = true
+			}
+		}
+	}
+	return hit
 }
 
 // match reports whether a folded word is one of the query's.
@@ -91,10 +139,9 @@ func (h *highlighter) snippet(text string) (string, bool) {
 	if len(toks) == 0 {
 		return "", false
 	}
-	hit := make([]bool, len(toks))
+	hit := h.hits(toks)
 	best, bestAt, run := 0, 0, 0
-	for i, t := range toks {
-		hit[i] = h.match(t.word)
+	for i := range toks {
 		if hit[i] {
 			run++
 		}
@@ -122,9 +169,15 @@ func (h *highlighter) snippet(text string) (string, bool) {
 		t := toks[i]
 		b.WriteString(collapse(text[pos:t.start], i == from))
 		if hit[i] {
-			b.WriteString(store.HighlightStart)
+			// Marked tokens with nothing between them (Chinese or
+			// Japanese characters) are marked as one.
+			if i == from || !hit[i-1] || toks[i-1].end != t.start {
+				b.WriteString(store.HighlightStart)
+			}
 			b.WriteString(text[t.start:t.end])
-			b.WriteString(store.HighlightEnd)
+			if i+1 == to || !hit[i+1] || toks[i+1].start != t.end {
+				b.WriteString(store.HighlightEnd)
+			}
 		} else {
 			b.WriteString(text[t.start:t.end])
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/herald-archive/herald/article"
 )
 
 // Tokenising. Search must match exactly what the SQLite backend matches,
@@ -56,8 +58,16 @@ type token struct {
 }
 
 // tokens splits s into folded words. Words folding to nothing (a lone
-// diacritic) are dropped, as FTS5 drops them.
-func tokens(s string) []token {
+// diacritic) are dropped, as FTS5 drops them. A Han or kana character
+// (article.Unspaced) is a word of its own, as the SQLite backend indexes
+// it (it gives FTS5 each such character between spaces, see
+// sqlite.FTSText): Chinese and Japanese are written without spaces, and
+// a query word of such characters becomes the phrase of its characters.
+func tokens(s string) []token { return tokenize(s, true) }
+
+// tokenize is tokens; without split, a run of Han and kana characters is
+// one word, as before migration 0007 (for its test).
+func tokenize(s string, split bool) []token {
 	var out []token
 	var b strings.Builder
 	start := -1
@@ -74,6 +84,13 @@ func tokens(s string) []token {
 			flush(i)
 			continue
 		}
+		if split && r >= 0x2E80 && article.Unspaced(r) {
+			flush(i)
+			if f >= 0 {
+				out = append(out, token{word: string(f), start: i, end: i + utf8.RuneLen(r)})
+			}
+			continue
+		}
 		if start < 0 {
 			start = i
 		}
@@ -86,8 +103,9 @@ func tokens(s string) []token {
 }
 
 // words returns the folded words of s.
-func words(s string) []string {
-	ts := tokens(s)
+func words(s string) []string { return wordsOf(tokens(s)) }
+
+func wordsOf(ts []token) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
 		out[i] = t.word
@@ -120,6 +138,11 @@ type field struct {
 // title (A), description (B), authors (C, one per line), tags (B) and text
 // (D), with positions.
 func vector(title, description, authors, tags, text string) string {
+	return buildVector(words, title, description, authors, tags, text)
+}
+
+// buildVector is vector with the words of each field as words gives them.
+func buildVector(words func(string) []string, title, description, authors, tags, text string) string {
 	fields := [...]field{{title, 'A'}, {description, 'B'}, {authors, 'C'}, {tags, 'B'}, {text, 'D'}}
 	type occ struct {
 		pos    []int

@@ -331,8 +331,8 @@ var registerErr error
 // registerFunctions makes herald_inflate(blob) available to every
 // connection the driver opens (the schema's article_text view, and so the
 // full-text index, depend on it), herald_signable(text), herald_norm(text),
-// herald_days,
-// herald_ndays and herald_key (see days.go).
+// herald_days, herald_ndays and herald_key (see days.go), herald_fts and
+// herald_unspaced (see cjk.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
 		registerErr = sqlite.RegisterDeterministicScalarFunction("herald_inflate", 1,
@@ -386,6 +386,9 @@ func registerFunctions() error {
 		}
 		if registerErr == nil {
 			registerErr = registerNClusters()
+		}
+		if registerErr == nil {
+			registerErr = registerFTS()
 		}
 	})
 	return registerErr

@@ -102,8 +102,8 @@ func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts sto
 func (h *highlighter) termScore(field string, avgLen float64) float64 {
 	toks := tokens(field)
 	tf := 0
-	for _, t := range toks {
-		if h.match(field[t.start:t.end]) {
+	for _, hit := range h.hits(field, toks) {
+		if hit {
 			tf++
 		}
 	}

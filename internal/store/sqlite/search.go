@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
+	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
@@ -46,25 +48,25 @@ func userColumns(e string, nodes ...query.Node) string {
 // mayMatchDup reports whether a term of n could match the token "x" of
 // the dup column: a one-token word or phrase that folds to "x", a prefix
 // of "x" (x*), or a token this check does not fold with certainty (not
-// ASCII), to be safe. Phrases of several tokens cannot match a column of
-// one token.
+// ASCII, other than a Han or kana character, which is its own fold), to
+// be safe. Phrases of several tokens cannot match a column of one token.
 func mayMatchDup(n query.Node) bool {
+	mayBeX := func(t string) bool {
+		if isASCII(t) {
+			return strings.EqualFold(t, "x")
+		}
+		r, size := utf8.DecodeRuneInString(t)
+		return size != len(t) || !article.Unspaced(r)
+	}
 	check := func(text string, prefix bool) bool {
 		toks := tokens(text)
-		if prefix && len(toks) > 0 {
-			last := text[toks[len(toks)-1].start:toks[len(toks)-1].end]
-			if len(toks) == 1 && (!isASCII(last) || strings.EqualFold(last, "x")) {
-				return true
-			}
-		}
 		if prefix && len(toks) == 0 {
 			return true // "*" alone
 		}
 		if len(toks) != 1 {
 			return false
 		}
-		t := text[toks[0].start:toks[0].end]
-		return !isASCII(t) || strings.EqualFold(t, "x")
+		return mayBeX(text[toks[0].start:toks[0].end])
 	}
 	switch n := n.(type) {
 	case *query.Word:
@@ -255,9 +257,12 @@ func fts(n query.Node) (string, bool) {
 }
 
 // ftsString quotes s as an FTS5 string: the tokenizer then splits it, so
-// a word with punctuation matches as a phrase of its parts.
+// a word with punctuation matches as a phrase of its parts, and a word of
+// Chinese or Japanese characters, spaced as the index holds them
+// (FTSText), as the phrase of its characters (地铁 is "地 铁"; with a
+// prefix, "地 铁" *, whose last token is the prefix).
 func ftsString(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	return `"` + strings.ReplaceAll(FTSText(s), `"`, `""`) + `"`
 }
 
 // likeEscape escapes LIKE wildcards for ESCAPE '\'.

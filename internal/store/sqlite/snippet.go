@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	unorm "golang.org/x/text/unicode/norm"
 
+	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -21,6 +23,40 @@ import (
 type highlighter struct {
 	words    map[string]bool
 	prefixes []string
+	// seqs are the query's words and phrases of several tokens with a
+	// Han or kana character among them (地铁, "Apple发布"): they are
+	// marked where the whole sequence is, not each character wherever it
+	// is (地 of 地方), since those characters are common.
+	seqs []tokenSeq
+}
+
+// tokenSeq is a sequence of folded tokens; with prefix, the last one is a
+// prefix.
+type tokenSeq struct {
+	words  []string
+	prefix bool
+}
+
+// add adds the tokens toks of text, a query word or phrase, to h.
+func (h *highlighter) add(text string, toks []token, prefix bool) {
+	if len(toks) > 1 && slices.ContainsFunc(toks, func(t token) bool {
+		r, _ := utf8.DecodeRuneInString(text[t.start:])
+		return article.Unspaced(r)
+	}) {
+		sq := tokenSeq{prefix: prefix}
+		for _, t := range toks {
+			sq.words = append(sq.words, fold(text[t.start:t.end]))
+		}
+		h.seqs = append(h.seqs, sq)
+		return
+	}
+	for i, t := range toks {
+		if prefix && i == len(toks)-1 {
+			h.prefixes = append(h.prefixes, fold(text[t.start:t.end]))
+		} else {
+			h.words[fold(text[t.start:t.end])] = true
+		}
+	}
 }
 
 // newHighlighter collects the positive words and phrases of q; nil when
@@ -34,21 +70,12 @@ func newHighlighter(q *query.Query) *highlighter {
 			if neg {
 				return
 			}
-			toks := tokens(n.Text)
-			for i, t := range toks {
-				if n.Prefix && i == len(toks)-1 {
-					h.prefixes = append(h.prefixes, fold(n.Text[t.start:t.end]))
-				} else {
-					h.words[fold(n.Text[t.start:t.end])] = true
-				}
-			}
+			h.add(n.Text, tokens(n.Text), n.Prefix)
 		case *query.Phrase:
 			if neg {
 				return
 			}
-			for _, t := range tokens(n.Text) {
-				h.words[fold(n.Text[t.start:t.end])] = true
-			}
+			h.add(n.Text, tokens(n.Text), false)
 		case *query.Not:
 			walk(n.Node, !neg)
 		case *query.And:
@@ -64,10 +91,43 @@ func newHighlighter(q *query.Query) *highlighter {
 	if q.Root != nil {
 		walk(q.Root, false)
 	}
-	if len(h.words) == 0 && len(h.prefixes) == 0 {
+	if len(h.words) == 0 && len(h.prefixes) == 0 && len(h.seqs) == 0 {
 		return nil
 	}
 	return h
+}
+
+// hits reports which of the tokens toks of text the query marks.
+func (h *highlighter) hits(text string, toks []token) []bool {
+	hit := make([]bool, len(toks))
+	for i, t := range toks {
+		hit[i] = h.match(text[t.start:t.end])
+	}
+	if len(h.seqs) == 0 {
+		return hit
+	}
+	folded := make([]string, len(toks))
+	word := func(i int) string {
+		if folded[i] == "" {
+			folded[i] = fold(text[toks[i].start:toks[i].end])
+		}
+		return folded[i]
+	}
+	for _, sq := range h.seqs {
+		n := len(sq.words)
+	next:
+		for i := 0; i+n <= len(toks); i++ {
+			for k, w := range sq.words {
+				if got := word(i + k); got != w && !(sq.prefix && k == n-1 && strings.HasPrefix(got, w)) {
+					continue next
+				}
+			}
+			for k := range n {
+				hit[i+k] = true
+			}
+		}
+	}
+	return hit
 }
 
 func (h *highlighter) match(word string) bool {
@@ -92,7 +152,8 @@ func isTokenRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r)
 }
 
-// tokens splits s into FTS-like tokens (byte offsets).
+// tokens splits s into FTS-like tokens (byte offsets). A Han or kana
+// character is a token of its own, as the index holds it (see FTSText).
 func tokens(s string) []token {
 	out := make([]token, 0, len(s)/6+1) // about one word in six bytes of prose
 	start := -1
@@ -101,7 +162,15 @@ func tokens(s string) []token {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		if isTokenRune(r) {
+		if r >= 0x2E80 && article.Unspaced(r) {
+			if start >= 0 {
+				out = append(out, token{start, i})
+				start = -1
+			}
+			if isTokenRune(r) {
+				out = append(out, token{i, i + size})
+			}
+		} else if isTokenRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -117,7 +186,9 @@ func tokens(s string) []token {
 	return out
 }
 
-// fold lower-cases w and removes its diacritics.
+// fold lower-cases w and removes its diacritics. A Han or kana character
+// is its own fold: unicode61 leaves them as they are, where decomposing
+// would take the voicing mark off a kana (が would be か).
 func fold(w string) string {
 	ascii := true
 	for i := 0; i < len(w); i++ {
@@ -128,6 +199,9 @@ func fold(w string) string {
 	}
 	if ascii {
 		return strings.ToLower(w)
+	}
+	if r, size := utf8.DecodeRuneInString(w); size == len(w) && article.Unspaced(r) {
+		return w
 	}
 	d := unorm.NFD.String(strings.ToLower(w))
 	return strings.Map(func(r rune) rune {
@@ -150,10 +224,9 @@ func (h *highlighter) snippet(text string) (string, bool) {
 	if len(toks) == 0 {
 		return "", false
 	}
-	hit := make([]bool, len(toks))
+	hit := h.hits(text, toks)
 	best, bestAt, run := 0, 0, 0
-	for i, t := range toks {
-		hit[i] = h.match(text[t.start:t.end])
+	for i := range toks {
 		if hit[i] {
 			run++
 		}
@@ -182,9 +255,15 @@ func (h *highlighter) snippet(text string) (string, bool) {
 		t := toks[i]
 		b.WriteString(collapse(text[pos:t.start], i == from))
 		if hit[i] {
-			b.WriteString(store.HighlightStart)
+			// Marked tokens with nothing between them (Chinese or
+			// Japanese characters) are marked as one.
+			if i == from || !hit[i-1] || toks[i-1].end != t.start {
+				b.WriteString(store.HighlightStart)
+			}
 			b.WriteString(text[t.start:t.end])
-			b.WriteString(store.HighlightEnd)
+			if i+1 == to || !hit[i+1] || toks[i+1].start != t.end {
+				b.WriteString(store.HighlightEnd)
+			}
 		} else {
 			b.WriteString(text[t.start:t.end])
 		}

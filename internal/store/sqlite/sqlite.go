@@ -26,7 +26,8 @@
 //
 // Full-text search is an external-content FTS5 index over title,
 // description, text, authors and tags (unicode61 tokenizer, diacritics
-// removed, no stemming so that every language is treated alike), ranked by
+// removed, no stemming so that every language is treated alike; each Han
+// or kana character a token of its own, see cjk.go), ranked by
 // bm25 with the title weighted highest; a sixth column marks members of
 // near-duplicate clusters (see clusters.go). article_keys keeps a narrow
 // row per article (date, site, cluster) for walking many matches, and

@@ -47,8 +47,20 @@ type tx struct {
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
-// member of a cluster with more than one article.
+// member of a cluster with more than one article. The text fields are
+// indexed as FTSText gives them (see spaced); a row read back from the
+// article_text view already has them so.
 type ftsRow struct{ title, description, text, authors, tags, dup string }
+
+// spaced returns r with its text fields as the index is given them, as
+// the article_text view gives them (herald_fts): a Han or kana character
+// is a token of its own (see cjk.go). FTSText is idempotent, so fields
+// read back from the view may go through it again.
+func (r ftsRow) spaced() ftsRow {
+	r.title, r.description, r.text = FTSText(r.title), FTSText(r.description), FTSText(r.text)
+	r.authors, r.tags = FTSText(r.authors), FTSText(r.tags)
+	return r
+}
 
 // Begin starts a write transaction (BEGIN IMMEDIATE: it waits for the
 // write lock up front rather than failing to upgrade later).
@@ -194,7 +206,7 @@ func (t *tx) index() error {
 	}
 	defer s.Close()
 	for _, n := range ns {
-		r := t.pending[n]
+		r := t.pending[n].spaced()
 		if _, err := s.Exec(n, r.title, r.description, r.text, r.authors, r.tags, r.dup); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
@@ -206,8 +218,8 @@ func (t *tx) index() error {
 // unindex takes stored row n out of article_fts unless it is pending
 // (written in this transaction, so not indexed yet), and returns what was
 // indexed. External-content FTS5 needs the exact values it indexed, which
-// the article_text view gives as long as article_keys still says what dup
-// was.
+// the article_text view gives (spaced, as index gives them) as long as
+// article_keys still says what dup was.
 func (t *tx) unindex(ctx context.Context, n int64) (ftsRow, error) {
 	if r, ok := t.pending[n]; ok {
 		return r, nil

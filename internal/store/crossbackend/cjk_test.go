@@ -1,0 +1,104 @@
+package crossbackend
+
+import (
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/store/postgres"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+)
+
+// TestUnspacedTokens checks that the PostgreSQL backend splits Chinese and
+// Japanese characters into words as SQLite's FTS5 tokenizer splits the
+// values the SQLite backend gives it (sqlite.FTSText): every Han and kana
+// code point between letters, beside itself and with combining marks,
+// and mixed texts.
+func TestUnspacedTokens(t *testing.T) {
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "fts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE f USING fts5 (x, tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE v USING fts5vocab (f, 'instance')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs := []string{
+		"本市第三条地铁线路今天上午正式开通运营，全长二十四公里。",
+		"Apple发布了新iPhone，售价与去年相同。",
+		"東京メトロは十日、新しい路線の営業を始めた。ｶﾞｰﾄﾞﾏﾝ",
+		"か\u3099き\u309aＡＢＣ漢字１２３É地é铁ñ",
+		"「地铁」(地铁)地铁—地铁…地\t铁\n線\u200b路",
+		"서울 지하철 개통 地铁 Москва地铁",
+	}
+	var b strings.Builder
+	for r := rune(0x2E80); r <= 0x3FFFF; r++ {
+		if !article.Unspaced(r) {
+			continue
+		}
+		b.WriteString("q")
+		b.WriteRune(r)
+		b.WriteString("z")
+		b.WriteRune(r)
+		b.WriteRune(r)
+		b.WriteString("é\u0301")
+		b.WriteRune(r)
+		b.WriteString("\u3099 ")
+		if b.Len() > 4096 {
+			docs = append(docs, b.String())
+			b.Reset()
+		}
+	}
+	docs = append(docs, b.String())
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range docs {
+		if _, err := tx.Exec(`INSERT INTO f (rowid, x) VALUES (?, ?)`, i+1, sqlite.FTSText(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT doc, term FROM v ORDER BY doc, offset`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := map[int64][]string{}
+	for rows.Next() {
+		var doc int64
+		var term string
+		if err := rows.Scan(&doc, &term); err != nil {
+			t.Fatal(err)
+		}
+		terms[doc] = append(terms[doc], term)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range docs {
+		want, got := terms[int64(i+1)], postgres.Words(d)
+		if !slices.Equal(got, want) {
+			n := 0
+			for n < len(got) && n < len(want) && got[n] == want[n] {
+				n++
+			}
+			t.Errorf("document %d: PostgreSQL's words differ from SQLite's at word %d: %q, SQLite %q",
+				i, n, got[n:min(n+5, len(got))], want[n:min(n+5, len(want))])
+		}
+	}
+	if len(docs) < 20 {
+		t.Fatalf("only %d documents", len(docs))
+	}
+}
