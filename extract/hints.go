@@ -151,6 +151,7 @@ var boilerTokens = map[string]bool{
 	"author": true, "bio": true, "rail": true, "teaser": true, "teasers": true, "pagination": true,
 	"dateline": true, "timestamp": true, "meta": true, "follow": true, "donate": true, "donation": true,
 	"responses": true, "reply": true, "replies": true, "respond": true,
+	"kicker": true, "eyebrow": true, "overline": true, // the section label above a headline
 }
 
 // boilerAffixes match as token prefixes or suffixes (relatedArticles,
