@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -54,13 +56,6 @@ PostgreSQL database (postgres://…); the WARC files then go to ./herald.warc.`,
 }
 
 func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
-	site, err := demo.Start("127.0.0.1:0", demo.Options{})
-	if err != nil {
-		return err
-	}
-	defer site.Close()
-	fmt.Fprintf(e.stdout, "Sample site (The Harbour Gazette) at %s/\n", site.URL)
-
 	dbPath := e.db
 	if !dbGiven {
 		dir, err := os.MkdirTemp("", "herald-demo-")
@@ -79,6 +74,29 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 		return err
 	}
 	defer db.Close()
+
+	// The sample site's URLs name its port: an archive kept from an
+	// earlier demo gets the same port again, so that its articles are
+	// the same articles (on another port every page would be stored
+	// again, as a copy).
+	addr := "127.0.0.1:0"
+	earlier, err := earlierDemoAddr(ctx, db)
+	if err != nil {
+		return err
+	}
+	if earlier != "" {
+		addr = earlier
+	}
+	site, err := demo.Start(addr, demo.Options{})
+	if err != nil && earlier != "" {
+		fmt.Fprintf(e.stderr, "herald: the sample site's earlier address %s is taken (%v); its pages get new URLs, and the archive will hold them twice\n", earlier, err)
+		site, err = demo.Start("127.0.0.1:0", demo.Options{})
+	}
+	if err != nil {
+		return err
+	}
+	defer site.Close()
+	fmt.Fprintf(e.stdout, "Sample site (The Harbour Gazette) at %s/\n", site.URL)
 	fmt.Fprintf(e.stdout, "Archive at %s\n", archiveName(dbPath))
 	files := archiveFiles(dbPath)
 
@@ -124,10 +142,36 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 	}
 	srv := web.New(db, web.Options{AllowPrivate: true, Logger: logger, CaptureDir: filepath.Dir(files)})
 	fmt.Fprintf(e.stdout, "\nBrowse the archive at http://%s/  (Ctrl-C to stop)\n", ln.Addr())
-	fmt.Fprintf(e.stdout, "Meanwhile, in another terminal: herald --db %s search harbour\n", archiveName(dbPath))
+	fmt.Fprintf(e.stdout, "Meanwhile, in another terminal: %s --db %s search harbour\n", invocation(os.Args[0]), archiveName(dbPath))
 	if err := web.Run(ctx, ln, srv, logger); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "Stopped.")
 	return nil
+}
+
+// earlierDemoAddr returns the loopback address of the sample site whose
+// feed an earlier demo added to db as a source, or "" when there is none.
+func earlierDemoAddr(ctx context.Context, db store.Store) (string, error) {
+	srcs, err := db.ListSources(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range srcs {
+		u, err := url.Parse(s.URL)
+		if err == nil && u.Scheme == "http" && u.Hostname() == "127.0.0.1" && u.Port() != "" && u.Path == "/feed.xml" {
+			return u.Host, nil
+		}
+	}
+	return "", nil
+}
+
+// invocation is how the user ran this program, as a command to print in a
+// hint: "herald", or "go run ./cmd/herald" for a binary go run built in
+// its temporary folder (README's first command).
+func invocation(arg0 string) string {
+	if strings.Contains(filepath.ToSlash(arg0), "/go-build") {
+		return "go run ./cmd/herald"
+	}
+	return "herald"
 }

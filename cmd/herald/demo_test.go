@@ -48,6 +48,49 @@ func TestDemoHarvests(t *testing.T) {
 	}
 }
 
+// The demo run again on its archive serves the sample site at the same
+// address, so its pages are the same articles: before, each run stored
+// all of them again as duplicates of the last run's.
+func TestDemoRunAgain(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	site := regexp.MustCompile(`Sample site \(The Harbour Gazette\) at (\S+)`)
+	var urls []string
+	for range 2 {
+		out, stderr, code := herald(t, "", "--db", db, "demo", "--no-serve")
+		if code != 0 {
+			t.Fatalf("exit %d: %s%s", code, out, stderr)
+		}
+		m := site.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no sample site URL in:\n%s", out)
+		}
+		urls = append(urls, m[1])
+	}
+	if urls[0] != urls[1] {
+		t.Errorf("sample site at %s, then at %s", urls[0], urls[1])
+	}
+	if n, _ := archiveStats(t, db); n != demo.Expect().Articles {
+		t.Errorf("after two runs the archive holds %d articles, want %d", n, demo.Expect().Articles)
+	}
+	out, _, _ := herald(t, "", "--db", db, "source", "list")
+	if n := strings.Count(out, "127.0.0.1"); n != 2 {
+		t.Errorf("%d sources after two runs, want the feed and the sitemap:\n%s", n, out)
+	}
+}
+
+func TestInvocation(t *testing.T) {
+	for arg0, want := range map[string]string{
+		"/tmp/go-build3382/b001/exe/herald": "go run ./cmd/herald",
+		"/usr/local/bin/herald":             "herald",
+		"herald":                            "herald",
+		"./herald":                          "herald",
+	} {
+		if got := invocation(arg0); got != want {
+			t.Errorf("invocation(%q) = %q, want %q", arg0, got, want)
+		}
+	}
+}
+
 func TestDemoServes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
