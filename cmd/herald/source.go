@@ -17,10 +17,6 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// sourceHealthLog is how many fetch-log entries per source are read to
-// count its articles for `source list`.
-const sourceHealthLog = 100_000
-
 func newSourceCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "source",
@@ -125,8 +121,8 @@ func sourceEvery(d time.Duration) string {
 // sourceHealth is one row of `source list`.
 type sourceHealth struct {
 	*store.Source
-	// Articles counts the distinct articles stored from the source's
-	// fetches (as far as the fetch log goes).
+	// Articles counts the archived articles on the source's host
+	// (harvest.SourceArticles).
 	Articles int `json:"articles"`
 	// LastFetch is the newest fetch-log entry of the source.
 	LastFetch *store.Fetch `json:"last_fetch,omitempty"`
@@ -137,7 +133,13 @@ func newSourceListCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List sources with their health: last poll and fetch, last error, articles, next poll",
-		Args:  cobra.NoArgs,
+		Long: `List prints each source with its health: when it was last polled and
+fetched, its last error, when it is next due, and ARTICLES, the number of
+archived articles on the source's host and its subdomains (what site: with
+that host finds, as the sources API counts them): the archive files
+articles by site, not by the source that found them, so sources on one
+host show the same count.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, e, false)
@@ -188,26 +190,19 @@ func newSourceListCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// sourceHealthOf counts a source's articles from its fetch log. The store
-// keeps no per-source article count, so this reads at most
-// sourceHealthLog entries.
+// sourceHealthOf reads a source's newest fetch and counts the articles on
+// its host (harvest.SourceArticles), as the sources API does.
 func sourceHealthOf(ctx context.Context, st store.Store, s *store.Source) (sourceHealth, error) {
 	h := sourceHealth{Source: s}
-	log, err := st.Fetches(ctx, s.ID, sourceHealthLog)
+	log, err := st.Fetches(ctx, s.ID, 1)
 	if err != nil {
 		return h, err
 	}
-	ids := map[string]bool{}
-	for _, f := range log {
-		if f.ArticleID != "" {
-			ids[f.ArticleID] = true
-		}
-	}
-	h.Articles = len(ids)
 	if len(log) > 0 {
 		h.LastFetch = log[0]
 	}
-	return h, nil
+	h.Articles, _, err = harvest.SourceArticles(ctx, st, s)
+	return h, err
 }
 
 func sourceAgo(now, t time.Time) string {

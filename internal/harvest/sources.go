@@ -3,9 +3,12 @@ package harvest
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -58,4 +61,23 @@ func CheckNewSource(ctx context.Context, st store.Store, raw string) error {
 		}
 	}
 	return nil
+}
+
+// SourceArticles counts the archived articles on src's host and its
+// subdomains, as site: with the host of its URL finds them (up to
+// store.MaxTotal; capped reports more): the archive files articles by
+// site, not by the source that found them. herald source list, the
+// sources API and the sources page all show this count.
+func SourceArticles(ctx context.Context, st store.Store, src *store.Source) (n int, capped bool, err error) {
+	u, err := url.Parse(src.URL)
+	if err != nil || u.Hostname() == "" {
+		return 0, false, nil
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	q := &query.Query{Root: &query.Filter{Field: query.Site, Value: host}}
+	res, err := st.Search(ctx, q, store.SearchOptions{Limit: 1, Sort: query.SortNewest})
+	if err != nil {
+		return 0, false, fmt.Errorf("source %d: %w", src.ID, err)
+	}
+	return res.Total, res.TotalCapped, nil
 }
