@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/herald-archive/herald/article"
-	"github.com/herald-archive/herald/internal/store/postgres"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
@@ -88,7 +88,7 @@ func TestUnspacedTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, d := range docs {
-		want, got := terms[int64(i+1)], postgres.Words(d)
+		want, got := terms[int64(i+1)], fulltext.Words(d)
 		if !slices.Equal(got, want) {
 			n := 0
 			for n < len(got) && n < len(want) && got[n] == want[n] {

@@ -1,6 +1,10 @@
 package postgres
 
-import "database/sql"
+import (
+	"database/sql"
+
+	"github.com/herald-archive/herald/internal/store/fulltext"
+)
 
 // RawDB gives tests the connection pool, to look at columns that no
 // method returns.
@@ -10,6 +14,12 @@ func RawDB(db *DB) *sql.DB { return db.db }
 // it, with a run of Han and kana characters one word, for the migration's
 // test to make the old state.
 func RunVector(title, description, authors, tags, text string) string {
-	return buildVector(func(s string) []string { return wordsOf(tokenize(s, false)) },
+	return buildVector(func(s string) []string {
+		var ws []string
+		for _, t := range fulltext.Tokenize(s, false) {
+			ws = append(ws, t.Word)
+		}
+		return ws
+	},
 		title, description, authors, tags, text)
 }

@@ -24,7 +24,8 @@
 // Full-text search uses a tsvector column with a GIN index. The vector is
 // built in Go with the tokenisation of SQLite's FTS5 unicode61 tokenizer
 // with diacritics removed, and each Han or kana character a word of its
-// own as the SQLite backend indexes it (see tokenize.go), queries become tsquery
+// own as the SQLite backend indexes it (package fulltext, which both
+// backends share; tokenize.go builds the vectors), queries become tsquery
 // literals with the same words, and so both backends match alike;
 // matching is not stemmed, as in SQLite. Relevance is ts_rank over field
 // weights (title highest, then description and tags, authors, text) with

@@ -12,6 +12,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
@@ -468,7 +469,7 @@ func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchRes
 		return err
 	}
 	defer rows.Close()
-	hl := newHighlighter(q)
+	hl := fulltext.NewHighlighter(q)
 	for rows.Next() {
 		var n int64
 		var text string
@@ -478,7 +479,7 @@ func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchRes
 		}
 		h := &res.Hits[at[n]]
 		h.Record = r
-		h.Snippet = makeSnippet(hl, text, r.Description)
+		h.Snippet = fulltext.Snippet(hl, text, r.Description)
 	}
 	return rows.Err()
 }
@@ -491,28 +492,6 @@ type prefixScanner struct {
 
 func (p prefixScanner) Scan(dest ...any) error {
 	return p.rows.Scan(append([]any{p.n}, dest...)...)
-}
-
-// makeSnippet prefers a snippet of the text with highlights, then one of
-// the description, then the description as it is, then the start of the
-// text.
-func makeSnippet(hl *highlighter, text, desc string) string {
-	if hl != nil {
-		if s, ok := hl.snippet(text); ok {
-			return s
-		}
-		if s, ok := hl.snippet(desc); ok {
-			return s
-		}
-	}
-	if desc = strings.Join(strings.Fields(desc), " "); desc != "" {
-		return desc
-	}
-	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return text
 }
 
 // Timeline implements store.Store. It counts per UTC day (and site when

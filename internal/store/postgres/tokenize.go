@@ -4,114 +4,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 )
 
 // Tokenising. Search must match exactly what the SQLite backend matches,
 // so texts and queries are split into words here, in Go, the way SQLite's
-// FTS5 tokenizer "unicode61 remove_diacritics 2" splits them (the table in
-// unicode61.go is generated from SQLite itself and checked against it by a
-// test), and PostgreSQL receives ready-made lexemes: a tsvector literal
+// FTS5 tokenizer "unicode61 remove_diacritics 2" splits them (package
+// fulltext), and PostgreSQL receives ready-made lexemes: a tsvector literal
 // for each article and a tsquery literal for each query. PostgreSQL's own
 // parser (to_tsvector) is never used: it keeps URLs, e-mail addresses and
 // hyphenated words as units and does not remove diacritics, so it would
 // match differently.
 
-type foldRange struct {
-	lo, hi rune
-	kind   uint8 // 0 separator, 1 removed, 2 kept (plus delta)
-	delta  int32
-}
-
-// foldRune returns what r becomes in a token: ok is false for a
-// separator, and out is -1 for a removed diacritic.
-func foldRune(r rune) (out rune, ok bool) {
-	if r < 0x80 {
-		switch {
-		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-			return r, true
-		case 'A' <= r && r <= 'Z':
-			return r + 32, true
-		}
-		return 0, false
-	}
-	i := sort.Search(len(unicode61), func(i int) bool { return unicode61[i].hi >= r })
-	if i == len(unicode61) || unicode61[i].lo > r {
-		return 0, false
-	}
-	switch f := unicode61[i]; f.kind {
-	case 1:
-		return -1, true
-	case 2:
-		return r + f.delta, true
-	}
-	return 0, false
-}
-
-// token is one word of a text: its folded form and where it was found
-// (byte offsets into the text).
-type token struct {
-	word       string
-	start, end int
-}
-
-// tokens splits s into folded words. Words folding to nothing (a lone
-// diacritic) are dropped, as FTS5 drops them. A Han or kana character
-// (article.Unspaced) is a word of its own, as the SQLite backend indexes
-// it (it gives FTS5 each such character between spaces, see
-// sqlite.FTSText): Chinese and Japanese are written without spaces, and
-// a query word of such characters becomes the phrase of its characters.
-func tokens(s string) []token { return tokenize(s, true) }
-
-// tokenize is tokens; without split, a run of Han and kana characters is
-// one word, as before migration 0007 (for its test).
-func tokenize(s string, split bool) []token {
-	var out []token
-	var b strings.Builder
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && b.Len() > 0 {
-			out = append(out, token{word: b.String(), start: start, end: end})
-		}
-		b.Reset()
-		start = -1
-	}
-	for i, r := range s {
-		f, ok := foldRune(r)
-		if r == utf8.RuneError || !ok {
-			flush(i)
-			continue
-		}
-		if split && r >= 0x2E80 && article.Unspaced(r) {
-			flush(i)
-			if f >= 0 {
-				out = append(out, token{word: string(f), start: i, end: i + utf8.RuneLen(r)})
-			}
-			continue
-		}
-		if start < 0 {
-			start = i
-		}
-		if f >= 0 {
-			b.WriteRune(f)
-		}
-	}
-	flush(len(s))
-	return out
-}
-
-// words returns the folded words of s.
-func words(s string) []string { return wordsOf(tokens(s)) }
-
-func wordsOf(ts []token) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.word
-	}
-	return out
-}
+// words returns the folded words of s (fulltext.Words, the tokenizer both
+// backends share).
+func words(s string) []string { return fulltext.Words(s) }
 
 // PostgreSQL's limits on a tsvector: positions run from 1 to 16383 (later
 // ones are stored as 16383), a lexeme keeps at most 256 positions, and a
@@ -216,8 +124,3 @@ func quoteLexeme(w string) string {
 	b.WriteByte('\'')
 	return b.String()
 }
-
-// Words returns the words of s as the search index holds them: split and
-// folded as SQLite's FTS5 unicode61 tokenizer (remove_diacritics 2) does.
-// It is exported for the cross-backend tests that check it against SQLite.
-func Words(s string) []string { return words(s) }

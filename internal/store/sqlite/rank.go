@@ -7,6 +7,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 )
 
 // When filters leave only a few articles, Search probes the full-text
@@ -48,7 +49,7 @@ func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts sto
 		return nil, 0, err
 	}
 	defer rows.Close()
-	hl := newHighlighter(q)
+	hl := fulltext.NewHighlighter(q)
 	var all []ranked
 	for rows.Next() {
 		var r ranked
@@ -63,7 +64,7 @@ func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts sto
 		}
 		if hl != nil {
 			for i, f := range [5]string{title, desc, text, authors, tags} {
-				r.score += fieldWeights[i] * hl.termScore(f, fieldAvgLen[i])
+				r.score += fieldWeights[i] * termScore(hl, f, fieldAvgLen[i])
 			}
 		}
 		all = append(all, r)
@@ -97,12 +98,12 @@ func (db *DB) rankProbed(ctx context.Context, q *query.Query, w *where, opts sto
 	return all[lo:hi], total, nil
 }
 
-// termScore is the saturated, length-normalised frequency of the query's
-// words in one field.
-func (h *highlighter) termScore(field string, avgLen float64) float64 {
-	toks := tokens(field)
+// termScore is the saturated, length-normalised frequency of the words of
+// h's query in one field.
+func termScore(h *fulltext.Highlighter, field string, avgLen float64) float64 {
+	toks := fulltext.Tokens(field)
 	tf := 0
-	for _, hit := range h.hits(field, toks) {
+	for _, hit := range h.Hits(toks) {
 		if hit {
 			tf++
 		}

@@ -12,11 +12,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
-	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
@@ -46,27 +45,16 @@ func userColumns(e string, nodes ...query.Node) string {
 }
 
 // mayMatchDup reports whether a term of n could match the token "x" of
-// the dup column: a one-token word or phrase that folds to "x", a prefix
-// of "x" (x*), or a token this check does not fold with certainty (not
-// ASCII, other than a Han or kana character, which is its own fold), to
-// be safe. Phrases of several tokens cannot match a column of one token.
+// the dup column: a word or phrase of one token that folds to "x" (as
+// FTS5 folds it: fulltext), or a prefix of "x" ("x*", or "*" alone).
+// Phrases of several tokens cannot match a column of one token.
 func mayMatchDup(n query.Node) bool {
-	mayBeX := func(t string) bool {
-		if isASCII(t) {
-			return strings.EqualFold(t, "x")
-		}
-		r, size := utf8.DecodeRuneInString(t)
-		return size != len(t) || !article.Unspaced(r)
-	}
 	check := func(text string, prefix bool) bool {
-		toks := tokens(text)
+		toks := fulltext.Tokens(text)
 		if prefix && len(toks) == 0 {
 			return true // "*" alone
 		}
-		if len(toks) != 1 {
-			return false
-		}
-		return mayBeX(text[toks[0].start:toks[0].end])
+		return len(toks) == 1 && toks[0].Word == "x"
 	}
 	switch n := n.(type) {
 	case *query.Word:
@@ -713,7 +701,7 @@ func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchRes
 		return err
 	}
 	defer rows.Close()
-	hl := newHighlighter(q)
+	hl := fulltext.NewHighlighter(q)
 	for rows.Next() {
 		var n int64
 		var raw []byte
@@ -728,7 +716,7 @@ func (db *DB) fillHits(ctx context.Context, q *query.Query, res *store.SearchRes
 		}
 		h := &res.Hits[byN[n]]
 		h.Record = r
-		h.Snippet = makeSnippet(hl, text, desc)
+		h.Snippet = fulltext.Snippet(hl, text, desc)
 	}
 	return rows.Err()
 }
@@ -741,28 +729,6 @@ type prefixScanner struct {
 
 func (p prefixScanner) Scan(dest ...any) error {
 	return p.rows.Scan(append([]any{p.n}, dest...)...)
-}
-
-// makeSnippet prefers a snippet of the text with highlights, then one of
-// the description, then the description as it is, then the start of the
-// text.
-func makeSnippet(hl *highlighter, text, desc string) string {
-	if hl != nil {
-		if s, ok := hl.snippet(text); ok {
-			return s
-		}
-		if s, ok := hl.snippet(desc); ok {
-			return s
-		}
-	}
-	if desc = strings.Join(strings.Fields(desc), " "); desc != "" {
-		return desc
-	}
-	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return text
 }
 
 // Timeline implements store.Store.

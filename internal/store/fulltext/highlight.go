@@ -1,4 +1,4 @@
-package postgres
+package fulltext
 
 import (
 	"slices"
@@ -12,13 +12,15 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// Snippets are cut in Go from the page's texts (ts_headline would parse
-// each text again with PostgreSQL's own parser, which splits words
-// differently from the search vector). The rules are the SQLite
-// backend's: about snippetWords words around the densest run of matches.
+// Snippets are cut in Go from the page's texts, in both backends: FTS5's
+// snippet() would walk every match of the query again (a common word on a
+// large archive has hundreds of thousands), and PostgreSQL's ts_headline
+// would parse each text again with its own parser, which splits words
+// differently from the search vector. A snippet is about snippetWords
+// words around the densest run of matches.
 
-// highlighter marks the words of a query in a text.
-type highlighter struct {
+// Highlighter marks the words of a query in a text.
+type Highlighter struct {
 	words    map[string]bool
 	prefixes []string
 	// seqs are the query's words and phrases of several tokens with a
@@ -36,7 +38,7 @@ type tokenSeq struct {
 }
 
 // add adds the words ws of a query word or phrase to h.
-func (h *highlighter) add(ws []string, prefix bool) {
+func (h *Highlighter) add(ws []string, prefix bool) {
 	if len(ws) > 1 && slices.ContainsFunc(ws, func(w string) bool {
 		r, _ := utf8.DecodeRuneInString(w)
 		return article.Unspaced(r)
@@ -53,10 +55,10 @@ func (h *highlighter) add(ws []string, prefix bool) {
 	}
 }
 
-// newHighlighter collects the positive words and phrases of q; nil when
+// NewHighlighter collects the positive words and phrases of q; nil when
 // there are none.
-func newHighlighter(q *query.Query) *highlighter {
-	h := &highlighter{words: map[string]bool{}}
+func NewHighlighter(q *query.Query) *Highlighter {
+	h := &Highlighter{words: map[string]bool{}}
 	var walk func(query.Node, bool)
 	walk = func(n query.Node, neg bool) {
 		switch n := n.(type) {
@@ -64,12 +66,12 @@ func newHighlighter(q *query.Query) *highlighter {
 			if neg {
 				return
 			}
-			h.add(words(n.Text), n.Prefix)
+			h.add(Words(n.Text), n.Prefix)
 		case *query.Phrase:
 			if neg {
 				return
 			}
-			h.add(words(n.Text), false)
+			h.add(Words(n.Text), false)
 		case *query.Not:
 			walk(n.Node, !neg)
 		case *query.And:
@@ -91,18 +93,18 @@ func newHighlighter(q *query.Query) *highlighter {
 	return h
 }
 
-// hits reports which of the tokens toks the query marks.
-func (h *highlighter) hits(toks []token) []bool {
+// Hits reports which of the tokens toks the query marks.
+func (h *Highlighter) Hits(toks []Token) []bool {
 	hit := make([]bool, len(toks))
 	for i, t := range toks {
-		hit[i] = h.match(t.word)
+		hit[i] = h.match(t.Word)
 	}
 	for _, sq := range h.seqs {
 		n := len(sq.words)
 	next:
 		for i := 0; i+n <= len(toks); i++ {
 			for k, w := range sq.words {
-				if got := toks[i+k].word; got != w && !(sq.prefix && k == n-1 && strings.HasPrefix(got, w)) {
+				if got := toks[i+k].Word; got != w && !(sq.prefix && k == n-1 && strings.HasPrefix(got, w)) {
 					continue next
 				}
 			}
@@ -115,7 +117,7 @@ func (h *highlighter) hits(toks []token) []bool {
 }
 
 // match reports whether a folded word is one of the query's.
-func (h *highlighter) match(w string) bool {
+func (h *Highlighter) match(w string) bool {
 	if h.words[w] {
 		return true
 	}
@@ -134,12 +136,12 @@ const snippetWords = 30
 // of matches, with each match between store.HighlightStart and
 // store.HighlightEnd, and whether anything matched. Whitespace is
 // collapsed to single spaces.
-func (h *highlighter) snippet(text string) (string, bool) {
-	toks := tokens(text)
+func (h *Highlighter) snippet(text string) (string, bool) {
+	toks := Tokens(text)
 	if len(toks) == 0 {
 		return "", false
 	}
-	hit := h.hits(toks)
+	hit := h.Hits(toks)
 	best, bestAt, run := 0, 0, 0
 	for i := range toks {
 		if hit[i] {
@@ -164,27 +166,27 @@ func (h *highlighter) snippet(text string) (string, bool) {
 	if from > 0 {
 		b.WriteString("…")
 	}
-	pos := toks[from].start
+	pos := toks[from].Start
 	for i := from; i < to; i++ {
 		t := toks[i]
-		b.WriteString(collapse(text[pos:t.start], i == from))
+		b.WriteString(collapse(text[pos:t.Start], i == from))
 		if hit[i] {
 			// Marked tokens with nothing between them (Chinese or
 			// Japanese characters) are marked as one.
-			if i == from || !hit[i-1] || toks[i-1].end != t.start {
+			if i == from || !hit[i-1] || toks[i-1].End != t.Start {
 				b.WriteString(store.HighlightStart)
 			}
-			b.WriteString(text[t.start:t.end])
-			if i+1 == to || !hit[i+1] || toks[i+1].start != t.end {
+			b.WriteString(text[t.Start:t.End])
+			if i+1 == to || !hit[i+1] || toks[i+1].Start != t.End {
 				b.WriteString(store.HighlightEnd)
 			}
 		} else {
-			b.WriteString(text[t.start:t.end])
+			b.WriteString(text[t.Start:t.End])
 		}
-		pos = t.end
+		pos = t.End
 	}
 	if to < len(toks) {
-		tail := text[pos:toks[to].start]
+		tail := text[pos:toks[to].Start]
 		if i := strings.IndexFunc(tail, unicode.IsSpace); i >= 0 {
 			tail = tail[:i]
 		}
@@ -222,4 +224,26 @@ func collapse(s string, first bool) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// Snippet is a hit's snippet: one of the text with highlights, else one of
+// the description, else the description as it is, else the start of the
+// text. h may be nil (a query without words).
+func Snippet(h *Highlighter, text, desc string) string {
+	if h != nil {
+		if s, ok := h.snippet(text); ok {
+			return s
+		}
+		if s, ok := h.snippet(desc); ok {
+			return s
+		}
+	}
+	if desc = strings.Join(strings.Fields(desc), " "); desc != "" {
+		return desc
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return text
 }

@@ -1,4 +1,4 @@
-package sqlite
+package fulltext
 
 import (
 	"testing"
@@ -24,16 +24,21 @@ func TestSnippet(t *testing.T) {
 		{"harbour -wall", "A harbour wall.", "A \x02harbour\x03 wall.", true},
 		{"storm", "A harbour wall.", "", false},
 		{"wall", long, "…twenty-nine thirty. The harbour \x02wall\x03 fell. More words follow here until the end of the text, which is far away from the harbour.", true},
+		// Folded as the index folds: final sigma, Greek tonos kept.
+		{"ΣΟΦΟΣ", "ο σοφος είπε", "ο \x02σοφος\x03 είπε", true},
+		{"αθηνα", "Στην Αθήνα βρέχει.", "", false},
+		{"αθήνα", "Στην Αθήνα βρέχει.", "Στην \x02Αθήνα\x03 βρέχει.", true},
+		{"Ⅻ", "Chapter Ⅻ begins.", "Chapter \x02Ⅻ\x03 begins.", true},
 		{"one", long, "\x02One\x03 two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-\x02one\x03 twenty-two twenty-three twenty-four twenty-five …", true},
 	}
 	for _, tt := range tests {
-		h := newHighlighter(query.MustParse(tt.q))
+		h := NewHighlighter(query.MustParse(tt.q))
 		got, ok := h.snippet(tt.text)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("snippet(%q, %q) =\n%q, %v\nwant\n%q, %v", tt.q, tt.text, got, ok, tt.want, tt.ok)
 		}
 	}
-	if newHighlighter(query.MustParse("site:example.com -storm")) != nil {
+	if NewHighlighter(query.MustParse("site:example.com -storm")) != nil {
 		t.Error("highlighter for a query without positive words")
 	}
 }
