@@ -55,11 +55,12 @@ func testFilterEdges(t *testing.T, st store.Store) {
 	} {
 		assertIDs(t, st, q, want...)
 	}
+	// One past SQLite's limit, once: the statement's thousand
+	// parameters make it slow under the race detector.
 	var or []string
-	for i := range 1500 {
+	for i := range 1000 {
 		or = append(or, fmt.Sprintf("site:n%d.example", i))
 	}
 	or = append(or, "site:192.0.2.7")
-	assertIDs(t, st, strings.Join(or, " OR "), "f4")
 	assertIDs(t, st, "bulletin ("+strings.Join(or, " OR ")+")", "f4")
 }
