@@ -309,7 +309,7 @@ func colourIndex(s, series int, split bool, keys int) int {
 // periodHref links a bucket to the search for its period.
 func periodHref(q string, by store.Interval, start time.Time) string {
 	end := step(by, start)
-	return searchHref(strings.TrimSpace(q + " after:" + start.Format(time.DateOnly) + " before:" + end.Format(time.DateOnly)))
+	return searchHref(narrow(q, "after:"+start.Format(time.DateOnly), "before:"+end.Format(time.DateOnly)))
 }
 
 // xTickIndexes picks the buckets labelled on the x axis: year starts for

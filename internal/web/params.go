@@ -146,9 +146,43 @@ func quoteValue(s string) string {
 
 // withFilter returns q with the filter field:value added.
 func withFilter(q string, field query.Field, value string) string {
-	f := string(field) + ":" + quoteValue(value)
-	if strings.TrimSpace(q) == "" {
-		return f
+	return narrow(q, string(field)+":"+quoteValue(value))
+}
+
+// narrow returns query q with filters (in query syntax) added so that they
+// narrow the whole of q. Filters bind like words: "a OR b site:x" would be
+// "a OR (b site:x)", so a q whose top level is an OR is put in brackets
+// first. Other queries are left as typed, so a simple search still reads
+// "harbour site:x" in the search box and the URL.
+func narrow(q string, filters ...string) string {
+	q = strings.TrimSpace(q)
+	if q != "" && len(filters) > 0 {
+		q = bracketOr(q)
 	}
-	return strings.TrimSpace(q) + " " + f
+	for _, f := range filters {
+		if q == "" {
+			q = f
+		} else {
+			q += " " + f
+		}
+	}
+	return q
+}
+
+// bracketOr puts q in brackets when its top level is an OR. A sort: may
+// not stand inside brackets, so a q with one is written in canonical form
+// with the sort after the brackets. A q that does not parse is returned as
+// it is: its error is what the page will show.
+func bracketOr(q string) string {
+	pq, err := query.Parse(q)
+	if err != nil {
+		return q
+	}
+	if _, ok := pq.Root.(*query.Or); !ok {
+		return q
+	}
+	if pq.Sort == query.SortDefault {
+		return "(" + q + ")"
+	}
+	return "(" + pq.Root.String() + ") sort:" + pq.Sort.String()
 }
