@@ -528,7 +528,10 @@ func (s *Server) timeline(ctx context.Context, q *query.Query, by string, split 
 	if err != nil || by != "auto" || len(buckets) == 0 {
 		return buckets, opts.By, err
 	}
-	first, last := buckets[0].Start, buckets[len(buckets)-1].Start
+	// The span of the bulk of the articles decides, so that one article
+	// dated far away does not make the chart monthly (buildChart leaves
+	// it out).
+	first, last, _ := bulk(buckets, store.Month)
 	if fine := autoInterval(first, step(store.Month, last)); fine != store.Month {
 		opts.By = fine
 		buckets, err = s.st.Timeline(ctx, q, opts)
