@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,27 @@ func TestBusyServerAnswers503(t *testing.T) {
 	if res, _ := do(t, h, "GET", "/api/top?field=site", nil); res.StatusCode != 200 {
 		t.Errorf("after release: %d", res.StatusCode)
 	}
+}
+
+// TestCaptureDoesNotWaitForExports checks that raw captures are ordinary
+// requests: with every export slot taken they are still served, and an
+// unknown article is still a 404.
+func TestCaptureDoesNotWaitForExports(t *testing.T) {
+	f := sharedArchive(t)
+	bs := &blockingStore{Store: f.db, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	h := New(bs, Options{MaxExports: 1, CaptureDir: f.dir})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		do(t, h, "GET", "/api/export", nil)
+	}()
+	<-bs.entered // the export holds the only export slot
+	if res, body := do(t, h, "GET", "/api/articles/"+f.harbour+"/capture", nil); res.StatusCode != 200 || !strings.Contains(body, "Harbour reopens") {
+		t.Errorf("capture while exporting: %d %s", res.StatusCode, clip(body))
+	}
+	if res, _ := do(t, h, "GET", "/api/articles/nope/capture", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown article's capture while exporting: %d, want 404", res.StatusCode)
+	}
+	close(bs.release)
+	<-done
 }

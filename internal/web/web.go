@@ -148,7 +148,7 @@ func (s *Server) routes() []route {
 		// JSON API.
 		{"GET /api/search", s.api(s.apiSearch)},
 		{"GET /api/articles/{id}", s.api(s.apiArticle)},
-		{"GET /api/articles/{id}/capture", s.raw(s.capture)},
+		{"GET /api/articles/{id}/capture", s.api(s.capture)},
 		{"GET /api/timeline", s.api(s.apiTimeline)},
 		{"GET /api/top", s.api(s.apiTop)},
 		{"GET /api/stats", s.api(s.apiStats)},
@@ -214,9 +214,10 @@ func (s *Server) unbounded(h handlerFunc) http.Handler {
 	})
 }
 
-// raw adapts a streaming handler (export, capture): no time bound, since
-// it may run long, and a slot of its own kind; errors before the first
-// byte are JSON, later ones abort the response (see export).
+// raw adapts a streaming handler (export): no time bound, since it may
+// run long, and a slot of its own kind; errors before the first byte are
+// JSON, later ones abort the response (see export). A raw capture is one
+// small record: it is an ordinary request (api), not one of these.
 func (s *Server) raw(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
