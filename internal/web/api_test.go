@@ -460,6 +460,8 @@ func TestAPIWrites(t *testing.T) {
 		{"credentials", h, "/api/sources", `{"url": "http://u:p@93.184.216.34/"}`, auth, 400, "bad_request"},
 		{"bad kind", h, "/api/sources", `{"url": "http://93.184.216.34/", "kind": "podcast"}`, auth, 400, "bad_request"},
 		{"bad interval", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 5}`, auth, 400, "bad_request"},
+		{"interval that wraps", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 36028797018967568}`, auth, 400, "bad_request"},
+		{"negative interval", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": -3600}`, auth, 400, "bad_request"},
 		{"loopback", h, "/api/sources", `{"url": "http://127.0.0.1:8080/feed"}`, auth, 422, "url_refused"},
 		{"private", h, "/api/sources", `{"url": "http://10.1.2.3/feed"}`, auth, 422, "url_refused"},
 		{"localhost", h, "/api/sources", `{"url": "http://localhost/feed"}`, auth, 422, "url_refused"},
@@ -476,6 +478,11 @@ func TestAPIWrites(t *testing.T) {
 				t.Error("401 without WWW-Authenticate")
 			}
 		})
+	}
+
+	// The interval is checked as given, not after it wrapped around.
+	if _, e, _ := post(h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 36028797018967568}`, auth...); e.Error.Message != "interval_seconds 36028797018967568: want 0 (the default) or 60 to 2678400" {
+		t.Errorf("interval that wraps: %q", e.Error.Message)
 	}
 
 	res, _, body := post(h, "/api/sources", feed, auth...)

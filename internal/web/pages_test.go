@@ -265,6 +265,8 @@ func TestAdminForms(t *testing.T) {
 		{"null origin same-origin (no-referrer)", "/sources", url.Values{"url": {"http://127.0.0.1/b"}, "csrf": {csrf}}, []string{"Origin", "null", "Sec-Fetch-Site", "same-origin"}, 303},
 		{"bad url", "/sources", url.Values{"url": {"javascript:alert(1)"}, "csrf": {csrf}}, nil, 400},
 		{"bad interval", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"soon"}, "csrf": {csrf}}, nil, 400},
+		{"interval that wraps", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"600479950316126"}, "csrf": {csrf}}, nil, 400},
+		{"interval too long", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"44641"}, "csrf": {csrf}}, nil, 400},
 		{"add", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "kind": {"sitemap"}, "interval": {"90"}, "csrf": {csrf}}, nil, 303},
 		{"add again", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, nil, 409},
 		{"pause", "/sources/3/pause", url.Values{"csrf": {csrf}}, nil, 303},

@@ -222,11 +222,13 @@ func (s *Server) addSource(ctx context.Context, ns newSource) (*store.Source, er
 	default:
 		return nil, badRequest("kind %q: want feed, sitemap, site or list", ns.Kind)
 	}
-	interval := time.Duration(ns.IntervalSeconds) * time.Second
-	if ns.IntervalSeconds != 0 && (interval < harvest.MinSourceInterval || interval > harvest.MaxSourceInterval) {
-		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d",
-			ns.IntervalSeconds, int(harvest.MinSourceInterval.Seconds()), int(harvest.MaxSourceInterval.Seconds()))
+	// The range is checked in seconds, before the conversion to a
+	// Duration, which would wrap around for huge values.
+	lo, hi := int64(harvest.MinSourceInterval/time.Second), int64(harvest.MaxSourceInterval/time.Second)
+	if ns.IntervalSeconds != 0 && (ns.IntervalSeconds < lo || ns.IntervalSeconds > hi) {
+		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d", ns.IntervalSeconds, lo, hi)
 	}
+	interval := time.Duration(ns.IntervalSeconds) * time.Second
 	u, err := s.checkSubmittedURL(ctx, ns.URL)
 	if err != nil {
 		return nil, err
