@@ -451,6 +451,7 @@ func TestAPIWrites(t *testing.T) {
 		{"wrong token", h, "/api/sources", feed, []string{"Authorization", "Bearer nope"}, 401, "unauthorized"},
 		{"basic auth", h, "/api/sources", feed, []string{"Authorization", "Basic " + token}, 401, "unauthorized"},
 		{"not json", h, "/api/sources", "url=x", []string{"Authorization", "Bearer " + token, "Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"},
+		{"no content type", h, "/api/sources", feed, []string{"Authorization", "Bearer " + token}, 415, "unsupported_media_type"},
 		{"bad json", h, "/api/sources", `{"url":`, auth, 400, "bad_request"},
 		{"unknown field", h, "/api/sources", `{"url": "http://93.184.216.34/", "color": 1}`, auth, 400, "bad_request"},
 		{"two objects", h, "/api/sources", feed + feed, auth, 400, "bad_request"},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -340,13 +341,15 @@ func (s *Server) tokenMatches(token string) bool {
 }
 
 // decodeJSON reads a JSON body of at most maxBody bytes into v, refusing
-// unknown fields and trailing data.
+// unknown fields and trailing data, and a body not sent as
+// application/json (a missing Content-Type included, as docs/api.md says).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return fmt.Errorf("%w: send the body as application/json, not %q", errUnsupportedMedia, ct)
-		}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return fmt.Errorf("%w: send the body as application/json (no Content-Type was given)", errUnsupportedMedia)
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return fmt.Errorf("%w: send the body as application/json, not %q", errUnsupportedMedia, ct)
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -363,4 +366,23 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("request body: want one JSON object")
 	}
 	return nil
+}
+
+// bodyEmpty reports whether r came without a body. A body of unknown
+// length (chunked) is read ahead by a byte to find out; r.Body still
+// yields all of it.
+func bodyEmpty(r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return true
+	}
+	if r.ContentLength > 0 {
+		return false
+	}
+	br := bufio.NewReader(r.Body)
+	_, err := br.Peek(1)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return errors.Is(err, io.EOF)
 }
