@@ -457,3 +457,53 @@ func checkLinks(t *testing.T, doc *html.Node, split bool, apiTotal func(string) 
 	}
 	walk(doc)
 }
+
+// TestLinksForValuesWithQuotes checks that the links of an author and a
+// tag holding a double quote, which no filter can spell, find the article
+// they are on.
+func TestLinksForValuesWithQuotes(t *testing.T) {
+	f := newArchive(t)
+	res, err := archive.Ingest(t.Context(), f.db, []*store.Record{{Article: article.Article{
+		URL: "https://quotes.example/a", Title: "Quoted names", Language: "en", Authors: []string{`Jane "Q" Doe`},
+		Tags: []string{`a"b`, `"Weather"`}, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Text: "A page about names."}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	id := res[0].ID
+	h := testServer(f, Options{})
+	_, body := do(t, h, "GET", "/articles/"+id, nil)
+	doc := checkSafeHTML(t, "article", body)
+	links := map[string]string{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" && n.FirstChild != nil {
+			for _, a := range n.Attr {
+				if a.Key == "href" && strings.HasPrefix(a.Val, "/?q=") {
+					links[n.FirstChild.Data] = a.Val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, value := range []string{`Jane "Q" Doe`, `a"b`, `"Weather"`} {
+		href, ok := links[value]
+		if !ok {
+			t.Errorf("no link for %q among %v", value, links)
+			continue
+		}
+		u, _ := url.Parse(href)
+		_, body := do(t, h, "GET", "/api/search?limit=100&q="+url.QueryEscape(u.Query().Get("q")), nil)
+		var sb searchBody
+		decode(t, body, &sb)
+		found := false
+		for _, hit := range sb.Hits {
+			found = found || hit.Record.ID == id
+		}
+		if !found {
+			t.Errorf("link for %q (%s) does not find its article: %d hits", value, href, len(sb.Hits))
+		}
+	}
+}

@@ -146,7 +146,22 @@ func quoteValue(s string) string {
 
 // withFilter returns q with the filter field:value added.
 func withFilter(q string, field query.Field, value string) string {
-	return narrow(q, string(field)+":"+quoteValue(value))
+	return narrow(q, filterTerm(field, value))
+}
+
+// filterTerm writes the filter field:value in query syntax. A double
+// quote cannot be written inside a value (docs/search.md), and a value
+// without its quotes no longer equals the stored author or tag; so an
+// author or tag that holds one becomes the phrase of its words, which
+// the text index (it holds authors and tags) matches: broader than the
+// filter, but it finds the articles that carry the value.
+func filterTerm(field query.Field, value string) string {
+	if (field == query.Author || field == query.Tag) && strings.Contains(value, `"`) {
+		if words := strings.Fields(strings.ReplaceAll(value, `"`, " ")); len(words) > 0 {
+			return `"` + strings.Join(words, " ") + `"`
+		}
+	}
+	return string(field) + ":" + quoteValue(value)
 }
 
 // narrow returns query q with filters (in query syntax) added so that they
