@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,4 +100,66 @@ func TestCaptureDoesNotWaitForExports(t *testing.T) {
 	}
 	close(bs.release)
 	<-done
+}
+
+// scanCounter counts the store's Scan calls.
+type scanCounter struct {
+	store.Store
+	scans atomic.Int32
+}
+
+func (c *scanCounter) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	c.scans.Add(1)
+	return c.Store.Scan(ctx, q, fn)
+}
+
+// TestHeadExportDoesNotExport checks that HEAD /api/export answers with
+// the export's headers without scanning the archive, and still checks
+// the parameters.
+func TestHeadExportDoesNotExport(t *testing.T) {
+	sc := &scanCounter{Store: sharedArchive(t).db}
+	h := New(sc, Options{})
+	res, body := do(t, h, "HEAD", "/api/export?format=csv", nil)
+	if res.StatusCode != 200 || body != "" || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), "herald-export.csv") {
+		t.Errorf("HEAD: %d %q %v", res.StatusCode, clip(body), res.Header)
+	}
+	if n := sc.scans.Load(); n != 0 {
+		t.Errorf("HEAD ran %d scans", n)
+	}
+	if res, _ := do(t, h, "HEAD", "/api/export?format=xml", nil); res.StatusCode != 400 {
+		t.Errorf("HEAD with a bad format: %d", res.StatusCode)
+	}
+}
+
+// TestShutdownCutsOffSlowRequests checks that a request still running
+// when the shutdown time is up (a slow export) has its context cancelled,
+// and that Run says it was cut off.
+func TestShutdownCutsOffSlowRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered, stopped := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-r.Context().Done() // a request that would run on and on
+		close(stopped)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, ln, h, nil, 200*time.Millisecond) }()
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err == nil {
+			res.Body.Close()
+		}
+	}()
+	<-entered
+	cancel()
+	err = <-done
+	if err == nil || !strings.Contains(err.Error(), "requests still running after 160ms were cut off") {
+		t.Errorf("Run = %v, want the requests cut off", err)
+	}
+	<-stopped // the request's context was cancelled
 }

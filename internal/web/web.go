@@ -436,13 +436,24 @@ const (
 )
 
 // Run serves h on ln until ctx is done, then shuts down gracefully: it
-// stops accepting, lets requests in flight finish for up to
-// ShutdownTimeout and closes what is left. It returns nil after a clean
+// stops accepting and lets requests in flight finish. Those still running
+// after four fifths of ShutdownTimeout (a slow export) are cut off: their
+// contexts are cancelled, so they stop reading the archive, and their
+// connections closed; the rest of ShutdownTimeout is for them to stop and
+// for the caller to close the archive. It returns nil after a clean
 // shutdown. The caller owns ln only until Run is called.
 func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return run(ctx, ln, h, log, ShutdownTimeout)
+}
+
+// run is Run with the shutdown time as a parameter, for tests.
+func run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, shutdown time.Duration) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Requests outlive ctx (they finish during shutdown) until cutOff.
+	base, cutOff := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutOff()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: ReadHeaderTimeout,
@@ -451,7 +462,7 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger)
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -460,11 +471,13 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger)
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	wait := shutdown * 4 / 5
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		err = errors.Join(fmt.Errorf("shutdown: %w", err), srv.Close())
+	var err error
+	if serr := srv.Shutdown(sctx); serr != nil {
+		cutOff()
+		err = errors.Join(fmt.Errorf("shutdown: requests still running after %s were cut off", wait), srv.Close())
 	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serve %s: %w", ln.Addr(), serr))
