@@ -200,7 +200,8 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 		total += b.Count
 	}
 	var first, last time.Time
-	var notes []string
+	var coarsened, leftOut string
+	asked := by
 	for {
 		lo, hi, out := bulk(buckets, by)
 		if out == 0 || by == store.Month || out <= total*maxLeftOut/100 {
@@ -212,22 +213,22 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 						outside = append(outside, t)
 					}
 				}
-				when := periodLabel(by, slices.MinFunc(outside, time.Time.Compare))
-				if latest := slices.MaxFunc(outside, time.Time.Compare); !latest.Equal(slices.MinFunc(outside, time.Time.Compare)) {
+				earliest, latest := slices.MinFunc(outside, time.Time.Compare), slices.MaxFunc(outside, time.Time.Compare)
+				when := periodLabel(by, earliest)
+				if !latest.Equal(earliest) {
 					when += " to " + periodLabel(by, latest)
 				}
 				c.LeftOut = out
-				notes = append(notes, fmt.Sprintf("Shown from %s to %s: %s dated outside that span (%s) %s left out.",
+				leftOut = fmt.Sprintf("Shown from %s to %s: %s dated outside that span (%s) %s left out.",
 					periodLabel(by, lo), periodLabel(by, hi), plural(out, "article"), when,
-					map[bool]string{true: "is", false: "are"}[out == 1]))
+					map[bool]string{true: "is", false: "are"}[out == 1])
 			}
 			break
 		}
-		from := by
 		by = coarser(by)
-		notes = append(notes, fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, from))
+		coarsened = fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, asked)
 	}
-	c.Note = strings.Join(notes, " ")
+	c.Note = strings.TrimSpace(coarsened + " " + leftOut)
 	c.By = by
 
 	// Series: one, or the busiest sites plus "other sites".

@@ -177,3 +177,16 @@ func TestAttentionPageWithAFarDate(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildChartNotesOneCoarsening checks that a chart coarsened twice
+// (day to week to month) says so once, from the interval asked for.
+func TestBuildChartNotesOneCoarsening(t *testing.T) {
+	var buckets []store.Bucket
+	for d := day("2010-01-01"); d.Before(day("2020-01-01")); d = d.AddDate(0, 0, 10) {
+		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
+	}
+	c := buildChart(buckets, store.Day, false, "")
+	if c.By != store.Month || c.Note != "Shown per month: per day there would be too many bars to read." {
+		t.Errorf("per %s, note %q", c.By, c.Note)
+	}
+}
