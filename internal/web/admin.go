@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/herald-archive/herald/internal/harvest"
 )
 
 // The sources page and its admin forms. Browsers cannot send a bearer
@@ -222,11 +224,14 @@ func (s *Server) formAddSource(w http.ResponseWriter, r *http.Request) error {
 	d.FormURL, d.FormKind, d.FormInterval = f.Get("url"), f.Get("kind"), f.Get("interval")
 	ns := newSource{URL: f.Get("url"), Kind: f.Get("kind")}
 	if iv := strings.TrimSpace(f.Get("interval")); iv != "" {
-		minutes, err := strconv.Atoi(iv)
-		if err != nil || minutes < 0 {
-			return s.formFailed(w, r, badRequest("interval %q: want a whole number of minutes", iv), d)
+		minutes, err := strconv.ParseInt(iv, 10, 64)
+		lo, hi := int64(harvest.MinSourceInterval/time.Minute), int64(harvest.MaxSourceInterval/time.Minute)
+		if err != nil || minutes != 0 && (minutes < lo || minutes > hi) {
+			// Checked before the conversion to seconds, which
+			// would wrap around for huge values.
+			return s.formFailed(w, r, badRequest("interval %q: want a whole number of minutes, 0 (the default) or %d to %d", iv, lo, hi), d)
 		}
-		ns.IntervalSeconds = int64(minutes) * 60
+		ns.IntervalSeconds = minutes * 60
 	}
 	if _, err := s.addSource(r.Context(), ns); err != nil {
 		return s.formFailed(w, r, err, d)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -83,21 +84,102 @@ func parseSearch(v url.Values) (*searchRequest, error) {
 	return sr, nil
 }
 
-// search runs sr; the returned options are normalised (sort resolved).
-func (s *Server) search(ctx context.Context, sr *searchRequest) (*store.SearchResult, store.SearchOptions, error) {
+// found is a search's result with the options it ran with (sort
+// resolved) and how far it can be paged.
+type found struct {
+	*store.SearchResult
+	opts store.SearchOptions
+	// reach is how many hits can be had by paging: the total, but no
+	// more than the ranked window for words alone by relevance, and no
+	// more than the end this page came to (a short or empty page).
+	reach int
+}
+
+// search runs sr.
+func (s *Server) search(ctx context.Context, sr *searchRequest) (*found, error) {
 	q, err := store.ParseQuery(sr.raw)
 	if err != nil {
-		return nil, sr.opts, err
+		return nil, err
 	}
 	opts, err := sr.opts.Normalize(q)
 	if err != nil {
-		return nil, sr.opts, err
+		return nil, err
 	}
 	res, err := s.st.Search(ctx, q, opts)
 	if err != nil {
-		return nil, opts, err
+		return nil, err
 	}
-	return res, opts, nil
+	return &found{SearchResult: res, opts: opts, reach: reach(q, opts, res)}, nil
+}
+
+// reach returns how many of res's hits paging can reach. Ranking words
+// alone by relevance considers only the store.RankWindow most recently
+// archived matches (docs/search.md), while the total counts every match:
+// the pages past the window are empty. Collapsed, the window holds fewer
+// clusters than matches; a short or empty page then shows where the
+// results end.
+func reach(q *query.Query, opts store.SearchOptions, res *store.SearchResult) int {
+	n := res.Total
+	if opts.Sort == query.SortRelevance && wordsAlone(q) {
+		n = min(n, store.RankWindow)
+	}
+	if len(res.Hits) < opts.Limit && (len(res.Hits) > 0 || opts.Offset > 0) {
+		n = min(n, opts.Offset+len(res.Hits))
+	}
+	return n
+}
+
+// wordsAlone reports whether q is made of words alone, the queries whose
+// relevance ranking is windowed: every conjunct is text and one of them
+// is not an exclusion. It follows the stores' plan (the SQLite backend's
+// translate and fts, which the PostgreSQL one mirrors).
+func wordsAlone(q *query.Query) bool {
+	positive := false
+	for _, n := range q.Conjuncts() {
+		if not, ok := n.(*query.Not); ok {
+			if !ftsText(not.Node) {
+				return false
+			}
+			continue
+		}
+		if !ftsText(n) {
+			return false
+		}
+		positive = true
+	}
+	return positive
+}
+
+// ftsText reports whether n goes into the full-text match: words and
+// phrases, combined in any way that keeps a positive term in each AND.
+func ftsText(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Word, *query.Phrase:
+		return true
+	case *query.Or:
+		for _, c := range n.Nodes {
+			if !ftsText(c) {
+				return false
+			}
+		}
+		return true
+	case *query.And:
+		positive := false
+		for _, c := range n.Nodes {
+			if not, ok := c.(*query.Not); ok {
+				if !ftsText(not.Node) {
+					return false
+				}
+				continue
+			}
+			if !ftsText(c) {
+				return false
+			}
+			positive = true
+		}
+		return positive
+	}
+	return false
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
@@ -106,17 +188,18 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, opts, err := s.search(r.Context(), sr)
+	res, err := s.search(r.Context(), sr)
 	if err != nil {
 		return err
 	}
+	opts := res.opts
 	out := searchResponse{Query: sr.raw, Sort: sortName(opts.Sort), Collapse: opts.Collapse,
 		Total: res.Total, TotalCapped: res.TotalCapped, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitView{}}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitView{Record: h.Record, Snippet: h.Snippet, SnippetParts: snippetParts(h.Snippet),
 			Score: h.Score, Duplicates: h.Duplicates, Href: "/api/articles/" + url.PathEscape(h.Record.ID)})
 	}
-	if next := opts.Offset + opts.Limit; next < res.Total && next <= maxOffset {
+	if next := opts.Offset + opts.Limit; next < res.reach && next <= maxOffset {
 		nv := url.Values{}
 		for k, vs := range v {
 			if k != "page" {

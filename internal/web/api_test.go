@@ -451,6 +451,7 @@ func TestAPIWrites(t *testing.T) {
 		{"wrong token", h, "/api/sources", feed, []string{"Authorization", "Bearer nope"}, 401, "unauthorized"},
 		{"basic auth", h, "/api/sources", feed, []string{"Authorization", "Basic " + token}, 401, "unauthorized"},
 		{"not json", h, "/api/sources", "url=x", []string{"Authorization", "Bearer " + token, "Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"},
+		{"no content type", h, "/api/sources", feed, []string{"Authorization", "Bearer " + token}, 415, "unsupported_media_type"},
 		{"bad json", h, "/api/sources", `{"url":`, auth, 400, "bad_request"},
 		{"unknown field", h, "/api/sources", `{"url": "http://93.184.216.34/", "color": 1}`, auth, 400, "bad_request"},
 		{"two objects", h, "/api/sources", feed + feed, auth, 400, "bad_request"},
@@ -460,6 +461,8 @@ func TestAPIWrites(t *testing.T) {
 		{"credentials", h, "/api/sources", `{"url": "http://u:p@93.184.216.34/"}`, auth, 400, "bad_request"},
 		{"bad kind", h, "/api/sources", `{"url": "http://93.184.216.34/", "kind": "podcast"}`, auth, 400, "bad_request"},
 		{"bad interval", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 5}`, auth, 400, "bad_request"},
+		{"interval that wraps", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 36028797018967568}`, auth, 400, "bad_request"},
+		{"negative interval", h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": -3600}`, auth, 400, "bad_request"},
 		{"loopback", h, "/api/sources", `{"url": "http://127.0.0.1:8080/feed"}`, auth, 422, "url_refused"},
 		{"private", h, "/api/sources", `{"url": "http://10.1.2.3/feed"}`, auth, 422, "url_refused"},
 		{"localhost", h, "/api/sources", `{"url": "http://localhost/feed"}`, auth, 422, "url_refused"},
@@ -476,6 +479,11 @@ func TestAPIWrites(t *testing.T) {
 				t.Error("401 without WWW-Authenticate")
 			}
 		})
+	}
+
+	// The interval is checked as given, not after it wrapped around.
+	if _, e, _ := post(h, "/api/sources", `{"url": "http://93.184.216.34/", "interval_seconds": 36028797018967568}`, auth...); e.Error.Message != "interval_seconds 36028797018967568: want 0 (the default) or 60 to 2678400" {
+		t.Errorf("interval that wraps: %q", e.Error.Message)
 	}
 
 	res, _, body := post(h, "/api/sources", feed, auth...)

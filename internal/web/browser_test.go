@@ -14,6 +14,10 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/store"
 )
 
 // Browser tests drive the real pages in headless Chromium (Debian's
@@ -336,5 +340,29 @@ func TestBrowserHarvest(t *testing.T) {
 	if got := b.text("ol.results"); !strings.Contains(got, "Quayside cranes return") {
 		t.Errorf("harvested article not found: %q", got)
 	}
+	b.checkQuiet()
+}
+
+// TestBrowserLongTitleWraps: a title that is one 3,000-character word
+// wraps in the results instead of pushing the page sideways.
+func TestBrowserLongTitleWraps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	f := newArchive(t)
+	res, err := archive.Ingest(t.Context(), f.db, []*store.Record{{Article: article.Article{
+		URL: "https://long.example/a", Title: "Longword" + strings.Repeat("x", 3000), Language: "en",
+		Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Text: "A harbour page with a very long title."}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	ts := httptest.NewServer(testServer(f, Options{}))
+	defer ts.Close()
+	b := newBrowser(t)
+	b.navigate(ts.URL+"/?q=site:long.example", "ol.results")
+	if overflow := evaluate[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("a long title makes the results page scroll sideways")
+	}
+	b.screenshot("long-title")
 	b.checkQuiet()
 }

@@ -33,6 +33,9 @@ const (
 	maxBarWidth = 56.0
 	// maxSeries is the number of sites with their own colour.
 	maxSeries = 6
+	// maxLeftOut is the percentage of articles that may be left out of
+	// a chart (as outliers far from the rest) rather than coarsening it.
+	maxLeftOut = 5
 )
 
 // palette holds the series colours: calm, distinct, readable on the page
@@ -59,6 +62,9 @@ type chart struct {
 	Series           []string
 	Split            bool
 	FirstLabel, Last string
+	// LeftOut counts the articles dated outside the span drawn (see
+	// bulk); Note says so.
+	LeftOut int
 }
 
 type chartTick struct {
@@ -134,6 +140,35 @@ func autoInterval(first, last time.Time) store.Interval {
 	return store.Month
 }
 
+// bulk returns the span of at most maxBuckets buckets of interval by
+// (first and last bucket starts) that holds the most articles, and the
+// number of articles outside it. Without outliers that is every bucket.
+func bulk(buckets []store.Bucket, by store.Interval) (first, last time.Time, outside int) {
+	sums := map[time.Time]int{}
+	total := 0
+	for _, b := range buckets {
+		sums[by.Truncate(b.Start)] += b.Count
+		total += b.Count
+	}
+	starts := make([]time.Time, 0, len(sums))
+	for t := range sums {
+		starts = append(starts, t)
+	}
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+	best, sum, j := -1, 0, 0
+	for i := range starts {
+		for j < len(starts) && bucketCount(by, starts[i], starts[j]) <= maxBuckets {
+			sum += sums[starts[j]]
+			j++
+		}
+		if sum > best {
+			best, first, last = sum, starts[i], starts[j-1]
+		}
+		sum -= sums[starts[i]]
+	}
+	return first, last, total - best
+}
+
 // periodLabel names the bucket starting at t.
 func periodLabel(by store.Interval, t time.Time) string {
 	switch by {
@@ -155,16 +190,45 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 	c := &chart{W: chartW, H: chartH, Left: padLeft, Top: padTop, By: by, Split: split,
 		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
 	c.Bottom = c.Top + c.PlotH
-	first, last := buckets[0].Start, buckets[0].Start
+	// The span drawn: every bucket when they fit in maxBuckets; else a
+	// coarser interval, unless only a few articles (maxLeftOut) lie
+	// outside the busiest maxBuckets, as one dated 9999 by mistake does.
+	// Per month those are left out whatever their number: the span of
+	// the dates must not decide the size of the page.
+	total := 0
 	for _, b := range buckets {
-		first, last = minTime(first, b.Start), maxTime(last, b.Start)
+		total += b.Count
 	}
-	for by != store.Month && bucketCount(by, first, last) > maxBuckets {
-		from := by
+	var first, last time.Time
+	var coarsened, leftOut string
+	asked := by
+	for {
+		lo, hi, out := bulk(buckets, by)
+		if out == 0 || by == store.Month || out <= total*maxLeftOut/100 {
+			first, last = lo, hi
+			if out > 0 {
+				var outside []time.Time
+				for _, b := range buckets {
+					if t := by.Truncate(b.Start); t.Before(lo) || t.After(hi) {
+						outside = append(outside, t)
+					}
+				}
+				earliest, latest := slices.MinFunc(outside, time.Time.Compare), slices.MaxFunc(outside, time.Time.Compare)
+				when := periodLabel(by, earliest)
+				if !latest.Equal(earliest) {
+					when += " to " + periodLabel(by, latest)
+				}
+				c.LeftOut = out
+				leftOut = fmt.Sprintf("Shown from %s to %s: %s dated outside that span (%s) %s left out.",
+					periodLabel(by, lo), periodLabel(by, hi), plural(out, "article"), when,
+					map[bool]string{true: "is", false: "are"}[out == 1])
+			}
+			break
+		}
 		by = coarser(by)
-		c.Note = fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, from)
-		first, last = by.Truncate(first), by.Truncate(last)
+		coarsened = fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, asked)
 	}
+	c.Note = strings.TrimSpace(coarsened + " " + leftOut)
 	c.By = by
 
 	// Series: one, or the busiest sites plus "other sites".
@@ -309,7 +373,7 @@ func colourIndex(s, series int, split bool, keys int) int {
 // periodHref links a bucket to the search for its period.
 func periodHref(q string, by store.Interval, start time.Time) string {
 	end := step(by, start)
-	return searchHref(strings.TrimSpace(q + " after:" + start.Format(time.DateOnly) + " before:" + end.Format(time.DateOnly)))
+	return searchHref(narrow(q, "after:"+start.Format(time.DateOnly), "before:"+end.Format(time.DateOnly)))
 }
 
 // xTickIndexes picks the buckets labelled on the x axis: year starts for

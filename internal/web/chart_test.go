@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -120,5 +123,70 @@ func TestAutoInterval(t *testing.T) {
 		if got := autoInterval(day(tc.from), day(tc.to)); got != tc.want {
 			t.Errorf("autoInterval(%s, %s) = %s, want %s", tc.from, tc.to, got, tc.want)
 		}
+	}
+}
+
+// TestBuildChartLeavesOutOutliers checks that an article dated far from
+// the rest (9999-12-31, a typo) neither stretches the chart to thousands
+// of buckets nor hides without a word.
+func TestBuildChartLeavesOutOutliers(t *testing.T) {
+	outlier := store.Bucket{Start: day("9999-12-31"), Count: 1}
+	for _, by := range []store.Interval{store.Day, store.Week, store.Month} {
+		var buckets []store.Bucket
+		for d := day("2021-01-01"); d.Before(day("2021-03-01")); d = d.AddDate(0, 0, 1) {
+			buckets = append(buckets, store.Bucket{Start: by.Truncate(d), Count: 2})
+		}
+		buckets = append(buckets, store.Bucket{Start: by.Truncate(outlier.Start), Count: 1})
+		c := buildChart(buckets, by, false, "")
+		if c.By != by || len(c.Rows) > maxBuckets || c.Total != 2*59 || c.LeftOut != 1 {
+			t.Errorf("per %s: drawn per %s, %d rows, total %d, %d left out; want 118 drawn per %s and 1 left out",
+				by, c.By, len(c.Rows), c.Total, c.LeftOut, by)
+		}
+		if !strings.Contains(c.Note, ": 1 article dated outside that span ("+periodLabel(by, by.Truncate(outlier.Start))+") is left out.") {
+			t.Errorf("per %s: note %q", by, c.Note)
+		}
+	}
+	// Per month, outliers are left out however many they are.
+	buckets := []store.Bucket{{Start: day("2021-01-01"), Count: 3}, {Start: day("2500-01-01"), Count: 3}, {Start: day("9999-12-01"), Count: 2}}
+	if c := buildChart(buckets, store.Month, false, ""); len(c.Rows) != 1 || c.LeftOut != 5 {
+		t.Errorf("per month: %d rows, %d left out; want 1 and 5", len(c.Rows), c.LeftOut)
+	}
+}
+
+// TestAttentionPageWithAFarDate checks that one article dated 9999-12-31
+// leaves the attention page small, and that the page says it was left out.
+func TestAttentionPageWithAFarDate(t *testing.T) {
+	f := newArchive(t)
+	res, err := archive.Ingest(context.Background(), f.db, []*store.Record{{Article: article.Article{
+		URL: "https://far.example/future", Title: "Harbour of the future", Language: "en",
+		Published: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), Text: "A harbour page dated by mistake."}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	h := testServer(f, Options{})
+	for _, target := range []string{"/timeline", "/timeline?split=site", "/timeline?by=day&q=harbour", "/timeline?by=month&split=site"} {
+		_, body := do(t, h, "GET", target, nil)
+		if len(body) > 200<<10 {
+			t.Errorf("%s: %d bytes", target, len(body))
+		}
+		if !strings.Contains(body, "1 article dated outside that span") || !strings.Contains(body, "9999)") {
+			t.Errorf("%s: no note on the article left out", target)
+		}
+		if rows := strings.Count(body, "<tr>"); rows > maxBuckets+1 {
+			t.Errorf("%s: %d table rows", target, rows)
+		}
+	}
+}
+
+// TestBuildChartNotesOneCoarsening checks that a chart coarsened twice
+// (day to week to month) says so once, from the interval asked for.
+func TestBuildChartNotesOneCoarsening(t *testing.T) {
+	var buckets []store.Bucket
+	for d := day("2010-01-01"); d.Before(day("2020-01-01")); d = d.AddDate(0, 0, 10) {
+		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
+	}
+	c := buildChart(buckets, store.Day, false, "")
+	if c.By != store.Month || c.Note != "Shown per month: per day there would be too many bars to read." {
+		t.Errorf("per %s, note %q", c.By, c.Note)
 	}
 }

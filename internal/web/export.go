@@ -53,6 +53,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="herald-export.%s"`, format))
+	if r.Method == http.MethodHead {
+		// The headers a GET would send, without running the export:
+		// a HEAD must not hold an export slot for a whole scan.
+		w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	n := 0
 	err = s.st.Scan(r.Context(), q, func(rec *store.Record) error {
 		if limit > 0 && n >= limit {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ func (s *Server) checkSubmittedURL(ctx context.Context, raw string) (string, err
 		return "", badRequest("url %q: no host", raw)
 	case u.User != nil:
 		return "", badRequest("url %q: credentials in URLs are not accepted", raw)
+	case !validPort(u.Port()):
+		return "", badRequest("url %q: port %s: want 1 to 65535", raw, u.Port())
 	}
 	if s.opts.AllowPrivate {
 		return raw, nil
@@ -64,4 +67,14 @@ func (s *Server) checkSubmittedURL(ctx context.Context, raw string) (string, err
 		}
 	}
 	return raw, nil
+}
+
+// validPort reports whether p, the port of a URL (url.URL.Port: digits or
+// empty), is absent or one a server can listen on.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }

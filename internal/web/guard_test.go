@@ -23,7 +23,8 @@ func TestCheckSubmittedURL(t *testing.T) {
 			t.Errorf("checkSubmittedURL(%q) = %v, want %v", raw, err, wantErr)
 		}
 	}
-	for _, raw := range []string{"", "ftp://93.184.216.34/", "javascript:alert(1)", "/relative", "http:///x", "http://u:p@93.184.216.34/", "http://%zz/"} {
+	for _, raw := range []string{"", "ftp://93.184.216.34/", "javascript:alert(1)", "/relative", "http:///x", "http://u:p@93.184.216.34/", "http://%zz/",
+		"http://93.184.216.38:99999/", "http://93.184.216.38:0/", "https://93.184.216.38:65536/feed"} {
 		_, err := s.checkSubmittedURL(ctx, raw)
 		var e *Error
 		if !errors.As(err, &e) || e.Status != 400 {
@@ -37,5 +38,11 @@ func TestCheckSubmittedURL(t *testing.T) {
 	allow := New(nil, Options{AllowPrivate: true})
 	if _, err := allow.checkSubmittedURL(ctx, "http://127.0.0.1:8080/feed"); err != nil {
 		t.Errorf("AllowPrivate: %v", err)
+	}
+	if _, err := allow.checkSubmittedURL(ctx, "http://127.0.0.1:99999/feed"); err == nil {
+		t.Error("AllowPrivate: a port out of range accepted")
+	}
+	if _, err := s.checkSubmittedURL(ctx, "http://93.184.216.38:65535/"); err != nil {
+		t.Errorf("port 65535: %v", err)
 	}
 }

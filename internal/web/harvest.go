@@ -30,7 +30,7 @@ func (s *Server) apiHarvest(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("%w: this server does not run harvests; run herald harvest", errNotImplemented)
 	}
 	var nh newHarvest
-	if r.ContentLength != 0 {
+	if !bodyEmpty(r) {
 		if err := decodeJSON(w, r, &nh); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -121,6 +122,24 @@ func TestAPIHarvest(t *testing.T) {
 	if res, b := do(t, srv, "POST", "/api/harvest", nil, auth...); res.StatusCode != http.StatusAccepted {
 		t.Errorf("POST without body: %d %s", res.StatusCode, clip(b))
 	}
+	// So does an empty chunked one (its length is not known up front),
+	// without a Content-Type.
+	chunked := httptest.NewRequest("POST", "/api/harvest", io.NopCloser(strings.NewReader("")))
+	chunked.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, chunked)
+	if chunked.ContentLength != -1 || rec.Code != http.StatusAccepted {
+		t.Errorf("POST with an empty chunked body (length %d): %d %s", chunked.ContentLength, rec.Code, clip(rec.Body.String()))
+	}
+	// A chunked body with data is read whole.
+	chunked = httptest.NewRequest("POST", "/api/harvest", io.NopCloser(strings.NewReader(`{"urls": []}`)))
+	chunked.Header.Set("Authorization", "Bearer "+token)
+	chunked.Header.Set("Content-Type", "application/json")
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, chunked)
+	if rec.Code != http.StatusAccepted {
+		t.Errorf("POST with a chunked body: %d %s", rec.Code, clip(rec.Body.String()))
+	}
 
 	// Refusals: too many URLs, a bad URL, a private host on a server that
 	// does not allow them, no token; and a server without harvests lists
@@ -140,6 +159,9 @@ func TestAPIHarvest(t *testing.T) {
 		{"unknown field", srv, `{"url": "http://93.184.216.34/x"}`, auth, 400, "bad_request"},
 		{"private host", guarded, `{"urls": ["http://127.0.0.1/x"]}`, auth, 422, "url_refused"},
 		{"no token", srv, body, nil, 401, "unauthorized"},
+		{"no content type", srv, body, []string{"Authorization", "Bearer " + token}, 415, "unsupported_media_type"},
+		{"server without a token", testServer(f, Options{Harvests: q}), body, auth, 403, "read_only"},
+		{"server without harvests", testServer(f, Options{AdminToken: token}), body, auth, 501, "not_implemented"},
 	} {
 		res, b := do(t, tc.h, "POST", "/api/harvest", strings.NewReader(tc.body), tc.header...)
 		var e apiError

@@ -282,6 +282,13 @@ type searchData struct {
 	ExportHref   string
 	Sort         string
 	Stats        *store.Stats
+	// PastEnd says the page asked for is past the last one that has
+	// hits (LastPage); Page is the one asked for.
+	PastEnd        bool
+	Page, LastPage int
+	// Window says the pages end before the total because ranking
+	// considered only the most recent matches (store.RankWindow).
+	Window bool
 }
 
 // pageSize is the number of hits per search page.
@@ -312,8 +319,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	sr := &searchRequest{raw: d.Full, opts: store.SearchOptions{Sort: sortNamed(form.Sort), Limit: pageSize,
 		Offset: (page - 1) * pageSize, Collapse: d.Collapsed}}
 	var (
-		res   *store.SearchResult
-		opts  store.SearchOptions
+		res   *found
 		stats error
 		wg    sync.WaitGroup
 	)
@@ -321,7 +327,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		// The front page also describes the archive.
 		wg.Go(func() { d.Stats, stats = s.st.Stats(r.Context()) })
 	}
-	res, opts, err = s.search(r.Context(), sr)
+	res, err = s.search(r.Context(), sr)
 	wg.Wait()
 	status := http.StatusOK
 	switch e := toError(err); {
@@ -335,15 +341,19 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Ran {
-		d.Total, d.TotalCapped, d.Sort = res.Total, res.TotalCapped, sortName(opts.Sort)
-		d.From, d.To = opts.Offset+1, opts.Offset+len(res.Hits)
+		d.Total, d.TotalCapped, d.Sort = res.Total, res.TotalCapped, sortName(res.opts.Sort)
+		d.From, d.To = res.opts.Offset+1, res.opts.Offset+len(res.Hits)
+		if len(res.Hits) == 0 && page > 1 {
+			d.PastEnd, d.Page, d.LastPage = true, page, lastPage(res.reach)
+		}
+		d.Window = res.reach < res.Total && page >= lastPage(res.reach)
 		for _, h := range res.Hits {
 			rec := h.Record
 			d.Hits = append(d.Hits, pageHit{ID: rec.ID, Title: rec.Title, URL: rec.URL, Site: canon.DisplaySite(rec.CanonicalURL),
 				SiteName: rec.SiteName, Date: rec.Date(), Authors: rec.Authors, Snippet: store.SnippetParts(h.Snippet),
 				Duplicates: h.Duplicates, Language: rec.Language})
 		}
-		d.Prev, d.Next, d.Pages = pagination(form.values(), page, d.Total)
+		d.Prev, d.Next, d.Pages = pagination(form.values(), page, res.reach)
 		d.TimelineHref = "/timeline?" + url.Values{"q": {d.Full}}.Encode()
 		d.ExportHref = "/api/export?" + url.Values{"q": {d.Full}}.Encode()
 	}
@@ -354,10 +364,17 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Content: d})
 }
 
+// lastPage is the number of the last page that has some of the first
+// reach hits (at least 1), within the paging depth allowed.
+func lastPage(reach int) int {
+	return max(1, min((reach+pageSize-1)/pageSize, maxOffset/pageSize+1))
+}
+
 // pagination returns the previous and next page links and a window of
-// page numbers around the current one.
-func pagination(v url.Values, page, total int) (prev, next string, pages []pageLink) {
-	last := min((total+pageSize-1)/pageSize, maxOffset/pageSize+1)
+// page numbers around the current one, for the first reach hits (see
+// found.reach). A page past the last links back to it.
+func pagination(v url.Values, page, reach int) (prev, next string, pages []pageLink) {
+	last := lastPage(reach)
 	href := func(p int) string {
 		nv := url.Values{}
 		for k, vs := range v {
@@ -372,12 +389,15 @@ func pagination(v url.Values, page, total int) (prev, next string, pages []pageL
 		return "/?" + nv.Encode()
 	}
 	if page > 1 {
-		prev = href(page - 1)
+		prev = href(min(page-1, last))
 	}
 	if page < last {
 		next = href(page + 1)
 	}
 	if last <= 1 {
+		return prev, next, nil
+	}
+	if page > last {
 		return prev, next, nil
 	}
 	lo, hi := max(1, page-3), min(last, page+3)
@@ -508,7 +528,10 @@ func (s *Server) timeline(ctx context.Context, q *query.Query, by string, split 
 	if err != nil || by != "auto" || len(buckets) == 0 {
 		return buckets, opts.By, err
 	}
-	first, last := buckets[0].Start, buckets[len(buckets)-1].Start
+	// The span of the bulk of the articles decides, so that one article
+	// dated far away does not make the chart monthly (buildChart leaves
+	// it out).
+	first, last, _ := bulk(buckets, store.Month)
 	if fine := autoInterval(first, step(store.Month, last)); fine != store.Month {
 		opts.By = fine
 		buckets, err = s.st.Timeline(ctx, q, opts)
@@ -588,3 +611,6 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Error(w, d.Text, status)
 	}
 }
+
+// RankWindow is store.RankWindow, for the search page's note.
+func (*searchData) RankWindow() int { return store.RankWindow }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -263,6 +265,8 @@ func TestAdminForms(t *testing.T) {
 		{"null origin same-origin (no-referrer)", "/sources", url.Values{"url": {"http://127.0.0.1/b"}, "csrf": {csrf}}, []string{"Origin", "null", "Sec-Fetch-Site", "same-origin"}, 303},
 		{"bad url", "/sources", url.Values{"url": {"javascript:alert(1)"}, "csrf": {csrf}}, nil, 400},
 		{"bad interval", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"soon"}, "csrf": {csrf}}, nil, 400},
+		{"interval that wraps", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"600479950316126"}, "csrf": {csrf}}, nil, 400},
+		{"interval too long", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "interval": {"44641"}, "csrf": {csrf}}, nil, 400},
 		{"add", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "kind": {"sitemap"}, "interval": {"90"}, "csrf": {csrf}}, nil, 303},
 		{"add again", "/sources", url.Values{"url": {"http://127.0.0.1/a"}, "csrf": {csrf}}, nil, 409},
 		{"pause", "/sources/3/pause", url.Values{"csrf": {csrf}}, nil, 303},
@@ -348,4 +352,158 @@ func between(s, sub string, n int) string {
 		return ""
 	}
 	return s[max(0, i-n):min(len(s), i+len(sub)+n)]
+}
+
+// TestFiltersNarrowTheWholeQuery checks that a filter added by the pages
+// (the form's fields, the chart's bars and legend, the top lists) narrows
+// the whole query, OR and all: each link finds as many articles as the
+// page says it does.
+func TestFiltersNarrowTheWholeQuery(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"harbour", "harbour site:x.org"},
+		{"harbour -storm", "harbour -storm site:x.org"},
+		{"(a OR b) c", "(a OR b) c site:x.org"},
+		{"a OR b", "(a OR b) site:x.org"},
+		{"a b OR c", "(a b OR c) site:x.org"},
+		{"a OR b sort:oldest", "(a OR b) sort:oldest site:x.org"},
+		{"", "site:x.org"},
+	} {
+		if got := withFilter(tc.q, query.Site, "x.org"); got != tc.want {
+			t.Errorf("withFilter(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	apiTotal := func(q string) int {
+		t.Helper()
+		_, body := do(t, h, "GET", "/api/search?limit=1&q="+url.QueryEscape(q), nil)
+		var sb searchBody
+		decode(t, body, &sb)
+		return sb.Total
+	}
+
+	// The search form: "harbour" is also on evil.example.
+	_, body := do(t, h, "GET", "/?q="+url.QueryEscape("harbour OR image")+"&site=news.example.com", nil)
+	if !strings.Contains(body, "Harbour reopens after storm repairs") || strings.Contains(body, xssEscaped(xssScript)) {
+		t.Errorf("site filter with an OR query: want only news.example.com's story: %s", clip(body))
+	}
+
+	// The attention page's links to sites and periods, each against the
+	// count it shows: the bars and top lists unsplit, the legend split
+	// by site (a split bar links to its whole period).
+	checked := 0
+	for _, split := range []string{"none", "site"} {
+		_, body = do(t, h, "GET", "/timeline?by=day&split="+split+"&q="+url.QueryEscape("harbour OR image"), nil)
+		checkLinks(t, checkSafeHTML(t, "timeline", body), split == "site", apiTotal, &checked)
+	}
+	if checked < 8 {
+		t.Errorf("checked %d links on the attention page, want bars, legend and top rows", checked)
+	}
+}
+
+// checkLinks checks the search links of an attention page that filter on
+// site or date against the counts shown with them (bars' titles, the
+// lists' numbers), counting them in checked.
+func checkLinks(t *testing.T, doc *html.Node, split bool, apiTotal func(string) int, checked *int) {
+	t.Helper()
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "a" || n.Data == "li") {
+			href, count := "", -1
+			var look func(*html.Node)
+			look = func(c *html.Node) {
+				if c.Type != html.ElementNode {
+					return
+				}
+				for _, a := range c.Attr {
+					if a.Key == "href" && strings.HasPrefix(a.Val, "/?q=") {
+						href = a.Val
+					}
+					if a.Key == "class" && a.Val == "n" && c.FirstChild != nil {
+						count, _ = strconv.Atoi(strings.ReplaceAll(c.FirstChild.Data, ",", ""))
+					}
+				}
+				if c.Data == "title" && c.FirstChild != nil {
+					s := c.FirstChild.Data
+					s = strings.TrimSuffix(strings.TrimSuffix(s[strings.LastIndex(s, ": ")+2:], "s"), " article")
+					count, _ = strconv.Atoi(s)
+				}
+				for k := c.FirstChild; k != nil; k = k.NextSibling {
+					look(k)
+				}
+			}
+			look(n)
+			bar := n.Data == "a" && n.FirstChild != nil && n.FirstChild.Data == "rect"
+			u, _ := url.Parse(href)
+			q := ""
+			if u != nil {
+				q = u.Query().Get("q")
+			}
+			if count >= 0 && (n.Data == "li" || bar && !split) && (strings.Contains(q, "site:") || strings.Contains(q, "after:")) {
+				if !strings.HasPrefix(q, "(harbour OR image) ") {
+					t.Errorf("link %s: want the query in brackets", href)
+				}
+				if got := apiTotal(q); got != count {
+					t.Errorf("link %q shows %d articles, finds %d", q, count, got)
+				}
+				*checked++
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+}
+
+// TestLinksForValuesWithQuotes checks that the links of an author and a
+// tag holding a double quote, which no filter can spell, find the article
+// they are on.
+func TestLinksForValuesWithQuotes(t *testing.T) {
+	f := newArchive(t)
+	res, err := archive.Ingest(t.Context(), f.db, []*store.Record{{Article: article.Article{
+		URL: "https://quotes.example/a", Title: "Quoted names", Language: "en", Authors: []string{`Jane "Q" Doe`},
+		Tags: []string{`a"b`, `"Weather"`}, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Text: "A page about names."}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	id := res[0].ID
+	h := testServer(f, Options{})
+	_, body := do(t, h, "GET", "/articles/"+id, nil)
+	doc := checkSafeHTML(t, "article", body)
+	links := map[string]string{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" && n.FirstChild != nil {
+			for _, a := range n.Attr {
+				if a.Key == "href" && strings.HasPrefix(a.Val, "/?q=") {
+					links[n.FirstChild.Data] = a.Val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, value := range []string{`Jane "Q" Doe`, `a"b`, `"Weather"`} {
+		href, ok := links[value]
+		if !ok {
+			t.Errorf("no link for %q among %v", value, links)
+			continue
+		}
+		u, _ := url.Parse(href)
+		_, body := do(t, h, "GET", "/api/search?limit=100&q="+url.QueryEscape(u.Query().Get("q")), nil)
+		var sb searchBody
+		decode(t, body, &sb)
+		found := false
+		for _, hit := range sb.Hits {
+			found = found || hit.Record.ID == id
+		}
+		if !found {
+			t.Errorf("link for %q (%s) does not find its article: %d hits", value, href, len(sb.Hits))
+		}
+	}
 }

@@ -146,9 +146,58 @@ func quoteValue(s string) string {
 
 // withFilter returns q with the filter field:value added.
 func withFilter(q string, field query.Field, value string) string {
-	f := string(field) + ":" + quoteValue(value)
-	if strings.TrimSpace(q) == "" {
-		return f
+	return narrow(q, filterTerm(field, value))
+}
+
+// filterTerm writes the filter field:value in query syntax. A double
+// quote cannot be written inside a value (docs/search.md), and a value
+// without its quotes no longer equals the stored author or tag; so an
+// author or tag that holds one becomes the phrase of its words, which
+// the text index (it holds authors and tags) matches: broader than the
+// filter, but it finds the articles that carry the value.
+func filterTerm(field query.Field, value string) string {
+	if (field == query.Author || field == query.Tag) && strings.Contains(value, `"`) {
+		if words := strings.Fields(strings.ReplaceAll(value, `"`, " ")); len(words) > 0 {
+			return `"` + strings.Join(words, " ") + `"`
+		}
 	}
-	return strings.TrimSpace(q) + " " + f
+	return string(field) + ":" + quoteValue(value)
+}
+
+// narrow returns query q with filters (in query syntax) added so that they
+// narrow the whole of q. Filters bind like words: "a OR b site:x" would be
+// "a OR (b site:x)", so a q whose top level is an OR is put in brackets
+// first. Other queries are left as typed, so a simple search still reads
+// "harbour site:x" in the search box and the URL.
+func narrow(q string, filters ...string) string {
+	q = strings.TrimSpace(q)
+	if q != "" && len(filters) > 0 {
+		q = bracketOr(q)
+	}
+	for _, f := range filters {
+		if q == "" {
+			q = f
+		} else {
+			q += " " + f
+		}
+	}
+	return q
+}
+
+// bracketOr puts q in brackets when its top level is an OR. A sort: may
+// not stand inside brackets, so a q with one is written in canonical form
+// with the sort after the brackets. A q that does not parse is returned as
+// it is: its error is what the page will show.
+func bracketOr(q string) string {
+	pq, err := query.Parse(q)
+	if err != nil {
+		return q
+	}
+	if _, ok := pq.Root.(*query.Or); !ok {
+		return q
+	}
+	if pq.Sort == query.SortDefault {
+		return "(" + q + ")"
+	}
+	return "(" + pq.Root.String() + ") sort:" + pq.Sort.String()
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -222,11 +223,13 @@ func (s *Server) addSource(ctx context.Context, ns newSource) (*store.Source, er
 	default:
 		return nil, badRequest("kind %q: want feed, sitemap, site or list", ns.Kind)
 	}
-	interval := time.Duration(ns.IntervalSeconds) * time.Second
-	if ns.IntervalSeconds != 0 && (interval < harvest.MinSourceInterval || interval > harvest.MaxSourceInterval) {
-		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d",
-			ns.IntervalSeconds, int(harvest.MinSourceInterval.Seconds()), int(harvest.MaxSourceInterval.Seconds()))
+	// The range is checked in seconds, before the conversion to a
+	// Duration, which would wrap around for huge values.
+	lo, hi := int64(harvest.MinSourceInterval/time.Second), int64(harvest.MaxSourceInterval/time.Second)
+	if ns.IntervalSeconds != 0 && (ns.IntervalSeconds < lo || ns.IntervalSeconds > hi) {
+		return nil, badRequest("interval_seconds %d: want 0 (the default) or %d to %d", ns.IntervalSeconds, lo, hi)
 	}
+	interval := time.Duration(ns.IntervalSeconds) * time.Second
 	u, err := s.checkSubmittedURL(ctx, ns.URL)
 	if err != nil {
 		return nil, err
@@ -338,13 +341,15 @@ func (s *Server) tokenMatches(token string) bool {
 }
 
 // decodeJSON reads a JSON body of at most maxBody bytes into v, refusing
-// unknown fields and trailing data.
+// unknown fields and trailing data, and a body not sent as
+// application/json (a missing Content-Type included, as docs/api.md says).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return fmt.Errorf("%w: send the body as application/json, not %q", errUnsupportedMedia, ct)
-		}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return fmt.Errorf("%w: send the body as application/json (no Content-Type was given)", errUnsupportedMedia)
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return fmt.Errorf("%w: send the body as application/json, not %q", errUnsupportedMedia, ct)
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -361,4 +366,23 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("request body: want one JSON object")
 	}
 	return nil
+}
+
+// bodyEmpty reports whether r came without a body. A body of unknown
+// length (chunked) is read ahead by a byte to find out; r.Body still
+// yields all of it.
+func bodyEmpty(r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return true
+	}
+	if r.ContentLength > 0 {
+		return false
+	}
+	br := bufio.NewReader(r.Body)
+	_, err := br.Peek(1)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return errors.Is(err, io.EOF)
 }

@@ -148,7 +148,7 @@ func (s *Server) routes() []route {
 		// JSON API.
 		{"GET /api/search", s.api(s.apiSearch)},
 		{"GET /api/articles/{id}", s.api(s.apiArticle)},
-		{"GET /api/articles/{id}/capture", s.raw(s.capture)},
+		{"GET /api/articles/{id}/capture", s.api(s.capture)},
 		{"GET /api/timeline", s.api(s.apiTimeline)},
 		{"GET /api/top", s.api(s.apiTop)},
 		{"GET /api/stats", s.api(s.apiStats)},
@@ -214,9 +214,10 @@ func (s *Server) unbounded(h handlerFunc) http.Handler {
 	})
 }
 
-// raw adapts a streaming handler (export, capture): no time bound, since
-// it may run long, and a slot of its own kind; errors before the first
-// byte are JSON, later ones abort the response (see export).
+// raw adapts a streaming handler (export): no time bound, since it may
+// run long, and a slot of its own kind; errors before the first byte are
+// JSON, later ones abort the response (see export). A raw capture is one
+// small record: it is an ordinary request (api), not one of these.
 func (s *Server) raw(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -435,13 +436,24 @@ const (
 )
 
 // Run serves h on ln until ctx is done, then shuts down gracefully: it
-// stops accepting, lets requests in flight finish for up to
-// ShutdownTimeout and closes what is left. It returns nil after a clean
+// stops accepting and lets requests in flight finish. Those still running
+// after four fifths of ShutdownTimeout (a slow export) are cut off: their
+// contexts are cancelled, so they stop reading the archive, and their
+// connections closed; the rest of ShutdownTimeout is for them to stop and
+// for the caller to close the archive. It returns nil after a clean
 // shutdown. The caller owns ln only until Run is called.
 func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return run(ctx, ln, h, log, ShutdownTimeout)
+}
+
+// run is Run with the shutdown time as a parameter, for tests.
+func run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, shutdown time.Duration) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Requests outlive ctx (they finish during shutdown) until cutOff.
+	base, cutOff := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutOff()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: ReadHeaderTimeout,
@@ -450,7 +462,7 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger)
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -459,11 +471,13 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger)
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	wait := shutdown * 4 / 5
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		err = errors.Join(fmt.Errorf("shutdown: %w", err), srv.Close())
+	var err error
+	if serr := srv.Shutdown(sctx); serr != nil {
+		cutOff()
+		err = errors.Join(fmt.Errorf("shutdown: requests still running after %s were cut off", wait), srv.Close())
 	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serve %s: %w", ln.Addr(), serr))
