@@ -299,6 +299,25 @@ func (q *Query) Ranked() bool {
 	return false
 }
 
+// WordsAlone reports whether the query is made of words alone: every
+// top-level conjunct is Standalone text (or the exclusion of some) and one
+// is not an exclusion. The stores rank such a query by relevance within a
+// window of its most recent matches (store.RankWindow).
+func (q *Query) WordsAlone() bool {
+	positive := false
+	for _, c := range q.Conjuncts() {
+		if not, ok := c.(*Not); ok {
+			c = not.Node
+		} else {
+			positive = true
+		}
+		if !Standalone(c) {
+			return false
+		}
+	}
+	return positive
+}
+
 // Standalone reports whether n is text that a full-text index evaluates
 // by itself: words and phrases, combined by AND and OR, with exclusions
 // only beside something positive in an AND (an index's NOT is binary).

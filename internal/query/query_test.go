@@ -158,6 +158,19 @@ func TestParseTree(t *testing.T) {
 			t.Errorf("Ranked(%s) = %v, want %v", in, got, want)
 		}
 	}
+	for in, want := range map[string]bool{
+		`harbour`:                         true,
+		`harbour -storm "heavy rain"`:     true,
+		`(harbour OR port) -(storm gale)`: true,
+		`-storm`:                          false,
+		`harbour site:x.org`:              false,
+		`harbour (storm OR tag:politics)`: false,
+		``:                                false,
+	} {
+		if got := MustParse(in).WordsAlone(); got != want {
+			t.Errorf("WordsAlone(%s) = %v, want %v", in, got, want)
+		}
+	}
 	if MustParse("").Conjuncts() != nil {
 		t.Error("empty query has conjuncts")
 	}

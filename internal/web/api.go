@@ -120,66 +120,13 @@ func (s *Server) search(ctx context.Context, sr *searchRequest) (*found, error) 
 // results end.
 func reach(q *query.Query, opts store.SearchOptions, res *store.SearchResult) int {
 	n := res.Total
-	if opts.Sort == query.SortRelevance && wordsAlone(q) {
+	if opts.Sort == query.SortRelevance && q.WordsAlone() {
 		n = min(n, store.RankWindow)
 	}
 	if len(res.Hits) < opts.Limit && (len(res.Hits) > 0 || opts.Offset > 0) {
 		n = min(n, opts.Offset+len(res.Hits))
 	}
 	return n
-}
-
-// wordsAlone reports whether q is made of words alone, the queries whose
-// relevance ranking is windowed: every conjunct is text and one of them
-// is not an exclusion. It follows the stores' plan (the SQLite backend's
-// translate and fts, which the PostgreSQL one mirrors).
-func wordsAlone(q *query.Query) bool {
-	positive := false
-	for _, n := range q.Conjuncts() {
-		if not, ok := n.(*query.Not); ok {
-			if !ftsText(not.Node) {
-				return false
-			}
-			continue
-		}
-		if !ftsText(n) {
-			return false
-		}
-		positive = true
-	}
-	return positive
-}
-
-// ftsText reports whether n goes into the full-text match: words and
-// phrases, combined in any way that keeps a positive term in each AND.
-func ftsText(n query.Node) bool {
-	switch n := n.(type) {
-	case *query.Word, *query.Phrase:
-		return true
-	case *query.Or:
-		for _, c := range n.Nodes {
-			if !ftsText(c) {
-				return false
-			}
-		}
-		return true
-	case *query.And:
-		positive := false
-		for _, c := range n.Nodes {
-			if not, ok := c.(*query.Not); ok {
-				if !ftsText(not.Node) {
-					return false
-				}
-				continue
-			}
-			if !ftsText(c) {
-				return false
-			}
-			positive = true
-		}
-		return positive
-	}
-	return false
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
