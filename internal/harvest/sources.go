@@ -73,8 +73,12 @@ func SourceArticles(ctx context.Context, st store.Store, src *store.Source) (n i
 	if err != nil || u.Hostname() == "" {
 		return 0, false, nil
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	q := &query.Query{Root: &query.Filter{Field: query.Site, Value: host}}
+	// Through the parser, as a user's site: is: an internationalised
+	// host becomes the punycode the archive files hosts under.
+	q, err := query.Parse(`site:"` + strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") + `"`)
+	if err != nil {
+		return 0, false, nil // not a host site: can name
+	}
 	res, err := st.Search(ctx, q, store.SearchOptions{Limit: 1, Sort: query.SortNewest})
 	if err != nil {
 		return 0, false, fmt.Errorf("source %d: %w", src.ID, err)

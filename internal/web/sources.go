@@ -11,13 +11,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/harvest"
-	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -68,7 +66,7 @@ func viewFetch(f *store.Fetch) *fetchView {
 }
 
 // sourceHealth builds the view of src: its newest fetch and the article
-// count of its host.
+// count of its host (harvest.SourceArticles).
 func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceView, error) {
 	v := &sourceView{ID: src.ID, URL: src.URL, Kind: src.Kind, IntervalSeconds: int64(src.Interval / time.Second),
 		Paused: src.Paused, Added: src.Added, LastPolled: src.LastPolled, NextPoll: src.NextPoll, LastError: src.LastError}
@@ -79,15 +77,8 @@ func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceVi
 	if len(fs) > 0 {
 		v.Health.LastFetch = viewFetch(fs[0])
 	}
-	if host := sourceHost(src.URL); host != "" {
-		q, err := store.ParseQuery(withFilter("", query.Site, host))
-		if err == nil {
-			res, err := s.st.Search(ctx, q, store.SearchOptions{Limit: 1, Sort: query.SortNewest})
-			if err != nil {
-				return nil, err
-			}
-			v.Health.Articles = res.Total
-		}
+	if v.Health.Articles, _, err = harvest.SourceArticles(ctx, s.st, src); err != nil {
+		return nil, err
 	}
 	switch {
 	case src.Paused:
@@ -100,15 +91,6 @@ func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceVi
 		v.Health.Status = "ok"
 	}
 	return v, nil
-}
-
-// sourceHost is the host of a source URL without "www.", as site: wants.
-func sourceHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 func (s *Server) sourceViews(ctx context.Context) ([]*sourceView, error) {
