@@ -64,6 +64,16 @@ the same hosts at their own pace (the lock is ARCHIVE.harvest.lock beside a
 SQLite archive, an advisory lock in PostgreSQL).
 URLs on loopback and private networks are refused unless --allow-private.
 
+Each URL is fetched once: one fetched, queued or failed before is skipped
+as seen. A failure is not final for a URL you name again, though: a URL
+given as an argument is always harvested again, and one in a --urls list
+that failed before (for any reason) is tried again unless it was fetched.
+A URL refused by this run's settings or the site's current robots.txt
+(private address, robots) is also tried again when a feed, sitemap or site
+lists it again, so a later run with --allow-private (or a robots.txt that
+allows it) fetches it. Other failures (a 404, not HTML, too large) stay
+failed when a feed lists the URL again.
+
 With --nats, this process is the fleet's coordinator: it polls the sources
 and fills the queue of URLs as usual, then hands each URL (at most one per
 host per --delay) to the herald worker processes on that JetStream server,
@@ -307,6 +317,9 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
 	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged\n", s.New, s.Updated, s.Duplicate, s.Unchanged)
 	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
+	if s.Retried > 0 {
+		fmt.Fprintf(bw, "  retried    %d URLs that had failed before\n", s.Retried)
+	}
 	if s.Dispatched > 0 {
 		fmt.Fprintf(bw, "  workers    %d URLs handed to the fleet (their articles are counted by herald status --db, not here)\n", s.Dispatched)
 	}

@@ -284,3 +284,29 @@ func TestHarvestWatchStopsCleanly(t *testing.T) {
 		t.Errorf("summary lacks %q:\n%s", want, out.String())
 	}
 }
+
+// TestHarvestURLListAfterRefusal: URLs of a --urls list refused without
+// --allow-private are fetched by the same list with it, not skipped as
+// seen.
+func TestHarvestURLListAfterRefusal(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	arts := demo.Articles()
+	list := site + arts[0].Path() + "\n" + site + arts[1].Path() + "\n"
+	out, stderr, _ := herald(t, list, "--db", db, "harvest", "--delay", "0", "--progress", "never", "--urls", "-")
+	if !strings.Contains(out, "private address 2") {
+		t.Fatalf("without --allow-private: %s%s", out, stderr)
+	}
+	out, stderr, code := herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, stderr)
+	}
+	for _, want := range []string{"2 new", "retried    2 URLs that had failed before", "skipped    none"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("with --allow-private, summary lacks %q:\n%s", want, out)
+		}
+	}
+	if n, _ := archiveStats(t, db); n != 2 {
+		t.Errorf("archive holds %d articles, want 2", n)
+	}
+}

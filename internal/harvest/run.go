@@ -27,6 +27,9 @@ type link struct {
 	// archived copy is queued again.
 	lastmod time.Time
 	hint    *hint
+	// explicit: the user named this URL (a URL list); if it failed
+	// before, whatever the reason, it is tried again.
+	explicit bool
 }
 
 // event is what a poll or a host lane hands to the writer. One event

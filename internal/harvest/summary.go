@@ -28,6 +28,10 @@ type Summary struct {
 	// because a sitemap says they changed.
 	Queued   int `json:"queued"`
 	Requeued int `json:"requeued"`
+	// Retried counts URLs that had failed for good in an earlier run and
+	// were queued again: named again in a URL list, or listed again after
+	// a refusal that other settings may lift (private address, robots).
+	Retried int `json:"retried"`
 	// New, Updated, Unchanged and Duplicate are the archive's verdicts on
 	// the articles stored (see store.Outcome).
 	New       int `json:"new"`
@@ -80,6 +84,7 @@ func (s *Summary) Add(o *Summary) {
 	s.Bytes += o.Bytes
 	s.Queued += o.Queued
 	s.Requeued += o.Requeued
+	s.Retried += o.Retried
 	s.New += o.New
 	s.Updated += o.Updated
 	s.Unchanged += o.Unchanged

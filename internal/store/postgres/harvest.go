@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -268,6 +269,29 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 	return db.setState(ctx, "frontier retry", url,
 		`UPDATE frontier SET state = 'queued', reason = $1, not_before = $2 WHERE url = $3`,
 		reason, unixMilli(notBefore), url)
+}
+
+// Revive implements store.Frontier.
+func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
+	q := `UPDATE frontier SET state = 'queued', attempts = 0, reason = '', not_before = $1 WHERE url = $2 AND state = 'failed'`
+	args := []any{unixMilli(notBefore), url}
+	if len(reasons) > 0 {
+		marks := make([]string, len(reasons))
+		for i, r := range reasons {
+			args = append(args, r)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		q += ` AND reason IN (` + strings.Join(marks, ", ") + `)`
+	}
+	res, err := db.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	return n > 0, nil
 }
 
 // RequeueInFlight implements store.Frontier.

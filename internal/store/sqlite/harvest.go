@@ -265,6 +265,27 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 		reason, unixMilli(notBefore), url)
 }
 
+// Revive implements store.Frontier.
+func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
+	q := `UPDATE frontier SET state = 'queued', attempts = 0, reason = '', not_before = ? WHERE url = ? AND state = 'failed'`
+	args := []any{unixMilli(notBefore), url}
+	if len(reasons) > 0 {
+		q += ` AND reason IN (?` + strings.Repeat(", ?", len(reasons)-1) + `)`
+		for _, r := range reasons {
+			args = append(args, r)
+		}
+	}
+	res, err := db.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	return n > 0, nil
+}
+
 // RequeueInFlight implements store.Frontier.
 func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	res, err := db.w.ExecContext(ctx, `UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'`)

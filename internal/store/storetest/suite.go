@@ -1251,4 +1251,36 @@ func testFrontier(t *testing.T, st store.Store) {
 	if seen, _ := st.Seen(ctx, "https://b.example/1"); !seen {
 		t.Error("failed URL not seen")
 	}
+
+	// Revive takes back a failure for the reasons given only, and only a
+	// failure: a done or unknown URL is left alone.
+	for _, c := range []struct {
+		url     string
+		reasons []string
+	}{
+		{"https://b.example/1", []string{"private address", "robots"}},
+		{"https://a.example/2", nil},
+		{"https://nope.example/", nil},
+	} {
+		if ok, err := st.Revive(ctx, c.url, t0, c.reasons); ok || err != nil {
+			t.Errorf("Revive(%s, %q) = %v, %v; want false, nil", c.url, c.reasons, ok, err)
+		}
+	}
+	if ok, err := st.Revive(ctx, "https://b.example/1", t0.Add(4*time.Hour), []string{"robots", "HTTP 404"}); !ok || err != nil {
+		t.Fatalf("Revive of a failed URL = %v, %v; want true", ok, err)
+	}
+	if early, _ := st.Claim(ctx, t0.Add(3*time.Hour), 10); len(early) != 0 {
+		t.Errorf("revived URL claimed before its not-before: %+v", early)
+	}
+	revived, err := st.Claim(ctx, t0.Add(4*time.Hour), 10)
+	if err != nil || len(revived) != 1 || revived[0].URL != "https://b.example/1" || revived[0].Attempts != 1 ||
+		string(revived[0].Hint) != string(items[1].Hint) {
+		t.Fatalf("Claim after Revive = %+v, %v; want b.example/1 with its hint, attempts counted afresh", revived, err)
+	}
+	if err := st.Fail(ctx, "https://b.example/1", "robots"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.Revive(ctx, "https://b.example/1", t0, nil); !ok || err != nil {
+		t.Errorf("Revive with no reasons = %v, %v; want true", ok, err)
+	}
 }
