@@ -56,6 +56,10 @@ beside the archive, extracts the articles and stores them without duplicates.
                                  article and crawled if it is a listing
   herald harvest --urls FILE     fetch the page URLs listed in FILE (- for stdin)
 
+With URLs (as arguments or --urls), the exit status is 1 when any of them
+could not be harvested in this run (each is listed as "failed", with why;
+one deferred for a retry in a later run counts too).
+
 The queue of URLs lives in the archive, URLs given here included: an
 interrupted harvest (even a killed one) continues where it stopped the next
 time herald harvest runs. One harvest of an archive runs at a time (herald
@@ -248,8 +252,12 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	if err != nil && ctx.Err() != nil && !f.watch {
 		return &exitError{code: 130, msg: "interrupted; run herald harvest again to continue where it stopped"}
 	}
-	if err == nil && len(args) > 0 && sum != nil && len(sum.PollErrors) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), len(args))}
+	if sum != nil && !f.allowPrivate && sum.Skipped[harvest.ReasonPrivate] > 0 {
+		fmt.Fprintf(e.stderr, "herald: %d URLs on loopback or private networks were refused; give --allow-private to fetch them (for sites you run)\n",
+			sum.Skipped[harvest.ReasonPrivate])
+	}
+	if given := max(len(args), len(pages)); err == nil && given > 0 && sum != nil && len(sum.PollErrors) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), given)}
 	}
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
 		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {

@@ -310,3 +310,33 @@ func TestHarvestURLListAfterRefusal(t *testing.T) {
 		t.Errorf("archive holds %d articles, want 2", n)
 	}
 }
+
+// TestHarvestURLListFailuresExit1: a --urls harvest whose URLs fail exits
+// 1 as one with URL arguments does, names each failed URL, and says how
+// to allow private addresses; so does herald extract.
+func TestHarvestURLListFailuresExit1(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	arts := demo.Articles()
+	list := site + arts[0].Path() + "\n" + site + arts[1].Path() + "\n"
+	out, stderr, code := herald(t, list, "--db", db, "harvest", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 1 || !strings.Contains(stderr, "2 of 2 URLs could not be harvested") || !strings.Contains(stderr, "--allow-private") {
+		t.Errorf("all refused: exit %d, want 1 and a hint at --allow-private:\n%s%s", code, out, stderr)
+	}
+	if n := strings.Count(out, "failed     "); n != 2 || !strings.Contains(out, arts[0].Path()+": private address") {
+		t.Errorf("summary names %d failed URLs, want 2 with their reason:\n%s", n, out)
+	}
+
+	// One missing page among good ones fails the run too.
+	list = site + arts[2].Path() + "\n" + site + "/no-such-story.html\n"
+	out, stderr, code = herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 1 || !strings.Contains(stderr, "1 of 2 URLs could not be harvested") || !strings.Contains(out, "/no-such-story.html: http 404") ||
+		!strings.Contains(out, "1 new") || strings.Contains(stderr, "--allow-private") {
+		t.Errorf("one 404: exit %d, want 1 naming the 404:\n%s%s", code, out, stderr)
+	}
+
+	out, stderr, code = herald(t, "", "extract", site+arts[0].Path())
+	if code != 1 || !strings.Contains(stderr, "private address refused") || !strings.Contains(stderr, "--allow-private") {
+		t.Errorf("extract: exit %d, want 1 and a hint at --allow-private:\n%s%s", code, out, stderr)
+	}
+}

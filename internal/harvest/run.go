@@ -105,6 +105,9 @@ type run struct {
 	prog     Progress
 	err      error
 	nextSlot map[string]time.Time // host → next not-before handed out
+	// named holds the canonical URLs of a URL list (link.explicit) queued
+	// in this run: their failures are reported in Summary.PollErrors.
+	named map[string]bool
 }
 
 // lane holds one host's claimed URLs; one goroutine at a time drains it.
@@ -165,6 +168,7 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		lanes:    map[string]*lane{},
 		sum:      newSummary(),
 		nextSlot: map[string]time.Time{},
+		named:    map[string]bool{},
 	}
 	for _, s := range srcs {
 		r.sources[s.ID] = s

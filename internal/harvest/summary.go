@@ -51,8 +51,9 @@ type Summary struct {
 	// failures) per host; policy skips (robots, not HTML) are not errors.
 	ErrorsByHost map[string]int `json:"errors_by_host"`
 	// PollErrors maps the feeds, sitemaps and pages polled that failed
-	// (could not be fetched or read) to why. Sources also keep theirs in
-	// LastError.
+	// (could not be fetched or read) to why, and the URLs of a URL list
+	// (HarvestPages) that could not be fetched in this run, under their
+	// canonical URL. Sources also keep theirs in LastError.
 	PollErrors map[string]string `json:"poll_errors,omitempty"`
 	// Duration is the run's wall time.
 	Duration time.Duration `json:"duration"`

@@ -142,9 +142,15 @@ func (r *run) settle(ev event) {
 		}
 		err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
 		r.sum.Deferred++
+		if r.named[it.URL] {
+			r.sum.PollErrors[it.URL] = ev.fail.reason + " (queued to be tried again in a later run)"
+		}
 	case ev.fail != nil:
 		err = r.h.st.Fail(r.wctx, it.URL, ev.fail.reason)
 		r.skipped(ev.fail.reason)
+		if r.named[it.URL] {
+			r.sum.PollErrors[it.URL] = ev.fail.reason
+		}
 	default:
 		err = r.h.st.Done(r.wctx, it.URL)
 		if ev.skip != "" {
@@ -248,6 +254,9 @@ func (r *run) enqueue(links []link) {
 			cu, err := canon.URL(l.url)
 			if err != nil {
 				r.skipped(ReasonInvalidURL)
+				if l.explicit {
+					r.sum.PollErrors[l.url] = ReasonInvalidURL
+				}
 				continue
 			}
 			if batch[cu] {
@@ -269,6 +278,9 @@ func (r *run) enqueue(links []link) {
 					return
 				}
 				if ok {
+					if l.explicit {
+						r.named[cu] = true
+					}
 					r.reserve(host, nb, pace)
 					r.h.putHint(cu, l.hint)
 					r.sum.Retried++
@@ -288,6 +300,9 @@ func (r *run) enqueue(links []link) {
 			host := hostOf(cu)
 			nb := r.slot(host, now, pace)
 			r.reserve(host, nb, pace)
+			if l.explicit {
+				r.named[cu] = true
+			}
 			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
 				NotBefore: nb, Added: now, Hint: l.hint.encode()})
 		}
