@@ -340,3 +340,18 @@ func TestHarvestURLListFailuresExit1(t *testing.T) {
 		t.Errorf("extract: exit %d, want 1 and a hint at --allow-private:\n%s%s", code, out, stderr)
 	}
 }
+
+// TestHarvestMaxPagesSeedsDoNotCount: --max-pages caps the queued pages
+// fetched; the site page polled is fetched besides, as the help says.
+func TestHarvestMaxPagesSeedsDoNotCount(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	sum, _ := harvestJSON(t, db, "--max-pages", "2", site+"/")
+	if sum.Fetched != 3 {
+		t.Errorf("--max-pages 2 on a site fetched %d pages, want the site page and 2 more: %+v", sum.Fetched, sum)
+	}
+	out, _, _ := herald(t, "", "harvest", "--help")
+	if !strings.Contains(out, "feeds, sitemaps and site pages polled (URLs given included) do not count") {
+		t.Errorf("harvest --help does not say what --max-pages leaves out:\n%s", out)
+	}
+}
