@@ -261,7 +261,12 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	}
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
 		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {
-			fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
+			if sum.Waiting > 0 {
+				fmt.Fprintf(e.stderr, "herald: no sources to poll; %d URLs wait in the queue, %s: run herald harvest again then\n",
+					sum.Waiting, nextDue(sum.NextDue, time.Now()))
+			} else {
+				fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
+			}
 		}
 	}
 	return err
@@ -334,6 +339,9 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 	if s.Listings > 0 {
 		fmt.Fprintf(bw, "  crawled    %d listing pages\n", s.Listings)
 	}
+	if s.Waiting > 0 {
+		fmt.Fprintf(bw, "  waiting    %d URLs in the queue, %s\n", s.Waiting, nextDue(s.NextDue, time.Now()))
+	}
 	fmt.Fprintf(bw, "  skipped    %s\n", harvestCounts(s.Skipped))
 	fmt.Fprintf(bw, "  errors     %s\n", harvestCounts(s.ErrorsByHost))
 	urls := make([]string, 0, len(s.PollErrors))
@@ -345,6 +353,15 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		fmt.Fprintf(bw, "  failed     %s: %s\n", stripControl(u), oneLine(stripControl(s.PollErrors[u])))
 	}
 	return bw.Flush()
+}
+
+// nextDue says when the next queued URL may be fetched.
+func nextDue(next, now time.Time) string {
+	if !next.After(now) {
+		return "the next due now"
+	}
+	in := next.Sub(now).Round(time.Second)
+	return fmt.Sprintf("the next due at %s (in %s)", next.Local().Format("2006-01-02 15:04:05"), in)
 }
 
 // harvestCounts writes "a 3, b 1", largest first, or "none".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -353,5 +354,35 @@ func TestHarvestMaxPagesSeedsDoNotCount(t *testing.T) {
 	out, _, _ := herald(t, "", "harvest", "--help")
 	if !strings.Contains(out, "feeds, sitemaps and site pages polled (URLs given included) do not count") {
 		t.Errorf("harvest --help does not say what --max-pages leaves out:\n%s", out)
+	}
+}
+
+// TestHarvestSaysWhenQueuedURLsAreDue: URLs deferred for a retry are
+// counted, with when the next is due, and a later herald harvest of an
+// archive without sources says they wait instead of asking for a source.
+func TestHarvestSaysWhenQueuedURLsAreDue(t *testing.T) {
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer busy.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	list := busy.URL + "/2024/05/01/one.html\n" + busy.URL + "/2024/05/01/two.html\n"
+	out, stderr, _ := herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if !strings.Contains(out, "waiting    2 URLs in the queue, the next due at ") {
+		t.Errorf("first run does not say what waits:\n%s%s", out, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never")
+	if code != 0 || !strings.Contains(stderr, "no sources to poll; 2 URLs wait in the queue, the next due at ") ||
+		strings.Contains(stderr, "add one with") {
+		t.Errorf("second run: exit %d, want 0 and the URLs waiting named:\n%s%s", code, out, stderr)
+	}
+	sum, _ := harvestJSON(t, db)
+	if sum.Waiting != 2 || !sum.NextDue.After(time.Now().Add(50*time.Minute)) {
+		t.Errorf("JSON summary: waiting %d, next due %v; want 2, in about an hour", sum.Waiting, sum.NextDue)
 	}
 }

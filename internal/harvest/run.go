@@ -211,6 +211,13 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		h.tidy(ctx)
 	}
 
+	if r.err == nil {
+		n, next, err := h.st.Waiting(r.wctx)
+		if err != nil {
+			r.err = fmt.Errorf("harvest: %w", err)
+		}
+		r.sum.Waiting, r.sum.NextDue = n, next
+	}
 	r.sum.Duration = time.Since(start)
 	if r.err != nil {
 		return &r.sum, r.err

@@ -55,6 +55,13 @@ type Summary struct {
 	// (HarvestPages) that could not be fetched in this run, under their
 	// canonical URL. Sources also keep theirs in LastError.
 	PollErrors map[string]string `json:"poll_errors,omitempty"`
+	// Waiting is the number of URLs left in the queue when the run ended
+	// (deferred for a retry, beyond MaxPages, not yet due), and NextDue
+	// the earliest time one of them may be fetched: the next harvest
+	// after it fetches them. NextDue is zero when none waits, or when one
+	// may be fetched at once.
+	Waiting int       `json:"waiting"`
+	NextDue time.Time `json:"next_due,omitzero"`
 	// Duration is the run's wall time.
 	Duration time.Duration `json:"duration"`
 }
@@ -110,6 +117,7 @@ func (s *Summary) Add(o *Summary) {
 		}
 		s.PollErrors[k] = v
 	}
+	s.Waiting, s.NextDue = o.Waiting, o.NextDue // the queue as the later run left it
 	s.Duration += o.Duration
 }
 

@@ -369,6 +369,10 @@ type Frontier interface {
 	RequeueInFlight(ctx context.Context) (int, error)
 	// FrontierCounts returns the number of items in each state.
 	FrontierCounts(ctx context.Context) (map[FrontierState]int, error)
+	// Waiting returns the number of queued items and the least NotBefore
+	// among them: the earliest time one may be claimed (zero when there
+	// are none, or when one may be claimed at any time).
+	Waiting(ctx context.Context) (n int, next time.Time, err error)
 }
 
 // FrontierState is where a URL stands in the frontier.

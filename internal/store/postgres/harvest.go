@@ -307,6 +307,20 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// Waiting implements store.Frontier.
+func (db *DB) Waiting(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var next sql.NullInt64
+	err := db.db.QueryRowContext(ctx, `SELECT count(*), min(not_before) FROM frontier WHERE state = 'queued'`).Scan(&n, &next)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("frontier waiting: %w", err)
+	}
+	if n == 0 || !next.Valid {
+		return n, time.Time{}, nil
+	}
+	return n, fromMilli(next.Int64), nil
+}
+
 // FrontierCounts implements store.Frontier.
 func (db *DB) FrontierCounts(ctx context.Context) (map[store.FrontierState]int, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT state, count(*) FROM frontier GROUP BY state`)

@@ -1173,6 +1173,9 @@ func testFrontier(t *testing.T, st store.Store) {
 		{URL: "https://a.example/2", Host: "a.example", NotBefore: t0.Add(time.Hour), Added: t0},
 		{URL: "https://a.example/1", Host: "a.example", Added: t0}, // a repeat
 	}
+	if n, next, err := st.Waiting(ctx); n != 0 || !next.IsZero() || err != nil {
+		t.Errorf("Waiting on an empty frontier = %d, %v, %v", n, next, err)
+	}
 	n, err := st.Enqueue(ctx, items)
 	if err != nil || n != 3 {
 		t.Fatalf("Enqueue = %d, %v; want 3 added", n, err)
@@ -1208,6 +1211,10 @@ func testFrontier(t *testing.T, st store.Store) {
 	}
 	if err := st.Retry(ctx, "https://b.example/1", t0.Add(2*time.Hour), "HTTP 503"); err != nil {
 		t.Fatal(err)
+	}
+	// Queued now: a.example/2 (+1h) and b.example/1 (+2h).
+	if n, next, err := st.Waiting(ctx); n != 2 || !next.Equal(t0.Add(time.Hour)) || err != nil {
+		t.Errorf("Waiting = %d, %v, %v; want 2, the next at %v", n, next, err, t0.Add(time.Hour))
 	}
 	later, err := st.Claim(ctx, t0.Add(90*time.Minute), 10)
 	if err != nil || len(later) != 1 || later[0].URL != "https://a.example/2" {
