@@ -184,6 +184,9 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 			*client = fetch.New(fetch.Options{MaxBodyBytes: f.maxBytes, AllowPrivate: f.allowPrivate})
 		}
 		resp, err := (*client).Fetch(ctx, fetch.Request{URL: in})
+		if errors.Is(err, fetch.ErrPrivateAddress) {
+			return nil, opts, fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
+		}
 		if err != nil {
 			return nil, opts, err
 		}

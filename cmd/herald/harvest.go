@@ -56,6 +56,10 @@ beside the archive, extracts the articles and stores them without duplicates.
                                  article and crawled if it is a listing
   herald harvest --urls FILE     fetch the page URLs listed in FILE (- for stdin)
 
+With URLs (as arguments or --urls), the exit status is 1 when any of them
+could not be harvested in this run (each is listed as "failed", with why;
+one deferred for a retry in a later run counts too).
+
 The queue of URLs lives in the archive, URLs given here included: an
 interrupted harvest (even a killed one) continues where it stopped the next
 time herald harvest runs. One harvest of an archive runs at a time (herald
@@ -63,6 +67,16 @@ serve's included): another is refused while it runs, as two would each ask
 the same hosts at their own pace (the lock is ARCHIVE.harvest.lock beside a
 SQLite archive, an advisory lock in PostgreSQL).
 URLs on loopback and private networks are refused unless --allow-private.
+
+Each URL is fetched once: one fetched, queued or failed before is skipped
+as seen. A failure is not final for a URL you name again, though: a URL
+given as an argument is always harvested again, and one in a --urls list
+that failed before (for any reason) is tried again unless it was fetched.
+A URL refused by this run's settings or the site's current robots.txt
+(private address, robots) is also tried again when a feed, sitemap or site
+lists it again, so a later run with --allow-private (or a robots.txt that
+allows it) fetches it. Other failures (a 404, not HTML, too large) stay
+failed when a feed lists the URL again.
 
 With --nats, this process is the fleet's coordinator: it polls the sources
 and fills the queue of URLs as usual, then hands each URL (at most one per
@@ -96,7 +110,7 @@ func addHarvestFlags(cmd *cobra.Command, f *harvestFlags) {
 	fl.DurationVar(&f.delay, "delay", harvest.DefaultDelay, "least time between requests to one host (robots.txt Crawl-delay may raise it); 0 for none, only for your own sites")
 	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent sent, naming you and a contact URL (default Herald/<version> (+https://github.com/herald-archive/herald))")
 	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching URLs on loopback and private networks")
-	fl.IntVar(&f.maxPages, "max-pages", 0, "most pages fetched in this run (0: no cap); the rest stays queued")
+	fl.IntVar(&f.maxPages, "max-pages", 0, "most queued pages fetched in this run (0: no cap); the feeds, sitemaps and site pages polled (URLs given included) do not count; the rest stays queued")
 	fl.IntVar(&f.depth, "depth", harvest.DefaultMaxDepth, "links followed from a site's seed page when crawling")
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for one fetch, connect to last byte (default 60s)")
 	fl.StringVar(&f.progress, "progress", "auto", "progress bars: auto (on a terminal), always or never")
@@ -238,12 +252,21 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	if err != nil && ctx.Err() != nil && !f.watch {
 		return &exitError{code: 130, msg: "interrupted; run herald harvest again to continue where it stopped"}
 	}
-	if err == nil && len(args) > 0 && sum != nil && len(sum.PollErrors) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), len(args))}
+	if sum != nil && !f.allowPrivate && sum.Skipped[harvest.ReasonPrivate] > 0 {
+		fmt.Fprintf(e.stderr, "herald: %d URLs on loopback or private networks were refused; give --allow-private to fetch them (for sites you run)\n",
+			sum.Skipped[harvest.ReasonPrivate])
+	}
+	if given := max(len(args), len(pages)); err == nil && given > 0 && sum != nil && len(sum.PollErrors) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), given)}
 	}
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
 		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {
-			fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
+			if sum.Waiting > 0 {
+				fmt.Fprintf(e.stderr, "herald: no sources to poll; %d URLs wait in the queue, %s: run herald harvest again then\n",
+					sum.Waiting, nextDue(sum.NextDue, time.Now()))
+			} else {
+				fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
+			}
 		}
 	}
 	return err
@@ -307,11 +330,17 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
 	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged\n", s.New, s.Updated, s.Duplicate, s.Unchanged)
 	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
+	if s.Retried > 0 {
+		fmt.Fprintf(bw, "  retried    %d URLs that had failed before\n", s.Retried)
+	}
 	if s.Dispatched > 0 {
 		fmt.Fprintf(bw, "  workers    %d URLs handed to the fleet (their articles are counted by herald status --db, not here)\n", s.Dispatched)
 	}
 	if s.Listings > 0 {
 		fmt.Fprintf(bw, "  crawled    %d listing pages\n", s.Listings)
+	}
+	if s.Waiting > 0 {
+		fmt.Fprintf(bw, "  waiting    %d URLs in the queue, %s\n", s.Waiting, nextDue(s.NextDue, time.Now()))
 	}
 	fmt.Fprintf(bw, "  skipped    %s\n", harvestCounts(s.Skipped))
 	fmt.Fprintf(bw, "  errors     %s\n", harvestCounts(s.ErrorsByHost))
@@ -324,6 +353,15 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		fmt.Fprintf(bw, "  failed     %s: %s\n", stripControl(u), oneLine(stripControl(s.PollErrors[u])))
 	}
 	return bw.Flush()
+}
+
+// nextDue says when the next queued URL may be fetched.
+func nextDue(next, now time.Time) string {
+	if !next.After(now) {
+		return "the next due now"
+	}
+	in := next.Sub(now).Round(time.Second)
+	return fmt.Sprintf("the next due at %s (in %s)", next.Local().Format("2006-01-02 15:04:05"), in)
 }
 
 // harvestCounts writes "a 3, b 1", largest first, or "none".

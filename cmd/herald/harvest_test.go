@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -282,5 +283,106 @@ func TestHarvestWatchStopsCleanly(t *testing.T) {
 	}
 	if want := fmt.Sprintf("%d new", len(demo.Articles())); !strings.Contains(out.String(), want) {
 		t.Errorf("summary lacks %q:\n%s", want, out.String())
+	}
+}
+
+// TestHarvestURLListAfterRefusal: URLs of a --urls list refused without
+// --allow-private are fetched by the same list with it, not skipped as
+// seen.
+func TestHarvestURLListAfterRefusal(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	arts := demo.Articles()
+	list := site + arts[0].Path() + "\n" + site + arts[1].Path() + "\n"
+	out, stderr, _ := herald(t, list, "--db", db, "harvest", "--delay", "0", "--progress", "never", "--urls", "-")
+	if !strings.Contains(out, "private address 2") {
+		t.Fatalf("without --allow-private: %s%s", out, stderr)
+	}
+	out, stderr, code := herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, stderr)
+	}
+	for _, want := range []string{"2 new", "retried    2 URLs that had failed before", "skipped    none"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("with --allow-private, summary lacks %q:\n%s", want, out)
+		}
+	}
+	if n, _ := archiveStats(t, db); n != 2 {
+		t.Errorf("archive holds %d articles, want 2", n)
+	}
+}
+
+// TestHarvestURLListFailuresExit1: a --urls harvest whose URLs fail exits
+// 1 as one with URL arguments does, names each failed URL, and says how
+// to allow private addresses; so does herald extract.
+func TestHarvestURLListFailuresExit1(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	arts := demo.Articles()
+	list := site + arts[0].Path() + "\n" + site + arts[1].Path() + "\n"
+	out, stderr, code := herald(t, list, "--db", db, "harvest", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 1 || !strings.Contains(stderr, "2 of 2 URLs could not be harvested") || !strings.Contains(stderr, "--allow-private") {
+		t.Errorf("all refused: exit %d, want 1 and a hint at --allow-private:\n%s%s", code, out, stderr)
+	}
+	if n := strings.Count(out, "failed     "); n != 2 || !strings.Contains(out, arts[0].Path()+": private address") {
+		t.Errorf("summary names %d failed URLs, want 2 with their reason:\n%s", n, out)
+	}
+
+	// One missing page among good ones fails the run too.
+	list = site + arts[2].Path() + "\n" + site + "/no-such-story.html\n"
+	out, stderr, code = herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if code != 1 || !strings.Contains(stderr, "1 of 2 URLs could not be harvested") || !strings.Contains(out, "/no-such-story.html: http 404") ||
+		!strings.Contains(out, "1 new") || strings.Contains(stderr, "--allow-private") {
+		t.Errorf("one 404: exit %d, want 1 naming the 404:\n%s%s", code, out, stderr)
+	}
+
+	out, stderr, code = herald(t, "", "extract", site+arts[0].Path())
+	if code != 1 || !strings.Contains(stderr, "private address refused") || !strings.Contains(stderr, "--allow-private") {
+		t.Errorf("extract: exit %d, want 1 and a hint at --allow-private:\n%s%s", code, out, stderr)
+	}
+}
+
+// TestHarvestMaxPagesSeedsDoNotCount: --max-pages caps the queued pages
+// fetched; the site page polled is fetched besides, as the help says.
+func TestHarvestMaxPagesSeedsDoNotCount(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	sum, _ := harvestJSON(t, db, "--max-pages", "2", site+"/")
+	if sum.Fetched != 3 {
+		t.Errorf("--max-pages 2 on a site fetched %d pages, want the site page and 2 more: %+v", sum.Fetched, sum)
+	}
+	out, _, _ := herald(t, "", "harvest", "--help")
+	if !strings.Contains(out, "feeds, sitemaps and site pages polled (URLs given included) do not count") {
+		t.Errorf("harvest --help does not say what --max-pages leaves out:\n%s", out)
+	}
+}
+
+// TestHarvestSaysWhenQueuedURLsAreDue: URLs deferred for a retry are
+// counted, with when the next is due, and a later herald harvest of an
+// archive without sources says they wait instead of asking for a source.
+func TestHarvestSaysWhenQueuedURLsAreDue(t *testing.T) {
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer busy.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	list := busy.URL + "/2024/05/01/one.html\n" + busy.URL + "/2024/05/01/two.html\n"
+	out, stderr, _ := herald(t, list, "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never", "--urls", "-")
+	if !strings.Contains(out, "waiting    2 URLs in the queue, the next due at ") {
+		t.Errorf("first run does not say what waits:\n%s%s", out, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never")
+	if code != 0 || !strings.Contains(stderr, "no sources to poll; 2 URLs wait in the queue, the next due at ") ||
+		strings.Contains(stderr, "add one with") {
+		t.Errorf("second run: exit %d, want 0 and the URLs waiting named:\n%s%s", code, out, stderr)
+	}
+	sum, _ := harvestJSON(t, db)
+	if sum.Waiting != 2 || !sum.NextDue.After(time.Now().Add(50*time.Minute)) {
+		t.Errorf("JSON summary: waiting %d, next due %v; want 2, in about an hour", sum.Waiting, sum.NextDue)
 	}
 }

@@ -31,7 +31,9 @@ Kinds:
            a site whose robots.txt names its sitemaps
   site     a home or section page; links within the site are crawled, article
            pages stored, listing pages followed (bounded depth and pages)
-  list     a plain-text list of page URLs, one a line`,
+  list     a plain-text list of page URLs, one a line (blank lines and
+           # comments allowed); a text file with other lines is read as a
+           text sitemap, its URL lines only`,
 	}
 	cmd.AddCommand(newSourceAddCmd(e), newSourceListCmd(e),
 		newSourceStateCmd(e, "pause", "Stop polling a source (its articles stay)"),

@@ -184,3 +184,39 @@ func TestSourceAddDuplicateSpellings(t *testing.T) {
 		}
 	}
 }
+
+// A plain-text list of URLs added without --kind is a list, as herald
+// source --help says (it was stored as a sitemap); its pages are
+// harvested. A sitemap is still a sitemap.
+func TestSourceAddDetectsAList(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Breakwater rebuilt</title></head><body><article><h1>Breakwater rebuilt</h1><p>` +
+		strings.Repeat("The harbour reopened on Thursday after weeks of storm repairs to the breakwater. ", 12) + `</p></article></body></html>`
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/urls.txt":
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintf(w, "# today\n%s/2024/05/01/breakwater.html\n\n", srv.URL)
+		case "/sitemap.xml":
+			w.Header().Set("Content-Type", "application/xml")
+			fmt.Fprintf(w, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>%s/2024/05/01/breakwater.html</loc></url></urlset>`, srv.URL)
+		case "/2024/05/01/breakwater.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, page)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, c := range []struct{ path, want string }{{"/urls.txt", "list"}, {"/sitemap.xml", "sitemap"}} {
+		out, stderr, code := herald(t, "", "--db", db, "source", "add", "--allow-private", srv.URL+c.path)
+		if code != 0 || !strings.Contains(out, ": "+c.want+" "+srv.URL+c.path) {
+			t.Errorf("source add %s: exit %d, want it added as a %s:\n%s%s", c.path, code, c.want, out, stderr)
+		}
+	}
+	sum, _ := harvestJSON(t, db)
+	if sum.New != 1 || sum.Polled != 2 {
+		t.Errorf("harvest of the list and the sitemap: %+v, want both polled and the page stored", sum)
+	}
+}

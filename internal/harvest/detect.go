@@ -12,8 +12,9 @@ import (
 var ErrUnknownKind = errors.New("not a feed, sitemap or web page")
 
 // DetectKind fetches rawURL once, politely, and says what kind of source it
-// is: store.KindSitemap (a sitemap, sitemap index or URL list),
-// store.KindFeed, or store.KindSite for an HTML page. Only the fetch
+// is: store.KindList (a plain-text list of page URLs), store.KindSitemap
+// (a sitemap or sitemap index), store.KindFeed, or store.KindSite for an
+// HTML page. Only the fetch
 // fields of opts (user agent, private addresses, timeout, size cap) apply.
 func DetectKind(ctx context.Context, rawURL string, opts Options) (string, error) {
 	o := opts.withDefaults()

@@ -231,7 +231,10 @@ func (h *Harvester) Harvest(ctx context.Context, urls []string) (*Summary, error
 }
 
 // HarvestPages queues the given page URLs (a URL list) and fetches them
-// with the frontier's other ready URLs. URLs already seen are skipped.
+// with the frontier's other ready URLs. URLs already seen (fetched, or
+// waiting in the queue) are skipped, but a URL that failed for good in an
+// earlier run, whatever the reason, is queued again: the user asks for it
+// by name, perhaps with other settings (AllowPrivate).
 func (h *Harvester) HarvestPages(ctx context.Context, urls []string, source string) (*Summary, error) {
 	srcs, err := h.st.ListSources(ctx)
 	if err != nil {
@@ -239,7 +242,7 @@ func (h *Harvester) HarvestPages(ctx context.Context, urls []string, source stri
 	}
 	links := make([]link, 0, len(urls))
 	for _, u := range urls {
-		links = append(links, link{url: u, hint: &hint{source: source}})
+		links = append(links, link{url: u, hint: &hint{source: source}, explicit: true})
 	}
 	return h.execute(ctx, nil, links, srcs)
 }

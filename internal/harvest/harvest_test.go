@@ -840,3 +840,84 @@ func TestHarvestSeedServerErrorDeferred(t *testing.T) {
 		t.Errorf("poll errors %v, want the 503 reported", sum.PollErrors)
 	}
 }
+
+// TestFailedURLsTriedAgain: a URL refused by a run's settings (a private
+// address without AllowPrivate) is fetched by a later run with other
+// settings, whether a URL list or a feed names it again; a URL that failed
+// for another reason (a 404) is seen when a feed lists it again, and tried
+// again when it is named in a URL list.
+func TestFailedURLsTriedAgain(t *testing.T) {
+	ts := newTestSite(t)
+	ts.html("/news/a.html", gazettePage("Breakwater rebuilt", "", gazetteDay, gazetteText("a", 6)))
+	ts.html("/news/b.html", gazettePage("Council meets", "", gazetteDay, gazetteText("b", 6)))
+	var mu sync.Mutex
+	cBack := false
+	ts.mux.HandleFunc("/news/c.html", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		back := cBack
+		mu.Unlock()
+		if !back {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, gazettePage("Ferry returns", "", gazetteDay, gazetteText("c", 6)))
+	})
+	ts.mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>`+
+			`<item><title>B</title><link>%s</link></item><item><title>C</title><link>%s</link></item></channel></rss>`,
+			ts.url("/news/b.html"), ts.url("/news/c.html"))
+	})
+	a, b, c, feed := ts.url("/news/a.html"), ts.url("/news/b.html"), ts.url("/news/c.html"), ts.url("/feed.xml")
+
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	run := func(opts Options, do func(h *Harvester) (*Summary, error)) *Summary {
+		t.Helper()
+		h, err := New(st, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := do(h)
+		if cerr := h.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	strict := testOptions(dir)
+	strict.AllowPrivate = false
+	sum := run(strict, func(h *Harvester) (*Summary, error) { return h.HarvestPages(ctx, []string{a, b}, "list") })
+	if sum.Skipped[ReasonPrivate] != 2 || sum.New != 0 || ts.hit("/news/a.html")+ts.hit("/news/b.html") != 0 {
+		t.Fatalf("without AllowPrivate: %+v, want both refused", sum)
+	}
+
+	allow := testOptions(dir)
+	// The list again, with AllowPrivate: a is fetched, not skipped as seen.
+	sum = run(allow, func(h *Harvester) (*Summary, error) { return h.HarvestPages(ctx, []string{a}, "list") })
+	if sum.New != 1 || sum.Retried != 1 || sum.Skipped[ReasonSeen] != 0 || stored(t, st, a) == nil {
+		t.Errorf("list again: %+v, want a fetched and stored", sum)
+	}
+	// A feed lists b, refused before: it is fetched too; c is a 404.
+	sum = run(allow, func(h *Harvester) (*Summary, error) { return h.Harvest(ctx, []string{feed}) })
+	if sum.New != 1 || sum.Retried != 1 || sum.Skipped["http 404"] != 1 || stored(t, st, b) == nil {
+		t.Errorf("feed: %+v, want b stored and c a 404", sum)
+	}
+	// c is back, but a 404 is the page's own answer: the feed skips it.
+	mu.Lock()
+	cBack = true
+	mu.Unlock()
+	sum = run(allow, func(h *Harvester) (*Summary, error) { return h.Harvest(ctx, []string{feed}) })
+	if sum.Skipped[ReasonSeen] != 2 || sum.Retried != 0 || ts.hit("/news/c.html") != 1 {
+		t.Errorf("feed again: %+v (c fetched %d times), want b and c seen", sum, ts.hit("/news/c.html"))
+	}
+	// Named in a URL list, c is tried again; a, archived, is not fetched.
+	sum = run(allow, func(h *Harvester) (*Summary, error) { return h.HarvestPages(ctx, []string{c, a}, "list") })
+	if sum.New != 1 || sum.Retried != 1 || sum.Skipped[ReasonSeen] != 1 || stored(t, st, c) == nil ||
+		ts.hit("/news/c.html") != 2 || ts.hit("/news/a.html") != 1 {
+		t.Errorf("list with c: %+v, want c fetched again and stored, a seen", sum)
+	}
+}

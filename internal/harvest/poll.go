@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -185,10 +186,14 @@ func (p *poller) run() {
 	}
 }
 
-// Kind says what a fetched document is: store.KindSitemap, store.KindFeed,
-// store.KindSite (an HTML page), or "" for none of them.
+// Kind says what a fetched document is: store.KindList (a plain-text list
+// of page URLs), store.KindSitemap, store.KindFeed, store.KindSite (an HTML
+// page), or "" for none of them.
 func Kind(resp *fetch.Response) string {
 	if _, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL); err == nil {
+		if isURLList(resp.Body) {
+			return store.KindList
+		}
 		return store.KindSitemap
 	}
 	if isFeed(resp) {
@@ -200,10 +205,31 @@ func Kind(resp *fetch.Response) string {
 	return ""
 }
 
+// isURLList reports whether body is a plain-text list of page URLs: one
+// absolute http(s) URL a line, with blank lines and # comments allowed,
+// at least one URL. (sitemap.Parse reads such a list as a text sitemap,
+// skipping the lines that are not URLs; a gzipped file is left to it.)
+func isURLList(body []byte) bool {
+	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
+	urls := 0
+	for line := range bytes.Lines(body) {
+		l := strings.TrimSpace(string(line))
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		u, err := url.Parse(l)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(l, " \t") {
+			return false
+		}
+		urls++
+	}
+	return urls > 0
+}
+
 // detect handles an ad hoc URL by what it turned out to be.
 func (p *poller) detect(d *doc) {
 	switch Kind(d.resp) {
-	case store.KindSitemap:
+	case store.KindSitemap, store.KindList:
 		if p.polled(d) {
 			p.sitemap(d.resp, 0)
 		}

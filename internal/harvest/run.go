@@ -27,6 +27,9 @@ type link struct {
 	// archived copy is queued again.
 	lastmod time.Time
 	hint    *hint
+	// explicit: the user named this URL (a URL list); if it failed
+	// before, whatever the reason, it is tried again.
+	explicit bool
 }
 
 // event is what a poll or a host lane hands to the writer. One event
@@ -102,6 +105,9 @@ type run struct {
 	prog     Progress
 	err      error
 	nextSlot map[string]time.Time // host → next not-before handed out
+	// named holds the canonical URLs of a URL list (link.explicit) queued
+	// in this run: their failures are reported in Summary.PollErrors.
+	named map[string]bool
 }
 
 // lane holds one host's claimed URLs; one goroutine at a time drains it.
@@ -162,6 +168,7 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		lanes:    map[string]*lane{},
 		sum:      newSummary(),
 		nextSlot: map[string]time.Time{},
+		named:    map[string]bool{},
 	}
 	for _, s := range srcs {
 		r.sources[s.ID] = s
@@ -204,6 +211,13 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		h.tidy(ctx)
 	}
 
+	if r.err == nil {
+		n, next, err := h.st.Waiting(r.wctx)
+		if err != nil {
+			r.err = fmt.Errorf("harvest: %w", err)
+		}
+		r.sum.Waiting, r.sum.NextDue = n, next
+	}
 	r.sum.Duration = time.Since(start)
 	if r.err != nil {
 		return &r.sum, r.err

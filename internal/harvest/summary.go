@@ -28,6 +28,10 @@ type Summary struct {
 	// because a sitemap says they changed.
 	Queued   int `json:"queued"`
 	Requeued int `json:"requeued"`
+	// Retried counts URLs that had failed for good in an earlier run and
+	// were queued again: named again in a URL list, or listed again after
+	// a refusal that other settings may lift (private address, robots).
+	Retried int `json:"retried"`
 	// New, Updated, Unchanged and Duplicate are the archive's verdicts on
 	// the articles stored (see store.Outcome).
 	New       int `json:"new"`
@@ -47,9 +51,17 @@ type Summary struct {
 	// failures) per host; policy skips (robots, not HTML) are not errors.
 	ErrorsByHost map[string]int `json:"errors_by_host"`
 	// PollErrors maps the feeds, sitemaps and pages polled that failed
-	// (could not be fetched or read) to why. Sources also keep theirs in
-	// LastError.
+	// (could not be fetched or read) to why, and the URLs of a URL list
+	// (HarvestPages) that could not be fetched in this run, under their
+	// canonical URL. Sources also keep theirs in LastError.
 	PollErrors map[string]string `json:"poll_errors,omitempty"`
+	// Waiting is the number of URLs left in the queue when the run ended
+	// (deferred for a retry, beyond MaxPages, not yet due), and NextDue
+	// the earliest time one of them may be fetched: the next harvest
+	// after it fetches them. NextDue is zero when none waits, or when one
+	// may be fetched at once.
+	Waiting int       `json:"waiting"`
+	NextDue time.Time `json:"next_due,omitzero"`
 	// Duration is the run's wall time.
 	Duration time.Duration `json:"duration"`
 }
@@ -80,6 +92,7 @@ func (s *Summary) Add(o *Summary) {
 	s.Bytes += o.Bytes
 	s.Queued += o.Queued
 	s.Requeued += o.Requeued
+	s.Retried += o.Retried
 	s.New += o.New
 	s.Updated += o.Updated
 	s.Unchanged += o.Unchanged
@@ -104,6 +117,7 @@ func (s *Summary) Add(o *Summary) {
 		}
 		s.PollErrors[k] = v
 	}
+	s.Waiting, s.NextDue = o.Waiting, o.NextDue // the queue as the later run left it
 	s.Duration += o.Duration
 }
 

@@ -142,9 +142,15 @@ func (r *run) settle(ev event) {
 		}
 		err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
 		r.sum.Deferred++
+		if r.named[it.URL] {
+			r.sum.PollErrors[it.URL] = ev.fail.reason + " (queued to be tried again in a later run)"
+		}
 	case ev.fail != nil:
 		err = r.h.st.Fail(r.wctx, it.URL, ev.fail.reason)
 		r.skipped(ev.fail.reason)
+		if r.named[it.URL] {
+			r.sum.PollErrors[it.URL] = ev.fail.reason
+		}
 	default:
 		err = r.h.st.Done(r.wctx, it.URL)
 		if ev.skip != "" {
@@ -231,9 +237,11 @@ func (r *run) flush(batch []event) {
 }
 
 // enqueue adds links to the frontier under their canonical URL: a URL
-// already seen is skipped, unless its sitemap lastmod says it changed since
-// it was archived. One host's new URLs are spread over time by the
-// harvest delay, so that claiming in not-before order interleaves hosts.
+// already seen is skipped, unless it failed before for a reason that
+// revivable allows (it is queued again), or its sitemap lastmod says it
+// changed since it was archived. One host's new URLs are spread over time
+// by the harvest delay, so that claiming in not-before order interleaves
+// hosts.
 func (r *run) enqueue(links []link) {
 	now := time.Now()
 	pace := r.opts.pace()
@@ -246,6 +254,9 @@ func (r *run) enqueue(links []link) {
 			cu, err := canon.URL(l.url)
 			if err != nil {
 				r.skipped(ReasonInvalidURL)
+				if l.explicit {
+					r.sum.PollErrors[l.url] = ReasonInvalidURL
+				}
 				continue
 			}
 			if batch[cu] {
@@ -259,6 +270,23 @@ func (r *run) enqueue(links []link) {
 				return
 			}
 			if seen {
+				host := hostOf(cu)
+				nb := r.slot(host, now, pace)
+				ok, err := r.h.st.Revive(r.wctx, cu, nb, revivable(l))
+				if err != nil {
+					r.stop(fmt.Errorf("harvest: %w", err))
+					return
+				}
+				if ok {
+					if l.explicit {
+						r.named[cu] = true
+					}
+					r.reserve(host, nb, pace)
+					r.h.putHint(cu, l.hint)
+					r.sum.Retried++
+					r.prog.Queued++
+					continue
+				}
 				switch r.changed(cu, l.lastmod) {
 				case requeued:
 					r.h.putHint(cu, l.hint)
@@ -270,13 +298,10 @@ func (r *run) enqueue(links []link) {
 				continue
 			}
 			host := hostOf(cu)
-			nb := now
-			if pace > 0 && !r.worker {
-				nb = r.nextSlot[host]
-				if nb.Before(now) {
-					nb = now
-				}
-				r.nextSlot[host] = nb.Add(pace)
+			nb := r.slot(host, now, pace)
+			r.reserve(host, nb, pace)
+			if l.explicit {
+				r.named[cu] = true
 			}
 			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
 				NotBefore: nb, Added: now, Hint: l.hint.encode()})
@@ -291,15 +316,51 @@ func (r *run) enqueue(links []link) {
 		}
 		r.sum.Queued += n
 		r.prog.Queued += n
-		last := items[len(items)-1].NotBefore.UnixNano()
-		for _, it := range items {
-			last = max(last, it.NotBefore.UnixNano())
-		}
-		if last > r.waitUntil.Load() {
-			r.waitUntil.Store(last)
-		}
 	}
 	r.signal()
+}
+
+// slot is the not-before of a URL of host queued now: one host's URLs are
+// spread over time by the harvest delay. It takes nothing: reserve does,
+// for a URL that was queued.
+func (r *run) slot(host string, now time.Time, pace time.Duration) time.Time {
+	if pace <= 0 || r.worker {
+		return now
+	}
+	if nb := r.nextSlot[host]; nb.After(now) {
+		return nb
+	}
+	return now
+}
+
+// reserve takes host's slot nb for a URL queued, and makes the run wait
+// for it.
+func (r *run) reserve(host string, nb time.Time, pace time.Duration) {
+	if pace > 0 && !r.worker {
+		r.nextSlot[host] = nb.Add(pace)
+	}
+	if t := nb.UnixNano(); t > r.waitUntil.Load() {
+		r.waitUntil.Store(t)
+	}
+}
+
+// policyReasons are the failures that come from a run's settings or a
+// site's current wishes rather than from the page: a private address
+// refused without AllowPrivate, a robots.txt disallow (the rules change,
+// and depend on the User-Agent). A URL that failed for one of them is
+// tried again when a feed, sitemap or list names it again, so that a run
+// with other settings fetches it; the refusal costs no request to the
+// page. Other failures (a 404, not HTML, too large) stay failed, and the
+// URL is skipped as seen, unless it is named explicitly (link.explicit).
+var policyReasons = []string{ReasonPrivate, ReasonRobots}
+
+// revivable is the failure reasons after which a seen URL is queued again
+// when l names it: any for a URL named explicitly, else the policy ones.
+func revivable(l link) []string {
+	if l.explicit {
+		return nil
+	}
+	return policyReasons
 }
 
 // maxClockSkew is how far in the future a sitemap's lastmod may be and

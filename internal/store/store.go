@@ -358,11 +358,21 @@ type Frontier interface {
 	// Retry puts an item back in the queue, not to be claimed before
 	// notBefore, remembering why.
 	Retry(ctx context.Context, url string, notBefore time.Time, reason string) error
+	// Revive puts an item that failed for good back in the queue, not to
+	// be claimed before notBefore, with no attempts counted, when its
+	// reason is one of reasons (any reason when reasons is empty), and
+	// reports whether it did. An unknown URL, or one in another state, is
+	// left as it is: false and no error.
+	Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error)
 	// RequeueInFlight puts every in-flight item back in the queue (after a
 	// crash) and returns how many.
 	RequeueInFlight(ctx context.Context) (int, error)
 	// FrontierCounts returns the number of items in each state.
 	FrontierCounts(ctx context.Context) (map[FrontierState]int, error)
+	// Waiting returns the number of queued items and the least NotBefore
+	// among them: the earliest time one may be claimed (zero when there
+	// are none, or when one may be claimed at any time).
+	Waiting(ctx context.Context) (n int, next time.Time, err error)
 }
 
 // FrontierState is where a URL stands in the frontier.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -270,6 +271,29 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 		reason, unixMilli(notBefore), url)
 }
 
+// Revive implements store.Frontier.
+func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
+	q := `UPDATE frontier SET state = 'queued', attempts = 0, reason = '', not_before = $1 WHERE url = $2 AND state = 'failed'`
+	args := []any{unixMilli(notBefore), url}
+	if len(reasons) > 0 {
+		marks := make([]string, len(reasons))
+		for i, r := range reasons {
+			args = append(args, r)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		q += ` AND reason IN (` + strings.Join(marks, ", ") + `)`
+	}
+	res, err := db.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	return n > 0, nil
+}
+
 // RequeueInFlight implements store.Frontier.
 func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	res, err := db.db.ExecContext(ctx, `UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'`)
@@ -281,6 +305,20 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("requeue in-flight: %w", err)
 	}
 	return int(n), nil
+}
+
+// Waiting implements store.Frontier.
+func (db *DB) Waiting(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var next sql.NullInt64
+	err := db.db.QueryRowContext(ctx, `SELECT count(*), min(not_before) FROM frontier WHERE state = 'queued'`).Scan(&n, &next)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("frontier waiting: %w", err)
+	}
+	if n == 0 || !next.Valid {
+		return n, time.Time{}, nil
+	}
+	return n, fromMilli(next.Int64), nil
 }
 
 // FrontierCounts implements store.Frontier.

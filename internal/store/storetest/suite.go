@@ -1174,6 +1174,9 @@ func testFrontier(t *testing.T, st store.Store) {
 		{URL: "https://a.example/2", Host: "a.example", NotBefore: t0.Add(time.Hour), Added: t0},
 		{URL: "https://a.example/1", Host: "a.example", Added: t0}, // a repeat
 	}
+	if n, next, err := st.Waiting(ctx); n != 0 || !next.IsZero() || err != nil {
+		t.Errorf("Waiting on an empty frontier = %d, %v, %v", n, next, err)
+	}
 	n, err := st.Enqueue(ctx, items)
 	if err != nil || n != 3 {
 		t.Fatalf("Enqueue = %d, %v; want 3 added", n, err)
@@ -1209,6 +1212,10 @@ func testFrontier(t *testing.T, st store.Store) {
 	}
 	if err := st.Retry(ctx, "https://b.example/1", t0.Add(2*time.Hour), "HTTP 503"); err != nil {
 		t.Fatal(err)
+	}
+	// Queued now: a.example/2 (+1h) and b.example/1 (+2h).
+	if n, next, err := st.Waiting(ctx); n != 2 || !next.Equal(t0.Add(time.Hour)) || err != nil {
+		t.Errorf("Waiting = %d, %v, %v; want 2, the next at %v", n, next, err, t0.Add(time.Hour))
 	}
 	later, err := st.Claim(ctx, t0.Add(90*time.Minute), 10)
 	if err != nil || len(later) != 1 || later[0].URL != "https://a.example/2" {
@@ -1251,5 +1258,37 @@ func testFrontier(t *testing.T, st store.Store) {
 	}
 	if seen, _ := st.Seen(ctx, "https://b.example/1"); !seen {
 		t.Error("failed URL not seen")
+	}
+
+	// Revive takes back a failure for the reasons given only, and only a
+	// failure: a done or unknown URL is left alone.
+	for _, c := range []struct {
+		url     string
+		reasons []string
+	}{
+		{"https://b.example/1", []string{"private address", "robots"}},
+		{"https://a.example/2", nil},
+		{"https://nope.example/", nil},
+	} {
+		if ok, err := st.Revive(ctx, c.url, t0, c.reasons); ok || err != nil {
+			t.Errorf("Revive(%s, %q) = %v, %v; want false, nil", c.url, c.reasons, ok, err)
+		}
+	}
+	if ok, err := st.Revive(ctx, "https://b.example/1", t0.Add(4*time.Hour), []string{"robots", "HTTP 404"}); !ok || err != nil {
+		t.Fatalf("Revive of a failed URL = %v, %v; want true", ok, err)
+	}
+	if early, _ := st.Claim(ctx, t0.Add(3*time.Hour), 10); len(early) != 0 {
+		t.Errorf("revived URL claimed before its not-before: %+v", early)
+	}
+	revived, err := st.Claim(ctx, t0.Add(4*time.Hour), 10)
+	if err != nil || len(revived) != 1 || revived[0].URL != "https://b.example/1" || revived[0].Attempts != 1 ||
+		string(revived[0].Hint) != string(items[1].Hint) {
+		t.Fatalf("Claim after Revive = %+v, %v; want b.example/1 with its hint, attempts counted afresh", revived, err)
+	}
+	if err := st.Fail(ctx, "https://b.example/1", "robots"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.Revive(ctx, "https://b.example/1", t0, nil); !ok || err != nil {
+		t.Errorf("Revive with no reasons = %v, %v; want true", ok, err)
 	}
 }
