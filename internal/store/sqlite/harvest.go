@@ -267,6 +267,16 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 
 // Revive implements store.Frontier.
 func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
+	// Nearly every URL a feed or sitemap lists again was fetched: look
+	// on a reader first, so that those cost no write transaction (and no
+	// wait for the writer's batches).
+	var failed bool
+	if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM frontier WHERE url = ? AND state = 'failed')`, url).Scan(&failed); err != nil {
+		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	if !failed {
+		return false, nil
+	}
 	q := `UPDATE frontier SET state = 'queued', attempts = 0, reason = '', not_before = ? WHERE url = ? AND state = 'failed'`
 	args := []any{unixMilli(notBefore), url}
 	if len(reasons) > 0 {
