@@ -288,3 +288,41 @@ func TestHeadingTextStaysOutOfBody(t *testing.T) {
 		t.Errorf("text = %q, want %q", got, want)
 	}
 }
+
+// TestRelativeImageWithoutPageURL: with no page URL, a relative lead image
+// resolves against the page's declared absolute canonical URL, and never
+// against a relative one.
+func TestRelativeImageWithoutPageURL(t *testing.T) {
+	page := func(head string) []byte {
+		return []byte(`<!doctype html><html lang="en"><head><title>Harbour reopens</title>` + head +
+			`</head><body><article><h1>Harbour reopens</h1><p>The harbour reopened on Thursday after three weeks of repairs to the breakwater.</p></article></body></html>`)
+	}
+	ldImage := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Harbour reopens","image":{"@type":"ImageObject","url":"/img/harbour.jpg"}}</script>`
+	tests := []struct {
+		name, head, url, want string
+	}{
+		{"rel=canonical", `<link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://www.gazette.example/img/harbour.jpg"},
+		{"og:url, og:image", `<meta property="og:url" content="https://www.gazette.example/news/harbour-reopens"><meta property="og:image" content="img/a.jpg">`,
+			"", "https://www.gazette.example/news/img/a.jpg"},
+		{"relative canonical, absolute og:url", `<link rel="canonical" href="/news/harbour-reopens"><meta property="og:url" content="https://m.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://m.gazette.example/img/harbour.jpg"},
+		{"relative canonical only", `<link rel="canonical" href="/news/harbour-reopens">` + ldImage,
+			"", ""},
+		{"page URL wins", `<link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"https://mirror.example/harbour", "https://mirror.example/img/harbour.jpg"},
+		{"base href wins", `<base href="https://static.gazette.example/"><link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://static.gazette.example/img/harbour.jpg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Extract(page(tt.head), Options{URL: tt.url, FetchedAt: fixedNow, NoLanguageDetection: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Article.Image; got != tt.want {
+				t.Errorf("image = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -355,6 +355,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 			base, _ = url.Parse(b)
 		}
 	}
+	if base == nil {
+		base = c.declaredBase()
+	}
 	ld, notes := parseJSONLD(c.ldBlocks, c.ldPage(page, base))
 	md.Notes = append(md.Notes, notes...)
 	set := func(dst *string, field, val, src string) bool {
@@ -886,6 +889,22 @@ func (c *collector) ldPage(page, base *url.URL) ldPage {
 		p.Titles = append(p.Titles, c.title)
 	}
 	return p
+}
+
+// declaredBase is the base for relative links when neither the page URL
+// nor <base href> is known: the page's declared canonical URL
+// (rel=canonical, else og:url) when it is an absolute http(s) URL. A
+// relative declaration could only be resolved against the page URL, which
+// is what is missing, so it is never used.
+func (c *collector) declaredBase() *url.URL {
+	og, _ := c.metas.first("og:url")
+	for _, v := range [...]string{c.canonical, og} {
+		u, err := url.Parse(strings.TrimSpace(v))
+		if err == nil && u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u
+		}
+	}
+	return nil
 }
 
 // resolveURL resolves ref against base and returns it as an absolute
