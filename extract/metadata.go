@@ -110,8 +110,12 @@ func (c *collector) walk(root *html.Node) {
 			descend = c.element(n)
 		case html.TextNode:
 			if c.inBody && len(n.Data) >= 5 && n.Parent != nil && n.Parent.Type == html.ElementNode &&
-				isBylineTextParent(n.Parent) && len(c.bylines) < maxBylineCands && startsWithBy(n.Data) {
-				c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
+				isBylineTextParent(n.Parent) && len(c.bylines) < maxBylineCands {
+				if startsWithBy(n.Data) {
+					c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
+				} else if startsWithUpdated(n.Data) {
+					c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineUpdated, order: c.order})
+				}
 			}
 			descend = false
 		default:
@@ -191,9 +195,16 @@ func (c *collector) element(n *html.Node) bool {
 		}
 	case atom.Time:
 		if len(c.times) < maxBylineCands {
+			_, pub := attr(n, "pubdate")
 			if v, ok := attr(n, "datetime"); ok {
-				_, pub := attr(n, "pubdate")
 				c.times = append(c.times, timeCand{node: n, value: v, pubdate: pub, inByline: c.inByline > 0, order: c.order})
+			} else {
+				for _, k := range epochAttrs {
+					if v, ok := attr(n, k); ok {
+						c.times = append(c.times, timeCand{node: n, value: v, pubdate: pub, inByline: c.inByline > 0, order: c.order, epoch: true})
+						break
+					}
+				}
 			}
 		}
 	}
@@ -499,7 +510,7 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 			published, pubSrc = by.published, by.pubSource
 		}
 		if modified.IsZero() && !by.modified.IsZero() {
-			modified, modSrc = by.modified, by.pubSource
+			modified, modSrc = by.modified, by.modSource
 		}
 	}
 	if published.IsZero() && page != nil {
