@@ -42,6 +42,7 @@ type block struct {
 	kind      blockKind
 	h1        bool // inside an <h1>
 	byline    bool // inside an element the metadata reader took as a byline
+	timeOnly  bool // all its text comes from <time> elements
 	boiler    int  // index in elems of the innermost boilerplate ancestor, or -1
 	body      int  // index in elems of the innermost body-hint ancestor, or -1
 	owner     int  // index in elems of the innermost block element
@@ -74,9 +75,15 @@ type walker struct {
 	// dataTable > 0 inside a table whose cells hold only inline content.
 	dataTable int
 	bylines   map[*html.Node]bool
+	// inTime > 0 inside a <time> element; timeBytes counts the bytes of
+	// the current block written there.
+	inTime    int
+	timeBytes int
 }
 
 func (w *walker) flush() {
+	timeBytes := w.timeBytes
+	w.timeBytes = 0
 	if len(w.tb.b) == 0 {
 		w.tb.reset()
 		return
@@ -96,7 +103,7 @@ func (w *walker) flush() {
 	}
 	w.blocks = append(w.blocks, block{
 		text: text, runes: runes, linkRunes: lr, kind: w.kind, h1: w.h1,
-		byline: w.byline > 0, boiler: w.boiler, body: w.body, owner: w.cur,
+		byline: w.byline > 0, timeOnly: timeBytes >= len(w.tb.b), boiler: w.boiler, body: w.body, owner: w.cur,
 	})
 	w.tb.reset()
 }
@@ -105,6 +112,12 @@ func (w *walker) walk(n *html.Node, depth int) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
+			if w.inTime > 0 {
+				before := len(w.tb.b)
+				w.tb.write(c.Data, w.link > 0)
+				w.timeBytes += len(w.tb.b) - before
+				continue
+			}
 			w.tb.write(c.Data, w.link > 0)
 		case html.ElementNode:
 			w.element(c, depth+1)
@@ -138,6 +151,10 @@ func (w *walker) element(n *html.Node, depth int) {
 	if w.bylines[n] {
 		w.byline++
 		defer func() { w.byline-- }()
+	}
+	if n.DataAtom == atom.Time {
+		w.inTime++
+		defer func() { w.inTime-- }()
 	}
 	// In a data table (cells hold only inline content) a row is one block
 	// and its cells are words in it: "3 Kevin Harvick 5033 4", not five

@@ -26,9 +26,10 @@ import (
 type bylineKind uint8
 
 const (
-	bylineAuthor bylineKind = iota + 1 // class/id/rel/itemprop names an author or byline
-	bylineDate                         // class/id names a date or dateline
-	bylineBy                           // a short text line starting "By "
+	bylineAuthor  bylineKind = iota + 1 // class/id/rel/itemprop names an author or byline
+	bylineDate                          // class/id names a date or dateline
+	bylineBy                            // a short text line starting "By "
+	bylineUpdated                       // a short text line starting "Updated"
 )
 
 // bylineCand is one candidate element.
@@ -45,6 +46,9 @@ type timeCand struct {
 	pubdate  bool
 	inByline bool
 	order    int
+	// epoch: value is a data-timestamp or data-epoch attribute (a Unix
+	// time), not a datetime.
+	epoch bool
 }
 
 // maxBylineCands bounds the candidates kept per page.
@@ -190,11 +194,11 @@ func startsWithBy(s string) bool {
 
 // bylineResult is what the visible bylines give.
 type bylineResult struct {
-	people, orgs        []string
-	published, modified time.Time
-	pubSource           string
-	authorNode          *html.Node   // the element the names came from
-	dateNodes           []*html.Node // the elements the date came from
+	people, orgs         []string
+	published, modified  time.Time
+	pubSource, modSource string
+	authorNode           *html.Node   // the element the names came from
+	dateNodes            []*html.Node // the elements the date came from
 }
 
 // judgeBylines picks the author and date among the candidates. h1 is the
@@ -231,6 +235,9 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 		// The same line often carries the date.
 		if p, m := findDate(text, now); !p.IsZero() {
 			r.published, r.modified, r.pubSource = p, m, "byline"
+			if !m.IsZero() {
+				r.modSource = "byline"
+			}
 			r.dateNodes = append(r.dateNodes, c.node)
 		}
 		break
@@ -242,7 +249,11 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 			if !ok(t) || inTeaser(t.node) {
 				continue
 			}
-			if d, good := parseDate(t.value, now); good {
+			d, good := parseDate(t.value, now)
+			if t.epoch {
+				d, good = parseEpoch(t.value, now)
+			}
+			if good {
 				if r.published.IsZero() || r.pubSource == "byline" {
 					r.published, r.pubSource = d, "time"
 				}
@@ -286,17 +297,85 @@ func judgeBylines(cands []bylineCand, times []timeCand, h1 int, now time.Time, s
 				}
 			}
 			if p.IsZero() {
+				// A Unix time kept for scripts that print "2 hours ago".
+				p = epochAttr(c.node, now)
+			}
+			if p.IsZero() {
 				p, m = findDate(text, now)
 			}
 			if p.IsZero() {
 				continue
 			}
 			r.published, r.modified, r.pubSource = p, m, "dateline"
+			if !m.IsZero() {
+				r.modSource = "dateline"
+			}
 			r.dateNodes = append(r.dateNodes, c.node)
 			break
 		}
 	}
+	// A visible "Updated: 9 February 2022 10:30 CET" line under the
+	// headline gives the modification time when nothing else did.
+	if r.modified.IsZero() {
+		for _, c := range ordered {
+			if c.kind != bylineUpdated || (h1 >= 0 && (c.order < h1 || c.order-h1 > 150)) || inTeaser(c.node) {
+				continue
+			}
+			text := nodeText(c.node, maxBylineText+1)
+			if len(text) > maxBylineText {
+				continue
+			}
+			if _, m := findDate(text, now); !m.IsZero() && !m.After(now) {
+				r.modified, r.modSource = m, "dateline"
+				break
+			}
+		}
+	}
 	return r
+}
+
+// epochAttrs are attributes in which pages keep a Unix time for scripts
+// that render it relative ("2 hours ago").
+var epochAttrs = [...]string{"data-timestamp", "data-epoch"}
+
+// epochAttr reads a Unix time from n's data-timestamp or data-epoch
+// attribute, or returns the zero time.
+func epochAttr(n *html.Node, now time.Time) time.Time {
+	for _, k := range epochAttrs {
+		if v, ok := attr(n, k); ok {
+			if t, ok := parseEpoch(v, now); ok {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// parseEpoch parses a Unix time in seconds or milliseconds. Unlike
+// parseDate it allows no slack after now: an instant has no zone to be
+// wrong about.
+func parseEpoch(v string, now time.Time) (time.Time, bool) {
+	t, ok := parseUnix(strings.TrimSpace(v))
+	if !ok || !plausibleDate(t, now) || (!now.IsZero() && t.After(now)) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// startsWithUpdated reports whether a text node starts an "Updated: …"
+// line (English or one of the other update markers dates know).
+func startsWithUpdated(s string) bool {
+	s = strings.TrimLeft(s, " \n\t\r")
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	l := strings.ToLower(s)
+	for _, m := range updateMarkers {
+		if strings.HasPrefix(l, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // innermostFirst moves candidates that contain another candidate after

@@ -1066,3 +1066,68 @@ func digitsUpTo(s string, i, max int) (int, int) {
 	}
 	return v, n
 }
+
+// maxStampRunes bounds a block that is only a date or time stamp: longer
+// text inside <time> is a sentence misusing the element.
+const maxStampRunes = 60
+
+// isDateStamp reports whether s is nothing but a date or time stamp ("8
+// Feb", "21:00 BST", "Updated: 9 February 2022 10:30 CET", "08.02.2022"):
+// every word a month name, a weekday, a zone or a date label, with at
+// least a month name with a number, a time of day (h:mm) or a numeric
+// date. A bare number ("2022") or month-like word ("May", "Out") is not a
+// stamp, nor is a score ("2:1").
+func isDateStamp(s string) bool {
+	if len(s) > maxStampRunes*2 || utf8.RuneCountInString(s) > maxStampRunes {
+		return false
+	}
+	var buf [24]dateToken
+	toks, ok := tokenizeDate(s, buf[:0])
+	if !ok || len(toks) == 0 {
+		return false
+	}
+	// dates counts the dates named (a month name or a numeric date);
+	// a range ("29 November 2018 | 20 January 2019") is not a stamp.
+	dated, month, number, dates := false, false, false, 0
+	for i, t := range toks {
+		switch t.kind {
+		case 'n':
+			if t.width > 4 {
+				return false
+			}
+			number = true
+			// h:mm, or a numeric date n.n.n, n/n/n, n-n-n
+			if i+2 < len(toks) && toks[i+1].kind == 'p' && toks[i+2].kind == 'n' {
+				switch sep := toks[i+1].text; {
+				case sep == ":" && t.width <= 2 && toks[i+2].width == 2 && t.num <= 23 && toks[i+2].num <= 59:
+					dated = true
+				case strings.Contains("./-", sep) && i+4 < len(toks) && toks[i+3].kind == 'p' && toks[i+3].text == sep && toks[i+4].kind == 'n':
+					if _, _, _, ok := numericDate(t, toks[i+2], toks[i+4], sep); ok {
+						dated = true
+						dates++
+					}
+				}
+			}
+		case 'z':
+		case 'p':
+			if !strings.Contains(":.,-/|•·()–—+", t.text) {
+				return false
+			}
+		case 'w':
+			w := t.text
+			switch {
+			case monthNumber(w) > 0:
+				month = true
+				dates++
+			case ampm(toks, i) != 0, isDateFiller(w):
+			case len(w) == 1 && (w == "m" || w == "M") && i > 0 && toks[i-1].text == ".":
+				// the m of "p.m."
+			default:
+				if _, ok := zoneOffset(w); !ok {
+					return false
+				}
+			}
+		}
+	}
+	return dates <= 1 && (dated || (month && number))
+}

@@ -241,3 +241,36 @@ func FuzzParseDate(f *testing.F) {
 		dateFromURL(s, testNow)
 	})
 }
+
+func TestIsDateStamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"8 Feb", true},
+		{"21:00", true},
+		{"01:00 BST", true},
+		{"4:14 p.m.", true},
+		{"Updated: 9 February 2022 10:30 CET", true},
+		{"Last updated 2 Nov 2023, 18:45", true},
+		{"08.02.2022", true},
+		{"(Published Monday, Nov. 18, 2019)", true},
+		{"Tuesday, 8 February 2022", true},
+		// not stamps
+		{"2022", false},
+		{"May", false},
+		{"Out", false},
+		{"2:1", false},
+		{"Tuesday", false},
+		{"29 November 2018 | 20 January 2019", false}, // a range
+		{"The council met on 8 February 2022.", false},
+		{"Polls close at 22:00", false},
+		{"3 Kevin Harvick 5033 4", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isDateStamp(tt.in); got != tt.want {
+			t.Errorf("isDateStamp(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -124,14 +124,27 @@ func Extract(src []byte, opts Options) (*Result, error) {
 	a.URL = opts.URL
 	// The canonical URL is normalised (tracking parameters, AMP and print
 	// variants, case, ports) and a declared one is used only when it is
-	// plausible for the page (same site, not a home or section page).
+	// plausible for the page (same site, not a home or section page, see
+	// canon.Choose). Its source names what was used.
 	switch {
 	case page != nil:
-		a.CanonicalURL = canon.Choose(opts.URL, md.CanonicalURL)
+		cu, refused := canon.ChooseWhy(opts.URL, md.CanonicalURL)
+		a.CanonicalURL = cu
+		if refused != "" {
+			// The page URL was used: say so, and what was declared.
+			res.Notes = append(res.Notes, fmt.Sprintf("declared canonical URL %s (%s) not followed: %s; canonical_url is the page URL",
+				md.CanonicalURL, md.Sources["canonical_url"], refused))
+		}
+		if refused != "" || md.CanonicalURL == "" {
+			md.Sources["canonical_url"] = srcURL
+		}
 	case md.CanonicalURL != "":
 		if cu, err := canon.URL(md.CanonicalURL); err == nil {
 			a.CanonicalURL = cu
 		}
+	}
+	if a.CanonicalURL == "" {
+		delete(md.Sources, "canonical_url")
 	}
 	a.Title = md.Title
 	a.Description = md.Description

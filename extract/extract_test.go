@@ -288,3 +288,92 @@ func TestHeadingTextStaysOutOfBody(t *testing.T) {
 		t.Errorf("text = %q, want %q", got, want)
 	}
 }
+
+// TestRelativeImageWithoutPageURL: with no page URL, a relative lead image
+// resolves against the page's declared absolute canonical URL, and never
+// against a relative one.
+func TestRelativeImageWithoutPageURL(t *testing.T) {
+	page := func(head string) []byte {
+		return []byte(`<!doctype html><html lang="en"><head><title>Harbour reopens</title>` + head +
+			`</head><body><article><h1>Harbour reopens</h1><p>The harbour reopened on Thursday after three weeks of repairs to the breakwater.</p></article></body></html>`)
+	}
+	ldImage := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Harbour reopens","image":{"@type":"ImageObject","url":"/img/harbour.jpg"}}</script>`
+	tests := []struct {
+		name, head, url, want string
+	}{
+		{"rel=canonical", `<link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://www.gazette.example/img/harbour.jpg"},
+		{"og:url, og:image", `<meta property="og:url" content="https://www.gazette.example/news/harbour-reopens"><meta property="og:image" content="img/a.jpg">`,
+			"", "https://www.gazette.example/news/img/a.jpg"},
+		{"relative canonical, absolute og:url", `<link rel="canonical" href="/news/harbour-reopens"><meta property="og:url" content="https://m.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://m.gazette.example/img/harbour.jpg"},
+		{"relative canonical only", `<link rel="canonical" href="/news/harbour-reopens">` + ldImage,
+			"", ""},
+		{"page URL wins", `<link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"https://mirror.example/harbour", "https://mirror.example/img/harbour.jpg"},
+		{"base href wins", `<base href="https://static.gazette.example/"><link rel="canonical" href="https://www.gazette.example/news/harbour-reopens">` + ldImage,
+			"", "https://static.gazette.example/img/harbour.jpg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Extract(page(tt.head), Options{URL: tt.url, FetchedAt: fixedNow, NoLanguageDetection: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Article.Image; got != tt.want {
+				t.Errorf("image = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCanonicalSourceIsWhatWasUsed: when a declared canonical URL is not
+// followed (a syndicated copy pointing at the original paper), the record
+// keeps the page URL, the sources credit the page URL rather than the
+// declaration, and a note says what was declared and why it was refused.
+func TestCanonicalSourceIsWhatWasUsed(t *testing.T) {
+	page := func(canonical string) []byte {
+		return []byte(`<!doctype html><html lang="en"><head><title>Dam inspection ordered</title>
+<link rel="canonical" href="` + canonical + `"></head><body><article><h1>Dam inspection ordered</h1>
+<p>Engineers were ordered on Monday to inspect the old dam above the valley after cracks were reported by walkers.</p>
+<p>This story first appeared in the Valley Echo.</p></article></body></html>`)
+	}
+	const copyURL = "https://wire.example.net/stories/dam-inspection-ordered"
+	tests := []struct {
+		name, url, canonical, want, source, note string
+	}{
+		{"cross-site refused", copyURL, "https://www.valley-echo.example/2024/05/06/dam-inspection/",
+			copyURL, "url", "declared canonical URL https://www.valley-echo.example/2024/05/06/dam-inspection/ (link:canonical) not followed: it is on another site than the page"},
+		{"section refused", "https://www.valley-echo.example/news/2024/dam-inspection-ordered", "https://www.valley-echo.example/news/",
+			"https://www.valley-echo.example/news/2024/dam-inspection-ordered", "url", "not followed: it is a section page above the article"},
+		{"same site followed", "https://m.valley-echo.example/news/dam-inspection-ordered?utm_source=x", "https://www.valley-echo.example/news/dam-inspection-ordered",
+			"https://www.valley-echo.example/news/dam-inspection-ordered", "link:canonical", ""},
+		{"no page URL", "", "https://www.valley-echo.example/2024/05/06/dam-inspection/",
+			"https://www.valley-echo.example/2024/05/06/dam-inspection/", "link:canonical", ""},
+		{"unusable without page URL", "", "/2024/05/06/dam-inspection/", "", "", ""},
+		{"none declared", copyURL + "?utm_medium=rss", "", copyURL, "url", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Extract(page(tt.canonical), Options{URL: tt.url, FetchedAt: fixedNow, NoLanguageDetection: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Article.CanonicalURL; got != tt.want {
+				t.Errorf("canonical_url = %q, want %q", got, tt.want)
+			}
+			if got := res.Sources["canonical_url"]; got != tt.source {
+				t.Errorf("sources.canonical_url = %q, want %q", got, tt.source)
+			}
+			noted := ""
+			for _, n := range res.Notes {
+				if strings.Contains(n, "canonical") {
+					noted = n
+				}
+			}
+			if (tt.note == "") != (noted == "") || !strings.Contains(noted, tt.note) {
+				t.Errorf("notes = %q, want one containing %q", res.Notes, tt.note)
+			}
+		})
+	}
+}

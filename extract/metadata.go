@@ -110,8 +110,12 @@ func (c *collector) walk(root *html.Node) {
 			descend = c.element(n)
 		case html.TextNode:
 			if c.inBody && len(n.Data) >= 5 && n.Parent != nil && n.Parent.Type == html.ElementNode &&
-				isBylineTextParent(n.Parent) && len(c.bylines) < maxBylineCands && startsWithBy(n.Data) {
-				c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
+				isBylineTextParent(n.Parent) && len(c.bylines) < maxBylineCands {
+				if startsWithBy(n.Data) {
+					c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineBy, order: c.order})
+				} else if startsWithUpdated(n.Data) {
+					c.bylines = append(c.bylines, bylineCand{node: n.Parent, kind: bylineUpdated, order: c.order})
+				}
 			}
 			descend = false
 		default:
@@ -191,9 +195,16 @@ func (c *collector) element(n *html.Node) bool {
 		}
 	case atom.Time:
 		if len(c.times) < maxBylineCands {
+			_, pub := attr(n, "pubdate")
 			if v, ok := attr(n, "datetime"); ok {
-				_, pub := attr(n, "pubdate")
 				c.times = append(c.times, timeCand{node: n, value: v, pubdate: pub, inByline: c.inByline > 0, order: c.order})
+			} else {
+				for _, k := range epochAttrs {
+					if v, ok := attr(n, k); ok {
+						c.times = append(c.times, timeCand{node: n, value: v, pubdate: pub, inByline: c.inByline > 0, order: c.order, epoch: true})
+						break
+					}
+				}
 			}
 		}
 	}
@@ -355,6 +366,9 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 			base, _ = url.Parse(b)
 		}
 	}
+	if base == nil {
+		base = c.declaredBase()
+	}
 	ld, notes := parseJSONLD(c.ldBlocks, c.ldPage(page, base))
 	md.Notes = append(md.Notes, notes...)
 	set := func(dst *string, field, val, src string) bool {
@@ -496,7 +510,7 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 			published, pubSrc = by.published, by.pubSource
 		}
 		if modified.IsZero() && !by.modified.IsZero() {
-			modified, modSrc = by.modified, by.pubSource
+			modified, modSrc = by.modified, by.modSource
 		}
 	}
 	if published.IsZero() && page != nil {
@@ -886,6 +900,22 @@ func (c *collector) ldPage(page, base *url.URL) ldPage {
 		p.Titles = append(p.Titles, c.title)
 	}
 	return p
+}
+
+// declaredBase is the base for relative links when neither the page URL
+// nor <base href> is known: the page's declared canonical URL
+// (rel=canonical, else og:url) when it is an absolute http(s) URL. A
+// relative declaration could only be resolved against the page URL, which
+// is what is missing, so it is never used.
+func (c *collector) declaredBase() *url.URL {
+	og, _ := c.metas.first("og:url")
+	for _, v := range [...]string{c.canonical, og} {
+		u, err := url.Parse(strings.TrimSpace(v))
+		if err == nil && u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u
+		}
+	}
+	return nil
 }
 
 // resolveURL resolves ref against base and returns it as an absolute

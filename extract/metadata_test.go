@@ -218,3 +218,65 @@ func FuzzReadMetadata(f *testing.F) {
 		}
 	})
 }
+
+// TestVisibleDateFallbacks: a Unix time in data-timestamp/data-epoch and
+// a visible "Updated: …" line fill published and modified only when
+// nothing is declared, and never with a time after the fetch (testNow).
+func TestVisibleDateFallbacks(t *testing.T) {
+	const (
+		past   = "1644329100" // 2022-02-08T14:05:00Z
+		future = "1748786400" // testNow + 2h: within parseDate's slack, still refused
+	)
+	page := func(head, byline string) string {
+		return `<html lang="en"><head><title>Night buses return</title>` + head + `</head><body><article><h1>Night buses return</h1>` +
+			byline + `<p>Night buses will run again between the valley towns from Friday, the transport authority said.</p></article></body></html>`
+	}
+	tests := []struct {
+		name, src                 string
+		published, modified, pSrc string
+	}{
+		{"data-epoch on a date element", page("", `<span class="date" data-epoch="`+past+`">2 hours ago</span>`),
+			"2022-02-08T14:05:00Z", "", "dateline"},
+		{"data-timestamp in milliseconds", page("", `<div class="timestamp" data-timestamp="`+past+`000">Tuesday</div>`),
+			"2022-02-08T14:05:00Z", "", "dateline"},
+		{"data-timestamp on <time>", page("", `<time data-timestamp="`+past+`">2 hours ago</time>`),
+			"2022-02-08T14:05:00Z", "", "time"},
+		{"epoch after the fetch refused", page("", `<span class="date" data-epoch="`+future+`">just now</span>`),
+			"", "", ""},
+		{"epoch on an element that is not a date", page("", `<div class="card" data-timestamp="`+past+`"></div>`),
+			"", "", ""},
+		{"declared date wins over epoch", page(`<meta property="article:published_time" content="2022-02-07T09:00:00Z">`, `<span class="date" data-epoch="`+past+`">2 hours ago</span>`),
+			"2022-02-07T09:00:00Z", "", "meta:article:published_time"},
+		{"updated line", page(`<meta property="article:published_time" content="2022-02-08T14:05:00+01:00">`, `<p>Updated: 9 February 2022 10:30 CET</p>`),
+			"2022-02-08T14:05:00+01:00", "2022-02-09T10:30:00+01:00", "meta:article:published_time"},
+		{"last updated line", page(`<meta property="article:published_time" content="2022-02-08T14:05:00Z">`, `<div>Last updated 9 Feb 2022, 10:30 GMT</div>`),
+			"2022-02-08T14:05:00Z", "2022-02-09T10:30:00Z", "meta:article:published_time"},
+		{"declared modified wins over updated line", page(`<meta property="article:published_time" content="2022-02-08T14:05:00Z"><meta property="article:modified_time" content="2022-02-08T18:00:00Z">`, `<p>Updated: 9 February 2022 10:30 CET</p>`),
+			"2022-02-08T14:05:00Z", "2022-02-08T18:00:00Z", "meta:article:published_time"},
+		{"updated line after the fetch refused", page(`<meta property="article:published_time" content="2025-06-01T08:00:00Z">`, `<p>Updated: 1 June 2025 14:00 GMT</p>`),
+			"2025-06-01T08:00:00Z", "", "meta:article:published_time"},
+		{"updated line before published dropped", page(`<meta property="article:published_time" content="2022-02-08T14:05:00Z">`, `<p>Updated: 7 February 2022 10:30 GMT</p>`),
+			"2022-02-08T14:05:00Z", "", "meta:article:published_time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			md := readMetadata(doc, nil, testNow)
+			str := func(d time.Time) string {
+				if d.IsZero() {
+					return ""
+				}
+				return d.Format(time.RFC3339)
+			}
+			if got := str(md.Published); got != tt.published || md.Sources["published"] != tt.pSrc {
+				t.Errorf("published = %q (%s), want %q (%s)", got, md.Sources["published"], tt.published, tt.pSrc)
+			}
+			if got := str(md.Modified); got != tt.modified {
+				t.Errorf("modified = %q (%s), want %q", got, md.Sources["modified"], tt.modified)
+			}
+		})
+	}
+}

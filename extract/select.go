@@ -159,6 +159,10 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 			continue
 		case isBoilerText(b.text), looksLikeMarkup(b.text):
 			continue
+		case b.timeOnly && b.runes <= maxStampRunes && b.kind != kindCell && b.kind != kindPre:
+			// A bare <time> ("8 Feb", a live blog's "21:00") labels the
+			// text; it is not text. Tables of dates are data.
+			continue
 		}
 		if len(paras) > 0 && paras[len(paras)-1] == b.text {
 			continue
@@ -172,6 +176,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	for len(kept) > 0 && blocks[kept[len(kept)-1]].weight <= 0 && blocks[kept[len(kept)-1]].runes < 25 {
 		kept, paras = kept[:len(kept)-1], paras[:len(paras)-1]
 	}
+	kept, paras = dropStampEnds(blocks, kept, paras)
 
 	res := bodyResult{paragraphs: paras}
 
@@ -458,4 +463,33 @@ func isFurnitureTag(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// dropStampEnds drops paragraphs written as a bare date or time stamp
+// ("Updated: 9 February 2022 10:30 CET") that open the text (after any
+// headings) or close it: datelines. Inside the text, a stamp written as
+// text rather than as a <time> element structures it (the "4:14 p.m." of
+// a news agency's running story) and stays, as the ScrapingHub
+// annotators keep it.
+func dropStampEnds(blocks []block, kept []int, paras []string) ([]int, []string) {
+	stamp := func(i int) bool {
+		b := &blocks[kept[i]]
+		return b.kind != kindCell && b.kind != kindPre && isDateStamp(b.text)
+	}
+	var k2 []int
+	var p2 []string
+	lead := true
+	for i := range kept {
+		if lead && stamp(i) {
+			continue
+		}
+		if blocks[kept[i]].kind != kindHeading {
+			lead = false
+		}
+		k2, p2 = append(k2, kept[i]), append(p2, paras[i])
+	}
+	for len(k2) > 0 && isDateStamp(p2[len(p2)-1]) && blocks[k2[len(k2)-1]].kind != kindCell && blocks[k2[len(k2)-1]].kind != kindPre {
+		k2, p2 = k2[:len(k2)-1], p2[:len(p2)-1]
+	}
+	return k2, p2
 }

@@ -33,29 +33,50 @@ import (
 // tag copied from a template pointing at the home or section page) and
 // against a page claiming another site's article.
 func Choose(fetched, declared string) string {
+	u, _ := ChooseWhy(fetched, declared)
+	return u
+}
+
+// Reasons ChooseWhy gives for not following a declared canonical URL.
+const (
+	RefusedInvalid   = "it is not a valid http or https URL"
+	RefusedOtherSite = "it is on another site than the page"
+	RefusedHome      = "it is the site's home page"
+	RefusedSection   = "it is a section page above the article"
+	RefusedDropsID   = "it drops the query parameter that identifies the article"
+)
+
+// ChooseWhy is Choose that also says why a non-empty declared URL was not
+// followed: refused is one of the Refused* reasons when the fetched URL
+// was used instead of it, and "" when the declared URL was used, when none
+// was declared, or when fetched is invalid (chosen is then "").
+func ChooseWhy(fetched, declared string) (chosen, refused string) {
 	f, err := canonical(fetched)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	fs := f.String()
+	if strings.TrimSpace(declared) == "" {
+		return fs, ""
+	}
 	d, ok := resolve(fs, declared)
 	if !ok {
-		return fs
+		return fs, RefusedInvalid
 	}
 	if site(d.host) != site(f.host) {
-		return fs
+		return fs, RefusedOtherSite
 	}
 	if len(d.segs) == 0 && len(d.query) == 0 && (len(f.segs) > 0 || len(f.query) > 0) {
-		return fs
+		return fs, RefusedHome
 	}
 	if isSectionOf(d, f) {
-		return fs
+		return fs, RefusedSection
 	}
 	if len(d.query) == 0 && slices.Equal(d.segs, f.segs) &&
 		slices.ContainsFunc(f.query, func(q param) bool { return isContentParam(unescape(q.key)) }) {
-		return fs
+		return fs, RefusedDropsID
 	}
-	return d.String()
+	return d.String(), ""
 }
 
 // resolve canonicalises declared, resolving it against the canonical

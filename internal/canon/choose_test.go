@@ -64,6 +64,37 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+// TestChooseWhy: the reason given is the rule that refused the declared
+// URL, and none when it was followed or absent.
+func TestChooseWhy(t *testing.T) {
+	const article = "https://www.example.com/world/2022/02/08/talks-end-without-deal"
+	tests := []struct {
+		name, fetched, declared, want, refused string
+	}{
+		{"none declared", article, "", article, ""},
+		{"followed", "https://m.example.com/world/story-123", "https://www.example.com/world/story-123", "https://www.example.com/world/story-123", ""},
+		{"syndicated copy", "https://syndicator.example/stories/wildfire", "https://original-paper.example/2024/08/01/wildfire/",
+			"https://syndicator.example/stories/wildfire", RefusedOtherSite},
+		{"home page", article, "https://www.example.com/", article, RefusedHome},
+		{"section", article, "https://www.example.com/world/", article, RefusedSection},
+		{"drops the id", "https://www.example.com/article.php?id=123", "https://www.example.com/article.php",
+			"https://www.example.com/article.php?id=123", RefusedDropsID},
+		{"not a URL", article, "ftp://www.example.com/world/story-1", article, RefusedInvalid},
+		{"fetched invalid", "not a url", "https://www.example.com/world/story-1", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, refused := ChooseWhy(tt.fetched, tt.declared)
+			if got != tt.want || refused != tt.refused {
+				t.Errorf("ChooseWhy(%q, %q)\n got %q, %q\nwant %q, %q", tt.fetched, tt.declared, got, refused, tt.want, tt.refused)
+			}
+			if c := Choose(tt.fetched, tt.declared); c != got {
+				t.Errorf("Choose = %q, ChooseWhy = %q", c, got)
+			}
+		})
+	}
+}
+
 func TestSite(t *testing.T) {
 	tests := []struct{ host, want string }{
 		{"www.example.com", "example.com"},
