@@ -200,7 +200,9 @@ func TestSearchArguments(t *testing.T) {
 	byDate, _, code := herald(t, "", "--db", db, "search", "--json", "--sort", "date", "harbour")
 	inQuery, _, _ := herald(t, "", "--db", db, "search", "--json", "harbour sort:date")
 	// The same result but for the query echoed.
-	unquery := func(s string) string { return strings.Replace(s, `"query": "harbour sort:date"`, `"query": "harbour"`, 1) }
+	unquery := func(s string) string {
+		return strings.Replace(s, `"query": "harbour sort:date"`, `"query": "harbour"`, 1)
+	}
 	if code != 0 || byDate != unquery(inQuery) || !strings.Contains(byDate, `"sort": "newest"`) {
 		t.Errorf("--sort date (exit %d) differs from sort:date:\n%s\n%s", code, byDate, inQuery)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 func newSearchCmd(e *env) *cobra.Command {
@@ -74,7 +75,10 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				return enc.Encode(jsonResult(strings.Join(args, " "), q, res, opts))
+				if n, err := opts.Normalize(q); err == nil {
+					opts = n // the sort the store used
+				}
+				return enc.Encode(web.NewSearchResponse(strings.Join(args, " "), res, opts))
 			}
 			printHits(w, res, opts, isTerminal(e.stdout))
 			return nil
@@ -124,59 +128,6 @@ func queryError(q string, err error) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("bad query: %s at column %d\n  %s\n  %s^", qe.Msg, qe.Column(), q, strings.Repeat(" ", qe.Column()-1))}
 	}
 	return err
-}
-
-// searchJSON is what herald search --json prints: the search API's
-// response (docs/api.md) without its links. Snippets keep the store's
-// highlight markers (U+0002, U+0003), and snippet_parts splits them.
-type searchJSON struct {
-	Query       string    `json:"query"`
-	Sort        string    `json:"sort"`
-	Collapse    bool      `json:"collapse"`
-	Total       int       `json:"total"`
-	TotalCapped bool      `json:"total_capped,omitempty"`
-	Offset      int       `json:"offset"`
-	Limit       int       `json:"limit"`
-	Hits        []hitJSON `json:"hits"`
-}
-
-type hitJSON struct {
-	Record       *store.Record `json:"record"`
-	Snippet      string        `json:"snippet"`
-	SnippetParts []partJSON    `json:"snippet_parts"`
-	Score        float64       `json:"score"`
-	Duplicates   int           `json:"duplicates,omitempty"`
-}
-
-type partJSON struct {
-	Text  string `json:"text"`
-	Match bool   `json:"match,omitempty"`
-}
-
-// jsonResult is the searchJSON of res, the result of query raw (parsed as
-// q) with opts.
-func jsonResult(raw string, q *query.Query, res *store.SearchResult, opts store.SearchOptions) searchJSON {
-	if n, err := opts.Normalize(q); err == nil {
-		opts = n // the sort the store used
-	}
-	sort := "relevance"
-	switch opts.Sort {
-	case query.SortNewest:
-		sort = "newest"
-	case query.SortOldest:
-		sort = "oldest"
-	}
-	out := searchJSON{Query: raw, Sort: sort, Collapse: opts.Collapse, Total: res.Total,
-		TotalCapped: res.TotalCapped, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitJSON{}}
-	for _, h := range res.Hits {
-		parts := []partJSON{}
-		for _, p := range store.SnippetParts(h.Snippet) {
-			parts = append(parts, partJSON{Text: p.Text, Match: p.Match})
-		}
-		out.Hits = append(out.Hits, hitJSON{Record: h.Record, Snippet: h.Snippet, SnippetParts: parts,
-			Score: h.Score, Duplicates: h.Duplicates})
-	}
-	return out
 }
 
 // plainSnippet replaces the store's highlight markers with open/close.

@@ -13,8 +13,10 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// searchResponse is the body of GET /api/search.
-type searchResponse struct {
+// SearchResponse is the body of GET /api/search (docs/api.md), and what
+// herald search --json prints, without the links (Href, Next), which only
+// the API has.
+type SearchResponse struct {
 	// Query is the query as given; Sort the order used.
 	Query    string `json:"query"`
 	Sort     string `json:"sort"`
@@ -25,34 +27,47 @@ type searchResponse struct {
 	TotalCapped bool      `json:"total_capped,omitempty"`
 	Offset      int       `json:"offset"`
 	Limit       int       `json:"limit"`
-	Hits        []hitView `json:"hits"`
+	Hits        []HitView `json:"hits"`
 	// Next is the URL of the next page, when there is one within reach.
 	Next string `json:"next,omitempty"`
 }
 
-// hitView is one search hit as the API shows it.
-type hitView struct {
+// HitView is one search hit as the API shows it.
+type HitView struct {
 	Record *store.Record `json:"record"`
 	// Snippet keeps the store's markers (U+0002 … U+0003) around matched
 	// words; SnippetParts is the same split into plain pieces, so clients
 	// never need to build HTML from it.
 	Snippet      string        `json:"snippet"`
-	SnippetParts []snippetPart `json:"snippet_parts"`
+	SnippetParts []SnippetPart `json:"snippet_parts"`
 	Score        float64       `json:"score"`
 	Duplicates   int           `json:"duplicates,omitempty"`
 	// Href is the API URL of the whole record.
-	Href string `json:"href"`
+	Href string `json:"href,omitempty"`
 }
 
-type snippetPart struct {
+// SnippetPart is a piece of a snippet, matched or not.
+type SnippetPart struct {
 	Text  string `json:"text"`
 	Match bool   `json:"match,omitempty"`
 }
 
-func snippetParts(s string) []snippetPart {
-	parts := []snippetPart{}
+// NewSearchResponse is the response to the query raw, whose result res was
+// found with opts (normalised: the sort used), without links.
+func NewSearchResponse(raw string, res *store.SearchResult, opts store.SearchOptions) SearchResponse {
+	out := SearchResponse{Query: raw, Sort: sortName(opts.Sort), Collapse: opts.Collapse,
+		Total: res.Total, TotalCapped: res.TotalCapped, Offset: opts.Offset, Limit: opts.Limit, Hits: []HitView{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, HitView{Record: h.Record, Snippet: h.Snippet, SnippetParts: snippetParts(h.Snippet),
+			Score: h.Score, Duplicates: h.Duplicates})
+	}
+	return out
+}
+
+func snippetParts(s string) []SnippetPart {
+	parts := []SnippetPart{}
 	for _, p := range store.SnippetParts(s) {
-		parts = append(parts, snippetPart{Text: p.Text, Match: p.Match})
+		parts = append(parts, SnippetPart{Text: p.Text, Match: p.Match})
 	}
 	return parts
 }
@@ -140,11 +155,9 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	opts := res.opts
-	out := searchResponse{Query: sr.raw, Sort: sortName(opts.Sort), Collapse: opts.Collapse,
-		Total: res.Total, TotalCapped: res.TotalCapped, Offset: opts.Offset, Limit: opts.Limit, Hits: []hitView{}}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, hitView{Record: h.Record, Snippet: h.Snippet, SnippetParts: snippetParts(h.Snippet),
-			Score: h.Score, Duplicates: h.Duplicates, Href: "/api/articles/" + url.PathEscape(h.Record.ID)})
+	out := NewSearchResponse(sr.raw, res.SearchResult, opts)
+	for i := range out.Hits {
+		out.Hits[i].Href = "/api/articles/" + url.PathEscape(out.Hits[i].Record.ID)
 	}
 	if next := opts.Offset + opts.Limit; next < res.reach && next <= maxOffset {
 		nv := url.Values{}
