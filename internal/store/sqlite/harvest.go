@@ -311,16 +311,7 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 
 // Waiting implements store.Frontier.
 func (db *DB) Waiting(ctx context.Context) (int, time.Time, error) {
-	var n int
-	var next sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT count(*), min(not_before) FROM frontier WHERE state = 'queued'`).Scan(&n, &next)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("frontier waiting: %w", err)
-	}
-	if n == 0 || !next.Valid {
-		return n, time.Time{}, nil
-	}
-	return n, fromMilli(next.Int64), nil
+	return sqlschema.Waiting(ctx, db.r)
 }
 
 // FrontierCounts implements store.Frontier.

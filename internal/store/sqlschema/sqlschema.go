@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -217,4 +218,26 @@ func Balanced(parts []string, op string) string {
 	}
 	mid := len(parts) / 2
 	return "(" + Balanced(parts[:mid], op) + op + Balanced(parts[mid:], op) + ")"
+}
+
+// Waiting implements store.Frontier's Waiting for both backends: the
+// frontier's queued URLs and the earliest time one may be fetched.
+func Waiting(ctx context.Context, q Querier) (int, time.Time, error) {
+	var n int
+	var next sql.NullInt64
+	rows, err := q.QueryContext(ctx, `SELECT count(*), min(not_before) FROM frontier WHERE state = 'queued'`)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("frontier waiting: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		err = rows.Scan(&n, &next)
+	}
+	if err = errors.Join(err, rows.Err()); err != nil {
+		return 0, time.Time{}, fmt.Errorf("frontier waiting: %w", err)
+	}
+	if n == 0 || !next.Valid {
+		return n, time.Time{}, nil
+	}
+	return n, FromMilli(next.Int64), nil
 }
