@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Article is one news article as Herald understands it.
@@ -78,13 +79,24 @@ func (a *Article) Paragraphs() []string {
 func CountWords(s string) int {
 	n := 0
 	in := false
-	for _, r := range s {
-		if r >= 0x2E80 && Unspaced(r) {
-			n++
-			in = false
-			continue
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		var word bool
+		if r < utf8.RuneSelf { // ASCII, most of most texts: no table lookups
+			c := byte(r) | 0x20
+			word = 'a' <= c && c <= 'z' || '0' <= r && r <= '9'
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r >= 0x2E80 && Unspaced(r) {
+				n++
+				in = false
+				i += size
+				continue
+			}
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		i += size
+		if word {
 			if !in {
 				n++
 				in = true

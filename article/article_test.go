@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestCountWords(t *testing.T) {
@@ -63,5 +64,45 @@ func TestJSONFieldsAndZeroValues(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON %s lacks %s", b, want)
 		}
+	}
+}
+
+// countWordsByRune is CountWords as its documentation defines it, rune by
+// rune, for checking the byte-wise fast path against.
+func countWordsByRune(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		switch {
+		case Unspaced(r):
+			n, in = n+1, false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !in {
+				n++
+			}
+			in = true
+		case in && (r == '\'' || r == '’' || r == '-' || r == '.' || r == '_'):
+		default:
+			in = false
+		}
+	}
+	return n
+}
+
+func FuzzCountWords(f *testing.F) {
+	for _, s := range []string{"", "The U.S. economy grew 3.5 per cent.", "Apple发布了新iPhone", "Город — план", "a\xffb", "@[`{/:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := CountWords(s), countWordsByRune(s); got != want {
+			t.Errorf("CountWords(%q) = %d, by rune %d", s, got, want)
+		}
+	})
+}
+
+func BenchmarkCountWords(b *testing.B) {
+	text := strings.Repeat("The harbour authority said on Monday that the outer breakwater would be rebuilt. ", 40)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		CountWords(text)
 	}
 }
