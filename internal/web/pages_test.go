@@ -367,6 +367,11 @@ func TestFiltersNarrowTheWholeQuery(t *testing.T) {
 		{"a b OR c", "(a b OR c) site:x.org"},
 		{"a OR b sort:oldest", "(a OR b) sort:oldest site:x.org"},
 		{"", "site:x.org"},
+		// One side of the OR ignored: the query is one term, but a
+		// filter typed after it would bind to the ignored side.
+		{"harbour OR 🔥", "(harbour OR 🔥) site:x.org"},
+		{`harbour "rock OR roll"`, `harbour "rock OR roll" site:x.org`},
+		{"(a OR 🔥) c", "(a OR 🔥) c site:x.org"},
 	} {
 		if got := withFilter(tc.q, query.Site, "x.org"); got != tc.want {
 			t.Errorf("withFilter(%q) = %q, want %q", tc.q, got, tc.want)
