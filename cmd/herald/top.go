@@ -14,16 +14,8 @@ import (
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/web"
 )
-
-// topJSON is what herald top --json prints: the body of GET /api/top
-// (internal/web), field for field, so a script can move between the CLI
-// and the API without changes.
-type topJSON struct {
-	Query  string         `json:"query"`
-	Field  store.TopField `json:"field"`
-	Counts []store.Count  `json:"counts"`
-}
 
 func newTopCmd(e *env) *cobra.Command {
 	var (
@@ -78,12 +70,9 @@ beside them; site: accepts either). --json prints what /api/top returns.`,
 				if err != nil {
 					return err
 				}
-				if counts == nil {
-					counts = []store.Count{}
-				}
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				return enc.Encode(topJSON{Query: strings.Join(args, " "), Field: field, Counts: counts})
+				return enc.Encode(web.NewTopResponse(strings.Join(args, " "), field, counts))
 			}
 			counts, total, err := topWithTotal(ctx, db, q, field, limit)
 			if err != nil {

@@ -221,7 +221,7 @@ func TestTopCounts(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("top %q --by %s: exit %d\n%s", tq.q, field, code, stderr)
 				}
-				var got topJSON
+				var got web.TopResponse
 				if err := json.Unmarshal([]byte(out), &got); err != nil {
 					t.Fatalf("top %q --by %s: %v\n%s", tq.q, field, err, out)
 				}
@@ -245,7 +245,7 @@ func TestTopCounts(t *testing.T) {
 				// --limit 2 keeps the two most frequent.
 				args[7] = "2"
 				out, _, _ = herald(t, "", args...)
-				got = topJSON{}
+				got = web.TopResponse{}
 				json.Unmarshal([]byte(out), &got)
 				if w := want[:min(2, len(want))]; !slices.Equal(got.Counts, w) {
 					t.Errorf("top %q --by %s --limit 2 = %v, want %v", tq.q, field, got.Counts, w)
@@ -352,7 +352,7 @@ func TestTopErrors(t *testing.T) {
 		t.Errorf("top -site:…: exit %d, %q", code, stderr)
 	}
 	out, stderr, code := herald(t, "", "--db", loc, "top", "--json", "--", "-site:новости.рф")
-	var got topJSON
+	var got web.TopResponse
 	if json.Unmarshal([]byte(out), &got) != nil || code != 0 || len(got.Counts) != 3 || slices.ContainsFunc(got.Counts, func(c store.Count) bool { return c.Key == idnHost }) {
 		t.Errorf("top -- -site:…: exit %d, %s%s", code, out, stderr)
 	}
@@ -445,7 +445,7 @@ func TestSiteInternationalised(t *testing.T) {
 		}
 		_, want := wantTop(recs, idn, "site")
 		out, _, _ := herald(t, "", "--db", loc, "top", "--json", "site:новости.рф")
-		var got topJSON
+		var got web.TopResponse
 		json.Unmarshal([]byte(out), &got)
 		if !slices.Equal(got.Counts, []store.Count{{Key: idnHost, Count: want}}) {
 			t.Errorf("top site:новости.рф = %v, want %s %d", got.Counts, idnHost, want)

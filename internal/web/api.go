@@ -323,11 +323,21 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// topResponse is the body of GET /api/top.
-type topResponse struct {
+// TopResponse is the body of GET /api/top, and what herald top --json
+// prints.
+type TopResponse struct {
 	Query  string         `json:"query"`
 	Field  store.TopField `json:"field"`
 	Counts []store.Count  `json:"counts"`
+}
+
+// NewTopResponse is the response to the query raw: counts by field (an
+// empty list, not null, when there are none).
+func NewTopResponse(raw string, field store.TopField, counts []store.Count) TopResponse {
+	if counts == nil {
+		counts = []store.Count{}
+	}
+	return TopResponse{Query: raw, Field: field, Counts: counts}
 }
 
 func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
@@ -351,10 +361,7 @@ func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if counts == nil {
-		counts = []store.Count{}
-	}
-	return writeJSON(w, http.StatusOK, topResponse{Query: raw, Field: store.TopField(field), Counts: counts})
+	return writeJSON(w, http.StatusOK, NewTopResponse(raw, store.TopField(field), counts))
 }
 
 // statsResponse is the body of GET /api/stats.
