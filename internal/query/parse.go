@@ -46,7 +46,7 @@ func Parse(s string) (*Query, error) {
 	if p.tok.kind == tRParen {
 		return nil, p.errorf(p.tok.pos, "unmatched )")
 	}
-	return &Query{Root: root, Sort: p.sort}, nil
+	return &Query{Root: root, Sort: p.sort, topOr: p.topOr}, nil
 }
 
 // MustParse is Parse for queries known to be valid, such as constants in
@@ -90,6 +90,7 @@ type parser struct {
 	neg   int
 	sort  Sort
 	sortP int
+	topOr bool // an OR outside brackets was read
 }
 
 func (p *parser) errorf(pos int, format string, args ...any) error {
@@ -227,6 +228,9 @@ func (p *parser) parseOr() (Node, error) {
 		add(left)
 	}
 	for p.tok.kind == tOr {
+		if p.depth == 0 {
+			p.topOr = true
+		}
 		orPos = p.tok.pos
 		if err := p.next(); err != nil {
 			return nil, err

@@ -34,7 +34,15 @@ type Query struct {
 	Root Node
 	// Sort is the order asked for with sort:, SortDefault when none was.
 	Sort Sort
+
+	topOr bool // see OrOnTop
 }
+
+// OrOnTop reports whether the query's text has an OR outside brackets,
+// even one beside a side that was ignored ("harbour OR 🔥" is the word
+// harbour): a term written after such a text binds to its last side only,
+// so a caller adding a filter puts the text in brackets first.
+func (q *Query) OrOnTop() bool { return q.topOr }
 
 // Sort is an order of results requested inside a query.
 type Sort int

@@ -171,6 +171,19 @@ func TestParseTree(t *testing.T) {
 			t.Errorf("WordsAlone(%s) = %v, want %v", in, got, want)
 		}
 	}
+	for in, want := range map[string]bool{
+		`a OR b`:             true,
+		`harbour OR 🔥`:       true, // one term, but typed with an OR
+		`a b OR c sort:date`: true,
+		`(a OR b) c`:         false,
+		`"rock OR roll"`:     false,
+		`-(a OR b)`:          false,
+		`a AND b`:            false,
+	} {
+		if got := MustParse(in).OrOnTop(); got != want {
+			t.Errorf("OrOnTop(%s) = %v, want %v", in, got, want)
+		}
+	}
 	if MustParse("").Conjuncts() != nil {
 		t.Error("empty query has conjuncts")
 	}

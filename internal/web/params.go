@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -194,43 +193,11 @@ func bracketOr(q string) string {
 	if err != nil {
 		return q
 	}
-	// An OR whose other side is ignored (harbour OR 🔥) parses to one
-	// term, but a filter typed after it would still bind to that side.
-	if _, ok := pq.Root.(*query.Or); !ok && !topLevelOr(q) {
+	if !pq.OrOnTop() {
 		return q
 	}
 	if pq.Sort == query.SortDefault {
 		return "(" + q + ")"
 	}
 	return "(" + pq.Root.String() + ") sort:" + pq.Sort.String()
-}
-
-// topLevelOr reports whether q has an OR outside brackets and quotes. An
-// OR whose other side is ignored (harbour OR 🔥) parses to that one side,
-// but a filter typed after it would still bind to the ignored side only.
-func topLevelOr(q string) bool {
-	depth, quoted, start := 0, false, -1
-	for i, r := range q + " " {
-		boundary := unicode.IsSpace(r) || r == '(' || r == ')' || r == '"'
-		if !boundary {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 && !quoted && depth == 0 && q[start:i] == "OR" {
-			return true
-		}
-		start = -1
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case quoted:
-		case r == '(':
-			depth++
-		case r == ')':
-			depth = max(0, depth-1)
-		}
-	}
-	return false
 }
