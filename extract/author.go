@@ -316,12 +316,6 @@ func isOrganisation(lower string, siteNames []string, person bool) bool {
 	return false
 }
 
-// sameName compares two names ignoring case, spaces, punctuation and a
-// leading "the".
-func sameName(a, b string) bool {
-	return a != "" && b != "" && nameKey(a) == nameKey(b)
-}
-
 // nameKey reduces a name to lower-case letters and digits, without a
 // leading "the" or a trailing top-level domain ("The Guardian" and
 // "guardian.com" give "guardian").

@@ -439,17 +439,3 @@ func niceScale(peak int) (yMax, yStep int) {
 	yMax = ((peak + yStep - 1) / yStep) * yStep
 	return yMax, yStep
 }
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
