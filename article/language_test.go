@@ -14,6 +14,10 @@ func TestNormalizeLanguage(t *testing.T) {
 		{" fr-FR ", "fr"},
 		{"de-DE-1996", "de"},
 		{"pt_BR", "pt-BR"},
+		{"EN_gb", "en"},
+		{"ru_RU", "ru"},
+		{"zh_XX", "zh"}, // a private-use region is not kept
+		{"xx_XX", ""},
 		{"pt-br", "pt-BR"},
 		{"pt-PT", "pt-PT"},
 		{"pt", "pt"},

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/herald-archive/herald/article"
 )
 
 // The Readability.js regression fixtures (title, byline, language,
@@ -157,7 +159,7 @@ func TestReadabilityMetadata(t *testing.T) {
 		}
 
 		lang.n++
-		wl := normalizeLanguage(str(c.want.Lang))
+		wl := article.NormalizeLanguage(str(c.want.Lang))
 		if wl == md.Language {
 			lang.ok++
 		} else {

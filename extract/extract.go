@@ -165,7 +165,7 @@ func Extract(src []byte, opts Options) (*Result, error) {
 		res.Notes = append(res.Notes, body.note)
 	}
 	if a.Language == "" && opts.ContentLanguage != "" {
-		if l := normalizeLanguage(opts.ContentLanguage); l != "" {
+		if l := article.NormalizeLanguage(opts.ContentLanguage); l != "" {
 			a.Language = l
 			setSource(res, "language", "http:content-language")
 		}

@@ -11,10 +11,6 @@ import (
 	"github.com/herald-archive/herald/article"
 )
 
-// normalizeLanguage is article.NormalizeLanguage: the record's rule for
-// the language field, kept with the record.
-func normalizeLanguage(s string) string { return article.NormalizeLanguage(s) }
-
 // Language detection from text, for pages that declare no language.
 //
 // The writing system decides most of it: kana means Japanese, Hangul
@@ -155,7 +151,7 @@ func detectLanguage(text string) string {
 	if !ok {
 		return ""
 	}
-	return normalizeLanguage(strings.ToLower(lang.IsoCode639_1().String()))
+	return article.NormalizeLanguage(strings.ToLower(lang.IsoCode639_1().String()))
 }
 
 // singleScriptLanguages are scripts written (in news) by one language.

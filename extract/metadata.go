@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/herald-archive/herald/article"
 )
 
 // metadata is what a page declares about itself, read before (and
@@ -588,7 +590,7 @@ func (c *collector) assemble(page *url.URL, now time.Time) *metadata {
 	type langDecl struct{ code, src string }
 	var langs []langDecl
 	addLang := func(v, src string) {
-		if code := normalizeLanguage(v); code != "" {
+		if code := article.NormalizeLanguage(v); code != "" {
 			langs = append(langs, langDecl{code, src})
 		}
 	}

@@ -89,11 +89,6 @@ func parseTimestamp(s string) (time.Time, bool) {
 	return t, true
 }
 
-// normLanguage turns a locale code into a BCP 47 tag (en_EN → en, pt_BR →
-// pt-BR), or "" when it is not a known language: the record's rule,
-// article.NormalizeLanguage.
-func normLanguage(code string) string { return article.NormalizeLanguage(code) }
-
 // parseMeta reports whether line is a metadata line and what it holds.
 // See the package documentation for what counts.
 func parseMeta(line string) (meta, bool) {
@@ -112,7 +107,7 @@ func parseMeta(line string) (meta, bool) {
 		return m, true
 	}
 	if localeRe.MatchString(line) || len(line) == 2 && line == strings.ToLower(line) {
-		if l := normLanguage(line); l != "" {
+		if l := article.NormalizeLanguage(line); l != "" {
 			m.langs = append(m.langs, l)
 			m.strong = true
 			return m, true
@@ -142,8 +137,8 @@ func parseMeta(line string) (meta, bool) {
 		case strings.EqualFold(tok, "true") || strings.EqualFold(tok, "false"):
 			m.dropped = append(m.dropped, tok)
 			m.strong = true
-		case (len(tok) == 5 || len(tok) == 6) && localeRe.MatchString(tok) && normLanguage(tok) != "":
-			m.langs = append(m.langs, normLanguage(tok))
+		case (len(tok) == 5 || len(tok) == 6) && localeRe.MatchString(tok) && article.NormalizeLanguage(tok) != "":
+			m.langs = append(m.langs, article.NormalizeLanguage(tok))
 			m.strong = true
 		case (c >= '0' && c <= '9' || c == '+' || c == '(') && numRe.MatchString(tok):
 			// "+7 (495) 000-00-00": a phone number in pieces, taken

@@ -35,19 +35,6 @@ func TestParseTimestamp(t *testing.T) {
 	}
 }
 
-func TestNormLanguage(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"en_EN", "en"}, {"en-US", "en"}, {"EN_gb", "en"}, {"ru_RU", "ru"}, {"pt_BR", "pt-BR"},
-		{"pt-pt", "pt-PT"}, {"zh_TW", "zh-TW"}, {"zh_XX", "zh"}, {"de", "de"}, {"xx_XX", ""},
-		{"und", ""}, {"e", ""}, {"", ""},
-	}
-	for _, tt := range tests {
-		if got := normLanguage(tt.in); got != tt.want {
-			t.Errorf("normLanguage(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestIsXPath(t *testing.T) {
 	for _, s := range []string{
 		"/html/head/meta[@name='og:title']/@content",
