@@ -159,7 +159,7 @@ func tsq(n query.Node) (string, bool) {
 // phrase is the tsquery of the words of s next to each other, the last
 // one a prefix when prefix is set.
 func phrase(s string, prefix bool) string {
-	ws := words(s)
+	ws := fulltext.Words(s)
 	if len(ws) == 0 {
 		return nothing
 	}

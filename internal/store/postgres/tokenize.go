@@ -17,10 +17,6 @@ import (
 // hyphenated words as units and does not remove diacritics, so it would
 // match differently.
 
-// words returns the folded words of s (fulltext.Words, the tokenizer both
-// backends share).
-func words(s string) []string { return fulltext.Words(s) }
-
 // PostgreSQL's limits on a tsvector: positions run from 1 to 16383 (later
 // ones are stored as 16383), a lexeme keeps at most 256 positions, and a
 // lexeme is shorter than 2 KiB. Phrases are matched by position, so a
@@ -46,7 +42,7 @@ type field struct {
 // title (A), description (B), authors (C, one per line), tags (B) and text
 // (D), with positions.
 func vector(title, description, authors, tags, text string) string {
-	return buildVector(words, title, description, authors, tags, text)
+	return buildVector(fulltext.Words, title, description, authors, tags, text)
 }
 
 // buildVector is vector with the words of each field as words gives them.
