@@ -1,5 +1,7 @@
 package sqlite
 
+import "errors"
+
 // SetProbeRatio lets tests force either plan for words with filters: 0
 // probes whenever the filters leave few articles, a huge ratio never does.
 func SetProbeRatio(db *DB, n int) { db.probeRatio = n }
@@ -105,4 +107,38 @@ func ForgetDicts() {
 	defer textDicts.mu.Unlock()
 	textDicts.known = map[uint32][]byte{}
 	textDicts.dec.Store(nil)
+}
+
+// SetReleasePages sets how many free pages a releaseFreePages step hands
+// back and returns the previous setting.
+func SetReleasePages(n int) int {
+	old := releasePages
+	releasePages = n
+	return old
+}
+
+// FilePages describes the archive file's pages.
+type FilePages struct{ Count, Free, Size, AutoVacuum int }
+
+// Pages returns the archive file's page count, free pages, page size and
+// auto_vacuum mode.
+func Pages(db *DB) (p FilePages, err error) {
+	for name, v := range map[string]*int{"page_count": &p.Count, "freelist_count": &p.Free, "page_size": &p.Size, "auto_vacuum": &p.AutoVacuum} {
+		if err := db.w.QueryRow("PRAGMA " + name).Scan(v); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// IntegrityCheck runs SQLite's integrity check of the whole file.
+func IntegrityCheck(db *DB) error {
+	var res string
+	if err := db.w.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return errors.New(res)
+	}
+	return nil
 }

@@ -72,8 +72,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 	db := newDB(path, w)
 	// 16 KiB pages pack rows of a few KiB (a compressed article) with
-	// little waste; page_size only takes effect while the file is new.
-	for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"} {
+	// little waste. Incremental auto-vacuum lets the archive hand back the
+	// pages its index merges free (releaseFreePages) instead of keeping
+	// them in the file. Both only take effect while the file is new, and
+	// auto_vacuum is set only then: on an archive it writes the header,
+	// which waits for another process's write transaction.
+	pragmas := []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"}
+	if applied == 0 {
+		pragmas = []string{"PRAGMA page_size = 16384", "PRAGMA auto_vacuum = INCREMENTAL", "PRAGMA journal_mode = WAL"}
+	}
+	for _, p := range pragmas {
 		if _, err := w.ExecContext(ctx, p); err != nil {
 			w.Close()
 			return nil, openError(path, fmt.Errorf("open %s: %w", path, err))

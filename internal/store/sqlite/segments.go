@@ -152,8 +152,45 @@ func (db *DB) merge(ctx context.Context, n, first int) error {
 			}
 		}
 	}
-	_, err := db.w.ExecContext(ctx, "PRAGMA optimize")
-	return err
+	if _, err := db.w.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+		return err
+	}
+	return db.releaseFreePages(ctx)
+}
+
+// releasePages is how many free pages one releaseFreePages step hands
+// back: 32 MiB, a fraction of a second.
+var releasePages = 2048
+
+// releaseFreePages shrinks the file by the pages that merges and
+// deletions left free, in steps of releasePages, each a write
+// transaction of its own (PRAGMA incremental_vacuum moves pages from the
+// end of the file into the free ones and truncates it). Archives made
+// before incremental auto-vacuum was set on new files (auto_vacuum 0)
+// keep their free pages for later writes: only a VACUUM could change
+// that, rewriting the whole file. A cancelled ctx stops it between steps.
+func (db *DB) releaseFreePages(ctx context.Context) error {
+	var mode int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 2 {
+		return err
+	}
+	last := -1
+	for {
+		var free int
+		if err := db.w.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&free); err != nil {
+			return err
+		}
+		if free == 0 || free == last { // done, or nothing more to move
+			return nil
+		}
+		last = free
+		if _, err := db.w.ExecContext(ctx, fmt.Sprintf("PRAGMA incremental_vacuum(%d)", min(free, releasePages))); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // mergeStep runs one 'merge' of pages pages in a transaction of its own

@@ -274,3 +274,45 @@ func TestMergeIndexLetsWritersIn(t *testing.T) {
 		t.Errorf("index: %v", err)
 	}
 }
+
+// A new archive hands back the pages its index merges free: after
+// MergeIndex the file has no free pages and is smaller than before, in
+// several release steps, and every search answers as before.
+func TestMergeReleasesFreePages(t *testing.T) {
+	defer sqlite.SetTidyPages(sqlite.SetTidyPages(1))
+	defer sqlite.SetReleasePages(sqlite.SetReleasePages(3))
+	ctx := context.Background()
+	db := mustOpen(t)
+	defer db.Close()
+	putEach(t, db, generated(1, 150))
+	p0, err := sqlite.Pages(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p0.AutoVacuum != 2 || p0.Size != 16384 {
+		t.Fatalf("new archive: auto_vacuum %d, page size %d; want 2 (incremental) and 16384", p0.AutoVacuum, p0.Size)
+	}
+	if p0.Free < 4 {
+		t.Fatalf("%d free pages after 150 transactions; the test wants some, for several release steps", p0.Free)
+	}
+	before := answers(t, db)
+	if err := db.MergeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := sqlite.Pages(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Free != 0 || p.Count >= p0.Count {
+		t.Errorf("after MergeIndex: %d pages, %d free; before: %d pages; want no free pages and a smaller file", p.Count, p.Free, p0.Count)
+	}
+	if after := answers(t, db); after != before {
+		t.Errorf("searches changed by MergeIndex:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if err := sqlite.IndexIntegrity(db); err != nil {
+		t.Errorf("index after MergeIndex: %v", err)
+	}
+	if err := sqlite.IntegrityCheck(db); err != nil {
+		t.Errorf("file after MergeIndex: %v", err)
+	}
+}
