@@ -10,13 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 func newTimelineCmd(e *env) *cobra.Command {
 	var (
-		asJSON bool
-		by     string
-		split  string
+		asJSON, share bool
+		by, split     string
+		compare       []string
 	)
 	cmd := &cobra.Command{
 		Use:   "timeline [QUERY]",
@@ -24,15 +25,34 @@ func newTimelineCmd(e *env) *cobra.Command {
 		Long: `Timeline charts attention over time: how many archived articles match
 QUERY (all articles when it is empty) per day, week or month, optionally
 split by site. On a terminal it prints a table with bars; --json prints
-the buckets.`,
+what GET /api/timeline returns.
+
+--share also gives each count as a share of all the archive's articles
+in the same period (of the same site, when split by site): raw counts
+rise and fall with how much was archived, shares do not. --compare
+counts other queries beside QUERY (give it once per query, up to 7),
+each row labelled with its query; a comparison cannot also be split by
+site (put site: in each query instead).`,
 		Example: `  herald timeline 'flood barrier' --by week
-  herald timeline 'election' --by month --split site --json`,
+  herald timeline 'election' --by month --split site --json
+  herald timeline 'flood' --compare 'drought' --compare 'wildfire' --by month --share`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
 				return err
+			}
+			queries := []web.TimelineQuery{{Raw: strings.Join(args, " "), Q: q}}
+			for _, c := range compare {
+				cq, err := store.ParseQuery(c)
+				if err != nil {
+					return queryError(c, err)
+				}
+				queries = append(queries, web.TimelineQuery{Raw: c, Q: cq})
+			}
+			if queries, err = web.CompareQueries(queries); err != nil {
+				return fmt.Errorf("--compare: %w", err)
 			}
 			opts := store.TimelineOptions{By: store.Interval(by)}
 			switch opts.By {
@@ -47,69 +67,105 @@ the buckets.`,
 			default:
 				return fmt.Errorf("--split %q: only site is supported", split)
 			}
+			if len(queries) > 1 && opts.Split != "" {
+				return fmt.Errorf("--compare and --split site cannot be combined: add site: to each query to compare one site's coverage")
+			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			buckets, err := db.Timeline(ctx, q, opts)
+			res, err := web.NewTimelineResponse(ctx, db, queries, opts, share)
 			if err != nil {
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
 			defer w.Flush()
 			if asJSON {
-				if buckets == nil {
-					buckets = []store.Bucket{}
-				}
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				return enc.Encode(buckets)
+				return enc.Encode(res)
 			}
-			printTimeline(w, buckets, opts)
+			printTimeline(w, res)
 			return nil
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&asJSON, "json", false, "print the buckets as JSON")
+	fl.BoolVar(&asJSON, "json", false, "print the buckets as JSON (as GET /api/timeline)")
 	fl.StringVar(&by, "by", "day", "bucket size: day, week or month")
 	fl.StringVar(&split, "split", "", "split counts by: site")
+	fl.BoolVar(&share, "share", false, "also give each count as a share of all articles in its period (and site)")
+	fl.StringArrayVar(&compare, "compare", nil, "another query to count beside QUERY (repeatable)")
 	queryFlagHint(cmd)
 	return cmd
 }
 
-// printTimeline prints one line per bucket (and key, when split) with a
-// bar scaled to the largest count.
-func printTimeline(w *bufio.Writer, buckets []store.Bucket, opts store.TimelineOptions) {
+// printTimeline prints one line per bucket (and key, when split or
+// comparing) with a bar scaled to the largest count, or to the largest
+// share with --share.
+func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
+	buckets := res.Buckets
 	if len(buckets) == 0 {
 		fmt.Fprintln(w, "No articles match.")
 		return
 	}
 	layout := "2006-01-02"
-	if opts.By == store.Month {
+	if res.By == store.Month {
 		layout = "2006-01"
 	}
-	maxCount, keyWidth, total := 0, 0, 0
+	maxCount, maxShare, keyWidth := 0, 0.0, 0
+	totals := map[string]int{}
+	var keys []string
 	for _, b := range buckets {
 		maxCount = max(maxCount, b.Count)
-		keyWidth = max(keyWidth, len([]rune(b.Key)))
-		total += b.Count
+		maxShare = max(maxShare, b.Share)
+		keyWidth = max(keyWidth, len([]rune(oneLine(b.Key))))
+		if _, ok := totals[b.Key]; !ok {
+			keys = append(keys, b.Key)
+		}
+		totals[b.Key] += b.Count
 	}
 	keyWidth = min(keyWidth, 32)
 	sorted := append([]store.Bucket(nil), buckets...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
 	const barWidth = 40
 	for _, b := range sorted {
-		bar := strings.Repeat("█", max(1, b.Count*barWidth/max(maxCount, 1)))
-		if opts.Split != "" {
+		n := max(1, b.Count*barWidth/max(maxCount, 1))
+		if res.Share {
+			n = max(1, int(b.Share/max(maxShare, 1e-12)*barWidth))
+		}
+		bar := strings.Repeat("█", n)
+		fmt.Fprint(w, b.Start.Format(layout))
+		if res.Split != "" {
 			key := []rune(oneLine(b.Key))
 			if len(key) > keyWidth {
 				key = key[:keyWidth]
 			}
-			fmt.Fprintf(w, "%s  %-*s %7d %s\n", b.Start.Format(layout), keyWidth, string(key), b.Count, bar)
-		} else {
-			fmt.Fprintf(w, "%s %7d %s\n", b.Start.Format(layout), b.Count, bar)
+			fmt.Fprintf(w, "  %-*s", keyWidth, string(key))
 		}
+		fmt.Fprintf(w, " %7d", b.Count)
+		if res.Share {
+			fmt.Fprintf(w, " %7s of %-7d", percent(b.Share), b.Of)
+		}
+		fmt.Fprintf(w, " %s\n", bar)
 	}
-	fmt.Fprintf(w, "total %d articles\n", total)
+	if res.Split == "query" {
+		for _, k := range keys {
+			fmt.Fprintf(w, "total %d articles: %s\n", totals[k], oneLine(k))
+		}
+		return
+	}
+	fmt.Fprintf(w, "total %d articles\n", res.Total)
+}
+
+// percent formats a share with two significant decimals for small ones.
+func percent(share float64) string {
+	p := 100 * share
+	switch {
+	case p == 0 || p >= 10:
+		return fmt.Sprintf("%.1f%%", p)
+	case p >= 0.1:
+		return fmt.Sprintf("%.2f%%", p)
+	}
+	return fmt.Sprintf("%.3f%%", p)
 }

@@ -192,6 +192,47 @@ type Bucket struct {
 	Start time.Time `json:"start"`
 	Key   string    `json:"key,omitempty"`
 	Count int       `json:"count"`
+	// Of and Share are set by SetShares, never by a Store: Of is the
+	// number of all archived articles in the interval (and site, when
+	// split by site), and Share is Count/Of.
+	Of    int     `json:"of,omitempty"`
+	Share float64 `json:"share,omitempty"`
+}
+
+// SetShares sets the Of and Share of each of the buckets from all, the
+// timeline of every article with the same interval: matched by interval
+// and key when bySite (both timelines split by site), by interval alone
+// otherwise (buckets keyed by something else, such as the query that
+// counted them, are shares of the interval's articles). It returns
+// buckets. all is best counted after buckets: articles are only added, so
+// Of is then never less than Count; should it be (an article re-dated in
+// between), Of is raised to Count.
+func SetShares(buckets, all []Bucket, bySite bool) []Bucket {
+	type slot struct {
+		start time.Time
+		key   string
+	}
+	of := make(map[slot]int, len(all))
+	for _, b := range all {
+		k := slot{start: b.Start.UTC()}
+		if bySite {
+			k.key = b.Key
+		}
+		of[k] += b.Count
+	}
+	for i := range buckets {
+		b := &buckets[i]
+		k := slot{start: b.Start.UTC()}
+		if bySite {
+			k.key = b.Key
+		}
+		b.Of = max(of[k], b.Count)
+		b.Share = 0
+		if b.Of > 0 {
+			b.Share = float64(b.Count) / float64(b.Of)
+		}
+	}
+	return buckets
 }
 
 // TopField is a field Top can count.

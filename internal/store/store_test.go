@@ -112,3 +112,28 @@ func TestParseQueryError(t *testing.T) {
 		t.Errorf("message %q", err)
 	}
 }
+
+func TestSetShares(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2024, 3, d, 0, 0, 0, 0, time.UTC) }
+	all := []Bucket{{Start: day(1), Count: 40}, {Start: day(2), Count: 8}}
+	got := SetShares([]Bucket{{Start: day(1), Key: "flood", Count: 10}, {Start: day(2), Key: "flood", Count: 8}}, all, false)
+	want := []Bucket{{Start: day(1), Key: "flood", Count: 10, Of: 40, Share: 0.25}, {Start: day(2), Key: "flood", Count: 8, Of: 8, Share: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("by interval:\n got %+v\nwant %+v", got, want)
+	}
+
+	// Split by site: each site's share of its own articles.
+	all = []Bucket{{Start: day(1), Key: "a.example", Count: 30}, {Start: day(1), Key: "b.example", Count: 10}}
+	got = SetShares([]Bucket{{Start: day(1), Key: "a.example", Count: 3}, {Start: day(1), Key: "b.example", Count: 5}}, all, true)
+	want = []Bucket{{Start: day(1), Key: "a.example", Count: 3, Of: 30, Share: 0.1}, {Start: day(1), Key: "b.example", Count: 5, Of: 10, Share: 0.5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("by site:\n got %+v\nwant %+v", got, want)
+	}
+
+	// An interval all does not have (an article re-dated between the
+	// two counts) is its own whole, not a division by zero.
+	got = SetShares([]Bucket{{Start: day(9), Count: 2}}, all, false)
+	if got[0].Of != 2 || got[0].Share != 1 {
+		t.Errorf("interval missing from all: %+v, want of 2, share 1", got[0])
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -274,13 +275,106 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, a)
 }
 
-// timelineResponse is the body of GET /api/timeline.
-type timelineResponse struct {
-	Query   string         `json:"query"`
+// TimelineResponse is the body of GET /api/timeline, and what herald
+// timeline --json prints.
+type TimelineResponse struct {
+	Query string `json:"query"`
+	// Compare lists the other queries counted, when comparing; buckets
+	// are then keyed by query (Split "query"), the first being Query.
+	Compare []string       `json:"compare,omitempty"`
 	By      store.Interval `json:"by"`
-	Split   string         `json:"split,omitempty"`
+	// Split is "site", "query" (comparing), or empty.
+	Split string `json:"split,omitempty"`
+	// Share is set when the buckets carry their share of all articles
+	// (store.SetShares).
+	Share bool `json:"share,omitempty"`
+	// Total is the sum of the buckets' counts: with several queries, an
+	// article matching two counts twice.
 	Total   int            `json:"total"`
 	Buckets []store.Bucket `json:"buckets"`
+}
+
+// MaxCompare is the most queries a timeline compares, the first included.
+const MaxCompare = 8
+
+// TimelineQuery is one query of a timeline: as typed, and parsed.
+type TimelineQuery struct {
+	Raw string
+	Q   *query.Query
+}
+
+// NewTimelineResponse counts the articles matching queries (one, or up
+// to MaxCompare to compare, the first being the main one) per interval
+// of opts; with several, each bucket's key is its query as typed, and
+// they cannot be split by site as well. With share, each bucket also
+// carries its share of all the archive's articles in its interval (and
+// site, when split).
+func NewTimelineResponse(ctx context.Context, st store.Store, queries []TimelineQuery, opts store.TimelineOptions, share bool) (TimelineResponse, error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return TimelineResponse{}, err
+	}
+	if len(queries) == 0 {
+		queries = []TimelineQuery{{Q: &query.Query{}}}
+	}
+	out := TimelineResponse{Query: queries[0].Raw, By: opts.By, Split: string(opts.Split), Share: share, Buckets: []store.Bucket{}}
+	if len(queries) > 1 {
+		if opts.Split != "" {
+			return out, fmt.Errorf("%w: a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)", store.ErrInvalid)
+		}
+		out.Split = "query"
+		for _, q := range queries[1:] {
+			out.Compare = append(out.Compare, q.Raw)
+		}
+	}
+	for _, q := range queries {
+		buckets, err := st.Timeline(ctx, q.Q, opts)
+		if err != nil {
+			return out, err
+		}
+		for _, b := range buckets {
+			if len(queries) > 1 {
+				b.Key = q.Raw
+			}
+			out.Total += b.Count
+			out.Buckets = append(out.Buckets, b)
+		}
+	}
+	if share && len(out.Buckets) > 0 {
+		all, err := st.Timeline(ctx, &query.Query{}, opts)
+		if err != nil {
+			return out, err
+		}
+		store.SetShares(out.Buckets, all, opts.Split == store.TopSite)
+	}
+	return out, nil
+}
+
+// CompareQueries checks the queries of a comparison, the main one first:
+// at most MaxCompare, none empty, none twice (repeats are dropped). Its
+// errors are the caller's to present.
+func CompareQueries(queries []TimelineQuery) ([]TimelineQuery, error) {
+	if len(queries) <= 1 {
+		return queries, nil
+	}
+	var out []TimelineQuery
+	seen := map[string]bool{}
+	for _, q := range queries {
+		raw := strings.TrimSpace(q.Raw)
+		if raw == "" || q.Q == nil || q.Q.Root == nil {
+			return nil, errors.New("an empty query in a comparison would count every article (--share, or share=true in the API, gives each query's share of all articles instead)")
+		}
+		if seen[raw] {
+			continue
+		}
+		seen[raw] = true
+		q.Raw = raw
+		out = append(out, q)
+	}
+	if len(out) > MaxCompare {
+		return nil, fmt.Errorf("%d queries to compare, at most %d can be", len(out), MaxCompare)
+	}
+	return out, nil
 }
 
 func timelineParams(v url.Values) (store.TimelineOptions, error) {
@@ -299,9 +393,41 @@ func timelineParams(v url.Values) (store.TimelineOptions, error) {
 	return opts, nil
 }
 
+// timelineQueries reads q and the compare parameters (repeated, one
+// query each) of a timeline request.
+func timelineQueries(v url.Values) ([]TimelineQuery, error) {
+	q, raw, err := parseQuery(v)
+	if err != nil {
+		return nil, err
+	}
+	queries := []TimelineQuery{{Raw: raw, Q: q}}
+	for _, c := range v["compare"] {
+		if strings.TrimSpace(c) == "" {
+			continue // the page's empty compare box
+		}
+		if len(c) > maxQueryLen {
+			return nil, badRequest("compare query longer than %d bytes", maxQueryLen)
+		}
+		cq, err := store.ParseQuery(c)
+		if err != nil {
+			var qe *query.Error
+			if errors.As(err, &qe) {
+				return nil, badRequest("parameter compare=%q: %s at column %d", c, qe.Msg, qe.Column())
+			}
+			return nil, err
+		}
+		queries = append(queries, TimelineQuery{Raw: c, Q: cq})
+	}
+	queries, err = CompareQueries(queries)
+	if err != nil {
+		return nil, badRequest("%v", err)
+	}
+	return queries, nil
+}
+
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	q, raw, err := parseQuery(v)
+	queries, err := timelineQueries(v)
 	if err != nil {
 		return err
 	}
@@ -309,16 +435,13 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	buckets, err := s.st.Timeline(r.Context(), q, opts)
+	share, err := boolParam(v, "share", false)
 	if err != nil {
 		return err
 	}
-	out := timelineResponse{Query: raw, By: opts.By, Split: string(opts.Split), Buckets: buckets}
-	if out.Buckets == nil {
-		out.Buckets = []store.Bucket{}
-	}
-	for _, b := range buckets {
-		out.Total += b.Count
+	out, err := NewTimelineResponse(r.Context(), s.st, queries, opts, share)
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

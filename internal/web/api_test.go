@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,6 +58,11 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/timeline?split=tag", 400, "bad_request", 0},
 		{"/api/timeline?q=-", 200, "", 0},
 		{"/api/timeline?q=site:", 400, "bad_query", 1},
+		{"/api/timeline?q=a&compare=%22x", 400, "bad_request", 0},
+		{"/api/timeline?q=a&compare=b&split=site", 400, "invalid", 0},
+		{"/api/timeline?compare=b", 400, "bad_request", 0},
+		{"/api/timeline?q=a&compare=b&compare=c&compare=d&compare=e&compare=f&compare=g&compare=h&compare=i", 400, "bad_request", 0},
+		{"/api/timeline?q=a&share=maybe", 400, "bad_request", 0},
 		{"/api/top", 400, "bad_request", 0},
 		{"/api/top?field=color", 400, "bad_request", 0},
 		{"/api/top?field=site&n=0", 400, "bad_request", 0},
@@ -301,6 +308,46 @@ func TestAPITimelineAndTop(t *testing.T) {
 	decode(t, body, &tl)
 	if tl.Buckets == nil || tl.Total != 0 {
 		t.Errorf("empty timeline %s", body)
+	}
+
+	// Shares: each bucket's count against every article of its month.
+	var all, shares, compared TimelineResponse
+	_, body = do(t, h, "GET", "/api/timeline?by=month", nil)
+	decode(t, body, &all)
+	months := map[string]int{}
+	for _, b := range all.Buckets {
+		months[b.Start.Format("2006-01")] = b.Count
+	}
+	_, body = do(t, h, "GET", "/api/timeline?q=harbour&by=month&share=true", nil)
+	decode(t, body, &shares)
+	if !shares.Share || len(shares.Buckets) == 0 {
+		t.Fatalf("share timeline %s", body)
+	}
+	for _, b := range shares.Buckets {
+		if m := b.Start.Format("2006-01"); b.Of != months[m] || b.Share != float64(b.Count)/float64(months[m]) || b.Count > b.Of {
+			t.Errorf("share bucket %+v; all articles that month: %d", b, months[m])
+		}
+	}
+	// A comparison: each query's own timeline, keyed by the query.
+	_, body = do(t, h, "GET", "/api/timeline?q=harbour&compare=breakwater&compare=harbour&by=month", nil)
+	decode(t, body, &compared)
+	if compared.Split != "query" || !slices.Equal(compared.Compare, []string{"breakwater"}) {
+		t.Fatalf("comparison %s", body)
+	}
+	for _, q := range []string{"harbour", "breakwater"} {
+		var alone TimelineResponse
+		_, body = do(t, h, "GET", "/api/timeline?by=month&q="+q, nil)
+		decode(t, body, &alone)
+		var got []store.Bucket
+		for _, b := range compared.Buckets {
+			if b.Key == q {
+				b.Key = ""
+				got = append(got, b)
+			}
+		}
+		if len(got) == 0 || !reflect.DeepEqual(got, alone.Buckets) {
+			t.Errorf("%s in the comparison: %+v; alone: %+v", q, got, alone.Buckets)
+		}
 	}
 
 	var top struct {

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/web"
+)
+
+// attentionArchive holds, per month and site, articles about floods,
+// droughts or neither:
+//
+//	2024-01  a.example  4 articles: 2 flood, 1 drought
+//	2024-01  b.example  6 articles: 1 flood
+//	2024-02  a.example  2 articles: 2 flood
+//	2024-02  b.example  2 articles: 1 drought
+func attentionArchive(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	n := 0
+	add := func(month, site, topic string, count int) {
+		for range count {
+			n++
+			rec := map[string]any{
+				"url":       fmt.Sprintf("https://%s/%s/story-%d.html", site, month, n),
+				"title":     fmt.Sprintf("Report %d", n),
+				"published": month + "-10T08:00:00Z",
+				"text":      fmt.Sprintf("Report %d from the region: %s news today.", n, topic),
+			}
+			j, _ := json.Marshal(rec)
+			b.Write(j)
+			b.WriteByte('\n')
+		}
+	}
+	add("2024-01", "a.example", "flood", 2)
+	add("2024-01", "a.example", "drought", 1)
+	add("2024-01", "a.example", "market", 1)
+	add("2024-01", "b.example", "flood", 1)
+	add("2024-01", "b.example", "market", 5)
+	add("2024-02", "a.example", "flood", 2)
+	add("2024-02", "b.example", "drought", 1)
+	add("2024-02", "b.example", "market", 1)
+	dir := t.TempDir()
+	in, db := filepath.Join(dir, "in.jsonl"), filepath.Join(dir, "a.db")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in); code != 0 || !strings.Contains(stderr, "14 new") {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	return db
+}
+
+// bucketLine is a bucket as "month key count/of".
+func bucketLines(res web.TimelineResponse) string {
+	var lines []string
+	for _, b := range res.Buckets {
+		lines = append(lines, fmt.Sprintf("%s %s %d/%d %.3f", b.Start.Format("2006-01"), b.Key, b.Count, b.Of, b.Share))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func timelineJSON(t *testing.T, args ...string) web.TimelineResponse {
+	t.Helper()
+	out, stderr, code := herald(t, "", append([]string{"timeline", "--json", "--by", "month"}, args...)...)
+	if code != 0 {
+		t.Fatalf("timeline %v: exit %d, %s", args, code, stderr)
+	}
+	var res web.TimelineResponse
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("timeline %v: %v\n%s", args, err, out)
+	}
+	return res
+}
+
+func TestTimelineShareAndCompare(t *testing.T) {
+	db := attentionArchive(t)
+
+	res := timelineJSON(t, "--db", db, "flood", "--share")
+	if got, want := bucketLines(res), "2024-01  3/10 0.300\n2024-02  2/4 0.500"; got != want || !res.Share || res.Total != 5 {
+		t.Errorf("flood --share:\n%s\nwant\n%s (total %d)", got, want, res.Total)
+	}
+	res = timelineJSON(t, "--db", db, "flood", "--share", "--split", "site")
+	if got, want := bucketLines(res), "2024-01 a.example 2/4 0.500\n2024-01 b.example 1/6 0.167\n2024-02 a.example 2/2 1.000"; got != want {
+		t.Errorf("flood --share --split site:\n%s\nwant\n%s", got, want)
+	}
+	// Without --share the buckets carry counts only, as before.
+	res = timelineJSON(t, "--db", db, "flood")
+	if got, want := bucketLines(res), "2024-01  3/0 0.000\n2024-02  2/0 0.000"; got != want || res.Share {
+		t.Errorf("flood:\n%s\nwant\n%s", got, want)
+	}
+	// A comparison: buckets keyed by query; a repeated query counts once.
+	res = timelineJSON(t, "--db", db, "flood", "--compare", "drought", "--compare", "flood", "--share")
+	want := "2024-01 flood 3/10 0.300\n2024-02 flood 2/4 0.500\n2024-01 drought 1/10 0.100\n2024-02 drought 1/4 0.250"
+	if got := bucketLines(res); got != want || res.Split != "query" || len(res.Compare) != 1 || res.Query != "flood" {
+		t.Errorf("flood --compare drought:\n%s\nwant\n%s\n(split %q, compare %q)", got, want, res.Split, res.Compare)
+	}
+
+	// The table: shares beside counts, and a total per query.
+	out, _, code := herald(t, "", "--db", db, "timeline", "--by", "month", "flood", "--compare", "drought", "--share")
+	words := strings.Join(strings.Fields(out), " ")
+	for _, line := range []string{"2024-01 flood 3 30.0% of 10 █", "2024-02 drought 1 25.0% of 4 █", "total 5 articles: flood", "total 2 articles: drought"} {
+		if code != 0 || !strings.Contains(words, line) {
+			t.Errorf("table lacks %q:\n%s", line, out)
+		}
+	}
+}
+
+func TestTimelineCompareErrors(t *testing.T) {
+	db := attentionArchive(t)
+	many := []string{"--db", db, "timeline", "a"}
+	for _, q := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		many = append(many, "--compare", q)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--db", db, "timeline", "flood", "--compare", " "}, "--compare: an empty query"},
+		{[]string{"--db", db, "timeline", "--compare", "flood"}, "--compare: an empty query"},
+		{[]string{"--db", db, "timeline", "flood", "--compare", `"dry`}, "bad query: unterminated quote"},
+		{[]string{"--db", db, "timeline", "flood", "--compare", "drought", "--split", "site"}, "cannot be combined"},
+		{many, fmt.Sprintf("9 queries to compare, at most %d", web.MaxCompare)},
+	} {
+		_, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args[3:], code, stderr, tc.msg)
+		}
+	}
+}
