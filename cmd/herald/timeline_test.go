@@ -82,8 +82,9 @@ func TestTimelineShareAndCompare(t *testing.T) {
 	if got, want := bucketLines(res), "2024-01  3/10 0.300\n2024-02  2/4 0.500"; got != want || !res.Share || res.Total != 5 {
 		t.Errorf("flood --share:\n%s\nwant\n%s (total %d)", got, want, res.Total)
 	}
+	// b.example had articles in February, none about floods: a share of 0.
 	res = timelineJSON(t, "--db", db, "flood", "--share", "--split", "site")
-	if got, want := bucketLines(res), "2024-01 a.example 2/4 0.500\n2024-01 b.example 1/6 0.167\n2024-02 a.example 2/2 1.000"; got != want {
+	if got, want := bucketLines(res), "2024-01 a.example 2/4 0.500\n2024-01 b.example 1/6 0.167\n2024-02 a.example 2/2 1.000\n2024-02 b.example 0/2 0.000"; got != want {
 		t.Errorf("flood --share --split site:\n%s\nwant\n%s", got, want)
 	}
 	// Without --share the buckets carry counts only, as before.

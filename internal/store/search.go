@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -202,37 +203,61 @@ type Bucket struct {
 // SetShares sets the Of and Share of each of the buckets from all, the
 // timeline of every article with the same interval: matched by interval
 // and key when bySite (both timelines split by site), by interval alone
-// otherwise (buckets keyed by something else, such as the query that
-// counted them, are shares of the interval's articles). It returns
-// buckets. all is best counted after buckets: articles are only added, so
-// Of is then never less than Count; should it be (an article re-dated in
-// between), Of is raised to Count.
+// otherwise. It returns buckets with, added in timeline order, a bucket
+// of Count 0 for each interval that all has articles in and buckets lack
+// (split by site: each interval of a site that buckets have), so that a
+// share of 0 (articles, none matching) is told from no bucket (no
+// articles archived at all). all is best counted after buckets: articles
+// are only added, so Of is then never less than Count; should it be (an
+// article re-dated in between), Of is raised to Count.
 func SetShares(buckets, all []Bucket, bySite bool) []Bucket {
 	type slot struct {
 		start time.Time
 		key   string
 	}
+	at := func(b Bucket) slot {
+		if bySite {
+			return slot{b.Start.UTC(), b.Key}
+		}
+		return slot{start: b.Start.UTC()}
+	}
 	of := make(map[slot]int, len(all))
 	for _, b := range all {
-		k := slot{start: b.Start.UTC()}
-		if bySite {
-			k.key = b.Key
-		}
-		of[k] += b.Count
+		of[at(b)] += b.Count
 	}
-	for i := range buckets {
-		b := &buckets[i]
-		k := slot{start: b.Start.UTC()}
-		if bySite {
-			k.key = b.Key
-		}
-		b.Of = max(of[k], b.Count)
+	have, sites := map[slot]bool{}, map[string]bool{}
+	out := make([]Bucket, 0, len(buckets))
+	for _, b := range buckets {
+		b.Of = max(of[at(b)], b.Count)
 		b.Share = 0
 		if b.Of > 0 {
 			b.Share = float64(b.Count) / float64(b.Of)
 		}
+		have[at(b)], sites[b.Key] = true, true
+		out = append(out, b)
 	}
-	return buckets
+	added := false
+	for _, b := range all {
+		k := at(b)
+		if have[k] || (bySite && !sites[b.Key]) {
+			continue
+		}
+		have[k], added = true, true
+		z := Bucket{Start: b.Start, Of: of[k]}
+		if bySite {
+			z.Key = b.Key
+		}
+		out = append(out, z)
+	}
+	if added {
+		slices.SortStableFunc(out, func(a, b Bucket) int {
+			if c := a.Start.Compare(b.Start); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Key, b.Key)
+		})
+	}
+	return out
 }
 
 // TopField is a field Top can count.

@@ -115,25 +115,32 @@ func TestParseQueryError(t *testing.T) {
 
 func TestSetShares(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2024, 3, d, 0, 0, 0, 0, time.UTC) }
-	all := []Bucket{{Start: day(1), Count: 40}, {Start: day(2), Count: 8}}
-	got := SetShares([]Bucket{{Start: day(1), Key: "flood", Count: 10}, {Start: day(2), Key: "flood", Count: 8}}, all, false)
-	want := []Bucket{{Start: day(1), Key: "flood", Count: 10, Of: 40, Share: 0.25}, {Start: day(2), Key: "flood", Count: 8, Of: 8, Share: 1}}
+	all := []Bucket{{Start: day(1), Count: 40}, {Start: day(2), Count: 8}, {Start: day(3), Count: 5}}
+	got := SetShares([]Bucket{{Start: day(1), Count: 10}, {Start: day(2), Count: 8}}, all, false)
+	// Day 3 had articles, none matching: a bucket of count 0.
+	want := []Bucket{{Start: day(1), Count: 10, Of: 40, Share: 0.25}, {Start: day(2), Count: 8, Of: 8, Share: 1}, {Start: day(3), Of: 5}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("by interval:\n got %+v\nwant %+v", got, want)
 	}
+	if got := SetShares(nil, all, false); len(got) != 3 || got[2].Of != 5 || got[2].Count != 0 {
+		t.Errorf("no match at all: %+v, want three buckets of count 0", got)
+	}
 
-	// Split by site: each site's share of its own articles.
-	all = []Bucket{{Start: day(1), Key: "a.example", Count: 30}, {Start: day(1), Key: "b.example", Count: 10}}
+	// Split by site: each site's share of its own articles; a site with
+	// no match anywhere gets no buckets.
+	all = []Bucket{{Start: day(1), Key: "a.example", Count: 30}, {Start: day(1), Key: "b.example", Count: 10},
+		{Start: day(1), Key: "c.example", Count: 7}, {Start: day(2), Key: "a.example", Count: 4}}
 	got = SetShares([]Bucket{{Start: day(1), Key: "a.example", Count: 3}, {Start: day(1), Key: "b.example", Count: 5}}, all, true)
-	want = []Bucket{{Start: day(1), Key: "a.example", Count: 3, Of: 30, Share: 0.1}, {Start: day(1), Key: "b.example", Count: 5, Of: 10, Share: 0.5}}
+	want = []Bucket{{Start: day(1), Key: "a.example", Count: 3, Of: 30, Share: 0.1}, {Start: day(1), Key: "b.example", Count: 5, Of: 10, Share: 0.5},
+		{Start: day(2), Key: "a.example", Of: 4}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("by site:\n got %+v\nwant %+v", got, want)
 	}
 
 	// An interval all does not have (an article re-dated between the
 	// two counts) is its own whole, not a division by zero.
-	got = SetShares([]Bucket{{Start: day(9), Count: 2}}, all, false)
-	if got[0].Of != 2 || got[0].Share != 1 {
-		t.Errorf("interval missing from all: %+v, want of 2, share 1", got[0])
+	got = SetShares([]Bucket{{Start: day(9), Count: 2}}, nil, false)
+	if len(got) != 1 || got[0].Of != 2 || got[0].Share != 1 {
+		t.Errorf("interval missing from all: %+v, want of 2, share 1", got)
 	}
 }

@@ -308,7 +308,8 @@ type TimelineQuery struct {
 // of opts; with several, each bucket's key is its query as typed, and
 // they cannot be split by site as well. With share, each bucket also
 // carries its share of all the archive's articles in its interval (and
-// site, when split).
+// site, when split), and intervals with articles but no match have a
+// bucket of count 0 (store.SetShares).
 func NewTimelineResponse(ctx context.Context, st store.Store, queries []TimelineQuery, opts store.TimelineOptions, share bool) (TimelineResponse, error) {
 	opts, err := opts.Normalize()
 	if err != nil {
@@ -327,10 +328,23 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 			out.Compare = append(out.Compare, q.Raw)
 		}
 	}
-	for _, q := range queries {
-		buckets, err := st.Timeline(ctx, q.Q, opts)
-		if err != nil {
+	counted := make([][]store.Bucket, len(queries))
+	for i, q := range queries {
+		if counted[i], err = st.Timeline(ctx, q.Q, opts); err != nil {
 			return out, err
+		}
+	}
+	var all []store.Bucket
+	if share {
+		// After the queries' counts: see store.SetShares.
+		if all, err = st.Timeline(ctx, &query.Query{}, opts); err != nil {
+			return out, err
+		}
+	}
+	for i, q := range queries {
+		buckets := counted[i]
+		if share {
+			buckets = store.SetShares(buckets, all, opts.Split == store.TopSite)
 		}
 		for _, b := range buckets {
 			if len(queries) > 1 {
@@ -339,13 +353,6 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 			out.Total += b.Count
 			out.Buckets = append(out.Buckets, b)
 		}
-	}
-	if share && len(out.Buckets) > 0 {
-		all, err := st.Timeline(ctx, &query.Query{}, opts)
-		if err != nil {
-			return out, err
-		}
-		store.SetShares(out.Buckets, all, opts.Split == store.TopSite)
 	}
 	return out, nil
 }

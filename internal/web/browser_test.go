@@ -253,6 +253,14 @@ func TestBrowser(t *testing.T) {
 		t.Error("whole-archive chart has no marks")
 	}
 	b.screenshot("attention-all")
+	// Two queries compared as shares: a line each, drawn on screen.
+	b.navigate(ts.URL+"/timeline?q=harbour&compare=breakwater&share=true&by=month", "#attention-chart")
+	lines := evaluate[int](b, `document.querySelectorAll("#attention-chart polyline").length`)
+	drawn := evaluate[float64](b, `Math.max(...[...document.querySelectorAll("#attention-chart circle")].map(c => c.getBoundingClientRect().width))`)
+	if lines < 2 || drawn < 4 {
+		t.Errorf("comparison chart: %d lines, marks %.1f px wide", lines, drawn)
+	}
+	b.screenshot("attention-compare")
 
 	// Hostile titles show as text and run nothing.
 	for _, tc := range []struct{ id, title, shot string }{

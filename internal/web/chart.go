@@ -44,14 +44,19 @@ var palette = []string{"#2f5d8a", "#c4703a", "#4f8a5b", "#8a5a9a", "#b0922e", "#
 
 // chart is what the template draws. Coordinates are pre-formatted.
 type chart struct {
-	W, H             float64
-	Left, Top        float64
-	PlotW, PlotH     float64
-	Bottom           float64 // y of the x axis
-	YTicks           []chartTick
-	XTicks           []chartTick
-	Bars             []chartBar
-	Areas            []chartArea
+	W, H         float64
+	Left, Top    float64
+	PlotW, PlotH float64
+	Bottom       float64 // y of the x axis
+	YTicks       []chartTick
+	XTicks       []chartTick
+	Bars         []chartBar
+	Areas        []chartArea
+	// Lines are set instead of bars and areas on a line chart
+	// (buildLineChart), whose table has Columns and rows of Cells.
+	Lines            []chartLine
+	Columns          []string
+	ShowLegend       bool
 	Legend           []legendItem
 	By               store.Interval
 	Note             string
@@ -95,7 +100,9 @@ type legendItem struct {
 type chartRow struct {
 	Label  string
 	Counts []int
-	Total  int
+	// Cells are the formatted values of a line chart's row.
+	Cells []string
+	Total int
 }
 
 // step returns the start of the bucket after t.
@@ -180,32 +187,32 @@ func periodLabel(by store.Interval, t time.Time) string {
 	return t.Format("Mon 2 Jan 2006")
 }
 
-// buildChart lays out buckets (as the store returns them: non-empty only,
-// ordered by start then key) for query q. It returns nil when there is
-// nothing to draw.
-func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string) *chart {
-	if len(buckets) == 0 {
-		return nil
-	}
-	c := &chart{W: chartW, H: chartH, Left: padLeft, Top: padTop, By: by, Split: split,
-		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
-	c.Bottom = c.Top + c.PlotH
-	// The span drawn: every bucket when they fit in maxBuckets; else a
-	// coarser interval, unless only a few articles (maxLeftOut) lie
-	// outside the busiest maxBuckets, as one dated 9999 by mistake does.
-	// Per month those are left out whatever their number: the span of
-	// the dates must not decide the size of the page.
+// span is the stretch of time a chart draws and the interval it draws it
+// in (see chartSpan).
+type span struct {
+	first, last time.Time // the first and last bucket starts drawn
+	by          store.Interval
+	leftOut     int    // articles dated outside first..last
+	note        string // says what was coarsened or left out
+}
+
+// chartSpan picks the span a chart draws: every bucket when they fit in
+// maxBuckets; else a coarser interval, unless only a few articles
+// (maxLeftOut) lie outside the busiest maxBuckets, as one dated 9999 by
+// mistake does. Per month those are left out whatever their number: the
+// span of the dates must not decide the size of the page.
+func chartSpan(buckets []store.Bucket, by store.Interval) span {
 	total := 0
 	for _, b := range buckets {
 		total += b.Count
 	}
-	var first, last time.Time
+	var sp span
 	var coarsened, leftOut string
 	asked := by
 	for {
 		lo, hi, out := bulk(buckets, by)
 		if out == 0 || by == store.Month || out <= total*maxLeftOut/100 {
-			first, last = lo, hi
+			sp.first, sp.last = lo, hi
 			if out > 0 {
 				var outside []time.Time
 				for _, b := range buckets {
@@ -218,7 +225,7 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 				if !latest.Equal(earliest) {
 					when += " to " + periodLabel(by, latest)
 				}
-				c.LeftOut = out
+				sp.leftOut = out
 				leftOut = fmt.Sprintf("Shown from %s to %s: %s dated outside that span (%s) %s left out.",
 					periodLabel(by, lo), periodLabel(by, hi), plural(out, "article"), when,
 					map[bool]string{true: "is", false: "are"}[out == 1])
@@ -228,8 +235,25 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 		by = coarser(by)
 		coarsened = fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, asked)
 	}
-	c.Note = strings.TrimSpace(coarsened + " " + leftOut)
-	c.By = by
+	sp.by = by
+	sp.note = strings.TrimSpace(coarsened + " " + leftOut)
+	return sp
+}
+
+// buildChart lays out buckets (as the store returns them: non-empty only,
+// ordered by start then key) for query q. It returns nil when there is
+// nothing to draw.
+func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string) *chart {
+	if len(buckets) == 0 {
+		return nil
+	}
+	c := &chart{W: chartW, H: chartH, Left: padLeft, Top: padTop, By: by, Split: split, ShowLegend: split,
+		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
+	c.Bottom = c.Top + c.PlotH
+	sp := chartSpan(buckets, by)
+	first, last := sp.first, sp.last
+	by = sp.by
+	c.Note, c.By, c.LeftOut = sp.note, by, sp.leftOut
 
 	// Series: one, or the busiest sites plus "other sites".
 	totals := map[string]int{}

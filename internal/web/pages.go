@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -435,13 +436,17 @@ type topList struct {
 
 // timelineData is the attention page.
 type timelineData struct {
-	Q          string
-	By         string
-	Split      bool
-	Err        *queryError
-	Chart      *chart
-	Tops       []topList
-	SearchHref string
+	Q string
+	// Compare holds the queries compared with Q, and one empty box more
+	// while there is room for one; Compared the queries alone.
+	Compare, Compared []string
+	By                string
+	Split             bool
+	Share             bool
+	Err               *queryError
+	Chart             *chart
+	Tops              []topList
+	SearchHref        string
 }
 
 // topFields are the lists beside the chart and the filter each adds.
@@ -465,27 +470,73 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site"}
+	share, err := boolParam(v, "share", false)
+	if err != nil {
+		return err
+	}
+	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site", Share: share}
+	for _, c := range v["compare"] {
+		if strings.TrimSpace(c) != "" {
+			d.Compare = append(d.Compare, c)
+		}
+	}
 	d.SearchHref = searchHref(d.Q)
+	bad := func(qe *queryError) error {
+		d.Err = qe
+		if len(d.Compare) < MaxCompare-1 {
+			d.Compare = append(d.Compare, "")
+		}
+		return renderTo(w, http.StatusBadRequest, s.pages.timeline, layoutData{Title: "Attention over time", Active: "timeline", Query: d.Q, Content: d})
+	}
 	q, _, err := parseQuery(v)
 	if err != nil {
 		e := toError(err)
 		if e.Code != "bad_query" {
 			return err
 		}
-		d.Err = newQueryError(d.Q, e)
-		return renderTo(w, http.StatusBadRequest, s.pages.timeline, layoutData{Title: "Attention over time", Active: "timeline", Query: d.Q, Content: d})
+		return bad(newQueryError(d.Q, e))
+	}
+	queries := []TimelineQuery{{Raw: d.Q, Q: q}}
+	for _, c := range d.Compare {
+		if len(c) > maxQueryLen {
+			return badRequest("compare query longer than %d bytes", maxQueryLen)
+		}
+		cq, err := store.ParseQuery(c)
+		if err != nil {
+			e := toError(err)
+			if e.Code != "bad_query" {
+				return err
+			}
+			qe := newQueryError(c, e)
+			qe.Message = "in the query compared, " + qe.Message
+			return bad(qe)
+		}
+		queries = append(queries, TimelineQuery{Raw: c, Q: cq})
+	}
+	if queries, err = CompareQueries(queries); err != nil {
+		return bad(&queryError{Message: err.Error()})
+	}
+	if len(queries) > 1 && d.Split {
+		return bad(&queryError{Message: "a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)"})
+	}
+	d.Compare = nil
+	for _, q := range queries[1:] {
+		d.Compare = append(d.Compare, q.Raw)
+	}
+	d.Compared = slices.Clone(d.Compare)
+	if len(d.Compare) < MaxCompare-1 {
+		d.Compare = append(d.Compare, "")
 	}
 	// The chart and the three lists are independent queries: run them
 	// side by side.
 	var (
-		wg       sync.WaitGroup
-		buckets  []store.Bucket
-		interval store.Interval
-		tops     = make([][]store.Count, len(topFields))
-		errs     = make([]error, len(topFields)+1)
+		wg   sync.WaitGroup
+		res  TimelineResponse
+		sp   span
+		tops = make([][]store.Count, len(topFields))
+		errs = make([]error, len(topFields)+1)
 	)
-	wg.Go(func() { buckets, interval, errs[0] = s.timeline(r.Context(), q, by, d.Split) })
+	wg.Go(func() { res, sp, errs[0] = s.timeline(r.Context(), queries, by, d.Split, share) })
 	for i, tf := range topFields {
 		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(r.Context(), q, tf.field, 10) })
 	}
@@ -493,7 +544,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	d.Chart = buildChart(buckets, interval, d.Split, d.Q)
+	if share || len(queries) > 1 {
+		d.Chart = buildLineChart(res, sp)
+	} else {
+		d.Chart = buildChart(res.Buckets, res.By, d.Split, d.Q)
+	}
 	for i, tf := range topFields {
 		counts := tops[i]
 		list := topList{Title: tf.title}
@@ -516,7 +571,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 
 // timeline fetches the buckets for the chart. With by "auto" it counts
 // per month first and, when the span is short, again per week or day.
-func (s *Server) timeline(ctx context.Context, q *query.Query, by string, split bool) ([]store.Bucket, store.Interval, error) {
+// It also returns the span the chart draws: for a line chart (shares or
+// a comparison) the buckets are counted again when the span needs a
+// coarser interval than they have, since shares cannot be added up from
+// the buckets (periods with no match lack their article count).
+func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by string, split, share bool) (TimelineResponse, span, error) {
 	opts := store.TimelineOptions{By: store.Interval(by)}
 	if by == "auto" {
 		opts.By = store.Month
@@ -524,19 +583,33 @@ func (s *Server) timeline(ctx context.Context, q *query.Query, by string, split 
 	if split {
 		opts.Split = store.TopSite
 	}
-	buckets, err := s.st.Timeline(ctx, q, opts)
-	if err != nil || by != "auto" || len(buckets) == 0 {
-		return buckets, opts.By, err
+	res, err := NewTimelineResponse(ctx, s.st, queries, opts, share)
+	if err != nil || len(res.Buckets) == 0 {
+		return res, span{}, err
 	}
-	// The span of the bulk of the articles decides, so that one article
-	// dated far away does not make the chart monthly (buildChart leaves
-	// it out).
-	first, last, _ := bulk(buckets, store.Month)
-	if fine := autoInterval(first, step(store.Month, last)); fine != store.Month {
-		opts.By = fine
-		buckets, err = s.st.Timeline(ctx, q, opts)
+	if by == "auto" {
+		// The span of the bulk of the articles decides, so that one
+		// article dated far away does not make the chart monthly
+		// (chartSpan leaves it out).
+		first, last, _ := bulk(res.Buckets, store.Month)
+		if fine := autoInterval(first, step(store.Month, last)); fine != store.Month {
+			opts.By = fine
+			if res, err = NewTimelineResponse(ctx, s.st, queries, opts, share); err != nil {
+				return res, span{}, err
+			}
+		}
 	}
-	return buckets, opts.By, err
+	sp := chartSpan(res.Buckets, opts.By)
+	if sp.by != opts.By && (share || len(queries) > 1) {
+		opts.By = sp.by
+		if res, err = NewTimelineResponse(ctx, s.st, queries, opts, share); err != nil {
+			return res, span{}, err
+		}
+		note := sp.note
+		sp = chartSpan(res.Buckets, opts.By)
+		sp.note = note
+	}
+	return res, sp, nil
 }
 
 // articleData is the article page.
