@@ -9,13 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/web"
 )
 
 func newTimelineCmd(e *env) *cobra.Command {
 	var (
-		asJSON, share bool
+		asJSON, asCSV, share bool
 		by, split     string
 		compare       []string
 	)
@@ -25,7 +26,8 @@ func newTimelineCmd(e *env) *cobra.Command {
 		Long: `Timeline charts attention over time: how many archived articles match
 QUERY (all articles when it is empty) per day, week or month, optionally
 split by site. On a terminal it prints a table with bars; --json prints
-what GET /api/timeline returns.
+what GET /api/timeline returns, --csv the buckets as CSV for a
+spreadsheet (columns start,key,count,of,share).
 
 --share also gives each count as a share of all the archive's articles
 in the same period (of the same site, when split by site): raw counts
@@ -39,6 +41,9 @@ site (put site: in each query instead).`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if asJSON && asCSV {
+				return fmt.Errorf("--json and --csv: choose one")
+			}
 			q, err := parseQueryArgs(args)
 			if err != nil {
 				return err
@@ -81,6 +86,9 @@ site (put site: in each query instead).`,
 			}
 			w := bufio.NewWriter(e.stdout)
 			defer w.Flush()
+			if asCSV {
+				return export.WriteTimelineCSV(w, res.Buckets, res.Share)
+			}
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
@@ -92,6 +100,7 @@ site (put site: in each query instead).`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&asJSON, "json", false, "print the buckets as JSON (as GET /api/timeline)")
+	fl.BoolVar(&asCSV, "csv", false, "print the buckets as CSV: start,key,count,of,share (docs/export.md)")
 	fl.StringVar(&by, "by", "day", "bucket size: day, week or month")
 	fl.StringVar(&split, "split", "", "split counts by: site")
 	fl.BoolVar(&share, "share", false, "also give each count as a share of all articles in its period (and site)")

@@ -109,6 +109,19 @@ func TestTimelineShareAndCompare(t *testing.T) {
 	}
 }
 
+func TestTimelineCSV(t *testing.T) {
+	db := attentionArchive(t)
+	out, stderr, code := herald(t, "", "--db", db, "timeline", "--by", "month", "--csv", "flood", "--compare", "drought", "--share")
+	want := "start,key,count,of,share\n2024-01-01,flood,3,10,0.300000\n2024-02-01,flood,2,4,0.500000\n" +
+		"2024-01-01,drought,1,10,0.100000\n2024-02-01,drought,1,4,0.250000\n"
+	if code != 0 || out != want {
+		t.Errorf("--csv: exit %d %s\n%s\nwant\n%s", code, stderr, out, want)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "timeline", "--csv", "--json", "flood"); code != 2 || !strings.Contains(stderr, "choose one") {
+		t.Errorf("--csv --json: exit %d, %q", code, stderr)
+	}
+}
+
 func TestTimelineCompareErrors(t *testing.T) {
 	db := attentionArchive(t)
 	many := []string{"--db", db, "timeline", "a"}

@@ -116,3 +116,31 @@ func rfc3339(t time.Time) string {
 	}
 	return t.Format(time.RFC3339)
 }
+
+// TimelineColumns is the fixed column set of a timeline as CSV: the
+// bucket's first day (YYYY-MM-DD, UTC), its key (the site when split by
+// site, the query when comparing queries, else empty), the count, and,
+// for a timeline with shares, the number of all articles in the bucket
+// and the share (count/of, to 6 decimals); empty without shares.
+var TimelineColumns = []string{"start", "key", "count", "of", "share"}
+
+// WriteTimelineCSV writes buckets as CSV with a header row of
+// TimelineColumns, in their order; share says whether they carry
+// shares (store.SetShares).
+func WriteTimelineCSV(w io.Writer, buckets []store.Bucket, share bool) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(TimelineColumns); err != nil {
+		return err
+	}
+	for _, b := range buckets {
+		row := []string{b.Start.UTC().Format(time.DateOnly), inert(b.Key), strconv.Itoa(b.Count), "", ""}
+		if share {
+			row[3], row[4] = strconv.Itoa(b.Of), strconv.FormatFloat(b.Share, 'f', 6, 64)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -110,3 +110,27 @@ func TestCSVFormulaCells(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteTimelineCSV(t *testing.T) {
+	jan := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	buckets := []store.Bucket{
+		{Start: jan, Key: "flood", Count: 3, Of: 10, Share: 0.3},
+		{Start: jan.AddDate(0, 1, 0), Key: "-drought", Count: 0, Of: 4},
+	}
+	var b strings.Builder
+	if err := WriteTimelineCSV(&b, buckets, true); err != nil {
+		t.Fatal(err)
+	}
+	// A query typed with a leading minus is text, not a formula.
+	want := "start,key,count,of,share\n2024-01-01,flood,3,10,0.300000\n2024-02-01,'-drought,0,4,0.000000\n"
+	if b.String() != want {
+		t.Errorf("with shares:\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := WriteTimelineCSV(&b, buckets[:1], false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "start,key,count,of,share\n2024-01-01,flood,3,,\n"; b.String() != want {
+		t.Errorf("without shares:\n%s\nwant\n%s", b.String(), want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -446,9 +447,18 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	format, err := oneOf(v, "format", "json", "json", "csv")
+	if err != nil {
+		return err
+	}
 	out, err := NewTimelineResponse(r.Context(), s.st, queries, opts, share)
 	if err != nil {
 		return err
+	}
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="herald-timeline.csv"`)
+		return export.WriteTimelineCSV(w, out.Buckets, out.Share)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -63,6 +63,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/timeline?compare=b", 400, "bad_request", 0},
 		{"/api/timeline?q=a&compare=b&compare=c&compare=d&compare=e&compare=f&compare=g&compare=h&compare=i", 400, "bad_request", 0},
 		{"/api/timeline?q=a&share=maybe", 400, "bad_request", 0},
+		{"/api/timeline?q=a&format=xml", 400, "bad_request", 0},
 		{"/api/top", 400, "bad_request", 0},
 		{"/api/top?field=color", 400, "bad_request", 0},
 		{"/api/top?field=site&n=0", 400, "bad_request", 0},
@@ -328,6 +329,20 @@ func TestAPITimelineAndTop(t *testing.T) {
 			t.Errorf("share bucket %+v; all articles that month: %d", b, months[m])
 		}
 	}
+	// The same as CSV: a row per bucket, in order.
+	res, body := do(t, h, "GET", "/api/timeline?q=harbour&by=month&share=true&format=csv", nil)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != len(shares.Buckets)+1 ||
+		strings.Join(rows[0], ",") != "start,key,count,of,share" {
+		t.Fatalf("timeline CSV (%v, %s):\n%s", err, res.Header.Get("Content-Type"), body)
+	}
+	for i, b := range shares.Buckets {
+		want := []string{b.Start.Format("2006-01-02"), "", strconv.Itoa(b.Count), strconv.Itoa(b.Of), strconv.FormatFloat(b.Share, 'f', 6, 64)}
+		if !slices.Equal(rows[i+1], want) {
+			t.Errorf("CSV row %d: %q, want %q", i+1, rows[i+1], want)
+		}
+	}
+
 	// A comparison: each query's own timeline, keyed by the query.
 	_, body = do(t, h, "GET", "/api/timeline?q=harbour&compare=breakwater&compare=harbour&by=month", nil)
 	decode(t, body, &compared)

@@ -447,6 +447,8 @@ type timelineData struct {
 	Chart             *chart
 	Tops              []topList
 	SearchHref        string
+	// CSVHref downloads the chart's numbers (GET /api/timeline as CSV).
+	CSVHref string
 }
 
 // topFields are the lists beside the chart and the filter each adds.
@@ -548,6 +550,19 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		d.Chart = buildLineChart(res, sp)
 	} else {
 		d.Chart = buildChart(res.Buckets, res.By, d.Split, d.Q)
+	}
+	if d.Chart != nil {
+		p := url.Values{"q": {d.Q}, "by": {string(d.Chart.By)}, "format": {"csv"}}
+		if d.Split {
+			p.Set("split", "site")
+		}
+		if share {
+			p.Set("share", "true")
+		}
+		if len(d.Compared) > 0 {
+			p["compare"] = d.Compared
+		}
+		d.CSVHref = "/api/timeline?" + p.Encode()
 	}
 	for i, tf := range topFields {
 		counts := tops[i]
