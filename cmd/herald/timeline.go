@@ -17,8 +17,8 @@ import (
 func newTimelineCmd(e *env) *cobra.Command {
 	var (
 		asJSON, asCSV, share bool
-		by, split     string
-		compare       []string
+		by, split            string
+		compare              []string
 	)
 	cmd := &cobra.Command{
 		Use:   "timeline [QUERY]",
