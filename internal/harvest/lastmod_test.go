@@ -29,7 +29,7 @@ func futureLastmodSite(t *testing.T, ahead time.Duration) (ts *testSite, path st
 		lm := lastmod
 		mu.Unlock()
 		fmt.Fprintf(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
-			`<url><loc>%s</loc><lastmod>%s</lastmod></url></urlset>`, ts.url(path), lm.Format(time.RFC3339))
+			`<url><loc>%s</loc><lastmod>%s</lastmod></url></urlset>`, ts.url(path), lm.Format(time.RFC3339Nano))
 	})
 	return ts, path, func(t time.Time) {
 		mu.Lock()
@@ -110,6 +110,32 @@ func TestHarvestFutureLastmodChangeFetchedOnce(t *testing.T) {
 	for i := range 2 {
 		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
 			t.Errorf("poll %d after the change: %+v; want nothing fetched", i+1, sum)
+		}
+	}
+	if n := ts.hit(path); n != 2 {
+		t.Errorf("story fetched %d times, want twice", n)
+	}
+}
+
+// A page fetched again for a lastmod keeps its first fetch time when its
+// text had not changed, so that lastmod stays later than the archived
+// copy: it must not have the page fetched at every later poll.
+func TestHarvestPastLastmodUnchangedTextFetchedOnce(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	setLastmod(gazetteDay)
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Fatalf("first poll: %+v", sum)
+	}
+	setLastmod(time.Now()) // after the fetch, and past
+	if sum := repoll(t, h, st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
+		t.Errorf("poll after the new lastmod: %+v; want the story fetched again, unchanged", sum)
+	}
+	for i := range 2 {
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("poll %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
 		}
 	}
 	if n := ts.hit(path); n != 2 {
