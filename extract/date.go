@@ -27,7 +27,26 @@ import (
 //   - numeric dates "03.03.2023" (day first), "2023/03/03", "2023.03.03",
 //     and "03/04/2023" only when unambiguous (one side above 12, or both
 //     equal): "03/04/2023" is refused rather than guessed;
-//   - CJK dates "2023年3月3日".
+//   - CJK dates "2023年3月3日";
+//   - the Gregorian months named in Arabic (Egyptian and Gulf "مارس",
+//     Maghreb "غشت", "أفريل", Levantine and Iraqi "آذار", "كانون الثاني"),
+//     in Persian ("ژانویه") and in Urdu ("مارچ"), with Arabic weekdays,
+//     the Gregorian era mark "م" after a year, and "ص"/"م" (a.m./p.m.)
+//     after a time.
+//
+// Digits of any script count as their ASCII values: Arabic-Indic
+// ("٢٠٢٤-٠٣-١٤"), Persian ("۱۴ مارس ۲۰۲۴"), Devanagari, Bengali, Thai,
+// full-width … (foldDateText); the Arabic comma and invisible direction
+// marks are ignored.
+//
+// Only the Gregorian calendar is understood. A date of another calendar
+// is rejected, never converted and never taken as Gregorian: its month
+// names are unknown ("فروردین", "رمضان"), the Hijri era mark "هـ" is an
+// unknown word, and its numeric years fall outside the accepted range
+// (Solar Hijri 1403 and Hijri 1445 are before 1990; Buddhist 2567,
+// Bikram Sambat 2081 and Hebrew 5784 are after now). Because two-digit
+// years could be of any calendar, a date written in non-ASCII digits
+// must give its year with four digits ("۲۵.۰۱.۰۳" is refused).
 //
 // A declared zone is kept as a fixed offset (a declared +0000 or Z is
 // UTC); the US zone names ET, CT, MT and PT follow the US daylight-saving
@@ -50,6 +69,11 @@ const maxDateLen = 120
 // recognise with confidence, and for dates outside [1990, now+1 day].
 func parseDate(s string, now time.Time) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	if s == "" || len(s) > maxDateLen*2 {
+		return time.Time{}, false
+	}
+	s, native := foldDateText(s)
+	s = strings.TrimSpace(s)
 	if s == "" || len(s) > maxDateLen {
 		return time.Time{}, false
 	}
@@ -58,7 +82,7 @@ func parseDate(s string, now time.Time) (time.Time, bool) {
 		t, ok = parseUnix(s)
 	}
 	if !ok {
-		t, ok = parseWritten(s)
+		t, ok = parseWritten(s, native)
 	}
 	if !ok || !plausibleDate(t, now) {
 		return time.Time{}, false
@@ -94,6 +118,89 @@ func digits(s string, i, n int) (int, bool) {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// foldDateText rewrites the digits of every script in s as ASCII digits
+// ("١٤", "۱۴", "१४" → "14"), the Arabic comma as ",", and drops the
+// invisible marks that set text direction, which right-to-left pages put
+// around numbers. native reports whether a digit was not ASCII. Text
+// without such characters is returned as it is, without allocating.
+func foldDateText(s string) (folded string, native bool) {
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if _, ok := digitValue(r); ok || r == '،' || isDirectionMark(r) {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s, false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+		case r == '،':
+			b.WriteByte(',')
+		case isDirectionMark(r):
+		default:
+			if v, ok := digitValue(r); ok {
+				b.WriteByte(byte('0' + v))
+				native = true
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), native
+}
+
+// isDirectionMark reports the invisible bidirectional formatting
+// characters: LRM, RLM, ALM and the embeddings, overrides and isolates.
+func isDirectionMark(r rune) bool {
+	return r == '\u200e' || r == '\u200f' || r == '\u061c' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+}
+
+// digitValue returns the value of a decimal digit of any script
+// (Unicode category Nd). Unicode encodes these digits only in runs of ten
+// from 0 to 9, and the ranges of unicode.Nd are such runs placed end to
+// end, so a digit's value is its distance from its range's start, modulo
+// 10 (TestDigitValue checks every code point).
+func digitValue(r rune) (int, bool) {
+	if r < utf8.RuneSelf {
+		if r >= '0' && r <= '9' {
+			return int(r - '0'), true
+		}
+		return 0, false
+	}
+	if r <= 0xFFFF {
+		for _, rg := range unicode.Nd.R16 {
+			if uint16(r) < rg.Lo {
+				return 0, false
+			}
+			if uint16(r) <= rg.Hi {
+				return int(uint16(r)-rg.Lo) % 10, true
+			}
+		}
+		return 0, false
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if uint32(r) < rg.Lo {
+			return 0, false
+		}
+		if uint32(r) <= rg.Hi {
+			return int(uint32(r)-rg.Lo) % 10, true
+		}
+	}
+	return 0, false
+}
 
 // parseISO parses ISO 8601 dates and date-times, extended or basic.
 func parseISO(s string) (time.Time, bool) {
@@ -545,7 +652,9 @@ func isCJKDateMark(r rune) bool {
 }
 
 // parseWritten parses dates written with words or numeric separators.
-func parseWritten(s string) (time.Time, bool) {
+// native says that s was written in non-ASCII digits: its year must then
+// have four digits.
+func parseWritten(s string, native bool) (time.Time, bool) {
 	var buf [24]dateToken
 	toks, ok := tokenizeDate(s, buf[:0])
 	if !ok || len(toks) == 0 {
@@ -632,7 +741,7 @@ func parseWritten(s string) (time.Time, bool) {
 			if i+4 < len(toks) && toks[i+1].kind == 'p' && toks[i+3].kind == 'p' && toks[i+2].kind == 'n' && toks[i+4].kind == 'n' &&
 				toks[i+1].text == toks[i+3].text && strings.Contains("./-", toks[i+1].text) && numericSep == "" && month < 0 {
 				y, m, d, ok := numericDate(t, toks[i+2], toks[i+4], toks[i+1].text)
-				if !ok {
+				if !ok || (native && t.width != 4 && toks[i+4].width != 4) {
 					return time.Time{}, false
 				}
 				year, month, day, numericSep = y, m, d, toks[i+1].text
@@ -661,11 +770,12 @@ func parseWritten(s string) (time.Time, bool) {
 				}
 				continue
 			}
-			if mo := monthNumber(w); mo > 0 && month < 0 {
+			if mo, n := monthAt(toks, i); mo > 0 && month < 0 {
 				month = mo
+				i += n
 				continue
 			}
-			if isDateFiller(w) {
+			if isDateFiller(w) || isEraMark(toks, i) {
 				continue
 			}
 			if len(w) <= 5 && isASCIIWord(w) {
@@ -699,6 +809,9 @@ func parseWritten(s string) (time.Time, bool) {
 		}
 	}
 	if yearWidth == 2 {
+		if native {
+			return time.Time{}, false
+		}
 		year = fullYear(year)
 	}
 	if year < 0 || month < 0 || day < 0 || !validDate(year, month, day) {
@@ -773,8 +886,32 @@ func ampm(toks []dateToken, i int) byte {
 	case (strings.EqualFold(w, "a") || strings.EqualFold(w, "p")) && i+2 < len(toks) &&
 		toks[i+1].kind == 'p' && toks[i+1].text == "." && toks[i+2].kind == 'w' && strings.EqualFold(toks[i+2].text, "m"):
 		return w[0] | 0x20
+	case w[0] >= utf8.RuneSelf && timeBefore(toks[:i]):
+		// Arabic: "10:30 ص" (صباحًا, morning), "10:30 م" (مساءً,
+		// evening), only right after a time: "م" after a year is the
+		// era (isEraMark).
+		switch foldAccents(w) {
+		case "ص", "صباحا":
+			return 'a'
+		case "م", "مساء", "مساءا":
+			return 'p'
+		}
 	}
 	return 0
+}
+
+// isEraMark reports the Arabic mark of the Gregorian era, "م" (ميلادي),
+// right after a four-digit year ("٢٠٢٤م"). The Hijri mark "هـ" is not one:
+// it is an unknown word, and the date is refused.
+func isEraMark(toks []dateToken, i int) bool {
+	if i == 0 || toks[i-1].kind != 'n' || toks[i-1].width != 4 || toks[i].kind != 'w' {
+		return false
+	}
+	switch foldAccents(toks[i].text) {
+	case "م", "ميلادي", "ميلادية":
+		return true
+	}
+	return false
 }
 
 // fullYear expands a two-digit year: 90-99 are the 1990s, the rest this
@@ -814,7 +951,10 @@ func numericDate(a, b, c dateToken, sep string) (y, m, d int, ok bool) {
 }
 
 // foldAccents lower-cases w and removes the diacritics of Latin letters
-// ("März" → "marz", "Février" → "fevrier").
+// ("März" → "marz", "Février" → "fevrier"). Arabic-script words lose
+// their vowel marks and tatweel, and the letters written several ways
+// are made one: alef with hamza or madda as bare alef, alef maksura and
+// Persian yeh as yeh, Persian kaf as kaf ("أبريل" → "ابريل").
 func foldAccents(w string) string {
 	ascii := true
 	for i := 0; i < len(w); i++ {
@@ -833,6 +973,22 @@ func foldAccents(w string) string {
 		if f, ok := accentFold[r]; ok {
 			b.WriteByte(f)
 			continue
+		}
+		if r >= 0x600 && r <= 0x6ff {
+			switch r {
+			case 'أ', 'إ', 'آ', 'ٱ':
+				r = 'ا'
+			case 'ى', 'ی': // alef maksura, Persian yeh
+				r = 'ي'
+			case 'ک': // Persian kaf
+				r = 'ك'
+			case 'ـ': // tatweel, a stretch of the baseline
+				continue
+			default:
+				if unicode.Is(unicode.Mn, r) { // vowel marks
+					continue
+				}
+			}
 		}
 		b.WriteRune(r)
 	}
@@ -859,6 +1015,37 @@ func monthNumber(w string) int {
 	return monthNames[foldAccents(w)]
 }
 
+// monthAt returns the month named by toks[i] and how many more tokens the
+// name takes: the Levantine names of January, October, November and
+// December are two words, "كانون الثاني" (second Kanun) and so on.
+func monthAt(toks []dateToken, i int) (month, more int) {
+	if toks[i].kind != 'w' {
+		return 0, 0
+	}
+	if m := monthNumber(toks[i].text); m > 0 {
+		return m, 0
+	}
+	if toks[i].text[0] < utf8.RuneSelf || i+1 >= len(toks) || toks[i+1].kind != 'w' {
+		return 0, 0
+	}
+	first, second := 0, 0
+	switch foldAccents(toks[i+1].text) {
+	case "الاول", "اول":
+		first, second = 12, 10
+	case "الثاني", "ثاني":
+		first, second = 1, 11
+	default:
+		return 0, 0
+	}
+	switch foldAccents(toks[i].text) {
+	case "كانون":
+		return first, 1
+	case "تشرين":
+		return second, 1
+	}
+	return 0, 0
+}
+
 // monthNames maps folded month names (full, abbreviated and, for Russian
 // and Polish, genitive) to month numbers. Abbreviations shared between
 // languages always mean the same month.
@@ -878,10 +1065,35 @@ var monthNames = func() map[string]int {
 		"november nov novembre noviembre novembro listopad listopada ноябрь ноября ноя нояб",
 		"december dec decembre dez dezember diciembre dic dezembro dicembre grudzien grudnia декабрь декабря дек",
 	}
-	m := make(map[string]int, 200)
+	// The Gregorian months in Arabic (Egypt and the Gulf; the Maghreb;
+	// Algeria and Tunisia; the Levant and Iraq, whose two-word names
+	// monthAt reads), Persian and Urdu, in the spellings in use; the
+	// keys are folded by foldAccents.
+	arabic := [12]string{
+		"يناير جانفي كانون_الثاني جنوری ژانویه",
+		"فبراير فيفري شباط فروری فوریه",
+		"مارس آذار مارچ",
+		"أبريل إبريل ابريل أفريل نيسان اپریل آوریل",
+		"مايو ماي أيار مئی مه",
+		"يونيو يونيه جوان حزيران جون ژوئن",
+		"يوليو يوليه يوليوز جويلية تموز جولائی ژوئیه ژوییه",
+		"أغسطس اغسطس غشت أوت آب اگست اوت",
+		"سبتمبر شتنبر أيلول ستمبر سپتامبر",
+		"أكتوبر اكتوبر تشرين_الأول اکتوبر اکتبر",
+		"نوفمبر نونبر تشرين_الثاني نومبر نوامبر",
+		"ديسمبر دجنبر كانون_الأول دسمبر دسامبر",
+	}
+	m := make(map[string]int, 300)
 	for i, l := range lists {
 		for _, w := range strings.Fields(l) {
 			m[w] = i + 1
+		}
+	}
+	for i, l := range arabic {
+		for _, w := range strings.Fields(l) {
+			if !strings.Contains(w, "_") { // two-word names: monthAt
+				m[foldAccents(w)] = i + 1
+			}
 		}
 	}
 	return m
@@ -909,10 +1121,12 @@ var dateFillers = func() map[string]bool {
 	published updated posted modified last created publie mis jour veroffentlicht aktualisiert stand
 	publicado actualizado atualizado pubblicato aggiornato опубликовано обновлено gepubliceerd bijgewerkt
 	opublikowano zaktualizowano
+	الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+	في يوم نشر نشرت بتاريخ تاريخ النشر الساعة آخر تحديث التحديث تم الموافق
 	`
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
-		m[w] = true
+		m[foldAccents(w)] = true
 	}
 	return m
 }()
@@ -922,6 +1136,10 @@ var dateFillers = func() map[string]bool {
 // returns the first date that parses and, if the text marks an update,
 // the date after the update marker.
 func findDate(text string, now time.Time) (published, modified time.Time) {
+	if len(text) > 600 {
+		return
+	}
+	text, _ = foldDateText(text)
 	if len(text) > 300 {
 		return
 	}
@@ -987,7 +1205,7 @@ func splitDateChunks(text string) []dateChunk {
 	return out
 }
 
-var updateMarkers = []string{"updated", "last updated", "modified", "mis à jour", "aktualisiert", "actualizado", "atualizado", "aggiornato", "обновлено", "bijgewerkt"}
+var updateMarkers = []string{"updated", "last updated", "modified", "mis à jour", "aktualisiert", "actualizado", "atualizado", "aggiornato", "обновлено", "bijgewerkt", "تحديث"}
 
 // parseDateChunk parses a piece of a dateline, trying shorter suffixes
 // and prefixes when labels or names surround the date.
@@ -1081,6 +1299,7 @@ func isDateStamp(s string) bool {
 	if len(s) > maxStampRunes*2 || utf8.RuneCountInString(s) > maxStampRunes {
 		return false
 	}
+	s, _ = foldDateText(s)
 	var buf [24]dateToken
 	toks, ok := tokenizeDate(s, buf[:0])
 	if !ok || len(toks) == 0 {
@@ -1089,7 +1308,8 @@ func isDateStamp(s string) bool {
 	// dates counts the dates named (a month name or a numeric date);
 	// a range ("29 November 2018 | 20 January 2019") is not a stamp.
 	dated, month, number, dates := false, false, false, 0
-	for i, t := range toks {
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
 		switch t.kind {
 		case 'n':
 			if t.width > 4 {
@@ -1115,11 +1335,14 @@ func isDateStamp(s string) bool {
 			}
 		case 'w':
 			w := t.text
-			switch {
-			case monthNumber(w) > 0:
+			if mo, more := monthAt(toks, i); mo > 0 {
 				month = true
 				dates++
-			case ampm(toks, i) != 0, isDateFiller(w):
+				i += more
+				continue
+			}
+			switch {
+			case ampm(toks, i) != 0, isDateFiller(w), isEraMark(toks, i):
 			case len(w) == 1 && (w == "m" || w == "M") && i > 0 && toks[i-1].text == ".":
 				// the m of "p.m."
 			default:

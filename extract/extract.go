@@ -31,7 +31,7 @@ import (
 // Version identifies the extraction logic. Stored records carry it so that
 // `herald reextract` can tell which records an upgrade may change. Bump it
 // whenever a change alters the output for some page.
-const Version = "0.2.0"
+const Version = "0.2.1"
 
 // DefaultMaxBytes is the input size cap used when Options.MaxBytes is zero.
 const DefaultMaxBytes = 16 << 20

@@ -19,7 +19,12 @@
 // Feeds, sitemaps and site seed pages are not frontier URLs: they are
 // polled on their source's schedule with conditional requests (ETag,
 // Last-Modified). A sitemap entry whose lastmod is later than the archived
-// copy is put back in the frontier; one that is not is skipped.
+// copy is put back in the frontier; one that is not is skipped. A lastmod
+// in the future (a site's clock or time zone off) is not when the page
+// changed: a page fetched after the poll that first listed that lastmod
+// is not fetched again for it, a lastmod first seen on an archived page
+// waits until it is past, and one more than a day ahead is ignored
+// (refetch).
 //
 // # Ownership
 //
@@ -94,17 +99,21 @@ type Harvester struct {
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.
 	held map[string]time.Time
+	// lastmods are the sitemap lastmods seen by this process's polls,
+	// by canonical URL (see refetch; at most maxLastmods).
+	lastmods map[string]lastmodSeen
 }
 
 // New returns a Harvester writing to st. It creates opts.WARCDir if needed.
 func New(st store.Store, opts Options) (*Harvester, error) {
 	o := opts.withDefaults()
 	h := &Harvester{
-		st:    st,
-		opts:  o,
-		cpu:   make(chan struct{}, o.ExtractWorkers),
-		hints: map[string]*hint{},
-		held:  map[string]time.Time{},
+		st:       st,
+		opts:     o,
+		cpu:      make(chan struct{}, o.ExtractWorkers),
+		hints:    map[string]*hint{},
+		held:     map[string]time.Time{},
+		lastmods: map[string]lastmodSeen{},
 	}
 	h.client = fetch.New(fetch.Options{
 		UserAgent:      o.UserAgent,

@@ -281,6 +281,7 @@ func (r *run) enqueue(links []link) {
 					if l.explicit {
 						r.named[cu] = true
 					}
+					r.h.listedBeforeFetch(cu, l.lastmod)
 					r.reserve(host, nb, pace)
 					r.h.putHint(cu, l.hint)
 					r.sum.Retried++
@@ -303,6 +304,7 @@ func (r *run) enqueue(links []link) {
 			if l.explicit {
 				r.named[cu] = true
 			}
+			r.h.listedBeforeFetch(cu, l.lastmod)
 			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
 				NotBefore: nb, Added: now, Hint: l.hint.encode()})
 		}
@@ -365,7 +367,82 @@ func revivable(l link) []string {
 
 // maxClockSkew is how far in the future a sitemap's lastmod may be and
 // still be believed: servers' clocks and time zones are off by that much.
+// A lastmod further ahead says nothing and is ignored.
 const maxClockSkew = 24 * time.Hour
+
+// maxLastmods bounds the sitemap lastmods a Harvester remembers (see
+// lastmodSeen). Past it, new URLs are not remembered: a lastmod in the
+// future on one of them still waits until it is past (refetch), but an
+// unchanged page refetched for a lastmod may be fetched again at the next
+// poll, since its archived fetch time stays that of the first fetch.
+const maxLastmods = 200_000
+
+// lastmodSeen is what this process saw of a URL's sitemap lastmod.
+type lastmodSeen struct {
+	lastmod time.Time // the value listed
+	// fetched: the page was fetched, or queued to be, after this value
+	// was listed (by the poll that first queued it, or fetched again for
+	// it), or its archived copy is later than the value.
+	fetched bool
+}
+
+// remember records what was seen of cu's lastmod, within maxLastmods.
+// The caller holds h.mu.
+func (h *Harvester) remember(cu string, e lastmodSeen) {
+	if _, ok := h.lastmods[cu]; ok || len(h.lastmods) < maxLastmods {
+		h.lastmods[cu] = e
+	}
+}
+
+// listedBeforeFetch remembers that cu, about to be queued, is listed
+// with lastmod: its fetch will come after.
+func (h *Harvester) listedBeforeFetch(cu string, lastmod time.Time) {
+	if lastmod.IsZero() {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.remember(cu, lastmodSeen{lastmod: lastmod, fetched: true})
+}
+
+// refetch decides whether an archived page, fetched at fetchedAt, is
+// fetched again for the sitemap lastmod seen at now. A lastmod later
+// than now cannot be when the page changed — the site's clock or time
+// zone is off — and a page refetched for a lastmod keeps its first fetch
+// time when its text had not changed, so the archived fetch time alone
+// would have it fetched at every poll. So:
+//
+//   - a lastmod this process saw listed before the page was fetched (the
+//     poll that queued it, or an earlier refetch for it) asks for nothing;
+//   - a lastmod other than the one an earlier poll saw says the page
+//     changed since that poll, at the latest now: it is fetched again
+//     unless the archived copy is later than that;
+//   - a lastmod first seen on an archived page (after a restart, or in a
+//     one-off run) is believed once it is past: the page is fetched again
+//     if it is later than the archived copy. Until then, the page waits:
+//     when the lastmod appeared is unknown, and it may be the one the
+//     archived copy was fetched for.
+//
+// Once the page is fetched again for a lastmod, or found newer than it,
+// that lastmod asks for nothing more.
+func (h *Harvester) refetch(cu string, lastmod, fetchedAt, now time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, ok := h.lastmods[cu]
+	if ok && e.lastmod.Equal(lastmod) && e.fetched {
+		return false
+	}
+	by := lastmod
+	if ok && !e.lastmod.Equal(lastmod) && by.After(now) {
+		by = now
+	}
+	if by.After(now) {
+		h.remember(cu, lastmodSeen{lastmod: lastmod})
+		return false
+	}
+	h.remember(cu, lastmodSeen{lastmod: lastmod, fetched: true})
+	return by.After(fetchedAt)
+}
 
 // What changed found about a seen URL.
 const (
@@ -375,12 +452,13 @@ const (
 )
 
 // changed finds whether a seen URL should be fetched again because its
-// sitemap lastmod is later than the archived copy, and if so puts it back
-// in the queue.
+// sitemap lastmod says it changed after the archived copy was fetched
+// (refetch), and if so puts it back in the queue.
 func (r *run) changed(cu string, lastmod time.Time) int {
-	// A lastmod in the future (beyond clock skew) says nothing: it would
+	// A lastmod in the future beyond clock skew says nothing: it would
 	// be later than every fetch, and the page fetched again at every poll.
-	if lastmod.IsZero() || lastmod.After(time.Now().Add(maxClockSkew)) {
+	now := time.Now()
+	if lastmod.IsZero() || lastmod.After(now.Add(maxClockSkew)) {
 		return notArchived
 	}
 	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
@@ -390,7 +468,7 @@ func (r *run) changed(cu string, lastmod time.Time) int {
 		}
 		return notArchived
 	}
-	if !lastmod.After(rec.FetchedAt) {
+	if !r.h.refetch(cu, lastmod, rec.FetchedAt, now) {
 		return unchanged
 	}
 	err = r.h.st.Retry(r.wctx, cu, time.Now(), "changed (lastmod)")

@@ -23,3 +23,8 @@ func RunVector(title, description, authors, tags, text string) string {
 	},
 		title, description, authors, tags, text)
 }
+
+// Vector is the search vector Herald builds for these fields.
+func Vector(title, description, authors, tags, text string) string {
+	return vector(title, description, authors, tags, text)
+}

@@ -1,0 +1,144 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// futureLastmodSite serves one story in a sitemap whose lastmod is ahead
+// of the clock by ahead (a server clock or zone that is off), and counts
+// the story's fetches.
+func futureLastmodSite(t *testing.T, ahead time.Duration) (ts *testSite, path string, setLastmod func(time.Time)) {
+	ts = newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	path = "/news/2026/05/04/story-0.html"
+	ts.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, gazettePage("Story 0", "", gazetteDay, gazetteText("future", 5)))
+	})
+	var mu sync.Mutex
+	lastmod := time.Now().Add(ahead)
+	ts.mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		lm := lastmod
+		mu.Unlock()
+		fmt.Fprintf(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<url><loc>%s</loc><lastmod>%s</lastmod></url></urlset>`, ts.url(path), lm.Format(time.RFC3339Nano))
+	})
+	return ts, path, func(t time.Time) {
+		mu.Lock()
+		lastmod = t
+		mu.Unlock()
+	}
+}
+
+// repoll makes src due and polls it.
+func repoll(t *testing.T, h *Harvester, st store.Store, srcID int64) *Summary {
+	t.Helper()
+	ctx := context.Background()
+	s, err := st.Source(ctx, srcID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.NextPoll = time.Time{}
+	if err := st.UpdateSource(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// A sitemap lastmod a few hours in the future (under a day: believed) is
+// later than every fetch until that time passes. It must not make the
+// page be fetched again at every poll: the lastmod was already listed
+// when the page was fetched.
+func TestHarvestFutureLastmodFetchedOnce(t *testing.T) {
+	ts, path, _ := futureLastmodSite(t, 6*time.Hour)
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Fatalf("first poll: %+v", sum)
+	}
+	for i := range 2 {
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("poll %d: %+v; want nothing fetched", i+2, sum)
+		}
+	}
+	if n := ts.hit(path); n != 1 {
+		t.Errorf("story fetched %d times, want once", n)
+	}
+	// A new process (a restart, a harvest run from cron) has not seen
+	// when the lastmod appeared: it does not act on a lastmod in the
+	// future either.
+	h2 := newTestHarvester(t, st, testOptions(dir))
+	for i := range 2 {
+		if sum := repoll(t, h2, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("new harvester, poll %d: %+v; want nothing fetched", i+1, sum)
+		}
+	}
+	if n := ts.hit(path); n != 1 {
+		t.Errorf("story fetched %d times after a restart, want once", n)
+	}
+}
+
+// A lastmod that moves after the page was archived marks a change, even
+// when the new value is slightly in the future: the page is fetched again
+// at once, and once only.
+func TestHarvestFutureLastmodChangeFetchedOnce(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	setLastmod(gazetteDay)
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Fatalf("first poll: %+v", sum)
+	}
+	setLastmod(time.Now().Add(3 * time.Hour))
+	if sum := repoll(t, h, st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 {
+		t.Errorf("poll after the change: %+v; want the story fetched again", sum)
+	}
+	for i := range 2 {
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("poll %d after the change: %+v; want nothing fetched", i+1, sum)
+		}
+	}
+	if n := ts.hit(path); n != 2 {
+		t.Errorf("story fetched %d times, want twice", n)
+	}
+}
+
+// A page fetched again for a lastmod keeps its first fetch time when its
+// text had not changed, so that lastmod stays later than the archived
+// copy: it must not have the page fetched at every later poll.
+func TestHarvestPastLastmodUnchangedTextFetchedOnce(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	setLastmod(gazetteDay)
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Fatalf("first poll: %+v", sum)
+	}
+	setLastmod(time.Now()) // after the fetch, and past
+	if sum := repoll(t, h, st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
+		t.Errorf("poll after the new lastmod: %+v; want the story fetched again, unchanged", sum)
+	}
+	for i := range 2 {
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("poll %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
+		}
+	}
+	if n := ts.hit(path); n != 2 {
+		t.Errorf("story fetched %d times, want twice", n)
+	}
+}
