@@ -57,10 +57,16 @@ func TestPostgresCommands(t *testing.T) {
 	if e1 != e2 || e1 == "" {
 		t.Errorf("exports differ:\nsqlite   %.300s\npostgres %.300s", e1, e2)
 	}
-	t1, _, _ := herald(t, "", "--db", lite, "timeline", "--json", "--by", "week", "harbour")
-	t2, _, _ := herald(t, "", "--db", pg, "timeline", "--json", "--by", "week", "harbour")
-	if t1 != t2 {
-		t.Errorf("timelines differ:\n%s\n%s", t1, t2)
+	for _, args := range [][]string{
+		{"--by", "week", "harbour"},
+		{"--by", "day", "tag1", "--compare", "harbour", "--share"},
+		{"--by", "month", "tag:tag1", "--split", "site", "--share"},
+	} {
+		t1, _, _ := herald(t, "", append([]string{"--db", lite, "timeline", "--json"}, args...)...)
+		t2, _, _ := herald(t, "", append([]string{"--db", pg, "timeline", "--json"}, args...)...)
+		if t1 != t2 || !strings.Contains(t1, `"count"`) {
+			t.Errorf("timelines %v differ:\n%s\n%s", args, t1, t2)
+		}
 	}
 }
 
