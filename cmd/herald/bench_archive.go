@@ -227,7 +227,7 @@ func benchReads(ctx context.Context, out io.Writer, db store.Store, f benchArchi
 		return err
 	}
 	t, c, s := time.Now(), storetest.CPUTime(), server()
-	n, err := exportStream(ctx, db, &query.Query{}, "jsonl", "", io.Discard)
+	n, err := exportStream(ctx, db.Scan, &query.Query{}, "jsonl", "", io.Discard)
 	if err != nil {
 		return err
 	}

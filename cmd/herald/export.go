@@ -21,6 +21,7 @@ import (
 
 func newExportCmd(e *env) *cobra.Command {
 	var format, out string
+	var collapse bool
 	cmd := &cobra.Command{
 		Use:   "export [QUERY]",
 		Short: "Write archived articles as JSON lines, CSV or plain-text corpus files",
@@ -32,9 +33,15 @@ stable order (by date, then id), so running it twice gives identical bytes.
   text   the plain-text corpus format, one file per article in the folder
          --out names (file names from the date and the article id)
 
-Without --out, jsonl and csv go to standard output.`,
+Without --out, jsonl and csv go to standard output.
+
+--collapse leaves near-duplicates out: of each cluster of syndicated or
+lightly edited copies it writes only the first matching article in that
+order (the earliest dated, usually where the story first appeared), for
+a corpus without repeated texts.`,
 		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
-  herald export --format text --out corpus/ 'lang:en after:2024-01-01'`,
+  herald export --format text --out corpus/ 'lang:en after:2024-01-01'
+  herald export --collapse --out unique.jsonl 'lang:en'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -65,14 +72,26 @@ Without --out, jsonl and csv go to standard output.`,
 				return err
 			}
 			defer db.Close()
+			scan, skipped := db.Scan, 0
+			if collapse {
+				scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+					var err error
+					skipped, err = store.ScanCollapsed(ctx, db, q, fn)
+					return err
+				}
+			}
 			var n int
 			if format == "text" {
-				n, err = exportText(ctx, db, q, out)
+				n, err = exportText(ctx, scan, q, out)
 			} else {
-				n, err = exportStream(ctx, db, q, format, out, e.stdout)
+				n, err = exportStream(ctx, scan, q, format, out, e.stdout)
 			}
 			if err != nil {
 				return err
+			}
+			if collapse {
+				fmt.Fprintf(e.stderr, "exported %d articles; %d near-duplicate copies left out\n", n, skipped)
+				return nil
 			}
 			fmt.Fprintf(e.stderr, "exported %d articles\n", n)
 			return nil
@@ -80,6 +99,7 @@ Without --out, jsonl and csv go to standard output.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv or text")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv; - for standard output) or folder (text)")
+	cmd.Flags().BoolVar(&collapse, "collapse", false, "write one article per near-duplicate cluster (the earliest dated)")
 	queryFlagHint(cmd)
 	return cmd
 }
@@ -107,14 +127,30 @@ func notTheArchive(out, loc string) error {
 	return nil
 }
 
-// exportStream writes JSON lines or CSV to out (a file, written to a
-// temporary name and renamed when complete) or to stdout.
-func exportStream(ctx context.Context, db store.Store, q *query.Query, format, out string, stdout io.Writer) (n int, err error) {
+// scanner reads the articles matching a query in export order: a
+// store's Scan, or store.ScanCollapsed.
+type scanner func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error
+
+// exportStream writes JSON lines or CSV of what scan reads to out (a
+// file, written to a temporary name and renamed when complete; a device
+// or named pipe, written to directly) or to stdout.
+func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out string, stdout io.Writer) (n int, err error) {
 	var w io.Writer = stdout
 	var tmp *os.File
 	mode := fs.FileMode(0o644)
+	st, serr := os.Stat(out)
+	if out != "" && serr == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		// A device or a named pipe (/dev/stdout, a FIFO a program reads):
+		// written to as it is. Renaming a file over it would replace it.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
+		}
+		defer f.Close()
+		w, out = f, ""
+	}
 	if out != "" {
-		if st, serr := os.Stat(out); serr == nil && st.IsDir() {
+		if serr == nil && st.IsDir() {
 			return 0, fmt.Errorf("export: --out %s is a folder; --format %s writes one file (only text writes a folder)", out, format)
 		}
 		// A link is followed, not replaced; a file replaced keeps its
@@ -150,7 +186,7 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 	if err != nil {
 		return 0, err
 	}
-	err = db.Scan(ctx, q, func(r *store.Record) error {
+	err = scan(ctx, q, func(r *store.Record) error {
 		n++
 		return ew.Write(r)
 	})
@@ -177,15 +213,15 @@ func exportStream(ctx context.Context, db store.Store, q *query.Query, format, o
 	return n, nil
 }
 
-// exportText writes one corpus file per article into dir, named
-// YYYY-MM-DD-<id>.txt (undated-<id>.txt without a date). Existing files
-// of the same name are replaced; others are left alone.
-func exportText(ctx context.Context, db store.Store, q *query.Query, dir string) (int, error) {
+// exportText writes one corpus file per article scan reads into dir,
+// named YYYY-MM-DD-<id>.txt (undated-<id>.txt without a date). Existing
+// files of the same name are replaced; others are left alone.
+func exportText(ctx context.Context, scan scanner, q *query.Query, dir string) (int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	n := 0
-	err := db.Scan(ctx, q, func(r *store.Record) error {
+	err := scan(ctx, q, func(r *store.Record) error {
 		name := "undated-" + r.ID + ".txt"
 		if !r.Published.IsZero() {
 			name = r.Published.Format("2006-01-02") + "-" + r.ID + ".txt"

@@ -88,3 +88,11 @@ type CandidatePrefetcher interface {
 	// of bands in lists.
 	PrefetchCandidates(ctx context.Context, lists [][]uint64) error
 }
+
+// ClusterLister is a backend that can list its near-duplicate clusters
+// of more than one article (ScanCollapsed uses it).
+type ClusterLister interface {
+	// SharedClusters returns the ids of the clusters that hold more
+	// than one article.
+	SharedClusters(ctx context.Context) (map[string]bool, error)
+}

@@ -78,6 +78,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/export?format=xml", 400, "bad_request", 0},
 		{"/api/export?q=%22open", 400, "bad_query", 1},
 		{"/api/export?limit=-3", 400, "bad_request", 0},
+		{"/api/export?collapse=maybe", 400, "bad_request", 0},
 		{"/api/nothing-here", 404, "not_found", 0},
 	} {
 		t.Run(tc.target, func(t *testing.T) {
@@ -476,6 +477,29 @@ func TestAPIExport(t *testing.T) {
 	_, body = do(t, h, "GET", "/api/export", nil)
 	if n := strings.Count(body, "\n"); n != genArticles+4 {
 		t.Errorf("full export: %d lines, want %d", n, genArticles+4)
+	}
+
+	// Collapsed: each cluster of the full export once, as its first
+	// article in export order.
+	first := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		var r store.Record
+		decode(t, line, &r)
+		if _, ok := first[r.ClusterID]; !ok {
+			first[r.ClusterID] = r.ID
+		}
+	}
+	_, body = do(t, h, "GET", "/api/export?collapse=true", nil)
+	lines = strings.Split(strings.TrimSpace(body), "\n")
+	if len(lines) != len(first) || len(first) >= genArticles+4 {
+		t.Errorf("collapsed export: %d lines, want %d (clusters), fewer than %d", len(lines), len(first), genArticles+4)
+	}
+	for _, line := range lines {
+		var r store.Record
+		decode(t, line, &r)
+		if first[r.ClusterID] != r.ID {
+			t.Errorf("collapsed export has %s of cluster %s, want %s", r.ID, r.ClusterID, first[r.ClusterID])
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/export"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -17,7 +19,8 @@ import (
 var errExportLimit = errors.New("export limit reached")
 
 // export streams every record matching q (ordered by date, then id) as
-// JSON lines or CSV. Errors before the first record are JSON errors; a
+// JSON lines or CSV; with collapse, one per near-duplicate cluster
+// (store.ScanCollapsed). Errors before the first record are JSON errors; a
 // failure after that aborts the connection, so a client sees a truncated
 // transfer instead of a well-formed but incomplete file.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
@@ -31,6 +34,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	limit, err := intParam(v, "limit", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	collapse, err := boolParam(v, "collapse", false)
 	if err != nil {
 		return err
 	}
@@ -60,7 +67,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	n := 0
-	err = s.st.Scan(r.Context(), q, func(rec *store.Record) error {
+	scan := s.st.Scan
+	if collapse {
+		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+			_, err := store.ScanCollapsed(ctx, s.st, q, fn)
+			return err
+		}
+	}
+	err = scan(r.Context(), q, func(rec *store.Record) error {
 		if limit > 0 && n >= limit {
 			return errExportLimit
 		}

@@ -83,6 +83,7 @@ var (
 	_ store.Store         = (*DB)(nil)
 	_ store.Migrator      = (*DB)(nil)
 	_ store.Optimizer     = (*DB)(nil)
+	_ store.ClusterLister = (*DB)(nil)
 	_ store.EntryPreparer = (*DB)(nil)
 )
 

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("HarvestLock", func(t *testing.T) { testHarvestLock(t, fresh(t)) })
 	t.Run("CandidatesInTransaction", func(t *testing.T) { testCandidatesInTransaction(t, fresh(t)) })
 	t.Run("CJK", func(t *testing.T) { testCJK(t, fresh(t)) })
+	t.Run("ScanCollapsed", func(t *testing.T) { testScanCollapsed(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
 	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })

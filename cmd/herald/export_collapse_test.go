@@ -1,0 +1,52 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// herald export --collapse writes one article per near-duplicate
+// cluster, the earliest dated, in every format; the API does the same.
+func TestExportCollapse(t *testing.T) {
+	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
+		"and the coastguard warned crews about waves higher than the outer breakwater, officials said on Tuesday."
+	var b strings.Builder
+	for _, r := range []struct{ site, day, text string }{
+		{"wire.example", "2024-03-05", wire}, // stored first, dated second
+		{"copy.example", "2024-03-04", wire}, // the earliest copy
+		{"late.example", "2024-03-07", wire},
+		{"own.example", "2024-03-06", "The council approved a night bus from the port to the hospital, every half hour from January, the mayor said on Monday evening after a long debate."},
+	} {
+		j, _ := json.Marshal(map[string]any{"url": "https://" + r.site + "/story.html", "title": "Story on " + r.site,
+			"published": r.day + "T09:00:00Z", "language": "en", "text": r.text})
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	if _, stderr, code := herald(t, b.String(), "--db", db, "import", "jsonl", "-"); code != 0 || !strings.Contains(stderr, "2 duplicates") {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "export", "--collapse", "--format", "csv")
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "copy.example") || !strings.Contains(out, "own.example") ||
+		strings.Contains(out, "wire.example") || !strings.Contains(stderr, "exported 2 articles; 2 near-duplicate copies left out") {
+		t.Errorf("export --collapse: exit %d\n%s%s", code, out, stderr)
+	}
+	// Only the matching copies count: without copy.example, wire.example is the earliest.
+	out, _, _ = herald(t, "", "--db", db, "export", "--collapse", "harbour -site:copy.example")
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "wire.example") {
+		t.Errorf("export --collapse with a query:\n%s", out)
+	}
+	tdir := filepath.Join(dir, "corpus")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--collapse", "--format", "text", "--out", tdir); code != 0 {
+		t.Fatalf("text export: %s", stderr)
+	}
+	if files, _ := filepath.Glob(filepath.Join(tdir, "*.txt")); len(files) != 2 {
+		t.Errorf("text export --collapse wrote %v", files)
+	}
+	if out, _, _ := herald(t, "", "--db", db, "export"); strings.Count(out, "\n") != 4 {
+		t.Errorf("export without --collapse:\n%s", out)
+	}
+}

@@ -1,0 +1,70 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/dedupe"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// testScanCollapsed: store.ScanCollapsed keeps, of each cluster's
+// matching articles, the first in Scan's order. c2 was stored into c1's
+// cluster but is dated earlier, so it is the one kept; d1 and d2 are a
+// second cluster; solo is alone.
+func testScanCollapsed(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
+		"and the coastguard warned crews about waves higher than the outer breakwater."
+	other := "The city council approved a new night bus line that will run from the port to the hospital " +
+		"every half hour, starting in the first week of the new year, the mayor said."
+	recs := []struct {
+		id, cluster, day, text, title string
+	}{
+		{"c1", "c1", "2024-03-05", wire, "Storm keeps boats in harbour"},
+		{"c2", "c1", "2024-03-04", wire, "Boats stay in port"},
+		{"c3", "c1", "2024-03-06", wire, "Storm: day three"},
+		{"d1", "d1", "2024-03-01", other, "Night bus approved"},
+		{"d2", "d1", "2024-03-02", other, "New night bus"},
+		{"solo", "solo", "2024-03-03", "A short note on the weather for the harbour, written once and printed once only, with nothing like it anywhere else at all today.", "Weather note"},
+	}
+	var entries []store.Entry
+	for _, r := range recs {
+		url := "https://" + r.id + ".example/story"
+		rec := &store.Record{ID: r.id, Article: article.Article{URL: url, CanonicalURL: url, Title: r.title, Language: "en",
+			Text: r.text, Published: date(r.day + "T09:00:00Z")}, FetchedAt: date("2024-04-01T00:00:00Z"), ClusterID: r.cluster, Version: 1}
+		rec.WordCount = article.CountWords(r.text)
+		rec.ContentHash = dedupe.ContentHash(r.text)
+		entries = append(entries, store.Entry{Record: rec, Bands: dedupe.Sign(r.text).Bands()})
+	}
+	Load(t, st, entries)
+	cl, ok := st.(store.ClusterLister)
+	if !ok {
+		t.Fatal("the backend is not a store.ClusterLister")
+	}
+	shared, err := cl.SharedClusters(ctx)
+	if err != nil || len(shared) != 2 || !shared["c1"] || !shared["d1"] {
+		t.Fatalf("SharedClusters = %v, %v; want c1 and d1", shared, err)
+	}
+	for _, tc := range []struct {
+		q       string
+		want    []string
+		skipped int
+	}{
+		{"", []string{"d1", "solo", "c2"}, 3},
+		{"harbour", []string{"solo", "c2"}, 2},
+		{`"storm keeps"`, []string{"c1"}, 0}, // c1 alone matches: it is kept
+		{"bus after:2024-03-02", []string{"d2"}, 0},
+	} {
+		var got []string
+		skipped, err := store.ScanCollapsed(ctx, st, mustParse(t, tc.q), func(r *store.Record) error {
+			got = append(got, r.ID)
+			return nil
+		})
+		if err != nil || !slices.Equal(got, tc.want) || skipped != tc.skipped {
+			t.Errorf("ScanCollapsed(%q) = %v, %d skipped, %v; want %v, %d skipped", tc.q, got, skipped, err, tc.want, tc.skipped)
+		}
+	}
+}
