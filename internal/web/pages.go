@@ -356,7 +356,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Prev, d.Next, d.Pages = pagination(form.values(), page, res.reach)
 		d.TimelineHref = "/timeline?" + url.Values{"q": {d.Full}}.Encode()
-		d.ExportHref = "/api/export?" + url.Values{"q": {d.Full}}.Encode()
+		// The export holds what the page counts: stories when collapsed.
+		ev := url.Values{"q": {d.Full}}
+		if d.Collapsed {
+			ev.Set("collapse", "true")
+		}
+		d.ExportHref = "/api/export?" + ev.Encode()
 	}
 	title := "Search"
 	if d.Full != "" {

@@ -102,7 +102,8 @@ func TestPagesRenderSafely(t *testing.T) {
 	}{
 		{"/", 200, []string{"The archive holds", "Filters and options"}},
 		{"/?q=harbour", 200, []string{"<mark>harbour</mark>", xssEscaped(xssScript), xssEscaped(xssImg)}},
-		{"/?q=breakwater", 200, []string{"1 more copy elsewhere", "Attention over time"}},
+		{"/?q=breakwater", 200, []string{"1 more copy elsewhere", "Attention over time", `href="/api/export?collapse=true&amp;q=breakwater&amp;format=jsonl"`}},
+		{"/?q=breakwater&dups=show", 200, []string{`href="/api/export?q=breakwater&amp;format=csv"`}},
 		{"/?q=breakwater&dups=show", 200, []string{"2 articles"}},
 		{"/?q=harbour&site=evil.example&sort=oldest", 200, []string{"oldest first"}},
 		{"/?q=%22harbour", 400, []string{"That query could not be read", "unterminated quote at column 1"}},
