@@ -317,3 +317,35 @@ func (r *run) dispatchRemote() {
 		}
 	}
 }
+
+// reportNamed adds to a coordinator's Summary.PollErrors the URLs of a URL
+// list that the workers could not harvest, as a run's own host lanes do
+// (settle): a worker records how a URL ended in the frontier, not in this
+// run's summary, so the coordinator reads it there once the workers are
+// done. A URL failed for good is reported with its reason; one put back
+// for a later try (a 5xx, a Retry-After) with its reason and that it is
+// queued again. Called after the writer has finished, which owned named.
+func (r *run) reportNamed() {
+	urls := make([]string, 0, len(r.named))
+	for u := range r.named {
+		if _, ok := r.sum.PollErrors[u]; !ok {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	items, err := r.h.st.FrontierItems(r.wctx, urls)
+	if err != nil {
+		r.err = fmt.Errorf("harvest: %w", err)
+		return
+	}
+	for _, it := range items {
+		switch {
+		case it.State == store.Failed:
+			r.sum.PollErrors[it.URL] = it.Reason
+		case it.State == store.Queued && it.Attempts > 0 && it.Reason != "" && it.Reason != ReasonInterrupted:
+			r.sum.PollErrors[it.URL] = it.Reason + " (queued to be tried again in a later run)"
+		}
+	}
+}
