@@ -55,7 +55,10 @@ func fleetArchives(t *testing.T, fn func(t *testing.T, db string)) {
 // TestFleetURLList: herald harvest --nats --urls reports the URLs of the
 // list that the workers could not harvest, as a single process does (the
 // "failed" lines, poll_errors, exit status 1): one gone for good (404),
-// one on a host that asked to be left alone for an hour (deferred).
+// one on a host that asked to be left alone for an hour (deferred). And
+// running the same list again at once finishes: the URL revived for
+// another try is a new job, not a duplicate the server drops (which left
+// the coordinator waiting for it forever).
 func TestFleetURLList(t *testing.T) {
 	fleetArchives(t, func(t *testing.T, db string) {
 		t.Setenv("HERALD_NATS", "")
@@ -135,5 +138,9 @@ func TestFleetURLList(t *testing.T) {
 			}
 		}
 		check("first run", harvestList("first run", 2), true)
+		// At once, within the server's two-minute duplicate window: the
+		// 404 is named again, so it is tried again (and fails again); the
+		// deferred URL waits in the queue for its hour, as on one machine.
+		check("second run", harvestList("second run", 1), false)
 	})
 }

@@ -232,13 +232,19 @@ type natsDispatcher struct{ qc *queue.Client }
 
 func (d natsDispatcher) Dispatch(ctx context.Context, jobs []harvest.Job) error {
 	qj := make([]queue.Job, len(jobs))
+	claim := time.Now().UnixNano()
 	for i, j := range jobs {
 		data, err := json.Marshal(j)
 		if err != nil {
 			return err
 		}
-		// One job per claim: a URL claimed again later is a new job.
-		qj[i] = queue.Job{Kind: queue.Fetch, Key: j.URL, Data: data, ID: fmt.Sprintf("fetch:%s:%d", j.URL, j.Attempts)}
+		// One job per claim: a URL claimed again later is a new job. The
+		// attempt count alone does not tell claims apart: a URL that
+		// failed and is named again is revived with none, and its next
+		// claim, were its id the same as the last one's within the
+		// server's duplicate window, would be dropped, leaving it in
+		// flight for a coordinator to wait for forever.
+		qj[i] = queue.Job{Kind: queue.Fetch, Key: j.URL, Data: data, ID: fmt.Sprintf("fetch:%s:%d:%d", j.URL, j.Attempts, claim)}
 	}
 	return d.qc.Publish(ctx, qj...)
 }
