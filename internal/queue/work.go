@@ -53,9 +53,26 @@ type WorkOptions struct {
 	// OnDead, when set, is called before a job is moved to the
 	// dead-letter stream, with why (the frontier marks its URL failed).
 	OnDead func(ctx context.Context, d *Delivery, reason string)
+	// Ready, when set, says whether what every handler needs (the
+	// archive) is there. When a handler fails and Ready fails too, the
+	// failure is not the job's: rather than count a try against the job
+	// (an archive down for a minute would otherwise send every job it
+	// meets to the dead letters), the worker keeps the job, reporting
+	// progress, asks Ready again after 1s, 2s, 4s … (at most
+	// MaxReadyWait apart) and runs the handler again once it succeeds.
+	// Jobs held so fill the worker's slots, so it pulls no more until
+	// the archive is back. On a drain, held jobs are put back at once.
+	Ready func(ctx context.Context) error
+	// OnUnready, when set, is called with Ready's error when a job starts
+	// waiting for Ready, and with nil when it stops (Ready succeeded, or
+	// the worker drains): for the worker's log.
+	OnUnready func(d *Delivery, err error)
 	// Metrics, when set, counts jobs.
 	Metrics *Metrics
 }
+
+// MaxReadyWait is the longest wait between two Ready checks of a held job.
+const MaxReadyWait = 30 * time.Second
 
 // Work pulls jobs and runs h on each, at most opts.Concurrency at once,
 // until ctx ends. It then stops pulling, lets running handlers finish (at
@@ -99,7 +116,7 @@ func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
 		go func() {
 			defer loops.Done()
 			if err := c.pull(ctx, k, cons[i], sem, &handlers, func(msg jetstream.Msg) {
-				c.handle(hctx, k, msg, h, opts, m)
+				c.handle(hctx, ctx.Done(), k, msg, h, opts, m)
 			}); err != nil {
 				errc <- err
 			}
@@ -167,8 +184,8 @@ func (c *Client) pull(ctx context.Context, k Kind, cons jetstream.Consumer, sem 
 }
 
 // handle runs one job and answers the server: ack, nak with a back-off,
-// or dead-letter.
-func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
+// or dead-letter. draining closes when the worker stops taking jobs.
+func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
 	attempt := 1
 	if md, err := msg.Metadata(); err == nil {
 		attempt = int(md.NumDelivered)
@@ -206,11 +223,26 @@ func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handle
 	}()
 	start := time.Now()
 	err := h(ctx, d)
+	drained := false
+	for err != nil && opts.Ready != nil && ctx.Err() == nil && !errors.Is(err, ErrPermanent) {
+		waited, ok := waitReady(ctx, draining, d, opts)
+		if !ok {
+			drained = true // stopped while the archive was away
+			break
+		}
+		if !waited {
+			break // the archive answers: the failure is the job's
+		}
+		err = h(ctx, d)
+	}
 	close(stop)
 	progress.Wait()
 	km.seconds.add(time.Since(start))
 
 	switch {
+	case drained:
+		_ = msg.Nak() // not the job's failure: another worker takes it now
+		km.naked.Add(1)
 	case err == nil:
 		if aerr := msg.Ack(); aerr != nil {
 			km.ackErrors.Add(1) // redelivered later; the handler is idempotent
@@ -226,6 +258,38 @@ func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handle
 		km.failed.Add(1)
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
+	}
+}
+
+// waitReady is called after a job's handler failed. When opts.Ready
+// succeeds at once it returns waited false: the failure is the job's.
+// Otherwise it waits until Ready succeeds (waited and ok true), or until
+// the worker drains or its handlers' context ends (ok false).
+func waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts WorkOptions) (waited, ok bool) {
+	err := opts.Ready(ctx)
+	if err == nil {
+		return false, true
+	}
+	if opts.OnUnready != nil {
+		opts.OnUnready(d, err)
+		defer opts.OnUnready(d, nil)
+	}
+	wait := time.Second
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-draining:
+			t.Stop()
+			return true, false
+		case <-ctx.Done():
+			t.Stop()
+			return true, false
+		}
+		if opts.Ready(ctx) == nil {
+			return true, true
+		}
+		wait = min(2*wait, MaxReadyWait)
 	}
 }
 

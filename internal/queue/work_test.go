@@ -270,3 +270,109 @@ func TestWorkDrain(t *testing.T) {
 	}
 	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
 }
+
+// TestWorkArchiveAway: while what the handlers need is away (Ready
+// fails), a failing job is kept and run again once it is back, without
+// using up its tries: an outage longer than the tries' back-offs sends no
+// job to the dead letters, and each job is delivered once. A drain puts a
+// waiting job back at once, not after the drain timeout.
+func TestWorkArchiveAway(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{MaxDeliver: 2})
+	publishN(t, c, Fetch, 4)
+
+	var down atomic.Bool
+	down.Store(true)
+	var readyCalls, waiting atomic.Int64
+	var mu sync.Mutex
+	ok := map[string]int{}
+	attempts := map[string][]int{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Work(ctx, WorkOptions{Concurrency: 4, DrainTimeout: time.Hour,
+			Ready: func(context.Context) error {
+				readyCalls.Add(1)
+				if down.Load() {
+					return errors.New("archive unreachable")
+				}
+				return nil
+			},
+			OnUnready: func(d *Delivery, err error) {
+				if err != nil {
+					waiting.Add(1)
+				} else {
+					waiting.Add(-1)
+				}
+			},
+		}, func(ctx context.Context, d *Delivery) error {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts[d.Key] = append(attempts[d.Key], d.Attempt)
+			if down.Load() {
+				return errors.New("store: connection refused")
+			}
+			ok[d.Key]++
+			return nil
+		})
+	}()
+	// Away for more than two tries' back-off (1s) would last: each of the
+	// four jobs has been checked three times (at 0, 1 and 3s).
+	waitFor(t, "the jobs to wait for the archive", func() bool { return readyCalls.Load() >= 12 })
+	if _, n, err := c.Dead(context.Background(), 0); err != nil || n != 0 {
+		t.Fatalf("%d dead letters while the archive was away (%v), want none", n, err)
+	}
+	down.Store(false)
+	waitFor(t, "the four jobs", func() bool { mu.Lock(); defer mu.Unlock(); return len(ok) == 4 })
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+	mu.Lock()
+	for k, as := range attempts {
+		for _, a := range as {
+			if a != 1 {
+				t.Errorf("%s delivered again (attempts %v): a job waiting for the archive must keep its delivery", k, as)
+				break
+			}
+		}
+		if ok[k] != 1 {
+			t.Errorf("%s done %d times", k, ok[k])
+		}
+	}
+	mu.Unlock()
+	if _, n, _ := c.Dead(context.Background(), 0); n != 0 {
+		t.Errorf("%d dead letters, want none", n)
+	}
+
+	// Away again: a job waiting for it goes back at once on a drain.
+	down.Store(true)
+	publishN(t, c, Extract, 1)
+	waitFor(t, "a job waiting", func() bool { return waiting.Load() == 1 })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Work did not return on a drain while a job waited for the archive")
+	}
+	if waiting.Load() != 0 {
+		t.Errorf("%d jobs still waiting after the drain", waiting.Load())
+	}
+	// Put back: another worker gets it now.
+	w := connect(t, url, Options{})
+	got := make(chan *Delivery, 1)
+	wctx, wcancel := context.WithCancel(context.Background())
+	defer wcancel()
+	go w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+		got <- d
+		return nil
+	})
+	select {
+	case d := <-got:
+		if d.Kind != Extract {
+			t.Errorf("got a %s job, want the extract job back", d.Kind)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job that waited for the archive was not put back on the drain")
+	}
+}
