@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -222,7 +225,7 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 		}
 	}()
 	start := time.Now()
-	err := h(ctx, d)
+	err := runHandler(ctx, h, d)
 	drained := false
 	for err != nil && opts.Ready != nil && ctx.Err() == nil && !errors.Is(err, ErrPermanent) {
 		waited, ok := waitReady(ctx, draining, d, opts)
@@ -233,7 +236,7 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 		if !waited {
 			break // the archive answers: the failure is the job's
 		}
-		err = h(ctx, d)
+		err = runHandler(ctx, h, d)
 	}
 	close(stop)
 	progress.Wait()
@@ -258,6 +261,36 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 		km.failed.Add(1)
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
+	}
+}
+
+// runHandler runs h on d. A handler that panics fails the job for good
+// (ErrPermanent: it goes to the dead letters with the panic and where it
+// happened) instead of killing the worker, and with it the other jobs it
+// holds, and then each worker the job is delivered to next.
+func runHandler(ctx context.Context, h Handler, d *Delivery) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("handler panicked at %s: %v: %w", panicSite(), v, ErrPermanent)
+		}
+	}()
+	return h(ctx, d)
+}
+
+// panicSite is where the panic being recovered was raised: the first
+// frame of the panicking goroutine's stack outside the runtime, as
+// "function (file:line)".
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") && f.Function != "" {
+			return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return "an unknown place"
+		}
 	}
 }
 

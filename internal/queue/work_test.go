@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -374,5 +375,60 @@ func TestWorkArchiveAway(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the job that waited for the archive was not put back on the drain")
+	}
+}
+
+// TestWorkHandlerPanics: a job whose handler panics (a poison page) goes
+// to the dead letters at once, saying where it panicked, and the worker
+// lives on: the other jobs are done, once each, none redelivered.
+func TestWorkHandlerPanics(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	publishN(t, c, Fetch, 5)
+
+	var mu sync.Mutex
+	done := map[string][]int{}
+	var dead []string
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() {
+		stopped <- c.Work(ctx, WorkOptions{Concurrency: 2, OnDead: func(_ context.Context, d *Delivery, reason string) {
+			mu.Lock()
+			dead = append(dead, d.Key+": "+reason)
+			mu.Unlock()
+		}}, func(ctx context.Context, d *Delivery) error {
+			if d.Key == "job-2" {
+				var m map[string]int
+				m["poison"]++ // a nil map: panics
+			}
+			mu.Lock()
+			done[d.Key] = append(done[d.Key], d.Attempt)
+			mu.Unlock()
+			return nil
+		})
+	}()
+	waitFor(t, "four jobs done and one dead", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(done) == 4 && len(dead) == 1
+	})
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for k, as := range done {
+		if len(as) != 1 || as[0] != 1 {
+			t.Errorf("%s delivered %v, want once", k, as)
+		}
+	}
+	if !strings.HasPrefix(dead[0], "job-2: handler panicked at ") || !strings.Contains(dead[0], "work_test.go:") || !strings.Contains(dead[0], "nil map") {
+		t.Errorf("dead letter %q, want job-2 with where and why it panicked", dead[0])
+	}
+	jobs, _, err := c.Dead(context.Background(), 0)
+	if err != nil || len(jobs) != 1 || jobs[0].Deliveries != 1 {
+		t.Errorf("dead letters %+v, %v: want job-2 after one delivery", jobs, err)
 	}
 }
