@@ -119,7 +119,7 @@ func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
 		go func() {
 			defer loops.Done()
 			if err := c.pull(ctx, k, cons[i], sem, &handlers, func(msg jetstream.Msg) {
-				c.handle(hctx, ctx.Done(), k, msg, h, opts, m)
+				c.handle(hctx, ctx.Done(), k, cons[i], msg, h, opts, m)
 			}); err != nil {
 				errc <- err
 			}
@@ -188,7 +188,7 @@ func (c *Client) pull(ctx context.Context, k Kind, cons jetstream.Consumer, sem 
 
 // handle runs one job and answers the server: ack, nak with a back-off,
 // or dead-letter. draining closes when the worker stops taking jobs.
-func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
+func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, cons jetstream.Consumer, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
 	attempt := 1
 	if md, err := msg.Metadata(); err == nil {
 		attempt = int(md.NumDelivered)
@@ -199,7 +199,7 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 	if attempt > 1 {
 		km.redelivered.Add(1)
 	}
-	if attempt > c.opts.MaxDeliver {
+	if attempt > 1 && attempt > c.maxDeliver(ctx, cons) {
 		c.deadLetter(ctx, msg, d, fmt.Sprintf("not acknowledged in %d deliveries (its workers died or timed out)", attempt-1), opts, km)
 		return
 	}
@@ -254,7 +254,7 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 	case ctx.Err() != nil:
 		_ = msg.Nak() // drained: another worker takes it now
 		km.naked.Add(1)
-	case errors.Is(err, ErrPermanent) || attempt >= c.opts.MaxDeliver:
+	case errors.Is(err, ErrPermanent) || attempt >= c.maxDeliver(ctx, cons):
 		km.failed.Add(1)
 		c.deadLetter(ctx, msg, d, err.Error(), opts, km)
 	default:
@@ -262,6 +262,23 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, m
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
 	}
+}
+
+// maxDeliver is the tries a job of cons is given, as the fleet's consumer
+// says now (one delivery less than its MaxDeliver, see setup): another
+// worker may have started with another --max-deliver since this one did,
+// and a job nak'd after the consumer's last delivery would stay in the
+// stream for ever, neither tried nor dead-lettered. It asks the server,
+// which a worker does only for a failed or redelivered job; when the
+// server cannot say, this client's own setting holds.
+func (c *Client) maxDeliver(ctx context.Context, cons jetstream.Consumer) int {
+	ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	info, err := cons.Info(ictx)
+	if err != nil || info.Config.MaxDeliver < 2 {
+		return c.opts.MaxDeliver
+	}
+	return info.Config.MaxDeliver - 1
 }
 
 // runHandler runs h on d. A handler that panics fails the job for good

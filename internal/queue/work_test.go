@@ -432,3 +432,39 @@ func TestWorkHandlerPanics(t *testing.T) {
 		t.Errorf("dead letters %+v, %v: want job-2 after one delivery", jobs, err)
 	}
 }
+
+// TestWorkMaxDeliverOfTheFleet: --max-deliver is the fleet's, set on the
+// shared consumer by the last worker to start. A worker started earlier
+// with a higher one dead-letters a failing job at the fleet's value,
+// rather than nak it after the server's last delivery, which left the job
+// in the stream for ever, in no dead-letter list, and its coordinator
+// waiting for it.
+func TestWorkMaxDeliverOfTheFleet(t *testing.T) {
+	url := startServer(t)
+	early := connect(t, url, Options{MaxDeliver: 5, ConfigureConsumers: true})
+	connect(t, url, Options{MaxDeliver: 2, ConfigureConsumers: true}) // started later
+	publishN(t, early, Fetch, 1)
+	var tries atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- early.Work(ctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+			tries.Add(1)
+			return errors.New("bad page")
+		})
+	}()
+	waitFor(t, "the job in the dead letters", func() bool {
+		_, n, err := early.Dead(context.Background(), 0)
+		return err == nil && n == 1
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := tries.Load(); n != 2 {
+		t.Errorf("tried %d times, want the fleet's 2", n)
+	}
+	if ok, _ := early.Idle(context.Background()); !ok {
+		t.Error("the job is still in the stream")
+	}
+}
