@@ -106,7 +106,11 @@ func printStatus(w io.Writer, r *statusReport) error {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(bw, "\nhosts: %d known, %d held or paced now\n", r.HostsKnown, len(r.Hosts))
+	fmt.Fprintf(bw, "\nhosts: %d known, %d held or paced now", r.HostsKnown, len(r.Hosts))
+	if r.HostsRead < r.HostsKnown {
+		fmt.Fprintf(bw, " (of the %d read)", r.HostsRead)
+	}
+	fmt.Fprintln(bw)
 	if len(r.Hosts) > 0 {
 		tw = tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOST\tHELD BY\tNEXT ALLOWED")
