@@ -18,9 +18,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/queue"
+	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 )
@@ -225,4 +228,108 @@ func TestFleetArchiveOutage(t *testing.T) {
 	if log := stop(); !strings.Contains(log, "archive unavailable") || !strings.Contains(log, "archive available again") {
 		t.Errorf("the worker did not say that the archive was away and back:\n%s", log)
 	}
+}
+
+// TestFleetLostJobs: the jobs of a coordinator's URLs are lost (an
+// operator purges the stream, or nats-server comes back without its
+// store) while it waits for the workers. It notices that the queue is
+// empty while URLs are still in flight, puts them back and dispatches
+// them again, and the harvest ends with every article stored; before, it
+// waited for them for ever.
+func TestFleetLostJobs(t *testing.T) {
+	fleetArchives(t, func(t *testing.T, db string) {
+		t.Setenv("HERALD_NATS", "")
+		t.Setenv("HERALD_DB", "")
+		const n = 3
+		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var i int
+			if _, err := fmt.Sscanf(r.URL.Path, "/news/2026/12/story-%d.html", &i); err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, articleHTML("lost", i))
+		}))
+		t.Cleanup(site.Close)
+		natsURL := startNATS(t)
+		dir := t.TempDir()
+		warcDir := filepath.Join(dir, "warc")
+		var lines []string
+		for i := range n {
+			lines = append(lines, fmt.Sprintf("%s/news/2026/12/story-%d.html", site.URL, i))
+		}
+		list := filepath.Join(dir, "urls.txt")
+		if err := os.WriteFile(list, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, stderr, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+			t.Fatalf("migrate: %s", stderr)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var out, errb bytes.Buffer
+		coordDone := make(chan int, 1)
+		go func() {
+			coordDone <- run(ctx, []string{"--db", db, "harvest", "--nats", natsURL, "--urls", list, "--allow-private",
+				"--delay", "0", "--warc-dir", warcDir, "--progress", "never"}, strings.NewReader(""), &out, &errb)
+		}()
+		qc, err := queue.Connect(context.Background(), natsURL, queue.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer qc.Close()
+		for {
+			s, err := qc.Status(ctx)
+			if err == nil && s.Queues[0].Pending == n {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("the jobs were not published:\n%s", errb.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		nc, err := nats.Connect(natsURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := js.Stream(ctx, queue.StreamJobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Purge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stop := inProcessWorker(t, "--nats", natsURL, "--db", db, "--allow-private", "--delay", "0",
+			"--warc-dir", warcDir, "--id", "w1", "--drain-timeout", "5s")
+
+		var code int
+		select {
+		case code = <-coordDone:
+		case <-ctx.Done():
+			t.Fatalf("the coordinator waited for the lost jobs:\n%s\nworker:\n%s", errb.String(), stop())
+		}
+		if code != 0 || !strings.Contains(errb.String(), "no job left in the queue") {
+			t.Errorf("coordinator exit %d, stderr:\n%s\nwant 0 and a word about the lost jobs", code, errb.String())
+		}
+		st, err := openLocation(context.Background(), db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		for _, l := range lines {
+			cu, _ := canon.URL(l)
+			if _, err := st.Get(context.Background(), canon.ID(cu)); err != nil {
+				t.Errorf("%s: %v", l, err)
+			}
+		}
+		counts, err := st.FrontierCounts(context.Background())
+		if err != nil || counts[store.InFlight] != 0 || counts[store.Done] != n {
+			t.Errorf("frontier %v, %v; want %d done", counts, err, n)
+		}
+	})
 }

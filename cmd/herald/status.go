@@ -234,6 +234,13 @@ func newQueueRequeueCmd(e *env) *cobra.Command {
 // natsDispatcher publishes a coordinator's claimed URLs as fetch jobs.
 type natsDispatcher struct{ qc *queue.Client }
 
+var _ harvest.IdleDispatcher = natsDispatcher{}
+
+// Idle implements harvest.IdleDispatcher: no job of any kind is in the
+// stream (a job stays there, work-queue retention, until its worker acks
+// it after committing).
+func (d natsDispatcher) Idle(ctx context.Context) (bool, error) { return d.qc.Idle(ctx) }
+
 func (d natsDispatcher) Dispatch(ctx context.Context, jobs []harvest.Job) error {
 	qj := make([]queue.Job, len(jobs))
 	claim := time.Now().UnixNano()
