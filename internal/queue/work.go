@@ -114,18 +114,23 @@ func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
 	sem := make(chan struct{}, opts.Concurrency)
 	var handlers, loops sync.WaitGroup
 	errc := make(chan error, len(kinds))
+	// pulled closes once no pull of this worker is waiting for a job:
+	// only then do jobs that wait for Ready go back, or a pull still
+	// waiting could take one straight back, spending its deliveries.
+	pulled := make(chan struct{})
 	for i, k := range kinds {
 		loops.Add(1)
 		go func() {
 			defer loops.Done()
 			if err := c.pull(ctx, k, cons[i], sem, &handlers, func(msg jetstream.Msg) {
-				c.handle(hctx, ctx.Done(), k, cons[i], msg, h, opts, m)
+				c.handle(hctx, pulled, k, cons[i], msg, h, opts, m)
 			}); err != nil {
 				errc <- err
 			}
 		}()
 	}
 	loops.Wait()
+	close(pulled)
 	done := make(chan struct{})
 	go func() {
 		handlers.Wait()
@@ -187,7 +192,7 @@ func (c *Client) pull(ctx context.Context, k Kind, cons jetstream.Consumer, sem 
 }
 
 // handle runs one job and answers the server: ack, nak with a back-off,
-// or dead-letter. draining closes when the worker stops taking jobs.
+// or dead-letter. draining closes when the worker has stopped taking jobs.
 func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, cons jetstream.Consumer, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
 	attempt := 1
 	if md, err := msg.Metadata(); err == nil {

@@ -374,7 +374,8 @@ func TestWorkArchiveAway(t *testing.T) {
 			t.Errorf("got a %s job, want the extract job back", d.Kind)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the job that waited for the archive was not put back on the drain")
+		st, _ := c.Status(context.Background())
+		t.Fatalf("the job that waited for the archive was not put back on the drain: %+v", st.Queues)
 	}
 }
 
