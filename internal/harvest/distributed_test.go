@@ -377,13 +377,13 @@ func TestCoordinatorPollsSeeds(t *testing.T) {
 	}
 }
 
-// TestCrashingPage: a page that crashes the extractor (a bug of ours,
+// TestProcessCrashingPage: a page that crashes the extractor (a bug of ours,
 // brought about here by swapping extractPage) fails its URL with
 // ReasonCrashed and the run goes on: in process every other article is
 // stored (with one extraction slot, which the crash must not keep), and a
 // worker's Process returns, the URL failed and nothing to retry, instead
 // of the panic killing the worker and then each worker the job reaches.
-func TestCrashingPage(t *testing.T) {
+func TestProcessCrashingPage(t *testing.T) {
 	ts, arts := gazette(t, "0")
 	poison := ts.url(arts[1].path)
 	extractPage = func(b []byte, o extract.Options) (*extract.Result, error) {

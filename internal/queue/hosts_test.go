@@ -133,10 +133,10 @@ func (l *lease) abandon() {
 	l.renewing.Wait()
 }
 
-// TestStatusCountsEveryHost: a status reads at most maxStatusHosts host
+// TestHostsStatusCountsEvery: a status reads at most maxStatusHosts host
 // entries, but says how many hosts the fleet knows, not how many it read
 // (it said 10000 for any fleet that had met more).
-func TestStatusCountsEveryHost(t *testing.T) {
+func TestHostsStatusCountsEvery(t *testing.T) {
 	url := startServer(t)
 	c := connect(t, url, Options{})
 	g := c.Hosts(HostsOptions{Holder: "w1"})
