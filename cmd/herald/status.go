@@ -106,7 +106,11 @@ func printStatus(w io.Writer, r *statusReport) error {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(bw, "\nhosts: %d known, %d held or paced now\n", r.HostsKnown, len(r.Hosts))
+	fmt.Fprintf(bw, "\nhosts: %d known, %d held or paced now", r.HostsKnown, len(r.Hosts))
+	if r.HostsRead < r.HostsKnown {
+		fmt.Fprintf(bw, " (of the %d read)", r.HostsRead)
+	}
+	fmt.Fprintln(bw)
 	if len(r.Hosts) > 0 {
 		tw = tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOST\tHELD BY\tNEXT ALLOWED")
@@ -230,15 +234,28 @@ func newQueueRequeueCmd(e *env) *cobra.Command {
 // natsDispatcher publishes a coordinator's claimed URLs as fetch jobs.
 type natsDispatcher struct{ qc *queue.Client }
 
+var _ harvest.IdleDispatcher = natsDispatcher{}
+
+// Idle implements harvest.IdleDispatcher: no job of any kind is in the
+// stream (a job stays there, work-queue retention, until its worker acks
+// it after committing).
+func (d natsDispatcher) Idle(ctx context.Context) (bool, error) { return d.qc.Idle(ctx) }
+
 func (d natsDispatcher) Dispatch(ctx context.Context, jobs []harvest.Job) error {
 	qj := make([]queue.Job, len(jobs))
+	claim := time.Now().UnixNano()
 	for i, j := range jobs {
 		data, err := json.Marshal(j)
 		if err != nil {
 			return err
 		}
-		// One job per claim: a URL claimed again later is a new job.
-		qj[i] = queue.Job{Kind: queue.Fetch, Key: j.URL, Data: data, ID: fmt.Sprintf("fetch:%s:%d", j.URL, j.Attempts)}
+		// One job per claim: a URL claimed again later is a new job. The
+		// attempt count alone does not tell claims apart: a URL that
+		// failed and is named again is revived with none, and its next
+		// claim, were its id the same as the last one's within the
+		// server's duplicate window, would be dropped, leaving it in
+		// flight for a coordinator to wait for forever.
+		qj[i] = queue.Job{Kind: queue.Fetch, Key: j.URL, Data: data, ID: fmt.Sprintf("fetch:%s:%d:%d", j.URL, j.Attempts, claim)}
 	}
 	return d.qc.Publish(ctx, qj...)
 }

@@ -323,7 +323,29 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 			}
 		}
 	}
-	werr := qc.Work(ctx, queue.WorkOptions{Concurrency: f.concurrency, DrainTimeout: f.drainTimeout, Metrics: metrics, OnDead: onDead}, handler)
+	wopts := queue.WorkOptions{Concurrency: f.concurrency, DrainTimeout: f.drainTimeout, Metrics: metrics, OnDead: onDead}
+	if p, ok := db.(store.Pinger); ok {
+		// An archive that is down (a PostgreSQL restart or failover) is no
+		// job's fault: jobs wait for it instead of using up their tries.
+		var away atomic.Int64 // jobs waiting for the archive
+		wopts.Ready = func(rctx context.Context) error {
+			pctx, cancel := context.WithTimeout(rctx, 10*time.Second)
+			defer cancel()
+			return p.Ping(pctx)
+		}
+		wopts.OnUnready = func(d *queue.Delivery, err error) {
+			if err != nil {
+				if away.Add(1) == 1 {
+					logger.Warn("archive unavailable: jobs wait for it (their tries are not counted)", "err", err)
+				}
+				return
+			}
+			if away.Add(-1) == 0 {
+				logger.Warn("archive available again: jobs go on")
+			}
+		}
+	}
+	werr := qc.Work(ctx, wopts, handler)
 	hbStop()
 	<-hbDone
 	t := metrics.Totals()

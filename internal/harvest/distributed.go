@@ -108,6 +108,18 @@ type Dispatcher interface {
 	Dispatch(ctx context.Context, jobs []Job) error
 }
 
+// IdleDispatcher is a Dispatcher that can tell whether any job it handed
+// over is still waiting or held by a worker. A coordinator whose frontier
+// holds URLs in flight while its Dispatcher is idle knows that their jobs
+// were lost (a queue purged, or a server restarted without its store) and
+// puts them back to dispatch again, instead of waiting for them for ever.
+// Idle must not say true while a job is held by a worker: a worker commits
+// a URL's state before its job leaves the queue.
+type IdleDispatcher interface {
+	Dispatcher
+	Idle(ctx context.Context) (bool, error)
+}
+
 // Process fetches, captures, extracts and stores one job's URL, and moves
 // its frontier item on (done, failed, deferred), as a run's host lane does
 // for a URL it claimed; links of a listing page within a site crawl are
@@ -307,6 +319,10 @@ func (r *run) dispatchRemote() {
 				lastLook = true
 				continue
 			}
+			if n := r.putBackLost(); n > 0 {
+				lastLook = false
+				continue // claim them again
+			}
 		}
 		lastLook = false
 		timer.Reset(tick)
@@ -316,4 +332,64 @@ func (r *run) dispatchRemote() {
 		case <-timer.C:
 		}
 	}
+}
+
+// reportNamed adds to a coordinator's Summary.PollErrors the URLs of a URL
+// list that the workers could not harvest, as a run's own host lanes do
+// (settle): a worker records how a URL ended in the frontier, not in this
+// run's summary, so the coordinator reads it there once the workers are
+// done. A URL failed for good is reported with its reason; one put back
+// for a later try (a 5xx, a Retry-After) with its reason and that it is
+// queued again. Called after the writer has finished, which owned named.
+func (r *run) reportNamed() {
+	urls := make([]string, 0, len(r.named))
+	for u := range r.named {
+		if _, ok := r.sum.PollErrors[u]; !ok {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	items, err := r.h.st.FrontierItems(r.wctx, urls)
+	if err != nil {
+		r.err = fmt.Errorf("harvest: %w", err)
+		return
+	}
+	for _, it := range items {
+		switch {
+		case it.State == store.Failed:
+			r.sum.PollErrors[it.URL] = it.Reason
+		case it.State == store.Queued && it.Attempts > 0 && it.Reason != "" && it.Reason != ReasonInterrupted:
+			r.sum.PollErrors[it.URL] = it.Reason + " (queued to be tried again in a later run)"
+		}
+	}
+}
+
+// putBackLost puts back in the queue the frontier's in-flight URLs when
+// the Dispatcher says no job is left (see IdleDispatcher), and returns
+// how many. It is called when this run holds no URL itself and the
+// frontier counted some in flight: those can only be the workers', and
+// with no job left no worker will finish them. A URL a worker finished
+// between the count and the check is done, not in flight, and stays so.
+func (r *run) putBackLost() int {
+	d, ok := r.opts.Dispatcher.(IdleDispatcher)
+	if !ok {
+		return 0
+	}
+	idle, err := d.Idle(r.ctx)
+	if err != nil || !idle {
+		return 0 // a queue that cannot say is waited for, as before
+	}
+	n, err := r.h.st.RequeueInFlight(r.wctx)
+	if err != nil {
+		if r.ctx.Err() == nil {
+			r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+		}
+		return 0
+	}
+	if n > 0 {
+		r.opts.Logger.Warn("URLs in flight had no job left in the queue (lost); put back to be dispatched again", "urls", n)
+	}
+	return n
 }

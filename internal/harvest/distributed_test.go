@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -372,5 +374,63 @@ func TestCoordinatorPollsSeeds(t *testing.T) {
 	}
 	if stored(t, st, ts.url(arts[0].path)) == nil {
 		t.Errorf("%s, listed by the feed, not stored", arts[0].path)
+	}
+}
+
+// TestProcessCrashingPage: a page that crashes the extractor (a bug of ours,
+// brought about here by swapping extractPage) fails its URL with
+// ReasonCrashed and the run goes on: in process every other article is
+// stored (with one extraction slot, which the crash must not keep), and a
+// worker's Process returns, the URL failed and nothing to retry, instead
+// of the panic killing the worker and then each worker the job reaches.
+func TestProcessCrashingPage(t *testing.T) {
+	ts, arts := gazette(t, "0")
+	poison := ts.url(arts[1].path)
+	extractPage = func(b []byte, o extract.Options) (*extract.Result, error) {
+		if o.URL == poison {
+			var m map[string]int
+			m["x"]++ // a nil map: panics
+		}
+		return extract.Extract(b, o)
+	}
+	t.Cleanup(func() { extractPage = extract.Extract })
+	ctx := context.Background()
+
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.ExtractWorkers = 1
+	h := newTestHarvester(t, st, opts)
+	addSource(t, st, ts.url("/feed.xml"), store.KindFeed)
+	addSource(t, st, ts.url("/sitemap_index.xml"), store.KindSitemap)
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped[ReasonCrashed] != 1 {
+		t.Errorf("skipped %v, want one %q", sum.Skipped, ReasonCrashed)
+	}
+	for _, a := range arts {
+		if rec := stored(t, st, ts.url(a.path)); (rec == nil) != (a.path == arts[1].path) {
+			t.Errorf("%s stored: %v", a.path, rec != nil)
+		}
+	}
+	cu, _ := canon.URL(poison)
+	items, err := st.FrontierItems(ctx, []string{cu})
+	if err != nil || len(items) != 1 || items[0].State != store.Failed || items[0].Reason != ReasonCrashed {
+		t.Errorf("frontier %+v, %v: want the page failed, %q", items, err, ReasonCrashed)
+	}
+
+	// A worker.
+	st2, dir2 := testArchive(t)
+	w := newTestHarvester(t, st2, testOptions(dir2))
+	if _, err := st2.Enqueue(ctx, []store.FrontierItem{{URL: cu, Host: hostOf(cu)}}); err != nil {
+		t.Fatal(err)
+	}
+	wsum, err := w.Process(ctx, Job{URL: cu, Attempts: 1})
+	if err != nil || wsum.Skipped[ReasonCrashed] != 1 {
+		t.Errorf("Process = %+v, %v; want the page skipped as %q and no error (nothing to retry)", wsum, err, ReasonCrashed)
+	}
+	if items, _ := st2.FrontierItems(ctx, []string{cu}); len(items) != 1 || items[0].State != store.Failed {
+		t.Errorf("worker's frontier %+v, want the page failed", items)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/herald-archive/herald/extract"
@@ -11,6 +12,10 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
+
+// extractPage is extract.Extract; tests replace it to find out what a
+// page that crashes the extractor does to a harvest.
+var extractPage = extract.Extract
 
 // crawl says whether and how a page's links are followed.
 type crawl struct {
@@ -214,18 +219,38 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		ev.log = nil
 		return
 	}
-	res, err := extract.Extract(resp.Body, extract.Options{
-		URL:             resp.URL,
-		ContentType:     resp.ContentType,
-		ContentLanguage: resp.Header.Get("Content-Language"),
-		FetchedAt:       resp.FetchedAt,
-	})
-	article := err == nil && isArticle(res, resp.URL)
+	var res *extract.Result
+	var article, crashed bool
 	var links []link
-	if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
-		links = r.crawlLinks(resp, c)
+	func() {
+		defer func() { <-r.cpu }()
+		// A page that crashes the extractor is a bug to fix, not a reason
+		// to stop the harvest (or, in a fleet, to kill worker after
+		// worker that is handed the page): the URL fails with
+		// ReasonCrashed, its capture kept to reproduce it.
+		defer func() {
+			if v := recover(); v != nil {
+				crashed = true
+				r.opts.Logger.Error("extraction crashed on a page; please report it with its capture", "url", resp.URL,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			}
+		}()
+		res, err = extractPage(resp.Body, extract.Options{
+			URL:             resp.URL,
+			ContentType:     resp.ContentType,
+			ContentLanguage: resp.Header.Get("Content-Language"),
+			FetchedAt:       resp.FetchedAt,
+		})
+		article = err == nil && isArticle(res, resp.URL)
+		if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
+			links = r.crawlLinks(resp, c)
+		}
+	}()
+	if crashed {
+		ev.fail = &failure{reason: ReasonCrashed}
+		ev.log.Error = ReasonCrashed
+		return
 	}
-	<-r.cpu
 	if err != nil {
 		f := classify(err)
 		ev.skip = f.reason

@@ -211,6 +211,9 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		h.tidy(ctx)
 	}
 
+	if r.err == nil && r.opts.Dispatcher != nil {
+		r.reportNamed()
+	}
 	if r.err == nil {
 		n, next, err := h.st.Waiting(r.wctx)
 		if err != nil {

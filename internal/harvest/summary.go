@@ -158,6 +158,9 @@ const (
 	ReasonInterrupted  = "interrupted"
 	ReasonNotFeed      = "not a feed or sitemap"
 	ReasonHeld         = "host asked to wait (Retry-After)"
+	// ReasonCrashed: extraction panicked on the page, a bug in Herald
+	// (logged with the stack); the URL fails and its capture is kept.
+	ReasonCrashed = "extraction crashed"
 )
 
 // failure is a classified fetch or extraction error.

@@ -132,3 +132,29 @@ func (l *lease) abandon() {
 	close(l.stop)
 	l.renewing.Wait()
 }
+
+// TestHostsStatusCountsEvery: a status reads at most maxStatusHosts host
+// entries, but says how many hosts the fleet knows, not how many it read
+// (it said 10000 for any fleet that had met more).
+func TestHostsStatusCountsEvery(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	g := c.Hosts(HostsOptions{Holder: "w1"})
+	for i := range 5 {
+		l, err := g.Acquire(context.Background(), fmt.Sprintf("host%d.example:443", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Release(time.Now().Add(time.Hour)) // paced: listed
+	}
+	old := maxStatusHosts
+	maxStatusHosts = 3
+	t.Cleanup(func() { maxStatusHosts = old })
+	s, err := c.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.HostsKnown != 5 || s.HostsRead != 3 || len(s.Hosts) != 3 {
+		t.Errorf("status: %d hosts known, %d read, %d listed; want 5, 3 and 3", s.HostsKnown, s.HostsRead, len(s.Hosts))
+	}
+}

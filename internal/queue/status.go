@@ -31,13 +31,16 @@ type Status struct {
 	// their last heartbeat interval.
 	Throughput float64 `json:"throughput"`
 	// Hosts are the hosts with a request in flight or a next allowed
-	// time in the future, latest first; HostsKnown counts all entries.
+	// time in the future, latest first, among the HostsRead entries read
+	// (at most maxStatusHosts); HostsKnown counts all entries.
 	Hosts      []HostState `json:"hosts"`
 	HostsKnown int         `json:"hosts_known"`
+	HostsRead  int         `json:"hosts_read"`
 }
 
-// maxStatusHosts bounds the host entries a status reads.
-const maxStatusHosts = 10000
+// maxStatusHosts bounds the host entries a status reads (a variable for
+// tests).
+var maxStatusHosts = 10000
 
 // Status reads queue depths, live workers and host states.
 func (c *Client) Status(ctx context.Context) (*Status, error) {
@@ -65,11 +68,17 @@ func (c *Client) Status(ctx context.Context) (*Status, error) {
 	for _, w := range s.Workers {
 		s.Throughput += w.Rate
 	}
+	hs, err := c.hosts.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("hosts: %w", err)
+	}
 	hosts, err := c.HostStates(ctx, maxStatusHosts)
 	if err != nil {
 		return nil, err
 	}
-	s.HostsKnown = len(hosts)
+	// Every host entry is one message (the bucket keeps no history and
+	// none is deleted): the count is the bucket's, not what was read.
+	s.HostsKnown, s.HostsRead = max(int(hs.Values()), len(hosts)), len(hosts)
 	now := time.Now()
 	for _, h := range hosts {
 		if h.Holder != "" || h.Next.After(now) {

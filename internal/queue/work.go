@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,9 +56,26 @@ type WorkOptions struct {
 	// OnDead, when set, is called before a job is moved to the
 	// dead-letter stream, with why (the frontier marks its URL failed).
 	OnDead func(ctx context.Context, d *Delivery, reason string)
+	// Ready, when set, says whether what every handler needs (the
+	// archive) is there. When a handler fails and Ready fails too, the
+	// failure is not the job's: rather than count a try against the job
+	// (an archive down for a minute would otherwise send every job it
+	// meets to the dead letters), the worker keeps the job, reporting
+	// progress, asks Ready again after 1s, 2s, 4s … (at most
+	// MaxReadyWait apart) and runs the handler again once it succeeds.
+	// Jobs held so fill the worker's slots, so it pulls no more until
+	// the archive is back. On a drain, held jobs are put back at once.
+	Ready func(ctx context.Context) error
+	// OnUnready, when set, is called with Ready's error when a job starts
+	// waiting for Ready, and with nil when it stops (Ready succeeded, or
+	// the worker drains): for the worker's log.
+	OnUnready func(d *Delivery, err error)
 	// Metrics, when set, counts jobs.
 	Metrics *Metrics
 }
+
+// MaxReadyWait is the longest wait between two Ready checks of a held job.
+const MaxReadyWait = 30 * time.Second
 
 // Work pulls jobs and runs h on each, at most opts.Concurrency at once,
 // until ctx ends. It then stops pulling, lets running handlers finish (at
@@ -94,18 +114,23 @@ func (c *Client) Work(ctx context.Context, opts WorkOptions, h Handler) error {
 	sem := make(chan struct{}, opts.Concurrency)
 	var handlers, loops sync.WaitGroup
 	errc := make(chan error, len(kinds))
+	// pulled closes once no pull of this worker is waiting for a job:
+	// only then do jobs that wait for Ready go back, or a pull still
+	// waiting could take one straight back, spending its deliveries.
+	pulled := make(chan struct{})
 	for i, k := range kinds {
 		loops.Add(1)
 		go func() {
 			defer loops.Done()
 			if err := c.pull(ctx, k, cons[i], sem, &handlers, func(msg jetstream.Msg) {
-				c.handle(hctx, k, msg, h, opts, m)
+				c.handle(hctx, pulled, k, cons[i], msg, h, opts, m)
 			}); err != nil {
 				errc <- err
 			}
 		}()
 	}
 	loops.Wait()
+	close(pulled)
 	done := make(chan struct{})
 	go func() {
 		handlers.Wait()
@@ -167,8 +192,8 @@ func (c *Client) pull(ctx context.Context, k Kind, cons jetstream.Consumer, sem 
 }
 
 // handle runs one job and answers the server: ack, nak with a back-off,
-// or dead-letter.
-func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
+// or dead-letter. draining closes when the worker has stopped taking jobs.
+func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, cons jetstream.Consumer, msg jetstream.Msg, h Handler, opts WorkOptions, m *Metrics) {
 	attempt := 1
 	if md, err := msg.Metadata(); err == nil {
 		attempt = int(md.NumDelivered)
@@ -179,7 +204,7 @@ func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handle
 	if attempt > 1 {
 		km.redelivered.Add(1)
 	}
-	if attempt > c.opts.MaxDeliver {
+	if attempt > 1 && attempt > c.maxDeliver(ctx, cons) {
 		c.deadLetter(ctx, msg, d, fmt.Sprintf("not acknowledged in %d deliveries (its workers died or timed out)", attempt-1), opts, km)
 		return
 	}
@@ -205,12 +230,27 @@ func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handle
 		}
 	}()
 	start := time.Now()
-	err := h(ctx, d)
+	err := runHandler(ctx, h, d)
+	drained := false
+	for err != nil && opts.Ready != nil && ctx.Err() == nil && !errors.Is(err, ErrPermanent) {
+		waited, ok := waitReady(ctx, draining, d, opts)
+		if !ok {
+			drained = true // stopped while the archive was away
+			break
+		}
+		if !waited {
+			break // the archive answers: the failure is the job's
+		}
+		err = runHandler(ctx, h, d)
+	}
 	close(stop)
 	progress.Wait()
 	km.seconds.add(time.Since(start))
 
 	switch {
+	case drained:
+		_ = msg.Nak() // not the job's failure: another worker takes it now
+		km.naked.Add(1)
 	case err == nil:
 		if aerr := msg.Ack(); aerr != nil {
 			km.ackErrors.Add(1) // redelivered later; the handler is idempotent
@@ -219,13 +259,92 @@ func (c *Client) handle(ctx context.Context, k Kind, msg jetstream.Msg, h Handle
 	case ctx.Err() != nil:
 		_ = msg.Nak() // drained: another worker takes it now
 		km.naked.Add(1)
-	case errors.Is(err, ErrPermanent) || attempt >= c.opts.MaxDeliver:
+	case errors.Is(err, ErrPermanent) || attempt >= c.maxDeliver(ctx, cons):
 		km.failed.Add(1)
 		c.deadLetter(ctx, msg, d, err.Error(), opts, km)
 	default:
 		km.failed.Add(1)
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
+	}
+}
+
+// maxDeliver is the tries a job of cons is given, as the fleet's consumer
+// says now (one delivery less than its MaxDeliver, see setup): another
+// worker may have started with another --max-deliver since this one did,
+// and a job nak'd after the consumer's last delivery would stay in the
+// stream for ever, neither tried nor dead-lettered. It asks the server,
+// which a worker does only for a failed or redelivered job; when the
+// server cannot say, this client's own setting holds.
+func (c *Client) maxDeliver(ctx context.Context, cons jetstream.Consumer) int {
+	ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	info, err := cons.Info(ictx)
+	if err != nil || info.Config.MaxDeliver < 2 {
+		return c.opts.MaxDeliver
+	}
+	return info.Config.MaxDeliver - 1
+}
+
+// runHandler runs h on d. A handler that panics fails the job for good
+// (ErrPermanent: it goes to the dead letters with the panic and where it
+// happened) instead of killing the worker, and with it the other jobs it
+// holds, and then each worker the job is delivered to next.
+func runHandler(ctx context.Context, h Handler, d *Delivery) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("handler panicked at %s: %v: %w", panicSite(), v, ErrPermanent)
+		}
+	}()
+	return h(ctx, d)
+}
+
+// panicSite is where the panic being recovered was raised: the first
+// frame of the panicking goroutine's stack outside the runtime, as
+// "function (file:line)".
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") && f.Function != "" {
+			return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return "an unknown place"
+		}
+	}
+}
+
+// waitReady is called after a job's handler failed. When opts.Ready
+// succeeds at once it returns waited false: the failure is the job's.
+// Otherwise it waits until Ready succeeds (waited and ok true), or until
+// the worker drains or its handlers' context ends (ok false).
+func waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts WorkOptions) (waited, ok bool) {
+	err := opts.Ready(ctx)
+	if err == nil {
+		return false, true
+	}
+	if opts.OnUnready != nil {
+		opts.OnUnready(d, err)
+		defer opts.OnUnready(d, nil)
+	}
+	wait := time.Second
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-draining:
+			t.Stop()
+			return true, false
+		case <-ctx.Done():
+			t.Stop()
+			return true, false
+		}
+		if opts.Ready(ctx) == nil {
+			return true, true
+		}
+		wait = min(2*wait, MaxReadyWait)
 	}
 }
 

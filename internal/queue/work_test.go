@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -269,4 +270,202 @@ func TestWorkDrain(t *testing.T) {
 		t.Fatal("the drained job was not redelivered promptly")
 	}
 	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+}
+
+// TestWorkArchiveAway: while what the handlers need is away (Ready
+// fails), a failing job is kept and run again once it is back, without
+// using up its tries: an outage longer than the tries' back-offs sends no
+// job to the dead letters, and each job is delivered once. A drain puts a
+// waiting job back at once, not after the drain timeout.
+func TestWorkArchiveAway(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{MaxDeliver: 2})
+	publishN(t, c, Fetch, 4)
+
+	var down atomic.Bool
+	down.Store(true)
+	var readyCalls, waiting atomic.Int64
+	var mu sync.Mutex
+	ok := map[string]int{}
+	attempts := map[string][]int{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Work(ctx, WorkOptions{Concurrency: 4, DrainTimeout: time.Hour,
+			Ready: func(context.Context) error {
+				readyCalls.Add(1)
+				if down.Load() {
+					return errors.New("archive unreachable")
+				}
+				return nil
+			},
+			OnUnready: func(d *Delivery, err error) {
+				if err != nil {
+					waiting.Add(1)
+				} else {
+					waiting.Add(-1)
+				}
+			},
+		}, func(ctx context.Context, d *Delivery) error {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts[d.Key] = append(attempts[d.Key], d.Attempt)
+			if down.Load() {
+				return errors.New("store: connection refused")
+			}
+			ok[d.Key]++
+			return nil
+		})
+	}()
+	// Away for more than two tries' back-off (1s) would last: each of the
+	// four jobs has been checked three times (at 0, 1 and 3s).
+	waitFor(t, "the jobs to wait for the archive", func() bool { return readyCalls.Load() >= 12 })
+	if _, n, err := c.Dead(context.Background(), 0); err != nil || n != 0 {
+		t.Fatalf("%d dead letters while the archive was away (%v), want none", n, err)
+	}
+	down.Store(false)
+	waitFor(t, "the four jobs", func() bool { mu.Lock(); defer mu.Unlock(); return len(ok) == 4 })
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+	mu.Lock()
+	for k, as := range attempts {
+		for _, a := range as {
+			if a != 1 {
+				t.Errorf("%s delivered again (attempts %v): a job waiting for the archive must keep its delivery", k, as)
+				break
+			}
+		}
+		if ok[k] != 1 {
+			t.Errorf("%s done %d times", k, ok[k])
+		}
+	}
+	mu.Unlock()
+	if _, n, _ := c.Dead(context.Background(), 0); n != 0 {
+		t.Errorf("%d dead letters, want none", n)
+	}
+
+	// Away again: a job waiting for it goes back at once on a drain.
+	down.Store(true)
+	publishN(t, c, Extract, 1)
+	waitFor(t, "a job waiting", func() bool { return waiting.Load() == 1 })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Work did not return on a drain while a job waited for the archive")
+	}
+	if waiting.Load() != 0 {
+		t.Errorf("%d jobs still waiting after the drain", waiting.Load())
+	}
+	// Put back: another worker gets it now.
+	w := connect(t, url, Options{})
+	got := make(chan *Delivery, 1)
+	wctx, wcancel := context.WithCancel(context.Background())
+	defer wcancel()
+	go w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+		got <- d
+		return nil
+	})
+	select {
+	case d := <-got:
+		if d.Kind != Extract {
+			t.Errorf("got a %s job, want the extract job back", d.Kind)
+		}
+	case <-time.After(10 * time.Second):
+		st, _ := c.Status(context.Background())
+		t.Fatalf("the job that waited for the archive was not put back on the drain: %+v", st.Queues)
+	}
+}
+
+// TestWorkHandlerPanics: a job whose handler panics (a poison page) goes
+// to the dead letters at once, saying where it panicked, and the worker
+// lives on: the other jobs are done, once each, none redelivered.
+func TestWorkHandlerPanics(t *testing.T) {
+	url := startServer(t)
+	c := connect(t, url, Options{})
+	publishN(t, c, Fetch, 5)
+
+	var mu sync.Mutex
+	done := map[string][]int{}
+	var dead []string
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() {
+		stopped <- c.Work(ctx, WorkOptions{Concurrency: 2, OnDead: func(_ context.Context, d *Delivery, reason string) {
+			mu.Lock()
+			dead = append(dead, d.Key+": "+reason)
+			mu.Unlock()
+		}}, func(ctx context.Context, d *Delivery) error {
+			if d.Key == "job-2" {
+				var m map[string]int
+				m["poison"]++ // a nil map: panics
+			}
+			mu.Lock()
+			done[d.Key] = append(done[d.Key], d.Attempt)
+			mu.Unlock()
+			return nil
+		})
+	}()
+	waitFor(t, "four jobs done and one dead", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(done) == 4 && len(dead) == 1
+	})
+	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for k, as := range done {
+		if len(as) != 1 || as[0] != 1 {
+			t.Errorf("%s delivered %v, want once", k, as)
+		}
+	}
+	if !strings.HasPrefix(dead[0], "job-2: handler panicked at ") || !strings.Contains(dead[0], "work_test.go:") || !strings.Contains(dead[0], "nil map") {
+		t.Errorf("dead letter %q, want job-2 with where and why it panicked", dead[0])
+	}
+	jobs, _, err := c.Dead(context.Background(), 0)
+	if err != nil || len(jobs) != 1 || jobs[0].Deliveries != 1 {
+		t.Errorf("dead letters %+v, %v: want job-2 after one delivery", jobs, err)
+	}
+}
+
+// TestWorkMaxDeliverOfTheFleet: --max-deliver is the fleet's, set on the
+// shared consumer by the last worker to start. A worker started earlier
+// with a higher one dead-letters a failing job at the fleet's value,
+// rather than nak it after the server's last delivery, which left the job
+// in the stream for ever, in no dead-letter list, and its coordinator
+// waiting for it.
+func TestWorkMaxDeliverOfTheFleet(t *testing.T) {
+	url := startServer(t)
+	early := connect(t, url, Options{MaxDeliver: 5, ConfigureConsumers: true})
+	connect(t, url, Options{MaxDeliver: 2, ConfigureConsumers: true}) // started later
+	publishN(t, early, Fetch, 1)
+	var tries atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- early.Work(ctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+			tries.Add(1)
+			return errors.New("bad page")
+		})
+	}()
+	waitFor(t, "the job in the dead letters", func() bool {
+		_, n, err := early.Dead(context.Background(), 0)
+		return err == nil && n == 1
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := tries.Load(); n != 2 {
+		t.Errorf("tried %d times, want the fleet's 2", n)
+	}
+	if ok, _ := early.Idle(context.Background()); !ok {
+		t.Error("the job is still in the stream")
+	}
 }

@@ -96,3 +96,11 @@ type ClusterLister interface {
 	// than one article.
 	SharedClusters(ctx context.Context) (map[string]bool, error)
 }
+
+// Pinger is a backend on a server that can be away (PostgreSQL): Ping
+// says whether it answers now. A worker asks it when a job fails, to tell
+// an archive that is down (wait for it) from a job that fails (count a
+// try against the job).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}

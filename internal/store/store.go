@@ -369,6 +369,11 @@ type Frontier interface {
 	RequeueInFlight(ctx context.Context) (int, error)
 	// FrontierCounts returns the number of items in each state.
 	FrontierCounts(ctx context.Context) (map[FrontierState]int, error)
+	// FrontierItems returns the items of urls that are in the frontier,
+	// in no particular order; URLs it does not hold are left out. A
+	// process that handed URLs to others (a coordinator and its workers)
+	// reads with it how each of them ended.
+	FrontierItems(ctx context.Context, urls []string) ([]FrontierItem, error)
 	// Waiting returns the number of queued items and the least NotBefore
 	// among them: the earliest time one may be claimed (zero when there
 	// are none, or when one may be claimed at any time).

@@ -85,7 +85,18 @@ var (
 	_ store.Optimizer     = (*DB)(nil)
 	_ store.ClusterLister = (*DB)(nil)
 	_ store.EntryPreparer = (*DB)(nil)
+	_ store.Pinger        = (*DB)(nil)
 )
+
+// Ping implements store.Pinger: it checks that the server answers, on a
+// connection of the pool (a new one when those held were broken by a
+// restart).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
+}
 
 // Open connects to the database named by dsn (a postgres:// URL or a
 // libpq key=value string; search_path selects the schema), checks that

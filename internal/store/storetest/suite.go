@@ -1248,6 +1248,18 @@ func testFrontier(t *testing.T, st store.Store) {
 	if counts[store.Done] != 2 || counts[store.Failed] != 1 || counts[store.Queued] != 0 || counts[store.InFlight] != 0 {
 		t.Errorf("FrontierCounts = %v", counts)
 	}
+	looked, err := st.FrontierItems(ctx, []string{"https://b.example/1", "https://nope.example/", "https://a.example/2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(looked, func(a, b store.FrontierItem) int { return strings.Compare(a.URL, b.URL) })
+	if len(looked) != 2 || looked[0].URL != "https://a.example/2" || looked[0].State != store.Done ||
+		looked[1].URL != "https://b.example/1" || looked[1].State != store.Failed || looked[1].Reason != "HTTP 404" || looked[1].Attempts != 2 {
+		t.Errorf("FrontierItems = %+v; want a.example/2 done and b.example/1 failed (HTTP 404, 2 attempts), not the unknown URL", looked)
+	}
+	if many, err := st.FrontierItems(ctx, slices.Repeat([]string{"https://a.example/1"}, 1200)); err != nil || len(many) == 0 {
+		t.Errorf("FrontierItems of 1200 URLs = %d items, %v", len(many), err)
+	}
 	for _, f := range []func() error{
 		func() error { return st.Done(ctx, "https://nope.example/") },
 		func() error { return st.Fail(ctx, "https://nope.example/", "x") },
