@@ -256,20 +256,7 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 	c.Note, c.By, c.LeftOut = sp.note, by, sp.leftOut
 
 	// Series: one, or the busiest sites plus "other sites".
-	totals := map[string]int{}
-	for _, b := range buckets {
-		totals[b.Key] += b.Count
-	}
-	keys := make([]string, 0, len(totals))
-	for k := range totals {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int {
-		if totals[a] != totals[b] {
-			return totals[b] - totals[a]
-		}
-		return strings.Compare(a, b)
-	})
+	keys := busiest(buckets)
 	seriesOf := map[string]int{}
 	if split {
 		for i, k := range keys {
@@ -384,6 +371,26 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 			plural(c.Total, "article"), by, c.FirstLabel, c.Last, by, c.PeakLabel, thousands(c.Peak))
 	}
 	return c
+}
+
+// busiest returns the keys of buckets, the one with the most articles
+// first, ties by key.
+func busiest(buckets []store.Bucket) []string {
+	totals := map[string]int{}
+	for _, b := range buckets {
+		totals[b.Key] += b.Count
+	}
+	keys := make([]string, 0, len(totals))
+	for k := range totals {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if totals[a] != totals[b] {
+			return totals[b] - totals[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
 }
 
 // colourIndex gives "other sites" the grey at the end of the palette.

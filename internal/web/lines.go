@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +49,6 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
 	c.Bottom = c.Top + c.PlotH
 
-	totals := map[string]int{}
-	for _, b := range res.Buckets {
-		totals[b.Key] += b.Count
-	}
 	var series []lineSeries
 	switch res.Split {
 	case "query":
@@ -61,16 +56,7 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 			series = append(series, lineSeries{name: q, q: q, key: q})
 		}
 	case "site":
-		keys := make([]string, 0, len(totals))
-		for k := range totals {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b string) int {
-			if totals[a] != totals[b] {
-				return totals[b] - totals[a]
-			}
-			return strings.Compare(a, b)
-		})
+		keys := busiest(res.Buckets)
 		if len(keys) > maxSeries {
 			// A pooled "other sites" share would need the articles of
 			// sites with no match in a period, which the buckets lack.

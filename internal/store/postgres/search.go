@@ -621,18 +621,5 @@ func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) e
 
 // SharedClusters implements store.ClusterLister.
 func (db *DB) SharedClusters(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT cluster_id FROM articles GROUP BY cluster_id HAVING count(*) > 1`)
-	if err != nil {
-		return nil, fmt.Errorf("shared clusters: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("shared clusters: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return sqlschema.SharedClusters(ctx, db.db)
 }

@@ -14,6 +14,7 @@ import (
 	sqlite "modernc.org/sqlite"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // A collapsed search counts clusters, not articles. Most articles are
@@ -294,21 +295,7 @@ func (db *DB) countClusters(ctx context.Context, match string, predicted int64) 
 
 var _ store.ClusterLister = (*DB)(nil)
 
-// SharedClusters implements store.ClusterLister, from the cluster index
-// alone (0.2 s on a million articles).
+// SharedClusters implements store.ClusterLister.
 func (db *DB) SharedClusters(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT cluster_id FROM articles GROUP BY cluster_id HAVING count(*) > 1`)
-	if err != nil {
-		return nil, fmt.Errorf("shared clusters: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("shared clusters: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return sqlschema.SharedClusters(ctx, db.r)
 }
