@@ -190,12 +190,15 @@ func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, str
 	if ct != "" && !isHTMLContentType(ct) {
 		return nil, ReasonNotHTML
 	}
-	res, err := extract.Extract(wr.Payload, extract.Options{
+	res, err := extractSafely(wr.Payload, extract.Options{
 		URL:             wr.TargetURI,
 		ContentType:     ct,
 		ContentLanguage: wr.HTTPHeader.Get("Content-Language"),
 		FetchedAt:       wr.Date,
 	})
+	if errors.Is(err, errCrashed) {
+		return nil, ReasonCrashed
+	}
 	if err != nil {
 		return nil, classify(err).reason
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -327,5 +328,36 @@ func TestImportOwnWARCWithRedirects(t *testing.T) {
 	}
 	if sum.Records != 3 || sum.Same != 3 {
 		t.Errorf("reextract %+v", sum)
+	}
+}
+
+// A page that crashes the extractor is skipped as ReasonCrashed and the
+// import goes on: the panic took the whole import (and a CC-NEWS file of
+// a million records) down with it.
+func TestImportWARCCrashingPage(t *testing.T) {
+	st, _ := testArchive(t)
+	path := testWARC(t, t.TempDir(), 4)
+	extractPage = func(b []byte, o extract.Options) (*extract.Result, error) {
+		if strings.HasSuffix(o.URL, "/story-2.html") {
+			var m map[string]int
+			m["boom"]++ // a nil map write: a bug's panic
+		}
+		return extract.Extract(b, o)
+	}
+	t.Cleanup(func() { extractPage = extract.Extract })
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := ImportWARC(context.Background(), st, f, ImportOptions{Workers: 2, BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 3 || sum.Skipped[ReasonCrashed] != 1 {
+		t.Errorf("summary %+v: want 3 new and one %q", sum, ReasonCrashed)
+	}
+	if stored(t, st, "https://gazette.example/news/2026/05/04/story-3.html") == nil {
+		t.Error("story 3, after the crash, not stored")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"time"
 
@@ -16,6 +17,26 @@ import (
 // extractPage is extract.Extract; tests replace it to find out what a
 // page that crashes the extractor does to a harvest.
 var extractPage = extract.Extract
+
+// errCrashed is what extractSafely returns for a page that crashed the
+// extractor.
+var errCrashed = errors.New(ReasonCrashed)
+
+// extractSafely is extractPage for pages read from WARC files (herald
+// import warc, a fleet's extract jobs, herald reextract): a crash of the
+// extractor, a bug in Herald, is logged with the page's URL and stack and
+// returned as errCrashed, so that one page cannot stop an import of
+// millions of records.
+func extractSafely(body []byte, opts extract.Options) (res *extract.Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Error("extraction crashed on a page; please report it with its capture", "url", opts.URL,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			res, err = nil, errCrashed
+		}
+	}()
+	return extractPage(body, opts)
+}
 
 // crawl says whether and how a page's links are followed.
 type crawl struct {
