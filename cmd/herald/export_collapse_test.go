@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/herald-archive/herald/internal/web"
 )
 
 // herald export --collapse writes one article per near-duplicate
@@ -48,5 +52,30 @@ func TestExportCollapse(t *testing.T) {
 	}
 	if out, _, _ := herald(t, "", "--db", db, "export"); strings.Count(out, "\n") != 4 {
 		t.Errorf("export without --collapse:\n%s", out)
+	}
+
+	// The timeline of stories counts the cluster once, on its earliest
+	// copy's day; with shares, of all the stories of that day.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"harbour"}, "2024-03-04 1/0 2024-03-05 1/0 2024-03-07 1/0"},
+		{[]string{"harbour", "--collapse"}, "2024-03-04 1/0"},
+		{[]string{"harbour", "--collapse", "--share"}, "2024-03-04 1/1 2024-03-06 0/1"}, // own.example: a story, no match
+		{[]string{"--collapse"}, "2024-03-04 1/0 2024-03-06 1/0"},
+	} {
+		out, stderr, code := herald(t, "", append([]string{"--db", db, "timeline", "--json"}, tc.args...)...)
+		var res web.TimelineResponse
+		if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+			t.Fatalf("timeline %v: exit %d %s", tc.args, code, stderr)
+		}
+		var got []string
+		for _, b := range res.Buckets {
+			got = append(got, fmt.Sprintf("%s %d/%d", b.Start.Format("2006-01-02"), b.Count, b.Of))
+		}
+		if strings.Join(got, " ") != tc.want || res.Collapse != slices.Contains(tc.args, "--collapse") {
+			t.Errorf("timeline %v: %v (collapse %v), want %s", tc.args, got, res.Collapse, tc.want)
+		}
 	}
 }

@@ -16,9 +16,9 @@ import (
 
 func newTimelineCmd(e *env) *cobra.Command {
 	var (
-		asJSON, asCSV, share bool
-		by, split            string
-		compare              []string
+		asJSON, asCSV, share, collapse bool
+		by, split                      string
+		compare                        []string
 	)
 	cmd := &cobra.Command{
 		Use:   "timeline [QUERY]",
@@ -34,7 +34,10 @@ in the same period (of the same site, when split by site): raw counts
 rise and fall with how much was archived, shares do not. --compare
 counts other queries beside QUERY (give it once per query, up to 7),
 each row labelled with its query; a comparison cannot also be split by
-site (put site: in each query instead).`,
+site (put site: in each query instead). --collapse counts stories rather
+than articles: a syndicated story on fifty sites counts once, in the
+period of its earliest matching copy (split by site, once per site),
+and shares are then of all stories.`,
 		Example: `  herald timeline 'flood barrier' --by week
   herald timeline 'election' --by month --split site --json
   herald timeline 'flood' --compare 'drought' --compare 'wildfire' --by month --share`,
@@ -59,7 +62,7 @@ site (put site: in each query instead).`,
 			if queries, err = web.CompareQueries(queries); err != nil {
 				return fmt.Errorf("--compare: %w", err)
 			}
-			opts := store.TimelineOptions{By: store.Interval(by)}
+			opts := store.TimelineOptions{By: store.Interval(by), Collapse: collapse}
 			switch opts.By {
 			case store.Day, store.Week, store.Month:
 			default:
@@ -105,6 +108,7 @@ site (put site: in each query instead).`,
 	fl.StringVar(&split, "split", "", "split counts by: site")
 	fl.BoolVar(&share, "share", false, "also give each count as a share of all articles in its period (and site)")
 	fl.StringArrayVar(&compare, "compare", nil, "another query to count beside QUERY (repeatable)")
+	fl.BoolVar(&collapse, "collapse", false, "count stories: each near-duplicate cluster once, at its earliest matching article")
 	queryFlagHint(cmd)
 	return cmd
 }

@@ -171,6 +171,10 @@ type TimelineOptions struct {
 	By Interval
 	// Split, when SplitSite, counts each site separately.
 	Split TopField
+	// Collapse counts stories instead of articles: each near-duplicate
+	// cluster once, in the interval of its earliest matching article
+	// (split by site: once per site, at that site's earliest).
+	Collapse bool
 }
 
 // Normalize applies defaults and checks o.

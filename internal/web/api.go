@@ -289,6 +289,9 @@ type TimelineResponse struct {
 	// Share is set when the buckets carry their share of all articles
 	// (store.SetShares).
 	Share bool `json:"share,omitempty"`
+	// Collapse is set when stories are counted: each near-duplicate
+	// cluster once (store.TimelineOptions.Collapse), shares included.
+	Collapse bool `json:"collapse,omitempty"`
 	// Total is the sum of the buckets' counts: with several queries, an
 	// article matching two counts twice.
 	Total   int            `json:"total"`
@@ -310,7 +313,8 @@ type TimelineQuery struct {
 // they cannot be split by site as well. With share, each bucket also
 // carries its share of all the archive's articles in its interval (and
 // site, when split), and intervals with articles but no match have a
-// bucket of count 0 (store.SetShares).
+// bucket of count 0 (store.SetShares). With opts.Collapse, stories are
+// counted instead of articles, the shares' whole included.
 func NewTimelineResponse(ctx context.Context, st store.Store, queries []TimelineQuery, opts store.TimelineOptions, share bool) (TimelineResponse, error) {
 	opts, err := opts.Normalize()
 	if err != nil {
@@ -319,7 +323,8 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 	if len(queries) == 0 {
 		queries = []TimelineQuery{{Q: &query.Query{}}}
 	}
-	out := TimelineResponse{Query: queries[0].Raw, By: opts.By, Split: string(opts.Split), Share: share, Buckets: []store.Bucket{}}
+	out := TimelineResponse{Query: queries[0].Raw, By: opts.By, Split: string(opts.Split), Share: share, Collapse: opts.Collapse,
+		Buckets: []store.Bucket{}}
 	if len(queries) > 1 {
 		if opts.Split != "" {
 			return out, fmt.Errorf("%w: a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)", store.ErrInvalid)
@@ -397,6 +402,9 @@ func timelineParams(v url.Values) (store.TimelineOptions, error) {
 	opts := store.TimelineOptions{By: store.Interval(by)}
 	if split == "site" {
 		opts.Split = store.TopSite
+	}
+	if opts.Collapse, err = boolParam(v, "collapse", false); err != nil {
+		return store.TimelineOptions{}, err
 	}
 	return opts, nil
 }

@@ -64,6 +64,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/timeline?q=a&compare=b&compare=c&compare=d&compare=e&compare=f&compare=g&compare=h&compare=i", 400, "bad_request", 0},
 		{"/api/timeline?q=a&share=maybe", 400, "bad_request", 0},
 		{"/api/timeline?q=a&format=xml", 400, "bad_request", 0},
+		{"/api/timeline?q=a&collapse=maybe", 400, "bad_request", 0},
 		{"/api/top", 400, "bad_request", 0},
 		{"/api/top?field=color", 400, "bad_request", 0},
 		{"/api/top?field=site&n=0", 400, "bad_request", 0},

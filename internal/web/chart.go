@@ -241,9 +241,10 @@ func chartSpan(buckets []store.Bucket, by store.Interval) span {
 }
 
 // buildChart lays out buckets (as the store returns them: non-empty only,
-// ordered by start then key) for query q. It returns nil when there is
-// nothing to draw.
-func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string) *chart {
+// ordered by start then key) for query q, counting unit ("article", or
+// "story" for a collapsed timeline). It returns nil when there is nothing
+// to draw.
+func buildChart(buckets []store.Bucket, by store.Interval, split bool, q, unit string) *chart {
 	if len(buckets) == 0 {
 		return nil
 	}
@@ -271,7 +272,7 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 			c.Series = append(c.Series, name)
 		}
 	} else {
-		c.Series = []string{"articles"}
+		c.Series = []string{pluralOf(unit)}
 	}
 
 	// The matrix of counts, bucket by series.
@@ -326,9 +327,9 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 				if v == 0 {
 					continue
 				}
-				title := fmt.Sprintf("%s: %s", periodLabel(by, starts[i]), plural(v, "article"))
+				title := fmt.Sprintf("%s: %s", periodLabel(by, starts[i]), plural(v, unit))
 				if split {
-					title = fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), c.Series[s], plural(v, "article"))
+					title = fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), c.Series[s], plural(v, unit))
 				}
 				c.Bars = append(c.Bars, chartBar{X: c.Left + (float64(i)+0.5)*slot - width/2, Y: y(base + v), W: width,
 					H: y(base) - y(base+v), Fill: palette[colourIndex(s, len(c.Series), split, len(keys))], Title: title,
@@ -365,10 +366,10 @@ func buildChart(buckets []store.Bucket, by store.Interval, split bool, q string)
 	}
 	c.FirstLabel, c.Last = periodLabel(by, first), periodLabel(by, last)
 	if n == 1 {
-		c.Summary = fmt.Sprintf("%s, all in %s.", plural(c.Total, "article"), c.FirstLabel)
+		c.Summary = fmt.Sprintf("%s, all in %s.", plural(c.Total, unit), c.FirstLabel)
 	} else {
 		c.Summary = fmt.Sprintf("%s, counted per %s from %s to %s. Busiest %s: %s, with %s.",
-			plural(c.Total, "article"), by, c.FirstLabel, c.Last, by, c.PeakLabel, thousands(c.Peak))
+			plural(c.Total, unit), by, c.FirstLabel, c.Last, by, c.PeakLabel, thousands(c.Peak))
 	}
 	return c
 }

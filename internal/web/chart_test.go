@@ -36,7 +36,7 @@ func TestNiceScale(t *testing.T) {
 }
 
 func TestBuildChartFillsGapsAndLinksPeriods(t *testing.T) {
-	if c := buildChart(nil, store.Day, false, "x"); c != nil {
+	if c := buildChart(nil, store.Day, false, "x", "article"); c != nil {
 		t.Fatal("chart of nothing")
 	}
 	buckets := []store.Bucket{
@@ -44,7 +44,7 @@ func TestBuildChartFillsGapsAndLinksPeriods(t *testing.T) {
 		{Start: day("2021-03-01"), Count: 5},
 		{Start: day("2021-04-01"), Count: 1},
 	}
-	c := buildChart(buckets, store.Month, false, "harbour")
+	c := buildChart(buckets, store.Month, false, "harbour", "article")
 	if len(c.Rows) != 4 || c.Rows[1].Total != 0 || c.Total != 9 || c.Peak != 5 || c.PeakLabel != "Mar 2021" {
 		t.Fatalf("rows %+v total %d peak %d %s", c.Rows, c.Total, c.Peak, c.PeakLabel)
 	}
@@ -74,7 +74,7 @@ func TestBuildChartSplitPoolsSmallSites(t *testing.T) {
 	for i := range 9 {
 		buckets = append(buckets, store.Bucket{Start: day("2022-05-02"), Key: fmt.Sprintf("site%d.example", i), Count: 10 - i})
 	}
-	c := buildChart(buckets, store.Week, true, "")
+	c := buildChart(buckets, store.Week, true, "", "article")
 	if len(c.Series) != maxSeries || c.Series[0] != "site0.example" || c.Series[maxSeries-1] != "4 other sites" {
 		t.Fatalf("series %v", c.Series)
 	}
@@ -96,7 +96,7 @@ func TestBuildChartCoarsensAndUsesAreas(t *testing.T) {
 	for d := day("2020-01-01"); d.Before(day("2025-01-01")); d = d.AddDate(0, 0, 3) {
 		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
 	}
-	c := buildChart(buckets, store.Day, false, "")
+	c := buildChart(buckets, store.Day, false, "", "article")
 	if c.By != store.Week || c.Note == "" {
 		t.Fatalf("by %s note %q, want week with a note", c.By, c.Note)
 	}
@@ -137,7 +137,7 @@ func TestBuildChartLeavesOutOutliers(t *testing.T) {
 			buckets = append(buckets, store.Bucket{Start: by.Truncate(d), Count: 2})
 		}
 		buckets = append(buckets, store.Bucket{Start: by.Truncate(outlier.Start), Count: 1})
-		c := buildChart(buckets, by, false, "")
+		c := buildChart(buckets, by, false, "", "article")
 		if c.By != by || len(c.Rows) > maxBuckets || c.Total != 2*59 || c.LeftOut != 1 {
 			t.Errorf("per %s: drawn per %s, %d rows, total %d, %d left out; want 118 drawn per %s and 1 left out",
 				by, c.By, len(c.Rows), c.Total, c.LeftOut, by)
@@ -148,7 +148,7 @@ func TestBuildChartLeavesOutOutliers(t *testing.T) {
 	}
 	// Per month, outliers are left out however many they are.
 	buckets := []store.Bucket{{Start: day("2021-01-01"), Count: 3}, {Start: day("2500-01-01"), Count: 3}, {Start: day("9999-12-01"), Count: 2}}
-	if c := buildChart(buckets, store.Month, false, ""); len(c.Rows) != 1 || c.LeftOut != 5 {
+	if c := buildChart(buckets, store.Month, false, "", "article"); len(c.Rows) != 1 || c.LeftOut != 5 {
 		t.Errorf("per month: %d rows, %d left out; want 1 and 5", len(c.Rows), c.LeftOut)
 	}
 }
@@ -185,7 +185,7 @@ func TestBuildChartNotesOneCoarsening(t *testing.T) {
 	for d := day("2010-01-01"); d.Before(day("2020-01-01")); d = d.AddDate(0, 0, 10) {
 		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
 	}
-	c := buildChart(buckets, store.Day, false, "")
+	c := buildChart(buckets, store.Day, false, "", "article")
 	if c.By != store.Month || c.Note != "Shown per month: per day there would be too many bars to read." {
 		t.Errorf("per %s, note %q", c.By, c.Note)
 	}

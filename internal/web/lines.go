@@ -45,6 +45,11 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 		return nil
 	}
 	by := sp.by
+	unit := "article"
+	if res.Collapse {
+		unit = "story"
+	}
+	units := pluralOf(unit)
 	c := &chart{W: chartW, H: chartH, Left: padLeft, Top: padTop, By: by, Note: sp.note, LeftOut: sp.leftOut,
 		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
 	c.Bottom = c.Top + c.PlotH
@@ -60,15 +65,15 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 		if len(keys) > maxSeries {
 			// A pooled "other sites" share would need the articles of
 			// sites with no match in a period, which the buckets lack.
-			c.Note = strings.TrimSpace(c.Note + " " + fmt.Sprintf("The %d sites with the most matching articles are drawn; %s are not.",
-				maxSeries, plural(len(keys)-maxSeries, "other site")))
+			c.Note = strings.TrimSpace(c.Note + " " + fmt.Sprintf("The %d sites with the most matching %s are drawn; %s are not.",
+				maxSeries, units, plural(len(keys)-maxSeries, "other site")))
 			keys = keys[:maxSeries]
 		}
 		for _, k := range keys {
 			series = append(series, lineSeries{name: k, q: withFilter(res.Query, query.Site, k), key: k})
 		}
 	default:
-		name := "articles"
+		name := units
 		if res.Query != "" {
 			name = res.Query
 		}
@@ -180,7 +185,7 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 			x, y := c.Left+(float64(i)+0.5)*slot, c.Bottom-value(i, s)/yMax*c.PlotH
 			fmt.Fprintf(&pts, "%.1f,%.1f ", x, y)
 			if n <= maxBars {
-				title := fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), ls.name, plural(counts[i][s], "article"))
+				title := fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), ls.name, plural(counts[i][s], unit))
 				if res.Share {
 					title += fmt.Sprintf(", %s of %s", formatPercent(value(i, s)), thousands(of[i][s]))
 				}
@@ -204,17 +209,17 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 	c.PeakLabel = periodLabel(by, starts[peakAt])
 	switch {
 	case res.Split == "query" && res.Share:
-		c.Summary = fmt.Sprintf("%d queries compared as shares of all archived articles, %s. Highest: %s, %s in %s.",
-			len(series), span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
+		c.Summary = fmt.Sprintf("%d queries compared as shares of all archived %s, %s. Highest: %s, %s in %s.",
+			len(series), units, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
 	case res.Split == "query":
-		c.Summary = fmt.Sprintf("%d queries compared by their number of articles, %s. Highest: %s, %s in %s.",
-			len(series), span, series[peakSeries].name, thousands(int(peak)), c.PeakLabel)
+		c.Summary = fmt.Sprintf("%d queries compared by their number of %s, %s. Highest: %s, %s in %s.",
+			len(series), units, span, series[peakSeries].name, thousands(int(peak)), c.PeakLabel)
 	case res.Split == "site":
-		c.Summary = fmt.Sprintf("Each site's matching articles as a share of all its archived articles, %s. Highest: %s, %s in %s.",
-			span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
+		c.Summary = fmt.Sprintf("Each site's matching %s as a share of all its archived %s, %s. Highest: %s, %s in %s.",
+			units, units, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
 	default:
-		c.Summary = fmt.Sprintf("%s as a share of all archived articles, %s. Highest: %s in %s.",
-			plural(c.Total, "article"), span, formatPercent(peak), c.PeakLabel)
+		c.Summary = fmt.Sprintf("%s as a share of all archived %s, %s. Highest: %s in %s.",
+			plural(c.Total, unit), units, span, formatPercent(peak), c.PeakLabel)
 	}
 	return c
 }

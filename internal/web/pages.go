@@ -131,7 +131,16 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return thousands(n) + " " + word + "s"
+	return thousands(n) + " " + pluralOf(word)
+}
+
+// pluralOf is the plural of an English noun of Herald's pages: "articles",
+// "stories".
+func pluralOf(word string) string {
+	if n := len(word); n > 1 && word[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(word[n-2])) {
+		return word[:n-1] + "ies"
+	}
+	return word + "s"
 }
 
 func humanBytes(n int64) string {
@@ -448,6 +457,7 @@ type timelineData struct {
 	By                string
 	Split             bool
 	Share             bool
+	Collapse          bool
 	Err               *queryError
 	Chart             *chart
 	Tops              []topList
@@ -481,7 +491,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site", Share: share}
+	collapse, err := boolParam(v, "collapse", false)
+	if err != nil {
+		return err
+	}
+	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site", Share: share, Collapse: collapse}
 	for _, c := range v["compare"] {
 		if strings.TrimSpace(c) != "" {
 			d.Compare = append(d.Compare, c)
@@ -543,7 +557,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		tops = make([][]store.Count, len(topFields))
 		errs = make([]error, len(topFields)+1)
 	)
-	wg.Go(func() { res, sp, errs[0] = s.timeline(r.Context(), queries, by, d.Split, share) })
+	wg.Go(func() { res, sp, errs[0] = s.timeline(r.Context(), queries, by, d.Split, share, collapse) })
 	for i, tf := range topFields {
 		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(r.Context(), q, tf.field, 10) })
 	}
@@ -554,7 +568,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if share || len(queries) > 1 {
 		d.Chart = buildLineChart(res, sp)
 	} else {
-		d.Chart = buildChart(res.Buckets, res.By, d.Split, d.Q)
+		unit := "article"
+		if collapse {
+			unit = "story"
+		}
+		d.Chart = buildChart(res.Buckets, res.By, d.Split, d.Q, unit)
 	}
 	if d.Chart != nil {
 		p := url.Values{"q": {d.Q}, "by": {string(d.Chart.By)}, "format": {"csv"}}
@@ -563,6 +581,9 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		if share {
 			p.Set("share", "true")
+		}
+		if collapse {
+			p.Set("collapse", "true")
 		}
 		if len(d.Compared) > 0 {
 			p["compare"] = d.Compared
@@ -595,8 +616,8 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 // a comparison) the buckets are counted again when the span needs a
 // coarser interval than they have, since shares cannot be added up from
 // the buckets (periods with no match lack their article count).
-func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by string, split, share bool) (TimelineResponse, span, error) {
-	opts := store.TimelineOptions{By: store.Interval(by)}
+func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by string, split, share, collapse bool) (TimelineResponse, span, error) {
+	opts := store.TimelineOptions{By: store.Interval(by), Collapse: collapse}
 	if by == "auto" {
 		opts.By = store.Month
 	}

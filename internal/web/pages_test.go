@@ -121,6 +121,8 @@ func TestPagesRenderSafely(t *testing.T) {
 		{"/timeline?q=harbour&compare=x&split=site", 400, []string{"cannot also be split by site"}},
 		{"/timeline?compare=x", 400, []string{"an empty query in a comparison"}},
 		{"/timeline?q=a&share=maybe", 400, []string{"400"}},
+		{"/timeline?q=breakwater&collapse=true", 200, []string{"1 story, all in", `name="collapse" value="true" checked`, "collapse=true"}},
+		{"/timeline?q=breakwater", 200, []string{"2 articles, counted per"}},
 		{"/articles/" + f.harbour, 200, []string{"ferry service", "Raw capture", "Version 1", "Syndicator", "Jane Doe", `lang="en"`}},
 		{"/articles/" + f.harbour + "?v=1", 200, []string{"This is version 1 of 2", "Read the current version"}},
 		{"/articles/" + f.harbour + "?v=7", 404, []string{"Nothing is archived"}},

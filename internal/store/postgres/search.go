@@ -503,12 +503,21 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	}
 	w := translate(q, db.unicodeLower)
 	day := `floor(a.date / 86400.0)::bigint`
+	from := w.from()
+	if opts.Collapse {
+		// A story per cluster (and site), dated by its earliest match.
+		if opts.Split == store.TopSite {
+			from = ` FROM (SELECT min(a.date) AS date, a.site_id` + from + ` GROUP BY a.site_id, a.cluster_id) a`
+		} else {
+			from = ` FROM (SELECT min(a.date) AS date` + from + ` GROUP BY a.cluster_id) a`
+		}
+	}
 	var sqlq string
 	if opts.Split == store.TopSite {
-		sqlq = `SELECT d, s.host, c FROM (SELECT ` + day + ` AS d, a.site_id, count(*) AS c` + w.from() +
+		sqlq = `SELECT d, s.host, c FROM (SELECT ` + day + ` AS d, a.site_id, count(*) AS c` + from +
 			` GROUP BY 1, 2) x JOIN sites s ON s.id = x.site_id ORDER BY d, s.host`
 	} else {
-		sqlq = `SELECT ` + day + ` AS d, '', count(*)` + w.from() + ` GROUP BY 1 ORDER BY 1`
+		sqlq = `SELECT ` + day + ` AS d, '', count(*)` + from + ` GROUP BY 1 ORDER BY 1`
 	}
 	rows, err := db.db.QueryContext(ctx, sqlq, w.args...)
 	if err != nil {

@@ -739,6 +739,20 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	}
 	w := translate(q)
 	from, args := w.keysFrom()
+	if opts.Collapse {
+		// A story per cluster (and site), dated by its earliest match.
+		// article_keys marks an article of a shared cluster with the
+		// cluster's first row number; the articles table has its id.
+		cluster := "coalesce(a.cluster, -a.n)"
+		if len(w.cond) > 0 {
+			cluster = "a.cluster_id"
+		}
+		if opts.Split == store.TopSite {
+			from = ` FROM (SELECT min(a.date) AS date, a.site_id` + from + ` GROUP BY a.site_id, ` + cluster + `) a`
+		} else {
+			from = ` FROM (SELECT min(a.date) AS date` + from + ` GROUP BY ` + cluster + `) a`
+		}
+	}
 	var bucket string
 	switch opts.By {
 	case store.Day:
@@ -757,7 +771,7 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		// GROUP BY would sort every match).
 		var blob []byte
 		var err error
-		if len(w.cond) == 0 {
+		if len(w.cond) == 0 && !opts.Collapse {
 			blob, err = db.cachedDays(ctx, w.match)
 		} else {
 			err = db.r.QueryRowContext(ctx, `SELECT herald_days(a.date)`+from, args...).Scan(&blob)

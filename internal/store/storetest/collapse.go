@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/herald-archive/herald/article"
@@ -10,12 +12,10 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// testScanCollapsed: store.ScanCollapsed keeps, of each cluster's
-// matching articles, the first in Scan's order. c2 was stored into c1's
-// cluster but is dated earlier, so it is the one kept; d1 and d2 are a
-// second cluster; solo is alone.
-func testScanCollapsed(t *testing.T, st store.Store) {
-	ctx := context.Background()
+// collapseEntries are three stories: c1, c2 and c3 one cluster, c2
+// stored into c1's cluster but dated earlier; d1 and d2 a second
+// cluster; solo alone. Each is on a site of its own.
+func collapseEntries() []store.Entry {
 	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
 		"and the coastguard warned crews about waves higher than the outer breakwater."
 	other := "The city council approved a new night bus line that will run from the port to the hospital " +
@@ -39,6 +39,52 @@ func testScanCollapsed(t *testing.T, st store.Store) {
 		rec.ContentHash = dedupe.ContentHash(r.text)
 		entries = append(entries, store.Entry{Record: rec, Bands: dedupe.Sign(r.text).Bands()})
 	}
+	return entries
+}
+
+// testTimelineCollapsed: a collapsed timeline counts each cluster once,
+// on the day of its earliest matching article; split by site, once per
+// site (here every article is on a site of its own).
+func testTimelineCollapsed(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	Load(t, st, collapseEntries())
+	days := func(q string, opts store.TimelineOptions) string {
+		t.Helper()
+		bs, err := st.Timeline(ctx, mustParse(t, q), opts)
+		if err != nil {
+			t.Fatalf("Timeline(%q, %+v): %v", q, opts, err)
+		}
+		var out []string
+		for _, b := range bs {
+			out = append(out, fmt.Sprintf("%s%s:%d", b.Start.Format("01-02"), map[bool]string{true: " " + b.Key, false: ""}[b.Key != ""], b.Count))
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tc := range []struct {
+		q    string
+		opts store.TimelineOptions
+		want string
+	}{
+		{"", store.TimelineOptions{Collapse: true}, "03-01:1,03-03:1,03-04:1"},
+		{"", store.TimelineOptions{}, "03-01:1,03-02:1,03-03:1,03-04:1,03-05:1,03-06:1"},
+		{"harbour", store.TimelineOptions{Collapse: true}, "03-03:1,03-04:1"},
+		{`"storm keeps"`, store.TimelineOptions{Collapse: true}, "03-05:1"},
+		{"harbour -site:c2.example", store.TimelineOptions{Collapse: true}, "03-03:1,03-05:1"},
+		{"bus", store.TimelineOptions{Collapse: true, By: store.Month}, "03-01:1"},
+		{"lang:en", store.TimelineOptions{Collapse: true, By: store.Week}, "02-26:2,03-04:1"},
+		{"harbour", store.TimelineOptions{Collapse: true, Split: store.TopSite}, "03-03 solo.example:1,03-04 c2.example:1,03-05 c1.example:1,03-06 c3.example:1"},
+	} {
+		if got := days(tc.q, tc.opts); got != tc.want {
+			t.Errorf("Timeline(%q, %+v) = %s, want %s", tc.q, tc.opts, got, tc.want)
+		}
+	}
+}
+
+// testScanCollapsed: store.ScanCollapsed keeps, of each cluster's
+// matching articles, the first in Scan's order (collapseEntries).
+func testScanCollapsed(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	entries := collapseEntries()
 	Load(t, st, entries)
 	cl, ok := st.(store.ClusterLister)
 	if !ok {

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("CandidatesInTransaction", func(t *testing.T) { testCandidatesInTransaction(t, fresh(t)) })
 	t.Run("CJK", func(t *testing.T) { testCJK(t, fresh(t)) })
 	t.Run("ScanCollapsed", func(t *testing.T) { testScanCollapsed(t, fresh(t)) })
+	t.Run("TimelineCollapsed", func(t *testing.T) { testTimelineCollapsed(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
 	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })
