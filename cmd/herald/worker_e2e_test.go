@@ -511,7 +511,7 @@ func TestWorkerBadInput(t *testing.T) {
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--concurrency", "0"}, "--concurrency"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--max-deliver", "-1"}, "--max-deliver"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--ack-wait", "10ms"}, "--ack-wait"},
-		{[]string{"status", "--nats", "nats://127.0.0.1:1"}, "connect to nats"},
+		{[]string{"status", "--nats", "nats://127.0.0.1:1"}, "is nats-server running there, with JetStream"},
 		{[]string{"queue", "dead"}, "no NATS server"},
 		{[]string{"queue", "requeue", "--nats", "nats://127.0.0.1:1"}, "--all"},
 		{[]string{"queue", "requeue", "--nats", "nats://127.0.0.1:1", "x"}, "not a dead letter SEQ"},

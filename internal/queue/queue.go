@@ -144,6 +144,9 @@ func Connect(ctx context.Context, url string, opts Options) (*Client, error) {
 	o := opts.withDefaults()
 	nc, err := nats.Connect(url, nats.Name(o.Name), nats.Timeout(o.ConnectTimeout),
 		nats.MaxReconnects(-1), nats.RetryOnFailedConnect(false))
+	if errors.Is(err, nats.ErrNoServers) {
+		return nil, fmt.Errorf("connect to nats %s: %w (is nats-server running there, with JetStream: nats-server -js? docs/distributed.md)", url, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
