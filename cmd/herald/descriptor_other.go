@@ -1,0 +1,13 @@
+//go:build !unix
+
+package main
+
+import (
+	"errors"
+	"os"
+)
+
+// dupDescriptor is for systems with /dev/fd (see descriptor_unix.go).
+func dupDescriptor(fd int, name string) (*os.File, error) {
+	return nil, errors.New("this system cannot write to a descriptor by name: leave out --out to write to standard output")
+}
