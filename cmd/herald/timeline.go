@@ -143,9 +143,13 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
 	const barWidth = 40
 	for _, b := range sorted {
+		// Any match shows a bar of at least one block; none shows none.
 		n := max(1, b.Count*barWidth/max(maxCount, 1))
 		if res.Share {
 			n = max(1, int(b.Share/max(maxShare, 1e-12)*barWidth))
+		}
+		if b.Count == 0 {
+			n = 0
 		}
 		bar := strings.Repeat("█", n)
 		fmt.Fprint(w, b.Start.Format(layout))
@@ -160,7 +164,10 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 		if res.Share {
 			fmt.Fprintf(w, " %7s of %-7d", percent(b.Share), b.Of)
 		}
-		fmt.Fprintf(w, " %s\n", bar)
+		if bar != "" {
+			fmt.Fprint(w, " ", bar)
+		}
+		fmt.Fprintln(w)
 	}
 	if res.Split == "query" {
 		for _, k := range keys {

@@ -144,3 +144,22 @@ func TestTimelineCompareErrors(t *testing.T) {
 		}
 	}
 }
+
+// A count of 0 (a period with articles, none matching) has no bar in the
+// table: it had one block, as long as the bar of a small count.
+func TestTimelineTableZeroHasNoBar(t *testing.T) {
+	db := attentionArchive(t)
+	out, stderr, code := herald(t, "", "--db", db, "timeline", "--by", "month", "flood", "--share", "--split", "site")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "2024-02  b.example") {
+			if !strings.Contains(line, " 0.0% of 2") || strings.Contains(line, "█") {
+				t.Errorf("the line of a share of 0: %q", line)
+			}
+			return
+		}
+	}
+	t.Errorf("no line for b.example in February:\n%s", out)
+}
