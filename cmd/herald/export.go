@@ -157,7 +157,11 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 	if out != "" && serr == nil && !st.IsDir() && !st.Mode().IsRegular() {
 		// A device or a named pipe (/dev/null, a FIFO a program reads):
 		// written to as it is. Renaming a file over it would replace it.
-		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		open := func() (*os.File, error) { return os.OpenFile(out, os.O_WRONLY, 0) }
+		if st.Mode()&fs.ModeNamedPipe != 0 {
+			open = func() (*os.File, error) { return openPipe(ctx, out) }
+		}
+		f, err := open()
 		if err != nil {
 			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
 		}

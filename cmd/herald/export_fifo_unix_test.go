@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"io"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // An --out that is a named pipe (or a device such as /dev/null) is
@@ -100,5 +103,60 @@ func TestExportToADescriptor(t *testing.T) {
 		t.Fatal(err)
 	} else if fst, err := f.Stat(); err != nil || !os.SameFile(st, fst) {
 		t.Errorf("%s was replaced: the descriptor no longer names it", all)
+	}
+}
+
+// An export to a named pipe that nobody reads yet waits for a reader, and
+// stops when interrupted: the open waited in the kernel, where the first
+// Ctrl-C could not reach it.
+func TestExportToUnreadPipeCanBeInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	if _, stderr, code := herald(t, archiveLines(3), "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--db", db, "export", "--out", fifo}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code == 0 {
+			t.Errorf("interrupted export: exit 0, %s", stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the export still waits for a reader after it was interrupted")
+		if f, err := os.Open(fifo); err == nil { // let it finish
+			io.Copy(io.Discard, f)
+			f.Close()
+		}
+		<-done
+	}
+	// With a reader it writes every record.
+	got := make(chan string, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond) // the export waits for us
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- string(b)
+	}()
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--out", fifo); code != 0 {
+		t.Fatalf("export to a pipe read late: exit %d, %s", code, stderr)
+	}
+	if out := <-got; strings.Count(out, "\n") != 3 {
+		t.Errorf("the reader got:\n%s", out)
 	}
 }
