@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,4 +163,15 @@ func TestTimelineTableZeroHasNoBar(t *testing.T) {
 		}
 	}
 	t.Errorf("no line for b.example in February:\n%s", out)
+}
+
+// A query compared that differs from another only in how it is written
+// (spaces, brackets, a sort:) counts once: it drew a second, identical
+// line and took one of the places of a comparison.
+func TestTimelineCompareSameQueryWrittenTwoWays(t *testing.T) {
+	db := attentionArchive(t)
+	res := timelineJSON(t, "--db", db, "flood", "--compare", "(flood)", "--compare", "drought  OR  market", "--compare", "drought OR market sort:oldest", "--compare", `"flood"`)
+	if want := []string{"drought  OR  market", `"flood"`}; !slices.Equal(res.Compare, want) {
+		t.Errorf("compared with %q, want %q", res.Compare, want)
+	}
 }

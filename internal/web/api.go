@@ -364,8 +364,9 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 }
 
 // CompareQueries checks the queries of a comparison, the main one first:
-// at most MaxCompare, none empty, none twice (repeats are dropped). Its
-// errors are the caller's to present.
+// at most MaxCompare, none empty, none twice (repeats are dropped: a
+// query written another way, with other spaces or brackets or a sort:,
+// is a repeat). Its errors are the caller's to present.
 func CompareQueries(queries []TimelineQuery) ([]TimelineQuery, error) {
 	if len(queries) <= 1 {
 		return queries, nil
@@ -377,10 +378,11 @@ func CompareQueries(queries []TimelineQuery) ([]TimelineQuery, error) {
 		if raw == "" || q.Q == nil || q.Q.Root == nil {
 			return nil, errors.New("an empty query in a comparison would count every article (--share, or share=true in the API, gives each query's share of all articles instead)")
 		}
-		if seen[raw] {
+		same := q.Q.Root.String() // a sort: does not change what is counted
+		if seen[same] {
 			continue
 		}
-		seen[raw] = true
+		seen[same] = true
 		q.Raw = raw
 		out = append(out, q)
 	}
