@@ -30,8 +30,9 @@ what GET /api/timeline returns, --csv the buckets as CSV for a
 spreadsheet (columns start,key,count,of,share).
 
 --share also gives each count as a share of all the archive's articles
-in the same period (of the same site, when split by site): raw counts
-rise and fall with how much was archived, shares do not. --compare
+in the same period (of the same site, when split by site, and within
+the query's after: and before: dates): raw counts rise and fall with
+how much was archived, shares do not. --compare
 counts other queries beside QUERY (give it once per query, up to 7),
 each row labelled with its query; a comparison cannot also be split by
 site (put site: in each query instead). --collapse counts stories rather

@@ -661,3 +661,26 @@ func TestNextLinkKeepsParameters(t *testing.T) {
 		t.Errorf("next = %s", sb.Next)
 	}
 }
+
+// ofDates: the dates that bound a whole query bound its shares; dates
+// inside an OR or a negation do not.
+func TestOfDates(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"", ""},
+		{"flood", ""},
+		{"flood after:2024-06-15", "after:2024-06-15"},
+		{"before:2024-07-01 site:a.example flood after:2024-06-15", "before:2024-07-01 after:2024-06-15"},
+		{"after:2024-06-15", "after:2024-06-15"},
+		{"(flood after:2024-06-15) OR drought", ""},
+		{"flood -after:2024-06-15", ""},
+		{"flood OR drought after:2024-06-15", ""},
+	} {
+		q, err := store.ParseQuery(tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ofDates(q).String(); got != tc.want {
+			t.Errorf("ofDates(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
