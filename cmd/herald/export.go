@@ -138,11 +138,30 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 	var w io.Writer = stdout
 	var tmp *os.File
 	mode := fs.FileMode(0o644)
+	if fd, ok := descriptorOf(out); ok && out != "" {
+		// One of this process's descriptors (--out /dev/stdout >> all.jsonl):
+		// written through, where the shell pointed it. Opened by name or
+		// renamed over, the file it writes to would be overwritten or
+		// replaced.
+		if fd != 1 {
+			f, err := dupDescriptor(fd, out)
+			if err != nil {
+				return 0, fmt.Errorf("export: cannot write %s: %w", out, err)
+			}
+			defer f.Close()
+			w = f
+		}
+		out = ""
+	}
 	st, serr := os.Stat(out)
 	if out != "" && serr == nil && !st.IsDir() && !st.Mode().IsRegular() {
-		// A device or a named pipe (/dev/stdout, a FIFO a program reads):
+		// A device or a named pipe (/dev/null, a FIFO a program reads):
 		// written to as it is. Renaming a file over it would replace it.
-		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		open := func() (*os.File, error) { return os.OpenFile(out, os.O_WRONLY, 0) }
+		if st.Mode()&fs.ModeNamedPipe != 0 {
+			open = func() (*os.File, error) { return openPipe(ctx, out) }
+		}
+		f, err := open()
 		if err != nil {
 			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
 		}

@@ -30,8 +30,9 @@ what GET /api/timeline returns, --csv the buckets as CSV for a
 spreadsheet (columns start,key,count,of,share).
 
 --share also gives each count as a share of all the archive's articles
-in the same period (of the same site, when split by site): raw counts
-rise and fall with how much was archived, shares do not. --compare
+in the same period (of the same site, when split by site, and within
+the query's after: and before: dates): raw counts rise and fall with
+how much was archived, shares do not. --compare
 counts other queries beside QUERY (give it once per query, up to 7),
 each row labelled with its query; a comparison cannot also be split by
 site (put site: in each query instead). --collapse counts stories rather
@@ -143,9 +144,13 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
 	const barWidth = 40
 	for _, b := range sorted {
+		// Any match shows a bar of at least one block; none shows none.
 		n := max(1, b.Count*barWidth/max(maxCount, 1))
 		if res.Share {
 			n = max(1, int(b.Share/max(maxShare, 1e-12)*barWidth))
+		}
+		if b.Count == 0 {
+			n = 0
 		}
 		bar := strings.Repeat("█", n)
 		fmt.Fprint(w, b.Start.Format(layout))
@@ -160,7 +165,10 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 		if res.Share {
 			fmt.Fprintf(w, " %7s of %-7d", percent(b.Share), b.Of)
 		}
-		fmt.Fprintf(w, " %s\n", bar)
+		if bar != "" {
+			fmt.Fprint(w, " ", bar)
+		}
+		fmt.Fprintln(w)
 	}
 	if res.Split == "query" {
 		for _, k := range keys {

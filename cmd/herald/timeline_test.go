@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,5 +143,68 @@ func TestTimelineCompareErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args[3:], code, stderr, tc.msg)
 		}
+	}
+}
+
+// A count of 0 (a period with articles, none matching) has no bar in the
+// table: it had one block, as long as the bar of a small count.
+func TestTimelineTableZeroHasNoBar(t *testing.T) {
+	db := attentionArchive(t)
+	out, stderr, code := herald(t, "", "--db", db, "timeline", "--by", "month", "flood", "--share", "--split", "site")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "2024-02  b.example") {
+			if !strings.Contains(line, " 0.0% of 2") || strings.Contains(line, "█") {
+				t.Errorf("the line of a share of 0: %q", line)
+			}
+			return
+		}
+	}
+	t.Errorf("no line for b.example in February:\n%s", out)
+}
+
+// A query compared that differs from another only in how it is written
+// (spaces, brackets, a sort:) counts once: it drew a second, identical
+// line and took one of the places of a comparison.
+func TestTimelineCompareSameQueryWrittenTwoWays(t *testing.T) {
+	db := attentionArchive(t)
+	res := timelineJSON(t, "--db", db, "flood", "--compare", "(flood)", "--compare", "drought  OR  market", "--compare", "drought OR market sort:oldest", "--compare", `"flood"`)
+	if want := []string{"drought  OR  market", `"flood"`}; !slices.Equal(res.Compare, want) {
+		t.Errorf("compared with %q, want %q", res.Compare, want)
+	}
+}
+
+// A share is taken of the articles in the query's own dates (after:,
+// before:): a period the query leaves out has no share (it had one of 0,
+// a flat line across the whole archive), and a period it cuts in two is
+// shared against its articles within the dates, not all of them (which
+// halved the share below).
+func TestTimelineShareWithinTheQueryDates(t *testing.T) {
+	var b strings.Builder
+	for i, a := range []struct{ day, text string }{
+		{"2024-05-20", "calm"}, {"2024-06-05", "storm"}, {"2024-06-06", "calm"},
+		{"2024-06-20", "storm"}, {"2024-06-21", "storm"}, {"2024-07-02", "storm"}, {"2024-07-03", "calm"},
+	} {
+		j, _ := json.Marshal(map[string]any{"url": fmt.Sprintf("https://w.example/%d.html", i), "title": fmt.Sprintf("Weather %d", i),
+			"published": a.day + "T08:00:00Z", "text": fmt.Sprintf("Weather report %d: %s seas along the coast today.", i, a.text)})
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, stderr, code := herald(t, b.String(), "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	res := timelineJSON(t, "--db", db, "storm after:2024-06-15 before:2024-07-03", "--share")
+	if got, want := bucketLines(res), "2024-06  2/2 1.000\n2024-07  1/1 1.000"; got != want {
+		t.Errorf("storm after:2024-06-15 before:2024-07-03 --share:\n%s\nwant\n%s", got, want)
+	}
+	// Compared, each query has its own dates.
+	res = timelineJSON(t, "--db", db, "storm after:2024-06-15", "--compare", "calm", "--share")
+	want := "2024-06 storm after:2024-06-15 2/2 1.000\n2024-07 storm after:2024-06-15 1/2 0.500\n" +
+		"2024-05 calm 1/1 1.000\n2024-06 calm 1/4 0.250\n2024-07 calm 1/2 0.500"
+	if got := bucketLines(res); got != want {
+		t.Errorf("compared:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -202,6 +203,20 @@ type Bucket struct {
 	// split by site), and Share is Count/Of.
 	Of    int     `json:"of,omitempty"`
 	Share float64 `json:"share,omitempty"`
+}
+
+// MarshalJSON writes share whenever of is set (a timeline with shares):
+// a share of 0, articles in the period but none matching, is a value to
+// be read as one, not left out like the shares of a timeline without.
+func (b Bucket) MarshalJSON() ([]byte, error) {
+	type plain Bucket // without this method
+	if b.Of == 0 {
+		return json.Marshal(plain(b))
+	}
+	return json.Marshal(struct {
+		plain
+		Share float64 `json:"share"`
+	}{plain(b), b.Share})
 }
 
 // SetShares sets the Of and Share of each of the buckets from all, the

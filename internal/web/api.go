@@ -312,7 +312,8 @@ type TimelineQuery struct {
 // of opts; with several, each bucket's key is its query as typed, and
 // they cannot be split by site as well. With share, each bucket also
 // carries its share of all the archive's articles in its interval (and
-// site, when split), and intervals with articles but no match have a
+// site, when split) within the query's after: and before: dates
+// (ofDates), and intervals with such articles but no match have a
 // bucket of count 0 (store.SetShares). With opts.Collapse, stories are
 // counted instead of articles, the shares' whole included.
 func NewTimelineResponse(ctx context.Context, st store.Store, queries []TimelineQuery, opts store.TimelineOptions, share bool) (TimelineResponse, error) {
@@ -340,17 +341,25 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 			return out, err
 		}
 	}
-	var all []store.Bucket
+	// The articles each query's share is of: all of them in its dates
+	// (ofDates), counted once per different dates, after the queries'
+	// counts (see store.SetShares).
+	all := map[string][]store.Bucket{}
 	if share {
-		// After the queries' counts: see store.SetShares.
-		if all, err = st.Timeline(ctx, &query.Query{}, opts); err != nil {
-			return out, err
+		for _, q := range queries {
+			of := ofDates(q.Q)
+			if _, ok := all[of.String()]; ok {
+				continue
+			}
+			if all[of.String()], err = st.Timeline(ctx, of, opts); err != nil {
+				return out, err
+			}
 		}
 	}
 	for i, q := range queries {
 		buckets := counted[i]
 		if share {
-			buckets = store.SetShares(buckets, all, opts.Split == store.TopSite)
+			buckets = store.SetShares(buckets, all[ofDates(q.Q).String()], opts.Split == store.TopSite)
 		}
 		for _, b := range buckets {
 			if len(queries) > 1 {
@@ -363,9 +372,39 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 	return out, nil
 }
 
+// ofDates returns the query of the articles a share of q is taken of:
+// every article within q's dates, the after: and before: filters that
+// bound the whole of q (alone, or beside other terms at its top level).
+// Taken of every article, a share was 0 in the periods q leaves out and
+// too small in a period it cuts in two. Dates inside an OR or a
+// negation bound no share: every article is counted then.
+func ofDates(q *query.Query) *query.Query {
+	if q == nil {
+		return &query.Query{}
+	}
+	var nodes []query.Node
+	terms := []query.Node{q.Root}
+	if and, ok := q.Root.(*query.And); ok {
+		terms = and.Nodes
+	}
+	for _, n := range terms {
+		if f, ok := n.(*query.Filter); ok && (f.Field == query.After || f.Field == query.Before) {
+			nodes = append(nodes, f)
+		}
+	}
+	switch len(nodes) {
+	case 0:
+		return &query.Query{}
+	case 1:
+		return &query.Query{Root: nodes[0]}
+	}
+	return &query.Query{Root: &query.And{Nodes: nodes}}
+}
+
 // CompareQueries checks the queries of a comparison, the main one first:
-// at most MaxCompare, none empty, none twice (repeats are dropped). Its
-// errors are the caller's to present.
+// at most MaxCompare, none empty, none twice (repeats are dropped: a
+// query written another way, with other spaces or brackets or a sort:,
+// is a repeat). Its errors are the caller's to present.
 func CompareQueries(queries []TimelineQuery) ([]TimelineQuery, error) {
 	if len(queries) <= 1 {
 		return queries, nil
@@ -377,10 +416,11 @@ func CompareQueries(queries []TimelineQuery) ([]TimelineQuery, error) {
 		if raw == "" || q.Q == nil || q.Q.Root == nil {
 			return nil, errors.New("an empty query in a comparison would count every article (--share, or share=true in the API, gives each query's share of all articles instead)")
 		}
-		if seen[raw] {
+		same := q.Q.Root.String() // a sort: does not change what is counted
+		if seen[same] {
 			continue
 		}
-		seen[raw] = true
+		seen[same] = true
 		q.Raw = raw
 		out = append(out, q)
 	}

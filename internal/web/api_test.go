@@ -331,6 +331,26 @@ func TestAPITimelineAndTop(t *testing.T) {
 			t.Errorf("share bucket %+v; all articles that month: %d", b, months[m])
 		}
 	}
+	// A period with articles but none matching has its share, 0, written
+	// out: a bucket without "share" read as one with no data (pandas'
+	// NaN), which is what the count-0 buckets are there to tell apart.
+	_, body = do(t, h, "GET", "/api/timeline?q=zzzznothing&by=month&share=true", nil)
+	var raw struct {
+		Buckets []map[string]any `json:"buckets"`
+	}
+	decode(t, body, &raw)
+	if len(raw.Buckets) != len(all.Buckets) {
+		t.Fatalf("share timeline of no match: %d buckets, want one per month with articles (%d)", len(raw.Buckets), len(all.Buckets))
+	}
+	for _, b := range raw.Buckets {
+		if share, ok := b["share"]; !ok || share != 0.0 || b["count"] != 0.0 || b["of"] == nil {
+			t.Errorf("bucket without a match %v: want count 0, of, and share 0", b)
+		}
+	}
+	if _, body = do(t, h, "GET", "/api/timeline?q=zzzznothing&by=month", nil); strings.Contains(body, `"share"`) || strings.Contains(body, `"of"`) {
+		t.Errorf("timeline without shares has of or share: %s", body)
+	}
+
 	// The same as CSV: a row per bucket, in order.
 	res, body := do(t, h, "GET", "/api/timeline?q=harbour&by=month&share=true&format=csv", nil)
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
@@ -639,5 +659,28 @@ func TestNextLinkKeepsParameters(t *testing.T) {
 	v := u.Query()
 	if v.Get("offset") != "10" || v.Get("page") != "" || v.Get("sort") != "oldest" || v.Get("limit") != "5" || v.Get("collapse") != "false" {
 		t.Errorf("next = %s", sb.Next)
+	}
+}
+
+// ofDates: the dates that bound a whole query bound its shares; dates
+// inside an OR or a negation do not.
+func TestOfDates(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"", ""},
+		{"flood", ""},
+		{"flood after:2024-06-15", "after:2024-06-15"},
+		{"before:2024-07-01 site:a.example flood after:2024-06-15", "before:2024-07-01 after:2024-06-15"},
+		{"after:2024-06-15", "after:2024-06-15"},
+		{"(flood after:2024-06-15) OR drought", ""},
+		{"flood -after:2024-06-15", ""},
+		{"flood OR drought after:2024-06-15", ""},
+	} {
+		q, err := store.ParseQuery(tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ofDates(q).String(); got != tc.want {
+			t.Errorf("ofDates(%q) = %q, want %q", tc.q, got, tc.want)
+		}
 	}
 }

@@ -194,6 +194,7 @@ type span struct {
 	by          store.Interval
 	leftOut     int    // articles dated outside first..last
 	note        string // says what was coarsened or left out
+	coarsened   string // the part of note on coarsening
 }
 
 // chartSpan picks the span a chart draws: every bucket when they fit in
@@ -236,25 +237,27 @@ func chartSpan(buckets []store.Bucket, by store.Interval) span {
 		coarsened = fmt.Sprintf("Shown per %s: per %s there would be too many bars to read.", by, asked)
 	}
 	sp.by = by
+	sp.coarsened = coarsened
 	sp.note = strings.TrimSpace(coarsened + " " + leftOut)
 	return sp
 }
 
 // buildChart lays out buckets (as the store returns them: non-empty only,
-// ordered by start then key) for query q, counting unit ("article", or
-// "story" for a collapsed timeline). It returns nil when there is nothing
+// ordered by start then key) for query q over the span sp (chartSpan),
+// counting unit ("article", or "story" for a collapsed timeline). Buckets
+// of a finer interval than sp's are added up into it: exact from days,
+// but a week can straddle two months, so weeks are counted again per
+// month instead (Server.timeline). It returns nil when there is nothing
 // to draw.
-func buildChart(buckets []store.Bucket, by store.Interval, split bool, q, unit string) *chart {
+func buildChart(buckets []store.Bucket, sp span, split bool, q, unit string) *chart {
 	if len(buckets) == 0 {
 		return nil
 	}
+	first, last, by := sp.first, sp.last, sp.by
 	c := &chart{W: chartW, H: chartH, Left: padLeft, Top: padTop, By: by, Split: split, ShowLegend: split,
 		PlotW: chartW - padLeft - padRight, PlotH: chartH - padTop - padBottom}
 	c.Bottom = c.Top + c.PlotH
-	sp := chartSpan(buckets, by)
-	first, last := sp.first, sp.last
-	by = sp.by
-	c.Note, c.By, c.LeftOut = sp.note, by, sp.leftOut
+	c.Note, c.LeftOut = sp.note, sp.leftOut
 
 	// Series: one, or the busiest sites plus "other sites".
 	keys := busiest(buckets)

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +38,7 @@ func TestNiceScale(t *testing.T) {
 }
 
 func TestBuildChartFillsGapsAndLinksPeriods(t *testing.T) {
-	if c := buildChart(nil, store.Day, false, "x", "article"); c != nil {
+	if c := buildChart(nil, span{}, false, "x", "article"); c != nil {
 		t.Fatal("chart of nothing")
 	}
 	buckets := []store.Bucket{
@@ -44,7 +46,7 @@ func TestBuildChartFillsGapsAndLinksPeriods(t *testing.T) {
 		{Start: day("2021-03-01"), Count: 5},
 		{Start: day("2021-04-01"), Count: 1},
 	}
-	c := buildChart(buckets, store.Month, false, "harbour", "article")
+	c := buildChart(buckets, chartSpan(buckets, store.Month), false, "harbour", "article")
 	if len(c.Rows) != 4 || c.Rows[1].Total != 0 || c.Total != 9 || c.Peak != 5 || c.PeakLabel != "Mar 2021" {
 		t.Fatalf("rows %+v total %d peak %d %s", c.Rows, c.Total, c.Peak, c.PeakLabel)
 	}
@@ -74,7 +76,7 @@ func TestBuildChartSplitPoolsSmallSites(t *testing.T) {
 	for i := range 9 {
 		buckets = append(buckets, store.Bucket{Start: day("2022-05-02"), Key: fmt.Sprintf("site%d.example", i), Count: 10 - i})
 	}
-	c := buildChart(buckets, store.Week, true, "", "article")
+	c := buildChart(buckets, chartSpan(buckets, store.Week), true, "", "article")
 	if len(c.Series) != maxSeries || c.Series[0] != "site0.example" || c.Series[maxSeries-1] != "4 other sites" {
 		t.Fatalf("series %v", c.Series)
 	}
@@ -96,7 +98,7 @@ func TestBuildChartCoarsensAndUsesAreas(t *testing.T) {
 	for d := day("2020-01-01"); d.Before(day("2025-01-01")); d = d.AddDate(0, 0, 3) {
 		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
 	}
-	c := buildChart(buckets, store.Day, false, "", "article")
+	c := buildChart(buckets, chartSpan(buckets, store.Day), false, "", "article")
 	if c.By != store.Week || c.Note == "" {
 		t.Fatalf("by %s note %q, want week with a note", c.By, c.Note)
 	}
@@ -137,7 +139,7 @@ func TestBuildChartLeavesOutOutliers(t *testing.T) {
 			buckets = append(buckets, store.Bucket{Start: by.Truncate(d), Count: 2})
 		}
 		buckets = append(buckets, store.Bucket{Start: by.Truncate(outlier.Start), Count: 1})
-		c := buildChart(buckets, by, false, "", "article")
+		c := buildChart(buckets, chartSpan(buckets, by), false, "", "article")
 		if c.By != by || len(c.Rows) > maxBuckets || c.Total != 2*59 || c.LeftOut != 1 {
 			t.Errorf("per %s: drawn per %s, %d rows, total %d, %d left out; want 118 drawn per %s and 1 left out",
 				by, c.By, len(c.Rows), c.Total, c.LeftOut, by)
@@ -148,7 +150,7 @@ func TestBuildChartLeavesOutOutliers(t *testing.T) {
 	}
 	// Per month, outliers are left out however many they are.
 	buckets := []store.Bucket{{Start: day("2021-01-01"), Count: 3}, {Start: day("2500-01-01"), Count: 3}, {Start: day("9999-12-01"), Count: 2}}
-	if c := buildChart(buckets, store.Month, false, "", "article"); len(c.Rows) != 1 || c.LeftOut != 5 {
+	if c := buildChart(buckets, chartSpan(buckets, store.Month), false, "", "article"); len(c.Rows) != 1 || c.LeftOut != 5 {
 		t.Errorf("per month: %d rows, %d left out; want 1 and 5", len(c.Rows), c.LeftOut)
 	}
 }
@@ -185,8 +187,67 @@ func TestBuildChartNotesOneCoarsening(t *testing.T) {
 	for d := day("2010-01-01"); d.Before(day("2020-01-01")); d = d.AddDate(0, 0, 10) {
 		buckets = append(buckets, store.Bucket{Start: d, Count: 1})
 	}
-	c := buildChart(buckets, store.Day, false, "", "article")
+	c := buildChart(buckets, chartSpan(buckets, store.Day), false, "", "article")
 	if c.By != store.Month || c.Note != "Shown per month: per day there would be too many bars to read." {
 		t.Errorf("per %s, note %q", c.By, c.Note)
+	}
+}
+
+// TestAttentionPageCoarsensWeeksByCounting checks that a chart asked per
+// week and shown per month counts each month's own articles. Adding up
+// weeks into months put a week's articles in the month of its Monday:
+// an article of Wednesday 1 January 2020 was counted in December 2019,
+// and the page's numbers differed from the CSV it links to.
+func TestAttentionPageCoarsensWeeksByCounting(t *testing.T) {
+	f := newArchive(t)
+	var recs []*store.Record
+	add := func(when time.Time) {
+		n := len(recs)
+		recs = append(recs, &store.Record{Article: article.Article{
+			URL: fmt.Sprintf("https://quay.example/%d", n), Title: fmt.Sprintf("Zanzibarquay report %d", n), Language: "en", Published: when,
+			Text: fmt.Sprintf("The zanzibarquay ledger, entry %d: %d crates landed and %d ships waited for the tide.", n, n*37, n*11)}})
+	}
+	// Ten years, one article a month: too many weeks to draw (and too
+	// many outside any 420 of them to leave out), so the chart is shown
+	// per month.
+	for m := day("2012-01-15"); m.Before(day("2022-01-01")); m = m.AddDate(0, 1, 0) {
+		add(m)
+	}
+	add(day("2019-12-31").Add(9 * time.Hour)) // Tuesday
+	add(day("2020-01-01").Add(9 * time.Hour)) // Wednesday of the same week
+	res, err := archive.Ingest(context.Background(), f.db, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	h := testServer(f, Options{})
+	_, body := do(t, h, "GET", "/timeline?by=week&q=zanzibarquay", nil)
+	if !strings.Contains(body, "Shown per month: per week there would be too many bars to read.") {
+		t.Fatalf("the chart was not coarsened to months:\n%s", clip(body))
+	}
+	row := regexp.MustCompile(`<tr><th scope="row">([A-Z][a-z]{2} \d{4})</th><td class="num">(\d+)</td></tr>`)
+	drawn := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(body, -1) {
+		drawn[m[1]] = m[2]
+	}
+	if drawn["Dec 2019"] != "2" || drawn["Jan 2020"] != "2" {
+		t.Errorf("table: Dec 2019 %q, Jan 2020 %q articles; want 2 and 2", drawn["Dec 2019"], drawn["Jan 2020"])
+	}
+	// The table says what the CSV link gives.
+	href := regexp.MustCompile(`href="(/api/timeline\?[^"]+)" id="timeline-csv"`).FindStringSubmatch(body)
+	if href == nil {
+		t.Fatal("no CSV link")
+	}
+	_, csvBody := do(t, h, "GET", html.UnescapeString(href[1]), nil)
+	for _, line := range strings.Split(strings.TrimSpace(csvBody), "\n")[1:] {
+		cells := strings.Split(line, ",")
+		label := day(cells[0]).Format("Jan 2006")
+		if got, ok := drawn[label]; ok && got != cells[2] {
+			t.Errorf("%s: %s articles in the table, %s in the CSV", label, got, cells[2])
+		}
 	}
 }

@@ -572,7 +572,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		if collapse {
 			unit = "story"
 		}
-		d.Chart = buildChart(res.Buckets, res.By, d.Split, d.Q, unit)
+		d.Chart = buildChart(res.Buckets, sp, d.Split, d.Q, unit)
 	}
 	if d.Chart != nil {
 		p := url.Values{"q": {d.Q}, "by": {string(d.Chart.By)}, "format": {"csv"}}
@@ -612,10 +612,10 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 
 // timeline fetches the buckets for the chart. With by "auto" it counts
 // per month first and, when the span is short, again per week or day.
-// It also returns the span the chart draws: for a line chart (shares or
-// a comparison) the buckets are counted again when the span needs a
-// coarser interval than they have, since shares cannot be added up from
-// the buckets (periods with no match lack their article count).
+// It also returns the span the chart draws. When the span needs a
+// coarser interval than the buckets have, they are counted again in it:
+// shares cannot be added up from the buckets (periods with no match lack
+// their article count), nor weeks into months (a week can straddle two).
 func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by string, split, share, collapse bool) (TimelineResponse, span, error) {
 	opts := store.TimelineOptions{By: store.Interval(by), Collapse: collapse}
 	if by == "auto" {
@@ -641,14 +641,14 @@ func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by strin
 		}
 	}
 	sp := chartSpan(res.Buckets, opts.By)
-	if sp.by != opts.By && (share || len(queries) > 1) {
+	if sp.by != opts.By {
 		opts.By = sp.by
 		if res, err = NewTimelineResponse(ctx, s.st, queries, opts, share); err != nil {
 			return res, span{}, err
 		}
-		note := sp.note
+		coarsened := sp.coarsened
 		sp = chartSpan(res.Buckets, opts.By)
-		sp.note = note
+		sp.coarsened, sp.note = coarsened, strings.TrimSpace(coarsened+" "+sp.note)
 	}
 	return res, sp, nil
 }
