@@ -307,39 +307,9 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// frontierItemsChunk bounds the URLs looked up in one statement.
-const frontierItemsChunk = 500
-
 // FrontierItems implements store.Frontier.
 func (db *DB) FrontierItems(ctx context.Context, urls []string) ([]store.FrontierItem, error) {
-	var out []store.FrontierItem
-	for len(urls) > 0 {
-		chunk := urls[:min(len(urls), frontierItemsChunk)]
-		urls = urls[len(chunk):]
-		marks := make([]string, len(chunk))
-		args := make([]any, len(chunk))
-		for i, u := range chunk {
-			marks[i], args[i] = fmt.Sprintf("$%d", i+1), u
-		}
-		rows, err := db.db.QueryContext(ctx, `SELECT `+sqlschema.FrontierColumns+` FROM frontier WHERE url IN (`+strings.Join(marks, ", ")+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("frontier items: %w", err)
-		}
-		for rows.Next() {
-			it, err := sqlschema.ScanFrontier(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("frontier items: %w", err)
-			}
-			out = append(out, it)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("frontier items: %w", err)
-		}
-	}
-	return out, nil
+	return sqlschema.FrontierItems(ctx, db.db, urls, func(i int) string { return fmt.Sprintf("$%d", i) })
 }
 
 // Waiting implements store.Frontier.

@@ -261,3 +261,40 @@ func SharedClusters(ctx context.Context, q Querier) (map[string]bool, error) {
 	}
 	return out, rows.Err()
 }
+
+// frontierItemsChunk bounds the URLs looked up in one statement.
+const frontierItemsChunk = 500
+
+// FrontierItems reads the frontier entries of urls (store.Frontier),
+// in chunks; mark(i) is the backend's placeholder for the i-th argument
+// of a statement, from 1 ("?" in SQLite, "$1" in PostgreSQL).
+func FrontierItems(ctx context.Context, q Querier, urls []string, mark func(i int) string) ([]store.FrontierItem, error) {
+	var out []store.FrontierItem
+	for len(urls) > 0 {
+		chunk := urls[:min(len(urls), frontierItemsChunk)]
+		urls = urls[len(chunk):]
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, u := range chunk {
+			marks[i], args[i] = mark(i+1), u
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+FrontierColumns+` FROM frontier WHERE url IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("frontier items: %w", err)
+		}
+		for rows.Next() {
+			it, err := ScanFrontier(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("frontier items: %w", err)
+			}
+			out = append(out, it)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("frontier items: %w", err)
+		}
+	}
+	return out, nil
+}
