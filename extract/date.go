@@ -170,9 +170,9 @@ func isDirectionMark(r rune) bool {
 
 // digitValue returns the value of a decimal digit of any script
 // (Unicode category Nd). Unicode encodes these digits only in runs of ten
-// from 0 to 9, and the ranges of unicode.Nd are such runs placed end to
-// end, so a digit's value is its distance from its range's start, modulo
-// 10 (TestDigitValue checks every code point).
+// from 0 to 9, some runs placed end to end, so a digit's value is its
+// distance from the first digit before it, modulo 10 (TestDigitValue
+// checks every code point).
 func digitValue(r rune) (int, bool) {
 	if r < utf8.RuneSelf {
 		if r >= '0' && r <= '9' {
@@ -180,26 +180,14 @@ func digitValue(r rune) (int, bool) {
 		}
 		return 0, false
 	}
-	if r <= 0xFFFF {
-		for _, rg := range unicode.Nd.R16 {
-			if uint16(r) < rg.Lo {
-				return 0, false
-			}
-			if uint16(r) <= rg.Hi {
-				return int(uint16(r)-rg.Lo) % 10, true
-			}
-		}
+	if !unicode.Is(unicode.Nd, r) {
 		return 0, false
 	}
-	for _, rg := range unicode.Nd.R32 {
-		if uint32(r) < rg.Lo {
-			return 0, false
-		}
-		if uint32(r) <= rg.Hi {
-			return int(uint32(r)-rg.Lo) % 10, true
-		}
+	n := 0
+	for unicode.Is(unicode.Nd, r-rune(n)-1) {
+		n++
 	}
-	return 0, false
+	return n % 10, true
 }
 
 // parseISO parses ISO 8601 dates and date-times, extended or basic.
