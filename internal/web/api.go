@@ -301,6 +301,21 @@ type TimelineResponse struct {
 // MaxCompare is the most queries a timeline compares, the first included.
 const MaxCompare = 8
 
+// compareSplit says why a comparison cannot be split by site.
+const compareSplit = "a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)"
+
+// compareError is a timeline's comparison that cannot be made: a
+// compared query (Raw) that cannot be read (Err wraps the query error),
+// or, with Raw empty, queries that CompareQueries refuses. The API and
+// the attention page word it each their own way.
+type compareError struct {
+	Raw string
+	Err error
+}
+
+func (e *compareError) Error() string { return e.Err.Error() }
+func (e *compareError) Unwrap() error { return e.Err }
+
 // TimelineQuery is one query of a timeline: as typed, and parsed.
 type TimelineQuery struct {
 	Raw string
@@ -328,7 +343,7 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 		Buckets: []store.Bucket{}}
 	if len(queries) > 1 {
 		if opts.Split != "" {
-			return out, fmt.Errorf("%w: a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)", store.ErrInvalid)
+			return out, fmt.Errorf("%w: %s", store.ErrInvalid, compareSplit)
 		}
 		out.Split = "query"
 		for _, q := range queries[1:] {
@@ -450,7 +465,8 @@ func timelineParams(v url.Values) (store.TimelineOptions, error) {
 }
 
 // timelineQueries reads q and the compare parameters (repeated, one
-// query each) of a timeline request.
+// query each; empty ones, the page's spare box, are skipped) of a
+// timeline request. A comparison that cannot be made is a *compareError.
 func timelineQueries(v url.Values) ([]TimelineQuery, error) {
 	q, raw, err := parseQuery(v)
 	if err != nil {
@@ -459,24 +475,19 @@ func timelineQueries(v url.Values) ([]TimelineQuery, error) {
 	queries := []TimelineQuery{{Raw: raw, Q: q}}
 	for _, c := range v["compare"] {
 		if strings.TrimSpace(c) == "" {
-			continue // the page's empty compare box
+			continue
 		}
 		if len(c) > maxQueryLen {
 			return nil, badRequest("compare query longer than %d bytes", maxQueryLen)
 		}
 		cq, err := store.ParseQuery(c)
 		if err != nil {
-			var qe *query.Error
-			if errors.As(err, &qe) {
-				return nil, badRequest("parameter compare=%q: %s at column %d", c, qe.Msg, qe.Column())
-			}
-			return nil, err
+			return nil, &compareError{Raw: c, Err: err}
 		}
 		queries = append(queries, TimelineQuery{Raw: c, Q: cq})
 	}
-	queries, err = CompareQueries(queries)
-	if err != nil {
-		return nil, badRequest("%v", err)
+	if queries, err = CompareQueries(queries); err != nil {
+		return nil, &compareError{Err: err}
 	}
 	return queries, nil
 }
@@ -484,7 +495,14 @@ func timelineQueries(v url.Values) ([]TimelineQuery, error) {
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	queries, err := timelineQueries(v)
-	if err != nil {
+	var ce *compareError
+	var qe *query.Error
+	switch {
+	case errors.As(err, &ce) && errors.As(ce.Err, &qe):
+		return badRequest("parameter compare=%q: %s at column %d", ce.Raw, qe.Msg, qe.Column())
+	case errors.As(err, &ce) && ce.Raw == "":
+		return badRequest("%v", ce.Err)
+	case err != nil:
 		return err
 	}
 	opts, err := timelineParams(v)

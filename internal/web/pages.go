@@ -509,37 +509,30 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return renderTo(w, http.StatusBadRequest, s.pages.timeline, layoutData{Title: "Attention over time", Active: "timeline", Query: d.Q, Content: d})
 	}
-	q, _, err := parseQuery(v)
-	if err != nil {
+	queries, err := timelineQueries(v)
+	var ce *compareError
+	switch {
+	case errors.As(err, &ce) && ce.Raw != "":
+		e := toError(ce.Err)
+		if e.Code != "bad_query" {
+			return err
+		}
+		qe := newQueryError(ce.Raw, e)
+		qe.Message = "in the query compared, " + qe.Message
+		return bad(qe)
+	case errors.As(err, &ce):
+		return bad(&queryError{Message: ce.Err.Error()})
+	case err != nil:
 		e := toError(err)
 		if e.Code != "bad_query" {
 			return err
 		}
 		return bad(newQueryError(d.Q, e))
 	}
-	queries := []TimelineQuery{{Raw: d.Q, Q: q}}
-	for _, c := range d.Compare {
-		if len(c) > maxQueryLen {
-			return badRequest("compare query longer than %d bytes", maxQueryLen)
-		}
-		cq, err := store.ParseQuery(c)
-		if err != nil {
-			e := toError(err)
-			if e.Code != "bad_query" {
-				return err
-			}
-			qe := newQueryError(c, e)
-			qe.Message = "in the query compared, " + qe.Message
-			return bad(qe)
-		}
-		queries = append(queries, TimelineQuery{Raw: c, Q: cq})
-	}
-	if queries, err = CompareQueries(queries); err != nil {
-		return bad(&queryError{Message: err.Error()})
-	}
 	if len(queries) > 1 && d.Split {
-		return bad(&queryError{Message: "a comparison of queries cannot also be split by site (add site: to each query to compare one site's coverage)"})
+		return bad(&queryError{Message: compareSplit})
 	}
+	q := queries[0].Q
 	d.Compare = nil
 	for _, q := range queries[1:] {
 		d.Compare = append(d.Compare, q.Raw)
