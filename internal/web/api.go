@@ -359,22 +359,24 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 	// The articles each query's share is of: all of them in its dates
 	// (ofDates), counted once per different dates, after the queries'
 	// counts (see store.SetShares).
-	all := map[string][]store.Bucket{}
+	whole := make([][]store.Bucket, len(queries))
 	if share {
-		for _, q := range queries {
+		byDates := map[string][]store.Bucket{}
+		for i, q := range queries {
 			of := ofDates(q.Q)
-			if _, ok := all[of.String()]; ok {
-				continue
+			key := of.String()
+			if _, ok := byDates[key]; !ok {
+				if byDates[key], err = st.Timeline(ctx, of, opts); err != nil {
+					return out, err
+				}
 			}
-			if all[of.String()], err = st.Timeline(ctx, of, opts); err != nil {
-				return out, err
-			}
+			whole[i] = byDates[key]
 		}
 	}
 	for i, q := range queries {
 		buckets := counted[i]
 		if share {
-			buckets = store.SetShares(buckets, all[ofDates(q.Q).String()], opts.Split == store.TopSite)
+			buckets = store.SetShares(buckets, whole[i], opts.Split == store.TopSite)
 		}
 		for _, b := range buckets {
 			if len(queries) > 1 {
