@@ -22,14 +22,8 @@ import (
 // /dev/null, the device became a plain file.
 func TestExportToNamedPipe(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "a.db")
-	if _, stderr, code := herald(t, archiveLines(5), "--db", db, "import", "jsonl", "-"); code != 0 {
-		t.Fatalf("import: %s", stderr)
-	}
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	db := importLines(t, dir, archiveLines(5))
+	fifo := namedPipe(t, dir)
 	got := make(chan string, 1)
 	go func() {
 		f, err := os.Open(fifo)
@@ -62,10 +56,7 @@ func TestExportToNamedPipe(t *testing.T) {
 // it held before was lost, and the shell's descriptor wrote nowhere.
 func TestExportToADescriptor(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "a.db")
-	if _, stderr, code := herald(t, archiveLines(3), "--db", db, "import", "jsonl", "-"); code != 0 {
-		t.Fatalf("import: %s", stderr)
-	}
+	db := importLines(t, dir, archiveLines(3))
 	// Standard output: the command's own, as with --out -.
 	out, stderr, code := herald(t, "", "--db", db, "export", "--out", "/dev/stdout")
 	if code != 0 || strings.Count(out, "\n") != 3 {
@@ -111,14 +102,8 @@ func TestExportToADescriptor(t *testing.T) {
 // Ctrl-C could not reach it.
 func TestExportToUnreadPipeCanBeInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "a.db")
-	if _, stderr, code := herald(t, archiveLines(3), "--db", db, "import", "jsonl", "-"); code != 0 {
-		t.Fatalf("import: %s", stderr)
-	}
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	db := importLines(t, dir, archiveLines(3))
+	fifo := namedPipe(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
@@ -159,4 +144,15 @@ func TestExportToUnreadPipeCanBeInterrupted(t *testing.T) {
 	if out := <-got; strings.Count(out, "\n") != 3 {
 		t.Errorf("the reader got:\n%s", out)
 	}
+}
+
+// namedPipe makes a named pipe in dir and returns its path; the test is
+// skipped where the system has none.
+func namedPipe(t *testing.T, dir string) string {
+	t.Helper()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	return fifo
 }
