@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -128,27 +125,11 @@ func TestFleetArchiveOutage(t *testing.T) {
 	db := pgtest.Schema(t)
 	proxy, viaProxy := newPGProxy(t, db)
 	const n = 3
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var i int
-		if _, err := fmt.Sscanf(r.URL.Path, "/news/2026/12/story-%d.html", &i); err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, articleHTML("outage", i))
-	}))
-	t.Cleanup(site.Close)
+	site := storySite(t, "outage")
 	natsURL := startNATS(t)
 	dir := t.TempDir()
 	warcDir := filepath.Join(dir, "warc")
-	var lines []string
-	for i := range n {
-		lines = append(lines, fmt.Sprintf("%s/news/2026/12/story-%d.html", site.URL, i))
-	}
-	list := filepath.Join(dir, "urls.txt")
-	if err := os.WriteFile(list, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	list, lines := storyList(t, dir, site, n)
 	if _, stderr, code := herald(t, "", "--db", db, "migrate"); code != 0 {
 		t.Fatalf("migrate: %s", stderr)
 	}
@@ -241,27 +222,11 @@ func TestFleetLostJobs(t *testing.T) {
 		t.Setenv("HERALD_NATS", "")
 		t.Setenv("HERALD_DB", "")
 		const n = 3
-		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var i int
-			if _, err := fmt.Sscanf(r.URL.Path, "/news/2026/12/story-%d.html", &i); err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, articleHTML("lost", i))
-		}))
-		t.Cleanup(site.Close)
+		site := storySite(t, "lost")
 		natsURL := startNATS(t)
 		dir := t.TempDir()
 		warcDir := filepath.Join(dir, "warc")
-		var lines []string
-		for i := range n {
-			lines = append(lines, fmt.Sprintf("%s/news/2026/12/story-%d.html", site.URL, i))
-		}
-		list := filepath.Join(dir, "urls.txt")
-		if err := os.WriteFile(list, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		list, lines := storyList(t, dir, site, n)
 		if _, stderr, code := herald(t, "", "--db", db, "migrate"); code != 0 {
 			t.Fatalf("migrate: %s", stderr)
 		}

@@ -63,16 +63,7 @@ func TestFleetURLList(t *testing.T) {
 	fleetArchives(t, func(t *testing.T, db string) {
 		t.Setenv("HERALD_NATS", "")
 		t.Setenv("HERALD_DB", "")
-		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var i int
-			if _, err := fmt.Sscanf(r.URL.Path, "/news/2026/12/story-%d.html", &i); err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, articleHTML("list", i))
-		}))
-		t.Cleanup(site.Close)
+		site := storySite(t, "list")
 		busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/robots.txt" {
 				http.NotFound(w, r)
@@ -143,4 +134,36 @@ func TestFleetURLList(t *testing.T) {
 		// deferred URL waits in the queue for its hour, as on one machine.
 		check("second run", harvestList("second run", 1), false)
 	})
+}
+
+// storySite serves articleHTML(tag, i) at /news/2026/12/story-i.html
+// and 404 elsewhere, until the test ends.
+func storySite(t *testing.T, tag string) *httptest.Server {
+	t.Helper()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/news/2026/12/story-%d.html", &i); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, articleHTML(tag, i))
+	}))
+	t.Cleanup(site.Close)
+	return site
+}
+
+// storyList writes the URLs of stories 0..n-1 of site to dir/urls.txt, one
+// a line, and returns its path and the URLs.
+func storyList(t *testing.T, dir string, site *httptest.Server, n int) (string, []string) {
+	t.Helper()
+	var lines []string
+	for i := range n {
+		lines = append(lines, fmt.Sprintf("%s/news/2026/12/story-%d.html", site.URL, i))
+	}
+	list := filepath.Join(dir, "urls.txt")
+	if err := os.WriteFile(list, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return list, lines
 }
