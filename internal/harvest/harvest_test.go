@@ -635,15 +635,7 @@ func TestHarvestSitemapLastmod(t *testing.T) {
 	lastmod[1] = time.Now().Add(time.Minute)
 	texts[1] = "second, corrected"
 	mu.Unlock()
-	s, _ := st.Source(ctx, src.ID)
-	s.NextPoll = time.Time{}
-	if err := st.UpdateSource(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	sum, err := h.RunDue(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := repoll(t, h, st, src.ID)
 	if sum.Skipped[ReasonUnchanged] != 1 || sum.Requeued != 1 || sum.Updated != 1 || sum.Fetched != 1 {
 		t.Errorf("re-poll: %+v", sum)
 	}
@@ -658,13 +650,8 @@ func TestHarvestSitemapLastmod(t *testing.T) {
 	mu.Unlock()
 	before := ts.hit("/news/2026/05/04/story-0.html")
 	for range 2 {
-		s, _ := st.Source(ctx, src.ID)
-		s.NextPoll = time.Time{}
-		if err := st.UpdateSource(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		if sum, err := h.RunDue(ctx); err != nil || sum.Requeued != 0 {
-			t.Errorf("poll with a future lastmod: %+v %v", sum, err)
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 {
+			t.Errorf("poll with a future lastmod: %+v", sum)
 		}
 	}
 	if n := ts.hit("/news/2026/05/04/story-0.html"); n != before {
