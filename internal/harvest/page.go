@@ -29,13 +29,23 @@ var errCrashed = errors.New(ReasonCrashed)
 // millions of records.
 func extractSafely(body []byte, opts extract.Options) (res *extract.Result, err error) {
 	defer func() {
-		if v := recover(); v != nil {
-			slog.Error("extraction crashed on a page; please report it with its capture", "url", opts.URL,
-				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		if crashed(recover(), slog.Default(), opts.URL) {
 			res, err = nil, errCrashed
 		}
 	}()
 	return extractPage(body, opts)
+}
+
+// crashed reports whether v, what recover returned, is a crash, and logs
+// it to log with the page's URL and the stack. Call it in the deferred
+// function itself, where recover works.
+func crashed(v any, log *slog.Logger, url string) bool {
+	if v == nil {
+		return false
+	}
+	log.Error("extraction crashed on a page; please report it with its capture", "url", url,
+		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	return true
 }
 
 // crawl says whether and how a page's links are followed.
@@ -241,7 +251,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	var res *extract.Result
-	var article, crashed bool
+	var article, crash bool
 	var links []link
 	func() {
 		defer func() { <-r.cpu }()
@@ -249,13 +259,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		// to stop the harvest (or, in a fleet, to kill worker after
 		// worker that is handed the page): the URL fails with
 		// ReasonCrashed, its capture kept to reproduce it.
-		defer func() {
-			if v := recover(); v != nil {
-				crashed = true
-				r.opts.Logger.Error("extraction crashed on a page; please report it with its capture", "url", resp.URL,
-					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			}
-		}()
+		defer func() { crash = crashed(recover(), r.opts.Logger, resp.URL) }()
 		res, err = extractPage(resp.Body, extract.Options{
 			URL:             resp.URL,
 			ContentType:     resp.ContentType,
@@ -267,7 +271,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 			links = r.crawlLinks(resp, c)
 		}
 	}()
-	if crashed {
+	if crash {
 		ev.fail = &failure{reason: ReasonCrashed}
 		ev.log.Error = ReasonCrashed
 		return
