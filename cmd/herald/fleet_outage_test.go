@@ -29,14 +29,13 @@ import (
 // shut (every connection through it dropped, new ones hung up on) and
 // open again: a server restart or a network cut, as a worker sees one.
 type pgProxy struct {
-	ln       net.Listener
-	network  string // of the server
-	addr     string
-	shut     atomic.Bool
-	refused  atomic.Int64
-	mu       sync.Mutex
-	conns    map[net.Conn]bool
-	accepted sync.WaitGroup
+	ln      net.Listener
+	network string // of the server
+	addr    string
+	shut    atomic.Bool
+	refused atomic.Int64
+	mu      sync.Mutex
+	conns   map[net.Conn]bool
 }
 
 // newPGProxy returns a proxy to the server of dsn and dsn rewritten to go
