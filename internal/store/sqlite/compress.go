@@ -331,7 +331,8 @@ var registerErr error
 // registerFunctions makes herald_inflate(blob) available to every
 // connection the driver opens (the schema's article_text view, and so the
 // full-text index, depend on it), herald_signable(text), herald_norm(text),
-// herald_days, herald_ndays and herald_key (see days.go), herald_fts and
+// herald_days, herald_nkeys, the block builders and herald_key (see
+// days.go), herald_nclusters (clusters.go), herald_fts and
 // herald_unspaced (see cjk.go).
 func registerFunctions() error {
 	registerOnce.Do(func() {
@@ -379,10 +380,10 @@ func registerFunctions() error {
 			registerErr = registerKey()
 		}
 		if registerErr == nil {
-			registerErr = registerNDays()
+			registerErr = registerNKeys()
 		}
 		if registerErr == nil {
-			registerErr = registerDayBlock()
+			registerErr = registerBlockBuilders()
 		}
 		if registerErr == nil {
 			registerErr = registerNClusters()

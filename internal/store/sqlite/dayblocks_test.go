@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,26 +14,36 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
-// checkDayBlocks compares day_blocks with article_keys: the day of every
-// article, and no day where there is no article.
+// checkDayBlocks compares day_blocks and site_blocks with article_keys:
+// the day and the site of every article, and nothing where there is no
+// article.
 func checkDayBlocks(t *testing.T, db *DB) {
+	t.Helper()
+	checkBlocks(t, db, "day_blocks", "days", `SELECT n, date / 86400 - (date % 86400 < 0) FROM article_keys`)
+	checkBlocks(t, db, "site_blocks", "sites", `SELECT n, site_id FROM article_keys`)
+}
+
+// checkBlocks compares the blocks of table with the values by row
+// number that sqlq gives.
+func checkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 	t.Helper()
 	ctx := context.Background()
 	want := map[int64]int32{}
-	rows, err := db.r.QueryContext(ctx, `SELECT n, date FROM article_keys`)
+	rows, err := db.r.QueryContext(ctx, sqlq)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var n, date int64
-		if err := rows.Scan(&n, &date); err != nil {
+		var n int64
+		var v int32
+		if err := rows.Scan(&n, &v); err != nil {
 			t.Fatal(err)
 		}
-		want[n] = dayOf(date)
+		want[n] = v
 	}
 	rows.Close()
 	got := map[int64]int32{}
-	rows, err = db.r.QueryContext(ctx, `SELECT block, days FROM day_blocks`)
+	rows, err = db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,21 +54,21 @@ func checkDayBlocks(t *testing.T, db *DB) {
 			t.Fatal(err)
 		}
 		if len(b) != 4*blockRows {
-			t.Fatalf("block %d has %d bytes", block, len(b))
+			t.Fatalf("%s: block %d has %d bytes", table, block, len(b))
 		}
 		for i := range int64(blockRows) {
-			if d := int32(binary.LittleEndian.Uint32(b[4*i:])); d != noDay {
+			if d := int32(binary.LittleEndian.Uint32(b[4*i:])); d != noValue {
 				got[block<<blockBits|i] = d
 			}
 		}
 	}
 	rows.Close()
 	if len(got) != len(want) {
-		t.Errorf("day blocks hold %d days, article_keys %d articles", len(got), len(want))
+		t.Errorf("%s hold %d values, article_keys %d articles", table, len(got), len(want))
 	}
 	for n, d := range want {
 		if got[n] != d {
-			t.Errorf("row %d: day %d in its block, %d in article_keys", n, got[n], d)
+			t.Errorf("%s: row %d: %d in its block, %d in article_keys", table, n, got[n], d)
 		}
 	}
 }
@@ -101,6 +112,20 @@ func TestDayBlocks(t *testing.T) {
 	})
 	checkDayBlocks(t, db)
 
+	// A new text of a stored article, now on another site.
+	moved := redate(entries[11], entries[11].Record.Published, true)
+	moved.Record.URL = "https://moved.example/story.html"
+	moved.Record.CanonicalURL = moved.Record.URL
+	storetest.Load(t, db, []store.Entry{moved})
+	checkDayBlocks(t, db)
+	split, err := db.Timeline(ctx, &query.Query{}, store.TimelineOptions{By: store.Month, Split: store.TopSite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(split, func(b store.Bucket) bool { return b.Key == "moved.example" }); i < 0 || split[i].Count != 1 {
+		t.Errorf("timeline by site after the move: moved.example at %d of %d buckets, want once", i, len(split))
+	}
+
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +163,8 @@ func TestDayBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.ExecContext(ctx, `DROP TABLE day_blocks; DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+	if _, err := raw.ExecContext(ctx, `DROP TABLE day_blocks; DROP TABLE site_blocks;
+		DELETE FROM schema_migrations WHERE version IN (9, 15)`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()

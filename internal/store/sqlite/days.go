@@ -10,8 +10,10 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/herald-archive/herald/internal/store"
 	sqlite "modernc.org/sqlite"
 )
 
@@ -106,42 +108,46 @@ func decodeDays(b []byte, fn func(day, count int64)) error {
 
 // A timeline of a common word counts hundreds of thousands of matches on
 // a large archive; looking up each match's date in article_keys costs
-// more than finding the match. dayCache keeps, per archive, the UTC day
-// of every article by row number (4 bytes an article), and herald_ndays
-// counts a query's matches by day from it, reading nothing but the
-// full-text index.
+// more than finding the match. The day cache keeps, per archive, the UTC
+// day of every article by row number (4 bytes an article), and the site
+// cache its site id; herald_nkeys counts a query's matches by day (and
+// site) from them, reading nothing but the full-text index.
 //
-// The cache is loaded from day_blocks (4 bytes an article, kept by the
-// write transactions), not from article_keys: a million articles load in
-// about 35 ms rather than 0.3 s, which a one-shot command such as herald
-// timeline pays every time.
+// The caches are loaded from day_blocks and site_blocks (4 bytes an
+// article each, kept by the write transactions), not from article_keys: a
+// million articles load in about 35 ms rather than 0.3 s, which a one-shot
+// command such as herald timeline pays every time. The site cache is
+// loaded only by what needs it (a timeline split by site, a site: filter).
 //
-// The cache must agree with the snapshot the query reads. Rows are never
-// deleted and row numbers only grow, so within one read transaction the
+// A cache must agree with the snapshot the query reads. Rows are never
+// deleted and row numbers only grow, so within one read transaction a
 // cache is brought up to date by loading the rows above the highest it
 // holds, unless counters.dates_version (which a write transaction bumps
-// when it changes the date of a stored article) differs from the one the
-// cache was loaded at: then it is loaded again. A loaded view is never
-// modified, only replaced, so queries running on an older one are not
-// disturbed.
-type dayCache struct {
-	mu   sync.Mutex
-	view *dayView
+// when it changes the date or the site of a stored article) differs from
+// the one the cache was loaded at: then it is loaded again. A loaded view
+// is never modified, only replaced, so queries running on an older one
+// are not disturbed.
+type blockCache struct {
+	table, col string // the blocks table and its blob column
+	mu         sync.Mutex
+	view       *blockView
 }
 
-type dayView struct {
-	days    []int32 // by row number; noDay where there is no article
+// blockView is a loaded cache: the value of every row.
+type blockView struct {
+	vals    []int32 // by row number; noValue where there is no article
 	maxN    int64
 	version int64
 }
 
-const noDay = math.MinInt32
+// noValue marks a row with no article, in a view and in a block.
+const noValue = math.MinInt32
 
-// noDayBits is noDay as stored in a day block (two's complement).
-const noDayBits = 1 << 31
+// noValueBits is noValue as stored in a block (two's complement).
+const noValueBits = 1 << 31
 
 // current returns a view matching the snapshot of read transaction q.
-func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
+func (c *blockCache) current(ctx context.Context, q querier) (*blockView, error) {
 	var maxN, version int64
 	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
 		(SELECT dates_version FROM counters)`).Scan(&maxN, &version); err != nil {
@@ -154,14 +160,14 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 		return v, nil
 	}
 	from := int64(0)
-	next := &dayView{maxN: maxN, version: version, days: make([]int32, 0, maxN+1)}
+	next := &blockView{maxN: maxN, version: version, vals: make([]int32, 0, maxN+1)}
 	if v != nil && v.version == version && v.maxN < maxN {
 		from = v.maxN
-		next.days = append(next.days, v.days[:v.maxN+1]...) // a copy: v stays as it is
+		next.vals = append(next.vals, v.vals[:v.maxN+1]...) // a copy: v stays as it is
 	}
 	// The blocks from the one holding row from+1 on; the rows up to from
 	// are the old view's.
-	rows, err := q.QueryContext(ctx, `SELECT block, days FROM day_blocks WHERE block >= ? AND block <= ? ORDER BY block`,
+	rows, err := q.QueryContext(ctx, `SELECT block, `+c.col+` FROM `+c.table+` WHERE block >= ? AND block <= ? ORDER BY block`,
 		(from+1)>>blockBits, maxN>>blockBits)
 	if err != nil {
 		return nil, err
@@ -174,22 +180,22 @@ func (c *dayCache) current(ctx context.Context, q querier) (*dayView, error) {
 			return nil, err
 		}
 		if len(b) != 4*blockRows {
-			return nil, fmt.Errorf("day block %d: %d bytes, want %d", block, len(b), 4*blockRows)
+			return nil, fmt.Errorf("%s %d: %d bytes, want %d", c.table, block, len(b), 4*blockRows)
 		}
 		// Rows lo to hi of this block, after any missing block's.
 		lo, hi := max(block<<blockBits, from+1), min((block+1)<<blockBits-1, maxN)
-		for int64(len(next.days)) < lo {
-			next.days = append(next.days, noDay)
+		for int64(len(next.vals)) < lo {
+			next.vals = append(next.vals, noValue)
 		}
 		for n := lo; n <= hi; n++ {
-			next.days = append(next.days, int32(binary.LittleEndian.Uint32(b[4*(n&(blockRows-1)):])))
+			next.vals = append(next.vals, int32(binary.LittleEndian.Uint32(b[4*(n&(blockRows-1)):])))
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for int64(len(next.days)) <= maxN {
-		next.days = append(next.days, noDay)
+	for int64(len(next.vals)) <= maxN {
+		next.vals = append(next.vals, noValue)
 	}
 	c.view = next
 	return next, nil
@@ -203,8 +209,8 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// lent holds the cached views (a *dayView, a *clusterView) that the
-// queries running read through aggregate functions (herald_ndays,
+// lent holds the cached views (a *keyCounter, a *clusterView) that the
+// queries running read through aggregate functions (herald_nkeys,
 // herald_nclusters), by token: SQL passes the token, not the view.
 var lent = struct {
 	sync.Mutex
@@ -254,36 +260,99 @@ func rowAndView[T comparable](name string, args []driver.Value, view *T) (int64,
 	return n, nil
 }
 
-// herald_ndays(n, token) counts its rows per day of article n, from the
-// view lent under token; its result is encoded like herald_days'.
-func registerNDays() error {
-	return sqlite.RegisterFunction("herald_ndays", &sqlite.FunctionImpl{
+// herald_nkeys(n, token) counts its rows into the keyCounter lent under
+// token, by the day (and site) of article n; its value is the number of
+// rows counted.
+func registerNKeys() error {
+	return sqlite.RegisterFunction("herald_nkeys", &sqlite.FunctionImpl{
 		NArgs: 2,
 		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
-			return &nDayCounter{dayCounter: dayCounter{counts: map[int64]int64{}}}, nil
+			return &nKeyCounter{}, nil
 		},
 	})
 }
 
-type nDayCounter struct {
-	dayCounter
-	view *dayView
+type nKeyCounter struct {
+	plainAggregate
+	c    *keyCounter
+	rows int64
 }
 
-func (d *nDayCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
-	n, err := rowAndView("herald_ndays", args, &d.view)
+func (d *nKeyCounter) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+	n, err := rowAndView("herald_nkeys", args, &d.c)
 	if err != nil {
 		return err
 	}
-	if n < 0 || n >= int64(len(d.view.days)) || d.view.days[n] == noDay {
-		return fmt.Errorf("herald_ndays: no article %d in the view", n)
+	if !d.c.add(n) {
+		return fmt.Errorf("herald_nkeys: no article %d in the view", n)
 	}
-	d.counts[int64(d.view.days[n])]++
+	d.rows++
 	return nil
 }
 
-// Day blocks (migration 0009): the days of blockRows consecutive row
-// numbers, as little-endian int32, noDay where there is no article.
+func (d *nKeyCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
+	return d.rows, nil
+}
+
+// keyCounter counts articles by day, week or month (by), by site and
+// period when split, or by site alone when sitesOnly, from the day and
+// site caches, keeping those within a range of days and a set of sites
+// (see keyFilter).
+type keyCounter struct {
+	days, sites      *blockView // sites is nil unless needed
+	f                keyFilter
+	split, sitesOnly bool
+	by               store.Interval
+	// counts by the first day of a period, by site<<32 | uint32(first
+	// day) when split, by site when sitesOnly.
+	counts map[int64]int64
+	// periods maps a day to the first day of its week or month.
+	periods map[int32]int32
+}
+
+// add counts row n, if it passes the filter; it reports false when the
+// views have no article n.
+func (c *keyCounter) add(n int64) bool {
+	if n < 0 || n >= int64(len(c.days.vals)) || c.days.vals[n] == noValue {
+		return false
+	}
+	day := c.days.vals[n]
+	if day < c.f.from || day >= c.f.until {
+		return true
+	}
+	var site int32
+	if c.sites != nil {
+		if n >= int64(len(c.sites.vals)) {
+			return false
+		}
+		site = c.sites.vals[n]
+		if c.f.sites != nil && !c.f.sites[site] {
+			return true
+		}
+		if c.sitesOnly {
+			c.counts[int64(site)]++
+			return true
+		}
+	}
+	if c.by != store.Day {
+		p, ok := c.periods[day]
+		if !ok {
+			p = dayOf(c.by.Truncate(time.Unix(int64(day)*86400, 0)).Unix())
+			c.periods[day] = p
+		}
+		day = p
+	}
+	if c.split {
+		c.counts[int64(site)<<32|int64(uint32(day))]++
+	} else {
+		c.counts[int64(day)]++
+	}
+	return true
+}
+
+// Blocks (day_blocks, migration 0009; site_blocks, migration 0015): the
+// values of blockRows consecutive row numbers, as little-endian int32,
+// noValue where there is no article.
 const (
 	blockBits = 12
 	blockRows = 1 << blockBits
@@ -293,42 +362,58 @@ const (
 func newBlock() []byte {
 	b := make([]byte, 4*blockRows)
 	for i := 0; i < len(b); i += 4 {
-		binary.LittleEndian.PutUint32(b[i:], noDayBits)
+		binary.LittleEndian.PutUint32(b[i:], noValueBits)
 	}
 	return b
 }
 
-// setDay sets the day of row n in block b (the block of n).
-func setDay(b []byte, n int64, day int32) {
-	binary.LittleEndian.PutUint32(b[4*(n&(blockRows-1)):], uint32(day))
+// setValue sets the value of row n in block b (the block of n).
+func setValue(b []byte, n int64, v int32) {
+	binary.LittleEndian.PutUint32(b[4*(n&(blockRows-1)):], uint32(v))
 }
 
 // dayOf is the UTC day of a date in Unix seconds.
 func dayOf(date int64) int32 { return int32(floorDiv(date, 86400)) }
 
 // herald_day_block(n, date) builds the day block of its rows (all of one
-// block); migration 0009 fills day_blocks with it.
-func registerDayBlock() error {
-	return sqlite.RegisterFunction("herald_day_block", &sqlite.FunctionImpl{
-		NArgs: 2,
-		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
-			return &blockBuilder{block: newBlock()}, nil
-		},
-	})
+// block); migration 0009 fills day_blocks with it. herald_site_block(n,
+// site_id) builds a site block; migration 0015 fills site_blocks with it.
+func registerBlockBuilders() error {
+	for name, value := range map[string]func(int64) (int32, bool){
+		"herald_day_block":  func(date int64) (int32, bool) { return dayOf(date), true },
+		"herald_site_block": func(id int64) (int32, bool) { return int32(id), id > 0 && id <= math.MaxInt32 },
+	} {
+		err := sqlite.RegisterFunction(name, &sqlite.FunctionImpl{
+			NArgs: 2,
+			MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) {
+				return &blockBuilder{name: name, value: value, block: newBlock()}, nil
+			},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type blockBuilder struct {
 	plainAggregate
+	name  string
+	value func(int64) (int32, bool)
 	block []byte
 }
 
 func (b *blockBuilder) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 	n, ok1 := args[0].(int64)
-	date, ok2 := args[1].(int64)
+	v, ok2 := args[1].(int64)
 	if !ok1 || !ok2 || n < 0 {
-		return fmt.Errorf("herald_day_block: want a row number and a date, got %v, %v", args[0], args[1])
+		return fmt.Errorf("%s: want a row number and an integer, got %v, %v", b.name, args[0], args[1])
 	}
-	setDay(b.block, n, dayOf(date))
+	val, ok := b.value(v)
+	if !ok {
+		return fmt.Errorf("%s: row %d: value %d out of range", b.name, n, v)
+	}
+	setValue(b.block, n, val)
 	return nil
 }
 
@@ -336,17 +421,17 @@ func (b *blockBuilder) WindowValue(*sqlite.FunctionContext) (driver.Value, error
 	return b.block, nil
 }
 
-// writeDays brings day_blocks in step with the days of the rows this
-// transaction inserted or re-dated (t.days), a read and a write of each
-// block they fall in.
-func (t *tx) writeDays(ctx context.Context) error {
+// writeBlocks brings the blocks of table (day_blocks, site_blocks) in
+// step with the values of the rows this transaction inserted or changed
+// (vals), a read and a write of each block they fall in.
+func (t *tx) writeBlocks(ctx context.Context, table, col string, vals map[int64]int32) error {
 	byBlock := map[int64][]int64{}
-	for n := range t.days {
+	for n := range vals {
 		byBlock[n>>blockBits] = append(byBlock[n>>blockBits], n)
 	}
 	for block, ns := range byBlock {
 		var b []byte
-		s, err := t.stmt(ctx, `SELECT days FROM day_blocks WHERE block = ?`)
+		s, err := t.stmt(ctx, `SELECT `+col+` FROM `+table+` WHERE block = ?`)
 		if err != nil {
 			return err
 		}
@@ -354,17 +439,17 @@ func (t *tx) writeDays(ctx context.Context) error {
 		case errors.Is(err, sql.ErrNoRows):
 			b = newBlock()
 		case err != nil:
-			return fmt.Errorf("day blocks: %w", err)
+			return fmt.Errorf("%s: %w", table, err)
 		case len(b) != 4*blockRows:
-			return fmt.Errorf("day block %d: %d bytes, want %d", block, len(b), 4*blockRows)
+			return fmt.Errorf("%s %d: %d bytes, want %d", table, block, len(b), 4*blockRows)
 		}
 		for _, n := range ns {
-			setDay(b, n, t.days[n])
+			setValue(b, n, vals[n])
 		}
-		if _, err := t.exec(ctx, `INSERT OR REPLACE INTO day_blocks (block, days) VALUES (?, ?)`, block, b); err != nil {
-			return fmt.Errorf("day blocks: %w", err)
+		if _, err := t.exec(ctx, `INSERT OR REPLACE INTO `+table+` (block, `+col+`) VALUES (?, ?)`, block, b); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
 		}
 	}
-	clear(t.days)
+	clear(vals)
 	return nil
 }

@@ -77,7 +77,7 @@ func LSHRows(db *DB) (rows, recent, countedRows, countedRecent int64, err error)
 var ParseMarks = parseMarks
 
 // Warmed reports whether the date and cluster caches are loaded, and for
-// how many articles.
+// how many articles (the site cache loads with the date cache).
 func Warmed(db *DB) (dates, clusters int64) {
 	db.days.mu.Lock()
 	if v := db.days.view; v != nil {

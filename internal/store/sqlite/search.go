@@ -738,6 +738,16 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	w := translate(q)
+	if !opts.Collapse && !db.sqlTimelines {
+		// Words, dates and sites: counted from the caches (cached.go).
+		out, ok, err := db.cachedTimeline(ctx, q, w, opts)
+		if err != nil {
+			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		}
+		if ok {
+			return out, nil
+		}
+	}
 	from, args := w.keysFrom()
 	if opts.Collapse {
 		// A story per cluster (and site), dated by its earliest match.
@@ -765,18 +775,10 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	}
 	if opts.Split != store.TopSite {
 		// Count per day and add the days up into weeks or months here:
-		// there are at most a few thousand of them. Words alone, or
-		// nothing, are counted from the cached dates (herald_ndays);
-		// other queries with herald_days over their rows (a map, where
-		// GROUP BY would sort every match).
+		// there are at most a few thousand of them. herald_days counts
+		// the rows in a map, where GROUP BY would sort every match.
 		var blob []byte
-		var err error
-		if len(w.cond) == 0 && !opts.Collapse {
-			blob, err = db.cachedDays(ctx, w.match)
-		} else {
-			err = db.r.QueryRowContext(ctx, `SELECT herald_days(a.date)`+from, args...).Scan(&blob)
-		}
-		if err != nil {
+		if err := db.r.QueryRowContext(ctx, `SELECT herald_days(a.date)`+from, args...).Scan(&blob); err != nil {
 			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 		}
 		var out []store.Bucket
@@ -815,36 +817,6 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	return out, nil
 }
 
-// cachedDays counts the articles matching the full-text expression match
-// (every article when it is empty) per day, from the date cache, in one
-// read transaction; the result is encoded as herald_days'.
-func (db *DB) cachedDays(ctx context.Context, match string) ([]byte, error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	view, err := db.days.current(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if match == "" {
-		d := dayCounter{counts: map[int64]int64{}}
-		for _, day := range view.days {
-			if day != noDay {
-				d.counts[int64(day)]++
-			}
-		}
-		v, err := d.WindowValue(nil)
-		return v.([]byte), err
-	}
-	token, done := lend(view)
-	defer done()
-	var blob []byte
-	err = tx.QueryRowContext(ctx, `SELECT herald_ndays(rowid, ?) FROM article_fts WHERE article_fts MATCH ?`, token, match).Scan(&blob)
-	return blob, err
-}
-
 // keysFrom is from() over article_keys instead of articles when the query
 // has no condition but its words (or nothing at all): timelines and site
 // counts then read one narrow row per match. The table is aliased a, and
@@ -869,6 +841,16 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	var sqlq string
 	switch field {
 	case store.TopSite:
+		if !db.sqlTimelines {
+			// Words, dates and sites: counted from the caches (cached.go).
+			out, ok, err := db.cachedTopSites(ctx, q, w, n)
+			if err != nil {
+				return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+			}
+			if ok {
+				return out, nil
+			}
+		}
 		from, args = w.keysFrom()
 		sqlq = `SELECT s.host, c FROM (SELECT a.site_id, count(*) AS c` + from + ` GROUP BY a.site_id) x
 			JOIN sites s ON s.id = x.site_id ORDER BY c DESC, s.host LIMIT ?`

@@ -18,8 +18,9 @@
 // from the archive's own texts, or deflate; see compress.go). Open
 // registers SQL functions with the driver: herald_inflate reads a text
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
-// herald_ndays count timelines, herald_day_block builds the day blocks
-// their date cache loads from (days.go), and herald_nclusters counts a
+// herald_nkeys count timelines, herald_day_block and herald_site_block
+// build the blocks their date and site caches load from (days.go,
+// cached.go), and herald_nclusters counts a
 // search's clusters (clusters.go). The database needs this package (not
 // the stock sqlite3 shell) to write articles, search, migrate or rebuild
 // the index.
@@ -85,12 +86,16 @@ type DB struct {
 	codec       textCodec
 	dictMinText int64 // see defaultDictMinText; tests change it
 
-	days dayCache // article dates by row number, for timelines
+	// article dates and sites by row number, for timelines (days.go)
+	days, siteIDs blockCache
 	// clusters of the articles that share one, for collapsed counts
 	clusters clusterCache
 	// rankWindow is store.RankWindow, and oneWalkMax store.MaxTotal (see
 	// countClusters), but for tests.
 	rankWindow, oneWalkMax int
+	// sqlTimelines makes Timeline and Top by site count in SQL what the
+	// caches would answer, for tests that compare the two.
+	sqlTimelines bool
 }
 
 var _ store.Store = (*DB)(nil)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// Warm implements store.Warmer: it loads the date cache (days.go) and the
+// Warm implements store.Warmer: it loads the date and site caches (days.go) and the
 // cluster cache (clusters.go) as the first timeline and the first
 // collapsed search of words would. On a million articles these are the
 // first timeline's extra 30-40 ms and the first collapsed phrase
@@ -19,6 +19,9 @@ func (db *DB) Warm(ctx context.Context) error {
 	defer tx.Rollback()
 	if _, err := db.days.current(ctx, tx); err != nil {
 		return fmt.Errorf("warm: dates: %w", err)
+	}
+	if _, err := db.siteIDs.current(ctx, tx); err != nil {
+		return fmt.Errorf("warm: sites: %w", err)
 	}
 	if _, err := db.clusters.current(ctx, tx); err != nil {
 		return fmt.Errorf("warm: clusters: %w", err)

@@ -33,11 +33,13 @@ type tx struct {
 	// key; the stored rows do not change while the transaction lasts.
 	ahead map[int64][]int64
 	// days holds the UTC days of the rows inserted or re-dated in this
-	// transaction, written to day_blocks at Commit (see writeDays).
-	days map[int64]int32
+	// transaction, written to day_blocks at Commit, and siteRows the site
+	// ids of the rows inserted or moved to another site, written to
+	// site_blocks (see writeBlocks).
+	days, siteRows map[int64]int32
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
-	// datesChanged: a stored article's date may have changed (see
+	// datesChanged: a stored article's date or site may have changed (see
 	// counters.dates_version).
 	datesChanged bool
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
@@ -96,7 +98,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
 		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
-		days: map[int64]int32{}}, nil
+		days: map[int64]int32{}, siteRows: map[int64]int32{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -115,7 +117,10 @@ func (t *tx) Commit() error {
 	if err := t.writeBands(context.Background()); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if err := t.writeDays(context.Background()); err != nil {
+	if err := t.writeBlocks(context.Background(), "day_blocks", "days", t.days); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := t.writeBlocks(context.Background(), "site_blocks", "sites", t.siteRows); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.index(); err != nil {
@@ -183,7 +188,7 @@ func (t *tx) finish() {
 	}
 	t.stmts = nil
 	t.pending = nil
-	t.newBands, t.ahead, t.days = nil, nil, nil
+	t.newBands, t.ahead, t.days, t.siteRows = nil, nil, nil, nil
 	releaseConn(t.conn)
 }
 
@@ -335,7 +340,7 @@ const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id =
 
 // The stored row as Put compares it: identity, then the metadata a
 // refresh may rewrite (see meta).
-const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, date, ` + metaCols + `
+const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, date, site_id, ` + metaCols + `
 	FROM articles WHERE id = ?`
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,
@@ -404,13 +409,14 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		version       int
 		fetched       string
 		date          int64 // the stored date
+		site          int64 // the stored site id
 		old           meta
 	)
 	s, err := t.stmt(ctx, selectForPut)
 	if err != nil {
 		return 0, err
 	}
-	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched, &date}, old.dest()...)...)
+	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched, &date, &site}, old.dest()...)...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if r.ClusterID == "" {
@@ -469,6 +475,10 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		t.datesChanged = true
 		t.days[n] = dayOf(d)
 	}
+	if id := args[3].(int64); id != site {
+		t.datesChanged = true
+		t.siteRows[n] = int32(id)
+	}
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
 	}
@@ -508,7 +518,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, stored int64,
 			return err
 		}
 		// Most refreshes keep the date; only a changed one makes the
-		// date caches of timelines reload (see dayCache).
+		// date caches of timelines reload (see blockCache).
 		t.datesChanged = true
 		t.days[n] = dayOf(date.Unix())
 	}
@@ -584,6 +594,7 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 		return err
 	}
 	t.days[n] = dayOf(args[4].(int64))
+	t.siteRows[n] = int32(args[3].(int64))
 	if err := t.links(ctx, n, r); err != nil {
 		return err
 	}

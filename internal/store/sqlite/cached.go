@@ -1,0 +1,218 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// keyFilter is what the day and site caches (days.go) can answer of a
+// query besides its words: its top-level after:, before: and site:
+// filters.
+type keyFilter struct {
+	from, until int32          // days: from <= day < until
+	sites       map[int32]bool // nil: every site
+}
+
+// keyFilterOf returns q's keyFilter, and whether the caches and the
+// full-text expression w.match together answer q: every top-level
+// conjunct of q is text that w.match holds, or an after:, before: or
+// site: filter. Site names are looked up through tx.
+func keyFilterOf(ctx context.Context, tx querier, q *query.Query, w *where) (keyFilter, bool, error) {
+	f := keyFilter{from: math.MinInt32 + 1, until: math.MaxInt32} // noValue is never in range
+	filters := 0
+	for _, n := range q.Conjuncts() {
+		if not, ok := n.(*query.Not); ok {
+			if _, ok := fts(not.Node); ok {
+				continue
+			}
+		}
+		if _, ok := fts(n); ok {
+			continue
+		}
+		fl, ok := n.(*query.Filter)
+		if !ok {
+			return f, false, nil
+		}
+		switch fl.Field {
+		case query.After, query.Before:
+			d := fl.Date.Unix()
+			if d%86400 != 0 {
+				return f, false, nil // not a whole day
+			}
+			if fl.Field == query.After {
+				f.from = max(f.from, dayOf(d))
+			} else {
+				f.until = min(f.until, dayOf(d))
+			}
+		case query.Site:
+			c, args := filterExpr(fl)
+			rows, err := tx.QueryContext(ctx, `SELECT s.id FROM sites s WHERE `+strings.Replace(c, "a.site_id", "s.id", 1), args...)
+			if err != nil {
+				return f, false, err
+			}
+			ids := map[int32]bool{}
+			for rows.Next() {
+				var id int32
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return f, false, err
+				}
+				if f.sites == nil || f.sites[id] { // site: filters AND together
+					ids[id] = true
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return f, false, err
+			}
+			f.sites = ids
+		default:
+			return f, false, nil
+		}
+		filters++
+	}
+	// Exclusions with nothing positive to subtract from are conditions,
+	// not part of w.match: the caches cannot answer them.
+	return f, len(w.cond) == filters, nil
+}
+
+// countKeys counts the articles matching the full-text expression match
+// (every article when it is empty) that pass c.f, as c says (by period,
+// by site and period, by site), from the day and site caches, in read
+// transaction tx.
+func (db *DB) countKeys(ctx context.Context, tx *sql.Tx, match string, c *keyCounter) error {
+	days, err := db.days.current(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("dates: %w", err)
+	}
+	c.days, c.counts, c.periods = days, map[int64]int64{}, map[int32]int32{}
+	if c.split || c.sitesOnly || c.f.sites != nil {
+		if c.sites, err = db.siteIDs.current(ctx, tx); err != nil {
+			return fmt.Errorf("sites: %w", err)
+		}
+	}
+	if match == "" {
+		for n, day := range days.vals {
+			if day != noValue {
+				c.add(int64(n))
+			}
+		}
+		return nil
+	}
+	token, done := lend(c)
+	defer done()
+	var rows int64
+	return tx.QueryRowContext(ctx, `SELECT herald_nkeys(rowid, ?) FROM article_fts WHERE article_fts MATCH ?`, token, match).Scan(&rows)
+}
+
+// siteHosts returns the host of every site id, read through q.
+func siteHosts(ctx context.Context, q querier) (map[int32]string, error) {
+	hosts := map[int32]string{}
+	rows, err := q.QueryContext(ctx, `SELECT id, host FROM sites`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int32
+		var host string
+		if err := rows.Scan(&id, &host); err != nil {
+			return nil, err
+		}
+		hosts[id] = host
+	}
+	return hosts, rows.Err()
+}
+
+// cachedTimeline answers Timeline from the caches when they can answer q
+// (see keyFilterOf); ok is false when they cannot.
+func (db *DB) cachedTimeline(ctx context.Context, q *query.Query, w *where, opts store.TimelineOptions) (out []store.Bucket, ok bool, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	f, ok, err := keyFilterOf(ctx, tx, q, w)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	c := &keyCounter{f: f, split: opts.Split == store.TopSite, by: opts.By}
+	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+		return nil, false, err
+	}
+	if !c.split {
+		return dayBuckets(c.counts, opts.By), true, nil
+	}
+	hosts, err := siteHosts(ctx, tx)
+	if err != nil {
+		return nil, false, err
+	}
+	out = make([]store.Bucket, 0, len(c.counts))
+	for k, n := range c.counts {
+		site, day := int32(k>>32), int32(uint32(k))
+		out = append(out, store.Bucket{Start: time.Unix(int64(day)*86400, 0).UTC(), Key: hosts[site], Count: int(n)})
+	}
+	slices.SortFunc(out, func(a, b store.Bucket) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Key, b.Key))
+	})
+	return out, true, nil
+}
+
+// dayBuckets adds counts by day up into buckets of a day, week or month,
+// in time order.
+func dayBuckets(counts map[int64]int64, by store.Interval) []store.Bucket {
+	days := make([]int64, 0, len(counts))
+	for day := range counts {
+		days = append(days, day)
+	}
+	slices.Sort(days)
+	var out []store.Bucket
+	for _, day := range days {
+		start := by.Truncate(time.Unix(day*86400, 0))
+		if n := len(out); n > 0 && out[n-1].Start.Equal(start) {
+			out[n-1].Count += int(counts[day])
+			continue
+		}
+		out = append(out, store.Bucket{Start: start, Count: int(counts[day])})
+	}
+	return out
+}
+
+// cachedTopSites answers Top by site from the caches when they can
+// answer q (see keyFilterOf); ok is false when they cannot.
+func (db *DB) cachedTopSites(ctx context.Context, q *query.Query, w *where, n int) (out []store.Count, ok bool, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	f, ok, err := keyFilterOf(ctx, tx, q, w)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	c := &keyCounter{f: f, sitesOnly: true}
+	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+		return nil, false, err
+	}
+	hosts, err := siteHosts(ctx, tx)
+	if err != nil {
+		return nil, false, err
+	}
+	out = make([]store.Count, 0, len(c.counts))
+	for site, count := range c.counts {
+		out = append(out, store.Count{Key: hosts[int32(site)], Count: int(count)})
+	}
+	slices.SortFunc(out, func(a, b store.Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
+	})
+	return out[:min(n, len(out))], true, nil
+}
