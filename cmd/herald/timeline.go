@@ -29,10 +29,13 @@ split by site. On a terminal it prints a table with bars; --json prints
 what GET /api/timeline returns, --csv the buckets as CSV for a
 spreadsheet (columns start,key,count,of,share).
 
---share also gives each count as a share of all the archive's articles
-in the same period (of the same site, when split by site, and within
-the query's after: and before: dates): raw counts rise and fall with
-how much was archived, shares do not. --compare
+--share also gives each count as a share of the archive's articles in
+the same period (of the same site, when split by site) that the query's
+filters select: its words choose what is counted, its filters (site:,
+lang:, after:, before:, tag:…) among which articles, so the share of
+'flood site:a.example' is of a.example's articles and one without
+filters is of all articles. Raw counts rise and fall with how much was
+archived, shares do not. --compare
 counts other queries beside QUERY (give it once per query, up to 7),
 each row labelled with its query; a comparison cannot also be split by
 site (put site: in each query instead). --collapse counts stories rather
@@ -107,7 +110,7 @@ and shares are then of all stories.`,
 	fl.BoolVar(&asCSV, "csv", false, "print the buckets as CSV: start,key,count,of,share (docs/export.md)")
 	fl.StringVar(&by, "by", "day", "bucket size: day, week or month")
 	fl.StringVar(&split, "split", "", "split counts by: site")
-	fl.BoolVar(&share, "share", false, "also give each count as a share of all articles in its period (and site)")
+	fl.BoolVar(&share, "share", false, "also give each count as a share of the articles in its period (and site) that the query's filters select")
 	fl.StringArrayVar(&compare, "compare", nil, "another query to count beside QUERY (repeatable)")
 	fl.BoolVar(&collapse, "collapse", false, "count stories: each near-duplicate cluster once, at its earliest matching article")
 	queryFlagHint(cmd)

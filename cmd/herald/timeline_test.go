@@ -88,6 +88,20 @@ func TestTimelineShareAndCompare(t *testing.T) {
 	if got, want := bucketLines(res), "2024-01 a.example 2/4 0.500\n2024-01 b.example 1/6 0.167\n2024-02 a.example 2/2 1.000\n2024-02 b.example 0/2 0.000"; got != want {
 		t.Errorf("flood --share --split site:\n%s\nwant\n%s", got, want)
 	}
+	// The filters choose the whole: a site's share is of its own articles,
+	// so two sites' attention compares, whatever their sizes.
+	res = timelineJSON(t, "--db", db, "flood site:a.example", "--share")
+	if got, want := bucketLines(res), "2024-01  2/4 0.500\n2024-02  2/2 1.000"; got != want || res.Within != "site:a.example" {
+		t.Errorf("flood site:a.example --share:\n%s\nwant\n%s (within %q)", got, want, res.Within)
+	}
+	res = timelineJSON(t, "--db", db, "flood site:a.example", "--compare", "flood site:b.example", "--share")
+	if got, want := bucketLines(res), "2024-01 flood site:a.example 2/4 0.500\n2024-02 flood site:a.example 2/2 1.000\n"+
+		"2024-01 flood site:b.example 1/6 0.167\n2024-02 flood site:b.example 0/2 0.000"; got != want {
+		t.Errorf("flood site:a.example --compare 'flood site:b.example' --share:\n%s\nwant\n%s", got, want)
+	}
+	if res = timelineJSON(t, "--db", db, "flood", "--share"); res.Within != "" {
+		t.Errorf("flood --share: within %q, want every article", res.Within)
+	}
 	// Without --share the buckets carry counts only, as before.
 	res = timelineJSON(t, "--db", db, "flood")
 	if got, want := bucketLines(res), "2024-01  3/0 0.000\n2024-02  2/0 0.000"; got != want || res.Share {

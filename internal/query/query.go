@@ -293,6 +293,35 @@ func IsText(n Node) bool {
 	return false
 }
 
+// IsFilter reports whether n looks at no text: field filters combined in
+// any way (negated too), with no word or phrase inside. IsText's
+// opposite; a node can be neither ("flood site:a.example" as one And).
+func IsFilter(n Node) bool {
+	switch n := n.(type) {
+	case *Filter:
+		return true
+	case *Word, *Phrase:
+		return false
+	case *Not:
+		return IsFilter(n.Node)
+	case *And:
+		for _, c := range n.Nodes {
+			if !IsFilter(c) {
+				return false
+			}
+		}
+		return true
+	case *Or:
+		for _, c := range n.Nodes {
+			if !IsFilter(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // Ranked reports whether the query can be ranked by relevance: whether
 // one of its top-level conjuncts is text alone that a full-text index
 // evaluates by itself (Standalone), not negated. Words that sit only

@@ -287,8 +287,11 @@ type TimelineResponse struct {
 	// Split is "site", "query" (comparing), or empty.
 	Split string `json:"split,omitempty"`
 	// Share is set when the buckets carry their share of all articles
-	// (store.SetShares).
-	Share bool `json:"share,omitempty"`
+	// (store.SetShares), or of those the query's filters select: Within
+	// is then those filters (each compared query's shares are within its
+	// own).
+	Share  bool   `json:"share,omitempty"`
+	Within string `json:"within,omitempty"`
 	// Collapse is set when stories are counted: each near-duplicate
 	// cluster once (store.TimelineOptions.Collapse), shares included.
 	Collapse bool `json:"collapse,omitempty"`
@@ -326,9 +329,9 @@ type TimelineQuery struct {
 // to MaxCompare to compare, the first being the main one) per interval
 // of opts; with several, each bucket's key is its query as typed, and
 // they cannot be split by site as well. With share, each bucket also
-// carries its share of all the archive's articles in its interval (and
-// site, when split) within the query's after: and before: dates
-// (ofDates), and intervals with such articles but no match have a
+// carries its share of the archive's articles in its interval (and
+// site, when split) that the query's filters select (population), and
+// intervals with such articles but no match have a
 // bucket of count 0 (store.SetShares). With opts.Collapse, stories are
 // counted instead of articles, the shares' whole included.
 func NewTimelineResponse(ctx context.Context, st store.Store, queries []TimelineQuery, opts store.TimelineOptions, share bool) (TimelineResponse, error) {
@@ -356,21 +359,24 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 			return out, err
 		}
 	}
-	// The articles each query's share is of: all of them in its dates
-	// (ofDates), counted once per different dates, after the queries'
-	// counts (see store.SetShares).
+	// The articles each query's share is of: those its filters select
+	// (population), counted once per different filters, after the
+	// queries' counts (see store.SetShares).
 	whole := make([][]store.Bucket, len(queries))
 	if share {
-		byDates := map[string][]store.Bucket{}
+		byFilters := map[string][]store.Bucket{}
 		for i, q := range queries {
-			of := ofDates(q.Q)
+			of := population(q.Q)
 			key := of.String()
-			if _, ok := byDates[key]; !ok {
-				if byDates[key], err = st.Timeline(ctx, of, opts); err != nil {
+			if i == 0 {
+				out.Within = key
+			}
+			if _, ok := byFilters[key]; !ok {
+				if byFilters[key], err = st.Timeline(ctx, of, opts); err != nil {
 					return out, err
 				}
 			}
-			whole[i] = byDates[key]
+			whole[i] = byFilters[key]
 		}
 	}
 	for i, q := range queries {
@@ -389,24 +395,23 @@ func NewTimelineResponse(ctx context.Context, st store.Store, queries []Timeline
 	return out, nil
 }
 
-// ofDates returns the query of the articles a share of q is taken of:
-// every article within q's dates, the after: and before: filters that
-// bound the whole of q (alone, or beside other terms at its top level).
-// Taken of every article, a share was 0 in the periods q leaves out and
-// too small in a period it cuts in two. Dates inside an OR or a
-// negation bound no share: every article is counted then.
-func ofDates(q *query.Query) *query.Query {
+// population returns the query of the articles a share of q is taken
+// of: the top-level conjuncts of q that look at no text (query.IsFilter:
+// site:, lang:, after:, before:, tag:… alone, combined or negated). The
+// words choose what is counted, the filters among which articles: the
+// share of "flood site:a.example" is of a.example's articles, and one of
+// "flood after:2024-06-15" is of the articles within those dates (taken
+// of every article, it was 0 in the periods the dates leave out and too
+// small in one they cut in two). A conjunct that mixes words and
+// filters (an OR of both, say) bounds no share.
+func population(q *query.Query) *query.Query {
 	if q == nil {
 		return &query.Query{}
 	}
 	var nodes []query.Node
-	terms := []query.Node{q.Root}
-	if and, ok := q.Root.(*query.And); ok {
-		terms = and.Nodes
-	}
-	for _, n := range terms {
-		if f, ok := n.(*query.Filter); ok && (f.Field == query.After || f.Field == query.Before) {
-			nodes = append(nodes, f)
+	for _, n := range q.Conjuncts() {
+		if query.IsFilter(n) {
+			nodes = append(nodes, n)
 		}
 	}
 	switch len(nodes) {

@@ -662,25 +662,29 @@ func TestNextLinkKeepsParameters(t *testing.T) {
 	}
 }
 
-// ofDates: the dates that bound a whole query bound its shares; dates
-// inside an OR or a negation do not.
-func TestOfDates(t *testing.T) {
+// population: a query's top-level filters, alone, combined or negated,
+// bound its shares; its words and terms that mix words and filters do
+// not.
+func TestPopulation(t *testing.T) {
 	for _, tc := range []struct{ q, want string }{
 		{"", ""},
 		{"flood", ""},
 		{"flood after:2024-06-15", "after:2024-06-15"},
-		{"before:2024-07-01 site:a.example flood after:2024-06-15", "before:2024-07-01 after:2024-06-15"},
+		{"before:2024-07-01 site:a.example flood after:2024-06-15", "before:2024-07-01 site:a.example after:2024-06-15"},
 		{"after:2024-06-15", "after:2024-06-15"},
+		{"flood lang:ru -site:a.example", "lang:ru -site:a.example"},
+		{"flood (site:a.example OR site:b.example)", "site:a.example OR site:b.example"},
 		{"(flood after:2024-06-15) OR drought", ""},
-		{"flood -after:2024-06-15", ""},
-		{"flood OR drought after:2024-06-15", ""},
+		{"flood -after:2024-06-15", "-after:2024-06-15"},
+		{"flood OR site:a.example", ""},
+		{`"heavy rain" -(flood tag:weather)`, ""},
 	} {
 		q, err := store.ParseQuery(tc.q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ofDates(q).String(); got != tc.want {
-			t.Errorf("ofDates(%q) = %q, want %q", tc.q, got, tc.want)
+		if got := population(q).String(); got != tc.want {
+			t.Errorf("population(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}
 }

@@ -209,19 +209,45 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 	c.PeakLabel = periodLabel(by, starts[peakAt])
 	switch {
 	case res.Split == "query" && res.Share:
-		c.Summary = fmt.Sprintf("%d queries compared as shares of all archived %s, %s. Highest: %s, %s in %s.",
-			len(series), units, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
+		of := "all archived " + units
+		if filtered(res) {
+			of = "the archived " + units + " each query's filters select"
+		}
+		c.Summary = fmt.Sprintf("%d queries compared as shares of %s, %s. Highest: %s, %s in %s.",
+			len(series), of, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
 	case res.Split == "query":
 		c.Summary = fmt.Sprintf("%d queries compared by their number of %s, %s. Highest: %s, %s in %s.",
 			len(series), units, span, series[peakSeries].name, thousands(int(peak)), c.PeakLabel)
 	case res.Split == "site":
-		c.Summary = fmt.Sprintf("Each site's matching %s as a share of all its archived %s, %s. Highest: %s, %s in %s.",
-			units, units, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
+		of := "all its archived " + units
+		if res.Within != "" {
+			of = "its archived " + units + " matching " + res.Within
+		}
+		c.Summary = fmt.Sprintf("Each site's matching %s as a share of %s, %s. Highest: %s, %s in %s.",
+			units, of, span, series[peakSeries].name, formatPercent(peak), c.PeakLabel)
 	default:
-		c.Summary = fmt.Sprintf("%s as a share of all archived %s, %s. Highest: %s in %s.",
-			plural(c.Total, unit), units, span, formatPercent(peak), c.PeakLabel)
+		of := "all archived " + units
+		if res.Within != "" {
+			of = "the archived " + units + " matching " + res.Within
+		}
+		c.Summary = fmt.Sprintf("%s as a share of %s, %s. Highest: %s in %s.",
+			plural(c.Total, unit), of, span, formatPercent(peak), c.PeakLabel)
 	}
 	return c
+}
+
+// filtered reports whether the shares of a comparison are within the
+// filters of one of its queries rather than of all articles.
+func filtered(res TimelineResponse) bool {
+	if res.Within != "" {
+		return true
+	}
+	for _, raw := range res.Compare {
+		if q, err := query.Parse(raw); err == nil && population(q).Root != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // lineColour is series s's colour: lines never pool, so the grey of

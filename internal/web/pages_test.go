@@ -117,6 +117,8 @@ func TestPagesRenderSafely(t *testing.T) {
 		{"/timeline?by=year", 400, []string{"400"}},
 		{"/timeline?q=harbour&compare=breakwater&share=true&by=month", 200, []string{"<polyline", "2 queries compared as shares", `value="breakwater"`, `name="share" value="true" checked`}},
 		{"/timeline?q=harbour&share=true", 200, []string{"<polyline", "as a share of all archived articles", `href="/api/timeline?by=`, "format=csv", "share=true"}},
+		{"/timeline?q=harbour+site:evil.example&share=true", 200, []string{"<polyline", "as a share of the archived articles matching site:evil.example"}},
+		{"/timeline?q=harbour&compare=harbour+site:evil.example&share=true", 200, []string{"2 queries compared as shares of the archived articles each query&#39;s filters select"}},
 		// A right-to-left query's name in the legend is isolated from the
 		// count after it, which was drawn on its wrong side.
 		{"/timeline?q=harbour&compare=%D9%85%D9%8A%D9%86%D8%A7%D8%A1", 200, []string{`dir="auto">ميناء</a> <span class="n">`}},
