@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -111,6 +112,65 @@ func testScanCollapsed(t *testing.T, st store.Store) {
 		})
 		if err != nil || !slices.Equal(got, tc.want) || skipped != tc.skipped {
 			t.Errorf("ScanCollapsed(%q) = %v, %d skipped, %v; want %v, %d skipped", tc.q, got, skipped, err, tc.want, tc.skipped)
+		}
+	}
+}
+
+// testTopStories: store.StoryLister lists the clusters of more than one
+// matching article, most articles first, each with its earliest matching
+// article (collapseEntries).
+func testTopStories(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	Load(t, st, collapseEntries())
+	sl, ok := st.(store.StoryLister)
+	if !ok {
+		t.Fatal("the backend is not a store.StoryLister")
+	}
+	show := func(stories []store.Story) string {
+		var out []string
+		for _, s := range stories {
+			out = append(out, fmt.Sprintf("%s:%d/%d first %s %s %q %s %s last %s", s.Cluster, s.Articles, s.Sites,
+				s.First.ID, s.First.Site, s.First.Title, s.First.URL, s.First.Date.Format("01-02"), s.Last.Format("01-02")))
+		}
+		return strings.Join(out, "; ")
+	}
+	c1 := `c1:3/3 first c2 c2.example "Boats stay in port" https://c2.example/story 03-04 last 03-06`
+	d1 := `d1:2/2 first d1 d1.example "Night bus approved" https://d1.example/story 03-01 last 03-02`
+	for _, tc := range []struct {
+		q    string
+		n    int
+		want string
+	}{
+		{"", 10, c1 + "; " + d1},
+		{"", 1, c1},
+		{"harbour", 10, c1},
+		{`"storm keeps"`, 10, ""}, // one article of c1 matches: not a story
+		{"harbour -site:c2.example", 10, `c1:2/2 first c1 c1.example "Storm keeps boats in harbour" https://c1.example/story 03-05 last 03-06`},
+		{"bus after:2024-03-02", 10, ""},
+	} {
+		stories, err := sl.TopStories(ctx, mustParse(t, tc.q), tc.n)
+		if err != nil {
+			t.Fatalf("TopStories(%q, %d): %v", tc.q, tc.n, err)
+		}
+		if got := show(stories); got != tc.want || stories == nil {
+			t.Errorf("TopStories(%q, %d) =\n%s\nwant\n%s", tc.q, tc.n, got, tc.want)
+		}
+	}
+	// Ties: as many articles and sites, the earlier first article first.
+	stories, err := sl.TopStories(ctx, mustParse(t, "lang:en -site:c3.example"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := show(stories), `d1:2/2 first d1 d1.example "Night bus approved" https://d1.example/story 03-01 last 03-02; `+
+		`c1:2/2 first c2 c2.example "Boats stay in port" https://c2.example/story 03-04 last 03-05`; got != want {
+		t.Errorf("TopStories with a tie =\n%s\nwant\n%s", got, want)
+	}
+	if stories, err = sl.TopStories(ctx, mustParse(t, "lang:en -site:c3.example"), 1); err != nil || len(stories) != 1 || stories[0].Cluster != "d1" {
+		t.Errorf("TopStories with a tie, n=1 = %s, %v; want d1 alone", show(stories), err)
+	}
+	for _, n := range []int{0, store.MaxLimit + 1} {
+		if _, err := sl.TopStories(ctx, mustParse(t, ""), n); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("TopStories(n=%d) = %v, want store.ErrInvalid", n, err)
 		}
 	}
 }

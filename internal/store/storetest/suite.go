@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("CJK", func(t *testing.T) { testCJK(t, fresh(t)) })
 	t.Run("ScanCollapsed", func(t *testing.T) { testScanCollapsed(t, fresh(t)) })
 	t.Run("TimelineCollapsed", func(t *testing.T) { testTimelineCollapsed(t, fresh(t)) })
+	t.Run("TopStories", func(t *testing.T) { testTopStories(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
 	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })
