@@ -577,6 +577,48 @@ func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, NewTopResponse(raw, store.TopField(field), counts))
 }
 
+// StoriesResponse is the body of GET /api/stories, and what herald
+// stories --json prints.
+type StoriesResponse struct {
+	Query   string        `json:"query"`
+	Stories []store.Story `json:"stories"`
+}
+
+// NewStoriesResponse is the response to the query raw (an empty list,
+// not null, when there are no stories).
+func NewStoriesResponse(raw string, stories []store.Story) StoriesResponse {
+	if stories == nil {
+		stories = []store.Story{}
+	}
+	return StoriesResponse{Query: raw, Stories: stories}
+}
+
+// topStories lists the stories of q, when the archive can.
+func topStories(ctx context.Context, st store.Store, q *query.Query, n int) ([]store.Story, error) {
+	sl, ok := st.(store.StoryLister)
+	if !ok {
+		return nil, fmt.Errorf("%w: this archive cannot list stories", errNotImplemented)
+	}
+	return sl.TopStories(ctx, q, n)
+}
+
+func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q, raw, err := parseQuery(v)
+	if err != nil {
+		return err
+	}
+	n, err := intParam(v, "n", 10, 1, maxTop)
+	if err != nil {
+		return err
+	}
+	stories, err := topStories(r.Context(), s.st, q, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, NewStoriesResponse(raw, stories))
+}
+
 // statsResponse is the body of GET /api/stats.
 type statsResponse struct {
 	*store.Stats

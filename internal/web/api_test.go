@@ -70,6 +70,9 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/top?field=site&n=0", 400, "bad_request", 0},
 		{"/api/top?field=site&n=101", 400, "bad_request", 0},
 		{"/api/top?field=tag&q=%22x", 400, "bad_query", 1},
+		{"/api/stories?n=0", 400, "bad_request", 0},
+		{"/api/stories?n=101", 400, "bad_request", 0},
+		{"/api/stories?q=%22x", 400, "bad_query", 1},
 		{"/api/sources/0", 400, "bad_request", 0},
 		{"/api/sources/abc", 400, "bad_request", 0},
 		{"/api/sources/999", 404, "not_found", 0},
@@ -395,6 +398,15 @@ func TestAPITimelineAndTop(t *testing.T) {
 	decode(t, body, &top)
 	if top.Field != "author" || len(top.Counts) != 1 || top.Counts[0] != (store.Count{Key: "Jane Doe", Count: 2}) {
 		t.Errorf("top authors %+v", top)
+	}
+	var stories StoriesResponse
+	_, body = do(t, h, "GET", "/api/stories?q=breakwater", nil)
+	decode(t, body, &stories)
+	if len(stories.Stories) != 1 || stories.Stories[0].Articles != 2 || stories.Stories[0].Sites != 2 || stories.Stories[0].First.ID == "" {
+		t.Errorf("stories of breakwater %s", body)
+	}
+	if _, body = do(t, h, "GET", "/api/stories?q=zzzznothing", nil); !strings.Contains(body, `"stories": []`) {
+		t.Errorf("stories of nothing: %s", body)
 	}
 	_, body = do(t, h, "GET", "/api/top?field=site&n=3", nil)
 	decode(t, body, &top)

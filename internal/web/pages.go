@@ -448,6 +448,13 @@ type topList struct {
 	Rows  []topRow
 }
 
+// storyRow is a story in the attention page's list of the most copied.
+type storyRow struct {
+	Title, Href, Site string
+	Articles, Sites   int
+	First, Last       string // dates
+}
+
 // timelineData is the attention page.
 type timelineData struct {
 	Q string
@@ -461,7 +468,9 @@ type timelineData struct {
 	Err               *queryError
 	Chart             *chart
 	Tops              []topList
-	SearchHref        string
+	// Stories are the stories the most articles carry.
+	Stories    []storyRow
+	SearchHref string
 	// CSVHref downloads the chart's numbers (GET /api/timeline as CSV).
 	CSVHref string
 }
@@ -541,18 +550,22 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Compare) < MaxCompare-1 {
 		d.Compare = append(d.Compare, "")
 	}
-	// The chart and the three lists are independent queries: run them
+	// The chart and the four lists are independent queries: run them
 	// side by side.
 	var (
-		wg   sync.WaitGroup
-		res  TimelineResponse
-		sp   span
-		tops = make([][]store.Count, len(topFields))
-		errs = make([]error, len(topFields)+1)
+		wg      sync.WaitGroup
+		res     TimelineResponse
+		sp      span
+		tops    = make([][]store.Count, len(topFields))
+		stories []store.Story
+		errs    = make([]error, len(topFields)+2)
 	)
 	wg.Go(func() { res, sp, errs[0] = s.timeline(r.Context(), queries, by, d.Split, share, collapse) })
 	for i, tf := range topFields {
 		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(r.Context(), q, tf.field, 10) })
+	}
+	if _, ok := s.st.(store.StoryLister); ok {
+		wg.Go(func() { stories, errs[len(errs)-1] = topStories(r.Context(), s.st, q, 5) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -595,6 +608,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 				Width: 100 * float64(c.Count) / float64(counts[0].Count)})
 		}
 		d.Tops = append(d.Tops, list)
+	}
+	for _, st := range stories {
+		d.Stories = append(d.Stories, storyRow{Title: st.First.Title, Href: "/articles/" + url.PathEscape(st.First.ID),
+			Site: canon.DisplayHost(st.First.Site), Articles: st.Articles, Sites: st.Sites,
+			First: st.First.Date.Format(time.DateOnly), Last: st.Last.Format(time.DateOnly)})
 	}
 	title := "Attention over time"
 	if d.Q != "" {

@@ -151,6 +151,7 @@ func (s *Server) routes() []route {
 		{"GET /api/articles/{id}/capture", s.api(s.capture)},
 		{"GET /api/timeline", s.api(s.apiTimeline)},
 		{"GET /api/top", s.api(s.apiTop)},
+		{"GET /api/stories", s.api(s.apiStories)},
 		{"GET /api/stats", s.api(s.apiStats)},
 		{"GET /api/sources", s.api(s.apiSources)},
 		{"POST /api/sources", s.api(s.apiAddSource)},

@@ -12,9 +12,10 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
-// Timelines and top sites counted from the day and site caches (words,
-// after:, before:, site:, split by site) give what counting in SQL gives,
-// and queries the caches cannot answer still count right.
+// Timelines, top sites and top stories counted from the day, site and
+// cluster caches (words, after:, before:, site:, split by site) give what
+// counting in SQL gives, and queries the caches cannot answer still
+// count right.
 func TestCachedTimelines(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "herald.db"))
@@ -24,8 +25,14 @@ func TestCachedTimelines(t *testing.T) {
 	defer db.Close()
 	g := storetest.NewGenerator(11)
 	var entries []store.Entry
-	for range 3000 {
-		entries = append(entries, g.Next())
+	for i := range 3000 {
+		e := g.Next()
+		// Stories of two and three articles: the cluster of an article
+		// stored before.
+		if i%10 == 1 || i%30 == 2 {
+			e.Record.ClusterID = entries[i-i%10].Record.ID
+		}
+		entries = append(entries, e)
 	}
 	storetest.Load(t, db, entries)
 
@@ -58,6 +65,23 @@ func TestCachedTimelines(t *testing.T) {
 			cached++
 		}
 		for _, n := range []int{3, store.MaxLimit} {
+			db.sqlTimelines = false
+			gotStories, err := db.TopStories(ctx, q, n)
+			if err != nil {
+				t.Fatalf("%q: top stories: %v", s, err)
+			}
+			db.sqlTimelines = true
+			wantStories, err := db.TopStories(ctx, q, n)
+			if err != nil {
+				t.Fatalf("%q: top stories in SQL: %v", s, err)
+			}
+			if !reflect.DeepEqual(gotStories, wantStories) {
+				t.Errorf("%q: top %d stories from the caches %d, in SQL %d; first %+v, %+v", s, n,
+					len(gotStories), len(wantStories), gotStories[:min(1, len(gotStories))], wantStories[:min(1, len(wantStories))])
+			}
+			if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
+				t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
+			}
 			db.sqlTimelines = false
 			got, err := db.Top(ctx, q, store.TopSite, n)
 			if err != nil {

@@ -297,7 +297,8 @@ func (d *nKeyCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error)
 // keyCounter counts articles by day, week or month (by), by site and
 // period when split, or by site alone when sitesOnly, from the day and
 // site caches, keeping those within a range of days and a set of sites
-// (see keyFilter).
+// (see keyFilter). With marked set it counts nothing and collects the
+// articles that pass and share a cluster instead (see TopStories).
 type keyCounter struct {
 	days, sites      *blockView // sites is nil unless needed
 	f                keyFilter
@@ -308,6 +309,10 @@ type keyCounter struct {
 	counts map[int64]int64
 	// periods maps a day to the first day of its week or month.
 	periods map[int32]int32
+	// marked is the cluster cache's marked rows; inClusters collects
+	// the rows that pass and are marked.
+	marked     map[int64]int64
+	inClusters []int64
 }
 
 // add counts row n, if it passes the filter; it reports false when the
@@ -333,6 +338,12 @@ func (c *keyCounter) add(n int64) bool {
 			c.counts[int64(site)]++
 			return true
 		}
+	}
+	if c.marked != nil {
+		if _, ok := c.marked[n]; ok {
+			c.inClusters = append(c.inClusters, n)
+		}
+		return true
 	}
 	if c.by != store.Day {
 		p, ok := c.periods[day]

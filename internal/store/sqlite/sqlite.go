@@ -93,8 +93,8 @@ type DB struct {
 	// rankWindow is store.RankWindow, and oneWalkMax store.MaxTotal (see
 	// countClusters), but for tests.
 	rankWindow, oneWalkMax int
-	// sqlTimelines makes Timeline and Top by site count in SQL what the
-	// caches would answer, for tests that compare the two.
+	// sqlTimelines makes Timeline, Top by site and TopStories count in
+	// SQL what the caches would answer, for tests that compare the two.
 	sqlTimelines bool
 }
 

@@ -14,11 +14,13 @@ import (
 
 var _ store.StoryLister = (*DB)(nil)
 
-// TopStories implements store.StoryLister. It walks the narrow key rows
-// of the matches, keeping those of articles in a shared cluster
-// (article_keys marks them with the cluster's first row number), counts
-// them per cluster here, and reads article rows only for the stories it
-// returns.
+// TopStories implements store.StoryLister. It finds the matches that
+// share a cluster (article_keys marks them with the cluster's first row
+// number; a few per cent of the articles): for words, dates and sites
+// from the caches (cached.go, clusters.go) while walking the full-text
+// matches, else from the narrow key rows of the matches. It reads their
+// key rows, counts them per cluster here, and reads article rows only for
+// the stories it returns.
 func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.Story, error) {
 	if n <= 0 || n > store.MaxLimit {
 		return nil, fmt.Errorf("top stories: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
@@ -47,7 +49,27 @@ func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.St
 	}
 	defer tx.Rollback()
 	sqlq, args := `SELECT n, date, site_id, cluster FROM article_keys WHERE cluster IS NOT NULL`, []any(nil)
-	if !w.empty() {
+	f, cached, err := keyFilterOf(ctx, tx, q, w)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cached && !w.empty() && !db.sqlTimelines:
+		view, err := db.clusters.current(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		c := &keyCounter{f: f, marked: view.marked}
+		if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+			return nil, err
+		}
+		ns, err := json.Marshal(c.inClusters)
+		if err != nil {
+			return nil, err
+		}
+		sqlq = `SELECT n, date, site_id, cluster FROM article_keys WHERE n IN (SELECT value FROM json_each(?))`
+		args = []any{string(ns)}
+	case !w.empty():
 		var from string
 		from, args = w.keysFrom()
 		sqlq = `SELECT m.n, m.date, m.site_id, ck.cluster FROM (SELECT a.n, a.date, a.site_id` + from + `) m

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/web"
+)
+
+// herald stories lists the stories carried by more than one article,
+// with the earliest copy first; --json is what /api/stories returns.
+func TestStories(t *testing.T) {
+	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
+		"and the coastguard warned crews about waves higher than the outer breakwater, officials said on Tuesday."
+	var b strings.Builder
+	for _, r := range []struct{ site, day, text string }{
+		{"wire.example", "2024-03-05", wire},
+		{"copy.example", "2024-03-04", wire}, // the earliest copy
+		{"late.example", "2024-03-07", wire},
+		{"own.example", "2024-03-06", "The council approved a night bus from the port to the hospital, every half hour from January, the mayor said on Monday evening after a long debate."},
+	} {
+		j, _ := json.Marshal(map[string]any{"url": "https://" + r.site + "/story.html", "title": "Story on " + r.site,
+			"published": r.day + "T09:00:00Z", "language": "en", "text": r.text})
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, stderr, code := herald(t, b.String(), "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "stories")
+	words := strings.Join(strings.Fields(out), " ")
+	if code != 0 || !strings.Contains(words, "1 3 3 2024-03-04 2024-03-07 copy.example Story on copy.example") || strings.Count(out, "\n") != 2 {
+		t.Errorf("stories: exit %d %s\n%s", code, stderr, out)
+	}
+	out, _, code = herald(t, "", "--db", db, "stories", "--json", "harbour -site:copy.example")
+	var res web.StoriesResponse
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 {
+		t.Fatalf("stories --json: exit %d, %v\n%s", code, err, out)
+	}
+	if len(res.Stories) != 1 || res.Query != "harbour -site:copy.example" {
+		t.Fatalf("stories --json = %+v", res)
+	}
+	if s := res.Stories[0]; s.Articles != 2 || s.Sites != 2 || s.First.Site != "wire.example" || s.First.URL != "https://wire.example/story.html" ||
+		s.First.Date.Format("2006-01-02") != "2024-03-05" || s.Last.Format("2006-01-02") != "2024-03-07" {
+		t.Errorf("stories --json: %+v", s)
+	}
+	if out, _, code := herald(t, "", "--db", db, "stories", "council"); code != 0 || !strings.Contains(out, "No story") {
+		t.Errorf("stories of a lone article: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"--limit", "0"}, {"--limit", "1001"}, {`"unclosed`}} {
+		if _, stderr, code := herald(t, "", append([]string{"--db", db, "stories"}, args...)...); code != 2 || stderr == "" {
+			t.Errorf("stories %v: exit %d, %q; want a usage error", args, code, stderr)
+		}
+	}
+}
