@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io/fs"
+	"runtime"
 )
 
 // readOnly returns why an export must not replace path, or make files in
@@ -13,6 +14,9 @@ import (
 // is what says the user protected it. The message starts with "is", for
 // "the file …" or "the folder … " before it.
 func readOnly(path string, st fs.FileInfo) error {
+	if st.IsDir() && runtime.GOOS == "windows" {
+		return nil // Windows ignores a folder's read-only attribute, and so do we
+	}
 	if st.Mode().Perm()&0o222 == 0 {
 		return fmt.Errorf("is read-only (%v)", st.Mode())
 	}
