@@ -191,14 +191,20 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 			}
 			mode = st.Mode().Perm()
 		}
-		if dir := filepath.Dir(out); dir != "" {
-			if st, serr := os.Stat(dir); serr == nil && st.IsDir() {
-				if err := readOnly(dir, st); err != nil {
-					return 0, fmt.Errorf("export: cannot write %s: the folder %s %w", out, dir, err)
-				}
+		// jsonl and csv make no folders: a folder that is not there is
+		// more likely a typo than one to make.
+		dir := filepath.Dir(out)
+		switch st, serr := os.Stat(dir); {
+		case errors.Is(serr, fs.ErrNotExist):
+			return 0, fmt.Errorf("export: cannot write %s: the folder %s does not exist", out, dir)
+		case serr == nil && !st.IsDir():
+			return 0, fmt.Errorf("export: cannot write %s: %s is a file, not a folder", out, dir)
+		case serr == nil:
+			if err := readOnly(dir, st); err != nil {
+				return 0, fmt.Errorf("export: cannot write %s: the folder %s %w", out, dir, err)
 			}
 		}
-		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+		tmp, err = os.CreateTemp(dir, "."+filepath.Base(out)+".*")
 		if err != nil {
 			// The temporary file's name means nothing to the user: name
 			// theirs, with the reason (no such folder, no permission).
