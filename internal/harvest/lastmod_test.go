@@ -78,9 +78,9 @@ func TestHarvestFutureLastmodFetchedOnce(t *testing.T) {
 	if n := ts.hit(path); n != 1 {
 		t.Errorf("story fetched %d times, want once", n)
 	}
-	// A new process (a restart, a harvest run from cron) has not seen
-	// when the lastmod appeared: it does not act on a lastmod in the
-	// future either.
+	// A new process (a restart, a harvest run from cron) reads from the
+	// archive that the page was fetched after the lastmod was listed:
+	// it does not act on it either.
 	h2 := newTestHarvester(t, st, testOptions(dir))
 	for i := range 2 {
 		if sum := repoll(t, h2, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
