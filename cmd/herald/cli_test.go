@@ -263,8 +263,13 @@ func TestExportOutErrors(t *testing.T) {
 	}
 	missing := filepath.Join(dir, "no-such-folder", "out.csv")
 	_, stderr, code := herald(t, "", "--db", db, "export", "--format", "csv", "--out", missing)
-	if code != 2 || !strings.Contains(stderr, "cannot write "+missing+": no such file or directory") {
+	if code != 2 || !strings.Contains(stderr, "cannot write "+missing+": the folder "+filepath.Dir(missing)+" does not exist") {
 		t.Errorf("missing folder: exit %d, %q", code, stderr)
+	}
+	below := filepath.Join(in, "out.csv")
+	_, stderr, code = herald(t, "", "--db", db, "export", "--format", "csv", "--out", below)
+	if code != 2 || !strings.Contains(stderr, "cannot write "+below+": "+in+" is a file, not a folder") {
+		t.Errorf("below a file: exit %d, %q", code, stderr)
 	}
 	folder := filepath.Join(dir, "folder")
 	os.Mkdir(folder, 0o755)

@@ -33,7 +33,9 @@ stable order (by date, then id), so running it twice gives identical bytes.
   text   the plain-text corpus format, one file per article in the folder
          --out names (file names from the date and the article id)
 
-Without --out, jsonl and csv go to standard output.
+Without --out, jsonl and csv go to standard output. An --out file is
+written under a temporary name and renamed when complete; a read-only
+file (or folder) is not replaced: the export fails and leaves it as it is.
 
 --collapse leaves near-duplicates out: of each cluster of syndicated or
 lightly edited copies it writes only the first matching article in that
@@ -184,9 +186,25 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 			out = link
 		}
 		if st, serr := os.Stat(out); serr == nil {
+			if err := readOnly(out, st); err != nil {
+				return 0, fmt.Errorf("export: cannot write %s: the file %w", out, err)
+			}
 			mode = st.Mode().Perm()
 		}
-		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+		// jsonl and csv make no folders: a folder that is not there is
+		// more likely a typo than one to make.
+		dir := filepath.Dir(out)
+		switch st, serr := os.Stat(dir); {
+		case errors.Is(serr, fs.ErrNotExist):
+			return 0, fmt.Errorf("export: cannot write %s: the folder %s does not exist", out, dir)
+		case serr == nil && !st.IsDir():
+			return 0, fmt.Errorf("export: cannot write %s: %s is a file, not a folder", out, dir)
+		case serr == nil:
+			if err := readOnly(dir, st); err != nil {
+				return 0, fmt.Errorf("export: cannot write %s: the folder %s %w", out, dir, err)
+			}
+		}
+		tmp, err = os.CreateTemp(dir, "."+filepath.Base(out)+".*")
 		if err != nil {
 			// The temporary file's name means nothing to the user: name
 			// theirs, with the reason (no such folder, no permission).
@@ -236,8 +254,11 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 // named YYYY-MM-DD-<id>.txt (undated-<id>.txt without a date). Existing
 // files of the same name are replaced; others are left alone.
 func exportText(ctx context.Context, scan scanner, q *query.Query, dir string) (int, error) {
+	if err := textFolder(dir); err != nil {
+		return 0, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, fmt.Errorf("export: %w", err)
+		return 0, fmt.Errorf("export: cannot make %s: %w", dir, unwrapPath(err))
 	}
 	n := 0
 	err := scan(ctx, q, func(r *store.Record) error {
@@ -265,7 +286,44 @@ func exportText(ctx context.Context, scan scanner, q *query.Query, dir string) (
 	return n, nil
 }
 
+// textFolder refuses a text export's folder dir when it, or the nearest
+// of its parents that exists (MkdirAll makes the rest), is a file or
+// read-only (see readOnly).
+func textFolder(dir string) error {
+	for p := dir; ; {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir() && p == dir:
+			return fmt.Errorf("export: --out %s is a file; --format text writes a folder of files", dir)
+		case err == nil && !st.IsDir():
+			return fmt.Errorf("export: --out %s: %s is a file, not a folder", dir, p)
+		case err == nil:
+			err := readOnly(p, st)
+			if err != nil && p == dir {
+				return fmt.Errorf("export: cannot write into %s: the folder %w", dir, err)
+			}
+			if err != nil {
+				return fmt.Errorf("export: cannot make %s: the folder %s %w", dir, p, err)
+			}
+			return nil
+		}
+		// Not there (or below a file, ENOTDIR): look at its parent.
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
+}
+
+// writeFileAtomic writes data to path through a temporary file renamed
+// over it, refusing to replace a read-only file (see readOnly).
 func writeFileAtomic(path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil {
+		if err := readOnly(path, st); err != nil {
+			return fmt.Errorf("cannot write %s: the file %w", path, err)
+		}
+	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err

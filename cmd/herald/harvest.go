@@ -76,7 +76,10 @@ A URL refused by this run's settings or the site's current robots.txt
 (private address, robots) is also tried again when a feed, sitemap or site
 lists it again, so a later run with --allow-private (or a robots.txt that
 allows it) fetches it. Other failures (a 404, not HTML, too large) stay
-failed when a feed lists the URL again.
+failed when a feed lists the URL again. A sitemap's lastmod later than
+the archived copy has the page fetched again, once per lastmod value: the
+last value seen for each URL is kept in the archive, so harvests run from
+cron do not fetch a page again for a lastmod an earlier run acted on.
 
 With --nats, this process is the fleet's coordinator: it polls the sources
 and fills the queue of URLs as usual, then hands each URL (at most one per

@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 func newOptimizeCmd(e *env) *cobra.Command {
@@ -27,6 +30,12 @@ harvest writing to the same archive waits a few seconds at most;
 interrupting it (Ctrl-C) leaves the index whole, and running it again
 finishes the job.
 
+It ends by handing the file's free pages (left by merges and rewritten
+articles) back to the system, and says how much it released. An archive
+made before Herald did that (auto_vacuum off) keeps its free pages for
+later writes: optimize says how much stays, and herald migrate-archive
+--from old.db --to new.db writes a compact copy that releases them.
+
 On PostgreSQL it vacuums and analyses the article tables.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,12 +45,19 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 				return err
 			}
 			defer db.Close()
-			start := time.Now()
+			start, name := time.Now(), archiveName(e.db)
 			switch db := db.(type) {
 			case indexMerger:
 				before, err := db.IndexSegments(ctx)
 				if err != nil {
 					return err
+				}
+				space, hasSpace := db.(fileSpacer)
+				var s0 sqlite.FileSpace
+				if hasSpace {
+					if s0, err = space.FileSpace(ctx); err != nil {
+						return err
+					}
 				}
 				if err := db.MergeIndex(ctx); err != nil {
 					if ctx.Err() != nil {
@@ -53,19 +69,40 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 				if err != nil {
 					return err
 				}
-				if before <= 1 {
-					fmt.Fprintf(e.stdout, "%s: the full-text index is in one piece already; nothing to merge\n", archiveName(e.db))
+				msg := "the full-text index is in one piece already"
+				if before > 1 {
+					msg = fmt.Sprintf("full-text index merged from %d segments into %d (%s)", before, after, time.Since(start).Round(100*time.Millisecond))
+				}
+				if !hasSpace {
+					fmt.Fprintf(e.stdout, "%s: %s\n", name, msg)
 					return nil
 				}
-				fmt.Fprintf(e.stdout, "%s: full-text index merged from %d segments into %d (%s)\n",
-					archiveName(e.db), before, after, time.Since(start).Round(100*time.Millisecond))
+				s1, err := space.FileSpace(ctx)
+				if err != nil {
+					return err
+				}
+				switch released := (s0.Pages - s1.Pages) * s1.PageSize; {
+				case released > 0:
+					msg += fmt.Sprintf("; released %s of free pages, the file is now %s", harvestBytes(released), harvestBytes(s1.Pages*s1.PageSize))
+				case before <= 1 && s1.FreePages == 0:
+					msg += " and the file has no free pages: nothing to do"
+				case before <= 1:
+					msg += "; nothing to merge"
+				}
+				fmt.Fprintf(e.stdout, "%s: %s\n", name, msg)
+				if !s1.Releasing && s1.FreePages > 0 {
+					ext := filepath.Ext(name)
+					fmt.Fprintf(e.stdout, "%s: %s of free pages stay in the file, which was made before Herald archives released free pages (auto_vacuum off); only a rewrite can release them.\n"+
+						"  herald migrate-archive --from %s --to %s writes a compact copy, which releases them as new archives do; use it in place of this one.\n",
+						name, harvestBytes(s1.FreePages*s1.PageSize), name, strings.TrimSuffix(name, ext)+"-compact"+ext)
+				}
 			case store.Optimizer:
 				if err := db.Optimize(ctx); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "%s: optimized (%s)\n", archiveName(e.db), time.Since(start).Round(100*time.Millisecond))
+				fmt.Fprintf(e.stdout, "%s: optimized (%s)\n", name, time.Since(start).Round(100*time.Millisecond))
 			default:
-				return fmt.Errorf("%s: this archive backend has nothing to optimize", archiveName(e.db))
+				return fmt.Errorf("%s: this archive backend has nothing to optimize", name)
 			}
 			return nil
 		},
@@ -78,4 +115,11 @@ On PostgreSQL it vacuums and analyses the article tables.`,
 type indexMerger interface {
 	IndexSegments(ctx context.Context) (int, error)
 	MergeIndex(ctx context.Context) error
+}
+
+// fileSpacer is an archive in one file with free pages (SQLite): herald
+// optimize says how much it released, or that an archive made before
+// free pages were released keeps them.
+type fileSpacer interface {
+	FileSpace(ctx context.Context) (sqlite.FileSpace, error)
 }

@@ -3,6 +3,7 @@ package archive
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/store"
@@ -32,10 +33,23 @@ func tidy(rec *store.Record) {
 // oneLine collapses each run of white space in s (line breaks included)
 // into one space and trims the ends.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\n\t\r\u00a0") && !strings.Contains(s, "  ") && s == strings.TrimSpace(s) {
+	if isOneLine(s) {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether s is as oneLine makes it: no white space but
+// single spaces between words (the common case, without allocating).
+func isOneLine(s string) bool {
+	prev := ' ' // a space at the start is one too many
+	for _, r := range s {
+		if unicode.IsSpace(r) && (r != ' ' || prev == ' ') {
+			return false
+		}
+		prev = r
+	}
+	return prev != ' ' || s == ""
 }
 
 // tidyList makes each entry one line and drops empty entries and repeats

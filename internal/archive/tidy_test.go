@@ -58,3 +58,28 @@ func TestPrepareHoldsRecordRules(t *testing.T) {
 		t.Errorf("title %q, language %q, tags %q, modified %v; want empty, empty, none, kept", blank.Title, blank.Language, blank.Tags, blank.Modified)
 	}
 }
+
+// Every kind of white space is made a space in a single-line field, a
+// lone one between two words too (an ideographic space, an em space, a
+// line separator), as migrations of older archives do (sqlite 0014,
+// postgres 0008).
+func TestPrepareOneLineEverySpace(t *testing.T) {
+	at := time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)
+	rec := &store.Record{Article: article.Article{
+		URL:         "https://news.example/c",
+		Title:       "Council votes\u3000on night buses",
+		Description: "Buses\u2003keep running\u00a0",
+		SiteName:    "Harbour\u2028Gazette",
+		Section:     "Local\u205fNews",
+		Tags:        []string{"night\u2009buses"},
+		Published:   at,
+	}}
+	if _, err := archive.Prepare(rec, at); err != nil {
+		t.Fatal(err)
+	}
+	got := []string{rec.Title, rec.Description, rec.SiteName, rec.Section, rec.Tags[0]}
+	want := []string{"Council votes on night buses", "Buses keep running", "Harbour Gazette", "Local News", "night buses"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("prepared %q, want %q", got, want)
+	}
+}

@@ -24,7 +24,9 @@
 // changed: a page fetched after the poll that first listed that lastmod
 // is not fetched again for it, a lastmod first seen on an archived page
 // waits until it is past, and one more than a day ahead is ignored
-// (refetch).
+// (refetch). The last lastmod seen for each URL is kept with it in the
+// frontier (store.LastmodKeeper), so a harvest run from cron, a new
+// process each time, decides as one long run would.
 //
 // # Ownership
 //
@@ -99,8 +101,9 @@ type Harvester struct {
 	// than the fetcher waits to when they may be asked again; their URLs
 	// are deferred without a request, in this run and later ones.
 	held map[string]time.Time
-	// lastmods are the sitemap lastmods seen by this process's polls,
-	// by canonical URL (see refetch; at most maxLastmods).
+	// lastmods are the sitemap lastmods seen by this process's polls or
+	// read from the archive, by canonical URL (see refetch; at most
+	// maxLastmods): a cache of what the frontier keeps.
 	lastmods map[string]lastmodSeen
 }
 

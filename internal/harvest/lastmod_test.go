@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -77,9 +78,9 @@ func TestHarvestFutureLastmodFetchedOnce(t *testing.T) {
 	if n := ts.hit(path); n != 1 {
 		t.Errorf("story fetched %d times, want once", n)
 	}
-	// A new process (a restart, a harvest run from cron) has not seen
-	// when the lastmod appeared: it does not act on a lastmod in the
-	// future either.
+	// A new process (a restart, a harvest run from cron) reads from the
+	// archive that the page was fetched after the lastmod was listed:
+	// it does not act on it either.
 	h2 := newTestHarvester(t, st, testOptions(dir))
 	for i := range 2 {
 		if sum := repoll(t, h2, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
@@ -141,4 +142,92 @@ func TestHarvestPastLastmodUnchangedTextFetchedOnce(t *testing.T) {
 	if n := ts.hit(path); n != 2 {
 		t.Errorf("story fetched %d times, want twice", n)
 	}
+}
+
+// Harvests run one after another (from cron), each in a new process,
+// decide about a lastmod as one long run would: what a run saw of a
+// URL's lastmod is kept in the archive's frontier. Here a lastmod
+// later than the archived copy has the page fetched again once; the
+// text had not changed, so the archived fetch time stays earlier than
+// the lastmod, and the runs after must not fetch it again.
+func TestHarvestLastmodKeptAcrossRuns(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	setLastmod(gazetteDay)
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.New != 1 {
+		t.Fatalf("first run: %+v", sum)
+	}
+	setLastmod(time.Now()) // after the fetch, and past
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
+		t.Errorf("run after the new lastmod: %+v; want the story fetched again, unchanged", sum)
+	}
+	for i := range 2 {
+		if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("run %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
+		}
+	}
+	if n := ts.hit(path); n != 2 {
+		t.Errorf("story fetched %d times, want twice", n)
+	}
+}
+
+// A lastmod slightly in the future when the page was first fetched is
+// not a change once it is past, for a later run either.
+func TestHarvestFutureLastmodKeptAcrossRuns(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	lm := time.Now().Add(700 * time.Millisecond)
+	setLastmod(lm)
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.New != 1 {
+		t.Fatalf("first run: %+v", sum)
+	}
+	rec, err := st.Get(context.Background(), storedID(t, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.FetchedAt.Before(lm) {
+		t.Skipf("the first run fetched the page at %v, after the lastmod %v: nothing to test", rec.FetchedAt, lm)
+	}
+	time.Sleep(time.Until(lm) + 10*time.Millisecond) // the lastmod is past
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+		t.Errorf("run after the lastmod passed: %+v; want nothing fetched", sum)
+	}
+	if n := ts.hit(path); n != 1 {
+		t.Errorf("story fetched %d times, want once", n)
+	}
+}
+
+// A lastmod that moves into the near future after the page was archived
+// is a change for the next run as for the next poll of a long run: the
+// page is fetched again at once, and once only.
+func TestHarvestFutureLastmodChangeKeptAcrossRuns(t *testing.T) {
+	ts, path, setLastmod := futureLastmodSite(t, 0)
+	setLastmod(gazetteDay)
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.New != 1 {
+		t.Fatalf("first run: %+v", sum)
+	}
+	setLastmod(time.Now().Add(3 * time.Hour))
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 {
+		t.Errorf("run after the change: %+v; want the story fetched again", sum)
+	}
+	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+		t.Errorf("run after that: %+v; want nothing fetched", sum)
+	}
+	if n := ts.hit(path); n != 2 {
+		t.Errorf("story fetched %d times, want twice", n)
+	}
+}
+
+// storedID returns the id of the one article in st.
+func storedID(t *testing.T, st store.Store) string {
+	t.Helper()
+	var ids []string
+	if err := st.Scan(context.Background(), &query.Query{}, func(r *store.Record) error { ids = append(ids, r.ID); return nil }); err != nil || len(ids) != 1 {
+		t.Fatalf("archive holds %v (%v); want one article", ids, err)
+	}
+	return ids[0]
 }

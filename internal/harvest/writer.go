@@ -281,7 +281,10 @@ func (r *run) enqueue(links []link) {
 					if l.explicit {
 						r.named[cu] = true
 					}
-					r.h.listedBeforeFetch(cu, l.lastmod)
+					if err := r.listedBeforeFetch(cu, l.lastmod); err != nil {
+						r.stop(fmt.Errorf("harvest: %w", err))
+						return
+					}
 					r.reserve(host, nb, pace)
 					r.h.putHint(cu, l.hint)
 					r.sum.Retried++
@@ -304,9 +307,14 @@ func (r *run) enqueue(links []link) {
 			if l.explicit {
 				r.named[cu] = true
 			}
-			r.h.listedBeforeFetch(cu, l.lastmod)
-			items = append(items, store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
-				NotBefore: nb, Added: now, Hint: l.hint.encode()})
+			it := store.FrontierItem{URL: cu, Host: host, SourceID: l.sourceID, Depth: l.depth,
+				NotBefore: nb, Added: now, Hint: l.hint.encode()}
+			if lm := milli(l.lastmod); !lm.IsZero() {
+				// Queued now, so fetched after this value was listed.
+				it.Lastmod, it.LastmodFetched = lm, true
+				r.h.remember(cu, lastmodSeen{lastmod: lm, fetched: true})
+			}
+			items = append(items, it)
 		}
 		if len(items) == 0 {
 			continue
@@ -370,78 +378,121 @@ func revivable(l link) []string {
 // A lastmod further ahead says nothing and is ignored.
 const maxClockSkew = 24 * time.Hour
 
-// maxLastmods bounds the sitemap lastmods a Harvester remembers (see
-// lastmodSeen). Past it, new URLs are not remembered: a lastmod in the
-// future on one of them still waits until it is past (refetch), but an
-// unchanged page refetched for a lastmod may be fetched again at the next
-// poll, since its archived fetch time stays that of the first fetch.
+// maxLastmods bounds the sitemap lastmods a Harvester holds in memory
+// (see lastmodSeen). The archive keeps them too, with each frontier URL
+// (store.LastmodKeeper): past the bound, and in a new process, they are
+// read from there. Where the archive keeps none (a URL archived by an
+// import, until a lastmod has it fetched), a lastmod in the future still
+// waits until it is past (refetch).
 const maxLastmods = 200_000
 
-// lastmodSeen is what this process saw of a URL's sitemap lastmod.
+// lastmodSeen is what was seen of a URL's sitemap lastmod.
 type lastmodSeen struct {
-	lastmod time.Time // the value listed
+	lastmod time.Time // the value listed, to the millisecond (as kept)
 	// fetched: the page was fetched, or queued to be, after this value
 	// was listed (by the poll that first queued it, or fetched again for
 	// it), or its archived copy is later than the value.
 	fetched bool
 }
 
-// remember records what was seen of cu's lastmod, within maxLastmods.
-// The caller holds h.mu.
+// milli is t to the millisecond, as the archive keeps it, so that a
+// value read back compares equal to the one listed again.
+func milli(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.UnixMilli(t.UnixMilli()).UTC()
+}
+
+// remember holds what was seen of cu's lastmod in memory, within
+// maxLastmods.
 func (h *Harvester) remember(cu string, e lastmodSeen) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if _, ok := h.lastmods[cu]; ok || len(h.lastmods) < maxLastmods {
 		h.lastmods[cu] = e
 	}
 }
 
-// listedBeforeFetch remembers that cu, about to be queued, is listed
-// with lastmod: its fetch will come after.
-func (h *Harvester) listedBeforeFetch(cu string, lastmod time.Time) {
-	if lastmod.IsZero() {
-		return
+// recall returns what was seen of cu's lastmod: in memory, else as the
+// archive's frontier keeps it; ok is false when neither knows.
+func (r *run) recall(cu string) (e lastmodSeen, ok bool, err error) {
+	r.h.mu.Lock()
+	e, ok = r.h.lastmods[cu]
+	r.h.mu.Unlock()
+	if ok {
+		return e, true, nil
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.remember(cu, lastmodSeen{lastmod: lastmod, fetched: true})
+	if _, keeps := r.h.st.(store.LastmodKeeper); !keeps {
+		return lastmodSeen{}, false, nil
+	}
+	items, err := r.h.st.FrontierItems(r.wctx, []string{cu})
+	if err != nil || len(items) == 0 || items[0].Lastmod.IsZero() {
+		return lastmodSeen{}, false, err
+	}
+	e = lastmodSeen{lastmod: items[0].Lastmod, fetched: items[0].LastmodFetched}
+	r.h.remember(cu, e)
+	return e, true, nil
+}
+
+// keep records what was seen of cu's lastmod, in memory and in the
+// archive's frontier, and reports whether the frontier holds cu (a URL
+// archived by an import may not be in it).
+func (r *run) keep(cu string, e lastmodSeen) (bool, error) {
+	r.h.remember(cu, e)
+	k, ok := r.h.st.(store.LastmodKeeper)
+	if !ok {
+		return false, nil
+	}
+	return k.KeepLastmod(r.wctx, cu, e.lastmod, e.fetched)
+}
+
+// listedBeforeFetch records that cu, seen before and about to be queued
+// again, is listed with lastmod: its fetch will come after.
+func (r *run) listedBeforeFetch(cu string, lastmod time.Time) error {
+	lm := milli(lastmod)
+	if lm.IsZero() {
+		return nil
+	}
+	_, err := r.keep(cu, lastmodSeen{lastmod: lm, fetched: true})
+	return err
 }
 
 // refetch decides whether an archived page, fetched at fetchedAt, is
-// fetched again for the sitemap lastmod seen at now. A lastmod later
-// than now cannot be when the page changed — the site's clock or time
-// zone is off — and a page refetched for a lastmod keeps its first fetch
-// time when its text had not changed, so the archived fetch time alone
-// would have it fetched at every poll. So:
+// fetched again for the sitemap lastmod seen at now, given what was seen
+// of its lastmod before (prev, when known), and returns what is seen
+// now. A lastmod later than now cannot be when the page changed — the
+// site's clock or time zone is off — and a page refetched for a lastmod
+// keeps its first fetch time when its text had not changed, so the
+// archived fetch time alone would have it fetched at every poll. So:
 //
-//   - a lastmod this process saw listed before the page was fetched (the
-//     poll that queued it, or an earlier refetch for it) asks for nothing;
+//   - a lastmod seen listed before the page was fetched (the poll that
+//     queued it, or an earlier refetch for it) asks for nothing;
 //   - a lastmod other than the one an earlier poll saw says the page
 //     changed since that poll, at the latest now: it is fetched again
 //     unless the archived copy is later than that;
-//   - a lastmod first seen on an archived page (after a restart, or in a
-//     one-off run) is believed once it is past: the page is fetched again
-//     if it is later than the archived copy. Until then, the page waits:
-//     when the lastmod appeared is unknown, and it may be the one the
-//     archived copy was fetched for.
+//   - a lastmod first seen on an archived page (one archived before
+//     lastmods were kept, or by an import) is believed once it is past:
+//     the page is fetched again if it is later than the archived copy.
+//     Until then, the page waits: when the lastmod appeared is unknown,
+//     and it may be the one the archived copy was fetched for.
 //
 // Once the page is fetched again for a lastmod, or found newer than it,
-// that lastmod asks for nothing more.
-func (h *Harvester) refetch(cu string, lastmod, fetchedAt, now time.Time) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	e, ok := h.lastmods[cu]
-	if ok && e.lastmod.Equal(lastmod) && e.fetched {
-		return false
+// that lastmod asks for nothing more. What was seen is kept in the
+// archive's frontier, so runs one after another (from cron) decide as one
+// long run would.
+func refetch(prev lastmodSeen, known bool, lastmod, fetchedAt, now time.Time) (seen lastmodSeen, fetch bool) {
+	if known && prev.lastmod.Equal(lastmod) && prev.fetched {
+		return prev, false
 	}
 	by := lastmod
-	if ok && !e.lastmod.Equal(lastmod) && by.After(now) {
+	if known && !prev.lastmod.Equal(lastmod) && by.After(now) {
 		by = now
 	}
 	if by.After(now) {
-		h.remember(cu, lastmodSeen{lastmod: lastmod})
-		return false
+		return lastmodSeen{lastmod: lastmod}, false
 	}
-	h.remember(cu, lastmodSeen{lastmod: lastmod, fetched: true})
-	return by.After(fetchedAt)
+	return lastmodSeen{lastmod: lastmod, fetched: true}, by.After(fetchedAt)
 }
 
 // What changed found about a seen URL.
@@ -468,13 +519,29 @@ func (r *run) changed(cu string, lastmod time.Time) int {
 		}
 		return notArchived
 	}
-	if !r.h.refetch(cu, lastmod, rec.FetchedAt, now) {
+	lastmod = milli(lastmod)
+	prev, known, err := r.recall(cu)
+	if err != nil {
+		r.stop(fmt.Errorf("harvest: %w", err))
+		return notArchived
+	}
+	seen, fetch := refetch(prev, known, lastmod, rec.FetchedAt, now)
+	if !known || !seen.lastmod.Equal(prev.lastmod) || seen.fetched != prev.fetched {
+		// A URL the frontier does not hold (archived by an import) gets
+		// its lastmod when it is queued below, if it is.
+		if _, err := r.keep(cu, seen); err != nil {
+			r.stop(fmt.Errorf("harvest: %w", err))
+			return notArchived
+		}
+	}
+	if !fetch {
 		return unchanged
 	}
 	err = r.h.st.Retry(r.wctx, cu, time.Now(), "changed (lastmod)")
 	if errors.Is(err, store.ErrNotFound) {
 		// Archived without passing through the frontier (an import).
-		_, err = r.h.st.Enqueue(r.wctx, []store.FrontierItem{{URL: cu, Host: hostOf(cu), Added: time.Now()}})
+		_, err = r.h.st.Enqueue(r.wctx, []store.FrontierItem{{URL: cu, Host: hostOf(cu), Added: time.Now(),
+			Lastmod: seen.lastmod, LastmodFetched: seen.fetched}})
 	}
 	if err != nil {
 		r.stop(fmt.Errorf("harvest: %w", err))

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Optional capabilities. Not every backend has them, so they are not part
 // of Store: callers check for them with a type assertion and say clearly
@@ -103,4 +106,17 @@ type ClusterLister interface {
 // try against the job).
 type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// LastmodKeeper is a frontier that keeps, with each URL, the last
+// sitemap lastmod the harvester saw for it (FrontierItem.Lastmod and
+// LastmodFetched, written by Enqueue and read by every method that
+// returns frontier items), so that harvests run one after another decide
+// whether a page changed as one long run would.
+type LastmodKeeper interface {
+	// KeepLastmod sets the lastmod kept for url and whether the page was
+	// fetched (or queued to be) after it was listed, and reports whether
+	// the frontier holds url: an unknown URL is left alone, false and no
+	// error. A zero lastmod forgets what was kept.
+	KeepLastmod(ctx context.Context, url string, lastmod time.Time, fetched bool) (bool, error)
 }

@@ -410,6 +410,15 @@ type FrontierItem struct {
 	// URL, opaque, so that it survives a retry, a restart or a hand-over
 	// to another worker; empty when there was nothing to say.
 	Hint json.RawMessage `json:"hint,omitempty"`
+	// Lastmod is the last sitemap lastmod the harvester saw listed for
+	// the URL (zero: none), and LastmodFetched whether the page was
+	// fetched, or queued to be, after that value was listed, or its
+	// archived copy is later. The harvester decides with them whether a
+	// lastmod says the page changed; kept in the frontier, they hold from
+	// one run to the next (a harvest run from cron), in the backends that
+	// implement LastmodKeeper, which also write them on Enqueue.
+	Lastmod        time.Time `json:"lastmod,omitzero"`
+	LastmodFetched bool      `json:"lastmod_fetched,omitempty"`
 }
 
 // RawHint is a stored frontier hint as FrontierItem.Hint: nil when empty.

@@ -188,7 +188,8 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 	}
 	now := time.Now().UnixMilli()
 	var urls, hosts, hints []string
-	var srcs, depths, nbs, addeds []int64
+	var srcs, depths, nbs, addeds, lastmods []int64
+	var fetched []bool
 	for _, it := range items {
 		if it.URL == "" {
 			return 0, fmt.Errorf("enqueue: %w item without URL", store.ErrInvalid)
@@ -201,17 +202,20 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		srcs, depths = append(srcs, it.SourceID), append(depths, int64(it.Depth))
 		nbs, addeds = append(nbs, unixMilli(it.NotBefore)), append(addeds, at)
 		hints = append(hints, string(it.Hint))
+		lastmods, fetched = append(lastmods, unixMilli(it.Lastmod)), append(fetched, it.LastmodFetched)
 	}
 	// One statement; WITH ORDINALITY keeps the items' order for seq, and
 	// DISTINCT ON the first of repeated URLs.
-	res, err := db.db.ExecContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint)
-		SELECT url, host, src, depth, 'queued', nb, added, hint FROM (
-			SELECT DISTINCT ON (url) url, host, src, depth, nb, added, hint, i
-			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])
-				WITH ORDINALITY AS x (url, host, src, depth, nb, added, hint, i)
+	res, err := db.db.ExecContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint,
+			lastmod, lastmod_fetched)
+		SELECT url, host, src, depth, 'queued', nb, added, hint, lastmod, fetched FROM (
+			SELECT DISTINCT ON (url) url, host, src, depth, nb, added, hint, lastmod, fetched, i
+			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[],
+					$8::bigint[], $9::boolean[])
+				WITH ORDINALITY AS x (url, host, src, depth, nb, added, hint, lastmod, fetched, i)
 			ORDER BY url, i) y
 		ORDER BY i
-		ON CONFLICT (url) DO NOTHING`, urls, hosts, srcs, depths, nbs, addeds, hints)
+		ON CONFLICT (url) DO NOTHING`, urls, hosts, srcs, depths, nbs, addeds, hints, lastmods, fetched)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
@@ -290,6 +294,20 @@ func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reaso
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	return n > 0, nil
+}
+
+// KeepLastmod implements store.LastmodKeeper.
+func (db *DB) KeepLastmod(ctx context.Context, url string, lastmod time.Time, fetched bool) (bool, error) {
+	res, err := db.db.ExecContext(ctx, `UPDATE frontier SET lastmod = $1, lastmod_fetched = $2 WHERE url = $3`,
+		unixMilli(lastmod), fetched, url)
+	if err != nil {
+		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
 	}
 	return n > 0, nil
 }

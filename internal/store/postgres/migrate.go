@@ -138,19 +138,22 @@ func (db *DB) RestoreFetches(ctx context.Context, fs []*store.Fetch) (int, error
 // RestoreFrontier implements store.Restorer.
 func (db *DB) RestoreFrontier(ctx context.Context, items []store.FrontierItem) (int, error) {
 	var urls, hosts, states, reasons, hints []string
-	var srcs, nbs, addeds []int64
+	var srcs, nbs, addeds, lastmods []int64
 	var depths, attempts []int32
+	var fetched []bool
 	for _, it := range items {
 		urls, hosts, states, reasons = append(urls, it.URL), append(hosts, it.Host), append(states, string(it.State)), append(reasons, it.Reason)
 		hints = append(hints, string(it.Hint))
 		srcs, nbs, addeds = append(srcs, it.SourceID), append(nbs, unixMilli(it.NotBefore)), append(addeds, unixMilli(it.Added))
 		depths, attempts = append(depths, int32(it.Depth)), append(attempts, int32(it.Attempts))
+		lastmods, fetched = append(lastmods, unixMilli(it.Lastmod)), append(fetched, it.LastmodFetched)
 	}
 	return db.restore(ctx, "frontier", `INSERT INTO frontier (url, host, source_id, depth, state, attempts, reason,
-		not_before, added, hint)
-		SELECT url, host, src, depth, state, attempts, reason, nb, added, hint FROM
+		not_before, added, hint, lastmod, lastmod_fetched)
+		SELECT url, host, src, depth, state, attempts, reason, nb, added, hint, lastmod, fetched FROM
 			unnest($1::text[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::integer[], $7::text[],
-				$8::bigint[], $9::bigint[], $10::text[]) WITH ORDINALITY AS x (url, host, src, depth, state, attempts, reason, nb, added, hint, i)
+				$8::bigint[], $9::bigint[], $10::text[], $11::bigint[], $12::boolean[])
+				WITH ORDINALITY AS x (url, host, src, depth, state, attempts, reason, nb, added, hint, lastmod, fetched, i)
 		ORDER BY i
-		ON CONFLICT (url) DO NOTHING`, "", urls, hosts, srcs, depths, states, attempts, reasons, nbs, addeds, hints)
+		ON CONFLICT (url) DO NOTHING`, "", urls, hosts, srcs, depths, states, attempts, reasons, nbs, addeds, hints, lastmods, fetched)
 }

@@ -86,6 +86,7 @@ var (
 	_ store.ClusterLister = (*DB)(nil)
 	_ store.EntryPreparer = (*DB)(nil)
 	_ store.Pinger        = (*DB)(nil)
+	_ store.LastmodKeeper = (*DB)(nil)
 )
 
 // Ping implements store.Pinger: it checks that the server answers, on a

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -333,7 +334,7 @@ var registerErr error
 // full-text index, depend on it), herald_signable(text), herald_norm(text),
 // herald_days, herald_nkeys, the block builders and herald_key (see
 // days.go), herald_nclusters (clusters.go), herald_fts and
-// herald_unspaced (see cjk.go).
+// herald_unspaced (see cjk.go), herald_one_line.
 func registerFunctions() error {
 	registerOnce.Do(func() {
 		registerErr = sqlite.RegisterDeterministicScalarFunction("herald_inflate", 1,
@@ -390,6 +391,19 @@ func registerFunctions() error {
 		}
 		if registerErr == nil {
 			registerErr = registerFTS()
+		}
+		if registerErr == nil {
+			// herald_one_line(text): each run of white space (what Go's
+			// unicode.IsSpace calls space) one space, the ends trimmed,
+			// as the archive tidies a single-line field; for migration
+			// 0014.
+			registerErr = sqlite.RegisterDeterministicScalarFunction("herald_one_line", 1,
+				func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+					if s, ok := args[0].(string); ok {
+						return strings.Join(strings.Fields(s), " "), nil
+					}
+					return args[0], nil // NULL, a number or a blob: left as it is
+				})
 		}
 	})
 	return registerErr

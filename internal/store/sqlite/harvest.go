@@ -188,8 +188,8 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (url) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, source_id, depth, state, not_before, added, hint,
+		lastmod, lastmod_fetched) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
@@ -204,7 +204,8 @@ func (db *DB) Enqueue(ctx context.Context, items []store.FrontierItem) (int, err
 		if at == 0 {
 			at = now
 		}
-		res, err := stmt.ExecContext(ctx, it.URL, it.Host, it.SourceID, it.Depth, unixMilli(it.NotBefore), at, string(it.Hint))
+		res, err := stmt.ExecContext(ctx, it.URL, it.Host, it.SourceID, it.Depth, unixMilli(it.NotBefore), at, string(it.Hint),
+			unixMilli(it.Lastmod), it.LastmodFetched)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", it.URL, err)
 		}
@@ -292,6 +293,20 @@ func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reaso
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("frontier revive %s: %w", url, err)
+	}
+	return n > 0, nil
+}
+
+// KeepLastmod implements store.LastmodKeeper.
+func (db *DB) KeepLastmod(ctx context.Context, url string, lastmod time.Time, fetched bool) (bool, error) {
+	res, err := db.w.ExecContext(ctx, `UPDATE frontier SET lastmod = ?, lastmod_fetched = ? WHERE url = ?`,
+		unixMilli(lastmod), fetched, url)
+	if err != nil {
+		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
 	}
 	return n > 0, nil
 }

@@ -127,9 +127,9 @@ func (db *DB) RestoreFetches(ctx context.Context, fs []*store.Fetch) (int, error
 // RestoreFrontier implements store.Restorer.
 func (db *DB) RestoreFrontier(ctx context.Context, items []store.FrontierItem) (int, error) {
 	return db.restore(ctx, "frontier", `INSERT INTO frontier (url, host, source_id, depth, state, attempts, reason,
-		not_before, added, hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, len(items), func(i int) []any {
+		not_before, added, hint, lastmod, lastmod_fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, len(items), func(i int) []any {
 		it := items[i]
 		return []any{it.URL, it.Host, it.SourceID, it.Depth, string(it.State), it.Attempts, it.Reason,
-			unixMilli(it.NotBefore), unixMilli(it.Added), string(it.Hint)}
+			unixMilli(it.NotBefore), unixMilli(it.Added), string(it.Hint), unixMilli(it.Lastmod), it.LastmodFetched}
 	})
 }

@@ -158,6 +158,35 @@ func (db *DB) merge(ctx context.Context, n, first int) error {
 	return db.releaseFreePages(ctx)
 }
 
+// FileSpace is the size of an archive file and the free pages in it.
+type FileSpace struct {
+	Pages     int64 // the file's pages, the free ones included
+	FreePages int64 // pages no table uses
+	PageSize  int64 // bytes
+	// Releasing is whether merges hand free pages back to the system
+	// (incremental auto-vacuum, set on every file Herald has made since
+	// merges release free pages). Archives made before keep their free pages for later writes;
+	// only rewriting the file (herald migrate-archive into a new one)
+	// makes it smaller.
+	Releasing bool
+}
+
+// FileSpace returns the archive file's size and free pages.
+func (db *DB) FileSpace(ctx context.Context) (FileSpace, error) {
+	var sp FileSpace
+	var mode int
+	for _, p := range []struct {
+		name string
+		v    any
+	}{{"page_count", &sp.Pages}, {"freelist_count", &sp.FreePages}, {"page_size", &sp.PageSize}, {"auto_vacuum", &mode}} {
+		if err := db.r.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(p.v); err != nil {
+			return FileSpace{}, fmt.Errorf("file space of %s: %w", db.path, err)
+		}
+	}
+	sp.Releasing = mode != 0 // 2, incremental; 1 (full) releases at every commit
+	return sp, nil
+}
+
 // releasePages is how many free pages one releaseFreePages step hands
 // back: 32 MiB, a fraction of a second.
 var releasePages = 2048

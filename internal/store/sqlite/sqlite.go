@@ -98,7 +98,10 @@ type DB struct {
 	sqlTimelines bool
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store         = (*DB)(nil)
+	_ store.LastmodKeeper = (*DB)(nil)
+)
 
 // dsn is the driver's name for a connection to path: a writer, or a
 // query-only reader; params are SQLite URI parameters (mode, immutable)

@@ -91,21 +91,23 @@ func TopCandidates(cs []SharedBands, limit int) []store.Candidate {
 
 // FrontierColumns are the columns a frontier row is read with, in the
 // order ScanFrontier expects them.
-const FrontierColumns = `url, host, source_id, depth, state, attempts, reason, not_before, added, hint`
+const FrontierColumns = `url, host, source_id, depth, state, attempts, reason, not_before, added, hint,
+	lastmod, lastmod_fetched`
 
 // ScanFrontier reads a frontier row selected as lead columns (scanned into
 // lead) followed by FrontierColumns.
 func ScanFrontier(rows *sql.Rows, lead ...any) (store.FrontierItem, error) {
 	var it store.FrontierItem
 	var src sql.NullInt64
-	var nb, added int64
+	var nb, added, lastmod int64
 	var state, hint string
-	dest := append(lead, &it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added, &hint)
+	dest := append(lead, &it.URL, &it.Host, &src, &it.Depth, &state, &it.Attempts, &it.Reason, &nb, &added, &hint,
+		&lastmod, &it.LastmodFetched)
 	if err := rows.Scan(dest...); err != nil {
 		return it, err
 	}
 	it.SourceID, it.State = src.Int64, store.FrontierState(state)
-	it.NotBefore, it.Added = FromMilli(nb), FromMilli(added)
+	it.NotBefore, it.Added, it.Lastmod = FromMilli(nb), FromMilli(added), FromMilli(lastmod)
 	it.Hint = store.RawHint(hint)
 	return it, nil
 }

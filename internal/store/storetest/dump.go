@@ -76,9 +76,16 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 	if _, err := src.Enqueue(ctx, []store.FrontierItem{
 		{URL: "https://example.net/b", Host: "example.net", SourceID: s3.ID, Depth: 2, Added: t0},
 		{URL: "https://example.net/a", Host: "example.net", Added: t0.Add(time.Second), Hint: json.RawMessage(`{"title":"A"}`)},
-		{URL: "https://example.net/c", Host: "example.net", Added: t0.Add(2 * time.Second)},
+		{URL: "https://example.net/c", Host: "example.net", Added: t0.Add(2 * time.Second),
+			Lastmod: t0.Add(-time.Hour), LastmodFetched: true},
 	}); err != nil {
 		t.Fatal(err)
+	}
+	k, keeps := src.(store.LastmodKeeper)
+	if keeps {
+		if _, err := k.KeepLastmod(ctx, "https://example.net/a", t0.Add(3*time.Hour), false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := src.Claim(ctx, t0.Add(time.Hour), 1); err != nil {
 		t.Fatal(err)
@@ -100,7 +107,8 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Fatal(err)
 	}
 	if len(fetches) != 2 || fetches[0].ArticleID != "a1" || len(items) != 3 || items[0].State != store.InFlight ||
-		items[1].Reason != "HTTP 429" || items[0].Attempts != 1 || string(items[1].Hint) != `{"title":"A"}` {
+		items[1].Reason != "HTTP 429" || items[0].Attempts != 1 || string(items[1].Hint) != `{"title":"A"}` ||
+		keeps && (!items[1].Lastmod.Equal(t0.Add(3*time.Hour)) || items[1].LastmodFetched || !items[2].LastmodFetched) {
 		t.Fatalf("dumped fetches %+v, frontier %+v", fetches, items)
 	}
 	for range 2 { // the second time adds nothing

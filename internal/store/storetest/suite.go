@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, fresh(t)) })
 	t.Run("FetchLog", func(t *testing.T) { testFetchLog(t, fresh(t)) })
 	t.Run("Frontier", func(t *testing.T) { testFrontier(t, fresh(t)) })
+	t.Run("FrontierLastmods", func(t *testing.T) { testFrontierLastmods(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
 }
 
@@ -1164,6 +1166,87 @@ func testFetchLog(t *testing.T, st store.Store) {
 	}
 	if len(all) != 2 || *all[0] != *fs[2] {
 		t.Errorf("Fetches(all, 2) = %+v", all)
+	}
+}
+
+// testFrontierLastmods: a store that keeps sitemap lastmods in its
+// frontier (store.LastmodKeeper) stores them on Enqueue, changes them
+// with KeepLastmod, and returns them with the items, whatever becomes of
+// the URL's state.
+func testFrontierLastmods(t *testing.T, st store.Store) {
+	k, ok := st.(store.LastmodKeeper)
+	if !ok {
+		t.Skip("the store keeps no lastmods")
+	}
+	ctx := context.Background()
+	t0 := date("2024-05-01T12:00:00Z")
+	lm := date("2024-05-02T08:30:00.123Z")
+	if _, err := st.Enqueue(ctx, []store.FrontierItem{
+		{URL: "https://a.example/1", Host: "a.example", Added: t0, Lastmod: lm, LastmodFetched: true},
+		{URL: "https://a.example/2", Host: "a.example", Added: t0},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	lastmods := func() map[string]string {
+		t.Helper()
+		items, err := st.FrontierItems(ctx, []string{"https://a.example/1", "https://a.example/2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, it := range items {
+			out[it.URL] = fmt.Sprintf("%s %v", it.Lastmod.Format(time.RFC3339Nano), it.LastmodFetched)
+		}
+		return out
+	}
+	never := time.Time{}.Format(time.RFC3339Nano)
+	want := map[string]string{"https://a.example/1": "2024-05-02T08:30:00.123Z true", "https://a.example/2": never + " false"}
+	if got := lastmods(); !maps.Equal(got, want) {
+		t.Errorf("after Enqueue: %v, want %v", got, want)
+	}
+	claimed, err := st.Claim(ctx, t0, 10)
+	if err != nil || len(claimed) != 2 || !claimed[0].Lastmod.Equal(lm) || !claimed[0].LastmodFetched {
+		t.Errorf("Claim = %+v, %v; want a.example/1 with its lastmod", claimed, err)
+	}
+	if err := st.Done(ctx, "https://a.example/1"); err != nil {
+		t.Fatal(err)
+	}
+	later := date("2024-05-03T00:00:00Z")
+	for _, c := range []struct {
+		url     string
+		lastmod time.Time
+		fetched bool
+		ok      bool
+	}{
+		{"https://a.example/2", later, false, true},
+		{"https://a.example/1", later, true, true},
+		{"https://a.example/1", later, false, true},
+		{"https://nope.example/", later, true, false},
+	} {
+		if ok, err := k.KeepLastmod(ctx, c.url, c.lastmod, c.fetched); ok != c.ok || err != nil {
+			t.Errorf("KeepLastmod(%s) = %v, %v; want %v", c.url, ok, err, c.ok)
+		}
+	}
+	want = map[string]string{"https://a.example/1": "2024-05-03T00:00:00Z false", "https://a.example/2": "2024-05-03T00:00:00Z false"}
+	if got := lastmods(); !maps.Equal(got, want) {
+		t.Errorf("after KeepLastmod: %v, want %v", got, want)
+	}
+	if seen, _ := st.Seen(ctx, "https://nope.example/"); seen {
+		t.Error("KeepLastmod of an unknown URL added it to the frontier")
+	}
+	if ok, err := k.KeepLastmod(ctx, "https://a.example/2", time.Time{}, true); !ok || err != nil {
+		t.Errorf("KeepLastmod(zero) = %v, %v", ok, err)
+	}
+	want["https://a.example/2"] = never + " true"
+	if got := lastmods(); !maps.Equal(got, want) {
+		t.Errorf("after forgetting: %v, want %v", got, want)
+	}
+	// The state moves on without touching the lastmod.
+	if err := st.Retry(ctx, "https://a.example/1", t0, "changed (lastmod)"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastmods()["https://a.example/1"]; got != want["https://a.example/1"] {
+		t.Errorf("after Retry: %s, want %s", got, want["https://a.example/1"])
 	}
 }
 
