@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -327,22 +328,33 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if p, ok := db.(store.Pinger); ok {
 		// An archive that is down (a PostgreSQL restart or failover) is no
 		// job's fault: jobs wait for it instead of using up their tries.
-		var away atomic.Int64 // jobs waiting for the archive
 		wopts.Ready = func(rctx context.Context) error {
 			pctx, cancel := context.WithTimeout(rctx, 10*time.Second)
 			defer cancel()
 			return p.Ping(pctx)
 		}
-		wopts.OnUnready = func(d *queue.Delivery, err error) {
-			if err != nil {
-				if away.Add(1) == 1 {
-					logger.Warn("archive unavailable: jobs wait for it (their tries are not counted)", "err", err)
+	}
+	// The queue holds jobs the same way while the NATS server is away.
+	var (
+		awayMu sync.Mutex
+		away   int    // jobs waiting for the server or the archive
+		gone   string // what the first of them waits for
+	)
+	wopts.OnUnready = func(d *queue.Delivery, err error) {
+		awayMu.Lock()
+		defer awayMu.Unlock()
+		if err != nil {
+			if away++; away == 1 {
+				gone = "archive"
+				if errors.Is(err, queue.ErrServerAway) {
+					gone = "NATS server"
 				}
-				return
+				logger.Warn(gone+" unavailable: jobs wait for it (their tries are not counted)", "err", err)
 			}
-			if away.Add(-1) == 0 {
-				logger.Warn("archive available again: jobs go on")
-			}
+			return
+		}
+		if away--; away == 0 {
+			logger.Warn(gone + " available again: jobs go on")
 		}
 	}
 	werr := qc.Work(ctx, wopts, handler)

@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -134,6 +135,26 @@ type Client struct {
 	dead    jetstream.Stream
 	hosts   jetstream.KeyValue
 	workers jetstream.KeyValue
+
+	// back is closed, and replaced, each time the connection comes back
+	// after a disconnection.
+	backMu sync.Mutex
+	back   chan struct{}
+}
+
+// reconnected returns a channel closed when the connection next comes
+// back after a disconnection.
+func (c *Client) reconnected() <-chan struct{} {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	return c.back
+}
+
+func (c *Client) onReconnect(*nats.Conn) {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	close(c.back)
+	c.back = make(chan struct{})
 }
 
 // Connect connects to the NATS server at url and makes sure the streams,
@@ -150,7 +171,8 @@ func Connect(ctx context.Context, url string, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
-	c := &Client{opts: o, nc: nc}
+	c := &Client{opts: o, nc: nc, back: make(chan struct{})}
+	nc.SetReconnectHandler(c.onReconnect)
 	if err := c.setup(ctx); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats %s: %w", url, err)
