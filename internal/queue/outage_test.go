@@ -3,7 +3,9 @@ package queue
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,5 +142,151 @@ func TestWorkQueueAway(t *testing.T) {
 	cancel()
 	if err := <-werr; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// natsProxy forwards TCP connections to a nats-server. freeze holds
+// everything in both directions (a network that stalls: messages sent
+// get no answer), cut closes the connections and refuses new ones (the
+// client sees the server go), open lets them through again.
+type natsProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	frozen bool
+	shut   bool
+	conns  []net.Conn
+}
+
+func newNATSProxy(t *testing.T, target string) (*natsProxy, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &natsProxy{ln: ln, target: strings.TrimPrefix(target, "nats://")}
+	t.Cleanup(func() { ln.Close(); p.cut() })
+	go p.serve()
+	return p, "nats://" + ln.Addr().String()
+}
+
+func (p *natsProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		shut := p.shut
+		p.mu.Unlock()
+		if shut {
+			c.Close()
+			continue
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, s)
+		p.mu.Unlock()
+		go p.pipe(c, s)
+		go p.pipe(s, c)
+	}
+}
+
+func (p *natsProxy) pipe(from, to net.Conn) {
+	defer from.Close()
+	defer to.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := from.Read(buf)
+		for {
+			p.mu.Lock()
+			frozen, shut := p.frozen, p.shut
+			p.mu.Unlock()
+			if shut {
+				return
+			}
+			if !frozen {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := to.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *natsProxy) freeze() { p.mu.Lock(); p.frozen = true; p.mu.Unlock() }
+
+func (p *natsProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.shut, p.frozen = true, false
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *natsProxy) open() { p.mu.Lock(); p.shut = false; p.mu.Unlock() }
+
+// TestPublishOutlastsOutage: jobs published just as the connection goes
+// (sent, but their acks never come) are published again once the server
+// answers, each stored once, instead of failing the publisher (a
+// coordinator would stop).
+func TestPublishOutlastsOutage(t *testing.T) {
+	url := startServer(t)
+	proxy, purl := newNATSProxy(t, url)
+	c := connect(t, purl, Options{})
+	direct := connect(t, url, Options{})
+	publishN(t, c, Fetch, 2) // stored before the outage
+
+	proxy.freeze()
+	jobs := make([]Job, 10)
+	for i := range jobs {
+		jobs[i] = Job{Kind: Fetch, Key: fmt.Sprintf("late-%d", i), Data: []byte("x")}
+	}
+	var waits []error
+	var wmu sync.Mutex
+	done := make(chan error, 1)
+	go func() {
+		done <- c.PublishWait(context.Background(), func(err error) {
+			wmu.Lock()
+			waits = append(waits, err)
+			wmu.Unlock()
+		}, jobs...)
+	}()
+	time.Sleep(200 * time.Millisecond) // the jobs are sent into the stalled network
+	proxy.cut()
+	time.Sleep(3 * time.Second) // away for more than a reconnect attempt
+	proxy.open()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("publish across the outage: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("publish did not return after the server came back")
+	}
+	st, err := direct.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Queues[0].Pending; st.Queues[0].Kind != Fetch || got != 12 {
+		t.Errorf("fetch jobs in the stream: %+v, want 12 pending", st.Queues)
+	}
+	wmu.Lock()
+	defer wmu.Unlock()
+	if len(waits) != 2 || waits[0] == nil || !errors.Is(waits[0], ErrServerAway) || waits[1] != nil {
+		t.Errorf("onWait calls %v, want one error wrapping ErrServerAway then nil", waits)
 	}
 }
