@@ -19,17 +19,19 @@ import (
 // The locks are transaction-scoped advisory locks in the two-key space,
 // the first key a hash of the archive's schema (archives in other
 // schemas of the database never wait for these), the second a bucket of
-// the band hash: bandBuckets of them, so that a batch holds a bounded
-// number of locks. A batch whose bands fall in more than maxBandLocks
-// buckets (a bulk import) takes the schema's whole-archive key
-// exclusively instead, and every smaller one takes that key shared
+// the band hash: bandBuckets of them. A batch whose bands fall in more
+// than maxBandLocks buckets (more than two articles: a bulk import) takes
+// the schema's whole-archive key exclusively instead, so that no
+// transaction holds more than maxBandLocks+1 of them (the server's lock
+// table has room for max_locks_per_transaction, 64 by default, times its
+// connections), and every smaller one takes that key shared
 // before its buckets, so the two kinds exclude each other too. Each
 // transaction takes all of its locks in one statement, in one order
 // (whole-archive key, then buckets ascending), before any other lock of
 // its own, so they cannot deadlock.
 const (
 	bandBuckets  = 1 << 16
-	maxBandLocks = 64
+	maxBandLocks = 2 * 21 // two articles' bands (dedupe.NumBands each)
 	// wholeArchive is the whole-archive key: no bucket is negative.
 	wholeArchive = -1
 )
