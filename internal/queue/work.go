@@ -80,6 +80,12 @@ type WorkOptions struct {
 	// else Ready's), and with nil when it stops (everything answers, or
 	// the worker drains): for the worker's log.
 	OnUnready func(d *Delivery, err error)
+	// OnFail, when set, is called when a handler's failure counts
+	// against its job (the job is tried again later, or dead-lettered):
+	// not when the job waits for the server or for Ready, nor on a
+	// drain. A worker logs failures here rather than in its handler, so
+	// that an outage is one line (OnUnready), not one per job it meets.
+	OnFail func(d *Delivery, err error)
 	// Metrics, when set, counts jobs.
 	Metrics *Metrics
 }
@@ -274,9 +280,15 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, c
 		km.naked.Add(1)
 	case errors.Is(err, ErrPermanent) || attempt >= c.maxDeliver(ctx, cons):
 		km.failed.Add(1)
+		if opts.OnFail != nil {
+			opts.OnFail(d, err)
+		}
 		c.deadLetter(ctx, msg, d, err.Error(), opts, km)
 	default:
 		km.failed.Add(1)
+		if opts.OnFail != nil {
+			opts.OnFail(d, err)
+		}
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
 	}
