@@ -123,7 +123,10 @@ func printStatus(w io.Writer, r *statusReport) error {
 			next := "now"
 			if d := h.Next.Sub(r.At); d > 0 {
 				next = "in " + d.Round(10*time.Millisecond).String()
-				if h.Held {
+				switch {
+				case !h.PausedUntil.IsZero():
+					next += " (paused: failing)"
+				case h.Held:
 					next += " (Retry-After)"
 				}
 			}

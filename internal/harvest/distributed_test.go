@@ -458,7 +458,7 @@ func (g *flakyGate) Acquire(ctx context.Context, host string) (fetch.HostLease, 
 
 type freeLease struct{}
 
-func (freeLease) Release(time.Time) {}
+func (freeLease) Release(time.Time, bool) {}
 
 // failingDispatcher fails its first fails Dispatch calls, as a publish
 // the NATS server never answered, then hands jobs to next.
