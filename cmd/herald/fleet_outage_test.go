@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -205,8 +206,14 @@ func TestFleetArchiveOutage(t *testing.T) {
 			t.Errorf("%s: %v", l, err)
 		}
 	}
-	if log := stop(); !strings.Contains(log, "archive unavailable") || !strings.Contains(log, "archive available again") {
+	log := stop()
+	if !strings.Contains(log, "archive unavailable") || !strings.Contains(log, "archive available again") {
 		t.Errorf("the worker did not say that the archive was away and back:\n%s", log)
+	}
+	// One line when it goes, one when it is back (saying how many jobs
+	// waited), not one per job that met the outage.
+	if strings.Count(log, "archive unavailable") != 1 || strings.Contains(log, "job failed") || !strings.Contains(log, "jobs="+strconv.Itoa(n)) {
+		t.Errorf("the outage was not logged as one line each way, with the jobs that waited:\n%s", log)
 	}
 }
 

@@ -216,7 +216,7 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	}
 	if qc != nil {
 		host, _ := os.Hostname()
-		opts.Dispatcher = natsDispatcher{qc}
+		opts.Dispatcher = natsDispatcher{qc: qc, logger: logger}
 		opts.Gate = qc.Hosts(queue.HostsOptions{Holder: fmt.Sprintf("coordinator-%s-%d", host, os.Getpid())})
 	}
 	h, err := harvest.New(db, opts)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -122,7 +123,10 @@ func printStatus(w io.Writer, r *statusReport) error {
 			next := "now"
 			if d := h.Next.Sub(r.At); d > 0 {
 				next = "in " + d.Round(10*time.Millisecond).String()
-				if h.Held {
+				switch {
+				case !h.PausedUntil.IsZero():
+					next += " (paused: failing)"
+				case h.Held:
 					next += " (Retry-After)"
 				}
 			}
@@ -232,7 +236,12 @@ func newQueueRequeueCmd(e *env) *cobra.Command {
 }
 
 // natsDispatcher publishes a coordinator's claimed URLs as fetch jobs.
-type natsDispatcher struct{ qc *queue.Client }
+// While the NATS server is away it waits for it (see
+// queue.Client.PublishWait), saying so in logger's log.
+type natsDispatcher struct {
+	qc     *queue.Client
+	logger *slog.Logger
+}
 
 var _ harvest.IdleDispatcher = natsDispatcher{}
 
@@ -257,5 +266,11 @@ func (d natsDispatcher) Dispatch(ctx context.Context, jobs []harvest.Job) error 
 		// flight for a coordinator to wait for forever.
 		qj[i] = queue.Job{Kind: queue.Fetch, Key: j.URL, Data: data, ID: fmt.Sprintf("fetch:%s:%d:%d", j.URL, j.Attempts, claim)}
 	}
-	return d.qc.Publish(ctx, qj...)
+	return d.qc.PublishWait(ctx, func(err error) {
+		if err != nil {
+			d.logger.Warn("NATS server unavailable: jobs wait to be dispatched", "jobs", len(qj), "err", err)
+		} else {
+			d.logger.Warn("NATS server available again: dispatching")
+		}
+	}, qj...)
 }

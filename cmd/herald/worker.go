@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -274,8 +275,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 				counts.skipped.Add(int64(harvestSkippedTotal(sum)))
 			}
 			if err != nil {
-				logger.Warn("fetch job failed", "url", j.URL, "attempt", d.Attempt, "err", err)
-				return err
+				return err // logged by OnFail, unless an outage is to blame
 			}
 			logger.Info("fetch job done", "url", j.URL, "attempt", d.Attempt, "new", sum.New, "skipped", harvestSkippedTotal(sum))
 			return nil
@@ -289,7 +289,6 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 				return fmt.Errorf("%w: %w", err, queue.ErrPermanent)
 			}
 			if err != nil {
-				logger.Warn("extract job failed", "capture", d.Key, "attempt", d.Attempt, "err", err)
 				return err
 			}
 			counts.captures.Add(1)
@@ -327,22 +326,47 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if p, ok := db.(store.Pinger); ok {
 		// An archive that is down (a PostgreSQL restart or failover) is no
 		// job's fault: jobs wait for it instead of using up their tries.
-		var away atomic.Int64 // jobs waiting for the archive
 		wopts.Ready = func(rctx context.Context) error {
 			pctx, cancel := context.WithTimeout(rctx, 10*time.Second)
 			defer cancel()
 			return p.Ping(pctx)
 		}
-		wopts.OnUnready = func(d *queue.Delivery, err error) {
-			if err != nil {
-				if away.Add(1) == 1 {
-					logger.Warn("archive unavailable: jobs wait for it (their tries are not counted)", "err", err)
+	}
+	wopts.OnFail = func(d *queue.Delivery, err error) {
+		what := "url"
+		if d.Kind == queue.Extract {
+			what = "capture"
+		}
+		logger.Warn(string(d.Kind)+" job failed", what, d.Key, "attempt", d.Attempt, "err", err)
+	}
+	// The queue holds jobs the same way while the NATS server is away.
+	// An outage is logged once when it starts and once when it ends, with
+	// how long it lasted and how many jobs waited, however many jobs met it.
+	var (
+		awayMu    sync.Mutex
+		away      int       // jobs waiting for the server or the archive
+		awayPeak  int       // the most at once, in this outage
+		awaySince time.Time // when the first began to wait
+		gone      string    // what it waits for
+	)
+	wopts.OnUnready = func(d *queue.Delivery, err error) {
+		awayMu.Lock()
+		defer awayMu.Unlock()
+		if err != nil {
+			away++
+			awayPeak = max(awayPeak, away)
+			if away == 1 {
+				awayPeak, awaySince = 1, time.Now()
+				gone = "archive"
+				if errors.Is(err, queue.ErrServerAway) {
+					gone = "NATS server"
 				}
-				return
+				logger.Warn(gone+" unavailable: jobs wait for it (their tries are not counted)", "err", err)
 			}
-			if away.Add(-1) == 0 {
-				logger.Warn("archive available again: jobs go on")
-			}
+			return
+		}
+		if away--; away == 0 {
+			logger.Warn(gone+" available again: jobs go on", "away", time.Since(awaySince).Round(time.Millisecond), "jobs", awayPeak)
 		}
 	}
 	werr := qc.Work(ctx, wopts, handler)

@@ -20,9 +20,10 @@ import (
 type HostGate interface {
 	// Acquire waits until this process may send one request to host (a
 	// lower-case host:port) and holds the host until the lease is
-	// released. It returns the context's error when ctx ends, or an error
+	// released. It returns the context's error when ctx ends, an error
 	// wrapping ErrHostHeld (a *HeldError) when the host asked to be left
-	// alone for longer than the gate is willing to wait.
+	// alone for longer than the gate is willing to wait, or one wrapping
+	// ErrHostPaused when the gate paused the host after failures.
 	Acquire(ctx context.Context, host string) (HostLease, error)
 }
 
@@ -30,8 +31,12 @@ type HostGate interface {
 type HostLease interface {
 	// Release gives the host back; next is the earliest time the next
 	// request to it may start (the end of this one plus the delay, or
-	// later for a Retry-After). It is called exactly once.
-	Release(next time.Time)
+	// later for a Retry-After). failed says that the request failed in a
+	// way that counts towards pausing the host (a 5xx, a timeout, a
+	// refused connection: what Options.PauseAfter counts), so that a gate
+	// shared by a fleet can pause a failing host for all of it. It is
+	// called exactly once.
+	Release(next time.Time, failed bool)
 }
 
 // ErrHostHeld: a host asked (Retry-After) not to be asked again before a

@@ -3,7 +3,9 @@ package fetch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +19,8 @@ type recordingGate struct {
 	held     map[string]time.Time
 	acquired []string
 	nexts    []time.Duration // next allowed minus release time
+	failed   []bool          // what each release said of its request
+	paused   map[string]error
 }
 
 type recordingLease struct {
@@ -30,6 +34,9 @@ func (g *recordingGate) Acquire(ctx context.Context, host string) (HostLease, er
 	if g.fail != nil {
 		return nil, g.fail
 	}
+	if err := g.paused[host]; err != nil {
+		return nil, err
+	}
 	if until, ok := g.held[host]; ok && time.Until(until) > time.Minute {
 		return nil, &HeldError{Host: host, Until: until}
 	}
@@ -37,10 +44,11 @@ func (g *recordingGate) Acquire(ctx context.Context, host string) (HostLease, er
 	return &recordingLease{g: g, host: host}, nil
 }
 
-func (l *recordingLease) Release(next time.Time) {
+func (l *recordingLease) Release(next time.Time, failed bool) {
 	l.g.mu.Lock()
 	defer l.g.mu.Unlock()
 	l.g.nexts = append(l.g.nexts, time.Until(next))
+	l.g.failed = append(l.g.failed, failed)
 	if l.g.held == nil {
 		l.g.held = map[string]time.Time{}
 	}
@@ -99,5 +107,46 @@ func TestGate(t *testing.T) {
 	}
 	if n := len(s.hitsFor("")); n != before {
 		t.Errorf("%d requests sent while the gate refused", n-before)
+	}
+}
+
+// TestGateCountsFailures: each release tells the gate whether its request
+// failed (a 5xx, retried or not), so that a gate shared by a fleet can
+// pause a failing host for all of it; and a host the gate paused is
+// refused with ErrHostPaused (not ErrGate: the gate works), nothing sent.
+func TestGateCountsFailures(t *testing.T) {
+	s := newSite(t, nil)
+	s.robots("User-agent: *\nAllow: /\n")
+	s.html("/a.html", "<html><body><p>a</p></body></html>")
+	s.handle("/down.html", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	g := &recordingGate{}
+	c := testClient(t, Options{Gate: g, MinDelay: -1, Retries: 1, RetryBackoff: time.Millisecond})
+	if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/a.html"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/down.html"}); err == nil {
+		t.Fatal("down.html: no error")
+	}
+	g.mu.Lock()
+	got := append([]bool(nil), g.failed...)
+	g.mu.Unlock()
+	// robots.txt, a.html, then down.html and its retry.
+	if want := []bool{false, false, true, true}; !slices.Equal(got, want) {
+		t.Errorf("releases said failed %v, want %v", got, want)
+	}
+
+	g.mu.Lock()
+	host := g.acquired[0]
+	g.paused = map[string]error{host: fmt.Errorf("%s: %w", host, ErrHostPaused)}
+	g.mu.Unlock()
+	before := len(s.hitsFor(""))
+	_, err := c.Fetch(context.Background(), Request{URL: s.URL + "/a.html"})
+	if !errors.Is(err, ErrHostPaused) || errors.Is(err, ErrGate) {
+		t.Errorf("host paused by the gate: %v, want ErrHostPaused and not ErrGate", err)
+	}
+	if n := len(s.hitsFor("")); n != before {
+		t.Errorf("%d requests sent to a paused host", n-before)
 	}
 }

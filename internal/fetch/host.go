@@ -196,7 +196,7 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 		l, err := p.gate.Acquire(ctx, h.key)
 		if err != nil {
 			<-h.slots
-			if ctx.Err() != nil || errors.Is(err, ErrHostHeld) {
+			if ctx.Err() != nil || errors.Is(err, ErrHostHeld) || errors.Is(err, ErrHostPaused) {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%w: %w", ErrGate, err)
@@ -207,7 +207,7 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 	case p.global <- struct{}{}:
 	case <-ctx.Done():
 		if lease != nil {
-			lease.Release(time.Now())
+			lease.Release(time.Now(), false)
 		}
 		<-h.slots
 		return nil, ctx.Err()
@@ -217,7 +217,7 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 		once.Do(func() {
 			next := p.release(h, o)
 			if lease != nil {
-				lease.Release(next)
+				lease.Release(next, o.failed)
 			}
 			<-p.global
 			<-h.slots

@@ -3,6 +3,7 @@ package harvest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -93,6 +94,10 @@ func (h *Harvester) itemHint(it store.FrontierItem) (x *hint, held bool) {
 	}
 	return storedHint(it.Hint), false
 }
+
+// ErrDispatch is wrapped by the error of a run that stopped because its
+// Dispatcher failed.
+var ErrDispatch = errors.New("dispatch")
 
 // Dispatcher is the seam between claiming frontier URLs and fetching them.
 // Without one (Options.Dispatcher nil) a run fetches what it claims itself,
@@ -243,7 +248,7 @@ func (r *run) dispatchRemote() {
 		if len(jobs) > 0 {
 			if err := r.opts.Dispatcher.Dispatch(r.ctx, jobs); err != nil {
 				if r.ctx.Err() == nil {
-					r.send(event{fatal: fmt.Errorf("harvest: dispatch: %w", err)})
+					r.send(event{fatal: fmt.Errorf("harvest: %w: %w", ErrDispatch, err)})
 				}
 				for _, it := range sent {
 					r.send(event{item: &it, abandon: true})

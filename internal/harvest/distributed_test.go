@@ -6,13 +6,16 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -433,4 +436,108 @@ func TestProcessCrashingPage(t *testing.T) {
 	if items, _ := st2.FrontierItems(ctx, []string{cu}); len(items) != 1 || items[0].State != store.Failed {
 		t.Errorf("worker's frontier %+v, want the page failed", items)
 	}
+}
+
+// flakyGate is a fetch.HostGate whose first fails Acquires fail, as the
+// fleet's gate does while its NATS server is away; then it lets every
+// request through.
+type flakyGate struct {
+	mu    sync.Mutex
+	fails int
+}
+
+func (g *flakyGate) Acquire(ctx context.Context, host string) (fetch.HostLease, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.fails > 0 {
+		g.fails--
+		return nil, errors.New("host " + host + ": nats: connection closed")
+	}
+	return freeLease{}, nil
+}
+
+type freeLease struct{}
+
+func (freeLease) Release(time.Time, bool) {}
+
+// failingDispatcher fails its first fails Dispatch calls, as a publish
+// the NATS server never answered, then hands jobs to next.
+type failingDispatcher struct {
+	next  Dispatcher
+	mu    sync.Mutex
+	fails int
+}
+
+func (d *failingDispatcher) Dispatch(ctx context.Context, jobs []Job) error {
+	d.mu.Lock()
+	fail := d.fails > 0
+	d.fails--
+	d.mu.Unlock()
+	if fail {
+		return errors.New("publish fetch job: nats: server is disconnected")
+	}
+	return d.next.Dispatch(ctx, jobs)
+}
+
+// TestWatchOutlastsQueueOutage: a watching coordinator whose round stops
+// because the queue is away (its host gate fails while it polls a feed,
+// or publishing the claimed URLs fails) says so and runs the round again
+// after a pause, instead of ending: every article is stored in the end
+// and Watch returns only when it is stopped.
+func TestWatchOutlastsQueueOutage(t *testing.T) {
+	ts, _ := gazette(t, "0")
+	st, dir := testArchive(t)
+	worker := newTestHarvester(t, st, testOptions(dir))
+	gd := &goDispatcher{t: t, worker: worker}
+	opts := testOptions(dir)
+	opts.Dispatcher = &failingDispatcher{next: gd, fails: 1}
+	opts.Gate = &flakyGate{fails: 1}
+	var log bytes.Buffer
+	var logMu sync.Mutex
+	opts.Logger = slog.New(slog.NewTextHandler(lockedWriter{&logMu, &log}, nil))
+	coord := newTestHarvester(t, st, opts)
+	src := &store.Source{URL: ts.url("/feed.xml"), Kind: store.KindFeed, Interval: 200 * time.Millisecond}
+	if err := st.AddSource(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(30*time.Second, cancel) // stuck: the checks below say how
+	var rounds int
+	_, err := coord.Watch(ctx, func(s *Summary) {
+		rounds++
+		if c, _ := st.FrontierCounts(ctx); c[store.Done] > 0 && c[store.Queued] == 0 && c[store.InFlight] == 0 {
+			cancel()
+		}
+	})
+	gd.wg.Wait()
+	if err != nil {
+		t.Fatalf("watch ended with %v, want it to carry on until stopped", err)
+	}
+	if rounds < 3 {
+		t.Errorf("%d rounds, want the two that failed and one that worked", rounds)
+	}
+	counts, err := st.FrontierCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.Done] == 0 || counts[store.Queued] != 0 || counts[store.InFlight] != 0 {
+		t.Errorf("frontier after the outage: %v", counts)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if n := strings.Count(log.String(), "queue unavailable"); n != 2 {
+		t.Errorf("logged the queue away %d times, want 2 (one per failed round):\n%s", n, log.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

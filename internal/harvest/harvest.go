@@ -264,8 +264,15 @@ func (h *Harvester) HarvestPages(ctx context.Context, urls []string, source stri
 // until ctx ends. It returns the counts of all runs; the end of ctx is a
 // normal end, not an error. after, when set, is called with each run's
 // summary.
+//
+// A run stopped by the fleet's queue (its host gate failed, or handing
+// URLs to the Dispatcher did: a NATS server restarting, say) puts its
+// URLs back as any stopped run does; Watch logs it and runs again after
+// 1s, 2s, 4s … (at most a minute), rather than end. Other failures (the
+// archive's) end it.
 func (h *Harvester) Watch(ctx context.Context, after func(*Summary)) (*Summary, error) {
 	total := newSummary()
+	pause := time.Duration(0) // after a run the queue stopped
 	for {
 		sum, err := h.RunDue(ctx)
 		if sum != nil {
@@ -277,15 +284,22 @@ func (h *Harvester) Watch(ctx context.Context, after func(*Summary)) (*Summary, 
 		if ctx.Err() != nil {
 			return &total, nil
 		}
-		if err != nil {
+		var wait time.Duration
+		switch {
+		case err != nil && queueAway(err):
+			pause = min(max(2*pause, time.Second), time.Minute)
+			wait = pause
+			h.opts.Logger.Warn("queue unavailable: run stopped, its URLs put back; trying again", "in", wait, "err", err)
+		case err != nil:
 			return &total, err
-		}
-		wait, err := h.nextDue(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return &total, nil
+		default:
+			pause = 0
+			if wait, err = h.nextDue(ctx); err != nil {
+				if ctx.Err() != nil {
+					return &total, nil
+				}
+				return &total, err
 			}
-			return &total, err
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -295,6 +309,12 @@ func (h *Harvester) Watch(ctx context.Context, after func(*Summary)) (*Summary, 
 		case <-t.C:
 		}
 	}
+}
+
+// queueAway says whether a run stopped because the fleet's queue failed
+// it: its host gate, or its Dispatcher.
+func queueAway(err error) bool {
+	return errors.Is(err, fetch.ErrGate) || errors.Is(err, ErrDispatch)
 }
 
 // nextDue is how long to sleep before the next source is due, at most a

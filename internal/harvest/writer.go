@@ -74,6 +74,11 @@ func (r *run) handle(ev event) {
 		r.stop(ev.fatal)
 	}
 	if r.err != nil {
+		if ev.item != nil && ev.abandon && queueAway(r.err) {
+			// The queue stopped the run, not the archive: the URLs it
+			// held go back now, for the next run to claim.
+			r.settle(ev)
+		}
 		return
 	}
 	r.count(ev)

@@ -34,6 +34,14 @@ type HostsOptions struct {
 	// *fetch.HeldError, so the URL can be deferred instead of holding a
 	// worker. Default 30s.
 	MaxWait time.Duration
+	// PauseAfter is how many failed requests in a row to a host, by any
+	// holder, pause it for the whole fleet (what fetch.Options.PauseAfter
+	// does in one process); PauseFor is for how long. Acquire refuses a
+	// paused host with an error wrapping fetch.ErrHostPaused. Defaults
+	// fetch.DefaultPauseAfter and fetch.DefaultPauseFor; PauseAfter < 0:
+	// never.
+	PauseAfter int
+	PauseFor   time.Duration
 	// Metrics, when set, counts waits.
 	Metrics *Metrics
 }
@@ -60,6 +68,12 @@ func (c *Client) Hosts(opts HostsOptions) *Hosts {
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = DefaultMaxHostWait
 	}
+	if opts.PauseAfter == 0 {
+		opts.PauseAfter = fetch.DefaultPauseAfter
+	}
+	if opts.PauseFor <= 0 {
+		opts.PauseFor = fetch.DefaultPauseFor
+	}
 	m := opts.Metrics
 	if m == nil {
 		m = NewMetrics()
@@ -75,6 +89,10 @@ type hostEntry struct {
 	LeaseUntil time.Time `json:"lease_until,omitzero"`
 	// Next is the earliest start of the host's next request.
 	Next time.Time `json:"next,omitzero"`
+	// Failures counts the failed requests in a row, whoever sent them;
+	// PausedUntil is set when they paused the host.
+	Failures    int       `json:"failures,omitempty"`
+	PausedUntil time.Time `json:"paused_until,omitzero"`
 }
 
 // hostBucketKey maps a host:port to a key the bucket accepts.
@@ -108,6 +126,11 @@ func (g *Hosts) Acquire(ctx context.Context, host string) (fetch.HostLease, erro
 			rev = e.Revision()
 		}
 		now := time.Now()
+		if now.Before(cur.PausedUntil) {
+			g.m.hostHeld.Add(1)
+			return nil, fmt.Errorf("%s until %s (failing, paused for the fleet): %w", host,
+				cur.PausedUntil.UTC().Format(time.RFC3339), fetch.ErrHostPaused)
+		}
 		var wait time.Duration
 		switch {
 		case cur.Holder != "" && now.Before(cur.LeaseUntil):
@@ -127,7 +150,8 @@ func (g *Hosts) Acquire(ctx context.Context, host string) (fetch.HostLease, erro
 			}
 			continue
 		}
-		next := hostEntry{Host: host, Holder: g.opts.Holder, LeaseUntil: now.Add(g.opts.LeaseTTL), Next: cur.Next}
+		next := hostEntry{Host: host, Holder: g.opts.Holder, LeaseUntil: now.Add(g.opts.LeaseTTL), Next: cur.Next,
+			Failures: cur.Failures}
 		data, _ := json.Marshal(next)
 		if rev == 0 {
 			rev, err = g.kv.Create(ctx, key, data)
@@ -193,8 +217,11 @@ func (l *lease) renew() {
 }
 
 // Release implements fetch.HostLease: the host is free, its next request
-// not before next.
-func (l *lease) Release(next time.Time) {
+// not before next. A failed request adds to the host's failures in a row
+// (a success clears them); the PauseAfter-th pauses the host for
+// PauseFor. The count is in the entry, changed by compare-and-set like
+// the rest, so it is the fleet's.
+func (l *lease) Release(next time.Time, failed bool) {
 	close(l.stop)
 	l.renewing.Wait()
 	l.mu.Lock()
@@ -206,6 +233,14 @@ func (l *lease) Release(next time.Time) {
 	e := hostEntry{Host: l.entry.Host, Next: next}
 	if e.Next.Before(l.entry.Next) {
 		e.Next = l.entry.Next
+	}
+	if failed {
+		e.Failures = l.entry.Failures + 1
+		if po := l.g.opts; po.PauseAfter > 0 && e.Failures >= po.PauseAfter {
+			e.PausedUntil = time.Now().Add(po.PauseFor)
+			e.Next = later(e.Next, e.PausedUntil) // status lists it as any held host
+			e.Failures = 0
+		}
 	}
 	data, _ := json.Marshal(e)
 	for range 3 {
@@ -231,6 +266,9 @@ type HostState struct {
 	// off than workers wait (a Retry-After).
 	Next time.Time `json:"next_allowed,omitzero"`
 	Held bool      `json:"held"`
+	// PausedUntil is set while the host is paused after failing
+	// (HostsOptions.PauseAfter).
+	PausedUntil time.Time `json:"paused_until,omitzero"`
 }
 
 // HostStates returns the hosts' entries, at most limit (<= 0: all).
@@ -255,10 +293,20 @@ func (c *Client) HostStates(ctx context.Context, limit int) ([]HostState, error)
 			continue
 		}
 		s := HostState{Host: h.Host, Next: h.Next, Held: h.Next.Sub(now) > DefaultMaxHostWait}
+		if now.Before(h.PausedUntil) {
+			s.PausedUntil = h.PausedUntil
+		}
 		if h.Holder != "" && now.Before(h.LeaseUntil) {
 			s.Holder, s.LeaseUntil = h.Holder, h.LeaseUntil
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

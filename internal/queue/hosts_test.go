@@ -42,7 +42,7 @@ func TestHostsOneOwnerAndDelay(t *testing.T) {
 				mu.Lock()
 				spans = append(spans, s)
 				mu.Unlock()
-				l.Release(s.end.Add(delay))
+				l.Release(s.end.Add(delay), false)
 			}
 		}()
 	}
@@ -70,7 +70,7 @@ func TestHostsHeldAndDeadHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	until := time.Now().Add(time.Hour)
-	l.Release(until)
+	l.Release(until, false)
 	_, err = a.Acquire(context.Background(), "held.example:443")
 	var he *fetch.HeldError
 	if !errors.As(err, &he) || !errors.Is(err, fetch.ErrHostHeld) || he.Until.Sub(until).Abs() > time.Millisecond {
@@ -97,7 +97,7 @@ func TestHostsHeldAndDeadHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bl.Release(time.Now())
+	bl.Release(time.Now(), false)
 	if waited := time.Since(start); waited < 200*time.Millisecond {
 		t.Errorf("took the host after %s, while the dead holder's lease still ran", waited)
 	}
@@ -119,12 +119,12 @@ func TestHostsLeaseRenewed(t *testing.T) {
 	if _, err := b.Acquire(ctx, "slow.example:80"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second holder during a renewed lease: err %v, want to wait until its context ends", err)
 	}
-	l.Release(time.Now())
+	l.Release(time.Now(), false)
 	bl, err := b.Acquire(context.Background(), "slow.example:80")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bl.Release(time.Now())
+	bl.Release(time.Now(), false)
 }
 
 // abandon stops renewing without releasing, as a killed process would.
@@ -145,7 +145,7 @@ func TestHostsStatusCountsEvery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.Release(time.Now().Add(time.Hour)) // paced: listed
+		l.Release(time.Now().Add(time.Hour), false) // paced: listed
 	}
 	old := maxStatusHosts
 	maxStatusHosts = 3
@@ -156,5 +156,61 @@ func TestHostsStatusCountsEvery(t *testing.T) {
 	}
 	if s.HostsKnown != 5 || s.HostsRead != 3 || len(s.Hosts) != 3 {
 		t.Errorf("status: %d hosts known, %d read, %d listed; want 5, 3 and 3", s.HostsKnown, s.HostsRead, len(s.Hosts))
+	}
+}
+
+// TestHostsPauseFleetWide: failed requests to a host count in its entry,
+// whichever worker sent them, and the PauseAfter-th in a row pauses the
+// host for every worker (fetch.ErrHostPaused, listed in the status);
+// a success in between starts the count again.
+func TestHostsPauseFleetWide(t *testing.T) {
+	url := startServer(t)
+	opts := HostsOptions{PauseAfter: 3, PauseFor: time.Hour}
+	var gates []*Hosts
+	for w := range 2 {
+		o := opts
+		o.Holder = fmt.Sprintf("w%d", w)
+		gates = append(gates, connect(t, url, Options{}).Hosts(o))
+	}
+	ctx := context.Background()
+	const host = "down.example:443"
+	try := func(w int, failed bool) error {
+		t.Helper()
+		l, err := gates[w].Acquire(ctx, host)
+		if err != nil {
+			return err
+		}
+		l.Release(time.Now(), failed)
+		return nil
+	}
+	// Two failures, a success, two failures: never three in a row.
+	for i, failed := range []bool{true, true, false, true, true} {
+		if err := try(i%2, failed); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	// The third in a row, by the other worker.
+	if err := try(1, true); err != nil {
+		t.Fatal(err)
+	}
+	for w := range gates {
+		err := try(w, false)
+		if !errors.Is(err, fetch.ErrHostPaused) {
+			t.Errorf("worker %d after three failures in a row across the fleet: %v, want ErrHostPaused", w, err)
+		}
+	}
+	c := connect(t, url, Options{})
+	hs, err := c.HostStates(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 1 || time.Until(hs[0].PausedUntil) < 59*time.Minute {
+		t.Errorf("host states %+v, want %s paused for the hour", hs, host)
+	}
+	// Other hosts are not affected.
+	if l, err := gates[0].Acquire(ctx, "up.example:443"); err != nil {
+		t.Errorf("another host: %v", err)
+	} else {
+		l.Release(time.Now(), false)
 	}
 }

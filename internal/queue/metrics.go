@@ -97,7 +97,7 @@ func (m *Metrics) WritePrometheus(w io.Writer) error {
 	}{
 		{"herald_host_waits_total", "Requests that waited for a host held or paced by the fleet.", "counter", float64(m.hostWaits.Load())},
 		{"herald_host_wait_seconds_total", "Time spent waiting for hosts.", "counter", m.hostWait.get()},
-		{"herald_host_held_total", "Requests refused because their host asked to wait (Retry-After).", "counter", float64(m.hostHeld.Load())},
+		{"herald_host_held_total", "Requests refused because their host asked to wait (Retry-After) or is paused after failing.", "counter", float64(m.hostHeld.Load())},
 		{"herald_host_lease_conflicts_total", "Host leases lost to another worker's compare-and-set.", "counter", float64(m.hostConflicts.Load())},
 		{"herald_host_leases_lost_total", "Host leases that ran out while held (renewals failed).", "counter", float64(m.hostLost.Load())},
 	}

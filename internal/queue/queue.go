@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -134,6 +135,26 @@ type Client struct {
 	dead    jetstream.Stream
 	hosts   jetstream.KeyValue
 	workers jetstream.KeyValue
+
+	// back is closed, and replaced, each time the connection comes back
+	// after a disconnection.
+	backMu sync.Mutex
+	back   chan struct{}
+}
+
+// reconnected returns a channel closed when the connection next comes
+// back after a disconnection.
+func (c *Client) reconnected() <-chan struct{} {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	return c.back
+}
+
+func (c *Client) onReconnect(*nats.Conn) {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	close(c.back)
+	c.back = make(chan struct{})
 }
 
 // Connect connects to the NATS server at url and makes sure the streams,
@@ -150,7 +171,8 @@ func Connect(ctx context.Context, url string, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
-	c := &Client{opts: o, nc: nc}
+	c := &Client{opts: o, nc: nc, back: make(chan struct{})}
+	nc.SetReconnectHandler(c.onReconnect)
 	if err := c.setup(ctx); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats %s: %w", url, err)
@@ -316,9 +338,46 @@ const (
 
 // Publish adds jobs to the stream, waiting for the server to store each.
 // Publishing the same job twice within the dedup window stores it once.
+// It outlasts an outage of the server as PublishWait does.
 func (c *Client) Publish(ctx context.Context, jobs ...Job) error {
+	return c.PublishWait(ctx, nil, jobs...)
+}
+
+// PublishWait is Publish telling onWait (when set) when it starts waiting
+// for the server (an error wrapping ErrServerAway) and when it stops
+// (nil). Jobs whose publishing fails while the server does not answer (the
+// connection dropped before their acks came: a restart, a network cut) are
+// published again once it does, until ctx ends; their ids make a job that
+// the server did store be stored once, if the outage is shorter than the
+// two-minute dedup window (longer, and such a job may be queued twice: a
+// worker finds its article unchanged). A failure while the server answers
+// is tried once more, then returned.
+func (c *Client) PublishWait(ctx context.Context, onWait func(error), jobs ...Job) error {
+	again := true // one more try while the server answers
+	for {
+		failed, err := c.publish(ctx, jobs)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		jobs = failed
+		if c.serverReady(ctx) == nil {
+			if !again {
+				return err
+			}
+			again = false
+			continue
+		}
+		if werr := c.waitServer(ctx, onWait); werr != nil {
+			return err
+		}
+	}
+}
+
+// publish sends jobs and waits for their acks. It returns the jobs that
+// failed, with the first failure.
+func (c *Client) publish(ctx context.Context, jobs []Job) ([]Job, error) {
 	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
-	for _, j := range jobs {
+	for i, j := range jobs {
 		id := j.ID
 		if id == "" {
 			id = string(j.Kind) + ":" + j.Key
@@ -328,18 +387,62 @@ func (c *Client) Publish(ctx context.Context, jobs ...Job) error {
 		m.Header.Set(hdrKey, j.Key)
 		f, err := c.js.PublishMsgAsync(m, jetstream.WithMsgID(id))
 		if err != nil {
-			return fmt.Errorf("publish %s job %s: %w", j.Kind, j.Key, err)
+			// Those sent so far may fail too: wait for them below.
+			failed, _ := c.acks(ctx, jobs[:i], futures)
+			return append(failed, jobs[i:]...), fmt.Errorf("publish %s job %s: %w", j.Kind, j.Key, err)
 		}
 		futures = append(futures, f)
 	}
+	return c.acks(ctx, jobs, futures)
+}
+
+// acks waits for the acks of jobs, published as futures.
+func (c *Client) acks(ctx context.Context, jobs []Job, futures []jetstream.PubAckFuture) ([]Job, error) {
+	var failed []Job
+	var first error
 	for i, f := range futures {
 		select {
 		case <-f.Ok():
 		case err := <-f.Err():
-			return fmt.Errorf("publish %s job %s: %w", jobs[i].Kind, jobs[i].Key, err)
+			failed = append(failed, jobs[i])
+			if first == nil {
+				first = fmt.Errorf("publish %s job %s: %w", jobs[i].Kind, jobs[i].Key, err)
+			}
 		case <-ctx.Done():
-			return fmt.Errorf("publish: %w", ctx.Err())
+			return append(failed, jobs[i:]...), fmt.Errorf("publish: %w", ctx.Err())
 		}
 	}
-	return nil
+	return failed, first
+}
+
+// waitServer waits until the server answers (see serverReady), telling
+// onWait when it starts and stops, and asking again after 1s, 2s, 4s …
+// (at most MaxReadyWait apart) and at once when the connection comes
+// back. It fails only when ctx ends.
+func (c *Client) waitServer(ctx context.Context, onWait func(error)) error {
+	err := c.serverReady(ctx)
+	if err == nil {
+		return nil
+	}
+	if onWait != nil {
+		onWait(err)
+		defer onWait(nil)
+	}
+	wait := time.Second
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+			wait = min(2*wait, MaxReadyWait)
+		case <-c.reconnected():
+			t.Stop()
+			wait = time.Second
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+		if c.serverReady(ctx) == nil {
+			return nil
+		}
+	}
 }

@@ -20,6 +20,10 @@ import (
 // times.
 var ErrPermanent = errors.New("permanent failure")
 
+// ErrServerAway wraps the error that WorkOptions.OnUnready receives when
+// jobs wait for the NATS server rather than for WorkOptions.Ready.
+var ErrServerAway = errors.New("nats server unavailable")
+
 // Delivery is a job as a handler receives it.
 type Delivery struct {
 	Job
@@ -65,11 +69,23 @@ type WorkOptions struct {
 	// MaxReadyWait apart) and runs the handler again once it succeeds.
 	// Jobs held so fill the worker's slots, so it pulls no more until
 	// the archive is back. On a drain, held jobs are put back at once.
+	//
+	// The NATS server is checked the same way first, Ready or not: a job
+	// whose handler fails while the server does not answer waits for it
+	// (its host gate and its answer both need it), and runs again as
+	// soon as the connection is back.
 	Ready func(ctx context.Context) error
-	// OnUnready, when set, is called with Ready's error when a job starts
-	// waiting for Ready, and with nil when it stops (Ready succeeded, or
+	// OnUnready, when set, is called with the error when a job starts
+	// waiting (wrapping ErrServerAway when it waits for the NATS server,
+	// else Ready's), and with nil when it stops (everything answers, or
 	// the worker drains): for the worker's log.
 	OnUnready func(d *Delivery, err error)
+	// OnFail, when set, is called when a handler's failure counts
+	// against its job (the job is tried again later, or dead-lettered):
+	// not when the job waits for the server or for Ready, nor on a
+	// drain. A worker logs failures here rather than in its handler, so
+	// that an outage is one line (OnUnready), not one per job it meets.
+	OnFail func(d *Delivery, err error)
 	// Metrics, when set, counts jobs.
 	Metrics *Metrics
 }
@@ -232,15 +248,18 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, c
 	start := time.Now()
 	err := runHandler(ctx, h, d)
 	drained := false
-	for err != nil && opts.Ready != nil && ctx.Err() == nil && !errors.Is(err, ErrPermanent) {
-		waited, ok := waitReady(ctx, draining, d, opts)
+	for err != nil && ctx.Err() == nil && !errors.Is(err, ErrPermanent) {
+		waited, ok := c.waitReady(ctx, draining, d, opts)
 		if !ok {
-			drained = true // stopped while the archive was away
+			drained = true // stopped while the server or the archive was away
 			break
 		}
 		if !waited {
-			break // the archive answers: the failure is the job's
+			break // everything answers: the failure is the job's
 		}
+		// Back: say at once that the job is still ours, before the
+		// server's AckWait (restarted with it) gives it to another.
+		_ = msg.InProgress()
 		err = runHandler(ctx, h, d)
 	}
 	close(stop)
@@ -261,9 +280,15 @@ func (c *Client) handle(ctx context.Context, draining <-chan struct{}, k Kind, c
 		km.naked.Add(1)
 	case errors.Is(err, ErrPermanent) || attempt >= c.maxDeliver(ctx, cons):
 		km.failed.Add(1)
+		if opts.OnFail != nil {
+			opts.OnFail(d, err)
+		}
 		c.deadLetter(ctx, msg, d, err.Error(), opts, km)
 	default:
 		km.failed.Add(1)
+		if opts.OnFail != nil {
+			opts.OnFail(d, err)
+		}
 		_ = msg.NakWithDelay(retryDelay(attempt))
 		km.naked.Add(1)
 	}
@@ -316,12 +341,48 @@ func panicSite() string {
 	}
 }
 
-// waitReady is called after a job's handler failed. When opts.Ready
-// succeeds at once it returns waited false: the failure is the job's.
-// Otherwise it waits until Ready succeeds (waited and ok true), or until
-// the worker drains or its handlers' context ends (ok false).
-func waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts WorkOptions) (waited, ok bool) {
-	err := opts.Ready(ctx)
+// ready returns the check that tells a job's failure from an outage:
+// first the NATS server (see serverReady), then opts.Ready.
+func (c *Client) ready(opts WorkOptions) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := c.serverReady(ctx); err != nil {
+			return err
+		}
+		if opts.Ready != nil {
+			return opts.Ready(ctx)
+		}
+		return nil
+	}
+}
+
+// serverReady says whether the NATS server answers JetStream requests
+// (an error wrapping ErrServerAway when not). While it does not, a job
+// cannot be answered, its host gate cannot be read and no other job can
+// be pulled, so a handler failure is taken for the outage's, not the
+// job's: a server restarted, a network cut or a cluster without a leader
+// would otherwise cost every job in flight a try each time.
+func (c *Client) serverReady(ctx context.Context) error {
+	if !c.nc.IsConnected() {
+		return fmt.Errorf("%w: connection %s", ErrServerAway, c.nc.Status())
+	}
+	ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := c.js.AccountInfo(ictx); err != nil {
+		return fmt.Errorf("%w: %w", ErrServerAway, err)
+	}
+	return nil
+}
+
+// waitReady is called after a job's handler failed. When ready succeeds
+// at once it returns waited false: the failure is the job's. Otherwise
+// it waits until ready succeeds (waited and ok true), or until the
+// worker drains or its handlers' context ends (ok false), telling
+// opts.OnUnready (when set) when it starts and stops waiting. It asks
+// again after 1s, 2s, 4s … (at most MaxReadyWait apart), and at once
+// when the connection to the server comes back.
+func (c *Client) waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts WorkOptions) (waited, ok bool) {
+	ready := c.ready(opts)
+	err := ready(ctx)
 	if err == nil {
 		return false, true
 	}
@@ -334,6 +395,10 @@ func waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts 
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
+			wait = min(2*wait, MaxReadyWait)
+		case <-c.reconnected():
+			t.Stop()
+			wait = time.Second // JetStream may need a moment more
 		case <-draining:
 			t.Stop()
 			return true, false
@@ -341,10 +406,9 @@ func waitReady(ctx context.Context, draining <-chan struct{}, d *Delivery, opts 
 			t.Stop()
 			return true, false
 		}
-		if opts.Ready(ctx) == nil {
+		if ready(ctx) == nil {
 			return true, true
 		}
-		wait = min(2*wait, MaxReadyWait)
 	}
 }
 

@@ -143,6 +143,7 @@ func TestWorkDeadLetterAndRequeue(t *testing.T) {
 	attempts := map[string]int{}
 	ok := map[string]bool{}
 	var dead []string
+	failures := map[string]int{} // OnFail calls
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -150,6 +151,10 @@ func TestWorkDeadLetterAndRequeue(t *testing.T) {
 		c.Work(ctx, WorkOptions{OnDead: func(_ context.Context, d *Delivery, reason string) {
 			mu.Lock()
 			dead = append(dead, d.Key+": "+reason)
+			mu.Unlock()
+		}, OnFail: func(d *Delivery, err error) {
+			mu.Lock()
+			failures[d.Key]++
 			mu.Unlock()
 		}}, func(ctx context.Context, d *Delivery) error {
 			mu.Lock()
@@ -173,6 +178,11 @@ func TestWorkDeadLetterAndRequeue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	if failures["job-0"] != 2 || failures["job-1"] != 1 {
+		t.Errorf("OnFail calls %v, want job-0 twice (its tries) and job-1 once (permanent)", failures)
+	}
+	mu.Unlock()
 	mu.Lock()
 	if attempts["job-0"] != 2 || attempts["job-1"] != 1 {
 		t.Errorf("attempts %v, want job-0 tried MaxDeliver (2) times, job-1 once (permanent)", attempts)
@@ -305,6 +315,9 @@ func TestWorkArchiveAway(t *testing.T) {
 				} else {
 					waiting.Add(-1)
 				}
+			},
+			OnFail: func(d *Delivery, err error) {
+				t.Errorf("OnFail(%s, %v) while the archive was away: the failure is not the job's", d.Key, err)
 			},
 		}, func(ctx context.Context, d *Delivery) error {
 			mu.Lock()

@@ -85,7 +85,10 @@ type Restorer interface {
 // per article; PostgreSQL makes one query instead of a round trip per
 // article). Candidates then answers as it would have without it, the
 // transaction's own writes included; with several writers at once
-// (PostgreSQL), as it would have at the prefetch.
+// (PostgreSQL), as it would have at the prefetch. A backend with several
+// writers at once makes a writer whose batch shares a band with another
+// writer's wait, at the prefetch, until that one has committed, so that
+// two copies of one story stored at the same moment find each other.
 type CandidatePrefetcher interface {
 	// PrefetchCandidates reads ahead what Candidates needs for each list
 	// of bands in lists.

@@ -91,9 +91,12 @@ func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store
 // PrefetchCandidates implements store.CandidatePrefetcher: one query
 // reads the band rows (with each article's id and cluster) of every band
 // of lists, and Candidates then answers from them and from the rows this
-// transaction writes, without a round trip per article. Rows that other
-// transactions commit meanwhile are not seen, as if each lookup had been
-// made at the prefetch.
+// transaction writes, without a round trip per article. First it locks
+// those bands until the transaction ends (see lockBands), so that a
+// concurrent transaction writing articles that share a band has
+// committed before the read, or waits for this one's commit before its
+// own: rows that other transactions commit meanwhile cannot be near
+// duplicates of this batch's articles.
 func (t *tx) PrefetchCandidates(ctx context.Context, lists [][]uint64) error {
 	var all []uint64
 	for _, l := range lists {
@@ -102,6 +105,9 @@ func (t *tx) PrefetchCandidates(ctx context.Context, lists [][]uint64) error {
 	keys := bandArgs(all)
 	if len(keys) == 0 {
 		return nil
+	}
+	if err := t.lockBands(ctx, keys); err != nil {
+		return fmt.Errorf("prefetch candidates: %w", err)
 	}
 	if t.ahead == nil {
 		t.ahead, t.written = map[int64][]bandRow{}, map[int64][]bandRow{}
