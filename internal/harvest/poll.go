@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -315,7 +316,17 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			p.fail(fmt.Errorf("sitemap %s: indexes nested too deep", resp.URL))
 			return
 		}
-		for _, ref := range sm.Sitemaps {
+		// The newest children first: an index of a news site's daily or
+		// monthly sitemaps lists them oldest first, often by the thousand,
+		// and a poll reads at most the budget of them. Those without a
+		// lastmod keep their order, after the dated ones.
+		refs := slices.Clone(sm.Sitemaps)
+		slices.SortStableFunc(refs, func(a, b sitemap.Ref) int { return b.LastMod.Compare(a.LastMod) })
+		if len(refs) > *budget {
+			p.r.opts.Logger.Warn("sitemap index lists more sitemaps than one poll reads: the newest are read",
+				"url", resp.URL, "sitemaps", len(refs), "read", *budget)
+		}
+		for _, ref := range refs {
 			if p.r.ctx.Err() != nil || *budget <= 0 {
 				return
 			}
