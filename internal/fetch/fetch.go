@@ -12,8 +12,8 @@
 //   - transient failures (5xx, 429, timeouts, connection errors) are retried
 //     with exponential back-off and jitter, honouring Retry-After; a host
 //     that keeps failing is paused (ErrHostPaused), and one that asks to
-//     wait longer than MaxRetryWait is held (ErrHostHeld) instead of
-//     waited for, while others go on;
+//     wait longer than MaxRetryWait, by Retry-After or by a Crawl-delay,
+//     is held (ErrHostHeld) instead of waited for, while others go on;
 //   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
 //     size cap (ErrTooLarge) and a redirect limit with loop detection;
 //   - page fetches take only HTML (ErrNotHTML), found out from the headers

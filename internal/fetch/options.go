@@ -81,7 +81,10 @@ type Options struct {
 	// asking for longer gets no retry: Fetch returns the *StatusError with
 	// its RetryAfter so the caller can requeue, and later fetches from the
 	// host fail at once with a *HeldError (ErrHostHeld) until the wait
-	// is down to MaxRetryWait, rather than sleep through it. Default 2m.
+	// is down to MaxRetryWait, rather than sleep through it. A robots.txt
+	// Crawl-delay longer than MaxRetryWait (and MinDelay) holds the host
+	// the same way between two requests (the first page after robots.txt
+	// waits at most MaxRetryWait). Default 2m.
 	MaxRetryWait time.Duration
 
 	// PauseAfter is how many failed attempts in a row pause a host.
