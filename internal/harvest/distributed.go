@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -360,7 +361,8 @@ func (r *run) reportNamed() {
 		switch {
 		case it.State == store.Failed:
 			r.sum.PollErrors[it.URL] = it.Reason
-		case it.State == store.Queued && it.Attempts > 0 && it.Reason != "" && it.Reason != ReasonInterrupted:
+		case it.State == store.Queued && it.Reason != "" && it.Reason != ReasonInterrupted &&
+			(it.Attempts > 0 || slices.Contains(unaskedReasons, it.Reason)):
 			r.sum.PollErrors[it.URL] = it.Reason + " (queued to be tried again in a later run)"
 		}
 	}

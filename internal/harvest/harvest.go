@@ -95,10 +95,11 @@ type Harvester struct {
 
 	mu    sync.Mutex
 	hints map[string]*hint // canonical URL → fresher fallback metadata than the frontier's (see maxHints)
-	// held maps hosts that asked (Retry-After) to be left alone for longer
-	// than the fetcher waits to when they may be asked again; their URLs
-	// are deferred without a request, in this run and later ones.
-	held map[string]time.Time
+	// held maps hosts that asked (Retry-After, Crawl-delay) to be left
+	// alone for longer than the fetcher waits to when they may be asked
+	// again; their URLs are deferred without a request, in this run and
+	// later ones.
+	held map[string]hostHold
 	// lastmods are the sitemap lastmods seen by this process's polls,
 	// by canonical URL (see refetch; at most maxLastmods).
 	lastmods map[string]lastmodSeen
@@ -112,7 +113,7 @@ func New(st store.Store, opts Options) (*Harvester, error) {
 		opts:     o,
 		cpu:      make(chan struct{}, o.ExtractWorkers),
 		hints:    map[string]*hint{},
-		held:     map[string]time.Time{},
+		held:     map[string]hostHold{},
 		lastmods: map[string]lastmodSeen{},
 	}
 	h.client = fetch.New(fetch.Options{

@@ -73,7 +73,9 @@ type Options struct {
 	// again, unless the server said otherwise. Default 10m.
 	RetryAfter time.Duration
 	// MaxAttempts is how many runs may try a URL before it is failed for
-	// good. Default 3.
+	// good. A run that asked nothing of the URL (its host held by a
+	// Retry-After or Crawl-delay, or paused, or the run interrupted) does
+	// not count. Default 3.
 	MaxAttempts int
 	// ExtractWorkers caps extractions running at once. Default
 	// GOMAXPROCS.

@@ -133,14 +133,21 @@ func (r *run) settle(ev event) {
 	var err error
 	switch {
 	case ev.abandon:
-		err = r.h.st.Retry(r.wctx, it.URL, time.Now(), ReasonInterrupted)
+		// The run's end, not the URL's fault: the claim is not counted.
+		err = r.h.st.Postpone(r.wctx, it.URL, time.Now(), ReasonInterrupted)
 		r.sum.Deferred++
-	case ev.fail != nil && ev.fail.transient && it.Attempts < r.opts.MaxAttempts:
+	case ev.fail != nil && ev.fail.transient && (ev.fail.unasked || it.Attempts < r.opts.MaxAttempts):
 		wait := r.opts.RetryAfter
 		if ev.fail.retryAfter > 0 {
 			wait = ev.fail.retryAfter
 		}
-		err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		if ev.fail.unasked {
+			// Nothing was asked of the URL (its host is held or paused):
+			// it keeps its tries for when the host can be asked.
+			err = r.h.st.Postpone(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		} else {
+			err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		}
 		r.sum.Deferred++
 		if r.named[it.URL] {
 			r.sum.PollErrors[it.URL] = ev.fail.reason + " (queued to be tried again in a later run)"
