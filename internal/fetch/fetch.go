@@ -608,13 +608,17 @@ func (c *Client) attemptError(ctx, actx context.Context, u *url.URL, err error) 
 	return fmt.Errorf("fetch %s: %w", u, err)
 }
 
+// maxRetryAfter clamps absurd Retry-After values, in seconds or as a
+// date (MaxRetryWait decides whether to wait; this bounds how long a
+// caller holds the host and defers its URLs).
+const maxRetryAfter = 30 * 24 * time.Hour
+
 func parseSeconds(v string) (time.Duration, error) {
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil {
 		return 0, err
 	}
-	const maxSeconds = 30 * 24 * 3600 // clamp absurd values; MaxRetryWait decides anyway
-	return time.Duration(min(n, maxSeconds)) * time.Second, nil
+	return time.Duration(min(n, uint64(maxRetryAfter/time.Second))) * time.Second, nil
 }
 
 func parseHTTPDate(v string) (time.Time, error) { return http.ParseTime(v) }

@@ -362,7 +362,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	if t, err := parseHTTPDate(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0
