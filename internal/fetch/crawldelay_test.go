@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -58,4 +59,26 @@ func TestLongMinDelayStillWaits(t *testing.T) {
 		}
 	}
 	checkGaps(t, s.hitsFor(""), 150*time.Millisecond)
+}
+
+// TestRetryRefusedReportsTheFailure: when a retry is refused without a
+// request (the failures paused the host), Fetch reports the server's own
+// failure, not the pause: the caller must know the URL was asked and
+// failed (a harvest counts that try), and a 503 says more than "paused".
+func TestRetryRefusedReportsTheFailure(t *testing.T) {
+	s := newSite(t, nil)
+	s.handle("/down", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	c := testClient(t, Options{Retries: 3, PauseAfter: 2, PauseFor: time.Hour})
+	_, err := c.Fetch(context.Background(), Request{URL: s.URL + "/down"})
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusServiceUnavailable || errors.Is(err, ErrHostPaused) {
+		t.Fatalf("err = %v, want the 503 that paused the host", err)
+	}
+	if n := len(s.hitsFor("/down")); n != 2 {
+		t.Errorf("server saw %d requests, want 2 (then the host is paused)", n)
+	}
+	// The next URL of the paused host is refused without a request.
+	if _, err := c.Fetch(context.Background(), Request{URL: s.URL + "/down"}); !errors.Is(err, ErrHostPaused) {
+		t.Errorf("next fetch: err = %v, want ErrHostPaused", err)
+	}
 }

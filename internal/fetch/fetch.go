@@ -331,20 +331,28 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 	if spec.robots {
 		retries = 0
 	}
+	var failed error // the failure the retry under way is for
 	for n := 0; ; n++ {
 		res, retryAfter, err := c.attempt(ctx, u, req, spec)
 		var wait time.Duration
 		switch {
+		case err != nil && failed != nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld)):
+			// The retry was refused without a request (these failures
+			// paused the host, or it is held): the server's own answer
+			// is what happened to this URL.
+			return nil, failed
 		case err != nil:
 			if !transient(err) || n >= retries || ctx.Err() != nil {
 				return nil, err
 			}
+			failed = err
 			wait = backoff(c.opts.RetryBackoff, n)
 		case retryableStatus(res.Status) && !spec.robots:
 			serr := &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter, Response: res}
 			if n >= retries || retryAfter > c.opts.MaxRetryWait {
 				return nil, serr
 			}
+			failed = serr
 			wait = retryAfter
 			if wait == 0 {
 				wait = backoff(c.opts.RetryBackoff, n)
