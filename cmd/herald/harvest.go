@@ -67,6 +67,11 @@ serve's included): another is refused while it runs, as two would each ask
 the same hosts at their own pace (the lock is ARCHIVE.harvest.lock beside a
 SQLite archive, an advisory lock in PostgreSQL).
 URLs on loopback and private networks are refused unless --allow-private.
+A URL that fails for a passing reason (a 5xx, a timeout, a site down) is
+tried again by later runs, at intervals growing from 10 minutes, for a day
+after it was queued and at least three tries; a host that asks to wait
+(Retry-After, Crawl-delay) more than two minutes has its URLs deferred
+until then, without a try counted, rather than waited for.
 
 Each URL is fetched once: one fetched, queued or failed before is skipped
 as seen. A failure is not final for a URL you name again, though: a URL

@@ -28,8 +28,11 @@ type Job struct {
 	// that is a listing has its links followed within the crawl scope.
 	Depth int `json:"depth"`
 	// Attempts counts claims of the URL, this one included.
-	Attempts int      `json:"attempts"`
-	Hint     *JobHint `json:"hint,omitempty"`
+	Attempts int `json:"attempts"`
+	// Added is when the URL was queued (Options.RetryWindow); zero when
+	// not known.
+	Added time.Time `json:"added,omitzero"`
+	Hint  *JobHint  `json:"hint,omitempty"`
 }
 
 // JobHint is what a feed or sitemap said about a URL: fallbacks for the
@@ -154,7 +157,7 @@ func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
 		h.putHint(j.URL, j.Hint.internal())
 	}
 	defer h.takeHint(j.URL) // a long-lived worker keeps no hints
-	it := store.FrontierItem{URL: j.URL, Host: j.Host, SourceID: j.SourceID, Depth: j.Depth, Attempts: j.Attempts, State: store.InFlight}
+	it := store.FrontierItem{URL: j.URL, Host: j.Host, SourceID: j.SourceID, Depth: j.Depth, Attempts: j.Attempts, Added: j.Added, State: store.InFlight}
 	if it.Host == "" {
 		it.Host = hostOf(j.URL)
 	}
@@ -184,7 +187,7 @@ func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
 
 // job turns a claimed frontier item into a Job.
 func (r *run) job(it store.FrontierItem) Job {
-	j := Job{URL: it.URL, Host: it.Host, SourceID: it.SourceID, Depth: it.Depth, Attempts: it.Attempts}
+	j := Job{URL: it.URL, Host: it.Host, SourceID: it.SourceID, Depth: it.Depth, Attempts: it.Attempts, Added: it.Added}
 	if s := r.sources[it.SourceID]; s != nil {
 		j.Source, j.SourceKind = s.URL, s.Kind
 	}

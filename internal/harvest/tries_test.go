@@ -5,6 +5,7 @@ import (
 
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -51,8 +52,8 @@ func TestHeldHostKeepsTries(t *testing.T) {
 			t.Errorf("%s: %+v, want queued with no try counted, held", u, it)
 		}
 	}
-	if sum.Deferred != 2 {
-		t.Errorf("summary %+v, want b and c deferred", sum)
+	if sum.Deferred != 3 {
+		t.Errorf("summary %+v, want b and c deferred, and a (queued just now)", sum)
 	}
 }
 
@@ -82,4 +83,53 @@ func TestInterruptedClaimKeepsTries(t *testing.T) {
 		t.Errorf("%+v, want queued with no try counted, interrupted", it)
 	}
 
+}
+
+// TestOutageDoesNotLoseURLs: a URL that keeps failing for a passing reason
+// (a site down for maintenance) is tried again at growing intervals for
+// RetryWindow after it was queued, however many tries that takes; only an
+// older one is failed for good after MaxAttempts. Three failures ten
+// minutes apart used to fail every URL queued during a half-hour outage,
+// and a feed listing them again afterwards did not bring them back.
+func TestOutageDoesNotLoseURLs(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/news/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	})
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.MaxAttempts = 1
+	h := newTestHarvester(t, st, opts)
+	ctx := context.Background()
+	fresh, old := ts.url("/news/fresh.html"), ts.url("/news/old.html")
+	now := time.Now()
+	if _, err := st.Enqueue(ctx, []store.FrontierItem{
+		{URL: fresh, Host: hostOf(fresh), NotBefore: now, Added: now.Add(-time.Hour)},
+		{URL: old, Host: hostOf(old), NotBefore: now, Added: now.Add(-DefaultRetryWindow - time.Hour)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	it := frontierItem(t, st, fresh)
+	if it.State != store.Queued || it.Attempts != 1 || it.Reason != "http 503" || it.NotBefore.Before(now.Add(DefaultRetryAfter-time.Minute)) {
+		t.Errorf("URL queued an hour ago: %+v, want queued again in %v", it, DefaultRetryAfter)
+	}
+	if it := frontierItem(t, st, old); it.State != store.Failed || it.Reason != "http 503" {
+		t.Errorf("URL queued over a day ago: %+v, want failed for good after its tries", it)
+	}
+}
+
+// TestRetryWaitGrows: the wait before another try doubles with each try,
+// from RetryAfter, up to a day.
+func TestRetryWaitGrows(t *testing.T) {
+	for _, tc := range []struct {
+		attempts int
+		want     time.Duration
+	}{{0, 10 * time.Minute}, {1, 10 * time.Minute}, {2, 20 * time.Minute}, {4, 80 * time.Minute}, {9, 24 * time.Hour}, {80, 24 * time.Hour}} {
+		if got := retryWait(10*time.Minute, tc.attempts); got != tc.want {
+			t.Errorf("retryWait(10m, %d) = %v, want %v", tc.attempts, got, tc.want)
+		}
+	}
 }
