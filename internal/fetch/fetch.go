@@ -475,6 +475,9 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
+	if req.Accept == AcceptFeed || req.Accept == AcceptSitemap {
+		limit = max(limit, c.opts.MaxListBytes)
+	}
 	cut := false // the body was not read to its end
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
