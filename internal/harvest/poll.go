@@ -24,6 +24,10 @@ const (
 	maxDiscoveredFeeds = 2
 )
 
+// sitemapReader reads sitemaps within the protocol's limits; tests lower
+// them to find out what a sitemap beyond them does to a harvest.
+var sitemapReader = sitemap.Options{}
+
 // poller is one seed's poll. Its events go to the writer; the last one
 // carries the source's new schedule and finishes the poll.
 type poller struct {
@@ -191,10 +195,15 @@ func (p *poller) run() {
 // of page URLs), store.KindSitemap, store.KindFeed, store.KindSite (an HTML
 // page), or "" for none of them.
 func Kind(resp *fetch.Response) string {
-	if _, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL); err == nil {
+	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
+	switch {
+	case err == nil:
 		if isURLList(resp.Body) {
 			return store.KindList
 		}
+		return store.KindSitemap
+	case errors.Is(err, sitemap.ErrTooLarge):
+		// A sitemap, too large to read: reading it says so.
 		return store.KindSitemap
 	}
 	if isFeed(resp) {
@@ -270,7 +279,7 @@ func (p *poller) sendLinks(links []link) {
 // sitemapOrRobots reads a sitemap source; when its URL is a site rather
 // than a sitemap, the sitemaps its robots.txt names are read instead.
 func (p *poller) sitemapOrRobots(resp *fetch.Response) {
-	_, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	if !errors.Is(err, sitemap.ErrNotSitemap) {
 		p.sitemap(resp, 0)
 		return
@@ -305,10 +314,14 @@ func (p *poller) sitemap(resp *fetch.Response, depth int) {
 }
 
 func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
-	sm, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	if err != nil {
 		p.fail(err)
-		p.r.send(event{skip: ReasonNotFeed})
+		reason := ReasonNotFeed
+		if errors.Is(err, sitemap.ErrTooLarge) {
+			reason = ReasonTooLarge
+		}
+		p.r.send(event{skip: reason})
 		return
 	}
 	if sm.Index {
