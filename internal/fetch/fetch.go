@@ -475,8 +475,8 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
-	if req.Accept == AcceptFeed || req.Accept == AcceptSitemap {
-		limit = max(limit, c.opts.MaxListBytes)
+	if req.Accept == AcceptSitemap {
+		limit = max(limit, c.opts.MaxSitemapBytes)
 	}
 	cut := false // the body was not read to its end
 	switch {

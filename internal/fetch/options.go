@@ -16,7 +16,7 @@ const (
 	DefaultHeaderTimeout   = 20 * time.Second
 	DefaultTimeout         = 60 * time.Second
 	DefaultMaxBodyBytes    = 16 << 20
-	DefaultMaxListBytes    = 50 << 20
+	DefaultMaxSitemapBytes = 50 << 20
 	DefaultMaxRedirects    = 10
 	DefaultRetries         = 3
 	DefaultRetryBackoff    = time.Second
@@ -66,12 +66,13 @@ type Options struct {
 	// MaxBodyBytes caps a response body after content decoding; reading
 	// stops at the cap and Fetch returns ErrTooLarge. Default 16 MiB.
 	MaxBodyBytes int64
-	// MaxListBytes caps the body of a feed or sitemap (AcceptFeed,
-	// AcceptSitemap) in the same way, when larger than MaxBodyBytes: a
-	// sitemap may be 50 MiB uncompressed by its protocol, and a plain
-	// 50,000-URL one with image or news tags is more than a page's cap.
-	// Default 50 MiB.
-	MaxListBytes int64
+	// MaxSitemapBytes caps the body of a sitemap (AcceptSitemap) in the
+	// same way, when larger than MaxBodyBytes: a sitemap may be 50 MiB
+	// uncompressed by its protocol, and a plain 50,000-URL one with image
+	// or news tags is more than a page's cap. (Feeds keep MaxBodyBytes:
+	// the feed parser builds a tree several times their size.) Default
+	// 50 MiB.
+	MaxSitemapBytes int64
 	// MaxRedirects caps redirects followed per Fetch. Default 10; negative:
 	// follow none (a redirect then fails with ErrTooManyRedirects).
 	MaxRedirects int
@@ -180,8 +181,8 @@ func (o Options) withDefaults() Options {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if o.MaxListBytes <= 0 {
-		o.MaxListBytes = DefaultMaxListBytes
+	if o.MaxSitemapBytes <= 0 {
+		o.MaxSitemapBytes = DefaultMaxSitemapBytes
 	}
 	o.MaxRedirects = intOr(o.MaxRedirects, DefaultMaxRedirects)
 	o.Retries = intOr(o.Retries, DefaultRetries)
