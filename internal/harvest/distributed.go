@@ -50,16 +50,19 @@ type JobHint struct {
 	// polls such a URL itself rather than dispatch it (workers cannot
 	// poll).
 	Detect bool `json:"detect,omitempty"`
+	// Pages counts the pagination links followed to reach a listing page
+	// of a site crawl (see maxPaginationPages).
+	Pages int `json:"pages,omitempty"`
 }
 
 func (x *hint) export() *JobHint {
 	return &JobHint{Source: x.source, Title: x.title, Description: x.description, Authors: x.authors,
-		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect}
+		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect, Pages: x.pages}
 }
 
 func (j *JobHint) internal() *hint {
 	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
-		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect}
+		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect, pages: j.Pages}
 }
 
 // encode is x as the frontier keeps it (store.FrontierItem.Hint): the

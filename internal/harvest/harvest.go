@@ -325,6 +325,8 @@ type hint struct {
 	published   time.Time
 	// detect: a URL given to Harvest, polled as a seed (see JobHint).
 	detect bool
+	// pages: the pagination links followed to reach this listing page.
+	pages int
 }
 
 func (h *Harvester) putHint(canonical string, x *hint) {

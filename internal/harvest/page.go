@@ -57,6 +57,8 @@ type crawl struct {
 	// scope is the seed URL whose site bounds the crawl.
 	scope    string
 	sourceID int64
+	// pages is the pagination links followed to reach the page.
+	pages int
 }
 
 // page fetches, captures and extracts one frontier URL.
@@ -94,6 +96,9 @@ func (r *run) page(it store.FrontierItem) event {
 	ev.fetched = 1
 	ev.bytes = int64(len(resp.Body))
 	c := crawl{follow: it.Depth >= 1, depth: it.Depth, scope: it.URL, sourceID: it.SourceID}
+	if x != nil {
+		c.pages = x.pages
+	}
 	if s := r.sources[it.SourceID]; s != nil && s.Kind == store.KindSite {
 		c.scope = s.URL
 	}
