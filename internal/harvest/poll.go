@@ -40,6 +40,9 @@ type poller struct {
 	errMsg string
 	// seedFail is why fetching the seed's own URL failed, if it did.
 	seedFail *failure
+	// sitemaps are the sitemap URLs read in this poll: an index that
+	// lists itself, or a child listed by two indexes, is read once.
+	sitemaps map[string]bool
 }
 
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
@@ -314,6 +317,10 @@ func (p *poller) sitemap(resp *fetch.Response, depth int) {
 }
 
 func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
+	if p.sitemaps == nil {
+		p.sitemaps = map[string]bool{p.s.url: true}
+	}
+	p.sitemaps[resp.URL] = true
 	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	if err != nil {
 		p.fail(err)
@@ -346,6 +353,10 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			if !p.since.IsZero() && !ref.LastMod.IsZero() && !ref.LastMod.After(p.since) {
 				continue // unchanged since the last poll
 			}
+			if p.sitemaps[ref.Loc] {
+				continue // read in this poll already
+			}
+			p.sitemaps[ref.Loc] = true
 			*budget--
 			if child := p.get(fetch.Request{URL: ref.Loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
 				p.sitemapDoc(child.resp, depth+1, budget)

@@ -66,3 +66,47 @@ func TestHarvestBigSitemapIndexNewestFirst(t *testing.T) {
 		t.Errorf("the cut is not reported; log:\n%s", logs.String())
 	}
 }
+
+// TestHarvestSitemapIndexListsItself: an index that lists itself (sites
+// do), or a child twice through two indexes, is read once per poll, and
+// is no error: it used to be read again down to the depth limit, and the
+// poll then failed with "indexes nested too deep".
+func TestHarvestSitemapIndexListsItself(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	index := func(children ...string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/xml")
+			var b strings.Builder
+			b.WriteString(`<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+			for _, c := range children {
+				fmt.Fprintf(&b, "<sitemap><loc>%s</loc></sitemap>", ts.url(c))
+			}
+			b.WriteString("</sitemapindex>")
+			fmt.Fprint(w, b.String())
+		}
+	}
+	ts.mux.HandleFunc("/index.xml", index("/index.xml", "/more.xml", "/news.xml"))
+	ts.mux.HandleFunc("/more.xml", index("/news.xml"))
+	ts.mux.HandleFunc("/news.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>%s</loc></url></urlset>`,
+			ts.url("/news/a.html"))
+	})
+	ts.html("/news/a.html", gazettePage("Quay", "", gazetteDay, gazetteText("quay", 6)))
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+	sum, err := h.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/index.xml", "/more.xml", "/news.xml"} {
+		if n := ts.hit(p); n != 1 {
+			t.Errorf("%s read %d times, want once", p, n)
+		}
+	}
+	if len(sum.PollErrors) != 0 || sum.New != 1 {
+		t.Errorf("summary %+v, want the article and no error", sum)
+	}
+}
