@@ -364,6 +364,10 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		}
 		return
 	}
+	if sm.Truncated {
+		p.r.opts.Logger.Warn("sitemap lists more entries than are read: the first are read",
+			"url", resp.URL, "entries", len(sm.URLs))
+	}
 	links := make([]link, 0, len(sm.URLs))
 	skipped := 0
 	for _, u := range sm.URLs {

@@ -110,3 +110,38 @@ func TestHarvestSitemapIndexListsItself(t *testing.T) {
 		t.Errorf("summary %+v, want the article and no error", sum)
 	}
 }
+
+// TestHarvestSitemapCutReported: a sitemap listing more entries than are
+// read (the protocol's 50,000) has its cut reported in a warning: the
+// entries past it were dropped without a word.
+func TestHarvestSitemapCutReported(t *testing.T) {
+	old := sitemapReader
+	sitemapReader.MaxEntries = 3
+	t.Cleanup(func() { sitemapReader = old })
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for i := range 5 {
+			fmt.Fprintf(&b, "<url><loc>%s</loc></url>", ts.url(fmt.Sprintf("/news/%d.html", i)))
+		}
+		b.WriteString("</urlset>")
+		fmt.Fprint(w, b.String())
+	})
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.MaxPages = 1
+	var logs bytes.Buffer
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := newTestHarvester(t, st, opts)
+	addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
+	sum, err := h.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Queued != 3 || !strings.Contains(logs.String(), "entries=3") || !strings.Contains(logs.String(), "/sitemap.xml") {
+		t.Errorf("queued %d; log:\n%s\nwant 3 queued and the cut reported", sum.Queued, logs.String())
+	}
+}
