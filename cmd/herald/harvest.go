@@ -67,6 +67,11 @@ serve's included): another is refused while it runs, as two would each ask
 the same hosts at their own pace (the lock is ARCHIVE.harvest.lock beside a
 SQLite archive, an advisory lock in PostgreSQL).
 URLs on loopback and private networks are refused unless --allow-private.
+A URL that fails for a passing reason (a 5xx, a timeout, a site down) is
+tried again by later runs, at intervals growing from 10 minutes, for a day
+after it was queued and at least three tries; a host that asks to wait
+(Retry-After, Crawl-delay) more than two minutes has its URLs deferred
+until then, without a try counted, rather than waited for.
 
 Each URL is fetched once: one fetched, queued or failed before is skipped
 as seen. A failure is not final for a URL you name again, though: a URL
@@ -114,7 +119,7 @@ func addHarvestFlags(cmd *cobra.Command, f *harvestFlags) {
 	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent sent, naming you and a contact URL (default Herald/<version> (+https://github.com/herald-archive/herald))")
 	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching URLs on loopback and private networks")
 	fl.IntVar(&f.maxPages, "max-pages", 0, "most queued pages fetched in this run (0: no cap); the feeds, sitemaps and site pages polled (URLs given included) do not count; the rest stays queued")
-	fl.IntVar(&f.depth, "depth", harvest.DefaultMaxDepth, "links followed from a site's seed page when crawling")
+	fl.IntVar(&f.depth, "depth", harvest.DefaultMaxDepth, "links followed from a site's seed page when crawling (a listing's next pages count as one, up to 20 of them)")
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for one fetch, connect to last byte (default 60s)")
 	fl.StringVar(&f.progress, "progress", "auto", "progress bars: auto (on a terminal), always or never")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log each source poll (and, twice, each failed URL)")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -79,6 +80,9 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			}
 			if kind == "" {
 				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
+				if errors.Is(err, fetch.ErrPrivateAddress) {
+					return fmt.Errorf("%w (give --allow-private for a site on your own network; harvests of it need it too)", err)
+				}
 				if err != nil {
 					return fmt.Errorf("%w (give --kind to add it without fetching)", err)
 				}

@@ -220,3 +220,14 @@ func TestSourceAddDetectsAList(t *testing.T) {
 		t.Errorf("harvest of the list and the sitemap: %+v, want both polled and the page stored", sum)
 	}
 }
+
+// A source on a private address, added without --allow-private, is
+// refused with the flag that allows it: the message said to give --kind,
+// which adds a source that every harvest then refuses.
+func TestSourceAddPrivateNamesAllowPrivate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	_, stderr, code := herald(t, "", "--db", db, "source", "add", "http://127.0.0.1:9/feed.xml")
+	if code == 0 || !strings.Contains(stderr, "--allow-private") || strings.Contains(stderr, "--kind") {
+		t.Errorf("exit %d, stderr %q; want a refusal naming --allow-private", code, stderr)
+	}
+}

@@ -23,8 +23,9 @@
 //   - Dot segments ("." and "..") are removed and runs of slashes collapsed
 //     to one; an empty path becomes "/". A trailing slash is kept: it is
 //     significant on many servers.
-//   - Tracking parameters are removed from the query (see IsTrackingParam),
-//     the remaining parameters are sorted by name (a stable sort: repeated
+//   - Tracking parameters and session ids are removed from the query (see
+//     IsTrackingParam), as is a ";jsessionid=" path parameter; the
+//     remaining parameters are sorted by name (a stable sort: repeated
 //     names keep their order), and an empty query is dropped.
 //   - AMP and print variants are mapped to the article page (see the
 //     "Variants" section).
@@ -184,7 +185,7 @@ func canonical(raw string) (*parts, error) {
 		return nil, fmt.Errorf("canonicalise url %q: %w", raw, err)
 	}
 	rawPath, rawQuery := splitRest(raw)
-	p.segs, p.slash = normPath(rawPath)
+	p.segs, p.slash = normPath(dropSessionParam(rawPath))
 	p.query = normQuery(rawQuery)
 	if inner, ok := ampCacheTarget(p); ok {
 		if q, err := canonical(inner); err == nil {

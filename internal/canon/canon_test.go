@@ -68,6 +68,15 @@ func TestURL(t *testing.T) {
 		{"empty value kept", "https://example.com/a?page=", "https://example.com/a?page="},
 		{"utm removed", "https://example.com/a?utm_source=twitter&utm_medium=social&UTM_Campaign=x", "https://example.com/a"},
 		{"click ids removed", "https://example.com/a?fbclid=1&gclid=2&dclid=3&msclkid=4&yclid=5&igshid=6", "https://example.com/a"},
+		// Session ids name a visit, never an article: a site crawl of a
+		// site putting them in its links saw every article under a new
+		// URL at every visit.
+		{"session ids removed", "https://example.com/a?PHPSESSID=f00&id=4&jsessionid=ab&CFID=1&cftoken=2", "https://example.com/a?id=4"},
+		{"jsessionid path parameter removed", "https://example.com/news/story.html;jsessionid=A1B2C3?id=4", "https://example.com/news/story.html?id=4"},
+		{"jsessionid path parameter, any case, mid-path", "https://example.com/news;JSESSIONID=A1.node0/story.html", "https://example.com/news/story.html"},
+		{"jsessionid path parameter on a folder", "https://example.com/news/;jsessionid=A1", "https://example.com/news/"},
+		{"other path parameters kept", "https://example.com/news/story.html;v=2", "https://example.com/news/story.html;v=2"},
+		{"jsessionid after a character that lower-cases longer", "https://example.com/İstanbul;jsessionid=A1/story", "https://example.com/%C4%B0stanbul/story"},
 		{"mail ids removed", "https://example.com/a?mc_cid=1&mc_eid=2&_ga=3", "https://example.com/a"},
 		{"publisher markers removed", "https://example.com/a?ref_src=twsrc&cmpid=1&ocid=2&ncid=3&ito=4&smid=5&CMP=share_btn_tw&INTCMP=x", "https://example.com/a"},
 		{"at internet removed", "https://example.com/a?at_medium=rss&at_campaign=feed&xtor=RSS-1", "https://example.com/a"},

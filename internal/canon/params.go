@@ -50,6 +50,27 @@ var trackingNames = []string{
 	"soc_src", "soc_trk", "rss",
 	// Alibaba tracking.
 	"spm",
+	// Session ids (Java, PHP, ColdFusion) put in links by sites that
+	// cannot count on cookies: they name a visit, never an article.
+	"jsessionid", "phpsessid", "cfid", "cftoken",
+}
+
+// dropSessionParam removes ";jsessionid=..." path parameters (Java
+// servlets' session ids, in any case) from a raw path: each visit would
+// otherwise give every article a URL of its own.
+func dropSessionParam(path string) string {
+	const param = ";jsessionid="
+	for {
+		i := indexFold(path, param)
+		if i < 0 {
+			return path
+		}
+		end := len(path)
+		if j := strings.IndexByte(path[i:], '/'); j >= 0 {
+			end = i + j
+		}
+		path = path[:i] + path[end:]
+	}
 }
 
 // IsTrackingParam reports whether a query parameter with the given
@@ -80,4 +101,24 @@ func TrackingParams() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// indexFold is strings.Index ignoring the case of ASCII letters, for an
+// ASCII lower-case sub; offsets are s's own (strings.ToLower may change
+// the length of other characters).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		ok := true
+		for j := 0; j < len(sub) && ok; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			ok = c == sub[j]
+		}
+		if ok {
+			return i
+		}
+	}
+	return -1
 }

@@ -8,7 +8,9 @@
 // first), without its fragment, and no URL appears twice in one Feed. The
 // item's own title, dates, authors, summary, tags and image are kept as the
 // publisher declared them, so the harvester can fall back on them when the
-// article page lacks its own.
+// article page lacks its own. A feed meant as UTF-8 with a stray byte that
+// is not (a legacy CMS's curly quote) is read with that byte taken as
+// Windows-1252, rather than rejected whole.
 //
 // # Choosing an item's URL
 //
@@ -117,7 +119,7 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	// an image; image() scans for one with the tokenizer, and only when the
 	// item declares none.
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	gf, err := p.Parse(bytes.NewReader(data))
+	gf, err := p.Parse(bytes.NewReader(fixUTF8(data)))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("parse feed %s: %w", feedURL, ErrNotFeed)
 	}

@@ -87,7 +87,7 @@ type dialer struct {
 }
 
 func newDialer(o Options) *dialer {
-	d := &dialer{tlsTimeout: o.TLSTimeout, rawLimit: int(o.MaxBodyBytes) + maxResponseHeaderBytes}
+	d := &dialer{tlsTimeout: o.TLSTimeout, rawLimit: int(max(o.MaxBodyBytes, o.MaxSitemapBytes)) + maxResponseHeaderBytes}
 	d.net.Timeout = o.DialTimeout
 	d.net.KeepAlive = 30 * time.Second
 	if !o.AllowPrivate {

@@ -12,8 +12,8 @@
 //   - transient failures (5xx, 429, timeouts, connection errors) are retried
 //     with exponential back-off and jitter, honouring Retry-After; a host
 //     that keeps failing is paused (ErrHostPaused), and one that asks to
-//     wait longer than MaxRetryWait is held (ErrHostHeld) instead of
-//     waited for, while others go on;
+//     wait longer than MaxRetryWait, by Retry-After or by a Crawl-delay,
+//     is held (ErrHostHeld) instead of waited for, while others go on;
 //   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
 //     size cap (ErrTooLarge) and a redirect limit with loop detection;
 //   - page fetches take only HTML (ErrNotHTML), found out from the headers
@@ -331,20 +331,28 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 	if spec.robots {
 		retries = 0
 	}
+	var failed error // the failure the retry under way is for
 	for n := 0; ; n++ {
 		res, retryAfter, err := c.attempt(ctx, u, req, spec)
 		var wait time.Duration
 		switch {
+		case err != nil && failed != nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld)):
+			// The retry was refused without a request (these failures
+			// paused the host, or it is held): the server's own answer
+			// is what happened to this URL.
+			return nil, failed
 		case err != nil:
 			if !transient(err) || n >= retries || ctx.Err() != nil {
 				return nil, err
 			}
+			failed = err
 			wait = backoff(c.opts.RetryBackoff, n)
 		case retryableStatus(res.Status) && !spec.robots:
 			serr := &StatusError{URL: u.String(), Code: res.Status, RetryAfter: retryAfter, Response: res}
 			if n >= retries || retryAfter > c.opts.MaxRetryWait {
 				return nil, serr
 			}
+			failed = serr
 			wait = retryAfter
 			if wait == 0 {
 				wait = backoff(c.opts.RetryBackoff, n)
@@ -467,6 +475,9 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
+	if req.Accept == AcceptSitemap {
+		limit = max(limit, c.opts.MaxSitemapBytes)
+	}
 	cut := false // the body was not read to its end
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -608,13 +619,17 @@ func (c *Client) attemptError(ctx, actx context.Context, u *url.URL, err error) 
 	return fmt.Errorf("fetch %s: %w", u, err)
 }
 
+// maxRetryAfter clamps absurd Retry-After values, in seconds or as a
+// date (MaxRetryWait decides whether to wait; this bounds how long a
+// caller holds the host and defers its URLs).
+const maxRetryAfter = 30 * 24 * time.Hour
+
 func parseSeconds(v string) (time.Duration, error) {
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil {
 		return 0, err
 	}
-	const maxSeconds = 30 * 24 * 3600 // clamp absurd values; MaxRetryWait decides anyway
-	return time.Duration(min(n, maxSeconds)) * time.Second, nil
+	return time.Duration(min(n, uint64(maxRetryAfter/time.Second))) * time.Second, nil
 }
 
 func parseHTTPDate(v string) (time.Time, error) { return http.ParseTime(v) }

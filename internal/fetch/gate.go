@@ -39,12 +39,12 @@ type HostLease interface {
 	Release(next time.Time, failed bool)
 }
 
-// ErrHostHeld: a host asked (Retry-After) not to be asked again before a
-// time further off than the Client waits in line (Options.MaxRetryWait)
-// or than a HostGate waits. Nothing was sent; errors wrapping it are
-// *HeldError, which says until when, so that the caller can defer the
-// host's URLs and go on with other hosts.
-var ErrHostHeld = errors.New("host held (Retry-After)")
+// ErrHostHeld: a host asked (Retry-After, or a robots.txt Crawl-delay)
+// not to be asked again before a time further off than the Client waits
+// in line (Options.MaxRetryWait) or than a HostGate waits. Nothing was
+// sent; errors wrapping it are *HeldError, which says until when, so that
+// the caller can defer the host's URLs and go on with other hosts.
+var ErrHostHeld = errors.New("host held")
 
 // ErrGate: the HostGate itself failed (its server is unreachable, say), so
 // nothing was sent. It says nothing about the URL; callers should retry
@@ -55,10 +55,18 @@ var ErrGate = errors.New("host gate unavailable")
 type HeldError struct {
 	Host  string
 	Until time.Time
+	// CrawlDelay is set when the host is held by its robots.txt
+	// Crawl-delay (longer than the Client waits in line) rather than by a
+	// Retry-After.
+	CrawlDelay time.Duration
 }
 
 func (e *HeldError) Error() string {
-	return fmt.Sprintf("%s: %v until %s", e.Host, ErrHostHeld, e.Until.UTC().Format(time.RFC3339))
+	why := "Retry-After"
+	if e.CrawlDelay > 0 {
+		why = fmt.Sprintf("robots.txt Crawl-delay %s", e.CrawlDelay)
+	}
+	return fmt.Sprintf("%s: %v (%s) until %s", e.Host, ErrHostHeld, why, e.Until.UTC().Format(time.RFC3339))
 }
 
 func (e *HeldError) Unwrap() error { return ErrHostHeld }

@@ -181,10 +181,18 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 			return nil, err
 		}
 		h.mu.Lock()
-		wait := time.Until(h.next)
+		next, crawlDelay := h.next, h.crawlDelay
 		h.mu.Unlock()
+		wait := time.Until(next)
 		if wait <= 0 {
 			break
+		}
+		if wait > p.longestWait() {
+			// Only a Crawl-delay longer than maxWait (and than our own
+			// delay) gets here: the host is held, as for a long
+			// Retry-After, rather than waited for.
+			<-h.slots
+			return nil, &HeldError{Host: h.key, Until: next, CrawlDelay: crawlDelay}
 		}
 		if err := sleep(ctx, wait); err != nil {
 			<-h.slots
@@ -225,6 +233,20 @@ func (p *pacer) acquire(ctx context.Context, h *hostState) (release func(outcome
 	}, nil
 }
 
+// longestWait is the longest a request waits in line for its host's
+// delay: MaxRetryWait, or the caller's own MinDelay when that is longer.
+// A host whose Crawl-delay asks for more is held (HeldError) instead.
+func (p *pacer) longestWait() time.Duration { return max(p.maxWait, p.minDelay) }
+
+// afterRobots is the delay from a robots.txt request to the host's next
+// request: the host's delay, but no more than longestWait, so that a
+// Crawl-delay longer than that holds the host from its second page on
+// and not from its first (a process that reads robots.txt anew at each
+// run would otherwise never fetch a page of such a host).
+func (p *pacer) afterRobots(crawlDelay time.Duration) time.Duration {
+	return min(max(p.minDelay, crawlDelay), p.longestWait())
+}
+
 // release records an attempt's outcome and returns the earliest start of
 // the host's next request.
 func (p *pacer) release(h *hostState, o outcome) time.Time {
@@ -236,6 +258,9 @@ func (p *pacer) release(h *hostState, o outcome) time.Time {
 	}
 	h.lastEnd = now
 	next := now.Add(max(p.minDelay, h.crawlDelay))
+	if o.robots {
+		next = now.Add(p.afterRobots(h.crawlDelay))
+	}
 	if o.retryAfter > 0 {
 		next = later(next, now.Add(o.retryAfter))
 		h.heldTill = later(h.heldTill, now.Add(o.retryAfter))
@@ -278,13 +303,14 @@ func (h *hostState) useCrawlDelay(d time.Duration) {
 
 // setCrawlDelay sets the host's Crawl-delay and holds its next request
 // to it, counted from the end of the last request (the robots.txt fetch
-// that told it, usually), so the delay applies from the first page on.
-func (h *hostState) setCrawlDelay(d, minDelay time.Duration) {
+// that told it, usually), so the delay applies from the first page on
+// (up to pacer.afterRobots).
+func (p *pacer) setCrawlDelay(h *hostState, d time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.crawlDelay = d
 	if !h.lastEnd.IsZero() {
-		h.next = later(h.next, h.lastEnd.Add(max(minDelay, d)))
+		h.next = later(h.next, h.lastEnd.Add(p.afterRobots(d)))
 	}
 }
 
@@ -336,7 +362,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	if t, err := parseHTTPDate(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0

@@ -16,6 +16,7 @@ const (
 	DefaultHeaderTimeout   = 20 * time.Second
 	DefaultTimeout         = 60 * time.Second
 	DefaultMaxBodyBytes    = 16 << 20
+	DefaultMaxSitemapBytes = 50 << 20
 	DefaultMaxRedirects    = 10
 	DefaultRetries         = 3
 	DefaultRetryBackoff    = time.Second
@@ -65,6 +66,13 @@ type Options struct {
 	// MaxBodyBytes caps a response body after content decoding; reading
 	// stops at the cap and Fetch returns ErrTooLarge. Default 16 MiB.
 	MaxBodyBytes int64
+	// MaxSitemapBytes caps the body of a sitemap (AcceptSitemap) in the
+	// same way, when larger than MaxBodyBytes: a sitemap may be 50 MiB
+	// uncompressed by its protocol, and a plain 50,000-URL one with image
+	// or news tags is more than a page's cap. (Feeds keep MaxBodyBytes:
+	// the feed parser builds a tree several times their size.) Default
+	// 50 MiB.
+	MaxSitemapBytes int64
 	// MaxRedirects caps redirects followed per Fetch. Default 10; negative:
 	// follow none (a redirect then fails with ErrTooManyRedirects).
 	MaxRedirects int
@@ -81,7 +89,10 @@ type Options struct {
 	// asking for longer gets no retry: Fetch returns the *StatusError with
 	// its RetryAfter so the caller can requeue, and later fetches from the
 	// host fail at once with a *HeldError (ErrHostHeld) until the wait
-	// is down to MaxRetryWait, rather than sleep through it. Default 2m.
+	// is down to MaxRetryWait, rather than sleep through it. A robots.txt
+	// Crawl-delay longer than MaxRetryWait (and MinDelay) holds the host
+	// the same way between two requests (the first page after robots.txt
+	// waits at most MaxRetryWait). Default 2m.
 	MaxRetryWait time.Duration
 
 	// PauseAfter is how many failed attempts in a row pause a host.
@@ -169,6 +180,9 @@ func (o Options) withDefaults() Options {
 	o.Timeout = posOr(o.Timeout, DefaultTimeout)
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.MaxSitemapBytes <= 0 {
+		o.MaxSitemapBytes = DefaultMaxSitemapBytes
 	}
 	o.MaxRedirects = intOr(o.MaxRedirects, DefaultMaxRedirects)
 	o.Retries = intOr(o.Retries, DefaultRetries)

@@ -372,6 +372,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Wednesday, 25-Nov-26 13:00:10 GMT", 10 * time.Second},
 		{"Wed, 25 Nov 2026 12:00:00 GMT", 0},
 		{"99999999999999", 30 * 24 * time.Hour},
+		// A date decades ahead (a broken clock, a typo) is clamped as the
+		// seconds are: it once deferred a URL to 2094.
+		{"Sun, 06 Nov 2094 08:49:37 GMT", 30 * 24 * time.Hour},
 	}
 	for _, tc := range tests {
 		if got := parseRetryAfter(tc.in, now); got != tc.want {

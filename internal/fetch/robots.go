@@ -207,7 +207,7 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 	// that no longer sets a delay.
 	e.crawlDelay = e.data.FindGroup(c.agent).CrawlDelay
 	h := c.pacer.host(hostKey(u))
-	h.setCrawlDelay(e.crawlDelay, c.pacer.minDelay)
+	c.pacer.setCrawlDelay(h, e.crawlDelay)
 	c.pacer.done(h)
 }
 

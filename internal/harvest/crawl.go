@@ -8,11 +8,17 @@ import (
 	"github.com/herald-archive/herald/internal/fetch"
 )
 
+// maxPaginationPages is how many further pages of one listing a site
+// crawl follows ("next", "older posts", ?page=N): they keep the listing's
+// depth, so without a bound a site's archive pages, or a calendar that
+// goes back for ever, were crawled to their end.
+const maxPaginationPages = 20
+
 // crawlLinks returns the links of a listing page that a site crawl
 // follows: those within the seed's site, article-looking ones first. A
-// pagination link continues the same listing and keeps its depth (the
-// run's page cap bounds it); at the last depth only links that look like
-// articles are queued, since a listing there could not be followed.
+// pagination link continues the same listing and keeps its depth, for at
+// most maxPaginationPages pages; at the last depth only links that look
+// like articles are queued, since a listing there could not be followed.
 func (r *run) crawlLinks(resp *fetch.Response, c crawl) []link {
 	var articles, others []link
 	x := &hint{}
@@ -26,11 +32,16 @@ func (r *run) crawlLinks(resp *fetch.Response, c crawl) []link {
 			continue
 		}
 		depth := c.depth + 1
+		nx := x
 		if l.Pagination {
+			if c.pages >= maxPaginationPages {
+				continue
+			}
 			depth = max(c.depth, 1)
+			nx = &hint{source: x.source, pages: c.pages + 1}
 		}
 		art, _ := discover.LooksLikeArticle(l.URL)
-		nl := link{url: l.URL, depth: depth, sourceID: c.sourceID, hint: x}
+		nl := link{url: l.URL, depth: depth, sourceID: c.sourceID, hint: nx}
 		switch {
 		case art:
 			articles = append(articles, nl)

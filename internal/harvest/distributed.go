@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -28,8 +29,11 @@ type Job struct {
 	// that is a listing has its links followed within the crawl scope.
 	Depth int `json:"depth"`
 	// Attempts counts claims of the URL, this one included.
-	Attempts int      `json:"attempts"`
-	Hint     *JobHint `json:"hint,omitempty"`
+	Attempts int `json:"attempts"`
+	// Added is when the URL was queued (Options.RetryWindow); zero when
+	// not known.
+	Added time.Time `json:"added,omitzero"`
+	Hint  *JobHint  `json:"hint,omitempty"`
 }
 
 // JobHint is what a feed or sitemap said about a URL: fallbacks for the
@@ -47,16 +51,19 @@ type JobHint struct {
 	// polls such a URL itself rather than dispatch it (workers cannot
 	// poll).
 	Detect bool `json:"detect,omitempty"`
+	// Pages counts the pagination links followed to reach a listing page
+	// of a site crawl (see maxPaginationPages).
+	Pages int `json:"pages,omitempty"`
 }
 
 func (x *hint) export() *JobHint {
 	return &JobHint{Source: x.source, Title: x.title, Description: x.description, Authors: x.authors,
-		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect}
+		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect, Pages: x.pages}
 }
 
 func (j *JobHint) internal() *hint {
 	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
-		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect}
+		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect, pages: j.Pages}
 }
 
 // encode is x as the frontier keeps it (store.FrontierItem.Hint): the
@@ -158,7 +165,7 @@ func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
 		h.putHint(j.URL, j.Hint.internal())
 	}
 	defer h.takeHint(j.URL) // a long-lived worker keeps no hints
-	it := store.FrontierItem{URL: j.URL, Host: j.Host, SourceID: j.SourceID, Depth: j.Depth, Attempts: j.Attempts, State: store.InFlight}
+	it := store.FrontierItem{URL: j.URL, Host: j.Host, SourceID: j.SourceID, Depth: j.Depth, Attempts: j.Attempts, Added: j.Added, State: store.InFlight}
 	if it.Host == "" {
 		it.Host = hostOf(j.URL)
 	}
@@ -188,7 +195,7 @@ func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
 
 // job turns a claimed frontier item into a Job.
 func (r *run) job(it store.FrontierItem) Job {
-	j := Job{URL: it.URL, Host: it.Host, SourceID: it.SourceID, Depth: it.Depth, Attempts: it.Attempts}
+	j := Job{URL: it.URL, Host: it.Host, SourceID: it.SourceID, Depth: it.Depth, Attempts: it.Attempts, Added: it.Added}
 	if s := r.sources[it.SourceID]; s != nil {
 		j.Source, j.SourceKind = s.URL, s.Kind
 	}
@@ -365,7 +372,8 @@ func (r *run) reportNamed() {
 		switch {
 		case it.State == store.Failed:
 			r.sum.PollErrors[it.URL] = it.Reason
-		case it.State == store.Queued && it.Attempts > 0 && it.Reason != "" && it.Reason != ReasonInterrupted:
+		case it.State == store.Queued && it.Reason != "" && it.Reason != ReasonInterrupted &&
+			(it.Attempts > 0 || slices.Contains(unaskedReasons, it.Reason)):
 			r.sum.PollErrors[it.URL] = it.Reason + " (queued to be tried again in a later run)"
 		}
 	}

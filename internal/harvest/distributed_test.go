@@ -336,8 +336,8 @@ func publishedOf(rec *store.Record) string {
 func TestHoldsExpire(t *testing.T) {
 	st, dir := testArchive(t)
 	h := newTestHarvester(t, st, testOptions(dir))
-	h.hold("a.example", time.Now().Add(-time.Second))
-	h.hold("b.example", time.Now().Add(time.Hour))
+	h.hold("a.example", hostHold{until: time.Now().Add(-time.Second), reason: ReasonHeld})
+	h.hold("b.example", hostHold{until: time.Now().Add(time.Hour), reason: ReasonHeld})
 	if _, ok := h.heldUntil("a.example"); ok {
 		t.Error("a hold that has ended still holds")
 	}

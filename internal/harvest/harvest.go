@@ -97,10 +97,11 @@ type Harvester struct {
 
 	mu    sync.Mutex
 	hints map[string]*hint // canonical URL → fresher fallback metadata than the frontier's (see maxHints)
-	// held maps hosts that asked (Retry-After) to be left alone for longer
-	// than the fetcher waits to when they may be asked again; their URLs
-	// are deferred without a request, in this run and later ones.
-	held map[string]time.Time
+	// held maps hosts that asked (Retry-After, Crawl-delay) to be left
+	// alone for longer than the fetcher waits to when they may be asked
+	// again; their URLs are deferred without a request, in this run and
+	// later ones.
+	held map[string]hostHold
 	// lastmods are the sitemap lastmods seen by this process's polls or
 	// read from the archive, by canonical URL (see refetch; at most
 	// maxLastmods): a cache of what the frontier keeps.
@@ -115,7 +116,7 @@ func New(st store.Store, opts Options) (*Harvester, error) {
 		opts:     o,
 		cpu:      make(chan struct{}, o.ExtractWorkers),
 		hints:    map[string]*hint{},
-		held:     map[string]time.Time{},
+		held:     map[string]hostHold{},
 		lastmods: map[string]lastmodSeen{},
 	}
 	h.client = fetch.New(fetch.Options{
@@ -347,6 +348,8 @@ type hint struct {
 	published   time.Time
 	// detect: a URL given to Harvest, polled as a seed (see JobHint).
 	detect bool
+	// pages: the pagination links followed to reach this listing page.
+	pages int
 }
 
 func (h *Harvester) putHint(canonical string, x *hint) {

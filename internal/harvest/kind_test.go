@@ -3,6 +3,9 @@ package harvest
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/fetch"
@@ -16,6 +19,11 @@ func TestKind(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("https://news.example.org/a.html\n"))
 	zw.Close()
+	// A gzipped sitemap beyond the size limit (the protocol's 50 MiB)
+	// once decompressed is a sitemap too large to read, not "not a feed
+	// or sitemap".
+	smallSitemapLimit(t)
+	big := hugeGzippedSitemap()
 	for _, c := range []struct {
 		name, ct, body, want string
 	}{
@@ -31,10 +39,60 @@ func TestKind(t *testing.T) {
 		{"rss", "application/rss+xml", `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><link>https://news.example.org/a.html</link></item></channel></rss>`, store.KindFeed},
 		{"html", "text/html", "<!doctype html><html><head><title>x</title></head><body><p>hi</p></body></html>", store.KindSite},
 		{"comments only", "text/plain", "# nothing yet\n", ""},
+		{"gzipped sitemap too large", "application/gzip", string(big), store.KindSitemap},
 	} {
 		resp := &fetch.Response{URL: "https://news.example.org/urls.txt", Status: 200, ContentType: c.ct, Body: []byte(c.body)}
 		if got := Kind(resp); got != c.want {
 			t.Errorf("%s: Kind = %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// hugeGzippedSitemap is a gzipped urlset that decompresses beyond the
+// limit that smallSitemapLimit sets.
+func hugeGzippedSitemap() []byte {
+	var big bytes.Buffer
+	zw := gzip.NewWriter(&big)
+	zw.Write([]byte(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`))
+	entry := []byte("<url><loc>https://news.example.org/a-long-story-slug.html</loc></url>\n")
+	for written := 0; written <= testSitemapBytes; written += len(entry) {
+		zw.Write(entry)
+	}
+	zw.Close()
+	return big.Bytes()
+}
+
+// testSitemapBytes is the sitemap size limit in tests of sitemaps too
+// large to read: the protocol's 50 MiB takes a minute to parse with the
+// race detector.
+const testSitemapBytes = 256 << 10
+
+// smallSitemapLimit lowers the harvester's sitemap size limit to
+// testSitemapBytes for the test.
+func smallSitemapLimit(t *testing.T) {
+	old := sitemapReader
+	sitemapReader.MaxBytes = testSitemapBytes
+	t.Cleanup(func() { sitemapReader = old })
+}
+
+// TestHarvestSitemapTooLarge: a URL given to harvest that is a sitemap too
+// large to read is reported as that, not as "not a feed or sitemap".
+func TestHarvestSitemapTooLarge(t *testing.T) {
+	smallSitemapLimit(t)
+	big := hugeGzippedSitemap()
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/sitemap.xml.gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Write(big)
+	})
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	u := ts.url("/sitemap.xml.gz")
+	sum, err := h.Harvest(context.Background(), []string{u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped[ReasonTooLarge] != 1 || sum.Skipped[ReasonNotFeed] != 0 || !strings.Contains(sum.PollErrors[u], "sitemap too large") {
+		t.Errorf("summary %+v, want the sitemap reported too large", sum)
 	}
 }

@@ -17,6 +17,7 @@ const (
 	DefaultInterval    = time.Hour
 	DefaultRetryAfter  = 10 * time.Minute
 	DefaultMaxAttempts = 3
+	DefaultRetryWindow = 24 * time.Hour
 )
 
 // Options configure a Harvester. The zero value is ready to use: every zero
@@ -70,11 +71,20 @@ type Options struct {
 	Interval time.Duration
 	// RetryAfter is how long a URL that failed transiently (after the
 	// fetcher's own retries) waits in the frontier before it is tried
-	// again, unless the server said otherwise. Default 10m.
+	// again, unless the server said otherwise; the wait doubles with each
+	// try, up to a day. Default 10m.
 	RetryAfter time.Duration
 	// MaxAttempts is how many runs may try a URL before it is failed for
-	// good. Default 3.
+	// good. A run that asked nothing of the URL (its host held by a
+	// Retry-After or Crawl-delay, or paused, or the run interrupted) does
+	// not count. Default 3.
 	MaxAttempts int
+	// RetryWindow is how long after it was queued a URL that fails
+	// transiently (a server error, a timeout, a host down) is tried again
+	// whatever MaxAttempts says, so that a site's outage of some hours
+	// loses none of the URLs queued meanwhile. Default 24h; negative:
+	// none, MaxAttempts alone decides.
+	RetryWindow time.Duration
 	// ExtractWorkers caps extractions running at once. Default
 	// GOMAXPROCS.
 	ExtractWorkers int
@@ -120,6 +130,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.RetryWindow == 0 {
+		o.RetryWindow = DefaultRetryWindow
 	}
 	if o.ExtractWorkers <= 0 {
 		o.ExtractWorkers = runtime.GOMAXPROCS(0)

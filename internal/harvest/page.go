@@ -57,15 +57,17 @@ type crawl struct {
 	// scope is the seed URL whose site bounds the crawl.
 	scope    string
 	sourceID int64
+	// pages is the pagination links followed to reach the page.
+	pages int
 }
 
 // page fetches, captures and extracts one frontier URL.
 func (r *run) page(it store.FrontierItem) event {
 	ev := event{item: &it, host: it.Host}
-	if until, ok := r.h.heldUntil(it.Host); ok {
-		// Asking now would only wait in the fetcher for the host's
-		// Retry-After; try in a later run instead.
-		ev.fail = &failure{reason: ReasonHeld, transient: true, retryAfter: time.Until(until)}
+	if hold, ok := r.h.heldUntil(it.Host); ok {
+		// Asking now would only be refused by the fetcher until the
+		// host's Retry-After or Crawl-delay has run out; try then.
+		ev.fail = &failure{reason: hold.reason, transient: true, unasked: true, retryAfter: time.Until(hold.until)}
 		return ev
 	}
 	x, held := r.h.itemHint(it)
@@ -85,7 +87,7 @@ func (r *run) page(it store.FrontierItem) event {
 	ev.log = lg
 	if f != nil {
 		if f.retryAfter > fetch.DefaultMaxRetryWait {
-			r.h.hold(it.Host, time.Now().Add(f.retryAfter))
+			r.h.hold(it.Host, hostHold{until: time.Now().Add(f.retryAfter), reason: heldReason(f)})
 		}
 		keep()
 		ev.fail = f
@@ -94,6 +96,9 @@ func (r *run) page(it store.FrontierItem) event {
 	ev.fetched = 1
 	ev.bytes = int64(len(resp.Body))
 	c := crawl{follow: it.Depth >= 1, depth: it.Depth, scope: it.URL, sourceID: it.SourceID}
+	if x != nil {
+		c.pages = x.pages
+	}
 	if s := r.sources[it.SourceID]; s != nil && s.Kind == store.KindSite {
 		c.scope = s.URL
 	}
@@ -120,23 +125,39 @@ func (r *run) seedItem(it store.FrontierItem) event {
 	return ev
 }
 
-// heldUntil says whether a host asked not to be asked again for a while.
-func (h *Harvester) heldUntil(host string) (time.Time, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	until, ok := h.held[host]
-	if ok && !time.Now().Before(until) {
-		delete(h.held, host) // a long-lived worker meets many hosts
-		return until, false
-	}
-	return until, ok
+// hostHold is until when a host asked not to be asked again, and why
+// (ReasonHeld or ReasonCrawlDelay).
+type hostHold struct {
+	until  time.Time
+	reason string
 }
 
-func (h *Harvester) hold(host string, until time.Time) {
+// heldReason is the reason recorded for the URLs of a host held after f:
+// a held host's own reason, else a Retry-After's.
+func heldReason(f *failure) string {
+	if f.reason == ReasonCrawlDelay {
+		return ReasonCrawlDelay
+	}
+	return ReasonHeld
+}
+
+// heldUntil says whether a host asked not to be asked again for a while.
+func (h *Harvester) heldUntil(host string) (hostHold, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if until.After(h.held[host]) {
-		h.held[host] = until
+	hold, ok := h.held[host]
+	if ok && !time.Now().Before(hold.until) {
+		delete(h.held, host) // a long-lived worker meets many hosts
+		return hold, false
+	}
+	return hold, ok
+}
+
+func (h *Harvester) hold(host string, hold hostHold) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if hold.until.After(h.held[host].until) {
+		h.held[host] = hold
 	}
 }
 

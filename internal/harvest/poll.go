@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,10 @@ const (
 	maxDiscoveredFeeds = 2
 )
 
+// sitemapReader reads sitemaps within the protocol's limits; tests lower
+// them to find out what a sitemap beyond them does to a harvest.
+var sitemapReader = sitemap.Options{}
+
 // poller is one seed's poll. Its events go to the writer; the last one
 // carries the source's new schedule and finishes the poll.
 type poller struct {
@@ -35,6 +40,9 @@ type poller struct {
 	errMsg string
 	// seedFail is why fetching the seed's own URL failed, if it did.
 	seedFail *failure
+	// sitemaps are the sitemap URLs read in this poll: an index that
+	// lists itself, or a child listed by two indexes, is read once.
+	sitemaps map[string]bool
 }
 
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
@@ -190,10 +198,15 @@ func (p *poller) run() {
 // of page URLs), store.KindSitemap, store.KindFeed, store.KindSite (an HTML
 // page), or "" for none of them.
 func Kind(resp *fetch.Response) string {
-	if _, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL); err == nil {
+	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
+	switch {
+	case err == nil:
 		if isURLList(resp.Body) {
 			return store.KindList
 		}
+		return store.KindSitemap
+	case errors.Is(err, sitemap.ErrTooLarge):
+		// A sitemap, too large to read: reading it says so.
 		return store.KindSitemap
 	}
 	if isFeed(resp) {
@@ -269,7 +282,7 @@ func (p *poller) sendLinks(links []link) {
 // sitemapOrRobots reads a sitemap source; when its URL is a site rather
 // than a sitemap, the sitemaps its robots.txt names are read instead.
 func (p *poller) sitemapOrRobots(resp *fetch.Response) {
-	_, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	if !errors.Is(err, sitemap.ErrNotSitemap) {
 		p.sitemap(resp, 0)
 		return
@@ -304,10 +317,18 @@ func (p *poller) sitemap(resp *fetch.Response, depth int) {
 }
 
 func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
-	sm, err := sitemap.Parse(bytes.NewReader(resp.Body), resp.URL)
+	if p.sitemaps == nil {
+		p.sitemaps = map[string]bool{p.s.url: true}
+	}
+	p.sitemaps[resp.URL] = true
+	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	if err != nil {
 		p.fail(err)
-		p.r.send(event{skip: ReasonNotFeed})
+		reason := ReasonNotFeed
+		if errors.Is(err, sitemap.ErrTooLarge) {
+			reason = ReasonTooLarge
+		}
+		p.r.send(event{skip: reason})
 		return
 	}
 	if sm.Index {
@@ -315,19 +336,37 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			p.fail(fmt.Errorf("sitemap %s: indexes nested too deep", resp.URL))
 			return
 		}
-		for _, ref := range sm.Sitemaps {
+		// The newest children first: an index of a news site's daily or
+		// monthly sitemaps lists them oldest first, often by the thousand,
+		// and a poll reads at most the budget of them. Those without a
+		// lastmod keep their order, after the dated ones.
+		refs := slices.Clone(sm.Sitemaps)
+		slices.SortStableFunc(refs, func(a, b sitemap.Ref) int { return b.LastMod.Compare(a.LastMod) })
+		if len(refs) > *budget {
+			p.r.opts.Logger.Warn("sitemap index lists more sitemaps than one poll reads: the newest are read",
+				"url", resp.URL, "sitemaps", len(refs), "read", *budget)
+		}
+		for _, ref := range refs {
 			if p.r.ctx.Err() != nil || *budget <= 0 {
 				return
 			}
 			if !p.since.IsZero() && !ref.LastMod.IsZero() && !ref.LastMod.After(p.since) {
 				continue // unchanged since the last poll
 			}
+			if p.sitemaps[ref.Loc] {
+				continue // read in this poll already
+			}
+			p.sitemaps[ref.Loc] = true
 			*budget--
 			if child := p.get(fetch.Request{URL: ref.Loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
 				p.sitemapDoc(child.resp, depth+1, budget)
 			}
 		}
 		return
+	}
+	if sm.Truncated {
+		p.r.opts.Logger.Warn("sitemap lists more entries than are read: the first are read",
+			"url", resp.URL, "entries", len(sm.URLs))
 	}
 	links := make([]link, 0, len(sm.URLs))
 	skipped := 0

@@ -158,10 +158,16 @@ const (
 	ReasonInterrupted  = "interrupted"
 	ReasonNotFeed      = "not a feed or sitemap"
 	ReasonHeld         = "host asked to wait (Retry-After)"
+	ReasonCrawlDelay   = "host asked to wait (Crawl-delay)"
 	// ReasonCrashed: extraction panicked on the page, a bug in Herald
 	// (logged with the stack); the URL fails and its capture is kept.
 	ReasonCrashed = "extraction crashed"
 )
+
+// unaskedReasons are the failures of a claim that sent nothing for the
+// URL (failure.unasked): the frontier keeps the URL queued without
+// counting the claim.
+var unaskedReasons = []string{ReasonHeld, ReasonCrawlDelay, ReasonHostPaused}
 
 // failure is a classified fetch or extraction error.
 type failure struct {
@@ -170,7 +176,10 @@ type failure struct {
 	// transient: trying again later may work.
 	transient bool
 	// hostError: counts in ErrorsByHost (not a policy decision).
-	hostError  bool
+	hostError bool
+	// unasked: nothing was sent for the URL (its host is held or
+	// paused), so the try does not count against Options.MaxAttempts.
+	unasked    bool
 	retryAfter time.Duration
 }
 
@@ -199,9 +208,13 @@ func classify(err error) failure {
 	case errors.Is(err, fetch.ErrPrivateAddress):
 		return failure{reason: ReasonPrivate}
 	case errors.As(err, &he):
-		return failure{reason: ReasonHeld, transient: true, retryAfter: time.Until(he.Until)}
+		f := failure{reason: ReasonHeld, transient: true, unasked: true, retryAfter: time.Until(he.Until)}
+		if he.CrawlDelay > 0 {
+			f.reason = ReasonCrawlDelay
+		}
+		return f
 	case errors.Is(err, fetch.ErrHostPaused):
-		return failure{reason: ReasonHostPaused, transient: true}
+		return failure{reason: ReasonHostPaused, transient: true, unasked: true}
 	case errors.Is(err, fetch.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return failure{reason: ReasonTimeout, transient: true, hostError: true}
 	case errors.Is(err, fetch.ErrRedirectLoop):

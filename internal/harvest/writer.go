@@ -138,14 +138,24 @@ func (r *run) settle(ev event) {
 	var err error
 	switch {
 	case ev.abandon:
-		err = r.h.st.Retry(r.wctx, it.URL, time.Now(), ReasonInterrupted)
+		// The run's end, not the URL's fault: the claim is not counted.
+		err = r.h.st.Postpone(r.wctx, it.URL, time.Now(), ReasonInterrupted)
 		r.sum.Deferred++
-	case ev.fail != nil && ev.fail.transient && it.Attempts < r.opts.MaxAttempts:
+	case ev.fail != nil && ev.fail.transient && (ev.fail.unasked || r.triesLeft(it)):
 		wait := r.opts.RetryAfter
+		if !ev.fail.unasked {
+			wait = retryWait(r.opts.RetryAfter, it.Attempts)
+		}
 		if ev.fail.retryAfter > 0 {
 			wait = ev.fail.retryAfter
 		}
-		err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		if ev.fail.unasked {
+			// Nothing was asked of the URL (its host is held or paused):
+			// it keeps its tries for when the host can be asked.
+			err = r.h.st.Postpone(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		} else {
+			err = r.h.st.Retry(r.wctx, it.URL, time.Now().Add(wait), ev.fail.reason)
+		}
 		r.sum.Deferred++
 		if r.named[it.URL] {
 			r.sum.PollErrors[it.URL] = ev.fail.reason + " (queued to be tried again in a later run)"
@@ -165,6 +175,32 @@ func (r *run) settle(ev event) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		r.stop(fmt.Errorf("harvest: %w", err))
 	}
+}
+
+// triesLeft says whether a URL that failed transiently is tried again:
+// while it has had fewer than MaxAttempts tries, or was queued less than
+// RetryWindow ago (a site down for some hours loses none of its URLs). An
+// item of unknown age (a job from a coordinator that did not say) has
+// MaxAttempts alone.
+func (r *run) triesLeft(it *store.FrontierItem) bool {
+	if it.Attempts < r.opts.MaxAttempts {
+		return true
+	}
+	return r.opts.RetryWindow > 0 && !it.Added.IsZero() && time.Since(it.Added) < r.opts.RetryWindow
+}
+
+// maxRetryWait caps the wait before a URL's next try (retryWait).
+const maxRetryWait = 24 * time.Hour
+
+// retryWait is the wait before the next try of a URL that failed
+// transiently on its attempts-th try: base, doubled with each try after
+// the first, up to a day.
+func retryWait(base time.Duration, attempts int) time.Duration {
+	d := base
+	for i := 1; i < attempts && d < maxRetryWait; i++ {
+		d *= 2
+	}
+	return min(d, maxRetryWait)
 }
 
 // finished counts off a finished item or poll and wakes the dispatcher.

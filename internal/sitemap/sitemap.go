@@ -20,7 +20,8 @@
 //     positions alone tell a <loc> of the page from an <image:loc>.
 //   - Common breakage: an unescaped "&" in a URL, HTML entities such as
 //     &nbsp;, a byte order mark (UTF-8 or UTF-16), surrounding whitespace
-//     in values. The encoding declared in the XML header is honoured
+//     in values, a stray Windows-1252 byte in a document meant as UTF-8
+//     (read as Windows-1252). The encoding declared in the XML header is honoured
 //     (windows-1251, ISO-8859-1, Shift_JIS, ...); a label nobody knows is
 //     read as UTF-8 rather than failing the whole file.
 //   - Gzip-compressed input, recognised by its magic bytes whatever the
@@ -293,6 +294,11 @@ func (p *parser) run(in *bufio.Reader) error {
 		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
 		src = transform.NewReader(in, dec)
 		transcoded = true
+	}
+	if !transcoded {
+		if prolog, _ := in.Peek(512); meantAsUTF8(prolog) {
+			src = transform.NewReader(in, strayBytes{})
+		}
 	}
 	br := bufio.NewReader(src)
 	first, err := firstSignificant(br)

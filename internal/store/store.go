@@ -358,6 +358,11 @@ type Frontier interface {
 	// Retry puts an item back in the queue, not to be claimed before
 	// notBefore, remembering why.
 	Retry(ctx context.Context, url string, notBefore time.Time, reason string) error
+	// Postpone is Retry for a claim that asked nothing of the URL (its
+	// host asked to be left alone, was paused, or the run was
+	// interrupted): the claim's attempt is not counted (attempts never go
+	// below zero), so such claims cannot use up a URL's tries.
+	Postpone(ctx context.Context, url string, notBefore time.Time, reason string) error
 	// Revive puts an item that failed for good back in the queue, not to
 	// be claimed before notBefore, with no attempts counted, when its
 	// reason is one of reasons (any reason when reasons is empty), and

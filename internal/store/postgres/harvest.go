@@ -275,6 +275,13 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 		reason, unixMilli(notBefore), url)
 }
 
+// Postpone implements store.Frontier.
+func (db *DB) Postpone(ctx context.Context, url string, notBefore time.Time, reason string) error {
+	return db.setState(ctx, "frontier postpone", url,
+		`UPDATE frontier SET state = 'queued', attempts = greatest(attempts - 1, 0), reason = $1, not_before = $2 WHERE url = $3`,
+		reason, unixMilli(notBefore), url)
+}
+
 // Revive implements store.Frontier.
 func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
 	q := `UPDATE frontier SET state = 'queued', attempts = 0, reason = '', not_before = $1 WHERE url = $2 AND state = 'failed'`

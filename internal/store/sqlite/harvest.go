@@ -266,6 +266,13 @@ func (db *DB) Retry(ctx context.Context, url string, notBefore time.Time, reason
 		reason, unixMilli(notBefore), url)
 }
 
+// Postpone implements store.Frontier.
+func (db *DB) Postpone(ctx context.Context, url string, notBefore time.Time, reason string) error {
+	return db.setState(ctx, "frontier postpone", url,
+		`UPDATE frontier SET state = 'queued', attempts = max(attempts - 1, 0), reason = ?, not_before = ? WHERE url = ?`,
+		reason, unixMilli(notBefore), url)
+}
+
 // Revive implements store.Frontier.
 func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reasons []string) (bool, error) {
 	// Nearly every URL a feed or sitemap lists again was fetched: look

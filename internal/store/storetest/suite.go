@@ -1320,6 +1320,15 @@ func testFrontier(t *testing.T, st store.Store) {
 			t.Errorf("retried item %+v: want 2 attempts, the reason and the hint", it)
 		}
 	}
+	// Postpone puts a claim back without counting it: b.example/1 is
+	// claimed again with the 2 attempts it had, not 3.
+	if err := st.Postpone(ctx, "https://b.example/1", t0.Add(3*time.Hour), "host held"); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := st.Claim(ctx, t0.Add(3*time.Hour), 10); err != nil || len(again) != 1 ||
+		again[0].Attempts != 2 || again[0].Reason != "host held" {
+		t.Fatalf("Claim after Postpone = %+v, %v; want b.example/1 with 2 attempts and the reason", again, err)
+	}
 	if err := st.Fail(ctx, "https://b.example/1", "HTTP 404"); err != nil {
 		t.Fatal(err)
 	}
@@ -1349,6 +1358,7 @@ func testFrontier(t *testing.T, st store.Store) {
 		func() error { return st.Done(ctx, "https://nope.example/") },
 		func() error { return st.Fail(ctx, "https://nope.example/", "x") },
 		func() error { return st.Retry(ctx, "https://nope.example/", t0, "x") },
+		func() error { return st.Postpone(ctx, "https://nope.example/", t0, "x") },
 	} {
 		if err := f(); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown frontier URL err = %v, want ErrNotFound", err)
