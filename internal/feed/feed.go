@@ -48,6 +48,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/strayutf8"
 )
 
 // ErrNotFeed means the bytes are not a feed at all: an HTML page, a
@@ -119,7 +120,7 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	// an image; image() scans for one with the tokenizer, and only when the
 	// item declares none.
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	gf, err := p.Parse(bytes.NewReader(fixUTF8(data)))
+	gf, err := p.Parse(bytes.NewReader(strayutf8.Fix(data)))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("parse feed %s: %w", feedURL, ErrNotFeed)
 	}

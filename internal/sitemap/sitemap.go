@@ -78,6 +78,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/strayutf8"
 )
 
 // Defaults used when the corresponding Options field is zero. Both are the
@@ -296,8 +297,8 @@ func (p *parser) run(in *bufio.Reader) error {
 		transcoded = true
 	}
 	if !transcoded {
-		if prolog, _ := in.Peek(512); meantAsUTF8(prolog) {
-			src = transform.NewReader(in, strayBytes{})
+		if prolog, _ := in.Peek(512); strayutf8.MeantAsUTF8(prolog) {
+			src = transform.NewReader(in, strayutf8.Transformer{})
 		}
 	}
 	br := bufio.NewReader(src)

@@ -1,12 +1,8 @@
 package sitemap
 
 import (
-	"io"
 	"strings"
 	"testing"
-	"testing/iotest"
-
-	"golang.org/x/text/transform"
 )
 
 // TestParseStrayLegacyBytes: a news sitemap that is UTF-8 but carries a
@@ -36,15 +32,5 @@ func TestParseStrayLegacyBytes(t *testing.T) {
 		if len(sm.URLs) != 2 || sm.URLs[0].News == nil || sm.URLs[0].News.Title != "Café “open”" {
 			t.Errorf("%s: URLs = %s, want two, the first titled %q", tc.name, dump(sm.URLs), "Café “open”")
 		}
-	}
-}
-
-// TestStrayBytesByteByByte: valid UTF-8 sequences arriving a byte at a
-// time are kept whole; lone bytes become their Windows-1252 characters.
-func TestStrayBytesByteByByte(t *testing.T) {
-	in := "Café \xe9 “quoted” \x93x\x94 港 end\xe9"
-	got, err := io.ReadAll(transform.NewReader(iotest.OneByteReader(strings.NewReader(in)), strayBytes{}))
-	if want := "Café é “quoted” “x” 港 endé"; err != nil || string(got) != want {
-		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
 }

@@ -1,4 +1,9 @@
-package sitemap
+// Package strayutf8 reads XML documents (feeds, sitemaps) that are meant
+// as UTF-8 but carry stray bytes of a legacy encoding: each byte outside
+// a valid UTF-8 sequence is taken as Windows-1252, the encoding such a
+// byte nearly always comes from, instead of the whole document being
+// refused for it.
+package strayutf8
 
 import (
 	"bytes"
@@ -8,16 +13,31 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// strayBytes is a transformer for a document meant as UTF-8 that is not
-// quite: each byte outside a valid UTF-8 sequence is read as
+// Fix returns data as it is when it is valid UTF-8 or an XML document
+// declaring another encoding (the parser decodes those); otherwise data
+// with its stray bytes read as Windows-1252 (see Transformer).
+func Fix(data []byte) []byte {
+	if utf8.Valid(data) || !MeantAsUTF8(data[:min(len(data), 512)]) {
+		return data
+	}
+	out, _, err := transform.Bytes(Transformer{}, data)
+	if err != nil {
+		return data // cannot happen: Transformer reads every byte
+	}
+	return out
+}
+
+// Transformer is a transform.Transformer for a document meant as UTF-8
+// that is not quite: each byte outside a valid UTF-8 sequence is read as
 // Windows-1252, the encoding such a stray byte nearly always comes from (a
 // legacy CMS pasting a curly quote or an accented letter into a title).
-// The XML decoder would otherwise reject the whole sitemap for that byte.
-type strayBytes struct{ transform.NopResetter }
+// An XML decoder would otherwise reject the whole document for that byte.
+type Transformer struct{ transform.NopResetter }
 
-func (strayBytes) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+// Transform implements transform.Transformer.
+func (Transformer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
 	for nSrc < len(src) {
-		if c := src[nSrc]; c < utf8.RuneSelf { // most of a sitemap
+		if c := src[nSrc]; c < utf8.RuneSelf { // most of a feed or sitemap
 			if nDst >= len(dst) {
 				return nDst, nSrc, transform.ErrShortDst
 			}
@@ -48,11 +68,11 @@ func (strayBytes) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err er
 	return nDst, nSrc, nil
 }
 
-// meantAsUTF8 reports whether the start of an XML document declares UTF-8
+// MeantAsUTF8 reports whether the start of an XML document declares UTF-8
 // or no encoding in its <?xml ...?> prolog (plain text counts as UTF-8
-// too), so that strayBytes may read it.
-func meantAsUTF8(head []byte) bool {
-	head = bytes.TrimLeft(head, " \t\r\n")
+// too), so that Transformer may read it. A byte order mark is skipped.
+func MeantAsUTF8(head []byte) bool {
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if !bytes.HasPrefix(head, []byte("<?xml")) {
 		return true
 	}
