@@ -133,28 +133,40 @@ func siteHosts(ctx context.Context, q querier) (map[int32]string, error) {
 	return hosts, rows.Err()
 }
 
-// cachedTimeline answers Timeline from the caches when they can answer q
-// (see keyFilterOf); ok is false when they cannot.
-func (db *DB) cachedTimeline(ctx context.Context, q *query.Query, w *where, opts store.TimelineOptions) (out []store.Bucket, ok bool, err error) {
+// cachedCount counts q's matches into c (whose filter it sets) from the
+// caches, in one read transaction, when they can answer q (see
+// keyFilterOf); ok is false when they cannot. Counting by site, it also
+// returns the host of every site id.
+func (db *DB) cachedCount(ctx context.Context, q *query.Query, w *where, c *keyCounter) (hosts map[int32]string, ok bool, err error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, q, w)
-	if err != nil || !ok {
+	if c.f, ok, err = keyFilterOf(ctx, tx, q, w); err != nil || !ok {
 		return nil, false, err
 	}
-	c := &keyCounter{f: f, split: opts.Split == store.TopSite, by: opts.By}
 	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+		return nil, false, err
+	}
+	if c.split || c.sitesOnly {
+		if hosts, err = siteHosts(ctx, tx); err != nil {
+			return nil, false, err
+		}
+	}
+	return hosts, true, nil
+}
+
+// cachedTimeline answers Timeline from the caches when they can answer q
+// (see keyFilterOf); ok is false when they cannot.
+func (db *DB) cachedTimeline(ctx context.Context, q *query.Query, w *where, opts store.TimelineOptions) (out []store.Bucket, ok bool, err error) {
+	c := &keyCounter{split: opts.Split == store.TopSite, by: opts.By}
+	hosts, ok, err := db.cachedCount(ctx, q, w, c)
+	if err != nil || !ok {
 		return nil, false, err
 	}
 	if !c.split {
 		return dayBuckets(c.counts, opts.By), true, nil
-	}
-	hosts, err := siteHosts(ctx, tx)
-	if err != nil {
-		return nil, false, err
 	}
 	out = make([]store.Bucket, 0, len(c.counts))
 	for k, n := range c.counts {
@@ -190,21 +202,9 @@ func dayBuckets(counts map[int64]int64, by store.Interval) []store.Bucket {
 // cachedTopSites answers Top by site from the caches when they can
 // answer q (see keyFilterOf); ok is false when they cannot.
 func (db *DB) cachedTopSites(ctx context.Context, q *query.Query, w *where, n int) (out []store.Count, ok bool, err error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, q, w)
+	c := &keyCounter{sitesOnly: true}
+	hosts, ok, err := db.cachedCount(ctx, q, w, c)
 	if err != nil || !ok {
-		return nil, false, err
-	}
-	c := &keyCounter{f: f, sitesOnly: true}
-	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
-		return nil, false, err
-	}
-	hosts, err := siteHosts(ctx, tx)
-	if err != nil {
 		return nil, false, err
 	}
 	out = make([]store.Count, 0, len(c.counts))
