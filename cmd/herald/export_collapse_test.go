@@ -11,9 +11,12 @@ import (
 	"github.com/herald-archive/herald/internal/web"
 )
 
-// herald export --collapse writes one article per near-duplicate
-// cluster, the earliest dated, in every format; the API does the same.
-func TestExportCollapse(t *testing.T) {
+// wireStoryArchive imports one wire story carried by three sites
+// (stored first on wire.example, dated earliest on copy.example, last on
+// late.example) and a story of its own on own.example, and returns the
+// archive's path.
+func wireStoryArchive(t *testing.T) string {
+	t.Helper()
 	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
 		"and the coastguard warned crews about waves higher than the outer breakwater, officials said on Tuesday."
 	var b strings.Builder
@@ -28,11 +31,18 @@ func TestExportCollapse(t *testing.T) {
 		b.Write(j)
 		b.WriteByte('\n')
 	}
-	dir := t.TempDir()
-	db := filepath.Join(dir, "a.db")
+	db := filepath.Join(t.TempDir(), "a.db")
 	if _, stderr, code := herald(t, b.String(), "--db", db, "import", "jsonl", "-"); code != 0 || !strings.Contains(stderr, "2 duplicates") {
 		t.Fatalf("import: exit %d\n%s", code, stderr)
 	}
+	return db
+}
+
+// herald export --collapse writes one article per near-duplicate
+// cluster, the earliest dated, in every format; the API does the same.
+func TestExportCollapse(t *testing.T) {
+	db := wireStoryArchive(t)
+	dir := filepath.Dir(db)
 	out, stderr, code := herald(t, "", "--db", db, "export", "--collapse", "--format", "csv")
 	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "copy.example") || !strings.Contains(out, "own.example") ||
 		strings.Contains(out, "wire.example") || !strings.Contains(stderr, "exported 2 articles; 2 near-duplicate copies left out") {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,24 +11,7 @@ import (
 // herald stories lists the stories carried by more than one article,
 // with the earliest copy first; --json is what /api/stories returns.
 func TestStories(t *testing.T) {
-	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
-		"and the coastguard warned crews about waves higher than the outer breakwater, officials said on Tuesday."
-	var b strings.Builder
-	for _, r := range []struct{ site, day, text string }{
-		{"wire.example", "2024-03-05", wire},
-		{"copy.example", "2024-03-04", wire}, // the earliest copy
-		{"late.example", "2024-03-07", wire},
-		{"own.example", "2024-03-06", "The council approved a night bus from the port to the hospital, every half hour from January, the mayor said on Monday evening after a long debate."},
-	} {
-		j, _ := json.Marshal(map[string]any{"url": "https://" + r.site + "/story.html", "title": "Story on " + r.site,
-			"published": r.day + "T09:00:00Z", "language": "en", "text": r.text})
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	db := filepath.Join(t.TempDir(), "a.db")
-	if _, stderr, code := herald(t, b.String(), "--db", db, "import", "jsonl", "-"); code != 0 {
-		t.Fatalf("import: exit %d\n%s", code, stderr)
-	}
+	db := wireStoryArchive(t)
 	out, stderr, code := herald(t, "", "--db", db, "stories")
 	words := strings.Join(strings.Fields(out), " ")
 	if code != 0 || !strings.Contains(words, "1 3 3 2024-03-04 2024-03-07 copy.example Story on copy.example") || strings.Count(out, "\n") != 2 {
