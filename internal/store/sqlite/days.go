@@ -304,8 +304,9 @@ type keyCounter struct {
 	f                keyFilter
 	split, sitesOnly bool
 	by               store.Interval
-	// counts by the first day of a period, by site<<32 | uint32(first
-	// day) when split, by site when sitesOnly.
+	// counts by day (dayBuckets adds them up into periods), by site<<32
+	// | uint32(first day of the period) when split, by site when
+	// sitesOnly.
 	counts map[int64]int64
 	// periods maps a day to the first day of its week or month.
 	periods map[int32]int32
@@ -345,7 +346,13 @@ func (c *keyCounter) add(n int64) bool {
 		}
 		return true
 	}
+	if !c.split {
+		c.counts[int64(day)]++ // a few thousand days: added up into periods after
+		return true
+	}
 	if c.by != store.Day {
+		// Split, days times sites would be up to a million keys: count
+		// by period instead.
 		p, ok := c.periods[day]
 		if !ok {
 			p = dayOf(c.by.Truncate(time.Unix(int64(day)*86400, 0)).Unix())
@@ -353,11 +360,7 @@ func (c *keyCounter) add(n int64) bool {
 		}
 		day = p
 	}
-	if c.split {
-		c.counts[int64(site)<<32|int64(uint32(day))]++
-	} else {
-		c.counts[int64(day)]++
-	}
+	c.counts[int64(site)<<32|int64(uint32(day))]++
 	return true
 }
 
