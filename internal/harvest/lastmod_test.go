@@ -122,26 +122,7 @@ func TestHarvestFutureLastmodChangeFetchedOnce(t *testing.T) {
 // text had not changed, so that lastmod stays later than the archived
 // copy: it must not have the page fetched at every later poll.
 func TestHarvestPastLastmodUnchangedTextFetchedOnce(t *testing.T) {
-	ts, path, setLastmod := futureLastmodSite(t, 0)
-	setLastmod(gazetteDay)
-	st, dir := testArchive(t)
-	h := newTestHarvester(t, st, testOptions(dir))
-	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
-	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
-		t.Fatalf("first poll: %+v", sum)
-	}
-	setLastmod(time.Now()) // after the fetch, and past
-	if sum := repoll(t, h, st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
-		t.Errorf("poll after the new lastmod: %+v; want the story fetched again, unchanged", sum)
-	}
-	for i := range 2 {
-		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
-			t.Errorf("poll %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
-		}
-	}
-	if n := ts.hit(path); n != 2 {
-		t.Errorf("story fetched %d times, want twice", n)
-	}
+	fetchedOnceAfterNewLastmod(t, func(h *Harvester) *Harvester { return h })
 }
 
 // Harvests run one after another (from cron), each in a new process,
@@ -151,20 +132,33 @@ func TestHarvestPastLastmodUnchangedTextFetchedOnce(t *testing.T) {
 // text had not changed, so the archived fetch time stays earlier than
 // the lastmod, and the runs after must not fetch it again.
 func TestHarvestLastmodKeptAcrossRuns(t *testing.T) {
+	fetchedOnceAfterNewLastmod(t, func(h *Harvester) *Harvester {
+		return newTestHarvester(t, h.st, h.opts) // a new process: nothing remembered but the archive
+	})
+}
+
+// fetchedOnceAfterNewLastmod polls a sitemap whose story gets a new,
+// past lastmod after its first fetch, through the harvester next gives
+// for each poll (the same one, or a new one each time): the story is
+// fetched again once, unchanged, and not at the polls after.
+func fetchedOnceAfterNewLastmod(t *testing.T, next func(*Harvester) *Harvester) {
 	ts, path, setLastmod := futureLastmodSite(t, 0)
 	setLastmod(gazetteDay)
 	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
 	src := addSource(t, st, ts.url("/sitemap.xml"), store.KindSitemap)
-	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.New != 1 {
-		t.Fatalf("first run: %+v", sum)
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Fatalf("first poll: %+v", sum)
 	}
 	setLastmod(time.Now()) // after the fetch, and past
-	if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
-		t.Errorf("run after the new lastmod: %+v; want the story fetched again, unchanged", sum)
+	h = next(h)
+	if sum := repoll(t, h, st, src.ID); sum.Requeued != 1 || sum.Fetched != 1 || sum.Unchanged != 1 {
+		t.Errorf("poll after the new lastmod: %+v; want the story fetched again, unchanged", sum)
 	}
 	for i := range 2 {
-		if sum := repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
-			t.Errorf("run %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
+		h = next(h)
+		if sum := repoll(t, h, st, src.ID); sum.Requeued != 0 || sum.Fetched != 0 {
+			t.Errorf("poll %d after the new lastmod: %+v; want nothing fetched", i+1, sum)
 		}
 	}
 	if n := ts.hit(path); n != 2 {
