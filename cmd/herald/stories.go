@@ -9,14 +9,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/web"
 )
 
 func newStoriesCmd(e *env) *cobra.Command {
 	var (
-		asJSON bool
-		limit  int
+		asJSON, asCSV bool
+		limit         int
 	)
 	cmd := &cobra.Command{
 		Use:   "stories [QUERY]",
@@ -30,17 +31,22 @@ matching articles carry it, on how many sites, and the first of them
 spreading. Most articles first, then most sites, then the earliest.
 
 The table shows the first article's title and site; --json prints what
-GET /api/stories returns, with each first article's id and URL (herald
-search 'site:…' and the web UI's article page show all the copies).`,
+GET /api/stories returns, with each first article's id and URL, and --csv
+the stories for a spreadsheet (columns in docs/export.md). The web UI's
+article page of the first article lists all the copies.`,
 		Example: `  herald stories
   herald stories 'election after:2024-01-01' --limit 25
-  herald stories 'lang:ru' --json`,
+  herald stories 'lang:ru' --json
+  herald stories 'election' --limit 100 --csv > stories.csv`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
 				return err
+			}
+			if asJSON && asCSV {
+				return fmt.Errorf("--json and --csv: choose one")
 			}
 			if limit < 1 || limit > store.MaxLimit {
 				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
@@ -60,6 +66,9 @@ search 'site:…' and the web UI's article page show all the copies).`,
 			}
 			w := bufio.NewWriter(e.stdout)
 			defer w.Flush()
+			if asCSV {
+				return export.WriteStoriesCSV(w, stories)
+			}
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
@@ -71,6 +80,7 @@ search 'site:…' and the web UI's article page show all the copies).`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&asJSON, "json", false, "print the stories as JSON, as /api/stories does")
+	fl.BoolVar(&asCSV, "csv", false, "print the stories as CSV: "+strings.Join(export.StoryColumns, ",")+" (docs/export.md)")
 	fl.IntVar(&limit, "limit", 10, fmt.Sprintf("how many stories to list, 1 to %d", store.MaxLimit))
 	queryFlagHint(cmd)
 	return cmd

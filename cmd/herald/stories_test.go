@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -28,6 +29,16 @@ func TestStories(t *testing.T) {
 	if s := res.Stories[0]; s.Articles != 2 || s.Sites != 2 || s.First.Site != "wire.example" || s.First.URL != "https://wire.example/story.html" ||
 		s.First.Date.Format("2006-01-02") != "2024-03-05" || s.Last.Format("2006-01-02") != "2024-03-07" {
 		t.Errorf("stories --json: %+v", s)
+	}
+	out, _, code = herald(t, "", "--db", db, "stories", "--csv", "harbour")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || code != 0 || len(rows) != 2 || strings.Join(rows[0], ",") != "cluster,articles,sites,first_date,first_site,first_title,first_url,first_id,last_date" ||
+		rows[1][1] != "3" || rows[1][2] != "3" || rows[1][3] != "2024-03-04T09:00:00Z" || rows[1][4] != "copy.example" ||
+		rows[1][6] != "https://copy.example/story.html" || rows[1][8] != "2024-03-07T09:00:00Z" {
+		t.Errorf("stories --csv: exit %d, %v\n%s", code, err, out)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "stories", "--csv", "--json"); code != 2 || !strings.Contains(stderr, "choose one") {
+		t.Errorf("stories --csv --json: exit %d, %q", code, stderr)
 	}
 	if out, _, code := herald(t, "", "--db", db, "stories", "council"); code != 0 || !strings.Contains(out, "No story") {
 		t.Errorf("stories of a lone article: exit %d\n%s", code, out)

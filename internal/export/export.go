@@ -124,6 +124,29 @@ func rfc3339(t time.Time) string {
 // and the share (count/of, to 6 decimals); empty without shares.
 var TimelineColumns = []string{"start", "key", "count", "of", "share"}
 
+// StoryColumns is the fixed column set of stories as CSV: the cluster id,
+// the matching articles and their sites, the first article's date
+// (RFC 3339, UTC), site, title, URL and id, and the last article's date.
+var StoryColumns = []string{"cluster", "articles", "sites", "first_date", "first_site", "first_title", "first_url", "first_id", "last_date"}
+
+// WriteStoriesCSV writes stories as CSV with a header row of
+// StoryColumns, in their order.
+func WriteStoriesCSV(w io.Writer, stories []store.Story) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(StoryColumns); err != nil {
+		return err
+	}
+	for _, s := range stories {
+		row := []string{s.Cluster, strconv.Itoa(s.Articles), strconv.Itoa(s.Sites), rfc3339(s.First.Date.UTC()),
+			inert(s.First.Site), inert(s.First.Title), inert(s.First.URL), s.First.ID, rfc3339(s.Last.UTC())}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // WriteTimelineCSV writes buckets as CSV with a header row of
 // TimelineColumns, in their order; share says whether they carry
 // shares (store.SetShares).

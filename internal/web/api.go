@@ -612,9 +612,18 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	format, err := oneOf(v, "format", "json", "json", "csv")
+	if err != nil {
+		return err
+	}
 	stories, err := topStories(r.Context(), s.st, q, n)
 	if err != nil {
 		return err
+	}
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="herald-stories.csv"`)
+		return export.WriteStoriesCSV(w, stories)
 	}
 	return writeJSON(w, http.StatusOK, NewStoriesResponse(raw, stories))
 }

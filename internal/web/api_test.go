@@ -73,6 +73,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/stories?n=0", 400, "bad_request", 0},
 		{"/api/stories?n=101", 400, "bad_request", 0},
 		{"/api/stories?q=%22x", 400, "bad_query", 1},
+		{"/api/stories?format=xml", 400, "bad_request", 0},
 		{"/api/sources/0", 400, "bad_request", 0},
 		{"/api/sources/abc", 400, "bad_request", 0},
 		{"/api/sources/999", 404, "not_found", 0},
@@ -404,6 +405,10 @@ func TestAPITimelineAndTop(t *testing.T) {
 	decode(t, body, &stories)
 	if len(stories.Stories) != 1 || stories.Stories[0].Articles != 2 || stories.Stories[0].Sites != 2 || stories.Stories[0].First.ID == "" {
 		t.Errorf("stories of breakwater %s", body)
+	}
+	if res, body := do(t, h, "GET", "/api/stories?q=breakwater&format=csv", nil); res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.HasPrefix(body, "cluster,articles,sites,first_date,") || strings.Count(body, "\n") != 2 {
+		t.Errorf("stories as CSV: %s\n%s", res.Header.Get("Content-Type"), body)
 	}
 	if _, body = do(t, h, "GET", "/api/stories?q=zzzznothing", nil); !strings.Contains(body, `"stories": []`) {
 		t.Errorf("stories of nothing: %s", body)
