@@ -468,9 +468,11 @@ type timelineData struct {
 	Err               *queryError
 	Chart             *chart
 	Tops              []topList
-	// Stories are the stories the most articles carry.
-	Stories    []storyRow
-	SearchHref string
+	// Stories are the stories the most articles carry; StoriesCSVHref
+	// downloads more of them (GET /api/stories as CSV).
+	Stories        []storyRow
+	StoriesCSVHref string
+	SearchHref     string
 	// CSVHref downloads the chart's numbers (GET /api/timeline as CSV).
 	CSVHref string
 }
@@ -609,6 +611,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Tops = append(d.Tops, list)
 	}
+	d.StoriesCSVHref = "/api/stories?" + url.Values{"q": {d.Q}, "n": {"100"}, "format": {"csv"}}.Encode()
 	for _, st := range stories {
 		d.Stories = append(d.Stories, storyRow{Title: st.First.Title, Href: "/articles/" + url.PathEscape(st.First.ID),
 			Site: canon.DisplayHost(st.First.Site), Articles: st.Articles, Sites: st.Sites,

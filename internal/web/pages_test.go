@@ -116,7 +116,7 @@ func TestPagesRenderSafely(t *testing.T) {
 		{"/timeline?q=(", 400, []string{"could not be read"}},
 		{"/timeline?by=year", 400, []string{"400"}},
 		{"/timeline?q=harbour&compare=breakwater&share=true&by=month", 200, []string{"<polyline", "2 queries compared as shares", `value="breakwater"`, `name="share" value="true" checked`}},
-		{"/timeline?q=breakwater", 200, []string{"Most copied stories", "2 articles on 2 sites, first on"}},
+		{"/timeline?q=breakwater", 200, []string{"Most copied stories", "2 articles on 2 sites, first on", `href="/api/stories?format=csv&amp;n=100&amp;q=breakwater"`}},
 		{"/timeline?q=harbour&share=true", 200, []string{"<polyline", "as a share of all archived articles", `href="/api/timeline?by=`, "format=csv", "share=true"}},
 		{"/timeline?q=harbour+site:evil.example&share=true", 200, []string{"<polyline", "as a share of the archived articles matching site:evil.example"}},
 		{"/timeline?q=harbour&compare=harbour+site:evil.example&share=true", 200, []string{"2 queries compared as shares of the archived articles each query&#39;s filters select"}},
