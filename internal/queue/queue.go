@@ -428,6 +428,17 @@ func (c *Client) waitServer(ctx context.Context, onWait func(error)) error {
 		onWait(err)
 		defer onWait(nil)
 	}
+	if !c.retryUntil(ctx, nil, c.serverReady) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// retryUntil calls check after 1s, 2s, 4s … (at most MaxReadyWait
+// apart), and at once when the connection to the server comes back,
+// until it succeeds (true), or until stop is closed or ctx ends (false).
+// A nil stop never closes.
+func (c *Client) retryUntil(ctx context.Context, stop <-chan struct{}, check func(context.Context) error) bool {
 	wait := time.Second
 	for {
 		t := time.NewTimer(wait)
@@ -436,13 +447,16 @@ func (c *Client) waitServer(ctx context.Context, onWait func(error)) error {
 			wait = min(2*wait, MaxReadyWait)
 		case <-c.reconnected():
 			t.Stop()
-			wait = time.Second
+			wait = time.Second // JetStream may need a moment more
+		case <-stop:
+			t.Stop()
+			return false
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return false
 		}
-		if c.serverReady(ctx) == nil {
-			return nil
+		if check(ctx) == nil {
+			return true
 		}
 	}
 }

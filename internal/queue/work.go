@@ -390,26 +390,7 @@ func (c *Client) waitReady(ctx context.Context, draining <-chan struct{}, d *Del
 		opts.OnUnready(d, err)
 		defer opts.OnUnready(d, nil)
 	}
-	wait := time.Second
-	for {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-			wait = min(2*wait, MaxReadyWait)
-		case <-c.reconnected():
-			t.Stop()
-			wait = time.Second // JetStream may need a moment more
-		case <-draining:
-			t.Stop()
-			return true, false
-		case <-ctx.Done():
-			t.Stop()
-			return true, false
-		}
-		if ready(ctx) == nil {
-			return true, true
-		}
-	}
+	return true, c.retryUntil(ctx, draining, ready)
 }
 
 // retryDelay is the back-off before a failed job's next delivery.
