@@ -40,3 +40,26 @@ func connect(t testing.TB, url string, opts Options) *Client {
 	t.Cleanup(c.Close)
 	return c
 }
+
+// nextDelivery starts a worker of its own on the server at url and
+// returns the first job it is given, or nil when none comes within wait.
+func nextDelivery(t *testing.T, url string, wait time.Duration) *Delivery {
+	t.Helper()
+	w := connect(t, url, Options{})
+	got := make(chan *Delivery, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go w.Work(ctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
+		select {
+		case got <- d:
+		default:
+		}
+		return nil
+	})
+	select {
+	case d := <-got:
+		return d
+	case <-time.After(wait):
+		return nil
+	}
+}

@@ -263,21 +263,11 @@ func TestWorkDrain(t *testing.T) {
 		t.Error("the running handler was not let finish")
 	}
 	// Only the cut-short job is left, ready for another worker now.
-	w := connect(t, url, Options{})
-	got := make(chan *Delivery, 2)
-	wctx, wcancel := context.WithCancel(context.Background())
-	defer wcancel()
-	go w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
-		got <- d
-		return nil
-	})
-	select {
-	case d := <-got:
-		if d.Key != "job-1" || d.Attempt != 2 {
-			t.Errorf("got %s attempt %d, want job-1 again", d.Key, d.Attempt)
-		}
-	case <-time.After(5 * time.Second):
+	switch d := nextDelivery(t, url, 5*time.Second); {
+	case d == nil:
 		t.Fatal("the drained job was not redelivered promptly")
+	case d.Key != "job-1" || d.Attempt != 2:
+		t.Errorf("got %s attempt %d, want job-1 again", d.Key, d.Attempt)
 	}
 	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
 }
@@ -373,22 +363,12 @@ func TestWorkArchiveAway(t *testing.T) {
 		t.Errorf("%d jobs still waiting after the drain", waiting.Load())
 	}
 	// Put back: another worker gets it now.
-	w := connect(t, url, Options{})
-	got := make(chan *Delivery, 1)
-	wctx, wcancel := context.WithCancel(context.Background())
-	defer wcancel()
-	go w.Work(wctx, WorkOptions{}, func(ctx context.Context, d *Delivery) error {
-		got <- d
-		return nil
-	})
-	select {
-	case d := <-got:
-		if d.Kind != Extract {
-			t.Errorf("got a %s job, want the extract job back", d.Kind)
-		}
-	case <-time.After(10 * time.Second):
+	switch d := nextDelivery(t, url, 10*time.Second); {
+	case d == nil:
 		st, _ := c.Status(context.Background())
 		t.Fatalf("the job that waited for the archive was not put back on the drain: %+v", st.Queues)
+	case d.Kind != Extract:
+		t.Errorf("got a %s job, want the extract job back", d.Kind)
 	}
 }
 
