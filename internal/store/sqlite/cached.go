@@ -22,26 +22,16 @@ type keyFilter struct {
 	sites       map[int32]bool // nil: every site
 }
 
-// keyFilterOf returns q's keyFilter, and whether the caches and the
-// full-text expression w.match together answer q: every top-level
-// conjunct of q is text that w.match holds, or an after:, before: or
-// site: filter. Site names are looked up through tx.
-func keyFilterOf(ctx context.Context, tx querier, q *query.Query, w *where) (keyFilter, bool, error) {
+// keyFilterOf returns the keyFilter of w's top-level filters, and whether
+// the caches and the full-text expression w.match together answer the
+// query w translates: its conditions are all after:, before: (of whole
+// days) and site: filters. Site names are looked up through tx.
+func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, error) {
 	f := keyFilter{from: math.MinInt32 + 1, until: math.MaxInt32} // noValue is never in range
-	filters := 0
-	for _, n := range q.Conjuncts() {
-		if not, ok := n.(*query.Not); ok {
-			if _, ok := fts(not.Node); ok {
-				continue
-			}
-		}
-		if _, ok := fts(n); ok {
-			continue
-		}
-		fl, ok := n.(*query.Filter)
-		if !ok {
-			return f, false, nil
-		}
+	if w.otherCond {
+		return f, false, nil
+	}
+	for _, fl := range w.keyFilters {
 		switch fl.Field {
 		case query.After, query.Before:
 			d := fl.Date.Unix()
@@ -75,14 +65,9 @@ func keyFilterOf(ctx context.Context, tx querier, q *query.Query, w *where) (key
 				return f, false, err
 			}
 			f.sites = ids
-		default:
-			return f, false, nil
 		}
-		filters++
 	}
-	// Exclusions with nothing positive to subtract from are conditions,
-	// not part of w.match: the caches cannot answer them.
-	return f, len(w.cond) == filters, nil
+	return f, true, nil
 }
 
 // countKeys counts the articles matching the full-text expression match
@@ -137,13 +122,13 @@ func siteHosts(ctx context.Context, q querier) (map[int32]string, error) {
 // caches, in one read transaction, when they can answer q (see
 // keyFilterOf); ok is false when they cannot. Counting by site, it also
 // returns the host of every site id.
-func (db *DB) cachedCount(ctx context.Context, q *query.Query, w *where, c *keyCounter) (hosts map[int32]string, ok bool, err error) {
+func (db *DB) cachedCount(ctx context.Context, w *where, c *keyCounter) (hosts map[int32]string, ok bool, err error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	if c.f, ok, err = keyFilterOf(ctx, tx, q, w); err != nil || !ok {
+	if c.f, ok, err = keyFilterOf(ctx, tx, w); err != nil || !ok {
 		return nil, false, err
 	}
 	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
@@ -159,9 +144,9 @@ func (db *DB) cachedCount(ctx context.Context, q *query.Query, w *where, c *keyC
 
 // cachedTimeline answers Timeline from the caches when they can answer q
 // (see keyFilterOf); ok is false when they cannot.
-func (db *DB) cachedTimeline(ctx context.Context, q *query.Query, w *where, opts store.TimelineOptions) (out []store.Bucket, ok bool, err error) {
+func (db *DB) cachedTimeline(ctx context.Context, w *where, opts store.TimelineOptions) (out []store.Bucket, ok bool, err error) {
 	c := &keyCounter{split: opts.Split == store.TopSite, by: opts.By}
-	hosts, ok, err := db.cachedCount(ctx, q, w, c)
+	hosts, ok, err := db.cachedCount(ctx, w, c)
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -201,9 +186,9 @@ func dayBuckets(counts map[int64]int64, by store.Interval) []store.Bucket {
 
 // cachedTopSites answers Top by site from the caches when they can
 // answer q (see keyFilterOf); ok is false when they cannot.
-func (db *DB) cachedTopSites(ctx context.Context, q *query.Query, w *where, n int) (out []store.Count, ok bool, err error) {
+func (db *DB) cachedTopSites(ctx context.Context, w *where, n int) (out []store.Count, ok bool, err error) {
 	c := &keyCounter{sitesOnly: true}
-	hosts, ok, err := db.cachedCount(ctx, q, w, c)
+	hosts, ok, err := db.cachedCount(ctx, w, c)
 	if err != nil || !ok {
 		return nil, false, err
 	}

@@ -59,7 +59,7 @@ func TestCachedTimelines(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
-		if _, ok, err := keyFilterOf(ctx, db.r, q, translate(q)); err != nil {
+		if _, ok, err := keyFilterOf(ctx, db.r, translate(q)); err != nil {
 			t.Fatal(err)
 		} else if ok {
 			cached++

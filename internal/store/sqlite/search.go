@@ -104,6 +104,11 @@ type where struct {
 	// matches that pass.
 	kcond []string
 	keyed bool
+	// keyFilters are the top-level after:, before: and site: filters,
+	// which the day and site caches can answer (cached.go); otherCond is
+	// set when a condition is anything else.
+	keyFilters []*query.Filter
+	otherCond  bool
 }
 
 // from returns the FROM and WHERE clauses; the FTS table is joined only
@@ -174,10 +179,16 @@ func translate(q *query.Query) *where {
 			w.args = append(w.args, userColumns(e, text[i]))
 		}
 	}
+	w.otherCond = len(w.cond) > 0 // exclusions with nothing to subtract from
 	for _, n := range rest {
 		f, ok := n.(*query.Filter)
 		if ok && f.Field != query.Lang && f.Field != query.Section {
 			w.indexed = true
+		}
+		if ok && (f.Field == query.Site || f.Field == query.After || f.Field == query.Before) {
+			w.keyFilters = append(w.keyFilters, f)
+		} else {
+			w.otherCond = true
 		}
 		c, args := w.sqlExpr(n)
 		w.cond = append(w.cond, c)
@@ -740,7 +751,7 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	w := translate(q)
 	if !opts.Collapse && !db.sqlTimelines {
 		// Words, dates and sites: counted from the caches (cached.go).
-		out, ok, err := db.cachedTimeline(ctx, q, w, opts)
+		out, ok, err := db.cachedTimeline(ctx, w, opts)
 		if err != nil {
 			return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
 		}
@@ -843,7 +854,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	case store.TopSite:
 		if !db.sqlTimelines {
 			// Words, dates and sites: counted from the caches (cached.go).
-			out, ok, err := db.cachedTopSites(ctx, q, w, n)
+			out, ok, err := db.cachedTopSites(ctx, w, n)
 			if err != nil {
 				return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
 			}

@@ -49,7 +49,7 @@ func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.St
 	}
 	defer tx.Rollback()
 	sqlq, args := `SELECT n, date, site_id, cluster FROM article_keys WHERE cluster IS NOT NULL`, []any(nil)
-	f, cached, err := keyFilterOf(ctx, tx, q, w)
+	f, cached, err := keyFilterOf(ctx, tx, w)
 	if err != nil {
 		return nil, err
 	}
