@@ -70,14 +70,7 @@ func TestParseDateNativeDigits(t *testing.T) {
 		{"٢٠٢٤-٠٣-١٤T١٠:٣٠:٠٠+٠٣:٠٠x", ""}, // trailing garbage, as in ASCII
 	}
 	for _, tt := range tests {
-		got, ok := parseDate(tt.in, testNow)
-		gs := ""
-		if ok {
-			gs = got.Format(time.RFC3339)
-		}
-		if gs != tt.want {
-			t.Errorf("parseDate(%q) = %q, want %q", tt.in, gs, tt.want)
-		}
+		wantParseDate(t, tt.in, tt.want)
 	}
 }
 
@@ -92,17 +85,7 @@ func TestFindDateNativeDigits(t *testing.T) {
 		{"بقلم أحمد علي ١٤/٠٣/٢٠٢٤", "2024-03-14T00:00:00Z", ""},
 	}
 	for _, tt := range tests {
-		p, m := findDate(tt.in, testNow)
-		ps, ms := "", ""
-		if !p.IsZero() {
-			ps = p.Format(time.RFC3339)
-		}
-		if !m.IsZero() {
-			ms = m.Format(time.RFC3339)
-		}
-		if ps != tt.pub || ms != tt.mod {
-			t.Errorf("findDate(%q) = %q, %q; want %q, %q", tt.in, ps, ms, tt.pub, tt.mod)
-		}
+		wantFindDate(t, tt.in, tt.pub, tt.mod)
 	}
 }
 

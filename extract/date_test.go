@@ -140,14 +140,7 @@ func TestParseDate(t *testing.T) {
 		{"4/5", ""},
 	}
 	for _, tt := range tests {
-		got, ok := parseDate(tt.in, testNow)
-		gs := ""
-		if ok {
-			gs = got.Format(time.RFC3339Nano)
-		}
-		if gs != tt.want {
-			t.Errorf("parseDate(%q) = %q, want %q", tt.in, gs, tt.want)
-		}
+		wantParseDate(t, tt.in, tt.want)
 	}
 }
 
@@ -183,17 +176,7 @@ func TestFindDate(t *testing.T) {
 		{"No date here at all", "", ""},
 	}
 	for _, tt := range tests {
-		p, m := findDate(tt.in, testNow)
-		ps, ms := "", ""
-		if !p.IsZero() {
-			ps = p.Format(time.RFC3339)
-		}
-		if !m.IsZero() {
-			ms = m.Format(time.RFC3339)
-		}
-		if ps != tt.pub || ms != tt.mod {
-			t.Errorf("findDate(%q) = %q, %q; want %q, %q", tt.in, ps, ms, tt.pub, tt.mod)
-		}
+		wantFindDate(t, tt.in, tt.pub, tt.mod)
 	}
 }
 
@@ -273,5 +256,36 @@ func TestIsDateStamp(t *testing.T) {
 		if got := isDateStamp(tt.in); got != tt.want {
 			t.Errorf("isDateStamp(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// wantParseDate checks parseDate(in) against want: RFC 3339 (with
+// fractions of seconds when there are any), "" for no date.
+func wantParseDate(t *testing.T, in, want string) {
+	t.Helper()
+	got, ok := parseDate(in, testNow)
+	gs := ""
+	if ok {
+		gs = got.Format(time.RFC3339Nano)
+	}
+	if gs != want {
+		t.Errorf("parseDate(%q) = %q, want %q", in, gs, want)
+	}
+}
+
+// wantFindDate checks the published and modified times findDate reads in
+// in against pub and mod (RFC 3339, "" for none).
+func wantFindDate(t *testing.T, in, pub, mod string) {
+	t.Helper()
+	p, m := findDate(in, testNow)
+	ps, ms := "", ""
+	if !p.IsZero() {
+		ps = p.Format(time.RFC3339)
+	}
+	if !m.IsZero() {
+		ms = m.Format(time.RFC3339)
+	}
+	if ps != pub || ms != mod {
+		t.Errorf("findDate(%q) = %q, %q; want %q, %q", in, ps, ms, pub, mod)
 	}
 }
