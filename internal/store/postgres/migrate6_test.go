@@ -23,14 +23,6 @@ func TestMigrateShortTextClusters(t *testing.T) {
 	if err := postgres.RawDB(db).QueryRowContext(ctx, `SELECT count(DISTINCT cluster_id) FROM articles`).Scan(&clusters); err != nil || clusters != 4 {
 		t.Fatalf("before the migration: %d clusters (%v), want the old 4", clusters, err)
 	}
-	if _, err := postgres.RawDB(db).ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 6`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = rerunMigration(t, db, dsn, 6)
 	storetest.CheckShortClustersRepaired(t, db)
 }

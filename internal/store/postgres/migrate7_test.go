@@ -61,15 +61,7 @@ func TestMigrateCJKTokens(t *testing.T) {
 	if n := count(`地铁`); n != 0 {
 		t.Fatalf("old state: 地铁 matches %d", n)
 	}
-	if _, err := raw.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 7`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = rerunMigration(t, db, dsn, 7)
 	storetest.CheckCJKSearch(t, db)
 	if n := count("harbour"); n != 3 {
 		t.Errorf("harbour: %d matches after the migration, want 3", n)

@@ -25,16 +25,7 @@ func TestMigrateOneLineFields(t *testing.T) {
 	if r, err := db.Get(ctx, "w1"); err != nil || r.Section != " World " {
 		t.Fatalf("before the migration: %+v %v", r, err)
 	}
-	raw := postgres.RawDB(db)
-	if _, err := raw.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 8`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = rerunMigration(t, db, dsn, 8)
 	applied, err := db.Applied(ctx)
 	if err != nil || len(applied) < 8 || applied[7] != "0008_one_line_fields.sql" {
 		t.Fatalf("applied %v (%v)", applied, err)

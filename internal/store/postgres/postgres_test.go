@@ -140,3 +140,20 @@ func cloneRecords(recs []*store.Record) []*store.Record {
 	}
 	return out
 }
+
+// rerunMigration forgets that migration version ran on the archive at
+// dsn, closes db and opens the archive again, which runs it; the archive
+// opened is closed when the test ends.
+func rerunMigration(t *testing.T, db *postgres.DB, dsn string, version int) *postgres.DB {
+	t.Helper()
+	if _, err := postgres.RawDB(db).ExecContext(context.Background(), `DELETE FROM schema_migrations WHERE version = $1`, version); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
