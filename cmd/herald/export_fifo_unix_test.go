@@ -24,17 +24,7 @@ func TestExportToNamedPipe(t *testing.T) {
 	dir := t.TempDir()
 	db := importLines(t, dir, archiveLines(5))
 	fifo := namedPipe(t, dir)
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		defer f.Close()
-		b, _ := io.ReadAll(f)
-		got <- string(b)
-	}()
+	got := readPipe(fifo, 0)
 	_, stderr, code := herald(t, "", "--db", db, "export", "--format", "csv", "--out", fifo)
 	if code != 0 {
 		t.Fatalf("export to a pipe: exit %d, %s", code, stderr)
@@ -126,18 +116,7 @@ func TestExportToUnreadPipeCanBeInterrupted(t *testing.T) {
 		<-done
 	}
 	// With a reader it writes every record.
-	got := make(chan string, 1)
-	go func() {
-		time.Sleep(300 * time.Millisecond) // the export waits for us
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		defer f.Close()
-		b, _ := io.ReadAll(f)
-		got <- string(b)
-	}()
+	got := readPipe(fifo, 300*time.Millisecond) // the export waits for us
 	if _, stderr, code := herald(t, "", "--db", db, "export", "--out", fifo); code != 0 {
 		t.Fatalf("export to a pipe read late: exit %d, %s", code, stderr)
 	}
@@ -155,4 +134,22 @@ func namedPipe(t *testing.T, dir string) string {
 		t.Skipf("mkfifo: %v", err)
 	}
 	return fifo
+}
+
+// readPipe opens the named pipe fifo after a pause of after and sends
+// all it reads (or why it could not open it) on the channel it returns.
+func readPipe(fifo string, after time.Duration) <-chan string {
+	got := make(chan string, 1)
+	go func() {
+		time.Sleep(after)
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- string(b)
+	}()
+	return got
 }
