@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -14,22 +15,39 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// keyFilter is what the day and site caches (days.go) can answer of a
-// query besides its words: its top-level after:, before: and site:
-// filters.
+// keyFilter is what the day, site and facet caches (days.go) can answer
+// of a query besides its words: its top-level after:, before:, site:,
+// lang: and section: filters.
 type keyFilter struct {
 	from, until int32          // days: from <= day < until
 	sites       map[int32]bool // nil: every site
+	facets      map[int32]bool // nil: every facet
 }
 
 // keyFilterOf returns the keyFilter of w's top-level filters, and whether
 // the caches and the full-text expression w.match together answer the
 // query w translates: its conditions are all after:, before: (of whole
-// days) and site: filters. Site names are looked up through tx.
+// days) and site: filters, and conditions of lang: and section: filters
+// alone. Site names and facets are looked up through tx.
 func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, error) {
 	f := keyFilter{from: math.MinInt32 + 1, until: math.MaxInt32} // noValue is never in range
 	if w.otherCond {
 		return f, false, nil
+	}
+	if len(w.facetNodes) > 0 {
+		// filterExpr's conditions read a.language and a.section, which
+		// the facets table has too.
+		conds, args := make([]string, len(w.facetNodes)), []any(nil)
+		for i, n := range w.facetNodes {
+			c, a := w.sqlExpr(n)
+			conds[i] = c
+			args = append(args, a...)
+		}
+		ids, err := idSet(ctx, tx, `SELECT a.id FROM facets a WHERE `+strings.Join(conds, " AND "), args...)
+		if err != nil {
+			return f, false, err
+		}
+		f.facets = ids
 	}
 	for _, fl := range w.keyFilters {
 		switch fl.Field {
@@ -45,24 +63,12 @@ func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, er
 			}
 		case query.Site:
 			c, args := filterExpr(fl)
-			rows, err := tx.QueryContext(ctx, `SELECT s.id FROM sites s WHERE `+strings.Replace(c, "a.site_id", "s.id", 1), args...)
+			ids, err := idSet(ctx, tx, `SELECT s.id FROM sites s WHERE `+strings.Replace(c, "a.site_id", "s.id", 1), args...)
 			if err != nil {
 				return f, false, err
 			}
-			ids := map[int32]bool{}
-			for rows.Next() {
-				var id int32
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return f, false, err
-				}
-				if f.sites == nil || f.sites[id] { // site: filters AND together
-					ids[id] = true
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return f, false, err
+			if f.sites != nil { // site: filters AND together
+				maps.DeleteFunc(ids, func(id int32, _ bool) bool { return !f.sites[id] })
 			}
 			f.sites = ids
 		}
@@ -70,23 +76,34 @@ func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, er
 	return f, true, nil
 }
 
+// idSet returns the ids that query sqlq gives.
+func idSet(ctx context.Context, tx querier, sqlq string, args ...any) (map[int32]bool, error) {
+	rows, err := tx.QueryContext(ctx, sqlq, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[int32]bool{}
+	for rows.Next() {
+		var id int32
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[id] = true
+	}
+	return ids, rows.Err()
+}
+
 // countKeys counts the articles matching the full-text expression match
 // (every article when it is empty) that pass c.f, as c says (by period,
-// by site and period, by site), from the day and site caches, in read
-// transaction tx.
+// by site and period, by site), from the day, site and facet caches, in
+// read transaction tx.
 func (db *DB) countKeys(ctx context.Context, tx *sql.Tx, match string, c *keyCounter) error {
-	days, err := db.days.current(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("dates: %w", err)
-	}
-	c.days, c.counts, c.periods = days, map[int64]int64{}, map[int32]int32{}
-	if c.split || c.sitesOnly || c.f.sites != nil {
-		if c.sites, err = db.siteIDs.current(ctx, tx); err != nil {
-			return fmt.Errorf("sites: %w", err)
-		}
+	if err := db.loadViews(ctx, tx, c); err != nil {
+		return err
 	}
 	if match == "" {
-		for n, day := range days.vals {
+		for n, day := range c.days.vals {
 			if day != noValue {
 				c.add(int64(n))
 			}
@@ -97,6 +114,27 @@ func (db *DB) countKeys(ctx context.Context, tx *sql.Tx, match string, c *keyCou
 	defer done()
 	var rows int64
 	return tx.QueryRowContext(ctx, `SELECT herald_nkeys(rowid, ?) FROM article_fts WHERE article_fts MATCH ?`, token, match).Scan(&rows)
+}
+
+// loadViews gives c the views of the caches it needs, as read
+// transaction tx sees them.
+func (db *DB) loadViews(ctx context.Context, tx *sql.Tx, c *keyCounter) error {
+	days, err := db.days.current(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("dates: %w", err)
+	}
+	c.days, c.counts, c.periods = days, map[int64]int64{}, map[int32]int32{}
+	if c.split || c.sitesOnly || c.f.sites != nil {
+		if c.sites, err = db.siteIDs.current(ctx, tx); err != nil {
+			return fmt.Errorf("sites: %w", err)
+		}
+	}
+	if c.f.facets != nil {
+		if c.facets, err = db.facetIDs.current(ctx, tx); err != nil {
+			return fmt.Errorf("facets: %w", err)
+		}
+	}
+	return nil
 }
 
 // siteHosts returns the host of every site id, read through q.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,25 +13,33 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
-// Timelines, top sites and top stories counted from the day, site and
-// cluster caches (words, after:, before:, site:, split by site) give what
-// counting in SQL gives, and queries the caches cannot answer still
-// count right.
-func TestCachedTimelines(t *testing.T) {
+// cacheArchive returns an archive of n generated articles, among
+// them stories of two and three (some copies word for word, so that
+// their scores tie), and queries of words and filters, some of which the
+// caches can answer and some not.
+func cacheArchive(t *testing.T, n int) (*DB, []string) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	g := storetest.NewGenerator(11)
 	var entries []store.Entry
-	for i := range 3000 {
+	for i := range n {
 		e := g.Next()
 		// Stories of two and three articles: the cluster of an article
-		// stored before.
+		// stored before; a third of them its very words.
 		if i%10 == 1 || i%30 == 2 {
-			e.Record.ClusterID = entries[i-i%10].Record.ID
+			first := entries[i-i%10].Record
+			e.Record.ClusterID = first.ID
+			if i%30 == 2 {
+				e.Record.Title, e.Record.Text, e.Record.ContentHash = first.Title, first.Text, first.ContentHash
+			}
+		}
+		if i%97 == 5 {
+			e.Record.Section = "Économie" // compared by Go's case folding
 		}
 		entries = append(entries, e)
 	}
@@ -46,13 +55,25 @@ func TestCachedTimelines(t *testing.T) {
 	if err := db.r.QueryRow(`SELECT host FROM sites WHERE host LIKE 'news.%' ORDER BY id LIMIT 1`).Scan(&news); err != nil {
 		t.Fatal(err)
 	}
-	queries := []string{
+	return db, []string{
 		"", w1, w1 + " " + w2, `"` + w1 + ` ` + w2 + `"`, w1 + " -" + w2, "-" + w1,
 		w1 + " after:2021-01-01 before:2022-06-15", "after:2023-02-03", "before:2020-03-01",
 		"site:" + host, "site:" + host + " " + w1, "site:" + strings.TrimPrefix(news, "news."),
 		"site:" + host + " site:" + news, "site:nowhere.example", "site:" + news + " after:2022-01-01 " + w2,
 		w1 + " after:2030-01-01", "(site:" + host + " OR site:" + news + ") " + w1, "lang:en " + w1,
+		"lang:de", "-lang:en " + w1, "section:World " + w1, "section:ÉCONOMIE", "(lang:fr OR section:sport) " + w1,
+		"lang:en section:politics after:2021-01-01", w1 + " lang:en site:" + host, "lang:xx " + w1,
+		w1 + " OR lang:de", "tag:" + w2 + " " + w1, "-(lang:en section:world) " + w2,
 	}
+}
+
+// Timelines, top sites and top stories counted from the day, site, facet
+// and cluster caches (words, after:, before:, site:, lang:, section:,
+// split by site) give what counting in SQL gives, and queries the caches
+// cannot answer still count right.
+func TestCachedTimelines(t *testing.T) {
+	ctx := context.Background()
+	db, queries := cacheArchive(t, 3000)
 	cached := 0
 	for _, s := range queries {
 		q, err := query.Parse(s)
@@ -65,12 +86,12 @@ func TestCachedTimelines(t *testing.T) {
 			cached++
 		}
 		for _, n := range []int{3, store.MaxLimit} {
-			db.sqlTimelines = false
+			db.noCaches = false
 			gotStories, err := db.TopStories(ctx, q, n)
 			if err != nil {
 				t.Fatalf("%q: top stories: %v", s, err)
 			}
-			db.sqlTimelines = true
+			db.noCaches = true
 			wantStories, err := db.TopStories(ctx, q, n)
 			if err != nil {
 				t.Fatalf("%q: top stories in SQL: %v", s, err)
@@ -82,12 +103,12 @@ func TestCachedTimelines(t *testing.T) {
 			if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
 				t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
 			}
-			db.sqlTimelines = false
+			db.noCaches = false
 			got, err := db.Top(ctx, q, store.TopSite, n)
 			if err != nil {
 				t.Fatalf("%q: top sites: %v", s, err)
 			}
-			db.sqlTimelines = true
+			db.noCaches = true
 			want, err := db.Top(ctx, q, store.TopSite, n)
 			if err != nil {
 				t.Fatalf("%q: top sites in SQL: %v", s, err)
@@ -99,12 +120,12 @@ func TestCachedTimelines(t *testing.T) {
 		for _, split := range []store.TopField{"", store.TopSite} {
 			for _, by := range []store.Interval{store.Day, store.Week, store.Month} {
 				opts := store.TimelineOptions{By: by, Split: split}
-				db.sqlTimelines = false
+				db.noCaches = false
 				got, err := db.Timeline(ctx, q, opts)
 				if err != nil {
 					t.Fatalf("%q %+v: %v", s, opts, err)
 				}
-				db.sqlTimelines = true
+				db.noCaches = true
 				want, err := db.Timeline(ctx, q, opts)
 				if err != nil {
 					t.Fatalf("%q %+v in SQL: %v", s, opts, err)
@@ -119,8 +140,8 @@ func TestCachedTimelines(t *testing.T) {
 			}
 		}
 	}
-	if cached != 15 {
-		t.Errorf("the caches answer %d of the %d queries, want 15", cached, len(queries))
+	if cached != 25 {
+		t.Errorf("the caches answer %d of the %d queries, want 25", cached, len(queries))
 	}
 }
 
@@ -129,4 +150,97 @@ func first(b []store.Bucket) any {
 		return nil
 	}
 	return b[0]
+}
+
+// Searches answered from the caches (words with after:, before:, site:,
+// lang: and section: filters, filters alone) give what the SQL plans
+// give, hit for hit, in every order, collapsed or not, on every page;
+// and they are the ones the caches answer.
+func TestCachedSearch(t *testing.T) {
+	ctx := context.Background()
+	db, queries := cacheArchive(t, 1500)
+	answered := 0
+	for _, probe := range []int{defaultProbeRatio, 1 << 30} {
+		// With the default, a site: filter makes Search probe the full
+		// text index for each of the site's articles instead; with a
+		// ratio that high, never.
+		db.probeRatio = probe
+		for _, s := range queries {
+			if probe != defaultProbeRatio && !strings.Contains(s, "site:") {
+				continue
+			}
+			q, err := query.Parse(s)
+			if err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+			for _, sort := range []query.Sort{query.SortRelevance, query.SortNewest, query.SortOldest} {
+				for _, collapse := range []bool{false, true} {
+					// Every page in one order; the first and a long
+					// one in the others.
+					pages := [][2]int{{10, 0}, {60, 0}}
+					if sort == query.SortRelevance {
+						pages = append(pages, [2]int{7, 14}, [2]int{5, 4000})
+					}
+					for _, page := range pages {
+						opts := store.SearchOptions{Sort: sort, Collapse: collapse, Limit: page[0], Offset: page[1]}
+						norm, err := opts.Normalize(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						w := translate(q)
+						if norm.Sort == query.SortRelevance && w.match == "" {
+							norm.Sort = query.SortNewest
+						}
+						db.noCaches = false
+						if !db.useCachedSearch(w, norm) {
+							continue // no different from SQL
+						}
+						if _, ok, err := keyFilterOf(ctx, db.r, w); err != nil || !ok {
+							continue
+						}
+						answered++
+						got, err := db.Search(ctx, q, opts)
+						if err != nil {
+							t.Fatalf("%q %+v: %v", s, opts, err)
+						}
+						db.noCaches = true
+						want, err := db.Search(ctx, q, opts)
+						if err != nil {
+							t.Fatalf("%q %+v in SQL: %v", s, opts, err)
+						}
+						if !reflect.DeepEqual(got, want) {
+							at := diffAt(got, want)
+							t.Errorf("%q %+v: from the caches %d of %d hits, at %d %v, in SQL %d of %d %v", s, opts,
+								len(got.Hits), got.Total, at, hitKeys(got, at), len(want.Hits), want.Total, hitKeys(want, at))
+						}
+					}
+				}
+			}
+		}
+	}
+	// 27 of the queries with filters, most in every order, page and way
+	// of collapsing (not filters alone in date order uncollapsed, which
+	// walk the date index instead), and the four of words alone
+	// collapsed in date order.
+	if answered != 456 {
+		t.Errorf("the caches answered %d searches, want 456", answered)
+	}
+}
+
+// diffAt returns the first hit where a and b differ.
+func diffAt(a, b *store.SearchResult) int {
+	i := 0
+	for i < min(len(a.Hits), len(b.Hits)) && reflect.DeepEqual(a.Hits[i], b.Hits[i]) {
+		i++
+	}
+	return i
+}
+
+// hitKeys lists three hits of res from the at-th: id, score, duplicates.
+func hitKeys(res *store.SearchResult, at int) []string {
+	var out []string
+	for _, h := range res.Hits[min(at, len(res.Hits)):min(len(res.Hits), at+3)] {
+		out = append(out, fmt.Sprintf("%s/%.17g/%d", h.Record.ID, h.Score, h.Duplicates))
+	}
+	return out
 }

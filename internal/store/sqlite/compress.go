@@ -390,6 +390,9 @@ func registerFunctions() error {
 			registerErr = registerNClusters()
 		}
 		if registerErr == nil {
+			registerErr = registerPass()
+		}
+		if registerErr == nil {
 			registerErr = registerFTS()
 		}
 		if registerErr == nil {

@@ -14,13 +14,15 @@ import (
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
-// checkDayBlocks compares day_blocks and site_blocks with article_keys:
-// the day and the site of every article, and nothing where there is no
-// article.
+// checkDayBlocks compares day_blocks and site_blocks with article_keys,
+// and facet_blocks with the articles: the day, the site and the facet of
+// every article, and nothing where there is no article.
 func checkDayBlocks(t *testing.T, db *DB) {
 	t.Helper()
 	checkBlocks(t, db, "day_blocks", "days", `SELECT n, date / 86400 - (date % 86400 < 0) FROM article_keys`)
 	checkBlocks(t, db, "site_blocks", "sites", `SELECT n, site_id FROM article_keys`)
+	checkBlocks(t, db, "facet_blocks", "facets", `SELECT a.n, f.id FROM articles a
+		JOIN facets f ON f.language = a.language AND f.section = a.section`)
 }
 
 // checkBlocks compares the blocks of table with the values by row
@@ -118,6 +120,30 @@ func TestDayBlocks(t *testing.T) {
 	moved.Record.CanonicalURL = moved.Record.URL
 	storetest.Load(t, db, []store.Entry{moved})
 	checkDayBlocks(t, db)
+
+	// A refresh to another language, a new text in a new section: the
+	// facet cache, loaded before, reloads.
+	inLang := func(lang string) int {
+		q, err := query.Parse("lang:" + lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.Search(ctx, q, store.SearchOptions{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	eus := inLang("eu")
+	relang := redate(entries[12], entries[12].Record.Published, false)
+	relang.Record.Language = "eu"
+	resection := redate(entries[blockRows+20], entries[blockRows+20].Record.Published, true)
+	resection.Record.Section = "Bertsoak"
+	storetest.Load(t, db, []store.Entry{relang, resection})
+	checkDayBlocks(t, db)
+	if got := inLang("eu"); eus != 0 || got != 1 {
+		t.Errorf("lang:eu matched %d articles before the refresh, %d after; want 0, 1", eus, got)
+	}
 	split, err := db.Timeline(ctx, &query.Query{}, store.TimelineOptions{By: store.Month, Split: store.TopSite})
 	if err != nil {
 		t.Fatal(err)
@@ -163,8 +189,8 @@ func TestDayBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.ExecContext(ctx, `DROP TABLE day_blocks; DROP TABLE site_blocks;
-		DELETE FROM schema_migrations WHERE version IN (9, 15)`); err != nil {
+	if _, err := raw.ExecContext(ctx, `DROP TABLE day_blocks; DROP TABLE site_blocks; DROP TABLE facet_blocks; DROP TABLE facets;
+		DELETE FROM schema_migrations WHERE version IN (9, 15, 17)`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()

@@ -295,15 +295,17 @@ func (d *nKeyCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error)
 }
 
 // keyCounter counts articles by day, week or month (by), by site and
-// period when split, or by site alone when sitesOnly, from the day and
-// site caches, keeping those within a range of days and a set of sites
-// (see keyFilter). With marked set it counts nothing and collects the
-// articles that pass and share a cluster instead (see TopStories).
+// period when split, or by site alone when sitesOnly, from the day, site
+// and facet caches, keeping those within a range of days, a set of sites
+// and a set of facets (see keyFilter). With marked set it counts nothing
+// and collects the articles that pass and share a cluster instead (see
+// TopStories); with collect set, every article that passes (see
+// cachedSearch).
 type keyCounter struct {
-	days, sites      *blockView // sites is nil unless needed
-	f                keyFilter
-	split, sitesOnly bool
-	by               store.Interval
+	days, sites, facets *blockView // sites and facets are nil unless needed
+	f                   keyFilter
+	split, sitesOnly    bool
+	by                  store.Interval
 	// counts by day (dayBuckets adds them up into periods), by site<<32
 	// | uint32(first day of the period) when split, by site when
 	// sitesOnly.
@@ -314,39 +316,62 @@ type keyCounter struct {
 	// the rows that pass and are marked.
 	marked     map[int64]int64
 	inClusters []int64
+	// collect makes add collect the rows that pass in passed.
+	collect bool
+	passed  []int64
+}
+
+// admit reports whether row n passes c.f, and its day and site (0
+// unless the site cache is loaded); ok is false when the views have no
+// article n.
+func (c *keyCounter) admit(n int64) (day, site int32, pass, ok bool) {
+	if n < 0 || n >= int64(len(c.days.vals)) || c.days.vals[n] == noValue {
+		return 0, 0, false, false
+	}
+	day = c.days.vals[n]
+	if day < c.f.from || day >= c.f.until {
+		return day, 0, false, true
+	}
+	if c.facets != nil {
+		if n >= int64(len(c.facets.vals)) {
+			return 0, 0, false, false
+		}
+		if !c.f.facets[c.facets.vals[n]] {
+			return day, 0, false, true
+		}
+	}
+	if c.sites != nil {
+		if n >= int64(len(c.sites.vals)) {
+			return 0, 0, false, false
+		}
+		site = c.sites.vals[n]
+		if c.f.sites != nil && !c.f.sites[site] {
+			return day, site, false, true
+		}
+	}
+	return day, site, true, true
 }
 
 // add counts row n, if it passes the filter; it reports false when the
 // views have no article n.
 func (c *keyCounter) add(n int64) bool {
-	if n < 0 || n >= int64(len(c.days.vals)) || c.days.vals[n] == noValue {
-		return false
+	day, site, pass, ok := c.admit(n)
+	if !pass {
+		return ok
 	}
-	day := c.days.vals[n]
-	if day < c.f.from || day >= c.f.until {
+	switch {
+	case c.collect:
+		c.passed = append(c.passed, n)
 		return true
-	}
-	var site int32
-	if c.sites != nil {
-		if n >= int64(len(c.sites.vals)) {
-			return false
-		}
-		site = c.sites.vals[n]
-		if c.f.sites != nil && !c.f.sites[site] {
-			return true
-		}
-		if c.sitesOnly {
-			c.counts[int64(site)]++
-			return true
-		}
-	}
-	if c.marked != nil {
+	case c.sitesOnly:
+		c.counts[int64(site)]++
+		return true
+	case c.marked != nil:
 		if _, ok := c.marked[n]; ok {
 			c.inClusters = append(c.inClusters, n)
 		}
 		return true
-	}
-	if !c.split {
+	case !c.split:
 		c.counts[int64(day)]++ // a few thousand days: added up into periods after
 		return true
 	}
@@ -364,7 +389,8 @@ func (c *keyCounter) add(n int64) bool {
 	return true
 }
 
-// Blocks (day_blocks, migration 0009; site_blocks, migration 0015): the
+// Blocks (day_blocks, migration 0009; site_blocks, 0015; facet_blocks,
+// 0017): the
 // values of blockRows consecutive row numbers, as little-endian int32,
 // noValue where there is no article.
 const (
@@ -390,12 +416,16 @@ func setValue(b []byte, n int64, v int32) {
 func dayOf(date int64) int32 { return int32(floorDiv(date, 86400)) }
 
 // herald_day_block(n, date) builds the day block of its rows (all of one
-// block); migration 0009 fills day_blocks with it. herald_site_block(n,
-// site_id) builds a site block; migration 0015 fills site_blocks with it.
+// block); migration 0009 fills day_blocks with it. herald_id_block(n, id)
+// builds a block of ids (positive int32): migration 0015 fills
+// site_blocks with it, under its first name herald_site_block, and 0017
+// facet_blocks.
 func registerBlockBuilders() error {
+	id := func(id int64) (int32, bool) { return int32(id), id > 0 && id <= math.MaxInt32 }
 	for name, value := range map[string]func(int64) (int32, bool){
 		"herald_day_block":  func(date int64) (int32, bool) { return dayOf(date), true },
-		"herald_site_block": func(id int64) (int32, bool) { return int32(id), id > 0 && id <= math.MaxInt32 },
+		"herald_site_block": id,
+		"herald_id_block":   id,
 	} {
 		err := sqlite.RegisterFunction(name, &sqlite.FunctionImpl{
 			NArgs: 2,
@@ -435,7 +465,8 @@ func (b *blockBuilder) WindowValue(*sqlite.FunctionContext) (driver.Value, error
 	return b.block, nil
 }
 
-// writeBlocks brings the blocks of table (day_blocks, site_blocks) in
+// writeBlocks brings the blocks of table (day_blocks, site_blocks,
+// facet_blocks) in
 // step with the values of the rows this transaction inserted or changed
 // (vals), a read and a write of each block they fall in.
 func (t *tx) writeBlocks(ctx context.Context, table, col string, vals map[int64]int32) error {

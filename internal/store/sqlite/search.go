@@ -105,9 +105,12 @@ type where struct {
 	kcond []string
 	keyed bool
 	// keyFilters are the top-level after:, before: and site: filters,
-	// which the day and site caches can answer (cached.go); otherCond is
-	// set when a condition is anything else.
+	// which the day and site caches can answer (cached.go), and
+	// facetNodes the top-level conditions made of lang: and section:
+	// filters alone, which the facet cache can; otherCond is set when a
+	// condition is anything else.
 	keyFilters []*query.Filter
+	facetNodes []query.Node
 	otherCond  bool
 }
 
@@ -185,9 +188,12 @@ func translate(q *query.Query) *where {
 		if ok && f.Field != query.Lang && f.Field != query.Section {
 			w.indexed = true
 		}
-		if ok && (f.Field == query.Site || f.Field == query.After || f.Field == query.Before) {
+		switch {
+		case ok && (f.Field == query.Site || f.Field == query.After || f.Field == query.Before):
 			w.keyFilters = append(w.keyFilters, f)
-		} else {
+		case facetsOnly(n):
+			w.facetNodes = append(w.facetNodes, n)
+		default:
 			w.otherCond = true
 		}
 		c, args := w.sqlExpr(n)
@@ -201,6 +207,23 @@ func translate(q *query.Query) *where {
 		w.args = append(w.args, args...)
 	}
 	return w
+}
+
+// facetsOnly reports whether n is made of lang: and section: filters
+// alone (negated, or combined with AND and OR), which filterExpr turns
+// into conditions on a.language and a.section only.
+func facetsOnly(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Filter:
+		return n.Field == query.Lang || n.Field == query.Section
+	case *query.Not:
+		return facetsOnly(n.Node)
+	case *query.And:
+		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !facetsOnly(c) })
+	case *query.Or:
+		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !facetsOnly(c) })
+	}
+	return false
 }
 
 // fts returns n as an FTS5 expression when n is pure text that FTS5 can
@@ -426,6 +449,12 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	}
 	if opts.Sort == query.SortRelevance && w.match == "" {
 		opts.Sort = query.SortNewest // ranking words sit below an OR with a filter
+	}
+	if db.useCachedSearch(w, opts) {
+		res, ok, err := db.cachedSearch(ctx, q, w, opts)
+		if err != nil || ok {
+			return res, err
+		}
 	}
 	res := &store.SearchResult{Hits: []store.Hit{}}
 	if w.driveFromArticles && opts.Sort == query.SortRelevance {
@@ -749,7 +778,7 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	w := translate(q)
-	if !opts.Collapse && !db.sqlTimelines {
+	if !opts.Collapse && !db.noCaches {
 		// Words, dates and sites: counted from the caches (cached.go).
 		out, ok, err := db.cachedTimeline(ctx, w, opts)
 		if err != nil {
@@ -852,7 +881,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	var sqlq string
 	switch field {
 	case store.TopSite:
-		if !db.sqlTimelines {
+		if !db.noCaches {
 			// Words, dates and sites: counted from the caches (cached.go).
 			out, ok, err := db.cachedTopSites(ctx, w, n)
 			if err != nil {

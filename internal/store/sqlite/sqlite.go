@@ -18,9 +18,10 @@
 // from the archive's own texts, or deflate; see compress.go). Open
 // registers SQL functions with the driver: herald_inflate reads a text
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
-// herald_nkeys count timelines, herald_day_block and herald_site_block
-// build the blocks their date and site caches load from (days.go,
-// cached.go), and herald_nclusters counts a
+// herald_nkeys count timelines, herald_day_block and herald_id_block
+// build the blocks their date, site and facet caches load from (days.go,
+// cached.go), herald_pass filters a search's matches from those caches
+// (cachedsearch.go), and herald_nclusters counts a
 // search's clusters (clusters.go). The database needs this package (not
 // the stock sqlite3 shell) to write articles, search, migrate or rebuild
 // the index.
@@ -75,27 +76,31 @@ type DB struct {
 	w    *sql.DB // the single writer connection
 	r    *sql.DB // query-only readers
 
-	// dictionary caches (host, author or tag norm → id) of committed rows.
+	// dictionary caches (host, author or tag norm, facet key → id) of
+	// committed rows.
 	mu      sync.Mutex
 	sites   map[string]int64
 	authors map[string]int64
 	tags    map[string]int64
+	facets  map[string]int64
 
 	probeRatio int // see defaultProbeRatio; tests change it
 
 	codec       textCodec
 	dictMinText int64 // see defaultDictMinText; tests change it
 
-	// article dates and sites by row number, for timelines (days.go)
-	days, siteIDs blockCache
+	// article dates, sites and facets by row number, for timelines and
+	// filters (days.go)
+	days, siteIDs, facetIDs blockCache
 	// clusters of the articles that share one, for collapsed counts
 	clusters clusterCache
 	// rankWindow is store.RankWindow, and oneWalkMax store.MaxTotal (see
 	// countClusters), but for tests.
 	rankWindow, oneWalkMax int
-	// sqlTimelines makes Timeline, Top by site and TopStories count in
-	// SQL what the caches would answer, for tests that compare the two.
-	sqlTimelines bool
+	// noCaches makes Search, Timeline, Top by site and TopStories use
+	// SQL for what the caches would answer, for tests that compare the
+	// two.
+	noCaches bool
 }
 
 var (

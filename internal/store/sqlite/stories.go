@@ -54,7 +54,7 @@ func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.St
 		return nil, err
 	}
 	switch {
-	case cached && !w.empty() && !db.sqlTimelines:
+	case cached && !w.empty() && !db.noCaches:
 		view, err := db.clusters.current(ctx, tx)
 		if err != nil {
 			return nil, err

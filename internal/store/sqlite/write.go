@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -22,7 +23,7 @@ type tx struct {
 	stmts map[string]*sql.Stmt
 	// dictionary ids created in this transaction, published to the DB's
 	// caches only on Commit (a rollback would make them dangle).
-	sites, authors, tags map[string]int64
+	sites, authors, tags, facets map[string]int64
 	// pending holds the searchable values of the rows written in this
 	// transaction, added to article_fts at Commit (see index).
 	pending map[int64]ftsRow
@@ -35,12 +36,14 @@ type tx struct {
 	// days holds the UTC days of the rows inserted or re-dated in this
 	// transaction, written to day_blocks at Commit, and siteRows the site
 	// ids of the rows inserted or moved to another site, written to
-	// site_blocks (see writeBlocks).
-	days, siteRows map[int64]int32
+	// site_blocks, and facetRows the facets of the rows inserted or whose
+	// language or section changed, written to facet_blocks (see
+	// writeBlocks).
+	days, siteRows, facetRows map[int64]int32
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
-	// datesChanged: a stored article's date or site may have changed (see
-	// counters.dates_version).
+	// datesChanged: a stored article's date, site or facet may have
+	// changed (see counters.dates_version).
 	datesChanged bool
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
@@ -96,9 +99,9 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
-		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
+		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}, facets: map[string]int64{},
 		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
-		days: map[int64]int32{}, siteRows: map[int64]int32{}}, nil
+		days: map[int64]int32{}, siteRows: map[int64]int32{}, facetRows: map[int64]int32{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -121,6 +124,9 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.writeBlocks(context.Background(), "site_blocks", "sites", t.siteRows); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := t.writeBlocks(context.Background(), "facet_blocks", "facets", t.facetRows); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.index(); err != nil {
@@ -156,6 +162,9 @@ func (t *tx) Commit() error {
 	for k, v := range t.tags {
 		t.db.tags[k] = v
 	}
+	for k, v := range t.facets {
+		t.db.facets[k] = v
+	}
 	t.db.mu.Unlock()
 	if t.bandsToMerge > 0 {
 		if err := t.db.mergeBands(context.Background(), t.bandsToMerge); err != nil {
@@ -188,7 +197,7 @@ func (t *tx) finish() {
 	}
 	t.stmts = nil
 	t.pending = nil
-	t.newBands, t.ahead, t.days, t.siteRows = nil, nil, nil, nil
+	t.newBands, t.ahead, t.days, t.siteRows, t.facetRows = nil, nil, nil, nil, nil
 	releaseConn(t.conn)
 }
 
@@ -479,6 +488,9 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		t.datesChanged = true
 		t.siteRows[n] = int32(id)
 	}
+	if err := t.refacet(ctx, n, old, recordMeta(r)); err != nil {
+		return 0, err
+	}
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
 	}
@@ -522,10 +534,36 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, stored int64,
 		t.datesChanged = true
 		t.days[n] = dayOf(date.Unix())
 	}
+	if err := t.refacet(ctx, n, old, cur); err != nil {
+		return err
+	}
 	if old.authors != cur.authors || old.tags != cur.tags {
 		return t.relink(ctx, n, r)
 	}
 	return nil
+}
+
+// refacet records the new facet of stored row n when its language or
+// section changes from old to cur.
+func (t *tx) refacet(ctx context.Context, n int64, old, cur meta) error {
+	if old.language == cur.language && old.section == cur.section {
+		return nil
+	}
+	id, err := t.facetID(ctx, cur.language, cur.section)
+	if err != nil {
+		return err
+	}
+	// Facet filters read the facet cache, which reloads (see blockCache).
+	t.datesChanged = true
+	t.facetRows[n] = int32(id)
+	return nil
+}
+
+// facetID returns the id of the facet (language, section), adding it to
+// the facets table if new.
+func (t *tx) facetID(ctx context.Context, language, section string) (int64, error) {
+	key := strconv.Itoa(len(language)) + ":" + language + section // unambiguous
+	return t.dictID(ctx, t.facets, t.db.facets, "facets", key, language, section)
 }
 
 // joinCluster returns the article_keys.cluster value for a new article
@@ -595,6 +633,11 @@ func (t *tx) insert(ctx context.Context, e store.Entry) error {
 	}
 	t.days[n] = dayOf(args[4].(int64))
 	t.siteRows[n] = int32(args[3].(int64))
+	facet, err := t.facetID(ctx, r.Language, r.Section)
+	if err != nil {
+		return err
+	}
+	t.facetRows[n] = int32(facet)
 	if err := t.links(ctx, n, r); err != nil {
 		return err
 	}
@@ -626,7 +669,7 @@ func (t *tx) compressedText(e store.Entry) []byte {
 // articleArgs returns the insertArticle arguments for e (id first).
 func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 	r := e.Record
-	site, err := t.dictID(ctx, t.sites, t.db.sites, `sites`, siteHost(r), "")
+	site, err := t.dictID(ctx, t.sites, t.db.sites, `sites`, siteHost(r), siteHost(r))
 	if err != nil {
 		return nil, err
 	}
@@ -670,7 +713,7 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 		if k == "" {
 			continue
 		}
-		id, err := t.dictID(ctx, t.authors, t.db.authors, `authors`, k, a)
+		id, err := t.dictID(ctx, t.authors, t.db.authors, `authors`, k, a, k)
 		if err != nil {
 			return err
 		}
@@ -683,7 +726,7 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 		if k == "" {
 			continue
 		}
-		id, err := t.dictID(ctx, t.tags, t.db.tags, `tags`, k, g)
+		id, err := t.dictID(ctx, t.tags, t.db.tags, `tags`, k, g, k)
 		if err != nil {
 			return err
 		}
@@ -694,10 +737,11 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 	return nil
 }
 
-// dictID returns the id of key in a dictionary table (sites, authors or
-// tags), creating the row when missing. name is the display name stored
-// with a new author or tag.
-func (t *tx) dictID(ctx context.Context, local, shared map[string]int64, table, key, name string) (int64, error) {
+// dictID returns the id of key in a dictionary table (sites, authors,
+// tags or facets), creating the row when missing from vals: the host of
+// a site, the display name and norm of an author or tag, the language
+// and section of a facet.
+func (t *tx) dictID(ctx context.Context, local, shared map[string]int64, table, key string, vals ...any) (int64, error) {
 	if id, ok := local[key]; ok {
 		return id, nil
 	}
@@ -708,19 +752,20 @@ func (t *tx) dictID(ctx context.Context, local, shared map[string]int64, table, 
 		return id, nil
 	}
 	var q string
-	var args []any
-	if table == "sites" {
+	switch table {
+	case "sites":
 		q = `INSERT INTO sites (host) VALUES (?) ON CONFLICT (host) DO UPDATE SET host = excluded.host RETURNING id`
-		args = []any{key}
-	} else {
+	case "facets":
+		q = `INSERT INTO facets (language, section) VALUES (?, ?)
+			ON CONFLICT (language, section) DO UPDATE SET language = excluded.language RETURNING id`
+	default:
 		q = `INSERT INTO ` + table + ` (name, norm) VALUES (?, ?) ON CONFLICT (norm) DO UPDATE SET norm = excluded.norm RETURNING id`
-		args = []any{name, key}
 	}
 	s, err := t.stmt(ctx, q)
 	if err != nil {
 		return 0, err
 	}
-	if err := s.QueryRowContext(ctx, args...).Scan(&id); err != nil {
+	if err := s.QueryRowContext(ctx, vals...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("%s %q: %w", table, key, err)
 	}
 	local[key] = id
