@@ -6,7 +6,8 @@ import (
 	"fmt"
 )
 
-// Warm implements store.Warmer: it loads the date and site caches (days.go) and the
+// Warm implements store.Warmer: it loads the date, site and facet caches
+// (days.go) and the
 // cluster cache (clusters.go) as the first timeline and the first
 // collapsed search of words would. On a million articles these are the
 // first timeline's extra 30-40 ms and the first collapsed phrase
@@ -22,6 +23,9 @@ func (db *DB) Warm(ctx context.Context) error {
 	}
 	if _, err := db.siteIDs.current(ctx, tx); err != nil {
 		return fmt.Errorf("warm: sites: %w", err)
+	}
+	if _, err := db.facetIDs.current(ctx, tx); err != nil {
+		return fmt.Errorf("warm: facets: %w", err)
 	}
 	if _, err := db.clusters.current(ctx, tx); err != nil {
 		return fmt.Errorf("warm: clusters: %w", err)
