@@ -67,8 +67,8 @@ func cacheArchive(t *testing.T, n int) (*DB, []string) {
 	}
 }
 
-// Timelines, top sites and top stories counted from the day, site, facet
-// and cluster caches (words, after:, before:, site:, lang:, section:,
+// Timelines, top sites, tags and authors and top stories counted from
+// the day, site, facet and cluster caches (words, after:, before:, site:, lang:, section:,
 // split by site) give what counting in SQL gives, and queries the caches
 // cannot answer still count right.
 func TestCachedTimelines(t *testing.T) {
@@ -103,18 +103,20 @@ func TestCachedTimelines(t *testing.T) {
 			if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
 				t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
 			}
-			db.noCaches = false
-			got, err := db.Top(ctx, q, store.TopSite, n)
-			if err != nil {
-				t.Fatalf("%q: top sites: %v", s, err)
-			}
-			db.noCaches = true
-			want, err := db.Top(ctx, q, store.TopSite, n)
-			if err != nil {
-				t.Fatalf("%q: top sites in SQL: %v", s, err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%q: top %d sites from the caches %v, in SQL %v", s, n, got[:min(len(got), 5)], want[:min(len(want), 5)])
+			for _, field := range []store.TopField{store.TopSite, store.TopTag, store.TopAuthor} {
+				db.noCaches = false
+				got, err := db.Top(ctx, q, field, n)
+				if err != nil {
+					t.Fatalf("%q: top %s: %v", s, field, err)
+				}
+				db.noCaches = true
+				want, err := db.Top(ctx, q, field, n)
+				if err != nil {
+					t.Fatalf("%q: top %s in SQL: %v", s, field, err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%q: top %d %s from the caches %v, in SQL %v", s, n, field, got[:min(len(got), 5)], want[:min(len(want), 5)])
+				}
 			}
 		}
 		for _, split := range []store.TopField{"", store.TopSite} {

@@ -879,6 +879,15 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	w := translate(q)
 	from, args := w.from()
 	var sqlq string
+	if field == store.TopTag || field == store.TopAuthor {
+		out, ok, err := db.cachedTopLinks(ctx, w, field, n)
+		if err != nil {
+			return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+		}
+		if ok {
+			return out, nil
+		}
+	}
 	switch field {
 	case store.TopSite:
 		if !db.noCaches {
@@ -895,23 +904,18 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 		sqlq = `SELECT s.host, c FROM (SELECT a.site_id, count(*) AS c` + from + ` GROUP BY a.site_id) x
 			JOIN sites s ON s.id = x.site_id ORDER BY c DESC, s.host LIMIT ?`
 	case store.TopTag, store.TopAuthor:
-		link, dict, col := "article_tags", "tags", "tag_id"
-		if field == store.TopAuthor {
-			link, dict, col = "article_authors", "authors", "author_id"
-		}
 		// Walk the matching articles and look up their links (the link
 		// table's key starts with the article), rather than test every
 		// link for membership in the matches.
-		src := link + ` l`
+		src := ``
 		switch {
 		case w.match != "" && len(w.cond) == 0:
-			src = `(SELECT rowid AS n FROM article_fts WHERE article_fts MATCH ?) m CROSS JOIN ` + link + ` l ON l.n = m.n`
+			src = `(SELECT rowid AS n FROM article_fts WHERE article_fts MATCH ?) m`
 			args = []any{w.match}
 		case !w.empty():
-			src = `(SELECT a.n` + from + `) m CROSS JOIN ` + link + ` l ON l.n = m.n`
+			src = `(SELECT a.n` + from + `) m`
 		}
-		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + src +
-			` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ?`
+		sqlq = topLinks(field, src)
 	default:
 		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
 	}
@@ -932,6 +936,22 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 		return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
 	}
 	return out, nil
+}
+
+// topLinks is the statement counting the tags or authors (field) of the
+// articles whose row numbers n the subquery src gives (every article when
+// it is empty), most first, ties by name, with a LIMIT parameter.
+func topLinks(field store.TopField, src string) string {
+	link, dict, col := "article_tags", "tags", "tag_id"
+	if field == store.TopAuthor {
+		link, dict, col = "article_authors", "authors", "author_id"
+	}
+	from := link + ` l`
+	if src != "" {
+		from = src + ` CROSS JOIN ` + link + ` l ON l.n = m.n`
+	}
+	return `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + from +
+		` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ?`
 }
 
 // Scan implements store.Store. It runs one statement, so it reads one
