@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -135,6 +134,15 @@ func (db *DB) loadViews(ctx context.Context, tx *sql.Tx, c *keyCounter) error {
 			return fmt.Errorf("facets: %w", err)
 		}
 	}
+	switch c.linkField {
+	case store.TopTag:
+		c.links, err = db.tagLinks.current(ctx, tx)
+	case store.TopAuthor:
+		c.links, err = db.authorLinks.current(ctx, tx)
+	}
+	if err != nil {
+		return fmt.Errorf("%ss: %w", c.linkField, err)
+	}
 	return nil
 }
 
@@ -239,59 +247,4 @@ func (db *DB) cachedTopSites(ctx context.Context, w *where, n int) (out []store.
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
 	})
 	return out[:min(n, len(out))], true, nil
-}
-
-// cachedTopLinks answers Top by tag or author when the caches can answer
-// w's filters (see keyFilterOf) and there are some: the matches come from
-// the full-text index and the caches (or the caches alone, for filters
-// without words) instead of the article rows. ok is false otherwise.
-func (db *DB) cachedTopLinks(ctx context.Context, w *where, field store.TopField, n int) (out []store.Count, ok bool, err error) {
-	if db.noCaches || len(w.cond) == 0 {
-		return nil, false, nil // words alone or nothing: no article row read anyway
-	}
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, w)
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	c := &keyCounter{f: f, collect: true}
-	var src string
-	var args []any
-	if w.match != "" {
-		if err := db.loadViews(ctx, tx, c); err != nil {
-			return nil, false, err
-		}
-		token, done := lend(c)
-		defer done()
-		src = `(SELECT rowid AS n FROM article_fts WHERE article_fts MATCH ? AND herald_pass(rowid, ?)) m`
-		args = []any{w.match, token}
-	} else {
-		if err := db.countKeys(ctx, tx, "", c); err != nil {
-			return nil, false, err
-		}
-		list, err := json.Marshal(c.passed)
-		if err != nil {
-			return nil, false, err
-		}
-		src = `(SELECT value AS n FROM json_each(?)) m`
-		args = []any{string(list)}
-	}
-	rows, err := tx.QueryContext(ctx, topLinks(field, src), append(args, n)...)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	out = []store.Count{}
-	for rows.Next() {
-		var c store.Count
-		if err := rows.Scan(&c.Key, &c.Count); err != nil {
-			return nil, false, err
-		}
-		out = append(out, c)
-	}
-	return out, true, rows.Err()
 }

@@ -393,6 +393,9 @@ func registerFunctions() error {
 			registerErr = registerPass()
 		}
 		if registerErr == nil {
+			registerErr = registerLinkBlocks()
+		}
+		if registerErr == nil {
 			registerErr = registerFTS()
 		}
 		if registerErr == nil {

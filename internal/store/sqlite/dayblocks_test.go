@@ -23,6 +23,74 @@ func checkDayBlocks(t *testing.T, db *DB) {
 	checkBlocks(t, db, "site_blocks", "sites", `SELECT n, site_id FROM article_keys`)
 	checkBlocks(t, db, "facet_blocks", "facets", `SELECT a.n, f.id FROM articles a
 		JOIN facets f ON f.language = a.language AND f.section = a.section`)
+	checkLinkBlocks(t, db, "tag_blocks", "tags", `SELECT n, tag_id FROM article_tags`)
+	checkLinkBlocks(t, db, "author_blocks", "authors", `SELECT n, author_id FROM article_authors`)
+}
+
+// checkLinkBlocks compares the link blocks of table with the links by
+// row number that sqlq gives, and the link cache with both.
+func checkLinkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[int64][]int32{}
+	rows, err := db.r.QueryContext(ctx, sqlq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n int64
+		var id int32
+		if err := rows.Scan(&n, &id); err != nil {
+			t.Fatal(err)
+		}
+		want[n] = append(want[n], id)
+	}
+	rows.Close()
+	for _, ids := range want {
+		slices.Sort(ids)
+	}
+	got := map[int64][]int32{}
+	rows, err = db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var block int64
+		var b []byte
+		if err := rows.Scan(&block, &b); err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeLinks(b, func(i int, ids []int32) { got[block<<blockBits|int64(i)] = slices.Clone(ids) }); err != nil {
+			t.Fatalf("%s %d: %v", table, block, err)
+		}
+	}
+	rows.Close()
+	if len(got) != len(want) {
+		t.Errorf("%s hold the links of %d articles, the links table of %d", table, len(got), len(want))
+	}
+	for n, ids := range want {
+		if !slices.Equal(got[n], ids) {
+			t.Errorf("%s: row %d: %v in its block, %v in the links table", table, n, got[n], ids)
+		}
+	}
+	cache := &db.tagLinks
+	if table == "author_blocks" {
+		cache = &db.authorLinks
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	view, err := cache.current(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range view.maxN + 1 {
+		if ids := view.of(n); !slices.Equal(ids, want[n]) && len(ids)+len(want[n]) > 0 {
+			t.Errorf("%s cache: row %d: %v, want %v", table, n, ids, want[n])
+		}
+	}
 }
 
 // checkBlocks compares the blocks of table with the values by row
@@ -144,6 +212,15 @@ func TestDayBlocks(t *testing.T) {
 	if got := inLang("eu"); eus != 0 || got != 1 {
 		t.Errorf("lang:eu matched %d articles before the refresh, %d after; want 0, 1", eus, got)
 	}
+	// New tags by a refresh (the same text), new authors with a new
+	// text: the tag and author caches, loaded before, reload.
+	relang.Record.Tags = []string{"Basque poetry", "basque POETRY", "Festivals"}
+	reauthor := redate(resection, resection.Record.Published, true)
+	reauthor.Record.Authors = []string{"Amaia Etxeberria"}
+	storetest.Load(t, db, []store.Entry{relang})
+	checkDayBlocks(t, db)
+	storetest.Load(t, db, []store.Entry{reauthor})
+	checkDayBlocks(t, db)
 	split, err := db.Timeline(ctx, &query.Query{}, store.TimelineOptions{By: store.Month, Split: store.TopSite})
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +267,8 @@ func TestDayBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `DROP TABLE day_blocks; DROP TABLE site_blocks; DROP TABLE facet_blocks; DROP TABLE facets;
-		DELETE FROM schema_migrations WHERE version IN (9, 15, 17)`); err != nil {
+		DROP TABLE tag_blocks; DROP TABLE author_blocks;
+		DELETE FROM schema_migrations WHERE version IN (9, 15, 17, 18)`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()

@@ -319,6 +319,10 @@ type keyCounter struct {
 	// collect makes add collect the rows that pass in passed.
 	collect bool
 	passed  []int64
+	// linkField (tag or author) makes add count the rows that pass by
+	// their tags or authors (by id, in counts), from links.
+	linkField store.TopField
+	links     *linkView
 }
 
 // admit reports whether row n passes c.f, and its day and site (0
@@ -362,6 +366,11 @@ func (c *keyCounter) add(n int64) bool {
 	switch {
 	case c.collect:
 		c.passed = append(c.passed, n)
+		return true
+	case c.links != nil:
+		for _, id := range c.links.of(n) {
+			c.counts[int64(id)]++
+		}
 		return true
 	case c.sitesOnly:
 		c.counts[int64(site)]++

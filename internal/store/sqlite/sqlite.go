@@ -20,7 +20,8 @@
 // back inside SQL, herald_key hashes indexed URLs, herald_days and
 // herald_nkeys count timelines, herald_day_block and herald_id_block
 // build the blocks their date, site and facet caches load from (days.go,
-// cached.go), herald_pass filters a search's matches from those caches
+// cached.go), herald_link_block the blocks of the tag and author caches
+// (links.go), herald_pass filters a search's matches from those caches
 // (cachedsearch.go), and herald_nclusters counts a
 // search's clusters (clusters.go). The database needs this package (not
 // the stock sqlite3 shell) to write articles, search, migrate or rebuild
@@ -92,6 +93,9 @@ type DB struct {
 	// article dates, sites and facets by row number, for timelines and
 	// filters (days.go)
 	days, siteIDs, facetIDs blockCache
+	// the tags and authors of every article, for top tags and authors
+	// (links.go)
+	tagLinks, authorLinks linkCache
 	// clusters of the articles that share one, for collapsed counts
 	clusters clusterCache
 	// rankWindow is store.RankWindow, and oneWalkMax store.MaxTotal (see

@@ -40,6 +40,10 @@ type tx struct {
 	// language or section changed, written to facet_blocks (see
 	// writeBlocks).
 	days, siteRows, facetRows map[int64]int32
+	// tagRows and authorRows hold the tag and author ids of the rows
+	// inserted or relinked, written to tag_blocks and author_blocks (see
+	// writeLinkBlocks).
+	tagRows, authorRows map[int64][]int32
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	// datesChanged: a stored article's date, site or facet may have
@@ -101,7 +105,8 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}, facets: map[string]int64{},
 		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
-		days: map[int64]int32{}, siteRows: map[int64]int32{}, facetRows: map[int64]int32{}}, nil
+		days: map[int64]int32{}, siteRows: map[int64]int32{}, facetRows: map[int64]int32{},
+		tagRows: map[int64][]int32{}, authorRows: map[int64][]int32{}}, nil
 }
 
 // releaseConn turns foreign key checks back on and returns the writer
@@ -127,6 +132,12 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.writeBlocks(context.Background(), "facet_blocks", "facets", t.facetRows); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := t.writeLinkBlocks(context.Background(), "tag_blocks", "tags", t.tagRows); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := t.writeLinkBlocks(context.Background(), "author_blocks", "authors", t.authorRows); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if err := t.index(); err != nil {
@@ -198,6 +209,7 @@ func (t *tx) finish() {
 	t.stmts = nil
 	t.pending = nil
 	t.newBands, t.ahead, t.days, t.siteRows, t.facetRows = nil, nil, nil, nil, nil
+	t.tagRows, t.authorRows = nil, nil
 	releaseConn(t.conn)
 }
 
@@ -488,8 +500,12 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		t.datesChanged = true
 		t.siteRows[n] = int32(id)
 	}
-	if err := t.refacet(ctx, n, old, recordMeta(r)); err != nil {
+	cur := recordMeta(r)
+	if err := t.refacet(ctx, n, old, cur); err != nil {
 		return 0, err
+	}
+	if old.authors != cur.authors || old.tags != cur.tags {
+		t.datesChanged = true // the link caches reload (see linkCache)
 	}
 	if err := t.relink(ctx, n, r); err != nil {
 		return 0, err
@@ -538,6 +554,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, stored int64,
 		return err
 	}
 	if old.authors != cur.authors || old.tags != cur.tags {
+		t.datesChanged = true // the link caches reload (see linkCache)
 		return t.relink(ctx, n, r)
 	}
 	return nil
@@ -708,6 +725,8 @@ func (t *tx) relink(ctx context.Context, n int64, r *store.Record) error {
 
 // links writes the author and tag rows of article n.
 func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
+	authors, tags := []int32{}, []int32{}
+	defer func() { t.authorRows[n], t.tagRows[n] = authors, tags }()
 	for _, a := range r.Authors {
 		k := norm(a)
 		if k == "" {
@@ -720,6 +739,7 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 		if _, err := t.exec(ctx, `INSERT OR IGNORE INTO article_authors (n, author_id) VALUES (?, ?)`, n, id); err != nil {
 			return err
 		}
+		authors = append(authors, int32(id))
 	}
 	for _, g := range r.Tags {
 		k := norm(g)
@@ -733,6 +753,7 @@ func (t *tx) links(ctx context.Context, n int64, r *store.Record) error {
 		if _, err := t.exec(ctx, `INSERT OR IGNORE INTO article_tags (n, tag_id) VALUES (?, ?)`, n, id); err != nil {
 			return err
 		}
+		tags = append(tags, int32(id))
 	}
 	return nil
 }
