@@ -15,13 +15,105 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// keyFilter is what the day, site and facet caches (days.go) can answer
-// of a query besides its words: its top-level after:, before:, site:,
-// lang: and section: filters.
+// keyFilter is what the day, site, facet and link caches (days.go,
+// links.go) can answer of a query besides its words: its top-level
+// after:, before:, site:, lang:, section:, tag: and author: filters.
 type keyFilter struct {
 	from, until int32          // days: from <= day < until
 	sites       map[int32]bool // nil: every site
-	facets      map[int32]bool // nil: every facet
+	// tests are the conditions of lang:, section:, tag: and author:
+	// filters, each of which an article must pass.
+	tests []*rowTest
+	// the caches the tests read
+	facets, tags, authors bool
+}
+
+// rowTest is a condition made of lang:, section:, tag: and author:
+// filters, as the caches answer it for one article: its facet is in a
+// set (op 'f'), one of its tags or authors is ('t', 'a'), or the
+// negation, conjunction or disjunction of other tests ('!', '&', '|').
+type rowTest struct {
+	op   byte
+	set  map[int32]bool
+	kids []*rowTest
+}
+
+// pass reports whether article n passes t, by the views of c.
+func (t *rowTest) pass(c *keyCounter, n int64) bool {
+	switch t.op {
+	case 'f':
+		return t.set[c.facets.vals[n]]
+	case 't', 'a':
+		v := c.tagView
+		if t.op == 'a' {
+			v = c.authorView
+		}
+		for _, id := range v.of(n) {
+			if t.set[id] {
+				return true
+			}
+		}
+		return false
+	case '!':
+		return !t.kids[0].pass(c, n)
+	case '&':
+		for _, k := range t.kids {
+			if !k.pass(c, n) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, k := range t.kids { // '|'
+		if k.pass(c, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// rowTestOf compiles node n (made of lang:, section:, tag: and author:
+// filters alone) into a rowTest, reading the sets through tx and noting
+// in f the caches it needs. A part made of lang: and section: filters
+// alone is one set of facets, evaluated over the facets table.
+func rowTestOf(ctx context.Context, tx querier, w *where, n query.Node, f *keyFilter) (*rowTest, error) {
+	if onlyFilters(n, query.Lang, query.Section) {
+		// filterExpr's conditions read a.language and a.section, which
+		// the facets table has too.
+		c, args := w.sqlExpr(n)
+		set, err := idSet(ctx, tx, `SELECT a.id FROM facets a WHERE `+c, args...)
+		f.facets = true
+		return &rowTest{op: 'f', set: set}, err
+	}
+	t := &rowTest{}
+	var kids []query.Node
+	switch n := n.(type) {
+	case *query.Filter: // tag: or author:
+		q, args := linkIDs(n)
+		set, err := idSet(ctx, tx, q, args...)
+		t.op, t.set = 't', set
+		if n.Field == query.Author {
+			t.op = 'a'
+		}
+		f.tags, f.authors = f.tags || t.op == 't', f.authors || t.op == 'a'
+		return t, err
+	case *query.Not:
+		t.op, kids = '!', []query.Node{n.Node}
+	case *query.And:
+		t.op, kids = '&', n.Nodes
+	case *query.Or:
+		t.op, kids = '|', n.Nodes
+	default:
+		return nil, fmt.Errorf("no row test for %T", n)
+	}
+	for _, k := range kids {
+		kt, err := rowTestOf(ctx, tx, w, k, f)
+		if err != nil {
+			return nil, err
+		}
+		t.kids = append(t.kids, kt)
+	}
+	return t, nil
 }
 
 // keyFilterOf returns the keyFilter of w's top-level filters, and whether
@@ -34,20 +126,12 @@ func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, er
 	if w.otherCond {
 		return f, false, nil
 	}
-	if len(w.facetNodes) > 0 {
-		// filterExpr's conditions read a.language and a.section, which
-		// the facets table has too.
-		conds, args := make([]string, len(w.facetNodes)), []any(nil)
-		for i, n := range w.facetNodes {
-			c, a := w.sqlExpr(n)
-			conds[i] = c
-			args = append(args, a...)
-		}
-		ids, err := idSet(ctx, tx, `SELECT a.id FROM facets a WHERE `+strings.Join(conds, " AND "), args...)
+	for _, n := range w.rowNodes {
+		t, err := rowTestOf(ctx, tx, w, n, &f)
 		if err != nil {
 			return f, false, err
 		}
-		f.facets = ids
+		f.tests = append(f.tests, t)
 	}
 	for _, fl := range w.keyFilters {
 		switch fl.Field {
@@ -129,19 +213,26 @@ func (db *DB) loadViews(ctx context.Context, tx *sql.Tx, c *keyCounter) error {
 			return fmt.Errorf("sites: %w", err)
 		}
 	}
-	if c.f.facets != nil {
+	if c.f.facets {
 		if c.facets, err = db.facetIDs.current(ctx, tx); err != nil {
 			return fmt.Errorf("facets: %w", err)
 		}
 	}
+	if c.f.tags || c.linkField == store.TopTag {
+		if c.tagView, err = db.tagLinks.current(ctx, tx); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	if c.f.authors || c.linkField == store.TopAuthor {
+		if c.authorView, err = db.authorLinks.current(ctx, tx); err != nil {
+			return fmt.Errorf("authors: %w", err)
+		}
+	}
 	switch c.linkField {
 	case store.TopTag:
-		c.links, err = db.tagLinks.current(ctx, tx)
+		c.links = c.tagView
 	case store.TopAuthor:
-		c.links, err = db.authorLinks.current(ctx, tx)
-	}
-	if err != nil {
-		return fmt.Errorf("%ss: %w", c.linkField, err)
+		c.links = c.authorView
 	}
 	return nil
 }

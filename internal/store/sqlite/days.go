@@ -297,7 +297,7 @@ func (d *nKeyCounter) WindowValue(*sqlite.FunctionContext) (driver.Value, error)
 // keyCounter counts articles by day, week or month (by), by site and
 // period when split, or by site alone when sitesOnly, from the day, site
 // and facet caches, keeping those within a range of days, a set of sites
-// and a set of facets (see keyFilter). With marked set it counts nothing
+// and the tests of other filters (see keyFilter). With marked set it counts nothing
 // and collects the articles that pass and share a cluster instead (see
 // TopStories); with collect set, every article that passes (see
 // cachedSearch).
@@ -320,9 +320,11 @@ type keyCounter struct {
 	collect bool
 	passed  []int64
 	// linkField (tag or author) makes add count the rows that pass by
-	// their tags or authors (by id, in counts), from links.
-	linkField store.TopField
-	links     *linkView
+	// their tags or authors (by id, in counts), from links (tagView or
+	// authorView).
+	linkField           store.TopField
+	links               *linkView
+	tagView, authorView *linkView // nil unless needed
 }
 
 // admit reports whether row n passes c.f, and its day and site (0
@@ -336,11 +338,11 @@ func (c *keyCounter) admit(n int64) (day, site int32, pass, ok bool) {
 	if day < c.f.from || day >= c.f.until {
 		return day, 0, false, true
 	}
-	if c.facets != nil {
-		if n >= int64(len(c.facets.vals)) {
-			return 0, 0, false, false
-		}
-		if !c.f.facets[c.facets.vals[n]] {
+	if c.facets != nil && n >= int64(len(c.facets.vals)) {
+		return 0, 0, false, false
+	}
+	for _, t := range c.f.tests {
+		if !t.pass(c, n) {
 			return day, 0, false, true
 		}
 	}

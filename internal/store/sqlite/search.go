@@ -105,12 +105,12 @@ type where struct {
 	kcond []string
 	keyed bool
 	// keyFilters are the top-level after:, before: and site: filters,
-	// which the day and site caches can answer (cached.go), and
-	// facetNodes the top-level conditions made of lang: and section:
-	// filters alone, which the facet cache can; otherCond is set when a
-	// condition is anything else.
+	// which the day and site caches can answer (cached.go), and rowNodes
+	// the top-level conditions made of lang:, section:, tag: and author:
+	// filters alone, which the facet and link caches can; otherCond is
+	// set when a condition is anything else.
 	keyFilters []*query.Filter
-	facetNodes []query.Node
+	rowNodes   []query.Node
 	otherCond  bool
 }
 
@@ -191,8 +191,8 @@ func translate(q *query.Query) *where {
 		switch {
 		case ok && (f.Field == query.Site || f.Field == query.After || f.Field == query.Before):
 			w.keyFilters = append(w.keyFilters, f)
-		case facetsOnly(n):
-			w.facetNodes = append(w.facetNodes, n)
+		case onlyFilters(n, query.Lang, query.Section, query.Tag, query.Author):
+			w.rowNodes = append(w.rowNodes, n)
 		default:
 			w.otherCond = true
 		}
@@ -209,19 +209,18 @@ func translate(q *query.Query) *where {
 	return w
 }
 
-// facetsOnly reports whether n is made of lang: and section: filters
-// alone (negated, or combined with AND and OR), which filterExpr turns
-// into conditions on a.language and a.section only.
-func facetsOnly(n query.Node) bool {
+// onlyFilters reports whether n is made of filters of the given fields
+// alone (negated, or combined with AND and OR).
+func onlyFilters(n query.Node, fields ...query.Field) bool {
 	switch n := n.(type) {
 	case *query.Filter:
-		return n.Field == query.Lang || n.Field == query.Section
+		return slices.Contains(fields, n.Field)
 	case *query.Not:
-		return facetsOnly(n.Node)
+		return onlyFilters(n.Node, fields...)
 	case *query.And:
-		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !facetsOnly(c) })
+		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !onlyFilters(c, fields...) })
 	case *query.Or:
-		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !facetsOnly(c) })
+		return !slices.ContainsFunc(n.Nodes, func(c query.Node) bool { return !onlyFilters(c, fields...) })
 	}
 	return false
 }
@@ -335,11 +334,11 @@ func filterExpr(f *query.Filter) (string, []any) {
 		return `a.site_id IN (SELECT id FROM sites WHERE host = ? OR host LIKE ? ESCAPE '\')`,
 			[]any{f.Value, "%." + likeEscape(f.Value)}
 	case query.Author:
-		return `a.n IN (SELECT aa.n FROM authors au JOIN article_authors aa ON aa.author_id = au.id
-			WHERE ' ' || au.norm || ' ' LIKE ? ESCAPE '\')`, []any{"% " + likeEscape(norm(f.Value)) + " %"}
+		ids, args := linkIDs(f)
+		return `a.n IN (SELECT aa.n FROM article_authors aa WHERE aa.author_id IN (` + ids + `))`, args
 	case query.Tag:
-		return `a.n IN (SELECT at.n FROM tags t JOIN article_tags at ON at.tag_id = t.id WHERE t.norm = ?)`,
-			[]any{norm(f.Value)}
+		ids, args := linkIDs(f)
+		return `a.n IN (SELECT at.n FROM article_tags at WHERE at.tag_id IN (` + ids + `))`, args
 	case query.Lang:
 		return `(a.language LIKE ? ESCAPE '\' OR a.language LIKE ? ESCAPE '\')`,
 			[]any{likeEscape(f.Value), likeEscape(f.Value) + "-%"}
@@ -356,6 +355,17 @@ func filterExpr(f *query.Filter) (string, []any) {
 		return `a.date < ?`, []any{f.Date.Unix()}
 	}
 	return "0", nil
+}
+
+// linkIDs returns the query of the ids of the authors or tags an
+// author: or tag: filter f matches: an author's name (normalised) holding
+// the filter's words in a row, a tag's whole name.
+func linkIDs(f *query.Filter) (string, []any) {
+	if f.Field == query.Author {
+		return `SELECT au.id FROM authors au WHERE ' ' || au.norm || ' ' LIKE ? ESCAPE '\'`,
+			[]any{"% " + likeEscape(norm(f.Value)) + " %"}
+	}
+	return `SELECT t.id FROM tags t WHERE t.norm = ?`, []any{norm(f.Value)}
 }
 
 func orderBy(s query.Sort) string {
