@@ -25,19 +25,24 @@ func newTopCmd(e *env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "top [QUERY]",
-		Short: "List the most frequent sites, tags or authors among matching articles",
+		Short: "List the most frequent sites, tags, authors, languages or sections among matching articles",
 		Long: `Top counts the archived articles matching QUERY (all articles when it is
-empty; the query language of docs/search.md) by site, tag or author and
-lists the most frequent values, most frequent first, ties by name: the
-"top sites, tags and authors" beside the web timeline, and /api/top.
+empty; the query language of docs/search.md) by site, tag, author,
+language (lang) or section and lists the most frequent values, most
+frequent first, ties by name: the top lists beside the web timeline, and
+/api/top.
 
 The table gives each value's share of the matching articles. An article
 has one site but any number of tags and authors, so the shares of tags
-and authors need not add up to 100%. Sites are host names without
+and authors need not add up to 100%; articles without a tag, author,
+language or section are not counted. Sites are host names without
 "www.", internationalised ones in punycode (their Unicode spelling is shown
-beside them; site: accepts either). --json prints what /api/top returns.`,
+beside them; site: accepts either). Languages and sections are listed as
+the articles give them (lang:en matches en and en-GB; section: ignores
+case). --json prints what /api/top returns.`,
 		Example: `  herald top
   herald top 'harbour after:2024-01-01' --by tag
+  herald top 'election site:example.org' --by section
   herald top 'lang:ru' --by author --limit 25 --json
   herald top -- '-site:example.com'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
@@ -49,9 +54,9 @@ beside them; site: accepts either). --json prints what /api/top returns.`,
 			}
 			field := store.TopField(by)
 			switch field {
-			case store.TopSite, store.TopTag, store.TopAuthor:
+			case store.TopSite, store.TopTag, store.TopAuthor, store.TopLang, store.TopSection:
 			default:
-				return fmt.Errorf("--by %q: want site, tag or author", by)
+				return fmt.Errorf("--by %q: want site, tag, author, lang or section", by)
 			}
 			// The store's own bound (as for herald search); the API's is
 			// 100, but a terminal or a script may well want more.
@@ -84,7 +89,7 @@ beside them; site: accepts either). --json prints what /api/top returns.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&asJSON, "json", false, "print the counts as JSON, as /api/top does")
-	fl.StringVar(&by, "by", string(store.TopSite), "count by: site, tag or author")
+	fl.StringVar(&by, "by", string(store.TopSite), "count by: site, tag, author, lang or section")
 	fl.IntVar(&limit, "limit", 10, fmt.Sprintf("how many values to list, 1 to %d", store.MaxLimit))
 	queryFlagHint(cmd)
 	return cmd
@@ -138,21 +143,26 @@ func printTop(w *bufio.Writer, field store.TopField, counts []store.Count, total
 		fmt.Fprintf(w, "%d articles match", total)
 	}
 	if len(counts) == 0 {
-		// Only tags and authors can be missing: every article has a site.
-		article := map[store.TopField]string{store.TopTag: "a tag", store.TopAuthor: "an author"}[field]
+		// Only these can be missing: every article has a site.
+		article := map[store.TopField]string{store.TopTag: "a tag", store.TopAuthor: "an author",
+			store.TopLang: "a language", store.TopSection: "a section"}[field]
 		fmt.Fprintf(w, "; none has %s.\n", article)
 		return
 	}
-	fmt.Fprintf(w, ". Top %ss:\n\n", field)
+	column := string(field)
+	if field == store.TopLang {
+		column = "language"
+	}
+	fmt.Fprintf(w, ". Top %ss:\n\n", column)
 	names := make([]string, len(counts))
-	nameW, countW := len(field), len("articles")
+	nameW, countW := len(column), len("articles")
 	for i, c := range counts {
 		names[i] = truncateRunes(topName(field, c.Key), topNameWidth)
 		nameW = max(nameW, len([]rune(names[i])))
 		countW = max(countW, len(fmt.Sprint(c.Count)))
 	}
 	rankW := max(len("rank"), len(fmt.Sprint(len(counts))))
-	fmt.Fprintf(w, "%*s  %-*s  %*s  %6s\n", rankW, "rank", nameW, field, countW, "articles", "share")
+	fmt.Fprintf(w, "%*s  %-*s  %*s  %6s\n", rankW, "rank", nameW, column, countW, "articles", "share")
 	for i, c := range counts {
 		pad := nameW - len([]rune(names[i])) // %-*s pads by bytes, names are not ASCII
 		fmt.Fprintf(w, "%*d  %s%s  %*d  %5.1f%%\n", rankW, i+1, names[i], strings.Repeat(" ", pad), countW, c.Count,

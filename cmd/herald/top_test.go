@@ -155,6 +155,8 @@ func wantTop(recs []topRecord, match func(topRecord) bool, field string) (counts
 			for _, v := range r.authors {
 				n[v]++
 			}
+		case "lang":
+			n[r.lang]++
 		}
 	}
 	counts = []store.Count{}
@@ -281,6 +283,7 @@ func TestTopTable(t *testing.T) {
 		{[]string{"--by", "tag", "--limit", "3", "lighthouse"}, topQueries[1].match, "tag", 3},
 		{[]string{"--by", "author", "lighthouse", "after:2024-03-01"}, topQueries[2].match, "author", 3}, // two words, one query
 		{[]string{"site:новости.рф", "--by", "site"}, topQueries[4].match, "site", 1},
+		{[]string{"--by", "lang"}, topQueries[0].match, "lang", 2},
 	} {
 		name := strings.Join(tc.args, " ")
 		want, matches := wantTop(recs, tc.q, tc.field)
@@ -293,10 +296,14 @@ func TestTopTable(t *testing.T) {
 		if len(lines) != 3+tc.rows {
 			t.Fatalf("top %s: %d lines, want a summary, a blank line, a header and %d rows:\n%s", name, len(lines), tc.rows, out)
 		}
-		if head := fmt.Sprintf("%d articles match. Top %ss:", matches, tc.field); lines[0] != head || lines[1] != "" {
+		column := tc.field
+		if column == "lang" {
+			column = "language"
+		}
+		if head := fmt.Sprintf("%d articles match. Top %ss:", matches, column); lines[0] != head || lines[1] != "" {
 			t.Errorf("top %s starts %q, want %q", name, lines[0], head)
 		}
-		if h := strings.Fields(lines[2]); !slices.Equal(h, []string{"rank", tc.field, "articles", "share"}) {
+		if h := strings.Fields(lines[2]); !slices.Equal(h, []string{"rank", column, "articles", "share"}) {
 			t.Errorf("top %s: header %q", name, lines[2])
 		}
 		for i, line := range lines[3:] {
@@ -362,8 +369,8 @@ func TestTopErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--by", "tags"}, `--by "tags": want site, tag or author`},
-		{[]string{"--by", ""}, `--by "": want site, tag or author`},
+		{[]string{"--by", "tags"}, `--by "tags": want site, tag, author, lang or section`},
+		{[]string{"--by", ""}, `--by "": want site, tag, author, lang or section`},
 		{[]string{"--limit", "0"}, "--limit 0: want 1 to 1000"},
 		{[]string{"--limit", "-3"}, "--limit -3: want 1 to 1000"},
 		{[]string{"--limit", "1001"}, "--limit 1001: want 1 to 1000"},

@@ -282,11 +282,16 @@ func SetShares(buckets, all []Bucket, bySite bool) []Bucket {
 // TopField is a field Top can count.
 type TopField string
 
-// The fields Top counts. Sites are host names without "www.".
+// The fields Top counts. Sites are host names without "www.";
+// languages and sections are counted as stored (a language as a BCP 47
+// tag, a section as the page named it), and articles without one are
+// not counted.
 const (
-	TopSite   TopField = "site"
-	TopTag    TopField = "tag"
-	TopAuthor TopField = "author"
+	TopSite    TopField = "site"
+	TopTag     TopField = "tag"
+	TopAuthor  TopField = "author"
+	TopLang    TopField = "lang"
+	TopSection TopField = "section"
 )
 
 // Count is a value and how many articles have it.

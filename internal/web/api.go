@@ -559,12 +559,12 @@ func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	field, err := oneOf(v, "field", "", "site", "tag", "author")
+	field, err := oneOf(v, "field", "", "site", "tag", "author", "lang", "section")
 	if err != nil {
 		return err
 	}
 	if field == "" {
-		return badRequest("parameter field is required: site, tag or author")
+		return badRequest("parameter field is required: site, tag, author, lang or section")
 	}
 	n, err := intParam(v, "n", 10, 1, maxTop)
 	if err != nil {

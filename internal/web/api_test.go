@@ -400,6 +400,11 @@ func TestAPITimelineAndTop(t *testing.T) {
 	if top.Field != "author" || len(top.Counts) != 1 || top.Counts[0] != (store.Count{Key: "Jane Doe", Count: 2}) {
 		t.Errorf("top authors %+v", top)
 	}
+	_, body = do(t, h, "GET", "/api/top?field=lang&q=breakwater", nil)
+	decode(t, body, &top)
+	if top.Field != "lang" || len(top.Counts) != 1 || top.Counts[0] != (store.Count{Key: "en", Count: 2}) {
+		t.Errorf("top languages %+v", top)
+	}
 	var stories StoriesResponse
 	_, body = do(t, h, "GET", "/api/stories?q=breakwater", nil)
 	decode(t, body, &stories)

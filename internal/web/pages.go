@@ -486,6 +486,8 @@ var topFields = []struct {
 	{store.TopSite, query.Site, "Top sites"},
 	{store.TopTag, query.Tag, "Top tags"},
 	{store.TopAuthor, query.Author, "Top authors"},
+	{store.TopLang, query.Lang, "Top languages"},
+	{store.TopSection, query.Section, "Top sections"},
 }
 
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {

@@ -110,7 +110,7 @@ func TestPagesRenderSafely(t *testing.T) {
 		{"/?after=2021-99-01", 400, []string{"after: wants YYYY-MM-DD"}},
 		{"/?page=0", 400, []string{"400"}},
 		{"/?q=the&page=3", 200, []string{"Previous page", "Next page", `aria-current="page">3<`}},
-		{"/timeline", 200, []string{"attention-chart", "Top sites", "Top tags", "Top authors"}},
+		{"/timeline", 200, []string{"attention-chart", "Top sites", "Top tags", "Top authors", "Top languages", "Top sections", `href="/?q=lang%3Aen"`}},
 		{"/timeline?q=harbour&split=site&by=day", 200, []string{"attention-chart", "evil.example"}},
 		{"/timeline?q=zzzznothing", 200, []string{"nothing to chart"}},
 		{"/timeline?q=(", 400, []string{"could not be read"}},

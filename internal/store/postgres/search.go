@@ -582,8 +582,11 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 		}
 		sqlq = `SELECT d.name, c FROM (SELECT l.` + col + ` AS id, count(*) AS c FROM ` + src +
 			` GROUP BY l.` + col + `) x JOIN ` + dict + ` d ON d.id = x.id ORDER BY c DESC, d.name LIMIT ` + w.next(1)
+	case store.TopLang, store.TopSection:
+		col := map[store.TopField]string{store.TopLang: "a.language", store.TopSection: "a.section"}[field]
+		sqlq = `SELECT ` + col + `, count(*) AS c` + from + ` AND ` + col + ` <> '' GROUP BY 1 ORDER BY c DESC, 1 LIMIT ` + w.next(1)
 	default:
-		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
+		return nil, fmt.Errorf("top: %w field %q: want site, tag, author, lang or section", store.ErrInvalid, field)
 	}
 	rows, err := db.db.QueryContext(ctx, sqlq, append(w.args, n)...)
 	if err != nil {

@@ -213,7 +213,7 @@ func (db *DB) loadViews(ctx context.Context, tx *sql.Tx, c *keyCounter) error {
 			return fmt.Errorf("sites: %w", err)
 		}
 	}
-	if c.f.facets {
+	if c.f.facets || c.byFacet {
 		if c.facets, err = db.facetIDs.current(ctx, tx); err != nil {
 			return fmt.Errorf("facets: %w", err)
 		}
@@ -333,6 +333,54 @@ func (db *DB) cachedTopSites(ctx context.Context, w *where, n int) (out []store.
 	out = make([]store.Count, 0, len(c.counts))
 	for site, count := range c.counts {
 		out = append(out, store.Count{Key: hosts[int32(site)], Count: int(count)})
+	}
+	slices.SortFunc(out, func(a, b store.Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
+	})
+	return out[:min(n, len(out))], true, nil
+}
+
+// cachedTopFacets answers Top by language or section from the caches when
+// they can answer q (see keyFilterOf); ok is false when they cannot.
+// Articles are counted by facet, then the facets by their language or
+// section.
+func (db *DB) cachedTopFacets(ctx context.Context, w *where, field store.TopField, n int) (out []store.Count, ok bool, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	f, ok, err := keyFilterOf(ctx, tx, w)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	c := &keyCounter{f: f, byFacet: true}
+	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+		return nil, false, err
+	}
+	col := map[store.TopField]string{store.TopLang: "language", store.TopSection: "section"}[field]
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM facets`)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, false, err
+		}
+		if k := c.counts[id]; k > 0 && name != "" {
+			counts[name] += int(k)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	out = make([]store.Count, 0, len(counts))
+	for name, k := range counts {
+		out = append(out, store.Count{Key: name, Count: k})
 	}
 	slices.SortFunc(out, func(a, b store.Count) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))

@@ -322,8 +322,10 @@ type keyCounter struct {
 	// linkField (tag or author) makes add count the rows that pass by
 	// their tags or authors (by id, in counts), from links (tagView or
 	// authorView).
-	linkField           store.TopField
-	links               *linkView
+	linkField store.TopField
+	links     *linkView
+	// byFacet makes add count the rows that pass by facet (in counts).
+	byFacet             bool
 	tagView, authorView *linkView // nil unless needed
 }
 
@@ -368,6 +370,9 @@ func (c *keyCounter) add(n int64) bool {
 	switch {
 	case c.collect:
 		c.passed = append(c.passed, n)
+		return true
+	case c.byFacet:
+		c.counts[int64(c.facets.vals[n])]++
 		return true
 	case c.links != nil:
 		for _, id := range c.links.of(n) {

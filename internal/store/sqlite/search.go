@@ -926,8 +926,20 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 			src = `(SELECT a.n` + from + `) m`
 		}
 		sqlq = topLinks(field, src)
+	case store.TopLang, store.TopSection:
+		if !db.noCaches {
+			out, ok, err := db.cachedTopFacets(ctx, w, field, n)
+			if err != nil {
+				return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+			}
+			if ok {
+				return out, nil
+			}
+		}
+		col := map[store.TopField]string{store.TopLang: "a.language", store.TopSection: "a.section"}[field]
+		sqlq = `SELECT ` + col + `, count(*) AS c` + from + ` AND ` + col + ` <> '' GROUP BY 1 ORDER BY c DESC, 1 LIMIT ?`
 	default:
-		return nil, fmt.Errorf("top: %w field %q: want site, tag or author", store.ErrInvalid, field)
+		return nil, fmt.Errorf("top: %w field %q: want site, tag, author, lang or section", store.ErrInvalid, field)
 	}
 	rows, err := db.r.QueryContext(ctx, sqlq, append(args, n)...)
 	if err != nil {

@@ -981,6 +981,14 @@ func testTop(t *testing.T, st store.Store) {
 		{`harbour`, store.TopAuthor, 1, []store.Count{{Key: "Jane Doe", Count: 3}}},
 		{`site:example.org`, store.TopSite, 10, []store.Count{{Key: "example.org", Count: 2}}},
 		{`nothingmatchesthis`, store.TopTag, 10, []store.Count{}},
+		// Languages and sections as stored; articles without one are
+		// not counted.
+		{``, store.TopLang, 10, []store.Count{{Key: "en", Count: 5}, {Key: "en-GB", Count: 1}, {Key: "pt-BR", Count: 1}, {Key: "ru", Count: 1}}},
+		{`lang:en`, store.TopLang, 1, []store.Count{{Key: "en", Count: 5}}},
+		{`harbour`, store.TopSection, 10, []store.Count{{Key: "World", Count: 2}}},
+		{`-lang:en`, store.TopSection, 10, []store.Count{{Key: "Brasil", Count: 1}}},
+		{`section:world`, store.TopLang, 10, []store.Count{{Key: "en", Count: 2}}},
+		{`москва`, store.TopSection, 10, []store.Count{}},
 	}
 	for _, tt := range tests {
 		got, err := st.Top(ctx, mustParse(t, tt.q), tt.field, tt.n)
