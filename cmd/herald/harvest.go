@@ -223,6 +223,7 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		host, _ := os.Hostname()
 		opts.Dispatcher = natsDispatcher{qc: qc, logger: logger}
 		opts.Gate = qc.Hosts(queue.HostsOptions{Holder: fmt.Sprintf("coordinator-%s-%d", host, os.Getpid())})
+		opts.Robots = qc.Robots()
 	}
 	h, err := harvest.New(db, opts)
 	if err != nil {

@@ -128,7 +128,8 @@ nothing is stored twice.
 Politeness holds across the fleet: every request waits for its host in a
 shared key-value bucket, so all workers together send at most one request
 at a time to a host, no sooner than --delay (or its robots.txt Crawl-delay,
-or its Retry-After) after the last.
+or its Retry-After) after the last; a host's robots.txt is fetched once for
+the fleet and kept in another bucket for the others.
 
 SIGTERM or Ctrl-C drains: no new jobs are taken, running ones finish (or go
 back to the queue after --drain-timeout), and the worker exits 0.`,
@@ -221,6 +222,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 		WARCDir:      warcDir,
 		CaptureBase:  filepath.Dir(archiveFiles(e.db)),
 		Gate:         qc.Hosts(queue.HostsOptions{Holder: id, LeaseTTL: f.leaseTTL, Metrics: metrics}),
+		Robots:       qc.Robots(),
 		Logger:       logger,
 	})
 	if err != nil {

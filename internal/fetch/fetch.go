@@ -40,7 +40,8 @@
 // helps feed and sitemap readers), keep cookies, run scripts, store
 // anything or log: results and failures are returned. Politeness is per
 // Client, so one process should share one Client; several processes share
-// one schedule per host through a HostGate (Options.Gate), which the
+// one schedule per host through a HostGate (Options.Gate), and each
+// origin's robots.txt through a RobotsStore (Options.Robots), which the
 // caller provides.
 package fetch
 
@@ -208,6 +209,7 @@ type hopSpec struct {
 	robots       bool          // this is the robots.txt fetch: no robots check, no retries, body truncated not refused
 	origin       string        // for robots: the host key whose robots.txt this is
 	crawlDelay   time.Duration // the hop's host's Crawl-delay from robots.txt; negative: not known
+	share        *robotsShare  // for robots with a RobotsStore: see robotsShare
 	maxRedirects int
 	retries      int
 }
@@ -374,7 +376,7 @@ func transient(err error) bool {
 	switch {
 	case errors.Is(err, context.Canceled),
 		errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrHostPaused), errors.Is(err, ErrHostHeld), errors.Is(err, ErrGate), errors.Is(err, ErrInvalidURL),
-		errors.Is(err, errUnsupportedEncoding),
+		errors.Is(err, errUnsupportedEncoding), errors.Is(err, errRobotsShared),
 		errors.Is(err, ErrNotHTML), errors.Is(err, ErrUnexpectedType), errors.Is(err, ErrTooLarge):
 		return false
 	}
@@ -395,7 +397,28 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		return nil, 0, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	var out outcome
-	defer func() { release(out) }()
+	// held: this is the final answer of a robots.txt download shared
+	// through a RobotsStore; the host is let go once the verdict is
+	// stored (robotsShare).
+	held := false
+	defer func() {
+		if held {
+			spec.share.hold(func() { release(out) })
+			return
+		}
+		release(out)
+	}()
+	onOrigin := spec.share != nil && hostKey(u) == spec.origin
+	if onOrigin && spec.share.recheck {
+		// The host is ours now, fleet-wide: a process that held it while
+		// this one waited may have stored the file meanwhile.
+		spec.share.recheck = false
+		if rec, _ := spec.share.load(ctx); rec != nil {
+			spec.share.found = rec
+			out.unused = true
+			return nil, 0, fmt.Errorf("fetch %s: %w", u, errRobotsShared)
+		}
+	}
 
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
@@ -459,9 +482,11 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	if err != nil {
 		err = c.attemptError(ctx, actx, u, err)
 		out.failed = transient(err) && ctx.Err() == nil
+		held = onOrigin
 		return nil, 0, err
 	}
 	defer resp.Body.Close()
+	held = onOrigin && !isRedirect(resp.StatusCode) // a redirect's next hop may need the host
 
 	res = &Response{
 		URL:         u.String(),

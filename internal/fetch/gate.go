@@ -35,7 +35,10 @@ type HostLease interface {
 	// way that counts towards pausing the host (a 5xx, a timeout, a
 	// refused connection: what Options.PauseAfter counts), so that a gate
 	// shared by a fleet can pause a failing host for all of it. It is
-	// called exactly once.
+	// called exactly once. A zero next says that nothing was sent after
+	// all (a robots.txt another process stored while this one waited for
+	// the host, see RobotsStore): the host's schedule and its count of
+	// failures stay as they were.
 	Release(next time.Time, failed bool)
 }
 

@@ -158,6 +158,7 @@ type outcome struct {
 	retryAfter time.Duration // the server asked us to wait this long
 	robots     bool          // this was the host's robots.txt, read: crawlDelay is its Crawl-delay
 	crawlDelay time.Duration
+	unused     bool // nothing was sent: the host's schedule and failures stay as they were
 }
 
 // acquire waits until a request to h may start: no pause, a free host
@@ -250,6 +251,9 @@ func (p *pacer) afterRobots(crawlDelay time.Duration) time.Duration {
 // release records an attempt's outcome and returns the earliest start of
 // the host's next request.
 func (p *pacer) release(h *hostState, o outcome) time.Time {
+	if o.unused {
+		return time.Time{}
+	}
 	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()

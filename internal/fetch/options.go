@@ -119,6 +119,14 @@ type Options struct {
 	// again. Default 10m.
 	RobotsErrorTTL time.Duration
 
+	// Robots, when set, shares robots.txt verdicts with other processes
+	// (see RobotsStore): one stored and not expired is used instead of
+	// downloading the file, and one downloaded is stored. Under a Gate,
+	// the store is asked again once the host is taken, so that processes
+	// missing it at once download it once. Default nil: each Client
+	// downloads and caches its own.
+	Robots RobotsStore
+
 	// MaxHosts caps the hosts whose pacing state, and the origins whose
 	// robots.txt, are kept in memory; the least recently used are
 	// forgotten first (a robots.txt is then fetched again when needed).

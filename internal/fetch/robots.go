@@ -98,7 +98,7 @@ func (e *robotsEntry) loaded() bool {
 // robotsFor returns the current verdict for u's origin, downloading
 // robots.txt when it is missing or expired.
 func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error) {
-	key := u.Scheme + "://" + hostKey(u)
+	key := robotsKey(u)
 	for {
 		c.robots.mu.Lock()
 		e := c.robots.get(key)
@@ -144,13 +144,33 @@ func (c *Client) robotsFor(ctx context.Context, u *url.URL) (*robotsEntry, error
 // a host that is down is reported as down, with the reason, and not as a
 // robots.txt refusal. Its crawl-delay is applied to the host, counted from
 // the end of the robots.txt request.
+//
+// With a RobotsStore (Options.Robots), a verdict another process stored
+// is used instead, and a verdict downloaded here is stored for the others.
 func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
+	var share *robotsShare
+	if c.opts.Robots != nil {
+		share = &robotsShare{store: c.opts.Robots, origin: robotsKey(u)}
+		defer share.done()
+		rec, err := share.load(ctx)
+		if rec != nil {
+			c.applyRobots(u, e, rec, nil)
+			return
+		}
+		// A store that failed is not asked again for this download.
+		share.recheck = err == nil
+	}
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	res, err := c.follow(ctx, robotsURL, Request{Accept: AcceptAny}, hopSpec{
 		robots:       true,
 		origin:       hostKey(u),
 		maxRedirects: robotsMaxRedirects,
+		share:        share,
 	})
+	if share != nil && share.found != nil {
+		c.applyRobots(u, e, share.found, nil)
+		return
+	}
 	if c.opts.OnRobots != nil {
 		var serr *StatusError
 		switch {
@@ -161,6 +181,8 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		}
 	}
 	now := time.Now()
+	rec := &RobotsRecord{Fetched: now}
+	var data *robotstxt.RobotsData // the file, parsed already when downloaded
 	switch {
 	case ctx.Err() != nil:
 		e.err = ctx.Err()
@@ -169,47 +191,92 @@ func (c *Client) loadRobots(ctx context.Context, u *url.URL, e *robotsEntry) {
 		e.err = err
 		return
 	case errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectLoop):
-		e.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
-		e.expires = now.Add(c.opts.RobotsTTL)
-		return
-	}
-	status := 0
-	var body []byte
-	var serr *StatusError
-	switch {
-	case errors.As(err, &serr):
-		status = serr.Code
-	case err != nil:
-		e.unavailable = true
-		e.cause = err
-		e.expires = now.Add(c.opts.RobotsErrorTTL)
-		return
+		rec.Outcome = RobotsMissing
 	default:
-		status, body = res.Status, res.Body
-		e.data = res.robots
+		status := 0
+		var serr *StatusError
+		switch {
+		case errors.As(err, &serr):
+			status = serr.Code
+		case err != nil:
+			rec.Outcome = RobotsUnavailable
+			rec.Cause, rec.Timeout = err.Error(), errors.Is(err, ErrTimeout)
+			e.cause = err
+		default:
+			status, rec.Body, data = res.Status, res.Body, res.robots
+		}
+		switch {
+		case rec.Outcome != "":
+		case status >= 500 || status == http.StatusTooManyRequests:
+			rec.Outcome, rec.Status = RobotsUnavailable, status
+		case status >= 400:
+			rec.Outcome = RobotsMissing
+		default:
+			rec.Outcome = RobotsFound
+		}
 	}
-	switch {
-	case status >= 500 || status == http.StatusTooManyRequests:
-		e.unavailable = true
-		e.status = status
-		e.expires = now.Add(c.opts.RobotsErrorTTL)
+	rec.Expires = now.Add(c.opts.RobotsTTL)
+	if rec.Outcome == RobotsUnavailable {
+		rec.Expires = now.Add(c.opts.RobotsErrorTTL)
+	}
+	c.applyRobots(u, e, rec, data)
+	if share != nil {
+		// Stored before the host is let go (share.done): under a
+		// HostGate, the next process to take the host finds it.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+		_ = share.store.StoreRobots(sctx, share.origin, rec) // not stored: others download it too
+		cancel()
+	}
+}
+
+// applyRobots sets e from rec, a verdict downloaded here (data is then
+// the file already parsed) or read from the RobotsStore, and applies its
+// Crawl-delay to the host.
+func (c *Client) applyRobots(u *url.URL, e *robotsEntry, rec *RobotsRecord, data *robotstxt.RobotsData) {
+	e.expires = rec.Expires
+	switch rec.Outcome {
+	case RobotsUnavailable:
+		e.unavailable, e.status = true, rec.Status
+		if e.cause == nil && rec.Status == 0 {
+			e.cause = &storedCause{msg: rec.Cause, timeout: rec.Timeout}
+		}
 		return
-	case status >= 400:
+	case RobotsMissing:
 		e.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
-	case e.data == nil:
-		e.data = parseRobots(body)
+	default:
+		if data == nil {
+			data = parseRobots(rec.Body)
+		}
+		e.data = data
 	}
-	e.expires = now.Add(c.opts.RobotsTTL)
 	// The robots.txt request counts as a request to the host: the next
 	// one waits the Crawl-delay (or MinDelay) from its end. The release of
 	// that request did this already when robots.txt came from the host
-	// itself; this covers a robots.txt redirected elsewhere, and a file
-	// that no longer sets a delay.
+	// itself; this covers a robots.txt redirected elsewhere, a file that
+	// no longer sets a delay, and one another process downloaded (whose
+	// release told the HostGate).
 	e.crawlDelay = e.data.FindGroup(c.agent).CrawlDelay
 	h := c.pacer.host(hostKey(u))
 	c.pacer.setCrawlDelay(h, e.crawlDelay)
 	c.pacer.done(h)
 }
+
+// robotsKey is the robots cache's and the RobotsStore's key for u's
+// origin: scheme://host:port.
+func robotsKey(u *url.URL) string { return u.Scheme + "://" + hostKey(u) }
+
+// storedCause is why another process could not reach a host's
+// robots.txt, as its RobotsRecord says.
+type storedCause struct {
+	msg     string
+	timeout bool
+}
+
+func (c *storedCause) Error() string { return c.msg }
+
+// Is lets a timeout seen by another process match ErrTimeout, as the
+// process's own would.
+func (c *storedCause) Is(target error) bool { return c.timeout && target == ErrTimeout }
 
 // parseRobots parses a robots.txt body. The parser rejects a whole file
 // for one bad line (a rule before any User-agent, a malformed

@@ -128,6 +128,7 @@ func New(st store.Store, opts Options) (*Harvester, error) {
 		MaxBodyBytes:   o.MaxBodyBytes,
 		RetryBackoff:   o.RetryBackoff,
 		Gate:           o.Gate,
+		Robots:         o.Robots,
 		OnRobots:       h.captureRobots,
 	})
 	if o.WARCDir != "" {

@@ -97,6 +97,12 @@ type Options struct {
 	// (fetch.HostGate): every request waits for its host in the gate.
 	// Default nil: politeness is this process's alone.
 	Gate fetch.HostGate
+	// Robots, when set, shares robots.txt with other processes
+	// (fetch.RobotsStore): a file another process downloaded is used
+	// rather than downloaded again (and is not captured again: the WARC
+	// of the process that downloaded it holds it). Default nil: each
+	// process downloads and caches its own.
+	Robots fetch.RobotsStore
 
 	// Logger receives one line per source poll and per failed URL (debug).
 	// Default: discard.

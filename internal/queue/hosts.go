@@ -231,6 +231,10 @@ func (l *lease) Release(next time.Time, failed bool) {
 		return
 	}
 	e := hostEntry{Host: l.entry.Host, Next: next}
+	if next.IsZero() {
+		// Nothing was sent (fetch.HostLease): only the hold ends.
+		e.Failures = l.entry.Failures
+	}
 	if e.Next.Before(l.entry.Next) {
 		e.Next = l.entry.Next
 	}

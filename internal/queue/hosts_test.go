@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -212,5 +213,46 @@ func TestHostsPauseFleetWide(t *testing.T) {
 		t.Errorf("another host: %v", err)
 	} else {
 		l.Release(time.Now(), false)
+	}
+}
+
+// TestHostsReleasedUnused: a host released with a zero next time
+// (nothing was sent after all: a robots.txt another worker stored
+// meanwhile) is free again, and keeps its next allowed time and its
+// failures in a row, as if it had not been taken.
+func TestHostsReleasedUnused(t *testing.T) {
+	url := startServer(t)
+	g := connect(t, url, Options{}).Hosts(HostsOptions{Holder: "w", PauseAfter: 2, PauseFor: time.Hour})
+	ctx := context.Background()
+	const host = "flaky.example:443"
+	entry := func() hostEntry {
+		t.Helper()
+		e, err := g.kv.Get(ctx, hostBucketKey(host))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cur hostEntry
+		if err := json.Unmarshal(e.Value(), &cur); err != nil {
+			t.Fatal(err)
+		}
+		return cur
+	}
+	take := func() fetch.HostLease {
+		t.Helper()
+		l, err := g.Acquire(ctx, host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	next := time.Now().Add(-time.Minute).Round(0)
+	take().Release(next, true) // one failure
+	take().Release(time.Time{}, false)
+	if e := entry(); e.Holder != "" || e.Failures != 1 || !e.Next.Equal(next) {
+		t.Errorf("after a lease released unused: %+v, want free, 1 failure and next %s as before", e, next)
+	}
+	take().Release(time.Now(), true) // the second in a row
+	if _, err := g.Acquire(ctx, host); !errors.Is(err, fetch.ErrHostPaused) {
+		t.Errorf("after a failure, a lease released unused and a failure: %v, want ErrHostPaused (the unused lease must not clear the count)", err)
 	}
 }

@@ -290,3 +290,49 @@ func TestPublishOutlastsOutage(t *testing.T) {
 		t.Errorf("onWait calls %v, want one error wrapping ErrServerAway then nil", waits)
 	}
 }
+
+// TestWorkCutOffCountsATry pins down what docs/distributed.md ("The
+// queue away") says of a worker cut off from a server that stays up:
+// after AckWait its job goes to another worker as a further delivery,
+// which counts as a try (Attempt 2), and the worker cut off, back, still
+// finishes the job it held: both ran it, and it leaves the queue once.
+func TestWorkCutOffCountsATry(t *testing.T) {
+	url := startServer(t)
+	proxy, purl := newNATSProxy(t, url)
+	opts := Options{AckWait: time.Second}
+	w := connect(t, purl, opts)
+	publishN(t, w, Fetch, 1)
+
+	started, release := make(chan int, 1), make(chan struct{})
+	wdone := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		wdone <- w.Work(ctx, WorkOptions{DrainTimeout: time.Hour}, func(ctx context.Context, d *Delivery) error {
+			started <- d.Attempt
+			<-release
+			return nil
+		})
+	}()
+	if a := <-started; a != 1 {
+		t.Fatalf("first delivery is attempt %d", a)
+	}
+	proxy.cut()
+	d := nextDelivery(t, url, 10*time.Second)
+	if d == nil {
+		t.Fatal("the job of the worker cut off was not given to another after AckWait")
+	}
+	if d.Attempt != 2 {
+		t.Errorf("the job went to another worker as attempt %d, want 2: the server counts the delivery lost to the cut", d.Attempt)
+	}
+	proxy.open()
+	close(release) // the worker cut off finishes its job too, once back
+	cancel()
+	if err := <-wdone; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an empty queue", func() bool { ok, _ := w.Idle(context.Background()); return ok })
+	if _, n, err := w.Dead(context.Background(), 0); err != nil || n != 0 {
+		t.Errorf("%d dead letters (%v), want none", n, err)
+	}
+}

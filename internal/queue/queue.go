@@ -18,6 +18,10 @@
 //     revision. At most one request per host is in flight in the fleet, and
 //     the next starts no earlier than the delay, Crawl-delay or Retry-After
 //     of the last one allows.
+//   - robots.txt: Robots is a fetch.RobotsStore on a key-value bucket
+//     (herald_robots) holding each origin's robots.txt verdict, so that
+//     the fleet downloads a host's robots.txt once per fetch.RobotsTTL and
+//     every process obeys the same rules.
 //   - Workers alive: Heartbeat puts a worker's counters in a bucket whose
 //     entries expire (herald_workers).
 //
@@ -37,6 +41,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/herald-archive/herald/internal/fetch"
 )
 
 // Names of the JetStream resources. They are fixed so that every process
@@ -46,6 +52,7 @@ const (
 	StreamDead    = "HERALD_DEAD"
 	BucketHosts   = "herald_hosts"
 	BucketWorkers = "herald_workers"
+	BucketRobots  = "herald_robots"
 	subjectJobs   = "herald.jobs."
 	subjectDead   = "herald.dead."
 )
@@ -135,6 +142,7 @@ type Client struct {
 	dead    jetstream.Stream
 	hosts   jetstream.KeyValue
 	workers jetstream.KeyValue
+	robots  jetstream.KeyValue
 
 	// back is closed, and replaced, each time the connection comes back
 	// after a disconnection.
@@ -257,6 +265,17 @@ func (c *Client) setup(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("bucket %s: %w", BucketWorkers, err)
+	}
+	c.robots, err = ensureKeyValue(sctx, js, jetstream.KeyValueConfig{
+		Bucket:      BucketRobots,
+		Description: "Herald robots.txt per origin, fetched once for the fleet",
+		History:     1,
+		TTL:         fetch.DefaultRobotsTTL,
+		Storage:     jetstream.FileStorage,
+		Replicas:    c.opts.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", BucketRobots, err)
 	}
 	return nil
 }

@@ -19,19 +19,30 @@ import (
 // The locks are transaction-scoped advisory locks in the two-key space,
 // the first key a hash of the archive's schema (archives in other
 // schemas of the database never wait for these), the second a bucket of
-// the band hash: bandBuckets of them. A batch whose bands fall in more
-// than maxBandLocks buckets (more than two articles: a bulk import) takes
-// the schema's whole-archive key exclusively instead, so that no
-// transaction holds more than maxBandLocks+1 of them (the server's lock
-// table has room for max_locks_per_transaction, 64 by default, times its
-// connections), and every smaller one takes that key shared
-// before its buckets, so the two kinds exclude each other too. Each
-// transaction takes all of its locks in one statement, in one order
-// (whole-archive key, then buckets ascending), before any other lock of
-// its own, so they cannot deadlock.
+// the band hash: bandBuckets of them. A transaction locks the buckets of
+// its bands one by one up to maxBandLocks of them, taking the schema's
+// whole-archive key shared first; a batch whose bands fall in more
+// buckets (a bulk import) takes the whole-archive key exclusively
+// instead, so that the two kinds exclude each other too. Each transaction
+// takes all of its locks in one statement, in one order (whole-archive
+// key, then buckets ascending), before any other lock of its own, so
+// they cannot deadlock.
+//
+// Why not lock a bulk import's buckets too: the server keeps every lock
+// in one table, sized max_locks_per_transaction (64 by default) times
+// max_connections (100) with some slack, and a batch of 5000 articles has
+// bands in some 52,000 buckets (PostgreSQL 15 then fails it: out of
+// shared memory); and even a batch of 500 has them in 15% of the
+// buckets, so that a single article's 21 bands meet one of them 97 times
+// in 100 and its writer waits for the batch anyway. Up to maxBandLocks,
+// the buckets of a batch of a few dozen articles, a single article meets
+// them about a third of the time at most, and the table keeps room for the
+// rest (BenchmarkIngestBesideImport measures both).
 const (
-	bandBuckets  = 1 << 16
-	maxBandLocks = 2 * 21 // two articles' bands (dedupe.NumBands each)
+	bandBuckets = 1 << 16
+	// maxBandLocks is harvest.DefaultBatchSize articles' bands
+	// (dedupe.NumBands each): a single-process harvest's batch.
+	maxBandLocks = 64 * 21
 	// wholeArchive is the whole-archive key: no bucket is negative.
 	wholeArchive = -1
 )

@@ -28,3 +28,6 @@ func RunVector(title, description, authors, tags, text string) string {
 func Vector(title, description, authors, tags, text string) string {
 	return vector(title, description, authors, tags, text)
 }
+
+// MaxBandLocks is the most band buckets a transaction locks one by one.
+const MaxBandLocks = maxBandLocks

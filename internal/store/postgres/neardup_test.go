@@ -9,6 +9,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/postgres"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
@@ -17,9 +18,10 @@ import (
 // fleet does when a wire story lands on several sites at once: whichever
 // commits second must see the first and join its cluster, for an exact
 // copy and for a lightly edited one alike, and when one copy comes in a
-// batch of several articles (whose bands are too many to lock one by one:
-// it locks the whole archive). Many pairs run, several at a time, each
-// pair's two ingests released together.
+// batch of several articles (which locks its bands' buckets) or of many
+// (whose bands are too many to lock one by one: it locks the whole
+// archive). Many pairs run, several at a time, each pair's two ingests
+// released together.
 func TestConcurrentCopiesShareCluster(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.Open(t)
@@ -44,7 +46,11 @@ func TestConcurrentCopiesShareCluster(t *testing.T) {
 		}
 		p := pair{a: a, b: b}
 		if i%10 == 3 {
-			for range 4 {
+			n := 4
+			if i%50 == 3 {
+				n = postgres.MaxBandLocks/21 + 1
+			}
+			for range n {
 				o := g.Next().Record
 				o.ID, o.ContentHash, o.ClusterID = "", "", ""
 				p.with = append(p.with, o)
