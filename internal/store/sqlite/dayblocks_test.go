@@ -241,6 +241,17 @@ func TestDayBlocks(t *testing.T) {
 	}
 	tx.Rollback()
 	checkDayBlocks(t, db)
+	// New articles only: the caches load the rows above those they hold.
+	var more []store.Entry
+	for range 40 {
+		more = append(more, g.Next())
+	}
+	storetest.Load(t, db, more)
+	was := db.tagLinks.view
+	checkDayBlocks(t, db)
+	if now := db.tagLinks.view; was == nil || now.version != was.version || now.maxN <= was.maxN {
+		t.Errorf("the tag cache did not add the new rows to its view: %v, then %v", was, now)
+	}
 
 	timeline := func(db *DB) []store.Bucket {
 		b, err := db.Timeline(ctx, &query.Query{}, store.TimelineOptions{By: store.Month})
