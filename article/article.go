@@ -24,6 +24,11 @@ type Article struct {
 	URL string `json:"url,omitempty"`
 	// CanonicalURL is the normalised canonical URL of the article.
 	CanonicalURL string `json:"canonical_url,omitempty"`
+	// OriginalURL is the canonical URL the page declares on another site
+	// (normalised), which CanonicalURL does not follow: the article a
+	// syndicated copy says it republishes. Empty when the page declares
+	// none, or one on its own site.
+	OriginalURL string `json:"original_url,omitempty"`
 	// Title is the headline without site-name suffixes.
 	Title string `json:"title,omitempty"`
 	// Description is the standfirst or summary declared by the publisher.

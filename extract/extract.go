@@ -31,7 +31,7 @@ import (
 // Version identifies the extraction logic. Stored records carry it so that
 // `herald reextract` can tell which records an upgrade may change. Bump it
 // whenever a change alters the output for some page.
-const Version = "0.2.1"
+const Version = "0.3.0"
 
 // DefaultMaxBytes is the input size cap used when Options.MaxBytes is zero.
 const DefaultMaxBytes = 16 << 20
@@ -134,6 +134,13 @@ func Extract(src []byte, opts Options) (*Result, error) {
 			// The page URL was used: say so, and what was declared.
 			res.Notes = append(res.Notes, fmt.Sprintf("declared canonical URL %s (%s) not followed: %s; canonical_url is the page URL",
 				md.CanonicalURL, md.Sources["canonical_url"], refused))
+		}
+		if refused == canon.RefusedOtherSite {
+			// Another site's article: the original this page republishes.
+			if ou, err := canon.URL(md.CanonicalURL); err == nil {
+				a.OriginalURL = ou
+				md.Sources["original_url"] = md.Sources["canonical_url"]
+			}
 		}
 		if refused != "" || md.CanonicalURL == "" {
 			md.Sources["canonical_url"] = srcURL

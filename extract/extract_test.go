@@ -331,6 +331,9 @@ func TestRelativeImageWithoutPageURL(t *testing.T) {
 // followed (a syndicated copy pointing at the original paper), the record
 // keeps the page URL, the sources credit the page URL rather than the
 // declaration, and a note says what was declared and why it was refused.
+// A declaration refused because it is on another site is the original
+// the copy republishes (original_url); one refused for another reason is
+// a publisher's mistake, not an original.
 func TestCanonicalSourceIsWhatWasUsed(t *testing.T) {
 	page := func(canonical string) []byte {
 		return []byte(`<!doctype html><html lang="en"><head><title>Dam inspection ordered</title>
@@ -341,17 +344,22 @@ func TestCanonicalSourceIsWhatWasUsed(t *testing.T) {
 	const copyURL = "https://wire.example.net/stories/dam-inspection-ordered"
 	tests := []struct {
 		name, url, canonical, want, source, note string
+		original                                 string
 	}{
 		{"cross-site refused", copyURL, "https://www.valley-echo.example/2024/05/06/dam-inspection/",
-			copyURL, "url", "declared canonical URL https://www.valley-echo.example/2024/05/06/dam-inspection/ (link:canonical) not followed: it is on another site than the page"},
+			copyURL, "url", "declared canonical URL https://www.valley-echo.example/2024/05/06/dam-inspection/ (link:canonical) not followed: it is on another site than the page",
+			"https://www.valley-echo.example/2024/05/06/dam-inspection/"},
+		{"cross-site with tracking", copyURL, "HTTPS://WWW.Valley-Echo.example:443/2024/05/06/dam-inspection/?utm_source=wire#top",
+			copyURL, "url", "not followed: it is on another site than the page",
+			"https://www.valley-echo.example/2024/05/06/dam-inspection/"},
 		{"section refused", "https://www.valley-echo.example/news/2024/dam-inspection-ordered", "https://www.valley-echo.example/news/",
-			"https://www.valley-echo.example/news/2024/dam-inspection-ordered", "url", "not followed: it is a section page above the article"},
+			"https://www.valley-echo.example/news/2024/dam-inspection-ordered", "url", "not followed: it is a section page above the article", ""},
 		{"same site followed", "https://m.valley-echo.example/news/dam-inspection-ordered?utm_source=x", "https://www.valley-echo.example/news/dam-inspection-ordered",
-			"https://www.valley-echo.example/news/dam-inspection-ordered", "link:canonical", ""},
+			"https://www.valley-echo.example/news/dam-inspection-ordered", "link:canonical", "", ""},
 		{"no page URL", "", "https://www.valley-echo.example/2024/05/06/dam-inspection/",
-			"https://www.valley-echo.example/2024/05/06/dam-inspection/", "link:canonical", ""},
-		{"unusable without page URL", "", "/2024/05/06/dam-inspection/", "", "", ""},
-		{"none declared", copyURL + "?utm_medium=rss", "", copyURL, "url", ""},
+			"https://www.valley-echo.example/2024/05/06/dam-inspection/", "link:canonical", "", ""},
+		{"unusable without page URL", "", "/2024/05/06/dam-inspection/", "", "", "", ""},
+		{"none declared", copyURL + "?utm_medium=rss", "", copyURL, "url", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,6 +372,12 @@ func TestCanonicalSourceIsWhatWasUsed(t *testing.T) {
 			}
 			if got := res.Sources["canonical_url"]; got != tt.source {
 				t.Errorf("sources.canonical_url = %q, want %q", got, tt.source)
+			}
+			if got := res.Article.OriginalURL; got != tt.original {
+				t.Errorf("original_url = %q, want %q", got, tt.original)
+			}
+			if got, want := res.Sources["original_url"], map[bool]string{true: "link:canonical"}[tt.original != ""]; got != want {
+				t.Errorf("sources.original_url = %q, want %q", got, want)
 			}
 			noted := ""
 			for _, n := range res.Notes {

@@ -114,6 +114,16 @@ func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	if rec.URL == "" {
 		rec.URL = cu
 	}
+	if rec.OriginalURL != "" {
+		// Normalised as canonical URLs are (an imported record's may not
+		// be); one that is not a URL, or is the article's own, names no
+		// original.
+		if ou, err := canon.URL(rec.OriginalURL); err == nil && ou != cu {
+			rec.OriginalURL = ou
+		} else {
+			rec.OriginalURL = ""
+		}
+	}
 	rec.ID = canon.ID(cu)
 	rec.Title = clean(rec.Title)
 	rec.Description = clean(rec.Description)

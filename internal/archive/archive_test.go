@@ -209,6 +209,19 @@ func TestPrepare(t *testing.T) {
 	if e.Record != r || len(e.Bands) != 0 {
 		t.Errorf("a four-word text has %d bands, want none", len(e.Bands))
 	}
+	// An original URL given with the record is normalised as canonical
+	// URLs are; one that is not a URL, or is the article's own, is none.
+	for given, want := range map[string]string{
+		"HTTPS://Wire.Example:443/story/1?utm_source=partner#x": "https://wire.example/story/1",
+		"not a url":                                 "",
+		"ftp://wire.example/story/1":                "",
+		"https://news.example.com/c?utm_campaign=y": "",
+	} {
+		r := &store.Record{Article: article.Article{URL: "https://news.example.com/c", OriginalURL: given, Title: "T", Text: "One two three."}}
+		if _, err := archive.Prepare(r, storetestNow); err != nil || r.OriginalURL != want {
+			t.Errorf("original URL %q: %q after Prepare (%v), want %q", given, r.OriginalURL, err, want)
+		}
+	}
 }
 
 var storetestNow = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)

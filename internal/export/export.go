@@ -23,7 +23,7 @@ import (
 // JSON field names (docs/record.md). Lists are joined with "; ", times
 // are RFC 3339, and the text comes last.
 var Columns = []string{
-	"id", "url", "canonical_url", "title", "description", "authors", "published", "modified",
+	"id", "url", "canonical_url", "original_url", "title", "description", "authors", "published", "modified",
 	"site_name", "section", "tags", "language", "image", "is_accessible_for_free", "word_count",
 	"fetched_at", "source", "cluster_id", "version", "content_hash", "extractor_version", "text",
 }
@@ -87,7 +87,7 @@ func CSVRow(row []string, r *store.Record) []string {
 		free = strconv.FormatBool(*r.IsAccessibleForFree)
 	}
 	copy(row, []string{
-		r.ID, r.URL, r.CanonicalURL, inert(r.Title), inert(r.Description), inert(strings.Join(r.Authors, "; ")),
+		r.ID, r.URL, r.CanonicalURL, r.OriginalURL, inert(r.Title), inert(r.Description), inert(strings.Join(r.Authors, "; ")),
 		rfc3339(r.Published), rfc3339(r.Modified), inert(r.SiteName), inert(r.Section), inert(strings.Join(r.Tags, "; ")),
 		r.Language, r.Image, free, strconv.Itoa(r.WordCount), rfc3339(r.FetchedAt), inert(r.Source),
 		r.ClusterID, strconv.Itoa(r.Version), r.ContentHash, r.ExtractorVersion, inert(r.Text),

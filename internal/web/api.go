@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -189,6 +190,9 @@ type articleResponse struct {
 	DuplicatesTotal int `json:"duplicates_total"`
 	// Capture points at the raw response, when one was kept.
 	Capture *captureView `json:"capture,omitempty"`
+	// Original is the article the record says it republishes
+	// (Record.OriginalURL), when the archive holds it.
+	Original *articleRef `json:"original,omitempty"`
 }
 
 type versionView struct {
@@ -238,6 +242,15 @@ func (s *Server) article(ctx context.Context, id string, version int) (*articleR
 	}
 	if !found {
 		return nil, fmt.Errorf("article %s version %d: %w", id, version, store.ErrNotFound)
+	}
+	if ou := out.Record.OriginalURL; ou != "" {
+		switch o, err := s.st.Get(ctx, canon.ID(ou)); {
+		case err == nil:
+			out.Original = &articleRef{ID: o.ID, Title: o.Title, URL: o.URL, SiteName: o.SiteName, Published: o.Published,
+				Href: "/api/articles/" + url.PathEscape(o.ID)}
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
 	}
 	if cur.ClusterID != "" {
 		members, err := s.st.Cluster(ctx, cur.ClusterID)

@@ -161,6 +161,7 @@ func (f *fixture) fill(ctx context.Context) error {
 	first.FetchedAt = published.Add(time.Hour)
 	copyRec := harbour(harbourText[:2])
 	copyRec.URL, copyRec.SiteName, copyRec.Capture = "https://syndicator.example.org/harbour", "Syndicator", nil
+	copyRec.OriginalURL = "https://NEWS.example.com/2021/06/03/harbour-reopens?utm_medium=syndication" // the harbour page
 	copyRec.Published = published.Add(20 * time.Hour)
 	hostile := []*store.Record{
 		{Article: article.Article{URL: "https://evil.example/script", Title: xssScript,

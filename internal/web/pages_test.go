@@ -132,6 +132,8 @@ func TestPagesRenderSafely(t *testing.T) {
 		{"/articles/" + f.harbour, 200, []string{"ferry service", "Raw capture", "Version 1", "Syndicator", "Jane Doe", `lang="en"`}},
 		{"/articles/" + f.harbour + "?v=1", 200, []string{"This is version 1 of 2", "Read the current version"}},
 		{"/articles/" + f.harbour + "?v=7", 404, []string{"Nothing is archived"}},
+		{"/articles/" + f.copy, 200, []string{"<dt>Republishes</dt>", `<a href="/articles/` + f.harbour + `">Harbour reopens after storm repairs</a>, archived;`,
+			`href="https://news.example.com/2021/06/03/harbour-reopens"`}},
 		{"/articles/" + f.scriptID, 200, []string{xssEscaped(xssScript), "A second paragraph with &lt;b&gt;markup&lt;/b&gt; in it."}},
 		{"/articles/" + f.imgID, 200, []string{xssEscaped(xssImg)}},
 		{"/articles/nope", 404, []string{"Nothing is archived"}},

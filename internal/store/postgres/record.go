@@ -16,7 +16,7 @@ import (
 const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
 	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
 	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
-	a.extractor_version, a.content_hash, a.cluster_id, a.version`
+	a.extractor_version, a.content_hash, a.cluster_id, a.version, a.original_url`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -34,7 +34,7 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 	dest := []any{&r.ID, &r.URL, &r.CanonicalURL, &published, &modified, &fetched,
 		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
 		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
-		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version}
+		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version, &r.OriginalURL}
 	if withText {
 		dest = append(dest, &r.Text)
 	}

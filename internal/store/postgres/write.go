@@ -170,7 +170,7 @@ func (t *tx) prefetched(bands []uint64, limit int) ([]store.Candidate, bool) {
 }
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,
-	language, image, free, word_count, extractor_version`
+	language, image, free, word_count, extractor_version, original_url`
 
 // The stored row as Put compares it: identity, then the metadata a
 // refresh may rewrite (see meta).
@@ -182,27 +182,27 @@ const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, `
 const articleCols = `id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, text_bytes, text, tsv`
+	content_hash, cluster_id, version, text_bytes, text, tsv, original_url`
 
 // insertArticle writes a new article with its author and tag links and
 // band hashes in one statement; it returns no row when the id exists.
 const insertArticle = `WITH a AS (INSERT INTO articles (` + articleCols + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector)
+		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector, $30)
 	ON CONFLICT (id) DO NOTHING RETURNING n),
-	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($30::bigint[]) x),
-	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($31::bigint[]) x),
-	bd AS (INSERT INTO article_bands (band, n) SELECT x, a.n FROM a, unnest($32::bigint[]) x)
+	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($31::bigint[]) x),
+	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($32::bigint[]) x),
+	bd AS (INSERT INTO article_bands (band, n) SELECT x, a.n FROM a, unnest($33::bigint[]) x)
 	SELECT n FROM a`
 
-// updateArticle replaces article $30 with a new version (id unchanged).
+// updateArticle replaces article $31 with a new version (id unchanged).
 const updateArticle = `UPDATE articles SET url = $2, canonical_url = $3, site_id = $4, date = $5,
 	published = $6, modified = $7, fetched_at = $8, title = $9, description = $10, authors = $11,
 	tags = $12, site_name = $13, section = $14, language = $15, image = $16, free = $17,
 	word_count = $18, source = $19, capture_file = $20, capture_offset = $21, capture_record = $22,
 	extractor_version = $23, content_hash = $24, cluster_id = $25, version = $26, text_bytes = $27,
-	text = $28, tsv = $29::tsvector
-	WHERE n = $30 AND id = $1`
+	text = $28, tsv = $29::tsvector, original_url = $30
+	WHERE n = $31 AND id = $1`
 
 // meta is the part of a record that a Put with an unchanged text may
 // refresh, in its stored form (metaCols order).
@@ -212,13 +212,14 @@ type meta struct {
 	free      sql.NullBool
 	wordCount int
 	extractor string
+	original  string
 }
 
 func recordMeta(r *store.Record) meta {
 	m := meta{published: formatTime(r.Published), modified: formatTime(r.Modified), title: r.Title,
 		description: r.Description, authors: joinLines(r.Authors), tags: joinLines(r.Tags),
 		siteName: r.SiteName, section: r.Section, language: r.Language, image: r.Image,
-		wordCount: r.WordCount, extractor: r.ExtractorVersion}
+		wordCount: r.WordCount, extractor: r.ExtractorVersion, original: r.OriginalURL}
 	if r.IsAccessibleForFree != nil {
 		m.free = sql.NullBool{Bool: *r.IsAccessibleForFree, Valid: true}
 	}
@@ -227,7 +228,7 @@ func recordMeta(r *store.Record) meta {
 
 func (m *meta) dest() []any {
 	return []any{&m.published, &m.modified, &m.title, &m.description, &m.authors, &m.tags,
-		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor}
+		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor, &m.original}
 }
 
 // Put implements store.Tx.
@@ -378,10 +379,10 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta
 		}
 	}
 	args := []any{date.Unix(), cur.published, cur.modified, cur.title, cur.description, cur.authors, cur.tags,
-		cur.siteName, cur.section, cur.language, cur.image, cur.free, cur.wordCount, cur.extractor, n}
+		cur.siteName, cur.section, cur.language, cur.image, cur.free, cur.wordCount, cur.extractor, n, cur.original}
 	q := `UPDATE articles SET date = $1, published = $2, modified = $3, title = $4, description = $5,
 		authors = $6, tags = $7, site_name = $8, section = $9, language = $10, image = $11, free = $12,
-		word_count = $13, extractor_version = $14`
+		word_count = $13, extractor_version = $14, original_url = $16`
 	if old.title != cur.title || old.description != cur.description || old.authors != cur.authors || old.tags != cur.tags {
 		// Index the stored text (the new one has the same hash but may
 		// differ in spacing or punctuation) with the new fields.
@@ -389,7 +390,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta
 		if err := t.tx.QueryRowContext(ctx, `SELECT text FROM articles WHERE n = $1`, n).Scan(&text); err != nil {
 			return err
 		}
-		q += `, tsv = $16::tsvector`
+		q += `, tsv = $17::tsvector`
 		args = append(args, vector(cur.title, cur.description, cur.authors, cur.tags, text))
 	}
 	if _, err := t.tx.ExecContext(ctx, q+` WHERE n = $15`, args...); err != nil {
@@ -451,7 +452,7 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry, clusterID string, v
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		r.ContentHash, clusterID, version, len(r.Text), r.Text, vectorOf(e)}, nil
+		r.ContentHash, clusterID, version, len(r.Text), r.Text, vectorOf(e), r.OriginalURL}, nil
 }
 
 // linkIDs returns the dictionary ids of r's authors and tags, creating

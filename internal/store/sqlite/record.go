@@ -17,7 +17,7 @@ import (
 const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
 	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
 	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
-	a.extractor_version, ` + hashCol + `, a.cluster_id, a.version`
+	a.extractor_version, ` + hashCol + `, a.cluster_id, a.version, a.original_url`
 
 // hashCol reads content_hash back as text (see hashArg).
 const hashCol = `iif(typeof(a.content_hash) = 'blob', lower(hex(a.content_hash)), a.content_hash)`
@@ -69,7 +69,7 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 	dest := []any{&r.ID, &r.URL, &r.CanonicalURL, &published, &modified, &fetched,
 		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
 		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
-		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version}
+		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version, &r.OriginalURL}
 	_, fromRows := s.(*sql.Rows)
 	if p, ok := s.(prefixScanner); ok {
 		_, fromRows = p.rows, true

@@ -349,14 +349,14 @@ func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, text)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	content_hash, cluster_id, version, original_url, text)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id = ?, date = ?,
 	published = ?, modified = ?, fetched_at = ?, title = ?, description = ?, authors = ?, tags = ?,
 	site_name = ?, section = ?, language = ?, image = ?, free = ?, word_count = ?, source = ?,
 	capture_file = ?, capture_offset = ?, capture_record = ?, extractor_version = ?,
-	content_hash = ?, cluster_id = ?, version = ?, text = ?
+	content_hash = ?, cluster_id = ?, version = ?, original_url = ?, text = ?
 	WHERE n = ?`
 
 // The stored row as Put compares it: identity, then the metadata a
@@ -365,11 +365,11 @@ const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, d
 	FROM articles WHERE id = ?`
 
 const metaCols = `published, modified, title, description, authors, tags, site_name, section,
-	language, image, free, word_count, extractor_version`
+	language, image, free, word_count, extractor_version, original_url`
 
 const refreshArticle = `UPDATE articles SET date = ?, published = ?, modified = ?, title = ?,
 	description = ?, authors = ?, tags = ?, site_name = ?, section = ?, language = ?, image = ?,
-	free = ?, word_count = ?, extractor_version = ? WHERE n = ?`
+	free = ?, word_count = ?, extractor_version = ?, original_url = ? WHERE n = ?`
 
 // meta is the part of a record that a Put with an unchanged text may
 // refresh, in its stored form (metaCols order).
@@ -379,13 +379,14 @@ type meta struct {
 	free      sql.NullBool
 	wordCount int
 	extractor string
+	original  string
 }
 
 func recordMeta(r *store.Record) meta {
 	m := meta{published: formatTime(r.Published), modified: formatTime(r.Modified), title: r.Title,
 		description: r.Description, authors: joinLines(r.Authors), tags: joinLines(r.Tags),
 		siteName: r.SiteName, section: r.Section, language: r.Language, image: r.Image,
-		wordCount: r.WordCount, extractor: r.ExtractorVersion}
+		wordCount: r.WordCount, extractor: r.ExtractorVersion, original: r.OriginalURL}
 	if r.IsAccessibleForFree != nil {
 		m.free = sql.NullBool{Bool: *r.IsAccessibleForFree, Valid: true}
 	}
@@ -394,7 +395,7 @@ func recordMeta(r *store.Record) meta {
 
 func (m *meta) dest() []any {
 	return []any{&m.published, &m.modified, &m.title, &m.description, &m.authors, &m.tags,
-		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor}
+		&m.siteName, &m.section, &m.language, &m.image, &m.free, &m.wordCount, &m.extractor, &m.original}
 }
 
 func (m *meta) args() []any {
@@ -403,7 +404,7 @@ func (m *meta) args() []any {
 		free = m.free.Bool
 	}
 	return []any{m.published, m.modified, m.title, m.description, m.authors, m.tags,
-		m.siteName, m.section, m.language, m.image, free, m.wordCount, m.extractor}
+		m.siteName, m.section, m.language, m.image, free, m.wordCount, m.extractor, m.original}
 }
 
 // Put implements store.Tx.
@@ -707,7 +708,7 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		hashArg(r.ContentHash), r.ClusterID, r.Version, t.compressedText(e)}, nil
+		hashArg(r.ContentHash), r.ClusterID, r.Version, r.OriginalURL, t.compressedText(e)}, nil
 }
 
 // relink replaces the author and tag rows of article n with r's.

@@ -78,7 +78,8 @@ func Fixture() []store.Entry {
 		}},
 		{ID: "a6", ClusterID: "a1", Article: article.Article{
 			URL: "https://syndicator.com/harbour-reopens", CanonicalURL: "https://syndicator.com/harbour-reopens",
-			Title: "Harbour reopens after repairs", Authors: []string{"Jane Doe"}, Tags: []string{"Weather", "Climate Change"},
+			OriginalURL: "https://news.example.com/2021/06/03/harbour-reopens",
+			Title:       "Harbour reopens after repairs", Authors: []string{"Jane Doe"}, Tags: []string{"Weather", "Climate Change"},
 			Published: date("2021-06-04T09:00:00Z"), SiteName: "Syndicator", Language: "en",
 			Text: harbourText,
 		}},

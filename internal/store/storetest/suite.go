@@ -175,6 +175,7 @@ func testRefresh(t *testing.T, st store.Store) {
 	r.Published = date("2021-06-03T09:00:00+02:00")
 	r.Section = "Local"
 	r.ExtractorVersion = "test-2"
+	r.OriginalURL = "https://wire.example/harbour-reopens" // a newer extractor found the original
 	// Not refreshed: identity and provenance.
 	r.FetchedAt = date("2024-01-01T00:00:00Z")
 	r.Source = "https://elsewhere.example/feed"
@@ -191,7 +192,7 @@ func testRefresh(t *testing.T, st store.Store) {
 	}
 	want := *stored
 	want.Title, want.Authors, want.Tags, want.Published = r.Title, r.Authors, r.Tags, r.Published
-	want.Section, want.ExtractorVersion = r.Section, r.ExtractorVersion
+	want.Section, want.ExtractorVersion, want.OriginalURL = r.Section, r.ExtractorVersion, r.OriginalURL
 	if g, w := recordJSON(t, got), recordJSON(t, &want); g != w {
 		t.Errorf("after refresh:\n got %s\nwant %s", g, w)
 	}

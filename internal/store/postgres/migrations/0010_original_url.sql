@@ -1,0 +1,4 @@
+-- original_url: the canonical URL a page declares on another site (the
+-- article a syndicated copy says it republishes), which canonical_url
+-- does not follow (SQLite migration 0019).
+ALTER TABLE articles ADD COLUMN original_url text COLLATE "C" NOT NULL DEFAULT '';
