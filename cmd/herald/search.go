@@ -30,7 +30,8 @@ func newSearchCmd(e *env) *cobra.Command {
 		Short: "Search the archive",
 		Long: `Search the archive with the query language of docs/search.md: words,
 "exact phrases", OR, -exclusion, prefix*, and the filters site:, author:,
-tag:, lang:, section:, after:YYYY-MM-DD and before:YYYY-MM-DD.
+tag:, lang:, section:, original: (the host of the original a syndicated copy
+names), after:YYYY-MM-DD and before:YYYY-MM-DD.
 
 Near-duplicates (syndicated copies) are collapsed into one hit unless
 --all-copies is given.`,

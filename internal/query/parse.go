@@ -408,13 +408,13 @@ func (p *parser) filter(t token) (Node, error) {
 			return nil, p.errorf(t.vpos, "%s: wants YYYY-MM-DD, got %s", f, v)
 		}
 		return &Filter{Field: f, Value: d.Format(time.DateOnly), Date: d}, nil
-	case Site:
+	case Site, Original:
 		host, err := normalizeSite(v)
 		if errors.Is(err, errBadIDN) {
-			return nil, p.errorf(t.vpos, "site: wants a valid internationalised host name, got %s", v)
+			return nil, p.errorf(t.vpos, "%s: wants a valid internationalised host name, got %s", f, v)
 		}
 		if err != nil {
-			return nil, p.errorf(t.vpos, "site: wants a host name like example.com, got %s", v)
+			return nil, p.errorf(t.vpos, "%s: wants a host name like example.com, got %s", f, v)
 		}
 		v = host
 	case Lang:

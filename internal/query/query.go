@@ -95,6 +95,11 @@ const (
 	Lang Field = "lang"
 	// Section matches the section exactly, ignoring case.
 	Section Field = "section"
+	// Original matches the articles whose original_url (the original a
+	// syndicated copy names) is on the host or under it, as site: does:
+	// original:example.com finds the copies of example.com's articles
+	// that other sites republished.
+	Original Field = "original"
 	// After keeps articles dated on or after the day (inclusive), from
 	// 00:00 UTC.
 	After Field = "after"
@@ -106,7 +111,7 @@ const (
 // fields lists the known field names; sort: is handled apart.
 var fields = map[string]Field{
 	"site": Site, "author": Author, "tag": Tag, "lang": Lang,
-	"section": Section, "after": After, "before": Before,
+	"section": Section, "after": After, "before": Before, "original": Original,
 }
 
 // Node is one element of the query tree: *Word, *Phrase, *Filter, *And,
@@ -137,19 +142,19 @@ type Phrase struct {
 type Filter struct {
 	Field Field
 	// Value is the normalised value: lower case for lang, lower-case
-	// ASCII (punycode) for site, as typed (but trimmed) for author, tag
+	// ASCII (punycode) for site and original, as typed (but trimmed) for author, tag
 	// and section.
 	Value string
 	// Date is set for After and Before: midnight UTC of the day given.
 	Date time.Time
 }
 
-// Subdomains reports whether a site: filter also matches the hosts under
+// Subdomains reports whether a site: (or original:) filter also matches the hosts under
 // its value (site:example.com matches news.example.com): it does for a
 // name, not for an IP address or a part of one (site:0.2.7 must not
 // match 192.0.2.7).
 func (f *Filter) Subdomains() bool {
-	return f.Field == Site && strings.Trim(f.Value, "0123456789.") != "" && !strings.Contains(f.Value, ":")
+	return (f.Field == Site || f.Field == Original) && strings.Trim(f.Value, "0123456789.") != "" && !strings.Contains(f.Value, ":")
 }
 
 // And matches when all of its nodes match.

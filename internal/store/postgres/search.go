@@ -255,6 +255,18 @@ func (w *where) filterExpr(f *query.Filter) string {
 			return `lower(a.section) = ` + w.arg(strings.ToLower(f.Value))
 		}
 		return `lower(a.section` + w.unicodeLower + `) = ` + w.arg(strings.ToLower(f.Value))
+	case query.Original:
+		// As SQLite's: see its originalPatterns.
+		h := likeEscape(f.Value)
+		pats := []string{"http%://" + h + "/%", "http%://" + h + ":%"}
+		if f.Subdomains() {
+			pats = append(pats, "http%://%."+h+"/%", "http%://%."+h+":%")
+		}
+		var parts []string
+		for _, p := range pats {
+			parts = append(parts, `a.original_url LIKE `+w.arg(p))
+		}
+		return `(a.original_url <> '' AND (` + strings.Join(parts, " OR ") + `))`
 	case query.After:
 		return `a.date >= ` + w.arg(f.Date.Unix())
 	case query.Before:

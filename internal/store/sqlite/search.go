@@ -349,12 +349,39 @@ func filterExpr(f *query.Filter) (string, []any) {
 			return `lower(a.section) = ?`, []any{strings.ToLower(f.Value)}
 		}
 		return `herald_norm(a.section) = ?`, []any{norm(f.Value)}
+	case query.Original:
+		// original_url is a canonical URL: a lower-case http or https
+		// scheme and host (articles_original indexes the few that are
+		// set).
+		pats := originalPatterns(f)
+		c := `(a.original_url <> '' AND (a.original_url LIKE ? ESCAPE '\' OR a.original_url LIKE ? ESCAPE '\'`
+		if len(pats) > 2 {
+			c += ` OR a.original_url LIKE ? ESCAPE '\' OR a.original_url LIKE ? ESCAPE '\'`
+		}
+		args := make([]any, len(pats))
+		for i, p := range pats {
+			args[i] = p
+		}
+		return c + `))`, args
 	case query.After:
 		return `a.date >= ?`, []any{f.Date.Unix()}
 	case query.Before:
 		return `a.date < ?`, []any{f.Date.Unix()}
 	}
 	return "0", nil
+}
+
+// originalPatterns are the LIKE patterns (escape \) an original: filter
+// matches canonical URLs with: its host, with or without a port, and
+// when it has them (see query.Filter.Subdomains) the hosts under it.
+// "http%" is http or https, the only schemes of canonical URLs.
+func originalPatterns(f *query.Filter) []string {
+	h := likeEscape(f.Value)
+	pats := []string{"http%://" + h + "/%", "http%://" + h + ":%"}
+	if f.Subdomains() {
+		pats = append(pats, "http%://%."+h+"/%", "http%://%."+h+":%")
+	}
+	return pats
 }
 
 // linkIDs returns the query of the ids of the authors or tags an

@@ -2,3 +2,5 @@
 -- article a syndicated copy says it republishes), which canonical_url
 -- does not follow (SQLite migration 0019).
 ALTER TABLE articles ADD COLUMN original_url text COLLATE "C" NOT NULL DEFAULT '';
+-- original: filters read the few articles that name an original.
+CREATE INDEX articles_original ON articles (original_url) WHERE original_url <> '';
