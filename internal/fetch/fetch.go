@@ -152,8 +152,14 @@ type Response struct {
 	// encoding intact). It is what a WARC response record holds.
 	RawResponse []byte
 	// RawTruncated is set when RawResponse was cut at MaxBodyBytes plus
-	// header room (a large compressed body).
+	// header room (a large compressed body), or is Cut.
 	RawTruncated bool
+	// Cut is set when the body stopped before its end on every try (the
+	// server closed or broke the connection mid-body, a compressed body
+	// ended early): Body is what arrived. Only feed and sitemap fetches
+	// (AcceptFeed, AcceptSitemap) return a cut body, since the entries
+	// before the cut are worth reading; other fetches fail instead.
+	Cut bool
 
 	// FetchedAt is when the final request was sent.
 	FetchedAt time.Time
@@ -331,11 +337,19 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 	if spec.robots {
 		retries = 0
 	}
-	var failed error // the failure the retry under way is for
+	var failed error  // the failure the retry under way is for
+	var cut *Response // the last try's body that stopped midway
 	for n := 0; ; n++ {
 		res, retryAfter, err := c.attempt(ctx, u, req, spec)
+		if err != nil && res != nil && res.Cut {
+			cut = res
+		}
 		var wait time.Duration
 		switch {
+		case err != nil && cut != nil && ctx.Err() == nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld) || !transient(err) || n >= retries):
+			// No try got the whole body: what arrived is returned,
+			// marked, for the caller to read what it can of.
+			return cut, nil
 		case err != nil && failed != nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld)):
 			// The retry was refused without a request (these failures
 			// paused the host, or it is held): the server's own answer
@@ -490,6 +504,21 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		cut = n > RedirectBodyBytes
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
+		var cut *bodyCut
+		if errors.As(err, &cut) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap) && len(body) > 0 && ctx.Err() == nil {
+			// Kept for withRetries, which returns it if no retry gets the
+			// whole body: the entries before the cut can be read.
+			res.Body, res.ContentType, res.Cut = body, ct, true
+			err = c.attemptError(ctx, actx, u, cut.err)
+			out.failed = ctx.Err() == nil
+			res.Duration = time.Since(start)
+			c.finishRaw(res, &mu, &conn, cp, ip, false)
+			res.RawTruncated = true
+			return res, retryAfter, err
+		}
+		if cut != nil {
+			err = cut.err
+		}
 		if err != nil {
 			err = c.attemptError(ctx, actx, u, err)
 			var ce *ContentError
@@ -514,11 +543,19 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		}
 	}
 	res.Duration = time.Since(start)
+	c.finishRaw(res, &mu, &conn, cp, ip, cut)
+	return res, retryAfter, nil
+}
 
+// finishRaw detaches the recording connection and fills in what it
+// recorded of the exchange; cut shortens a redirect's or error's body to
+// RedirectBodyBytes.
+func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip string, cut bool) {
 	mu.Lock()
-	if conn != nil {
-		conn.detach(cp)
+	if *conn != nil {
+		(*conn).detach(cp)
 	}
+	// ip is read under mu: the trace sets it.
 	res.IP = ip
 	mu.Unlock()
 	res.RawRequest = cp.req.Bytes()
@@ -527,7 +564,6 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	if cut {
 		res.RawResponse, res.RawTruncated = cutBody(res.RawResponse, RedirectBodyBytes), true
 	}
-	return res, retryAfter, nil
 }
 
 // cutBody shortens a raw response to its head and at most n bytes of the
@@ -572,22 +608,31 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 		defer closer.Close()
 	}
 	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(dr, head)
+	// ReadFull says ErrUnexpectedEOF for a body shorter than the sniff
+	// length, whole or not; the reader's own error tells a cut one.
+	er := &errReader{r: dr}
+	n, _ := io.ReadFull(er, head)
 	head = head[:n]
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, declared, fmt.Errorf("read body: %w", err)
-	}
 	ct, rej := classify(kind, declared, head)
+	if er.err != nil && er.err != io.EOF {
+		if n == 0 || rej != nil {
+			return nil, ct, fmt.Errorf("read body: %w", er.err)
+		}
+		return head, ct, &bodyCut{err: fmt.Errorf("read body: %w", er.err)}
+	}
 	if rej != nil {
 		return nil, ct, &ContentError{ContentType: ct, Err: rej}
 	}
 	body := head
 	if n == sniffLen {
 		rest, err := io.ReadAll(io.LimitReader(dr, limit+1-int64(n)))
-		if err != nil {
-			return nil, ct, fmt.Errorf("read body: %w", err)
-		}
 		body = append(body, rest...)
+		if err != nil {
+			if int64(len(body)) > limit {
+				body = body[:limit]
+			}
+			return body, ct, &bodyCut{err: fmt.Errorf("read body: %w", err)}
+		}
 	}
 	if int64(len(body)) > limit {
 		if spec.robots {
@@ -597,6 +642,28 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 	}
 	return body, ct, nil
 }
+
+// errReader keeps the first error its reader returned.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// bodyCut is readBody's error when the body stopped before its end (the
+// connection closed or broke mid-body, a compressed stream ended early):
+// the bytes that arrived are returned with it.
+type bodyCut struct{ err error }
+
+func (e *bodyCut) Error() string { return e.err.Error() }
+func (e *bodyCut) Unwrap() error { return e.err }
 
 // attemptError wraps an error from one attempt: the caller's context
 // error as is, our own deadline or a network timeout as ErrTimeout.

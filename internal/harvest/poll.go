@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -43,6 +44,9 @@ type poller struct {
 	// sitemaps are the sitemap URLs read in this poll: an index that
 	// lists itself, or a child listed by two indexes, is read once.
 	sitemaps map[string]bool
+	// cut maps the documents of this poll that were cut off mid-document
+	// to what was read of them (see cutOff).
+	cut map[string]string
 }
 
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
@@ -62,19 +66,30 @@ func (r *run) pollEvent(s seed) event {
 	}
 	start := time.Now()
 	p.run()
-	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail}
+	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail, pollCut: p.cut}
 	if p.src != nil && r.ctx.Err() == nil {
-		p.src.LastPolled = start.UTC()
+		if len(p.cut) == 0 {
+			// A poll that read a document only in part is not the
+			// last poll as far as a sitemap index is concerned: the
+			// next one reads again the children changed since the
+			// last whole poll (p.since).
+			p.src.LastPolled = start.UTC()
+		}
 		interval := p.src.Interval
 		if interval <= 0 {
 			interval = r.opts.Interval
 		}
 		p.src.NextPoll = start.Add(interval).UTC()
 		p.src.LastError = p.errMsg
+		if p.errMsg == "" && len(p.cut) > 0 {
+			p.src.LastError = p.cutMessage()
+		}
 		final.source = p.src
 	}
 	if p.errMsg != "" {
 		r.opts.Logger.Warn("poll failed", "url", s.url, "error", p.errMsg)
+	} else if len(p.cut) > 0 {
+		r.opts.Logger.Warn("poll incomplete: documents cut off mid-document", "url", s.url, "error", p.cutMessage())
 	} else {
 		r.opts.Logger.Info("polled", "url", s.url, "kind", p.kindName())
 	}
@@ -156,6 +171,33 @@ func (p *poller) polled(d *doc) bool {
 	}
 	p.r.send(ev)
 	return true
+}
+
+// cutOff records that a document of the poll was cut off mid-document
+// (the connection broke mid-body, or the body stops mid-way): entries
+// before the cut were read and queued, those after it are missing. The
+// poll is then not a clean one: the source's validators are dropped, so
+// that the next poll fetches the whole document again rather than hear
+// 304 for the copy that was cut, and its LastPolled stays (pollEvent).
+func (p *poller) cutOff(url, kind string, entries int) {
+	if p.cut == nil {
+		p.cut = map[string]string{}
+	}
+	p.cut[url] = fmt.Sprintf("%s cut off mid-document: the %d entries before the cut were read, the rest is read at the next poll", kind, entries)
+	if p.src != nil {
+		p.src.ETag, p.src.LastModified = "", ""
+	}
+}
+
+// cutMessage says which documents of the poll were cut off, for the
+// source's LastError and the log.
+func (p *poller) cutMessage() string {
+	urls := slices.Sorted(maps.Keys(p.cut))
+	msg := urls[0] + ": " + p.cut[urls[0]]
+	if len(urls) > 1 {
+		msg += fmt.Sprintf(" (and %d more documents cut off)", len(urls)-1)
+	}
+	return msg
 }
 
 // fail remembers the poll's first error for the source's health.
@@ -332,6 +374,9 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		return
 	}
 	if sm.Index {
+		if resp.Cut || sm.Cut {
+			p.cutOff(resp.URL, "sitemap index", len(sm.Sitemaps))
+		}
 		if depth+1 >= maxSitemapDepth {
 			p.fail(fmt.Errorf("sitemap %s: indexes nested too deep", resp.URL))
 			return
@@ -368,6 +413,14 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		p.r.opts.Logger.Warn("sitemap lists more entries than are read: the first are read",
 			"url", resp.URL, "entries", len(sm.URLs))
 	}
+	if resp.Cut && !sm.Cut && len(sm.URLs) > 0 && !endsLine(resp.Body) {
+		// A plain-text list whose connection broke: its last line may
+		// be a URL cut short.
+		sm.URLs = sm.URLs[:len(sm.URLs)-1]
+	}
+	if resp.Cut || sm.Cut {
+		p.cutOff(resp.URL, "sitemap", len(sm.URLs))
+	}
 	links := make([]link, 0, len(sm.URLs))
 	skipped := 0
 	for _, u := range sm.URLs {
@@ -388,6 +441,13 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		p.r.send(event{skip: ReasonOutOfScope}) // counted once per sitemap
 	}
 	p.sendLinks(links)
+}
+
+// endsLine reports whether a body ends with a line break (trailing
+// blanks aside), or is XML, whose cut the parser finds itself.
+func endsLine(body []byte) bool {
+	t := bytes.TrimRight(body, " \t\r")
+	return bytes.HasSuffix(t, []byte("\n")) || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
 }
 
 // primaryLanguage turns a declared language such as "en_GB" or "zh-cn"

@@ -55,6 +55,9 @@ type event struct {
 	host string
 	// pollErr is why a poll failed, with pollURL its URL.
 	pollErr, pollURL string
+	// pollCut, on a poll's final event, says which of its documents
+	// were cut off mid-document (Summary.Cut).
+	pollCut map[string]string
 	// seedFail, on a poll's final event, is why fetching the seed's own
 	// URL failed (already counted and logged by its own event).
 	seedFail *failure

@@ -86,6 +86,9 @@ func (r *run) handle(ev event) {
 	if ev.pollErr != "" {
 		r.sum.PollErrors[ev.pollURL] = ev.pollErr
 	}
+	for u, msg := range ev.pollCut {
+		r.sum.Cut[u] = msg
+	}
 	if len(ev.links) > 0 {
 		r.enqueue(ev.links)
 	}
