@@ -150,8 +150,11 @@ type Progress struct {
 // Skip and failure reasons, as recorded in Summary.Skipped, the fetch log's
 // Error and the frontier's Reason. HTTP statuses are "http NNN".
 const (
-	ReasonSeen         = "seen"
-	ReasonOutOfScope   = "out of scope"
+	ReasonSeen       = "seen"
+	ReasonOutOfScope = "out of scope"
+	// ReasonUnchanged: a URL listed again with a sitemap lastmod that
+	// asks for no fetch: not later than the archived copy, or the one
+	// it was already queued or fetched for (archived or not).
 	ReasonUnchanged    = "unchanged (lastmod)"
 	ReasonRobots       = "robots"
 	ReasonRobotsDown   = "robots unavailable"

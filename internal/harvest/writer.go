@@ -549,6 +549,13 @@ const (
 // changed finds whether a seen URL should be fetched again because its
 // sitemap lastmod says it changed after the archived copy was fetched
 // (refetch), and if so puts it back in the queue.
+//
+// The cheap checks come first: a sitemap re-lists most of its URLs poll
+// after poll with the lastmod already acted on, and what was seen of it
+// (in memory, else one frontier row) settles those without reading the
+// archived record. Such a URL counts as unchanged whether or not it has
+// an archived copy (it may be queued still, have failed, or not be an
+// article): the record is read only for a lastmod not yet acted on.
 func (r *run) changed(cu string, lastmod time.Time) int {
 	// A lastmod in the future beyond clock skew says nothing: it would
 	// be later than every fetch, and the page fetched again at every poll.
@@ -556,17 +563,20 @@ func (r *run) changed(cu string, lastmod time.Time) int {
 	if lastmod.IsZero() || lastmod.After(now.Add(maxClockSkew)) {
 		return notArchived
 	}
+	lastmod = milli(lastmod)
+	prev, known, err := r.recall(cu)
+	if err != nil {
+		r.stop(fmt.Errorf("harvest: %w", err))
+		return notArchived
+	}
+	if known && prev.lastmod.Equal(lastmod) && prev.fetched {
+		return unchanged // refetch asks nothing for it, whatever the archive holds
+	}
 	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			r.stop(fmt.Errorf("harvest: %w", err))
 		}
-		return notArchived
-	}
-	lastmod = milli(lastmod)
-	prev, known, err := r.recall(cu)
-	if err != nil {
-		r.stop(fmt.Errorf("harvest: %w", err))
 		return notArchived
 	}
 	seen, fetch := refetch(prev, known, lastmod, rec.FetchedAt, now)
