@@ -329,6 +329,11 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 		p.sitemap(resp, 0)
 		return
 	}
+	if p.src != nil {
+		// The source's URL is a page, not what is read: a 304 for it
+		// must not keep the next poll from reading its sitemaps.
+		p.src.ETag, p.src.LastModified = "", ""
+	}
 	locs, err := p.r.h.client.Sitemaps(p.r.ctx, p.s.url)
 	if err != nil {
 		if p.r.ctx.Err() == nil {
@@ -345,8 +350,8 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 		if p.r.ctx.Err() != nil {
 			return
 		}
-		if child := p.get(fetch.Request{URL: loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
-			p.sitemapDoc(child.resp, 1, &budget)
+		if child := p.getSitemap(loc); child != nil && p.polled(child) {
+			p.sitemapDoc(child.resp, loc, 1, &budget)
 		}
 	}
 }
@@ -355,15 +360,70 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 // children.
 func (p *poller) sitemap(resp *fetch.Response, depth int) {
 	budget := maxChildSitemaps
-	p.sitemapDoc(resp, depth, &budget)
+	p.sitemapDoc(resp, "", depth, &budget)
 }
 
-func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
+// getSitemap fetches a sitemap of a source's poll other than the source's
+// own URL (an index's child, a sitemap its robots.txt names), asking
+// whether it changed since the validators the archive keeps for it, as
+// the source's own URL is asked (get). sitemapDoc keeps the new ones.
+func (p *poller) getSitemap(loc string) *doc {
+	req := fetch.Request{URL: loc, Accept: fetch.AcceptSitemap}
+	if k, ok := p.r.h.st.(store.ValidatorKeeper); ok && p.src != nil {
+		v, err := k.SitemapValidators(p.r.ctx, loc)
+		if err != nil {
+			if p.r.ctx.Err() == nil {
+				p.r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+			}
+			return nil
+		}
+		req.ETag, req.LastModified = v.ETag, v.LastModified
+	}
+	return p.get(req, false)
+}
+
+// keepValidators says which validators of a sitemap just read make the
+// next poll's request for it conditional: none for one that failed to
+// parse or was cut off (the next poll reads it whole again), and none for
+// an index with a child that has no lastmod, since such a child may
+// change while the index does not, and the next poll must read the index
+// to ask for its children. The source's own URL keeps its validators on
+// the source (get); others, requested as child, in the archive.
+func (p *poller) keepValidators(resp *fetch.Response, child string, sm *sitemap.Sitemap) {
+	var v store.Validators
+	whole := sm != nil && !sm.Cut && !resp.Cut
+	if whole && sm.Index {
+		for _, ref := range sm.Sitemaps {
+			if ref.LastMod.IsZero() {
+				whole = false
+				break
+			}
+		}
+	}
+	if whole {
+		v = store.Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	}
+	switch {
+	case child == "":
+		if p.src != nil && v == (store.Validators{}) && p.s.kind != "" {
+			p.src.ETag, p.src.LastModified = "", ""
+		}
+	case p.src != nil:
+		if _, ok := p.r.h.st.(store.ValidatorKeeper); ok {
+			p.r.send(event{validators: &keptValidators{url: child, v: v}})
+		}
+	}
+}
+
+// sitemapDoc reads a fetched sitemap. child is the URL a child sitemap was
+// requested at (its validators are kept under it), "" for the seed.
+func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budget *int) {
 	if p.sitemaps == nil {
 		p.sitemaps = map[string]bool{p.s.url: true}
 	}
 	p.sitemaps[resp.URL] = true
 	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
+	p.keepValidators(resp, child, sm)
 	if err != nil {
 		p.fail(err)
 		reason := ReasonNotFeed
@@ -403,8 +463,8 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			}
 			p.sitemaps[ref.Loc] = true
 			*budget--
-			if child := p.get(fetch.Request{URL: ref.Loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
-				p.sitemapDoc(child.resp, depth+1, budget)
+			if child := p.getSitemap(ref.Loc); child != nil && p.polled(child) {
+				p.sitemapDoc(child.resp, ref.Loc, depth+1, budget)
 			}
 		}
 		return

@@ -92,6 +92,14 @@ func (r *run) handle(ev event) {
 	if len(ev.links) > 0 {
 		r.enqueue(ev.links)
 	}
+	if kv := ev.validators; kv != nil {
+		if k, ok := r.h.st.(store.ValidatorKeeper); ok {
+			if err := k.KeepSitemapValidators(r.wctx, kv.url, kv.v); err != nil {
+				r.stop(fmt.Errorf("harvest: %w", err))
+				return
+			}
+		}
+	}
 	if ev.source != nil {
 		if err := r.h.st.UpdateSource(r.wctx, ev.source); err != nil && !errors.Is(err, store.ErrNotFound) {
 			r.stop(fmt.Errorf("harvest: %w", err)) // a removed source is no failure
