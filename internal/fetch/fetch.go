@@ -15,7 +15,9 @@
 //     wait longer than MaxRetryWait, by Retry-After or by a Crawl-delay,
 //     is held (ErrHostHeld) instead of waited for, while others go on;
 //   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
-//     size cap (ErrTooLarge) and a redirect limit with loop detection;
+//     size cap (ErrTooLarge) and a redirect limit with loop detection; a
+//     page that is only a meta refresh interstitial may be followed as a
+//     redirect under the same rules (Request.Refresh);
 //   - page fetches take only HTML (ErrNotHTML), found out from the headers
 //     and the first bytes, without downloading the rest;
 //   - loopback, private, link-local and similar addresses are refused when
@@ -118,6 +120,15 @@ type Request struct {
 	ETag, LastModified string
 	// Accept is the kind of document wanted; the zero value is a page.
 	Accept Accept
+	// Refresh, when set, is asked about a page (AcceptPage) whose HTML
+	// sends the reader on with a meta refresh (<meta http-equiv="refresh"
+	// content="0; url=...">) within MaxRefreshDelay: if it returns true
+	// (the caller finds no article on the page, only an interstitial),
+	// the refresh is followed as a redirect, with the same hop limit,
+	// loop detection, robots.txt and address checks, and the page is kept
+	// in Redirects and Hops (a Hop of Status 200 whose Location is the
+	// refresh's URL). Nil: meta refreshes are not followed.
+	Refresh func(page *Response) bool
 }
 
 // Response is a fetched document.
@@ -176,7 +187,8 @@ type Response struct {
 // longer one is cut there and RawTruncated is set.
 type Hop struct {
 	// URL is the URL requested; Status (301, 302, 303, 307 or 308) and
-	// Location are the answer.
+	// Location are the answer, or 200 and the URL of the page's meta
+	// refresh (Request.Refresh).
 	URL      string
 	Status   int
 	Location string
@@ -266,17 +278,23 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 			}
 			return nil, err
 		}
+		var next *url.URL
+		var loc string
 		if isRedirect(res.Status) {
-			loc := res.Header.Get("Location")
+			loc = res.Header.Get("Location")
 			if loc == "" {
 				res.Redirects, res.Hops = redirects, hops
 				return nil, &StatusError{URL: key, Code: res.Status, Response: res}
 			}
-			next, err := u.Parse(loc)
+			next, err = u.Parse(loc)
 			if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Hostname() == "" {
 				return nil, fmt.Errorf("fetch %s: redirect to %q: %w", key, loc, ErrInvalidURL)
 			}
 			next.Fragment, next.RawFragment = "", ""
+		} else if target, ok := c.refresh(req, res, u); ok {
+			next, loc = target, target.String()
+		}
+		if next != nil {
 			redirects = append(redirects, key)
 			hops = append(hops, Hop{
 				URL: key, Status: res.Status, Location: loc,
@@ -293,6 +311,19 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 		res.Hops = hops
 		return res, nil
 	}
+}
+
+// refresh says where a page's meta refresh leads, when req asks for
+// such refreshes to be followed and finds this page is only a hop.
+func (c *Client) refresh(req Request, res *Response, u *url.URL) (*url.URL, bool) {
+	if req.Refresh == nil || req.Accept != AcceptPage || res.Status != http.StatusOK || res.NotModified {
+		return nil, false
+	}
+	target, ok := metaRefresh(res.Body, u)
+	if !ok || !req.Refresh(res) {
+		return nil, false
+	}
+	return target, true
 }
 
 // checkAddress refuses a URL whose host is a non-public IP literal before

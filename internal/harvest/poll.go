@@ -222,7 +222,7 @@ func (p *poller) run() {
 			p.sitemap(d.resp, 0)
 		}
 	case store.KindSite:
-		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptPage}, true); d != nil {
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptPage, Refresh: p.r.onlyHop}, true); d != nil {
 			if d.resp.NotModified {
 				p.polled(d)
 				return
