@@ -168,8 +168,9 @@ type Response struct {
 	// Cut is set when the body stopped before its end on every try (the
 	// server closed or broke the connection mid-body, a compressed body
 	// ended early): Body is what arrived. Only feed and sitemap fetches
-	// (AcceptFeed, AcceptSitemap) return a cut body, since the entries
-	// before the cut are worth reading; other fetches fail instead.
+	// (AcceptFeed, AcceptSitemap, AcceptSource) return a cut body, since
+	// the entries before the cut are worth reading; other fetches fail
+	// instead.
 	Cut bool
 
 	// FetchedAt is when the final request was sent.
@@ -520,7 +521,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
-	if req.Accept == AcceptSitemap {
+	if req.Accept == AcceptSitemap || req.Accept == AcceptSource {
 		limit = max(limit, c.opts.MaxSitemapBytes)
 	}
 	cut := false // the body was not read to its end
@@ -536,14 +537,14 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
 		var cut *bodyCut
-		if errors.As(err, &cut) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap) && len(body) > 0 && ctx.Err() == nil {
+		if errors.As(err, &cut) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap || req.Accept == AcceptSource) && len(body) > 0 && ctx.Err() == nil {
 			// Kept for withRetries, which returns it if no retry gets the
 			// whole body: the entries before the cut can be read.
 			res.Body, res.ContentType, res.Cut = body, ct, true
 			err = c.attemptError(ctx, actx, u, cut.err)
 			out.failed = ctx.Err() == nil
 			res.Duration = time.Since(start)
-			c.finishRaw(res, &mu, &conn, cp, ip, false)
+			c.finishRaw(res, &mu, &conn, cp, &ip, false)
 			res.RawTruncated = true
 			return res, retryAfter, err
 		}
@@ -574,20 +575,19 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		}
 	}
 	res.Duration = time.Since(start)
-	c.finishRaw(res, &mu, &conn, cp, ip, cut)
+	c.finishRaw(res, &mu, &conn, cp, &ip, cut)
 	return res, retryAfter, nil
 }
 
 // finishRaw detaches the recording connection and fills in what it
 // recorded of the exchange; cut shortens a redirect's or error's body to
 // RedirectBodyBytes.
-func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip string, cut bool) {
+func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip *string, cut bool) {
 	mu.Lock()
 	if *conn != nil {
 		(*conn).detach(cp)
 	}
-	// ip is read under mu: the trace sets it.
-	res.IP = ip
+	res.IP = *ip // under mu: the trace sets it
 	mu.Unlock()
 	res.RawRequest = cp.req.Bytes()
 	res.RawResponse = cp.resp.Bytes()

@@ -230,7 +230,7 @@ func (p *poller) run() {
 			p.site(d)
 		}
 	default:
-		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptFeed}, false); d != nil {
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptSource}, false); d != nil {
 			p.detect(d)
 		}
 	}
@@ -240,17 +240,36 @@ func (p *poller) run() {
 // of page URLs), store.KindSitemap, store.KindFeed, store.KindSite (an HTML
 // page), or "" for none of them.
 func Kind(resp *fetch.Response) string {
+	k, _ := kindOf(resp, -1)
+	return k
+}
+
+// kindOf is Kind for a document fetched with fetch.AcceptSource, which
+// reads up to the sitemap size cap: a document that is no sitemap and is
+// larger than maxBody, the cap of feeds and pages, is too large to be
+// read as one (the feed parser builds a tree several times a feed's
+// size), and kindOf says so rather than guess. A negative maxBody is no
+// cap.
+func kindOf(resp *fetch.Response, maxBody int64) (kind string, tooLarge bool) {
 	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	switch {
 	case err == nil:
 		if isURLList(resp.Body) {
-			return store.KindList
+			return store.KindList, false
 		}
-		return store.KindSitemap
+		return store.KindSitemap, false
 	case errors.Is(err, sitemap.ErrTooLarge):
 		// A sitemap, too large to read: reading it says so.
-		return store.KindSitemap
+		return store.KindSitemap, false
 	}
+	if maxBody >= 0 && int64(len(resp.Body)) > maxBody {
+		return "", true
+	}
+	return kindOfSmall(resp), false
+}
+
+// kindOfSmall tells a feed from a page, in a document that is no sitemap.
+func kindOfSmall(resp *fetch.Response) string {
 	if isFeed(resp) {
 		return store.KindFeed
 	}
@@ -283,7 +302,14 @@ func isURLList(body []byte) bool {
 
 // detect handles an ad hoc URL by what it turned out to be.
 func (p *poller) detect(d *doc) {
-	switch Kind(d.resp) {
+	kind, tooLarge := kindOf(d.resp, p.r.h.maxBodyBytes())
+	if tooLarge {
+		d.log.Error = ReasonTooLarge
+		p.r.send(event{log: d.log, polled: 1, skip: ReasonTooLarge})
+		p.fail(fmt.Errorf("%s: %s: a feed or page larger than %d bytes", d.resp.URL, ReasonTooLarge, p.r.h.maxBodyBytes()))
+		return
+	}
+	switch kind {
 	case store.KindSitemap, store.KindList:
 		if p.polled(d) {
 			p.sitemap(d.resp, 0)
