@@ -410,14 +410,21 @@ func (p *poller) getSitemap(loc string) *doc {
 
 // keepValidators says which validators of a sitemap just read make the
 // next poll's request for it conditional: none for one that failed to
-// parse or was cut off (the next poll reads it whole again), and none for
-// an index with a child that has no lastmod, since such a child may
-// change while the index does not, and the next poll must read the index
-// to ask for its children. The source's own URL keeps its validators on
-// the source (get); others, requested as child, in the archive.
-func (p *poller) keepValidators(resp *fetch.Response, child string, sm *sitemap.Sitemap) {
+// parse, was cut off or was not read to its end (read false: its links,
+// or its children, were not all handled; the next poll reads it whole
+// again), and none for an index with a child that has no lastmod, since
+// such a child may change while the index does not, and the next poll
+// must read the index to ask for its children. The source's own URL
+// keeps its validators on the source (get); others, requested as child,
+// in the archive, after the links they listed (events are written in
+// order), so that a harvest killed in between reads the sitemap again.
+// Nothing is kept when the run is ending: the poll is not finished.
+func (p *poller) keepValidators(resp *fetch.Response, child string, sm *sitemap.Sitemap, read bool) {
+	if p.r.ctx.Err() != nil {
+		return
+	}
 	var v store.Validators
-	whole := sm != nil && !sm.Cut && !resp.Cut
+	whole := read && sm != nil && !sm.Cut && !resp.Cut
 	if whole && sm.Index {
 		for _, ref := range sm.Sitemaps {
 			if ref.LastMod.IsZero() {
@@ -442,14 +449,16 @@ func (p *poller) keepValidators(resp *fetch.Response, child string, sm *sitemap.
 }
 
 // sitemapDoc reads a fetched sitemap. child is the URL a child sitemap was
-// requested at (its validators are kept under it), "" for the seed.
-func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budget *int) {
+// requested at (its validators are kept under it), "" for the seed. It
+// reports whether the sitemap was read whole: every link handed on, every
+// child due read whole (or answered 304).
+func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budget *int) (read bool) {
 	if p.sitemaps == nil {
 		p.sitemaps = map[string]bool{p.s.url: true}
 	}
 	p.sitemaps[resp.URL] = true
 	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
-	p.keepValidators(resp, child, sm)
+	defer func() { p.keepValidators(resp, child, sm, read) }()
 	if err != nil {
 		p.fail(err)
 		reason := ReasonNotFeed
@@ -477,9 +486,10 @@ func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budge
 			p.r.opts.Logger.Warn("sitemap index lists more sitemaps than one poll reads: the newest are read",
 				"url", resp.URL, "sitemaps", len(refs), "read", *budget)
 		}
+		whole := true
 		for _, ref := range refs {
 			if p.r.ctx.Err() != nil || *budget <= 0 {
-				return
+				return false
 			}
 			if !p.since.IsZero() && !ref.LastMod.IsZero() && !ref.LastMod.After(p.since) {
 				continue // unchanged since the last poll
@@ -489,11 +499,17 @@ func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budge
 			}
 			p.sitemaps[ref.Loc] = true
 			*budget--
-			if child := p.getSitemap(ref.Loc); child != nil && p.polled(child) {
-				p.sitemapDoc(child.resp, ref.Loc, depth+1, budget)
+			child := p.getSitemap(ref.Loc)
+			switch {
+			case child == nil: // failed, and reported
+				whole = false
+			case p.polled(child):
+				whole = p.sitemapDoc(child.resp, ref.Loc, depth+1, budget) && whole
+			case !child.resp.NotModified: // not captured
+				whole = false
 			}
 		}
-		return
+		return whole
 	}
 	if sm.Truncated {
 		p.r.opts.Logger.Warn("sitemap lists more entries than are read: the first are read",
@@ -527,6 +543,7 @@ func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budge
 		p.r.send(event{skip: ReasonOutOfScope}) // counted once per sitemap
 	}
 	p.sendLinks(links)
+	return true
 }
 
 // endsLine reports whether a body ends with a line break (trailing

@@ -111,3 +111,50 @@ func TestHarvestChildSitemapsConditional(t *testing.T) {
 		t.Errorf("fourth poll: %d not modified, want both children 304 with b's new ETag", sum.NotModified)
 	}
 }
+
+// A child index whose own child could not be read keeps no validators: a
+// 304 for it at the next poll would leave that child unread for good.
+// (Its validators used to be kept as soon as it was parsed.)
+func TestHarvestChildIndexIncompleteKeepsNoValidators(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.html("/news/g1.html", gazettePage("Story g1", "", gazetteDay, gazetteText("g1", 6)))
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc></sitemap></sitemapindex>`, ts.url("/sub.xml"))
+	})
+	// The child index's own child has a lastmod in the future: every
+	// poll asks for it, whatever the time of the last one.
+	sub := &conditionalDoc{etag: `"sub1"`, body: fmt.Sprintf(`<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+		`<sitemap><loc>%s</loc><lastmod>2099-01-01</lastmod></sitemap></sitemapindex>`, ts.url("/g.xml"))}
+	ts.mux.Handle("/sub.xml", sub)
+	var mu sync.Mutex
+	down := true
+	ts.mux.HandleFunc("/g.xml", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		d := down
+		mu.Unlock()
+		if d {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/g1.html"))
+	})
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+	if sum := repoll(t, h, st, src.ID); sum.New != 0 || len(sum.PollErrors) != 1 {
+		t.Fatalf("first poll: %d new, errors %v; want the grandchild's 404", sum.New, sum.PollErrors)
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
+		t.Errorf("second poll: %d new, %d not modified; want the child index read again and its child's URL stored", sum.New, sum.NotModified)
+	}
+	if got := sub.asked(); len(got) != 2 || got[1] != "" {
+		t.Errorf("child index asked with If-None-Match %q, want unconditionally the second time", got)
+	}
+}
