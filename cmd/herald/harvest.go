@@ -361,6 +361,14 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 	for _, u := range urls {
 		fmt.Fprintf(bw, "  failed     %s: %s\n", stripControl(u), oneLine(stripControl(s.PollErrors[u])))
 	}
+	urls = urls[:0]
+	for u := range s.Cut {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		fmt.Fprintf(bw, "  cut off    %s: %s\n", stripControl(u), oneLine(stripControl(s.Cut[u])))
+	}
 	return bw.Flush()
 }
 

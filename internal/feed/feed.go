@@ -72,6 +72,10 @@ type Feed struct {
 	// Duplicates counts entries dropped because an earlier entry had the
 	// same URL.
 	Duplicates int
+	// Cut is set when the document stops mid-way (a download cut short):
+	// Items are the complete entries before the cut, and the entries
+	// after it are missing. See Parse.
+	Cut bool
 }
 
 // Item is one feed entry, as the feed declares it.
@@ -105,6 +109,11 @@ type Item struct {
 // Parse reads a feed. feedURL is where the feed was fetched from; relative
 // links are resolved against it (an empty or unreadable feedURL leaves
 // relative links unusable, so their items are skipped).
+//
+// A feed cut off mid-document (it ends inside an element, or inside its
+// JSON) is read up to its last complete entry, with Feed.Cut set; the
+// caller should not take it for the whole feed. One cut before its first
+// complete entry is an error, as is malformed markup anywhere else.
 func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	// gofeed is third-party code run on untrusted input: a panic inside it
 	// must fail this feed, not the harvest.
@@ -120,7 +129,16 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	// an image; image() scans for one with the tokenizer, and only when the
 	// item declares none.
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	gf, err := p.Parse(bytes.NewReader(strayutf8.Fix(data)))
+	data = strayutf8.Fix(data)
+	gf, err := p.Parse(bytes.NewReader(data))
+	cut := false
+	if err != nil && !errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		if fixed, ok := repairCut(data); ok {
+			if gf2, err2 := p.Parse(bytes.NewReader(fixed)); err2 == nil {
+				gf, err, cut = gf2, nil, true
+			}
+		}
+	}
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("parse feed %s: %w", feedURL, ErrNotFeed)
 	}
@@ -130,7 +148,9 @@ func Parse(data []byte, feedURL string) (f *Feed, err error) {
 	if jf, ok := gf.OriginalFeed().(*jsonfeed.Feed); ok && !isJSONFeed(jf) {
 		return nil, fmt.Errorf("parse feed %s: json without a JSON Feed version or items: %w", feedURL, ErrNotFeed)
 	}
-	return convert(gf, canon.ParseBase(feedURL)), nil
+	f = convert(gf, canon.ParseBase(feedURL))
+	f.Cut = cut
+	return f, nil
 }
 
 // isJSONFeed tells a JSON Feed from any other JSON document, which gofeed

@@ -201,7 +201,9 @@ func TestParseMalformed(t *testing.T) {
 		name string
 		data string
 	}{
-		{"truncated rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</title><link>https://a.example/1</link></item><item><tit`},
+		// Cut in its first item: nothing to salvage (a cut after a
+		// complete item is read up to it: TestParseCut).
+		{"truncated rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</title><link>https://a.example/1</link><tit`},
 		{"truncated json feed", `{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "https://a.example/1"`},
 		{"json feed with wrong types", `{"version": "https://jsonfeed.org/version/1.1", "items": "none"}`},
 	}

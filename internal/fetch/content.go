@@ -38,6 +38,12 @@ const (
 	AcceptSitemap
 	// AcceptAny takes every type.
 	AcceptAny
+	// AcceptSource is for a document whose kind is to be found out: a
+	// feed, a sitemap, a URL list or a page. It takes what AcceptFeed and
+	// AcceptSitemap take, asks for all of them, and reads up to the
+	// sitemap size cap, the largest; the caller applies a smaller kind's
+	// cap once it knows the kind.
+	AcceptSource
 )
 
 func (a Accept) String() string {
@@ -50,6 +56,8 @@ func (a Accept) String() string {
 		return "sitemap"
 	case AcceptAny:
 		return "any"
+	case AcceptSource:
+		return "source"
 	}
 	return fmt.Sprintf("Accept(%d)", int(a))
 }
@@ -62,6 +70,9 @@ func (a Accept) header() string {
 		return "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,text/xml;q=0.9,application/json;q=0.8,*/*;q=0.5"
 	case AcceptSitemap:
 		return "application/xml,text/xml;q=0.9,application/gzip;q=0.8,text/plain;q=0.5,*/*;q=0.3"
+	case AcceptSource:
+		return "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,text/xml;q=0.9," +
+			"application/json;q=0.8,text/html;q=0.7,application/gzip;q=0.6,text/plain;q=0.5,*/*;q=0.3"
 	}
 	return "*/*"
 }
@@ -153,7 +164,7 @@ func classify(kind Accept, declared string, head []byte) (string, error) {
 			return sniffed, ErrNotHTML
 		}
 		return reported, ErrNotHTML
-	default: // feed, sitemap
+	default: // feed, sitemap, source
 		if isBinaryType(mt) || (sniffed != "" && isBinaryType(sniffed)) {
 			return reported, ErrUnexpectedType
 		}

@@ -15,7 +15,9 @@
 //     wait longer than MaxRetryWait, by Retry-After or by a Crawl-delay,
 //     is held (ErrHostHeld) instead of waited for, while others go on;
 //   - every attempt has dial, TLS, header and whole-attempt timeouts, a body
-//     size cap (ErrTooLarge) and a redirect limit with loop detection;
+//     size cap (ErrTooLarge) and a redirect limit with loop detection; a
+//     page that is only a meta refresh interstitial may be followed as a
+//     redirect under the same rules (Request.Refresh);
 //   - page fetches take only HTML (ErrNotHTML), found out from the headers
 //     and the first bytes, without downloading the rest;
 //   - loopback, private, link-local and similar addresses are refused when
@@ -119,6 +121,15 @@ type Request struct {
 	ETag, LastModified string
 	// Accept is the kind of document wanted; the zero value is a page.
 	Accept Accept
+	// Refresh, when set, is asked about a page (AcceptPage) whose HTML
+	// sends the reader on with a meta refresh (<meta http-equiv="refresh"
+	// content="0; url=...">) within MaxRefreshDelay: if it returns true
+	// (the caller finds no article on the page, only an interstitial),
+	// the refresh is followed as a redirect, with the same hop limit,
+	// loop detection, robots.txt and address checks, and the page is kept
+	// in Redirects and Hops (a Hop of Status 200 whose Location is the
+	// refresh's URL). Nil: meta refreshes are not followed.
+	Refresh func(page *Response) bool
 }
 
 // Response is a fetched document.
@@ -153,8 +164,15 @@ type Response struct {
 	// encoding intact). It is what a WARC response record holds.
 	RawResponse []byte
 	// RawTruncated is set when RawResponse was cut at MaxBodyBytes plus
-	// header room (a large compressed body).
+	// header room (a large compressed body), or is Cut.
 	RawTruncated bool
+	// Cut is set when the body stopped before its end on every try (the
+	// server closed or broke the connection mid-body, a compressed body
+	// ended early): Body is what arrived. Only feed and sitemap fetches
+	// (AcceptFeed, AcceptSitemap, AcceptSource) return a cut body, since
+	// the entries before the cut are worth reading; other fetches fail
+	// instead.
+	Cut bool
 
 	// FetchedAt is when the final request was sent.
 	FetchedAt time.Time
@@ -171,7 +189,8 @@ type Response struct {
 // longer one is cut there and RawTruncated is set.
 type Hop struct {
 	// URL is the URL requested; Status (301, 302, 303, 307 or 308) and
-	// Location are the answer.
+	// Location are the answer, or 200 and the URL of the page's meta
+	// refresh (Request.Refresh).
 	URL      string
 	Status   int
 	Location string
@@ -262,17 +281,23 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 			}
 			return nil, err
 		}
+		var next *url.URL
+		var loc string
 		if isRedirect(res.Status) {
-			loc := res.Header.Get("Location")
+			loc = res.Header.Get("Location")
 			if loc == "" {
 				res.Redirects, res.Hops = redirects, hops
 				return nil, &StatusError{URL: key, Code: res.Status, Response: res}
 			}
-			next, err := u.Parse(loc)
+			next, err = u.Parse(loc)
 			if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Hostname() == "" {
 				return nil, fmt.Errorf("fetch %s: redirect to %q: %w", key, loc, ErrInvalidURL)
 			}
 			next.Fragment, next.RawFragment = "", ""
+		} else if target, ok := c.refresh(req, res, u); ok {
+			next, loc = target, target.String()
+		}
+		if next != nil {
 			redirects = append(redirects, key)
 			hops = append(hops, Hop{
 				URL: key, Status: res.Status, Location: loc,
@@ -289,6 +314,19 @@ func (c *Client) follow(ctx context.Context, u *url.URL, req Request, spec hopSp
 		res.Hops = hops
 		return res, nil
 	}
+}
+
+// refresh says where a page's meta refresh leads, when req asks for
+// such refreshes to be followed and finds this page is only a hop.
+func (c *Client) refresh(req Request, res *Response, u *url.URL) (*url.URL, bool) {
+	if req.Refresh == nil || req.Accept != AcceptPage || res.Status != http.StatusOK || res.NotModified {
+		return nil, false
+	}
+	target, ok := metaRefresh(res.Body, u)
+	if !ok || !req.Refresh(res) {
+		return nil, false
+	}
+	return target, true
 }
 
 // checkAddress refuses a URL whose host is a non-public IP literal before
@@ -333,11 +371,19 @@ func (c *Client) withRetries(ctx context.Context, u *url.URL, req Request, spec 
 	if spec.robots {
 		retries = 0
 	}
-	var failed error // the failure the retry under way is for
+	var failed error  // the failure the retry under way is for
+	var cut *Response // the last try's body that stopped midway
 	for n := 0; ; n++ {
 		res, retryAfter, err := c.attempt(ctx, u, req, spec)
+		if err != nil && res != nil && res.Cut {
+			cut = res
+		}
 		var wait time.Duration
 		switch {
+		case err != nil && cut != nil && ctx.Err() == nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld) || !transient(err) || n >= retries):
+			// No try got the whole body: what arrived is returned,
+			// marked, for the caller to read what it can of.
+			return cut, nil
 		case err != nil && failed != nil && (errors.Is(err, ErrHostPaused) || errors.Is(err, ErrHostHeld)):
 			// The retry was refused without a request (these failures
 			// paused the host, or it is held): the server's own answer
@@ -500,7 +546,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	out.failed = retryableStatus(resp.StatusCode)
 
 	limit := c.opts.MaxBodyBytes
-	if req.Accept == AcceptSitemap {
+	if req.Accept == AcceptSitemap || req.Accept == AcceptSource {
 		limit = max(limit, c.opts.MaxSitemapBytes)
 	}
 	cut := false // the body was not read to its end
@@ -515,6 +561,21 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		cut = n > RedirectBodyBytes
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
+		var cut *bodyCut
+		if errors.As(err, &cut) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap || req.Accept == AcceptSource) && len(body) > 0 && ctx.Err() == nil {
+			// Kept for withRetries, which returns it if no retry gets the
+			// whole body: the entries before the cut can be read.
+			res.Body, res.ContentType, res.Cut = body, ct, true
+			err = c.attemptError(ctx, actx, u, cut.err)
+			out.failed = ctx.Err() == nil
+			res.Duration = time.Since(start)
+			c.finishRaw(res, &mu, &conn, cp, &ip, false)
+			res.RawTruncated = true
+			return res, retryAfter, err
+		}
+		if cut != nil {
+			err = cut.err
+		}
 		if err != nil {
 			err = c.attemptError(ctx, actx, u, err)
 			var ce *ContentError
@@ -539,12 +600,19 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		}
 	}
 	res.Duration = time.Since(start)
+	c.finishRaw(res, &mu, &conn, cp, &ip, cut)
+	return res, retryAfter, nil
+}
 
+// finishRaw detaches the recording connection and fills in what it
+// recorded of the exchange; cut shortens a redirect's or error's body to
+// RedirectBodyBytes.
+func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip *string, cut bool) {
 	mu.Lock()
-	if conn != nil {
-		conn.detach(cp)
+	if *conn != nil {
+		(*conn).detach(cp)
 	}
-	res.IP = ip
+	res.IP = *ip // under mu: the trace sets it
 	mu.Unlock()
 	res.RawRequest = cp.req.Bytes()
 	res.RawResponse = cp.resp.Bytes()
@@ -552,7 +620,6 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	if cut {
 		res.RawResponse, res.RawTruncated = cutBody(res.RawResponse, RedirectBodyBytes), true
 	}
-	return res, retryAfter, nil
 }
 
 // cutBody shortens a raw response to its head and at most n bytes of the
@@ -597,22 +664,31 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 		defer closer.Close()
 	}
 	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(dr, head)
+	// ReadFull says ErrUnexpectedEOF for a body shorter than the sniff
+	// length, whole or not; the reader's own error tells a cut one.
+	er := &errReader{r: dr}
+	n, _ := io.ReadFull(er, head)
 	head = head[:n]
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, declared, fmt.Errorf("read body: %w", err)
-	}
 	ct, rej := classify(kind, declared, head)
+	if er.err != nil && er.err != io.EOF {
+		if n == 0 || rej != nil {
+			return nil, ct, fmt.Errorf("read body: %w", er.err)
+		}
+		return head, ct, &bodyCut{err: fmt.Errorf("read body: %w", er.err)}
+	}
 	if rej != nil {
 		return nil, ct, &ContentError{ContentType: ct, Err: rej}
 	}
 	body := head
 	if n == sniffLen {
 		rest, err := io.ReadAll(io.LimitReader(dr, limit+1-int64(n)))
-		if err != nil {
-			return nil, ct, fmt.Errorf("read body: %w", err)
-		}
 		body = append(body, rest...)
+		if err != nil {
+			if int64(len(body)) > limit {
+				body = body[:limit]
+			}
+			return body, ct, &bodyCut{err: fmt.Errorf("read body: %w", err)}
+		}
 	}
 	if int64(len(body)) > limit {
 		if spec.robots {
@@ -622,6 +698,28 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 	}
 	return body, ct, nil
 }
+
+// errReader keeps the first error its reader returned.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// bodyCut is readBody's error when the body stopped before its end (the
+// connection closed or broke mid-body, a compressed stream ended early):
+// the bytes that arrived are returned with it.
+type bodyCut struct{ err error }
+
+func (e *bodyCut) Error() string { return e.err.Error() }
+func (e *bodyCut) Unwrap() error { return e.err }
 
 // attemptError wraps an error from one attempt: the caller's context
 // error as is, our own deadline or a network timeout as ErrTimeout.

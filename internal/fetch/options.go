@@ -66,7 +66,8 @@ type Options struct {
 	// MaxBodyBytes caps a response body after content decoding; reading
 	// stops at the cap and Fetch returns ErrTooLarge. Default 16 MiB.
 	MaxBodyBytes int64
-	// MaxSitemapBytes caps the body of a sitemap (AcceptSitemap) in the
+	// MaxSitemapBytes caps the body of a sitemap (AcceptSitemap, and
+	// AcceptSource, which may turn out to be one) in the
 	// same way, when larger than MaxBodyBytes: a sitemap may be 50 MiB
 	// uncompressed by its protocol, and a plain 50,000-URL one with image
 	// or news tags is more than a page's cap. (Feeds keep MaxBodyBytes:

@@ -87,6 +87,9 @@ func (p *poller) feed(resp *fetch.Response) {
 		}
 		return
 	}
+	if resp.Cut || f.Cut {
+		p.cutOff(resp.URL, "feed", len(f.Items))
+	}
 	links := make([]link, 0, len(f.Items))
 	for _, it := range f.Items {
 		links = append(links, link{url: it.URL, sourceID: p.sourceID(), hint: &hint{

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,5 +96,57 @@ func TestHarvestSitemapTooLarge(t *testing.T) {
 	}
 	if sum.Skipped[ReasonTooLarge] != 1 || sum.Skipped[ReasonNotFeed] != 0 || !strings.Contains(sum.PollErrors[u], "sitemap too large") {
 		t.Errorf("summary %+v, want the sitemap reported too large", sum)
+	}
+}
+
+// A URL of unknown kind is read up to the sitemap size cap, not the feed
+// cap: a sitemap larger than a feed may be is detected and read without
+// --kind sitemap; a feed (or page) beyond its own cap is too large.
+func TestDetectBigSitemapBeyondFeedCap(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	const limit = 64 << 10
+	var sm strings.Builder
+	sm.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := 0; sm.Len() < 2*limit; i++ {
+		fmt.Fprintf(&sm, "<url><loc>%s</loc></url>\n", ts.url(fmt.Sprintf("/news/a-long-story-slug-%d.html", i)))
+	}
+	sm.WriteString("</urlset>")
+	ts.mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, sm.String())
+	})
+	var feed strings.Builder
+	feed.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>`)
+	for i := 0; feed.Len() < 2*limit; i++ {
+		fmt.Fprintf(&feed, "<item><link>%s</link></item>\n", ts.url(fmt.Sprintf("/news/%d.html", i)))
+	}
+	feed.WriteString("</channel></rss>")
+	ts.mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, feed.String())
+	})
+	st, dir := testArchive(t)
+	opts := testOptions(dir)
+	opts.MaxBodyBytes = limit
+	opts.MaxPages = 1 // what is listed is checked, not the pages
+	ctx := context.Background()
+
+	if k, err := DetectKind(ctx, ts.url("/sitemap.xml"), opts); err != nil || k != store.KindSitemap {
+		t.Errorf("DetectKind(big sitemap) = %q, %v; want sitemap", k, err)
+	}
+	if k, err := DetectKind(ctx, ts.url("/feed.xml"), opts); !errors.Is(err, fetch.ErrTooLarge) {
+		t.Errorf("DetectKind(big feed) = %q, %v; want too large", k, err)
+	}
+	h := newTestHarvester(t, st, opts)
+	sum, err := h.Harvest(ctx, []string{ts.url("/sitemap.xml"), ts.url("/feed.xml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Queued < 1000 || sum.PollErrors[ts.url("/sitemap.xml")] != "" {
+		t.Errorf("big sitemap: %d queued, error %q; want it read", sum.Queued, sum.PollErrors[ts.url("/sitemap.xml")])
+	}
+	if got := sum.PollErrors[ts.url("/feed.xml")]; !strings.Contains(got, ReasonTooLarge) {
+		t.Errorf("big feed: %q, want too large", got)
 	}
 }

@@ -79,7 +79,7 @@ func (r *run) page(it store.FrontierItem) event {
 			r.h.putHint(it.URL, x)
 		}
 	}
-	resp, lg, f := r.fetch(fetch.Request{URL: it.URL}, it.SourceID)
+	resp, lg, f := r.fetch(fetch.Request{URL: it.URL, Refresh: r.onlyHop}, it.SourceID)
 	if resp == nil && f == nil {
 		keep()
 		return event{item: &it, abandon: true}
@@ -315,6 +315,28 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	ev.rec = r.record(res, resp, capt, x, c.sourceID)
+}
+
+// onlyHop is fetch.Request.Refresh: a page that sends the reader on with
+// a meta refresh (an old CMS's redirect, a mobile or AMP hop) is followed
+// as a redirect when it holds no article, that is when its extracted text
+// is shorter than minArticleWords, whatever its URL looks like (an
+// interstitial's "you are being redirected" on an old article URL is no
+// article). A page with an article and a refresh keeps the article.
+func (r *run) onlyHop(page *fetch.Response) (hop bool) {
+	select {
+	case r.cpu <- struct{}{}:
+	case <-r.ctx.Done():
+		return false
+	}
+	defer func() { <-r.cpu }()
+	defer func() {
+		if recover() != nil {
+			hop = false // processPage meets the crash again and records it
+		}
+	}()
+	res, err := extractPage(page.Body, extract.Options{URL: page.URL, ContentType: page.ContentType, FetchedAt: page.FetchedAt})
+	return err != nil || res.Article.WordCount < minArticleWords
 }
 
 // minArticleWords is the length from which extracted text makes a page an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -43,6 +44,9 @@ type poller struct {
 	// sitemaps are the sitemap URLs read in this poll: an index that
 	// lists itself, or a child listed by two indexes, is read once.
 	sitemaps map[string]bool
+	// cut maps the documents of this poll that were cut off mid-document
+	// to what was read of them (see cutOff).
+	cut map[string]string
 }
 
 // poll polls one seed: it fetches the feed, sitemap, list or site page,
@@ -62,19 +66,30 @@ func (r *run) pollEvent(s seed) event {
 	}
 	start := time.Now()
 	p.run()
-	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail}
+	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail, pollCut: p.cut}
 	if p.src != nil && r.ctx.Err() == nil {
-		p.src.LastPolled = start.UTC()
+		if len(p.cut) == 0 {
+			// A poll that read a document only in part is not the
+			// last poll as far as a sitemap index is concerned: the
+			// next one reads again the children changed since the
+			// last whole poll (p.since).
+			p.src.LastPolled = start.UTC()
+		}
 		interval := p.src.Interval
 		if interval <= 0 {
 			interval = r.opts.Interval
 		}
 		p.src.NextPoll = start.Add(interval).UTC()
 		p.src.LastError = p.errMsg
+		if p.errMsg == "" && len(p.cut) > 0 {
+			p.src.LastError = p.cutMessage()
+		}
 		final.source = p.src
 	}
 	if p.errMsg != "" {
 		r.opts.Logger.Warn("poll failed", "url", s.url, "error", p.errMsg)
+	} else if len(p.cut) > 0 {
+		r.opts.Logger.Warn("poll incomplete: documents cut off mid-document", "url", s.url, "error", p.cutMessage())
 	} else {
 		r.opts.Logger.Info("polled", "url", s.url, "kind", p.kindName())
 	}
@@ -158,6 +173,33 @@ func (p *poller) polled(d *doc) bool {
 	return true
 }
 
+// cutOff records that a document of the poll was cut off mid-document
+// (the connection broke mid-body, or the body stops mid-way): entries
+// before the cut were read and queued, those after it are missing. The
+// poll is then not a clean one: the source's validators are dropped, so
+// that the next poll fetches the whole document again rather than hear
+// 304 for the copy that was cut, and its LastPolled stays (pollEvent).
+func (p *poller) cutOff(url, kind string, entries int) {
+	if p.cut == nil {
+		p.cut = map[string]string{}
+	}
+	p.cut[url] = fmt.Sprintf("%s cut off mid-document: the %d entries before the cut were read, the rest is read at the next poll", kind, entries)
+	if p.src != nil {
+		p.src.ETag, p.src.LastModified = "", ""
+	}
+}
+
+// cutMessage says which documents of the poll were cut off, for the
+// source's LastError and the log.
+func (p *poller) cutMessage() string {
+	urls := slices.Sorted(maps.Keys(p.cut))
+	msg := urls[0] + ": " + p.cut[urls[0]]
+	if len(urls) > 1 {
+		msg += fmt.Sprintf(" (and %d more documents cut off)", len(urls)-1)
+	}
+	return msg
+}
+
 // fail remembers the poll's first error for the source's health.
 func (p *poller) fail(err error) {
 	if p.errMsg == "" {
@@ -180,7 +222,7 @@ func (p *poller) run() {
 			p.sitemap(d.resp, 0)
 		}
 	case store.KindSite:
-		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptPage}, true); d != nil {
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptPage, Refresh: p.r.onlyHop}, true); d != nil {
 			if d.resp.NotModified {
 				p.polled(d)
 				return
@@ -188,7 +230,7 @@ func (p *poller) run() {
 			p.site(d)
 		}
 	default:
-		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptFeed}, false); d != nil {
+		if d := p.get(fetch.Request{URL: p.s.url, Accept: fetch.AcceptSource}, false); d != nil {
 			p.detect(d)
 		}
 	}
@@ -198,17 +240,36 @@ func (p *poller) run() {
 // of page URLs), store.KindSitemap, store.KindFeed, store.KindSite (an HTML
 // page), or "" for none of them.
 func Kind(resp *fetch.Response) string {
+	k, _ := kindOf(resp, -1)
+	return k
+}
+
+// kindOf is Kind for a document fetched with fetch.AcceptSource, which
+// reads up to the sitemap size cap: a document that is no sitemap and is
+// larger than maxBody, the cap of feeds and pages, is too large to be
+// read as one (the feed parser builds a tree several times a feed's
+// size), and kindOf says so rather than guess. A negative maxBody is no
+// cap.
+func kindOf(resp *fetch.Response, maxBody int64) (kind string, tooLarge bool) {
 	_, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
 	switch {
 	case err == nil:
 		if isURLList(resp.Body) {
-			return store.KindList
+			return store.KindList, false
 		}
-		return store.KindSitemap
+		return store.KindSitemap, false
 	case errors.Is(err, sitemap.ErrTooLarge):
 		// A sitemap, too large to read: reading it says so.
-		return store.KindSitemap
+		return store.KindSitemap, false
 	}
+	if maxBody >= 0 && int64(len(resp.Body)) > maxBody {
+		return "", true
+	}
+	return kindOfSmall(resp), false
+}
+
+// kindOfSmall tells a feed from a page, in a document that is no sitemap.
+func kindOfSmall(resp *fetch.Response) string {
 	if isFeed(resp) {
 		return store.KindFeed
 	}
@@ -241,7 +302,14 @@ func isURLList(body []byte) bool {
 
 // detect handles an ad hoc URL by what it turned out to be.
 func (p *poller) detect(d *doc) {
-	switch Kind(d.resp) {
+	kind, tooLarge := kindOf(d.resp, p.r.h.maxBodyBytes())
+	if tooLarge {
+		d.log.Error = ReasonTooLarge
+		p.r.send(event{log: d.log, polled: 1, skip: ReasonTooLarge})
+		p.fail(fmt.Errorf("%s: %s: a feed or page larger than %d bytes", d.resp.URL, ReasonTooLarge, p.r.h.maxBodyBytes()))
+		return
+	}
+	switch kind {
 	case store.KindSitemap, store.KindList:
 		if p.polled(d) {
 			p.sitemap(d.resp, 0)
@@ -287,6 +355,11 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 		p.sitemap(resp, 0)
 		return
 	}
+	if p.src != nil {
+		// The source's URL is a page, not what is read: a 304 for it
+		// must not keep the next poll from reading its sitemaps.
+		p.src.ETag, p.src.LastModified = "", ""
+	}
 	locs, err := p.r.h.client.Sitemaps(p.r.ctx, p.s.url)
 	if err != nil {
 		if p.r.ctx.Err() == nil {
@@ -303,8 +376,8 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 		if p.r.ctx.Err() != nil {
 			return
 		}
-		if child := p.get(fetch.Request{URL: loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
-			p.sitemapDoc(child.resp, 1, &budget)
+		if child := p.getSitemap(loc); child != nil && p.polled(child) {
+			p.sitemapDoc(child.resp, loc, 1, &budget)
 		}
 	}
 }
@@ -313,15 +386,79 @@ func (p *poller) sitemapOrRobots(resp *fetch.Response) {
 // children.
 func (p *poller) sitemap(resp *fetch.Response, depth int) {
 	budget := maxChildSitemaps
-	p.sitemapDoc(resp, depth, &budget)
+	p.sitemapDoc(resp, "", depth, &budget)
 }
 
-func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
+// getSitemap fetches a sitemap of a source's poll other than the source's
+// own URL (an index's child, a sitemap its robots.txt names), asking
+// whether it changed since the validators the archive keeps for it, as
+// the source's own URL is asked (get). sitemapDoc keeps the new ones.
+func (p *poller) getSitemap(loc string) *doc {
+	req := fetch.Request{URL: loc, Accept: fetch.AcceptSitemap}
+	if k, ok := p.r.h.st.(store.ValidatorKeeper); ok && p.src != nil {
+		v, err := k.SitemapValidators(p.r.ctx, loc)
+		if err != nil {
+			if p.r.ctx.Err() == nil {
+				p.r.send(event{fatal: fmt.Errorf("harvest: %w", err)})
+			}
+			return nil
+		}
+		req.ETag, req.LastModified = v.ETag, v.LastModified
+	}
+	return p.get(req, false)
+}
+
+// keepValidators says which validators of a sitemap just read make the
+// next poll's request for it conditional: none for one that failed to
+// parse, was cut off or was not read to its end (read false: its links,
+// or its children, were not all handled; the next poll reads it whole
+// again), and none for an index with a child that has no lastmod, since
+// such a child may change while the index does not, and the next poll
+// must read the index to ask for its children. The source's own URL
+// keeps its validators on the source (get); others, requested as child,
+// in the archive, after the links they listed (events are written in
+// order), so that a harvest killed in between reads the sitemap again.
+// Nothing is kept when the run is ending: the poll is not finished.
+func (p *poller) keepValidators(resp *fetch.Response, child string, sm *sitemap.Sitemap, read bool) {
+	if p.r.ctx.Err() != nil {
+		return
+	}
+	var v store.Validators
+	whole := read && sm != nil && !sm.Cut && !resp.Cut
+	if whole && sm.Index {
+		for _, ref := range sm.Sitemaps {
+			if ref.LastMod.IsZero() {
+				whole = false
+				break
+			}
+		}
+	}
+	if whole {
+		v = store.Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	}
+	switch {
+	case child == "":
+		if p.src != nil && v == (store.Validators{}) && p.s.kind != "" {
+			p.src.ETag, p.src.LastModified = "", ""
+		}
+	case p.src != nil:
+		if _, ok := p.r.h.st.(store.ValidatorKeeper); ok {
+			p.r.send(event{validators: &keptValidators{url: child, v: v}})
+		}
+	}
+}
+
+// sitemapDoc reads a fetched sitemap. child is the URL a child sitemap was
+// requested at (its validators are kept under it), "" for the seed. It
+// reports whether the sitemap was read whole: every link handed on, every
+// child due read whole (or answered 304).
+func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budget *int) (read bool) {
 	if p.sitemaps == nil {
 		p.sitemaps = map[string]bool{p.s.url: true}
 	}
 	p.sitemaps[resp.URL] = true
 	sm, err := sitemapReader.Parse(bytes.NewReader(resp.Body), resp.URL)
+	defer func() { p.keepValidators(resp, child, sm, read) }()
 	if err != nil {
 		p.fail(err)
 		reason := ReasonNotFeed
@@ -332,6 +469,9 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		return
 	}
 	if sm.Index {
+		if resp.Cut || sm.Cut {
+			p.cutOff(resp.URL, "sitemap index", len(sm.Sitemaps))
+		}
 		if depth+1 >= maxSitemapDepth {
 			p.fail(fmt.Errorf("sitemap %s: indexes nested too deep", resp.URL))
 			return
@@ -346,9 +486,10 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			p.r.opts.Logger.Warn("sitemap index lists more sitemaps than one poll reads: the newest are read",
 				"url", resp.URL, "sitemaps", len(refs), "read", *budget)
 		}
+		whole := true
 		for _, ref := range refs {
 			if p.r.ctx.Err() != nil || *budget <= 0 {
-				return
+				return false
 			}
 			if !p.since.IsZero() && !ref.LastMod.IsZero() && !ref.LastMod.After(p.since) {
 				continue // unchanged since the last poll
@@ -358,15 +499,29 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 			}
 			p.sitemaps[ref.Loc] = true
 			*budget--
-			if child := p.get(fetch.Request{URL: ref.Loc, Accept: fetch.AcceptSitemap}, false); child != nil && p.polled(child) {
-				p.sitemapDoc(child.resp, depth+1, budget)
+			child := p.getSitemap(ref.Loc)
+			switch {
+			case child == nil: // failed, and reported
+				whole = false
+			case p.polled(child):
+				whole = p.sitemapDoc(child.resp, ref.Loc, depth+1, budget) && whole
+			case !child.resp.NotModified: // not captured
+				whole = false
 			}
 		}
-		return
+		return whole
 	}
 	if sm.Truncated {
 		p.r.opts.Logger.Warn("sitemap lists more entries than are read: the first are read",
 			"url", resp.URL, "entries", len(sm.URLs))
+	}
+	if resp.Cut && !sm.Cut && len(sm.URLs) > 0 && !endsLine(resp.Body) {
+		// A plain-text list whose connection broke: its last line may
+		// be a URL cut short.
+		sm.URLs = sm.URLs[:len(sm.URLs)-1]
+	}
+	if resp.Cut || sm.Cut {
+		p.cutOff(resp.URL, "sitemap", len(sm.URLs))
 	}
 	links := make([]link, 0, len(sm.URLs))
 	skipped := 0
@@ -388,6 +543,14 @@ func (p *poller) sitemapDoc(resp *fetch.Response, depth int, budget *int) {
 		p.r.send(event{skip: ReasonOutOfScope}) // counted once per sitemap
 	}
 	p.sendLinks(links)
+	return true
+}
+
+// endsLine reports whether a body ends with a line break (trailing
+// blanks aside), or is XML, whose cut the parser finds itself.
+func endsLine(body []byte) bool {
+	t := bytes.TrimRight(body, " \t\r")
+	return bytes.HasSuffix(t, []byte("\n")) || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
 }
 
 // primaryLanguage turns a declared language such as "en_GB" or "zh-cn"

@@ -55,6 +55,11 @@ type event struct {
 	host string
 	// pollErr is why a poll failed, with pollURL its URL.
 	pollErr, pollURL string
+	// validators, when set, are a child sitemap's to keep in the archive.
+	validators *keptValidators
+	// pollCut, on a poll's final event, says which of its documents
+	// were cut off mid-document (Summary.Cut).
+	pollCut map[string]string
 	// seedFail, on a poll's final event, is why fetching the seed's own
 	// URL failed (already counted and logged by its own event).
 	seedFail *failure
@@ -65,6 +70,13 @@ type event struct {
 
 	polled, notModified, fetched, extracted, listings int
 	bytes                                             int64
+}
+
+// keptValidators are the validators to keep for a child sitemap's URL
+// (store.ValidatorKeeper); the zero value forgets them.
+type keptValidators struct {
+	url string
+	v   store.Validators
 }
 
 // run is one harvest run. execute owns every goroutine it starts and waits

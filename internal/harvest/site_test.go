@@ -112,7 +112,7 @@ type request struct {
 // testSite is an httptest server with request accounting: per-path hits,
 // request times and the most requests ever in flight at once.
 type testSite struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	mux *http.ServeMux
 
@@ -123,7 +123,10 @@ type testSite struct {
 	hits        map[string]int
 }
 
-func newTestSite(t *testing.T) *testSite {
+func newTestSite(t *testing.T) *testSite { return newTestSiteTB(t) }
+
+// newTestSiteTB is newTestSite for a test or a benchmark.
+func newTestSiteTB(t testing.TB) *testSite {
 	ts := &testSite{t: t, mux: http.NewServeMux(), hits: map[string]int{}}
 	ts.srv = httptest.NewServer(http.HandlerFunc(ts.serve))
 	t.Cleanup(ts.srv.Close)

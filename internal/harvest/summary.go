@@ -55,6 +55,13 @@ type Summary struct {
 	// (HarvestPages) that could not be fetched in this run, under their
 	// canonical URL. Sources also keep theirs in LastError.
 	PollErrors map[string]string `json:"poll_errors,omitempty"`
+	// Cut maps the feeds and sitemaps that were cut off mid-document (the
+	// connection broke mid-body, or the document stops mid-way) to what
+	// was read of them: the entries before the cut were queued, and the
+	// next poll reads the document whole again (its source's validators
+	// are dropped and its LastPolled kept). Sources also keep it in
+	// LastError.
+	Cut map[string]string `json:"cut,omitempty"`
 	// Waiting is the number of URLs left in the queue when the run ended
 	// (deferred for a retry, beyond MaxPages, not yet due), and NextDue
 	// the earliest time one of them may be fetched: the next harvest
@@ -67,7 +74,7 @@ type Summary struct {
 }
 
 func newSummary() Summary {
-	return Summary{Skipped: map[string]int{}, ErrorsByHost: map[string]int{}, PollErrors: map[string]string{}}
+	return Summary{Skipped: map[string]int{}, ErrorsByHost: map[string]int{}, PollErrors: map[string]string{}, Cut: map[string]string{}}
 }
 
 // Stored is the number of articles the archive accepted (new, updated,
@@ -117,6 +124,12 @@ func (s *Summary) Add(o *Summary) {
 		}
 		s.PollErrors[k] = v
 	}
+	for k, v := range o.Cut {
+		if s.Cut == nil {
+			s.Cut = map[string]string{}
+		}
+		s.Cut[k] = v
+	}
 	s.Waiting, s.NextDue = o.Waiting, o.NextDue // the queue as the later run left it
 	s.Duration += o.Duration
 }
@@ -137,8 +150,11 @@ type Progress struct {
 // Skip and failure reasons, as recorded in Summary.Skipped, the fetch log's
 // Error and the frontier's Reason. HTTP statuses are "http NNN".
 const (
-	ReasonSeen         = "seen"
-	ReasonOutOfScope   = "out of scope"
+	ReasonSeen       = "seen"
+	ReasonOutOfScope = "out of scope"
+	// ReasonUnchanged: a URL listed again with a sitemap lastmod that
+	// asks for no fetch: not later than the archived copy, or the one
+	// it was already queued or fetched for (archived or not).
 	ReasonUnchanged    = "unchanged (lastmod)"
 	ReasonRobots       = "robots"
 	ReasonRobotsDown   = "robots unavailable"

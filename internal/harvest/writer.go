@@ -86,8 +86,19 @@ func (r *run) handle(ev event) {
 	if ev.pollErr != "" {
 		r.sum.PollErrors[ev.pollURL] = ev.pollErr
 	}
+	for u, msg := range ev.pollCut {
+		r.sum.Cut[u] = msg
+	}
 	if len(ev.links) > 0 {
 		r.enqueue(ev.links)
+	}
+	if kv := ev.validators; kv != nil {
+		if k, ok := r.h.st.(store.ValidatorKeeper); ok {
+			if err := k.KeepSitemapValidators(r.wctx, kv.url, kv.v); err != nil {
+				r.stop(fmt.Errorf("harvest: %w", err))
+				return
+			}
+		}
 	}
 	if ev.source != nil {
 		if err := r.h.st.UpdateSource(r.wctx, ev.source); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -546,6 +557,13 @@ const (
 // changed finds whether a seen URL should be fetched again because its
 // sitemap lastmod says it changed after the archived copy was fetched
 // (refetch), and if so puts it back in the queue.
+//
+// The cheap checks come first: a sitemap re-lists most of its URLs poll
+// after poll with the lastmod already acted on, and what was seen of it
+// (in memory, else one frontier row) settles those without reading the
+// archived record. Such a URL counts as unchanged whether or not it has
+// an archived copy (it may be queued still, have failed, or not be an
+// article): the record is read only for a lastmod not yet acted on.
 func (r *run) changed(cu string, lastmod time.Time) int {
 	// A lastmod in the future beyond clock skew says nothing: it would
 	// be later than every fetch, and the page fetched again at every poll.
@@ -553,17 +571,20 @@ func (r *run) changed(cu string, lastmod time.Time) int {
 	if lastmod.IsZero() || lastmod.After(now.Add(maxClockSkew)) {
 		return notArchived
 	}
+	lastmod = milli(lastmod)
+	prev, known, err := r.recall(cu)
+	if err != nil {
+		r.stop(fmt.Errorf("harvest: %w", err))
+		return notArchived
+	}
+	if known && prev.lastmod.Equal(lastmod) && prev.fetched {
+		return unchanged // refetch asks nothing for it, whatever the archive holds
+	}
 	rec, err := r.h.st.Get(r.wctx, canon.ID(cu))
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			r.stop(fmt.Errorf("harvest: %w", err))
 		}
-		return notArchived
-	}
-	lastmod = milli(lastmod)
-	prev, known, err := r.recall(cu)
-	if err != nil {
-		r.stop(fmt.Errorf("harvest: %w", err))
 		return notArchived
 	}
 	seen, fetch := refetch(prev, known, lastmod, rec.FetchedAt, now)

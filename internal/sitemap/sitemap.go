@@ -48,7 +48,9 @@
 // returns the first MaxEntries entries with Sitemap.Truncated set. Input
 // larger than Options.MaxBytes once decompressed (50 MiB by default, again
 // the protocol's limit) is an error, ErrTooLarge, since the rest of the
-// document cannot be trusted to be well-formed. Malformed XML is an error;
+// document cannot be trusted to be well-formed. A document that merely
+// stops mid-way gives its complete entries with Sitemap.Cut set (see
+// Options.Parse). Other malformed XML is an error;
 // a well-formed document whose root is neither <urlset> nor <sitemapindex>
 // (an HTML page, a feed) is ErrNotSitemap, so the caller can try another
 // reader.
@@ -121,6 +123,10 @@ type Sitemap struct {
 	// Truncated is true when the file had more entries than
 	// Options.MaxEntries and only the first ones were read.
 	Truncated bool
+	// Cut is true when the document stops mid-way (a download cut short,
+	// a gzip stream that ends early): the entries are the complete ones
+	// before the cut, and those after it are missing.
+	Cut bool
 }
 
 // Ref is one child sitemap of a sitemap index.
@@ -185,6 +191,12 @@ func Parse(r io.Reader, sitemapURL string) (*Sitemap, error) {
 
 // Parse reads one sitemap from r within the limits of o; see the package
 // documentation for what is accepted and returned.
+//
+// A sitemap cut off mid-document (it ends inside an element, or its gzip
+// stream ends early) is read up to its last complete entry, with
+// Sitemap.Cut set, rather than failing whole. A cut plain-text list
+// cannot be told from a whole one unless it is compressed; the caller
+// knows from the transfer whether the body arrived whole.
 func (o Options) Parse(r io.Reader, sitemapURL string) (*Sitemap, error) {
 	sm, err := o.parse(r, sitemapURL)
 	if err != nil {
@@ -403,6 +415,15 @@ func (p *parser) xml(r io.Reader, transcoded bool) error {
 			return nil
 		}
 		if err != nil {
+			if entryEl != "" && isCut(err) {
+				// The entry being read when the document stopped is
+				// dropped: its <loc> may itself be cut short.
+				if len(p.sm.URLs)+len(p.sm.Sitemaps)+p.sm.Skipped == 0 {
+					return fmt.Errorf("xml: cut off before its first complete entry: %w", err)
+				}
+				p.sm.Cut = true
+				return nil
+			}
 			return fmt.Errorf("xml: %w", err)
 		}
 		switch t := tok.(type) {
@@ -574,6 +595,12 @@ func (p *parser) text(br *bufio.Reader) error {
 	sawText := false
 	for {
 		line, err := readLine(br)
+		if err != nil && err != io.EOF && isCut(err) {
+			// A compressed list that stops early: its last line may be a
+			// URL cut short, and is dropped.
+			p.sm.Cut = true
+			break
+		}
 		if s := strings.TrimSpace(line); s != "" {
 			sawText = true
 			loc, ok := canon.Resolve(nil, s)
@@ -600,6 +627,17 @@ func (p *parser) text(br *bufio.Reader) error {
 		return fmt.Errorf("no URL in text: %w", ErrNotSitemap)
 	}
 	return nil
+}
+
+// isCut reports whether err says the input stopped mid-document: the XML
+// decoder's "unexpected EOF", or a compressed stream's early end. The size
+// cap's ErrTooLarge is not a cut: it is reported as such.
+func isCut(err error) bool {
+	if errors.Is(err, ErrTooLarge) {
+		return false
+	}
+	var se *xml.SyntaxError
+	return errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &se) && se.Msg == "unexpected EOF")
 }
 
 // readLine reads one line, keeping at most maxLocLen+1 bytes of it (a

@@ -214,8 +214,8 @@ func TestParseErrors(t *testing.T) {
 		{"rss feed", []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`), true},
 		{"only a comment", []byte(`<?xml version="1.0"?><!-- nothing -->`), true},
 		{"json", []byte(`{"urls": ["https://www.harbourtimes.example/a"]}`), true},
-		{"truncated", []byte(`<urlset><url><loc>https://www.harbourtimes.example/a</loc></url><url><loc>https://www.harb`), false},
-		{"unclosed root", []byte(`<urlset><url><loc>https://www.harbourtimes.example/a</loc></url>`), false},
+		{"cut in its first entry", []byte(`<urlset><url><loc>https://www.harbourtimes.example/a</loc></url`), false},
+		{"cut before its first entry", []byte(`<sitemapindex><sitemap><loc>https://www.harb`), false},
 		{"stray end tag", []byte(`<urlset></url></urlset>`), false},
 		{"bad gzip", append([]byte{0x1f, 0x8b}, "not really gzip at all"...), false},
 		{"truncated gzip", gz(t, readFixture(t, "news.xml"))[:200], false},
@@ -502,5 +502,76 @@ func TestFromRobots(t *testing.T) {
 	}
 	if got := FromRobots(nil); got != nil {
 		t.Errorf("FromRobots(nil) = %q, want nil", got)
+	}
+}
+
+// A sitemap cut off mid-document gives its complete entries, marked Cut;
+// the entry the cut fell in is dropped, since its <loc> may be cut short.
+func TestParseCut(t *testing.T) {
+	news := readFixture(t, "news.xml")
+	whole, err := Parse(bytes.NewReader(news), site+"/sitemap.xml")
+	if err != nil || len(whole.URLs) < 2 {
+		t.Fatalf("news.xml: %v, %d URLs", err, len(whole.URLs))
+	}
+	var many bytes.Buffer
+	many.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := range 300 {
+		fmt.Fprintf(&many, "<url><loc>%s/%d-%x</loc></url>\n", site, i, i*7919)
+	}
+	many.WriteString("</urlset>")
+	manyWhole, err := Parse(bytes.NewReader(many.Bytes()), site+"/sitemap.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped := gz(t, many.Bytes())
+	// Cut inside the second entry's <loc>.
+	i := bytes.Index(news, []byte(whole.URLs[1].Loc))
+	second := bytes.LastIndex(news[:i], []byte("<loc>"))
+	cutLoc := news[:second+len("<loc>")+len(whole.URLs[1].Loc)-3]
+	tests := []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"in a loc", cutLoc, []string{whole.URLs[0].Loc}},
+		{"gzipped", zipped[:len(zipped)/2], nil}, // checked below: a prefix
+		{"unclosed root", []byte(`<urlset><url><loc>https://www.harbourtimes.example/a</loc></url>`), []string{site + "/a"}},
+		{"index", []byte(`<sitemapindex><sitemap><loc>/s1.xml</loc></sitemap><sitemap><loc>/s2.x`), []string{site + "/s1.xml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sm, err := Parse(bytes.NewReader(tt.data), site+"/sitemap.xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sm.Cut || sm.Truncated {
+				t.Errorf("Cut %v Truncated %v, want a cut", sm.Cut, sm.Truncated)
+			}
+			var got []string
+			for _, u := range sm.URLs {
+				got = append(got, u.Loc)
+			}
+			for _, r := range sm.Sitemaps {
+				got = append(got, r.Loc)
+			}
+			if tt.want == nil {
+				if len(got) == 0 || len(got) >= len(manyWhole.URLs) {
+					t.Fatalf("%d URLs, want some but not all %d", len(got), len(manyWhole.URLs))
+				}
+				for i, u := range got {
+					if u != manyWhole.URLs[i].Loc {
+						t.Errorf("URL %d = %s, want %s", i, u, manyWhole.URLs[i].Loc)
+					}
+				}
+				return
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// A whole sitemap is not cut.
+	if whole.Cut {
+		t.Error("whole news.xml marked Cut")
 	}
 }

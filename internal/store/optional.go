@@ -123,3 +123,24 @@ type LastmodKeeper interface {
 	// error. A zero lastmod forgets what was kept.
 	KeepLastmod(ctx context.Context, url string, lastmod time.Time, fetched bool) (bool, error)
 }
+
+// Validators are the HTTP validators of a document fetched before, which
+// make the next request for it conditional (If-None-Match,
+// If-Modified-Since). The zero value is none.
+type Validators struct {
+	ETag, LastModified string
+}
+
+// ValidatorKeeper keeps the validators of the sitemaps a poll reads that
+// are not a source's own URL (a source keeps its own in Source.ETag and
+// Source.LastModified): the children of a sitemap index, the sitemaps a
+// site's robots.txt names. Kept in the archive, they make the next poll
+// conditional whether or not it runs in the same process.
+type ValidatorKeeper interface {
+	// SitemapValidators returns the validators kept for url, the zero
+	// value when none are.
+	SitemapValidators(ctx context.Context, url string) (Validators, error)
+	// KeepSitemapValidators sets the validators kept for url; the zero
+	// value forgets them.
+	KeepSitemapValidators(ctx context.Context, url string, v Validators) error
+}

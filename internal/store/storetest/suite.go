@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FetchLog", func(t *testing.T) { testFetchLog(t, fresh(t)) })
 	t.Run("Frontier", func(t *testing.T) { testFrontier(t, fresh(t)) })
 	t.Run("FrontierLastmods", func(t *testing.T) { testFrontierLastmods(t, fresh(t)) })
+	t.Run("SitemapValidators", func(t *testing.T) { testSitemapValidators(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
 }
 
@@ -1256,6 +1257,51 @@ func testFrontierLastmods(t *testing.T, st store.Store) {
 	}
 	if got := lastmods()["https://a.example/1"]; got != want["https://a.example/1"] {
 		t.Errorf("after Retry: %s, want %s", got, want["https://a.example/1"])
+	}
+}
+
+func testSitemapValidators(t *testing.T, st store.Store) {
+	k, ok := st.(store.ValidatorKeeper)
+	if !ok {
+		t.Fatal("the store keeps no sitemap validators (store.ValidatorKeeper)")
+	}
+	ctx := context.Background()
+	get := func(url string) store.Validators {
+		t.Helper()
+		v, err := k.SitemapValidators(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	a, b := "https://a.example/sitemap-1.xml", "https://a.example/sitemap-2.xml"
+	if v := get(a); v != (store.Validators{}) {
+		t.Errorf("unknown URL: %+v, want none", v)
+	}
+	v1 := store.Validators{ETag: `W/"abc"`, LastModified: "Wed, 01 May 2024 08:00:00 GMT"}
+	for url, v := range map[string]store.Validators{a: v1, b: {ETag: `"b1"`}} {
+		if err := k.KeepSitemapValidators(ctx, url, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := get(a); got != v1 {
+		t.Errorf("kept %+v, read %+v", v1, got)
+	}
+	v2 := store.Validators{LastModified: "Thu, 02 May 2024 08:00:00 GMT"}
+	if err := k.KeepSitemapValidators(ctx, a, v2); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(a); got != v2 {
+		t.Errorf("replaced with %+v, read %+v", v2, got)
+	}
+	if err := k.KeepSitemapValidators(ctx, a, store.Validators{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(a); got != (store.Validators{}) {
+		t.Errorf("forgotten, read %+v", got)
+	}
+	if got := get(b); got.ETag != `"b1"` || got.LastModified != "" {
+		t.Errorf("another URL: %+v", got)
 	}
 }
 
