@@ -366,28 +366,10 @@ func (db *DB) FrontierCounts(ctx context.Context) (map[store.FrontierState]int, 
 
 // SitemapValidators implements store.ValidatorKeeper.
 func (db *DB) SitemapValidators(ctx context.Context, url string) (store.Validators, error) {
-	var v store.Validators
-	err := db.db.QueryRowContext(ctx, `SELECT etag, last_modified FROM sitemap_validators WHERE url = $1`, url).Scan(&v.ETag, &v.LastModified)
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Validators{}, nil
-	}
-	if err != nil {
-		return store.Validators{}, fmt.Errorf("sitemap validators %s: %w", url, err)
-	}
-	return v, nil
+	return sqlschema.SitemapValidators(ctx, db.db, url, func(i int) string { return fmt.Sprintf("$%d", i) })
 }
 
 // KeepSitemapValidators implements store.ValidatorKeeper.
 func (db *DB) KeepSitemapValidators(ctx context.Context, url string, v store.Validators) error {
-	var err error
-	if v == (store.Validators{}) {
-		_, err = db.db.ExecContext(ctx, `DELETE FROM sitemap_validators WHERE url = $1`, url)
-	} else {
-		_, err = db.db.ExecContext(ctx, `INSERT INTO sitemap_validators (url, etag, last_modified, kept) VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, kept = excluded.kept`,
-			url, v.ETag, v.LastModified, time.Now().UnixMilli())
-	}
-	if err != nil {
-		return fmt.Errorf("keep sitemap validators %s: %w", url, err)
-	}
-	return nil
+	return sqlschema.KeepSitemapValidators(ctx, db.db, url, v, func(i int) string { return fmt.Sprintf("$%d", i) })
 }

@@ -300,3 +300,46 @@ func FrontierItems(ctx context.Context, q Querier, urls []string, mark func(i in
 	}
 	return out, nil
 }
+
+// Execer is what *sql.DB and *sql.Tx share for statements without rows.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// SitemapValidators reads the validators kept for a sitemap URL
+// (store.ValidatorKeeper); none kept is the zero Validators. mark is as
+// for FrontierItems.
+func SitemapValidators(ctx context.Context, q Querier, url string, mark func(i int) string) (store.Validators, error) {
+	var v store.Validators
+	rows, err := q.QueryContext(ctx, `SELECT etag, last_modified FROM sitemap_validators WHERE url = `+mark(1), url)
+	if err != nil {
+		return v, fmt.Errorf("sitemap validators %s: %w", url, err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		err = rows.Scan(&v.ETag, &v.LastModified)
+	}
+	if err = errors.Join(err, rows.Err()); err != nil {
+		return store.Validators{}, fmt.Errorf("sitemap validators %s: %w", url, err)
+	}
+	return v, nil
+}
+
+// KeepSitemapValidators keeps v for a sitemap URL, or forgets the URL's
+// when v is the zero Validators (store.ValidatorKeeper). mark is as for
+// FrontierItems.
+func KeepSitemapValidators(ctx context.Context, x Execer, url string, v store.Validators, mark func(i int) string) error {
+	var err error
+	if v == (store.Validators{}) {
+		_, err = x.ExecContext(ctx, `DELETE FROM sitemap_validators WHERE url = `+mark(1), url)
+	} else {
+		_, err = x.ExecContext(ctx, `INSERT INTO sitemap_validators (url, etag, last_modified, kept)
+			VALUES (`+mark(1)+`, `+mark(2)+`, `+mark(3)+`, `+mark(4)+`)
+			ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, kept = excluded.kept`,
+			url, v.ETag, v.LastModified, time.Now().UnixMilli())
+	}
+	if err != nil {
+		return fmt.Errorf("keep sitemap validators %s: %w", url, err)
+	}
+	return nil
+}
