@@ -256,28 +256,47 @@ func siteHosts(ctx context.Context, q querier) (map[int32]string, error) {
 	return hosts, rows.Err()
 }
 
+// inCaches runs fn in one read transaction with the keyFilter of w's
+// filters, when the caches can answer w (see keyFilterOf); ok is false,
+// and fn is not run, when they cannot.
+func (db *DB) inCaches(ctx context.Context, w *where, fn func(tx *sql.Tx, f keyFilter) error) (ok bool, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	f, ok, err := keyFilterOf(ctx, tx, w)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, fn(tx, f)
+}
+
+// countedInCaches counts w's matches into c (whose filter it sets) from
+// the caches and then runs then, in one read transaction, when the
+// caches can answer w; ok is false when they cannot.
+func (db *DB) countedInCaches(ctx context.Context, w *where, c *keyCounter, then func(tx *sql.Tx) error) (ok bool, err error) {
+	return db.inCaches(ctx, w, func(tx *sql.Tx, f keyFilter) error {
+		c.f = f
+		if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+			return err
+		}
+		return then(tx)
+	})
+}
+
 // cachedCount counts q's matches into c (whose filter it sets) from the
 // caches, in one read transaction, when they can answer q (see
 // keyFilterOf); ok is false when they cannot. Counting by site, it also
 // returns the host of every site id.
 func (db *DB) cachedCount(ctx context.Context, w *where, c *keyCounter) (hosts map[int32]string, ok bool, err error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	if c.f, ok, err = keyFilterOf(ctx, tx, w); err != nil || !ok {
-		return nil, false, err
-	}
-	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
-		return nil, false, err
-	}
-	if c.split || c.sitesOnly {
-		if hosts, err = siteHosts(ctx, tx); err != nil {
-			return nil, false, err
+	ok, err = db.countedInCaches(ctx, w, c, func(tx *sql.Tx) (err error) {
+		if c.split || c.sitesOnly {
+			hosts, err = siteHosts(ctx, tx)
 		}
-	}
-	return hosts, true, nil
+		return err
+	})
+	return hosts, ok && err == nil, err
 }
 
 // cachedTimeline answers Timeline from the caches when they can answer q
@@ -345,37 +364,28 @@ func (db *DB) cachedTopSites(ctx context.Context, w *where, n int) (out []store.
 // Articles are counted by facet, then the facets by their language or
 // section.
 func (db *DB) cachedTopFacets(ctx context.Context, w *where, field store.TopField, n int) (out []store.Count, ok bool, err error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, w)
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	c := &keyCounter{f: f, byFacet: true}
-	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
-		return nil, false, err
-	}
-	col := map[store.TopField]string{store.TopLang: "language", store.TopSection: "section"}[field]
-	rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM facets`)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
+	c := &keyCounter{byFacet: true}
 	counts := map[string]int{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, false, err
+	ok, err = db.countedInCaches(ctx, w, c, func(tx *sql.Tx) error {
+		col := map[store.TopField]string{store.TopLang: "language", store.TopSection: "section"}[field]
+		rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM facets`)
+		if err != nil {
+			return err
 		}
-		if k := c.counts[id]; k > 0 && name != "" {
-			counts[name] += int(k)
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			if k := c.counts[id]; k > 0 && name != "" {
+				counts[name] += int(k)
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+	if err != nil || !ok {
 		return nil, false, err
 	}
 	out = make([]store.Count, 0, len(counts))

@@ -77,40 +77,36 @@ type matchRow struct {
 // cachedSearch answers Search from the caches when they can answer w
 // (see keyFilterOf); ok is false when they cannot.
 func (db *DB) cachedSearch(ctx context.Context, q *query.Query, w *where, opts store.SearchOptions) (res *store.SearchResult, ok bool, err error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, w)
+	var page []pageGroup
+	total := 0
+	ok, err = db.inCaches(ctx, w, func(tx *sql.Tx, f keyFilter) error {
+		c := &keyCounter{f: f, collect: true}
+		var matches []matchRow
+		if opts.Sort == query.SortRelevance && w.match != "" {
+			if matches, err = db.scoredMatches(ctx, tx, w.match, c); err != nil {
+				return err
+			}
+		} else {
+			if err := db.countKeys(ctx, tx, w.match, c); err != nil {
+				return err
+			}
+			matches = make([]matchRow, len(c.passed))
+			for i, n := range c.passed {
+				matches[i] = matchRow{n: n, day: c.days.vals[n]}
+			}
+		}
+		var marked map[int64]int64
+		if opts.Collapse {
+			view, err := db.clusters.current(ctx, tx)
+			if err != nil {
+				return err
+			}
+			marked = view.marked
+		}
+		page, total, err = pageOf(ctx, tx, matches, marked, opts)
+		return err
+	})
 	if err != nil || !ok {
-		return nil, false, err
-	}
-	c := &keyCounter{f: f, collect: true}
-	var matches []matchRow
-	if opts.Sort == query.SortRelevance && w.match != "" {
-		if matches, err = db.scoredMatches(ctx, tx, w.match, c); err != nil {
-			return nil, false, err
-		}
-	} else {
-		if err := db.countKeys(ctx, tx, w.match, c); err != nil {
-			return nil, false, err
-		}
-		matches = make([]matchRow, len(c.passed))
-		for i, n := range c.passed {
-			matches[i] = matchRow{n: n, day: c.days.vals[n]}
-		}
-	}
-	var marked map[int64]int64
-	if opts.Collapse {
-		view, err := db.clusters.current(ctx, tx)
-		if err != nil {
-			return nil, false, err
-		}
-		marked = view.marked
-	}
-	page, total, err := pageOf(ctx, tx, matches, marked, opts)
-	if err != nil {
 		return nil, false, err
 	}
 	res = &store.SearchResult{Hits: []store.Hit{}, Total: total}

@@ -146,11 +146,19 @@ const noValue = math.MinInt32
 // noValueBits is noValue as stored in a block (two's complement).
 const noValueBits = 1 << 31
 
+// snapshot returns what the block and link caches follow of the
+// snapshot of read transaction q: its highest row number and
+// counters.dates_version.
+func snapshot(ctx context.Context, q querier) (maxN, version int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
+		(SELECT dates_version FROM counters)`).Scan(&maxN, &version)
+	return maxN, version, err
+}
+
 // current returns a view matching the snapshot of read transaction q.
 func (c *blockCache) current(ctx context.Context, q querier) (*blockView, error) {
-	var maxN, version int64
-	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
-		(SELECT dates_version FROM counters)`).Scan(&maxN, &version); err != nil {
+	maxN, version, err := snapshot(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()

@@ -54,9 +54,8 @@ func (v *linkView) of(n int64) []int32 {
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *linkCache) current(ctx context.Context, q querier) (*linkView, error) {
-	var maxN, version int64
-	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
-		(SELECT dates_version FROM counters)`).Scan(&maxN, &version); err != nil {
+	maxN, version, err := snapshot(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -233,38 +232,41 @@ func (db *DB) cachedTopLinks(ctx context.Context, w *where, field store.TopField
 	if db.noCaches {
 		return nil, false, nil
 	}
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback()
-	f, ok, err := keyFilterOf(ctx, tx, w)
+	c := &keyCounter{linkField: field}
+	ok, err = db.countedInCaches(ctx, w, c, func(tx *sql.Tx) (err error) {
+		out, err = linkCounts(ctx, tx, c.counts, field, n)
+		return err
+	})
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	c := &keyCounter{f: f, linkField: field}
-	if err := db.countKeys(ctx, tx, w.match, c); err != nil {
-		return nil, false, err
-	}
-	if len(c.counts) == 0 {
-		return []store.Count{}, true, nil
+	return out, true, nil
+}
+
+// linkCounts returns the n tags or authors (field) counted most often in
+// counts (by id), most first, ties by name, with their names read
+// through tx.
+func linkCounts(ctx context.Context, tx *sql.Tx, byID map[int64]int64, field store.TopField, n int) ([]store.Count, error) {
+	out := []store.Count{}
+	if len(byID) == 0 {
+		return out, nil
 	}
 	// Names for the ids counted at least as often as the n-th.
-	counts := make([]int64, 0, len(c.counts))
-	for _, k := range c.counts {
+	counts := make([]int64, 0, len(byID))
+	for _, k := range byID {
 		counts = append(counts, k)
 	}
 	slices.SortFunc(counts, func(a, b int64) int { return cmp.Compare(b, a) })
 	bound := counts[min(n, len(counts))-1]
 	var ids []int64
-	for id, k := range c.counts {
+	for id, k := range byID {
 		if k >= bound {
 			ids = append(ids, id)
 		}
 	}
 	list, err := json.Marshal(ids)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	dict := "tags"
 	if field == store.TopAuthor {
@@ -272,22 +274,22 @@ func (db *DB) cachedTopLinks(ctx context.Context, w *where, field store.TopField
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM `+dict+` WHERE id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		out = append(out, store.Count{Key: name, Count: int(c.counts[id])})
+		out = append(out, store.Count{Key: name, Count: int(byID[id])})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b store.Count) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
 	})
-	return out[:min(n, len(out))], true, nil
+	return out[:min(n, len(out))], nil
 }
