@@ -27,30 +27,41 @@ func checkDayBlocks(t *testing.T, db *DB) {
 	checkLinkBlocks(t, db, "author_blocks", "authors", `SELECT n, author_id FROM article_authors`)
 }
 
+// rowValues returns the values by row number that sqlq (row number,
+// value) gives.
+func rowValues(t *testing.T, db *DB, sqlq string) map[int64][]int32 {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), sqlq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64][]int32{}
+	for rows.Next() {
+		var n int64
+		var v int32
+		if err := rows.Scan(&n, &v); err != nil {
+			t.Fatal(err)
+		}
+		out[n] = append(out[n], v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // checkLinkBlocks compares the link blocks of table with the links by
 // row number that sqlq gives, and the link cache with both.
 func checkLinkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 	t.Helper()
 	ctx := context.Background()
-	want := map[int64][]int32{}
-	rows, err := db.r.QueryContext(ctx, sqlq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n int64
-		var id int32
-		if err := rows.Scan(&n, &id); err != nil {
-			t.Fatal(err)
-		}
-		want[n] = append(want[n], id)
-	}
-	rows.Close()
+	want := rowValues(t, db, sqlq)
 	for _, ids := range want {
 		slices.Sort(ids)
 	}
 	got := map[int64][]int32{}
-	rows, err = db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
+	rows, err := db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,21 +110,14 @@ func checkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 	t.Helper()
 	ctx := context.Background()
 	want := map[int64]int32{}
-	rows, err := db.r.QueryContext(ctx, sqlq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n int64
-		var v int32
-		if err := rows.Scan(&n, &v); err != nil {
-			t.Fatal(err)
+	for n, vs := range rowValues(t, db, sqlq) {
+		if len(vs) != 1 {
+			t.Fatalf("%s: row %d has %d values", table, n, len(vs))
 		}
-		want[n] = v
+		want[n] = vs[0]
 	}
-	rows.Close()
 	got := map[int64]int32{}
-	rows, err = db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
+	rows, err := db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
 	if err != nil {
 		t.Fatal(err)
 	}
