@@ -144,3 +144,13 @@ type ValidatorKeeper interface {
 	// value forgets them.
 	KeepSitemapValidators(ctx context.Context, url string, v Validators) error
 }
+
+// OriginLister is a backend that can list the syndicated copies of an
+// article: the articles that name it as their original
+// (Record.OriginalURL).
+type OriginLister interface {
+	// NamingOriginal returns up to n (1..MaxLimit) of the articles whose
+	// OriginalURL is url, without their text, oldest first (ties by id),
+	// and how many there are.
+	NamingOriginal(ctx context.Context, url string, n int) ([]*Record, int, error)
+}

@@ -193,6 +193,11 @@ type articleResponse struct {
 	// Original is the article the record says it republishes
 	// (Record.OriginalURL), when the archive holds it.
 	Original *articleRef `json:"original,omitempty"`
+	// Copies are the articles that name this one as their original,
+	// oldest first (at most maxDuplicates); CopiesTotal counts them all.
+	// Both are absent when the archive cannot list them.
+	Copies      []articleRef `json:"copies,omitempty"`
+	CopiesTotal int          `json:"copies_total,omitempty"`
 }
 
 type versionView struct {
@@ -242,6 +247,17 @@ func (s *Server) article(ctx context.Context, id string, version int) (*articleR
 	}
 	if !found {
 		return nil, fmt.Errorf("article %s version %d: %w", id, version, store.ErrNotFound)
+	}
+	if ol, ok := s.st.(store.OriginLister); ok && cur.CanonicalURL != "" {
+		copies, total, err := ol.NamingOriginal(ctx, cur.CanonicalURL, maxDuplicates)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range copies {
+			out.Copies = append(out.Copies, articleRef{ID: c.ID, Title: c.Title, URL: c.URL, SiteName: c.SiteName,
+				Published: c.Published, Href: "/api/articles/" + url.PathEscape(c.ID)})
+		}
+		out.CopiesTotal = total
 	}
 	if ou := out.Record.OriginalURL; ou != "" {
 		switch o, err := s.st.Get(ctx, canon.ID(ou)); {

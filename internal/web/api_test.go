@@ -230,6 +230,9 @@ func TestAPIArticle(t *testing.T) {
 		Versions        []struct{ Version int }
 		Duplicates      []struct{ ID, Href string }
 		DuplicatesTotal int `json:"duplicates_total"`
+		Copies          []struct{ ID, Href string }
+		CopiesTotal     int `json:"copies_total"`
+		Original        *struct{ ID string }
 		Capture         *struct {
 			File string `json:"file"`
 			Href string `json:"href"`
@@ -247,6 +250,15 @@ func TestAPIArticle(t *testing.T) {
 	}
 	if a.Capture == nil || a.Capture.Href != "/api/articles/"+f.harbour+"/capture" {
 		t.Fatalf("capture %+v", a.Capture)
+	}
+	// The syndicated copy names the harbour page as its original.
+	if a.CopiesTotal != 1 || len(a.Copies) != 1 || a.Copies[0].ID != f.copy || a.Copies[0].Href != "/api/articles/"+f.copy {
+		t.Errorf("copies %+v (total %d), want %s", a.Copies, a.CopiesTotal, f.copy)
+	}
+	_, body = do(t, h, "GET", "/api/articles/"+f.copy, nil)
+	decode(t, body, &a)
+	if a.Original == nil || a.Original.ID != f.harbour {
+		t.Errorf("the copy's original %+v, want %s", a.Original, f.harbour)
 	}
 
 	_, body = do(t, h, "GET", "/api/articles/"+f.harbour+"?version=1", nil)

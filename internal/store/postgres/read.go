@@ -215,3 +215,20 @@ func (db *DB) Stats(ctx context.Context) (*store.Stats, error) {
 	}
 	return &s, nil
 }
+
+var _ store.OriginLister = (*DB)(nil)
+
+// NamingOriginal implements store.OriginLister, through the partial
+// index articles_original (migration 0010).
+func (db *DB) NamingOriginal(ctx context.Context, url string, n int) ([]*store.Record, int, error) {
+	if n <= 0 || n > store.MaxLimit {
+		return nil, 0, fmt.Errorf("copies of %s: %w n %d: want 1..%d", url, store.ErrInvalid, n, store.MaxLimit)
+	}
+	out, total, err := sqlschema.NamingOriginal(ctx, db.db, url, n, "$1", func(rows *sql.Rows) (*store.Record, error) {
+		return scanRecord(rows, false)
+	}, recordCols)
+	if err != nil {
+		return nil, 0, fmt.Errorf("copies of %s: %w", url, err)
+	}
+	return out, total, nil
+}

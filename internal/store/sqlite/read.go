@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -225,4 +226,21 @@ func (db *DB) Space(ctx context.Context) ([]Usage, error) {
 		return nil, fmt.Errorf("space: %w", err)
 	}
 	return out, nil
+}
+
+var _ store.OriginLister = (*DB)(nil)
+
+// NamingOriginal implements store.OriginLister, through the partial
+// index articles_original (migration 0019).
+func (db *DB) NamingOriginal(ctx context.Context, url string, n int) ([]*store.Record, int, error) {
+	if n <= 0 || n > store.MaxLimit {
+		return nil, 0, fmt.Errorf("copies of %s: %w n %d: want 1..%d", url, store.ErrInvalid, n, store.MaxLimit)
+	}
+	out, total, err := sqlschema.NamingOriginal(ctx, db.r, url, n, "?", func(rows *sql.Rows) (*store.Record, error) {
+		return scanRecord(rows, false)
+	}, recordCols)
+	if err != nil {
+		return nil, 0, fmt.Errorf("copies of %s: %w", url, err)
+	}
+	return out, total, nil
 }

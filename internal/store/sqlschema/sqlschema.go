@@ -343,3 +343,35 @@ func KeepSitemapValidators(ctx context.Context, x Execer, url string, v store.Va
 	}
 	return nil
 }
+
+// NamingOriginal reads the articles whose original_url is url
+// (store.OriginLister): up to n of them, columns cols scanned by scan,
+// oldest first (ties by id), and how many there are (the rest are
+// scanned only to be counted: an original's copies are few). mark is the
+// backend's placeholder for the statement's one argument ("?", or "$1").
+func NamingOriginal(ctx context.Context, q Querier, url string, n int, mark string,
+	scan func(*sql.Rows) (*store.Record, error), cols string) ([]*store.Record, int, error) {
+	out := []*store.Record{}
+	if url == "" {
+		return out, 0, nil // the empty original_url is every article that names none
+	}
+	// "<> ''" lets the planner use the partial index articles_original.
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM articles a
+		WHERE a.original_url = `+mark+` AND a.original_url <> '' ORDER BY a.date, a.id`, url)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(out) < n {
+			out = append(out, r)
+		}
+		total++
+	}
+	return out, total, rows.Err()
+}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, loaded(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, loaded(t)) })
 	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
+	t.Run("NamingOriginal", func(t *testing.T) { testNamingOriginal(t, loaded(t)) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, fresh(t)) })
 	t.Run("HarvestLock", func(t *testing.T) { testHarvestLock(t, fresh(t)) })
@@ -319,6 +320,66 @@ func testVersions(t *testing.T, st store.Store) {
 	one, err := st.Versions(ctx, "a3")
 	if err != nil || len(one) != 1 || one[0].Version != 1 {
 		t.Errorf("Versions(a3) = %v, %v; want the one current version", one, err)
+	}
+}
+
+// The copies of an article are the articles naming its canonical URL as
+// their original, oldest first, without their text.
+func testNamingOriginal(t *testing.T, st store.Store) {
+	ol, ok := st.(store.OriginLister)
+	if !ok {
+		t.Skip("not an OriginLister")
+	}
+	ctx := context.Background()
+	original := entry("a1").Record.CanonicalURL
+	copies := func(url string, n int) ([]string, int) {
+		t.Helper()
+		recs, total, err := ol.NamingOriginal(ctx, url, n)
+		if err != nil {
+			t.Fatalf("NamingOriginal(%q, %d): %v", url, n, err)
+		}
+		var ids []string
+		for _, r := range recs {
+			if r.Text != "" || r.OriginalURL != url {
+				t.Errorf("copy %s: text %d bytes, original %q", r.ID, len(r.Text), r.OriginalURL)
+			}
+			ids = append(ids, r.ID)
+		}
+		return ids, total
+	}
+	if ids, total := copies(original, 10); !slices.Equal(ids, []string{"a6"}) || total != 1 {
+		t.Errorf("copies of a1: %v of %d, want [a6] of 1", ids, total)
+	}
+	// Two more, one dated before a6 and one after; a copy of another
+	// original, and one whose original differs only by a slash.
+	for i, when := range []string{"2021-06-03T12:00:00Z", "2021-06-05T09:00:00Z", "2021-06-04T09:00:00Z", "2021-06-04T09:00:00Z"} {
+		e := entry("a6")
+		r := *e.Record
+		r.ID, r.ContentHash, r.ClusterID = fmt.Sprintf("c%d", i), fmt.Sprintf("hash-c%d", i), ""
+		r.URL = fmt.Sprintf("https://copies%d.example/harbour", i)
+		r.CanonicalURL, r.Published = r.URL, date(when)
+		switch i {
+		case 2:
+			r.OriginalURL = "https://other.example/story"
+		case 3:
+			r.OriginalURL = original + "/"
+		}
+		e.Record = &r
+		put(t, st, e)
+	}
+	if ids, total := copies(original, 10); !slices.Equal(ids, []string{"c0", "a6", "c1"}) || total != 3 {
+		t.Errorf("copies of a1: %v of %d, want [c0 a6 c1] of 3", ids, total)
+	}
+	if ids, total := copies(original, 1); !slices.Equal(ids, []string{"c0"}) || total != 3 {
+		t.Errorf("first copy of a1: %v of %d, want [c0] of 3", ids, total)
+	}
+	for _, url := range []string{"", "https://nowhere.example/x", entry("a6").Record.CanonicalURL} {
+		if ids, total := copies(url, 10); len(ids) != 0 || total != 0 {
+			t.Errorf("copies of %q: %v of %d, want none", url, ids, total)
+		}
+	}
+	if _, _, err := ol.NamingOriginal(ctx, original, 0); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("n 0: %v, want ErrInvalid", err)
 	}
 }
 
