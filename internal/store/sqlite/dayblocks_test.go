@@ -27,6 +27,27 @@ func checkDayBlocks(t *testing.T, db *DB) {
 	checkLinkBlocks(t, db, "author_blocks", "authors", `SELECT n, author_id FROM article_authors`)
 }
 
+// eachBlock calls fn with every block of table (its blob column col).
+func eachBlock(t *testing.T, db *DB, table, col string, fn func(block int64, b []byte)) {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), `SELECT block, `+col+` FROM `+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var block int64
+		var b []byte
+		if err := rows.Scan(&block, &b); err != nil {
+			t.Fatal(err)
+		}
+		fn(block, b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // rowValues returns the values by row number that sqlq (row number,
 // value) gives.
 func rowValues(t *testing.T, db *DB, sqlq string) map[int64][]int32 {
@@ -61,21 +82,11 @@ func checkLinkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 		slices.Sort(ids)
 	}
 	got := map[int64][]int32{}
-	rows, err := db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var block int64
-		var b []byte
-		if err := rows.Scan(&block, &b); err != nil {
-			t.Fatal(err)
-		}
+	eachBlock(t, db, table, col, func(block int64, b []byte) {
 		if err := decodeLinks(b, func(i int, ids []int32) { got[block<<blockBits|int64(i)] = slices.Clone(ids) }); err != nil {
 			t.Fatalf("%s %d: %v", table, block, err)
 		}
-	}
-	rows.Close()
+	})
 	if len(got) != len(want) {
 		t.Errorf("%s hold the links of %d articles, the links table of %d", table, len(got), len(want))
 	}
@@ -108,7 +119,6 @@ func checkLinkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 // number that sqlq gives.
 func checkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 	t.Helper()
-	ctx := context.Background()
 	want := map[int64]int32{}
 	for n, vs := range rowValues(t, db, sqlq) {
 		if len(vs) != 1 {
@@ -117,16 +127,7 @@ func checkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 		want[n] = vs[0]
 	}
 	got := map[int64]int32{}
-	rows, err := db.r.QueryContext(ctx, `SELECT block, `+col+` FROM `+table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var block int64
-		var b []byte
-		if err := rows.Scan(&block, &b); err != nil {
-			t.Fatal(err)
-		}
+	eachBlock(t, db, table, col, func(block int64, b []byte) {
 		if len(b) != 4*blockRows {
 			t.Fatalf("%s: block %d has %d bytes", table, block, len(b))
 		}
@@ -135,8 +136,7 @@ func checkBlocks(t *testing.T, db *DB, table, col, sqlq string) {
 				got[block<<blockBits|i] = d
 			}
 		}
-	}
-	rows.Close()
+	})
 	if len(got) != len(want) {
 		t.Errorf("%s hold %d values, article_keys %d articles", table, len(got), len(want))
 	}
