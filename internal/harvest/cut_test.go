@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,13 +148,10 @@ func TestHarvestCutChildSitemap(t *testing.T) {
 	b.WriteString("</urlset>")
 	sitemap := b.String()
 	cutAt := strings.Index(sitemap, "/news/c.htm")
-	var mu sync.Mutex
-	cut := true
+	var cut atomic.Bool
+	cut.Store(true)
 	ts.mux.HandleFunc("/news.xml", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		c := cut
-		mu.Unlock()
-		if c {
+		if cut.Load() {
 			serveCut(t, w, "application/xml", sitemap, cutAt, true)
 			return
 		}
@@ -168,9 +166,7 @@ func TestHarvestCutChildSitemap(t *testing.T) {
 	if sum.New != 2 || stored(t, st, ts.url("/news/c.html")) != nil || !strings.Contains(sum.Cut[ts.url("/news.xml")], "cut off") {
 		t.Errorf("first poll: %d new, Cut %v; want the 2 URLs before the cut, and the cut reported", sum.New, sum.Cut)
 	}
-	mu.Lock()
-	cut = false
-	mu.Unlock()
+	cut.Store(false)
 	sum = repoll(t, h, st, src.ID)
 	if ts.hit("/news.xml") != 2 || sum.New != 1 || stored(t, st, ts.url("/news/c.html")) == nil {
 		t.Errorf("second poll: child read %d times, %d new; want it read again and the URL after the cut stored", ts.hit("/news.xml"), sum.New)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -129,13 +130,10 @@ func TestHarvestChildIndexIncompleteKeepsNoValidators(t *testing.T) {
 	sub := &conditionalDoc{etag: `"sub1"`, body: fmt.Sprintf(`<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
 		`<sitemap><loc>%s</loc><lastmod>2099-01-01</lastmod></sitemap></sitemapindex>`, ts.url("/g.xml"))}
 	ts.mux.Handle("/sub.xml", sub)
-	var mu sync.Mutex
-	down := true
+	var down atomic.Bool
+	down.Store(true)
 	ts.mux.HandleFunc("/g.xml", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		d := down
-		mu.Unlock()
-		if d {
+		if down.Load() {
 			http.NotFound(w, r)
 			return
 		}
@@ -148,9 +146,7 @@ func TestHarvestChildIndexIncompleteKeepsNoValidators(t *testing.T) {
 	if sum := repoll(t, h, st, src.ID); sum.New != 0 || len(sum.PollErrors) != 1 {
 		t.Fatalf("first poll: %d new, errors %v; want the grandchild's 404", sum.New, sum.PollErrors)
 	}
-	mu.Lock()
-	down = false
-	mu.Unlock()
+	down.Store(false)
 	if sum := repoll(t, h, st, src.ID); sum.New != 1 {
 		t.Errorf("second poll: %d new, %d not modified; want the child index read again and its child's URL stored", sum.New, sum.NotModified)
 	}
