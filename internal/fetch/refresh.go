@@ -27,7 +27,11 @@ const refreshScanBytes = 256 << 10
 // optionally ";" or ",", then the URL, optionally after "url=" and in
 // quotes.
 func metaRefresh(body []byte, base *url.URL) (*url.URL, bool) {
-	z := html.NewTokenizer(bytes.NewReader(body[:min(len(body), refreshScanBytes)]))
+	body = body[:min(len(body), refreshScanBytes)]
+	if !hasRefresh(body) {
+		return nil, false // most pages: not worth tokenising (0.5 ms for 100 KiB)
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -57,6 +61,25 @@ func metaRefresh(body []byte, base *url.URL) (*url.URL, bool) {
 			return refreshTarget(content, base)
 		}
 	}
+}
+
+// hasRefresh reports whether b holds the word "refresh" in any case of
+// ASCII letters, as an http-equiv value naming it must.
+func hasRefresh(b []byte) bool {
+	const word = "refresh"
+	for i := 0; i+len(word) <= len(b); i++ {
+		if b[i]|0x20 != 'r' {
+			continue
+		}
+		j := 1
+		for j < len(word) && b[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // refreshTarget parses a meta refresh's content attribute.

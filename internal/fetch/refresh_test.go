@@ -108,3 +108,26 @@ func TestFollowMetaRefresh(t *testing.T) {
 		}
 	}
 }
+
+// The pre-check before tokenising a page finds "refresh" in any case and
+// nothing else, so a page it passes over has no meta refresh.
+func TestHasRefresh(t *testing.T) {
+	for in, want := range map[string]bool{
+		`<meta http-equiv="refresh" content="0; url=/a">`: true,
+		`<META HTTP-EQUIV="REFRESH" CONTENT="0;URL=/a">`:  true,
+		`<meta http-equiv=ReFrEsH content=0>`:             true,
+		`refresh`:                                         true,
+		`refres`:                                          false,
+		`<meta http-equiv="content-type">`:                false,
+		"\x12EFRESH r\x05fresh r-fresh":                   false,
+		"":                                                false,
+	} {
+		if got := hasRefresh([]byte(in)); got != want {
+			t.Errorf("hasRefresh(%q) = %v, want %v", in, got, want)
+		}
+	}
+	base, _ := url.Parse("https://news.example.com/old")
+	if u, ok := metaRefresh([]byte(`<html><head><META HTTP-EQUIV="Refresh" CONTENT="1; URL=/new"></head></html>`), base); !ok || u.String() != "https://news.example.com/new" {
+		t.Errorf("mixed-case refresh: %v %v", u, ok)
+	}
+}
