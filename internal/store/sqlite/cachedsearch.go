@@ -200,36 +200,26 @@ func pageOf(ctx context.Context, tx *sql.Tx, matches []matchRow, marked map[int6
 		}
 		return -float64(m.day)
 	}
-	var groups []hitGroup
-	if marked == nil {
-		groups = make([]hitGroup, len(matches))
-		for i, m := range matches {
-			groups[i] = hitGroup{best: coarse(m), members: 1, first: m.n}
-		}
-	} else {
-		groups = make([]hitGroup, 0, len(matches))
-		at := map[int64]int{}
-		for _, m := range matches {
-			k := coarse(m)
-			cluster, shared := marked[m.n]
-			if !shared {
-				groups = append(groups, hitGroup{best: k, members: 1, first: m.n})
-				continue
-			}
-			i, seen := at[cluster]
-			if !seen {
+	groups := make([]hitGroup, 0, len(matches))
+	at := map[int64]int{} // group of a shared cluster
+	for _, m := range matches {
+		k := coarse(m)
+		cluster, shared := marked[m.n] // none when marked is nil
+		i, seen := at[cluster]
+		if !shared || !seen {
+			if shared {
 				at[cluster] = len(groups)
-				groups = append(groups, hitGroup{best: k, members: 1, first: m.n})
-				continue
 			}
-			g := &groups[i]
-			g.members++
-			switch {
-			case k < g.best:
-				g.best, g.first, g.more = k, m.n, nil
-			case k == g.best:
-				g.more = append(g.more, m.n)
-			}
+			groups = append(groups, hitGroup{best: k, members: 1, first: m.n})
+			continue
+		}
+		g := &groups[i]
+		g.members++
+		switch {
+		case k < g.best:
+			g.best, g.first, g.more = k, m.n, nil
+		case k == g.best:
+			g.more = append(g.more, m.n)
 		}
 	}
 	need := opts.Offset + opts.Limit
