@@ -56,8 +56,8 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 			default:
 				return fmt.Errorf("--sort %q: want relevance, newest (or date) or oldest", sortBy)
 			}
-			if limit < 1 || limit > store.MaxLimit {
-				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
+			if err := checkLimit(limit); err != nil {
+				return err
 			}
 			if page < 1 || page > maxPage {
 				return fmt.Errorf("--page %d: want 1 to %d", page, maxPage)
@@ -109,6 +109,16 @@ func queryFlagHint(cmd *cobra.Command) {
 		}
 		return err
 	})
+}
+
+// checkLimit checks a --limit flag against the store's bound: search,
+// top and stories list 1 to store.MaxLimit values (the API's bound is
+// 100, but a terminal or a script may well want more).
+func checkLimit(limit int) error {
+	if limit < 1 || limit > store.MaxLimit {
+		return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
+	}
+	return nil
 }
 
 // parseQueryArgs parses the optional QUERY argument of a command (none

@@ -48,8 +48,8 @@ article page of the first article lists all the copies.`,
 			if asJSON && asCSV {
 				return fmt.Errorf("--json and --csv: choose one")
 			}
-			if limit < 1 || limit > store.MaxLimit {
-				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
+			if err := checkLimit(limit); err != nil {
+				return err
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {

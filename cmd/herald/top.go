@@ -58,10 +58,8 @@ case). --json prints what /api/top returns.`,
 			default:
 				return fmt.Errorf("--by %q: want site, tag, author, lang or section", by)
 			}
-			// The store's own bound (as for herald search); the API's is
-			// 100, but a terminal or a script may well want more.
-			if limit < 1 || limit > store.MaxLimit {
-				return fmt.Errorf("--limit %d: want 1 to %d", limit, store.MaxLimit)
+			if err := checkLimit(limit); err != nil {
+				return err
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {

@@ -43,6 +43,15 @@ type SearchOptions struct {
 	Collapse bool
 }
 
+// CheckN checks how many results a caller asks Top, TopStories or
+// NamingOriginal for: 1 to MaxLimit, else ErrInvalid.
+func CheckN(n int) error {
+	if n <= 0 || n > MaxLimit {
+		return fmt.Errorf("%w n %d: want 1..%d", ErrInvalid, n, MaxLimit)
+	}
+	return nil
+}
+
 // Normalize applies the defaults to o for query q and checks it; backends
 // call it first so that they all agree.
 func (o SearchOptions) Normalize(q *query.Query) (SearchOptions, error) {

@@ -221,8 +221,8 @@ var _ store.OriginLister = (*DB)(nil)
 // NamingOriginal implements store.OriginLister, through the partial
 // index articles_original (migration 0010).
 func (db *DB) NamingOriginal(ctx context.Context, url string, n int) ([]*store.Record, int, error) {
-	if n <= 0 || n > store.MaxLimit {
-		return nil, 0, fmt.Errorf("copies of %s: %w n %d: want 1..%d", url, store.ErrInvalid, n, store.MaxLimit)
+	if err := store.CheckN(n); err != nil {
+		return nil, 0, fmt.Errorf("copies of %s: %w", url, err)
 	}
 	out, total, err := sqlschema.NamingOriginal(ctx, db.db, url, n, "$1", func(rows *sql.Rows) (*store.Record, error) {
 		return scanRecord(rows, false)

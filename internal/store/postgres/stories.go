@@ -14,8 +14,8 @@ var _ store.StoryLister = (*DB)(nil)
 // TopStories implements store.StoryLister: the matches grouped by
 // cluster in one statement, then the first article of each story kept.
 func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.Story, error) {
-	if n <= 0 || n > store.MaxLimit {
-		return nil, fmt.Errorf("top stories: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
+	if err := store.CheckN(n); err != nil {
+		return nil, fmt.Errorf("top stories: %w", err)
 	}
 	w := translate(q, db.unicodeLower)
 	sqlq := `SELECT m.cluster_id, m.articles, m.sites, m.last, a.id, a.title, a.canonical_url, s.host, a.date

@@ -910,8 +910,8 @@ func (w *where) keysFrom() (string, []any) {
 
 // Top implements store.Store.
 func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n int) ([]store.Count, error) {
-	if n <= 0 || n > store.MaxLimit {
-		return nil, fmt.Errorf("top: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
+	if err := store.CheckN(n); err != nil {
+		return nil, fmt.Errorf("top: %w", err)
 	}
 	w := translate(q)
 	from, args := w.from()

@@ -22,8 +22,8 @@ var _ store.StoryLister = (*DB)(nil)
 // key rows, counts them per cluster here, and reads article rows only for
 // the stories it returns.
 func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.Story, error) {
-	if n <= 0 || n > store.MaxLimit {
-		return nil, fmt.Errorf("top stories: %w n %d: want 1..%d", store.ErrInvalid, n, store.MaxLimit)
+	if err := store.CheckN(n); err != nil {
+		return nil, fmt.Errorf("top stories: %w", err)
 	}
 	stories, err := db.topStories(ctx, q, n)
 	if err != nil {
