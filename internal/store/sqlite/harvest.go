@@ -293,42 +293,21 @@ func (db *DB) Revive(ctx context.Context, url string, notBefore time.Time, reaso
 			args = append(args, r)
 		}
 	}
-	res, err := db.w.ExecContext(ctx, q, args...)
-	if err != nil {
-		return false, fmt.Errorf("frontier revive %s: %w", url, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("frontier revive %s: %w", url, err)
-	}
-	return n > 0, nil
+	n, err := sqlschema.Affected(ctx, db.w, "frontier revive "+url, q, args...)
+	return n > 0, err
 }
 
 // KeepLastmod implements store.LastmodKeeper.
 func (db *DB) KeepLastmod(ctx context.Context, url string, lastmod time.Time, fetched bool) (bool, error) {
-	res, err := db.w.ExecContext(ctx, `UPDATE frontier SET lastmod = ?, lastmod_fetched = ? WHERE url = ?`,
+	n, err := sqlschema.Affected(ctx, db.w, "frontier lastmod "+url, `UPDATE frontier SET lastmod = ?, lastmod_fetched = ? WHERE url = ?`,
 		unixMilli(lastmod), fetched, url)
-	if err != nil {
-		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("frontier lastmod %s: %w", url, err)
-	}
-	return n > 0, nil
+	return n > 0, err
 }
 
 // RequeueInFlight implements store.Frontier.
 func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
-	res, err := db.w.ExecContext(ctx, `UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'`)
-	if err != nil {
-		return 0, fmt.Errorf("requeue in-flight: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("requeue in-flight: %w", err)
-	}
-	return int(n), nil
+	n, err := sqlschema.Affected(ctx, db.w, "requeue in-flight", `UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'`)
+	return int(n), err
 }
 
 // FrontierItems implements store.Frontier.

@@ -375,3 +375,17 @@ func NamingOriginal(ctx context.Context, q Querier, url string, n int, mark stri
 	}
 	return out, total, rows.Err()
 }
+
+// Affected runs statement q through x and returns how many rows it
+// changed; errors are prefixed with what.
+func Affected(ctx context.Context, x Execer, what, q string, args ...any) (int64, error) {
+	res, err := x.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
