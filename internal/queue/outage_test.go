@@ -116,17 +116,7 @@ func TestWorkQueueAway(t *testing.T) {
 	waitFor(t, "the three jobs done", func() bool { mu.Lock(); defer mu.Unlock(); return len(done) == 3 })
 	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
 	mu.Lock()
-	for k, as := range attempts {
-		for _, a := range as {
-			if a != 1 {
-				t.Errorf("%s delivered again (attempts %v): a job failing while the server is away must keep its delivery", k, as)
-				break
-			}
-		}
-		if done[k] != 1 {
-			t.Errorf("%s done %d times", k, done[k])
-		}
-	}
+	deliveredOnce(t, attempts, done, "a job failing while the server is away must keep its delivery")
 	for _, err := range unready {
 		if !errors.Is(err, ErrServerAway) {
 			t.Errorf("OnUnready(%v): want an error wrapping ErrServerAway", err)
@@ -334,5 +324,23 @@ func TestWorkCutOffCountsATry(t *testing.T) {
 	waitFor(t, "an empty queue", func() bool { ok, _ := w.Idle(context.Background()); return ok })
 	if _, n, err := w.Dead(context.Background(), 0); err != nil || n != 0 {
 		t.Errorf("%d dead letters (%v), want none", n, err)
+	}
+}
+
+// deliveredOnce checks that every job (by key) ran only on its first
+// delivery (attempts, the delivery number of each run) and was done once;
+// why says what a second delivery would break.
+func deliveredOnce(t *testing.T, attempts map[string][]int, done map[string]int, why string) {
+	t.Helper()
+	for k, as := range attempts {
+		for _, a := range as {
+			if a != 1 {
+				t.Errorf("%s delivered again (attempts %v): %s", k, as, why)
+				break
+			}
+		}
+		if done[k] != 1 {
+			t.Errorf("%s done %d times", k, done[k])
+		}
 	}
 }

@@ -330,17 +330,7 @@ func TestWorkArchiveAway(t *testing.T) {
 	waitFor(t, "the four jobs", func() bool { mu.Lock(); defer mu.Unlock(); return len(ok) == 4 })
 	waitFor(t, "an empty queue", func() bool { ok, _ := c.Idle(context.Background()); return ok })
 	mu.Lock()
-	for k, as := range attempts {
-		for _, a := range as {
-			if a != 1 {
-				t.Errorf("%s delivered again (attempts %v): a job waiting for the archive must keep its delivery", k, as)
-				break
-			}
-		}
-		if ok[k] != 1 {
-			t.Errorf("%s done %d times", k, ok[k])
-		}
-	}
+	deliveredOnce(t, attempts, ok, "a job waiting for the archive must keep its delivery")
 	mu.Unlock()
 	if _, n, _ := c.Dead(context.Background(), 0); n != 0 {
 		t.Errorf("%d dead letters, want none", n)
