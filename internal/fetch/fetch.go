@@ -561,20 +561,20 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		cut = n > RedirectBodyBytes
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
-		var cut *bodyCut
-		if errors.As(err, &cut) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap || req.Accept == AcceptSource) && len(body) > 0 && ctx.Err() == nil {
+		var stopped *bodyCut // not the bool cut above: the body's own error
+		if errors.As(err, &stopped) && (req.Accept == AcceptFeed || req.Accept == AcceptSitemap || req.Accept == AcceptSource) && len(body) > 0 && ctx.Err() == nil {
 			// Kept for withRetries, which returns it if no retry gets the
 			// whole body: the entries before the cut can be read.
 			res.Body, res.ContentType, res.Cut = body, ct, true
-			err = c.attemptError(ctx, actx, u, cut.err)
+			err = c.attemptError(ctx, actx, u, stopped.err)
 			out.failed = ctx.Err() == nil
 			res.Duration = time.Since(start)
 			c.finishRaw(res, &mu, &conn, cp, &ip, false)
 			res.RawTruncated = true
 			return res, retryAfter, err
 		}
-		if cut != nil {
-			err = cut.err
+		if stopped != nil {
+			err = stopped.err
 		}
 		if err != nil {
 			err = c.attemptError(ctx, actx, u, err)
