@@ -25,12 +25,12 @@ func newTopCmd(e *env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "top [QUERY]",
-		Short: "List the most frequent sites, tags, authors, languages or sections among matching articles",
+		Short: "List the most frequent sites, tags, authors, languages, sections or originals among matching articles",
 		Long: `Top counts the archived articles matching QUERY (all articles when it is
 empty; the query language of docs/search.md) by site, tag, author,
-language (lang) or section and lists the most frequent values, most
-frequent first, ties by name: the top lists beside the web timeline, and
-/api/top.
+language (lang), section or original and lists the most frequent values,
+most frequent first, ties by name: the top lists beside the web timeline,
+and /api/top.
 
 The table gives each value's share of the matching articles. An article
 has one site but any number of tags and authors, so the shares of tags
@@ -39,11 +39,15 @@ language or section are not counted. Sites are host names without
 "www.", internationalised ones in punycode (their Unicode spelling is shown
 beside them; site: accepts either). Languages and sections are listed as
 the articles give them (lang:en matches en and en-GB; section: ignores
-case). --json prints what /api/top returns.`,
+case). --by original counts the sites that matching articles name as
+their original (a rel=canonical to another site): which sources the
+copies republish; articles that name none are not counted, and
+original:SITE finds the copies. --json prints what /api/top returns.`,
 		Example: `  herald top
   herald top 'harbour after:2024-01-01' --by tag
   herald top 'election site:example.org' --by section
   herald top 'lang:ru' --by author --limit 25 --json
+  herald top 'site:partner.example' --by original
   herald top -- '-site:example.com'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,10 +57,8 @@ case). --json prints what /api/top returns.`,
 				return err
 			}
 			field := store.TopField(by)
-			switch field {
-			case store.TopSite, store.TopTag, store.TopAuthor, store.TopLang, store.TopSection:
-			default:
-				return fmt.Errorf("--by %q: want site, tag, author, lang or section", by)
+			if !field.Valid() {
+				return fmt.Errorf("--by %q: want %s", by, store.TopFieldList())
 			}
 			if err := checkLimit(limit); err != nil {
 				return err
@@ -87,7 +89,7 @@ case). --json prints what /api/top returns.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&asJSON, "json", false, "print the counts as JSON, as /api/top does")
-	fl.StringVar(&by, "by", string(store.TopSite), "count by: site, tag, author, lang or section")
+	fl.StringVar(&by, "by", string(store.TopSite), "count by: "+store.TopFieldList())
 	fl.IntVar(&limit, "limit", 10, fmt.Sprintf("how many values to list, 1 to %d", store.MaxLimit))
 	queryFlagHint(cmd)
 	return cmd
@@ -143,13 +145,20 @@ func printTop(w *bufio.Writer, field store.TopField, counts []store.Count, total
 	if len(counts) == 0 {
 		// Only these can be missing: every article has a site.
 		article := map[store.TopField]string{store.TopTag: "a tag", store.TopAuthor: "an author",
-			store.TopLang: "a language", store.TopSection: "a section"}[field]
-		fmt.Fprintf(w, "; none has %s.\n", article)
+			store.TopLang: "a language", store.TopSection: "a section", store.TopOriginal: "an original"}[field]
+		verb := "has"
+		if field == store.TopOriginal {
+			verb = "names"
+		}
+		fmt.Fprintf(w, "; none %s %s.\n", verb, article)
 		return
 	}
 	column := string(field)
-	if field == store.TopLang {
+	switch field {
+	case store.TopLang:
 		column = "language"
+	case store.TopOriginal:
+		column = "original site"
 	}
 	fmt.Fprintf(w, ". Top %ss:\n\n", column)
 	names := make([]string, len(counts))
@@ -172,7 +181,7 @@ func printTop(w *bufio.Writer, field store.TopField, counts []store.Count, total
 // host with its Unicode spelling beside it, which people can read.
 func topName(field store.TopField, key string) string {
 	name := oneLine(key)
-	if field == store.TopSite {
+	if field == store.TopSite || field == store.TopOriginal {
 		if u := canon.DisplayHost(name); u != name {
 			name += " (" + oneLine(u) + ")"
 		}

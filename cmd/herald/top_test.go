@@ -33,6 +33,9 @@ type topRecord struct {
 	date       time.Time
 	lighthouse bool // its text has the word lighthouse
 	quayside   bool // its text has the word quayside (and it has no tags)
+	// original is the URL it names as its original ("" for none), on
+	// the site origHost.
+	original, origHost string
 }
 
 // idnHost is новости.рф as the archive stores it (canon.URL: IDNA to
@@ -43,8 +46,9 @@ const idnHost = "xn--b1amnebsh.xn--p1ai"
 // topFixture builds 60 articles over four sites (one of them reached
 // through www., one an internationalised name), with tags, authors,
 // languages and dates in patterns that give every count a different
-// value, twelve batch tags (more than the default limit), and some
-// articles with no tags or no authors.
+// value, twelve batch tags (more than the default limit), some articles
+// with no tags or no authors, and copies that name an original on one of
+// two sites (through www. or a port).
 func topFixture() []topRecord {
 	sites := []struct{ prefix, host string }{
 		{"https://alpha.example", "alpha.example"},
@@ -66,6 +70,14 @@ func topFixture() []topRecord {
 		}
 		if i%6 == 5 {
 			r.lang = "de"
+		}
+		switch {
+		case i%3 == 2 && i%2 == 0:
+			r.original, r.origHost = fmt.Sprintf("https://www.wire.example/story-%d", i), "wire.example"
+		case i%3 == 2:
+			r.original, r.origHost = fmt.Sprintf("https://wire.example/story-%d", i), "wire.example"
+		case i%4 == 0:
+			r.original, r.origHost = fmt.Sprintf("https://agency.example:8443/item/%d", i), "agency.example"
 		}
 		if !r.quayside {
 			r.tags = append(r.tags, fmt.Sprintf("batch-%02d", i%12))
@@ -114,6 +126,9 @@ func topJSONL(recs []topRecord) string {
 		if r.authors != nil {
 			rec["authors"] = r.authors
 		}
+		if r.original != "" {
+			rec["original_url"] = r.original
+		}
 		j, _ := json.Marshal(rec)
 		b.Write(j)
 		b.WriteByte('\n')
@@ -157,6 +172,10 @@ func wantTop(recs []topRecord, match func(topRecord) bool, field string) (counts
 			}
 		case "lang":
 			n[r.lang]++
+		case "original":
+			if r.origHost != "" {
+				n[r.origHost]++
+			}
 		}
 	}
 	counts = []store.Count{}
@@ -210,7 +229,7 @@ func TestTopCounts(t *testing.T) {
 		defer st.Close()
 		api := web.New(st, web.Options{})
 		for _, tq := range topQueries {
-			for _, field := range []string{"site", "tag", "author"} {
+			for _, field := range []string{"site", "tag", "author", "original"} {
 				want, matches := wantTop(recs, tq.match, field)
 				if matches == 0 || len(want) == 0 {
 					t.Fatalf("fixture: %q by %s matches %d articles, %d values; the test needs more", tq.q, field, matches, len(want))
@@ -284,6 +303,7 @@ func TestTopTable(t *testing.T) {
 		{[]string{"--by", "author", "lighthouse", "after:2024-03-01"}, topQueries[2].match, "author", 3}, // two words, one query
 		{[]string{"site:новости.рф", "--by", "site"}, topQueries[4].match, "site", 1},
 		{[]string{"--by", "lang"}, topQueries[0].match, "lang", 2},
+		{[]string{"--by", "original", "lighthouse"}, topQueries[1].match, "original", 2},
 	} {
 		name := strings.Join(tc.args, " ")
 		want, matches := wantTop(recs, tc.q, tc.field)
@@ -297,13 +317,16 @@ func TestTopTable(t *testing.T) {
 			t.Fatalf("top %s: %d lines, want a summary, a blank line, a header and %d rows:\n%s", name, len(lines), tc.rows, out)
 		}
 		column := tc.field
-		if column == "lang" {
+		switch column {
+		case "lang":
 			column = "language"
+		case "original":
+			column = "original site"
 		}
 		if head := fmt.Sprintf("%d articles match. Top %ss:", matches, column); lines[0] != head || lines[1] != "" {
 			t.Errorf("top %s starts %q, want %q", name, lines[0], head)
 		}
-		if h := strings.Fields(lines[2]); !slices.Equal(h, []string{"rank", column, "articles", "share"}) {
+		if h := strings.Fields(lines[2]); !slices.Equal(h, strings.Fields("rank "+column+" articles share")) {
 			t.Errorf("top %s: header %q", name, lines[2])
 		}
 		for i, line := range lines[3:] {
@@ -334,6 +357,11 @@ func TestTopTable(t *testing.T) {
 	_, quay := wantTop(recs, func(r topRecord) bool { return r.quayside }, "tag")
 	if want := fmt.Sprintf("%d articles match; none has a tag.\n", quay); code != 0 || out != want {
 		t.Errorf("tags of untagged articles: exit %d, %q, want %q", code, out, want)
+	}
+	// So do matches of which none names an original (dispatch 1 does not).
+	out, _, code = herald(t, "", "--db", loc, "top", "--by", "original", `"dispatch 1"`)
+	if want := "1 article matches; none names an original.\n"; code != 0 || out != want {
+		t.Errorf("originals of articles that name none: exit %d, %q, want %q", code, out, want)
 	}
 }
 
@@ -369,8 +397,8 @@ func TestTopErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--by", "tags"}, `--by "tags": want site, tag, author, lang or section`},
-		{[]string{"--by", ""}, `--by "": want site, tag, author, lang or section`},
+		{[]string{"--by", "tags"}, `--by "tags": want site, tag, author, lang, section or original`},
+		{[]string{"--by", ""}, `--by "": want site, tag, author, lang, section or original`},
 		{[]string{"--limit", "0"}, "--limit 0: want 1 to 1000"},
 		{[]string{"--limit", "-3"}, "--limit -3: want 1 to 1000"},
 		{[]string{"--limit", "1001"}, "--limit 1001: want 1 to 1000"},
@@ -398,7 +426,7 @@ func TestTopErrors(t *testing.T) {
 		t.Fatalf("migrate: %d %s", code, stderr)
 	}
 	for _, tc := range []struct{ loc, q string }{{empty, ""}, {empty, "harbour"}, {loc, "nosuchword"}, {loc, "site:новости.рф lang:de -lang:de"}} {
-		for _, field := range []string{"site", "tag", "author"} {
+		for _, field := range []string{"site", "tag", "author", "original"} {
 			out, stderr, code := herald(t, "", "--db", tc.loc, "top", "--by", field, tc.q)
 			if code != 0 || out != "No articles match.\n" {
 				t.Errorf("top --by %s %q on %s: exit %d, %q %s", field, tc.q, filepath.Base(tc.loc), code, out, stderr)

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -294,14 +295,43 @@ type TopField string
 // The fields Top counts. Sites are host names without "www.";
 // languages and sections are counted as stored (a language as a BCP 47
 // tag, a section as the page named it), and articles without one are
-// not counted.
+// not counted. TopOriginal counts the sites that articles name as their
+// original (Record.OriginalURL, by SiteHost): which sources the matching
+// copies republish; articles that name none are not counted.
 const (
-	TopSite    TopField = "site"
-	TopTag     TopField = "tag"
-	TopAuthor  TopField = "author"
-	TopLang    TopField = "lang"
-	TopSection TopField = "section"
+	TopSite     TopField = "site"
+	TopTag      TopField = "tag"
+	TopAuthor   TopField = "author"
+	TopLang     TopField = "lang"
+	TopSection  TopField = "section"
+	TopOriginal TopField = "original"
 )
+
+// TopFields are the fields Top counts, in the order help texts list them.
+var TopFields = []TopField{TopSite, TopTag, TopAuthor, TopLang, TopSection, TopOriginal}
+
+// TopFieldList names the fields Top counts for messages and help texts:
+// "site, tag, author, lang, section or original".
+func TopFieldList() string {
+	names := make([]string, len(TopFields))
+	for i, f := range TopFields {
+		names[i] = string(f)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// Valid reports whether Top counts f.
+func (f TopField) Valid() bool { return slices.Contains(TopFields, f) }
+
+// SiteHost is the site a URL is on, as Top and site: name it: the host in
+// lower case, without "www." or a port; "" when raw has no host.
+func SiteHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
 
 // Count is a value and how many articles have it.
 type Count struct {

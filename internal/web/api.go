@@ -588,12 +588,16 @@ func (s *Server) apiTop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	field, err := oneOf(v, "field", "", "site", "tag", "author", "lang", "section")
+	fields := make([]string, len(store.TopFields))
+	for i, f := range store.TopFields {
+		fields[i] = string(f)
+	}
+	field, err := oneOf(v, "field", "", fields...)
 	if err != nil {
 		return err
 	}
 	if field == "" {
-		return badRequest("parameter field is required: site, tag, author, lang or section")
+		return badRequest("parameter field is required: %s", store.TopFieldList())
 	}
 	n, err := intParam(v, "n", 10, 1, maxTop)
 	if err != nil {

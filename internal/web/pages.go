@@ -488,6 +488,7 @@ var topFields = []struct {
 	{store.TopAuthor, query.Author, "Top authors"},
 	{store.TopLang, query.Lang, "Top languages"},
 	{store.TopSection, query.Section, "Top sections"},
+	{store.TopOriginal, query.Original, "Republished from"},
 }
 
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
@@ -554,8 +555,8 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Compare) < MaxCompare-1 {
 		d.Compare = append(d.Compare, "")
 	}
-	// The chart and the four lists are independent queries: run them
-	// side by side.
+	// The chart, the top lists and the stories are independent queries:
+	// run them side by side.
 	var (
 		wg      sync.WaitGroup
 		res     TimelineResponse
@@ -605,7 +606,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		list := topList{Title: tf.title}
 		for _, c := range counts {
 			label := c.Key
-			if tf.field == store.TopSite {
+			if tf.field == store.TopSite || tf.field == store.TopOriginal {
 				label = canon.DisplayHost(label)
 			}
 			list.Rows = append(list.Rows, topRow{Key: label, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),

@@ -3,7 +3,6 @@ package postgres
 import (
 	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -108,14 +107,10 @@ func norm(s string) string {
 // siteHost is the host a record is filed under: the canonical URL's (else
 // the fetched URL's) host, lower case, without "www." or a port.
 func siteHost(r *store.Record) string {
-	for _, raw := range []string{r.CanonicalURL, r.URL} {
-		u, err := url.Parse(raw)
-		if err != nil || u.Hostname() == "" {
-			continue
-		}
-		return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if h := store.SiteHost(r.CanonicalURL); h != "" {
+		return h
 	}
-	return ""
+	return store.SiteHost(r.URL)
 }
 
 func unixMilli(t time.Time) int64 {

@@ -121,7 +121,7 @@ func TestCachedTimelines(t *testing.T) {
 			if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
 				t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
 			}
-			for _, field := range []store.TopField{store.TopSite, store.TopTag, store.TopAuthor, store.TopLang, store.TopSection} {
+			for _, field := range store.TopFields {
 				db.noCaches = false
 				got, err := db.Top(ctx, q, field, n)
 				if err != nil {

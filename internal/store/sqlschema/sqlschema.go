@@ -376,6 +376,41 @@ func NamingOriginal(ctx context.Context, q Querier, url string, n int, mark stri
 	return out, total, rows.Err()
 }
 
+// TopOriginals counts the original URLs that statement stmt (args)
+// returns in its one column by the site they are on (store.SiteHost) and
+// returns the n most frequent, most first, ties by name in byte order:
+// Top by store.TopOriginal on both backends. The articles that name an
+// original are few, so stmt can read them through the partial index
+// articles_original and the sites be counted here.
+func TopOriginals(ctx context.Context, q Querier, stmt string, args []any, n int) ([]store.Count, error) {
+	rows, err := q.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		if h := store.SiteHost(u); h != "" {
+			counts[h]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]store.Count, 0, len(counts))
+	for k, c := range counts {
+		out = append(out, store.Count{Key: k, Count: c})
+	}
+	slices.SortFunc(out, func(a, b store.Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
+	})
+	return out[:min(n, len(out))], nil
+}
+
 // Affected runs statement q through x and returns how many rows it
 // changed; errors are prefixed with what.
 func Affected(ctx context.Context, x Execer, what, q string, args ...any) (int64, error) {

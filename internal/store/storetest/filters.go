@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,6 +67,28 @@ func testFilterEdges(t *testing.T, st store.Store) {
 		"original:wire.example site:economy.example": {"f1"},
 	} {
 		assertIDs(t, st, q, want...)
+	}
+	// Top by original counts the originals' sites: without "www." or a
+	// port, an IP address as itself, most first, ties by name.
+	for _, tt := range []struct {
+		q    string
+		n    int
+		want []store.Count
+	}{
+		{``, 10, []store.Count{{Key: "wire.example", Count: 2}, {Key: "192.0.2.9", Count: 1}, {Key: "newswire.example", Count: 1}, {Key: "wire.example.org", Count: 1}}},
+		{`bulletin`, 2, []store.Count{{Key: "wire.example", Count: 2}, {Key: "192.0.2.9", Count: 1}}},
+		{`-original:wire.example`, 10, []store.Count{{Key: "192.0.2.9", Count: 1}, {Key: "newswire.example", Count: 1}, {Key: "wire.example.org", Count: 1}}},
+		{`site:example.com`, 10, []store.Count{{Key: "newswire.example", Count: 1}, {Key: "wire.example.org", Count: 1}}},
+		{`section:local`, 10, []store.Count{{Key: "192.0.2.9", Count: 1}, {Key: "wire.example.org", Count: 1}}},
+		{`site:[2001:db8::1]`, 10, []store.Count{}},
+	} {
+		got, err := st.Top(context.Background(), mustParse(t, tt.q), store.TopOriginal, tt.n)
+		if err != nil {
+			t.Fatalf("Top(%q, original): %v", tt.q, err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Top(%q, original, %d) = %v, want %v", tt.q, tt.n, got, tt.want)
+		}
 	}
 	// One past SQLite's limit, once: the statement's thousand
 	// parameters make it slow under the race detector.

@@ -17,7 +17,8 @@ import (
 // (100 to 2,000), a Zipf-distributed vocabulary of real common words
 // followed by made-up ones, a few fixed phrases ("prime minister",
 // "climate change"…), per-site authors, sections and languages, Zipf tags,
-// and about 3% syndicated copies of earlier articles on other sites.
+// and about 3% syndicated copies of earlier articles on other sites, half
+// of which name the article they copy as their original.
 // The same seed gives the same archive.
 //
 // Phrases are topical, as in news: an article is about the prime minister
@@ -178,6 +179,12 @@ func (g *Generator) Next() store.Entry {
 		cp.Authors = append([]string(nil), src.Authors...)
 		cp.Tags = append([]string(nil), src.Tags...)
 		cp.Published = src.Published.Add(time.Duration(r.Intn(48)) * time.Hour)
+		if g.n%2 == 0 && !strings.Contains(src.CanonicalURL, "://"+s.host+"/") {
+			// Half the copies name their original (rel=canonical to the
+			// other site), without drawing on the random stream, so the
+			// rest of the archive is what earlier versions generated.
+			cp.OriginalURL = src.CanonicalURL
+		}
 		rec = &cp
 	} else {
 		g.topics = g.topics[:0]

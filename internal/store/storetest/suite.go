@@ -1052,6 +1052,10 @@ func testTop(t *testing.T, st store.Store) {
 		{`-lang:en`, store.TopSection, 10, []store.Count{{Key: "Brasil", Count: 1}}},
 		{`section:world`, store.TopLang, 10, []store.Count{{Key: "en", Count: 2}}},
 		{`москва`, store.TopSection, 10, []store.Count{}},
+		// The sites copies name as their original.
+		{``, store.TopOriginal, 10, []store.Count{{Key: "news.example.com", Count: 1}}},
+		{`harbour`, store.TopOriginal, 10, []store.Count{{Key: "news.example.com", Count: 1}}},
+		{`storm`, store.TopOriginal, 10, []store.Count{}},
 	}
 	for _, tt := range tests {
 		got, err := st.Top(ctx, mustParse(t, tt.q), tt.field, tt.n)
