@@ -25,12 +25,39 @@ import (
 	"github.com/herald-archive/herald/internal/textcorpus"
 )
 
-// importBatch is how many records one transaction stores: big enough for
-// bulk speed (each commit rewrites the index pages it touched, and the
+// importBatch is how many records one transaction of an import of JSON
+// lines or text stores unless --batch says otherwise: big enough for bulk
+// speed (each commit rewrites the index pages it touched, and the
 // random-keyed indexes are touched all over), small enough that an
 // interruption loses little work (and a rerun redoes it without
 // duplicates).
-var importBatch = 5000 // a variable for tests
+const importBatch = 5000
+
+// maxBatch bounds --batch: a bigger transaction holds the archive's write
+// lock, and its records in memory, longer without storing any faster.
+const maxBatch = 50000
+
+// batchFlag is the --batch flag of import and reextract: how many
+// records one transaction stores. Smaller batches let other writers in
+// more often: on PostgreSQL, a batch of up to 64 articles (the harvest
+// workers' size) locks only the near-duplicate buckets it writes, where a
+// bigger one locks the whole archive, stalling a fleet's workers for as
+// long as it takes.
+type batchFlag struct{ n int }
+
+// batchUsage is --batch's help; %s is its default.
+const batchUsage = "records stored per transaction, 1 to 50000 (default %s); 64 or fewer lets a PostgreSQL archive's harvest workers write beside it"
+
+// size returns the batch size: the flag's when it was given, else def.
+func (b *batchFlag) size(cmd *cobra.Command, def int) (int, error) {
+	if f := cmd.Flag("batch"); f == nil || !f.Changed {
+		return def, nil
+	}
+	if b.n < 1 || b.n > maxBatch {
+		return 0, fmt.Errorf("--batch %d: want 1 to %d", b.n, maxBatch)
+	}
+	return b.n, nil
+}
 
 // optimizeAfter is how many stored records make an import a bulk import,
 // after which the archive reorganises its indexes (store.Optimizer; for
@@ -53,12 +80,14 @@ Problems with single records are reported with file and line; the rest is
 imported and the exit status is 1.`,
 	}
 	var progress string
+	var batch batchFlag
 	cmd.PersistentFlags().StringVar(&progress, "progress", "auto", "a progress line for jsonl and text imports: auto (on a terminal), always or never")
-	cmd.AddCommand(newImportJSONLCmd(e, &progress), newImportTextCmd(e, &progress), newImportWARCCmd(e))
+	cmd.PersistentFlags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprintf("%d, warc %d", importBatch, warcBatch)))
+	cmd.AddCommand(newImportJSONLCmd(e, &progress, &batch), newImportTextCmd(e, &progress, &batch), newImportWARCCmd(e, &batch))
 	return cmd
 }
 
-func newImportJSONLCmd(e *env, progress *string) *cobra.Command {
+func newImportJSONLCmd(e *env, progress *string, batch *batchFlag) *cobra.Command {
 	return &cobra.Command{
 		Use:   "jsonl FILE...",
 		Short: "Import JSON lines: Herald's exports or herald extract output (- for stdin)",
@@ -69,12 +98,16 @@ func newImportJSONLCmd(e *env, progress *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			size, err := batch.size(cmd, importBatch)
+			if err != nil {
+				return err
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			im := newImporter(ctx, db, e.stderr, show)
+			im := newImporter(ctx, db, e.stderr, show, size)
 			defer im.close()
 			for _, name := range args {
 				if err := im.jsonlFile(e, name); err != nil {
@@ -86,7 +119,7 @@ func newImportJSONLCmd(e *env, progress *string) *cobra.Command {
 	}
 }
 
-func newImportTextCmd(e *env, progress *string) *cobra.Command {
+func newImportTextCmd(e *env, progress *string, batch *batchFlag) *cobra.Command {
 	var verbose bool
 	var enc string
 	cmd := &cobra.Command{
@@ -113,13 +146,17 @@ the files instead.`,
 			if err := textcorpus.CheckEncoding(enc); err != nil {
 				return fmt.Errorf("--encoding: %w", err)
 			}
+			size, err := batch.size(cmd, importBatch)
+			if err != nil {
+				return err
+			}
 			files := corpusFiles(args)
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			im := newImporter(ctx, db, e.stderr, show)
+			im := newImporter(ctx, db, e.stderr, show, size)
 			defer im.close()
 			guessed := map[string]int{}
 			for _, f := range files {
@@ -197,6 +234,7 @@ type importer struct {
 	st    store.Store
 	log   io.Writer
 	bulk  *archive.Bulk
+	size  int // records a batch stores
 	batch []*store.Record
 	where []string // file:line of each batched record
 
@@ -235,8 +273,8 @@ func showProgress(flag string, w io.Writer) (progressMode, error) {
 	return 0, fmt.Errorf("unknown --progress %q (want auto, always or never)", flag)
 }
 
-func newImporter(ctx context.Context, st store.Store, log io.Writer, progress progressMode) *importer {
-	return &importer{ctx: ctx, st: st, log: log, bulk: archive.NewBulk(ctx, st), outcomes: map[store.Outcome]int{},
+func newImporter(ctx context.Context, st store.Store, log io.Writer, progress progressMode, size int) *importer {
+	return &importer{ctx: ctx, st: st, log: log, bulk: archive.NewBulk(ctx, st), size: size, outcomes: map[store.Outcome]int{},
 		progress: progress, started: time.Now()}
 }
 
@@ -269,7 +307,7 @@ func (im *importer) skip(where string, err error) {
 func (im *importer) add(where string, r *store.Record) error {
 	im.batch = append(im.batch, r)
 	im.where = append(im.where, where)
-	if len(im.batch) >= importBatch {
+	if len(im.batch) >= im.size {
 		return im.flush()
 	}
 	return nil

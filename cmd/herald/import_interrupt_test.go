@@ -19,8 +19,6 @@ import (
 // batch it was filling, and running it again completes the archive
 // without storing anything twice.
 func TestImportInterruptedAndRerun(t *testing.T) {
-	defer func(n int) { importBatch = n }(importBatch)
-	importBatch = 10
 	dir := t.TempDir()
 	db := filepath.Join(dir, "a.db")
 	all := archiveLines(100)
@@ -31,7 +29,9 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 	pr, pw := io.Pipe()
 	var errb bytes.Buffer
 	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, []string{"--db", db, "import", "jsonl", "-"}, pr, io.Discard, &errb) }()
+	go func() {
+		exit <- run(ctx, []string{"--db", db, "import", "--batch", "10", "jsonl", "-"}, pr, io.Discard, &errb)
+	}()
 	go pw.Write([]byte(strings.Join(lines[:35], ""))) // three batches and half of a fourth
 
 	// Wait for the three full batches, read from another connection, as
@@ -67,7 +67,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 		t.Fatalf("%d articles after the interruption, want the 30 of the committed batches", n)
 	}
 
-	_, stderr, code := herald(t, all, "--db", db, "import", "jsonl", "-")
+	_, stderr, code := herald(t, all, "--db", db, "import", "--batch", "10", "jsonl", "-")
 	if code != 0 || !strings.Contains(stderr, "70 new") || !strings.Contains(stderr, "30 unchanged") {
 		t.Fatalf("rerun: exit %d:\n%s", code, stderr)
 	}

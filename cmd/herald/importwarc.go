@@ -19,7 +19,11 @@ import (
 	"github.com/herald-archive/herald/internal/warc"
 )
 
-func newImportWARCCmd(e *env) *cobra.Command {
+// warcBatch is how many articles one transaction of herald import warc
+// stores unless --batch says otherwise (harvest.ImportWARC's default).
+const warcBatch = 500
+
+func newImportWARCCmd(e *env, batch *batchFlag) *cobra.Command {
 	var asJSON bool
 	var workers int
 	var nf natsFlags
@@ -53,6 +57,10 @@ offsets and are refused with --nats.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			size, err := batch.size(cmd, warcBatch)
+			if err != nil {
+				return err
+			}
 			qc, err := nf.connect(ctx, "herald import warc", false)
 			if err != nil {
 				return err
@@ -69,7 +77,7 @@ offsets and are refused with --nats.`,
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
 			failedFiles := 0
 			for _, name := range args {
-				sum, err := importWARCFile(ctx, e, db, name, workers)
+				sum, err := importWARCFile(ctx, e, db, name, workers, size)
 				if sum != nil {
 					importWARCAdd(&total, sum)
 				}
@@ -195,7 +203,7 @@ func isFileError(err error) bool {
 // not a WARC file gives an *importFileError. Articles stored without a
 // capture reference (sum.NoCapture: the file is one gzip stream) are
 // reported on stderr.
-func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers int) (sum *harvest.ImportSummary, err error) {
+func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int) (sum *harvest.ImportSummary, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, &importFileError{err}
@@ -210,6 +218,7 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 		Source:      "import:" + filepath.Base(name),
 		CapturePath: abs,
 		Workers:     workers,
+		BatchSize:   batch,
 		Damaged: func(re *warc.RecordError) {
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},

@@ -20,6 +20,7 @@ import (
 func newReextractCmd(e *env) *cobra.Command {
 	var dryRun, asJSON bool
 	var workers int
+	var batch batchFlag
 	cmd := &cobra.Command{
 		Use:   "reextract [QUERY]",
 		Short: "Rebuild archived articles from their stored captures with the current extractor",
@@ -45,6 +46,10 @@ is then 1.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
+			if err != nil {
+				return err
+			}
+			size, err := batch.size(cmd, reextractBatch)
 			if err != nil {
 				return err
 			}
@@ -81,7 +86,7 @@ is then 1.`,
 				}
 			}
 			sum, err := harvest.Reextract(ctx, db, q, harvest.ReextractOptions{
-				Base: filepath.Dir(archiveFiles(e.db)), DryRun: dryRun, Workers: workers, Report: report,
+				Base: filepath.Dir(archiveFiles(e.db)), DryRun: dryRun, Workers: workers, BatchSize: size, Report: report,
 			})
 			if len(held) > 0 {
 				printHeldProblems(out, held)
@@ -114,8 +119,13 @@ is then 1.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without storing anything")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print changes and the summary as JSON lines")
 	cmd.Flags().IntVar(&workers, "workers", 0, "articles re-extracted at once (default: one per CPU)")
+	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
 	return cmd
 }
+
+// reextractBatch is how many articles one transaction of herald reextract
+// stores unless --batch says otherwise (harvest.Reextract's default).
+const reextractBatch = 500
 
 func reextractNewText(s *harvest.ReextractSummary, dryRun bool) int {
 	if dryRun {
