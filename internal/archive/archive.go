@@ -20,9 +20,18 @@
 //     that is a near duplicate of an LSH candidate (found by its MinHash
 //     bands, then confirmed by the exact Jaccard similarity of the two
 //     texts' shingle sets ≥ dedupe.Threshold) joins the candidate's
-//     cluster (Duplicate). Anything else, and every shorter text (empty,
-//     a paywall stub), starts its own cluster (New).
-//     Duplicates are stored and linked, never dropped.
+//     cluster (Duplicate).
+//  5. Otherwise, a new article that names an archived article as its
+//     original (OriginalURL: its rel=canonical points to that article on
+//     another site) joins that article's cluster; one whose original is
+//     not archived joins the earliest archived copy of the same original;
+//     and a new article that archived copies name as their original joins
+//     the earliest copy's (Duplicate), whatever their texts: a teaser or
+//     a rewrite of a wire story is the same story by its publisher's word. Anything else,
+//     and every other text shorter than dedupe.MinWords words (empty, a
+//     paywall stub), starts its own cluster (New).
+//
+// Duplicates are stored and linked, never dropped.
 //
 // Ingest runs the decisions and writes of a batch in one transaction, so
 // copies within one batch find each other and an interrupted batch leaves
@@ -300,33 +309,73 @@ func put(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]strin
 }
 
 // findCluster returns the cluster a new article should join, or "" for
-// its own. For an article already archived the store ignores it. A text
-// too short to identify an article (see identifies) joins nothing.
-// Candidates come from the LSH bands; each is confirmed by the exact
-// Jaccard similarity of its text's shingles with the new text's (the
-// MinHash estimate alone misses about 6% of pairs at J = 0.85). A
-// candidate's text is read from the store unless it was written earlier
-// in this batch (batch holds those texts by id).
+// its own. For an article already archived the store ignores it. Its
+// text decides first (similarCluster); failing that, what the publishers
+// declared (declaredCluster).
 func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (string, error) {
-	if !identifies(e) {
-		return "", nil
+	if identifies(e) {
+		cluster, known, err := similarCluster(ctx, tx, e, batch)
+		if err != nil || cluster != "" || known {
+			return cluster, err
+		}
 	}
+	return declaredCluster(ctx, tx, e)
+}
+
+// declaredCluster returns the cluster of the archived article that e
+// names as its original (OriginalURL, the canonical URL it declares on
+// another site); else that of the earliest archived article naming the
+// same original (a copy of it); else that of the earliest archived
+// article that names e as its original; else "". A declared copy is the
+// same story even when its text is too short or too edited to match by
+// text (a teaser, a rewrite of a wire story), in whichever order the
+// original and its copies are archived.
+func declaredCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error) {
+	r := e.Record
+	if r.OriginalURL != "" {
+		o, err := tx.Get(ctx, canon.ID(r.OriginalURL))
+		switch {
+		case err == nil:
+			return o.ClusterID, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return "", err
+		}
+		if c, ok, err := tx.FirstNaming(ctx, r.OriginalURL); err != nil || ok && c.ID != r.ID {
+			return c.ClusterID, err
+		}
+	}
+	c, ok, err := tx.FirstNaming(ctx, r.CanonicalURL)
+	if err != nil || !ok || c.ID == r.ID {
+		return "", err
+	}
+	return c.ClusterID, nil
+}
+
+// similarCluster returns the cluster of an archived article whose text
+// is e's or a near duplicate of it, or "" for none; known is true when
+// e's own article already holds this text (the store will say
+// Unchanged). Candidates come from the LSH bands; each is confirmed by
+// the exact Jaccard similarity of its text's shingles with the new
+// text's (the MinHash estimate alone misses about 6% of pairs at J =
+// 0.85). A candidate's text is read from the store unless it was written
+// earlier in this batch (batch holds those texts by id).
+func similarCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (cluster string, known bool, err error) {
 	id := e.Record.ID
 	same, err := tx.ByHash(ctx, e.Record.ContentHash)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	for _, c := range same {
 		if c.ID == id {
-			return "", nil // unchanged: the store will say so
+			return "", true, nil // unchanged: the store will say so
 		}
 	}
 	if len(same) > 0 {
-		return same[0].ClusterID, nil
+		return same[0].ClusterID, false, nil
 	}
 	cands, err := tx.Candidates(ctx, e.Bands, maxCandidates)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	var mine dedupe.Shingles // the new text's, once there is a candidate
 	best, bestSim := "", 0.0
@@ -338,7 +387,7 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[stri
 		if !ok {
 			r, err := tx.Get(ctx, c.ID)
 			if err != nil {
-				return "", err
+				return "", false, err
 			}
 			text = r.Text
 		}
@@ -349,5 +398,5 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[stri
 			best, bestSim = c.ClusterID, s
 		}
 	}
-	return best, nil
+	return best, false, nil
 }

@@ -174,6 +174,10 @@ type Lookup interface {
 	// article may still be found by the bands of its earlier text, so
 	// callers confirm candidates by comparing texts.
 	Candidates(ctx context.Context, bands []uint64, limit int) ([]Candidate, error)
+	// FirstNaming returns the earliest article (by date, ties by id) whose
+	// OriginalURL is url, and false when no article names it: the copy
+	// whose cluster an original archived after its copies joins.
+	FirstNaming(ctx context.Context, url string) (Candidate, bool, error)
 }
 
 // Tx is a write transaction. A backend allows one at a time (SQLite) or

@@ -62,6 +62,11 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 	return byHash(ctx, db.db, hash)
 }
 
+// FirstNaming implements store.Lookup.
+func (db *DB) FirstNaming(ctx context.Context, url string) (store.Candidate, bool, error) {
+	return sqlschema.FirstNaming(ctx, db.db, "$1", url)
+}
+
 // candidates implements Lookup.Candidates on q: the articles sharing most
 // bands first, ties by id.
 func candidates(ctx context.Context, q querier, bands []uint64, limit int) ([]store.Candidate, error) {

@@ -81,6 +81,10 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 	return byHash(ctx, t.tx, hash)
 }
 
+func (t *tx) FirstNaming(ctx context.Context, url string) (store.Candidate, bool, error) {
+	return sqlschema.FirstNaming(ctx, t.tx, "$1", url)
+}
+
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
 	if cs, ok := t.prefetched(bands, limit); ok {
 		return cs, nil

@@ -78,6 +78,11 @@ func (db *DB) ByHash(ctx context.Context, hash string) ([]store.Candidate, error
 	return byHash(ctx, db.r, hash)
 }
 
+// FirstNaming implements store.Lookup.
+func (db *DB) FirstNaming(ctx context.Context, url string) (store.Candidate, bool, error) {
+	return sqlschema.FirstNaming(ctx, db.r, "?", url)
+}
+
 // Candidates implements store.Lookup.
 func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
 	if len(bands) == 0 || limit <= 0 {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // tx is a write transaction on the single writer connection.
@@ -301,6 +302,16 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 		return nil, fmt.Errorf("by hash: %w", err)
 	}
 	return cs, nil
+}
+
+// FirstNaming runs through a prepared statement: ingest asks it for every
+// new article that finds no near duplicate.
+func (t *tx) FirstNaming(ctx context.Context, url string) (store.Candidate, bool, error) {
+	s, err := t.stmt(ctx, sqlschema.FirstNamingSQL("?"))
+	if err != nil {
+		return store.Candidate{}, false, fmt.Errorf("first naming: %w", err)
+	}
+	return sqlschema.FirstNaming(ctx, stmtQuerier{s}, "?", url)
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {

@@ -376,6 +376,39 @@ func NamingOriginal(ctx context.Context, q Querier, url string, n int, mark stri
 	return out, total, rows.Err()
 }
 
+// FirstNamingSQL is the statement of store.Lookup's FirstNaming with the
+// backend's placeholder mark for its one argument: the earliest article
+// whose original_url is it ("<> ''" lets the planner use the partial
+// index articles_original).
+func FirstNamingSQL(mark string) string {
+	return `SELECT id, cluster_id FROM articles WHERE original_url = ` + mark +
+		` AND original_url <> '' ORDER BY date, id LIMIT 1`
+}
+
+// FirstNaming runs FirstNamingSQL through q (whose statement it may
+// already be: a prepared one ignores the text).
+func FirstNaming(ctx context.Context, q Querier, mark, url string) (store.Candidate, bool, error) {
+	var c store.Candidate
+	if url == "" {
+		return c, false, nil // the empty original_url is every article that names none
+	}
+	rows, err := q.QueryContext(ctx, FirstNamingSQL(mark), url)
+	if err != nil {
+		return c, false, fmt.Errorf("first naming %s: %w", url, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return c, false, fmt.Errorf("first naming %s: %w", url, err)
+		}
+		return c, false, nil
+	}
+	if err := rows.Scan(&c.ID, &c.ClusterID); err != nil {
+		return c, false, fmt.Errorf("first naming %s: %w", url, err)
+	}
+	return c, true, nil
+}
+
 // TopOriginals counts the original URLs that statement stmt (args)
 // returns in its one column by the site they are on (store.SiteHost) and
 // returns the n most frequent, most first, ties by name in byte order:

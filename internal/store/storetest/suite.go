@@ -381,6 +381,48 @@ func testNamingOriginal(t *testing.T, st store.Store) {
 	if _, _, err := ol.NamingOriginal(ctx, original, 0); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("n 0: %v, want ErrInvalid", err)
 	}
+
+	// FirstNaming gives the earliest copy and its cluster, outside a
+	// transaction and inside one, which sees its own writes (ties by id).
+	first := func(l store.Lookup, url string) string {
+		t.Helper()
+		c, ok, err := l.FirstNaming(ctx, url)
+		if err != nil {
+			t.Fatalf("FirstNaming(%q): %v", url, err)
+		}
+		if !ok {
+			return "none"
+		}
+		return c.ID + " in " + c.ClusterID
+	}
+	for url, want := range map[string]string{original: "c0 in c0", "": "none", "https://nowhere.example/x": "none",
+		"https://other.example/story": "c2 in c2", original + "/": "c3 in c3"} {
+		if got := first(st, url); got != want {
+			t.Errorf("FirstNaming(%q) = %s, want %s", url, got, want)
+		}
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	e := entry("a6")
+	r := *e.Record
+	r.ID, r.ContentHash, r.ClusterID, r.URL = "b0", "hash-b0", "a3", "https://copies-b.example/harbour"
+	r.CanonicalURL, r.Published = r.URL, date("2021-06-03T12:00:00Z") // c0's date
+	e.Record = &r
+	if _, err := tx.Put(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(tx, original); got != "b0 in a3" {
+		t.Errorf("FirstNaming in the transaction = %s, want b0 in a3", got)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(st, original); got != "c0 in c0" {
+		t.Errorf("FirstNaming after the rollback = %s, want c0 in c0", got)
+	}
 }
 
 func testClusters(t *testing.T, st store.Store) {
