@@ -378,8 +378,8 @@ func NamingOriginal(ctx context.Context, q Querier, url string, n int, mark stri
 
 // FirstNamingSQL is the statement of store.Lookup's FirstNaming with the
 // backend's placeholder mark for its one argument: the earliest article
-// whose original_url is it ("<> ''" lets the planner use the partial
-// index articles_original).
+// whose original_url is it (the test that it is not empty lets the
+// planner use the partial index articles_original).
 func FirstNamingSQL(mark string) string {
 	return `SELECT id, cluster_id FROM articles WHERE original_url = ` + mark +
 		` AND original_url <> '' ORDER BY date, id LIMIT 1`
