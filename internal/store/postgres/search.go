@@ -600,11 +600,11 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	case store.TopOriginal:
 		// The few articles that name an original, through the partial
 		// index articles_original, each tested against the matches.
-		sqlq = `SELECT o.original_url FROM articles o WHERE o.original_url <> ''`
+		sqlq = `SELECT o.n, o.original_url FROM articles o WHERE o.original_url <> ''`
 		if !w.empty() {
 			sqlq += ` AND o.n IN (SELECT a.n` + from + `)`
 		}
-		out, err := sqlschema.TopOriginals(ctx, db.db, sqlq, w.args, n)
+		out, err := sqlschema.TopOriginals(ctx, db.db, sqlq, w.args, n, nil)
 		if err != nil {
 			return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
 		}

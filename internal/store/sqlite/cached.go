@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 // keyFilter is what the day, site, facet and link caches (days.go,
@@ -357,6 +358,29 @@ func (db *DB) cachedTopSites(ctx context.Context, w *where, n int) (out []store.
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key))
 	})
 	return out[:min(n, len(out))], true, nil
+}
+
+// originalsSQL reads the row number and original URL of every article
+// that names one, through the partial index articles_original.
+const originalsSQL = `SELECT o.n, o.original_url FROM articles o WHERE o.original_url <> ''`
+
+// cachedTopOriginals answers Top by original from the caches when they
+// can answer q (see keyFilterOf); ok is false when they cannot. The
+// walk collects the matches, and the few articles that name an original
+// are each tested against them.
+func (db *DB) cachedTopOriginals(ctx context.Context, w *where, n int) (out []store.Count, ok bool, err error) {
+	c := &keyCounter{collect: true}
+	ok, err = db.countedInCaches(ctx, w, c, func(tx *sql.Tx) error {
+		matched := make([]bool, len(c.days.vals))
+		for _, n := range c.passed {
+			matched[n] = true
+		}
+		out, err = sqlschema.TopOriginals(ctx, tx, originalsSQL, nil, n, func(n int64) bool {
+			return n >= 0 && n < int64(len(matched)) && matched[n]
+		})
+		return err
+	})
+	return out, ok && err == nil, err
 }
 
 // cachedTopFacets answers Top by language or section from the caches when

@@ -966,13 +966,24 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 		col := map[store.TopField]string{store.TopLang: "a.language", store.TopSection: "a.section"}[field]
 		sqlq = `SELECT ` + col + `, count(*) AS c` + from + ` AND ` + col + ` <> '' GROUP BY 1 ORDER BY c DESC, 1 LIMIT ?`
 	case store.TopOriginal:
+		if !db.noCaches {
+			out, ok, err := db.cachedTopOriginals(ctx, w, n)
+			if err != nil {
+				return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
+			}
+			if ok {
+				return out, nil
+			}
+		}
 		// The few articles that name an original, through the partial
-		// index articles_original, each tested against the matches.
-		sqlq = `SELECT o.original_url FROM articles o WHERE o.original_url <> ''`
+		// index articles_original, each tested against the matches (their
+		// keys, without reading article rows when the query allows).
+		sqlq = originalsSQL
 		if !w.empty() {
+			from, args = w.keysFrom()
 			sqlq += ` AND o.n IN (SELECT a.n` + from + `)`
 		}
-		out, err := sqlschema.TopOriginals(ctx, db.r, sqlq, args, n)
+		out, err := sqlschema.TopOriginals(ctx, db.r, sqlq, args, n, nil)
 		if err != nil {
 			return nil, fmt.Errorf("top %s %q: %w", field, q.String(), err)
 		}

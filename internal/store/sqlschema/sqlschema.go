@@ -410,12 +410,14 @@ func FirstNaming(ctx context.Context, q Querier, mark, url string) (store.Candid
 }
 
 // TopOriginals counts the original URLs that statement stmt (args)
-// returns in its one column by the site they are on (store.SiteHost) and
-// returns the n most frequent, most first, ties by name in byte order:
-// Top by store.TopOriginal on both backends. The articles that name an
-// original are few, so stmt can read them through the partial index
-// articles_original and the sites be counted here.
-func TopOriginals(ctx context.Context, q Querier, stmt string, args []any, n int) ([]store.Count, error) {
+// returns, with their article's row number (columns n, original_url),
+// by the site they are on (store.SiteHost), keeping the rows keep
+// accepts (all when it is nil), and returns the n most frequent, most
+// first, ties by name in byte order: Top by store.TopOriginal on both
+// backends. The articles that name an original are few, so stmt can read
+// them through the partial index articles_original and the sites be
+// counted here.
+func TopOriginals(ctx context.Context, q Querier, stmt string, args []any, n int, keep func(n int64) bool) ([]store.Count, error) {
 	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, err
@@ -423,9 +425,13 @@ func TopOriginals(ctx context.Context, q Querier, stmt string, args []any, n int
 	defer rows.Close()
 	counts := map[string]int{}
 	for rows.Next() {
+		var an int64
 		var u string
-		if err := rows.Scan(&u); err != nil {
+		if err := rows.Scan(&an, &u); err != nil {
 			return nil, err
+		}
+		if keep != nil && !keep(an) {
+			continue
 		}
 		if h := store.SiteHost(u); h != "" {
 			counts[h]++
