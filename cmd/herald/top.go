@@ -108,6 +108,7 @@ func topWithTotal(ctx context.Context, db store.Store, q *query.Query, field sto
 		errTop  error
 		errTL   error
 	)
+	ctx = store.WithSharedWork(ctx) // one walk of the matches for both
 	wg.Go(func() { counts, errTop = db.Top(ctx, q, field, n) })
 	wg.Go(func() { buckets, errTL = db.Timeline(ctx, q, store.TimelineOptions{By: store.Month}) })
 	wg.Wait()

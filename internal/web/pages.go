@@ -556,7 +556,9 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		d.Compare = append(d.Compare, "")
 	}
 	// The chart, the top lists and the stories are independent queries:
-	// run them side by side.
+	// run them side by side, sharing what they have in common (a walk of
+	// the query's matches).
+	ctx := store.WithSharedWork(r.Context())
 	var (
 		wg      sync.WaitGroup
 		res     TimelineResponse
@@ -565,12 +567,12 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		stories []store.Story
 		errs    = make([]error, len(topFields)+2)
 	)
-	wg.Go(func() { res, sp, errs[0] = s.timeline(r.Context(), queries, by, d.Split, share, collapse) })
+	wg.Go(func() { res, sp, errs[0] = s.timeline(ctx, queries, by, d.Split, share, collapse) })
 	for i, tf := range topFields {
-		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(r.Context(), q, tf.field, 10) })
+		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(ctx, q, tf.field, 10) })
 	}
 	if _, ok := s.st.(store.StoryLister); ok {
-		wg.Go(func() { stories, errs[len(errs)-1] = topStories(r.Context(), s.st, q, 5) })
+		wg.Go(func() { stories, errs[len(errs)-1] = topStories(ctx, s.st, q, 5) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

@@ -195,10 +195,48 @@ func (db *DB) countKeys(ctx context.Context, tx *sql.Tx, match string, c *keyCou
 		}
 		return nil
 	}
+	if sw := store.SharedWorkOf(ctx); sw != nil {
+		// Reads that belong together (store.WithSharedWork) walk the
+		// full-text index once and count from the list of matches. A
+		// match that c's views lack was archived after they were read:
+		// it is left out, as it would be by a walk in tx.
+		ns, err := sw.Do(ctx, db.sharedMatchesKey(match), func() (any, error) {
+			return db.matchRows(ctx, tx, match, c.days)
+		})
+		if err != nil {
+			return err
+		}
+		for _, n := range ns.([]int64) {
+			c.add(n)
+		}
+		return nil
+	}
+	return walkKeys(ctx, tx, match, c)
+}
+
+// sharedMatchesKey is the key of the matches of match in store.SharedWork.
+func (db *DB) sharedMatchesKey(match string) string {
+	return fmt.Sprintf("sqlite %p matches %s", db, match)
+}
+
+// walkKeys counts the matches of the full-text expression match into c,
+// walking the index in read transaction tx.
+func walkKeys(ctx context.Context, tx *sql.Tx, match string, c *keyCounter) error {
 	token, done := lend(c)
 	defer done()
 	var rows int64
 	return tx.QueryRowContext(ctx, `SELECT herald_nkeys(rowid, ?) FROM article_fts WHERE article_fts MATCH ?`, token, match).Scan(&rows)
+}
+
+// matchRows returns the row numbers of the articles matching the
+// full-text expression match, in read transaction tx whose day view is
+// days.
+func (db *DB) matchRows(ctx context.Context, tx *sql.Tx, match string, days *blockView) ([]int64, error) {
+	all := &keyCounter{f: keyFilter{from: math.MinInt32 + 1, until: math.MaxInt32}, collect: true, days: days}
+	if err := walkKeys(ctx, tx, match, all); err != nil {
+		return nil, err
+	}
+	return all.passed, nil
 }
 
 // loadViews gives c the views of the caches it needs, as read

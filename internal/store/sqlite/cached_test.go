@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -266,4 +268,67 @@ func hitKeys(res *store.SearchResult, at int) []string {
 		out = append(out, fmt.Sprintf("%s/%.17g/%d", h.Record.ID, h.Score, h.Duplicates))
 	}
 	return out
+}
+
+// attention is what the web attention page reads for one query: the
+// timeline split and not, every top list and the stories.
+type attention struct {
+	timeline, split []store.Bucket
+	tops            [][]store.Count
+	stories         []store.Story
+}
+
+// readAttention makes the attention page's reads of q, side by side as
+// the page does, under ctx.
+func readAttention(ctx context.Context, t *testing.T, db *DB, q *query.Query) attention {
+	t.Helper()
+	a := attention{tops: make([][]store.Count, len(store.TopFields))}
+	errs := make([]error, len(store.TopFields)+3)
+	var wg sync.WaitGroup
+	wg.Go(func() { a.timeline, errs[0] = db.Timeline(ctx, q, store.TimelineOptions{By: store.Month}) })
+	wg.Go(func() {
+		a.split, errs[1] = db.Timeline(ctx, q, store.TimelineOptions{By: store.Week, Split: store.TopSite})
+	})
+	wg.Go(func() { a.stories, errs[2] = db.TopStories(ctx, q, 5) })
+	for i, f := range store.TopFields {
+		wg.Go(func() { a.tops[i], errs[i+3] = db.Top(ctx, q, f, 10) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("%q: %v", q.String(), err)
+	}
+	return a
+}
+
+// Reads that share their work (store.WithSharedWork, as the attention
+// page makes them) give what each gives alone, and walk a query's
+// matches once: the walk is in the shared work afterwards.
+func TestSharedWalk(t *testing.T) {
+	db, queries := cacheArchive(t, 1500)
+	shared := 0
+	for _, s := range queries {
+		q, err := query.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone := readAttention(context.Background(), t, db, q)
+		ctx := store.WithSharedWork(context.Background())
+		together := readAttention(ctx, t, db, q)
+		if !reflect.DeepEqual(alone, together) {
+			t.Errorf("%q: reads sharing their work differ from reads alone:\nalone    %+v\ntogether %+v", s, alone, together)
+		}
+		w := translate(q)
+		if _, ok, _ := keyFilterOf(context.Background(), db.r, w); !ok || w.match == "" {
+			continue
+		}
+		shared++
+		sw := store.SharedWorkOf(ctx)
+		v, err := sw.Do(ctx, db.sharedMatchesKey(w.match), func() (any, error) { return nil, errors.New("not walked before") })
+		if ns, ok := v.([]int64); err != nil || !ok || len(ns) == 0 && len(alone.timeline) > 0 {
+			t.Errorf("%q: shared matches %v, %v", s, v, err)
+		}
+	}
+	if shared < 10 {
+		t.Errorf("%d queries shared a walk, want more to test", shared)
+	}
 }
