@@ -20,14 +20,18 @@ func wireStoryArchive(t *testing.T) string {
 	wire := "Fishing boats stayed in the harbour for a third day as the storm kept the ferry terminal closed " +
 		"and the coastguard warned crews about waves higher than the outer breakwater, officials said on Tuesday."
 	var b strings.Builder
-	for _, r := range []struct{ site, day, text string }{
-		{"wire.example", "2024-03-05", wire}, // stored first, dated second
-		{"copy.example", "2024-03-04", wire}, // the earliest copy
-		{"late.example", "2024-03-07", wire},
-		{"own.example", "2024-03-06", "The council approved a night bus from the port to the hospital, every half hour from January, the mayor said on Monday evening after a long debate."},
+	for _, r := range []struct{ site, day, text, original string }{
+		{"wire.example", "2024-03-05", wire, ""},                                      // stored first, dated second
+		{"copy.example", "2024-03-04", wire, "https://agency.example/original-story"}, // the earliest copy, of an original not archived
+		{"late.example", "2024-03-07", wire, ""},
+		{"own.example", "2024-03-06", "The council approved a night bus from the port to the hospital, every half hour from January, the mayor said on Monday evening after a long debate.", ""},
 	} {
-		j, _ := json.Marshal(map[string]any{"url": "https://" + r.site + "/story.html", "title": "Story on " + r.site,
-			"published": r.day + "T09:00:00Z", "language": "en", "text": r.text})
+		rec := map[string]any{"url": "https://" + r.site + "/story.html", "title": "Story on " + r.site,
+			"published": r.day + "T09:00:00Z", "language": "en", "text": r.text}
+		if r.original != "" {
+			rec["original_url"] = r.original
+		}
+		j, _ := json.Marshal(rec)
 		b.Write(j)
 		b.WriteByte('\n')
 	}

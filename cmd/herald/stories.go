@@ -107,6 +107,9 @@ func printStories(w *bufio.Writer, stories []store.Story) {
 		if title == "" {
 			title = "(no title)"
 		}
+		if h := store.SiteHost(s.First.OriginalURL); h != "" {
+			title += " (a copy: names " + oneLine(topName(store.TopSite, h)) + " as the original)"
+		}
 		pad := siteW - len([]rune(sites[i]))
 		fmt.Fprintf(w, "%*d  %*d  %5d  %-10s  %-10s  %s%s  %s\n", rankW, i+1, artW, s.Articles, s.Sites,
 			s.First.Date.Format(time.DateOnly), s.Last.Format(time.DateOnly), sites[i], strings.Repeat(" ", pad), title)

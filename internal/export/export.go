@@ -126,8 +126,9 @@ var TimelineColumns = []string{"start", "key", "count", "of", "share"}
 
 // StoryColumns is the fixed column set of stories as CSV: the cluster id,
 // the matching articles and their sites, the first article's date
-// (RFC 3339, UTC), site, title, URL and id, and the last article's date.
-var StoryColumns = []string{"cluster", "articles", "sites", "first_date", "first_site", "first_title", "first_url", "first_id", "last_date"}
+// (RFC 3339, UTC), site, title, URL and id, the last article's date, and
+// the original the first article names (empty when it names none).
+var StoryColumns = []string{"cluster", "articles", "sites", "first_date", "first_site", "first_title", "first_url", "first_id", "last_date", "first_original_url"}
 
 // WriteStoriesCSV writes stories as CSV with a header row of
 // StoryColumns, in their order.
@@ -138,7 +139,7 @@ func WriteStoriesCSV(w io.Writer, stories []store.Story) error {
 	}
 	for _, s := range stories {
 		row := []string{s.Cluster, strconv.Itoa(s.Articles), strconv.Itoa(s.Sites), rfc3339(s.First.Date.UTC()),
-			inert(s.First.Site), inert(s.First.Title), inert(s.First.URL), s.First.ID, rfc3339(s.Last.UTC())}
+			inert(s.First.Site), inert(s.First.Title), inert(s.First.URL), s.First.ID, rfc3339(s.Last.UTC()), inert(s.First.OriginalURL)}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

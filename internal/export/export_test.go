@@ -140,13 +140,14 @@ func TestWriteTimelineCSV(t *testing.T) {
 func TestWriteStoriesCSV(t *testing.T) {
 	first := time.Date(2024, 3, 4, 9, 0, 0, 0, time.FixedZone("CET", 3600))
 	stories := []store.Story{{Cluster: "c1", Articles: 3, Sites: 2, Last: first.Add(48 * time.Hour),
-		First: store.StoryArticle{ID: "a1", Title: "=HYPERLINK(\"x\")", Site: "copy.example", URL: "https://copy.example/s", Date: first}}}
+		First: store.StoryArticle{ID: "a1", Title: "=HYPERLINK(\"x\")", Site: "copy.example", URL: "https://copy.example/s", Date: first,
+			OriginalURL: "https://wire.example/s"}}}
 	var b strings.Builder
 	if err := WriteStoriesCSV(&b, stories); err != nil {
 		t.Fatal(err)
 	}
-	want := "cluster,articles,sites,first_date,first_site,first_title,first_url,first_id,last_date\n" +
-		"c1,3,2,2024-03-04T08:00:00Z,copy.example,\"'=HYPERLINK(\"\"x\"\")\",https://copy.example/s,a1,2024-03-06T08:00:00Z\n"
+	want := "cluster,articles,sites,first_date,first_site,first_title,first_url,first_id,last_date,first_original_url\n" +
+		"c1,3,2,2024-03-04T08:00:00Z,copy.example,\"'=HYPERLINK(\"\"x\"\")\",https://copy.example/s,a1,2024-03-06T08:00:00Z,https://wire.example/s\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}

@@ -34,6 +34,10 @@ type StoryArticle struct {
 	Site  string    `json:"site"`
 	URL   string    `json:"url"`
 	Date  time.Time `json:"date"`
+	// OriginalURL is the original the article names (Record.OriginalURL):
+	// when the first archived article of a story is a declared copy, the
+	// story began elsewhere, at an original the archive does not hold.
+	OriginalURL string `json:"original_url,omitempty"`
 }
 
 // StoryLister is a backend that lists the stories among a query's

@@ -453,6 +453,9 @@ type storyRow struct {
 	Title, Href, Site string
 	Articles, Sites   int
 	First, Last       string // dates
+	// Original is the site of the original the first article names, if
+	// it names one: the story began there.
+	Original string
 }
 
 // timelineData is the attention page.
@@ -620,7 +623,8 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	for _, st := range stories {
 		d.Stories = append(d.Stories, storyRow{Title: st.First.Title, Href: "/articles/" + url.PathEscape(st.First.ID),
 			Site: canon.DisplayHost(st.First.Site), Articles: st.Articles, Sites: st.Sites,
-			First: st.First.Date.Format(time.DateOnly), Last: st.Last.Format(time.DateOnly)})
+			First: st.First.Date.Format(time.DateOnly), Last: st.Last.Format(time.DateOnly),
+			Original: canon.DisplayHost(store.SiteHost(st.First.OriginalURL))})
 	}
 	title := "Attention over time"
 	if d.Q != "" {

@@ -18,7 +18,7 @@ func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.St
 		return nil, fmt.Errorf("top stories: %w", err)
 	}
 	w := translate(q, db.unicodeLower)
-	sqlq := `SELECT m.cluster_id, m.articles, m.sites, m.last, a.id, a.title, a.canonical_url, s.host, a.date
+	sqlq := `SELECT m.cluster_id, m.articles, m.sites, m.last, a.id, a.title, a.canonical_url, s.host, a.date, a.original_url
 		FROM (SELECT a.cluster_id, count(*) AS articles, count(DISTINCT a.site_id) AS sites, max(a.date) AS last,
 			min(a.date) AS first, (array_agg(a.n ORDER BY a.date, a.id))[1] AS first_n` + w.from() + `
 			GROUP BY a.cluster_id HAVING count(*) > 1
@@ -34,7 +34,7 @@ func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.St
 	for rows.Next() {
 		var s store.Story
 		var last, first int64
-		if err := rows.Scan(&s.Cluster, &s.Articles, &s.Sites, &last, &s.First.ID, &s.First.Title, &s.First.URL, &s.First.Site, &first); err != nil {
+		if err := rows.Scan(&s.Cluster, &s.Articles, &s.Sites, &last, &s.First.ID, &s.First.Title, &s.First.URL, &s.First.Site, &first, &s.First.OriginalURL); err != nil {
 			return nil, fmt.Errorf("top stories %q: %w", q.String(), err)
 		}
 		s.Last, s.First.Date = time.Unix(last, 0).UTC(), time.Unix(first, 0).UTC()

@@ -134,9 +134,9 @@ func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.St
 			return nil, err
 		}
 		var date int64
-		err = tx.QueryRowContext(ctx, `SELECT a.id, a.title, a.canonical_url, s.host, a.date FROM articles a
+		err = tx.QueryRowContext(ctx, `SELECT a.id, a.title, a.canonical_url, s.host, a.date, a.original_url FROM articles a
 			JOIN sites s ON s.id = a.site_id WHERE a.n IN (SELECT value FROM json_each(?)) ORDER BY a.id LIMIT 1`, string(ns)).
-			Scan(&s.First.ID, &s.First.Title, &s.First.URL, &s.First.Site, &date)
+			Scan(&s.First.ID, &s.First.Title, &s.First.URL, &s.First.Site, &date, &s.First.OriginalURL)
 		if err != nil {
 			return nil, fmt.Errorf("first article of cluster %s: %w", s.Cluster, err)
 		}
