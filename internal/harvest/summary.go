@@ -172,11 +172,14 @@ const (
 	ReasonInvalidURL   = "invalid url"
 	ReasonConnection   = "connection error"
 	ReasonNotArticle   = "not article"
-	ReasonBadRecord    = "invalid record"
-	ReasonInterrupted  = "interrupted"
-	ReasonNotFeed      = "not a feed or sitemap"
-	ReasonHeld         = "host asked to wait (Retry-After)"
-	ReasonCrawlDelay   = "host asked to wait (Crawl-delay)"
+	// ReasonSoft404: a page answered with 200 that only says it is not
+	// there ("Page not found", "Seite nicht gefunden"; see isSoft404).
+	ReasonSoft404     = "soft 404"
+	ReasonBadRecord   = "invalid record"
+	ReasonInterrupted = "interrupted"
+	ReasonNotFeed     = "not a feed or sitemap"
+	ReasonHeld        = "host asked to wait (Retry-After)"
+	ReasonCrawlDelay  = "host asked to wait (Crawl-delay)"
 	// ReasonCrashed: extraction panicked on the page, a bug in Herald
 	// (logged with the stack); the URL fails and its capture is kept.
 	ReasonCrashed = "extraction crashed"
