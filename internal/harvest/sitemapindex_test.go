@@ -250,3 +250,43 @@ func TestHarvestFailedChildSitemapReadAgain(t *testing.T) {
 		t.Errorf("third poll: %d documents polled, want the index alone", sum.Polled)
 	}
 }
+
+// TestHarvestFailedIndexReadAgain: a sitemap index that fails for a
+// passing reason (a 503) is no poll either: at the next poll its children
+// changed since the last whole poll are read, though their lastmod is
+// older than the failed poll. The failed poll used to count, and those
+// children were skipped as unchanged.
+func TestHarvestFailedIndexReadAgain(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.html("/news/a1.html", gazettePage("Story a1", "", gazetteDay, gazetteText("a1", 6)))
+	yesterday := time.Now().AddDate(0, 0, -1).UTC().Format(time.DateOnly)
+	var down atomic.Bool
+	down.Store(true)
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap></sitemapindex>`, ts.url("/a.xml"), yesterday)
+	})
+	ts.mux.HandleFunc("/a.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/a1.html"))
+	})
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+	poll := func() *Summary {
+		t.Helper()
+		return repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID)
+	}
+	if sum := poll(); len(sum.PollErrors) != 1 || !strings.Contains(sum.PollErrors[ts.url("/index.xml")], "read again at the next poll") {
+		t.Fatalf("first poll: errors %v, want the index's 503, to be read again", sum.PollErrors)
+	}
+	down.Store(false)
+	if sum := poll(); sum.New != 1 || stored(t, st, ts.url("/news/a1.html")) == nil {
+		t.Errorf("second poll: %d new; want the child read and its story stored", sum.New)
+	}
+}
