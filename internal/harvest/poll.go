@@ -228,8 +228,9 @@ func (p *poller) fail(err error) {
 }
 
 // errMsg says what failed in the poll, "" when nothing did: its first
-// failures (every child sitemap that failed, up to a few), and whether
-// the sitemaps that failed are read again at the next poll.
+// failures (every child sitemap that failed, up to a few), and, for a
+// source, whether the sitemaps that failed are read again at its next
+// poll.
 func (p *poller) errMsg() string {
 	if len(p.errs) == 0 {
 		return ""
@@ -239,6 +240,7 @@ func (p *poller) errMsg() string {
 		msg += fmt.Sprintf("; and %d more", n)
 	}
 	switch n := len(p.missed); {
+	case p.src == nil: // an ad hoc harvest: there is no next poll
 	case n == 1:
 		msg += " (that sitemap is read again at the next poll)"
 	case n > 1:

@@ -290,3 +290,28 @@ func TestHarvestFailedIndexReadAgain(t *testing.T) {
 		t.Errorf("second poll: %d new; want the child read and its story stored", sum.New)
 	}
 }
+
+// An ad hoc harvest of a sitemap index (no source, no next poll) names
+// the child that failed and promises no next poll.
+func TestHarvestAdHocFailedChildNamed(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc></sitemap></sitemapindex>`, ts.url("/b.xml"))
+	})
+	ts.mux.HandleFunc("/b.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "oops", http.StatusInternalServerError)
+	})
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	sum, err := h.Harvest(context.Background(), []string{ts.url("/index.xml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := sum.PollErrors[ts.url("/index.xml")]
+	if !strings.Contains(msg, ts.url("/b.xml")) || strings.Contains(msg, "next poll") {
+		t.Errorf("error %q: want the failed child named, and no next poll promised", msg)
+	}
+}
