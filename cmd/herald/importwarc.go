@@ -33,7 +33,8 @@ func newImportWARCCmd(e *env, batch *batchFlag) *cobra.Command {
 		Long: `Import warc streams WARC files (plain, gzip per record or whole-file gzip)
 and stores the articles of their HTML response records through the same
 extraction and deduplication as herald harvest. Other records, non-HTML
-responses, error statuses and pages that are not articles are skipped and
+responses, error statuses, pages that are not articles and "soft 404s"
+(pages answered with 200 that only say "Page not found") are skipped and
 counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped, and a file that is not a WARC file (or cannot be
 opened) is reported and skipped; the exit status is then 1.

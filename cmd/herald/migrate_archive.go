@@ -19,8 +19,10 @@ func newMigrateArchiveCmd(e *env) *cobra.Command {
 		Short: "Copy a whole archive between SQLite and PostgreSQL, losslessly",
 		Long: `Migrate-archive copies everything an archive holds into another: every
 article with all its versions (in the order they were first stored), their
-near-duplicate clusters and capture references, the sources with their ids,
-the fetch log and the frontier with each URL's state. SRC and DST are
+near-duplicate clusters and capture references, the sources with their ids
+and validators, the fetch log, the frontier with each URL's state and
+sitemap lastmod, and the ETag and Last-Modified kept for child sitemaps (so
+the next poll asks for them conditionally, as it would have). SRC and DST are
 archive locations: a SQLite file (PATH or sqlite:PATH) or a PostgreSQL
 database (postgres://… or postgresql://…). The source is only read.
 
@@ -87,9 +89,9 @@ references are relative to the archive's folder).`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs\n",
+				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs, %d sitemap validators\n",
 					archiveName(from), archiveName(to), sum.Articles, sum.Versions, sum.Skipped, sum.Conflicts,
-					sum.Sources, sum.Fetches, sum.Frontier)
+					sum.Sources, sum.Fetches, sum.Frontier, sum.Validators)
 			}
 			if sum.Conflicts > 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("%d articles differ in the destination and were left alone: %s",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,6 +139,18 @@ func fill(t *testing.T, st store.Store) {
 	st.Done(ctx, claimed[0].URL)
 	st.Fail(ctx, claimed[1].URL, "HTTP 404")
 	st.Retry(ctx, claimed[2].URL, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), "HTTP 503")
+	for u, v := range keptValidators {
+		if err := st.(store.ValidatorKeeper).KeepSitemapValidators(ctx, u, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// keptValidators are the child sitemap validators fill keeps: the
+// harvest's memory of which children it read whole.
+var keptValidators = map[string]store.Validators{
+	"https://example.org/sitemap-2024-05.xml": {ETag: `"m5"`, LastModified: "Fri, 31 May 2024 23:00:00 GMT"},
+	"https://example.org/sitemap-2024-06.xml": {ETag: `W/"m6"`},
 }
 
 // dumpAll is everything an archive holds, as comparable text: every
@@ -177,6 +190,13 @@ func dumpAll(t *testing.T, loc string) string {
 	if err := d.DumpFrontier(ctx, func(it store.FrontierItem) error { return enc.Encode(it) }); err != nil {
 		t.Fatal(err)
 	}
+	for _, u := range slices.Sorted(maps.Keys(keptValidators)) {
+		v, err := st.(store.ValidatorKeeper).SitemapValidators(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc.Encode(map[string]any{"sitemap": u, "validators": v})
+	}
 	s, err := st.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +224,7 @@ func TestMigrateArchiveRoundTrip(t *testing.T) {
 		t.Fatalf("to postgres: exit %d\n%s%s", code, out, stderr)
 	}
 	out, stderr, code = herald(t, "", "migrate-archive", "--from", pg, "--to", "sqlite:"+b)
-	if code != 0 || !strings.Contains(out, "308 articles (311 versions) copied, 0 already there, 0 conflicts; 2 sources, 5 fetches, 6 frontier URLs") {
+	if code != 0 || !strings.Contains(out, "308 articles (311 versions) copied, 0 already there, 0 conflicts; 2 sources, 5 fetches, 6 frontier URLs, 2 sitemap validators") {
 		t.Fatalf("back to sqlite: exit %d\n%s%s", code, out, stderr)
 	}
 	e1, _, _ := herald(t, "", "--db", a, "export", "--format", "jsonl")
@@ -230,7 +250,7 @@ func TestMigrateArchiveRoundTrip(t *testing.T) {
 		t.Errorf("copy into a full archive: exit %d\n%s", code, stderr)
 	}
 	out, stderr, code = herald(t, "", "migrate-archive", "--merge", "--from", a, "--to", pg)
-	if code != 0 || !strings.Contains(out, "0 articles (0 versions) copied, 308 already there, 0 conflicts; 0 sources, 0 fetches, 0 frontier URLs") {
+	if code != 0 || !strings.Contains(out, "0 articles (0 versions) copied, 308 already there, 0 conflicts; 0 sources, 0 fetches, 0 frontier URLs, 0 sitemap validators") {
 		t.Errorf("merge again: exit %d\n%s%s", code, out, stderr)
 	}
 	if d := dumpAll(t, pg); d != d1 {

@@ -1,8 +1,11 @@
 // Package archivecopy copies a whole archive from one store to another
 // (SQLite to PostgreSQL and back, for herald migrate-archive): every
 // article with every version, in the order they were first stored, with
-// their clusters and capture references; the sources with their ids; the
-// fetch log; the frontier with each URL's state.
+// their clusters and capture references; the sources with their ids and
+// validators; the fetch log; the frontier with each URL's state and
+// sitemap lastmod; the validators kept for child sitemaps. What else the
+// schemas hold is derived from the articles (search indexes, facets,
+// counters, band index) and rebuilt by the destination as it stores them.
 //
 // Articles go through Tx.Put, version after version, so the destination
 // applies its own rules (and indexes, and counters) exactly as if it had
@@ -16,8 +19,8 @@
 // same versions is skipped, one whose stored versions are the first of
 // the source's gets the rest, and one whose history differs is left alone
 // and counted as a conflict, never overwritten; sources, fetches and
-// frontier URLs the destination holds already (by id or URL) stay as they
-// are. So an interrupted copy can be run again with Merge to finish it.
+// frontier URLs and sitemap validators the destination holds already (by
+// id or URL) stay as they are. So an interrupted copy can be run again with Merge to finish it.
 package archivecopy
 
 import (
@@ -55,6 +58,10 @@ type Summary struct {
 	Sources   int `json:"sources"`   // sources added
 	Fetches   int `json:"fetches"`   // fetch log entries added
 	Frontier  int `json:"frontier"`  // frontier URLs added
+	// Validators is the number of child sitemaps whose kept validators
+	// were added (store.ValidatorKeeper): without them, the first poll
+	// after a copy reads every child sitemap whole again.
+	Validators int `json:"sitemap_validators"`
 	// ConflictIDs lists the first conflicting article ids (up to 20).
 	ConflictIDs []string `json:"conflict_ids,omitempty"`
 }
@@ -131,6 +138,26 @@ func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Summary, er
 	})
 	if err == nil && len(items) > 0 {
 		err = flushItems()
+	}
+	if err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	var vs []store.KeptValidators
+	flushValidators := func() error {
+		n, err := rest.RestoreSitemapValidators(ctx, vs)
+		sum.Validators += n
+		vs = vs[:0]
+		return err
+	}
+	err = dump.DumpSitemapValidators(ctx, func(v store.KeptValidators) error {
+		vs = append(vs, v)
+		if len(vs) >= 5000 {
+			return flushValidators()
+		}
+		return nil
+	})
+	if err == nil && len(vs) > 0 {
+		err = flushValidators()
 	}
 	if err != nil {
 		return sum, fmt.Errorf("copy: %w", err)

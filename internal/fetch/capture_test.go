@@ -154,8 +154,8 @@ func TestRedirectChainToWARC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(big.Hops) != 1 || !big.Hops[0].RawTruncated || len(big.Hops[0].RawResponse) > fetch.RedirectBodyBytes+1024 {
-		t.Fatalf("big redirect: %d hops, truncated %v, %d raw bytes", len(big.Hops), big.Hops[0].RawTruncated, len(big.Hops[0].RawResponse))
+	if len(big.Hops) != 1 || big.Hops[0].RawTruncated != fetch.TruncatedLength || len(big.Hops[0].RawResponse) > fetch.RedirectBodyBytes+1024 {
+		t.Fatalf("big redirect: %d hops, truncated %q, %d raw bytes", len(big.Hops), big.Hops[0].RawTruncated, len(big.Hops[0].RawResponse))
 	}
 
 	dir := t.TempDir()

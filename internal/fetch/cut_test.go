@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -59,8 +61,8 @@ func TestBodyCutMidway(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if !resp.Cut || !resp.RawTruncated || !strings.HasPrefix(feed, string(resp.Body)) || len(resp.Body) == 0 || len(resp.Body) >= len(feed) {
-			t.Errorf("%s: Cut %v RawTruncated %v, body %d bytes of %d", path, resp.Cut, resp.RawTruncated, len(resp.Body), len(feed))
+		if !resp.Cut || resp.RawTruncated != TruncatedDisconnect || !strings.HasPrefix(feed, string(resp.Body)) || len(resp.Body) == 0 || len(resp.Body) >= len(feed) {
+			t.Errorf("%s: Cut %v RawTruncated %q, body %d bytes of %d", path, resp.Cut, resp.RawTruncated, len(resp.Body), len(feed))
 		}
 		if got := len(sites[path].hitsFor(path)); got < 2 {
 			t.Errorf("%s: %d tries, want a retry (it may get the whole body)", path, got)
@@ -72,5 +74,34 @@ func TestBodyCutMidway(t *testing.T) {
 	resp, err := c.Fetch(ctx, Request{URL: sites["/once"].URL + "/once", Accept: AcceptSitemap})
 	if err != nil || resp.Cut || string(resp.Body) != feed || once.Load() != 2 {
 		t.Errorf("cut once then whole: err %v, Cut %v, %d bytes, %d tries", err, resp != nil && resp.Cut, len(resp.Body), once.Load())
+	}
+}
+
+// A gzip-encoded feed whose compressed stream stops early on a transfer
+// that is whole (the length it declares arrives): the feed comes back cut,
+// and its raw response is marked truncated for an unspecified reason, not
+// as a disconnect, which it was not as far as HTTP can tell.
+func TestBodyCutContentCoding(t *testing.T) {
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel>` + strings.Repeat("<item><link>https://e.example/a</link></item>", 400) + `</channel></rss>`
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write([]byte(feed))
+	zw.Close()
+	cut := zb.Bytes()[:zb.Len()/2]
+	s := newSite(t, nil)
+	s.robots("")
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", fmt.Sprint(len(cut)))
+		w.Write(cut)
+	})
+	c := testClient(t, Options{Retries: 1})
+	resp, err := c.Fetch(context.Background(), Request{URL: s.URL + "/feed", Accept: AcceptFeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.Cut || resp.RawTruncated != TruncatedUnspecified || !strings.HasPrefix(feed, string(resp.Body)) {
+		t.Errorf("Cut %v, RawTruncated %q, body %d bytes; want a cut feed, truncated for an unspecified reason", resp.Cut, resp.RawTruncated, len(resp.Body))
 	}
 }

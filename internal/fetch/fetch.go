@@ -163,9 +163,15 @@ type Response struct {
 	// headers, and the body as transferred (chunked framing and content
 	// encoding intact). It is what a WARC response record holds.
 	RawResponse []byte
-	// RawTruncated is set when RawResponse was cut at MaxBodyBytes plus
-	// header room (a large compressed body), or is Cut.
-	RawTruncated bool
+	// RawTruncated says why RawResponse is short of the whole response,
+	// in the words of WARC-Truncated (WARC 1.1): TruncatedLength when it
+	// was cut at our own cap (MaxBodyBytes plus header room for a large
+	// compressed body, RedirectBodyBytes for an error's body),
+	// TruncatedTime when the attempt's time limit (Options.Timeout) cut
+	// the body, TruncatedDisconnect when the connection broke or closed
+	// mid-body, TruncatedUnspecified when the body's content coding ended
+	// early on a transfer that looked whole. "" when it is whole.
+	RawTruncated string
 	// Cut is set when the body stopped before its end on every try (the
 	// server closed or broke the connection mid-body, a compressed body
 	// ended early): Body is what arrived. Only feed and sitemap fetches
@@ -184,9 +190,18 @@ type Response struct {
 	robots *robotstxt.RobotsData // a robots.txt fetch's 2xx body, parsed
 }
 
+// Why a raw response is kept in part (Response.RawTruncated): the values
+// of WARC-Truncated in WARC 1.1.
+const (
+	TruncatedLength      = "length"      // past our own size cap
+	TruncatedTime        = "time"        // past the attempt's time limit
+	TruncatedDisconnect  = "disconnect"  // the connection broke or closed mid-body
+	TruncatedUnspecified = "unspecified" // another reason (a content coding cut short)
+)
+
 // Hop is one redirect on the way to a Response: the exchange exactly as it
 // crossed the connection. Its body is kept up to RedirectBodyBytes; a
-// longer one is cut there and RawTruncated is set.
+// longer one is cut there and RawTruncated is TruncatedLength.
 type Hop struct {
 	// URL is the URL requested; Status (301, 302, 303, 307 or 308) and
 	// Location are the answer, or 200 and the URL of the page's meta
@@ -197,7 +212,7 @@ type Hop struct {
 	// RawRequest and RawResponse are as in Response.
 	RawRequest   []byte
 	RawResponse  []byte
-	RawTruncated bool
+	RawTruncated string
 	// FetchedAt is when the request was sent; IP the server's address.
 	FetchedAt time.Time
 	IP        string
@@ -549,7 +564,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	if req.Accept == AcceptSitemap || req.Accept == AcceptSource {
 		limit = max(limit, c.opts.MaxSitemapBytes)
 	}
-	cut := false // the body was not read to its end
+	cut := "" // why the body was not read to its end (RawTruncated)
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
 		res.NotModified = true
@@ -557,8 +572,15 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 		// Redirects and errors: the body is not wanted, but a redirect's
 		// is archived with it. Reading it lets the connection be reused;
 		// past RedirectBodyBytes the rest is dropped with the connection.
-		n, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, RedirectBodyBytes+1))
-		cut = n > RedirectBodyBytes
+		n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, RedirectBodyBytes+1))
+		switch {
+		case n > RedirectBodyBytes:
+			cut = TruncatedLength
+		case err != nil:
+			// The archive must not keep as whole an error page whose
+			// connection broke: it says why it is short.
+			cut = c.cutReason(ctx, actx, u, err, true)
+		}
 	default:
 		body, ct, err := c.readBody(resp, req.Accept, spec, limit)
 		var stopped *bodyCut // not the bool cut above: the body's own error
@@ -569,8 +591,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 			err = c.attemptError(ctx, actx, u, stopped.err)
 			out.failed = ctx.Err() == nil
 			res.Duration = time.Since(start)
-			c.finishRaw(res, &mu, &conn, cp, &ip, false)
-			res.RawTruncated = true
+			c.finishRaw(res, &mu, &conn, cp, &ip, c.cutReason(ctx, actx, u, stopped.err, stopped.transfer))
 			return res, retryAfter, err
 		}
 		if stopped != nil {
@@ -604,10 +625,27 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, spec hopS
 	return res, retryAfter, nil
 }
 
+// cutReason says why a body stopped before its end (RawTruncated), from
+// the error that stopped it: the attempt's time limit, the transfer
+// itself failing (transfer: the connection broke or closed before the
+// length it declared), or, on a transfer that looked whole, its content
+// coding ending early.
+func (c *Client) cutReason(ctx, actx context.Context, u *url.URL, err error, transfer bool) string {
+	switch {
+	case errors.Is(c.attemptError(ctx, actx, u, err), ErrTimeout):
+		return TruncatedTime
+	case transfer && ctx.Err() == nil:
+		return TruncatedDisconnect
+	}
+	return TruncatedUnspecified
+}
+
 // finishRaw detaches the recording connection and fills in what it
-// recorded of the exchange; cut shortens a redirect's or error's body to
-// RedirectBodyBytes.
-func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip *string, cut bool) {
+// recorded of the exchange. cut says why the body was not read to its
+// end, if it was not: TruncatedLength shortens a redirect's or error's
+// body to RedirectBodyBytes. A raw response cut at our own cap first
+// stays TruncatedLength.
+func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, cp *capture, ip *string, cut string) {
 	mu.Lock()
 	if *conn != nil {
 		(*conn).detach(cp)
@@ -616,9 +654,15 @@ func (c *Client) finishRaw(res *Response, mu *sync.Mutex, conn **recordingConn, 
 	mu.Unlock()
 	res.RawRequest = cp.req.Bytes()
 	res.RawResponse = cp.resp.Bytes()
-	res.RawTruncated = cp.truncated
-	if cut {
-		res.RawResponse, res.RawTruncated = cutBody(res.RawResponse, RedirectBodyBytes), true
+	res.RawTruncated = ""
+	if cp.truncated {
+		res.RawTruncated = TruncatedLength
+	}
+	switch {
+	case cut == TruncatedLength:
+		res.RawResponse, res.RawTruncated = cutBody(res.RawResponse, RedirectBodyBytes), TruncatedLength
+	case cut != "" && res.RawTruncated == "":
+		res.RawTruncated = cut
 	}
 }
 
@@ -653,7 +697,10 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 		// Plainly not HTML: do not download a byte of it.
 		return nil, declared, &ContentError{ContentType: declared, Err: ErrNotHTML}
 	}
-	dr, err := decoder(encoding, resp.Body)
+	// tr tells a transfer that failed (the connection broke or closed
+	// before the length it declared) from a content coding cut short.
+	tr := &errReader{r: resp.Body}
+	dr, err := decoder(encoding, tr)
 	if err != nil {
 		if errors.Is(err, io.EOF) { // empty body with a Content-Encoding
 			return nil, declared, nil
@@ -674,7 +721,7 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 		if n == 0 || rej != nil {
 			return nil, ct, fmt.Errorf("read body: %w", er.err)
 		}
-		return head, ct, &bodyCut{err: fmt.Errorf("read body: %w", er.err)}
+		return head, ct, &bodyCut{err: fmt.Errorf("read body: %w", er.err), transfer: tr.failed()}
 	}
 	if rej != nil {
 		return nil, ct, &ContentError{ContentType: ct, Err: rej}
@@ -687,7 +734,7 @@ func (c *Client) readBody(resp *http.Response, kind Accept, spec hopSpec, limit 
 			if int64(len(body)) > limit {
 				body = body[:limit]
 			}
-			return body, ct, &bodyCut{err: fmt.Errorf("read body: %w", err)}
+			return body, ct, &bodyCut{err: fmt.Errorf("read body: %w", err), transfer: tr.failed()}
 		}
 	}
 	if int64(len(body)) > limit {
@@ -713,10 +760,18 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// failed reports whether the reader stopped on an error other than its
+// end.
+func (e *errReader) failed() bool { return e.err != nil && e.err != io.EOF }
+
 // bodyCut is readBody's error when the body stopped before its end (the
 // connection closed or broke mid-body, a compressed stream ended early):
-// the bytes that arrived are returned with it.
-type bodyCut struct{ err error }
+// the bytes that arrived are returned with it. transfer says the
+// transfer itself failed, not only the content coding.
+type bodyCut struct {
+	err      error
+	transfer bool
+}
 
 func (e *bodyCut) Error() string { return e.err.Error() }
 func (e *bodyCut) Unwrap() error { return e.err }

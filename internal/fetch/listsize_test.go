@@ -34,7 +34,7 @@ func TestLargeSitemapFetched(t *testing.T) {
 	if err != nil || len(res.Body) != len(body) {
 		t.Fatalf("a sitemap over MaxBodyBytes: %v, want it whole", err)
 	}
-	if res.RawTruncated || len(res.RawResponse) < len(body) {
+	if res.RawTruncated != "" || len(res.RawResponse) < len(body) {
 		t.Errorf("the raw response for WARC is cut (%d bytes)", len(res.RawResponse))
 	}
 	if _, err := c.Fetch(ctx, Request{URL: s.URL + "/sitemap.xml", Accept: AcceptFeed}); !errors.Is(err, ErrTooLarge) {

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestRefreshTarget(t *testing.T) {
@@ -129,5 +131,61 @@ func TestHasRefresh(t *testing.T) {
 	base, _ := url.Parse("https://news.example.com/old")
 	if u, ok := metaRefresh([]byte(`<html><head><META HTTP-EQUIV="Refresh" CONTENT="1; URL=/new"></head></html>`), base); !ok || u.String() != "https://news.example.com/new" {
 		t.Errorf("mixed-case refresh: %v %v", u, ok)
+	}
+}
+
+// A meta refresh is refused when it points at a loopback or private
+// address and private addresses are not allowed, as an HTTP redirect
+// there is, and nothing is sent to that address: by an IP literal before
+// dialling, by a name when dialling what it resolves to. The page that
+// refreshes stands for a public site: the address guard lets its one
+// address through and no other.
+func TestMetaRefreshToPrivateAddressRefused(t *testing.T) {
+	pub := newSite(t, nil)
+	private := newSite(t, nil)
+	pub.robots("")
+	private.robots("")
+	private.html("/story", "<html><body><p>inside</p></body></html>")
+	pubPort := pub.URL[strings.LastIndex(pub.URL, ":")+1:]
+	privPort := private.URL[strings.LastIndex(private.URL, ":")+1:]
+	pubAddr := strings.TrimPrefix(pub.URL, "http://")
+
+	c := New(Options{MinDelay: -1, RetryBackoff: 5 * time.Millisecond}) // AllowPrivate false
+	t.Cleanup(c.Close)
+	d := newDialer(c.opts)
+	d.net.Control = func(network, address string, rc syscall.RawConn) error {
+		if address == pubAddr {
+			return nil // the "public" site
+		}
+		return guardControl(network, address, rc)
+	}
+	c.transport.DialContext = d.dial
+	base := "http://localhost:" + pubPort
+
+	pub.html("/ok", interstitial(base+"/new", 0))
+	pub.html("/new", "<html><body><p>the article</p></body></html>")
+	hop := func(*Response) bool { return true }
+	if resp, err := c.Fetch(context.Background(), Request{URL: base + "/ok", Accept: AcceptPage, Refresh: hop}); err != nil || resp.URL != base+"/new" {
+		t.Fatalf("a refresh on the public site: %v, %+v; want it followed", err, resp)
+	}
+	for i, target := range []string{
+		private.URL + "/story",                    // an IP literal
+		"http://localhost:" + privPort + "/story", // a name for a loopback address
+		"http://[::1]:" + privPort + "/story",
+		"http://[::ffff:127.0.0.1]:" + privPort + "/story", // IPv4 in IPv6
+	} {
+		pub.html(fmt.Sprintf("/refresh%d", i), interstitial(target, 0))
+		pub.handle(fmt.Sprintf("/redirect%d", i), func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, target, http.StatusFound)
+		})
+		for _, path := range []string{fmt.Sprintf("/refresh%d", i), fmt.Sprintf("/redirect%d", i)} {
+			resp, err := c.Fetch(context.Background(), Request{URL: base + path, Accept: AcceptPage, Refresh: hop})
+			if !errors.Is(err, ErrPrivateAddress) {
+				t.Errorf("%s to %s: %v, URL %v; want ErrPrivateAddress", path, target, err, resp)
+			}
+		}
+	}
+	if n := len(private.hitsFor("")); n != 0 {
+		t.Errorf("the private address saw %d requests, want none", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -175,5 +176,81 @@ func TestHarvestCutChildSitemap(t *testing.T) {
 	repoll(t, h, st, src.ID)
 	if ts.hit("/news.xml") != 2 {
 		t.Errorf("child read %d times after a whole poll, want it skipped as unchanged", ts.hit("/news.xml"))
+	}
+}
+
+// TestHarvestWARCTruncatedReason: a response kept in part is marked
+// WARC-Truncated with the reason the WARC 1.1 spec gives for it, read
+// back from the written WARC: "disconnect" for a body whose connection
+// broke (a feed, an error page), "time" for one the attempt's time limit
+// cut, "length" for a body past our own cap (an error page's beyond
+// fetch.RedirectBodyBytes). Every cut used to be marked "length", and an
+// error page whose connection broke was kept as if whole.
+func TestHarvestWARCTruncatedReason(t *testing.T) {
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>` + "\n" +
+		strings.Repeat("<item><title>Story</title><link>https://elsewhere.example/x</link></item>\n", 40) + "</channel></rss>"
+	stall := make(chan struct{})
+	t.Cleanup(func() { close(stall) })
+	for _, tc := range []struct {
+		name, want string
+		handler    func(w http.ResponseWriter, r *http.Request)
+	}{
+		{"feed cut by a disconnect", "disconnect", func(w http.ResponseWriter, r *http.Request) {
+			serveCut(t, w, "application/rss+xml", feed, len(feed)/2, false)
+		}},
+		{"feed cut by the time limit", "time", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Header().Set("Content-Length", fmt.Sprint(len(feed)))
+			fmt.Fprint(w, feed[:len(feed)/2])
+			w.(http.Flusher).Flush()
+			select { // the rest never comes
+			case <-r.Context().Done():
+			case <-stall:
+			}
+		}},
+		{"error page cut by a disconnect", "disconnect", func(w http.ResponseWriter, r *http.Request) {
+			page := strings.Repeat("Server error. ", 200)
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Length", fmt.Sprint(len(page)))
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, page[:100])
+			w.(http.Flusher).Flush()
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+		}},
+		{"error page past our cap", "length", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, strings.Repeat("Not here. ", 2*fetch.RedirectBodyBytes/10))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestSite(t)
+			ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+			ts.mux.HandleFunc("/feed.xml", tc.handler)
+			st, dir := testArchive(t)
+			opts := testOptions(dir)
+			opts.Timeout = 300 * time.Millisecond
+			h := newTestHarvester(t, st, opts)
+			addSource(t, st, ts.url("/feed.xml"), store.KindFeed)
+			if _, err := h.RunDue(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, rec := range warcResponses(t, dir) {
+				if rec.TargetURI == ts.url("/feed.xml") {
+					got = append(got, rec.Header.Get("WARC-Truncated"))
+				}
+			}
+			if len(got) == 0 {
+				t.Fatal("no response record for the feed")
+			}
+			for _, g := range got {
+				if g != tc.want {
+					t.Errorf("WARC-Truncated %q, want %q (records: %q)", g, tc.want, got)
+				}
+			}
+		})
 	}
 }

@@ -46,7 +46,7 @@ type ImportSummary struct {
 	Unchanged int `json:"unchanged"`
 	Duplicate int `json:"duplicate"`
 	// Skipped counts records not stored, by reason: pages ("not html",
-	// "http 404", "not article", "unreadable payload", …) and the records
+	// "http 404", "not article", "soft 404", "unreadable payload", …) and the records
 	// that are not pages, by WARC-Type ("request records", "metadata
 	// records", "warcinfo records", … and ReasonNotHTTP for a response
 	// holding no HTTP response).
@@ -204,6 +204,9 @@ func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, str
 	}
 	if !isArticle(res, wr.TargetURI) {
 		return nil, ReasonNotArticle
+	}
+	if isSoft404(res) {
+		return nil, ReasonSoft404
 	}
 	rec := &store.Record{
 		Article:          res.Article,

@@ -299,7 +299,7 @@ func TestImportOwnWARCWithRedirects(t *testing.T) {
 	if _, err := w.WriteExchange(ctx, warc.Exchange{
 		TargetURI:   "https://gazette.example/big-redirect",
 		ResponseRaw: []byte("HTTP/1.1 307 Temporary Redirect\r\nLocation: /news/\r\nContent-Length: 200000\r\n\r\nmoved moved"),
-		Truncated:   true,
+		Truncated:   "length",
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -272,7 +272,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	var res *extract.Result
-	var article, crash bool
+	var article, soft404, crash bool
 	var links []link
 	func() {
 		defer func() { <-r.cpu }()
@@ -288,6 +288,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 			FetchedAt:       resp.FetchedAt,
 		})
 		article = err == nil && isArticle(res, resp.URL)
+		soft404 = article && isSoft404(res)
 		if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
 			links = r.crawlLinks(resp, c)
 		}
@@ -304,6 +305,13 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 		return
 	}
 	ev.extracted = 1
+	if soft404 {
+		// Neither an article nor a listing: its links are the site's
+		// template. An archived copy of the page stays as it was.
+		ev.skip = ReasonSoft404
+		ev.log.Error = ReasonSoft404
+		return
+	}
 	if !article {
 		if c.follow && c.depth < r.opts.MaxDepth {
 			ev.links = links

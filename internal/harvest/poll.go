@@ -37,8 +37,13 @@ type poller struct {
 	src *store.Source // a copy being updated; nil for ad hoc seeds
 	// since is the previous poll: child sitemaps not modified after it are
 	// not read again.
-	since  time.Time
-	errMsg string
+	since time.Time
+	// errs are the poll's failures, in the order met (errMsg).
+	errs []string
+	// missed maps the sitemaps of this poll that could not be fetched
+	// for a passing reason (a 5xx, a timeout, a broken connection, a
+	// host held) to why: the poll is then not a whole one (pollEvent).
+	missed map[string]string
 	// seedFail is why fetching the seed's own URL failed, if it did.
 	seedFail *failure
 	// sitemaps are the sitemap URLs read in this poll: an index that
@@ -66,13 +71,17 @@ func (r *run) pollEvent(s seed) event {
 	}
 	start := time.Now()
 	p.run()
-	final := event{pollDone: true, pollURL: s.url, pollErr: p.errMsg, seedFail: p.seedFail, pollCut: p.cut}
+	errMsg := p.errMsg()
+	final := event{pollDone: true, pollURL: s.url, pollErr: errMsg, seedFail: p.seedFail, pollCut: p.cut}
 	if p.src != nil && r.ctx.Err() == nil {
-		if len(p.cut) == 0 {
-			// A poll that read a document only in part is not the
-			// last poll as far as a sitemap index is concerned: the
-			// next one reads again the children changed since the
-			// last whole poll (p.since).
+		if len(p.cut) == 0 && len(p.missed) == 0 {
+			// A poll that read a document only in part, or could not
+			// fetch one of its sitemaps for a passing reason, is not
+			// the last poll as far as a sitemap index is concerned:
+			// the next one reads again the children changed since the
+			// last whole poll (p.since), the one missed among them.
+			// Those that were read answer 304 to their kept
+			// validators, or list URLs already queued.
 			p.src.LastPolled = start.UTC()
 		}
 		interval := p.src.Interval
@@ -80,14 +89,14 @@ func (r *run) pollEvent(s seed) event {
 			interval = r.opts.Interval
 		}
 		p.src.NextPoll = start.Add(interval).UTC()
-		p.src.LastError = p.errMsg
-		if p.errMsg == "" && len(p.cut) > 0 {
+		p.src.LastError = errMsg
+		if errMsg == "" && len(p.cut) > 0 {
 			p.src.LastError = p.cutMessage()
 		}
 		final.source = p.src
 	}
-	if p.errMsg != "" {
-		r.opts.Logger.Warn("poll failed", "url", s.url, "error", p.errMsg)
+	if errMsg != "" {
+		r.opts.Logger.Warn("poll failed", "url", s.url, "error", errMsg)
 	} else if len(p.cut) > 0 {
 		r.opts.Logger.Warn("poll incomplete: documents cut off mid-document", "url", s.url, "error", p.cutMessage())
 	} else {
@@ -142,6 +151,16 @@ func (p *poller) get(req fetch.Request, conditional bool) *doc {
 		p.fail(fmt.Errorf("fetch %s: %s", req.URL, f.reason))
 		if req.URL == p.s.url {
 			p.seedFail = f
+		}
+		if req.Accept == fetch.AcceptSitemap && f.transient {
+			// A sitemap (the source's own, an index's child, one its
+			// robots.txt names) that may answer next time. One that
+			// is gone (a 404) or refused is reported, but does not
+			// hold every later poll back.
+			if p.missed == nil {
+				p.missed = map[string]string{}
+			}
+			p.missed[req.URL] = f.reason
 		}
 		return nil
 	}
@@ -200,11 +219,34 @@ func (p *poller) cutMessage() string {
 	return msg
 }
 
-// fail remembers the poll's first error for the source's health.
+// maxPollErrors bounds the failures one poll's error message names.
+const maxPollErrors = 5
+
+// fail remembers an error of the poll for the source's health.
 func (p *poller) fail(err error) {
-	if p.errMsg == "" {
-		p.errMsg = err.Error()
+	p.errs = append(p.errs, err.Error())
+}
+
+// errMsg says what failed in the poll, "" when nothing did: its first
+// failures (every child sitemap that failed, up to a few), and, for a
+// source, whether the sitemaps that failed are read again at its next
+// poll.
+func (p *poller) errMsg() string {
+	if len(p.errs) == 0 {
+		return ""
 	}
+	msg := strings.Join(p.errs[:min(len(p.errs), maxPollErrors)], "; ")
+	if n := len(p.errs) - maxPollErrors; n > 0 {
+		msg += fmt.Sprintf("; and %d more", n)
+	}
+	switch n := len(p.missed); {
+	case p.src == nil: // an ad hoc harvest: there is no next poll
+	case n == 1:
+		msg += " (that sitemap is read again at the next poll)"
+	case n > 1:
+		msg += fmt.Sprintf(" (%d sitemaps that failed are read again at the next poll)", n)
+	}
+	return msg
 }
 
 func (p *poller) run() {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,5 +144,174 @@ func TestHarvestSitemapCutReported(t *testing.T) {
 	}
 	if sum.Queued != 3 || !strings.Contains(logs.String(), "entries=3") || !strings.Contains(logs.String(), "/sitemap.xml") {
 		t.Errorf("queued %d; log:\n%s\nwant 3 queued and the cut reported", sum.Queued, logs.String())
+	}
+}
+
+// TestHarvestFailedChildSitemapReadAgain: a child sitemap of an index
+// that fails (a 500, a broken connection) while the index and its other
+// children are read is read again, whole, at the next poll, though its
+// lastmod is older than that poll: the source's LastPolled, which tells
+// the next poll which children changed, does not move past a poll that
+// missed one. The children that were read keep their progress (their
+// validators: the next poll hears 304), and the summary names every
+// child that failed. The poll used to count as done: the failed
+// child's lastmod was then older than the last poll, and its URLs were
+// missed until it changed again.
+func TestHarvestFailedChildSitemapReadAgain(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	for _, p := range []string{"/news/a1.html", "/news/b1.html", "/news/c1.html"} {
+		ts.html(p, gazettePage("Story "+p, "", gazetteDay, gazetteText(p, 6)))
+	}
+	yesterday := time.Now().AddDate(0, 0, -1).UTC().Format(time.DateOnly)
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for _, c := range []string{"/a.xml", "/b.xml", "/c.xml"} {
+			fmt.Fprintf(w, "<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap>", ts.url(c), yesterday)
+		}
+		fmt.Fprint(w, "</sitemapindex>")
+	})
+	a := &conditionalDoc{etag: `"a1"`, body: urlset(ts, "/news/a1.html")}
+	ts.mux.Handle("/a.xml", a)
+	var down atomic.Bool
+	down.Store(true)
+	ts.mux.HandleFunc("/b.xml", func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "oops", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/b1.html"))
+	})
+	ts.mux.HandleFunc("/c.xml", func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close() // no answer at all
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/c1.html"))
+	})
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+	poll := func() *Summary { // a new Harvester each time, as from cron: the host is not held
+		t.Helper()
+		return repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID)
+	}
+
+	sum := poll()
+	if sum.New != 1 || stored(t, st, ts.url("/news/a1.html")) == nil {
+		t.Fatalf("first poll: %d new, want child a's story", sum.New)
+	}
+	msg := sum.PollErrors[ts.url("/index.xml")]
+	for _, c := range []string{"/b.xml", "/c.xml"} {
+		if !strings.Contains(msg, ts.url(c)) {
+			t.Errorf("first poll's error %q does not name the failed child %s", msg, c)
+		}
+	}
+	got, err := st.Source(context.Background(), src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.LastPolled.IsZero() {
+		t.Errorf("LastPolled %v after a poll that missed a child, want it kept (never)", got.LastPolled)
+	}
+	if !strings.Contains(got.LastError, ts.url("/b.xml")) {
+		t.Errorf("source's LastError %q does not name the failed child", got.LastError)
+	}
+
+	down.Store(false)
+	sum = poll()
+	for _, p := range []string{"/news/b1.html", "/news/c1.html"} {
+		if stored(t, st, ts.url(p)) == nil {
+			t.Errorf("second poll: %s of a child that failed before is not stored", p)
+		}
+	}
+	if sum.New != 2 || len(sum.PollErrors) != 0 {
+		t.Errorf("second poll: %d new, errors %v; want the failed children's two stories", sum.New, sum.PollErrors)
+	}
+	if got := a.asked(); len(got) != 2 || got[1] != `"a1"` {
+		t.Errorf("child a asked with If-None-Match %q, want its ETag the second time (its progress kept)", got)
+	}
+	got, err = st.Source(context.Background(), src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastPolled.IsZero() || got.LastError != "" {
+		t.Errorf("after a whole poll: LastPolled %v, LastError %q; want it set and no error", got.LastPolled, got.LastError)
+	}
+
+	// A third poll: every child is older than the last whole poll, and
+	// none is asked for.
+	if sum = poll(); sum.Polled != 1 {
+		t.Errorf("third poll: %d documents polled, want the index alone", sum.Polled)
+	}
+}
+
+// TestHarvestFailedIndexReadAgain: a sitemap index that fails for a
+// passing reason (a 503) is no poll either: at the next poll its children
+// changed since the last whole poll are read, though their lastmod is
+// older than the failed poll. The failed poll used to count, and those
+// children were skipped as unchanged.
+func TestHarvestFailedIndexReadAgain(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.html("/news/a1.html", gazettePage("Story a1", "", gazetteDay, gazetteText("a1", 6)))
+	yesterday := time.Now().AddDate(0, 0, -1).UTC().Format(time.DateOnly)
+	var down atomic.Bool
+	down.Store(true)
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap></sitemapindex>`, ts.url("/a.xml"), yesterday)
+	})
+	ts.mux.HandleFunc("/a.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/a1.html"))
+	})
+	st, dir := testArchive(t)
+	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+	poll := func() *Summary {
+		t.Helper()
+		return repoll(t, newTestHarvester(t, st, testOptions(dir)), st, src.ID)
+	}
+	if sum := poll(); len(sum.PollErrors) != 1 || !strings.Contains(sum.PollErrors[ts.url("/index.xml")], "read again at the next poll") {
+		t.Fatalf("first poll: errors %v, want the index's 503, to be read again", sum.PollErrors)
+	}
+	down.Store(false)
+	if sum := poll(); sum.New != 1 || stored(t, st, ts.url("/news/a1.html")) == nil {
+		t.Errorf("second poll: %d new; want the child read and its story stored", sum.New)
+	}
+}
+
+// An ad hoc harvest of a sitemap index (no source, no next poll) names
+// the child that failed and promises no next poll.
+func TestHarvestAdHocFailedChildNamed(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc></sitemap></sitemapindex>`, ts.url("/b.xml"))
+	})
+	ts.mux.HandleFunc("/b.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "oops", http.StatusInternalServerError)
+	})
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	sum, err := h.Harvest(context.Background(), []string{ts.url("/index.xml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := sum.PollErrors[ts.url("/index.xml")]
+	if !strings.Contains(msg, ts.url("/b.xml")) || strings.Contains(msg, "next poll") {
+		t.Errorf("error %q: want the failed child named, and no next poll promised", msg)
 	}
 }

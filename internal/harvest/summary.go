@@ -53,7 +53,9 @@ type Summary struct {
 	// PollErrors maps the feeds, sitemaps and pages polled that failed
 	// (could not be fetched or read) to why, and the URLs of a URL list
 	// (HarvestPages) that could not be fetched in this run, under their
-	// canonical URL. Sources also keep theirs in LastError.
+	// canonical URL. A poll's message names each of its sitemaps that
+	// failed (up to a few) and says when they are read again at the
+	// next poll. Sources also keep theirs in LastError.
 	PollErrors map[string]string `json:"poll_errors,omitempty"`
 	// Cut maps the feeds and sitemaps that were cut off mid-document (the
 	// connection broke mid-body, or the document stops mid-way) to what
@@ -170,11 +172,14 @@ const (
 	ReasonInvalidURL   = "invalid url"
 	ReasonConnection   = "connection error"
 	ReasonNotArticle   = "not article"
-	ReasonBadRecord    = "invalid record"
-	ReasonInterrupted  = "interrupted"
-	ReasonNotFeed      = "not a feed or sitemap"
-	ReasonHeld         = "host asked to wait (Retry-After)"
-	ReasonCrawlDelay   = "host asked to wait (Crawl-delay)"
+	// ReasonSoft404: a page answered with 200 that only says it is not
+	// there ("Page not found", "Seite nicht gefunden"; see isSoft404).
+	ReasonSoft404     = "soft 404"
+	ReasonBadRecord   = "invalid record"
+	ReasonInterrupted = "interrupted"
+	ReasonNotFeed     = "not a feed or sitemap"
+	ReasonHeld        = "host asked to wait (Retry-After)"
+	ReasonCrawlDelay  = "host asked to wait (Crawl-delay)"
 	// ReasonCrashed: extraction panicked on the page, a bug in Herald
 	// (logged with the stack); the URL fails and its capture is kept.
 	ReasonCrashed = "extraction crashed"

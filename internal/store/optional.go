@@ -65,6 +65,9 @@ type Dumper interface {
 	// DumpFrontier calls fn for each frontier item in the order it was
 	// queued, whatever its state.
 	DumpFrontier(ctx context.Context, fn func(FrontierItem) error) error
+	// DumpSitemapValidators calls fn for each sitemap's kept validators
+	// (ValidatorKeeper), in URL order.
+	DumpSitemapValidators(ctx context.Context, fn func(KeptValidators) error) error
 }
 
 // Restorer writes what a Dumper read as it was: the ids of sources and
@@ -77,6 +80,7 @@ type Restorer interface {
 	RestoreSources(ctx context.Context, ss []*Source) (int, error)
 	RestoreFetches(ctx context.Context, fs []*Fetch) (int, error)
 	RestoreFrontier(ctx context.Context, items []FrontierItem) (int, error)
+	RestoreSitemapValidators(ctx context.Context, vs []KeptValidators) (int, error)
 }
 
 // CandidatePrefetcher is a write transaction that can look up the
@@ -129,6 +133,14 @@ type LastmodKeeper interface {
 // If-Modified-Since). The zero value is none.
 type Validators struct {
 	ETag, LastModified string
+}
+
+// KeptValidators are the validators kept for a sitemap URL, and when
+// they were kept (as a Dumper lists them).
+type KeptValidators struct {
+	URL string `json:"url"`
+	Validators
+	Kept time.Time `json:"kept"`
 }
 
 // ValidatorKeeper keeps the validators of the sitemaps a poll reads that

@@ -291,6 +291,10 @@ type Source struct {
 	Paused   bool          `json:"paused"`
 	Added    time.Time     `json:"added"`
 	// LastPolled and NextPoll are maintained by the harvester.
+	// LastPolled is when the last whole poll started: a poll that read a
+	// document only in part, or could not fetch one of its sitemaps for
+	// a passing reason, leaves it, so that the next poll reads again the
+	// index children changed since.
 	LastPolled time.Time `json:"last_polled,omitzero"`
 	NextPoll   time.Time `json:"next_poll,omitzero"`
 	// LastError is the last poll's failure, "" when it worked.

@@ -65,9 +65,11 @@ type Exchange struct {
 	// ResponseRaw is the response as received: status line, headers and
 	// the body as transferred (chunked framing and content coding intact).
 	ResponseRaw []byte
-	// Truncated says ResponseRaw was cut short of the full response; the
-	// record is marked WARC-Truncated: length.
-	Truncated bool
+	// Truncated says why ResponseRaw is short of the full response, as
+	// the record's WARC-Truncated field: "length" (past a size limit of
+	// the crawler's), "time" (past its time limit), "disconnect" (the
+	// connection broke), "unspecified". "" is a whole response.
+	Truncated string
 }
 
 // Ref says where a response record was written.
@@ -311,8 +313,8 @@ func (w *Writer) responseHeader(ex Exchange, id, reqID string) Fields {
 	if len(ex.RequestRaw) > 0 {
 		h = append(h, Field{"WARC-Concurrent-To", reqID})
 	}
-	if ex.Truncated {
-		h = append(h, Field{"WARC-Truncated", "length"})
+	if ex.Truncated != "" {
+		h = append(h, Field{"WARC-Truncated", ex.Truncated})
 	} else if _, _, body, _, err := parseHTTPResponse(ex.ResponseRaw); err == nil {
 		h = append(h, Field{"WARC-Payload-Digest", sha1Digest(body)})
 	}

@@ -358,20 +358,30 @@ func TestWriterRefusesBadInput(t *testing.T) {
 
 func TestTruncatedExchange(t *testing.T) {
 	w, dir := newTestWriter(t, WriterOptions{})
-	ex := exchange("http://news.example/cut", []byte(html))
-	ex.ResponseRaw = ex.ResponseRaw[:len(ex.ResponseRaw)-20]
-	ex.Truncated = true
-	ref, err := w.WriteExchange(context.Background(), ex)
-	if err != nil {
-		t.Fatal(err)
+	refs := map[string]Ref{}
+	for _, reason := range []string{"length", "time", "disconnect", "unspecified"} {
+		ex := exchange("http://news.example/cut", []byte(html))
+		ex.ResponseRaw = ex.ResponseRaw[:len(ex.ResponseRaw)-20]
+		ex.Truncated = reason
+		ref, err := w.WriteExchange(context.Background(), ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs[reason] = ref
 	}
 	w.Close()
-	rec, err := ReadAt(filepath.Join(dir, ref.File), ref.Offset)
+	for reason, ref := range refs {
+		rec, err := ReadAt(filepath.Join(dir, ref.File), ref.Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Header.Get("WARC-Truncated") != reason || rec.Header.Get("WARC-Payload-Digest") != "" {
+			t.Errorf("%s: header %v", reason, rec.Header)
+		}
+	}
+	rec, err := ReadAt(filepath.Join(dir, refs["length"].File), refs["length"].Offset)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if rec.Header.Get("WARC-Truncated") != "length" || rec.Header.Get("WARC-Payload-Digest") != "" {
-		t.Errorf("header %v", rec.Header)
 	}
 	if rec.PayloadErr == nil || string(rec.Payload) != html[:len(html)-20] {
 		t.Errorf("payload %q err %v", rec.Payload, rec.PayloadErr)

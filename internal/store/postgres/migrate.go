@@ -135,6 +135,23 @@ func (db *DB) RestoreFetches(ctx context.Context, fs []*store.Fetch) (int, error
 		ON CONFLICT DO NOTHING`, "fetches", ids, srcs, urls, ats, statuses, durs, sizes, errs, articles)
 }
 
+// DumpSitemapValidators implements store.Dumper.
+func (db *DB) DumpSitemapValidators(ctx context.Context, fn func(store.KeptValidators) error) error {
+	return sqlschema.DumpSitemapValidators(ctx, db.db, fn)
+}
+
+// RestoreSitemapValidators implements store.Restorer.
+func (db *DB) RestoreSitemapValidators(ctx context.Context, vs []store.KeptValidators) (int, error) {
+	var urls, etags, mods []string
+	var kept []int64
+	for _, v := range vs {
+		urls, etags, mods, kept = append(urls, v.URL), append(etags, v.ETag), append(mods, v.LastModified), append(kept, unixMilli(v.Kept))
+	}
+	return db.restore(ctx, "sitemap validators", `INSERT INTO sitemap_validators (url, etag, last_modified, kept)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+		ON CONFLICT (url) DO NOTHING`, "", urls, etags, mods, kept)
+}
+
 // RestoreFrontier implements store.Restorer.
 func (db *DB) RestoreFrontier(ctx context.Context, items []store.FrontierItem) (int, error) {
 	var urls, hosts, states, reasons, hints []string

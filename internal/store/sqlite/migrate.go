@@ -124,6 +124,20 @@ func (db *DB) RestoreFetches(ctx context.Context, fs []*store.Fetch) (int, error
 	})
 }
 
+// DumpSitemapValidators implements store.Dumper.
+func (db *DB) DumpSitemapValidators(ctx context.Context, fn func(store.KeptValidators) error) error {
+	return sqlschema.DumpSitemapValidators(ctx, db.r, fn)
+}
+
+// RestoreSitemapValidators implements store.Restorer.
+func (db *DB) RestoreSitemapValidators(ctx context.Context, vs []store.KeptValidators) (int, error) {
+	return db.restore(ctx, "sitemap validators", `INSERT INTO sitemap_validators (url, etag, last_modified, kept)
+		VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, len(vs), func(i int) []any {
+		v := vs[i]
+		return []any{v.URL, v.ETag, v.LastModified, unixMilli(v.Kept)}
+	})
+}
+
 // RestoreFrontier implements store.Restorer.
 func (db *DB) RestoreFrontier(ctx context.Context, items []store.FrontierItem) (int, error) {
 	return db.restore(ctx, "frontier", `INSERT INTO frontier (url, host, source_id, depth, state, attempts, reason,

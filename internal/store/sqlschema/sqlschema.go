@@ -325,6 +325,31 @@ func SitemapValidators(ctx context.Context, q Querier, url string, mark func(i i
 	return v, nil
 }
 
+// DumpSitemapValidators calls fn for every sitemap's kept validators, by
+// URL (store.Dumper).
+func DumpSitemapValidators(ctx context.Context, q Querier, fn func(store.KeptValidators) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT url, etag, last_modified, kept FROM sitemap_validators ORDER BY url`)
+	if err != nil {
+		return fmt.Errorf("dump sitemap validators: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v store.KeptValidators
+		var kept int64
+		if err := rows.Scan(&v.URL, &v.ETag, &v.LastModified, &kept); err != nil {
+			return fmt.Errorf("dump sitemap validators: %w", err)
+		}
+		v.Kept = FromMilli(kept)
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("dump sitemap validators: %w", err)
+	}
+	return nil
+}
+
 // KeepSitemapValidators keeps v for a sitemap URL, or forgets the URL's
 // when v is the zero Validators (store.ValidatorKeeper). mark is as for
 // FrontierItems.

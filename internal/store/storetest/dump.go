@@ -94,9 +94,29 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Fatal(err)
 	}
 
+	vk, keepsValidators := src.(store.ValidatorKeeper)
+	if keepsValidators {
+		for u, v := range map[string]store.Validators{
+			"https://example.org/sitemap-b.xml": {ETag: `"b"`},
+			"https://example.org/sitemap-a.xml": {ETag: `W/"a"`, LastModified: "Wed, 01 May 2024 12:00:00 GMT"},
+		} {
+			if err := vk.KeepSitemapValidators(ctx, u, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
 	sources, err := src.ListSources(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var validators []store.KeptValidators
+	if err := d.DumpSitemapValidators(ctx, func(v store.KeptValidators) error { validators = append(validators, v); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if keepsValidators && (len(validators) != 2 || validators[0].URL != "https://example.org/sitemap-a.xml" ||
+		validators[0].LastModified == "" || validators[1].ETag != `"b"` || validators[0].Kept.IsZero()) {
+		t.Fatalf("dumped sitemap validators %+v", validators)
 	}
 	var fetches []*store.Fetch
 	if err := d.DumpFetches(ctx, func(f *store.Fetch) error { fetches = append(fetches, f); return nil }); err != nil {
@@ -112,17 +132,18 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Fatalf("dumped fetches %+v, frontier %+v", fetches, items)
 	}
 	for range 2 { // the second time adds nothing
-		want := [3]int{2, 2, 3}
+		want := [4]int{2, 2, 3, len(validators)}
 		if len(sources) == 0 {
-			want = [3]int{}
+			want = [4]int{}
 		}
 		ns, err1 := r.RestoreSources(ctx, sources)
 		nf, err2 := r.RestoreFetches(ctx, fetches)
 		ni, err3 := r.RestoreFrontier(ctx, items)
-		if err1 != nil || err2 != nil || err3 != nil {
-			t.Fatal(err1, err2, err3)
+		nv, err4 := r.RestoreSitemapValidators(ctx, validators)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+			t.Fatal(err1, err2, err3, err4)
 		}
-		if got := [3]int{ns, nf, ni}; got != want {
+		if got := [4]int{ns, nf, ni, nv}; got != want {
 			t.Errorf("restored %v, want %v", got, want)
 		}
 		sources = sources[:0]
@@ -144,6 +165,16 @@ func RunDump(t *testing.T, open func(t *testing.T) store.Store) {
 	dst.(store.Dumper).DumpFrontier(ctx, func(it store.FrontierItem) error { gotItems = append(gotItems, it); return nil })
 	if jsonText(t, gotItems) != jsonText(t, items) {
 		t.Errorf("restored frontier %s, want %s", jsonText(t, gotItems), jsonText(t, items))
+	}
+	var gotValidators []store.KeptValidators
+	dst.(store.Dumper).DumpSitemapValidators(ctx, func(v store.KeptValidators) error { gotValidators = append(gotValidators, v); return nil })
+	if jsonText(t, gotValidators) != jsonText(t, validators) {
+		t.Errorf("restored sitemap validators %s, want %s", jsonText(t, gotValidators), jsonText(t, validators))
+	}
+	if keepsValidators {
+		if v, err := dst.(store.ValidatorKeeper).SitemapValidators(ctx, "https://example.org/sitemap-b.xml"); err != nil || v.ETag != `"b"` {
+			t.Errorf("restored validators of sitemap-b: %+v, %v", v, err)
+		}
 	}
 	// New rows after a restore get new ids.
 	s4 := &store.Source{URL: "https://example.com/new", Kind: store.KindFeed}
