@@ -44,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -314,7 +315,7 @@ func put(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]strin
 // declared (declaredCluster).
 func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (string, error) {
 	if identifies(e) {
-		cluster, known, err := similarCluster(ctx, tx, e, batch)
+		cluster, known, err := similarCluster(ctx, tx, e, batch, false)
 		if err != nil || cluster != "" || known {
 			return cluster, err
 		}
@@ -330,7 +331,7 @@ func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[stri
 // same story even when its text is too short or too edited to match by
 // text (a teaser, a rewrite of a wire story), in whichever order the
 // original and its copies are archived.
-func declaredCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, error) {
+func declaredCluster(ctx context.Context, tx store.Lookup, e store.Entry) (string, error) {
 	r := e.Record
 	if r.OriginalURL != "" {
 		o, err := tx.Get(ctx, canon.ID(r.OriginalURL))
@@ -354,24 +355,25 @@ func declaredCluster(ctx context.Context, tx store.Tx, e store.Entry) (string, e
 // similarCluster returns the cluster of an archived article whose text
 // is e's or a near duplicate of it, or "" for none; known is true when
 // e's own article already holds this text (the store will say
-// Unchanged). Candidates come from the LSH bands; each is confirmed by
+// Unchanged). With stored, e is an archived article (herald recluster):
+// its own row is no match, and known is never true. Candidates come from the LSH bands; each is confirmed by
 // the exact Jaccard similarity of its text's shingles with the new
 // text's (the MinHash estimate alone misses about 6% of pairs at J =
 // 0.85). A candidate's text is read from the store unless it was written
 // earlier in this batch (batch holds those texts by id).
-func similarCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (cluster string, known bool, err error) {
+func similarCluster(ctx context.Context, tx store.Lookup, e store.Entry, batch map[string]string, stored bool) (cluster string, known bool, err error) {
 	id := e.Record.ID
 	same, err := tx.ByHash(ctx, e.Record.ContentHash)
 	if err != nil {
 		return "", false, err
 	}
-	for _, c := range same {
-		if c.ID == id {
-			return "", true, nil // unchanged: the store will say so
-		}
+	if !stored && slices.ContainsFunc(same, func(c store.Candidate) bool { return c.ID == id }) {
+		return "", true, nil // unchanged: the store will say so
 	}
-	if len(same) > 0 {
-		return same[0].ClusterID, false, nil
+	for _, c := range same {
+		if c.ID != id {
+			return c.ClusterID, false, nil // the oldest other
+		}
 	}
 	cands, err := tx.Candidates(ctx, e.Bands, maxCandidates)
 	if err != nil {

@@ -19,6 +19,18 @@ type Migrator interface {
 	Applied(ctx context.Context) ([]string, error)
 }
 
+// ClusterMover is a write transaction (Tx) that can move an archived
+// article into another cluster: herald recluster joins articles archived
+// alone to the clusters a newer version of the duplicate rules puts them
+// in (both backends).
+type ClusterMover interface {
+	// JoinCluster moves article id, which must be alone in its cluster,
+	// into cluster, the id of a cluster with articles. ErrNotFound when
+	// either is unknown; ErrInvalid when the article is not alone (or
+	// already in cluster).
+	JoinCluster(ctx context.Context, id, cluster string) error
+}
+
 // Optimizer is a backend that can reorganise its indexes after a bulk
 // import (SQLite merges its full-text index; PostgreSQL vacuums and
 // analyses).

@@ -29,10 +29,12 @@ import (
 //
 // The cache follows the snapshot of the query's read transaction: row
 // numbers only grow, so it loads the marked rows above the highest it
-// holds. Marking happens only when a new article joins a cluster, and a
+// holds. Marking happens when a new article joins a cluster, and a
 // member's cluster is the row number of the cluster's first member,
 // which is marked from then on: so a new marked row also tells that its
-// first member is marked, an older row the cache may hold as alone. A
+// first member is marked, an older row the cache may hold as alone. An
+// older article moved into a cluster (JoinCluster, herald recluster)
+// bumps counters.dates_version, which makes the cache load whole. A
 // view is never modified once made. The first load reads the partial
 // index article_keys_marked in one statement (see parseMarks).
 type clusterCache struct {
@@ -41,23 +43,26 @@ type clusterCache struct {
 }
 
 type clusterView struct {
-	marked map[int64]int64 // row number → cluster, for marked articles
-	maxN   int64
+	marked  map[int64]int64 // row number → cluster, for marked articles
+	maxN    int64
+	version int64 // counters.dates_version
 }
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, error) {
-	maxN, err := lastRow(ctx, q)
+	maxN, version, err := snapshot(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := c.view
-	if v != nil && v.maxN == maxN {
+	if v != nil && v.maxN == maxN && v.version == version {
 		return v, nil
 	}
-	incremental := v != nil && v.maxN < maxN // else the first load, or a snapshot older than the cache's
+	// Else the first load, a snapshot older than the cache's, or one
+	// after articles were moved into clusters: a whole load.
+	incremental := v != nil && v.maxN < maxN && v.version == version
 	from := int64(0)
 	if incremental {
 		from = v.maxN
@@ -68,7 +73,7 @@ func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, er
 		WHERE cluster IS NOT NULL AND n > ? AND n <= ?`, from, maxN).Scan(&list); err != nil {
 		return nil, err
 	}
-	next := &clusterView{maxN: maxN}
+	next := &clusterView{maxN: maxN, version: version}
 	if incremental {
 		next.marked = maps.Clone(v.marked)
 	} else {
@@ -79,8 +84,8 @@ func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, er
 	if err := parseMarks(list, next.marked); err != nil {
 		return nil, err
 	}
-	if v == nil || v.maxN < maxN {
-		c.view = next
+	if v == nil || v.version < version || v.version == version && v.maxN < maxN {
+		c.view = next // the newest snapshot's view is kept
 	}
 	return next, nil
 }

@@ -434,6 +434,42 @@ func FirstNaming(ctx context.Context, q Querier, mark, url string) (store.Candid
 	return c, true, nil
 }
 
+// Joinable checks that article id may join cluster (store.ClusterMover):
+// that the article is archived and alone in its cluster, and that
+// cluster has articles. It returns the article's row number. mark gives
+// the backend's placeholder for the i-th argument.
+func Joinable(ctx context.Context, q Querier, mark func(i int) string, id, cluster string) (int64, error) {
+	var n int64
+	var own string
+	var members, found int
+	rows, err := q.QueryContext(ctx, `SELECT a.n, a.cluster_id,
+		(SELECT count(*) FROM articles m WHERE m.cluster_id = a.cluster_id),
+		(SELECT count(*) FROM (SELECT 1 FROM articles c WHERE c.cluster_id = `+mark(2)+` LIMIT 1) x)
+		FROM articles a WHERE a.id = `+mark(1), id, cluster)
+	if err != nil {
+		return 0, fmt.Errorf("join cluster: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, fmt.Errorf("join cluster: %w", err)
+		}
+		return 0, fmt.Errorf("join cluster: article %s: %w", id, store.ErrNotFound)
+	}
+	if err := rows.Scan(&n, &own, &members, &found); err != nil {
+		return 0, fmt.Errorf("join cluster: %w", err)
+	}
+	switch {
+	case own == cluster:
+		return 0, fmt.Errorf("join cluster: article %s is in cluster %s already: %w", id, cluster, store.ErrInvalid)
+	case members != 1:
+		return 0, fmt.Errorf("join cluster: article %s shares cluster %s with %d others: %w", id, own, members-1, store.ErrInvalid)
+	case found == 0:
+		return 0, fmt.Errorf("join cluster %s: %w", cluster, store.ErrNotFound)
+	}
+	return n, rows.Err()
+}
+
 // TopOriginals counts the original URLs that statement stmt (args)
 // returns, with their article's row number (columns n, original_url),
 // by the site they are on (store.SiteHost), keeping the rows keep

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FrontierLastmods", func(t *testing.T) { testFrontierLastmods(t, fresh(t)) })
 	t.Run("SitemapValidators", func(t *testing.T) { testSitemapValidators(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
+	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
 }
 
 // Load writes entries in one transaction and fails t on error.

@@ -1,0 +1,200 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/dedupe"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// ReclusterOptions configure Recluster.
+type ReclusterOptions struct {
+	// DryRun decides without storing anything.
+	DryRun bool
+	// BatchSize is how many articles alone in their cluster one
+	// transaction decides and moves. Default 500.
+	BatchSize int
+	// Report, when set, is called for each article that joins a cluster
+	// (or would, with DryRun), in the order decided.
+	Report func(Joined)
+}
+
+// Joined is an article that Recluster put into another cluster.
+type Joined struct {
+	ID      string `json:"id"`
+	URL     string `json:"url"`
+	Cluster string `json:"cluster"`
+}
+
+// ReclusterSummary is what Recluster did.
+type ReclusterSummary struct {
+	// Articles counts the matching articles, Alone those of them that
+	// were alone in their cluster, Joined those that joined one.
+	Articles int           `json:"articles"`
+	Alone    int           `json:"alone"`
+	Joined   int           `json:"joined"`
+	DryRun   bool          `json:"dry_run"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Recluster runs the cluster decision of Ingest again for the articles
+// matching q that are alone in their cluster, and moves each into the
+// cluster that it would join if it were archived now (by its text, then
+// by the original it names or that names it; see the package comment).
+// Archives made before a change of those rules (declared copies, or
+// Chinese and Japanese texts, before they were compared as they are now)
+// get the clusters the rules give today. Clusters of more than one
+// article are left as they are: Recluster joins, it never splits.
+//
+// Articles are decided newest first, so a lone copy joins an older
+// article's cluster, not the other way round. Running it again finds
+// nothing more to join. An article that joins a cluster stops its old
+// cluster (itself) being joined by others later in the run, so that two
+// lone copies of one story end up together once, not crossed. The
+// store's transactions must be store.ClusterMovers (both backends' are),
+// unless DryRun.
+func Recluster(ctx context.Context, st store.Store, q *query.Query, opts ReclusterOptions) (*ReclusterSummary, error) {
+	start := time.Now()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	sum := &ReclusterSummary{DryRun: opts.DryRun}
+	// The matches, oldest first, and the members each cluster has among
+	// them: a cluster with more than one is not looked at; one with one
+	// may have members the query leaves out, which the store is asked
+	// about.
+	type match struct{ id, cluster string }
+	var matches []match
+	members := map[string]int{}
+	err := st.Scan(ctx, q, func(r *store.Record) error {
+		members[r.ClusterID]++
+		matches = append(matches, match{r.ID, r.ClusterID})
+		return nil
+	})
+	sum.Articles = len(matches)
+	if err != nil {
+		return nil, fmt.Errorf("recluster: %w", err)
+	}
+	rc := &reclusterer{st: st, opts: opts, sum: sum, grown: map[string]bool{}, moved: map[string]string{}}
+	// Newest first: a lone copy joins the cluster of an older one, which
+	// then is no longer alone, so the older article stays at the head of
+	// its story as it would had the two been archived under today's rules.
+	for i := len(matches) - 1; i >= 0 && err == nil; i-- {
+		m := matches[i]
+		if members[m.cluster] != 1 {
+			continue
+		}
+		if q.String() != "" {
+			var all []*store.Record
+			if all, err = st.Cluster(ctx, m.cluster); err != nil || len(all) != 1 {
+				continue
+			}
+		}
+		sum.Alone++
+		rc.batch = append(rc.batch, m.id)
+		if len(rc.batch) >= opts.BatchSize {
+			err = rc.flush(ctx)
+		}
+	}
+	if err == nil {
+		err = rc.flush(ctx)
+	}
+	sum.Duration = time.Since(start)
+	if err != nil {
+		return sum, fmt.Errorf("recluster: %w", err)
+	}
+	return sum, nil
+}
+
+// reclusterer decides and moves a batch of lone articles at a time.
+type reclusterer struct {
+	st    store.Store
+	opts  ReclusterOptions
+	sum   *ReclusterSummary
+	batch []string // ids
+	// grown holds the clusters that articles joined in this run: their
+	// first member is no longer alone.
+	grown map[string]bool
+	// moved maps the cluster of an article moved in this run (its own
+	// id) to the one it joined: a dry run's lookups still see the old.
+	moved map[string]string
+}
+
+func (rc *reclusterer) flush(ctx context.Context) error {
+	if len(rc.batch) == 0 {
+		return nil
+	}
+	batch := rc.batch
+	rc.batch = nil
+	var look store.Lookup = rc.st
+	var mover store.ClusterMover
+	if !rc.opts.DryRun {
+		tx, err := rc.st.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		m, ok := tx.(store.ClusterMover)
+		if !ok {
+			return errors.New("this archive cannot move articles between clusters")
+		}
+		look, mover = tx, m
+	}
+	for _, id := range batch {
+		r, err := look.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if rc.grown[r.ClusterID] || rc.grown[id] {
+			continue // joined by another lone article in this run
+		}
+		var sig dedupe.Signature
+		_, sig = dedupe.Fingerprint(r.Text)
+		e := store.Entry{Record: r, Bands: sig.Bands()}
+		cluster := ""
+		if identifies(e) {
+			c, _, err := similarCluster(ctx, look, e, nil, true)
+			if err != nil {
+				return err
+			}
+			cluster = c
+		}
+		if cluster == "" {
+			c, err := declaredCluster(ctx, look, e)
+			if err != nil {
+				return err
+			}
+			cluster = c
+		}
+		for range len(rc.moved) { // a chain of moves is no longer than their number
+			next, ok := rc.moved[cluster]
+			if !ok {
+				break
+			}
+			cluster = next
+		}
+		if cluster == "" || cluster == r.ClusterID {
+			continue
+		}
+		if mover != nil {
+			if err := mover.JoinCluster(ctx, r.ID, cluster); err != nil {
+				return err
+			}
+		}
+		rc.grown[cluster] = true
+		rc.grown[r.ClusterID] = true // gone: nothing joins it after this
+		rc.moved[r.ClusterID] = cluster
+		rc.sum.Joined++
+		if rc.opts.Report != nil {
+			rc.opts.Report(Joined{ID: r.ID, URL: r.CanonicalURL, Cluster: cluster})
+		}
+	}
+	if mover != nil {
+		return look.(store.Tx).Commit()
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package archive_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// oldArchive stores recs as an archive made under older duplicate rules
+// would hold them: each alone in its cluster, except those whose
+// ClusterID names another's. It returns their ids by URL.
+func oldArchive(t *testing.T, st store.Store, recs []*store.Record) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	var entries []store.Entry
+	for _, r := range recs {
+		cluster := r.ClusterID
+		e, err := archive.Prepare(r, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Record.ClusterID = ids[cluster] // "" for its own
+		ids[r.URL] = e.Record.ID
+		entries = append(entries, e)
+	}
+	storetest.Load(t, st, entries)
+	return ids
+}
+
+// Recluster joins the articles an older archive left alone to the
+// clusters today's rules give them (the same text, a near duplicate, a
+// declared copy), newer ones to the oldest's, leaves clusters of several
+// as they are, stores nothing on a dry run, and finds nothing more the
+// second time; on both backends.
+func TestRecluster(t *testing.T) {
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) { recluster(t, bk.open(t)) })
+	}
+}
+
+func recluster(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	edited := strings.Replace(story, "twelve million", "fourteen million", 1)
+	at := func(day int, r *store.Record) *store.Record {
+		r.Published = time.Date(2024, 5, day, 9, 0, 0, 0, time.UTC)
+		return r
+	}
+	clustered := page("https://pair.example/2", "Harbour brief", opening(40))
+	clustered.ClusterID = "https://pair.example/1"
+	ids := oldArchive(t, st, []*store.Record{
+		at(1, page("https://wire.example/2024/05/harbour", "Council approves harbour budget", story)),
+		at(2, declared("https://partner.example/h", "https://wire.example/2024/05/harbour", rewrite)),
+		at(3, page("https://same.example/1", "Harbour budget", story)),
+		at(4, page("https://edited.example/1", "Harbour budget", edited)),
+		at(5, page("https://pair.example/1", "Harbour brief", opening(40))),
+		at(6, clustered),
+		at(7, page("https://sport.example/match", "Match report", strings.Repeat("The home side won the derby in extra time. ", 6))),
+	})
+	clusterOf := func() map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for url, id := range ids {
+			r, err := st.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[url] = r.ClusterID
+		}
+		return out
+	}
+	before := clusterOf()
+	all := &query.Query{}
+
+	var listed []archive.Joined
+	sum, err := archive.Recluster(ctx, st, all, archive.ReclusterOptions{DryRun: true, Report: func(j archive.Joined) { listed = append(listed, j) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Articles != 7 || sum.Alone != 5 || sum.Joined != 3 || len(listed) != 3 {
+		t.Errorf("dry run: %+v, %d listed; want 7 articles, 5 alone, 3 joined", sum, len(listed))
+	}
+	for url, c := range clusterOf() {
+		if c != before[url] {
+			t.Errorf("dry run moved %s from %s to %s", url, before[url], c)
+		}
+	}
+
+	sum, err = archive.Recluster(ctx, st, all, archive.ReclusterOptions{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Joined != 3 {
+		t.Errorf("recluster: %+v, want 3 joined", sum)
+	}
+	after := clusterOf()
+	story := after["https://wire.example/2024/05/harbour"]
+	if story != ids["https://wire.example/2024/05/harbour"] {
+		t.Errorf("the original joined %s: newer copies should join the oldest article's cluster", story)
+	}
+	for _, url := range []string{"https://partner.example/h", "https://same.example/1", "https://edited.example/1"} {
+		if after[url] != story {
+			t.Errorf("%s in cluster %s, want the harbour story's %s", url, after[url], story)
+		}
+	}
+	if after["https://pair.example/1"] != before["https://pair.example/1"] || after["https://pair.example/2"] != before["https://pair.example/1"] {
+		t.Errorf("the pair moved: %s and %s, want both in %s", after["https://pair.example/1"], after["https://pair.example/2"], before["https://pair.example/1"])
+	}
+	if c := after["https://sport.example/match"]; c != ids["https://sport.example/match"] {
+		t.Errorf("the unrelated article joined %s", c)
+	}
+	members, err := st.Cluster(ctx, story)
+	if err != nil || len(members) != 4 {
+		t.Errorf("the harbour story has %d articles (%v), want 4", len(members), err)
+	}
+
+	sum, err = archive.Recluster(ctx, st, all, archive.ReclusterOptions{})
+	if err != nil || sum.Joined != 0 || sum.Alone != 1 {
+		t.Errorf("second run: %+v, %v; want nothing joined, 1 alone", sum, err)
+	}
+}
