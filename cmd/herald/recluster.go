@@ -26,9 +26,12 @@ names it as theirs, or a copy of the same original. Clusters of more
 than one article are left as they are: recluster joins, it never splits.
 
 Archives made before a change of these rules keep their old clusters
-until it runs: for example, copies that name an original join it since
-December 2026, and Chinese and Japanese copies are compared word by word
-(by their characters) since an earlier release. Each joined article is listed (id, URL, the cluster joined);
+until it runs: copies that name an original join it since December 2026,
+and word-for-word Chinese and Japanese copies, which older versions did
+not compare, join too. (Near duplicates among such older Chinese and
+Japanese articles are not found: the archive holds none of the
+fingerprints that would find them; importing them again does.) Each
+joined article is listed (id, URL, the cluster joined);
 --dry-run lists them without storing anything. Running it again finds
 nothing more to join. It reads every matching article's text and looks
 up its near-duplicate candidates, as an import does: 100,000 articles

@@ -45,9 +45,11 @@ type ReclusterSummary struct {
 // matching q that are alone in their cluster, and moves each into the
 // cluster that it would join if it were archived now (by its text, then
 // by the original it names or that names it; see the package comment).
-// Archives made before a change of those rules (declared copies, or
-// Chinese and Japanese texts, before they were compared as they are now)
-// get the clusters the rules give today. Clusters of more than one
+// Archives made before a change of those rules get the clusters the
+// rules give today: declared copies, and word-for-word Chinese and
+// Japanese copies, which older versions stored without LSH bands (near
+// duplicates among those are not found: candidates come from the stored
+// bands). Clusters of more than one
 // article are left as they are: Recluster joins, it never splits.
 //
 // Articles are decided newest first, so a lone copy joins an older
