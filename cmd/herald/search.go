@@ -155,7 +155,14 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 	from := opts.Offset + 1
 	to := opts.Offset + len(res.Hits)
 	if len(res.Hits) == 0 {
-		fmt.Fprintf(w, "%d articles match; page %d is past the last (%d).\n", res.Total, opts.Offset/max(opts.Limit, 1)+1, (res.Total+max(opts.Limit, 1)-1)/max(opts.Limit, 1))
+		// Paging reaches the matches relevance ranking considers, for
+		// words alone fewer than the total counts (docs/search.md).
+		limit := max(opts.Limit, 1)
+		fmt.Fprintf(w, "%d articles match; page %d is past the last (%d)", res.Total, opts.Offset/limit+1, max(1, (res.Pageable()+limit-1)/limit))
+		if res.Pageable() < res.Total {
+			fmt.Fprintf(w, ": ranking by relevance looks at the %d most recently archived matches; --sort date pages through every one", store.RankWindow)
+		}
+		fmt.Fprintln(w, ".")
 		return
 	}
 	fmt.Fprintf(w, "%d articles match; showing %d–%d.\n\n", res.Total, from, to)
