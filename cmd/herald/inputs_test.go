@@ -191,7 +191,7 @@ func TestSearchArguments(t *testing.T) {
 		t.Errorf("-- harbour -tag1: exit %d, total %d, %q", code, res.Total, stderr)
 	}
 	stdout, _, code = herald(t, "", "--db", db, "search", "--limit", "5", "--page", "4", "harbour")
-	if code != 0 || !strings.Contains(stdout, "12 articles match; page 4 is past the last (3).") {
+	if code != 0 || !strings.Contains(stdout, "12 stories match; page 4 is past the last (3).") {
 		t.Errorf("past the end: exit %d, %q", code, stdout)
 	}
 	if _, stderr, code := herald(t, "", "--db", db, "search", "--page", "99999999999", "harbour"); code != 2 || !strings.Contains(stderr, "want 1 to") {

@@ -33,8 +33,9 @@ func newSearchCmd(e *env) *cobra.Command {
 tag:, lang:, section:, original: (the host of the original a syndicated copy
 names), after:YYYY-MM-DD and before:YYYY-MM-DD.
 
-Near-duplicates (syndicated copies) are collapsed into one hit unless
---all-copies is given.`,
+Near-duplicates (syndicated copies) are collapsed into one hit, and the
+count is of stories (each set of copies once), unless --all-copies is
+given. A count of 100,000 or more is shown as "at least".`,
 		Example: `  herald search 'harbour "breakwater repairs" site:example.org after:2024-01-01'
   herald search --json --limit 100 'election -poll'`,
 		Args: cobra.MinimumNArgs(1),
@@ -147,6 +148,25 @@ func plainSnippet(s, open, close string) string {
 	return strings.ReplaceAll(s, store.HighlightEnd, close)
 }
 
+// matchCount says how many hits res counts, and what: stories (clusters
+// of near-duplicates) when collapsing, as the search page says, and "at
+// least" when counting stopped at store.MaxTotal.
+func matchCount(res *store.SearchResult, opts store.SearchOptions) string {
+	noun, verb := "articles", "match"
+	switch {
+	case opts.Collapse && res.Total == 1 && !res.TotalCapped:
+		noun, verb = "story", "matches"
+	case opts.Collapse:
+		noun = "stories"
+	case res.Total == 1:
+		noun, verb = "article", "matches"
+	}
+	if res.TotalCapped {
+		return fmt.Sprintf("At least %d %s %s", res.Total, noun, verb)
+	}
+	return fmt.Sprintf("%d %s %s", res.Total, noun, verb)
+}
+
 func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOptions, tty bool) {
 	if res.Total == 0 {
 		fmt.Fprintln(w, "No articles match.")
@@ -158,14 +178,14 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 		// Paging reaches the matches relevance ranking considers, for
 		// words alone fewer than the total counts (docs/search.md).
 		limit := max(opts.Limit, 1)
-		fmt.Fprintf(w, "%d articles match; page %d is past the last (%d)", res.Total, opts.Offset/limit+1, max(1, (res.Pageable()+limit-1)/limit))
+		fmt.Fprintf(w, "%s; page %d is past the last (%d)", matchCount(res, opts), opts.Offset/limit+1, max(1, (res.Pageable()+limit-1)/limit))
 		if res.Pageable() < res.Total {
 			fmt.Fprintf(w, ": ranking by relevance looks at the %d most recently archived matches; --sort date pages through every one", store.RankWindow)
 		}
 		fmt.Fprintln(w, ".")
 		return
 	}
-	fmt.Fprintf(w, "%d articles match; showing %d–%d.\n\n", res.Total, from, to)
+	fmt.Fprintf(w, "%s; showing %d–%d.\n\n", matchCount(res, opts), from, to)
 	open, close := "«", "»"
 	if tty {
 		open, close = "\x1b[1m", "\x1b[0m"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
@@ -53,7 +55,7 @@ func TestSearchPastTheRankWindow(t *testing.T) {
 		t.Errorf("last page: exit %d, %q", code, firstLine(stdout))
 	}
 	stdout, _, code = herald(t, "", "--db", db, "search", "--limit", "20", "--page", fmt.Sprint(last+1), "lighthouse")
-	want := fmt.Sprintf("%d articles match; page %d is past the last (%d)", n, last+1, last)
+	want := fmt.Sprintf("%d stories match; page %d is past the last (%d)", n, last+1, last)
 	if code != 0 || !strings.Contains(stdout, want) || !strings.Contains(stdout, "--sort date") {
 		t.Errorf("past the window: exit %d, %q; want %q and a hint to sort by date", code, stdout, want)
 	}
@@ -68,4 +70,49 @@ func TestSearchPastTheRankWindow(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// TestSearchCountSaysWhat checks that the count herald search prints names
+// what it counts: stories (near-duplicate clusters) when copies are
+// collapsed, as the search page says, articles with --all-copies, and a
+// lower bound when counting stopped at store.MaxTotal.
+func TestSearchCountSaysWhat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []store.Entry
+	for i, cluster := range []string{"", "c0", ""} {
+		entries = append(entries, store.Entry{Record: &store.Record{
+			ID: fmt.Sprintf("c%d", i), ContentHash: fmt.Sprintf("hash-c%d", i), ClusterID: cluster,
+			Article: article.Article{URL: fmt.Sprintf("https://copies.example/%d", i), Title: fmt.Sprintf("Ferry %d", i),
+				Published: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Text: "The ferry sails at noon."}}})
+	}
+	storetest.Load(t, db, entries)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search", "ferry"}, "2 stories match; showing 1–2."},
+		{[]string{"search", "--all-copies", "ferry"}, "3 articles match; showing 1–3."},
+		{[]string{"search", "--page", "3", "--limit", "1", "ferry"}, "2 stories match; page 3 is past the last (2)."},
+	} {
+		stdout, stderr, code := herald(t, "", append([]string{"--db", path}, tc.args...)...)
+		if code != 0 || firstLine(stdout) != tc.want {
+			t.Errorf("%v: exit %d, %q %q; want %q", tc.args, code, firstLine(stdout), stderr, tc.want)
+		}
+	}
+
+	var b strings.Builder
+	w := bufio.NewWriter(&b)
+	res := &store.SearchResult{Total: store.MaxTotal, TotalCapped: true, Hits: []store.Hit{{Record: &store.Record{ID: "x"}}}}
+	printHits(w, res, store.SearchOptions{Limit: 10, Sort: query.SortNewest}, false)
+	w.Flush()
+	if want := fmt.Sprintf("At least %d articles match; showing 1–1.", store.MaxTotal); firstLine(b.String()) != want {
+		t.Errorf("capped count: %q, want %q", firstLine(b.String()), want)
+	}
 }
