@@ -41,7 +41,7 @@ counted by problem; the others are still re-extracted, and the exit status
 is then 1.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
@@ -114,6 +114,7 @@ is then 1.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without storing anything")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print changes and the summary as JSON lines")
 	cmd.Flags().IntVar(&workers, "workers", 0, "articles re-extracted at once (default: one per CPU)")
+	queryFlagHint(cmd)
 	return cmd
 }
 
