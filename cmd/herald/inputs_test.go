@@ -182,6 +182,10 @@ func TestSearchArguments(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.Total != 6 {
 		t.Errorf("two words: exit %d, total %d, %q", code, res.Total, stderr)
 	}
+	_, stderr, code = herald(t, "", "--db", db, "search")
+	if code != 2 || !strings.Contains(stderr, "herald search '' lists every article") {
+		t.Errorf("no query: exit %d, %q", code, stderr)
+	}
 	_, stderr, code = herald(t, "", "--db", db, "search", "-tag1")
 	if code != 2 || !strings.Contains(stderr, "a query that starts with - goes after --") {
 		t.Errorf("-tag1: exit %d, %q", code, stderr)

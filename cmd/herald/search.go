@@ -38,7 +38,12 @@ count is of stories (each set of copies once), unless --all-copies is
 given. A count of 100,000 or more is shown as "at least".`,
 		Example: `  herald search 'harbour "breakwater repairs" site:example.org after:2024-01-01'
   herald search --json --limit 100 'election -poll'`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return &exitError{code: 2, msg: `search needs a query: words, "phrases" or filters such as site:example.org (docs/search.md); herald search '' lists every article`}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
