@@ -44,7 +44,7 @@ given. A count of 100,000 or more is shown as "at least".`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -78,7 +78,7 @@ given. A count of 100,000 or more is shown as "at least".`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")

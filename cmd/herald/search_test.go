@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -114,5 +116,29 @@ func TestSearchCountSaysWhat(t *testing.T) {
 	w.Flush()
 	if want := fmt.Sprintf("At least %d articles match; showing 1–1.", store.MaxTotal); firstLine(b.String()) != want {
 		t.Errorf("capped count: %q, want %q", firstLine(b.String()), want)
+	}
+}
+
+// failingWriter fails every write, as standard output does on a full disk.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOutputWriteErrorsFail checks that a command whose output cannot be
+// written (a full disk, a closed pipe) says so and exits non-zero rather
+// than leaving a truncated result behind a zero exit.
+func TestOutputWriteErrorsFail(t *testing.T) {
+	db, _ := windowArchive(t)
+	for _, args := range [][]string{
+		{"search", "lighthouse"}, {"search", "--json", "lighthouse"},
+		{"timeline", "lighthouse"}, {"timeline", "--json", "lighthouse"}, {"timeline", "--csv", "lighthouse"},
+		{"top", "lighthouse"}, {"top", "--json", "lighthouse"},
+		{"stories", "lighthouse"}, {"stories", "--json", "lighthouse"},
+	} {
+		var errb bytes.Buffer
+		code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(""), failingWriter{}, &errb)
+		if code == 0 || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("%v: exit %d, stderr %q; want a failure naming the write error", args, code, errb.String())
+		}
 	}
 }

@@ -46,7 +46,7 @@ and shares are then of all stories.`,
   herald timeline 'election' --by month --split site --json
   herald timeline 'flood' --compare 'drought' --compare 'wildfire' --by month --share`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			if asJSON && asCSV {
 				return fmt.Errorf("--json and --csv: choose one")
@@ -92,7 +92,7 @@ and shares are then of all stories.`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asCSV {
 				return export.WriteTimelineCSV(w, res.Buckets, res.Share)
 			}

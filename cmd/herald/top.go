@@ -46,7 +46,7 @@ case). --json prints what /api/top returns.`,
   herald top 'lang:ru' --by author --limit 25 --json
   herald top -- '-site:example.com'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -67,7 +67,7 @@ case). --json prints what /api/top returns.`,
 			}
 			defer db.Close()
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asJSON {
 				counts, err := db.Top(ctx, q, field, limit)
 				if err != nil {
