@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -173,13 +174,25 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 		}
 		fmt.Fprintln(w)
 	}
+	unit := "articles"
+	if res.Collapse {
+		unit = "stories" // each near-duplicate cluster once
+	}
 	if res.Split == "query" {
+		// Every query compared, in the order given: one that matches
+		// nothing has no bucket, but a total of 0 all the same.
+		names := append([]string{res.Query}, res.Compare...)
 		for _, k := range keys {
-			fmt.Fprintf(w, "total %d articles: %s\n", totals[k], oneLine(k))
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+		for _, k := range names {
+			fmt.Fprintf(w, "total %d %s: %s\n", totals[k], unit, oneLine(k))
 		}
 		return
 	}
-	fmt.Fprintf(w, "total %d articles\n", res.Total)
+	fmt.Fprintf(w, "total %d %s\n", res.Total, unit)
 }
 
 // percent formats a share with two significant decimals for small ones.
