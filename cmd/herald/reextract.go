@@ -44,6 +44,9 @@ is then 1.`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if workers < 0 {
+				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
+			}
 			q, err := parseQueryArgs(args)
 			if err != nil {
 				return err
