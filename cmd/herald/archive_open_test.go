@@ -186,7 +186,7 @@ func TestReadOnlyArchive(t *testing.T) {
 		want string
 	}{
 		{[]string{"stats"}, "articles            12"},
-		{[]string{"search", "harbour"}, "12 articles match"},
+		{[]string{"search", "harbour"}, "12 stories match"},
 		{[]string{"export"}, "Story number 11 about the harbour"},
 		{[]string{"timeline"}, "2024-05-12"},
 	} {

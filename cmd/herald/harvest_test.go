@@ -204,6 +204,13 @@ func TestImportWARCAndReextract(t *testing.T) {
 	if _, stderr, code = herald(t, "", "--db", db, "reextract", "title:("); code != 2 {
 		t.Errorf("bad query: exit %d %s", code, stderr)
 	}
+	if _, stderr, code = herald(t, "", "--db", db, "reextract", "--workers", "-1"); code != 2 || !strings.Contains(stderr, "--workers -1: want 1 or more") {
+		t.Errorf("negative --workers: exit %d %s", code, stderr)
+	}
+	// The words of a query may come as several arguments, as for search.
+	if out, stderr, code = herald(t, "", "--db", db, "reextract", "--dry-run", "--", "harbour", "-storm"); code != 0 || !strings.Contains(out, "0 changed") {
+		t.Errorf("query of two arguments: exit %d:\n%s%s", code, out, stderr)
+	}
 
 	// The harvest's WARC imports into another archive with the same result.
 	db2 := filepath.Join(dir, "imported.db")

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -392,6 +393,51 @@ type jsonlLine struct {
 	Modified  lenientTime `json:"modified"`
 }
 
+// shapeError says in JSON's terms which field of a line has the wrong
+// type and what it should be (encoding/json names Herald's Go types).
+func shapeError(e *json.UnmarshalTypeError) error {
+	t := e.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem() // an optional value
+	}
+	want := "a number"
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Slice:
+		want = "a list of strings"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	}
+	field := e.Field
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	if field == "" {
+		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", jsonKind(e.Value))
+	}
+	return fmt.Errorf("field %q has %s where %s goes", field, jsonKind(e.Value), want)
+}
+
+// jsonKind is the JSON type that encoding/json names v, with an article.
+func jsonKind(v string) string {
+	switch v {
+	case "array", "object":
+		return "an " + v
+	case "":
+		return "a value"
+	}
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		return "the number " + n // a fraction, or a number too large, where an integer goes
+	}
+	return "a " + v
+}
+
 // lenientTime reads a time as RFC 3339 (what Herald writes), and also as
 // an empty string or null (no time), a date alone (midnight UTC), or a
 // date and time with a space and no zone (UTC), which other tools write.
@@ -451,6 +497,8 @@ func (im *importer) jsonlFile(e *env, name string) error {
 			var l jsonlLine
 			if jerr := json.Unmarshal(b, &l); errors.As(jerr, new(*badTime)) {
 				im.skip(where, jerr)
+			} else if te := new(json.UnmarshalTypeError); errors.As(jerr, &te) {
+				im.skip(where, shapeError(te))
 			} else if jerr != nil {
 				im.skip(where, fmt.Errorf("malformed JSON: %w", jerr))
 			} else if l.Error != "" {

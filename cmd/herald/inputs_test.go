@@ -182,6 +182,10 @@ func TestSearchArguments(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.Total != 6 {
 		t.Errorf("two words: exit %d, total %d, %q", code, res.Total, stderr)
 	}
+	_, stderr, code = herald(t, "", "--db", db, "search")
+	if code != 2 || !strings.Contains(stderr, "herald search '' lists every article") {
+		t.Errorf("no query: exit %d, %q", code, stderr)
+	}
 	_, stderr, code = herald(t, "", "--db", db, "search", "-tag1")
 	if code != 2 || !strings.Contains(stderr, "a query that starts with - goes after --") {
 		t.Errorf("-tag1: exit %d, %q", code, stderr)
@@ -191,7 +195,7 @@ func TestSearchArguments(t *testing.T) {
 		t.Errorf("-- harbour -tag1: exit %d, total %d, %q", code, res.Total, stderr)
 	}
 	stdout, _, code = herald(t, "", "--db", db, "search", "--limit", "5", "--page", "4", "harbour")
-	if code != 0 || !strings.Contains(stdout, "12 articles match; page 4 is past the last (3).") {
+	if code != 0 || !strings.Contains(stdout, "12 stories match; page 4 is past the last (3).") {
 		t.Errorf("past the end: exit %d, %q", code, stdout)
 	}
 	if _, stderr, code := herald(t, "", "--db", db, "search", "--page", "99999999999", "harbour"); code != 2 || !strings.Contains(stderr, "want 1 to") {
@@ -219,5 +223,40 @@ func TestReadURLListBOM(t *testing.T) {
 	got, err := readURLList(&env{}, path)
 	if err != nil || len(got) != 2 || got[0] != "https://news.example.org/a.html" {
 		t.Errorf("readURLList = %q, %v", got, err)
+	}
+}
+
+// TestImportJSONLShapeErrors checks that a line of the wrong shape is
+// reported in the terms of the line, not of Herald's Go types: which
+// field has which JSON type and what it should be.
+func TestImportJSONLShapeErrors(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "shapes.jsonl")
+	lines := []string{
+		`{"url":"https://a.example/1","title":"One","text":"Harbour text one.","authors":"Jane Doe"}`,
+		`{"url":5,"title":"Two","text":"Harbour text two."}`,
+		`["https://a.example/3"]`,
+		`{"url":"https://a.example/4","title":"Four","text":"Harbour text four.","word_count":"many"}`,
+		`{"url":"https://a.example/5","title":"Five","text":"Harbour text five."}`,
+		`{"url":"https://a.example/6","title":"Six","text":"Harbour text six.","word_count":1.5}`,
+		`{"url":"https://a.example/7","title":"Seven","text":"Harbour text seven.","is_accessible_for_free":"yes"}`,
+	}
+	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "a.db"), "import", "jsonl", in)
+	for _, want := range []string{
+		`shapes.jsonl:1: skipped: field "authors" has a string where a list of strings goes`,
+		`shapes.jsonl:2: skipped: field "url" has a number where a string goes`,
+		`shapes.jsonl:3: skipped: the line is an array, want a JSON object (one record per line)`,
+		`shapes.jsonl:4: skipped: field "word_count" has a string where a whole number goes`,
+		`shapes.jsonl:6: skipped: field "word_count" has the number 1.5 where a whole number goes`,
+		`shapes.jsonl:7: skipped: field "is_accessible_for_free" has a string where true or false goes`,
+		"1 new",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 || strings.Contains(stderr, "Go struct") || strings.Contains(stderr, "jsonlLine") {
+		t.Errorf("exit %d, stderr names Go types:\n%s", code, stderr)
 	}
 }

@@ -39,7 +39,7 @@ took 2 min 16 s on two busy cores.`,
 		Example: `  herald recluster --dry-run
   herald recluster 'after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -55,7 +55,7 @@ took 2 min 16 s on two busy cores.`,
 			}
 			defer db.Close()
 			out := bufio.NewWriter(e.stdout)
-			defer out.Flush()
+			defer flushOut(out, &err)
 			enc := json.NewEncoder(out)
 			report := func(j archive.Joined) {
 				if asJSON {
@@ -77,10 +77,7 @@ took 2 min 16 s on two busy cores.`,
 						spellCount(sum.Articles, "article"), sum.Duration.Round(time.Millisecond), sum.Alone, sum.Joined, verb)
 				}
 			}
-			if err != nil {
-				return err
-			}
-			return out.Flush()
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would join a cluster without storing anything")

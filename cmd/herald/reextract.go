@@ -42,9 +42,12 @@ counted by problem; the others are still re-extracted, and the exit status
 is then 1.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if workers < 0 {
+				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
+			}
 			q, err := parseQueryArgs(args)
 			if err != nil {
 				return err
@@ -120,6 +123,7 @@ is then 1.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print changes and the summary as JSON lines")
 	cmd.Flags().IntVar(&workers, "workers", 0, "articles re-extracted at once (default: one per CPU)")
 	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
+	queryFlagHint(cmd)
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,16 @@ type env struct {
 	// db is the archive location: --db, else $HERALD_DB, else ./herald.db;
 	// a SQLite path (or sqlite:PATH) or a postgres:// URL (see openArchive).
 	db string
+}
+
+// flushOut flushes w, a command's buffered standard output, into *err
+// unless that holds an error already: output that could not be written
+// (a full disk) fails the command instead of ending it truncated with
+// status 0.
+func flushOut(w *bufio.Writer, err *error) {
+	if ferr := w.Flush(); ferr != nil && *err == nil {
+		*err = ferr
+	}
 }
 
 // newRootCmd builds the command tree; finish must be called once the

@@ -33,12 +33,18 @@ func newSearchCmd(e *env) *cobra.Command {
 tag:, lang:, section:, original: (the host of the original a syndicated copy
 names), after:YYYY-MM-DD and before:YYYY-MM-DD.
 
-Near-duplicates (syndicated copies) are collapsed into one hit unless
---all-copies is given.`,
+Near-duplicates (syndicated copies) are collapsed into one hit, and the
+count is of stories (each set of copies once), unless --all-copies is
+given. A count of 100,000 or more is shown as "at least".`,
 		Example: `  herald search 'harbour "breakwater repairs" site:example.org after:2024-01-01'
   herald search --json --limit 100 'election -poll'`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return &exitError{code: 2, msg: `search needs a query: words, "phrases" or filters such as site:example.org (docs/search.md); herald search '' lists every article`}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -72,7 +78,7 @@ Near-duplicates (syndicated copies) are collapsed into one hit unless
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asJSON {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
@@ -147,6 +153,25 @@ func plainSnippet(s, open, close string) string {
 	return strings.ReplaceAll(s, store.HighlightEnd, close)
 }
 
+// matchCount says how many hits res counts, and what: stories (clusters
+// of near-duplicates) when collapsing, as the search page says, and "at
+// least" when counting stopped at store.MaxTotal.
+func matchCount(res *store.SearchResult, opts store.SearchOptions) string {
+	noun, verb := "articles", "match"
+	switch {
+	case opts.Collapse && res.Total == 1 && !res.TotalCapped:
+		noun, verb = "story", "matches"
+	case opts.Collapse:
+		noun = "stories"
+	case res.Total == 1:
+		noun, verb = "article", "matches"
+	}
+	if res.TotalCapped {
+		return fmt.Sprintf("At least %d %s %s", res.Total, noun, verb)
+	}
+	return fmt.Sprintf("%d %s %s", res.Total, noun, verb)
+}
+
 func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOptions, tty bool) {
 	if res.Total == 0 {
 		fmt.Fprintln(w, "No articles match.")
@@ -155,10 +180,17 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 	from := opts.Offset + 1
 	to := opts.Offset + len(res.Hits)
 	if len(res.Hits) == 0 {
-		fmt.Fprintf(w, "%d articles match; page %d is past the last (%d).\n", res.Total, opts.Offset/max(opts.Limit, 1)+1, (res.Total+max(opts.Limit, 1)-1)/max(opts.Limit, 1))
+		// Paging reaches the matches relevance ranking considers, for
+		// words alone fewer than the total counts (docs/search.md).
+		limit := max(opts.Limit, 1)
+		fmt.Fprintf(w, "%s; page %d is past the last (%d)", matchCount(res, opts), opts.Offset/limit+1, max(1, (res.Pageable()+limit-1)/limit))
+		if res.Pageable() < res.Total {
+			fmt.Fprintf(w, ": ranking by relevance looks at the %d most recently archived matches; --sort date pages through every one", store.RankWindow)
+		}
+		fmt.Fprintln(w, ".")
 		return
 	}
-	fmt.Fprintf(w, "%d articles match; showing %d–%d.\n\n", res.Total, from, to)
+	fmt.Fprintf(w, "%s; showing %d–%d.\n\n", matchCount(res, opts), from, to)
 	open, close := "«", "»"
 	if tty {
 		open, close = "\x1b[1m", "\x1b[0m"

@@ -39,7 +39,7 @@ article page of the first article lists all the copies.`,
   herald stories 'lang:ru' --json
   herald stories 'election' --limit 100 --csv > stories.csv`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -65,7 +65,7 @@ article page of the first article lists all the copies.`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asCSV {
 				return export.WriteStoriesCSV(w, stories)
 			}

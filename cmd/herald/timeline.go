@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,7 +47,7 @@ and shares are then of all stories.`,
   herald timeline 'election' --by month --split site --json
   herald timeline 'flood' --compare 'drought' --compare 'wildfire' --by month --share`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			if asJSON && asCSV {
 				return fmt.Errorf("--json and --csv: choose one")
@@ -92,7 +93,7 @@ and shares are then of all stories.`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asCSV {
 				return export.WriteTimelineCSV(w, res.Buckets, res.Share)
 			}
@@ -173,13 +174,25 @@ func printTimeline(w *bufio.Writer, res web.TimelineResponse) {
 		}
 		fmt.Fprintln(w)
 	}
+	unit := "articles"
+	if res.Collapse {
+		unit = "stories" // each near-duplicate cluster once
+	}
 	if res.Split == "query" {
+		// Every query compared, in the order given: one that matches
+		// nothing has no bucket, but a total of 0 all the same.
+		names := append([]string{res.Query}, res.Compare...)
 		for _, k := range keys {
-			fmt.Fprintf(w, "total %d articles: %s\n", totals[k], oneLine(k))
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+		for _, k := range names {
+			fmt.Fprintf(w, "total %d %s: %s\n", totals[k], unit, oneLine(k))
 		}
 		return
 	}
-	fmt.Fprintf(w, "total %d articles\n", res.Total)
+	fmt.Fprintf(w, "total %d %s\n", res.Total, unit)
 }
 
 // percent formats a share with two significant decimals for small ones.

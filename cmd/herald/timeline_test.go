@@ -122,6 +122,24 @@ func TestTimelineShareAndCompare(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", line, out)
 		}
 	}
+	// A compared query that matches nothing has its total too, and the
+	// totals of stories say stories.
+	for _, tc := range []struct {
+		args  []string
+		lines []string
+	}{
+		{[]string{"flood", "--compare", "zeppelin"}, []string{"total 5 articles: flood", "total 0 articles: zeppelin"}},
+		{[]string{"zeppelin", "--compare", "flood"}, []string{"total 0 articles: zeppelin", "total 5 articles: flood"}},
+		{[]string{"flood", "--collapse"}, []string{"total 5 stories"}},
+		{[]string{"flood", "--compare", "drought", "--collapse"}, []string{"total 5 stories: flood", "total 2 stories: drought"}},
+	} {
+		out, stderr, code := herald(t, "", append([]string{"--db", db, "timeline", "--by", "month"}, tc.args...)...)
+		for _, line := range tc.lines {
+			if code != 0 || !strings.Contains(out, line+"\n") {
+				t.Errorf("%v: exit %d, table lacks %q:\n%s%s", tc.args, code, line, out, stderr)
+			}
+		}
+	}
 }
 
 func TestTimelineCSV(t *testing.T) {

@@ -50,7 +50,7 @@ original:SITE finds the copies. --json prints what /api/top returns.`,
   herald top 'site:partner.example' --by original
   herald top -- '-site:example.com'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -69,7 +69,7 @@ original:SITE finds the copies. --json prints what /api/top returns.`,
 			}
 			defer db.Close()
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
+			defer flushOut(w, &err)
 			if asJSON {
 				counts, err := db.Top(ctx, q, field, limit)
 				if err != nil {

@@ -409,6 +409,15 @@ func (p *parser) filter(t token) (Node, error) {
 		}
 		return &Filter{Field: f, Value: d.Format(time.DateOnly), Date: d}, nil
 	case Site, Original:
+		if strings.Contains(v, "*") {
+			// No host holds one, so the filter would silently match
+			// nothing; site:*.ru means what site:ru does.
+			msg := fmt.Sprintf("%s: takes no * (it matches every host under a name already)", f)
+			if name := strings.TrimLeft(v, "*."); name != "" && !strings.Contains(name, "*") {
+				msg += fmt.Sprintf(": write %s:%s", f, name)
+			}
+			return nil, p.errorf(t.vpos, "%s", msg)
+		}
 		host, err := normalizeSite(v)
 		if errors.Is(err, errBadIDN) {
 			return nil, p.errorf(t.vpos, "%s: wants a valid internationalised host name, got %s", f, v)

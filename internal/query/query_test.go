@@ -211,6 +211,10 @@ func TestParseErrors(t *testing.T) {
 		{"site:a‍b.com", 6, "site: wants a valid internationalised host name"}, // joiner out of context
 		{`site:אa.com`, 6, "site: wants a valid internationalised host name"},  // mixed directions
 		{`site:ｅｘａｍｐｌｅ．com／news`, 6, "site: wants a host name"},                // full-width solidus
+		{`site:*.ru`, 6, "site: takes no * (it matches every host under a name already): write site:ru"},
+		{`harbour site:*.example.com`, 14, "site: takes no * (it matches every host under a name already): write site:example.com"},
+		{`original:*.wire.example`, 10, "original: takes no * (it matches every host under a name already): write original:wire.example"},
+		{`site:news.*.com`, 6, "site: takes no * (it matches every host under a name already)"},
 		{`lang:english!`, 6, "lang: wants a language tag"},
 		{`OR storm`, 1, "OR needs a term before it"},
 		{`storm OR`, 7, "OR needs a term after it"},

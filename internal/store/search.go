@@ -100,8 +100,23 @@ type SearchResult struct {
 	// to MaxTotal.
 	Total int `json:"total"`
 	// TotalCapped reports that counting stopped at MaxTotal.
-	TotalCapped bool  `json:"total_capped,omitempty"`
-	Hits        []Hit `json:"hits"`
+	TotalCapped bool `json:"total_capped,omitempty"`
+	// Reach, when not zero, is how many hits paging can reach: for a
+	// query of words alone ranked by relevance, the matches in the rank
+	// window (RankWindow), or the clusters among them when collapsing,
+	// which may be fewer than Total. Zero: every hit Total counts can
+	// be paged to.
+	Reach int   `json:"-"`
+	Hits  []Hit `json:"hits"`
+}
+
+// Pageable returns how many hits paging can reach: Total, or Reach when
+// that is smaller.
+func (r *SearchResult) Pageable() int {
+	if r.Reach > 0 {
+		return min(r.Total, r.Reach)
+	}
+	return r.Total
 }
 
 // Hit is one search result. Its Record has every field but Text, which

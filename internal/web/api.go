@@ -127,20 +127,17 @@ func (s *Server) search(ctx context.Context, sr *searchRequest) (*found, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &found{SearchResult: res, opts: opts, reach: reach(q, opts, res)}, nil
+	return &found{SearchResult: res, opts: opts, reach: reach(opts, res)}, nil
 }
 
 // reach returns how many of res's hits paging can reach. Ranking words
 // alone by relevance considers only the store.RankWindow most recently
 // archived matches (docs/search.md), while the total counts every match:
-// the pages past the window are empty. Collapsed, the window holds fewer
-// clusters than matches; a short or empty page then shows where the
-// results end.
-func reach(q *query.Query, opts store.SearchOptions, res *store.SearchResult) int {
-	n := res.Total
-	if opts.Sort == query.SortRelevance && q.WordsAlone() {
-		n = min(n, store.RankWindow)
-	}
+// the pages past the window (or, collapsed, past the clusters it holds,
+// which the store reports) are empty. A short or empty page also shows
+// where the results end.
+func reach(opts store.SearchOptions, res *store.SearchResult) int {
+	n := res.Pageable()
 	if len(res.Hits) < opts.Limit && (len(res.Hits) > 0 || opts.Offset > 0) {
 		n = min(n, opts.Offset+len(res.Hits))
 	}

@@ -331,12 +331,18 @@ func buildChart(buckets []store.Bucket, sp span, split bool, q, unit string) *ch
 					continue
 				}
 				title := fmt.Sprintf("%s: %s", periodLabel(by, starts[i]), plural(v, unit))
+				href := periodHref(q, by, starts[i])
 				if split {
 					title = fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), c.Series[s], plural(v, unit))
+					if !pooled(s, len(c.Series), len(keys)) {
+						// A site's bar finds that site's articles
+						// of the period; "other sites" all of it.
+						href = periodHref(withFilter(q, query.Site, c.Series[s]), by, starts[i])
+					}
 				}
 				c.Bars = append(c.Bars, chartBar{X: c.Left + (float64(i)+0.5)*slot - width/2, Y: y(base + v), W: width,
 					H: y(base) - y(base+v), Fill: palette[colourIndex(s, len(c.Series), split, len(keys))], Title: title,
-					Href: periodHref(q, by, starts[i])})
+					Href: href})
 				base += v
 			}
 		}
@@ -362,7 +368,7 @@ func buildChart(buckets []store.Bucket, sp span, split bool, q, unit string) *ch
 		for _, row := range counts {
 			item.Total += row[s]
 		}
-		if split && !(s == maxSeries-1 && len(keys) > maxSeries) {
+		if split && !pooled(s, len(c.Series), len(keys)) {
 			item.Href = searchHref(withFilter(q, query.Site, name))
 		}
 		c.Legend = append(c.Legend, item)
@@ -397,9 +403,15 @@ func busiest(buckets []store.Bucket) []string {
 	return keys
 }
 
+// pooled reports whether series s of a chart split by site is the "other
+// sites" that pool the sites past the busiest (keys sites in all).
+func pooled(s, series, keys int) bool {
+	return s == series-1 && keys > maxSeries
+}
+
 // colourIndex gives "other sites" the grey at the end of the palette.
 func colourIndex(s, series int, split bool, keys int) int {
-	if split && s == series-1 && keys > maxSeries {
+	if split && pooled(s, series, keys) {
 		return len(palette) - 1
 	}
 	return s % (len(palette) - 1)

@@ -415,8 +415,9 @@ func TestFiltersNarrowTheWholeQuery(t *testing.T) {
 	}
 
 	// The attention page's links to sites and periods, each against the
-	// count it shows: the bars and top lists unsplit, the legend split
-	// by site (a split bar links to its whole period).
+	// count it shows: the bars and top lists unsplit, the legend and each
+	// site's bars split by site (only a bar of the sites pooled as "other
+	// sites" links to its whole period).
 	checked := 0
 	for _, split := range []string{"none", "site"} {
 		_, body = do(t, h, "GET", "/timeline?by=day&split="+split+"&q="+url.QueryEscape("harbour OR image"), nil)
@@ -435,7 +436,7 @@ func checkLinks(t *testing.T, doc *html.Node, split bool, apiTotal func(string) 
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && (n.Data == "a" || n.Data == "li") {
-			href, count := "", -1
+			href, count, title := "", -1, ""
 			var look func(*html.Node)
 			look = func(c *html.Node) {
 				if c.Type != html.ElementNode {
@@ -451,6 +452,7 @@ func checkLinks(t *testing.T, doc *html.Node, split bool, apiTotal func(string) 
 				}
 				if c.Data == "title" && c.FirstChild != nil {
 					s := c.FirstChild.Data
+					title = s
 					s = strings.TrimSuffix(strings.TrimSuffix(s[strings.LastIndex(s, ": ")+2:], "s"), " article")
 					count, _ = strconv.Atoi(s)
 				}
@@ -465,7 +467,10 @@ func checkLinks(t *testing.T, doc *html.Node, split bool, apiTotal func(string) 
 			if u != nil {
 				q = u.Query().Get("q")
 			}
-			if count >= 0 && (n.Data == "li" || bar && !split) && (strings.Contains(q, "site:") || strings.Contains(q, "after:")) {
+			if count >= 0 && (n.Data == "li" || bar && !(split && strings.Contains(title, " other site"))) && (strings.Contains(q, "site:") || strings.Contains(q, "after:")) {
+				if bar && split && !strings.Contains(q, "site:") {
+					t.Errorf("bar %q of a site links to %q, without the site", title, q)
+				}
 				if !strings.HasPrefix(q, "(harbour OR image) ") {
 					t.Errorf("link %s: want the query in brackets", href)
 				}

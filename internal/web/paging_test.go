@@ -18,6 +18,13 @@ import (
 // windowServer serves an archive where one word matches more articles
 // than relevance ranking considers (store.RankWindow).
 func windowServer(t *testing.T) (*Server, int) {
+	return windowServerCopies(t, false)
+}
+
+// windowServerCopies is windowServer; with copies, the articles after the
+// first 30 come in pairs of near-duplicates (one cluster each), so the
+// rank window holds half as many clusters as matches.
+func windowServerCopies(t *testing.T, copies bool) (*Server, int) {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {
@@ -34,6 +41,9 @@ func windowServer(t *testing.T) (*Server, int) {
 				Published: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
 				Text:      fmt.Sprintf("The lighthouse keeper wrote entry %d.", i),
 			}}})
+		if copies && i >= 30 && (i-30)%2 == 1 {
+			entries[i].Record.ClusterID = entries[i-1].Record.ID
+		}
 	}
 	storetest.Load(t, db, entries)
 	return New(db, Options{}), n
@@ -95,6 +105,46 @@ func TestPagingStopsAtTheRankWindow(t *testing.T) {
 	}
 }
 
+// TestPagingStopsAtTheClustersOfTheRankWindow checks the pager and the
+// API's next link of a collapsed search of words alone whose rank window
+// holds fewer clusters than the total counts: its 2,000 matches in pairs
+// of copies are 1,000 clusters, 50 pages, though 1,030 clusters match.
+func TestPagingStopsAtTheClustersOfTheRankWindow(t *testing.T) {
+	h, _ := windowServerCopies(t, true)
+	const clusters, lastPage = store.RankWindow / 2, store.RankWindow / 2 / pageSize
+	for _, page := range []int{lastPage - 3, lastPage} {
+		_, body := do(t, h, "GET", fmt.Sprintf("/?q=lighthouse&page=%d", page), nil)
+		doc := checkSafeHTML(t, "pager", body)
+		if c, _ := textOf(doc, "result-count"); !strings.Contains(c, "of 1,030 stories") {
+			t.Errorf("page %d: count %q", page, c)
+		}
+		for p := lastPage + 1; p <= lastPage+4; p++ {
+			if strings.Contains(body, fmt.Sprintf(`page=%d&`, p)) {
+				t.Errorf("page %d links to page %d, past the last (%d): %s", page, p, lastPage, between(body, `class="pager"`, 900))
+			}
+		}
+		if page == lastPage && strings.Contains(body, "Next page") {
+			t.Errorf("last page %d has a next page link", page)
+		}
+		if page < lastPage && !strings.Contains(body, fmt.Sprintf(`page=%d&amp;q=lighthouse">%d</a>`, lastPage, lastPage)) {
+			t.Errorf("page %d: no link to the last page %d: %s", page, lastPage, between(body, `class="pager"`, 900))
+		}
+	}
+	_, body := do(t, h, "GET", fmt.Sprintf("/?q=lighthouse&page=%d", lastPage+1), nil)
+	want := fmt.Sprintf("1,030 stories match, but page %d is past the last (%d).", lastPage+1, lastPage)
+	if c, _ := textOf(checkSafeHTML(t, "past the end", body), "result-count"); c != want {
+		t.Errorf("past the last page: count %q, want %q", c, want)
+	}
+	// The API's next link stops at the window's last cluster too, also
+	// where a page ends exactly there.
+	_, raw := do(t, h, "GET", fmt.Sprintf("/api/search?q=lighthouse&collapse=true&limit=100&offset=%d", clusters-100), nil)
+	var sb searchBody
+	decode(t, raw, &sb)
+	if len(sb.Hits) != 100 || sb.Next != "" {
+		t.Errorf("API, last page of the window: %d hits, next %q; want 100 and no next", len(sb.Hits), sb.Next)
+	}
+}
+
 // TestPagePastTheEnd checks that a page past the last says so, and links
 // back to the last.
 func TestPagePastTheEnd(t *testing.T) {
@@ -109,34 +159,29 @@ func TestPagePastTheEnd(t *testing.T) {
 	}
 }
 
-// TestReach checks which searches page only through the ranked window.
+// TestReach checks how far paging goes: the total, or the store's reach
+// when it is smaller (the rank window), and no further than a short page.
 func TestReach(t *testing.T) {
-	full := &store.SearchResult{Total: 5000, Hits: make([]store.Hit, 20)}
+	opts := store.SearchOptions{Sort: query.SortRelevance, Limit: 20}
 	for _, tc := range []struct {
-		q    string
-		sort query.Sort
-		want int
+		total, reach, want int
 	}{
-		{"lighthouse", query.SortRelevance, store.RankWindow},
-		{"lighthouse -keeper", query.SortRelevance, store.RankWindow},
-		{"(lighthouse OR beacon) keeper", query.SortRelevance, store.RankWindow},
-		{"lighthouse", query.SortNewest, 5000},
-		{"lighthouse", query.SortOldest, 5000},
-		{"lighthouse site:window.example", query.SortRelevance, 5000},
-		{"lighthouse OR site:window.example", query.SortRelevance, 5000},
-		{"-lighthouse", query.SortNewest, 5000},
+		{5000, 0, 5000},
+		{5000, store.RankWindow, store.RankWindow},
+		{1500, store.RankWindow / 2, store.RankWindow / 2},
+		{900, 900, 900},
 	} {
-		q := query.MustParse(tc.q)
-		if got := reach(q, store.SearchOptions{Sort: tc.sort, Limit: 20}, full); got != tc.want {
-			t.Errorf("reach(%q, %v) = %d, want %d", tc.q, tc.sort, got, tc.want)
+		res := &store.SearchResult{Total: tc.total, Reach: tc.reach, Hits: make([]store.Hit, 20)}
+		if got := reach(opts, res); got != tc.want {
+			t.Errorf("reach with total %d, store's reach %d = %d, want %d", tc.total, tc.reach, got, tc.want)
 		}
 	}
 	// A short page is the last, an empty one past it.
-	q, opts := query.MustParse("x site:a.org"), store.SearchOptions{Sort: query.SortNewest, Limit: 20, Offset: 40}
-	if got := reach(q, opts, &store.SearchResult{Total: 90, Hits: make([]store.Hit, 5)}); got != 45 {
+	opts = store.SearchOptions{Sort: query.SortNewest, Limit: 20, Offset: 40}
+	if got := reach(opts, &store.SearchResult{Total: 90, Hits: make([]store.Hit, 5)}); got != 45 {
 		t.Errorf("short page: reach %d, want 45", got)
 	}
-	if got := reach(q, opts, &store.SearchResult{Total: 90}); got != 40 {
+	if got := reach(opts, &store.SearchResult{Total: 90}); got != 40 {
 		t.Errorf("empty page: reach %d, want 40", got)
 	}
 }

@@ -333,11 +333,11 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	case wordsOnly:
 		// Rank within the window, but count every match (or matching
 		// cluster); ties go by row number (archiving order), as in SQLite.
-		total, page, err := db.rankWindow(ctx, w.match, opts)
+		total, reach, page, err := db.rankWindow(ctx, w.match, opts)
 		if err != nil {
 			return nil, err
 		}
-		res.Total, res.TotalCapped = min(total, store.MaxTotal), total > store.MaxTotal
+		res.Total, res.TotalCapped, res.Reach = min(total, store.MaxTotal), total > store.MaxTotal, reach
 		return res, db.fillHits(ctx, q, res, page)
 	case opts.Collapse:
 		page = `WITH m AS MATERIALIZED (SELECT a.n, a.id, a.date, a.cluster_id, ` + score + ` AS score` + from + `),
@@ -406,10 +406,11 @@ type ranked struct {
 // matches once (the index finds them; only their row numbers and clusters
 // are read), counts them (or their clusters, when collapsing), keeps the
 // RankWindow most recently archived and scores only those. It returns the
-// count and the page asked for: ties in archiving order, and when
-// collapsing the best match of each cluster with the number of the
-// cluster's other matches in the window.
-func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOptions) (int, []ranked, error) {
+// count, how many hits the window holds (its matches, or its clusters
+// when collapsing: as far as paging goes) and the page asked for: ties in
+// archiving order, and when collapsing the best match of each cluster
+// with the number of the cluster's other matches in the window.
+func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOptions) (total, reach int, page []ranked, err error) {
 	count := "(SELECT count(*) FROM m)"
 	if opts.Collapse {
 		// A hash aggregate: count(DISTINCT) sorts, about four times
@@ -422,7 +423,7 @@ func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOpt
 		SELECT w.n, `+fmt.Sprintf(rank, "$1::tsquery")+`, w.cluster_id, `+count+`
 		FROM w JOIN articles a ON a.n = w.n`, match)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer rows.Close()
 	type row struct {
@@ -431,16 +432,15 @@ func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOpt
 		cluster string
 	}
 	var all []row
-	total := 0
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.n, &r.score, &r.cluster, &total); err != nil {
-			return 0, nil, err
+			return 0, 0, nil, err
 		}
 		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	slices.SortFunc(all, func(a, b row) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -461,7 +461,7 @@ func (db *DB) rankWindow(ctx context.Context, match string, opts store.SearchOpt
 		kept = append(kept, ranked{n: r.n, score: float64(r.score)})
 	}
 	lo := min(opts.Offset, len(kept))
-	return total, kept[lo:min(lo+opts.Limit, len(kept))], nil
+	return total, len(kept), kept[lo:min(lo+opts.Limit, len(kept))], nil
 }
 
 // fillHits reads the records of the page's rows and cuts their snippets.

@@ -203,25 +203,26 @@ func (db *DB) countClustersOneWalk(ctx context.Context, match string, limit int)
 type window struct{ rows, clusters int }
 
 // rankAndCount returns the page of a collapsed search of words alone
-// (rankWindowCollapsed) and the number of clusters among all its
-// matches (countClusters). For a phrase of common words each costs a
+// (rankWindowCollapsed), the number of clusters among all its matches
+// (countClusters) and the number among those in the rank window, which
+// is as far as paging goes. For a phrase of common words each costs a
 // walk of the words' matches (the ranking's is bm25's, which counts the
 // documents holding the phrase), so when the words have many matches the
 // two run at once, on two connections: on a million articles, two cores
 // bring "city council" from 75 to 44 ms. When there are few, the window
 // runs alone first: it holds every match and so answers the count too.
-func (db *DB) rankAndCount(ctx context.Context, match string, opts store.SearchOptions) ([]ranked, int, error) {
+func (db *DB) rankAndCount(ctx context.Context, match string, opts store.SearchOptions) (page []ranked, total, reach int, err error) {
 	predicted, err := db.predictMatches(ctx, match)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if predicted < int64(db.rankWindow) {
 		page, win, err := db.rankWindowCollapsed(ctx, match, opts)
 		if err != nil || win.rows < db.rankWindow {
-			return page, win.clusters, err
+			return page, win.clusters, win.clusters, err
 		}
 		n, err := db.countClusters(ctx, match, predicted)
-		return page, n, err
+		return page, n, win.clusters, err
 	}
 	// Neither holds a connection while it waits for the other, so a
 	// full pool only delays them.
@@ -232,9 +233,9 @@ func (db *DB) rankAndCount(ctx context.Context, match string, opts store.SearchO
 		defer close(done)
 		n, cerr = db.countClusters(ctx, match, predicted)
 	}()
-	page, _, err := db.rankWindowCollapsed(ctx, match, opts)
+	page, win, err := db.rankWindowCollapsed(ctx, match, opts)
 	<-done
-	return page, n, errors.Join(err, cerr)
+	return page, n, win.clusters, errors.Join(err, cerr)
 }
 
 // predictWalk bounds the walk of predictMatches: it looks at the matches

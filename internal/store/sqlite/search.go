@@ -527,11 +527,11 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 	switch {
 	case opts.Collapse && wordsOnly:
 		// Rank within the window, but count every matching cluster.
-		page, n, err := db.rankAndCount(ctx, w.match, opts)
+		page, n, reach, err := db.rankAndCount(ctx, w.match, opts)
 		if err != nil {
 			return nil, err
 		}
-		res.Total, res.TotalCapped = min(n, store.MaxTotal), n > store.MaxTotal
+		res.Total, res.TotalCapped, res.Reach = min(n, store.MaxTotal), n > store.MaxTotal, reach
 		ns := make([]any, len(page))
 		byN := map[int64]int{}
 		for i, r := range page {
@@ -558,6 +558,7 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			return nil, err
 		}
 		counted = true
+		res.Reach = min(res.Total, db.rankWindow)
 		// Rank only the RankWindow most recently archived matches: the
 		// index walks them newest first and stops there.
 		page = `WITH f AS MATERIALIZED (SELECT rowid, ` + bm25 + ` AS score FROM article_fts WHERE article_fts MATCH ?

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Timeline", func(t *testing.T) { testTimeline(t, st) })
 	t.Run("TimelineFollowsWrites", func(t *testing.T) { testTimelineFollowsWrites(t, loaded(t)) })
 	t.Run("RankWindow", func(t *testing.T) { testRankWindow(t, fresh(t)) })
+	t.Run("RankWindowClusters", func(t *testing.T) { testRankWindowClusters(t, fresh(t)) })
 	t.Run("Top", func(t *testing.T) { testTop(t, st) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, st) })
 	t.Run("Stats", func(t *testing.T) { testStats(t, loaded(t)) })
@@ -925,6 +926,18 @@ func testRankWindow(t *testing.T, st store.Store) {
 		if ids := hitIDs(res); len(ids) != 20 || slices.ContainsFunc(ids, isEarly) {
 			t.Errorf("collapse %v: words alone ranked outside the window: %v", collapse, ids)
 		}
+		// Paging reaches the window's matches only, whatever words
+		// alone are asked for; filters and date orders reach them all.
+		for q, want := range map[string]int{`lighthouse`: store.RankWindow, `lighthouse -nowhere`: store.RankWindow,
+			`(lighthouse OR beacon) keeper`: store.RankWindow, `lighthouse site:window.example`: store.RankWindow + early,
+			`lighthouse OR site:window.example`: store.RankWindow + early} {
+			if got := search(t, st, q, store.SearchOptions{Limit: 20, Collapse: collapse}).Pageable(); got != want {
+				t.Errorf("collapse %v: %s pages through %d hits, want %d", collapse, q, got, want)
+			}
+		}
+		if got := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20, Collapse: collapse, Sort: query.SortOldest}).Pageable(); got != store.RankWindow+early {
+			t.Errorf("collapse %v: lighthouse by date pages through %d hits, want %d", collapse, got, store.RankWindow+early)
+		}
 		res = search(t, st, `lighthouse site:window.example`, store.SearchOptions{Limit: 20, Collapse: collapse})
 		ids := hitIDs(res)
 		first := 0
@@ -934,6 +947,37 @@ func testRankWindow(t *testing.T, st store.Store) {
 		if len(ids) != 20 || first != early || slices.ContainsFunc(ids[early:], isEarly) {
 			t.Errorf("collapse %v: with a filter, want the %d early matches first: %v", collapse, early, ids)
 		}
+	}
+}
+
+// A collapsed search of words alone pages through the clusters of the
+// rank window: here its matches come in pairs of copies, half as many
+// clusters, though the total counts every matching cluster.
+func testRankWindowClusters(t *testing.T, st store.Store) {
+	const early = 10
+	var entries []store.Entry
+	for i := range store.RankWindow + early {
+		r := &store.Record{ID: fmt.Sprintf("w%05d", i), ContentHash: fmt.Sprintf("hash-w%05d", i),
+			Article: article.Article{URL: fmt.Sprintf("https://window.example/a/%d", i), Title: fmt.Sprintf("Report %d", i),
+				Published: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
+				Text:      fmt.Sprintf("The lighthouse keeper wrote entry %d.", i)}}
+		if i >= early && (i-early)%2 == 1 {
+			r.ClusterID = fmt.Sprintf("w%05d", i-1)
+		}
+		entries = append(entries, store.Entry{Record: r})
+	}
+	Load(t, st, entries)
+	res := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20, Collapse: true})
+	if res.Total != early+store.RankWindow/2 || res.Pageable() != store.RankWindow/2 {
+		t.Errorf("collapsed: total %d, pageable %d; want %d and %d", res.Total, res.Pageable(), early+store.RankWindow/2, store.RankWindow/2)
+	}
+	last := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20, Collapse: true, Offset: store.RankWindow/2 - 20})
+	past := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20, Collapse: true, Offset: store.RankWindow / 2})
+	if len(last.Hits) != 20 || len(past.Hits) != 0 {
+		t.Errorf("collapsed: last page %d hits, past it %d; want 20 and 0", len(last.Hits), len(past.Hits))
+	}
+	if res := search(t, st, `lighthouse`, store.SearchOptions{Limit: 20}); res.Pageable() != store.RankWindow {
+		t.Errorf("not collapsed: pageable %d, want %d", res.Pageable(), store.RankWindow)
 	}
 }
 
