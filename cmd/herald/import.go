@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
 )
@@ -48,6 +49,25 @@ type batchFlag struct{ n int }
 
 // batchUsage is --batch's help; %s is its default.
 const batchUsage = "records stored per transaction, 1 to 50000 (default %s); 64 or fewer lets a PostgreSQL archive's harvest workers write beside it"
+
+// openBatchJob is how reextract and recluster start: the query of their
+// arguments and the batch size (def unless --batch says otherwise), both
+// checked before the archive is opened for writing.
+func openBatchJob(cmd *cobra.Command, e *env, args []string, batch *batchFlag, def int) (*query.Query, int, store.Store, error) {
+	q, err := parseQueryArgs(args)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	size, err := batch.size(cmd, def)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	db, err := openArchive(cmd.Context(), e, false)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return q, size, db, nil
+}
 
 // size returns the batch size: the flag's when it was given, else def.
 func (b *batchFlag) size(cmd *cobra.Command, def int) (int, error) {

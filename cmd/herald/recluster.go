@@ -41,15 +41,7 @@ took 2 min 16 s on two busy cores.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
-			q, err := parseQueryArgs(args)
-			if err != nil {
-				return err
-			}
-			size, err := batch.size(cmd, reextractBatch)
-			if err != nil {
-				return err
-			}
-			db, err := openArchive(ctx, e, false)
+			q, size, db, err := openBatchJob(cmd, e, args, &batch, reextractBatch)
 			if err != nil {
 				return err
 			}

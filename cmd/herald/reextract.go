@@ -48,15 +48,7 @@ is then 1.`,
 			if workers < 0 {
 				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
 			}
-			q, err := parseQueryArgs(args)
-			if err != nil {
-				return err
-			}
-			size, err := batch.size(cmd, reextractBatch)
-			if err != nil {
-				return err
-			}
-			db, err := openArchive(ctx, e, false)
+			q, size, db, err := openBatchJob(cmd, e, args, &batch, reextractBatch)
 			if err != nil {
 				return err
 			}
