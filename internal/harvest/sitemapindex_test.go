@@ -176,25 +176,15 @@ func TestHarvestFailedChildSitemapReadAgain(t *testing.T) {
 	ts.mux.Handle("/a.xml", a)
 	var down atomic.Bool
 	down.Store(true)
-	ts.mux.HandleFunc("/b.xml", func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			http.Error(w, "oops", http.StatusInternalServerError)
-			return
+	ts.mux.HandleFunc("/b.xml", xmlUnless(&down, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "oops", http.StatusInternalServerError)
+	}, urlset(ts, "/news/b1.html")))
+	ts.mux.HandleFunc("/c.xml", xmlUnless(&down, func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close() // no answer at all
 		}
-		w.Header().Set("Content-Type", "application/xml")
-		fmt.Fprint(w, urlset(ts, "/news/b1.html"))
-	})
-	ts.mux.HandleFunc("/c.xml", func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				conn.Close() // no answer at all
-			}
-			return
-		}
-		w.Header().Set("Content-Type", "application/xml")
-		fmt.Fprint(w, urlset(ts, "/news/c1.html"))
-	})
+	}, urlset(ts, "/news/c1.html")))
 	st, dir := testArchive(t)
 	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
 	poll := func() *Summary { // a new Harvester each time, as from cron: the host is not held
@@ -263,15 +253,10 @@ func TestHarvestFailedIndexReadAgain(t *testing.T) {
 	yesterday := time.Now().AddDate(0, 0, -1).UTC().Format(time.DateOnly)
 	var down atomic.Bool
 	down.Store(true)
-	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			http.Error(w, "maintenance", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "application/xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
-			`<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap></sitemapindex>`, ts.url("/a.xml"), yesterday)
-	})
+	ts.mux.HandleFunc("/index.xml", xmlUnless(&down, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	}, fmt.Sprintf(`<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+		`<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap></sitemapindex>`, ts.url("/a.xml"), yesterday)))
 	ts.mux.HandleFunc("/a.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		fmt.Fprint(w, urlset(ts, "/news/a1.html"))
@@ -313,5 +298,18 @@ func TestHarvestAdHocFailedChildNamed(t *testing.T) {
 	msg := sum.PollErrors[ts.url("/index.xml")]
 	if !strings.Contains(msg, ts.url("/b.xml")) || strings.Contains(msg, "next poll") {
 		t.Errorf("error %q: want the failed child named, and no next poll promised", msg)
+	}
+}
+
+// xmlUnless serves the XML document doc, or answers with failing while
+// down is set: a sitemap that fails for a while.
+func xmlUnless(down *atomic.Bool, failing http.HandlerFunc, doc string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			failing(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, doc)
 	}
 }

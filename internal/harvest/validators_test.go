@@ -132,14 +132,7 @@ func TestHarvestChildIndexIncompleteKeepsNoValidators(t *testing.T) {
 	ts.mux.Handle("/sub.xml", sub)
 	var down atomic.Bool
 	down.Store(true)
-	ts.mux.HandleFunc("/g.xml", func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/xml")
-		fmt.Fprint(w, urlset(ts, "/news/g1.html"))
-	})
+	ts.mux.HandleFunc("/g.xml", xmlUnless(&down, http.NotFound, urlset(ts, "/news/g1.html")))
 	st, dir := testArchive(t)
 	h := newTestHarvester(t, st, testOptions(dir))
 	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
