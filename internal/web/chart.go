@@ -331,13 +331,13 @@ func buildChart(buckets []store.Bucket, sp span, split bool, q, unit string) *ch
 					continue
 				}
 				title := fmt.Sprintf("%s: %s", periodLabel(by, starts[i]), plural(v, unit))
-				href := periodHref(q, by, starts[i])
+				href := countedHref(periodQuery(q, by, starts[i]), unit)
 				if split {
 					title = fmt.Sprintf("%s, %s: %s", periodLabel(by, starts[i]), c.Series[s], plural(v, unit))
 					if !pooled(s, len(c.Series), len(keys)) {
 						// A site's bar finds that site's articles
 						// of the period; "other sites" all of it.
-						href = periodHref(withFilter(q, query.Site, c.Series[s]), by, starts[i])
+						href = countedHref(periodQuery(withFilter(q, query.Site, c.Series[s]), by, starts[i]), unit)
 					}
 				}
 				c.Bars = append(c.Bars, chartBar{X: c.Left + (float64(i)+0.5)*slot - width/2, Y: y(base + v), W: width,
@@ -369,7 +369,7 @@ func buildChart(buckets []store.Bucket, sp span, split bool, q, unit string) *ch
 			item.Total += row[s]
 		}
 		if split && !pooled(s, len(c.Series), len(keys)) {
-			item.Href = searchHref(withFilter(q, query.Site, name))
+			item.Href = countedHref(withFilter(q, query.Site, name), unit)
 		}
 		c.Legend = append(c.Legend, item)
 	}
@@ -417,10 +417,24 @@ func colourIndex(s, series int, split bool, keys int) int {
 	return s % (len(palette) - 1)
 }
 
-// periodHref links a bucket to the search for its period.
-func periodHref(q string, by store.Interval, start time.Time) string {
+// periodQuery narrows q to the period of a bucket.
+func periodQuery(q string, by store.Interval, start time.Time) string {
 	end := step(by, start)
-	return searchHref(narrow(q, "after:"+start.Format(time.DateOnly), "before:"+end.Format(time.DateOnly)))
+	return narrow(q, "after:"+start.Format(time.DateOnly), "before:"+end.Format(time.DateOnly))
+}
+
+// countedHref links a count of unit ("article" or "story") to the search
+// for q that finds as many: stories are the search page's default, and
+// articles show every copy (dups=show).
+func countedHref(q, unit string) string {
+	h := searchHref(q)
+	switch {
+	case unit == "story":
+		return h
+	case q == "":
+		return "/?dups=show"
+	}
+	return h + "&dups=show"
 }
 
 // xTickIndexes picks the buckets labelled on the x axis: year starts for

@@ -84,7 +84,7 @@ func TestBuildChartSplitPoolsSmallSites(t *testing.T) {
 	if last.Total != 5+4+3+2 || last.Href != "" || last.Fill != palette[len(palette)-1] {
 		t.Errorf("pooled legend %+v", last)
 	}
-	if c.Legend[0].Href != "/?q=site%3Asite0.example" {
+	if c.Legend[0].Href != "/?q=site%3Asite0.example&dups=show" { // articles counted: every copy shown
 		t.Errorf("legend link %q", c.Legend[0].Href)
 	}
 	if len(c.Bars) != maxSeries || c.Summary != "54 articles, all in week of 2 May 2022." {

@@ -189,12 +189,12 @@ func buildLineChart(res TimelineResponse, sp span) *chart {
 				if res.Share {
 					title += fmt.Sprintf(", %s of %s", formatPercent(value(i, s)), thousands(of[i][s]))
 				}
-				line.Marks = append(line.Marks, chartMark{X: x, Y: y, Title: title, Href: periodHref(ls.q, by, starts[i])})
+				line.Marks = append(line.Marks, chartMark{X: x, Y: y, Title: title, Href: countedHref(periodQuery(ls.q, by, starts[i]), unit)})
 			}
 		}
 		cut()
 		c.Lines = append(c.Lines, line)
-		item := legendItem{Name: ls.name, Fill: line.Stroke, Href: searchHref(ls.q)}
+		item := legendItem{Name: ls.name, Fill: line.Stroke, Href: countedHref(ls.q, unit)}
 		for i := range n {
 			item.Total += counts[i][s]
 		}

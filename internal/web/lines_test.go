@@ -58,7 +58,7 @@ func TestBuildLineChartCompare(t *testing.T) {
 	if got := u.Query().Get("q"); got != "drought after:2021-02-01 before:2021-03-01" {
 		t.Errorf("mark links to %q", got)
 	}
-	if c.Legend[0].Total != 6 || c.Legend[1].Total != 6 || c.Legend[1].Href != "/?q=drought" {
+	if c.Legend[0].Total != 6 || c.Legend[1].Total != 6 || c.Legend[1].Href != "/?q=drought&dups=show" {
 		t.Errorf("legend %+v", c.Legend)
 	}
 	if len(c.Rows) != 3 || strings.Join(c.Rows[1].Cells, " ") != "0 6" || strings.Join(c.Columns, " ") != "flood drought" {

@@ -614,7 +614,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 			if tf.field == store.TopSite || tf.field == store.TopOriginal {
 				label = canon.DisplayHost(label)
 			}
-			list.Rows = append(list.Rows, topRow{Key: label, Count: c.Count, Href: searchHref(withFilter(d.Q, tf.filter, c.Key)),
+			list.Rows = append(list.Rows, topRow{Key: label, Count: c.Count, Href: countedHref(withFilter(d.Q, tf.filter, c.Key), "article"),
 				Width: 100 * float64(c.Count) / float64(counts[0].Count)})
 		}
 		d.Tops = append(d.Tops, list)

@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"html"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	xhtml "golang.org/x/net/html"
 
 	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/archive"
@@ -52,4 +56,36 @@ func TestStoryNamesItsOriginal(t *testing.T) {
 		sr.Stories[0].First.ID != res[0].ID {
 		t.Errorf("/api/stories: %d %+v", resp.StatusCode, sr)
 	}
+}
+
+// Every top-list row of the attention page links to a search that finds
+// as many articles as the row counts: the lists count articles, copies
+// included, so their links show every copy (the search page collapses
+// them by default, and a row of 2 opened "1 story").
+func TestTopListLinksFindTheirCount(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	_, body := do(t, h, "GET", "/timeline?q=harbour", nil)
+	rows := regexp.MustCompile(`<li><a href="([^"]+)" dir="auto">[^<]*</a><span class="n">([0-9,]+)</span>`).FindAllStringSubmatch(body, -1)
+	if len(rows) < 5 {
+		t.Fatalf("%d top-list rows on the attention page, want some to follow", len(rows))
+	}
+	for _, row := range rows {
+		href := html.UnescapeString(row[1])
+		_, page := do(t, h, "GET", href, nil)
+		count, _ := textOfPage(page, "result-count")
+		want := " of " + row[2] + " article"
+		if !strings.Contains(count, want) {
+			t.Errorf("%s: the list counts %s, the search says %q", href, row[2], count)
+		}
+	}
+}
+
+// textOfPage returns the text of the element with id in the HTML page.
+func textOfPage(page, id string) (string, bool) {
+	doc, err := xhtml.Parse(strings.NewReader(page))
+	if err != nil {
+		return "", false
+	}
+	return textOf(doc, id)
 }
