@@ -38,7 +38,9 @@ extraction, deduplication) into a fresh archive, and serves the archive's
 web interface, printing its URL. Nothing leaves the machine.
 
 The archive goes to a temporary folder that is removed when the demo stops,
-unless --db is given (or --keep, which prints where it is). --db may name a
+unless --db is given (or --keep, which prints where it is). --db must name
+a new archive or one an earlier demo made: the demo refuses to add its
+made-up articles to an archive of real ones. --db may name a
 PostgreSQL database (postgres://…); the WARC files then go to ./herald.warc.`,
 		Example: `  herald demo
   herald demo --db demo.db --addr 127.0.0.1:9000`,
@@ -86,6 +88,13 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 	}
 	if earlier != "" {
 		addr = earlier
+	} else if s, err := db.Stats(ctx); err != nil {
+		return err
+	} else if s.Articles > 0 {
+		// Not an archive an earlier demo made: its made-up articles
+		// would mix with real ones.
+		return &exitError{code: 2, msg: fmt.Sprintf("%s holds %s and no earlier demo; the demo adds made-up articles, so it wants an archive of its own: give --db a new path, or no --db for a temporary one",
+			archiveName(dbPath), spellCount(s.Articles, "article"))}
 	}
 	site, err := demo.Start(addr, demo.Options{})
 	if err != nil && earlier != "" {

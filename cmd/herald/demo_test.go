@@ -144,3 +144,23 @@ func TestDemoServes(t *testing.T) {
 		t.Errorf("demo exit %d after interrupt:\n%s", code, errb.String())
 	}
 }
+
+// The demo refuses an archive of real articles: its made-up ones would
+// mix with them. The archive is left as it was.
+func TestDemoRefusesARealArchive(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "real.db")
+	line := `{"url":"https://news.example.org/a","title":"A real story","text":"A real story with enough words to be kept as an article in the archive."}` + "\n"
+	if _, stderr, code := herald(t, line, "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: exit %d %s", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "demo", "--no-serve")
+	if code != 2 || !strings.Contains(stderr, "holds 1 article and no earlier demo") || strings.Contains(out, "Sample site") {
+		t.Errorf("demo on a real archive: exit %d\n%s%s", code, out, stderr)
+	}
+	if n, _ := archiveStats(t, db); n != 1 {
+		t.Errorf("the archive holds %d articles after the refusal, want its 1", n)
+	}
+	if out, _, _ := herald(t, "", "--db", db, "source", "list", "--json"); strings.Contains(out, "feed.xml") {
+		t.Errorf("the refused demo added its sources:\n%s", out)
+	}
+}
