@@ -157,6 +157,11 @@ func TestPagePastTheEnd(t *testing.T) {
 	if !strings.Contains(body, `href="/?q=harbour" rel="prev"`) {
 		t.Errorf("no link back to the last page: %s", between(body, `class="pager"`, 400))
 	}
+	// One story takes the singular verb.
+	_, body = do(t, h, "GET", "/?q=breakwater&page=3", nil)
+	if c, _ := textOf(checkSafeHTML(t, "past the end", body), "result-count"); c != "1 story matches, but page 3 is past the last (1)." {
+		t.Errorf("count %q", c)
+	}
 }
 
 // TestReach checks how far paging goes: the total, or the store's reach
