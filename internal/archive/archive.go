@@ -211,6 +211,19 @@ func storeAll(ctx context.Context, st store.Store, prepared []preparedRecord) ([
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer tx.Rollback()
+	if pf, ok := tx.(store.NamingPrefetcher); ok {
+		// FirstNaming is asked of the originals the batch names and of
+		// its own canonical URLs (see declaredCluster).
+		var urls []string
+		for _, p := range prepared {
+			if p.err == nil {
+				urls = append(urls, p.entry.Record.CanonicalURL, p.entry.Record.OriginalURL)
+			}
+		}
+		if err := pf.PrefetchNaming(ctx, urls); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	if pf, ok := tx.(store.CandidatePrefetcher); ok {
 		lists := make([][]uint64, 0, len(prepared))
 		for _, p := range prepared {

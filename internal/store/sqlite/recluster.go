@@ -41,5 +41,6 @@ func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
 	row.dup = "x"
 	t.pending[n] = row
 	t.datesChanged = true
+	t.naming = nil // an answer read ahead may name its old cluster
 	return nil
 }

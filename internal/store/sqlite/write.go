@@ -53,7 +53,20 @@ type tx struct {
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
 	bandsToMerge int64
-	done         bool
+	// naming holds FirstNaming's answer for each URL PrefetchNaming read,
+	// kept up to date by this transaction's inserts; nil when nothing is
+	// read ahead, or after a write that could make an answer stale.
+	naming map[string]namedBy
+	done   bool
+}
+
+// namedBy is the earliest article (by date, then id) naming a URL as its
+// original; found is false when none does.
+type namedBy struct {
+	date    int64
+	id      string
+	cluster string
+	found   bool
 }
 
 // ftsRow is what article_fts indexes for one article; dup is "x" for a
@@ -304,14 +317,77 @@ func (t *tx) ByHash(ctx context.Context, hash string) ([]store.Candidate, error)
 	return cs, nil
 }
 
-// FirstNaming runs through a prepared statement: ingest asks it for every
-// new article that finds no near duplicate.
+// FirstNaming answers from what PrefetchNaming read when it read url,
+// else through a prepared statement: ingest asks it for every new article
+// that finds no near duplicate.
 func (t *tx) FirstNaming(ctx context.Context, url string) (store.Candidate, bool, error) {
+	if b, ok := t.naming[url]; ok {
+		return store.Candidate{ID: b.id, ClusterID: b.cluster}, b.found, nil
+	}
 	s, err := t.stmt(ctx, sqlschema.FirstNamingSQL("?"))
 	if err != nil {
 		return store.Candidate{}, false, fmt.Errorf("first naming: %w", err)
 	}
 	return sqlschema.FirstNaming(ctx, stmtQuerier{s}, "?", url)
+}
+
+var _ store.NamingPrefetcher = (*tx)(nil)
+
+// PrefetchNaming implements store.NamingPrefetcher: one statement over
+// the partial index articles_original for every URL of the batch.
+func (t *tx) PrefetchNaming(ctx context.Context, urls []string) error {
+	naming := make(map[string]namedBy, len(urls))
+	var ask []string
+	for _, u := range urls {
+		if _, ok := naming[u]; !ok && u != "" {
+			naming[u] = namedBy{}
+			ask = append(ask, u)
+		}
+	}
+	list, err := json.Marshal(ask)
+	if err != nil {
+		return err
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT original_url, date, id, cluster_id FROM articles
+		WHERE original_url IN (SELECT value FROM json_each(?)) AND original_url <> ''`, string(list))
+	if err != nil {
+		return fmt.Errorf("prefetch naming: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		var b namedBy
+		if err := rows.Scan(&u, &b.date, &b.id, &b.cluster); err != nil {
+			return fmt.Errorf("prefetch naming: %w", err)
+		}
+		b.found = true
+		if b.earlier(naming[u]) {
+			naming[u] = b
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("prefetch naming: %w", err)
+	}
+	t.naming = naming
+	return nil
+}
+
+// earlier reports whether b comes before c in FirstNaming's order (an
+// article before none).
+func (b namedBy) earlier(c namedBy) bool {
+	return !c.found || b.date < c.date || b.date == c.date && b.id < c.id
+}
+
+// named keeps the answers read ahead up to date with an article this
+// transaction inserted.
+func (t *tx) named(r *store.Record) {
+	if t.naming == nil || r.OriginalURL == "" {
+		return
+	}
+	cur, ok := t.naming[r.OriginalURL]
+	if b := (namedBy{date: r.Date().Unix(), id: r.ID, cluster: r.ClusterID, found: true}); ok && b.earlier(cur) {
+		t.naming[r.OriginalURL] = b
+	}
 }
 
 func (t *tx) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
@@ -459,6 +535,7 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		if err := t.insert(ctx, e); err != nil {
 			return 0, err
 		}
+		t.named(r)
 		t.textDelta += int64(len(r.Text))
 		if r.ClusterID != r.ID {
 			return store.Duplicate, nil
@@ -473,8 +550,10 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		if cur == old {
 			return store.Unchanged, nil
 		}
+		t.naming = nil // its original or date may change: answers read ahead may be stale
 		return store.Refreshed, t.refresh(ctx, n, fetched, date, old, cur, e)
 	}
+	t.naming = nil // a new version: its original or date may change
 	// A new text at a known URL: keep the old record as a version.
 	prev, err := getRecord(ctx, t.tx, r.ID)
 	if err != nil {
