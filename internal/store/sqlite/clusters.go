@@ -43,37 +43,40 @@ type clusterCache struct {
 }
 
 type clusterView struct {
-	marked  map[int64]int64 // row number → cluster, for marked articles
-	maxN    int64
-	version int64 // counters.dates_version
+	viewSnap
+	marked map[int64]int64 // row number → cluster, for marked articles
+}
+
+// snap returns what v was read at, nil for no view.
+func (v *clusterView) snap() *viewSnap {
+	if v == nil {
+		return nil
+	}
+	return &v.viewSnap
 }
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, error) {
-	maxN, version, err := snapshot(ctx, q)
+	s, err := readSnap(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := c.view
-	if v != nil && v.maxN == maxN && v.version == version {
+	if v != nil && v.viewSnap == s {
 		return v, nil
 	}
 	// Else the first load, a snapshot older than the cache's, or one
 	// after articles were moved into clusters: a whole load.
-	incremental := v != nil && v.maxN < maxN && v.version == version
-	from := int64(0)
-	if incremental {
-		from = v.maxN
-	}
+	from, incremental := s.extends(v.snap())
 	var list string
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(group_concat(n || ' ' || cluster, ' '), '')
 		FROM article_keys INDEXED BY article_keys_marked
-		WHERE cluster IS NOT NULL AND n > ? AND n <= ?`, from, maxN).Scan(&list); err != nil {
+		WHERE cluster IS NOT NULL AND n > ? AND n <= ?`, from, s.maxN).Scan(&list); err != nil {
 		return nil, err
 	}
-	next := &clusterView{maxN: maxN, version: version}
+	next := &clusterView{viewSnap: s}
 	if incremental {
 		next.marked = maps.Clone(v.marked)
 	} else {
@@ -84,8 +87,8 @@ func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, er
 	if err := parseMarks(list, next.marked); err != nil {
 		return nil, err
 	}
-	if v == nil || v.version < version || v.version == version && v.maxN < maxN {
-		c.view = next // the newest snapshot's view is kept
+	if s.newer(v.snap()) {
+		c.view = next
 	}
 	return next, nil
 }

@@ -135,9 +135,8 @@ type blockCache struct {
 
 // blockView is a loaded cache: the value of every row.
 type blockView struct {
-	vals    []int32 // by row number; noValue where there is no article
-	maxN    int64
-	version int64
+	viewSnap
+	vals []int32 // by row number; noValue where there is no article
 }
 
 // noValue marks a row with no article, in a view and in a block.
@@ -146,31 +145,60 @@ const noValue = math.MinInt32
 // noValueBits is noValue as stored in a block (two's complement).
 const noValueBits = 1 << 31
 
-// snapshot returns what the block and link caches follow of the
-// snapshot of read transaction q: its highest row number and
-// counters.dates_version.
-func snapshot(ctx context.Context, q querier) (maxN, version int64, err error) {
+// viewSnap is what the block, link and cluster caches follow of the
+// snapshot of a read transaction: its highest row number and
+// counters.dates_version. Row numbers only grow, so a view read at the
+// same version and fewer rows is extended by the rows above its own; a
+// change of version means a whole load.
+type viewSnap struct{ maxN, version int64 }
+
+// readSnap returns the viewSnap of read transaction q.
+func readSnap(ctx context.Context, q querier) (s viewSnap, err error) {
 	err = q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) FROM article_keys),
-		(SELECT dates_version FROM counters)`).Scan(&maxN, &version)
-	return maxN, version, err
+		(SELECT dates_version FROM counters)`).Scan(&s.maxN, &s.version)
+	return s, err
+}
+
+// extends reports whether a view for s can be made from one read at old
+// (nil: there is none) by reading only the rows above from, old.maxN.
+func (s viewSnap) extends(old *viewSnap) (from int64, ok bool) {
+	if old != nil && old.version == s.version && old.maxN < s.maxN {
+		return old.maxN, true
+	}
+	return 0, false
+}
+
+// newer reports whether a view read at s should replace one read at old
+// (nil: there is none) in its cache: the newest snapshot's view is kept,
+// so that a long read transaction does not push it out.
+func (s viewSnap) newer(old *viewSnap) bool {
+	return old == nil || old.version < s.version || old.version == s.version && old.maxN < s.maxN
+}
+
+// snap returns what v was read at, nil for no view.
+func (v *blockView) snap() *viewSnap {
+	if v == nil {
+		return nil
+	}
+	return &v.viewSnap
 }
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *blockCache) current(ctx context.Context, q querier) (*blockView, error) {
-	maxN, version, err := snapshot(ctx, q)
+	s, err := readSnap(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	maxN := s.maxN
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := c.view
-	if v != nil && v.version == version && v.maxN == maxN {
+	if v != nil && v.viewSnap == s {
 		return v, nil
 	}
-	from := int64(0)
-	next := &blockView{maxN: maxN, version: version, vals: make([]int32, 0, maxN+1)}
-	if v != nil && v.version == version && v.maxN < maxN {
-		from = v.maxN
+	next := &blockView{viewSnap: s, vals: make([]int32, 0, maxN+1)}
+	from, ok := s.extends(v.snap())
+	if ok {
 		next.vals = append(next.vals, v.vals[:v.maxN+1]...) // a copy: v stays as it is
 	}
 	// The blocks from the one holding row from+1 on; the rows up to from
@@ -205,7 +233,9 @@ func (c *blockCache) current(ctx context.Context, q querier) (*blockView, error)
 	for int64(len(next.vals)) <= maxN {
 		next.vals = append(next.vals, noValue)
 	}
-	c.view = next
+	if s.newer(v.snap()) {
+		c.view = next
+	}
 	return next, nil
 }
 

@@ -38,10 +38,9 @@ type linkCache struct {
 // linkView is a loaded link cache: the ids of row n are
 // ids[start[n]:start[n+1]].
 type linkView struct {
-	start   []uint32 // maxN+2 entries
-	ids     []int32
-	maxN    int64
-	version int64
+	viewSnap
+	start []uint32 // maxN+2 entries
+	ids   []int32
 }
 
 // of returns the ids of row n.
@@ -54,21 +53,21 @@ func (v *linkView) of(n int64) []int32 {
 
 // current returns a view matching the snapshot of read transaction q.
 func (c *linkCache) current(ctx context.Context, q querier) (*linkView, error) {
-	maxN, version, err := snapshot(ctx, q)
+	s, err := readSnap(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	maxN := s.maxN
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := c.view
-	if v != nil && v.version == version && v.maxN == maxN {
+	if v != nil && v.viewSnap == s {
 		return v, nil
 	}
-	from := int64(0)
-	next := &linkView{maxN: maxN, version: version, start: make([]uint32, 0, maxN+2)}
-	if v != nil && v.version == version && v.maxN < maxN {
+	next := &linkView{viewSnap: s, start: make([]uint32, 0, maxN+2)}
+	from, ok := s.extends(v.snap())
+	if ok {
 		// Rows up to from are the old view's (copies: v stays as it is).
-		from = v.maxN
 		next.start = append(next.start, v.start[:from+1]...)
 		next.ids = slices.Clone(v.ids)
 	}
@@ -104,8 +103,18 @@ func (c *linkCache) current(ctx context.Context, q querier) (*linkView, error) {
 	for int64(len(next.start)) < maxN+2 {
 		next.start = append(next.start, uint32(len(next.ids)))
 	}
-	c.view = next
+	if s.newer(v.snap()) {
+		c.view = next
+	}
 	return next, nil
+}
+
+// snap returns what v was read at, nil for no view.
+func (v *linkView) snap() *viewSnap {
+	if v == nil {
+		return nil
+	}
+	return &v.viewSnap
 }
 
 // decodeLinks calls fn with each row (its place in the block) and ids of
