@@ -27,12 +27,19 @@ func serveCut(t *testing.T, w http.ResponseWriter, ctype, body string, n int, sh
 	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	fmt.Fprint(w, body[:n])
 	w.(http.Flusher).Flush()
+	if err := hangUp(w); err != nil {
+		t.Errorf("hijack: %v", err)
+	}
+}
+
+// hangUp closes w's connection: what was flushed has gone out, nothing
+// else will (a server dying mid-response, or before answering at all).
+func hangUp(w http.ResponseWriter) error {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return
+		return err
 	}
-	conn.Close()
+	return conn.Close()
 }
 
 // A feed cut off mid-document gives the items before the cut, and says so
@@ -215,9 +222,7 @@ func TestHarvestWARCTruncatedReason(t *testing.T) {
 			w.WriteHeader(http.StatusInternalServerError)
 			fmt.Fprint(w, page[:100])
 			w.(http.Flusher).Flush()
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				conn.Close()
-			}
+			hangUp(w)
 		}},
 		{"error page past our cap", "length", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")

@@ -180,10 +180,7 @@ func TestHarvestFailedChildSitemapReadAgain(t *testing.T) {
 		http.Error(w, "oops", http.StatusInternalServerError)
 	}, urlset(ts, "/news/b1.html")))
 	ts.mux.HandleFunc("/c.xml", xmlUnless(&down, func(w http.ResponseWriter, r *http.Request) {
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err == nil {
-			conn.Close() // no answer at all
-		}
+		hangUp(w) // no answer at all
 	}, urlset(ts, "/news/c1.html")))
 	st, dir := testArchive(t)
 	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
