@@ -310,7 +310,7 @@ func prepareAll(ctx context.Context, st store.Store, recs []*store.Record, now t
 // put decides the cluster of a prepared entry and writes it.
 func put(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (Result, error) {
 	r := e.Record
-	cluster, err := findCluster(ctx, tx, e, batch)
+	cluster, err := findCluster(ctx, tx, e, batch, false)
 	if err != nil {
 		return Result{}, fmt.Errorf("put %s: %w", r.CanonicalURL, err)
 	}
@@ -325,10 +325,11 @@ func put(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]strin
 // findCluster returns the cluster a new article should join, or "" for
 // its own. For an article already archived the store ignores it. Its
 // text decides first (similarCluster); failing that, what the publishers
-// declared (declaredCluster).
-func findCluster(ctx context.Context, tx store.Tx, e store.Entry, batch map[string]string) (string, error) {
+// declared (declaredCluster). With stored, e is an archived article
+// whose cluster is decided again (Recluster): it is no match of its own.
+func findCluster(ctx context.Context, tx store.Lookup, e store.Entry, batch map[string]string, stored bool) (string, error) {
 	if identifies(e) {
-		cluster, known, err := similarCluster(ctx, tx, e, batch, false)
+		cluster, known, err := similarCluster(ctx, tx, e, batch, stored)
 		if err != nil || cluster != "" || known {
 			return cluster, err
 		}

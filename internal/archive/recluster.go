@@ -118,8 +118,8 @@ type reclusterer struct {
 	opts  ReclusterOptions
 	sum   *ReclusterSummary
 	batch []string // ids
-	// grown holds the clusters that articles joined in this run: their
-	// first member is no longer alone.
+	// grown holds the clusters that articles joined or left in this run:
+	// their first member is no longer alone, or they are gone.
 	grown map[string]bool
 	// moved maps the cluster of an article moved in this run (its own
 	// id) to the one it joined: a dry run's lookups still see the old.
@@ -151,26 +151,13 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if rc.grown[r.ClusterID] || rc.grown[id] {
+		if rc.grown[r.ClusterID] {
 			continue // joined by another lone article in this run
 		}
-		var sig dedupe.Signature
-		_, sig = dedupe.Fingerprint(r.Text)
-		e := store.Entry{Record: r, Bands: sig.Bands()}
-		cluster := ""
-		if identifies(e) {
-			c, _, err := similarCluster(ctx, look, e, nil, true)
-			if err != nil {
-				return err
-			}
-			cluster = c
-		}
-		if cluster == "" {
-			c, err := declaredCluster(ctx, look, e)
-			if err != nil {
-				return err
-			}
-			cluster = c
+		_, sig := dedupe.Fingerprint(r.Text)
+		cluster, err := findCluster(ctx, look, store.Entry{Record: r, Bands: sig.Bands()}, nil, true)
+		if err != nil {
+			return err
 		}
 		for range len(rc.moved) { // a chain of moves is no longer than their number
 			next, ok := rc.moved[cluster]
