@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -65,8 +66,4 @@ func (s *SharedWork) Do(ctx context.Context, key string, fn func() (any, error))
 }
 
 // errSharedPanic is what the waiters of a Do whose fn panicked get.
-var errSharedPanic = sharedPanic{}
-
-type sharedPanic struct{}
-
-func (sharedPanic) Error() string { return "shared work: the read computing it failed" }
+var errSharedPanic = errors.New("shared work: the read computing it failed")
