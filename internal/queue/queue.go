@@ -194,7 +194,7 @@ func (c *Client) setup(ctx context.Context) error {
 		return err
 	}
 	c.js = js
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, setupTime)
 	defer cancel()
 	c.jobs, err = ensureStream(sctx, js, jetstream.StreamConfig{
 		Name:        StreamJobs,
@@ -224,11 +224,13 @@ func (c *Client) setup(ctx context.Context) error {
 	}
 	for _, k := range Kinds {
 		if !c.opts.ConfigureConsumers {
-			if _, err := c.jobs.Consumer(sctx, k.consumer()); err == nil {
+			if _, err := retryAPI(sctx, func(ctx context.Context) (jetstream.Consumer, error) {
+				return c.jobs.Consumer(ctx, k.consumer())
+			}); err == nil {
 				continue
 			}
 		}
-		_, err := c.jobs.CreateOrUpdateConsumer(sctx, jetstream.ConsumerConfig{
+		cfg := jetstream.ConsumerConfig{
 			Durable:       k.consumer(),
 			Description:   "Herald workers: " + string(k) + " jobs",
 			FilterSubject: k.subject(),
@@ -240,6 +242,9 @@ func (c *Client) setup(ctx context.Context) error {
 			MaxDeliver:    c.opts.MaxDeliver + 1,
 			MaxAckPending: c.opts.MaxAckPending,
 			MaxWaiting:    4096,
+		}
+		_, err := retryAPI(sctx, func(ctx context.Context) (jetstream.Consumer, error) {
+			return c.jobs.CreateOrUpdateConsumer(ctx, cfg)
 		})
 		if err != nil {
 			return fmt.Errorf("consumer %s: %w", k.consumer(), err)
@@ -280,12 +285,46 @@ func (c *Client) setup(ctx context.Context) error {
 	return nil
 }
 
+// setupTime bounds a client's setup (its streams, consumers and buckets),
+// and apiTry one try of a JetStream API request within it.
+var (
+	setupTime = 30 * time.Second
+	apiTry    = 5 * time.Second
+)
+
+// retryAPI runs the JetStream API requests of fn, giving them apiTry, and
+// runs them again when they get no answer in time while ctx has time
+// left. nats-server can leave a request unanswered when processes of a
+// fleet create the same stream at once (nats-io/nats.go issue 949: the
+// stream exists, the loser's request times out), and answers late under
+// load; either way, asking again finds the stream. fn must be safe to run
+// again: every caller reads before it creates.
+func retryAPI[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		tctx, cancel := context.WithTimeout(ctx, apiTry)
+		v, err := fn(tctx)
+		cancel()
+		if err == nil || ctx.Err() != nil || !(errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(wait):
+		}
+	}
+}
+
 // ensureStream returns the stream cfg names, creating it when it is
 // missing and updating it only when its configuration differs from cfg.
 // Every process of a fleet runs this as it starts: rewriting an unchanged
 // stream each time would race with other processes' consumers for nothing
 // (nats-server updates a stream's store while consumers are created on it).
 func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	return retryAPI(ctx, func(ctx context.Context) (jetstream.Stream, error) { return ensureStreamOnce(ctx, js, cfg) })
+}
+
+func ensureStreamOnce(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
 	st, err := js.Stream(ctx, cfg.Name)
 	switch {
 	case errors.Is(err, jetstream.ErrStreamNotFound):
@@ -309,6 +348,10 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 // missing. An existing bucket is used as it is (its settings are fixed at
 // creation).
 func ensureKeyValue(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	return retryAPI(ctx, func(ctx context.Context) (jetstream.KeyValue, error) { return ensureKeyValueOnce(ctx, js, cfg) })
+}
+
+func ensureKeyValueOnce(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
 	kv, err := js.KeyValue(ctx, cfg.Bucket)
 	if !errors.Is(err, jetstream.ErrBucketNotFound) {
 		return kv, err
