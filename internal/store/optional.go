@@ -31,6 +31,16 @@ type ClusterMover interface {
 	JoinCluster(ctx context.Context, id, cluster string) error
 }
 
+// Deleter is a write transaction (Tx) that can delete an archived
+// article for good (herald delete: a takedown, or a site harvested by
+// mistake), on both backends.
+type Deleter interface {
+	// Delete removes article id with its earlier versions, its links
+	// and its place in the indexes; the other members of its cluster
+	// stay in it. ErrNotFound when id is unknown.
+	Delete(ctx context.Context, id string) error
+}
+
 // Optimizer is a backend that can reorganise its indexes after a bulk
 // import (SQLite merges its full-text index; PostgreSQL vacuums and
 // analyses).

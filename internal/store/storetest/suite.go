@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("SitemapValidators", func(t *testing.T) { testSitemapValidators(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
 	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
+	t.Run("Delete", func(t *testing.T) { testDelete(t, fresh(t)) })
 }
 
 // Load writes entries in one transaction and fails t on error.

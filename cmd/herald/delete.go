@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/canon"
+)
+
+func newDeleteCmd(e *env) *cobra.Command {
+	var dryRun, yes, asJSON bool
+	var urls, ids []string
+	var batch batchFlag
+	cmd := &cobra.Command{
+		Use:   "delete (QUERY | --url URL... | --id ID...) (--dry-run | --yes)",
+		Short: "Delete archived articles for good (a takedown, or a site harvested by mistake)",
+		Long: `Delete removes archived articles for good, with their earlier versions:
+the articles matching QUERY (every copy: searches collapse copies,
+delete does not), or those that --url or --id name. Search, timelines,
+top lists, stories, stats and exports no longer see them. The other
+articles of a deleted article's cluster stay, in the same story.
+
+Nothing is deleted without --yes: run it first with --dry-run, which
+lists what would go. An empty query is refused (to delete everything,
+delete the archive). Each deleted article is listed (id, URL, title, and
+how many copies of it stay); --json prints JSON lines. Batches of
+--batch articles are deleted in one transaction each: an interrupted run
+leaves the rest as it was, and running it again finishes.
+
+Raw captures are not touched: the WARC files a harvest wrote hold many
+pages each and are written once. herald reextract does not bring a
+deleted article back (it rebuilds archived articles only), but importing
+those WARC files again, or an import of an export made before, would.
+A harvest does not fetch again a URL it fetched before.`,
+		Example: `  herald delete 'site:wrong.example' --dry-run
+  herald delete 'site:wrong.example' --yes
+  herald delete --url https://news.example.com/2024/05/story.html --yes`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			ctx := cmd.Context()
+			q, err := parseQueryArgs(args)
+			if err != nil {
+				return err
+			}
+			named := len(urls) + len(ids)
+			switch {
+			case named > 0 && q.String() != "":
+				return &exitError{code: 2, msg: "delete takes a query or --url/--id, not both"}
+			case named == 0 && q.String() == "":
+				return &exitError{code: 2, msg: "delete needs a query (such as site:example.org), --url or --id; to delete every article, delete the archive"}
+			case dryRun == yes:
+				return &exitError{code: 2, msg: "delete removes articles for good: look first with --dry-run, then run it again with --yes"}
+			}
+			urlOf := map[string]string{} // id → the URL given
+			for _, u := range urls {
+				c, err := canon.URL(strings.TrimSpace(u))
+				if err != nil {
+					return &exitError{code: 2, msg: fmt.Sprintf("--url %q: %v", u, err)}
+				}
+				urlOf[canon.ID(c)] = u
+				ids = append(ids, canon.ID(c))
+			}
+			size, err := batch.size(cmd, reextractBatch)
+			if err != nil {
+				return err
+			}
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out := bufio.NewWriter(e.stdout)
+			defer flushOut(out, &err)
+			enc := json.NewEncoder(out)
+			report := func(d archive.Deleted) {
+				if asJSON {
+					_ = enc.Encode(d) // a write error shows at Flush
+					return
+				}
+				fmt.Fprintf(out, "%s  %s  %s", d.ID, stripControl(d.URL), stripControl(d.Title))
+				switch {
+				case d.Copies == 1:
+					fmt.Fprint(out, " (a copy of it stays)")
+				case d.Copies > 1:
+					fmt.Fprintf(out, " (%d copies of it stay)", d.Copies)
+				}
+				fmt.Fprintln(out)
+			}
+			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report})
+			if na := (*archive.NotArchivedError)(nil); errors.As(err, &na) {
+				if u, ok := urlOf[na.ID]; ok {
+					return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the URL %s (nothing was deleted); --url wants the URL herald search shows for it", u)}
+				}
+				return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the id %s (nothing was deleted)", na.ID)}
+			}
+			if sum != nil {
+				if asJSON {
+					_ = enc.Encode(sum)
+				} else {
+					verb := "deleted"
+					if dryRun {
+						verb = "would be deleted (dry run; --yes deletes them)"
+					}
+					fmt.Fprintf(out, "delete: %s matched, %d %s, in %s\n",
+						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
+				}
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be deleted without deleting anything")
+	cmd.Flags().BoolVar(&yes, "yes", false, "delete for good")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print each deleted article and the summary as JSON lines")
+	cmd.Flags().StringArrayVar(&urls, "url", nil, "delete the article at this URL (repeatable)")
+	cmd.Flags().StringArrayVar(&ids, "id", nil, "delete the article with this id (repeatable)")
+	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
+	queryFlagHint(cmd)
+	return cmd
+}

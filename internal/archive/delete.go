@@ -1,0 +1,169 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// DeleteOptions configure Delete.
+type DeleteOptions struct {
+	// DryRun lists what would be deleted without deleting anything.
+	DryRun bool
+	// BatchSize is how many articles one transaction deletes. Default
+	// 500.
+	BatchSize int
+	// Report, when set, is called for each article deleted (or that
+	// would be, with DryRun), once its transaction has committed.
+	Report func(Deleted)
+}
+
+// Deleted is an article that Delete removed.
+type Deleted struct {
+	ID    string `json:"id"`
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	// Copies counts the other members of its cluster, which stay.
+	Copies int `json:"copies,omitempty"`
+}
+
+// DeleteSummary is what Delete did.
+type DeleteSummary struct {
+	Matched  int           `json:"matched"`
+	Deleted  int           `json:"deleted"`
+	DryRun   bool          `json:"dry_run"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// NotArchivedError is the error of Delete for an id the archive does not
+// hold; it matches store.ErrNotFound.
+type NotArchivedError struct{ ID string }
+
+func (e *NotArchivedError) Error() string { return "article " + e.ID + " is not in the archive" }
+
+// Is makes errors.Is(err, store.ErrNotFound) true.
+func (e *NotArchivedError) Is(target error) bool { return target == store.ErrNotFound }
+
+// Delete removes for good the archived articles that ids name or, when
+// ids is empty, those matching q, every copy (a search collapses
+// clusters; Delete does not), with their earlier versions. The other
+// members of a deleted article's cluster stay, in the same cluster. An
+// unknown id is an error (a NotArchivedError) before anything is deleted.
+//
+// Each batch is one transaction: an interrupted run leaves whole batches
+// deleted and the rest as it was, and running it again finishes. Raw
+// captures are not touched: WARC files are written once and shared by
+// many records. The store's transactions must be store.Deleters (both
+// backends' are), unless DryRun.
+func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, opts DeleteOptions) (*DeleteSummary, error) {
+	start := time.Now()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	sum := &DeleteSummary{DryRun: opts.DryRun}
+	var targets []Deleted
+	clusters := map[string]string{} // id → cluster
+	if len(ids) > 0 {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			r, err := st.Get(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, &NotArchivedError{ID: id}
+			}
+			if err != nil {
+				return nil, fmt.Errorf("delete %s: %w", id, err)
+			}
+			targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
+			clusters[r.ID] = r.ClusterID
+		}
+	} else {
+		err := st.Scan(ctx, q, func(r *store.Record) error {
+			targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
+			clusters[r.ID] = r.ClusterID
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("delete: %w", err)
+		}
+	}
+	sum.Matched = len(targets)
+	// The copies that stay: members of the targets' clusters that are
+	// not deleted themselves.
+	going := map[string]int{}
+	for _, c := range clusters {
+		going[c]++
+	}
+	var shared map[string]bool // nil: ask about every cluster
+	if cl, ok := st.(store.ClusterLister); ok {
+		var err error
+		if shared, err = cl.SharedClusters(ctx); err != nil {
+			return nil, fmt.Errorf("delete: %w", err)
+		}
+	}
+	sizes := map[string]int{}
+	for c := range going {
+		if shared != nil && !shared[c] {
+			sizes[c] = 1
+			continue
+		}
+		members, err := st.Cluster(ctx, c)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("delete: %w", err)
+		}
+		sizes[c] = len(members)
+	}
+	for i := range targets {
+		c := clusters[targets[i].ID]
+		targets[i].Copies = max(sizes[c]-going[c], 0)
+	}
+	for len(targets) > 0 {
+		n := min(opts.BatchSize, len(targets))
+		batch := targets[:n]
+		targets = targets[n:]
+		if err := deleteBatch(ctx, st, batch, opts.DryRun); err != nil {
+			sum.Duration = time.Since(start)
+			return sum, fmt.Errorf("delete: %w", err)
+		}
+		sum.Deleted += len(batch)
+		if opts.Report != nil {
+			for _, d := range batch {
+				opts.Report(d)
+			}
+		}
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, dryRun bool) error {
+	if dryRun {
+		return ctx.Err()
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	d, ok := tx.(store.Deleter)
+	if !ok {
+		return errors.New("this archive cannot delete articles")
+	}
+	for _, a := range batch {
+		err := d.Delete(ctx, a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // another process deleted it meanwhile
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,86 @@
+package archive_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// TestDelete: Delete removes what the query matches, every copy, in
+// batches; an interrupted run leaves whole batches deleted and the rest
+// as it was, and a second run finishes; each deleted article says how
+// many copies of it stay; an unknown id deletes nothing.
+func TestDelete(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			var recs []*store.Record
+			for i := range 5 {
+				recs = append(recs, rec(fmt.Sprintf("https://wrong.example/%d", i), fmt.Sprintf("Page %d of a site harvested by mistake, about nothing in particular.", i)))
+			}
+			recs = append(recs, rec("https://one.example/budget", story), rec("https://two.example/budget", story))
+			if _, err := archive.Ingest(ctx, st, recs); err != nil {
+				t.Fatal(err)
+			}
+			parse := func(s string) *query.Query {
+				q, err := store.ParseQuery(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return q
+			}
+			count := func(s string) int {
+				n := 0
+				if err := st.Scan(ctx, parse(s), func(*store.Record) error { n++; return nil }); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+
+			if _, err := archive.Delete(ctx, st, nil, []string{recs[5].ID, "nope"}, archive.DeleteOptions{}); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("unknown id: %v", err)
+			}
+			if n := count(""); n != 7 {
+				t.Fatalf("after a refused delete, %d articles, want 7", n)
+			}
+
+			// Interrupted after the first batch of two.
+			cctx, cancel := context.WithCancel(ctx)
+			var reported []string
+			sum, err := archive.Delete(cctx, st, parse("site:wrong.example"), nil, archive.DeleteOptions{BatchSize: 2, Report: func(d archive.Deleted) {
+				reported = append(reported, d.ID)
+				cancel()
+			}})
+			if !errors.Is(err, context.Canceled) || sum == nil || sum.Matched != 5 || sum.Deleted != 2 || len(reported) != 2 {
+				t.Fatalf("interrupted: %+v, %v, reported %v; want 5 matched, 2 deleted and reported, context canceled", sum, err, reported)
+			}
+			if n := count("site:wrong.example"); n != 3 {
+				t.Errorf("after the interruption, %d articles of wrong.example, want 3", n)
+			}
+			sum, err = archive.Delete(ctx, st, parse("site:wrong.example"), nil, archive.DeleteOptions{BatchSize: 2})
+			if err != nil || sum.Matched != 3 || sum.Deleted != 3 {
+				t.Errorf("second run: %+v, %v", sum, err)
+			}
+			if n := count(""); n != 2 {
+				t.Errorf("%d articles left, want the story's 2 copies", n)
+			}
+
+			var ds []archive.Deleted
+			if _, err := archive.Delete(ctx, st, nil, []string{recs[5].ID}, archive.DeleteOptions{DryRun: true, Report: func(d archive.Deleted) { ds = append(ds, d) }}); err != nil {
+				t.Fatal(err)
+			}
+			if len(ds) != 1 || ds[0].Copies != 1 || ds[0].URL != "https://one.example/budget" {
+				t.Errorf("dry run of one copy reported %+v, want one.example with 1 copy staying", ds)
+			}
+			if n := count(""); n != 2 {
+				t.Errorf("a dry run deleted: %d articles left", n)
+			}
+		})
+	}
+}

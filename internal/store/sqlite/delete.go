@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/herald-archive/herald/internal/store"
+)
+
+var _ store.Deleter = (*tx)(nil)
+
+// Delete implements store.Deleter. Every trace of the article's row goes:
+// its full-text row, keys row, links, versions, and its places in the
+// day, site, facet, tag and author blocks (written at Commit, like an
+// insert's). Its LSH band rows stay: a band row whose article is gone, or
+// whose row number a later article takes, is a candidate the archive
+// rejects by comparing texts, as it rejects any stranger sharing a band.
+//
+// A cluster keeps its other members. Its marks (article_keys.cluster, the
+// row number of the member first marked) must not name a row a later
+// article may take, so when the article was the mark the others take the
+// next member's; a member left alone loses its mark and dup marker, as
+// if it had never been joined. counters.dates_version is bumped, so the
+// caches of every process sharing the archive load whole.
+func (t *tx) Delete(ctx context.Context, id string) error {
+	if t.done {
+		return fmt.Errorf("delete %s: %w", id, sql.ErrTxDone)
+	}
+	if err := t.delete(ctx, id); err != nil {
+		return fmt.Errorf("delete %s: %w", id, err)
+	}
+	return nil
+}
+
+func (t *tx) delete(ctx context.Context, id string) error {
+	var n int64
+	var mark sql.NullInt64
+	err := t.tx.QueryRowContext(ctx, `SELECT a.n, k.cluster FROM articles a JOIN article_keys k ON k.n = a.n WHERE a.id = ?`, id).Scan(&n, &mark)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := getRecord(ctx, t.tx, id)
+	if err != nil {
+		return err
+	}
+	// Out of the full-text index with the values it holds (or out of
+	// the rows still to be indexed), while its keys still say what its
+	// dup marker was.
+	if _, err := t.unindex(ctx, n); err != nil {
+		return err
+	}
+	delete(t.pending, n)
+	if mark.Valid {
+		if err := t.unmark(ctx, n, mark.Int64); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		`DELETE FROM article_versions WHERE article_n = ?`,
+		`DELETE FROM article_tags WHERE n = ?`,
+		`DELETE FROM article_authors WHERE n = ?`,
+		`DELETE FROM article_keys WHERE n = ?`,
+		`DELETE FROM articles WHERE n = ?`,
+	} {
+		if _, err := t.exec(ctx, q, n); err != nil {
+			return err
+		}
+	}
+	t.days[n], t.siteRows[n], t.facetRows[n] = noValue, noValue, noValue
+	t.tagRows[n], t.authorRows[n] = nil, nil
+	for k, ns := range t.newBands {
+		if i := slices.Index(ns, n); i >= 0 {
+			t.newBands[k] = slices.Delete(ns, i, i+1)
+		}
+	}
+	t.textDelta -= int64(len(rec.Text))
+	t.datesChanged = true
+	t.naming = nil // an answer read ahead may be this article
+	return nil
+}
+
+// unmark takes row n, about to be deleted, out of the cluster marked
+// mark: the other members take the next member's row number as their
+// mark when n was it, and a member left alone is unmarked.
+func (t *tx) unmark(ctx context.Context, n, mark int64) error {
+	rows, err := t.tx.QueryContext(ctx, `SELECT n FROM article_keys WHERE cluster = ? AND n <> ? ORDER BY n`, mark, n)
+	if err != nil {
+		return err
+	}
+	var others []int64
+	for rows.Next() {
+		var o int64
+		if err := rows.Scan(&o); err != nil {
+			rows.Close()
+			return err
+		}
+		others = append(others, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	switch {
+	case len(others) == 1:
+		// Alone now: out of the index with its dup marker, back in
+		// without it.
+		row, err := t.unindex(ctx, others[0])
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = NULL WHERE n = ?`, others[0]); err != nil {
+			return err
+		}
+		row.dup = ""
+		t.pending[others[0]] = row
+	case len(others) > 1 && mark == n:
+		if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = ? WHERE cluster = ?`, others[0], mark); err != nil {
+			return err
+		}
+	}
+	return nil
+}
