@@ -92,82 +92,206 @@ func cacheArchive(t *testing.T, n int) (*DB, []string) {
 // split by site) give what counting in SQL gives, and queries the caches
 // cannot answer still count right.
 func TestCachedTimelines(t *testing.T) {
-	ctx := context.Background()
 	db, queries := cacheArchive(t, 3000)
 	cached := 0
 	for _, s := range queries {
-		q, err := query.Parse(s)
-		if err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		if _, ok, err := keyFilterOf(ctx, db.r, translate(q)); err != nil {
-			t.Fatal(err)
-		} else if ok {
+		if compareCachedReads(t, db, s) {
 			cached++
-		}
-		for _, n := range []int{3, store.MaxLimit} {
-			db.noCaches = false
-			gotStories, err := db.TopStories(ctx, q, n)
-			if err != nil {
-				t.Fatalf("%q: top stories: %v", s, err)
-			}
-			db.noCaches = true
-			wantStories, err := db.TopStories(ctx, q, n)
-			if err != nil {
-				t.Fatalf("%q: top stories in SQL: %v", s, err)
-			}
-			if !reflect.DeepEqual(gotStories, wantStories) {
-				t.Errorf("%q: top %d stories from the caches %d, in SQL %d; first %+v, %+v", s, n,
-					len(gotStories), len(wantStories), gotStories[:min(1, len(gotStories))], wantStories[:min(1, len(wantStories))])
-			}
-			if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
-				t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
-			}
-			for _, field := range store.TopFields {
-				db.noCaches = false
-				got, err := db.Top(ctx, q, field, n)
-				if err != nil {
-					t.Fatalf("%q: top %s: %v", s, field, err)
-				}
-				db.noCaches = true
-				want, err := db.Top(ctx, q, field, n)
-				if err != nil {
-					t.Fatalf("%q: top %s in SQL: %v", s, field, err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%q: top %d %s from the caches %v, in SQL %v", s, n, field, got[:min(len(got), 5)], want[:min(len(want), 5)])
-				}
-				if s == "" && n == store.MaxLimit && len(got) < 5 {
-					t.Errorf("the archive has %d values of %s, want some to compare", len(got), field)
-				}
-			}
-		}
-		for _, split := range []store.TopField{"", store.TopSite} {
-			for _, by := range []store.Interval{store.Day, store.Week, store.Month} {
-				opts := store.TimelineOptions{By: by, Split: split}
-				db.noCaches = false
-				got, err := db.Timeline(ctx, q, opts)
-				if err != nil {
-					t.Fatalf("%q %+v: %v", s, opts, err)
-				}
-				db.noCaches = true
-				want, err := db.Timeline(ctx, q, opts)
-				if err != nil {
-					t.Fatalf("%q %+v in SQL: %v", s, opts, err)
-				}
-				if len(got) == 0 && len(want) == 0 {
-					continue
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%q by %s split %q: %d buckets from the caches, %d in SQL; first %+v, %+v",
-						s, by, split, len(got), len(want), first(got), first(want))
-				}
-			}
 		}
 	}
 	if cached != 34 {
 		t.Errorf("the caches answer %d of the %d queries, want 34", cached, len(queries))
 	}
+}
+
+// After deletes, reads from caches filled before them give what SQL
+// gives: first members of stories of two and three (their cluster's
+// mark), copies, lone articles and the newest article (whose row number
+// the next article takes) are deleted; then new articles, one taking that
+// row number and one joining a story whose first member went.
+func TestCachedAfterDeletes(t *testing.T) {
+	ctx := context.Background()
+	db, queries := cacheArchive(t, 1500)
+	for _, s := range queries {
+		compareCachedReads(t, db, s) // fills the caches
+	}
+	var ids []string
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM articles ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted := 0
+	for i, id := range ids {
+		if i%20 == 0 || i%60 == 31 || i%7 == 3 || i == len(ids)-1 {
+			if err := tx.(store.Deleter).Delete(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			deleted++
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		cached := 0
+		for _, s := range queries {
+			if compareCachedReads(t, db, s) {
+				cached++
+			}
+			q := mustParse(t, s)
+			for _, opts := range []store.SearchOptions{{Limit: 30}, {Limit: 30, Collapse: true}, {Limit: 30, Collapse: true, Sort: query.SortNewest}} {
+				db.noCaches = false
+				got, err := db.Search(ctx, q, opts)
+				if err != nil {
+					t.Fatalf("%s: %q %+v: %v", when, s, opts, err)
+				}
+				db.noCaches = true
+				want, err := db.Search(ctx, q, opts)
+				if err != nil {
+					t.Fatalf("%s: %q %+v in SQL: %v", when, s, opts, err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					at := diffAt(got, want)
+					t.Errorf("%s: %q %+v: from the caches %d of %d hits, at %d %v, in SQL %d of %d %v", when, s, opts,
+						len(got.Hits), got.Total, at, hitKeys(got, at), len(want.Hits), want.Total, hitKeys(want, at))
+				}
+			}
+		}
+		db.noCaches = false
+		if cached != 34 {
+			t.Errorf("%s: the caches answer %d of the %d queries, want 34", when, cached, len(queries))
+		}
+	}
+	check("after deletes")
+	var stats store.Stats
+	if s, err := db.Stats(ctx); err != nil || s.Articles != len(ids)-deleted {
+		t.Fatalf("stats after deleting %d of %d: %+v, %v", deleted, len(ids), s, err)
+	} else {
+		stats = *s
+	}
+
+	// New articles: the first takes the last deleted row number; copies
+	// join a story whose first member went, and a new story of two.
+	g := storetest.NewGenerator(99)
+	var news []store.Entry
+	for i := range 6 {
+		e := g.Next()
+		switch i {
+		case 1:
+			e.Record.ClusterID = news[0].Record.ID
+		case 2, 3:
+			e.Record.ClusterID = ids[20] // the story of ids[20] and ids[21]; ids[20] went
+		}
+		news = append(news, e)
+	}
+	storetest.Load(t, db, news)
+	var n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT n FROM articles WHERE id = ?`, news[0].Record.ID).Scan(&n); err != nil || n != int64(len(ids)) {
+		t.Errorf("the first new article's row number %d, %v; want %d (the deleted newest one's)", n, err, len(ids))
+	}
+	check("after new articles")
+	if s, err := db.Stats(ctx); err != nil || s.Articles != stats.Articles+6 || s.Clusters < stats.Clusters+1 {
+		t.Errorf("stats after 6 new articles: %+v, %v; before %+v", s, err, stats)
+	}
+}
+
+func mustParse(t *testing.T, s string) *query.Query {
+	t.Helper()
+	q, err := query.Parse(s)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return q
+}
+
+// compareCachedReads makes the reads of s that the caches may answer
+// (stories, every top list, timelines by day, week and month, split by
+// site and not) with the caches and in SQL, and reports a difference;
+// cached is whether the caches can answer s.
+func compareCachedReads(t *testing.T, db *DB, s string) (cached bool) {
+	t.Helper()
+	ctx := context.Background()
+	q, err := query.Parse(s)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	_, cached, err = keyFilterOf(ctx, db.r, translate(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{3, store.MaxLimit} {
+		db.noCaches = false
+		gotStories, err := db.TopStories(ctx, q, n)
+		if err != nil {
+			t.Fatalf("%q: top stories: %v", s, err)
+		}
+		db.noCaches = true
+		wantStories, err := db.TopStories(ctx, q, n)
+		if err != nil {
+			t.Fatalf("%q: top stories in SQL: %v", s, err)
+		}
+		if !reflect.DeepEqual(gotStories, wantStories) {
+			t.Errorf("%q: top %d stories from the caches %d, in SQL %d; first %+v, %+v", s, n,
+				len(gotStories), len(wantStories), gotStories[:min(1, len(gotStories))], wantStories[:min(1, len(wantStories))])
+		}
+		if s == "" && n == store.MaxLimit && len(gotStories) < 10 {
+			t.Errorf("the archive has %d stories, want some to compare", len(gotStories))
+		}
+		for _, field := range store.TopFields {
+			db.noCaches = false
+			got, err := db.Top(ctx, q, field, n)
+			if err != nil {
+				t.Fatalf("%q: top %s: %v", s, field, err)
+			}
+			db.noCaches = true
+			want, err := db.Top(ctx, q, field, n)
+			if err != nil {
+				t.Fatalf("%q: top %s in SQL: %v", s, field, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q: top %d %s from the caches %v, in SQL %v", s, n, field, got[:min(len(got), 5)], want[:min(len(want), 5)])
+			}
+			if s == "" && n == store.MaxLimit && len(got) < 5 {
+				t.Errorf("the archive has %d values of %s, want some to compare", len(got), field)
+			}
+		}
+	}
+	for _, split := range []store.TopField{"", store.TopSite} {
+		for _, by := range []store.Interval{store.Day, store.Week, store.Month} {
+			opts := store.TimelineOptions{By: by, Split: split}
+			db.noCaches = false
+			got, err := db.Timeline(ctx, q, opts)
+			if err != nil {
+				t.Fatalf("%q %+v: %v", s, opts, err)
+			}
+			db.noCaches = true
+			want, err := db.Timeline(ctx, q, opts)
+			if err != nil {
+				t.Fatalf("%q %+v in SQL: %v", s, opts, err)
+			}
+			if len(got) == 0 && len(want) == 0 {
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q by %s split %q: %d buckets from the caches, %d in SQL; first %+v, %+v",
+					s, by, split, len(got), len(want), first(got), first(want))
+			}
+		}
+	}
+	return cached
 }
 
 func first(b []store.Bucket) any {
