@@ -15,11 +15,12 @@ import (
 )
 
 func newDeleteCmd(e *env) *cobra.Command {
-	var dryRun, yes, asJSON bool
+	var dryRun, yes, asJSON, withhold bool
 	var urls, ids []string
+	var reason string
 	var batch batchFlag
 	cmd := &cobra.Command{
-		Use:   "delete (QUERY | --url URL... | --id ID...) (--dry-run | --yes)",
+		Use:   "delete (QUERY | --url URL... | --id ID...) (--dry-run | --yes) [--withhold [--reason TEXT]]",
 		Short: "Delete archived articles for good (a takedown, or a site harvested by mistake)",
 		Long: `Delete removes archived articles for good, with their earlier versions:
 the articles matching QUERY (every copy: searches collapse copies,
@@ -34,14 +35,21 @@ how many copies of it stay); --json prints JSON lines. Batches of
 --batch articles are deleted in one transaction each: an interrupted run
 leaves the rest as it was, and running it again finishes.
 
-Raw captures are not touched: the WARC files a harvest wrote hold many
-pages each and are written once. herald reextract does not bring a
-deleted article back (it rebuilds archived articles only), but importing
-those WARC files again, or an import of an export made before, would.
-A harvest does not fetch again a URL it fetched before.`,
+With --withhold (a takedown), the deleted articles are also kept out for
+good, in the same transactions: harvests do not fetch their URLs again,
+and imports (JSON lines, text, WARC, an export made before) and fleet
+workers skip them, counted as "withheld". herald withheld lists them
+and releases them.
+
+Without --withhold, an article can come back: herald reextract does not
+bring it back (it rebuilds archived articles only), but importing the
+WARC files that hold its capture, or an export made before, would, and
+so would a harvest of a sitemap that lists it with a newer date.
+Raw captures are not touched either way: the WARC files a harvest wrote
+hold many pages each and are written once.`,
 		Example: `  herald delete 'site:wrong.example' --dry-run
   herald delete 'site:wrong.example' --yes
-  herald delete --url https://news.example.com/2024/05/story.html --yes`,
+  herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --reason 'takedown request 17'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
@@ -57,6 +65,8 @@ A harvest does not fetch again a URL it fetched before.`,
 				return &exitError{code: 2, msg: "delete needs a query (such as site:example.org), --url or --id; to delete every article, delete the archive"}
 			case dryRun == yes:
 				return &exitError{code: 2, msg: "delete removes articles for good: look first with --dry-run, then run it again with --yes"}
+			case reason != "" && !withhold:
+				return &exitError{code: 2, msg: "--reason goes with --withhold"}
 			}
 			urlOf := map[string]string{} // id → the URL given
 			for _, u := range urls {
@@ -93,7 +103,8 @@ A harvest does not fetch again a URL it fetched before.`,
 				}
 				fmt.Fprintln(out)
 			}
-			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report})
+			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
+				Withhold: withhold, Reason: reason})
 			if na := (*archive.NotArchivedError)(nil); errors.As(err, &na) {
 				if u, ok := urlOf[na.ID]; ok {
 					return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the URL %s (nothing was deleted); --url wants the URL herald search shows for it", u)}
@@ -105,6 +116,9 @@ A harvest does not fetch again a URL it fetched before.`,
 					_ = enc.Encode(sum)
 				} else {
 					verb := "deleted"
+					if withhold {
+						verb = "deleted and withheld"
+					}
 					if dryRun {
 						verb = "would be deleted (dry run; --yes deletes them)"
 					}
@@ -117,6 +131,8 @@ A harvest does not fetch again a URL it fetched before.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be deleted without deleting anything")
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete for good")
+	cmd.Flags().BoolVar(&withhold, "withhold", false, "keep the deleted articles out: harvests and imports skip their URLs (herald withheld)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why they are withheld (a takedown request's reference), kept with them")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print each deleted article and the summary as JSON lines")
 	cmd.Flags().StringArrayVar(&urls, "url", nil, "delete the article at this URL (repeatable)")
 	cmd.Flags().StringArrayVar(&ids, "id", nil, "delete the article with this id (repeatable)")

@@ -111,3 +111,75 @@ func TestDeleteCommand(t *testing.T) {
 		t.Errorf("stats after deletes:\n%s", out)
 	}
 }
+
+// herald delete --withhold keeps a takedown out: a later import of an
+// export made before skips it (counted as withheld), herald withheld
+// lists it with its reason, keeps out a URL not archived yet, refuses
+// one that is, and releases them, after which the import archives the
+// article again.
+func TestWithheldCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "kept.db")
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*store.Record
+	for i, u := range []string{"https://paper.example/a", "https://paper.example/b"} {
+		recs = append(recs, &store.Record{Article: article.Article{URL: u, Title: "Story " + u[len(u)-1:],
+			Text:      "A story about " + u[len(u)-1:] + " that the paper ran in May, with quotes from the people concerned and a long second paragraph.",
+			Published: time.Date(2024, 5, i+1, 0, 0, 0, 0, time.UTC)}})
+	}
+	if _, err := archive.Ingest(ctx, st, recs); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	export := filepath.Join(dir, "before.jsonl")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "jsonl", "--out", export); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", "https://paper.example/a", "--yes", "--reason", "x"); code != 2 || !strings.Contains(stderr, "--reason goes with --withhold") {
+		t.Errorf("--reason alone: exit %d %q", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", "https://paper.example/a", "--yes", "--withhold", "--reason", "takedown request 17")
+	if code != 0 || !strings.Contains(out, "1 deleted and withheld") {
+		t.Fatalf("delete --withhold: exit %d\n%s%s", code, out, stderr)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "import", "jsonl", export)
+	if code != 0 || !strings.Contains(stderr, "0 new") || !strings.Contains(stderr, "1 unchanged") || !strings.Contains(stderr, "1 withheld") {
+		t.Errorf("import of the earlier export: exit %d %q", code, stderr)
+	}
+	out, _, _ = herald(t, "", "--db", db, "search", "--json", "--all-copies", "story")
+	if strings.Contains(out, "https://paper.example/a") || !strings.Contains(out, "https://paper.example/b") {
+		t.Errorf("after the import, the archive holds:\n%s", out)
+	}
+
+	if out, stderr, code := herald(t, "", "--db", db, "withheld", "add", "https://paper.example/c?utm_source=feed", "--reason", "court order"); code != 0 || !strings.Contains(out, "withheld 1 URL") {
+		t.Errorf("withheld add: exit %d %s%s", code, out, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "withheld", "add", "https://paper.example/b"); code != 1 || !strings.Contains(stderr, "the archive holds https://paper.example/b") {
+		t.Errorf("withheld add of an archived URL: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "withheld", "add", "not-a-url"); code != 2 || stderr == "" {
+		t.Errorf("withheld add not-a-url: exit %d %q", code, stderr)
+	}
+	out, _, code = herald(t, "", "--db", db, "withheld", "list")
+	if code != 0 || !strings.Contains(out, "https://paper.example/a  (takedown request 17)") || !strings.Contains(out, "https://paper.example/c  (court order)") ||
+		!strings.Contains(out, "2 articles withheld") || strings.Index(out, "/a ") > strings.Index(out, "/c ") {
+		t.Errorf("withheld list: exit %d\n%s", code, out)
+	}
+
+	if out, stderr, code := herald(t, "", "--db", db, "withheld", "release", "https://paper.example/a", "https://paper.example/zzz"); code != 1 ||
+		!strings.Contains(out, "released 1 URL") || !strings.Contains(stderr, "not withheld: https://paper.example/zzz") {
+		t.Errorf("withheld release: exit %d %s%s", code, out, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", export); code != 0 || !strings.Contains(stderr, "1 new") || strings.Contains(stderr, "withheld") {
+		t.Errorf("import after release: exit %d %q", code, stderr)
+	}
+	out, _, _ = herald(t, "", "--db", db, "withheld", "list", "--json")
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, `"url":"https://paper.example/c"`) {
+		t.Errorf("withheld list --json after release:\n%s", out)
+	}
+}

@@ -337,7 +337,11 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 	fmt.Fprintf(bw, "harvest: %s\n", s.Duration.Round(time.Millisecond))
 	fmt.Fprintf(bw, "  fetched    %d pages (%s), %d feeds/sitemaps polled (%d not modified)\n",
 		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
-	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged\n", s.New, s.Updated, s.Duplicate, s.Unchanged)
+	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged", s.New, s.Updated, s.Duplicate, s.Unchanged)
+	if s.Refreshed > 0 {
+		fmt.Fprintf(bw, ", %d refreshed (metadata only)", s.Refreshed)
+	}
+	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
 	if s.Retried > 0 {
 		fmt.Fprintf(bw, "  retried    %d URLs that had failed before\n", s.Retried)

@@ -374,10 +374,17 @@ func (im *importer) finish() error {
 		return err
 	}
 	o := im.outcomes
-	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Unchanged]
-	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated, %d unchanged; %d skipped\n",
-		total, o[store.New], o[store.Duplicate], o[store.Updated], o[store.Unchanged], im.skipped)
-	stored := o[store.New] + o[store.Duplicate] + o[store.Updated]
+	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Refreshed] + o[store.Unchanged]
+	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated", total, o[store.New], o[store.Duplicate], o[store.Updated])
+	if o[store.Refreshed] > 0 {
+		fmt.Fprintf(im.log, ", %d refreshed (metadata only)", o[store.Refreshed])
+	}
+	fmt.Fprintf(im.log, ", %d unchanged; %d skipped", o[store.Unchanged], im.skipped)
+	if o[store.Withheld] > 0 {
+		fmt.Fprintf(im.log, "; %d withheld (kept out of the archive: herald withheld list)", o[store.Withheld])
+	}
+	fmt.Fprintln(im.log)
+	stored := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Refreshed]
 	opt, canOptimize := im.st.(store.Optimizer)
 	tidy, canTidy := im.st.(store.Tidier)
 	switch {

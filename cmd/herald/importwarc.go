@@ -273,7 +273,11 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	if s.NoCapture > 0 {
 		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(s.NoCapture, "article"))
 	}
-	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated, %d unchanged; skipped %s; %d damaged records%s\n",
-		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
+	refreshed := ""
+	if s.Refreshed > 0 {
+		refreshed = fmt.Sprintf(", %d refreshed (metadata only)", s.Refreshed)
+	}
+	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated%s, %d unchanged; skipped %s; %d damaged records%s\n",
+		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, refreshed, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
 	return err
 }

@@ -253,9 +253,12 @@ func storeAll(ctx context.Context, st store.Store, prepared []preparedRecord) ([
 		if err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
+		results[i] = res
+		if res.Outcome == store.Withheld {
+			continue // not stored: nothing later in the batch joins it
+		}
 		// Whatever the outcome, the stored text now normalises as this one.
 		batch[res.ID] = p.entry.Record.Text
-		results[i] = res
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

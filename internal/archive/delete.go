@@ -20,6 +20,12 @@ type DeleteOptions struct {
 	// Report, when set, is called for each article deleted (or that
 	// would be, with DryRun), once its transaction has committed.
 	Report func(Deleted)
+	// Withhold keeps the deleted articles out for good, in the same
+	// transactions (store.Withholder): harvests and imports do not
+	// archive their URLs again until herald withheld release. Reason is
+	// recorded with them.
+	Withhold bool
+	Reason   string
 }
 
 // Deleted is an article that Delete removed.
@@ -128,7 +134,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		n := min(opts.BatchSize, len(targets))
 		batch := targets[:n]
 		targets = targets[n:]
-		if err := deleteBatch(ctx, st, batch, opts.DryRun); err != nil {
+		if err := deleteBatch(ctx, st, batch, opts); err != nil {
 			sum.Duration = time.Since(start)
 			return sum, fmt.Errorf("delete: %w", err)
 		}
@@ -143,8 +149,8 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	return sum, nil
 }
 
-func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, dryRun bool) error {
-	if dryRun {
+func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts DeleteOptions) error {
+	if opts.DryRun {
 		return ctx.Err()
 	}
 	tx, err := st.Begin(ctx)
@@ -156,7 +162,17 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, dryRun bo
 	if !ok {
 		return errors.New("this archive cannot delete articles")
 	}
+	w, ok := tx.(store.Withholder)
+	if opts.Withhold && !ok {
+		return errors.New("this archive cannot withhold articles")
+	}
+	now := time.Now()
 	for _, a := range batch {
+		if opts.Withhold {
+			if err := w.Withhold(ctx, store.WithheldArticle{ID: a.ID, URL: a.URL, At: now, Reason: opts.Reason}); err != nil {
+				return err
+			}
+		}
 		err := d.Delete(ctx, a.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another process deleted it meanwhile

@@ -40,9 +40,12 @@ type ImportSummary struct {
 	// Responses counts the pages read: HTTP response records and resource
 	// records.
 	Responses int `json:"responses"`
-	// New, Updated, Unchanged and Duplicate are the archive's verdicts.
+	// New, Updated, Refreshed, Unchanged and Duplicate are the archive's
+	// verdicts; an article the archive withholds is skipped
+	// (ReasonWithheld).
 	New       int `json:"new"`
 	Updated   int `json:"updated"`
+	Refreshed int `json:"refreshed"`
 	Unchanged int `json:"unchanged"`
 	Duplicate int `json:"duplicate"`
 	// Skipped counts records not stored, by reason: pages ("not html",
@@ -64,7 +67,9 @@ type ImportSummary struct {
 }
 
 // Stored is the number of articles the archive accepted.
-func (s *ImportSummary) Stored() int { return s.New + s.Updated + s.Unchanged + s.Duplicate }
+func (s *ImportSummary) Stored() int {
+	return s.New + s.Updated + s.Refreshed + s.Unchanged + s.Duplicate
+}
 
 // ReasonUnreadable: a WARC response whose HTTP message could not be parsed
 // or decoded.
@@ -113,7 +118,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, func(job any) (*store.Record, string) {
 		return warcRecord(job.(*warc.Record), source, opts.CapturePath)
 	}, func(job any, res archive.Result, skip string) {
-		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && job.(*warc.Record).Offset < 0 {
+		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && res.Outcome != store.Withheld && job.(*warc.Record).Offset < 0 {
 			noCapture++ // an unchanged article keeps the record (and reference) it had
 		}
 	})
@@ -160,6 +165,10 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	err := in.close()
 	sum.New, sum.Updated = in.outcomes[store.New], in.outcomes[store.Updated]
 	sum.Unchanged, sum.Duplicate = in.outcomes[store.Unchanged], in.outcomes[store.Duplicate]
+	sum.Refreshed = in.outcomes[store.Refreshed]
+	if n := in.outcomes[store.Withheld]; n > 0 {
+		sum.Skipped[ReasonWithheld] += n
+	}
 	sum.NoCapture = noCapture
 	for k, v := range in.skipped {
 		sum.Skipped[k] += v

@@ -32,10 +32,12 @@ type Summary struct {
 	// were queued again: named again in a URL list, or listed again after
 	// a refusal that other settings may lift (private address, robots).
 	Retried int `json:"retried"`
-	// New, Updated, Unchanged and Duplicate are the archive's verdicts on
-	// the articles stored (see store.Outcome).
+	// New, Updated, Refreshed, Unchanged and Duplicate are the archive's
+	// verdicts on the articles stored (see store.Outcome); an article the
+	// archive withholds is skipped (ReasonWithheld).
 	New       int `json:"new"`
 	Updated   int `json:"updated"`
+	Refreshed int `json:"refreshed"`
 	Unchanged int `json:"unchanged"`
 	Duplicate int `json:"duplicate"`
 	// Skipped counts URLs not fetched or not stored, by reason: "seen",
@@ -81,7 +83,7 @@ func newSummary() Summary {
 
 // Stored is the number of articles the archive accepted (new, updated,
 // duplicate or unchanged).
-func (s *Summary) Stored() int { return s.New + s.Updated + s.Unchanged + s.Duplicate }
+func (s *Summary) Stored() int { return s.New + s.Updated + s.Refreshed + s.Unchanged + s.Duplicate }
 
 // Errors is the number of failed fetches over all hosts.
 func (s *Summary) Errors() int {
@@ -104,6 +106,7 @@ func (s *Summary) Add(o *Summary) {
 	s.Retried += o.Retried
 	s.New += o.New
 	s.Updated += o.Updated
+	s.Refreshed += o.Refreshed
 	s.Unchanged += o.Unchanged
 	s.Duplicate += o.Duplicate
 	s.Deferred += o.Deferred
@@ -152,7 +155,10 @@ type Progress struct {
 // Skip and failure reasons, as recorded in Summary.Skipped, the fetch log's
 // Error and the frontier's Reason. HTTP statuses are "http NNN".
 const (
-	ReasonSeen       = "seen"
+	ReasonSeen = "seen"
+	// ReasonWithheld: the archive withholds the article (herald delete
+	// --withhold), so it was not stored.
+	ReasonWithheld   = "withheld"
 	ReasonOutOfScope = "out of scope"
 	// ReasonUnchanged: a URL listed again with a sitemap lastmod that
 	// asks for no fetch: not later than the archived copy, or the one

@@ -257,12 +257,19 @@ func (r *run) flush(batch []event) {
 			if ev.log != nil {
 				ev.log.Error = ReasonBadRecord
 			}
+		} else if res.Outcome == store.Withheld {
+			r.skipped(ReasonWithheld)
+			if ev.log != nil {
+				ev.log.Error = ReasonWithheld
+			}
 		} else {
 			switch res.Outcome {
 			case store.New:
 				r.sum.New++
 			case store.Updated:
 				r.sum.Updated++
+			case store.Refreshed:
+				r.sum.Refreshed++
 			case store.Unchanged:
 				r.sum.Unchanged++
 			case store.Duplicate:

@@ -41,6 +41,37 @@ type Deleter interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// WithheldArticle is an article the archive keeps out: deleted for good
+// (a takedown), its URL is not archived again, by a harvest or an import,
+// until it is released.
+type WithheldArticle struct {
+	// ID is the article id (canon.ID of URL), URL its canonical URL.
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// At is when it was withheld; Reason what the user gave, if anything.
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Withholder is a write transaction (Tx) that can withhold articles:
+// once committed, a Put of a withheld id writes nothing and returns the
+// outcome Withheld, and Seen reports the URL as seen, so harvests do not
+// fetch it again (both backends).
+type Withholder interface {
+	// Withhold records w; withholding an id again keeps the first
+	// record. The article need not be archived (a URL can be kept out
+	// before it is harvested).
+	Withhold(ctx context.Context, w WithheldArticle) error
+}
+
+// WithheldLister is a backend that lists and releases withheld articles.
+type WithheldLister interface {
+	// ListWithheld returns every withheld article, oldest first.
+	ListWithheld(ctx context.Context) ([]WithheldArticle, error)
+	// Release stops withholding ids and returns how many were withheld.
+	Release(ctx context.Context, ids []string) (int, error)
+}
+
 // Optimizer is a backend that can reorganise its indexes after a bulk
 // import (SQLite merges its full-text index; PostgreSQL vacuums and
 // analyses).

@@ -138,6 +138,9 @@ const (
 	// extractor version differs: those fields were rewritten in place,
 	// with no new version. Re-extracting with a newer extractor lands here.
 	Refreshed
+	// Withheld: the archive withholds the article's id (herald delete
+	// --withhold; see Withholder); nothing was written.
+	Withheld
 )
 
 func (o Outcome) String() string {
@@ -152,6 +155,8 @@ func (o Outcome) String() string {
 		return "updated"
 	case Refreshed:
 		return "refreshed"
+	case Withheld:
+		return "withheld"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }

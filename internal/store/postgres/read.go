@@ -176,7 +176,8 @@ func (db *DB) Cluster(ctx context.Context, clusterID string) ([]*store.Record, e
 func (db *DB) Seen(ctx context.Context, canonicalURL string) (bool, error) {
 	var seen bool
 	err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE canonical_url = $1)
-		OR EXISTS (SELECT 1 FROM frontier WHERE url = $1)`, canonicalURL).Scan(&seen)
+		OR EXISTS (SELECT 1 FROM frontier WHERE url = $1)
+		OR EXISTS (SELECT 1 FROM withheld WHERE url = $1)`, canonicalURL).Scan(&seen)
 	if err != nil {
 		return false, fmt.Errorf("seen %s: %w", canonicalURL, err)
 	}

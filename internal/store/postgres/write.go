@@ -26,6 +26,9 @@ type tx struct {
 	// there is something ahead, written holds the band rows this
 	// transaction wrote, so that Candidates can answer from memory.
 	ahead, written map[int64][]bandRow
+	// withheld: the archive withholds some article ids, so Put asks
+	// about each; withheldRead: that has been read (see isWithheld).
+	withheld, withheldRead bool
 }
 
 // bandRow is an article with a band: its row number, id and cluster.
@@ -243,6 +246,11 @@ func (t *tx) Put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	}
 	if t.done {
 		return 0, fmt.Errorf("put %s: %w", r.ID, sql.ErrTxDone)
+	}
+	if kept, err := t.isWithheld(ctx, r.ID); err != nil {
+		return 0, fmt.Errorf("put %s: %w", r.ID, err)
+	} else if kept {
+		return store.Withheld, nil
 	}
 	out, err := t.put(ctx, e)
 	if err != nil {

@@ -160,7 +160,8 @@ func (db *DB) Seen(ctx context.Context, canonicalURL string) (bool, error) {
 	// articles_canonical indexes herald_key(canonical_url) (migration 0004).
 	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles
 		WHERE herald_key(canonical_url) = herald_key(?1) AND canonical_url = ?1)
-		OR EXISTS (SELECT 1 FROM frontier WHERE url = ?1)`, canonicalURL).Scan(&seen)
+		OR EXISTS (SELECT 1 FROM frontier WHERE url = ?1)
+		OR EXISTS (SELECT 1 FROM withheld WHERE url = ?1)`, canonicalURL).Scan(&seen)
 	if err != nil {
 		return false, fmt.Errorf("seen %s: %w", canonicalURL, err)
 	}

@@ -57,7 +57,10 @@ type tx struct {
 	// kept up to date by this transaction's inserts; nil when nothing is
 	// read ahead, or after a write that could make an answer stale.
 	naming map[string]namedBy
-	done   bool
+	// withheld: the archive withholds some article ids (read at Begin,
+	// or withheld in this transaction), so Put asks about each.
+	withheld bool
+	done     bool
 }
 
 // namedBy is the earliest article (by date, then id) naming a URL as its
@@ -116,7 +119,13 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 		releaseConn(c)
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
+	withheld, err := sqlschema.AnyWithheld(ctx, t)
+	if err != nil {
+		t.Rollback()
+		releaseConn(c)
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{}, withheld: withheld,
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}, facets: map[string]int64{},
 		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
 		days: map[int64]int32{}, siteRows: map[int64]int32{}, facetRows: map[int64]int32{},
@@ -502,6 +511,11 @@ func (t *tx) Put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	}
 	if t.done {
 		return 0, fmt.Errorf("put %s: %w", r.ID, sql.ErrTxDone)
+	}
+	if kept, err := t.isWithheld(ctx, r.ID); err != nil {
+		return 0, fmt.Errorf("put %s: %w", r.ID, err)
+	} else if kept {
+		return store.Withheld, nil
 	}
 	out, err := t.put(ctx, e)
 	if err != nil {

@@ -524,3 +524,92 @@ func Affected(ctx context.Context, x Execer, what, q string, args ...any) (int64
 	}
 	return n, nil
 }
+
+// Withhold records w in the withheld table unless its id is there
+// already (store.Withholder). mark is as for FrontierItems.
+func Withhold(ctx context.Context, x Execer, w store.WithheldArticle, mark func(i int) string) error {
+	if w.ID == "" || w.URL == "" {
+		return fmt.Errorf("withhold: %w: id and url are required", store.ErrInvalid)
+	}
+	at := w.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	_, err := x.ExecContext(ctx, `INSERT INTO withheld (id, url, at, reason) VALUES (`+mark(1)+`, `+mark(2)+`, `+mark(3)+`, `+mark(4)+`)
+		ON CONFLICT (id) DO NOTHING`, w.ID, w.URL, at.UnixMilli(), w.Reason)
+	if err != nil {
+		return fmt.Errorf("withhold %s: %w", w.URL, err)
+	}
+	return nil
+}
+
+// IsWithheld reports whether id is withheld. mark is as for
+// FrontierItems.
+func IsWithheld(ctx context.Context, q Querier, id string, mark func(i int) string) (bool, error) {
+	return exists(ctx, q, `SELECT EXISTS (SELECT 1 FROM withheld WHERE id = `+mark(1)+`)`, id)
+}
+
+// AnyWithheld reports whether the archive withholds anything: a write
+// transaction asks once, and asks about each article only if so.
+func AnyWithheld(ctx context.Context, q Querier) (bool, error) {
+	return exists(ctx, q, `SELECT EXISTS (SELECT 1 FROM withheld)`)
+}
+
+// exists runs a statement of one boolean.
+func exists(ctx context.Context, q Querier, stmt string, args ...any) (bool, error) {
+	rows, err := q.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return false, fmt.Errorf("withheld: %w", err)
+	}
+	defer rows.Close()
+	var yes bool
+	if rows.Next() {
+		err = rows.Scan(&yes)
+	}
+	if err = errors.Join(err, rows.Err()); err != nil {
+		return false, fmt.Errorf("withheld: %w", err)
+	}
+	return yes, nil
+}
+
+// ListWithheld returns every withheld article, oldest first
+// (store.WithheldLister).
+func ListWithheld(ctx context.Context, q Querier) ([]store.WithheldArticle, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, url, at, reason FROM withheld ORDER BY at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list withheld: %w", err)
+	}
+	defer rows.Close()
+	out := []store.WithheldArticle{}
+	for rows.Next() {
+		var w store.WithheldArticle
+		var at int64
+		if err := rows.Scan(&w.ID, &w.URL, &at, &w.Reason); err != nil {
+			return nil, fmt.Errorf("list withheld: %w", err)
+		}
+		w.At = FromMilli(at)
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list withheld: %w", err)
+	}
+	return out, nil
+}
+
+// Release deletes ids from the withheld table and returns how many were
+// there (store.WithheldLister). mark is as for FrontierItems.
+func Release(ctx context.Context, x Execer, ids []string, mark func(i int) string) (int, error) {
+	n := 0
+	for _, id := range ids {
+		res, err := x.ExecContext(ctx, `DELETE FROM withheld WHERE id = `+mark(1), id)
+		if err != nil {
+			return n, fmt.Errorf("release %s: %w", id, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return n, fmt.Errorf("release %s: %w", id, err)
+		}
+		n += int(k)
+	}
+	return n, nil
+}

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
 	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, fresh(t)) })
+	t.Run("Withhold", func(t *testing.T) { testWithhold(t, fresh(t)) })
 }
 
 // Load writes entries in one transaction and fails t on error.

@@ -1,0 +1,47 @@
+package harvest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// TestHarvestSkipsWithheld: a URL the archive withholds (a takedown) is
+// not fetched again when a sitemap lists it, nor stored; the others are.
+func TestHarvestSkipsWithheld(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	cu, err := canon.URL(ts.url(arts[0].path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu, Reason: "takedown"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	h := newTestHarvester(t, st, testOptions(dir))
+	addSource(t, st, ts.url("/sitemap_index.xml"), store.KindSitemap)
+	sum, err := h.RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(arts[0].path); n != 0 {
+		t.Errorf("the withheld URL was fetched %d times", n)
+	}
+	if stored(t, st, ts.url(arts[0].path)) != nil {
+		t.Errorf("the withheld article was stored")
+	}
+	// Eight pages less the withheld one; its syndicated copy is alone now.
+	if sum.New+sum.Duplicate != 7 || stored(t, st, ts.url(arts[1].path)) == nil {
+		t.Errorf("new %d duplicate %d, want 7 stored (the sitemap's others)", sum.New, sum.Duplicate)
+	}
+}
