@@ -37,6 +37,9 @@ func newStatsCmd(e *env) *cobra.Command {
 			fmt.Fprintf(tw, "duplicate clusters\t%d (%d articles are copies of another)\n", st.Clusters, st.Duplicates)
 			fmt.Fprintf(tw, "sites\t%d\n", st.Sites)
 			fmt.Fprintf(tw, "sources\t%d\n", st.Sources)
+			if st.Withheld > 0 {
+				fmt.Fprintf(tw, "withheld\t%d (kept out: herald withheld list)\n", st.Withheld)
+			}
 			if !st.Oldest.IsZero() {
 				fmt.Fprintf(tw, "dates\t%s to %s\n", st.Oldest.Format("2006-01-02"), st.Newest.Format("2006-01-02"))
 			}

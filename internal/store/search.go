@@ -365,6 +365,8 @@ type Stats struct {
 	Duplicates int `json:"duplicates"`
 	Sites      int `json:"sites"`
 	Sources    int `json:"sources"`
+	// Withheld counts the articles kept out (store.Withholder).
+	Withheld int `json:"withheld"`
 	// Oldest and Newest are the range of article dates.
 	Oldest time.Time `json:"oldest,omitzero"`
 	Newest time.Time `json:"newest,omitzero"`

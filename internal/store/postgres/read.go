@@ -199,13 +199,14 @@ func (db *DB) Stats(ctx context.Context) (*store.Stats, error) {
 		(SELECT count(*) FROM article_versions),
 		(SELECT count(DISTINCT site_id) FROM articles),
 		(SELECT count(*) FROM sources),
+		(SELECT count(*) FROM withheld),
 		(SELECT text_bytes FROM counters),
 		(SELECT min(date) FROM articles),
 		(SELECT max(date) FROM articles),
 		(SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
 			JOIN pg_namespace ns ON ns.oid = c.relnamespace
 			WHERE ns.nspname = current_schema() AND c.relkind IN ('r', 'm'))`).Scan(
-		&s.Articles, &s.Versions, &s.Sites, &s.Sources, &s.TextBytes, &oldest, &newest, &s.Bytes)
+		&s.Articles, &s.Versions, &s.Sites, &s.Sources, &s.Withheld, &s.TextBytes, &oldest, &newest, &s.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

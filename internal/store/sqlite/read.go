@@ -178,10 +178,11 @@ func (db *DB) Stats(ctx context.Context) (*store.Stats, error) {
 		(SELECT count(*) FROM article_versions),
 		(SELECT count(*) FROM sites WHERE id IN (SELECT DISTINCT site_id FROM articles)),
 		(SELECT count(*) FROM sources),
+		(SELECT count(*) FROM withheld),
 		(SELECT text_bytes FROM counters),
 		(SELECT min(date) FROM articles),
 		(SELECT max(date) FROM articles)`).Scan(
-		&s.Articles, &s.Versions, &s.Sites, &s.Sources, &s.TextBytes, &oldest, &newest)
+		&s.Articles, &s.Versions, &s.Sites, &s.Sources, &s.Withheld, &s.TextBytes, &oldest, &newest)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

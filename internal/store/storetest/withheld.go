@@ -95,4 +95,7 @@ func testWithhold(t *testing.T, st store.Store) {
 	if list, err := lister.ListWithheld(ctx); err != nil || len(list) != 1 || list[0].ID != "w9" {
 		t.Errorf("ListWithheld after release = %+v, %v", list, err)
 	}
+	if s, err := st.Stats(ctx); err != nil || s.Withheld != 1 || s.Articles != 2 {
+		t.Errorf("Stats after release: %+v, %v; want 1 withheld, 2 articles", s, err)
+	}
 }
