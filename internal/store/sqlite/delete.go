@@ -49,13 +49,20 @@ func (t *tx) delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	// Out of the full-text index with the values it holds (or out of
-	// the rows still to be indexed), while its keys still say what its
-	// dup marker was.
-	if _, err := t.unindex(ctx, n); err != nil {
+	// Out of the full-text index at Commit, with the values it holds,
+	// read while its keys still say what its dup marker was (or out of
+	// the rows still to be indexed).
+	row, indexed, err := t.indexed(ctx, n)
+	if err != nil {
 		return err
 	}
 	delete(t.pending, n)
+	if indexed {
+		if t.dropped == nil {
+			t.dropped = map[int64]ftsRow{}
+		}
+		t.dropped[n] = row
+	}
 	if mark.Valid {
 		if err := t.unmark(ctx, n, mark.Int64); err != nil {
 			return err
