@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/canon"
@@ -43,5 +44,41 @@ func TestHarvestSkipsWithheld(t *testing.T) {
 	// Eight pages less the withheld one; its syndicated copy is alone now.
 	if sum.New+sum.Duplicate != 7 || stored(t, st, ts.url(arts[1].path)) == nil {
 		t.Errorf("new %d duplicate %d, want 7 stored (the sitemap's others)", sum.New, sum.Duplicate)
+	}
+}
+
+// TestImportWARCSkipsWithheld: a WARC import skips an article the archive
+// withholds and counts it, and stores the rest.
+func TestImportWARCSkipsWithheld(t *testing.T) {
+	ctx := context.Background()
+	st, _ := testArchive(t)
+	cu, err := canon.URL("https://gazette.example/news/2026/05/04/story-3.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(testWARC(t, t.TempDir(), 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := ImportWARC(ctx, st, f, ImportOptions{Workers: 2, BatchSize: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 5 || sum.Skipped[ReasonWithheld] != 1 || sum.Stored() != 5 {
+		t.Errorf("summary %+v; want 5 new and 1 withheld", sum)
+	}
+	if stored(t, st, cu) != nil {
+		t.Error("the withheld article was stored")
 	}
 }
