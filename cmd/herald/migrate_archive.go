@@ -89,9 +89,9 @@ references are relative to the archive's folder).`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs, %d sitemap validators\n",
+				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs, %d sitemap validators, %d withheld\n",
 					archiveName(from), archiveName(to), sum.Articles, sum.Versions, sum.Skipped, sum.Conflicts,
-					sum.Sources, sum.Fetches, sum.Frontier, sum.Validators)
+					sum.Sources, sum.Fetches, sum.Frontier, sum.Validators, sum.Withheld)
 			}
 			if sum.Conflicts > 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("%d articles differ in the destination and were left alone: %s",

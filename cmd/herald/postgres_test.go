@@ -144,6 +144,18 @@ func fill(t *testing.T, st store.Store) {
 			t.Fatal(err)
 		}
 	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: "0123456789abcdef", URL: "https://gone.example/story",
+		At: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), Reason: "takedown request 17"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // keptValidators are the child sitemap validators fill keeps: the
@@ -197,6 +209,11 @@ func dumpAll(t *testing.T, loc string) string {
 		}
 		enc.Encode(map[string]any{"sitemap": u, "validators": v})
 	}
+	withheld, err := st.(store.WithheldLister).ListWithheld(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc.Encode(withheld)
 	s, err := st.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +241,7 @@ func TestMigrateArchiveRoundTrip(t *testing.T) {
 		t.Fatalf("to postgres: exit %d\n%s%s", code, out, stderr)
 	}
 	out, stderr, code = herald(t, "", "migrate-archive", "--from", pg, "--to", "sqlite:"+b)
-	if code != 0 || !strings.Contains(out, "308 articles (311 versions) copied, 0 already there, 0 conflicts; 2 sources, 5 fetches, 6 frontier URLs, 2 sitemap validators") {
+	if code != 0 || !strings.Contains(out, "308 articles (311 versions) copied, 0 already there, 0 conflicts; 2 sources, 5 fetches, 6 frontier URLs, 2 sitemap validators, 1 withheld") {
 		t.Fatalf("back to sqlite: exit %d\n%s%s", code, out, stderr)
 	}
 	e1, _, _ := herald(t, "", "--db", a, "export", "--format", "jsonl")
@@ -250,7 +267,7 @@ func TestMigrateArchiveRoundTrip(t *testing.T) {
 		t.Errorf("copy into a full archive: exit %d\n%s", code, stderr)
 	}
 	out, stderr, code = herald(t, "", "migrate-archive", "--merge", "--from", a, "--to", pg)
-	if code != 0 || !strings.Contains(out, "0 articles (0 versions) copied, 308 already there, 0 conflicts; 0 sources, 0 fetches, 0 frontier URLs, 0 sitemap validators") {
+	if code != 0 || !strings.Contains(out, "0 articles (0 versions) copied, 308 already there, 0 conflicts; 0 sources, 0 fetches, 0 frontier URLs, 0 sitemap validators, 0 withheld") {
 		t.Errorf("merge again: exit %d\n%s%s", code, out, stderr)
 	}
 	if d := dumpAll(t, pg); d != d1 {

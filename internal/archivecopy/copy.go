@@ -3,7 +3,8 @@
 // article with every version, in the order they were first stored, with
 // their clusters and capture references; the sources with their ids and
 // validators; the fetch log; the frontier with each URL's state and
-// sitemap lastmod; the validators kept for child sitemaps. What else the
+// sitemap lastmod; the validators kept for child sitemaps; the withheld
+// articles (takedowns). What else the
 // schemas hold is derived from the articles (search indexes, facets,
 // counters, band index) and rebuilt by the destination as it stores them.
 //
@@ -62,6 +63,9 @@ type Summary struct {
 	// were added (store.ValidatorKeeper): without them, the first poll
 	// after a copy reads every child sitemap whole again.
 	Validators int `json:"sitemap_validators"`
+	// Withheld is the number of withheld articles added (takedowns kept
+	// out: store.WithheldLister).
+	Withheld int `json:"withheld"`
 	// ConflictIDs lists the first conflicting article ids (up to 20).
 	ConflictIDs []string `json:"conflict_ids,omitempty"`
 }
@@ -98,6 +102,11 @@ func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Summary, er
 		if sum.Sources, err = rest.RestoreSources(ctx, sources); err != nil {
 			return sum, fmt.Errorf("copy: %w", err)
 		}
+	}
+	// Withheld articles before the articles: none of them is archived
+	// in the source, and a takedown must hold in the copy from the start.
+	if sum.Withheld, err = copyWithheld(ctx, src, dst); err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
 	}
 	if err := copyArticles(ctx, dump, dst, opts, sum); err != nil {
 		return sum, fmt.Errorf("copy: %w", err)
@@ -172,7 +181,7 @@ func isEmpty(ctx context.Context, st store.Store) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if s.Articles > 0 || s.Sources > 0 {
+	if s.Articles > 0 || s.Sources > 0 || s.Withheld > 0 {
 		return false, nil
 	}
 	fs, err := st.Fetches(ctx, 0, 1)
@@ -188,6 +197,51 @@ func isEmpty(ctx context.Context, st store.Store) (bool, error) {
 		n += c
 	}
 	return len(fs) == 0 && n == 0, nil
+}
+
+// copyWithheld copies the articles src withholds that dst does not, in
+// one transaction, and returns how many.
+func copyWithheld(ctx context.Context, src, dst store.Store) (int, error) {
+	from, ok := src.(store.WithheldLister)
+	if !ok {
+		return 0, nil
+	}
+	list, err := from.ListWithheld(ctx)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	to, ok := dst.(store.WithheldLister)
+	if !ok {
+		return 0, errors.New("the destination archive cannot withhold articles, and the source withholds some")
+	}
+	have, err := to.ListWithheld(ctx)
+	if err != nil {
+		return 0, err
+	}
+	there := map[string]bool{}
+	for _, w := range have {
+		there[w.ID] = true
+	}
+	tx, err := dst.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	wh, ok := tx.(store.Withholder)
+	if !ok {
+		return 0, errors.New("the destination archive cannot withhold articles, and the source withholds some")
+	}
+	n := 0
+	for _, w := range list {
+		if there[w.ID] {
+			continue
+		}
+		if err := wh.Withhold(ctx, w); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, tx.Commit()
 }
 
 // copyArticles copies every article's versions, a batch of articles per
