@@ -148,6 +148,7 @@ func (s *Server) routes() []route {
 		// JSON API.
 		{"GET /api/search", s.api(s.apiSearch)},
 		{"GET /api/articles/{id}", s.api(s.apiArticle)},
+		{"DELETE /api/articles/{id}", s.api(s.apiDeleteArticle)},
 		{"GET /api/articles/{id}/capture", s.api(s.capture)},
 		{"GET /api/timeline", s.api(s.apiTimeline)},
 		{"GET /api/top", s.api(s.apiTop)},

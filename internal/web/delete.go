@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/herald-archive/herald/internal/archive"
+)
+
+// apiDeleteArticle deletes an article for good, as herald delete --id
+// does: DELETE /api/articles/{id}, with ?withhold=true (and reason=) to
+// keep it out of later harvests and imports (a takedown).
+func (s *Server) apiDeleteArticle(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeAPI(r); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var withhold bool
+	switch v := q.Get("withhold"); v {
+	case "", "false":
+	case "true":
+		withhold = true
+	default:
+		return badRequest("withhold=%q: want true or false", v)
+	}
+	reason := q.Get("reason")
+	if reason != "" && !withhold {
+		return badRequest("reason goes with withhold=true")
+	}
+	_, err := archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
+		archive.DeleteOptions{Withhold: withhold, Reason: reason})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

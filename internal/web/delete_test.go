@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+// DELETE /api/articles/{id} needs the admin token, refuses bad
+// parameters, deletes the article (its syndicated copy stays, and the
+// article page and search no longer find it), withholds it on request,
+// and is a 404 for an unknown id.
+func TestAPIDeleteArticle(t *testing.T) {
+	f := newArchive(t)
+	const token = "test-token-0123456789"
+	ro := testServer(f, Options{})
+	h := testServer(f, Options{AdminToken: token})
+	auth := []string{"Authorization", "Bearer " + token}
+	del := func(h http.Handler, target string, header ...string) (int, string) {
+		t.Helper()
+		res, body := do(t, h, "DELETE", target, nil, header...)
+		if res.StatusCode >= 400 {
+			var e apiError
+			decode(t, body, &e)
+			return res.StatusCode, e.Error.Code
+		}
+		return res.StatusCode, ""
+	}
+	target := "/api/articles/" + f.harbour
+	for _, tc := range []struct {
+		h      http.Handler
+		target string
+		header []string
+		status int
+		code   string
+	}{
+		{ro, target, auth, 403, "read_only"},
+		{h, target, nil, 401, "unauthorized"},
+		{h, target + "?withhold=yes", auth, 400, "bad_request"},
+		{h, target + "?reason=takedown", auth, 400, "bad_request"},
+		{h, "/api/articles/0000000000000000", auth, 404, "not_found"},
+	} {
+		if status, code := del(tc.h, tc.target, tc.header...); status != tc.status || code != tc.code {
+			t.Errorf("DELETE %s: %d %s, want %d %s", tc.target, status, code, tc.status, tc.code)
+		}
+	}
+	if res, _ := do(t, h, "GET", target, nil); res.StatusCode != 200 {
+		t.Fatalf("the article is gone after refused deletes: %d", res.StatusCode)
+	}
+	if status, code := del(h, target+"?withhold=true&reason=takedown+request+17", auth...); status != 204 {
+		t.Fatalf("DELETE: %d %s, want 204", status, code)
+	}
+	for _, p := range []string{target, "/articles/" + f.harbour} {
+		if res, _ := do(t, h, "GET", p, nil); res.StatusCode != 404 {
+			t.Errorf("GET %s after delete: %d, want 404", p, res.StatusCode)
+		}
+	}
+	if res, _ := do(t, h, "GET", "/api/articles/"+f.copy, nil); res.StatusCode != 200 {
+		t.Errorf("the syndicated copy after delete: %d, want 200", res.StatusCode)
+	}
+	_, body := do(t, h, "GET", "/api/search?q=harbour&collapse=false", nil)
+	var sb searchBody
+	decode(t, body, &sb)
+	var ids []string
+	for _, hit := range sb.Hits {
+		ids = append(ids, hit.Record.ID)
+	}
+	if slices.Contains(ids, f.harbour) || !slices.Contains(ids, f.copy) {
+		t.Errorf("search after delete finds %v; want the copy %s, not %s", ids, f.copy, f.harbour)
+	}
+	list, err := f.db.ListWithheld(t.Context())
+	if err != nil || len(list) != 1 || list[0].ID != f.harbour || list[0].Reason != "takedown request 17" {
+		t.Errorf("withheld after delete: %+v, %v", list, err)
+	}
+	if status, code := del(h, target, auth...); status != 404 || code != "not_found" {
+		t.Errorf("DELETE again: %d %s, want 404 not_found", status, code)
+	}
+}
