@@ -90,6 +90,8 @@ var doneMessages = map[string]string{
 	"signed-in":      "Signed in: admin actions are available.",
 	"signed-out":     "Signed out.",
 	"harvest-queued": "Harvest queued: it runs in the background; this list shows how it went.",
+	"deleted":        "Article deleted.",
+	"withheld":       "Article deleted and withheld: harvests and imports will not archive it again (herald withheld).",
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {

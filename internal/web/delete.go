@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/herald-archive/herald/internal/archive"
 )
@@ -32,5 +33,30 @@ func (s *Server) apiDeleteArticle(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// formDeleteArticle is the article page's admin form: it deletes the
+// article (withholding it when asked) and shows the sources page, the
+// admin's page, with a confirmation.
+func (s *Server) formDeleteArticle(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorizeForm(w, r); err != nil {
+		return err
+	}
+	withhold := r.PostForm.Get("withhold") == "true"
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if !withhold {
+		reason = "" // typed, then the box left unticked: nothing to keep it with
+	}
+	_, err := archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
+		archive.DeleteOptions{Withhold: withhold, Reason: reason})
+	if err != nil {
+		return err
+	}
+	done := "deleted"
+	if withhold {
+		done = "withheld"
+	}
+	http.Redirect(w, r, "/sources?done="+done, http.StatusSeeOther)
 	return nil
 }

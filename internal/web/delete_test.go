@@ -2,8 +2,12 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // DELETE /api/articles/{id} needs the admin token, refuses bad
@@ -74,5 +78,74 @@ func TestAPIDeleteArticle(t *testing.T) {
 	}
 	if status, code := del(h, target, auth...); status != 404 || code != "not_found" {
 		t.Errorf("DELETE again: %d %s, want 404 not_found", status, code)
+	}
+}
+
+// The article page offers a signed-in admin a form to delete the article,
+// which needs the CSRF field, deletes it (withholding it when the box is
+// ticked) and confirms on the sources page; signed out, no form.
+func TestArticleDeleteForm(t *testing.T) {
+	f := newArchive(t)
+	const token = "form-test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token})
+	page := "/articles/" + f.harbour
+	if _, body := do(t, h, "GET", page, nil); strings.Contains(body, "/delete") {
+		t.Error("signed out, the article page offers to delete")
+	}
+	cookie := &http.Cookie{Name: sessionCookie, Value: h.newSession(time.Now().Add(time.Hour))}
+	get := func(target string) (int, string) {
+		t.Helper()
+		req := httptest.NewRequest("GET", target, nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	post := func(target string, form url.Values) *http.Response {
+		t.Helper()
+		req := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://example.com")
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	_, body := get(page)
+	csrf := h.csrfFor(cookie.Value)
+	if !strings.Contains(body, `action="/articles/`+f.harbour+`/delete"`) || !strings.Contains(body, `value="`+csrf+`"`) {
+		t.Fatal("signed in, the article page has no delete form")
+	}
+	checkSafeHTML(t, "article with the delete form", body)
+	if _, body := get(page + "?v=1"); strings.Contains(body, "/delete") {
+		t.Error("an earlier version's page offers to delete")
+	}
+	if res := post(page+"/delete", url.Values{"withhold": {"true"}}); res.StatusCode != 403 {
+		t.Errorf("without the CSRF field: %d, want 403", res.StatusCode)
+	}
+	if res := post("/articles/0000000000000000/delete", url.Values{"csrf": {csrf}}); res.StatusCode != 404 {
+		t.Errorf("an unknown article: %d, want 404", res.StatusCode)
+	}
+	res := post(page+"/delete", url.Values{"csrf": {csrf}, "withhold": {"true"}, "reason": {" request 17 "}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/sources?done=withheld" {
+		t.Fatalf("delete: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if code, _ := get(page); code != 404 {
+		t.Errorf("the article page after delete: %d, want 404", code)
+	}
+	if _, body := get("/sources?done=withheld"); !strings.Contains(body, "Article deleted and withheld") {
+		t.Error("no confirmation on the sources page")
+	}
+	list, err := f.db.ListWithheld(t.Context())
+	if err != nil || len(list) != 1 || list[0].ID != f.harbour || list[0].Reason != "request 17" {
+		t.Errorf("withheld: %+v, %v", list, err)
+	}
+	// Without the box ticked, deleted only.
+	res = post("/articles/"+f.copy+"/delete", url.Values{"csrf": {csrf}, "reason": {"ignored"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/sources?done=deleted" {
+		t.Errorf("delete without withholding: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if list, _ := f.db.ListWithheld(t.Context()); len(list) != 1 {
+		t.Errorf("withheld after a plain delete: %+v", list)
 	}
 }

@@ -684,6 +684,9 @@ type articleData struct {
 	Older      bool
 	CaptureURL string
 	Free       string
+	// SignedIn: an admin may delete the article here, with CSRF.
+	SignedIn bool
+	CSRF     string
 }
 
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
@@ -701,6 +704,9 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f := a.Record.IsAccessibleForFree; f != nil {
 		d.Free = map[bool]string{true: "yes", false: "no"}[*f]
+	}
+	if session, ok := s.session(r); ok && !d.Older {
+		d.SignedIn, d.CSRF = true, s.csrfFor(session)
 	}
 	title := a.Record.Title
 	if title == "" {

@@ -172,6 +172,7 @@ func (s *Server) routes() []route {
 		{"GET /{$}", s.page(s.searchPage)},
 		{"GET /timeline", s.page(s.timelinePage)},
 		{"GET /articles/{id}", s.page(s.articlePage)},
+		{"POST /articles/{id}/delete", s.page(s.formDeleteArticle)},
 		{"GET /sources", s.page(s.sourcesPage)},
 		{"POST /sources", s.page(s.formAddSource)},
 		{"POST /sources/{id}/{action}", s.page(s.formSourceAction)},
