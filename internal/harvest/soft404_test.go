@@ -62,6 +62,14 @@ var realArticles = map[string]string{
 	"hiker": gazettePage("Missing hiker not found after two-day search", "", gazetteDay, []string{
 		"Rescue teams said on Sunday that the hiker reported missing on the coastal path had still not been found. The search will resume at first light, and residents are asked to check outbuildings.",
 	}),
+	// Short stories whose whole title is "404" (a film) or "Not Found"
+	// (a song): each has a byline and a date, as news has.
+	"film": gazettePage("404", "", gazetteDay, []string{
+		"The thriller about a missing website opens at the Quay Cinema on Friday. Its director grew up in the town and will answer questions after the first screening.",
+	}),
+	"song": gazettePage("Not Found", "", gazetteDay, []string{
+		"The harbour choir's new single, a ballad about a lost fishing boat, was played on national radio for the first time on Monday.",
+	}),
 	// A German article whose title starts with the phrase.
 	"behoerden": gazettePage("Seite nicht gefunden: Warum so viele Behörden-Websites scheitern", "", gazetteDay, append([]string{
 		"Wer beim Amt einen Termin buchen will, landet oft auf einer Fehlerseite. Die Meldung „Seite nicht gefunden“ gehört für viele Bürger zum Alltag, sagt eine Studie.",
@@ -114,32 +122,40 @@ func TestHarvestSoft404Skipped(t *testing.T) {
 }
 
 func TestTitleSaysNotFound(t *testing.T) {
-	for title, want := range map[string]bool{
-		"Page not found":                    true,
-		"Page Not Found | The Gazette":      true,
-		"Oops! Page not found.":             true,
-		"404":                               true,
-		"Error 404":                         true,
-		"HTTP 404 Not Found":                true,
-		"Fehler 404 – Seite nicht gefunden": true,
-		"Seite nicht gefunden | Hafenblatt": true,
-		"Page introuvable - Le Port":        true,
-		"Página no encontrada":              true,
-		"Страница не найдена":               true,
-		"Oops! That page can’t be found.":   true,
-		"Article no longer available":       true,
-		"":                                  false,
-		"Error":                             false,
-		"Oh no":                             false,
-		"The Harbour Gazette":               false,
-		"404 Not Found: the lost web":       false,
-		"The 404 Club reopens":              false,
-		"Missing hiker not found after two-day search":                     false,
-		"Seite nicht gefunden: Warum so viele Behörden-Websites scheitern": false,
-		"Why “page not found” screens are getting friendlier":              false,
+	for title, want := range map[string]titleVerdict{
+		"Page not found":                               titleStrong,
+		"Page Not Found | The Gazette":                 titleStrong,
+		"Oops! Page not found.":                        titleStrong,
+		"Error 404":                                    titleStrong,
+		"HTTP 404 Not Found":                           titleStrong,
+		"Fehler 404 – Seite nicht gefunden":            titleStrong,
+		"Seite nicht gefunden | Hafenblatt":            titleStrong,
+		"Page introuvable - Le Port":                   titleStrong,
+		"Página no encontrada":                         titleStrong,
+		"Страница не найдена":                          titleStrong,
+		"Oops! That page can’t be found.":              titleStrong,
+		"Article no longer available":                  titleStrong,
+		"":                                             titleSilent,
+		"Error":                                        titleSilent,
+		"Oh no":                                        titleSilent,
+		"The Harbour Gazette":                          titleSilent,
+		"404 Not Found: the lost web":                  titleSilent,
+		"The 404 Club reopens":                         titleSilent,
+		"Missing hiker not found after two-day search": titleSilent,
+		"Seite nicht gefunden: Warum so viele Behörden-Websites scheitern": titleSilent,
+		"Why “page not found” screens are getting friendlier":              titleSilent,
+		// Also the whole title of a film, a song, a street number: only
+		// a page with nothing else of an article's is a soft 404 by it.
+		"404":                     titleWeak,
+		"410 | The Gazette":       titleWeak,
+		"Not Found":               titleWeak,
+		"Not Found - The Gazette": titleWeak,
+		"Nicht gefunden":          titleWeak,
+		"Oops! Not found":         titleStrong,
+		"404 Not Found":           titleStrong,
 	} {
-		if got := titleSaysNotFound(title); got != want {
-			t.Errorf("titleSaysNotFound(%q) = %v, want %v", title, got, want)
+		if got := titleNotFound(title); got != want {
+			t.Errorf("titleNotFound(%q) = %v, want %v", title, got, want)
 		}
 	}
 }
@@ -164,6 +180,13 @@ func TestIsSoft404(t *testing.T) {
 		{"long page, title says so", "Page not found", long, nil, "", false},
 		{"long page, text says so", "The Harbour Gazette", notice + " " + long, nil, "", false},
 		{"something else not found", "Hiker still missing", "The hiker was not found. The search goes on.", nil, "", false},
+		{"bare 404 title, bare page", "404", "Try the search.", nil, "", true},
+		{"bare 404 title, date from the URL", "404 | The Harbour Gazette", "Return to the homepage.", nil, "url", true},
+		{"film titled 404, with a byline", "404", "The thriller opens at the Quay Cinema on Friday.", []string{"Mara Quill"}, "", false},
+		{"film titled 404, with a date", "404", "The thriller opens at the Quay Cinema on Friday.", nil, "meta:article:published_time", false},
+		{"song titled Not Found, with a date", "Not Found", "The choir's new single was played on the radio.", nil, "json-ld:datePublished", false},
+		{"bare Not Found title, bare page", "Not Found", "The requested URL was not found on this server.", nil, "", true},
+		{"strong title, with a byline", "Page not found", "Try the search.", []string{"Mara Quill"}, "", true},
 	} {
 		res := &extract.Result{Sources: map[string]string{}}
 		res.Article.Title, res.Article.Text, res.Article.Authors = tt.title, tt.text, tt.authors
