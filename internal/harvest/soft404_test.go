@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -238,5 +241,58 @@ func TestImportWARCSoft404(t *testing.T) {
 	if sum.Skipped[ReasonSoft404] != 1 || stored(t, st, "https://gazette.example/news/2026/05/04/brief.html") == nil ||
 		stored(t, st, "https://gazette.example/news/2026/05/04/gone.html") != nil {
 		t.Errorf("import summary %+v: want the brief stored and the soft 404 skipped", sum)
+	}
+}
+
+// TestReextractSoft404Kept: an archived article whose capture the
+// current extractor judges a soft 404 (stored by a Herald without the
+// rule) is reported and counted as one, not as a problem, and the stored
+// record is kept as it was: the rule is a guess about a short page, and
+// nothing already stored is lost to it.
+func TestReextractSoft404Kept(t *testing.T) {
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	w, err := warc.NewWriter(filepath.Join(dir, "captures"), warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://gazette.example/news/2026/05/04/gone.html"
+	ref, err := w.WriteExchange(ctx, warc.Exchange{TargetURI: u, Date: gazetteDay,
+		ResponseRaw: rawResponse(200, "text/html; charset=utf-8", soft404s["wordpress"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	old := &store.Record{
+		Article: article.Article{URL: u, Title: "Page not found", SiteName: "The Harbour Gazette",
+			Text: "It looks like nothing was found at this location. Maybe try one of the links below or a search?"},
+		FetchedAt: gazetteDay,
+		Capture:   &store.Capture{File: filepath.Join("captures", ref.File), Offset: ref.Offset, RecordID: ref.RecordID},
+	}
+	if _, err := archive.Ingest(ctx, st, []*store.Record{old}); err != nil {
+		t.Fatal(err)
+	}
+	before := stored(t, st, u)
+	if before == nil {
+		t.Fatal("the old record was not stored")
+	}
+	for _, dry := range []bool{true, false} {
+		var changes []Change
+		sum, err := Reextract(ctx, st, &query.Query{}, ReextractOptions{Base: dir, DryRun: dry, Report: func(c Change) { changes = append(changes, c) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Records != 1 || sum.Soft404 != 1 || len(sum.Problems) != 0 || sum.Changed != 0 || sum.Same != 0 {
+			t.Errorf("dry run %v: summary %+v; want the one record counted as a soft 404, not a problem", dry, sum)
+		}
+		if len(changes) != 1 || !changes[0].Soft404 || changes[0].Problem != "" || changes[0].Stored || changes[0].URL != u {
+			t.Errorf("dry run %v: reported %+v; want the record reported as a soft 404, not stored", dry, changes)
+		}
+		after := stored(t, st, u)
+		if after == nil || after.Version != before.Version || after.Text != before.Text || after.Title != before.Title {
+			t.Errorf("dry run %v: the stored record changed: %+v, was %+v", dry, after, before)
+		}
 	}
 }
