@@ -27,8 +27,8 @@ archive locations: a SQLite file (PATH or sqlite:PATH) or a PostgreSQL
 database (postgres://… or postgresql://…). The source is only read.
 
 The destination must be empty (a new SQLite file, or a PostgreSQL schema
-without articles, sources, fetches or frontier URLs) unless --merge is
-given. Merging is idempotent: articles the destination holds with the same
+without articles, sources, fetches, frontier URLs or kept child-sitemap
+validators) unless --merge is given. Merging is idempotent: articles the destination holds with the same
 versions are skipped, ones holding the first of the source's versions get
 the rest, and ones whose history differs are left alone and reported as
 conflicts (exit status 1); nothing in the destination is overwritten. Run

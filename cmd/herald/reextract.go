@@ -39,7 +39,14 @@ An article that has a capture but cannot be rebuilt from it (its WARC file
 moved or deleted, the record damaged, no longer an article) is reported
 with the file and the reason, the first few one by one and the rest
 counted by problem; the others are still re-extracted, and the exit status
-is then 1.`,
+is then 1.
+
+An article whose capture is now judged a "soft 404" (a page answered with
+200 that only says it is not there, which a harvest or an import skips:
+stored by a Herald without that rule) is listed as such and counted, and
+kept as it is stored: nothing archived is removed on that judgement. It
+is not a failure (the exit status stays 0); the list (or --json's
+"soft_404" lines) names the articles to look at.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
@@ -67,6 +74,8 @@ is then 1.`,
 					return
 				}
 				switch {
+				case c.Soft404:
+					fmt.Fprintf(out, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
 				case c.Problem != "" && listed >= listedProblems:
 					held[problemGroup(c.Problem)]++
 				case c.Problem != "":
@@ -94,9 +103,13 @@ is then 1.`,
 					if dryRun {
 						verb = "would be stored (dry run)"
 					}
-					fmt.Fprintf(out, "reextract (extractor %s): %d articles in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s\n",
+					fmt.Fprintf(out, "reextract (extractor %s): %d articles in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s",
 						extract.Version, sum.Records, sum.Duration.Round(time.Millisecond), sum.Same, sum.Changed,
 						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, sum.Refreshed, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
+					if sum.Soft404 > 0 {
+						fmt.Fprintf(out, "; %d judged a soft 404 now, kept as stored", sum.Soft404)
+					}
+					fmt.Fprintln(out)
 				}
 			}
 			if err != nil {

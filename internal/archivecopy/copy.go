@@ -174,8 +174,10 @@ func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Summary, er
 	return sum, nil
 }
 
-// isEmpty reports whether st holds no article, source, fetch or frontier
-// URL.
+// isEmpty reports whether st holds nothing Copy copies: no article,
+// source, fetch, frontier URL, kept sitemap validators or withheld
+// article. Counting a
+// table out would let Copy merge into a destination unasked.
 func isEmpty(ctx context.Context, st store.Store) (bool, error) {
 	s, err := st.Stats(ctx)
 	if err != nil {
@@ -196,7 +198,18 @@ func isEmpty(ctx context.Context, st store.Store) (bool, error) {
 	for _, c := range counts {
 		n += c
 	}
-	return len(fs) == 0 && n == 0, nil
+	if len(fs) > 0 || n > 0 {
+		return false, nil
+	}
+	d, ok := st.(store.Dumper)
+	if !ok {
+		return false, errors.New("the destination archive cannot list its sitemap validators (no store.Dumper)")
+	}
+	err = d.DumpSitemapValidators(ctx, func(store.KeptValidators) error { return errFound })
+	if errors.Is(err, errFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // copyWithheld copies the articles src withholds that dst does not, in
@@ -243,6 +256,9 @@ func copyWithheld(ctx context.Context, src, dst store.Store) (int, error) {
 	}
 	return n, tx.Commit()
 }
+
+// errFound stops a dump at its first item.
+var errFound = errors.New("found")
 
 // copyArticles copies every article's versions, a batch of articles per
 // destination transaction.

@@ -240,20 +240,31 @@ func (r *run) dispatchRemote() {
 		now := time.Now()
 		var jobs []Job
 		var sent []store.FrontierItem
+		var paced []*hostQueue
 		for _, q := range held {
 			// One URL per host per delay; all of them when there is none.
 			for len(q.items) > 0 && !now.Before(q.next) {
 				jobs = append(jobs, r.job(q.items[0]))
 				sent = append(sent, q.items[0])
 				q.items = q.items[1:]
-				q.next = now.Add(pace)
 				if pace > 0 {
+					paced = append(paced, q)
 					break
 				}
 			}
 		}
 		if len(jobs) > 0 {
-			if err := r.opts.Dispatcher.Dispatch(r.ctx, jobs); err != nil {
+			err := r.opts.Dispatcher.Dispatch(r.ctx, jobs)
+			// The delay counts from when the jobs were handed over, not
+			// from the look above: building and publishing a batch takes
+			// time (much of it on a loaded machine), and counted from
+			// before it, the next job for a host could go out less than
+			// the delay after this one.
+			next := time.Now().Add(pace)
+			for _, q := range paced {
+				q.next = next
+			}
+			if err != nil {
 				if r.ctx.Err() == nil {
 					r.send(event{fatal: fmt.Errorf("harvest: %w: %w", ErrDispatch, err)})
 				}

@@ -210,7 +210,10 @@ func TestCaptureJobs(t *testing.T) {
 
 // TestCoordinatorPacesHosts: a coordinator hands one host's URLs to the
 // dispatcher no closer together than the delay, so workers find the host
-// free instead of waiting for it.
+// free instead of waiting for it. The delay counts from the hand-over, so
+// the dispatcher's own clock sees it whole, however slow the machine (it
+// counted from before the batch was built, and under load two jobs went
+// out 48 ms apart for a 60 ms delay).
 func TestCoordinatorPacesHosts(t *testing.T) {
 	ts, _ := gazette(t, "0")
 	st, dir := testArchive(t)
@@ -230,7 +233,7 @@ func TestCoordinatorPacesHosts(t *testing.T) {
 		t.Fatalf("%d jobs dispatched", len(d.jobs))
 	}
 	for i := 1; i < len(d.at); i++ {
-		if gap := d.at[i].Sub(d.at[i-1]); d.jobs[i].Host == d.jobs[i-1].Host && gap < delay-5*time.Millisecond {
+		if gap := d.at[i].Sub(d.at[i-1]); d.jobs[i].Host == d.jobs[i-1].Host && gap < delay {
 			t.Errorf("jobs %d and %d for %s dispatched %s apart, want >= %s", i-1, i, d.jobs[i].Host, gap, delay)
 		}
 	}

@@ -26,7 +26,8 @@ type ReextractOptions struct {
 	// BatchSize is the most records stored per transaction. Default 500.
 	BatchSize int
 	// Report, when set, is called (from one goroutine) for every record
-	// whose re-extraction differs from what is stored, or failed.
+	// whose re-extraction differs from what is stored, failed, or is a
+	// soft 404.
 	Report func(Change)
 }
 
@@ -42,6 +43,10 @@ type Change struct {
 	// Problem says why the record could not be re-extracted ("no
 	// capture", "capture unreadable: …", "not article", …).
 	Problem string `json:"problem,omitempty"`
+	// Soft404 says that the capture is, by the current rules, a page that
+	// only says it is not there (see ReasonSoft404), which a harvest or
+	// an import would not store. The stored record is kept as it is.
+	Soft404 bool `json:"soft_404,omitempty"`
 }
 
 // ReextractSummary is what Reextract did.
@@ -62,7 +67,10 @@ type ReextractSummary struct {
 	Fields map[string]int `json:"fields"`
 	// Problems counts records that could not be re-extracted, by reason.
 	Problems map[string]int `json:"problems"`
-	Duration time.Duration  `json:"duration"`
+	// Soft404 counts records whose capture is now judged a soft 404:
+	// reported (Change.Soft404) and kept as stored.
+	Soft404  int           `json:"soft_404"`
+	Duration time.Duration `json:"duration"`
 }
 
 // Problems of Reextract.
@@ -75,6 +83,7 @@ type reextractJob struct {
 	old     *store.Record
 	fields  []string
 	problem string
+	soft404 bool
 }
 
 // Reextract rebuilds the records matching q from their stored captures
@@ -82,12 +91,24 @@ type reextractJob struct {
 // changed is stored as a new version, one whose metadata alone changed is
 // updated in place (both through archive.Ingest, under the existing
 // canonical URL); differences are reported field by field.
+//
+// A capture that the soft-404 rule now refuses (a harvest or an import
+// would skip it as ReasonSoft404: an archive made before the rule, or
+// under an older version of it) is reported and counted as a soft 404 and
+// the record left as it is, not removed: the rule judges a short page by
+// its words and can be wrong about one (a film review titled "404"), and
+// what is archived is not lost to a guess. The report names the records
+// for whoever wants to look at them.
 func Reextract(ctx context.Context, st store.Store, q *query.Query, opts ReextractOptions) (*ReextractSummary, error) {
 	start := time.Now()
 	sum := &ReextractSummary{Fields: map[string]int{}, Problems: map[string]int{}}
 	work := func(j any) (*store.Record, string) {
 		job := j.(*reextractJob)
 		rec, problem := rebuild(job.old, opts.Base)
+		if problem == ReasonSoft404 {
+			job.soft404 = true
+			return nil, problem
+		}
 		if problem != "" {
 			job.problem = problem
 			return nil, problem
@@ -103,8 +124,10 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 	}
 	done := func(j any, res archive.Result, skip string) {
 		job := j.(*reextractJob)
-		ch := Change{ID: job.old.ID, URL: job.old.URL, Fields: job.fields, Problem: job.problem}
+		ch := Change{ID: job.old.ID, URL: job.old.URL, Fields: job.fields, Problem: job.problem, Soft404: job.soft404}
 		switch {
+		case job.soft404:
+			sum.Soft404++
 		case job.problem != "":
 			sum.Problems[problemKind(job.problem)]++
 		case len(job.fields) == 0:

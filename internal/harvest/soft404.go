@@ -17,15 +17,20 @@ import (
 //
 //   - The title says so, whole: one of its parts (between separators such
 //     as " | " or " - ") is a not-found phrase ("Page not found", "Seite
-//     nicht gefunden", "Article no longer available"), or only "404" with
-//     an "error" or "oops" around it. A title that goes on ("Seite nicht
+//     nicht gefunden", "Article no longer available"), or "404" with an
+//     "error" or "oops" around it. A title that goes on ("Seite nicht
 //     gefunden: Warum Behörden-Websites scheitern", "Missing hiker not
 //     found") is not.
+//   - The title says so only as a film, a song or an address could: a
+//     part is "404" alone or a bare "Not Found" ("Nicht gefunden"). That
+//     counts only on a bare page, as the text's signal below: a review
+//     of the film "404" or of the song "Not Found" has a byline or a
+//     date.
 //   - The text says so, near its start (within softLeadWords words), on
-//     a page shorter than softBodyMaxWords that names no author and whose
-//     own markup gives no date (a date read off the URL aside): "the page
-//     you are looking for", "diese Seite existiert nicht". A news brief
-//     quoting an error page has a byline or a date.
+//     a bare page: shorter than softBodyMaxWords, naming no author, and
+//     whose own markup gives no date (a date read off the URL aside):
+//     "the page you are looking for", "diese Seite existiert nicht". A
+//     news brief quoting an error page has a byline or a date.
 const (
 	soft404MaxWords  = 120
 	softBodyMaxWords = 80
@@ -38,7 +43,8 @@ func isSoft404(res *extract.Result) bool {
 	if a.WordCount >= soft404MaxWords {
 		return false
 	}
-	if titleSaysNotFound(a.Title) {
+	title := titleNotFound(a.Title)
+	if title == titleStrong {
 		return true
 	}
 	if a.WordCount >= softBodyMaxWords || len(a.Authors) > 0 {
@@ -47,23 +53,47 @@ func isSoft404(res *extract.Result) bool {
 	if src := res.Sources["published"]; src != "" && src != "url" {
 		return false
 	}
+	if title == titleWeak {
+		return true
+	}
 	lead := strings.Fields(a.Text)
 	lead = lead[:min(len(lead), softLeadWords)]
 	return containsPhrase(normalizeSoft(strings.Join(lead, " ")), softBodyPhrases)
 }
 
-// titleSaysNotFound reports whether a part of a page title is a
-// not-found phrase, or an error number with nothing else.
-func titleSaysNotFound(title string) bool {
+// titleVerdict is how firmly a page title says the page is not there.
+type titleVerdict int
+
+const (
+	// titleSilent: the title does not say so.
+	titleSilent titleVerdict = iota
+	// titleWeak: a part of the title is "404" (or "410") alone, or a bare
+	// not-found phrase (softWeakPhrases): a soft 404's title, or a film's,
+	// a song's, a street number's.
+	titleWeak
+	// titleStrong: a part is a not-found phrase about a page, an article
+	// or content, or one said with an error word or number around it
+	// ("Error 404", "Oops! Not found", "404 Not Found").
+	titleStrong
+)
+
+// titleNotFound says how firmly a part of a page title is a not-found
+// phrase or an error number with nothing else; the firmest part counts.
+func titleNotFound(title string) titleVerdict {
+	verdict := titleSilent
 	for _, part := range splitTitle(title) {
 		words := strings.Fields(normalizeSoft(part))
-		had404 := false
+		had404, hadFiller := false, false
 		trim := func(w string) bool {
-			if w == "404" || w == "410" {
+			switch {
+			case w == "404" || w == "410":
 				had404 = true
-				return true
+			case softFiller[w]:
+				hadFiller = true
+			default:
+				return false
 			}
-			return softFiller[w]
+			return true
 		}
 		for len(words) > 0 && trim(words[0]) {
 			words = words[1:]
@@ -71,17 +101,16 @@ func titleSaysNotFound(title string) bool {
 		for len(words) > 0 && trim(words[len(words)-1]) {
 			words = words[:len(words)-1]
 		}
-		if len(words) == 0 {
-			if had404 {
-				return true
-			}
-			continue
-		}
-		if softTitlePhrases[strings.Join(words, " ")] {
-			return true
+		phrase := strings.Join(words, " ")
+		switch {
+		case len(words) == 0 && had404 && hadFiller,
+			softTitlePhrases[phrase] && (had404 || hadFiller || !softWeakPhrases[phrase]):
+			return titleStrong
+		case len(words) == 0 && had404, softWeakPhrases[phrase]:
+			verdict = titleWeak
 		}
 	}
-	return false
+	return verdict
 }
 
 // splitTitle cuts a title at the separators sites put between a page's
@@ -166,6 +195,11 @@ var softTitlePhrases = phraseSet(
 		"side ikke funnet", "nie znaleziono strony", "strona nie została znaleziona", "strona nie istnieje",
 		"страница не найдена", "sayfa bulunamadı",
 	})
+
+// softWeakPhrases are the title phrases of softTitlePhrases that are
+// also the whole title of a work ("Not Found", a song): they say nothing
+// of a page.
+var softWeakPhrases = phraseSet([]string{"not found", "nicht gefunden", "nothing found"})
 
 // softBodyPhrases say, in a page's first words, that the page asked for
 // is not there: about the page, not about something in the news.

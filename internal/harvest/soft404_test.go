@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -61,6 +64,14 @@ var realArticles = map[string]string{
 	// A short story whose title says something was not found.
 	"hiker": gazettePage("Missing hiker not found after two-day search", "", gazetteDay, []string{
 		"Rescue teams said on Sunday that the hiker reported missing on the coastal path had still not been found. The search will resume at first light, and residents are asked to check outbuildings.",
+	}),
+	// Short stories whose whole title is "404" (a film) or "Not Found"
+	// (a song): each has a byline and a date, as news has.
+	"film": gazettePage("404", "", gazetteDay, []string{
+		"The thriller about a missing website opens at the Quay Cinema on Friday. Its director grew up in the town and will answer questions after the first screening.",
+	}),
+	"song": gazettePage("Not Found", "", gazetteDay, []string{
+		"The harbour choir's new single, a ballad about a lost fishing boat, was played on national radio for the first time on Monday.",
 	}),
 	// A German article whose title starts with the phrase.
 	"behoerden": gazettePage("Seite nicht gefunden: Warum so viele Behörden-Websites scheitern", "", gazetteDay, append([]string{
@@ -114,32 +125,40 @@ func TestHarvestSoft404Skipped(t *testing.T) {
 }
 
 func TestTitleSaysNotFound(t *testing.T) {
-	for title, want := range map[string]bool{
-		"Page not found":                    true,
-		"Page Not Found | The Gazette":      true,
-		"Oops! Page not found.":             true,
-		"404":                               true,
-		"Error 404":                         true,
-		"HTTP 404 Not Found":                true,
-		"Fehler 404 – Seite nicht gefunden": true,
-		"Seite nicht gefunden | Hafenblatt": true,
-		"Page introuvable - Le Port":        true,
-		"Página no encontrada":              true,
-		"Страница не найдена":               true,
-		"Oops! That page can’t be found.":   true,
-		"Article no longer available":       true,
-		"":                                  false,
-		"Error":                             false,
-		"Oh no":                             false,
-		"The Harbour Gazette":               false,
-		"404 Not Found: the lost web":       false,
-		"The 404 Club reopens":              false,
-		"Missing hiker not found after two-day search":                     false,
-		"Seite nicht gefunden: Warum so viele Behörden-Websites scheitern": false,
-		"Why “page not found” screens are getting friendlier":              false,
+	for title, want := range map[string]titleVerdict{
+		"Page not found":                               titleStrong,
+		"Page Not Found | The Gazette":                 titleStrong,
+		"Oops! Page not found.":                        titleStrong,
+		"Error 404":                                    titleStrong,
+		"HTTP 404 Not Found":                           titleStrong,
+		"Fehler 404 – Seite nicht gefunden":            titleStrong,
+		"Seite nicht gefunden | Hafenblatt":            titleStrong,
+		"Page introuvable - Le Port":                   titleStrong,
+		"Página no encontrada":                         titleStrong,
+		"Страница не найдена":                          titleStrong,
+		"Oops! That page can’t be found.":              titleStrong,
+		"Article no longer available":                  titleStrong,
+		"":                                             titleSilent,
+		"Error":                                        titleSilent,
+		"Oh no":                                        titleSilent,
+		"The Harbour Gazette":                          titleSilent,
+		"404 Not Found: the lost web":                  titleSilent,
+		"The 404 Club reopens":                         titleSilent,
+		"Missing hiker not found after two-day search": titleSilent,
+		"Seite nicht gefunden: Warum so viele Behörden-Websites scheitern": titleSilent,
+		"Why “page not found” screens are getting friendlier":              titleSilent,
+		// Also the whole title of a film, a song, a street number: only
+		// a page with nothing else of an article's is a soft 404 by it.
+		"404":                     titleWeak,
+		"410 | The Gazette":       titleWeak,
+		"Not Found":               titleWeak,
+		"Not Found - The Gazette": titleWeak,
+		"Nicht gefunden":          titleWeak,
+		"Oops! Not found":         titleStrong,
+		"404 Not Found":           titleStrong,
 	} {
-		if got := titleSaysNotFound(title); got != want {
-			t.Errorf("titleSaysNotFound(%q) = %v, want %v", title, got, want)
+		if got := titleNotFound(title); got != want {
+			t.Errorf("titleNotFound(%q) = %v, want %v", title, got, want)
 		}
 	}
 }
@@ -164,6 +183,13 @@ func TestIsSoft404(t *testing.T) {
 		{"long page, title says so", "Page not found", long, nil, "", false},
 		{"long page, text says so", "The Harbour Gazette", notice + " " + long, nil, "", false},
 		{"something else not found", "Hiker still missing", "The hiker was not found. The search goes on.", nil, "", false},
+		{"bare 404 title, bare page", "404", "Try the search.", nil, "", true},
+		{"bare 404 title, date from the URL", "404 | The Harbour Gazette", "Return to the homepage.", nil, "url", true},
+		{"film titled 404, with a byline", "404", "The thriller opens at the Quay Cinema on Friday.", []string{"Mara Quill"}, "", false},
+		{"film titled 404, with a date", "404", "The thriller opens at the Quay Cinema on Friday.", nil, "meta:article:published_time", false},
+		{"song titled Not Found, with a date", "Not Found", "The choir's new single was played on the radio.", nil, "json-ld:datePublished", false},
+		{"bare Not Found title, bare page", "Not Found", "The requested URL was not found on this server.", nil, "", true},
+		{"strong title, with a byline", "Page not found", "Try the search.", []string{"Mara Quill"}, "", true},
 	} {
 		res := &extract.Result{Sources: map[string]string{}}
 		res.Article.Title, res.Article.Text, res.Article.Authors = tt.title, tt.text, tt.authors
@@ -215,5 +241,58 @@ func TestImportWARCSoft404(t *testing.T) {
 	if sum.Skipped[ReasonSoft404] != 1 || stored(t, st, "https://gazette.example/news/2026/05/04/brief.html") == nil ||
 		stored(t, st, "https://gazette.example/news/2026/05/04/gone.html") != nil {
 		t.Errorf("import summary %+v: want the brief stored and the soft 404 skipped", sum)
+	}
+}
+
+// TestReextractSoft404Kept: an archived article whose capture the
+// current extractor judges a soft 404 (stored by a Herald without the
+// rule) is reported and counted as one, not as a problem, and the stored
+// record is kept as it was: the rule is a guess about a short page, and
+// nothing already stored is lost to it.
+func TestReextractSoft404Kept(t *testing.T) {
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	w, err := warc.NewWriter(filepath.Join(dir, "captures"), warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://gazette.example/news/2026/05/04/gone.html"
+	ref, err := w.WriteExchange(ctx, warc.Exchange{TargetURI: u, Date: gazetteDay,
+		ResponseRaw: rawResponse(200, "text/html; charset=utf-8", soft404s["wordpress"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	old := &store.Record{
+		Article: article.Article{URL: u, Title: "Page not found", SiteName: "The Harbour Gazette",
+			Text: "It looks like nothing was found at this location. Maybe try one of the links below or a search?"},
+		FetchedAt: gazetteDay,
+		Capture:   &store.Capture{File: filepath.Join("captures", ref.File), Offset: ref.Offset, RecordID: ref.RecordID},
+	}
+	if _, err := archive.Ingest(ctx, st, []*store.Record{old}); err != nil {
+		t.Fatal(err)
+	}
+	before := stored(t, st, u)
+	if before == nil {
+		t.Fatal("the old record was not stored")
+	}
+	for _, dry := range []bool{true, false} {
+		var changes []Change
+		sum, err := Reextract(ctx, st, &query.Query{}, ReextractOptions{Base: dir, DryRun: dry, Report: func(c Change) { changes = append(changes, c) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Records != 1 || sum.Soft404 != 1 || len(sum.Problems) != 0 || sum.Changed != 0 || sum.Same != 0 {
+			t.Errorf("dry run %v: summary %+v; want the one record counted as a soft 404, not a problem", dry, sum)
+		}
+		if len(changes) != 1 || !changes[0].Soft404 || changes[0].Problem != "" || changes[0].Stored || changes[0].URL != u {
+			t.Errorf("dry run %v: reported %+v; want the record reported as a soft 404, not stored", dry, changes)
+		}
+		after := stored(t, st, u)
+		if after == nil || after.Version != before.Version || after.Text != before.Text || after.Title != before.Title {
+			t.Errorf("dry run %v: the stored record changed: %+v, was %+v", dry, after, before)
+		}
 	}
 }

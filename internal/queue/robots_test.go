@@ -209,3 +209,62 @@ func TestRobotsUnavailableShared(t *testing.T) {
 		t.Errorf("robots.txt requested %d times, want none until the fleet's verdict runs out", n)
 	}
 }
+
+// TestRobotsUnavailableSameAsOneProcess: a robots.txt answering 5xx
+// makes a host unavailable for the fleet exactly as for one process:
+// until fetch.DefaultRobotsErrorTTL after the fetch (RFC 9309), with the
+// same deadline for every worker (the one stored by the worker that
+// fetched the file) and the same error, and no worker asks for the file
+// again meanwhile. A process without the bucket keeps the same verdict
+// for the same time in its own cache.
+func TestRobotsUnavailableSameAsOneProcess(t *testing.T) {
+	url := startServer(t)
+	var robots atomic.Int64
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			robots.Add(1)
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "<html><body>page</body></html>")
+	}))
+	t.Cleanup(site.Close)
+	ctx := context.Background()
+	unavailable := func(f *fetch.Client, who string) *fetch.RobotsUnavailableError {
+		t.Helper()
+		_, err := f.Fetch(ctx, fetch.Request{URL: site.URL + "/page.html"})
+		var ru *fetch.RobotsUnavailableError
+		if !errors.As(err, &ru) || ru.Status != http.StatusServiceUnavailable || errors.Is(err, fetch.ErrDisallowed) {
+			t.Fatalf("%s: %v, want a RobotsUnavailableError with status 503", who, err)
+		}
+		return ru
+	}
+
+	alone := fetch.New(fetch.Options{MinDelay: -1, AllowPrivate: true, Retries: -1})
+	t.Cleanup(alone.Close)
+	before := time.Now()
+	one := unavailable(alone, "one process")
+	if d := one.Until.Sub(before); d < fetch.DefaultRobotsErrorTTL || d > fetch.DefaultRobotsErrorTTL+time.Minute {
+		t.Errorf("one process: unavailable for %s, want %s", d, fetch.DefaultRobotsErrorTTL)
+	}
+
+	w1, c := fleetFetcher(t, url, "w1")
+	w2, _ := fleetFetcher(t, url, "w2")
+	before = time.Now()
+	first := unavailable(w1, "worker 1")
+	if d := first.Until.Sub(before); d < fetch.DefaultRobotsErrorTTL || d > fetch.DefaultRobotsErrorTTL+time.Minute {
+		t.Errorf("worker 1: unavailable for %s, want %s as in one process", d, fetch.DefaultRobotsErrorTTL)
+	}
+	rec, err := c.Robots().LoadRobots(ctx, "http://"+strings.TrimPrefix(site.URL, "http://"))
+	if err != nil || rec == nil || rec.Outcome != fetch.RobotsUnavailable || rec.Status != http.StatusServiceUnavailable ||
+		!rec.Expires.Equal(first.Until) || rec.Expires.Sub(rec.Fetched) != fetch.DefaultRobotsErrorTTL {
+		t.Fatalf("the fleet's verdict %+v (%v), want unavailable (503) until %s, %s after the fetch", rec, err, first.Until, fetch.DefaultRobotsErrorTTL)
+	}
+	if second := unavailable(w2, "worker 2"); !second.Until.Equal(first.Until) {
+		t.Errorf("worker 2: unavailable until %s, worker 1 until %s: want the same", second.Until, first.Until)
+	}
+	unavailable(w1, "worker 1 again")
+	if n := robots.Load(); n != 2 {
+		t.Errorf("robots.txt requested %d times, want once by the lone process and once by the fleet", n)
+	}
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// TestReextractSoft404: an archived article whose capture is a "page
+// not found" template answered with 200 (stored before Herald skipped
+// soft 404s) is listed by herald reextract as a soft 404 and counted in
+// its summary; it is kept as stored, and it is no failure: exit status 0,
+// where it used to be reported as an article that could not be
+// re-extracted (exit 1).
+func TestReextractSoft404(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "old.db")
+	w, err := warc.NewWriter(filepath.Join(dir, "old.db.warc"), warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://gazette.example/news/2026/05/04/ferry-timetable.html"
+	page := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Page not found – The Harbour Gazette</title></head>
+<body><main><h1>Oops! That page can’t be found.</h1><p>It looks like nothing was found at this location. Maybe try a search?</p></main></body></html>`
+	day := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	ref, err := w.WriteExchange(ctx, warc.Exchange{TargetURI: u, Date: day,
+		ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", len(page), page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "It looks like nothing was found at this location. Maybe try a search?"
+	if _, err := archive.Ingest(ctx, st, []*store.Record{{
+		Article:   article.Article{URL: u, Title: "Oops! That page can’t be found.", Text: text},
+		FetchedAt: day,
+		Capture:   &store.Capture{File: filepath.Join("old.db.warc", ref.File), Offset: ref.Offset, RecordID: ref.RecordID},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	for _, args := range [][]string{{"reextract", "--dry-run"}, {"reextract"}} {
+		out, stderr, code := herald(t, "", append([]string{"--db", db}, args...)...)
+		if code != 0 || !strings.Contains(out, u+": soft 404 (kept as stored)") ||
+			!strings.Contains(out, "problems none; 1 judged a soft 404 now, kept as stored") {
+			t.Errorf("%v: exit %d\n%s%s\nwant exit 0, the article listed as a soft 404 and counted", args, code, out, stderr)
+		}
+	}
+	out, stderr, code := herald(t, "", "--db", db, "reextract", "--json")
+	var change struct {
+		URL     string `json:"url"`
+		Soft404 bool   `json:"soft_404"`
+		Problem string `json:"problem"`
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || json.Unmarshal([]byte(lines[0]), &change) != nil || change.URL != u || !change.Soft404 || change.Problem != "" ||
+		!strings.Contains(lines[1], `"soft_404":1`) {
+		t.Errorf("--json: exit %d\n%s%s", code, out, stderr)
+	}
+	if n, _ := archiveStats(t, db); n != 1 {
+		t.Errorf("the archive holds %d articles after reextract, want the 1 kept", n)
+	}
+	out, _, _ = herald(t, "", "--db", db, "search", "--json", "nothing found location")
+	if !strings.Contains(out, `"`+u+`"`) {
+		t.Errorf("the kept article is not found by its text any more:\n%s", out)
+	}
+}
