@@ -46,7 +46,8 @@ An article whose capture is now judged a "soft 404" (a page answered with
 stored by a Herald without that rule) is listed as such and counted, and
 kept as it is stored: nothing archived is removed on that judgement. It
 is not a failure (the exit status stays 0); the list (or --json's
-"soft_404" lines) names the articles to look at.`,
+"soft_404" lines) names the articles to look at; herald delete --id ID
+removes one that is indeed an error page.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
