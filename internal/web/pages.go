@@ -188,12 +188,37 @@ func (f *searchForm) filterFields() []struct {
 	}
 }
 
-func readSearchForm(v url.Values) searchForm {
-	f := searchForm{Q: v.Get("q"), Sort: v.Get("sort"), Dups: v.Get("dups")}
-	for _, ff := range f.filterFields() {
-		*ff.value = strings.TrimSpace(v.Get(string(ff.field)))
+// readSearchForm reads the form from the page's URL. Like the API, it
+// refuses a sort or dups it does not know, and any parameter given more
+// than once, rather than show results in an order or with copies the
+// reader did not ask for.
+func readSearchForm(v url.Values) (searchForm, error) {
+	var f searchForm
+	var err error
+	if f.Q, err = value(v, "q"); err != nil {
+		return f, err
 	}
-	return f
+	for _, ff := range f.filterFields() {
+		s, err := value(v, string(ff.field))
+		if err != nil {
+			return f, err
+		}
+		*ff.value = strings.TrimSpace(s)
+	}
+	sort, err := sortParam(v)
+	if err != nil {
+		return f, err
+	}
+	if sort != query.SortDefault {
+		f.Sort = sortName(sort) // date is newest, as in the API
+	}
+	if f.Dups, err = oneOf(v, "dups", "", "collapse", "show"); err != nil {
+		return f, err
+	}
+	if f.Dups != "show" {
+		f.Dups = ""
+	}
+	return f, nil
 }
 
 // Full is the query the form asks for: the box plus the filters.
@@ -306,12 +331,9 @@ const pageSize = 20
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	form := readSearchForm(v)
-	if form.Sort != "" && form.Sort != "relevance" && form.Sort != "newest" && form.Sort != "oldest" {
-		form.Sort = ""
-	}
-	if form.Dups != "show" {
-		form.Dups = ""
+	form, err := readSearchForm(v)
+	if err != nil {
+		return err
 	}
 	d := &searchData{Form: form, Full: form.Full()}
 	page, err := intParam(v, "page", 1, 1, maxOffset/pageSize+1)
@@ -512,7 +534,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site", Share: share, Collapse: collapse}
+	raw, err := value(v, "q")
+	if err != nil {
+		return err
+	}
+	d := &timelineData{Q: raw, By: by, Split: split == "site", Share: share, Collapse: collapse}
 	for _, c := range v["compare"] {
 		if strings.TrimSpace(c) != "" {
 			d.Compare = append(d.Compare, c)

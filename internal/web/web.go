@@ -36,6 +36,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/harvest/jobs"
@@ -324,7 +325,8 @@ func (s *Server) apiUnknown(w http.ResponseWriter, r *http.Request) error {
 }
 
 // allowed returns the methods (comma-separated) that some route other than
-// the catch-all answers for r's path.
+// the catch-all answers for r's path. HEAD is listed wherever GET is: the
+// mux answers it with the GET route (and export with its headers alone).
 func (s *Server) allowed(r *http.Request, catchAll string) string {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
@@ -332,16 +334,12 @@ func (s *Server) allowed(r *http.Request, catchAll string) string {
 		probe.Method = m
 		if _, pat := s.mux.Handler(probe); pat != catchAll && pat != "" {
 			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
 		}
 	}
-	out := ""
-	for i, m := range allow {
-		if i > 0 {
-			out += ", "
-		}
-		out += m
-	}
-	return out
+	return strings.Join(allow, ", ")
 }
 
 // securityHeaders sets the headers every response carries. The policy
