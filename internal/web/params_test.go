@@ -116,3 +116,26 @@ func TestHeadWhereGet(t *testing.T) {
 		}
 	}
 }
+
+// A query string that does not parse is refused, where url.URL.Query
+// dropped the bad pair without a word: q=%ZZ searched for nothing, and
+// so listed every article.
+func TestMalformedQueryString(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	for _, target := range []string{"/api/search?q=%ZZ", "/api/search?q=harbour;storm", "/api/timeline?q=a&by=%", "/api/top?field=site&q=%zz",
+		"/api/stories?q=%G1", "/api/articles/" + f.harbour + "?version=%", "/api/export?q=%ZZ"} {
+		res, body := do(t, h, "GET", target, nil)
+		var e apiError
+		decode(t, body, &e)
+		if res.StatusCode != 400 || e.Error.Code != "bad_request" || !strings.Contains(e.Error.Message, "malformed query string") {
+			t.Errorf("GET %s: %d %+v, want 400 bad_request malformed query string", target, res.StatusCode, e.Error)
+		}
+	}
+	for _, target := range []string{"/?q=%ZZ", "/?q=harbour;storm", "/timeline?q=%ZZ", "/articles/" + f.harbour + "?v=%"} {
+		res, body := do(t, h, "GET", target, nil)
+		if res.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), "malformed query string: invalid") {
+			t.Errorf("GET %s: %d, want 400 with malformed query string:\n%s", target, res.StatusCode, clip(body))
+		}
+	}
+}

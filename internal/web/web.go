@@ -35,6 +35,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -216,12 +217,27 @@ func (s *Server) unbounded(h handlerFunc) http.Handler {
 	})
 }
 
+// wellFormedQuery refuses a query string that does not parse (a bad
+// escape such as %ZZ, or a ; between parameters). url.URL.Query drops
+// such a pair without a word: q=%ZZ would search for nothing, which is
+// every article.
+func wellFormedQuery(r *http.Request) error {
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		return badRequest("malformed query string: %v (escape %%, & and ; inside values)", err)
+	}
+	return nil
+}
+
 // raw adapts a streaming handler (export): no time bound, since it may
 // run long, and a slot of its own kind; errors before the first byte are
 // JSON, later ones abort the response (see export). A raw capture is one
 // small record: it is an ordinary request (api), not one of these.
 func (s *Server) raw(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := wellFormedQuery(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		select {
 		case s.exports <- struct{}{}:
 			defer func() { <-s.exports }()
@@ -244,6 +260,9 @@ func (s *Server) raw(h handlerFunc) http.Handler {
 // run whole, in arrival order, and the ones that cannot start within
 // their time get a quick 503 instead of a slow one.
 func (s *Server) bounded(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
+	if err := wellFormedQuery(r); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
 	defer cancel()
 	select {
