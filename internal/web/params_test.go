@@ -1,10 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"html"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/herald-archive/herald/internal/store"
 )
 
 // A parameter that takes one value, given twice, is refused with a 400
@@ -137,5 +142,38 @@ func TestMalformedQueryString(t *testing.T) {
 		if res.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), "malformed query string: invalid") {
 			t.Errorf("GET %s: %d, want 400 with malformed query string:\n%s", target, res.StatusCode, clip(body))
 		}
+	}
+}
+
+// panicVersions is an archive whose Versions panics.
+type panicVersions struct{ store.Store }
+
+func (panicVersions) Versions(context.Context, string) ([]*store.Record, error) {
+	panic("versions exploded")
+}
+
+// A handler's panic is answered like any server fault: the API's JSON
+// error shape under /api/, the error page elsewhere, and one log line
+// with the panic; the server goes on.
+func TestPanicAnswers(t *testing.T) {
+	var logs bytes.Buffer
+	f := sharedArchive(t)
+	h := New(panicVersions{f.db}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	res, body := do(t, h, "GET", "/api/articles/"+f.harbour, nil)
+	var e apiError
+	decode(t, body, &e)
+	if res.StatusCode != 500 || e.Error.Code != "internal" || e.Error.Message != "internal server error" || strings.Contains(body, "exploded") {
+		t.Errorf("GET /api/articles/…: %d %s", res.StatusCode, clip(body))
+	}
+	res, body = do(t, h, "GET", "/articles/"+f.harbour, nil)
+	if res.StatusCode != 500 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "internal server error") ||
+		strings.Contains(body, "exploded") {
+		t.Errorf("GET /articles/…: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), clip(body))
+	}
+	if n := strings.Count(logs.String(), "versions exploded"); n != 2 {
+		t.Errorf("the panics logged %d times, want once each:\n%s", n, logs.String())
+	}
+	if res, _ := do(t, h, "GET", "/api/search?q=harbour", nil); res.StatusCode != 200 {
+		t.Errorf("after the panics: %d", res.StatusCode)
 	}
 }

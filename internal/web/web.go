@@ -382,8 +382,9 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // recoverPanics turns a handler panic into a 500 (when nothing was sent
-// yet) and a log line. http.ErrAbortHandler passes through: it is how a
-// streaming handler cuts a response it cannot finish.
+// yet) and a log line: the API's JSON error under /api/, the error page
+// elsewhere, as for any other error. http.ErrAbortHandler passes through:
+// it is how a streaming handler cuts a response it cannot finish.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -394,8 +395,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-			http.Error(w, "internal server error", http.StatusInternalServerError)
+			// report logs it, with the panic as the cause.
+			err := &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal server error",
+				Err: fmt.Errorf("handler panic: %v", v)}
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				s.writeError(w, r, err)
+			} else {
+				s.renderError(w, r, err)
+			}
 		}()
 		next.ServeHTTP(w, r)
 	})
