@@ -11,8 +11,9 @@
 // at an existing file before writing to it and leaves alone one that is
 // not a Herald archive (another program's SQLite database, or no SQLite
 // database at all) or that a newer Herald has migrated. An archive this
-// process may not write (a read-only file, folder or file system) can be
-// read through OpenReadOnly, which never writes.
+// process may not write (a read-only file, folder or file system, or a
+// file whose mode lets nobody write it, even for root) can be read through
+// OpenReadOnly, which never writes.
 //
 // Article text is stored once, compressed (zstd with a dictionary made
 // from the archive's own texts, or deflate; see compress.go). Open
