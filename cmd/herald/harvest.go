@@ -410,13 +410,14 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 	return bw.Flush()
 }
 
-// nextDue says when the next queued URL may be fetched.
+// nextDue says when the next queued URL may be fetched, in UTC as every
+// time Herald prints (the machine's zone went unnamed).
 func nextDue(next, now time.Time) string {
 	if !next.After(now) {
 		return "the next due now"
 	}
 	in := next.Sub(now).Round(time.Second)
-	return fmt.Sprintf("the next due at %s (in %s)", next.Local().Format("2006-01-02 15:04:05"), in)
+	return fmt.Sprintf("the next due at %s (in %s)", next.UTC().Format("2006-01-02 15:04:05 UTC"), in)
 }
 
 // harvestCounts writes "a 3, b 1", largest first, or "none".
