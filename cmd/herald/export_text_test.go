@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,11 +28,38 @@ func readFolder(t *testing.T, dir string) map[string]string {
 	return files
 }
 
+// exportTextEnv, in the environment of a copy of the test binary, has
+// TestExportTextDatesInUTC export the archive it names to a folder:
+// "DB\nFOLDER".
+const exportTextEnv = "HERALD_TEST_EXPORT_TEXT"
+
+// exportTextIn writes the text export of db to out in a process whose
+// time zone is tz. time.Local is read by every goroutine, so the test
+// cannot change it in its own process.
+func exportTextIn(t *testing.T, tz, db, out string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExportTextDatesInUTC$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TZ="+tz, exportTextEnv+"="+db+"\n"+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("export in TZ %s: %v\n%s", tz, err, b)
+	}
+}
+
 // A text export dates files and headers by the UTC day, as the archive
 // files articles (after:, before:, timelines), not by the zone the
 // publisher declared; its bytes do not depend on the machine's zone; and
 // a corpus read back keeps each article on its day.
 func TestExportTextDatesInUTC(t *testing.T) {
+	if spec := os.Getenv(exportTextEnv); spec != "" {
+		db, out, _ := strings.Cut(spec, "\n")
+		if tz := os.Getenv("TZ"); time.Local.String() != tz {
+			t.Fatalf("time.Local is %s, not TZ %s", time.Local, tz)
+		}
+		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", out); code != 0 {
+			t.Fatalf("export: exit %d\n%s", code, stderr)
+		}
+		return
+	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "a.db")
 	in := filepath.Join(dir, "in.jsonl")
@@ -40,29 +69,35 @@ func TestExportTextDatesInUTC(t *testing.T) {
 	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in); code != 0 {
 		t.Fatalf("import: exit %d\n%s", code, stderr)
 	}
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	var first map[string]string
-	for i, zone := range []*time.Location{time.UTC, time.FixedZone("EST", -5*3600), time.FixedZone("JST", 9*3600), time.UTC} {
-		time.Local = zone // stored times whose offset is the machine's are parsed into time.Local
-		out := filepath.Join(dir, "corpus"+zone.String()+string(rune('0'+i)))
-		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", out); code != 0 {
-			t.Fatalf("export (TZ %s): exit %d\n%s", zone, code, stderr)
+	corpus := filepath.Join(dir, "corpus")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", corpus); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	first := readFolder(t, corpus)
+	// The same bytes again, and in zones where the stored offsets are
+	// the machine's own (stored times are then parsed into time.Local).
+	for i, tz := range []string{"", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"} {
+		out := filepath.Join(dir, fmt.Sprintf("again%d", i))
+		if tz == "" {
+			if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", out); code != 0 {
+				t.Fatalf("export again: exit %d\n%s", code, stderr)
+			}
+		} else if _, err := time.LoadLocation(tz); err != nil {
+			t.Logf("no zone %s on this machine: %v", tz, err)
+			continue
+		} else {
+			exportTextIn(t, tz, db, out)
 		}
 		files := readFolder(t, out)
-		if first == nil {
-			first = files
-			continue
-		}
 		if len(files) != len(first) {
-			t.Fatalf("TZ %s: %d files, %d in UTC", zone, len(files), len(first))
+			t.Fatalf("TZ %q: %d files, %d at first", tz, len(files), len(first))
 		}
 		for name, text := range first {
 			if files[name] != text {
-				t.Errorf("TZ %s: %s is %q, in UTC %q", zone, name, files[name], text)
+				t.Errorf("TZ %q: %s is %q, at first %q", tz, name, files[name], text)
 			}
 		}
 	}
-	time.Local = time.UTC
 	var names []string
 	for name, text := range first {
 		names = append(names, name)
@@ -80,7 +115,7 @@ func TestExportTextDatesInUTC(t *testing.T) {
 	}
 	// Read back, each article is on the day it was on.
 	db2 := filepath.Join(dir, "b.db")
-	if _, stderr, code := herald(t, "", "--db", db2, "import", "text", filepath.Join(dir, "corpusUTC0")); code != 0 {
+	if _, stderr, code := herald(t, "", "--db", db2, "import", "text", corpus); code != 0 {
 		t.Fatalf("import text: exit %d\n%s", code, stderr)
 	}
 	for _, d := range []string{db, db2} {
