@@ -357,7 +357,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	)
 	if d.Full == "" && page == 1 {
 		// The front page also describes the archive.
-		wg.Go(func() { d.Stats, stats = s.st.Stats(r.Context()) })
+		wg.Go(guarded(&stats, func() { d.Stats, stats = s.st.Stats(r.Context()) }))
 	}
 	res, err = s.search(r.Context(), sr)
 	wg.Wait()
@@ -399,6 +399,20 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		title = d.Full
 	}
 	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Content: d})
+}
+
+// guarded returns fn, run in a goroutine of a handler's own, with a
+// panic turned into *err: recoverPanics sees only the request's
+// goroutine, and a panic in another would end the whole server.
+func guarded(err *error, fn func()) func() {
+	return func() {
+		defer func() {
+			if v := recover(); v != nil {
+				*err = fmt.Errorf("handler panic: %v", v)
+			}
+		}()
+		fn()
+	}
 }
 
 // lastPage is the number of the last page that has some of the first
@@ -596,12 +610,12 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		stories []store.Story
 		errs    = make([]error, len(topFields)+2)
 	)
-	wg.Go(func() { res, sp, errs[0] = s.timeline(ctx, queries, by, d.Split, share, collapse) })
+	wg.Go(guarded(&errs[0], func() { res, sp, errs[0] = s.timeline(ctx, queries, by, d.Split, share, collapse) }))
 	for i, tf := range topFields {
-		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(ctx, q, tf.field, 10) })
+		wg.Go(guarded(&errs[i+1], func() { tops[i], errs[i+1] = s.st.Top(ctx, q, tf.field, 10) }))
 	}
 	if _, ok := s.st.(store.StoryLister); ok {
-		wg.Go(func() { stories, errs[len(errs)-1] = topStories(ctx, s.st, q, 5) })
+		wg.Go(guarded(&errs[len(errs)-1], func() { stories, errs[len(errs)-1] = topStories(ctx, s.st, q, 5) }))
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -175,5 +176,31 @@ func TestPanicAnswers(t *testing.T) {
 	}
 	if res, _ := do(t, h, "GET", "/api/search?q=harbour", nil); res.StatusCode != 200 {
 		t.Errorf("after the panics: %d", res.StatusCode)
+	}
+}
+
+// panicStatsTop is an archive whose Stats and Top panic.
+type panicStatsTop struct{ store.Store }
+
+func (panicStatsTop) Stats(context.Context) (*store.Stats, error) { panic("stats exploded") }
+
+func (panicStatsTop) Top(context.Context, *query.Query, store.TopField, int) ([]store.Count, error) {
+	panic("top exploded")
+}
+
+// A panic in a goroutine that a page starts (the front page's archive
+// statistics, the attention page's top lists) is a 500 like one in the
+// handler, where it ended the whole server.
+func TestPanicInPageGoroutine(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(panicStatsTop{sharedArchive(t).db}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for _, target := range []string{"/", "/timeline?q=harbour"} {
+		res, body := do(t, h, "GET", target, nil)
+		if res.StatusCode != 500 || !strings.Contains(body, "internal server error") || strings.Contains(body, "exploded") {
+			t.Errorf("GET %s: %d %s", target, res.StatusCode, clip(body))
+		}
+	}
+	if !strings.Contains(logs.String(), "stats exploded") || !strings.Contains(logs.String(), "top exploded") {
+		t.Errorf("the panics are not logged:\n%s", logs.String())
 	}
 }
