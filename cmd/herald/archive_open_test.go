@@ -203,3 +203,34 @@ func TestReadOnlyArchive(t *testing.T) {
 	}
 	sameFiles(t, ro, before)
 }
+
+// An archive file whose mode lets nobody write it (0444) is not written,
+// whoever runs Herald (root may write any file; the mode says it was
+// protected, as herald export holds of its outputs); it can still be
+// read.
+func TestModeReadOnlyArchive(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(archiveLines(4)), 0o644)
+	path := filepath.Join(dir, "a.db")
+	if _, stderr, code := herald(t, "", "--db", path, "import", "jsonl", in); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	os.WriteFile(in, []byte(archiveLines(8)), 0o644)
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	for _, args := range [][]string{{"import", "jsonl", in}, {"migrate"}, {"optimize"}} {
+		_, stderr, code := herald(t, "", append([]string{"--db", path}, args...)...)
+		if code == 0 || !strings.Contains(stderr, "archive "+path+" is read-only") {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, stderr)
+		}
+	}
+	if out, stderr, code := herald(t, "", "--db", path, "stats"); code != 0 || !strings.Contains(out, "articles            4") {
+		t.Errorf("stats: exit %d\n%s%s", code, out, stderr)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Error("the archive changed")
+	}
+}

@@ -354,3 +354,30 @@ func TestImportTextEncodings(t *testing.T) {
 		t.Errorf("--encoding cp1251: exit %d, %q", code, stderr)
 	}
 }
+
+// A command given too few or too many arguments says what it takes, from
+// its usage line, rather than cobra's count of "arg(s)".
+func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"extract"}, "herald: herald extract needs INPUT... (see herald extract --help)\n"},
+		{[]string{"import", "jsonl"}, "herald: herald import jsonl needs FILE... (see herald import jsonl --help)\n"},
+		{[]string{"import", "text"}, "herald: herald import text needs FILE|DIR... (see herald import text --help)\n"},
+		{[]string{"import", "warc"}, "herald: herald import warc needs FILE... (see herald import warc --help)\n"},
+		{[]string{"source", "add"}, "herald: herald source add needs URL (see herald source add --help)\n"},
+		{[]string{"source", "add", "https://a.example/feed", "https://b.example/feed"},
+			"herald: herald source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},
+		{[]string{"source", "pause"}, "herald: herald source pause needs ID (see herald source pause --help)\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused command created the archive")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +32,7 @@ stable order (by date, then id), so running it twice gives identical bytes.
   jsonl  one archive record per line (re-importable with herald import jsonl)
   csv    the fixed column set of docs/export.md
   text   the plain-text corpus format, one file per article in the folder
-         --out names (file names from the date and the article id)
+         --out names (file names from the UTC date and the article id)
 
 Without --out, jsonl and csv go to standard output. An --out file is
 written under a temporary name and renamed when complete; a read-only
@@ -251,7 +252,8 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 }
 
 // exportText writes one corpus file per article scan reads into dir,
-// named YYYY-MM-DD-<id>.txt (undated-<id>.txt without a date). Existing
+// named YYYY-MM-DD-<id>.txt by the UTC day of publication, as the header
+// says (textcorpus.Write), or undated-<id>.txt without a date. Existing
 // files of the same name are replaced; others are left alone.
 func exportText(ctx context.Context, scan scanner, q *query.Query, dir string) (int, error) {
 	if err := textFolder(dir); err != nil {
@@ -264,7 +266,7 @@ func exportText(ctx context.Context, scan scanner, q *query.Query, dir string) (
 	err := scan(ctx, q, func(r *store.Record) error {
 		name := "undated-" + r.ID + ".txt"
 		if !r.Published.IsZero() {
-			name = r.Published.Format("2006-01-02") + "-" + r.ID + ".txt"
+			name = r.Published.UTC().Format(time.DateOnly) + "-" + r.ID + ".txt"
 		}
 		a := r.Article
 		if strings.TrimSpace(a.Title) == "" {

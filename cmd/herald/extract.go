@@ -48,7 +48,7 @@ markdown.`,
   herald extract --url https://news.example.org/2024/05/01/story.html page.html.gz
   curl -s https://news.example.org/story | herald extract --url https://news.example.org/story -
   herald extract --format text a.html b.html c.html`,
-		Args: cobra.MinimumNArgs(1),
+		Args: wantArgs(1, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExtract(cmd.Context(), e, f, args)
 		},

@@ -18,6 +18,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/queue"
 )
@@ -149,7 +150,44 @@ func harvestOptions(f harvestFlags, db string, logger *slog.Logger) harvest.Opti
 	}
 }
 
+// check refuses harvest flags out of range, which harvest.Options would
+// otherwise take for its defaults (--concurrency 0 fetching 8 at once,
+// --depth 0 following links two deep) or for "none" (--delay -1s).
+func (f harvestFlags) check() error {
+	switch {
+	case f.concurrency < 1:
+		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
+	case f.maxPages < 0:
+		return fmt.Errorf("--max-pages %d: want 0 (no cap) or more", f.maxPages)
+	case f.depth < 1:
+		return fmt.Errorf("--depth %d: want 1 or more (the seed page itself is always fetched)", f.depth)
+	}
+	if err := politeFlag("--delay", f.delay); err != nil {
+		return err
+	}
+	return timeoutFlag(f.timeout)
+}
+
+// politeFlag refuses a negative --delay: 0 is the way to say none.
+func politeFlag(name string, d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("%s %s: want 0 (none, only for your own sites) or more", name, d)
+	}
+	return nil
+}
+
+// timeoutFlag refuses a negative --timeout (0 is the default).
+func timeoutFlag(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("--timeout %s: want more than 0 (0: the default, %s)", d, fetch.DefaultTimeout)
+	}
+	return nil
+}
+
 func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	if f.watch && (len(args) > 0 || f.urls != "") {
 		return errors.New("--watch polls the archive's sources; it takes no URLs (add them with herald source add)")
 	}
@@ -376,13 +414,14 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 	return bw.Flush()
 }
 
-// nextDue says when the next queued URL may be fetched.
+// nextDue says when the next queued URL may be fetched, in UTC as every
+// time Herald prints (the machine's zone went unnamed).
 func nextDue(next, now time.Time) string {
 	if !next.After(now) {
 		return "the next due now"
 	}
 	in := next.Sub(now).Round(time.Second)
-	return fmt.Sprintf("the next due at %s (in %s)", next.Local().Format("2006-01-02 15:04:05"), in)
+	return fmt.Sprintf("the next due at %s (in %s)", next.UTC().Format("2006-01-02 15:04:05 UTC"), in)
 }
 
 // harvestCounts writes "a 3, b 1", largest first, or "none".

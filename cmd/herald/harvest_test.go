@@ -129,6 +129,32 @@ func TestHarvestBadUsage(t *testing.T) {
 	}
 }
 
+// Harvest flags out of range are refused, naming the flag, before the
+// archive is opened, where they were taken for the defaults (--depth 0
+// crawled two deep, --concurrency 0 fetched 8 at once) or for none
+// (--delay -1s).
+func TestHarvestFlagsOutOfRange(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, tc := range []struct{ args []string }{
+		{[]string{"harvest", "--concurrency", "0"}},
+		{[]string{"harvest", "--concurrency", "-3"}},
+		{[]string{"harvest", "--delay", "-1s"}},
+		{[]string{"harvest", "--max-pages", "-1"}},
+		{[]string{"harvest", "--depth", "0"}},
+		{[]string{"harvest", "--timeout", "-5s"}},
+		{[]string{"serve", "--delay", "-1s", "--addr", "127.0.0.1:99999"}}, // a regression fails to listen, not serves
+	} {
+		flag := tc.args[1]
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || !strings.HasPrefix(stderr, "herald: "+flag+" "+tc.args[2]+": want ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", tc.args, code, stderr, flag)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused command created the archive")
+	}
+}
+
 func TestSourceCommands(t *testing.T) {
 	site := demoSite(t, demo.Options{})
 	db := filepath.Join(t.TempDir(), "herald.db")
@@ -391,5 +417,15 @@ func TestHarvestSaysWhenQueuedURLsAreDue(t *testing.T) {
 	sum, _ := harvestJSON(t, db)
 	if sum.Waiting != 2 || !sum.NextDue.After(time.Now().Add(50*time.Minute)) {
 		t.Errorf("JSON summary: waiting %d, next due %v; want 2, in about an hour", sum.Waiting, sum.NextDue)
+	}
+}
+
+// The time the next queued URL is due is printed in UTC, and says so,
+// whatever the zone of the time it is given (the store's may be the
+// machine's).
+func TestNextDueInUTC(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 0, 0, 0, time.FixedZone("JST", 9*3600))
+	if got, want := nextDue(now.Add(90*time.Minute), now), "the next due at 2026-01-01 19:30:00 UTC (in 1h30m0s)"; got != want {
+		t.Errorf("nextDue = %q, want %q", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -88,6 +89,23 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 		newQueueCmd(e),
 	)
 	return root, func() { stopProfile() }
+}
+
+// wantArgs checks a command's arguments as cobra.MinimumNArgs(n), or
+// cobra.ExactArgs(n) when exact, but says what the command takes, from
+// its Use line ("herald import jsonl needs FILE..."), where cobra counts
+// "arg(s)".
+func wantArgs(n int, exact bool) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		what := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(cmd.Use, cmd.Name()), "[flags]", ""))
+		switch {
+		case len(args) < n:
+			return fmt.Errorf("%s needs %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath())
+		case exact && len(args) > n:
+			return fmt.Errorf("%s takes %s, not %d arguments: %q", cmd.CommandPath(), what, len(args), args)
+		}
+		return nil
+	}
 }
 
 // startCPUProfile writes a CPU profile to path until stop is called;

@@ -94,6 +94,9 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	if f.mergeAfter < 0 {
 		return fmt.Errorf("--merge-after %s: want a duration of 0 (never) or more", f.mergeAfter)
 	}
+	if err := politeFlag("--delay", f.delay); err != nil {
+		return err
+	}
 	if f.adminToken != "" && len(f.adminToken) < minTokenLen {
 		return fmt.Errorf("admin token too short: use at least %d characters (e.g. openssl rand -hex 16)", minTokenLen)
 	}

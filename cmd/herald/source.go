@@ -53,7 +53,7 @@ func newSourceAddCmd(e *env) *cobra.Command {
 		Example: `  herald source add https://news.example.org/feed.xml
   herald source add https://news.example.org/sitemap_index.xml --kind sitemap --every 30m
   herald source add https://news.example.org/ --kind site --every 6h`,
-		Args: cobra.ExactArgs(1),
+		Args: wantArgs(1, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			u, err := sourceURLArg(args[0])
@@ -233,7 +233,7 @@ func newSourceStateCmd(e *env, verb, short string) *cobra.Command {
 	return &cobra.Command{
 		Use:   verb + " ID",
 		Short: short,
-		Args:  cobra.ExactArgs(1),
+		Args:  wantArgs(1, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			id, err := strconv.ParseInt(args[0], 10, 64)

@@ -174,6 +174,12 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if f.concurrency < 1 {
 		return errors.New("--concurrency must be at least 1")
 	}
+	if err := politeFlag("--delay", f.delay); err != nil {
+		return err
+	}
+	if err := timeoutFlag(f.timeout); err != nil {
+		return err
+	}
 	var ln net.Listener
 	if f.metricsAddr != "" {
 		var err error

@@ -396,6 +396,17 @@ func (p *parser) setSort(t token) error {
 	return nil
 }
 
+// dateError says why v, the value of date filter f, is no date: a value
+// written as YYYY-MM-DD that names no day (2024-13-01, 2024-02-30) is
+// told apart from one in another form.
+func dateError(f Field, v string, err error) string {
+	var pe *time.ParseError
+	if errors.As(err, &pe) && strings.HasSuffix(pe.Message, "out of range") {
+		return fmt.Sprintf("%s: %s is not a date (%s)", f, v, strings.TrimPrefix(pe.Message, ": "))
+	}
+	return fmt.Sprintf("%s: wants YYYY-MM-DD, got %s", f, v)
+}
+
 var langTag = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
 
 func (p *parser) filter(t token) (Node, error) {
@@ -405,7 +416,7 @@ func (p *parser) filter(t token) (Node, error) {
 	case After, Before:
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return nil, p.errorf(t.vpos, "%s: wants YYYY-MM-DD, got %s", f, v)
+			return nil, p.errorf(t.vpos, "%s", dateError(f, v, err))
 		}
 		return &Filter{Field: f, Value: d.Format(time.DateOnly), Date: d}, nil
 	case Site, Original:

@@ -198,8 +198,10 @@ func TestParseErrors(t *testing.T) {
 		substr string
 	}{
 		{`storm "heavy rain`, 7, "unterminated quote"},
-		{`after:2022-13-01`, 7, "after: wants YYYY-MM-DD, got 2022-13-01"},
-		{`before:yesterday`, 8, "before: wants YYYY-MM-DD"},
+		{`after:2022-13-01`, 7, "after: 2022-13-01 is not a date (month out of range)"},
+		{`before:2023-02-29`, 8, "before: 2023-02-29 is not a date (day out of range)"},
+		{`before:yesterday`, 8, "before: wants YYYY-MM-DD, got yesterday"},
+		{`after:2024-1-5`, 7, "after: wants YYYY-MM-DD, got 2024-1-5"},
 		{`site:`, 1, "site: wants a value"},
 		{`site: example.com`, 1, "site: wants a value"},
 		{`author:"unterminated`, 8, "unterminated quote"},

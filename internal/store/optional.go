@@ -17,6 +17,11 @@ type Migrator interface {
 	Migrate(ctx context.Context) ([]string, error)
 	// Applied returns the names of the migrations applied so far, in order.
 	Applied(ctx context.Context) ([]string, error)
+	// Migrated returns the names of the migrations this store applied
+	// since it was opened, those of opening included, in order: all of
+	// Applied when opening created the archive, none when it was up to
+	// date already.
+	Migrated() []string
 }
 
 // ClusterMover is a write transaction (Tx) that can move an archived

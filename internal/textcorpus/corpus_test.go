@@ -158,7 +158,7 @@ func TestCorpusFiles(t *testing.T) {
 			if a.CanonicalURL != "" {
 				wantURL = a.CanonicalURL
 			}
-			y1, m1, d1 := a.Published.Date()
+			y1, m1, d1 := a.Published.UTC().Date()
 			y2, m2, dd2 := b.Published.Date()
 			if b.Title != a.Title || b.Text != a.Text || b.URL != wantURL || y1 != y2 || m1 != m2 || d1 != dd2 {
 				t.Errorf("clean rewrite reads back differently:\n%s", buf.String())

@@ -16,7 +16,9 @@
 // # Writing
 //
 // Write produces this form exactly and deterministically: the date is the
-// calendar date of Published in Published's own zone, or 0000-00-00 when
+// calendar date of Published in UTC, the day the archive files the article
+// under (after:, before:, timelines), so that reading the file back (at
+// midnight UTC) keeps the article on that day; or 0000-00-00 when
 // Published is unknown; the URL is CanonicalURL, or URL when there is no
 // canonical URL, with any space escaped as %20 so that the header stays one
 // line of fields (no URL at all leaves the header as " date YYYY-MM-DD").
@@ -192,7 +194,7 @@ func Write(w io.Writer, a *article.Article) error {
 	if a.Published.IsZero() {
 		b.WriteString(unknownDate)
 	} else {
-		b.WriteString(a.Published.Format(time.DateOnly))
+		b.WriteString(a.Published.UTC().Format(time.DateOnly))
 	}
 	if u := headerURL(a); u != "" {
 		b.WriteByte(' ')

@@ -30,14 +30,17 @@ func TestWrite(t *testing.T) {
 			want: " date 2021-06-03 https://example.com/a\n\nA Title\n\nFirst paragraph.\n\nSecond paragraph.\n",
 		},
 		{
-			name: "date in the article's own zone",
+			// The archive's day (UTC), not the publisher's: read back
+			// at midnight UTC, the article stays on the day after: and
+			// before: and timelines put it on.
+			name: "date in UTC, not the article's own zone",
 			a: article.Article{
 				URL:       "https://example.ru/b",
 				Title:     "B",
 				Published: time.Date(2022, 2, 8, 1, 30, 0, 0, moscow), // 2022-02-07 in UTC
 				Text:      "Text.",
 			},
-			want: " date 2022-02-08 https://example.ru/b\n\nB\n\nText.\n",
+			want: " date 2022-02-07 https://example.ru/b\n\nB\n\nText.\n",
 		},
 		{
 			name: "unknown date, URL without canonical",

@@ -95,8 +95,11 @@ var doneMessages = map[string]string{
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
-	d := &sourcesData{Done: doneMessages[r.URL.Query().Get("done")]}
-	return s.renderSources(w, r, http.StatusOK, d)
+	done, err := value(r.URL.Query(), "done")
+	if err != nil {
+		return err
+	}
+	return s.renderSources(w, r, http.StatusOK, &sourcesData{Done: doneMessages[done]})
 }
 
 // renderSources fills in the lists and the admin state and renders.

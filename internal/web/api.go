@@ -85,11 +85,14 @@ type searchRequest struct {
 // parseSearch reads the search API's parameters. Collapsing is off unless
 // asked for: it costs the store a pass over every match.
 func parseSearch(v url.Values) (*searchRequest, error) {
-	sr := &searchRequest{raw: v.Get("q")}
+	raw, err := value(v, "q")
+	if err != nil {
+		return nil, err
+	}
+	sr := &searchRequest{raw: raw}
 	if len(sr.raw) > maxQueryLen {
 		return nil, badRequest("query longer than %d bytes", maxQueryLen)
 	}
-	var err error
 	if sr.opts.Sort, err = sortParam(v); err != nil {
 		return nil, err
 	}

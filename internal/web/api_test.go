@@ -109,10 +109,10 @@ func TestAPIErrors(t *testing.T) {
 func TestAPIMethodNotAllowed(t *testing.T) {
 	h := testServer(sharedArchive(t), Options{})
 	for _, tc := range []struct{ method, target, allow string }{
-		{"POST", "/api/search", "GET"},
-		{"DELETE", "/api/sources", "GET, POST"},
-		{"PUT", "/api/sources/1", "GET, DELETE"},
-		{"DELETE", "/api/harvest", "GET, POST"},
+		{"POST", "/api/search", "GET, HEAD"},
+		{"DELETE", "/api/sources", "GET, HEAD, POST"},
+		{"PUT", "/api/sources/1", "GET, HEAD, DELETE"},
+		{"DELETE", "/api/harvest", "GET, HEAD, POST"},
 	} {
 		res, body := do(t, h, tc.method, tc.target, nil)
 		var e apiError

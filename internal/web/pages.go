@@ -188,12 +188,37 @@ func (f *searchForm) filterFields() []struct {
 	}
 }
 
-func readSearchForm(v url.Values) searchForm {
-	f := searchForm{Q: v.Get("q"), Sort: v.Get("sort"), Dups: v.Get("dups")}
-	for _, ff := range f.filterFields() {
-		*ff.value = strings.TrimSpace(v.Get(string(ff.field)))
+// readSearchForm reads the form from the page's URL. Like the API, it
+// refuses a sort or dups it does not know, and any parameter given more
+// than once, rather than show results in an order or with copies the
+// reader did not ask for.
+func readSearchForm(v url.Values) (searchForm, error) {
+	var f searchForm
+	var err error
+	if f.Q, err = value(v, "q"); err != nil {
+		return f, err
 	}
-	return f
+	for _, ff := range f.filterFields() {
+		s, err := value(v, string(ff.field))
+		if err != nil {
+			return f, err
+		}
+		*ff.value = strings.TrimSpace(s)
+	}
+	sort, err := sortParam(v)
+	if err != nil {
+		return f, err
+	}
+	if sort != query.SortDefault {
+		f.Sort = sortName(sort) // date is newest, as in the API
+	}
+	if f.Dups, err = oneOf(v, "dups", "", "collapse", "show"); err != nil {
+		return f, err
+	}
+	if f.Dups != "show" {
+		f.Dups = ""
+	}
+	return f, nil
 }
 
 // Full is the query the form asks for: the box plus the filters.
@@ -306,12 +331,9 @@ const pageSize = 20
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	form := readSearchForm(v)
-	if form.Sort != "" && form.Sort != "relevance" && form.Sort != "newest" && form.Sort != "oldest" {
-		form.Sort = ""
-	}
-	if form.Dups != "show" {
-		form.Dups = ""
+	form, err := readSearchForm(v)
+	if err != nil {
+		return err
 	}
 	d := &searchData{Form: form, Full: form.Full()}
 	page, err := intParam(v, "page", 1, 1, maxOffset/pageSize+1)
@@ -335,7 +357,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	)
 	if d.Full == "" && page == 1 {
 		// The front page also describes the archive.
-		wg.Go(func() { d.Stats, stats = s.st.Stats(r.Context()) })
+		wg.Go(guarded(&stats, func() { d.Stats, stats = s.st.Stats(r.Context()) }))
 	}
 	res, err = s.search(r.Context(), sr)
 	wg.Wait()
@@ -377,6 +399,20 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		title = d.Full
 	}
 	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Content: d})
+}
+
+// guarded returns fn, run in a goroutine of a handler's own, with a
+// panic turned into *err: recoverPanics sees only the request's
+// goroutine, and a panic in another would end the whole server.
+func guarded(err *error, fn func()) func() {
+	return func() {
+		defer func() {
+			if v := recover(); v != nil {
+				*err = fmt.Errorf("handler panic: %v", v)
+			}
+		}()
+		fn()
+	}
 }
 
 // lastPage is the number of the last page that has some of the first
@@ -512,7 +548,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &timelineData{Q: v.Get("q"), By: by, Split: split == "site", Share: share, Collapse: collapse}
+	raw, err := value(v, "q")
+	if err != nil {
+		return err
+	}
+	d := &timelineData{Q: raw, By: by, Split: split == "site", Share: share, Collapse: collapse}
 	for _, c := range v["compare"] {
 		if strings.TrimSpace(c) != "" {
 			d.Compare = append(d.Compare, c)
@@ -570,12 +610,12 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		stories []store.Story
 		errs    = make([]error, len(topFields)+2)
 	)
-	wg.Go(func() { res, sp, errs[0] = s.timeline(ctx, queries, by, d.Split, share, collapse) })
+	wg.Go(guarded(&errs[0], func() { res, sp, errs[0] = s.timeline(ctx, queries, by, d.Split, share, collapse) }))
 	for i, tf := range topFields {
-		wg.Go(func() { tops[i], errs[i+1] = s.st.Top(ctx, q, tf.field, 10) })
+		wg.Go(guarded(&errs[i+1], func() { tops[i], errs[i+1] = s.st.Top(ctx, q, tf.field, 10) }))
 	}
 	if _, ok := s.st.(store.StoryLister); ok {
-		wg.Go(func() { stories, errs[len(errs)-1] = topStories(ctx, s.st, q, 5) })
+		wg.Go(guarded(&errs[len(errs)-1], func() { stories, errs[len(errs)-1] = topStories(ctx, s.st, q, 5) }))
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

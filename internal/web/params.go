@@ -26,11 +26,29 @@ const (
 	maxBody = 64 << 10
 )
 
+// value returns the value of the single-valued parameter name, "" when
+// it is absent. Every parameter that takes one value is read through it
+// (the typed readers below and parseQuery), so the API and the pages
+// treat a repeated one alike: as a 400 that names it. Taking the first
+// (url.Values.Get) would answer a question the client did not ask, and
+// a URL built by appending (?q=a … &q=b) would not show which one won.
+// Only compare (the timeline's other queries) may be repeated.
+func value(v url.Values, name string) (string, error) {
+	vs := v[name]
+	if len(vs) > 1 {
+		return "", badRequest("parameter %s is given %d times: give it once", name, len(vs))
+	}
+	if len(vs) == 0 {
+		return "", nil
+	}
+	return vs[0], nil
+}
+
 // intParam reads an integer parameter in [lo, hi], def when absent.
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
-	s := v.Get(name)
-	if s == "" {
-		return def, nil
+	s, err := value(v, name)
+	if err != nil || s == "" {
+		return def, err
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
@@ -41,9 +59,9 @@ func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
 
 // boolParam reads true/false/1/0 (def when absent).
 func boolParam(v url.Values, name string, def bool) (bool, error) {
-	s := v.Get(name)
-	if s == "" {
-		return def, nil
+	s, err := value(v, name)
+	if err != nil || s == "" {
+		return def, err
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
@@ -54,9 +72,9 @@ func boolParam(v url.Values, name string, def bool) (bool, error) {
 
 // oneOf reads a parameter that must be one of allowed (def when absent).
 func oneOf(v url.Values, name, def string, allowed ...string) (string, error) {
-	s := v.Get(name)
-	if s == "" {
-		return def, nil
+	s, err := value(v, name)
+	if err != nil || s == "" {
+		return def, err
 	}
 	for _, a := range allowed {
 		if s == a {
@@ -69,7 +87,10 @@ func oneOf(v url.Values, name, def string, allowed ...string) (string, error) {
 // parseQuery parses the q parameter. Errors are 400s that carry the
 // column of the problem.
 func parseQuery(v url.Values) (*query.Query, string, error) {
-	s := v.Get("q")
+	s, err := value(v, "q")
+	if err != nil {
+		return nil, s, err
+	}
 	if len(s) > maxQueryLen {
 		return nil, s, badRequest("query longer than %d bytes", maxQueryLen)
 	}
@@ -117,17 +138,16 @@ func paging(v url.Values, defLimit int) (limit, offset int, err error) {
 	if limit, err = intParam(v, "limit", defLimit, 1, maxPageSize); err != nil {
 		return 0, 0, err
 	}
-	if v.Get("offset") != "" && v.Get("page") != "" {
-		return 0, 0, badRequest("give offset or page, not both")
-	}
 	if offset, err = intParam(v, "offset", 0, 0, maxOffset); err != nil {
 		return 0, 0, err
 	}
-	if v.Get("page") != "" {
-		page, err := intParam(v, "page", 1, 1, maxOffset/limit+1)
-		if err != nil {
-			return 0, 0, err
-		}
+	page, err := intParam(v, "page", 0, 1, maxOffset/limit+1)
+	switch {
+	case err != nil:
+		return 0, 0, err
+	case page > 0 && v.Get("offset") != "":
+		return 0, 0, badRequest("give offset or page, not both")
+	case page > 0:
 		offset = (page - 1) * limit
 	}
 	return limit, offset, nil

@@ -35,7 +35,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/harvest/jobs"
@@ -217,12 +219,27 @@ func (s *Server) unbounded(h handlerFunc) http.Handler {
 	})
 }
 
+// wellFormedQuery refuses a query string that does not parse (a bad
+// escape such as %ZZ, or a ; between parameters). url.URL.Query drops
+// such a pair without a word: q=%ZZ would search for nothing, which is
+// every article.
+func wellFormedQuery(r *http.Request) error {
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		return badRequest("malformed query string: %v (escape %%, & and ; inside values)", err)
+	}
+	return nil
+}
+
 // raw adapts a streaming handler (export): no time bound, since it may
 // run long, and a slot of its own kind; errors before the first byte are
 // JSON, later ones abort the response (see export). A raw capture is one
 // small record: it is an ordinary request (api), not one of these.
 func (s *Server) raw(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := wellFormedQuery(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		select {
 		case s.exports <- struct{}{}:
 			defer func() { <-s.exports }()
@@ -245,6 +262,9 @@ func (s *Server) raw(h handlerFunc) http.Handler {
 // run whole, in arrival order, and the ones that cannot start within
 // their time get a quick 503 instead of a slow one.
 func (s *Server) bounded(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
+	if err := wellFormedQuery(r); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
 	defer cancel()
 	select {
@@ -326,7 +346,8 @@ func (s *Server) apiUnknown(w http.ResponseWriter, r *http.Request) error {
 }
 
 // allowed returns the methods (comma-separated) that some route other than
-// the catch-all answers for r's path.
+// the catch-all answers for r's path. HEAD is listed wherever GET is: the
+// mux answers it with the GET route (and export with its headers alone).
 func (s *Server) allowed(r *http.Request, catchAll string) string {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
@@ -334,16 +355,12 @@ func (s *Server) allowed(r *http.Request, catchAll string) string {
 		probe.Method = m
 		if _, pat := s.mux.Handler(probe); pat != catchAll && pat != "" {
 			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
 		}
 	}
-	out := ""
-	for i, m := range allow {
-		if i > 0 {
-			out += ", "
-		}
-		out += m
-	}
-	return out
+	return strings.Join(allow, ", ")
 }
 
 // securityHeaders sets the headers every response carries. The policy
@@ -367,8 +384,9 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // recoverPanics turns a handler panic into a 500 (when nothing was sent
-// yet) and a log line. http.ErrAbortHandler passes through: it is how a
-// streaming handler cuts a response it cannot finish.
+// yet) and a log line: the API's JSON error under /api/, the error page
+// elsewhere, as for any other error. http.ErrAbortHandler passes through:
+// it is how a streaming handler cuts a response it cannot finish.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -379,8 +397,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-			http.Error(w, "internal server error", http.StatusInternalServerError)
+			// report logs it, with the panic as the cause.
+			err := &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal server error",
+				Err: fmt.Errorf("handler panic: %v", v)}
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				s.writeError(w, r, err)
+			} else {
+				s.renderError(w, r, err)
+			}
 		}()
 		next.ServeHTTP(w, r)
 	})

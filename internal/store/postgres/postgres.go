@@ -47,6 +47,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -77,6 +78,10 @@ type DB struct {
 	sites   map[string]int64
 	authors map[string]int64
 	tags    map[string]int64
+
+	// migrated lists the migrations applied since Open (see Migrated).
+	migratedMu sync.Mutex
+	migrated   []string
 }
 
 var (
@@ -184,6 +189,11 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	var applied []string
+	defer func() {
+		db.migratedMu.Lock()
+		db.migrated = append(db.migrated, applied...)
+		db.migratedMu.Unlock()
+	}()
 	for _, m := range ms {
 		done, err := db.applyMigration(ctx, m)
 		if err != nil {
@@ -194,6 +204,13 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// Migrated implements store.Migrator.
+func (db *DB) Migrated() []string {
+	db.migratedMu.Lock()
+	defer db.migratedMu.Unlock()
+	return slices.Clone(db.migrated)
 }
 
 func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {

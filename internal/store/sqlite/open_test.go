@@ -285,6 +285,49 @@ func TestReadOnlyArchive(t *testing.T) {
 	}
 }
 
+// An archive file whose mode lets nobody write it (0444) is read-only
+// for root too, whom the system lets write it: the mode says it was
+// protected. Open refuses it; OpenReadOnly reads it.
+func TestModeReadOnlyArchive(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, db, storetest.Fixture())
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db, err := sqlite.Open(ctx, path); err == nil {
+		db.Close()
+		t.Fatal("Open opened an archive of mode 0444 for writing")
+	} else if !errors.Is(err, sqlite.ErrReadOnly) || !strings.Contains(err.Error(), "archive "+path+" is read-only") ||
+		!strings.Contains(err.Error(), "-r--r--r--") {
+		t.Fatalf("Open: %v", err)
+	}
+	db, err = sqlite.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := db.Stats(ctx); err != nil || st.Articles == 0 {
+		t.Errorf("stats: %v, %+v", err, st)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Error("the archive changed")
+	}
+}
+
 // TestOpenBesideAWriter: opening an archive that has all its migrations
 // takes no write lock, so a search can open it while another process's
 // transaction holds the lock (an import's batch, seconds long on a large

@@ -11,8 +11,9 @@
 // at an existing file before writing to it and leaves alone one that is
 // not a Herald archive (another program's SQLite database, or no SQLite
 // database at all) or that a newer Herald has migrated. An archive this
-// process may not write (a read-only file, folder or file system) can be
-// read through OpenReadOnly, which never writes.
+// process may not write (a read-only file, folder or file system, or a
+// file whose mode lets nobody write it, even for root) can be read through
+// OpenReadOnly, which never writes.
 //
 // Article text is stored once, compressed (zstd with a dictionary made
 // from the archive's own texts, or deflate; see compress.go). Open
@@ -58,6 +59,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -105,10 +107,15 @@ type DB struct {
 	// SQL for what the caches would answer, for tests that compare the
 	// two.
 	noCaches bool
+
+	// migrated lists the migrations applied since Open (see Migrated).
+	migratedMu sync.Mutex
+	migrated   []string
 }
 
 var (
 	_ store.Store         = (*DB)(nil)
+	_ store.Migrator      = (*DB)(nil)
 	_ store.LastmodKeeper = (*DB)(nil)
 )
 
@@ -207,7 +214,18 @@ func mustMigrations() []Migration {
 // each in its own transaction, and returns the names of those it applied.
 // Open calls it; `herald migrate` calls it explicitly.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
-	return db.migrate(ctx)
+	applied, err := db.migrate(ctx)
+	db.migratedMu.Lock()
+	db.migrated = append(db.migrated, applied...)
+	db.migratedMu.Unlock()
+	return applied, err
+}
+
+// Migrated implements store.Migrator.
+func (db *DB) Migrated() []string {
+	db.migratedMu.Lock()
+	defer db.migratedMu.Unlock()
+	return slices.Clone(db.migrated)
 }
 
 // Applied returns the names of the migrations applied so far.

@@ -4,6 +4,7 @@ package sqlite
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,9 +16,15 @@ import (
 // beside it, its folder, unless both exist and can be written. It takes
 // no lock, unlike a write through SQLite, which would wait for another
 // process's transaction. An error wraps the system's reason (EACCES,
-// EROFS, EPERM for an immutable file).
+// EROFS, EPERM for an immutable file), or fs.ErrPermission for a file
+// whose mode lets nobody write it (0444): root may write any file, but
+// such a file was protected on purpose, as herald export also holds of
+// the files it would replace.
 func canWrite(path string) error {
 	const wOK = 2 // W_OK of access(2)
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o222 == 0 {
+		return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("its mode is %v: %w", st.Mode(), fs.ErrPermission)}
+	}
 	if err := syscall.Access(path, wOK); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return &fs.PathError{Op: "write", Path: path, Err: err}
 	}

@@ -1,0 +1,206 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// A parameter that takes one value, given twice, is refused with a 400
+// that names it, by the API (as JSON) and by the pages (on the error
+// page), instead of the first value being used silently.
+func TestRepeatedParameter(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	for _, tc := range []struct{ target, param string }{
+		{"/api/search?q=harbour&q=zzznothing", "q"},
+		{"/api/search?q=harbour&sort=oldest&sort=relevance", "sort"},
+		{"/api/search?page=1&page=2", "page"},
+		{"/api/search?offset=0&offset=20", "offset"},
+		{"/api/search?limit=5&limit=6", "limit"},
+		{"/api/search?collapse=true&collapse=false", "collapse"},
+		{"/api/articles/" + f.harbour + "?version=1&version=2", "version"},
+		{"/api/articles/" + f.harbour + "/capture?version=1&version=2", "version"},
+		{"/api/timeline?q=a&q=b", "q"},
+		{"/api/timeline?by=day&by=month", "by"},
+		{"/api/timeline?split=site&split=none", "split"},
+		{"/api/timeline?share=true&share=true", "share"},
+		{"/api/timeline?format=json&format=csv", "format"},
+		{"/api/top?field=site&field=tag", "field"},
+		{"/api/top?field=site&n=1&n=2", "n"},
+		{"/api/stories?q=a&q=", "q"},
+		{"/api/sources/1?limit=1&limit=2", "limit"},
+		{"/api/fetches?source=1&source=2", "source"},
+		{"/api/export?q=a&q=b", "q"},
+		{"/api/export?format=csv&format=jsonl", "format"},
+	} {
+		res, body := do(t, h, "GET", tc.target, nil)
+		var e apiError
+		decode(t, body, &e)
+		want := "parameter " + tc.param + " is given 2 times"
+		if res.StatusCode != 400 || e.Error.Code != "bad_request" || !strings.Contains(e.Error.Message, want) {
+			t.Errorf("GET %s: %d %+v, want 400 bad_request %q", tc.target, res.StatusCode, e.Error, want)
+		}
+	}
+	for _, tc := range []struct{ target, param string }{
+		{"/?q=harbour&q=zzznothing", "q"},
+		{"/?q=harbour&site=a.example&site=b.example", "site"},
+		{"/?q=harbour&sort=oldest&sort=newest", "sort"},
+		{"/?q=harbour&dups=show&dups=show", "dups"},
+		{"/?q=the&page=2&page=3", "page"},
+		{"/timeline?q=harbour&q=storm", "q"},
+		{"/timeline?q=harbour&by=day&by=week", "by"},
+		{"/timeline?q=harbour&collapse=true&collapse=true", "collapse"},
+		{"/articles/" + f.harbour + "?v=1&v=2", "v"},
+		{"/sources?done=added&done=removed", "done"},
+	} {
+		res, body := do(t, h, "GET", tc.target, nil)
+		want := "parameter " + tc.param + " is given 2 times"
+		if res.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("GET %s: %d, want 400 with %q:\n%s", tc.target, res.StatusCode, want, clip(body))
+		}
+	}
+	// compare is the one parameter meant to be repeated.
+	if res, body := do(t, h, "GET", "/api/timeline?q=harbour&compare=storm&compare=ferry", nil); res.StatusCode != 200 {
+		t.Errorf("compare twice: %d %s", res.StatusCode, clip(body))
+	}
+}
+
+// The search page refuses a sort or dups it does not know, as the API
+// refuses such a sort, instead of showing the default order; date is
+// newest there as in the API.
+func TestSearchPageOptions(t *testing.T) {
+	h := testServer(sharedArchive(t), Options{})
+	for _, tc := range []struct {
+		target string
+		status int
+		want   string
+	}{
+		{"/?q=harbour&sort=bogus", 400, `parameter sort="bogus": want one of relevance, newest, date, oldest`},
+		{"/?q=harbour&sort=Oldest", 400, `parameter sort="Oldest"`},
+		{"/?q=harbour&dups=hide", 400, `parameter dups="hide": want one of collapse, show`},
+		{"/?q=harbour&sort=date", 200, `<option value="newest" selected>`},
+		{"/?q=harbour&sort=oldest", 200, "oldest first"},
+		{"/?q=harbour&dups=collapse", 200, "match"},
+	} {
+		res, body := do(t, h, "GET", tc.target, nil)
+		if res.StatusCode != tc.status || !strings.Contains(html.UnescapeString(body), tc.want) {
+			t.Errorf("GET %s: %d, want %d with %q:\n%s", tc.target, res.StatusCode, tc.status, tc.want, clip(body))
+		}
+	}
+}
+
+// HEAD is answered wherever GET is, and the Allow of a 405 lists it.
+func TestHeadWhereGet(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	for _, target := range []string{"/", "/?q=harbour", "/timeline?q=harbour", "/articles/" + f.harbour, "/sources",
+		"/static/style.css", "/api/search?q=harbour", "/api/articles/" + f.harbour, "/api/timeline", "/api/stats",
+		"/api/sources", "/api/export?q=harbour", "/api/health"} {
+		if res, _ := do(t, h, "HEAD", target, nil); res.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s: %d, want 200", target, res.StatusCode)
+		}
+	}
+	for _, tc := range []struct{ method, target, allow string }{
+		{"PUT", "/", "GET, HEAD"},
+		{"DELETE", "/timeline", "GET, HEAD"},
+		{"POST", "/articles/" + f.harbour, "GET, HEAD"},
+		{"PUT", "/sources", "GET, HEAD, POST"},
+		{"HEAD", "/login", "POST"},
+		{"HEAD", "/api/sources/1/pause", "POST"},
+	} {
+		res, _ := do(t, h, tc.method, tc.target, nil)
+		if res.StatusCode != 405 || res.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d Allow=%q, want 405 Allow=%q", tc.method, tc.target, res.StatusCode, res.Header.Get("Allow"), tc.allow)
+		}
+	}
+}
+
+// A query string that does not parse is refused, where url.URL.Query
+// dropped the bad pair without a word: q=%ZZ searched for nothing, and
+// so listed every article.
+func TestMalformedQueryString(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{})
+	for _, target := range []string{"/api/search?q=%ZZ", "/api/search?q=harbour;storm", "/api/timeline?q=a&by=%", "/api/top?field=site&q=%zz",
+		"/api/stories?q=%G1", "/api/articles/" + f.harbour + "?version=%", "/api/export?q=%ZZ"} {
+		res, body := do(t, h, "GET", target, nil)
+		var e apiError
+		decode(t, body, &e)
+		if res.StatusCode != 400 || e.Error.Code != "bad_request" || !strings.Contains(e.Error.Message, "malformed query string") {
+			t.Errorf("GET %s: %d %+v, want 400 bad_request malformed query string", target, res.StatusCode, e.Error)
+		}
+	}
+	for _, target := range []string{"/?q=%ZZ", "/?q=harbour;storm", "/timeline?q=%ZZ", "/articles/" + f.harbour + "?v=%"} {
+		res, body := do(t, h, "GET", target, nil)
+		if res.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), "malformed query string: invalid") {
+			t.Errorf("GET %s: %d, want 400 with malformed query string:\n%s", target, res.StatusCode, clip(body))
+		}
+	}
+}
+
+// panicVersions is an archive whose Versions panics.
+type panicVersions struct{ store.Store }
+
+func (panicVersions) Versions(context.Context, string) ([]*store.Record, error) {
+	panic("versions exploded")
+}
+
+// A handler's panic is answered like any server fault: the API's JSON
+// error shape under /api/, the error page elsewhere, and one log line
+// with the panic; the server goes on.
+func TestPanicAnswers(t *testing.T) {
+	var logs bytes.Buffer
+	f := sharedArchive(t)
+	h := New(panicVersions{f.db}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	res, body := do(t, h, "GET", "/api/articles/"+f.harbour, nil)
+	var e apiError
+	decode(t, body, &e)
+	if res.StatusCode != 500 || e.Error.Code != "internal" || e.Error.Message != "internal server error" || strings.Contains(body, "exploded") {
+		t.Errorf("GET /api/articles/…: %d %s", res.StatusCode, clip(body))
+	}
+	res, body = do(t, h, "GET", "/articles/"+f.harbour, nil)
+	if res.StatusCode != 500 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "internal server error") ||
+		strings.Contains(body, "exploded") {
+		t.Errorf("GET /articles/…: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), clip(body))
+	}
+	if n := strings.Count(logs.String(), "versions exploded"); n != 2 {
+		t.Errorf("the panics logged %d times, want once each:\n%s", n, logs.String())
+	}
+	if res, _ := do(t, h, "GET", "/api/search?q=harbour", nil); res.StatusCode != 200 {
+		t.Errorf("after the panics: %d", res.StatusCode)
+	}
+}
+
+// panicStatsTop is an archive whose Stats and Top panic.
+type panicStatsTop struct{ store.Store }
+
+func (panicStatsTop) Stats(context.Context) (*store.Stats, error) { panic("stats exploded") }
+
+func (panicStatsTop) Top(context.Context, *query.Query, store.TopField, int) ([]store.Count, error) {
+	panic("top exploded")
+}
+
+// A panic in a goroutine that a page starts (the front page's archive
+// statistics, the attention page's top lists) is a 500 like one in the
+// handler, where it ended the whole server.
+func TestPanicInPageGoroutine(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(panicStatsTop{sharedArchive(t).db}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for _, target := range []string{"/", "/timeline?q=harbour"} {
+		res, body := do(t, h, "GET", target, nil)
+		if res.StatusCode != 500 || !strings.Contains(body, "internal server error") || strings.Contains(body, "exploded") {
+			t.Errorf("GET %s: %d %s", target, res.StatusCode, clip(body))
+		}
+	}
+	if !strings.Contains(logs.String(), "stats exploded") || !strings.Contains(logs.String(), "top exploded") {
+		t.Errorf("the panics are not logged:\n%s", logs.String())
+	}
+}
