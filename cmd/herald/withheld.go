@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -127,28 +128,11 @@ with herald delete --url URL --yes --withhold.`,
 				return err
 			}
 			defer db.Close()
-			for _, w := range ws {
-				if _, err := db.Get(ctx, w.ID); err == nil {
-					return &exitError{code: 1, msg: fmt.Sprintf("the archive holds %s (nothing was withheld): delete it with herald delete --url %s --yes --withhold", w.URL, w.URL)}
-				} else if !errors.Is(err, store.ErrNotFound) {
-					return err
-				}
+			err = archive.Withhold(ctx, db, ws)
+			if held := (*archive.HeldError)(nil); errors.As(err, &held) {
+				return &exitError{code: 1, msg: fmt.Sprintf("%v (nothing was withheld): delete it with herald delete --url %s --yes --withhold", held, held.URL)}
 			}
-			tx, err := db.Begin(ctx)
 			if err != nil {
-				return err
-			}
-			defer tx.Rollback()
-			wh, ok := tx.(store.Withholder)
-			if !ok {
-				return errors.New("this archive cannot withhold articles")
-			}
-			for _, w := range ws {
-				if err := wh.Withhold(ctx, w); err != nil {
-					return err
-				}
-			}
-			if err := tx.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "withheld %s\n", spellCount(len(ws), "URL"))

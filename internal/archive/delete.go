@@ -183,3 +183,40 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts Dele
 	}
 	return tx.Commit()
 }
+
+// HeldError is the error of Withhold for an article the archive holds:
+// it is deleted with Delete and DeleteOptions.Withhold instead.
+type HeldError struct{ URL string }
+
+func (e *HeldError) Error() string { return "the archive holds " + e.URL }
+
+// Withhold keeps out articles the archive does not hold (yet), in one
+// transaction: harvests and imports will not archive them until they are
+// released (store.WithheldLister). If the archive holds any of them,
+// nothing is withheld and the error is a HeldError.
+func Withhold(ctx context.Context, st store.Store, ws []store.WithheldArticle) error {
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("withhold: %w", err)
+	}
+	defer tx.Rollback()
+	wh, ok := tx.(store.Withholder)
+	if !ok {
+		return errors.New("this archive cannot withhold articles")
+	}
+	for _, w := range ws {
+		// Asked in the transaction, so that no harvest archives it
+		// between the question and the answer.
+		_, err := tx.Get(ctx, w.ID)
+		if err == nil {
+			return &HeldError{URL: w.URL}
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("withhold: %w", err)
+		}
+		if err := wh.Withhold(ctx, w); err != nil {
+			return fmt.Errorf("withhold: %w", err)
+		}
+	}
+	return tx.Commit()
+}

@@ -84,3 +84,34 @@ func TestDelete(t *testing.T) {
 		})
 	}
 }
+
+// TestWithhold: URLs the archive does not hold are withheld in one go;
+// with one it holds among them, none is, and the error names it.
+func TestWithhold(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			held := rec("https://held.example/story", story)
+			if _, err := archive.Ingest(ctx, st, []*store.Record{held}); err != nil {
+				t.Fatal(err)
+			}
+			lister := st.(store.WithheldLister)
+			free := store.WithheldArticle{ID: "00000000000000aa", URL: "https://free.example/story", Reason: "court order"}
+			err := archive.Withhold(ctx, st, []store.WithheldArticle{free, {ID: held.ID, URL: held.CanonicalURL}})
+			var he *archive.HeldError
+			if !errors.As(err, &he) || he.URL != "https://held.example/story" {
+				t.Fatalf("withholding an archived URL: %v, want a HeldError naming it", err)
+			}
+			if list, err := lister.ListWithheld(ctx); err != nil || len(list) != 0 {
+				t.Errorf("after the refusal, withheld %+v, %v; want none", list, err)
+			}
+			if err := archive.Withhold(ctx, st, []store.WithheldArticle{free}); err != nil {
+				t.Fatal(err)
+			}
+			if list, err := lister.ListWithheld(ctx); err != nil || len(list) != 1 || list[0].Reason != "court order" {
+				t.Errorf("withheld %+v, %v", list, err)
+			}
+		})
+	}
+}
