@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	// The zones below, in the test binary, on machines without a zoneinfo
+	// database (a fresh CI machine may lack Debian's tzdata).
+	_ "time/tzdata"
 )
 
 // readFolder returns the files of dir by name.
@@ -82,9 +85,6 @@ func TestExportTextDatesInUTC(t *testing.T) {
 			if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "text", "--out", out); code != 0 {
 				t.Fatalf("export again: exit %d\n%s", code, stderr)
 			}
-		} else if _, err := time.LoadLocation(tz); err != nil {
-			t.Logf("no zone %s on this machine: %v", tz, err)
-			continue
 		} else {
 			exportTextIn(t, tz, db, out)
 		}
