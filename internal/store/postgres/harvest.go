@@ -313,7 +313,7 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 
 // FrontierItems implements store.Frontier.
 func (db *DB) FrontierItems(ctx context.Context, urls []string) ([]store.FrontierItem, error) {
-	return sqlschema.FrontierItems(ctx, db.db, urls, func(i int) string { return fmt.Sprintf("$%d", i) })
+	return sqlschema.FrontierItems(ctx, db.db, urls, dollar)
 }
 
 // Waiting implements store.Frontier.
@@ -345,10 +345,10 @@ func (db *DB) FrontierCounts(ctx context.Context) (map[store.FrontierState]int, 
 
 // SitemapValidators implements store.ValidatorKeeper.
 func (db *DB) SitemapValidators(ctx context.Context, url string) (store.Validators, error) {
-	return sqlschema.SitemapValidators(ctx, db.db, url, func(i int) string { return fmt.Sprintf("$%d", i) })
+	return sqlschema.SitemapValidators(ctx, db.db, url, dollar)
 }
 
 // KeepSitemapValidators implements store.ValidatorKeeper.
 func (db *DB) KeepSitemapValidators(ctx context.Context, url string, v store.Validators) error {
-	return sqlschema.KeepSitemapValidators(ctx, db.db, url, v, func(i int) string { return fmt.Sprintf("$%d", i) })
+	return sqlschema.KeepSitemapValidators(ctx, db.db, url, v, dollar)
 }

@@ -326,3 +326,6 @@ func (db *DB) DataDirectory(ctx context.Context) string {
 	}
 	return dir
 }
+
+// dollar is PostgreSQL's placeholder for sqlschema's statements: $i.
+func dollar(i int) string { return fmt.Sprintf("$%d", i) }

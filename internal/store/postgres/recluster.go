@@ -14,7 +14,7 @@ var _ store.ClusterMover = (*tx)(nil)
 // the article's row alone. The near-duplicate candidates read ahead
 // (PrefetchCandidates) may name the old cluster: they are dropped.
 func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
-	n, err := sqlschema.Joinable(ctx, t.tx, func(i int) string { return fmt.Sprintf("$%d", i) }, id, cluster)
+	n, err := sqlschema.Joinable(ctx, t.tx, dollar, id, cluster)
 	if err != nil {
 		return err
 	}

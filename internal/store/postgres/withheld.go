@@ -14,9 +14,6 @@ var (
 	_ store.WithheldLister = (*DB)(nil)
 )
 
-// dollar is the placeholder of sqlschema's statements in PostgreSQL.
-func dollar(i int) string { return fmt.Sprintf("$%d", i) }
-
 // Withhold implements store.Withholder.
 func (t *tx) Withhold(ctx context.Context, w store.WithheldArticle) error {
 	if t.done {

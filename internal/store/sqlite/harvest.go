@@ -312,7 +312,7 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 
 // FrontierItems implements store.Frontier.
 func (db *DB) FrontierItems(ctx context.Context, urls []string) ([]store.FrontierItem, error) {
-	return sqlschema.FrontierItems(ctx, db.r, urls, func(int) string { return "?" })
+	return sqlschema.FrontierItems(ctx, db.r, urls, qmark)
 }
 
 // Waiting implements store.Frontier.
@@ -344,10 +344,10 @@ func (db *DB) FrontierCounts(ctx context.Context) (map[store.FrontierState]int, 
 
 // SitemapValidators implements store.ValidatorKeeper.
 func (db *DB) SitemapValidators(ctx context.Context, url string) (store.Validators, error) {
-	return sqlschema.SitemapValidators(ctx, db.r, url, func(int) string { return "?" })
+	return sqlschema.SitemapValidators(ctx, db.r, url, qmark)
 }
 
 // KeepSitemapValidators implements store.ValidatorKeeper.
 func (db *DB) KeepSitemapValidators(ctx context.Context, url string, v store.Validators) error {
-	return sqlschema.KeepSitemapValidators(ctx, db.w, url, v, func(int) string { return "?" })
+	return sqlschema.KeepSitemapValidators(ctx, db.w, url, v, qmark)
 }

@@ -328,3 +328,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	}
 	return nil
 }
+
+// qmark is SQLite's placeholder for sqlschema's statements that give
+// each argument once, in order.
+func qmark(int) string { return "?" }

@@ -14,9 +14,6 @@ var (
 	_ store.WithheldLister = (*DB)(nil)
 )
 
-// qmark is the placeholder of sqlschema's statements in SQLite.
-func qmark(int) string { return "?" }
-
 // Withhold implements store.Withholder.
 func (t *tx) Withhold(ctx context.Context, w store.WithheldArticle) error {
 	if t.done {
@@ -25,14 +22,21 @@ func (t *tx) Withhold(ctx context.Context, w store.WithheldArticle) error {
 	if err := sqlschema.Withhold(ctx, t.tx, w, qmark); err != nil {
 		return err
 	}
-	t.withheld = true
+	t.withheld, t.withheldRead = true, true
 	return nil
 }
 
-// isWithheld reports whether Put must refuse id: asked only when the
-// archive withholds anything (read at Begin) or this transaction
-// withheld something.
+// isWithheld reports whether Put must refuse id. The transaction asks
+// once, at its first Put, whether the archive withholds anything, and
+// about each article only if so (as the PostgreSQL backend does).
 func (t *tx) isWithheld(ctx context.Context, id string) (bool, error) {
+	if !t.withheldRead {
+		some, err := sqlschema.AnyWithheld(ctx, t.tx)
+		if err != nil {
+			return false, err
+		}
+		t.withheld, t.withheldRead = some, true
+	}
 	if !t.withheld {
 		return false, nil
 	}

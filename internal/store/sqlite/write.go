@@ -61,10 +61,10 @@ type tx struct {
 	// kept up to date by this transaction's inserts; nil when nothing is
 	// read ahead, or after a write that could make an answer stale.
 	naming map[string]namedBy
-	// withheld: the archive withholds some article ids (read at Begin,
-	// or withheld in this transaction), so Put asks about each.
-	withheld bool
-	done     bool
+	// withheld: the archive withholds some article ids, so Put asks
+	// about each; withheldRead: that has been read (see isWithheld).
+	withheld, withheldRead bool
+	done                   bool
 }
 
 // namedBy is the earliest article (by date, then id) naming a URL as its
@@ -123,13 +123,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 		releaseConn(c)
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	withheld, err := sqlschema.AnyWithheld(ctx, t)
-	if err != nil {
-		t.Rollback()
-		releaseConn(c)
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{}, withheld: withheld,
+	return &tx{db: db, conn: c, tx: t, stmts: map[string]*sql.Stmt{},
 		sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{}, facets: map[string]int64{},
 		pending: map[int64]ftsRow{}, newBands: map[int64][]int64{}, ahead: map[int64][]int64{},
 		days: map[int64]int32{}, siteRows: map[int64]int32{}, facetRows: map[int64]int32{},
