@@ -73,6 +73,10 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	sum := &DeleteSummary{DryRun: opts.DryRun}
 	var targets []Deleted
 	clusters := map[string]string{} // id → cluster
+	add := func(r *store.Record) {
+		targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
+		clusters[r.ID] = r.ClusterID
+	}
 	if len(ids) > 0 {
 		seen := map[string]bool{}
 		for _, id := range ids {
@@ -87,15 +91,10 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 			if err != nil {
 				return nil, fmt.Errorf("delete %s: %w", id, err)
 			}
-			targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
-			clusters[r.ID] = r.ClusterID
+			add(r)
 		}
 	} else {
-		err := st.Scan(ctx, q, func(r *store.Record) error {
-			targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
-			clusters[r.ID] = r.ClusterID
-			return nil
-		})
+		err := st.Scan(ctx, q, func(r *store.Record) error { add(r); return nil })
 		if err != nil {
 			return nil, fmt.Errorf("delete: %w", err)
 		}
