@@ -15,19 +15,18 @@ func (s *Server) apiDeleteArticle(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	q := r.URL.Query()
-	var withhold bool
-	switch v := q.Get("withhold"); v {
-	case "", "false":
-	case "true":
-		withhold = true
-	default:
-		return badRequest("withhold=%q: want true or false", v)
+	withhold, err := boolParam(q, "withhold", false)
+	if err != nil {
+		return err
 	}
-	reason := q.Get("reason")
+	reason, err := value(q, "reason")
+	if err != nil {
+		return err
+	}
 	if reason != "" && !withhold {
 		return badRequest("reason goes with withhold=true")
 	}
-	_, err := archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
+	_, err = archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
 		archive.DeleteOptions{Withhold: withhold, Reason: reason})
 	if err != nil {
 		return err
