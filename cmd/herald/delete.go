@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/archive"
-	"github.com/herald-archive/herald/internal/canon"
 )
 
 func newDeleteCmd(e *env) *cobra.Command {
@@ -70,12 +68,12 @@ hold many pages each and are written once.`,
 			}
 			urlOf := map[string]string{} // id → the URL given
 			for _, u := range urls {
-				c, err := canon.URL(strings.TrimSpace(u))
+				id, _, err := urlID(u)
 				if err != nil {
 					return &exitError{code: 2, msg: fmt.Sprintf("--url %q: %v", u, err)}
 				}
-				urlOf[canon.ID(c)] = u
-				ids = append(ids, canon.ID(c))
+				urlOf[id] = u
+				ids = append(ids, id)
 			}
 			size, err := batch.size(cmd, reextractBatch)
 			if err != nil {

@@ -43,17 +43,27 @@ func withheldStore(cmd *cobra.Command, e *env) (store.Store, store.WithheldListe
 	return db, wl, nil
 }
 
-// withheldID returns the article id of arg: a URL's (canonical), or arg
+// withheldID returns the article id of arg: a URL's (see urlID), or arg
 // itself when it is not a URL.
 func withheldID(arg string) (id, url string, err error) {
 	if !strings.Contains(arg, "://") {
 		return arg, "", nil
 	}
-	c, err := canon.URL(strings.TrimSpace(arg))
+	id, url, err = urlID(arg)
 	if err != nil {
 		return "", "", &exitError{code: 2, msg: fmt.Sprintf("%q: %v", arg, err)}
 	}
-	return canon.ID(c), c, nil
+	return id, url, nil
+}
+
+// urlID returns the canonical form of the page URL raw and the id of the
+// article archived under it.
+func urlID(raw string) (id, canonical string, err error) {
+	canonical, err = canon.URL(strings.TrimSpace(raw))
+	if err != nil {
+		return "", "", err
+	}
+	return canon.ID(canonical), canonical, nil
 }
 
 func newWithheldListCmd(e *env) *cobra.Command {
