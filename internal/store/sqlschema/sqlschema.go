@@ -601,13 +601,9 @@ func ListWithheld(ctx context.Context, q Querier) ([]store.WithheldArticle, erro
 func Release(ctx context.Context, x Execer, ids []string, mark func(i int) string) (int, error) {
 	n := 0
 	for _, id := range ids {
-		res, err := x.ExecContext(ctx, `DELETE FROM withheld WHERE id = `+mark(1), id)
+		k, err := Affected(ctx, x, "release "+id, `DELETE FROM withheld WHERE id = `+mark(1), id)
 		if err != nil {
-			return n, fmt.Errorf("release %s: %w", id, err)
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return n, fmt.Errorf("release %s: %w", id, err)
+			return n, err
 		}
 		n += int(k)
 	}
