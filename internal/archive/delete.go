@@ -165,6 +165,11 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts Dele
 	if opts.Withhold && !ok {
 		return errors.New("this archive cannot withhold articles")
 	}
+	if opts.Withhold {
+		if err := fence(ctx, tx); err != nil {
+			return err
+		}
+	}
 	now := time.Now()
 	for _, a := range batch {
 		if opts.Withhold {
@@ -203,6 +208,9 @@ func Withhold(ctx context.Context, st store.Store, ws []store.WithheldArticle) e
 	if !ok {
 		return errors.New("this archive cannot withhold articles")
 	}
+	if err := fence(ctx, tx); err != nil {
+		return fmt.Errorf("withhold: %w", err)
+	}
 	for _, w := range ws {
 		// Asked in the transaction, so that no harvest archives it
 		// between the question and the answer.
@@ -218,4 +226,14 @@ func Withhold(ctx context.Context, st store.Store, ws []store.WithheldArticle) e
 		}
 	}
 	return tx.Commit()
+}
+
+// fence makes a takedown's transaction wait for the writes already under
+// way and hold back new ones until it ends (store.WriteFencer), where the
+// backend lets several processes write at once.
+func fence(ctx context.Context, tx store.Tx) error {
+	if f, ok := tx.(store.WriteFencer); ok {
+		return f.FenceWrites(ctx)
+	}
+	return nil
 }

@@ -69,6 +69,18 @@ type Withholder interface {
 	Withhold(ctx context.Context, w WithheldArticle) error
 }
 
+// WriteFencer is a write transaction of a backend that several
+// processes write at once (PostgreSQL; SQLite has one writer at a time,
+// so every transaction is fenced already). FenceWrites, called before the
+// transaction reads or writes anything, waits for every other
+// transaction that may store articles to end, and makes those that begin
+// meanwhile wait for this one: a takedown (withhold, then delete) that
+// fences first is not undone by a harvest's transaction that was already
+// under way, nor missed by one that starts while it runs.
+type WriteFencer interface {
+	FenceWrites(ctx context.Context) error
+}
+
 // WithheldLister is a backend that lists and releases withheld articles.
 type WithheldLister interface {
 	// ListWithheld returns every withheld article, oldest first.

@@ -28,6 +28,14 @@ import (
 // key, then buckets ascending), before any other lock of its own, so
 // they cannot deadlock.
 //
+// The whole-archive key is also the takedown fence (FenceWrites, taken
+// exclusively before a takedown reads anything): a transaction that
+// stores articles without locking any band takes it shared at its first
+// Put, before it asks whether anything is withheld (isWithheld). That
+// comes after PrefetchCandidates when a transaction has both
+// (archive.Ingest prefetches first), so none asks for the key
+// exclusively while it holds it shared.
+//
 // Why not lock a bulk import's buckets too: the server keeps every lock
 // in one table, sized max_locks_per_transaction (64 by default) times
 // max_connections (100) with some slack, and a batch of 5000 articles has
@@ -71,6 +79,7 @@ func (t *tx) lockBands(ctx context.Context, keys []int64) error {
 	if err != nil {
 		return fmt.Errorf("lock bands: %w", err)
 	}
+	t.archiveLocked = true
 	return nil
 }
 

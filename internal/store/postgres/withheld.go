@@ -11,6 +11,7 @@ import (
 
 var (
 	_ store.Withholder     = (*tx)(nil)
+	_ store.WriteFencer    = (*tx)(nil)
 	_ store.WithheldLister = (*DB)(nil)
 )
 
@@ -26,12 +27,38 @@ func (t *tx) Withhold(ctx context.Context, w store.WithheldArticle) error {
 	return nil
 }
 
+// FenceWrites implements store.WriteFencer with the whole-archive key of
+// the band locks (bandlock.go), taken exclusively: every transaction that
+// stores articles holds that key, shared or exclusive, from before its
+// first look at the withheld table until it ends (lockBands, or
+// isWithheld when it locked no bands).
+func (t *tx) FenceWrites(ctx context.Context) error {
+	if t.done {
+		return fmt.Errorf("fence writes: %w", sql.ErrTxDone)
+	}
+	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+bandNamespace+`, $1)`, wholeArchive); err != nil {
+		return fmt.Errorf("fence writes: %w", err)
+	}
+	t.archiveLocked = true
+	return nil
+}
+
 // isWithheld reports whether Put must refuse id. The transaction asks
 // once, at its first Put, whether the archive withholds anything, and
-// about each article only if so: a withhold committed by another
-// transaction after that is seen by the next one.
+// about each article only if so. Before it asks, it holds the
+// whole-archive key (see FenceWrites): a takedown that fenced first has
+// committed by then, and one that fences later waits for this
+// transaction to end, then deletes what it stored.
 func (t *tx) isWithheld(ctx context.Context, id string) (bool, error) {
 	if !t.withheldRead {
+		if !t.archiveLocked {
+			// A separate statement: the question below must be asked
+			// after the wait, with what was committed during it.
+			if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(`+bandNamespace+`, $1)`, wholeArchive); err != nil {
+				return false, err
+			}
+			t.archiveLocked = true
+		}
 		some, err := sqlschema.AnyWithheld(ctx, t.tx)
 		if err != nil {
 			return false, err

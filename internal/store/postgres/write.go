@@ -29,6 +29,9 @@ type tx struct {
 	// withheld: the archive withholds some article ids, so Put asks
 	// about each; withheldRead: that has been read (see isWithheld).
 	withheld, withheldRead bool
+	// archiveLocked: the transaction holds the whole-archive key of the
+	// band locks, shared or exclusive (see lockBands and FenceWrites).
+	archiveLocked bool
 }
 
 // bandRow is an article with a band: its row number, id and cluster.
