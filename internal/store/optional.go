@@ -81,6 +81,17 @@ type WriteFencer interface {
 	FenceWrites(ctx context.Context) error
 }
 
+// Checker is a backend that can verify its own storage (herald check).
+// Each method returns the problems found, none when all is sound; an
+// error means the check itself could not run.
+type Checker interface {
+	// CheckStorage verifies the database's structure.
+	CheckStorage(ctx context.Context) ([]string, error)
+	// CheckIndex verifies the full-text index against the texts it
+	// indexes.
+	CheckIndex(ctx context.Context) ([]string, error)
+}
+
 // WithheldLister is a backend that lists and releases withheld articles.
 type WithheldLister interface {
 	// ListWithheld returns every withheld article, oldest first.

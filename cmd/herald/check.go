@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/store"
+)
+
+// checkStep is the outcome of one of herald check's checks.
+type checkStep struct {
+	// Checked is false when the check could not run; NotChecked says why.
+	Checked    bool     `json:"checked"`
+	NotChecked string   `json:"not_checked,omitempty"`
+	Problems   []string `json:"problems,omitempty"`
+}
+
+// checkReport is herald check's result, as --json prints it.
+type checkReport struct {
+	Archive  string                `json:"archive"`
+	Storage  *checkStep            `json:"storage,omitempty"`
+	Index    *checkStep            `json:"index,omitempty"`
+	Captures *archive.CaptureCheck `json:"captures,omitempty"`
+	Problems int                   `json:"problems"`
+	Skipped  map[string]string     `json:"not_checked,omitempty"`
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	var storage, index, captures, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Verify the archive: its database, its full-text index and the fixity of its raw captures",
+		Long: `Check verifies that the archive is whole, as an archivist's fixity check
+does, and lists every problem it finds:
+
+  --storage   the database's own structure (SQLite: PRAGMA quick_check,
+              every page and record; a PostgreSQL server checks its own);
+  --index     the full-text index against the texts it indexes (SQLite:
+              FTS5's integrity-check, which reads and tokenizes every text
+              again). It holds the archive's write lock while it runs (a
+              minute or two on a million articles): it is not run while a
+              harvest is, and an import or a write of herald serve waits
+              for it, failing after 10 s;
+  --captures  the raw captures: for every article and earlier version that
+              has one, its WARC file is there, a record starts at its
+              offset with its record id, and every record of the file is
+              whole and matches its WARC-Block-Digest. Relative file names
+              are taken from the archive's folder, as harvests write them.
+
+Without any of these flags it runs all three. The exit status is 0 when
+everything checked is sound, 1 when a problem was found or a check could
+not run (each is said).`,
+		Example: `  herald check
+  herald check --captures --json > fixity.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			ctx := cmd.Context()
+			if !storage && !index && !captures {
+				storage, index, captures = true, true, true
+			}
+			db, err := openArchive(ctx, e, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out := bufio.NewWriter(e.stdout)
+			defer flushOut(out, &err)
+			rep := &checkReport{Archive: archiveName(e.db)}
+			say := func(format string, a ...any) {
+				if !asJSON {
+					fmt.Fprintf(out, format, a...)
+					out.Flush() // each check's line as soon as it is known
+				}
+			}
+			say("archive          %s\n", rep.Archive)
+			checker, canCheck := db.(store.Checker)
+			// PostgreSQL's server checks its own pages and indexes.
+			if storage && !canCheck {
+				say("storage          left to the database server (pg_amcheck)\n")
+			}
+			if index && !canCheck {
+				say("full-text index  left to the database server (pg_amcheck)\n")
+			}
+			if storage && canCheck {
+				rep.Storage = runCheck(func() ([]string, error) { return checker.CheckStorage(ctx) })
+				say("storage          %s\n", rep.Storage.line("sound"))
+			}
+			if index && canCheck {
+				rep.Index = runCheck(func() ([]string, error) { return checkIndexLocked(ctx, db, checker) })
+				say("full-text index  %s\n", rep.Index.line("matches the texts"))
+			}
+			if captures {
+				base := filepath.Dir(archiveFiles(e.db))
+				c, err := archive.CheckCaptures(ctx, db, base, nil)
+				if err != nil {
+					return err
+				}
+				rep.Captures = c
+				state := "sound"
+				if len(c.Problems) > 0 {
+					state = nOf(len(c.Problems), "problem")
+				}
+				say("captures         %s: %s in %s, %s and their digests verified; %s without one\n",
+					state, nOf(c.Captures, "capture"), nOf(c.Files, "WARC file"), nOf(c.Records, "record"), nOf(c.WithoutCapture, "article"))
+			}
+
+			rep.Skipped = map[string]string{}
+			var problems []string
+			for name, s := range map[string]*checkStep{"storage": rep.Storage, "index": rep.Index} {
+				switch {
+				case s == nil:
+				case !s.Checked:
+					rep.Skipped[name] = s.NotChecked
+				default:
+					for _, p := range s.Problems {
+						problems = append(problems, name+": "+p)
+					}
+				}
+			}
+			if rep.Captures != nil {
+				for _, p := range rep.Captures.Problems {
+					who := "a record no article names"
+					if p.ID != "" {
+						who = "article " + p.ID
+						if p.Version > 0 {
+							who += fmt.Sprintf(" (version %d)", p.Version)
+						}
+					}
+					problems = append(problems, fmt.Sprintf("capture %s@%d, %s: %s", stripControl(p.File), p.Offset, who, p.Problem))
+				}
+			}
+			rep.Problems = len(problems)
+			if len(rep.Skipped) == 0 {
+				rep.Skipped = nil
+			}
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range problems {
+					fmt.Fprintf(out, "  %s\n", p)
+				}
+			}
+			switch {
+			case rep.Problems > 0:
+				return &exitError{code: 1, msg: nOf(rep.Problems, "problem") + " found"}
+			case len(rep.Skipped) == 1:
+				return &exitError{code: 1, msg: "a check could not run (see above)"}
+			case len(rep.Skipped) > 1:
+				return &exitError{code: 1, msg: "two checks could not run (see above)"}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&storage, "storage", false, "check the database's structure")
+	cmd.Flags().BoolVar(&index, "index", false, "check the full-text index against the texts")
+	cmd.Flags().BoolVar(&captures, "captures", false, "check the raw captures' files, offsets, record ids and digests")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+// runCheck runs one check; an error means it could not run.
+func runCheck(check func() ([]string, error)) *checkStep {
+	problems, err := check()
+	if err != nil {
+		return &checkStep{NotChecked: err.Error()}
+	}
+	return &checkStep{Checked: true, Problems: problems}
+}
+
+// line is a check's outcome in a word or two.
+func (s *checkStep) line(sound string) string {
+	switch {
+	case !s.Checked:
+		return "not checked: " + s.NotChecked
+	case len(s.Problems) == 0:
+		return sound
+	default:
+		return nOf(len(s.Problems), "problem")
+	}
+}
+
+// nOf is "1 thing" or "n things".
+func nOf(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// checkIndexLocked checks the full-text index with the archive's harvest
+// lock held, so that no harvest starts while the check holds the write
+// lock, and refuses while one runs.
+func checkIndexLocked(ctx context.Context, db store.Store, c store.Checker) ([]string, error) {
+	if l, ok := db.(store.HarvestLocker); ok {
+		release, err := l.LockHarvest(ctx)
+		if errors.Is(err, store.ErrHarvestRunning) {
+			return nil, errors.New("a harvest is running on this archive; check the index when it has ended")
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	return c.CheckIndex(ctx)
+}

@@ -1,0 +1,233 @@
+package archive
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// CaptureCheck is what CheckCaptures found: the fixity of the raw
+// captures the archive keeps, so that any record can be derived again.
+type CaptureCheck struct {
+	// Captures counts the capture references checked: the articles' and
+	// those of their earlier versions.
+	Captures int `json:"captures"`
+	// WithoutCapture counts the articles that have none (imported from
+	// JSON lines or text files).
+	WithoutCapture int `json:"without_capture"`
+	// Files counts the WARC files that hold the captures; Records the
+	// records read in them, each with its block digest verified.
+	Files   int `json:"files"`
+	Records int `json:"records"`
+	// Problems lists what is wrong, file by file in offset order.
+	Problems []CaptureProblem `json:"problems,omitempty"`
+}
+
+// CaptureProblem is one problem CheckCaptures found.
+type CaptureProblem struct {
+	// ID names the article whose capture it is, and Version the earlier
+	// version when it is one's (0 for the article as it stands); ID is
+	// empty for a damaged record that no article names (a request
+	// record, a redirect), which is a problem all the same.
+	ID      string `json:"id,omitempty"`
+	Version int    `json:"version,omitempty"`
+	// File is the WARC file as the archive names it, Offset the record's
+	// place in it.
+	File    string `json:"file"`
+	Offset  int64  `json:"offset"`
+	Problem string `json:"problem"`
+}
+
+// captureRef is one reference to check.
+type captureRef struct {
+	id       string
+	version  int
+	offset   int64
+	recordID string
+}
+
+// CheckCaptures verifies every raw capture the archive references: its
+// WARC file is there, a record starts at its offset with its record id,
+// and that record, like every other record of the file, is whole and
+// matches its WARC-Block-Digest. Relative file names are resolved against
+// base (the archive's folder), as harvests write them. Each file is read
+// once, from start to end. progress, if not nil, is called before each
+// file is read, with the files done and the files in all.
+func CheckCaptures(ctx context.Context, st store.Store, base string, progress func(done, files int)) (*CaptureCheck, error) {
+	sum := &CaptureCheck{}
+	byFile := map[string][]captureRef{}
+	add := func(id string, version int, c *store.Capture) {
+		if c == nil || c.File == "" {
+			return
+		}
+		sum.Captures++
+		byFile[c.File] = append(byFile[c.File], captureRef{id: id, version: version, offset: c.Offset, recordID: c.RecordID})
+	}
+	all, err := query.Parse("")
+	if err != nil {
+		return nil, fmt.Errorf("check captures: %w", err)
+	}
+	var older []string // articles with earlier versions
+	err = st.Scan(ctx, all, func(r *store.Record) error {
+		if r.Capture == nil || r.Capture.File == "" {
+			sum.WithoutCapture++
+		}
+		add(r.ID, 0, r.Capture)
+		if r.Version > 1 {
+			older = append(older, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check captures: %w", err)
+	}
+	for _, id := range older {
+		versions, err := st.Versions(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the scan
+		}
+		if err != nil {
+			return nil, fmt.Errorf("check captures: %w", err)
+		}
+		for _, v := range versions[:len(versions)-1] { // the last is the article itself
+			add(v.ID, v.Version, v.Capture)
+		}
+	}
+
+	files := slices.Sorted(func(yield func(string) bool) {
+		for f := range byFile {
+			if !yield(f) {
+				return
+			}
+		}
+	})
+	sum.Files = len(files)
+	for i, name := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, fmt.Errorf("check captures: %w", err)
+		}
+		if progress != nil {
+			progress(i, len(files))
+		}
+		refs := byFile[name]
+		slices.SortFunc(refs, func(a, b captureRef) int {
+			return cmp.Or(cmp.Compare(a.offset, b.offset), cmp.Compare(a.version, b.version))
+		})
+		path := name
+		if !filepath.IsAbs(path) && base != "" {
+			path = filepath.Join(base, path)
+		}
+		if err := checkFile(ctx, sum, name, path, refs); err != nil {
+			return sum, fmt.Errorf("check captures: %w", err)
+		}
+	}
+	return sum, nil
+}
+
+// checkFile reads the WARC file at path (named name in the archive) and
+// adds to sum what is wrong with it and with refs, the references to it
+// in offset order.
+func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs []captureRef) error {
+	problem := func(r *captureRef, offset int64, what string) {
+		p := CaptureProblem{File: name, Offset: offset, Problem: what}
+		if r != nil {
+			p.ID, p.Version = r.id, r.version
+		}
+		sum.Problems = append(sum.Problems, p)
+	}
+	everyRef := func(what string) {
+		for i := range refs {
+			problem(&refs[i], refs[i].offset, what)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		everyRef("WARC file unreadable: " + err.Error())
+		return nil
+	}
+	defer f.Close()
+
+	at, readErr := readFile(ctx, sum, f, refs, func(offset int64, what string) { problem(nil, offset, what) })
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range refs {
+		r := &refs[i]
+		got, ok := at[r.offset]
+		switch {
+		case !ok && readErr != nil:
+			problem(r, r.offset, readErr.Error())
+		case !ok:
+			problem(r, r.offset, "no record starts at this offset")
+		case got.damage != "":
+			problem(r, r.offset, got.damage)
+		case r.recordID != "" && got.recordID != r.recordID:
+			problem(r, r.offset, fmt.Sprintf("the record at this offset is %s, not %s", got.recordID, r.recordID))
+		}
+	}
+	return nil
+}
+
+// found is what a WARC file holds at an offset: a record's id, or the
+// damage found there.
+type found struct {
+	recordID string
+	damage   string
+}
+
+// readFile reads every record of f, verifying each one's block digest,
+// and returns what it found at the offsets refs name. Damage at other
+// offsets goes to loose. The error says why the file could not be read
+// to its end (it is not a WARC file, or an I/O error), nil when it was.
+func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captureRef, loose func(offset int64, what string)) (map[int64]found, error) {
+	at := make(map[int64]found, len(refs))
+	wanted := make(map[int64]bool, len(refs))
+	for _, r := range refs {
+		wanted[r.offset] = true
+	}
+	rd := warc.NewReader(f)
+	for ctx.Err() == nil {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return at, nil
+		}
+		var re *warc.RecordError
+		if errors.As(err, &re) {
+			if wanted[re.Offset] {
+				at[re.Offset] = found{damage: re.Err.Error()}
+			} else {
+				loose(re.Offset, "damaged record: "+re.Err.Error())
+			}
+			continue // the reader goes on with the next record
+		}
+		if err != nil {
+			return at, err
+		}
+		sum.Records++
+		damage := ""
+		if err := rec.CheckBlockDigest(); err != nil {
+			damage = err.Error()
+		}
+		switch _, seen := at[rec.Offset]; {
+		case wanted[rec.Offset] && !seen: // the first record of its gzip member
+			at[rec.Offset] = found{recordID: rec.RecordID, damage: damage}
+		case damage != "":
+			loose(rec.Offset, damage)
+		}
+	}
+	return at, ctx.Err()
+}
