@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/harvest"
 )
 
 func newDeleteCmd(e *env) *cobra.Command {
@@ -50,18 +51,22 @@ Raw captures stay in their WARC files unless --erase-captures is given
 the deleted articles and of their earlier versions are erased from the
 WARC files harvests wrote, with their request records, the records that
 refer to them and the redirects that led to them, before each batch is
-deleted. Each run of erased records is overwritten in place by a record
-of the same size that says only that records were erased, so the other
-pages in those files keep their places: their captures still read, and
-a harvest still writing to a file is not disturbed. A WARC file you
-imported (herald import warc) is yours and is never rewritten: such
-captures are listed as left, with their file. If a capture cannot be
-erased (its file is missing here: relative capture paths are taken from
---captures, by default the archive's folder), the run stops before
-deleting its batch; run it again where the files are. A run stopped
-between erasing and deleting is finished by running it again. Captures
-of the same URL that no article points at (a refetch that found the
-text unchanged) are not looked for.`,
+deleted. Captures of their pages that no article points at (a refetch
+that found the text unchanged keeps the article on its earlier capture)
+are looked for in every WARC file of the folders that hold their
+captures and of the archive's default one (ARCHIVE.warc): a response
+of the page's URL is erased when it would be filed under a deleted
+article (its page names the same canonical URL). Each run of erased
+records is overwritten in place by a record of the same size that says
+only that records were erased, so the other pages in those files keep
+their places: their captures still read, and a harvest still writing
+to a file is not disturbed. A WARC file you imported (herald import
+warc) is yours and is never rewritten: such captures are listed as
+left, with their file. If a capture cannot be erased (its file is
+missing here: relative capture paths are taken from --captures, by
+default the archive's folder), the run stops before deleting its
+batch; run it again where the files are. A run stopped between erasing
+and deleting is finished by running it again.`,
 		Example: `  herald delete 'site:wrong.example' --dry-run
   herald delete 'site:wrong.example' --yes
   herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --reason 'takedown request 17'
@@ -125,7 +130,8 @@ text unchanged) are not looked for.`,
 				fmt.Fprintln(out)
 			}
 			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
-				Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: captures})
+				Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: captures,
+				CaptureOwner: harvest.CaptureArticleID, WARCDirs: []string{archiveFiles(e.db) + ".warc"}})
 			if na := (*archive.NotArchivedError)(nil); errors.As(err, &na) {
 				if u, ok := urlOf[na.ID]; ok {
 					return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the URL %s (nothing was deleted); --url wants the URL herald search shows for it", u)}
@@ -147,10 +153,12 @@ text unchanged) are not looked for.`,
 						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
 					if c := sum.Captures; c != nil {
 						if dryRun {
-							fmt.Fprintf(out, "captures: %s in %s would be erased", spellCount(c.Erased, "capture"), spellCount(c.Files, "WARC file"))
+							fmt.Fprintf(out, "captures: %s in %s would be erased (%d that no article points at; %s searched)",
+								spellCount(c.Erased, "capture"), spellCount(c.Files, "WARC file"), c.Unreferenced, spellCount(c.Scanned, "file"))
 						} else {
-							fmt.Fprintf(out, "captures: %s erased (%s overwritten in %s)", spellCount(c.Erased, "capture"),
-								spellCount(c.Records, "WARC record"), spellCount(c.Files, "file"))
+							fmt.Fprintf(out, "captures: %s erased (%d that no article pointed at), %s overwritten in %s, %s searched",
+								spellCount(c.Erased, "capture"), c.Unreferenced, spellCount(c.Records, "WARC record"),
+								spellCount(c.Files, "file"), spellCount(c.Scanned, "file"))
 						}
 						if len(c.Left) > 0 {
 							fmt.Fprintf(out, ", %d left (listed on stderr)", len(c.Left))

@@ -94,11 +94,11 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 		t.Errorf("--captures alone: exit %d %q", code, stderr)
 	}
 	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", gone, "--url", theirs, "--dry-run", "--erase-captures")
-	if code != 0 || !strings.Contains(out, "captures: 1 capture in 1 WARC file would be erased, 1 left") {
+	if code != 0 || !strings.Contains(out, "captures: 1 capture in 1 WARC file would be erased (0 that no article points at; 1 file searched), 1 left") {
 		t.Errorf("dry run: exit %d\n%s%s", code, out, stderr)
 	}
 	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", gone, "--url", theirs, "--yes", "--erase-captures")
-	if code != 0 || !strings.Contains(out, "2 deleted") || !strings.Contains(out, "captures: 1 capture erased (2 WARC records overwritten in 1 file), 1 left") ||
+	if code != 0 || !strings.Contains(out, "2 deleted") || !strings.Contains(out, "captures: 1 capture erased (0 that no article pointed at), 2 WARC records overwritten in 1 file, 1 file searched, 1 left") ||
 		!strings.Contains(stderr, "left the capture of ") || !strings.Contains(stderr, userFile+" at offset ") || !strings.Contains(stderr, "a WARC file you imported") {
 		t.Errorf("--erase-captures: exit %d\n%s%s", code, out, stderr)
 	}
@@ -131,7 +131,7 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures", "--json")
-	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1}`) {
+	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1}`) {
 		t.Errorf("--json: exit %d\n%s%s", code, out, stderr)
 	}
 	if targets, _ := warcTargets(t, files...); targets[kept] {

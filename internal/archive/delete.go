@@ -8,6 +8,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
 )
 
 // DeleteOptions configure Delete.
@@ -35,6 +36,19 @@ type DeleteOptions struct {
 	// CaptureBase is the folder relative capture paths are taken from:
 	// the archive's folder.
 	CaptureBase string
+	// CaptureOwner, with EraseCaptures, looks for the captures of the
+	// deleted pages that no article points at (a refetch whose text was
+	// unchanged leaves the article on its earlier capture): given a
+	// response record whose target URI is the URL of a deleted article
+	// or version, it returns the id of the article the record would be
+	// filed under ("" for none: not an article); those of deleted
+	// articles are erased too, before the first batch. Every WARC file
+	// Herald wrote in the folders that hold the deleted articles'
+	// captures, and in WARCDirs, is read. nil: not looked for.
+	CaptureOwner func(*warc.Record) string
+	// WARCDirs are more folders to look in with CaptureOwner (the
+	// harvest's default WARC folder); a missing one is passed over.
+	WARCDirs []string
 }
 
 // Deleted is an article that Delete removed.
@@ -116,6 +130,12 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		}
 	}
 	sum.Matched = len(targets)
+	if opts.EraseCaptures && opts.CaptureOwner != nil {
+		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
+			sum.Duration = time.Since(start)
+			return sum, fmt.Errorf("delete: %w", err)
+		}
+	}
 	// The copies that stay: members of the targets' clusters that are
 	// not deleted themselves.
 	going := map[string]int{}

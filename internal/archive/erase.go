@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,8 +28,16 @@ type CaptureSummary struct {
 	// with their request records, the records that refer to them and the
 	// redirects that led to them.
 	Records int `json:"records"`
+	// Unreferenced counts, among Erased, the captures of the deleted
+	// pages that no article pointed at (DeleteOptions.CaptureOwner).
+	Unreferenced int `json:"unreferenced,omitempty"`
 	// Files counts the WARC files that held them.
 	Files int `json:"files"`
+	// Scanned counts the WARC files read to look for unreferenced
+	// captures.
+	Scanned int             `json:"scanned,omitempty"`
+	files   map[string]bool // counted in Files
+
 	// Left lists the captures left where they are: in WARC files the
 	// user imported (herald import warc), which Herald never rewrites,
 	// or in files Herald did not write.
@@ -61,6 +72,9 @@ type CaptureError struct {
 }
 
 func (e *CaptureError) Error() string {
+	if e.ID == "" {
+		return fmt.Sprintf("erase captures in %s: %v", e.File, e.Err)
+	}
 	return fmt.Sprintf("erase the capture of %s in %s: %v", e.ID, e.File, e.Err)
 }
 
@@ -108,21 +122,14 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID}})
 		}
 	}
-	paths := slices.Sorted(func(yield func(string) bool) {
-		for p := range files {
-			if !yield(p) {
-				return
-			}
-		}
-	})
-	for _, path := range paths {
+	for _, path := range slices.Sorted(maps.Keys(files)) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ts := files[path]
 		if opts.DryRun {
 			sum.Erased += len(ts)
-			sum.Files++
+			sum.file(path)
 			continue
 		}
 		list := make([]warc.EraseTarget, len(ts))
@@ -144,9 +151,20 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 		}
 		sum.Erased += len(ts)
 		sum.Records += res.Records
-		sum.Files++
+		sum.file(path)
 	}
 	return nil
+}
+
+// file counts path among the files that held erased captures, once.
+func (s *CaptureSummary) file(path string) {
+	if s.files == nil {
+		s.files = map[string]bool{}
+	}
+	if p := absOr(path); !s.files[p] {
+		s.files[p] = true
+		s.Files++
+	}
 }
 
 // absOr returns dir made absolute, or as it is.
@@ -158,4 +176,101 @@ func absOr(dir string) string {
 		return abs
 	}
 	return dir
+}
+
+// eraseUnreferenced erases the captures of the targets' pages that no
+// article points at: the response records, in the WARC files Herald
+// wrote in the folders that hold the targets' own captures and in
+// opts.WARCDirs, whose target URI is a URL of a target or of one of its
+// versions and that opts.CaptureOwner files under a target. Captures an
+// article points at are left to eraseCaptures.
+func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
+	ids := map[string]bool{}
+	urls := map[string]bool{}
+	referenced := map[string]map[int64]bool{} // absolute path → offsets
+	dirs := map[string]bool{}
+	for _, d := range opts.WARCDirs {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs[absOr(d)] = true
+		}
+	}
+	for _, a := range targets {
+		ids[a.ID] = true
+		versions, err := st.Versions(ctx, a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range versions {
+			for _, u := range []string{r.URL, r.CanonicalURL} {
+				if u != "" {
+					urls[normURL(u)] = true
+				}
+			}
+			if c := r.Capture; c != nil && c.File != "" {
+				path := c.File
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(opts.CaptureBase, path)
+				}
+				path = absOr(path)
+				if referenced[path] == nil {
+					referenced[path] = map[int64]bool{}
+				}
+				referenced[path][c.Offset] = true
+				if !strings.HasPrefix(r.Source, "import:") {
+					dirs[filepath.Dir(path)] = true
+				}
+			}
+		}
+	}
+	want := func(u string) bool { return urls[normURL(u)] }
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		names, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+		if err != nil {
+			return err
+		}
+		for _, path := range names {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var found []warc.EraseTarget
+			err := warc.ScanResponses(path, want, func(rec *warc.Record) error {
+				if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
+					found = append(found, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+				}
+				return nil
+			})
+			if errors.Is(err, warc.ErrForeignFile) {
+				continue // not a file a harvest wrote
+			}
+			if err != nil {
+				return err
+			}
+			sum.Scanned++
+			if len(found) == 0 {
+				continue
+			}
+			if !opts.DryRun {
+				res, err := warc.EraseRecords(path, found)
+				if err != nil {
+					return &CaptureError{ID: "", File: path, Err: err}
+				}
+				sum.Records += res.Records
+			}
+			sum.Erased += len(found)
+			sum.Unreferenced += len(found)
+			sum.file(path)
+		}
+	}
+	return nil
+}
+
+// normURL spells a URL as url.URL.String does, for comparisons.
+func normURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.String()
+	}
+	return s
 }

@@ -23,7 +23,18 @@ import (
 // harvest would store for it, its capture path relative to base.
 func captured(t *testing.T, w *warc.Writer, base, url, title, text, source string) *store.Record {
 	t.Helper()
-	html := "<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1>"
+	return capturedAs(t, w, base, url, "", title, text, source)
+}
+
+// capturedAs is captured for a page that names canonical as its
+// canonical URL.
+func capturedAs(t *testing.T, w *warc.Writer, base, url, canonical, title, text, source string) *store.Record {
+	t.Helper()
+	link := ""
+	if canonical != "" {
+		link = `<link rel="canonical" href="` + canonical + `">`
+	}
+	html := "<html><head><title>" + title + "</title>" + link + "</head><body><article><h1>" + title + "</h1>"
 	for p := range strings.SplitSeq(text, "\n\n") {
 		html += "<p>" + p + "</p>"
 	}
@@ -43,7 +54,7 @@ func captured(t *testing.T, w *warc.Writer, base, url, title, text, source strin
 		t.Fatal(err)
 	}
 	return &store.Record{
-		Article:   article.Article{URL: url, Title: title, Text: text},
+		Article:   article.Article{URL: url, CanonicalURL: canonical, Title: title, Text: text},
 		FetchedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
 		Source:    source,
 		Capture:   &store.Capture{File: file, Offset: ref.Offset, RecordID: ref.RecordID},
@@ -73,6 +84,13 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			edited := strings.Replace(secret, "her debts", "her private debts", 1)
 			second := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", edited, feed)
 			other2 := captured(t, w, base, "https://news.example/ferry", "Ferry terminal widened", strings.Replace(story, "harbour", "ferry", -1), feed)
+			// A refetch that found the text unchanged: no article points
+			// at its capture.
+			refetch := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", edited, feed)
+			// The same URL once named another page as canonical: that
+			// capture is the other article's, and stays.
+			moved := capturedAs(t, w, base, "https://news.example/jane", "https://news.example/markets", "Markets close higher",
+				strings.Replace(story, "council", "exchange", -1), feed)
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +107,7 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, r := range []*store.Record{first, other1, other2, imported} {
+			for _, r := range []*store.Record{first, other1, other2, imported, moved} {
 				ingest(t, st, r)
 			}
 			ingest(t, st, second) // a new text: first becomes its earlier version
@@ -100,7 +118,7 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			wfile := filepath.Join(base, first.Capture.File)
 
 			// Stopped after the erasure, before the delete.
-			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base}
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
 			_, err = archive.Delete(ctx, &failingBegin{Store: st, n: 1}, nil, []string{second.ID}, opts)
 			if err == nil || !strings.Contains(err.Error(), "disk full") {
 				t.Fatalf("stopped run: %v", err)
@@ -108,9 +126,11 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			if _, err := st.Get(ctx, second.ID); err != nil {
 				t.Fatalf("the article went with the stopped run: %v", err)
 			}
-			rec, err := warc.ReadAt(wfile, second.Capture.Offset)
-			if err != nil || !rec.IsErased() {
-				t.Errorf("after the stopped run the capture is not an erased record (%v)", err)
+			for _, r := range []*store.Record{second, first, refetch} {
+				rec, err := warc.ReadAt(wfile, r.Capture.Offset)
+				if err != nil || !rec.IsErased() {
+					t.Errorf("after the stopped run the capture at %d is not an erased record (%v)", r.Capture.Offset, err)
+				}
 			}
 
 			sum, err := archive.Delete(ctx, st, nil, []string{second.ID, imported.ID}, opts)
@@ -128,10 +148,10 @@ func TestDeleteEraseCaptures(t *testing.T) {
 				t.Error("the user's imported WARC file changed")
 			}
 			all := readAll(t, wfile)
-			if strings.Contains(all, "Jane Doe") || strings.Contains(all, "news.example/jane") {
+			if strings.Contains(all, "Jane Doe") {
 				t.Error("the archive's WARC file still holds the erased pages")
 			}
-			for _, r := range []*store.Record{other1, other2} {
+			for _, r := range []*store.Record{other1, other2, moved} {
 				got, err := warc.ReadAt(wfile, r.Capture.Offset)
 				if err != nil || got.RecordID != r.Capture.RecordID || !strings.Contains(string(got.Payload), r.Title) {
 					t.Errorf("capture of %s: %v, %v", r.URL, got, err)
@@ -142,7 +162,7 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rs.Records != 2 || len(rs.Problems) != 0 {
+			if rs.Records != 3 || len(rs.Problems) != 0 {
 				t.Errorf("reextract of the others: %+v", rs)
 			}
 		})

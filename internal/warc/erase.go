@@ -513,3 +513,46 @@ func storedGzip(data []byte, blocks int) []byte {
 	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(data))
 	return binary.LittleEndian.AppendUint32(out, uint32(len(data)))
 }
+
+// ScanResponses reads the WARC file at path, which must be one Writer
+// wrote (else ErrForeignFile), and calls fn with each HTTP response
+// record whose target URI want accepts, in file order. Damaged records
+// are passed over. An error from fn stops the scan and is returned.
+func ScanResponses(path string, want func(targetURI string) bool, fn func(*Record) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(gzipMagic))
+	if _, err := f.ReadAt(head, 0); err != nil || !bytes.Equal(head, gzipMagic) {
+		return fmt.Errorf("scan %s: %w: not gzip per record", path, ErrForeignFile)
+	}
+	rd := NewReader(bufio.NewReaderSize(f, 1<<20))
+	first := true
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var re *RecordError
+		if errors.As(err, &re) && !first {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("scan %s: %w: %v", path, ErrForeignFile, err)
+		}
+		if first {
+			first = false
+			if rec.Type != TypeWarcinfo || rec.Header.Get("WARC-Filename") != filepath.Base(path) {
+				return fmt.Errorf("scan %s: %w: it does not start with a warcinfo record naming it", path, ErrForeignFile)
+			}
+			continue
+		}
+		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec.TargetURI) {
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -256,3 +256,25 @@ func TestErasedMemberSize(t *testing.T) {
 		t.Error("no size was too small")
 	}
 }
+
+// ScanResponses hands over the responses of the URLs asked for, not
+// their requests nor other pages, and refuses a file Writer did not
+// write.
+func TestScanResponses(t *testing.T) {
+	path, story, _ := eraseFixture(t)
+	var got []string
+	err := ScanResponses(path, func(u string) bool { return strings.Contains(u, "jane-doe") }, func(r *Record) error {
+		got = append(got, r.RecordID)
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0] != story.RecordID {
+		t.Errorf("scan: %v, %v; want the story's response %s", got, err, story.RecordID)
+	}
+	renamed := filepath.Join(filepath.Dir(path), "renamed.warc.gz")
+	if err := os.Rename(path, renamed); err != nil {
+		t.Fatal(err)
+	}
+	if err := ScanResponses(renamed, func(string) bool { return true }, func(*Record) error { return nil }); !errors.Is(err, ErrForeignFile) {
+		t.Errorf("a renamed file: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/harvest"
 )
 
 // apiDeleteArticle deletes an article for good, as herald delete --id
@@ -53,7 +54,8 @@ func (s *Server) deleteArticle(ctx context.Context, id string, withhold bool, re
 		return nil, fmt.Errorf("%w: this server has no capture folder to erase captures from", errNotImplemented)
 	}
 	sum, err := archive.Delete(ctx, s.st, nil, []string{id},
-		archive.DeleteOptions{Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: s.opts.CaptureDir})
+		archive.DeleteOptions{Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: s.opts.CaptureDir,
+			CaptureOwner: harvest.CaptureArticleID})
 	if ce := (*archive.CaptureError)(nil); errors.As(err, &ce) {
 		s.log.Warn("capture not erased; article not deleted", "id", id, "err", err)
 		return nil, &Error{Status: http.StatusConflict, Code: "capture_unerasable", Err: err,
