@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/demo"
+	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 	"github.com/herald-archive/herald/internal/warc"
 )
 
@@ -136,5 +137,33 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 	}
 	if targets, _ := warcTargets(t, files...); targets[kept] {
 		t.Errorf("the WARC file still holds %s", kept)
+	}
+}
+
+// On PostgreSQL, captures are named relative to the working folder (a
+// fleet's ./herald.warc): herald delete --erase-captures run from that
+// folder erases them, and the other pages still re-extract.
+func TestDeleteEraseCapturesPostgres(t *testing.T) {
+	pg := pgtest.Schema(t)
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	t.Chdir(dir)
+	harvestJSON(t, pg, site+"/feed.xml")
+	files, _ := filepath.Glob(filepath.Join(dir, "herald.warc", "*.warc.gz"))
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+	before, _ := archiveStats(t, pg)
+	gone := site + demo.Articles()[2].Path()
+	out, stderr, code := herald(t, "", "--db", pg, "delete", "--url", gone, "--yes", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "captures: 1 capture erased") {
+		t.Errorf("delete: exit %d\n%s%s", code, out, stderr)
+	}
+	if targets, erased := warcTargets(t, files...); targets[gone] || erased != 1 {
+		t.Errorf("after the erasure the WARC file holds %s: %v (%d erased records)", gone, targets[gone], erased)
+	}
+	out, stderr, code = herald(t, "", "--db", pg, "reextract", "--dry-run")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d articles", before-1)) || !strings.Contains(out, "problems none") {
+		t.Errorf("reextract: exit %d\n%s%s", code, out, stderr)
 	}
 }
