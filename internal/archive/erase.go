@@ -235,6 +235,11 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			// An erasure a crash stopped is finished first: its torn
+			// records would not show up as responses to erase.
+			if err := warc.FinishErasure(path); err != nil {
+				return &CaptureError{File: path, Err: err}
+			}
 			var found []warc.EraseTarget
 			err := warc.ScanResponses(path, want, func(rec *warc.Record) error {
 				if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {

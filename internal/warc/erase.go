@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,18 +79,8 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
 	defer f.Close()
-	// First finish an erasure a crash stopped.
-	pending, err := readJournal(path)
-	if err != nil {
+	if err := finish(f, path); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	if pending != nil {
-		if err := overwrite(f, pending); err != nil {
-			return nil, fmt.Errorf("erase records in %s: finish the erasure stopped before: %w", path, err)
-		}
-		if err := os.Remove(journalPath(path)); err != nil {
-			return nil, fmt.Errorf("erase records in %s: %w", path, err)
-		}
 	}
 	entries, err := indexFile(f, filepath.Base(path))
 	if err != nil {
@@ -213,6 +204,37 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 	return res, nil
 }
 
+// FinishErasure finishes an erasure of records in the WARC file at path
+// that a crash stopped, as the next EraseRecords on it would: the spans
+// its journal lists are overwritten again and the journal removed. It
+// does nothing when there is no journal.
+func FinishErasure(path string) error {
+	if _, err := os.Stat(journalPath(path)); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("finish the erasure in %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := finish(f, path); err != nil {
+		return fmt.Errorf("finish the erasure in %s: %w", path, err)
+	}
+	return nil
+}
+
+// finish replays the journal of f (at path), if any.
+func finish(f *os.File, path string) error {
+	pending, err := readJournal(path)
+	if err != nil || pending == nil {
+		return err
+	}
+	if err := overwrite(f, pending); err != nil {
+		return fmt.Errorf("finish the erasure stopped before: %w", err)
+	}
+	return os.Remove(journalPath(path))
+}
+
 // eraseSpan is a run of adjacent erased records: bytes off to end, n
 // records.
 type eraseSpan struct {
@@ -306,8 +328,12 @@ func overwrite(f *os.File, spans []eraseSpan) error {
 	return f.Sync()
 }
 
-// syncDir makes a directory's entries (a rename) durable.
+// syncDir makes a directory's entries (a rename) durable. Windows
+// cannot sync a directory (and needs not: its renames are durable).
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -165,6 +165,15 @@ func TestEraseRecordsTorn(t *testing.T) {
 		if _, errs := readFile(t, path); len(errs) == 0 && cut > 10 {
 			t.Errorf("cut %d: the file is not torn", cut)
 		}
+		if cut == 900 {
+			// As a scan for unreferenced captures does before reading.
+			if err := FinishErasure(path); err != nil {
+				t.Fatalf("cut %d: %v", cut, err)
+			}
+			if _, errs := readFile(t, path); len(errs) != 0 {
+				t.Errorf("cut %d: after FinishErasure: %v", cut, errs)
+			}
+		}
 		res, err := EraseRecords(path, target)
 		if err != nil {
 			t.Fatalf("cut %d: %v", cut, err)
