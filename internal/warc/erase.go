@@ -369,6 +369,7 @@ func indexFile(f *os.File, base string) ([]fileEntry, error) {
 		return nil, fmt.Errorf("%w: not gzip per record", ErrForeignFile)
 	}
 	rd := NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 0, st.Size()), 1<<20))
+	rd.blocksOnly = true
 	var entries []fileEntry
 	for {
 		rec, err := rd.Next()
@@ -408,8 +409,11 @@ func indexFile(f *os.File, base string) ([]fileEntry, error) {
 				e.links = append(e.links, h.Value)
 			}
 		}
-		if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
-			e.location = resolve(rec.TargetURI, rec.HTTPHeader.Get("Location"))
+		if rec.IsHTTPResponse() && isRedirect(rec.Block) {
+			rec.parseHTTP()
+			if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
+				e.location = resolve(rec.TargetURI, rec.HTTPHeader.Get("Location"))
+			}
 		}
 		entries = append(entries, e)
 	}
@@ -435,6 +439,14 @@ func normURL(s string) string {
 		return u.String()
 	}
 	return s
+}
+
+// isRedirect reports whether an HTTP response block's status line says
+// 3xx ("HTTP/1.1 301 …").
+func isRedirect(block []byte) bool {
+	line, _, _ := bytes.Cut(block[:min(len(block), 64)], []byte(" "))
+	rest := block[min(len(line)+1, len(block)):]
+	return bytes.HasPrefix(line, []byte("HTTP/")) && len(rest) > 0 && rest[0] == '3'
 }
 
 // containing returns the index of the entry whose bytes hold off, or -1.
@@ -555,6 +567,7 @@ func ScanResponses(path string, want func(targetURI string) bool, fn func(*Recor
 		return fmt.Errorf("scan %s: %w: not gzip per record", path, ErrForeignFile)
 	}
 	rd := NewReader(bufio.NewReaderSize(f, 1<<20))
+	rd.blocksOnly = true
 	first := true
 	for {
 		rec, err := rd.Next()
@@ -576,6 +589,7 @@ func ScanResponses(path string, want func(targetURI string) bool, fn func(*Recor
 			continue
 		}
 		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec.TargetURI) {
+			rec.parseHTTP()
 			if err := fn(rec); err != nil {
 				return err
 			}
