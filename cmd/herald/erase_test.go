@@ -121,6 +121,9 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 	if err := os.Rename(db+".warc", moved); err != nil {
 		t.Fatal(err)
 	}
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", kept, "--dry-run", "--erase-captures"); code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing WARC file, dry run: exit %d %q", code, stderr)
+	}
 	_, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures")
 	if code != 1 || !strings.Contains(stderr, "no such file") || !strings.Contains(stderr, "taken from "+dir) || !strings.Contains(stderr, "was not deleted") {
 		t.Errorf("missing WARC file: exit %d %q", code, stderr)

@@ -127,6 +127,16 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 			return err
 		}
 		ts := files[path]
+		var err error
+		if opts.DryRun {
+			_, err = os.Stat(path) // what the erasure would stop at
+		}
+		if errors.Is(err, fs.ErrNotExist) && ts[0].relative {
+			err = fmt.Errorf("%w (relative capture paths are taken from %s)", err, absOr(opts.CaptureBase))
+		}
+		if err != nil {
+			return &CaptureError{ID: ts[0].id, File: path, Err: err}
+		}
 		if opts.DryRun {
 			sum.Erased += len(ts)
 			sum.file(path)
@@ -237,8 +247,10 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 			// An erasure a crash stopped is finished first: its torn
 			// records would not show up as responses to erase.
-			if err := warc.FinishErasure(path); err != nil {
-				return &CaptureError{File: path, Err: err}
+			if !opts.DryRun {
+				if err := warc.FinishErasure(path); err != nil {
+					return &CaptureError{File: path, Err: err}
+				}
 			}
 			var found []warc.EraseTarget
 			err := warc.ScanResponses(path, want, func(rec *warc.Record) error {
