@@ -113,8 +113,9 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 			res.Already++
 			continue
 		case ok && entries[i].damaged:
-			// Torn by an erasure a crash stopped: the unreadable bytes up
-			// to the next readable record are the target's.
+			// Unreadable (damaged, or torn by a crash that took its
+			// journal): the bytes up to the next readable record are
+			// the target's.
 			for ; i < len(entries) && entries[i].damaged; i++ {
 				erase[i] = true
 			}
@@ -188,17 +189,16 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 			return nil, fmt.Errorf("erase records in %s at offset %d: %w", path, s.off, err)
 		}
 	}
-	js := spans
-	if err := writeJournal(path, js); err != nil {
+	if err := writeJournal(path, spans); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
-	if err := overwrite(f, js); err != nil {
+	if err := overwrite(f, spans); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
 	if err := os.Remove(journalPath(path)); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
-	for _, s := range js {
+	for _, s := range spans {
 		res.Records += s.n
 	}
 	return res, nil
