@@ -287,3 +287,39 @@ func TestScanResponses(t *testing.T) {
 		t.Errorf("a renamed file: %v", err)
 	}
 }
+
+// A file a Writer still appends to can be erased from: the Writer's
+// next records land after the erased ones, and every record reads.
+func TestEraseRecordsWhileWriting(t *testing.T) {
+	w, dir := newTestWriter(t, WriterOptions{})
+	ctx := context.Background()
+	gone, err := w.WriteExchange(ctx, exchange("http://news.example/gone", []byte("<p>Jane Doe private words</p>")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := w.WriteExchange(ctx, exchange("http://news.example/a", []byte("<p>kept page a</p>")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, gone.File)
+	if _, err := EraseRecords(path, []EraseTarget{{Offset: gone.Offset, RecordID: gone.RecordID}}); err != nil {
+		t.Fatal(err)
+	}
+	later, err := w.WriteExchange(ctx, exchange("http://news.example/b", []byte("<p>kept page b</p>")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if later.File != gone.File {
+		t.Fatalf("the Writer moved to %s", later.File)
+	}
+	checkKept(t, dir, []Ref{kept, later})
+	if text := plainText(t, path); strings.Contains(text, "Jane Doe") {
+		t.Error("the erased page is still in the file")
+	}
+	if _, errs := readFile(t, path); len(errs) != 0 {
+		t.Errorf("reading the file: %v", errs)
+	}
+}
