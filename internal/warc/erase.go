@@ -72,13 +72,19 @@ type EraseResult struct {
 // (NAME.erasing, synced), removed once the file is synced: a crash while
 // EraseRecords writes leaves at worst the erased records' own bytes torn,
 // never another record's, and the next call on the file first finishes
-// what the journal lists. A target found erased counts under Already.
+// what the journal lists. Two erasures of one file (two processes) take
+// turns (flock, on Unix). A target found erased counts under Already.
 func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
 	defer f.Close()
+	unlock, err := lockErasure(f)
+	if err != nil {
+		return nil, fmt.Errorf("erase records in %s: lock: %w", path, err)
+	}
+	defer unlock()
 	if err := finish(f, path); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
@@ -217,6 +223,11 @@ func FinishErasure(path string) error {
 		return fmt.Errorf("finish the erasure in %s: %w", path, err)
 	}
 	defer f.Close()
+	unlock, err := lockErasure(f)
+	if err != nil {
+		return fmt.Errorf("finish the erasure in %s: lock: %w", path, err)
+	}
+	defer unlock()
 	if err := finish(f, path); err != nil {
 		return fmt.Errorf("finish the erasure in %s: %w", path, err)
 	}

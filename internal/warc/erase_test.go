@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -321,5 +323,53 @@ func TestEraseRecordsWhileWriting(t *testing.T) {
 	}
 	if _, errs := readFile(t, path); len(errs) != 0 {
 		t.Errorf("reading the file: %v", errs)
+	}
+}
+
+// Erasures of one file at once (separate opens, as separate processes
+// would) take turns: each finishes, and the file reads whole after.
+func TestEraseRecordsConcurrent(t *testing.T) {
+	w, dir := newTestWriter(t, WriterOptions{})
+	ctx := context.Background()
+	var refs []Ref
+	for i := range 24 {
+		ref, err := w.WriteExchange(ctx, exchange(fmt.Sprintf("http://news.example/%d", i), []byte(fmt.Sprintf("<p>page %d</p>", i))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, refs[0].File)
+	var wg sync.WaitGroup
+	errs := make([]error, len(refs))
+	for i := 0; i < len(refs); i += 2 {
+		wg.Go(func() {
+			_, errs[i] = EraseRecords(path, []EraseTarget{{Offset: refs[i].Offset, RecordID: refs[i].RecordID}})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	recs, rerrs := readFile(t, path)
+	if len(rerrs) != 0 {
+		t.Fatalf("reading the file: %v", rerrs)
+	}
+	erased := 0
+	for _, r := range recs {
+		if r.IsErased() {
+			erased++
+		}
+	}
+	if erased != len(refs)/2 {
+		t.Errorf("%d erased records, want %d", erased, len(refs)/2)
+	}
+	for i := 1; i < len(refs); i += 2 {
+		if r, err := ReadAt(path, refs[i].Offset); err != nil || r.RecordID != refs[i].RecordID {
+			t.Errorf("kept capture %d: %v", i, err)
+		}
 	}
 }
