@@ -5,20 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/harvest"
 )
 
 func newDeleteCmd(e *env) *cobra.Command {
-	var dryRun, yes, asJSON, withhold bool
+	var dryRun, yes, asJSON, withhold, erase bool
 	var urls, ids []string
-	var reason string
+	var reason, captures string
 	var batch batchFlag
 	cmd := &cobra.Command{
-		Use:   "delete (QUERY | --url URL... | --id ID...) (--dry-run | --yes) [--withhold [--reason TEXT]]",
+		Use:   "delete (QUERY | --url URL... | --id ID...) (--dry-run | --yes) [--withhold [--reason TEXT]] [--erase-captures]",
 		Short: "Delete archived articles for good (a takedown, or a site harvested by mistake)",
 		Long: `Delete removes archived articles for good, with their earlier versions:
 the articles matching QUERY (every copy: searches collapse copies,
@@ -43,11 +45,36 @@ Without --withhold, an article can come back: herald reextract does not
 bring it back (it rebuilds archived articles only), but importing the
 WARC files that hold its capture, or an export made before, would, and
 so would a harvest of a sitemap that lists it with a newer date.
-Raw captures are not touched either way: the WARC files a harvest wrote
-hold many pages each and are written once.`,
+
+Raw captures stay in their WARC files unless --erase-captures is given
+(a legal takedown, an erasure request): then the captured responses of
+the deleted articles and of their earlier versions are erased from the
+WARC files harvests wrote, with their request records, the records that
+refer to them and the redirects that led to them, before each batch is
+deleted. Captures of their pages that no article points at (a refetch
+that found the text unchanged keeps the article on its earlier capture)
+are looked for in every WARC file of the folders that hold their
+captures and of the archive's default one (ARCHIVE.warc): a response
+of the page's URL is erased when it would be filed under a deleted
+article (its page names the same canonical URL). Reading them takes
+about a minute for every 4 GB of WARC files on a small machine.
+
+Each run of erased records is overwritten in place by a record of the
+same size that says only that records were erased, so the other pages
+in those files keep their places: their captures still read, and a
+harvest still writing to a file is not disturbed. A WARC file you
+imported (herald import warc) is yours and is never rewritten: such
+captures are listed as left, with their file. If a capture cannot be
+erased (its file is missing here: relative capture paths are taken
+from --captures, by default the archive's folder, or the working
+folder for PostgreSQL, as harvests and workers store them), the run
+stops before deleting its batch; run it again where the files are. A
+run stopped between erasing and deleting is finished by running it
+again.`,
 		Example: `  herald delete 'site:wrong.example' --dry-run
   herald delete 'site:wrong.example' --yes
-  herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --reason 'takedown request 17'`,
+  herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --reason 'takedown request 17'
+  herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --erase-captures`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
@@ -65,6 +92,11 @@ hold many pages each and are written once.`,
 				return &exitError{code: 2, msg: "delete removes articles for good: look first with --dry-run, then run it again with --yes"}
 			case reason != "" && !withhold:
 				return &exitError{code: 2, msg: "--reason goes with --withhold"}
+			case captures != "" && !erase:
+				return &exitError{code: 2, msg: "--captures goes with --erase-captures"}
+			}
+			if captures == "" {
+				captures = filepath.Dir(archiveFiles(e.db))
 			}
 			urlOf := map[string]string{} // id → the URL given
 			for _, u := range urls {
@@ -102,7 +134,8 @@ hold many pages each and are written once.`,
 				fmt.Fprintln(out)
 			}
 			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
-				Withhold: withhold, Reason: reason})
+				Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: captures,
+				CaptureOwner: harvest.CaptureArticleID, WARCDirs: []string{archiveFiles(e.db) + ".warc"}})
 			if na := (*archive.NotArchivedError)(nil); errors.As(err, &na) {
 				if u, ok := urlOf[na.ID]; ok {
 					return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the URL %s (nothing was deleted); --url wants the URL herald search shows for it", u)}
@@ -122,7 +155,40 @@ hold many pages each and are written once.`,
 					}
 					fmt.Fprintf(out, "delete: %s matched, %d %s, in %s\n",
 						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
+					if c := sum.Captures; c != nil {
+						if dryRun {
+							fmt.Fprintf(out, "captures: %s in %s would be erased (%d that no article points at; %s searched)",
+								spellCount(c.Erased, "capture"), spellCount(c.Files, "WARC file"), c.Unreferenced, spellCount(c.Scanned, "file"))
+						} else {
+							fmt.Fprintf(out, "captures: %s erased (%d that no article pointed at), %s overwritten in %s, %s searched",
+								spellCount(c.Erased, "capture"), c.Unreferenced, spellCount(c.Records, "WARC record"),
+								spellCount(c.Files, "file"), spellCount(c.Scanned, "file"))
+						}
+						if len(c.Left) > 0 {
+							fmt.Fprintf(out, ", %d left (listed on stderr)", len(c.Left))
+						}
+						fmt.Fprintln(out)
+					}
 				}
+				if c := sum.Captures; c != nil {
+					for _, l := range c.Left {
+						why := "a WARC file you imported, which herald never rewrites"
+						if l.Why == archive.LeftForeign {
+							why = "not a WARC file a harvest wrote"
+						}
+						fmt.Fprintf(e.stderr, "herald: left the capture of %s in %s at offset %d: %s\n", l.ID, stripControl(l.File), l.Offset, why)
+					}
+				}
+			}
+			if ce := (*archive.CaptureError)(nil); errors.As(err, &ce) {
+				deleted := 0
+				if sum != nil {
+					deleted = sum.Deleted
+				}
+				if dryRun {
+					return &exitError{code: 1, msg: fmt.Sprintf("%v: --yes would stop there; run it where the WARC files are (--captures), or without --erase-captures", ce)}
+				}
+				return &exitError{code: 1, msg: fmt.Sprintf("%v: its batch was not deleted (%d deleted before it); run it again where the WARC files are (--captures), or without --erase-captures", ce, deleted)}
 			}
 			return err
 		},
@@ -131,6 +197,8 @@ hold many pages each and are written once.`,
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete for good")
 	cmd.Flags().BoolVar(&withhold, "withhold", false, "keep the deleted articles out: harvests and imports skip their URLs (herald withheld)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why they are withheld (a takedown request's reference), kept with them")
+	cmd.Flags().BoolVar(&erase, "erase-captures", false, "also erase their raw captures from the WARC files harvests wrote (files you imported are left)")
+	cmd.Flags().StringVar(&captures, "captures", "", "folder that relative capture file names are taken from (default: the archive's folder; the working folder for PostgreSQL)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print each deleted article and the summary as JSON lines")
 	cmd.Flags().StringArrayVar(&urls, "url", nil, "delete the article at this URL (repeatable)")
 	cmd.Flags().StringArrayVar(&ids, "id", nil, "delete the article with this id (repeatable)")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
 )
 
 // DeleteOptions configure Delete.
@@ -26,6 +27,28 @@ type DeleteOptions struct {
 	// recorded with them.
 	Withhold bool
 	Reason   string
+	// EraseCaptures erases the raw captures of the deleted articles and
+	// of their earlier versions from the WARC files a harvest wrote,
+	// before each batch is deleted (see CaptureSummary): the records are
+	// overwritten in place (warc.EraseRecords), so the other captures in
+	// those files keep their offsets. With DryRun they are counted.
+	EraseCaptures bool
+	// CaptureBase is the folder relative capture paths are taken from:
+	// the archive's folder.
+	CaptureBase string
+	// CaptureOwner, with EraseCaptures, looks for the captures of the
+	// deleted pages that no article points at (a refetch whose text was
+	// unchanged leaves the article on its earlier capture): given a
+	// response record whose target URI is the URL of a deleted article
+	// or version, it returns the id of the article the record would be
+	// filed under ("" for none: not an article); those of deleted
+	// articles are erased too, before the first batch. Every WARC file
+	// Herald wrote in the folders that hold the deleted articles'
+	// captures, and in WARCDirs, is read. nil: not looked for.
+	CaptureOwner func(*warc.Record) string
+	// WARCDirs are more folders to look in with CaptureOwner (the
+	// harvest's default WARC folder); a missing one is passed over.
+	WARCDirs []string
 }
 
 // Deleted is an article that Delete removed.
@@ -43,6 +66,8 @@ type DeleteSummary struct {
 	Deleted  int           `json:"deleted"`
 	DryRun   bool          `json:"dry_run"`
 	Duration time.Duration `json:"duration_ns"`
+	// Captures is set with DeleteOptions.EraseCaptures.
+	Captures *CaptureSummary `json:"captures,omitempty"`
 }
 
 // NotArchivedError is the error of Delete for an id the archive does not
@@ -62,8 +87,10 @@ func (e *NotArchivedError) Is(target error) bool { return target == store.ErrNot
 //
 // Each batch is one transaction: an interrupted run leaves whole batches
 // deleted and the rest as it was, and running it again finishes. Raw
-// captures are not touched: WARC files are written once and shared by
-// many records. The store's transactions must be store.Deleters (both
+// captures stay in their WARC files unless opts.EraseCaptures, which
+// erases them before each batch is deleted; a capture that cannot be
+// erased (a missing file) stops the run before its batch with a
+// *CaptureError. The store's transactions must be store.Deleters (both
 // backends' are), unless DryRun.
 func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, opts DeleteOptions) (*DeleteSummary, error) {
 	start := time.Now()
@@ -71,6 +98,9 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		opts.BatchSize = 500
 	}
 	sum := &DeleteSummary{DryRun: opts.DryRun}
+	if opts.EraseCaptures {
+		sum.Captures = &CaptureSummary{}
+	}
 	var targets []Deleted
 	clusters := map[string]string{} // id → cluster
 	add := func(r *store.Record) {
@@ -100,6 +130,12 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		}
 	}
 	sum.Matched = len(targets)
+	if opts.EraseCaptures && opts.CaptureOwner != nil {
+		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
+			sum.Duration = time.Since(start)
+			return sum, fmt.Errorf("delete: %w", err)
+		}
+	}
 	// The copies that stay: members of the targets' clusters that are
 	// not deleted themselves.
 	going := map[string]int{}
@@ -133,6 +169,12 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		n := min(opts.BatchSize, len(targets))
 		batch := targets[:n]
 		targets = targets[n:]
+		if opts.EraseCaptures {
+			if err := eraseCaptures(ctx, st, batch, opts, sum.Captures); err != nil {
+				sum.Duration = time.Since(start)
+				return sum, fmt.Errorf("delete: %w", err)
+			}
+		}
 		if err := deleteBatch(ctx, st, batch, opts); err != nil {
 			sum.Duration = time.Since(start)
 			return sum, fmt.Errorf("delete: %w", err)

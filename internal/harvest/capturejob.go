@@ -143,3 +143,20 @@ func ProcessCapture(ctx context.Context, st store.Store, j CaptureJob) (outcome 
 // ErrCaptureMissing: a capture job's WARC file or record cannot be read
 // where the job says. Retrying does not help.
 var ErrCaptureMissing = errors.New("capture not readable")
+
+// CaptureArticleID returns the id of the article that a harvest or an
+// import would file the response record wr under (its canonical URL's),
+// or "" when wr holds no article (not a 2xx HTML page, not an article, a
+// soft 404). It is archive.DeleteOptions.CaptureOwner: a capture of a
+// deleted article's URL is that article's only if its page still names
+// the same canonical URL.
+func CaptureArticleID(wr *warc.Record) string {
+	rec, _ := warcRecord(wr, "", "")
+	if rec == nil {
+		return ""
+	}
+	if _, err := archive.Prepare(rec, wr.Date); err != nil {
+		return ""
+	}
+	return rec.ID
+}

@@ -114,6 +114,10 @@ type Reader struct {
 	// as a WARC file; set for a whole file (NewReader), not for ReadAt,
 	// whose offset may simply be wrong.
 	checkStart bool
+	// blocksOnly leaves the HTTP message of response records unparsed
+	// (HTTPStatus, HTTPHeader, Payload unset), for scans that look at
+	// headers: see parseHTTP.
+	blocksOnly bool
 }
 
 const (
@@ -219,7 +223,7 @@ func (r *Reader) nextPlain() (*Record, error) {
 		return nil, r.finish(err)
 	}
 	off := r.in.offset()
-	rec, err := parseRecord(r.in)
+	rec, err := parseRecord(r.in, !r.blocksOnly)
 	if err == nil {
 		rec.Offset = off
 		return rec, nil
@@ -270,7 +274,7 @@ func (r *Reader) nextGzip() (*Record, error) {
 				}
 			}
 		}
-		rec, err := parseRecord(lineReader{r.member})
+		rec, err := parseRecord(lineReader{r.member}, !r.blocksOnly)
 		if err != nil {
 			if errors.Is(err, ErrRecordTooLarge) {
 				// Its block was read past; the member goes on intact.
@@ -408,7 +412,7 @@ func (l lineReader) readLine() ([]byte, error) {
 
 // parseRecord reads one record: version line, header fields, blank line,
 // Content-Length bytes of block, and the two CRLFs that end it.
-func parseRecord(src source) (*Record, error) {
+func parseRecord(src source, parseHTTP bool) (*Record, error) {
 	line, err := src.readLine()
 	if err != nil {
 		return nil, truncatedOr(err, "version line")
@@ -465,15 +469,21 @@ func parseRecord(src source) (*Record, error) {
 	// The block is followed by CRLF CRLF. Missing ones are tolerated (some
 	// writers get it wrong), but a record that ends in mid-terminator at
 	// EOF is still complete.
+	if parseHTTP {
+		rec.parseHTTP()
+	}
+	return rec, nil
+}
+
+// parseHTTP fills in the HTTP fields and the payload of a record read
+// with its block only.
+func (rec *Record) parseHTTP() {
 	switch {
 	case rec.IsHTTPResponse():
-		var body []byte
-		rec.HTTPStatus, rec.HTTPHeader, body, rec.Payload, rec.PayloadErr = parseHTTPResponse(rec.Block)
-		_ = body
+		rec.HTTPStatus, rec.HTTPHeader, _, rec.Payload, rec.PayloadErr = parseHTTPResponse(rec.Block)
 	case rec.Type == TypeResource:
 		rec.Payload = rec.Block
 	}
-	return rec, nil
 }
 
 // readBlock reads exactly n bytes. It grows its buffer as bytes arrive

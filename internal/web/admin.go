@@ -83,16 +83,23 @@ type sourcesData struct {
 // doneMessages are the confirmations a redirect may ask for; the page
 // shows only these, never text from the URL.
 var doneMessages = map[string]string{
-	"added":          "Source added.",
-	"paused":         "Source paused.",
-	"resumed":        "Source resumed.",
-	"removed":        "Source removed.",
-	"signed-in":      "Signed in: admin actions are available.",
-	"signed-out":     "Signed out.",
-	"harvest-queued": "Harvest queued: it runs in the background; this list shows how it went.",
-	"deleted":        "Article deleted.",
-	"withheld":       "Article deleted and withheld: harvests and imports will not archive it again (herald withheld).",
+	"added":                "Source added.",
+	"paused":               "Source paused.",
+	"resumed":              "Source resumed.",
+	"removed":              "Source removed.",
+	"signed-in":            "Signed in: admin actions are available.",
+	"signed-out":           "Signed out.",
+	"harvest-queued":       "Harvest queued: it runs in the background; this list shows how it went.",
+	"deleted":              "Article deleted.",
+	"withheld":             "Article deleted and withheld: harvests and imports will not archive it again (herald withheld).",
+	"deleted-erased":       "Article deleted and its raw captures erased.",
+	"withheld-erased":      "Article deleted and withheld, its raw captures erased: harvests and imports will not archive it again (herald withheld).",
+	"deleted-erased-left":  "Article deleted and the raw captures harvests wrote erased; " + leftNote,
+	"withheld-erased-left": "Article deleted and withheld, the raw captures harvests wrote erased; " + leftNote,
 }
+
+// leftNote ends the confirmation of a delete that left captures.
+const leftNote = "a capture in a WARC file that was imported (herald import warc) is left as it is: that file is not the archive's to rewrite."
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
 	done, err := value(r.URL.Query(), "done")

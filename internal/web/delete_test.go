@@ -4,10 +4,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/herald-archive/herald/internal/warc"
 )
 
 // DELETE /api/articles/{id} needs the admin token, refuses bad
@@ -126,19 +130,22 @@ func TestArticleDeleteForm(t *testing.T) {
 	if res := post("/articles/0000000000000000/delete", url.Values{"csrf": {csrf}}); res.StatusCode != 404 {
 		t.Errorf("an unknown article: %d, want 404", res.StatusCode)
 	}
-	res := post(page+"/delete", url.Values{"csrf": {csrf}, "withhold": {"true"}, "reason": {" request 17 "}})
-	if res.StatusCode != 303 || res.Header.Get("Location") != "/sources?done=withheld" {
+	res := post(page+"/delete", url.Values{"csrf": {csrf}, "withhold": {"true"}, "reason": {" request 17 "}, "erase_captures": {"true"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/sources?done=withheld-erased" {
 		t.Fatalf("delete: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	if code, _ := get(page); code != 404 {
 		t.Errorf("the article page after delete: %d, want 404", code)
 	}
-	if _, body := get("/sources?done=withheld"); !strings.Contains(body, "Article deleted and withheld") {
+	if _, body := get("/sources?done=withheld-erased"); !strings.Contains(body, "Article deleted and withheld, its raw captures erased") {
 		t.Error("no confirmation on the sources page")
 	}
 	list, err := f.db.ListWithheld(t.Context())
 	if err != nil || len(list) != 1 || list[0].ID != f.harbour || list[0].Reason != "request 17" {
 		t.Errorf("withheld: %+v, %v", list, err)
+	}
+	if !strings.Contains(body, `name="erase_captures"`) {
+		t.Error("the delete form has no box to erase the captures")
 	}
 	// Without the box ticked, deleted only.
 	res = post("/articles/"+f.copy+"/delete", url.Values{"csrf": {csrf}, "reason": {"ignored"}})
@@ -147,5 +154,59 @@ func TestArticleDeleteForm(t *testing.T) {
 	}
 	if list, _ := f.db.ListWithheld(t.Context()); len(list) != 1 {
 		t.Errorf("withheld after a plain delete: %+v", list)
+	}
+}
+
+// DELETE /api/articles/{id}?erase_captures=true erases the article's raw
+// capture and answers with what it did; a capture whose WARC file is
+// not where the server looks is a 409 that deletes nothing; the form's
+// box does the same and says so.
+func TestAPIDeleteEraseCaptures(t *testing.T) {
+	f := newArchive(t)
+	const token = "test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token})
+	auth := []string{"Authorization", "Bearer " + token}
+	target := "/api/articles/" + f.harbour
+	rec, err := f.db.Get(t.Context(), f.harbour)
+	if err != nil || rec.Capture == nil {
+		t.Fatalf("the fixture's harbour capture: %v", err)
+	}
+	file := filepath.Join(f.dir, rec.Capture.File)
+
+	if res, _ := do(t, h, "DELETE", target+"?erase_captures=maybe", nil, auth...); res.StatusCode != 400 {
+		t.Errorf("erase_captures=maybe: %d, want 400", res.StatusCode)
+	}
+	hidden := file + ".away"
+	if err := os.Rename(file, hidden); err != nil {
+		t.Fatal(err)
+	}
+	res, body := do(t, h, "DELETE", target+"?erase_captures=true", nil, auth...)
+	var e apiError
+	decode(t, body, &e)
+	if res.StatusCode != 409 || e.Error.Code != "capture_unerasable" || strings.Contains(body, f.dir) {
+		t.Errorf("capture file missing: %d %s", res.StatusCode, body)
+	}
+	if res, _ := do(t, h, "GET", target, nil); res.StatusCode != 200 {
+		t.Fatalf("the article went although its capture was not erased: %d", res.StatusCode)
+	}
+	if err := os.Rename(hidden, file); err != nil {
+		t.Fatal(err)
+	}
+	res, body = do(t, h, "DELETE", target+"?erase_captures=true&withhold=true", nil, auth...)
+	var sum struct {
+		Erased, Records, Files int
+		Left                   []any
+	}
+	decode(t, body, &sum)
+	// Both versions point at the same capture: one capture, its response
+	// and request records.
+	if res.StatusCode != 200 || sum.Erased != 1 || sum.Records != 2 || sum.Files != 1 || len(sum.Left) != 0 {
+		t.Errorf("DELETE ?erase_captures=true: %d %s", res.StatusCode, body)
+	}
+	if r, err := warc.ReadAt(file, rec.Capture.Offset); err != nil || !r.IsErased() {
+		t.Errorf("the capture after the delete: erased %v, %v", r != nil && r.IsErased(), err)
+	}
+	if res, _ := do(t, h, "GET", target, nil); res.StatusCode != 404 {
+		t.Errorf("the article after the delete: %d, want 404", res.StatusCode)
 	}
 }

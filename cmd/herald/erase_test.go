@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/demo"
+	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// warcTargets returns the target URIs of the records of WARC files, and
+// how many records stand for erased ones; a damaged record fails.
+func warcTargets(t *testing.T, files ...string) (targets map[string]bool, erased int) {
+	t.Helper()
+	targets = map[string]bool{}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := warc.NewReader(f)
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if rec.IsErased() {
+				erased++
+			}
+			targets[rec.TargetURI] = true
+		}
+		f.Close()
+	}
+	return targets, erased
+}
+
+// herald delete --erase-captures: the harvested page's capture leaves the
+// archive's WARC file, whose other pages still re-extract; an article
+// imported from the user's WARC file is deleted and its capture left,
+// said on stderr, the file untouched; a capture whose file is not where
+// the archive says stops the run before deleting, and the run goes
+// through once the file is back.
+func TestDeleteEraseCapturesCommand(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	harvestJSON(t, db, site+"/feed.xml")
+	files, _ := filepath.Glob(db + ".warc/*.warc.gz")
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+	arts := demo.Articles()
+	gone, kept := site+arts[0].Path(), site+arts[1].Path()
+	if targets, _ := warcTargets(t, files...); !targets[gone] {
+		t.Fatalf("the harvest's WARC file lacks %s", gone)
+	}
+
+	// The user's own WARC file, imported.
+	w, err := warc.NewWriter(filepath.Join(dir, "mine"), warc.WriterOptions{Prefix: "crawl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const theirs = "https://elsewhere.example/2026/jane-doe"
+	page := "<html><head><title>Jane Doe speaks</title></head><body><article><h1>Jane Doe speaks</h1><p>" +
+		strings.Repeat("Jane Doe spoke to the council about the harbour and the ferry fares for a long time. ", 8) + "</p></article></body></html>"
+	ref, err := w.WriteExchange(context.Background(), warc.Exchange{TargetURI: theirs, Date: time.Now(),
+		ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	userFile := filepath.Join(dir, "mine", ref.File)
+	if _, stderr, code := herald(t, "", "--db", db, "import", "warc", userFile); code != 0 {
+		t.Fatalf("import warc: %s", stderr)
+	}
+	before, _ := archiveStats(t, db)
+	userBytes, err := os.ReadFile(userFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", gone, "--yes", "--captures", dir); code != 2 || !strings.Contains(stderr, "--captures goes with --erase-captures") {
+		t.Errorf("--captures alone: exit %d %q", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", gone, "--url", theirs, "--dry-run", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "captures: 1 capture in 1 WARC file would be erased (0 that no article points at; 1 file searched), 1 left") {
+		t.Errorf("dry run: exit %d\n%s%s", code, out, stderr)
+	}
+	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", gone, "--url", theirs, "--yes", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "2 deleted") || !strings.Contains(out, "captures: 1 capture erased (0 that no article pointed at), 2 WARC records overwritten in 1 file, 1 file searched, 1 left") ||
+		!strings.Contains(stderr, "left the capture of ") || !strings.Contains(stderr, userFile+" at offset ") || !strings.Contains(stderr, "a WARC file you imported") {
+		t.Errorf("--erase-captures: exit %d\n%s%s", code, out, stderr)
+	}
+	targets, erased := warcTargets(t, files...)
+	if targets[gone] || !targets[kept] || erased != 1 {
+		t.Errorf("after the erasure, the WARC file holds %s: %v, %s: %v, %d erased records", gone, targets[gone], kept, targets[kept], erased)
+	}
+	if after, _ := os.ReadFile(userFile); !bytes.Equal(after, userBytes) {
+		t.Error("the user's imported WARC file changed")
+	}
+	out, stderr, code = herald(t, "", "--db", db, "reextract")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d articles", before-2)) || !strings.Contains(out, "0 changed") || !strings.Contains(out, "problems none") {
+		t.Errorf("reextract of the others: exit %d\n%s%s", code, out, stderr)
+	}
+
+	// The WARC folder moved away: nothing is deleted, and the message
+	// says where capture paths were looked for.
+	moved := filepath.Join(dir, "elsewhere")
+	if err := os.Rename(db+".warc", moved); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", kept, "--dry-run", "--erase-captures"); code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing WARC file, dry run: exit %d %q", code, stderr)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures")
+	if code != 1 || !strings.Contains(stderr, "no such file") || !strings.Contains(stderr, "taken from "+dir) || !strings.Contains(stderr, "was not deleted") {
+		t.Errorf("missing WARC file: exit %d %q", code, stderr)
+	}
+	if n, _ := archiveStats(t, db); n != before-2 {
+		t.Errorf("after the refused erasure, %d articles, want %d", n, before-2)
+	}
+	if err := os.Rename(moved, db+".warc"); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures", "--json")
+	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1}`) {
+		t.Errorf("--json: exit %d\n%s%s", code, out, stderr)
+	}
+	if targets, _ := warcTargets(t, files...); targets[kept] {
+		t.Errorf("the WARC file still holds %s", kept)
+	}
+}
+
+// On PostgreSQL, captures are named relative to the working folder (a
+// fleet's ./herald.warc): herald delete --erase-captures run from that
+// folder erases them, and the other pages still re-extract.
+func TestDeleteEraseCapturesPostgres(t *testing.T) {
+	pg := pgtest.Schema(t)
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	t.Chdir(dir)
+	harvestJSON(t, pg, site+"/feed.xml")
+	files, _ := filepath.Glob(filepath.Join(dir, "herald.warc", "*.warc.gz"))
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+	before, _ := archiveStats(t, pg)
+	gone := site + demo.Articles()[2].Path()
+	out, stderr, code := herald(t, "", "--db", pg, "delete", "--url", gone, "--yes", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "captures: 1 capture erased") {
+		t.Errorf("delete: exit %d\n%s%s", code, out, stderr)
+	}
+	if targets, erased := warcTargets(t, files...); targets[gone] || erased != 1 {
+		t.Errorf("after the erasure the WARC file holds %s: %v (%d erased records)", gone, targets[gone], erased)
+	}
+	out, stderr, code = herald(t, "", "--db", pg, "reextract", "--dry-run")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d articles", before-1)) || !strings.Contains(out, "problems none") {
+		t.Errorf("reextract: exit %d\n%s%s", code, out, stderr)
+	}
+}

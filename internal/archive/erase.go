@@ -1,0 +1,293 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// CaptureSummary is what Delete did to the raw captures of the articles
+// it deleted (DeleteOptions.EraseCaptures).
+type CaptureSummary struct {
+	// Erased counts the captures (of the articles and of their earlier
+	// versions) erased from the archive's WARC files, by this run or by
+	// an earlier one that stopped before deleting their articles; with
+	// DryRun, those that would be.
+	Erased int `json:"erased"`
+	// Records counts the WARC records overwritten: the captured responses
+	// with their request records, the records that refer to them and the
+	// redirects that led to them.
+	Records int `json:"records"`
+	// Unreferenced counts, among Erased, the captures of the deleted
+	// pages that no article pointed at (DeleteOptions.CaptureOwner).
+	Unreferenced int `json:"unreferenced,omitempty"`
+	// Files counts the WARC files that held them.
+	Files int `json:"files"`
+	// Scanned counts the WARC files read to look for unreferenced
+	// captures.
+	Scanned int             `json:"scanned,omitempty"`
+	files   map[string]bool // counted in Files
+
+	// Left lists the captures left where they are: in WARC files the
+	// user imported (herald import warc), which Herald never rewrites,
+	// or in files Herald did not write.
+	Left []LeftCapture `json:"left,omitempty"`
+}
+
+// LeftCapture is a raw capture Delete did not erase, and why.
+type LeftCapture struct {
+	// ID is the article's.
+	ID string `json:"id"`
+	// File and Offset say where the capture is (File as stored, resolved
+	// against DeleteOptions.CaptureBase when relative).
+	File   string `json:"file"`
+	Offset int64  `json:"offset"`
+	// Why is "imported" (a WARC file the user imported) or "foreign" (a
+	// file that is not one a harvest wrote: see warc.ErrForeignFile).
+	Why string `json:"why"`
+}
+
+// Why values of LeftCapture.
+const (
+	LeftImported = "imported"
+	LeftForeign  = "foreign"
+)
+
+// CaptureError is the error of Delete when a capture of a batch could
+// not be erased (its file is missing or unreadable, or the record is
+// not where the archive says). Nothing of that batch was deleted.
+type CaptureError struct {
+	ID, File string
+	Err      error
+}
+
+func (e *CaptureError) Error() string {
+	if e.ID == "" {
+		return fmt.Sprintf("erase captures in %s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("erase the capture of %s in %s: %v", e.ID, e.File, e.Err)
+}
+
+func (e *CaptureError) Unwrap() error { return e.Err }
+
+// eraseCaptures erases the raw captures of a batch's articles and of
+// their earlier versions, before the batch is deleted: a run stopped
+// between the two leaves the articles in the archive, and the next run
+// finds their captures erased and deletes them.
+//
+// A capture belongs to the archive when the record that points at it was
+// harvested: a record imported from a WARC file (source "import:…")
+// points into the user's own file, which is left as it is and listed in
+// sum.Left, as is a file that is not one Herald wrote.
+func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
+	type target struct {
+		id       string
+		relative bool // the stored path is relative to opts.CaptureBase
+		t        warc.EraseTarget
+	}
+	files := map[string][]target{}
+	for _, a := range batch {
+		versions, err := st.Versions(ctx, a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // another process deleted it meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		seen := map[store.Capture]bool{}
+		for _, r := range versions {
+			c := r.Capture
+			if c == nil || c.File == "" || seen[*c] {
+				continue
+			}
+			seen[*c] = true
+			path := c.File
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(opts.CaptureBase, path)
+			}
+			if strings.HasPrefix(r.Source, "import:") {
+				sum.Left = append(sum.Left, LeftCapture{ID: a.ID, File: path, Offset: c.Offset, Why: LeftImported})
+				continue
+			}
+			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID}})
+		}
+	}
+	for _, path := range slices.Sorted(maps.Keys(files)) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ts := files[path]
+		var err error
+		if opts.DryRun {
+			_, err = os.Stat(path) // what the erasure would stop at
+		}
+		if errors.Is(err, fs.ErrNotExist) && ts[0].relative {
+			err = fmt.Errorf("%w (relative capture paths are taken from %s)", err, absOr(opts.CaptureBase))
+		}
+		if err != nil {
+			return &CaptureError{ID: ts[0].id, File: path, Err: err}
+		}
+		if opts.DryRun {
+			sum.Erased += len(ts)
+			sum.file(path)
+			continue
+		}
+		list := make([]warc.EraseTarget, len(ts))
+		for i, t := range ts {
+			list[i] = t.t
+		}
+		res, err := warc.EraseRecords(path, list)
+		if errors.Is(err, warc.ErrForeignFile) {
+			for _, t := range ts {
+				sum.Left = append(sum.Left, LeftCapture{ID: t.id, File: path, Offset: t.t.Offset, Why: LeftForeign})
+			}
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && ts[0].relative {
+				err = fmt.Errorf("%w (relative capture paths are taken from %s)", err, absOr(opts.CaptureBase))
+			}
+			return &CaptureError{ID: ts[0].id, File: path, Err: err}
+		}
+		sum.Erased += len(ts)
+		sum.Records += res.Records
+		sum.file(path)
+	}
+	return nil
+}
+
+// file counts path among the files that held erased captures, once.
+func (s *CaptureSummary) file(path string) {
+	if s.files == nil {
+		s.files = map[string]bool{}
+	}
+	if p := absOr(path); !s.files[p] {
+		s.files[p] = true
+		s.Files++
+	}
+}
+
+// absOr returns dir made absolute, or as it is.
+func absOr(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// eraseUnreferenced erases the captures of the targets' pages that no
+// article points at: the response records, in the WARC files Herald
+// wrote in the folders that hold the targets' own captures and in
+// opts.WARCDirs, whose target URI is a URL of a target or of one of its
+// versions and that opts.CaptureOwner files under a target. Captures an
+// article points at are left to eraseCaptures.
+func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
+	ids := map[string]bool{}
+	urls := map[string]bool{}
+	referenced := map[string]map[int64]bool{} // absolute path → offsets
+	dirs := map[string]bool{}
+	for _, d := range opts.WARCDirs {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs[absOr(d)] = true
+		}
+	}
+	for _, a := range targets {
+		ids[a.ID] = true
+		versions, err := st.Versions(ctx, a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range versions {
+			for _, u := range []string{r.URL, r.CanonicalURL} {
+				if u != "" {
+					urls[normURL(u)] = true
+				}
+			}
+			if c := r.Capture; c != nil && c.File != "" {
+				path := c.File
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(opts.CaptureBase, path)
+				}
+				path = absOr(path)
+				if referenced[path] == nil {
+					referenced[path] = map[int64]bool{}
+				}
+				referenced[path][c.Offset] = true
+				if !strings.HasPrefix(r.Source, "import:") {
+					dirs[filepath.Dir(path)] = true
+				}
+			}
+		}
+	}
+	want := func(u string) bool { return urls[normURL(u)] }
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		names, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+		if err != nil {
+			return err
+		}
+		for _, path := range names {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			// An erasure a crash stopped is finished first: its torn
+			// records would not show up as responses to erase.
+			if !opts.DryRun {
+				if err := warc.FinishErasure(path); err != nil {
+					return &CaptureError{File: path, Err: err}
+				}
+			}
+			var found []warc.EraseTarget
+			err := warc.ScanResponses(path, want, func(rec *warc.Record) error {
+				if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
+					found = append(found, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+				}
+				return nil
+			})
+			if errors.Is(err, warc.ErrForeignFile) {
+				continue // not a file a harvest wrote
+			}
+			if err != nil {
+				return err
+			}
+			sum.Scanned++
+			if len(found) == 0 {
+				continue
+			}
+			if !opts.DryRun {
+				res, err := warc.EraseRecords(path, found)
+				if err != nil {
+					return &CaptureError{ID: "", File: path, Err: err}
+				}
+				sum.Records += res.Records
+			}
+			sum.Erased += len(found)
+			sum.Unreferenced += len(found)
+			sum.file(path)
+		}
+	}
+	return nil
+}
+
+// normURL spells a URL as url.URL.String does, for comparisons.
+func normURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.String()
+	}
+	return s
+}
