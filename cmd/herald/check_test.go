@@ -193,6 +193,23 @@ func TestCheckCapturesRecordID(t *testing.T) {
 		t.Errorf("problems: %+v", got.Problems)
 	}
 
+	// The second article's capture erased while the archive still
+	// points at it (a delete stopped between erasing and deleting).
+	if _, err := warc.EraseRecords(filepath.Join(filepath.Dir(db), caps[1].File), []warc.EraseTarget{{Offset: caps[1].Offset, RecordID: caps[1].RecordID}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = archive.CheckCaptures(ctx, st, filepath.Dir(db), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID = map[string]string{}
+	for _, p := range got.Problems {
+		byID[p.ID] = p.Problem
+	}
+	if !strings.Contains(byID[ids[1]], "the capture was erased") || len(got.Problems) != 3 {
+		t.Errorf("an erased capture: %+v", got.Problems)
+	}
+
 	// b.warc's warcinfo record (no article names it) damaged.
 	path := filepath.Join(filepath.Dir(db), caps[3].File)
 	raw, err := os.ReadFile(path)

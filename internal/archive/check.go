@@ -175,6 +175,8 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs [
 			problem(r, r.offset, "no record starts at this offset")
 		case got.damage != "":
 			problem(r, r.offset, got.damage)
+		case got.erased:
+			problem(r, r.offset, "the capture was erased (herald delete --erase-captures), but the archive still points at it")
 		case r.recordID != "" && got.recordID != r.recordID:
 			problem(r, r.offset, fmt.Sprintf("the record at this offset is %s, not %s", got.recordID, r.recordID))
 		}
@@ -187,6 +189,7 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs [
 type found struct {
 	recordID string
 	damage   string
+	erased   bool // by herald delete --erase-captures
 }
 
 // readFile reads every record of f, verifying each one's block digest,
@@ -224,7 +227,7 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 		}
 		switch _, seen := at[rec.Offset]; {
 		case wanted[rec.Offset] && !seen: // the first record of its gzip member
-			at[rec.Offset] = found{recordID: rec.RecordID, damage: damage}
+			at[rec.Offset] = found{recordID: rec.RecordID, damage: damage, erased: rec.IsErased()}
 		case damage != "":
 			loose(rec.Offset, damage)
 		}
