@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -202,7 +203,7 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 	for _, r := range refs {
 		wanted[r.offset] = true
 	}
-	rd := warc.NewReader(f)
+	rd := warc.NewBlockReader(bufio.NewReaderSize(f, 1<<20))
 	for ctx.Err() == nil {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {

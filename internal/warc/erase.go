@@ -379,8 +379,7 @@ func indexFile(f *os.File, base string) ([]fileEntry, error) {
 	if _, err := f.ReadAt(head, 0); err != nil || !bytes.Equal(head, gzipMagic) {
 		return nil, fmt.Errorf("%w: not gzip per record", ErrForeignFile)
 	}
-	rd := NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 0, st.Size()), 1<<20))
-	rd.blocksOnly = true
+	rd := NewBlockReader(bufio.NewReaderSize(io.NewSectionReader(f, 0, st.Size()), 1<<20))
 	var entries []fileEntry
 	for {
 		rec, err := rd.Next()
@@ -577,8 +576,7 @@ func ScanResponses(path string, want func(targetURI string) bool, fn func(*Recor
 	if _, err := f.ReadAt(head, 0); err != nil || !bytes.Equal(head, gzipMagic) {
 		return fmt.Errorf("scan %s: %w: not gzip per record", path, ErrForeignFile)
 	}
-	rd := NewReader(bufio.NewReaderSize(f, 1<<20))
-	rd.blocksOnly = true
+	rd := NewBlockReader(bufio.NewReaderSize(f, 1<<20))
 	first := true
 	for {
 		rec, err := rd.Next()

@@ -135,6 +135,16 @@ func NewReader(r io.Reader) *Reader {
 	return rd
 }
 
+// NewBlockReader is NewReader for reads that need the records' blocks
+// but not their HTTP messages (verifying digests, listing records): the
+// HTTP message of a response record is left unparsed and its payload
+// undecoded, so HTTPStatus, HTTPHeader and Payload stay unset.
+func NewBlockReader(r io.Reader) *Reader {
+	rd := NewReader(r)
+	rd.blocksOnly = true
+	return rd
+}
+
 func newReaderAt(r io.Reader, base int64) *Reader {
 	return &Reader{in: newInput(r, base)}
 }
