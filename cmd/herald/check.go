@@ -33,7 +33,8 @@ type checkReport struct {
 }
 
 func newCheckCmd(e *env) *cobra.Command {
-	var storage, index, captures, asJSON bool
+	var storage, index, fixity, asJSON bool
+	var captures string
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Verify the archive: its database, its full-text index and the fixity of its raw captures",
@@ -48,22 +49,29 @@ does, and lists every problem it finds:
               minute or two on a million articles): it is not run while a
               harvest is, and an import or a write of herald serve waits
               for it, failing after 10 s;
-  --captures  the raw captures: for every article and earlier version that
+  --fixity    the raw captures: for every article and earlier version that
               has one, its WARC file is there, a record starts at its
               offset with its record id, and every record of the file is
               whole and matches its WARC-Block-Digest. Relative file names
-              are taken from the archive's folder, as harvests write them.
+              are taken from --captures, by default the archive's folder
+              (the working folder for PostgreSQL), as harvests write them.
 
 Without any of these flags it runs all three. The exit status is 0 when
 everything checked is sound, 1 when a problem was found or a check could
 not run (each is said).`,
 		Example: `  herald check
-  herald check --captures --json > fixity.json`,
+  herald check --fixity --json > fixity.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
-			if !storage && !index && !captures {
-				storage, index, captures = true, true, true
+			if !storage && !index && !fixity {
+				storage, index, fixity = true, true, true
+			}
+			if captures != "" && !fixity {
+				return &exitError{code: 2, msg: "--captures goes with --fixity"}
+			}
+			if captures == "" {
+				captures = filepath.Dir(archiveFiles(e.db))
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {
@@ -96,9 +104,8 @@ not run (each is said).`,
 				rep.Index = runCheck(func() ([]string, error) { return checkIndexLocked(ctx, db, checker) })
 				say("full-text index  %s\n", rep.Index.line("matches the texts"))
 			}
-			if captures {
-				base := filepath.Dir(archiveFiles(e.db))
-				c, err := archive.CheckCaptures(ctx, db, base, nil)
+			if fixity {
+				c, err := archive.CheckCaptures(ctx, db, captures, nil)
 				if err != nil {
 					return err
 				}
@@ -164,7 +171,8 @@ not run (each is said).`,
 	}
 	cmd.Flags().BoolVar(&storage, "storage", false, "check the database's structure")
 	cmd.Flags().BoolVar(&index, "index", false, "check the full-text index against the texts")
-	cmd.Flags().BoolVar(&captures, "captures", false, "check the raw captures' files, offsets, record ids and digests")
+	cmd.Flags().BoolVar(&fixity, "fixity", false, "check the raw captures' files, offsets, record ids and digests")
+	cmd.Flags().StringVar(&captures, "captures", "", "folder that relative capture file names are taken from (default: the archive's folder; the working folder for PostgreSQL)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
 }

@@ -142,8 +142,8 @@ func TestCheckCommand(t *testing.T) {
 		}
 	}
 
-	// --captures alone, as JSON.
-	out, _, code = herald(t, "", "--db", db, "check", "--captures", "--json")
+	// --fixity alone, as JSON.
+	out, _, code = herald(t, "", "--db", db, "check", "--fixity", "--json")
 	var rep struct {
 		Storage  *json.RawMessage      `json:"storage"`
 		Captures *archive.CaptureCheck `json:"captures"`
@@ -152,7 +152,7 @@ func TestCheckCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 || rep.Storage != nil || rep.Captures == nil ||
 		rep.Captures.Captures != 4 || rep.Problems != 2 || len(rep.Captures.Problems) != 2 ||
 		rep.Captures.Problems[0].ID != ids[1] || rep.Captures.Problems[1].ID != ids[3] {
-		t.Errorf("--captures --json: exit %d, %v\n%s", code, err, out)
+		t.Errorf("--fixity --json: exit %d, %v\n%s", code, err, out)
 	}
 }
 
@@ -279,7 +279,7 @@ func TestCheckCapturesOfVersions(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, caps[0].File)); err != nil { // a.warc: the first version's
 		t.Fatal(err)
 	}
-	out, _, code := herald(t, "", "--db", db, "check", "--captures")
+	out, _, code := herald(t, "", "--db", db, "check", "--fixity")
 	if code != 1 || !strings.Contains(out, fmt.Sprintf("article %s (version 1): WARC file unreadable", ids[0])) ||
 		!strings.Contains(out, fmt.Sprintf("article %s: WARC file unreadable", ids[1])) ||
 		strings.Contains(out, "c.warc") {
@@ -310,5 +310,26 @@ func TestCheckIndexBesideHarvest(t *testing.T) {
 	release()
 	if out, stderr, code := herald(t, "", "--db", db, "check", "--index"); code != 0 {
 		t.Errorf("after the harvest: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestCheckCapturesFolder: relative capture names are taken from
+// --captures when the WARC folders are elsewhere than beside the archive.
+func TestCheckCapturesFolder(t *testing.T) {
+	db, _, _ := checkArchive(t)
+	moved := t.TempDir()
+	for _, f := range []string{"a.warc", "b.warc"} {
+		if err := os.Rename(filepath.Join(filepath.Dir(db), f), filepath.Join(moved, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, _, code := herald(t, "", "--db", db, "check", "--fixity"); code != 1 || strings.Count(out, "WARC file unreadable") != 4 {
+		t.Errorf("WARC folders moved away: exit %d\n%s", code, out)
+	}
+	if out, stderr, code := herald(t, "", "--db", db, "check", "--fixity", "--captures", moved); code != 0 || !strings.Contains(out, "sound: 4 captures") {
+		t.Errorf("--captures %s: exit %d\n%s%s", moved, code, out, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "check", "--storage", "--captures", moved); code != 2 || !strings.Contains(stderr, "--captures goes with --fixity") {
+		t.Errorf("--captures without --fixity: exit %d, %s", code, stderr)
 	}
 }
