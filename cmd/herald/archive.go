@@ -63,6 +63,11 @@ func archiveFiles(loc string) string {
 	return sqlitePath(loc)
 }
 
+// capturesUsage is the usage of --captures DIR for the commands that
+// read raw captures on their own (check, delete): where relative capture
+// names are taken from, as filepath.Dir(archiveFiles(db)) gives by default.
+const capturesUsage = "folder that relative capture file names are taken from (default: the archive's folder; the working folder for PostgreSQL)"
+
 // openArchive opens the archive named by --db. Commands that only read
 // (search, stats, export …) pass create=false, so that a mistyped SQLite
 // path is an error rather than a new empty archive, and so that an archive

@@ -172,7 +172,7 @@ not run (each is said).`,
 	cmd.Flags().BoolVar(&storage, "storage", false, "check the database's structure")
 	cmd.Flags().BoolVar(&index, "index", false, "check the full-text index against the texts")
 	cmd.Flags().BoolVar(&fixity, "fixity", false, "check the raw captures' files, offsets, record ids and digests")
-	cmd.Flags().StringVar(&captures, "captures", "", "folder that relative capture file names are taken from (default: the archive's folder; the working folder for PostgreSQL)")
+	cmd.Flags().StringVar(&captures, "captures", "", capturesUsage)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
 }

@@ -198,7 +198,7 @@ again.`,
 	cmd.Flags().BoolVar(&withhold, "withhold", false, "keep the deleted articles out: harvests and imports skip their URLs (herald withheld)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why they are withheld (a takedown request's reference), kept with them")
 	cmd.Flags().BoolVar(&erase, "erase-captures", false, "also erase their raw captures from the WARC files harvests wrote (files you imported are left)")
-	cmd.Flags().StringVar(&captures, "captures", "", "folder that relative capture file names are taken from (default: the archive's folder; the working folder for PostgreSQL)")
+	cmd.Flags().StringVar(&captures, "captures", "", capturesUsage)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print each deleted article and the summary as JSON lines")
 	cmd.Flags().StringArrayVar(&urls, "url", nil, "delete the article at this URL (repeatable)")
 	cmd.Flags().StringArrayVar(&ids, "id", nil, "delete the article with this id (repeatable)")
