@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,22 +83,19 @@ hold many pages each and are written once.`,
 				return err
 			}
 			defer db.Close()
-			out := bufio.NewWriter(e.stdout)
-			defer flushOut(out, &err)
-			enc := json.NewEncoder(out)
+			out := newLineOutput(e.stdout, asJSON)
+			defer out.finish(&err)
 			report := func(d archive.Deleted) {
-				if asJSON {
-					_ = enc.Encode(d) // a write error shows at Flush
-					return
-				}
-				fmt.Fprintf(out, "%s  %s  %s", d.ID, stripControl(d.URL), stripControl(d.Title))
-				switch {
-				case d.Copies == 1:
-					fmt.Fprint(out, " (a copy of it stays)")
-				case d.Copies > 1:
-					fmt.Fprintf(out, " (%d copies of it stay)", d.Copies)
-				}
-				fmt.Fprintln(out)
+				out.put(d, func(w io.Writer) {
+					fmt.Fprintf(w, "%s  %s  %s", d.ID, stripControl(d.URL), stripControl(d.Title))
+					switch {
+					case d.Copies == 1:
+						fmt.Fprint(w, " (a copy of it stays)")
+					case d.Copies > 1:
+						fmt.Fprintf(w, " (%d copies of it stay)", d.Copies)
+					}
+					fmt.Fprintln(w)
+				})
 			}
 			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
 				Withhold: withhold, Reason: reason})
@@ -110,9 +106,7 @@ hold many pages each and are written once.`,
 				return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the id %s (nothing was deleted)", na.ID)}
 			}
 			if sum != nil {
-				if asJSON {
-					_ = enc.Encode(sum)
-				} else {
+				out.put(sum, func(w io.Writer) {
 					verb := "deleted"
 					if withhold {
 						verb = "deleted and withheld"
@@ -120,9 +114,9 @@ hold many pages each and are written once.`,
 					if dryRun {
 						verb = "would be deleted (dry run; --yes deletes them)"
 					}
-					fmt.Fprintf(out, "delete: %s matched, %d %s, in %s\n",
+					fmt.Fprintf(w, "delete: %s matched, %d %s, in %s\n",
 						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
-				}
+				})
 			}
 			return err
 		},

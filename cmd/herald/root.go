@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,38 @@ func flushOut(w *bufio.Writer, err *error) {
 		*err = ferr
 	}
 }
+
+// lineOutput is the standard output of a command that reports item by
+// item and then sums up (delete, recluster, reextract): each item and the
+// summary as a JSON line with --json, else as the text line the command
+// writes. It is buffered; finish flushes it as flushOut does.
+type lineOutput struct {
+	w   *bufio.Writer
+	enc *json.Encoder // nil: text lines
+}
+
+func newLineOutput(w io.Writer, asJSON bool) *lineOutput {
+	o := &lineOutput{w: bufio.NewWriter(w)}
+	if asJSON {
+		o.enc = json.NewEncoder(o.w)
+	}
+	return o
+}
+
+// put writes v as a JSON line, or has text write its line.
+func (o *lineOutput) put(v any, text func(w io.Writer)) {
+	if o.enc != nil {
+		_ = o.enc.Encode(v) // a write error shows at finish
+		return
+	}
+	text(o.w)
+}
+
+// flush writes out what is buffered, returning a write error.
+func (o *lineOutput) flush() error { return o.w.Flush() }
+
+// finish flushes the output into *err (see flushOut).
+func (o *lineOutput) finish(err *error) { flushOut(o.w, err) }
 
 // newRootCmd builds the command tree; finish must be called once the
 // command has run (it ends a --cpuprofile profile).
