@@ -34,18 +34,20 @@ stream) are counted and left alone. QUERY is a search query (see
 docs/search.md); without one, every article is re-extracted.
 
 An article that has a capture but cannot be rebuilt from it (its WARC file
-moved or deleted, the record damaged, no longer an article) is reported
-with the file and the reason, the first few one by one and the rest
-counted by problem; the others are still re-extracted, and the exit status
-is then 1.
+moved or deleted, the record damaged) is reported with the file and the
+reason, the first few one by one and the rest counted by problem; the
+others are still re-extracted, and the exit status is then 1.
 
-An article whose capture is now judged a "soft 404" (a page answered with
-200 that only says it is not there, which a harvest or an import skips:
-stored by a Herald without that rule) is listed as such and counted, and
-kept as it is stored: nothing archived is removed on that judgement. It
-is not a failure (the exit status stays 0); the list (or --json's
-"soft_404" lines) names the articles to look at; herald delete --id ID
-removes one that is indeed an error page.`,
+An article whose capture today's rules would not archive is listed and
+counted, and kept as it is stored: nothing archived is removed, or called
+a failure, on that judgement (the exit status stays 0). That is a capture
+now judged a "soft 404" (a page answered with 200 that only says it is
+not there, which a harvest or an import skips: stored by a Herald
+without that rule), or now judged not an article (a section or listing
+page, or a short text on a URL not shaped like an article's, by this
+version of the extractor). The list (or --json's "soft_404" and
+"not_article" lines) names the articles to look at; herald delete --id ID
+removes one that is indeed not worth keeping.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
@@ -71,6 +73,8 @@ removes one that is indeed an error page.`,
 					switch {
 					case c.Soft404:
 						fmt.Fprintf(w, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
+					case c.NotArticle:
+						fmt.Fprintf(w, "%s  %s: not an article now (kept as stored)\n", c.ID, stripControl(c.URL))
 					case c.Problem != "" && listed >= listedProblems:
 						held[problemGroup(c.Problem)]++
 					case c.Problem != "":
@@ -102,6 +106,9 @@ removes one that is indeed an error page.`,
 						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, sum.Refreshed, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
 					if sum.Soft404 > 0 {
 						fmt.Fprintf(w, "; %d judged a soft 404 now, kept as stored", sum.Soft404)
+					}
+					if sum.NotArticle > 0 {
+						fmt.Fprintf(w, "; %d judged not an article now, kept as stored", sum.NotArticle)
 					}
 					fmt.Fprintln(w)
 				})
