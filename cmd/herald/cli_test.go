@@ -6,11 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/herald-archive/herald/internal/export"
@@ -379,5 +382,83 @@ func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("a refused command created the archive")
+	}
+}
+
+// TestFlagValueErrorsSayWhatIsWanted runs every command with a value of
+// the wrong kind for each of its numeric, boolean and duration flags,
+// and with each flag that takes a value given none: the error names the
+// flag and says what it wants, in one line, without the parser's wording
+// (`invalid argument "abc" for "--limit" flag: strconv.ParseInt: …`), and
+// the exit status is 2.
+func TestFlagValueErrorsSayWhatIsWanted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	bad := map[string]string{"int": "abc", "int64": "1.5", "uint": "-1", "uint64": "x", "float64": "many",
+		"bool": "maybe", "duration": "10"}
+	want := map[string]string{"int": "want a whole number", "int64": "want a whole number", "uint": "want a whole number, 0 or more",
+		"uint64": "want a whole number, 0 or more", "float64": "want a number", "bool": "want true or false",
+		"duration": "want a duration such as 500ms, 30s, 5m or 2h"}
+	root, _ := newRootCmd(strings.NewReader(""), io.Discard, io.Discard)
+	checked := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		if !c.Runnable() || c.Name() == "help" {
+			return
+		}
+		path := strings.Fields(c.CommandPath())[1:]
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if v, ok := bad[f.Value.Type()]; ok {
+				args := append(append([]string{"--db", db}, path...), "--"+f.Name+"="+v)
+				_, stderr, code := herald(t, "", args...)
+				w := fmt.Sprintf("herald: --%s %q: %s", f.Name, v, want[f.Value.Type()])
+				if code != 2 || !strings.HasPrefix(stderr, w) || strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "strconv") {
+					t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, stderr, w)
+				}
+				checked++
+			}
+			if f.NoOptDefVal == "" {
+				args := append(append([]string{"--db", db}, path...), "--"+f.Name)
+				_, stderr, code := herald(t, "", args...)
+				w := fmt.Sprintf("herald: --%s needs a value: %s\n", f.Name, f.Usage)
+				if code != 2 || stderr != w {
+					t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, stderr, w)
+				}
+			}
+		})
+	}
+	walk(root)
+	_, stderr, code := herald(t, "", "--db", db, "search", "--limit", "99999999999999999999", "x")
+	if w := "herald: --limit \"99999999999999999999\": out of range\n"; code != 2 || stderr != w {
+		t.Errorf("--limit out of range: exit %d, stderr %q; want 2 and %q", code, stderr, w)
+	}
+	if checked < 40 {
+		t.Errorf("checked %d flags; the walk missed the command tree", checked)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused command created the archive")
+	}
+}
+
+// TestUnknownFlagErrors: an unknown flag is named with where to look; a
+// command whose arguments are a query also says how to give a query term
+// that starts with "-".
+func TestUnknownFlagErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"stats", "--nope"}, "herald: unknown flag --nope (see herald stats --help)\n"},
+		{[]string{"source", "add", "-x", "https://a.example/"}, "herald: unknown flag -x (see herald source add --help)\n"},
+		{[]string{"search", "-zebra"}, "herald: unknown flag -z in -zebra (see herald search --help; a query that starts with - goes after --: herald search -- '-word …')\n"},
+		{[]string{"timeline", "--from", "2024-01-01"}, "herald: unknown flag --from (see herald timeline --help; a query that starts with - goes after --: herald timeline -- '-word …')\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
 	}
 }

@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // env holds what every subcommand may need from the process: its streams
@@ -75,6 +78,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetFlagErrorFunc(flagError)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -138,6 +142,66 @@ func wantArgs(n int, exact bool) cobra.PositionalArgs {
 			return fmt.Errorf("%s takes %s, not %d arguments: %q", cmd.CommandPath(), what, len(args), args)
 		}
 		return nil
+	}
+}
+
+// flagError rewords the flag parser's errors (cobra's FlagErrorFunc, for
+// every command): the flag and the value given, then what the flag wants,
+// where pflag says `invalid argument "abc" for "--limit" flag:
+// strconv.ParseInt: parsing "abc": invalid syntax`.
+func flagError(cmd *cobra.Command, err error) error { return flagErrorHint(cmd, err, "") }
+
+// flagErrorHint is flagError with hint added to an unknown flag's error.
+func flagErrorHint(cmd *cobra.Command, err error, hint string) error {
+	help := fmt.Sprintf("see %s --help", cmd.CommandPath())
+	var (
+		invalid  *pflag.InvalidValueError
+		missing  *pflag.ValueRequiredError
+		unknown  *pflag.NotExistError
+		badInput *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		return fmt.Errorf("--%s %q: %s", f.Name, invalid.GetValue(), flagWants(f.Value.Type(), invalid.Unwrap()))
+	case errors.As(err, &missing):
+		f := missing.GetFlag()
+		return fmt.Errorf("--%s needs a value: %s", f.Name, f.Usage)
+	case errors.As(err, &unknown):
+		name := "--" + unknown.GetSpecifiedName()
+		if sh := unknown.GetSpecifiedShortnames(); sh != "" {
+			name = "-" + unknown.GetSpecifiedName()
+			if sh != unknown.GetSpecifiedName() {
+				name += " in -" + sh
+			}
+		}
+		return fmt.Errorf("unknown flag %s (%s%s)", name, help, hint)
+	case errors.As(err, &badInput):
+		return fmt.Errorf("malformed flag %s (%s)", badInput.GetSpecifiedFlag(), help)
+	}
+	return fmt.Errorf("%w (%s)", err, help)
+}
+
+// flagWants says what a flag of the given pflag type wants, after a value
+// that did not parse; cause is the parser's error.
+func flagWants(typ string, cause error) string {
+	if errors.Is(cause, strconv.ErrRange) {
+		return "out of range"
+	}
+	switch typ {
+	case "int", "int8", "int16", "int32", "int64":
+		return "want a whole number"
+	case "uint", "uint8", "uint16", "uint32", "uint64":
+		return "want a whole number, 0 or more"
+	case "float32", "float64":
+		return "want a number"
+	case "bool":
+		return "want true or false (or the flag alone, for true)"
+	case "duration":
+		return "want a duration such as 500ms, 30s, 5m or 2h"
+	default:
+		// A flag type of ours: its own error says what it wants.
+		return cause.Error()
 	}
 }
 
