@@ -359,21 +359,28 @@ func TestImportTextEncodings(t *testing.T) {
 }
 
 // A command given too few or too many arguments says what it takes, from
-// its usage line, rather than cobra's count of "arg(s)".
+// its usage line, rather than cobra's count of "arg(s)" or its "unknown
+// command" for an argument of a command that takes none; the command is
+// named once after the one "herald:" prefix.
 func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"extract"}, "herald: herald extract needs INPUT... (see herald extract --help)\n"},
-		{[]string{"import", "jsonl"}, "herald: herald import jsonl needs FILE... (see herald import jsonl --help)\n"},
-		{[]string{"import", "text"}, "herald: herald import text needs FILE|DIR... (see herald import text --help)\n"},
-		{[]string{"import", "warc"}, "herald: herald import warc needs FILE... (see herald import warc --help)\n"},
-		{[]string{"source", "add"}, "herald: herald source add needs URL (see herald source add --help)\n"},
+		{[]string{"extract"}, "herald: extract needs INPUT... (see herald extract --help)\n"},
+		{[]string{"import", "jsonl"}, "herald: import jsonl needs FILE... (see herald import jsonl --help)\n"},
+		{[]string{"import", "text"}, "herald: import text needs FILE|DIR... (see herald import text --help)\n"},
+		{[]string{"import", "warc"}, "herald: import warc needs FILE... (see herald import warc --help)\n"},
+		{[]string{"source", "add"}, "herald: source add needs URL (see herald source add --help)\n"},
 		{[]string{"source", "add", "https://a.example/feed", "https://b.example/feed"},
-			"herald: herald source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},
-		{[]string{"source", "pause"}, "herald: herald source pause needs ID (see herald source pause --help)\n"},
+			"herald: source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},
+		{[]string{"source", "pause"}, "herald: source pause needs ID (see herald source pause --help)\n"},
+		{[]string{"withheld", "add"}, "herald: withheld add needs URL... (see herald withheld add --help)\n"},
+		{[]string{"withheld", "release"}, "herald: withheld release needs (URL | ID)... (see herald withheld release --help)\n"},
+		{[]string{"import"}, "herald: import needs a subcommand: jsonl, text, warc (see herald import --help)\n"},
+		{[]string{"stats", "extra"}, "herald: stats takes no arguments, not [\"extra\"] (see herald stats --help)\n"},
+		{[]string{"source", "list", "a", "b"}, "herald: source list takes no arguments, not [\"a\" \"b\"] (see herald source list --help)\n"},
 	} {
 		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
 		if code != 2 || stderr != tc.want {
@@ -459,6 +466,43 @@ func TestUnknownFlagErrors(t *testing.T) {
 		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
 		if code != 2 || stderr != tc.want {
 			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestFileErrorsNameTheFileOnce: a file argument that is missing or a
+// folder is reported once, by the name given, with the reason (not
+// "x: open x: …" or "read x: read x: …"), and so are an address to listen
+// on and a URL to extract; a folder among several WARC
+// files is skipped like a missing one (exit 1), not the end of the import.
+func TestFileErrorsNameTheFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	folder := filepath.Join(dir, "folder")
+	os.Mkdir(folder, 0o755)
+	missing := filepath.Join(dir, "missing")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"extract", missing}, 1, "herald: " + missing + ": no such file or directory\n"},
+		{[]string{"extract", folder}, 1, "herald: " + folder + ": a folder, not a file\n"},
+		{[]string{"import", "jsonl", missing}, 1, "herald: " + missing + ": skipped: no such file or directory\n"},
+		{[]string{"import", "jsonl", folder}, 1, "herald: " + folder + ": skipped: a folder, not a file\n"},
+		{[]string{"import", "warc", missing}, 1, "herald: " + missing + ": no such file or directory\n"},
+		{[]string{"import", "warc", folder, missing}, 1, "herald: " + folder + ": a folder, not a file\n"},
+		{[]string{"harvest", "--urls", missing}, 2, "herald: --urls " + missing + ": no such file or directory\n"},
+		{[]string{"harvest", "--urls", folder}, 2, "herald: --urls " + folder + ": a folder, not a file\n"},
+		{[]string{"serve", "--addr", "nonsense"}, 2, "herald: --addr nonsense: missing port in address\n"},
+		{[]string{"extract", "https://127.0.0.1:1/"}, 1, "herald: https://127.0.0.1:1/: private address refused (give --allow-private"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != tc.code || !strings.HasPrefix(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q first", tc.args, code, stderr, tc.code, tc.want)
 		}
 	}
 }

@@ -324,9 +324,9 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 func readURLList(e *env, name string) ([]string, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--urls %s: %w", name, err)
 		}
 		defer f.Close()
 		r = f
@@ -348,7 +348,7 @@ func readURLList(e *env, name string) ([]string, error) {
 		out = append(out, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("--urls %s: %w", name, fileReason(err))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s lists no URLs", name)

@@ -505,7 +505,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 	if name == "-" {
 		r = e.stdin
 	} else {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
 			im.skip(name, err)
 			return nil
@@ -554,7 +554,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 // textFile imports one corpus file read in encoding enc, counting in
 // guessed the files whose encoding was told from their bytes.
 func (im *importer) textFile(name, enc string, verbose bool, guessed map[string]int) error {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
 		im.skip(name, err)
 		return nil

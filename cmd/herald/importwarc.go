@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -121,10 +120,10 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(abs)
+		f, err := openFile(abs)
 		if err != nil {
 			failedFiles++
-			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+			fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
 			continue
 		}
 		log := bufio.NewWriter(e.stderr)
@@ -205,9 +204,9 @@ func isFileError(err error) bool {
 // capture reference (sum.NoCapture: the file is one gzip stream) are
 // reported on stderr.
 func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int) (sum *harvest.ImportSummary, err error) {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
-		return nil, &importFileError{err}
+		return nil, &importFileError{fmt.Errorf("%s: %w", name, err)}
 	}
 	defer f.Close()
 	abs, err := filepath.Abs(name)

@@ -75,7 +75,7 @@ func requireSubcommands(root *cobra.Command) {
 			}
 			want := strings.Join(names, ", ")
 			if len(args) == 0 {
-				return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", cmd.CommandPath(), want, cmd.CommandPath())
+				return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", subcommand(cmd), want, cmd.CommandPath())
 			}
 			return fmt.Errorf("unknown subcommand %q for %s (want %s)", args[0], cmd.CommandPath(), want)
 		}

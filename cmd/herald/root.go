@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -130,19 +131,34 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 
 // wantArgs checks a command's arguments as cobra.MinimumNArgs(n), or
 // cobra.ExactArgs(n) when exact, but says what the command takes, from
-// its Use line ("herald import jsonl needs FILE..."), where cobra counts
+// its Use line ("import jsonl needs FILE..."), where cobra counts
 // "arg(s)".
 func wantArgs(n int, exact bool) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		what := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(cmd.Use, cmd.Name()), "[flags]", ""))
 		switch {
 		case len(args) < n:
-			return fmt.Errorf("%s needs %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath())
+			return fmt.Errorf("%s needs %s (see %s --help)", subcommand(cmd), what, cmd.CommandPath())
 		case exact && len(args) > n:
-			return fmt.Errorf("%s takes %s, not %d arguments: %q", cmd.CommandPath(), what, len(args), args)
+			return fmt.Errorf("%s takes %s, not %d arguments: %q", subcommand(cmd), what, len(args), args)
 		}
 		return nil
 	}
+}
+
+// noArgs refuses arguments to a command that takes none, where
+// cobra.NoArgs calls the first an unknown command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%s takes no arguments, not %q (see %s --help)", subcommand(cmd), args, cmd.CommandPath())
+	}
+	return nil
+}
+
+// subcommand is cmd's path without the program's name ("import jsonl"):
+// what an error names after the "herald:" every error starts with.
+func subcommand(cmd *cobra.Command) string {
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
 // flagError rewords the flag parser's errors (cobra's FlagErrorFunc, for
@@ -203,6 +219,35 @@ func flagWants(typ string, cause error) string {
 		// A flag type of ours: its own error says what it wants.
 		return cause.Error()
 	}
+}
+
+// errFolder is why a file argument that names a folder is refused.
+var errFolder = errors.New("a folder, not a file")
+
+// openFile opens a file the user named, for reading. A folder is refused
+// with errFolder (os.Open opens one, and the first read fails), and its
+// errors are fileReasons: the caller names the file.
+func openFile(name string) (*os.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fileReason(err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, errFolder
+	}
+	return f, nil
+}
+
+// fileReason is why an operation on a file failed, for a message that
+// names the file already: os's error without the operation and the path
+// it repeats ("no such file or directory", where err says "open in.jsonl:
+// no such file or directory").
+func fileReason(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // startCPUProfile writes a CPU profile to path until stop is called;

@@ -145,7 +145,7 @@ archived articles on the source's host and its subdomains (what site: with
 that host finds, as the sources API counts them): the archive files
 articles by site, not by the source that found them, so sources on one
 host show the same count.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, e, false)

@@ -71,7 +71,7 @@ func newWithheldListCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the withheld articles, oldest first",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			db, wl, err := withheldStore(cmd, e)
 			if err != nil {
@@ -119,7 +119,7 @@ func newWithheldAddCmd(e *env) *cobra.Command {
 are harvested or imported. A URL the archive holds is refused: delete it
 with herald delete --url URL --yes --withhold.`,
 		Example: `  herald withheld add https://news.example.com/2024/05/story.html --reason 'court order 2024/118'`,
-		Args:    cobra.MinimumNArgs(1),
+		Args:    wantArgs(1, false),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			var ws []store.WithheldArticle
@@ -161,7 +161,7 @@ func newWithheldReleaseCmd(e *env) *cobra.Command {
 withheld list shows them): the next harvest or import that meets them
 archives them again. Nothing is restored by releasing: a deleted article
 comes back only when it is harvested or imported again.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: wantArgs(1, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ids []string
 			for _, a := range args {

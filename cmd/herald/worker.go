@@ -135,7 +135,7 @@ SIGTERM or Ctrl-C drains: no new jobs are taken, running ones finish (or go
 back to the queue after --drain-timeout), and the worker exits 0.`,
 		Example: `  herald worker --nats nats://queue:4222 --db postgres://herald@db/herald --warc-dir /shared/warc
   herald worker --nats nats://127.0.0.1:4222 --db herald.db --concurrency 16 --metrics-addr :9100`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWorker(cmd, e, f)
 		},
