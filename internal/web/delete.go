@@ -42,12 +42,16 @@ func (s *Server) formDeleteArticle(w http.ResponseWriter, r *http.Request) error
 	if err := s.authorizeForm(w, r); err != nil {
 		return err
 	}
-	withhold := r.PostForm.Get("withhold") == "true"
+	// Read as the API reads them (withhold=1 is true, withhold=yes a 400).
+	withhold, err := boolParam(r.PostForm, "withhold", false)
+	if err != nil {
+		return err
+	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	if !withhold {
 		reason = "" // typed, then the box left unticked: nothing to keep it with
 	}
-	_, err := archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
+	_, err = archive.Delete(r.Context(), s.st, nil, []string{r.PathValue("id")},
 		archive.DeleteOptions{Withhold: withhold, Reason: reason})
 	if err != nil {
 		return err
