@@ -506,3 +506,29 @@ func TestFileErrorsNameTheFileOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestURLArgumentErrors: a URL argument that is refused is named once,
+// with what is wanted, not with the canonicaliser's or the fetcher's
+// own repetition of it ("--url "x": canonicalise url "x": not absolute").
+func TestURLArgumentErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "--url", "notaurl", "--yes"}, "herald: --url \"notaurl\": want an absolute http or https URL\n"},
+		{[]string{"delete", "--url", "ftp://x.example/a", "--yes"}, "herald: --url \"ftp://x.example/a\": want an http or https URL\n"},
+		{[]string{"withheld", "add", "ftp://x.example/a"}, "herald: \"ftp://x.example/a\": want an http or https URL\n"},
+		{[]string{"withheld", "add", "https:///path"}, "herald: \"https:///path\": want an absolute http or https URL\n"},
+		{[]string{"source", "add", "https://127.0.0.1:1/feed"},
+			"herald: detect kind of https://127.0.0.1:1/feed: private address refused (give --allow-private for a site on your own network; harvests of it need it too)\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

@@ -289,12 +289,3 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-// reasonError is err with a message shortened for where it is reported.
-type reasonError struct {
-	msg string
-	err error
-}
-
-func (e *reasonError) Error() string { return e.msg }
-func (e *reasonError) Unwrap() error { return e.err }

@@ -250,6 +250,17 @@ func fileReason(err error) error {
 	return err
 }
 
+// reasonError is err with a message shortened for where it is reported
+// (a message that names the file or URL err repeats); errors.Is and As
+// still see err.
+type reasonError struct {
+	msg string
+	err error
+}
+
+func (e *reasonError) Error() string { return e.msg }
+func (e *reasonError) Unwrap() error { return e.err }
+
 // startCPUProfile writes a CPU profile to path until stop is called;
 // an empty path profiles nothing.
 func startCPUProfile(path string) (stop func(), err error) {

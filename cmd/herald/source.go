@@ -80,6 +80,10 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			}
 			if kind == "" {
 				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
+				if err != nil {
+					// "detect kind of URL: fetch URL: …" names it twice.
+					err = &reasonError{strings.Replace(err.Error(), "fetch "+u+": ", "", 1), err}
+				}
 				if errors.Is(err, fetch.ErrPrivateAddress) {
 					return fmt.Errorf("%w (give --allow-private for a site on your own network; harvests of it need it too)", err)
 				}

@@ -61,9 +61,28 @@ func withheldID(arg string) (id, url string, err error) {
 func urlID(raw string) (id, canonical string, err error) {
 	canonical, err = canon.URL(strings.TrimSpace(raw))
 	if err != nil {
-		return "", "", err
+		return "", "", urlReason(err)
 	}
 	return canon.ID(canonical), canonical, nil
+}
+
+// urlReason is why canon refused a URL, for a message that names the URL
+// already: what is wanted, or canon's reason without the "canonicalise url
+// "…":" that repeats the URL.
+func urlReason(err error) error {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "canonicalise url "); ok {
+		if i := strings.Index(rest, ": "); i >= 0 {
+			msg = rest[i+2:]
+		}
+	}
+	switch {
+	case errors.Is(err, canon.ErrScheme):
+		msg = "want an http or https URL"
+	case msg == "not absolute" || msg == "no host":
+		msg = "want an absolute http or https URL"
+	}
+	return &reasonError{msg, err}
 }
 
 func newWithheldListCmd(e *env) *cobra.Command {
