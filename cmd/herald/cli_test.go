@@ -532,3 +532,38 @@ func TestURLArgumentErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAndCompletionUsage: help for a command that does not exist and
+// completion for a shell it does not know fail (exit 2) as any unknown
+// subcommand does, where cobra printed the usage and exited 0; the right
+// uses still work.
+func TestHelpAndCompletionUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nosuch"}, "herald: no help topic \"nosuch\" (see herald --help)\n"},
+		{[]string{"help", "import", "csv"}, "herald: no help topic \"import csv\" (see herald --help)\n"},
+		{[]string{"completion"}, "herald: completion needs a subcommand: bash, fish, powershell, zsh (see herald completion --help)\n"},
+		{[]string{"completion", "nosh"}, "herald: unknown subcommand \"nosh\" for herald completion (want bash, fish, powershell, zsh)\n"},
+	} {
+		out, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || stderr != tc.want || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q; want 2 and %q", tc.args, code, stderr, clipText(out), tc.want)
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"help", "search"}, {"help", "import", "jsonl"}, {"completion", "bash"}} {
+		out, stderr, code := herald(t, "", args...)
+		if code != 0 || stderr != "" || out == "" {
+			t.Errorf("%v: exit %d, stderr %q, %d bytes out; want 0 and the output", args, code, stderr, len(out))
+		}
+	}
+}
+
+// clipText is s cut to 200 bytes, for messages.
+func clipText(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
