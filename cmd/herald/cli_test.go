@@ -380,6 +380,8 @@ func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 		{[]string{"withheld", "release"}, "herald: withheld release needs (URL | ID)... (see herald withheld release --help)\n"},
 		{[]string{"import"}, "herald: import needs a subcommand: jsonl, text, warc (see herald import --help)\n"},
 		{[]string{"stats", "extra"}, "herald: stats takes no arguments, not [\"extra\"] (see herald stats --help)\n"},
+		{[]string{"import", "text", "a.txt", "-"}, "herald: import text reads files, not standard input (-): save it to a file first\n"},
+		{[]string{"import", "warc", "-"}, "herald: import warc reads files, not standard input (-): save it to a file first\n"},
 		{[]string{"source", "list", "a", "b"}, "herald: source list takes no arguments, not [\"a\" \"b\"] (see herald source list --help)\n"},
 	} {
 		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)

@@ -348,7 +348,7 @@ func readURLList(e *env, name string) ([]string, error) {
 		out = append(out, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("--urls %s: %w", name, fileReason(err))
+		return nil, fmt.Errorf("--urls %s: %w", name, unwrapPath(err))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s lists no URLs", name)

@@ -157,7 +157,7 @@ Files are read as UTF-8, or, when a file is not, in the legacy encoding its
 bytes look like (windows-1251, koi8-r, windows-1252, shift_jis, ...); the
 closing lines say which were guessed. --encoding names the encoding of all
 the files instead.`,
-		Args: wantArgs(1, false),
+		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			show, err := showProgress(*progress, e.stderr)

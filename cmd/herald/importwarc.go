@@ -54,7 +54,7 @@ path (a shared volume). WARC files gzipped as one stream have no record
 offsets and are refused with --nats.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz`,
-		Args: wantArgs(1, false),
+		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			size, err := batch.size(cmd, warcBatch)

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -146,6 +146,22 @@ func wantArgs(n int, exact bool) cobra.PositionalArgs {
 	}
 }
 
+// wantFiles checks the arguments of a command that reads only files, one
+// or more: "-" is refused as standard input, which only herald import
+// jsonl reads (unless a file of that name exists), where it would be
+// skipped as "-: no such file or directory".
+func wantFiles(cmd *cobra.Command, args []string) error {
+	if err := wantArgs(1, false)(cmd, args); err != nil {
+		return err
+	}
+	if slices.Contains(args, "-") {
+		if _, err := os.Stat("-"); err != nil {
+			return fmt.Errorf("%s reads files, not standard input (-): save it to a file first", subcommand(cmd))
+		}
+	}
+	return nil
+}
+
 // noArgs refuses arguments to a command that takes none, where
 // cobra.NoArgs calls the first an unknown command.
 func noArgs(cmd *cobra.Command, args []string) error {
@@ -226,28 +242,17 @@ var errFolder = errors.New("a folder, not a file")
 
 // openFile opens a file the user named, for reading. A folder is refused
 // with errFolder (os.Open opens one, and the first read fails), and its
-// errors are fileReasons: the caller names the file.
+// errors are unwrapPath's: the caller names the file.
 func openFile(name string) (*os.File, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, fileReason(err)
+		return nil, unwrapPath(err)
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()
 		return nil, errFolder
 	}
 	return f, nil
-}
-
-// fileReason is why an operation on a file failed, for a message that
-// names the file already: os's error without the operation and the path
-// it repeats ("no such file or directory", where err says "open in.jsonl:
-// no such file or directory").
-func fileReason(err error) error {
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // reasonError is err with a message shortened for where it is reported
