@@ -375,7 +375,7 @@ func (im *importer) finish() error {
 	}
 	o := im.outcomes
 	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Refreshed] + o[store.Unchanged]
-	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated", total, o[store.New], o[store.Duplicate], o[store.Updated])
+	fmt.Fprintf(im.log, "imported %s: %d new, %d duplicates (clustered), %d updated", spellCount(total, "record"), o[store.New], o[store.Duplicate], o[store.Updated])
 	if o[store.Refreshed] > 0 {
 		fmt.Fprintf(im.log, ", %d refreshed (metadata only)", o[store.Refreshed])
 	}

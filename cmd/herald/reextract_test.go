@@ -109,7 +109,8 @@ func TestReextractNotArticleKept(t *testing.T) {
 	for _, args := range [][]string{{"reextract", "--dry-run"}, {"reextract"}} {
 		out, stderr, code := herald(t, "", append([]string{"--db", db}, args...)...)
 		if code != 0 || !strings.Contains(out, u+": not an article now (kept as stored)") ||
-			!strings.Contains(out, "problems none; 1 judged not an article now, kept as stored") {
+			!strings.Contains(out, "problems none; 1 judged not an article now, kept as stored") ||
+			!strings.Contains(out, ": 1 article in ") {
 			t.Errorf("%v: exit %d\n%s%s\nwant exit 0, the article listed as not an article and counted", args, code, out, stderr)
 		}
 	}
