@@ -382,6 +382,7 @@ func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 		{[]string{"stats", "extra"}, "herald: stats takes no arguments, not [\"extra\"] (see herald stats --help)\n"},
 		{[]string{"import", "text", "a.txt", "-"}, "herald: import text reads files, not standard input (-): save it to a file first\n"},
 		{[]string{"import", "warc", "-"}, "herald: import warc reads files, not standard input (-): save it to a file first\n"},
+		{[]string{"delete", "site:a.example", "--dry-run", "--yes"}, "herald: --dry-run and --yes: choose one (--dry-run lists what would be deleted, --yes deletes it)\n"},
 		{[]string{"source", "list", "a", "b"}, "herald: source list takes no arguments, not [\"a\" \"b\"] (see herald source list --help)\n"},
 	} {
 		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)

@@ -60,7 +60,9 @@ hold many pages each and are written once.`,
 				return &exitError{code: 2, msg: "delete takes a query or --url/--id, not both"}
 			case named == 0 && q.String() == "":
 				return &exitError{code: 2, msg: "delete needs a query (such as site:example.org), --url or --id; to delete every article, delete the archive"}
-			case dryRun == yes:
+			case dryRun && yes:
+				return &exitError{code: 2, msg: "--dry-run and --yes: choose one (--dry-run lists what would be deleted, --yes deletes it)"}
+			case !dryRun && !yes:
 				return &exitError{code: 2, msg: "delete removes articles for good: look first with --dry-run, then run it again with --yes"}
 			case reason != "" && !withhold:
 				return &exitError{code: 2, msg: "--reason goes with --withhold"}
