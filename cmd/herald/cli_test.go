@@ -570,3 +570,30 @@ func clipText(s string) string {
 	}
 	return s
 }
+
+// TestUnknownArchiveScheme: a --db (or migrate-archive --from/--to) URL
+// of a kind Herald does not know (mysql://, a mistyped postgress://) is
+// refused as such, without echoing its password, where it was taken for a
+// SQLite file path ("no archive at mysql://…").
+func TestUnknownArchiveScheme(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db", "mysql://u:secret@db.example/news", "stats"},
+			"herald: archive location mysql://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+		{[]string{"--db", "postgress://u:secret@db.example/news", "search", "x"},
+			"herald: archive location postgress://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+		{[]string{"--db", db, "migrate-archive", "--from", db, "--to", "mysql://u:secret@db.example/news"},
+			"herald: destination: archive location mysql://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+	} {
+		_, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
