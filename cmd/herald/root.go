@@ -94,7 +94,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) (root *cobra.Command,
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		stop, err := startCPUProfile(profile)
 		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
+			return fmt.Errorf("--cpuprofile %s: %w", profile, unwrapPath(err))
 		}
 		stopProfile = stop
 		return nil
