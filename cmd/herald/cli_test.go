@@ -597,3 +597,38 @@ func TestUnknownArchiveScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestFolderFlags: a flag naming a folder is checked before the command
+// starts: serve's --captures must be a folder that exists (it served with
+// every capture link broken), and --warc-dir may not be a file (the
+// harvest failed with "warc writer: mkdir F: not a directory").
+func TestFolderFlags(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	missing := filepath.Join(dir, "missing")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--captures", missing}, "herald: --captures " + missing + ": no such file or directory\n"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--captures", file}, "herald: --captures " + file + ": a file, not a folder\n"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--admin-token", "0123456789abcdef0123", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+		{[]string{"harvest", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+	} {
+		// Cancelled: a server or worker that starts in spite of the
+		// flag stops at once rather than hanging the test.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var errb bytes.Buffer
+		code := run(ctx, append([]string{"--db", db}, tc.args...), strings.NewReader(""), io.Discard, &errb)
+		if stderr := errb.String(); code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -165,7 +166,29 @@ func (f harvestFlags) check() error {
 	if err := politeFlag("--delay", f.delay); err != nil {
 		return err
 	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
+		return err
+	}
 	return timeoutFlag(f.timeout)
+}
+
+// folderFlag checks a flag that names a folder (none when path is empty):
+// a folder that exists, or, unless mustExist, none yet (made when first
+// written to); not a file.
+func folderFlag(name, path string, mustExist bool) error {
+	if path == "" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !mustExist:
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", name, path, unwrapPath(err))
+	case !st.IsDir():
+		return fmt.Errorf("%s %s: a file, not a folder", name, path)
+	}
+	return nil
 }
 
 // politeFlag refuses a negative --delay: 0 is the way to say none.

@@ -101,6 +101,12 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	if f.adminToken != "" && len(f.adminToken) < minTokenLen {
 		return fmt.Errorf("admin token too short: use at least %d characters (e.g. openssl rand -hex 16)", minTokenLen)
 	}
+	if err := folderFlag("--captures", f.captures, true); err != nil {
+		return err
+	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
+		return err
+	}
 	db, err := openArchive(ctx, e, false)
 	if err != nil {
 		return err

@@ -172,9 +172,12 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 		return errors.New("herald worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)")
 	}
 	if f.concurrency < 1 {
-		return errors.New("--concurrency must be at least 1")
+		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
 	}
 	if err := politeFlag("--delay", f.delay); err != nil {
+		return err
+	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
 		return err
 	}
 	if err := timeoutFlag(f.timeout); err != nil {
@@ -184,7 +187,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if f.metricsAddr != "" {
 		var err error
 		if ln, err = net.Listen("tcp", f.metricsAddr); err != nil {
-			return fmt.Errorf("--metrics-addr: %w", err)
+			return fmt.Errorf("--metrics-addr %s: %w", f.metricsAddr, listenReason(err))
 		}
 		defer ln.Close()
 	}
