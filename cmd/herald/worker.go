@@ -79,13 +79,7 @@ func (f natsFlags) connect(ctx context.Context, name string, required bool) (*qu
 	if err != nil || u == "" {
 		return nil, err
 	}
-	configure := f.maxDeliver != 0 // a worker, which has the consumer flags
-	if configure && f.maxDeliver < 1 {
-		return nil, errors.New("--max-deliver must be at least 1")
-	}
-	if configure && f.ackWait < time.Second {
-		return nil, errors.New("--ack-wait must be at least 1s")
-	}
+	configure := f.maxDeliver != 0 // a worker, which has the consumer flags (checked by runWorker)
 	return queue.Connect(ctx, u, queue.Options{Name: name, AckWait: f.ackWait, MaxDeliver: f.maxDeliver, ConfigureConsumers: configure})
 }
 
@@ -169,7 +163,13 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 		return err
 	}
 	if !explicitDB(cmd) {
-		return errors.New("herald worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)")
+		return errors.New("worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)")
+	}
+	if f.nats.maxDeliver < 1 {
+		return fmt.Errorf("--max-deliver %d: want 1 or more", f.nats.maxDeliver)
+	}
+	if f.nats.ackWait < time.Second {
+		return fmt.Errorf("--ack-wait %s: want 1s or more", f.nats.ackWait)
 	}
 	if f.concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
