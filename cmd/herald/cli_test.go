@@ -633,8 +633,9 @@ func TestFolderFlags(t *testing.T) {
 	}
 }
 
-// TestWorkerUsageErrors: herald worker's refusals read as the other
-// commands' do: one "herald:", then the flag and what it wants.
+// TestWorkerUsageErrors: herald worker's and queue dead's refusals read
+// as the other commands' do: one "herald:", then the flag and what it
+// wants, before any connection is tried.
 func TestWorkerUsageErrors(t *testing.T) {
 	t.Setenv("HERALD_DB", "")
 	db := filepath.Join(t.TempDir(), "a.db")
@@ -645,6 +646,7 @@ func TestWorkerUsageErrors(t *testing.T) {
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1"}, "herald: worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)\n"},
 		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--max-deliver", "0"}, "herald: --max-deliver 0: want 1 or more\n"},
 		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--ack-wait", "500ms"}, "herald: --ack-wait 500ms: want 1s or more\n"},
+		{[]string{"queue", "dead", "--nats", "nats://127.0.0.1:1", "--limit", "-5"}, "herald: --limit -5: want 0 (all) or more\n"},
 	} {
 		_, stderr, code := herald(t, "", tc.args...)
 		if code != 2 || stderr != tc.want {

@@ -163,6 +163,9 @@ func newQueueDeadCmd(e *env) *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if limit < 0 {
+				return fmt.Errorf("--limit %d: want 0 (all) or more", limit)
+			}
 			qc, err := nf.connect(ctx, "herald queue", true)
 			if err != nil {
 				return err
