@@ -647,6 +647,9 @@ func TestWorkerUsageErrors(t *testing.T) {
 		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--max-deliver", "0"}, "herald: --max-deliver 0: want 1 or more\n"},
 		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--ack-wait", "500ms"}, "herald: --ack-wait 500ms: want 1s or more\n"},
 		{[]string{"queue", "dead", "--nats", "nats://127.0.0.1:1", "--limit", "-5"}, "herald: --limit -5: want 0 (all) or more\n"},
+		// Zero or less was taken for the default.
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--drain-timeout", "0"}, "herald: --drain-timeout 0s: want more than 0\n"},
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--lease-ttl", "-1m"}, "herald: --lease-ttl -1m0s: want more than 0\n"},
 	} {
 		_, stderr, code := herald(t, "", tc.args...)
 		if code != 2 || stderr != tc.want {

@@ -171,6 +171,14 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if f.nats.ackWait < time.Second {
 		return fmt.Errorf("--ack-wait %s: want 1s or more", f.nats.ackWait)
 	}
+	// The queue takes 0 or less for its default: refused rather than
+	// read as "no time".
+	if f.drainTimeout <= 0 {
+		return fmt.Errorf("--drain-timeout %s: want more than 0", f.drainTimeout)
+	}
+	if f.leaseTTL <= 0 {
+		return fmt.Errorf("--lease-ttl %s: want more than 0", f.leaseTTL)
+	}
 	if f.concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
 	}
