@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/herald-archive/herald/internal/store"
@@ -25,6 +26,11 @@ import (
 func isPostgres(loc string) bool {
 	return strings.HasPrefix(loc, "postgres://") || strings.HasPrefix(loc, "postgresql://")
 }
+
+// urlScheme matches the scheme of a URL location (RFC 3986's scheme, then
+// "://"): one that is not PostgreSQL's is refused, not taken for a file
+// name.
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 
 // sqlitePath is the file name of a SQLite location.
 func sqlitePath(loc string) string {
@@ -85,6 +91,10 @@ func openArchive(ctx context.Context, e *env, create bool) (store.Store, error) 
 // that is not a Herald archive, or was made by a newer one, is refused
 // untouched, whatever create says (see sqlite.Open).
 func openLocation(ctx context.Context, loc string, create bool) (store.Store, error) {
+	if m := urlScheme.FindString(loc); m != "" && !isPostgres(loc) {
+		// Shown without the rest, which may hold a password.
+		return nil, fmt.Errorf("archive location %s…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…", m)
+	}
 	if isPostgres(loc) {
 		db, err := postgres.Open(ctx, loc)
 		if err != nil {

@@ -65,7 +65,7 @@ With --jsonl, the extracted ScrapingHub bodies are written as JSON lines
   herald bench extract --disagreements --runs 0
   herald bench extract --json > bench.json
   herald bench extract --runs 0 --jsonl /tmp/herald.jsonl`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBenchExtract(cmd.Context(), e, f)
 		},

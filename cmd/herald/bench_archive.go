@@ -63,7 +63,7 @@ Wall times on a shared machine depend on its load; CPU times much less so.
 With --reuse an existing archive at --db is measured without ingesting.`,
 		Example: `  herald bench archive --db /tmp/bench-100k.db --articles 100000
   herald bench archive --db /tmp/bench-100k.db --reuse`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBenchArchive(cmd.Context(), e, f)
 		},

@@ -112,10 +112,10 @@ not run (each is said).`,
 				rep.Captures = c
 				state := "sound"
 				if len(c.Problems) > 0 {
-					state = nOf(len(c.Problems), "problem")
+					state = spellCount(len(c.Problems), "problem")
 				}
 				say("captures         %s: %s in %s, %s and their digests verified; %s without one\n",
-					state, nOf(c.Captures, "capture"), nOf(c.Files, "WARC file"), nOf(c.Records, "record"), nOf(c.WithoutCapture, "article"))
+					state, spellCount(c.Captures, "capture"), spellCount(c.Files, "WARC file"), spellCount(c.Records, "record"), spellCount(c.WithoutCapture, "article"))
 			}
 
 			rep.Skipped = map[string]string{}
@@ -160,7 +160,7 @@ not run (each is said).`,
 			}
 			switch {
 			case rep.Problems > 0:
-				return &exitError{code: 1, msg: nOf(rep.Problems, "problem") + " found"}
+				return &exitError{code: 1, msg: spellCount(rep.Problems, "problem") + " found"}
 			case len(rep.Skipped) == 1:
 				return &exitError{code: 1, msg: "a check could not run (see above)"}
 			case len(rep.Skipped) > 1:
@@ -194,16 +194,8 @@ func (s *checkStep) line(sound string) string {
 	case len(s.Problems) == 0:
 		return sound
 	default:
-		return nOf(len(s.Problems), "problem")
+		return spellCount(len(s.Problems), "problem")
 	}
-}
-
-// nOf is "1 thing" or "n things".
-func nOf(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // checkIndexLocked checks the full-text index with the archive's harvest

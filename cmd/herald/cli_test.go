@@ -6,11 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/herald-archive/herald/internal/export"
@@ -356,21 +359,31 @@ func TestImportTextEncodings(t *testing.T) {
 }
 
 // A command given too few or too many arguments says what it takes, from
-// its usage line, rather than cobra's count of "arg(s)".
+// its usage line, rather than cobra's count of "arg(s)" or its "unknown
+// command" for an argument of a command that takes none; the command is
+// named once after the one "herald:" prefix.
 func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"extract"}, "herald: herald extract needs INPUT... (see herald extract --help)\n"},
-		{[]string{"import", "jsonl"}, "herald: herald import jsonl needs FILE... (see herald import jsonl --help)\n"},
-		{[]string{"import", "text"}, "herald: herald import text needs FILE|DIR... (see herald import text --help)\n"},
-		{[]string{"import", "warc"}, "herald: herald import warc needs FILE... (see herald import warc --help)\n"},
-		{[]string{"source", "add"}, "herald: herald source add needs URL (see herald source add --help)\n"},
+		{[]string{"extract"}, "herald: extract needs INPUT... (see herald extract --help)\n"},
+		{[]string{"import", "jsonl"}, "herald: import jsonl needs FILE... (see herald import jsonl --help)\n"},
+		{[]string{"import", "text"}, "herald: import text needs FILE|DIR... (see herald import text --help)\n"},
+		{[]string{"import", "warc"}, "herald: import warc needs FILE... (see herald import warc --help)\n"},
+		{[]string{"source", "add"}, "herald: source add needs URL (see herald source add --help)\n"},
 		{[]string{"source", "add", "https://a.example/feed", "https://b.example/feed"},
-			"herald: herald source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},
-		{[]string{"source", "pause"}, "herald: herald source pause needs ID (see herald source pause --help)\n"},
+			"herald: source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},
+		{[]string{"source", "pause"}, "herald: source pause needs ID (see herald source pause --help)\n"},
+		{[]string{"withheld", "add"}, "herald: withheld add needs URL... (see herald withheld add --help)\n"},
+		{[]string{"withheld", "release"}, "herald: withheld release needs (URL | ID)... (see herald withheld release --help)\n"},
+		{[]string{"import"}, "herald: import needs a subcommand: jsonl, text, warc (see herald import --help)\n"},
+		{[]string{"stats", "extra"}, "herald: stats takes no arguments, not [\"extra\"] (see herald stats --help)\n"},
+		{[]string{"import", "text", "a.txt", "-"}, "herald: import text reads files, not standard input (-): save it to a file first\n"},
+		{[]string{"import", "warc", "-"}, "herald: import warc reads files, not standard input (-): save it to a file first\n"},
+		{[]string{"delete", "site:a.example", "--dry-run", "--yes"}, "herald: --dry-run and --yes: choose one (--dry-run lists what would be deleted, --yes deletes it)\n"},
+		{[]string{"source", "list", "a", "b"}, "herald: source list takes no arguments, not [\"a\" \"b\"] (see herald source list --help)\n"},
 	} {
 		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
 		if code != 2 || stderr != tc.want {
@@ -379,5 +392,268 @@ func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("a refused command created the archive")
+	}
+}
+
+// TestFlagValueErrorsSayWhatIsWanted runs every command with a value of
+// the wrong kind for each of its numeric, boolean and duration flags,
+// and with each flag that takes a value given none: the error names the
+// flag and says what it wants, in one line, without the parser's wording
+// (`invalid argument "abc" for "--limit" flag: strconv.ParseInt: …`), and
+// the exit status is 2.
+func TestFlagValueErrorsSayWhatIsWanted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	bad := map[string]string{"int": "abc", "int64": "1.5", "uint": "-1", "uint64": "x", "float64": "many",
+		"bool": "maybe", "duration": "10"}
+	want := map[string]string{"int": "want a whole number", "int64": "want a whole number", "uint": "want a whole number, 0 or more",
+		"uint64": "want a whole number, 0 or more", "float64": "want a number", "bool": "want true or false",
+		"duration": "want a duration such as 500ms, 30s, 5m or 2h"}
+	root, _ := newRootCmd(strings.NewReader(""), io.Discard, io.Discard)
+	checked := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		if !c.Runnable() || c.Name() == "help" {
+			return
+		}
+		path := strings.Fields(c.CommandPath())[1:]
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if v, ok := bad[f.Value.Type()]; ok {
+				args := append(append([]string{"--db", db}, path...), "--"+f.Name+"="+v)
+				_, stderr, code := herald(t, "", args...)
+				w := fmt.Sprintf("herald: --%s %q: %s", f.Name, v, want[f.Value.Type()])
+				if code != 2 || !strings.HasPrefix(stderr, w) || strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "strconv") {
+					t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, stderr, w)
+				}
+				checked++
+			}
+			if f.NoOptDefVal == "" {
+				args := append(append([]string{"--db", db}, path...), "--"+f.Name)
+				_, stderr, code := herald(t, "", args...)
+				w := fmt.Sprintf("herald: --%s needs a value: %s\n", f.Name, f.Usage)
+				if code != 2 || stderr != w {
+					t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, stderr, w)
+				}
+			}
+		})
+	}
+	walk(root)
+	_, stderr, code := herald(t, "", "--db", db, "search", "--limit", "99999999999999999999", "x")
+	if w := "herald: --limit \"99999999999999999999\": out of range\n"; code != 2 || stderr != w {
+		t.Errorf("--limit out of range: exit %d, stderr %q; want 2 and %q", code, stderr, w)
+	}
+	if checked < 40 {
+		t.Errorf("checked %d flags; the walk missed the command tree", checked)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused command created the archive")
+	}
+}
+
+// TestUnknownFlagErrors: an unknown flag is named with where to look; a
+// command whose arguments are a query also says how to give a query term
+// that starts with "-".
+func TestUnknownFlagErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"stats", "--nope"}, "herald: unknown flag --nope (see herald stats --help)\n"},
+		{[]string{"source", "add", "-x", "https://a.example/"}, "herald: unknown flag -x (see herald source add --help)\n"},
+		{[]string{"search", "-zebra"}, "herald: unknown flag -z in -zebra (see herald search --help; a query that starts with - goes after --: herald search -- '-word …')\n"},
+		{[]string{"timeline", "--from", "2024-01-01"}, "herald: unknown flag --from (see herald timeline --help; a query that starts with - goes after --: herald timeline -- '-word …')\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestFileErrorsNameTheFileOnce: a file argument that is missing or a
+// folder is reported once, by the name given, with the reason (not
+// "x: open x: …" or "read x: read x: …"), and so are an address to listen
+// on and a URL to extract; a folder among several WARC
+// files is skipped like a missing one (exit 1), not the end of the import.
+func TestFileErrorsNameTheFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	folder := filepath.Join(dir, "folder")
+	os.Mkdir(folder, 0o755)
+	missing := filepath.Join(dir, "missing")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"extract", missing}, 1, "herald: " + missing + ": no such file or directory\n"},
+		{[]string{"extract", folder}, 1, "herald: " + folder + ": a folder, not a file\n"},
+		{[]string{"import", "jsonl", missing}, 1, "herald: " + missing + ": skipped: no such file or directory\n"},
+		{[]string{"import", "jsonl", folder}, 1, "herald: " + folder + ": skipped: a folder, not a file\n"},
+		{[]string{"import", "warc", missing}, 1, "herald: " + missing + ": no such file or directory\n"},
+		{[]string{"import", "warc", folder, missing}, 1, "herald: " + folder + ": a folder, not a file\n"},
+		{[]string{"harvest", "--urls", missing}, 2, "herald: --urls " + missing + ": no such file or directory\n"},
+		{[]string{"harvest", "--urls", folder}, 2, "herald: --urls " + folder + ": a folder, not a file\n"},
+		{[]string{"serve", "--addr", "nonsense"}, 2, "herald: --addr nonsense: missing port in address\n"},
+		{[]string{"extract", "https://127.0.0.1:1/"}, 1, "herald: https://127.0.0.1:1/: private address refused (give --allow-private"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != tc.code || !strings.HasPrefix(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q first", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+// TestURLArgumentErrors: a URL argument that is refused is named once,
+// with what is wanted, not with the canonicaliser's or the fetcher's
+// own repetition of it ("--url "x": canonicalise url "x": not absolute").
+func TestURLArgumentErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "--url", "notaurl", "--yes"}, "herald: --url \"notaurl\": want an absolute http or https URL\n"},
+		{[]string{"delete", "--url", "ftp://x.example/a", "--yes"}, "herald: --url \"ftp://x.example/a\": want an http or https URL\n"},
+		{[]string{"withheld", "add", "ftp://x.example/a"}, "herald: \"ftp://x.example/a\": want an http or https URL\n"},
+		{[]string{"withheld", "add", "https:///path"}, "herald: \"https:///path\": want an absolute http or https URL\n"},
+		{[]string{"source", "add", "https://127.0.0.1:1/feed"},
+			"herald: detect kind of https://127.0.0.1:1/feed: private address refused (give --allow-private for a site on your own network; harvests of it need it too)\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestHelpAndCompletionUsage: help for a command that does not exist and
+// completion for a shell it does not know fail (exit 2) as any unknown
+// subcommand does, where cobra printed the usage and exited 0; the right
+// uses still work.
+func TestHelpAndCompletionUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nosuch"}, "herald: no help topic \"nosuch\" (see herald --help)\n"},
+		{[]string{"help", "import", "csv"}, "herald: no help topic \"import csv\" (see herald --help)\n"},
+		{[]string{"completion"}, "herald: completion needs a subcommand: bash, fish, powershell, zsh (see herald completion --help)\n"},
+		{[]string{"completion", "nosh"}, "herald: unknown subcommand \"nosh\" for herald completion (want bash, fish, powershell, zsh)\n"},
+	} {
+		out, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || stderr != tc.want || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q; want 2 and %q", tc.args, code, stderr, clipText(out), tc.want)
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"help", "search"}, {"help", "import", "jsonl"}, {"completion", "bash"}} {
+		out, stderr, code := herald(t, "", args...)
+		if code != 0 || stderr != "" || out == "" {
+			t.Errorf("%v: exit %d, stderr %q, %d bytes out; want 0 and the output", args, code, stderr, len(out))
+		}
+	}
+}
+
+// clipText is s cut to 200 bytes, for messages.
+func clipText(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+// TestUnknownArchiveScheme: a --db (or migrate-archive --from/--to) URL
+// of a kind Herald does not know (mysql://, a mistyped postgress://) is
+// refused as such, without echoing its password, where it was taken for a
+// SQLite file path ("no archive at mysql://…").
+func TestUnknownArchiveScheme(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db", "mysql://u:secret@db.example/news", "stats"},
+			"herald: archive location mysql://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+		{[]string{"--db", "postgress://u:secret@db.example/news", "search", "x"},
+			"herald: archive location postgress://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+		{[]string{"--db", db, "migrate-archive", "--from", db, "--to", "mysql://u:secret@db.example/news"},
+			"herald: destination: archive location mysql://…: Herald does not know that kind of database: want a SQLite file path, sqlite:PATH or postgres://…\n"},
+	} {
+		_, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestFolderFlags: a flag naming a folder is checked before the command
+// starts: serve's --captures must be a folder that exists (it served with
+// every capture link broken), and --warc-dir may not be a file (the
+// harvest failed with "warc writer: mkdir F: not a directory").
+func TestFolderFlags(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	missing := filepath.Join(dir, "missing")
+	if _, _, code := herald(t, "", "--db", db, "migrate"); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--captures", missing}, "herald: --captures " + missing + ": no such file or directory\n"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--captures", file}, "herald: --captures " + file + ": a file, not a folder\n"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--admin-token", "0123456789abcdef0123", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+		{[]string{"harvest", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--warc-dir", file}, "herald: --warc-dir " + file + ": a file, not a folder\n"},
+	} {
+		// Cancelled: a server or worker that starts in spite of the
+		// flag stops at once rather than hanging the test.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var errb bytes.Buffer
+		code := run(ctx, append([]string{"--db", db}, tc.args...), strings.NewReader(""), io.Discard, &errb)
+		if stderr := errb.String(); code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestWorkerUsageErrors: herald worker's and queue dead's refusals read
+// as the other commands' do: one "herald:", then the flag and what it
+// wants, before any connection is tried.
+func TestWorkerUsageErrors(t *testing.T) {
+	t.Setenv("HERALD_DB", "")
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1"}, "herald: worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)\n"},
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--max-deliver", "0"}, "herald: --max-deliver 0: want 1 or more\n"},
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--ack-wait", "500ms"}, "herald: --ack-wait 500ms: want 1s or more\n"},
+		{[]string{"queue", "dead", "--nats", "nats://127.0.0.1:1", "--limit", "-5"}, "herald: --limit -5: want 0 (all) or more\n"},
+		// Zero or less was taken for the default.
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--drain-timeout", "0"}, "herald: --drain-timeout 0s: want more than 0\n"},
+		{[]string{"--db", db, "worker", "--nats", "nats://127.0.0.1:1", "--lease-ttl", "-1m"}, "herald: --lease-ttl -1m0s: want more than 0\n"},
+	} {
+		_, stderr, code := herald(t, "", tc.args...)
+		if code != 2 || stderr != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
 	}
 }

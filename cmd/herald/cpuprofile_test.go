@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -29,8 +28,9 @@ func TestCPUProfileFlag(t *testing.T) {
 			t.Errorf("%s: %d bytes, %v; want a gzip-compressed profile", filepath.Base(p), len(b), err)
 		}
 	}
-	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "b.db"), "--cpuprofile", filepath.Join(dir, "no", "such", "dir", "x.prof"), "stats")
-	if code == 0 || !strings.Contains(stderr, "--cpuprofile") {
+	bad := filepath.Join(dir, "no", "such", "dir", "x.prof")
+	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "b.db"), "--cpuprofile", bad, "stats")
+	if want := "herald: --cpuprofile " + bad + ": no such file or directory\n"; code != 2 || stderr != want {
 		t.Errorf("unwritable profile path: exit %d: %s", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "b.db")); err == nil {

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -88,7 +87,9 @@ again.`,
 				return &exitError{code: 2, msg: "delete takes a query or --url/--id, not both"}
 			case named == 0 && q.String() == "":
 				return &exitError{code: 2, msg: "delete needs a query (such as site:example.org), --url or --id; to delete every article, delete the archive"}
-			case dryRun == yes:
+			case dryRun && yes:
+				return &exitError{code: 2, msg: "--dry-run and --yes: choose one (--dry-run lists what would be deleted, --yes deletes it)"}
+			case !dryRun && !yes:
 				return &exitError{code: 2, msg: "delete removes articles for good: look first with --dry-run, then run it again with --yes"}
 			case reason != "" && !withhold:
 				return &exitError{code: 2, msg: "--reason goes with --withhold"}
@@ -116,22 +117,19 @@ again.`,
 				return err
 			}
 			defer db.Close()
-			out := bufio.NewWriter(e.stdout)
-			defer flushOut(out, &err)
-			enc := json.NewEncoder(out)
+			out := newLineOutput(e.stdout, asJSON)
+			defer out.finish(&err)
 			report := func(d archive.Deleted) {
-				if asJSON {
-					_ = enc.Encode(d) // a write error shows at Flush
-					return
-				}
-				fmt.Fprintf(out, "%s  %s  %s", d.ID, stripControl(d.URL), stripControl(d.Title))
-				switch {
-				case d.Copies == 1:
-					fmt.Fprint(out, " (a copy of it stays)")
-				case d.Copies > 1:
-					fmt.Fprintf(out, " (%d copies of it stay)", d.Copies)
-				}
-				fmt.Fprintln(out)
+				out.put(d, func(w io.Writer) {
+					fmt.Fprintf(w, "%s  %s  %s", d.ID, stripControl(d.URL), stripControl(d.Title))
+					switch {
+					case d.Copies == 1:
+						fmt.Fprint(w, " (a copy of it stays)")
+					case d.Copies > 1:
+						fmt.Fprintf(w, " (%d copies of it stay)", d.Copies)
+					}
+					fmt.Fprintln(w)
+				})
 			}
 			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
 				Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: captures,
@@ -143,9 +141,7 @@ again.`,
 				return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the id %s (nothing was deleted)", na.ID)}
 			}
 			if sum != nil {
-				if asJSON {
-					_ = enc.Encode(sum)
-				} else {
+				out.put(sum, func(w io.Writer) {
 					verb := "deleted"
 					if withhold {
 						verb = "deleted and withheld"
@@ -153,23 +149,23 @@ again.`,
 					if dryRun {
 						verb = "would be deleted (dry run; --yes deletes them)"
 					}
-					fmt.Fprintf(out, "delete: %s matched, %d %s, in %s\n",
+					fmt.Fprintf(w, "delete: %s matched, %d %s, in %s\n",
 						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
 					if c := sum.Captures; c != nil {
 						if dryRun {
-							fmt.Fprintf(out, "captures: %s in %s would be erased (%d that no article points at; %s searched)",
+							fmt.Fprintf(w, "captures: %s in %s would be erased (%d that no article points at; %s searched)",
 								spellCount(c.Erased, "capture"), spellCount(c.Files, "WARC file"), c.Unreferenced, spellCount(c.Scanned, "file"))
 						} else {
-							fmt.Fprintf(out, "captures: %s erased (%d that no article pointed at), %s overwritten in %s, %s searched",
+							fmt.Fprintf(w, "captures: %s erased (%d that no article pointed at), %s overwritten in %s, %s searched",
 								spellCount(c.Erased, "capture"), c.Unreferenced, spellCount(c.Records, "WARC record"),
 								spellCount(c.Files, "file"), spellCount(c.Scanned, "file"))
 						}
 						if len(c.Left) > 0 {
-							fmt.Fprintf(out, ", %d left (listed on stderr)", len(c.Left))
+							fmt.Fprintf(w, ", %d left (listed on stderr)", len(c.Left))
 						}
-						fmt.Fprintln(out)
+						fmt.Fprintln(w)
 					}
-				}
+				})
 				if c := sum.Captures; c != nil {
 					for _, l := range c.Left {
 						why := "a WARC file you imported, which herald never rewrites"

@@ -44,7 +44,7 @@ made-up articles to an archive of real ones. --db may name a
 PostgreSQL database (postgres://…); the WARC files then go to ./herald.warc.`,
 		Example: `  herald demo
   herald demo --db demo.db --addr 127.0.0.1:9000`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dbGiven := cmd.Flags().Changed("db")
 			return runDemo(cmd.Context(), e, f, dbGiven)
@@ -144,9 +144,9 @@ func runDemo(ctx context.Context, e *env, f demoFlags, dbGiven bool) error {
 
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "herald: %s is not free (%v); using another port\n", f.addr, err)
+		fmt.Fprintf(e.stderr, "herald: cannot listen on %s (%v); using another port\n", f.addr, listenReason(err))
 		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			return fmt.Errorf("listen: %w", err)
+			return fmt.Errorf("listen on a free loopback port: %w", listenReason(err))
 		}
 	}
 	srv := web.New(db, web.Options{AllowPrivate: true, Logger: logger, CaptureDir: filepath.Dir(files)})

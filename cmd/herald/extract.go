@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -184,6 +183,11 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 			*client = fetch.New(fetch.Options{MaxBodyBytes: f.maxBytes, AllowPrivate: f.allowPrivate})
 		}
 		resp, err := (*client).Fetch(ctx, fetch.Request{URL: in})
+		if err != nil {
+			// Reported after the input's name: without the "fetch URL: "
+			// that repeats it.
+			err = &reasonError{strings.TrimPrefix(err.Error(), "fetch "+in+": "), err}
+		}
 		if errors.Is(err, fetch.ErrPrivateAddress) {
 			return nil, opts, fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
 		}
@@ -200,14 +204,11 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 	if in == "-" {
 		r = e.stdin
 	} else {
-		fh, err := os.Open(in)
+		fh, err := openFile(in)
 		if err != nil {
 			return nil, opts, err
 		}
 		defer fh.Close()
-		if st, err := fh.Stat(); err == nil && st.IsDir() {
-			return nil, opts, errors.New("is a directory")
-		}
 		r = fh
 	}
 	br := bufio.NewReader(r)

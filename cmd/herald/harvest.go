@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -165,7 +166,29 @@ func (f harvestFlags) check() error {
 	if err := politeFlag("--delay", f.delay); err != nil {
 		return err
 	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
+		return err
+	}
 	return timeoutFlag(f.timeout)
+}
+
+// folderFlag checks a flag that names a folder (none when path is empty):
+// a folder that exists, or, unless mustExist, none yet (made when first
+// written to); not a file.
+func folderFlag(name, path string, mustExist bool) error {
+	if path == "" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !mustExist:
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", name, path, unwrapPath(err))
+	case !st.IsDir():
+		return fmt.Errorf("%s %s: a file, not a folder", name, path)
+	}
+	return nil
 }
 
 // politeFlag refuses a negative --delay: 0 is the way to say none.
@@ -324,9 +347,9 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 func readURLList(e *env, name string) ([]string, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--urls %s: %w", name, err)
 		}
 		defer f.Close()
 		r = f
@@ -348,7 +371,7 @@ func readURLList(e *env, name string) ([]string, error) {
 		out = append(out, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("--urls %s: %w", name, unwrapPath(err))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s lists no URLs", name)

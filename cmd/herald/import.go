@@ -157,7 +157,7 @@ Files are read as UTF-8, or, when a file is not, in the legacy encoding its
 bytes look like (windows-1251, koi8-r, windows-1252, shift_jis, ...); the
 closing lines say which were guessed. --encoding names the encoding of all
 the files instead.`,
-		Args: wantArgs(1, false),
+		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			show, err := showProgress(*progress, e.stderr)
@@ -375,7 +375,7 @@ func (im *importer) finish() error {
 	}
 	o := im.outcomes
 	total := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Refreshed] + o[store.Unchanged]
-	fmt.Fprintf(im.log, "imported %d records: %d new, %d duplicates (clustered), %d updated", total, o[store.New], o[store.Duplicate], o[store.Updated])
+	fmt.Fprintf(im.log, "imported %s: %d new, %d duplicates (clustered), %d updated", spellCount(total, "record"), o[store.New], o[store.Duplicate], o[store.Updated])
 	if o[store.Refreshed] > 0 {
 		fmt.Fprintf(im.log, ", %d refreshed (metadata only)", o[store.Refreshed])
 	}
@@ -505,7 +505,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 	if name == "-" {
 		r = e.stdin
 	} else {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
 			im.skip(name, err)
 			return nil
@@ -554,7 +554,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 // textFile imports one corpus file read in encoding enc, counting in
 // guessed the files whose encoding was told from their bytes.
 func (im *importer) textFile(name, enc string, verbose bool, guessed map[string]int) error {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
 		im.skip(name, err)
 		return nil

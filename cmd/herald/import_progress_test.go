@@ -62,7 +62,7 @@ func TestBatchFlag(t *testing.T) {
 			{"0", "--batch 0: want 1 to 50000"},
 			{"-5", "--batch -5: want 1 to 50000"},
 			{"50001", "--batch 50001: want 1 to 50000"},
-			{"ten", "invalid argument"},
+			{"ten", `--batch "ten": want a whole number`},
 		} {
 			args := append([]string{"--db", missing}, cmd[0], "--batch", tc.value)
 			args = append(args, cmd[1:]...)

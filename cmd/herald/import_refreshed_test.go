@@ -21,9 +21,9 @@ func TestImportCountsRefreshed(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, stderr, code := herald(t, "", "--db", db, "import", "jsonl", f)
-		want := "imported 1 records: 1 new"
+		want := "imported 1 record: 1 new"
 		if i == 1 {
-			want = "imported 1 records: 0 new, 0 duplicates (clustered), 0 updated, 1 refreshed (metadata only), 0 unchanged"
+			want = "imported 1 record: 0 new, 0 duplicates (clustered), 0 updated, 1 refreshed (metadata only), 0 unchanged"
 		}
 		if code != 0 || !strings.Contains(stderr, want) {
 			t.Errorf("import %d: exit %d %q, want %q", i, code, stderr, want)

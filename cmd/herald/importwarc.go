@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -55,7 +54,7 @@ path (a shared volume). WARC files gzipped as one stream have no record
 offsets and are refused with --nats.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz`,
-		Args: wantArgs(1, false),
+		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			size, err := batch.size(cmd, warcBatch)
@@ -121,10 +120,10 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(abs)
+		f, err := openFile(abs)
 		if err != nil {
 			failedFiles++
-			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+			fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
 			continue
 		}
 		log := bufio.NewWriter(e.stderr)
@@ -205,9 +204,9 @@ func isFileError(err error) bool {
 // capture reference (sum.NoCapture: the file is one gzip stream) are
 // reported on stderr.
 func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int) (sum *harvest.ImportSummary, err error) {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
-		return nil, &importFileError{err}
+		return nil, &importFileError{fmt.Errorf("%s: %w", name, err)}
 	}
 	defer f.Close()
 	abs, err := filepath.Abs(name)

@@ -89,7 +89,7 @@ func TestGroupCommandsNeedSubcommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"import", "csv", "data.csv"}, `unknown subcommand "csv" for herald import (want jsonl, text, warc)`},
-		{[]string{"import"}, "herald import needs a subcommand: jsonl, text, warc"},
+		{[]string{"import"}, "herald: import needs a subcommand: jsonl, text, warc"},
 		{[]string{"source", "frob"}, `unknown subcommand "frob" for herald source`},
 		// docs/export.md once wrote it so.
 		{[]string{"migrate-archive", "a.db", "b.db"}, "migrate-archive names its archives with flags: herald migrate-archive --from a.db --to b.db"},

@@ -39,7 +39,11 @@ func (e *exitError) Error() string { return e.msg }
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root, finish := newRootCmd(stdin, stdout, stderr)
 	defer finish()
+	// Added now, as Execute would, so that the checks below cover them.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd(args...)
 	requireSubcommands(root)
+	requireHelpTopic(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -66,6 +70,7 @@ func requireSubcommands(root *cobra.Command) {
 		if c.Runnable() || !c.HasSubCommands() {
 			continue
 		}
+		c.Args = nil // cobra's NoArgs (herald completion) would call the subcommand an unknown command
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			var names []string
 			for _, sub := range cmd.Commands() {
@@ -75,9 +80,29 @@ func requireSubcommands(root *cobra.Command) {
 			}
 			want := strings.Join(names, ", ")
 			if len(args) == 0 {
-				return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", cmd.CommandPath(), want, cmd.CommandPath())
+				return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", subcommand(cmd), want, cmd.CommandPath())
 			}
 			return fmt.Errorf("unknown subcommand %q for %s (want %s)", args[0], cmd.CommandPath(), want)
+		}
+	}
+}
+
+// requireHelpTopic makes "herald help nosuch" (or "herald help import
+// csv") fail with a usage error: cobra prints the usage and exits 0.
+func requireHelpTopic(root *cobra.Command) {
+	for _, h := range root.Commands() {
+		if h.Name() != "help" || h.Run == nil {
+			continue
+		}
+		show := h.Run
+		h.Run = nil
+		h.RunE = func(c *cobra.Command, args []string) error {
+			topic, rest, err := c.Root().Find(args)
+			if err != nil || topic == nil || len(rest) > 0 && topic.HasSubCommands() {
+				return fmt.Errorf("no help topic %q (see %s --help)", strings.Join(args, " "), c.Root().Name())
+			}
+			show(c, args)
+			return nil
 		}
 	}
 }

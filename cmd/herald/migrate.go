@@ -18,7 +18,7 @@ database counts as none), or applies its pending schema migrations (every
 command that opens the archive for writing does this too). It says which
 it did, and the schema version, then lists the migrations applied, marking
 those applied now when the archive was only brought up to date.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, e, true)

@@ -37,7 +37,7 @@ later writes: optimize says how much stays, and herald migrate-archive
 --from old.db --to new.db writes a compact copy that releases them.
 
 On PostgreSQL it vacuums and analyses the article tables.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, e, false)

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,28 +45,23 @@ took 2 min 16 s on two busy cores.`,
 				return err
 			}
 			defer db.Close()
-			out := bufio.NewWriter(e.stdout)
-			defer flushOut(out, &err)
-			enc := json.NewEncoder(out)
+			out := newLineOutput(e.stdout, asJSON)
+			defer out.finish(&err)
 			report := func(j archive.Joined) {
-				if asJSON {
-					_ = enc.Encode(j) // a write error shows at Flush
-					return
-				}
-				fmt.Fprintf(out, "%s  %s: joins cluster %s\n", j.ID, stripControl(j.URL), j.Cluster)
+				out.put(j, func(w io.Writer) {
+					fmt.Fprintf(w, "%s  %s: joins cluster %s\n", j.ID, stripControl(j.URL), j.Cluster)
+				})
 			}
 			sum, err := archive.Recluster(ctx, db, q, archive.ReclusterOptions{DryRun: dryRun, BatchSize: size, Report: report})
 			if sum != nil {
-				if asJSON {
-					_ = enc.Encode(sum)
-				} else {
+				out.put(sum, func(w io.Writer) {
 					verb := "joined"
 					if dryRun {
 						verb = "would join (dry run)"
 					}
-					fmt.Fprintf(out, "recluster: %s in %s, %d alone in their cluster, %d %s another cluster\n",
+					fmt.Fprintf(w, "recluster: %s in %s, %d alone in their cluster, %d %s another cluster\n",
 						spellCount(sum.Articles, "article"), sum.Duration.Round(time.Millisecond), sum.Alone, sum.Joined, verb)
-				}
+				})
 			}
 			return err
 		},

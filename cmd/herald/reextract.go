@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -36,22 +34,24 @@ stream) are counted and left alone. QUERY is a search query (see
 docs/search.md); without one, every article is re-extracted.
 
 An article that has a capture but cannot be rebuilt from it (its WARC file
-moved or deleted, the record damaged, no longer an article) is reported
-with the file and the reason, the first few one by one and the rest
-counted by problem; the others are still re-extracted, and the exit status
-is then 1.
+moved or deleted, the record damaged) is reported with the file and the
+reason, the first few one by one and the rest counted by problem; the
+others are still re-extracted, and the exit status is then 1.
 
-An article whose capture is now judged a "soft 404" (a page answered with
-200 that only says it is not there, which a harvest or an import skips:
-stored by a Herald without that rule) is listed as such and counted, and
-kept as it is stored: nothing archived is removed on that judgement. It
-is not a failure (the exit status stays 0); the list (or --json's
-"soft_404" lines) names the articles to look at; herald delete --id ID
-removes one that is indeed an error page.`,
+An article whose capture today's rules would not archive is listed and
+counted, and kept as it is stored: nothing archived is removed, or called
+a failure, on that judgement (the exit status stays 0). That is a capture
+now judged a "soft 404" (a page answered with 200 that only says it is
+not there, which a harvest or an import skips: stored by a Herald
+without that rule), or now judged not an article (a section or listing
+page, or a short text on a URL not shaped like an article's, by this
+version of the extractor). The list (or --json's "soft_404" and
+"not_article" lines) names the articles to look at; herald delete --id ID
+removes one that is indeed not worth keeping.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			if workers < 0 {
 				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
@@ -61,62 +61,64 @@ removes one that is indeed an error page.`,
 				return err
 			}
 			defer db.Close()
-			out := bufio.NewWriter(e.stdout)
-			defer out.Flush()
-			enc := json.NewEncoder(out)
+			out := newLineOutput(e.stdout, asJSON)
+			defer out.finish(&err)
 			failed, listed := 0, 0
 			held := map[string]int{} // problems past the listed ones, by problemGroup
 			report := func(c harvest.Change) {
 				if c.Problem != "" && c.Problem != harvest.ProblemNoCapture {
 					failed++
 				}
-				if asJSON {
-					_ = enc.Encode(c) // a write error shows at Flush
-					return
-				}
-				switch {
-				case c.Soft404:
-					fmt.Fprintf(out, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
-				case c.Problem != "" && listed >= listedProblems:
-					held[problemGroup(c.Problem)]++
-				case c.Problem != "":
-					listed++
-					fmt.Fprintf(out, "%s  %s: %s\n", c.ID, stripControl(c.URL), oneLine(stripControl(c.Problem)))
-				case c.Stored && slices.Contains(c.Fields, "text"):
-					fmt.Fprintf(out, "%s  %s: %s (new version stored)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
-				case c.Stored:
-					fmt.Fprintf(out, "%s  %s: %s (updated in place)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
-				default:
-					fmt.Fprintf(out, "%s  %s: %s\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
-				}
+				out.put(c, func(w io.Writer) {
+					switch {
+					case c.Soft404:
+						fmt.Fprintf(w, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
+					case c.NotArticle:
+						fmt.Fprintf(w, "%s  %s: not an article now (kept as stored)\n", c.ID, stripControl(c.URL))
+					case c.Problem != "" && listed >= listedProblems:
+						held[problemGroup(c.Problem)]++
+					case c.Problem != "":
+						listed++
+						fmt.Fprintf(w, "%s  %s: %s\n", c.ID, stripControl(c.URL), oneLine(stripControl(c.Problem)))
+					case c.Stored && slices.Contains(c.Fields, "text"):
+						fmt.Fprintf(w, "%s  %s: %s (new version stored)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
+					case c.Stored:
+						fmt.Fprintf(w, "%s  %s: %s (updated in place)\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
+					default:
+						fmt.Fprintf(w, "%s  %s: %s\n", c.ID, stripControl(c.URL), strings.Join(c.Fields, ", "))
+					}
+				})
 			}
 			sum, err := harvest.Reextract(ctx, db, q, harvest.ReextractOptions{
 				Base: filepath.Dir(archiveFiles(e.db)), DryRun: dryRun, Workers: workers, BatchSize: size, Report: report,
 			})
 			if len(held) > 0 {
-				printHeldProblems(out, held)
+				printHeldProblems(out.w, held)
 			}
 			if sum != nil {
-				if asJSON {
-					_ = enc.Encode(sum)
-				} else {
+				out.put(sum, func(w io.Writer) {
 					verb := "stored as new versions"
 					if dryRun {
 						verb = "would be stored (dry run)"
 					}
-					fmt.Fprintf(out, "reextract (extractor %s): %d articles in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s",
-						extract.Version, sum.Records, sum.Duration.Round(time.Millisecond), sum.Same, sum.Changed,
+					fmt.Fprintf(w, "reextract (extractor %s): %s in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s",
+						extract.Version, spellCount(sum.Records, "article"), sum.Duration.Round(time.Millisecond), sum.Same, sum.Changed,
 						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, sum.Refreshed, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
 					if sum.Soft404 > 0 {
-						fmt.Fprintf(out, "; %d judged a soft 404 now, kept as stored", sum.Soft404)
+						fmt.Fprintf(w, "; %d judged a soft 404 now, kept as stored", sum.Soft404)
 					}
-					fmt.Fprintln(out)
-				}
+					if sum.NotArticle > 0 {
+						fmt.Fprintf(w, "; %d judged not an article now, kept as stored", sum.NotArticle)
+					}
+					fmt.Fprintln(w)
+				})
 			}
 			if err != nil {
 				return err
 			}
-			if err := out.Flush(); err != nil {
+			// Written before the failures' exit status: its message says
+			// "see above".
+			if err := out.flush(); err != nil {
 				return err
 			}
 			if failed > 0 {

@@ -110,10 +110,7 @@ const maxPage = 1_000_000
 // word, but a leading "-" reads as a flag.
 func queryFlagHint(cmd *cobra.Command) {
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if strings.Contains(err.Error(), "unknown shorthand flag") || strings.Contains(err.Error(), "unknown flag") {
-			return fmt.Errorf("%w (a query that starts with - goes after --: %s -- '-word …')", err, c.CommandPath())
-		}
-		return err
+		return flagErrorHint(c, err, fmt.Sprintf("; a query that starts with - goes after --: %s -- '-word …'", c.CommandPath()))
 	})
 }
 

@@ -134,6 +134,10 @@ func TestOutputWriteErrorsFail(t *testing.T) {
 		{"timeline", "lighthouse"}, {"timeline", "--json", "lighthouse"}, {"timeline", "--csv", "lighthouse"},
 		{"top", "lighthouse"}, {"top", "--json", "lighthouse"},
 		{"stories", "lighthouse"}, {"stories", "--json", "lighthouse"},
+		{"reextract", "--dry-run", "lighthouse"}, {"reextract", "--dry-run", "--json", "lighthouse"},
+		{"recluster", "--dry-run", "lighthouse"}, {"recluster", "--dry-run", "--json", "lighthouse"},
+		{"delete", "--dry-run", "lighthouse"}, {"delete", "--dry-run", "--json", "lighthouse"},
+		{"withheld", "list"},
 	} {
 		var errb bytes.Buffer
 		code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(""), failingWriter{}, &errb)

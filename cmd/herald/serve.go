@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -70,7 +71,7 @@ The server stops gracefully on SIGINT or SIGTERM.`,
 		Example: `  herald serve
   HERALD_ADMIN_TOKEN=$(openssl rand -hex 16) herald serve --addr 0.0.0.0:8080
   herald serve --db /data/news.db --addr 127.0.0.1:9000`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd, e, f)
 		},
@@ -99,6 +100,12 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	}
 	if f.adminToken != "" && len(f.adminToken) < minTokenLen {
 		return fmt.Errorf("admin token too short: use at least %d characters (e.g. openssl rand -hex 16)", minTokenLen)
+	}
+	if err := folderFlag("--captures", f.captures, true); err != nil {
+		return err
+	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
+		return err
 	}
 	db, err := openArchive(ctx, e, false)
 	if err != nil {
@@ -153,7 +160,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	})
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("--addr %s: %w", f.addr, listenReason(err))
 	}
 	mode := "read-only"
 	switch {
@@ -223,4 +230,17 @@ func mergeWhenIdle(ctx context.Context, m indexMerger, idle time.Duration, log *
 		log.Info("full-text index merged", "segments", n, "took", time.Since(t).Round(time.Millisecond))
 		last, since = -1, time.Now()
 	}
+}
+
+// listenReason is why net.Listen failed, for a message that names the
+// address already: without the "listen tcp: address …:" it repeats
+// ("missing port in address", "bind: address already in use").
+func listenReason(err error) error {
+	if oe := (*net.OpError)(nil); errors.As(err, &oe) {
+		err = oe.Err
+	}
+	if ae := (*net.AddrError)(nil); errors.As(err, &ae) {
+		return errors.New(ae.Err)
+	}
+	return err
 }

@@ -80,6 +80,10 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			}
 			if kind == "" {
 				k, err := harvest.DetectKind(ctx, u, harvest.Options{AllowPrivate: allowPrivate})
+				if err != nil {
+					// "detect kind of URL: fetch URL: …" names it twice.
+					err = &reasonError{strings.Replace(err.Error(), "fetch "+u+": ", "", 1), err}
+				}
 				if errors.Is(err, fetch.ErrPrivateAddress) {
 					return fmt.Errorf("%w (give --allow-private for a site on your own network; harvests of it need it too)", err)
 				}
@@ -145,7 +149,7 @@ archived articles on the source's host and its subdomains (what site: with
 that host finds, as the sources API counts them): the archive files
 articles by site, not by the source that found them, so sources on one
 host show the same count.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, e, false)

@@ -33,7 +33,7 @@ letters, the workers whose heartbeat is alive with their counts, the hosts
 with a request in flight or a next allowed time ahead (a Retry-After holds
 a host), and the fleet's throughput. With --db (or $HERALD_DB) it adds the
 archive's frontier counts and article total.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			qc, err := nf.connect(ctx, "herald status", true)
@@ -160,9 +160,12 @@ func newQueueDeadCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dead --nats URL",
 		Short: "List dead-lettered jobs, oldest first",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if limit < 0 {
+				return fmt.Errorf("--limit %d: want 0 (all) or more", limit)
+			}
 			qc, err := nf.connect(ctx, "herald queue", true)
 			if err != nil {
 				return err

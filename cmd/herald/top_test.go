@@ -402,8 +402,8 @@ func TestTopErrors(t *testing.T) {
 		{[]string{"--limit", "0"}, "--limit 0: want 1 to 1000"},
 		{[]string{"--limit", "-3"}, "--limit -3: want 1 to 1000"},
 		{[]string{"--limit", "1001"}, "--limit 1001: want 1 to 1000"},
-		{[]string{"--limit", "99999999999999999999"}, "invalid argument"},
-		{[]string{"--limit", "ten"}, "invalid argument"},
+		{[]string{"--limit", "99999999999999999999"}, `--limit "99999999999999999999": out of range`},
+		{[]string{"--limit", "ten"}, `--limit "ten": want a whole number`},
 	} {
 		// The missing archive shows that these are checked first.
 		out, stderr, code := herald(t, "", append([]string{"--db", missing, "top"}, tc.args...)...)

@@ -61,9 +61,28 @@ func withheldID(arg string) (id, url string, err error) {
 func urlID(raw string) (id, canonical string, err error) {
 	canonical, err = canon.URL(strings.TrimSpace(raw))
 	if err != nil {
-		return "", "", err
+		return "", "", urlReason(err)
 	}
 	return canon.ID(canonical), canonical, nil
+}
+
+// urlReason is why canon refused a URL, for a message that names the URL
+// already: what is wanted, or canon's reason without the "canonicalise url
+// "…":" that repeats the URL.
+func urlReason(err error) error {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "canonicalise url "); ok {
+		if i := strings.Index(rest, ": "); i >= 0 {
+			msg = rest[i+2:]
+		}
+	}
+	switch {
+	case errors.Is(err, canon.ErrScheme):
+		msg = "want an http or https URL"
+	case msg == "not absolute" || msg == "no host":
+		msg = "want an absolute http or https URL"
+	}
+	return &reasonError{msg, err}
 }
 
 func newWithheldListCmd(e *env) *cobra.Command {
@@ -71,7 +90,7 @@ func newWithheldListCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the withheld articles, oldest first",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			db, wl, err := withheldStore(cmd, e)
 			if err != nil {
@@ -119,7 +138,7 @@ func newWithheldAddCmd(e *env) *cobra.Command {
 are harvested or imported. A URL the archive holds is refused: delete it
 with herald delete --url URL --yes --withhold.`,
 		Example: `  herald withheld add https://news.example.com/2024/05/story.html --reason 'court order 2024/118'`,
-		Args:    cobra.MinimumNArgs(1),
+		Args:    wantArgs(1, false),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			var ws []store.WithheldArticle
@@ -161,7 +180,7 @@ func newWithheldReleaseCmd(e *env) *cobra.Command {
 withheld list shows them): the next harvest or import that meets them
 archives them again. Nothing is restored by releasing: a deleted article
 comes back only when it is harvested or imported again.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: wantArgs(1, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ids []string
 			for _, a := range args {

@@ -79,13 +79,7 @@ func (f natsFlags) connect(ctx context.Context, name string, required bool) (*qu
 	if err != nil || u == "" {
 		return nil, err
 	}
-	configure := f.maxDeliver != 0 // a worker, which has the consumer flags
-	if configure && f.maxDeliver < 1 {
-		return nil, errors.New("--max-deliver must be at least 1")
-	}
-	if configure && f.ackWait < time.Second {
-		return nil, errors.New("--ack-wait must be at least 1s")
-	}
+	configure := f.maxDeliver != 0 // a worker, which has the consumer flags (checked by runWorker)
 	return queue.Connect(ctx, u, queue.Options{Name: name, AckWait: f.ackWait, MaxDeliver: f.maxDeliver, ConfigureConsumers: configure})
 }
 
@@ -135,7 +129,7 @@ SIGTERM or Ctrl-C drains: no new jobs are taken, running ones finish (or go
 back to the queue after --drain-timeout), and the worker exits 0.`,
 		Example: `  herald worker --nats nats://queue:4222 --db postgres://herald@db/herald --warc-dir /shared/warc
   herald worker --nats nats://127.0.0.1:4222 --db herald.db --concurrency 16 --metrics-addr :9100`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWorker(cmd, e, f)
 		},
@@ -169,12 +163,29 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 		return err
 	}
 	if !explicitDB(cmd) {
-		return errors.New("herald worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)")
+		return errors.New("worker writes to the fleet's shared archive: give --db DSN (or set HERALD_DB)")
+	}
+	if f.nats.maxDeliver < 1 {
+		return fmt.Errorf("--max-deliver %d: want 1 or more", f.nats.maxDeliver)
+	}
+	if f.nats.ackWait < time.Second {
+		return fmt.Errorf("--ack-wait %s: want 1s or more", f.nats.ackWait)
+	}
+	// The queue takes 0 or less for its default: refused rather than
+	// read as "no time".
+	if f.drainTimeout <= 0 {
+		return fmt.Errorf("--drain-timeout %s: want more than 0", f.drainTimeout)
+	}
+	if f.leaseTTL <= 0 {
+		return fmt.Errorf("--lease-ttl %s: want more than 0", f.leaseTTL)
 	}
 	if f.concurrency < 1 {
-		return errors.New("--concurrency must be at least 1")
+		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
 	}
 	if err := politeFlag("--delay", f.delay); err != nil {
+		return err
+	}
+	if err := folderFlag("--warc-dir", f.warcDir, false); err != nil {
 		return err
 	}
 	if err := timeoutFlag(f.timeout); err != nil {
@@ -184,7 +195,7 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if f.metricsAddr != "" {
 		var err error
 		if ln, err = net.Listen("tcp", f.metricsAddr); err != nil {
-			return fmt.Errorf("--metrics-addr: %w", err)
+			return fmt.Errorf("--metrics-addr %s: %w", f.metricsAddr, listenReason(err))
 		}
 		defer ln.Close()
 	}

@@ -26,8 +26,8 @@ type ReextractOptions struct {
 	// BatchSize is the most records stored per transaction. Default 500.
 	BatchSize int
 	// Report, when set, is called (from one goroutine) for every record
-	// whose re-extraction differs from what is stored, failed, or is a
-	// soft 404.
+	// whose re-extraction differs from what is stored, failed, or is
+	// judged a soft 404 or not an article.
 	Report func(Change)
 }
 
@@ -41,12 +41,17 @@ type Change struct {
 	// version, a change of metadata alone in place (store.Refreshed).
 	Stored bool `json:"stored"`
 	// Problem says why the record could not be re-extracted ("no
-	// capture", "capture unreadable: …", "not article", …).
+	// capture", "capture unreadable: …", "not html", …).
 	Problem string `json:"problem,omitempty"`
 	// Soft404 says that the capture is, by the current rules, a page that
 	// only says it is not there (see ReasonSoft404), which a harvest or
 	// an import would not store. The stored record is kept as it is.
 	Soft404 bool `json:"soft_404,omitempty"`
+	// NotArticle says that the current rules judge the capture not an
+	// article (ReasonNotArticle: a listing or section page, or too short
+	// on a URL not shaped like an article's), which a harvest or an import
+	// would not store. The stored record is kept as it is.
+	NotArticle bool `json:"not_article,omitempty"`
 }
 
 // ReextractSummary is what Reextract did.
@@ -69,8 +74,11 @@ type ReextractSummary struct {
 	Problems map[string]int `json:"problems"`
 	// Soft404 counts records whose capture is now judged a soft 404:
 	// reported (Change.Soft404) and kept as stored.
-	Soft404  int           `json:"soft_404"`
-	Duration time.Duration `json:"duration"`
+	Soft404 int `json:"soft_404"`
+	// NotArticle counts records whose capture is now judged not an
+	// article: reported (Change.NotArticle) and kept as stored.
+	NotArticle int           `json:"not_article"`
+	Duration   time.Duration `json:"duration"`
 }
 
 // Problems of Reextract.
@@ -83,7 +91,9 @@ type reextractJob struct {
 	old     *store.Record
 	fields  []string
 	problem string
-	soft404 bool
+	// judged is ReasonSoft404 or ReasonNotArticle: the current rules
+	// would not store the capture, and the record is kept as it is.
+	judged string
 }
 
 // Reextract rebuilds the records matching q from their stored captures
@@ -92,21 +102,24 @@ type reextractJob struct {
 // updated in place (both through archive.Ingest, under the existing
 // canonical URL); differences are reported field by field.
 //
-// A capture that the soft-404 rule now refuses (a harvest or an import
-// would skip it as ReasonSoft404: an archive made before the rule, or
-// under an older version of it) is reported and counted as a soft 404 and
-// the record left as it is, not removed: the rule judges a short page by
-// its words and can be wrong about one (a film review titled "404"), and
-// what is archived is not lost to a guess. The report names the records
-// for whoever wants to look at them.
+// A capture that the soft-404 rule or the article rule now refuses (a
+// harvest or an import would skip it as ReasonSoft404 or
+// ReasonNotArticle: an archive made before the rule, or under an older
+// version of it or of the extractor) is reported and counted as such and
+// the record left as it is, not removed, and not counted as a problem:
+// the capture was read, and the rules judge a short page by its words and
+// its URL and can be wrong about one (a film review titled "404", a brief
+// on a URL that looks like a section's), and what is archived is not lost
+// to a guess. The report names the records for whoever wants to look at
+// them.
 func Reextract(ctx context.Context, st store.Store, q *query.Query, opts ReextractOptions) (*ReextractSummary, error) {
 	start := time.Now()
 	sum := &ReextractSummary{Fields: map[string]int{}, Problems: map[string]int{}}
 	work := func(j any) (*store.Record, string) {
 		job := j.(*reextractJob)
 		rec, problem := rebuild(job.old, opts.Base)
-		if problem == ReasonSoft404 {
-			job.soft404 = true
+		if problem == ReasonSoft404 || problem == ReasonNotArticle {
+			job.judged = problem
 			return nil, problem
 		}
 		if problem != "" {
@@ -124,10 +137,13 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 	}
 	done := func(j any, res archive.Result, skip string) {
 		job := j.(*reextractJob)
-		ch := Change{ID: job.old.ID, URL: job.old.URL, Fields: job.fields, Problem: job.problem, Soft404: job.soft404}
+		ch := Change{ID: job.old.ID, URL: job.old.URL, Fields: job.fields, Problem: job.problem,
+			Soft404: job.judged == ReasonSoft404, NotArticle: job.judged == ReasonNotArticle}
 		switch {
-		case job.soft404:
+		case ch.Soft404:
 			sum.Soft404++
+		case ch.NotArticle:
+			sum.NotArticle++
 		case job.problem != "":
 			sum.Problems[problemKind(job.problem)]++
 		case len(job.fields) == 0:

@@ -3,8 +3,10 @@ package web
 import (
 	"crypto/subtle"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,7 +154,9 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-// parseForm reads a form body of at most maxBody bytes.
+// parseForm reads a form body of at most maxBody bytes. Every field of
+// the forms takes one value: a field given twice is a 400 that names it,
+// as a repeated query parameter is (see value), not its first value used.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
@@ -160,6 +164,11 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return badRequest("form: %v", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.PostForm)) {
+		if n := len(r.PostForm[name]); n > 1 {
+			return badRequest("form field %s is given %d times: give it once", name, n)
+		}
 	}
 	return nil
 }

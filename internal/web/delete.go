@@ -71,8 +71,15 @@ func (s *Server) formDeleteArticle(w http.ResponseWriter, r *http.Request) error
 	if err := s.authorizeForm(w, r); err != nil {
 		return err
 	}
-	withhold := r.PostForm.Get("withhold") == "true"
-	erase := r.PostForm.Get("erase_captures") == "true"
+	// Read as the API reads them (withhold=1 is true, withhold=yes a 400).
+	withhold, err := boolParam(r.PostForm, "withhold", false)
+	if err != nil {
+		return err
+	}
+	erase, err := boolParam(r.PostForm, "erase_captures", false)
+	if err != nil {
+		return err
+	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	if !withhold {
 		reason = "" // typed, then the box left unticked: nothing to keep it with

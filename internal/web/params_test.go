@@ -6,8 +6,11 @@ import (
 	"html"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -202,5 +205,57 @@ func TestPanicInPageGoroutine(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "stats exploded") || !strings.Contains(logs.String(), "top exploded") {
 		t.Errorf("the panics are not logged:\n%s", logs.String())
+	}
+}
+
+// A form field given twice in a POST body is refused with a 400 that
+// names it, as a repeated query parameter is, instead of the first value
+// being used silently; nothing is done.
+func TestRepeatedFormField(t *testing.T) {
+	f := newArchive(t)
+	const token = "form-test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token})
+	cookie := &http.Cookie{Name: sessionCookie, Value: h.newSession(time.Now().Add(time.Hour))}
+	csrf := h.csrfFor(cookie.Value)
+	sources, err := f.db.ListSources(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		target, field string
+		form          url.Values
+	}{
+		{"/login", "token", url.Values{"token": {token, "wrong"}}},
+		{"/sources", "url", url.Values{"csrf": {csrf}, "url": {"https://a.example/feed.xml", "https://b.example/feed.xml"}, "kind": {"feed"}}},
+		{"/sources", "interval", url.Values{"csrf": {csrf}, "url": {"https://a.example/feed.xml"}, "kind": {"feed"}, "interval": {"60", "120"}}},
+		{"/sources", "csrf", url.Values{"csrf": {csrf, csrf}, "url": {"https://a.example/feed.xml"}, "kind": {"feed"}}},
+		{"/articles/" + f.harbour + "/delete", "withhold", url.Values{"csrf": {csrf}, "withhold": {"false", "true"}}},
+		{"/articles/" + f.harbour + "/delete", "reason", url.Values{"csrf": {csrf}, "withhold": {"true"}, "reason": {"a", "b"}}},
+		{"/logout", "csrf", url.Values{"csrf": {csrf, "x"}}},
+		// Read as the API reads it, not as "anything but true is false".
+		{"/articles/" + f.harbour + "/delete", "withhold=yes", url.Values{"csrf": {csrf}, "withhold": {"yes"}}},
+	} {
+		req := httptest.NewRequest("POST", tc.target, strings.NewReader(tc.form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://example.com")
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		want := "field " + tc.field + " is given 2 times"
+		if tc.field == "withhold=yes" {
+			want = `parameter withhold="yes": want true or false`
+		}
+		if rec.Code != 400 || !strings.Contains(html.UnescapeString(rec.Body.String()), want) {
+			t.Errorf("POST %s %v: %d, want 400 with %q:\n%s", tc.target, tc.form, rec.Code, want, clip(rec.Body.String()))
+		}
+	}
+	if after, _ := f.db.ListSources(t.Context()); len(after) != len(sources) {
+		t.Errorf("sources: %d after the refused forms, were %d", len(after), len(sources))
+	}
+	if rec, err := f.db.Get(t.Context(), f.harbour); err != nil || rec == nil {
+		t.Errorf("the article is gone after a refused delete form: %v", err)
+	}
+	if list, _ := f.db.ListWithheld(t.Context()); len(list) != 0 {
+		t.Errorf("withheld after a refused delete form: %+v", list)
 	}
 }
