@@ -61,7 +61,7 @@ everything checked is sound, 1 when a problem was found or a check could
 not run (each is said).`,
 		Example: `  herald check
   herald check --fixity --json > fixity.json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			if !storage && !index && !fixity {
