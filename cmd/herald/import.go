@@ -123,6 +123,9 @@ func newImportJSONLCmd(e *env, progress *string, batch *batchFlag) *cobra.Comman
 			if err != nil {
 				return err
 			}
+			if err := refuseNothingToImport(e, inputFiles(args), skipLine(e)); err != nil {
+				return err
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
@@ -172,6 +175,9 @@ the files instead.`,
 				return err
 			}
 			files := corpusFiles(args)
+			if err := refuseNothingToImport(e, files, skipLine(e)); err != nil {
+				return err
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
@@ -196,6 +202,60 @@ the files instead.`,
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list what was recovered from each file")
 	cmd.Flags().StringVar(&enc, "encoding", textcorpus.Auto, "encoding of the files: auto (UTF-8, or what each file's bytes look like), or a name such as windows-1251, koi8-r, iso-8859-1, shift_jis")
 	return cmd
+}
+
+// refuseNothingToImport keeps an import whose inputs can none of them be
+// read (mistyped names) from creating an empty archive that later
+// commands would take for the user's: when the SQLite archive does not
+// exist yet and no input opens, each is reported (report) and the
+// command fails with nothing created. Standard input ("-") counts as
+// readable; an existing archive or a PostgreSQL one is left to the
+// import, which reports and skips what it cannot read.
+func refuseNothingToImport(e *env, inputs []corpusFile, report func(name string, err error)) error {
+	if isPostgres(e.db) {
+		return nil
+	}
+	path := sqlitePath(e.db)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	errs := make([]error, len(inputs))
+	for i, in := range inputs {
+		if in.path == "-" && in.err == nil {
+			return nil
+		}
+		errs[i] = in.err
+		if errs[i] == nil {
+			f, err := openFile(in.path)
+			if err == nil {
+				f.Close()
+				return nil
+			}
+			errs[i] = err
+		}
+	}
+	for i, in := range inputs {
+		report(in.path, errs[i])
+	}
+	if len(inputs) == 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("nothing to import: no .txt files in the folders given (no archive created at %s)", path)}
+	}
+	return &exitError{code: 1, msg: fmt.Sprintf("nothing to import: no input could be read (no archive created at %s)", path)}
+}
+
+// inputFiles is the file arguments of an import as corpusFiles, each to
+// be opened.
+func inputFiles(args []string) []corpusFile {
+	out := make([]corpusFile, len(args))
+	for i, a := range args {
+		out[i] = corpusFile{path: a}
+	}
+	return out
+}
+
+// skipLine reports an input an import skips, as the importer does.
+func skipLine(e *env) func(name string, err error) {
+	return func(name string, err error) { fmt.Fprintf(e.stderr, "herald: %s: skipped: %v\n", name, err) }
 }
 
 // corpusFile is a file to import, or a path that could not be read

@@ -69,6 +69,11 @@ offsets and are refused with --nats.`,
 				defer qc.Close()
 				return enqueueWARCFiles(ctx, e, qc, args, asJSON)
 			}
+			if err := refuseNothingToImport(e, inputFiles(args), func(name string, err error) {
+				fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
+			}); err != nil {
+				return err
+			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,5 +260,53 @@ func TestImportJSONLShapeErrors(t *testing.T) {
 	}
 	if code != 1 || strings.Contains(stderr, "Go struct") || strings.Contains(stderr, "jsonlLine") {
 		t.Errorf("exit %d, stderr names Go types:\n%s", code, stderr)
+	}
+}
+
+// TestImportNothingReadableCreatesNoArchive: an import whose inputs
+// cannot any of them be read (a mistyped name, an empty folder) used to
+// create an empty archive, which later commands then took for the
+// user's; it now reports them and fails with nothing created. Where the
+// archive exists, or one input is readable, the import goes on as before.
+func TestImportNothingReadableCreatesNoArchive(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "new.db")
+	missing := filepath.Join(dir, "typo.jsonl")
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args      []string
+		stderrHas []string
+	}{
+		{[]string{"import", "jsonl", missing}, []string{"herald: " + missing + ": skipped: no such file or directory", "nothing to import: no input could be read"}},
+		{[]string{"import", "warc", missing, empty}, []string{"herald: " + missing + ": no such file or directory", "herald: " + empty + ": a folder, not a file"}},
+		{[]string{"import", "text", empty}, []string{"nothing to import: no .txt files in the folders given"}},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, tc.args...)...)
+		ok := code == 1
+		for _, want := range tc.stderrHas {
+			ok = ok && strings.Contains(stderr, want)
+		}
+		if !ok {
+			t.Errorf("%v: exit %d\n%s", tc.args, code, stderr)
+		}
+		if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%v: the archive was created (%v)", tc.args, err)
+		}
+	}
+
+	// One readable input: the archive is made and the rest skipped.
+	good := filepath.Join(dir, "good.jsonl")
+	if err := os.WriteFile(good, []byte(`{"url":"https://news.example/a","title":"A","text":"The harbour reopened on Thursday after three weeks of repairs to the breakwater."}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := herald(t, "", "--db", db, "import", "jsonl", missing, good)
+	if code != 1 || !strings.Contains(stderr, "1 new") {
+		t.Errorf("one readable input: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("one readable input: no archive (%v)", err)
 	}
 }
