@@ -105,7 +105,7 @@ not run (each is said).`,
 				say("full-text index  %s\n", rep.Index.line("matches the texts"))
 			}
 			if fixity {
-				c, err := archive.CheckCaptures(ctx, db, captures, nil)
+				c, err := archive.CheckCaptures(ctx, db, captures)
 				if err != nil {
 					return err
 				}

@@ -181,7 +181,7 @@ func TestCheckCapturesRecordID(t *testing.T) {
 	if _, err := rawDB.Exec(`UPDATE articles SET capture_offset = ? WHERE id = ?`, caps[2].Offset+3, ids[2]); err != nil {
 		t.Fatal(err)
 	}
-	got, err := archive.CheckCaptures(ctx, st, filepath.Dir(db), nil)
+	got, err := archive.CheckCaptures(ctx, st, filepath.Dir(db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestCheckCapturesRecordID(t *testing.T) {
 	if _, err := warc.EraseRecords(filepath.Join(filepath.Dir(db), caps[1].File), []warc.EraseTarget{{Offset: caps[1].Offset, RecordID: caps[1].RecordID}}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = archive.CheckCaptures(ctx, st, filepath.Dir(db), nil)
+	got, err = archive.CheckCaptures(ctx, st, filepath.Dir(db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestCheckCapturesRecordID(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err = archive.CheckCaptures(ctx, st, filepath.Dir(db), nil)
+	got, err = archive.CheckCaptures(ctx, st, filepath.Dir(db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestCheckCapturesOfVersions(t *testing.T) {
 	if err != nil || res[0].Outcome != store.Updated {
 		t.Fatalf("new version: %+v %v", res, err)
 	}
-	got, err := archive.CheckCaptures(ctx, st, dir, nil)
+	got, err := archive.CheckCaptures(ctx, st, dir)
 	st.Close()
 	if err != nil || got.Captures != 5 || got.Files != 3 || len(got.Problems) != 0 {
 		t.Fatalf("with an earlier version: %+v, %v; want 5 sound captures in 3 files", got, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,9 +63,8 @@ type captureRef struct {
 // and that record, like every other record of the file, is whole and
 // matches its WARC-Block-Digest. Relative file names are resolved against
 // base (the archive's folder), as harvests write them. Each file is read
-// once, from start to end. progress, if not nil, is called before each
-// file is read, with the files done and the files in all.
-func CheckCaptures(ctx context.Context, st store.Store, base string, progress func(done, files int)) (*CaptureCheck, error) {
+// once, from start to end.
+func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCheck, error) {
 	sum := &CaptureCheck{}
 	byFile := map[string][]captureRef{}
 	add := func(id string, version int, c *store.Capture) {
@@ -105,20 +105,11 @@ func CheckCaptures(ctx context.Context, st store.Store, base string, progress fu
 		}
 	}
 
-	files := slices.Sorted(func(yield func(string) bool) {
-		for f := range byFile {
-			if !yield(f) {
-				return
-			}
-		}
-	})
+	files := slices.Sorted(maps.Keys(byFile))
 	sum.Files = len(files)
-	for i, name := range files {
+	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, fmt.Errorf("check captures: %w", err)
-		}
-		if progress != nil {
-			progress(i, len(files))
 		}
 		refs := byFile[name]
 		slices.SortFunc(refs, func(a, b captureRef) int {
