@@ -29,7 +29,6 @@ type checkReport struct {
 	Index    *checkStep            `json:"index,omitempty"`
 	Captures *archive.CaptureCheck `json:"captures,omitempty"`
 	Problems int                   `json:"problems"`
-	Skipped  map[string]string     `json:"not_checked,omitempty"`
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -118,16 +117,19 @@ not run (each is said).`,
 					state, spellCount(c.Captures, "capture"), spellCount(c.Files, "WARC file"), spellCount(c.Records, "record"), spellCount(c.WithoutCapture, "article"))
 			}
 
-			rep.Skipped = map[string]string{}
 			var problems []string
-			for name, s := range map[string]*checkStep{"storage": rep.Storage, "index": rep.Index} {
+			skipped := 0
+			for _, step := range []struct {
+				name string
+				s    *checkStep
+			}{{"storage", rep.Storage}, {"index", rep.Index}} {
 				switch {
-				case s == nil:
-				case !s.Checked:
-					rep.Skipped[name] = s.NotChecked
+				case step.s == nil:
+				case !step.s.Checked:
+					skipped++
 				default:
-					for _, p := range s.Problems {
-						problems = append(problems, name+": "+p)
+					for _, p := range step.s.Problems {
+						problems = append(problems, step.name+": "+p)
 					}
 				}
 			}
@@ -144,9 +146,6 @@ not run (each is said).`,
 				}
 			}
 			rep.Problems = len(problems)
-			if len(rep.Skipped) == 0 {
-				rep.Skipped = nil
-			}
 			if asJSON {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
@@ -161,9 +160,9 @@ not run (each is said).`,
 			switch {
 			case rep.Problems > 0:
 				return &exitError{code: 1, msg: spellCount(rep.Problems, "problem") + " found"}
-			case len(rep.Skipped) == 1:
+			case skipped == 1:
 				return &exitError{code: 1, msg: "a check could not run (see above)"}
-			case len(rep.Skipped) > 1:
+			case skipped > 1:
 				return &exitError{code: 1, msg: "two checks could not run (see above)"}
 			}
 			return nil
