@@ -130,7 +130,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		}
 	}
 	sum.Matched = len(targets)
-	if opts.EraseCaptures && opts.CaptureOwner != nil {
+	if opts.EraseCaptures {
 		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
 			sum.Duration = time.Since(start)
 			return sum, fmt.Errorf("delete: %w", err)

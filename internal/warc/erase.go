@@ -589,6 +589,14 @@ func storedGzip(data []byte, blocks int) []byte {
 // record whose target URI want accepts, in file order. Damaged records
 // are passed over. An error from fn stops the scan and is returned.
 func ScanResponses(path string, want func(targetURI string) bool, fn func(*Record) error) error {
+	return ScanHTTPResponses(path, func(r *Record) bool { return want(r.TargetURI) }, fn)
+}
+
+// ScanHTTPResponses is ScanResponses with want given the record itself,
+// before its HTTP message is parsed (its WARC header and block are set,
+// HTTPHeader and Payload not yet: RawHTTPField reads a field cheaply),
+// so that passing over a record costs no decoding.
+func ScanHTTPResponses(path string, want func(*Record) bool, fn func(*Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", path, err)
@@ -619,11 +627,28 @@ func ScanResponses(path string, want func(targetURI string) bool, fn func(*Recor
 			}
 			continue
 		}
-		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec.TargetURI) {
+		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec) {
 			rec.parseHTTP()
 			if err := fn(rec); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// RawHTTPField returns the first value of the HTTP header field name in
+// the record's block, an HTTP message, read without parsing the rest of
+// it; "" when there is none.
+func (r *Record) RawHTTPField(name string) string {
+	head := r.Block
+	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
+		head = head[:i]
+	}
+	for _, line := range bytes.Split(head, []byte("\r\n"))[1:] {
+		n, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(n)), name) {
+			return string(bytes.TrimSpace(v))
+		}
+	}
+	return ""
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // RedactedField is the header field a record RedactRecords rewrote gains:
@@ -180,9 +182,6 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 	if why != "" {
 		return nil, why
 	}
-	var b bytes.Buffer
-	b.WriteString(rec.Version)
-	b.WriteString("\r\n")
 	total := r.Entries
 	for _, h := range rec.Header {
 		if strings.EqualFold(h.Name, RedactedField) {
@@ -195,28 +194,35 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 	if total != 1 {
 		entries = strconv.Itoa(total) + " entries"
 	}
-	for _, h := range rec.Header {
-		v := h.Value
-		switch {
-		case strings.EqualFold(h.Name, RedactedField):
-			continue
-		case strings.EqualFold(h.Name, "WARC-Block-Digest"):
-			v = sha1Digest(block)
-		case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
-			v = sha1Digest(body)
-		case strings.EqualFold(h.Name, "Content-Length"):
-			fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+	// The record says it was redacted, when that fits: a small document
+	// whose blanked entry saved fewer bytes than the field takes goes
+	// without (its digests are true all the same).
+	for _, mark := range []bool{true, false} {
+		var b bytes.Buffer
+		b.WriteString(rec.Version)
+		b.WriteString("\r\n")
+		for _, h := range rec.Header {
+			v := h.Value
+			switch {
+			case strings.EqualFold(h.Name, RedactedField) && mark:
+				continue
+			case strings.EqualFold(h.Name, "WARC-Block-Digest"):
+				v = sha1Digest(block)
+			case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
+				v = sha1Digest(body)
+			case strings.EqualFold(h.Name, "Content-Length") && mark:
+				fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+			}
+			fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
 		}
-		fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
+		b.WriteString("\r\n")
+		b.Write(block)
+		b.WriteString("\r\n\r\n")
+		if m, ok := fitGzip(b.Bytes(), size); ok {
+			return m, ""
+		}
 	}
-	b.WriteString("\r\n")
-	b.Write(block)
-	b.WriteString("\r\n\r\n")
-	m, ok := fitGzip(b.Bytes(), size)
-	if !ok {
-		return nil, WhyFit
-	}
-	return m, ""
+	return nil, WhyFit
 }
 
 // replacePayload returns a copy of an HTTP response block whose payload
@@ -348,50 +354,89 @@ func httpLayout(block []byte) (httpHeader, [][2]int, bool) {
 // each.
 func fitGzip(data []byte, size int64) ([]byte, bool) {
 	const maxExtra = 2 + 65535 // XLEN, then up to 65535 bytes: one subfield, its id and length first
-	for _, level := range []int{flate.BestCompression, 6, flate.BestSpeed, flate.HuffmanOnly} {
-		var d bytes.Buffer
-		zw, _ := flate.NewWriter(&d, level) // the levels are valid
-		zw.Write(data)
-		zw.Flush() // ends byte-aligned, on an empty stored block, not final
-		fixed := int64(10 + d.Len() + 5 + 8)
-		pad := size - fixed
-		var extra, blocks int64
-		switch {
-		case pad == 0:
-		case pad >= 6 && pad <= maxExtra:
-			extra = pad
-		case pad > maxExtra:
-			extra = maxExtra - (maxExtra-pad%5+5)%5
-			blocks = (pad - extra) / 5
-		case pad == 5:
-			blocks = 1
-		default:
-			continue // 1 to 4 bytes over, or too big: another level
+	for _, c := range compressors {
+		// First the stream as it ends (its last block final), padded
+		// with the extra field alone; then, for more padding or other
+		// lengths, ended by empty stored blocks, five bytes each.
+		for _, blocky := range []bool{false, true} {
+			var d bytes.Buffer
+			zw := c(&d)
+			zw.Write(data)
+			if blocky {
+				zw.Flush() // ends byte-aligned, on an empty stored block, not final
+			} else {
+				zw.Close()
+			}
+			fixed := int64(10 + d.Len() + 8)
+			if blocky {
+				fixed += 5 // the final block, empty
+			}
+			pad := size - fixed
+			var extra, blocks int64
+			switch {
+			case pad == 0:
+			case pad >= 6 && pad <= maxExtra:
+				extra = pad
+			case !blocky:
+				continue
+			case pad > maxExtra:
+				extra = maxExtra - (maxExtra-pad%5+5)%5
+				blocks = (pad - extra) / 5
+			case pad == 5:
+				blocks = 1
+			default:
+				continue // 1 to 4 bytes over, or too big: another level
+			}
+			return gzipMember(data, d.Bytes(), extra, blocks, blocky), true
 		}
-		out := make([]byte, 0, size)
-		flg := byte(0)
-		if extra > 0 {
-			flg = 4 // FEXTRA
-		}
-		out = append(out, 0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 255)
-		if extra > 0 {
-			sub := extra - 2 - 4 // XLEN, then the subfield's id and length
-			out = binary.LittleEndian.AppendUint16(out, uint16(extra-2))
-			out = append(out, 'H', 'R')
-			out = binary.LittleEndian.AppendUint16(out, uint16(sub))
-			out = append(out, make([]byte, sub)...)
-		}
-		out = append(out, d.Bytes()...)
+	}
+	return nil, false
+}
+
+// deflater is a deflate compressor, as both flate packages make them.
+type deflater interface {
+	Write([]byte) (int, error)
+	Flush() error
+	Close() error
+}
+
+// compressors are the deflate compressors fitGzip tries, smallest output
+// first as a rule: two implementations, whose streams differ, at a few
+// levels, so that one of them is likely to leave a length that pads to
+// the size asked.
+var compressors = []func(io.Writer) deflater{
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.BestCompression); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, kflate.BestCompression); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, 6); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 6); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.BestSpeed); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.HuffmanOnly); return zw },
+}
+
+// gzipMember frames a deflate stream of data as a gzip member with an
+// extra field of extra bytes in all (none, or 6 to 65537) and, when
+// open (the stream ends on a non-final block), blocks empty stored
+// blocks and a final one.
+func gzipMember(data, deflated []byte, extra, blocks int64, open bool) []byte {
+	flg := byte(0)
+	if extra > 0 {
+		flg = 4 // FEXTRA
+	}
+	out := []byte{0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 255}
+	if extra > 0 {
+		sub := extra - 2 - 4 // XLEN, then the subfield's id and length
+		out = binary.LittleEndian.AppendUint16(out, uint16(extra-2))
+		out = append(out, 'H', 'R')
+		out = binary.LittleEndian.AppendUint16(out, uint16(sub))
+		out = append(out, make([]byte, sub)...)
+	}
+	out = append(out, deflated...)
+	if open {
 		for range blocks {
 			out = append(out, 0, 0, 0, 0xff, 0xff)
 		}
-		out = append(out, 1, 0, 0, 0xff, 0xff) // the final block, empty
-		out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(data))
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(data)))
-		if int64(len(out)) != size {
-			panic(fmt.Sprintf("warc: fitGzip made %d bytes, not %d", len(out), size))
-		}
-		return out, true
+		out = append(out, 1, 0, 0, 0xff, 0xff)
 	}
-	return nil, false
+	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(data))
+	return binary.LittleEndian.AppendUint32(out, uint32(len(data)))
 }
