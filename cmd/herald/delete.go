@@ -163,6 +163,21 @@ again.`,
 						if len(c.Left) > 0 {
 							fmt.Fprintf(w, ", %d left (listed on stderr)", len(c.Left))
 						}
+						if c.Redacted+c.ErasedWhole > 0 {
+							would := ""
+							if dryRun {
+								would = " would be"
+							}
+							entries := "1 entry"
+							if c.Entries != 1 {
+								entries = fmt.Sprintf("%d entries", c.Entries)
+							}
+							fmt.Fprintf(w, "; feeds and sitemaps listing them: %s%s redacted (%s blanked)",
+								spellCount(c.Redacted, "capture"), would, entries)
+							if c.ErasedWhole > 0 {
+								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place)", c.ErasedWhole, would)
+							}
+						}
 						fmt.Fprintln(w)
 					}
 				})
