@@ -39,7 +39,8 @@ type CaptureSummary struct {
 	// Redacted counts the captures of feeds and sitemaps (RSS, Atom,
 	// JSON Feed, XML and text sitemaps), in the files Scanned, rewritten
 	// in place with their entries that name a deleted page blanked, and
-	// Entries those entries; with DryRun, those that would be.
+	// Entries those entries (with an RSS 1.0 channel's references to
+	// them, each counted); with DryRun, those that would be.
 	Redacted int `json:"redacted,omitempty"`
 	Entries  int `json:"redacted_entries,omitempty"`
 	// ErasedWhole counts the feed and sitemap captures naming a deleted

@@ -39,7 +39,8 @@ var ErrNotFeed = errors.New("not a feed or sitemap")
 
 // Blank returns a copy of doc, a feed or sitemap fetched from docURL,
 // with the entries that name a URL named accepts blanked, and how many
-// there were. The copy has doc's length.
+// places were blanked (the entries, and the rdf:li references of an RSS
+// 1.0 channel to them). The copy has doc's length.
 //
 // A document that is not a feed or sitemap gives ErrNotFeed and no
 // copy. One that breaks off or turns malformed part way gives the
@@ -201,6 +202,7 @@ func (b *blanker) xml(doc []byte) error {
 						end := d.InputOffset()
 						if bytes.HasSuffix(bytes.TrimRight(work[before:end], " \t\r\n"), []byte("/>")) {
 							b.spaces(int(before), int(end))
+							b.n++
 						}
 					}
 				}

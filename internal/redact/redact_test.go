@@ -87,7 +87,7 @@ func TestBlankAtomAndRDF(t *testing.T) {
 <item rdf:about="https://news.example/2026/jane-doe-story"><title>Jane Doe caf` + "\xe9" + `</title></item>
 <item rdf:about="https://news.example/b"><title>Kept caf` + "\xe9" + `</title></item>
 </rdf:RDF>`
-	check(t, rdf, "https://news.example/rss1", 1,
+	check(t, rdf, "https://news.example/rss1", 2,
 		[]string{`<rdf:li rdf:resource="https://news.example/b" />`, "<title>Kept caf\xe9</title>"},
 		[]string{"jane-doe-story", "Jane Doe"})
 }
