@@ -31,7 +31,8 @@ type CaptureSummary struct {
 	// Unreferenced counts, among Erased, the captures of the deleted
 	// pages that no article pointed at (DeleteOptions.CaptureOwner).
 	Unreferenced int `json:"unreferenced,omitempty"`
-	// Files counts the WARC files that held them.
+	// Files counts the WARC files that held them, or feed and sitemap
+	// captures Redacted or ErasedWhole.
 	Files int `json:"files"`
 	// Scanned counts the WARC files read to look for unreferenced
 	// captures.
