@@ -46,12 +46,18 @@ type RedactResult struct {
 	Whole map[string]string
 }
 
-// Why a record RedactRecords was asked to redact was erased whole.
+// Why a record RedactRecords was asked to redact was erased whole
+// (RedactResult.Whole).
 const (
-	WhyAsked    = "the document could not be read to its end"
+	// WhyAsked: the redact function asked for it (Redaction.Erase).
+	WhyAsked = "the document could not be read to its end"
+	// WhyEncoding: a content coding other than gzip (deflate, br, zstd).
 	WhyEncoding = "its body is content-encoded in a coding that cannot be rewritten to the same length"
-	WhyFit      = "the redacted copy did not fit in the record's space"
-	WhyLayout   = "its HTTP message could not be taken apart"
+	// WhyFit: no compression of the redacted copy fit the old length.
+	WhyFit = "the redacted copy did not fit in the record's space"
+	// WhyLayout: the block is not an HTTP message whose body could be
+	// found again (bare LF lines, an interim 1xx response…).
+	WhyLayout = "its HTTP message could not be taken apart"
 )
 
 // RedactRecords rewrites in place, in the WARC file at path (one Writer
