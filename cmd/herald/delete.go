@@ -58,6 +58,18 @@ of the page's URL is erased when it would be filed under a deleted
 article (its page names the same canonical URL). Reading them takes
 about a minute for every 4 GB of WARC files on a small machine.
 
+The captures of the feeds and sitemaps in those files that list a deleted
+article (RSS, Atom, JSON Feed, XML and text sitemaps, by its URL or
+canonical URL) are redacted in place: the item, entry or url naming it,
+with its title, description and any full text, becomes blanks, and the
+other items stay byte for byte; the record keeps its size and its
+WARC-Record-ID, its digests are recomputed and a Herald-Redacted field
+says how many entries were blanked. A feed whose body is in a content
+coding other than gzip (deflate, br, zstd), one that breaks off after
+naming the article, or one whose redacted copy does not fit in its
+space, is erased whole instead, and counted so. An HTML page linking to
+the article (a related-articles list) is not a feed, and is left.
+
 Each run of erased records is overwritten in place by a record of the
 same size that says only that records were erased, so the other pages
 in those files keep their places: their captures still read, and a
@@ -162,6 +174,21 @@ again.`,
 						}
 						if len(c.Left) > 0 {
 							fmt.Fprintf(w, ", %d left (listed on stderr)", len(c.Left))
+						}
+						if c.Redacted+c.ErasedWhole > 0 {
+							would := ""
+							if dryRun {
+								would = " would be"
+							}
+							entries := "1 entry"
+							if c.Entries != 1 {
+								entries = fmt.Sprintf("%d entries", c.Entries)
+							}
+							fmt.Fprintf(w, "; feeds and sitemaps listing them: %s%s redacted (%s blanked)",
+								spellCount(c.Redacted, "capture"), would, entries)
+							if c.ErasedWhole > 0 {
+								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place)", c.ErasedWhole, would)
+							}
 						}
 						fmt.Fprintln(w)
 					}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,12 +137,139 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures", "--json")
-	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1}`) {
+	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1,"redacted":1,"redacted_entries":1}`) {
 		t.Errorf("--json: exit %d\n%s%s", code, out, stderr)
 	}
 	if targets, _ := warcTargets(t, files...); targets[kept] {
 		t.Errorf("the WARC file still holds %s", kept)
 	}
+}
+
+// herald delete --erase-captures on a harvest of a feed and a news
+// sitemap: the captures of both are redacted in place, the deleted
+// article's item and url blanked, the other entries kept byte for byte;
+// nothing of the article is left in them (nor its page, nor its summary,
+// anywhere in the WARC file), every record reads with true digests at its
+// offset, and herald check --fixity finds the archive sound.
+func TestDeleteRedactsFeedsCommand(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	harvestJSON(t, db, site+"/feed.xml", site+"/sitemap.xml")
+	files, _ := filepath.Glob(db + ".warc/*.warc.gz")
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+	arts := demo.Articles()
+	gone, kept := arts[0], arts[1]
+	docs := func() map[string]*warc.Record {
+		t.Helper()
+		found := map[string]*warc.Record{}
+		f, err := os.Open(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rd := warc.NewReader(f)
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return found
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rec.CheckBlockDigest(); err != nil {
+				t.Error(err)
+			}
+			if u := rec.TargetURI; rec.Type == warc.TypeResponse && (u == site+"/feed.xml" || u == site+"/sitemap.xml") {
+				found[u] = rec
+			}
+		}
+	}
+	before := docs()
+	if len(before) != 2 || !strings.Contains(string(before[site+"/feed.xml"].Payload), html.EscapeString(gone.Title)) {
+		t.Fatalf("the harvest's feed and sitemap captures: %v", before)
+	}
+	beforeBytes, _ := os.ReadFile(files[0])
+
+	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", site+gone.Path(), "--yes", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "; feeds and sitemaps listing them: 2 captures redacted (") {
+		t.Fatalf("delete: exit %d\n%s%s", code, out, stderr)
+	}
+	// What is left of the page is in other pages' related links (a
+	// page is not a listing that is redacted).
+	text := plainWARC(t, files[0])
+	for _, g := range []string{gone.Title, gone.Summary, html.EscapeString(gone.Summary), "<title>" + html.EscapeString(gone.Title)} {
+		if strings.Contains(text, g) {
+			t.Errorf("the WARC file still holds %q", g)
+		}
+	}
+	for u, rec := range docs() {
+		for _, g := range []string{html.EscapeString(gone.Title), gone.Path()} {
+			if strings.Contains(string(rec.Block), g) {
+				t.Errorf("%s still holds %q", u, g)
+			}
+		}
+	}
+	if !strings.Contains(text, html.EscapeString(kept.Title)) {
+		t.Errorf("the WARC file lost %q", kept.Title)
+	}
+	after := docs()
+	for u, rec := range after {
+		if rec.RecordID != before[u].RecordID || rec.Offset != before[u].Offset || rec.Header.Get(warc.RedactedField) == "" {
+			t.Errorf("%s: record %s at %d (%s %q), was %s at %d", u, rec.RecordID, rec.Offset, warc.RedactedField,
+				rec.Header.Get(warc.RedactedField), before[u].RecordID, before[u].Offset)
+		}
+		// Only spaces where bytes changed.
+		old := before[u].Payload
+		if len(rec.Payload) != len(old) {
+			t.Fatalf("%s: payload of %d bytes, was %d", u, len(rec.Payload), len(old))
+		}
+		changed := 0
+		for i := range old {
+			if rec.Payload[i] != old[i] {
+				changed++
+				if rec.Payload[i] != ' ' {
+					t.Fatalf("%s: byte %d is %q, not a blank", u, i, rec.Payload[i])
+				}
+			}
+		}
+		if changed == 0 {
+			t.Errorf("%s: nothing blanked", u)
+		}
+	}
+	if info, _ := os.Stat(files[0]); info.Size() != int64(len(beforeBytes)) {
+		t.Errorf("the WARC file went from %d to %d bytes", len(beforeBytes), info.Size())
+	}
+	out, stderr, code = herald(t, "", "--db", db, "check", "--fixity")
+	if code != 0 || !strings.Contains(out, "captures         sound") {
+		t.Errorf("check --fixity: exit %d\n%s%s", code, out, stderr)
+	}
+	// Again: nothing more to redact.
+	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", site+kept.Path(), "--dry-run", "--erase-captures")
+	if code != 0 || !strings.Contains(out, "feeds and sitemaps listing them: 2 captures would be redacted") {
+		t.Errorf("dry run for another article: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// plainWARC decompresses a whole gzip-per-record file, as zcat does.
+func plainWARC(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // On PostgreSQL, captures are named relative to the working folder (a

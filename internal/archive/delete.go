@@ -31,7 +31,10 @@ type DeleteOptions struct {
 	// of their earlier versions from the WARC files a harvest wrote,
 	// before each batch is deleted (see CaptureSummary): the records are
 	// overwritten in place (warc.EraseRecords), so the other captures in
-	// those files keep their offsets. With DryRun they are counted.
+	// those files keep their offsets; the captures of feeds and sitemaps
+	// listing them, in the WARC files read for CaptureOwner (the folders
+	// of their captures, WARCDirs), are redacted in place, before the
+	// first batch (warc.RedactRecords). With DryRun they are counted.
 	EraseCaptures bool
 	// CaptureBase is the folder relative capture paths are taken from:
 	// the archive's folder.
@@ -44,7 +47,9 @@ type DeleteOptions struct {
 	// filed under ("" for none: not an article); those of deleted
 	// articles are erased too, before the first batch. Every WARC file
 	// Herald wrote in the folders that hold the deleted articles'
-	// captures, and in WARCDirs, is read. nil: not looked for.
+	// captures, and in WARCDirs, is read (for feeds and sitemaps too).
+	// nil: not looked for (the files are still read for feeds and
+	// sitemaps).
 	CaptureOwner func(*warc.Record) string
 	// WARCDirs are more folders to look in with CaptureOwner (the
 	// harvest's default WARC folder); a missing one is passed over.
@@ -130,7 +135,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		}
 	}
 	sum.Matched = len(targets)
-	if opts.EraseCaptures && opts.CaptureOwner != nil {
+	if opts.EraseCaptures {
 		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
 			sum.Duration = time.Since(start)
 			return sum, fmt.Errorf("delete: %w", err)

@@ -31,12 +31,27 @@ type CaptureSummary struct {
 	// Unreferenced counts, among Erased, the captures of the deleted
 	// pages that no article pointed at (DeleteOptions.CaptureOwner).
 	Unreferenced int `json:"unreferenced,omitempty"`
-	// Files counts the WARC files that held them.
+	// Files counts the WARC files that held them, or feed and sitemap
+	// captures Redacted or ErasedWhole.
 	Files int `json:"files"`
 	// Scanned counts the WARC files read to look for unreferenced
 	// captures.
-	Scanned int             `json:"scanned,omitempty"`
-	files   map[string]bool // counted in Files
+	Scanned int `json:"scanned,omitempty"`
+	// Redacted counts the captures of feeds and sitemaps (RSS, Atom,
+	// JSON Feed, XML and text sitemaps), in the files Scanned, rewritten
+	// in place with their entries that name a deleted page blanked, and
+	// Entries those entries (with an RSS 1.0 channel's references to
+	// them, each counted); with DryRun, those that would be.
+	Redacted int `json:"redacted,omitempty"`
+	Entries  int `json:"redacted_entries,omitempty"`
+	// ErasedWhole counts the feed and sitemap captures naming a deleted
+	// page that were erased whole instead, their other entries with
+	// them: a body in a content coding other than gzip (deflate, br,
+	// zstd), a document that breaks off after naming it, or a redacted
+	// copy that did not fit in the record's space. Their records are
+	// counted in Records.
+	ErasedWhole int             `json:"erased_whole,omitempty"`
+	files       map[string]bool // counted in Files
 
 	// Left lists the captures left where they are: in WARC files the
 	// user imported (herald import warc), which Herald never rewrites,
@@ -192,8 +207,11 @@ func absOr(dir string) string {
 // article points at: the response records, in the WARC files Herald
 // wrote in the folders that hold the targets' own captures and in
 // opts.WARCDirs, whose target URI is a URL of a target or of one of its
-// versions and that opts.CaptureOwner files under a target. Captures an
-// article points at are left to eraseCaptures.
+// versions and that opts.CaptureOwner (when set) files under a target.
+// Captures an article points at are left to eraseCaptures. In the same
+// files, the captures of feeds and sitemaps that name one of those URLs
+// are redacted: the entries naming it blanked (listing.redaction,
+// warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
@@ -235,7 +253,10 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	want := func(u string) bool { return urls[normURL(u)] }
+	want := func(rec *warc.Record) bool {
+		return opts.CaptureOwner != nil && urls[normURL(rec.TargetURI)] || mayList(rec)
+	}
+	list := newListing(urls)
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		names, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
 		if err != nil {
@@ -252,10 +273,28 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 					return &CaptureError{File: path, Err: err}
 				}
 			}
-			var found []warc.EraseTarget
-			err := warc.ScanResponses(path, want, func(rec *warc.Record) error {
-				if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
-					found = append(found, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+			var found, lists []warc.EraseTarget
+			var would CaptureSummary // a dry run's redactions
+			err := warc.ScanHTTPResponses(path, want, func(rec *warc.Record) error {
+				if opts.CaptureOwner != nil && urls[normURL(rec.TargetURI)] {
+					if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
+						found = append(found, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+					}
+					return nil
+				}
+				if !list.mentioned(rec.Payload) {
+					return nil
+				}
+				if !opts.DryRun {
+					lists = append(lists, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+					return nil
+				}
+				switch r := list.redaction(rec); {
+				case r.Erase || r.Payload != nil && !rewritable(rec):
+					would.ErasedWhole++
+				case r.Payload != nil:
+					would.Redacted++
+					would.Entries += r.Entries
 				}
 				return nil
 			})
@@ -266,19 +305,32 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 				return err
 			}
 			sum.Scanned++
-			if len(found) == 0 {
-				continue
+			if len(found) > 0 {
+				if !opts.DryRun {
+					res, err := warc.EraseRecords(path, found)
+					if err != nil {
+						return &CaptureError{ID: "", File: path, Err: err}
+					}
+					sum.Records += res.Records
+				}
+				sum.Erased += len(found)
+				sum.Unreferenced += len(found)
+				sum.file(path)
 			}
-			if !opts.DryRun {
-				res, err := warc.EraseRecords(path, found)
+			if len(lists) > 0 {
+				res, err := warc.RedactRecords(path, lists, list.redaction)
 				if err != nil {
 					return &CaptureError{ID: "", File: path, Err: err}
 				}
-				sum.Records += res.Records
+				would = CaptureSummary{Redacted: res.Redacted, Entries: res.Entries, ErasedWhole: res.Erased, Records: res.Records}
 			}
-			sum.Erased += len(found)
-			sum.Unreferenced += len(found)
-			sum.file(path)
+			if would.Redacted+would.ErasedWhole > 0 {
+				sum.Redacted += would.Redacted
+				sum.Entries += would.Entries
+				sum.ErasedWhole += would.ErasedWhole
+				sum.Records += would.Records
+				sum.file(path)
+			}
 		}
 	}
 	return nil

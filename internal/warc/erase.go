@@ -3,6 +3,7 @@ package warc
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -184,7 +185,7 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 			spans[k].end, spans[k].n = e.end, spans[k].n+1
 			continue
 		}
-		spans = append(spans, eraseSpan{e.off, e.end, 1})
+		spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1})
 	}
 	if len(spans) == 0 {
 		return res, nil
@@ -247,10 +248,12 @@ func finish(f *os.File, path string) error {
 }
 
 // eraseSpan is a run of adjacent erased records: bytes off to end, n
-// records.
+// records; or, with member set, one record RedactRecords rewrites, and
+// the gzip member that replaces it.
 type eraseSpan struct {
 	off, end int64
 	n        int
+	member   []byte
 }
 
 // journalPath names the file that lists the spans an erasure of path is
@@ -261,6 +264,10 @@ func journalPath(path string) string { return path + ".erasing" }
 func writeJournal(path string, spans []eraseSpan) error {
 	var b bytes.Buffer
 	for _, s := range spans {
+		if s.member != nil {
+			fmt.Fprintf(&b, "%d %d redacted %s\n", s.off, s.end, base64.StdEncoding.EncodeToString(s.member))
+			continue
+		}
 		fmt.Fprintf(&b, "%d %d %d\n", s.off, s.end, s.n)
 	}
 	b.WriteString("end\n")
@@ -304,8 +311,20 @@ func readJournal(path string) ([]eraseSpan, error) {
 	var spans []eraseSpan
 	for _, l := range lines[:len(lines)-1] {
 		var s eraseSpan
-		if _, err := fmt.Sscanf(l, "%d %d %d", &s.off, &s.end, &s.n); err != nil || s.end <= s.off || s.off <= 0 {
-			return nil, fmt.Errorf("%s: bad line %q", journalPath(path), l)
+		var err error
+		if span, member, ok := strings.Cut(l, " redacted "); ok {
+			_, err = fmt.Sscanf(span, "%d %d", &s.off, &s.end)
+			if err == nil {
+				s.member, err = base64.StdEncoding.DecodeString(member)
+			}
+			if err == nil && int64(len(s.member)) != s.end-s.off {
+				err = errors.New("a member of another length")
+			}
+		} else {
+			_, err = fmt.Sscanf(l, "%d %d %d", &s.off, &s.end, &s.n)
+		}
+		if err != nil || s.end <= s.off || s.off <= 0 {
+			return nil, fmt.Errorf("%s: bad line %.80q", journalPath(path), l)
 		}
 		spans = append(spans, s)
 	}
@@ -319,13 +338,16 @@ var tearAfter = -1
 // errTorn is what overwrite returns when tearAfter stops it.
 var errTorn = errors.New("stopped in the middle of the overwrite (test)")
 
-// overwrite writes the member standing for each span's records over it,
-// then syncs f.
+// overwrite writes the member standing for each span's records over it
+// (the redacted copy, or a record saying they were erased), then syncs f.
 func overwrite(f *os.File, spans []eraseSpan) error {
 	for _, s := range spans {
-		m, err := erasedMember(s.end-s.off, s.n, time.Now())
-		if err != nil {
-			return fmt.Errorf("at offset %d: %w", s.off, err)
+		m := s.member
+		if m == nil {
+			var err error
+			if m, err = erasedMember(s.end-s.off, s.n, time.Now()); err != nil {
+				return fmt.Errorf("at offset %d: %w", s.off, err)
+			}
 		}
 		if tearAfter >= 0 {
 			f.WriteAt(m[:tearAfter], s.off)
@@ -567,6 +589,14 @@ func storedGzip(data []byte, blocks int) []byte {
 // record whose target URI want accepts, in file order. Damaged records
 // are passed over. An error from fn stops the scan and is returned.
 func ScanResponses(path string, want func(targetURI string) bool, fn func(*Record) error) error {
+	return ScanHTTPResponses(path, func(r *Record) bool { return want(r.TargetURI) }, fn)
+}
+
+// ScanHTTPResponses is ScanResponses with want given the record itself,
+// before its HTTP message is parsed (its WARC header and block are set,
+// HTTPHeader and Payload not yet: RawHTTPField reads a field cheaply),
+// so that passing over a record costs no decoding.
+func ScanHTTPResponses(path string, want func(*Record) bool, fn func(*Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", path, err)
@@ -597,11 +627,28 @@ func ScanResponses(path string, want func(targetURI string) bool, fn func(*Recor
 			}
 			continue
 		}
-		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec.TargetURI) {
+		if rec.Type == TypeResponse && rec.IsHTTPResponse() && want(rec) {
 			rec.parseHTTP()
 			if err := fn(rec); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// RawHTTPField returns the first value of the HTTP header field name in
+// the record's block, an HTTP message, read without parsing the rest of
+// it; "" when there is none.
+func (r *Record) RawHTTPField(name string) string {
+	head := r.Block
+	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
+		head = head[:i]
+	}
+	for _, line := range bytes.Split(head, []byte("\r\n"))[1:] {
+		n, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(n)), name) {
+			return string(bytes.TrimSpace(v))
+		}
+	}
+	return ""
 }

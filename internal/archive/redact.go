@@ -1,0 +1,133 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/redact"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// listing finds, in the captures of feeds and sitemaps, the entries that
+// name a deleted page, for Delete to blank them (warc.RedactRecords):
+// those captures list the page's URL, title, description and, in a
+// full-content feed, its text.
+type listing struct {
+	norm  map[string]bool // the deleted pages' URLs, as normURL spells them
+	canon map[string]bool // and as canon.URL does
+	// needles are bytes one of which a document naming a deleted page
+	// holds, whatever the spelling of its link (absolute or not): the
+	// last segment of its path, or its host.
+	needles [][]byte
+}
+
+// newListing returns a listing of the URLs (as normURL spells them).
+func newListing(urls map[string]bool) *listing {
+	l := &listing{norm: urls, canon: map[string]bool{}}
+	seen := map[string]bool{}
+	for u := range urls {
+		if c, err := canon.URL(u); err == nil {
+			l.canon[c] = true
+		}
+		p, err := url.Parse(u)
+		if err != nil {
+			continue
+		}
+		needles := []string{p.Hostname()}
+		if seg := path.Base(strings.TrimSuffix(p.EscapedPath(), "/")); len(seg) >= 4 {
+			needles = []string{seg}
+			if raw, err := url.PathUnescape(seg); err == nil && raw != seg {
+				needles = append(needles, raw)
+			}
+		}
+		for _, n := range needles {
+			if n != "" && !seen[n] {
+				seen[n] = true
+				l.needles = append(l.needles, []byte(n))
+			}
+		}
+	}
+	return l
+}
+
+// named reports whether u, an absolute URL, is a deleted page's.
+func (l *listing) named(u string) bool {
+	if l.norm[normURL(u)] {
+		return true
+	}
+	c, err := canon.URL(u)
+	return err == nil && l.canon[c]
+}
+
+// mentioned reports whether doc may name a deleted page.
+func (l *listing) mentioned(doc []byte) bool {
+	for _, n := range l.needles {
+		if bytes.Contains(doc, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayList reports whether a response record may hold a feed or sitemap,
+// by its declared type: XML, JSON, plain text, or none. Pages (text/html)
+// are not read: a feed served as HTML is left as it is.
+func mayList(rec *warc.Record) bool {
+	ct := rec.RawHTTPField("Content-Type")
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
+		mt = strings.TrimSpace(mt)
+	}
+	switch {
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return false
+	case strings.Contains(mt, "xml"), strings.Contains(mt, "json"), strings.Contains(mt, "rss"), strings.Contains(mt, "atom"):
+		return true
+	}
+	return mt == "text/plain" || mt == "application/octet-stream" || mt == "binary/octet-stream"
+}
+
+// redaction is what to do with a feed or sitemap capture (a redact
+// function of warc.RedactRecords): blank its entries that name a deleted
+// page; erase it whole when it breaks off (or turns malformed) and still
+// holds a deleted page's mention after the entries read were blanked,
+// as what is past the break cannot be told apart; leave it when it is
+// not a feed or sitemap, or names no deleted page.
+func (l *listing) redaction(rec *warc.Record) warc.Redaction {
+	if !l.mentioned(rec.Payload) {
+		return warc.Redaction{}
+	}
+	out, n, err := redact.Blank(rec.Payload, rec.TargetURI, l.named)
+	switch {
+	case errors.Is(err, redact.ErrNotFeed):
+		return warc.Redaction{}
+	case err != nil && l.mentioned(out):
+		return warc.Redaction{Erase: true}
+	case n == 0:
+		return warc.Redaction{}
+	}
+	return warc.Redaction{Payload: out, Entries: n}
+}
+
+// rewritable reports whether RedactRecords can rewrite a record's body to
+// its length: no content coding, or gzip. For dry runs.
+func rewritable(rec *warc.Record) bool {
+	var codings []string
+	for _, v := range rec.HTTPHeader.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
+				codings = append(codings, c)
+			}
+		}
+	}
+	return len(codings) == 0 || len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip")
+}

@@ -1,0 +1,190 @@
+package archive_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// The documents a harvest polled, naming the page to delete (jane)
+// among others.
+const (
+	janeItem = `<item><title>Jane Doe's story</title><link>/jane?utm_source=rss</link><description>Jane Doe told the council</description><content:encoded><![CDATA[<p>Jane Doe told the council about her debts.</p>]]></content:encoded></item>`
+	rssFeed  = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>News</title><link>https://news.example/</link>
+<item><title>Council approves harbour budget</title><link>https://news.example/harbour</link><description>The harbour</description></item>
+` + janeItem + `
+<item><title>Ferry terminal widened</title><link>https://news.example/ferry</link><description>The ferry</description></item>
+</channel></rss>`
+	janeURL     = `<url><loc>https://news.example/jane</loc><news:news><news:title>Jane Doe's story</news:title></news:news></url>`
+	newsMapHead = `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://news.example/harbour</loc><news:news><news:title>Council approves harbour budget</news:title></news:news></url>
+` + janeURL + `
+<url><loc>https://news.example/ferry</loc></url>
+`
+	jsonFeed = `{"version":"https://jsonfeed.org/version/1.1","title":"News","items":[{"id":"1","url":"https://news.example/harbour","title":"Council approves harbour budget"},{"id":"2","url":"https://news.example/jane","title":"Jane Doe's story"}]}`
+)
+
+// newsMap is a news sitemap of a few dozen pages, jane's among them.
+var newsMap = func() string {
+	m := newsMapHead
+	for i := range 40 {
+		m += fmt.Sprintf("<url><loc>https://news.example/2026/12/%02d/story-%d</loc><news:news><news:publication_date>2026-12-%02dT08:00:00Z</news:publication_date><news:title>Story number %d of the day</news:title></news:news></url>\n", i%28+1, i, i%28+1, i)
+	}
+	return m + "</urlset>"
+}()
+
+// polled writes a polled document's exchange with w; the response's body
+// is sent as is, with the headers given.
+func polled(t *testing.T, w *warc.Writer, url, contentType string, body []byte, headers ...string) warc.Ref {
+	t.Helper()
+	resp := "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n"
+	for _, h := range headers {
+		resp += h + "\r\n"
+	}
+	resp += "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + string(body)
+	ref, err := w.WriteExchange(context.Background(), warc.Exchange{
+		TargetURI:   url,
+		Date:        time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+		RequestRaw:  []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+		ResponseRaw: []byte(resp),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// TestDeleteRedactsFeeds: deleting a page with EraseCaptures blanks, in
+// place, the entries naming it in the captures of the feeds and sitemaps
+// harvests polled (by its URL as the feed spells it: relative, with a
+// tracking parameter), keeping their other entries byte for byte and
+// every record's offset; a feed whose body is in a coding that cannot be
+// rewritten to its length (br) is erased whole. A dry run counts the
+// same, changing nothing.
+func TestDeleteRedactsFeeds(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write([]byte(rssFeed))
+			zw.Close()
+			var br bytes.Buffer
+			bw := brotli.NewWriter(&br)
+			bw.Write([]byte(jsonFeed))
+			bw.Close()
+			feed := polled(t, w, "https://news.example/feed.xml", "application/rss+xml", []byte(rssFeed))
+			feedGz := polled(t, w, "https://news.example/feed.xml?gz", "application/rss+xml", gz.Bytes(), "Content-Encoding: gzip")
+			jane := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, "https://news.example/feed.xml")
+			smap := polled(t, w, "https://news.example/news-sitemap.xml", "text/xml", []byte(newsMap))
+			other := captured(t, w, base, "https://news.example/harbour", "Council approves harbour budget", story, "https://news.example/feed.xml")
+			jsonRef := polled(t, w, "https://news.example/feed.json", "application/feed+json", br.Bytes(), "Content-Encoding: br")
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ingest(t, st, jane, other)
+			wfile := filepath.Join(base, jane.Capture.File)
+			before, err := os.ReadFile(wfile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+
+			dry := opts
+			dry.DryRun = true
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID}, dry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Redacted != 3 || c.Entries != 3 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("dry run: %+v, want 3 captures to redact (3 entries), 1 to erase whole, in 1 file", c)
+			}
+			if after, _ := os.ReadFile(wfile); !bytes.Equal(after, before) {
+				t.Fatal("the dry run changed the file")
+			}
+
+			sum, err = archive.Delete(ctx, st, nil, []string{jane.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := sum.Captures
+			if c.Erased != 1 || c.Redacted != 3 || c.Entries != 3 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("summary %+v, want 1 capture erased, 3 redacted (3 entries), 1 erased whole, in 1 file", c)
+			}
+			// The page, the JSON feed (response and request each).
+			if c.Records != 4 {
+				t.Errorf("%d records overwritten, want 4", c.Records)
+			}
+			if info, _ := os.Stat(wfile); info.Size() != int64(len(before)) {
+				t.Errorf("the file went from %d to %d bytes", len(before), info.Size())
+			}
+			all := readAll(t, wfile)
+			for _, gone := range []string{"Jane Doe", "her debts", "/jane"} {
+				if strings.Contains(all, gone) {
+					t.Errorf("the WARC file still holds %q", gone)
+				}
+			}
+			for _, c := range []struct {
+				ref        warc.Ref
+				doc, blank string
+			}{{feed, rssFeed, janeItem}, {feedGz, rssFeed, janeItem}, {smap, newsMap, janeURL}} {
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := strings.Replace(c.doc, c.blank, strings.Repeat(" ", len(c.blank)), 1)
+				if rec.RecordID != c.ref.RecordID || string(rec.Payload) != want || rec.Header.Get(warc.RedactedField) != "1 entry" {
+					t.Errorf("%s after the delete: %s %q\n%s", rec.TargetURI, rec.RecordID, rec.Header.Get(warc.RedactedField), rec.Payload)
+				}
+				if err := rec.CheckBlockDigest(); err != nil {
+					t.Error(err)
+				}
+			}
+			if rec, err := warc.ReadAt(wfile, jsonRef.Offset); err != nil || !rec.IsErased() {
+				t.Errorf("the br JSON feed: %v, want it erased", err)
+			}
+			if got, err := warc.ReadAt(wfile, other.Capture.Offset); err != nil || got.RecordID != other.Capture.RecordID {
+				t.Errorf("the other page's capture: %v", err)
+			}
+			// Every record reads, whole.
+			f, _ := os.Open(wfile)
+			defer f.Close()
+			rd := warc.NewReader(f)
+			for {
+				rec, err := rd.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := rec.CheckBlockDigest(); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
