@@ -47,5 +47,11 @@ func Resolve(base *url.URL, ref string) (string, bool) {
 		return "", false
 	}
 	u.Fragment, u.RawFragment = "", ""
-	return u.String(), true
+	out := u.String()
+	// What url.Parse took apart need not read back ("//::" gives the
+	// host "::", and "https://::" is refused): a URL handed on must.
+	if back, err := url.Parse(out); err != nil || back.Hostname() == "" {
+		return "", false
+	}
+	return out, true
 }

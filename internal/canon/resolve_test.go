@@ -17,6 +17,8 @@ func TestResolve(t *testing.T) {
 		{"", "relative/only", "", false},
 		{"b", "", "", false},
 		{"b", "http://[::1", "", false},
+		{"b", "//::", "", false}, // parses, host "::", but "https://::" does not read back
+		{"b", "http://[::1]:8080/a", "http://[::1]:8080/a", true},
 	}
 	for _, c := range cases {
 		b := base
