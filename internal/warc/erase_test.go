@@ -117,27 +117,7 @@ func TestEraseRecords(t *testing.T) {
 		t.Errorf("records after erasure: %s", got)
 	}
 	// Another WARC reader takes it as valid too.
-	gr, err := gowarc.NewWarcFileReader(path, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gr.Close()
-	n := 0
-	for {
-		rec, err := gr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("gowarc: %v", err)
-		}
-		if _, err := rec.WarcRecord.ValidateDigest(); err != nil {
-			t.Errorf("gowarc digest check: %v", err)
-		}
-		n++
-		rec.Close()
-	}
-	if n != 6 {
+	if n := gowarcRecords(t, path); n != 6 {
 		t.Errorf("gowarc read %d records, want 6", n)
 	}
 
@@ -371,5 +351,31 @@ func TestEraseRecordsConcurrent(t *testing.T) {
 		if r, err := ReadAt(path, refs[i].Offset); err != nil || r.RecordID != refs[i].RecordID {
 			t.Errorf("kept capture %d: %v", i, err)
 		}
+	}
+}
+
+// gowarcRecords reads the WARC file at path with gowarc, another WARC
+// reader, checking each record's digests, and returns how many it read.
+func gowarcRecords(t *testing.T, path string) int {
+	t.Helper()
+	gr, err := gowarc.NewWarcFileReader(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gr.Close()
+	n := 0
+	for {
+		rec, err := gr.Next()
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		if err != nil {
+			t.Fatalf("gowarc: %v", err)
+		}
+		if _, err := rec.WarcRecord.ValidateDigest(); err != nil {
+			t.Errorf("gowarc digest check of %s: %v", rec.WarcRecord.WarcHeader().Get("WARC-Record-ID"), err)
+		}
+		n++
+		rec.Close()
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	gowarc "github.com/nlnwa/gowarc/v3"
 )
 
 // The item a redaction blanks in the test feeds, and the feed around it.
@@ -91,27 +89,7 @@ func checkRedacted(t *testing.T, path string, feed Ref, others []Ref) {
 	if _, errs := readFile(t, path); len(errs) != 0 {
 		t.Errorf("reading the file: %v", errs)
 	}
-	gr, err := gowarc.NewWarcFileReader(path, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gr.Close()
-	n := 0
-	for {
-		r, err := gr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("gowarc: %v", err)
-		}
-		if _, err := r.WarcRecord.ValidateDigest(); err != nil {
-			t.Errorf("gowarc digest check of %s: %v", r.WarcRecord.WarcHeader().Get("WARC-Record-ID"), err)
-		}
-		n++
-		r.Close()
-	}
-	if n != 7 {
+	if n := gowarcRecords(t, path); n != 7 {
 		t.Errorf("gowarc read %d records, want 7", n)
 	}
 }
