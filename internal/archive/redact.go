@@ -2,7 +2,9 @@ package archive
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"mime"
 	"net/url"
 	"path"
@@ -75,8 +77,10 @@ func (l *listing) mentioned(doc []byte) bool {
 }
 
 // mayList reports whether a response record may hold a feed or sitemap,
-// by its declared type: XML, JSON, plain text, or none. Pages (text/html)
-// are not read: a feed served as HTML is left as it is.
+// by its declared type: XML, JSON, plain text, or none; or, declared a
+// page (text/html), by how its body starts (see listStart), as servers
+// that send feeds as text/html are not rare and a harvest polls them all
+// the same.
 func mayList(rec *warc.Record) bool {
 	ct := rec.RawHTTPField("Content-Type")
 	if ct == "" {
@@ -89,11 +93,64 @@ func mayList(rec *warc.Record) bool {
 	}
 	switch {
 	case mt == "text/html" || mt == "application/xhtml+xml":
-		return false
+		return listStart(rec)
 	case strings.Contains(mt, "xml"), strings.Contains(mt, "json"), strings.Contains(mt, "rss"), strings.Contains(mt, "atom"):
 		return true
 	}
 	return mt == "text/plain" || mt == "application/octet-stream" || mt == "binary/octet-stream"
+}
+
+// listStart reports whether the start of a response's body (its first
+// kilobyte, decoded from chunks and gzip) is that of a feed or sitemap:
+// an XML document whose root is rss, feed, rdf:RDF, urlset or
+// sitemapindex, a JSON Feed, or a text sitemap's first URL. A page is
+// not: an article page is the common case, so the test reads little.
+func listStart(rec *warc.Record) bool {
+	_, body, ok := bytes.Cut(rec.Block, []byte("\r\n\r\n"))
+	if !ok {
+		return false
+	}
+	if strings.Contains(strings.ToLower(rec.RawHTTPField("Transfer-Encoding")), "chunked") {
+		// The first chunk's size line; a start that spans chunks is rare.
+		if _, rest, ok := bytes.Cut(body, []byte("\r\n")); ok {
+			body = rest
+		}
+	}
+	const peek = 1024
+	switch strings.ToLower(strings.TrimSpace(rec.RawHTTPField("Content-Encoding"))) {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return false
+		}
+		start, _ := io.ReadAll(io.LimitReader(zr, peek))
+		body = start
+	default:
+		return false
+	}
+	if len(body) > peek {
+		body = body[:peek]
+	}
+	start := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(start, []byte("http://")), bytes.HasPrefix(start, []byte("https://")):
+		return true // a text sitemap
+	case bytes.HasPrefix(start, []byte("{")):
+		return bytes.Contains(start, []byte("jsonfeed.org/version"))
+	case !bytes.HasPrefix(start, []byte("<")):
+		return false
+	}
+	lower := bytes.ToLower(start)
+	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype html")) {
+		return false
+	}
+	for _, root := range []string{"<rss", "<feed", "<rdf:rdf", "<urlset", "<sitemapindex"} {
+		if bytes.Contains(lower, []byte(root)) {
+			return true
+		}
+	}
+	return false
 }
 
 // redaction is what to do with a feed or sitemap capture (a redact

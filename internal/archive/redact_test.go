@@ -98,6 +98,9 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			bw.Close()
 			feed := polled(t, w, "https://news.example/feed.xml", "application/rss+xml", []byte(rssFeed))
 			feedGz := polled(t, w, "https://news.example/feed.xml?gz", "application/rss+xml", gz.Bytes(), "Content-Encoding: gzip")
+			// Feeds a server sends as pages.
+			feedHTML := polled(t, w, "https://news.example/feed.xml?html", "text/html; charset=utf-8", []byte(rssFeed))
+			feedHTMLGz := polled(t, w, "https://news.example/feed.xml?htmlgz", "text/html", gz.Bytes(), "Content-Encoding: gzip")
 			jane := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, "https://news.example/feed.xml")
 			smap := polled(t, w, "https://news.example/news-sitemap.xml", "text/xml", []byte(newsMap))
 			other := captured(t, w, base, "https://news.example/harbour", "Council approves harbour budget", story, "https://news.example/feed.xml")
@@ -119,8 +122,8 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c := sum.Captures; c.Redacted != 3 || c.Entries != 3 || c.ErasedWhole != 1 || c.Files != 1 {
-				t.Errorf("dry run: %+v, want 3 captures to redact (3 entries), 1 to erase whole, in 1 file", c)
+			if c := sum.Captures; c.Redacted != 5 || c.Entries != 5 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("dry run: %+v, want 5 captures to redact (5 entries), 1 to erase whole, in 1 file", c)
 			}
 			if after, _ := os.ReadFile(wfile); !bytes.Equal(after, before) {
 				t.Fatal("the dry run changed the file")
@@ -131,8 +134,8 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := sum.Captures
-			if c.Erased != 1 || c.Redacted != 3 || c.Entries != 3 || c.ErasedWhole != 1 || c.Files != 1 {
-				t.Errorf("summary %+v, want 1 capture erased, 3 redacted (3 entries), 1 erased whole, in 1 file", c)
+			if c.Erased != 1 || c.Redacted != 5 || c.Entries != 5 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("summary %+v, want 1 capture erased, 5 redacted (5 entries), 1 erased whole, in 1 file", c)
 			}
 			// The page, the JSON feed (response and request each).
 			if c.Records != 4 {
@@ -150,7 +153,7 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			for _, c := range []struct {
 				ref        warc.Ref
 				doc, blank string
-			}{{feed, rssFeed, janeItem}, {feedGz, rssFeed, janeItem}, {smap, newsMap, janeURL}} {
+			}{{feed, rssFeed, janeItem}, {feedGz, rssFeed, janeItem}, {feedHTML, rssFeed, janeItem}, {feedHTMLGz, rssFeed, janeItem}, {smap, newsMap, janeURL}} {
 				rec, err := warc.ReadAt(wfile, c.ref.Offset)
 				if err != nil {
 					t.Fatal(err)
