@@ -46,8 +46,9 @@ does, and lists every problem it finds:
               FTS5's integrity-check, which reads and tokenizes every text
               again). It holds the archive's write lock while it runs (a
               minute or two on a million articles): it is not run while a
-              harvest is, and an import or a write of herald serve waits
-              for it, failing after 10 s;
+              harvest is, and a harvest is refused while it runs; an
+              import or a change through herald serve waits 10 s for it,
+              then fails, naming the check, with nothing written;
   --fixity    the raw captures: for every article and earlier version that
               has one, its WARC file is there, a record starts at its
               offset with its record id, and every record of the file is
@@ -202,9 +203,9 @@ func (s *checkStep) line(sound string) string {
 // lock, and refuses while one runs.
 func checkIndexLocked(ctx context.Context, db store.Store, c store.Checker) ([]string, error) {
 	if l, ok := db.(store.HarvestLocker); ok {
-		release, err := l.LockHarvest(ctx)
+		release, err := l.LockHarvest(ctx, "herald check --index")
 		if errors.Is(err, store.ErrHarvestRunning) {
-			return nil, errors.New("a harvest is running on this archive; check the index when it has ended")
+			return nil, fmt.Errorf("%w; check the index when it has ended", err)
 		}
 		if err != nil {
 			return nil, err

@@ -298,12 +298,12 @@ func TestCheckIndexBesideHarvest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	release, err := st.LockHarvest(ctx)
+	release, err := st.LockHarvest(ctx, "herald harvest")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out, stderr, code := herald(t, "", "--db", db, "check", "--index", "--storage")
-	if code != 1 || !strings.Contains(out, "full-text index  not checked: a harvest is running on this archive") ||
+	if code != 1 || !strings.Contains(out, fmt.Sprintf("full-text index  not checked: another process is harvesting or checking this archive: herald harvest (process %d) holds", os.Getpid())) ||
 		!strings.Contains(out, "storage          sound") || !strings.Contains(stderr, "a check could not run") {
 		t.Errorf("beside a harvest: exit %d\n%s%s", code, out, stderr)
 	}

@@ -143,7 +143,9 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 	if f.adminToken != "" && !f.noHarvest {
 		hf := harvestFlags{warcDir: f.warcDir, delay: f.delay, userAgent: f.userAgent, allowPrivate: f.allowPrivate,
 			concurrency: harvest.DefaultConcurrency, depth: harvest.DefaultMaxDepth}
-		h, err := harvest.New(db, harvestOptions(hf, archiveFiles(e.db), log.With("component", "harvest")))
+		opts := harvestOptions(hf, archiveFiles(e.db), log.With("component", "harvest"))
+		opts.Holder = "a harvest of herald serve"
+		h, err := harvest.New(db, opts)
 		if err != nil {
 			return err
 		}

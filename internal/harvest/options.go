@@ -104,6 +104,11 @@ type Options struct {
 	// process downloads and caches its own.
 	Robots fetch.RobotsStore
 
+	// Holder says what runs the harvests, for the error another process
+	// gets while one holds the archive's harvest lock. Default "herald
+	// harvest".
+	Holder string
+
 	// Logger receives one line per source poll and per failed URL (debug).
 	// Default: discard.
 	Logger *slog.Logger
@@ -124,6 +129,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.Holder == "" {
+		o.Holder = "herald harvest"
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultBatchSize

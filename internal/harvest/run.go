@@ -135,7 +135,7 @@ func (h *Harvester) lock(ctx context.Context) (release func(), err error) {
 	if !ok {
 		return func() {}, nil
 	}
-	release, err = l.LockHarvest(ctx)
+	release, err = l.LockHarvest(ctx, h.opts.Holder)
 	if err != nil {
 		return nil, fmt.Errorf("harvest: %w", err)
 	}

@@ -342,18 +342,30 @@ type Fetch struct {
 // HarvestLocker is implemented by stores that can keep two harvests of
 // one archive from running at once: two would each put back the other's
 // URLs in flight when they start, fetch them twice, and ask each host at
-// their own pace, breaking its delay.
+// their own pace, breaking its delay. Work that holds the archive's
+// write lock for long (herald check --index) takes it too, so that a
+// harvest is refused at its start rather than failing at its first write.
 type HarvestLocker interface {
 	// LockHarvest takes the archive's harvest lock for one run, or fails
 	// at once with an error wrapping ErrHarvestRunning when another
-	// process holds it. release gives it back; the lock also ends with
-	// the process (or its connection) that holds it.
-	LockHarvest(ctx context.Context) (release func(), err error)
+	// process holds it. holder says what takes it ("herald harvest",
+	// "herald check --index"), for the error another process then gives.
+	// release gives it back; the lock also ends with the process (or its
+	// connection) that holds it.
+	LockHarvest(ctx context.Context, holder string) (release func(), err error)
 }
 
-// ErrHarvestRunning is wrapped by LockHarvest's error when another harvest
-// of the archive is running.
-var ErrHarvestRunning = errors.New("another harvest is running on this archive")
+// ErrHarvestRunning is wrapped by LockHarvest's error when another
+// process holds the archive's harvest lock: a harvest, or a check of the
+// full-text index.
+var ErrHarvestRunning = errors.New("another process is harvesting or checking this archive")
+
+// ErrBusy is wrapped by a write that found the archive's write lock taken
+// by another process for longer than the store waits for it (SQLite: 10
+// s). Nothing of that write was done; running it again once the other
+// process has ended does it. The error names the other process when it
+// holds the harvest lock too.
+var ErrBusy = errors.New("the archive is busy")
 
 // Frontier is the harvester's persistent queue of URLs to fetch. Each URL
 // appears once, whatever its state, so the frontier is also a seen-set.

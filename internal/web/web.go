@@ -254,7 +254,12 @@ func (s *Server) raw(h handlerFunc) http.Handler {
 	})
 }
 
-// bounded runs h within QueryTimeout once a work slot is free.
+// WriteLockWait is the time a change (POST, DELETE) gets beyond
+// Options.QueryTimeout, to wait for the archive's write lock.
+const WriteLockWait = 15 * time.Second
+
+// bounded runs h within QueryTimeout (changes: and WriteLockWait) once a
+// work slot is free.
 //
 // The archive's reader pool is small, and a request makes several queries
 // in turn; without the slots, fifty concurrent requests would share the
@@ -265,14 +270,21 @@ func (s *Server) bounded(w http.ResponseWriter, r *http.Request, h handlerFunc) 
 	if err := wellFormedQuery(r); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
+	limit := s.opts.QueryTimeout
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// A change may first wait for the archive's write lock, which
+		// another process may hold (SQLite waits 10 s): it gets the time
+		// to, so that it fails saying so rather than as a slow query.
+		limit += WriteLockWait
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), limit)
 	defer cancel()
 	select {
 	case s.work <- struct{}{}:
 		defer func() { <-s.work }()
 	case <-ctx.Done():
 		w.Header().Set("Retry-After", "1")
-		return fmt.Errorf("%w: waited %s for a turn", errBusy, s.opts.QueryTimeout)
+		return fmt.Errorf("%w: waited %s for a turn", errBusy, limit)
 	}
 	return h(w, r.WithContext(ctx))
 }
@@ -306,6 +318,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := s.report(r, err)
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)
+	}
+	if e.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "10") // an archive busy with another process's write
 	}
 	_ = writeJSON(w, e.Status, errorBody{errorDetail{Code: e.Code, Message: e.Message, Position: e.Position}}) // the client is gone if this fails
 }

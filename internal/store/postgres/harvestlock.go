@@ -14,7 +14,7 @@ var _ store.HarvestLocker = (*DB)(nil)
 // run: the server releases it when that connection ends, so a harvest
 // that dies never leaves it held. Harvests of other schemas (other
 // archives) on the same server do not wait for each other.
-func (db *DB) LockHarvest(ctx context.Context) (release func(), err error) {
+func (db *DB) LockHarvest(ctx context.Context, _ string) (release func(), err error) {
 	conn, err := db.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("harvest lock: %w", err)

@@ -168,7 +168,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 }
 
 func newDB(path string, w *sql.DB) *DB {
-	return &DB{path: path, w: w, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
+	return &DB{path: path, w: writer{DB: w, path: path}, sites: map[string]int64{}, authors: map[string]int64{}, tags: map[string]int64{},
 		days: blockCache{table: "day_blocks", col: "days"}, siteIDs: blockCache{table: "site_blocks", col: "sites"},
 		facetIDs: blockCache{table: "facet_blocks", col: "facets"}, facets: map[string]int64{},
 		tagLinks: linkCache{table: "tag_blocks", col: "tags"}, authorLinks: linkCache{table: "author_blocks", col: "authors"},

@@ -76,7 +76,7 @@ var migrations embed.FS
 // DB is a SQLite archive. It implements store.Store.
 type DB struct {
 	path string
-	w    *sql.DB // the single writer connection
+	w    writer  // the single writer connection
 	r    *sql.DB // query-only readers
 
 	// dictionary caches (host, author or tag norm, facet key → id) of
@@ -127,7 +127,7 @@ func dsn(path string, readOnly bool, params url.Values) string {
 	// alphabetical order, and WAL mode must come after page_size (see
 	// Open). It is persistent, so later connections inherit it.
 	v := url.Values{}
-	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutSeconds*1000))
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "synchronous(NORMAL)")
 	// Memory-mapped reads spare a system call per page; the page cache
@@ -177,7 +177,7 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
-	if db.w != nil {
+	if db.w.DB != nil {
 		// Leave a small WAL behind: checkpoint what the writer can,
 		// without waiting (best effort: the WAL is replayed on next open
 		// anyway). A checkpoint that waited would hold up the exit of a

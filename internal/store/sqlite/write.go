@@ -115,7 +115,7 @@ func (db *DB) Begin(ctx context.Context) (store.Tx, error) {
 	t, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		releaseConn(c)
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, fmt.Errorf("begin: %w", busy(db.path, err))
 	}
 	// Another process may have made the text dictionary meanwhile.
 	if err := db.loadDicts(ctx, t); err != nil {

@@ -17,18 +17,18 @@ func testHarvestLock(t *testing.T, st store.Store) {
 		t.Skip("the store does not keep harvests apart")
 	}
 	ctx := context.Background()
-	release, err := l.LockHarvest(ctx)
+	release, err := l.LockHarvest(ctx, "herald test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, err := l.LockHarvest(ctx); !errors.Is(err, store.ErrHarvestRunning) {
+	if again, err := l.LockHarvest(ctx, "herald test"); !errors.Is(err, store.ErrHarvestRunning) {
 		if again != nil {
 			again()
 		}
 		t.Errorf("second lock while the first is held: %v, want ErrHarvestRunning", err)
 	}
 	release()
-	release2, err := l.LockHarvest(ctx)
+	release2, err := l.LockHarvest(ctx, "herald test")
 	if err != nil {
 		t.Fatalf("lock after release: %v", err)
 	}
