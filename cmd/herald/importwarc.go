@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/queue"
 	"github.com/herald-archive/herald/internal/store"
@@ -25,9 +27,11 @@ const warcBatch = 500
 func newImportWARCCmd(e *env, batch *batchFlag) *cobra.Command {
 	var asJSON bool
 	var workers int
+	var downloadDir string
+	var allowPrivate bool
 	var nf natsFlags
 	cmd := &cobra.Command{
-		Use:   "warc FILE...",
+		Use:   "warc FILE|URL...",
 		Short: "Import the HTML pages of WARC files (e.g. Common Crawl CC-NEWS), plain or gzipped",
 		Long: `Import warc streams WARC files (plain, gzip per record or whole-file gzip)
 and stores the articles of their HTML response records through the same
@@ -47,12 +51,26 @@ reextract cannot rebuild them. Import says so, file by file; to keep the
 references, recompress such a file with one gzip member per record first
 (for example with warcio recompress).
 
+A URL (http or https) is downloaded and imported at once, as the bytes
+arrive, into --download-dir (by default the archive path + .downloads),
+where the file stays under the last segment of the URL's path, and the
+articles' capture references name it. It is written as NAME.part until
+whole: a download that stops (a network failure, Ctrl-C) keeps its part
+and is reported (exit 1), and the same command run again resumes it where
+it stopped (a Range request; a server without ranges sends the whole file
+again) and imports the whole file, the articles already stored counting as
+unchanged. A URL whose file is already downloaded is read from disk.
+robots.txt is not asked: it governs crawling, not fetching a file named
+by its address. Loopback and private addresses are refused unless
+--allow-private is given.
+
 With --nats, the records are not extracted here: one extract job per HTML
 response record (its file, offset and record id) is queued for the herald
 worker processes, which must be able to read the files at the same absolute
-path (a shared volume). WARC files gzipped as one stream have no record
-offsets and are refused with --nats.`,
+path (a shared volume); a URL is downloaded whole first. WARC files gzipped
+as one stream have no record offsets and are refused with --nats.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
+  herald import warc https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz`,
 		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -67,12 +85,22 @@ offsets and are refused with --nats.`,
 			}
 			if qc != nil {
 				defer qc.Close()
-				return enqueueWARCFiles(ctx, e, qc, args, asJSON)
+				files, failed := args, 0
+				if slices.ContainsFunc(args, isURL) {
+					// The workers read the files: each is downloaded
+					// whole first.
+					if files, failed = downloadAll(ctx, e, args, downloadDir, allowPrivate); len(files) == 0 {
+						return &exitError{code: 1, msg: spellCount(failed, "download") + " failed (see above)"}
+					}
+				}
+				return enqueueWARCFiles(ctx, e, qc, files, failed, asJSON)
 			}
-			if err := refuseNothingToImport(e, inputFiles(args), func(name string, err error) {
-				fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
-			}); err != nil {
-				return err
+			if !slices.ContainsFunc(args, isURL) {
+				if err := refuseNothingToImport(e, inputFiles(args), func(name string, err error) {
+					fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
+				}); err != nil {
+					return err
+				}
 			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
@@ -81,8 +109,22 @@ offsets and are refused with --nats.`,
 			defer db.Close()
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
 			failedFiles := 0
+			var client *fetch.Client
+			if slices.ContainsFunc(args, isURL) {
+				client = fetch.New(fetch.Options{AllowPrivate: allowPrivate})
+				defer client.Close()
+				if downloadDir == "" {
+					downloadDir = defaultDownloadDir(e.db)
+				}
+			}
 			for _, name := range args {
-				sum, err := importWARCFile(ctx, e, db, name, workers, size)
+				var sum *harvest.ImportSummary
+				var err error
+				if isURL(name) {
+					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, workers, size)
+				} else {
+					sum, err = importWARCFile(ctx, e, db, name, workers, size)
+				}
 				if sum != nil {
 					importWARCAdd(&total, sum)
 				}
@@ -111,15 +153,17 @@ offsets and are refused with --nats.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().IntVar(&workers, "workers", 0, "pages extracted at once (default: one per CPU)")
+	cmd.Flags().StringVar(&downloadDir, "download-dir", "", "folder that keeps the WARC files given as URLs (default: the archive path + .downloads)")
+	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "let URLs reach loopback and private networks")
 	addNATSFlags(cmd, &nf, false)
 	return cmd
 }
 
 // enqueueWARCFiles queues one extract job per HTML response record of the
 // files, for herald worker.
-func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []string, asJSON bool) error {
+func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []string, failedFiles int, asJSON bool) error {
 	total := harvest.ImportSummary{Skipped: map[string]int{}}
-	queued, failedFiles := 0, 0
+	queued := 0
 	for _, name := range names {
 		abs, err := filepath.Abs(name)
 		if err != nil {
@@ -218,9 +262,64 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 	if err != nil {
 		abs = name
 	}
+	return importWARCStream(ctx, e, st, f, name, abs, workers, batch)
+}
+
+// importWARCURL imports the WARC file at rawURL while downloading it into
+// dir, where it stays for herald reextract (see streamDownload). A
+// download that fails or stops gives an *importFileError.
+func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, workers, batch int) (sum *harvest.ImportSummary, err error) {
+	_, err = streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, path string) error {
+		var err error
+		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, workers, batch)
+		var nw *warc.NotWARCError
+		if errors.As(err, &nw) {
+			return &notWanted{err}
+		}
+		return err
+	})
+	var de *downloadError
+	var nw *notWanted
+	if errors.As(err, &de) || errors.As(err, &nw) {
+		err = &importFileError{err}
+	}
+	return sum, err
+}
+
+// downloadAll replaces the URLs among args by the files they are
+// downloaded to, whole, in dir (default beside the archive); a download
+// that fails is reported and left out, and counted in failed.
+func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPrivate bool) (files []string, failed int) {
+	client := fetch.New(fetch.Options{AllowPrivate: allowPrivate})
+	defer client.Close()
+	if dir == "" {
+		dir = defaultDownloadDir(e.db)
+	}
+	for _, a := range args {
+		if !isURL(a) {
+			files = append(files, a)
+			continue
+		}
+		path, err := streamDownload(ctx, e, client, a, dir, func(r io.Reader, _ string) error {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		})
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "herald: %v\n", err)
+			continue
+		}
+		files = append(files, path)
+	}
+	return files, failed
+}
+
+// importWARCStream imports the WARC file r, named name in messages, whose
+// records' capture references name the file at abs.
+func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, workers, batch int) (sum *harvest.ImportSummary, err error) {
 	log := bufio.NewWriter(e.stderr)
-	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(f, 1<<20), harvest.ImportOptions{
-		Source:      "import:" + filepath.Base(name),
+	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
+		Source:      "import:" + filepath.Base(abs),
 		CapturePath: abs,
 		Workers:     workers,
 		BatchSize:   batch,

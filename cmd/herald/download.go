@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/herald-archive/herald/internal/fetch"
+)
+
+// isURL reports whether an input argument is an http or https URL rather
+// than a file name.
+func isURL(arg string) bool {
+	return strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://")
+}
+
+// downloadName is the file name a downloaded URL is kept under: the last
+// segment of its path.
+func downloadName(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return "", errors.New("not a URL Herald can fetch")
+	}
+	name := path.Base(u.Path)
+	if name == "" || name == "." || name == "/" || name == ".." || strings.ContainsAny(name, `/\`) {
+		return "", errors.New("its path names no file to keep the download under")
+	}
+	return name, nil
+}
+
+// downloadError is a URL whose file could not be downloaded (or resumed),
+// reported and skipped like a file that cannot be opened.
+type downloadError struct{ err error }
+
+func (e *downloadError) Error() string { return e.err.Error() }
+func (e *downloadError) Unwrap() error { return e.err }
+
+// streamDownload downloads the file at rawURL into dir and hands read,
+// while it arrives, a reader of the whole file from its first byte, with
+// the path the file will have. The bytes go to NAME.part first, renamed
+// NAME once the file is whole: a download that stops (a network failure,
+// Ctrl-C) keeps its part, and the next call resumes it where it stopped
+// (the part's bytes are read again from disk, so read always sees the
+// whole file). A file already downloaded is read from disk. read must
+// read to the end; what it leaves is still downloaded. A read error that
+// comes from read itself is returned as it is; a failed or short
+// download is a *downloadError.
+func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, path string) error) (string, error) {
+	name, err := downloadName(rawURL)
+	if err != nil {
+		return "", &downloadError{fmt.Errorf("%s: %w", rawURL, err)}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", &downloadError{fmt.Errorf("%s: download folder: %w", rawURL, unwrapPath(err))}
+	}
+	final := filepath.Join(dir, name)
+	if abs, err := filepath.Abs(final); err == nil {
+		final = abs
+	}
+	if st, err := os.Stat(final); err == nil && st.Mode().IsRegular() {
+		fmt.Fprintf(e.stderr, "herald: %s: downloaded before, reading %s\n", rawURL, final)
+		f, err := openFile(final)
+		if err != nil {
+			return "", &downloadError{fmt.Errorf("%s: %w", final, err)}
+		}
+		defer f.Close()
+		return final, read(f, final)
+	}
+	part := final + ".part"
+	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return "", &downloadError{fmt.Errorf("%s: %w", rawURL, unwrapPath(err))}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+	}
+	have := st.Size()
+	d, err := client.Download(ctx, rawURL, have)
+	if err != nil {
+		if have == 0 {
+			f.Close()
+			os.Remove(part)
+		}
+		return "", &downloadError{err}
+	}
+	defer d.Body.Close()
+	switch {
+	case d.From == 0 && have > 0:
+		fmt.Fprintf(e.stderr, "herald: %s: the server cannot resume (no ranges); downloading it again\n", rawURL)
+		if err := f.Truncate(0); err != nil {
+			return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+		}
+		have = 0
+	case have > 0:
+		fmt.Fprintf(e.stderr, "herald: %s: resuming the download at byte %d\n", rawURL, have)
+	default:
+		fmt.Fprintf(e.stderr, "herald: %s: downloading to %s\n", rawURL, final)
+	}
+	if _, err := f.Seek(have, io.SeekStart); err != nil {
+		return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+	}
+	in := &countingWriter{w: f}
+	net := &sourceReader{r: io.TeeReader(d.Body, in)}
+	whole := io.MultiReader(io.NewSectionReader(f, 0, have), net)
+	readErr := read(whole, final)
+	var nw *notWanted
+	if errors.As(readErr, &nw) {
+		f.Close()
+		os.Remove(part)
+		return "", readErr
+	}
+	if readErr == nil {
+		// What read left is downloaded all the same.
+		if _, err := io.Copy(io.Discard, whole); err != nil && net.err == nil {
+			net.err = err
+		}
+	}
+	if net.err != nil && errors.Is(readErr, net.err) {
+		readErr = nil // the download's failure, said below
+	}
+	got := have + in.n
+	stopped := func(why error) error {
+		return &downloadError{fmt.Errorf("%s: the download stopped at byte %d%s (%v); %s keeps what came: run the same command again to resume",
+			rawURL, got, ofSize(d.Size), why, part)}
+	}
+	switch {
+	case net.err != nil && ctx.Err() != nil:
+		return "", errors.Join(readErr, stopped(ctx.Err()))
+	case net.err != nil:
+		return "", errors.Join(readErr, stopped(net.err))
+	case in.err != nil:
+		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, in.err)})
+	case d.Size >= 0 && got != d.Size:
+		return "", errors.Join(readErr, stopped(io.ErrUnexpectedEOF))
+	}
+	if err := f.Sync(); err != nil {
+		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, err)})
+	}
+	if err := os.Rename(part, final); err != nil {
+		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, unwrapPath(err))})
+	}
+	return final, readErr
+}
+
+// ofSize is " of SIZE" for a known size, else "".
+func ofSize(size int64) string {
+	if size < 0 {
+		return ""
+	}
+	return fmt.Sprintf(" of %d", size)
+}
+
+// countingWriter counts what it writes, and keeps its first error (a full
+// disk) while saying the write went well, so that the reader of the
+// download goes on and the error is reported once, at the end.
+type countingWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return len(p), nil
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	if err != nil {
+		c.err = err
+	}
+	return len(p), nil
+}
+
+// sourceReader remembers the error its reader gave (a network failure),
+// other than the end.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// defaultDownloadDir is where downloaded files are kept for the archive at
+// loc: beside it, in ARCHIVE.downloads.
+func defaultDownloadDir(loc string) string {
+	return archiveFiles(loc) + ".downloads"
+}
+
+// notWanted is the error of a streamDownload reader that found the file
+// is not what it reads (not a WARC file): the download stops and its part
+// is removed.
+type notWanted struct{ err error }
+
+func (e *notWanted) Error() string { return e.err.Error() }
+func (e *notWanted) Unwrap() error { return e.err }

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// warcHost serves a WARC file at /crawl/CC-NEWS-1.warc.gz with ranges,
+// cutting the first answer off after cut bytes (a network failure), and
+// an HTML page at /page.html.
+type warcHost struct {
+	data    []byte
+	cut     int
+	noRange bool // answer every request with the whole file
+	mu      sync.Mutex
+	ranges  []string // the Range header of each request of the file
+}
+
+// seen is the Range headers of the requests of the file so far.
+func (h *warcHost) seen() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.ranges...)
+}
+
+func (h *warcHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/crawl/CC-NEWS-1.warc.gz":
+		h.mu.Lock()
+		first := len(h.ranges) == 0
+		h.ranges = append(h.ranges, r.Header.Get("Range"))
+		h.mu.Unlock()
+		if first && h.cut > 0 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(h.data)))
+			w.Write(h.data[:h.cut])
+			return // the server closes the connection short of Content-Length
+		}
+		if h.noRange {
+			w.Header().Set("Content-Length", strconv.Itoa(len(h.data)))
+			w.Write(h.data)
+			return
+		}
+		http.ServeContent(w, r, "CC-NEWS-1.warc.gz", time.Time{}, bytes.NewReader(h.data))
+	case "/page.html":
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<!DOCTYPE html>\n<html><body><p>Just a page.</p></body></html>\n"))
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// TestImportWARCFromURL: herald import warc URL streams the file into
+// the archive while keeping it in the download folder, which the capture
+// references name. A download cut off keeps its part and reports it
+// (exit 1); the same command then resumes it with a Range request where
+// it stopped, and imports the whole file; once whole, the file is read
+// from disk and nothing is fetched again. The check of the captures
+// finds them all in the downloaded file.
+func TestImportWARCFromURL(t *testing.T) {
+	data := perRecordGzip(t, warcPages(0, 30))
+	host := &warcHost{data: data, cut: len(data) / 2}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	downloads := filepath.Join(dir, "dl")
+	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
+	final := filepath.Join(downloads, "CC-NEWS-1.warc.gz")
+	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, url}
+
+	out, stderr, code := herald(t, "", args...)
+	if code != 1 || !strings.Contains(stderr, url+": the download stopped at byte "+strconv.Itoa(host.cut)+" of "+strconv.Itoa(len(data))) ||
+		!strings.Contains(stderr, "run the same command again to resume") {
+		t.Fatalf("a download cut off: exit %d\n%s%s", code, out, stderr)
+	}
+	if strings.Count(stderr, "unexpected EOF") != 1 {
+		t.Errorf("the cut is told once:\n%s", stderr)
+	}
+	if st, err := os.Stat(final + ".part"); err != nil || st.Size() != int64(host.cut) {
+		t.Fatalf("the part after the cut: %v %v, want %d bytes", st, err, host.cut)
+	}
+	if _, err := os.Stat(final); err == nil {
+		t.Fatal("the file is there under its name before it is whole")
+	}
+
+	out, stderr, code = herald(t, "", args...)
+	if code != 0 || !strings.Contains(stderr, "resuming the download at byte "+strconv.Itoa(host.cut)) {
+		t.Fatalf("resumed: exit %d\n%s%s", code, out, stderr)
+	}
+	if got := host.seen(); len(got) != 2 || got[1] != "bytes="+strconv.Itoa(host.cut)+"-" {
+		t.Errorf("Range headers %q, want none then bytes=%d-", got, host.cut)
+	}
+	if got, err := os.ReadFile(final); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("the downloaded file differs from the served one (%v)", err)
+	}
+	if _, err := os.Stat(final + ".part"); err == nil {
+		t.Error("the part is left beside the whole file")
+	}
+	stats, _, _ := herald(t, "", "--db", db, "stats")
+	if !strings.Contains(stats, "articles            30\n") {
+		t.Errorf("after the resumed import:\n%s", stats)
+	}
+	if out, stderr, code := herald(t, "", "--db", db, "check", "--fixity"); code != 0 || !strings.Contains(out, "sound: 30 captures in 1 WARC file") {
+		t.Errorf("check --fixity: exit %d\n%s%s", code, out, stderr)
+	}
+
+	out, stderr, code = herald(t, "", args...)
+	if code != 0 || !strings.Contains(stderr, "downloaded before, reading "+final) || !strings.Contains(out, "0 new") || len(host.seen()) != 2 {
+		t.Errorf("again: exit %d, %d requests\n%s%s", code, len(host.seen()), out, stderr)
+	}
+}
+
+// TestImportWARCFromBadURL: a URL that answers 404, one that is a web
+// page rather than a WARC file, one whose path names no file, and a
+// loopback address without --allow-private are each reported and
+// skipped (exit 1), the other inputs imported; nothing is left in the
+// download folder.
+func TestImportWARCFromBadURL(t *testing.T) {
+	host := &warcHost{data: perRecordGzip(t, warcPages(0, 2))}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	downloads := filepath.Join(dir, "dl")
+	good := writeFile(t, dir, "good.warc.gz", perRecordGzip(t, warcPages(10, 3)))
+	out, stderr, code := herald(t, "", "--db", db, "import", "warc", "--allow-private", "--download-dir", downloads,
+		srv.URL+"/missing.warc.gz", srv.URL+"/page.html", srv.URL+"/", good)
+	for _, want := range []string{
+		"herald: fetch " + srv.URL + "/missing.warc.gz: http status 404 Not Found\n",
+		"herald: " + srv.URL + "/page.html is not a WARC file",
+		"herald: " + srv.URL + "/: its path names no file to keep the download under\n",
+		"herald: 3 files skipped (see above)\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 || !strings.Contains(out, "3 new") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if left, _ := os.ReadDir(downloads); len(left) != 0 {
+		t.Errorf("the download folder keeps %v", left)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "import", "warc", "--download-dir", downloads, srv.URL+"/crawl/CC-NEWS-1.warc.gz")
+	if code != 1 || !strings.Contains(stderr, "private address refused") || len(host.seen()) != 0 {
+		t.Errorf("a loopback URL without --allow-private: exit %d, %d requests\n%s", code, len(host.seen()), stderr)
+	}
+}
+
+// TestImportWARCFromURLNoRanges: a server that cannot send a range gives
+// the whole file again when a download resumes; the part is started over
+// and the file comes out whole.
+func TestImportWARCFromURLNoRanges(t *testing.T) {
+	data := perRecordGzip(t, warcPages(0, 10))
+	host := &warcHost{data: data, cut: len(data) / 3, noRange: true}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	downloads := filepath.Join(dir, "dl")
+	args := []string{"--db", filepath.Join(dir, "herald.db"), "import", "warc", "--allow-private", "--download-dir", downloads, srv.URL + "/crawl/CC-NEWS-1.warc.gz"}
+	if _, stderr, code := herald(t, "", args...); code != 1 {
+		t.Fatalf("cut off: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code := herald(t, "", args...)
+	if code != 0 || !strings.Contains(stderr, "the server cannot resume (no ranges); downloading it again") || !strings.Contains(out, "10 pages") {
+		t.Errorf("again: exit %d\n%s%s", code, out, stderr)
+	}
+	if got, err := os.ReadFile(filepath.Join(downloads, "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("the file differs from the served one (%v)", err)
+	}
+}
