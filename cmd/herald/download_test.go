@@ -177,3 +177,27 @@ func TestImportWARCFromURLNoRanges(t *testing.T) {
 		t.Errorf("the file differs from the served one (%v)", err)
 	}
 }
+
+// TestImportWARCFromURLNATS: with --nats, a URL is downloaded whole
+// first, since the workers read the file, and its records are queued as
+// extract jobs; a URL that cannot be downloaded is reported (exit 1).
+func TestImportWARCFromURLNATS(t *testing.T) {
+	natsURL := startNATS(t)
+	data := perRecordGzip(t, warcPages(0, 10))
+	srv := httptest.NewServer(&warcHost{data: data})
+	defer srv.Close()
+	dir := t.TempDir()
+	downloads := filepath.Join(dir, "dl")
+	base := []string{"--db", filepath.Join(dir, "herald.db"), "import", "warc", "--nats", natsURL, "--allow-private", "--download-dir", downloads}
+	out, stderr, code := herald(t, "", append(base, srv.URL+"/crawl/CC-NEWS-1.warc.gz")...)
+	if code != 0 || !strings.Contains(out, "queued 10 extract jobs") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	if got, err := os.ReadFile(filepath.Join(downloads, "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("the downloaded file differs from the served one (%v)", err)
+	}
+	_, stderr, code = herald(t, "", append(base, srv.URL+"/missing.warc.gz")...)
+	if code != 1 || !strings.Contains(stderr, "http status 404") || !strings.Contains(stderr, "1 download failed") {
+		t.Errorf("a missing URL: exit %d\n%s", code, stderr)
+	}
+}
