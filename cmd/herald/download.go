@@ -43,7 +43,8 @@ func (e *downloadError) Unwrap() error { return e.err }
 
 // streamDownload downloads the file at rawURL into dir and hands read,
 // while it arrives, a reader of the whole file from its first byte, with
-// the path the file will have. The bytes go to NAME.part first, renamed
+// the path the file will have and its size (-1 when the server does not
+// say). The bytes go to NAME.part first, renamed
 // NAME once the file is whole: a download that stops (a network failure,
 // Ctrl-C) keeps its part, and the next call resumes it where it stopped
 // (the part's bytes are read again from disk, so read always sees the
@@ -51,7 +52,7 @@ func (e *downloadError) Unwrap() error { return e.err }
 // read to the end; what it leaves is still downloaded. A read error that
 // comes from read itself is returned as it is; a failed or short
 // download is a *downloadError.
-func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, path string) error) (string, error) {
+func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, path string, size int64) error) (string, error) {
 	name, err := downloadName(rawURL)
 	if err != nil {
 		return "", &downloadError{fmt.Errorf("%s: %w", rawURL, err)}
@@ -70,7 +71,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 			return "", &downloadError{fmt.Errorf("%s: %w", final, err)}
 		}
 		defer f.Close()
-		return final, read(f, final)
+		return final, read(f, final, openSize(f))
 	}
 	part := final + ".part"
 	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
@@ -110,7 +111,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	in := &countingWriter{w: f}
 	net := &sourceReader{r: io.TeeReader(d.Body, in)}
 	whole := io.MultiReader(io.NewSectionReader(f, 0, have), net)
-	readErr := read(whole, final)
+	readErr := read(whole, final, d.Size)
 	var nw *notWanted
 	if errors.As(readErr, &nw) {
 		f.Close()
@@ -148,6 +149,15 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, unwrapPath(err))})
 	}
 	return final, readErr
+}
+
+// openSize is f's size, or -1 when it cannot be told.
+func openSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return -1
+	}
+	return st.Size()
 }
 
 // ofSize is " of SIZE" for a known size, else "".

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -199,5 +200,34 @@ func TestImportWARCFromURLNATS(t *testing.T) {
 	_, stderr, code = herald(t, "", append(base, srv.URL+"/missing.warc.gz")...)
 	if code != 1 || !strings.Contains(stderr, "http status 404") || !strings.Contains(stderr, "1 download failed") {
 		t.Errorf("a missing URL: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestImportWARCProgress: with --progress always, import warc says how
+// much of each file it has read, of how much, for a file and for a URL
+// (the size the server gave); --progress takes only its three values.
+func TestImportWARCProgress(t *testing.T) {
+	data := perRecordGzip(t, warcPages(0, 5))
+	srv := httptest.NewServer(&warcHost{data: data})
+	defer srv.Close()
+	dir := t.TempDir()
+	file := writeFile(t, dir, "pages.warc.gz", perRecordGzip(t, warcPages(10, 5)))
+	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
+	out, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "import", "warc", "--progress", "always",
+		"--allow-private", "--download-dir", filepath.Join(dir, "dl"), file, url)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	st, _ := os.Stat(file)
+	for _, want := range []string{
+		fmt.Sprintf("%s: read %s of %s (100%%), ", file, harvestBytes(st.Size()), harvestBytes(st.Size())),
+		fmt.Sprintf("%s: read %s of %s (100%%), ", url, harvestBytes(int64(len(data))), harvestBytes(int64(len(data)))),
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "import", "warc", "--progress", "sometimes", file); code != 2 || !strings.Contains(stderr, `unknown --progress "sometimes"`) {
+		t.Errorf("--progress sometimes: exit %d\n%s", code, stderr)
 	}
 }

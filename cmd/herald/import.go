@@ -102,9 +102,9 @@ imported and the exit status is 1.`,
 	}
 	var progress string
 	var batch batchFlag
-	cmd.PersistentFlags().StringVar(&progress, "progress", "auto", "a progress line for jsonl and text imports: auto (on a terminal), always or never")
+	cmd.PersistentFlags().StringVar(&progress, "progress", "auto", "a progress line: auto (on a terminal), always or never")
 	cmd.PersistentFlags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprintf("%d, warc %d", importBatch, warcBatch)))
-	cmd.AddCommand(newImportJSONLCmd(e, &progress, &batch), newImportTextCmd(e, &progress, &batch), newImportWARCCmd(e, &batch))
+	cmd.AddCommand(newImportJSONLCmd(e, &progress, &batch), newImportTextCmd(e, &progress, &batch), newImportWARCCmd(e, &progress, &batch))
 	return cmd
 }
 

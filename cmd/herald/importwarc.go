@@ -24,7 +24,7 @@ import (
 // stores unless --batch says otherwise (harvest.ImportWARC's default).
 const warcBatch = 500
 
-func newImportWARCCmd(e *env, batch *batchFlag) *cobra.Command {
+func newImportWARCCmd(e *env, progressFlag *string, batch *batchFlag) *cobra.Command {
 	var asJSON bool
 	var workers int
 	var downloadDir string
@@ -79,6 +79,10 @@ as one stream have no record offsets and are refused with --nats.`,
 			if err != nil {
 				return err
 			}
+			progress, err := showProgress(*progressFlag, e.stderr)
+			if err != nil {
+				return err
+			}
 			qc, err := nf.connect(ctx, "herald import warc", false)
 			if err != nil {
 				return err
@@ -89,7 +93,7 @@ as one stream have no record offsets and are refused with --nats.`,
 				if slices.ContainsFunc(args, isURL) {
 					// The workers read the files: each is downloaded
 					// whole first.
-					if files, failed = downloadAll(ctx, e, args, downloadDir, allowPrivate); len(files) == 0 {
+					if files, failed = downloadAll(ctx, e, args, downloadDir, allowPrivate, progress); len(files) == 0 {
 						return &exitError{code: 1, msg: spellCount(failed, "download") + " failed (see above)"}
 					}
 				}
@@ -121,9 +125,9 @@ as one stream have no record offsets and are refused with --nats.`,
 				var sum *harvest.ImportSummary
 				var err error
 				if isURL(name) {
-					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, workers, size)
+					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, workers, size, progress)
 				} else {
-					sum, err = importWARCFile(ctx, e, db, name, workers, size)
+					sum, err = importWARCFile(ctx, e, db, name, workers, size, progress)
 				}
 				if sum != nil {
 					importWARCAdd(&total, sum)
@@ -252,7 +256,7 @@ func isFileError(err error) bool {
 // not a WARC file gives an *importFileError. Articles stored without a
 // capture reference (sum.NoCapture: the file is one gzip stream) are
 // reported on stderr.
-func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int) (sum *harvest.ImportSummary, err error) {
+func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
 	f, err := openFile(name)
 	if err != nil {
 		return nil, &importFileError{fmt.Errorf("%s: %w", name, err)}
@@ -262,16 +266,16 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 	if err != nil {
 		abs = name
 	}
-	return importWARCStream(ctx, e, st, f, name, abs, workers, batch)
+	return importWARCStream(ctx, e, st, f, name, abs, openSize(f), workers, batch, progress)
 }
 
 // importWARCURL imports the WARC file at rawURL while downloading it into
 // dir, where it stays for herald reextract (see streamDownload). A
 // download that fails or stops gives an *importFileError.
-func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, workers, batch int) (sum *harvest.ImportSummary, err error) {
-	_, err = streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, path string) error {
+func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
+	_, err = streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, path string, size int64) error {
 		var err error
-		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, workers, batch)
+		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, size, workers, batch, progress)
 		var nw *warc.NotWARCError
 		if errors.As(err, &nw) {
 			return &notWanted{err}
@@ -289,7 +293,7 @@ func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Cl
 // downloadAll replaces the URLs among args by the files they are
 // downloaded to, whole, in dir (default beside the archive); a download
 // that fails is reported and left out, and counted in failed.
-func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPrivate bool) (files []string, failed int) {
+func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPrivate bool, progress progressMode) (files []string, failed int) {
 	client := fetch.New(fetch.Options{AllowPrivate: allowPrivate})
 	defer client.Close()
 	if dir == "" {
@@ -300,7 +304,9 @@ func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPr
 			files = append(files, a)
 			continue
 		}
-		path, err := streamDownload(ctx, e, client, a, dir, func(r io.Reader, _ string) error {
+		path, err := streamDownload(ctx, e, client, a, dir, func(r io.Reader, _ string, size int64) error {
+			r, end := startWARCProgress(progress, e.stderr, a, size, r)
+			defer end()
 			_, err := io.Copy(io.Discard, r)
 			return err
 		})
@@ -316,7 +322,9 @@ func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPr
 
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
-func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, workers, batch int) (sum *harvest.ImportSummary, err error) {
+func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, size int64, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
+	r, end := startWARCProgress(progress, e.stderr, name, size, r)
+	defer end()
 	log := bufio.NewWriter(e.stderr)
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(abs),
