@@ -4,19 +4,26 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nlnwa/gowarc/v3"
 
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/warc"
 )
 
@@ -242,4 +249,230 @@ func gunzipMembers(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// withVersion gives the first article of checkArchive a second version,
+// captured (without a request record) in c.warc, and returns its capture.
+func withVersion(t *testing.T, db, id string) *store.Capture {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Dir(db)
+	w, err := warc.NewWriter(filepath.Join(dir, "c.warc"), warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	old, err := st.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := `<html><body><article><p>Corrected: the timetable changes on Tuesday.</p></article></body></html>`
+	ref, err := w.WriteExchange(ctx, warc.Exchange{TargetURI: old.URL, Date: old.FetchedAt.Add(time.Hour),
+		ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := &store.Capture{File: filepath.Join("c.warc", ref.File), Offset: ref.Offset, RecordID: ref.RecordID}
+	res, err := archive.Ingest(ctx, st, []*store.Record{{
+		Article:   article.Article{URL: old.URL, Title: old.Title, Text: old.Text + "\n\nCorrected: the timetable changes on Tuesday, not Monday."},
+		FetchedAt: old.FetchedAt.Add(time.Hour),
+		Capture:   c,
+	}})
+	if err != nil || res[0].Outcome != store.Updated {
+		t.Fatalf("new version: %+v %v", res, err)
+	}
+	return c
+}
+
+// responseIDs lists the record ids of the response records.
+func responseIDs(recs []*warc.Record) []string {
+	var ids []string
+	for _, r := range recs {
+		if r.Type == warc.TypeResponse {
+			ids = append(ids, r.RecordID)
+		}
+	}
+	return ids
+}
+
+// The captures of earlier versions come before the article's own (not
+// with --no-versions); a capture whose WARC file is gone, one erased, one
+// whose offset holds another record and an article without a capture
+// are each named on stderr and left out, the rest written, the exit
+// status 1; --captures finds a WARC folder that moved.
+func TestExportWARCLeavesOutWhatCannotBeCopied(t *testing.T) {
+	db, ids, caps := checkArchive(t)
+	dir := filepath.Dir(db)
+	vcap := withVersion(t, db, ids[0])
+	out := filepath.Join(dir, "x.warc.gz")
+
+	_, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out)
+	if code != 1 || strings.Count(stderr, "left out") != 1 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	data, _ := os.ReadFile(out)
+	recs := exportedRecords(t, data)
+	got := responseIDs(recs)
+	if len(got) != 5 || len(recs) != 1+5+4+1 {
+		t.Fatalf("%d records, responses %v; want the 5 captures, 4 requests, warcinfo and what was left out", len(recs), got)
+	}
+	if i := slices.Index(got, caps[0].RecordID); i < 0 || i+1 >= len(got) || got[i+1] != vcap.RecordID {
+		t.Errorf("responses %v: want the first version's %s right before the article's %s", got, caps[0].RecordID, vcap.RecordID)
+	}
+	stdout, _, _ := herald(t, "", "--db", db, "export", "--format", "warc", "--no-versions", "--captured-only")
+	if got := responseIDs(exportedRecords(t, []byte(stdout))); len(got) != 4 || slices.Contains(got, caps[0].RecordID) {
+		t.Errorf("--no-versions: responses %v, want 4 without the first version's", got)
+	}
+
+	// The damage.
+	if err := os.Remove(filepath.Join(dir, caps[3].File)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := warc.EraseRecords(filepath.Join(dir, caps[1].File), []warc.EraseTarget{{Offset: caps[1].Offset, RecordID: caps[1].RecordID}}); err != nil {
+		t.Fatal(err)
+	}
+	rawDB, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rawDB.Exec(`UPDATE articles SET capture_offset = ? WHERE id = ?`, caps[0].Offset, ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	rawDB.Close()
+	_, stderr, code = herald(t, "", "--db", db, "export", "--format", "warc", "--out", out)
+	for _, want := range []string{
+		"left out " + ids[3] + " ",
+		"no such file or directory",
+		"left out " + ids[1] + " ",
+		"the capture was erased",
+		"left out " + ids[2] + " ",
+		fmt.Sprintf("the record at this offset is %s, not %s", caps[0].RecordID, caps[2].RecordID),
+		"no raw capture",
+		"1 article has no raw capture and 3 captures could not be copied",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	data, _ = os.ReadFile(out)
+	recs = exportedRecords(t, data)
+	if got := responseIDs(recs); !slices.Equal(got, []string{caps[0].RecordID, vcap.RecordID}) {
+		t.Errorf("responses %v, want the two versions of %s", got, ids[0])
+	}
+	last := recs[len(recs)-1]
+	if last.Type != warc.TypeMetadata || !strings.Contains(string(last.Block), "herald-left-out: 4\r\n") || strings.Count(string(last.Block), "left-out: ") != 5 {
+		t.Errorf("last record:\n%s", last.Block)
+	}
+	if ids := gowarcIDs(t, out); len(ids) != len(recs) {
+		t.Errorf("gowarc read %d records, want %d", len(ids), len(recs))
+	}
+
+	// The folder moved: found with --captures.
+	moved := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.Mkdir(moved, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"a.warc", "c.warc"} {
+		if err := os.Rename(filepath.Join(dir, d), filepath.Join(moved, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const first = `"Story 0"` // the first article's title
+	stdout, stderr, _ = herald(t, "", "--db", db, "export", "--format", "warc", first)
+	if got := responseIDs(exportedRecords(t, []byte(stdout))); len(got) != 0 || !strings.Contains(stderr, filepath.Join(dir, vcap.File)+": no such file") {
+		t.Errorf("moved away: responses %v\n%s", got, stderr)
+	}
+	stdout, stderr, code = herald(t, "", "--db", db, "export", "--format", "warc", "--captures", moved, first)
+	if got := responseIDs(exportedRecords(t, []byte(stdout))); code != 0 || !slices.Equal(got, []string{caps[0].RecordID, vcap.RecordID}) {
+		t.Errorf("--captures %s: exit %d, responses %v\n%s", moved, code, got, stderr)
+	}
+}
+
+// A capture in an uncompressed WARC file the user imported is copied
+// into a gzip member of its own holding its header and block byte for
+// byte (field spelling and spacing as they were); an --out name ending in
+// .warc gets the records uncompressed, as stored; an article imported
+// from a WARC file gzipped as one stream has no capture to copy and is
+// named.
+func TestExportWARCImportedFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	page := `<!DOCTYPE html><html lang="en"><head><title>Quay works begin</title></head><body><article><h1>Quay works begin</h1><p>` +
+		strings.Repeat("Work on the north quay began on Monday, the harbour master said, and the ferry will use the south berth until June. ", 4) +
+		`</p></article></body></html>`
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)
+	// Spelled as some other tool might: lower-case names, no space after
+	// the colon, a WARC/1.0 version line.
+	record := fmt.Sprintf("WARC/1.0\r\nwarc-type:response\r\nWARC-Target-URI:http://quay.example/works.html\r\nWARC-Date: 2026-05-04T09:00:00Z\r\n"+
+		"WARC-Record-ID:<urn:uuid:11111111-2222-4333-8444-555555555555>\r\nContent-Type:application/http; msgtype=response\r\nContent-Length:%d\r\n\r\n%s", len(resp), resp)
+	plain := filepath.Join(dir, "theirs.warc")
+	if err := os.WriteFile(plain, []byte("\r\n"+record+"\r\n\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same page elsewhere, in a file gzipped as one stream.
+	var whole bytes.Buffer
+	zw := gzip.NewWriter(&whole)
+	other := strings.ReplaceAll(strings.ReplaceAll(record, "quay.example", "pier.example"), "11111111", "99999999")
+	other = strings.ReplaceAll(other, "north quay", "west pier")
+	fmt.Fprintf(zw, "%s\r\n\r\n%s\r\n\r\n", strings.ReplaceAll(record, "response", "metadata"), other)
+	zw.Close()
+	wholeFile := filepath.Join(dir, "whole.warc.gz")
+	if err := os.WriteFile(wholeFile, whole.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{plain, wholeFile} {
+		if _, stderr, code := herald(t, "", "--db", db, "import", "warc", f); code != 0 {
+			t.Fatalf("import warc %s: exit %d %s", f, code, stderr)
+		}
+	}
+	recs := archived(t, db)
+	if len(recs) != 2 {
+		t.Fatalf("%d articles imported, want 2", len(recs))
+	}
+
+	out := filepath.Join(dir, "x.warc.gz")
+	_, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "left out ") || !strings.Contains(stderr, "pier.example") || strings.Contains(stderr, "quay.example") {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	data, _ := os.ReadFile(out)
+	got := exportedRecords(t, data)
+	if len(got) != 3 || got[1].RecordID != "<urn:uuid:11111111-2222-4333-8444-555555555555>" {
+		t.Fatalf("%d records", len(got))
+	}
+	member := data[got[1].Offset:got[2].Offset]
+	if zr, err := gzip.NewReader(bytes.NewReader(member)); err != nil {
+		t.Fatal(err)
+	} else if zr.Multistream(false); true {
+		b, err := io.ReadAll(zr)
+		if err != nil || string(b) != record+"\r\n\r\n" {
+			t.Errorf("the member holds %q (%v), want the record as stored", b, err)
+		}
+	}
+	gowarcIDs(t, out)
+
+	// Uncompressed: the record as stored, after the warcinfo.
+	plainOut := filepath.Join(dir, "x.warc")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", plainOut); code != 1 {
+		t.Fatalf("export to .warc: exit %d %s", code, stderr)
+	}
+	b, _ := os.ReadFile(plainOut)
+	if !bytes.HasPrefix(b, []byte("WARC/1.1\r\n")) || !bytes.Contains(b, []byte("\r\n\r\n"+record+"\r\n\r\n")) ||
+		!bytes.Contains(gunzipMembers(t, data), []byte("\r\n\r\n"+record+"\r\n\r\n")) {
+		t.Errorf(".warc export:\n%s", b)
+	}
+	if n := len(exportedRecords(t, b)); n != 3 {
+		t.Errorf(".warc export: %d records, want 3", n)
+	}
+	gowarcIDs(t, plainOut)
 }
