@@ -100,7 +100,7 @@ a corpus without repeated texts.`,
 			if err := notTheArchive(out, e.db); err != nil {
 				return err
 			}
-			if format == "warc" && out == "" && isTerminal(e.stdout) {
+			if format == "warc" && out == "" && terminalOut(e.stdout) {
 				return &exitError{code: 2, msg: "--format warc writes binary (gzip) data, not for a terminal: give --out FILE.warc.gz or redirect standard output"}
 			}
 			db, err := openArchive(ctx, e, false)
@@ -491,4 +491,19 @@ func spellHave(n int, noun string) string {
 		return spellCount(n, noun) + " has"
 	}
 	return spellCount(n, noun) + " have"
+}
+
+// terminalOut reports whether w is a terminal, where binary output is
+// almost certainly a mistake: a character device, but not the null
+// device (herald export --format warc > /dev/null, to try it, is fine).
+func terminalOut(w io.Writer) bool {
+	if !isTerminal(w) {
+		return false
+	}
+	st, err := w.(*os.File).Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }

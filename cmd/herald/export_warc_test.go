@@ -476,3 +476,34 @@ func TestExportWARCImportedFiles(t *testing.T) {
 	}
 	gowarcIDs(t, plainOut)
 }
+
+// A WARC export is refused on a terminal (a character device; here a
+// pseudo-terminal's master), exit 2 and nothing written, but written to
+// the null device; the WARC-only flags are refused with other formats.
+func TestExportWARCNotToATerminal(t *testing.T) {
+	db, _, _ := checkArchive(t)
+	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer tty.Close()
+	var errb bytes.Buffer
+	code := run(context.Background(), []string{"--db", db, "export", "--format", "warc", "--captured-only"}, strings.NewReader(""), tty, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "not for a terminal: give --out FILE.warc.gz or redirect standard output") {
+		t.Errorf("to a terminal: exit %d %q", code, errb.String())
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	errb.Reset()
+	if code := run(context.Background(), []string{"--db", db, "export", "--format", "warc", "--captured-only"}, strings.NewReader(""), null, &errb); code != 0 {
+		t.Errorf("to %s: exit %d %q", os.DevNull, code, errb.String())
+	}
+	for _, flag := range []string{"--captures=.", "--no-versions", "--captured-only"} {
+		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "jsonl", flag); code != 2 || !strings.Contains(stderr, "goes with --format warc") {
+			t.Errorf("%s with jsonl: exit %d %q", flag, code, stderr)
+		}
+	}
+}
