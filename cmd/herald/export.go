@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/export"
-	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
@@ -416,12 +415,8 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	archive := "PostgreSQL"
-	if !isPostgres(e.db) {
-		archive = filepath.Base(sqlitePath(e.db))
-	}
-	info := export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
-		Archive: archive, Print: print}
+	info := export.WARCInfo{Software: export.Software(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
+		Archive: warcArchiveName(e.db), Print: print}
 	if x.out != "" {
 		info.Filename = filepath.Base(x.out)
 	}
@@ -506,4 +501,15 @@ func terminalOut(w io.Writer) bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(st, null)
+}
+
+// warcArchiveName names the archive at loc in the warcinfo record of a
+// WARC export: a SQLite file by its base name (the folders it sits in
+// are nobody else's business), PostgreSQL as such (its URL may hold a
+// password).
+func warcArchiveName(loc string) string {
+	if isPostgres(loc) {
+		return "PostgreSQL"
+	}
+	return filepath.Base(sqlitePath(loc))
 }

@@ -156,6 +156,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		AllowPrivate: f.allowPrivate,
 		Logger:       log,
 		CaptureDir:   captures,
+		ArchiveName:  warcArchiveName(e.db),
 		Harvests:     harvests,
 	})
 	ln, err := net.Listen("tcp", f.addr)
