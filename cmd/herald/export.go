@@ -417,8 +417,11 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	}
 	info := export.WARCInfo{Software: export.Software(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
 		Archive: warcArchiveName(e.db), Print: print}
-	if x.out != "" {
-		info.Filename = filepath.Base(x.out)
+	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
+		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).
+		if st, err := os.Stat(x.out); err != nil || st.Mode().IsRegular() {
+			info.Filename = filepath.Base(x.out)
+		}
 	}
 	opts := export.WARCOptions{
 		Plain: strings.HasSuffix(strings.ToLower(x.out), ".warc"),
