@@ -169,6 +169,7 @@ type WARCWriter struct {
 	zw    *gzip.Writer
 	sum   WARCSummary
 	files map[string]openFile
+	read  warc.StoredReader
 
 	infoID, date string
 	listed       []string
@@ -306,7 +307,7 @@ func (w *WARCWriter) copy(c *store.Capture) (string, error) {
 	if of.err != nil {
 		return "the WARC file cannot be read: " + of.err.Error(), nil
 	}
-	resp, err := warc.ReadStored(of.f, c.Offset)
+	resp, err := w.read.Read(of.f, c.Offset)
 	switch {
 	case err != nil:
 		return "the record cannot be read: " + err.Error(), nil
@@ -321,7 +322,7 @@ func (w *WARCWriter) copy(c *store.Capture) (string, error) {
 	// The request record, when the writer put it right after (as Herald
 	// and most crawlers do) and the two name each other.
 	var req *warc.Stored
-	if next, err := warc.ReadStored(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
+	if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
 		req = next
 	}
 	if err := w.put(resp, of.f); err != nil {

@@ -38,8 +38,27 @@ type Stored struct {
 // one gives ErrSharedMember; nothing at offset gives an error wrapping
 // ErrTruncated. The block digest is not checked: see CheckBlockDigest.
 func ReadStored(src io.ReaderAt, offset int64) (*Stored, error) {
-	rd := newReaderAt(io.NewSectionReader(src, offset, 1<<62), offset)
-	rd.blocksOnly = true
+	var sr StoredReader
+	return sr.Read(src, offset)
+}
+
+// StoredReader is ReadStored for reading many records: it keeps its
+// buffers and decompressor from one read to the next. It is not safe for
+// concurrent use; the zero value is ready.
+type StoredReader struct {
+	rd *Reader
+}
+
+// Read is ReadStored.
+func (sr *StoredReader) Read(src io.ReaderAt, offset int64) (*Stored, error) {
+	sec := io.NewSectionReader(src, offset, 1<<62)
+	if sr.rd == nil {
+		sr.rd = newReaderAt(sec, offset)
+		sr.rd.blocksOnly = true
+	} else {
+		sr.rd.reset(sec, offset)
+	}
+	rd := sr.rd
 	rec, err := rd.Next()
 	if errors.Is(err, io.EOF) {
 		err = fmt.Errorf("%w: no record at offset %d", ErrTruncated, offset)
