@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha1"
 	"database/sql"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -413,8 +415,10 @@ func TestExportWARCImportedFiles(t *testing.T) {
 	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)
 	// Spelled as some other tool might: lower-case names, no space after
 	// the colon, a WARC/1.0 version line.
+	sum := sha1.Sum([]byte(resp))
 	record := fmt.Sprintf("WARC/1.0\r\nwarc-type:response\r\nWARC-Target-URI:http://quay.example/works.html\r\nWARC-Date: 2026-05-04T09:00:00Z\r\n"+
-		"WARC-Record-ID:<urn:uuid:11111111-2222-4333-8444-555555555555>\r\nContent-Type:application/http; msgtype=response\r\nContent-Length:%d\r\n\r\n%s", len(resp), resp)
+		"WARC-Record-ID:<urn:uuid:11111111-2222-4333-8444-555555555555>\r\nContent-Type:application/http; msgtype=response\r\n"+
+		"WARC-Block-Digest: sha1:%s\r\nContent-Length:%d\r\n\r\n%s", base32.StdEncoding.EncodeToString(sum[:]), len(resp), resp)
 	plain := filepath.Join(dir, "theirs.warc")
 	if err := os.WriteFile(plain, []byte("\r\n"+record+"\r\n\r\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -475,6 +479,18 @@ func TestExportWARCImportedFiles(t *testing.T) {
 		t.Errorf(".warc export: %d records, want 3", n)
 	}
 	gowarcIDs(t, plainOut)
+
+	// The stored record changed on disk (same length): damaged evidence
+	// is not copied.
+	stored, _ := os.ReadFile(plain)
+	if err := os.WriteFile(plain, bytes.Replace(stored, []byte("north quay"), []byte("north qyay"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--captured-only")
+	if got := exportedRecords(t, []byte(stdout)); code != 1 || len(got) != 2 || !strings.Contains(stderr, "quay.example/works.html: capture ") ||
+		!strings.Contains(stderr, "the record is damaged: block digest") {
+		t.Errorf("damaged record: exit %d, %d records\n%s", code, len(got), stderr)
+	}
 }
 
 // A WARC export is refused on a terminal (a character device; here a
