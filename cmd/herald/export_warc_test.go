@@ -25,6 +25,7 @@ import (
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/demo"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
 	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -521,5 +522,37 @@ func TestExportWARCNotToATerminal(t *testing.T) {
 		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "jsonl", flag); code != 2 || !strings.Contains(stderr, "goes with --format warc") {
 			t.Errorf("%s with jsonl: exit %d %q", flag, code, stderr)
 		}
+	}
+}
+
+// On PostgreSQL, captures are named relative to the working folder: the
+// WARC export run from there copies every harvested page's response,
+// byte-identical on a second run, and --collapse leaves the syndicated
+// copies out.
+func TestExportWARCPostgres(t *testing.T) {
+	pg := pgtest.Schema(t)
+	site := demoSite(t, demo.Options{})
+	dir := t.TempDir()
+	t.Chdir(dir)
+	harvestJSON(t, pg, site+"/feed.xml", site+"/sitemap.xml")
+	recs := archived(t, pg)
+	out, stderr, code := herald(t, "", "--db", pg, "export", "--format", "warc")
+	got := exportedRecords(t, []byte(out))
+	if code != 0 || len(got) != 1+2*len(recs) || !strings.Contains(string(got[0].Block), "herald-archive: PostgreSQL") {
+		t.Fatalf("exit %d, %d records for %d articles\n%s", code, len(got), len(recs), stderr)
+	}
+	for i, r := range recs {
+		if got[1+2*i].RecordID != r.Capture.RecordID {
+			t.Errorf("record %d is %s, want %s", 1+2*i, got[1+2*i].RecordID, r.Capture.RecordID)
+		}
+	}
+	if again, _, _ := herald(t, "", "--db", pg, "export", "--format", "warc"); again != out {
+		t.Error("a second export gave other bytes")
+	}
+	want := demo.Expect()
+	out, stderr, code = herald(t, "", "--db", pg, "export", "--format", "warc", "--collapse")
+	if got := responseIDs(exportedRecords(t, []byte(out))); code != 0 || len(got) != len(recs)-want.Duplicates ||
+		!strings.Contains(stderr, fmt.Sprintf("; %d near-duplicate copies left out", want.Duplicates)) {
+		t.Errorf("--collapse: exit %d, %d responses of %d articles, want %d fewer\n%s", code, len(got), len(recs), want.Duplicates, stderr)
 	}
 }
