@@ -143,9 +143,9 @@ a corpus without repeated texts.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv, text or warc")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv, warc; - for standard output) or folder (text)")
-	cmd.Flags().StringVar(&captures, "captures", "", capturesUsage+" (warc)")
-	cmd.Flags().BoolVar(&noVersions, "no-versions", false, "leave out the captures of earlier versions (warc)")
-	cmd.Flags().BoolVar(&capturedOnly, "captured-only", false, "export only the articles that have a capture, without naming the others (warc)")
+	cmd.Flags().StringVar(&captures, "captures", "", "warc: "+capturesUsage)
+	cmd.Flags().BoolVar(&noVersions, "no-versions", false, "warc: leave out the captures of earlier versions")
+	cmd.Flags().BoolVar(&capturedOnly, "captured-only", false, "warc: export only the articles that have a capture, without naming the others")
 	cmd.Flags().BoolVar(&collapse, "collapse", false, "write one article per near-duplicate cluster (the earliest dated)")
 	queryFlagHint(cmd)
 	return cmd
