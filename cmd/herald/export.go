@@ -116,6 +116,9 @@ a corpus without repeated texts.`,
 				}
 			}
 			if format == "warc" {
+				if err := folderFlag("--captures", captures, true); err != nil {
+					return err
+				}
 				if captures == "" {
 					captures = filepath.Dir(archiveFiles(e.db))
 				}

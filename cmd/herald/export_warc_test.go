@@ -496,7 +496,8 @@ func TestExportWARCImportedFiles(t *testing.T) {
 
 // A WARC export is refused on a terminal (a character device; here a
 // pseudo-terminal's master), exit 2 and nothing written, but written to
-// the null device; the WARC-only flags are refused with other formats.
+// the null device; a --captures folder that is not there is refused, and
+// the WARC-only flags with other formats.
 func TestExportWARCNotToATerminal(t *testing.T) {
 	db, _, _ := checkArchive(t)
 	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
@@ -517,6 +518,10 @@ func TestExportWARCNotToATerminal(t *testing.T) {
 	errb.Reset()
 	if code := run(context.Background(), []string{"--db", db, "export", "--format", "warc", "--captured-only"}, strings.NewReader(""), null, &errb); code != 0 {
 		t.Errorf("to %s: exit %d %q", os.DevNull, code, errb.String())
+	}
+	missing := filepath.Join(t.TempDir(), "nowhere")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--captures", missing); code != 2 || !strings.Contains(stderr, "--captures "+missing+": no such file or directory") {
+		t.Errorf("--captures %s: exit %d %q", missing, code, stderr)
 	}
 	for _, flag := range []string{"--captures=.", "--no-versions", "--captured-only"} {
 		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "jsonl", flag); code != 2 || !strings.Contains(stderr, "goes with --format warc") {
