@@ -120,7 +120,9 @@ type WARCInfo struct {
 // their ids, versions and capture references, and the newest fetch time.
 // Feed it the same articles, in the same order, that are then written.
 type Fingerprint struct {
-	h      hash.Hash
+	h hash.Hash
+	// Newest is the newest fetch time of the articles added, N how many
+	// were.
 	Newest time.Time
 	N      int
 }
