@@ -324,8 +324,10 @@ func (w *WARCWriter) copy(c *store.Capture) (string, error) {
 	// The request record, when the writer put it right after (as Herald
 	// and most crawlers do) and the two name each other.
 	var req *warc.Stored
-	if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
-		req = next
+	if !resp.Shared { // in a file gzipped as one stream it has no offset to read at
+		if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
+			req = next
+		}
 	}
 	if err := w.put(resp, of.f); err != nil {
 		return "", err

@@ -13,11 +13,6 @@ import (
 	"time"
 )
 
-// ErrSharedMember: the gzip member at an offset holds more than one
-// record (a file gzipped as one stream), so no one record can be copied
-// out of it as stored.
-var ErrSharedMember = errors.New("the gzip member holds more than one record")
-
 // Stored is a record as it lies in a file, for copying it out unchanged:
 // a response of a capture, say, into an export.
 type Stored struct {
@@ -25,17 +20,22 @@ type Stored struct {
 	*Record
 	// End is where the record's bytes end in the file: the end of its
 	// gzip member, or, in a plain file, of its block (the CRLF CRLF that
-	// should follow is not counted: copies write it themselves).
+	// should follow is not counted: copies write it themselves). It is
+	// -1 for a Shared record, whose member goes on.
 	End int64
-	// Gzip says the bytes from Record.Offset to End are one gzip member
-	// holding this record alone.
+	// Gzip says the record is compressed: the bytes from Record.Offset to
+	// End are one gzip member holding this record alone, unless Shared.
 	Gzip bool
+	// Shared says the gzip member starting at Record.Offset holds more
+	// records after this one (a file gzipped as one stream): the record
+	// is the member's first, and copies take its bytes out of it.
+	Shared bool
 }
 
 // ReadStored reads the record starting at offset in src (an open WARC
-// file, plain or gzip per record) and says where its bytes end, for
-// CopyGzip and CopyPlain. A gzip member holding more records than this
-// one gives ErrSharedMember; nothing at offset gives an error wrapping
+// file: plain, gzip per record, or gzip over several records, of which
+// offset can only name the first) and says where its bytes end, for
+// CopyGzip and CopyPlain. Nothing at offset gives an error wrapping
 // ErrTruncated. The block digest is not checked: see CheckBlockDigest.
 func ReadStored(src io.ReaderAt, offset int64) (*Stored, error) {
 	var sr StoredReader
@@ -68,29 +68,26 @@ func (sr *StoredReader) Read(src io.ReaderAt, offset int64) (*Stored, error) {
 	}
 	s := &Stored{Record: rec, End: rd.in.offset(), Gzip: rd.mode == modeGzip}
 	if s.Gzip && rd.member != nil {
-		return nil, fmt.Errorf("record %s at offset %d: %w", rec.RecordID, rec.Offset, ErrSharedMember)
+		s.Shared, s.End = true, -1
 	}
 	return s, nil
 }
 
 // CopyGzip writes the record to w as one gzip member: the member as
-// stored when the file holds it in one, else the record's bytes (version
-// line, header and block, unchanged, then CRLF CRLF) compressed by zw into
-// a new one. src is the file ReadStored read it from. Either way the
-// record's header and block are byte for byte those stored, so its
-// WARC-Record-ID and WARC-Block-Digest stay true. The output depends only
-// on the stored bytes and zw's level: copying twice gives the same bytes.
+// stored when the file holds it in one of its own, else the record's bytes
+// (version line, header and block, unchanged, then CRLF CRLF) compressed
+// by zw into a new one. src is the file ReadStored read it from. Either
+// way the record's header and block are byte for byte those stored, so
+// its WARC-Record-ID and WARC-Block-Digest stay true. The output depends
+// only on the stored bytes and zw's level: copying twice gives the same
+// bytes.
 func (s *Stored) CopyGzip(w io.Writer, src io.ReaderAt, zw *gzip.Writer) error {
-	raw := io.NewSectionReader(src, s.Offset, s.End-s.Offset)
-	if s.Gzip {
-		_, err := io.Copy(w, raw)
+	if s.Gzip && !s.Shared {
+		_, err := io.Copy(w, io.NewSectionReader(src, s.Offset, s.End-s.Offset))
 		return err
 	}
 	zw.Reset(w)
-	if _, err := io.Copy(zw, raw); err != nil {
-		return err
-	}
-	if _, err := zw.Write(recordEnd); err != nil {
+	if err := s.CopyPlain(zw, src); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -99,22 +96,26 @@ func (s *Stored) CopyGzip(w io.Writer, src io.ReaderAt, zw *gzip.Writer) error {
 // CopyPlain writes the record to w uncompressed: its version line, header
 // and block as stored, then CRLF CRLF.
 func (s *Stored) CopyPlain(w io.Writer, src io.ReaderAt) error {
-	raw := io.NewSectionReader(src, s.Offset, s.End-s.Offset)
 	if !s.Gzip {
-		if _, err := io.Copy(w, raw); err != nil {
+		if _, err := io.Copy(w, io.NewSectionReader(src, s.Offset, s.End-s.Offset)); err != nil {
 			return err
 		}
 		_, err := w.Write(recordEnd)
 		return err
 	}
-	zr, err := gzip.NewReader(raw)
+	size := s.End - s.Offset
+	if s.Shared {
+		size = 1 << 62 // the member goes on past the record
+	}
+	zr, err := gzip.NewReader(io.NewSectionReader(src, s.Offset, size))
 	if err != nil {
 		return err
 	}
 	zr.Multistream(false)
 	// The member holds the record and the line ends after it, as written
-	// (the usual CRLF CRLF, or fewer from a writer that got them wrong):
-	// the record is copied up to its block's end, then ended as WARC says.
+	// (the usual CRLF CRLF, or fewer from a writer that got them wrong),
+	// and, when shared, more records: the record is copied up to its
+	// block's end, then ended as WARC says.
 	br := bufio.NewReaderSize(zr, 32<<10)
 	length, err := copyHeader(w, br)
 	if err != nil {

@@ -24,9 +24,9 @@ func copies(t *testing.T, s *Stored, src io.ReaderAt) (gz, plain []byte) {
 }
 
 // ReadStored and the copies: a gzip member is copied as it is, a plain
-// record gets a member of its own holding its bytes unchanged, and either
-// comes out uncompressed as stored with its CRLF CRLF (added when the
-// writer left it out).
+// record, or the first of a member gzipping several, gets a member of its
+// own holding its bytes unchanged, and any comes out uncompressed as
+// stored with its CRLF CRLF (added when the writer left it out).
 func TestReadStoredAndCopy(t *testing.T) {
 	resp := responseRecord("https://a.example/1", httpResponse("text/html", []byte("<p>one</p>")))
 	req := record(TypeRequest, "https://a.example/1", "application/http; msgtype=request", []byte("GET /1 HTTP/1.1\r\n\r\n"))
@@ -92,10 +92,20 @@ func TestReadStoredAndCopy(t *testing.T) {
 		t.Errorf("a plain record without its CRLF CRLF: %q", plain)
 	}
 
-	// Gzipped as one stream: no one record to copy.
+	// Gzipped as one stream: the first record is taken out of the member
+	// into one of its own.
 	src = bytes.NewReader(gzipBytes(t, append(append([]byte{}, resp...), req...)))
-	if _, err := ReadStored(src, 0); !errors.Is(err, ErrSharedMember) {
-		t.Errorf("whole-file gzip: %v", err)
+	s, err = ReadStored(src, 0)
+	if err != nil || !s.Shared || !s.Gzip || s.End != -1 || s.Type != TypeResponse {
+		t.Fatalf("whole-file gzip: %+v %v", s, err)
+	}
+	gz, plain = copies(t, s, src)
+	zr, err = gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, resp) || !bytes.Equal(plain, resp) {
+		t.Errorf("copies of a shared member's record: %q %q %v", b, plain, err)
 	}
 }
 
