@@ -21,11 +21,11 @@ import (
 )
 
 func newExportCmd(e *env) *cobra.Command {
-	var format, out string
-	var collapse bool
+	var format, out, captures string
+	var collapse, noVersions, capturedOnly bool
 	cmd := &cobra.Command{
 		Use:   "export [QUERY]",
-		Short: "Write archived articles as JSON lines, CSV or plain-text corpus files",
+		Short: "Write archived articles as JSON lines, CSV, plain-text corpus files or their raw captures as WARC",
 		Long: `Export streams the articles matching QUERY (all when it is empty) in a
 stable order (by date, then id), so running it twice gives identical bytes.
 
@@ -33,8 +33,26 @@ stable order (by date, then id), so running it twice gives identical bytes.
   csv    the fixed column set of docs/export.md
   text   the plain-text corpus format, one file per article in the folder
          --out names (file names from the UTC date and the article id)
+  warc   the raw HTTP captures the articles were extracted from, as one
+         WARC file: a warcinfo record describing the export, then for
+         each article the captures of its earlier versions and its own,
+         each a response record copied as stored (its WARC-Record-ID and
+         WARC-Block-Digest are the originals) with the request record
+         that goes with it. Each record is its own gzip member
+         (.warc.gz); an --out name ending in .warc gets them
+         uncompressed. --no-versions leaves earlier versions' captures
+         out. It is not written to a terminal.
 
-Without --out, jsonl and csv go to standard output. An --out file is
+A capture that cannot be copied (its WARC file is not there, the record
+at its offset is another, it was erased, it is damaged) is named on
+standard error with its article and left out, as is each article without
+a capture (imported from JSON lines or text), unless --captured-only
+selects only the articles that have one; the rest is written, a metadata
+record at the end of the file lists what was left out, and the exit
+status is 1. Relative capture file names are taken from --captures, by
+default the archive's folder (the working folder for PostgreSQL).
+
+Without --out, jsonl, csv and warc go to standard output. An --out file is
 written under a temporary name and renamed when complete; a read-only
 file (or folder) is not replaced: the export fails and leaves it as it is.
 
@@ -44,7 +62,8 @@ order (the earliest dated, usually where the story first appeared), for
 a corpus without repeated texts.`,
 		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
   herald export --format text --out corpus/ 'lang:en after:2024-01-01'
-  herald export --collapse --out unique.jsonl 'lang:en'`,
+  herald export --collapse --out unique.jsonl 'lang:en'
+  herald export --format warc --out gazette.warc.gz 'site:gazette.example'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -52,14 +71,24 @@ a corpus without repeated texts.`,
 			if err != nil {
 				return err
 			}
+			if format != "warc" {
+				switch {
+				case captures != "":
+					return &exitError{code: 2, msg: "--captures goes with --format warc"}
+				case noVersions:
+					return &exitError{code: 2, msg: "--no-versions goes with --format warc"}
+				case capturedOnly:
+					return &exitError{code: 2, msg: "--captured-only goes with --format warc"}
+				}
+			}
 			switch format {
-			case "jsonl", "csv":
+			case "jsonl", "csv", "warc":
 			case "text":
 				if out == "" {
 					return errors.New("--format text writes one file per article: give --out DIR")
 				}
 			default:
-				return fmt.Errorf("unknown --format %q (want jsonl, csv or text)", format)
+				return fmt.Errorf("unknown --format %q (want jsonl, csv, text or warc)", format)
 			}
 			if out == "-" {
 				if format == "text" {
@@ -69,6 +98,9 @@ a corpus without repeated texts.`,
 			}
 			if err := notTheArchive(out, e.db); err != nil {
 				return err
+			}
+			if format == "warc" && out == "" && terminalOut(e.stdout) {
+				return &exitError{code: 2, msg: "--format warc writes binary (gzip) data, not for a terminal: give --out FILE.warc.gz or redirect standard output"}
 			}
 			db, err := openArchive(ctx, e, false)
 			if err != nil {
@@ -82,6 +114,18 @@ a corpus without repeated texts.`,
 					skipped, err = store.ScanCollapsed(ctx, db, q, fn)
 					return err
 				}
+			}
+			if format == "warc" {
+				if err := folderFlag("--captures", captures, true); err != nil {
+					return err
+				}
+				if captures == "" {
+					captures = filepath.Dir(archiveFiles(e.db))
+				}
+				return exportWARC(ctx, e, db, scan, q, warcExport{
+					out: out, captures: captures, collapse: collapse, versions: !noVersions, capturedOnly: capturedOnly,
+					query: strings.Join(args, " "),
+				}, func() int { return skipped })
 			}
 			var n int
 			if format == "text" {
@@ -100,8 +144,11 @@ a corpus without repeated texts.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv or text")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv; - for standard output) or folder (text)")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv, text or warc")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output file (jsonl, csv, warc; - for standard output) or folder (text)")
+	cmd.Flags().StringVar(&captures, "captures", "", "warc: "+capturesUsage)
+	cmd.Flags().BoolVar(&noVersions, "no-versions", false, "warc: leave out the captures of earlier versions")
+	cmd.Flags().BoolVar(&capturedOnly, "captured-only", false, "warc: export only the articles that have a capture, without naming the others")
 	cmd.Flags().BoolVar(&collapse, "collapse", false, "write one article per near-duplicate cluster (the earliest dated)")
 	queryFlagHint(cmd)
 	return cmd
@@ -134,10 +181,31 @@ func notTheArchive(out, loc string) error {
 // store's Scan, or store.ScanCollapsed.
 type scanner func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error
 
-// exportStream writes JSON lines or CSV of what scan reads to out (a
-// file, written to a temporary name and renamed when complete; a device
-// or named pipe, written to directly) or to stdout.
+// exportStream writes JSON lines or CSV of what scan reads to out (see
+// exportTo) or to stdout.
 func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out string, stdout io.Writer) (n int, err error) {
+	err = exportTo(ctx, format, out, stdout, func(w io.Writer) error {
+		ew, err := export.NewWriter(w, format)
+		if err != nil {
+			return err
+		}
+		err = scan(ctx, q, func(r *store.Record) error {
+			n++
+			return ew.Write(r)
+		})
+		if err == nil {
+			err = ew.Flush()
+		}
+		return err
+	})
+	return n, err
+}
+
+// exportTo runs write on out (a file, written to a temporary name and
+// renamed when write succeeded; a device or named pipe, written to
+// directly) or on stdout when out is "". The writer is buffered; write's
+// error, or one writing, fails the export and leaves out as it was.
+func exportTo(ctx context.Context, format, out string, stdout io.Writer, write func(io.Writer) error) (err error) {
 	var w io.Writer = stdout
 	var tmp *os.File
 	mode := fs.FileMode(0o644)
@@ -149,7 +217,7 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 		if fd != 1 {
 			f, err := dupDescriptor(fd, out)
 			if err != nil {
-				return 0, fmt.Errorf("export: cannot write %s: %w", out, err)
+				return fmt.Errorf("export: cannot write %s: %w", out, err)
 			}
 			defer f.Close()
 			w = f
@@ -166,14 +234,14 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 		}
 		f, err := open()
 		if err != nil {
-			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
+			return fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
 		}
 		defer f.Close()
 		w, out = f, ""
 	}
 	if out != "" {
 		if serr == nil && st.IsDir() {
-			return 0, fmt.Errorf("export: --out %s is a folder; --format %s writes one file (only text writes a folder)", out, format)
+			return fmt.Errorf("export: --out %s is a folder; --format %s writes one file (only text writes a folder)", out, format)
 		}
 		// A link is followed, not replaced; a file replaced keeps its
 		// permissions (a new one gets 0644, where the temporary file
@@ -188,28 +256,28 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 		}
 		if st, serr := os.Stat(out); serr == nil {
 			if err := readOnly(out, st); err != nil {
-				return 0, fmt.Errorf("export: cannot write %s: the file %w", out, err)
+				return fmt.Errorf("export: cannot write %s: the file %w", out, err)
 			}
 			mode = st.Mode().Perm()
 		}
-		// jsonl and csv make no folders: a folder that is not there is
-		// more likely a typo than one to make.
+		// jsonl, csv and warc make no folders: a folder that is not
+		// there is more likely a typo than one to make.
 		dir := filepath.Dir(out)
 		switch st, serr := os.Stat(dir); {
 		case errors.Is(serr, fs.ErrNotExist):
-			return 0, fmt.Errorf("export: cannot write %s: the folder %s does not exist", out, dir)
+			return fmt.Errorf("export: cannot write %s: the folder %s does not exist", out, dir)
 		case serr == nil && !st.IsDir():
-			return 0, fmt.Errorf("export: cannot write %s: %s is a file, not a folder", out, dir)
+			return fmt.Errorf("export: cannot write %s: %s is a file, not a folder", out, dir)
 		case serr == nil:
 			if err := readOnly(dir, st); err != nil {
-				return 0, fmt.Errorf("export: cannot write %s: the folder %s %w", out, dir, err)
+				return fmt.Errorf("export: cannot write %s: the folder %s %w", out, dir, err)
 			}
 		}
 		tmp, err = os.CreateTemp(dir, "."+filepath.Base(out)+".*")
 		if err != nil {
 			// The temporary file's name means nothing to the user: name
 			// theirs, with the reason (no such folder, no permission).
-			return 0, fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
+			return fmt.Errorf("export: cannot write %s: %w", out, unwrapPath(err))
 		}
 		defer func() {
 			if err != nil {
@@ -220,35 +288,25 @@ func exportStream(ctx context.Context, scan scanner, q *query.Query, format, out
 		w = tmp
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	ew, err := export.NewWriter(bw, format)
-	if err != nil {
-		return 0, err
-	}
-	err = scan(ctx, q, func(r *store.Record) error {
-		n++
-		return ew.Write(r)
-	})
-	if err == nil {
-		err = ew.Flush()
-	}
+	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if err != nil {
-		return n, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	if tmp != nil {
 		if err = tmp.Chmod(mode); err != nil {
-			return n, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 		if err = tmp.Close(); err != nil {
-			return n, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 		if err = os.Rename(tmp.Name(), out); err != nil {
-			return n, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // exportText writes one corpus file per article scan reads into dir,
@@ -331,4 +389,133 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// warcExport is what herald export --format warc was asked for.
+type warcExport struct {
+	out, captures, query             string
+	collapse, versions, capturedOnly bool
+}
+
+// exportWARC writes the raw captures of the articles scan reads as one
+// WARC file (export.WARCWriter): a first pass sums up what will be
+// written, for the warcinfo record's id and date, the second writes.
+// What is left out is named on stderr and makes the exit status 1.
+// collapsed gives the near-duplicates --collapse left out, once scan ran.
+func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *query.Query, x warcExport, collapsed func() int) error {
+	selected := func(r *store.Record) bool {
+		return !x.capturedOnly || (r.Capture != nil && r.Capture.File != "")
+	}
+	print, uncaptured := &export.Fingerprint{}, 0
+	err := scan(ctx, q, func(r *store.Record) error {
+		if selected(r) {
+			print.Add(r)
+		} else {
+			uncaptured++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	info := export.WARCInfo{Software: export.Software(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
+		Archive: warcArchiveName(e.db), Print: print}
+	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
+		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).
+		if st, err := os.Stat(x.out); err != nil || st.Mode().IsRegular() {
+			info.Filename = filepath.Base(x.out)
+		}
+	}
+	opts := export.WARCOptions{
+		Plain: strings.HasSuffix(strings.ToLower(x.out), ".warc"),
+		Open: func(name string) (*os.File, error) {
+			path := name
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(x.captures, path)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+			}
+			return f, nil
+		},
+		Skip: func(s export.Skip) { fmt.Fprintf(e.stderr, "herald: left out %s\n", s) },
+	}
+	if x.versions {
+		opts.Versions = db.Versions
+	}
+	var sum export.WARCSummary
+	err = exportTo(ctx, "warc", x.out, e.stdout, func(w io.Writer) error {
+		ww := export.NewWARCWriter(w, opts)
+		if err := ww.Begin(info); err != nil {
+			return err
+		}
+		err := scan(ctx, q, func(r *store.Record) error {
+			if !selected(r) {
+				return nil
+			}
+			return ww.Write(ctx, r)
+		})
+		if err == nil {
+			err = ww.Finish()
+		}
+		sum = ww.Summary()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("exported the captures of %s: %s, %s", spellCount(sum.Articles, "article"), spellCount(sum.Captures, "capture"), spellCount(sum.Records, "WARC record"))
+	if x.collapse {
+		msg += fmt.Sprintf("; %d near-duplicate copies left out", collapsed())
+	}
+	if x.capturedOnly && uncaptured > 0 {
+		msg += fmt.Sprintf("; %s without a capture not selected (--captured-only)", spellCount(uncaptured, "article"))
+	}
+	fmt.Fprintln(e.stderr, msg)
+	var left []string
+	if sum.NoCapture > 0 {
+		left = append(left, fmt.Sprintf("%s no raw capture", spellHave(sum.NoCapture, "article")))
+	}
+	if sum.Skipped > 0 {
+		left = append(left, spellCount(sum.Skipped, "capture")+" could not be copied")
+	}
+	if len(left) > 0 {
+		return &exitError{code: 1, msg: strings.Join(left, " and ") + " (named above; listed in the file's last record)"}
+	}
+	return nil
+}
+
+// spellHave is "1 article has" or "3 articles have".
+func spellHave(n int, noun string) string {
+	if n == 1 {
+		return spellCount(n, noun) + " has"
+	}
+	return spellCount(n, noun) + " have"
+}
+
+// terminalOut reports whether w is a terminal, where binary output is
+// almost certainly a mistake: a character device, but not the null
+// device (herald export --format warc > /dev/null, to try it, is fine).
+func terminalOut(w io.Writer) bool {
+	if !isTerminal(w) {
+		return false
+	}
+	st, err := w.(*os.File).Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
+}
+
+// warcArchiveName names the archive at loc in the warcinfo record of a
+// WARC export: a SQLite file by its base name (the folders it sits in
+// are nobody else's business), PostgreSQL as such (its URL may hold a
+// password).
+func warcArchiveName(loc string) string {
+	if isPostgres(loc) {
+		return "PostgreSQL"
+	}
+	return filepath.Base(sqlitePath(loc))
 }

@@ -65,7 +65,8 @@ much again on two as on one. The merge runs in short steps, like herald
 optimize, so harvests and searches go on meanwhile.
 
 Raw captures are read from the WARC files the archive points at, relative
-to --captures (default: the archive's folder).
+to --captures (default: the archive's folder), for the capture endpoint and
+GET /api/export?format=warc; files outside that folder are not read.
 
 The server stops gracefully on SIGINT or SIGTERM.`,
 		Example: `  herald serve
@@ -158,6 +159,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		AllowPrivate: f.allowPrivate,
 		Logger:       log,
 		CaptureDir:   captures,
+		ArchiveName:  warcArchiveName(e.db),
 		Harvests:     harvests,
 	})
 	ln, err := net.Listen("tcp", f.addr)

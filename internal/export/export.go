@@ -2,6 +2,10 @@
 // lines and CSV (docs/export.md), for `herald export` and the HTTP API's
 // export endpoint alike, so both give the same bytes for the same records.
 //
+// It also writes the raw captures of records as one WARC file
+// (WARCWriter), copying each capture's records from the archive's WARC
+// files as stored.
+//
 // It only encodes: choosing records, ordering them (store.Scan) and
 // naming files are the caller's business. The plain-text corpus format,
 // one file per article, is internal/textcorpus.

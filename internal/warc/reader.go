@@ -149,6 +149,20 @@ func newReaderAt(r io.Reader, base int64) *Reader {
 	return &Reader{in: newInput(r, base)}
 }
 
+// reset makes r read src from base as a new Reader would (without the
+// start check), keeping its buffers and gzip reader.
+func (r *Reader) reset(src io.Reader, base int64) {
+	buf := r.in.buf[:0]
+	if cap(buf) > 1<<20 {
+		buf = nil // grown for a large record: not kept
+	}
+	*r.in = input{src: src, buf: buf, base: base, mk: -1, chunkN: 64 << 10}
+	if r.in.buf == nil {
+		r.in.buf = make([]byte, 0, 64<<10)
+	}
+	r.mode, r.done, r.member, r.memOff, r.memRecs, r.checkStart = modeUnknown, false, nil, 0, 0, false
+}
+
 // Next returns the next record, io.EOF at the end of the input, or a
 // *RecordError for a damaged record (call Next again to continue). An
 // input that is not a WARC file gives a *NotWARCError first. Other errors

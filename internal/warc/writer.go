@@ -342,6 +342,22 @@ func (w *Writer) requestHeader(ex Exchange, id, respID string) Fields {
 func writeMember(buf *bytes.Buffer, zw *gzip.Writer, h Fields, block []byte) error {
 	zw.Reset(buf)
 	var head bytes.Buffer
+	writeHead(&head, h, block)
+	if _, err := zw.Write(head.Bytes()); err != nil {
+		return err
+	}
+	if _, err := zw.Write(block); err != nil {
+		return err
+	}
+	if _, err := zw.Write([]byte("\r\n\r\n")); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// writeHead writes a record's version line and header, h then the
+// WARC-Block-Digest and Content-Length of block, and the blank line.
+func writeHead(head *bytes.Buffer, h Fields, block []byte) {
 	head.WriteString("WARC/1.1\r\n")
 	for _, f := range h {
 		head.WriteString(f.Name)
@@ -354,16 +370,6 @@ func writeMember(buf *bytes.Buffer, zw *gzip.Writer, h Fields, block []byte) err
 	head.WriteString("\r\nContent-Length: ")
 	head.WriteString(strconv.Itoa(len(block)))
 	head.WriteString("\r\n\r\n")
-	if _, err := zw.Write(head.Bytes()); err != nil {
-		return err
-	}
-	if _, err := zw.Write(block); err != nil {
-		return err
-	}
-	if _, err := zw.Write([]byte("\r\n\r\n")); err != nil {
-		return err
-	}
-	return zw.Close()
 }
 
 // formatDate renders a WARC-Date: UTC, with microseconds (WARC/1.1).

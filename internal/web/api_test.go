@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/csv"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
 )
 
 // apiError is the JSON error shape.
@@ -720,5 +723,84 @@ func TestPopulation(t *testing.T) {
 		if got := population(q).String(); got != tc.want {
 			t.Errorf("population(%q) = %q, want %q", tc.q, got, tc.want)
 		}
+	}
+}
+
+// GET /api/export?format=warc streams the raw captures as one WARC file:
+// a warcinfo record, the harbour page's response as stored (its original
+// record id) with its request, and a last record naming the syndicated
+// copy, which has no capture; the same bytes twice; captured_only leaves
+// the copy out unnamed; a capture the server cannot read is named in the
+// last record, the status 200 all the same; a server without a capture
+// folder answers 404; the search page links the WARC export only when
+// the server has one.
+func TestAPIExportWARC(t *testing.T) {
+	f := sharedArchive(t)
+	h := testServer(f, Options{ArchiveName: "news.db"})
+	var a struct {
+		Record store.Record `json:"record"`
+	}
+	_, body := do(t, h, "GET", "/api/articles/"+f.harbour, nil)
+	decode(t, body, &a)
+	if a.Record.Capture == nil {
+		t.Fatal("the harbour page has no capture")
+	}
+	read := func(body string) []*warc.Record {
+		t.Helper()
+		rd := warc.NewBlockReader(strings.NewReader(body))
+		var recs []*warc.Record
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return recs
+			}
+			if err != nil {
+				t.Fatalf("record %d: %v", len(recs), err)
+			}
+			if err := rec.CheckBlockDigest(); err != nil {
+				t.Error(err)
+			}
+			recs = append(recs, rec)
+		}
+	}
+
+	res, body := do(t, h, "GET", "/api/export?format=warc&q=breakwater", nil)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/warc" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), `filename="herald-export.warc.gz"`) {
+		t.Fatalf("warc: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
+	}
+	recs := read(body)
+	if len(recs) != 4 || recs[0].Type != warc.TypeWarcinfo || !strings.Contains(string(recs[0].Block), "herald-archive: news.db") ||
+		recs[1].RecordID != a.Record.Capture.RecordID || recs[2].Type != warc.TypeRequest ||
+		recs[3].Type != warc.TypeMetadata || !strings.Contains(string(recs[3].Block), "left-out: "+f.copy) {
+		t.Fatalf("%d records", len(recs))
+	}
+	if _, again := do(t, h, "GET", "/api/export?format=warc&q=breakwater", nil); again != body {
+		t.Error("a second export gave other bytes")
+	}
+	_, body = do(t, h, "GET", "/api/export?format=warc&q=breakwater&captured_only=true&versions=false", nil)
+	if recs := read(body); len(recs) != 3 || recs[2].Type != warc.TypeRequest {
+		t.Errorf("captured_only: %d records", len(recs))
+	}
+
+	res, body = do(t, testServer(f, Options{CaptureDir: t.TempDir()}), "GET", "/api/export?format=warc&q=breakwater&captured_only=true", nil)
+	if recs := read(body); res.StatusCode != 200 || len(recs) != 2 || !strings.Contains(string(recs[1].Block), "left-out: "+f.harbour) ||
+		!strings.Contains(string(recs[1].Block), "no such file") {
+		t.Errorf("captures not found: %d, %d records", res.StatusCode, len(recs))
+	}
+	res, body = do(t, New(f.db, Options{}), "GET", "/api/export?format=warc", nil)
+	if res.StatusCode != 404 || !strings.Contains(body, "does not serve captures") {
+		t.Errorf("without a capture folder: %d %s", res.StatusCode, body)
+	}
+	if res, _ := do(t, h, "GET", "/api/export?format=warc&versions=maybe", nil); res.StatusCode != 400 {
+		t.Errorf("versions=maybe: %d", res.StatusCode)
+	}
+
+	_, page := do(t, h, "GET", "/?q=breakwater", nil)
+	if !strings.Contains(page, "format=warc") {
+		t.Error("the search page lacks the WARC export link")
+	}
+	if _, page := do(t, New(f.db, Options{}), "GET", "/?q=breakwater", nil); strings.Contains(page, "format=warc") {
+		t.Error("a server without captures links a WARC export")
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -19,7 +21,8 @@ import (
 var errExportLimit = errors.New("export limit reached")
 
 // export streams every record matching q (ordered by date, then id) as
-// JSON lines or CSV; with collapse, one per near-duplicate cluster
+// JSON lines or CSV, or their raw captures as WARC (exportWARC); with
+// collapse, one per near-duplicate cluster
 // (store.ScanCollapsed). Errors before the first record are JSON errors; a
 // failure after that aborts the connection, so a client sees a truncated
 // transfer instead of a well-formed but incomplete file.
@@ -29,7 +32,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format, err := oneOf(v, "format", "jsonl", "jsonl", "csv")
+	format, err := oneOf(v, "format", "jsonl", "jsonl", "csv", "warc")
 	if err != nil {
 		return err
 	}
@@ -40,6 +43,16 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	collapse, err := boolParam(v, "collapse", false)
 	if err != nil {
 		return err
+	}
+	scan := s.st.Scan
+	if collapse {
+		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+			_, err := store.ScanCollapsed(ctx, s.st, q, fn)
+			return err
+		}
+	}
+	if format == "warc" {
+		return s.exportWARC(w, r, q, scan, limit, collapse)
 	}
 	rc := http.NewResponseController(w)
 	sent := &countingWriter{w: w}
@@ -67,13 +80,6 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	n := 0
-	scan := s.st.Scan
-	if collapse {
-		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-			_, err := store.ScanCollapsed(ctx, s.st, q, fn)
-			return err
-		}
-	}
 	err = scan(r.Context(), q, func(rec *store.Record) error {
 		if limit > 0 && n >= limit {
 			return errExportLimit
@@ -100,6 +106,121 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("%w: %w", errResponseStarted, err)
 	}
 	return nil
+}
+
+// exportWARC streams the raw captures of the records scan reads (at most
+// limit, 0 for all) as one WARC file (export.WARCWriter), reading them in
+// the server's capture folder: a first pass sums up what will be
+// written, for the warcinfo record. What cannot be copied is listed in
+// the file's last record, as the status is sent before it is known.
+// Errors are as for export.
+func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Query, scan func(context.Context, *query.Query, func(*store.Record) error) error, limit int, collapse bool) error {
+	v := r.URL.Query()
+	versions, err := boolParam(v, "versions", true)
+	if err != nil {
+		return err
+	}
+	capturedOnly, err := boolParam(v, "captured_only", false)
+	if err != nil {
+		return err
+	}
+	if s.opts.CaptureDir == "" {
+		return notFound("this server does not serve captures")
+	}
+	selected := func(rec *store.Record) bool {
+		return !capturedOnly || (rec.Capture != nil && rec.Capture.File != "")
+	}
+	// each calls fn for the records the export holds, in order.
+	each := func(ctx context.Context, fn func(*store.Record) error) error {
+		n := 0
+		err := scan(ctx, q, func(rec *store.Record) error {
+			if !selected(rec) {
+				return nil
+			}
+			if limit > 0 && n >= limit {
+				return errExportLimit
+			}
+			n++
+			return fn(rec)
+		})
+		if errors.Is(err, errExportLimit) {
+			return nil
+		}
+		return err
+	}
+	const filename = "herald-export.warc.gz"
+	w.Header().Set("Content-Type", "application/warc")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return nil
+	}
+	print := &export.Fingerprint{}
+	if err := each(r.Context(), func(rec *store.Record) error { print.Add(rec); return nil }); err != nil {
+		w.Header().Del("Content-Disposition")
+		return err
+	}
+	opts := export.WARCOptions{
+		Open: func(name string) (*os.File, error) {
+			path, ok := captureFile(s.opts.CaptureDir, name)
+			if !ok {
+				return nil, errors.New("the file is not inside this server's capture folder")
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, unwrapPathError(err))
+			}
+			return f, nil
+		},
+	}
+	if versions {
+		opts.Versions = s.st.Versions
+	}
+	rc := http.NewResponseController(w)
+	sent := &countingWriter{w: w}
+	bw := bufio.NewWriterSize(sent, 64<<10)
+	ew := export.NewWARCWriter(bw, opts)
+	err = ew.Begin(export.WARCInfo{Software: export.Software(), Query: v.Get("q"), Collapse: collapse, Versions: versions,
+		Archive: s.opts.ArchiveName, Filename: filename, Print: print})
+	n := 0
+	if err == nil {
+		err = each(r.Context(), func(rec *store.Record) error {
+			n++
+			if n%64 == 1 {
+				_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+			}
+			return ew.Write(r.Context(), rec)
+		})
+	}
+	if err == nil {
+		err = ew.Finish()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		if sent.n == 0 && r.Context().Err() == nil {
+			w.Header().Del("Content-Disposition")
+			return err
+		}
+		if r.Context().Err() == nil {
+			s.log.Error("export cut short", "query", v.Get("q"), "records", n, "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if sum := ew.Summary(); sum.Skipped > 0 {
+		s.log.Warn("export left captures out", "query", v.Get("q"), "skipped", sum.Skipped, "without_capture", sum.NoCapture)
+	}
+	return nil
+}
+
+// unwrapPathError drops the path an *fs.PathError repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // capture serves the raw HTTP response an article was extracted from, as

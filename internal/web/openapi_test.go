@@ -146,6 +146,9 @@ func TestOpenAPIListsStatuses(t *testing.T) {
 		}
 		check(tc.op, res.StatusCode)
 	}
+	// A WARC export from a server that serves no captures.
+	res, _ := do(t, New(f.db, Options{}), "GET", "/api/export?format=warc", nil)
+	check("GET /api/export", res.StatusCode)
 
 	// Busy: the one work slot and the one export slot are taken.
 	bs := &blockingStore{Store: f.db, entered: make(chan struct{}, 2), release: make(chan struct{})}

@@ -315,8 +315,10 @@ type searchData struct {
 	Pages        []pageLink
 	TimelineHref string
 	ExportHref   string
-	Sort         string
-	Stats        *store.Stats
+	// ExportWARC offers the raw captures as WARC: the server serves them.
+	ExportWARC bool
+	Sort       string
+	Stats      *store.Stats
 	// PastEnd says the page asked for is past the last one that has
 	// hits (LastPage); Page is the one asked for.
 	PastEnd        bool
@@ -393,6 +395,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			ev.Set("collapse", "true")
 		}
 		d.ExportHref = "/api/export?" + ev.Encode()
+		d.ExportWARC = s.opts.CaptureDir != ""
 	}
 	title := "Search"
 	if d.Full != "" {

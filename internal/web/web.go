@@ -58,8 +58,11 @@ type Options struct {
 	Logger *slog.Logger
 	// CaptureDir is the folder that relative WARC capture file names in
 	// the archive are resolved in, usually the archive's own folder. Empty
-	// means raw captures are not served (404).
+	// means raw captures are not served (404), nor exported as WARC.
 	CaptureDir string
+	// ArchiveName names the archive in the warcinfo record of WARC
+	// exports (a file's base name, not its path).
+	ArchiveName string
 	// QueryTimeout bounds the work of one request (exports excepted);
 	// zero means DefaultQueryTimeout.
 	QueryTimeout time.Duration

@@ -1,0 +1,411 @@
+package export
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// Software is what exports name as their software: "Herald/<version>",
+// the module version the binary was built from, or "dev".
+func Software() string {
+	v := "dev"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	return "Herald/" + v + " (+https://github.com/herald-archive/herald)"
+}
+
+// WARCOptions configure a WARCWriter.
+type WARCOptions struct {
+	// Open opens a capture's WARC file by the name the archive keeps for
+	// it (relative names are the caller's to resolve). Its error is said
+	// to the user as the reason the capture is left out: name the file.
+	Open func(name string) (*os.File, error)
+	// Versions, when set, gives an article's versions, oldest first and
+	// the article itself last (store.Versions): the captures of its
+	// earlier versions are written before its own. Nil leaves them out.
+	Versions func(ctx context.Context, id string) ([]*store.Record, error)
+	// Plain writes the records uncompressed (a .warc file) rather than
+	// each as its own gzip member (.warc.gz).
+	Plain bool
+	// Skip, when set, is called for each capture left out and each
+	// article without one, as it is met.
+	Skip func(Skip)
+}
+
+// Skip is a capture a WARC export left out, or an article it had none
+// for.
+type Skip struct {
+	// ID is the article's id, Version the earlier version's number (0
+	// for the article as it stands), URL its URL.
+	ID      string
+	Version int
+	URL     string
+	// File and Offset are the capture reference, empty for an article
+	// without one.
+	File   string
+	Offset int64
+	// Reason says why, in words.
+	Reason string
+}
+
+// NoCapture is the Reason of a Skip for an article without a capture.
+const NoCapture = "no raw capture was kept (imported from JSON lines or text, or harvested with captures off)"
+
+// String gives the skip as one line: the article, the capture and why.
+func (s Skip) String() string {
+	var b strings.Builder
+	b.WriteString(s.ID)
+	if s.Version > 0 {
+		fmt.Fprintf(&b, " (version %d)", s.Version)
+	}
+	if s.URL != "" {
+		b.WriteString(" " + s.URL)
+	}
+	if s.File != "" {
+		fmt.Fprintf(&b, ": capture %s at offset %d", s.File, s.Offset)
+	}
+	b.WriteString(": " + s.Reason)
+	return b.String()
+}
+
+// WARCSummary counts what a WARCWriter wrote and left out.
+type WARCSummary struct {
+	// Articles counts the articles given to Write; Captures the captures
+	// copied (the articles' and their earlier versions'), Records the
+	// records written for them (responses and their requests).
+	Articles int `json:"articles"`
+	Captures int `json:"captures"`
+	Records  int `json:"records"`
+	// NoCapture counts the articles that had none; Skipped the captures
+	// that could not be copied.
+	NoCapture int `json:"no_capture"`
+	Skipped   int `json:"skipped"`
+}
+
+// WARCInfo describes an export for its warcinfo record.
+type WARCInfo struct {
+	// Software names the program and its version (Software()).
+	Software string
+	// Query is the query as given ("" for every article); Collapse and
+	// Versions say how the export was made.
+	Query    string
+	Collapse bool
+	Versions bool
+	// Archive names the archive exported (its file name, a database).
+	Archive string
+	// Filename is the WARC file's name, when it has one.
+	Filename string
+	// Print is what the export holds (Fingerprint), from which the
+	// warcinfo record's id and date are made, so that the same export
+	// of the same archive gives the same bytes.
+	Print *Fingerprint
+}
+
+// Fingerprint sums up the articles an export will write: a digest of
+// their ids, versions and capture references, and the newest fetch time.
+// Feed it the same articles, in the same order, that are then written.
+type Fingerprint struct {
+	h hash.Hash
+	// Newest is the newest fetch time of the articles added, N how many
+	// were.
+	Newest time.Time
+	N      int
+}
+
+// Add counts r in the fingerprint.
+func (f *Fingerprint) Add(r *store.Record) {
+	if f.h == nil {
+		f.h = sha256.New()
+	}
+	f.N++
+	if r.FetchedAt.After(f.Newest) {
+		f.Newest = r.FetchedAt
+	}
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(r.Version))
+	f.h.Write([]byte(r.ID))
+	f.h.Write(n[:])
+	if c := r.Capture; c != nil {
+		binary.BigEndian.PutUint64(n[:], uint64(c.Offset))
+		f.h.Write([]byte(c.File + "\x00" + c.RecordID + "\x00"))
+		f.h.Write(n[:])
+	}
+	f.h.Write([]byte{0})
+}
+
+func (f *Fingerprint) sum() []byte {
+	if f == nil || f.h == nil {
+		return nil
+	}
+	return f.h.Sum(nil)
+}
+
+// maxListed caps the captures listed by the trailing record of what was
+// left out; the rest are counted.
+const maxListed = 10000
+
+// WARCWriter writes the raw captures of archived articles as one WARC
+// file: a warcinfo record describing the export, then for each article
+// the response record of each of its captures copied as stored (the
+// request record that follows it too), and, when anything was left out,
+// a metadata record listing it. Only one record is held in memory at a
+// time.
+type WARCWriter struct {
+	w     io.Writer
+	opts  WARCOptions
+	zw    *gzip.Writer
+	sum   WARCSummary
+	files map[string]openFile
+	read  warc.StoredReader
+
+	infoID, date string
+	listed       []string
+}
+
+type openFile struct {
+	f   *os.File
+	err error
+}
+
+// NewWARCWriter returns a WARCWriter to w. Call Begin, then Write for
+// each article, then Finish.
+func NewWARCWriter(w io.Writer, opts WARCOptions) *WARCWriter {
+	zw, _ := gzip.NewWriterLevel(nil, warc.DefaultCompressionLevel) // a valid level
+	if opts.Plain {
+		zw = nil
+	}
+	return &WARCWriter{w: w, opts: opts, zw: zw, files: map[string]openFile{}}
+}
+
+// Begin writes the warcinfo record. Its id and date derive from
+// info.Print (the date is the newest fetch time of the articles, the
+// Unix epoch for none), not from the clock.
+func (w *WARCWriter) Begin(info WARCInfo) error {
+	newest := time.Unix(0, 0)
+	if info.Print != nil && !info.Print.Newest.IsZero() {
+		newest = info.Print.Newest
+	}
+	w.date = warc.FormatDate(newest)
+	var block strings.Builder
+	field := func(name, value string) {
+		if value != "" {
+			// A field value is one line.
+			value = strings.Join(strings.Fields(value), " ")
+			block.WriteString(name + ": " + value + "\r\n")
+		}
+	}
+	field("software", info.Software)
+	field("format", "WARC File Format 1.1")
+	field("conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/")
+	field("description", "raw captures of archived articles, exported by herald export --format warc")
+	field("herald-archive", info.Archive)
+	q := info.Query
+	if q == "" {
+		q = "(every article)"
+	}
+	field("herald-query", q)
+	field("herald-collapse", strconv.FormatBool(info.Collapse))
+	field("herald-earlier-versions", strconv.FormatBool(info.Versions))
+	if info.Print != nil {
+		field("herald-articles", strconv.Itoa(info.Print.N))
+	}
+	seed := fmt.Sprintf("herald export warcinfo\x00%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00%x", info.Software, info.Archive, info.Filename, info.Query, info.Collapse, info.Versions, info.Print.sum())
+	w.infoID = warc.NamedRecordID([]byte(seed))
+	h := warc.Fields{
+		{Name: "WARC-Type", Value: warc.TypeWarcinfo},
+		{Name: "WARC-Record-ID", Value: w.infoID},
+		{Name: "WARC-Date", Value: w.date},
+	}
+	if info.Filename != "" {
+		h = append(h, warc.Field{Name: "WARC-Filename", Value: info.Filename})
+	}
+	h = append(h, warc.Field{Name: "Content-Type", Value: "application/warc-fields"})
+	return warc.WriteRecord(w.w, w.zw, h, []byte(block.String()))
+}
+
+// Write writes the captures of r: those of its earlier versions (when
+// WARCOptions.Versions is set), then its own. A capture that cannot be
+// copied is left out and reported (WARCOptions.Skip, Summary, the
+// trailing record); the error is for a failure to write, which ends the
+// export.
+func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
+	w.sum.Articles++
+	type ref struct {
+		version int
+		c       *store.Capture
+	}
+	var refs []ref
+	if w.opts.Versions != nil && r.Version > 1 {
+		versions, err := w.opts.Versions(ctx, r.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) { // deleted since: its own capture is still said
+			return err
+		}
+		for _, v := range versions {
+			if v.Version < r.Version && v.Capture != nil && v.Capture.File != "" {
+				refs = append(refs, ref{v.Version, v.Capture})
+			}
+		}
+	}
+	if r.Capture == nil || r.Capture.File == "" {
+		w.sum.NoCapture++
+		w.skip(Skip{ID: r.ID, URL: r.URL, Reason: NoCapture})
+	} else {
+		refs = append(refs, ref{0, r.Capture})
+	}
+	seen := map[store.Capture]bool{} // versions that kept one capture
+	for _, x := range refs {
+		if seen[*x.c] {
+			continue
+		}
+		seen[*x.c] = true
+		why, err := w.copy(x.c)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			w.sum.Skipped++
+			w.skip(Skip{ID: r.ID, Version: x.version, URL: r.URL, File: x.c.File, Offset: x.c.Offset, Reason: why})
+		}
+	}
+	return nil
+}
+
+func (w *WARCWriter) skip(s Skip) {
+	if w.opts.Skip != nil {
+		w.opts.Skip(s)
+	}
+	if len(w.listed) < maxListed {
+		w.listed = append(w.listed, s.String())
+	}
+}
+
+// copy writes the capture c: its response record and the request record
+// after it. It returns why the capture was left out ("" when written),
+// or an error writing.
+func (w *WARCWriter) copy(c *store.Capture) (string, error) {
+	of, ok := w.files[c.File]
+	if !ok {
+		if len(w.files) >= 16 {
+			w.closeFiles()
+		}
+		of.f, of.err = w.opts.Open(c.File)
+		w.files[c.File] = of
+	}
+	if of.err != nil {
+		return "the WARC file cannot be read: " + of.err.Error(), nil
+	}
+	resp, err := w.read.Read(of.f, c.Offset)
+	switch {
+	case err != nil:
+		return "the record cannot be read: " + err.Error(), nil
+	case resp.IsErased():
+		return "the capture was erased (herald delete --erase-captures)", nil
+	case c.RecordID != "" && resp.RecordID != c.RecordID:
+		return fmt.Sprintf("the record at this offset is %s, not %s", resp.RecordID, c.RecordID), nil
+	}
+	if err := resp.CheckBlockDigest(); err != nil {
+		return "the record is damaged: " + err.Error(), nil
+	}
+	// The request record, when the writer put it right after (as Herald
+	// and most crawlers do) and the two name each other.
+	var req *warc.Stored
+	if !resp.Shared { // in a file gzipped as one stream it has no offset to read at
+		if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
+			req = next
+		}
+	}
+	if err := w.put(resp, of.f); err != nil {
+		return "", err
+	}
+	w.sum.Captures++
+	if req != nil {
+		if err := w.put(req, of.f); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+func (w *WARCWriter) put(s *warc.Stored, f *os.File) error {
+	var err error
+	if w.opts.Plain {
+		err = s.CopyPlain(w.w, f)
+	} else {
+		err = s.CopyGzip(w.w, f, w.zw)
+	}
+	if err != nil {
+		return fmt.Errorf("copy record %s of %s: %w", s.RecordID, f.Name(), err)
+	}
+	w.sum.Records++
+	return nil
+}
+
+// concurrent reports whether a and b name each other (or one names the
+// other) in WARC-Concurrent-To.
+func concurrent(a, b *warc.Record) bool {
+	names := func(r *warc.Record, id string) bool {
+		for _, f := range r.Header {
+			if strings.EqualFold(f.Name, "WARC-Concurrent-To") && f.Value == id {
+				return true
+			}
+		}
+		return false
+	}
+	return a.RecordID != "" && b.RecordID != "" && (names(a, b.RecordID) || names(b, a.RecordID))
+}
+
+// Finish writes, when anything was left out, a metadata record listing
+// it (the first 10,000; the rest counted), and closes the files read.
+func (w *WARCWriter) Finish() error {
+	w.closeFiles()
+	left := w.sum.Skipped + w.sum.NoCapture
+	if left == 0 {
+		return nil
+	}
+	var block strings.Builder
+	fmt.Fprintf(&block, "herald-left-out: %d\r\n", left)
+	fmt.Fprintf(&block, "herald-without-capture: %d\r\n", w.sum.NoCapture)
+	fmt.Fprintf(&block, "herald-not-copied: %d\r\n", w.sum.Skipped)
+	for _, s := range w.listed {
+		block.WriteString("left-out: " + strings.Join(strings.Fields(s), " ") + "\r\n")
+	}
+	if more := left - len(w.listed); more > 0 {
+		fmt.Fprintf(&block, "left-out-unlisted: %d\r\n", more)
+	}
+	h := warc.Fields{
+		{Name: "WARC-Type", Value: warc.TypeMetadata},
+		{Name: "WARC-Record-ID", Value: warc.NamedRecordID([]byte("herald export left out\x00" + w.infoID + "\x00" + block.String()))},
+		{Name: "WARC-Date", Value: w.date},
+		{Name: "WARC-Refers-To", Value: w.infoID},
+		{Name: "WARC-Warcinfo-ID", Value: w.infoID},
+		{Name: "Content-Type", Value: "application/warc-fields"},
+	}
+	return warc.WriteRecord(w.w, w.zw, h, []byte(block.String()))
+}
+
+// Summary says what was written and left out so far.
+func (w *WARCWriter) Summary() WARCSummary { return w.sum }
+
+func (w *WARCWriter) closeFiles() {
+	for name, of := range w.files {
+		if of.f != nil {
+			of.f.Close()
+		}
+		delete(w.files, name)
+	}
+}
