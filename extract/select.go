@@ -176,7 +176,7 @@ func extractBody(root *html.Node, md *metadata) bodyResult {
 	for len(kept) > 0 && blocks[kept[len(kept)-1]].weight <= 0 && blocks[kept[len(kept)-1]].runes < 25 {
 		kept, paras = kept[:len(kept)-1], paras[:len(paras)-1]
 	}
-	kept, paras = dropStampEnds(blocks, kept, paras)
+	_, paras = dropStampEnds(blocks, kept, paras)
 
 	res := bodyResult{paragraphs: paras}
 

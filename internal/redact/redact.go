@@ -282,13 +282,12 @@ func (b *blanker) json(doc []byte) error {
 				return notFeedOr(feed, fmt.Errorf("items is not an array"))
 			}
 			for d.More() {
-				from := int(d.InputOffset())
 				var raw json.RawMessage
 				if err := d.Decode(&raw); err != nil {
 					return notFeedOr(feed, err)
 				}
 				to := int(d.InputOffset())
-				from = to - len(raw) // raw is the item's own bytes, as written
+				from := to - len(raw) // raw is the item's own bytes, as written
 				var it jsonItem
 				if json.Unmarshal(raw, &it) != nil {
 					continue // not an object: nothing it names
