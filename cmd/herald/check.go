@@ -70,6 +70,9 @@ not run (each is said).`,
 			if captures != "" && !fixity {
 				return &exitError{code: 2, msg: "--captures goes with --fixity"}
 			}
+			if err := folderFlag("--captures", captures, true); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
+			}
 			if captures == "" {
 				captures = filepath.Dir(archiveFiles(e.db))
 			}

@@ -332,6 +332,10 @@ func TestCheckCapturesFolder(t *testing.T) {
 	if _, stderr, code := herald(t, "", "--db", db, "check", "--storage", "--captures", moved); code != 2 || !strings.Contains(stderr, "--captures goes with --fixity") {
 		t.Errorf("--captures without --fixity: exit %d, %s", code, stderr)
 	}
+	missing := filepath.Join(moved, "nowhere")
+	if _, stderr, code := herald(t, "", "--db", db, "check", "--fixity", "--captures", missing); code != 2 || !strings.Contains(stderr, "--captures "+missing+": no such file or directory") {
+		t.Errorf("a --captures folder that is not there: exit %d, %s", code, stderr)
+	}
 	if _, stderr, code := herald(t, "", "--db", db, "check", moved); code != 2 || !strings.Contains(stderr, "check takes no arguments") {
 		t.Errorf("a folder as an argument: exit %d, %s", code, stderr)
 	}

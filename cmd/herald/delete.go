@@ -108,6 +108,9 @@ again.`,
 			case captures != "" && !erase:
 				return &exitError{code: 2, msg: "--captures goes with --erase-captures"}
 			}
+			if err := folderFlag("--captures", captures, true); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
+			}
 			if captures == "" {
 				captures = filepath.Dir(archiveFiles(e.db))
 			}

@@ -93,6 +93,10 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	missing := filepath.Join(dir, "nowhere")
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", gone, "--yes", "--erase-captures", "--captures", missing); code != 2 || !strings.Contains(stderr, "--captures "+missing+": no such file or directory") {
+		t.Errorf("a --captures folder that is not there: exit %d, %s", code, stderr)
+	}
 	if _, stderr, code := herald(t, "", "--db", db, "delete", "--url", gone, "--yes", "--captures", dir); code != 2 || !strings.Contains(stderr, "--captures goes with --erase-captures") {
 		t.Errorf("--captures alone: exit %d %q", code, stderr)
 	}
