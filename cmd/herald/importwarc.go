@@ -45,9 +45,9 @@ opened) is reported and skipped; the exit status is then 1.
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
 gzipped as one stream (rather than one gzip member per record, as the WARC
-standard recommends) is imported all the same, but its records have no
-offset to refer to: its articles keep no capture reference and herald
-reextract cannot rebuild them. Import says so, file by file; to keep the
+standard recommends) is imported all the same, but its records after the
+first have no offset of their own to refer to: their articles keep no
+capture reference and herald reextract cannot rebuild them. Import says so, file by file; to keep the
 references, recompress such a file with one gzip member per record first
 (for example with warcio recompress).
 
