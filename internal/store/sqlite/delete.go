@@ -23,8 +23,9 @@ var _ store.Deleter = (*tx)(nil)
 // row number of the member first marked) must not name a row a later
 // article may take, so when the article was the mark the others take the
 // next member's; a member left alone loses its mark and dup marker, as
-// if it had never been joined. counters.dates_version is bumped, so the
-// caches of every process sharing the archive load whole.
+// if it had never been joined. counters.dates_version is bumped below
+// marksKept, so the caches of every process sharing the archive load
+// whole, the cluster cache included.
 func (t *tx) Delete(ctx context.Context, id string) error {
 	if t.done {
 		return fmt.Errorf("delete %s: %w", id, sql.ErrTxDone)
@@ -87,7 +88,9 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		}
 	}
 	t.textDelta -= int64(len(rec.Text))
-	t.datesChanged = true
+	// Any delete, marked or not: a later article may take the row
+	// number of the last one (see marksKept).
+	t.datesChanged, t.marksChanged = true, true
 	t.naming = nil // an answer read ahead may be this article
 	return nil
 }
