@@ -55,6 +55,8 @@ type tx struct {
 	// changed; marksChanged: a stored article's cluster mark may have
 	// (see counters.dates_version and marksKept).
 	datesChanged, marksChanged bool
+	// deleted counts the articles this transaction deleted.
+	deleted int
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
 	bandsToMerge int64
@@ -188,6 +190,9 @@ func (t *tx) Commit() error {
 	if err := t.tx.Commit(); err != nil {
 		t.finish()
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.deleted > 0 {
+		t.releaseMemory()
 	}
 	t.finish()
 	if after != nil {
