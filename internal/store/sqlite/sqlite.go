@@ -79,6 +79,8 @@ type DB struct {
 	path string
 	w    *sql.DB // the single writer connection
 	r    *sql.DB // query-only readers
+	// stmts holds statements prepared on r, by query text (see prepared).
+	stmts sync.Map
 
 	// dictionary caches (host, author or tag norm, facet key → id) of
 	// committed rows.
@@ -179,6 +181,10 @@ var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 func (db *DB) Close() error {
 	textDicts.opened(db, false)
 	var errs []error
+	db.stmts.Range(func(_, s any) bool {
+		errs = append(errs, s.(*sql.Stmt).Close())
+		return true
+	})
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
