@@ -129,7 +129,9 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 			add(r)
 		}
 	} else {
-		err := st.Scan(ctx, q, func(r *store.Record) error { add(r); return nil })
+		// Without texts: a delete needs none (an erase reads the
+		// captures, not the texts).
+		err := store.ScanMeta(ctx, st, q, func(r *store.Record) error { add(r); return nil })
 		if err != nil {
 			return nil, fmt.Errorf("delete: %w", err)
 		}

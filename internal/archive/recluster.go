@@ -50,7 +50,17 @@ type ReclusterSummary struct {
 // Japanese copies, which older versions stored without LSH bands (near
 // duplicates among those are not found: candidates come from the stored
 // bands). Clusters of more than one
-// article are left as they are: Recluster joins, it never splits.
+// article are left as they are: Recluster joins, it never splits, and
+// it never merges two such clusters that today's rules would have made
+// one: that would change the cluster id (and the story links) of
+// articles already listed, and chains of near duplicates, which ingest
+// never links (an article joins one cluster), could run many stories
+// into one. A lone article matching both joins one of them.
+//
+// Each lone article's text is read once, when its batch is decided: the
+// matches are listed without texts (store.ScanMeta), and with a query,
+// the clusters of several articles (store.ClusterLister) tell which of
+// them are alone.
 //
 // Articles are decided newest first, so a lone copy joins an older
 // article's cluster, not the other way round. Running it again finds
@@ -68,11 +78,12 @@ func Recluster(ctx context.Context, st store.Store, q *query.Query, opts Reclust
 	// The matches, oldest first, and the members each cluster has among
 	// them: a cluster with more than one is not looked at; one with one
 	// may have members the query leaves out, which the store is asked
-	// about.
+	// about. Listed without their texts: each lone article's text is
+	// read once, when its batch is decided.
 	type match struct{ id, cluster string }
 	var matches []match
 	members := map[string]int{}
-	err := st.Scan(ctx, q, func(r *store.Record) error {
+	err := store.ScanMeta(ctx, st, q, func(r *store.Record) error {
 		members[r.ClusterID]++
 		matches = append(matches, match{r.ID, r.ClusterID})
 		return nil
@@ -80,6 +91,15 @@ func Recluster(ctx context.Context, st store.Store, q *query.Query, opts Reclust
 	sum.Articles = len(matches)
 	if err != nil {
 		return nil, fmt.Errorf("recluster: %w", err)
+	}
+	// With a query, a cluster with one match may have members it leaves
+	// out: the clusters of more than one article, listed at once when
+	// the store can (else asked about one by one).
+	var shared map[string]bool
+	if cl, ok := st.(store.ClusterLister); ok && q.String() != "" {
+		if shared, err = cl.SharedClusters(ctx); err != nil {
+			return nil, fmt.Errorf("recluster: %w", err)
+		}
 	}
 	rc := &reclusterer{st: st, opts: opts, sum: sum, grown: map[string]bool{}, moved: map[string]string{}}
 	// Newest first: a lone copy joins the cluster of an older one, which
@@ -90,7 +110,11 @@ func Recluster(ctx context.Context, st store.Store, q *query.Query, opts Reclust
 		if members[m.cluster] != 1 {
 			continue
 		}
-		if q.String() != "" {
+		if shared != nil {
+			if shared[m.cluster] {
+				continue
+			}
+		} else if q.String() != "" {
 			var all []*store.Record
 			if all, err = st.Cluster(ctx, m.cluster); err != nil || len(all) != 1 {
 				continue

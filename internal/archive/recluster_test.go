@@ -157,3 +157,108 @@ func TestReclusterOldChineseCopies(t *testing.T) {
 		})
 	}
 }
+
+// textCounter is a store that counts the texts read through it: by Scan
+// and ScanMeta (records handed over with their text), by Get (on the
+// store and in its transactions), and the calls to Cluster.
+type textCounter struct {
+	store.Store
+	scanned, gets, clusters int
+}
+
+func (c *textCounter) counted(fn func(*store.Record) error) func(*store.Record) error {
+	return func(r *store.Record) error {
+		if r.Text != "" {
+			c.scanned++
+		}
+		return fn(r)
+	}
+}
+
+func (c *textCounter) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	return c.Store.Scan(ctx, q, c.counted(fn))
+}
+
+func (c *textCounter) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	return store.ScanMeta(ctx, c.Store, q, c.counted(fn))
+}
+
+func (c *textCounter) SharedClusters(ctx context.Context) (map[string]bool, error) {
+	return c.Store.(store.ClusterLister).SharedClusters(ctx)
+}
+
+func (c *textCounter) Get(ctx context.Context, id string) (*store.Record, error) {
+	c.gets++
+	return c.Store.Get(ctx, id)
+}
+
+func (c *textCounter) Cluster(ctx context.Context, id string) ([]*store.Record, error) {
+	c.clusters++
+	return c.Store.Cluster(ctx, id)
+}
+
+func (c *textCounter) Begin(ctx context.Context) (store.Tx, error) {
+	tx, err := c.Store.Begin(ctx)
+	return &countedTx{tx, c}, err
+}
+
+type countedTx struct {
+	store.Tx
+	c *textCounter
+}
+
+func (t *countedTx) Get(ctx context.Context, id string) (*store.Record, error) {
+	t.c.gets++
+	return t.Tx.Get(ctx, id)
+}
+
+func (t *countedTx) JoinCluster(ctx context.Context, id, cluster string) error {
+	return t.Tx.(store.ClusterMover).JoinCluster(ctx, id, cluster)
+}
+
+// Recluster reads the text of each article it decides once, when it
+// decides it (and those of the candidates it compares it with): listing
+// the matches reads none, and a query's lone matches are told from the
+// clusters of several at once, not by reading each one's cluster. On
+// both backends.
+func TestReclusterReadsTextsOnce(t *testing.T) {
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := &textCounter{Store: bk.open(t)}
+			clustered := page("https://pair.example/2", "Harbour brief", opening(40))
+			clustered.ClusterID = "https://pair.example/1"
+			oldArchive(t, st, []*store.Record{
+				page("https://wire.example/2024/05/harbour", "Council approves harbour budget", story),
+				page("https://same.example/1", "Harbour budget", story),
+				page("https://pair.example/1", "Harbour brief", opening(40)),
+				clustered,
+				page("https://sport.example/match", "Match report", strings.Repeat("The home side won the derby in extra time. ", 6)),
+			})
+			for _, q := range []string{"", "harbour OR derby"} {
+				for _, dry := range []bool{true, false} {
+					*st = textCounter{Store: st.Store}
+					sum, err := archive.Recluster(ctx, st, mustQuery(t, q), archive.ReclusterOptions{DryRun: dry})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if st.scanned != 0 || st.clusters != 0 {
+						t.Errorf("%q, dry run %v: %d texts read listing the matches, %d clusters read, want none", q, dry, st.scanned, st.clusters)
+					}
+					if st.gets < sum.Alone {
+						t.Errorf("%q, dry run %v: %d articles read for %d alone", q, dry, st.gets, sum.Alone)
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustQuery(t *testing.T, s string) *query.Query {
+	t.Helper()
+	q, err := query.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}

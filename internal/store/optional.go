@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/herald-archive/herald/internal/query"
 )
 
 // Optional capabilities. Not every backend has them, so they are not part
@@ -256,4 +258,23 @@ type OriginLister interface {
 	// OriginalURL is url, without their text, oldest first (ties by id),
 	// and how many there are.
 	NamingOriginal(ctx context.Context, url string, n int) ([]*Record, int, error)
+}
+
+// MetaScanner is a backend that can scan articles without reading their
+// texts (both backends): herald delete and herald recluster list the
+// articles they will work on with it, and read a text only when they
+// need it.
+type MetaScanner interface {
+	// ScanMeta is Scan (same articles, order and snapshot) with every
+	// record's Text left empty.
+	ScanMeta(ctx context.Context, q *query.Query, fn func(*Record) error) error
+}
+
+// ScanMeta calls fn for each article matching q as Scan does, without its
+// text when st is a MetaScanner; otherwise the records have their texts.
+func ScanMeta(ctx context.Context, st Store, q *query.Query, fn func(*Record) error) error {
+	if m, ok := st.(MetaScanner); ok {
+		return m.ScanMeta(ctx, q, fn)
+	}
+	return st.Scan(ctx, q, fn)
 }

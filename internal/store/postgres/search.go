@@ -655,6 +655,32 @@ func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) e
 	return nil
 }
 
+var _ store.MetaScanner = (*DB)(nil)
+
+// ScanMeta implements store.MetaScanner: Scan's statement without the
+// text column.
+func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	w := translate(q, db.unicodeLower)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+recordCols+w.from()+` ORDER BY a.date, a.id`, w.args...)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, false)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", q.String(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return nil
+}
+
 // SharedClusters implements store.ClusterLister.
 func (db *DB) SharedClusters(ctx context.Context) (map[string]bool, error) {
 	return sqlschema.SharedClusters(ctx, db.db)

@@ -34,12 +34,17 @@ import (
 // which is marked from then on: so a new marked row also tells that its
 // first member is marked, an older row the cache may hold as alone. An
 // older article moved into a cluster (JoinCluster, herald recluster)
-// bumps counters.dates_version, which makes the cache load whole. A
-// view is never modified once made. The first load reads the partial
+// or a delete bumps the part of counters.dates_version below marksKept,
+// which makes the cache load whole; a write that changes only dates,
+// sites, facets or links (a harvest batch re-dating a few articles)
+// bumps the part above, and the cache loads only the rows above the
+// highest it holds, as for new rows. A view is never modified once made. The first load reads the partial
 // index article_keys_marked in one statement (see parseMarks).
 type clusterCache struct {
 	mu   sync.Mutex
 	view *clusterView
+	// wholeLoads counts the loads of every marked row (for tests).
+	wholeLoads int
 }
 
 type clusterView struct {
@@ -68,8 +73,19 @@ func (c *clusterCache) current(ctx context.Context, q querier) (*clusterView, er
 		return v, nil
 	}
 	// Else the first load, a snapshot older than the cache's, or one
-	// after articles were moved into clusters: a whole load.
-	from, incremental := s.extends(v.snap())
+	// after articles were moved into clusters or deleted: a whole load.
+	from, incremental := s.extendsMarks(v.snap())
+	if incremental && from == s.maxN {
+		// No new rows, marks unchanged: the same map, a new snapshot.
+		next := &clusterView{viewSnap: s, marked: v.marked}
+		if s.newer(v.snap()) {
+			c.view = next
+		}
+		return next, nil
+	}
+	if !incremental {
+		c.wholeLoads++
+	}
 	var list string
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(group_concat(n || ' ' || cluster, ' '), '')
 		FROM article_keys INDEXED BY article_keys_marked

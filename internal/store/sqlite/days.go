@@ -168,6 +168,29 @@ func (s viewSnap) extends(old *viewSnap) (from int64, ok bool) {
 	return 0, false
 }
 
+// marksKept is how much a write transaction adds to
+// counters.dates_version when it changes the date, site, facet, tags or
+// authors of stored articles but none of their cluster marks; one that
+// may change a stored article's mark (a delete, an article moved into a
+// cluster) adds 1, as every write did before. The part below marksKept,
+// version % marksKept, thus changes exactly when marks may have (and
+// also when a Herald from before this split wrote), so the cluster
+// cache, which reads marks only, stays incremental across a harvest
+// batch that re-dates a few articles, while the other caches, which
+// compare the whole version, load whole as ever. 2^31 such batches fit.
+const marksKept = 1 << 32
+
+// extendsMarks is extends for the cluster cache: it only needs the marks
+// of the rows up to old.maxN to be unchanged, which they are unless the
+// part of the version below marksKept differs. ok with from == s.maxN
+// means the old view holds every row already.
+func (s viewSnap) extendsMarks(old *viewSnap) (from int64, ok bool) {
+	if old != nil && old.version%marksKept == s.version%marksKept && old.maxN <= s.maxN && old.version <= s.version {
+		return old.maxN, true
+	}
+	return 0, false
+}
+
 // newer reports whether a view read at s should replace one read at old
 // (nil: there is none) in its cache: the newest snapshot's view is kept,
 // so that a long read transaction does not push it out.

@@ -88,11 +88,32 @@ func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]stor
 	if len(bands) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	keys, err := storedKeys(ctx, db.r, nil, bands)
+	keys, err := storedKeys(ctx, db.r, db.prepared, bands)
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	return rankCandidates(ctx, db.r, keys, bands, nil, limit)
+}
+
+// prepared returns the readers' statement for query text q, prepared the
+// first time it is asked for. The band lookup of Candidates is a UNION
+// of two range queries per band (40 for 20 bands): preparing it took
+// 18% of a herald recluster --dry-run on 100,000 articles (13.5 of 76
+// CPU-seconds), which runs it once per lone article outside any
+// transaction.
+func (db *DB) prepared(q string) (querier, error) {
+	if s, ok := db.stmts.Load(q); ok {
+		return stmtQuerier{s.(*sql.Stmt)}, nil
+	}
+	s, err := db.r.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(q, s); loaded {
+		s.Close()
+		s = old.(*sql.Stmt)
+	}
+	return stmtQuerier{s}, nil
 }
 
 // Versions implements store.Store.

@@ -13,9 +13,9 @@ var _ store.ClusterMover = (*tx)(nil)
 // JoinCluster implements store.ClusterMover. The article's keys row is
 // marked with the cluster's first member (which is marked too if it was
 // alone) and its full-text row gets the dup marker, as for a new article
-// joining (joinCluster); counters.dates_version is bumped, so that the
-// cluster cache of every process sharing the archive loads whole (see
-// clusterCache).
+// joining (joinCluster); counters.dates_version is bumped below
+// marksKept, so that the cluster cache of every process sharing the
+// archive loads whole (see clusterCache).
 func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
 	n, err := sqlschema.Joinable(ctx, t.tx, func(i int) string { return fmt.Sprintf("?%d", i) }, id, cluster)
 	if err != nil {
@@ -40,7 +40,7 @@ func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
 	}
 	row.dup = "x"
 	t.pending[n] = row
-	t.datesChanged = true
+	t.datesChanged, t.marksChanged = true, true
 	t.naming = nil // an answer read ahead may name its old cluster
 	return nil
 }

@@ -1123,5 +1123,33 @@ func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) e
 	return nil
 }
 
+var _ store.MetaScanner = (*DB)(nil)
+
+// ScanMeta implements store.MetaScanner: Scan's statement without the
+// text column, whose compressed bytes (most of an article row, often in
+// overflow pages) are then not read at all.
+func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	w := translate(q)
+	from, args := w.from()
+	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+from+` ORDER BY a.date, a.id`, args...)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, false)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", q.String(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return nil
+}
+
 // scanBatch is how many records a Scan reads ahead and decompresses at once.
 const scanBatch = 256

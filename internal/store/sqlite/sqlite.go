@@ -60,6 +60,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +79,8 @@ type DB struct {
 	path string
 	w    writer  // the single writer connection
 	r    *sql.DB // query-only readers
+	// stmts holds statements prepared on r, by query text (see prepared).
+	stmts sync.Map
 
 	// dictionary caches (host, author or tag norm, facet key → id) of
 	// committed rows.
@@ -119,6 +122,10 @@ var (
 	_ store.LastmodKeeper = (*DB)(nil)
 )
 
+// mmapSize is how much of the file a connection maps: SQLite's
+// compile-time cap, a little under 2 GiB.
+const mmapSize = 2147418112
+
 // dsn is the driver's name for a connection to path: a writer, or a
 // query-only reader; params are SQLite URI parameters (mode, immutable)
 // for the readers of an archive opened with OpenReadOnly.
@@ -132,7 +139,7 @@ func dsn(path string, readOnly bool, params url.Values) string {
 	v.Add("_pragma", "synchronous(NORMAL)")
 	// Memory-mapped reads spare a system call per page; the page cache
 	// backs up what the map does not reach.
-	v.Add("_pragma", "mmap_size(2147418112)")
+	v.Add("_pragma", "mmap_size("+strconv.Itoa(mmapSize)+")")
 	if readOnly {
 		v.Add("_pragma", "query_only(1)")
 		// A reader's cache holds only pages beyond the 2 GB map (SQLite's
@@ -174,6 +181,10 @@ var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 func (db *DB) Close() error {
 	textDicts.opened(db, false)
 	var errs []error
+	db.stmts.Range(func(_, s any) bool {
+		errs = append(errs, s.(*sql.Stmt).Close())
+		return true
+	})
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

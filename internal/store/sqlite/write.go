@@ -52,8 +52,11 @@ type tx struct {
 	// change in the total text size, added to counters at Commit.
 	textDelta int64
 	// datesChanged: a stored article's date, site or facet may have
-	// changed (see counters.dates_version).
-	datesChanged bool
+	// changed; marksChanged: a stored article's cluster mark may have
+	// (see counters.dates_version and marksKept).
+	datesChanged, marksChanged bool
+	// deleted counts the articles this transaction deleted.
+	deleted int
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
 	bandsToMerge int64
@@ -171,15 +174,25 @@ func (t *tx) Commit() error {
 	if err != nil {
 		return fmt.Errorf("commit: text dictionary: %w", err)
 	}
-	if t.textDelta != 0 || t.datesChanged {
+	var bump int64
+	switch {
+	case t.marksChanged:
+		bump = 1 // whatever else changed: every cache loads whole
+	case t.datesChanged:
+		bump = marksKept
+	}
+	if t.textDelta != 0 || bump != 0 {
 		if _, err := t.tx.Exec(`UPDATE counters SET text_bytes = text_bytes + ?, dates_version = dates_version + ?`,
-			t.textDelta, t.datesChanged); err != nil {
+			t.textDelta, bump); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
 	if err := t.tx.Commit(); err != nil {
 		t.finish()
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.deleted > 0 {
+		t.releaseMemory()
 	}
 	t.finish()
 	if after != nil {

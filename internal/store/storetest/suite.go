@@ -1204,6 +1204,39 @@ func testScan(t *testing.T, st store.Store) {
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("Scan stopping: err %v after %d calls, want stop after 1", err, n)
 	}
+	// ScanMeta gives what Scan gives, but the texts.
+	ms, ok := st.(store.MetaScanner)
+	if !ok {
+		t.Fatalf("%T is not a store.MetaScanner", st)
+	}
+	for _, q := range []string{``, `harbour`, `site:news.example.com`, `-harbour after:2020-01-01`} {
+		var got []*store.Record
+		if err := ms.ScanMeta(ctx, mustParse(t, q), func(r *store.Record) error {
+			got = append(got, r)
+			return nil
+		}); err != nil {
+			t.Fatalf("ScanMeta(%q): %v", q, err)
+		}
+		want := scan(q)
+		if len(got) != len(want) {
+			t.Errorf("ScanMeta(%q) = %v, Scan %v", q, recordIDs(got), recordIDs(want))
+			continue
+		}
+		for i, w := range want {
+			w.Text = ""
+			if g, w := recordJSON(t, got[i]), recordJSON(t, w); g != w {
+				t.Errorf("ScanMeta(%q) %d:\n got %s\nwant %s", q, i, g, w)
+			}
+		}
+	}
+	n = 0
+	err = ms.ScanMeta(ctx, mustParse(t, ""), func(*store.Record) error {
+		n++
+		return stop
+	})
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("ScanMeta stopping: err %v after %d calls, want stop after 1", err, n)
+	}
 }
 
 func testStats(t *testing.T, st store.Store) {
