@@ -57,6 +57,9 @@ offsets and are refused with --nats.`,
 		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := workersFlag(workers); err != nil {
+				return err
+			}
 			size, err := batch.size(cmd, warcBatch)
 			if err != nil {
 				return err
@@ -110,7 +113,7 @@ offsets and are refused with --nats.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.Flags().IntVar(&workers, "workers", 0, "pages extracted at once (default: one per CPU)")
+	cmd.Flags().IntVar(&workers, "workers", 0, fmt.Sprintf("pages extracted at once, 1 to %d (default: one per CPU)", maxWorkers))
 	addNATSFlags(cmd, &nf, false)
 	return cmd
 }

@@ -53,8 +53,8 @@ removes one that is indeed not worth keeping.`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
-			if workers < 0 {
-				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
+			if err := workersFlag(workers); err != nil {
+				return err
 			}
 			q, size, db, err := openBatchJob(cmd, e, args, &batch, reextractBatch)
 			if err != nil {
@@ -129,7 +129,7 @@ removes one that is indeed not worth keeping.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without storing anything")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print changes and the summary as JSON lines")
-	cmd.Flags().IntVar(&workers, "workers", 0, "articles re-extracted at once (default: one per CPU)")
+	cmd.Flags().IntVar(&workers, "workers", 0, fmt.Sprintf("articles re-extracted at once, 1 to %d (default: one per CPU)", maxWorkers))
 	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
 	queryFlagHint(cmd)
 	return cmd
@@ -200,4 +200,19 @@ func printHeldProblems(w io.Writer, held map[string]int) {
 		}
 		fmt.Fprintf(w, "%8d  %s\n", held[k], oneLine(stripControl(k)))
 	}
+}
+
+// maxWorkers bounds --workers of herald reextract and herald import
+// warc. Extraction is CPU work: past the machine's cores more workers only
+// hold more pages in memory at once, and a mistyped 100000 started as
+// many goroutines, each with its extractor, before reading a record.
+const maxWorkers = 1024
+
+// workersFlag checks a --workers value: 0 (one per CPU) or 1 to
+// maxWorkers.
+func workersFlag(n int) error {
+	if n < 0 || n > maxWorkers {
+		return fmt.Errorf("--workers %d: want 1 to %d (0, the default: one per CPU)", n, maxWorkers)
+	}
+	return nil
 }
