@@ -47,7 +47,13 @@ without that rule), or now judged not an article (a section or listing
 page, or a short text on a URL not shaped like an article's, by this
 version of the extractor). The list (or --json's "soft_404" and
 "not_article" lines) names the articles to look at; herald delete --id ID
-removes one that is indeed not worth keeping.`,
+removes one that is indeed not worth keeping.
+
+An article deleted (herald delete) while reextract runs, after it was
+read and before its new extraction is stored, is not stored again: it is
+listed as "deleted meanwhile, skipped" and counted. One that a harvest
+or an import stored a newer version of meanwhile is left as it is, the
+same way. Neither changes the exit status.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
@@ -75,6 +81,10 @@ removes one that is indeed not worth keeping.`,
 						fmt.Fprintf(w, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
 					case c.NotArticle:
 						fmt.Fprintf(w, "%s  %s: not an article now (kept as stored)\n", c.ID, stripControl(c.URL))
+					case c.Gone:
+						fmt.Fprintf(w, "%s  %s: deleted meanwhile, skipped\n", c.ID, stripControl(c.URL))
+					case c.Superseded:
+						fmt.Fprintf(w, "%s  %s: a newer version stored meanwhile, skipped\n", c.ID, stripControl(c.URL))
 					case c.Problem != "" && listed >= listedProblems:
 						held[problemGroup(c.Problem)]++
 					case c.Problem != "":
@@ -109,6 +119,12 @@ removes one that is indeed not worth keeping.`,
 					}
 					if sum.NotArticle > 0 {
 						fmt.Fprintf(w, "; %d judged not an article now, kept as stored", sum.NotArticle)
+					}
+					if sum.Gone > 0 {
+						fmt.Fprintf(w, "; %d deleted meanwhile, skipped", sum.Gone)
+					}
+					if sum.Superseded > 0 {
+						fmt.Fprintf(w, "; %d with a newer version stored meanwhile, skipped", sum.Superseded)
 					}
 					fmt.Fprintln(w)
 				})
