@@ -36,7 +36,12 @@ docs/search.md); without one, every article is re-extracted.
 An article that has a capture but cannot be rebuilt from it (its WARC file
 moved or deleted, the record damaged) is reported with the file and the
 reason, the first few one by one and the rest counted by problem; the
-others are still re-extracted, and the exit status is then 1.
+others are still re-extracted, and the exit status is then 1. So is one
+whose WARC file holds another record at the capture's offset ("capture
+not in this archive": its record id, or without one its URL, is not
+there), as for records imported from another archive's JSON lines whose
+WARC files were not copied along (see docs/export.md); it is never
+rebuilt from what is there.
 
 An article whose capture today's rules would not archive is listed and
 counted, and kept as it is stored: nothing archived is removed, or called
@@ -177,9 +182,9 @@ var recordOffset = regexp.MustCompile(`@[0-9]+:|warc record at offset [0-9]+: `)
 // problem without the record's offset, so that the articles of a missing
 // or damaged file count together under its name and the reason.
 func problemGroup(p string) string {
-	if strings.HasPrefix(p, harvest.ProblemUnreadable+": record ") {
+	if strings.HasPrefix(p, harvest.ProblemNotHere+": ") {
 		// Another record at the capture's offset: the ids differ each time.
-		return harvest.ProblemUnreadable + ": a different record at the stored offset (the file was replaced?)"
+		return harvest.ProblemNotHere + ": another record at the stored offset (a reference from another archive, or the file was replaced)"
 	}
 	return recordOffset.ReplaceAllStringFunc(p, func(m string) string {
 		if m[0] == '@' {

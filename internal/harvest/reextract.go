@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/archive"
@@ -104,6 +105,10 @@ var rebuiltHook func(id string)
 const (
 	ProblemNoCapture  = "no capture"
 	ProblemUnreadable = "capture unreadable"
+	// ProblemNotHere is a capture whose WARC file holds another record at
+	// its offset (see warc.Record.IsCapture): a reference imported from
+	// another archive, or a file replaced since.
+	ProblemNotHere = "capture not in this archive"
 )
 
 type reextractJob struct {
@@ -229,8 +234,10 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 }
 
 func problemKind(p string) string {
-	if len(p) > len(ProblemUnreadable) && p[:len(ProblemUnreadable)] == ProblemUnreadable {
-		return ProblemUnreadable
+	for _, kind := range []string{ProblemUnreadable, ProblemNotHere} {
+		if strings.HasPrefix(p, kind+":") {
+			return kind
+		}
 	}
 	return p
 }
@@ -249,8 +256,14 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 	if err != nil {
 		return nil, ProblemUnreadable + ": " + err.Error()
 	}
-	if old.Capture.RecordID != "" && wr.RecordID != old.Capture.RecordID {
-		return nil, fmt.Sprintf("%s: record %s at offset %d, want %s", ProblemUnreadable, wr.RecordID, old.Capture.Offset, old.Capture.RecordID)
+	if !wr.IsCapture(old.Capture.RecordID, old.URL, old.CanonicalURL) {
+		// Another record at the offset: a reference imported from another
+		// archive whose file of the same name here is another file, or a
+		// file replaced since. Never rebuilt from what is there.
+		if old.Capture.RecordID != "" {
+			return nil, fmt.Sprintf("%s: record %s at offset %d of %s, want %s", ProblemNotHere, wr.RecordID, old.Capture.Offset, old.Capture.File, old.Capture.RecordID)
+		}
+		return nil, fmt.Sprintf("%s: the record at offset %d of %s is for %s", ProblemNotHere, old.Capture.Offset, old.Capture.File, wr.TargetURI)
 	}
 	rec, skip := warcRecord(wr, old.Source, "")
 	if rec == nil {
