@@ -51,7 +51,9 @@ does, and lists every problem it finds:
               then fails, naming the check, with nothing written;
   --fixity    the raw captures: for every article and earlier version that
               has one, its WARC file is there, a record starts at its
-              offset with its record id, and every record of the file is
+              offset with its record id (for a reference without one,
+              for the article's URL; another record there is "capture
+              not in this archive"), and every record of the file is
               whole and matches its WARC-Block-Digest. Relative file names
               are taken from --captures, by default the archive's folder
               (the working folder for PostgreSQL), as harvests write them.

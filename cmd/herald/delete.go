@@ -78,10 +78,11 @@ imported (herald import warc) is yours and is never rewritten: such
 captures are listed as left, with their file. If a capture cannot be
 erased (its file is missing here: relative capture paths are taken
 from --captures, by default the archive's folder, or the working
-folder for PostgreSQL, as harvests and workers store them), the run
-stops before deleting its batch; run it again where the files are. A
-run stopped between erasing and deleting is finished by running it
-again.`,
+folder for PostgreSQL, as harvests and workers store them, or its file
+holds another record at the capture's offset: a capture not in this
+archive, see docs/export.md), the run stops before deleting its batch;
+run it again where the files are, or without --erase-captures. A run
+stopped between erasing and deleting is finished by running it again.`,
 		Example: `  herald delete 'site:wrong.example' --dry-run
   herald delete 'site:wrong.example' --yes
   herald delete --url https://news.example.com/2024/05/story.html --yes --withhold --reason 'takedown request 17'

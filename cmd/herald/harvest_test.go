@@ -230,7 +230,7 @@ func TestImportWARCAndReextract(t *testing.T) {
 	if _, stderr, code = herald(t, "", "--db", db, "reextract", "title:("); code != 2 {
 		t.Errorf("bad query: exit %d %s", code, stderr)
 	}
-	if _, stderr, code = herald(t, "", "--db", db, "reextract", "--workers", "-1"); code != 2 || !strings.Contains(stderr, "--workers -1: want 1 or more") {
+	if _, stderr, code = herald(t, "", "--db", db, "reextract", "--workers", "-1"); code != 2 || !strings.Contains(stderr, "--workers -1: want 1 to 1024") {
 		t.Errorf("negative --workers: exit %d %s", code, stderr)
 	}
 	// The words of a query may come as several arguments, as for search.

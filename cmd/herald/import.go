@@ -132,6 +132,7 @@ func newImportJSONLCmd(e *env, progress *string, batch *batchFlag) *cobra.Comman
 			}
 			defer db.Close()
 			im := newImporter(ctx, db, e.stderr, show, size)
+			im.captureBase = filepath.Dir(archiveFiles(e.db))
 			defer im.close()
 			for _, name := range args {
 				if err := im.jsonlFile(e, name); err != nil {
@@ -326,6 +327,46 @@ type importer struct {
 	progress progressMode
 	started  time.Time
 	stored   int // records through the archive so far, for the progress line
+
+	// captureBase is the folder relative capture file names are taken
+	// from (import jsonl); captureFiles says, by resolved path, whether
+	// a referenced WARC file is there; elsewhere counts the records whose
+	// capture reference names a file that is not, and firstElsewhere is
+	// the first such path.
+	captureBase    string
+	captureFiles   map[string]bool
+	elsewhere      int
+	firstElsewhere string
+}
+
+// noteCapture checks that the WARC file r's capture reference names is
+// where this archive looks for it (see importer.elsewhere). It looks at
+// the file alone, once per file, not at the record: every reader of a
+// capture checks its record id (warc.Record.IsCapture), and reading a
+// record per article would make a large import crawl.
+func (im *importer) noteCapture(r *store.Record) {
+	if r.Capture == nil || r.Capture.File == "" {
+		return
+	}
+	path := r.Capture.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(im.captureBase, path)
+	}
+	there, ok := im.captureFiles[path]
+	if !ok {
+		st, err := os.Stat(path)
+		there = err == nil && st.Mode().IsRegular()
+		if im.captureFiles == nil {
+			im.captureFiles = map[string]bool{}
+		}
+		im.captureFiles[path] = there
+	}
+	if !there {
+		if im.elsewhere == 0 {
+			im.firstElsewhere = path
+		}
+		im.elsewhere++
+	}
 }
 
 // progressMode says how an import reports its progress on its log.
@@ -444,6 +485,15 @@ func (im *importer) finish() error {
 		fmt.Fprintf(im.log, "; %d withheld (kept out of the archive: herald withheld list)", o[store.Withheld])
 	}
 	fmt.Fprintln(im.log)
+	if im.elsewhere > 0 {
+		verb := "records came"
+		if im.elsewhere == 1 {
+			verb = "record came"
+		}
+		fmt.Fprintf(im.log, "%d %s with a capture reference to a WARC file that is not where this archive looks for it (%s, the first): "+
+			"the references are kept, but herald reextract, herald check --fixity and the capture view cannot read them until the WARC files are copied there (see docs/export.md)\n",
+			im.elsewhere, verb, im.firstElsewhere)
+	}
 	stored := o[store.New] + o[store.Duplicate] + o[store.Updated] + o[store.Refreshed]
 	opt, canOptimize := im.st.(store.Optimizer)
 	tidy, canTidy := im.st.(store.Tidier)
@@ -596,6 +646,7 @@ func (im *importer) jsonlFile(e *env, name string) error {
 				if rec.Source == "" {
 					rec.Source = "import:" + filepath.Base(name)
 				}
+				im.noteCapture(&rec)
 				if err := im.add(where, &rec); err != nil {
 					return err
 				}

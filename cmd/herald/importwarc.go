@@ -75,6 +75,9 @@ as one stream have no record offsets and are refused with --nats.`,
 		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := workersFlag(workers); err != nil {
+				return err
+			}
 			size, err := batch.size(cmd, warcBatch)
 			if err != nil {
 				return err
@@ -156,7 +159,7 @@ as one stream have no record offsets and are refused with --nats.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.Flags().IntVar(&workers, "workers", 0, "pages extracted at once (default: one per CPU)")
+	cmd.Flags().IntVar(&workers, "workers", 0, fmt.Sprintf("pages extracted at once, 1 to %d (default: one per CPU)", maxWorkers))
 	cmd.Flags().StringVar(&downloadDir, "download-dir", "", "folder that keeps the WARC files given as URLs (default: the archive path + .downloads)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "let URLs reach loopback and private networks")
 	addNATSFlags(cmd, &nf, false)

@@ -38,7 +38,8 @@ joined article is listed (id, URL, the cluster joined);
 --dry-run lists them without storing anything. Running it again finds
 nothing more to join. It reads every matching article's text and looks
 up its near-duplicate candidates, as an import does: 100,000 articles
-took 1 min 20 s on two busy cores.`,
+took 1 min 20 s on two busy cores. An article deleted (herald delete)
+while it runs is skipped and counted ("deleted meanwhile").`,
 		Example: `  herald recluster --dry-run
   herald recluster 'after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs,
@@ -63,8 +64,12 @@ took 1 min 20 s on two busy cores.`,
 					if dryRun {
 						verb = "would join (dry run)"
 					}
-					fmt.Fprintf(w, "recluster: %s in %s, %d alone in their cluster, %d %s another cluster\n",
+					fmt.Fprintf(w, "recluster: %s in %s, %d alone in their cluster, %d %s another cluster",
 						spellCount(sum.Articles, "article"), sum.Duration.Round(time.Millisecond), sum.Alone, sum.Joined, verb)
+					if sum.Gone > 0 {
+						fmt.Fprintf(w, "; %d deleted meanwhile, skipped", sum.Gone)
+					}
+					fmt.Fprintln(w)
 				})
 			}
 			return err

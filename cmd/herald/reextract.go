@@ -36,7 +36,12 @@ docs/search.md); without one, every article is re-extracted.
 An article that has a capture but cannot be rebuilt from it (its WARC file
 moved or deleted, the record damaged) is reported with the file and the
 reason, the first few one by one and the rest counted by problem; the
-others are still re-extracted, and the exit status is then 1.
+others are still re-extracted, and the exit status is then 1. So is one
+whose WARC file holds another record at the capture's offset ("capture
+not in this archive": its record id, or without one its URL, is not
+there), as for records imported from another archive's JSON lines whose
+WARC files were not copied along (see docs/export.md); it is never
+rebuilt from what is there.
 
 An article whose capture today's rules would not archive is listed and
 counted, and kept as it is stored: nothing archived is removed, or called
@@ -47,14 +52,20 @@ without that rule), or now judged not an article (a section or listing
 page, or a short text on a URL not shaped like an article's, by this
 version of the extractor). The list (or --json's "soft_404" and
 "not_article" lines) names the articles to look at; herald delete --id ID
-removes one that is indeed not worth keeping.`,
+removes one that is indeed not worth keeping.
+
+An article deleted (herald delete) while reextract runs, after it was
+read and before its new extraction is stored, is not stored again: it is
+listed as "deleted meanwhile, skipped" and counted. One that a harvest
+or an import stored a newer version of meanwhile is left as it is, the
+same way. Neither changes the exit status.`,
 		Example: `  herald reextract --dry-run
   herald reextract 'site:news.example.org after:2024-01-01'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
-			if workers < 0 {
-				return &exitError{code: 2, msg: fmt.Sprintf("--workers %d: want 1 or more (0, the default: one per CPU)", workers)}
+			if err := workersFlag(workers); err != nil {
+				return err
 			}
 			q, size, db, err := openBatchJob(cmd, e, args, &batch, reextractBatch)
 			if err != nil {
@@ -75,6 +86,10 @@ removes one that is indeed not worth keeping.`,
 						fmt.Fprintf(w, "%s  %s: %s (kept as stored)\n", c.ID, stripControl(c.URL), harvest.ReasonSoft404)
 					case c.NotArticle:
 						fmt.Fprintf(w, "%s  %s: not an article now (kept as stored)\n", c.ID, stripControl(c.URL))
+					case c.Gone:
+						fmt.Fprintf(w, "%s  %s: deleted meanwhile, skipped\n", c.ID, stripControl(c.URL))
+					case c.Superseded:
+						fmt.Fprintf(w, "%s  %s: a newer version stored meanwhile, skipped\n", c.ID, stripControl(c.URL))
 					case c.Problem != "" && listed >= listedProblems:
 						held[problemGroup(c.Problem)]++
 					case c.Problem != "":
@@ -110,6 +125,12 @@ removes one that is indeed not worth keeping.`,
 					if sum.NotArticle > 0 {
 						fmt.Fprintf(w, "; %d judged not an article now, kept as stored", sum.NotArticle)
 					}
+					if sum.Gone > 0 {
+						fmt.Fprintf(w, "; %d deleted meanwhile, skipped", sum.Gone)
+					}
+					if sum.Superseded > 0 {
+						fmt.Fprintf(w, "; %d with a newer version stored meanwhile, skipped", sum.Superseded)
+					}
 					fmt.Fprintln(w)
 				})
 			}
@@ -129,7 +150,7 @@ removes one that is indeed not worth keeping.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without storing anything")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print changes and the summary as JSON lines")
-	cmd.Flags().IntVar(&workers, "workers", 0, "articles re-extracted at once (default: one per CPU)")
+	cmd.Flags().IntVar(&workers, "workers", 0, fmt.Sprintf("articles re-extracted at once, 1 to %d (default: one per CPU)", maxWorkers))
 	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
 	queryFlagHint(cmd)
 	return cmd
@@ -161,9 +182,9 @@ var recordOffset = regexp.MustCompile(`@[0-9]+:|warc record at offset [0-9]+: `)
 // problem without the record's offset, so that the articles of a missing
 // or damaged file count together under its name and the reason.
 func problemGroup(p string) string {
-	if strings.HasPrefix(p, harvest.ProblemUnreadable+": record ") {
+	if strings.HasPrefix(p, harvest.ProblemNotHere+": ") {
 		// Another record at the capture's offset: the ids differ each time.
-		return harvest.ProblemUnreadable + ": a different record at the stored offset (the file was replaced?)"
+		return harvest.ProblemNotHere + ": another record at the stored offset (a reference from another archive, or the file was replaced)"
 	}
 	return recordOffset.ReplaceAllStringFunc(p, func(m string) string {
 		if m[0] == '@' {
@@ -200,4 +221,19 @@ func printHeldProblems(w io.Writer, held map[string]int) {
 		}
 		fmt.Fprintf(w, "%8d  %s\n", held[k], oneLine(stripControl(k)))
 	}
+}
+
+// maxWorkers bounds --workers of herald reextract and herald import
+// warc. Extraction is CPU work: past the machine's cores more workers only
+// hold more pages in memory at once, and a mistyped 100000 started as
+// many goroutines, each with its extractor, before reading a record.
+const maxWorkers = 1024
+
+// workersFlag checks a --workers value: 0 (one per CPU) or 1 to
+// maxWorkers.
+func workersFlag(n int) error {
+	if n < 0 || n > maxWorkers {
+		return fmt.Errorf("--workers %d: want 1 to %d (0, the default: one per CPU)", n, maxWorkers)
+	}
+	return nil
 }

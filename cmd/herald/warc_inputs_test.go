@@ -280,7 +280,8 @@ func TestProblemGroup(t *testing.T) {
 	for in, want := range map[string]string{
 		"capture unreadable: read warc record /a/x.warc.gz@1234: no such file or directory":                                    "capture unreadable: read warc record /a/x.warc.gz: no such file or directory",
 		"capture unreadable: read warc record /a/x.warc.gz@99: warc record at offset 99: corrupt record: gzip: invalid header": "capture unreadable: read warc record /a/x.warc.gz: corrupt record: gzip: invalid header",
-		"capture unreadable: record <urn:uuid:1> at offset 7, want <urn:uuid:2>":                                               "capture unreadable: a different record at the stored offset (the file was replaced?)",
+		"capture not in this archive: record <urn:uuid:1> at offset 7 of a.warc, want <urn:uuid:2>":                            "capture not in this archive: another record at the stored offset (a reference from another archive, or the file was replaced)",
+		"capture not in this archive: the record at offset 7 of a.warc is for https://a.example/":                              "capture not in this archive: another record at the stored offset (a reference from another archive, or the file was replaced)",
 		"not article": "not article",
 		"no capture":  "no capture",
 	} {

@@ -204,6 +204,32 @@ func Ingest(ctx context.Context, st store.Store, recs []*store.Record) ([]Result
 	return storeAll(ctx, st, prepared)
 }
 
+// Rewrite stores recs as Ingest does, each as a rewrite of the version
+// of the stored article it was made from (its Version; see
+// store.Entry.IfVersion): an article deleted since it was read is not
+// stored again (store.Gone), and one stored at another version since is
+// left alone (store.Superseded). An ordinary Put of it would bring a
+// deleted article back, or store an old reading over a newer version.
+// A record without a Version gets Result.Err. herald reextract stores
+// what it rebuilt with Rewrite.
+func Rewrite(ctx context.Context, st store.Store, recs []*store.Record) ([]Result, error) {
+	prepared, err := prepareAll(ctx, st, recs, time.Now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("rewrite: %w", err)
+	}
+	for i := range prepared {
+		p := &prepared[i]
+		switch {
+		case p.err != nil:
+		case recs[i].Version < 1:
+			p.err = fmt.Errorf("rewrite %s: %w: no version read", recs[i].ID, store.ErrInvalid)
+		default:
+			p.entry.IfVersion = recs[i].Version
+		}
+	}
+	return storeAll(ctx, st, prepared)
+}
+
 // storeAll is Ingest's transaction, for records prepared by prepareAll.
 func storeAll(ctx context.Context, st store.Store, prepared []preparedRecord) ([]Result, error) {
 	tx, err := st.Begin(ctx)
@@ -254,7 +280,8 @@ func storeAll(ctx context.Context, st store.Store, prepared []preparedRecord) ([
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
 		results[i] = res
-		if res.Outcome == store.Withheld {
+		switch res.Outcome {
+		case store.Withheld, store.Gone, store.Superseded:
 			continue // not stored: nothing later in the batch joins it
 		}
 		// Whatever the outcome, the stored text now normalises as this one.

@@ -56,23 +56,30 @@ type captureRef struct {
 	version  int
 	offset   int64
 	recordID string
+	// urls are the article's fetched and canonical URLs, which the
+	// record's target URI is checked against when there is no recordID.
+	urls []string
 }
 
 // CheckCaptures verifies every raw capture the archive references: its
-// WARC file is there, a record starts at its offset with its record id,
-// and that record, like every other record of the file, is whole and
+// WARC file is there, a record starts at its offset with its record id
+// (or, for a reference without one, for the article's URL: see
+// warc.Record.IsCapture; another record there is "capture not in this
+// archive", a reference imported from another archive), and that record, like every other record of the file, is whole and
 // matches its WARC-Block-Digest. Relative file names are resolved against
 // base (the archive's folder), as harvests write them. Each file is read
 // once, from start to end.
 func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCheck, error) {
 	sum := &CaptureCheck{}
 	byFile := map[string][]captureRef{}
-	add := func(id string, version int, c *store.Capture) {
+	add := func(r *store.Record, version int) {
+		c := r.Capture
 		if c == nil || c.File == "" {
 			return
 		}
 		sum.Captures++
-		byFile[c.File] = append(byFile[c.File], captureRef{id: id, version: version, offset: c.Offset, recordID: c.RecordID})
+		byFile[c.File] = append(byFile[c.File], captureRef{id: r.ID, version: version, offset: c.Offset, recordID: c.RecordID,
+			urls: []string{r.URL, r.CanonicalURL}})
 	}
 	all, err := query.Parse("")
 	if err != nil {
@@ -83,7 +90,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 		if r.Capture == nil || r.Capture.File == "" {
 			sum.WithoutCapture++
 		}
-		add(r.ID, 0, r.Capture)
+		add(r, 0)
 		if r.Version > 1 {
 			older = append(older, r.ID)
 		}
@@ -101,7 +108,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 			return nil, fmt.Errorf("check captures: %w", err)
 		}
 		for _, v := range versions[:len(versions)-1] { // the last is the article itself
-			add(v.ID, v.Version, v.Capture)
+			add(v, v.Version)
 		}
 	}
 
@@ -170,7 +177,9 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs [
 		case got.erased:
 			problem(r, r.offset, "the capture was erased (herald delete --erase-captures), but the archive still points at it")
 		case r.recordID != "" && got.recordID != r.recordID:
-			problem(r, r.offset, fmt.Sprintf("the record at this offset is %s, not %s", got.recordID, r.recordID))
+			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is %s, not %s", got.recordID, r.recordID))
+		case !(&warc.Record{RecordID: got.recordID, TargetURI: got.uri}).IsCapture(r.recordID, r.urls...):
+			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is for %s", got.uri))
 		}
 	}
 	return nil
@@ -180,6 +189,7 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs [
 // damage found there.
 type found struct {
 	recordID string
+	uri      string // its WARC-Target-URI
 	damage   string
 	erased   bool // by herald delete --erase-captures
 }
@@ -219,7 +229,7 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 		}
 		switch _, seen := at[rec.Offset]; {
 		case wanted[rec.Offset] && !seen: // the first record of its gzip member
-			at[rec.Offset] = found{recordID: rec.RecordID, damage: damage, erased: rec.IsErased()}
+			at[rec.Offset] = found{recordID: rec.RecordID, uri: rec.TargetURI, damage: damage, erased: rec.IsErased()}
 		case damage != "":
 			loose(rec.Offset, damage)
 		}

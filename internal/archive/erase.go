@@ -134,7 +134,7 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 				sum.Left = append(sum.Left, LeftCapture{ID: a.ID, File: path, Offset: c.Offset, Why: LeftImported})
 				continue
 			}
-			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID}})
+			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID, URLs: []string{r.URL, r.CanonicalURL}}})
 		}
 	}
 	for _, path := range slices.Sorted(maps.Keys(files)) {

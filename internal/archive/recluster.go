@@ -34,12 +34,20 @@ type Joined struct {
 type ReclusterSummary struct {
 	// Articles counts the matching articles, Alone those of them that
 	// were alone in their cluster, Joined those that joined one.
-	Articles int           `json:"articles"`
-	Alone    int           `json:"alone"`
-	Joined   int           `json:"joined"`
+	Articles int `json:"articles"`
+	Alone    int `json:"alone"`
+	Joined   int `json:"joined"`
+	// Gone counts the articles deleted (herald delete) after the run read
+	// them and before it decided them: skipped.
+	Gone     int           `json:"gone"`
 	DryRun   bool          `json:"dry_run"`
 	Duration time.Duration `json:"duration_ns"`
 }
+
+// reclusterFlushHook, when set (by tests), is called with each batch of
+// ids before it is decided: where a concurrent herald delete can come
+// between.
+var reclusterFlushHook func(ids []string)
 
 // Recluster runs the cluster decision of Ingest again for the articles
 // matching q that are alone in their cluster, and moves each into the
@@ -156,6 +164,9 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 	}
 	batch := rc.batch
 	rc.batch = nil
+	if reclusterFlushHook != nil {
+		reclusterFlushHook(batch)
+	}
 	var look store.Lookup = rc.st
 	var mover store.ClusterMover
 	if !rc.opts.DryRun {
@@ -172,6 +183,10 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 	}
 	for _, id := range batch {
 		r, err := look.Get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			rc.sum.Gone++ // deleted since the scan
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/archive"
@@ -52,6 +53,14 @@ type Change struct {
 	// on a URL not shaped like an article's), which a harvest or an import
 	// would not store. The stored record is kept as it is.
 	NotArticle bool `json:"not_article,omitempty"`
+	// Gone says that the article was deleted (or withheld) after it was
+	// read and before its re-extraction was stored: it is not stored
+	// again, and this is no failure.
+	Gone bool `json:"gone,omitempty"`
+	// Superseded says that another version of the article was stored
+	// after it was read (by a harvest or an import): the re-extraction of
+	// the older one is not stored over it.
+	Superseded bool `json:"superseded,omitempty"`
 }
 
 // ReextractSummary is what Reextract did.
@@ -77,14 +86,29 @@ type ReextractSummary struct {
 	Soft404 int `json:"soft_404"`
 	// NotArticle counts records whose capture is now judged not an
 	// article: reported (Change.NotArticle) and kept as stored.
-	NotArticle int           `json:"not_article"`
+	NotArticle int `json:"not_article"`
+	// Gone counts records deleted (or withheld) while they were being
+	// re-extracted: not stored again (Change.Gone). Superseded counts
+	// those stored at a newer version meanwhile (a harvest, an import):
+	// left as they are (Change.Superseded).
+	Gone       int           `json:"gone"`
+	Superseded int           `json:"superseded"`
 	Duration   time.Duration `json:"duration"`
 }
+
+// rebuiltHook, when set (by tests), is called with each record's id once
+// it is rebuilt and before it is stored: where a concurrent herald delete
+// can come between.
+var rebuiltHook func(id string)
 
 // Problems of Reextract.
 const (
 	ProblemNoCapture  = "no capture"
 	ProblemUnreadable = "capture unreadable"
+	// ProblemNotHere is a capture whose WARC file holds another record at
+	// its offset (see warc.Record.IsCapture): a reference imported from
+	// another archive, or a file replaced since.
+	ProblemNotHere = "capture not in this archive"
 )
 
 type reextractJob struct {
@@ -99,8 +123,12 @@ type reextractJob struct {
 // Reextract rebuilds the records matching q from their stored captures
 // with the current extractor, without the network. A record whose text
 // changed is stored as a new version, one whose metadata alone changed is
-// updated in place (both through archive.Ingest, under the existing
-// canonical URL); differences are reported field by field.
+// updated in place (both through archive.Rewrite, under the existing
+// canonical URL); differences are reported field by field. A record
+// deleted (or withheld) after it was read is not stored again, and one
+// stored at a newer version meanwhile is left as it is: both are
+// reported (Change.Gone, Change.Superseded) and counted, and neither is
+// a problem.
 //
 // A capture that the soft-404 rule or the article rule now refuses (a
 // harvest or an import would skip it as ReasonSoft404 or
@@ -118,6 +146,9 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 	work := func(j any) (*store.Record, string) {
 		job := j.(*reextractJob)
 		rec, problem := rebuild(job.old, opts.Base)
+		if rebuiltHook != nil {
+			rebuiltHook(job.old.ID)
+		}
 		if problem == ReasonSoft404 || problem == ReasonNotArticle {
 			job.judged = problem
 			return nil, problem
@@ -165,6 +196,12 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 				case store.Refreshed:
 					sum.Refreshed++
 					ch.Stored = true
+				case store.Gone, store.Withheld:
+					sum.Gone++
+					ch.Gone = true
+				case store.Superseded:
+					sum.Superseded++
+					ch.Superseded = true
 				}
 			}
 			if res.Err != nil {
@@ -175,7 +212,7 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 			opts.Report(ch)
 		}
 	}
-	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, work, done)
+	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, true, work, done)
 	scanErr := st.Scan(in.ctx, q, func(r *store.Record) error {
 		sum.Records++
 		if !in.submit(&reextractJob{old: r}) {
@@ -197,8 +234,10 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 }
 
 func problemKind(p string) string {
-	if len(p) > len(ProblemUnreadable) && p[:len(ProblemUnreadable)] == ProblemUnreadable {
-		return ProblemUnreadable
+	for _, kind := range []string{ProblemUnreadable, ProblemNotHere} {
+		if strings.HasPrefix(p, kind+":") {
+			return kind
+		}
 	}
 	return p
 }
@@ -217,8 +256,14 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 	if err != nil {
 		return nil, ProblemUnreadable + ": " + err.Error()
 	}
-	if old.Capture.RecordID != "" && wr.RecordID != old.Capture.RecordID {
-		return nil, fmt.Sprintf("%s: record %s at offset %d, want %s", ProblemUnreadable, wr.RecordID, old.Capture.Offset, old.Capture.RecordID)
+	if !wr.IsCapture(old.Capture.RecordID, old.URL, old.CanonicalURL) {
+		// Another record at the offset: a reference imported from another
+		// archive whose file of the same name here is another file, or a
+		// file replaced since. Never rebuilt from what is there.
+		if old.Capture.RecordID != "" {
+			return nil, fmt.Sprintf("%s: record %s at offset %d of %s, want %s", ProblemNotHere, wr.RecordID, old.Capture.Offset, old.Capture.File, old.Capture.RecordID)
+		}
+		return nil, fmt.Sprintf("%s: the record at offset %d of %s is for %s", ProblemNotHere, old.Capture.Offset, old.Capture.File, wr.TargetURI)
 	}
 	rec, skip := warcRecord(wr, old.Source, "")
 	if rec == nil {
@@ -228,6 +273,7 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 	rec.CanonicalURL = old.CanonicalURL // the same article: keep its id
 	rec.FetchedAt = old.FetchedAt
 	rec.Capture = old.Capture
+	rec.Version = old.Version // stored as a rewrite of it (archive.Rewrite)
 	// Normalise as the archive will (cleaned text, word count), so that
 	// only real differences show.
 	if _, err := archive.Prepare(rec, old.FetchedAt); err != nil {

@@ -105,6 +105,12 @@ type Entry struct {
 	// transaction by EntryPreparer (a compressed text, say); nil when
 	// there is none. Callers other than a Preparer leave it alone.
 	Prepared any
+	// IfVersion, when above 0, makes Put a rewrite of a record read
+	// earlier (herald reextract): it writes only when the article is
+	// stored, at this version. An article deleted since is not stored
+	// again (Gone), and one stored at another version since is left as it
+	// is (Superseded); nothing is written then.
+	IfVersion int
 }
 
 // EntryPreparer is implemented by backends that can do part of a Put's
@@ -141,6 +147,12 @@ const (
 	// Withheld: the archive withholds the article's id (herald delete
 	// --withhold; see Withholder); nothing was written.
 	Withheld
+	// Gone: a rewrite (Entry.IfVersion) of an article that is not stored
+	// (deleted since it was read); nothing was written.
+	Gone
+	// Superseded: a rewrite (Entry.IfVersion) of an article stored at
+	// another version since it was read; nothing was written.
+	Superseded
 )
 
 func (o Outcome) String() string {
@@ -157,6 +169,10 @@ func (o Outcome) String() string {
 		return "refreshed"
 	case Withheld:
 		return "withheld"
+	case Gone:
+		return "gone"
+	case Superseded:
+		return "superseded"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
@@ -213,7 +229,9 @@ type Tx interface {
 	//     version history, the new one replaces it with Version+1 (Updated).
 	// For a new article an empty ClusterID means its own ID; on update the
 	// given ClusterID is ignored and the article stays in its cluster. Put
-	// sets Version and ClusterID on e.Record to the stored values. A record
+	// sets Version and ClusterID on e.Record to the stored values. With
+	// e.IfVersion, an article no longer stored is Gone and one stored at
+	// another version Superseded, and nothing is written. A record
 	// without ID, URL or content hash is ErrInvalid.
 	Put(ctx context.Context, e Entry) (Outcome, error)
 	// Commit makes the writes durable and visible.

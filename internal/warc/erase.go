@@ -41,9 +41,20 @@ var ErrRecordNotFound = errors.New("record not found")
 // EraseTarget names a record to erase: where a Ref says it is.
 type EraseTarget struct {
 	Offset int64
-	// RecordID is the record's WARC-Record-ID; "" takes whatever record
-	// starts at Offset.
+	// RecordID is the record's WARC-Record-ID; "" takes the record that
+	// starts at Offset if its WARC-Target-URI is one of URLs, or whatever
+	// record starts there when URLs is empty (see Record.IsCapture).
 	RecordID string
+	URLs     []string
+}
+
+// at reports whether e, the record at the target's offset, is the one
+// the target names.
+func (t EraseTarget) at(e fileEntry) bool {
+	if t.RecordID == "" && len(t.URLs) == 0 {
+		return true
+	}
+	return (&Record{RecordID: e.id, TargetURI: e.uri}).IsCapture(t.RecordID, t.URLs...)
 }
 
 // EraseResult says what EraseRecords did.
@@ -127,7 +138,7 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 				erase[i] = true
 			}
 			continue
-		case ok && (t.RecordID == "" || entries[i].id == t.RecordID):
+		case ok && t.at(entries[i]):
 		default:
 			j, found := byID[t.RecordID]
 			if t.RecordID == "" || !found {

@@ -315,3 +315,22 @@ func decodeContent(codings []string, body []byte) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// IsCapture reports whether r is the record a capture reference names:
+// the one whose WARC-Record-ID is id or, for a reference without a record
+// id (a record imported from another tool's JSON lines), one whose
+// WARC-Target-URI is one of urls (the article's fetched and canonical
+// URLs). A reference read through a file of another archive that has the
+// same name, or through a file replaced since, finds another record at
+// its offset: the capture is not there.
+func (r *Record) IsCapture(id string, urls ...string) bool {
+	if id != "" {
+		return r.RecordID == id
+	}
+	for _, u := range urls {
+		if u != "" && r.TargetURI == u {
+			return true
+		}
+	}
+	return false
+}

@@ -251,6 +251,14 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
 		s.log.Warn("capture unreadable", "id", a.Record.ID, "file", c.File, "offset", c.Offset, "err", err)
 		return notFound("the capture could not be read")
 	}
+	if !rec.IsCapture(c.RecordID, a.Record.URL, a.Record.CanonicalURL) {
+		// Another record at the offset: a reference imported from another
+		// archive, whose WARC file of the same name here holds something
+		// else, or a file replaced since. Never served as this article's.
+		s.log.Warn("capture not in this archive", "id", a.Record.ID, "file", c.File, "offset", c.Offset,
+			"want", c.RecordID, "found", rec.RecordID)
+		return notFound("capture not in this archive: its WARC file here holds another record at the capture's offset")
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")

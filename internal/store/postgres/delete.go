@@ -3,32 +3,80 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
 )
 
 var _ store.Deleter = (*tx)(nil)
 
 // Delete implements store.Deleter: the article's row goes, and with it
-// (ON DELETE CASCADE) its versions, links and band rows; its full-text
-// vectors are columns of the row. The other members of its cluster keep
+// (ON DELETE CASCADE) its versions; its full-text vectors are columns of
+// the row. Its author and tag links and its LSH band rows, which have no
+// foreign key since migration 0002 (see 0013), are deleted here: left
+// behind, the links were counted in top lists of the whole archive. The
+// band rows are those of its text and of its earlier versions', whose
+// bands an updated article keeps. The other members of its cluster keep
 // the cluster's id. The near-duplicate candidates read ahead may name
 // the article: they are dropped.
 func (t *tx) Delete(ctx context.Context, id string) error {
 	if t.done {
 		return fmt.Errorf("delete %s: %w", id, sql.ErrTxDone)
 	}
-	var size int64
-	err := t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING text_bytes`, id).Scan(&size)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("delete %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
+	if err := t.delete(ctx, id); err != nil {
 		return fmt.Errorf("delete %s: %w", id, err)
 	}
-	t.textDelta -= size
 	t.ahead, t.written = nil, nil
+	return nil
+}
+
+func (t *tx) delete(ctx context.Context, id string) error {
+	// The earlier versions' texts, read before the cascade deletes them.
+	var texts []string
+	rows, err := t.tx.QueryContext(ctx, `SELECT v.record FROM article_versions v
+		JOIN articles a ON a.n = v.article_n WHERE a.id = $1`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			rows.Close()
+			return err
+		}
+		var r store.Record
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			rows.Close()
+			return fmt.Errorf("a version: %w", err)
+		}
+		texts = append(texts, r.Text)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var n, size int64
+	var text string
+	err = t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING n, text_bytes, text`, id).Scan(&n, &size, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	var bands []uint64
+	for _, s := range append(texts, text) {
+		_, sig := dedupe.Fingerprint(s)
+		bands = append(bands, sig.Bands()...)
+	}
+	if _, err := t.tx.ExecContext(ctx, `WITH da AS (DELETE FROM article_authors WHERE n = $1),
+		dt AS (DELETE FROM article_tags WHERE n = $1)
+		DELETE FROM article_bands WHERE band = ANY($2) AND n = $1`, n, bandArgs(bands)); err != nil {
+		return err
+	}
+	t.textDelta -= size
 	return nil
 }

@@ -274,6 +274,10 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		)
 		err := t.tx.QueryRowContext(ctx, selectForPut, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched}, old.dest()...)...)
 		switch {
+		case errors.Is(err, sql.ErrNoRows) && e.IfVersion > 0:
+			// Deleted since it was read (or while this waited for its
+			// row lock): not brought back.
+			return store.Gone, nil
 		case errors.Is(err, sql.ErrNoRows):
 			clusterID := r.ClusterID
 			if clusterID == "" {
@@ -297,6 +301,8 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 			return store.New, nil
 		case err != nil:
 			return 0, err
+		case e.IfVersion > 0 && version != e.IfVersion:
+			return store.Superseded, nil
 		}
 		if hash == r.ContentHash {
 			r.Version, r.ClusterID = version, cluster

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -16,9 +17,8 @@ var _ store.Deleter = (*tx)(nil)
 // Delete implements store.Deleter. Every trace of the article's row goes:
 // its full-text row, keys row, links, versions, and its places in the
 // day, site, facet, tag and author blocks (written at Commit, like an
-// insert's). Its LSH band rows stay: a band row whose article is gone, or
-// whose row number a later article takes, is a candidate the archive
-// rejects by comparing texts, as it rejects any stranger sharing a band.
+// insert's), and its LSH band rows, those of its text and of its earlier
+// versions' (see dropBands).
 //
 // A cluster keeps its other members. Its marks (article_keys.cluster, the
 // row number of the member first marked) must not name a row a later
@@ -69,6 +69,13 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		if err := t.unmark(ctx, n, mark.Int64); err != nil {
 			return err
 		}
+	}
+	texts, err := t.versionTexts(ctx, n)
+	if err != nil {
+		return err
+	}
+	if err := t.dropBands(ctx, n, append(texts, rec.Text)); err != nil {
+		return err
 	}
 	for _, q := range []string{
 		`DELETE FROM article_versions WHERE article_n = ?`,
@@ -158,4 +165,30 @@ func (t *tx) releaseMemory() {
 			return
 		}
 	}
+}
+
+// versionTexts returns the texts of the earlier versions of row n.
+func (t *tx) versionTexts(ctx context.Context, n int64) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT record FROM article_versions WHERE article_n = ?`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var texts []string
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			return nil, err
+		}
+		js, err := inflate(blob)
+		if err != nil {
+			return nil, fmt.Errorf("version of row %d: %w", n, err)
+		}
+		var r store.Record
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			return nil, fmt.Errorf("version of row %d: %w", n, err)
+		}
+		texts = append(texts, r.Text)
+	}
+	return texts, rows.Err()
 }

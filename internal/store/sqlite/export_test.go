@@ -142,3 +142,24 @@ func IntegrityCheck(db *DB) error {
 	}
 	return nil
 }
+
+// RowOf returns the row number of article id.
+func RowOf(db *DB, id string) (n int64, err error) {
+	err = db.r.QueryRow(`SELECT n FROM articles WHERE id = ?`, id).Scan(&n)
+	return n, err
+}
+
+// BandRowsOf counts the band rows of row number n in both band tables.
+func BandRowsOf(db *DB, n int64) (rows int64, err error) {
+	err = db.r.QueryRow(`SELECT (SELECT count(*) FROM article_lsh WHERE key & ?1 = ?2) +
+		(SELECT count(*) FROM article_lsh_recent WHERE key & ?1 = ?2)`, rowMask, n).Scan(&rows)
+	return rows, err
+}
+
+// SetBandSweepSteps sets how many steps DropDeletedBands takes and
+// returns a function that restores the setting.
+func SetBandSweepSteps(n int) (restore func()) {
+	old := bandSweepSteps
+	bandSweepSteps = n
+	return func() { bandSweepSteps = old }
+}

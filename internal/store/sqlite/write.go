@@ -589,6 +589,8 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 	}
 	err = s.QueryRowContext(ctx, r.ID).Scan(append([]any{&n, &hash, &cluster, &version, &fetched, &date, &site}, old.dest()...)...)
 	switch {
+	case errors.Is(err, sql.ErrNoRows) && e.IfVersion > 0:
+		return store.Gone, nil // deleted since it was read: not brought back
 	case errors.Is(err, sql.ErrNoRows):
 		if r.ClusterID == "" {
 			r.ClusterID = r.ID
@@ -605,6 +607,8 @@ func (t *tx) put(ctx context.Context, e store.Entry) (store.Outcome, error) {
 		return store.New, nil
 	case err != nil:
 		return 0, err
+	case e.IfVersion > 0 && version != e.IfVersion:
+		return store.Superseded, nil
 	}
 	if bytes.Equal(hash, hashKey(r.ContentHash)) {
 		r.Version, r.ClusterID = version, string(cluster)
