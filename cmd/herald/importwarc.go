@@ -46,10 +46,11 @@ Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
 gzipped as one stream (rather than one gzip member per record, as the WARC
 standard recommends) is imported all the same, but its records after the
-first have no offset of their own to refer to: their articles keep no
-capture reference and herald reextract cannot rebuild them. Import says so, file by file; to keep the
-references, recompress such a file with one gzip member per record first
-(for example with warcio recompress).
+first have no offset of their own to refer to: their articles keep
+no capture reference and herald reextract cannot rebuild them. Import
+says so, file by file; to keep the references, recompress such a file
+with one gzip member per record first (for example with warcio
+recompress).
 
 A URL (http or https) is downloaded and imported at once, as the bytes
 arrive, into --download-dir (by default the archive path + .downloads),
