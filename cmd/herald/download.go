@@ -128,25 +128,29 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		readErr = nil // the download's failure, said below
 	}
 	got := have + in.n
-	stopped := func(why error) error {
-		return &downloadError{fmt.Errorf("%s: the download stopped at byte %d%s (%v); %s keeps what came: run the same command again to resume",
-			rawURL, got, ofSize(d.Size), why, part)}
+	resume := part + " keeps what came: run the same command again to resume"
+	stopped := func(why string) error {
+		return &downloadError{fmt.Errorf("%s: the download stopped at byte %d%s (%s); %s", rawURL, got, ofSize(d.Size), why, resume)}
 	}
+	short := d.Size < 0 && net.err != nil || d.Size >= 0 && got != d.Size
 	switch {
-	case net.err != nil && ctx.Err() != nil:
-		return "", errors.Join(readErr, stopped(ctx.Err()))
+	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
+		return "", stopped("interrupted")
 	case net.err != nil:
-		return "", errors.Join(readErr, stopped(net.err))
+		return "", both(readErr, stopped(net.err.Error()))
+	case readErr != nil && short:
+		// The reader stopped on an error of its own before the end.
+		return "", fmt.Errorf("%w (the download stopped with it at byte %d%s; %s)", readErr, got, ofSize(d.Size), resume)
 	case in.err != nil:
-		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, in.err)})
-	case d.Size >= 0 && got != d.Size:
-		return "", errors.Join(readErr, stopped(io.ErrUnexpectedEOF))
+		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, in.err)})
+	case short:
+		return "", both(readErr, stopped("the server sent less than it said it would"))
 	}
 	if err := f.Sync(); err != nil {
-		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, err)})
+		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, err)})
 	}
 	if err := os.Rename(part, final); err != nil {
-		return "", errors.Join(readErr, &downloadError{fmt.Errorf("%s: %w", part, unwrapPath(err))})
+		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, unwrapPath(err))})
 	}
 	return final, readErr
 }
@@ -158,6 +162,14 @@ func openSize(f *os.File) int64 {
 		return -1
 	}
 	return st.Size()
+}
+
+// both is a and b in one error, said on one line; b when a is nil.
+func both(a, b error) error {
+	if a == nil {
+		return b
+	}
+	return fmt.Errorf("%w; %w", a, b)
 }
 
 // ofSize is " of SIZE" for a known size, else "".
