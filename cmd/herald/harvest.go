@@ -116,7 +116,7 @@ which hosts failed.`,
 func addHarvestFlags(cmd *cobra.Command, f *harvestFlags) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.warcDir, "warc-dir", "", "folder for WARC captures (default: the archive path + .warc)")
-	fl.IntVar(&f.concurrency, "concurrency", harvest.DefaultConcurrency, "fetches in flight across hosts (one at a time per host)")
+	fl.IntVar(&f.concurrency, "concurrency", harvest.DefaultConcurrency, "fetches in flight across hosts, 1 to 1024 (one at a time per host)")
 	fl.DurationVar(&f.delay, "delay", harvest.DefaultDelay, "least time between requests to one host (robots.txt Crawl-delay may raise it); 0 for none, only for your own sites")
 	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent sent, naming you and a contact URL (default Herald/<version> (+https://github.com/herald-archive/herald))")
 	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching URLs on loopback and private networks")
@@ -156,8 +156,8 @@ func harvestOptions(f harvestFlags, db string, logger *slog.Logger) harvest.Opti
 // --depth 0 following links two deep) or for "none" (--delay -1s).
 func (f harvestFlags) check() error {
 	switch {
-	case f.concurrency < 1:
-		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
+	case f.concurrency < 1 || f.concurrency > maxConcurrency:
+		return concurrencyError(f.concurrency)
 	case f.maxPages < 0:
 		return fmt.Errorf("--max-pages %d: want 0 (no cap) or more", f.maxPages)
 	case f.depth < 1:
@@ -189,6 +189,19 @@ func folderFlag(name, path string, mustExist bool) error {
 		return fmt.Errorf("%s %s: a file, not a folder", name, path)
 	}
 	return nil
+}
+
+// maxConcurrency bounds --concurrency of herald harvest and herald
+// worker: fetches or jobs in flight in one process. Requests to one host
+// go one at a time whatever it says, so more than a thousand only helps
+// a harvest of more hosts at once than one process should poll, and the
+// harvester sizes its queues by it: --concurrency 1000000000 asked for
+// gigabytes before fetching anything.
+const maxConcurrency = 1024
+
+// concurrencyError is the error for a --concurrency out of range.
+func concurrencyError(n int) error {
+	return fmt.Errorf("--concurrency %d: want 1 to %d", n, maxConcurrency)
 }
 
 // politeFlag refuses a negative --delay: 0 is the way to say none.

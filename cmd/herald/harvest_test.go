@@ -138,6 +138,7 @@ func TestHarvestFlagsOutOfRange(t *testing.T) {
 	for _, tc := range []struct{ args []string }{
 		{[]string{"harvest", "--concurrency", "0"}},
 		{[]string{"harvest", "--concurrency", "-3"}},
+		{[]string{"harvest", "--concurrency", "1000000000"}}, // sized the harvester's queues: gigabytes, then a crash
 		{[]string{"harvest", "--delay", "-1s"}},
 		{[]string{"harvest", "--max-pages", "-1"}},
 		{[]string{"harvest", "--depth", "0"}},

@@ -138,7 +138,7 @@ back to the queue after --drain-timeout), and the worker exits 0.`,
 	addConsumerFlags(cmd, &f.nats)
 	fl := cmd.Flags()
 	fl.StringVar(&f.warcDir, "warc-dir", "", "folder for WARC captures, shared by the fleet or per worker (default: the archive path + .warc)")
-	fl.IntVar(&f.concurrency, "concurrency", 8, "jobs processed at once by this worker")
+	fl.IntVar(&f.concurrency, "concurrency", 8, "jobs processed at once by this worker, 1 to 1024")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics, e.g. :9100")
 	fl.DurationVar(&f.delay, "delay", harvest.DefaultDelay, "least time between requests to one host, across the fleet; 0 for none, only for your own sites")
 	fl.StringVar(&f.userAgent, "user-agent", "", "User-Agent sent (default Herald/<version> (+https://github.com/herald-archive/herald))")
@@ -179,8 +179,8 @@ func runWorker(cmd *cobra.Command, e *env, f workerFlags) error {
 	if f.leaseTTL <= 0 {
 		return fmt.Errorf("--lease-ttl %s: want more than 0", f.leaseTTL)
 	}
-	if f.concurrency < 1 {
-		return fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
+	if f.concurrency < 1 || f.concurrency > maxConcurrency {
+		return concurrencyError(f.concurrency)
 	}
 	if err := politeFlag("--delay", f.delay); err != nil {
 		return err

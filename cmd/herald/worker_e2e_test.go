@@ -509,6 +509,7 @@ func TestWorkerBadInput(t *testing.T) {
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1"}, "give --db"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db}, "connect to nats"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--concurrency", "0"}, "--concurrency"},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--concurrency", "5000"}, "--concurrency 5000: want 1 to 1024"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--max-deliver", "-1"}, "--max-deliver"},
 		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--db", db, "--ack-wait", "10ms"}, "--ack-wait"},
 		{[]string{"status", "--nats", "nats://127.0.0.1:1"}, "is nats-server running there, with JetStream"},
