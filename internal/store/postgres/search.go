@@ -634,25 +634,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; rows stream from the server as fn consumes them.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	w := translate(q, db.unicodeLower)
-	rows, err := db.db.QueryContext(ctx, `SELECT `+recordCols+`, a.text`+w.from()+` ORDER BY a.date, a.id`, w.args...)
-	if err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRecord(rows, true)
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", q.String(), err)
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
-	}
-	return nil
+	return db.scan(ctx, q, true, fn)
 }
 
 var _ store.MetaScanner = (*DB)(nil)
@@ -660,14 +642,23 @@ var _ store.MetaScanner = (*DB)(nil)
 // ScanMeta implements store.MetaScanner: Scan's statement without the
 // text column.
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+	return db.scan(ctx, q, false, fn)
+}
+
+// scan is Scan, with the texts or (ScanMeta) without.
+func (db *DB) scan(ctx context.Context, q *query.Query, withText bool, fn func(*store.Record) error) error {
 	w := translate(q, db.unicodeLower)
-	rows, err := db.db.QueryContext(ctx, `SELECT `+recordCols+w.from()+` ORDER BY a.date, a.id`, w.args...)
+	cols := recordCols
+	if withText {
+		cols += ", a.text"
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT `+cols+w.from()+` ORDER BY a.date, a.id`, w.args...)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", q.String(), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanRecord(rows, false)
+		r, err := scanRecord(rows, withText)
 		if err != nil {
 			return fmt.Errorf("scan %q: %w", q.String(), err)
 		}
