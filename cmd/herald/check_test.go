@@ -241,34 +241,10 @@ func TestCheckCapturesOfVersions(t *testing.T) {
 	ctx := context.Background()
 	db, ids, caps := checkArchive(t)
 	dir := filepath.Dir(db)
-	w, err := warc.NewWriter(filepath.Join(dir, "c.warc"), warc.WriterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	withVersion(t, db, ids[0])
 	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
-	}
-	old, err := st.Get(ctx, ids[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := `<html><body><article><p>Corrected: the timetable changes on Tuesday.</p></article></body></html>`
-	ref, err := w.WriteExchange(ctx, warc.Exchange{TargetURI: old.URL, Date: old.FetchedAt.Add(time.Hour),
-		ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := archive.Ingest(ctx, st, []*store.Record{{
-		Article:   article.Article{URL: old.URL, Title: old.Title, Text: old.Text + "\n\nCorrected: the timetable changes on Tuesday, not Monday."},
-		FetchedAt: old.FetchedAt.Add(time.Hour),
-		Capture:   &store.Capture{File: filepath.Join("c.warc", ref.File), Offset: ref.Offset, RecordID: ref.RecordID},
-	}})
-	if err != nil || res[0].Outcome != store.Updated {
-		t.Fatalf("new version: %+v %v", res, err)
 	}
 	got, err := archive.CheckCaptures(ctx, st, dir)
 	st.Close()
