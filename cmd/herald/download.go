@@ -36,10 +36,19 @@ func downloadName(rawURL string) (string, error) {
 
 // downloadError is a URL whose file could not be downloaded (or resumed),
 // reported and skipped like a file that cannot be opened.
-type downloadError struct{ err error }
+type downloadError struct {
+	err   error
+	cause error // what stopped it, when err does not say it in its own words (an interruption)
+}
 
 func (e *downloadError) Error() string { return e.err.Error() }
-func (e *downloadError) Unwrap() error { return e.err }
+
+func (e *downloadError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.cause}
+}
 
 // streamDownload downloads the file at rawURL into dir and hands read,
 // while it arrives, a reader of the whole file from its first byte, with
@@ -55,10 +64,10 @@ func (e *downloadError) Unwrap() error { return e.err }
 func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, path string, size int64) error) (string, error) {
 	name, err := downloadName(rawURL)
 	if err != nil {
-		return "", &downloadError{fmt.Errorf("%s: %w", rawURL, err)}
+		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, err)}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", &downloadError{fmt.Errorf("%s: download folder: %w", rawURL, unwrapPath(err))}
+		return "", &downloadError{err: fmt.Errorf("%s: download folder: %w", rawURL, unwrapPath(err))}
 	}
 	final := filepath.Join(dir, name)
 	if abs, err := filepath.Abs(final); err == nil {
@@ -68,7 +77,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		fmt.Fprintf(e.stderr, "herald: %s: downloaded before, reading %s\n", rawURL, final)
 		f, err := openFile(final)
 		if err != nil {
-			return "", &downloadError{fmt.Errorf("%s: %w", final, err)}
+			return "", &downloadError{err: fmt.Errorf("%s: %w", final, err)}
 		}
 		defer f.Close()
 		return final, read(f, final, openSize(f))
@@ -76,12 +85,12 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	part := final + ".part"
 	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return "", &downloadError{fmt.Errorf("%s: %w", rawURL, unwrapPath(err))}
+		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, unwrapPath(err))}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+		return "", &downloadError{err: fmt.Errorf("%s: %w", part, err)}
 	}
 	have := st.Size()
 	d, err := client.Download(ctx, rawURL, have)
@@ -90,14 +99,14 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 			f.Close()
 			os.Remove(part)
 		}
-		return "", &downloadError{err}
+		return "", &downloadError{err: err}
 	}
 	defer d.Body.Close()
 	switch {
 	case d.From == 0 && have > 0:
 		fmt.Fprintf(e.stderr, "herald: %s: the server cannot resume (no ranges); downloading it again\n", rawURL)
 		if err := f.Truncate(0); err != nil {
-			return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+			return "", &downloadError{err: fmt.Errorf("%s: %w", part, err)}
 		}
 		have = 0
 	case have > 0:
@@ -106,7 +115,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		fmt.Fprintf(e.stderr, "herald: %s: downloading to %s\n", rawURL, final)
 	}
 	if _, err := f.Seek(have, io.SeekStart); err != nil {
-		return "", &downloadError{fmt.Errorf("%s: %w", part, err)}
+		return "", &downloadError{err: fmt.Errorf("%s: %w", part, err)}
 	}
 	in := &countingWriter{w: f}
 	net := &sourceReader{r: io.TeeReader(d.Body, in)}
@@ -130,27 +139,29 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	got := have + in.n
 	resume := part + " keeps what came: run the same command again to resume"
 	stopped := func(why string) error {
-		return &downloadError{fmt.Errorf("%s: the download stopped at byte %d%s (%s); %s", rawURL, got, ofSize(d.Size), why, resume)}
+		return &downloadError{err: fmt.Errorf("%s: the download stopped at byte %d%s (%s); %s", rawURL, got, ofSize(d.Size), why, resume)}
 	}
 	short := d.Size < 0 && net.err != nil || d.Size >= 0 && got != d.Size
 	switch {
 	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
-		return "", stopped("interrupted")
+		de := stopped("interrupted").(*downloadError)
+		de.cause = ctx.Err()
+		return "", de
 	case net.err != nil:
 		return "", both(readErr, stopped(net.err.Error()))
 	case readErr != nil && short:
 		// The reader stopped on an error of its own before the end.
 		return "", fmt.Errorf("%w (the download stopped with it at byte %d%s; %s)", readErr, got, ofSize(d.Size), resume)
 	case in.err != nil:
-		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, in.err)})
+		return "", both(readErr, &downloadError{err: fmt.Errorf("%s: %w", part, in.err)})
 	case short:
 		return "", both(readErr, stopped("the server sent less than it said it would"))
 	}
 	if err := f.Sync(); err != nil {
-		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, err)})
+		return "", both(readErr, &downloadError{err: fmt.Errorf("%s: %w", part, err)})
 	}
 	if err := os.Rename(part, final); err != nil {
-		return "", both(readErr, &downloadError{fmt.Errorf("%s: %w", part, unwrapPath(err))})
+		return "", both(readErr, &downloadError{err: fmt.Errorf("%s: %w", part, unwrapPath(err))})
 	}
 	return final, readErr
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +23,7 @@ type warcHost struct {
 	data    []byte
 	cut     int
 	noRange bool // answer every request with the whole file
+	stall   bool // after the first cut bytes, send nothing more until the client goes
 	mu      sync.Mutex
 	ranges  []string // the Range header of each request of the file
 }
@@ -42,6 +45,10 @@ func (h *warcHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if first && h.cut > 0 {
 			w.Header().Set("Content-Length", strconv.Itoa(len(h.data)))
 			w.Write(h.data[:h.cut])
+			if h.stall {
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+			}
 			return // the server closes the connection short of Content-Length
 		}
 		if h.noRange {
@@ -229,5 +236,45 @@ func TestImportWARCProgress(t *testing.T) {
 	}
 	if _, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "import", "warc", "--progress", "sometimes", file); code != 2 || !strings.Contains(stderr, `unknown --progress "sometimes"`) {
 		t.Errorf("--progress sometimes: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestImportWARCFromURLInterrupted: an import interrupted while its file
+// downloads (Ctrl-C) exits 130, says where the download stopped and that
+// its part is kept, and the same command then finishes it.
+func TestImportWARCFromURLInterrupted(t *testing.T) {
+	data := perRecordGzip(t, warcPages(0, 20))
+	host := &warcHost{data: data, cut: len(data) / 2, stall: true}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	downloads := filepath.Join(dir, "dl")
+	part := filepath.Join(downloads, "CC-NEWS-1.warc.gz.part")
+	args := []string{"--db", filepath.Join(dir, "herald.db"), "import", "warc", "--allow-private", "--download-dir", downloads, srv.URL + "/crawl/CC-NEWS-1.warc.gz"}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errb bytes.Buffer
+	exit := make(chan int, 1)
+	go func() { exit <- run(ctx, args, strings.NewReader(""), io.Discard, &errb) }()
+	deadline := time.Now().Add(time.Minute) // a safety net, not a timing assertion
+	for {
+		if st, err := os.Stat(part); err == nil && st.Size() == int64(host.cut) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first half never arrived")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	code := <-exit
+	want := fmt.Sprintf("the download stopped at byte %d of %d (interrupted); %s keeps what came", host.cut, len(data), part)
+	if code != 130 || !strings.Contains(errb.String(), want) || !strings.HasSuffix(errb.String(), "herald: interrupted; what was stored before is kept\n") {
+		t.Fatalf("interrupted: exit %d, want 130 and %q\n%s", code, want, errb.String())
+	}
+	out, stderr, code := herald(t, "", args...)
+	if code != 0 || !strings.Contains(out+stderr, "20 pages") {
+		t.Errorf("resumed: exit %d\n%s%s", code, out, stderr)
 	}
 }

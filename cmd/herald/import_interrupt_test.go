@@ -60,8 +60,8 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 	}
 	cancel()
 	pw.CloseWithError(errors.New("interrupted")) // the terminal goes away with the signal
-	if code := <-exit; code == 0 {
-		t.Fatalf("interrupted import exited 0; stderr:\n%s", errb.String())
+	if code := <-exit; code != 130 || !strings.HasSuffix(errb.String(), "herald: interrupted; what was stored before is kept\n") || strings.Contains(errb.String(), "context canceled") {
+		t.Fatalf("interrupted import: exit %d, want 130 saying it was interrupted; stderr:\n%s", code, errb.String())
 	}
 	if n := articles(); n != 30 {
 		t.Fatalf("%d articles after the interruption, want the 30 of the committed batches", n)

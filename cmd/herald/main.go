@@ -50,7 +50,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	var ee *exitError
-	if errors.As(err, &ee) {
+	isExit := errors.As(err, &ee)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) && !(isExit && ee.code == 130) {
+		// Interrupted (Ctrl-C, SIGTERM) and stopped by it: the shell's
+		// status for an interrupted command. What the command said about
+		// it is kept unless it is only the cancellation's own words.
+		if msg := err.Error(); !strings.HasSuffix(msg, context.Canceled.Error()) {
+			fmt.Fprintln(stderr, "herald:", msg)
+		}
+		fmt.Fprintln(stderr, "herald: interrupted; what was stored before is kept")
+		return 130
+	}
+	if isExit {
 		if ee.msg != "" {
 			fmt.Fprintln(stderr, "herald:", ee.msg)
 		}
