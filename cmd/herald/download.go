@@ -20,18 +20,29 @@ func isURL(arg string) bool {
 	return strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://")
 }
 
-// downloadName is the file name a downloaded URL is kept under: the last
-// segment of its path.
+// downloadName is where, under the download folder, the file of a URL is
+// kept: its host (and port), then its path, as wget -x lays them out, so
+// that two URLs whose files share a name (data.warc.gz of two sites) are
+// two files, and each file says where it came from. The query is left
+// out: a signed URL names the same file whatever its token.
 func downloadName(rawURL string) (string, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Hostname() == "" {
 		return "", errors.New("not a URL Herald can fetch")
 	}
-	name := path.Base(u.Path)
-	if name == "" || name == "." || name == "/" || name == ".." || strings.ContainsAny(name, `/\`) {
+	p := path.Clean("/" + u.Path)
+	name := path.Base(p)
+	if name == "/" || name == "." || strings.Contains(u.Path, `\`) {
 		return "", errors.New("its path names no file to keep the download under")
 	}
-	return name, nil
+	host := strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" {
+		host += "_" + port
+	}
+	if strings.ContainsAny(host, `/\`) || host == "." || host == ".." {
+		return "", errors.New("not a URL Herald can fetch")
+	}
+	return filepath.Join(host, filepath.FromSlash(strings.TrimPrefix(p, "/"))), nil
 }
 
 // downloadError is a URL whose file could not be downloaded (or resumed),
@@ -66,13 +77,10 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	if err != nil {
 		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, err)}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", &downloadError{err: fmt.Errorf("%s: download folder: %w", rawURL, unwrapPath(err))}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
 	}
 	final := filepath.Join(dir, name)
-	if abs, err := filepath.Abs(final); err == nil {
-		final = abs
-	}
 	if st, err := os.Stat(final); err == nil && st.Mode().IsRegular() {
 		fmt.Fprintf(e.stderr, "herald: %s: downloaded before, reading %s\n", rawURL, final)
 		f, err := openFile(final)
@@ -83,25 +91,23 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		return final, read(f, final, openSize(f))
 	}
 	part := final + ".part"
+	var have int64
+	if st, err := os.Stat(part); err == nil {
+		have = st.Size()
+	}
+	d, err := client.Download(ctx, rawURL, have)
+	if err != nil {
+		return "", &downloadError{err: err} // nothing made
+	}
+	defer d.Body.Close()
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return "", &downloadError{err: fmt.Errorf("%s: download folder: %w", rawURL, unwrapPath(err))}
+	}
 	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, unwrapPath(err))}
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", &downloadError{err: fmt.Errorf("%s: %w", part, err)}
-	}
-	have := st.Size()
-	d, err := client.Download(ctx, rawURL, have)
-	if err != nil {
-		if have == 0 {
-			f.Close()
-			os.Remove(part)
-		}
-		return "", &downloadError{err: err}
-	}
-	defer d.Body.Close()
 	switch {
 	case d.From == 0 && have > 0:
 		fmt.Fprintf(e.stderr, "herald: %s: the server cannot resume (no ranges); downloading it again\n", rawURL)
@@ -125,6 +131,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	if errors.As(readErr, &nw) {
 		f.Close()
 		os.Remove(part)
+		removeEmpty(filepath.Dir(final), dir)
 		return "", readErr
 	}
 	if readErr == nil {
@@ -173,6 +180,17 @@ func openSize(f *os.File) int64 {
 		return -1
 	}
 	return st.Size()
+}
+
+// removeEmpty removes the folder d and its parents up to (not including)
+// top while they are empty: what a download that is not kept made.
+func removeEmpty(d, top string) {
+	for d != top && strings.HasPrefix(d, top+string(filepath.Separator)) {
+		if os.Remove(d) != nil {
+			return
+		}
+		d = filepath.Dir(d)
+	}
 }
 
 // both is a and b in one error, said on one line; b when a is nil.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -65,6 +66,13 @@ func (h *warcHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// servedAt is the folder of the download folder that keeps what a test
+// server at srvURL served: its host and port.
+func servedAt(srvURL string) string {
+	u, _ := url.Parse(srvURL)
+	return u.Hostname() + "_" + u.Port()
+}
+
 // TestImportWARCFromURL: herald import warc URL streams the file into
 // the archive while keeping it in the download folder, which the capture
 // references name. A download cut off keeps its part and reports it
@@ -81,7 +89,7 @@ func TestImportWARCFromURL(t *testing.T) {
 	db := filepath.Join(dir, "herald.db")
 	downloads := filepath.Join(dir, "dl")
 	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
-	final := filepath.Join(downloads, "CC-NEWS-1.warc.gz")
+	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
 	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, url}
 
 	out, stderr, code := herald(t, "", args...)
@@ -181,7 +189,7 @@ func TestImportWARCFromURLNoRanges(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "the server cannot resume (no ranges); downloading it again") || !strings.Contains(out, "10 pages") {
 		t.Errorf("again: exit %d\n%s%s", code, out, stderr)
 	}
-	if got, err := os.ReadFile(filepath.Join(downloads, "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
+	if got, err := os.ReadFile(filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
 		t.Errorf("the file differs from the served one (%v)", err)
 	}
 }
@@ -201,7 +209,7 @@ func TestImportWARCFromURLNATS(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "queued 10 extract jobs") {
 		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
-	if got, err := os.ReadFile(filepath.Join(downloads, "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
+	if got, err := os.ReadFile(filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")); err != nil || !bytes.Equal(got, data) {
 		t.Errorf("the downloaded file differs from the served one (%v)", err)
 	}
 	_, stderr, code = herald(t, "", append(base, srv.URL+"/missing.warc.gz")...)
@@ -249,7 +257,7 @@ func TestImportWARCFromURLInterrupted(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	downloads := filepath.Join(dir, "dl")
-	part := filepath.Join(downloads, "CC-NEWS-1.warc.gz.part")
+	part := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz.part")
 	args := []string{"--db", filepath.Join(dir, "herald.db"), "import", "warc", "--allow-private", "--download-dir", downloads, srv.URL + "/crawl/CC-NEWS-1.warc.gz"}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -276,5 +284,40 @@ func TestImportWARCFromURLInterrupted(t *testing.T) {
 	out, stderr, code := herald(t, "", args...)
 	if code != 0 || !strings.Contains(out+stderr, "20 pages") {
 		t.Errorf("resumed: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestImportWARCFromURLSameName: two URLs whose files share a name (on
+// two paths here; two hosts alike) are kept as two files, under host and
+// path, and neither is taken for the other; a URL naming no file, or one
+// whose path climbs out with .., is kept under the host all the same or
+// refused.
+func TestImportWARCFromURLSameName(t *testing.T) {
+	a := perRecordGzip(t, warcPages(0, 3))
+	b := perRecordGzip(t, warcPages(10, 4))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a/data.warc.gz", func(w http.ResponseWriter, r *http.Request) { w.Write(a) })
+	mux.HandleFunc("/b/data.warc.gz", func(w http.ResponseWriter, r *http.Request) { w.Write(b) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+	downloads := filepath.Join(dir, "dl")
+	out, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "import", "warc", "--allow-private", "--download-dir", downloads,
+		srv.URL+"/a/data.warc.gz", srv.URL+"/b/data.warc.gz")
+	if code != 0 || !strings.Contains(out, "7 new") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	for name, want := range map[string][]byte{"a": a, "b": b} {
+		if got, err := os.ReadFile(filepath.Join(downloads, servedAt(srv.URL), name, "data.warc.gz")); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s/data.warc.gz differs from the served one (%v)", name, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://data.example.org/crawl/x.warc.gz?token=1": filepath.Join("data.example.org", "crawl", "x.warc.gz"),
+		"https://Data.Example.org:8443/../../x.warc.gz":    filepath.Join("data.example.org_8443", "x.warc.gz"),
+	} {
+		if got, err := downloadName(in); err != nil || got != want {
+			t.Errorf("downloadName(%q) = %q, %v; want %q", in, got, err, want)
+		}
 	}
 }

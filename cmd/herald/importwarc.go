@@ -54,13 +54,14 @@ recompress).
 
 A URL (http or https) is downloaded and imported at once, as the bytes
 arrive, into --download-dir (by default the archive path + .downloads),
-where the file stays under the last segment of the URL's path, and the
-articles' capture references name it. It is written as NAME.part until
-whole: a download that stops (a network failure, Ctrl-C) keeps its part
-and is reported (exit 1), and the same command run again resumes it where
-it stopped (a Range request; a server without ranges sends the whole file
-again) and imports the whole file, the articles already stored counting as
-unchanged. A URL whose file is already downloaded is read from disk.
+where the file stays under its host and path, as wget -x lays them out
+(data.commoncrawl.org/crawl-data/CC-NEWS/…), and the articles' capture
+references name it. It is written as NAME.part until whole: a download
+that stops (a network failure, Ctrl-C) keeps its part and is reported
+(exit 1; 130 interrupted), and the same command run again resumes it
+where it stopped (a Range request; a server without ranges sends the
+whole file again) and imports the whole file, the articles already stored
+counting as unchanged. A URL whose file is already downloaded is read from disk.
 robots.txt is not asked: it governs crawling, not fetching a file named
 by its address. Loopback and private addresses are refused unless
 --allow-private is given.
