@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/herald-archive/herald/internal/export"
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
@@ -418,7 +419,7 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	info := export.WARCInfo{Software: export.Software(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
+	info := export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
 		Archive: warcArchiveName(e.db), Print: print}
 	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
 		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).

@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -18,16 +17,6 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
-
-// Software is what exports name as their software: "Herald/<version>",
-// the module version the binary was built from, or "dev".
-func Software() string {
-	v := "dev"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
-	}
-	return "Herald/" + v + " (+https://github.com/herald-archive/herald)"
-}
 
 // WARCOptions configure a WARCWriter.
 type WARCOptions struct {
@@ -99,7 +88,7 @@ type WARCSummary struct {
 
 // WARCInfo describes an export for its warcinfo record.
 type WARCInfo struct {
-	// Software names the program and its version (Software()).
+	// Software names the program and its version (fetch.DefaultUserAgent()).
 	Software string
 	// Query is the query as given ("" for every article); Collapse and
 	// Versions say how the export was made.

@@ -40,7 +40,7 @@ func TestWARCWriterLeftOut(t *testing.T) {
 			Open: func(name string) (*os.File, error) { return nil, errors.New(name + ": not here") },
 			Skip: func(s Skip) { skips = append(skips, s) },
 		})
-		if err := w.Begin(WARCInfo{Software: Software(), Query: "x", Print: &print}); err != nil {
+		if err := w.Begin(WARCInfo{Software: "Herald/test", Query: "x", Print: &print}); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range recs {

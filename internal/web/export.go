@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/export"
+	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
@@ -180,7 +181,7 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 	sent := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(sent, 64<<10)
 	ew := export.NewWARCWriter(bw, opts)
-	err = ew.Begin(export.WARCInfo{Software: export.Software(), Query: v.Get("q"), Collapse: collapse, Versions: versions,
+	err = ew.Begin(export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: v.Get("q"), Collapse: collapse, Versions: versions,
 		Archive: s.opts.ArchiveName, Filename: filename, Print: print})
 	n := 0
 	if err == nil {
