@@ -595,18 +595,13 @@ func storedGzip(data []byte, blocks int) []byte {
 	return binary.LittleEndian.AppendUint32(out, uint32(len(data)))
 }
 
-// ScanResponses reads the WARC file at path, which must be one Writer
+// ScanHTTPResponses reads the WARC file at path, which must be one Writer
 // wrote (else ErrForeignFile), and calls fn with each HTTP response
-// record whose target URI want accepts, in file order. Damaged records
-// are passed over. An error from fn stops the scan and is returned.
-func ScanResponses(path string, want func(targetURI string) bool, fn func(*Record) error) error {
-	return ScanHTTPResponses(path, func(r *Record) bool { return want(r.TargetURI) }, fn)
-}
-
-// ScanHTTPResponses is ScanResponses with want given the record itself,
-// before its HTTP message is parsed (its WARC header and block are set,
-// HTTPHeader and Payload not yet: RawHTTPField reads a field cheaply),
-// so that passing over a record costs no decoding.
+// record that want accepts, in file order. Damaged records are passed
+// over. An error from fn stops the scan and is returned. want is given
+// the record before its HTTP message is parsed (its WARC header and block
+// are set, HTTPHeader and Payload not yet: RawHTTPField reads a field
+// cheaply), so that passing over a record costs no decoding.
 func ScanHTTPResponses(path string, want func(*Record) bool, fn func(*Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {

@@ -248,13 +248,13 @@ func TestErasedMemberSize(t *testing.T) {
 	}
 }
 
-// ScanResponses hands over the responses of the URLs asked for, not
+// ScanHTTPResponses hands over the responses of the URLs asked for, not
 // their requests nor other pages, and refuses a file Writer did not
 // write.
-func TestScanResponses(t *testing.T) {
+func TestScanHTTPResponses(t *testing.T) {
 	path, story, _ := eraseFixture(t)
 	var got []string
-	err := ScanResponses(path, func(u string) bool { return strings.Contains(u, "jane-doe") }, func(r *Record) error {
+	err := ScanHTTPResponses(path, func(r *Record) bool { return strings.Contains(r.TargetURI, "jane-doe") }, func(r *Record) error {
 		got = append(got, r.RecordID)
 		return nil
 	})
@@ -265,7 +265,7 @@ func TestScanResponses(t *testing.T) {
 	if err := os.Rename(path, renamed); err != nil {
 		t.Fatal(err)
 	}
-	if err := ScanResponses(renamed, func(string) bool { return true }, func(*Record) error { return nil }); !errors.Is(err, ErrForeignFile) {
+	if err := ScanHTTPResponses(renamed, func(*Record) bool { return true }, func(*Record) error { return nil }); !errors.Is(err, ErrForeignFile) {
 		t.Errorf("a renamed file: %v", err)
 	}
 }
