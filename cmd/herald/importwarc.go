@@ -328,8 +328,7 @@ func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPr
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
 func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, size int64, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
-	r, end := startWARCProgress(progress, e.stderr, name, size, r)
-	defer end()
+	r, endProgress := startWARCProgress(progress, e.stderr, name, size, r)
 	log := bufio.NewWriter(e.stderr)
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(abs),
@@ -340,6 +339,7 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},
 	})
+	endProgress() // before anything else is written to stderr
 	var nw *warc.NotWARCError
 	if errors.As(err, &nw) {
 		err = &importFileError{fmt.Errorf("%s is %w", name, nw)}
