@@ -363,6 +363,7 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	t.Responses += s.Responses
 	t.New += s.New
 	t.Updated += s.Updated
+	t.Refreshed += s.Refreshed
 	t.Unchanged += s.Unchanged
 	t.Duplicate += s.Duplicate
 	t.Damaged += s.Damaged
