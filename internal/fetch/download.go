@@ -69,7 +69,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, from int64) (*Down
 	resp, err := client.Do(req)
 	if err != nil {
 		cancel()
-		return nil, downloadError(ctx, u, err)
+		return nil, c.downloadError(ctx, u, err)
 	}
 	d := &Download{From: 0, Size: resp.ContentLength, URL: resp.Request.URL.String()}
 	switch resp.StatusCode {
@@ -101,22 +101,14 @@ func (c *Client) Download(ctx context.Context, rawURL string, from int64) (*Down
 	return d, nil
 }
 
-// downloadError is err, from starting a download of u, said plainly.
-func downloadError(ctx context.Context, u *url.URL, err error) error {
+// downloadError is err, from starting a download of u, said as a fetch's
+// would be (attemptError; a download has no attempt limit of its own).
+func (c *Client) downloadError(ctx context.Context, u *url.URL, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	var ne net.Error
-	switch {
-	case ctx.Err() != nil:
-		return fmt.Errorf("fetch %s: %w", u, ctx.Err())
-	case errors.Is(err, ErrPrivateAddress):
-		return fmt.Errorf("fetch %s: %w", u, ErrPrivateAddress)
-	case errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("fetch %s: %w: %v", u, ErrTimeout, err)
-	}
-	return fmt.Errorf("fetch %s: %w", u, err)
+	return c.attemptError(ctx, ctx, u, err)
 }
 
 // contentRange parses "bytes START-END/SIZE" (or "bytes */SIZE"), giving
