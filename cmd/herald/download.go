@@ -145,24 +145,24 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	}
 	got := have + in.n
 	resume := part + " keeps what came: run the same command again to resume"
-	stopped := func(why string) error {
-		return &downloadError{err: fmt.Errorf("%s: the download stopped at byte %d%s (%s); %s", rawURL, got, ofSize(d.Size), why, resume)}
+	// stopped says where the download stopped and why; cause, when
+	// set, is what stopped it, for errors.Is.
+	stopped := func(why string, cause error) error {
+		return &downloadError{err: fmt.Errorf("%s: the download stopped at byte %d%s (%s); %s", rawURL, got, ofSize(d.Size), why, resume), cause: cause}
 	}
 	short := d.Size < 0 && net.err != nil || d.Size >= 0 && got != d.Size
 	switch {
 	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
-		de := stopped("interrupted").(*downloadError)
-		de.cause = ctx.Err()
-		return "", de
+		return "", stopped("interrupted", ctx.Err())
 	case net.err != nil:
-		return "", both(readErr, stopped(net.err.Error()))
+		return "", both(readErr, stopped(net.err.Error(), nil))
 	case readErr != nil && short:
 		// The reader stopped on an error of its own before the end.
 		return "", fmt.Errorf("%w (the download stopped with it at byte %d%s; %s)", readErr, got, ofSize(d.Size), resume)
 	case in.err != nil:
 		return "", both(readErr, &downloadError{err: fmt.Errorf("%s: %w", part, in.err)})
 	case short:
-		return "", both(readErr, stopped("the server sent less than it said it would"))
+		return "", both(readErr, stopped("the server sent less than it said it would", nil))
 	}
 	if err := f.Sync(); err != nil {
 		return "", both(readErr, &downloadError{err: fmt.Errorf("%s: %w", part, err)})
