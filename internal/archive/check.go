@@ -86,7 +86,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 		return nil, fmt.Errorf("check captures: %w", err)
 	}
 	var older []string // articles with earlier versions
-	err = st.Scan(ctx, all, func(r *store.Record) error {
+	err = store.ScanMeta(ctx, st, all, func(r *store.Record) error { // texts are not needed
 		if r.Capture == nil || r.Capture.File == "" {
 			sum.WithoutCapture++
 		}
