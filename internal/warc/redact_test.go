@@ -203,8 +203,9 @@ func TestRedactRecordsTorn(t *testing.T) {
 func TestFitGzip(t *testing.T) {
 	data := []byte(strings.Repeat("<item>some feed text</item>\n", 40))
 	noise := make([]byte, 3000)
+	rng := rand.New(rand.NewPCG(1, 2)) // the same noise each run, so a failing size can be seen again
 	for i := range noise {
-		noise[i] = byte(rand.N(256))
+		noise[i] = byte(rng.IntN(256))
 	}
 	data = append(data, noise...)
 	var d bytes.Buffer

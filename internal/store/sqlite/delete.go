@@ -99,7 +99,7 @@ func (t *tx) delete(ctx context.Context, id string) error {
 	// Any delete, marked or not: a later article may take the row
 	// number of the last one (see marksKept).
 	t.datesChanged, t.marksChanged = true, true
-	t.deleted++
+	t.deleted = true
 	t.naming = nil // an answer read ahead may be this article
 	return nil
 }

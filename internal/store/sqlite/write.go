@@ -55,8 +55,8 @@ type tx struct {
 	// changed; marksChanged: a stored article's cluster mark may have
 	// (see counters.dates_version and marksKept).
 	datesChanged, marksChanged bool
-	// deleted counts the articles this transaction deleted.
-	deleted int
+	// deleted: this transaction deleted an article (see releaseMemory).
+	deleted bool
 	// bandsToMerge: article_lsh_recent has grown to be merged (about this
 	// many rows), after the commit (see writeBands).
 	bandsToMerge int64
@@ -191,7 +191,7 @@ func (t *tx) Commit() error {
 		t.finish()
 		return fmt.Errorf("commit: %w", err)
 	}
-	if t.deleted > 0 {
+	if t.deleted {
 		t.releaseMemory()
 	}
 	t.finish()
