@@ -479,8 +479,8 @@ func rankCandidates(ctx context.Context, q querier, keys []int64, bands []uint64
 }
 
 // bandSweepSteps is how many key ranges DropDeletedBands walks the band
-// tables in, one transaction each (a variable for tests).
-var bandSweepSteps = 64
+// tables in, one transaction each.
+const bandSweepSteps = 64
 
 // DropDeletedBands deletes the LSH band rows whose row number no article
 // has: those herald delete left behind before it deleted an article's

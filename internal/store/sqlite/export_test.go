@@ -156,10 +156,3 @@ func BandRowsOf(db *DB, n int64) (rows int64, err error) {
 	return rows, err
 }
 
-// SetBandSweepSteps sets how many steps DropDeletedBands takes and
-// returns a function that restores the setting.
-func SetBandSweepSteps(n int) (restore func()) {
-	old := bandSweepSteps
-	bandSweepSteps = n
-	return func() { bandSweepSteps = old }
-}
