@@ -14,12 +14,6 @@ import (
 	"github.com/herald-archive/herald/internal/fetch"
 )
 
-// isURL reports whether an input argument is an http or https URL rather
-// than a file name.
-func isURL(arg string) bool {
-	return strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://")
-}
-
 // downloadName is where, under the download folder, the file of a URL is
 // kept: its host (and port), then its path, as wget -x lays them out, so
 // that two URLs whose files share a name (data.warc.gz of two sites) are

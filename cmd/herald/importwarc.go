@@ -92,19 +92,29 @@ as one stream have no record offsets and are refused with --nats.`,
 			if err != nil {
 				return err
 			}
+			// URLs are downloaded into downloadDir with one client.
+			var client *fetch.Client
+			hasURL := slices.ContainsFunc(args, isHTTPURL)
+			if hasURL {
+				client = fetch.New(fetch.Options{AllowPrivate: allowPrivate})
+				defer client.Close()
+				if downloadDir == "" {
+					downloadDir = defaultDownloadDir(e.db)
+				}
+			}
 			if qc != nil {
 				defer qc.Close()
 				files, failed := args, 0
-				if slices.ContainsFunc(args, isURL) {
+				if hasURL {
 					// The workers read the files: each is downloaded
 					// whole first.
-					if files, failed = downloadAll(ctx, e, args, downloadDir, allowPrivate, progress); len(files) == 0 {
+					if files, failed = downloadAll(ctx, e, client, args, downloadDir, progress); len(files) == 0 {
 						return &exitError{code: 1, msg: spellCount(failed, "download") + " failed (see above)"}
 					}
 				}
 				return enqueueWARCFiles(ctx, e, qc, files, failed, asJSON)
 			}
-			if !slices.ContainsFunc(args, isURL) {
+			if !hasURL {
 				if err := refuseNothingToImport(e, inputFiles(args), func(name string, err error) {
 					fmt.Fprintf(e.stderr, "herald: %s: %v\n", name, err)
 				}); err != nil {
@@ -118,18 +128,10 @@ as one stream have no record offsets and are refused with --nats.`,
 			defer db.Close()
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
 			failedFiles := 0
-			var client *fetch.Client
-			if slices.ContainsFunc(args, isURL) {
-				client = fetch.New(fetch.Options{AllowPrivate: allowPrivate})
-				defer client.Close()
-				if downloadDir == "" {
-					downloadDir = defaultDownloadDir(e.db)
-				}
-			}
 			for _, name := range args {
 				var sum *harvest.ImportSummary
 				var err error
-				if isURL(name) {
+				if isHTTPURL(name) {
 					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, workers, size, progress)
 				} else {
 					sum, err = importWARCFile(ctx, e, db, name, workers, size, progress)
@@ -296,16 +298,11 @@ func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Cl
 }
 
 // downloadAll replaces the URLs among args by the files they are
-// downloaded to, whole, in dir (default beside the archive); a download
-// that fails is reported and left out, and counted in failed.
-func downloadAll(ctx context.Context, e *env, args []string, dir string, allowPrivate bool, progress progressMode) (files []string, failed int) {
-	client := fetch.New(fetch.Options{AllowPrivate: allowPrivate})
-	defer client.Close()
-	if dir == "" {
-		dir = defaultDownloadDir(e.db)
-	}
+// downloaded to, whole, in dir; a download that fails is reported and
+// left out, and counted in failed.
+func downloadAll(ctx context.Context, e *env, client *fetch.Client, args []string, dir string, progress progressMode) (files []string, failed int) {
 	for _, a := range args {
-		if !isURL(a) {
+		if !isHTTPURL(a) {
 			files = append(files, a)
 			continue
 		}
