@@ -86,7 +86,8 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 		return nil, fmt.Errorf("check captures: %w", err)
 	}
 	var older []string // articles with earlier versions
-	err = store.ScanMeta(ctx, st, all, func(r *store.Record) error { // texts are not needed
+	// The references are all it needs: no texts are read.
+	err = store.ScanMeta(ctx, st, all, func(r *store.Record) error {
 		if r.Capture == nil || r.Capture.File == "" {
 			sum.WithoutCapture++
 		}

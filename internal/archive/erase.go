@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -234,7 +233,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 		for _, r := range versions {
 			for _, u := range []string{r.URL, r.CanonicalURL} {
 				if u != "" {
-					urls[normURL(u)] = true
+					urls[warc.NormURL(u)] = true
 				}
 			}
 			if c := r.Capture; c != nil && c.File != "" {
@@ -254,7 +253,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 		}
 	}
 	want := func(rec *warc.Record) bool {
-		return opts.CaptureOwner != nil && urls[normURL(rec.TargetURI)] || mayList(rec)
+		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || mayList(rec)
 	}
 	list := newListing(urls)
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
@@ -276,7 +275,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			var found, lists []warc.EraseTarget
 			var would CaptureSummary // a dry run's redactions
 			err := warc.ScanHTTPResponses(path, want, func(rec *warc.Record) error {
-				if opts.CaptureOwner != nil && urls[normURL(rec.TargetURI)] {
+				if opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] {
 					if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
 						found = append(found, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
 					}
@@ -334,12 +333,4 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 		}
 	}
 	return nil
-}
-
-// normURL spells a URL as url.URL.String does, for comparisons.
-func normURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.String()
-	}
-	return s
 }

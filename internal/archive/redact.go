@@ -20,7 +20,7 @@ import (
 // those captures list the page's URL, title, description and, in a
 // full-content feed, its text.
 type listing struct {
-	norm  map[string]bool // the deleted pages' URLs, as normURL spells them
+	norm  map[string]bool // the deleted pages' URLs, as warc.NormURL spells them
 	canon map[string]bool // and as canon.URL does
 	// needles are bytes one of which a document naming a deleted page
 	// holds, whatever the spelling of its link (absolute or not): the
@@ -28,7 +28,7 @@ type listing struct {
 	needles [][]byte
 }
 
-// newListing returns a listing of the URLs (as normURL spells them).
+// newListing returns a listing of the URLs (as warc.NormURL spells them).
 func newListing(urls map[string]bool) *listing {
 	l := &listing{norm: urls, canon: map[string]bool{}}
 	seen := map[string]bool{}
@@ -59,7 +59,7 @@ func newListing(urls map[string]bool) *listing {
 
 // named reports whether u, an absolute URL, is a deleted page's.
 func (l *listing) named(u string) bool {
-	if l.norm[normURL(u)] {
+	if l.norm[warc.NormURL(u)] {
 		return true
 	}
 	c, err := canon.URL(u)

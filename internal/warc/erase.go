@@ -167,7 +167,7 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 						changed = true
 					}
 				}
-				if u := normURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] {
+				if u := NormURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] {
 					uris[u] = true
 					changed = true
 				}
@@ -473,8 +473,9 @@ func indexFile(f *os.File, base string) ([]fileEntry, error) {
 	return entries, nil
 }
 
-// normURL spells an absolute URL as resolve does.
-func normURL(s string) string {
+// NormURL spells a URL as url.URL.String does (as resolve does an
+// absolute one), for comparing URLs written differently.
+func NormURL(s string) string {
 	if s == "" {
 		return ""
 	}

@@ -155,4 +155,3 @@ func BandRowsOf(db *DB, n int64) (rows int64, err error) {
 		(SELECT count(*) FROM article_lsh_recent WHERE key & ?1 = ?2)`, rowMask, n).Scan(&rows)
 	return rows, err
 }
-
