@@ -380,6 +380,31 @@ func TestExportWARCLeavesOutWhatCannotBeCopied(t *testing.T) {
 		t.Errorf("gowarc read %d records, want %d", len(ids), len(recs))
 	}
 
+	// A reference without a record id (another tool's JSON lines) to a
+	// record of another page is no capture of this article either.
+	rawDB, err = sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rawDB.Exec(`UPDATE articles SET capture_record = '' WHERE id = ?`, ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	rawDB.Close()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first0, err := st.Get(context.Background(), ids[0])
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstURL := first0.URL
+	_, stderr, code = herald(t, "", "--db", db, "export", "--format", "warc", "--out", out)
+	if want := "the record at this offset is a capture of " + firstURL + ", not of this article"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("a reference without a record id to another page: exit %d, want 1 and %q\n%s", code, want, stderr)
+	}
+
 	// The folder moved: found with --captures.
 	moved := filepath.Join(t.TempDir(), "elsewhere")
 	if err := os.Mkdir(moved, 0o755); err != nil {

@@ -237,6 +237,7 @@ func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
 	type ref struct {
 		version int
 		c       *store.Capture
+		urls    []string // the page's, for a reference without a record id
 	}
 	var refs []ref
 	if w.opts.Versions != nil && r.Version > 1 {
@@ -246,7 +247,7 @@ func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
 		}
 		for _, v := range versions {
 			if v.Version < r.Version && v.Capture != nil && v.Capture.File != "" {
-				refs = append(refs, ref{v.Version, v.Capture})
+				refs = append(refs, ref{v.Version, v.Capture, []string{v.URL, v.CanonicalURL}})
 			}
 		}
 	}
@@ -254,7 +255,7 @@ func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
 		w.sum.NoCapture++
 		w.skip(Skip{ID: r.ID, URL: r.URL, Reason: NoCapture})
 	} else {
-		refs = append(refs, ref{0, r.Capture})
+		refs = append(refs, ref{0, r.Capture, []string{r.URL, r.CanonicalURL}})
 	}
 	seen := map[store.Capture]bool{} // versions that kept one capture
 	for _, x := range refs {
@@ -262,7 +263,7 @@ func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
 			continue
 		}
 		seen[*x.c] = true
-		why, err := w.copy(x.c)
+		why, err := w.copy(x.c, x.urls)
 		if err != nil {
 			return err
 		}
@@ -283,10 +284,10 @@ func (w *WARCWriter) skip(s Skip) {
 	}
 }
 
-// copy writes the capture c: its response record and the request record
-// after it. It returns why the capture was left out ("" when written),
-// or an error writing.
-func (w *WARCWriter) copy(c *store.Capture) (string, error) {
+// copy writes the capture c of the page at urls: its response record and
+// the request record after it. It returns why the capture was left out
+// ("" when written), or an error writing.
+func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
 	of, ok := w.files[c.File]
 	if !ok {
 		if len(w.files) >= 16 {
@@ -306,6 +307,10 @@ func (w *WARCWriter) copy(c *store.Capture) (string, error) {
 		return "the capture was erased (herald delete --erase-captures)", nil
 	case c.RecordID != "" && resp.RecordID != c.RecordID:
 		return fmt.Sprintf("the record at this offset is %s, not %s", resp.RecordID, c.RecordID), nil
+	case !resp.IsCapture(c.RecordID, urls...):
+		// A reference without a record id (another tool's JSON lines):
+		// the record must be the page's, as every reader of captures checks.
+		return fmt.Sprintf("the record at this offset is a capture of %s, not of this article", resp.TargetURI), nil
 	}
 	if err := resp.CheckBlockDigest(); err != nil {
 		return "the record is damaged: " + err.Error(), nil
