@@ -115,7 +115,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	}
 	sum := &ImportSummary{Skipped: map[string]int{}}
 	noCapture := 0 // written by the storing goroutine, read after in.close
-	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, false, func(job any) (*store.Record, string) {
+	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Ingest, func(job any) (*store.Record, string) {
 		return warcRecord(job.(*warc.Record), source, opts.CapturePath)
 	}, func(job any, res archive.Result, skip string) {
 		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && res.Outcome != store.Withheld && job.(*warc.Record).Offset < 0 {

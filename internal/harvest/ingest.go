@@ -17,9 +17,9 @@ import (
 type ingester struct {
 	st    store.Store
 	batch int
-	// rewrite stores with archive.Rewrite rather than archive.Ingest: the
-	// records are rebuilt from stored articles (herald reextract).
-	rewrite bool
+	// write stores a batch: archive.Ingest, or archive.Rewrite for
+	// records rebuilt from stored articles (herald reextract).
+	write func(context.Context, store.Store, []*store.Record) ([]archive.Result, error)
 	// work turns a job into a record, or a skip reason.
 	work func(job any) (*store.Record, string)
 	// done, when set, is called from the storing goroutine for each job:
@@ -48,7 +48,7 @@ type ingested struct {
 	skip string
 }
 
-func newIngester(ctx context.Context, st store.Store, workers, batch int, rewrite bool, work func(any) (*store.Record, string), done func(any, archive.Result, string)) *ingester {
+func newIngester(ctx context.Context, st store.Store, workers, batch int, write func(context.Context, store.Store, []*store.Record) ([]archive.Result, error), work func(any) (*store.Record, string), done func(any, archive.Result, string)) *ingester {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -57,7 +57,7 @@ func newIngester(ctx context.Context, st store.Store, workers, batch int, rewrit
 	}
 	cctx, cancel := context.WithCancelCause(ctx)
 	in := &ingester{
-		st: st, batch: batch, rewrite: rewrite, work: work, done: done,
+		st: st, batch: batch, write: write, work: work, done: done,
 		ctx: cctx, wctx: context.WithoutCancel(ctx), cancel: cancel,
 		jobs:     make(chan any, 2*workers),
 		results:  make(chan ingested, 2*workers),
@@ -112,11 +112,7 @@ func (in *ingester) store() {
 			recs, jobs = recs[:0], jobs[:0]
 			return
 		}
-		write := archive.Ingest
-		if in.rewrite {
-			write = archive.Rewrite
-		}
-		res, err := write(in.wctx, in.st, recs)
+		res, err := in.write(in.wctx, in.st, recs)
 		if err != nil {
 			in.err = fmt.Errorf("store: %w", err)
 			in.cancel(in.err)

@@ -212,7 +212,7 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 			opts.Report(ch)
 		}
 	}
-	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, true, work, done)
+	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Rewrite, work, done)
 	scanErr := st.Scan(in.ctx, q, func(r *store.Record) error {
 		sum.Records++
 		if !in.submit(&reextractJob{old: r}) {
