@@ -430,10 +430,7 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	opts := export.WARCOptions{
 		Plain: strings.HasSuffix(strings.ToLower(x.out), ".warc"),
 		Open: func(name string) (*os.File, error) {
-			path := name
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(x.captures, path)
-			}
+			path := store.CaptureFile(name, x.captures)
 			f, err := os.Open(path)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -123,10 +122,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 		slices.SortFunc(refs, func(a, b captureRef) int {
 			return cmp.Or(cmp.Compare(a.offset, b.offset), cmp.Compare(a.version, b.version))
 		})
-		path := name
-		if !filepath.IsAbs(path) && base != "" {
-			path = filepath.Join(base, path)
-		}
+		path := store.CaptureFile(name, base)
 		if err := checkFile(ctx, sum, name, path, refs); err != nil {
 			return sum, fmt.Errorf("check captures: %w", err)
 		}

@@ -125,10 +125,7 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 				continue
 			}
 			seen[*c] = true
-			path := c.File
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(opts.CaptureBase, path)
-			}
+			path := store.CaptureFile(c.File, opts.CaptureBase)
 			if strings.HasPrefix(r.Source, "import:") {
 				sum.Left = append(sum.Left, LeftCapture{ID: a.ID, File: path, Offset: c.Offset, Why: LeftImported})
 				continue
@@ -237,11 +234,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 				}
 			}
 			if c := r.Capture; c != nil && c.File != "" {
-				path := c.File
-				if !filepath.IsAbs(path) {
-					path = filepath.Join(opts.CaptureBase, path)
-				}
-				path = absOr(path)
+				path := absOr(store.CaptureFile(c.File, opts.CaptureBase))
 				if referenced[path] == nil {
 					referenced[path] = map[int64]bool{}
 				}

@@ -3,7 +3,6 @@ package harvest
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -248,10 +247,7 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 	if old.Capture == nil || old.Capture.File == "" {
 		return nil, ProblemNoCapture
 	}
-	path := old.Capture.File
-	if !filepath.IsAbs(path) && base != "" {
-		path = filepath.Join(base, path)
-	}
+	path := store.CaptureFile(old.Capture.File, base)
 	wr, err := warc.ReadAt(path, old.Capture.Offset)
 	if err != nil {
 		return nil, ProblemUnreadable + ": " + err.Error()

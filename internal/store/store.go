@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/herald-archive/herald/article"
@@ -81,6 +82,17 @@ type Capture struct {
 	File     string `json:"file"`
 	Offset   int64  `json:"offset"`
 	RecordID string `json:"record_id,omitempty"`
+}
+
+// CaptureFile is where the WARC file a capture reference names (File) is:
+// name itself when absolute or base is "", else name taken relative to
+// base, the folder relative names are read from (the archive's, or
+// --captures).
+func CaptureFile(name, base string) string {
+	if filepath.IsAbs(name) || base == "" {
+		return name
+	}
+	return filepath.Join(base, name)
 }
 
 // Date is the date the archive files the record under: the publication
