@@ -397,6 +397,30 @@ var ErrHarvestRunning = errors.New("another process is harvesting or checking th
 // holds the harvest lock too.
 var ErrBusy = errors.New("the archive is busy")
 
+// BusyError is a write refused because another process held the
+// archive's write lock for longer than the store waits for it. It wraps
+// ErrBusy and the backend's own error.
+type BusyError struct {
+	// Holder says what holds the archive ("herald check --index (process
+	// 42)"), "" when the store cannot tell.
+	Holder string
+	// Waited is how long the write waited for the lock.
+	Waited time.Duration
+	// Err is the backend's error.
+	Err error
+}
+
+func (e *BusyError) Error() string {
+	who := "another process"
+	if e.Holder != "" {
+		who = e.Holder
+	}
+	return fmt.Sprintf("%v: %s has held its write lock for over %d s; nothing was written: run this again when it has ended", ErrBusy, who, int(e.Waited.Seconds()))
+}
+
+// Unwrap gives ErrBusy and the backend's error.
+func (e *BusyError) Unwrap() []error { return []error{ErrBusy, e.Err} }
+
 // Frontier is the harvester's persistent queue of URLs to fetch. Each URL
 // appears once, whatever its state, so the frontier is also a seen-set.
 type Frontier interface {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -92,7 +91,7 @@ var errorTable = []struct {
 	{is(errUnsupportedMedia), http.StatusUnsupportedMediaType, "unsupported_media_type", errorText},
 	{is(errNotImplemented), http.StatusNotImplemented, "not_implemented", errorText},
 	{is(errBusy), http.StatusServiceUnavailable, "busy", errorText},
-	{is(store.ErrBusy), http.StatusServiceUnavailable, "busy", archiveBusyMessage},
+	{isType[*store.BusyError], http.StatusServiceUnavailable, "busy", archiveBusyMessage},
 	{is(context.DeadlineExceeded), http.StatusServiceUnavailable, "timeout", timeoutMessage},
 }
 
@@ -110,12 +109,9 @@ func errorText(err error) string { return err.Error() }
 // archiveBusyMessage is the store's busy error, which names what holds the
 // archive, without the context wrapped around it (which may name files).
 func archiveBusyMessage(err error) string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if strings.HasPrefix(e.Error(), store.ErrBusy.Error()) {
-			return e.Error()
-		}
-	}
-	return store.ErrBusy.Error()
+	var be *store.BusyError
+	errors.As(err, &be)
+	return be.Error()
 }
 
 func timeoutMessage(error) string { return "the request took too long; try a narrower query" }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"time"
 
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -15,7 +15,7 @@ import (
 // writer is the archive's writer pool. Its BeginTx and Exec calls turn
 // SQLite's "database is locked", which a writer gets when another process
 // has held the write lock for the whole busy timeout, into a busyError
-// that says so and names that process.
+// (store.BusyError) that says so and names that process.
 type writer struct {
 	*sql.DB
 	path string // the archive, whose harvest lock file names a holder
@@ -45,27 +45,8 @@ func busy(path string, err error) error {
 	if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
 		return err
 	}
-	return &busyError{holder: lockHolder(path + ".harvest.lock"), err: err}
+	return &store.BusyError{Holder: lockHolder(path + ".harvest.lock"), Waited: busyTimeoutSeconds * time.Second, Err: err}
 }
-
-// busyError is a write refused because another process held the archive's
-// write lock past the busy timeout. It wraps store.ErrBusy and SQLite's
-// error.
-type busyError struct {
-	holder string // what holds the harvest lock ("herald check --index (process 42)"), or ""
-	err    error
-}
-
-func (e *busyError) Error() string {
-	who := "another process"
-	if e.holder != "" {
-		who = e.holder
-	}
-	return fmt.Sprintf("%v: %s has held its write lock for over %d s; nothing was written: run this again when it has ended",
-		store.ErrBusy, who, busyTimeoutSeconds)
-}
-
-func (e *busyError) Unwrap() []error { return []error{store.ErrBusy, e.err} }
 
 // busyTimeoutSeconds is how long a writer waits for the write lock (the
 // busy_timeout pragma of dsn).
