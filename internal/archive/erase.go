@@ -282,7 +282,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 					return nil
 				}
 				switch r := list.redaction(rec); {
-				case r.Erase || r.Payload != nil && !rewritable(rec):
+				case r.Erase || r.Payload != nil && !rec.Rewritable():
 					would.ErasedWhole++
 				case r.Payload != nil:
 					would.Redacted++

@@ -174,17 +174,3 @@ func (l *listing) redaction(rec *warc.Record) warc.Redaction {
 	}
 	return warc.Redaction{Payload: out, Entries: n}
 }
-
-// rewritable reports whether RedactRecords can rewrite a record's body to
-// its length: no content coding, or gzip. For dry runs.
-func rewritable(rec *warc.Record) bool {
-	var codings []string
-	for _, v := range rec.HTTPHeader.Values("Content-Encoding") {
-		for c := range strings.SplitSeq(v, ",") {
-			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
-				codings = append(codings, c)
-			}
-		}
-	}
-	return len(codings) == 0 || len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip")
-}

@@ -263,16 +263,37 @@ func parseHTTPResponse(block []byte) (status int, header http.Header, body, payl
 	return status, header, body, payload, err
 }
 
-// decodeContent undoes the listed content codings, last applied first.
-func decodeContent(codings []string, body []byte) ([]byte, error) {
+// contentCodings lists the content codings of Content-Encoding values,
+// in the order applied, lower-cased and without identity.
+func contentCodings(values []string) []string {
 	var list []string
-	for _, v := range codings {
+	for _, v := range values {
 		for c := range strings.SplitSeq(v, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
 				list = append(list, c)
 			}
 		}
 	}
+	return list
+}
+
+// Rewritable reports whether RedactRecords can rewrite the record's HTTP
+// body, whose header has been parsed, to its length: it has no content
+// coding, or gzip alone (a dry run's count of what a redaction does).
+func (r *Record) Rewritable() bool {
+	return rewritableCodings(contentCodings(r.HTTPHeader.Values("Content-Encoding")))
+}
+
+// rewritableCodings reports whether a body in these content codings can be
+// rewritten to its length: none, or gzip alone.
+func rewritableCodings(codings []string) bool {
+	return len(codings) == 0 || len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip")
+}
+
+// decodeContent undoes the content codings of the Content-Encoding values
+// given, last applied first.
+func decodeContent(values []string, body []byte) ([]byte, error) {
+	list := contentCodings(values)
 	for i := len(list) - 1; i >= 0; i-- {
 		if len(body) == 0 {
 			return body, nil

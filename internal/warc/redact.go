@@ -246,21 +246,14 @@ func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
 	for _, s := range segs {
 		oldBody = append(oldBody, block[s[0]:s[1]]...)
 	}
-	var codings []string
-	for _, v := range head.Values("Content-Encoding") {
-		for c := range strings.SplitSeq(v, ",") {
-			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
-				codings = append(codings, c)
-			}
-		}
-	}
+	codings := contentCodings(head.Values("Content-Encoding"))
 	switch {
 	case len(codings) == 0:
 		if !bytes.Equal(oldBody, old) {
 			return nil, nil, WhyLayout
 		}
 		body = payload
-	case len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip"):
+	case rewritableCodings(codings): // gzip alone
 		dec, err := decodeContent(codings, oldBody)
 		if err != nil || !bytes.Equal(dec, old) {
 			return nil, nil, WhyLayout
