@@ -2,8 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -55,8 +59,9 @@ func (db *DB) CheckIndex(ctx context.Context) ([]string, error) {
 	// FTS5 reports an index that does not match with SQLITE_CORRUPT_VTAB
 	// ("database disk image is malformed"); anything else is an error of
 	// the check itself.
-	if msg := err.Error(); strings.Contains(msg, "malformed") || strings.Contains(msg, "CORRUPT") {
-		return []string{"full-text index: " + msg}, nil
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CORRUPT {
+		return []string{"full-text index: " + err.Error()}, nil
 	}
 	return nil, fmt.Errorf("check index: %w", err)
 }

@@ -1,6 +1,10 @@
 package sqlite
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"strings"
+)
 
 // SetProbeRatio lets tests force either plan for words with filters: 0
 // probes whenever the filters leave few articles, a huge ratio never does.
@@ -46,7 +50,10 @@ func SetTidyPages(n int) int {
 // IndexIntegrity runs FTS5's integrity check of the full-text index
 // against the article texts.
 func IndexIntegrity(db *DB) error {
-	_, err := db.w.Exec(`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
+	problems, err := db.CheckIndex(context.Background())
+	if err == nil && len(problems) > 0 {
+		err = errors.New(strings.Join(problems, "; "))
+	}
 	return err
 }
 
