@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -35,28 +34,18 @@ func (t *tx) Delete(ctx context.Context, id string) error {
 
 func (t *tx) delete(ctx context.Context, id string) error {
 	// The earlier versions' texts, read before the cascade deletes them.
-	var texts []string
 	rows, err := t.tx.QueryContext(ctx, `SELECT v.record FROM article_versions v
 		JOIN articles a ON a.n = v.article_n WHERE a.id = $1`, id)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var js string
-		if err := rows.Scan(&js); err != nil {
-			rows.Close()
-			return err
-		}
-		var r store.Record
-		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			rows.Close()
-			return fmt.Errorf("a version: %w", err)
-		}
-		texts = append(texts, r.Text)
+	versions, err := readVersions(rows)
+	if err != nil {
+		return fmt.Errorf("a version: %w", err)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	texts := make([]string, len(versions))
+	for i, v := range versions {
+		texts[i] = v.Text
 	}
 	var n, size int64
 	var text string

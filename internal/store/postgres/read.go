@@ -128,23 +128,29 @@ func (db *DB) Versions(ctx context.Context, id string) ([]*store.Record, error) 
 	if err != nil {
 		return nil, fmt.Errorf("versions %s: %w", id, err)
 	}
+	out, err := readVersions(rows)
+	if err != nil {
+		return nil, fmt.Errorf("versions %s: %w", id, err)
+	}
+	return append(out, cur), nil
+}
+
+// readVersions decodes rows of article_versions.record, closing rows.
+func readVersions(rows *sql.Rows) ([]*store.Record, error) {
 	defer rows.Close()
 	var out []*store.Record
 	for rows.Next() {
 		var js string
 		if err := rows.Scan(&js); err != nil {
-			return nil, fmt.Errorf("versions %s: %w", id, err)
+			return nil, err
 		}
 		var r store.Record
 		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			return nil, fmt.Errorf("versions %s: %w", id, err)
+			return nil, err
 		}
 		out = append(out, &r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("versions %s: %w", id, err)
-	}
-	return append(out, cur), nil
+	return out, rows.Err()
 }
 
 // Cluster implements store.Store.

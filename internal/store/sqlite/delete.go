@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -173,22 +172,13 @@ func (t *tx) versionTexts(ctx context.Context, n int64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var texts []string
-	for rows.Next() {
-		var blob []byte
-		if err := rows.Scan(&blob); err != nil {
-			return nil, err
-		}
-		js, err := inflate(blob)
-		if err != nil {
-			return nil, fmt.Errorf("version of row %d: %w", n, err)
-		}
-		var r store.Record
-		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			return nil, fmt.Errorf("version of row %d: %w", n, err)
-		}
-		texts = append(texts, r.Text)
+	versions, err := readVersions(rows)
+	if err != nil {
+		return nil, fmt.Errorf("version of row %d: %w", n, err)
 	}
-	return texts, rows.Err()
+	texts := make([]string, len(versions))
+	for i, v := range versions {
+		texts[i] = v.Text
+	}
+	return texts, nil
 }
