@@ -399,28 +399,25 @@ type warcExport struct {
 }
 
 // exportWARC writes the raw captures of the articles scan reads as one
-// WARC file (export.WARCWriter): a first pass sums up what will be
-// written, for the warcinfo record's id and date, the second writes.
+// WARC file (export.WriteWARC, which reads them twice).
 // What is left out is named on stderr and makes the exit status 1.
 // collapsed gives the near-duplicates --collapse left out, once scan ran.
 func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *query.Query, x warcExport, collapsed func() int) error {
-	selected := func(r *store.Record) bool {
-		return !x.capturedOnly || (r.Capture != nil && r.Capture.File != "")
-	}
-	print, uncaptured := &export.Fingerprint{}, 0
-	err := scan(ctx, q, func(r *store.Record) error {
-		if selected(r) {
-			print.Add(r)
-		} else {
-			uncaptured++
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
+	// each gives the records the export holds; uncaptured counts the
+	// others (--captured-only), at each call.
+	uncaptured := 0
+	each := func(ctx context.Context, fn func(*store.Record) error) error {
+		uncaptured = 0
+		return scan(ctx, q, func(r *store.Record) error {
+			if x.capturedOnly && (r.Capture == nil || r.Capture.File == "") {
+				uncaptured++
+				return nil
+			}
+			return fn(r)
+		})
 	}
 	info := export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
-		Archive: warcArchiveName(e.db), Print: print}
+		Archive: warcArchiveName(e.db)}
 	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
 		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).
 		if st, err := os.Stat(x.out); err != nil || st.Mode().IsRegular() {
@@ -443,21 +440,9 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		opts.Versions = db.Versions
 	}
 	var sum export.WARCSummary
-	err = exportTo(ctx, "warc", x.out, e.stdout, func(w io.Writer) error {
-		ww := export.NewWARCWriter(w, opts)
-		if err := ww.Begin(info); err != nil {
-			return err
-		}
-		err := scan(ctx, q, func(r *store.Record) error {
-			if !selected(r) {
-				return nil
-			}
-			return ww.Write(ctx, r)
-		})
-		if err == nil {
-			err = ww.Finish()
-		}
-		sum = ww.Summary()
+	err := exportTo(ctx, "warc", x.out, e.stdout, func(w io.Writer) error {
+		var err error
+		sum, err = export.WriteWARC(ctx, w, each, info, opts)
 		return err
 	})
 	if err != nil {

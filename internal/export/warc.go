@@ -392,6 +392,36 @@ func (w *WARCWriter) Finish() error {
 	return warc.WriteRecord(w.w, w.zw, h, []byte(block.String()))
 }
 
+// Each calls fn for each record of an export, in the export's order,
+// ending at fn's first error. WriteWARC calls it twice; both calls must
+// give the same records.
+type Each func(ctx context.Context, fn func(*store.Record) error) error
+
+// WriteWARC writes the captures of the records each gives to w as one
+// WARC file: it calls each once to fingerprint what the export holds
+// (WARCInfo.Print, from which the warcinfo record's id and date derive),
+// then again to write the records between Begin and Finish. Nothing is
+// written to w before the first call has ended, so an error of that call
+// leaves w untouched. The WARC files read are closed whatever happens.
+// The summary says what was written and left out, as far as it went.
+func WriteWARC(ctx context.Context, w io.Writer, each Each, info WARCInfo, opts WARCOptions) (WARCSummary, error) {
+	print := &Fingerprint{}
+	if err := each(ctx, func(r *store.Record) error { print.Add(r); return nil }); err != nil {
+		return WARCSummary{}, err
+	}
+	info.Print = print
+	ww := NewWARCWriter(w, opts)
+	defer ww.closeFiles()
+	err := ww.Begin(info)
+	if err == nil {
+		err = each(ctx, func(r *store.Record) error { return ww.Write(ctx, r) })
+	}
+	if err == nil {
+		err = ww.Finish()
+	}
+	return ww.Summary(), err
+}
+
 // Summary says what was written and left out so far.
 func (w *WARCWriter) Summary() WARCSummary { return w.sum }
 

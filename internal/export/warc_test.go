@@ -83,3 +83,55 @@ func TestWARCWriterLeftOut(t *testing.T) {
 		t.Error("another set of articles gives the same warcinfo record id")
 	}
 }
+
+// WriteWARC closes the WARC files it opened when the export stops part
+// way (a scan error, a client gone), not only when it finishes; and an
+// error of the first pass writes nothing.
+func TestWriteWARCClosesFilesOnError(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	name := dir + "/a.warc.gz"
+	if err := os.WriteFile(name, []byte("not a WARC record"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs := []*store.Record{
+		{ID: "a", Article: article.Article{URL: "https://x.example/a"}, Version: 1, Capture: &store.Capture{File: name}},
+		{ID: "b", Article: article.Article{URL: "https://x.example/b"}, Version: 1},
+	}
+	var opened []*os.File
+	opts := WARCOptions{Open: func(name string) (*os.File, error) {
+		f, err := os.Open(name)
+		if err == nil {
+			opened = append(opened, f)
+		}
+		return f, err
+	}}
+	broke := errors.New("the scan broke")
+	calls := 0
+	each := func(ctx context.Context, fn func(*store.Record) error) error {
+		calls++
+		for i, r := range recs {
+			if calls == 2 && i == 1 {
+				return broke
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	sum, err := WriteWARC(ctx, &buf, each, WARCInfo{Software: "Herald/test"}, opts)
+	if !errors.Is(err, broke) || sum.Articles != 1 || len(opened) != 1 {
+		t.Fatalf("err %v, summary %+v, %d files opened", err, sum, len(opened))
+	}
+	if _, err := opened[0].Stat(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("the WARC file read is still open after the export stopped (Stat: %v)", err)
+	}
+
+	buf.Reset()
+	first := func(ctx context.Context, fn func(*store.Record) error) error { return broke }
+	if _, err := WriteWARC(ctx, &buf, first, WARCInfo{Software: "Herald/test"}, opts); !errors.Is(err, broke) || buf.Len() != 0 {
+		t.Errorf("a first pass that fails: err %v, %d bytes written", err, buf.Len())
+	}
+}

@@ -110,10 +110,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 }
 
 // exportWARC streams the raw captures of the records scan reads (at most
-// limit, 0 for all) as one WARC file (export.WARCWriter), reading them in
-// the server's capture folder: a first pass sums up what will be
-// written, for the warcinfo record. What cannot be copied is listed in
-// the file's last record, as the status is sent before it is known.
+// limit, 0 for all) as one WARC file (export.WriteWARC, which reads them
+// twice), reading them in the server's capture folder. What cannot be
+// copied is listed in the file's last record, as the status is sent
+// before it is known.
 // Errors are as for export.
 func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Query, scan func(context.Context, *query.Query, func(*store.Record) error) error, limit int, collapse bool) error {
 	v := r.URL.Query()
@@ -131,15 +131,21 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 	selected := func(rec *store.Record) bool {
 		return !capturedOnly || (rec.Capture != nil && rec.Capture.File != "")
 	}
-	// each calls fn for the records the export holds, in order.
+	rc := http.NewResponseController(w)
+	// each calls fn for the records the export holds, in order, keeping
+	// the write deadline ahead; n counts them.
+	n := 0
 	each := func(ctx context.Context, fn func(*store.Record) error) error {
-		n := 0
+		n = 0
 		err := scan(ctx, q, func(rec *store.Record) error {
 			if !selected(rec) {
 				return nil
 			}
 			if limit > 0 && n >= limit {
 				return errExportLimit
+			}
+			if n%64 == 0 {
+				_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 			}
 			n++
 			return fn(rec)
@@ -155,11 +161,6 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 	if r.Method == http.MethodHead {
 		w.WriteHeader(http.StatusOK)
 		return nil
-	}
-	print := &export.Fingerprint{}
-	if err := each(r.Context(), func(rec *store.Record) error { print.Add(rec); return nil }); err != nil {
-		w.Header().Del("Content-Disposition")
-		return err
 	}
 	opts := export.WARCOptions{
 		Open: func(name string) (*os.File, error) {
@@ -177,25 +178,10 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 	if versions {
 		opts.Versions = s.st.Versions
 	}
-	rc := http.NewResponseController(w)
 	sent := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(sent, 64<<10)
-	ew := export.NewWARCWriter(bw, opts)
-	err = ew.Begin(export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: v.Get("q"), Collapse: collapse, Versions: versions,
-		Archive: s.opts.ArchiveName, Filename: filename, Print: print})
-	n := 0
-	if err == nil {
-		err = each(r.Context(), func(rec *store.Record) error {
-			n++
-			if n%64 == 1 {
-				_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
-			}
-			return ew.Write(r.Context(), rec)
-		})
-	}
-	if err == nil {
-		err = ew.Finish()
-	}
+	sum, err := export.WriteWARC(r.Context(), bw, each, export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: v.Get("q"),
+		Collapse: collapse, Versions: versions, Archive: s.opts.ArchiveName, Filename: filename}, opts)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -209,7 +195,7 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 		}
 		panic(http.ErrAbortHandler)
 	}
-	if sum := ew.Summary(); sum.Skipped > 0 {
+	if sum.Skipped > 0 {
 		s.log.Warn("export left captures out", "query", v.Get("q"), "skipped", sum.Skipped, "without_capture", sum.NoCapture)
 	}
 	return nil
