@@ -723,6 +723,9 @@ func (s *Server) timeline(ctx context.Context, queries []TimelineQuery, by strin
 type articleData struct {
 	*articleResponse
 	Paragraphs []string
+	// Standfirst is the description shown under the title: empty when
+	// the text opens with it (standfirst).
+	Standfirst string
 	// Older is set when an earlier version is shown.
 	Older      bool
 	CaptureURL string
@@ -730,6 +733,23 @@ type articleData struct {
 	// SignedIn: an admin may delete the article here, with CSRF.
 	SignedIn bool
 	CSRF     string
+}
+
+// standfirst is the description to show under an article's title: desc,
+// unless the text's first paragraph says it already, as most pages' meta
+// descriptions are their first paragraph or its start ("…" or "..." cut
+// off). The record keeps both; the page shows it once.
+func standfirst(desc string, paragraphs []string) string {
+	if len(paragraphs) == 0 {
+		return desc
+	}
+	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	d := fold(desc)
+	d = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(d, "…"), "..."))
+	if d != "" && strings.HasPrefix(fold(paragraphs[0]), d) {
+		return ""
+	}
+	return desc
 }
 
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
@@ -742,6 +762,7 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &articleData{articleResponse: a, Paragraphs: a.Record.Paragraphs(), Older: a.Record.Version != a.Current}
+	d.Standfirst = standfirst(a.Record.Description, d.Paragraphs)
 	if a.Capture != nil && s.opts.CaptureDir != "" {
 		d.CaptureURL = a.Capture.Href
 	}

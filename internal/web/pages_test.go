@@ -538,3 +538,42 @@ func TestLinksForValuesWithQuotes(t *testing.T) {
 		}
 	}
 }
+
+// The article page shows the description under the title unless the
+// text opens with it, whole or cut off: a page shows it once.
+func TestStandfirstShownOnce(t *testing.T) {
+	f := newArchive(t)
+	text := "Organisers hope for calmer weather.\n\nThe harbour festival will move from July to September, its organisers said."
+	cases := []struct {
+		desc  string
+		shown bool
+	}{
+		{"Organisers hope for calmer weather.", false},
+		{"organisers  hope for calmer\nweather.", false},
+		{"Organisers hope for calmer…", false},
+		{"Organisers hope for calmer ...", false},
+		{"The festival moves to September.", true},
+		{"…", true},
+	}
+	for i, c := range cases {
+		rec := &store.Record{Article: article.Article{
+			URL: "https://gazette.example/festival-" + strconv.Itoa(i), Title: "Festival moves " + strconv.Itoa(i),
+			Description: c.desc, Text: text + " Case " + strconv.Itoa(i) + ".",
+			Published: time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC),
+		}}
+		if _, err := archive.Ingest(context.Background(), f.db, []*store.Record{rec}); err != nil {
+			t.Fatal(err)
+		}
+		h := testServer(f, Options{})
+		resp, body := do(t, h, "GET", "/articles/"+rec.ID, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%q: status %d", c.desc, resp.StatusCode)
+		}
+		if got := strings.Contains(body, `class="standfirst"`); got != c.shown {
+			t.Errorf("description %q: standfirst shown %v, want %v", c.desc, got, c.shown)
+		}
+		if n := strings.Count(body, "<p>Organisers hope for calmer weather.</p>"); n != 1 {
+			t.Errorf("description %q: the first paragraph is in the page %d times", c.desc, n)
+		}
+	}
+}
