@@ -30,6 +30,7 @@ func newImportWARCCmd(e *env, progressFlag *string, batch *batchFlag) *cobra.Com
 	var downloadDir string
 	var allowPrivate bool
 	var nf natsFlags
+	var of onlyFlags
 	cmd := &cobra.Command{
 		Use:   "warc FILE|URL...",
 		Short: "Import the HTML pages of WARC files (e.g. Common Crawl CC-NEWS), plain or gzipped",
@@ -70,10 +71,20 @@ With --nats, the records are not extracted here: one extract job per HTML
 response record (its file, offset and record id) is queued for the herald
 worker processes, which must be able to read the files at the same absolute
 path (a shared volume); a URL is downloaded whole first. WARC files gzipped
-as one stream have no record offsets and are refused with --nats.`,
+as one stream have no record offsets and are refused with --nats.
+
+A CC-NEWS file holds the news of thousands of sites in many languages.
+--site (or --sites FILE, one a line) keeps only the pages of the sites
+named, and the hosts under them, as site: reads a site in a query; the
+others are skipped unread, without extracting them, and counted as
+"other site". --lang keeps only the articles in the languages named, as
+lang: reads them (pt keeps pt and pt-BR); the others are counted as
+"other language", and articles whose language cannot be told as
+"language unknown". The two combine: a page must pass both.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz
-  herald import warc --json crawl/*.warc.gz`,
+  herald import warc --json crawl/*.warc.gz
+  herald import warc --site gazette.example,harbour.example --lang en,de CC-NEWS-*.warc.gz`,
 		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -85,6 +96,10 @@ as one stream have no record offsets and are refused with --nats.`,
 				return err
 			}
 			progress, err := showProgress(*progressFlag, e.stderr)
+			if err != nil {
+				return err
+			}
+			only, err := of.only()
 			if err != nil {
 				return err
 			}
@@ -112,7 +127,7 @@ as one stream have no record offsets and are refused with --nats.`,
 						return &exitError{code: 1, msg: spellCount(failed, "download") + " failed (see above)"}
 					}
 				}
-				return enqueueWARCFiles(ctx, e, qc, files, failed, asJSON)
+				return enqueueWARCFiles(ctx, e, qc, files, failed, only, asJSON)
 			}
 			if !hasURL {
 				if err := refuseNothingToImport(e, inputFiles(args), func(name string, err error) {
@@ -132,9 +147,9 @@ as one stream have no record offsets and are refused with --nats.`,
 				var sum *harvest.ImportSummary
 				var err error
 				if isHTTPURL(name) {
-					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, workers, size, progress)
+					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, warcImport{workers, size, progress, only})
 				} else {
-					sum, err = importWARCFile(ctx, e, db, name, workers, size, progress)
+					sum, err = importWARCFile(ctx, e, db, name, warcImport{workers, size, progress, only})
 				}
 				if sum != nil {
 					importWARCAdd(&total, sum)
@@ -166,13 +181,14 @@ as one stream have no record offsets and are refused with --nats.`,
 	cmd.Flags().IntVar(&workers, "workers", 0, fmt.Sprintf("pages extracted at once, 1 to %d (default: one per CPU)", maxWorkers))
 	cmd.Flags().StringVar(&downloadDir, "download-dir", "", "folder that keeps the WARC files given as URLs (default: the archive path + .downloads)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "let URLs reach loopback and private networks")
+	addOnlyFlags(cmd, &of)
 	addNATSFlags(cmd, &nf, false)
 	return cmd
 }
 
 // enqueueWARCFiles queues one extract job per HTML response record of the
 // files, for herald worker.
-func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []string, failedFiles int, asJSON bool) error {
+func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []string, failedFiles int, only harvest.Only, asJSON bool) error {
 	total := harvest.ImportSummary{Skipped: map[string]int{}}
 	queued := 0
 	for _, name := range names {
@@ -192,6 +208,7 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			Damaged: func(re *warc.RecordError) {
 				fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 			},
+			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
 			qj := make([]queue.Job, len(jobs))
 			for i, j := range jobs {
@@ -263,7 +280,7 @@ func isFileError(err error) bool {
 // not a WARC file gives an *importFileError. Articles stored without a
 // capture reference (sum.NoCapture: the file is one gzip stream) are
 // reported on stderr.
-func importWARCFile(ctx context.Context, e *env, st store.Store, name string, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
+func importWARCFile(ctx context.Context, e *env, st store.Store, name string, x warcImport) (sum *harvest.ImportSummary, err error) {
 	f, err := openFile(name)
 	if err != nil {
 		return nil, &importFileError{fmt.Errorf("%s: %w", name, err)}
@@ -273,16 +290,16 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, wo
 	if err != nil {
 		abs = name
 	}
-	return importWARCStream(ctx, e, st, f, name, abs, openSize(f), workers, batch, progress)
+	return importWARCStream(ctx, e, st, f, name, abs, openSize(f), x)
 }
 
 // importWARCURL imports the WARC file at rawURL while downloading it into
 // dir, where it stays for herald reextract (see streamDownload). A
 // download that fails or stops gives an *importFileError.
-func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
+func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, x warcImport) (sum *harvest.ImportSummary, err error) {
 	_, err = streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, path string, size int64) error {
 		var err error
-		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, size, workers, batch, progress)
+		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, size, x)
 		var nw *warc.NotWARCError
 		if errors.As(err, &nw) {
 			return &notWanted{err}
@@ -322,16 +339,24 @@ func downloadAll(ctx context.Context, e *env, client *fetch.Client, args []strin
 	return files, failed
 }
 
+// warcImport is how herald import warc was asked to import each file.
+type warcImport struct {
+	workers, batch int
+	progress       progressMode
+	only           harvest.Only
+}
+
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
-func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, size int64, workers, batch int, progress progressMode) (sum *harvest.ImportSummary, err error) {
-	r, endProgress := startWARCProgress(progress, e.stderr, name, size, r)
+func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
+	r, endProgress := startWARCProgress(x.progress, e.stderr, name, size, r)
 	log := bufio.NewWriter(e.stderr)
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(abs),
 		CapturePath: abs,
-		Workers:     workers,
-		BatchSize:   batch,
+		Workers:     x.workers,
+		BatchSize:   x.batch,
+		Only:        x.only,
 		Damaged: func(re *warc.RecordError) {
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},

@@ -24,6 +24,9 @@ type CaptureJob struct {
 	RecordID string `json:"record_id,omitempty"`
 	// Source is written on the record, e.g. "import:CC-NEWS-….warc.gz".
 	Source string `json:"source"`
+	// Languages, when set, are the only languages to keep
+	// (Only.Languages): the worker tells the article's language.
+	Languages []string `json:"languages,omitempty"`
 }
 
 // ErrUnsplittable: a WARC file compressed as one gzip stream, whose
@@ -85,6 +88,9 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
 		switch ct := rec.PayloadContentType(); {
+		case !opts.Only.onSite(rec.TargetURI):
+			sum.Skipped[ReasonOtherSite]++
+			continue
 		case rec.HTTPStatus != 0 && (rec.HTTPStatus < 200 || rec.HTTPStatus > 299):
 			// As warcRecord: the status first, so that a redirect with a
 			// cut body counts as a redirect.
@@ -97,7 +103,7 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 			sum.Skipped[ReasonNotHTML]++
 			continue
 		}
-		jobs = append(jobs, CaptureJob{File: path, Offset: rec.Offset, RecordID: rec.RecordID, Source: source})
+		jobs = append(jobs, CaptureJob{File: path, Offset: rec.Offset, RecordID: rec.RecordID, Source: source, Languages: opts.Only.Languages})
 		if len(jobs) >= batch {
 			if err := flush(); err != nil {
 				return sum, err
@@ -126,7 +132,7 @@ func ProcessCapture(ctx context.Context, st store.Store, j CaptureJob) (outcome 
 	if j.RecordID != "" && wr.RecordID != j.RecordID {
 		return 0, "", fmt.Errorf("%w: %s@%d holds record %s, want %s", ErrCaptureMissing, j.File, j.Offset, wr.RecordID, j.RecordID)
 	}
-	rec, skip := warcRecord(wr, j.Source, j.File)
+	rec, skip := warcRecord(wr, j.Source, j.File, j.Languages)
 	if rec == nil {
 		return 0, skip, nil
 	}
@@ -151,7 +157,7 @@ var ErrCaptureMissing = errors.New("capture not readable")
 // deleted article's URL is that article's only if its page still names
 // the same canonical URL.
 func CaptureArticleID(wr *warc.Record) string {
-	rec, _ := warcRecord(wr, "", "")
+	rec, _ := warcRecord(wr, "", "", nil)
 	if rec == nil {
 		return ""
 	}

@@ -208,6 +208,50 @@ func TestCaptureJobs(t *testing.T) {
 	}
 }
 
+// CaptureJobs leaves out the pages of sites Only does not keep, and hands
+// its languages to the workers, which skip the articles in others.
+func TestCaptureJobsOnly(t *testing.T) {
+	st, _ := testArchive(t)
+	path := testWARC(t, t.TempDir(), 4)
+	jobsOf := func(only Only) ([]CaptureJob, *ImportSummary) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var jobs []CaptureJob
+		sum, err := CaptureJobs(context.Background(), f, path, ImportOptions{Only: only}, func(js []CaptureJob) error {
+			jobs = append(jobs, js...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jobs, sum
+	}
+	if jobs, sum := jobsOf(Only{Sites: []string{"other.example"}}); len(jobs) != 0 || sum.Skipped[ReasonOtherSite] != 7 {
+		t.Errorf("another site: %d jobs, summary %+v", len(jobs), sum)
+	}
+	if jobs, _ := jobsOf(Only{Sites: []string{"example"}}); len(jobs) != 5 {
+		t.Errorf("site example (gazette.example is under it): %d jobs", len(jobs))
+	}
+	jobs, _ := jobsOf(Only{Languages: []string{"de"}})
+	skips := map[string]int{}
+	for _, j := range jobs {
+		if len(j.Languages) != 1 || j.Languages[0] != "de" {
+			t.Fatalf("job languages %v", j.Languages)
+		}
+		out, skip, err := ProcessCapture(context.Background(), st, j)
+		if err != nil || out != 0 {
+			t.Fatalf("%v, %v", out, err)
+		}
+		skips[skip]++
+	}
+	if skips[ReasonOtherLanguage] != 4 || skips[ReasonNotArticle] != 1 {
+		t.Errorf("the workers' verdicts with only German kept: %v", skips)
+	}
+}
+
 // TestCoordinatorPacesHosts: a coordinator hands one host's URLs to the
 // dispatcher no closer together than the delay, so workers find the host
 // free instead of waiting for it. The delay counts from the hand-over, so

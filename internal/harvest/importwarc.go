@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/canon"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -33,6 +36,58 @@ type ImportOptions struct {
 	// Damaged, when set, is called for each damaged record (truncated,
 	// corrupt, too large), which is skipped.
 	Damaged func(*warc.RecordError)
+	// Only narrows the import to some sites and languages.
+	Only Only
+}
+
+// Only narrows an import to the pages of some sites and the articles in
+// some languages; the others are skipped and counted (ReasonOtherSite,
+// ReasonOtherLanguage, ReasonLanguageUnknown). The zero value keeps
+// everything.
+type Only struct {
+	// Sites are values of site: as query.FilterValue gives them: a page
+	// is kept when its URL's host is one of them or under one, as site:
+	// matches. Pages of other sites are skipped before they are
+	// extracted.
+	Sites []string
+	// Languages are values of lang: as query.FilterValue gives them: an
+	// article is kept when its language is one of them, as lang:
+	// matches (pt keeps pt and pt-BR), which extraction tells.
+	Languages []string
+}
+
+// Why a page Only does not keep is skipped.
+const (
+	ReasonOtherSite       = "other site"
+	ReasonOtherLanguage   = "other language"
+	ReasonLanguageUnknown = "language unknown"
+)
+
+// onSite reports whether Only keeps the pages of url's site.
+func (o Only) onSite(rawURL string) bool {
+	if len(o.Sites) == 0 {
+		return true
+	}
+	u := rawURL
+	if c, err := canon.URL(rawURL); err == nil {
+		u = c // its host in lower-case ASCII (punycode), as the archive keeps hosts
+	}
+	host := store.SiteHost(u)
+	return host != "" && slices.ContainsFunc(o.Sites, func(site string) bool { return query.OnSite(host, site) })
+}
+
+// languageSkip gives the reason an article in lang is not kept when
+// only langs are (Only.Languages), "" when it is.
+func languageSkip(langs []string, lang string) string {
+	switch {
+	case len(langs) == 0:
+		return ""
+	case lang == "":
+		return ReasonLanguageUnknown
+	case !slices.ContainsFunc(langs, func(tag string) bool { return query.InLanguage(lang, tag) }):
+		return ReasonOtherLanguage
+	}
+	return ""
 }
 
 // ImportSummary is what an import did.
@@ -116,7 +171,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	sum := &ImportSummary{Skipped: map[string]int{}}
 	noCapture := 0 // written by the storing goroutine, read after in.close
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Ingest, func(job any) (*store.Record, string) {
-		return warcRecord(job.(*warc.Record), source, opts.CapturePath)
+		return warcRecord(job.(*warc.Record), source, opts.CapturePath, opts.Only.Languages)
 	}, func(job any, res archive.Result, skip string) {
 		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && res.Outcome != store.Withheld && job.(*warc.Record).Offset < 0 {
 			noCapture++ // an unchanged article keeps the record (and reference) it had
@@ -154,6 +209,10 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		}
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
+		if !opts.Only.onSite(rec.TargetURI) {
+			sum.Skipped[ReasonOtherSite]++
+			continue
+		}
 		if shared[rec.Offset] {
 			rec.Offset = -1 // no usable capture reference
 		}
@@ -185,8 +244,9 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	return sum, nil
 }
 
-// warcRecord extracts the article of a WARC response or resource record.
-func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, string) {
+// warcRecord extracts the article of a WARC response or resource record;
+// langs, when given, are the languages to keep (Only.Languages).
+func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*store.Record, string) {
 	// The status first: a redirect whose body was cut (WARC-Truncated) is
 	// a redirect, not an unreadable page.
 	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
@@ -216,6 +276,9 @@ func warcRecord(wr *warc.Record, source, capturePath string) (*store.Record, str
 	}
 	if isSoft404(res) {
 		return nil, ReasonSoft404
+	}
+	if skip := languageSkip(langs, res.Article.Language); skip != "" {
+		return nil, skip
 	}
 	rec := &store.Record{
 		Article:          res.Article,

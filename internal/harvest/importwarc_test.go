@@ -361,3 +361,26 @@ func TestImportWARCCrashingPage(t *testing.T) {
 		t.Error("story 3, after the crash, not stored")
 	}
 }
+
+// An article whose language extraction could not tell is not kept when
+// languages are asked for, and says why apart from one in another
+// language.
+func TestLanguageSkip(t *testing.T) {
+	for _, c := range []struct {
+		langs []string
+		lang  string
+		want  string
+	}{
+		{nil, "", ""},
+		{nil, "de", ""},
+		{[]string{"de"}, "de", ""},
+		{[]string{"pt"}, "pt-BR", ""},
+		{[]string{"en", "de"}, "fr", ReasonOtherLanguage},
+		{[]string{"pt-br"}, "pt", ReasonOtherLanguage},
+		{[]string{"de"}, "", ReasonLanguageUnknown},
+	} {
+		if got := languageSkip(c.langs, c.lang); got != c.want {
+			t.Errorf("languageSkip(%v, %q) = %q, want %q", c.langs, c.lang, got, c.want)
+		}
+	}
+}

@@ -261,7 +261,7 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 		}
 		return nil, fmt.Sprintf("%s: the record at offset %d of %s is for %s", ProblemNotHere, old.Capture.Offset, old.Capture.File, wr.TargetURI)
 	}
-	rec, skip := warcRecord(wr, old.Source, "")
+	rec, skip := warcRecord(wr, old.Source, "", nil)
 	if rec == nil {
 		return nil, skip
 	}
