@@ -62,11 +62,12 @@ func (e *downloadError) Unwrap() []error {
 // NAME once the file is whole: a download that stops (a network failure,
 // Ctrl-C) keeps its part, and the next call resumes it where it stopped
 // (the part's bytes are read again from disk, so read always sees the
-// whole file). A file already downloaded is read from disk. read must
+// whole file). src reads the bytes read has had from the file on disk,
+// at their offsets. A file already downloaded is read from disk. read must
 // read to the end; what it leaves is still downloaded. A read error that
 // comes from read itself is returned as it is; a failed or short
 // download is a *downloadError.
-func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, path string, size int64) error) (string, error) {
+func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, src io.ReaderAt, path string, size int64) error) (string, error) {
 	name, err := downloadName(rawURL)
 	if err != nil {
 		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, err)}
@@ -82,7 +83,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 			return "", &downloadError{err: fmt.Errorf("%s: %w", final, err)}
 		}
 		defer f.Close()
-		return final, read(f, final, openSize(f))
+		return final, read(f, f, final, openSize(f))
 	}
 	part := final + ".part"
 	var have int64
@@ -120,7 +121,7 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 	in := &countingWriter{w: f}
 	net := &sourceReader{r: io.TeeReader(d.Body, in)}
 	whole := io.MultiReader(io.NewSectionReader(f, 0, have), net)
-	readErr := read(whole, final, d.Size)
+	readErr := read(whole, f, final, d.Size)
 	var nw *notWanted
 	if errors.As(readErr, &nw) {
 		f.Close()

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +33,7 @@ func newImportWARCCmd(e *env, progressFlag *string, batch *batchFlag) *cobra.Com
 	var allowPrivate bool
 	var nf natsFlags
 	var of onlyFlags
+	var copyCaptures bool
 	cmd := &cobra.Command{
 		Use:   "warc FILE|URL...",
 		Short: "Import the HTML pages of WARC files (e.g. Common Crawl CC-NEWS), plain or gzipped",
@@ -80,11 +83,23 @@ others are skipped unread, without extracting them, and counted as
 "other site". --lang keeps only the articles in the languages named, as
 lang: reads them (pt keeps pt and pt-BR); the others are counted as
 "other language", and articles whose language cannot be told as
-"language unknown". The two combine: a page must pass both.`,
+"language unknown". The two combine: a page must pass both.
+
+--copy-captures copies the records of each article stored (its response
+and the request after it, byte for byte) into the archive's own WARC
+folder (the archive path + .warc, where harvests write) and refers to the
+copies, so the imported file is no longer needed: herald reextract, the
+capture view, export --format warc and delete --erase-captures work from
+the copies. A file given as a URL is then removed once imported whole,
+unless an article could not be copied or kept no reference (a file
+gzipped as one stream): with --site or --lang, a gigabyte CC-NEWS file
+leaves only the records of the articles kept. Imported again, an article
+already copied from the same record is not copied twice.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz
-  herald import warc --site gazette.example,harbour.example --lang en,de CC-NEWS-*.warc.gz`,
+  herald import warc --site gazette.example,harbour.example --lang en,de CC-NEWS-*.warc.gz
+  herald import warc --sites outlets.txt --copy-captures https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz`,
 		Args: wantFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -102,6 +117,9 @@ lang: reads them (pt keeps pt and pt-BR); the others are counted as
 			only, err := of.only()
 			if err != nil {
 				return err
+			}
+			if u, _ := nf.natsURL(false); copyCaptures && u != "" {
+				return &exitError{code: 2, msg: "--copy-captures is not for --nats: the workers read the records where the files are"}
 			}
 			qc, err := nf.connect(ctx, "herald import warc", false)
 			if err != nil {
@@ -141,15 +159,25 @@ lang: reads them (pt keeps pt and pt-BR); the others are counted as
 				return err
 			}
 			defer db.Close()
+			x := warcImport{workers: workers, batch: size, progress: progress, only: only}
+			if copyCaptures {
+				files := archiveFiles(e.db)
+				w, err := warc.NewWriter(files+".warc", warc.WriterOptions{})
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				x.copy, x.captureBase = w, filepath.Dir(files)
+			}
 			total := harvest.ImportSummary{Skipped: map[string]int{}}
 			failedFiles := 0
 			for _, name := range args {
 				var sum *harvest.ImportSummary
 				var err error
 				if isHTTPURL(name) {
-					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, warcImport{workers, size, progress, only})
+					sum, err = importWARCURL(ctx, e, db, client, name, downloadDir, x)
 				} else {
-					sum, err = importWARCFile(ctx, e, db, name, warcImport{workers, size, progress, only})
+					sum, err = importWARCFile(ctx, e, db, name, x)
 				}
 				if sum != nil {
 					importWARCAdd(&total, sum)
@@ -165,6 +193,9 @@ lang: reads them (pt keeps pt and pt-BR); the others are counted as
 			}
 			if err := importWARCPrint(e.stdout, &total, asJSON); err != nil {
 				return err
+			}
+			if n := total.Skipped[harvest.ReasonNotCopied]; n > 0 {
+				return &exitError{code: 1, msg: fmt.Sprintf("%s not stored: their records could not be copied (see above)", spellCount(n, "article"))}
 			}
 			switch {
 			case total.Damaged > 0 && failedFiles > 0:
@@ -182,6 +213,7 @@ lang: reads them (pt keeps pt and pt-BR); the others are counted as
 	cmd.Flags().StringVar(&downloadDir, "download-dir", "", "folder that keeps the WARC files given as URLs (default: the archive path + .downloads)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "let URLs reach loopback and private networks")
 	addOnlyFlags(cmd, &of)
+	cmd.Flags().BoolVar(&copyCaptures, "copy-captures", false, "copy the records of the articles stored into the archive's WARC folder and refer to the copies; a file given as a URL is then removed once imported")
 	addNATSFlags(cmd, &nf, false)
 	return cmd
 }
@@ -290,16 +322,16 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, x 
 	if err != nil {
 		abs = name
 	}
-	return importWARCStream(ctx, e, st, f, name, abs, openSize(f), x)
+	return importWARCStream(ctx, e, st, f, f, name, abs, openSize(f), x)
 }
 
 // importWARCURL imports the WARC file at rawURL while downloading it into
 // dir, where it stays for herald reextract (see streamDownload). A
 // download that fails or stops gives an *importFileError.
 func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, x warcImport) (sum *harvest.ImportSummary, err error) {
-	_, err = streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, path string, size int64) error {
+	path, err := streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, src io.ReaderAt, path string, size int64) error {
 		var err error
-		sum, err = importWARCStream(ctx, e, st, r, rawURL, path, size, x)
+		sum, err = importWARCStream(ctx, e, st, r, src, rawURL, path, size, x)
 		var nw *warc.NotWARCError
 		if errors.As(err, &nw) {
 			return &notWanted{err}
@@ -311,7 +343,31 @@ func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Cl
 	if errors.As(err, &de) || errors.As(err, &nw) {
 		err = &importFileError{err}
 	}
+	if err == nil && x.copy != nil && sum != nil {
+		dropDownload(e, path, dir, sum)
+	}
 	return sum, err
+}
+
+// dropDownload removes the downloaded WARC file at path, whose articles'
+// records were copied into the archive's WARC folder (--copy-captures),
+// unless an article imported from it still needs it: one whose records
+// could not be copied, or one stored without a capture reference.
+func dropDownload(e *env, path, dir string, sum *harvest.ImportSummary) {
+	switch {
+	case sum.Skipped[harvest.ReasonNotCopied] > 0:
+		fmt.Fprintf(e.stderr, "herald: %s is kept: %s could not be copied (see above); run the import again to copy them\n",
+			path, spellCount(sum.Skipped[harvest.ReasonNotCopied], "article"))
+	case sum.NoCapture > 0:
+		fmt.Fprintf(e.stderr, "herald: %s is kept: %s no capture reference to copy (see above)\n", path, spellHave(sum.NoCapture, "article"))
+	default:
+		if err := os.Remove(path); err != nil {
+			fmt.Fprintf(e.stderr, "herald: the downloaded file could not be removed: %v\n", err)
+			return
+		}
+		removeEmpty(filepath.Dir(path), dir)
+		fmt.Fprintf(e.stderr, "herald: removed %s: the records of its %s are copied into the archive's WARC folder\n", path, spellCount(sum.Stored(), "article"))
+	}
 }
 
 // downloadAll replaces the URLs among args by the files they are
@@ -323,7 +379,7 @@ func downloadAll(ctx context.Context, e *env, client *fetch.Client, args []strin
 			files = append(files, a)
 			continue
 		}
-		path, err := streamDownload(ctx, e, client, a, dir, func(r io.Reader, _ string, size int64) error {
+		path, err := streamDownload(ctx, e, client, a, dir, func(r io.Reader, _ io.ReaderAt, _ string, size int64) error {
 			r, end := startWARCProgress(progress, e.stderr, a, size, r)
 			defer end()
 			_, err := io.Copy(io.Discard, r)
@@ -344,20 +400,35 @@ type warcImport struct {
 	workers, batch int
 	progress       progressMode
 	only           harvest.Only
+	// copy, when set, gets copies of the articles' records
+	// (--copy-captures), referred to relative to captureBase.
+	copy        *warc.Writer
+	captureBase string
 }
 
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
-func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
+func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, src io.ReaderAt, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
 	r, endProgress := startWARCProgress(x.progress, e.stderr, name, size, r)
 	log := bufio.NewWriter(e.stderr)
+	var logMu sync.Mutex // CopyFailed is called from the extracting goroutines
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(abs),
 		CapturePath: abs,
 		Workers:     x.workers,
 		BatchSize:   x.batch,
 		Only:        x.only,
+		CopyTo:      x.copy,
+		CopyFrom:    src,
+		CaptureBase: x.captureBase,
+		CopyFailed: func(rec *warc.Record, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(log, "herald: %s: the article of the record at offset %d (%s) was not stored: its records could not be copied: %v\n", name, rec.Offset, rec.TargetURI, err)
+		},
 		Damaged: func(re *warc.RecordError) {
+			logMu.Lock()
+			defer logMu.Unlock()
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},
 	})

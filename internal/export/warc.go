@@ -319,7 +319,7 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
 	// and most crawlers do) and the two name each other.
 	var req *warc.Stored
 	if !resp.Shared { // in a file gzipped as one stream it has no offset to read at
-		if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
+		if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && warc.Concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
 			req = next
 		}
 	}
@@ -347,20 +347,6 @@ func (w *WARCWriter) put(s *warc.Stored, f *os.File) error {
 	}
 	w.sum.Records++
 	return nil
-}
-
-// concurrent reports whether a and b name each other (or one names the
-// other) in WARC-Concurrent-To.
-func concurrent(a, b *warc.Record) bool {
-	names := func(r *warc.Record, id string) bool {
-		for _, f := range r.Header {
-			if strings.EqualFold(f.Name, "WARC-Concurrent-To") && f.Value == id {
-				return true
-			}
-		}
-		return false
-	}
-	return a.RecordID != "" && b.RecordID != "" && (names(a, b.RecordID) || names(b, a.RecordID))
 }
 
 // Finish writes, when anything was left out, a metadata record listing

@@ -387,14 +387,20 @@ func (h *Harvester) takeHint(canonical string) *hint {
 // capturePath is the path stored in a record for a WARC file: relative to
 // CaptureBase when possible, else absolute.
 func (h *Harvester) capturePath(file string) string {
-	p := filepath.Join(h.warc.Dir(), file)
+	return capturePath(h.warc.Dir(), file, h.opts.CaptureBase)
+}
+
+// capturePath is the path stored in a record for the WARC file file of
+// the folder dir: relative to base when it is under it, else absolute.
+func capturePath(dir, file, base string) string {
+	p := filepath.Join(dir, file)
 	if abs, err := filepath.Abs(p); err == nil {
 		p = abs
 	}
-	if h.opts.CaptureBase == "" {
+	if base == "" {
 		return p
 	}
-	base, err := filepath.Abs(h.opts.CaptureBase)
+	base, err := filepath.Abs(base)
 	if err != nil {
 		return p
 	}

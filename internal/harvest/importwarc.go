@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-archive/herald/extract"
@@ -38,6 +40,22 @@ type ImportOptions struct {
 	Damaged func(*warc.RecordError)
 	// Only narrows the import to some sites and languages.
 	Only Only
+	// CopyTo, when set, gets a copy of the records of each article
+	// stored: its response record, and the request record after it,
+	// read from CopyFrom at their offsets (the file being imported), and
+	// copied as stored (warc.Writer.CopyRecords). The article's capture
+	// reference names the copy, by its path relative to CaptureBase when
+	// under it, so the imported file is no longer needed. An article the
+	// archive already holds from this very record keeps the reference it
+	// has, and nothing is copied twice.
+	CopyTo      *warc.Writer
+	CopyFrom    io.ReaderAt
+	CaptureBase string
+	// CopyFailed, when set, is told of each article whose records could
+	// not be copied, and why: it is skipped (ReasonNotCopied), not
+	// stored naming a capture the archive does not have. It is called
+	// from several goroutines at once.
+	CopyFailed func(*warc.Record, error)
 }
 
 // Only narrows an import to the pages of some sites and the articles in
@@ -169,11 +187,29 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		source = "import:warc"
 	}
 	sum := &ImportSummary{Skipped: map[string]int{}}
-	noCapture := 0 // written by the storing goroutine, read after in.close
+	noCapture := 0        // written by the storing goroutine, read after in.close
+	var readers sync.Pool // *warc.StoredReader, one a worker at a time
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Ingest, func(job any) (*store.Record, string) {
-		return warcRecord(job.(*warc.Record), source, opts.CapturePath, opts.Only.Languages)
+		wr := job.(importJob).rec
+		rec, skip := warcRecord(wr, source, opts.CapturePath, opts.Only.Languages)
+		if rec != nil && opts.CopyTo != nil && wr.Offset >= 0 {
+			sr, _ := readers.Get().(*warc.StoredReader)
+			if sr == nil {
+				sr = new(warc.StoredReader)
+			}
+			c, err := copyCapture(ctx, st, sr, job.(importJob), rec, opts)
+			readers.Put(sr)
+			if err != nil {
+				if opts.CopyFailed != nil {
+					opts.CopyFailed(wr, err)
+				}
+				return nil, ReasonNotCopied
+			}
+			rec.Capture = c
+		}
+		return rec, skip
 	}, func(job any, res archive.Result, skip string) {
-		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && res.Outcome != store.Withheld && job.(*warc.Record).Offset < 0 {
+		if skip == "" && res.Err == nil && res.Outcome != store.Unchanged && res.Outcome != store.Withheld && job.(importJob).rec.Offset < 0 {
 			noCapture++ // an unchanged article keeps the record (and reference) it had
 		}
 	})
@@ -181,6 +217,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	rd := warc.NewReader(r)
 	prevOffset := int64(-1)
 	shared := map[int64]bool{} // offsets holding more than one record
+	var lastReq *warc.Record   // the last request record read
 	var readErr error
 	for {
 		rec, err := rd.Next()
@@ -205,6 +242,11 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		prevOffset = rec.Offset
 		if ok, skip := warcPage(rec); !ok {
 			sum.Skipped[skip]++
+			if rec.Type == warc.TypeRequest {
+				// Kept (its header) for the response after it, whose
+				// request it may be, as crawlers write them (CC-NEWS).
+				lastReq, rec.Block, rec.Payload = rec, nil, nil
+			}
 			continue
 		}
 		sum.Responses++
@@ -217,7 +259,11 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			rec.Offset = -1 // no usable capture reference
 		}
 		rec.Block = nil // only the payload is needed from here on
-		if !in.submit(rec) {
+		job := importJob{rec: rec, req: -1}
+		if lastReq != nil && lastReq.Offset >= 0 && warc.Concurrent(rec, lastReq) {
+			job.req = lastReq.Offset
+		}
+		if !in.submit(job) {
 			break
 		}
 	}
@@ -243,6 +289,59 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	}
 	return sum, nil
 }
+
+// importJob is a page of a WARC file to extract: its record, and where
+// the request record for it is when it came just before it (-1 when
+// not).
+type importJob struct {
+	rec *warc.Record
+	req int64
+}
+
+// copyCapture copies the records of the article rec, extracted from
+// j.rec, to opts.CopyTo (the response record, then its request record:
+// the one before it, as CC-NEWS writes them, or the one after it, as
+// Herald does) and returns the capture reference naming the copy; or
+// the reference rec's article has already, when it names this record.
+// An error is why the article cannot be stored: the archive must not
+// name a capture it does not have.
+func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j importJob, rec *store.Record, opts ImportOptions) (*store.Capture, error) {
+	wr := j.rec
+	if cu := canon.Choose(rec.URL, rec.CanonicalURL); cu != "" {
+		old, err := st.Get(ctx, canon.ID(cu))
+		if err == nil && old.Capture != nil && old.Capture.RecordID == wr.RecordID && wr.RecordID != "" &&
+			inFolder(store.CaptureFile(old.Capture.File, opts.CaptureBase), opts.CopyTo.Dir()) {
+			return old.Capture, nil // imported, and copied, before
+		}
+	}
+	resp, req, err := sr.ReadExchange(opts.CopyFrom, wr.Offset, j.req)
+	if err == nil && resp.RecordID != wr.RecordID {
+		err = fmt.Errorf("another record (%s) at offset %d", resp.RecordID, wr.Offset)
+	}
+	if err != nil {
+		return nil, err
+	}
+	recs := []*warc.Stored{resp}
+	if req != nil {
+		recs = append(recs, req)
+	}
+	ref, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}, nil
+}
+
+// inFolder reports whether the file at path lies directly in dir.
+func inFolder(path, dir string) bool {
+	a, err1 := filepath.Abs(filepath.Dir(path))
+	b, err2 := filepath.Abs(dir)
+	return err1 == nil && err2 == nil && a == b
+}
+
+// ReasonNotCopied: an article whose records could not be copied
+// (ImportOptions.CopyTo, CopyFailed).
+const ReasonNotCopied = "capture not copied"
 
 // warcRecord extracts the article of a WARC response or resource record;
 // langs, when given, are the languages to keep (Only.Languages).

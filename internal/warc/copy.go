@@ -196,3 +196,40 @@ func NamedRecordID(name []byte) string {
 
 // FormatDate renders t as a WARC-Date: UTC, with microseconds.
 func FormatDate(t time.Time) string { return formatDate(t) }
+
+// Concurrent reports whether a and b name each other (or one names the
+// other) in WARC-Concurrent-To: a response and the request that got it.
+func Concurrent(a, b *Record) bool {
+	names := func(r *Record, id string) bool {
+		for _, f := range r.Header {
+			if strings.EqualFold(f.Name, "WARC-Concurrent-To") && f.Value == id {
+				return true
+			}
+		}
+		return false
+	}
+	return a.RecordID != "" && b.RecordID != "" && (names(a, b.RecordID) || names(b, a.RecordID))
+}
+
+// ReadExchange reads, for copying, the record at offset in src and the
+// request record for it (Concurrent): the one at reqOffset when it is not
+// -1 (a request written before its response, as Common Crawl does), else
+// the next record when it is that request (as Herald writes them). req
+// is nil when there is none.
+func (sr *StoredReader) ReadExchange(src io.ReaderAt, offset, reqOffset int64) (resp, req *Stored, err error) {
+	resp, err = sr.Read(src, offset)
+	if err != nil {
+		return nil, nil, err
+	}
+	at := reqOffset
+	if at < 0 {
+		if resp.Shared {
+			return resp, nil, nil // a record sharing its member has no next offset to read at
+		}
+		at = resp.End
+	}
+	if r, err := sr.Read(src, at); err == nil && r.Type == TypeRequest && Concurrent(resp.Record, r.Record) {
+		req = r
+	}
+	return resp, req, nil
+}

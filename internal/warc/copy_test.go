@@ -3,8 +3,11 @@ package warc
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -135,5 +138,60 @@ func TestWriteRecordAndNamedRecordID(t *testing.T) {
 		if len(errs) > 0 || len(recs) != 1 || recs[0].RecordID != id || recs[0].CheckBlockDigest() != nil || string(recs[0].Block) != "software: x\r\n" {
 			t.Errorf("read back %v %v", recs, errs)
 		}
+	}
+}
+
+// A response and the request written before it (as Common Crawl writes
+// them) are read as one exchange and copied into a Writer's file,
+// response first, each unchanged: the Ref names the response, and the
+// request follows it there, as Herald writes them.
+func TestCopyRecordsOfAnExchange(t *testing.T) {
+	req := record(TypeRequest, "https://a.example/1", "application/http; msgtype=request", []byte("GET /1 HTTP/1.1\r\n\r\n"))
+	reqStored, err := ReadStored(bytes.NewReader(req), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := record(TypeResponse, "https://a.example/1", "application/http; msgtype=response",
+		httpResponse("text/html", []byte("<p>one</p>")), "WARC-Concurrent-To: "+reqStored.RecordID)
+	other := record(TypeRequest, "https://a.example/2", "application/http; msgtype=request", []byte("GET /2 HTTP/1.1\r\n\r\n"))
+	file := append(append(append([]byte{}, req...), resp...), other...) // plain
+	src := bytes.NewReader(file)
+	var sr StoredReader
+	r, q, err := sr.ReadExchange(src, int64(len(req)), 0)
+	if err != nil || q == nil || q.RecordID != reqStored.RecordID {
+		t.Fatalf("the exchange: %+v %+v %v", r, q, err)
+	}
+	if _, q, _ := sr.ReadExchange(src, int64(len(req)), -1); q != nil {
+		t.Errorf("the request of another page, after the response, was taken for its own: %s", q.TargetURI)
+	}
+	w, err := NewWriter(t.TempDir(), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, q, _ = sr.ReadExchange(src, int64(len(req)), 0)
+	ref, err := w.CopyRecords(context.Background(), src, r, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Open(filepath.Join(w.Dir(), ref.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	got, next, err := sr.ReadExchange(out, ref.Offset, -1)
+	if err != nil || got.RecordID != ref.RecordID || next == nil || next.RecordID != reqStored.RecordID {
+		t.Fatalf("in the copy: %+v then %+v, %v", got, next, err)
+	}
+	if err := got.CheckBlockDigest(); err != nil {
+		t.Error(err)
+	}
+	if _, plain := copies(t, got, out); !bytes.Equal(plain, resp) {
+		t.Errorf("the response copied differs:\n%q\n%q", plain, resp)
+	}
+	if _, err := w.CopyRecords(context.Background(), src, r); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -182,39 +183,79 @@ func (w *Writer) WriteExchanges(ctx context.Context, exs []Exchange) ([]Ref, err
 		}
 	}
 	target := exs[len(exs)-1].TargetURI
-	if err := ctx.Err(); err != nil {
+	name, off, err := w.append(ctx, buf.Bytes())
+	if err != nil {
 		return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
 	}
+	for i := range refs {
+		refs[i].File, refs[i].Offset = name, off+offs[i]
+	}
+	return refs, nil
+}
 
+// CopyRecords copies records of another WARC file, src, into the current
+// file, together and in order: each is written as stored (a gzip member
+// copied byte for byte; a record of a plain file, or one sharing its
+// member, in a member of its own: Stored.CopyGzip), so its record id and
+// digests stay the original's. It returns where the first is, which is
+// what a capture reference names (a response, its request after it).
+// ctx is checked before writing, as WriteExchange does.
+func (w *Writer) CopyRecords(ctx context.Context, src io.ReaderAt, recs ...*Stored) (Ref, error) {
+	if len(recs) == 0 {
+		return Ref{}, errors.New("copy warc records: none given")
+	}
+	var buf bytes.Buffer
+	zw := w.gzips.Get().(*gzip.Writer)
+	defer w.gzips.Put(zw)
+	var length int64
+	for i, r := range recs {
+		if err := r.CopyGzip(&buf, src, zw); err != nil {
+			return Ref{}, fmt.Errorf("copy warc record %s: %w", r.RecordID, err)
+		}
+		if i == 0 {
+			length = int64(buf.Len())
+		}
+	}
+	name, off, err := w.append(ctx, buf.Bytes())
+	if err != nil {
+		return Ref{}, fmt.Errorf("copy warc record %s: %w", recs[0].RecordID, err)
+	}
+	return Ref{File: name, Offset: off, Length: length, RecordID: recs[0].RecordID}, nil
+}
+
+// append writes b, whole gzip members, to the current file (starting the
+// next one when b would take it past MaxFileBytes) and returns the
+// file's name and where b starts in it.
+func (w *Writer) append(ctx context.Context, b []byte) (name string, off int64, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", 0, err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return nil, ErrClosed
+		return "", 0, ErrClosed
 	}
-	if w.f != nil && w.used && w.size+int64(buf.Len()) > w.opts.MaxFileBytes {
+	if w.f != nil && w.used && w.size+int64(len(b)) > w.opts.MaxFileBytes {
 		if err := w.closeFile(); err != nil {
-			return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
+			return "", 0, err
 		}
 	}
 	if w.f == nil {
 		if err := w.openFile(); err != nil {
-			return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
+			return "", 0, err
 		}
 	}
-	off := w.size
-	n, err := w.f.Write(buf.Bytes())
+	off = w.size
+	n, err := w.f.Write(b)
 	w.size += int64(n)
 	if err != nil {
 		// The file may now end in a partial exchange; readers will report
 		// it as truncated. Start afresh in a new file next time.
 		_ = w.closeFile()
-		return nil, fmt.Errorf("write warc exchange %s: %w", target, err)
+		return "", 0, err
 	}
 	w.used = true
-	for i := range refs {
-		refs[i].File, refs[i].Offset = w.name, off+offs[i]
-	}
-	return refs, nil
+	return w.name, off, nil
 }
 
 // Close closes the current file after syncing it to disk. Later writes

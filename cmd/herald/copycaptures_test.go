@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-archive/herald/internal/warc"
+)
+
+// warcTypes counts the records of each type in the WARC files of dir.
+func warcTypes(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := warc.NewReader(f)
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			n[rec.Type]++
+		}
+		f.Close()
+	}
+	return n
+}
+
+// ccPages are exchanges as Common Crawl writes them: for each of the
+// articles first … first+n-1 on host, a request record, then the
+// response record naming it in WARC-Concurrent-To.
+func ccPages(first, n int, host string) [][]byte {
+	var recs [][]byte
+	for i := first; i < first+n; i++ {
+		uri := strings.Replace(warcArticleURL(i), "gazette.example", host, 1)
+		reqID := fmt.Sprintf("<urn:uuid:00000000-0000-4000-8000-%012d>", i)
+		req := warcRec("request", uri, "application/http; msgtype=request", []byte("GET / HTTP/1.1\r\nHost: "+host+"\r\n\r\n"))
+		req = bytes.Replace(req, []byte("WARC-Record-ID: "), []byte("WARC-Record-ID: "+reqID+"\r\nX-Old-ID: "), 1)
+		body := warcArticle(i)
+		msg := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		resp := warcRec("response", uri, "application/http; msgtype=response", []byte(msg))
+		resp = bytes.Replace(resp, []byte("WARC-Date: "), []byte("WARC-Concurrent-To: "+reqID+"\r\nWARC-Date: "), 1)
+		recs = append(recs, req, resp)
+	}
+	return recs
+}
+
+// herald import warc --copy-captures URL keeps, of a download narrowed
+// with --site, only the records of the articles stored: they are copied
+// into the archive's WARC folder, the capture references name the
+// copies, and the downloaded file goes once imported whole. A download
+// cut off keeps its part; the resumed import copies only what was not
+// copied before, and so does an import of the same file later.
+func TestImportWARCCopyCaptures(t *testing.T) {
+	recs := ccPages(0, 12, "gazette.example")
+	recs = append(recs, ccPages(100, 10, "other.example")...)
+	data := perRecordGzip(t, recs)
+	host := &warcHost{data: data, cut: len(data) / 2}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	copies := db + ".warc"
+	downloads := filepath.Join(dir, "dl")
+	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
+	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
+	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, "--copy-captures", "--site", "gazette.example", url}
+
+	out, stderr, code := herald(t, "", args...)
+	if code != 1 || !strings.Contains(stderr, "the download stopped at byte") {
+		t.Fatalf("a download cut off: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(final + ".part"); err != nil {
+		t.Fatalf("the part is not kept: %v", err)
+	}
+	first := warcTypes(t, copies)
+	if first["response"] == 0 || first["response"] != first["request"] {
+		t.Fatalf("copied before the cut: %v", first)
+	}
+
+	out, stderr, code = herald(t, "", args...)
+	if code != 0 || !strings.Contains(stderr, "herald: removed "+final+": the records of its 12 articles are copied into the archive's WARC folder") {
+		t.Fatalf("resumed: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, p := range []string{final, final + ".part", filepath.Join(downloads, servedAt(srv.URL))} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is left: %v", p, err)
+		}
+	}
+	if got := warcTypes(t, copies); got["response"] != 12 || got["request"] != 12 {
+		t.Errorf("records in the archive's WARC folder after the resumed import: %v, want 12 responses and their requests", got)
+	}
+	out, _, _ = herald(t, "", "--db", db, "export", "--format", "jsonl")
+	if strings.Count(out, `"file":"herald.db.warc/herald-`) != 12 || strings.Contains(out, "other.example") {
+		t.Errorf("the capture references do not all name the copies:\n%s", out)
+	}
+	if out, stderr, code := herald(t, "", "--db", db, "check", "--fixity"); code != 0 || !strings.Contains(out, "sound: 12 captures") {
+		t.Errorf("check --fixity: exit %d\n%s%s", code, out, stderr)
+	}
+	if out, stderr, code := herald(t, "", "--db", db, "reextract"); code != 0 || !strings.Contains(out, "12 the same") {
+		t.Errorf("reextract from the copies: exit %d\n%s%s", code, out, stderr)
+	}
+
+	// The same file again (downloaded anew): nothing new, nothing copied.
+	out, stderr, code = herald(t, "", args...)
+	if code != 0 || !strings.Contains(out, "12 unchanged") {
+		t.Errorf("again: exit %d\n%s%s", code, out, stderr)
+	}
+	if got := warcTypes(t, copies); got["response"] != 12 {
+		t.Errorf("imported again, the records were copied again: %v", got)
+	}
+
+	// A file of one's own is copied from and kept.
+	own := writeFile(t, dir, "own.warc.gz", perRecordGzip(t, warcPages(50, 3)))
+	out, stderr, code = herald(t, "", "--db", db, "import", "warc", "--copy-captures", own)
+	if code != 0 || !strings.Contains(out, "3 new") {
+		t.Fatalf("own file: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(own); err != nil {
+		t.Errorf("the user's own file was removed: %v", err)
+	}
+	if got := warcTypes(t, copies); got["response"] != 15 {
+		t.Errorf("after the own file: %v", got)
+	}
+
+	if _, stderr, code := herald(t, "", "--db", db, "import", "warc", "--copy-captures", "--nats", "nats://127.0.0.1:1", own); code != 2 || !strings.Contains(stderr, "--copy-captures is not for --nats") {
+		t.Errorf("with --nats: exit %d, %s", code, stderr)
+	}
+}
