@@ -371,7 +371,7 @@ func TestArgumentErrorsSayWhatIsWanted(t *testing.T) {
 		{[]string{"extract"}, "herald: extract needs INPUT... (see herald extract --help)\n"},
 		{[]string{"import", "jsonl"}, "herald: import jsonl needs FILE... (see herald import jsonl --help)\n"},
 		{[]string{"import", "text"}, "herald: import text needs FILE|DIR... (see herald import text --help)\n"},
-		{[]string{"import", "warc"}, "herald: import warc needs FILE|URL... (see herald import warc --help)\n"},
+		{[]string{"import", "warc"}, "herald: import warc needs FILE|URL... | --list FILE|URL (see herald import warc --help)\n"},
 		{[]string{"source", "add"}, "herald: source add needs URL (see herald source add --help)\n"},
 		{[]string{"source", "add", "https://a.example/feed", "https://b.example/feed"},
 			"herald: source add takes URL, not 2 arguments: [\"https://a.example/feed\" \"https://b.example/feed\"]\n"},

@@ -99,10 +99,13 @@ func TestImportWARCCopyCaptures(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "herald: removed "+final+": the records of its 12 articles are copied into the archive's WARC folder") {
 		t.Fatalf("resumed: exit %d\n%s%s", code, out, stderr)
 	}
-	for _, p := range []string{final, final + ".part", filepath.Join(downloads, servedAt(srv.URL))} {
+	for _, p := range []string{final, final + ".part"} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s is left: %v", p, err)
 		}
+	}
+	if _, err := os.Stat(final + ".imported"); err != nil {
+		t.Errorf("no marker of the import: %v", err)
 	}
 	if got := warcTypes(t, copies); got["response"] != 12 || got["request"] != 12 {
 		t.Errorf("records in the archive's WARC folder after the resumed import: %v, want 12 responses and their requests", got)
@@ -118,10 +121,15 @@ func TestImportWARCCopyCaptures(t *testing.T) {
 		t.Errorf("reextract from the copies: exit %d\n%s%s", code, out, stderr)
 	}
 
-	// The same file again (downloaded anew): nothing new, nothing copied.
+	// The same import again is skipped; with other options the file is
+	// downloaded anew, and nothing new is stored or copied.
 	out, stderr, code = herald(t, "", args...)
-	if code != 0 || !strings.Contains(out, "12 unchanged") {
-		t.Errorf("again: exit %d\n%s%s", code, out, stderr)
+	if code != 0 || !strings.Contains(stderr, "imported before with these options") || len(host.seen()) != 2 {
+		t.Errorf("again: exit %d, %d requests\n%s%s", code, len(host.seen()), out, stderr)
+	}
+	out, stderr, code = herald(t, "", append(args, "--lang", "en")...)
+	if code != 0 || !strings.Contains(out, "12 unchanged") || len(host.seen()) != 3 {
+		t.Errorf("with --lang: exit %d, %d requests\n%s%s", code, len(host.seen()), out, stderr)
 	}
 	if got := warcTypes(t, copies); got["response"] != 12 {
 		t.Errorf("imported again, the records were copied again: %v", got)

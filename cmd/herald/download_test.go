@@ -128,9 +128,15 @@ func TestImportWARCFromURL(t *testing.T) {
 		t.Errorf("check --fixity: exit %d\n%s%s", code, out, stderr)
 	}
 
+	// Imported to its end with these options: skipped, not fetched.
 	out, stderr, code = herald(t, "", args...)
-	if code != 0 || !strings.Contains(stderr, "downloaded before, reading "+final) || !strings.Contains(out, "0 new") || len(host.seen()) != 2 {
+	if code != 0 || !strings.Contains(stderr, url+": imported before with these options ("+final+".imported); skipped") || !strings.Contains(out, "read 0 pages") || len(host.seen()) != 2 {
 		t.Errorf("again: exit %d, %d requests\n%s%s", code, len(host.seen()), out, stderr)
+	}
+	// With other options, read again from disk.
+	out, stderr, code = herald(t, "", append(args, "--lang", "en")...)
+	if code != 0 || !strings.Contains(stderr, "downloaded before, reading "+final) || !strings.Contains(out, "30 unchanged") || len(host.seen()) != 2 {
+		t.Errorf("with --lang: exit %d, %d requests\n%s%s", code, len(host.seen()), out, stderr)
 	}
 }
 

@@ -34,8 +34,10 @@ func newImportWARCCmd(e *env, progressFlag *string, batch *batchFlag) *cobra.Com
 	var nf natsFlags
 	var of onlyFlags
 	var copyCaptures bool
+	var lists []string
+	var listBase string
 	cmd := &cobra.Command{
-		Use:   "warc FILE|URL...",
+		Use:   "warc FILE|URL... | --list FILE|URL",
 		Short: "Import the HTML pages of WARC files (e.g. Common Crawl CC-NEWS), plain or gzipped",
 		Long: `Import warc streams WARC files (plain, gzip per record or whole-file gzip)
 and stores the articles of their HTML response records through the same
@@ -94,13 +96,28 @@ the copies. A file given as a URL is then removed once imported whole,
 unless an article could not be copied or kept no reference (a file
 gzipped as one stream): with --site or --lang, a gigabyte CC-NEWS file
 leaves only the records of the articles kept. Imported again, an article
-already copied from the same record is not copied twice.`,
+already copied from the same record is not copied twice.
+
+--list names a listing of WARC files to import, a file or a URL, plain or
+gzipped, one a line, such as Common Crawl's monthly
+https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/warc.paths.gz: a
+relative path in it is taken under the root of the listing's URL (or
+--base; in a listing file without --base, as a file beside it). A URL
+imported to its end leaves NAME.imported in the download folder, saying
+with which --site, --lang and --copy-captures: run again with the same
+options (a listing restarted after an interruption), it is skipped
+without being fetched; remove the marker to import it again.`,
 		Example: `  herald import warc CC-NEWS-20240601000000-00001.warc.gz
   herald import warc https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz
   herald import warc --json crawl/*.warc.gz
   herald import warc --site gazette.example,harbour.example --lang en,de CC-NEWS-*.warc.gz
   herald import warc --sites outlets.txt --copy-captures https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/06/CC-NEWS-20240601000000-00001.warc.gz`,
-		Args: wantFiles,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(lists) > 0 && len(args) == 0 {
+				return nil
+			}
+			return wantFiles(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if err := workersFlag(workers); err != nil {
@@ -127,10 +144,33 @@ already copied from the same record is not copied twice.`,
 			}
 			// URLs are downloaded into downloadDir with one client.
 			var client *fetch.Client
+			getClient := func() *fetch.Client {
+				if client == nil {
+					client = fetch.New(fetch.Options{AllowPrivate: allowPrivate})
+				}
+				return client
+			}
+			defer func() {
+				if client != nil {
+					client.Close()
+				}
+			}()
+			if listBase != "" && len(lists) == 0 {
+				return &exitError{code: 2, msg: "--base goes with --list"}
+			}
+			for _, l := range lists {
+				more, err := readWARCList(ctx, getClient, l, listBase)
+				if err != nil {
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					return &exitError{code: 2, msg: err.Error()}
+				}
+				args = append(args, more...)
+			}
 			hasURL := slices.ContainsFunc(args, isHTTPURL)
 			if hasURL {
-				client = fetch.New(fetch.Options{AllowPrivate: allowPrivate})
-				defer client.Close()
+				getClient()
 				if downloadDir == "" {
 					downloadDir = defaultDownloadDir(e.db)
 				}
@@ -213,6 +253,8 @@ already copied from the same record is not copied twice.`,
 	cmd.Flags().StringVar(&downloadDir, "download-dir", "", "folder that keeps the WARC files given as URLs (default: the archive path + .downloads)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "let URLs reach loopback and private networks")
 	addOnlyFlags(cmd, &of)
+	cmd.Flags().StringArrayVar(&lists, "list", nil, "import the WARC files a listing names, one a line (a file or URL, plain or gzipped; repeatable)")
+	cmd.Flags().StringVar(&listBase, "base", "", "URL the relative paths of --list are taken under (default: the root of the listing's URL)")
 	cmd.Flags().BoolVar(&copyCaptures, "copy-captures", false, "copy the records of the articles stored into the archive's WARC folder and refer to the copies; a file given as a URL is then removed once imported")
 	addNATSFlags(cmd, &nf, false)
 	return cmd
@@ -329,6 +371,12 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, x 
 // dir, where it stays for herald reextract (see streamDownload). A
 // download that fails or stops gives an *importFileError.
 func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, x warcImport) (sum *harvest.ImportSummary, err error) {
+	if name, err := downloadName(rawURL); err == nil {
+		if abs, err := filepath.Abs(dir); err == nil && importedBefore(filepath.Join(abs, name), x) {
+			fmt.Fprintf(e.stderr, "herald: %s: imported before with these options (%s); skipped\n", rawURL, importedMarker(filepath.Join(abs, name)))
+			return &harvest.ImportSummary{Skipped: map[string]int{}}, nil
+		}
+	}
 	path, err := streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, src io.ReaderAt, path string, size int64) error {
 		var err error
 		sum, err = importWARCStream(ctx, e, st, r, src, rawURL, path, size, x)
@@ -342,6 +390,11 @@ func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Cl
 	var nw *notWanted
 	if errors.As(err, &de) || errors.As(err, &nw) {
 		err = &importFileError{err}
+	}
+	if err == nil && sum != nil && sum.Skipped[harvest.ReasonNotCopied] == 0 {
+		if werr := os.WriteFile(importedMarker(path), []byte(x.markerText()), 0o644); werr != nil {
+			fmt.Fprintf(e.stderr, "herald: %v (the next run will import %s again)\n", werr, rawURL)
+		}
 	}
 	if err == nil && x.copy != nil && sum != nil {
 		dropDownload(e, path, dir, sum)
