@@ -148,6 +148,25 @@ func TestImportWARCCopyCaptures(t *testing.T) {
 		t.Errorf("after the own file: %v", got)
 	}
 
+	// The copies are the archive's: a takedown erases them, where the
+	// records of a user's own file are left.
+	ownBytes, err := os.ReadFile(own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{warcArticleURL(0), warcArticleURL(50)} {
+		out, stderr, code = herald(t, "", "--db", db, "delete", "--yes", "--erase-captures", "--url", u)
+		if code != 0 || !strings.Contains(out, "1 capture erased") || strings.Contains(out, "left") {
+			t.Errorf("delete --erase-captures %s: exit %d\n%s%s", u, code, out, stderr)
+		}
+	}
+	if got := warcTypes(t, copies); got["response"] != 13 {
+		t.Errorf("records left in the archive's folder after two takedowns: %v", got)
+	}
+	if after, err := os.ReadFile(own); err != nil || !bytes.Equal(after, ownBytes) {
+		t.Errorf("the user's own file was changed by the takedown (%v)", err)
+	}
+
 	if _, stderr, code := herald(t, "", "--db", db, "import", "warc", "--copy-captures", "--nats", "nats://127.0.0.1:1", own); code != 2 || !strings.Contains(stderr, "--copy-captures is not for --nats") {
 		t.Errorf("with --nats: exit %d, %s", code, stderr)
 	}

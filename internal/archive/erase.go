@@ -100,9 +100,11 @@ func (e *CaptureError) Unwrap() error { return e.Err }
 // finds their captures erased and deletes them.
 //
 // A capture belongs to the archive when the record that points at it was
-// harvested: a record imported from a WARC file (source "import:…")
-// points into the user's own file, which is left as it is and listed in
-// sum.Left, as is a file that is not one Herald wrote.
+// harvested, or when it lies in one of opts.WARCDirs (where import warc
+// --copy-captures copies records): another record imported from a WARC
+// file (source "import:…") points into the user's own file, which is
+// left as it is and listed in sum.Left, as is a file that is not one
+// Herald wrote.
 func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	type target struct {
 		id       string
@@ -126,7 +128,7 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 			}
 			seen[*c] = true
 			path := store.CaptureFile(c.File, opts.CaptureBase)
-			if strings.HasPrefix(r.Source, "import:") {
+			if !archiveOwns(r, path, opts) {
 				sum.Left = append(sum.Left, LeftCapture{ID: a.ID, File: path, Offset: c.Offset, Why: LeftImported})
 				continue
 			}
@@ -199,6 +201,17 @@ func absOr(dir string) string {
 	return dir
 }
 
+// archiveOwns reports whether the capture of r, in the WARC file at path,
+// is the archive's to erase: harvested, or copied into one of
+// opts.WARCDirs; not a record of a file the user imported.
+func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
+	if !strings.HasPrefix(r.Source, "import:") {
+		return true
+	}
+	dir := absOr(filepath.Dir(path))
+	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return absOr(d) == dir })
+}
+
 // eraseUnreferenced erases the captures of the targets' pages that no
 // article points at: the response records, in the WARC files Herald
 // wrote in the folders that hold the targets' own captures and in
@@ -239,7 +252,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 					referenced[path] = map[int64]bool{}
 				}
 				referenced[path][c.Offset] = true
-				if !strings.HasPrefix(r.Source, "import:") {
+				if archiveOwns(r, path, opts) {
 					dirs[filepath.Dir(path)] = true
 				}
 			}
