@@ -41,13 +41,15 @@ type ImportOptions struct {
 	// Only narrows the import to some sites and languages.
 	Only Only
 	// CopyTo, when set, gets a copy of the records of each article
-	// stored: its response record, and the request record after it,
-	// read from CopyFrom at their offsets (the file being imported), and
-	// copied as stored (warc.Writer.CopyRecords). The article's capture
-	// reference names the copy, by its path relative to CaptureBase when
-	// under it, so the imported file is no longer needed. An article the
-	// archive already holds from this very record keeps the reference it
-	// has, and nothing is copied twice.
+	// extracted: its response record, and its request record (the one
+	// before it or after it), read from CopyFrom at their offsets (the
+	// file being imported), and copied as stored
+	// (warc.Writer.CopyRecords). The article's capture reference names
+	// the copy, by its path relative to CaptureBase when under it, so the
+	// imported file is no longer needed. An article the archive already
+	// holds from this very record keeps the reference it has, and
+	// nothing is copied twice; one the archive finds unchanged from
+	// another capture leaves its copy unreferenced.
 	CopyTo      *warc.Writer
 	CopyFrom    io.ReaderAt
 	CaptureBase string
