@@ -64,10 +64,12 @@ canonical URL) are redacted in place: the item, entry or url naming it,
 with its title, description and any full text, becomes blanks, and the
 other items stay byte for byte; the record keeps its size and its
 WARC-Record-ID, its digests are recomputed and a Herald-Redacted field
-says how many entries were blanked. A feed whose body is in a content
-coding other than gzip (deflate, br, zstd), one that breaks off after
-naming the article, or one whose redacted copy does not fit in its
-space, is erased whole instead, and counted so. An HTML page linking to
+says how many entries were blanked. A body in gzip, deflate, br or zstd
+coding is compressed again in its coding, padded in ways its decoders
+skip. A feed whose body is in two content codings stacked or an unknown
+one, one that breaks off after naming the article, or one whose
+redacted copy does not fit in its space, is erased whole instead,
+counted so and listed on stderr with the reason. An HTML page linking to
 the article (a related-articles list) is not a feed, and is left.
 
 Each run of erased records is overwritten in place by a record of the
@@ -191,7 +193,7 @@ stopped between erasing and deleting is finished by running it again.`,
 							fmt.Fprintf(w, "; feeds and sitemaps listing them: %s%s redacted (%s blanked)",
 								spellCount(c.Redacted, "capture"), would, entries)
 							if c.ErasedWhole > 0 {
-								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place)", c.ErasedWhole, would)
+								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place; listed on stderr)", c.ErasedWhole, would)
 							}
 						}
 						fmt.Fprintln(w)
@@ -204,6 +206,14 @@ stopped between erasing and deleting is finished by running it again.`,
 							why = "not a WARC file a harvest wrote"
 						}
 						fmt.Fprintf(e.stderr, "herald: left the capture of %s in %s at offset %d: %s\n", l.ID, stripControl(l.File), l.Offset, why)
+					}
+					verb := "erased"
+					if dryRun {
+						verb = "would erase"
+					}
+					for _, wh := range c.Whole {
+						fmt.Fprintf(e.stderr, "herald: %s whole the capture of %s in %s at offset %d, its other entries with it: %s\n",
+							verb, stripControl(wh.URL), stripControl(wh.File), wh.Offset, wh.Why)
 					}
 				}
 			}

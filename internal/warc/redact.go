@@ -51,7 +51,8 @@ type RedactResult struct {
 const (
 	// WhyAsked: the redact function asked for it (Redaction.Erase).
 	WhyAsked = "the document could not be read to its end"
-	// WhyEncoding: a content coding other than gzip (deflate, br, zstd).
+	// WhyEncoding: content codings that cannot be rewritten: two stacked
+	// ("gzip, br"), or one other than gzip, deflate, br and zstd.
 	WhyEncoding = "its body is content-encoded in a coding that cannot be rewritten to the same length"
 	// WhyFit: no compression of the redacted copy fit the old length.
 	WhyFit = "the redacted copy did not fit in the record's space"
@@ -69,8 +70,11 @@ const (
 //
 // The HTTP message keeps its length and framing (Content-Length,
 // chunks): without content coding the new payload is the new body; a
-// gzip body is compressed again and padded to its old length (an extra
-// field in its gzip header, empty stored blocks). The record keeps its
+// body in gzip, deflate, br or zstd coding is compressed again in the
+// same coding and padded to its old length in a way its decoders skip
+// (gzip: an extra field in its header, empty stored blocks; deflate:
+// empty blocks; br: metadata meta-blocks; zstd: a skippable frame, or
+// empty raw blocks). The record keeps its
 // WARC-Record-ID and fields, with WARC-Block-Digest and
 // WARC-Payload-Digest recomputed and RedactedField added, and is
 // compressed into a gzip member of exactly the old member's length,
@@ -79,8 +83,8 @@ const (
 // file's journal first (synced), so that a crash is finished by the next
 // erasure or redaction of the file.
 //
-// A record that cannot be rewritten so (a body in another content
-// coding: deflate, br, zstd; a copy that does not fit; Redaction.Erase)
+// A record that cannot be rewritten so (a body in stacked or other
+// content codings; a copy that does not fit; Redaction.Erase)
 // is erased whole with EraseRecords, with its request record: its
 // other entries are lost with it, which RedactResult.Whole reports.
 func RedactRecords(path string, targets []EraseTarget, redact func(*Record) Redaction) (*RedactResult, error) {
@@ -235,8 +239,8 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 // (old, content coding undone) is replaced by payload, of the same
 // length, and its new entity body (transfer coding undone, content coding
 // kept: what WARC-Payload-Digest covers). The block keeps its length and
-// framing; a body in identity or gzip coding can be replaced, others
-// give why not.
+// framing; a body in identity coding, or in one content coding of gzip,
+// deflate, br and zstd, can be replaced, others give why not.
 func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
 	head, segs, ok := httpLayout(block)
 	if !ok {
@@ -253,12 +257,12 @@ func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
 			return nil, nil, WhyLayout
 		}
 		body = payload
-	case rewritableCodings(codings): // gzip alone
+	case rewritableCodings(codings): // one of gzip, deflate, br, zstd
 		dec, err := decodeContent(codings, oldBody)
 		if err != nil || !bytes.Equal(dec, old) {
 			return nil, nil, WhyLayout
 		}
-		body, ok = fitGzip(payload, int64(len(oldBody)))
+		body, ok = fitBody(codings[0], oldBody, payload, int64(len(oldBody)))
 		if !ok {
 			return nil, nil, WhyFit
 		}
