@@ -127,7 +127,8 @@ func TestDeleteRedactsEncodedFeedsCommand(t *testing.T) {
 	}
 
 	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", site+gone.Path(), "--yes", "--erase-captures")
-	if code != 0 || !strings.Contains(out, "; feeds and sitemaps listing them: 4 captures redacted (4 entries blanked)\n") {
+	// The four feeds, and the two pages whose related lists link to it.
+	if code != 0 || !strings.Contains(out, "; feeds, sitemaps and pages naming them: 6 captures redacted (6 entries and links blanked)\n") {
 		t.Fatalf("delete: exit %d\n%s%s", code, out, stderr)
 	}
 	after := docs()

@@ -38,10 +38,11 @@ type CaptureSummary struct {
 	// captures.
 	Scanned int `json:"scanned,omitempty"`
 	// Redacted counts the captures of feeds and sitemaps (RSS, Atom,
-	// JSON Feed, XML and text sitemaps), in the files Scanned, rewritten
-	// in place with their entries that name a deleted page blanked, and
-	// Entries those entries (with an RSS 1.0 channel's references to
-	// them, each counted); with DryRun, those that would be.
+	// JSON Feed, XML and text sitemaps) and of HTML pages, in the files
+	// Scanned, rewritten in place with their entries that name a deleted
+	// page, or their links to it, blanked; and Entries those entries and
+	// links (with an RSS 1.0 channel's references to them, each
+	// counted); with DryRun, those that would be.
 	Redacted int `json:"redacted,omitempty"`
 	Entries  int `json:"redacted_entries,omitempty"`
 	// ErasedWhole counts the feed and sitemap captures naming a deleted
@@ -220,9 +221,9 @@ func absOr(dir string) string {
 // opts.WARCDirs, whose target URI is a URL of a target or of one of its
 // versions and that opts.CaptureOwner (when set) files under a target.
 // Captures an article points at are left to eraseCaptures. In the same
-// files, the captures of feeds and sitemaps that name one of those URLs
-// are redacted: the entries naming it blanked (listing.redaction,
-// warc.RedactRecords).
+// files, the captures of feeds, sitemaps and pages that name one of
+// those URLs are redacted: the entries naming it, the links to it,
+// blanked (listing.redaction, warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
@@ -260,10 +261,10 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	want := func(rec *warc.Record) bool {
-		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || mayList(rec)
-	}
 	list := newListing(urls)
+	want := func(rec *warc.Record) bool {
+		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || list.mayList(rec)
+	}
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		names, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
 		if err != nil {

@@ -229,3 +229,80 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 		})
 	}
 }
+
+// Pages that link to the deleted page, as a site crawl captures them: a
+// section front (gzip), the home page (br), another article whose
+// related list links to it and whose text cites it. Deleting the page
+// with EraseCaptures blanks each link to it whole (its headline with
+// it), but in the other article's running text, where only the link's
+// target goes and the sentence stays; every other byte stays, each
+// record at its offset with true digests; the other article's capture
+// still reads.
+func TestDeleteRedactsPages(t *testing.T) {
+	const (
+		janeLink  = `<a href="/jane?utm_source=front"><h3>Jane Doe's story</h3><img src="/jane.jpg" alt="Jane Doe"></a>`
+		front     = `<!DOCTYPE html><html><head><title>Local</title></head><body><ul>` + "\n" + `<li><a href="/harbour">Council approves harbour budget</a></li>` + "\n<li>" + janeLink + `<small>1 Dec</small></li>` + "\n" + `<li><a href="https://news.example/ferry">Ferry terminal widened</a></li></ul></body></html>`
+		related   = `<a href="https://news.example/jane">Jane Doe's story</a>`
+		citing    = `As we <a href="/jane">reported last week</a>, the council met.`
+		otherPage = `<!DOCTYPE html><html><head><title>Ferry</title></head><body><article><h1>Ferry terminal widened</h1><p>` + citing + `</p><p>The ferry terminal is wider.</p></article>` + "\n" + `<aside><h2>Related</h2><ul><li>` + related + `</li><li><a href="/harbour">Council approves harbour budget</a></li></ul></aside></body></html>`
+	)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gz, br bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write([]byte(front))
+			zw.Close()
+			bw := brotli.NewWriterLevel(&br, 5)
+			bw.Write([]byte(front))
+			bw.Close()
+			section := polled(t, w, "https://news.example/section/local/", "text/html; charset=utf-8", gz.Bytes(), "Content-Encoding: gzip")
+			home := polled(t, w, "https://news.example/", "text/html", br.Bytes(), "Content-Encoding: br")
+			plain := polled(t, w, "https://news.example/section/plain", "text/html", []byte(front))
+			jane := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, "https://news.example/")
+			ferry := polled(t, w, "https://news.example/ferry", "text/html", []byte(otherPage))
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ingest(t, st, jane)
+			wfile := filepath.Join(base, jane.Capture.File)
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Erased != 1 || c.Redacted != 4 || c.Entries != 5 || c.ErasedWhole != 0 {
+				t.Errorf("summary %+v, want 1 capture erased, 4 redacted (5 links), none erased whole", c)
+			}
+			blankFront := strings.Replace(front, janeLink, strings.Repeat(" ", len(janeLink)), 1)
+			blankOther := strings.Replace(otherPage, related, strings.Repeat(" ", len(related)), 1)
+			blankOther = strings.Replace(blankOther, `<a href="/jane">`, `<a href="     ">`, 1)
+			for _, c := range []struct {
+				ref     warc.Ref
+				want    string
+				entries string
+			}{{section, blankFront, "1 entry"}, {home, blankFront, "1 entry"}, {plain, blankFront, "1 entry"},
+				{ferry, blankOther, ""}} { // a small record, with no room left for the field
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec.RecordID != c.ref.RecordID || string(rec.Payload) != c.want || rec.Header.Get(warc.RedactedField) != c.entries || rec.PayloadErr != nil {
+					t.Errorf("%s after the delete: %s %q %v\n%s", rec.TargetURI, rec.RecordID, rec.Header.Get(warc.RedactedField), rec.PayloadErr, rec.Payload)
+				}
+				if err := rec.CheckBlockDigest(); err != nil {
+					t.Error(err)
+				}
+			}
+			if rec, _ := warc.ReadAt(wfile, ferry.Offset); !strings.Contains(string(rec.Payload), "reported last week</a>, the council met.") {
+				t.Error("the other article's sentence was not kept")
+			}
+		})
+	}
+}
