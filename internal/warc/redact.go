@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -104,82 +103,59 @@ func RedactRecords(path string, targets []EraseTarget, redact func(*Record) Reda
 	return res, nil
 }
 
-// redactInPlace does RedactRecords' rewriting, under the file's lock, and
-// returns the targets to erase whole.
+// redactInPlace does RedactRecords' rewriting, under the file's lock
+// (rewriteFile), and returns the targets to erase whole.
 func redactInPlace(path string, targets []EraseTarget, redact func(*Record) Redaction, res *RedactResult) ([]EraseTarget, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	unlock, err := lockErasure(f)
-	if err != nil {
-		return nil, fmt.Errorf("lock: %w", err)
-	}
-	defer unlock()
-	if err := finish(f, path); err != nil {
-		return nil, err
-	}
-	entries, err := indexFile(f, filepath.Base(path))
-	if err != nil {
-		return nil, err
-	}
-	at := map[int64]int{}
-	for i, e := range entries {
-		at[e.off] = i
-	}
-	var spans []eraseSpan
 	var erase []EraseTarget
-	done := map[int64]bool{}
-	for _, t := range targets {
-		i, ok := at[t.Offset]
-		if !ok || i == 0 || done[t.Offset] {
-			continue
+	err := rewriteFile(path, func(f *os.File, entries []fileEntry) ([]eraseSpan, error) {
+		at := map[int64]int{}
+		for i, e := range entries {
+			at[e.off] = i
 		}
-		e := entries[i]
-		if e.erased || e.damaged || e.typ != TypeResponse || t.RecordID != "" && e.id != t.RecordID {
-			continue // erased or replaced since it was found
+		var spans []eraseSpan
+		done := map[int64]bool{}
+		for _, t := range targets {
+			i, ok := at[t.Offset]
+			if !ok || i == 0 || done[t.Offset] {
+				continue
+			}
+			e := entries[i]
+			if e.erased || e.damaged || e.typ != TypeResponse || t.RecordID != "" && e.id != t.RecordID {
+				continue // erased or replaced since it was found
+			}
+			done[t.Offset] = true
+			rec, err := newReaderAt(io.NewSectionReader(f, e.off, e.end-e.off), e.off).Next()
+			if err != nil {
+				return nil, fmt.Errorf("read the record at offset %d: %w", e.off, err)
+			}
+			if !rec.IsHTTPResponse() {
+				continue
+			}
+			r := redact(rec)
+			if r.Erase {
+				res.Whole[rec.RecordID] = WhyAsked
+				erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
+				continue
+			}
+			if r.Payload == nil {
+				continue
+			}
+			if len(r.Payload) != len(rec.Payload) {
+				return nil, fmt.Errorf("the record at offset %d: the redacted payload is %d bytes, the payload %d", e.off, len(r.Payload), len(rec.Payload))
+			}
+			m, why := redactedMember(rec, r, e.end-e.off)
+			if why != "" {
+				res.Whole[rec.RecordID] = why
+				erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
+				continue
+			}
+			spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1, member: m})
+			res.Redacted++
+			res.Entries += r.Entries
 		}
-		done[t.Offset] = true
-		rec, err := newReaderAt(io.NewSectionReader(f, e.off, e.end-e.off), e.off).Next()
-		if err != nil {
-			return nil, fmt.Errorf("read the record at offset %d: %w", e.off, err)
-		}
-		if !rec.IsHTTPResponse() {
-			continue
-		}
-		r := redact(rec)
-		if r.Erase {
-			res.Whole[rec.RecordID] = WhyAsked
-			erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
-			continue
-		}
-		if r.Payload == nil {
-			continue
-		}
-		if len(r.Payload) != len(rec.Payload) {
-			return nil, fmt.Errorf("the record at offset %d: the redacted payload is %d bytes, the payload %d", e.off, len(r.Payload), len(rec.Payload))
-		}
-		m, why := redactedMember(rec, r, e.end-e.off)
-		if why != "" {
-			res.Whole[rec.RecordID] = why
-			erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
-			continue
-		}
-		spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1, member: m})
-		res.Redacted++
-		res.Entries += r.Entries
-	}
-	if len(spans) == 0 {
-		return erase, nil
-	}
-	if err := writeJournal(path, spans); err != nil {
-		return nil, err
-	}
-	if err := overwrite(f, spans); err != nil {
-		return nil, err
-	}
-	if err := os.Remove(journalPath(path)); err != nil {
+		return spans, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return erase, nil
