@@ -25,13 +25,17 @@ func fitBody(coding string, old, data []byte, size int64) ([]byte, bool) {
 		if _, err := zlib.NewReader(bytes.NewReader(old)); err != nil || len(old) < 2 || old[1]&0x20 != 0 {
 			return fitDeflate(data, size) // bare deflate (decodeContent's fallback)
 		}
-		// zlib: old's two header bytes (no preset dictionary), the
-		// stream, then the Adler-32 of data.
+		// zlib: a header declaring a 32 KiB window (the compressors'
+		// own, which old's may be smaller than: a strict decoder holds
+		// a stream to it) with old's level, the stream, then the
+		// Adler-32 of data.
 		s, ok := fitDeflate(data, size-2-4)
 		if !ok {
 			return nil, false
 		}
-		out := append([]byte{old[0], old[1]}, s...)
+		cmf, flg := byte(0x78), old[1]&0xc0
+		flg |= byte((31 - (uint(cmf)<<8|uint(flg))%31) % 31) // FCHECK
+		out := append([]byte{cmf, flg}, s...)
 		return binary.BigEndian.AppendUint32(out, adler32.Checksum(data)), true
 	case "br":
 		return fitBrotli(data, size)

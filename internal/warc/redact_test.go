@@ -266,6 +266,7 @@ func TestFitBody(t *testing.T) {
 		{"gzip", "gzip", gzipBytes(t, data)},
 		{"deflate", "deflate", zlibBytes(t, data)},
 		{"raw deflate", "deflate", rawDeflateBytes(t, data)},
+		{"deflate, small window", "deflate", smallWindow(zlibBytes(t, data))},
 		{"br", "br", brotliBytes(t, data)},
 		{"zstd", "zstd", zstdBytes(t, data)},
 	} {
@@ -298,7 +299,10 @@ func TestFitBody(t *testing.T) {
 					continue
 				}
 				var r io.Reader
-				if c.name == "deflate" {
+				if c.name != "raw deflate" {
+					if body[0] != 0x78 || (uint(body[0])<<8|uint(body[1]))%31 != 0 {
+						t.Fatalf("size %d: zlib header % x, want a 32 KiB window", size, body[:2])
+					}
 					zr, err := zlib.NewReader(bytes.NewReader(body))
 					if err != nil {
 						t.Fatalf("size %d: %v", size, err)
@@ -316,4 +320,13 @@ func TestFitBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// smallWindow rewrites a zlib stream's header to declare a 1 KiB window,
+// as a server's zlib set so writes it (its stream is no different here).
+func smallWindow(z []byte) []byte {
+	out := bytes.Clone(z)
+	out[0], out[1] = 0x28, out[1]&0xc0
+	out[1] |= byte((31 - (uint(out[0])<<8|uint(out[1]))%31) % 31)
+	return out
 }
