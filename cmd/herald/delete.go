@@ -56,7 +56,9 @@ are looked for in every WARC file of the folders that hold their
 captures and of the archive's default one (ARCHIVE.warc): a response
 of the page's URL is erased when it would be filed under a deleted
 article (its page names the same canonical URL). Reading them takes
-about a minute for every 4 GB of WARC files on a small machine.
+about a minute for every 4 GB of WARC files on a small machine, more
+where pages were served compressed: each page that may link to a deleted
+article is decoded to look for the links.
 
 The captures of the feeds and sitemaps in those files that list a deleted
 article (RSS, Atom, JSON Feed, XML and text sitemaps, by its URL or
@@ -64,11 +66,23 @@ canonical URL) are redacted in place: the item, entry or url naming it,
 with its title, description and any full text, becomes blanks, and the
 other items stay byte for byte; the record keeps its size and its
 WARC-Record-ID, its digests are recomputed and a Herald-Redacted field
-says how many entries were blanked. A feed whose body is in a content
-coding other than gzip (deflate, br, zstd), one that breaks off after
-naming the article, or one whose redacted copy does not fit in its
-space, is erased whole instead, and counted so. An HTML page linking to
-the article (a related-articles list) is not a feed, and is left.
+says how many entries were blanked. A body in gzip, deflate, br or zstd
+coding is compressed again in its coding, padded in ways its decoders
+skip. A feed whose body is in two content codings stacked or an unknown
+one, one that breaks off after naming the article, or one whose
+redacted copy does not fit in its space, is erased whole instead,
+counted so and listed on stderr with the reason.
+
+The captures of HTML pages in those files that link to a deleted article
+(section fronts and home pages a crawl captured, other articles' related
+lists) are redacted in place the same way: each link to it (an a element
+whose href is its URL or canonical URL) becomes blanks, headline and
+teaser image with it. A link in another article's running text (a
+paragraph with words of its own) keeps its words, and only its target
+is blanked: that article's sentence is its own. Text that is not a link
+(a script, JSON-LD, an image's alt text outside the link) is left. A
+page that cannot be redacted in place is erased whole, as a feed is, and
+listed on stderr.
 
 Each run of erased records is overwritten in place by a record of the
 same size that says only that records were erased, so the other pages
@@ -184,14 +198,14 @@ stopped between erasing and deleting is finished by running it again.`,
 							if dryRun {
 								would = " would be"
 							}
-							entries := "1 entry"
+							entries := "1 entry or link"
 							if c.Entries != 1 {
-								entries = fmt.Sprintf("%d entries", c.Entries)
+								entries = fmt.Sprintf("%d entries and links", c.Entries)
 							}
-							fmt.Fprintf(w, "; feeds and sitemaps listing them: %s%s redacted (%s blanked)",
+							fmt.Fprintf(w, "; feeds, sitemaps and pages naming them: %s%s redacted (%s blanked)",
 								spellCount(c.Redacted, "capture"), would, entries)
 							if c.ErasedWhole > 0 {
-								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place)", c.ErasedWhole, would)
+								fmt.Fprintf(w, ", %d%s erased whole (they could not be redacted in place; listed on stderr)", c.ErasedWhole, would)
 							}
 						}
 						fmt.Fprintln(w)
@@ -204,6 +218,14 @@ stopped between erasing and deleting is finished by running it again.`,
 							why = "not a WARC file a harvest wrote"
 						}
 						fmt.Fprintf(e.stderr, "herald: left the capture of %s in %s at offset %d: %s\n", l.ID, stripControl(l.File), l.Offset, why)
+					}
+					verb := "erased"
+					if dryRun {
+						verb = "would erase"
+					}
+					for _, wh := range c.Whole {
+						fmt.Fprintf(e.stderr, "herald: %s whole the capture of %s in %s at offset %d, all it held with it: %s\n",
+							verb, stripControl(wh.URL), stripControl(wh.File), wh.Offset, wh.Why)
 					}
 				}
 			}

@@ -141,7 +141,7 @@ func TestDeleteEraseCapturesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", kept, "--yes", "--erase-captures", "--json")
-	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1,"redacted":1,"redacted_entries":1}`) {
+	if code != 0 || !strings.Contains(out, `"captures":{"erased":1,"records":2,"files":1,"scanned":1,"redacted":3,"redacted_entries":3}`) {
 		t.Errorf("--json: exit %d\n%s%s", code, out, stderr)
 	}
 	if targets, _ := warcTargets(t, files...); targets[kept] {
@@ -198,13 +198,14 @@ func TestDeleteRedactsFeedsCommand(t *testing.T) {
 	beforeBytes, _ := os.ReadFile(files[0])
 
 	out, stderr, code := herald(t, "", "--db", db, "delete", "--url", site+gone.Path(), "--yes", "--erase-captures")
-	if code != 0 || !strings.Contains(out, "; feeds and sitemaps listing them: 2 captures redacted (") {
+	// The feed, the sitemap and the two pages whose related lists link
+	// to the article.
+	if code != 0 || !strings.Contains(out, "; feeds, sitemaps and pages naming them: 4 captures redacted (4 entries and links blanked)\n") {
 		t.Fatalf("delete: exit %d\n%s%s", code, out, stderr)
 	}
-	// What is left of the page is in other pages' related links (a
-	// page is not a listing that is redacted).
+	// Nothing of the page is left, not even in other pages' links.
 	text := plainWARC(t, files[0])
-	for _, g := range []string{gone.Title, gone.Summary, html.EscapeString(gone.Summary), "<title>" + html.EscapeString(gone.Title)} {
+	for _, g := range []string{gone.Title, html.EscapeString(gone.Title), gone.Summary, html.EscapeString(gone.Summary), gone.Path()} {
 		if strings.Contains(text, g) {
 			t.Errorf("the WARC file still holds %q", g)
 		}
@@ -252,7 +253,7 @@ func TestDeleteRedactsFeedsCommand(t *testing.T) {
 	}
 	// Again: nothing more to redact.
 	out, stderr, code = herald(t, "", "--db", db, "delete", "--url", site+kept.Path(), "--dry-run", "--erase-captures")
-	if code != 0 || !strings.Contains(out, "feeds and sitemaps listing them: 2 captures would be redacted") {
+	if code != 0 || !strings.Contains(out, "feeds, sitemaps and pages naming them: 4 captures would be redacted") {
 		t.Errorf("dry run for another article: exit %d\n%s%s", code, out, stderr)
 	}
 }

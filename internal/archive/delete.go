@@ -31,8 +31,8 @@ type DeleteOptions struct {
 	// of their earlier versions from the WARC files a harvest wrote,
 	// before each batch is deleted (see CaptureSummary): the records are
 	// overwritten in place (warc.EraseRecords), so the other captures in
-	// those files keep their offsets; the captures of feeds and sitemaps
-	// listing them, in the WARC files read for CaptureOwner (the folders
+	// those files keep their offsets; the captures of feeds, sitemaps and
+	// HTML pages naming them, in the WARC files read for CaptureOwner (the folders
 	// of their captures, WARCDirs), are redacted in place, before the
 	// first batch (warc.RedactRecords). With DryRun they are counted.
 	EraseCaptures bool
@@ -47,9 +47,9 @@ type DeleteOptions struct {
 	// filed under ("" for none: not an article); those of deleted
 	// articles are erased too, before the first batch. Every WARC file
 	// Herald wrote in the folders that hold the deleted articles'
-	// captures, and in WARCDirs, is read (for feeds and sitemaps too).
-	// nil: not looked for (the files are still read for feeds and
-	// sitemaps).
+	// captures, and in WARCDirs, is read (for feeds, sitemaps and pages
+	// too). nil: not looked for (the files are still read for feeds,
+	// sitemaps and pages).
 	CaptureOwner func(*warc.Record) string
 	// WARCDirs are more folders to look in with CaptureOwner (the
 	// harvest's default WARC folder); a missing one is passed over.

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,20 +38,23 @@ type CaptureSummary struct {
 	// captures.
 	Scanned int `json:"scanned,omitempty"`
 	// Redacted counts the captures of feeds and sitemaps (RSS, Atom,
-	// JSON Feed, XML and text sitemaps), in the files Scanned, rewritten
-	// in place with their entries that name a deleted page blanked, and
-	// Entries those entries (with an RSS 1.0 channel's references to
-	// them, each counted); with DryRun, those that would be.
+	// JSON Feed, XML and text sitemaps) and of HTML pages, in the files
+	// Scanned, rewritten in place with their entries that name a deleted
+	// page, or their links to it, blanked; and Entries those entries and
+	// links (with an RSS 1.0 channel's references to them, each
+	// counted); with DryRun, those that would be.
 	Redacted int `json:"redacted,omitempty"`
 	Entries  int `json:"redacted_entries,omitempty"`
 	// ErasedWhole counts the feed and sitemap captures naming a deleted
 	// page that were erased whole instead, their other entries with
-	// them: a body in a content coding other than gzip (deflate, br,
-	// zstd), a document that breaks off after naming it, or a redacted
-	// copy that did not fit in the record's space. Their records are
-	// counted in Records.
-	ErasedWhole int             `json:"erased_whole,omitempty"`
-	files       map[string]bool // counted in Files
+	// them: a body in content codings that cannot be rewritten (two
+	// stacked, or one other than gzip, deflate, br and zstd), a document
+	// that breaks off after naming it, or a redacted copy that did not
+	// fit in the record's space. Their records are counted in Records.
+	ErasedWhole int `json:"erased_whole,omitempty"`
+	// Whole lists those captures, and why each could not be redacted.
+	Whole []WholeCapture  `json:"whole,omitempty"`
+	files map[string]bool // counted in Files
 
 	// Left lists the captures left where they are: in WARC files the
 	// user imported (herald import warc), which Herald never rewrites,
@@ -68,6 +72,18 @@ type LeftCapture struct {
 	Offset int64  `json:"offset"`
 	// Why is "imported" (a WARC file the user imported) or "foreign" (a
 	// file that is not one a harvest wrote: see warc.ErrForeignFile).
+	Why string `json:"why"`
+}
+
+// WholeCapture is a capture of a feed or sitemap naming a deleted page
+// that Delete erased whole rather than redacted (with DryRun, would).
+type WholeCapture struct {
+	// URL is the document's, File and Offset where its capture was.
+	URL    string `json:"url"`
+	File   string `json:"file"`
+	Offset int64  `json:"offset"`
+	// Why says why it could not be redacted in place: one of the Why
+	// values of warc.RedactResult.Whole.
 	Why string `json:"why"`
 }
 
@@ -218,9 +234,9 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 // opts.WARCDirs, whose target URI is a URL of a target or of one of its
 // versions and that opts.CaptureOwner (when set) files under a target.
 // Captures an article points at are left to eraseCaptures. In the same
-// files, the captures of feeds and sitemaps that name one of those URLs
-// are redacted: the entries naming it blanked (listing.redaction,
-// warc.RedactRecords).
+// files, the captures of feeds, sitemaps and pages that name one of
+// those URLs are redacted: the entries naming it, the links to it,
+// blanked (listing.redaction, warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
@@ -258,10 +274,10 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	want := func(rec *warc.Record) bool {
-		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || mayList(rec)
-	}
 	list := newListing(urls)
+	want := func(rec *warc.Record) bool {
+		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || list.mayList(rec)
+	}
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		names, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
 		if err != nil {
@@ -279,7 +295,8 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 				}
 			}
 			var found, lists []warc.EraseTarget
-			var would CaptureSummary // a dry run's redactions
+			var would CaptureSummary             // a dry run's redactions
+			listURL := map[string]WholeCapture{} // the documents to redact, by record id
 			err := warc.ScanHTTPResponses(path, want, func(rec *warc.Record) error {
 				if opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] {
 					if !referenced[path][rec.Offset] && ids[opts.CaptureOwner(rec)] {
@@ -292,11 +309,17 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 				}
 				if !opts.DryRun {
 					lists = append(lists, warc.EraseTarget{Offset: rec.Offset, RecordID: rec.RecordID})
+					listURL[rec.RecordID] = WholeCapture{URL: rec.TargetURI, File: path, Offset: rec.Offset}
 					return nil
 				}
 				switch r := list.redaction(rec); {
 				case r.Erase || r.Payload != nil && !rec.Rewritable():
+					why := warc.WhyAsked
+					if !r.Erase {
+						why = warc.WhyEncoding
+					}
 					would.ErasedWhole++
+					would.Whole = append(would.Whole, WholeCapture{URL: rec.TargetURI, File: path, Offset: rec.Offset, Why: why})
 				case r.Payload != nil:
 					would.Redacted++
 					would.Entries += r.Entries
@@ -328,11 +351,18 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 					return &CaptureError{ID: "", File: path, Err: err}
 				}
 				would = CaptureSummary{Redacted: res.Redacted, Entries: res.Entries, ErasedWhole: res.Erased, Records: res.Records}
+				for id, why := range res.Whole {
+					w := listURL[id]
+					w.Why = why
+					would.Whole = append(would.Whole, w)
+				}
+				slices.SortFunc(would.Whole, func(a, b WholeCapture) int { return cmp.Compare(a.Offset, b.Offset) })
 			}
 			if would.Redacted+would.ErasedWhole > 0 {
 				sum.Redacted += would.Redacted
 				sum.Entries += would.Entries
 				sum.ErasedWhole += would.ErasedWhole
+				sum.Whole = append(sum.Whole, would.Whole...)
 				sum.Records += would.Records
 				sum.file(path)
 			}

@@ -2,9 +2,7 @@ package archive
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"io"
 	"mime"
 	"net/url"
 	"path"
@@ -16,9 +14,10 @@ import (
 )
 
 // listing finds, in the captures of feeds and sitemaps, the entries that
-// name a deleted page, for Delete to blank them (warc.RedactRecords):
-// those captures list the page's URL, title, description and, in a
-// full-content feed, its text.
+// name a deleted page, and in the captures of HTML pages (section fronts,
+// home pages, other articles) the links to it, for Delete to blank them
+// (warc.RedactRecords): those captures list the page's URL, title,
+// description and, in a full-content feed, its text.
 type listing struct {
 	norm  map[string]bool // the deleted pages' URLs, as warc.NormURL spells them
 	canon map[string]bool // and as canon.URL does
@@ -76,97 +75,61 @@ func (l *listing) mentioned(doc []byte) bool {
 	return false
 }
 
-// mayList reports whether a response record may hold a feed or sitemap,
-// by its declared type: XML, JSON, plain text, or none; or, declared a
-// page (text/html), by how its body starts (see listStart), as servers
-// that send feeds as text/html are not rare and a harvest polls them all
-// the same.
-func mayList(rec *warc.Record) bool {
+// mayList reports whether a response record may hold a feed, a sitemap
+// or a page that names a deleted page, by its declared type (XML, JSON,
+// HTML, plain text, or none) and, when its body is in no content coding
+// or transfer coding, by whether its bytes hold one of the needles: a
+// page or feed that does not is passed over without being parsed.
+func (l *listing) mayList(rec *warc.Record) bool {
 	ct := rec.RawHTTPField("Content-Type")
-	if ct == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
-		mt = strings.TrimSpace(mt)
-	}
-	switch {
-	case mt == "text/html" || mt == "application/xhtml+xml":
-		return listStart(rec)
-	case strings.Contains(mt, "xml"), strings.Contains(mt, "json"), strings.Contains(mt, "rss"), strings.Contains(mt, "atom"):
-		return true
-	}
-	return mt == "text/plain" || mt == "application/octet-stream" || mt == "binary/octet-stream"
-}
-
-// listStart reports whether the start of a response's body (its first
-// kilobyte, decoded from chunks and gzip) is that of a feed or sitemap:
-// an XML document whose root is rss, feed, rdf:RDF, urlset or
-// sitemapindex, a JSON Feed, or a text sitemap's first URL. A page is
-// not: an article page is the common case, so the test reads little.
-func listStart(rec *warc.Record) bool {
-	_, body, ok := bytes.Cut(rec.Block, []byte("\r\n\r\n"))
-	if !ok {
-		return false
-	}
-	if strings.Contains(strings.ToLower(rec.RawHTTPField("Transfer-Encoding")), "chunked") {
-		// The first chunk's size line; a start that spans chunks is rare.
-		if _, rest, ok := bytes.Cut(body, []byte("\r\n")); ok {
-			body = rest
-		}
-	}
-	const peek = 1024
-	switch strings.ToLower(strings.TrimSpace(rec.RawHTTPField("Content-Encoding"))) {
-	case "", "identity":
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(body))
+	if ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil {
+			mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
+			mt = strings.TrimSpace(mt)
+		}
+		switch {
+		case isPageType(mt), strings.Contains(mt, "xml"), strings.Contains(mt, "json"), strings.Contains(mt, "rss"), strings.Contains(mt, "atom"):
+		case mt == "text/plain" || mt == "application/octet-stream" || mt == "binary/octet-stream":
+		default:
 			return false
 		}
-		start, _ := io.ReadAll(io.LimitReader(zr, peek))
-		body = start
-	default:
-		return false
 	}
-	if len(body) > peek {
-		body = body[:peek]
+	if rec.RawHTTPField("Content-Encoding") == "" && rec.RawHTTPField("Transfer-Encoding") == "" {
+		return l.mentioned(rec.Block)
 	}
-	start := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
-	switch {
-	case bytes.HasPrefix(start, []byte("http://")), bytes.HasPrefix(start, []byte("https://")):
-		return true // a text sitemap
-	case bytes.HasPrefix(start, []byte("{")):
-		return bytes.Contains(start, []byte("jsonfeed.org/version"))
-	case !bytes.HasPrefix(start, []byte("<")):
-		return false
-	}
-	lower := bytes.ToLower(start)
-	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype html")) {
-		return false
-	}
-	for _, root := range []string{"<rss", "<feed", "<rdf:rdf", "<urlset", "<sitemapindex"} {
-		if bytes.Contains(lower, []byte(root)) {
-			return true
-		}
-	}
-	return false
+	return true
 }
 
-// redaction is what to do with a feed or sitemap capture (a redact
-// function of warc.RedactRecords): blank its entries that name a deleted
-// page; erase it whole when it breaks off (or turns malformed) and still
-// holds a deleted page's mention after the entries read were blanked,
-// as what is past the break cannot be told apart; leave it when it is
-// not a feed or sitemap, or names no deleted page.
+// isPageType reports whether a media type is an HTML page's.
+func isPageType(mt string) bool {
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// redaction is what to do with a feed, sitemap or page capture (a
+// redact function of warc.RedactRecords): blank its entries that name a
+// deleted page (redact.Blank) or, in an HTML page (declared so, or
+// untyped), its links to one (redact.BlankPage); erase it whole when it
+// is a feed that breaks off (or turns malformed) and still holds a
+// deleted page's mention after the entries read were blanked, as what
+// is past the break cannot be told apart; leave it when it names no
+// deleted page.
 func (l *listing) redaction(rec *warc.Record) warc.Redaction {
 	if !l.mentioned(rec.Payload) {
 		return warc.Redaction{}
 	}
 	out, n, err := redact.Blank(rec.Payload, rec.TargetURI, l.named)
+	if errors.Is(err, redact.ErrNotFeed) {
+		mt, _, _ := mime.ParseMediaType(rec.HTTPHeader.Get("Content-Type"))
+		if rec.HTTPHeader.Get("Content-Type") != "" && !isPageType(mt) {
+			return warc.Redaction{}
+		}
+		out, n, err = redact.BlankPage(rec.Payload, rec.TargetURI, l.named)
+		if err != nil {
+			return warc.Redaction{} // not a page either
+		}
+	}
 	switch {
-	case errors.Is(err, redact.ErrNotFeed):
-		return warc.Redaction{}
 	case err != nil && l.mentioned(out):
 		return warc.Redaction{Erase: true}
 	case n == 0:

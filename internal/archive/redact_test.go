@@ -2,19 +2,23 @@ package archive_test
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/harvest"
@@ -75,9 +79,10 @@ func polled(t *testing.T, w *warc.Writer, url, contentType string, body []byte, 
 // place, the entries naming it in the captures of the feeds and sitemaps
 // harvests polled (by its URL as the feed spells it: relative, with a
 // tracking parameter), keeping their other entries byte for byte and
-// every record's offset; a feed whose body is in a coding that cannot be
-// rewritten to its length (br) is erased whole. A dry run counts the
-// same, changing nothing.
+// every record's offset, whatever the body's content coding (none, gzip,
+// deflate as zlib or bare, br, zstd); a feed whose body is in codings
+// that cannot be rewritten to its length (two stacked) is erased whole.
+// A dry run counts the same, changing nothing.
 func TestDeleteRedactsFeeds(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
@@ -92,10 +97,25 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			zw := gzip.NewWriter(&gz)
 			zw.Write([]byte(rssFeed))
 			zw.Close()
-			var br bytes.Buffer
-			bw := brotli.NewWriter(&br)
-			bw.Write([]byte(jsonFeed))
+			var gzbr bytes.Buffer // gzip, then br
+			bw := brotli.NewWriter(&gzbr)
+			zw = gzip.NewWriter(bw)
+			zw.Write([]byte(jsonFeed))
+			zw.Close()
 			bw.Close()
+			var zl, fl, br bytes.Buffer
+			zlw := zlib.NewWriter(&zl)
+			zlw.Write([]byte(rssFeed))
+			zlw.Close()
+			flw, _ := flate.NewWriter(&fl, 5)
+			flw.Write([]byte(rssFeed))
+			flw.Close()
+			bw = brotli.NewWriterLevel(&br, 4)
+			bw.Write([]byte(rssFeed))
+			bw.Close()
+			zsw, _ := zstd.NewWriter(nil)
+			zs := zsw.EncodeAll([]byte(rssFeed), nil)
+			zsw.Close()
 			feed := polled(t, w, "https://news.example/feed.xml", "application/rss+xml", []byte(rssFeed))
 			feedGz := polled(t, w, "https://news.example/feed.xml?gz", "application/rss+xml", gz.Bytes(), "Content-Encoding: gzip")
 			// Feeds a server sends as pages.
@@ -104,7 +124,11 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			jane := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, "https://news.example/feed.xml")
 			smap := polled(t, w, "https://news.example/news-sitemap.xml", "text/xml", []byte(newsMap))
 			other := captured(t, w, base, "https://news.example/harbour", "Council approves harbour budget", story, "https://news.example/feed.xml")
-			jsonRef := polled(t, w, "https://news.example/feed.json", "application/feed+json", br.Bytes(), "Content-Encoding: br")
+			jsonRef := polled(t, w, "https://news.example/feed.json", "application/feed+json", gzbr.Bytes(), "Content-Encoding: gzip, br")
+			feedZlib := polled(t, w, "https://news.example/feed.xml?zlib", "application/rss+xml", zl.Bytes(), "Content-Encoding: deflate")
+			feedFlate := polled(t, w, "https://news.example/feed.xml?flate", "application/rss+xml", fl.Bytes(), "Content-Encoding: deflate")
+			feedBr := polled(t, w, "https://news.example/feed.xml?br", "application/rss+xml", br.Bytes(), "Content-Encoding: br")
+			feedZstd := polled(t, w, "https://news.example/feed.xml?zstd", "application/rss+xml", zs, "Content-Encoding: zstd")
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -122,8 +146,12 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c := sum.Captures; c.Redacted != 5 || c.Entries != 5 || c.ErasedWhole != 1 || c.Files != 1 {
-				t.Errorf("dry run: %+v, want 5 captures to redact (5 entries), 1 to erase whole, in 1 file", c)
+			if c := sum.Captures; c.Redacted != 9 || c.Entries != 9 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("dry run: %+v, want 9 captures to redact (9 entries), 1 to erase whole, in 1 file", c)
+			}
+			wantWhole := []archive.WholeCapture{{URL: "https://news.example/feed.json", File: wfile, Offset: jsonRef.Offset, Why: warc.WhyEncoding}}
+			if c := sum.Captures; !slices.Equal(c.Whole, wantWhole) {
+				t.Errorf("dry run: erased whole %+v, want %+v", c.Whole, wantWhole)
 			}
 			if after, _ := os.ReadFile(wfile); !bytes.Equal(after, before) {
 				t.Fatal("the dry run changed the file")
@@ -134,8 +162,11 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := sum.Captures
-			if c.Erased != 1 || c.Redacted != 5 || c.Entries != 5 || c.ErasedWhole != 1 || c.Files != 1 {
-				t.Errorf("summary %+v, want 1 capture erased, 5 redacted (5 entries), 1 erased whole, in 1 file", c)
+			if c.Erased != 1 || c.Redacted != 9 || c.Entries != 9 || c.ErasedWhole != 1 || c.Files != 1 {
+				t.Errorf("summary %+v, want 1 capture erased, 9 redacted (9 entries), 1 erased whole, in 1 file", c)
+			}
+			if !slices.Equal(c.Whole, wantWhole) {
+				t.Errorf("erased whole %+v, want %+v", c.Whole, wantWhole)
 			}
 			// The page, the JSON feed (response and request each).
 			if c.Records != 4 {
@@ -153,7 +184,8 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			for _, c := range []struct {
 				ref        warc.Ref
 				doc, blank string
-			}{{feed, rssFeed, janeItem}, {feedGz, rssFeed, janeItem}, {feedHTML, rssFeed, janeItem}, {feedHTMLGz, rssFeed, janeItem}, {smap, newsMap, janeURL}} {
+			}{{feed, rssFeed, janeItem}, {feedGz, rssFeed, janeItem}, {feedHTML, rssFeed, janeItem}, {feedHTMLGz, rssFeed, janeItem}, {smap, newsMap, janeURL},
+				{feedZlib, rssFeed, janeItem}, {feedFlate, rssFeed, janeItem}, {feedBr, rssFeed, janeItem}, {feedZstd, rssFeed, janeItem}} {
 				rec, err := warc.ReadAt(wfile, c.ref.Offset)
 				if err != nil {
 					t.Fatal(err)
@@ -162,12 +194,18 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 				if rec.RecordID != c.ref.RecordID || string(rec.Payload) != want || rec.Header.Get(warc.RedactedField) != "1 entry" {
 					t.Errorf("%s after the delete: %s %q\n%s", rec.TargetURI, rec.RecordID, rec.Header.Get(warc.RedactedField), rec.Payload)
 				}
+				if rec.PayloadErr != nil {
+					t.Errorf("%s after the delete: %v", rec.TargetURI, rec.PayloadErr)
+				}
+				if ce := rec.HTTPHeader.Get("Content-Encoding"); ce != "" && bytes.Contains(rec.Block, []byte("harbour budget")) {
+					t.Errorf("%s after the delete: its %s body is not encoded", rec.TargetURI, ce)
+				}
 				if err := rec.CheckBlockDigest(); err != nil {
 					t.Error(err)
 				}
 			}
 			if rec, err := warc.ReadAt(wfile, jsonRef.Offset); err != nil || !rec.IsErased() {
-				t.Errorf("the br JSON feed: %v, want it erased", err)
+				t.Errorf("the gzip and br JSON feed: %v, want it erased", err)
 			}
 			if got, err := warc.ReadAt(wfile, other.Capture.Offset); err != nil || got.RecordID != other.Capture.RecordID {
 				t.Errorf("the other page's capture: %v", err)
@@ -187,6 +225,85 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 				if err := rec.CheckBlockDigest(); err != nil {
 					t.Error(err)
 				}
+			}
+		})
+	}
+}
+
+// Pages that link to the deleted page, as a site crawl captures them: a
+// section front (gzip), the home page (br), another article whose
+// related list links to it and whose text cites it. Deleting the page
+// with EraseCaptures blanks each link to it whole (its headline with
+// it), but in the other article's running text, where only the link's
+// target goes and the sentence stays; every other byte stays, each
+// record at its offset with true digests; the other article's capture
+// still reads.
+func TestDeleteRedactsPages(t *testing.T) {
+	const (
+		janeLink  = `<a href="/jane?utm_source=front"><h3>Jane Doe's story</h3><img src="/jane.jpg" alt="Jane Doe"></a>`
+		front     = `<!DOCTYPE html><html><head><title>Local</title></head><body><ul>` + "\n" + `<li><a href="/harbour">Council approves harbour budget</a></li>` + "\n<li>" + janeLink + `<small>1 Dec</small></li>` + "\n" + `<li><a href="https://news.example/ferry">Ferry terminal widened</a></li></ul></body></html>`
+		related   = `<a href="https://news.example/jane">Jane Doe's story</a>`
+		citing    = `As we <a href="/jane">reported last week</a>, the council met.`
+		otherPage = `<!DOCTYPE html><html><head><title>Ferry</title></head><body><article><h1>Ferry terminal widened</h1><p>` + citing + `</p><p>The ferry terminal is wider.</p></article>` + "\n" + `<aside><h2>Related</h2><ul><li>` + related + `</li><li><a href="/harbour">Council approves harbour budget</a></li></ul></aside></body></html>`
+	)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gz, br bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write([]byte(front))
+			zw.Close()
+			bw := brotli.NewWriterLevel(&br, 5)
+			bw.Write([]byte(front))
+			bw.Close()
+			section := polled(t, w, "https://news.example/section/local/", "text/html; charset=utf-8", gz.Bytes(), "Content-Encoding: gzip")
+			home := polled(t, w, "https://news.example/", "text/html", br.Bytes(), "Content-Encoding: br")
+			plain := polled(t, w, "https://news.example/section/plain", "text/html", []byte(front))
+			jane := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, "https://news.example/")
+			ferry := polled(t, w, "https://news.example/ferry", "text/html", []byte(otherPage))
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ingest(t, st, jane)
+			wfile := filepath.Join(base, jane.Capture.File)
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Erased != 1 || c.Redacted != 4 || c.Entries != 5 || c.ErasedWhole != 0 {
+				t.Errorf("summary %+v, want 1 capture erased, 4 redacted (5 links), none erased whole", c)
+			}
+			blankFront := strings.Replace(front, janeLink, strings.Repeat(" ", len(janeLink)), 1)
+			blankOther := strings.Replace(otherPage, related, strings.Repeat(" ", len(related)), 1)
+			blankOther = strings.Replace(blankOther, `<a href="/jane">`, `<a href="     ">`, 1)
+			for _, c := range []struct {
+				ref     warc.Ref
+				want    string
+				entries string
+			}{{section, blankFront, "1 entry"}, {home, blankFront, "1 entry"}, {plain, blankFront, "1 entry"},
+				{ferry, blankOther, "2 entries"}} {
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// A small record may have no room left for the field (how
+				// small its member is depends on its random record ids).
+				if got := rec.Header.Get(warc.RedactedField); rec.RecordID != c.ref.RecordID || string(rec.Payload) != c.want || got != c.entries && got != "" || rec.PayloadErr != nil {
+					t.Errorf("%s after the delete: %s %q %v\n%s", rec.TargetURI, rec.RecordID, rec.Header.Get(warc.RedactedField), rec.PayloadErr, rec.Payload)
+				}
+				if err := rec.CheckBlockDigest(); err != nil {
+					t.Error(err)
+				}
+			}
+			if rec, _ := warc.ReadAt(wfile, ferry.Offset); !strings.Contains(string(rec.Payload), "reported last week</a>, the council met.") {
+				t.Error("the other article's sentence was not kept")
 			}
 		})
 	}

@@ -1,10 +1,13 @@
 package redact
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // FuzzBlank: whatever the document, Blank returns a copy of its length
@@ -49,4 +52,88 @@ func FuzzBlank(f *testing.F) {
 			t.Fatalf("%d entries blanked, changed %v", n, changed)
 		}
 	})
+}
+
+// FuzzBlankPage: whatever the page, BlankPage returns a copy of its
+// length (or ErrNotPage and none) that differs from it only by spaces,
+// changed only when it says it blanked links, and never cuts a tag: each
+// tag of the copy is one of the page's, at the same offset, the same
+// but for spaces in place of bytes (an href's value).
+func FuzzBlankPage(f *testing.F) {
+	for _, s := range []string{
+		"", "<", "<a href=/2026/jane-doe-story>x", `<p>Text <a href="/2026/jane-doe-story">x</a> more</p>`,
+		`<ul><li><a href="https://news.example/2026/jane-doe-story"><img src=x><h3>Jane</h3></a> <small>1</small></li></ul>`,
+		`<base href="https://news.example/2026/"><a href='jane-doe-story'/>`,
+		`<script>"<a href='/2026/jane-doe-story'>"</script><a href="/2026/jane-doe-story"><textarea></a></li>`,
+		`<p><a href="/2026/jane-doe-story">x<div>y</p></a>`, `<a href="/2026/jane-doe-story`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		out, n, err := BlankPage(doc, "https://news.example/section/", named)
+		if errors.Is(err, ErrNotPage) {
+			if out != nil || n != 0 {
+				t.Fatal("a copy of what is not a page")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != len(doc) {
+			t.Fatalf("copy of %d bytes, doc of %d", len(out), len(doc))
+		}
+		changed := false
+		for i := range doc {
+			if out[i] != doc[i] {
+				changed = true
+				if out[i] != ' ' {
+					t.Fatalf("byte %d changed to %q", i, out[i])
+				}
+			}
+		}
+		if changed != (n > 0) {
+			t.Fatalf("%d links blanked, changed %v", n, changed)
+		}
+		tags := map[int][]byte{}
+		for _, tag := range pageTags(doc) {
+			tags[tag.at] = tag.raw
+		}
+		for _, tag := range pageTags(out) {
+			off, raw := tag.at, tag.raw
+			was, ok := tags[off]
+			if !ok || len(was) != len(raw) {
+				t.Fatalf("the copy has a tag %q at %d that the page has not (%q)", raw, off, was)
+			}
+			for i := range raw {
+				if raw[i] != was[i] && raw[i] != ' ' {
+					t.Fatalf("the tag %q at %d was %q", raw, off, was)
+				}
+			}
+		}
+	})
+}
+
+// pageTag is a start or end tag of a page, as written, and its offset.
+type pageTag struct {
+	at  int
+	raw []byte
+}
+
+// pageTags returns the start and end tags of a page.
+func pageTags(doc []byte) []pageTag {
+	var tags []pageTag
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	at := 0
+	for {
+		tt := z.Next()
+		raw := z.Raw()
+		if tt == html.ErrorToken {
+			return tags
+		}
+		if tt != html.TextToken && tt != html.CommentToken && tt != html.DoctypeToken {
+			tags = append(tags, pageTag{at, bytes.Clone(raw)})
+		}
+		at += len(raw)
+	}
 }

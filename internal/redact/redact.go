@@ -1,7 +1,8 @@
 // Package redact blanks, in a copy of a feed or sitemap, the entries that
-// name given URLs, keeping every byte of the others where it was: the
-// document keeps its length, so a raw capture of it can be rewritten in
-// place (herald delete --erase-captures).
+// name given URLs (Blank), and in a copy of an HTML page the links to
+// them (BlankPage), keeping every other byte where it was: the document
+// keeps its length, so a raw capture of it can be rewritten in place
+// (herald delete --erase-captures).
 //
 // Blank reads RSS (0.9x, 2.0 and 1.0/RDF), Atom, JSON Feed, XML sitemaps
 // (urlset, with news, image and alternate-language extensions) and text
@@ -15,6 +16,18 @@
 // line becomes spaces. An RSS 1.0 channel's rdf:li naming the URL is
 // blanked too. Text elsewhere (another item's description linking to the
 // page) is left: it is that item's.
+//
+// BlankPage reads HTML as browsers tokenize it. A link (an a element)
+// whose href, resolved against the page's URL or its base element, names
+// a URL is blanked whole, start tag to end tag, headline, image and all:
+// on a section front, a home page or a related-articles list, the link
+// is the page's listing. In running text (a paragraph with words of its
+// own besides such links: another article's prose, which the takedown of
+// one article does not rewrite) only the href's value becomes spaces:
+// the sentence stays as its author wrote it, and leads nowhere. Tags are
+// never cut: a span blanked starts and ends on tag boundaries. Mentions
+// that are not links (a script's text, JSON-LD, a meta element, an
+// image's alt outside a link) are left.
 //
 // The package does not decode content codings, transcode (a document in
 // an encoding that is not a superset of ASCII, such as UTF-16, is not

@@ -87,24 +87,31 @@ type EraseResult struct {
 // what the journal lists. Two erasures of one file (two processes) take
 // turns (flock, on Unix). A target found erased counts under Already.
 func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	defer f.Close()
-	unlock, err := lockErasure(f)
-	if err != nil {
-		return nil, fmt.Errorf("erase records in %s: lock: %w", path, err)
-	}
-	defer unlock()
-	if err := finish(f, path); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	entries, err := indexFile(f, filepath.Base(path))
-	if err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
 	res := &EraseResult{}
+	var spans []eraseSpan
+	var refused error // said whole, not wrapped again
+	err := rewriteFile(path, func(_ *os.File, entries []fileEntry) ([]eraseSpan, error) {
+		spans, refused = eraseSpans(path, entries, targets, res)
+		return spans, refused
+	})
+	switch {
+	case refused != nil:
+		return nil, refused
+	case err != nil:
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	for _, s := range spans {
+		res.Records += s.n
+	}
+	return res, nil
+}
+
+// eraseSpans returns the spans EraseRecords overwrites in the file at
+// path, whose records are entries, to erase targets: theirs and those of
+// the records tied to them, each run of adjacent ones a span. It counts
+// the targets found erased before in res.Already. Its errors are said
+// whole.
+func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *EraseResult) ([]eraseSpan, error) {
 	erase := make([]bool, len(entries))
 	ids := map[string]bool{} // record ids erased or to be
 	at := map[int64]int{}
@@ -198,28 +205,52 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 		}
 		spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1})
 	}
-	if len(spans) == 0 {
-		return res, nil
-	}
 	for _, s := range spans {
 		// Refused now rather than half done (never for records Writer wrote).
 		if _, err := erasedMember(s.end-s.off, s.n, time.Now()); err != nil {
 			return nil, fmt.Errorf("erase records in %s at offset %d: %w", path, s.off, err)
 		}
 	}
+	return spans, nil
+}
+
+// rewriteFile is the part EraseRecords and RedactRecords share: it opens
+// the WARC file at path, takes its erasure lock, finishes an erasure a
+// crash stopped, lists its records (a file Writer wrote, else
+// ErrForeignFile) and gives them to plan, which returns the spans to
+// overwrite; those are listed in the file's journal (synced), written
+// over the file (synced), and the journal removed. No span, nothing
+// written. Errors are plan's as it returned them, or else say what
+// failed without naming the file.
+func rewriteFile(path string, plan func(f *os.File, entries []fileEntry) ([]eraseSpan, error)) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	unlock, err := lockErasure(f)
+	if err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	defer unlock()
+	if err := finish(f, path); err != nil {
+		return err
+	}
+	entries, err := indexFile(f, filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	spans, err := plan(f, entries)
+	if err != nil || len(spans) == 0 {
+		return err
+	}
 	if err := writeJournal(path, spans); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+		return err
 	}
 	if err := overwrite(f, spans); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+		return err
 	}
-	if err := os.Remove(journalPath(path)); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	for _, s := range spans {
-		res.Records += s.n
-	}
-	return res, nil
+	return os.Remove(journalPath(path))
 }
 
 // FinishErasure finishes an erasure of records in the WARC file at path

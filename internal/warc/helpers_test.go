@@ -2,7 +2,9 @@ package warc
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -96,6 +98,35 @@ func readAll(t testing.TB, r *Reader) (recs []*Record, errs []error) {
 	}
 	t.Fatal("reader did not reach EOF")
 	return nil, nil
+}
+
+// zlibBytes compresses b as HTTP's deflate coding says: a zlib stream.
+func zlibBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zlib.NewWriter(&out)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// rawDeflateBytes compresses b as some servers send deflate: a bare
+// deflate stream, without zlib's frame.
+func rawDeflateBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw, _ := flate.NewWriter(&out, flate.DefaultCompression)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 func brotliBytes(t testing.TB, b []byte) []byte {

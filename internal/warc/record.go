@@ -279,15 +279,26 @@ func contentCodings(values []string) []string {
 
 // Rewritable reports whether RedactRecords can rewrite the record's HTTP
 // body, whose header has been parsed, to its length: it has no content
-// coding, or gzip alone (a dry run's count of what a redaction does).
+// coding, or one of gzip, deflate, br and zstd (a dry run's count of what
+// a redaction does).
 func (r *Record) Rewritable() bool {
 	return rewritableCodings(contentCodings(r.HTTPHeader.Values("Content-Encoding")))
 }
 
 // rewritableCodings reports whether a body in these content codings can be
-// rewritten to its length: none, or gzip alone.
+// rewritten to its length (fitBody): none, or one of gzip, deflate, br and
+// zstd. Codings stacked one over another are not.
 func rewritableCodings(codings []string) bool {
-	return len(codings) == 0 || len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip")
+	if len(codings) == 0 {
+		return true
+	}
+	switch {
+	case len(codings) > 1:
+		return false
+	case codings[0] == "gzip", codings[0] == "x-gzip", codings[0] == "deflate", codings[0] == "br", codings[0] == "zstd":
+		return true
+	}
+	return false
 }
 
 // decodeContent undoes the content codings of the Content-Encoding values

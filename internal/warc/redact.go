@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -51,7 +50,8 @@ type RedactResult struct {
 const (
 	// WhyAsked: the redact function asked for it (Redaction.Erase).
 	WhyAsked = "the document could not be read to its end"
-	// WhyEncoding: a content coding other than gzip (deflate, br, zstd).
+	// WhyEncoding: content codings that cannot be rewritten: two stacked
+	// ("gzip, br"), or one other than gzip, deflate, br and zstd.
 	WhyEncoding = "its body is content-encoded in a coding that cannot be rewritten to the same length"
 	// WhyFit: no compression of the redacted copy fit the old length.
 	WhyFit = "the redacted copy did not fit in the record's space"
@@ -69,8 +69,11 @@ const (
 //
 // The HTTP message keeps its length and framing (Content-Length,
 // chunks): without content coding the new payload is the new body; a
-// gzip body is compressed again and padded to its old length (an extra
-// field in its gzip header, empty stored blocks). The record keeps its
+// body in gzip, deflate, br or zstd coding is compressed again in the
+// same coding and padded to its old length in a way its decoders skip
+// (gzip: an extra field in its header, empty stored blocks; deflate:
+// empty blocks; br: metadata meta-blocks; zstd: a skippable frame, or
+// empty raw blocks). The record keeps its
 // WARC-Record-ID and fields, with WARC-Block-Digest and
 // WARC-Payload-Digest recomputed and RedactedField added, and is
 // compressed into a gzip member of exactly the old member's length,
@@ -79,8 +82,8 @@ const (
 // file's journal first (synced), so that a crash is finished by the next
 // erasure or redaction of the file.
 //
-// A record that cannot be rewritten so (a body in another content
-// coding: deflate, br, zstd; a copy that does not fit; Redaction.Erase)
+// A record that cannot be rewritten so (a body in stacked or other
+// content codings; a copy that does not fit; Redaction.Erase)
 // is erased whole with EraseRecords, with its request record: its
 // other entries are lost with it, which RedactResult.Whole reports.
 func RedactRecords(path string, targets []EraseTarget, redact func(*Record) Redaction) (*RedactResult, error) {
@@ -100,82 +103,59 @@ func RedactRecords(path string, targets []EraseTarget, redact func(*Record) Reda
 	return res, nil
 }
 
-// redactInPlace does RedactRecords' rewriting, under the file's lock, and
-// returns the targets to erase whole.
+// redactInPlace does RedactRecords' rewriting, under the file's lock
+// (rewriteFile), and returns the targets to erase whole.
 func redactInPlace(path string, targets []EraseTarget, redact func(*Record) Redaction, res *RedactResult) ([]EraseTarget, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	unlock, err := lockErasure(f)
-	if err != nil {
-		return nil, fmt.Errorf("lock: %w", err)
-	}
-	defer unlock()
-	if err := finish(f, path); err != nil {
-		return nil, err
-	}
-	entries, err := indexFile(f, filepath.Base(path))
-	if err != nil {
-		return nil, err
-	}
-	at := map[int64]int{}
-	for i, e := range entries {
-		at[e.off] = i
-	}
-	var spans []eraseSpan
 	var erase []EraseTarget
-	done := map[int64]bool{}
-	for _, t := range targets {
-		i, ok := at[t.Offset]
-		if !ok || i == 0 || done[t.Offset] {
-			continue
+	err := rewriteFile(path, func(f *os.File, entries []fileEntry) ([]eraseSpan, error) {
+		at := map[int64]int{}
+		for i, e := range entries {
+			at[e.off] = i
 		}
-		e := entries[i]
-		if e.erased || e.damaged || e.typ != TypeResponse || t.RecordID != "" && e.id != t.RecordID {
-			continue // erased or replaced since it was found
+		var spans []eraseSpan
+		done := map[int64]bool{}
+		for _, t := range targets {
+			i, ok := at[t.Offset]
+			if !ok || i == 0 || done[t.Offset] {
+				continue
+			}
+			e := entries[i]
+			if e.erased || e.damaged || e.typ != TypeResponse || t.RecordID != "" && e.id != t.RecordID {
+				continue // erased or replaced since it was found
+			}
+			done[t.Offset] = true
+			rec, err := newReaderAt(io.NewSectionReader(f, e.off, e.end-e.off), e.off).Next()
+			if err != nil {
+				return nil, fmt.Errorf("read the record at offset %d: %w", e.off, err)
+			}
+			if !rec.IsHTTPResponse() {
+				continue
+			}
+			r := redact(rec)
+			if r.Erase {
+				res.Whole[rec.RecordID] = WhyAsked
+				erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
+				continue
+			}
+			if r.Payload == nil {
+				continue
+			}
+			if len(r.Payload) != len(rec.Payload) {
+				return nil, fmt.Errorf("the record at offset %d: the redacted payload is %d bytes, the payload %d", e.off, len(r.Payload), len(rec.Payload))
+			}
+			m, why := redactedMember(rec, r, e.end-e.off)
+			if why != "" {
+				res.Whole[rec.RecordID] = why
+				erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
+				continue
+			}
+			spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1, member: m})
+			res.Redacted++
+			res.Entries += r.Entries
 		}
-		done[t.Offset] = true
-		rec, err := newReaderAt(io.NewSectionReader(f, e.off, e.end-e.off), e.off).Next()
-		if err != nil {
-			return nil, fmt.Errorf("read the record at offset %d: %w", e.off, err)
-		}
-		if !rec.IsHTTPResponse() {
-			continue
-		}
-		r := redact(rec)
-		if r.Erase {
-			res.Whole[rec.RecordID] = WhyAsked
-			erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
-			continue
-		}
-		if r.Payload == nil {
-			continue
-		}
-		if len(r.Payload) != len(rec.Payload) {
-			return nil, fmt.Errorf("the record at offset %d: the redacted payload is %d bytes, the payload %d", e.off, len(r.Payload), len(rec.Payload))
-		}
-		m, why := redactedMember(rec, r, e.end-e.off)
-		if why != "" {
-			res.Whole[rec.RecordID] = why
-			erase = append(erase, EraseTarget{Offset: e.off, RecordID: rec.RecordID})
-			continue
-		}
-		spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1, member: m})
-		res.Redacted++
-		res.Entries += r.Entries
-	}
-	if len(spans) == 0 {
-		return erase, nil
-	}
-	if err := writeJournal(path, spans); err != nil {
-		return nil, err
-	}
-	if err := overwrite(f, spans); err != nil {
-		return nil, err
-	}
-	if err := os.Remove(journalPath(path)); err != nil {
+		return spans, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return erase, nil
@@ -235,8 +215,8 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 // (old, content coding undone) is replaced by payload, of the same
 // length, and its new entity body (transfer coding undone, content coding
 // kept: what WARC-Payload-Digest covers). The block keeps its length and
-// framing; a body in identity or gzip coding can be replaced, others
-// give why not.
+// framing; a body in identity coding, or in one content coding of gzip,
+// deflate, br and zstd, can be replaced, others give why not.
 func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
 	head, segs, ok := httpLayout(block)
 	if !ok {
@@ -253,12 +233,12 @@ func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
 			return nil, nil, WhyLayout
 		}
 		body = payload
-	case rewritableCodings(codings): // gzip alone
+	case rewritableCodings(codings): // one of gzip, deflate, br, zstd
 		dec, err := decodeContent(codings, oldBody)
 		if err != nil || !bytes.Equal(dec, old) {
 			return nil, nil, WhyLayout
 		}
-		body, ok = fitGzip(payload, int64(len(oldBody)))
+		body, ok = fitBody(codings[0], oldBody, payload, int64(len(oldBody)))
 		if !ok {
 			return nil, nil, WhyFit
 		}

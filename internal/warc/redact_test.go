@@ -2,7 +2,9 @@ package warc
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"io"
@@ -105,6 +107,12 @@ func TestRedactRecords(t *testing.T) {
 		{"chunked", append([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked([]byte(testFeed), 64)...)},
 		{"gzip", httpResponse("application/rss+xml", gzipBytes(t, []byte(testFeed)), "Content-Encoding: gzip")},
 		{"chunked gzip", chunkedGzip},
+		{"deflate", httpResponse("application/rss+xml", zlibBytes(t, []byte(testFeed)), "Content-Encoding: deflate")},
+		{"raw deflate", httpResponse("application/rss+xml", rawDeflateBytes(t, []byte(testFeed)), "Content-Encoding: deflate")},
+		{"br", httpResponse("application/rss+xml", brotliBytes(t, []byte(testFeed)), "Content-Encoding: br")},
+		{"zstd", httpResponse("application/rss+xml", zstdBytes(t, []byte(testFeed)), "Content-Encoding: zstd")},
+		{"chunked zstd", append([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Encoding: zstd\r\nTransfer-Encoding: chunked\r\n\r\n"),
+			chunked(zstdBytes(t, []byte(testFeed)), 100)...)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path, feed, others := feedFixture(t, c.raw)
@@ -130,8 +138,8 @@ func TestRedactRecords(t *testing.T) {
 	}
 }
 
-// A body in a content coding that cannot be rewritten to its length
-// (br), or a document the caller cannot read to its end: the record is
+// A body in content codings that cannot be rewritten to its length
+// (two of them, one over the other), or a document the caller cannot read to its end: the record is
 // erased whole, with its request, and the other records stay.
 func TestRedactRecordsErasesWhole(t *testing.T) {
 	for _, c := range []struct {
@@ -140,7 +148,7 @@ func TestRedactRecordsErasesWhole(t *testing.T) {
 		redact func(*Record) Redaction
 		why    string
 	}{
-		{"br", httpResponse("application/rss+xml", brotliBytes(t, []byte(testFeed)), "Content-Encoding: br"), blankGone, WhyEncoding},
+		{"gzip then br", httpResponse("application/rss+xml", brotliBytes(t, gzipBytes(t, []byte(testFeed))), "Content-Encoding: gzip, br"), blankGone, WhyEncoding},
 		{"asked", httpResponse("application/rss+xml", []byte(testFeed)), func(*Record) Redaction { return Redaction{Erase: true} }, WhyAsked},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -236,4 +244,89 @@ func TestFitGzip(t *testing.T) {
 	if _, ok := fitGzip(data, 100); ok {
 		t.Error("fitted in 100 bytes")
 	}
+}
+
+// fitBody makes bodies of exactly the size asked in each content coding,
+// from the size of the old body (which a redacted copy is smaller than
+// as a rule) up to sizes that take more than one padding block, and they
+// decode to the data (by decodeContent, and for deflate by the standard
+// library's own readers too).
+func TestFitBody(t *testing.T) {
+	data := []byte(strings.Repeat("<item>some feed text</item>\n", 40))
+	noise := make([]byte, 3000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range noise {
+		noise[i] = byte(rng.IntN(256))
+	}
+	data = append(data, noise...)
+	for _, c := range []struct {
+		name, coding string
+		old          []byte
+	}{
+		{"gzip", "gzip", gzipBytes(t, data)},
+		{"deflate", "deflate", zlibBytes(t, data)},
+		{"raw deflate", "deflate", rawDeflateBytes(t, data)},
+		{"deflate, small window", "deflate", smallWindow(zlibBytes(t, data))},
+		{"br", "br", brotliBytes(t, data)},
+		{"zstd", "zstd", zstdBytes(t, data)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			least := int64(len(c.old)) + 10 // the old body, and a few bytes more
+			var sizes []int64
+			// Below it, near the streams' own lengths, sizes may not fit
+			// (those that do take the smallest paddings).
+			for d := range int64(90) {
+				sizes = append(sizes, least-50+d)
+			}
+			sizes = append(sizes, least+257, least+258, least+259, least+260, least+261,
+				least+65535, least+65539, least+65540, least+65541, least+1<<20, least+1<<20+3)
+			for _, size := range sizes {
+				body, ok := fitBody(c.coding, c.old, data, size)
+				if !ok {
+					if size >= least {
+						t.Errorf("size %d: did not fit", size)
+					}
+					continue
+				}
+				if int64(len(body)) != size {
+					t.Fatalf("size %d: %d bytes", size, len(body))
+				}
+				got, err := decodeContent([]string{c.coding}, body)
+				if err != nil || !bytes.Equal(got, data) {
+					t.Fatalf("size %d: decoded %d bytes, %v", size, len(got), err)
+				}
+				if c.coding != "deflate" {
+					continue
+				}
+				var r io.Reader
+				if c.name != "raw deflate" {
+					if body[0] != 0x78 || (uint(body[0])<<8|uint(body[1]))%31 != 0 {
+						t.Fatalf("size %d: zlib header % x, want a 32 KiB window", size, body[:2])
+					}
+					zr, err := zlib.NewReader(bytes.NewReader(body))
+					if err != nil {
+						t.Fatalf("size %d: %v", size, err)
+					}
+					r = zr
+				} else {
+					r = flate.NewReader(bytes.NewReader(body))
+				}
+				if got, err := io.ReadAll(r); err != nil || !bytes.Equal(got, data) {
+					t.Fatalf("size %d: the standard library read %d bytes, %v", size, len(got), err)
+				}
+			}
+			if _, ok := fitBody(c.coding, c.old, data, 100); ok {
+				t.Error("fitted in 100 bytes")
+			}
+		})
+	}
+}
+
+// smallWindow rewrites a zlib stream's header to declare a 1 KiB window,
+// as a server's zlib set so writes it (its stream is no different here).
+func smallWindow(z []byte) []byte {
+	out := bytes.Clone(z)
+	out[0], out[1] = 0x28, out[1]&0xc0
+	out[1] |= byte((31 - (uint(out[0])<<8|uint(out[1]))%31) % 31)
+	return out
 }
