@@ -100,9 +100,57 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 	if err := finish(f, path); err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
-	entries, err := indexFile(f, filepath.Base(path))
+	spans, res, err := planErasure(f, path, targets)
+	if err != nil {
+		return nil, err
+	}
+	if len(spans) == 0 {
+		return res, nil
+	}
+	if err := writeJournal(path, spans); err != nil {
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	if err := overwrite(f, spans); err != nil {
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	if err := os.Remove(journalPath(path)); err != nil {
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	for _, s := range spans {
+		res.Records += s.n
+	}
+	return res, nil
+}
+
+// CheckErasure tells what EraseRecords(path, targets) would do, without
+// writing anything (a dry run): the same errors (ErrForeignFile,
+// ErrRecordNotFound, a file that cannot be read), and in the result the
+// records it would overwrite. The erasure of a crash that left a
+// journal is not finished first: the torn records it left read as
+// damaged, and are counted as records to overwrite.
+func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	defer f.Close()
+	spans, res, err := planErasure(f, path, targets)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range spans {
+		res.Records += s.n
+	}
+	return res, nil
+}
+
+// planErasure reads the WARC file f (at path) and returns the spans that
+// erasing targets overwrites, each checked to be one that erasedMember
+// can fill, and the targets found erased before (res.Already).
+func planErasure(f *os.File, path string, targets []EraseTarget) ([]eraseSpan, *EraseResult, error) {
+	entries, err := indexFile(f, filepath.Base(path))
+	if err != nil {
+		return nil, nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
 	res := &EraseResult{}
 	erase := make([]bool, len(entries))
@@ -142,12 +190,12 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 		default:
 			j, found := byID[t.RecordID]
 			if t.RecordID == "" || !found {
-				return nil, fmt.Errorf("erase records in %s: %w: %s at offset %d", path, ErrRecordNotFound, t.RecordID, t.Offset)
+				return nil, nil, fmt.Errorf("erase records in %s: %w: %s at offset %d", path, ErrRecordNotFound, t.RecordID, t.Offset)
 			}
 			i = j
 		}
 		if i == 0 {
-			return nil, fmt.Errorf("erase records in %s: the record at offset %d is the file's warcinfo", path, t.Offset)
+			return nil, nil, fmt.Errorf("erase records in %s: the record at offset %d is the file's warcinfo", path, t.Offset)
 		}
 		erase[i] = true
 	}
@@ -198,28 +246,13 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 		}
 		spans = append(spans, eraseSpan{off: e.off, end: e.end, n: 1})
 	}
-	if len(spans) == 0 {
-		return res, nil
-	}
 	for _, s := range spans {
 		// Refused now rather than half done (never for records Writer wrote).
 		if _, err := erasedMember(s.end-s.off, s.n, time.Now()); err != nil {
-			return nil, fmt.Errorf("erase records in %s at offset %d: %w", path, s.off, err)
+			return nil, nil, fmt.Errorf("erase records in %s at offset %d: %w", path, s.off, err)
 		}
 	}
-	if err := writeJournal(path, spans); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	if err := overwrite(f, spans); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	if err := os.Remove(journalPath(path)); err != nil {
-		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	for _, s := range spans {
-		res.Records += s.n
-	}
-	return res, nil
+	return spans, res, nil
 }
 
 // FinishErasure finishes an erasure of records in the WARC file at path
