@@ -348,10 +348,7 @@ func (im *importer) noteCapture(r *store.Record) {
 	if r.Capture == nil || r.Capture.File == "" {
 		return
 	}
-	path := r.Capture.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(im.captureBase, path)
-	}
+	path := store.CaptureFile(r.Capture.File, im.captureBase) // NAME.part for a download that stopped
 	there, ok := im.captureFiles[path]
 	if !ok {
 		st, err := os.Stat(path)

@@ -61,7 +61,9 @@ that stops (a network failure, Ctrl-C) keeps its part and is reported
 (exit 1; 130 interrupted), and the same command run again resumes it
 where it stopped (a Range request; a server without ranges sends the
 whole file again) and imports the whole file, the articles already stored
-counting as unchanged. A URL whose file is already downloaded is read from disk.
+counting as unchanged. Until it is whole, the captures of the articles
+imported from it are read from NAME.part (herald serve, reextract,
+export --format warc), and herald check --fixity says the download stopped. A URL whose file is already downloaded is read from disk.
 robots.txt is not asked: it governs crawling, not fetching a file named
 by its address. Loopback and private addresses are refused unless
 --allow-private is given.
