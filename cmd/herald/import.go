@@ -168,6 +168,9 @@ the files instead.`,
 			if err != nil {
 				return err
 			}
+			if strings.EqualFold(strings.TrimSpace(enc), textcorpus.Auto) {
+				enc = textcorpus.Auto // in any case, as encoding names are
+			}
 			if err := textcorpus.CheckEncoding(enc); err != nil {
 				return fmt.Errorf("--encoding: %w", err)
 			}
@@ -377,6 +380,10 @@ const (
 
 // showProgress turns --progress into a mode for the log w.
 func showProgress(flag string, w io.Writer) (progressMode, error) {
+	flag, err := choice("--progress", flag, "auto", "always", "never")
+	if err != nil {
+		return 0, err
+	}
 	switch flag {
 	case "never":
 		return noProgress, nil
@@ -387,9 +394,8 @@ func showProgress(flag string, w io.Writer) (progressMode, error) {
 		if flag == "always" {
 			return progressLines, nil
 		}
-		return noProgress, nil
 	}
-	return 0, fmt.Errorf("unknown --progress %q (want auto, always or never)", flag)
+	return noProgress, nil
 }
 
 func newImporter(ctx context.Context, st store.Store, log io.Writer, progress progressMode, size int) *importer {
