@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,6 +84,15 @@ as one stream have no record offsets and are refused with --nats.`,
 			ctx := cmd.Context()
 			if err := workersFlag(workers); err != nil {
 				return err
+			}
+			if err := folderFlag("--download-dir", downloadDir, false); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
+			}
+			for _, a := range args {
+				scheme, _, url := strings.Cut(a, "://")
+				if _, err := os.Stat(a); url && errors.Is(err, fs.ErrNotExist) && !isHTTPURL(a) && !strings.ContainsAny(scheme, "/\\") {
+					return &exitError{code: 2, msg: fmt.Sprintf("%s: only http and https URLs are downloaded (and no file has that name)", a)}
+				}
 			}
 			size, err := batch.size(cmd, warcBatch)
 			if err != nil {
