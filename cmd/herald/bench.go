@@ -97,15 +97,17 @@ type benchReport struct {
 
 func runBenchExtract(ctx context.Context, e *env, f benchFlags) error {
 	opts := benchmark.RunOptions{Runs: f.runs}
-	switch f.cores {
+	cores, err := choice("--cores", f.cores, "1", "all", "both")
+	if err != nil {
+		return err
+	}
+	switch cores {
 	case "1":
 		opts.OneCore = true
 	case "all":
 		opts.AllCores = true
 	case "both":
 		opts.OneCore, opts.AllCores = true, true
-	default:
-		return fmt.Errorf("unknown --cores %q (want 1, all or both)", f.cores)
 	}
 	if f.runs < 0 || f.worst < 0 {
 		return fmt.Errorf("--runs and --worst must not be negative")

@@ -54,7 +54,9 @@ does, and lists every problem it finds:
               offset with its record id (for a reference without one,
               for the article's URL; another record there is "capture
               not in this archive"), and every record of the file is
-              whole and matches its WARC-Block-Digest. Relative file names
+              whole and matches its WARC-Block-Digest (a download by
+              herald import warc URL that stopped is read from its
+              NAME.part, and is a problem of its own). Relative file names
               are taken from --captures, by default the archive's folder
               (the working folder for PostgreSQL), as harvests write them.
 
@@ -141,6 +143,10 @@ not run (each is said).`,
 			}
 			if rep.Captures != nil {
 				for _, p := range rep.Captures.Problems {
+					if p.Incomplete {
+						problems = append(problems, fmt.Sprintf("capture %s: %s", stripControl(p.File), stripControl(p.Problem)))
+						continue
+					}
 					who := "a record no article names"
 					if p.ID != "" {
 						who = "article " + p.ID

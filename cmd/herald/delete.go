@@ -161,9 +161,10 @@ stopped between erasing and deleting is finished by running it again.`,
 					fmt.Fprintln(w)
 				})
 			}
-			sum, err := archive.Delete(ctx, db, q, ids, archive.DeleteOptions{DryRun: dryRun, BatchSize: size, Report: report,
-				Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: captures,
-				CaptureOwner: harvest.CaptureArticleID, WARCDirs: []string{archiveFiles(e.db) + ".warc"}})
+			opts := captureErasure(e.db, captures)
+			opts.DryRun, opts.BatchSize, opts.Report = dryRun, size, report
+			opts.Withhold, opts.Reason, opts.EraseCaptures = withhold, reason, erase
+			sum, err := archive.Delete(ctx, db, q, ids, opts)
 			if na := (*archive.NotArchivedError)(nil); errors.As(err, &na) {
 				if u, ok := urlOf[na.ID]; ok {
 					return &exitError{code: 1, msg: fmt.Sprintf("no archived article has the URL %s (nothing was deleted); --url wants the URL herald search shows for it", u)}
@@ -254,4 +255,23 @@ stopped between erasing and deleting is finished by running it again.`,
 	cmd.Flags().IntVar(&batch.n, "batch", 0, fmt.Sprintf(batchUsage, fmt.Sprint(reextractBatch)))
 	queryFlagHint(cmd)
 	return cmd
+}
+
+// captureErasure is where herald delete --erase-captures, and a delete
+// through herald serve's API or pages, looks for the captures to erase
+// and the feeds and sitemaps to redact, so that the two cannot differ:
+// relative capture paths are taken from captures; besides the folders
+// of the deleted articles' captures, every WARC file Herald wrote in the
+// archive's default WARC folder (ARCHIVE.warc) and in warcDirs is read,
+// and a capture there that no article points at is erased when
+// harvest.CaptureArticleID files it under a deleted article. The
+// options it returns delete nothing: the caller sets what to delete.
+func captureErasure(db, captures string, warcDirs ...string) archive.DeleteOptions {
+	dirs := []string{archiveFiles(db) + ".warc"}
+	for _, d := range warcDirs {
+		if d != "" && filepath.Clean(d) != filepath.Clean(dirs[0]) {
+			dirs = append(dirs, d)
+		}
+	}
+	return archive.DeleteOptions{CaptureBase: captures, CaptureOwner: harvest.CaptureArticleID, WARCDirs: dirs}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -14,8 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/demo"
+	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/postgres/pgtest"
+	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/warc"
 )
 
@@ -302,5 +307,89 @@ func TestDeleteEraseCapturesPostgres(t *testing.T) {
 	out, stderr, code = herald(t, "", "--db", pg, "reextract", "--dry-run")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d articles", before-1)) || !strings.Contains(out, "problems none") {
 		t.Errorf("reextract: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// herald delete --erase-captures --dry-run counts what the real run then
+// does: of two articles, one captured in the archive's WARC file and one
+// whose capture lies in a WARC file Herald did not write (an
+// uncompressed one, imported as JSON lines from another tool), the dry
+// run counts one capture to erase, in one file, and one left, as the run
+// with --yes then erases one and leaves the other. It used to count both
+// as erased, in two files.
+func TestDeleteDryRunCountsForeignFiles(t *testing.T) {
+	const u = "https://gazette.example/news/2026/05/04/harbour-reopens.html"
+	page := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
+<body><article><h1>Harbour reopens</h1><p>` + strings.Repeat("The city harbour reopened on Thursday after three weeks of repairs to the storm-damaged breakwater. ", 6) + `</p></article></body></html>`
+	db := capturedArchive(t, u, page, article.Article{URL: u, Title: "Harbour reopens", Text: "The city harbour reopened on Thursday."})
+	dir := filepath.Dir(db)
+	files, _ := filepath.Glob(db + ".warc/*.warc.gz")
+	if len(files) != 1 {
+		t.Fatalf("warc files %v", files)
+	}
+	// The same records, uncompressed: a WARC file another tool wrote.
+	foreign := filepath.Join(dir, "theirs.warc")
+	if err := os.WriteFile(foreign, []byte(plainWARC(t, files[0])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp *warc.Record
+	for rd := warc.NewReader(f); resp == nil; {
+		rec, err := rd.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Type == warc.TypeResponse {
+			resp = rec
+		}
+	}
+	f.Close()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const other = "https://elsewhere.example/2026/05/harbour-reopens.html"
+	res, err := archive.Ingest(ctx, st, []*store.Record{{
+		Article: article.Article{URL: other, Title: "Harbour reopens elsewhere", Text: "The harbour reopened, another tool says."},
+		Source:  "https://elsewhere.example/feed.xml",
+		Capture: &store.Capture{File: "theirs.warc", Offset: resp.Offset, RecordID: resp.RecordID},
+	}})
+	st.Close()
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	theirs := res[0].ID
+	ours, _, err := urlID(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	summary := func(args ...string) (sum struct{ Captures archive.CaptureSummary }, stderr string) {
+		t.Helper()
+		out, stderr, code := herald(t, "", append([]string{"--db", db, "delete", "--id", ours, "--id", theirs, "--erase-captures", "--json"}, args...)...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 || len(lines) != 3 {
+			t.Fatalf("delete %v: exit %d\n%s%s", args, code, out, stderr)
+		}
+		if err := json.Unmarshal([]byte(lines[2]), &sum); err != nil {
+			t.Fatal(err)
+		}
+		return sum, stderr
+	}
+	dry, dryErr := summary("--dry-run")
+	real, realErr := summary("--yes")
+	t.Logf("dry run %+v\nreal run %+v", dry.Captures, real.Captures)
+	if d, r := dry.Captures, real.Captures; d.Erased != 1 || d.Files != 1 || len(d.Left) != 1 ||
+		d.Erased != r.Erased || d.Files != r.Files || d.Records != r.Records || len(d.Left) != len(r.Left) || d.Scanned != r.Scanned {
+		t.Errorf("the dry run's counts differ from the run's, or are not 1 erased in 1 file and 1 left")
+	}
+	for _, s := range []string{dryErr, realErr} {
+		if !strings.Contains(s, "left the capture of "+theirs+" in "+foreign+" at offset") || !strings.Contains(s, "not a WARC file a harvest wrote") {
+			t.Errorf("stderr %q: want the foreign capture listed as left", s)
+		}
 	}
 }

@@ -72,6 +72,9 @@ a corpus without repeated texts.`,
 			if err != nil {
 				return err
 			}
+			if format, err = choice("--format", format, "jsonl", "csv", "text", "warc"); err != nil {
+				return err
+			}
 			if format != "warc" {
 				switch {
 				case captures != "":
@@ -82,14 +85,8 @@ a corpus without repeated texts.`,
 					return &exitError{code: 2, msg: "--captured-only goes with --format warc"}
 				}
 			}
-			switch format {
-			case "jsonl", "csv", "warc":
-			case "text":
-				if out == "" {
-					return errors.New("--format text writes one file per article: give --out DIR")
-				}
-			default:
-				return fmt.Errorf("unknown --format %q (want jsonl, csv, text or warc)", format)
+			if format == "text" && out == "" {
+				return errors.New("--format text writes one file per article: give --out DIR")
 			}
 			if out == "-" {
 				if format == "text" {

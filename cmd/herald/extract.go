@@ -72,10 +72,9 @@ type extractOutput struct {
 }
 
 func runExtract(ctx context.Context, e *env, f extractFlags, inputs []string) error {
-	switch f.format {
-	case "json", "jsonl", "text", "markdown":
-	default:
-		return fmt.Errorf("unknown --format %q (want json, jsonl, text or markdown)", f.format)
+	var err error
+	if f.format, err = choice("--format", f.format, "json", "jsonl", "text", "markdown"); err != nil {
+		return err
 	}
 	if f.url != "" && !isHTTPURL(f.url) {
 		return fmt.Errorf("--url %q: want an absolute http or https URL", f.url)

@@ -242,10 +242,9 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 			return err
 		}
 	}
-	switch f.progress {
-	case "auto", "always", "never":
-	default:
-		return fmt.Errorf("unknown --progress %q (want auto, always or never)", f.progress)
+	var err error
+	if f.progress, err = choice("--progress", f.progress, "auto", "always", "never"); err != nil {
+		return err
 	}
 
 	qc, err := f.nats.connect(ctx, "herald harvest", false)

@@ -168,6 +168,9 @@ the files instead.`,
 			if err != nil {
 				return err
 			}
+			if strings.EqualFold(strings.TrimSpace(enc), textcorpus.Auto) {
+				enc = textcorpus.Auto // in any case, as encoding names are
+			}
 			if err := textcorpus.CheckEncoding(enc); err != nil {
 				return fmt.Errorf("--encoding: %w", err)
 			}
@@ -348,10 +351,7 @@ func (im *importer) noteCapture(r *store.Record) {
 	if r.Capture == nil || r.Capture.File == "" {
 		return
 	}
-	path := r.Capture.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(im.captureBase, path)
-	}
+	path := store.CaptureFile(r.Capture.File, im.captureBase) // NAME.part for a download that stopped
 	there, ok := im.captureFiles[path]
 	if !ok {
 		st, err := os.Stat(path)
@@ -380,6 +380,10 @@ const (
 
 // showProgress turns --progress into a mode for the log w.
 func showProgress(flag string, w io.Writer) (progressMode, error) {
+	flag, err := choice("--progress", flag, "auto", "always", "never")
+	if err != nil {
+		return 0, err
+	}
 	switch flag {
 	case "never":
 		return noProgress, nil
@@ -390,9 +394,8 @@ func showProgress(flag string, w io.Writer) (progressMode, error) {
 		if flag == "always" {
 			return progressLines, nil
 		}
-		return noProgress, nil
 	}
-	return 0, fmt.Errorf("unknown --progress %q (want auto, always or never)", flag)
+	return noProgress, nil
 }
 
 func newImporter(ctx context.Context, st store.Store, log io.Writer, progress progressMode, size int) *importer {

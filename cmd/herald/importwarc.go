@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +69,9 @@ that stops (a network failure, Ctrl-C) keeps its part and is reported
 (exit 1; 130 interrupted), and the same command run again resumes it
 where it stopped (a Range request; a server without ranges sends the
 whole file again) and imports the whole file, the articles already stored
-counting as unchanged. A URL whose file is already downloaded is read from disk.
+counting as unchanged. Until it is whole, the captures of the articles
+imported from it are read from NAME.part (herald serve, reextract,
+export --format warc), and herald check --fixity says the download stopped. A URL whose file is already downloaded is read from disk.
 robots.txt is not asked: it governs crawling, not fetching a file named
 by its address. Loopback and private addresses are refused unless
 --allow-private is given.
@@ -123,6 +127,15 @@ without being fetched; remove the marker to import it again.`,
 			if err := workersFlag(workers); err != nil {
 				return err
 			}
+			if err := folderFlag("--download-dir", downloadDir, false); err != nil {
+				return &exitError{code: 2, msg: err.Error()}
+			}
+			for _, a := range args {
+				scheme, _, url := strings.Cut(a, "://")
+				if _, err := os.Stat(a); url && errors.Is(err, fs.ErrNotExist) && !isHTTPURL(a) && !strings.ContainsAny(scheme, "/\\") {
+					return &exitError{code: 2, msg: fmt.Sprintf("%s: only http and https URLs are downloaded (and no file has that name)", a)}
+				}
+			}
 			size, err := batch.size(cmd, warcBatch)
 			if err != nil {
 				return err
@@ -137,10 +150,6 @@ without being fetched; remove the marker to import it again.`,
 			}
 			if u, _ := nf.natsURL(false); copyCaptures && u != "" {
 				return &exitError{code: 2, msg: "--copy-captures is not for --nats: the workers read the records where the files are"}
-			}
-			qc, err := nf.connect(ctx, "herald import warc", false)
-			if err != nil {
-				return err
 			}
 			// URLs are downloaded into downloadDir with one client.
 			var client *fetch.Client
@@ -167,6 +176,10 @@ without being fetched; remove the marker to import it again.`,
 					return &exitError{code: 2, msg: err.Error()}
 				}
 				args = append(args, more...)
+			}
+			qc, err := nf.connect(ctx, "herald import warc", false)
+			if err != nil {
+				return err
 			}
 			hasURL := slices.ContainsFunc(args, isHTTPURL)
 			if hasURL {

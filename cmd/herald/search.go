@@ -51,6 +51,11 @@ given. A count of 100,000 or more is shown as "at least".`,
 				return err
 			}
 			opts := store.SearchOptions{Limit: limit, Offset: (page - 1) * limit, Collapse: !noCollapse}
+			if sortBy != "" {
+				if sortBy, err = choice("--sort", sortBy, "relevance", "newest", "date", "oldest"); err != nil {
+					return err
+				}
+			}
 			switch sortBy {
 			case "":
 			case "relevance":
@@ -59,8 +64,6 @@ given. A count of 100,000 or more is shown as "at least".`,
 				opts.Sort = query.SortNewest
 			case "oldest":
 				opts.Sort = query.SortOldest
-			default:
-				return fmt.Errorf("--sort %q: want relevance, newest (or date) or oldest", sortBy)
 			}
 			if err := checkLimit(limit); err != nil {
 				return err

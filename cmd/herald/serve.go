@@ -66,7 +66,11 @@ optimize, so harvests and searches go on meanwhile.
 
 Raw captures are read from the WARC files the archive points at, relative
 to --captures (default: the archive's folder), for the capture endpoint and
-GET /api/export?format=warc; files outside that folder are not read.
+GET /api/export?format=warc; files outside that folder are not read. A
+delete that erases the article's captures (the API's erase_captures, the
+article page's form) looks for them, and for the feeds and sitemaps that
+list it, where herald delete --erase-captures does (capture paths relative
+to --captures, the archive path + .warc), and in --warc-dir too.
 
 The server stops gracefully on SIGINT or SIGTERM.`,
 		Example: `  herald serve
@@ -159,6 +163,7 @@ func runServe(cmd *cobra.Command, e *env, f serveFlags) error {
 		AllowPrivate: f.allowPrivate,
 		Logger:       log,
 		CaptureDir:   captures,
+		Erasure:      captureErasure(e.db, captures, f.warcDir),
 		ArchiveName:  warcArchiveName(e.db),
 		Harvests:     harvests,
 	})

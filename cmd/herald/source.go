@@ -60,10 +60,10 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			switch kind {
-			case "", store.KindFeed, store.KindSitemap, store.KindSite, store.KindList:
-			default:
-				return fmt.Errorf("unknown --kind %q (want feed, sitemap, site or list)", kind)
+			if kind != "" {
+				if kind, err = choice("--kind", kind, store.KindFeed, store.KindSitemap, store.KindSite, store.KindList); err != nil {
+					return err
+				}
 			}
 			// The API's bounds, in its words.
 			if every != 0 && (every < harvest.MinSourceInterval || every > harvest.MaxSourceInterval) {

@@ -67,18 +67,15 @@ and shares are then of all stories.`,
 			if queries, err = web.CompareQueries(queries); err != nil {
 				return fmt.Errorf("--compare: %w", err)
 			}
-			opts := store.TimelineOptions{By: store.Interval(by), Collapse: collapse}
-			switch opts.By {
-			case store.Day, store.Week, store.Month:
-			default:
-				return fmt.Errorf("--by %q: want day, week or month", by)
+			if by, err = choice("--by", by, string(store.Day), string(store.Week), string(store.Month)); err != nil {
+				return err
 			}
-			switch split {
-			case "":
-			case "site":
+			opts := store.TimelineOptions{By: store.Interval(by), Collapse: collapse}
+			if split != "" {
+				if _, err := choice("--split", split, string(store.TopSite)); err != nil {
+					return err
+				}
 				opts.Split = store.TopSite
-			default:
-				return fmt.Errorf("--split %q: only site is supported", split)
 			}
 			if len(queries) > 1 && opts.Split != "" {
 				return fmt.Errorf("--compare and --split site cannot be combined: add site: to each query to compare one site's coverage")

@@ -56,10 +56,14 @@ original:SITE finds the copies. --json prints what /api/top returns.`,
 			if err != nil {
 				return err
 			}
-			field := store.TopField(by)
-			if !field.Valid() {
-				return fmt.Errorf("--by %q: want %s", by, store.TopFieldList())
+			fields := make([]string, len(store.TopFields))
+			for i, f := range store.TopFields {
+				fields[i] = string(f)
 			}
+			if by, err = choice("--by", by, fields...); err != nil {
+				return err
+			}
+			field := store.TopField(by)
 			if err := checkLimit(limit); err != nil {
 				return err
 			}

@@ -397,8 +397,8 @@ func TestTopErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--by", "tags"}, `--by "tags": want site, tag, author, lang, section or original`},
-		{[]string{"--by", ""}, `--by "": want site, tag, author, lang, section or original`},
+		{[]string{"--by", "tags"}, `unknown --by "tags" (want site, tag, author, lang, section or original)`},
+		{[]string{"--by", ""}, `unknown --by "" (want site, tag, author, lang, section or original)`},
 		{[]string{"--limit", "0"}, "--limit 0: want 1 to 1000"},
 		{[]string{"--limit", "-3"}, "--limit -3: want 1 to 1000"},
 		{[]string{"--limit", "1001"}, "--limit 1001: want 1 to 1000"},

@@ -150,7 +150,7 @@ with herald delete --url URL --yes --withhold.`,
 				if url == "" {
 					return &exitError{code: 2, msg: fmt.Sprintf("%q: want an http or https URL", a)}
 				}
-				ws = append(ws, store.WithheldArticle{ID: id, URL: url, At: time.Now(), Reason: reason})
+				ws = append(ws, store.WithheldArticle{ID: id, URL: url, At: time.Now(), Reason: strings.TrimSpace(reason)})
 			}
 			db, _, err := withheldStore(cmd, e)
 			if err != nil {

@@ -47,6 +47,10 @@ type CaptureProblem struct {
 	File    string `json:"file"`
 	Offset  int64  `json:"offset"`
 	Problem string `json:"problem"`
+	// Incomplete says the problem is the file's: it is a download that
+	// stopped (herald import warc URL), of which only NAME.part is there,
+	// Offset bytes long; its captures are checked in the part.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // captureRef is one reference to check.
@@ -122,8 +126,8 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 		slices.SortFunc(refs, func(a, b captureRef) int {
 			return cmp.Or(cmp.Compare(a.offset, b.offset), cmp.Compare(a.version, b.version))
 		})
-		path := store.CaptureFile(name, base)
-		if err := checkFile(ctx, sum, name, path, refs); err != nil {
+		path, partial := store.CapturePath(name, base)
+		if err := checkFile(ctx, sum, name, path, partial, refs); err != nil {
 			return sum, fmt.Errorf("check captures: %w", err)
 		}
 	}
@@ -132,8 +136,10 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 
 // checkFile reads the WARC file at path (named name in the archive) and
 // adds to sum what is wrong with it and with refs, the references to it
-// in offset order.
-func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs []captureRef) error {
+// in offset order. partial says path is NAME.part, a download that
+// stopped: that is a problem of its own, and the record it breaks off in
+// is not damaged but unfinished.
+func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partial bool, refs []captureRef) error {
 	problem := func(r *captureRef, offset int64, what string) {
 		p := CaptureProblem{File: name, Offset: offset, Problem: what}
 		if r != nil {
@@ -157,9 +163,31 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, refs [
 	}
 	defer f.Close()
 
-	at, readErr := readFile(ctx, sum, f, refs, func(offset int64, what string) { problem(nil, offset, what) })
+	type loose struct {
+		offset int64
+		what   string
+		torn   bool
+	}
+	var looseOnes []loose
+	at, last, readErr := readFile(ctx, sum, f, refs, func(offset int64, what string, torn bool) {
+		looseOnes = append(looseOnes, loose{offset, what, torn})
+	})
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if k := len(looseOnes) - 1; partial && k >= 0 && looseOnes[k].torn && looseOnes[k].offset == last {
+		looseOnes = looseOnes[:k] // where the download stopped
+	}
+	for _, l := range looseOnes {
+		problem(nil, l.offset, l.what)
+	}
+	if partial {
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		sum.Problems = append(sum.Problems, CaptureProblem{File: name, Offset: size, Incomplete: true,
+			Problem: fmt.Sprintf("the download of this file stopped: only %s is here, its first %d bytes, which its captures are read from; run herald import warc with its URL again to finish it", path, size)})
 	}
 	for i := range refs {
 		r := &refs[i]
@@ -195,30 +223,33 @@ type found struct {
 // and returns what it found at the offsets refs name. Damage at other
 // offsets goes to loose. The error says why the file could not be read
 // to its end (it is not a WARC file, or an I/O error), nil when it was.
-func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captureRef, loose func(offset int64, what string)) (map[int64]found, error) {
+func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captureRef, loose func(offset int64, what string, torn bool)) (map[int64]found, int64, error) {
 	at := make(map[int64]found, len(refs))
 	wanted := make(map[int64]bool, len(refs))
 	for _, r := range refs {
 		wanted[r.offset] = true
 	}
+	last := int64(-1) // the offset of the last record read
 	rd := warc.NewBlockReader(bufio.NewReaderSize(f, 1<<20))
 	for ctx.Err() == nil {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return at, nil
+			return at, last, nil
 		}
 		var re *warc.RecordError
 		if errors.As(err, &re) {
+			last = re.Offset
 			if wanted[re.Offset] {
 				at[re.Offset] = found{damage: re.Err.Error()}
 			} else {
-				loose(re.Offset, "damaged record: "+re.Err.Error())
+				loose(re.Offset, "damaged record: "+re.Err.Error(), errors.Is(re.Err, warc.ErrTruncated))
 			}
 			continue // the reader goes on with the next record
 		}
 		if err != nil {
-			return at, err
+			return at, last, err
 		}
+		last = rec.Offset
 		sum.Records++
 		damage := ""
 		if err := rec.CheckBlockDigest(); err != nil {
@@ -228,8 +259,8 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 		case wanted[rec.Offset] && !seen: // the first record of its gzip member
 			at[rec.Offset] = found{recordID: rec.RecordID, uri: rec.TargetURI, damage: damage, erased: rec.IsErased()}
 		case damage != "":
-			loose(rec.Offset, damage)
+			loose(rec.Offset, damage, false)
 		}
 	}
-	return at, ctx.Err()
+	return at, last, ctx.Err()
 }

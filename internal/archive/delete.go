@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -24,7 +25,7 @@ type DeleteOptions struct {
 	// Withhold keeps the deleted articles out for good, in the same
 	// transactions (store.Withholder): harvests and imports do not
 	// archive their URLs again until herald withheld release. Reason is
-	// recorded with them.
+	// recorded with them, without the blanks around it.
 	Withhold bool
 	Reason   string
 	// EraseCaptures erases the raw captures of the deleted articles and
@@ -222,7 +223,7 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts Dele
 	now := time.Now()
 	for _, a := range batch {
 		if opts.Withhold {
-			if err := w.Withhold(ctx, store.WithheldArticle{ID: a.ID, URL: a.URL, At: now, Reason: opts.Reason}); err != nil {
+			if err := w.Withhold(ctx, store.WithheldArticle{ID: a.ID, URL: a.URL, At: now, Reason: strings.TrimSpace(opts.Reason)}); err != nil {
 				return err
 			}
 		}

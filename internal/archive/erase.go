@@ -26,7 +26,9 @@ type CaptureSummary struct {
 	Erased int `json:"erased"`
 	// Records counts the WARC records overwritten: the captured responses
 	// with their request records, the records that refer to them and the
-	// redirects that led to them.
+	// redirects that led to them. With DryRun, those that would be,
+	// without the feed and sitemap captures that would be erased whole
+	// (ErasedWhole), whose tied records only the run itself finds.
 	Records int `json:"records"`
 	// Unreferenced counts, among Erased, the captures of the deleted
 	// pages that no article pointed at (DeleteOptions.CaptureOwner).
@@ -156,26 +158,17 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 			return err
 		}
 		ts := files[path]
-		var err error
-		if opts.DryRun {
-			_, err = os.Stat(path) // what the erasure would stop at
-		}
-		if errors.Is(err, fs.ErrNotExist) && ts[0].relative {
-			err = fmt.Errorf("%w (relative capture paths are taken from %s)", err, absOr(opts.CaptureBase))
-		}
-		if err != nil {
-			return &CaptureError{ID: ts[0].id, File: path, Err: err}
-		}
-		if opts.DryRun {
-			sum.Erased += len(ts)
-			sum.file(path)
-			continue
-		}
 		list := make([]warc.EraseTarget, len(ts))
 		for i, t := range ts {
 			list[i] = t.t
 		}
-		res, err := warc.EraseRecords(path, list)
+		// A dry run reads the file as the erasure would, and so stops,
+		// and leaves a file Herald did not write, where the run would.
+		erase := warc.EraseRecords
+		if opts.DryRun {
+			erase = warc.CheckErasure
+		}
+		res, err := erase(path, list)
 		if errors.Is(err, warc.ErrForeignFile) {
 			for _, t := range ts {
 				sum.Left = append(sum.Left, LeftCapture{ID: t.id, File: path, Offset: t.t.Offset, Why: LeftForeign})
@@ -334,13 +327,15 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 			sum.Scanned++
 			if len(found) > 0 {
-				if !opts.DryRun {
-					res, err := warc.EraseRecords(path, found)
-					if err != nil {
-						return &CaptureError{ID: "", File: path, Err: err}
-					}
-					sum.Records += res.Records
+				erase := warc.EraseRecords
+				if opts.DryRun {
+					erase = warc.CheckErasure
 				}
+				res, err := erase(path, found)
+				if err != nil {
+					return &CaptureError{ID: "", File: path, Err: err}
+				}
+				sum.Records += res.Records
 				sum.Erased += len(found)
 				sum.Unreferenced += len(found)
 				sum.file(path)

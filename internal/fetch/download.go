@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,8 +42,9 @@ var downloadIdle = DownloadIdleTimeout
 // on the whole body (only DownloadIdleTimeout between bytes), and
 // robots.txt is not asked (it governs crawling, not fetching a file by
 // its address, as wget does). The client's address guard, User-Agent,
-// connect and header timeouts and redirect cap apply; the raw exchange is
-// not recorded. from > 0 asks for the file from that offset, to resume a
+// TLS configuration, connect, handshake and header timeouts and redirect
+// cap apply, on its connections (Close closes those left idle); the raw
+// exchange is not recorded. from > 0 asks for the file from that offset, to resume a
 // download that stopped: a server that ignores the Range sends the whole
 // file, with From 0. A status other than 200 or 206 is a *StatusError.
 func (c *Client) Download(ctx context.Context, rawURL string, from int64) (*Download, error) {
@@ -56,7 +57,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, from int64) (*Down
 	}
 	client := c.downloadClient()
 	ctx, cancel := context.WithCancel(ctx)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := http.NewRequestWithContext(noCapture(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, ErrInvalidURL)
@@ -68,8 +69,9 @@ func (c *Client) Download(ctx context.Context, rawURL string, from int64) (*Down
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		err = c.downloadError(ctx, u, err) // before cancel: said as the failure it was
 		cancel()
-		return nil, c.downloadError(ctx, u, err)
+		return nil, err
 	}
 	d := &Download{From: 0, Size: resp.ContentLength, URL: resp.Request.URL.String()}
 	switch resp.StatusCode {
@@ -141,33 +143,34 @@ func contentRange(v string) (start, size int64, ok bool) {
 	return n, size, true
 }
 
-// downloadClient is an HTTP client for Download: the client's address
-// guard and timeouts on a transport of its own, which does not record
-// what it reads (a recorded WARC file would sit in memory).
+// downloadClient is the HTTP client of Download: on the client's own
+// transport, so its address guard, TLS configuration and timeouts apply
+// and Close closes its idle connections, following redirects up to the
+// client's cap. Nothing is recorded: Download's requests attach no
+// capture to their connections (see noCapture).
 func (c *Client) downloadClient() *http.Client {
-	c.downloadOnce.Do(func() {
-		d := &net.Dialer{Timeout: c.opts.DialTimeout, KeepAlive: 30 * time.Second}
-		if !c.opts.AllowPrivate {
-			d.Control = guardControl
+	max := c.opts.MaxRedirects
+	return &http.Client{Transport: c.transport, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) > max {
+			return ErrTooManyRedirects
 		}
-		t := &http.Transport{
-			Proxy:                 nil, // a proxy would dial for us and bypass the address guard
-			DialContext:           d.DialContext,
-			TLSHandshakeTimeout:   c.opts.TLSTimeout,
-			ResponseHeaderTimeout: c.opts.HeaderTimeout,
-			DisableCompression:    true,
-			MaxIdleConns:          2,
-			IdleConnTimeout:       90 * time.Second,
-		}
-		max := c.opts.MaxRedirects
-		c.download = &http.Client{Transport: t, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > max {
-				return ErrTooManyRedirects
+		return nil
+	}}
+}
+
+// noCapture makes ctx's requests detach any capture from the connection
+// they are given (a fetch's, which detaches its own only after its body
+// is closed, and so after the connection went back to the pool): a
+// download is not recorded, and its bytes must not go to another
+// exchange's capture.
+func noCapture(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if rc, ok := info.Conn.(*recordingConn); ok {
+				rc.attach(nil)
 			}
-			return nil
-		}}
+		},
 	})
-	return c.download
 }
 
 // idleBody is a response body whose request is cancelled when no byte

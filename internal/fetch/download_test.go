@@ -2,11 +2,16 @@ package fetch
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -107,5 +112,62 @@ func TestDownloadIdle(t *testing.T) {
 	got, err := io.ReadAll(d.Body)
 	if string(got) != "half" || !errors.Is(err, ErrTimeout) {
 		t.Errorf("read %q, %v; want \"half\" and ErrTimeout", got, err)
+	}
+}
+
+// TestDownloadTLSAndClose: a download over TLS trusts what the client's
+// TLSConfig trusts (a private CA), as a fetch does, and Close closes the
+// idle connection it leaves, as it closes a fetch's. Downloads used to
+// run on a transport of their own that ignored TLSConfig (the handshake
+// failed: unknown authority) and that Close did not close; and any
+// error starting a download read "context canceled".
+func TestDownloadTLSAndClose(t *testing.T) {
+	data := bytes.Repeat([]byte("WARC/1.1 "), 500)
+	closed := make(chan struct{}, 8)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "f", time.Time{}, bytes.NewReader(data))
+	}))
+	var mu sync.Mutex
+	served := map[net.Conn]bool{} // connections that carried a request
+	srv.Config.ConnState = func(conn net.Conn, s http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case s == http.StateActive:
+			served[conn] = true
+		case s == http.StateClosed && served[conn]:
+			closed <- struct{}{}
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	// Without the CA: the handshake's error, not a cancelled context.
+	plain := New(Options{AllowPrivate: true})
+	defer plain.Close()
+	if _, err := plain.Download(t.Context(), srv.URL+"/f", 0); err == nil || errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("download over TLS without the client's CA: %v, want the certificate refused", err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	c := New(Options{AllowPrivate: true, TLSConfig: &tls.Config{RootCAs: roots}})
+	d, err := c.Download(t.Context(), srv.URL+"/f", 0)
+	if err != nil {
+		t.Fatalf("download over TLS with the client's CA: %v", err)
+	}
+	body, err := io.ReadAll(d.Body)
+	d.Body.Close()
+	if err != nil || !bytes.Equal(body, data) {
+		t.Fatalf("download: %d bytes, %v", len(body), err)
+	}
+	select {
+	case <-closed:
+		t.Fatal("the connection closed before Close: the test cannot tell what Close did")
+	default:
+	}
+	c.Close()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Error("Close left the download's idle connection open")
 	}
 }

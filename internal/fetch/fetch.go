@@ -75,10 +75,6 @@ type Client struct {
 	transport *http.Transport
 	pacer     *pacer
 	robots    robotsCache
-
-	// download is the HTTP client of Download, made on first use.
-	downloadOnce sync.Once
-	download     *http.Client
 }
 
 // New returns a Client configured by opts (zero fields take defaults).

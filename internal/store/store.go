@@ -22,6 +22,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -88,11 +90,43 @@ type Capture struct {
 // name itself when absolute or base is "", else name taken relative to
 // base, the folder relative names are read from (the archive's, or
 // --captures).
+//
+// When no file has that name but NAME.part does, it is NAME.part: the
+// first bytes of a file herald import warc URL was downloading (see
+// PartialSuffix), whose records it imported as they came, and where
+// their captures are until the download is finished (CapturePath says
+// so).
 func CaptureFile(name, base string) string {
-	if filepath.IsAbs(name) || base == "" {
-		return name
+	path, _ := CapturePath(name, base)
+	return path
+}
+
+// PartialSuffix ends the name of a file being downloaded: herald import
+// warc URL writes NAME.part, and renames it NAME once whole, but imports
+// its records as they arrive, with capture references that name NAME. A
+// download that stopped leaves NAME.part, a prefix of NAME.
+const PartialSuffix = ".part"
+
+// CapturePath is CaptureFile, and partial says the path is NAME.part,
+// the file under that name not being there.
+func CapturePath(name, base string) (path string, partial bool) {
+	path = name
+	if !filepath.IsAbs(name) && base != "" {
+		path = filepath.Join(base, name)
 	}
-	return filepath.Join(base, name)
+	return OrPartial(path)
+}
+
+// OrPartial is path, or path+PartialSuffix (and partial) when nothing is
+// at path and a file is there: see CaptureFile.
+func OrPartial(path string) (string, bool) {
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return path, false
+	}
+	if st, err := os.Stat(path + PartialSuffix); err == nil && st.Mode().IsRegular() {
+		return path + PartialSuffix, true
+	}
+	return path, false
 }
 
 // Date is the date the archive files the record under: the publication

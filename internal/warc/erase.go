@@ -106,6 +106,33 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 	return res, nil
 }
 
+// CheckErasure tells what EraseRecords(path, targets) would do, without
+// writing anything (a dry run): the same errors (ErrForeignFile,
+// ErrRecordNotFound, a file that cannot be read), and in the result the
+// records it would overwrite. The erasure of a crash that left a
+// journal is not finished first: the torn records it left read as
+// damaged, and are counted as records to overwrite.
+func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	defer f.Close()
+	entries, err := indexFile(f, filepath.Base(path))
+	if err != nil {
+		return nil, fmt.Errorf("erase records in %s: %w", path, err)
+	}
+	res := &EraseResult{}
+	spans, err := eraseSpans(path, entries, targets, res)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range spans {
+		res.Records += s.n
+	}
+	return res, nil
+}
+
 // eraseSpans returns the spans EraseRecords overwrites in the file at
 // path, whose records are entries, to erase targets: theirs and those of
 // the records tied to them, each run of adjacent ones a span. It counts

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/herald-archive/herald/internal/archive"
-	"github.com/herald-archive/herald/internal/harvest"
 )
 
 // apiDeleteArticle deletes an article for good, as herald delete --id
@@ -53,9 +52,12 @@ func (s *Server) deleteArticle(ctx context.Context, id string, withhold bool, re
 	if erase && s.opts.CaptureDir == "" {
 		return nil, fmt.Errorf("%w: this server has no capture folder to erase captures from", errNotImplemented)
 	}
-	sum, err := archive.Delete(ctx, s.st, nil, []string{id},
-		archive.DeleteOptions{Withhold: withhold, Reason: reason, EraseCaptures: erase, CaptureBase: s.opts.CaptureDir,
-			CaptureOwner: harvest.CaptureArticleID})
+	opts := s.opts.Erasure
+	if opts.CaptureBase == "" {
+		opts.CaptureBase = s.opts.CaptureDir
+	}
+	opts.Withhold, opts.Reason, opts.EraseCaptures = withhold, reason, erase
+	sum, err := archive.Delete(ctx, s.st, nil, []string{id}, opts)
 	if ce := (*archive.CaptureError)(nil); errors.As(err, &ce) {
 		s.log.Warn("capture not erased; article not deleted", "id", id, "err", err)
 		return nil, &Error{Status: http.StatusConflict, Code: "capture_unerasable", Err: err,

@@ -273,9 +273,14 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // captureFile resolves a stored capture file name: relative names are
 // taken inside dir, absolute ones must lie inside it. Records can be
 // imported from files, so a name is never trusted to stay in the folder.
+// A download that stopped is read from its NAME.part (store.OrPartial).
 func captureFile(dir, name string) (string, bool) {
 	if !filepath.IsAbs(name) {
-		return filepath.Join(dir, name), filepath.IsLocal(name)
+		if !filepath.IsLocal(name) {
+			return "", false
+		}
+		path, _ := store.OrPartial(filepath.Join(dir, name))
+		return path, true
 	}
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
@@ -285,5 +290,6 @@ func captureFile(dir, name string) (string, bool) {
 	if err != nil || !filepath.IsLocal(rel) {
 		return "", false
 	}
-	return filepath.Join(absDir, rel), true
+	path, _ := store.OrPartial(filepath.Join(absDir, rel))
+	return path, true
 }

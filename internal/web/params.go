@@ -70,15 +70,17 @@ func boolParam(v url.Values, name string, def bool) (bool, error) {
 	return b, nil
 }
 
-// oneOf reads a parameter that must be one of allowed (def when absent).
+// oneOf reads a parameter that must be one of allowed (def when absent),
+// in any case (sort=Oldest is sort=oldest, as herald search --sort
+// Oldest): it returns the word as allowed lists it.
 func oneOf(v url.Values, name, def string, allowed ...string) (string, error) {
 	s, err := value(v, name)
 	if err != nil || s == "" {
 		return def, err
 	}
 	for _, a := range allowed {
-		if s == a {
-			return s, nil
+		if strings.EqualFold(s, a) {
+			return a, nil
 		}
 	}
 	return "", badRequest("parameter %s=%q: want one of %s", name, s, strings.Join(allowed, ", "))

@@ -78,7 +78,7 @@ func TestRepeatedParameter(t *testing.T) {
 
 // The search page refuses a sort or dups it does not know, as the API
 // refuses such a sort, instead of showing the default order; date is
-// newest there as in the API.
+// newest there as in the API; a choice is read in any case.
 func TestSearchPageOptions(t *testing.T) {
 	h := testServer(sharedArchive(t), Options{})
 	for _, tc := range []struct {
@@ -87,7 +87,7 @@ func TestSearchPageOptions(t *testing.T) {
 		want   string
 	}{
 		{"/?q=harbour&sort=bogus", 400, `parameter sort="bogus": want one of relevance, newest, date, oldest`},
-		{"/?q=harbour&sort=Oldest", 400, `parameter sort="Oldest"`},
+		{"/?q=harbour&sort=Oldest", 200, "oldest first"},
 		{"/?q=harbour&dups=hide", 400, `parameter dups="hide": want one of collapse, show`},
 		{"/?q=harbour&sort=date", 200, `<option value="newest" selected>`},
 		{"/?q=harbour&sort=oldest", 200, "oldest first"},
@@ -257,5 +257,35 @@ func TestRepeatedFormField(t *testing.T) {
 	}
 	if list, _ := f.db.ListWithheld(t.Context()); len(list) != 0 {
 		t.Errorf("withheld after a refused delete form: %+v", list)
+	}
+}
+
+// The API's parameters that take one of a fixed set of words read them
+// in any case, as the CLI's flags do (sort=Oldest is sort=oldest), and
+// answer with the word as listed; an unknown one is a 400 that lists
+// the choices. They used to be refused when not in lower case.
+func TestChoiceParametersAnyCase(t *testing.T) {
+	h := testServer(sharedArchive(t), Options{})
+	for _, tc := range []struct {
+		target string
+		want   string
+	}{
+		{"/api/search?q=harbour&sort=Oldest", `"sort": "oldest"`},
+		{"/api/search?q=harbour&sort=DATE", `"sort": "newest"`},
+		{"/api/timeline?q=harbour&by=Month&split=Site", `"by": "month"`},
+		{"/api/top?field=SITE", `"field": "site"`},
+		{"/api/timeline?q=harbour&format=CSV", "count"},
+		{"/api/export?q=harbour&format=Jsonl", "harbour"},
+		{"/timeline?q=harbour&by=Week&split=NONE", "harbour"},
+		{"/?q=harbour&dups=Show", "harbour"},
+	} {
+		res, body := do(t, h, "GET", tc.target, nil)
+		if res.StatusCode != 200 || !strings.Contains(strings.ToLower(body), strings.ToLower(tc.want)) {
+			t.Errorf("GET %s: %d, want 200 with %q:\n%s", tc.target, res.StatusCode, tc.want, clip(body))
+		}
+	}
+	res, body := do(t, h, "GET", "/api/timeline?q=harbour&by=Year", nil)
+	if res.StatusCode != 400 || !strings.Contains(body, `parameter by=\"Year\": want one of day, week, month`) {
+		t.Errorf("by=Year: %d %s", res.StatusCode, clip(body))
 	}
 }

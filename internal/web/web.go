@@ -40,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/harvest/jobs"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -60,6 +61,13 @@ type Options struct {
 	// the archive are resolved in, usually the archive's own folder. Empty
 	// means raw captures are not served (404), nor exported as WARC.
 	CaptureDir string
+	// Erasure says where a delete that erases captures (erase_captures)
+	// looks for them: its CaptureBase (CaptureDir when empty),
+	// CaptureOwner and WARCDirs, as for archive.Delete; each request
+	// sets the rest. herald serve sets them as herald delete
+	// --erase-captures does. The zero value reads only the folders of the
+	// deleted article's captures, for them and the feeds listing it.
+	Erasure archive.DeleteOptions
 	// ArchiveName names the archive in the warcinfo record of WARC
 	// exports (a file's base name, not its path).
 	ArchiveName string
