@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/herald-archive/herald/internal/warc"
 )
 
 // warcTypes counts the records of each type in the WARC files of dir.
@@ -22,23 +19,8 @@ func warcTypes(t *testing.T, dir string) map[string]int {
 		t.Fatal(err)
 	}
 	n := map[string]int{}
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd := warc.NewReader(f)
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			n[rec.Type]++
-		}
-		f.Close()
+	for _, rec := range warcRecords(t, files...) {
+		n[rec.Type]++
 	}
 	return n
 }

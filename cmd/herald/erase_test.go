@@ -24,11 +24,11 @@ import (
 	"github.com/herald-archive/herald/internal/warc"
 )
 
-// warcTargets returns the target URIs of the records of WARC files, and
-// how many records stand for erased ones; a damaged record fails.
-func warcTargets(t *testing.T, files ...string) (targets map[string]bool, erased int) {
+// warcRecords reads every record of WARC files, in order; a damaged
+// record fails.
+func warcRecords(t *testing.T, files ...string) []*warc.Record {
 	t.Helper()
-	targets = map[string]bool{}
+	var recs []*warc.Record
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
@@ -43,12 +43,23 @@ func warcTargets(t *testing.T, files ...string) (targets map[string]bool, erased
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if rec.IsErased() {
-				erased++
-			}
-			targets[rec.TargetURI] = true
+			recs = append(recs, rec)
 		}
 		f.Close()
+	}
+	return recs
+}
+
+// warcTargets returns the target URIs of the records of WARC files, and
+// how many records stand for erased ones; a damaged record fails.
+func warcTargets(t *testing.T, files ...string) (targets map[string]bool, erased int) {
+	t.Helper()
+	targets = map[string]bool{}
+	for _, rec := range warcRecords(t, files...) {
+		if rec.IsErased() {
+			erased++
+		}
+		targets[rec.TargetURI] = true
 	}
 	return targets, erased
 }
@@ -174,20 +185,7 @@ func TestDeleteRedactsFeedsCommand(t *testing.T) {
 	docs := func() map[string]*warc.Record {
 		t.Helper()
 		found := map[string]*warc.Record{}
-		f, err := os.Open(files[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		rd := warc.NewReader(f)
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				return found
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, rec := range warcRecords(t, files[0]) {
 			if err := rec.CheckBlockDigest(); err != nil {
 				t.Error(err)
 			}
@@ -195,6 +193,7 @@ func TestDeleteRedactsFeedsCommand(t *testing.T) {
 				found[u] = rec
 			}
 		}
+		return found
 	}
 	before := docs()
 	if len(before) != 2 || !strings.Contains(string(before[site+"/feed.xml"].Payload), html.EscapeString(gone.Title)) {

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
-	"errors"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,20 +91,7 @@ func TestDeleteRedactsEncodedFeedsCommand(t *testing.T) {
 	docs := func() map[string]*warc.Record {
 		t.Helper()
 		found := map[string]*warc.Record{}
-		f, err := os.Open(files[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		rd := warc.NewReader(f)
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				return found
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, rec := range warcRecords(t, files[0]) {
 			if err := rec.CheckBlockDigest(); err != nil {
 				t.Error(err)
 			}
@@ -115,6 +99,7 @@ func TestDeleteRedactsEncodedFeedsCommand(t *testing.T) {
 				found[rec.TargetURI] = rec
 			}
 		}
+		return found
 	}
 	before := docs()
 	if len(before) != len(codings) {
