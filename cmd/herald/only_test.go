@@ -3,9 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,21 +24,7 @@ selon la police semaine années nouvelle ancienne grande petite habitants décla
 // langArticle is the HTML of a distinct article of 160 words drawn from
 // words, in language lang.
 func langArticle(n int, lang string, words []string) string {
-	rng := rand.New(rand.NewPCG(7, uint64(n)+1))
-	var b strings.Builder
-	fmt.Fprintf(&b, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>Bericht %d</title></head><body><article><h1>Bericht %d</h1>`, lang, n, n)
-	for range 4 {
-		b.WriteString("<p>")
-		for w := range 40 {
-			if w > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(words[rng.IntN(len(words))])
-		}
-		b.WriteString(".</p>")
-	}
-	b.WriteString("</article></body></html>")
-	return b.String()
+	return htmlArticle(7, n, lang, "Bericht", words)
 }
 
 // herald import warc --site, --sites and --lang keep the pages of the

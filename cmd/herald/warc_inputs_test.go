@@ -24,16 +24,23 @@ theatre orchestra stadium league season survey railway station election museum`)
 // warcArticle is the HTML of a distinct article: its words come from a
 // generator seeded by n, so no two are near-duplicates.
 func warcArticle(n int) string {
-	rng := rand.New(rand.NewPCG(42, uint64(n)+1))
+	return htmlArticle(42, n, "en", "Story", warcWords)
+}
+
+// htmlArticle is the HTML of an article in language lang, headed title
+// and n, of four paragraphs of 40 words drawn from words by a generator
+// seeded by seed and n.
+func htmlArticle(seed uint64, n int, lang, title string, words []string) string {
+	rng := rand.New(rand.NewPCG(seed, uint64(n)+1))
 	var b strings.Builder
-	fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story %d</title></head><body><article><h1>Story %d</h1>`, n, n)
+	fmt.Fprintf(&b, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>%s %d</title></head><body><article><h1>%s %d</h1>`, lang, title, n, title, n)
 	for range 4 {
 		b.WriteString("<p>")
 		for w := range 40 {
 			if w > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(warcWords[rng.IntN(len(warcWords))])
+			b.WriteString(words[rng.IntN(len(words))])
 		}
 		b.WriteString(".</p>")
 	}

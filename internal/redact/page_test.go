@@ -19,26 +19,7 @@ func checkPage(t *testing.T, doc, pageURL string, wantN int, kept, lost []string
 	if err != nil {
 		t.Fatalf("BlankPage: %v", err)
 	}
-	if n != wantN {
-		t.Errorf("blanked %d links, want %d", n, wantN)
-	}
-	if len(out) != len(doc) {
-		t.Fatalf("copy of %d bytes, page of %d", len(out), len(doc))
-	}
-	for _, k := range kept {
-		i := strings.Index(doc, k)
-		if i < 0 {
-			t.Fatalf("test: %q not in doc", k)
-		}
-		if string(out[i:i+len(k)]) != k {
-			t.Errorf("%q was not kept in place: %q", k, out[i:i+len(k)])
-		}
-	}
-	for _, l := range lost {
-		if strings.Contains(string(out), l) {
-			t.Errorf("%q is still there:\n%s", l, out)
-		}
-	}
+	checkCopy(t, doc, out, n, wantN, kept, lost)
 	for i := range out {
 		if out[i] != doc[i] && out[i] != ' ' {
 			t.Fatalf("byte %d changed to %q", i, out[i])

@@ -20,8 +20,17 @@ func check(t *testing.T, doc, docURL string, wantN int, kept, lost []string) str
 	if err != nil {
 		t.Fatalf("Blank: %v", err)
 	}
+	checkCopy(t, doc, out, n, wantN, kept, lost)
+	return string(out)
+}
+
+// checkCopy asserts that out, a copy of doc with n places blanked, has
+// wantN blanked, doc's length, every snippet of kept still at its offset
+// and none of lost left.
+func checkCopy(t *testing.T, doc string, out []byte, n, wantN int, kept, lost []string) {
+	t.Helper()
 	if n != wantN {
-		t.Errorf("blanked %d entries, want %d", n, wantN)
+		t.Errorf("blanked %d, want %d", n, wantN)
 	}
 	if len(out) != len(doc) {
 		t.Fatalf("copy of %d bytes, doc of %d", len(out), len(doc))
@@ -40,7 +49,6 @@ func check(t *testing.T, doc, docURL string, wantN int, kept, lost []string) str
 			t.Errorf("%q is still there:\n%s", l, out)
 		}
 	}
-	return string(out)
 }
 
 func TestBlankRSS(t *testing.T) {
