@@ -48,6 +48,16 @@ type Deleter interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// StorageOrderer is a store that can say in which order it keeps
+// articles (the SQLite backend: by row number). herald delete deletes in
+// that order, so that each of its transactions rewrites the pages that
+// hold neighbouring articles, not pages all over the archive.
+type StorageOrderer interface {
+	// StorageOrder returns ids in the order the store keeps them; ids it
+	// does not hold come last, in the order given.
+	StorageOrder(ctx context.Context, ids []string) ([]string, error)
+}
+
 // WithheldArticle is an article the archive keeps out: deleted for good
 // (a takedown), its URL is not archived again, by a harvest or an import,
 // until it is released.
