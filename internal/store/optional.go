@@ -58,6 +58,27 @@ type StorageOrderer interface {
 	StorageOrder(ctx context.Context, ids []string) ([]string, error)
 }
 
+// CaptureRef is an article's reference to its raw capture, as
+// CaptureScanner lists it.
+type CaptureRef struct {
+	ID           string
+	URL          string
+	CanonicalURL string
+	Capture      Capture
+}
+
+// CaptureScanner is a store that can list its articles' capture
+// references in the order of their WARC files: herald check then reads
+// each file once, with only that file's references in memory, however
+// large the archive.
+type CaptureScanner interface {
+	// ScanCaptures calls fn for each article that has a capture
+	// reference (the article as it stands, not its earlier versions),
+	// ordered by file name (byte by byte), then offset, then id, from one
+	// snapshot.
+	ScanCaptures(ctx context.Context, fn func(CaptureRef) error) error
+}
+
 // WithheldArticle is an article the archive keeps out: deleted for good
 // (a takedown), its URL is not archived again, by a harvest or an import,
 // until it is released.
