@@ -213,6 +213,17 @@ type CandidatePrefetcher interface {
 	PrefetchCandidates(ctx context.Context, lists [][]uint64) error
 }
 
+// AheadLooker is a store that can read ahead, outside any transaction,
+// the near-duplicate candidates of a batch of band lists in one pass
+// (herald recluster --dry-run looks up every lone article's).
+type AheadLooker interface {
+	// LookAhead reads the stored band rows of every list of bands in
+	// lists and returns a Lookup whose Candidates answers from them for
+	// those bands (from the store for others); its other methods are the
+	// store's.
+	LookAhead(ctx context.Context, lists [][]uint64) (Lookup, error)
+}
+
 // NamingPrefetcher is a write transaction (Tx) that can read ahead, in
 // one statement, what FirstNaming will be asked for a batch's URLs, and
 // answer from memory (SQLite: ingest asks it for every new article that

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
@@ -415,9 +416,22 @@ func insertKeys(ctx context.Context, ins *sql.Stmt, keys []int64) (int64, error)
 	return added, nil
 }
 
+// candidatesSQLs holds candidatesSQL's answers by n: building the text
+// took an eighth of the band lookup's time.
+var candidatesSQLs sync.Map
+
 // candidatesSQL returns the query for the rows of n bands: one rowid range
 // each, in both band tables and in article_lsh_gone.
 func candidatesSQL(n int) string {
+	if q, ok := candidatesSQLs.Load(n); ok {
+		return q.(string)
+	}
+	q := buildCandidatesSQL(n)
+	candidatesSQLs.Store(n, q)
+	return q
+}
+
+func buildCandidatesSQL(n int) string {
 	parts := make([]string, 0, 2*n)
 	for i := range n {
 		lo, hi := 2*i+1, 2*i+2

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/herald-archive/herald/internal/dedupe"
@@ -195,5 +196,72 @@ func TestDeleteListsBandsGone(t *testing.T) {
 	}
 	if r, rr, cr, crr, err := sqlite.LSHRows(db); err != nil || r != cr || rr != crr {
 		t.Errorf("counters say %d + %d rows, the tables hold %d + %d (%v)", r, rr, cr, crr, err)
+	}
+}
+
+// TestLookAhead: the Lookup LookAhead returns answers Candidates as the
+// archive does, from rows read ahead: those of article_lsh, of
+// article_lsh_recent, less those listed in article_lsh_gone; for bands
+// it did not read, from the archive.
+func TestLookAhead(t *testing.T) {
+	restore := sqlite.SetLSHMerge(1<<40, 1<<40, 0) // straight into article_lsh
+	defer func() { restore() }()
+	ctx := context.Background()
+	db := mustOpen(t)
+	mk := func(id, text string) store.Entry {
+		e := storetest.Fixture()[1]
+		url := "https://ahead.example/" + id
+		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
+		e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
+		_, sig := dedupe.Fingerprint(text)
+		e.Bands = sig.Bands()
+		return e
+	}
+	texts := []string{
+		"The lighthouse keeper said the lamp would be switched off in the spring, after more than a century of guiding the ferries past the rocks.",
+		"The fish market opens an hour earlier on Fridays from next month, the traders said, and the car park by the quay will be free for an hour.",
+		"A new crane was lifted onto the container terminal on Tuesday, the port said, and it will start work in the autumn once the rails are ready.",
+	}
+	storetest.Load(t, db, []store.Entry{mk("main", texts[0])}) // in article_lsh
+	storetest.Load(t, db, []store.Entry{mk("gone", texts[1])})
+	restore()
+	restore = sqlite.SetLSHMerge(0, 1<<40, 0)
+	storetest.Load(t, db, []store.Entry{mk("recent", texts[2])}) // in article_lsh_recent
+	storetest.Load(t, db, []store.Entry{mk("last", "The bridge over the estuary closes for repairs for two weeks in March, and the ferry runs every half hour.")})
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil { // listed gone
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var lists [][]uint64
+	for _, text := range texts {
+		_, sig := dedupe.Fingerprint(text + " More to follow.")
+		lists = append(lists, sig.Bands())
+	}
+	look, err := db.LookAhead(ctx, lists[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, bands := range lists {
+		want, err := db.Candidates(ctx, bands, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := look.Candidates(ctx, bands, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("text %d: read ahead %v, the archive says %v", i, got, want)
+		}
+		if wantN := []int{1, 0, 1}[i]; len(got) != wantN {
+			t.Errorf("text %d: %d candidates %v, want %d", i, len(got), got, wantN)
+		}
 	}
 }
