@@ -265,3 +265,51 @@ func TestLookAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestDropDeletedBandsUnlists: herald optimize's sweep deletes the rows
+// listed as gone whose row number no article has, and the list with
+// them.
+func TestDropDeletedBandsUnlists(t *testing.T) {
+	restore := sqlite.SetLSHMerge(1<<40, 1<<40, 0) // straight into article_lsh
+	defer func() { restore() }()
+	ctx := context.Background()
+	db := mustOpen(t)
+	mk := func(id, text string) store.Entry {
+		e := storetest.Fixture()[1]
+		url := "https://sweep.example/" + id
+		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
+		e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
+		_, sig := dedupe.Fingerprint(text)
+		e.Bands = sig.Bands()
+		return e
+	}
+	storetest.Load(t, db, []store.Entry{mk("gone", "The lighthouse keeper said the lamp would be switched off in the spring, after more than a century of guiding the ferries.")})
+	storetest.Load(t, db, []store.Entry{mk("keep", "The fish market opens an hour earlier on Fridays from next month, the traders said, and parking by the quay is free.")})
+	n, err := sqlite.RowOf(db, "gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore()
+	restore = sqlite.SetLSHMerge(0, 1<<40, 0) // listed gone, not merged
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if listed, _, _, err := sqlite.ListedGone(db, n); err != nil || listed == 0 {
+		t.Fatalf("after the delete: %d listed gone (%v), want its rows", listed, err)
+	}
+	if _, err := db.DropDeletedBands(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if listed, counter, mainRows, err := sqlite.ListedGone(db, n); err != nil || listed != 0 || counter != 0 || mainRows != 0 {
+		t.Errorf("after the sweep: %d listed gone (counter %d), article_lsh holds %d rows of row %d (%v); want none",
+			listed, counter, mainRows, n, err)
+	}
+}
