@@ -268,8 +268,15 @@ func TestLookAhead(t *testing.T) {
 
 // TestDropDeletedBandsUnlists: herald optimize's sweep deletes the rows
 // listed as gone whose row number no article has, and the list with
-// them.
+// them; and a delete that lists enough rows merges at its commit, as a
+// write of enough new rows does.
 func TestDropDeletedBandsUnlists(t *testing.T) {
+	for _, merge := range []bool{false, true} {
+		t.Run(fmt.Sprintf("merge=%v", merge), func(t *testing.T) { testDropDeletedBandsUnlists(t, merge) })
+	}
+}
+
+func testDropDeletedBandsUnlists(t *testing.T, merge bool) {
 	restore := sqlite.SetLSHMerge(1<<40, 1<<40, 0) // straight into article_lsh
 	defer func() { restore() }()
 	ctx := context.Background()
@@ -291,6 +298,10 @@ func TestDropDeletedBandsUnlists(t *testing.T) {
 	}
 	restore()
 	restore = sqlite.SetLSHMerge(0, 1<<40, 0) // listed gone, not merged
+	if merge {
+		restore()
+		restore = sqlite.SetLSHMerge(0, 1, 0) // merged at the commit
+	}
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -301,6 +312,16 @@ func TestDropDeletedBandsUnlists(t *testing.T) {
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
+	}
+	if merge {
+		if listed, counter, mainRows, err := sqlite.ListedGone(db, n); err != nil || listed != 0 || counter != 0 || mainRows != 0 {
+			t.Errorf("after the delete and its merge: %d listed gone (counter %d), article_lsh holds %d rows of row %d (%v); want none",
+				listed, counter, mainRows, n, err)
+		}
+		if r, rr, cr, crr, err := sqlite.LSHRows(db); err != nil || r != cr || rr != crr {
+			t.Errorf("counters say %d + %d rows, the tables hold %d + %d (%v)", r, rr, cr, crr, err)
+		}
+		return
 	}
 	if listed, _, _, err := sqlite.ListedGone(db, n); err != nil || listed == 0 {
 		t.Fatalf("after the delete: %d listed gone (%v), want its rows", listed, err)
