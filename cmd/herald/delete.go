@@ -30,7 +30,10 @@ articles of a deleted article's cluster stay, in the same story.
 Nothing is deleted without --yes: run it first with --dry-run, which
 lists what would go. An empty query is refused (to delete everything,
 delete the archive). Each deleted article is listed (id, URL, title, and
-how many copies of it stay); --json prints JSON lines. Batches of
+how many copies of it stay) in the order they are deleted (in a SQLite
+archive, the order it stores them: about the order they were archived
+in, so that each batch rewrites neighbouring pages of the file); --json
+prints JSON lines. Batches of
 --batch articles are deleted in one transaction each: an interrupted run
 leaves the rest as it was, and running it again finishes.
 

@@ -38,7 +38,7 @@ joined article is listed (id, URL, the cluster joined);
 --dry-run lists them without storing anything. Running it again finds
 nothing more to join. It reads every matching article's text and looks
 up its near-duplicate candidates, as an import does: 100,000 articles
-took 1 min 20 s on two busy cores. An article deleted (herald delete)
+took a minute on two busy cores. An article deleted (herald delete)
 while it runs is skipped and counted ("deleted meanwhile").`,
 		Example: `  herald recluster --dry-run
   herald recluster 'after:2024-01-01'`,

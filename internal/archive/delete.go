@@ -1,9 +1,11 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +94,9 @@ func (e *NotArchivedError) Is(target error) bool { return target == store.ErrNot
 // unknown id is an error (a NotArchivedError) before anything is deleted.
 //
 // Each batch is one transaction: an interrupted run leaves whole batches
-// deleted and the rest as it was, and running it again finishes. Raw
+// deleted and the rest as it was, and running it again finishes. The
+// articles are deleted, and reported, in the order the store keeps them
+// where it can say (store.StorageOrderer), else in the query's order. Raw
 // captures stay in their WARC files unless opts.EraseCaptures, which
 // erases them before each batch is deleted; a capture that cannot be
 // erased (a missing file) stops the run before its batch with a
@@ -173,6 +177,9 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		c := clusters[targets[i].ID]
 		targets[i].Copies = max(sizes[c]-going[c], 0)
 	}
+	if err := storageOrder(ctx, st, targets); err != nil {
+		return nil, fmt.Errorf("delete: %w", err)
+	}
 	for len(targets) > 0 {
 		n := min(opts.BatchSize, len(targets))
 		batch := targets[:n]
@@ -196,6 +203,32 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
+}
+
+// storageOrder sorts targets in the order the store keeps them, when it
+// can say (store.StorageOrderer): each batch then rewrites the pages of
+// neighbouring articles, not pages all over the archive.
+func storageOrder(ctx context.Context, st store.Store, targets []Deleted) error {
+	so, ok := st.(store.StorageOrderer)
+	if !ok || len(targets) < 2 {
+		return nil
+	}
+	ids := make([]string, len(targets))
+	for i, d := range targets {
+		ids[i] = d.ID
+	}
+	order, err := so.StorageOrder(ctx, ids)
+	if err != nil {
+		return err
+	}
+	place := make(map[string]int, len(order))
+	for i, id := range order {
+		if _, ok := place[id]; !ok {
+			place[id] = i
+		}
+	}
+	slices.SortStableFunc(targets, func(a, b Deleted) int { return cmp.Compare(place[a.ID], place[b.ID]) })
+	return nil
 }
 
 func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts DeleteOptions) error {

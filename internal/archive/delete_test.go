@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/query"
@@ -113,5 +115,38 @@ func TestWithhold(t *testing.T) {
 				t.Errorf("withheld %+v, %v", list, err)
 			}
 		})
+	}
+}
+
+// TestDeleteStorageOrder: where the store says in which order it keeps
+// articles (SQLite, by row number), Delete deletes and reports them in
+// that order, not in the query's, so that each batch
+// rewrites the pages of neighbouring articles; a dry run lists them in
+// the same order.
+func TestDeleteStorageOrder(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	var want []string
+	for i, day := range []int{3, 1, 4, 2, 5} {
+		r := rec(fmt.Sprintf("https://order.example/%d", i), fmt.Sprintf("Page %d of a site harvested by mistake, about nothing in particular at all.", i))
+		r.Published = time.Date(2024, 5, day, 12, 0, 0, 0, time.UTC)
+		if _, err := archive.Ingest(ctx, st, []*store.Record{r}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, r.ID)
+	}
+	q, err := store.ParseQuery("site:order.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dry := range []bool{true, false} {
+		var got []string
+		_, err := archive.Delete(ctx, st, q, nil, archive.DeleteOptions{DryRun: dry, BatchSize: 2, Report: func(d archive.Deleted) { got = append(got, d.ID) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("dry run %v: reported %v, want the order they were stored in, %v", dry, got, want)
+		}
 	}
 }

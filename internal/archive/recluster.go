@@ -181,6 +181,11 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 		}
 		look, mover = tx, m
 	}
+	// The batch's articles and bands first, so that their candidates are
+	// read ahead in one pass where the store can (a lookup each took a
+	// third of the time).
+	var entries []store.Entry
+	lists := make([][]uint64, 0, len(batch))
 	for _, id := range batch {
 		r, err := look.Get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -190,11 +195,28 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		_, sig := dedupe.Fingerprint(r.Text)
+		entries = append(entries, store.Entry{Record: r, Bands: sig.Bands()})
+		lists = append(lists, sig.Bands())
+	}
+	switch l := look.(type) {
+	case store.CandidatePrefetcher:
+		if err := l.PrefetchCandidates(ctx, lists); err != nil {
+			return err
+		}
+	case store.AheadLooker:
+		ahead, err := l.LookAhead(ctx, lists)
+		if err != nil {
+			return err
+		}
+		look = ahead
+	}
+	for _, e := range entries {
+		r := e.Record
 		if rc.grown[r.ClusterID] {
 			continue // joined by another lone article in this run
 		}
-		_, sig := dedupe.Fingerprint(r.Text)
-		cluster, err := findCluster(ctx, look, store.Entry{Record: r, Bands: sig.Bands()}, nil, true)
+		cluster, err := findCluster(ctx, look, e, nil, true)
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,37 @@ type Deleter interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// StorageOrderer is a store that can say in which order it keeps
+// articles (the SQLite backend: by row number). herald delete deletes in
+// that order, so that each of its transactions rewrites the pages that
+// hold neighbouring articles, not pages all over the archive.
+type StorageOrderer interface {
+	// StorageOrder returns ids in the order the store keeps them; ids it
+	// does not hold come last, in the order given.
+	StorageOrder(ctx context.Context, ids []string) ([]string, error)
+}
+
+// CaptureRef is an article's reference to its raw capture, as
+// CaptureScanner lists it.
+type CaptureRef struct {
+	ID           string
+	URL          string
+	CanonicalURL string
+	Capture      Capture
+}
+
+// CaptureScanner is a store that can list its articles' capture
+// references in the order of their WARC files: herald check then reads
+// each file once, with only that file's references in memory, however
+// large the archive.
+type CaptureScanner interface {
+	// ScanCaptures calls fn for each article that has a capture
+	// reference (the article as it stands, not its earlier versions),
+	// ordered by file name (byte by byte), then offset, then id, from one
+	// snapshot.
+	ScanCaptures(ctx context.Context, fn func(CaptureRef) error) error
+}
+
 // WithheldArticle is an article the archive keeps out: deleted for good
 // (a takedown), its URL is not archived again, by a harvest or an import,
 // until it is released.
@@ -180,6 +211,17 @@ type CandidatePrefetcher interface {
 	// PrefetchCandidates reads ahead what Candidates needs for each list
 	// of bands in lists.
 	PrefetchCandidates(ctx context.Context, lists [][]uint64) error
+}
+
+// AheadLooker is a store that can read ahead, outside any transaction,
+// the near-duplicate candidates of a batch of band lists in one pass
+// (herald recluster --dry-run looks up every lone article's).
+type AheadLooker interface {
+	// LookAhead reads the stored band rows of every list of bands in
+	// lists and returns a Lookup whose Candidates answers from them for
+	// those bands (from the store for others); its other methods are the
+	// store's.
+	LookAhead(ctx context.Context, lists [][]uint64) (Lookup, error)
 }
 
 // NamingPrefetcher is a write transaction (Tx) that can read ahead, in

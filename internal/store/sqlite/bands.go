@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
@@ -69,6 +70,14 @@ func (t *tx) bands(n int64, bands []uint64) error {
 // again (a new row is numbered one past the highest, so deleting the
 // newest article frees its number): a candidate for any near duplicate
 // of the deleted text, which the archive compares and rejects.
+//
+// Once article_lsh is large (lshDirectBelow rows) its rows are not
+// deleted at once but listed in article_lsh_gone, which lookups leave
+// out (storedKeys, prefetch), and the next merge deletes them in key
+// order (mergeBandsStep): a deleted article's twenty-odd rows lie on as
+// many pages of article_lsh, so a batch of 500 rewrote some 8,500 of a
+// million articles' 19,000 pages. Rows of article_lsh_recent, a small
+// table, go at once.
 func (t *tx) dropBands(ctx context.Context, n int64, texts []string) error {
 	var keys []int64
 	for _, text := range texts {
@@ -85,7 +94,30 @@ func (t *tx) dropBands(ctx context.Context, n int64, texts []string) error {
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	var rows, recent, gone int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT lsh_rows, lsh_recent, lsh_gone FROM counters`).Scan(&rows, &recent, &gone); err != nil {
+		return fmt.Errorf("lsh bands: %w", err)
+	}
+	if rows >= lshDirectBelow {
+		ins, err := t.stmt(ctx, `INSERT OR IGNORE INTO article_lsh_gone (key) VALUES (?)`)
+		if err != nil {
+			return fmt.Errorf("lsh bands: %w", err)
+		}
+		listed, err := insertKeys(ctx, ins, keys)
+		if err != nil {
+			return fmt.Errorf("lsh bands: %w", err)
+		}
+		if _, err := t.tx.ExecContext(ctx, `UPDATE counters SET lsh_gone = lsh_gone + ?`, listed); err != nil {
+			return fmt.Errorf("lsh bands: %w", err)
+		}
+		if recent+gone+listed >= lshMergeAt(rows) {
+			t.bandsToMerge = recent + gone + listed // merged after the commit, in steps
+		}
+	}
 	for _, tc := range [...]struct{ table, counter string }{{"article_lsh", "lsh_rows"}, {"article_lsh_recent", "lsh_recent"}} {
+		if tc.table == "article_lsh" && rows >= lshDirectBelow {
+			continue // listed as gone
+		}
 		del, err := t.stmt(ctx, `DELETE FROM `+tc.table+` WHERE key = ?`)
 		if err != nil {
 			return fmt.Errorf("lsh bands: %w", err)
@@ -136,9 +168,18 @@ func (t *tx) writeBands(ctx context.Context) error {
 		return nil
 	}
 	slices.Sort(keys)
-	var rows, recent int64
-	if err := t.tx.QueryRowContext(ctx, `SELECT lsh_rows, lsh_recent FROM counters`).Scan(&rows, &recent); err != nil {
+	var rows, recent, gone int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT lsh_rows, lsh_recent, lsh_gone FROM counters`).Scan(&rows, &recent, &gone); err != nil {
 		return fmt.Errorf("lsh bands: %w", err)
+	}
+	if gone > 0 {
+		// A new article took the row number of a deleted one and shares
+		// a band with it: the row is its own now, not to be left out
+		// nor deleted by the merge.
+		var err error
+		if gone, err = unlistGone(ctx, t.tx, keys); err != nil {
+			return fmt.Errorf("lsh bands: %w", err)
+		}
 	}
 	direct := rows < lshDirectBelow
 	table := "article_lsh_recent"
@@ -162,10 +203,48 @@ func (t *tx) writeBands(ctx context.Context) error {
 	if _, err := t.tx.ExecContext(ctx, `UPDATE counters SET lsh_recent = lsh_recent + ?`, added); err != nil {
 		return fmt.Errorf("lsh bands: %w", err)
 	}
-	if recent+added >= lshMergeAt(rows) {
-		t.bandsToMerge = recent + added // merged after the commit, in steps
+	if recent+added+gone >= lshMergeAt(rows) {
+		t.bandsToMerge = recent + added + gone // merged after the commit, in steps
 	}
 	return nil
+}
+
+// unlistGone takes keys (sorted) out of article_lsh_gone, where they are,
+// and returns how many rows it still holds. It reads the listed keys
+// (fewer than a merge's worth) rather than look up each of a batch's
+// hundred thousand.
+func unlistGone(ctx context.Context, tx *sql.Tx, keys []int64) (int64, error) {
+	listed, err := tx.QueryContext(ctx, `SELECT key FROM article_lsh_gone WHERE key BETWEEN ? AND ? ORDER BY key`, keys[0], keys[len(keys)-1])
+	if err != nil {
+		return 0, err
+	}
+	var both []int64
+	i := 0
+	for listed.Next() {
+		var k int64
+		if err := listed.Scan(&k); err != nil {
+			listed.Close()
+			return 0, err
+		}
+		for i < len(keys) && keys[i] < k {
+			i++
+		}
+		if i < len(keys) && keys[i] == k {
+			both = append(both, k)
+		}
+	}
+	listed.Close()
+	if err := listed.Err(); err != nil {
+		return 0, err
+	}
+	for _, k := range both {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_gone WHERE key = ?`, k); err != nil {
+			return 0, err
+		}
+	}
+	var gone int64
+	err = tx.QueryRowContext(ctx, `UPDATE counters SET lsh_gone = lsh_gone - ? RETURNING lsh_gone`, len(both)).Scan(&gone)
+	return gone, err
 }
 
 // Thresholds (variables for tests): new rows go straight into an
@@ -228,55 +307,94 @@ func (db *DB) mergeBands(ctx context.Context, rows int64) error {
 // mergeBandsStep moves the first lshMergeStep rows of article_lsh_recent
 // into article_lsh, one row a statement (one INSERT … SELECT would copy
 // every page of article_lsh it touches into a statement journal first: on
-// a million articles 5.8 s and 600 MB more memory than 4.4 s), and
-// reports whether that emptied it.
+// a million articles 5.8 s and 600 MB more memory than 4.4 s), deletes
+// from article_lsh the rows listed in article_lsh_gone up to the last
+// key moved (all of them with the last step; up to lshMergeStep), on
+// pages the step writes anyway, and reports whether that emptied both.
 func (db *DB) mergeBandsStep(ctx context.Context) (done bool, err error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT key FROM article_lsh_recent ORDER BY key LIMIT ?`, lshMergeStep)
+	keys, err := firstKeys(ctx, tx, `SELECT key FROM article_lsh_recent ORDER BY key LIMIT ?`, lshMergeStep)
 	if err != nil {
 		return false, err
 	}
+	upto := int64(math.MaxInt64)
+	if len(keys) == lshMergeStep {
+		upto = keys[len(keys)-1]
+	}
+	var moved, deleted int64
+	if len(keys) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)`)
+		if err != nil {
+			return false, err
+		}
+		defer ins.Close()
+		if moved, err = insertKeys(ctx, ins, keys); err != nil {
+			return false, err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_recent WHERE key <= ?`, keys[len(keys)-1])
+		if err != nil {
+			return false, err
+		}
+		if deleted, err = res.RowsAffected(); err != nil {
+			return false, err
+		}
+	}
+	gone, err := firstKeys(ctx, tx, `SELECT key FROM article_lsh_gone WHERE key <= ? ORDER BY key LIMIT ?`, upto, lshMergeStep)
+	if err != nil {
+		return false, err
+	}
+	var dropped int64
+	if len(gone) > 0 {
+		del, err := tx.PrepareContext(ctx, `DELETE FROM article_lsh WHERE key = ?`)
+		if err != nil {
+			return false, err
+		}
+		defer del.Close()
+		for _, k := range gone {
+			res, err := del.ExecContext(ctx, k)
+			if err != nil {
+				return false, err
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return false, err
+			}
+			dropped += m
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_gone WHERE key <= ?`, gone[len(gone)-1]); err != nil {
+			return false, err
+		}
+	}
+	if len(keys)+len(gone) == 0 {
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE counters SET lsh_rows = lsh_rows + ? - ?, lsh_recent = lsh_recent - ?, lsh_gone = lsh_gone - ?`,
+		moved, dropped, deleted, len(gone)); err != nil {
+		return false, err
+	}
+	return len(keys) < lshMergeStep && len(gone) < lshMergeStep, tx.Commit()
+}
+
+// firstKeys returns the keys query reads with args, in order.
+func firstKeys(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var keys []int64
 	for rows.Next() {
 		var k int64
 		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return false, err
+			return nil, err
 		}
 		keys = append(keys, k)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
-	if len(keys) == 0 {
-		return true, nil
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO article_lsh (key) VALUES (?)`)
-	if err != nil {
-		return false, err
-	}
-	defer ins.Close()
-	moved, err := insertKeys(ctx, ins, keys)
-	if err != nil {
-		return false, err
-	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_recent WHERE key <= ?`, keys[len(keys)-1])
-	if err != nil {
-		return false, err
-	}
-	deleted, err := res.RowsAffected()
-	if err != nil {
-		return false, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE counters SET lsh_rows = lsh_rows + ?, lsh_recent = lsh_recent - ?`, moved, deleted); err != nil {
-		return false, err
-	}
-	return len(keys) < lshMergeStep, tx.Commit()
+	return keys, rows.Err()
 }
 
 // insertKeys inserts keys into a band table through ins, an INSERT OR
@@ -298,17 +416,49 @@ func insertKeys(ctx context.Context, ins *sql.Stmt, keys []int64) (int64, error)
 	return added, nil
 }
 
+// candidatesSQLs holds candidatesSQL's answers by n: building the text
+// took an eighth of the band lookup's time.
+var candidatesSQLs sync.Map
+
 // candidatesSQL returns the query for the rows of n bands: one rowid range
-// each, in both band tables.
+// each, in both band tables and in article_lsh_gone.
 func candidatesSQL(n int) string {
+	if q, ok := candidatesSQLs.Load(n); ok {
+		return q.(string)
+	}
+	q := buildCandidatesSQL(n)
+	candidatesSQLs.Store(n, q)
+	return q
+}
+
+func buildCandidatesSQL(n int) string {
 	parts := make([]string, 0, 2*n)
 	for i := range n {
 		lo, hi := 2*i+1, 2*i+2
 		for _, table := range [...]string{"article_lsh", "article_lsh_recent"} {
 			parts = append(parts, fmt.Sprintf("SELECT key FROM %s WHERE key BETWEEN ?%d AND ?%d", table, lo, hi))
 		}
+		// Rows listed as gone, complemented (negative) to tell them.
+		parts = append(parts, fmt.Sprintf("SELECT ~key FROM article_lsh_gone WHERE key BETWEEN ?%d AND ?%d", lo, hi))
 	}
 	return strings.Join(parts, " UNION ALL ")
+}
+
+// withoutGone returns keys (as storedKeys and prefetch read them, sorted)
+// without the rows listed in article_lsh_gone, which they hold
+// complemented, and those complements; a row in both tables counts once.
+func withoutGone(keys []int64) []int64 {
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	i, _ := slices.BinarySearch(keys, 0) // the complements come first
+	if i == 0 {
+		return keys
+	}
+	gone := keys[:i]
+	return slices.DeleteFunc(keys[i:], func(k int64) bool {
+		_, listed := slices.BinarySearch(gone, ^k)
+		return listed
+	})
 }
 
 // storedKeys returns the stored band rows in the ranges of bands, one
@@ -346,8 +496,7 @@ func storedKeys(ctx context.Context, q querier, prepared func(string) (querier, 
 	}
 	// A row is in both tables when an updated article's new text shares a
 	// band with the earlier one, merged already: it counts once.
-	slices.Sort(keys)
-	return slices.Compact(keys), nil
+	return withoutGone(keys), nil
 }
 
 // prefetchSQL reads the band rows of a JSON array of band keys, in the
@@ -355,7 +504,9 @@ func storedKeys(ctx context.Context, q querier, prepared func(string) (querier, 
 const prefetchSQL = `SELECT j.value, l.key FROM json_each(?1) j
 	JOIN article_lsh l ON l.key BETWEEN j.value AND j.value + ?2
 	UNION ALL SELECT j.value, l.key FROM json_each(?1) j
-	JOIN article_lsh_recent l ON l.key BETWEEN j.value AND j.value + ?2`
+	JOIN article_lsh_recent l ON l.key BETWEEN j.value AND j.value + ?2
+	UNION ALL SELECT j.value, ~l.key FROM json_each(?1) j
+	JOIN article_lsh_gone l ON l.key BETWEEN j.value AND j.value + ?2`
 
 // prefetch reads the stored band rows in the ranges of every band of
 // lists in one statement, walking the band keys in order (each page of
@@ -401,9 +552,8 @@ func prefetch(ctx context.Context, q querier, lists [][]uint64) (map[int64][]int
 		return nil, err
 	}
 	for k, keys := range out {
-		if len(keys) > 1 { // as in storedKeys, a row in both tables counts once
-			slices.Sort(keys)
-			out[k] = slices.Compact(keys)
+		if len(keys) > 1 || len(keys) == 1 && keys[0] < 0 { // as in storedKeys
+			out[k] = withoutGone(keys)
 		}
 	}
 	return out, nil
@@ -544,6 +694,20 @@ func (db *DB) dropDeletedBandsStep(ctx context.Context, lo, hi int64) (int64, er
 			}
 		}
 		total += n
+	}
+	// Rows listed as gone that the walk deleted need no listing; those of
+	// a row number a later article took stay listed.
+	res, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_gone WHERE key BETWEEN ?1 AND ?2
+		AND NOT EXISTS (SELECT 1 FROM article_lsh l WHERE l.key = article_lsh_gone.key)`, lo, hi)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE counters SET lsh_gone = lsh_gone - ?`, n); err != nil {
+			return 0, err
+		}
 	}
 	return total, tx.Commit()
 }

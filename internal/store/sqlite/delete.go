@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,7 +12,48 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-var _ store.Deleter = (*tx)(nil)
+var (
+	_ store.Deleter        = (*tx)(nil)
+	_ store.StorageOrderer = (*DB)(nil)
+)
+
+// StorageOrder implements store.StorageOrderer: ids by row number. A
+// delete changes the day, site, facet, tag and author blocks of its rows
+// (4,096 rows a block) and the pages of the tables keyed by row number;
+// deleting 2,154 articles of a million in the order a search lists them,
+// 500 a transaction, rewrote every block five times.
+func (db *DB) StorageOrder(ctx context.Context, ids []string) ([]string, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT a.id FROM json_each(?) j JOIN articles a ON a.id = j.value ORDER BY a.n`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("storage order: %w", err)
+	}
+	defer rows.Close()
+	out := make([]string, 0, len(ids))
+	held := make(map[string]bool, len(ids))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage order: %w", err)
+		}
+		if !held[id] {
+			held[id] = true
+			out = append(out, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage order: %w", err)
+	}
+	for _, id := range ids {
+		if !held[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
 
 // Delete implements store.Deleter. Every trace of the article's row goes:
 // its full-text row, keys row, links, versions, and its places in the

@@ -162,3 +162,12 @@ func BandRowsOf(db *DB, n int64) (rows int64, err error) {
 		(SELECT count(*) FROM article_lsh_recent WHERE key & ?1 = ?2)`, rowMask, n).Scan(&rows)
 	return rows, err
 }
+
+// ListedGone returns how many rows article_lsh_gone holds, as counted and
+// as counters.lsh_gone says, and how many of row number n's band rows
+// article_lsh holds.
+func ListedGone(db *DB, n int64) (listed, counter, mainRows int64, err error) {
+	err = db.r.QueryRow(`SELECT (SELECT count(*) FROM article_lsh_gone), lsh_gone,
+		(SELECT count(*) FROM article_lsh WHERE key & ?1 = ?2) FROM counters`, rowMask, n).Scan(&listed, &counter, &mainRows)
+	return
+}

@@ -95,6 +95,34 @@ func (db *DB) Candidates(ctx context.Context, bands []uint64, limit int) ([]stor
 	return rankCandidates(ctx, db.r, keys, bands, nil, limit)
 }
 
+var _ store.AheadLooker = (*DB)(nil)
+
+// LookAhead implements store.AheadLooker: the band rows of lists read in
+// one statement walking the band keys in order (prefetch), where a
+// lookup per article runs a statement of 60 range queries.
+func (db *DB) LookAhead(ctx context.Context, lists [][]uint64) (store.Lookup, error) {
+	ahead, err := prefetch(ctx, db.r, lists)
+	if err != nil {
+		return nil, fmt.Errorf("look ahead: %w", err)
+	}
+	return aheadLookup{DB: db, ahead: ahead}, nil
+}
+
+// aheadLookup is the DB's Lookup with band rows read ahead.
+type aheadLookup struct {
+	*DB
+	ahead map[int64][]int64
+}
+
+// Candidates implements store.Lookup.
+func (a aheadLookup) Candidates(ctx context.Context, bands []uint64, limit int) ([]store.Candidate, error) {
+	keys, ok := prefetched(a.ahead, bands)
+	if !ok || len(bands) == 0 || limit <= 0 {
+		return a.DB.Candidates(ctx, bands, limit)
+	}
+	return rankCandidates(ctx, a.r, keys, bands, nil, limit)
+}
+
 // prepared returns the readers' statement for query text q, prepared the
 // first time it is asked for. The band lookup of Candidates is a UNION
 // of two range queries per band (40 for 20 bands): preparing it took
@@ -277,4 +305,29 @@ func (db *DB) NamingOriginal(ctx context.Context, url string, n int) ([]*store.R
 		return nil, 0, fmt.Errorf("copies of %s: %w", url, err)
 	}
 	return out, total, nil
+}
+
+var _ store.CaptureScanner = (*DB)(nil)
+
+// ScanCaptures implements store.CaptureScanner, in one statement.
+func (db *DB) ScanCaptures(ctx context.Context, fn func(store.CaptureRef) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, url, canonical_url, capture_file, capture_offset, capture_record
+		FROM articles WHERE capture_file <> '' ORDER BY capture_file, capture_offset, id`)
+	if err != nil {
+		return fmt.Errorf("scan captures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c store.CaptureRef
+		if err := rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID); err != nil {
+			return fmt.Errorf("scan captures: %w", err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan captures: %w", err)
+	}
+	return nil
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PutOutcomes", func(t *testing.T) { testPutOutcomes(t, fresh(t)) })
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, loaded(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, loaded(t)) })
+	t.Run("ScanCaptures", func(t *testing.T) { testScanCaptures(t, fresh(t)) })
 	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
 	t.Run("NamingOriginal", func(t *testing.T) { testNamingOriginal(t, loaded(t)) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })
@@ -1642,5 +1643,51 @@ func testFrontier(t *testing.T, st store.Store) {
 	}
 	if ok, err := st.Revive(ctx, "https://b.example/1", t0, nil); !ok || err != nil {
 		t.Errorf("Revive with no reasons = %v, %v; want true", ok, err)
+	}
+}
+
+// testScanCaptures: a CaptureScanner lists the articles that have a
+// capture reference, by file name byte by byte (upper case before lower,
+// whatever the database's collation), then offset, then id; articles
+// without one are not listed.
+func testScanCaptures(t *testing.T, st store.Store) {
+	cs, ok := st.(store.CaptureScanner)
+	if !ok {
+		t.Skip("not a CaptureScanner")
+	}
+	var entries []store.Entry
+	for i, c := range []*store.Capture{
+		{File: "b.warc.gz", Offset: 5, RecordID: "<urn:uuid:b5>"},
+		{File: "a.warc.gz", Offset: 900},
+		nil,
+		{File: "a.warc.gz", Offset: 10, RecordID: "<urn:uuid:a10>"},
+		{File: "B.warc.gz", Offset: 70, RecordID: "<urn:uuid:B70>"},
+		{File: "a.warc.gz", Offset: 10, RecordID: "<urn:uuid:a10>"}, // a second article on the same capture
+	} {
+		e := Fixture()[1]
+		url := fmt.Sprintf("https://captures.example/%d", i)
+		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = fmt.Sprintf("c%d", i), url, url+"?c", ""
+		e.Record.Text = fmt.Sprintf("Article %d with its own text, so that none of them is a copy of another one here.", i)
+		e.Record.ContentHash, e.Record.Capture, e.Bands = Hash(e.Record.Text), c, nil
+		entries = append(entries, e)
+	}
+	Load(t, st, entries)
+	var got []string
+	err := cs.ScanCaptures(context.Background(), func(c store.CaptureRef) error {
+		got = append(got, fmt.Sprintf("%s %s@%d %s %s %s", c.ID, c.Capture.File, c.Capture.Offset, c.Capture.RecordID, c.URL, c.CanonicalURL))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"c4 B.warc.gz@70 <urn:uuid:B70> https://captures.example/4 https://captures.example/4?c",
+		"c3 a.warc.gz@10 <urn:uuid:a10> https://captures.example/3 https://captures.example/3?c",
+		"c5 a.warc.gz@10 <urn:uuid:a10> https://captures.example/5 https://captures.example/5?c",
+		"c1 a.warc.gz@900  https://captures.example/1 https://captures.example/1?c",
+		"c0 b.warc.gz@5 <urn:uuid:b5> https://captures.example/0 https://captures.example/0?c",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ScanCaptures listed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
