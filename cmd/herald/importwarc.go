@@ -98,9 +98,11 @@ copies, so the imported file is no longer needed: herald reextract, the
 capture view, export --format warc and delete --erase-captures work from
 the copies. A file given as a URL is then removed once imported whole,
 unless an article could not be copied or kept no reference (a file
-gzipped as one stream): with --site or --lang, a gigabyte CC-NEWS file
-leaves only the records of the articles kept. Imported again, an article
-already copied from the same record is not copied twice.
+gzipped as one stream), or articles imported from it before without
+--copy-captures, unchanged, still refer to it: with --site or --lang, a
+gigabyte CC-NEWS file leaves only the records of the articles kept. An
+article already copied from the same record, or unchanged since another
+capture, is not copied again.
 
 --list names a listing of WARC files to import, a file or a URL, plain or
 gzipped, one a line, such as Common Crawl's monthly
@@ -418,7 +420,8 @@ func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Cl
 // dropDownload removes the downloaded WARC file at path, whose articles'
 // records were copied into the archive's WARC folder (--copy-captures),
 // unless an article imported from it still needs it: one whose records
-// could not be copied, or one stored without a capture reference.
+// could not be copied, one stored without a capture reference, or one
+// imported from it before without copies and unchanged since.
 func dropDownload(e *env, path, dir string, sum *harvest.ImportSummary) {
 	switch {
 	case sum.Skipped[harvest.ReasonNotCopied] > 0:
@@ -426,13 +429,16 @@ func dropDownload(e *env, path, dir string, sum *harvest.ImportSummary) {
 			path, spellCount(sum.Skipped[harvest.ReasonNotCopied], "article"))
 	case sum.NoCapture > 0:
 		fmt.Fprintf(e.stderr, "herald: %s is kept: %s no capture reference to copy (see above)\n", path, spellHave(sum.NoCapture, "article"))
+	case sum.KeptSource > 0:
+		fmt.Fprintf(e.stderr, "herald: %s is kept: %s imported from it before, without --copy-captures, and unchanged, still refer to it\n",
+			path, spellCount(sum.KeptSource, "article"))
 	default:
 		if err := os.Remove(path); err != nil {
 			fmt.Fprintf(e.stderr, "herald: the downloaded file could not be removed: %v\n", err)
 			return
 		}
 		removeEmpty(filepath.Dir(path), dir)
-		fmt.Fprintf(e.stderr, "herald: removed %s: the records of its %s are copied into the archive's WARC folder\n", path, spellCount(sum.Stored(), "article"))
+		fmt.Fprintf(e.stderr, "herald: removed %s: the records of %s copied into the archive's WARC folder\n", path, spellCount(sum.Copied, "article"))
 	}
 }
 

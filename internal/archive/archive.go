@@ -110,13 +110,32 @@ func Prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	return e, err
 }
 
-func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
+// Identify gives the id and content hash Prepare would give rec (an
+// article the archive holds with both is found unchanged or refreshed,
+// and keeps its capture), without changing rec or computing its
+// near-duplicate signature; "" for a record without a usable URL.
+func Identify(rec *store.Record) (id, contentHash string) {
+	cu := canonicalOf(rec)
+	if cu == "" {
+		return "", ""
+	}
+	return canon.ID(cu), dedupe.ContentHash(tidyText(clean(rec.Text)))
+}
+
+// canonicalOf is the canonical URL Prepare files rec under, "" when it
+// has none.
+func canonicalOf(rec *store.Record) string {
 	cu := ""
 	if rec.URL != "" {
 		cu = canon.Choose(rec.URL, rec.CanonicalURL)
 	} else if rec.CanonicalURL != "" {
-		cu, _ = canon.URL(rec.CanonicalURL) // "" on error, reported below
+		cu, _ = canon.URL(rec.CanonicalURL) // "" on error
 	}
+	return cu
+}
+
+func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
+	cu := canonicalOf(rec)
 	if cu == "" {
 		return store.Entry{}, fmt.Errorf("prepare %q: %w", firstNonEmpty(rec.URL, rec.CanonicalURL), ErrNoURL)
 	}

@@ -282,3 +282,33 @@ func TestNearDuplicateConfirmedExactly(t *testing.T) {
 		t.Errorf("copy at J < %.2f with a high estimate: %v, want new", dedupe.Threshold, res[2].Outcome)
 	}
 }
+
+// Identify gives the id and content hash Prepare gives, for records as
+// extracted and as imported (control characters, paragraphs apart by
+// several blank lines, a canonical URL only), and leaves the record as
+// it was.
+func TestIdentifyAsPrepare(t *testing.T) {
+	recs := []*store.Record{
+		{Article: article.Article{URL: "https://News.example/a?utm_source=x", Text: "One paragraph.\n\nAnother one."}},
+		{Article: article.Article{URL: "https://news.example/b", CanonicalURL: "https://news.example/b-canonical", Text: "  Spaced\u0007 out.\n\n\n\nAnd\tthen  some.  "}},
+		{Article: article.Article{CanonicalURL: "https://news.example/c", Text: "Only a canonical URL."}},
+		{Article: article.Article{Text: "No URL at all."}},
+	}
+	for _, r := range recs {
+		before := *r
+		id, hash := archive.Identify(r)
+		if r.Text != before.Text || r.URL != before.URL || r.ID != "" {
+			t.Errorf("Identify changed the record: %+v", r)
+		}
+		_, err := archive.Prepare(r, time.Now())
+		if err != nil {
+			if id != "" || hash != "" {
+				t.Errorf("%q: Prepare refused it (%v), Identify gave %q %q", before.Text, err, id, hash)
+			}
+			continue
+		}
+		if id != r.ID || hash != r.ContentHash {
+			t.Errorf("%q: Identify %q %q, Prepare %q %q", before.Text, id, hash, r.ID, r.ContentHash)
+		}
+	}
+}

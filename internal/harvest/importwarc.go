@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/herald-archive/herald/extract"
@@ -136,6 +137,12 @@ type ImportSummary struct {
 	// than one gzip member per record, records after the first share the
 	// stream's offset and cannot be read back one by one.
 	NoCapture int `json:"without_capture,omitempty"`
+	// Copied counts the articles whose records were copied
+	// (ImportOptions.CopyTo). KeptSource counts those the archive held
+	// already, unchanged, from this same file, whose capture references
+	// still name it: it is still needed.
+	Copied     int `json:"copied,omitempty"`
+	KeptSource int `json:"kept_source,omitempty"`
 	// Bytes is the payload bytes read.
 	Bytes    int64         `json:"bytes"`
 	Duration time.Duration `json:"duration"`
@@ -191,6 +198,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	sum := &ImportSummary{Skipped: map[string]int{}}
 	noCapture := 0        // written by the storing goroutine, read after in.close
 	var readers sync.Pool // *warc.StoredReader, one a worker at a time
+	var copied, keptSource atomic.Int64
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Ingest, func(job any) (*store.Record, string) {
 		wr := job.(importJob).rec
 		rec, skip := warcRecord(wr, source, opts.CapturePath, opts.Only.Languages)
@@ -199,8 +207,14 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			if sr == nil {
 				sr = new(warc.StoredReader)
 			}
-			c, err := copyCapture(ctx, st, sr, job.(importJob), rec, opts)
+			c, how, err := copyCapture(ctx, st, sr, job.(importJob), rec, opts)
 			readers.Put(sr)
+			switch how {
+			case copiedNow:
+				copied.Add(1)
+			case keptInSource:
+				keptSource.Add(1)
+			}
 			if err != nil {
 				if opts.CopyFailed != nil {
 					opts.CopyFailed(wr, err)
@@ -277,6 +291,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		sum.Skipped[ReasonWithheld] += n
 	}
 	sum.NoCapture = noCapture
+	sum.Copied, sum.KeptSource = int(copied.Load()), int(keptSource.Load())
 	for k, v := range in.skipped {
 		sum.Skipped[k] += v
 	}
@@ -300,20 +315,38 @@ type importJob struct {
 	req int64
 }
 
-// copyCapture copies the records of the article rec, extracted from
-// j.rec, to opts.CopyTo (the response record, then its request record:
-// the one before it, as CC-NEWS writes them, or the one after it, as
-// Herald does) and returns the capture reference naming the copy; or
-// the reference rec's article has already, when it names this record.
-// An error is why the article cannot be stored: the archive must not
-// name a capture it does not have.
-func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j importJob, rec *store.Record, opts ImportOptions) (*store.Capture, error) {
+// How copyCapture gave an article its capture reference.
+const (
+	copiedNow     = iota // its records copied
+	copiedBefore         // the copy made when it was imported before
+	keptInSource         // unchanged: the reference it has, into the file being imported
+	keptElsewhere        // unchanged: the reference it has, elsewhere
+)
+
+// copyCapture gives the article rec, extracted from j.rec, the capture
+// reference it is to be stored with when its records are copied
+// (ImportOptions.CopyTo): the reference it has already when the archive
+// holds it from this very record, copied before, or holds its text
+// unchanged (the archive keeps the capture it has: a copy would be
+// referred to by nothing); else that of a copy made now, of the
+// response record, then its request record (the one before it, as
+// CC-NEWS writes them, or the one after it, as Herald does). An error is
+// why the article cannot be stored: the archive must not name a capture
+// it does not have.
+func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j importJob, rec *store.Record, opts ImportOptions) (*store.Capture, int, error) {
 	wr := j.rec
-	if cu := canon.Choose(rec.URL, rec.CanonicalURL); cu != "" {
-		old, err := st.Get(ctx, canon.ID(cu))
-		if err == nil && old.Capture != nil && old.Capture.RecordID == wr.RecordID && wr.RecordID != "" &&
-			inFolder(store.CaptureFile(old.Capture.File, opts.CaptureBase), opts.CopyTo.Dir()) {
-			return old.Capture, nil // imported, and copied, before
+	if id, hash := archive.Identify(rec); id != "" {
+		old, err := st.Get(ctx, id)
+		if err == nil && old.Capture != nil && old.Capture.File != "" {
+			path := refPath(old.Capture.File, opts.CaptureBase)
+			switch {
+			case old.Capture.RecordID == wr.RecordID && wr.RecordID != "" && inFolder(path, opts.CopyTo.Dir()):
+				return old.Capture, copiedBefore, nil
+			case old.ContentHash == hash && opts.CapturePath != "" && filepath.Clean(path) == filepath.Clean(opts.CapturePath):
+				return old.Capture, keptInSource, nil
+			case old.ContentHash == hash:
+				return old.Capture, keptElsewhere, nil
+			}
 		}
 	}
 	resp, req, err := sr.ReadExchange(opts.CopyFrom, wr.Offset, j.req)
@@ -321,7 +354,7 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 		err = fmt.Errorf("another record (%s) at offset %d", resp.RecordID, wr.Offset)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	recs := []*warc.Stored{resp}
 	if req != nil {
@@ -329,9 +362,19 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 	}
 	ref, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}, nil
+	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}, copiedNow, nil
+}
+
+// refPath is where the WARC file a capture reference names is: name, or
+// name taken relative to base (store.CaptureFile without its look for a
+// stopped download's part).
+func refPath(name, base string) string {
+	if filepath.IsAbs(name) || base == "" {
+		return name
+	}
+	return filepath.Join(base, name)
 }
 
 // inFolder reports whether the file at path lies directly in dir.
