@@ -217,8 +217,7 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 	if !strings.HasPrefix(r.Source, "import:") {
 		return true
 	}
-	dir := absOr(filepath.Dir(path))
-	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return absOr(d) == dir })
+	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return store.InDir(path, d) })
 }
 
 // eraseUnreferenced erases the captures of the targets' pages that no

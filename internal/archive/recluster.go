@@ -196,8 +196,9 @@ func (rc *reclusterer) flush(ctx context.Context) error {
 			return err
 		}
 		_, sig := dedupe.Fingerprint(r.Text)
-		entries = append(entries, store.Entry{Record: r, Bands: sig.Bands()})
-		lists = append(lists, sig.Bands())
+		bands := sig.Bands()
+		entries = append(entries, store.Entry{Record: r, Bands: bands})
+		lists = append(lists, bands)
 	}
 	switch l := look.(type) {
 	case store.CandidatePrefetcher:

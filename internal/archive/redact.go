@@ -81,14 +81,8 @@ func (l *listing) mentioned(doc []byte) bool {
 // or transfer coding, by whether its bytes hold one of the needles: a
 // page or feed that does not is passed over without being parsed.
 func (l *listing) mayList(rec *warc.Record) bool {
-	ct := rec.RawHTTPField("Content-Type")
-	if ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil {
-			mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
-			mt = strings.TrimSpace(mt)
-		}
-		switch {
+	if ct := rec.RawHTTPField("Content-Type"); ct != "" {
+		switch mt := mediaType(ct); {
 		case isPageType(mt), strings.Contains(mt, "xml"), strings.Contains(mt, "json"), strings.Contains(mt, "rss"), strings.Contains(mt, "atom"):
 		case mt == "text/plain" || mt == "application/octet-stream" || mt == "binary/octet-stream":
 		default:
@@ -99,6 +93,17 @@ func (l *listing) mayList(rec *warc.Record) bool {
 		return l.mentioned(rec.Block)
 	}
 	return true
+}
+
+// mediaType is the media type of a Content-Type value, lower case, read
+// as far as it goes when the value is malformed.
+func mediaType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
+		mt = strings.TrimSpace(mt)
+	}
+	return mt
 }
 
 // isPageType reports whether a media type is an HTML page's.
@@ -120,8 +125,7 @@ func (l *listing) redaction(rec *warc.Record) warc.Redaction {
 	}
 	out, n, err := redact.Blank(rec.Payload, rec.TargetURI, l.named)
 	if errors.Is(err, redact.ErrNotFeed) {
-		mt, _, _ := mime.ParseMediaType(rec.HTTPHeader.Get("Content-Type"))
-		if rec.HTTPHeader.Get("Content-Type") != "" && !isPageType(mt) {
+		if ct := rec.HTTPHeader.Get("Content-Type"); ct != "" && !isPageType(mediaType(ct)) {
 			return warc.Redaction{}
 		}
 		out, n, err = redact.BlankPage(rec.Payload, rec.TargetURI, l.named)

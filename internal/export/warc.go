@@ -299,7 +299,7 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
 	if of.err != nil {
 		return "the WARC file cannot be read: " + of.err.Error(), nil
 	}
-	resp, err := w.read.Read(of.f, c.Offset)
+	resp, req, err := w.read.ReadExchange(of.f, c.Offset, -1)
 	switch {
 	case err != nil:
 		return "the record cannot be read: " + err.Error(), nil
@@ -316,12 +316,9 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
 		return "the record is damaged: " + err.Error(), nil
 	}
 	// The request record, when the writer put it right after (as Herald
-	// and most crawlers do) and the two name each other.
-	var req *warc.Stored
-	if !resp.Shared { // in a file gzipped as one stream it has no offset to read at
-		if next, err := w.read.Read(of.f, resp.End); err == nil && next.Type == warc.TypeRequest && warc.Concurrent(resp.Record, next.Record) && next.CheckBlockDigest() == nil {
-			req = next
-		}
+	// does) and the two name each other, and it is sound.
+	if req != nil && req.CheckBlockDigest() != nil {
+		req = nil
 	}
 	if err := w.put(resp, of.f); err != nil {
 		return "", err

@@ -338,9 +338,9 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 	if id, hash := archive.Identify(rec); id != "" {
 		old, err := st.Get(ctx, id)
 		if err == nil && old.Capture != nil && old.Capture.File != "" {
-			path := refPath(old.Capture.File, opts.CaptureBase)
+			path := store.JoinCapture(old.Capture.File, opts.CaptureBase)
 			switch {
-			case old.Capture.RecordID == wr.RecordID && wr.RecordID != "" && inFolder(path, opts.CopyTo.Dir()):
+			case old.Capture.RecordID == wr.RecordID && wr.RecordID != "" && store.InDir(path, opts.CopyTo.Dir()):
 				return old.Capture, copiedBefore, nil
 			case old.ContentHash == hash && opts.CapturePath != "" && filepath.Clean(path) == filepath.Clean(opts.CapturePath):
 				return old.Capture, keptInSource, nil
@@ -365,23 +365,6 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 		return nil, 0, err
 	}
 	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}, copiedNow, nil
-}
-
-// refPath is where the WARC file a capture reference names is: name, or
-// name taken relative to base (store.CaptureFile without its look for a
-// stopped download's part).
-func refPath(name, base string) string {
-	if filepath.IsAbs(name) || base == "" {
-		return name
-	}
-	return filepath.Join(base, name)
-}
-
-// inFolder reports whether the file at path lies directly in dir.
-func inFolder(path, dir string) bool {
-	a, err1 := filepath.Abs(filepath.Dir(path))
-	b, err2 := filepath.Abs(dir)
-	return err1 == nil && err2 == nil && a == b
 }
 
 // ReasonNotCopied: an article whose records could not be copied

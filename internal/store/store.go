@@ -110,11 +110,26 @@ const PartialSuffix = ".part"
 // CapturePath is CaptureFile, and partial says the path is NAME.part,
 // the file under that name not being there.
 func CapturePath(name, base string) (path string, partial bool) {
-	path = name
-	if !filepath.IsAbs(name) && base != "" {
-		path = filepath.Join(base, name)
+	return OrPartial(JoinCapture(name, base))
+}
+
+// JoinCapture is the path a capture reference's file name stands for:
+// name itself when absolute or base is "", else name taken relative to
+// base. Unlike CaptureFile it does not look at the disk.
+func JoinCapture(name, base string) string {
+	if filepath.IsAbs(name) || base == "" {
+		return name
 	}
-	return OrPartial(path)
+	return filepath.Join(base, name)
+}
+
+// InDir reports whether the file at path lies directly in the folder
+// dir, both taken as absolute paths (where import warc --copy-captures
+// copies records: the archive's WARC folder).
+func InDir(path, dir string) bool {
+	a, err1 := filepath.Abs(filepath.Dir(path))
+	b, err2 := filepath.Abs(dir)
+	return err1 == nil && err2 == nil && a == b
 }
 
 // OrPartial is path, or path+PartialSuffix (and partial) when nothing is

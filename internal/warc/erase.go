@@ -88,9 +88,9 @@ type EraseResult struct {
 // turns (flock, on Unix). A target found erased counts under Already.
 func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 	res := &EraseResult{}
-	var spans []eraseSpan
 	var refused error // said whole, not wrapped again
 	err := rewriteFile(path, func(_ *os.File, entries []fileEntry) ([]eraseSpan, error) {
+		var spans []eraseSpan
 		spans, refused = eraseSpans(path, entries, targets, res)
 		return spans, refused
 	})
@@ -99,9 +99,6 @@ func EraseRecords(path string, targets []EraseTarget) (*EraseResult, error) {
 		return nil, refused
 	case err != nil:
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
-	}
-	for _, s := range spans {
-		res.Records += s.n
 	}
 	return res, nil
 }
@@ -123,12 +120,8 @@ func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
 		return nil, fmt.Errorf("erase records in %s: %w", path, err)
 	}
 	res := &EraseResult{}
-	spans, err := eraseSpans(path, entries, targets, res)
-	if err != nil {
+	if _, err := eraseSpans(path, entries, targets, res); err != nil {
 		return nil, err
-	}
-	for _, s := range spans {
-		res.Records += s.n
 	}
 	return res, nil
 }
@@ -136,8 +129,8 @@ func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
 // eraseSpans returns the spans EraseRecords overwrites in the file at
 // path, whose records are entries, to erase targets: theirs and those of
 // the records tied to them, each run of adjacent ones a span. It counts
-// the targets found erased before in res.Already. Its errors are said
-// whole.
+// the targets found erased before in res.Already, and the records the
+// spans hold in res.Records. Its errors are said whole.
 func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *EraseResult) ([]eraseSpan, error) {
 	erase := make([]bool, len(entries))
 	ids := map[string]bool{} // record ids erased or to be
@@ -237,6 +230,7 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		if _, err := erasedMember(s.end-s.off, s.n, time.Now()); err != nil {
 			return nil, fmt.Errorf("erase records in %s at offset %d: %w", path, s.off, err)
 		}
+		res.Records += s.n
 	}
 	return spans, nil
 }

@@ -214,36 +214,32 @@ func (t *tx) writeBands(ctx context.Context) error {
 // (fewer than a merge's worth) rather than look up each of a batch's
 // hundred thousand.
 func unlistGone(ctx context.Context, tx *sql.Tx, keys []int64) (int64, error) {
-	listed, err := tx.QueryContext(ctx, `SELECT key FROM article_lsh_gone WHERE key BETWEEN ? AND ? ORDER BY key`, keys[0], keys[len(keys)-1])
+	listed, err := firstKeys(ctx, tx, `SELECT key FROM article_lsh_gone WHERE key BETWEEN ? AND ? ORDER BY key`, keys[0], keys[len(keys)-1])
 	if err != nil {
 		return 0, err
 	}
-	var both []int64
-	i := 0
-	for listed.Next() {
-		var k int64
-		if err := listed.Scan(&k); err != nil {
-			listed.Close()
-			return 0, err
-		}
+	var del *sql.Stmt
+	i, unlisted := 0, 0
+	for _, k := range listed {
 		for i < len(keys) && keys[i] < k {
 			i++
 		}
-		if i < len(keys) && keys[i] == k {
-			both = append(both, k)
+		if i == len(keys) || keys[i] != k {
+			continue
 		}
-	}
-	listed.Close()
-	if err := listed.Err(); err != nil {
-		return 0, err
-	}
-	for _, k := range both {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM article_lsh_gone WHERE key = ?`, k); err != nil {
+		if del == nil {
+			if del, err = tx.PrepareContext(ctx, `DELETE FROM article_lsh_gone WHERE key = ?`); err != nil {
+				return 0, err
+			}
+			defer del.Close()
+		}
+		if _, err := del.ExecContext(ctx, k); err != nil {
 			return 0, err
 		}
+		unlisted++
 	}
 	var gone int64
-	err = tx.QueryRowContext(ctx, `UPDATE counters SET lsh_gone = lsh_gone - ? RETURNING lsh_gone`, len(both)).Scan(&gone)
+	err = tx.QueryRowContext(ctx, `UPDATE counters SET lsh_gone = lsh_gone - ? RETURNING lsh_gone`, unlisted).Scan(&gone)
 	return gone, err
 }
 
