@@ -20,6 +20,9 @@ func choice(flag, value string, choices ...string) (string, error) {
 	return "", fmt.Errorf("unknown %s %q (want %s)", flag, value, orList(choices))
 }
 
+// progressChoices are the values of --progress (harvest, import).
+var progressChoices = []string{"auto", "always", "never"}
+
 // orList is words said as a list: "a", "a or b", "a, b or c".
 func orList(words []string) string {
 	if len(words) < 2 {

@@ -39,6 +39,19 @@ func downloadName(rawURL string) (string, error) {
 	return filepath.Join(host, filepath.FromSlash(strings.TrimPrefix(p, "/"))), nil
 }
 
+// downloadPath is where the file at rawURL is kept once downloaded into
+// dir (downloadName), absolute when dir can be made so.
+func downloadPath(rawURL, dir string) (string, error) {
+	name, err := downloadName(rawURL)
+	if err != nil {
+		return "", err
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return filepath.Join(dir, name), nil
+}
+
 // downloadError is a URL whose file could not be downloaded (or resumed),
 // reported and skipped like a file that cannot be opened.
 type downloadError struct {
@@ -68,14 +81,13 @@ func (e *downloadError) Unwrap() []error {
 // comes from read itself is returned as it is; a failed or short
 // download is a *downloadError.
 func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, dir string, read func(r io.Reader, src io.ReaderAt, path string, size int64) error) (string, error) {
-	name, err := downloadName(rawURL)
+	final, err := downloadPath(rawURL, dir)
 	if err != nil {
 		return "", &downloadError{err: fmt.Errorf("%s: %w", rawURL, err)}
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	final := filepath.Join(dir, name)
 	if st, err := os.Stat(final); err == nil && st.Mode().IsRegular() {
 		fmt.Fprintf(e.stderr, "herald: %s: downloaded before, reading %s\n", rawURL, final)
 		f, err := openFile(final)

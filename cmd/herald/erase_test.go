@@ -331,21 +331,16 @@ func TestDeleteDryRunCountsForeignFiles(t *testing.T) {
 	if err := os.WriteFile(foreign, []byte(plainWARC(t, files[0])), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(foreign)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var resp *warc.Record
-	for rd := warc.NewReader(f); resp == nil; {
-		rec, err := rd.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range warcRecords(t, foreign) {
 		if rec.Type == warc.TypeResponse {
 			resp = rec
+			break
 		}
 	}
-	f.Close()
+	if resp == nil {
+		t.Fatal("no response record")
+	}
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, db)
 	if err != nil {

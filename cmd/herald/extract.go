@@ -210,22 +210,28 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 		defer fh.Close()
 		r = fh
 	}
-	br := bufio.NewReader(r)
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, opts, fmt.Errorf("gunzip: %w", err)
-		}
-		defer gz.Close()
-		r = gz
-	} else {
-		r = br
+	r, err := gunzipped(r)
+	if err != nil {
+		return nil, opts, err
 	}
 	src, err := io.ReadAll(io.LimitReader(r, f.maxBytes+1))
 	if err != nil {
 		return nil, opts, fmt.Errorf("read: %w", err)
 	}
 	return src, opts, nil
+}
+
+// gunzipped reads r, gunzipped when it starts as gzip data does.
+func gunzipped(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gunzip: %w", err)
+		}
+		return gz, nil
+	}
+	return br, nil
 }
 
 func isHTTPURL(s string) bool {

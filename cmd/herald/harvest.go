@@ -243,7 +243,7 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		}
 	}
 	var err error
-	if f.progress, err = choice("--progress", f.progress, "auto", "always", "never"); err != nil {
+	if f.progress, err = choice("--progress", f.progress, progressChoices...); err != nil {
 		return err
 	}
 
@@ -367,28 +367,47 @@ func readURLList(e *env, name string) ([]string, error) {
 		r = f
 	}
 	var out []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if n == 1 {
-			line = strings.TrimPrefix(line, "\uFEFF") // a byte order mark, as some editors write
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	var lineErr error
+	err := eachListLine(r, func(n int, line string) error {
 		if _, err := sourceURLArg(line); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+			lineErr = fmt.Errorf("%s:%d: %w", name, n, err)
+			return lineErr
 		}
 		out = append(out, line)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	switch {
+	case err != nil && err == lineErr:
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("--urls %s: %w", name, unwrapPath(err))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s lists no URLs", name)
 	}
 	return out, nil
+}
+
+// eachListLine calls fn with each line of a list a user gives (URLs,
+// sites, WARC files) that says something, trimmed, and its number: blank
+// lines and # comments are passed over, as is a byte order mark. It
+// stops at fn's first error.
+func eachListLine(r io.Reader, fn func(n int, line string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF") // as some editors write
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := fn(n, line); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }
 
 func harvestSkippedTotal(s *harvest.Summary) int {

@@ -168,9 +168,6 @@ the files instead.`,
 			if err != nil {
 				return err
 			}
-			if strings.EqualFold(strings.TrimSpace(enc), textcorpus.Auto) {
-				enc = textcorpus.Auto // in any case, as encoding names are
-			}
 			if err := textcorpus.CheckEncoding(enc); err != nil {
 				return fmt.Errorf("--encoding: %w", err)
 			}
@@ -337,7 +334,7 @@ type importer struct {
 	// capture reference names a file that is not, and firstElsewhere is
 	// the first such path.
 	captureBase    string
-	captureFiles   map[string]bool
+	captureFiles   map[string]captureFile
 	elsewhere      int
 	firstElsewhere string
 }
@@ -351,22 +348,30 @@ func (im *importer) noteCapture(r *store.Record) {
 	if r.Capture == nil || r.Capture.File == "" {
 		return
 	}
-	path := store.CaptureFile(r.Capture.File, im.captureBase) // NAME.part for a download that stopped
-	there, ok := im.captureFiles[path]
+	key := store.JoinCapture(r.Capture.File, im.captureBase)
+	f, ok := im.captureFiles[key]
 	if !ok {
-		st, err := os.Stat(path)
-		there = err == nil && st.Mode().IsRegular()
+		f.path, _ = store.OrPartial(key) // NAME.part for a download that stopped
+		st, err := os.Stat(f.path)
+		f.there = err == nil && st.Mode().IsRegular()
 		if im.captureFiles == nil {
-			im.captureFiles = map[string]bool{}
+			im.captureFiles = map[string]captureFile{}
 		}
-		im.captureFiles[path] = there
+		im.captureFiles[key] = f
 	}
-	if !there {
+	if !f.there {
 		if im.elsewhere == 0 {
-			im.firstElsewhere = path
+			im.firstElsewhere = f.path
 		}
 		im.elsewhere++
 	}
+}
+
+// captureFile is where a WARC file a capture reference names was looked
+// for, and whether it is there.
+type captureFile struct {
+	path  string
+	there bool
 }
 
 // progressMode says how an import reports its progress on its log.
@@ -380,7 +385,7 @@ const (
 
 // showProgress turns --progress into a mode for the log w.
 func showProgress(flag string, w io.Writer) (progressMode, error) {
-	flag, err := choice("--progress", flag, "auto", "always", "never")
+	flag, err := choice("--progress", flag, progressChoices...)
 	if err != nil {
 		return 0, err
 	}

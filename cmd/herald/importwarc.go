@@ -386,11 +386,9 @@ func importWARCFile(ctx context.Context, e *env, st store.Store, name string, x 
 // dir, where it stays for herald reextract (see streamDownload). A
 // download that fails or stops gives an *importFileError.
 func importWARCURL(ctx context.Context, e *env, st store.Store, client *fetch.Client, rawURL, dir string, x warcImport) (sum *harvest.ImportSummary, err error) {
-	if name, err := downloadName(rawURL); err == nil {
-		if abs, err := filepath.Abs(dir); err == nil && importedBefore(filepath.Join(abs, name), x) {
-			fmt.Fprintf(e.stderr, "herald: %s: imported before with these options (%s); skipped\n", rawURL, importedMarker(filepath.Join(abs, name)))
-			return &harvest.ImportSummary{Skipped: map[string]int{}}, nil
-		}
+	if final, err := downloadPath(rawURL, dir); err == nil && importedBefore(final, x) {
+		fmt.Fprintf(e.stderr, "herald: %s: imported before with these options (%s); skipped\n", rawURL, importedMarker(final))
+		return &harvest.ImportSummary{Skipped: map[string]int{}}, nil
 	}
 	path, err := streamDownload(ctx, e, client, rawURL, dir, func(r io.Reader, src io.ReaderAt, path string, size int64) error {
 		var err error

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 
@@ -54,24 +53,18 @@ func (f *onlyFlags) only() (harvest.Only, error) {
 			return o, &exitError{code: 2, msg: fmt.Sprintf("--sites %s: %v", f.sitesFile, err)}
 		}
 		defer r.Close()
-		sc := bufio.NewScanner(r)
-		n, listed := 0, 0
-		for sc.Scan() {
-			n++
-			line := strings.TrimSpace(sc.Text())
-			if n == 1 {
-				line = strings.TrimPrefix(line, "\uFEFF") // a byte order mark, as some editors write
-			}
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
+		listed := 0
+		var lineErr error
+		err = eachListLine(r, func(n int, line string) error {
 			listed++
-			if err := addSite(fmt.Sprintf("--sites %s:%d:", f.sitesFile, n), line); err != nil {
-				return o, err
-			}
-		}
-		if err := sc.Err(); err != nil {
+			lineErr = addSite(fmt.Sprintf("--sites %s:%d:", f.sitesFile, n), line)
+			return lineErr
+		})
+		if err != nil && err != lineErr {
 			return o, &exitError{code: 2, msg: fmt.Sprintf("--sites %s: %v", f.sitesFile, unwrapPath(err))}
+		}
+		if err != nil {
+			return o, err
 		}
 		if listed == 0 {
 			// Keeping nothing is never what was meant.

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/herald-archive/herald/internal/fetch"
@@ -28,7 +25,7 @@ const maxListBytes = 64 << 20
 // paths under https://data.commoncrawl.org/), else, for a listing file,
 // as a file in the listing's folder.
 func readWARCList(ctx context.Context, client func() *fetch.Client, list, base string) ([]string, error) {
-	var data []byte
+	var src io.Reader
 	var root *url.URL
 	if isHTTPURL(list) {
 		d, err := client().Download(ctx, list, 0)
@@ -36,10 +33,7 @@ func readWARCList(ctx context.Context, client func() *fetch.Client, list, base s
 			return nil, fmt.Errorf("--list %w", err)
 		}
 		defer d.Body.Close()
-		data, err = io.ReadAll(io.LimitReader(d.Body, maxListBytes+1))
-		if err != nil {
-			return nil, fmt.Errorf("--list %s: %w", list, err)
-		}
+		src = d.Body
 		root, _ = url.Parse(list)
 		root = &url.URL{Scheme: root.Scheme, Host: root.Host, Path: "/"}
 	} else {
@@ -48,24 +42,18 @@ func readWARCList(ctx context.Context, client func() *fetch.Client, list, base s
 			return nil, fmt.Errorf("--list %s: %w", list, err)
 		}
 		defer f.Close()
-		if data, err = io.ReadAll(io.LimitReader(f, maxListBytes+1)); err != nil {
-			return nil, fmt.Errorf("--list %s: %w", list, unwrapPath(err))
-		}
+		src = f
+	}
+	r, err := gunzipped(src)
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(r, maxListBytes+1))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--list %s: %v", list, unwrapPath(err))
 	}
 	if len(data) > maxListBytes {
 		return nil, fmt.Errorf("--list %s: over %d MiB: not a listing of WARC files", list, maxListBytes>>20)
-	}
-	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err == nil {
-			data, err = io.ReadAll(io.LimitReader(zr, maxListBytes+1))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--list %s: %v", list, err)
-		}
-		if len(data) > maxListBytes {
-			return nil, fmt.Errorf("--list %s: over %d MiB: not a listing of WARC files", list, maxListBytes>>20)
-		}
 	}
 	if base != "" {
 		u, err := url.Parse(base)
@@ -78,48 +66,48 @@ func readWARCList(ctx context.Context, client func() *fetch.Client, list, base s
 		root = u
 	}
 	var out []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if n == 1 {
-			line = strings.TrimPrefix(line, "\uFEFF")
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if !isUTF8Text(line) || strings.ContainsRune(line, 0) {
-			return nil, fmt.Errorf("--list %s:%d: not a listing of WARC files (a line of binary data)", list, n)
-		}
+	seen := map[string]bool{}
+	add := func(n int, line string) error {
+		var in string
 		switch {
+		case !isUTF8Text(line):
+			return fmt.Errorf("--list %s:%d: not a listing of WARC files (a line of binary data)", list, n)
 		case isHTTPURL(line):
-			out = append(out, line)
+			in = line
 		case strings.Contains(line, "://"):
-			return nil, fmt.Errorf("--list %s:%d: %s: only http and https URLs can be fetched", list, n, line)
+			return fmt.Errorf("--list %s:%d: %s: only http and https URLs can be fetched", list, n, line)
 		case root != nil:
 			ref, err := url.Parse(strings.TrimPrefix(line, "/"))
 			if err != nil {
-				return nil, fmt.Errorf("--list %s:%d: %s: %v", list, n, line, err)
+				return fmt.Errorf("--list %s:%d: %s: %v", list, n, line, err)
 			}
-			out = append(out, root.ResolveReference(ref).String())
+			in = root.ResolveReference(ref).String()
 		case filepath.IsAbs(line):
-			out = append(out, line)
+			in = line
 		default:
-			out = append(out, filepath.Join(filepath.Dir(list), line))
+			in = filepath.Join(filepath.Dir(list), line)
 		}
+		if !seen[in] {
+			seen[in] = true
+			out = append(out, in)
+		}
+		return nil
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("--list %s: %v", list, err)
+	var lineErr error
+	err = eachListLine(bytes.NewReader(data), func(n int, line string) error {
+		lineErr = add(n, line)
+		return lineErr
+	})
+	if err != nil && err != lineErr {
+		err = fmt.Errorf("--list %s: %v", list, err) // a line too long
+	}
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("--list %s lists no WARC files", list)
 	}
-	seen := map[string]bool{}
-	return slices.DeleteFunc(out, func(s string) bool {
-		dup := seen[s]
-		seen[s] = true
-		return dup
-	}), nil
+	return out, nil
 }
 
 // isUTF8Text reports whether s reads as text: valid UTF-8 without

@@ -46,12 +46,15 @@ type Decoded struct {
 // Auto, or a WHATWG encoding label such as utf-8, windows-1251, koi8-r,
 // iso-8859-1, shift_jis or gb18030.
 func CheckEncoding(label string) error {
-	if label == Auto {
+	if isAuto(label) {
 		return nil
 	}
 	_, err := lookup(label)
 	return err
 }
+
+// isAuto reports whether label names Auto, in any case.
+func isAuto(label string) bool { return strings.EqualFold(strings.TrimSpace(label), Auto) }
 
 func lookup(label string) (encoding.Encoding, error) {
 	e, err := htmlindex.Get(strings.TrimSpace(label))
@@ -80,7 +83,7 @@ func lookup(label string) (encoding.Encoding, error) {
 //
 // A named encoding replaces what is invalid in it with U+FFFD.
 func Decode(data []byte, label string) (Decoded, error) {
-	if label != Auto {
+	if !isAuto(label) {
 		e, err := lookup(label)
 		if err != nil {
 			return Decoded{}, err
