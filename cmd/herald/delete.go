@@ -216,16 +216,16 @@ stopped between erasing and deleting is finished by running it again.`,
 					}
 				})
 				if c := sum.Captures; c != nil {
+					left, verb := "left", "erased"
+					if dryRun {
+						left, verb = "would leave", "would erase"
+					}
 					for _, l := range c.Left {
 						why := "a WARC file you imported, which herald never rewrites"
 						if l.Why == archive.LeftForeign {
 							why = "not a WARC file a harvest wrote"
 						}
-						fmt.Fprintf(e.stderr, "herald: left the capture of %s in %s at offset %d: %s\n", l.ID, stripControl(l.File), l.Offset, why)
-					}
-					verb := "erased"
-					if dryRun {
-						verb = "would erase"
+						fmt.Fprintf(e.stderr, "herald: %s the capture of %s in %s at offset %d: %s\n", left, l.ID, stripControl(l.File), l.Offset, why)
 					}
 					for _, wh := range c.Whole {
 						fmt.Fprintf(e.stderr, "herald: %s whole the capture of %s in %s at offset %d, all it held with it: %s\n",

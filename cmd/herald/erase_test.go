@@ -381,9 +381,9 @@ func TestDeleteDryRunCountsForeignFiles(t *testing.T) {
 		d.Erased != r.Erased || d.Files != r.Files || d.Records != r.Records || len(d.Left) != len(r.Left) || d.Scanned != r.Scanned {
 		t.Errorf("the dry run's counts differ from the run's, or are not 1 erased in 1 file and 1 left")
 	}
-	for _, s := range []string{dryErr, realErr} {
-		if !strings.Contains(s, "left the capture of "+theirs+" in "+foreign+" at offset") || !strings.Contains(s, "not a WARC file a harvest wrote") {
-			t.Errorf("stderr %q: want the foreign capture listed as left", s)
+	for s, verb := range map[string]string{dryErr: "would leave", realErr: "left"} {
+		if !strings.Contains(s, "herald: "+verb+" the capture of "+theirs+" in "+foreign+" at offset") || !strings.Contains(s, "not a WARC file a harvest wrote") {
+			t.Errorf("stderr %q: want the foreign capture listed as %s", s, verb)
 		}
 	}
 }
