@@ -27,15 +27,7 @@ func TestDeleteDropsBands(t *testing.T) {
 			defer sqlite.SetLSHMerge(tc.directBelow, 1<<40, 0)() // never merged here
 			ctx := context.Background()
 			db := mustOpen(t)
-			mk := func(id, text string) store.Entry {
-				e := storetest.Fixture()[1]
-				url := "https://bands.example/" + id
-				e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
-				e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
-				_, sig := dedupe.Fingerprint(text)
-				e.Bands = sig.Bands()
-				return e
-			}
+			mk := func(id, text string) store.Entry { return bandEntry("bands", id, text) }
 			earlier := "Earlier: the lighthouse keeper said the lamp would be switched off in the spring, " +
 				"after more than a century of guiding the ferries and fishing boats past the rocks of the northern breakwater."
 			storetest.Load(t, db, []store.Entry{mk("keep", "The fish market opens an hour earlier on Fridays from next month, the traders said, "+
@@ -101,15 +93,7 @@ func TestDeleteListsBandsGone(t *testing.T) {
 	defer func() { restore() }()
 	ctx := context.Background()
 	db := mustOpen(t)
-	mk := func(id, text string) store.Entry {
-		e := storetest.Fixture()[1]
-		url := "https://gone.example/" + id
-		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
-		e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
-		_, sig := dedupe.Fingerprint(text)
-		e.Bands = sig.Bands()
-		return e
-	}
+	mk := func(id, text string) store.Entry { return bandEntry("gone", id, text) }
 	text := "The lighthouse keeper said the lamp would be switched off in the spring, " +
 		"after more than a century of guiding the ferries and fishing boats past the rocks of the northern breakwater."
 	storetest.Load(t, db, []store.Entry{mk("keep", "The fish market opens an hour earlier on Fridays from next month, the traders said, "+
@@ -208,15 +192,7 @@ func TestLookAhead(t *testing.T) {
 	defer func() { restore() }()
 	ctx := context.Background()
 	db := mustOpen(t)
-	mk := func(id, text string) store.Entry {
-		e := storetest.Fixture()[1]
-		url := "https://ahead.example/" + id
-		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
-		e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
-		_, sig := dedupe.Fingerprint(text)
-		e.Bands = sig.Bands()
-		return e
-	}
+	mk := func(id, text string) store.Entry { return bandEntry("ahead", id, text) }
 	texts := []string{
 		"The lighthouse keeper said the lamp would be switched off in the spring, after more than a century of guiding the ferries past the rocks.",
 		"The fish market opens an hour earlier on Fridays from next month, the traders said, and the car park by the quay will be free for an hour.",
@@ -281,15 +257,7 @@ func testDropDeletedBandsUnlists(t *testing.T, merge bool) {
 	defer func() { restore() }()
 	ctx := context.Background()
 	db := mustOpen(t)
-	mk := func(id, text string) store.Entry {
-		e := storetest.Fixture()[1]
-		url := "https://sweep.example/" + id
-		e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
-		e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
-		_, sig := dedupe.Fingerprint(text)
-		e.Bands = sig.Bands()
-		return e
-	}
+	mk := func(id, text string) store.Entry { return bandEntry("sweep", id, text) }
 	storetest.Load(t, db, []store.Entry{mk("gone", "The lighthouse keeper said the lamp would be switched off in the spring, after more than a century of guiding the ferries.")})
 	storetest.Load(t, db, []store.Entry{mk("keep", "The fish market opens an hour earlier on Fridays from next month, the traders said, and parking by the quay is free.")})
 	n, err := sqlite.RowOf(db, "gone")
@@ -333,4 +301,16 @@ func testDropDeletedBandsUnlists(t *testing.T, merge bool) {
 		t.Errorf("after the sweep: %d listed gone (counter %d), article_lsh holds %d rows of row %d (%v); want none",
 			listed, counter, mainRows, n, err)
 	}
+}
+
+// bandEntry is an entry of the fixture's second record at
+// https://HOST.example/ID with text, and its bands.
+func bandEntry(host, id, text string) store.Entry {
+	e := storetest.Fixture()[1]
+	url := "https://" + host + ".example/" + id
+	e.Record.ID, e.Record.URL, e.Record.CanonicalURL, e.Record.ClusterID = id, url, url, ""
+	e.Record.Text, e.Record.ContentHash = text, storetest.Hash(text)
+	_, sig := dedupe.Fingerprint(text)
+	e.Bands = sig.Bands()
+	return e
 }
