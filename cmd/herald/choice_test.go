@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/demo"
 )
 
@@ -17,10 +16,7 @@ import (
 // text's --encoding AUTO too; its encoding names already were read in
 // any case).
 func TestChoiceFlagsAnyCase(t *testing.T) {
-	const u = "https://gazette.example/news/2026/05/04/harbour-reopens.html"
-	page := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
-<body><article><h1>Harbour reopens</h1><p>` + strings.Repeat("The city harbour reopened on Thursday after three weeks of repairs to the storm-damaged breakwater. ", 6) + `</p></article></body></html>`
-	db := capturedArchive(t, u, page, article.Article{URL: u, Title: "Harbour reopens", Text: "The city harbour reopened on Thursday after repairs to the breakwater."})
+	db, u, page := harbourArchive(t, "The city harbour reopened on Thursday after repairs to the breakwater.")
 	dir := filepath.Dir(db)
 	file := filepath.Join(dir, "page.html")
 	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {

@@ -317,10 +317,7 @@ func TestDeleteEraseCapturesPostgres(t *testing.T) {
 // with --yes then erases one and leaves the other. It used to count both
 // as erased, in two files.
 func TestDeleteDryRunCountsForeignFiles(t *testing.T) {
-	const u = "https://gazette.example/news/2026/05/04/harbour-reopens.html"
-	page := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
-<body><article><h1>Harbour reopens</h1><p>` + strings.Repeat("The city harbour reopened on Thursday after three weeks of repairs to the storm-damaged breakwater. ", 6) + `</p></article></body></html>`
-	db := capturedArchive(t, u, page, article.Article{URL: u, Title: "Harbour reopens", Text: "The city harbour reopened on Thursday."})
+	db, u, _ := harbourArchive(t, "The city harbour reopened on Thursday.")
 	dir := filepath.Dir(db)
 	files, _ := filepath.Glob(db + ".warc/*.warc.gz")
 	if len(files) != 1 {

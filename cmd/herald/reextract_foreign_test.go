@@ -22,10 +22,7 @@ import (
 // a record at the offset when the reference had no id, found nothing
 // wrong, and now reports it.
 func TestReextractCaptureNotInThisArchive(t *testing.T) {
-	const u = "https://gazette.example/news/2026/05/04/harbour-reopens.html"
-	page := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
-<body><article><h1>Harbour reopens</h1><p>` + strings.Repeat("The city harbour reopened on Thursday after three weeks of repairs to the storm-damaged breakwater. ", 6) + `</p></article></body></html>`
-	db := capturedArchive(t, u, page, article.Article{URL: u, Title: "Harbour reopens", Text: "An older extraction of the harbour story."})
+	db, u, _ := harbourArchive(t, "An older extraction of the harbour story.")
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, db)
 	if err != nil {

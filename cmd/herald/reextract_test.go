@@ -56,6 +56,16 @@ func TestReextractSoft404(t *testing.T) {
 	}
 }
 
+// harbourArchive is capturedArchive of one page, "Harbour reopens", at
+// u, archived with text (an older extraction of it, say).
+func harbourArchive(t *testing.T, text string) (db, u, page string) {
+	t.Helper()
+	u = "https://gazette.example/news/2026/05/04/harbour-reopens.html"
+	page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
+<body><article><h1>Harbour reopens</h1><p>` + strings.Repeat("The city harbour reopened on Thursday after three weeks of repairs to the storm-damaged breakwater. ", 6) + `</p></article></body></html>`
+	return capturedArchive(t, u, page, article.Article{URL: u, Title: "Harbour reopens", Text: text}), u, page
+}
+
 // capturedArchive makes an archive (returned as its path) holding one
 // record, stored as rec, whose WARC capture is page answered with 200 at
 // URL u.
