@@ -311,23 +311,5 @@ var _ store.CaptureScanner = (*DB)(nil)
 
 // ScanCaptures implements store.CaptureScanner, in one statement.
 func (db *DB) ScanCaptures(ctx context.Context, fn func(store.CaptureRef) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, url, canonical_url, capture_file, capture_offset, capture_record
-		FROM articles WHERE capture_file <> '' ORDER BY capture_file, capture_offset, id`)
-	if err != nil {
-		return fmt.Errorf("scan captures: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c store.CaptureRef
-		if err := rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID); err != nil {
-			return fmt.Errorf("scan captures: %w", err)
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan captures: %w", err)
-	}
-	return nil
+	return sqlschema.ScanCaptures(ctx, db.r, sqlschema.CaptureRefsSQL+`ORDER BY capture_file, capture_offset, id`, fn)
 }

@@ -609,3 +609,32 @@ func Release(ctx context.Context, x Execer, ids []string, mark func(i int) strin
 	}
 	return n, nil
 }
+
+// CaptureRefsSQL selects the capture references ScanCaptures reads; the
+// caller appends the ORDER BY its database needs for file names in byte
+// order.
+const CaptureRefsSQL = `SELECT id, url, canonical_url, capture_file, capture_offset, capture_record
+		FROM articles WHERE capture_file <> '' `
+
+// ScanCaptures runs query (CaptureRefsSQL and its order) through q and
+// calls fn with each reference, as store.CaptureScanner says.
+func ScanCaptures(ctx context.Context, q Querier, query string, fn func(store.CaptureRef) error) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("scan captures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c store.CaptureRef
+		if err := rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID); err != nil {
+			return fmt.Errorf("scan captures: %w", err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan captures: %w", err)
+	}
+	return nil
+}
