@@ -47,15 +47,7 @@ func TestDeleteDropsLinkRows(t *testing.T) {
 	if b, l := count(); b == 0 || l != 2 {
 		t.Fatalf("before the delete: %d band rows and %d links, want some and 2", b, l)
 	}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := storetest.DeleteIDs(t, db, "gone"); err != nil {
 		t.Fatal(err)
 	}
 	if b, l := count(); b != 0 || l != 0 {

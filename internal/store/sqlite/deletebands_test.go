@@ -41,15 +41,7 @@ func TestDeleteDropsBands(t *testing.T) {
 			if rows, err := sqlite.BandRowsOf(db, n); err != nil || rows == 0 {
 				t.Fatalf("before the delete: %d band rows (%v), want some", rows, err)
 			}
-			tx, err := db.Begin(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback()
-			if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil {
-				t.Fatal(err)
-			}
-			if err := tx.Commit(); err != nil {
+			if err := storetest.DeleteIDs(t, db, "gone"); err != nil {
 				t.Fatal(err)
 			}
 			if rows, err := sqlite.BandRowsOf(db, n); err != nil || rows != 0 {
@@ -109,15 +101,7 @@ func TestDeleteListsBandsGone(t *testing.T) {
 	}
 	restore()
 	restore = sqlite.SetLSHMerge(0, 1<<40, 0) // article_lsh counts as large; no merge yet
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := storetest.DeleteIDs(t, db, "gone"); err != nil {
 		t.Fatal(err)
 	}
 	listed, counter, mainRows, err := sqlite.ListedGone(db, n)
@@ -131,7 +115,7 @@ func TestDeleteListsBandsGone(t *testing.T) {
 		t.Errorf("candidates of a near duplicate of the deleted text = %v (%v), want none", cs, err)
 	}
 	// Read ahead in a transaction: left out too.
-	tx, err = db.Begin(ctx)
+	tx, err := db.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,15 +143,7 @@ func TestDeleteListsBandsGone(t *testing.T) {
 	// taken), then merged: the rows go from article_lsh.
 	storetest.Load(t, db, []store.Entry{mk("other", "A new crane was lifted onto the container terminal on Tuesday, the port said, "+
 		"and it will start work in the autumn once the rails and the power supply are ready for it.")})
-	tx, err = db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := tx.(store.Deleter).Delete(ctx, "again"); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := storetest.DeleteIDs(t, db, "again"); err != nil {
 		t.Fatal(err)
 	}
 	restore()
@@ -204,15 +180,7 @@ func TestLookAhead(t *testing.T) {
 	restore = sqlite.SetLSHMerge(0, 1<<40, 0)
 	storetest.Load(t, db, []store.Entry{mk("recent", texts[2])}) // in article_lsh_recent
 	storetest.Load(t, db, []store.Entry{mk("last", "The bridge over the estuary closes for repairs for two weeks in March, and the ferry runs every half hour.")})
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil { // listed gone
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := storetest.DeleteIDs(t, db, "gone"); err != nil { // listed gone
 		t.Fatal(err)
 	}
 	var lists [][]uint64
@@ -270,15 +238,7 @@ func testDropDeletedBandsUnlists(t *testing.T, merge bool) {
 		restore()
 		restore = sqlite.SetLSHMerge(0, 1, 0) // merged at the commit
 	}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := tx.(store.Deleter).Delete(ctx, "gone"); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := storetest.DeleteIDs(t, db, "gone"); err != nil {
 		t.Fatal(err)
 	}
 	if merge {

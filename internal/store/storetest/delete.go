@@ -13,6 +13,29 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
+// DeleteIDs deletes ids in one transaction and commits it, or returns
+// Delete's first error with the transaction rolled back. A store that is
+// not a Deleter skips the test.
+func DeleteIDs(t *testing.T, st store.Store, ids ...string) error {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	d, ok := tx.(store.Deleter)
+	if !ok {
+		t.Skip("not a Deleter")
+	}
+	for _, id := range ids {
+		if err := d.Delete(ctx, id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
 // testDelete checks store.Deleter: deleted articles leave every read
 // (search, collapsed search, timelines, top lists, stories, stats, the
 // lookups ingest makes), also reads that had filled the SQLite backend's
@@ -113,24 +136,7 @@ func testDelete(t *testing.T, st store.Store) {
 		_ = topOf(q, store.TopAuthor)
 	}
 
-	del := func(ids ...string) error {
-		t.Helper()
-		tx, err := st.Begin(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		d, ok := tx.(store.Deleter)
-		if !ok {
-			t.Skip("not a Deleter")
-		}
-		for _, id := range ids {
-			if err := d.Delete(ctx, id); err != nil {
-				return err
-			}
-		}
-		return tx.Commit()
-	}
+	del := func(ids ...string) error { t.Helper(); return DeleteIDs(t, st, ids...) }
 	if err := del("d5", "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Delete(nope) = %v, want ErrNotFound", err)
 	}

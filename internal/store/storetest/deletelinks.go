@@ -43,19 +43,7 @@ func testDeleteLinks(t *testing.T, st store.Store) {
 		mk("g1", "The fish market opens an hour earlier on Fridays from next month, the traders said.", "Kept Writer", "markets"),
 		mk("g0", DeletedText, "Ghost Writer", "ghosts"),
 	})
-	tx, err := st.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	d, ok := tx.(store.Deleter)
-	if !ok {
-		t.Skip("not a Deleter")
-	}
-	if err := d.Delete(ctx, "g0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := DeleteIDs(t, st, "g0"); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []struct {
