@@ -652,24 +652,12 @@ func (db *DB) scan(ctx context.Context, q *query.Query, withText bool, fn func(*
 	if withText {
 		cols += ", a.text"
 	}
+	wrap := func(err error) error { return fmt.Errorf("scan %q: %w", q.String(), err) }
 	rows, err := db.db.QueryContext(ctx, `SELECT `+cols+w.from()+` ORDER BY a.date, a.id`, w.args...)
 	if err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
+		return wrap(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRecord(rows, withText)
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", q.String(), err)
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
-	}
-	return nil
+	return sqlschema.EachRow(rows, func(rows *sql.Rows) (*store.Record, error) { return scanRecord(rows, withText) }, fn, wrap)
 }
 
 // SharedClusters implements store.ClusterLister.

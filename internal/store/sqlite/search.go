@@ -1131,24 +1131,12 @@ var _ store.MetaScanner = (*DB)(nil)
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
 	w := translate(q)
 	from, args := w.from()
+	wrap := func(err error) error { return fmt.Errorf("scan %q: %w", q.String(), err) }
 	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+from+` ORDER BY a.date, a.id`, args...)
 	if err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
+		return wrap(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRecord(rows, false)
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", q.String(), err)
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan %q: %w", q.String(), err)
-	}
-	return nil
+	return sqlschema.EachRow(rows, func(rows *sql.Rows) (*store.Record, error) { return scanRecord(rows, false) }, fn, wrap)
 }
 
 // scanBatch is how many records a Scan reads ahead and decompresses at once.

@@ -619,22 +619,33 @@ const CaptureRefsSQL = `SELECT id, url, canonical_url, capture_file, capture_off
 // ScanCaptures runs query (CaptureRefsSQL and its order) through q and
 // calls fn with each reference, as store.CaptureScanner says.
 func ScanCaptures(ctx context.Context, q Querier, query string, fn func(store.CaptureRef) error) error {
+	wrap := func(err error) error { return fmt.Errorf("scan captures: %w", err) }
 	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
-		return fmt.Errorf("scan captures: %w", err)
+		return wrap(err)
 	}
+	return EachRow(rows, func(rows *sql.Rows) (c store.CaptureRef, err error) {
+		err = rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID)
+		return c, err
+	}, fn, wrap)
+}
+
+// EachRow reads rows to their end with scan, calls fn with each value,
+// and closes them. The errors of scan and of the rows go through wrap
+// (which says what was being read); fn's are returned as they are.
+func EachRow[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error), fn func(T) error, wrap func(error) error) error {
 	defer rows.Close()
 	for rows.Next() {
-		var c store.CaptureRef
-		if err := rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID); err != nil {
-			return fmt.Errorf("scan captures: %w", err)
+		v, err := scan(rows)
+		if err != nil {
+			return wrap(err)
 		}
-		if err := fn(c); err != nil {
+		if err := fn(v); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan captures: %w", err)
+		return wrap(err)
 	}
 	return nil
 }
