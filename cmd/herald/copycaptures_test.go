@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,15 +54,10 @@ func TestImportWARCCopyCaptures(t *testing.T) {
 	recs = append(recs, ccPages(100, 10, "other.example")...)
 	data := perRecordGzip(t, recs)
 	host := &warcHost{data: data, cut: len(data) / 2}
-	srv := httptest.NewServer(host)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "herald.db")
+	s := serveWARC(t, host)
+	dir, db, final := s.dir, s.db, s.final
 	copies := db + ".warc"
-	downloads := filepath.Join(dir, "dl")
-	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
-	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
-	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, "--copy-captures", "--site", "gazette.example", url}
+	args := append(s.args, "--copy-captures", "--site", "gazette.example")
 
 	out, stderr, code := herald(t, "", args...)
 	if code != 1 || !strings.Contains(stderr, "the download stopped at byte") {
@@ -160,15 +154,8 @@ func TestImportWARCCopyCaptures(t *testing.T) {
 // still need; an article changed since gets its copy.
 func TestImportWARCCopyCapturesAfterPlainImport(t *testing.T) {
 	recs := ccPages(0, 5, "gazette.example")
-	host := &warcHost{data: perRecordGzip(t, recs)}
-	srv := httptest.NewServer(host)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "herald.db")
-	downloads := filepath.Join(dir, "dl")
-	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
-	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
-	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, url}
+	s := serveWARC(t, &warcHost{data: perRecordGzip(t, recs)})
+	db, final, args := s.db, s.final, s.args
 	if out, stderr, code := herald(t, "", args...); code != 0 || !strings.Contains(out, "5 new") {
 		t.Fatalf("plain import: exit %d\n%s%s", code, out, stderr)
 	}

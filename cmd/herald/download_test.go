@@ -66,6 +66,26 @@ func (h *warcHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// servedWARC is host's WARC file served for an import test: the test's
+// folder and archive, the file's URL, where its download is kept, and
+// the import warc command that downloads it (flags may follow the URL).
+type servedWARC struct {
+	dir, db, url, final string
+	args                []string
+}
+
+// serveWARC serves host until the test ends (servedWARC).
+func serveWARC(t *testing.T, host *warcHost) servedWARC {
+	srv := httptest.NewServer(host)
+	t.Cleanup(srv.Close)
+	s := servedWARC{dir: t.TempDir(), url: srv.URL + "/crawl/CC-NEWS-1.warc.gz"}
+	s.db = filepath.Join(s.dir, "herald.db")
+	downloads := filepath.Join(s.dir, "dl")
+	s.final = filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
+	s.args = []string{"--db", s.db, "import", "warc", "--allow-private", "--download-dir", downloads, s.url}
+	return s
+}
+
 // servedAt is the folder of the download folder that keeps what a test
 // server at srvURL served: its host and port.
 func servedAt(srvURL string) string {
@@ -83,14 +103,8 @@ func servedAt(srvURL string) string {
 func TestImportWARCFromURL(t *testing.T) {
 	data := perRecordGzip(t, warcPages(0, 30))
 	host := &warcHost{data: data, cut: len(data) / 2}
-	srv := httptest.NewServer(host)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "herald.db")
-	downloads := filepath.Join(dir, "dl")
-	url := srv.URL + "/crawl/CC-NEWS-1.warc.gz"
-	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
-	args := []string{"--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, url}
+	s := serveWARC(t, host)
+	db, url, final, args := s.db, s.url, s.final, s.args
 
 	out, stderr, code := herald(t, "", args...)
 	if code != 1 || !strings.Contains(stderr, url+": the download stopped at byte "+strconv.Itoa(host.cut)+" of "+strconv.Itoa(len(data))) ||

@@ -50,6 +50,23 @@ func warcRecords(t *testing.T, files ...string) []*warc.Record {
 	return recs
 }
 
+// responsesOf returns the response records of the WARC file whose target
+// URI want accepts, by target URI; every record of the file must have a
+// true block digest.
+func responsesOf(t *testing.T, file string, want func(uri string) bool) map[string]*warc.Record {
+	t.Helper()
+	found := map[string]*warc.Record{}
+	for _, rec := range warcRecords(t, file) {
+		if err := rec.CheckBlockDigest(); err != nil {
+			t.Error(err)
+		}
+		if rec.Type == warc.TypeResponse && want(rec.TargetURI) {
+			found[rec.TargetURI] = rec
+		}
+	}
+	return found
+}
+
 // warcTargets returns the target URIs of the records of WARC files, and
 // how many records stand for erased ones; a damaged record fails.
 func warcTargets(t *testing.T, files ...string) (targets map[string]bool, erased int) {
@@ -183,17 +200,7 @@ func TestDeleteRedactsFeedsCommand(t *testing.T) {
 	arts := demo.Articles()
 	gone, kept := arts[0], arts[1]
 	docs := func() map[string]*warc.Record {
-		t.Helper()
-		found := map[string]*warc.Record{}
-		for _, rec := range warcRecords(t, files[0]) {
-			if err := rec.CheckBlockDigest(); err != nil {
-				t.Error(err)
-			}
-			if u := rec.TargetURI; rec.Type == warc.TypeResponse && (u == site+"/feed.xml" || u == site+"/sitemap.xml") {
-				found[u] = rec
-			}
-		}
-		return found
+		return responsesOf(t, files[0], func(u string) bool { return u == site+"/feed.xml" || u == site+"/sitemap.xml" })
 	}
 	before := docs()
 	if len(before) != 2 || !strings.Contains(string(before[site+"/feed.xml"].Payload), html.EscapeString(gone.Title)) {

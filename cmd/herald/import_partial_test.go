@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,13 +20,9 @@ import (
 func TestImportWARCFromURLStopped(t *testing.T) {
 	data := perRecordGzip(t, warcPages(0, 30))
 	host := &warcHost{data: data, cut: len(data) / 2}
-	srv := httptest.NewServer(host)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "herald.db")
-	downloads := filepath.Join(dir, "dl")
-	final := filepath.Join(downloads, servedAt(srv.URL), "crawl", "CC-NEWS-1.warc.gz")
-	if _, stderr, code := herald(t, "", "--db", db, "import", "warc", "--allow-private", "--download-dir", downloads, srv.URL+"/crawl/CC-NEWS-1.warc.gz"); code != 1 {
+	served := serveWARC(t, host)
+	dir, db, final := served.dir, served.db, served.final
+	if _, stderr, code := herald(t, "", served.args...); code != 1 {
 		t.Fatalf("a download cut off: exit %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(final + ".part"); err != nil {

@@ -89,17 +89,7 @@ func TestDeleteRedactsEncodedFeedsCommand(t *testing.T) {
 	arts := demo.Articles()
 	gone, kept := arts[0], arts[1]
 	docs := func() map[string]*warc.Record {
-		t.Helper()
-		found := map[string]*warc.Record{}
-		for _, rec := range warcRecords(t, files[0]) {
-			if err := rec.CheckBlockDigest(); err != nil {
-				t.Error(err)
-			}
-			if rec.Type == warc.TypeResponse && strings.Contains(rec.TargetURI, "/feed.xml?c=") {
-				found[rec.TargetURI] = rec
-			}
-		}
-		return found
+		return responsesOf(t, files[0], func(u string) bool { return strings.Contains(u, "/feed.xml?c=") })
 	}
 	before := docs()
 	if len(before) != len(codings) {
