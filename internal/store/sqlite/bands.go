@@ -376,8 +376,8 @@ func (db *DB) mergeBandsStep(ctx context.Context) (done bool, err error) {
 }
 
 // firstKeys returns the keys query reads with args, in order.
-func firstKeys(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+func firstKeys(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -474,20 +474,8 @@ func storedKeys(ctx context.Context, q querier, prepared func(string) (querier, 
 			return nil, err
 		}
 	}
-	rows, err := src.QueryContext(ctx, sq, args...)
+	keys, err := firstKeys(ctx, src, sq, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []int64
-	for rows.Next() {
-		var key int64
-		if err := rows.Scan(&key); err != nil {
-			return nil, err
-		}
-		keys = append(keys, key)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	// A row is in both tables when an updated article's new text shares a
