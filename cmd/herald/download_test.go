@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,6 +189,47 @@ func TestImportWARCFromBadURL(t *testing.T) {
 	_, stderr, code = herald(t, "", "--db", db, "import", "warc", "--download-dir", downloads, srv.URL+"/crawl/CC-NEWS-1.warc.gz")
 	if code != 1 || !strings.Contains(stderr, "private address refused") || len(host.seen()) != 0 {
 		t.Errorf("a loopback URL without --allow-private: exit %d, %d requests\n%s", code, len(host.seen()), stderr)
+	}
+}
+
+// TestImportWARCFromURLsAllFail: when every file given fails before its
+// first record (a 404, a page that is not WARC, a missing file), a new
+// archive is not left behind empty, nor the folders made for it; a
+// folder the user made stays, and an existing archive keeps what it
+// holds.
+func TestImportWARCFromURLsAllFail(t *testing.T) {
+	host := &warcHost{data: perRecordGzip(t, warcPages(0, 2))}
+	srv := httptest.NewServer(host)
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	bad := []string{srv.URL + "/missing.warc.gz", srv.URL + "/page.html", filepath.Join(dir, "none.warc.gz")}
+	_, stderr, code := herald(t, "", append([]string{"--db", db, "import", "warc", "--allow-private", "--copy-captures"}, bad...)...)
+	if want := "herald: nothing imported: 3 files failed (see above; no archive created at " + db + ")\n"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, want 1 and %q:\n%s", code, want, stderr)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left %v", left)
+	}
+	mine := filepath.Join(dir, "mine")
+	if err := os.Mkdir(mine, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = herald(t, "", "--db", db, "import", "warc", "--allow-private", "--download-dir", mine, bad[0])
+	_, left := os.Stat(db)
+	if _, err := os.Stat(mine); code != 1 || err != nil || left == nil {
+		t.Errorf("exit %d; the user's folder: %v; archive left: %v\n%s", code, err, left == nil, stderr)
+	}
+	good := writeFile(t, dir, "good.warc.gz", perRecordGzip(t, warcPages(10, 3)))
+	if out, stderr, code := herald(t, "", "--db", db, "import", "warc", good); code != 0 || !strings.Contains(out, "3 new") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	_, stderr, code = herald(t, "", append([]string{"--db", db, "import", "warc", "--allow-private"}, bad...)...)
+	if code != 1 || !strings.Contains(stderr, "herald: 3 files skipped (see above)\n") {
+		t.Errorf("into an existing archive: exit %d\n%s", code, stderr)
+	}
+	if out, _, _ := herald(t, "", "--db", db, "stats"); !regexp.MustCompile(`(?m)^articles +3$`).MatchString(out) {
+		t.Errorf("the archive lost its articles:\n%s", out)
 	}
 }
 

@@ -244,6 +244,49 @@ func refuseNothingToImport(e *env, inputs []corpusFile, report func(name string,
 	return &exitError{code: 1, msg: fmt.Sprintf("nothing to import: no input could be read (no archive created at %s)", path)}
 }
 
+// newArchive is what a command is about to create for a SQLite archive
+// that does not exist yet: the file and, of the folders that may be made
+// beside it, those not there yet. It is nil for an archive that exists,
+// or a PostgreSQL one.
+type newArchive struct {
+	path string
+	dirs []string
+}
+
+// newSQLiteArchive is the newArchive of loc, whose command may make the
+// folders dirs ("" for none).
+func newSQLiteArchive(loc string, dirs ...string) *newArchive {
+	if isPostgres(loc) {
+		return nil
+	}
+	path := sqlitePath(loc)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	n := &newArchive{path: path}
+	for _, d := range dirs {
+		if _, err := os.Stat(d); d != "" && errors.Is(err, fs.ErrNotExist) {
+			n.dirs = append(n.dirs, d)
+		}
+	}
+	return n
+}
+
+// remove removes the archive, closed, that the command made and stored
+// nothing in: its file, the WAL files beside it, and the folders made
+// for it while they are empty (a partial download stays).
+func (n *newArchive) remove() error {
+	for _, suffix := range []string{"-wal", "-shm", ""} {
+		if err := os.Remove(n.path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove the empty archive: %w", err)
+		}
+	}
+	for _, d := range n.dirs {
+		os.Remove(d) // fails, leaving it, unless empty
+	}
+	return nil
+}
+
 // inputFiles is the file arguments of an import as corpusFiles, each to
 // be opened.
 func inputFiles(args []string) []corpusFile {

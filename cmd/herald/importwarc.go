@@ -48,7 +48,8 @@ responses, error statuses, pages that are not articles and "soft 404s"
 (pages answered with 200 that only say "Page not found") are skipped and
 counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped, and a file that is not a WARC file (or cannot be
-opened) is reported and skipped; the exit status is then 1.
+opened) is reported and skipped; the exit status is then 1. When every
+file fails so, a new archive is not left behind empty.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -209,11 +210,16 @@ without being fetched; remove the marker to import it again.`,
 					return err
 				}
 			}
+			created := newSQLiteArchive(e.db, downloadDir, archiveFiles(e.db)+".warc")
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer func() {
+				if db != nil {
+					db.Close()
+				}
+			}()
 			x := warcImport{workers: workers, batch: size, progress: progress, only: only}
 			if copyCaptures {
 				files := archiveFiles(e.db)
@@ -248,6 +254,20 @@ without being fetched; remove the marker to import it again.`,
 			}
 			if err := importWARCPrint(e.stdout, &total, asJSON); err != nil {
 				return err
+			}
+			if created != nil && failedFiles == len(args) && total.Responses == 0 {
+				// Every file failed before its first record: the archive
+				// made for them would be an empty one that later
+				// commands take for the user's.
+				err := db.Close()
+				db = nil
+				if err == nil {
+					err = created.remove()
+				}
+				if err != nil {
+					return err
+				}
+				return &exitError{code: 1, msg: fmt.Sprintf("nothing imported: %s failed (see above; no archive created at %s)", spellCount(failedFiles, "file"), sqlitePath(e.db))}
 			}
 			if n := total.Skipped[harvest.ReasonNotCopied]; n > 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("%s not stored: their records could not be copied (see above)", spellCount(n, "article"))}
