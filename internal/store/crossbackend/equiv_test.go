@@ -81,12 +81,19 @@ func clone(recs []*store.Record) []*store.Record {
 // openBoth returns an empty SQLite archive and an empty PostgreSQL one.
 func openBoth(t *testing.T) (store.Store, store.Store) {
 	t.Helper()
+	return openBothIn(t, pgtest.DSN(t))
+}
+
+// openBothIn is openBoth with the PostgreSQL archive in the database dsn
+// names.
+func openBothIn(t *testing.T, dsn string) (store.Store, store.Store) {
+	t.Helper()
 	lite, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lite.Close() })
-	pg := pgtest.Open(t)
+	pg := pgtest.OpenIn(t, dsn)
 	t.Cleanup(func() { pg.Close() })
 	return lite, pg
 }
@@ -119,8 +126,22 @@ func ingestBoth(t *testing.T, lite, pg store.Store, recs []*store.Record) {
 // query several ways on both, under the race detector in CI), updates and refreshes into
 // SQLite and PostgreSQL and compares what every read returns.
 func TestEquivalence(t *testing.T) {
-	ctx := context.Background()
 	lite, pg := openBoth(t)
+	equivalence(t, lite, pg)
+}
+
+// TestEquivalenceICU is TestEquivalence with the PostgreSQL archive in a
+// database whose default collation is not C but ICU's en-US, as on many
+// installations: every order and comparison must still be SQLite's (the
+// schema and queries say COLLATE "C" where it matters).
+func TestEquivalenceICU(t *testing.T) {
+	lite, pg := openBothIn(t, pgtest.ICUDatabase(t))
+	equivalence(t, lite, pg)
+}
+
+// equivalence is TestEquivalence on the stores given, both empty.
+func equivalence(t *testing.T, lite, pg store.Store) {
+	ctx := context.Background()
 	n := 400
 	if raceEnabled {
 		n = 120

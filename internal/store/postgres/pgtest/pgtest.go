@@ -47,7 +47,12 @@ func DSN(tb testing.TB) string {
 // search_path selects it. Tests running in parallel each get their own.
 func Schema(tb testing.TB) string {
 	tb.Helper()
-	dsn := DSN(tb)
+	return SchemaIn(tb, DSN(tb))
+}
+
+// SchemaIn is Schema on the database dsn names (one of ICUDatabase's).
+func SchemaIn(tb testing.TB, dsn string) string {
+	tb.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := fmt.Sprintf("%s%d_%s", prefix, time.Now().Unix(), hex.EncodeToString(b))
@@ -68,6 +73,56 @@ func Schema(tb testing.TB) string {
 		}
 	})
 	return WithSearchPath(dsn, name)
+}
+
+// icuDatabase is the name of the database ICUDatabase makes.
+const icuDatabase = "herald_test_icu"
+
+// ICUDatabase returns a connection string for a database on the test
+// server whose default collation is ICU's en-US, as on many installations
+// (the test server's own is C), made the first time and kept. It skips
+// tb when the server was built without ICU.
+func ICUDatabase(tb testing.TB) string {
+	tb.Helper()
+	dsn := DSN(tb)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	var n int
+	if err := admin.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, icuDatabase).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	if n == 0 {
+		var icu bool
+		if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_collation WHERE collprovider = 'i')`).Scan(&icu); err != nil {
+			tb.Fatal(err)
+		}
+		if !icu {
+			tb.Skip("the test server has no ICU collations")
+		}
+		_, err := admin.ExecContext(ctx, `CREATE DATABASE `+icuDatabase+` TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
+		if err != nil && !strings.Contains(err.Error(), "already exists") { // another test run made it meanwhile
+			tb.Fatalf("create a database collating as ICU en-US: %v", err)
+		}
+	}
+	return withDatabase(tb, dsn, icuDatabase)
+}
+
+// withDatabase is dsn naming the database name instead of its own.
+func withDatabase(tb testing.TB, dsn, name string) string {
+	tb.Helper()
+	if !strings.Contains(dsn, "://") {
+		return dsn + " dbname=" + name
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("$%s: %v", Env, err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 // prefix starts the name of every test schema; the unix time of its
@@ -120,7 +175,13 @@ func WithSearchPath(dsn, schema string) string {
 // caller closes it.
 func Open(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	db, err := postgres.Open(context.Background(), Schema(tb))
+	return OpenIn(tb, DSN(tb))
+}
+
+// OpenIn is Open on the database dsn names (one of ICUDatabase's).
+func OpenIn(tb testing.TB, dsn string) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), SchemaIn(tb, dsn))
 	if err != nil {
 		tb.Fatal(err)
 	}
