@@ -64,7 +64,9 @@ type layoutData struct {
 	// Active names the navigation entry of the page.
 	Active string
 	// Query prefills the search box in the header ("" hides nothing).
-	Query   string
+	Query string
+	// Feed is the Atom feed the page offers readers ("" for none).
+	Feed    string
 	Content any
 }
 
@@ -315,6 +317,9 @@ type searchData struct {
 	Pages        []pageLink
 	TimelineHref string
 	ExportHref   string
+	// FeedHref is the Atom feed of the search's newest matches (GET
+	// /feed), collapsed as the page is.
+	FeedHref string
 	// ExportWARC offers the raw captures as WARC: the server serves them.
 	ExportWARC bool
 	Sort       string
@@ -396,12 +401,17 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.ExportHref = "/api/export?" + ev.Encode()
 		d.ExportWARC = s.opts.CaptureDir != ""
+		fv := url.Values{"q": {d.Full}}
+		if !d.Collapsed && d.Full != "" {
+			fv.Set("collapse", "false")
+		}
+		d.FeedHref = "/feed?" + fv.Encode()
 	}
 	title := "Search"
 	if d.Full != "" {
 		title = d.Full
 	}
-	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Content: d})
+	return renderTo(w, status, s.pages.search, layoutData{Title: title, Active: "search", Query: d.Full, Feed: d.FeedHref, Content: d})
 }
 
 // guarded returns fn, run in a goroutine of a handler's own, with a

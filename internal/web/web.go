@@ -1,7 +1,7 @@
 // Package web serves a Herald archive over HTTP: a JSON API under /api/
 // for programs and server-rendered HTML pages for people (search with
 // highlighted snippets, attention over time as an SVG chart, articles,
-// sources and their health).
+// sources and their health), and an Atom feed of any search (feed.go).
 //
 // The pages need no JavaScript and load nothing from elsewhere: templates
 // and the stylesheet are embedded in the binary, and every response
@@ -179,6 +179,7 @@ func (s *Server) routes() []route {
 		{"GET /api/harvest/{id}", s.api(s.apiHarvestJob)},
 		{"GET /api/export", s.raw(s.export)},
 		{"GET /api/health", s.unbounded(s.apiHealth)},
+		{"GET /feed", s.api(s.feed)},
 		{"/api/", s.api(s.apiUnknown)},
 
 		// Pages.
