@@ -213,13 +213,11 @@ the files instead.`,
 // readable; an existing archive or a PostgreSQL one is left to the
 // import, which reports and skips what it cannot read.
 func refuseNothingToImport(e *env, inputs []corpusFile, report func(name string, err error)) error {
-	if isPostgres(e.db) {
+	created := newSQLiteArchive(e.db)
+	if created == nil {
 		return nil
 	}
-	path := sqlitePath(e.db)
-	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	path := created.path
 	errs := make([]error, len(inputs))
 	for i, in := range inputs {
 		if in.path == "-" && in.err == nil {
@@ -272,19 +270,28 @@ func newSQLiteArchive(loc string, dirs ...string) *newArchive {
 	return n
 }
 
-// remove removes the archive, closed, that the command made and stored
-// nothing in: its file, the WAL files beside it, and the folders made
-// for it while they are empty (a partial download stays).
-func (n *newArchive) remove() error {
+// remove closes db, the archive the command made, and removes it when
+// it holds nothing (no article, no source: another process may have made
+// it too, meanwhile): its file, the WAL files beside it, and the folders
+// made for it while they are empty (a partial download stays). It
+// reports whether it did.
+func (n *newArchive) remove(ctx context.Context, db store.Store) (bool, error) {
+	st, err := db.Stats(ctx)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || st.Articles > 0 || st.Sources > 0 || st.Withheld > 0 {
+		return false, err
+	}
 	for _, suffix := range []string{"-wal", "-shm", ""} {
 		if err := os.Remove(n.path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove the empty archive: %w", err)
+			return false, fmt.Errorf("remove the empty archive: %w", err)
 		}
 	}
 	for _, d := range n.dirs {
 		os.Remove(d) // fails, leaving it, unless empty
 	}
-	return nil
+	return true, nil
 }
 
 // inputFiles is the file arguments of an import as corpusFiles, each to

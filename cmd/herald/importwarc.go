@@ -259,15 +259,14 @@ without being fetched; remove the marker to import it again.`,
 				// Every file failed before its first record: the archive
 				// made for them would be an empty one that later
 				// commands take for the user's.
-				err := db.Close()
+				removed, err := created.remove(ctx, db)
 				db = nil
-				if err == nil {
-					err = created.remove()
-				}
 				if err != nil {
 					return err
 				}
-				return &exitError{code: 1, msg: fmt.Sprintf("nothing imported: %s failed (see above; no archive created at %s)", spellCount(failedFiles, "file"), sqlitePath(e.db))}
+				if removed {
+					return &exitError{code: 1, msg: fmt.Sprintf("nothing imported: %s failed (see above; no archive created at %s)", spellCount(failedFiles, "file"), sqlitePath(e.db))}
+				}
 			}
 			if n := total.Skipped[harvest.ReasonNotCopied]; n > 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("%s not stored: their records could not be copied (see above)", spellCount(n, "article"))}

@@ -22,10 +22,11 @@ import (
 
 // An Atom feed of a search (GET /feed): the newest matches of a query,
 // for following it in any feed reader while harvests add articles, as
-// media monitors follow alerts. Entries are identified by the article's
-// canonical URL, so a reader shows each story once and a new version as
-// an update; the response carries an ETag, so polls that find nothing
-// new get 304 Not Modified.
+// media monitors follow alerts. An entry is identified by the archive's
+// page of its article, or of its story's first article when copies are
+// collapsed, so a reader shows a story once however many copies join
+// it, and a new version as an update; the response carries an ETag, so
+// polls that find nothing new get 304 Not Modified.
 
 // defaultFeedLimit is how many entries a feed holds unless limit says.
 const defaultFeedLimit = 50
@@ -40,6 +41,7 @@ type atomFeed struct {
 	Subtitle  string        `xml:"subtitle"`
 	ID        string        `xml:"id"`
 	Updated   string        `xml:"updated"`
+	Author    atomPerson    `xml:"author"`
 	Links     []atomLink    `xml:"link"`
 	Generator atomGenerator `xml:"generator"`
 	Entries   []atomEntry   `xml:"entry"`
@@ -120,7 +122,9 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	if !collapse && raw != "" {
 		search.Set("dups", "show")
 	}
-	f := atomFeed{NS: atomNS, Title: feedTitle(raw), ID: base + "/feed?" + self.Encode(),
+	// The feed's author stands for entries without one, which Atom
+	// requires of a feed with no entries at all.
+	f := atomFeed{NS: atomNS, Title: feedTitle(raw), ID: base + "/feed?" + self.Encode(), Author: atomPerson{Name: "Herald"},
 		Subtitle: fmt.Sprintf("The newest of %s in the Herald archive at %s.", plural(res.Total, matchNoun(collapse)), r.Host),
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: base + "/feed?" + self.Encode()},
@@ -129,7 +133,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		Generator: atomGenerator{URI: "https://github.com/herald-archive/herald", Version: extract.Version, Name: "Herald"}}
 	var newest time.Time
 	for _, h := range res.Hits {
-		e, updated := feedEntry(base, h)
+		e, updated := feedEntry(base, h, collapse)
 		if updated.After(newest) {
 			newest = updated
 		}
@@ -150,39 +154,25 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	buf.WriteByte('\n')
 	sum := sha256.Sum256(buf.Bytes())
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	h := w.Header()
-	h.Set("ETag", etag)
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	h.Set("Cache-Control", "no-cache")
-	if !newest.IsZero() {
-		h.Set("Last-Modified", newest.UTC().Format(http.TimeFormat))
-	}
-	if etagMatches(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
 	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("%w: %w", errResponseStarted, err)
-	}
+	// If-None-Match, If-Modified-Since and HEAD as for any content.
+	http.ServeContent(w, r, "", newest, bytes.NewReader(buf.Bytes()))
 	return nil
 }
 
 // feedEntry is the entry of hit h, and the time it says it was last
-// updated: modified, else published, else fetched.
-func feedEntry(base string, h store.Hit) (atomEntry, time.Time) {
+// updated: modified, published or fetched, whichever is latest (fetched
+// counting only for a later version, whose text changed). Collapsed, its
+// id is the story's (its cluster's first article), not the copy's.
+func feedEntry(base string, h store.Hit, collapse bool) (atomEntry, time.Time) {
 	rec := h.Record
 	archived := base + "/articles/" + url.PathEscape(rec.ID)
-	e := atomEntry{ID: httpURL(rec.CanonicalURL), Title: rec.Title}
-	if e.ID == "" {
-		e.ID = httpURL(rec.URL)
-	}
-	if e.ID == "" {
-		e.ID = archived
+	e := atomEntry{ID: archived, Title: rec.Title}
+	if collapse && rec.ClusterID != "" {
+		e.ID = base + "/articles/" + url.PathEscape(rec.ClusterID)
 	}
 	if e.Title == "" {
 		e.Title = rec.URL
@@ -197,6 +187,9 @@ func feedEntry(base string, h store.Hit) (atomEntry, time.Time) {
 	updated := rec.Date()
 	if rec.Modified.After(updated) {
 		updated = rec.Modified
+	}
+	if rec.Version > 1 && rec.FetchedAt.After(updated) {
+		updated = rec.FetchedAt
 	}
 	e.Updated = updated.Format(time.RFC3339)
 	if !rec.Published.IsZero() {
@@ -276,16 +269,4 @@ func requestBase(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-// etagMatches reports whether an If-None-Match header names etag (weak
-// or strong, in a list, or *).
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
 }

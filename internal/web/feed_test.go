@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/feed"
 )
@@ -48,8 +49,9 @@ func TestFeed(t *testing.T) {
 		rec := api.Hits[i].Record
 		// The title as sent: Herald's feed reader takes titles for
 		// markup, as many feeds need, and would drop the hostile ones.
-		if it.URL != rec.URL || it.GUID != rec.CanonicalURL || raw.Entries[i].Title != rec.Title {
-			t.Errorf("entry %d: %q %q %q, want the API's %q %q %q", i, it.URL, it.GUID, raw.Entries[i].Title, rec.URL, rec.CanonicalURL, rec.Title)
+		story := "http://example.com/articles/" + rec.ClusterID
+		if it.URL != rec.URL || it.GUID != story || raw.Entries[i].Title != rec.Title {
+			t.Errorf("entry %d: %q %q %q, want the API's %q %q %q", i, it.URL, it.GUID, raw.Entries[i].Title, rec.URL, story, rec.Title)
 		}
 		if links := raw.Entries[i].Links; len(links) < 2 || links[1].Rel != "related" || links[1].Href != "http://example.com/articles/"+rec.ID {
 			t.Errorf("entry %d links %+v", i, links)
@@ -58,10 +60,11 @@ func TestFeed(t *testing.T) {
 	if got.Title != "Herald: harbour" || got.SiteURL != "http://example.com/?q=harbour&sort=newest" {
 		t.Errorf("feed %q at %q", got.Title, got.SiteURL)
 	}
-	// The story once, by its newest copy (the syndicated one).
+	// The story once, by its newest copy (the syndicated one), under the
+	// id of its first.
 	i := slices.IndexFunc(got.Items, func(it feed.Item) bool { return it.Title == "Harbour reopens after storm repairs" })
-	if i < 0 || got.Items[i].URL != "https://syndicator.example.org/harbour" {
-		t.Fatalf("no harbour entry, or not the newest copy: %+v", got.Items)
+	if i < 0 || got.Items[i].URL != "https://syndicator.example.org/harbour" || got.Items[i].GUID != "http://example.com/articles/"+f.harbour {
+		t.Fatalf("no harbour entry, or not the newest copy under the story's id: %+v", got.Items)
 	}
 	h := got.Items[i]
 	if !slices.Equal(h.Authors, []string{"Jane Doe"}) || !slices.Equal(h.Tags, []string{"Weather", "Climate Change"}) ||
@@ -86,8 +89,15 @@ func TestFeed(t *testing.T) {
 
 	// Not collapsed, the copy has its entry; limit bounds the entries.
 	_, all, _ := feedOf(t, s, "/feed?q=harbour&collapse=false")
-	if !slices.ContainsFunc(all.Items, func(it feed.Item) bool { return strings.Contains(it.URL, "harbour-reopens") }) {
-		t.Error("collapse=false: no entry for the original")
+	// Not collapsed, each copy is its own entry, under its own id; the
+	// original, in a second version, says it was updated when fetched.
+	j := slices.IndexFunc(all.Items, func(it feed.Item) bool { return strings.Contains(it.URL, "harbour-reopens") })
+	if j < 0 || all.Items[j].GUID != "http://example.com/articles/"+f.harbour ||
+		!all.Items[j].Updated.Equal(time.Date(2021, 6, 5, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("collapse=false: the original's entry %+v", all.Items)
+	}
+	if k := slices.IndexFunc(all.Items, func(it feed.Item) bool { return strings.Contains(it.URL, "syndicator") }); k < 0 || all.Items[k].GUID != "http://example.com/articles/"+f.copy {
+		t.Errorf("collapse=false: the copy's entry %+v", all.Items)
 	}
 	if _, two, _ := feedOf(t, s, "/feed?q=harbour&limit=2"); len(two.Items) != 2 || two.Items[0].URL != got.Items[0].URL {
 		t.Errorf("limit=2: %d entries", len(two.Items))
@@ -118,8 +128,8 @@ func TestFeedConditional(t *testing.T) {
 	}
 	// A feed nothing matches is valid and stable.
 	res, empty, raw := feedOf(t, s, "/feed?q=nothingmatchesthis")
-	if len(empty.Items) != 0 || raw.Updated != "1970-01-01T00:00:00Z" {
-		t.Errorf("empty feed: %d entries, updated %s", len(empty.Items), raw.Updated)
+	if len(empty.Items) != 0 || raw.Updated != "1970-01-01T00:00:00Z" || raw.Author.Name == "" {
+		t.Errorf("empty feed: %d entries, updated %s, author %q (Atom wants one)", len(empty.Items), raw.Updated, raw.Author.Name)
 	}
 	if again, _, _ := feedOf(t, s, "/feed?q=nothingmatchesthis"); again.Header.Get("ETag") != res.Header.Get("ETag") {
 		t.Error("the empty feed's ETag changes between polls")
