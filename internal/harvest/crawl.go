@@ -99,6 +99,7 @@ func (p *poller) feed(resp *fetch.Response) {
 			authors:     it.Authors,
 			tags:        it.Tags,
 			published:   it.Published,
+			item:        true,
 		}})
 	}
 	p.sendLinks(links)

@@ -54,16 +54,19 @@ type JobHint struct {
 	// Pages counts the pagination links followed to reach a listing page
 	// of a site crawl (see maxPaginationPages).
 	Pages int `json:"pages,omitempty"`
+	// Item marks an entry of a feed or a news sitemap: an article, however
+	// short its text or its URL.
+	Item bool `json:"item,omitempty"`
 }
 
 func (x *hint) export() *JobHint {
 	return &JobHint{Source: x.source, Title: x.title, Description: x.description, Authors: x.authors,
-		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect, Pages: x.pages}
+		Tags: x.tags, Language: x.language, Published: x.published, Detect: x.detect, Pages: x.pages, Item: x.item}
 }
 
 func (j *JobHint) internal() *hint {
 	return &hint{source: j.Source, title: j.Title, description: j.Description, authors: j.Authors,
-		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect, pages: j.Pages}
+		tags: j.Tags, language: j.Language, published: j.Published, detect: j.Detect, pages: j.Pages, item: j.Item}
 }
 
 // encode is x as the frontier keeps it (store.FrontierItem.Hint): the

@@ -351,7 +351,14 @@ type hint struct {
 	detect bool
 	// pages: the pagination links followed to reach this listing page.
 	pages int
+	// item: listed as an entry of a feed or a news sitemap, which lists
+	// articles (a plain sitemap lists every page of a site).
+	item bool
 }
+
+// listsItem reports whether x says a feed or news sitemap listed its URL
+// (a nil hint does not).
+func (x *hint) listsItem() bool { return x != nil && x.item }
 
 func (h *Harvester) putHint(canonical string, x *hint) {
 	if x == nil {

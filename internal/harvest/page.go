@@ -287,7 +287,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 			ContentLanguage: resp.Header.Get("Content-Language"),
 			FetchedAt:       resp.FetchedAt,
 		})
-		article = err == nil && isArticle(res, resp.URL)
+		article = err == nil && (isArticle(res, resp.URL) || x.listsItem() && res.Article.Text != "")
 		soft404 = article && isSoft404(res)
 		if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
 			links = r.crawlLinks(resp, c)
@@ -349,7 +349,10 @@ func (r *run) onlyHop(page *fetch.Response) (hop bool) {
 
 // minArticleWords is the length from which extracted text makes a page an
 // article whatever its URL; shorter text counts only on a URL shaped like
-// an article's, since a listing page's only prose is often a footer line.
+// an article's, since a listing page's only prose is often a footer line,
+// or on a URL a feed or news sitemap lists as an item (hint.item): a
+// brief of two sentences there is the publisher's article, however short
+// its URL.
 const minArticleWords = 50
 
 // isArticle tells an article from a listing, section, tag or author page

@@ -578,6 +578,7 @@ func (p *poller) sitemapDoc(resp *fetch.Response, child string, depth int, budge
 			l.hint.published = n.PublicationDate
 			l.hint.tags = n.Keywords
 			l.hint.language = primaryLanguage(n.Language)
+			l.hint.item = true
 		}
 		links = append(links, l)
 	}
