@@ -446,6 +446,12 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		return err
 	}
 	msg := fmt.Sprintf("exported the captures of %s: %s, %s", spellCount(sum.Articles, "article"), spellCount(sum.Captures, "capture"), spellCount(sum.Records, "WARC record"))
+	if sum.Chains > 0 {
+		msg += fmt.Sprintf(" (%s of the redirects before %s)", spellCount(sum.Redirects, "record"), spellCount(sum.Chains, "capture"))
+	}
+	if sum.ChainsUnsure > 0 {
+		msg += fmt.Sprintf("; %s stored before redirect chains were recorded: the record before it could not be read within 2 MiB, so any redirects before it may be missing", spellCount(sum.ChainsUnsure, "capture"))
+	}
 	if x.collapse {
 		msg += fmt.Sprintf("; %d near-duplicate copies left out", collapsed())
 	}
@@ -459,6 +465,9 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	}
 	if sum.Skipped > 0 {
 		left = append(left, spellCount(sum.Skipped, "capture")+" could not be copied")
+	}
+	if sum.ChainsSkipped > 0 {
+		left = append(left, fmt.Sprintf("the redirects before %s could not be copied", spellCount(sum.ChainsSkipped, "capture")))
 	}
 	if len(left) > 0 {
 		return &exitError{code: 1, msg: strings.Join(left, " and ") + " (named above; listed in the file's last record)"}
