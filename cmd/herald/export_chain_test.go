@@ -270,3 +270,72 @@ func TestExportWARCRedirectChain(t *testing.T) {
 		t.Errorf("check --fixity: exit %d\n%s", code, out)
 	}
 }
+
+// ccChain is a WARC file as Common Crawl and wget write them (each
+// request before its response), gzip per record: story 1 reached
+// through a 301 from /go/1, then story 2 reached as it is.
+func ccChain(t *testing.T) []byte {
+	t.Helper()
+	recs := ccPages(1, 2, "gazette.example")
+	goURL := "https://gazette.example/go/1"
+	reqID := "<urn:uuid:00000000-0000-4000-8000-999999999999>"
+	req := warcRec("request", goURL, "application/http; msgtype=request", []byte("GET /go/1 HTTP/1.1\r\nHost: gazette.example\r\n\r\n"))
+	req = bytes.Replace(req, []byte("WARC-Record-ID: "), []byte("WARC-Record-ID: "+reqID+"\r\nX-Old-ID: "), 1)
+	resp := warcRec("response", goURL, "application/http; msgtype=response",
+		[]byte("HTTP/1.1 301 Moved Permanently\r\nLocation: "+warcArticleURL(1)+"\r\nContent-Length: 0\r\n\r\n"))
+	resp = bytes.Replace(resp, []byte("WARC-Date: "), []byte("WARC-Concurrent-To: "+reqID+"\r\nWARC-Date: "), 1)
+	return perRecordGzip(t, append([][]byte{req, resp}, recs...))
+}
+
+// herald import warc of a file holding a redirect before an article
+// (request records first, as Common Crawl writes them): with
+// --copy-captures the redirect is copied before the response into the
+// archive's WARC folder and the reference says where it starts; without,
+// the reference into the file says nothing of it, and the export finds
+// it there. Either way the WARC export holds the redirect's request and
+// response, then the article's request and response, in the file's
+// order, each once; the other article has no redirect.
+func TestImportWARCRedirectChain(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.warc.gz", ccChain(t))
+	want := fmt.Sprintf("request https://gazette.example/go/1\nresponse https://gazette.example/go/1 HTTP/1.1 301\nrequest %[1]s\nresponse %[1]s HTTP/1.1 200\n", warcArticleURL(1))
+	for _, copyCaptures := range []bool{true, false} {
+		db := filepath.Join(dir, fmt.Sprintf("copy-%t.db", copyCaptures))
+		args := []string{"--db", db, "import", "warc", in}
+		if copyCaptures {
+			args = append(args, "--copy-captures")
+		}
+		if out, stderr, code := herald(t, "", args...); code != 0 {
+			t.Fatalf("import: exit %d\n%s%s", code, out, stderr)
+		}
+		var story *store.Record
+		for _, r := range archived(t, db) {
+			if r.URL == warcArticleURL(1) {
+				story = r
+			}
+		}
+		if story == nil || story.Capture == nil {
+			t.Fatalf("copy %t: the story is not stored with a capture", copyCaptures)
+		}
+		c := story.Capture
+		if copyCaptures && (c.ChainOffset <= 0 || c.ChainOffset >= c.Offset) || !copyCaptures && c.ChainOffset != 0 {
+			t.Errorf("copy %t: capture %+v", copyCaptures, c)
+		}
+		out := filepath.Join(dir, fmt.Sprintf("copy-%t.warc.gz", copyCaptures))
+		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out); code != 0 {
+			t.Fatalf("copy %t: export: exit %d\n%s", copyCaptures, code, stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, _ := warcMembers(t, data)
+		got := describe(recs)
+		if !strings.Contains(got, want) || strings.Count(got, "request "+warcArticleURL(1)+"\n") != 1 || strings.Count(got, "/go/1") != 2 {
+			t.Errorf("copy %t: the export holds\n%swant within it\n%s", copyCaptures, got, want)
+		}
+		if !strings.Contains(got, fmt.Sprintf("\nresponse %[1]s HTTP/1.1 200\n", warcArticleURL(2))) {
+			t.Errorf("copy %t: the other story is not there:\n%s", copyCaptures, got)
+		}
+	}
+}
