@@ -19,17 +19,27 @@ import (
 
 // chainSite serves a feed of two articles: the first linked through
 // /go/1, which answers 301 to /r/1, which answers 302 to the article at
-// /news/1.html; the second linked as it is (/news/2.html).
-func chainSite(t *testing.T) string {
+// /news/1.html (with refresh, through /wait/1 instead, a page that sends
+// the reader on with a meta refresh); the second linked as it is
+// (/news/2.html).
+func chainSite(t *testing.T, refresh bool) string {
 	t.Helper()
 	mux := http.NewServeMux()
 	var base string
+	first := "/go/1"
+	if refresh {
+		first = "/wait/1"
+	}
 	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title><link>%[1]s/</link>
-<item><title>Ferry timetable changes</title><link>%[1]s/go/1</link><pubDate>Mon, 04 May 2026 09:00:00 GMT</pubDate></item>
+<item><title>Ferry timetable changes</title><link>%[1]s%[2]s</link><pubDate>Mon, 04 May 2026 09:00:00 GMT</pubDate></item>
 <item><title>Harbour wall repaired</title><link>%[1]s/news/2.html</link><pubDate>Tue, 05 May 2026 09:00:00 GMT</pubDate></item>
-</channel></rss>`, base)
+</channel></rss>`, base, first)
+	})
+	mux.HandleFunc("/wait/1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url=/news/1.html"><title>Redirecting</title></head><body><p>You are being redirected.</p></body></html>`)
 	})
 	mux.HandleFunc("/go/1", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/r/1", http.StatusMovedPermanently)
@@ -111,7 +121,7 @@ func describe(recs []*warc.Record) string {
 // out, names them and makes the exit status 1; check --fixity names the
 // article whose chain it is.
 func TestExportWARCRedirectChain(t *testing.T) {
-	site := chainSite(t)
+	site := chainSite(t, false)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "herald.db")
 	harvestJSON(t, db, site+"/feed.xml")
@@ -337,5 +347,49 @@ func TestImportWARCRedirectChain(t *testing.T) {
 		if !strings.Contains(got, fmt.Sprintf("\nresponse %[1]s HTTP/1.1 200\n", warcArticleURL(2))) {
 			t.Errorf("copy %t: the other story is not there:\n%s", copyCaptures, got)
 		}
+	}
+}
+
+// A page reached through a meta refresh interstitial (a 200 page, which
+// no Location leads from) keeps the interstitial in its recorded chain:
+// the WARC export writes it before the page, and herald delete
+// --erase-captures erases it with the page's capture, leaving the other
+// article's records as they were.
+func TestEraseCapturesRecordedChain(t *testing.T) {
+	site := chainSite(t, true)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	harvestJSON(t, db, site+"/feed.xml")
+	var hopped *store.Record
+	for _, r := range archived(t, db) {
+		if r.URL == site+"/news/1.html" {
+			hopped = r
+		}
+	}
+	if hopped == nil || hopped.Capture == nil || hopped.Capture.ChainOffset >= hopped.Capture.Offset {
+		t.Fatalf("harvested %+v", hopped)
+	}
+	out := filepath.Join(dir, "out.warc.gz")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := warcMembers(t, data)
+	want := fmt.Sprintf("response %[1]s/wait/1 HTTP/1.1 200\nrequest %[1]s/wait/1\nresponse %[1]s/news/1.html HTTP/1.1 200\nrequest %[1]s/news/1.html\n", site)
+	if got := describe(recs); !strings.Contains(got, want) {
+		t.Errorf("the export:\n%swant within it\n%s", got, want)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "delete", "--id", hopped.ID, "--yes", "--erase-captures"); code != 0 {
+		t.Fatalf("delete: exit %d\n%s", code, stderr)
+	}
+	left := describe(warcRecords(t, filepath.Join(dir, hopped.Capture.File)))
+	if strings.Contains(left, "/wait/1") || strings.Contains(left, "/news/1.html") {
+		t.Errorf("after the erasure the file holds\n%s", left)
+	}
+	if !strings.Contains(left, fmt.Sprintf("response %[1]s/news/2.html HTTP/1.1 200\nrequest %[1]s/news/2.html\n", site)) {
+		t.Errorf("the other article's records are gone:\n%s", left)
 	}
 }
