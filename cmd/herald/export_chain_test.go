@@ -393,3 +393,38 @@ func TestEraseCapturesRecordedChain(t *testing.T) {
 		t.Errorf("the other article's records are gone:\n%s", left)
 	}
 }
+
+// chain_offset is part of the capture reference in JSON lines: exported,
+// imported into another archive and exported again, it is the same, and
+// the export of an article reached without redirects says so too
+// (chain_offset = offset).
+func TestJSONLChainOffset(t *testing.T) {
+	site := chainSite(t, false)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	harvestJSON(t, db, site+"/feed.xml")
+	lines, stderr, code := herald(t, "", "--db", db, "export", "--format", "jsonl")
+	if code != 0 || strings.Count(lines, `"chain_offset":`) != 2 {
+		t.Fatalf("jsonl export: exit %d, %s\n%s", code, stderr, lines)
+	}
+	in := filepath.Join(dir, "all.jsonl")
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.db")
+	if _, stderr, code := herald(t, "", "--db", other, "import", "jsonl", in); code != 0 {
+		t.Fatalf("import jsonl: exit %d\n%s", code, stderr)
+	}
+	caps := map[string]store.Capture{}
+	for _, r := range archived(t, db) {
+		caps[r.ID] = *r.Capture
+	}
+	for _, r := range archived(t, other) {
+		if r.Capture == nil || *r.Capture != caps[r.ID] {
+			t.Errorf("%s: imported with %+v, exported with %+v", r.ID, r.Capture, caps[r.ID])
+		}
+		if r.URL == site+"/news/1.html" && r.Capture.ChainOffset >= r.Capture.Offset || r.URL == site+"/news/2.html" && r.Capture.ChainOffset != r.Capture.Offset {
+			t.Errorf("%s: capture %+v", r.URL, r.Capture)
+		}
+	}
+}
