@@ -105,10 +105,11 @@ type WARCSummary struct {
 	NoCapture     int `json:"no_capture"`
 	Skipped       int `json:"skipped"`
 	ChainsSkipped int `json:"chains_skipped"`
-	// ChainsUnsure counts the captures stored before chain offsets were
-	// recorded whose redirects were looked for and could not be told
-	// apart within the bound (warc.ErrChainUnsure): the chain written,
-	// if any, may have begun earlier.
+	// ChainsUnsure counts the captures that do not say where their
+	// redirects start (stored before chain offsets were recorded) for
+	// which the walk back from the response stopped at a record it could
+	// not read within its bound (warc.ErrChainUnsure): the redirects
+	// written, if any, may have begun earlier.
 	ChainsUnsure int `json:"chains_unsure"`
 }
 
