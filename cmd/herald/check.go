@@ -56,7 +56,11 @@ does, and lists every problem it finds:
               not in this archive"), and every record of the file is
               whole and matches its WARC-Block-Digest (a download by
               herald import warc URL that stopped is read from its
-              NAME.part, and is a problem of its own). Relative file names
+              NAME.part, and is a problem of its own); where the
+              reference says where the capture's redirect chain starts,
+              a record starts there and the records up to the response
+              are whole requests and responses, not erased (a problem
+              of the article's). Relative file names
               are taken from --captures, by default the archive's folder
               (the working folder for PostgreSQL), as harvests write them.
 

@@ -37,8 +37,10 @@ stable order (by date, then id), so running it twice gives identical bytes.
   warc   the raw HTTP captures the articles were extracted from, as one
          WARC file: a warcinfo record describing the export, then for
          each article the captures of its earlier versions and its own,
-         each a response record copied as stored (its WARC-Record-ID and
-         WARC-Block-Digest are the originals) with the request record
+         each the records of the redirects that led to the page (each
+         hop's response and request, as harvested), then its response
+         record, all copied as stored (their WARC-Record-ID and
+         WARC-Block-Digest are the originals), with the request record
          that goes with it. Each record is its own gzip member
          (.warc.gz); an --out name ending in .warc gets them
          uncompressed. --no-versions leaves earlier versions' captures
@@ -48,9 +50,13 @@ A capture that cannot be copied (its WARC file is not there, the record
 at its offset is another, it was erased, it is damaged) is named on
 standard error with its article and left out, as is each article without
 a capture (imported from JSON lines or text), unless --captured-only
-selects only the articles that have one; the rest is written, a metadata
-record at the end of the file lists what was left out, and the exit
-status is 1. Relative capture file names are taken from --captures, by
+selects only the articles that have one, and each capture whose
+redirects cannot be copied (the page's records are then written without
+them); the rest is written, a metadata record at the end of the file
+lists what was left out, and the exit status is 1. Captures stored
+before December 2026 do not say where their redirects start: they are
+looked for right before the response, reading at most 2 MiB back
+(docs/export.md says what that cannot find). Relative capture file names are taken from --captures, by
 default the archive's folder (the working folder for PostgreSQL).
 
 Without --out, jsonl, csv and warc go to standard output. An --out file is
@@ -446,6 +452,12 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		return err
 	}
 	msg := fmt.Sprintf("exported the captures of %s: %s, %s", spellCount(sum.Articles, "article"), spellCount(sum.Captures, "capture"), spellCount(sum.Records, "WARC record"))
+	if sum.Chains > 0 {
+		msg += fmt.Sprintf(" (%s of the redirects before %s)", spellCount(sum.Redirects, "record"), spellCount(sum.Chains, "capture"))
+	}
+	if sum.ChainsUnsure > 0 {
+		msg += fmt.Sprintf("; for %s stored before redirect chains were recorded, the record before could not be read within 2 MiB: redirects before them may be missing", spellCount(sum.ChainsUnsure, "capture"))
+	}
 	if x.collapse {
 		msg += fmt.Sprintf("; %d near-duplicate copies left out", collapsed())
 	}
@@ -459,6 +471,9 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 	}
 	if sum.Skipped > 0 {
 		left = append(left, spellCount(sum.Skipped, "capture")+" could not be copied")
+	}
+	if sum.ChainsSkipped > 0 {
+		left = append(left, fmt.Sprintf("the redirects before %s could not be copied", spellCount(sum.ChainsSkipped, "capture")))
 	}
 	if len(left) > 0 {
 		return &exitError{code: 1, msg: strings.Join(left, " and ") + " (named above; listed in the file's last record)"}

@@ -93,7 +93,9 @@ lang: reads them (pt keeps pt and pt-BR); the others are counted as
 "language unknown". The two combine: a page must pass both.
 
 --copy-captures copies the records of each article stored (its response
-and its request, byte for byte) into the archive's own WARC
+and its request, byte for byte, and the redirects the file holds right
+before the response, which the WARC export then writes before it) into
+the archive's own WARC
 folder (the archive path + .warc, where harvests write) and refers to the
 copies, so the imported file is no longer needed: herald reextract, the
 capture view, export --format warc and delete --erase-captures work from

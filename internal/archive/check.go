@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"sort"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -62,6 +63,16 @@ type captureRef struct {
 	// urls are the article's fetched and canonical URLs, which the
 	// record's target URI is checked against when there is no recordID.
 	urls []string
+	// chain is where the capture's redirect chain starts, when it is
+	// known and there is one (store.Capture.Chain), else offset.
+	chain int64
+}
+
+// newCaptureRef is the reference to check for capture c of the article
+// id (version, for an earlier one) at urls.
+func newCaptureRef(id string, version int, c *store.Capture, urls ...string) captureRef {
+	chain, _ := c.Chain()
+	return captureRef{id: id, version: version, offset: c.Offset, recordID: c.RecordID, urls: urls, chain: chain}
 }
 
 // CheckCaptures verifies every raw capture the archive references: its
@@ -69,7 +80,11 @@ type captureRef struct {
 // (or, for a reference without one, for the article's URL: see
 // warc.Record.IsCapture; another record there is "capture not in this
 // archive", a reference imported from another archive), and that record, like every other record of the file, is whole and
-// matches its WARC-Block-Digest. Relative file names are resolved against
+// matches its WARC-Block-Digest. Where the reference says where the
+// capture's redirect chain starts (store.Capture.ChainOffset), a record
+// starts there and the records from there up to the response are whole
+// request and response records, not erased: damage among them is the
+// article's problem, not a record's that no article names. Relative file names are resolved against
 // base (the archive's folder), as harvests write them. Each file is read
 // once, from start to end.
 //
@@ -90,8 +105,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 			return
 		}
 		sum.Captures++
-		byFile[c.File] = append(byFile[c.File], captureRef{id: r.ID, version: version, offset: c.Offset, recordID: c.RecordID,
-			urls: []string{r.URL, r.CanonicalURL}})
+		byFile[c.File] = append(byFile[c.File], newCaptureRef(r.ID, version, c, r.URL, r.CanonicalURL))
 	}
 	all, err := query.Parse("")
 	if err != nil {
@@ -171,8 +185,7 @@ func CheckCaptures(ctx context.Context, st store.Store, base string) (*CaptureCh
 				name, refs = c.Capture.File, refs[:0]
 			}
 			sum.Captures++
-			refs = append(refs, captureRef{id: c.ID, offset: c.Capture.Offset, recordID: c.Capture.RecordID,
-				urls: []string{c.URL, c.CanonicalURL}})
+			refs = append(refs, newCaptureRef(c.ID, 0, &c.Capture, c.URL, c.CanonicalURL))
 			return nil
 		})
 		if err == nil && len(refs) > 0 {
@@ -223,7 +236,7 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partia
 		torn   bool
 	}
 	var looseOnes []loose
-	at, last, readErr := readFile(ctx, sum, f, refs, func(offset int64, what string, torn bool) {
+	at, chained, last, readErr := readFile(ctx, sum, f, refs, func(offset int64, what string, torn bool) {
 		looseOnes = append(looseOnes, loose{offset, what, torn})
 	})
 	if err := ctx.Err(); err != nil {
@@ -259,6 +272,10 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partia
 			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is %s, not %s", got.recordID, r.recordID))
 		case !(&warc.Record{RecordID: got.recordID, TargetURI: got.uri}).IsCapture(r.recordID, r.urls...):
 			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is for %s", got.uri))
+		default:
+			if why := chainProblem(r, chained); why != "" {
+				problem(r, r.chain, fmt.Sprintf("its redirect chain, from this offset to the response at %d: %s", r.offset, why))
+			}
 		}
 	}
 	return nil
@@ -267,41 +284,79 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partia
 // found is what a WARC file holds at an offset: a record's id, or the
 // damage found there.
 type found struct {
+	offset   int64
 	recordID string
 	uri      string // its WARC-Target-URI
+	typ      string // its WARC-Type
 	damage   string
 	erased   bool // by herald delete --erase-captures
 }
 
+// chainProblem says what is wrong with the redirect chain of r, whose
+// records are among chained (in file order), or "" when nothing is or
+// r says of none.
+func chainProblem(r *captureRef, chained []found) string {
+	if r.chain >= r.offset {
+		return ""
+	}
+	i, _ := slices.BinarySearchFunc(chained, r.chain, func(f found, off int64) int { return cmp.Compare(f.offset, off) })
+	if i == len(chained) || chained[i].offset != r.chain {
+		return "no record starts at this offset"
+	}
+	for ; i < len(chained) && chained[i].offset < r.offset; i++ {
+		switch f := chained[i]; {
+		case f.damage != "":
+			return fmt.Sprintf("the record at offset %d is damaged: %s", f.offset, f.damage)
+		case f.erased:
+			return fmt.Sprintf("the record at offset %d was erased", f.offset)
+		case f.typ != warc.TypeResponse && f.typ != warc.TypeRequest:
+			return fmt.Sprintf("the record at offset %d is a %s record, not a request or response", f.offset, f.typ)
+		}
+	}
+	return ""
+}
+
 // readFile reads every record of f, verifying each one's block digest,
-// and returns what it found at the offsets refs name. Damage at other
-// offsets goes to loose. The error says why the file could not be read
-// to its end (it is not a WARC file, or an I/O error), nil when it was.
-func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captureRef, loose func(offset int64, what string, torn bool)) (map[int64]found, int64, error) {
+// and returns what it found at the offsets refs name, and, in file
+// order, at the offsets within their redirect chains (captureRef.chain
+// up to offset). Damage at other offsets goes to loose. The error says
+// why the file could not be read to its end (it is not a WARC file, or
+// an I/O error), nil when it was. refs are in offset order.
+func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captureRef, loose func(offset int64, what string, torn bool)) (map[int64]found, []found, int64, error) {
 	at := make(map[int64]found, len(refs))
 	wanted := make(map[int64]bool, len(refs))
 	for _, r := range refs {
 		wanted[r.offset] = true
 	}
+	// inChain reports whether off lies in the chain of the first
+	// reference after it.
+	inChain := func(off int64) bool {
+		i := sort.Search(len(refs), func(i int) bool { return refs[i].offset > off })
+		return i < len(refs) && refs[i].chain <= off
+	}
+	var chained []found
 	last := int64(-1) // the offset of the last record read
 	rd := warc.NewBlockReader(bufio.NewReaderSize(f, 1<<20))
 	for ctx.Err() == nil {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return at, last, nil
+			return at, chained, last, nil
 		}
 		var re *warc.RecordError
 		if errors.As(err, &re) {
 			last = re.Offset
-			if wanted[re.Offset] {
-				at[re.Offset] = found{damage: re.Err.Error()}
-			} else {
+			switch {
+			case wanted[re.Offset]:
+				at[re.Offset] = found{offset: re.Offset, damage: re.Err.Error()}
+			case inChain(re.Offset):
+				chained = append(chained, found{offset: re.Offset, damage: re.Err.Error()})
+			default:
 				loose(re.Offset, "damaged record: "+re.Err.Error(), errors.Is(re.Err, warc.ErrTruncated))
 			}
 			continue // the reader goes on with the next record
 		}
 		if err != nil {
-			return at, last, err
+			return at, chained, last, err
 		}
 		last = rec.Offset
 		sum.Records++
@@ -309,12 +364,15 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 		if err := rec.CheckBlockDigest(); err != nil {
 			damage = err.Error()
 		}
+		got := found{offset: rec.Offset, recordID: rec.RecordID, uri: rec.TargetURI, typ: rec.Type, damage: damage, erased: rec.IsErased()}
 		switch _, seen := at[rec.Offset]; {
 		case wanted[rec.Offset] && !seen: // the first record of its gzip member
-			at[rec.Offset] = found{recordID: rec.RecordID, uri: rec.TargetURI, damage: damage, erased: rec.IsErased()}
+			at[rec.Offset] = got
+		case inChain(rec.Offset) && (len(chained) == 0 || chained[len(chained)-1].offset != rec.Offset):
+			chained = append(chained, got)
 		case damage != "":
 			loose(rec.Offset, damage, false)
 		}
 	}
-	return at, last, ctx.Err()
+	return at, chained, last, ctx.Err()
 }

@@ -150,7 +150,11 @@ func eraseCaptures(ctx context.Context, st store.Store, batch []Deleted, opts De
 				sum.Left = append(sum.Left, LeftCapture{ID: a.ID, File: path, Offset: c.Offset, Why: LeftImported})
 				continue
 			}
-			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID, URLs: []string{r.URL, r.CanonicalURL}}})
+			t := warc.EraseTarget{Offset: c.Offset, RecordID: c.RecordID, URLs: []string{r.URL, r.CanonicalURL}}
+			if start, known := c.Chain(); known && start < c.Offset {
+				t.ChainOffset = start // its redirects, meta refresh pages too
+			}
+			files[path] = append(files[path], target{a.ID, !filepath.IsAbs(c.File), t})
 		}
 	}
 	for _, path := range slices.Sorted(maps.Keys(files)) {

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,11 @@ type Skip struct {
 	// without one.
 	File   string
 	Offset int64
+	// Chain says the capture itself was written, but not the redirects
+	// that led to it (they lie from ChainOffset up to Offset, when that
+	// was recorded, else right before Offset).
+	Chain       bool
+	ChainOffset int64
 	// Reason says why, in words.
 	Reason string
 }
@@ -68,6 +74,12 @@ func (s Skip) String() string {
 	if s.File != "" {
 		fmt.Fprintf(&b, ": capture %s at offset %d", s.File, s.Offset)
 	}
+	if s.Chain {
+		b.WriteString(" was written, but not the redirects before it")
+		if s.ChainOffset > 0 && s.ChainOffset < s.Offset {
+			fmt.Fprintf(&b, " (from offset %d)", s.ChainOffset)
+		}
+	}
 	b.WriteString(": " + s.Reason)
 	return b.String()
 }
@@ -76,14 +88,29 @@ func (s Skip) String() string {
 type WARCSummary struct {
 	// Articles counts the articles given to Write; Captures the captures
 	// copied (the articles' and their earlier versions'), Records the
-	// records written for them (responses and their requests).
+	// records written for them (responses and their requests, and the
+	// redirects before them).
 	Articles int `json:"articles"`
 	Captures int `json:"captures"`
 	Records  int `json:"records"`
+	// Chains counts the captures written with the redirects that led to
+	// them, Redirects those redirects' records (responses and requests;
+	// counted in Records too).
+	Chains    int `json:"chains"`
+	Redirects int `json:"redirect_records"`
 	// NoCapture counts the articles that had none; Skipped the captures
-	// that could not be copied.
-	NoCapture int `json:"no_capture"`
-	Skipped   int `json:"skipped"`
+	// that could not be copied; ChainsSkipped the captures written
+	// without the redirects that led to them, which could not be copied
+	// (Skip.Chain).
+	NoCapture     int `json:"no_capture"`
+	Skipped       int `json:"skipped"`
+	ChainsSkipped int `json:"chains_skipped"`
+	// ChainsUnsure counts the captures that do not say where their
+	// redirects start (stored before chain offsets were recorded) for
+	// which the walk back from the response stopped at a record it could
+	// not read within its bound (warc.ErrChainUnsure): the redirects
+	// written, if any, may have begun earlier.
+	ChainsUnsure int `json:"chains_unsure"`
 }
 
 // WARCInfo describes an export for its warcinfo record.
@@ -133,6 +160,11 @@ func (f *Fingerprint) Add(r *store.Record) {
 		binary.BigEndian.PutUint64(n[:], uint64(c.Offset))
 		f.h.Write([]byte(c.File + "\x00" + c.RecordID + "\x00"))
 		f.h.Write(n[:])
+		if c.ChainOffset != 0 { // as before for references without one
+			binary.BigEndian.PutUint64(n[:], uint64(c.ChainOffset))
+			f.h.Write([]byte("chain"))
+			f.h.Write(n[:])
+		}
 	}
 	f.h.Write([]byte{0})
 }
@@ -257,19 +289,29 @@ func (w *WARCWriter) Write(ctx context.Context, r *store.Record) error {
 	} else {
 		refs = append(refs, ref{0, r.Capture, []string{r.URL, r.CanonicalURL}})
 	}
-	seen := map[store.Capture]bool{} // versions that kept one capture
+	type at struct {
+		file   string
+		offset int64
+	}
+	seen := map[at]bool{} // versions that kept one capture
 	for _, x := range refs {
-		if seen[*x.c] {
+		if seen[at{x.c.File, x.c.Offset}] {
 			continue
 		}
-		seen[*x.c] = true
-		why, err := w.copy(x.c, x.urls)
+		seen[at{x.c.File, x.c.Offset}] = true
+		why, chainWhy, err := w.copy(x.c, x.urls)
 		if err != nil {
 			return err
 		}
-		if why != "" {
+		s := Skip{ID: r.ID, Version: x.version, URL: r.URL, File: x.c.File, Offset: x.c.Offset, Reason: why}
+		switch {
+		case why != "":
 			w.sum.Skipped++
-			w.skip(Skip{ID: r.ID, Version: x.version, URL: r.URL, File: x.c.File, Offset: x.c.Offset, Reason: why})
+			w.skip(s)
+		case chainWhy != "":
+			w.sum.ChainsSkipped++
+			s.Chain, s.ChainOffset, s.Reason = true, x.c.ChainOffset, chainWhy
+			w.skip(s)
 		}
 	}
 	return nil
@@ -284,10 +326,12 @@ func (w *WARCWriter) skip(s Skip) {
 	}
 }
 
-// copy writes the capture c of the page at urls: its response record and
-// the request record after it. It returns why the capture was left out
-// ("" when written), or an error writing.
-func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
+// copy writes the capture c of the page at urls: the records of the
+// redirects that led to it, its response record and the request record
+// after it. It returns why the capture was left out ("" when written),
+// why the redirects were ("" when written, or when there were none), or
+// an error writing.
+func (w *WARCWriter) copy(c *store.Capture, urls []string) (why, chainWhy string, err error) {
 	of, ok := w.files[c.File]
 	if !ok {
 		if len(w.files) >= 16 {
@@ -297,39 +341,79 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (string, error) {
 		w.files[c.File] = of
 	}
 	if of.err != nil {
-		return "the WARC file cannot be read: " + of.err.Error(), nil
+		return "the WARC file cannot be read: " + of.err.Error(), "", nil
 	}
 	resp, req, err := w.read.ReadExchange(of.f, c.Offset, -1)
-	switch {
+	switch { // each case returns why the capture is left out
 	case err != nil:
-		return "the record cannot be read: " + err.Error(), nil
+		return "the record cannot be read: " + err.Error(), "", nil
 	case resp.IsErased():
-		return "the capture was erased (herald delete --erase-captures)", nil
+		return "the capture was erased (herald delete --erase-captures)", "", nil
 	case c.RecordID != "" && resp.RecordID != c.RecordID:
-		return fmt.Sprintf("the record at this offset is %s, not %s", resp.RecordID, c.RecordID), nil
+		return fmt.Sprintf("the record at this offset is %s, not %s", resp.RecordID, c.RecordID), "", nil
 	case !resp.IsCapture(c.RecordID, urls...):
 		// A reference without a record id (another tool's JSON lines):
 		// the record must be the page's, as every reader of captures checks.
-		return fmt.Sprintf("the record at this offset is a capture of %s, not of this article", resp.TargetURI), nil
+		return fmt.Sprintf("the record at this offset is a capture of %s, not of this article", resp.TargetURI), "", nil
 	}
 	if err := resp.CheckBlockDigest(); err != nil {
-		return "the record is damaged: " + err.Error(), nil
+		return "the record is damaged: " + err.Error(), "", nil
 	}
+	chain, chainWhy := w.chain(of.f, c, resp)
 	// The request record, when the writer put it right after (as Herald
 	// does) and the two name each other, and it is sound.
 	if req != nil && req.CheckBlockDigest() != nil {
 		req = nil
 	}
-	if err := w.put(resp, of.f); err != nil {
-		return "", err
-	}
-	w.sum.Captures++
-	if req != nil {
-		if err := w.put(req, of.f); err != nil {
-			return "", err
+	for _, s := range chain {
+		if err := w.put(s, of.f); err != nil {
+			return "", "", err
 		}
 	}
-	return "", nil
+	if len(chain) > 0 {
+		w.sum.Chains++
+		w.sum.Redirects += len(chain)
+	}
+	if err := w.put(resp, of.f); err != nil {
+		return "", "", err
+	}
+	w.sum.Captures++
+	if req != nil && !slices.ContainsFunc(chain, func(s *warc.Stored) bool { return s.Offset == req.Offset }) {
+		if err := w.put(req, of.f); err != nil {
+			return "", "", err
+		}
+	}
+	return "", chainWhy, nil
+}
+
+// chain reads the records of the redirects that led to resp, the
+// response of capture c in f: from where c says its chain starts, or,
+// for a capture that does not say (stored before chain offsets were
+// recorded, or imported), those found right before it
+// (warc.StoredReader.FindChain, which reads a bounded stretch before each
+// record). It returns them in file order, or why they cannot be copied.
+func (w *WARCWriter) chain(f *os.File, c *store.Capture, resp *warc.Stored) ([]*warc.Stored, string) {
+	start, known := c.Chain()
+	if known {
+		chain, err := w.read.ReadChain(f, start, resp)
+		if err != nil {
+			return nil, err.Error()
+		}
+		return chain, ""
+	}
+	chain, err := w.read.FindChain(f, resp)
+	switch {
+	case errors.Is(err, warc.ErrChainUnsure):
+		w.sum.ChainsUnsure++
+	case err != nil:
+		return nil, "the records before it cannot be read: " + err.Error()
+	}
+	for _, s := range chain {
+		if err := s.CheckBlockDigest(); err != nil {
+			return nil, fmt.Sprintf("the record at offset %d is damaged: %v", s.Offset, err)
+		}
+	}
+	return chain, ""
 }
 
 func (w *WARCWriter) put(s *warc.Stored, f *os.File) error {
@@ -346,11 +430,12 @@ func (w *WARCWriter) put(s *warc.Stored, f *os.File) error {
 	return nil
 }
 
-// Finish writes, when anything was left out, a metadata record listing
-// it (the first 10,000; the rest counted), and closes the files read.
+// Finish writes, when anything was left out (a capture, or the redirects
+// before one), a metadata record listing it (the first 10,000; the rest
+// counted), and closes the files read.
 func (w *WARCWriter) Finish() error {
 	w.closeFiles()
-	left := w.sum.Skipped + w.sum.NoCapture
+	left := w.sum.Skipped + w.sum.NoCapture + w.sum.ChainsSkipped
 	if left == 0 {
 		return nil
 	}
@@ -358,6 +443,9 @@ func (w *WARCWriter) Finish() error {
 	fmt.Fprintf(&block, "herald-left-out: %d\r\n", left)
 	fmt.Fprintf(&block, "herald-without-capture: %d\r\n", w.sum.NoCapture)
 	fmt.Fprintf(&block, "herald-not-copied: %d\r\n", w.sum.Skipped)
+	if w.sum.ChainsSkipped > 0 {
+		fmt.Fprintf(&block, "herald-redirects-not-copied: %d\r\n", w.sum.ChainsSkipped)
+	}
 	for _, s := range w.listed {
 		block.WriteString("left-out: " + strings.Join(strings.Fields(s), " ") + "\r\n")
 	}

@@ -356,15 +356,23 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 	if err != nil {
 		return nil, 0, err
 	}
-	recs := []*warc.Stored{resp}
-	if req != nil {
+	// The redirects that led to the response, when the file has them
+	// right before it (a request written before its response is one of
+	// them), are copied before it, as a harvest writes them.
+	chain, err := sr.FindChain(opts.CopyFrom, resp)
+	if err != nil && !errors.Is(err, warc.ErrChainUnsure) {
+		return nil, 0, err
+	}
+	recs := append(chain, resp)
+	if req != nil && !slices.ContainsFunc(chain, func(c *warc.Stored) bool { return c.Offset == req.Offset }) {
 		recs = append(recs, req)
 	}
-	ref, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)
+	refs, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)
 	if err != nil {
 		return nil, 0, err
 	}
-	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}, copiedNow, nil
+	ref := refs[len(chain)]
+	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID, ChainOffset: refs[0].Offset}, copiedNow, nil
 }
 
 // ReasonNotCopied: an article whose records could not be copied

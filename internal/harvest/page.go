@@ -209,8 +209,10 @@ func (h *Harvester) captureRobots(resp *fetch.Response) {
 
 // capture writes a response to WARC, after the redirects that led to it
 // (one exchange per hop, in order, so the archive holds the whole chain);
-// the returned capture is the final response's. nil when captures are off
-// or the response has no raw bytes.
+// the returned capture is the final response's, with where its chain
+// starts (the first hop's response, or the final response itself when
+// there was none). nil when captures are off or the response has no raw
+// bytes.
 func (h *Harvester) capture(ctx context.Context, resp *fetch.Response) (*store.Capture, error) {
 	if h.warc == nil || len(resp.RawResponse) == 0 {
 		return nil, nil
@@ -220,7 +222,7 @@ func (h *Harvester) capture(ctx context.Context, resp *fetch.Response) (*store.C
 		return nil, fmt.Errorf("harvest: capture %s: %w", resp.URL, err)
 	}
 	ref := refs[len(refs)-1]
-	return &store.Capture{File: h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID}, nil
+	return &store.Capture{File: h.capturePath(ref.File), Offset: ref.Offset, RecordID: ref.RecordID, ChainOffset: refs[0].Offset}, nil
 }
 
 // exchanges are a response's WARC exchanges: one per redirect hop, in

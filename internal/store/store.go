@@ -79,11 +79,30 @@ type Record struct {
 	Version int `json:"version,omitempty"`
 }
 
-// Capture references a stored raw response.
+// Capture references a stored raw response: the record at Offset in
+// the WARC file File, whose WARC-Record-ID is RecordID.
 type Capture struct {
 	File     string `json:"file"`
 	Offset   int64  `json:"offset"`
 	RecordID string `json:"record_id,omitempty"`
+	// ChainOffset is where the capture's redirect chain starts in File:
+	// the records of the redirects that led to the response (each hop's
+	// response and request) lie from there up to Offset. It equals
+	// Offset for a capture reached without redirects, and is 0 where it
+	// is not known: captures made before it was recorded (December
+	// 2026), references to files the user imported, and those read from
+	// another tool's JSON lines. See docs/export.md.
+	ChainOffset int64 `json:"chain_offset,omitempty"`
+}
+
+// Chain says what is known of c's redirect chain: known is false when
+// ChainOffset was not recorded (see there), else start is where the
+// chain starts, Offset when there is none.
+func (c *Capture) Chain() (start int64, known bool) {
+	if c.ChainOffset <= 0 || c.ChainOffset > c.Offset {
+		return c.Offset, c.ChainOffset == c.Offset
+	}
+	return c.ChainOffset, true
 }
 
 // CaptureFile is where the WARC file a capture reference names (File) is:

@@ -169,10 +169,11 @@ func TestCopyRecordsOfAnExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, q, _ = sr.ReadExchange(src, int64(len(req)), 0)
-	ref, err := w.CopyRecords(context.Background(), src, r, q)
+	refs, err := w.CopyRecords(context.Background(), src, r, q)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ref := refs[0]
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,11 @@ type EraseTarget struct {
 	// record starts there when URLs is empty (see Record.IsCapture).
 	RecordID string
 	URLs     []string
+	// ChainOffset, when above 0 and below Offset, is where the capture's
+	// redirect chain starts (store.Capture.ChainOffset): every record
+	// from there up to the target is erased with it, meta refresh
+	// interstitials too, which no Location leads from.
+	ChainOffset int64
 }
 
 // at reports whether e, the record at the target's offset, is the one
@@ -177,6 +182,13 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 			return nil, fmt.Errorf("erase records in %s: the record at offset %d is the file's warcinfo", path, t.Offset)
 		}
 		erase[i] = true
+		if entries[i].off == t.Offset && t.ChainOffset > 0 {
+			for j := i - 1; j > 0 && entries[j].off >= t.ChainOffset; j-- {
+				if !entries[j].erased {
+					erase[j] = true
+				}
+			}
+		}
 	}
 	// The records tied to the erased ones, until nothing more is found.
 	uris := map[string]bool{} // target URIs of erased responses
@@ -504,12 +516,7 @@ func indexFile(f *os.File, base string) ([]fileEntry, error) {
 				e.links = append(e.links, h.Value)
 			}
 		}
-		if rec.IsHTTPResponse() && isRedirect(rec.Block) {
-			rec.parseHTTP()
-			if rec.HTTPStatus >= 300 && rec.HTTPStatus < 400 {
-				e.location = resolve(rec.TargetURI, rec.HTTPHeader.Get("Location"))
-			}
-		}
+		e.location = rec.RedirectLocation()
 		entries = append(entries, e)
 	}
 	if len(entries) == 0 {

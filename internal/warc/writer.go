@@ -197,30 +197,33 @@ func (w *Writer) WriteExchanges(ctx context.Context, exs []Exchange) ([]Ref, err
 // file, together and in order: each is written as stored (a gzip member
 // copied byte for byte; a record of a plain file, or one sharing its
 // member, in a member of its own: Stored.CopyGzip), so its record id and
-// digests stay the original's. It returns where the first is, which is
-// what a capture reference names (a response, its request after it).
-// ctx is checked before writing, as WriteExchange does.
-func (w *Writer) CopyRecords(ctx context.Context, src io.ReaderAt, recs ...*Stored) (Ref, error) {
+// digests stay the original's. It returns where each is, in the order
+// given: a capture's redirect chain, then its response and request, say,
+// whose reference names the response. ctx is checked before writing, as
+// WriteExchange does.
+func (w *Writer) CopyRecords(ctx context.Context, src io.ReaderAt, recs ...*Stored) ([]Ref, error) {
 	if len(recs) == 0 {
-		return Ref{}, errors.New("copy warc records: none given")
+		return nil, errors.New("copy warc records: none given")
 	}
 	var buf bytes.Buffer
 	zw := w.gzips.Get().(*gzip.Writer)
 	defer w.gzips.Put(zw)
-	var length int64
+	refs := make([]Ref, len(recs))
 	for i, r := range recs {
+		off := int64(buf.Len())
 		if err := r.CopyGzip(&buf, src, zw); err != nil {
-			return Ref{}, fmt.Errorf("copy warc record %s: %w", r.RecordID, err)
+			return nil, fmt.Errorf("copy warc record %s: %w", r.RecordID, err)
 		}
-		if i == 0 {
-			length = int64(buf.Len())
-		}
+		refs[i] = Ref{Offset: off, Length: int64(buf.Len()) - off, RecordID: r.RecordID}
 	}
 	name, off, err := w.append(ctx, buf.Bytes())
 	if err != nil {
-		return Ref{}, fmt.Errorf("copy warc record %s: %w", recs[0].RecordID, err)
+		return nil, fmt.Errorf("copy warc record %s: %w", recs[0].RecordID, err)
 	}
-	return Ref{File: name, Offset: off, Length: length, RecordID: recs[0].RecordID}, nil
+	for i := range refs {
+		refs[i].File, refs[i].Offset = name, off+refs[i].Offset
+	}
+	return refs, nil
 }
 
 // append writes b, whole gzip members, to the current file (starting the

@@ -195,8 +195,8 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 		}
 		panic(http.ErrAbortHandler)
 	}
-	if sum.Skipped > 0 {
-		s.log.Warn("export left captures out", "query", v.Get("q"), "skipped", sum.Skipped, "without_capture", sum.NoCapture)
+	if sum.Skipped > 0 || sum.ChainsSkipped > 0 {
+		s.log.Warn("export left captures out", "query", v.Get("q"), "skipped", sum.Skipped, "without_capture", sum.NoCapture, "redirects_skipped", sum.ChainsSkipped)
 	}
 	return nil
 }

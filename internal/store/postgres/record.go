@@ -15,7 +15,7 @@ import (
 const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
 	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
 	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
-	a.extractor_version, a.content_hash, a.cluster_id, a.version, a.original_url`
+	a.capture_chain, a.extractor_version, a.content_hash, a.cluster_id, a.version, a.original_url`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -28,11 +28,11 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		authors, tags                string
 		free                         sql.NullBool
 		capFile, capRecord           string
-		capOffset                    int64
+		capOffset, capChain          int64
 	)
 	dest := []any{&r.ID, &r.URL, &r.CanonicalURL, &published, &modified, &fetched,
 		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
-		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
+		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord, &capChain,
 		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version, &r.OriginalURL}
 	if withText {
 		dest = append(dest, &r.Text)
@@ -57,7 +57,7 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		r.IsAccessibleForFree = &b
 	}
 	if capFile != "" || capRecord != "" {
-		r.Capture = &store.Capture{File: capFile, Offset: capOffset, RecordID: capRecord}
+		r.Capture = &store.Capture{File: capFile, Offset: capOffset, RecordID: capRecord, ChainOffset: capChain}
 	}
 	return &r, nil
 }

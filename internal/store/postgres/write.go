@@ -192,27 +192,27 @@ const selectForPut = `SELECT n, content_hash, cluster_id, version, fetched_at, `
 const articleCols = `id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, text_bytes, text, tsv, original_url`
+	content_hash, cluster_id, version, text_bytes, text, tsv, original_url, capture_chain`
 
 // insertArticle writes a new article with its author and tag links and
 // band hashes in one statement; it returns no row when the id exists.
 const insertArticle = `WITH a AS (INSERT INTO articles (` + articleCols + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector, $30)
+		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector, $30, $31)
 	ON CONFLICT (id) DO NOTHING RETURNING n),
-	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($31::bigint[]) x),
-	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($32::bigint[]) x),
-	bd AS (INSERT INTO article_bands (band, n) SELECT x, a.n FROM a, unnest($33::bigint[]) x)
+	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($32::bigint[]) x),
+	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($33::bigint[]) x),
+	bd AS (INSERT INTO article_bands (band, n) SELECT x, a.n FROM a, unnest($34::bigint[]) x)
 	SELECT n FROM a`
 
-// updateArticle replaces article $31 with a new version (id unchanged).
+// updateArticle replaces article $32 with a new version (id unchanged).
 const updateArticle = `UPDATE articles SET url = $2, canonical_url = $3, site_id = $4, date = $5,
 	published = $6, modified = $7, fetched_at = $8, title = $9, description = $10, authors = $11,
 	tags = $12, site_name = $13, section = $14, language = $15, image = $16, free = $17,
 	word_count = $18, source = $19, capture_file = $20, capture_offset = $21, capture_record = $22,
 	extractor_version = $23, content_hash = $24, cluster_id = $25, version = $26, text_bytes = $27,
-	text = $28, tsv = $29::tsvector, original_url = $30
-	WHERE n = $31 AND id = $1`
+	text = $28, tsv = $29::tsvector, original_url = $30, capture_chain = $31
+	WHERE n = $32 AND id = $1`
 
 // meta is the part of a record that a Put with an unchanged text may
 // refresh, in its stored form (metaCols order).
@@ -465,15 +465,15 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry, clusterID string, v
 		free = *r.IsAccessibleForFree
 	}
 	var capFile, capRecord string
-	var capOffset int64
+	var capOffset, capChain int64
 	if c := r.Capture; c != nil {
-		capFile, capOffset, capRecord = c.File, c.Offset, c.RecordID
+		capFile, capOffset, capRecord, capChain = c.File, c.Offset, c.RecordID, c.ChainOffset
 	}
 	return []any{r.ID, r.URL, r.CanonicalURL, site, r.Date().Unix(), formatTime(r.Published),
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		r.ContentHash, clusterID, version, len(r.Text), r.Text, vectorOf(e), r.OriginalURL}, nil
+		r.ContentHash, clusterID, version, len(r.Text), r.Text, vectorOf(e), r.OriginalURL, capChain}, nil
 }
 
 // linkIDs returns the dictionary ids of r's authors and tags, creating

@@ -16,7 +16,7 @@ import (
 const recordCols = `a.id, a.url, a.canonical_url, a.published, a.modified, a.fetched_at,
 	a.title, a.description, a.authors, a.tags, a.site_name, a.section, a.language, a.image,
 	a.free, a.word_count, a.source, a.capture_file, a.capture_offset, a.capture_record,
-	a.extractor_version, ` + hashCol + `, a.cluster_id, a.version, a.original_url`
+	a.capture_chain, a.extractor_version, ` + hashCol + `, a.cluster_id, a.version, a.original_url`
 
 // hashCol reads content_hash back as text (see hashArg).
 const hashCol = `iif(typeof(a.content_hash) = 'blob', lower(hex(a.content_hash)), a.content_hash)`
@@ -63,11 +63,11 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		authors, tags                string
 		free                         sql.NullBool
 		capFile, capRecord           string
-		capOffset                    int64
+		capOffset, capChain          int64
 	)
 	dest := []any{&r.ID, &r.URL, &r.CanonicalURL, &published, &modified, &fetched,
 		&r.Title, &r.Description, &authors, &tags, &r.SiteName, &r.Section, &r.Language, &r.Image,
-		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord,
+		&free, &r.WordCount, &r.Source, &capFile, &capOffset, &capRecord, &capChain,
 		&r.ExtractorVersion, &r.ContentHash, &r.ClusterID, &r.Version, &r.OriginalURL}
 	_, fromRows := s.(*sql.Rows)
 	if p, ok := s.(prefixScanner); ok {
@@ -109,7 +109,7 @@ func scanRecord(s scanner, withText bool, extra ...any) (*store.Record, error) {
 		r.IsAccessibleForFree = &b
 	}
 	if capFile != "" || capRecord != "" {
-		r.Capture = &store.Capture{File: capFile, Offset: capOffset, RecordID: capRecord}
+		r.Capture = &store.Capture{File: capFile, Offset: capOffset, RecordID: capRecord, ChainOffset: capChain}
 	}
 	return &r, nil
 }

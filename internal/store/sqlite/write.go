@@ -493,14 +493,14 @@ func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, original_url, text)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	content_hash, cluster_id, version, original_url, text, capture_chain)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id = ?, date = ?,
 	published = ?, modified = ?, fetched_at = ?, title = ?, description = ?, authors = ?, tags = ?,
 	site_name = ?, section = ?, language = ?, image = ?, free = ?, word_count = ?, source = ?,
 	capture_file = ?, capture_offset = ?, capture_record = ?, extractor_version = ?,
-	content_hash = ?, cluster_id = ?, version = ?, original_url = ?, text = ?
+	content_hash = ?, cluster_id = ?, version = ?, original_url = ?, text = ?, capture_chain = ?
 	WHERE n = ?`
 
 // The stored row as Put compares it: identity, then the metadata a
@@ -852,9 +852,9 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 		free = *r.IsAccessibleForFree
 	}
 	var capFile, capRecord string
-	var capOffset int64
+	var capOffset, capChain int64
 	if c := r.Capture; c != nil {
-		capFile, capOffset, capRecord = c.File, c.Offset, c.RecordID
+		capFile, capOffset, capRecord, capChain = c.File, c.Offset, c.RecordID, c.ChainOffset
 	}
 	url := r.URL
 	if url == r.CanonicalURL {
@@ -864,7 +864,7 @@ func (t *tx) articleArgs(ctx context.Context, e store.Entry) ([]any, error) {
 		formatTime(r.Modified), formatTime(r.FetchedAt), r.Title, r.Description,
 		joinLines(r.Authors), joinLines(r.Tags), r.SiteName, r.Section, r.Language, r.Image, free,
 		r.WordCount, r.Source, capFile, capOffset, capRecord, r.ExtractorVersion,
-		hashArg(r.ContentHash), r.ClusterID, r.Version, r.OriginalURL, t.compressedText(e)}, nil
+		hashArg(r.ContentHash), r.ClusterID, r.Version, r.OriginalURL, t.compressedText(e), capChain}, nil
 }
 
 // relink replaces the author and tag rows of article n with r's.

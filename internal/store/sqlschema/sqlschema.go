@@ -613,7 +613,7 @@ func Release(ctx context.Context, x Execer, ids []string, mark func(i int) strin
 // CaptureRefsSQL selects the capture references ScanCaptures reads; the
 // caller appends the ORDER BY its database needs for file names in byte
 // order.
-const CaptureRefsSQL = `SELECT id, url, canonical_url, capture_file, capture_offset, capture_record
+const CaptureRefsSQL = `SELECT id, url, canonical_url, capture_file, capture_offset, capture_record, capture_chain
 		FROM articles WHERE capture_file <> '' `
 
 // ScanCaptures runs query (CaptureRefsSQL and its order) through q and
@@ -625,7 +625,7 @@ func ScanCaptures(ctx context.Context, q Querier, query string, fn func(store.Ca
 		return wrap(err)
 	}
 	return EachRow(rows, func(rows *sql.Rows) (c store.CaptureRef, err error) {
-		err = rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID)
+		err = rows.Scan(&c.ID, &c.URL, &c.CanonicalURL, &c.Capture.File, &c.Capture.Offset, &c.Capture.RecordID, &c.Capture.ChainOffset)
 		return c, err
 	}, fn, wrap)
 }

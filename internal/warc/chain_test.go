@@ -1,0 +1,229 @@
+package warc
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hop is a WARC exchange of a GET of uri answered by msg.
+func hop(uri string, msg []byte) Exchange {
+	return Exchange{TargetURI: uri, RequestRaw: []byte("GET " + uri + " HTTP/1.1\r\n\r\n"), ResponseRaw: msg}
+}
+
+// redirect is a raw HTTP response sending the client to location.
+func redirect(status int, location string) []byte {
+	return fmt.Appendf(nil, "HTTP/1.1 %d Moved\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n", status, location)
+}
+
+// chainFile writes exchanges with a Writer, each call one WriteExchanges,
+// and returns the file (opened) and the Refs of each call.
+func chainFile(t *testing.T, calls ...[]Exchange) (*os.File, [][]Ref) {
+	t.Helper()
+	w, err := NewWriter(t.TempDir(), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs [][]Ref
+	for _, exs := range calls {
+		r, err := w.WriteExchanges(context.Background(), exs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, r)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(w.Dir(), refs[0][0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, refs
+}
+
+// chainOf describes records as "type uri" lines.
+func chainOf(recs []*Stored) string {
+	var b strings.Builder
+	for _, r := range recs {
+		fmt.Fprintf(&b, "%s %s\n", r.Type, r.TargetURI)
+	}
+	return b.String()
+}
+
+// FindChain walks back from a response over the redirects that led to it
+// (301 then 302, each response with its request after it, as a harvest
+// writes them), relative and absolute Locations alike, and stops at the
+// exchange written before them; a response reached without redirects,
+// and the file's first exchange, have none; a redirect to another URL
+// right before a response is not its chain. ReadChain reads the same
+// records from where the writer said the chain starts.
+func TestFindChain(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	f, refs := chainFile(t,
+		[]Exchange{hop("https://a.example/first", page)},
+		[]Exchange{
+			hop("https://a.example/go/1", redirect(301, "/r/1")),
+			hop("https://a.example/r/1", redirect(302, "https://a.example/news/1")),
+			hop("https://a.example/news/1", page),
+		},
+		[]Exchange{hop("https://a.example/news/2", page)},
+		[]Exchange{hop("https://a.example/elsewhere", redirect(302, "https://b.example/"))},
+		[]Exchange{hop("https://a.example/news/3", page)},
+	)
+	var sr StoredReader
+	final := func(ref Ref) *Stored {
+		t.Helper()
+		s, err := sr.Read(f, ref.Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	chain, err := sr.FindChain(f, final(refs[1][2]))
+	want := "response https://a.example/go/1\nrequest https://a.example/go/1\nresponse https://a.example/r/1\nrequest https://a.example/r/1\n"
+	if err != nil || chainOf(chain) != want {
+		t.Errorf("FindChain: %v\n%swant\n%s", err, chainOf(chain), want)
+	}
+	if len(chain) > 0 && chain[0].Offset != refs[1][0].Offset {
+		t.Errorf("the chain starts at %d, the writer wrote it at %d", chain[0].Offset, refs[1][0].Offset)
+	}
+	read, err := sr.ReadChain(f, refs[1][0].Offset, final(refs[1][2]))
+	if err != nil || chainOf(read) != want {
+		t.Errorf("ReadChain: %v\n%s", err, chainOf(read))
+	}
+	for i, ref := range []Ref{refs[0][0], refs[2][0], refs[4][0]} {
+		if chain, err := sr.FindChain(f, final(ref)); err != nil || len(chain) > 0 {
+			t.Errorf("response %d without redirects: %v\n%s", i, err, chainOf(chain))
+		}
+	}
+}
+
+// In a file written as wget and Common Crawl write (each request before
+// its response, plain or gzip per record), FindChain takes the requests
+// too, the final response's own among them, so the records come out in
+// the file's order.
+func TestFindChainRequestsFirst(t *testing.T) {
+	req := func(uri string) []byte {
+		return record(TypeRequest, uri, "application/http; msgtype=request", []byte("GET "+uri+" HTTP/1.1\r\n\r\n"))
+	}
+	resp := func(uri string, msg []byte) []byte {
+		return responseRecord(uri, msg)
+	}
+	// Pairs them as WARC-Concurrent-To does.
+	pair := func(q, r []byte) []byte {
+		qid := string(bytes.Fields(bytes.SplitN(q, []byte("WARC-Record-ID: "), 2)[1])[0])
+		r = bytes.Replace(r, []byte("WARC-Date:"), []byte("WARC-Concurrent-To: "+qid+"\r\nWARC-Date:"), 1)
+		return append(q, r...)
+	}
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	parts := [][]byte{
+		pair(req("https://a.example/before"), resp("https://a.example/before", page)),
+		pair(req("https://a.example/go"), resp("https://a.example/go", redirect(301, "/story"))),
+		pair(req("https://a.example/story"), resp("https://a.example/story", page)),
+	}
+	want := "request https://a.example/go\nresponse https://a.example/go\nrequest https://a.example/story\n"
+	for _, gz := range []bool{false, true} {
+		var file []byte
+		for _, p := range parts {
+			if !gz {
+				file = append(file, p...)
+				continue
+			}
+			for _, rec := range bytes.SplitAfter(p, []byte("\r\n\r\nWARC/")) {
+				// Each record its own member (SplitAfter leaves the next one's "WARC/" on this one).
+				rec = bytes.TrimSuffix(rec, []byte("WARC/"))
+				if !bytes.HasPrefix(rec, []byte("WARC/")) {
+					rec = append([]byte("WARC/"), rec...)
+				}
+				file = append(file, gzipBytes(t, rec)...)
+			}
+		}
+		rd := bytes.NewReader(file)
+		recs, errs := readAll(t, NewReader(bytes.NewReader(file)))
+		if len(errs) > 0 || len(recs) != 6 {
+			t.Fatalf("gzip %t: %d records, %v", gz, len(recs), errs)
+		}
+		var sr StoredReader
+		final, err := sr.Read(rd, recs[5].Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, err := sr.FindChain(rd, final)
+		if err != nil || chainOf(chain) != want {
+			t.Errorf("gzip %t: %v\n%swant\n%s", gz, err, chainOf(chain), want)
+		}
+	}
+}
+
+// A record before the response that is longer than FindChain looks back
+// (an incompressible page of 3 MiB) cannot be told from a redirect:
+// FindChain says so rather than calling the chain complete.
+func TestFindChainBound(t *testing.T) {
+	big := make([]byte, 3<<20)
+	rand.Read(big)
+	f, refs := chainFile(t,
+		[]Exchange{hop("https://a.example/big", httpResponse("application/octet-stream", big))},
+		[]Exchange{hop("https://a.example/news/1", httpResponse("text/html", []byte("<p>The story.</p>")))},
+	)
+	var sr StoredReader
+	final, err := sr.Read(f, refs[1][0].Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chain, err := sr.FindChain(f, final); !errors.Is(err, ErrChainUnsure) || len(chain) > 0 {
+		t.Errorf("FindChain past the bound: %v\n%s", err, chainOf(chain))
+	}
+}
+
+// A chain whose start the writer recorded is read whole, a meta refresh
+// interstitial (a 200 page, no Location) among it, which FindChain cannot
+// tell from any page; EraseRecords given the chain start erases it with
+// the response, where the Location rule alone leaves it.
+func TestChainOffsetMetaRefresh(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	interstitial := httpResponse("text/html", []byte(`<meta http-equiv="refresh" content="0; url=/news/1">`))
+	for _, withChain := range []bool{false, true} {
+		f, refs := chainFile(t,
+			[]Exchange{hop("https://a.example/other", page)},
+			[]Exchange{hop("https://a.example/wait", interstitial), hop("https://a.example/news/1", page)},
+		)
+		var sr StoredReader
+		final, err := sr.Read(f, refs[1][1].Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, err := sr.ReadChain(f, refs[1][0].Offset, final)
+		if want := "response https://a.example/wait\nrequest https://a.example/wait\n"; err != nil || chainOf(chain) != want {
+			t.Errorf("ReadChain: %v\n%s", err, chainOf(chain))
+		}
+		if found, _ := sr.FindChain(f, final); len(found) > 0 {
+			t.Errorf("FindChain took the interstitial: %s", chainOf(found))
+		}
+		target := EraseTarget{Offset: refs[1][1].Offset, RecordID: refs[1][1].RecordID}
+		if withChain {
+			target.ChainOffset = refs[1][0].Offset
+		}
+		res, err := EraseRecords(f.Name(), []EraseTarget{target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 2, true: 4}[withChain]; res.Records != want {
+			t.Errorf("chain offset given %t: %d records erased, want %d", withChain, res.Records, want)
+		}
+		rec, err := ReadAt(f.Name(), refs[0][0].Offset)
+		if err != nil || rec.TargetURI != "https://a.example/other" {
+			t.Errorf("the exchange before: %v %v", rec, err)
+		}
+		if _, err := sr.ReadChain(f, refs[1][0].Offset, final); withChain && err == nil {
+			t.Error("ReadChain read an erased chain")
+		}
+	}
+}
