@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -300,6 +301,29 @@ type OriginLister interface {
 	// OriginalURL is url, without their text, oldest first (ties by id),
 	// and how many there are.
 	NamingOriginal(ctx context.Context, url string, n int) ([]*Record, int, error)
+}
+
+// ChangeScanner is a backend that can scan only the articles it wrote
+// since a time (both backends): herald export --changed-since, for
+// exports that bring a copy of the archive up to date.
+type ChangeScanner interface {
+	// ScanChanged is Scan of the articles matching q that the archive
+	// wrote at or after since, by the writing process's clock (the
+	// database server's for PostgreSQL), to the millisecond: stored,
+	// replaced by a new version, refreshed, or moved to another cluster.
+	// Articles last written before the archive began to record when
+	// (before its migration that added it) count as written then.
+	ScanChanged(ctx context.Context, q *query.Query, since time.Time, fn func(*Record) error) error
+}
+
+// ScanChanged calls fn for each article matching q that st wrote at or
+// after since, as a ChangeScanner does; ErrInvalid when st is not one.
+func ScanChanged(ctx context.Context, st Store, q *query.Query, since time.Time, fn func(*Record) error) error {
+	cs, ok := st.(ChangeScanner)
+	if !ok {
+		return fmt.Errorf("%w: this archive backend does not record when it wrote its articles", ErrInvalid)
+	}
+	return cs.ScanChanged(ctx, q, since, fn)
 }
 
 // MetaScanner is a backend that can scan articles without reading their

@@ -46,6 +46,19 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scan := s.st.Scan
+	if raw := v.Get("changed_since"); raw != "" {
+		if collapse {
+			return badRequest("changed_since is not for collapse=true: a delta cannot tell which copy of a story an earlier export kept")
+		}
+		since, err := export.ParseSince(raw, time.Now())
+		if err != nil {
+			return badRequest("changed_since %v", err)
+		}
+		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+			return store.ScanChanged(ctx, s.st, q, since, fn)
+		}
+		w.Header().Set("Herald-Next-Changed-Since", export.NextSince(time.Now()))
+	}
 	if collapse {
 		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
 			_, err := store.ScanCollapsed(ctx, s.st, q, fn)
