@@ -99,13 +99,12 @@ delta cannot tell which copy of a story an earlier one kept.`,
 					return &exitError{code: 2, msg: "--captured-only goes with --format warc"}
 				}
 			}
-			start := time.Now()
-			var since time.Time
 			if changedSince != "" {
 				if collapse {
 					return &exitError{code: 2, msg: "--changed-since is not for --collapse: a delta cannot tell which copy of a story an earlier export kept (export deltas whole, and collapse by cluster_id where you load them)"}
 				}
-				if since, err = export.ParseSince(changedSince, start); err != nil {
+				// Read again by the archive's clock once it is open.
+				if _, err := export.ParseSince(changedSince, time.Now()); err != nil {
 					return &exitError{code: 2, msg: "--changed-since " + err.Error()}
 				}
 			}
@@ -130,12 +129,25 @@ delta cannot tell which copy of a story an earlier one kept.`,
 			}
 			defer db.Close()
 			scan, skipped := db.Scan, 0
+			var since time.Time
 			if changedSince != "" {
+				cs, ok := db.(store.ChangeScanner)
+				if !ok {
+					return errors.New("--changed-since: this archive backend does not record when it wrote its articles")
+				}
+				start, err := cs.ChangeClock(ctx)
+				if err != nil {
+					return err
+				}
+				if since, err = export.ParseSince(changedSince, start); err != nil {
+					return &exitError{code: 2, msg: "--changed-since " + err.Error()}
+				}
 				scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-					return store.ScanChanged(ctx, db, q, since, fn)
+					return cs.ScanChanged(ctx, q, since, fn)
 				}
 				defer func() {
-					if err == nil {
+					// Written, if with captures left out (exit 1).
+					if ee := (*exitError)(nil); err == nil || errors.As(err, &ee) && ee.code == 1 {
 						fmt.Fprintf(e.stderr, "next delta: --changed-since %s\n", export.NextSince(start))
 					}
 				}()
@@ -156,7 +168,7 @@ delta cannot tell which copy of a story an earlier one kept.`,
 				}
 				return exportWARC(ctx, e, db, scan, q, warcExport{
 					out: out, captures: captures, collapse: collapse, versions: !noVersions, capturedOnly: capturedOnly,
-					query: strings.Join(args, " "),
+					query: strings.Join(args, " "), changedSince: since,
 				}, func() int { return skipped })
 			}
 			var n int
@@ -428,6 +440,7 @@ func writeFileAtomic(path string, data []byte) error {
 type warcExport struct {
 	out, captures, query             string
 	collapse, versions, capturedOnly bool
+	changedSince                     time.Time
 }
 
 // exportWARC writes the raw captures of the articles scan reads as one
@@ -449,7 +462,7 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		})
 	}
 	info := export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
-		Archive: warcArchiveName(e.db)}
+		ChangedSince: x.changedSince, Archive: warcArchiveName(e.db)}
 	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
 		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).
 		if st, err := os.Stat(x.out); err != nil || st.Mode().IsRegular() {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/herald-archive/herald/internal/query"
@@ -314,16 +313,10 @@ type ChangeScanner interface {
 	// Articles last written before the archive began to record when
 	// (before its migration that added it) count as written then.
 	ScanChanged(ctx context.Context, q *query.Query, since time.Time, fn func(*Record) error) error
-}
-
-// ScanChanged calls fn for each article matching q that st wrote at or
-// after since, as a ChangeScanner does; ErrInvalid when st is not one.
-func ScanChanged(ctx context.Context, st Store, q *query.Query, since time.Time, fn func(*Record) error) error {
-	cs, ok := st.(ChangeScanner)
-	if !ok {
-		return fmt.Errorf("%w: this archive backend does not record when it wrote its articles", ErrInvalid)
-	}
-	return cs.ScanChanged(ctx, q, since, fn)
+	// ChangeClock is the time now by the clock ScanChanged's times are
+	// read on, the database server's for PostgreSQL: where a delta
+	// starts from, and what "36h ago" is reckoned from.
+	ChangeClock(ctx context.Context) (time.Time, error)
 }
 
 // MetaScanner is a backend that can scan articles without reading their

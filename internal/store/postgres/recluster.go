@@ -18,7 +18,7 @@ func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, `UPDATE articles SET cluster_id = $1, changed = `+nowMillis+` WHERE n = $2`, cluster, n); err != nil {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE articles SET cluster_id = $1 WHERE n = $2`, cluster, n); err != nil {
 		return fmt.Errorf("join cluster: %w", err)
 	}
 	t.ahead, t.written = nil, nil

@@ -634,7 +634,7 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; rows stream from the server as fn consumes them.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, true, "", nil, fn)
+	return db.scan(ctx, q, translate(q, db.unicodeLower), true, fn)
 }
 
 var _ store.ChangeScanner = (*DB)(nil)
@@ -649,7 +649,18 @@ func (db *DB) ScanChanged(ctx context.Context, q *query.Query, since time.Time, 
 	}
 	w := translate(q, db.unicodeLower)
 	cond, args := sqlschema.ChangedSince(since, from, w.next(1))
-	return db.scanWhere(ctx, q, w, true, cond, args, fn)
+	w.cond, w.args = append(w.cond, cond), append(w.args, args...)
+	return db.scan(ctx, q, w, true, fn)
+}
+
+// ChangeClock implements store.ChangeScanner: the server's clock, which
+// stamps articles (migration 0014).
+func (db *DB) ChangeClock(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	if err := db.db.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("server clock: %w", err)
+	}
+	return t, nil
 }
 
 var _ store.MetaScanner = (*DB)(nil)
@@ -657,29 +668,17 @@ var _ store.MetaScanner = (*DB)(nil)
 // ScanMeta implements store.MetaScanner: Scan's statement without the
 // text column.
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, false, "", nil, fn)
+	return db.scan(ctx, q, translate(q, db.unicodeLower), false, fn)
 }
 
-// scan is Scan, with the texts or (ScanMeta) without, and cond on
-// articles a (arguments condArgs, numbered after the query's) added to
-// the query's conditions.
-func (db *DB) scan(ctx context.Context, q *query.Query, withText bool, cond string, condArgs []any, fn func(*store.Record) error) error {
-	return db.scanWhere(ctx, q, translate(q, db.unicodeLower), withText, cond, condArgs, fn)
-}
-
-// scanWhere is scan of q translated (w).
-func (db *DB) scanWhere(ctx context.Context, q *query.Query, w *where, withText bool, cond string, condArgs []any, fn func(*store.Record) error) error {
-	from, args := w.from(), w.args
-	if cond != "" {
-		from += " AND " + cond
-		args = append(slices.Clip(args), condArgs...)
-	}
+// scan is Scan of q, translated (w), with the texts or (ScanMeta) without.
+func (db *DB) scan(ctx context.Context, q *query.Query, w *where, withText bool, fn func(*store.Record) error) error {
 	cols := recordCols
 	if withText {
 		cols += ", a.text"
 	}
 	wrap := func(err error) error { return fmt.Errorf("scan %q: %w", q.String(), err) }
-	rows, err := db.db.QueryContext(ctx, `SELECT `+cols+from+` ORDER BY a.date, a.id`, args...)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+cols+w.from()+` ORDER BY a.date, a.id`, w.args...)
 	if err != nil {
 		return wrap(err)
 	}

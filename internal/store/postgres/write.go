@@ -196,9 +196,9 @@ const articleCols = `id, url, canonical_url, site_id, date, published, modified,
 
 // insertArticle writes a new article with its author and tag links and
 // band hashes in one statement; it returns no row when the id exists.
-const insertArticle = `WITH a AS (INSERT INTO articles (` + articleCols + `, changed)
+const insertArticle = `WITH a AS (INSERT INTO articles (` + articleCols + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector, $30, ` + nowMillis + `)
+		$21, $22, $23, $24, $25, $26, $27, $28, $29::tsvector, $30)
 	ON CONFLICT (id) DO NOTHING RETURNING n),
 	au AS (INSERT INTO article_authors (n, author_id) SELECT a.n, x FROM a, unnest($31::bigint[]) x),
 	tg AS (INSERT INTO article_tags (n, tag_id) SELECT a.n, x FROM a, unnest($32::bigint[]) x),
@@ -211,12 +211,8 @@ const updateArticle = `UPDATE articles SET url = $2, canonical_url = $3, site_id
 	tags = $12, site_name = $13, section = $14, language = $15, image = $16, free = $17,
 	word_count = $18, source = $19, capture_file = $20, capture_offset = $21, capture_record = $22,
 	extractor_version = $23, content_hash = $24, cluster_id = $25, version = $26, text_bytes = $27,
-	text = $28, tsv = $29::tsvector, original_url = $30, changed = ` + nowMillis + `
+	text = $28, tsv = $29::tsvector, original_url = $30
 	WHERE n = $31 AND id = $1`
-
-// nowMillis is the time in unix milliseconds, what articles.changed
-// records (migration 0014).
-const nowMillis = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`
 
 // meta is the part of a record that a Put with an unchanged text may
 // refresh, in its stored form (metaCols order).
@@ -407,7 +403,7 @@ func (t *tx) refresh(ctx context.Context, n int64, fetched string, old, cur meta
 		cur.siteName, cur.section, cur.language, cur.image, cur.free, cur.wordCount, cur.extractor, n, cur.original}
 	q := `UPDATE articles SET date = $1, published = $2, modified = $3, title = $4, description = $5,
 		authors = $6, tags = $7, site_name = $8, section = $9, language = $10, image = $11, free = $12,
-		word_count = $13, extractor_version = $14, original_url = $16, changed = ` + nowMillis
+		word_count = $13, extractor_version = $14, original_url = $16`
 	if old.title != cur.title || old.description != cur.description || old.authors != cur.authors || old.tags != cur.tags {
 		// Index the stored text (the new one has the same hash but may
 		// differ in spacing or punctuation) with the new fields.

@@ -1053,6 +1053,10 @@ func (db *DB) ScanChanged(ctx context.Context, q *query.Query, since time.Time, 
 	return db.scan(ctx, q, cond, args, fn)
 }
 
+// ChangeClock implements store.ChangeScanner: this process's clock,
+// which SQLite reads to stamp articles.
+func (db *DB) ChangeClock(context.Context) (time.Time, error) { return time.Now(), nil }
+
 // scan is Scan with cond, on articles a, added to the query's conditions.
 func (db *DB) scan(ctx context.Context, q *query.Query, cond string, condArgs []any, fn func(*store.Record) error) error {
 	w := translate(q)

@@ -34,7 +34,20 @@ func testScanChanged(t *testing.T, st store.Store) {
 		"The council approved the cycle lane after a long debate about parking spaces.",
 		"Lighthouse keepers gathered for their annual meeting on the northern island.",
 	}
-	before := time.Now()
+	// Marks are read on the clock the archive stamps by (the database
+	// server's), with a pause either side so writes fall clearly on one
+	// side of them.
+	clock := func() time.Time {
+		t.Helper()
+		time.Sleep(20 * time.Millisecond)
+		now, err := cs.ChangeClock(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		return now
+	}
+	before := clock()
 	var entries []store.Entry
 	for i, text := range texts {
 		entries = append(entries, mk(i, text))
@@ -54,15 +67,11 @@ func testScanChanged(t *testing.T, st store.Store) {
 	if got := since(before.Add(-time.Minute), ""); !slices.Equal(got, []string{"ch0", "ch1", "ch2", "ch3"}) {
 		t.Errorf("everything stored since a minute ago: %v", got)
 	}
-	if got := since(time.Now().Add(time.Hour), ""); len(got) != 0 {
+	if got := since(clock().Add(time.Hour), ""); len(got) != 0 {
 		t.Errorf("changed in an hour: %v", got)
 	}
 
-	// The writes below happen after mark, by the database's clock too
-	// (a pause either side of it).
-	time.Sleep(20 * time.Millisecond)
-	mark := time.Now()
-	time.Sleep(20 * time.Millisecond)
+	mark := clock()
 	if got := since(mark, ""); len(got) != 0 {
 		t.Fatalf("nothing written since the mark, got %v", got)
 	}
@@ -91,9 +100,7 @@ func testScanChanged(t *testing.T, st store.Store) {
 	}
 	defer tx.Rollback()
 	if m, ok := tx.(store.ClusterMover); ok {
-		time.Sleep(20 * time.Millisecond)
-		moved := time.Now()
-		time.Sleep(20 * time.Millisecond)
+		moved := clock()
 		if err := m.JoinCluster(ctx, "ch3", "ch0"); err != nil {
 			t.Fatal(err)
 		}
