@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -72,6 +73,15 @@ func TestExportChangedSince(t *testing.T) {
 	if next, err := time.Parse(time.RFC3339, m[1]); err != nil || next.After(before) || before.Sub(next) > time.Minute+2*time.Second {
 		t.Errorf("next delta from %s (%v), this one started about %s", m[1], err, before.UTC().Format(time.RFC3339))
 	}
+	// A WARC delta says where it starts; its articles (imported from
+	// JSON lines) have no captures, which makes the exit status 1, and the
+	// next delta is named all the same.
+	wf := filepath.Join(t.TempDir(), "delta.warc.gz")
+	_, stderr, code = herald(t, "", "--db", db, "export", "--format", "warc", "--out", wf, "--changed-since", mark.Format(time.RFC3339Nano))
+	if info := string(gunzipMembers(t, mustRead(t, wf))); code != 1 || !strings.Contains(stderr, "next delta: --changed-since ") ||
+		!strings.Contains(info, "herald-changed-since: "+mark.UTC().Format(time.RFC3339Nano)+"\r\n") {
+		t.Errorf("WARC delta: exit %d\n%s\n%s", code, stderr, clipText(info))
+	}
 	// With a query, and as a time ago.
 	if out, _, code := herald(t, "", "--db", db, "export", "--changed-since", "1h", "site:four.example"); code != 0 || strings.Count(out, "\n") != 1 {
 		t.Errorf("changed in the last hour on four.example: exit %d\n%s", code, out)
@@ -120,4 +130,14 @@ func TestExportChangedSince(t *testing.T) {
 			t.Errorf("API %v: %d\n%s", bad, res.StatusCode, body)
 		}
 	}
+}
+
+// mustRead is the content of the file at path.
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
