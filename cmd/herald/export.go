@@ -24,6 +24,7 @@ import (
 func newExportCmd(e *env) *cobra.Command {
 	var format, out, captures string
 	var collapse, noVersions, capturedOnly bool
+	var changedSince string
 	cmd := &cobra.Command{
 		Use:   "export [QUERY]",
 		Short: "Write archived articles as JSON lines, CSV, plain-text corpus files or their raw captures as WARC",
@@ -66,13 +67,26 @@ file (or folder) is not replaced: the export fails and leaves it as it is.
 --collapse leaves near-duplicates out: of each cluster of syndicated or
 lightly edited copies it writes only the first matching article in that
 order (the earliest dated, usually where the story first appeared), for
-a corpus without repeated texts.`,
+a corpus without repeated texts.
+
+--changed-since WHEN keeps only the articles the archive wrote at or after
+WHEN: stored, given a new version, refreshed or moved to another cluster.
+WHEN is a time (2026-12-01T06:00:00Z), a day (2026-12-01, from 00:00 UTC)
+or a time ago (90m, 36h, 7d). Such deltas keep a copy of a growing
+archive up to date: load them by id, newest record winning. The export
+ends by naming the --changed-since of the next delta, a minute before
+this one started, so that an article written by a transaction still open
+then comes again rather than never. Articles stored before the archive
+recorded when count as written when its migration ran. Deletions are not
+in a delta (herald withheld lists the takedowns). Not with --collapse: a
+delta cannot tell which copy of a story an earlier one kept.`,
 		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
   herald export --format text --out corpus/ 'lang:en after:2024-01-01'
   herald export --collapse --out unique.jsonl 'lang:en'
-  herald export --format warc --out gazette.warc.gz 'site:gazette.example'`,
+  herald export --format warc --out gazette.warc.gz 'site:gazette.example'
+  herald export --changed-since 25h --out delta.jsonl 'lang:en'`,
 		Args: cobra.ArbitraryArgs, // the words of one query
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
 			q, err := parseQueryArgs(args)
 			if err != nil {
@@ -89,6 +103,15 @@ a corpus without repeated texts.`,
 					return &exitError{code: 2, msg: "--no-versions goes with --format warc"}
 				case capturedOnly:
 					return &exitError{code: 2, msg: "--captured-only goes with --format warc"}
+				}
+			}
+			if changedSince != "" {
+				if collapse {
+					return &exitError{code: 2, msg: "--changed-since is not for --collapse: a delta cannot tell which copy of a story an earlier export kept (export deltas whole, and collapse by cluster_id where you load them)"}
+				}
+				// Read again by the archive's clock once it is open.
+				if _, err := export.ParseSince(changedSince, time.Now()); err != nil {
+					return &exitError{code: 2, msg: "--changed-since " + err.Error()}
 				}
 			}
 			if format == "text" && out == "" {
@@ -112,6 +135,29 @@ a corpus without repeated texts.`,
 			}
 			defer db.Close()
 			scan, skipped := db.Scan, 0
+			var since time.Time
+			if changedSince != "" {
+				cs, ok := db.(store.ChangeScanner)
+				if !ok {
+					return errors.New("--changed-since: this archive backend does not record when it wrote its articles")
+				}
+				start, err := cs.ChangeClock(ctx)
+				if err != nil {
+					return err
+				}
+				if since, err = export.ParseSince(changedSince, start); err != nil {
+					return &exitError{code: 2, msg: "--changed-since " + err.Error()}
+				}
+				scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+					return cs.ScanChanged(ctx, q, since, fn)
+				}
+				defer func() {
+					// Written, if with captures left out (exit 1).
+					if ee := (*exitError)(nil); err == nil || errors.As(err, &ee) && ee.code == 1 {
+						fmt.Fprintf(e.stderr, "next delta: --changed-since %s\n", export.NextSince(start))
+					}
+				}()
+			}
 			if collapse {
 				scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
 					var err error
@@ -128,7 +174,7 @@ a corpus without repeated texts.`,
 				}
 				return exportWARC(ctx, e, db, scan, q, warcExport{
 					out: out, captures: captures, collapse: collapse, versions: !noVersions, capturedOnly: capturedOnly,
-					query: strings.Join(args, " "),
+					query: strings.Join(args, " "), changedSince: since,
 				}, func() int { return skipped })
 			}
 			var n int
@@ -154,6 +200,7 @@ a corpus without repeated texts.`,
 	cmd.Flags().BoolVar(&noVersions, "no-versions", false, "warc: leave out the captures of earlier versions")
 	cmd.Flags().BoolVar(&capturedOnly, "captured-only", false, "warc: export only the articles that have a capture, without naming the others")
 	cmd.Flags().BoolVar(&collapse, "collapse", false, "write one article per near-duplicate cluster (the earliest dated)")
+	cmd.Flags().StringVar(&changedSince, "changed-since", "", "only the articles written (stored, updated, refreshed, reclustered) at or after this time, day or time ago (2026-12-01T06:00:00Z, 2026-12-01, 36h, 7d)")
 	queryFlagHint(cmd)
 	return cmd
 }
@@ -399,6 +446,7 @@ func writeFileAtomic(path string, data []byte) error {
 type warcExport struct {
 	out, captures, query             string
 	collapse, versions, capturedOnly bool
+	changedSince                     time.Time
 }
 
 // exportWARC writes the raw captures of the articles scan reads as one
@@ -420,7 +468,7 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		})
 	}
 	info := export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: x.query, Collapse: x.collapse, Versions: x.versions,
-		Archive: warcArchiveName(e.db)}
+		ChangedSince: x.changedSince, Archive: warcArchiveName(e.db)}
 	if _, fd := descriptorOf(x.out); x.out != "" && !fd {
 		// A file's name, not a device's or a pipe's (/dev/stdout, a FIFO).
 		if st, err := os.Stat(x.out); err != nil || st.Mode().IsRegular() {

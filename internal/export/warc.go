@@ -122,6 +122,9 @@ type WARCInfo struct {
 	Query    string
 	Collapse bool
 	Versions bool
+	// ChangedSince, when set, is the time a delta starts from (herald
+	// export --changed-since).
+	ChangedSince time.Time
 	// Archive names the archive exported (its file name, a database).
 	Archive string
 	// Filename is the WARC file's name, when it has one.
@@ -242,10 +245,16 @@ func (w *WARCWriter) Begin(info WARCInfo) error {
 	field("herald-query", q)
 	field("herald-collapse", strconv.FormatBool(info.Collapse))
 	field("herald-earlier-versions", strconv.FormatBool(info.Versions))
+	if !info.ChangedSince.IsZero() {
+		field("herald-changed-since", info.ChangedSince.UTC().Format(time.RFC3339Nano))
+	}
 	if info.Print != nil {
 		field("herald-articles", strconv.Itoa(info.Print.N))
 	}
 	seed := fmt.Sprintf("herald export warcinfo\x00%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00%x", info.Software, info.Archive, info.Filename, info.Query, info.Collapse, info.Versions, info.Print.sum())
+	if !info.ChangedSince.IsZero() {
+		seed += "\x00" + info.ChangedSince.UTC().Format(time.RFC3339Nano)
+	}
 	w.infoID = warc.NamedRecordID([]byte(seed))
 	h := warc.Fields{
 		{Name: "WARC-Type", Value: warc.TypeWarcinfo},

@@ -302,6 +302,23 @@ type OriginLister interface {
 	NamingOriginal(ctx context.Context, url string, n int) ([]*Record, int, error)
 }
 
+// ChangeScanner is a backend that can scan only the articles it wrote
+// since a time (both backends): herald export --changed-since, for
+// exports that bring a copy of the archive up to date.
+type ChangeScanner interface {
+	// ScanChanged is Scan of the articles matching q that the archive
+	// wrote at or after since, by the writing process's clock (the
+	// database server's for PostgreSQL), to the millisecond: stored,
+	// replaced by a new version, refreshed, or moved to another cluster.
+	// Articles last written before the archive began to record when
+	// (before its migration that added it) count as written then.
+	ScanChanged(ctx context.Context, q *query.Query, since time.Time, fn func(*Record) error) error
+	// ChangeClock is the time now by the clock ScanChanged's times are
+	// read on, the database server's for PostgreSQL: where a delta
+	// starts from, and what "36h ago" is reckoned from.
+	ChangeClock(ctx context.Context) (time.Time, error)
+}
+
 // MetaScanner is a backend that can scan articles without reading their
 // texts (both backends): herald delete and herald recluster list the
 // articles they will work on with it, and read a text only when they

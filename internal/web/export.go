@@ -46,6 +46,27 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scan := s.st.Scan
+	var since time.Time
+	if raw := v.Get("changed_since"); raw != "" {
+		if collapse {
+			return badRequest("changed_since is not for collapse=true: a delta cannot tell which copy of a story an earlier export kept")
+		}
+		cs, ok := s.st.(store.ChangeScanner)
+		if !ok {
+			return fmt.Errorf("%w: this archive backend does not record when it wrote its articles", store.ErrInvalid)
+		}
+		start, err := cs.ChangeClock(r.Context())
+		if err != nil {
+			return err
+		}
+		if since, err = export.ParseSince(raw, start); err != nil {
+			return badRequest("changed_since %v", err)
+		}
+		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
+			return cs.ScanChanged(ctx, q, since, fn)
+		}
+		w.Header().Set("Herald-Next-Changed-Since", export.NextSince(start))
+	}
 	if collapse {
 		scan = func(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
 			_, err := store.ScanCollapsed(ctx, s.st, q, fn)
@@ -53,7 +74,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if format == "warc" {
-		return s.exportWARC(w, r, q, scan, limit, collapse)
+		return s.exportWARC(w, r, q, scan, limit, collapse, since)
 	}
 	rc := http.NewResponseController(w)
 	sent := &countingWriter{w: w}
@@ -115,7 +136,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 // copied is listed in the file's last record, as the status is sent
 // before it is known.
 // Errors are as for export.
-func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Query, scan func(context.Context, *query.Query, func(*store.Record) error) error, limit int, collapse bool) error {
+func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Query, scan func(context.Context, *query.Query, func(*store.Record) error) error, limit int, collapse bool, since time.Time) error {
 	v := r.URL.Query()
 	versions, err := boolParam(v, "versions", true)
 	if err != nil {
@@ -181,7 +202,7 @@ func (s *Server) exportWARC(w http.ResponseWriter, r *http.Request, q *query.Que
 	sent := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(sent, 64<<10)
 	sum, err := export.WriteWARC(r.Context(), bw, each, export.WARCInfo{Software: fetch.DefaultUserAgent(), Query: v.Get("q"),
-		Collapse: collapse, Versions: versions, Archive: s.opts.ArchiveName, Filename: filename}, opts)
+		Collapse: collapse, Versions: versions, ChangedSince: since, Archive: s.opts.ArchiveName, Filename: filename}, opts)
 	if err == nil {
 		err = bw.Flush()
 	}

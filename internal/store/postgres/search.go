@@ -634,7 +634,33 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; rows stream from the server as fn consumes them.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, true, fn)
+	return db.scan(ctx, q, translate(q, db.unicodeLower), true, fn)
+}
+
+var _ store.ChangeScanner = (*DB)(nil)
+
+// ScanChanged implements store.ChangeScanner: Scan, with a condition on
+// articles.changed (migration 0015), whose index drives the statement
+// when few articles changed.
+func (db *DB) ScanChanged(ctx context.Context, q *query.Query, since time.Time, fn func(*store.Record) error) error {
+	var from int64
+	if err := db.db.QueryRowContext(ctx, `SELECT changes_from FROM counters`).Scan(&from); err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	w := translate(q, db.unicodeLower)
+	cond, args := sqlschema.ChangedSince(since, from, w.next(1))
+	w.cond, w.args = append(w.cond, cond), append(w.args, args...)
+	return db.scan(ctx, q, w, true, fn)
+}
+
+// ChangeClock implements store.ChangeScanner: the server's clock, which
+// stamps articles (migration 0015).
+func (db *DB) ChangeClock(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	if err := db.db.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("server clock: %w", err)
+	}
+	return t, nil
 }
 
 var _ store.MetaScanner = (*DB)(nil)
@@ -642,12 +668,11 @@ var _ store.MetaScanner = (*DB)(nil)
 // ScanMeta implements store.MetaScanner: Scan's statement without the
 // text column.
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, false, fn)
+	return db.scan(ctx, q, translate(q, db.unicodeLower), false, fn)
 }
 
-// scan is Scan, with the texts or (ScanMeta) without.
-func (db *DB) scan(ctx context.Context, q *query.Query, withText bool, fn func(*store.Record) error) error {
-	w := translate(q, db.unicodeLower)
+// scan is Scan of q, translated (w), with the texts or (ScanMeta) without.
+func (db *DB) scan(ctx context.Context, q *query.Query, w *where, withText bool, fn func(*store.Record) error) error {
 	cols := recordCols
 	if withText {
 		cols += ", a.text"

@@ -32,7 +32,7 @@ func (t *tx) JoinCluster(ctx context.Context, id, cluster string) error {
 	if err != nil {
 		return fmt.Errorf("join cluster: %w", err)
 	}
-	if _, err := t.exec(ctx, `UPDATE articles SET cluster_id = ? WHERE n = ?`, cluster, n); err != nil {
+	if _, err := t.exec(ctx, `UPDATE articles SET cluster_id = ?, changed = `+nowMillis+` WHERE n = ?`, cluster, n); err != nil {
 		return fmt.Errorf("join cluster: %w", err)
 	}
 	if _, err := t.exec(ctx, `UPDATE article_keys SET cluster = ? WHERE n = ?`, mark, n); err != nil {

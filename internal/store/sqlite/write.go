@@ -493,14 +493,19 @@ func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 const insertArticle = `INSERT INTO articles (id, url, canonical_url, site_id, date, published, modified,
 	fetched_at, title, description, authors, tags, site_name, section, language, image, free,
 	word_count, source, capture_file, capture_offset, capture_record, extractor_version,
-	content_hash, cluster_id, version, original_url, text, capture_chain)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	content_hash, cluster_id, version, original_url, text, capture_chain, changed)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + nowMillis + `)`
+
+// nowMillis is the time of the statement in unix milliseconds, what
+// articles.changed records (migration 0024).
+const nowMillis = `CAST(unixepoch('subsec') * 1000 AS INTEGER)`
 
 const updateArticle = `UPDATE articles SET url = ?, canonical_url = ?, site_id = ?, date = ?,
 	published = ?, modified = ?, fetched_at = ?, title = ?, description = ?, authors = ?, tags = ?,
 	site_name = ?, section = ?, language = ?, image = ?, free = ?, word_count = ?, source = ?,
 	capture_file = ?, capture_offset = ?, capture_record = ?, extractor_version = ?,
-	content_hash = ?, cluster_id = ?, version = ?, original_url = ?, text = ?, capture_chain = ?
+	content_hash = ?, cluster_id = ?, version = ?, original_url = ?, text = ?, capture_chain = ?,
+	changed = ` + nowMillis + `
 	WHERE n = ?`
 
 // The stored row as Put compares it: identity, then the metadata a
@@ -513,7 +518,7 @@ const metaCols = `published, modified, title, description, authors, tags, site_n
 
 const refreshArticle = `UPDATE articles SET date = ?, published = ?, modified = ?, title = ?,
 	description = ?, authors = ?, tags = ?, site_name = ?, section = ?, language = ?, image = ?,
-	free = ?, word_count = ?, extractor_version = ?, original_url = ? WHERE n = ?`
+	free = ?, word_count = ?, extractor_version = ?, original_url = ?, changed = ` + nowMillis + ` WHERE n = ?`
 
 // meta is the part of a record that a Put with an unchanged text may
 // refresh, in its stored form (metaCols order).

@@ -649,3 +649,18 @@ func EachRow[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error), fn func(T) 
 	}
 	return nil
 }
+
+// ChangedSince is the condition on articles a of store.ChangeScanner,
+// whose single argument param stands for: written at or after since
+// (a.changed, unix milliseconds), or never since the archive began to
+// record when (a.changed 0) if since is not after that time, from.
+func ChangedSince(since time.Time, from int64, param string) (string, []any) {
+	ms := since.UnixMilli()
+	if ms <= from {
+		// Written since, or before changes were recorded (0): most of
+		// the archive, which the scan reads in date order rather than
+		// through the index on changed and a sort.
+		return "a.changed NOT BETWEEN 1 AND " + param, []any{ms - 1}
+	}
+	return "a.changed >= " + param, []any{ms}
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Versions", func(t *testing.T) { testVersions(t, loaded(t)) })
 	t.Run("ScanCaptures", func(t *testing.T) { testScanCaptures(t, fresh(t)) })
 	t.Run("CaptureChain", func(t *testing.T) { testCaptureChain(t, fresh(t)) })
+	t.Run("ScanChanged", func(t *testing.T) { testScanChanged(t, fresh(t)) })
 	t.Run("Clusters", func(t *testing.T) { testClusters(t, loaded(t)) })
 	t.Run("NamingOriginal", func(t *testing.T) { testNamingOriginal(t, loaded(t)) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, loaded(t)) })

@@ -1,0 +1,87 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/query"
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// An archive from before articles recorded when they were written: its
+// articles count as written when the migration ran, so a delta from
+// before then holds them all and one from after it none, until they
+// change.
+func TestMigrateChanged(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, db, storetest.Fixture())
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `DROP INDEX articles_changed; ALTER TABLE articles DROP COLUMN changed;
+		ALTER TABLE counters DROP COLUMN changes_from; DELETE FROM schema_migrations WHERE name LIKE '%\_changed.sql' ESCAPE '\'`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	stored := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m := db.Migrated(); len(m) != 1 {
+		t.Fatalf("migrated %v, want the one", m)
+	}
+	time.Sleep(20 * time.Millisecond)
+	opened := time.Now()
+	since := func(from time.Time) []string {
+		t.Helper()
+		var ids []string
+		if err := db.ScanChanged(ctx, &query.Query{}, from, func(r *store.Record) error {
+			ids = append(ids, r.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	var all []string
+	if err := db.Scan(ctx, &query.Query{}, func(r *store.Record) error {
+		all = append(all, r.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := since(stored); len(all) < 5 || !slices.Equal(got, all) {
+		t.Errorf("changed since before the migration: %v, want all %v", got, all)
+	}
+	if got := since(opened); len(got) != 0 {
+		t.Errorf("changed since after the migration: %v, want none", got)
+	}
+	e := storetest.Fixture()[0]
+	e.Record.Text += "\n\nA correction was added later."
+	e.Record.ContentHash = storetest.Hash(e.Record.Text)
+	if out := storetest.Load(t, db, []store.Entry{e}); out[0] != store.Updated {
+		t.Fatalf("put %v", out)
+	}
+	if got := since(opened); !slices.Equal(got, []string{e.Record.ID}) {
+		t.Errorf("changed since after the migration: %v, want %s", got, e.Record.ID)
+	}
+}
