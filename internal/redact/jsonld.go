@@ -130,7 +130,11 @@ func (j *jsonParser) value(depth int) *jsonNode {
 	case '"':
 		v.kind = '"'
 		j.at = stringEnd(j.text, j.at)
-		json.Unmarshal(j.text[v.from:j.at], &v.str)
+		if lit := j.text[v.from+1 : j.at-1]; bytes.IndexByte(lit, '\\') < 0 {
+			v.str = string(lit) // nothing to unescape
+		} else {
+			json.Unmarshal(j.text[v.from:j.at], &v.str)
+		}
 	default:
 		for j.at < len(j.text) && !isJSONDelim(j.text[j.at]) {
 			j.at++

@@ -104,7 +104,7 @@ type pageState struct {
 	para *openPara
 	// open are the open elements, innermost last; body counts those
 	// whose itemprop is articleBody.
-	open []*element
+	open []element
 	body int
 	// rawText is the element whose text the next text token is (script,
 	// style…), and ldJSON whether that script is JSON-LD.
@@ -115,7 +115,7 @@ type pageState struct {
 	// h1 elements, the text outside links to the URL (offsets, and the
 	// bytes up to each), the links to the URL and whether each was
 	// blanked whole.
-	candidates []*element
+	candidates [][2]int
 	others     []int
 	h1s        []int
 	textAt     []int
@@ -123,12 +123,12 @@ type pageState struct {
 	gone       []goneLink
 }
 
-// element is an open element, or a candidate teaser once ended.
+// element is an open element.
 type element struct {
-	tag      string
-	from, to int
-	teaser   bool // a candidate teaser
-	body     bool // itemprop articleBody
+	tag    string
+	from   int
+	teaser bool // a candidate teaser
+	body   bool // itemprop articleBody
 }
 
 // goneLink is a link to the URL, by its start, and whether it was blanked
@@ -218,7 +218,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 	case tag == "base":
 		if v, _, ok := rawAttr(raw, "href"); ok && p.b.base != nil {
 			if u, err := p.b.base.Parse(strings.TrimSpace(html.UnescapeString(v))); err == nil {
-				p.b.base = u
+				p.b.base, p.b.seen = u, nil
 			}
 		}
 	case tag == "a":
@@ -373,7 +373,11 @@ func isTeaser(tag string, raw []byte) bool {
 	if !ok {
 		return false
 	}
-	for _, class := range strings.Fields(strings.ToLower(html.UnescapeString(v))) {
+	v = strings.ToLower(html.UnescapeString(v))
+	if !slices.ContainsFunc(teaserWords, func(w string) bool { return strings.Contains(v, w) }) {
+		return false // most classes
+	}
+	for _, class := range strings.Fields(v) {
 		for _, w := range strings.FieldsFunc(class, func(r rune) bool { return r == '-' || r == '_' }) {
 			if slices.Contains(teaserWords, w) {
 				return true
@@ -413,10 +417,12 @@ func (p *pageState) push(tag string, raw []byte, from int) {
 	if voidElements[tag] {
 		return
 	}
-	e := &element{tag: tag, from: from, teaser: isTeaser(tag, raw)}
-	if v, _, ok := rawAttr(raw, "itemprop"); ok && slices.Contains(strings.Fields(html.UnescapeString(v)), "articleBody") {
-		e.body = true
-		p.body++
+	e := element{tag: tag, from: from, teaser: isTeaser(tag, raw)}
+	if bytes.Contains(raw, []byte("articleBody")) {
+		if v, _, ok := rawAttr(raw, "itemprop"); ok && slices.Contains(strings.Fields(html.UnescapeString(v)), "articleBody") {
+			e.body = true
+			p.body++
+		}
 	}
 	p.open = append(p.open, e)
 }
@@ -453,15 +459,15 @@ func (p *pageState) popTo(tag string, from, to int) {
 func (p *pageState) pop(i, inner, to int) {
 	for j := len(p.open) - 1; j >= i; j-- {
 		e := p.open[j]
-		e.to = inner
+		end := inner
 		if j == i {
-			e.to = to
+			end = to
 		}
 		if e.body {
 			p.body--
 		}
 		if e.teaser {
-			p.candidates = append(p.candidates, e)
+			p.candidates = append(p.candidates, [2]int{e.from, end})
 		}
 	}
 	p.open = p.open[:i]
@@ -473,9 +479,9 @@ func (p *pageState) teasers() {
 		return
 	}
 	slices.SortFunc(p.gone, func(a, b goneLink) int { return a.at - b.at })
-	within := func(at []int, e *element) (int, int) { // the span of at in e
-		i, _ := slices.BinarySearch(at, e.from)
-		j, _ := slices.BinarySearch(at, e.to)
+	within := func(at []int, e [2]int) (int, int) { // the span of at in e
+		i, _ := slices.BinarySearch(at, e[0])
+		j, _ := slices.BinarySearch(at, e[1])
 		return i, j
 	}
 	textUpTo := func(i int) int { // text of the tokens before the i-th
@@ -485,9 +491,9 @@ func (p *pageState) teasers() {
 		return p.textSum[i-1]
 	}
 	for _, e := range p.candidates {
-		g, _ := slices.BinarySearchFunc(p.gone, e.from, func(l goneLink, at int) int { return l.at - at })
+		g, _ := slices.BinarySearchFunc(p.gone, e[0], func(l goneLink, at int) int { return l.at - at })
 		whole := false
-		for k := g; k < len(p.gone) && p.gone[k].at < e.to; k++ {
+		for k := g; k < len(p.gone) && p.gone[k].at < e[1]; k++ {
 			whole = whole || p.gone[k].whole
 		}
 		if !whole {
@@ -504,7 +510,7 @@ func (p *pageState) teasers() {
 		if textUpTo(lead)-textUpTo(i) > teaserLead || textUpTo(j)-textUpTo(i) > teaserText {
 			continue
 		}
-		p.b.spaces(e.from, e.to)
+		p.b.spaces(e[0], e[1])
 	}
 }
 

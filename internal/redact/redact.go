@@ -89,6 +89,9 @@ type blanker struct {
 	base  *url.URL
 	named func(string) bool
 	n     int // entries blanked
+	// seen memoizes names (a page links to a story twice, its JSON-LD
+	// again); emptied when base changes.
+	seen map[string]bool
 }
 
 // names reports whether ref, a link as written, resolves to a URL named
@@ -98,6 +101,19 @@ func (b *blanker) names(ref string) bool {
 	if ref == "" {
 		return false
 	}
+	if v, ok := b.seen[ref]; ok {
+		return v
+	}
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	v := b.resolvesNamed(ref)
+	b.seen[ref] = v
+	return v
+}
+
+// resolvesNamed is names without its memo.
+func (b *blanker) resolvesNamed(ref string) bool {
 	if b.base != nil {
 		if u, err := b.base.Parse(ref); err == nil {
 			ref = u.String()
