@@ -81,12 +81,21 @@ The captures of HTML pages in those files that link to a deleted article
 (section fronts and home pages a crawl captured, other articles' related
 lists) are redacted in place the same way: each link to it (an a element
 whose href is its URL or canonical URL) becomes blanks, headline and
-teaser image with it. A link in another article's running text (a
-paragraph with words of its own) keeps its words, and only its target
-is blanked: that article's sentence is its own. Text that is not a link
-(a script, JSON-LD, an image's alt text outside the link) is left. A
-page that cannot be redacted in place is erased whole, as a feed is, and
-listed on stderr.
+teaser image with it, and so does a teaser that holds only its story (an
+article or li element, or a div or section whose class says card,
+teaser, story, promo or tile, with no link to another page, no h1 and
+little text of its own), with its standfirst, kicker and date. A link in
+another article's running text (a paragraph or blockquote, or a list
+item or table cell of an article's body marked itemprop=articleBody,
+with words of its own) keeps its words, and only its target is blanked:
+that article's sentence is its own. meta elements (og:url, og:see_also)
+and link elements (rel alternate, amphtml, prev, next) naming it lose
+the URL. In JSON-LD, the entries describing it (an ItemList's ListItem,
+a NewsArticle, a mention) and links to it (relatedLink) are dropped and
+the JSON stays valid; a JSON-LD script that does not parse and names it
+is blanked whole. Other text that is not a link (other scripts, an
+image's alt text outside the link) is left. A page that cannot be
+redacted in place is erased whole, as a feed is, and listed on stderr.
 
 Each run of erased records is overwritten in place by a record of the
 same size that says only that records were erased, so the other pages

@@ -234,7 +234,8 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 // section front (gzip), the home page (br), another article whose
 // related list links to it and whose text cites it. Deleting the page
 // with EraseCaptures blanks each link to it whole (its headline with
-// it), but in the other article's running text, where only the link's
+// it), and the list items that hold only it (a teaser: the date beside
+// the headline goes too), but in the other article's running text, where only the link's
 // target goes and the sentence stays; every other byte stays, each
 // record at its offset with true digests; the other article's capture
 // still reads.
@@ -280,8 +281,12 @@ func TestDeleteRedactsPages(t *testing.T) {
 			if c := sum.Captures; c.Erased != 1 || c.Redacted != 4 || c.Entries != 5 || c.ErasedWhole != 0 {
 				t.Errorf("summary %+v, want 1 capture erased, 4 redacted (5 links), none erased whole", c)
 			}
-			blankFront := strings.Replace(front, janeLink, strings.Repeat(" ", len(janeLink)), 1)
-			blankOther := strings.Replace(otherPage, related, strings.Repeat(" ", len(related)), 1)
+			// The list items holding only the page's story go whole (a
+			// teaser: its date with it).
+			janeItem := "<li>" + janeLink + "<small>1 Dec</small></li>"
+			blankFront := strings.Replace(front, janeItem, strings.Repeat(" ", len(janeItem)), 1)
+			relatedItem := "<li>" + related + "</li>"
+			blankOther := strings.Replace(otherPage, relatedItem, strings.Repeat(" ", len(relatedItem)), 1)
 			blankOther = strings.Replace(blankOther, `<a href="/jane">`, `<a href="     ">`, 1)
 			for _, c := range []struct {
 				ref     warc.Ref

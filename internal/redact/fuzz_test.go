@@ -2,9 +2,11 @@ package redact
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -66,6 +68,13 @@ func FuzzBlankPage(f *testing.F) {
 		`<base href="https://news.example/2026/"><a href='jane-doe-story'/>`,
 		`<script>"<a href='/2026/jane-doe-story'>"</script><a href="/2026/jane-doe-story"><textarea></a></li>`,
 		`<p><a href="/2026/jane-doe-story">x<div>y</p></a>`, `<a href="/2026/jane-doe-story`,
+		`<article class="teaser"><h3><a href="/2026/jane-doe-story">J</a></h3><p>S <a href="/2026/jane-doe-story#m">m</a></p><time>1</time></article><li><a href=/x>x</a>`,
+		`<ul><li class=story><a href="/2026/jane-doe-story">J</a><li><div class="c-card"><a href=/2026/jane-doe-story>J</a></div></ul>`,
+		`<script type="application/ld+json">{"@graph":[{"url":"/2026/jane-doe-story"},{"relatedLink":["/x","/2026/jane-doe-story"],"isBasedOn":"/2026/jane-doe-story"}]}</script>`,
+		`<script type=application/ld+json>[{"item":{"@id":"https://news.example/2026/jane-doe-story"}}, 1]</script><script type=application/ld+json>{"mainEntityOfPage":"/2026/jane-doe-story"}`,
+		`<script type="application/ld+json"><!-- {"url":"/2026/jane-doe-story"} --></script>`,
+		`<meta property=og:url content="/2026/jane-doe-story"><link rel=amphtml href=/2026/jane-doe-story>`,
+		`<div itemprop=articleBody><blockquote>a <a href=/2026/jane-doe-story>b</a> c</blockquote><ul><li>a <a href=/2026/jane-doe-story>b</a><li>x</ul><table><td>w <a href=/2026/jane-doe-story>b</a><td>`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -83,17 +92,40 @@ func FuzzBlankPage(f *testing.F) {
 		if len(out) != len(doc) {
 			t.Fatalf("copy of %d bytes, doc of %d", len(out), len(doc))
 		}
+		ld := ldSpans(doc)
+		inLD := func(i int) bool {
+			for _, s := range ld {
+				if s[0] <= i && i < s[1] {
+					return true
+				}
+			}
+			return false
+		}
 		changed := false
 		for i := range doc {
 			if out[i] != doc[i] {
 				changed = true
-				if out[i] != ' ' {
+				if c := out[i]; c != ' ' && (c != '{' && c != '}' || !inLD(i)) {
 					t.Fatalf("byte %d changed to %q", i, out[i])
 				}
 			}
 		}
 		if changed != (n > 0) {
 			t.Fatalf("%d links blanked, changed %v", n, changed)
+		}
+		// JSON-LD that was JSON still is, where it was (a script in a
+		// blanked link or teaser is gone).
+		was := map[[2]int]bool{}
+		for _, s := range ld {
+			was[s] = true
+		}
+		for _, s := range ldSpans(out) {
+			if !was[s] {
+				t.Fatalf("JSON-LD at %v in the copy, not in the page", s)
+			}
+			if json.Valid(doc[s[0]:s[1]]) && !json.Valid(out[s[0]:s[1]]) && len(bytes.TrimSpace(out[s[0]:s[1]])) > 0 {
+				t.Fatalf("JSON-LD %q became %q", doc[s[0]:s[1]], out[s[0]:s[1]])
+			}
 		}
 		tags := map[int][]byte{}
 		for _, tag := range pageTags(doc) {
@@ -112,6 +144,38 @@ func FuzzBlankPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// ldSpans returns the spans of the texts of a page's JSON-LD scripts.
+func ldSpans(doc []byte) [][2]int {
+	var spans [][2]int
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	at, ld := 0, false
+	for {
+		tt := z.Next()
+		raw := z.Raw()
+		if tt == html.ErrorToken {
+			return spans
+		}
+		if tt == html.TextToken && ld {
+			spans = append(spans, [2]int{at, at + len(raw)})
+		}
+		ld = false
+		if tt == html.StartTagToken {
+			if name, attrs := z.TagName(); string(name) == "script" && attrs {
+				for {
+					k, v, more := z.TagAttr()
+					if string(k) == "type" && strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json") {
+						ld = true
+					}
+					if !more {
+						break
+					}
+				}
+			}
+		}
+		at += len(raw)
+	}
 }
 
 // pageTag is a start or end tag of a page, as written, and its offset.

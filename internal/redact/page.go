@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -14,20 +15,38 @@ import (
 var ErrNotPage = errors.New("not an HTML page")
 
 // BlankPage returns a copy of doc, an HTML page fetched from pageURL,
-// with the links to a URL named accepts blanked, and how many were. The
-// copy has doc's length.
+// with what names a URL named accepts blanked, and how many places were
+// (links, teasers' other links counted as links, meta and link
+// elements, JSON-LD entries). The copy has doc's length.
 //
 // A link is an a element whose href, resolved against the page's URL (or
-// its base element's), is a URL named accepts. It is blanked whole, from
-// its start tag to its end tag with all it holds (the headline, the
-// teaser's image), so that a section front, a home page or a related
-// list no longer shows it; when it is left open, it ends where the
-// element around it does, or with the page. A link in running text (a
-// paragraph that holds words of its own besides such links: another
-// article's prose) keeps its words: only its href's value becomes
-// spaces, so the sentence reads as before and no longer leads there.
-// Markup that is not a link (a script's text, a comment, another
-// element's attribute) is left.
+// its base element's), is a URL named accepts, or a place in one
+// (#comments). It is blanked whole, from its start tag to its end tag
+// with all it holds (the headline, the teaser's image), so that a
+// section front, a home page or a related list no longer shows it; when
+// it is left open, it ends where the element around it does, or with the
+// page. A link in running text keeps its words: only its href's value
+// becomes spaces, so the sentence reads as before and no longer leads
+// there. Running text is a paragraph or a blockquote, and in an
+// article's body (an element whose itemprop is articleBody) a list item,
+// a table cell or a description, that holds words of its own besides
+// such links: another article's prose.
+//
+// A teaser that holds only the URL's story is blanked whole, start tag to
+// end tag, with its standfirst, kicker, date and image: an article or li
+// element, or a div or section one of whose classes has the word card,
+// teaser, story, promo or tile in it (story-card, c-card__body), that
+// holds a link to the URL blanked whole (its headline), no link to
+// another page, no h1, at most teaserLead bytes of text before its first
+// link to the URL (a kicker, a date) and at most teaserText in all.
+//
+// A meta element whose content is a URL named (og:url, og:see_also,
+// twitter:url) and a link element whose href is one (rel alternate,
+// amphtml, prev, next…) lose that value: it becomes spaces.
+//
+// A JSON-LD script (type application/ld+json) loses the entries naming
+// the URL: see jsonLD. Other markup that is not a link (another script's
+// text, a comment, another element's attribute) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
@@ -49,19 +68,31 @@ func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int
 		}
 		name, _ := z.TagName()
 		tag := string(name)
+		rawText := p.rawText
+		p.rawText = ""
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			p.start(tag, raw, from, to, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
 			p.end(tag, from, to)
 		case html.TextToken:
-			p.text(raw)
+			p.text(raw, from, rawText)
 		}
 	}
 	p.closeLink(len(doc))
 	p.closePara()
+	p.pop(0, len(doc), len(doc))
+	p.teasers()
 	return b.out, b.n, nil
 }
+
+// Teasers' limits: the text (outside the links to the URL) a teaser may
+// hold before its first link to the URL, and in all, in bytes; more is an
+// article's own words, not a teaser's.
+const (
+	teaserLead = 80
+	teaserText = 500
+)
 
 // pageState is what BlankPage knows at a point of the page.
 type pageState struct {
@@ -69,8 +100,42 @@ type pageState struct {
 	// link is the open link that names a URL, if any: its start, the
 	// span of its href's value, and the elements opened in it.
 	link *openLink
-	// para is the open paragraph, if any.
+	// para is the open running text, if any.
 	para *openPara
+	// open are the open elements, innermost last; body counts those
+	// whose itemprop is articleBody.
+	open []element
+	body int
+	// rawText is the element whose text the next text token is (script,
+	// style…), and ldJSON whether that script is JSON-LD.
+	rawText string
+	ldJSON  bool
+	// What teasers are decided on, in the page's order: the candidate
+	// containers ended, the offsets of the links to other pages and of
+	// h1 elements, the text outside links to the URL (offsets, and the
+	// bytes up to each), the links to the URL and whether each was
+	// blanked whole.
+	candidates [][2]int
+	others     []int
+	h1s        []int
+	textAt     []int
+	textSum    []int
+	gone       []goneLink
+}
+
+// element is an open element.
+type element struct {
+	tag    string
+	from   int
+	teaser bool // a candidate teaser
+	body   bool // itemprop articleBody
+}
+
+// goneLink is a link to the URL, by its start, and whether it was blanked
+// whole.
+type goneLink struct {
+	at    int
+	whole bool
 }
 
 type openLink struct {
@@ -92,15 +157,25 @@ var voidElements = map[string]bool{
 	"link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true,
 }
 
-// closesPara are the start tags that end an open paragraph (HTML's
-// parsing rules).
+// rawTextElements hold text the tokenizer does not read as markup.
+var rawTextElements = map[string]bool{
+	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true, "script": true,
+	"style": true, "textarea": true, "title": true, "xmp": true,
+}
+
+// closesPara are the start tags that end open running text (HTML's
+// parsing rules for a paragraph, and the table's and list's parts).
 var closesPara = map[string]bool{
 	"address": true, "article": true, "aside": true, "blockquote": true, "details": true, "dialog": true, "dd": true,
 	"div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true, "figure": true, "footer": true,
 	"form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "header": true,
 	"hgroup": true, "hr": true, "li": true, "main": true, "menu": true, "nav": true, "ol": true, "p": true,
-	"pre": true, "section": true, "table": true, "ul": true,
+	"pre": true, "section": true, "table": true, "ul": true, "td": true, "th": true, "tr": true, "caption": true,
 }
+
+// runningText are the elements whose words are running text: everywhere
+// (true), or in an article's body only (false).
+var runningText = map[string]bool{"p": true, "blockquote": true, "li": false, "td": false, "th": false, "dd": false}
 
 // phrasing are the elements whose end tag, met in a paragraph, leaves
 // it open.
@@ -113,6 +188,23 @@ var phrasing = map[string]bool{
 
 // start handles a start tag, raw at from to to.
 func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool) {
+	p.push(tag, raw, from)
+	switch tag {
+	case "meta":
+		p.blankValue(raw, from, "content", true)
+	case "link":
+		p.blankValue(raw, from, "href", false)
+	case "h1":
+		if p.link == nil { // not a teaser's headline
+			p.h1s = append(p.h1s, from)
+		}
+	case "script":
+		v, _, _ := rawAttr(raw, "type")
+		p.ldJSON = strings.EqualFold(strings.TrimSpace(html.UnescapeString(v)), "application/ld+json")
+	}
+	if rawTextElements[tag] {
+		p.rawText = tag
+	}
 	if p.link != nil {
 		if tag != "a" {
 			if !voidElements[tag] && !selfClosing {
@@ -126,12 +218,19 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 	case tag == "base":
 		if v, _, ok := rawAttr(raw, "href"); ok && p.b.base != nil {
 			if u, err := p.b.base.Parse(strings.TrimSpace(html.UnescapeString(v))); err == nil {
-				p.b.base = u
+				p.b.base, p.b.seen = u, nil
 			}
 		}
 	case tag == "a":
 		v, span, ok := rawAttr(raw, "href")
-		if !ok || !p.b.names(html.UnescapeString(v)) {
+		if !ok {
+			return
+		}
+		ref := html.UnescapeString(v)
+		if !p.b.names(ref) {
+			if p.leadsAway(ref) {
+				p.others = append(p.others, from)
+			}
 			return
 		}
 		l := &openLink{from: from, href: [2]int{from + span[0], from + span[1]}, inPara: p.para != nil}
@@ -141,14 +240,46 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 		}
 	case closesPara[tag]:
 		p.closePara()
-		if tag == "p" {
+		if everywhere, ok := runningText[tag]; ok && (everywhere || p.body > 0) {
 			p.para = &openPara{}
 		}
 	}
 }
 
+// leadsAway reports whether ref, an a element's href that does not name
+// the URL, leads to another page: not a place in this one, nor a script.
+func (p *pageState) leadsAway(ref string) bool {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || strings.HasPrefix(ref, "#") {
+		return false
+	}
+	scheme, _, ok := strings.Cut(strings.ToLower(ref), ":")
+	return !ok || strings.ContainsAny(scheme, "/?#") || scheme == "http" || scheme == "https"
+}
+
+// blankValue blanks the value of a meta element's content, or a link
+// element's href, when it names the URL. A meta element's content is
+// read as a link only when it is written as one (absolute, or from the
+// root): other content (a description, a title) is left.
+func (p *pageState) blankValue(raw []byte, from int, attr string, asLink bool) {
+	v, span, ok := rawAttr(raw, attr)
+	if !ok {
+		return
+	}
+	v = strings.TrimSpace(html.UnescapeString(v))
+	low := strings.ToLower(v)
+	if asLink && !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") && !strings.HasPrefix(low, "/") {
+		return
+	}
+	if p.b.names(v) {
+		p.b.spaces(from+span[0], from+span[1])
+		p.b.n++
+	}
+}
+
 // end handles an end tag at from to to.
 func (p *pageState) end(tag string, from, to int) {
+	defer p.popTo(tag, from, to)
 	if l := p.link; l != nil {
 		if tag == "a" {
 			p.closeLink(to)
@@ -167,10 +298,23 @@ func (p *pageState) end(tag string, from, to int) {
 	}
 }
 
-// text handles a text token.
-func (p *pageState) text(raw []byte) {
-	if p.link == nil && p.para != nil && len(bytes.TrimSpace(raw)) > 0 {
-		p.para.words = true
+// text handles a text token, raw at from: the text of rawText (a
+// script's…), or the page's.
+func (p *pageState) text(raw []byte, from int, rawText string) {
+	switch {
+	case rawText == "script" && p.ldJSON:
+		p.b.n += p.b.jsonLD(raw, from)
+	case rawText != "":
+	case p.link == nil && len(bytes.TrimSpace(raw)) > 0:
+		if p.para != nil {
+			p.para.words = true
+		}
+		sum := 0
+		if k := len(p.textSum); k > 0 {
+			sum = p.textSum[k-1]
+		}
+		p.textAt = append(p.textAt, from)
+		p.textSum = append(p.textSum, sum+len(bytes.TrimSpace(raw)))
 	}
 }
 
@@ -189,9 +333,10 @@ func (p *pageState) closeLink(to int) {
 	}
 	p.b.spaces(l.start, l.end)
 	p.b.n++
+	p.gone = append(p.gone, goneLink{l.from, true})
 }
 
-// closePara ends the open paragraph, if any: its links are blanked
+// closePara ends the open running text, if any: its links are blanked
 // whole when it has no words of its own, else their targets alone.
 func (p *pageState) closePara() {
 	para := p.para
@@ -206,11 +351,172 @@ func (p *pageState) closePara() {
 			p.b.spaces(l.start, l.end)
 		}
 		p.b.n++
+		p.gone = append(p.gone, goneLink{l.from, !para.words})
 	}
 }
 
-// rawAttr finds the attribute name (lower case) in a raw start tag: its
-// value as written (entities not decoded) and the value's span in raw.
+// teaserWords are the words of a class that make a div or section a
+// candidate teaser.
+var teaserWords = []string{"card", "teaser", "story", "promo", "tile"}
+
+// isTeaser reports whether an element is a candidate teaser: an article
+// or li, or a div or section with a teaser's class.
+func isTeaser(tag string, raw []byte) bool {
+	switch tag {
+	case "article", "li":
+		return true
+	case "div", "section":
+	default:
+		return false
+	}
+	v, _, ok := rawAttr(raw, "class")
+	if !ok {
+		return false
+	}
+	v = strings.ToLower(html.UnescapeString(v))
+	if !slices.ContainsFunc(teaserWords, func(w string) bool { return strings.Contains(v, w) }) {
+		return false // most classes
+	}
+	for _, class := range strings.Fields(v) {
+		for _, w := range strings.FieldsFunc(class, func(r rune) bool { return r == '-' || r == '_' }) {
+			if slices.Contains(teaserWords, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// push opens an element (a void one is not kept), first ending those its
+// start tag ends by HTML's rules: an open paragraph, list item, table
+// cell or row.
+func (p *pageState) push(tag string, raw []byte, from int) {
+	switch {
+	case tag == "li":
+		p.implicitEnd(from, []string{"li"}, []string{"ul", "ol", "menu", "table"})
+	case tag == "dd" || tag == "dt":
+		p.implicitEnd(from, []string{"dd", "dt"}, []string{"dl", "table"})
+	case tag == "td" || tag == "th":
+		p.implicitEnd(from, []string{"td", "th"}, []string{"tr", "table"})
+	case tag == "tr":
+		p.implicitEnd(from, []string{"tr", "td", "th"}, []string{"table", "tbody", "thead", "tfoot"})
+	case tag == "tbody" || tag == "thead" || tag == "tfoot":
+		p.implicitEnd(from, []string{"tbody", "thead", "tfoot", "tr", "td", "th"}, []string{"table"})
+	}
+	if closesPara[tag] {
+		// A paragraph is open only around phrasing content.
+		for i := len(p.open) - 1; i >= 0; i-- {
+			if t := p.open[i].tag; t == "p" {
+				p.pop(i, from, from)
+				break
+			} else if !phrasing[t] {
+				break
+			}
+		}
+	}
+	if voidElements[tag] {
+		return
+	}
+	e := element{tag: tag, from: from, teaser: isTeaser(tag, raw)}
+	if bytes.Contains(raw, []byte("articleBody")) {
+		if v, _, ok := rawAttr(raw, "itemprop"); ok && slices.Contains(strings.Fields(html.UnescapeString(v)), "articleBody") {
+			e.body = true
+			p.body++
+		}
+	}
+	p.open = append(p.open, e)
+}
+
+// implicitEnd ends the innermost open element among ends, unless one of
+// stop is open inside it, at from.
+func (p *pageState) implicitEnd(from int, ends, stop []string) {
+	for i := len(p.open) - 1; i >= 0; i-- {
+		t := p.open[i].tag
+		if slices.Contains(ends, t) {
+			p.pop(i, from, from)
+			return
+		}
+		if slices.Contains(stop, t) {
+			return
+		}
+	}
+}
+
+// popTo ends the innermost open element named tag, with those open in it,
+// at an end tag from to to; an end tag with no element open is passed
+// over.
+func (p *pageState) popTo(tag string, from, to int) {
+	for i := len(p.open) - 1; i >= 0; i-- {
+		if p.open[i].tag == tag {
+			p.pop(i, from, to)
+			return
+		}
+	}
+}
+
+// pop ends the open elements from the i-th in: those inside it at inner,
+// it at to.
+func (p *pageState) pop(i, inner, to int) {
+	for j := len(p.open) - 1; j >= i; j-- {
+		e := p.open[j]
+		end := inner
+		if j == i {
+			end = to
+		}
+		if e.body {
+			p.body--
+		}
+		if e.teaser {
+			p.candidates = append(p.candidates, [2]int{e.from, end})
+		}
+	}
+	p.open = p.open[:i]
+}
+
+// teasers blanks the candidate teasers that hold only the URL's story.
+func (p *pageState) teasers() {
+	if len(p.gone) == 0 {
+		return
+	}
+	slices.SortFunc(p.gone, func(a, b goneLink) int { return a.at - b.at })
+	within := func(at []int, e [2]int) (int, int) { // the span of at in e
+		i, _ := slices.BinarySearch(at, e[0])
+		j, _ := slices.BinarySearch(at, e[1])
+		return i, j
+	}
+	textUpTo := func(i int) int { // text of the tokens before the i-th
+		if i == 0 {
+			return 0
+		}
+		return p.textSum[i-1]
+	}
+	for _, e := range p.candidates {
+		g, _ := slices.BinarySearchFunc(p.gone, e[0], func(l goneLink, at int) int { return l.at - at })
+		whole := false
+		for k := g; k < len(p.gone) && p.gone[k].at < e[1]; k++ {
+			whole = whole || p.gone[k].whole
+		}
+		if !whole {
+			continue
+		}
+		if i, j := within(p.others, e); i < j {
+			continue
+		}
+		if i, j := within(p.h1s, e); i < j {
+			continue
+		}
+		i, j := within(p.textAt, e)
+		lead, _ := slices.BinarySearch(p.textAt, p.gone[g].at)
+		if textUpTo(lead)-textUpTo(i) > teaserLead || textUpTo(j)-textUpTo(i) > teaserText {
+			continue
+		}
+		p.b.spaces(e[0], e[1])
+	}
+}
+
+// rawAttr finds the attribute name (lower case) in a raw start tag, the
+// first so named as browsers read it: its value as written (entities not
+// decoded; empty when it has none) and the value's span in raw.
 func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 	i := 1 // past '<'
 	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' && raw[i] != '/' {
@@ -232,6 +538,9 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			i++
 		}
 		if i >= len(raw) || raw[i] != '=' {
+			if attr == name {
+				return "", [2]int{i, i}, true // the first one counts, as in browsers
+			}
 			continue // no value
 		}
 		i++

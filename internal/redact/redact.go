@@ -21,13 +21,17 @@
 // whose href, resolved against the page's URL or its base element, names
 // a URL is blanked whole, start tag to end tag, headline, image and all:
 // on a section front, a home page or a related-articles list, the link
-// is the page's listing. In running text (a paragraph with words of its
-// own besides such links: another article's prose, which the takedown of
-// one article does not rewrite) only the href's value becomes spaces:
-// the sentence stays as its author wrote it, and leads nowhere. Tags are
-// never cut: a span blanked starts and ends on tag boundaries. Mentions
-// that are not links (a script's text, JSON-LD, a meta element, an
-// image's alt outside a link) are left.
+// is the page's listing, and a teaser holding only that story (its card,
+// list item or article element, with its standfirst and date) goes with
+// it. In running text (a paragraph or blockquote, or an article body's
+// list item or table cell, with words of its own besides such links:
+// another article's prose, which the takedown of one article does not
+// rewrite) only the href's value becomes spaces: the sentence stays as
+// its author wrote it, and leads nowhere. A meta or link element naming
+// the URL loses the value; a JSON-LD script loses its entries naming it
+// and stays valid JSON of its length. Tags are never cut: a span blanked
+// starts and ends on tag boundaries. Other mentions that are not links
+// (another script's text, an image's alt outside a link) are left.
 //
 // The package does not decode content codings, transcode (a document in
 // an encoding that is not a superset of ASCII, such as UTF-16, is not
@@ -85,6 +89,9 @@ type blanker struct {
 	base  *url.URL
 	named func(string) bool
 	n     int // entries blanked
+	// seen memoizes names (a page links to a story twice, its JSON-LD
+	// again); emptied when base changes.
+	seen map[string]bool
 }
 
 // names reports whether ref, a link as written, resolves to a URL named
@@ -94,12 +101,32 @@ func (b *blanker) names(ref string) bool {
 	if ref == "" {
 		return false
 	}
+	if v, ok := b.seen[ref]; ok {
+		return v
+	}
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	v := b.resolvesNamed(ref)
+	b.seen[ref] = v
+	return v
+}
+
+// resolvesNamed is names without its memo.
+func (b *blanker) resolvesNamed(ref string) bool {
 	if b.base != nil {
 		if u, err := b.base.Parse(ref); err == nil {
 			ref = u.String()
 		}
 	}
-	return b.named(ref)
+	if b.named(ref) {
+		return true
+	}
+	// A link to a place in the page (#comments) is a link to the page.
+	if at := strings.IndexByte(ref, '#'); at > 0 {
+		return b.named(ref[:at])
+	}
+	return false
 }
 
 // spaces blanks out[from:to], keeping line ends (so line numbers of the

@@ -18,31 +18,45 @@ import (
 // servers send). Each coding is padded in a way its decoders skip by
 // their specifications: see fitGzip, fitDeflate, fitBrotli and fitZstd.
 func fitBody(coding string, old, data []byte, size int64) ([]byte, bool) {
+	return first(func(yield func([]byte) bool) bool { return fitBodyEach(coding, old, data, size, yield) })
+}
+
+// fitBodyEach is fitBody giving each body that fits in turn (one per
+// compressor or setting that makes one) to yield, until yield takes one
+// (returns true); it reports whether one was taken. A caller that must
+// fit the body into a larger whole (a WARC record's gzip member) tries
+// the next when one does not.
+func fitBodyEach(coding string, old, data []byte, size int64, yield func([]byte) bool) bool {
 	switch coding {
 	case "gzip", "x-gzip":
-		return fitGzip(data, size)
+		return fitGzipEach(data, size, yield)
 	case "deflate":
 		if _, err := zlib.NewReader(bytes.NewReader(old)); err != nil || len(old) < 2 || old[1]&0x20 != 0 {
-			return fitDeflate(data, size) // bare deflate (decodeContent's fallback)
+			return fitDeflateEach(data, size, yield) // bare deflate (decodeContent's fallback)
 		}
 		// zlib: a header declaring a 32 KiB window (the compressors'
 		// own, which old's may be smaller than: a strict decoder holds
 		// a stream to it) with old's level, the stream, then the
 		// Adler-32 of data.
-		s, ok := fitDeflate(data, size-2-4)
-		if !ok {
-			return nil, false
-		}
 		cmf, flg := byte(0x78), old[1]&0xc0
 		flg |= byte((31 - (uint(cmf)<<8|uint(flg))%31) % 31) // FCHECK
-		out := append([]byte{cmf, flg}, s...)
-		return binary.BigEndian.AppendUint32(out, adler32.Checksum(data)), true
+		return fitDeflateEach(data, size-2-4, func(s []byte) bool {
+			out := append([]byte{cmf, flg}, s...)
+			return yield(binary.BigEndian.AppendUint32(out, adler32.Checksum(data)))
+		})
 	case "br":
-		return fitBrotli(data, size)
+		return fitBrotliEach(data, size, yield)
 	case "zstd":
-		return fitZstd(data, size)
+		return fitZstdEach(data, size, yield)
 	}
-	return nil, false
+	return false
+}
+
+// first returns the first result each gives, if any.
+func first(each func(yield func([]byte) bool) bool) ([]byte, bool) {
+	var got []byte
+	ok := each(func(b []byte) bool { got = b; return true })
+	return got, ok
 }
 
 // bitWriter appends bits to a deflate or brotli stream, least
@@ -75,6 +89,12 @@ func (w *bitWriter) align() { w.used = 0 }
 // size from two bytes past the flushed stream fits; a size below that is
 // met only by a stream ended by its compressor that is exactly that long.
 func fitDeflate(data []byte, size int64) ([]byte, bool) {
+	return first(func(yield func([]byte) bool) bool { return fitDeflateEach(data, size, yield) })
+}
+
+// fitDeflateEach is fitDeflate giving each stream that fits to yield in
+// turn, as fitBodyEach does.
+func fitDeflateEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, c := range compressors {
 		var d bytes.Buffer
 		zw := c(&d)
@@ -86,8 +106,8 @@ func fitDeflate(data []byte, size int64) ([]byte, bool) {
 			zw = c(&d)
 			zw.Write(data)
 			zw.Close()
-			if int64(d.Len()) == size {
-				return d.Bytes(), true
+			if int64(d.Len()) == size && yield(d.Bytes()) {
+				return true
 			}
 			continue
 		}
@@ -113,9 +133,11 @@ func fitDeflate(data []byte, size int64) ([]byte, bool) {
 			}
 			fixed(1)
 		}
-		return w.out, true
+		if yield(w.out) {
+			return true
+		}
 	}
-	return nil, false
+	return false
 }
 
 // brotliQualities are the qualities fitBrotli tries, in order: a
@@ -130,6 +152,12 @@ var brotliQualities = []int{6, 9, 11}
 // size from one byte past the flushed stream fits; a size below that is
 // met only by a stream ended by its compressor that is exactly that long.
 func fitBrotli(data []byte, size int64) ([]byte, bool) {
+	return first(func(yield func([]byte) bool) bool { return fitBrotliEach(data, size, yield) })
+}
+
+// fitBrotliEach is fitBrotli giving each stream that fits to yield in
+// turn, as fitBodyEach does.
+func fitBrotliEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, q := range brotliQualities {
 		var d bytes.Buffer
 		bw := brotli.NewWriterOptions(&d, brotli.WriterOptions{Quality: q})
@@ -141,8 +169,8 @@ func fitBrotli(data []byte, size int64) ([]byte, bool) {
 			bw = brotli.NewWriterOptions(&d, brotli.WriterOptions{Quality: q})
 			bw.Write(data)
 			bw.Close()
-			if int64(d.Len()) == size {
-				return d.Bytes(), true
+			if int64(d.Len()) == size && yield(d.Bytes()) {
+				return true
 			}
 			continue
 		}
@@ -174,9 +202,11 @@ func fitBrotli(data []byte, size int64) ([]byte, bool) {
 		}
 		w.bits(1, 1) // ISLAST
 		w.bits(1, 1) // ISLASTEMPTY
-		return w.out, true
+		if yield(w.out) {
+			return true
+		}
 	}
-	return nil, false
+	return false
 }
 
 // zstdSettings are the encoder settings fitZstd tries, in order.
@@ -197,6 +227,12 @@ var zstdSettings = func() [][]zstd.EOption {
 // decoders skip), or with one or two empty raw blocks (three bytes each)
 // before its first block.
 func fitZstd(data []byte, size int64) ([]byte, bool) {
+	return first(func(yield func([]byte) bool) bool { return fitZstdEach(data, size, yield) })
+}
+
+// fitZstdEach is fitZstd giving each set of frames that fits to yield in
+// turn, as fitBodyEach does.
+func fitZstdEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, opts := range zstdSettings {
 		zw, err := zstd.NewWriter(nil, opts...)
 		if err != nil {
@@ -205,23 +241,29 @@ func fitZstd(data []byte, size int64) ([]byte, bool) {
 		frame := zw.EncodeAll(data, nil)
 		zw.Close()
 		pad := size - int64(len(frame))
+		var out []byte
 		switch {
 		case pad == 0:
-			return frame, true
+			out = frame
 		case pad >= 8:
-			out := binary.LittleEndian.AppendUint32(frame, 0x184D2A50) // a skippable frame's magic
+			out = binary.LittleEndian.AppendUint32(frame, 0x184D2A50) // a skippable frame's magic
 			out = binary.LittleEndian.AppendUint32(out, uint32(pad-8))
-			return append(out, make([]byte, pad-8)...), true
+			out = append(out, make([]byte, pad-8)...)
 		case pad == 3 || pad == 6:
 			at, ok := zstdBlocksAt(frame)
 			if !ok {
 				continue
 			}
-			out := append(bytes.Clone(frame[:at]), make([]byte, pad)...) // block headers: not last, raw, size 0
-			return append(out, frame[at:]...), true
+			out = append(bytes.Clone(frame[:at]), make([]byte, pad)...) // block headers: not last, raw, size 0
+			out = append(out, frame[at:]...)
+		default:
+			continue
+		}
+		if yield(out) {
+			return true
 		}
 	}
-	return nil, false
+	return false
 }
 
 // zstdBlocksAt returns the offset of a zstd frame's first block: past

@@ -71,13 +71,15 @@ const (
 // chunks): without content coding the new payload is the new body; a
 // body in gzip, deflate, br or zstd coding is compressed again in the
 // same coding and padded to its old length in a way its decoders skip
-// (gzip: an extra field in its header, empty stored blocks; deflate:
-// empty blocks; br: metadata meta-blocks; zstd: a skippable frame, or
-// empty raw blocks). The record keeps its
+// (gzip: an extra field or a comment in its header, empty stored
+// blocks; deflate: empty blocks; br: metadata meta-blocks; zstd: a
+// skippable frame, or empty raw blocks). The record keeps its
 // WARC-Record-ID and fields, with WARC-Block-Digest and
 // WARC-Payload-Digest recomputed and RedactedField added, and is
 // compressed into a gzip member of exactly the old member's length,
-// padded the same way, so every other record keeps its offset. The
+// padded the same way, so every other record keeps its offset (a body in
+// a content coding is compressed again with each setting in turn until
+// the record's member fits too). The
 // members are written as EraseRecords writes its own: listed in the
 // file's journal first (synced), so that a crash is finished by the next
 // erasure or redaction of the file.
@@ -162,12 +164,13 @@ func redactInPlace(path string, targets []EraseTarget, redact func(*Record) Reda
 }
 
 // redactedMember returns the gzip member, size bytes long, of rec with
-// its payload replaced as r says; or why it cannot be made.
+// its payload replaced as r says; or why it cannot be made. A body in a
+// content coding is compressed again in turn with each setting that fits
+// it to its length (replacePayload), until one leaves a record whose
+// member fits too: the record's compression of the new body differs from
+// the old's by some bytes either way, which another setting's body may
+// not.
 func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
-	block, body, why := replacePayload(rec.Block, rec.Payload, r.Payload)
-	if why != "" {
-		return nil, why
-	}
 	total := r.Entries
 	for _, h := range rec.Header {
 		if strings.EqualFold(h.Name, RedactedField) {
@@ -180,77 +183,99 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 	if total != 1 {
 		entries = strconv.Itoa(total) + " entries"
 	}
-	// The record says it was redacted, when that fits: a small document
-	// whose blanked entry saved fewer bytes than the field takes goes
-	// without (its digests are true all the same).
-	for _, mark := range []bool{true, false} {
-		var b bytes.Buffer
-		b.WriteString(rec.Version)
-		b.WriteString("\r\n")
-		for _, h := range rec.Header {
-			v := h.Value
-			switch {
-			case strings.EqualFold(h.Name, RedactedField) && mark:
-				continue
-			case strings.EqualFold(h.Name, "WARC-Block-Digest"):
-				v = sha1Digest(block)
-			case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
-				v = sha1Digest(body)
-			case strings.EqualFold(h.Name, "Content-Length") && mark:
-				fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+	var member []byte
+	tried := 0
+	why := replacePayload(rec.Block, rec.Payload, r.Payload, func(block, body []byte) bool {
+		// Every compressor for the first body; the two smallest for the
+		// others, which would otherwise cost as many again each.
+		cs := compressors
+		if tried++; tried > 1 {
+			cs = compressors[:2]
+		}
+		// The record says it was redacted, when that fits: a small
+		// document whose blanked entry saved fewer bytes than the field
+		// takes goes without (its digests are true all the same).
+		for _, mark := range []bool{true, false} {
+			var b bytes.Buffer
+			b.WriteString(rec.Version)
+			b.WriteString("\r\n")
+			for _, h := range rec.Header {
+				v := h.Value
+				switch {
+				case strings.EqualFold(h.Name, RedactedField) && mark:
+					continue
+				case strings.EqualFold(h.Name, "WARC-Block-Digest"):
+					v = sha1Digest(block)
+				case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
+					v = sha1Digest(body)
+				case strings.EqualFold(h.Name, "Content-Length") && mark:
+					fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+				}
+				fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
 			}
-			fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
+			b.WriteString("\r\n")
+			b.Write(block)
+			b.WriteString("\r\n\r\n")
+			if m, ok := first(func(yield func([]byte) bool) bool { return fitGzipWith(cs, b.Bytes(), size, yield) }); ok {
+				member = m
+				return true
+			}
 		}
-		b.WriteString("\r\n")
-		b.Write(block)
-		b.WriteString("\r\n\r\n")
-		if m, ok := fitGzip(b.Bytes(), size); ok {
-			return m, ""
-		}
+		return false
+	})
+	if why != "" {
+		return nil, why
 	}
-	return nil, WhyFit
+	return member, ""
 }
 
-// replacePayload returns a copy of an HTTP response block whose payload
+// replacePayload makes copies of an HTTP response block whose payload
 // (old, content coding undone) is replaced by payload, of the same
-// length, and its new entity body (transfer coding undone, content coding
-// kept: what WARC-Payload-Digest covers). The block keeps its length and
-// framing; a body in identity coding, or in one content coding of gzip,
-// deflate, br and zstd, can be replaced, others give why not.
-func replacePayload(block, old, payload []byte) (out, body []byte, why string) {
+// length, and gives each with its new entity body (transfer coding
+// undone, content coding kept: what WARC-Payload-Digest covers) to try,
+// until try takes one (returns true); or it says why none was taken. The
+// block keeps its length and framing; a body in identity coding (one
+// copy), or in one content coding of gzip, deflate, br and zstd (one
+// copy for each setting whose compression fits: fitBodyEach), can be
+// replaced, others give why not.
+func replacePayload(block, old, payload []byte, try func(out, body []byte) bool) string {
 	head, segs, ok := httpLayout(block)
 	if !ok {
-		return nil, nil, WhyLayout
+		return WhyLayout
 	}
 	var oldBody []byte
 	for _, s := range segs {
 		oldBody = append(oldBody, block[s[0]:s[1]]...)
 	}
+	with := func(body []byte) bool {
+		out := bytes.Clone(block)
+		rest := body
+		for _, s := range segs {
+			rest = rest[copy(out[s[0]:s[1]], rest):]
+		}
+		return try(out, body)
+	}
 	codings := contentCodings(head.Values("Content-Encoding"))
 	switch {
 	case len(codings) == 0:
 		if !bytes.Equal(oldBody, old) {
-			return nil, nil, WhyLayout
+			return WhyLayout
 		}
-		body = payload
+		if !with(payload) {
+			return WhyFit
+		}
 	case rewritableCodings(codings): // one of gzip, deflate, br, zstd
 		dec, err := decodeContent(codings, oldBody)
 		if err != nil || !bytes.Equal(dec, old) {
-			return nil, nil, WhyLayout
+			return WhyLayout
 		}
-		body, ok = fitBody(codings[0], oldBody, payload, int64(len(oldBody)))
-		if !ok {
-			return nil, nil, WhyFit
+		if !fitBodyEach(codings[0], oldBody, payload, int64(len(oldBody)), with) {
+			return WhyFit
 		}
 	default:
-		return nil, nil, WhyEncoding
+		return WhyEncoding
 	}
-	out = bytes.Clone(block)
-	rest := body
-	for _, s := range segs {
-		rest = rest[copy(out[s[0]:s[1]], rest):]
-	}
-	return out, body, ""
+	return ""
 }
 
 // httpHeader is an HTTP message's header fields, as written.
@@ -330,10 +355,24 @@ func httpLayout(block []byte) (httpHeader, [][2]int, bool) {
 // reports false when no compression level makes it small enough. The
 // member is padded with an extra field in its header (readers skip it)
 // and, past what that holds, empty stored deflate blocks, five bytes
-// each.
+// each; one to five bytes, too few for an extra field, with a comment in
+// its header (spaces, ended by a zero byte: readers skip it too), so
+// that a copy a few bytes smaller than the old (a link's target blanked)
+// fits.
 func fitGzip(data []byte, size int64) ([]byte, bool) {
+	return first(func(yield func([]byte) bool) bool { return fitGzipEach(data, size, yield) })
+}
+
+// fitGzipEach is fitGzip giving each member that fits to yield in turn,
+// as fitBodyEach does.
+func fitGzipEach(data []byte, size int64, yield func([]byte) bool) bool {
+	return fitGzipWith(compressors, data, size, yield)
+}
+
+// fitGzipWith is fitGzipEach with the compressors cs.
+func fitGzipWith(cs []func(io.Writer) deflater, data []byte, size int64, yield func([]byte) bool) bool {
 	const maxExtra = 2 + 65535 // XLEN, then up to 65535 bytes: one subfield, its id and length first
-	for _, c := range compressors {
+	for _, c := range cs {
 		// First the stream as it ends (its last block final), padded
 		// with the extra field alone; then, for more padding or other
 		// lengths, ended by empty stored blocks, five bytes each.
@@ -351,9 +390,11 @@ func fitGzip(data []byte, size int64) ([]byte, bool) {
 				fixed += 5 // the final block, empty
 			}
 			pad := size - fixed
-			var extra, blocks int64
+			var extra, comment, blocks int64
 			switch {
 			case pad == 0:
+			case pad >= 1 && pad < 6:
+				comment = pad // too few bytes for an extra field
 			case pad >= 6 && pad <= maxExtra:
 				extra = pad
 			case !blocky:
@@ -366,10 +407,12 @@ func fitGzip(data []byte, size int64) ([]byte, bool) {
 			default:
 				continue // 1 to 4 bytes over, or too big: another level
 			}
-			return gzipMember(data, d.Bytes(), extra, blocks, blocky), true
+			if yield(gzipMember(data, d.Bytes(), extra, comment, blocks, blocky)) {
+				return true
+			}
 		}
 	}
-	return nil, false
+	return false
 }
 
 // deflater is a deflate compressor, as both flate packages make them.
@@ -390,16 +433,30 @@ var compressors = []func(io.Writer) deflater{
 	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 6); return zw },
 	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.BestSpeed); return zw },
 	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.HuffmanOnly); return zw },
+	// More draws, for a body whose record's member the ones before did
+	// not fit (redactedMember): other streams, a few bytes apart.
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, 8); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 8); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, 7); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 7); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, 5); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 5); return zw },
+	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, 4); return zw },
+	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, 4); return zw },
 }
 
 // gzipMember frames a deflate stream of data as a gzip member with an
-// extra field of extra bytes in all (none, or 6 to 65537) and, when
-// open (the stream ends on a non-final block), blocks empty stored
-// blocks and a final one.
-func gzipMember(data, deflated []byte, extra, blocks int64, open bool) []byte {
+// extra field of extra bytes in all (none, or 6 to 65537), a comment of
+// comment bytes in all (none, or spaces and the zero byte that ends it)
+// and, when open (the stream ends on a non-final block), blocks empty
+// stored blocks and a final one.
+func gzipMember(data, deflated []byte, extra, comment, blocks int64, open bool) []byte {
 	flg := byte(0)
 	if extra > 0 {
-		flg = 4 // FEXTRA
+		flg |= 4 // FEXTRA
+	}
+	if comment > 0 {
+		flg |= 16 // FCOMMENT
 	}
 	out := []byte{0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 255}
 	if extra > 0 {
@@ -408,6 +465,10 @@ func gzipMember(data, deflated []byte, extra, blocks int64, open bool) []byte {
 		out = append(out, 'H', 'R')
 		out = binary.LittleEndian.AppendUint16(out, uint16(sub))
 		out = append(out, make([]byte, sub)...)
+	}
+	if comment > 0 {
+		out = append(out, bytes.Repeat([]byte{' '}, int(comment-1))...)
+		out = append(out, 0)
 	}
 	out = append(out, deflated...)
 	if open {

@@ -1,0 +1,202 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// prefixNamed names the page with any query (a tracking parameter), as
+// herald's canonical URLs do.
+func prefixNamed(u string) bool { return strings.HasPrefix(u, gone) && !strings.HasPrefix(u, gone+"-") }
+
+// Teasers on section fronts, in several common markups: the teaser that
+// holds only the taken-down story goes as a unit (its headline link, its
+// image, its kicker, standfirst and date); a container holding another
+// story's link keeps it, and loses only the links.
+func TestBlankPageTeasers(t *testing.T) {
+	doc := `<!DOCTYPE html><html><head><title>Front</title></head><body><main>
+<section class="top"><h2>Top stories</h2>
+<article class="teaser"><a href="/2026/jane-doe-story"><img src="/i/jane.jpg" alt="Jane Doe"></a><h3><a href="/2026/jane-doe-story">Jane Doe speaks</a></h3><p class="standfirst">Jane Doe told the council about her debts.</p><time>3 Jan</time></article>
+<article class="teaser"><a href="/2026/ferry"><img src="/i/ferry.jpg" alt="Ferry"></a><h3><a href="/2026/ferry">Ferry terminal widened</a></h3><p class="standfirst">The ferry terminal is wider.</p></article>
+</section>
+<ul class="latest">
+<li><h3><a href="/2026/jane-doe-story?utm_source=latest">Jane Doe, in a list</a></h3><p>Her debts, in a list item's summary.</p></li>
+<li><h3><a href="/2026/harbour">Harbour budget</a></h3><p>Kept summary.</p></li>
+</ul>
+<div class="c-card c-card--small"><div class="c-card__media"><img src="/i/jane-card.jpg"></div><div class="c-card__body"><span class="kicker">Local</span><h2 class="c-card__title"><a href="https://news.example/2026/jane-doe-story">Jane Doe in a card</a></h2><p>Debts, a card's standfirst.</p></div></div>
+<div class="promo-item"><h4><a href="/2026/jane-doe-story">Jane Doe in a promo</a></h4><p>Jane Doe told the council of her debts. <a href="/2026/jane-doe-story#more">Read more</a></p></div>
+<div class="story-list"><article class="story"><h3><a href="/2026/jane-doe-story">Jane Doe beside another</a></h3><p>Debts beside another.</p></article><article class="story"><h3><a href="/2026/harbour">Harbour kept beside</a></h3></article></div>
+<div class="card"><a class="kicker" href="/section/local/">Local</a><h3><a href="/2026/jane-doe-story">Jane Doe under a section link</a></h3><p>Summary that stays.</p></div>
+<div class="wrapper"><h3><a href="/2026/jane-doe-story">Jane Doe in a plain div</a></h3><p>Plain div summary stays.</p></div>
+</main></body></html>`
+	out := checkPageNamed(t, doc, "https://news.example/", prefixNamed, 9,
+		[]string{`<section class="top"><h2>Top stories</h2>`,
+			`<article class="teaser"><a href="/2026/ferry"><img src="/i/ferry.jpg" alt="Ferry"></a><h3><a href="/2026/ferry">Ferry terminal widened</a></h3><p class="standfirst">The ferry terminal is wider.</p></article>`,
+			`<li><h3><a href="/2026/harbour">Harbour budget</a></h3><p>Kept summary.</p></li>`,
+			`<div class="story-list">`, `<article class="story"><h3><a href="/2026/harbour">Harbour kept beside</a></h3></article></div>`,
+			`<div class="card"><a class="kicker" href="/section/local/">Local</a><h3>`, `</h3><p>Summary that stays.</p></div>`,
+			`<div class="wrapper"><h3>`, `</h3><p>Plain div summary stays.</p></div>`},
+		[]string{"jane", "Jane", "debts", "Debts", "3 Jan", "a list item's summary", "Local</span>", "Read more"})
+	for tag, want := range map[string]int{`<article class="teaser">`: 1, `<li>`: 1, `c-card`: 0, `promo-item`: 0, `<article class="story">`: 1} {
+		if strings.Count(out, tag) != want {
+			t.Errorf("the teaser %s was not blanked as a unit:\n%s", tag, out)
+		}
+	}
+}
+
+// A page's own article is not a teaser, however short: a container with
+// a top-level heading, or with more than a kicker's text before the link,
+// or more text than a teaser holds, keeps its words.
+func TestBlankPageNotTeasers(t *testing.T) {
+	long := strings.Repeat("The council met and voted on the harbour. ", 15)
+	doc := `<html><body>
+<article><h1>Ferry delayed</h1><p>Fog.</p><aside><a href="/2026/jane-doe-story">Jane Doe speaks</a></aside></article>
+<article class="story"><p>The ferry was delayed by fog this morning, the port said.</p><p>Related: <a href="/2026/jane-doe-story">Jane Doe speaks</a></p></article>
+<li class="story"><a href="/2026/jane-doe-story">Jane Doe speaks</a><p>` + long + `</p></li>
+</body></html>`
+	checkPage(t, doc, "https://news.example/", 3,
+		[]string{`<article><h1>Ferry delayed</h1><p>Fog.</p><aside>`, `</aside></article>`,
+			`<article class="story"><p>The ferry was delayed by fog this morning, the port said.</p><p>Related: <a href="`,
+			`<li class="story">`, "<p>" + long + "</p></li>"},
+		[]string{"jane-doe-story", "Jane Doe speaks</a></aside>"})
+}
+
+// ldScripts returns the texts of a page's JSON-LD scripts.
+func ldScripts(doc []byte) []string {
+	var texts []string
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	ld := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return texts
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			ld = false
+			if string(name) == "script" {
+				for {
+					k, v, more := z.TagAttr()
+					if string(k) == "type" && strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json") {
+						ld = true
+					}
+					if !more {
+						break
+					}
+				}
+			}
+		case html.TextToken:
+			if ld {
+				texts = append(texts, string(z.Raw()))
+			}
+			ld = false
+		default:
+			ld = false
+		}
+	}
+}
+
+// JSON-LD in other pages: the ItemList entry, the NewsArticle of a
+// graph, the relatedLink and mentions, the member naming the page go,
+// with their headlines; what remains is valid JSON of the same length,
+// every other entry kept. A page's own description of the page (a
+// top-level object) becomes {}. A script that does not parse as JSON
+// and names the page is blanked whole; one that does not name it stays.
+func TestBlankPageJSONLD(t *testing.T) {
+	scripts := []string{
+		`{"@context":"https://schema.org","@type":"ItemList","numberOfItems":3,"itemListElement":[
+  {"@type":"ListItem","position":1,"item":{"@id":"https://news.example/2026/jane-doe-story","name":"Jane Doe speaks"}},
+  {"@type":"ListItem","position":2,"url":"https://news.example/2026/harbour","name":"Harbour budget"},
+  {"@type":"ListItem","position":3,"url":"https:\/\/news.example\/2026\/jane-doe-story","name":"Jane Doe, escaped"}]}`,
+		`{"@context":"https://schema.org","@graph":[{"@type":"WebPage","@id":"https://news.example/2026/ferry#page"},{"@type":"NewsArticle","headline":"Ferry terminal widened","url":"https://news.example/2026/ferry",
+ "relatedLink":["https://news.example/2026/harbour","/2026/jane-doe-story"],
+ "mentions":[{"@type":"NewsArticle","url":"https://news.example/2026/jane-doe-story","headline":"Jane Doe speaks"},{"@type":"Place","name":"Harbour"}],
+ "isBasedOn":"https://news.example/2026/jane-doe-story","about":{"@type":"Thing","name":"Ferries"}},
+ {"@type":"NewsArticle","mainEntityOfPage":{"@type":"WebPage","@id":"https://news.example/2026/jane-doe-story"},"headline":"Jane Doe speaks"}]}`,
+		`{"@type":"NewsArticle","mainEntityOfPage":"https://news.example/2026/jane-doe-story","headline":"Jane Doe, the page's own"}`,
+		`[{"@type":"NewsArticle","url":"https://news.example/2026/jane-doe-story","headline":"Jane Doe all"}]`,
+		`<!-- {"@type":"NewsArticle","url":"https://news.example/2026/jane-doe-story","headline":"Jane Doe broken"} -->`,
+		`{"@type":"Organization","url":"https://news.example/", broken}`,
+	}
+	doc := `<html><head>`
+	for _, s := range scripts {
+		doc += `<script type="application/ld+json">` + s + "</script>\n"
+	}
+	doc += `<script type="application/json">{"url":"https://news.example/2026/jane-doe-story"}</script></head><body><p>Body</p></body></html>`
+	out := checkPage(t, doc, "https://news.example/2026/ferry", 9,
+		[]string{`"relatedLink":["https://news.example/2026/harbour"`, `{"@type":"Place","name":"Harbour"}]`, `"about":{"@type":"Thing","name":"Ferries"}}`,
+			`{"@type":"ListItem","position":2,"url":"https://news.example/2026/harbour","name":"Harbour budget"}`,
+			`{"@type":"Organization","url":"https://news.example/", broken}`,
+			`<script type="application/json">{"url":"https://news.example/2026/jane-doe-story"}</script>`},
+		nil)
+	got := ldScripts([]byte(out))
+	if len(got) != len(scripts) {
+		t.Fatalf("%d scripts, want %d", len(got), len(scripts))
+	}
+	for i, s := range got {
+		if strings.Contains(s, "jane-doe-story") || strings.Contains(s, "Jane Doe") {
+			t.Errorf("script %d still names the page: %s", i, s)
+		}
+		if json.Valid([]byte(scripts[i])) && !json.Valid([]byte(s)) {
+			t.Errorf("script %d is no longer JSON: %s", i, s)
+		}
+	}
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	if squeeze(got[2]) != "{}" || squeeze(got[3]) != "[]" || squeeze(got[4]) != "" {
+		t.Errorf("scripts 2 to 4: %q %q %q", got[2], got[3], got[4])
+	}
+	var list struct {
+		Items []struct{ Position int } `json:"itemListElement"`
+	}
+	if err := json.Unmarshal([]byte(got[0]), &list); err != nil || len(list.Items) != 1 || list.Items[0].Position != 2 {
+		t.Errorf("the item list: %+v %v", list, err)
+	}
+}
+
+// <meta> and <link> elements of other pages naming the page lose the
+// URL (the attribute's value becomes spaces); others stay.
+func TestBlankPageMetaLink(t *testing.T) {
+	doc := `<html><head><title>Ferry</title>
+<meta property="og:url" content="https://news.example/2026/jane-doe-story">
+<meta property="og:see_also" content="/2026/jane-doe-story?utm_source=og">
+<meta name="twitter:url" content='https://news.example/2026/jane-doe-story'>
+<meta name="description" content="Jane Doe speaks">
+<meta property="og:see_also" content="https://news.example/2026/harbour">
+<link rel="alternate" type="application/rss+xml" href="https://news.example/2026/jane-doe-story">
+<link rel="amphtml" href="/amp/../2026/jane-doe-story">
+<link rel=prev href=/2026/jane-doe-story>
+<link rel="next" href="https://news.example/2026/harbour">
+<link rel="canonical" href="https://news.example/2026/ferry">
+</head><body><p>Body</p></body></html>`
+	checkPageNamed(t, doc, "https://news.example/2026/ferry", prefixNamed, 6,
+		[]string{`<meta name="description" content="Jane Doe speaks">`, `<meta property="og:see_also" content="https://news.example/2026/harbour">`,
+			`<link rel="next" href="https://news.example/2026/harbour">`, `<link rel="canonical" href="https://news.example/2026/ferry">`,
+			`<meta property="og:url" content="`, `<link rel="amphtml" href="`, `<link rel=prev href=`},
+		[]string{"jane-doe-story"})
+}
+
+// Running text beyond <p>: a blockquote's words, and in an article's
+// body (itemprop articleBody) a list item's or a table cell's, keep
+// their words and lose only the link's target; a list item or a cell
+// outside an article's body is a listing, blanked whole.
+func TestBlankPageRunningBlocks(t *testing.T) {
+	doc := `<html><body><article><h1>Harbour</h1><div itemprop="articleBody">
+<blockquote>As the mayor <a href="/2026/jane-doe-story">said last week</a>, we pay.</blockquote>
+<ul><li>Last week <a href="/2026/jane-doe-story">a resident spoke</a> to the council.</li><li><a href="/2026/jane-doe-story">Jane Doe speaks</a></li></ul>
+<table><tr><td>Debts <a href="/2026/jane-doe-story">reported</a> in January</td><td>3</td></tr></table>
+</div></article>
+<ul class="related"><li><a href="/2026/jane-doe-story">Jane Doe, related</a> <small>3 Jan</small></li></ul>
+<table><tr><td><a href="/2026/jane-doe-story">Jane Doe, a cell</a> (3 Jan)</td></tr></table>
+</body></html>`
+	out := checkPage(t, doc, "https://news.example/2026/harbour", 6,
+		[]string{`<blockquote>As the mayor <a href="`, `">said last week</a>, we pay.</blockquote>`,
+			`<ul><li>Last week <a href="`, `">a resident spoke</a> to the council.</li>`,
+			`<td>Debts <a href="`, `">reported</a> in January</td><td>3</td>`, `<ul class="related">`, `</ul>`, `<table><tr><td>`, ` (3 Jan)</td></tr></table>`},
+		[]string{"Jane Doe", "jane-doe-story"})
+	if strings.Contains(out, "3 Jan</small>") {
+		t.Errorf("the related list item was not blanked whole:\n%s", out)
+	}
+}
