@@ -657,3 +657,25 @@ func TestWorkerUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// The closing line of an export counts in words that agree with the
+// count: one article is "1 article" (it said "1 articles"), and so is one
+// near-duplicate copy left out.
+func TestExportCountsInWords(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, code := herald(t, archiveLines(1), "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export"}, "exported 1 article\n"},
+		{[]string{"export", "--collapse"}, "exported 1 article; 0 near-duplicate copies left out\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, c.args...)...)
+		if code != 0 || stderr != c.want {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
+		}
+	}
+}
