@@ -679,3 +679,24 @@ func TestExportCountsInWords(t *testing.T) {
 		}
 	}
 }
+
+// A JSON lines record that cannot be filed is skipped with a message a
+// user can act on: which field is missing or wrong, without the
+// importer's inner words. It said `prepare "": no usable http(s) URL`.
+func TestImportNamesTheMissingURL(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	in := `{"title":"No address","text":"A record without any url at all."}` + "\n" +
+		`{"url":"ftp://files.example/a.txt","title":"FTP","text":"A record with an ftp url."}` + "\n"
+	_, stderr, code := herald(t, in, "--db", db, "import", "jsonl", "-")
+	for _, want := range []string{
+		`-:1: skipped: no url: a record needs the http(s) URL of its page`,
+		`-:2: skipped: url "ftp://files.example/a.txt": want an http(s) URL`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 || strings.Contains(stderr, "prepare") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
