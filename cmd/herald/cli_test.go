@@ -700,3 +700,20 @@ func TestImportNamesTheMissingURL(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// A --urls file that is not a list of URLs (a binary file, a JSON lines
+// file given by mistake) is refused naming its first line in short: the
+// message quoted the whole line, hundreds of escaped bytes.
+func TestURLListBadLineQuotedShort(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "list.txt")
+	junk := `{"url":"http://x.example/a","title":"` + strings.Repeat("long title words ", 40) + `"}`
+	if err := os.WriteFile(list, []byte(junk+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "harvest", "--urls", list)
+	if code != 2 || !strings.Contains(stderr, list+`:1: "{\"url\":\"http://x.example/a\"`) ||
+		!strings.Contains(stderr, `…" is not an http(s) URL`) || len(stderr) > 200 {
+		t.Errorf("exit %d, stderr (%d bytes):\n%s", code, len(stderr), stderr)
+	}
+}

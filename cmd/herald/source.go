@@ -117,7 +117,9 @@ func sourceURLArg(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) URL", s)
+		// A long line (a binary file, JSON given by mistake) is named
+		// by its start.
+		return "", fmt.Errorf("%q is not an http(s) URL", truncateRunes(s, 60))
 	}
 	return s, nil
 }
