@@ -107,8 +107,17 @@ func openLocation(ctx context.Context, loc string, create bool) (store.Store, er
 		return nil, fmt.Errorf("archive location %q: no file name", loc)
 	}
 	if !create {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		fi, err := os.Stat(path)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no archive at %s (create one with herald import or herald harvest, or point --db / HERALD_DB at yours)", path)
+		}
+		// An empty file (a mistyped --db, a placeholder) is not made an
+		// archive by a command that only reads. Its -wal may hold an
+		// archive not yet written back to it: that one is opened.
+		if err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+			if wal, werr := os.Stat(path + "-wal"); werr != nil || wal.Size() == 0 {
+				return nil, fmt.Errorf("archive %s is empty, not a Herald archive yet: nothing to read (herald import or herald harvest starts one in it)", path)
+			}
 		}
 	}
 	db, err := sqlite.Open(ctx, path)

@@ -234,3 +234,33 @@ func TestModeReadOnlyArchive(t *testing.T) {
 		t.Error("the archive changed")
 	}
 }
+
+// A command that only reads, pointed at an empty file (a mistyped --db,
+// a placeholder), refuses it as it refuses a missing archive and leaves
+// it empty; it used to make it a new, empty Herald archive. A command
+// that writes still starts an archive in it.
+func TestReadRefusesEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"stats"}, {"search", "harbour"}, {"export"}, {"timeline"}, {"check"}, {"source", "list"}} {
+		_, stderr, code := herald(t, "", append([]string{"--db", empty}, args...)...)
+		want := "herald: archive " + empty + " is empty, not a Herald archive yet"
+		if code != 2 || !strings.HasPrefix(stderr, want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, stderr, want)
+		}
+		if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+			t.Fatalf("%v: the empty file is no longer empty (%v)", args, err)
+		}
+	}
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(archiveLines(3)), 0o644)
+	if _, stderr, code := herald(t, "", "--db", empty, "import", "jsonl", in); code != 0 {
+		t.Errorf("import into the empty file: exit %d, %s", code, stderr)
+	}
+	if n, _ := archiveStats(t, empty); n != 3 {
+		t.Errorf("the archive holds %d articles, want 3", n)
+	}
+}

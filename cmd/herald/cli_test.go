@@ -657,3 +657,63 @@ func TestWorkerUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// The closing line of an export counts in words that agree with the
+// count: one article is "1 article" (it said "1 articles"), and so is one
+// near-duplicate copy left out.
+func TestExportCountsInWords(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, code := herald(t, archiveLines(1), "--db", db, "import", "jsonl", "-"); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export"}, "exported 1 article\n"},
+		{[]string{"export", "--collapse"}, "exported 1 article; 0 near-duplicate copies left out\n"},
+	} {
+		_, stderr, code := herald(t, "", append([]string{"--db", db}, c.args...)...)
+		if code != 0 || stderr != c.want {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+// A JSON lines record that cannot be filed is skipped with a message a
+// user can act on: which field is missing or wrong, without the
+// importer's inner words. It said `prepare "": no usable http(s) URL`.
+func TestImportNamesTheMissingURL(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	in := `{"title":"No address","text":"A record without any url at all."}` + "\n" +
+		`{"url":"ftp://files.example/a.txt","title":"FTP","text":"A record with an ftp url."}` + "\n"
+	_, stderr, code := herald(t, in, "--db", db, "import", "jsonl", "-")
+	for _, want := range []string{
+		`-:1: skipped: no url: a record needs the http(s) URL of its page`,
+		`-:2: skipped: url "ftp://files.example/a.txt": want an http(s) URL`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 || strings.Contains(stderr, "prepare") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// A --urls file that is not a list of URLs (a binary file, a JSON lines
+// file given by mistake) is refused naming its first line in short: the
+// message quoted the whole line, hundreds of escaped bytes.
+func TestURLListBadLineQuotedShort(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "list.txt")
+	junk := `{"url":"http://x.example/a","title":"` + strings.Repeat("long title words ", 40) + `"}`
+	if err := os.WriteFile(list, []byte(junk+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "herald.db"), "harvest", "--urls", list)
+	if code != 2 || !strings.Contains(stderr, list+`:1: "{\"url\":\"http://x.example/a\"`) ||
+		!strings.Contains(stderr, `…" is not an http(s) URL`) || len(stderr) > 200 {
+		t.Errorf("exit %d, stderr (%d bytes):\n%s", code, len(stderr), stderr)
+	}
+}

@@ -74,21 +74,26 @@ func TestDemoRunAgain(t *testing.T) {
 		t.Errorf("after two runs the archive holds %d articles, want %d", n, demo.Expect().Articles)
 	}
 	out, _, _ := herald(t, "", "--db", db, "source", "list", "--json")
-	var srcs []struct {
-		URL      string `json:"url"`
-		Articles int    `json:"articles"`
+	var list struct {
+		Sources []struct {
+			URL    string `json:"url"`
+			Health struct {
+				Articles int `json:"articles"`
+			} `json:"health"`
+		} `json:"sources"`
 	}
-	if err := json.Unmarshal([]byte(out), &srcs); err != nil {
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
+	srcs := list.Sources
 	if len(srcs) != 2 {
 		t.Errorf("%d sources after two runs, want the feed and the sitemap:\n%s", len(srcs), out)
 	}
 	// Both on the sample site's host, which holds every article, as the
 	// sources API counts them (the sitemap alone listed 2 of them).
 	for _, s := range srcs {
-		if s.Articles != demo.Expect().Articles {
-			t.Errorf("source %s: %d articles, want %d (its host's)", s.URL, s.Articles, demo.Expect().Articles)
+		if s.Health.Articles != demo.Expect().Articles {
+			t.Errorf("source %s: %d articles, want %d (its host's)", s.URL, s.Health.Articles, demo.Expect().Articles)
 		}
 	}
 }

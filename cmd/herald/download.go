@@ -103,6 +103,9 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		have = st.Size()
 	}
 	d, err := client.Download(ctx, rawURL, have)
+	if errors.Is(err, fetch.ErrPrivateAddress) {
+		err = fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
+	}
 	if err != nil {
 		return "", &downloadError{err: err} // nothing made
 	}

@@ -187,10 +187,11 @@ delta cannot tell which copy of a story an earlier one kept.`,
 				return err
 			}
 			if collapse {
-				fmt.Fprintf(e.stderr, "exported %d articles; %d near-duplicate copies left out\n", n, skipped)
+				fmt.Fprintf(e.stderr, "exported %s; %s left out\n", counted(n, "article", "articles"),
+					counted(skipped, "near-duplicate copy", "near-duplicate copies"))
 				return nil
 			}
-			fmt.Fprintf(e.stderr, "exported %d articles\n", n)
+			fmt.Fprintf(e.stderr, "exported %s\n", counted(n, "article", "articles"))
 			return nil
 		},
 	}
@@ -561,4 +562,12 @@ func warcArchiveName(loc string) string {
 		return "PostgreSQL"
 	}
 	return filepath.Base(sqlitePath(loc))
+}
+
+// counted is n with the noun that agrees with it: "1 article", "2 articles".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -82,7 +82,9 @@ that failed before (for any reason) is tried again unless it was fetched.
 A URL refused by this run's settings or the site's current robots.txt
 (private address, robots) is also tried again when a feed, sitemap or site
 lists it again, so a later run with --allow-private (or a robots.txt that
-allows it) fetches it. Other failures (a 404, not HTML, too large) stay
+allows it) fetches it; a source whose own URL was refused as a private
+address is polled by the next run with --allow-private, not at its next
+poll. Other failures (a 404, not HTML, too large) stay
 failed when a feed lists the URL again. A sitemap's lastmod later than
 the archived copy has the page fetched again, once per lastmod value: the
 last value seen for each URL is kept in the archive, so harvests run from

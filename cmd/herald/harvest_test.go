@@ -181,11 +181,21 @@ func TestSourceCommands(t *testing.T) {
 		t.Errorf("harvest of due sources: %+v", sum)
 	}
 	out, _, _ = herald(t, "", "--db", db, "source", "list", "--json")
-	var rows []sourceHealth
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+	var list struct {
+		Sources []struct {
+			Paused     bool      `json:"paused"`
+			LastPolled time.Time `json:"last_polled"`
+			NextPoll   time.Time `json:"next_poll"`
+			Health     struct {
+				Articles int `json:"articles"`
+			} `json:"health"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if len(rows) != 2 || rows[0].Articles != len(demo.Articles()) || rows[0].LastPolled.IsZero() || rows[0].NextPoll.IsZero() ||
+	rows := list.Sources
+	if len(rows) != 2 || rows[0].Health.Articles != len(demo.Articles()) || rows[0].LastPolled.IsZero() || rows[0].NextPoll.IsZero() ||
 		!rows[1].Paused || !rows[1].LastPolled.IsZero() {
 		t.Errorf("source list: %s", out)
 	}
@@ -428,5 +438,50 @@ func TestNextDueInUTC(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 0, 0, 0, time.FixedZone("JST", 9*3600))
 	if got, want := nextDue(now.Add(90*time.Minute), now), "the next due at 2026-01-01 19:30:00 UTC (in 1h30m0s)"; got != want {
 		t.Errorf("nextDue = %q, want %q", got, want)
+	}
+}
+
+// TestSourceListJSONAsAPI: herald source list --json prints what GET
+// /api/sources returns: the re-poll interval in seconds, each source's
+// health (its status, its host's articles) and its last fetch's duration
+// in milliseconds. It printed the store's own fields, the interval and
+// the duration in nanoseconds (1800000000000 for 30m).
+func TestSourceListJSONAsAPI(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, code := herald(t, "", "--db", db, "source", "add", "--kind", "feed", "--every", "30m", site+"/feed.xml"); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "harvest", "--allow-private", "--delay", "0"); code != 0 {
+		t.Fatalf("harvest: exit %d: %s", code, stderr)
+	}
+	out, _, code := herald(t, "", "--db", db, "source", "list", "--json")
+	var got struct {
+		Sources []struct {
+			URL             string `json:"url"`
+			IntervalSeconds int64  `json:"interval_seconds"`
+			Health          struct {
+				Status    string `json:"status"`
+				Articles  int    `json:"articles"`
+				LastFetch *struct {
+					Status     int    `json:"status"`
+					DurationMS *int64 `json:"duration_ms"`
+				} `json:"last_fetch"`
+			} `json:"health"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	if len(got.Sources) != 1 {
+		t.Fatalf("%d sources, want 1:\n%s", len(got.Sources), out)
+	}
+	s := got.Sources[0]
+	if s.IntervalSeconds != 1800 || s.Health.Status != "ok" || s.Health.Articles != len(demo.Articles()) ||
+		s.Health.LastFetch == nil || s.Health.LastFetch.Status != 200 || s.Health.LastFetch.DurationMS == nil {
+		t.Errorf("source %+v, want interval_seconds 1800, status ok, %d articles, a last fetch with duration_ms:\n%s", s, len(demo.Articles()), out)
+	}
+	if strings.Contains(out, `"interval":`) || strings.Contains(out, `"duration":`) {
+		t.Errorf("nanosecond fields in the output:\n%s", out)
 	}
 }

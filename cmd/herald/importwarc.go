@@ -537,10 +537,7 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 
 // spellCount spells a count with its noun: "1 file", "2 files".
 func spellCount(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return counted(n, noun, noun+"s")
 }
 
 func importWARCAdd(t, s *harvest.ImportSummary) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,5 +34,18 @@ func TestImportWARCRefusesInputsUpFront(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("a refused import made the archive")
+	}
+}
+
+// import warc of a URL on a loopback address without --allow-private says
+// how to allow it, as harvest and extract do; it said only "private
+// address refused".
+func TestImportWARCPrivateURLSaysHow(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	_, stderr, code := herald(t, "", "--db", db, "import", "warc", srv.URL+"/a.warc.gz")
+	if code != 1 || !strings.Contains(stderr, "private address refused") || !strings.Contains(stderr, "give --allow-private") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 1 and a hint to give --allow-private", code, stderr)
 	}
 }

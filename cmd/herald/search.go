@@ -207,7 +207,9 @@ func printHits(w *bufio.Writer, res *store.SearchResult, opts store.SearchOption
 			meta = append(meta, s)
 		}
 		if d := r.Date(); !d.IsZero() {
-			meta = append(meta, d.Format("2006-01-02"))
+			// The day the archive files it under (after:, before:,
+			// timelines), not the publisher's local day.
+			meta = append(meta, d.UTC().Format("2006-01-02"))
 		}
 		if len(r.Authors) > 0 {
 			meta = append(meta, strings.Join(r.Authors, ", "))

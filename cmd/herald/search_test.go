@@ -146,3 +146,33 @@ func TestOutputWriteErrorsFail(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchShowsTheArchiveDay: an article published late in the
+// evening west of UTC is listed under the day the archive files it under
+// (the UTC day), the day that after:/before:, timelines and the text
+// export give it, not its publisher's local day. It was listed under the
+// day before, so a hit found by after:2026-03-02 said 2026-03-01.
+func TestSearchShowsTheArchiveDay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, db, []store.Entry{{Record: &store.Record{
+		ID: "late0001", ContentHash: "hash-late",
+		Article: article.Article{
+			URL: "https://quay.example/storm", Title: "Storm floods the quay",
+			Published: time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("", -5*3600)),
+			Text:      "Storm damage closed the harbour quay on Sunday night.",
+		}}}})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code := herald(t, "", "--db", path, "search", "after:2026-03-02 before:2026-03-03")
+	if code != 0 || !strings.Contains(stdout, "Storm floods the quay") {
+		t.Fatalf("exit %d, %q: want the article found on 2 March (UTC)", code, stdout)
+	}
+	if !strings.Contains(stdout, "2026-03-02") || strings.Contains(stdout, "2026-03-01") {
+		t.Errorf("hit listed as %q, want the day 2026-03-02 that the filter found it on", stdout)
+	}
+}

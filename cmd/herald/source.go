@@ -16,6 +16,7 @@ import (
 	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/harvest"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 func newSourceCmd(e *env) *cobra.Command {
@@ -116,7 +117,9 @@ func sourceURLArg(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) URL", s)
+		// A long line (a binary file, JSON given by mistake) is named
+		// by its start.
+		return "", fmt.Errorf("%q is not an http(s) URL", truncateRunes(s, 60))
 	}
 	return s, nil
 }
@@ -148,7 +151,9 @@ fetched, its last error, when it is next due, and ARTICLES, the number of
 archived articles on the source's host and its subdomains (what site: with
 that host finds, as the sources API counts them): the archive files
 articles by site, not by the source that found them, so sources on one
-host show the same count.`,
+host show the same count. --json prints what GET /api/sources returns
+(docs/api.md): the interval in seconds (0: the default), each source's
+health and its last fetch.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -157,6 +162,15 @@ host show the same count.`,
 				return err
 			}
 			defer db.Close()
+			if asJSON {
+				body, err := web.SourceList(ctx, db)
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(body)
+			}
 			srcs, err := db.ListSources(ctx)
 			if err != nil {
 				return err
@@ -168,11 +182,6 @@ host show the same count.`,
 					return err
 				}
 				rows = append(rows, row)
-			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(e.stdout, "no sources (add one with herald source add URL)")
@@ -196,7 +205,7 @@ host show the same count.`,
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (as GET /api/sources)")
 	return cmd
 }
 

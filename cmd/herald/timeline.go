@@ -60,7 +60,11 @@ and shares are then of all stories.`,
 			for _, c := range compare {
 				cq, err := store.ParseQuery(c)
 				if err != nil {
-					return queryError(c, err)
+					err = queryError(c, err)
+					if ee, ok := err.(*exitError); ok { // say which query
+						ee.msg = "--compare: " + ee.msg
+					}
+					return err
 				}
 				queries = append(queries, web.TimelineQuery{Raw: c, Q: cq})
 			}

@@ -167,7 +167,7 @@ func TestTimelineCompareErrors(t *testing.T) {
 	}{
 		{[]string{"--db", db, "timeline", "flood", "--compare", " "}, "--compare: an empty query"},
 		{[]string{"--db", db, "timeline", "--compare", "flood"}, "--compare: an empty query"},
-		{[]string{"--db", db, "timeline", "flood", "--compare", `"dry`}, "bad query: unterminated quote"},
+		{[]string{"--db", db, "timeline", "flood", "--compare", `"dry`}, "herald: --compare: bad query: unterminated quote"}, // which query
 		{[]string{"--db", db, "timeline", "flood", "--compare", "drought", "--split", "site"}, "cannot be combined"},
 		{many, fmt.Sprintf("9 queries to compare, at most %d", web.MaxCompare)},
 	} {

@@ -61,6 +61,22 @@ import (
 // failure, reported in Result.Err.
 var ErrNoURL = errors.New("no usable http(s) URL")
 
+// noURLError is ErrNoURL said of one record: that it has no URL, or
+// which URL it has that is not one.
+type noURLError struct{ msg string }
+
+func (e *noURLError) Error() string        { return e.msg }
+func (e *noURLError) Is(target error) bool { return target == ErrNoURL }
+
+// noURL is the ErrNoURL of a record whose URL (or, without one, canonical
+// URL) u cannot be filed under.
+func noURL(u string) error {
+	if u == "" {
+		return &noURLError{"no url: a record needs the http(s) URL of its page"}
+	}
+	return &noURLError{fmt.Sprintf("url %q: want an http(s) URL", u)}
+}
+
 // maxCandidates bounds the near-duplicate candidates compared per article.
 const maxCandidates = 16
 
@@ -137,7 +153,7 @@ func canonicalOf(rec *store.Record) string {
 func prepare(rec *store.Record, now time.Time) (store.Entry, error) {
 	cu := canonicalOf(rec)
 	if cu == "" {
-		return store.Entry{}, fmt.Errorf("prepare %q: %w", firstNonEmpty(rec.URL, rec.CanonicalURL), ErrNoURL)
+		return store.Entry{}, noURL(firstNonEmpty(rec.URL, rec.CanonicalURL))
 	}
 	rec.CanonicalURL = cu
 	if rec.URL == "" {

@@ -184,7 +184,8 @@ func (h *Harvester) requeue(ctx context.Context) error {
 }
 
 // RunDue polls every source that is due (not paused, next poll not in the
-// future) once, fetches what they list and whatever else the frontier
+// future, or its last poll refused for a private address that this run
+// allows) once, fetches what they list and whatever else the frontier
 // holds that is ready, and returns when nothing is left to do now.
 func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 	srcs, err := h.st.ListSources(ctx)
@@ -194,7 +195,7 @@ func (h *Harvester) RunDue(ctx context.Context) (*Summary, error) {
 	now := time.Now()
 	var seeds []seed
 	for _, s := range srcs {
-		if s.Due(now) {
+		if s.Due(now) || refusedHere(s, &h.opts) {
 			seeds = append(seeds, seed{src: s, url: s.URL, kind: s.Kind})
 		}
 	}

@@ -74,14 +74,16 @@ func (r *run) pollEvent(s seed) event {
 	errMsg := p.errMsg()
 	final := event{pollDone: true, pollURL: s.url, pollErr: errMsg, seedFail: p.seedFail, pollCut: p.cut}
 	if p.src != nil && r.ctx.Err() == nil {
-		if len(p.cut) == 0 && len(p.missed) == 0 {
+		if len(p.cut) == 0 && len(p.missed) == 0 && p.seedFail == nil {
 			// A poll that read a document only in part, or could not
 			// fetch one of its sitemaps for a passing reason, is not
 			// the last poll as far as a sitemap index is concerned:
 			// the next one reads again the children changed since the
 			// last whole poll (p.since), the one missed among them.
 			// Those that were read answer 304 to their kept
-			// validators, or list URLs already queued.
+			// validators, or list URLs already queued. Nor is a poll
+			// whose own URL could not be fetched (refused, gone,
+			// failed): it read nothing.
 			p.src.LastPolled = start.UTC()
 		}
 		interval := p.src.Interval
@@ -148,7 +150,7 @@ func (p *poller) get(req fetch.Request, conditional bool) *doc {
 	}
 	if f != nil {
 		p.r.send(event{log: lg, host: hostOf(req.URL), fail: f})
-		p.fail(fmt.Errorf("fetch %s: %s", req.URL, f.reason))
+		p.fail(errors.New(fetchFailure(req.URL, f.reason)))
 		if req.URL == p.s.url {
 			p.seedFail = f
 		}
@@ -217,6 +219,20 @@ func (p *poller) cutMessage() string {
 		msg += fmt.Sprintf(" (and %d more documents cut off)", len(urls)-1)
 	}
 	return msg
+}
+
+// fetchFailure is how a poll says that fetching url failed for reason,
+// in its error message and so in its source's LastError.
+func fetchFailure(url, reason string) string {
+	return fmt.Sprintf("fetch %s: %s", url, reason)
+}
+
+// refusedHere says whether src's last poll was refused by a setting that
+// this run lifts: its own URL refused as a private address by a run
+// without AllowPrivate. Such a source was not polled, and a run that
+// allows it polls it at once, without waiting for its next poll.
+func refusedHere(src *store.Source, opts *Options) bool {
+	return opts.AllowPrivate && !src.Paused && src.LastError == fetchFailure(src.URL, ReasonPrivate)
 }
 
 // maxPollErrors bounds the failures one poll's error message names.

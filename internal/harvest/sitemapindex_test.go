@@ -310,3 +310,70 @@ func xmlUnless(down *atomic.Bool, failing http.HandlerFunc, doc string) http.Han
 		fmt.Fprint(w, doc)
 	}
 }
+
+// TestHarvestRefusedSourceNotPolled: a source whose own URL a run refused
+// (a private address without AllowPrivate) was not polled. The next run
+// that allows it polls it at once, as the refusal's message advises,
+// rather than at the end of the source's interval; and that poll, which is
+// its first whole one, reads the index's children though their lastmod is
+// older than the refused run. The refused run used to count as a poll:
+// the source waited its interval, and then skipped every child as
+// unchanged since.
+func TestHarvestRefusedSourceNotPolled(t *testing.T) {
+	ts := newTestSite(t)
+	ts.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	ts.html("/news/a1.html", gazettePage("Story a1", "", gazetteDay, gazetteText("a1", 6)))
+	yesterday := time.Now().AddDate(0, 0, -1).UTC().Format(time.DateOnly)
+	ts.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s</loc><lastmod>%s</lastmod></sitemap></sitemapindex>`, ts.url("/a.xml"), yesterday)
+	})
+	ts.mux.HandleFunc("/a.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, urlset(ts, "/news/a1.html"))
+	})
+	st, dir := testArchive(t)
+	ctx := context.Background()
+	src := addSource(t, st, ts.url("/index.xml"), store.KindSitemap)
+
+	strict := testOptions(dir)
+	strict.AllowPrivate = false
+	sum, err := newTestHarvester(t, st, strict).RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped[ReasonPrivate] != 1 || ts.hit("/index.xml") != 0 {
+		t.Fatalf("strict run: %+v, want the source refused", sum)
+	}
+	got, err := st.Source(ctx, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.LastPolled.IsZero() {
+		t.Errorf("LastPolled %v after a refused poll, want it kept (never)", got.LastPolled)
+	}
+
+	// The next run allows private addresses: the source is polled now,
+	// its interval not waited for, and its child read.
+	sum, err = newTestHarvester(t, st, testOptions(dir)).RunDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Polled != 2 || sum.New != 1 || stored(t, st, ts.url("/news/a1.html")) == nil {
+		t.Errorf("run with AllowPrivate: %d polled, %d new; want the index and its child read, a1 stored", sum.Polled, sum.New)
+	}
+	if got, err = st.Source(ctx, src.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got.LastPolled.IsZero() || got.LastError != "" || !got.NextPoll.After(time.Now()) {
+		t.Errorf("after the poll: LastPolled %v, NextPoll %v, LastError %q; want a whole poll recorded", got.LastPolled, got.NextPoll, got.LastError)
+	}
+	// Polled now, it is not due again at once.
+	if sum, err = newTestHarvester(t, st, testOptions(dir)).RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Polled != 0 {
+		t.Errorf("third run: %d polled, want none (not due)", sum.Polled)
+	}
+}

@@ -90,11 +90,14 @@ func when(t time.Time) *time.Time {
 	return &t
 }
 
+// formatDate is the day of t as the archive files it: its UTC day, the
+// day of after:/before:, the timeline's buckets and the text export, not
+// the day in the zone the publisher wrote (formatDateTime shows that).
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2 Jan 2006")
+	return t.UTC().Format("2 Jan 2006")
 }
 
 func formatDateTime(t time.Time) string {

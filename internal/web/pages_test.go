@@ -577,3 +577,28 @@ func TestStandfirstShownOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHitDatedByArchiveDay: a hit published late in the evening west of
+// UTC is listed under the day the archive files it under (its UTC day),
+// the day of the timeline's bar and of the after:/before: search that the
+// bar links to; the search page listed it under its publisher's day, a
+// day before the one it was found on.
+func TestHitDatedByArchiveDay(t *testing.T) {
+	f := newArchive(t)
+	rec := &store.Record{Article: article.Article{
+		URL: "https://quay.example/2026/03/storm", Title: "Storm floods the quay",
+		Text:      "Storm damage closed the quay on Sunday night as waves broke over the wall.",
+		Published: time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("", -5*3600)),
+	}}
+	if _, err := archive.Ingest(context.Background(), f.db, []*store.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	h := testServer(f, Options{})
+	resp, body := do(t, h, "GET", "/?q=site%3Aquay.example+after%3A2026-03-02+before%3A2026-03-03", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Storm floods the quay") {
+		t.Fatalf("%d: the article is not found on 2 March", resp.StatusCode)
+	}
+	if !strings.Contains(body, "2 Mar 2026") || strings.Contains(body, "1 Mar 2026") {
+		t.Errorf("hit dated %q, want 2 Mar 2026", between(body, "Mar 2026", 80))
+	}
+}

@@ -68,16 +68,20 @@ func viewFetch(f *store.Fetch) *fetchView {
 // sourceHealth builds the view of src: its newest fetch and the article
 // count of its host (harvest.SourceArticles).
 func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceView, error) {
+	return viewSource(ctx, s.st, src)
+}
+
+func viewSource(ctx context.Context, st store.Store, src *store.Source) (*sourceView, error) {
 	v := &sourceView{ID: src.ID, URL: src.URL, Kind: src.Kind, IntervalSeconds: int64(src.Interval / time.Second),
 		Paused: src.Paused, Added: src.Added, LastPolled: src.LastPolled, NextPoll: src.NextPoll, LastError: src.LastError}
-	fs, err := s.st.Fetches(ctx, src.ID, 1)
+	fs, err := st.Fetches(ctx, src.ID, 1)
 	if err != nil {
 		return nil, err
 	}
 	if len(fs) > 0 {
 		v.Health.LastFetch = viewFetch(fs[0])
 	}
-	if v.Health.Articles, _, err = harvest.SourceArticles(ctx, s.st, src); err != nil {
+	if v.Health.Articles, _, err = harvest.SourceArticles(ctx, st, src); err != nil {
 		return nil, err
 	}
 	switch {
@@ -94,13 +98,17 @@ func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceVi
 }
 
 func (s *Server) sourceViews(ctx context.Context) ([]*sourceView, error) {
-	srcs, err := s.st.ListSources(ctx)
+	return sourceViews(ctx, s.st)
+}
+
+func sourceViews(ctx context.Context, st store.Store) ([]*sourceView, error) {
+	srcs, err := st.ListSources(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []*sourceView{}
 	for _, src := range srcs {
-		v, err := s.sourceHealth(ctx, src)
+		v, err := viewSource(ctx, st, src)
 		if err != nil {
 			return nil, err
 		}
@@ -109,12 +117,22 @@ func (s *Server) sourceViews(ctx context.Context) ([]*sourceView, error) {
 	return out, nil
 }
 
+// SourceList is the body of GET /api/sources for the archive st: every
+// source with its health, as herald source list --json prints it.
+func SourceList(ctx context.Context, st store.Store) (any, error) {
+	views, err := sourceViews(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"sources": views}, nil
+}
+
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) error {
-	views, err := s.sourceViews(r.Context())
+	body, err := SourceList(r.Context(), s.st)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"sources": views})
+	return writeJSON(w, http.StatusOK, body)
 }
 
 // sourceID reads the {id} path value.
