@@ -60,7 +60,10 @@ beside the archive, extracts the articles and stores them without duplicates.
 
 With URLs (as arguments or --urls), the exit status is 1 when any of them
 could not be harvested in this run (each is listed as "failed", with why;
-one deferred for a retry in a later run counts too).
+one deferred for a retry in a later run counts too). Polling the due
+sources, it is 1 when none could be polled (every one failed: the network
+down, say); one source failing among others is a site down, reported in
+the summary and polled again by later runs.
 
 The queue of URLs lives in the archive, URLs given here included: an
 interrupted harvest (even a killed one) continues where it stopped the next
@@ -342,6 +345,22 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	}
 	if given := max(len(args), len(pages)); err == nil && given > 0 && sum != nil && len(sum.PollErrors) > 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), given)}
+	}
+	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && len(sum.PollErrors) > 0 {
+		// Every due source failed (the network down, a proxy refusing):
+		// a cron job must be able to tell. One source of many failing is
+		// a site down, which the summary reports and later runs retry.
+		if srcs, lerr := db.ListSources(ctx); lerr == nil {
+			failed := 0
+			for _, s := range srcs {
+				if _, ok := sum.PollErrors[s.URL]; ok {
+					failed++
+				}
+			}
+			if failed > 0 {
+				return &exitError{code: 1, msg: fmt.Sprintf("no source could be polled: %s failed (see above)", spellCount(failed, "source"))}
+			}
+		}
 	}
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
 		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {

@@ -485,3 +485,28 @@ func TestSourceListJSONAsAPI(t *testing.T) {
 		t.Errorf("nanosecond fields in the output:\n%s", out)
 	}
 }
+
+// TestHarvestDueSourcesAllFailExit1: polling the due sources, a run in
+// which none could be polled exits 1 (a cron job can tell the network was
+// down); one failing source beside a good one is a site down, exit 0.
+func TestHarvestDueSourcesAllFailExit1(t *testing.T) {
+	site := demoSite(t, demo.Options{})
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL + "/feed.xml"
+	down.Close() // nothing listens there any more
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, code := herald(t, "", "--db", db, "source", "add", "--allow-private", "--kind", "feed", downURL); code != 0 {
+		t.Fatalf("source add: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code := herald(t, "", "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never")
+	if code != 1 || !strings.Contains(stderr, "no source could be polled: 1 source failed") {
+		t.Errorf("every source down: exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := herald(t, "", "--db", db, "source", "add", "--allow-private", "--kind", "feed", site+"/feed.xml"); code != 0 {
+		t.Fatalf("source add: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code = herald(t, "", "--db", db, "harvest", "--allow-private", "--delay", "0", "--progress", "never")
+	if code != 0 || !strings.Contains(out, "new") {
+		t.Errorf("one source of two down: exit %d, want 0\n%s%s", code, out, stderr)
+	}
+}
