@@ -176,3 +176,20 @@ func TestSearchShowsTheArchiveDay(t *testing.T) {
 		t.Errorf("hit listed as %q, want the day 2026-03-02 that the filter found it on", stdout)
 	}
 }
+
+// A search whose after: day is not before its before: day (the two
+// swapped, a typo) can match nothing: it says why rather than only "No
+// articles match".
+func TestSearchEmptyDateRangeSaysWhy(t *testing.T) {
+	db, _ := windowArchive(t)
+	stdout, _, code := herald(t, "", "--db", db, "search", "lighthouse after:2024-03-01 before:2024-01-01")
+	want := "No articles match: after:2024-03-01 is not before before:2024-01-01, so no day is in the range."
+	if code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, %q; want %q", code, stdout, want)
+	}
+	// A range that only matches nothing says no more.
+	stdout, _, _ = herald(t, "", "--db", db, "search", "lighthouse after:2030-01-01 before:2030-02-01")
+	if strings.TrimSpace(stdout) != "No articles match." {
+		t.Errorf("an empty range of days: %q", stdout)
+	}
+}

@@ -270,6 +270,23 @@ func (q *Query) Conjuncts() []Node {
 	}
 }
 
+// NoDays reports whether the query's date filters leave no day: a
+// top-level after: on or after a top-level before: (the two swapped, a
+// typo), which no article can match. It returns the two filters.
+func (q *Query) NoDays() (after, before *Filter, empty bool) {
+	for _, n := range q.Conjuncts() {
+		f, ok := n.(*Filter)
+		switch {
+		case !ok:
+		case f.Field == After && (after == nil || f.Date.After(after.Date)):
+			after = f
+		case f.Field == Before && (before == nil || f.Date.Before(before.Date)):
+			before = f
+		}
+	}
+	return after, before, after != nil && before != nil && !after.Date.Before(before.Date)
+}
+
 // IsText reports whether n only looks at the text (words and phrases,
 // combined in any way), with no field filter inside it.
 func IsText(n Node) bool {

@@ -334,6 +334,9 @@ type searchData struct {
 	// Window says the pages end before the total because ranking
 	// considered only the most recent matches (store.RankWindow).
 	Window bool
+	// NoDays, when nothing matched, says why no day can: the query's
+	// after: is not before its before: (query.Query.NoDays).
+	NoDays string
 }
 
 // pageSize is the number of hits per search page.
@@ -389,6 +392,11 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			d.PastEnd, d.Page, d.LastPage = true, page, lastPage(res.reach)
 		}
 		d.Window = res.reach < res.Total && page >= lastPage(res.reach)
+		if q, err := store.ParseQuery(d.Full); err == nil && d.Total == 0 {
+			if after, before, empty := q.NoDays(); empty {
+				d.NoDays = fmt.Sprintf("%s is not before %s, so no day is in the range.", after, before)
+			}
+		}
 		for _, h := range res.Hits {
 			rec := h.Record
 			d.Hits = append(d.Hits, pageHit{ID: rec.ID, Title: rec.Title, URL: rec.URL, Site: canon.DisplaySite(rec.CanonicalURL),

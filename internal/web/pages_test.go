@@ -602,3 +602,14 @@ func TestHitDatedByArchiveDay(t *testing.T) {
 		t.Errorf("hit dated %q, want 2 Mar 2026", between(body, "Mar 2026", 80))
 	}
 }
+
+// A search whose From day is not before its Before day (swapped) says
+// why nothing can match, as herald search does.
+func TestSearchEmptyDateRangeSaysWhy(t *testing.T) {
+	h := testServer(sharedArchive(t), Options{})
+	resp, body := do(t, h, "GET", "/?q=harbour&after=2021-07-01&before=2021-06-01", nil)
+	want := "is not before before:"
+	if resp.StatusCode != 200 || !strings.Contains(body, "No articles match: after:") || !strings.Contains(body, want) {
+		t.Errorf("%d, count %q; want the empty range explained", resp.StatusCode, between(body, "result-count", 160))
+	}
+}
