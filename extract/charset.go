@@ -64,24 +64,7 @@ func sniffBinary(src []byte) string {
 // browsers use: byte-order mark, the Content-Type charset, a <meta>
 // declaration, then detection. It returns the encoding's name.
 func decodeUTF8(src []byte, contentType string) ([]byte, string, error) {
-	enc, name, certain := charset.DetermineEncoding(src, contentType)
-	if !certain {
-		// DetermineEncoding only pre-scans 1024 bytes and otherwise guesses
-		// windows-1252; look further for a declaration, then detect.
-		// Valid UTF-8 is UTF-8 whatever a <meta> says: legacy text with
-		// non-ASCII bytes is almost never valid UTF-8, while pages re-saved
-		// as UTF-8 often keep their old declaration.
-		if utf8.Valid(src) {
-			return src, "utf-8", nil
-		}
-		if name == "windows-1252" || name == "utf-8" {
-			if e, n := findMetaCharset(src); e != nil {
-				enc, name = e, n
-			} else if e, n := detectCharset(src); e != nil {
-				enc, name = e, n
-			}
-		}
-	}
+	enc, name := Charset(src, contentType)
 	if name == "utf-8" {
 		if utf8.Valid(src) {
 			return src, name, nil
@@ -96,6 +79,34 @@ func decodeUTF8(src []byte, contentType string) ([]byte, string, error) {
 		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
 	return out, name, nil
+}
+
+// Charset is the character encoding of an HTML page's bytes src, sent
+// with contentType, and its WHATWG name ("utf-8", "windows-1251",
+// "shift_jis" …), chosen as the extractor decodes pages: byte-order mark,
+// the Content-Type charset, a <meta> declaration within 64 KiB; without
+// one, UTF-8 when src is valid UTF-8, else what the bytes look like
+// (windows-1252 when nothing else fits).
+func Charset(src []byte, contentType string) (encoding.Encoding, string) {
+	enc, name, certain := charset.DetermineEncoding(src, contentType)
+	if !certain {
+		// DetermineEncoding only pre-scans 1024 bytes and otherwise guesses
+		// windows-1252; look further for a declaration, then detect.
+		// Valid UTF-8 is UTF-8 whatever a <meta> says: legacy text with
+		// non-ASCII bytes is almost never valid UTF-8, while pages re-saved
+		// as UTF-8 often keep their old declaration.
+		if utf8.Valid(src) {
+			return encoding.Nop, "utf-8"
+		}
+		if name == "windows-1252" || name == "utf-8" {
+			if e, n := findMetaCharset(src); e != nil {
+				enc, name = e, n
+			} else if e, n := detectCharset(src); e != nil {
+				enc, name = e, n
+			}
+		}
+	}
+	return enc, name
 }
 
 // findMetaCharset looks for a charset declaration in the first 64 KiB,

@@ -187,11 +187,11 @@ delta cannot tell which copy of a story an earlier one kept.`,
 				return err
 			}
 			if collapse {
-				fmt.Fprintf(e.stderr, "exported %s; %s left out\n", counted(n, "article", "articles"),
-					counted(skipped, "near-duplicate copy", "near-duplicate copies"))
+				fmt.Fprintf(e.stderr, "exported %s; %s left out\n", spellCount(n, "article"),
+					spellCount(skipped, "near-duplicate copy"))
 				return nil
 			}
-			fmt.Fprintf(e.stderr, "exported %s\n", counted(n, "article", "articles"))
+			fmt.Fprintf(e.stderr, "exported %s\n", spellCount(n, "article"))
 			return nil
 		},
 	}
@@ -562,12 +562,4 @@ func warcArchiveName(loc string) string {
 		return "PostgreSQL"
 	}
 	return filepath.Base(sqlitePath(loc))
-}
-
-// counted is n with the noun that agrees with it: "1 article", "2 articles".
-func counted(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -537,7 +537,13 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 
 // spellCount spells a count with its noun: "1 file", "2 files".
 func spellCount(n int, noun string) string {
-	return counted(n, noun, noun+"s")
+	if n == 1 {
+		return "1 " + noun
+	}
+	if k := len(noun); k > 1 && noun[k-1] == 'y' && !strings.ContainsRune("aeiou", rune(noun[k-2])) {
+		return fmt.Sprintf("%d %sies", n, noun[:k-1]) // copy, copies
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func importWARCAdd(t, s *harvest.ImportSummary) {

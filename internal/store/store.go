@@ -397,7 +397,8 @@ type Source struct {
 	// LastPolled is when the last whole poll started: a poll that read a
 	// document only in part, or could not fetch one of its sitemaps for
 	// a passing reason, leaves it, so that the next poll reads again the
-	// index children changed since.
+	// index children changed since; so does one whose own URL could not
+	// be fetched or was refused (a source that never could be shows none).
 	LastPolled time.Time `json:"last_polled,omitzero"`
 	NextPoll   time.Time `json:"next_poll,omitzero"`
 	// LastError is the last poll's failure, "" when it worked.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,12 +78,17 @@ func TestCaptureServedInItsCharset(t *testing.T) {
 		{"undeclared", "Content-Type: text/html\r\n", "<html><body><p>Plain words.</p></body></html>", "text/plain; charset=utf-8"},
 		{"hostile", "Content-Type: text/html; charset=\"utf-8; sandbox\"\r\n", "<p>x</p>", "text/plain; charset=utf-8"},
 		{"gzip", "Content-Type: text/html; charset=windows-1251\r\nContent-Encoding: gzip\r\n", "\x1f\x8b\x08\x00binary", "text/plain; charset=utf-8"},
+		// Declared past the first 1024 bytes: shown in the charset the
+		// extractor read the page in.
+		{"late meta", "Content-Type: text/html\r\n", "<!-- " + strings.Repeat("a long comment ", 80) + " -->" + cyrillic, "text/plain; charset=windows-1251"},
+		// A charset whose WHATWG name is "replacement", no browser's label.
+		{"replacement", "Content-Type: text/html; charset=iso-2022-kr\r\n", "<p>x</p>", "text/plain; charset=utf-8"},
 	}
 	refs := make([]warc.Ref, len(cases))
 	for i, tc := range cases {
 		refs[i], err = ww.WriteExchange(ctx, warc.Exchange{
-			TargetURI:   "https://charset.example/" + tc.name,
-			RequestRaw:  []byte("GET /" + tc.name + " HTTP/1.1\r\nHost: charset.example\r\n\r\n"),
+			TargetURI:   "https://charset.example/" + url.PathEscape(tc.name),
+			RequestRaw:  []byte("GET /" + url.PathEscape(tc.name) + " HTTP/1.1\r\nHost: charset.example\r\n\r\n"),
 			ResponseRaw: []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\n%sContent-Length: %d\r\n\r\n%s", tc.header, len(tc.body), tc.body)),
 		})
 		if err != nil {
@@ -93,7 +99,7 @@ func TestCaptureServedInItsCharset(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, tc := range cases {
-		u, ref := "https://charset.example/"+tc.name, refs[i]
+		u, ref := "https://charset.example/"+url.PathEscape(tc.name), refs[i]
 		res, err := archive.Ingest(ctx, f.db, []*store.Record{{
 			Article: article.Article{URL: u, Title: tc.name, Text: "Captured in a charset of its own: " + tc.name},
 			Capture: &store.Capture{File: filepath.Join("captures", ref.File), Offset: ref.Offset, RecordID: ref.RecordID},

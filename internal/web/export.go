@@ -2,7 +2,6 @@ package web
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,10 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"golang.org/x/net/html/charset"
-
+	"github.com/herald-archive/herald/extract"
 	"github.com/herald-archive/herald/internal/export"
 	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/query"
@@ -273,7 +270,7 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
 		return notFound("capture not in this archive: its WARC file here holds another record at the capture's offset")
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset="+captureCharset(rec.Block))
+	h.Set("Content-Type", "text/plain; charset="+captureCharset(rec))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("X-WARC-Record-ID", rec.RecordID)
 	h.Set("X-WARC-Target-URI", rec.TargetURI)
@@ -285,31 +282,20 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
 }
 
 // captureCharset is the character set to show a raw HTTP response in as
-// text: the one its page is in, as a browser tells it (its Content-Type
-// charset, a byte-order mark, a <meta> declaration; undeclared, UTF-8
-// when the body is valid UTF-8, else windows-1252), so that a page
-// captured in Latin-1 or windows-1251 reads as it did. A body in a
-// content coding (gzip …), or in a charset that is not ASCII-compatible
-// (UTF-16), whose headers would not read, is shown as UTF-8.
-func captureCharset(block []byte) string {
-	end, sep := bytes.Index(block, []byte("\r\n\r\n")), 4
-	if end < 0 {
-		if end, sep = bytes.Index(block, []byte("\n\n")), 2; end < 0 {
-			return "utf-8"
-		}
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(block[:end+sep])), nil)
-	if err != nil {
+// text: the one its page was extracted in (extract.Charset), so that a
+// page captured in Latin-1 or windows-1251 reads as it did. A body in a
+// content coding (gzip …), in a charset that is not ASCII-compatible
+// (UTF-16), whose headers would not read, or a record that is not an
+// HTTP response, is shown as UTF-8.
+func captureCharset(rec *warc.Record) string {
+	if rec.HTTPHeader == nil || rec.PayloadErr != nil {
 		return "utf-8"
 	}
-	resp.Body.Close()
-	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+	if ce := rec.HTTPHeader.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
 		return "utf-8"
 	}
-	body := block[end+sep:]
-	_, name, certain := charset.DetermineEncoding(body, resp.Header.Get("Content-Type"))
-	switch {
-	case !certain && utf8.Valid(body), name == "", strings.HasPrefix(name, "utf-16"), strings.ContainsAny(name, " ;,\"\r\n"):
+	_, name := extract.Charset(rec.Payload, rec.HTTPHeader.Get("Content-Type"))
+	if strings.HasPrefix(name, "utf-16") || name == "replacement" {
 		return "utf-8"
 	}
 	return name
