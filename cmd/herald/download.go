@@ -103,11 +103,8 @@ func streamDownload(ctx context.Context, e *env, client *fetch.Client, rawURL, d
 		have = st.Size()
 	}
 	d, err := client.Download(ctx, rawURL, have)
-	if errors.Is(err, fetch.ErrPrivateAddress) {
-		err = fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
-	}
 	if err != nil {
-		return "", &downloadError{err: err} // nothing made
+		return "", &downloadError{err: allowPrivateHint(err)} // nothing made
 	}
 	defer d.Body.Close()
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
@@ -253,6 +250,15 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 		s.err = err
 	}
 	return n, err
+}
+
+// allowPrivateHint is err, a fetch refused for a loopback or private
+// address, with the flag that lets it through named.
+func allowPrivateHint(err error) error {
+	if errors.Is(err, fetch.ErrPrivateAddress) {
+		return fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
+	}
+	return err
 }
 
 // defaultDownloadDir is where downloaded files are kept for the archive at

@@ -187,11 +187,8 @@ func readInput(ctx context.Context, e *env, in string, f extractFlags, client **
 			// that repeats it.
 			err = &reasonError{strings.TrimPrefix(err.Error(), "fetch "+in+": "), err}
 		}
-		if errors.Is(err, fetch.ErrPrivateAddress) {
-			return nil, opts, fmt.Errorf("%w (give --allow-private to fetch from loopback and private networks)", err)
-		}
 		if err != nil {
-			return nil, opts, err
+			return nil, opts, allowPrivateHint(err)
 		}
 		opts.URL = resp.URL
 		opts.ContentType = resp.ContentType

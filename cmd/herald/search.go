@@ -90,8 +90,8 @@ given. A count of 100,000 or more is shown as "at least".`,
 				}
 				return enc.Encode(web.NewSearchResponse(strings.Join(args, " "), res, opts))
 			}
-			if after, before, empty := q.NoDays(); empty && res.Total == 0 {
-				fmt.Fprintf(w, "No articles match: %s is not before %s, so no day is in the range.\n", after, before)
+			if why := q.NoDays(); why != "" && res.Total == 0 {
+				fmt.Fprintf(w, "No articles match: %s.\n", why)
 				return nil
 			}
 			printHits(w, res, opts, isTerminal(e.stdout))

@@ -270,10 +270,19 @@ func (q *Query) Conjuncts() []Node {
 	}
 }
 
-// NoDays reports whether the query's date filters leave no day: a
-// top-level after: on or after a top-level before: (the two swapped, a
-// typo), which no article can match. It returns the two filters.
-func (q *Query) NoDays() (after, before *Filter, empty bool) {
+// NoDays says why the query's date filters leave no day, or "" when they
+// do not: a top-level after: on or after a top-level before: (the two
+// swapped, a typo), which no article can match.
+func (q *Query) NoDays() string {
+	if after, before, empty := q.dateBounds(); empty {
+		return fmt.Sprintf("%s is not before %s, so no day is in the range", after, before)
+	}
+	return ""
+}
+
+// dateBounds returns the query's tightest top-level after: and before:
+// filters, and whether they leave no day.
+func (q *Query) dateBounds() (after, before *Filter, empty bool) {
 	for _, n := range q.Conjuncts() {
 		f, ok := n.(*Filter)
 		switch {

@@ -114,7 +114,7 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
 // renderSources fills in the lists and the admin state and renders.
 func (s *Server) renderSources(w http.ResponseWriter, r *http.Request, status int, d *sourcesData) error {
 	var err error
-	if d.Sources, err = s.sourceViews(r.Context()); err != nil {
+	if d.Sources, err = sourceViews(r.Context(), s.st); err != nil {
 		return err
 	}
 	if d.Fetches, err = s.fetchViews(r.Context(), 0, recentFetches); err != nil {

@@ -109,6 +109,8 @@ func parseSearch(v url.Values) (*searchRequest, error) {
 // resolved) and how far it can be paged.
 type found struct {
 	*store.SearchResult
+	// q is the query as parsed.
+	q    *query.Query
 	opts store.SearchOptions
 	// reach is how many hits can be had by paging: the total, but no
 	// more than the ranked window for words alone by relevance, and no
@@ -130,7 +132,7 @@ func (s *Server) search(ctx context.Context, sr *searchRequest) (*found, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &found{SearchResult: res, opts: opts, reach: reach(opts, res)}, nil
+	return &found{SearchResult: res, q: q, opts: opts, reach: reach(opts, res)}, nil
 }
 
 // reach returns how many of res's hits paging can reach. Ranking words

@@ -392,10 +392,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			d.PastEnd, d.Page, d.LastPage = true, page, lastPage(res.reach)
 		}
 		d.Window = res.reach < res.Total && page >= lastPage(res.reach)
-		if q, err := store.ParseQuery(d.Full); err == nil && d.Total == 0 {
-			if after, before, empty := q.NoDays(); empty {
-				d.NoDays = fmt.Sprintf("%s is not before %s, so no day is in the range.", after, before)
-			}
+		if why := res.q.NoDays(); why != "" && d.Total == 0 {
+			d.NoDays = why + "."
 		}
 		for _, h := range res.Hits {
 			rec := h.Record

@@ -65,12 +65,8 @@ func viewFetch(f *store.Fetch) *fetchView {
 		DurationMS: f.Duration.Milliseconds(), Bytes: f.Bytes, Error: f.Error, ArticleID: f.ArticleID}
 }
 
-// sourceHealth builds the view of src: its newest fetch and the article
+// viewSource builds the view of src: its newest fetch and the article
 // count of its host (harvest.SourceArticles).
-func (s *Server) sourceHealth(ctx context.Context, src *store.Source) (*sourceView, error) {
-	return viewSource(ctx, s.st, src)
-}
-
 func viewSource(ctx context.Context, st store.Store, src *store.Source) (*sourceView, error) {
 	v := &sourceView{ID: src.ID, URL: src.URL, Kind: src.Kind, IntervalSeconds: int64(src.Interval / time.Second),
 		Paused: src.Paused, Added: src.Added, LastPolled: src.LastPolled, NextPoll: src.NextPoll, LastError: src.LastError}
@@ -95,10 +91,6 @@ func viewSource(ctx context.Context, st store.Store, src *store.Source) (*source
 		v.Health.Status = "ok"
 	}
 	return v, nil
-}
-
-func (s *Server) sourceViews(ctx context.Context) ([]*sourceView, error) {
-	return sourceViews(ctx, s.st)
 }
 
 func sourceViews(ctx context.Context, st store.Store) ([]*sourceView, error) {
@@ -164,7 +156,7 @@ func (s *Server) apiSource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.sourceHealth(r.Context(), src)
+	v, err := viewSource(r.Context(), s.st, src)
 	if err != nil {
 		return err
 	}
@@ -256,7 +248,7 @@ func (s *Server) apiAddSource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.sourceHealth(r.Context(), src)
+	v, err := viewSource(r.Context(), s.st, src)
 	if err != nil {
 		return err
 	}
@@ -297,7 +289,7 @@ func (s *Server) apiSetPaused(w http.ResponseWriter, r *http.Request, paused boo
 	if err != nil {
 		return err
 	}
-	v, err := s.sourceHealth(r.Context(), src)
+	v, err := viewSource(r.Context(), s.st, src)
 	if err != nil {
 		return err
 	}
