@@ -227,3 +227,38 @@ func TestChainOffsetMetaRefresh(t *testing.T) {
 		}
 	}
 }
+
+// Erasing a capture with its recorded chain erases that chain's records
+// and no other article's: a meta refresh interstitial in the chain does
+// not make every redirect in the file that leads to its URL (another
+// article's chain through the same consent page) one to erase.
+func TestChainOffsetEraseKeepsOtherChains(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	consent := httpResponse("text/html", []byte(`<meta http-equiv="refresh" content="0; url=/next">`))
+	f, refs := chainFile(t,
+		[]Exchange{hop("https://a.example/consent", consent), hop("https://a.example/news/1", page)},
+		[]Exchange{
+			hop("https://a.example/go/2", redirect(302, "/consent")),
+			hop("https://a.example/consent", consent),
+			hop("https://a.example/news/2", page),
+		},
+	)
+	a, b := refs[0], refs[1]
+	res, err := EraseRecords(f.Name(), []EraseTarget{{Offset: a[1].Offset, RecordID: a[1].RecordID, ChainOffset: a[0].Offset}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 4 {
+		t.Errorf("%d records erased, want article A's 4", res.Records)
+	}
+	var sr StoredReader
+	final, err := sr.Read(f, b[2].Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain, err := sr.ReadChain(f, b[0].Offset, final)
+	want := "response https://a.example/go/2\nrequest https://a.example/go/2\nresponse https://a.example/consent\nrequest https://a.example/consent\n"
+	if err != nil || chainOf(chain) != want {
+		t.Errorf("article B's chain after erasing A's: %v\n%s", err, chainOf(chain))
+	}
+}

@@ -49,7 +49,10 @@ type EraseTarget struct {
 	// ChainOffset, when above 0 and below Offset, is where the capture's
 	// redirect chain starts (store.Capture.ChainOffset): every record
 	// from there up to the target is erased with it, meta refresh
-	// interstitials too, which no Location leads from.
+	// interstitials too, which no Location leads from. Their URLs do not
+	// widen the Location rule (EraseRecords): a redirect elsewhere in the
+	// file that leads to one of them (another article's chain through
+	// the same consent page) is kept, unless it leads to the target.
 	ChainOffset int64
 }
 
@@ -138,6 +141,11 @@ func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
 // spans hold in res.Records. Its errors are said whole.
 func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *EraseResult) ([]eraseSpan, error) {
 	erase := make([]bool, len(entries))
+	// inChain marks the records erased only because they lie in a
+	// target's recorded chain: their target URIs lead the Location rule
+	// nowhere (a meta refresh interstitial's may be in another article's
+	// chain too), unless they are themselves redirects it would erase.
+	inChain := make([]bool, len(entries))
 	ids := map[string]bool{} // record ids erased or to be
 	at := map[int64]int{}
 	byID := map[string]int{}
@@ -181,11 +189,11 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		if i == 0 {
 			return nil, fmt.Errorf("erase records in %s: the record at offset %d is the file's warcinfo", path, t.Offset)
 		}
-		erase[i] = true
+		erase[i], inChain[i] = true, false
 		if entries[i].off == t.Offset && t.ChainOffset > 0 {
 			for j := i - 1; j > 0 && entries[j].off >= t.ChainOffset; j-- {
-				if !entries[j].erased {
-					erase[j] = true
+				if !entries[j].erased && !erase[j] {
+					erase[j], inChain[j] = true, true
 				}
 			}
 		}
@@ -206,7 +214,10 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 						changed = true
 					}
 				}
-				if u := NormURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] {
+				if inChain[i] && e.location != "" && uris[e.location] {
+					inChain[i] = false // a redirect to an erased response
+				}
+				if u := NormURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] && !inChain[i] {
 					uris[u] = true
 					changed = true
 				}
