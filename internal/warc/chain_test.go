@@ -262,3 +262,65 @@ func TestChainOffsetEraseKeepsOtherChains(t *testing.T) {
 		t.Errorf("article B's chain after erasing A's: %v\n%s", err, chainOf(chain))
 	}
 }
+
+// A chain offset that is not a chain (an edited or foreign chain_offset:
+// no record starts there, a record other than a request or response
+// lies in the span, or more than MaxChainRecords do) is refused: the
+// capture is erased with its request, and the records before it are kept.
+func TestChainOffsetEraseRefusesBadSpans(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	note := record(TypeMetadata, "https://a.example/note", "application/warc-fields", []byte("note: kept\r\n"))
+	var sr StoredReader
+	noteRec, err := sr.Read(bytes.NewReader(note), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"inside a record", "metadata record", "too many"} {
+		w, err := NewWriter(t.TempDir(), WriterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		var kept []Ref
+		n := 2
+		if c == "too many" {
+			n = MaxChainRecords/2 + 1
+		}
+		for i := range n {
+			ref, err := w.WriteExchange(ctx, hop(fmt.Sprintf("https://a.example/other/%d", i), page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept = append(kept, ref)
+			if c == "metadata record" && i == 0 {
+				if _, err := w.CopyRecords(ctx, bytes.NewReader(note), noteRec); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		target, err := w.WriteExchange(ctx, hop("https://a.example/news/1", page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		start := kept[0].Offset
+		if c == "inside a record" {
+			start++
+		}
+		path := filepath.Join(w.Dir(), target.File)
+		res, err := EraseRecords(path, []EraseTarget{{Offset: target.Offset, RecordID: target.RecordID, ChainOffset: start}})
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		if res.Records != 2 {
+			t.Errorf("%s: %d records erased, want the capture's 2", c, res.Records)
+		}
+		for _, ref := range kept {
+			if rec, err := ReadAt(path, ref.Offset); err != nil || rec.RecordID != ref.RecordID || rec.IsErased() {
+				t.Errorf("%s: the exchange at %d is not kept: %v", c, ref.Offset, err)
+			}
+		}
+	}
+}

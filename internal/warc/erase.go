@@ -52,7 +52,11 @@ type EraseTarget struct {
 	// interstitials too, which no Location leads from. Their URLs do not
 	// widen the Location rule (EraseRecords): a redirect elsewhere in the
 	// file that leads to one of them (another article's chain through
-	// the same consent page) is kept, unless it leads to the target.
+	// the same consent page) is kept, unless it leads to the target. A
+	// ChainOffset where the records are not such a chain (no record
+	// starts there, a record other than a request or response lies
+	// between, more than MaxChainRecords do) is not used: the target is
+	// erased as without it.
 	ChainOffset int64
 }
 
@@ -191,7 +195,7 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		}
 		erase[i], inChain[i] = true, false
 		if entries[i].off == t.Offset && t.ChainOffset > 0 {
-			for j := i - 1; j > 0 && entries[j].off >= t.ChainOffset; j-- {
+			for j := chainStart(entries, at, i, t.ChainOffset); j > 0 && j < i; j++ {
 				if !entries[j].erased && !erase[j] {
 					erase[j], inChain[j] = true, true
 				}
@@ -256,6 +260,26 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		res.Records += s.n
 	}
 	return spans, nil
+}
+
+// chainStart returns the index of the entry where the chain recorded
+// before entries[i] starts, at offset start, when the records from there
+// up to it can be a chain as ReadChain reads one: a record starts right
+// at start, after the warcinfo, and each up to entries[i] is a request
+// or response record (or one erased before), at most MaxChainRecords of
+// them. Else -1: a chain offset edited, or another tool's, must not make
+// an erasure reach records that are not the capture's.
+func chainStart(entries []fileEntry, at map[int64]int, i int, start int64) int {
+	k, ok := at[start]
+	if !ok || k <= 0 || k >= i || i-k > MaxChainRecords {
+		return -1
+	}
+	for _, e := range entries[k:i] {
+		if e.damaged || !e.erased && e.typ != TypeRequest && e.typ != TypeResponse {
+			return -1
+		}
+	}
+	return k
 }
 
 // rewriteFile is the part EraseRecords and RedactRecords share: it opens
