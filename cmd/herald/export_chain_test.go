@@ -303,12 +303,15 @@ func ccChain(t *testing.T) []byte {
 // archive's WARC folder and the reference says where it starts; without,
 // the reference into the file says nothing of it, and the export finds
 // it there. Either way the WARC export holds the redirect's request and
-// response, then the article's request and response, in the file's
-// order, each once; the other article has no redirect.
+// response, in the file's order, then the article's response and request
+// (as Herald writes them), each once; the other article has no redirect:
+// its own request, written before its response, is not taken for one,
+// and --copy-captures copies its response then its request and records
+// no chain before it.
 func TestImportWARCRedirectChain(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "in.warc.gz", ccChain(t))
-	want := fmt.Sprintf("request https://gazette.example/go/1\nresponse https://gazette.example/go/1 HTTP/1.1 301\nrequest %[1]s\nresponse %[1]s HTTP/1.1 200\n", warcArticleURL(1))
+	want := fmt.Sprintf("request https://gazette.example/go/1\nresponse https://gazette.example/go/1 HTTP/1.1 301\nresponse %[1]s HTTP/1.1 200\nrequest %[1]s\n", warcArticleURL(1))
 	for _, copyCaptures := range []bool{true, false} {
 		db := filepath.Join(dir, fmt.Sprintf("copy-%t.db", copyCaptures))
 		args := []string{"--db", db, "import", "warc", in}
@@ -318,10 +321,30 @@ func TestImportWARCRedirectChain(t *testing.T) {
 		if out, stderr, code := herald(t, "", args...); code != 0 {
 			t.Fatalf("import: exit %d\n%s%s", code, out, stderr)
 		}
-		var story *store.Record
+		var story, other *store.Record
 		for _, r := range archived(t, db) {
-			if r.URL == warcArticleURL(1) {
+			switch r.URL {
+			case warcArticleURL(1):
 				story = r
+			case warcArticleURL(2):
+				other = r
+			}
+		}
+		if copyCaptures && other != nil && other.Capture != nil {
+			c := other.Capture
+			if c.ChainOffset != c.Offset {
+				t.Errorf("the other story, without redirects, has a chain: %+v", c)
+			}
+			path := store.JoinCapture(c.File, filepath.Dir(db))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, _ := warcMembers(t, data)
+			for i, r := range recs {
+				if r.Offset == c.Offset && (i+1 == len(recs) || recs[i+1].Type != warc.TypeRequest || r.Type != warc.TypeResponse) {
+					t.Errorf("the other story is not copied response then request:\n%s", describe(recs[i:]))
+				}
 			}
 		}
 		if story == nil || story.Capture == nil {
@@ -332,8 +355,12 @@ func TestImportWARCRedirectChain(t *testing.T) {
 			t.Errorf("copy %t: capture %+v", copyCaptures, c)
 		}
 		out := filepath.Join(dir, fmt.Sprintf("copy-%t.warc.gz", copyCaptures))
-		if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out); code != 0 {
+		_, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", out)
+		if code != 0 {
 			t.Fatalf("copy %t: export: exit %d\n%s", copyCaptures, code, stderr)
+		}
+		if !strings.Contains(stderr, "(2 records of the redirects before 1 capture)") {
+			t.Errorf("copy %t: the export's summary: %s", copyCaptures, stderr)
 		}
 		data, err := os.ReadFile(out)
 		if err != nil {

@@ -357,14 +357,14 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 		return nil, 0, err
 	}
 	// The redirects that led to the response, when the file has them
-	// right before it (a request written before its response is one of
-	// them), are copied before it, as a harvest writes them.
-	chain, err := sr.FindChain(opts.CopyFrom, resp)
+	// right before it, are copied before it, then the response and its
+	// request, as a harvest writes them.
+	chain, _, err := sr.FindChain(opts.CopyFrom, resp)
 	if err != nil && !errors.Is(err, warc.ErrChainUnsure) {
 		return nil, 0, err
 	}
 	recs := append(chain, resp)
-	if req != nil && !slices.ContainsFunc(chain, func(c *warc.Stored) bool { return c.Offset == req.Offset }) {
+	if req != nil {
 		recs = append(recs, req)
 	}
 	refs, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)

@@ -101,16 +101,19 @@ var ErrChainUnsure = errors.New("the record before could not be read within the 
 
 // FindChain finds, in src (the file final was read from), the redirect
 // chain written right before final: the records chainWalk takes, in file
-// order, walking back one record at a time, at most MaxChainRecords. It
+// order, walking back one record at a time, at most MaxChainRecords.
+// final's own request, when it lies right before final (written first, as
+// wget and Common Crawl do), is not part of the chain: it is returned as
+// req, nil when there is none there. It
 // reads no more than MaxChainLookback bytes before each record to find
 // the one before it, so its cost does not grow with the file; a record
 // at the start of the file, or one sharing a gzip member, has nothing
 // before it that can be walked. It returns ErrChainUnsure with the
 // chain found so far when the walk could not go on (see ErrChainUnsure);
 // other errors are src's.
-func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) ([]*Stored, error) {
+func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) (chain []*Stored, req *Stored, err error) {
 	if final.Shared || final.Offset <= 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	walk := chainWalk{head: final.Record}
 	var taken, held []*Stored
@@ -119,14 +122,18 @@ func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) ([]*Stored, er
 	for len(taken)+len(held) < MaxChainRecords && at > 0 {
 		rec, err := sr.recordBefore(src, at, final.Gzip, &buf)
 		if err != nil {
-			return taken, err
+			return taken, req, err
 		}
 		if rec == nil {
 			break // the start of the file
 		}
+		if at == final.Offset && rec.Type == TypeRequest && Concurrent(rec.Record, final.Record) {
+			req, at = rec, rec.Offset // final's own, not a redirect's
+			continue
+		}
 		switch walk.prev(rec.Record) {
 		case chainStop:
-			return taken, nil
+			return taken, req, nil
 		case chainHeld:
 			held = append(held, rec)
 		case chainTaken:
@@ -135,7 +142,7 @@ func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) ([]*Stored, er
 		}
 		at = rec.Offset
 	}
-	return taken, nil
+	return taken, req, nil
 }
 
 // recordBefore reads the record that ends right before end (only line

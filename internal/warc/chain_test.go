@@ -87,10 +87,10 @@ func TestFindChain(t *testing.T) {
 		}
 		return s
 	}
-	chain, err := sr.FindChain(f, final(refs[1][2]))
+	chain, own, err := sr.FindChain(f, final(refs[1][2]))
 	want := "response https://a.example/go/1\nrequest https://a.example/go/1\nresponse https://a.example/r/1\nrequest https://a.example/r/1\n"
-	if err != nil || chainOf(chain) != want {
-		t.Errorf("FindChain: %v\n%swant\n%s", err, chainOf(chain), want)
+	if err != nil || chainOf(chain) != want || own != nil {
+		t.Errorf("FindChain: %v\n%swant\n%s(own request %v)", err, chainOf(chain), want, own)
 	}
 	if len(chain) > 0 && chain[0].Offset != refs[1][0].Offset {
 		t.Errorf("the chain starts at %d, the writer wrote it at %d", chain[0].Offset, refs[1][0].Offset)
@@ -100,16 +100,17 @@ func TestFindChain(t *testing.T) {
 		t.Errorf("ReadChain: %v\n%s", err, chainOf(read))
 	}
 	for i, ref := range []Ref{refs[0][0], refs[2][0], refs[4][0]} {
-		if chain, err := sr.FindChain(f, final(ref)); err != nil || len(chain) > 0 {
+		if chain, _, err := sr.FindChain(f, final(ref)); err != nil || len(chain) > 0 {
 			t.Errorf("response %d without redirects: %v\n%s", i, err, chainOf(chain))
 		}
 	}
 }
 
 // In a file written as wget and Common Crawl write (each request before
-// its response, plain or gzip per record), FindChain takes the requests
-// too, the final response's own among them, so the records come out in
-// the file's order.
+// its response, plain or gzip per record), FindChain takes the redirects'
+// requests too, in the file's order; the final response's own request is
+// not a redirect: it is returned apart, and a page reached without
+// redirects has no chain.
 func TestFindChainRequestsFirst(t *testing.T) {
 	req := func(uri string) []byte {
 		return record(TypeRequest, uri, "application/http; msgtype=request", []byte("GET "+uri+" HTTP/1.1\r\n\r\n"))
@@ -129,7 +130,7 @@ func TestFindChainRequestsFirst(t *testing.T) {
 		pair(req("https://a.example/go"), resp("https://a.example/go", redirect(301, "/story"))),
 		pair(req("https://a.example/story"), resp("https://a.example/story", page)),
 	}
-	want := "request https://a.example/go\nresponse https://a.example/go\nrequest https://a.example/story\n"
+	want := "request https://a.example/go\nresponse https://a.example/go\n"
 	for _, gz := range []bool{false, true} {
 		var file []byte
 		for _, p := range parts {
@@ -156,9 +157,17 @@ func TestFindChainRequestsFirst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		chain, err := sr.FindChain(rd, final)
-		if err != nil || chainOf(chain) != want {
-			t.Errorf("gzip %t: %v\n%swant\n%s", gz, err, chainOf(chain), want)
+		chain, own, err := sr.FindChain(rd, final)
+		if err != nil || chainOf(chain) != want || own == nil || own.Offset != recs[4].Offset {
+			t.Errorf("gzip %t: %v\n%swant\n%s(own request %v)", gz, err, chainOf(chain), want, own)
+		}
+		// The first page, reached without redirects: no chain.
+		first, err := sr.Read(rd, recs[1].Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if chain, own, err := sr.FindChain(rd, first); err != nil || len(chain) > 0 || own == nil || own.Offset != recs[0].Offset {
+			t.Errorf("gzip %t: a page without redirects: %v\n%s(own request %v)", gz, err, chainOf(chain), own)
 		}
 	}
 }
@@ -178,7 +187,7 @@ func TestFindChainBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if chain, err := sr.FindChain(f, final); !errors.Is(err, ErrChainUnsure) || len(chain) > 0 {
+	if chain, _, err := sr.FindChain(f, final); !errors.Is(err, ErrChainUnsure) || len(chain) > 0 {
 		t.Errorf("FindChain past the bound: %v\n%s", err, chainOf(chain))
 	}
 }
@@ -204,7 +213,7 @@ func TestChainOffsetMetaRefresh(t *testing.T) {
 		if want := "response https://a.example/wait\nrequest https://a.example/wait\n"; err != nil || chainOf(chain) != want {
 			t.Errorf("ReadChain: %v\n%s", err, chainOf(chain))
 		}
-		if found, _ := sr.FindChain(f, final); len(found) > 0 {
+		if found, _, _ := sr.FindChain(f, final); len(found) > 0 {
 			t.Errorf("FindChain took the interstitial: %s", chainOf(found))
 		}
 		target := EraseTarget{Offset: refs[1][1].Offset, RecordID: refs[1][1].RecordID}
