@@ -455,3 +455,65 @@ func TestJSONLChainOffset(t *testing.T) {
 		}
 	}
 }
+
+// check --fixity reports every damaged record of a recorded redirect
+// chain: two damaged hops are both named (as the article's chain), and
+// when the capture's own response is damaged too, the hops are still
+// reported, as records, with it.
+func TestFixityChainDamage(t *testing.T) {
+	site := chainSite(t, false)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	harvestJSON(t, db, site+"/feed.xml")
+	var hc *store.Capture
+	var id string
+	for _, r := range archived(t, db) {
+		if r.URL == site+"/news/1.html" && r.Capture != nil {
+			hc, id = r.Capture, r.ID
+		}
+	}
+	if hc == nil || hc.ChainOffset <= 0 || hc.ChainOffset >= hc.Offset {
+		t.Fatalf("the redirected article's capture: %+v", hc)
+	}
+	source := filepath.Join(dir, hc.File)
+	srcData, err := os.ReadFile(source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcRecs, _ := warcMembers(t, srcData)
+	var hops []int64 // the offsets of the hops' responses
+	for _, r := range srcRecs {
+		if r.Offset >= hc.ChainOffset && r.Offset < hc.Offset && r.Type == warc.TypeResponse {
+			hops = append(hops, r.Offset)
+		}
+	}
+	if len(hops) != 2 {
+		t.Fatalf("%d hop responses in\n%s", len(hops), describe(srcRecs))
+	}
+	damaged := bytes.Clone(srcData)
+	for _, off := range hops {
+		damaged[off+30] ^= 0xff
+	}
+	if err := os.WriteFile(source, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := herald(t, "", "--db", db, "check", "--fixity")
+	for _, off := range hops {
+		if want := fmt.Sprintf("the record at offset %d is damaged", off); code != 1 || !strings.Contains(out, want) {
+			t.Errorf("check --fixity with two damaged hops: exit %d, want %q in\n%s", code, want, out)
+		}
+	}
+	damaged[hc.Offset+30] ^= 0xff
+	if err := os.WriteFile(source, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = herald(t, "", "--db", db, "check", "--fixity")
+	if want := fmt.Sprintf("%s@%d, article %s: ", hc.File, hc.Offset, id); code != 1 || !strings.Contains(out, want) {
+		t.Errorf("check --fixity with the response damaged too: exit %d, want %q in\n%s", code, want, out)
+	}
+	for _, off := range hops {
+		if want := fmt.Sprintf("%s@%d, a record no article names: damaged record", hc.File, off); !strings.Contains(out, want) {
+			t.Errorf("check --fixity with the response damaged too: want %q in\n%s", want, out)
+		}
+	}
+}
