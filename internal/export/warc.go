@@ -108,8 +108,9 @@ type WARCSummary struct {
 	// ChainsUnsure counts the captures that do not say where their
 	// redirects start (stored before chain offsets were recorded) for
 	// which the walk back from the response stopped at a record it could
-	// not read within its bound (warc.ErrChainUnsure): the redirects
-	// written, if any, may have begun earlier.
+	// not read within its bound, or at MaxChainRecords records of
+	// redirects (warc.ErrChainUnsure): the redirects written, if any, may
+	// have begun earlier.
 	ChainsUnsure int `json:"chains_unsure"`
 }
 

@@ -95,9 +95,10 @@ const (
 )
 
 // ErrChainUnsure: FindChain stopped where it could not tell what came
-// before (a record more than MaxChainLookback long, or damaged), so the
-// chain it found may have begun earlier.
-var ErrChainUnsure = errors.New("the record before could not be read within the bound")
+// before (a record more than MaxChainLookback long, or damaged), or where
+// the chain went on past MaxChainRecords, so the chain it found may have
+// begun earlier.
+var ErrChainUnsure = errors.New("the walk back to the redirects stopped at its bound")
 
 // FindChain finds, in src (the file final was read from), the redirect
 // chain written right before final: the records chainWalk takes, in file
@@ -119,7 +120,7 @@ func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) (chain []*Stor
 	var taken, held []*Stored
 	at := final.Offset
 	var buf []byte
-	for len(taken)+len(held) < MaxChainRecords && at > 0 {
+	for at > 0 {
 		rec, err := sr.recordBefore(src, at, final.Gzip, &buf)
 		if err != nil {
 			return taken, req, err
@@ -137,6 +138,9 @@ func (sr *StoredReader) FindChain(src io.ReaderAt, final *Stored) (chain []*Stor
 		case chainHeld:
 			held = append(held, rec)
 		case chainTaken:
+			if len(taken)+len(held)+1 > MaxChainRecords {
+				return taken, req, ErrChainUnsure // it goes on past the cap
+			}
 			taken = append(append([]*Stored{rec}, held...), taken...)
 			held = nil
 		}

@@ -333,3 +333,30 @@ func TestChainOffsetEraseRefusesBadSpans(t *testing.T) {
 		}
 	}
 }
+
+// A chain longer than FindChain takes (more than MaxChainRecords records
+// of redirects before the response) is not called complete: FindChain
+// says it stopped at its bound. One of exactly MaxChainRecords is whole.
+func TestFindChainRecordCap(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	for _, hops := range []int{MaxChainRecords / 2, MaxChainRecords/2 + 1} {
+		var exs []Exchange
+		for i := range hops {
+			exs = append(exs, hop(fmt.Sprintf("https://a.example/hop/%d", i), redirect(302, fmt.Sprintf("/hop/%d", i+1))))
+		}
+		exs = append(exs, hop(fmt.Sprintf("https://a.example/hop/%d", hops), page))
+		f, refs := chainFile(t, []Exchange{hop("https://a.example/before", page)}, exs)
+		var sr StoredReader
+		final, err := sr.Read(f, refs[1][hops].Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, _, err := sr.FindChain(f, final)
+		if len(chain) != MaxChainRecords {
+			t.Errorf("%d hops: %d records found, want %d", hops, len(chain), MaxChainRecords)
+		}
+		if long := hops > MaxChainRecords/2; long != errors.Is(err, ErrChainUnsure) || !long && err != nil {
+			t.Errorf("%d hops: %v", hops, err)
+		}
+	}
+}
