@@ -230,7 +230,8 @@ func onlySpace(b []byte) bool {
 // response or request record, whole, not erased, in a gzip member of its
 // own (in a file of gzip members), and the last must end where final
 // starts; at most MaxChainRecords of them. An error says why the records
-// there are not such a chain.
+// there are not such a chain ("no record starts at offset N" when start
+// is inside a record, or inside the space of records erased together).
 func (sr *StoredReader) ReadChain(src io.ReaderAt, start int64, final *Stored) ([]*Stored, error) {
 	if start >= final.Offset {
 		return nil, nil
@@ -241,7 +242,12 @@ func (sr *StoredReader) ReadChain(src io.ReaderAt, start int64, final *Stored) (
 			return nil, fmt.Errorf("more than %d records before the response", MaxChainRecords)
 		}
 		rec, err := sr.Read(src, at)
+		var re *RecordError
 		switch {
+		case err != nil && len(chain) == 0 && errors.As(err, &re) && !startsRecord(src, start):
+			// Inside a record, or inside the space of records erased
+			// together: what the reader found there says nothing.
+			return nil, fmt.Errorf("no record starts at offset %d", start)
 		case err != nil:
 			return nil, fmt.Errorf("at offset %d: %w", at, err)
 		case rec.Offset == final.Offset:
@@ -262,4 +268,12 @@ func (sr *StoredReader) ReadChain(src io.ReaderAt, start int64, final *Stored) (
 		at = rec.End
 	}
 	return chain, nil
+}
+
+// startsRecord reports whether the bytes at off in src look like the
+// start of a record: a gzip member's magic bytes or a WARC version line.
+func startsRecord(src io.ReaderAt, off int64) bool {
+	b := make([]byte, max(len(gzipMagic), len(versionPrefix)))
+	n, _ := src.ReadAt(b, off)
+	return bytes.HasPrefix(b[:n], gzipMagic) || bytes.HasPrefix(b[:n], versionPrefix)
 }

@@ -360,3 +360,36 @@ func TestFindChainRecordCap(t *testing.T) {
 		}
 	}
 }
+
+// A chain start that is not where a record starts (inside a record, or
+// inside the space of records erased together) is said plainly, not as
+// the bytes the reader found there.
+func TestReadChainStartInsideRecord(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	f, refs := chainFile(t,
+		[]Exchange{hop("https://a.example/other", page)},
+		[]Exchange{hop("https://a.example/go/1", redirect(302, "/news/1")), hop("https://a.example/news/1", page)},
+	)
+	var sr StoredReader
+	final, err := sr.Read(f, refs[1][1].Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hop, err := sr.Read(f, refs[1][0].Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := refs[1][0].Offset + 20
+	_, err = sr.ReadChain(f, start, final)
+	if want := fmt.Sprintf("no record starts at offset %d", start); err == nil || err.Error() != want {
+		t.Errorf("ReadChain from %d: %v, want %q", start, err, want)
+	}
+	if _, err := EraseRecords(f.Name(), []EraseTarget{{Offset: final.Offset, RecordID: final.RecordID, ChainOffset: refs[1][0].Offset}}); err != nil {
+		t.Fatal(err)
+	}
+	// The hop's request, after its response, is inside the erased space now.
+	_, err = sr.ReadChain(f, hop.End, final)
+	if want := fmt.Sprintf("no record starts at offset %d", hop.End); err == nil || err.Error() != want {
+		t.Errorf("ReadChain from inside an erased space: %v, want %q", err, want)
+	}
+}
