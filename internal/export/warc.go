@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -383,7 +382,7 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (why, chainWhy string
 		return "", "", err
 	}
 	w.sum.Captures++
-	if req != nil && !slices.ContainsFunc(chain, func(s *warc.Stored) bool { return s.Offset == req.Offset }) {
+	if req != nil {
 		if err := w.put(req, of.f); err != nil {
 			return "", "", err
 		}
