@@ -517,3 +517,39 @@ func TestFixityChainDamage(t *testing.T) {
 		}
 	}
 }
+
+// herald import warc --copy-captures of a file whose redirect before an
+// article comes right after a damaged record cannot tell whether the
+// chain began earlier: it copies what it found, the redirect, but does
+// not record where the chain starts (chain_offset stays unknown), so the
+// export looks for it in the copy rather than trusting a start it
+// guessed.
+func TestImportWARCChainAfterDamage(t *testing.T) {
+	dir := t.TempDir()
+	junk := gzipped(t, []byte("WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ncut short"))
+	in := writeFile(t, dir, "in.warc.gz", append(junk, ccChain(t)...))
+	db := filepath.Join(dir, "herald.db")
+	out, stderr, _ := herald(t, "", "--db", db, "import", "warc", "--copy-captures", in)
+	var story, other *store.Record
+	for _, r := range archived(t, db) {
+		switch r.URL {
+		case warcArticleURL(1):
+			story = r
+		case warcArticleURL(2):
+			other = r
+		}
+	}
+	if story == nil || story.Capture == nil || other == nil || other.Capture == nil {
+		t.Fatalf("import: the stories are not stored with captures\n%s%s", out, stderr)
+	}
+	if c := story.Capture; c.ChainOffset != 0 {
+		t.Errorf("the story after the damaged record: capture %+v, want chain_offset unknown", c)
+	}
+	if c := other.Capture; c.ChainOffset != c.Offset {
+		t.Errorf("the other story: capture %+v, want chain_offset = offset", c)
+	}
+	export := filepath.Join(dir, "out.warc.gz")
+	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", export); code != 0 || !strings.Contains(stderr, "(2 records of the redirects before 1 capture)") {
+		t.Errorf("export: exit %d\n%s", code, stderr)
+	}
+}

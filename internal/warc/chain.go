@@ -277,3 +277,81 @@ func startsRecord(src io.ReaderAt, off int64) bool {
 	n, _ := src.ReadAt(b, off)
 	return bytes.HasPrefix(b[:n], gzipMagic) || bytes.HasPrefix(b[:n], versionPrefix)
 }
+
+// ChainTracker finds redirect chains in a file read in order (Reader),
+// as FindChain finds them walking back, without reading anything again:
+// it keeps what the walk needs of the last records read (their headers
+// and status lines), enough for a chain of MaxChainRecords.
+type ChainTracker struct {
+	recent []*Record // the records read, the last one last
+	// cut says records before recent[0] were read but not kept (or a
+	// damaged one lies there): a walk that reaches it cannot tell
+	// whether the chain began earlier.
+	cut bool
+}
+
+// Add takes rec, the record read next.
+func (t *ChainTracker) Add(rec *Record) {
+	light := &Record{Header: rec.Header, Type: rec.Type, TargetURI: rec.TargetURI, RecordID: rec.RecordID,
+		ContentType: rec.ContentType, Offset: rec.Offset, HTTPStatus: rec.HTTPStatus, HTTPHeader: rec.HTTPHeader}
+	light.Block = bytes.Clone(rec.Block[:min(len(rec.Block), 64)]) // isRedirect's status line
+	if light.HTTPHeader == nil && light.IsHTTPResponse() && isRedirect(rec.Block) {
+		rec.parseHTTP()
+		light.HTTPStatus, light.HTTPHeader = rec.HTTPStatus, rec.HTTPHeader
+	}
+	if len(t.recent) == MaxChainRecords+2 {
+		t.recent, t.cut = append(t.recent[:0], t.recent[1:]...), true
+	}
+	t.recent = append(t.recent, light)
+}
+
+// Damaged says a damaged record was read next: no chain runs across it.
+func (t *ChainTracker) Damaged() {
+	t.recent, t.cut = t.recent[:0], true
+}
+
+// Start returns where the redirect chain of the last record Add took, a
+// response, starts: the offset of its first record (its records run up
+// to the response, or to the response's own request right before it),
+// or the response's own offset when there is none. ErrChainUnsure (with the start found so far)
+// when the walk reached records not kept, or a damaged one, or went past
+// MaxChainRecords. A record sharing its offset with another (a file
+// gzipped as one stream) has no chain.
+func (t *ChainTracker) Start() (int64, error) {
+	n := len(t.recent)
+	if n == 0 {
+		return -1, errors.New("no record read")
+	}
+	final := t.recent[n-1]
+	start := final.Offset
+	if n >= 2 && t.recent[n-2].Offset == final.Offset {
+		return start, nil
+	}
+	walk := chainWalk{head: final}
+	i := n - 2
+	if i >= 0 && t.recent[i].Type == TypeRequest && Concurrent(t.recent[i], final) {
+		i-- // final's own request, not a redirect's
+	}
+	held, taken := 0, 0
+	for ; i >= 0; i-- {
+		rec := t.recent[i]
+		if i > 0 && t.recent[i-1].Offset == rec.Offset || i+1 < n && t.recent[i+1].Offset == rec.Offset {
+			return start, nil // a shared member: not copied as a chain
+		}
+		switch walk.prev(rec) {
+		case chainStop:
+			return start, nil
+		case chainHeld:
+			held++
+		case chainTaken:
+			if taken+held+1 > MaxChainRecords {
+				return start, ErrChainUnsure
+			}
+			taken, held, start = taken+held+1, 0, rec.Offset
+		}
+	}
+	if t.cut {
+		return start, ErrChainUnsure
+	}
+	return start, nil
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -391,5 +392,66 @@ func TestReadChainStartInsideRecord(t *testing.T) {
 	_, err = sr.ReadChain(f, hop.End, final)
 	if want := fmt.Sprintf("no record starts at offset %d", hop.End); err == nil || err.Error() != want {
 		t.Errorf("ReadChain from inside an erased space: %v, want %q", err, want)
+	}
+}
+
+// ChainTracker, fed a file in order, finds for every response the chain
+// start FindChain finds walking back, without reading the file again; a
+// damaged record before a chain makes it unsure.
+func TestChainTracker(t *testing.T) {
+	page := httpResponse("text/html", []byte("<p>The story.</p>"))
+	f, _ := chainFile(t,
+		[]Exchange{hop("https://a.example/first", page)},
+		[]Exchange{
+			hop("https://a.example/go/1", redirect(301, "/r/1")),
+			hop("https://a.example/r/1", redirect(302, "https://a.example/news/1")),
+			hop("https://a.example/news/1", page),
+		},
+		[]Exchange{hop("https://a.example/news/2", page)},
+	)
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ct ChainTracker
+	var sr StoredReader
+	rd := NewReader(bytes.NewReader(data))
+	chains := 0
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct.Add(rec)
+		if rec.Type != TypeResponse {
+			continue
+		}
+		start, err := ct.Start()
+		final, rerr := sr.Read(f, rec.Offset)
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		chain, _, ferr := sr.FindChain(f, final)
+		want := rec.Offset
+		if len(chain) > 0 {
+			want = chain[0].Offset
+			chains++
+		}
+		if err != nil || ferr != nil || start != want {
+			t.Errorf("%s: the tracker says %d (%v), FindChain %d (%v)", rec.TargetURI, start, err, want, ferr)
+		}
+	}
+	if chains != 2 { // news/1, and r/1 (go/1 leads to it)
+		t.Errorf("%d chains found", chains)
+	}
+	ct = ChainTracker{}
+	ct.Damaged()
+	ct.Add(&Record{Type: TypeResponse, Offset: 10, ContentType: "application/http; msgtype=response", Block: redirect(302, "https://a.example/x"), TargetURI: "https://a.example/w"})
+	ct.Add(&Record{Type: TypeResponse, Offset: 20, ContentType: "application/http; msgtype=response", Block: page, TargetURI: "https://a.example/x"})
+	if start, err := ct.Start(); start != 10 || !errors.Is(err, ErrChainUnsure) {
+		t.Errorf("a chain after a damaged record: %d, %v", start, err)
 	}
 }
