@@ -335,13 +335,13 @@ func chainProblems(r *captureRef, chained []found) []chainProblem {
 	}
 	var ps []chainProblem
 	for ; i < len(chained) && chained[i].offset < r.offset; i++ {
-		switch f := chained[i]; {
-		case f.damage != "":
-			ps = append(ps, chainProblem{f.offset, fmt.Sprintf("the record at offset %d is damaged: %s", f.offset, f.damage)})
-		case f.erased:
-			ps = append(ps, chainProblem{f.offset, fmt.Sprintf("the record at offset %d was erased", f.offset)})
-		case f.typ != warc.TypeResponse && f.typ != warc.TypeRequest:
-			ps = append(ps, chainProblem{f.offset, fmt.Sprintf("the record at offset %d is a %s record, not a request or response", f.offset, f.typ)})
+		f := chained[i]
+		var damage error
+		if f.damage != "" {
+			damage = errors.New(f.damage)
+		}
+		if err := warc.ChainRecordProblem(f.offset, f.typ, f.erased, damage); err != nil {
+			ps = append(ps, chainProblem{f.offset, err.Error()})
 		}
 	}
 	return ps

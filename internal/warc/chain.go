@@ -256,18 +256,31 @@ func (sr *StoredReader) ReadChain(src io.ReaderAt, start int64, final *Stored) (
 			return nil, fmt.Errorf("no record starts at offset %d", start)
 		case rec.Offset > final.Offset || rec.Shared || rec.End > final.Offset:
 			return nil, fmt.Errorf("the record at offset %d goes past the response", rec.Offset)
-		case rec.IsErased():
-			return nil, fmt.Errorf("the record at offset %d was erased (herald delete --erase-captures)", rec.Offset)
-		case rec.Type != TypeResponse && rec.Type != TypeRequest:
-			return nil, fmt.Errorf("the record at offset %d is a %s record, not a request or response", rec.Offset, rec.Type)
 		}
-		if err := rec.CheckBlockDigest(); err != nil {
-			return nil, fmt.Errorf("the record at offset %d is damaged: %w", rec.Offset, err)
+		if err := ChainRecordProblem(rec.Offset, rec.Type, rec.IsErased(), rec.CheckBlockDigest()); err != nil {
+			return nil, err
 		}
 		chain = append(chain, rec)
 		at = rec.End
 	}
 	return chain, nil
+}
+
+// ChainRecordProblem says why the record at offset, of WARC type typ,
+// erased or not (Record.IsErased), whose damage is what reading it or
+// checking its digest found (nil for none), cannot be one of a recorded
+// redirect chain's records; nil when it can. ReadChain and check
+// --fixity apply the same rule.
+func ChainRecordProblem(offset int64, typ string, erased bool, damage error) error {
+	switch {
+	case damage != nil:
+		return fmt.Errorf("the record at offset %d is damaged: %w", offset, damage)
+	case erased:
+		return fmt.Errorf("the record at offset %d was erased (herald delete --erase-captures)", offset)
+	case typ != TypeResponse && typ != TypeRequest:
+		return fmt.Errorf("the record at offset %d is a %s record, not a request or response", offset, typ)
+	}
+	return nil
 }
 
 // startsRecord reports whether the bytes at off in src look like the
