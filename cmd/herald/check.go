@@ -59,8 +59,10 @@ does, and lists every problem it finds:
               NAME.part, and is a problem of its own); where the
               reference says where the capture's redirect chain starts,
               a record starts there and the records up to the response
-              are whole requests and responses, not erased (a problem
-              of the article's). Relative file names
+              are whole requests and responses, not erased (each one
+              that is not a problem of the article's, or, when its
+              capture is itself missing or damaged, a damaged record
+              of its own). Relative file names
               are taken from --captures, by default the archive's folder
               (the working folder for PostgreSQL), as harvests write them.
 

@@ -54,7 +54,9 @@ the deleted articles and of their earlier versions are erased from the
 WARC files harvests wrote, with their request records, the records that
 refer to them and the redirects that led to them (where the capture
 says where its redirect chain starts, every record of it, a meta refresh
-page followed too), before each batch is deleted. Captures of their pages that no article points at (a refetch
+page followed too, when those are at most 64 request and response
+records starting right there; else the capture is erased as if it said
+nothing), before each batch is deleted. Captures of their pages that no article points at (a refetch
 that found the text unchanged keeps the article on its earlier capture)
 are looked for in every WARC file of the folders that hold their
 captures and of the archive's default one (ARCHIVE.warc): a response

@@ -505,7 +505,7 @@ func exportWARC(ctx context.Context, e *env, db store.Store, scan scanner, q *qu
 		msg += fmt.Sprintf(" (%s of the redirects before %s)", spellCount(sum.Redirects, "record"), spellCount(sum.Chains, "capture"))
 	}
 	if sum.ChainsUnsure > 0 {
-		msg += fmt.Sprintf("; for %s stored before redirect chains were recorded, the record before could not be read within 2 MiB: redirects before them may be missing", spellCount(sum.ChainsUnsure, "capture"))
+		msg += fmt.Sprintf("; for %s stored before redirect chains were recorded, the walk back stopped at its bound (a record before longer than 2 MiB, or more than 64 records of redirects): redirects before them may be missing", spellCount(sum.ChainsUnsure, "capture"))
 	}
 	if x.collapse {
 		msg += fmt.Sprintf("; %d near-duplicate copies left out", collapsed())

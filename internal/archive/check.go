@@ -83,8 +83,10 @@ func newCaptureRef(id string, version int, c *store.Capture, urls ...string) cap
 // matches its WARC-Block-Digest. Where the reference says where the
 // capture's redirect chain starts (store.Capture.ChainOffset), a record
 // starts there and the records from there up to the response are whole
-// request and response records, not erased: damage among them is the
-// article's problem, not a record's that no article names. Relative file names are resolved against
+// request and response records, not erased: each record among them that
+// is not is the article's problem, not a record's that no article names
+// (unless the capture itself is missing, damaged or another record: its
+// chain's damaged records are then reported as records). Relative file names are resolved against
 // base (the archive's folder), as harvests write them. Each file is read
 // once, from start to end.
 //
@@ -242,6 +244,44 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partia
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// The references' problems, worked out first: a damaged record in a
+	// chain is the article's problem where its chain is reported, else
+	// (its capture is itself damaged, erased or another record) it is
+	// reported as a record of its own, as any damage is.
+	var refProblems []CaptureProblem
+	told := map[int64]bool{} // chained records reported through a chain
+	refProblem := func(r *captureRef, offset int64, what string) {
+		refProblems = append(refProblems, CaptureProblem{File: name, Offset: offset, Problem: what, ID: r.id, Version: r.version})
+	}
+	for i := range refs {
+		r := &refs[i]
+		got, ok := at[r.offset]
+		switch {
+		case !ok && readErr != nil:
+			refProblem(r, r.offset, readErr.Error())
+		case !ok:
+			refProblem(r, r.offset, "no record starts at this offset")
+		case got.damage != "":
+			refProblem(r, r.offset, got.damage)
+		case got.erased:
+			refProblem(r, r.offset, "the capture was erased (herald delete --erase-captures), but the archive still points at it")
+		case r.recordID != "" && got.recordID != r.recordID:
+			refProblem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is %s, not %s", got.recordID, r.recordID))
+		case !(&warc.Record{RecordID: got.recordID, TargetURI: got.uri}).IsCapture(r.recordID, r.urls...):
+			refProblem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is for %s", got.uri))
+		default:
+			for _, c := range chainProblems(r, chained) {
+				refProblem(r, r.chain, fmt.Sprintf("its redirect chain, from this offset to the response at %d: %s", r.offset, c.why))
+				told[c.offset] = true
+			}
+		}
+	}
+	for _, c := range chained {
+		if c.loose != "" && !told[c.offset] {
+			looseOnes = append(looseOnes, loose{c.offset, c.loose, c.torn})
+		}
+	}
+	slices.SortStableFunc(looseOnes, func(a, b loose) int { return cmp.Compare(a.offset, b.offset) })
 	if k := len(looseOnes) - 1; partial && k >= 0 && looseOnes[k].torn && looseOnes[k].offset == last {
 		looseOnes = looseOnes[:k] // where the download stopped
 	}
@@ -256,28 +296,7 @@ func checkFile(ctx context.Context, sum *CaptureCheck, name, path string, partia
 		sum.Problems = append(sum.Problems, CaptureProblem{File: name, Offset: size, Incomplete: true,
 			Problem: fmt.Sprintf("the download of this file stopped: only %s is here, its first %d bytes, which its captures are read from; run herald import warc with its URL again to finish it", path, size)})
 	}
-	for i := range refs {
-		r := &refs[i]
-		got, ok := at[r.offset]
-		switch {
-		case !ok && readErr != nil:
-			problem(r, r.offset, readErr.Error())
-		case !ok:
-			problem(r, r.offset, "no record starts at this offset")
-		case got.damage != "":
-			problem(r, r.offset, got.damage)
-		case got.erased:
-			problem(r, r.offset, "the capture was erased (herald delete --erase-captures), but the archive still points at it")
-		case r.recordID != "" && got.recordID != r.recordID:
-			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is %s, not %s", got.recordID, r.recordID))
-		case !(&warc.Record{RecordID: got.recordID, TargetURI: got.uri}).IsCapture(r.recordID, r.urls...):
-			problem(r, r.offset, fmt.Sprintf("capture not in this archive: the record at this offset is for %s", got.uri))
-		default:
-			if why := chainProblem(r, chained); why != "" {
-				problem(r, r.chain, fmt.Sprintf("its redirect chain, from this offset to the response at %d: %s", r.offset, why))
-			}
-		}
-	}
+	sum.Problems = append(sum.Problems, refProblems...)
 	return nil
 }
 
@@ -290,30 +309,42 @@ type found struct {
 	typ      string // its WARC-Type
 	damage   string
 	erased   bool // by herald delete --erase-captures
+	// loose is how damage there is reported when no chain reports it
+	// (readFile's loose), torn whether it breaks off.
+	loose string
+	torn  bool
 }
 
-// chainProblem says what is wrong with the redirect chain of r, whose
-// records are among chained (in file order), or "" when nothing is or
-// r says of none.
-func chainProblem(r *captureRef, chained []found) string {
+// chainProblem is one thing wrong with a redirect chain: why, about the
+// record at offset.
+type chainProblem struct {
+	offset int64
+	why    string
+}
+
+// chainProblems says everything wrong with the redirect chain of r,
+// whose records are among chained (in file order): nothing when nothing
+// is or r says of none.
+func chainProblems(r *captureRef, chained []found) []chainProblem {
 	if r.chain >= r.offset {
-		return ""
+		return nil
 	}
 	i, _ := slices.BinarySearchFunc(chained, r.chain, func(f found, off int64) int { return cmp.Compare(f.offset, off) })
 	if i == len(chained) || chained[i].offset != r.chain {
-		return "no record starts at this offset"
+		return []chainProblem{{r.chain, "no record starts at this offset"}}
 	}
+	var ps []chainProblem
 	for ; i < len(chained) && chained[i].offset < r.offset; i++ {
-		switch f := chained[i]; {
-		case f.damage != "":
-			return fmt.Sprintf("the record at offset %d is damaged: %s", f.offset, f.damage)
-		case f.erased:
-			return fmt.Sprintf("the record at offset %d was erased", f.offset)
-		case f.typ != warc.TypeResponse && f.typ != warc.TypeRequest:
-			return fmt.Sprintf("the record at offset %d is a %s record, not a request or response", f.offset, f.typ)
+		f := chained[i]
+		var damage error
+		if f.damage != "" {
+			damage = errors.New(f.damage)
+		}
+		if err := warc.ChainRecordProblem(f.offset, f.typ, f.erased, damage); err != nil {
+			ps = append(ps, chainProblem{f.offset, err.Error()})
 		}
 	}
-	return ""
+	return ps
 }
 
 // readFile reads every record of f, verifying each one's block digest,
@@ -349,7 +380,8 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 			case wanted[re.Offset]:
 				at[re.Offset] = found{offset: re.Offset, damage: re.Err.Error()}
 			case inChain(re.Offset):
-				chained = append(chained, found{offset: re.Offset, damage: re.Err.Error()})
+				chained = append(chained, found{offset: re.Offset, damage: re.Err.Error(),
+					loose: "damaged record: " + re.Err.Error(), torn: errors.Is(re.Err, warc.ErrTruncated)})
 			default:
 				loose(re.Offset, "damaged record: "+re.Err.Error(), errors.Is(re.Err, warc.ErrTruncated))
 			}
@@ -364,7 +396,7 @@ func readFile(ctx context.Context, sum *CaptureCheck, f io.Reader, refs []captur
 		if err := rec.CheckBlockDigest(); err != nil {
 			damage = err.Error()
 		}
-		got := found{offset: rec.Offset, recordID: rec.RecordID, uri: rec.TargetURI, typ: rec.Type, damage: damage, erased: rec.IsErased()}
+		got := found{offset: rec.Offset, recordID: rec.RecordID, uri: rec.TargetURI, typ: rec.Type, damage: damage, erased: rec.IsErased(), loose: damage}
 		switch _, seen := at[rec.Offset]; {
 		case wanted[rec.Offset] && !seen: // the first record of its gzip member
 			at[rec.Offset] = got

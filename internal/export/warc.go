@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,8 +107,9 @@ type WARCSummary struct {
 	// ChainsUnsure counts the captures that do not say where their
 	// redirects start (stored before chain offsets were recorded) for
 	// which the walk back from the response stopped at a record it could
-	// not read within its bound (warc.ErrChainUnsure): the redirects
-	// written, if any, may have begun earlier.
+	// not read within its bound, or at MaxChainRecords records of
+	// redirects (warc.ErrChainUnsure): the redirects written, if any, may
+	// have begun earlier.
 	ChainsUnsure int `json:"chains_unsure"`
 }
 
@@ -368,9 +368,13 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (why, chainWhy string
 	if err := resp.CheckBlockDigest(); err != nil {
 		return "the record is damaged: " + err.Error(), "", nil
 	}
-	chain, chainWhy := w.chain(of.f, c, resp)
+	chain, before, chainWhy := w.chain(of.f, c, resp)
 	// The request record, when the writer put it right after (as Herald
-	// does) and the two name each other, and it is sound.
+	// does) or right before (as wget and Common Crawl do) and the two
+	// name each other, and it is sound.
+	if req == nil {
+		req = before
+	}
 	if req != nil && req.CheckBlockDigest() != nil {
 		req = nil
 	}
@@ -387,7 +391,7 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (why, chainWhy string
 		return "", "", err
 	}
 	w.sum.Captures++
-	if req != nil && !slices.ContainsFunc(chain, func(s *warc.Stored) bool { return s.Offset == req.Offset }) {
+	if req != nil {
 		if err := w.put(req, of.f); err != nil {
 			return "", "", err
 		}
@@ -400,29 +404,30 @@ func (w *WARCWriter) copy(c *store.Capture, urls []string) (why, chainWhy string
 // for a capture that does not say (stored before chain offsets were
 // recorded, or imported), those found right before it
 // (warc.StoredReader.FindChain, which reads a bounded stretch before each
-// record). It returns them in file order, or why they cannot be copied.
-func (w *WARCWriter) chain(f *os.File, c *store.Capture, resp *warc.Stored) ([]*warc.Stored, string) {
+// record). It returns them in file order, or why they cannot be copied;
+// and, when it walked back, resp's own request found right before it.
+func (w *WARCWriter) chain(f *os.File, c *store.Capture, resp *warc.Stored) (chain []*warc.Stored, req *warc.Stored, why string) {
 	start, known := c.Chain()
 	if known {
 		chain, err := w.read.ReadChain(f, start, resp)
 		if err != nil {
-			return nil, err.Error()
+			return nil, nil, err.Error()
 		}
-		return chain, ""
+		return chain, nil, ""
 	}
-	chain, err := w.read.FindChain(f, resp)
+	chain, req, err := w.read.FindChain(f, resp)
 	switch {
 	case errors.Is(err, warc.ErrChainUnsure):
 		w.sum.ChainsUnsure++
 	case err != nil:
-		return nil, "the records before it cannot be read: " + err.Error()
+		return nil, req, "the records before it cannot be read: " + err.Error()
 	}
 	for _, s := range chain {
 		if err := s.CheckBlockDigest(); err != nil {
-			return nil, fmt.Sprintf("the record at offset %d is damaged: %v", s.Offset, err)
+			return nil, req, fmt.Sprintf("the record at offset %d is damaged: %v", s.Offset, err)
 		}
 	}
-	return chain, ""
+	return chain, req, ""
 }
 
 func (w *WARCWriter) put(s *warc.Stored, f *os.File) error {

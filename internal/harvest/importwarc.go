@@ -234,6 +234,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	prevOffset := int64(-1)
 	shared := map[int64]bool{} // offsets holding more than one record
 	var lastReq *warc.Record   // the last request record read
+	var chains warc.ChainTracker
 	var readErr error
 	for {
 		rec, err := rd.Next()
@@ -242,6 +243,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		}
 		var re *warc.RecordError
 		if errors.As(err, &re) {
+			chains.Damaged()
 			sum.Damaged++
 			if opts.Damaged != nil {
 				opts.Damaged(re)
@@ -256,6 +258,9 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			shared[rec.Offset] = true
 		}
 		prevOffset = rec.Offset
+		if opts.CopyTo != nil {
+			chains.Add(rec)
+		}
 		if ok, skip := warcPage(rec); !ok {
 			sum.Skipped[skip]++
 			if rec.Type == warc.TypeRequest {
@@ -275,9 +280,14 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			rec.Offset = -1 // no usable capture reference
 		}
 		rec.Block = nil // only the payload is needed from here on
-		job := importJob{rec: rec, req: -1}
+		job := importJob{rec: rec, req: -1, chain: rec.Offset}
 		if lastReq != nil && lastReq.Offset >= 0 && warc.Concurrent(rec, lastReq) {
 			job.req = lastReq.Offset
+		}
+		if opts.CopyTo != nil && rec.Offset >= 0 {
+			var err error
+			job.chain, err = chains.Start()
+			job.chainSure = err == nil
 		}
 		if !in.submit(job) {
 			break
@@ -313,6 +323,12 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 type importJob struct {
 	rec *warc.Record
 	req int64
+	// chain is where the redirect chain written right before the record
+	// starts (its own offset for none), found as the file was read
+	// (warc.ChainTracker), for copies (ImportOptions.CopyTo); chainSure
+	// says it may not have begun earlier.
+	chain     int64
+	chainSure bool
 }
 
 // How copyCapture gave an article its capture reference.
@@ -357,14 +373,22 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 		return nil, 0, err
 	}
 	// The redirects that led to the response, when the file has them
-	// right before it (a request written before its response is one of
-	// them), are copied before it, as a harvest writes them.
-	chain, err := sr.FindChain(opts.CopyFrom, resp)
-	if err != nil && !errors.Is(err, warc.ErrChainUnsure) {
-		return nil, 0, err
+	// right before it (found as it was read), are copied before it, then
+	// the response and its request, as a harvest writes them. Where they
+	// cannot be read as a chain (a damaged one), the response is copied
+	// without them, and where it may have begun earlier than found, the
+	// copy does not say where it starts.
+	upTo := resp // the chain ends at the response, or at its request before it
+	if req != nil && req.Offset < resp.Offset {
+		upTo = req
+	}
+	chain, err := sr.ReadChain(opts.CopyFrom, j.chain, upTo)
+	sure := j.chainSure && err == nil
+	if err != nil {
+		chain = nil
 	}
 	recs := append(chain, resp)
-	if req != nil && !slices.ContainsFunc(chain, func(c *warc.Stored) bool { return c.Offset == req.Offset }) {
+	if req != nil {
 		recs = append(recs, req)
 	}
 	refs, err := opts.CopyTo.CopyRecords(ctx, opts.CopyFrom, recs...)
@@ -372,7 +396,11 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 		return nil, 0, err
 	}
 	ref := refs[len(chain)]
-	return &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID, ChainOffset: refs[0].Offset}, copiedNow, nil
+	c := &store.Capture{File: capturePath(opts.CopyTo.Dir(), ref.File, opts.CaptureBase), Offset: ref.Offset, RecordID: ref.RecordID}
+	if sure {
+		c.ChainOffset = refs[0].Offset
+	}
+	return c, copiedNow, nil
 }
 
 // ReasonNotCopied: an article whose records could not be copied

@@ -49,7 +49,14 @@ type EraseTarget struct {
 	// ChainOffset, when above 0 and below Offset, is where the capture's
 	// redirect chain starts (store.Capture.ChainOffset): every record
 	// from there up to the target is erased with it, meta refresh
-	// interstitials too, which no Location leads from.
+	// interstitials too, which no Location leads from. Their URLs do not
+	// widen the Location rule (EraseRecords): a redirect elsewhere in the
+	// file that leads to one of them (another article's chain through
+	// the same consent page) is kept, unless it leads to the target. A
+	// ChainOffset where the records are not such a chain (no record
+	// starts there, a record other than a request or response lies
+	// between, more than MaxChainRecords do) is not used: the target is
+	// erased as without it.
 	ChainOffset int64
 }
 
@@ -138,6 +145,11 @@ func CheckErasure(path string, targets []EraseTarget) (*EraseResult, error) {
 // spans hold in res.Records. Its errors are said whole.
 func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *EraseResult) ([]eraseSpan, error) {
 	erase := make([]bool, len(entries))
+	// inChain marks the records erased only because they lie in a
+	// target's recorded chain: their target URIs lead the Location rule
+	// nowhere (a meta refresh interstitial's may be in another article's
+	// chain too), unless they are themselves redirects it would erase.
+	inChain := make([]bool, len(entries))
 	ids := map[string]bool{} // record ids erased or to be
 	at := map[int64]int{}
 	byID := map[string]int{}
@@ -181,11 +193,11 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		if i == 0 {
 			return nil, fmt.Errorf("erase records in %s: the record at offset %d is the file's warcinfo", path, t.Offset)
 		}
-		erase[i] = true
+		erase[i], inChain[i] = true, false
 		if entries[i].off == t.Offset && t.ChainOffset > 0 {
-			for j := i - 1; j > 0 && entries[j].off >= t.ChainOffset; j-- {
-				if !entries[j].erased {
-					erase[j] = true
+			for j := chainStart(entries, at, i, t.ChainOffset); j > 0 && j < i; j++ {
+				if !entries[j].erased && !erase[j] {
+					erase[j], inChain[j] = true, true
 				}
 			}
 		}
@@ -206,7 +218,10 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 						changed = true
 					}
 				}
-				if u := NormURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] {
+				if inChain[i] && e.location != "" && uris[e.location] {
+					inChain[i] = false // a redirect to an erased response
+				}
+				if u := NormURL(e.uri); e.typ == TypeResponse && u != "" && !uris[u] && !inChain[i] {
 					uris[u] = true
 					changed = true
 				}
@@ -245,6 +260,26 @@ func eraseSpans(path string, entries []fileEntry, targets []EraseTarget, res *Er
 		res.Records += s.n
 	}
 	return spans, nil
+}
+
+// chainStart returns the index of the entry where the chain recorded
+// before entries[i] starts, at offset start, when the records from there
+// up to it can be a chain as ReadChain reads one: a record starts right
+// at start, after the warcinfo, and each up to entries[i] is a request
+// or response record (or one erased before), at most MaxChainRecords of
+// them. Else -1: a chain offset edited, or another tool's, must not make
+// an erasure reach records that are not the capture's.
+func chainStart(entries []fileEntry, at map[int64]int, i int, start int64) int {
+	k, ok := at[start]
+	if !ok || k <= 0 || k >= i || i-k > MaxChainRecords {
+		return -1
+	}
+	for _, e := range entries[k:i] {
+		if e.damaged || !e.erased && e.typ != TypeRequest && e.typ != TypeResponse {
+			return -1
+		}
+	}
+	return k
 }
 
 // rewriteFile is the part EraseRecords and RedactRecords share: it opens
