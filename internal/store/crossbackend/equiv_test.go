@@ -127,26 +127,29 @@ func ingestBoth(t *testing.T, lite, pg store.Store, recs []*store.Record) {
 // SQLite and PostgreSQL and compares what every read returns.
 func TestEquivalence(t *testing.T) {
 	lite, pg := openBoth(t)
-	equivalence(t, lite, pg)
+	equivalence(t, lite, pg, 1)
 }
 
 // TestEquivalenceICU is TestEquivalence with the PostgreSQL archive in a
 // database whose default collation is not C but ICU's en-US, as on many
 // installations: every order and comparison must still be SQLite's (the
-// schema and queries say COLLATE "C" where it matters).
+// schema and queries say COLLATE "C" where it matters). A third of the
+// generated records is enough: orders differ on the fixture's and the
+// tricky records' names and on ties among the generated ones.
 func TestEquivalenceICU(t *testing.T) {
 	lite, pg := openBothIn(t, pgtest.ICUDatabase(t))
-	equivalence(t, lite, pg)
+	equivalence(t, lite, pg, 3)
 }
 
-// equivalence is TestEquivalence on the stores given, both empty.
-func equivalence(t *testing.T, lite, pg store.Store) {
+// equivalence is TestEquivalence on the stores given, both empty, with a
+// part (1/part) of the generated records.
+func equivalence(t *testing.T, lite, pg store.Store, part int) {
 	ctx := context.Background()
 	n := 400
 	if raceEnabled {
 		n = 120
 	}
-	recs := records(n)
+	recs := records(n / part)
 	ingestBoth(t, lite, pg, recs)
 	// New texts (versions) and new metadata (refreshes) for some.
 	var again []*store.Record
