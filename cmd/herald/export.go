@@ -154,6 +154,9 @@ delta cannot tell which copy of a story an earlier one kept.`,
 				defer func() {
 					// Written, if with captures left out (exit 1).
 					if ee := (*exitError)(nil); err == nil || errors.As(err, &ee) && ee.code == 1 {
+						if ds, _, derr := deletionScanner(db); derr == nil {
+							noteDeleted(ctx, e.stderr, ds, since)
+						}
 						fmt.Fprintf(e.stderr, "next delta: --changed-since %s\n", export.NextSince(start))
 					}
 				}()
