@@ -122,7 +122,7 @@ func unrecorded(ctx context.Context, ds store.DeletionScanner, since time.Time, 
 		return err
 	}
 	if since.Before(from) {
-		fmt.Fprintf(w, "warning: this archive records deletions since %s (its migration that began it): any before then are not known\n",
+		fmt.Fprintf(w, "warning: articles deleted before %s, when this archive began recording deletions, are not known\n",
 			from.UTC().Format(deletedTime))
 	}
 	return nil

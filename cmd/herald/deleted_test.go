@@ -67,7 +67,7 @@ func TestDeletedSince(t *testing.T) {
 	}
 	// From before the archive was made: deletions before are not known.
 	_, stderr, code = herald(t, "", "--db", db, "deleted", "--since", "7d")
-	if code != 0 || !strings.Contains(stderr, "warning: this archive records deletions since") {
+	if code != 0 || !strings.Contains(stderr, "warning: articles deleted before ") {
 		t.Errorf("since a week ago: exit %d\n%s", code, stderr)
 	}
 	// Archived again: no longer deleted.
