@@ -37,6 +37,10 @@ prints JSON lines. Batches of
 --batch articles are deleted in one transaction each: an interrupted run
 leaves the rest as it was, and running it again finishes.
 
+The archive records each deletion (id, canonical URL, when), so that
+copies kept up to date by herald export --changed-since can drop it:
+herald deleted --since WHEN lists them.
+
 With --withhold (a takedown), the deleted articles are also kept out for
 good, in the same transactions: harvests do not fetch their URLs again,
 and imports (JSON lines, text, WARC, an export made before) and fleet

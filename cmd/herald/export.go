@@ -78,7 +78,8 @@ ends by naming the --changed-since of the next delta, a minute before
 this one started, so that an article written by a transaction still open
 then comes again rather than never. Articles stored before the archive
 recorded when count as written when its migration ran. Deletions are not
-in a delta (herald withheld lists the takedowns). Not with --collapse: a
+in a delta: herald deleted --since WHEN lists them, and the export says
+on standard error how many there were since WHEN. Not with --collapse: a
 delta cannot tell which copy of a story an earlier one kept.`,
 		Example: `  herald export --format jsonl --out corpus.jsonl 'site:example.org'
   herald export --format text --out corpus/ 'lang:en after:2024-01-01'
@@ -154,6 +155,9 @@ delta cannot tell which copy of a story an earlier one kept.`,
 				defer func() {
 					// Written, if with captures left out (exit 1).
 					if ee := (*exitError)(nil); err == nil || errors.As(err, &ee) && ee.code == 1 {
+						if ds, _, derr := deletionScanner(db); derr == nil {
+							noteDeleted(ctx, e.stderr, ds, since)
+						}
 						fmt.Fprintf(e.stderr, "next delta: --changed-since %s\n", export.NextSince(start))
 					}
 				}()

@@ -319,6 +319,33 @@ type ChangeScanner interface {
 	ChangeClock(ctx context.Context) (time.Time, error)
 }
 
+// Deletion is an article the archive deleted (herald delete, DELETE
+// /api/articles/{id}), as DeletionScanner lists it.
+type Deletion struct {
+	// ID is the article's id.
+	ID string `json:"id"`
+	// CanonicalURL is the article's canonical URL.
+	CanonicalURL string `json:"canonical_url"`
+	// Deleted is when, by the archive's clock (ChangeScanner.ChangeClock),
+	// to the millisecond.
+	Deleted time.Time `json:"deleted"`
+}
+
+// DeletionScanner is a backend that records the articles it deletes
+// (both backends): herald deleted, and the deletions a copy kept up to
+// date by deltas (ChangeScanner) must apply.
+type DeletionScanner interface {
+	// ScanDeleted calls fn for each article deleted at or after since,
+	// by the clock ChangeScanner.ChangeClock reads, that the archive
+	// does not hold now (one archived again after its deletion is not
+	// listed), in order of deletion, then id. An article deleted twice
+	// is listed once, with its later time.
+	ScanDeleted(ctx context.Context, since time.Time, fn func(Deletion) error) error
+	// DeletionsFrom is when the archive began recording deletions (its
+	// migration that added it): those before are not known.
+	DeletionsFrom(ctx context.Context) (time.Time, error)
+}
+
 // MetaScanner is a backend that can scan articles without reading their
 // texts (both backends): herald delete and herald recluster list the
 // articles they will work on with it, and read a text only when they

@@ -139,6 +139,7 @@ func TestOpenAPIListsStatuses(t *testing.T) {
 		{"POST /api/sources/{id}/resume", "POST", "/api/sources/x/resume"},
 		{"GET /articles/{id}", "GET", "/articles/" + f.harbour + "?v=x"},
 		{"GET /api/export", "GET", "/api/export?format=xml"},
+		{"GET /api/deleted", "GET", "/api/deleted?since=nope"},
 	} {
 		res, body := do(t, h, tc.method, tc.target, nil, auth...)
 		if res.StatusCode < 400 {

@@ -178,6 +178,7 @@ func (s *Server) routes() []route {
 		{"GET /api/harvest", s.api(s.apiHarvestJobs)},
 		{"GET /api/harvest/{id}", s.api(s.apiHarvestJob)},
 		{"GET /api/export", s.raw(s.export)},
+		{"GET /api/deleted", s.api(s.apiDeleted)},
 		{"GET /api/health", s.unbounded(s.apiHealth)},
 		{"GET /feed", s.api(s.feed)},
 		{"/api/", s.api(s.apiUnknown)},

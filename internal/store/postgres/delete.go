@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
@@ -48,8 +49,8 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		texts[i] = v.Text
 	}
 	var n, size int64
-	var text string
-	err = t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING n, text_bytes, text`, id).Scan(&n, &size, &text)
+	var text, canonical, url string
+	err = t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING n, text_bytes, text, canonical_url, url`, id).Scan(&n, &size, &text, &canonical, &url)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -66,6 +67,55 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		DELETE FROM article_bands WHERE band = ANY($2) AND n = $1`, n, bandArgs(bands)); err != nil {
 		return err
 	}
+	if canonical == "" {
+		canonical = url
+	}
+	// For herald deleted (migration 0016), on the clock of
+	// articles.changed; an article deleted again takes the later time.
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO deleted_articles (id, canonical_url, deleted)
+		VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+		ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url, deleted = excluded.deleted`, id, canonical); err != nil {
+		return err
+	}
 	t.textDelta -= size
 	return nil
+}
+
+var _ store.DeletionScanner = (*DB)(nil)
+
+// ScanDeleted implements store.DeletionScanner from deleted_articles
+// (migration 0016), through its index on the time.
+func (db *DB) ScanDeleted(ctx context.Context, since time.Time, fn func(store.Deletion) error) error {
+	rows, err := db.db.QueryContext(ctx, `SELECT d.id, d.canonical_url, d.deleted FROM deleted_articles d
+		WHERE d.deleted >= $1 AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.id)
+		ORDER BY d.deleted, d.id COLLATE "C"`, since.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("deleted articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d store.Deletion
+		var ms int64
+		if err := rows.Scan(&d.ID, &d.CanonicalURL, &ms); err != nil {
+			return fmt.Errorf("deleted articles: %w", err)
+		}
+		d.Deleted = time.UnixMilli(ms).UTC()
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("deleted articles: %w", err)
+	}
+	return nil
+}
+
+// DeletionsFrom implements store.DeletionScanner: when migration 0016
+// ran.
+func (db *DB) DeletionsFrom(ctx context.Context) (time.Time, error) {
+	var ms int64
+	if err := db.db.QueryRowContext(ctx, `SELECT deletions_from FROM counters`).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("deleted articles: %w", err)
+	}
+	return time.UnixMilli(ms).UTC(), nil
 }

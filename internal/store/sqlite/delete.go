@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -118,6 +119,9 @@ func (t *tx) delete(ctx context.Context, id string) error {
 	if err := t.dropBands(ctx, n, append(texts, rec.Text)); err != nil {
 		return err
 	}
+	if _, err := t.exec(ctx, recordDeletion, id, deletedURL(rec)); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM article_versions WHERE article_n = ?`,
 		`DELETE FROM article_tags WHERE n = ?`,
@@ -143,6 +147,60 @@ func (t *tx) delete(ctx context.Context, id string) error {
 	t.deleted = true
 	t.naming = nil // an answer read ahead may be this article
 	return nil
+}
+
+// recordDeletion notes a deletion for herald deleted (migration 0025),
+// on the clock of articles.changed; an article deleted again takes the
+// later time.
+const recordDeletion = `INSERT INTO deleted_articles (id, canonical_url, deleted) VALUES (?, ?, ` + nowMillis + `)
+	ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url, deleted = excluded.deleted`
+
+// deletedURL is the URL a deletion records: the canonical one, or the
+// article's own when it has none.
+func deletedURL(r *store.Record) string {
+	if r.CanonicalURL != "" {
+		return r.CanonicalURL
+	}
+	return r.URL
+}
+
+var _ store.DeletionScanner = (*DB)(nil)
+
+// ScanDeleted implements store.DeletionScanner from deleted_articles
+// (migration 0025), through its index on the time.
+func (db *DB) ScanDeleted(ctx context.Context, since time.Time, fn func(store.Deletion) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.id, d.canonical_url, d.deleted FROM deleted_articles d
+		WHERE d.deleted >= ? AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.id)
+		ORDER BY d.deleted, d.id`, since.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("deleted articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d store.Deletion
+		var ms int64
+		if err := rows.Scan(&d.ID, &d.CanonicalURL, &ms); err != nil {
+			return fmt.Errorf("deleted articles: %w", err)
+		}
+		d.Deleted = time.UnixMilli(ms).UTC()
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("deleted articles: %w", err)
+	}
+	return nil
+}
+
+// DeletionsFrom implements store.DeletionScanner: when migration 0025
+// ran.
+func (db *DB) DeletionsFrom(ctx context.Context) (time.Time, error) {
+	var ms int64
+	if err := db.r.QueryRowContext(ctx, `SELECT deletions_from FROM counters`).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("deleted articles: %w", err)
+	}
+	return time.UnixMilli(ms).UTC(), nil
 }
 
 // unmark takes row n, about to be deleted, out of the cluster marked

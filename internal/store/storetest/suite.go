@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, fresh(t)) })
 	t.Run("Withhold", func(t *testing.T) { testWithhold(t, fresh(t)) })
+	t.Run("ScanDeleted", func(t *testing.T) { testScanDeleted(t, fresh(t)) })
 	t.Run("Rewrite", func(t *testing.T) { testRewrite(t, fresh(t)) })
 	t.Run("DeleteLinks", func(t *testing.T) { testDeleteLinks(t, fresh(t)) })
 }

@@ -1,0 +1,73 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlite"
+	"github.com/herald-archive/herald/internal/store/storetest"
+)
+
+// An archive from before deletions were recorded: the migration starts
+// recording them, says from when (deletions before are not known), and
+// keeps the articles; a deletion after it is listed.
+func TestMigrateDeleted(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture := storetest.Fixture()
+	storetest.Load(t, db, fixture)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `DROP TABLE deleted_articles; ALTER TABLE counters DROP COLUMN deletions_from;
+		DELETE FROM schema_migrations WHERE name LIKE '%\_deleted.sql' ESCAPE '\'`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	before := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m := db.Migrated(); len(m) != 1 {
+		t.Fatalf("migrated %v, want the one", m)
+	}
+	time.Sleep(20 * time.Millisecond)
+	opened := time.Now()
+	from, err := db.DeletionsFrom(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from.Before(before.Truncate(time.Millisecond)) || from.After(opened) {
+		t.Errorf("deletions recorded from %v, want when the migration ran, between %v and %v", from, before, opened)
+	}
+	id := fixture[0].Record.ID
+	if err := storetest.DeleteIDs(t, db, id); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.ScanDeleted(ctx, before, func(d store.Deletion) error {
+		got = append(got, d.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != id {
+		t.Errorf("deleted since before the migration: %v, want %s", got, id)
+	}
+}
