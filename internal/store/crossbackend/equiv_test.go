@@ -151,9 +151,10 @@ func equivalence(t *testing.T, lite, pg store.Store, part int) {
 	}
 	recs := records(n / part)
 	ingestBoth(t, lite, pg, recs)
+	updated := recs[:min(60, len(recs))]
 	// New texts (versions) and new metadata (refreshes) for some.
 	var again []*store.Record
-	for i, r := range clone(recs[:60]) {
+	for i, r := range clone(updated) {
 		switch i % 3 {
 		case 0:
 			r.Text += "\n\nUpdate: the harbour authority said more later."
@@ -241,7 +242,7 @@ func equivalence(t *testing.T, lite, pg store.Store, part int) {
 		t.Errorf("Stats: sqlite %+v, postgres %+v", sa, sb)
 	}
 	// Versions and clusters of every updated article.
-	for _, r := range recs[:60] {
+	for _, r := range updated {
 		e, err := archive.Prepare(clone([]*store.Record{r})[0], time.Now())
 		if err != nil {
 			continue
