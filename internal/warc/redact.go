@@ -402,10 +402,8 @@ func fitGzipWith(cs []func(io.Writer) deflater, data []byte, size int64, yield f
 			case pad > maxExtra:
 				extra = maxExtra - (maxExtra-pad%5+5)%5
 				blocks = (pad - extra) / 5
-			case pad == 5:
-				blocks = 1
 			default:
-				continue // 1 to 4 bytes over, or too big: another level
+				continue // too big: another compressor
 			}
 			if yield(gzipMember(data, d.Bytes(), extra, comment, blocks, blocky)) {
 				return true
