@@ -51,7 +51,7 @@ func (b *blanker) jsonLD(text []byte, off int) int {
 		return 0
 	}
 	j := jsonParser{text: text}
-	v := j.value(0)
+	v := j.value()
 	w := jsonWalk{b: b, off: off}
 	if w.drop(v, "") {
 		if v.kind == '{' {
@@ -92,7 +92,7 @@ func (j *jsonParser) space() {
 }
 
 // value reads the value at j.at (after white space).
-func (j *jsonParser) value(depth int) *jsonNode {
+func (j *jsonParser) value() *jsonNode {
 	j.space()
 	v := &jsonNode{from: j.at}
 	switch j.text[j.at] {
@@ -102,11 +102,11 @@ func (j *jsonParser) value(depth int) *jsonNode {
 		j.space()
 		for j.text[j.at] != '}' {
 			v.nameAt = append(v.nameAt, j.at)
-			name := j.value(depth + 1)
+			name := j.value()
 			v.names = append(v.names, name.str)
 			j.space()
 			j.at++ // ':'
-			v.elems = append(v.elems, j.value(depth+1))
+			v.elems = append(v.elems, j.value())
 			j.space()
 			if j.text[j.at] == ',' {
 				j.at++
@@ -119,7 +119,7 @@ func (j *jsonParser) value(depth int) *jsonNode {
 		j.at++
 		j.space()
 		for j.text[j.at] != ']' {
-			v.elems = append(v.elems, j.value(depth+1))
+			v.elems = append(v.elems, j.value())
 			j.space()
 			if j.text[j.at] == ',' {
 				j.at++
