@@ -1,12 +1,9 @@
 package redact
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 )
 
 // prefixNamed names the page with any query (a tracking parameter), as
@@ -84,35 +81,10 @@ func TestBlankPageNotTeasers(t *testing.T) {
 // ldScripts returns the texts of a page's JSON-LD scripts.
 func ldScripts(doc []byte) []string {
 	var texts []string
-	z := html.NewTokenizer(bytes.NewReader(doc))
-	ld := false
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return texts
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			ld = false
-			if string(name) == "script" {
-				for {
-					k, v, more := z.TagAttr()
-					if string(k) == "type" && strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json") {
-						ld = true
-					}
-					if !more {
-						break
-					}
-				}
-			}
-		case html.TextToken:
-			if ld {
-				texts = append(texts, string(z.Raw()))
-			}
-			ld = false
-		default:
-			ld = false
-		}
+	for _, s := range ldSpans(doc) {
+		texts = append(texts, string(doc[s[0]:s[1]]))
 	}
+	return texts
 }
 
 // JSON-LD in other pages: the ItemList entry, the NewsArticle of a
