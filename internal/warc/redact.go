@@ -351,25 +351,14 @@ func httpLayout(block []byte) (httpHeader, [][2]int, bool) {
 	return h, segs, true
 }
 
-// fitGzip compresses data into a gzip member of exactly size bytes, or
-// reports false when no compression level makes it small enough. The
-// member is padded with an extra field in its header (readers skip it)
-// and, past what that holds, empty stored deflate blocks, five bytes
-// each; one to five bytes, too few for an extra field, with a comment in
-// its header (spaces, ended by a zero byte: readers skip it too), so
-// that a copy a few bytes smaller than the old (a link's target blanked)
-// fits.
-func fitGzip(data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitGzipEach(data, size, yield) })
-}
-
-// fitGzipEach is fitGzip giving each member that fits to yield in turn,
-// as fitBodyEach does.
-func fitGzipEach(data []byte, size int64, yield func([]byte) bool) bool {
-	return fitGzipWith(compressors, data, size, yield)
-}
-
-// fitGzipWith is fitGzipEach with the compressors cs.
+// fitGzipWith compresses data with each of the compressors cs into gzip
+// members of exactly size bytes, giving each that fits to yield in turn,
+// as fitBodyEach does; false when none is small enough. The member is
+// padded with an extra field in its header (readers skip it) and, past
+// what that holds, empty stored deflate blocks, five bytes each; one to
+// five bytes, too few for an extra field, with a comment in its header
+// (spaces, ended by a zero byte: readers skip it too), so that a copy a
+// few bytes smaller than the old (a link's target blanked) fits.
 func fitGzipWith(cs []func(io.Writer) deflater, data []byte, size int64, yield func([]byte) bool) bool {
 	const maxExtra = 2 + 65535 // XLEN, then up to 65535 bytes: one subfield, its id and length first
 	for _, c := range cs {
@@ -420,10 +409,10 @@ type deflater interface {
 	Close() error
 }
 
-// compressors are the deflate compressors fitGzip tries, smallest output
-// first as a rule: two implementations, whose streams differ, at a few
-// levels, so that one of them is likely to leave a length that pads to
-// the size asked.
+// compressors are the deflate compressors fitGzipWith and fitDeflateEach
+// try, smallest output first as a rule: two implementations, whose
+// streams differ, at a few levels, so that one of them is likely to leave
+// a length that pads to the size asked.
 var compressors = []func(io.Writer) deflater{
 	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.BestCompression); return zw },
 	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, kflate.BestCompression); return zw },
