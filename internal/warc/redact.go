@@ -163,6 +163,33 @@ func redactInPlace(path string, targets []EraseTarget, redact func(*Record) Reda
 	return erase, nil
 }
 
+// redactedRecord returns rec, uncompressed, with block as its block and
+// body as its payload (for the digests), and when mark is true the
+// Redacted field saying entries (its old one, if any, replaced).
+func redactedRecord(rec *Record, block, body []byte, entries string, mark bool) []byte {
+	var b bytes.Buffer
+	b.WriteString(rec.Version)
+	b.WriteString("\r\n")
+	for _, h := range rec.Header {
+		v := h.Value
+		switch {
+		case strings.EqualFold(h.Name, RedactedField) && mark:
+			continue
+		case strings.EqualFold(h.Name, "WARC-Block-Digest"):
+			v = sha1Digest(block)
+		case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
+			v = sha1Digest(body)
+		case strings.EqualFold(h.Name, "Content-Length") && mark:
+			fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+		}
+		fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
+	}
+	b.WriteString("\r\n")
+	b.Write(block)
+	b.WriteString("\r\n\r\n")
+	return b.Bytes()
+}
+
 // redactedMember returns the gzip member, size bytes long, of rec with
 // its payload replaced as r says; or why it cannot be made. A body in a
 // content coding is compressed again in turn with each setting that fits
@@ -196,27 +223,8 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 		// document whose blanked entry saved fewer bytes than the field
 		// takes goes without (its digests are true all the same).
 		for _, mark := range []bool{true, false} {
-			var b bytes.Buffer
-			b.WriteString(rec.Version)
-			b.WriteString("\r\n")
-			for _, h := range rec.Header {
-				v := h.Value
-				switch {
-				case strings.EqualFold(h.Name, RedactedField) && mark:
-					continue
-				case strings.EqualFold(h.Name, "WARC-Block-Digest"):
-					v = sha1Digest(block)
-				case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
-					v = sha1Digest(body)
-				case strings.EqualFold(h.Name, "Content-Length") && mark:
-					fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
-				}
-				fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
-			}
-			b.WriteString("\r\n")
-			b.Write(block)
-			b.WriteString("\r\n\r\n")
-			if m, ok := first(func(yield func([]byte) bool) bool { return fitGzipWith(cs, b.Bytes(), size, yield) }); ok {
+			data := redactedRecord(rec, block, body, entries, mark)
+			if m, ok := first(func(yield func([]byte) bool) bool { return fitGzipWith(cs, data, size, yield) }); ok {
 				member = m
 				return true
 			}
