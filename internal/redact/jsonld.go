@@ -37,9 +37,10 @@ var jsonIDKeys = []string{"url", "@id", "mainEntityOfPage", "item"}
 // JSON that does not parse (a script wrapped in a comment, cut off,
 // written with a stray comma) and has a string naming the URL is blanked
 // whole, to spaces: it was not JSON-LD any reader could use, and it is
-// not kept naming the page. One that names no URL is left as it is. So
-// is JSON that holds "<!--" (in a string): cutting part of it out could
-// move where the browser ends the script.
+// not kept naming the page. One that names no URL is left as it is. JSON
+// that parses but holds "<!--" (in a string) is treated the same way,
+// blanked whole when a string names the URL and else left, as cutting
+// part of it out could move where the browser ends the script.
 func (b *blanker) jsonLD(text []byte, off int) int {
 	if !json.Valid(text) || bytes.Contains(text, []byte("<!--")) {
 		for _, s := range jsonStrings(text) {

@@ -188,3 +188,15 @@ func TestBlankPageRunningBlocks(t *testing.T) {
 		t.Errorf("the related list item was not blanked whole:\n%s", out)
 	}
 }
+
+// JSON-LD that parses but holds "<!--" in a string is not cut into: one
+// naming the page is blanked whole, one naming it not is left.
+func TestBlankPageJSONLDCommentOpener(t *testing.T) {
+	naming := `[{"@type":"NewsArticle","url":"https://news.example/2026/harbour","headline":"<!-- harbour"},{"@type":"NewsArticle","url":"https://news.example/2026/jane-doe-story"}]`
+	other := `{"@type":"NewsArticle","url":"https://news.example/2026/ferry","headline":"<!-- ferry"}`
+	doc := `<html><head><script type="application/ld+json">` + naming + `</script><script type="application/ld+json">` + other + `</script></head><body><p>Body</p></body></html>`
+	out := checkPage(t, doc, "https://news.example/", 1, []string{other}, []string{"harbour", "jane-doe-story"})
+	if got := ldScripts([]byte(out)); len(got) != 2 || strings.TrimSpace(got[0]) != "" {
+		t.Errorf("the script naming the page was not blanked whole: %q", got)
+	}
+}
