@@ -89,8 +89,10 @@ lists) are redacted in place the same way: each link to it (an a element
 whose href is its URL or canonical URL) becomes blanks, headline and
 teaser image with it, and so does a teaser that holds only its story (an
 article or li element, or a div or section whose class says card,
-teaser, story, promo or tile, with no link to another page, no h1 and
-little text of its own), with its standfirst, kicker and date. A link in
+teaser, story, promo or tile, with no link to another page, no h1, no
+other story's headline, no paragraph of its own before the link, no
+words beside the link and little text of its own), with its standfirst,
+kicker and date; otherwise only the link goes. A link in
 another article's running text (a paragraph or blockquote, or a list
 item or table cell of an article's body marked itemprop=articleBody,
 with words of its own) keeps its words, and only its target is blanked:

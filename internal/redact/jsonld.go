@@ -37,9 +37,10 @@ var jsonIDKeys = []string{"url", "@id", "mainEntityOfPage", "item"}
 // JSON that does not parse (a script wrapped in a comment, cut off,
 // written with a stray comma) and has a string naming the URL is blanked
 // whole, to spaces: it was not JSON-LD any reader could use, and it is
-// not kept naming the page. One that names no URL is left as it is. So
-// is JSON that holds "<!--" (in a string): cutting part of it out could
-// move where the browser ends the script.
+// not kept naming the page. One that names no URL is left as it is. JSON
+// that parses but holds "<!--" (in a string) is treated the same way,
+// blanked whole when a string names the URL and else left, as cutting
+// part of it out could move where the browser ends the script.
 func (b *blanker) jsonLD(text []byte, off int) int {
 	if !json.Valid(text) || bytes.Contains(text, []byte("<!--")) {
 		for _, s := range jsonStrings(text) {
@@ -51,7 +52,7 @@ func (b *blanker) jsonLD(text []byte, off int) int {
 		return 0
 	}
 	j := jsonParser{text: text}
-	v := j.value(0)
+	v := j.value()
 	w := jsonWalk{b: b, off: off}
 	if w.drop(v, "") {
 		if v.kind == '{' {
@@ -92,7 +93,7 @@ func (j *jsonParser) space() {
 }
 
 // value reads the value at j.at (after white space).
-func (j *jsonParser) value(depth int) *jsonNode {
+func (j *jsonParser) value() *jsonNode {
 	j.space()
 	v := &jsonNode{from: j.at}
 	switch j.text[j.at] {
@@ -102,11 +103,11 @@ func (j *jsonParser) value(depth int) *jsonNode {
 		j.space()
 		for j.text[j.at] != '}' {
 			v.nameAt = append(v.nameAt, j.at)
-			name := j.value(depth + 1)
+			name := j.value()
 			v.names = append(v.names, name.str)
 			j.space()
 			j.at++ // ':'
-			v.elems = append(v.elems, j.value(depth+1))
+			v.elems = append(v.elems, j.value())
 			j.space()
 			if j.text[j.at] == ',' {
 				j.at++
@@ -119,7 +120,7 @@ func (j *jsonParser) value(depth int) *jsonNode {
 		j.at++
 		j.space()
 		for j.text[j.at] != ']' {
-			v.elems = append(v.elems, j.value(depth+1))
+			v.elems = append(v.elems, j.value())
 			j.space()
 			if j.text[j.at] == ',' {
 				j.at++

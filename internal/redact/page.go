@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -37,8 +38,14 @@ var ErrNotPage = errors.New("not an HTML page")
 // element, or a div or section one of whose classes has the word card,
 // teaser, story, promo or tile in it (story-card, c-card__body), that
 // holds a link to the URL blanked whole (its headline), no link to
-// another page, no h1, at most teaserLead bytes of text before its first
-// link to the URL (a kicker, a date) and at most teaserText in all.
+// another page, no h1, no other heading with words outside the links to
+// the URL (another story's headline), no running text with words of its
+// own before its first link to the URL (the page's own prose), at most
+// teaserLead bytes of text before that link (a kicker, a date) and at
+// most teaserText in all, and whose links blanked whole have no words
+// beside them directly in the element each is in (a sentence, not a
+// headline). Otherwise only its links go: a takedown never blanks the
+// words of a page's own article.
 //
 // A meta element whose content is a URL named (og:url, og:see_also,
 // twitter:url) and a link element whose href is one (rel alternate,
@@ -111,15 +118,20 @@ type pageState struct {
 	rawText string
 	ldJSON  bool
 	// What teasers are decided on, in the page's order: the candidate
-	// containers ended, the offsets of the links to other pages and of
-	// h1 elements, the text outside links to the URL (offsets, and the
-	// bytes up to each), the links to the URL and whether each was
-	// blanked whole.
+	// containers ended, the offsets of the links to other pages, of h1
+	// elements, of other headings holding words outside the links to
+	// the URL (another story's headline) and of running text with words
+	// of its own (prose), the text outside links to the URL (offsets,
+	// the bytes up to each and the start of the element each is directly
+	// in), the links to the URL and whether each was blanked whole.
 	candidates [][2]int
 	others     []int
 	h1s        []int
+	heads      []int
+	prose      []int
 	textAt     []int
 	textSum    []int
+	textIn     []int
 	gone       []goneLink
 }
 
@@ -131,11 +143,12 @@ type element struct {
 	body   bool // itemprop articleBody
 }
 
-// goneLink is a link to the URL, by its start, and whether it was blanked
-// whole.
+// goneLink is a link to the URL, by its start, whether it was blanked
+// whole, and the start of the element it is directly in (-1: none).
 type goneLink struct {
-	at    int
-	whole bool
+	at     int
+	whole  bool
+	parent int
 }
 
 type openLink struct {
@@ -143,10 +156,12 @@ type openLink struct {
 	href       [2]int
 	inner      []string
 	inPara     bool
+	parent     int // the start of the element it is directly in, or -1
 	start, end int // of the whole element, once it ends
 }
 
 type openPara struct {
+	from  int
 	words bool        // text of its own, outside the links naming a URL
 	links []*openLink // the links naming a URL in it, ended
 }
@@ -233,7 +248,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 			}
 			return
 		}
-		l := &openLink{from: from, href: [2]int{from + span[0], from + span[1]}, inPara: p.para != nil}
+		l := &openLink{from: from, href: [2]int{from + span[0], from + span[1]}, inPara: p.para != nil, parent: p.parent(1)}
 		p.link = l
 		if selfClosing {
 			p.closeLink(to)
@@ -241,7 +256,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 	case closesPara[tag]:
 		p.closePara()
 		if everywhere, ok := runningText[tag]; ok && (everywhere || p.body > 0) {
-			p.para = &openPara{}
+			p.para = &openPara{from: from}
 		}
 	}
 }
@@ -315,7 +330,21 @@ func (p *pageState) text(raw []byte, from int, rawText string) {
 		}
 		p.textAt = append(p.textAt, from)
 		p.textSum = append(p.textSum, sum+len(bytes.TrimSpace(raw)))
+		in := -1
+		if bytes.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			in = p.parent(0) // words, not a separator
+		}
+		p.textIn = append(p.textIn, in)
 	}
+}
+
+// parent returns the start of the open element skip elements out from
+// the innermost, or -1 when there is none.
+func (p *pageState) parent(skip int) int {
+	if i := len(p.open) - 1 - skip; i >= 0 {
+		return p.open[i].from
+	}
+	return -1
 }
 
 // closeLink ends the open link, if any, at offset to: blanked now, or
@@ -333,7 +362,7 @@ func (p *pageState) closeLink(to int) {
 	}
 	p.b.spaces(l.start, l.end)
 	p.b.n++
-	p.gone = append(p.gone, goneLink{l.from, true})
+	p.gone = append(p.gone, goneLink{l.from, true, l.parent})
 }
 
 // closePara ends the open running text, if any: its links are blanked
@@ -344,6 +373,9 @@ func (p *pageState) closePara() {
 		return
 	}
 	p.para = nil
+	if para.words {
+		p.prose = append(p.prose, para.from)
+	}
 	for _, l := range para.links {
 		if para.words {
 			p.b.spaces(l.href[0], l.href[1])
@@ -351,9 +383,13 @@ func (p *pageState) closePara() {
 			p.b.spaces(l.start, l.end)
 		}
 		p.b.n++
-		p.gone = append(p.gone, goneLink{l.from, !para.words})
+		p.gone = append(p.gone, goneLink{l.from, !para.words, l.parent})
 	}
 }
+
+// headings are the headings below h1: one holding words outside the
+// links to the URL is another story's headline.
+var headings = map[string]bool{"h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
 
 // teaserWords are the words of a class that make a div or section a
 // candidate teaser.
@@ -469,6 +505,9 @@ func (p *pageState) pop(i, inner, to int) {
 		if e.teaser {
 			p.candidates = append(p.candidates, [2]int{e.from, end})
 		}
+		if headings[e.tag] && len(p.textAt) > 0 && p.textAt[len(p.textAt)-1] > e.from {
+			p.heads = append(p.heads, e.from) // words outside links to the URL
+		}
 	}
 	p.open = p.open[:i]
 }
@@ -479,6 +518,7 @@ func (p *pageState) teasers() {
 		return
 	}
 	slices.SortFunc(p.gone, func(a, b goneLink) int { return a.at - b.at })
+	slices.Sort(p.heads)
 	within := func(at []int, e [2]int) (int, int) { // the span of at in e
 		i, _ := slices.BinarySearch(at, e[0])
 		j, _ := slices.BinarySearch(at, e[1])
@@ -493,8 +533,12 @@ func (p *pageState) teasers() {
 	for _, e := range p.candidates {
 		g, _ := slices.BinarySearchFunc(p.gone, e[0], func(l goneLink, at int) int { return l.at - at })
 		whole := false
+		var parents []int // of the links blanked whole
 		for k := g; k < len(p.gone) && p.gone[k].at < e[1]; k++ {
-			whole = whole || p.gone[k].whole
+			if l := p.gone[k]; l.whole {
+				whole = true
+				parents = append(parents, l.parent)
+			}
 		}
 		if !whole {
 			continue
@@ -505,10 +549,19 @@ func (p *pageState) teasers() {
 		if i, j := within(p.h1s, e); i < j {
 			continue
 		}
+		if i, j := within(p.heads, e); i < j {
+			continue
+		}
+		if i, j := within(p.prose, [2]int{e[0], p.gone[g].at}); i < j {
+			continue // the page's own words before the link
+		}
 		i, j := within(p.textAt, e)
 		lead, _ := slices.BinarySearch(p.textAt, p.gone[g].at)
 		if textUpTo(lead)-textUpTo(i) > teaserLead || textUpTo(j)-textUpTo(i) > teaserText {
 			continue
+		}
+		if slices.ContainsFunc(p.textIn[i:j], func(in int) bool { return in >= 0 && slices.Contains(parents, in) }) {
+			continue // a link in a sentence, not a headline
 		}
 		p.b.spaces(e[0], e[1])
 	}

@@ -1,12 +1,9 @@
 package redact
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 )
 
 // prefixNamed names the page with any query (a tracking parameter), as
@@ -50,53 +47,44 @@ func TestBlankPageTeasers(t *testing.T) {
 
 // A page's own article is not a teaser, however short: a container with
 // a top-level heading, or with more than a kicker's text before the link,
-// or more text than a teaser holds, keeps its words.
+// or more text than a teaser holds, or a paragraph with words of its own
+// before the link (a live blog's entry, a brief whose h1 is outside its
+// article), or a link with words beside it (a sentence in a list item
+// outside an article's body) keeps its words: only the links go. Nor is
+// a list holding another story's headline, with no link, a teaser.
 func TestBlankPageNotTeasers(t *testing.T) {
 	long := strings.Repeat("The council met and voted on the harbour. ", 15)
 	doc := `<html><body>
 <article><h1>Ferry delayed</h1><p>Fog.</p><aside><a href="/2026/jane-doe-story">Jane Doe speaks</a></aside></article>
 <article class="story"><p>The ferry was delayed by fog this morning, the port said.</p><p>Related: <a href="/2026/jane-doe-story">Jane Doe speaks</a></p></article>
 <li class="story"><a href="/2026/jane-doe-story">Jane Doe speaks</a><p>` + long + `</p></li>
+<main><h1>Live: the storm</h1><article class="entry"><time>10:02</time><p>Police confirm two arrests.</p><p><a href="/2026/jane-doe-story">Jane Doe charged</a></p></article>
+<ul><li>The council, which <a href=/2026/jane-doe-story>Jane Doe</a> criticised, voted.</li></ul>
+<h1>Ferry late</h1><article><p>Fog held the ferry.</p><a href="/2026/jane-doe-story">Jane Doe speaks</a></article>
+<h1>Harbour at dawn</h1><article><figure><img src="/i/dawn.jpg"></figure><p>The harbour at dawn.</p><ul><li><a href="/2026/jane-doe-story">Jane Doe speaks</a></li></ul></article></main>
+<div class="story-list"><article class="story"><h3><a href="/2026/jane-doe-story">Jane Doe listed</a></h3></article><article class="story"><h3>Harbour, no link</h3></article></div>
+<ol><li><h3><a href="/2026/jane-doe-story">Jane Doe ranked</a></h3><h3>Ferry, unlinked</h3></li></ol>
 </body></html>`
-	checkPage(t, doc, "https://news.example/", 3,
+	checkPage(t, doc, "https://news.example/", 9,
 		[]string{`<article><h1>Ferry delayed</h1><p>Fog.</p><aside>`, `</aside></article>`,
 			`<article class="story"><p>The ferry was delayed by fog this morning, the port said.</p><p>Related: <a href="`,
-			`<li class="story">`, "<p>" + long + "</p></li>"},
-		[]string{"jane-doe-story", "Jane Doe speaks</a></aside>"})
+			`<li class="story">`, "<p>" + long + "</p></li>",
+			`<article class="entry"><time>10:02</time><p>Police confirm two arrests.</p><p>`, `</p></article>`,
+			`<ul><li>The council, which `, ` criticised, voted.</li></ul>`,
+			`<h1>Ferry late</h1><article><p>Fog held the ferry.</p>`,
+			`<h1>Harbour at dawn</h1><article><figure><img src="/i/dawn.jpg"></figure><p>The harbour at dawn.</p><ul>`, `</ul></article></main>`,
+			`<div class="story-list">`, `<article class="story"><h3>Harbour, no link</h3></article></div>`,
+			`<ol><li><h3>`, `</h3><h3>Ferry, unlinked</h3></li></ol>`},
+		[]string{"jane-doe-story", "Jane Doe speaks</a></aside>", "Jane Doe charged", "Jane Doe</a>", "Jane Doe listed", "Jane Doe ranked"})
 }
 
 // ldScripts returns the texts of a page's JSON-LD scripts.
 func ldScripts(doc []byte) []string {
 	var texts []string
-	z := html.NewTokenizer(bytes.NewReader(doc))
-	ld := false
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return texts
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			ld = false
-			if string(name) == "script" {
-				for {
-					k, v, more := z.TagAttr()
-					if string(k) == "type" && strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json") {
-						ld = true
-					}
-					if !more {
-						break
-					}
-				}
-			}
-		case html.TextToken:
-			if ld {
-				texts = append(texts, string(z.Raw()))
-			}
-			ld = false
-		default:
-			ld = false
-		}
+	for _, s := range ldSpans(doc) {
+		texts = append(texts, string(doc[s[0]:s[1]]))
 	}
+	return texts
 }
 
 // JSON-LD in other pages: the ItemList entry, the NewsArticle of a
@@ -198,5 +186,17 @@ func TestBlankPageRunningBlocks(t *testing.T) {
 		[]string{"Jane Doe", "jane-doe-story"})
 	if strings.Contains(out, "3 Jan</small>") {
 		t.Errorf("the related list item was not blanked whole:\n%s", out)
+	}
+}
+
+// JSON-LD that parses but holds "<!--" in a string is not cut into: one
+// naming the page is blanked whole, one naming it not is left.
+func TestBlankPageJSONLDCommentOpener(t *testing.T) {
+	naming := `[{"@type":"NewsArticle","url":"https://news.example/2026/harbour","headline":"<!-- harbour"},{"@type":"NewsArticle","url":"https://news.example/2026/jane-doe-story"}]`
+	other := `{"@type":"NewsArticle","url":"https://news.example/2026/ferry","headline":"<!-- ferry"}`
+	doc := `<html><head><script type="application/ld+json">` + naming + `</script><script type="application/ld+json">` + other + `</script></head><body><p>Body</p></body></html>`
+	out := checkPage(t, doc, "https://news.example/", 1, []string{other}, []string{"harbour", "jane-doe-story"})
+	if got := ldScripts([]byte(out)); len(got) != 2 || strings.TrimSpace(got[0]) != "" {
+		t.Errorf("the script naming the page was not blanked whole: %q", got)
 	}
 }

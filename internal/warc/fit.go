@@ -10,26 +10,21 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// fitBody returns data compressed in the content coding given (gzip,
-// x-gzip, deflate, br or zstd) into a body of exactly size bytes that
-// decodes to data, or reports false when no setting tried makes it small
-// enough. old is the body it replaces, whose framing a deflate body
-// keeps (a zlib stream, as HTTP says, or a bare deflate stream, as some
-// servers send). Each coding is padded in a way its decoders skip by
-// their specifications: see fitGzip, fitDeflate, fitBrotli and fitZstd.
-func fitBody(coding string, old, data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitBodyEach(coding, old, data, size, yield) })
-}
-
-// fitBodyEach is fitBody giving each body that fits in turn (one per
-// compressor or setting that makes one) to yield, until yield takes one
-// (returns true); it reports whether one was taken. A caller that must
-// fit the body into a larger whole (a WARC record's gzip member) tries
-// the next when one does not.
+// fitBodyEach compresses data in the content coding given (gzip, x-gzip,
+// deflate, br or zstd) into bodies of exactly size bytes that decode to
+// data, giving each in turn (one per compressor or setting that makes
+// one) to yield, until yield takes one (returns true); it reports whether
+// one was taken, false when no setting tried makes one small enough. A
+// caller that must fit the body into a larger whole (a WARC record's
+// gzip member) tries the next when one does not. old is the body it
+// replaces, whose framing a deflate body keeps (a zlib stream, as HTTP
+// says, or a bare deflate stream, as some servers send). Each coding is
+// padded in a way its decoders skip by their specifications: see
+// fitGzipWith, fitDeflateEach, fitBrotliEach and fitZstdEach.
 func fitBodyEach(coding string, old, data []byte, size int64, yield func([]byte) bool) bool {
 	switch coding {
 	case "gzip", "x-gzip":
-		return fitGzipEach(data, size, yield)
+		return fitGzipWith(compressors, data, size, yield)
 	case "deflate":
 		if _, err := zlib.NewReader(bytes.NewReader(old)); err != nil || len(old) < 2 || old[1]&0x20 != 0 {
 			return fitDeflateEach(data, size, yield) // bare deflate (decodeContent's fallback)
@@ -81,19 +76,14 @@ func (w *bitWriter) bits(v uint, n uint) {
 // align pads with zero bits to the next byte boundary.
 func (w *bitWriter) align() { w.used = 0 }
 
-// fitDeflate compresses data into a bare deflate stream of exactly size
-// bytes, or reports false. With each compressor in turn, a stream flushed
-// to a byte boundary (its last block not final) is padded with empty
-// blocks, the last of them final: stored ones, five bytes each, then two
-// to six bytes of empty blocks with fixed codes (ten bits each), so any
-// size from two bytes past the flushed stream fits; a size below that is
-// met only by a stream ended by its compressor that is exactly that long.
-func fitDeflate(data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitDeflateEach(data, size, yield) })
-}
-
-// fitDeflateEach is fitDeflate giving each stream that fits to yield in
-// turn, as fitBodyEach does.
+// fitDeflateEach compresses data into bare deflate streams of exactly
+// size bytes, giving each that fits to yield in turn, as fitBodyEach
+// does. With each compressor in turn, a stream flushed to a byte boundary
+// (its last block not final) is padded with empty blocks, the last of
+// them final: stored ones, five bytes each, then two to six bytes of
+// empty blocks with fixed codes (ten bits each), so any size from two
+// bytes past the flushed stream fits; a size below that is met only by a
+// stream ended by its compressor that is exactly that long.
 func fitDeflateEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, c := range compressors {
 		var d bytes.Buffer
@@ -140,23 +130,18 @@ func fitDeflateEach(data []byte, size int64, yield func([]byte) bool) bool {
 	return false
 }
 
-// brotliQualities are the qualities fitBrotli tries, in order: a
+// brotliQualities are the qualities fitBrotliEach tries, in order: a
 // server's usual first, the slow best last.
 var brotliQualities = []int{6, 9, 11}
 
-// fitBrotli compresses data into a brotli stream of exactly size bytes,
-// or reports false. With each quality in turn, a stream flushed to a
-// byte boundary is padded with metadata meta-blocks (which decoders
-// skip: one byte empty, or two or three bytes of header and up to 64 KiB
-// of zeros) and ended by an empty last meta-block (one byte), so any
-// size from one byte past the flushed stream fits; a size below that is
-// met only by a stream ended by its compressor that is exactly that long.
-func fitBrotli(data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitBrotliEach(data, size, yield) })
-}
-
-// fitBrotliEach is fitBrotli giving each stream that fits to yield in
-// turn, as fitBodyEach does.
+// fitBrotliEach compresses data into brotli streams of exactly size
+// bytes, giving each that fits to yield in turn, as fitBodyEach does.
+// With each quality in turn, a stream flushed to a byte boundary is
+// padded with metadata meta-blocks (which decoders skip: one byte empty,
+// or two or three bytes of header and up to 64 KiB of zeros) and ended by
+// an empty last meta-block (one byte), so any size from one byte past the
+// flushed stream fits; a size below that is met only by a stream ended by
+// its compressor that is exactly that long.
 func fitBrotliEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, q := range brotliQualities {
 		var d bytes.Buffer
@@ -209,7 +194,7 @@ func fitBrotliEach(data []byte, size int64, yield func([]byte) bool) bool {
 	return false
 }
 
-// zstdSettings are the encoder settings fitZstd tries, in order.
+// zstdSettings are the encoder settings fitZstdEach tries, in order.
 var zstdSettings = func() [][]zstd.EOption {
 	var s [][]zstd.EOption
 	for _, level := range []zstd.EncoderLevel{zstd.SpeedDefault, zstd.SpeedBetterCompression, zstd.SpeedBestCompression, zstd.SpeedFastest} {
@@ -220,18 +205,13 @@ var zstdSettings = func() [][]zstd.EOption {
 	return s
 }()
 
-// fitZstd compresses data into zstd frames of exactly size bytes, or
-// reports false. One frame is made with each of a few settings (levels,
-// with and without its checksum) and padded, the first way that is
-// exact: with a skippable frame after it (eight bytes and more, which
-// decoders skip), or with one or two empty raw blocks (three bytes each)
-// before its first block.
-func fitZstd(data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitZstdEach(data, size, yield) })
-}
-
-// fitZstdEach is fitZstd giving each set of frames that fits to yield in
-// turn, as fitBodyEach does.
+// fitZstdEach compresses data into zstd frames of exactly size bytes,
+// giving each set of frames that fits to yield in turn, as fitBodyEach
+// does. One frame is made with each of a few settings (levels, with and
+// without its checksum) and padded, the first way that is exact: with a
+// skippable frame after it (eight bytes and more, which decoders skip),
+// or with one or two empty raw blocks (three bytes each) before its first
+// block.
 func fitZstdEach(data []byte, size int64, yield func([]byte) bool) bool {
 	for _, opts := range zstdSettings {
 		zw, err := zstd.NewWriter(nil, opts...)

@@ -61,8 +61,16 @@ func gzipRecord(t *testing.T, doc []byte) (*Record, int64) {
 func TestRedactedMemberTriesOtherBodies(t *testing.T) {
 	doc, red := prosePage(4) // one where the first body's member does not fit
 	rec, size := gzipRecord(t, doc)
-	if _, ok := fitBody("gzip", nil, red, int64(len(rec.Block)-bytes.Index(rec.Block, []byte("\r\n\r\n"))-4)); !ok {
+	head := rec.Block[:bytes.Index(rec.Block, []byte("\r\n\r\n"))+4]
+	body, ok := fitBody("gzip", nil, red, int64(len(rec.Block)-len(head)))
+	if !ok {
 		t.Fatal("no body fits") // the body alone fits; the member is the question
+	}
+	block := append(bytes.Clone(head), body...)
+	for _, mark := range []bool{true, false} {
+		if _, ok := fitGzip(redactedRecord(rec, block, body, "1 entry", mark), size); ok {
+			t.Fatalf("the first body's record fits (marked %v): the page tries no other body", mark)
+		}
 	}
 	m, why := redactedMember(rec, Redaction{Payload: red, Entries: 1}, size)
 	if why != "" {

@@ -286,7 +286,7 @@ func (r *Record) Rewritable() bool {
 }
 
 // rewritableCodings reports whether a body in these content codings can be
-// rewritten to its length (fitBody): none, or one of gzip, deflate, br and
+// rewritten to its length (fitBodyEach): none, or one of gzip, deflate, br and
 // zstd. Codings stacked one over another are not.
 func rewritableCodings(codings []string) bool {
 	if len(codings) == 0 {

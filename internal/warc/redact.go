@@ -163,6 +163,33 @@ func redactInPlace(path string, targets []EraseTarget, redact func(*Record) Reda
 	return erase, nil
 }
 
+// redactedRecord returns rec, uncompressed, with block as its block and
+// body as its payload (for the digests), and when mark is true the
+// Redacted field saying entries (its old one, if any, replaced).
+func redactedRecord(rec *Record, block, body []byte, entries string, mark bool) []byte {
+	var b bytes.Buffer
+	b.WriteString(rec.Version)
+	b.WriteString("\r\n")
+	for _, h := range rec.Header {
+		v := h.Value
+		switch {
+		case strings.EqualFold(h.Name, RedactedField) && mark:
+			continue
+		case strings.EqualFold(h.Name, "WARC-Block-Digest"):
+			v = sha1Digest(block)
+		case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
+			v = sha1Digest(body)
+		case strings.EqualFold(h.Name, "Content-Length") && mark:
+			fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
+		}
+		fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
+	}
+	b.WriteString("\r\n")
+	b.Write(block)
+	b.WriteString("\r\n\r\n")
+	return b.Bytes()
+}
+
 // redactedMember returns the gzip member, size bytes long, of rec with
 // its payload replaced as r says; or why it cannot be made. A body in a
 // content coding is compressed again in turn with each setting that fits
@@ -196,27 +223,8 @@ func redactedMember(rec *Record, r Redaction, size int64) ([]byte, string) {
 		// document whose blanked entry saved fewer bytes than the field
 		// takes goes without (its digests are true all the same).
 		for _, mark := range []bool{true, false} {
-			var b bytes.Buffer
-			b.WriteString(rec.Version)
-			b.WriteString("\r\n")
-			for _, h := range rec.Header {
-				v := h.Value
-				switch {
-				case strings.EqualFold(h.Name, RedactedField) && mark:
-					continue
-				case strings.EqualFold(h.Name, "WARC-Block-Digest"):
-					v = sha1Digest(block)
-				case strings.EqualFold(h.Name, "WARC-Payload-Digest"):
-					v = sha1Digest(body)
-				case strings.EqualFold(h.Name, "Content-Length") && mark:
-					fmt.Fprintf(&b, "%s: %s\r\n", RedactedField, entries)
-				}
-				fmt.Fprintf(&b, "%s: %s\r\n", h.Name, v)
-			}
-			b.WriteString("\r\n")
-			b.Write(block)
-			b.WriteString("\r\n\r\n")
-			if m, ok := first(func(yield func([]byte) bool) bool { return fitGzipWith(cs, b.Bytes(), size, yield) }); ok {
+			data := redactedRecord(rec, block, body, entries, mark)
+			if m, ok := first(func(yield func([]byte) bool) bool { return fitGzipWith(cs, data, size, yield) }); ok {
 				member = m
 				return true
 			}
@@ -351,25 +359,14 @@ func httpLayout(block []byte) (httpHeader, [][2]int, bool) {
 	return h, segs, true
 }
 
-// fitGzip compresses data into a gzip member of exactly size bytes, or
-// reports false when no compression level makes it small enough. The
-// member is padded with an extra field in its header (readers skip it)
-// and, past what that holds, empty stored deflate blocks, five bytes
-// each; one to five bytes, too few for an extra field, with a comment in
-// its header (spaces, ended by a zero byte: readers skip it too), so
-// that a copy a few bytes smaller than the old (a link's target blanked)
-// fits.
-func fitGzip(data []byte, size int64) ([]byte, bool) {
-	return first(func(yield func([]byte) bool) bool { return fitGzipEach(data, size, yield) })
-}
-
-// fitGzipEach is fitGzip giving each member that fits to yield in turn,
-// as fitBodyEach does.
-func fitGzipEach(data []byte, size int64, yield func([]byte) bool) bool {
-	return fitGzipWith(compressors, data, size, yield)
-}
-
-// fitGzipWith is fitGzipEach with the compressors cs.
+// fitGzipWith compresses data with each of the compressors cs into gzip
+// members of exactly size bytes, giving each that fits to yield in turn,
+// as fitBodyEach does; false when none is small enough. The member is
+// padded with an extra field in its header (readers skip it) and, past
+// what that holds, empty stored deflate blocks, five bytes each; one to
+// five bytes, too few for an extra field, with a comment in its header
+// (spaces, ended by a zero byte: readers skip it too), so that a copy a
+// few bytes smaller than the old (a link's target blanked) fits.
 func fitGzipWith(cs []func(io.Writer) deflater, data []byte, size int64, yield func([]byte) bool) bool {
 	const maxExtra = 2 + 65535 // XLEN, then up to 65535 bytes: one subfield, its id and length first
 	for _, c := range cs {
@@ -402,10 +399,8 @@ func fitGzipWith(cs []func(io.Writer) deflater, data []byte, size int64, yield f
 			case pad > maxExtra:
 				extra = maxExtra - (maxExtra-pad%5+5)%5
 				blocks = (pad - extra) / 5
-			case pad == 5:
-				blocks = 1
 			default:
-				continue // 1 to 4 bytes over, or too big: another level
+				continue // too big: another compressor
 			}
 			if yield(gzipMember(data, d.Bytes(), extra, comment, blocks, blocky)) {
 				return true
@@ -422,10 +417,10 @@ type deflater interface {
 	Close() error
 }
 
-// compressors are the deflate compressors fitGzip tries, smallest output
-// first as a rule: two implementations, whose streams differ, at a few
-// levels, so that one of them is likely to leave a length that pads to
-// the size asked.
+// compressors are the deflate compressors fitGzipWith and fitDeflateEach
+// try, smallest output first as a rule: two implementations, whose
+// streams differ, at a few levels, so that one of them is likely to leave
+// a length that pads to the size asked.
 var compressors = []func(io.Writer) deflater{
 	func(w io.Writer) deflater { zw, _ := flate.NewWriter(w, flate.BestCompression); return zw },
 	func(w io.Writer) deflater { zw, _ := kflate.NewWriter(w, kflate.BestCompression); return zw },
