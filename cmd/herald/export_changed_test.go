@@ -125,7 +125,7 @@ func TestExportChangedSince(t *testing.T) {
 	if res.StatusCode != 200 || strings.Count(body, "\n") != 2 || res.Header.Get("Herald-Next-Changed-Since") == "" {
 		t.Errorf("API changed_since: %d %v\n%s", res.StatusCode, res.Header, body)
 	}
-	for _, bad := range []url.Values{{"changed_since": {"soon"}}, {"changed_since": {"1h"}, "collapse": {"true"}}} {
+	for _, bad := range []url.Values{{"changed_since": {"soon"}}, {"changed_since": {"1h"}, "collapse": {"true"}}, {"changed_since": {"1h", "2h"}}} {
 		if res, body := get(bad); res.StatusCode != 400 || !strings.Contains(body, "changed_since") {
 			t.Errorf("API %v: %d\n%s", bad, res.StatusCode, body)
 		}

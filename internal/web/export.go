@@ -49,7 +49,11 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	}
 	scan := s.st.Scan
 	var since time.Time
-	if raw := v.Get("changed_since"); raw != "" {
+	raw, err := value(v, "changed_since")
+	if err != nil {
+		return err
+	}
+	if raw != "" {
 		if collapse {
 			return badRequest("changed_since is not for collapse=true: a delta cannot tell which copy of a story an earlier export kept")
 		}
