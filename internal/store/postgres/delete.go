@@ -9,6 +9,7 @@ import (
 
 	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
 var _ store.Deleter = (*tx)(nil)
@@ -86,36 +87,11 @@ var _ store.DeletionScanner = (*DB)(nil)
 // ScanDeleted implements store.DeletionScanner from deleted_articles
 // (migration 0016), through its index on the time.
 func (db *DB) ScanDeleted(ctx context.Context, since time.Time, fn func(store.Deletion) error) error {
-	rows, err := db.db.QueryContext(ctx, `SELECT d.id, d.canonical_url, d.deleted FROM deleted_articles d
-		WHERE d.deleted >= $1 AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.id)
-		ORDER BY d.deleted, d.id COLLATE "C"`, since.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("deleted articles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d store.Deletion
-		var ms int64
-		if err := rows.Scan(&d.ID, &d.CanonicalURL, &ms); err != nil {
-			return fmt.Errorf("deleted articles: %w", err)
-		}
-		d.Deleted = time.UnixMilli(ms).UTC()
-		if err := fn(d); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("deleted articles: %w", err)
-	}
-	return nil
+	return sqlschema.ScanDeleted(ctx, db.db, fmt.Sprintf(sqlschema.DeletedSQL, "$1")+` COLLATE "C"`, since, fn)
 }
 
 // DeletionsFrom implements store.DeletionScanner: when migration 0016
 // ran.
 func (db *DB) DeletionsFrom(ctx context.Context) (time.Time, error) {
-	var ms int64
-	if err := db.db.QueryRowContext(ctx, `SELECT deletions_from FROM counters`).Scan(&ms); err != nil {
-		return time.Time{}, fmt.Errorf("deleted articles: %w", err)
-	}
-	return time.UnixMilli(ms).UTC(), nil
+	return sqlschema.DeletionsFrom(ctx, db.db)
 }

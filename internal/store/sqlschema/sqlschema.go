@@ -664,3 +664,38 @@ func ChangedSince(since time.Time, from int64, param string) (string, []any) {
 	}
 	return "a.changed >= " + param, []any{ms}
 }
+
+// DeletedSQL is the statement of ScanDeleted, after its placeholder for
+// the time: the deletions recorded since then, in time then id order,
+// of the articles the archive does not hold again.
+const DeletedSQL = `SELECT d.id, d.canonical_url, d.deleted FROM deleted_articles d
+	WHERE d.deleted >= %s AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.id)
+	ORDER BY d.deleted, d.id`
+
+// ScanDeleted runs query (DeletedSQL with the backend's placeholder and
+// order) for since, the store.DeletionScanner of both backends.
+func ScanDeleted(ctx context.Context, q Querier, query string, since time.Time, fn func(store.Deletion) error) error {
+	wrap := func(err error) error { return fmt.Errorf("deleted articles: %w", err) }
+	rows, err := q.QueryContext(ctx, query, since.UnixMilli())
+	if err != nil {
+		return wrap(err)
+	}
+	return EachRow(rows, func(rows *sql.Rows) (d store.Deletion, err error) {
+		var ms int64
+		err = rows.Scan(&d.ID, &d.CanonicalURL, &ms)
+		d.Deleted = time.UnixMilli(ms).UTC()
+		return d, err
+	}, fn, wrap)
+}
+
+// DeletionsFrom is when the archive began to record deletions
+// (counters.deletions_from), for store.DeletionScanner.
+func DeletionsFrom(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (time.Time, error) {
+	var ms int64
+	if err := q.QueryRowContext(ctx, `SELECT deletions_from FROM counters`).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("deleted articles: %w", err)
+	}
+	return time.UnixMilli(ms).UTC(), nil
+}
