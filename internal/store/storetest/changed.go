@@ -34,19 +34,7 @@ func testScanChanged(t *testing.T, st store.Store) {
 		"The council approved the cycle lane after a long debate about parking spaces.",
 		"Lighthouse keepers gathered for their annual meeting on the northern island.",
 	}
-	// Marks are read on the clock the archive stamps by (the database
-	// server's), with a pause either side so writes fall clearly on one
-	// side of them.
-	clock := func() time.Time {
-		t.Helper()
-		time.Sleep(20 * time.Millisecond)
-		now, err := cs.ChangeClock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-		return now
-	}
+	clock := func() time.Time { return mark(t, cs) }
 	before := clock()
 	var entries []store.Entry
 	for i, text := range texts {
@@ -120,4 +108,18 @@ func testScanChanged(t *testing.T, st store.Store) {
 			t.Errorf("changed since the move: %v, want ch3", got)
 		}
 	}
+}
+
+// mark reads the time on the clock cs stamps writes by (the database
+// server's), with a pause either side, so that writes fall clearly on
+// one side of it.
+func mark(t *testing.T, cs store.ChangeScanner) time.Time {
+	t.Helper()
+	time.Sleep(20 * time.Millisecond)
+	now, err := cs.ChangeClock(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	return now
 }

@@ -40,16 +40,7 @@ func testScanDeleted(t *testing.T, st store.Store) {
 		entries = append(entries, mk(i))
 	}
 	Load(t, st, entries)
-	clock := func() time.Time {
-		t.Helper()
-		time.Sleep(20 * time.Millisecond)
-		now, err := cs.ChangeClock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-		return now
-	}
+	clock := func() time.Time { return mark(t, cs) }
 	del := func(commit bool, ids ...string) {
 		t.Helper()
 		tx, err := st.Begin(ctx)
