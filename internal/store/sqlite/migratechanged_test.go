@@ -20,28 +20,12 @@ import (
 // change.
 func TestMigrateChanged(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "herald.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.Load(t, db, storetest.Fixture())
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.ExecContext(ctx, `DROP INDEX articles_changed; ALTER TABLE articles DROP COLUMN changed;
-		ALTER TABLE counters DROP COLUMN changes_from; DELETE FROM schema_migrations WHERE name LIKE '%\_changed.sql' ESCAPE '\'`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	path := archiveBefore(t, storetest.Fixture(), `DROP INDEX articles_changed; ALTER TABLE articles DROP COLUMN changed;
+		ALTER TABLE counters DROP COLUMN changes_from; DELETE FROM schema_migrations WHERE name LIKE '%\_changed.sql' ESCAPE '\'`)
 
 	stored := time.Now()
 	time.Sleep(20 * time.Millisecond)
-	db, err = sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,4 +68,31 @@ func TestMigrateChanged(t *testing.T) {
 	if got := since(opened); !slices.Equal(got, []string{e.Record.ID}) {
 		t.Errorf("changed since after the migration: %v, want %s", got, e.Record.ID)
 	}
+}
+
+// archiveBefore makes an archive holding entries, closes it, and takes it
+// back to before a migration with the statements undo (which must also
+// delete the migration's row in schema_migrations); it returns its path,
+// for a test to open it again, as an archive an older Herald made.
+func archiveBefore(t *testing.T, entries []store.Entry, undo string) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, db, entries)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, undo); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

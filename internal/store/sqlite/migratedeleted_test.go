@@ -2,8 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,29 +15,13 @@ import (
 // keeps the articles; a deletion after it is listed.
 func TestMigrateDeleted(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "herald.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fixture := storetest.Fixture()
-	storetest.Load(t, db, fixture)
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.ExecContext(ctx, `DROP TABLE deleted_articles; ALTER TABLE counters DROP COLUMN deletions_from;
-		DELETE FROM schema_migrations WHERE name LIKE '%\_deleted.sql' ESCAPE '\'`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	path := archiveBefore(t, fixture, `DROP TABLE deleted_articles; ALTER TABLE counters DROP COLUMN deletions_from;
+		DELETE FROM schema_migrations WHERE name LIKE '%\_deleted.sql' ESCAPE '\'`)
 
 	before := time.Now()
 	time.Sleep(20 * time.Millisecond)
-	db, err = sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
