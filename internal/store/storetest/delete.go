@@ -18,6 +18,13 @@ import (
 // not a Deleter skips the test.
 func DeleteIDs(t *testing.T, st store.Store, ids ...string) error {
 	t.Helper()
+	return deleteIn(t, st, true, ids...)
+}
+
+// deleteIn is DeleteIDs, with the transaction rolled back instead of
+// committed unless commit.
+func deleteIn(t *testing.T, st store.Store, commit bool, ids ...string) error {
+	t.Helper()
 	ctx := context.Background()
 	tx, err := st.Begin(ctx)
 	if err != nil {
@@ -32,6 +39,9 @@ func DeleteIDs(t *testing.T, st store.Store, ids ...string) error {
 		if err := d.Delete(ctx, id); err != nil {
 			return err
 		}
+	}
+	if !commit {
+		return nil
 	}
 	return tx.Commit()
 }

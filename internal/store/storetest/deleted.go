@@ -43,24 +43,8 @@ func testScanDeleted(t *testing.T, st store.Store) {
 	clock := func() time.Time { return mark(t, cs) }
 	del := func(commit bool, ids ...string) {
 		t.Helper()
-		tx, err := st.Begin(ctx)
-		if err != nil {
+		if err := deleteIn(t, st, commit, ids...); err != nil {
 			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		d, ok := tx.(store.Deleter)
-		if !ok {
-			t.Fatal("a DeletionScanner whose transactions do not delete")
-		}
-		for _, id := range ids {
-			if err := d.Delete(ctx, id); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if commit {
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	list := func(since time.Time) (ids []string, got []store.Deletion) {
