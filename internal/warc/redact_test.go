@@ -228,18 +228,7 @@ func TestFitGzip(t *testing.T) {
 			t.Errorf("size %d: did not fit", size)
 			continue
 		}
-		if int64(len(m)) != size {
-			t.Fatalf("size %d: %d bytes", size, len(m))
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(m))
-		if err != nil {
-			t.Fatalf("size %d: %v", size, err)
-		}
-		zr.Multistream(false)
-		got, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("size %d: read back %d bytes, %v", size, len(got), err)
-		}
+		checkMember(t, m, size, data)
 	}
 	if _, ok := fitGzip(data, 100); ok {
 		t.Error("fitted in 100 bytes")
@@ -329,4 +318,23 @@ func smallWindow(z []byte) []byte {
 	out[0], out[1] = 0x28, out[1]&0xc0
 	out[1] |= byte((31 - (uint(out[0])<<8|uint(out[1]))%31) % 31)
 	return out
+}
+
+// checkMember checks that m, a gzip member fitted to size, is size bytes
+// and reads back data, and returns its header.
+func checkMember(t *testing.T, m []byte, size int64, data []byte) gzip.Header {
+	t.Helper()
+	if int64(len(m)) != size {
+		t.Fatalf("size %d: %d bytes", size, len(m))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(m))
+	if err != nil {
+		t.Fatalf("size %d: %v", size, err)
+	}
+	zr.Multistream(false)
+	got, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Errorf("size %d: read back %d bytes, %v", size, len(got), err)
+	}
+	return zr.Header
 }
