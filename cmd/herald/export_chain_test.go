@@ -321,15 +321,7 @@ func TestImportWARCRedirectChain(t *testing.T) {
 		if out, stderr, code := herald(t, "", args...); code != 0 {
 			t.Fatalf("import: exit %d\n%s%s", code, out, stderr)
 		}
-		var story, other *store.Record
-		for _, r := range archived(t, db) {
-			switch r.URL {
-			case warcArticleURL(1):
-				story = r
-			case warcArticleURL(2):
-				other = r
-			}
-		}
+		story, other := ccStories(t, db)
 		if copyCaptures && other != nil && other.Capture != nil {
 			c := other.Capture
 			if c.ChainOffset != c.Offset {
@@ -530,15 +522,7 @@ func TestImportWARCChainAfterDamage(t *testing.T) {
 	in := writeFile(t, dir, "in.warc.gz", append(junk, ccChain(t)...))
 	db := filepath.Join(dir, "herald.db")
 	out, stderr, _ := herald(t, "", "--db", db, "import", "warc", "--copy-captures", in)
-	var story, other *store.Record
-	for _, r := range archived(t, db) {
-		switch r.URL {
-		case warcArticleURL(1):
-			story = r
-		case warcArticleURL(2):
-			other = r
-		}
-	}
+	story, other := ccStories(t, db)
 	if story == nil || story.Capture == nil || other == nil || other.Capture == nil {
 		t.Fatalf("import: the stories are not stored with captures\n%s%s", out, stderr)
 	}
@@ -552,4 +536,19 @@ func TestImportWARCChainAfterDamage(t *testing.T) {
 	if _, stderr, code := herald(t, "", "--db", db, "export", "--format", "warc", "--out", export); code != 0 || !strings.Contains(stderr, "(2 records of the redirects before 1 capture)") {
 		t.Errorf("export: exit %d\n%s", code, stderr)
 	}
+}
+
+// ccStories is the archived records of the two stories of ccChain, the
+// one reached through a redirect and the other, nil when not stored.
+func ccStories(t *testing.T, db string) (story, other *store.Record) {
+	t.Helper()
+	for _, r := range archived(t, db) {
+		switch r.URL {
+		case warcArticleURL(1):
+			story = r
+		case warcArticleURL(2):
+			other = r
+		}
+	}
+	return story, other
 }
