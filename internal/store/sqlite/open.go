@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -82,7 +83,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		pragmas = []string{"PRAGMA page_size = 16384", "PRAGMA auto_vacuum = INCREMENTAL", "PRAGMA journal_mode = WAL"}
 	}
 	for _, p := range pragmas {
-		if _, err := w.ExecContext(ctx, p); err != nil {
+		if err := execRetryBusy(ctx, w, p); err != nil {
 			w.Close()
 			return nil, openError(path, fmt.Errorf("open %s: %w", path, err))
 		}
@@ -110,6 +111,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	textDicts.opened(db, true)
 	return db, nil
+}
+
+// execRetryBusy runs q on w, trying again while SQLite answers
+// SQLITE_BUSY, for up to the busy timeout. Switching a new file to WAL mode
+// needs an exclusive lock and SQLite returns BUSY at once, without waiting
+// through the busy timeout, when another process opening the same new
+// archive holds a lock on it: two commands started together on a new
+// archive would otherwise see one of them fail.
+func execRetryBusy(ctx context.Context, w *sql.DB, q string) error {
+	deadline := time.Now().Add(busyTimeoutSeconds * time.Second)
+	wait := time.Millisecond
+	for {
+		_, err := w.ExecContext(ctx, q)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
 }
 
 // OpenReadOnly opens the existing archive at path for reading only, for

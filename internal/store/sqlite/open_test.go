@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
@@ -128,6 +129,51 @@ func TestOpenEmptyFileMakesArchive(t *testing.T) {
 	}
 	defer db.Close()
 	storetest.Load(t, db, storetest.Fixture()[:1])
+}
+
+// TestOpenNewArchiveWhileLocked opens a new archive while another
+// connection holds its write lock, as when two commands are started
+// together on a new archive (CI saw an import fail so). Switching the file
+// to WAL mode gets SQLITE_BUSY at once there, without SQLite's busy wait:
+// Open must wait for the lock rather than fail.
+func TestOpenNewArchiveWhileLocked(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	// A file with no tables yet (an archive not yet made), in SQLite's
+	// default rollback mode, whose write lock another connection holds.
+	foreignDB(t, path, "PRAGMA user_version = 1")
+	other, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"BEGIN IMMEDIATE", "PRAGMA user_version = 2"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	released := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		_, err := conn.ExecContext(ctx, "COMMIT")
+		conn.Close()
+		released <- err
+	}()
+	db, err := sqlite.Open(ctx, path)
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Fatalf("open beside a writer of the new file: %v", err)
+	}
+	defer db.Close()
+	if _, err := db.Stats(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestOpenRefusesNewerArchive(t *testing.T) {
