@@ -50,8 +50,8 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		texts[i] = v.Text
 	}
 	var n, size int64
-	var text, canonical, url string
-	err = t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING n, text_bytes, text, canonical_url, url`, id).Scan(&n, &size, &text, &canonical, &url)
+	var text string
+	err = t.tx.QueryRowContext(ctx, `DELETE FROM articles WHERE id = $1 RETURNING n, text_bytes, text`, id).Scan(&n, &size, &text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -68,16 +68,8 @@ func (t *tx) delete(ctx context.Context, id string) error {
 		DELETE FROM article_bands WHERE band = ANY($2) AND n = $1`, n, bandArgs(bands)); err != nil {
 		return err
 	}
-	if canonical == "" {
-		canonical = url
-	}
-	// For herald deleted (migration 0016), on the clock of
-	// articles.changed; an article deleted again takes the later time.
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO deleted_articles (id, canonical_url, deleted)
-		VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
-		ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url, deleted = excluded.deleted`, id, canonical); err != nil {
-		return err
-	}
+	// The deletion is recorded for herald deleted by the trigger of
+	// migration 0017.
 	t.textDelta -= size
 	return nil
 }

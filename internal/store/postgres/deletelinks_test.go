@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"maps"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/dedupe"
@@ -52,5 +54,44 @@ func TestDeleteDropsLinkRows(t *testing.T) {
 	}
 	if b, l := count(); b != 0 || l != 0 {
 		t.Errorf("after the delete: %d band rows and %d author and tag links of row %d, want none", b, l, n)
+	}
+}
+
+// TestDeletedByHandRecorded: an article deleted by a statement other than
+// Herald's own (an administrator's DELETE, or a worker of a Herald from
+// before the recording, during an upgrade) is recorded for herald deleted
+// all the same, by migration 0017's trigger: under its canonical URL, or
+// its own URL when it has none.
+func TestDeletedByHandRecorded(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Open(t)
+	defer db.Close()
+	mk := func(id, url, canonical, text string) store.Entry {
+		_, sig := dedupe.Fingerprint(text)
+		return store.Entry{Record: &store.Record{ID: id, Article: article.Article{
+			URL: url, CanonicalURL: canonical, Title: "Harbour " + id,
+			Text: text, WordCount: article.CountWords(text),
+		}, ContentHash: storetest.Hash(text)}, Bands: sig.Bands()}
+	}
+	storetest.Load(t, db, []store.Entry{
+		mk("a", "https://harbour.example/a?utm_source=x", "https://harbour.example/a", "The harbour master said the new quay would open to ferries in the spring, after two winters of storms delayed the work."),
+		mk("b", "https://harbour.example/b", "", "Fishermen at the northern breakwater asked the council for a second crane, saying the old one broke down twice this month."),
+	})
+	clock, err := db.ChangeClock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.RawDB(db).ExecContext(ctx, `DELETE FROM articles WHERE id IN ('a', 'b')`); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	if err := db.ScanDeleted(ctx, clock.Add(-time.Second), func(d store.Deletion) error {
+		got[d.ID] = d.CanonicalURL
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"a": "https://harbour.example/a", "b": "https://harbour.example/b"}; !maps.Equal(got, want) {
+		t.Errorf("deletions recorded after a DELETE by hand: %v, want %v", got, want)
 	}
 }
