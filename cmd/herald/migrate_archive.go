@@ -28,7 +28,9 @@ database (postgres://… or postgresql://…). The source is only read.
 
 The destination must be empty (a new SQLite file, or a PostgreSQL schema
 without articles, sources, fetches, frontier URLs or kept child-sitemap
-validators) unless --merge is given. Merging is idempotent: articles the destination holds with the same
+validators) unless --merge is given. The deletions the source recorded
+(herald deleted) are copied, and a new destination says it knows
+deletions from when the source began recording them. Merging is idempotent: articles the destination holds with the same
 versions are skipped, ones holding the first of the source's versions get
 the rest, and ones whose history differs are left alone and reported as
 conflicts (exit status 1); nothing in the destination is overwritten. Run
@@ -89,9 +91,9 @@ references are relative to the archive's folder).`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs, %d sitemap validators, %d withheld\n",
+				fmt.Fprintf(e.stdout, "%s → %s: %d articles (%d versions) copied, %d already there, %d conflicts; %d sources, %d fetches, %d frontier URLs, %d sitemap validators, %d withheld, %d deletions\n",
 					archiveName(from), archiveName(to), sum.Articles, sum.Versions, sum.Skipped, sum.Conflicts,
-					sum.Sources, sum.Fetches, sum.Frontier, sum.Validators, sum.Withheld)
+					sum.Sources, sum.Fetches, sum.Frontier, sum.Validators, sum.Withheld, sum.Deletions)
 			}
 			if sum.Conflicts > 0 {
 				return &exitError{code: 1, msg: fmt.Sprintf("%d articles differ in the destination and were left alone: %s",

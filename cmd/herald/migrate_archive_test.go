@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/store/sqlite"
@@ -67,5 +68,46 @@ func TestMigrateArchiveValidatorsNotEmpty(t *testing.T) {
 			t.Errorf("merge: exit %d\n%s%s", code, out, stderr)
 		}
 		check("merged", 2)
+	})
+}
+
+// TestMigrateArchiveCopiesDeletions: the deletions the source recorded
+// (herald deleted) are in the copy, and a new copy knows deletions from
+// when the source began recording them, so that a reader of the source's
+// deltas and deletions can go on from the copy without a warning that
+// some are not known.
+func TestMigrateArchiveCopiesDeletions(t *testing.T) {
+	fleetArchives(t, func(t *testing.T, dst string) {
+		ctx := context.Background()
+		src := filepath.Join(t.TempDir(), "src.db")
+		st, err := sqlite.Open(ctx, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs := storetest.Fixture()[:3]
+		storetest.Load(t, st, recs)
+		from, err := st.DeletionsFrom(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		for _, r := range recs[:2] {
+			if _, stderr, code := herald(t, "", "--db", src, "delete", "--id", r.Record.ID, "--yes"); code != 0 {
+				t.Fatalf("delete %s: exit %d\n%s", r.Record.ID, code, stderr)
+			}
+		}
+		want, stderr, code := herald(t, "", "--db", src, "deleted", "--since", from.Format(time.RFC3339Nano), "--json")
+		if code != 0 || strings.Count(want, "\n") != 2 || stderr == "" {
+			t.Fatalf("deleted in the source: exit %d\n%s%s", code, want, stderr)
+		}
+
+		out, stderr, code := herald(t, "", "migrate-archive", "--from", src, "--to", dst)
+		if code != 0 || !strings.Contains(out, "(1 versions) copied") || !strings.Contains(out, "2 deletions") {
+			t.Fatalf("copy: exit %d\n%s%s", code, out, stderr)
+		}
+		got, gotErr, code := herald(t, "", "--db", dst, "deleted", "--since", from.Format(time.RFC3339Nano), "--json")
+		if code != 0 || got != want || strings.Contains(gotErr, "not known") {
+			t.Errorf("deleted in the copy: exit %d\n%s%s\nwant as in the source:\n%s", code, got, gotErr, want)
+		}
 	})
 }

@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/herald-archive/herald/internal/dedupe"
 	"github.com/herald-archive/herald/internal/store"
@@ -66,6 +67,9 @@ type Summary struct {
 	// Withheld is the number of withheld articles added (takedowns kept
 	// out: store.WithheldLister).
 	Withheld int `json:"withheld"`
+	// Deletions is the number of recorded deletions added
+	// (store.DeletionScanner: herald deleted).
+	Deletions int `json:"deletions"`
 	// ConflictIDs lists the first conflicting article ids (up to 20).
 	ConflictIDs []string `json:"conflict_ids,omitempty"`
 }
@@ -106,6 +110,11 @@ func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Summary, er
 	// Withheld articles before the articles: none of them is archived
 	// in the source, and a takedown must hold in the copy from the start.
 	if sum.Withheld, err = copyWithheld(ctx, src, dst); err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	// Deletions before the articles too, so that a copy interrupted
+	// among its articles has them (an id the copy holds is not listed).
+	if sum.Deletions, err = copyDeletions(ctx, src, dst, opts.Merge); err != nil {
 		return sum, fmt.Errorf("copy: %w", err)
 	}
 	if err := copyArticles(ctx, dump, dst, opts, sum); err != nil {
@@ -255,6 +264,47 @@ func copyWithheld(ctx context.Context, src, dst store.Store) (int, error) {
 		n++
 	}
 	return n, tx.Commit()
+}
+
+// copyDeletions copies the deletions src recorded (store.DeletionScanner)
+// into dst, and returns how many dst added. Into a new archive (not
+// merge) it also moves back when dst began recording them to when src
+// did: herald deleted on the copy then lists what it would have listed
+// on src. Merged into an archive with a history of its own, dst keeps
+// its own start, and warns for an earlier one.
+func copyDeletions(ctx context.Context, src, dst store.Store, merge bool) (int, error) {
+	from, ok := src.(store.DeletionScanner)
+	if !ok {
+		return 0, nil
+	}
+	to, ok := dst.(store.DeletionRestorer)
+	if !ok {
+		return 0, errors.New("the destination archive cannot record deletions")
+	}
+	var ds []store.Deletion
+	if err := from.ScanDeleted(ctx, time.Time{}, func(d store.Deletion) error {
+		ds = append(ds, d)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for len(ds) > 0 {
+		k := min(len(ds), 5000)
+		added, err := to.RestoreDeletions(ctx, ds[:k])
+		if err != nil {
+			return n, err
+		}
+		n, ds = n+added, ds[k:]
+	}
+	if merge {
+		return n, nil
+	}
+	start, err := from.DeletionsFrom(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, to.RestoreDeletionsFrom(ctx, start)
 }
 
 // errFound stops a dump at its first item.

@@ -346,6 +346,22 @@ type DeletionScanner interface {
 	DeletionsFrom(ctx context.Context) (time.Time, error)
 }
 
+// DeletionRestorer is a backend that can take in the deletions another
+// archive recorded (both backends): herald migrate-archive copies them,
+// so that a copy kept up to date by deltas of the source can go on from
+// the new archive.
+type DeletionRestorer interface {
+	// RestoreDeletions records ds as deletions of this archive, at their
+	// times; an id recorded already keeps the later time. It returns how
+	// many it added or moved later, in one transaction.
+	RestoreDeletions(ctx context.Context, ds []Deletion) (int, error)
+	// RestoreDeletionsFrom moves when the archive began recording
+	// deletions (DeletionScanner.DeletionsFrom) back to from, if that is
+	// earlier: the archive holds the deletions an archive recording them
+	// since from made.
+	RestoreDeletionsFrom(ctx context.Context, from time.Time) error
+}
+
 // MetaScanner is a backend that can scan articles without reading their
 // texts (both backends): herald delete and herald recluster list the
 // articles they will work on with it, and read a text only when they

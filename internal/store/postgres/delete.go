@@ -82,6 +82,29 @@ func (db *DB) ScanDeleted(ctx context.Context, since time.Time, fn func(store.De
 	return sqlschema.ScanDeleted(ctx, db.db, fmt.Sprintf(sqlschema.DeletedSQL, "$1")+` COLLATE "C"`, since, fn)
 }
 
+var _ store.DeletionRestorer = (*DB)(nil)
+
+// RestoreDeletions implements store.DeletionRestorer.
+func (db *DB) RestoreDeletions(ctx context.Context, ds []store.Deletion) (int, error) {
+	var ids, urls []string
+	var at []int64
+	for _, d := range ds {
+		ids, urls, at = append(ids, d.ID), append(urls, d.CanonicalURL), append(at, d.Deleted.UnixMilli())
+	}
+	return db.restore(ctx, "deletions", `INSERT INTO deleted_articles (id, canonical_url, deleted)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+		ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url, deleted = excluded.deleted
+		WHERE excluded.deleted > deleted_articles.deleted`, "", ids, urls, at)
+}
+
+// RestoreDeletionsFrom implements store.DeletionRestorer.
+func (db *DB) RestoreDeletionsFrom(ctx context.Context, from time.Time) error {
+	if _, err := db.db.ExecContext(ctx, `UPDATE counters SET deletions_from = least(deletions_from, $1)`, from.UnixMilli()); err != nil {
+		return fmt.Errorf("restore deletions: %w", err)
+	}
+	return nil
+}
+
 // DeletionsFrom implements store.DeletionScanner: when migration 0016
 // ran.
 func (db *DB) DeletionsFrom(ctx context.Context) (time.Time, error) {

@@ -179,6 +179,25 @@ func (db *DB) DeletionsFrom(ctx context.Context) (time.Time, error) {
 	return sqlschema.DeletionsFrom(ctx, db.r)
 }
 
+var _ store.DeletionRestorer = (*DB)(nil)
+
+// RestoreDeletions implements store.DeletionRestorer.
+func (db *DB) RestoreDeletions(ctx context.Context, ds []store.Deletion) (int, error) {
+	return db.restore(ctx, "deletions", `INSERT INTO deleted_articles (id, canonical_url, deleted) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url, deleted = excluded.deleted
+		WHERE excluded.deleted > deleted_articles.deleted`, len(ds), func(i int) []any {
+		return []any{ds[i].ID, ds[i].CanonicalURL, ds[i].Deleted.UnixMilli()}
+	})
+}
+
+// RestoreDeletionsFrom implements store.DeletionRestorer.
+func (db *DB) RestoreDeletionsFrom(ctx context.Context, from time.Time) error {
+	if _, err := db.w.ExecContext(ctx, `UPDATE counters SET deletions_from = min(deletions_from, ?)`, from.UnixMilli()); err != nil {
+		return fmt.Errorf("restore deletions: %w", err)
+	}
+	return nil
+}
+
 // unmark takes row n, about to be deleted, out of the cluster marked
 // mark: the other members take the next member's row number as their
 // mark when n was it, and a member left alone is unmarked.
