@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -65,5 +66,19 @@ func TestHarvestShortItems(t *testing.T) {
 	}
 	if sum.New != 2 || sum.Skipped[ReasonNotArticle] != 1 {
 		t.Errorf("summary: %d new, %d not article; want 2 and 1", sum.New, sum.Skipped[ReasonNotArticle])
+	}
+
+	// Re-extracted from their captures, the listed briefs are still
+	// articles: the frontier remembers that a feed and a news sitemap
+	// listed them. They come out as they were stored, not as "not an
+	// article now".
+	var changes []Change
+	re, err := Reextract(context.Background(), st, &query.Query{}, ReextractOptions{Base: dir, DryRun: true,
+		Report: func(c Change) { changes = append(changes, c) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re.Records != 2 || re.Same != 2 || re.NotArticle != 0 || len(changes) != 0 {
+		t.Errorf("reextract of the stored briefs: %+v, changes %+v; want both the same", re, changes)
 	}
 }

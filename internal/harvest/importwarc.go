@@ -410,6 +410,13 @@ const ReasonNotCopied = "capture not copied"
 // warcRecord extracts the article of a WARC response or resource record;
 // langs, when given, are the languages to keep (Only.Languages).
 func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*store.Record, string) {
+	return warcRecordListed(wr, source, capturePath, langs, false)
+}
+
+// warcRecordListed is warcRecord, for a page a feed or a news sitemap
+// listed when listed is true: such a page is an article however short
+// and whatever its URL, as a harvest judges it (hint.listsItem).
+func warcRecordListed(wr *warc.Record, source, capturePath string, langs []string, listed bool) (*store.Record, string) {
 	// The status first: a redirect whose body was cut (WARC-Truncated) is
 	// a redirect, not an unreadable page.
 	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
@@ -434,7 +441,7 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*s
 	if err != nil {
 		return nil, classify(err).reason
 	}
-	if !isArticle(res, wr.TargetURI) {
+	if !isArticle(res, wr.TargetURI) && !(listed && res.Article.Text != "") {
 		return nil, ReasonNotArticle
 	}
 	if isSoft404(res) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/archive"
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
@@ -138,13 +139,20 @@ type reextractJob struct {
 // its URL and can be wrong about one (a film review titled "404", a brief
 // on a URL that looks like a section's), and what is archived is not lost
 // to a guess. The report names the records for whoever wants to look at
-// them.
+// them. A page the harvest found as an item of a feed or a news sitemap
+// (its frontier URL's hint says so) is an article however short, as the
+// harvest judged it.
 func Reextract(ctx context.Context, st store.Store, q *query.Query, opts ReextractOptions) (*ReextractSummary, error) {
 	start := time.Now()
 	sum := &ReextractSummary{Fields: map[string]int{}, Problems: map[string]int{}}
 	work := func(j any) (*store.Record, string) {
 		job := j.(*reextractJob)
-		rec, problem := rebuild(job.old, opts.Base)
+		rec, problem := rebuild(job.old, opts.Base, false)
+		if problem == ReasonNotArticle && listedItem(ctx, st, job.old) {
+			// A short brief a feed listed, which the harvest stored as
+			// an article for that (see warcRecordListed).
+			rec, problem = rebuild(job.old, opts.Base, true)
+		}
 		if rebuiltHook != nil {
 			rebuiltHook(job.old.ID)
 		}
@@ -243,7 +251,7 @@ func problemKind(p string) string {
 
 // rebuild re-extracts a record from its capture, keeping its identity and
 // provenance (canonical URL, source, fetch time, capture).
-func rebuild(old *store.Record, base string) (*store.Record, string) {
+func rebuild(old *store.Record, base string, listed bool) (*store.Record, string) {
 	if old.Capture == nil || old.Capture.File == "" {
 		return nil, ProblemNoCapture
 	}
@@ -261,7 +269,7 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 		}
 		return nil, fmt.Sprintf("%s: the record at offset %d of %s is for %s", ProblemNotHere, old.Capture.Offset, old.Capture.File, wr.TargetURI)
 	}
-	rec, skip := warcRecord(wr, old.Source, "", nil)
+	rec, skip := warcRecordListed(wr, old.Source, "", nil, listed)
 	if rec == nil {
 		return nil, skip
 	}
@@ -276,6 +284,30 @@ func rebuild(old *store.Record, base string) (*store.Record, string) {
 		return nil, err.Error()
 	}
 	return rec, ""
+}
+
+// listedItem reports whether the harvest found old's URL as an item of a
+// feed or a news sitemap (the hint its frontier URL keeps): such a page
+// was stored as an article however short, and stays one. A failed
+// lookup counts as not listed (the record is then reported, as before,
+// and kept as stored).
+func listedItem(ctx context.Context, st store.Store, old *store.Record) bool {
+	var urls []string
+	for _, u := range []string{old.URL, old.CanonicalURL} {
+		if cu, err := canon.URL(u); err == nil && u != "" && !slices.Contains(urls, cu) {
+			urls = append(urls, cu)
+		}
+	}
+	items, err := st.FrontierItems(ctx, urls)
+	if err != nil {
+		return false
+	}
+	for _, it := range items {
+		if storedHint(it.Hint).listsItem() {
+			return true
+		}
+	}
+	return false
 }
 
 // diffRecords names the extracted fields that differ.
