@@ -64,7 +64,7 @@ func TestChoiceFlagsAnyCase(t *testing.T) {
 		{[]string{"export", "--format", "xml"}, `unknown --format "xml" (want jsonl, csv, text or warc)`},
 		{[]string{"timeline", "--by", "year"}, `unknown --by "year" (want day, week or month)`},
 		{[]string{"timeline", "--split", "tag"}, `unknown --split "tag" (want site)`},
-		{[]string{"search", "x", "--sort", "size"}, `unknown --sort "size" (want relevance, newest, date or oldest)`},
+		{[]string{"search", "x", "--sort", "size"}, `unknown --sort "size" (want relevance, newest, date, oldest or archived)`},
 		{[]string{"top", "--by", "tags"}, `unknown --by "tags" (want site, tag, author, lang, section or original)`},
 		{[]string{"extract", "--format", "html", file}, `unknown --format "html" (want json, jsonl, text or markdown)`},
 		{[]string{"source", "add", "https://gazette.example/x", "--kind", "blog"}, `unknown --kind "blog" (want feed, sitemap, site or list)`},

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -715,5 +716,53 @@ func TestURLListBadLineQuotedShort(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, list+`:1: "{\"url\":\"http://x.example/a\"`) ||
 		!strings.Contains(stderr, `…" is not an http(s) URL`) || len(stderr) > 200 {
 		t.Errorf("exit %d, stderr (%d bytes):\n%s", code, len(stderr), stderr)
+	}
+}
+
+// TestSearchSortArchived: --sort archived (and sort:archived) lists the
+// articles in the order the archive stored them, latest first, whatever
+// their dates; the answer names the sort.
+func TestSearchSortArchived(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	// archiveLines dates story i on day i%28+1: stored 10 to 14, they are
+	// dated 11 to 15 May; stored last, story 30 is dated 3 May.
+	lines := strings.SplitAfter(archiveLines(31), "\n")
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(strings.Join(lines[10:15], "")+lines[30]), 0o644)
+	if _, stderr, code := herald(t, "", "--db", db, "import", "jsonl", in); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	order := func(args ...string) (string, []string) {
+		t.Helper()
+		out, stderr, code := herald(t, "", append([]string{"--db", db, "search", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("search %q: exit %d\n%s", args, code, stderr)
+		}
+		var res struct {
+			Sort string `json:"sort"`
+			Hits []struct {
+				Record struct {
+					Title string `json:"title"`
+				} `json:"record"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, h := range res.Hits {
+			titles = append(titles, strings.TrimPrefix(strings.TrimSuffix(h.Record.Title, " about the harbour"), "Story number "))
+		}
+		return res.Sort, titles
+	}
+	archived := []string{"30", "14", "13", "12", "11", "10"}
+	for _, args := range [][]string{{"--sort", "archived", "harbour"}, {"harbour sort:archived"}, {"--sort", "archived", "lang:en"}} {
+		if sort, got := order(args...); sort != "archived" || !slices.Equal(got, archived) {
+			t.Errorf("search %q: %s order %v, want archived %v", args, sort, got, archived)
+		}
+	}
+	if sort, got := order("--sort", "newest", "harbour"); sort != "newest" || !slices.Equal(got, []string{"14", "13", "12", "11", "10", "30"}) {
+		t.Errorf("newest: %s %v", sort, got)
 	}
 }

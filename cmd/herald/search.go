@@ -52,7 +52,7 @@ given. A count of 100,000 or more is shown as "at least".`,
 			}
 			opts := store.SearchOptions{Limit: limit, Offset: (page - 1) * limit, Collapse: !noCollapse}
 			if sortBy != "" {
-				if sortBy, err = choice("--sort", sortBy, "relevance", "newest", "date", "oldest"); err != nil {
+				if sortBy, err = choice("--sort", sortBy, "relevance", "newest", "date", "oldest", "archived"); err != nil {
 					return err
 				}
 			}
@@ -64,6 +64,8 @@ given. A count of 100,000 or more is shown as "at least".`,
 				opts.Sort = query.SortNewest
 			case "oldest":
 				opts.Sort = query.SortOldest
+			case "archived":
+				opts.Sort = query.SortArchived
 			}
 			if err := checkLimit(limit); err != nil {
 				return err
@@ -102,7 +104,7 @@ given. A count of 100,000 or more is shown as "at least".`,
 	fl.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	fl.IntVar(&limit, "limit", 10, "hits per page")
 	fl.IntVar(&page, "page", 1, "page of results")
-	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest (or date) or oldest (default: relevance when the query has words, else newest)")
+	fl.StringVar(&sortBy, "sort", "", "order: relevance, newest (or date), oldest, or archived (latest stored in the archive first) (default: relevance when the query has words, else newest)")
 	fl.BoolVar(&noCollapse, "all-copies", false, "list near-duplicate copies separately")
 	queryFlagHint(cmd)
 	return cmd

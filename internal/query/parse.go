@@ -386,8 +386,10 @@ func (p *parser) setSort(t token) error {
 		s = SortNewest
 	case "oldest":
 		s = SortOldest
+	case "archived":
+		s = SortArchived
 	default:
-		return p.errorf(t.vpos, "sort: wants relevance, date or oldest, got %s", t.text)
+		return p.errorf(t.vpos, "sort: wants relevance, date, oldest or archived, got %s", t.text)
 	}
 	if p.sort != SortDefault && p.sort != s {
 		return p.errorf(t.pos, "sort: given twice (first at column %d)", (&Error{Query: p.src, Pos: p.sortP}).Column())

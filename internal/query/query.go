@@ -58,6 +58,11 @@ const (
 	SortNewest
 	// SortOldest orders by publication date, oldest first.
 	SortOldest
+	// SortArchived orders by when the archive first stored the article,
+	// latest first, whatever its date: what came in most recently (a
+	// harvest or import of old pages included). A new version of an
+	// article keeps its place.
+	SortArchived
 )
 
 // String returns the sort: value that selects s ("" for SortDefault).
@@ -69,6 +74,8 @@ func (s Sort) String() string {
 		return "date"
 	case SortOldest:
 		return "oldest"
+	case SortArchived:
+		return "archived"
 	}
 	return ""
 }

@@ -20,9 +20,11 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// An Atom feed of a search (GET /feed): the newest matches of a query,
-// for following it in any feed reader while harvests add articles, as
-// media monitors follow alerts. An entry is identified by the archive's
+// An Atom feed of a search (GET /feed): the matches of a query the
+// archive stored last, for following it in any feed reader while
+// harvests add articles, as media monitors follow alerts. They come in
+// the order the archive got them (query.SortArchived), not by date: an
+// article published last week and harvested today is news to the reader. An entry is identified by the archive's
 // page of its article, or of its story's first article when copies are
 // collapsed, so a reader shows a story once however many copies join
 // it, and a new version as an update; the response carries an ETag, so
@@ -84,8 +86,8 @@ type atomContent struct {
 	Body string `xml:",chardata"`
 }
 
-// feed answers GET /feed?q=QUERY[&collapse=][&limit=]: the newest
-// matches by date, copies of one story collapsed unless collapse=false
+// feed answers GET /feed?q=QUERY[&collapse=][&limit=]: the matches
+// archived last, copies of one story collapsed unless collapse=false
 // (not collapsed by default for the whole archive, q empty, as on the
 // search page), at most limit (default 50, up to 100).
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
@@ -106,7 +108,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.search(r.Context(), &searchRequest{raw: raw,
-		opts: store.SearchOptions{Sort: query.SortNewest, Limit: limit, Collapse: collapse}})
+		opts: store.SearchOptions{Sort: query.SortArchived, Limit: limit, Collapse: collapse}})
 	if err != nil {
 		return err
 	}
@@ -118,14 +120,14 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	if limit != defaultFeedLimit {
 		self.Set("limit", fmt.Sprint(limit))
 	}
-	search := url.Values{"q": {raw}, "sort": {"newest"}}
+	search := url.Values{"q": {raw}, "sort": {"archived"}}
 	if !collapse && raw != "" {
 		search.Set("dups", "show")
 	}
 	// The feed's author stands for entries without one, which Atom
 	// requires of a feed with no entries at all.
 	f := atomFeed{NS: atomNS, Title: feedTitle(raw), ID: base + "/feed?" + self.Encode(), Author: atomPerson{Name: "Herald"},
-		Subtitle: fmt.Sprintf("The newest of %s in the Herald archive at %s.", plural(res.Total, matchNoun(collapse)), r.Host),
+		Subtitle: fmt.Sprintf("The latest archived of %s in the Herald archive at %s.", plural(res.Total, matchNoun(collapse)), r.Host),
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: base + "/feed?" + self.Encode()},
 			{Rel: "alternate", Type: "text/html", Href: base + "/?" + search.Encode()},
@@ -247,7 +249,7 @@ func imageType(link string) string {
 // feedTitle is the title of the feed of query raw.
 func feedTitle(raw string) string {
 	if strings.TrimSpace(raw) == "" {
-		return "Herald: the newest articles"
+		return "Herald: the latest articles archived"
 	}
 	return "Herald: " + raw
 }

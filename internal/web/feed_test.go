@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -9,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-archive/herald/article"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/feed"
+	"github.com/herald-archive/herald/internal/store"
 )
 
 // feedOf fetches the feed at target and parses it as a feed reader (and
@@ -31,8 +35,8 @@ func feedOf(t *testing.T, h http.Handler, target string, header ...string) (*htt
 	return res, f, raw
 }
 
-// TestFeed: the Atom feed of a search lists what the API's newest-first
-// search lists, in that order, copies collapsed, each entry with the
+// TestFeed: the Atom feed of a search lists what the API's search sorted
+// by archiving (latest archived first) lists, in that order, copies collapsed, each entry with the
 // article's own URL, its canonical URL as id, byline, tags and dates, and
 // a link to the archived copy; hostile titles are text.
 func TestFeed(t *testing.T) {
@@ -40,7 +44,7 @@ func TestFeed(t *testing.T) {
 	s := testServer(f, Options{})
 	_, got, raw := feedOf(t, s, "/feed?q=harbour")
 	var api SearchResponse
-	_, body := do(t, s, "GET", "/api/search?q=harbour&sort=newest&collapse=true&limit=50", nil)
+	_, body := do(t, s, "GET", "/api/search?q=harbour&sort=archived&collapse=true&limit=50", nil)
 	decode(t, body, &api)
 	if len(api.Hits) < 3 || len(got.Items) != len(api.Hits) {
 		t.Fatalf("%d entries, the API finds %d", len(got.Items), len(api.Hits))
@@ -57,14 +61,14 @@ func TestFeed(t *testing.T) {
 			t.Errorf("entry %d links %+v", i, links)
 		}
 	}
-	if got.Title != "Herald: harbour" || got.SiteURL != "http://example.com/?q=harbour&sort=newest" {
+	if got.Title != "Herald: harbour" || got.SiteURL != "http://example.com/?q=harbour&sort=archived" {
 		t.Errorf("feed %q at %q", got.Title, got.SiteURL)
 	}
-	// The story once, by its newest copy (the syndicated one), under the
+	// The story once, by its latest archived copy (the syndicated one), under the
 	// id of its first.
 	i := slices.IndexFunc(got.Items, func(it feed.Item) bool { return it.Title == "Harbour reopens after storm repairs" })
 	if i < 0 || got.Items[i].URL != "https://syndicator.example.org/harbour" || got.Items[i].GUID != "http://example.com/articles/"+f.harbour {
-		t.Fatalf("no harbour entry, or not the newest copy under the story's id: %+v", got.Items)
+		t.Fatalf("no harbour entry, or not the latest archived copy under the story's id: %+v", got.Items)
 	}
 	h := got.Items[i]
 	if !slices.Equal(h.Authors, []string{"Jane Doe"}) || !slices.Equal(h.Tags, []string{"Weather", "Climate Change"}) ||
@@ -171,5 +175,31 @@ func TestSearchPageOffersFeed(t *testing.T) {
 			!strings.Contains(body, `<a `+want+` type="application/atom+xml"`) {
 			t.Errorf("%s does not offer %s", target, want)
 		}
+	}
+}
+
+// TestFeedLatestArchivedFirst: the feed lists what the archive got last
+// first, whatever its date. An old article harvested today tops the
+// feed: by date it would sit below every newer match, past the feed's
+// end on a busy query, and a reader following the search would never
+// see it.
+func TestFeedLatestArchivedFirst(t *testing.T) {
+	f := newArchive(t)
+	ctx := context.Background()
+	put := func(path, title string, published time.Time) {
+		t.Helper()
+		rec := &store.Record{Article: article.Article{
+			URL: "https://quay.example/" + path, Title: title, Published: published,
+			Text: title + ". The lighthouse keeper said the lamp would stay lit through the winter storms, whatever the council decides.",
+		}}
+		if _, err := archive.Ingest(ctx, f.db, []*store.Record{rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("2026/11/lamp", "Lighthouse lamp to stay lit", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+	put("2019/04/lamp", "Lighthouse lamp first lit", time.Date(2019, 4, 2, 9, 0, 0, 0, time.UTC))
+	_, got, _ := feedOf(t, testServer(f, Options{}), "/feed?q=lighthouse+lamp&limit=1")
+	if len(got.Items) != 1 || got.Items[0].Title != "Lighthouse lamp first lit" {
+		t.Errorf("feed of one entry: %+v, want the 2019 article archived last", got.Items)
 	}
 }

@@ -173,7 +173,7 @@ func searchHref(q string) string {
 type searchForm struct {
 	Q                                               string
 	Site, Author, Tag, Lang, Section, After, Before string
-	// Sort is "", "relevance", "newest" or "oldest".
+	// Sort is "", "relevance", "newest", "oldest" or "archived".
 	Sort string
 	// Dups is "collapse" (the default) or "show".
 	Dups string
@@ -320,8 +320,8 @@ type searchData struct {
 	Pages        []pageLink
 	TimelineHref string
 	ExportHref   string
-	// FeedHref is the Atom feed of the search's newest matches (GET
-	// /feed), collapsed as the page is.
+	// FeedHref is the Atom feed of the search's latest archived matches
+	// (GET /feed), collapsed as the page is.
 	FeedHref string
 	// ExportWARC offers the raw captures as WARC: the server serves them.
 	ExportWARC bool

@@ -103,10 +103,10 @@ func parseQuery(v url.Values) (*query.Query, string, error) {
 	return q, s, nil
 }
 
-// sortParam reads sort=relevance|newest|date|oldest. A sort: inside the
-// query still wins (store.SearchOptions.Normalize).
+// sortParam reads sort=relevance|newest|date|oldest|archived. A sort:
+// inside the query still wins (store.SearchOptions.Normalize).
 func sortParam(v url.Values) (query.Sort, error) {
-	s, err := oneOf(v, "sort", "", "relevance", "newest", "date", "oldest")
+	s, err := oneOf(v, "sort", "", "relevance", "newest", "date", "oldest", "archived")
 	return sortNamed(s), err
 }
 
@@ -120,6 +120,8 @@ func sortNamed(s string) query.Sort {
 		return query.SortNewest
 	case "oldest":
 		return query.SortOldest
+	case "archived":
+		return query.SortArchived
 	}
 	return query.SortDefault
 }
@@ -131,6 +133,8 @@ func sortName(s query.Sort) string {
 		return "relevance"
 	case query.SortOldest:
 		return "oldest"
+	case query.SortArchived:
+		return "archived"
 	}
 	return "newest"
 }

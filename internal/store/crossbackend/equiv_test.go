@@ -183,7 +183,7 @@ func equivalence(t *testing.T, lite, pg store.Store, part int) {
 		`harbour site:com`, `minister after:2023-01-01 before:2023-07-01`, `"prime minister" site:org`,
 		`(storm OR flood) lang:en`, `harbour OR site:news.ru`, `minister -author:khan`,
 		`(tag:storms OR tag:food) storm`, `-(storm OR flood) harbour`, `the sort:oldest`, `the sort:date`,
-		`harbour sort:relevance`, `nothingmatchesthis`,
+		`harbour sort:relevance`, `nothingmatchesthis`, `the sort:archived`,
 	}
 	g := storetest.NewGenerator(11)
 	for i := range 5 {
@@ -195,6 +195,7 @@ func equivalence(t *testing.T, lite, pg store.Store, part int) {
 		{Sort: query.SortOldest, Collapse: true, Limit: store.MaxLimit},
 		{Collapse: true, Limit: store.MaxLimit},
 		{Sort: query.SortOldest, Offset: 100000},
+		{Sort: query.SortArchived, Collapse: true, Limit: 50, Offset: 5},
 	}
 	for _, qs := range queries {
 		q, err := store.ParseQuery(qs)

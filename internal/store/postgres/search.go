@@ -282,6 +282,8 @@ func orderBy(s query.Sort) string {
 		return "score DESC, a.id"
 	case query.SortOldest:
 		return "a.date, a.id"
+	case query.SortArchived:
+		return "a.n DESC"
 	}
 	return "a.date DESC, a.id"
 }

@@ -178,7 +178,8 @@ type pageGroup struct {
 func (g *hitGroup) contenders() []int64 { return append([]int64{g.first}, g.more...) }
 
 // exactKey is a match's place in the order: the coarse key, then its date
-// (for the date orders) and id, as orderBy orders.
+// (for the date orders; its row number, negated, for SortArchived) and
+// id, as orderBy orders.
 type exactKey struct {
 	score float64
 	date  int64
@@ -197,6 +198,8 @@ func pageOf(ctx context.Context, tx *sql.Tx, matches []matchRow, marked map[int6
 			return m.score
 		case query.SortOldest:
 			return float64(m.day)
+		case query.SortArchived:
+			return -float64(m.n) // exact: row numbers below 2^53
 		}
 		return -float64(m.day)
 	}
@@ -249,6 +252,8 @@ func pageOf(ctx context.Context, tx *sql.Tx, matches []matchRow, marked map[int6
 			k.score, k.date = g.best, 0
 		case query.SortNewest:
 			k.date = -k.date
+		case query.SortArchived:
+			k.date = -n // the row number, as orderBy orders
 		}
 		return k
 	}

@@ -401,6 +401,8 @@ func orderBy(s query.Sort) string {
 		return "score, a.id"
 	case query.SortOldest:
 		return "a.date, a.id"
+	case query.SortArchived:
+		return "a.n DESC"
 	}
 	return "a.date DESC, a.id"
 }
@@ -576,6 +578,13 @@ func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptio
 			return nil, err
 		}
 		counted = true
+		if opts.Sort == query.SortArchived {
+			// The full-text index walks its matches by row number,
+			// the order they were first stored in: it alone answers.
+			page = `SELECT rowid, 0, 0, -1 FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?`
+			args = []any{w.match}
+			break
+		}
 		ns, ok, err := db.walkByDate(ctx, w.match, opts, res.Total)
 		if err != nil {
 			return nil, err

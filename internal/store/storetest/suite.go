@@ -825,6 +825,16 @@ func testSearchOrder(t *testing.T, st store.Store) {
 		{`harbour sort:oldest`, store.SearchOptions{Sort: query.SortNewest}, []string{"a1", "a6", "a3"}}, // the query wins
 		{``, store.SearchOptions{}, []string{"a7", "a8", "a4", "a3", "a2", "a6", "a1", "a5"}},            // no words: newest first
 		{`lang:en`, store.SearchOptions{Sort: query.SortOldest}, []string{"a1", "a6", "a2", "a3", "a8", "a7"}},
+		// Archived: the order the fixture was stored in, latest first,
+		// whatever the dates (the words alone, with a filter, none).
+		{`harbour sort:archived`, store.SearchOptions{}, []string{"a6", "a3", "a1"}},
+		{`harbour`, store.SearchOptions{Sort: query.SortArchived}, []string{"a6", "a3", "a1"}},
+		{`harbour lang:en sort:archived`, store.SearchOptions{}, []string{"a6", "a3", "a1"}},
+		{`harbour OR storm sort:archived`, store.SearchOptions{}, []string{"a8", "a6", "a3", "a1"}},
+		{``, store.SearchOptions{Sort: query.SortArchived}, []string{"a8", "a7", "a6", "a5", "a4", "a3", "a2", "a1"}},
+		{`lang:en sort:archived`, store.SearchOptions{}, []string{"a8", "a7", "a6", "a3", "a2", "a1"}},
+		{`lang:en sort:archived`, store.SearchOptions{Limit: 2, Offset: 2}, []string{"a6", "a3"}},
+		{`harbour sort:archived`, store.SearchOptions{Limit: 1, Offset: 1}, []string{"a3"}},
 	}
 	for _, tt := range tests {
 		if got := hitIDs(search(t, st, tt.q, tt.opts)); !slices.Equal(got, tt.want) {
@@ -882,6 +892,15 @@ func testSearchCollapse(t *testing.T, st store.Store) {
 	res = search(t, st, `harbour site:syndicator.com`, store.SearchOptions{Collapse: true})
 	if got := hitIDs(res); !slices.Equal(got, []string{"a6"}) || res.Hits[0].Duplicates != 0 {
 		t.Errorf("collapsed with site = %v", got)
+	}
+	// Latest archived first: a story by its latest archived copy.
+	res = search(t, st, `harbour sort:archived`, store.SearchOptions{Collapse: true})
+	if got := hitIDs(res); !slices.Equal(got, []string{"a6", "a3"}) || res.Total != 2 || res.Hits[0].Duplicates != 1 {
+		t.Errorf("collapsed, archived order = %v of %d", got, res.Total)
+	}
+	res = search(t, st, `lang:en sort:archived`, store.SearchOptions{Collapse: true})
+	if got := hitIDs(res); !slices.Equal(got, []string{"a8", "a7", "a6", "a3", "a2"}) {
+		t.Errorf("collapsed with a filter, archived order = %v", got)
 	}
 	res = search(t, st, `harbour`, store.SearchOptions{Collapse: true, Limit: 1, Offset: 1})
 	if len(res.Hits) != 1 || res.Total != 2 {
