@@ -160,8 +160,11 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
-	// If-None-Match, If-Modified-Since and HEAD as for any content.
-	http.ServeContent(w, r, "", newest, bytes.NewReader(buf.Bytes()))
+	// If-None-Match and HEAD as for any content. No Last-Modified: the
+	// entries' dates say nothing of when the feed changed (an article
+	// dated last year, archived now, tops it), so If-Modified-Since
+	// would answer 304 to a feed with a new entry; the ETag decides.
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
 	return nil
 }
 
