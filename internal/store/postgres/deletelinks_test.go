@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"maps"
+	"net/url"
 	"testing"
 	"time"
 
@@ -61,11 +62,24 @@ func TestDeleteDropsLinkRows(t *testing.T) {
 // Herald's own (an administrator's DELETE, or a worker of a Herald from
 // before the recording, during an upgrade) is recorded for herald deleted
 // all the same, by migration 0017's trigger: under its canonical URL, or
-// its own URL when it has none.
+// its own URL when it has none. It is recorded in its own archive, even
+// when the DELETE runs with another archive's schema first in its
+// search_path, and with none at all.
 func TestDeletedByHandRecorded(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.Open(t)
+	dsn := pgtest.Schema(t)
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer db.Close()
+	other := pgtest.Open(t) // another archive, in another schema of the database
+	defer other.Close()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
 	mk := func(id, url, canonical, text string) store.Entry {
 		_, sig := dedupe.Fingerprint(text)
 		return store.Entry{Record: &store.Record{ID: id, Article: article.Article{
@@ -81,17 +95,36 @@ func TestDeletedByHandRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := postgres.RawDB(db).ExecContext(ctx, `DELETE FROM articles WHERE id IN ('a', 'b')`); err != nil {
+	// From the other archive's connection (its schema first), then with
+	// no schema of Herald's in the path.
+	if _, err := postgres.RawDB(other).ExecContext(ctx, `DELETE FROM `+schema+`.articles WHERE id = 'a'`); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	if err := db.ScanDeleted(ctx, clock.Add(-time.Second), func(d store.Deletion) error {
-		got[d.ID] = d.CanonicalURL
-		return nil
-	}); err != nil {
+	conn, err := postgres.RawDB(other).Conn(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]string{"a": "https://harbour.example/a", "b": "https://harbour.example/b"}; !maps.Equal(got, want) {
+	defer conn.Close()
+	for _, q := range []string{`SET search_path = public`, `DELETE FROM ` + schema + `.articles WHERE id = 'b'`, `RESET search_path`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	deleted := func(st *postgres.DB) map[string]string {
+		t.Helper()
+		got := map[string]string{}
+		if err := st.ScanDeleted(ctx, clock.Add(-time.Second), func(d store.Deletion) error {
+			got[d.ID] = d.CanonicalURL
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got, want := deleted(db), map[string]string{"a": "https://harbour.example/a", "b": "https://harbour.example/b"}; !maps.Equal(got, want) {
 		t.Errorf("deletions recorded after a DELETE by hand: %v, want %v", got, want)
+	}
+	if got := deleted(other); len(got) != 0 {
+		t.Errorf("the other archive records deletions it did not make: %v", got)
 	}
 }
