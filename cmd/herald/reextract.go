@@ -49,8 +49,8 @@ a failure, on that judgement (the exit status stays 0). That is a capture
 now judged a "soft 404" (a page answered with 200 that only says it is
 not there, which a harvest or an import skips: stored by a Herald
 without that rule), or now judged not an article (a section or listing
-page, or a short text on a URL not shaped like an article's, by this
-version of the extractor). The list (or --json's "soft_404" and
+page, or a short text on a URL not shaped like an article's that no
+feed or news sitemap listed, by this version of the extractor). The list (or --json's "soft_404" and
 "not_article" lines) names the articles to look at; herald delete --id ID
 removes one that is indeed not worth keeping.
 

@@ -132,7 +132,7 @@ func ProcessCapture(ctx context.Context, st store.Store, j CaptureJob) (outcome 
 	if j.RecordID != "" && wr.RecordID != j.RecordID {
 		return 0, "", fmt.Errorf("%w: %s@%d holds record %s, want %s", ErrCaptureMissing, j.File, j.Offset, wr.RecordID, j.RecordID)
 	}
-	rec, skip := warcRecord(wr, j.Source, j.File, j.Languages)
+	rec, skip := warcRecord(wr, j.Source, j.File, j.Languages, false)
 	if rec == nil {
 		return 0, skip, nil
 	}
@@ -152,12 +152,14 @@ var ErrCaptureMissing = errors.New("capture not readable")
 
 // CaptureArticleID returns the id of the article that a harvest or an
 // import would file the response record wr under (its canonical URL's),
-// or "" when wr holds no article (not a 2xx HTML page, not an article, a
-// soft 404). It is archive.DeleteOptions.CaptureOwner: a capture of a
-// deleted article's URL is that article's only if its page still names
-// the same canonical URL.
+// or "" when wr holds no article (not a 2xx HTML page with text, a soft
+// 404). It is archive.DeleteOptions.CaptureOwner: a capture of a deleted
+// article's URL is that article's only if its page still names the same
+// canonical URL. However short, the page counts (as one a feed listed
+// does): a brief the harvest kept because a feed listed it is owned by
+// its article, whatever the article rule would say of it alone.
 func CaptureArticleID(wr *warc.Record) string {
-	rec, _ := warcRecord(wr, "", "", nil)
+	rec, _ := warcRecord(wr, "", "", nil, true)
 	if rec == nil {
 		return ""
 	}

@@ -201,7 +201,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	var copied, keptSource atomic.Int64
 	in := newIngester(ctx, st, opts.Workers, opts.BatchSize, archive.Ingest, func(job any) (*store.Record, string) {
 		wr := job.(importJob).rec
-		rec, skip := warcRecord(wr, source, opts.CapturePath, opts.Only.Languages)
+		rec, skip := warcRecord(wr, source, opts.CapturePath, opts.Only.Languages, false)
 		if rec != nil && opts.CopyTo != nil && wr.Offset >= 0 {
 			sr, _ := readers.Get().(*warc.StoredReader)
 			if sr == nil {
@@ -408,15 +408,9 @@ func copyCapture(ctx context.Context, st store.Store, sr *warc.StoredReader, j i
 const ReasonNotCopied = "capture not copied"
 
 // warcRecord extracts the article of a WARC response or resource record;
-// langs, when given, are the languages to keep (Only.Languages).
-func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*store.Record, string) {
-	return warcRecordListed(wr, source, capturePath, langs, false)
-}
-
-// warcRecordListed is warcRecord, for a page a feed or a news sitemap
-// listed when listed is true: such a page is an article however short
-// and whatever its URL, as a harvest judges it (hint.listsItem).
-func warcRecordListed(wr *warc.Record, source, capturePath string, langs []string, listed bool) (*store.Record, string) {
+// langs, when given, are the languages to keep (Only.Languages). listed
+// says that a feed or a news sitemap listed the page (see isArticle).
+func warcRecord(wr *warc.Record, source, capturePath string, langs []string, listed bool) (*store.Record, string) {
 	// The status first: a redirect whose body was cut (WARC-Truncated) is
 	// a redirect, not an unreadable page.
 	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
@@ -441,7 +435,7 @@ func warcRecordListed(wr *warc.Record, source, capturePath string, langs []strin
 	if err != nil {
 		return nil, classify(err).reason
 	}
-	if !isArticle(res, wr.TargetURI) && !(listed && res.Article.Text != "") {
+	if !isArticle(res, wr.TargetURI, listed) {
 		return nil, ReasonNotArticle
 	}
 	if isSoft404(res) {

@@ -289,7 +289,7 @@ func (r *run) processPage(ev *event, resp *fetch.Response, c crawl, x *hint) {
 			ContentLanguage: resp.Header.Get("Content-Language"),
 			FetchedAt:       resp.FetchedAt,
 		})
-		article = err == nil && (isArticle(res, resp.URL) || x.listsItem() && res.Article.Text != "")
+		article = err == nil && isArticle(res, resp.URL, x.listsItem())
 		soft404 = article && isSoft404(res)
 		if err == nil && !article && c.follow && c.depth < r.opts.MaxDepth {
 			links = r.crawlLinks(resp, c)
@@ -358,13 +358,15 @@ func (r *run) onlyHop(page *fetch.Response) (hop bool) {
 const minArticleWords = 50
 
 // isArticle tells an article from a listing, section, tag or author page
-// by the extraction result and the URL's shape.
-func isArticle(res *extract.Result, pageURL string) bool {
+// by the extraction result and the URL's shape. A page a feed or a news
+// sitemap listed (listed, hint.listsItem) is an article however short and
+// whatever its URL, as long as it has text.
+func isArticle(res *extract.Result, pageURL string, listed bool) bool {
 	a := &res.Article
 	if a.Text == "" {
 		return false
 	}
-	return a.WordCount >= minArticleWords || looksLikeArticle(pageURL)
+	return listed || a.WordCount >= minArticleWords || looksLikeArticle(pageURL)
 }
 
 // record builds the store record of an extracted article, filling fields

@@ -148,7 +148,7 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 	work := func(j any) (*store.Record, string) {
 		job := j.(*reextractJob)
 		rec, problem := rebuild(job.old, opts.Base, false)
-		if problem == ReasonNotArticle && listedItem(ctx, st, job.old) {
+		if problem == ReasonNotArticle && listedItem(ctx, st, job.old, opts.Base) {
 			// A short brief a feed listed, which the harvest stored as
 			// an article for that (see warcRecordListed).
 			rec, problem = rebuild(job.old, opts.Base, true)
@@ -269,7 +269,7 @@ func rebuild(old *store.Record, base string, listed bool) (*store.Record, string
 		}
 		return nil, fmt.Sprintf("%s: the record at offset %d of %s is for %s", ProblemNotHere, old.Capture.Offset, old.Capture.File, wr.TargetURI)
 	}
-	rec, skip := warcRecordListed(wr, old.Source, "", nil, listed)
+	rec, skip := warcRecord(wr, old.Source, "", nil, listed)
 	if rec == nil {
 		return nil, skip
 	}
@@ -288,12 +288,22 @@ func rebuild(old *store.Record, base string, listed bool) (*store.Record, string
 
 // listedItem reports whether the harvest found old's URL as an item of a
 // feed or a news sitemap (the hint its frontier URL keeps): such a page
-// was stored as an article however short, and stays one. A failed
-// lookup counts as not listed (the record is then reported, as before,
-// and kept as stored).
-func listedItem(ctx context.Context, st store.Store, old *store.Record) bool {
+// was stored as an article however short, and stays one. The item's URL
+// is the page's, its canonical URL, or the first of the redirects that
+// led to its capture when the capture recorded where they start (a feed
+// proxy, a short link). A failed lookup counts as not listed (the record
+// is then reported, as before, and kept as stored).
+func listedItem(ctx context.Context, st store.Store, old *store.Record, base string) bool {
+	candidates := []string{old.URL, old.CanonicalURL}
+	if c := old.Capture; c != nil && c.File != "" {
+		if start, known := c.Chain(); known && start < c.Offset {
+			if wr, err := warc.ReadAt(store.CaptureFile(c.File, base), start); err == nil {
+				candidates = append(candidates, wr.TargetURI)
+			}
+		}
+	}
 	var urls []string
-	for _, u := range []string{old.URL, old.CanonicalURL} {
+	for _, u := range candidates {
 		if cu, err := canon.URL(u); err == nil && u != "" && !slices.Contains(urls, cu) {
 			urls = append(urls, cu)
 		}
