@@ -4,7 +4,8 @@
 // their clusters and capture references; the sources with their ids and
 // validators; the fetch log; the frontier with each URL's state and
 // sitemap lastmod; the validators kept for child sitemaps; the withheld
-// articles (takedowns). What else the
+// articles (takedowns); the recorded deletions (herald deleted), and into
+// a new archive when their recording began. What else the
 // schemas hold is derived from the articles (search indexes, facets,
 // counters, band index) and rebuilt by the destination as it stores them.
 //

@@ -350,12 +350,12 @@ func TestCachedSearch(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: %v", s, err)
 			}
-			for _, sort := range []query.Sort{query.SortRelevance, query.SortNewest, query.SortOldest} {
+			for _, sort := range []query.Sort{query.SortRelevance, query.SortNewest, query.SortOldest, query.SortArchived} {
 				for _, collapse := range []bool{false, true} {
 					// Every page in one order; the first and a long
 					// one in the others.
 					pages := [][2]int{{10, 0}, {60, 0}}
-					if sort == query.SortRelevance {
+					if sort == query.SortRelevance || sort == query.SortArchived {
 						pages = append(pages, [2]int{7, 14}, [2]int{5, 4000})
 					}
 					for _, page := range pages {
@@ -396,11 +396,11 @@ func TestCachedSearch(t *testing.T) {
 		}
 	}
 	// The queries with filters the caches answer, most in every order,
-	// page and way of collapsing (not filters alone in date order
-	// uncollapsed, which walk the date index instead), and the four of
-	// words alone collapsed in date order.
-	if answered != 600 {
-		t.Errorf("the caches answered %d searches, want 600", answered)
+	// page and way of collapsing (not filters alone in date or archiving
+	// order uncollapsed, which walk an index instead), and the four of
+	// words alone collapsed in date or archiving order.
+	if answered != 908 {
+		t.Errorf("the caches answered %d searches, want 908", answered)
 	}
 }
 

@@ -157,8 +157,9 @@ func (db *DB) scoredMatches(ctx context.Context, tx *sql.Tx, match string, c *ke
 // collapsing): how many matches it has, and the coarse key of its best
 // ones and those ones (the contenders). The coarse key is what the
 // caches know of a match's place in the order: its bm25 score (lower
-// first) by relevance, else its day, negated when newest first; the
-// exact order refines it.
+// first) by relevance, its row number negated by archiving (exact and
+// unique), else its day, negated when newest first; the exact order
+// refines it.
 type hitGroup struct {
 	best    float64
 	members int
@@ -239,9 +240,12 @@ func pageOf(ctx context.Context, tx *sql.Tx, matches []matchRow, marked map[int6
 			ns = append(append(ns, g.first), g.more...)
 		}
 	}
-	keys, err := exactKeys(ctx, tx, ns)
-	if err != nil {
-		return nil, 0, err
+	var keys map[int64]exactKey
+	if opts.Sort != query.SortArchived { // there the coarse key is exact
+		var err error
+		if keys, err = exactKeys(ctx, tx, ns); err != nil {
+			return nil, 0, err
+		}
 	}
 	// The exact key of a contender of group g, as orderBy orders: by
 	// score and id, or by date and id.
