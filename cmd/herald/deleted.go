@@ -41,9 +41,10 @@ archive's clock. The list ends by naming, on standard error, the --since
 of the next one, a minute before this one started (a deletion whose
 transaction was still open then comes again rather than never).
 
-The archive records deletions since Herald's migration 0025 on SQLite,
-0016 on PostgreSQL: deletions before then are not known, and a WHEN
-before then is answered with a warning on standard error.`,
+An archive made by this Herald has recorded every deletion. One made
+before Herald's migration 0025 on SQLite, 0016 on PostgreSQL, records
+them since that migration ran: deletions before then are not known, and
+a WHEN before then is answered with a warning on standard error.`,
 		Example: `  herald deleted --since 25h
   herald deleted --since 2026-12-07T18:29:15Z --json > deleted.jsonl`,
 		Args: noArgs,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,8 +75,8 @@ func TestMigrateArchiveValidatorsNotEmpty(t *testing.T) {
 // TestMigrateArchiveCopiesDeletions: the deletions the source recorded
 // (herald deleted) are in the copy, and a new copy knows deletions from
 // when the source began recording them, so that a reader of the source's
-// deltas and deletions can go on from the copy without a warning that
-// some are not known.
+// deltas and deletions can go on from the copy: warned where the source
+// warns (before an upgrade began the recording), and only there.
 func TestMigrateArchiveCopiesDeletions(t *testing.T) {
 	fleetArchives(t, func(t *testing.T, dst string) {
 		ctx := context.Background()
@@ -86,11 +87,18 @@ func TestMigrateArchiveCopiesDeletions(t *testing.T) {
 		}
 		recs := storetest.Fixture()[:3]
 		storetest.Load(t, st, recs)
-		from, err := st.DeletionsFrom(ctx)
+		st.Close()
+		// As an archive upgraded an hour ago, whose deletions before are
+		// not known.
+		from := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
+		raw, err := sql.Open("sqlite", src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Close()
+		if _, err := raw.Exec(`UPDATE counters SET deletions_from = ?`, from.UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
 		for _, r := range recs[:2] {
 			if _, stderr, code := herald(t, "", "--db", src, "delete", "--id", r.Record.ID, "--yes"); code != 0 {
 				t.Fatalf("delete %s: exit %d\n%s", r.Record.ID, code, stderr)
@@ -108,6 +116,12 @@ func TestMigrateArchiveCopiesDeletions(t *testing.T) {
 		got, gotErr, code := herald(t, "", "--db", dst, "deleted", "--since", from.Format(time.RFC3339Nano), "--json")
 		if code != 0 || got != want || strings.Contains(gotErr, "not known") {
 			t.Errorf("deleted in the copy: exit %d\n%s%s\nwant as in the source:\n%s", code, got, gotErr, want)
+		}
+		for _, db := range []string{src, dst} {
+			if _, stderr, code := herald(t, "", "--db", db, "deleted", "--since", "7d"); code != 0 ||
+				!strings.Contains(stderr, "warning: articles deleted before "+from.Format("2006-01-02T15:04:05.000Z")) {
+				t.Errorf("%s, since before the recording began: exit %d\n%s", db, code, stderr)
+			}
 		}
 	})
 }

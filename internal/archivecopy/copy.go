@@ -269,10 +269,11 @@ func copyWithheld(ctx context.Context, src, dst store.Store) (int, error) {
 
 // copyDeletions copies the deletions src recorded (store.DeletionScanner)
 // into dst, and returns how many dst added. Into a new archive (not
-// merge) it also moves back when dst began recording them to when src
-// did: herald deleted on the copy then lists what it would have listed
-// on src. Merged into an archive with a history of its own, dst keeps
-// its own start, and warns for an earlier one.
+// merge) it also sets when dst began recording them to when src did
+// (the new archive says it has recorded them all from its start): herald
+// deleted on the copy then lists what it would have listed on src, and
+// warns where src would. Merged into an archive with a history of its
+// own, dst keeps its own start.
 func copyDeletions(ctx context.Context, src, dst store.Store, merge bool) (int, error) {
 	from, ok := src.(store.DeletionScanner)
 	if !ok {

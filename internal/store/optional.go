@@ -342,7 +342,8 @@ type DeletionScanner interface {
 	// is listed once, with its later time.
 	ScanDeleted(ctx context.Context, since time.Time, fn func(Deletion) error) error
 	// DeletionsFrom is when the archive began recording deletions (its
-	// migration that added it): those before are not known.
+	// migration that added it): those before are not known. It is the
+	// Unix epoch for an archive that recorded them from its start.
 	DeletionsFrom(ctx context.Context) (time.Time, error)
 }
 
@@ -355,10 +356,9 @@ type DeletionRestorer interface {
 	// times; an id recorded already keeps the later time. It returns how
 	// many it added or moved later, in one transaction.
 	RestoreDeletions(ctx context.Context, ds []Deletion) (int, error)
-	// RestoreDeletionsFrom moves when the archive began recording
-	// deletions (DeletionScanner.DeletionsFrom) back to from, if that is
-	// earlier: the archive holds the deletions an archive recording them
-	// since from made.
+	// RestoreDeletionsFrom sets when the archive began recording
+	// deletions (DeletionScanner.DeletionsFrom) to from: a new archive
+	// that holds the deletions of one that recorded them since from.
 	RestoreDeletionsFrom(ctx context.Context, from time.Time) error
 }
 

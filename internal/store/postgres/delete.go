@@ -99,7 +99,7 @@ func (db *DB) RestoreDeletions(ctx context.Context, ds []store.Deletion) (int, e
 
 // RestoreDeletionsFrom implements store.DeletionRestorer.
 func (db *DB) RestoreDeletionsFrom(ctx context.Context, from time.Time) error {
-	if _, err := db.db.ExecContext(ctx, `UPDATE counters SET deletions_from = least(deletions_from, $1)`, from.UnixMilli()); err != nil {
+	if _, err := db.db.ExecContext(ctx, `UPDATE counters SET deletions_from = $1`, from.UnixMilli()); err != nil {
 		return fmt.Errorf("restore deletions: %w", err)
 	}
 	return nil

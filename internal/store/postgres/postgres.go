@@ -203,6 +203,11 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			applied = append(applied, m.Name)
 		}
 	}
+	if sqlschema.MadeNew(applied, ms) {
+		if _, err := db.db.ExecContext(ctx, sqlschema.RecordedFromStart); err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+	}
 	return applied, nil
 }
 

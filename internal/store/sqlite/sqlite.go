@@ -301,6 +301,11 @@ func (db *DB) migrate(ctx context.Context) ([]string, error) {
 			applied = append(applied, m.Name)
 		}
 	}
+	if sqlschema.MadeNew(applied, ms) {
+		if _, err := db.w.ExecContext(ctx, sqlschema.RecordedFromStart); err != nil {
+			return applied, fmt.Errorf("migrate %s: %w", db.path, err)
+		}
+	}
 	return applied, nil
 }
 

@@ -688,8 +688,22 @@ func ScanDeleted(ctx context.Context, q Querier, query string, since time.Time, 
 	}, fn, wrap)
 }
 
+// MadeNew reports whether a migration run that applied the migrations
+// named applied, of all the migrations ms, made the archive: it applied
+// the first. (A run cut short and finished by the next counts as not.)
+func MadeNew(applied []string, ms []Migration) bool {
+	return len(applied) > 0 && len(ms) > 0 && applied[0] == ms[0].Name
+}
+
+// RecordedFromStart says that an archive the migrations have just made
+// has recorded every deletion: none came before it. Its migration that
+// began recording them set the time it ran, as it does on an archive
+// upgraded then, whose earlier deletions are not known.
+const RecordedFromStart = `UPDATE counters SET deletions_from = 0`
+
 // DeletionsFrom is when the archive began to record deletions
-// (counters.deletions_from), for store.DeletionScanner.
+// (counters.deletions_from), for store.DeletionScanner: the Unix epoch
+// for an archive that did so from its start.
 func DeletionsFrom(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }) (time.Time, error) {
