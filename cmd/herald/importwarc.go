@@ -49,7 +49,11 @@ responses, error statuses, pages that are not articles and "soft 404s"
 counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped, and a file that is not a WARC file (or cannot be
 opened) is reported and skipped; the exit status is then 1. When every
-file fails so, a new archive is not left behind empty.
+file fails so, a new archive is not left behind empty. A page whose HTTP
+body cannot be read (cut short of its Content-Length, as a crawler's size
+cap leaves a record marked WARC-Truncated, or in a content coding that
+does not decode) is named with its offset and URL, skipped and counted as
+"unreadable payload"; the exit status stays as it is.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -318,6 +322,9 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			Damaged: func(re *warc.RecordError) {
 				fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 			},
+			Unreadable: func(rec *warc.Record) {
+				fmt.Fprintln(log, unreadableLine(name, rec))
+			},
 			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
 			qj := make([]queue.Job, len(jobs))
@@ -497,6 +504,17 @@ type warcImport struct {
 	captureBase string
 }
 
+// unreadableLine names a page record of the file name whose HTTP body
+// could not be read (ImportOptions.Unreadable), and why; a record that
+// says it was cut (WARC-Truncated) says so.
+func unreadableLine(name string, rec *warc.Record) string {
+	why := rec.PayloadErr.Error()
+	if t := rec.Header.Get("WARC-Truncated"); t != "" {
+		why += fmt.Sprintf(" (the record is marked WARC-Truncated: %s)", t)
+	}
+	return fmt.Sprintf("herald: %s: skipped the record at offset %d (%s): unreadable payload: %s", name, rec.Offset, rec.TargetURI, why)
+}
+
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
 func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, src io.ReaderAt, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
@@ -521,6 +539,11 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 			logMu.Lock()
 			defer logMu.Unlock()
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
+		},
+		Unreadable: func(rec *warc.Record) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintln(log, unreadableLine(name, rec))
 		},
 	})
 	endProgress() // before anything else is written to stderr

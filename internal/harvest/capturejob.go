@@ -97,6 +97,7 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
 			continue
 		case rec.PayloadErr != nil:
+			opts.tellUnreadable(rec)
 			sum.Skipped[ReasonUnreadable]++
 			continue
 		case ct != "" && !isHTMLContentType(ct):

@@ -39,6 +39,14 @@ type ImportOptions struct {
 	// Damaged, when set, is called for each damaged record (truncated,
 	// corrupt, too large), which is skipped.
 	Damaged func(*warc.RecordError)
+	// Unreadable, when set, is called for each page record (an HTTP
+	// response of status 2xx, or a resource record, of the sites Only
+	// keeps) whose body could not be read: cut short of its
+	// Content-Length (a crawler's size cap, WARC-Truncated), or in a
+	// content coding that does not decode (rec.PayloadErr says why). It
+	// is skipped (ReasonUnreadable). It is called from the goroutine
+	// that reads the file, in file order.
+	Unreadable func(*warc.Record)
 	// Only narrows the import to some sites and languages.
 	Only Only
 	// CopyTo, when set, gets a copy of the records of each article
@@ -276,6 +284,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			sum.Skipped[ReasonOtherSite]++
 			continue
 		}
+		opts.tellUnreadable(rec)
 		if shared[rec.Offset] {
 			rec.Offset = -1 // no usable capture reference
 		}
@@ -453,6 +462,16 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*s
 		rec.Capture = &store.Capture{File: capturePath, Offset: wr.Offset, RecordID: wr.RecordID}
 	}
 	return rec, ""
+}
+
+// tellUnreadable tells opts.Unreadable of a page record whose payload
+// could not be read, which warcRecord and CaptureJobs skip as
+// ReasonUnreadable: its status is read first, as they do, so a cut
+// redirect is a redirect.
+func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
+	if opts.Unreadable != nil && rec.PayloadErr != nil && (rec.HTTPStatus == 0 || rec.HTTPStatus >= 200 && rec.HTTPStatus <= 299) {
+		opts.Unreadable(rec)
+	}
 }
 
 // isHTMLContentType reports whether a declared Content-Type may be HTML:

@@ -384,3 +384,72 @@ func TestLanguageSkip(t *testing.T) {
 		}
 	}
 }
+
+// TestImportWARCNamesUnreadable: a page record whose HTTP body cannot be
+// read (cut short of its Content-Length, as a crawler's size cap leaves
+// a record marked WARC-Truncated, or a body in a coding that does not
+// decode) is skipped as an unreadable payload and told to
+// ImportOptions.Unreadable, by an import and by capture jobs, so that
+// the user learns which record it was; a cut redirect is a redirect, and
+// a good page is stored.
+func TestImportWARCNamesUnreadable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := warc.NewWriter(dir, warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := gazettePage("A story cut short", "", gazetteDay, gazetteText("/news/cut.html", 5))
+	for _, x := range []warc.Exchange{
+		{TargetURI: "https://gazette.example/news/cut.html", Truncated: "length",
+			ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page)+5000, page)},
+		{TargetURI: "https://gazette.example/news/bad-gzip.html",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzip at all")[:len("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\n")+12]},
+		{TargetURI: "https://gazette.example/moved", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 301 Moved\r\nLocation: /news/\r\nContent-Length: 9000\r\n\r\nmoved")},
+		{TargetURI: "https://gazette.example/news/whole.html", ResponseRaw: rawResponse(200, "text/html", page)},
+	} {
+		x.Date = gazetteDay
+		if _, err := w.WriteExchange(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	for _, jobs := range []bool{false, true} {
+		f, err := os.Open(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var told []string
+		opts := ImportOptions{Unreadable: func(rec *warc.Record) {
+			if rec.Offset < 0 || rec.PayloadErr == nil {
+				t.Errorf("told of %s at offset %d with payload error %v", rec.TargetURI, rec.Offset, rec.PayloadErr)
+			}
+			told = append(told, rec.TargetURI)
+		}}
+		var sum *ImportSummary
+		if jobs {
+			sum, err = CaptureJobs(ctx, f, files[0], opts, func([]CaptureJob) error { return nil })
+		} else {
+			st, _ := testArchive(t)
+			sum, err = ImportWARC(ctx, st, f, opts)
+		}
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"https://gazette.example/news/cut.html", "https://gazette.example/news/bad-gzip.html"}
+		if !slices.Equal(told, want) {
+			t.Errorf("capture jobs %v: told of %q, want %q", jobs, told, want)
+		}
+		if sum.Skipped[ReasonUnreadable] != 2 || sum.Skipped["http 301"] != 1 {
+			t.Errorf("capture jobs %v: skipped %v, want 2 unreadable and the redirect", jobs, sum.Skipped)
+		}
+		if !jobs && sum.New != 1 {
+			t.Errorf("new %d, want the whole page stored", sum.New)
+		}
+	}
+}
