@@ -53,7 +53,10 @@ file fails so, a new archive is not left behind empty. A page whose HTTP
 body cannot be read (cut short of its Content-Length, as a crawler's size
 cap leaves a record marked WARC-Truncated, or in a content coding that
 does not decode) is named with its offset and URL, skipped and counted as
-"unreadable payload"; the exit status stays as it is.
+"unreadable payload"; the exit status stays as it is. So is a page whose
+record does not match its WARC-Block-Digest (a corrupted copy), but its
+article is imported: herald check --fixity and export --format warc will
+report its capture as damaged.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -325,6 +328,9 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			Unreadable: func(rec *warc.Record) {
 				fmt.Fprintln(log, unreadableLine(name, rec))
 			},
+			Mismatch: func(rec *warc.Record, err error) {
+				fmt.Fprintln(log, mismatchLine(name, rec, err))
+			},
 			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
 			qj := make([]queue.Job, len(jobs))
@@ -515,6 +521,13 @@ func unreadableLine(name string, rec *warc.Record) string {
 	return fmt.Sprintf("herald: %s: skipped the record at offset %d (%s): unreadable payload: %s", name, rec.Offset, rec.TargetURI, why)
 }
 
+// mismatchLine names a page record of the file name whose block does not
+// match its WARC-Block-Digest (ImportOptions.Mismatch), imported all the
+// same.
+func mismatchLine(name string, rec *warc.Record, err error) string {
+	return fmt.Sprintf("herald: %s: the record at offset %d (%s) is damaged (%v): its article is imported, but herald check --fixity and export --format warc will report its capture", name, rec.Offset, rec.TargetURI, err)
+}
+
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
 func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, src io.ReaderAt, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
@@ -544,6 +557,11 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 			logMu.Lock()
 			defer logMu.Unlock()
 			fmt.Fprintln(log, unreadableLine(name, rec))
+		},
+		Mismatch: func(rec *warc.Record, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintln(log, mismatchLine(name, rec, err))
 		},
 	})
 	endProgress() // before anything else is written to stderr
@@ -577,6 +595,7 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	t.Unchanged += s.Unchanged
 	t.Duplicate += s.Duplicate
 	t.Damaged += s.Damaged
+	t.Mismatched += s.Mismatched
 	t.NoCapture += s.NoCapture
 	t.Bytes += s.Bytes
 	t.Duration += s.Duration
@@ -599,6 +618,9 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	lost := ""
 	if s.NoCapture > 0 {
 		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(s.NoCapture, "article"))
+	}
+	if s.Mismatched > 0 {
+		lost += fmt.Sprintf("; %s not matching its digest, imported (see above)", spellCount(s.Mismatched, "page record"))
 	}
 	refreshed := ""
 	if s.Refreshed > 0 {

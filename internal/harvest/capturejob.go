@@ -104,6 +104,9 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 			sum.Skipped[ReasonNotHTML]++
 			continue
 		}
+		if opts.checkDigest(rec) {
+			sum.Mismatched++
+		}
 		jobs = append(jobs, CaptureJob{File: path, Offset: rec.Offset, RecordID: rec.RecordID, Source: source, Languages: opts.Only.Languages})
 		if len(jobs) >= batch {
 			if err := flush(); err != nil {

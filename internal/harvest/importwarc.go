@@ -47,6 +47,14 @@ type ImportOptions struct {
 	// is skipped (ReasonUnreadable). It is called from the goroutine
 	// that reads the file, in file order.
 	Unreadable func(*warc.Record)
+	// Mismatch, when set, has the block of each page record of the sites
+	// Only keeps checked against its WARC-Block-Digest, and is called
+	// for each that does not match (a corrupted copy; err wraps
+	// warc.ErrDigestMismatch). Its article is imported all the same,
+	// and counted in ImportSummary.Mismatched: herald check --fixity and
+	// export --format warc will call its capture damaged. It is called
+	// from the goroutine that reads the file, in file order.
+	Mismatch func(rec *warc.Record, err error)
 	// Only narrows the import to some sites and languages.
 	Only Only
 	// CopyTo, when set, gets a copy of the records of each article
@@ -140,6 +148,10 @@ type ImportSummary struct {
 	Skipped map[string]int `json:"skipped"`
 	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
 	Damaged int `json:"damaged"`
+	// Mismatched counts the page records whose block did not match its
+	// WARC-Block-Digest (see ImportOptions.Mismatch), imported all the
+	// same.
+	Mismatched int `json:"digest_mismatch,omitempty"`
 	// NoCapture counts the articles written (new, updated, duplicate)
 	// without a capture reference: in a file gzipped as one stream rather
 	// than one gzip member per record, records after the first share the
@@ -285,6 +297,9 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			continue
 		}
 		opts.tellUnreadable(rec)
+		if opts.checkDigest(rec) {
+			sum.Mismatched++
+		}
 		if shared[rec.Offset] {
 			rec.Offset = -1 // no usable capture reference
 		}
@@ -472,6 +487,21 @@ func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
 	if opts.Unreadable != nil && rec.PayloadErr != nil && (rec.HTTPStatus == 0 || rec.HTTPStatus >= 200 && rec.HTTPStatus <= 299) {
 		opts.Unreadable(rec)
 	}
+}
+
+// checkDigest checks rec's block against its WARC-Block-Digest when
+// opts.Mismatch is set, tells it of a mismatch and reports whether there
+// was one.
+func (opts ImportOptions) checkDigest(rec *warc.Record) bool {
+	if opts.Mismatch == nil {
+		return false
+	}
+	err := rec.CheckBlockDigest()
+	if err == nil {
+		return false
+	}
+	opts.Mismatch(rec, err)
+	return true
 }
 
 // isHTMLContentType reports whether a declared Content-Type may be HTML:

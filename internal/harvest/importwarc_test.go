@@ -3,6 +3,8 @@ package harvest
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"maps"
@@ -450,6 +452,64 @@ func TestImportWARCNamesUnreadable(t *testing.T) {
 		}
 		if !jobs && sum.New != 1 {
 			t.Errorf("new %d, want the whole page stored", sum.New)
+		}
+	}
+}
+
+// TestImportWARCTellsDigestMismatch: a page record whose block does not
+// match its WARC-Block-Digest (a corrupted copy) was imported without a
+// word, while herald check --fixity and export --format warc then call
+// its capture damaged. It is still imported, and told to
+// ImportOptions.Mismatch; a record without a digest, or with a right
+// one, is not.
+func TestImportWARCTellsDigestMismatch(t *testing.T) {
+	ctx := context.Background()
+	page := gazettePage("A story", "", gazetteDay, gazetteText("/news/a.html", 5))
+	var file bytes.Buffer
+	record := func(url, digest string) {
+		block := rawResponse(200, "text/html", page)
+		if digest == "right" {
+			sum := sha1.Sum(block)
+			digest = "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
+		}
+		fmt.Fprintf(&file, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%08d-0000-0000-0000-000000000000>\r\nWARC-Date: 2026-05-04T10:00:00Z\r\nWARC-Target-URI: %s\r\nContent-Type: application/http; msgtype=response\r\n", file.Len(), url)
+		if digest != "" {
+			fmt.Fprintf(&file, "WARC-Block-Digest: %s\r\n", digest)
+		}
+		fmt.Fprintf(&file, "Content-Length: %d\r\n\r\n%s\r\n\r\n", len(block), block)
+	}
+	record("https://gazette.example/news/a.html", "right")
+	record("https://gazette.example/news/b.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	record("https://gazette.example/news/c.html", "")
+	for _, jobs := range []bool{false, true} {
+		var told []string
+		opts := ImportOptions{Mismatch: func(rec *warc.Record, err error) {
+			if !errors.Is(err, warc.ErrDigestMismatch) {
+				t.Errorf("told of %s with %v, want a digest mismatch", rec.TargetURI, err)
+			}
+			told = append(told, rec.TargetURI)
+		}}
+		var sum *ImportSummary
+		var err error
+		queued := 0
+		if jobs {
+			sum, err = CaptureJobs(ctx, bytes.NewReader(file.Bytes()), "/crawl/a.warc", opts, func(j []CaptureJob) error {
+				queued += len(j)
+				return nil
+			})
+		} else {
+			st, _ := testArchive(t)
+			sum, err = ImportWARC(ctx, st, bytes.NewReader(file.Bytes()), opts)
+			queued = sum.New + sum.Duplicate
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(told, []string{"https://gazette.example/news/b.html"}) {
+			t.Errorf("capture jobs %v: told of %q, want the record with the wrong digest", jobs, told)
+		}
+		if sum.Mismatched != 1 || queued != 3 {
+			t.Errorf("capture jobs %v: summary %+v, %d stored or queued; want 1 mismatched and the 3 pages", jobs, sum, queued)
 		}
 	}
 }
