@@ -78,13 +78,28 @@ func highByteSample(src []byte, limit int) []byte {
 	return out
 }
 
+// scoreDecoded scores decoded text by how much it looks like natural
+// language. Two kinds of letters are held against a decoding: a third
+// accented Latin letter in a row (Cyrillic in windows-1251 decoded as
+// windows-1252 is all accented Latin letters, Совет as Ñîâåò, while
+// Western European words carry one or two: réélu, condições, Größe), and
+// half-width katakana (KOI8-R decoded as Shift_JIS is all of them, while
+// Japanese text has them seldom).
 func scoreDecoded(b []byte) int {
 	score := 0
 	var prevScript *unicode.RangeTable
+	accented := 0 // accented Latin letters in a row
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
 		b = b[size:]
+		if r < 0x80 || !unicode.Is(unicode.Latin, r) {
+			accented = 0
+		}
 		switch {
+		case r >= 0xFF61 && r <= 0xFF9F:
+			// Half-width katakana and its marks.
+			score--
+			prevScript = nil
 		case r == utf8.RuneError || r == '\uFFFD':
 			score -= 20
 			prevScript = nil
@@ -118,6 +133,11 @@ func scoreDecoded(b []byte) int {
 			score += 2
 			if unicode.Is(unicode.Latin, r) && unicode.IsLower(r) {
 				score++
+			}
+			if unicode.Is(unicode.Latin, r) {
+				if accented++; accented >= 3 {
+					score -= 4
+				}
 			}
 			if prevScript != nil && prevScript != unicode.Latin && unicode.Is(unicode.Latin, r) {
 				score -= 5

@@ -42,8 +42,8 @@ copies kept up to date by herald export --changed-since can drop it:
 herald deleted --since WHEN lists them.
 
 With --withhold (a takedown), the deleted articles are also kept out for
-good, in the same transactions: harvests do not fetch their URLs again,
-and imports (JSON lines, text, WARC, an export made before) and fleet
+good, in the same transactions: harvests do not fetch their URLs again
+(not even one named to herald harvest or in its --urls list), and imports (JSON lines, text, WARC, an export made before) and fleet
 workers skip them, counted as "withheld". herald withheld lists them
 and releases them.
 

@@ -49,7 +49,14 @@ responses, error statuses, pages that are not articles and "soft 404s"
 counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped, and a file that is not a WARC file (or cannot be
 opened) is reported and skipped; the exit status is then 1. When every
-file fails so, a new archive is not left behind empty.
+file fails so, a new archive is not left behind empty. A page whose HTTP
+body cannot be read (cut short of its Content-Length, as a crawler's size
+cap leaves a record marked WARC-Truncated, or in a content coding that
+does not decode) is named with its offset and URL, skipped and counted as
+"unreadable payload"; the exit status stays as it is. So is a page whose
+record does not match its WARC-Block-Digest (a corrupted copy), but its
+article is imported: herald check --fixity and export --format warc will
+report its capture as damaged.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -318,6 +325,12 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			Damaged: func(re *warc.RecordError) {
 				fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 			},
+			Unreadable: func(rec *warc.Record) {
+				fmt.Fprintln(log, unreadableLine(name, rec))
+			},
+			Mismatch: func(rec *warc.Record, err error) {
+				fmt.Fprintln(log, mismatchLine(name, rec, err))
+			},
 			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
 			qj := make([]queue.Job, len(jobs))
@@ -497,6 +510,24 @@ type warcImport struct {
 	captureBase string
 }
 
+// unreadableLine names a page record of the file name whose HTTP body
+// could not be read (ImportOptions.Unreadable), and why; a record that
+// says it was cut (WARC-Truncated) says so.
+func unreadableLine(name string, rec *warc.Record) string {
+	why := rec.PayloadErr.Error()
+	if t := rec.Header.Get("WARC-Truncated"); t != "" {
+		why += fmt.Sprintf(" (the record is marked WARC-Truncated: %s)", t)
+	}
+	return fmt.Sprintf("herald: %s: skipped the record at offset %d (%s): unreadable payload: %s", name, rec.Offset, rec.TargetURI, why)
+}
+
+// mismatchLine names a page record of the file name whose block does not
+// match its WARC-Block-Digest (ImportOptions.Mismatch), imported all the
+// same.
+func mismatchLine(name string, rec *warc.Record, err error) string {
+	return fmt.Sprintf("herald: %s: the record at offset %d (%s) is damaged (%v): its article is imported, but herald check --fixity and export --format warc will report its capture", name, rec.Offset, rec.TargetURI, err)
+}
+
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
 func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, src io.ReaderAt, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
@@ -521,6 +552,16 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 			logMu.Lock()
 			defer logMu.Unlock()
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
+		},
+		Unreadable: func(rec *warc.Record) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintln(log, unreadableLine(name, rec))
+		},
+		Mismatch: func(rec *warc.Record, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintln(log, mismatchLine(name, rec, err))
 		},
 	})
 	endProgress() // before anything else is written to stderr
@@ -554,6 +595,7 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	t.Unchanged += s.Unchanged
 	t.Duplicate += s.Duplicate
 	t.Damaged += s.Damaged
+	t.Mismatched += s.Mismatched
 	t.NoCapture += s.NoCapture
 	t.Bytes += s.Bytes
 	t.Duration += s.Duration
@@ -576,6 +618,9 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	lost := ""
 	if s.NoCapture > 0 {
 		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(s.NoCapture, "article"))
+	}
+	if s.Mismatched > 0 {
+		lost += fmt.Sprintf("; %s not matching its digest, imported (see above)", spellCount(s.Mismatched, "page record"))
 	}
 	refreshed := ""
 	if s.Refreshed > 0 {

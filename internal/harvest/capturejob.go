@@ -97,11 +97,15 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
 			continue
 		case rec.PayloadErr != nil:
+			opts.tellUnreadable(rec)
 			sum.Skipped[ReasonUnreadable]++
 			continue
 		case ct != "" && !isHTMLContentType(ct):
 			sum.Skipped[ReasonNotHTML]++
 			continue
+		}
+		if opts.checkDigest(rec) {
+			sum.Mismatched++
 		}
 		jobs = append(jobs, CaptureJob{File: path, Offset: rec.Offset, RecordID: rec.RecordID, Source: source, Languages: opts.Only.Languages})
 		if len(jobs) >= batch {

@@ -309,6 +309,10 @@ func (r *run) dispatchRemote() {
 					r.pollWG.Add(1)
 					go func() {
 						defer r.pollWG.Done()
+						if ev, ok := r.withheldItem(it); ok {
+							r.send(ev)
+							return
+						}
 						r.send(r.seedItem(it))
 					}()
 					continue

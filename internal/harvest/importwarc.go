@@ -39,6 +39,22 @@ type ImportOptions struct {
 	// Damaged, when set, is called for each damaged record (truncated,
 	// corrupt, too large), which is skipped.
 	Damaged func(*warc.RecordError)
+	// Unreadable, when set, is called for each page record (an HTTP
+	// response of status 2xx, or a resource record, of the sites Only
+	// keeps) whose body could not be read: cut short of its
+	// Content-Length (a crawler's size cap, WARC-Truncated), or in a
+	// content coding that does not decode (rec.PayloadErr says why). It
+	// is skipped (ReasonUnreadable). It is called from the goroutine
+	// that reads the file, in file order.
+	Unreadable func(*warc.Record)
+	// Mismatch, when set, has the block of each page record of the sites
+	// Only keeps checked against its WARC-Block-Digest, and is called
+	// for each that does not match (a corrupted copy; err wraps
+	// warc.ErrDigestMismatch). Its article is imported all the same,
+	// and counted in ImportSummary.Mismatched: herald check --fixity and
+	// export --format warc will call its capture damaged. It is called
+	// from the goroutine that reads the file, in file order.
+	Mismatch func(rec *warc.Record, err error)
 	// Only narrows the import to some sites and languages.
 	Only Only
 	// CopyTo, when set, gets a copy of the records of each article
@@ -132,6 +148,10 @@ type ImportSummary struct {
 	Skipped map[string]int `json:"skipped"`
 	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
 	Damaged int `json:"damaged"`
+	// Mismatched counts the page records whose block did not match its
+	// WARC-Block-Digest (see ImportOptions.Mismatch), imported all the
+	// same.
+	Mismatched int `json:"digest_mismatch,omitempty"`
 	// NoCapture counts the articles written (new, updated, duplicate)
 	// without a capture reference: in a file gzipped as one stream rather
 	// than one gzip member per record, records after the first share the
@@ -275,6 +295,10 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 		if !opts.Only.onSite(rec.TargetURI) {
 			sum.Skipped[ReasonOtherSite]++
 			continue
+		}
+		opts.tellUnreadable(rec)
+		if opts.checkDigest(rec) {
+			sum.Mismatched++
 		}
 		if shared[rec.Offset] {
 			rec.Offset = -1 // no usable capture reference
@@ -454,6 +478,31 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string, lis
 		rec.Capture = &store.Capture{File: capturePath, Offset: wr.Offset, RecordID: wr.RecordID}
 	}
 	return rec, ""
+}
+
+// tellUnreadable tells opts.Unreadable of a page record whose payload
+// could not be read, which warcRecord and CaptureJobs skip as
+// ReasonUnreadable: its status is read first, as they do, so a cut
+// redirect is a redirect.
+func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
+	if opts.Unreadable != nil && rec.PayloadErr != nil && (rec.HTTPStatus == 0 || rec.HTTPStatus >= 200 && rec.HTTPStatus <= 299) {
+		opts.Unreadable(rec)
+	}
+}
+
+// checkDigest checks rec's block against its WARC-Block-Digest when
+// opts.Mismatch is set, tells it of a mismatch and reports whether there
+// was one.
+func (opts ImportOptions) checkDigest(rec *warc.Record) bool {
+	if opts.Mismatch == nil {
+		return false
+	}
+	err := rec.CheckBlockDigest()
+	if err == nil {
+		return false
+	}
+	opts.Mismatch(rec, err)
+	return true
 }
 
 // isHTMLContentType reports whether a declared Content-Type may be HTML:

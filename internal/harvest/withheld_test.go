@@ -82,3 +82,57 @@ func TestImportWARCSkipsWithheld(t *testing.T) {
 		t.Error("the withheld article was stored")
 	}
 }
+
+// TestHarvestNamedWithheldNotFetched: a withheld URL named to herald
+// harvest (as an argument, or in a --urls list, after an earlier failure)
+// is not fetched either: a takedown whose captures were erased must not
+// get its page captured again by the next harvest that names it.
+func TestHarvestNamedWithheldNotFetched(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	withheld, other := ts.url(arts[0].path), ts.url(arts[2].path)
+	if _, err := h.Harvest(ctx, []string{withheld}); err != nil {
+		t.Fatal(err)
+	}
+	cu, err := canon.URL(withheld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu, Reason: "takedown"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	before := ts.hit(arts[0].path)
+	sum, err := h.Harvest(ctx, []string{withheld, other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(arts[0].path) - before; n != 0 {
+		t.Errorf("the withheld URL named to Harvest was fetched %d times", n)
+	}
+	if sum.Skipped[ReasonWithheld] != 1 {
+		t.Errorf("skipped %v, want the withheld URL counted as withheld", sum.Skipped)
+	}
+	if stored(t, st, other) == nil {
+		t.Error("the other URL named beside it was not stored")
+	}
+	// Failed for good before it was withheld, then named in a URL list.
+	if err := st.Fail(ctx, cu, "http 500"); err != nil {
+		t.Fatal(err)
+	}
+	before = ts.hit(arts[0].path)
+	if _, err := h.HarvestPages(ctx, []string{withheld}, "urls:list.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(arts[0].path) - before; n != 0 {
+		t.Errorf("the withheld URL named in a URL list was fetched %d times", n)
+	}
+}

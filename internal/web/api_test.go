@@ -630,6 +630,21 @@ func TestAPIWrites(t *testing.T) {
 		t.Errorf("interval that wraps: %q", e.Error.Message)
 	}
 
+	// A value of the wrong JSON type is named in JSON's words, not Go's
+	// ("cannot unmarshal array into Go value of type web.newSource").
+	for body, want := range map[string]string{
+		`[]`:                      "request body: want one JSON object",
+		`"http://93.184.216.34/"`: "request body: want one JSON object",
+		`{"url": 5}`:              "request body: url: want a string, not a number",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`: "request body: interval_seconds: want a whole number, not a string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:          "request body: paused: want true or false, not a string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:  "request body: interval_seconds: want a whole number, not 1.5",
+	} {
+		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
+			t.Errorf("POST %s: %+v, want bad_request %q", body, e.Error, want)
+		}
+	}
+
 	res, _, body := post(h, "/api/sources", feed, auth...)
 	if res.StatusCode != 201 {
 		t.Fatalf("add: %d %s", res.StatusCode, body)

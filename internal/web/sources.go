@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -349,6 +350,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if isType[*http.MaxBytesError](err) {
 			return err
 		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return badRequest("request body: %s", jsonTypeError(te))
+		}
 		return badRequest("request body: %v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -358,6 +363,51 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("request body: want one JSON object")
 	}
 	return nil
+}
+
+// jsonTypeError says in JSON's words what a value of the wrong type
+// should have been: "want one JSON object" for the body itself, else
+// "url: want a string, not a number", rather than naming Go types.
+func jsonTypeError(e *json.UnmarshalTypeError) string {
+	if e.Field == "" {
+		return "want one JSON object"
+	}
+	want := "another type"
+	switch e.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+		if e.Type.Elem().Kind() == reflect.String {
+			want = "an array of strings"
+		}
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	}
+	return fmt.Sprintf("%s: want %s, not %s", e.Field, want, jsonValueName(e.Value))
+}
+
+// jsonValueName is a JSON value kind as json.UnmarshalTypeError.Value
+// gives it ("number", "string", "array" …) with its article.
+func jsonValueName(v string) string {
+	switch {
+	case strings.HasPrefix(v, "number "):
+		return strings.TrimPrefix(v, "number ") // 1.5 given for a whole number
+	case v == "number":
+		return "a number"
+	case v == "array" || v == "object":
+		return "an " + v
+	case v == "bool":
+		return "true or false"
+	}
+	return "a " + v
 }
 
 // bodyEmpty reports whether r came without a body. A body of unknown
