@@ -112,7 +112,7 @@ which hosts failed.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.watch, "watch", false, "keep running, polling sources on schedule, until interrupted")
 	fl.StringVar(&f.urls, "urls", "", "fetch the page URLs listed in this file, one a line (- for stdin)")
-	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON")
+	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON (its run time as duration_ms)")
 	addNATSFlags(cmd, &f.nats, false)
 	return cmd
 }
