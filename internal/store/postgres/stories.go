@@ -17,7 +17,10 @@ func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.St
 	if err := store.CheckN(n); err != nil {
 		return nil, fmt.Errorf("top stories: %w", err)
 	}
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("top stories: %w", err)
+	}
 	sqlq := `SELECT m.cluster_id, m.articles, m.sites, m.last, a.id, a.title, a.canonical_url, s.host, a.date, a.original_url
 		FROM (SELECT a.cluster_id, count(*) AS articles, count(DISTINCT a.site_id) AS sites, max(a.date) AS last,
 			min(a.date) AS first, (array_agg(a.n ORDER BY a.date, a.id))[1] AS first_n` + w.from() + `

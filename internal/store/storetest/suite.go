@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FrontierLastmods", func(t *testing.T) { testFrontierLastmods(t, fresh(t)) })
 	t.Run("SitemapValidators", func(t *testing.T) { testSitemapValidators(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
+	t.Run("AuthorFolding", func(t *testing.T) { testAuthorFolding(t, fresh(t)) })
 	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, fresh(t)) })
 	t.Run("Withhold", func(t *testing.T) { testWithhold(t, fresh(t)) })
