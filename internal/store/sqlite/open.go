@@ -199,7 +199,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db := newDB(path, sql.OpenDB(readOnlyConnector{path}))
-	db.r = r
+	db.r, db.readOnly = r, true
 	if err := db.loadDicts(ctx, db.r); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
