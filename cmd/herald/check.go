@@ -48,7 +48,11 @@ does, and lists every problem it finds:
               minute or two on a million articles): it is not run while a
               harvest is, and a harvest is refused while it runs; an
               import or a change through herald serve waits 10 s for it,
-              then fails, naming the check, with nothing written;
+              then fails, naming the check, with nothing written. On an
+              archive this process may not write (read-only media, or
+              someone else's), it checks a copy of the index, made in a
+              temporary file (about the index's size, in $TMPDIR), and
+              locks nothing;
   --fixity    the raw captures: for every article and earlier version that
               has one, its WARC file is there, a record starts at its
               offset with its record id (for a reference without one,

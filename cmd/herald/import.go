@@ -369,10 +369,19 @@ type importer struct {
 	size  int // records a batch stores
 	batch []*store.Record
 	where []string // file:line of each batched record
+	seqs  []int    // and its number among the items read (see seq)
 
 	mu       sync.Mutex // the tally and the log: batches report from the bulk goroutine
 	outcomes map[store.Outcome]int
 	skipped  int
+	// What is skipped is said in the order it was read (line order): a
+	// line refused as it is read waits for the records read before it,
+	// which the loader stores, or refuses, later. seq numbers the items
+	// read (records and refusals), shown counts those passed in order,
+	// and held keeps the outcomes known out of order (a message, or ""
+	// for a record stored).
+	seq, shown int
+	held       map[int]string
 
 	progress progressMode
 	started  time.Time
@@ -474,17 +483,69 @@ func (im *importer) report(n int) {
 	fmt.Fprintln(im.log, line)
 }
 
+// skip says that the item read at where (a file, or file:line) is
+// skipped, and why, after what was read before it.
 func (im *importer) skip(where string, err error) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
+	s := im.seq
+	im.seq++
+	im.skipAt(s, where, err)
+}
+
+// skipAt records that item s, read at where, is skipped [mu held].
+func (im *importer) skipAt(s int, where string, err error) {
 	im.skipped++
+	im.hold(s, fmt.Sprintf("herald: %s: skipped: %v\n", where, err))
+}
+
+// hold records item s's message (or "" for none) and prints, in order,
+// those that no earlier item is still waiting for [mu held].
+func (im *importer) hold(s int, msg string) {
+	if im.held == nil {
+		im.held = map[int]string{}
+	}
+	im.held[s] = msg
+	for {
+		m, ok := im.held[im.shown]
+		if !ok {
+			return
+		}
+		delete(im.held, im.shown)
+		im.shown++
+		im.print(m)
+	}
+}
+
+// drain prints the messages still held, in order, whatever they wait
+// for: after the loader has ended, a record not reported never will be
+// (its batch failed, and the import stops).
+func (im *importer) drain() {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for _, s := range slices.Sorted(maps.Keys(im.held)) {
+		im.print(im.held[s])
+	}
+	clear(im.held)
+	im.shown = im.seq
+}
+
+// print writes a skipped item's message [mu held].
+func (im *importer) print(msg string) {
+	if msg == "" {
+		return
+	}
 	if im.progress == progressLine && im.stored > 0 {
 		fmt.Fprintln(im.log) // off the progress line
 	}
-	fmt.Fprintf(im.log, "herald: %s: skipped: %v\n", where, err)
+	io.WriteString(im.log, msg)
 }
 
 func (im *importer) add(where string, r *store.Record) error {
+	im.mu.Lock()
+	im.seqs = append(im.seqs, im.seq)
+	im.seq++
+	im.mu.Unlock()
 	im.batch = append(im.batch, r)
 	im.where = append(im.where, where)
 	if len(im.batch) >= im.size {
@@ -500,26 +561,31 @@ func (im *importer) flush() error {
 	if len(im.batch) == 0 {
 		return nil
 	}
-	where := im.where
+	where, seqs := im.where, im.seqs
 	err := im.bulk.Add(im.batch, func(res []archive.Result) {
+		im.mu.Lock()
 		for i, r := range res {
 			if r.Err != nil {
-				im.skip(where[i], r.Err)
+				im.skipAt(seqs[i], where[i], r.Err)
 				continue
 			}
-			im.mu.Lock()
 			im.outcomes[r.Outcome]++
-			im.mu.Unlock()
+			im.hold(seqs[i], "")
 		}
+		im.mu.Unlock()
 		im.report(len(res))
 	})
-	im.batch, im.where = nil, nil // the loader owns them now
+	im.batch, im.where, im.seqs = nil, nil, nil // the loader owns them now
 	return err
 }
 
 // close waits for the batches handed over; commands defer it, so that an
 // import that stops early still ends its last transaction first.
-func (im *importer) close() error { return im.bulk.Close() }
+func (im *importer) close() error {
+	err := im.bulk.Close()
+	im.drain()
+	return err
+}
 
 func (im *importer) finish() error {
 	if err := im.flush(); err != nil {

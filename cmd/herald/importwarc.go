@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -367,12 +368,19 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			Queued int `json:"queued"`
-			*harvest.ImportSummary
-		}{queued, &total}); err != nil {
+		// The summary's own fields after "queued" (an embedded summary
+		// would lend the wrapper its MarshalJSON, and lose "queued").
+		b, err := json.Marshal(&total)
+		if err != nil {
+			return err
+		}
+		b = append(fmt.Appendf(nil, `{"queued":%d,`, queued), b[1:]...)
+		var out bytes.Buffer
+		if err := json.Indent(&out, b, "", "  "); err != nil {
+			return err
+		}
+		out.WriteByte('\n')
+		if _, err := out.WriteTo(e.stdout); err != nil {
 			return err
 		}
 	} else {

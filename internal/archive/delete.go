@@ -73,7 +73,7 @@ type DeleteSummary struct {
 	Matched  int           `json:"matched"`
 	Deleted  int           `json:"deleted"`
 	DryRun   bool          `json:"dry_run"`
-	Duration time.Duration `json:"duration_ns"`
+	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
 	// Captures is set with DeleteOptions.EraseCaptures.
 	Captures *CaptureSummary `json:"captures,omitempty"`
 }

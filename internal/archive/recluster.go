@@ -41,7 +41,7 @@ type ReclusterSummary struct {
 	// them and before it decided them: skipped.
 	Gone     int           `json:"gone"`
 	DryRun   bool          `json:"dry_run"`
-	Duration time.Duration `json:"duration_ns"`
+	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
 }
 
 // reclusterFlushHook, when set (by tests), is called with each batch of

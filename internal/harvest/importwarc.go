@@ -165,7 +165,7 @@ type ImportSummary struct {
 	KeptSource int `json:"kept_source,omitempty"`
 	// Bytes is the payload bytes read.
 	Bytes    int64         `json:"bytes"`
-	Duration time.Duration `json:"duration"`
+	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
 }
 
 // Stored is the number of articles the archive accepted.

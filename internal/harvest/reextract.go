@@ -93,7 +93,7 @@ type ReextractSummary struct {
 	// left as they are (Change.Superseded).
 	Gone       int           `json:"gone"`
 	Superseded int           `json:"superseded"`
-	Duration   time.Duration `json:"duration"`
+	Duration   time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
 }
 
 // rebuiltHook, when set (by tests), is called with each record's id once

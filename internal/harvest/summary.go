@@ -74,7 +74,7 @@ type Summary struct {
 	Waiting int       `json:"waiting"`
 	NextDue time.Time `json:"next_due,omitzero"`
 	// Duration is the run's wall time.
-	Duration time.Duration `json:"duration"`
+	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
 }
 
 func newSummary() Summary {

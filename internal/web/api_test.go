@@ -633,12 +633,12 @@ func TestAPIWrites(t *testing.T) {
 	// A value of the wrong JSON type is named in JSON's words, not Go's
 	// ("cannot unmarshal array into Go value of type web.newSource").
 	for body, want := range map[string]string{
-		`[]`:                      "request body: want one JSON object",
-		`"http://93.184.216.34/"`: "request body: want one JSON object",
-		`{"url": 5}`:              "request body: url: want a string, not a number",
-		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`: "request body: interval_seconds: want a whole number, not a string",
-		`{"url": "http://93.184.216.34/", "paused": "yes"}`:          "request body: paused: want true or false, not a string",
-		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:  "request body: interval_seconds: want a whole number, not 1.5",
+		`[]`:                      "request body: want a JSON object, got an array",
+		`"http://93.184.216.34/"`: "request body: want a JSON object, got a string",
+		`{"url": 5}`:              "url: want a string, got number",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`: "interval_seconds: want a whole number, got string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:          "paused: want true or false, got string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:  "interval_seconds: want a whole number, got number 1.5",
 	} {
 		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
 			t.Errorf("POST %s: %+v, want bad_request %q", body, e.Error, want)
@@ -817,5 +817,35 @@ func TestAPIExportWARC(t *testing.T) {
 	}
 	if _, page := do(t, New(f.db, Options{}), "GET", "/?q=breakwater", nil); strings.Contains(page, "format=warc") {
 		t.Error("a server without captures links a WARC export")
+	}
+}
+
+// A write body the API cannot read is refused with a 400 that says, in
+// the API's words, which field is wrong and what it wants, where the
+// body stops being JSON, or which fields there are; it quoted Go's
+// decoder ("json: cannot unmarshal number 1e30 into Go struct field
+// newSource.interval_seconds of type int64").
+func TestAPIBodyErrorsInAPIWords(t *testing.T) {
+	f := newArchive(t)
+	const token = "test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token})
+	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
+	for _, tc := range []struct{ body, want string }{
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got number 1e30"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got number 90.5"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got string"},
+		{`{"url": 5}`, "url: want a string, got number"},
+		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got string"},
+		{`{"url": "http://93.184.216.34/", "color": 1}`, `unknown field "color": want url, kind, interval_seconds, paused`},
+		{`[{"url": "http://93.184.216.34/"}]`, "request body: want a JSON object, got an array"},
+		{`{"url":`, "request body: the JSON ends before it is complete"},
+		{`{url: 1}`, "request body: not valid JSON at byte 2"},
+	} {
+		res, b := do(t, h, "POST", "/api/sources", strings.NewReader(tc.body), auth...)
+		var e apiError
+		decode(t, b, &e)
+		if res.StatusCode != 400 || e.Error.Code != "bad_request" || e.Error.Message != tc.want {
+			t.Errorf("%s: %d %+v\nwant 400 bad_request %q", tc.body, res.StatusCode, e.Error, tc.want)
+		}
 	}
 }

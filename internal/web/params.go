@@ -187,7 +187,21 @@ func filterTerm(field query.Field, value string) string {
 			return `"` + strings.Join(words, " ") + `"`
 		}
 	}
-	return string(field) + ":" + quoteValue(value)
+	term := string(field) + ":" + quoteValue(value)
+	// Quotes only where they are needed: a value the query parser reads
+	// the same without them (a date, a host, a hyphenated name) is
+	// written bare, as one types it: after:2026-03-02, not
+	// after:"2026-03-02". One that looks like query syntax (a leading -,
+	// a colon, a star) stays quoted, to be read as a value.
+	v := strings.TrimSpace(value)
+	if bare := string(field) + ":" + v; bare != term && !strings.HasPrefix(v, "-") && !strings.ContainsAny(v, " \t\r\n\f\v()\":*") {
+		b, berr := query.Parse(bare)
+		q, qerr := query.Parse(term)
+		if berr == nil && qerr == nil && b.String() == q.String() {
+			return bare
+		}
+	}
+	return term
 }
 
 // narrow returns query q with filters (in query syntax) added so that they

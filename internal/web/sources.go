@@ -350,11 +350,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if isType[*http.MaxBytesError](err) {
 			return err
 		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return badRequest("request body: %s", jsonTypeError(te))
-		}
-		return badRequest("request body: %v", err)
+		return bodyError(err, v)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if isType[*http.MaxBytesError](err) {
@@ -363,51 +359,6 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("request body: want one JSON object")
 	}
 	return nil
-}
-
-// jsonTypeError says in JSON's words what a value of the wrong type
-// should have been: "want one JSON object" for the body itself, else
-// "url: want a string, not a number", rather than naming Go types.
-func jsonTypeError(e *json.UnmarshalTypeError) string {
-	if e.Field == "" {
-		return "want one JSON object"
-	}
-	want := "another type"
-	switch e.Type.Kind() {
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number"
-	case reflect.Float32, reflect.Float64:
-		want = "a number"
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-		if e.Type.Elem().Kind() == reflect.String {
-			want = "an array of strings"
-		}
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	}
-	return fmt.Sprintf("%s: want %s, not %s", e.Field, want, jsonValueName(e.Value))
-}
-
-// jsonValueName is a JSON value kind as json.UnmarshalTypeError.Value
-// gives it ("number", "string", "array" …) with its article.
-func jsonValueName(v string) string {
-	switch {
-	case strings.HasPrefix(v, "number "):
-		return strings.TrimPrefix(v, "number ") // 1.5 given for a whole number
-	case v == "number":
-		return "a number"
-	case v == "array" || v == "object":
-		return "an " + v
-	case v == "bool":
-		return "true or false"
-	}
-	return "a " + v
 }
 
 // bodyEmpty reports whether r came without a body. A body of unknown
@@ -427,4 +378,86 @@ func bodyEmpty(r *http.Request) bool {
 		io.Closer
 	}{br, r.Body}
 	return errors.Is(err, io.EOF)
+}
+
+// bodyError is the 400 of a JSON body that decodeJSON could not read into
+// v (a pointer to a struct), in the API's words rather than Go's: which
+// field is wrong and what it wants, where the body stops being JSON, or
+// which fields there are.
+func bodyError(err error, v any) *Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return badRequest("request body: empty; want a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("request body: the JSON ends before it is complete")
+	case errors.As(err, &syntaxErr):
+		return badRequest("request body: not valid JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &typeErr):
+		got := typeErr.Value // "number 1e30", "string", "array", …
+		if typeErr.Field == "" {
+			return badRequest("request body: want a JSON object, got %s", aOrAn(got))
+		}
+		return badRequest("%s: want %s, got %s", typeErr.Field, wantOfType(typeErr.Type), got)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return badRequest("unknown field %s: want %s", name, strings.Join(jsonFields(v), ", "))
+	}
+	return badRequest("request body: %v", err)
+}
+
+// aOrAn is an UnmarshalTypeError's Value ("array", "number 3") with
+// "an" or "a" before a bare kind.
+func aOrAn(value string) string {
+	switch value {
+	case "array", "object":
+		return "an " + value
+	case "string", "number", "bool":
+		return "a " + value
+	}
+	return value
+}
+
+// wantOfType says what a JSON value must be to be read into t.
+func wantOfType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array of " + strings.TrimPrefix(strings.TrimPrefix(wantOfType(t.Elem()), "a "), "an ") + "s"
+	}
+	return "a JSON " + t.Kind().String()
+}
+
+// jsonFields lists the JSON names of the fields of the struct v points to.
+func jsonFields(v any) []string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }

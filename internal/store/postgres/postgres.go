@@ -73,6 +73,11 @@ type DB struct {
 	// COLLATE "C", which folds A-Z only): see sectionCollation.
 	unicodeLower string
 
+	// authorKeys is the authors' folded names, for author: filters (see
+	// loadAuthorKeys), under authorMu.
+	authorMu   sync.Mutex
+	authorKeys *authorKeys
+
 	// dictionary caches (host, author or tag norm → id) of committed rows.
 	mu      sync.Mutex
 	sites   map[string]int64

@@ -385,12 +385,17 @@ func originalPatterns(f *query.Filter) []string {
 }
 
 // linkIDs returns the query of the ids of the authors or tags an
-// author: or tag: filter f matches: an author's name (normalised) holding
-// the filter's words in a row, a tag's whole name.
+// author: or tag: filter f matches: an author's name holding the filter's
+// words in a row, as the full-text index folds words (see
+// fulltext.AuthorMatches), a tag's whole name.
 func linkIDs(f *query.Filter) (string, []any) {
 	if f.Field == query.Author {
-		return `SELECT au.id FROM authors au WHERE ' ' || au.norm || ' ' LIKE ? ESCAPE '\'`,
-			[]any{"% " + likeEscape(norm(f.Value)) + " %"}
+		key := fulltext.AuthorKey(f.Value)
+		if key == "" {
+			return `SELECT au.id FROM authors au WHERE 0`, nil
+		}
+		return `SELECT au.id FROM authors au WHERE ' ' || herald_author_key(au.norm) || ' ' LIKE ? ESCAPE '\'`,
+			[]any{"% " + likeEscape(key) + " %"}
 	}
 	return `SELECT t.id FROM tags t WHERE t.norm = ?`, []any{norm(f.Value)}
 }

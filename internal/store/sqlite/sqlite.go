@@ -79,6 +79,8 @@ type DB struct {
 	path string
 	w    writer  // the single writer connection
 	r    *sql.DB // query-only readers
+	// readOnly is set by OpenReadOnly: every write fails (w's connector).
+	readOnly bool
 	// stmts holds statements prepared on r, by query text (see prepared).
 	stmts sync.Map
 
