@@ -55,8 +55,9 @@ cap leaves a record marked WARC-Truncated, or in a content coding that
 does not decode) is named with its offset and URL, skipped and counted as
 "unreadable payload"; the exit status stays as it is. So is a page whose
 record does not match its WARC-Block-Digest (a corrupted copy), but its
-article is imported: herald check --fixity and export --format warc will
-report its capture as damaged.
+article is imported (with --nats, its job queued): herald check --fixity
+and export --format warc will report its capture as damaged. Records that
+are no pages (another status than 2xx, not HTML) are not checked.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -329,7 +330,7 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 				fmt.Fprintln(log, unreadableLine(name, rec))
 			},
 			Mismatch: func(rec *warc.Record, err error) {
-				fmt.Fprintln(log, mismatchLine(name, rec, err))
+				fmt.Fprintln(log, mismatchLine(name, rec, err, true))
 			},
 			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
@@ -376,8 +377,12 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d pages for herald worker; skipped %s; %d damaged records\n",
-			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged)
+		mismatched := ""
+		if total.Mismatched > 0 {
+			mismatched = fmt.Sprintf("; %s not matching its digest, queued (see above)", spellCount(total.Mismatched, "page record"))
+		}
+		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d pages for herald worker; skipped %s; %d damaged records%s\n",
+			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged, mismatched)
 	}
 	switch {
 	case failedFiles > 0:
@@ -523,9 +528,13 @@ func unreadableLine(name string, rec *warc.Record) string {
 
 // mismatchLine names a page record of the file name whose block does not
 // match its WARC-Block-Digest (ImportOptions.Mismatch), imported all the
-// same.
-func mismatchLine(name string, rec *warc.Record, err error) string {
-	return fmt.Sprintf("herald: %s: the record at offset %d (%s) is damaged (%v): its article is imported, but herald check --fixity and export --format warc will report its capture", name, rec.Offset, rec.TargetURI, err)
+// same, or with queued (--nats) queued as an extract job all the same.
+func mismatchLine(name string, rec *warc.Record, err error, queued bool) string {
+	done := "its article is imported"
+	if queued {
+		done = "it is queued all the same"
+	}
+	return fmt.Sprintf("herald: %s: the record at offset %d (%s) is damaged (%v): %s, but herald check --fixity and export --format warc will report its capture", name, rec.Offset, rec.TargetURI, err, done)
 }
 
 // importWARCStream imports the WARC file r, named name in messages, whose
@@ -561,7 +570,7 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 		Mismatch: func(rec *warc.Record, err error) {
 			logMu.Lock()
 			defer logMu.Unlock()
-			fmt.Fprintln(log, mismatchLine(name, rec, err))
+			fmt.Fprintln(log, mismatchLine(name, rec, err, false))
 		},
 	})
 	endProgress() // before anything else is written to stderr

@@ -76,4 +76,23 @@ func TestImportWARCTellsDigestMismatch(t *testing.T) {
 	if !strings.Contains(out, "1 new") || !strings.Contains(out, "1 page record not matching its digest, imported (see above)") {
 		t.Errorf("summary: %s", out)
 	}
+	if !strings.Contains(stderr, "its article is imported") {
+		t.Errorf("stderr does not say the article is imported:\n%s", stderr)
+	}
+
+	// With --nats the record is only queued: the line says so, and so
+	// does the summary, which said nothing of it before.
+	out, stderr, code = herald(t, "", "--db", db, "import", "warc", "--nats", startNATS(t), file)
+	if code != 0 {
+		t.Errorf("--nats: exit %d, want 0: %s", code, stderr)
+	}
+	if want := "herald: " + file + ": the record at offset 0 (https://bits.example/news/story.html) is damaged (block digest "; !strings.Contains(stderr, want) {
+		t.Errorf("--nats: stderr lacks %q:\n%s", want, stderr)
+	}
+	if strings.Contains(stderr, "imported") || !strings.Contains(stderr, "it is queued all the same") {
+		t.Errorf("--nats: the line should say the record is queued, not imported:\n%s", stderr)
+	}
+	if !strings.Contains(out, "queued 1 extract jobs") || !strings.Contains(out, "1 page record not matching its digest, queued (see above)") {
+		t.Errorf("--nats summary: %s", out)
+	}
 }

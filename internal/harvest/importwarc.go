@@ -297,7 +297,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			continue
 		}
 		opts.tellUnreadable(rec)
-		if opts.checkDigest(rec) {
+		if notPage(rec) == "" && opts.checkDigest(rec) {
 			sum.Mismatched++
 		}
 		if shared[rec.Offset] {
@@ -434,18 +434,10 @@ const ReasonNotCopied = "capture not copied"
 // warcRecord extracts the article of a WARC response or resource record;
 // langs, when given, are the languages to keep (Only.Languages).
 func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*store.Record, string) {
-	// The status first: a redirect whose body was cut (WARC-Truncated) is
-	// a redirect, not an unreadable page.
-	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
-		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
-	}
-	if wr.PayloadErr != nil {
-		return nil, ReasonUnreadable
+	if skip := notPage(wr); skip != "" {
+		return nil, skip
 	}
 	ct := wr.PayloadContentType()
-	if ct != "" && !isHTMLContentType(ct) {
-		return nil, ReasonNotHTML
-	}
 	res, err := extractSafely(wr.Payload, extract.Options{
 		URL:             wr.TargetURI,
 		ContentType:     ct,
@@ -479,6 +471,25 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string) (*s
 	return rec, ""
 }
 
+// notPage is the one page filter of a WARC response or resource record,
+// before its payload is extracted: it returns why the record is no page
+// to import (its HTTP status when not 2xx, ReasonUnreadable,
+// ReasonNotHTML), or "" for a page. The status comes first: a redirect
+// whose body was cut (WARC-Truncated) is a redirect, not an unreadable
+// page.
+func notPage(wr *warc.Record) string {
+	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
+		return fmt.Sprintf("http %d", wr.HTTPStatus)
+	}
+	if wr.PayloadErr != nil {
+		return ReasonUnreadable
+	}
+	if ct := wr.PayloadContentType(); ct != "" && !isHTMLContentType(ct) {
+		return ReasonNotHTML
+	}
+	return ""
+}
+
 // tellUnreadable tells opts.Unreadable of a page record whose payload
 // could not be read, which warcRecord and CaptureJobs skip as
 // ReasonUnreadable: its status is read first, as they do, so a cut
@@ -490,7 +501,7 @@ func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
 }
 
 // checkDigest checks rec's block against its WARC-Block-Digest when
-// opts.Mismatch is set, tells it of a mismatch and reports whether there
+// opts.Mismatch is set (callers ask it only of pages, notPage), tells it of a mismatch and reports whether there
 // was one.
 func (opts ImportOptions) checkDigest(rec *warc.Record) bool {
 	if opts.Mismatch == nil {

@@ -461,13 +461,21 @@ func TestImportWARCNamesUnreadable(t *testing.T) {
 // word, while herald check --fixity and export --format warc then call
 // its capture damaged. It is still imported, and told to
 // ImportOptions.Mismatch; a record without a digest, or with a right
-// one, is not.
+// one, is not, and neither is a record that is no page (a 404, an image),
+// whose digest is not even computed.
 func TestImportWARCTellsDigestMismatch(t *testing.T) {
 	ctx := context.Background()
 	page := gazettePage("A story", "", gazetteDay, gazetteText("/news/a.html", 5))
 	var file bytes.Buffer
 	record := func(url, digest string) {
-		block := rawResponse(200, "text/html", page)
+		status, ct := 200, "text/html"
+		switch {
+		case strings.HasSuffix(url, "/gone.html"):
+			status = 404
+		case strings.HasSuffix(url, ".png"):
+			ct = "image/png"
+		}
+		block := rawResponse(status, ct, page)
 		if digest == "right" {
 			sum := sha1.Sum(block)
 			digest = "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
@@ -481,6 +489,8 @@ func TestImportWARCTellsDigestMismatch(t *testing.T) {
 	record("https://gazette.example/news/a.html", "right")
 	record("https://gazette.example/news/b.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	record("https://gazette.example/news/c.html", "")
+	record("https://gazette.example/news/gone.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	record("https://gazette.example/img/photo.png", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	for _, jobs := range []bool{false, true} {
 		var told []string
 		opts := ImportOptions{Mismatch: func(rec *warc.Record, err error) {
