@@ -493,9 +493,13 @@ func notPage(wr *warc.Record) string {
 // tellUnreadable tells opts.Unreadable of a page record whose payload
 // could not be read, which warcRecord and CaptureJobs skip as
 // ReasonUnreadable: its status is read first, as they do, so a cut
-// redirect is a redirect.
+// redirect is a redirect, and a record declared to be something else than
+// HTML (a cut video or PDF, counted all the same) is no page to name.
 func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
-	if opts.Unreadable != nil && rec.PayloadErr != nil && (rec.HTTPStatus == 0 || rec.HTTPStatus >= 200 && rec.HTTPStatus <= 299) {
+	if opts.Unreadable == nil || notPage(rec) != ReasonUnreadable {
+		return
+	}
+	if ct := rec.PayloadContentType(); ct == "" || isHTMLContentType(ct) {
 		opts.Unreadable(rec)
 	}
 }
