@@ -636,9 +636,10 @@ func TestAPIWrites(t *testing.T) {
 		`[]`:                      "request body: want one JSON object",
 		`"http://93.184.216.34/"`: "request body: want one JSON object",
 		`{"url": 5}`:              "request body: url: want a string, not a number",
-		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`: "request body: interval_seconds: want a whole number, not a string",
-		`{"url": "http://93.184.216.34/", "paused": "yes"}`:          "request body: paused: want true or false, not a string",
-		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:  "request body: interval_seconds: want a whole number, not 1.5",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`:                 "request body: interval_seconds: want a whole number, not a string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:                          "request body: paused: want true or false, not a string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:                  "request body: interval_seconds: want a whole number, not 1.5",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 99999999999999999999}`: "request body: interval_seconds: 99999999999999999999 is out of range (want a whole number from -9223372036854775808 to 9223372036854775807)",
 	} {
 		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
 			t.Errorf("POST %s: %+v, want bad_request %q", body, e.Error, want)

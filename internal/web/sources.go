@@ -391,7 +391,33 @@ func jsonTypeError(e *json.UnmarshalTypeError) string {
 	case reflect.Struct, reflect.Map:
 		want = "an object"
 	}
+	if lo, hi, ok := intRange(e.Type); ok {
+		if n, whole := strings.CutPrefix(e.Value, "number "); whole && isWholeLiteral(n) {
+			return fmt.Sprintf("%s: %s is out of range (want a whole number from %s to %s)", e.Field, n, lo, hi)
+		}
+	}
 	return fmt.Sprintf("%s: want %s, not %s", e.Field, want, jsonValueName(e.Value))
+}
+
+// intRange returns the smallest and largest value of an integer type t,
+// spelt in decimal, and false for another type.
+func intRange(t reflect.Type) (lo, hi string, ok bool) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b := uint(t.Bits())
+		return strconv.FormatInt(-1<<(b-1), 10), strconv.FormatInt(1<<(b-1)-1, 10), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "0", strconv.FormatUint(1<<t.Bits()-1, 10), true
+	}
+	return "", "", false
+}
+
+// isWholeLiteral reports whether a JSON number is written as a whole
+// number (digits, perhaps a minus sign): one an integer field refuses
+// only because it does not fit.
+func isWholeLiteral(n string) bool {
+	n = strings.TrimPrefix(n, "-")
+	return n != "" && strings.Trim(n, "0123456789") == ""
 }
 
 // jsonValueName is a JSON value kind as json.UnmarshalTypeError.Value
