@@ -79,12 +79,13 @@ func highByteSample(src []byte, limit int) []byte {
 }
 
 // scoreDecoded scores decoded text by how much it looks like natural
-// language. Two kinds of letters are held against a decoding: a third
-// accented Latin letter in a row (Cyrillic in windows-1251 decoded as
-// windows-1252 is all accented Latin letters, Совет as Ñîâåò, while
-// Western European words carry one or two: réélu, condições, Größe), and
-// half-width katakana (KOI8-R decoded as Shift_JIS is all of them, while
-// Japanese text has them seldom).
+// language. A third accented Latin letter in a row is held against a
+// decoding (Cyrillic in windows-1251 decoded as windows-1252 is all
+// accented Latin letters, Совет as Ñîâåò, while Western European words
+// carry one or two: réélu, condições, Größe).
+// Half-width katakana scores as an ordinary letter, below lowercase
+// Cyrillic, so KOI8-R (which decodes as Shift_JIS into half-width
+// katakana) is still read as KOI8-R.
 func scoreDecoded(b []byte) int {
 	score := 0
 	var prevScript *unicode.RangeTable
@@ -97,8 +98,11 @@ func scoreDecoded(b []byte) int {
 		}
 		switch {
 		case r >= 0xFF61 && r <= 0xFF9F:
-			// Half-width katakana and its marks.
-			score--
+			// Half-width katakana and its marks count as an ordinary
+			// letter: Japanese pages written with them are common, and
+			// KOI8-R decoded as Shift_JIS is still outscored by its
+			// lowercase Cyrillic reading.
+			score += 2
 			prevScript = nil
 		case r == utf8.RuneError || r == '\uFFFD':
 			score -= 20

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 )
 
 // TestCharsetUndeclaredLegacy: a page that declares no encoding and is not
@@ -26,6 +27,8 @@ func TestCharsetUndeclaredLegacy(t *testing.T) {
 		{"russian brief", "Мэр открыл новый мост. Движение по мосту откроют в пятницу, сообщили в мэрии.", charmap.Windows1251, "windows-1251"},
 		{"russian with ч", "Человек, который чинил часы, рассказал о своей работе в мастерской на улице Чехова.", charmap.Windows1251, "windows-1251"},
 		{"russian koi8-r", "Городской совет обсудил ремонт гавани после шторма и новый бюджет.", charmap.KOI8R, "koi8-r"},
+		{"japanese half-width katakana", "本日のﾆｭｰｽ: ｿﾌﾄﾊﾞﾝｸがｽﾏｰﾄﾌｫﾝの新ﾓﾃﾞﾙを発表しました. 新しいﾓﾃﾞﾙは来月から全国の店舗で販売される予定で、価格は前のﾓﾃﾞﾙと同じです。", japanese.ShiftJIS, "shift_jis"},
+		{"japanese half-width menu", "ﾄｯﾌﾟﾆｭｰｽ ｽﾎﾟｰﾂ ｴﾝﾀﾒ ｹﾞｰﾑ 天気 ﾒﾆｭｰ. 明日の天気は晴れのち曇りで、ｽﾎﾟｰﾂの試合は予定どおり行われます。", japanese.ShiftJIS, "shift_jis"},
 		{"french", "Le café du port rouvre ses portes après les travaux de l'hiver dernier; le maire, réélu, a déclaré être très ému.", charmap.Windows1252, "windows-1252"},
 		{"german", "Die Brücke über den Fluss wird nächste Woche für Fußgänger geöffnet; größere Schäden gab es nicht.", charmap.Windows1252, "windows-1252"},
 		{"portuguese", "A prefeitura informou que a reconstrução da ponte começará após as eleições, com atenção às condições.", charmap.Windows1252, "windows-1252"},

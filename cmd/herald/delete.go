@@ -44,7 +44,9 @@ herald deleted --since WHEN lists them.
 With --withhold (a takedown), the deleted articles are also kept out for
 good, in the same transactions: harvests do not fetch their URLs again
 (not even one named to herald harvest or in its --urls list), and imports (JSON lines, text, WARC, an export made before) and fleet
-workers skip them, counted as "withheld". herald withheld lists them
+workers skip them, counted as "withheld". An article fetched from another
+URL than the canonical one its page declared (a mobile copy) has that URL
+withheld too, listed and released on its own. herald withheld lists them
 and releases them.
 
 Without --withhold, an article can come back: herald reextract does not

@@ -87,21 +87,16 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 		}
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
-		switch ct := rec.PayloadContentType(); {
-		case !opts.Only.onSite(rec.TargetURI):
+		if !opts.Only.onSite(rec.TargetURI) {
 			sum.Skipped[ReasonOtherSite]++
 			continue
-		case rec.HTTPStatus != 0 && (rec.HTTPStatus < 200 || rec.HTTPStatus > 299):
-			// As warcRecord: the status first, so that a redirect with a
-			// cut body counts as a redirect.
-			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
-			continue
-		case rec.PayloadErr != nil:
-			opts.tellUnreadable(rec)
-			sum.Skipped[ReasonUnreadable]++
-			continue
-		case ct != "" && !isHTMLContentType(ct):
-			sum.Skipped[ReasonNotHTML]++
+		}
+		// The page filter warcRecord applies when the job is done.
+		if skip := notPage(rec); skip != "" {
+			if skip == ReasonUnreadable {
+				opts.tellUnreadable(rec)
+			}
+			sum.Skipped[skip]++
 			continue
 		}
 		if opts.checkDigest(rec) {

@@ -297,7 +297,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			continue
 		}
 		opts.tellUnreadable(rec)
-		if opts.checkDigest(rec) {
+		if notPage(rec) == "" && opts.checkDigest(rec) {
 			sum.Mismatched++
 		}
 		if shared[rec.Offset] {
@@ -435,18 +435,10 @@ const ReasonNotCopied = "capture not copied"
 // langs, when given, are the languages to keep (Only.Languages). listed
 // says that a feed or a news sitemap listed the page (see isArticle).
 func warcRecord(wr *warc.Record, source, capturePath string, langs []string, listed bool) (*store.Record, string) {
-	// The status first: a redirect whose body was cut (WARC-Truncated) is
-	// a redirect, not an unreadable page.
-	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
-		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
-	}
-	if wr.PayloadErr != nil {
-		return nil, ReasonUnreadable
+	if skip := notPage(wr); skip != "" {
+		return nil, skip
 	}
 	ct := wr.PayloadContentType()
-	if ct != "" && !isHTMLContentType(ct) {
-		return nil, ReasonNotHTML
-	}
 	res, err := extractSafely(wr.Payload, extract.Options{
 		URL:             wr.TargetURI,
 		ContentType:     ct,
@@ -480,18 +472,41 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string, lis
 	return rec, ""
 }
 
+// notPage is the one page filter of a WARC response or resource record,
+// before its payload is extracted: it returns why the record is no page
+// to import (its HTTP status when not 2xx, ReasonUnreadable,
+// ReasonNotHTML), or "" for a page. The status comes first: a redirect
+// whose body was cut (WARC-Truncated) is a redirect, not an unreadable
+// page.
+func notPage(wr *warc.Record) string {
+	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
+		return fmt.Sprintf("http %d", wr.HTTPStatus)
+	}
+	if wr.PayloadErr != nil {
+		return ReasonUnreadable
+	}
+	if ct := wr.PayloadContentType(); ct != "" && !isHTMLContentType(ct) {
+		return ReasonNotHTML
+	}
+	return ""
+}
+
 // tellUnreadable tells opts.Unreadable of a page record whose payload
 // could not be read, which warcRecord and CaptureJobs skip as
 // ReasonUnreadable: its status is read first, as they do, so a cut
-// redirect is a redirect.
+// redirect is a redirect, and a record declared to be something else than
+// HTML (a cut video or PDF, counted all the same) is no page to name.
 func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
-	if opts.Unreadable != nil && rec.PayloadErr != nil && (rec.HTTPStatus == 0 || rec.HTTPStatus >= 200 && rec.HTTPStatus <= 299) {
+	if opts.Unreadable == nil || notPage(rec) != ReasonUnreadable {
+		return
+	}
+	if ct := rec.PayloadContentType(); ct == "" || isHTMLContentType(ct) {
 		opts.Unreadable(rec)
 	}
 }
 
 // checkDigest checks rec's block against its WARC-Block-Digest when
-// opts.Mismatch is set, tells it of a mismatch and reports whether there
+// opts.Mismatch is set (callers ask it only of pages, notPage), tells it of a mismatch and reports whether there
 // was one.
 func (opts ImportOptions) checkDigest(rec *warc.Record) bool {
 	if opts.Mismatch == nil {

@@ -392,8 +392,9 @@ func TestLanguageSkip(t *testing.T) {
 // a record marked WARC-Truncated, or a body in a coding that does not
 // decode) is skipped as an unreadable payload and told to
 // ImportOptions.Unreadable, by an import and by capture jobs, so that
-// the user learns which record it was; a cut redirect is a redirect, and
-// a good page is stored.
+// the user learns which record it was; a cut redirect is a redirect, a
+// cut video or PDF is counted but not named as an unreadable page (it is
+// none), and a good page is stored.
 func TestImportWARCNamesUnreadable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -409,6 +410,10 @@ func TestImportWARCNamesUnreadable(t *testing.T) {
 			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzip at all")[:len("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\n")+12]},
 		{TargetURI: "https://gazette.example/moved", Truncated: "length",
 			ResponseRaw: []byte("HTTP/1.1 301 Moved\r\nLocation: /news/\r\nContent-Length: 9000\r\n\r\nmoved")},
+		{TargetURI: "https://gazette.example/media/clip.mp4", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: 90000\r\n\r\nftypisom")},
+		{TargetURI: "https://gazette.example/files/report.pdf", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 90000\r\n\r\n%PDF-1.7")},
 		{TargetURI: "https://gazette.example/news/whole.html", ResponseRaw: rawResponse(200, "text/html", page)},
 	} {
 		x.Date = gazetteDay
@@ -447,8 +452,8 @@ func TestImportWARCNamesUnreadable(t *testing.T) {
 		if !slices.Equal(told, want) {
 			t.Errorf("capture jobs %v: told of %q, want %q", jobs, told, want)
 		}
-		if sum.Skipped[ReasonUnreadable] != 2 || sum.Skipped["http 301"] != 1 {
-			t.Errorf("capture jobs %v: skipped %v, want 2 unreadable and the redirect", jobs, sum.Skipped)
+		if sum.Skipped[ReasonUnreadable] != 4 || sum.Skipped["http 301"] != 1 {
+			t.Errorf("capture jobs %v: skipped %v, want 4 unreadable and the redirect", jobs, sum.Skipped)
 		}
 		if !jobs && sum.New != 1 {
 			t.Errorf("new %d, want the whole page stored", sum.New)
@@ -461,13 +466,21 @@ func TestImportWARCNamesUnreadable(t *testing.T) {
 // word, while herald check --fixity and export --format warc then call
 // its capture damaged. It is still imported, and told to
 // ImportOptions.Mismatch; a record without a digest, or with a right
-// one, is not.
+// one, is not, and neither is a record that is no page (a 404, an image),
+// whose digest is not even computed.
 func TestImportWARCTellsDigestMismatch(t *testing.T) {
 	ctx := context.Background()
 	page := gazettePage("A story", "", gazetteDay, gazetteText("/news/a.html", 5))
 	var file bytes.Buffer
 	record := func(url, digest string) {
-		block := rawResponse(200, "text/html", page)
+		status, ct := 200, "text/html"
+		switch {
+		case strings.HasSuffix(url, "/gone.html"):
+			status = 404
+		case strings.HasSuffix(url, ".png"):
+			ct = "image/png"
+		}
+		block := rawResponse(status, ct, page)
 		if digest == "right" {
 			sum := sha1.Sum(block)
 			digest = "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
@@ -481,6 +494,8 @@ func TestImportWARCTellsDigestMismatch(t *testing.T) {
 	record("https://gazette.example/news/a.html", "right")
 	record("https://gazette.example/news/b.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	record("https://gazette.example/news/c.html", "")
+	record("https://gazette.example/news/gone.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	record("https://gazette.example/img/photo.png", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	for _, jobs := range []bool{false, true} {
 		var told []string
 		opts := ImportOptions{Mismatch: func(rec *warc.Record, err error) {

@@ -64,14 +64,14 @@ type crawl struct {
 
 // page fetches, captures and extracts one frontier URL.
 func (r *run) page(it store.FrontierItem) event {
-	if ev, ok := r.withheldItem(it); ok {
-		return ev
-	}
 	ev := event{item: &it, host: it.Host}
 	if hold, ok := r.h.heldUntil(it.Host); ok {
 		// Asking now would only be refused by the fetcher until the
 		// host's Retry-After or Crawl-delay has run out; try then.
 		ev.fail = &failure{reason: hold.reason, transient: true, unasked: true, retryAfter: time.Until(hold.until)}
+		return ev
+	}
+	if ev, ok := r.withheldItem(it); ok {
 		return ev
 	}
 	x, held := r.h.itemHint(it)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -134,5 +135,44 @@ func TestHarvestNamedWithheldNotFetched(t *testing.T) {
 	}
 	if n := ts.hit(arts[0].path) - before; n != 0 {
 		t.Errorf("the withheld URL named in a URL list was fetched %d times", n)
+	}
+}
+
+// TestHarvestWithheldFetchedURLNotFetched: an article fetched from
+// another URL than the canonical one its page declares (an AMP copy, a
+// URL with a tracking parameter) and deleted with --withhold is not
+// fetched again from the URL it was fetched from, which is not its
+// canonical URL: the withheld check asked only about the article's id,
+// and the page was fetched and captured again after the takedown.
+func TestHarvestWithheldFetchedURLNotFetched(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	// A mobile copy declaring arts[5].path its canonical URL.
+	mobile := "/m/new-pontoon.html"
+	ts.html(mobile, gazettePage(arts[5].title, ts.url(arts[5].path), arts[5].published, gazetteText(arts[5].path, 6)))
+	if _, err := h.Harvest(ctx, []string{ts.url(mobile)}); err != nil {
+		t.Fatal(err)
+	}
+	rec := stored(t, st, ts.url(arts[5].path))
+	if rec == nil || ts.hit(mobile) != 1 {
+		t.Fatalf("the mobile copy was not stored under its canonical URL (%d fetches)", ts.hit(mobile))
+	}
+	if _, err := archive.Delete(ctx, st, nil, []string{rec.ID}, archive.DeleteOptions{Withhold: true, Reason: "takedown"}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := h.Harvest(ctx, []string{ts.url(mobile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(mobile) - 1; n != 0 {
+		t.Errorf("the URL the withheld article was fetched from was fetched %d times again", n)
+	}
+	if sum.Skipped[ReasonWithheld] != 1 {
+		t.Errorf("skipped %v, want the URL counted as withheld", sum.Skipped)
+	}
+	if stored(t, st, ts.url(arts[5].path)) != nil {
+		t.Error("the withheld article was stored again")
 	}
 }

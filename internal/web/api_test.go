@@ -636,9 +636,10 @@ func TestAPIWrites(t *testing.T) {
 		`[]`:                      "request body: want a JSON object, got an array",
 		`"http://93.184.216.34/"`: "request body: want a JSON object, got a string",
 		`{"url": 5}`:              "url: want a string, got number",
-		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`: "interval_seconds: want a whole number, got string",
-		`{"url": "http://93.184.216.34/", "paused": "yes"}`:          "paused: want true or false, got string",
-		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:  "interval_seconds: want a whole number, got number 1.5",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`:                 "interval_seconds: want a whole number, got string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:                          "paused: want true or false, got string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:                  "interval_seconds: want a whole number, got number 1.5",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 99999999999999999999}`: "interval_seconds: 99999999999999999999 is out of range (want a whole number from -9223372036854775808 to 9223372036854775807)",
 	} {
 		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
 			t.Errorf("POST %s: %+v, want bad_request %q", body, e.Error, want)

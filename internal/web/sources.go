@@ -361,6 +361,27 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// intRange returns the smallest and largest value of an integer type t,
+// spelt in decimal, and false for another type.
+func intRange(t reflect.Type) (lo, hi string, ok bool) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b := uint(t.Bits())
+		return strconv.FormatInt(-1<<(b-1), 10), strconv.FormatInt(1<<(b-1)-1, 10), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "0", strconv.FormatUint(1<<t.Bits()-1, 10), true
+	}
+	return "", "", false
+}
+
+// isWholeLiteral reports whether a JSON number is written as a whole
+// number (digits, perhaps a minus sign): one an integer field refuses
+// only because it does not fit.
+func isWholeLiteral(n string) bool {
+	n = strings.TrimPrefix(n, "-")
+	return n != "" && strings.Trim(n, "0123456789") == ""
+}
+
 // bodyEmpty reports whether r came without a body. A body of unknown
 // length (chunked) is read ahead by a byte to find out; r.Body still
 // yields all of it.
@@ -398,6 +419,11 @@ func bodyError(err error, v any) *Error {
 		got := typeErr.Value // "number 1e30", "string", "array", …
 		if typeErr.Field == "" {
 			return badRequest("request body: want a JSON object, got %s", aOrAn(got))
+		}
+		if lo, hi, ok := intRange(typeErr.Type); ok {
+			if n, whole := strings.CutPrefix(got, "number "); whole && isWholeLiteral(n) {
+				return badRequest("%s: %s is out of range (want a whole number from %s to %s)", typeErr.Field, n, lo, hi)
+			}
 		}
 		return badRequest("%s: want %s, got %s", typeErr.Field, wantOfType(typeErr.Type), got)
 	}
