@@ -101,8 +101,14 @@ and link elements (rel alternate, amphtml, prev, next) naming it lose
 the URL. In JSON-LD, the entries describing it (an ItemList's ListItem,
 a NewsArticle, a mention) and links to it (relatedLink) are dropped and
 the JSON stays valid; a JSON-LD script that does not parse and names it
-is blanked whole. Other text that is not a link (other scripts, an
-image's alt text outside the link) is left. A page that cannot be
+is blanked whole. In other JSON data scripts (type application/json or
++json, speculationrules: a Next.js page's __NEXT_DATA__, an app's
+state), which an app reads by position, nothing is removed: an object
+holding a link to it (a story with its title and teaser) becomes an
+empty object in place, unless it holds a list of other objects, and a
+link to it elsewhere becomes an empty string; one that does not parse
+and links to it is blanked whole. Other text that is not a link (other
+scripts, an image's alt text outside the link) is left. A page that cannot be
 redacted in place is erased whole, as a feed is, and listed on stderr.
 
 Each run of erased records is overwritten in place by a record of the

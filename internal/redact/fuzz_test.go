@@ -74,6 +74,7 @@ func FuzzBlankPage(f *testing.F) {
 		`<script type=application/ld+json>[{"item":{"@id":"https://news.example/2026/jane-doe-story"}}, 1]</script><script type=application/ld+json>{"mainEntityOfPage":"/2026/jane-doe-story"}`,
 		`<script type="application/ld+json"><!-- {"url":"/2026/jane-doe-story"} --></script>`,
 		`<meta property=og:url content="/2026/jane-doe-story"><link rel=amphtml href=/2026/jane-doe-story>`,
+		`<script id="__NEXT_DATA__" type="application/json">{"props":{"s":[{"url":"/2026/jane-doe-story","t":"J"},{"url":"/x"}],"f":"/2026/jane-doe-story"}}</script><script type=speculationrules>{"prefetch":[{"urls":["/2026/jane-doe-story"]}]}</script><script type=application/json>{"url":"/2026/jane-doe-story",}</script>`,
 		`<div itemprop=articleBody><blockquote>a <a href=/2026/jane-doe-story>b</a> c</blockquote><ul><li>a <a href=/2026/jane-doe-story>b</a><li>x</ul><table><td>w <a href=/2026/jane-doe-story>b</a><td>`,
 	} {
 		f.Add([]byte(s))

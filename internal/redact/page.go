@@ -52,7 +52,9 @@ var ErrNotPage = errors.New("not an HTML page")
 // amphtml, prev, next…) lose that value: it becomes spaces.
 //
 // A JSON-LD script (type application/ld+json) loses the entries naming
-// the URL: see jsonLD. Other markup that is not a link (another script's
+// the URL: see jsonLD. A script of other JSON data (application/json,
+// another +json type, speculationrules) has the objects describing the
+// URL's page and the links to it emptied in place: see jsonData. Other markup that is not a link (another script's
 // text, a comment, another element's attribute) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
@@ -114,9 +116,11 @@ type pageState struct {
 	open []element
 	body int
 	// rawText is the element whose text the next text token is (script,
-	// style…), and ldJSON whether that script is JSON-LD.
-	rawText string
-	ldJSON  bool
+	// style…), ldJSON whether that script is JSON-LD and dataJSON
+	// whether it is other JSON data (isDataScript).
+	rawText  string
+	ldJSON   bool
+	dataJSON bool
 	// What teasers are decided on, in the page's order: the candidate
 	// containers ended, the offsets of the links to other pages, of h1
 	// elements, of other headings holding words outside the links to
@@ -215,7 +219,9 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 		}
 	case "script":
 		v, _, _ := rawAttr(raw, "type")
-		p.ldJSON = strings.EqualFold(strings.TrimSpace(html.UnescapeString(v)), "application/ld+json")
+		v = html.UnescapeString(v)
+		p.ldJSON = strings.EqualFold(strings.TrimSpace(v), "application/ld+json")
+		p.dataJSON = isDataScript(v)
 	}
 	if rawTextElements[tag] {
 		p.rawText = tag
@@ -319,6 +325,8 @@ func (p *pageState) text(raw []byte, from int, rawText string) {
 	switch {
 	case rawText == "script" && p.ldJSON:
 		p.b.n += p.b.jsonLD(raw, from)
+	case rawText == "script" && p.dataJSON:
+		p.b.n += p.b.jsonData(raw, from)
 	case rawText != "":
 	case p.link == nil && len(bytes.TrimSpace(raw)) > 0:
 		if p.para != nil {

@@ -29,7 +29,8 @@
 // rewrite) only the href's value becomes spaces: the sentence stays as
 // its author wrote it, and leads nowhere. A meta or link element naming
 // the URL loses the value; a JSON-LD script loses its entries naming it
-// and stays valid JSON of its length. Tags are never cut: a span blanked
+// and stays valid JSON of its length, and a script of other JSON data
+// (__NEXT_DATA__) has the objects describing it emptied in place. Tags are never cut: a span blanked
 // starts and ends on tag boundaries. Other mentions that are not links
 // (another script's text, an image's alt outside a link) are left.
 //

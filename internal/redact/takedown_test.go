@@ -1,9 +1,12 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // prefixNamed names the page with any query (a tracking parameter), as
@@ -93,6 +96,7 @@ func ldScripts(doc []byte) []string {
 // every other entry kept. A page's own description of the page (a
 // top-level object) becomes {}. A script that does not parse as JSON
 // and names the page is blanked whole; one that does not name it stays.
+// A script of other JSON data describing the page is emptied too.
 func TestBlankPageJSONLD(t *testing.T) {
 	scripts := []string{
 		`{"@context":"https://schema.org","@type":"ItemList","numberOfItems":3,"itemListElement":[
@@ -114,12 +118,12 @@ func TestBlankPageJSONLD(t *testing.T) {
 		doc += `<script type="application/ld+json">` + s + "</script>\n"
 	}
 	doc += `<script type="application/json">{"url":"https://news.example/2026/jane-doe-story"}</script></head><body><p>Body</p></body></html>`
-	out := checkPage(t, doc, "https://news.example/2026/ferry", 9,
+	out := checkPage(t, doc, "https://news.example/2026/ferry", 10,
 		[]string{`"relatedLink":["https://news.example/2026/harbour"`, `{"@type":"Place","name":"Harbour"}]`, `"about":{"@type":"Thing","name":"Ferries"}}`,
 			`{"@type":"ListItem","position":2,"url":"https://news.example/2026/harbour","name":"Harbour budget"}`,
 			`{"@type":"Organization","url":"https://news.example/", broken}`,
-			`<script type="application/json">{"url":"https://news.example/2026/jane-doe-story"}</script>`},
-		nil)
+			`<script type="application/json">{`, `}</script></head>`},
+		[]string{`{"url":"https://news.example/2026/jane-doe-story"}`})
 	got := ldScripts([]byte(out))
 	if len(got) != len(scripts) {
 		t.Fatalf("%d scripts, want %d", len(got), len(scripts))
@@ -198,5 +202,93 @@ func TestBlankPageJSONLDCommentOpener(t *testing.T) {
 	out := checkPage(t, doc, "https://news.example/", 1, []string{other}, []string{"harbour", "jane-doe-story"})
 	if got := ldScripts([]byte(out)); len(got) != 2 || strings.TrimSpace(got[0]) != "" {
 		t.Errorf("the script naming the page was not blanked whole: %q", got)
+	}
+}
+
+// dataScripts returns the texts of a page's scripts of JSON data other
+// than JSON-LD (isDataScript), in the page's order.
+func dataScripts(doc []byte) []string {
+	var texts []string
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	data := false
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return texts
+		}
+		if tt == html.TextToken && data {
+			texts = append(texts, string(z.Raw()))
+		}
+		data = false
+		if tt == html.StartTagToken {
+			if name, _ := z.TagName(); string(name) == "script" {
+				for {
+					k, v, more := z.TagAttr()
+					if string(k) == "type" && isDataScript(string(v)) {
+						data = true
+					}
+					if !more {
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+// JSON data islands (a Next.js page's __NEXT_DATA__, speculation rules,
+// a store's state): the object describing the page (its title, teaser
+// and image) is emptied in place, as is a link to it in a list of
+// strings or beside a list of other stories; the JSON stays valid, of
+// its length and shape (no element removed: an app reads by index),
+// other stories kept. JSON that does not parse and links to the page is
+// blanked whole; a slug or title is not a link.
+func TestBlankPageDataIslands(t *testing.T) {
+	next := `{"props":{"pageProps":{"section":"Local","stories":[{"id":1,"title":"Jane Doe speaks","teaser":"Jane Doe told the council","url":"/2026/jane-doe-story","image":{"src":"https://cdn.example/jane.jpg"}},{"id":2,"title":"Harbour budget","url":"/2026/harbour"}],"featured":"https:\/\/news.example\/2026\/jane-doe-story"}},"page":"/section/[slug]","query":{"slug":"local"}}`
+	spec := `{"prefetch":[{"source":"list","urls":["/2026/jane-doe-story?from=spec","/2026/harbour"]}]}`
+	state := `[{"id":"a1","headline":"Jane Doe in the store","link":"https://news.example/2026/jane-doe-story#top"},{"id":"a2","headline":"Ferry","link":"https://news.example/2026/ferry"}]`
+	broken := `{"url":"/2026/jane-doe-story","title":"Jane Doe broken",}`
+	slug := `{"slug":"jane-doe-story","title":"Harbour"}`
+	doc := `<html><head><script id="__NEXT_DATA__" type="application/json">` + next + `</script>
+<script type="speculationrules">` + spec + `</script>
+<script type="application/vnd.store+json; charset=utf-8">` + state + `</script>
+<script type="application/json">` + broken + `</script>
+<script type="text/json">` + slug + `</script>
+<script type="application/ld+json">{"@type":"WebPage","url":"https://news.example/section/local/"}</script>
+</head><body><h1>Local</h1></body></html>`
+	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 5,
+		[]string{`{"id":2,"title":"Harbour budget","url":"/2026/harbour"}],"featured":"`, `"page":"/section/[slug]","query":{"slug":"local"}}`,
+			`"/2026/harbour"]}]}`, `{"id":"a2","headline":"Ferry","link":"https://news.example/2026/ferry"}]`, slug},
+		[]string{"Jane Doe speaks", "Jane Doe told", "jane.jpg", "Jane Doe in the store", "Jane Doe broken", "/2026/jane-doe-story"})
+	got := dataScripts([]byte(out))
+	want := dataScripts([]byte(doc))
+	if len(got) != 5 || len(want) != 5 {
+		t.Fatalf("%d data scripts in the copy, %d in the page, want 5", len(got), len(want))
+	}
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	for i, s := range got {
+		if json.Valid([]byte(want[i])) && !json.Valid([]byte(s)) {
+			t.Errorf("script %d is no longer JSON: %s", i, s)
+		}
+	}
+	if squeeze(got[3]) != "" {
+		t.Errorf("the broken script was not blanked whole: %q", got[3])
+	}
+	var page struct {
+		Props struct {
+			PageProps struct {
+				Stories  []map[string]any
+				Featured string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(got[0]), &page); err != nil || len(page.Props.PageProps.Stories) != 2 ||
+		len(page.Props.PageProps.Stories[0]) != 0 || page.Props.PageProps.Stories[1]["title"] != "Harbour budget" || strings.TrimSpace(page.Props.PageProps.Featured) != "" {
+		t.Errorf("__NEXT_DATA__ after: %+v %v", page, err)
+	}
+	var rules struct{ Prefetch []struct{ URLs []string } }
+	if err := json.Unmarshal([]byte(got[1]), &rules); err != nil || len(rules.Prefetch) != 1 || len(rules.Prefetch[0].URLs) != 2 ||
+		strings.TrimSpace(rules.Prefetch[0].URLs[0]) != "" || rules.Prefetch[0].URLs[1] != "/2026/harbour" {
+		t.Errorf("speculation rules after: %+v %v", rules, err)
 	}
 }
