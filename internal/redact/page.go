@@ -49,13 +49,21 @@ var ErrNotPage = errors.New("not an HTML page")
 //
 // A meta element whose content is a URL named (og:url, og:see_also,
 // twitter:url) and a link element whose href is one (rel alternate,
-// amphtml, prev, next…) lose that value: it becomes spaces.
+// amphtml, prev, next…) lose that value: it becomes spaces; so do a
+// meta refresh to one (content "0; url=…", all of it), an iframe's or
+// frame's src, a srcset with one among its images, and on any element
+// a data-href, data-url or onclick (a URL quoted in its script) naming
+// it. An image map's area whose href names it goes whole. A noscript
+// element's text, which the tokenizer does not read as markup (as
+// browsers running scripts do not), is read as markup: its links go as
+// the page's do.
 //
 // A JSON-LD script (type application/ld+json) loses the entries naming
 // the URL: see jsonLD. A script of other JSON data (application/json,
 // another +json type, speculationrules) has the objects describing the
-// URL's page and the links to it emptied in place: see jsonData. Other markup that is not a link (another script's
-// text, a comment, another element's attribute) is left.
+// URL's page and the links to it emptied in place: see jsonData. Other
+// markup that is not a link (another script's text, a comment, another
+// attribute, such as a title or an alt) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
@@ -65,8 +73,18 @@ func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int
 	base, _ := url.Parse(pageURL)
 	b := &blanker{out: bytes.Clone(doc), base: base, named: named}
 	p := pageState{b: b}
+	p.tokens(doc, 0)
+	p.closeLink(len(doc))
+	p.closePara()
+	p.pop(0, len(doc), len(doc))
+	p.teasers()
+	return b.out, b.n, nil
+}
+
+// tokens reads doc, at off in the page, token by token.
+func (p *pageState) tokens(doc []byte, off int) {
 	z := html.NewTokenizer(bytes.NewReader(doc))
-	at := 0
+	at := off
 	for {
 		tt := z.Next()
 		raw := z.Raw()
@@ -88,11 +106,7 @@ func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int
 			p.text(raw, from, rawText)
 		}
 	}
-	p.closeLink(len(doc))
-	p.closePara()
-	p.pop(0, len(doc), len(doc))
-	p.teasers()
-	return b.out, b.n, nil
+	p.rawText = ""
 }
 
 // Teasers' limits: the text (outside the links to the URL) a teaser may
@@ -121,6 +135,10 @@ type pageState struct {
 	rawText  string
 	ldJSON   bool
 	dataJSON bool
+	// noscript says the tokens are a noscript element's text, read as
+	// markup (one in it is not read again: its text ends with the
+	// first's).
+	noscript bool
 	// What teasers are decided on, in the page's order: the candidate
 	// containers ended, the offsets of the links to other pages, of h1
 	// elements, of other headings holding words outside the links to
@@ -211,6 +229,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 	switch tag {
 	case "meta":
 		p.blankValue(raw, from, "content", true)
+		p.refresh(raw, from)
 	case "link":
 		p.blankValue(raw, from, "href", false)
 	case "h1":
@@ -223,6 +242,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 		p.ldJSON = strings.EqualFold(strings.TrimSpace(v), "application/ld+json")
 		p.dataJSON = isDataScript(v)
 	}
+	p.attrs(tag, raw, from, to)
 	if rawTextElements[tag] {
 		p.rawText = tag
 	}
@@ -298,6 +318,104 @@ func (p *pageState) blankValue(raw []byte, from int, attr string, asLink bool) {
 	}
 }
 
+// refresh blanks the content of a meta refresh (http-equiv refresh,
+// content "0; url=…") whose URL names the URL: all of it, as a refresh
+// to no URL would reload the page itself.
+func (p *pageState) refresh(raw []byte, from int) {
+	if v, _, _ := rawAttr(raw, "http-equiv"); !strings.EqualFold(strings.TrimSpace(html.UnescapeString(v)), "refresh") {
+		return
+	}
+	v, span, ok := rawAttr(raw, "content")
+	if !ok {
+		return
+	}
+	// The delay, then ';' or ',', then url= (its name optional).
+	_, ref, ok := strings.Cut(strings.ReplaceAll(html.UnescapeString(v), ",", ";"), ";")
+	if !ok {
+		return
+	}
+	ref = strings.TrimSpace(ref)
+	if len(ref) >= 3 && strings.EqualFold(ref[:3], "url") {
+		if rest := strings.TrimSpace(ref[3:]); strings.HasPrefix(rest, "=") {
+			ref = strings.TrimSpace(rest[1:])
+		}
+	}
+	if len(ref) > 0 && (ref[0] == '"' || ref[0] == '\'') {
+		if end := strings.IndexByte(ref[1:], ref[0]); end >= 0 {
+			ref = ref[1 : 1+end]
+		} else {
+			ref = ref[1:]
+		}
+	}
+	if p.b.names(ref) {
+		p.b.spaces(from+span[0], from+span[1])
+		p.b.n++
+	}
+}
+
+// attrs handles the attributes of a start tag, raw at from to to, that
+// refer to a page without being a link (an a element's href): an area's
+// href (the tag goes whole), an iframe's or frame's src, an image's
+// srcset and, on any element, data-href, data-url and onclick (the
+// value goes) naming the URL.
+func (p *pageState) attrs(tag string, raw []byte, from, to int) {
+	eachAttr(raw, func(name []byte, val [2]int) bool {
+		var refs []string
+		switch {
+		case tag == "area" && foldEqual(name, "href"):
+			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
+			if p.b.names(ref) {
+				p.b.spaces(from, to)
+				p.b.n++
+				return false
+			}
+			return true
+		case (tag == "iframe" || tag == "frame") && foldEqual(name, "src"):
+			refs = []string{html.UnescapeString(string(raw[val[0]:val[1]]))}
+		case foldEqual(name, "srcset"):
+			for c := range strings.SplitSeq(html.UnescapeString(string(raw[val[0]:val[1]])), ",") {
+				if f := strings.Fields(c); len(f) > 0 {
+					refs = append(refs, f[0])
+				}
+			}
+		case foldEqual(name, "data-href"), foldEqual(name, "data-url"):
+			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
+			refs = []string{ref}
+		case foldEqual(name, "onclick"):
+			refs = scriptURLs(html.UnescapeString(string(raw[val[0]:val[1]])))
+		default:
+			return true
+		}
+		if slices.ContainsFunc(refs, p.b.names) {
+			p.b.spaces(from+val[0], from+val[1])
+			p.b.n++
+		}
+		return true
+	})
+}
+
+// scriptURLs returns the quoted strings of a script (an onclick
+// attribute's) that are written as links (isLinkText):
+// location.href='/2026/story', window.open("https://…").
+func scriptURLs(js string) []string {
+	var urls []string
+	for i := 0; i < len(js); i++ {
+		q := js[i]
+		if q != '\'' && q != '"' && q != '`' {
+			continue
+		}
+		end := strings.IndexByte(js[i+1:], q)
+		if end < 0 {
+			break
+		}
+		if s := js[i+1 : i+1+end]; isLinkText(s) {
+			urls = append(urls, s)
+		}
+		i += end + 1
+	}
+	return urls
+}
+
 // end handles an end tag at from to to.
 func (p *pageState) end(tag string, from, to int) {
 	defer p.popTo(tag, from, to)
@@ -327,6 +445,12 @@ func (p *pageState) text(raw []byte, from int, rawText string) {
 		p.b.n += p.b.jsonLD(raw, from)
 	case rawText == "script" && p.dataJSON:
 		p.b.n += p.b.jsonData(raw, from)
+	case rawText == "noscript" && !p.noscript:
+		// Markup, read as text where scripts run: what a reader without
+		// them sees (a lazy image's fallback, a list of links).
+		p.noscript = true
+		p.tokens(raw, from)
+		p.noscript = false
 	case rawText != "":
 	case p.link == nil && len(bytes.TrimSpace(raw)) > 0:
 		if p.para != nil {
@@ -579,6 +703,26 @@ func (p *pageState) teasers() {
 // first so named as browsers read it: its value as written (entities not
 // decoded; empty when it has none) and the value's span in raw.
 func rawAttr(raw []byte, name string) (string, [2]int, bool) {
+	var (
+		v     string
+		span  [2]int
+		found bool
+	)
+	eachAttr(raw, func(attr []byte, val [2]int) bool {
+		if !foldEqual(attr, name) {
+			return true
+		}
+		v, span, found = string(raw[val[0]:val[1]]), val, true
+		return false // the first one counts, as in browsers
+	})
+	return v, span, found
+}
+
+// eachAttr calls f with the name (as written) and the value's span (empty
+// when it has none) of each attribute of a raw start tag, in order, until
+// f returns false. A quoted value cut off by the tag's end stops it: what
+// follows is not read as attributes.
+func eachAttr(raw []byte, f func(name []byte, val [2]int) bool) {
 	i := 1 // past '<'
 	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' && raw[i] != '/' {
 		i++ // the tag name
@@ -588,19 +732,19 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			i++
 		}
 		if i >= len(raw) || raw[i] == '>' {
-			break
+			return
 		}
 		n0 := i
 		for i < len(raw) && !isSpace(raw[i]) && raw[i] != '=' && raw[i] != '>' && (raw[i] != '/' || i == n0) {
 			i++
 		}
-		attr := strings.ToLower(string(raw[n0:i]))
+		name := raw[n0:i]
 		for i < len(raw) && isSpace(raw[i]) {
 			i++
 		}
 		if i >= len(raw) || raw[i] != '=' {
-			if attr == name {
-				return "", [2]int{i, i}, true // the first one counts, as in browsers
+			if !f(name, [2]int{i, i}) {
+				return
 			}
 			continue // no value
 		}
@@ -614,7 +758,7 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			v0 = i + 1
 			end := bytes.IndexByte(raw[v0:], q)
 			if end < 0 {
-				return "", [2]int{}, false // cut off: not read as a link
+				return // cut off: not read as a link
 			}
 			v1 = v0 + end
 			i = v1 + 1
@@ -625,11 +769,28 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			}
 			v1 = i
 		}
-		if attr == name {
-			return string(raw[v0:v1]), [2]int{v0, v1}, true
+		if !f(name, [2]int{v0, v1}) {
+			return
 		}
 	}
-	return "", [2]int{}, false
+}
+
+// foldEqual reports whether b, an attribute's name as written, is name
+// (lower case), ASCII case folded.
+func foldEqual(b []byte, name string) bool {
+	if len(b) != len(name) {
+		return false
+	}
+	for i := range len(b) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != name[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpace reports whether c is HTML white space.

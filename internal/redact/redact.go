@@ -30,9 +30,13 @@
 // its author wrote it, and leads nowhere. A meta or link element naming
 // the URL loses the value; a JSON-LD script loses its entries naming it
 // and stays valid JSON of its length, and a script of other JSON data
-// (__NEXT_DATA__) has the objects describing it emptied in place. Tags are never cut: a span blanked
-// starts and ends on tag boundaries. Other mentions that are not links
-// (another script's text, an image's alt outside a link) are left.
+// (__NEXT_DATA__) has the objects describing it emptied in place. A
+// noscript element's links go as the page's do; references that are not
+// a elements (an area, an iframe's src, a meta refresh, a srcset,
+// data-href, data-url, onclick) lose the value naming it. Tags are never
+// cut: a span blanked starts and ends on tag boundaries. Other mentions
+// that are not links (another script's text, an image's alt outside a
+// link) are left.
 //
 // The package does not decode content codings, transcode (a document in
 // an encoding that is not a superset of ASCII, such as UTF-16, is not

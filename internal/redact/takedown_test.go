@@ -292,3 +292,35 @@ func TestBlankPageDataIslands(t *testing.T) {
 		t.Errorf("speculation rules after: %+v %v", rules, err)
 	}
 }
+
+// References that are not a elements: links in a noscript element
+// (text to the tokenizer, markup to a reader without scripts) go as
+// other links do, teasers with them; an image map's area naming the
+// page goes whole; an iframe's src, a meta refresh's content, a
+// srcset, data-href, data-url and an onclick naming it lose their
+// value. Those naming another page stay.
+func TestBlankPageOtherReferences(t *testing.T) {
+	doc := `<html><head><meta http-equiv="refresh" content="5; URL='/2026/jane-doe-story'">
+<meta http-equiv="Refresh" content="30;url=https://news.example/2026/harbour">
+<noscript><link rel="next" href="/2026/jane-doe-story"></noscript></head><body>
+<noscript><ul class="fallback"><li><a href="/2026/jane-doe-story">Jane Doe, no script</a> <small>1 Dec</small></li><li><a href="/2026/harbour">Harbour, no script</a></li></ul></noscript>
+<div class="lazy"><img data-src="/i/x.jpg"><noscript><p>As the council <a href="https://news.example/2026/jane-doe-story">heard</a>, it voted.</p></noscript></div>
+<map name="m"><area shape="rect" coords="0,0,10,10" href="/2026/jane-doe-story" alt="Jane Doe"><area shape="rect" coords="10,0,20,10" href="/2026/harbour" alt="Harbour"></map>
+<iframe src="https://news.example/2026/jane-doe-story?embed=1" title="Embedded"></iframe><iframe src="/2026/harbour?embed=1"></iframe>
+<img src="/i/pic.jpg" srcset="/i/pic-2x.jpg 2x, https://news.example/2026/jane-doe-story 3x"><img srcset="/i/h.jpg 1x, /i/h2.jpg 2x">
+<div class="share" data-url="https://news.example/2026/jane-doe-story" data-title="Share"></div><span data-href="/2026/jane-doe-story#c">Comments</span>
+<button onclick="location.href='/2026/jane-doe-story'">Read it</button><button onclick="window.open(&quot;/2026/harbour&quot;)">Harbour</button>
+</body></html>`
+	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 10,
+		[]string{`<meta http-equiv="Refresh" content="30;url=https://news.example/2026/harbour">`, `<noscript><link rel="next" href="`,
+			`<li><a href="/2026/harbour">Harbour, no script</a></li></ul></noscript>`,
+			`<noscript><p>As the council <a href="`, `">heard</a>, it voted.</p></noscript>`,
+			`<area shape="rect" coords="10,0,20,10" href="/2026/harbour" alt="Harbour"></map>`,
+			`" title="Embedded"></iframe><iframe src="/2026/harbour?embed=1"></iframe>`, `<img srcset="/i/h.jpg 1x, /i/h2.jpg 2x">`,
+			`<div class="share" data-url="`, `" data-title="Share"></div><span data-href="`, `">Comments</span>`,
+			`<button onclick="`, `">Read it</button><button onclick="window.open(&quot;/2026/harbour&quot;)">Harbour</button>`},
+		[]string{"jane-doe-story", "Jane Doe", "1 Dec"})
+	if !strings.Contains(out, `<meta http-equiv="refresh" content="`+strings.Repeat(" ", len(`5; URL='/2026/jane-doe-story'`))+`">`) {
+		t.Errorf("the meta refresh was not blanked:\n%s", out)
+	}
+}
