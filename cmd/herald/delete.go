@@ -89,7 +89,8 @@ lists) are redacted in place the same way: each link to it (an a element
 whose href is its URL or canonical URL) becomes blanks, headline and
 teaser image with it, and so does a teaser that holds only its story (an
 article or li element, or a div or section whose class says card,
-teaser, story, promo or tile, with no link to another page, no h1, no
+teaser, story, promo or tile, with no link to another page (nor a
+data-href, data-url, onclick or image map area leading to one), no h1, no
 other story's headline, no paragraph of its own before the link, no
 words beside the link and little text of its own), with its standfirst,
 kicker and date; otherwise only the link goes. A link in

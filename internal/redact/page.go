@@ -38,7 +38,8 @@ var ErrNotPage = errors.New("not an HTML page")
 // element, or a div or section one of whose classes has the word card,
 // teaser, story, promo or tile in it (story-card, c-card__body), that
 // holds a link to the URL blanked whole (its headline), no link to
-// another page, no h1, no other heading with words outside the links to
+// another page (nor an area, data-href, data-url or onclick leading to
+// one: a card or button scripts send there), no h1, no other heading with words outside the links to
 // the URL (another story's headline), no running text with words of its
 // own before its first link to the URL (the page's own prose), at most
 // teaserLead bytes of text before that link (a kicker, a date) and at
@@ -49,21 +50,13 @@ var ErrNotPage = errors.New("not an HTML page")
 //
 // A meta element whose content is a URL named (og:url, og:see_also,
 // twitter:url) and a link element whose href is one (rel alternate,
-// amphtml, prev, next…) lose that value: it becomes spaces; so do a
-// meta refresh to one (content "0; url=…", all of it), an iframe's or
-// frame's src, a srcset with one among its images, and on any element
-// a data-href, data-url or onclick (a URL quoted in its script) naming
-// it. An image map's area whose href names it goes whole. A noscript
-// element's text, which the tokenizer does not read as markup (as
-// browsers running scripts do not), is read as markup: its links go as
-// the page's do.
+// amphtml, prev, next…) lose that value: it becomes spaces.
 //
 // A JSON-LD script (type application/ld+json) loses the entries naming
 // the URL: see jsonLD. A script of other JSON data (application/json,
 // another +json type, speculationrules) has the objects describing the
-// URL's page and the links to it emptied in place: see jsonData. Other
-// markup that is not a link (another script's text, a comment, another
-// attribute, such as a title or an alt) is left.
+// URL's page and the links to it emptied in place: see jsonData. Other markup that is not a link (another script's
+// text, a comment, another element's attribute) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
@@ -357,7 +350,10 @@ func (p *pageState) refresh(raw []byte, from int) {
 // refer to a page without being a link (an a element's href): an area's
 // href (the tag goes whole), an iframe's or frame's src, an image's
 // srcset and, on any element, data-href, data-url and onclick (the
-// value goes) naming the URL.
+// value goes) naming the URL; and those that lead to another page (an
+// area's href, data-href or data-url written as a link but not a media
+// element's, a URL in onclick: a card or button that scripts send
+// there), which a teaser must not hold: it holds another story.
 func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 	eachAttr(raw, func(name []byte, val [2]int) bool {
 		var refs []string
@@ -368,6 +364,9 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 				p.b.spaces(from, to)
 				p.b.n++
 				return false
+			}
+			if p.leadsAway(ref) {
+				p.others = append(p.others, from)
 			}
 			return true
 		case (tag == "iframe" || tag == "frame") && foldEqual(name, "src"):
@@ -381,8 +380,14 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 		case foldEqual(name, "data-href"), foldEqual(name, "data-url"):
 			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
 			refs = []string{ref}
+			if !p.b.names(ref) && p.leadsAway(ref) && isLinkText(ref) && !mediaElements[tag] {
+				p.others = append(p.others, from)
+			}
 		case foldEqual(name, "onclick"):
 			refs = scriptURLs(html.UnescapeString(string(raw[val[0]:val[1]])))
+			if slices.ContainsFunc(refs, func(ref string) bool { return !p.b.names(ref) }) {
+				p.others = append(p.others, from)
+			}
 		default:
 			return true
 		}
@@ -393,6 +398,10 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 		return true
 	})
 }
+
+// mediaElements are the elements whose data-url or data-href is more
+// likely a lazy-loaded file's than a page's.
+var mediaElements = map[string]bool{"img": true, "source": true, "picture": true, "video": true, "audio": true}
 
 // scriptURLs returns the quoted strings of a script (an onclick
 // attribute's) that are written as links (isLinkText):

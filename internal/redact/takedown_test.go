@@ -324,3 +324,26 @@ func TestBlankPageOtherReferences(t *testing.T) {
 		t.Errorf("the meta refresh was not blanked:\n%s", out)
 	}
 }
+
+// A container that reaches another story only through a reference that
+// is not a link (a card a script sends there by its data-href or
+// data-url, a button's onclick, an image map's area) holds another
+// story, and is not a teaser of the page's: it keeps that story, and
+// loses only the links to the page. One whose only other reference is
+// to the page itself still goes whole.
+func TestBlankPageTeaserOtherReferences(t *testing.T) {
+	doc := `<html><body><main>
+<div class="story-list"><article class="story"><h3><a href="/2026/jane-doe-story">Jane Doe listed</a></h3></article>
+<div class="story-item" data-href="/2026/harbour"><span>Harbour budget</span></div></div>
+<ul><li class="promo"><a href="/2026/jane-doe-story">Jane Doe promo</a> <button onclick="location.href='/2026/ferry'">More: the ferry</button></li></ul>
+<section class="tile"><a href="/2026/jane-doe-story">Jane Doe tile</a><map name="t"><area href="/2026/harbour" alt="Harbour"></map></section>
+<div class="card" data-url="https://news.example/2026/ferry?from=card"><a href="/2026/jane-doe-story">Jane Doe card</a></div>
+<div class="card"><a href="/2026/jane-doe-story">Jane Doe own card</a><button onclick="location.href='/2026/jane-doe-story#comments'">Comments</button></div>
+</main></body></html>`
+	checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 6,
+		[]string{`<div class="story-list">`, `<div class="story-item" data-href="/2026/harbour"><span>Harbour budget</span></div></div>`,
+			`<ul><li class="promo">`, ` <button onclick="location.href='/2026/ferry'">More: the ferry</button></li></ul>`,
+			`<section class="tile">`, `<map name="t"><area href="/2026/harbour" alt="Harbour"></map></section>`,
+			`<div class="card" data-url="https://news.example/2026/ferry?from=card">`},
+		[]string{"Jane Doe", "Comments", "jane-doe-story"})
+}
