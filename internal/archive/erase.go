@@ -224,6 +224,55 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return store.InDir(path, d) })
 }
 
+// chainURLs returns the URLs of the redirects that led to the capture c,
+// in the WARC file at path: its chain's first hop (the URL a feed or a
+// section front links to: a feed proxy's, a short link, the http://
+// spelling) and every hop after it that is an HTTP redirect (3xx).
+// A link to one of them leads to the page as surely as a link to its
+// URL, so the documents naming it are redacted for those too. A page
+// met on the way that is not a redirect (a consent page, a meta refresh
+// interstitial), which other pages' chains may pass through too, does
+// not count, unless it is the first hop. The chain is read from where
+// c says it starts (warc.StoredReader.ReadChain) or, where that was not
+// recorded, found walking back from the response (FindChain). A file
+// that cannot be read, or a chain that cannot be, gives what was found:
+// the erasure itself reports the file.
+func chainURLs(path string, c *store.Capture) []string {
+	start, known := c.Chain()
+	if known && start >= c.Offset {
+		return nil // reached without redirects
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var sr warc.StoredReader
+	final, err := sr.Read(f, c.Offset)
+	if err != nil || c.RecordID != "" && final.RecordID != c.RecordID {
+		return nil
+	}
+	var chain []*warc.Stored
+	if known {
+		chain, err = sr.ReadChain(f, start, final)
+		if err != nil {
+			return nil
+		}
+	} else {
+		chain, _, _ = sr.FindChain(f, final) // what it found, if it stopped at its bound
+	}
+	var urls []string
+	for _, s := range chain {
+		if s.Type != warc.TypeResponse || s.TargetURI == "" {
+			continue
+		}
+		if len(urls) == 0 || s.RedirectLocation() != "" {
+			urls = append(urls, s.TargetURI)
+		}
+	}
+	return urls
+}
+
 // eraseUnreferenced erases the captures of the targets' pages that no
 // article points at: the response records, in the WARC files Herald
 // wrote in the folders that hold the targets' own captures and in
@@ -231,11 +280,13 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 // versions and that opts.CaptureOwner (when set) files under a target.
 // Captures an article points at are left to eraseCaptures. In the same
 // files, the captures of feeds, sitemaps and pages that name one of
-// those URLs are redacted: the entries naming it, the links to it,
-// blanked (listing.redaction, warc.RedactRecords).
+// those URLs, or a redirect that led to a target's capture (chainURLs),
+// are redacted: the entries naming it, the links to it, blanked
+// (listing.redaction, warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
+	named := map[string]bool{}                // urls, and the hops of their captures' redirect chains
 	referenced := map[string]map[int64]bool{} // absolute path → offsets
 	dirs := map[string]bool{}
 	for _, d := range opts.WARCDirs {
@@ -260,6 +311,9 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 			if c := r.Capture; c != nil && c.File != "" {
 				path := absOr(store.CaptureFile(c.File, opts.CaptureBase))
+				for _, u := range chainURLs(path, c) {
+					named[warc.NormURL(u)] = true
+				}
 				if referenced[path] == nil {
 					referenced[path] = map[int64]bool{}
 				}
@@ -270,7 +324,8 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	list := newListing(urls)
+	maps.Copy(named, urls)
+	list := newListing(named)
 	want := func(rec *warc.Record) bool {
 		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || list.mayList(rec)
 	}
