@@ -111,8 +111,9 @@ is blanked whole. In other JSON data scripts (type application/json or
 state), which an app reads by position, nothing is removed: an object
 holding a link to it (a story with its title and teaser) becomes an
 empty object in place, unless it holds a list of other objects, and a
-link to it elsewhere becomes an empty string; one that does not parse
-and links to it is blanked whole. Other text that is not a link (other
+link to it elsewhere becomes an empty string (in Nuxt's payload, which
+refers to values by position, with the title and teaser only its story
+refers to); one that does not parse and links to it is blanked whole. Other text that is not a link (other
 scripts, an image's alt text outside the link) is left. A page that cannot be
 redacted in place is erased whole, as a feed is, and listed on stderr.
 

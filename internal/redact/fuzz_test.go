@@ -77,6 +77,7 @@ func FuzzBlankPage(f *testing.F) {
 		`<script id="__NEXT_DATA__" type="application/json">{"props":{"s":[{"url":"/2026/jane-doe-story","t":"J"},{"url":"/x"}],"f":"/2026/jane-doe-story"}}</script><script type=speculationrules>{"prefetch":[{"urls":["/2026/jane-doe-story"]}]}</script><script type=application/json>{"url":"/2026/jane-doe-story",}</script>`,
 		`<noscript><ul><li class=story><a href=/2026/jane-doe-story>J</a><noscript><a href=/2026/jane-doe-story>x</noscript></ul></noscript><map><area href=/2026/jane-doe-story></map><iframe src=/2026/jane-doe-story></iframe>`,
 		`<meta http-equiv=refresh content="0;url=/2026/jane-doe-story"><img srcset="/a 1x, /2026/jane-doe-story 2x" data-href=/2026/jane-doe-story onclick="location='/2026/jane-doe-story'">`,
+		`<script type=application/json>[{"a":1},[2,-1,9],{"t":3,"u":4,"k":5},"J","/2026/jane-doe-story","L",{"k":5,"u":"/2026/jane-doe-story"},""]</script>`,
 		`<div itemprop=articleBody><blockquote>a <a href=/2026/jane-doe-story>b</a> c</blockquote><ul><li>a <a href=/2026/jane-doe-story>b</a><li>x</ul><table><td>w <a href=/2026/jane-doe-story>b</a><td>`,
 	} {
 		f.Add([]byte(s))

@@ -3,6 +3,8 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -49,6 +51,9 @@ func isLinkText(s string) bool {
 // is emptied: its quotes stay, spaces between. So the JSON stays valid
 // and of its length.
 //
+// In a top-level array, the strings an object refers to by position
+// along with such a link go too: see byPosition.
+//
 // JSON that does not parse, or holds "<!--" (see jsonLD), is blanked
 // whole when a string in it written as a link names the URL, and else
 // left.
@@ -64,8 +69,69 @@ func (b *blanker) jsonData(text []byte, off int) int {
 	}
 	j := jsonParser{text: text}
 	w := jsonWalk{b: b, off: off}
-	w.data(j.value())
+	top := j.value()
+	w.data(top)
+	if top.kind == '[' {
+		w.byPosition(text, top)
+	}
 	return w.n
+}
+
+// byPosition empties, in a top-level array that may be a payload
+// serialised by position (Nuxt's __NUXT_DATA__, written by devalue: an
+// object's member values and an array's elements are the positions, in
+// the top-level array, of the values they hold), the strings that an
+// object referring to a string naming the URL refers to and nothing else
+// does: the story's title and teaser, kept apart from its URL. Strings
+// other values refer to too (a section's name) stay, and so do the
+// objects, so that every position still holds what it held.
+func (w *jsonWalk) byPosition(text []byte, top *jsonNode) {
+	position := func(v *jsonNode) (int, bool) {
+		if v.kind != 0 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(string(text[v.from:v.to]))
+		return n, err == nil && n >= 0 && n < len(top.elems)
+	}
+	var hits map[int]bool // positions of strings naming the URL
+	for i, e := range top.elems {
+		if e.kind == '"' && isLinkText(e.str) && w.b.names(e.str) {
+			if hits == nil {
+				hits = map[int]bool{}
+			}
+			hits[i] = true
+		}
+	}
+	if hits == nil {
+		return
+	}
+	refs := make([]int, len(top.elems)) // how many values refer to each position
+	for _, e := range top.elems {
+		for _, v := range e.elems {
+			if k, ok := position(v); ok {
+				refs[k]++
+			}
+		}
+	}
+	for _, e := range top.elems {
+		if e.kind != '{' || !slices.ContainsFunc(e.elems, func(v *jsonNode) bool { k, ok := position(v); return ok && hits[k] }) {
+			continue
+		}
+		emptied := false
+		for _, v := range e.elems {
+			k, ok := position(v)
+			if !ok || hits[k] || refs[k] != 1 {
+				continue
+			}
+			if s := top.elems[k]; s.kind == '"' && s.to-s.from > 2 {
+				w.b.spaces(w.off+s.from+1, w.off+s.to-1)
+				emptied = true
+			}
+		}
+		if emptied {
+			w.n++
+		}
+	}
 }
 
 // data blanks what names the URL in v, a value of a JSON data script.

@@ -241,29 +241,33 @@ func dataScripts(doc []byte) []string {
 // and image) is emptied in place, as is a link to it in a list of
 // strings or beside a list of other stories; the JSON stays valid, of
 // its length and shape (no element removed: an app reads by index),
-// other stories kept. JSON that does not parse and links to the page is
-// blanked whole; a slug or title is not a link.
+// other stories kept. In a payload that refers to its values by position
+// (Nuxt's), the title and teaser the story's object refers to go with
+// its URL, a string others refer to too stays. JSON that does not parse
+// and links to the page is blanked whole; a slug or title is not a link.
 func TestBlankPageDataIslands(t *testing.T) {
 	next := `{"props":{"pageProps":{"section":"Local","stories":[{"id":1,"title":"Jane Doe speaks","teaser":"Jane Doe told the council","url":"/2026/jane-doe-story","image":{"src":"https://cdn.example/jane.jpg"}},{"id":2,"title":"Harbour budget","url":"/2026/harbour"}],"featured":"https:\/\/news.example\/2026\/jane-doe-story"}},"page":"/section/[slug]","query":{"slug":"local"}}`
 	spec := `{"prefetch":[{"source":"list","urls":["/2026/jane-doe-story?from=spec","/2026/harbour"]}]}`
 	state := `[{"id":"a1","headline":"Jane Doe in the store","link":"https://news.example/2026/jane-doe-story#top"},{"id":"a2","headline":"Ferry","link":"https://news.example/2026/ferry"}]`
 	broken := `{"url":"/2026/jane-doe-story","title":"Jane Doe broken",}`
 	slug := `{"slug":"jane-doe-story","title":"Harbour"}`
+	nuxt := `[["ShallowReactive",1],{"data":2},{"stories":3},[4,8],{"title":5,"teaser":6,"url":7,"kicker":11},"Jane Doe speaks","Jane Doe told the council","https://news.example/2026/jane-doe-story",{"title":9,"url":10,"kicker":11},"Harbour budget","https://news.example/2026/harbour","Local"]`
 	doc := `<html><head><script id="__NEXT_DATA__" type="application/json">` + next + `</script>
 <script type="speculationrules">` + spec + `</script>
 <script type="application/vnd.store+json; charset=utf-8">` + state + `</script>
 <script type="application/json">` + broken + `</script>
 <script type="text/json">` + slug + `</script>
+<script type="application/json" id="__NUXT_DATA__" data-ssr="true">` + nuxt + `</script>
 <script type="application/ld+json">{"@type":"WebPage","url":"https://news.example/section/local/"}</script>
 </head><body><h1>Local</h1></body></html>`
-	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 5,
+	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 7,
 		[]string{`{"id":2,"title":"Harbour budget","url":"/2026/harbour"}],"featured":"`, `"page":"/section/[slug]","query":{"slug":"local"}}`,
 			`"/2026/harbour"]}]}`, `{"id":"a2","headline":"Ferry","link":"https://news.example/2026/ferry"}]`, slug},
 		[]string{"Jane Doe speaks", "Jane Doe told", "jane.jpg", "Jane Doe in the store", "Jane Doe broken", "/2026/jane-doe-story"})
 	got := dataScripts([]byte(out))
 	want := dataScripts([]byte(doc))
-	if len(got) != 5 || len(want) != 5 {
-		t.Fatalf("%d data scripts in the copy, %d in the page, want 5", len(got), len(want))
+	if len(got) != 6 || len(want) != 6 {
+		t.Fatalf("%d data scripts in the copy, %d in the page, want 6", len(got), len(want))
 	}
 	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	for i, s := range got {
@@ -285,6 +289,15 @@ func TestBlankPageDataIslands(t *testing.T) {
 	if err := json.Unmarshal([]byte(got[0]), &page); err != nil || len(page.Props.PageProps.Stories) != 2 ||
 		len(page.Props.PageProps.Stories[0]) != 0 || page.Props.PageProps.Stories[1]["title"] != "Harbour budget" || strings.TrimSpace(page.Props.PageProps.Featured) != "" {
 		t.Errorf("__NEXT_DATA__ after: %+v %v", page, err)
+	}
+	var payload []any
+	if err := json.Unmarshal([]byte(got[5]), &payload); err != nil || len(payload) != 12 {
+		t.Fatalf("the Nuxt payload after: %v %v", payload, err)
+	}
+	for i, want := range map[int]string{5: "", 6: "", 7: "", 9: "Harbour budget", 10: "https://news.example/2026/harbour", 11: "Local"} {
+		if s, _ := payload[i].(string); strings.TrimSpace(s) != want {
+			t.Errorf("the Nuxt payload's value %d is %q, want %q", i, s, want)
+		}
 	}
 	var rules struct{ Prefetch []struct{ URLs []string } }
 	if err := json.Unmarshal([]byte(got[1]), &rules); err != nil || len(rules.Prefetch) != 1 || len(rules.Prefetch[0].URLs) != 2 ||
