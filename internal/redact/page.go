@@ -356,7 +356,7 @@ func (p *pageState) refresh(raw []byte, from int) {
 // there), which a teaser must not hold: it holds another story.
 func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 	eachAttr(raw, func(name []byte, val [2]int) bool {
-		var refs []string
+		hit := false
 		switch {
 		case tag == "area" && foldEqual(name, "href"):
 			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
@@ -370,33 +370,45 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 			}
 			return true
 		case (tag == "iframe" || tag == "frame") && foldEqual(name, "src"):
-			refs = []string{html.UnescapeString(string(raw[val[0]:val[1]]))}
+			hit = p.b.names(html.UnescapeString(string(raw[val[0]:val[1]])))
 		case foldEqual(name, "srcset"):
-			for c := range strings.SplitSeq(html.UnescapeString(string(raw[val[0]:val[1]])), ",") {
-				if f := strings.Fields(c); len(f) > 0 {
-					refs = append(refs, f[0])
-				}
-			}
+			hit = p.srcsetNames(html.UnescapeString(string(raw[val[0]:val[1]])))
 		case foldEqual(name, "data-href"), foldEqual(name, "data-url"):
 			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
-			refs = []string{ref}
-			if !p.b.names(ref) && p.leadsAway(ref) && isLinkText(ref) && !mediaElements[tag] {
+			hit = p.b.names(ref)
+			if !hit && p.leadsAway(ref) && isLinkText(ref) && !mediaElements[tag] {
 				p.others = append(p.others, from)
 			}
 		case foldEqual(name, "onclick"):
-			refs = scriptURLs(html.UnescapeString(string(raw[val[0]:val[1]])))
-			if slices.ContainsFunc(refs, func(ref string) bool { return !p.b.names(ref) }) {
+			away := false
+			for _, ref := range scriptURLs(html.UnescapeString(string(raw[val[0]:val[1]]))) {
+				if p.b.names(ref) {
+					hit = true
+				} else {
+					away = true
+				}
+			}
+			if away {
 				p.others = append(p.others, from)
 			}
-		default:
-			return true
 		}
-		if slices.ContainsFunc(refs, p.b.names) {
+		if hit {
 			p.b.spaces(from+val[0], from+val[1])
 			p.b.n++
 		}
 		return true
 	})
+}
+
+// srcsetNames reports whether one of a srcset's images ("URL 2x, …")
+// is the URL.
+func (p *pageState) srcsetNames(srcset string) bool {
+	for _, c := range strings.Split(srcset, ",") {
+		if f := strings.Fields(c); len(f) > 0 && p.b.names(f[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // mediaElements are the elements whose data-url or data-href is more
