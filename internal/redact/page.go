@@ -18,7 +18,8 @@ var ErrNotPage = errors.New("not an HTML page")
 // BlankPage returns a copy of doc, an HTML page fetched from pageURL,
 // with what names a URL named accepts blanked, and how many places were
 // (links, teasers' other links counted as links, meta and link
-// elements, JSON-LD entries). The copy has doc's length.
+// elements, other attributes naming it, JSON-LD and JSON data entries).
+// The copy has doc's length.
 //
 // A link is an a element whose href, resolved against the page's URL (or
 // its base element's), is a URL named accepts, or a place in one
@@ -39,24 +40,32 @@ var ErrNotPage = errors.New("not an HTML page")
 // teaser, story, promo or tile in it (story-card, c-card__body), that
 // holds a link to the URL blanked whole (its headline), no link to
 // another page (nor an area, data-href, data-url or onclick leading to
-// one: a card or button scripts send there), no h1, no other heading with words outside the links to
-// the URL (another story's headline), no running text with words of its
-// own before its first link to the URL (the page's own prose), at most
-// teaserLead bytes of text before that link (a kicker, a date) and at
-// most teaserText in all, and whose links blanked whole have no words
-// beside them directly in the element each is in (a sentence, not a
-// headline). Otherwise only its links go: a takedown never blanks the
+// one: a card or button scripts send there), no h1, no other heading
+// with words outside the links to the URL (another story's headline),
+// no running text with words of its own before its first link to the
+// URL (the page's own prose), at most teaserLead bytes of text before
+// that link (a kicker, a date) and at most teaserText in all, and whose
+// links blanked whole have no words beside them directly in the element
+// each is in (a sentence, not a headline). Otherwise only its links go: a takedown never blanks the
 // words of a page's own article.
 //
 // A meta element whose content is a URL named (og:url, og:see_also,
 // twitter:url) and a link element whose href is one (rel alternate,
-// amphtml, prev, next…) lose that value: it becomes spaces.
+// amphtml, prev, next…) lose that value: it becomes spaces; so do a
+// meta refresh to one (content "0; url=…", all of it), an iframe's or
+// frame's src, a srcset with one among its images, and on any element
+// a data-href, data-url or onclick (a URL quoted in its script) naming
+// it. An image map's area whose href names it goes whole. A noscript
+// element's text, which the tokenizer does not read as markup (as
+// browsers running scripts do not), is read as markup: its links go as
+// the page's do.
 //
 // A JSON-LD script (type application/ld+json) loses the entries naming
 // the URL: see jsonLD. A script of other JSON data (application/json,
 // another +json type, speculationrules) has the objects describing the
-// URL's page and the links to it emptied in place: see jsonData. Other markup that is not a link (another script's
-// text, a comment, another element's attribute) is left.
+// URL's page and the links to it emptied in place: see jsonData. Other
+// markup that is not a link (another script's text, a comment, another
+// attribute, such as a title or an alt) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
