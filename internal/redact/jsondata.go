@@ -3,7 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -34,6 +34,34 @@ func isLinkText(s string) bool {
 	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
+// addressKeys are the member names (in lower case) whose string value,
+// written as a link, is the address of the object holding it: that
+// object is the story at that URL (its title, teaser and image beside
+// it), not another page's object linking to it (a "nextUrl", a
+// "related").
+var addressKeys = map[string]bool{
+	"url": true, "uri": true, "href": true, "link": true, "permalink": true, "path": true, "as": true,
+	"canonical": true, "canonicalurl": true, "@id": true,
+}
+
+// mediaExts are the extensions of a link's path that name a file shown
+// in a page (an image, a video, a style sheet), not a page.
+var mediaExts = map[string]bool{
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true,
+	".ico": true, ".bmp": true, ".mp4": true, ".webm": true, ".mp3": true, ".m4a": true, ".ogg": true,
+	".wav": true, ".css": true, ".js": true, ".woff": true, ".woff2": true,
+}
+
+// isMediaLink reports whether a link's path ends with a media file's
+// extension (mediaExts).
+func isMediaLink(s string) bool {
+	s = strings.TrimSpace(s)
+	if at := strings.IndexAny(s, "?#"); at >= 0 {
+		s = s[:at]
+	}
+	return mediaExts[strings.ToLower(path.Ext(s))]
+}
+
 // jsonData blanks, in the text of a JSON data script at off (see
 // isDataScript), what names the URL, and returns how many places it
 // blanked. Its schema is the site's own, so the shape of the JSON is
@@ -41,18 +69,19 @@ func isLinkText(s string) bool {
 // array whose elements refer to each other by position): nothing is
 // dropped, values are emptied in place.
 //
-// An object holding a string written as a link (isLinkText) that names
-// the URL describes the URL's story, with its title, teaser and image:
-// it becomes an empty object, { and } with spaces between, wherever it
-// is (an array's element, a member's value, the whole text), unless it
-// holds a list of objects (at any depth: another story list, a page's
-// props), where only that string is emptied. A string naming the URL
-// that is not in such an object (an element of an array of strings)
-// is emptied: its quotes stay, spaces between. So the JSON stays valid
+// A string written as a link (isLinkText) that names the URL is emptied:
+// its quotes stay, spaces between. The object holding it is emptied
+// whole, { and } with spaces between, wherever it is (an array's
+// element, a member's value, the whole text), only when it is the
+// story's own (see story): the string is its address (a member named
+// url, href, link, permalink, path…: addressKeys), no other string of
+// it links to another page, and it holds no other story. Any other
+// object (another story's, whose "nextUrl" or "related" names the URL;
+// a page's props) keeps all but that string. So the JSON stays valid
 // and of its length.
 //
-// In a top-level array, the strings an object refers to by position
-// along with such a link go too: see byPosition.
+// In a payload serialised by position (devalue's, as Nuxt writes it),
+// the strings the story's object refers to go too: see byPosition.
 //
 // JSON that does not parse, or holds "<!--" (see jsonLD), is blanked
 // whole when a string in it written as a link names the URL, and else
@@ -70,60 +99,151 @@ func (b *blanker) jsonData(text []byte, off int) int {
 	j := jsonParser{text: text}
 	w := jsonWalk{b: b, off: off}
 	top := j.value()
+	if top.kind == '[' && devalueShape(text, top) {
+		w.text, w.top = text, top
+	}
 	w.data(top)
-	if top.kind == '[' {
-		w.byPosition(text, top)
+	if w.top != nil {
+		w.byPosition()
 	}
 	return w.n
 }
 
-// byPosition empties, in a top-level array that may be a payload
-// serialised by position (Nuxt's __NUXT_DATA__, written by devalue: an
-// object's member values and an array's elements are the positions, in
-// the top-level array, of the values they hold), the strings that an
-// object referring to a string naming the URL refers to and nothing else
-// does: the story's title and teaser, kept apart from its URL. Strings
-// other values refer to too (a section's name) stay, and so do the
-// objects, so that every position still holds what it held.
-func (w *jsonWalk) byPosition(text []byte, top *jsonNode) {
-	position := func(v *jsonNode) (int, bool) {
-		if v.kind != 0 {
-			return 0, false
-		}
-		n, err := strconv.Atoi(string(text[v.from:v.to]))
-		return n, err == nil && n >= 0 && n < len(top.elems)
+// devalueTypes are the names of the wrappers Nuxt's payload starts with
+// (its first element: ["ShallowReactive",1]).
+var devalueTypes = map[string]bool{"Reactive": true, "ShallowReactive": true, "Ref": true, "ShallowRef": true}
+
+// devalueShape reports whether a top-level array is a payload serialised
+// by position (devalue's): its first element is a Nuxt wrapper
+// (devalueTypes) and a position, or it holds objects and every member of
+// each is an integer within the array (a position).
+func devalueShape(text []byte, top *jsonNode) bool {
+	if len(top.elems) == 0 {
+		return false
 	}
-	var hits map[int]bool // positions of strings naming the URL
-	for i, e := range top.elems {
-		if e.kind == '"' && isLinkText(e.str) && w.b.names(e.str) {
-			if hits == nil {
-				hits = map[int]bool{}
+	if e := top.elems[0]; e.kind == '[' && len(e.elems) == 2 && e.elems[0].kind == '"' && devalueTypes[e.elems[0].str] {
+		_, ok := position(text, top, e.elems[1])
+		return ok
+	}
+	objects := false
+	for _, e := range top.elems {
+		if e.kind != '{' {
+			continue
+		}
+		objects = true
+		for _, v := range e.elems {
+			if _, ok := position(text, top, v); !ok {
+				return false
 			}
-			hits[i] = true
 		}
 	}
-	if hits == nil {
-		return
+	return objects
+}
+
+// position returns the position v, an integer, names in top, a
+// payload's array, and whether it is one there.
+func position(text []byte, top, v *jsonNode) (int, bool) {
+	if v.kind != 0 {
+		return 0, false
 	}
+	n, err := strconv.Atoi(string(text[v.from:v.to]))
+	return n, err == nil && n >= 0 && n < len(top.elems)
+}
+
+// deref returns the value v stands for: itself, or in a payload
+// serialised by position the value at the position it is.
+func (w *jsonWalk) deref(v *jsonNode) *jsonNode {
+	if w.top != nil {
+		if k, ok := position(w.text, w.top, v); ok {
+			return w.top.elems[k]
+		}
+	}
+	return v
+}
+
+// story reports whether v, an object, is the URL's story: one of its
+// members, by name an address (addressKeys), is a string written as a
+// link that names the URL; no other of its strings is written as a link
+// to another page (but a media file's: its image); and it holds, at any
+// depth, no object whose address is another page (another story: a
+// related list, a story's "next"). Its members are read through deref.
+func (w *jsonWalk) story(v *jsonNode) bool {
+	own := false
+	for i, e := range v.elems {
+		s := w.deref(e)
+		if s.kind != '"' || !isLinkText(s.str) {
+			continue
+		}
+		switch {
+		case w.b.names(s.str):
+			own = own || addressKeys[strings.ToLower(v.names[i])]
+		case !isMediaLink(s.str):
+			return false
+		}
+	}
+	if !own {
+		return false
+	}
+	seen := map[*jsonNode]bool{v: true}
+	for _, e := range v.elems {
+		if w.holdsOther(w.deref(e), seen) {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsOther reports whether v is or holds, at any depth, an object one
+// of whose members, by name an address, is a string written as a link to
+// another page than the URL (not a media file's). seen are the values
+// already read (a payload by position may refer back).
+func (w *jsonWalk) holdsOther(v *jsonNode, seen map[*jsonNode]bool) bool {
+	if v.kind != '{' && v.kind != '[' || seen[v] {
+		return false
+	}
+	seen[v] = true
+	for i, e := range v.elems {
+		e = w.deref(e)
+		if v.kind == '{' && e.kind == '"' && addressKeys[strings.ToLower(v.names[i])] &&
+			isLinkText(e.str) && !isMediaLink(e.str) && !w.b.names(e.str) {
+			return true
+		}
+		if w.holdsOther(e, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// byPosition empties, in a payload serialised by position (Nuxt's
+// __NUXT_DATA__, written by devalue: an object's member values and an
+// array's elements are the positions, in the top-level array, of the
+// values they hold), the strings that the URL's story object (story)
+// refers to and nothing else does: its title and teaser, kept apart
+// from its URL. Strings other values refer to too (a section's name)
+// stay, and so do the objects, so that every position still holds what
+// it held.
+func (w *jsonWalk) byPosition() {
+	top := w.top
 	refs := make([]int, len(top.elems)) // how many values refer to each position
 	for _, e := range top.elems {
 		for _, v := range e.elems {
-			if k, ok := position(v); ok {
+			if k, ok := position(w.text, top, v); ok {
 				refs[k]++
 			}
 		}
 	}
 	for _, e := range top.elems {
-		if e.kind != '{' || !slices.ContainsFunc(e.elems, func(v *jsonNode) bool { k, ok := position(v); return ok && hits[k] }) {
+		if e.kind != '{' || !w.story(e) {
 			continue
 		}
 		emptied := false
 		for _, v := range e.elems {
-			k, ok := position(v)
-			if !ok || hits[k] || refs[k] != 1 {
+			k, ok := position(w.text, top, v)
+			if !ok || refs[k] != 1 {
 				continue
 			}
-			if s := top.elems[k]; s.kind == '"' && s.to-s.from > 2 {
+			if s := top.elems[k]; s.kind == '"' && s.to-s.from > 2 && !(isLinkText(s.str) && w.b.names(s.str)) {
 				w.b.spaces(w.off+s.from+1, w.off+s.to-1)
 				emptied = true
 			}
@@ -138,7 +258,7 @@ func (w *jsonWalk) byPosition(text []byte, top *jsonNode) {
 func (w *jsonWalk) data(v *jsonNode) {
 	switch v.kind {
 	case '{':
-		if w.namesDirectly(v) && !holdsList(v) {
+		if w.top == nil && w.story(v) {
 			w.b.spaces(w.off+v.from+1, w.off+v.to-1)
 			w.n++
 			return
@@ -156,26 +276,4 @@ func (w *jsonWalk) data(v *jsonNode) {
 			w.n++
 		}
 	}
-}
-
-// namesDirectly reports whether one of an object's members is a string
-// written as a link that names the URL.
-func (w *jsonWalk) namesDirectly(v *jsonNode) bool {
-	for _, e := range v.elems {
-		if e.kind == '"' && isLinkText(e.str) && w.b.names(e.str) {
-			return true
-		}
-	}
-	return false
-}
-
-// holdsList reports whether v holds, at any depth, an array with an
-// object in it.
-func holdsList(v *jsonNode) bool {
-	for _, e := range v.elems {
-		if v.kind == '[' && e.kind == '{' || holdsList(e) {
-			return true
-		}
-	}
-	return false
 }

@@ -187,11 +187,16 @@ func jsonStrings(text []byte) []string {
 	return strs
 }
 
-// jsonWalk blanks what names the URL in parsed JSON-LD.
+// jsonWalk blanks what names the URL in parsed JSON-LD or JSON data.
 type jsonWalk struct {
 	b   *blanker
 	off int // the text's offset in the page
 	n   int
+	// top is, in a JSON data script serialised by position (see
+	// devalueShape), its top-level array, and text the script's text;
+	// else nil.
+	top  *jsonNode
+	text []byte
 }
 
 // names reports whether an object describes the URL's page.

@@ -360,3 +360,36 @@ func TestBlankPageTeaserOtherReferences(t *testing.T) {
 			`<div class="card" data-url="https://news.example/2026/ferry?from=card">`},
 		[]string{"Jane Doe", "Comments", "jane-doe-story"})
 }
+
+// Other stories' objects in JSON data keep their words: an object is
+// emptied whole only when the link naming the page is its own address
+// (url, link…), it links to no other page (an image is not one) and it
+// holds no other story (a list of authors or tags without addresses
+// does not make it a list). Another story's object whose "nextUrl" or
+// "next" names the page loses that link only, in plain JSON and in a
+// payload by position (Nuxt's); a top-level array that is not such a
+// payload is not read by position.
+func TestBlankPageDataOtherStories(t *testing.T) {
+	next := `{"article":{"title":"Ferry fares rise","body":"The ferry board voted.","url":"/2026/ferry","nextUrl":"/2026/jane-doe-story"}}`
+	nuxt := `[["ShallowReactive",1],{"article":2},{"title":3,"body":4,"url":5,"next":6},"Ferry fares rise","The ferry board voted.","https://news.example/2026/ferry","https://news.example/2026/jane-doe-story"]`
+	flat := `["/2026/jane-doe-story","Harbour budget",{"featured":0,"rank":1}]`
+	both := `{"link":"/2026/jane-doe-story","title":"Ferry or Jane","canonicalUrl":"/2026/ferry"}`
+	lists := `{"story":{"title":"Jane Doe speaks","teaser":"Jane Doe told the council","url":"/2026/jane-doe-story","image":"https://cdn.example/jane.jpg","authors":[{"name":"Ann Writer"}],"tags":[{"name":"Local","slug":"local"}],"images":[{"src":"https://cdn.example/jane2.jpg"}]}}`
+	related := `{"url":"/2026/jane-doe-story","title":"Jane Doe related","related":[{"title":"Harbour budget","url":"/2026/harbour"}]}`
+	doc := `<html><head>`
+	for _, s := range []string{next, nuxt, flat, both, lists, related} {
+		doc += `<script type="application/json">` + s + "</script>\n"
+	}
+	doc += `</head><body><h1>Ferry fares rise</h1></body></html>`
+	out := checkPage(t, doc, "https://news.example/2026/ferry", 6,
+		[]string{`{"article":{"title":"Ferry fares rise","body":"The ferry board voted.","url":"/2026/ferry","nextUrl":"`,
+			`{"title":3,"body":4,"url":5,"next":6},"Ferry fares rise","The ferry board voted.","https://news.example/2026/ferry","`,
+			`","Harbour budget",{"featured":0,"rank":1}]`, `","title":"Ferry or Jane","canonicalUrl":"/2026/ferry"}`,
+			`","title":"Jane Doe related","related":[{"title":"Harbour budget","url":"/2026/harbour"}]}`},
+		[]string{"jane-doe-story", "Jane Doe speaks", "Jane Doe told", "Ann Writer", "jane.jpg", "jane2.jpg"})
+	for i, s := range dataScripts([]byte(out)) {
+		if !json.Valid([]byte(s)) {
+			t.Errorf("script %d is no longer JSON: %s", i, s)
+		}
+	}
+}
