@@ -72,9 +72,10 @@ article is decoded to look for the links.
 
 The captures of the feeds and sitemaps in those files that list a deleted
 article (RSS, Atom, JSON Feed, XML and text sitemaps, by its URL or
-canonical URL, or by a URL that redirected to its capture: the first
-hop of the chain, such as a feed proxy's or a short link, and each
-redirect after it) are redacted in place: the item, entry or url naming it,
+canonical URL, or by a URL that redirected to its capture for good: a
+hop that answered 301 or 308 with only such redirects after it, such as
+a short link or an old URL, and is no other archived article's URL; not
+a temporary redirect such as /live) are redacted in place: the item, entry or url naming it,
 with its title, description and any full text, becomes blanks, and the
 other items stay byte for byte; the record keeps its size and its
 WARC-Record-ID, its digests are recomputed and a Herald-Redacted field

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -224,19 +225,23 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return store.InDir(path, d) })
 }
 
-// chainURLs returns the URLs of the redirects that led to the capture c,
-// in the WARC file at path: its chain's first hop (the URL a feed or a
-// section front links to: a feed proxy's, a short link, the http://
-// spelling) and every hop after it that is an HTTP redirect (3xx).
-// A link to one of them leads to the page as surely as a link to its
-// URL, so the documents naming it are redacted for those too. A page
-// met on the way that is not a redirect (a consent page, a meta refresh
-// interstitial), which other pages' chains may pass through too, does
-// not count, unless it is the first hop. The chain is read from where
-// c says it starts (warc.StoredReader.ReadChain) or, where that was not
-// recorded, found walking back from the response (FindChain). A file
-// that cannot be read, or a chain that cannot be, gives what was found:
-// the erasure itself reports the file.
+// chainURLs returns the URLs of the permanent redirects that led to the
+// capture c, in the WARC file at path: the hops, read back from the
+// capture, that answered 301 or 308 and were followed only by other
+// such hops up to it (a short link, the http:// spelling, a story's old
+// URL moved for good). A permanent redirect says its URL is the page's,
+// so a link to it leads to the page as surely as a link to its URL, and
+// the documents naming it are redacted for those too. A temporary one
+// (302, 303, 307: /live or /latest sending to the day's story, a feed
+// proxy that may send elsewhere tomorrow), a page met on the way that
+// is not a redirect (a consent page, a meta refresh interstitial) and
+// every hop before them do not count: a link to them is not a link to
+// the page. The chain is read from where c says it starts
+// (warc.StoredReader.ReadChain) or, where that was not recorded, found
+// walking back from the response (FindChain). A file that cannot be
+// read, or a chain that cannot be, gives what was found: the erasure
+// itself reports the file. The caller drops the hops that are another
+// stored article's URL (permanentHops).
 func chainURLs(path string, c *store.Capture) []string {
 	start, known := c.Chain()
 	if known && start >= c.Offset {
@@ -262,15 +267,38 @@ func chainURLs(path string, c *store.Capture) []string {
 		chain, _, _ = sr.FindChain(f, final) // what it found, if it stopped at its bound
 	}
 	var urls []string
-	for _, s := range chain {
-		if s.Type != warc.TypeResponse || s.TargetURI == "" {
-			continue
+	for i := len(chain) - 1; i >= 0; i-- {
+		s := chain[i]
+		if s.Type != warc.TypeResponse {
+			continue // its request, a metadata record
 		}
-		if len(urls) == 0 || s.RedirectLocation() != "" {
-			urls = append(urls, s.TargetURI)
+		if s.TargetURI == "" || s.RedirectLocation() == "" || s.HTTPStatus != 301 && s.HTTPStatus != 308 {
+			break
 		}
+		urls = append(urls, s.TargetURI)
 	}
 	return urls
+}
+
+// permanentHops returns, of the hops of the deleted articles' redirect
+// chains (chainURLs), those that are not another stored article's URL
+// (by its canonical URL's id) than the deleted ones, ids: a story the
+// publisher removed and redirected for good to the deleted one, but
+// still in the archive, keeps its teasers.
+func permanentHops(ctx context.Context, st store.Store, hops []string, ids map[string]bool) ([]string, error) {
+	var kept []string
+	for _, u := range hops {
+		if cu, err := canon.URL(u); err == nil {
+			switch _, err := st.Get(ctx, canon.ID(cu)); {
+			case err == nil && !ids[canon.ID(cu)]:
+				continue // another article's
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return nil, err
+			}
+		}
+		kept = append(kept, u)
+	}
+	return kept, nil
 }
 
 // eraseUnreferenced erases the captures of the targets' pages that no
@@ -280,13 +308,14 @@ func chainURLs(path string, c *store.Capture) []string {
 // versions and that opts.CaptureOwner (when set) files under a target.
 // Captures an article points at are left to eraseCaptures. In the same
 // files, the captures of feeds, sitemaps and pages that name one of
-// those URLs, or a redirect that led to a target's capture (chainURLs),
+// those URLs, or a permanent redirect that led to a target's capture
+// and is no other stored article's URL (chainURLs, permanentHops),
 // are redacted: the entries naming it, the links to it, blanked
 // (listing.redaction, warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
-	named := map[string]bool{}                // urls, and the hops of their captures' redirect chains
+	var hops []string                         // the permanent redirects that led to their captures
 	referenced := map[string]map[int64]bool{} // absolute path → offsets
 	dirs := map[string]bool{}
 	for _, d := range opts.WARCDirs {
@@ -311,9 +340,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 			if c := r.Capture; c != nil && c.File != "" {
 				path := absOr(store.CaptureFile(c.File, opts.CaptureBase))
-				for _, u := range chainURLs(path, c) {
-					named[warc.NormURL(u)] = true
-				}
+				hops = append(hops, chainURLs(path, c)...)
 				if referenced[path] == nil {
 					referenced[path] = map[int64]bool{}
 				}
@@ -324,7 +351,14 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	maps.Copy(named, urls)
+	hops, err := permanentHops(ctx, st, hops, ids)
+	if err != nil {
+		return err
+	}
+	named := maps.Clone(urls) // urls, and those hops
+	for _, u := range hops {
+		named[warc.NormURL(u)] = true
+	}
 	list := newListing(named)
 	want := func(rec *warc.Record) bool {
 		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || list.mayList(rec)

@@ -322,11 +322,18 @@ func TestDeleteRedactsPages(t *testing.T) {
 // recorded, else without (a capture from before chain offsets were).
 func redirected(t *testing.T, w *warc.Writer, base, hop, url, title, text string, recorded bool) *store.Record {
 	t.Helper()
+	return redirectedBy(t, w, base, "301 Moved Permanently", hop, url, title, text, recorded)
+}
+
+// redirectedBy is redirected with the hop's status line (its code and
+// reason).
+func redirectedBy(t *testing.T, w *warc.Writer, base, status, hop, url, title, text string, recorded bool) *store.Record {
+	t.Helper()
 	html := "<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1><p>" + text + "</p></article></body></html>"
 	date := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	refs, err := w.WriteExchanges(context.Background(), []warc.Exchange{
 		{TargetURI: hop, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
-			ResponseRaw: []byte("HTTP/1.1 301 Moved Permanently\r\nLocation: " + url + "\r\nContent-Length: 0\r\n\r\n")},
+			ResponseRaw: []byte("HTTP/1.1 " + status + "\r\nLocation: " + url + "\r\nContent-Length: 0\r\n\r\n")},
 		{TargetURI: url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
 			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(html)) + "\r\n\r\n" + html)},
 	})
@@ -409,6 +416,66 @@ func TestDeleteRedactsRedirectHops(t *testing.T) {
 				if string(rec.Payload) != c.want {
 					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
 				}
+			}
+		})
+	}
+}
+
+// Hops that are not the deleted article's own URL keep the links to
+// them: a temporary redirect (/live, 302, sends to the day's story, and
+// every page's navigation links to it), and a permanent one from a URL
+// that is another stored article's (a story the publisher removed and
+// sent to the deleted one, still in the archive): the pages linking to
+// them are left byte for byte; the links to the article's own URL go.
+func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
+	const (
+		liveLi  = `<li><a href="/live">Live</a></li>`
+		ferryLi = `<li><a href="/2026/ferry">Ferry fares</a></li>`
+		janeLi  = `<li><a href="/2026/jane">Jane Doe's story</a></li>`
+		front   = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + `</ul></nav><ul>` + ferryLi + `</ul></body></html>`
+		home    = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + `</ul></nav><ul>` + janeLi + ferryLi + `</ul></body></html>`
+	)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
+			homePage := polled(t, w, "https://news.example/", "text/html", []byte(home))
+			jane := redirectedBy(t, w, base, "302 Found", "https://news.example/live", "https://news.example/2026/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
+			maple := redirectedBy(t, w, base, "301 Moved Permanently", "https://news.example/2026/ferry", "https://news.example/2026/maple", "Maple Street", "Maple Street closes. "+strings.Replace(story, "council", "roads board", -1), false)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ferry := rec("https://news.example/2026/ferry", "Ferry fares rise. "+strings.Replace(story, "council", "ferry board", -1))
+			ingest(t, st, jane, maple, ferry)
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID, maple.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Erased != 2 || c.Redacted != 1 || c.Entries != 1 {
+				t.Errorf("summary %+v, want 2 captures erased, 1 redacted (1 entry)", c)
+			}
+			wfile := filepath.Join(base, jane.Capture.File)
+			for _, c := range []struct {
+				ref  warc.Ref
+				want string
+			}{{section, front}, {homePage, strings.Replace(home, janeLi, strings.Repeat(" ", len(janeLi)), 1)}} {
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(rec.Payload) != c.want {
+					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
+				}
+			}
+			if _, err := st.Get(ctx, ferry.ID); err != nil {
+				t.Errorf("the ferry story: %v", err)
 			}
 		})
 	}
