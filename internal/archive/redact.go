@@ -23,7 +23,8 @@ type listing struct {
 	canon map[string]bool // and as canon.URL does
 	// needles are bytes one of which a document naming a deleted page
 	// holds, whatever the spelling of its link (absolute or not): the
-	// last segment of its path, or its host.
+	// last segment of its path, or where that is shorter than 4 bytes a
+	// pair of its query (queryNeedle), or else its host.
 	needles [][]byte
 }
 
@@ -40,7 +41,11 @@ func newListing(urls map[string]bool) *listing {
 			continue
 		}
 		needles := []string{p.Hostname()}
-		if seg := path.Base(strings.TrimSuffix(p.EscapedPath(), "/")); len(seg) >= 4 {
+		seg := path.Base(strings.TrimSuffix(p.EscapedPath(), "/"))
+		if len(seg) < 4 {
+			seg = queryNeedle(u)
+		}
+		if seg != "" {
 			needles = []string{seg}
 			if raw, err := url.PathUnescape(seg); err == nil && raw != seg {
 				needles = append(needles, raw)
@@ -54,6 +59,32 @@ func newListing(urls map[string]bool) *listing {
 		}
 	}
 	return l
+}
+
+// queryNeedle returns, for a URL whose path ends in a segment too short
+// to look for (/?p=123, a shortlink's), the longest name=value pair of
+// its query that its canonical URL keeps too (a tracking parameter
+// may be left out of a link to it), if one is at least 4 bytes long:
+// every link naming the URL holds it; else "" (the host is looked for).
+func queryNeedle(u string) string {
+	c, err := canon.URL(u)
+	if err != nil {
+		return ""
+	}
+	cu, err := url.Parse(c)
+	if err != nil {
+		return ""
+	}
+	best := ""
+	for pair := range strings.SplitSeq(cu.RawQuery, "&") {
+		if len(pair) > len(best) && strings.Contains(pair, "=") && !strings.HasSuffix(pair, "=") {
+			best = pair
+		}
+	}
+	if len(best) < 4 {
+		return ""
+	}
+	return best
 }
 
 // named reports whether u, an absolute URL, is a deleted page's.
@@ -114,7 +145,8 @@ func isPageType(mt string) bool {
 // redaction is what to do with a feed, sitemap or page capture (a
 // redact function of warc.RedactRecords): blank its entries that name a
 // deleted page (redact.Blank) or, in an HTML page (declared so, or
-// untyped), its links to one (redact.BlankPage); erase it whole when it
+// untyped), its links to one (redact.BlankPageMentioning, parsing only
+// the scripts that hold a needle); erase it whole when it
 // is a feed that breaks off (or turns malformed) and still holds a
 // deleted page's mention after the entries read were blanked, as what
 // is past the break cannot be told apart; leave it when it names no
@@ -128,7 +160,7 @@ func (l *listing) redaction(rec *warc.Record) warc.Redaction {
 		if ct := rec.HTTPHeader.Get("Content-Type"); ct != "" && !isPageType(mediaType(ct)) {
 			return warc.Redaction{}
 		}
-		out, n, err = redact.BlankPage(rec.Payload, rec.TargetURI, l.named)
+		out, n, err = redact.BlankPageMentioning(rec.Payload, rec.TargetURI, l.named, l.mentioned)
 		if err != nil {
 			return warc.Redaction{} // not a page either
 		}

@@ -69,11 +69,20 @@ var ErrNotPage = errors.New("not an HTML page")
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
+	return BlankPageMentioning(doc, pageURL, named, nil)
+}
+
+// BlankPageMentioning is BlankPage for a caller that can tell of a text
+// whether it may name a URL named accepts (a takedown's scan looks for
+// bytes that every spelling of a link to one holds): the text of a
+// JSON-LD or JSON data script that mentioned says does not is left
+// unparsed, as it names none. A nil mentioned parses every script.
+func BlankPageMentioning(doc []byte, pageURL string, named func(string) bool, mentioned func([]byte) bool) ([]byte, int, error) {
 	if firstSignificant(doc) != '<' {
 		return nil, 0, ErrNotPage
 	}
 	base, _ := url.Parse(pageURL)
-	b := &blanker{out: bytes.Clone(doc), base: base, named: named}
+	b := &blanker{out: bytes.Clone(doc), base: base, named: named, mentioned: mentioned}
 	p := pageState{b: b}
 	p.tokens(doc, 0)
 	p.closeLink(len(doc))
@@ -472,9 +481,13 @@ func (p *pageState) end(tag string, from, to int) {
 func (p *pageState) text(raw []byte, from int, rawText string) {
 	switch {
 	case rawText == "script" && p.ldJSON:
-		p.b.n += p.b.jsonLD(raw, from)
+		if p.b.mayName(raw) {
+			p.b.n += p.b.jsonLD(raw, from)
+		}
 	case rawText == "script" && p.dataJSON:
-		p.b.n += p.b.jsonData(raw, from)
+		if p.b.mayName(raw) {
+			p.b.n += p.b.jsonData(raw, from)
+		}
 	case rawText == "noscript" && !p.noscript:
 		// Markup, read as text where scripts run: what a reader without
 		// them sees (a lazy image's fallback, a list of links).

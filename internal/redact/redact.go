@@ -97,6 +97,15 @@ type blanker struct {
 	// seen memoizes names (a page links to a story twice, its JSON-LD
 	// again); emptied when base changes.
 	seen map[string]bool
+	// mentioned, when set, tells whether a text may name a URL named
+	// accepts (see BlankPageMentioning).
+	mentioned func([]byte) bool
+}
+
+// mayName reports whether text may name a URL named accepts: always,
+// unless mentioned says it does not.
+func (b *blanker) mayName(text []byte) bool {
+	return b.mentioned == nil || b.mentioned(text)
 }
 
 // names reports whether ref, a link as written, resolves to a URL named

@@ -393,3 +393,29 @@ func TestBlankPageDataOtherStories(t *testing.T) {
 		}
 	}
 }
+
+// With a test of the bytes a text naming the page holds (a takedown's
+// needles), a JSON-LD or data script without them is not parsed: none
+// of its links is resolved; one with them is, and loses its link to the
+// page, as are the page's links.
+func TestBlankPageMentioningSkipsScripts(t *testing.T) {
+	doc := `<html><head><script id="__NEXT_DATA__" type="application/json">{"stories":[{"url":"/2026/harbour","title":"Harbour budget"},{"url":"/2026/ferry"}]}</script>
+<script type="application/ld+json">{"@type":"ItemList","itemListElement":[{"@type":"ListItem","url":"/2026/council"}]}</script>
+<script type="application/json">{"next":"/2026/jane-doe-story","prev":"/2026/library"}</script></head>
+<body><p><a href="/2026/jane-doe-story">Jane Doe</a> and <a href="/2026/parks">parks</a>.</p></body></html>`
+	var asked []string
+	count := func(u string) bool { asked = append(asked, u); return named(u) }
+	mentioned := func(b []byte) bool { return bytes.Contains(b, []byte("jane-doe-story")) }
+	out, n, err := BlankPageMentioning([]byte(doc), "https://news.example/section/", count, mentioned)
+	if err != nil || n != 2 {
+		t.Fatalf("BlankPageMentioning: %d blanked, %v; want 2", n, err)
+	}
+	if strings.Contains(string(out), "jane-doe-story") || !strings.Contains(string(out), `"prev":"/2026/library"`) {
+		t.Errorf("after:\n%s", out)
+	}
+	for _, u := range asked {
+		if strings.Contains(u, "harbour") || strings.Contains(u, "ferry") || strings.Contains(u, "council") {
+			t.Errorf("%s, in a script without the page's needle, was resolved", u)
+		}
+	}
+}
