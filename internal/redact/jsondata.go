@@ -8,14 +8,21 @@ import (
 	"strings"
 )
 
+// scriptType returns the media type of a script's type attribute
+// (entities decoded): lower case, without parameters (a charset) or
+// white space.
+func scriptType(typ string) string {
+	mt, _, _ := strings.Cut(strings.ToLower(typ), ";")
+	return strings.TrimSpace(mt)
+}
+
 // isDataScript reports whether a script's type attribute (entities
 // decoded) says it holds JSON data other than JSON-LD: application/json
 // (Next.js's __NEXT_DATA__, Nuxt's __NUXT_DATA__, a CMS's state),
 // text/json, any type/subtype+json but JSON-LD's, or speculationrules
 // (URLs a browser may prefetch).
 func isDataScript(typ string) bool {
-	mt, _, _ := strings.Cut(strings.ToLower(typ), ";")
-	mt = strings.TrimSpace(mt)
+	mt := scriptType(typ)
 	switch {
 	case mt == "application/ld+json":
 		return false // jsonLD's

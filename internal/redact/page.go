@@ -249,9 +249,9 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 		}
 	case "script":
 		v, _, _ := rawAttr(raw, "type")
-		v = html.UnescapeString(v)
-		p.ldJSON = strings.EqualFold(strings.TrimSpace(v), "application/ld+json")
-		p.dataJSON = isDataScript(v)
+		mt := scriptType(html.UnescapeString(v))
+		p.ldJSON = mt == "application/ld+json"
+		p.dataJSON = isDataScript(mt)
 	}
 	p.attrs(tag, raw, from, to)
 	if rawTextElements[tag] {

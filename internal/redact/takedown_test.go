@@ -419,3 +419,15 @@ func TestBlankPageMentioningSkipsScripts(t *testing.T) {
 		}
 	}
 }
+
+// A JSON-LD script whose type has a parameter (a charset) or another
+// case is JSON-LD still: its entry naming the page is dropped, the
+// others kept.
+func TestBlankPageJSONLDTypeParameter(t *testing.T) {
+	ld := `{"@type":"ItemList","itemListElement":[{"@type":"ListItem","url":"/2026/jane-doe-story","name":"Jane Doe"},{"@type":"ListItem","url":"/2026/harbour","name":"Harbour"}]}`
+	doc := `<html><head><script type="application/ld+json; charset=utf-8">` + ld + `</script>
+<script type=" Application/LD+JSON ">` + ld + `</script></head><body></body></html>`
+	checkPage(t, doc, "https://news.example/section/", 2,
+		[]string{`{"@type":"ListItem","url":"/2026/harbour","name":"Harbour"}]}</script>`},
+		[]string{"Jane Doe", "jane-doe-story"})
+}
