@@ -89,7 +89,8 @@ counted so and listed on stderr with the reason.
 The captures of HTML pages in those files that link to a deleted article
 (section fronts and home pages a crawl captured, other articles' related
 lists) are redacted in place the same way: each link to it (an a element
-whose href is its URL or canonical URL) becomes blanks, headline and
+whose href is its URL, its canonical URL or the URL of a permanent
+redirect to its capture, as for feeds above) becomes blanks, headline and
 teaser image with it, and so does a teaser that holds only its story (an
 article or li element, or a div or section whose class says card,
 teaser, story, promo or tile, with no link to another page (nor a
