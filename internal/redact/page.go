@@ -311,16 +311,15 @@ func (p *pageState) leadsAway(ref string) bool {
 
 // blankValue blanks the value of a meta element's content, or a link
 // element's href, when it names the URL. A meta element's content is
-// read as a link only when it is written as one (absolute, or from the
-// root): other content (a description, a title) is left.
+// read as a link only when it is written as one (isLinkText: absolute,
+// or from the root): other content (a description, a title) is left.
 func (p *pageState) blankValue(raw []byte, from int, attr string, asLink bool) {
 	v, span, ok := rawAttr(raw, attr)
 	if !ok {
 		return
 	}
 	v = strings.TrimSpace(html.UnescapeString(v))
-	low := strings.ToLower(v)
-	if asLink && !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") && !strings.HasPrefix(low, "/") {
+	if asLink && !isLinkText(v) {
 		return
 	}
 	if p.b.names(v) {
