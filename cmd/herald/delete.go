@@ -103,7 +103,7 @@ item or table cell of an article's body marked itemprop=articleBody,
 with words of its own) keeps its words, and only its target is blanked:
 that article's sentence is its own. meta elements (og:url, og:see_also)
 and link elements (rel alternate, amphtml, prev, next) naming it lose
-the URL, and so do a meta refresh to it, an iframe's src, a srcset and
+the URL, and so do a meta refresh to it, an iframe's src and
 data-href, data-url and onclick attributes naming it; an image map's
 area linking to it goes. Links inside noscript go as the page's do. In JSON-LD, the entries describing it (an ItemList's ListItem,
 a NewsArticle, a mention) and links to it (relatedLink) are dropped and

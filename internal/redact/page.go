@@ -53,9 +53,9 @@ var ErrNotPage = errors.New("not an HTML page")
 // twitter:url) and a link element whose href is one (rel alternate,
 // amphtml, prev, next…) lose that value: it becomes spaces; so do a
 // meta refresh to one (content "0; url=…", all of it), an iframe's or
-// frame's src, a srcset with one among its images, and on any element
-// a data-href, data-url or onclick (a URL quoted in its script) naming
-// it. An image map's area whose href names it goes whole. A noscript
+// frame's src, and on any element a data-href, data-url or onclick (a
+// URL quoted in its script) naming it (a srcset's are images', not a
+// page's, and are left). An image map's area whose href names it goes whole. A noscript
 // element's text, which the tokenizer does not read as markup (as
 // browsers running scripts do not), is read as markup: its links go as
 // the page's do.
@@ -365,9 +365,8 @@ func (p *pageState) refresh(raw []byte, from int) {
 
 // attrs handles the attributes of a start tag, raw at from to to, that
 // refer to a page without being a link (an a element's href): an area's
-// href (the tag goes whole), an iframe's or frame's src, an image's
-// srcset and, on any element, data-href, data-url and onclick (the
-// value goes) naming the URL; and those that lead to another page (an
+// href (the tag goes whole), an iframe's or frame's src and, on any
+// element, data-href, data-url and onclick (the value goes) naming the URL; and those that lead to another page (an
 // area's href, data-href or data-url written as a link but not a media
 // element's, a URL in onclick: a card or button that scripts send
 // there), which a teaser must not hold: it holds another story.
@@ -388,8 +387,6 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 			return true
 		case (tag == "iframe" || tag == "frame") && foldEqual(name, "src"):
 			hit = p.b.names(html.UnescapeString(string(raw[val[0]:val[1]])))
-		case foldEqual(name, "srcset"):
-			hit = p.srcsetNames(html.UnescapeString(string(raw[val[0]:val[1]])))
 		case foldEqual(name, "data-href"), foldEqual(name, "data-url"):
 			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
 			hit = p.b.names(ref)
@@ -415,17 +412,6 @@ func (p *pageState) attrs(tag string, raw []byte, from, to int) {
 		}
 		return true
 	})
-}
-
-// srcsetNames reports whether one of a srcset's images ("URL 2x, …")
-// is the URL.
-func (p *pageState) srcsetNames(srcset string) bool {
-	for _, c := range strings.Split(srcset, ",") {
-		if f := strings.Fields(c); len(f) > 0 && p.b.names(f[0]) {
-			return true
-		}
-	}
-	return false
 }
 
 // mediaElements are the elements whose data-url or data-href is more

@@ -32,7 +32,7 @@
 // and stays valid JSON of its length, and a script of other JSON data
 // (__NEXT_DATA__) has the objects describing it emptied in place. A
 // noscript element's links go as the page's do; references that are not
-// a elements (an area, an iframe's src, a meta refresh, a srcset,
+// a elements (an area, an iframe's src, a meta refresh,
 // data-href, data-url, onclick) lose the value naming it. Tags are never
 // cut: a span blanked starts and ends on tag boundaries. Other mentions
 // that are not links (another script's text, an image's alt outside a

@@ -309,9 +309,9 @@ func TestBlankPageDataIslands(t *testing.T) {
 // References that are not a elements: links in a noscript element
 // (text to the tokenizer, markup to a reader without scripts) go as
 // other links do, teasers with them; an image map's area naming the
-// page goes whole; an iframe's src, a meta refresh's content, a
-// srcset, data-href, data-url and an onclick naming it lose their
-// value. Those naming another page stay.
+// page goes whole; an iframe's src, a meta refresh's content,
+// data-href, data-url and an onclick naming it lose their value. Those
+// naming another page stay.
 func TestBlankPageOtherReferences(t *testing.T) {
 	doc := `<html><head><meta http-equiv="refresh" content="5; URL='/2026/jane-doe-story'">
 <meta http-equiv="Refresh" content="30;url=https://news.example/2026/harbour">
@@ -320,16 +320,15 @@ func TestBlankPageOtherReferences(t *testing.T) {
 <div class="lazy"><img data-src="/i/x.jpg"><noscript><p>As the council <a href="https://news.example/2026/jane-doe-story">heard</a>, it voted.</p></noscript></div>
 <map name="m"><area shape="rect" coords="0,0,10,10" href="/2026/jane-doe-story" alt="Jane Doe"><area shape="rect" coords="10,0,20,10" href="/2026/harbour" alt="Harbour"></map>
 <iframe src="https://news.example/2026/jane-doe-story?embed=1" title="Embedded"></iframe><iframe src="/2026/harbour?embed=1"></iframe>
-<img src="/i/pic.jpg" srcset="/i/pic-2x.jpg 2x, https://news.example/2026/jane-doe-story 3x"><img srcset="/i/h.jpg 1x, /i/h2.jpg 2x">
 <div class="share" data-url="https://news.example/2026/jane-doe-story" data-title="Share"></div><span data-href="/2026/jane-doe-story#c">Comments</span>
 <button onclick="location.href='/2026/jane-doe-story'">Read it</button><button onclick="window.open(&quot;/2026/harbour&quot;)">Harbour</button>
 </body></html>`
-	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 10,
+	out := checkPageNamed(t, doc, "https://news.example/section/local/", prefixNamed, 9,
 		[]string{`<meta http-equiv="Refresh" content="30;url=https://news.example/2026/harbour">`, `<noscript><link rel="next" href="`,
 			`<li><a href="/2026/harbour">Harbour, no script</a></li></ul></noscript>`,
 			`<noscript><p>As the council <a href="`, `">heard</a>, it voted.</p></noscript>`,
 			`<area shape="rect" coords="10,0,20,10" href="/2026/harbour" alt="Harbour"></map>`,
-			`" title="Embedded"></iframe><iframe src="/2026/harbour?embed=1"></iframe>`, `<img srcset="/i/h.jpg 1x, /i/h2.jpg 2x">`,
+			`" title="Embedded"></iframe><iframe src="/2026/harbour?embed=1"></iframe>`,
 			`<div class="share" data-url="`, `" data-title="Share"></div><span data-href="`, `">Comments</span>`,
 			`<button onclick="`, `">Read it</button><button onclick="window.open(&quot;/2026/harbour&quot;)">Harbour</button>`},
 		[]string{"jane-doe-story", "Jane Doe", "1 Dec"})
@@ -430,4 +429,11 @@ func TestBlankPageJSONLDTypeParameter(t *testing.T) {
 	checkPage(t, doc, "https://news.example/section/", 2,
 		[]string{`{"@type":"ListItem","url":"/2026/harbour","name":"Harbour"}]}</script>`},
 		[]string{"Jane Doe", "jane-doe-story"})
+}
+
+// A srcset lists an image's files, never a page: one whose URL happens
+// to be the page's is left, as are the image's other attributes.
+func TestBlankPageSrcsetLeft(t *testing.T) {
+	img := `<img src="/i/pic.jpg" srcset="/i/pic-2x.jpg 2x, https://news.example/2026/jane-doe-story 3x" alt="Harbour">`
+	checkPage(t, `<html><body><figure>`+img+`</figure></body></html>`, "https://news.example/section/", 0, []string{img}, nil)
 }
