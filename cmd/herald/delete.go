@@ -110,12 +110,13 @@ a NewsArticle, a mention) and links to it (relatedLink) are dropped and
 the JSON stays valid; a JSON-LD script that does not parse and names it
 is blanked whole. In other JSON data scripts (type application/json or
 +json, speculationrules: a Next.js page's __NEXT_DATA__, an app's
-state), which an app reads by position, nothing is removed: an object
-holding a link to it (a story with its title and teaser) becomes an
-empty object in place, unless it holds a list of other objects, and a
-link to it elsewhere becomes an empty string (in Nuxt's payload, which
-refers to values by position, with the title and teaser only its story
-refers to); one that does not parse and links to it is blanked whole. Other text that is not a link (other
+state), which an app reads by position, nothing is removed: a link to
+it becomes an empty string, and the story's own object (its address,
+url or link, is the link, it links to no other page and holds no other
+story) becomes an empty object in place, title and teaser with it (in
+Nuxt's payload, which refers to values by position, the title and
+teaser only that object refers to); another story's object that links
+to it (a "next" link) loses only that link; one that does not parse and links to it is blanked whole. Other text that is not a link (other
 scripts, an image's alt text outside the link) is left. A page that cannot be
 redacted in place is erased whole, as a feed is, and listed on stderr.
 
