@@ -22,3 +22,24 @@ func TestListingQueryNeedle(t *testing.T) {
 		t.Errorf("a home page's needles %q, want its host", l.needles)
 	}
 }
+
+// A deleted URL with a character beyond ASCII in its last segment is
+// found however a page spells it: percent-escaped in either case of hex
+// digits, as it is, or escaped as a JSON string escapes it (WordPress's
+// json_encode writes café as caf\u00e9) in either case.
+func TestListingNeedleSpellings(t *testing.T) {
+	l := newListing(map[string]bool{"https://news.example/2026/caf%C3%A9-story": true})
+	for doc, want := range map[string]bool{
+		`<a href="/2026/caf%C3%A9-story">Café</a>`:                                          true,
+		`<a href="/2026/caf%c3%a9-story">Café</a>`:                                          true,
+		`<a href="/2026/café-story">Café</a>`:                                               true,
+		`<script type="application/json">{"url":"\/2026\/caf\u00e9-story"}</script>`:        true,
+		`<script type="application/json">{"url":"\/2026\/caf\u00E9-story"}</script>`:        true,
+		`<script type="application/json">{"url":"\/2026\/caf\u00e8-story"}</script>`:        false,
+		`<html><a href="/2026/harbour">Harbour</a><p>caf%C3%A8-story café story</p></html>`: false,
+	} {
+		if got := l.mentioned([]byte(doc)); got != want {
+			t.Errorf("mentioned(%s) = %v, want %v (needles %q)", doc, got, want, l.needles)
+		}
+	}
+}

@@ -3,10 +3,14 @@ package archive
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"mime"
 	"net/url"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/redact"
@@ -52,13 +56,90 @@ func newListing(urls map[string]bool) *listing {
 			}
 		}
 		for _, n := range needles {
-			if n != "" && !seen[n] {
-				seen[n] = true
-				l.needles = append(l.needles, []byte(n))
+			for _, f := range needleForms(n) {
+				if f != "" && !seen[f] {
+					seen[f] = true
+					l.needles = append(l.needles, []byte(f))
+				}
 			}
 		}
 	}
 	return l
+}
+
+// needleForms returns n and the other spellings of it a document may
+// hold: with its percent escapes in the other case of hex digits
+// (%c3%a9 for %C3%A9), and, where it holds a character beyond ASCII,
+// as a JSON string escapes it (PHP's json_encode writes café as
+// caf\u00e9), in both cases of hex digits.
+func needleForms(n string) []string {
+	forms := []string{n}
+	if strings.Contains(n, "%") {
+		forms = append(forms, hexCase(n, false), hexCase(n, true))
+	}
+	if strings.IndexFunc(n, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		lower := jsonEscaped(n)
+		forms = append(forms, lower, upperEscapes(lower))
+	}
+	return forms
+}
+
+// hexCase returns s with the hex digits of its percent escapes in upper
+// case, or lower.
+func hexCase(s string, upper bool) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' && isHex(b[i+1]) && isHex(b[i+2]) {
+			for _, j := range []int{i + 1, i + 2} {
+				if upper {
+					b[j] = byte(unicode.ToUpper(rune(b[j])))
+				} else {
+					b[j] = byte(unicode.ToLower(rune(b[j])))
+				}
+			}
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+// isHex reports whether c is a hex digit.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// jsonEscaped returns s with each character beyond ASCII written as a
+// JSON \uXXXX escape (a pair of them beyond the first plane), hex digits
+// in lower case.
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteRune(r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", r1, r2)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+// upperEscapes returns s, written by jsonEscaped, with the hex digits of
+// its escapes in upper case.
+func upperEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+5 < len(b); i++ {
+		if b[i] == '\\' && b[i+1] == 'u' {
+			for j := i + 2; j < i+6; j++ {
+				b[j] = byte(unicode.ToUpper(rune(b[j])))
+			}
+			i += 5
+		}
+	}
+	return string(b)
 }
 
 // queryNeedle returns, for a URL whose path ends in a segment too short
