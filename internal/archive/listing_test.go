@@ -43,3 +43,25 @@ func TestListingNeedleSpellings(t *testing.T) {
 		}
 	}
 }
+
+// A deleted URL looked for by a pair of its query is found however a
+// link spells that pair: an escape in it (%7E for ~, %c3%a9 or %C3%A9 for
+// é) written or not, in either case of hex digits, and a page linking to
+// it is read.
+func TestListingQueryNeedleSpellings(t *testing.T) {
+	for deleted, docs := range map[string][]string{
+		"https://news.example/a/?id=%7Ex1":        {`<a href="?id=%7Ex1">Jane</a>`, `<a href="?id=%7ex1">Jane</a>`, `<a href="?id=~x1">Jane</a>`},
+		"https://news.example/a/?id=~x1":          {`<a href="?id=%7Ex1">Jane</a>`, `<a href="?id=~x1">Jane</a>`},
+		"https://news.example/?story=caf%C3%A9-1": {`<a href="/?story=caf%c3%a9-1">Café</a>`, `<a href="/?story=café-1">Café</a>`},
+	} {
+		l := newListing(map[string]bool{deleted: true})
+		for _, doc := range docs {
+			if !l.mentioned([]byte(doc)) {
+				t.Errorf("%s: mentioned(%s) = false (needles %q)", deleted, doc, l.needles)
+			}
+		}
+		if l.mentioned([]byte(`<html><a href="/?p=77">Other</a><a href="/2026/harbour">Harbour</a></html>`)) {
+			t.Errorf("%s: a page not linking to it is read (needles %q)", deleted, l.needles)
+		}
+	}
+}

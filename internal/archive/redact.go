@@ -28,7 +28,7 @@ type listing struct {
 	// needles are bytes one of which a document naming a deleted page
 	// holds, whatever the spelling of its link (absolute or not): the
 	// last segment of its path, or where that is shorter than 4 bytes a
-	// pair of its query (queryNeedle), or else its host.
+	// pair of its query (queryNeedles), or else its host.
 	needles [][]byte
 }
 
@@ -45,15 +45,13 @@ func newListing(urls map[string]bool) *listing {
 			continue
 		}
 		needles := []string{p.Hostname()}
-		seg := path.Base(strings.TrimSuffix(p.EscapedPath(), "/"))
-		if len(seg) < 4 {
-			seg = queryNeedle(u)
-		}
-		if seg != "" {
+		if seg := path.Base(strings.TrimSuffix(p.EscapedPath(), "/")); len(seg) >= 4 {
 			needles = []string{seg}
 			if raw, err := url.PathUnescape(seg); err == nil && raw != seg {
 				needles = append(needles, raw)
 			}
+		} else if q := queryNeedles(u, p); len(q) > 0 {
+			needles = q
 		}
 		for _, n := range needles {
 			for _, f := range needleForms(n) {
@@ -142,19 +140,24 @@ func upperEscapes(s string) string {
 	return string(b)
 }
 
-// queryNeedle returns, for a URL whose path ends in a segment too short
-// to look for (/?p=123, a shortlink's), the longest name=value pair of
-// its query that its canonical URL keeps too (a tracking parameter
-// may be left out of a link to it), if one is at least 4 bytes long:
-// every link naming the URL holds it; else "" (the host is looked for).
-func queryNeedle(u string) string {
+// queryNeedles returns, for a URL u (parsed, p) whose path ends in a
+// segment too short to look for (/?p=123, a shortlink's), what every
+// link naming it holds of the longest name=value pair of its query that
+// its canonical URL keeps too (a tracking parameter may be left out of a
+// link to it), if that pair is at least 4 bytes long; else none (the
+// host is looked for). Where the pair holds a byte a link may write
+// escaped or not (~ or %7E, é or %C3%A9), that is the pair up to that
+// byte when it is 4 bytes long or more (id=caf for id=café), else each
+// spelling of the pair: canon.URL's, u's own, every such byte escaped
+// and none.
+func queryNeedles(u string, p *url.URL) []string {
 	c, err := canon.URL(u)
 	if err != nil {
-		return ""
+		return nil
 	}
 	cu, err := url.Parse(c)
 	if err != nil {
-		return ""
+		return nil
 	}
 	best := ""
 	for pair := range strings.SplitSeq(cu.RawQuery, "&") {
@@ -163,9 +166,47 @@ func queryNeedle(u string) string {
 		}
 	}
 	if len(best) < 4 {
-		return ""
+		return nil
 	}
-	return best
+	plain, err := url.QueryUnescape(best)
+	if err != nil {
+		plain = best
+	}
+	i := strings.IndexFunc(plain, func(r rune) bool { return !plainQueryRune(r) })
+	switch {
+	case i < 0:
+		return []string{best}
+	case i >= 4:
+		return []string{plain[:i]}
+	}
+	key, _, _ := strings.Cut(plain, "=")
+	spellings := []string{best, plain}
+	for pair := range strings.SplitSeq(p.RawQuery, "&") {
+		if k, _, _ := strings.Cut(pair, "="); k != pair && unescapedIs(k, key) {
+			spellings = append(spellings, pair)
+		}
+	}
+	var esc strings.Builder
+	for j := 0; j < len(plain); j++ {
+		if c := plain[j]; c < utf8.RuneSelf && plainQueryRune(rune(c)) {
+			esc.WriteByte(c)
+		} else {
+			fmt.Fprintf(&esc, "%%%02X", c)
+		}
+	}
+	return append(spellings, esc.String())
+}
+
+// plainQueryRune reports whether r is written as it is in every link's
+// query: a letter or digit of ASCII, -, ., _ or =.
+func plainQueryRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '.' || r == '_' || r == '='
+}
+
+// unescapedIs reports whether the query name k, unescaped, is key.
+func unescapedIs(k, key string) bool {
+	u, err := url.QueryUnescape(k)
+	return err == nil && u == key
 }
 
 // named reports whether u, an absolute URL, is a deleted page's.
