@@ -322,29 +322,39 @@ func TestDeleteRedactsPages(t *testing.T) {
 // recorded, else without (a capture from before chain offsets were).
 func redirected(t *testing.T, w *warc.Writer, base, hop, url, title, text string, recorded bool) *store.Record {
 	t.Helper()
-	return redirectedBy(t, w, base, "301 Moved Permanently", hop, url, title, text, recorded)
+	return redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", hop}}, url, title, text, recorded)
 }
 
-// redirectedBy is redirected with the hop's status line (its code and
-// reason).
-func redirectedBy(t *testing.T, w *warc.Writer, base, status, hop, url, title, text string, recorded bool) *store.Record {
+// redirectHop is a hop of a redirect chain: its status line (its code
+// and reason) and its URL.
+type redirectHop struct{ status, url string }
+
+// redirectedBy is redirected through a chain of hops, each sending to
+// the next and the last to url.
+func redirectedBy(t *testing.T, w *warc.Writer, base string, hops []redirectHop, url, title, text string, recorded bool) *store.Record {
 	t.Helper()
 	html := "<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1><p>" + text + "</p></article></body></html>"
 	date := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	refs, err := w.WriteExchanges(context.Background(), []warc.Exchange{
-		{TargetURI: hop, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
-			ResponseRaw: []byte("HTTP/1.1 " + status + "\r\nLocation: " + url + "\r\nContent-Length: 0\r\n\r\n")},
-		{TargetURI: url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
-			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(html)) + "\r\n\r\n" + html)},
-	})
+	var exchanges []warc.Exchange
+	for i, h := range hops {
+		next := url
+		if i+1 < len(hops) {
+			next = hops[i+1].url
+		}
+		exchanges = append(exchanges, warc.Exchange{TargetURI: h.url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+			ResponseRaw: []byte("HTTP/1.1 " + h.status + "\r\nLocation: " + next + "\r\nContent-Length: 0\r\n\r\n")})
+	}
+	refs, err := w.WriteExchanges(context.Background(), append(exchanges, warc.Exchange{TargetURI: url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+		ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(html)) + "\r\n\r\n" + html)}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := filepath.Rel(base, filepath.Join(w.Dir(), refs[1].File))
+	last := refs[len(refs)-1]
+	file, err := filepath.Rel(base, filepath.Join(w.Dir(), last.File))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &store.Capture{File: file, Offset: refs[1].Offset, RecordID: refs[1].RecordID}
+	c := &store.Capture{File: file, Offset: last.Offset, RecordID: last.RecordID}
 	if recorded {
 		c.ChainOffset = refs[0].Offset
 	}
@@ -423,7 +433,9 @@ func TestDeleteRedactsRedirectHops(t *testing.T) {
 
 // Hops that are not the deleted article's own URL keep the links to
 // them: a temporary redirect (/live, 302, sends to the day's story, and
-// every page's navigation links to it), and a permanent one from a URL
+// every page's navigation links to it), a permanent one to it (a short
+// link sending to /live: it reaches the day's story too), and a
+// permanent one from a URL
 // that is another stored article's (a story the publisher removed and
 // sent to the deleted one, still in the archive): the pages linking to
 // them are left byte for byte; the links to the article's own URL go.
@@ -432,7 +444,8 @@ func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
 		liveLi  = `<li><a href="/live">Live</a></li>`
 		ferryLi = `<li><a href="/2026/ferry">Ferry fares</a></li>`
 		janeLi  = `<li><a href="/2026/jane">Jane Doe's story</a></li>`
-		front   = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + `</ul></nav><ul>` + ferryLi + `</ul></body></html>`
+		shortLi = `<li><a href="/s/j4ne">Today</a></li>`
+		front   = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + shortLi + `</ul></nav><ul>` + ferryLi + `</ul></body></html>`
 		home    = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + `</ul></nav><ul>` + janeLi + ferryLi + `</ul></body></html>`
 	)
 	for _, b := range backends {
@@ -446,8 +459,8 @@ func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
 			}
 			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
 			homePage := polled(t, w, "https://news.example/", "text/html", []byte(home))
-			jane := redirectedBy(t, w, base, "302 Found", "https://news.example/live", "https://news.example/2026/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
-			maple := redirectedBy(t, w, base, "301 Moved Permanently", "https://news.example/2026/ferry", "https://news.example/2026/maple", "Maple Street", "Maple Street closes. "+strings.Replace(story, "council", "roads board", -1), false)
+			jane := redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", "https://news.example/s/j4ne"}, {"302 Found", "https://news.example/live"}}, "https://news.example/2026/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
+			maple := redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", "https://news.example/2026/ferry"}}, "https://news.example/2026/maple", "Maple Street", "Maple Street closes. "+strings.Replace(story, "council", "roads board", -1), false)
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
