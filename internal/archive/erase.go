@@ -281,19 +281,27 @@ func chainURLs(path string, c *store.Capture) []string {
 }
 
 // permanentHops returns, of the hops of the deleted articles' redirect
-// chains (chainURLs), those that are not another stored article's URL
-// (by its canonical URL's id) than the deleted ones, ids: a story the
-// publisher removed and redirected for good to the deleted one, but
-// still in the archive, keeps its teasers.
+// chains (chainURLs), once each (as warc.NormURL spells them), those
+// that are not another stored article's URL (by its canonical URL's id)
+// than the deleted ones, ids: a story the publisher removed and
+// redirected for good to the deleted one, but still in the archive,
+// keeps its teasers. A store error names the hop looked up.
 func permanentHops(ctx context.Context, st store.Store, hops []string, ids map[string]bool) ([]string, error) {
 	var kept []string
+	seen := map[string]bool{}
 	for _, u := range hops {
+		n := warc.NormURL(u)
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
 		if cu, err := canon.URL(u); err == nil {
-			switch _, err := st.Get(ctx, canon.ID(cu)); {
-			case err == nil && !ids[canon.ID(cu)]:
+			id := canon.ID(cu)
+			switch _, err := st.Get(ctx, id); {
+			case err == nil && !ids[id]:
 				continue // another article's
 			case err != nil && !errors.Is(err, store.ErrNotFound):
-				return nil, err
+				return nil, fmt.Errorf("looking up the redirect %s: %w", u, err)
 			}
 		}
 		kept = append(kept, u)
