@@ -115,7 +115,7 @@ it becomes an empty string, and the story's own object (its address,
 url or link, is the link, it links to no other page and holds no other
 story) becomes an empty object in place, title and teaser with it (in
 Nuxt's payload, which refers to values by position, the title and
-teaser only that object refers to); another story's object that links
+teaser only the story's objects refer to); another story's object that links
 to it (a "next" link) loses only that link; one that does not parse and links to it is blanked whole. Other text that is not a link (other
 scripts, an image's alt text outside the link) is left. A page that cannot be
 redacted in place is erased whole, as a feed is, and listed on stderr.

@@ -225,37 +225,48 @@ func (w *jsonWalk) holdsOther(v *jsonNode, seen map[*jsonNode]bool) bool {
 // byPosition empties, in a payload serialised by position (Nuxt's
 // __NUXT_DATA__, written by devalue: an object's member values and an
 // array's elements are the positions, in the top-level array, of the
-// values they hold), the strings that the URL's story object (story)
-// refers to and nothing else does: its title and teaser, kept apart
-// from its URL. Strings other values refer to too (a section's name)
-// stay, and so do the objects, so that every position still holds what
-// it held.
+// values they hold), the strings that the URL's story objects (story)
+// refer to and no other value does: its title and teaser, kept apart
+// from its URL. devalue writes a repeated string once, so a story listed
+// twice (its two objects) refers to the same title: references from the
+// story's own objects do not count. Strings other values refer to too (a
+// section's name) stay, and so do the objects, so that every position
+// still holds what it held.
 func (w *jsonWalk) byPosition() {
 	top := w.top
-	refs := make([]int, len(top.elems)) // how many values refer to each position
-	for _, e := range top.elems {
+	stories := make([]bool, len(top.elems))
+	for i, e := range top.elems {
+		stories[i] = e.kind == '{' && w.story(e)
+	}
+	others := make([]int, len(top.elems)) // how many values but the story's refer to each position
+	for i, e := range top.elems {
+		if stories[i] {
+			continue
+		}
 		for _, v := range e.elems {
 			if k, ok := position(w.text, top, v); ok {
-				refs[k]++
+				others[k]++
 			}
 		}
 	}
-	for _, e := range top.elems {
-		if e.kind != '{' || !w.story(e) {
+	emptied := make([]bool, len(top.elems))
+	for i, e := range top.elems {
+		if !stories[i] {
 			continue
 		}
-		emptied := false
+		n := 0
 		for _, v := range e.elems {
 			k, ok := position(w.text, top, v)
-			if !ok || refs[k] != 1 {
+			if !ok || others[k] != 0 || emptied[k] {
 				continue
 			}
 			if s := top.elems[k]; s.kind == '"' && s.to-s.from > 2 && !(isLinkText(s.str) && w.b.names(s.str)) {
 				w.b.spaces(w.off+s.from+1, w.off+s.to-1)
-				emptied = true
+				emptied[k] = true
+				n++
 			}
 		}
-		if emptied {
+		if n > 0 {
 			w.n++
 		}
 	}

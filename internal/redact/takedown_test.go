@@ -437,3 +437,19 @@ func TestBlankPageSrcsetLeft(t *testing.T) {
 	img := `<img src="/i/pic.jpg" srcset="/i/pic-2x.jpg 2x, https://news.example/2026/jane-doe-story 3x" alt="Harbour">`
 	checkPage(t, `<html><body><figure>`+img+`</figure></body></html>`, "https://news.example/section/", 0, []string{img}, nil)
 }
+
+// In a payload by position, a story listed twice (its top story and in a
+// list, two objects) refers to its title once (devalue writes a repeated
+// string once): the title goes, with the teaser and the URL; the section
+// name another story refers to too stays, as does that story.
+func TestBlankPageNuxtStoryTwice(t *testing.T) {
+	nuxt := `[["ShallowReactive",1],{"top":2,"latest":3,"more":8},{"title":4,"url":5},{"title":4,"teaser":6,"url":5,"kicker":7},"Jane Doe speaks","https://news.example/2026/jane-doe-story","Jane Doe told the council","Local",{"title":9,"url":10,"kicker":7},"Harbour budget","https://news.example/2026/harbour"]`
+	doc := `<html><head><script type="application/json" id="__NUXT_DATA__" data-ssr="true">` + nuxt + `</script></head><body><h1>Local</h1></body></html>`
+	out := checkPage(t, doc, "https://news.example/section/local/", 3,
+		[]string{`"Local",{"title":9,"url":10,"kicker":7},"Harbour budget","https://news.example/2026/harbour"]`},
+		[]string{"Jane Doe", "jane-doe-story"})
+	var payload []any
+	if err := json.Unmarshal([]byte(dataScripts([]byte(out))[0]), &payload); err != nil || len(payload) != 11 {
+		t.Fatalf("the payload after: %v %v", payload, err)
+	}
+}
