@@ -3,7 +3,9 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,14 +43,51 @@ func isLinkText(s string) bool {
 	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
-// addressKeys are the member names (in lower case) whose string value,
-// written as a link, is the address of the object holding it: that
-// object is the story at that URL (its title, teaser and image beside
-// it), not another page's object linking to it (a "nextUrl", a
-// "related").
+// addressKeys are the member names (in lower case, without _ or -: see
+// memberKey) whose string value, written as a link, is the address of
+// the object holding it: that object is the story at that URL (its
+// title, teaser and image beside it), not another page's object linking
+// to it (a "nextUrl", a "related").
 var addressKeys = map[string]bool{
 	"url": true, "uri": true, "href": true, "link": true, "permalink": true, "path": true, "as": true,
-	"canonical": true, "canonicalurl": true, "@id": true,
+	"canonical": true, "canonicalurl": true, "websiteurl": true, "@id": true,
+}
+
+// memberKey is a member's name as addressKeys and auxKeys spell it: in
+// lower case, without _ or - (canonical_url, website-url).
+func memberKey(name string) string {
+	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+}
+
+// auxKeys begin or end the member names (memberKey) whose value is not
+// another page's story but what a story's object says of itself: its
+// section, tags and authors, its pictures and media
+// (whose URLs may have no file extension: an image service's
+// /_next/image?url=…, a CDN's ?w=800).
+var auxKeys = []string{
+	"section", "categor", "tag", "topic", "taxonomy", "author", "byline", "credits",
+	"image", "img", "thumb", "photo", "picture", "video", "audio", "media", "icon", "logo", "avatar",
+	"cover", "poster", "promoitems",
+}
+
+// isAuxKey reports whether a member's name (memberKey) begins or ends
+// with one of auxKeys.
+func isAuxKey(key string) bool {
+	for _, a := range auxKeys {
+		if strings.HasPrefix(key, a) || strings.HasSuffix(key, a) || strings.HasSuffix(key, a+"s") {
+			return true
+		}
+	}
+	return false
+}
+
+// isRoutePattern reports whether a link is a route's pattern (Next.js's
+// "/[section]/[slug]" beside the page's own path in "as"), not a page.
+func isRoutePattern(s string) bool {
+	if at := strings.IndexAny(s, "?#"); at >= 0 {
+		s = s[:at]
+	}
+	return strings.Contains(s, "[")
 }
 
 // mediaExts are the extensions of a link's path that name a file shown
@@ -81,8 +120,9 @@ func isMediaLink(s string) bool {
 // whole, { and } with spaces between, wherever it is (an array's
 // element, a member's value, the whole text), only when it is the
 // story's own (see story): the string is its address (a member named
-// url, href, link, permalink, path…: addressKeys), no other string of
-// it links to another page, and it holds no other story. Any other
+// url, href, link, permalink, path…: addressKeys), its other links are
+// what it says of itself (its AMP page, section, authors, images), and
+// it holds no other story. Any other
 // object (another story's, whose "nextUrl" or "related" names the URL;
 // a page's props) keeps all but that string. So the JSON stays valid
 // and of its length.
@@ -170,21 +210,42 @@ func (w *jsonWalk) deref(v *jsonNode) *jsonNode {
 
 // story reports whether v, an object, is the URL's story: one of its
 // members, by name an address (addressKeys), is a string written as a
-// link that names the URL; no other of its strings is written as a link
-// to another page (but a media file's: its image); and it holds, at any
-// depth, no object whose address is another page (another story: a
-// related list, a story's "next"). Its members are read through deref.
+// link that names the URL, or an object that is the story by this test
+// ({"link":{"url":…}}); no other member by name an address links to
+// another page (but a media file's, or a route's pattern); no other
+// string links to another page but under a name saying what the story's
+// object says of itself (auxKeys: its AMP page, section, image); and it
+// holds, at any depth, no object whose address is another page (another
+// story: a related list, a story's "next"), but under such a name (its
+// authors' pages). Its members are read through deref.
 func (w *jsonWalk) story(v *jsonNode) bool {
+	if w.inStory[v] {
+		return false
+	}
+	if w.inStory == nil {
+		w.inStory = map[*jsonNode]bool{}
+	}
+	w.inStory[v] = true
+	defer delete(w.inStory, v)
 	own := false
+	skip := make([]bool, len(v.elems))
 	for i, e := range v.elems {
 		s := w.deref(e)
+		key := memberKey(v.names[i])
+		if s.kind == '{' && addressKeys[key] && w.story(s) {
+			own, skip[i] = true, true
+			continue
+		}
 		if s.kind != '"' || !isLinkText(s.str) {
 			continue
 		}
 		switch {
 		case w.b.names(s.str):
-			own = own || addressKeys[strings.ToLower(v.names[i])]
-		case !isMediaLink(s.str):
+			own = own || addressKeys[key]
+		case isMediaLink(s.str) || isRoutePattern(s.str):
+		case strings.HasPrefix(key, "amp") && w.b.names(withoutAMP(s.str)):
+			// its AMP page
+		case addressKeys[key] || !isAuxKey(key):
 			return false
 		}
 	}
@@ -192,18 +253,70 @@ func (w *jsonWalk) story(v *jsonNode) bool {
 		return false
 	}
 	seen := map[*jsonNode]bool{v: true}
-	for _, e := range v.elems {
-		if w.holdsOther(w.deref(e), seen) {
+	for i, e := range v.elems {
+		switch e = w.deref(e); {
+		case skip[i]:
+		case isAuxKey(memberKey(v.names[i])):
+			if w.holdsStory(e, seen) {
+				return false
+			}
+		case w.holdsOther(e, seen):
 			return false
 		}
 	}
 	return true
 }
 
+// withoutAMP returns a link to a page's AMP version without what makes it
+// that: its first or last path segment when that is amp (/amp/2026/x,
+// /2026/x/amp), and its query (?amp=1).
+func withoutAMP(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return ""
+	}
+	u.RawQuery, u.Fragment, u.RawPath = "", "", ""
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	switch {
+	case len(segs) > 1 && segs[0] == "amp":
+		segs = segs[1:]
+	case len(segs) > 1 && segs[len(segs)-1] == "amp":
+		segs = segs[:len(segs)-1]
+	}
+	u.Path = "/" + strings.Join(segs, "/")
+	return u.String()
+}
+
+// titleKeys are the member names (memberKey) of a story's headline or
+// teaser.
+var titleKeys = map[string]bool{"title": true, "headline": true, "teaser": true, "description": true, "summary": true, "dek": true}
+
+// holdsStory reports whether v, what a story's object says of itself
+// (auxKeys: its authors, images, section), is or holds, at any depth, an
+// object whose address is another page (holdsOther) and that has a
+// headline or teaser (titleKeys): another story (an author's latest),
+// not an author's or section's page or an image's file.
+func (w *jsonWalk) holdsStory(v *jsonNode, seen map[*jsonNode]bool) bool {
+	if v.kind != '{' && v.kind != '[' || seen[v] {
+		return false
+	}
+	if v.kind == '{' && slices.ContainsFunc(v.names, func(n string) bool { return titleKeys[memberKey(n)] }) {
+		return w.holdsOther(v, seen)
+	}
+	seen[v] = true
+	for _, e := range v.elems {
+		if w.holdsStory(w.deref(e), seen) {
+			return true
+		}
+	}
+	return false
+}
+
 // holdsOther reports whether v is or holds, at any depth, an object one
 // of whose members, by name an address, is a string written as a link to
-// another page than the URL (not a media file's). seen are the values
-// already read (a payload by position may refer back).
+// another page than the URL (not a media file's, nor a route's pattern).
+// seen are the values already read (a payload by position may refer
+// back).
 func (w *jsonWalk) holdsOther(v *jsonNode, seen map[*jsonNode]bool) bool {
 	if v.kind != '{' && v.kind != '[' || seen[v] {
 		return false
@@ -211,8 +324,8 @@ func (w *jsonWalk) holdsOther(v *jsonNode, seen map[*jsonNode]bool) bool {
 	seen[v] = true
 	for i, e := range v.elems {
 		e = w.deref(e)
-		if v.kind == '{' && e.kind == '"' && addressKeys[strings.ToLower(v.names[i])] &&
-			isLinkText(e.str) && !isMediaLink(e.str) && !w.b.names(e.str) {
+		if v.kind == '{' && e.kind == '"' && addressKeys[memberKey(v.names[i])] &&
+			isLinkText(e.str) && !isMediaLink(e.str) && !isRoutePattern(e.str) && !w.b.names(e.str) {
 			return true
 		}
 		if w.holdsOther(e, seen) {

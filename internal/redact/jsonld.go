@@ -197,6 +197,10 @@ type jsonWalk struct {
 	// else nil.
 	top  *jsonNode
 	text []byte
+	// inStory are the objects story is testing, the one it was asked of
+	// and those it reached through an address member: one reached again
+	// (a payload by position may refer back) is not the story.
+	inStory map[*jsonNode]bool
 }
 
 // names reports whether an object describes the URL's page.

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -452,4 +453,48 @@ func TestBlankPageNuxtStoryTwice(t *testing.T) {
 	if err := json.Unmarshal([]byte(dataScripts([]byte(out))[0]), &payload); err != nil || len(payload) != 11 {
 		t.Fatalf("the payload after: %v %v", payload, err)
 	}
+}
+
+// The deleted story's own object in JSON data is emptied whole when it
+// also says what it says of itself: its AMP page, its section's page, a
+// Next.js route's pattern beside its path, an author's page, a picture
+// whose URL has no extension (an image service's, a CDN's), its address
+// in a nested {"link":{"url":…}}, Arc XP's canonical_url and
+// website_url. Another story's object that links to it keeps all but
+// that link: its own address is another page (under url, under a name
+// that is no address, an AMP page of another story), or it holds
+// another story (an author's latest).
+func TestBlankPageDataStoryOwnLinks(t *testing.T) {
+	jane := []string{
+		`{"title":"Jane A","url":"/2026/jane-doe-story","ampUrl":"/amp/2026/jane-doe-story"}`,
+		`{"title":"Jane B","url":"/2026/jane-doe-story","sectionUrl":"/local"}`,
+		`{"title":"Jane C","href":"/[section]/[slug]","as":"/2026/jane-doe-story"}`,
+		`{"title":"Jane D","url":"/2026/jane-doe-story","author":{"name":"Ann","url":"/author/ann"}}`,
+		`{"title":"Jane E","url":"/2026/jane-doe-story","image":"/_next/image?url=%2Fj.jpg&w=640","thumbnail":{"url":"https://cdn.example/abc?w=800"}}`,
+		`{"title":"Jane F","link":{"url":"/2026/jane-doe-story"}}`,
+		`{"headline":"Jane G","canonical_url":"/2026/jane-doe-story","website_url":"/2026/jane-doe-story","promo_items":{"basic":{"type":"image","url":"https://cdn.example/xyz"}}}`,
+	}
+	others := []string{
+		`{"title":"Harbour","url":"/2026/harbour","nextUrl":"`,
+		`{"title":"Ferry","articleUrl":"/2026/ferry","link":"`,
+		`{"title":"Maple","ampUrl":"/amp/2026/maple","url":"`,
+		`{"title":"Oak","author":{"name":"Ann","latest":{"title":"Pine","url":"/2026/pine"}},"url":"`,
+	}
+	items := slices.Clone(jane)
+	for _, o := range others {
+		items = append(items, o+`/2026/jane-doe-story"}`)
+	}
+	doc := `<html><head><script type="application/json">{"stories":[` + strings.Join(items, ",") + `]}</script></head><body></body></html>`
+	out := checkPage(t, doc, "https://news.example/section/local/", len(jane)+len(others), others,
+		[]string{"Jane A", "Jane B", "Jane C", "Jane D", "Jane E", "Jane F", "Jane G", "jane-doe-story"})
+	if s := dataScripts([]byte(out))[0]; !json.Valid([]byte(s)) {
+		t.Errorf("the script is no longer JSON: %s", s)
+	}
+}
+
+// A payload by position whose object refers to itself as its address
+// (or through another) is read to its end: it is not the story.
+func TestBlankPageDataSelfAddress(t *testing.T) {
+	doc := `<script type=application/json>["/x",["R",1],{"a":2,"b":1},{"url":3,"x":1},{"link":5},{"url":4},"/2026/jane-doe-story"]</script>`
+	checkPage(t, doc, "https://news.example/section/", 1, []string{`{"url":3,"x":1},{"link":5},{"url":4},"`}, []string{"jane-doe-story"})
 }
