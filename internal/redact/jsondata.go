@@ -219,8 +219,17 @@ func (w *jsonWalk) deref(v *jsonNode) *jsonNode {
 // story: a related list, a story's "next"), but under such a name (its
 // authors' pages). Its members are read through deref.
 func (w *jsonWalk) story(v *jsonNode) bool {
+	whole, _ := w.storyOf(v)
+	return whole
+}
+
+// storyOf reports whether v, an object, is the URL's story (story), and
+// else whether it is but for holding another story: it passes every
+// test of story's but the last (its address names the URL, its other
+// links are what it says of itself) and holds, say, a related list.
+func (w *jsonWalk) storyOf(v *jsonNode) (whole, holding bool) {
 	if w.inStory[v] {
-		return false
+		return false, false
 	}
 	if w.inStory == nil {
 		w.inStory = map[*jsonNode]bool{}
@@ -246,11 +255,11 @@ func (w *jsonWalk) story(v *jsonNode) bool {
 		case strings.HasPrefix(key, "amp") && w.b.names(withoutAMP(s.str)):
 			// its AMP page
 		case addressKeys[key] || !isAuxKey(key):
-			return false
+			return false, false
 		}
 	}
 	if !own {
-		return false
+		return false, false
 	}
 	seen := map[*jsonNode]bool{v: true}
 	for i, e := range v.elems {
@@ -258,13 +267,13 @@ func (w *jsonWalk) story(v *jsonNode) bool {
 		case skip[i]:
 		case isAuxKey(memberKey(v.names[i])):
 			if w.holdsStory(e, seen) {
-				return false
+				return false, true
 			}
 		case w.holdsOther(e, seen):
-			return false
+			return false, true
 		}
 	}
-	return true
+	return true, false
 }
 
 // withoutAMP returns a link to a page's AMP version without what makes it
@@ -385,14 +394,34 @@ func (w *jsonWalk) byPosition() {
 	}
 }
 
+// titles empties the headline and teaser (titleKeys) of v, the URL's
+// story but for holding another (storyOf): the strings among its own
+// members that are not written as links. What it holds stays.
+func (w *jsonWalk) titles(v *jsonNode) {
+	emptied := false
+	for i, e := range v.elems {
+		if e.kind == '"' && titleKeys[memberKey(v.names[i])] && !isLinkText(e.str) && e.to-e.from > 2 {
+			w.b.spaces(w.off+e.from+1, w.off+e.to-1)
+			emptied = true
+		}
+	}
+	if emptied {
+		w.n++
+	}
+}
+
 // data blanks what names the URL in v, a value of a JSON data script.
 func (w *jsonWalk) data(v *jsonNode) {
 	switch v.kind {
 	case '{':
-		if w.top == nil && w.story(v) {
+		if w.top != nil {
+			// by position: byPosition's
+		} else if whole, holding := w.storyOf(v); whole {
 			w.b.spaces(w.off+v.from+1, w.off+v.to-1)
 			w.n++
 			return
+		} else if holding {
+			w.titles(v)
 		}
 		for _, e := range v.elems {
 			w.data(e)

@@ -365,7 +365,9 @@ func TestBlankPageTeaserOtherReferences(t *testing.T) {
 // emptied whole only when the link naming the page is its own address
 // (url, link…), it links to no other page (an image is not one) and it
 // holds no other story (a list of authors or tags without addresses
-// does not make it a list). Another story's object whose "nextUrl" or
+// does not make it a list); one that is the page's but for holding
+// other stories (a related list) loses its own title and the link, and
+// keeps what it holds. Another story's object whose "nextUrl" or
 // "next" names the page loses that link only, in plain JSON and in a
 // payload by position (Nuxt's); a top-level array that is not such a
 // payload is not read by position.
@@ -381,12 +383,12 @@ func TestBlankPageDataOtherStories(t *testing.T) {
 		doc += `<script type="application/json">` + s + "</script>\n"
 	}
 	doc += `</head><body><h1>Ferry fares rise</h1></body></html>`
-	out := checkPage(t, doc, "https://news.example/2026/ferry", 6,
+	out := checkPage(t, doc, "https://news.example/2026/ferry", 7,
 		[]string{`{"article":{"title":"Ferry fares rise","body":"The ferry board voted.","url":"/2026/ferry","nextUrl":"`,
 			`{"title":3,"body":4,"url":5,"next":6},"Ferry fares rise","The ferry board voted.","https://news.example/2026/ferry","`,
 			`","Harbour budget",{"featured":0,"rank":1}]`, `","title":"Ferry or Jane","canonicalUrl":"/2026/ferry"}`,
-			`","title":"Jane Doe related","related":[{"title":"Harbour budget","url":"/2026/harbour"}]}`},
-		[]string{"jane-doe-story", "Jane Doe speaks", "Jane Doe told", "Ann Writer", "jane.jpg", "jane2.jpg"})
+			`","related":[{"title":"Harbour budget","url":"/2026/harbour"}]}`},
+		[]string{"jane-doe-story", "Jane Doe speaks", "Jane Doe told", "Ann Writer", "jane.jpg", "jane2.jpg", "Jane Doe related"})
 	for i, s := range dataScripts([]byte(out)) {
 		if !json.Valid([]byte(s)) {
 			t.Errorf("script %d is no longer JSON: %s", i, s)
@@ -462,8 +464,8 @@ func TestBlankPageNuxtStoryTwice(t *testing.T) {
 // in a nested {"link":{"url":…}}, Arc XP's canonical_url and
 // website_url. Another story's object that links to it keeps all but
 // that link: its own address is another page (under url, under a name
-// that is no address, an AMP page of another story), or it holds
-// another story (an author's latest).
+// that is no address, an AMP page of another story). One that holds
+// another story (an author's latest) loses only its title and the link.
 func TestBlankPageDataStoryOwnLinks(t *testing.T) {
 	jane := []string{
 		`{"title":"Jane A","url":"/2026/jane-doe-story","ampUrl":"/amp/2026/jane-doe-story"}`,
@@ -478,15 +480,16 @@ func TestBlankPageDataStoryOwnLinks(t *testing.T) {
 		`{"title":"Harbour","url":"/2026/harbour","nextUrl":"`,
 		`{"title":"Ferry","articleUrl":"/2026/ferry","link":"`,
 		`{"title":"Maple","ampUrl":"/amp/2026/maple","url":"`,
-		`{"title":"Oak","author":{"name":"Ann","latest":{"title":"Pine","url":"/2026/pine"}},"url":"`,
+		`","author":{"name":"Ann","latest":{"title":"Pine","url":"/2026/pine"}},"url":"`,
 	}
 	items := slices.Clone(jane)
-	for _, o := range others {
+	for _, o := range others[:3] {
 		items = append(items, o+`/2026/jane-doe-story"}`)
 	}
+	items = append(items, `{"title":"Jane H`+others[3]+`/2026/jane-doe-story"}`)
 	doc := `<html><head><script type="application/json">{"stories":[` + strings.Join(items, ",") + `]}</script></head><body></body></html>`
-	out := checkPage(t, doc, "https://news.example/section/local/", len(jane)+len(others), others,
-		[]string{"Jane A", "Jane B", "Jane C", "Jane D", "Jane E", "Jane F", "Jane G", "jane-doe-story"})
+	out := checkPage(t, doc, "https://news.example/section/local/", len(jane)+len(others)+1, others,
+		[]string{"Jane A", "Jane B", "Jane C", "Jane D", "Jane E", "Jane F", "Jane G", "Jane H", "jane-doe-story"})
 	if s := dataScripts([]byte(out))[0]; !json.Valid([]byte(s)) {
 		t.Errorf("the script is no longer JSON: %s", s)
 	}
