@@ -81,6 +81,8 @@ func FuzzBlankPage(f *testing.F) {
 		`<script type=application/json>[["ShallowReactive",1],{"article":2},{"title":3,"body":4,"url":5,"next":6},"Ferry fares rise","The ferry board voted.","https://news.example/2026/ferry","https://news.example/2026/jane-doe-story"]</script>`,
 		`<script type=application/json>["/2026/jane-doe-story","Harbour budget",{"featured":0,"rank":1}]</script><script type=application/json>[["Reactive",1],{"a":2,"b":1},{"url":3,"x":1},"/2026/jane-doe-story"]</script>`,
 		`<script type=application/json>{"url":"/2026/jane-doe-story","t":"J","image":"/i/j.jpg","authors":[{"name":"A"}],"rel":[{"url":"/x","t":"X"}]}</script><script type="application/ld+json; charset=utf-8">{"url":"/2026/jane-doe-story"}</script>`,
+		`<script type=application/json>[["ShallowReactive",1],{"a":2,"b":3},{"title":4,"url":5},{"title":4,"url":5,"k":6},"J","/2026/jane-doe-story","L",{"url":7}]</script>`,
+		`<script type=application/json>[{"title":"J","ampUrl":"/amp/2026/jane-doe-story","section_url":"/local","author":{"url":"/a/b"},"image":"https://cdn.example/x?w=8"},{"href":"/[s]/[slug]","as":"/2026/jane-doe-story"},{"t":"J","link":{"url":"/2026/jane-doe-story"}},{"title":"J","url":"/2026/jane-doe-story","related":[{"title":"H","url":"/x"}]}]</script>`,
 		`<div itemprop=articleBody><blockquote>a <a href=/2026/jane-doe-story>b</a> c</blockquote><ul><li>a <a href=/2026/jane-doe-story>b</a><li>x</ul><table><td>w <a href=/2026/jane-doe-story>b</a><td>`,
 	} {
 		f.Add([]byte(s))
