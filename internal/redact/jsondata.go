@@ -56,8 +56,11 @@ var addressKeys = map[string]bool{
 // memberKey is a member's name as addressKeys and auxKeys spell it: in
 // lower case, without _ or - (canonical_url, website-url).
 func memberKey(name string) string {
-	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+	return keyReplacer.Replace(strings.ToLower(name))
 }
+
+// keyReplacer drops _ and - from a member's name (memberKey).
+var keyReplacer = strings.NewReplacer("_", "", "-", "")
 
 // auxKeys begin or end the member names (memberKey) whose value is not
 // another page's story but what a story's object says of itself: its
