@@ -382,6 +382,9 @@ type importer struct {
 	// for a record stored).
 	seq, shown int
 	held       map[int]string
+	// failed is a failure to hand a batch over found while skipping (see
+	// unhold), which the next add, or finish, returns.
+	failed error
 
 	progress progressMode
 	started  time.Time
@@ -485,12 +488,39 @@ func (im *importer) report(n int) {
 
 // skip says that the item read at where (a file, or file:line) is
 // skipped, and why, after what was read before it.
+//
+// The messages held wait for the records read before them, which sit in
+// the batch until it is full: when there are as many of them as a batch
+// has records, the batch is stored now (see unhold), so that a long run
+// of lines refused after a record neither fills the memory nor keeps the
+// log silent.
 func (im *importer) skip(where string, err error) {
 	im.mu.Lock()
-	defer im.mu.Unlock()
 	s := im.seq
 	im.seq++
 	im.skipAt(s, where, err)
+	full := len(im.held) >= max(im.size, 1)
+	im.mu.Unlock()
+	if full {
+		im.unhold()
+	}
+}
+
+// unhold stores the records the held messages wait for (the batch, and
+// the one the loader is storing), which prints the messages; if that
+// fails, they are printed as they are and the failure is kept for the
+// next add.
+func (im *importer) unhold() {
+	err := im.flush()
+	if err == nil {
+		err = im.bulk.Wait()
+	}
+	if err != nil {
+		if im.failed == nil {
+			im.failed = err
+		}
+		im.drain()
+	}
 }
 
 // skipAt records that item s, read at where, is skipped [mu held].
@@ -542,6 +572,9 @@ func (im *importer) print(msg string) {
 }
 
 func (im *importer) add(where string, r *store.Record) error {
+	if im.failed != nil {
+		return im.failed
+	}
 	im.mu.Lock()
 	im.seqs = append(im.seqs, im.seq)
 	im.seq++
@@ -588,6 +621,9 @@ func (im *importer) close() error {
 }
 
 func (im *importer) finish() error {
+	if im.failed != nil {
+		return im.failed
+	}
 	if err := im.flush(); err != nil {
 		return err
 	}
