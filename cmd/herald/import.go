@@ -12,7 +12,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 // importBatch is how many records one transaction of an import of JSON
@@ -693,46 +693,14 @@ type jsonlLine struct {
 // shapeError says in JSON's terms which field of a line has the wrong
 // type and what it should be (encoding/json names Herald's Go types).
 func shapeError(e *json.UnmarshalTypeError) error {
-	t := e.Type
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem() // an optional value
-	}
-	want := "a number"
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number"
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Slice:
-		want = "a list of strings"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	}
 	field := e.Field
 	if i := strings.LastIndexByte(field, '.'); i >= 0 {
 		field = field[i+1:]
 	}
 	if field == "" {
-		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", jsonKind(e.Value))
+		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", web.JSONGot(e.Value))
 	}
-	return fmt.Errorf("field %q has %s where %s goes", field, jsonKind(e.Value), want)
-}
-
-// jsonKind is the JSON type that encoding/json names v, with an article.
-func jsonKind(v string) string {
-	switch v {
-	case "array", "object":
-		return "an " + v
-	case "":
-		return "a value"
-	}
-	if n, ok := strings.CutPrefix(v, "number "); ok {
-		return "the number " + n // a fraction, or a number too large, where an integer goes
-	}
-	return "a " + v
+	return fmt.Errorf("field %q has %s where %s goes", field, web.JSONGot(e.Value), web.JSONWant(e.Type))
 }
 
 // lenientTime reads a time as RFC 3339 (what Herald writes), and also as

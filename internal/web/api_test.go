@@ -816,11 +816,11 @@ func TestAPIBodyErrorsInAPIWords(t *testing.T) {
 	h := testServer(f, Options{AdminToken: token})
 	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
 	for _, tc := range []struct{ body, want string }{
-		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got number 1e30"},
-		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got number 90.5"},
-		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got string"},
-		{`{"url": 5}`, "url: want a string, got number"},
-		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got string"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got the number 1e30"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got the number 90.5"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got a string"},
+		{`{"url": 5}`, "url: want a string, got a number"},
+		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got a string"},
 		{`{"url": "http://93.184.216.34/", "color": 1}`, `unknown field "color": want url, kind, interval_seconds, paused`},
 		{`[{"url": "http://93.184.216.34/"}]`, "request body: want a JSON object, got an array"},
 		{`{"url":`, "request body: the JSON ends before it is complete"},
