@@ -221,7 +221,7 @@ stopped between erasing and deleting is finished by running it again.`,
 						verb = "would be deleted (dry run; --yes deletes them)"
 					}
 					fmt.Fprintf(w, "delete: %s matched, %d %s, in %s\n",
-						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
+						spellCount(sum.Matched, "article"), sum.Deleted, verb, time.Duration(sum.Duration).Round(time.Millisecond))
 					if c := sum.Captures; c != nil {
 						if dryRun {
 							fmt.Fprintf(w, "captures: %s in %s would be erased (%d that no article points at; %s searched)",

@@ -456,7 +456,7 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		return enc.Encode(s)
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "harvest: %s\n", s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(bw, "harvest: %s\n", time.Duration(s.Duration).Round(time.Millisecond))
 	polled := fmt.Sprintf("%d feeds/sitemaps", s.Polled)
 	if s.Polled == 1 {
 		polled = "1 feed/sitemap"

@@ -12,7 +12,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 // importBatch is how many records one transaction of an import of JSON
@@ -382,6 +382,9 @@ type importer struct {
 	// for a record stored).
 	seq, shown int
 	held       map[int]string
+	// failed is a failure to hand a batch over found while skipping (see
+	// unhold), which the next add, or finish, returns.
+	failed error
 
 	progress progressMode
 	started  time.Time
@@ -485,12 +488,39 @@ func (im *importer) report(n int) {
 
 // skip says that the item read at where (a file, or file:line) is
 // skipped, and why, after what was read before it.
+//
+// The messages held wait for the records read before them, which sit in
+// the batch until it is full: when there are as many of them as a batch
+// has records, the batch is stored now (see unhold), so that a long run
+// of lines refused after a record neither fills the memory nor keeps the
+// log silent.
 func (im *importer) skip(where string, err error) {
 	im.mu.Lock()
-	defer im.mu.Unlock()
 	s := im.seq
 	im.seq++
 	im.skipAt(s, where, err)
+	full := len(im.held) >= max(im.size, 1)
+	im.mu.Unlock()
+	if full {
+		im.unhold()
+	}
+}
+
+// unhold stores the records the held messages wait for (the batch, and
+// the one the loader is storing), which prints the messages; if that
+// fails, they are printed as they are and the failure is kept for the
+// next add.
+func (im *importer) unhold() {
+	err := im.flush()
+	if err == nil {
+		err = im.bulk.Wait()
+	}
+	if err != nil {
+		if im.failed == nil {
+			im.failed = err
+		}
+		im.drain()
+	}
 }
 
 // skipAt records that item s, read at where, is skipped [mu held].
@@ -542,6 +572,9 @@ func (im *importer) print(msg string) {
 }
 
 func (im *importer) add(where string, r *store.Record) error {
+	if im.failed != nil {
+		return im.failed
+	}
 	im.mu.Lock()
 	im.seqs = append(im.seqs, im.seq)
 	im.seq++
@@ -588,6 +621,9 @@ func (im *importer) close() error {
 }
 
 func (im *importer) finish() error {
+	if im.failed != nil {
+		return im.failed
+	}
 	if err := im.flush(); err != nil {
 		return err
 	}
@@ -657,46 +693,14 @@ type jsonlLine struct {
 // shapeError says in JSON's terms which field of a line has the wrong
 // type and what it should be (encoding/json names Herald's Go types).
 func shapeError(e *json.UnmarshalTypeError) error {
-	t := e.Type
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem() // an optional value
-	}
-	want := "a number"
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number"
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Slice:
-		want = "a list of strings"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	}
 	field := e.Field
 	if i := strings.LastIndexByte(field, '.'); i >= 0 {
 		field = field[i+1:]
 	}
 	if field == "" {
-		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", jsonKind(e.Value))
+		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", web.JSONGot(e.Value))
 	}
-	return fmt.Errorf("field %q has %s where %s goes", field, jsonKind(e.Value), want)
-}
-
-// jsonKind is the JSON type that encoding/json names v, with an article.
-func jsonKind(v string) string {
-	switch v {
-	case "array", "object":
-		return "an " + v
-	case "":
-		return "a value"
-	}
-	if n, ok := strings.CutPrefix(v, "number "); ok {
-		return "the number " + n // a fraction, or a number too large, where an integer goes
-	}
-	return "a " + v
+	return fmt.Errorf("field %q has %s where %s goes", field, web.JSONGot(e.Value), web.JSONWant(e.Type))
 }
 
 // lenientTime reads a time as RFC 3339 (what Herald writes), and also as

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -373,19 +372,12 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 		}
 	}
 	if asJSON {
-		// The summary's own fields after "queued" (an embedded summary
-		// would lend the wrapper its MarshalJSON, and lose "queued").
-		b, err := json.Marshal(&total)
-		if err != nil {
-			return err
-		}
-		b = append(fmt.Appendf(nil, `{"queued":%d,`, queued), b[1:]...)
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			return err
-		}
-		out.WriteByte('\n')
-		if _, err := out.WriteTo(e.stdout); err != nil {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Queued int `json:"queued"`
+			*harvest.ImportSummary
+		}{queued, &total}); err != nil {
 			return err
 		}
 	} else {
@@ -679,7 +671,7 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	}
 	rate := 0.0
 	if s.Duration > 0 {
-		rate = float64(s.Stored()) / s.Duration.Seconds()
+		rate = float64(s.Stored()) / time.Duration(s.Duration).Seconds()
 	}
 	lost := ""
 	if s.NoCapture > 0 {
@@ -693,6 +685,6 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 		refreshed = fmt.Sprintf(", %d refreshed (metadata only)", s.Refreshed)
 	}
 	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated%s, %d unchanged; skipped %s; %d damaged records%s\n",
-		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, refreshed, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
+		s.Responses, time.Duration(s.Duration).Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, refreshed, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
 	return err
 }

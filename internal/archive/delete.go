@@ -74,12 +74,12 @@ type Deleted struct {
 
 // DeleteSummary is what Delete did.
 type DeleteSummary struct {
-	Matched  int           `json:"matched"`
-	Deleted  int           `json:"deleted"`
-	DryRun   bool          `json:"dry_run"`
-	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
+	Matched int  `json:"matched"`
+	Deleted int  `json:"deleted"`
+	DryRun  bool `json:"dry_run"`
 	// Captures is set with DeleteOptions.EraseCaptures.
 	Captures *CaptureSummary `json:"captures,omitempty"`
+	Duration Millis          `json:"duration_ms"`
 }
 
 // NotArchivedError is the error of Delete for an id the archive does not
@@ -152,7 +152,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	sum.Matched = len(targets)
 	if opts.EraseCaptures {
 		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
-			sum.Duration = time.Since(start)
+			sum.Duration = Millis(time.Since(start))
 			return sum, fmt.Errorf("delete: %w", err)
 		}
 	}
@@ -194,12 +194,12 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		targets = targets[n:]
 		if opts.EraseCaptures {
 			if err := eraseCaptures(ctx, st, batch, opts, sum.Captures); err != nil {
-				sum.Duration = time.Since(start)
+				sum.Duration = Millis(time.Since(start))
 				return sum, fmt.Errorf("delete: %w", err)
 			}
 		}
 		if err := deleteBatch(ctx, st, batch, opts); err != nil {
-			sum.Duration = time.Since(start)
+			sum.Duration = Millis(time.Since(start))
 			return sum, fmt.Errorf("delete: %w", err)
 		}
 		sum.Deleted += len(batch)
@@ -209,7 +209,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 			}
 		}
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = Millis(time.Since(start))
 	return sum, nil
 }
 

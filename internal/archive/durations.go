@@ -1,38 +1,29 @@
 package archive
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"strconv"
 	"time"
 )
 
-// Durations in JSON are whole milliseconds, named duration_ms, as the
-// API's other durations are (a fetch's duration_ms, a source's
-// interval_seconds), rather than Go's nanoseconds.
+// Millis is a duration that JSON gives as whole milliseconds (a field
+// named duration_ms), as the API's other durations are (a fetch's
+// duration_ms, a source's interval_seconds): a number a spreadsheet or
+// jq reads as it is, rather than Go's nanoseconds. The summaries of
+// harvest, import warc, reextract, recluster and delete time their runs
+// with it.
+type Millis time.Duration
 
-// withMillis is the JSON object of fields (a pointer to a struct type
-// without a MarshalJSON method) with d as duration_ms, last.
-func withMillis(fields any, d time.Duration) ([]byte, error) {
-	b, err := json.Marshal(fields)
+// MarshalJSON writes m in whole milliseconds.
+func (m Millis) MarshalJSON() ([]byte, error) {
+	return strconv.AppendInt(nil, time.Duration(m).Milliseconds(), 10), nil
+}
+
+// UnmarshalJSON reads whole milliseconds, as MarshalJSON writes them.
+func (m *Millis) UnmarshalJSON(b []byte) error {
+	ms, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b = bytes.TrimSuffix(b, []byte("}"))
-	if len(b) > 1 {
-		b = append(b, ',')
-	}
-	return fmt.Appendf(b, `"duration_ms":%d}`, d.Milliseconds()), nil
-}
-
-// MarshalJSON writes the summary with Duration as duration_ms.
-func (s ReclusterSummary) MarshalJSON() ([]byte, error) {
-	type fields ReclusterSummary
-	return withMillis((*fields)(&s), s.Duration)
-}
-
-// MarshalJSON writes the summary with Duration as duration_ms.
-func (s DeleteSummary) MarshalJSON() ([]byte, error) {
-	type fields DeleteSummary
-	return withMillis((*fields)(&s), s.Duration)
+	*m = Millis(time.Duration(ms) * time.Millisecond)
+	return nil
 }

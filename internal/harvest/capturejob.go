@@ -114,7 +114,7 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 	if err := flush(); err != nil {
 		return sum, err
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = archive.Millis(time.Since(start))
 	return sum, nil
 }
 

@@ -164,8 +164,8 @@ type ImportSummary struct {
 	Copied     int `json:"copied,omitempty"`
 	KeptSource int `json:"kept_source,omitempty"`
 	// Bytes is the payload bytes read.
-	Bytes    int64         `json:"bytes"`
-	Duration time.Duration `json:"-"` // in JSON, duration_ms (see MarshalJSON)
+	Bytes    int64          `json:"bytes"`
+	Duration archive.Millis `json:"duration_ms"`
 }
 
 // Stored is the number of articles the archive accepted.
@@ -329,7 +329,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	for k, v := range in.skipped {
 		sum.Skipped[k] += v
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = archive.Millis(time.Since(start))
 	switch {
 	case err != nil:
 		return sum, fmt.Errorf("import warc: %w", err)

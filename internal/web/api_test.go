@@ -635,10 +635,10 @@ func TestAPIWrites(t *testing.T) {
 	for body, want := range map[string]string{
 		`[]`:                      "request body: want a JSON object, got an array",
 		`"http://93.184.216.34/"`: "request body: want a JSON object, got a string",
-		`{"url": 5}`:              "url: want a string, got number",
-		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`:                 "interval_seconds: want a whole number, got string",
-		`{"url": "http://93.184.216.34/", "paused": "yes"}`:                          "paused: want true or false, got string",
-		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:                  "interval_seconds: want a whole number, got number 1.5",
+		`{"url": 5}`:              "url: want a string, got a number",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`:                 "interval_seconds: want a whole number, got a string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:                          "paused: want true or false, got a string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:                  "interval_seconds: want a whole number, got the number 1.5",
 		`{"url": "http://93.184.216.34/", "interval_seconds": 99999999999999999999}`: "interval_seconds: 99999999999999999999 is out of range (want a whole number from -9223372036854775808 to 9223372036854775807)",
 	} {
 		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
@@ -832,11 +832,11 @@ func TestAPIBodyErrorsInAPIWords(t *testing.T) {
 	h := testServer(f, Options{AdminToken: token})
 	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
 	for _, tc := range []struct{ body, want string }{
-		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got number 1e30"},
-		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got number 90.5"},
-		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got string"},
-		{`{"url": 5}`, "url: want a string, got number"},
-		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got string"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got the number 1e30"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got the number 90.5"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got a string"},
+		{`{"url": 5}`, "url: want a string, got a number"},
+		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got a string"},
 		{`{"url": "http://93.184.216.34/", "color": 1}`, `unknown field "color": want url, kind, interval_seconds, paused`},
 		{`[{"url": "http://93.184.216.34/"}]`, "request body: want a JSON object, got an array"},
 		{`{"url":`, "request body: the JSON ends before it is complete"},

@@ -306,13 +306,27 @@ func TestFormFiltersQuotedOnlyWhereNeeded(t *testing.T) {
 	for _, tc := range []struct{ field, value, want string }{
 		{"author", "O'Brien", "author:O'Brien"},
 		{"author", "Jean-Luc", "author:Jean-Luc"},
-		{"tag", "OR", `tag:OR`},
+		{"tag", "OR", `tag:"OR"`},
+		{"after", "2026-3-2x", `after:"2026-3-2x"`},
+		{"lang", " en ", `lang:en`},
 		{"section", "world*", `section:"world*"`},
 		{"site", "", `site:""`},
 	} {
 		got := filterTerm(query.Field(tc.field), tc.value)
 		if got != tc.want {
 			t.Errorf("filterTerm(%s, %q) = %s, want %s", tc.field, tc.value, got, tc.want)
+		}
+	}
+	// Whatever is typed, the query reads back the value typed.
+	for _, v := range []string{"wor*ld", "a(b", "OR", "AND", "x:y", "sort:date", "-x", "é ü", "news*", " 2 ", "a)"} {
+		term := filterTerm(query.Section, v)
+		q, err := query.Parse(term)
+		if err != nil {
+			t.Errorf("filterTerm(section, %q) = %s: %v", v, term, err)
+			continue
+		}
+		if f, ok := q.Root.(*query.Filter); !ok || f.Value != strings.TrimSpace(v) {
+			t.Errorf("filterTerm(section, %q) = %s, which reads back as %#v", v, term, q.Root)
 		}
 	}
 }

@@ -418,50 +418,19 @@ func bodyError(err error, v any) *Error {
 	case errors.As(err, &typeErr):
 		got := typeErr.Value // "number 1e30", "string", "array", …
 		if typeErr.Field == "" {
-			return badRequest("request body: want a JSON object, got %s", aOrAn(got))
+			return badRequest("request body: want a JSON object, got %s", JSONGot(got))
 		}
 		if lo, hi, ok := intRange(typeErr.Type); ok {
 			if n, whole := strings.CutPrefix(got, "number "); whole && isWholeLiteral(n) {
 				return badRequest("%s: %s is out of range (want a whole number from %s to %s)", typeErr.Field, n, lo, hi)
 			}
 		}
-		return badRequest("%s: want %s, got %s", typeErr.Field, wantOfType(typeErr.Type), got)
+		return badRequest("%s: want %s, got %s", typeErr.Field, JSONWant(typeErr.Type), JSONGot(got))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return badRequest("unknown field %s: want %s", name, strings.Join(jsonFields(v), ", "))
 	}
 	return badRequest("request body: %v", err)
-}
-
-// aOrAn is an UnmarshalTypeError's Value ("array", "number 3") with
-// "an" or "a" before a bare kind.
-func aOrAn(value string) string {
-	switch value {
-	case "array", "object":
-		return "an " + value
-	case "string", "number", "bool":
-		return "a " + value
-	}
-	return value
-}
-
-// wantOfType says what a JSON value must be to be read into t.
-func wantOfType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "a whole number"
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number, 0 or more"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice, reflect.Array:
-		return "an array of " + strings.TrimPrefix(strings.TrimPrefix(wantOfType(t.Elem()), "a "), "an ") + "s"
-	}
-	return "a JSON " + t.Kind().String()
 }
 
 // jsonFields lists the JSON names of the fields of the struct v points to.

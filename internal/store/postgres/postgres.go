@@ -55,6 +55,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
@@ -73,10 +74,8 @@ type DB struct {
 	// COLLATE "C", which folds A-Z only): see sectionCollation.
 	unicodeLower string
 
-	// authorKeys is the authors' folded names, for author: filters (see
-	// loadAuthorKeys), under authorMu.
-	authorMu   sync.Mutex
-	authorKeys *authorKeys
+	// authorKeys is the authors' folded names, for author: filters.
+	authorKeys fulltext.AuthorIndex
 
 	// dictionary caches (host, author or tag norm → id) of committed rows.
 	mu      sync.Mutex

@@ -75,8 +75,11 @@ func (db *DB) CheckIndex(ctx context.Context) ([]string, error) {
 // refuses; so, on a reader connection, the index's tables are copied
 // into an FTS5 table of the connection's TEMP database (in a temporary
 // file: about the index's size, a fraction of the archive's) over the
-// same texts (a TEMP view of article_text), and that one is checked.
-// The archive is only read. The TEMP objects go with the check.
+// same texts (a TEMP view of article_text), and that one is checked, in
+// the one transaction (one snapshot of the archive), rolled back after.
+// The archive is only read; it is not locked, so writers go on meanwhile
+// (what they store is not in the snapshot, so not checked). The TEMP
+// objects go with the check.
 func (db *DB) checkIndexCopy(ctx context.Context) (err error) {
 	conn, err := db.r.Conn(ctx)
 	if err != nil {
@@ -113,13 +116,18 @@ func (db *DB) checkIndexCopy(ctx context.Context) (err error) {
 		t := "article_fts_" + shadow
 		steps = append(steps, `DELETE FROM temp.`+t, `INSERT INTO temp.`+t+` SELECT * FROM main.`+t)
 	}
-	steps = append(steps, `COMMIT`)
 	for _, q := range steps {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 			return fmt.Errorf("copy of the full-text index: %w", err)
 		}
 	}
+	// The check runs in the transaction that made the copy, so it reads
+	// the texts of the same snapshot: articles another process stores
+	// meanwhile are in neither. The copy is then thrown away.
 	_, err = conn.ExecContext(ctx, `INSERT INTO temp.article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil && err == nil {
+		err = rerr
+	}
 	return err
 }

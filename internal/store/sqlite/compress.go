@@ -19,7 +19,6 @@ import (
 	sqlite "modernc.org/sqlite"
 
 	"github.com/herald-archive/herald/internal/dedupe"
-	"github.com/herald-archive/herald/internal/store/fulltext"
 )
 
 // Article texts are stored compressed, one blob per article, in one of two
@@ -371,16 +370,6 @@ func registerFunctions() error {
 				func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 					if s, ok := args[0].(string); ok {
 						return norm(s), nil
-					}
-					return "", nil
-				})
-		}
-		if registerErr == nil {
-			// herald_author_key(text): fulltext.AuthorKey, for author:.
-			registerErr = sqlite.RegisterDeterministicScalarFunction("herald_author_key", 1,
-				func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-					if s, ok := args[0].(string); ok {
-						return fulltext.AuthorKey(s), nil
 					}
 					return "", nil
 				})

@@ -42,7 +42,10 @@ type storyCount struct {
 }
 
 func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.Story, error) {
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err

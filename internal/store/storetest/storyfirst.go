@@ -10,7 +10,9 @@ import (
 
 // testStoryFirstArchived: of a story's copies dated alike (a wire story
 // run at the same minute), its first is the one the archive stored first,
-// among those matching, not the one whose id sorts first.
+// among those matching, not the one whose id sorts first; Cluster lists
+// the copies in that order too, so a story's page starts with the same
+// first.
 func testStoryFirstArchived(t *testing.T, st store.Store) {
 	var entries []store.Entry
 	for _, id := range []string{"zz", "mm", "aa"} { // archived in this order
@@ -21,6 +23,17 @@ func testStoryFirstArchived(t *testing.T, st store.Store) {
 		}, ContentHash: Hash(text), ClusterID: "zz", FetchedAt: date("2024-04-01T07:00:00Z")}})
 	}
 	Load(t, st, entries)
+	recs, err := st.Cluster(context.Background(), "zz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.ID)
+	}
+	if len(got) != 3 || got[0] != "zz" || got[1] != "mm" || got[2] != "aa" {
+		t.Errorf("Cluster(zz) = %v, want [zz mm aa] (dated alike: in archiving order)", got)
+	}
 	sl := st.(store.StoryLister)
 	for q, want := range map[string]string{
 		"ferry":                  "zz",
