@@ -78,13 +78,32 @@ func highByteSample(src []byte, limit int) []byte {
 	return out
 }
 
+// scoreDecoded scores decoded text by how much it looks like natural
+// language. A third accented Latin letter in a row is held against a
+// decoding (Cyrillic in windows-1251 decoded as windows-1252 is all
+// accented Latin letters, Совет as Ñîâåò, while Western European words
+// carry one or two: réélu, condições, Größe).
+// Half-width katakana scores as an ordinary letter, below lowercase
+// Cyrillic, so KOI8-R (which decodes as Shift_JIS into half-width
+// katakana) is still read as KOI8-R.
 func scoreDecoded(b []byte) int {
 	score := 0
 	var prevScript *unicode.RangeTable
+	accented := 0 // accented Latin letters in a row
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
 		b = b[size:]
+		if r < 0x80 || !unicode.Is(unicode.Latin, r) {
+			accented = 0
+		}
 		switch {
+		case r >= 0xFF61 && r <= 0xFF9F:
+			// Half-width katakana and its marks count as an ordinary
+			// letter: Japanese pages written with them are common, and
+			// KOI8-R decoded as Shift_JIS is still outscored by its
+			// lowercase Cyrillic reading.
+			score += 2
+			prevScript = nil
 		case r == utf8.RuneError || r == '\uFFFD':
 			score -= 20
 			prevScript = nil
@@ -118,6 +137,11 @@ func scoreDecoded(b []byte) int {
 			score += 2
 			if unicode.Is(unicode.Latin, r) && unicode.IsLower(r) {
 				score++
+			}
+			if unicode.Is(unicode.Latin, r) {
+				if accented++; accented >= 3 {
+					score -= 4
+				}
 			}
 			if prevScript != nil && prevScript != unicode.Latin && unicode.Is(unicode.Latin, r) {
 				score -= 5

@@ -141,10 +141,15 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 		return err
 	}
 	size := fileSize(e.db) + fileSize(e.db+"-wal")
-	text := float64(max(st.TextBytes, 1))
+	text := float64(st.TextBytes)
 	fmt.Fprintf(out, "articles\t%d (%d in duplicate clusters)\n", st.Articles, st.Duplicates)
-	fmt.Fprintf(out, "size\t%s for %s of text: %.3f× the raw text\n", humanBytes(float64(size)), humanBytes(text), float64(size)/text)
-	if space, err := db.Space(ctx); err == nil {
+	if text == 0 {
+		// Nothing to measure the sizes against (an empty archive, --reuse).
+		fmt.Fprintf(out, "size\t%s, no text\n", humanBytes(float64(size)))
+	} else {
+		fmt.Fprintf(out, "size\t%s for %s of text: %.3f× the raw text\n", humanBytes(float64(size)), humanBytes(text), float64(size)/text)
+	}
+	if space, err := db.Space(ctx); err == nil && text > 0 {
 		var parts []string
 		for i, u := range space {
 			if i == 6 {
@@ -167,11 +172,11 @@ func runBenchArchive(ctx context.Context, e *env, f benchArchiveFlags) error {
 // benchReads times searches, timelines and an export, with this
 // process's CPU time and, when server is not nil, the database server's.
 func benchReads(ctx context.Context, out io.Writer, db store.Store, f benchArchiveFlags, server func() time.Duration) error {
-	cpuLabel, hitsOnLine, hitsInCount := "CPU (herald + server)", ", 20 hits collapsed", ""
+	cpuLabel, hitsOnLine, hitsInCount := "CPU (herald + server)", ", pages of 20 collapsed", ""
 	withServer := server != nil
 	if !withServer {
 		server = func() time.Duration { return 0 }
-		cpuLabel, hitsOnLine, hitsInCount = "CPU", "", ", 20 hits, collapsed"
+		cpuLabel, hitsOnLine, hitsInCount = "CPU", "", ", pages of 20, collapsed"
 	}
 	if w, ok := db.(store.Warmer); ok && !f.cold {
 		t := time.Now()

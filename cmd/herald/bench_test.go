@@ -154,4 +154,18 @@ func TestBenchArchiveSmall(t *testing.T) {
 	if _, stderr, code := herald(t, "", "--db", db+".missing", "bench", "archive", "--reuse"); code == 0 || !strings.Contains(stderr, "no archive") {
 		t.Errorf("--reuse of nothing: exit %d, %q", code, stderr)
 	}
+	// The search lines say the page asked for, not hits found; an empty
+	// archive has no text to measure the size against ("896 KiB for 1 B
+	// of text: 917504.000× the raw text").
+	if !strings.Contains(out, "(2 queries, pages of 20, collapsed)") {
+		t.Errorf("search lines do not say the page size:\n%s", out)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if _, stderr, code := herald(t, "", "--db", empty, "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", stderr)
+	}
+	out, stderr, code = herald(t, "", "--db", empty, "bench", "archive", "--reuse", "--queries", "1")
+	if code != 0 || !regexp.MustCompile(`\nsize +[0-9.]+ KiB, no text\n`).MatchString(out) || strings.Contains(out, "×") {
+		t.Errorf("an empty archive: exit %d, %s\n%s", code, stderr, out)
+	}
 }

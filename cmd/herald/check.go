@@ -48,7 +48,13 @@ does, and lists every problem it finds:
               minute or two on a million articles): it is not run while a
               harvest is, and a harvest is refused while it runs; an
               import or a change through herald serve waits 10 s for it,
-              then fails, naming the check, with nothing written;
+              then fails, naming the check, with nothing written. On an
+              archive this process may not write (read-only media, or
+              someone else's), it checks a copy of the index, made in a
+              temporary file (about the index's size, in $TMPDIR); it
+              takes no lock, so it may run while a harvest or an import
+              stores articles, and checks the archive as it was when
+              the check began;
   --fixity    the raw captures: for every article and earlier version that
               has one, its WARC file is there, a record starts at its
               offset with its record id (for a reference without one,
@@ -217,7 +223,9 @@ func (s *checkStep) line(sound string) string {
 
 // checkIndexLocked checks the full-text index with the archive's harvest
 // lock held, so that no harvest starts while the check holds the write
-// lock, and refuses while one runs.
+// lock, and refuses while one runs. On an archive opened read-only whose
+// lock file this process cannot open, there is no lock to take: the
+// check then reads one snapshot of the archive and writers go on.
 func checkIndexLocked(ctx context.Context, db store.Store, c store.Checker) ([]string, error) {
 	if l, ok := db.(store.HarvestLocker); ok {
 		release, err := l.LockHarvest(ctx, "herald check --index")

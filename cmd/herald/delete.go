@@ -42,9 +42,11 @@ copies kept up to date by herald export --changed-since can drop it:
 herald deleted --since WHEN lists them.
 
 With --withhold (a takedown), the deleted articles are also kept out for
-good, in the same transactions: harvests do not fetch their URLs again,
-and imports (JSON lines, text, WARC, an export made before) and fleet
-workers skip them, counted as "withheld". herald withheld lists them
+good, in the same transactions: harvests do not fetch their URLs again
+(not even one named to herald harvest or in its --urls list), and imports (JSON lines, text, WARC, an export made before) and fleet
+workers skip them, counted as "withheld". An article fetched from another
+URL than the canonical one its page declared (a mobile copy) has that URL
+withheld too, listed and released on its own. herald withheld lists them
 and releases them.
 
 Without --withhold, an article can come back: herald reextract does not
@@ -72,7 +74,10 @@ article is decoded to look for the links.
 
 The captures of the feeds and sitemaps in those files that list a deleted
 article (RSS, Atom, JSON Feed, XML and text sitemaps, by its URL or
-canonical URL) are redacted in place: the item, entry or url naming it,
+canonical URL, or by a URL that redirected to its capture for good: a
+hop that answered 301 or 308 with only such redirects after it, such as
+a short link or an old URL, and is no other archived article's URL; not
+a temporary redirect such as /live) are redacted in place: the item, entry or url naming it,
 with its title, description and any full text, becomes blanks, and the
 other items stay byte for byte; the record keeps its size and its
 WARC-Record-ID, its digests are recomputed and a Herald-Redacted field
@@ -86,10 +91,12 @@ counted so and listed on stderr with the reason.
 The captures of HTML pages in those files that link to a deleted article
 (section fronts and home pages a crawl captured, other articles' related
 lists) are redacted in place the same way: each link to it (an a element
-whose href is its URL or canonical URL) becomes blanks, headline and
+whose href is its URL, its canonical URL or the URL of a permanent
+redirect to its capture, as for feeds above) becomes blanks, headline and
 teaser image with it, and so does a teaser that holds only its story (an
 article or li element, or a div or section whose class says card,
-teaser, story, promo or tile, with no link to another page, no h1, no
+teaser, story, promo or tile, with no link to another page (nor a
+data-href, data-url, onclick or image map area leading to one), no h1, no
 other story's headline, no paragraph of its own before the link, no
 words beside the link and little text of its own), with its standfirst,
 kicker and date; otherwise only the link goes. A link in
@@ -98,11 +105,23 @@ item or table cell of an article's body marked itemprop=articleBody,
 with words of its own) keeps its words, and only its target is blanked:
 that article's sentence is its own. meta elements (og:url, og:see_also)
 and link elements (rel alternate, amphtml, prev, next) naming it lose
-the URL. In JSON-LD, the entries describing it (an ItemList's ListItem,
+the URL, and so do a meta refresh to it, an iframe's src and
+data-href, data-url and onclick attributes naming it; an image map's
+area linking to it goes. Links inside noscript go as the page's do. In JSON-LD, the entries describing it (an ItemList's ListItem,
 a NewsArticle, a mention) and links to it (relatedLink) are dropped and
 the JSON stays valid; a JSON-LD script that does not parse and names it
-is blanked whole. Other text that is not a link (other scripts, an
-image's alt text outside the link) is left. A page that cannot be
+is blanked whole. In other JSON data scripts (type application/json or
++json, speculationrules: a Next.js page's __NEXT_DATA__, an app's
+state), which an app reads by position, nothing is removed: a link to
+it becomes an empty string, and the story's own object (its address,
+url or link, is the link, its other links are its AMP page, section,
+authors or images, and it holds no other story) becomes an empty object
+in place, title and teaser with it (in Nuxt's payload, which refers to
+values by position, the title and teaser only the story's objects refer
+to); one that would be but holds other stories (a related list) loses
+only its own title and teaser; another story's object that links
+to it (a "next" link) loses only that link; one that does not parse and links to it is blanked whole. Other text that is not a link (other
+scripts, an image's alt text outside the link) is left. A page that cannot be
 redacted in place is erased whole, as a feed is, and listed on stderr.
 
 Each run of erased records is overwritten in place by a record of the
@@ -202,7 +221,7 @@ stopped between erasing and deleting is finished by running it again.`,
 						verb = "would be deleted (dry run; --yes deletes them)"
 					}
 					fmt.Fprintf(w, "delete: %s matched, %d %s, in %s\n",
-						spellCount(sum.Matched, "article"), sum.Deleted, verb, sum.Duration.Round(time.Millisecond))
+						spellCount(sum.Matched, "article"), sum.Deleted, verb, time.Duration(sum.Duration).Round(time.Millisecond))
 					if c := sum.Captures; c != nil {
 						if dryRun {
 							fmt.Fprintf(w, "captures: %s in %s would be erased (%d that no article points at; %s searched)",

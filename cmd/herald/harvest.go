@@ -112,7 +112,7 @@ which hosts failed.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.watch, "watch", false, "keep running, polling sources on schedule, until interrupted")
 	fl.StringVar(&f.urls, "urls", "", "fetch the page URLs listed in this file, one a line (- for stdin)")
-	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON")
+	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON (its run time as duration_ms)")
 	addNATSFlags(cmd, &f.nats, false)
 	return cmd
 }
@@ -340,11 +340,16 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 		return &exitError{code: 130, msg: "interrupted; run herald harvest again to continue where it stopped"}
 	}
 	if sum != nil && !f.allowPrivate && sum.Skipped[harvest.ReasonPrivate] > 0 {
-		fmt.Fprintf(e.stderr, "herald: %d URLs on loopback or private networks were refused; give --allow-private to fetch them (for sites you run)\n",
-			sum.Skipped[harvest.ReasonPrivate])
+		n := sum.Skipped[harvest.ReasonPrivate]
+		were := "were"
+		if n == 1 {
+			were = "was"
+		}
+		fmt.Fprintf(e.stderr, "herald: %s on loopback or private networks %s refused; give --allow-private to fetch them (for sites you run)\n",
+			spellCount(n, "URL"), were)
 	}
 	if given := max(len(args), len(pages)); err == nil && given > 0 && sum != nil && len(sum.PollErrors) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d URLs could not be harvested (see above)", len(sum.PollErrors), given)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %s could not be harvested (see above)", len(sum.PollErrors), spellCount(given, "URL"))}
 	}
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && len(sum.PollErrors) > 0 {
 		// Every due source failed (the network down, a proxy refusing):
@@ -365,8 +370,12 @@ func runHarvest(ctx context.Context, e *env, f harvestFlags, args []string) erro
 	if err == nil && len(args) == 0 && len(pages) == 0 && !f.watch && sum != nil && sum.Polled == 0 && sum.Fetched == 0 {
 		if n, lerr := db.ListSources(ctx); lerr == nil && len(n) == 0 {
 			if sum.Waiting > 0 {
-				fmt.Fprintf(e.stderr, "herald: no sources to poll; %d URLs wait in the queue, %s: run herald harvest again then\n",
-					sum.Waiting, nextDue(sum.NextDue, time.Now()))
+				wait := "wait"
+				if sum.Waiting == 1 {
+					wait = "waits"
+				}
+				fmt.Fprintf(e.stderr, "herald: no sources to poll; %s %s in the queue, %s: run herald harvest again then\n",
+					spellCount(sum.Waiting, "URL"), wait, nextDue(sum.NextDue, time.Now()))
 			} else {
 				fmt.Fprintln(e.stderr, "herald: no sources to poll (add one with herald source add URL, or give URLs)")
 			}
@@ -447,26 +456,32 @@ func printHarvestSummary(w io.Writer, s *harvest.Summary, asJSON bool) error {
 		return enc.Encode(s)
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "harvest: %s\n", s.Duration.Round(time.Millisecond))
-	fmt.Fprintf(bw, "  fetched    %d pages (%s), %d feeds/sitemaps polled (%d not modified)\n",
-		s.Fetched, harvestBytes(s.Bytes), s.Polled, s.NotModified)
+	fmt.Fprintf(bw, "harvest: %s\n", time.Duration(s.Duration).Round(time.Millisecond))
+	polled := fmt.Sprintf("%d feeds/sitemaps", s.Polled)
+	if s.Polled == 1 {
+		polled = "1 feed/sitemap"
+	}
+	// Bytes counts the feeds and sitemaps read too: said apart from the
+	// pages.
+	fmt.Fprintf(bw, "  fetched    %s, %s polled (%d not modified), %s read in all\n",
+		spellCount(s.Fetched, "page"), polled, s.NotModified, harvestBytes(s.Bytes))
 	fmt.Fprintf(bw, "  articles   %d new, %d updated, %d duplicate, %d unchanged", s.New, s.Updated, s.Duplicate, s.Unchanged)
 	if s.Refreshed > 0 {
 		fmt.Fprintf(bw, ", %d refreshed (metadata only)", s.Refreshed)
 	}
 	fmt.Fprintln(bw)
-	fmt.Fprintf(bw, "  queue      %d URLs added, %d requeued as changed, %d deferred to a later run\n", s.Queued, s.Requeued, s.Deferred)
+	fmt.Fprintf(bw, "  queue      %s added, %d requeued as changed, %d deferred to a later run\n", spellCount(s.Queued, "URL"), s.Requeued, s.Deferred)
 	if s.Retried > 0 {
-		fmt.Fprintf(bw, "  retried    %d URLs that had failed before\n", s.Retried)
+		fmt.Fprintf(bw, "  retried    %s that had failed before\n", spellCount(s.Retried, "URL"))
 	}
 	if s.Dispatched > 0 {
-		fmt.Fprintf(bw, "  workers    %d URLs handed to the fleet (their articles are counted by herald status --db, not here)\n", s.Dispatched)
+		fmt.Fprintf(bw, "  workers    %s handed to the fleet (their articles are counted by herald status --db, not here)\n", spellCount(s.Dispatched, "URL"))
 	}
 	if s.Listings > 0 {
-		fmt.Fprintf(bw, "  crawled    %d listing pages\n", s.Listings)
+		fmt.Fprintf(bw, "  crawled    %s\n", spellCount(s.Listings, "listing page"))
 	}
 	if s.Waiting > 0 {
-		fmt.Fprintf(bw, "  waiting    %d URLs in the queue, %s\n", s.Waiting, nextDue(s.NextDue, time.Now()))
+		fmt.Fprintf(bw, "  waiting    %s in the queue, %s\n", spellCount(s.Waiting, "URL"), nextDue(s.NextDue, time.Now()))
 	}
 	fmt.Fprintf(bw, "  skipped    %s\n", harvestCounts(s.Skipped))
 	fmt.Fprintf(bw, "  errors     %s\n", harvestCounts(s.ErrorsByHost))

@@ -165,7 +165,7 @@ func TestSourceCommands(t *testing.T) {
 		t.Fatalf("add: exit %d: %s%s", code, out, stderr)
 	}
 	out, stderr, code = herald(t, "", "--db", db, "source", "add", "--kind", "sitemap", "--every", "30m", site+"/sitemap.xml")
-	if code != 0 || !strings.Contains(out, "added source 2: sitemap") || !strings.Contains(out, "30m0s") {
+	if code != 0 || !strings.Contains(out, "added source 2: sitemap") || !strings.Contains(out, "polled every 30m\n") {
 		t.Fatalf("add: exit %d: %s%s", code, out, stderr)
 	}
 	if _, stderr, code = herald(t, "", "--db", db, "source", "add", "--kind", "feed", site+"/feed.xml"); code != 2 || !strings.Contains(stderr, "exists already") {

@@ -12,7 +12,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/textcorpus"
+	"github.com/herald-archive/herald/internal/web"
 )
 
 // importBatch is how many records one transaction of an import of JSON
@@ -369,10 +369,22 @@ type importer struct {
 	size  int // records a batch stores
 	batch []*store.Record
 	where []string // file:line of each batched record
+	seqs  []int    // and its number among the items read (see seq)
 
 	mu       sync.Mutex // the tally and the log: batches report from the bulk goroutine
 	outcomes map[store.Outcome]int
 	skipped  int
+	// What is skipped is said in the order it was read (line order): a
+	// line refused as it is read waits for the records read before it,
+	// which the loader stores, or refuses, later. seq numbers the items
+	// read (records and refusals), shown counts those passed in order,
+	// and held keeps the outcomes known out of order (a message, or ""
+	// for a record stored).
+	seq, shown int
+	held       map[int]string
+	// failed is a failure to hand a batch over found while skipping (see
+	// unhold), which the next add, or finish, returns.
+	failed error
 
 	progress progressMode
 	started  time.Time
@@ -474,17 +486,99 @@ func (im *importer) report(n int) {
 	fmt.Fprintln(im.log, line)
 }
 
+// skip says that the item read at where (a file, or file:line) is
+// skipped, and why, after what was read before it.
+//
+// The messages held wait for the records read before them, which sit in
+// the batch until it is full: when there are as many of them as a batch
+// has records, the batch is stored now (see unhold), so that a long run
+// of lines refused after a record neither fills the memory nor keeps the
+// log silent.
 func (im *importer) skip(where string, err error) {
 	im.mu.Lock()
-	defer im.mu.Unlock()
+	s := im.seq
+	im.seq++
+	im.skipAt(s, where, err)
+	full := len(im.held) >= max(im.size, 1)
+	im.mu.Unlock()
+	if full {
+		im.unhold()
+	}
+}
+
+// unhold stores the records the held messages wait for (the batch, and
+// the one the loader is storing), which prints the messages; if that
+// fails, they are printed as they are and the failure is kept for the
+// next add.
+func (im *importer) unhold() {
+	err := im.flush()
+	if err == nil {
+		err = im.bulk.Wait()
+	}
+	if err != nil {
+		if im.failed == nil {
+			im.failed = err
+		}
+		im.drain()
+	}
+}
+
+// skipAt records that item s, read at where, is skipped [mu held].
+func (im *importer) skipAt(s int, where string, err error) {
 	im.skipped++
+	im.hold(s, fmt.Sprintf("herald: %s: skipped: %v\n", where, err))
+}
+
+// hold records item s's message (or "" for none) and prints, in order,
+// those that no earlier item is still waiting for [mu held].
+func (im *importer) hold(s int, msg string) {
+	if im.held == nil {
+		im.held = map[int]string{}
+	}
+	im.held[s] = msg
+	for {
+		m, ok := im.held[im.shown]
+		if !ok {
+			return
+		}
+		delete(im.held, im.shown)
+		im.shown++
+		im.print(m)
+	}
+}
+
+// drain prints the messages still held, in order, whatever they wait
+// for: after the loader has ended, a record not reported never will be
+// (its batch failed, and the import stops).
+func (im *importer) drain() {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for _, s := range slices.Sorted(maps.Keys(im.held)) {
+		im.print(im.held[s])
+	}
+	clear(im.held)
+	im.shown = im.seq
+}
+
+// print writes a skipped item's message [mu held].
+func (im *importer) print(msg string) {
+	if msg == "" {
+		return
+	}
 	if im.progress == progressLine && im.stored > 0 {
 		fmt.Fprintln(im.log) // off the progress line
 	}
-	fmt.Fprintf(im.log, "herald: %s: skipped: %v\n", where, err)
+	io.WriteString(im.log, msg)
 }
 
 func (im *importer) add(where string, r *store.Record) error {
+	if im.failed != nil {
+		return im.failed
+	}
+	im.mu.Lock()
+	im.seqs = append(im.seqs, im.seq)
+	im.seq++
+	im.mu.Unlock()
 	im.batch = append(im.batch, r)
 	im.where = append(im.where, where)
 	if len(im.batch) >= im.size {
@@ -500,28 +594,36 @@ func (im *importer) flush() error {
 	if len(im.batch) == 0 {
 		return nil
 	}
-	where := im.where
+	where, seqs := im.where, im.seqs
 	err := im.bulk.Add(im.batch, func(res []archive.Result) {
+		im.mu.Lock()
 		for i, r := range res {
 			if r.Err != nil {
-				im.skip(where[i], r.Err)
+				im.skipAt(seqs[i], where[i], r.Err)
 				continue
 			}
-			im.mu.Lock()
 			im.outcomes[r.Outcome]++
-			im.mu.Unlock()
+			im.hold(seqs[i], "")
 		}
+		im.mu.Unlock()
 		im.report(len(res))
 	})
-	im.batch, im.where = nil, nil // the loader owns them now
+	im.batch, im.where, im.seqs = nil, nil, nil // the loader owns them now
 	return err
 }
 
 // close waits for the batches handed over; commands defer it, so that an
 // import that stops early still ends its last transaction first.
-func (im *importer) close() error { return im.bulk.Close() }
+func (im *importer) close() error {
+	err := im.bulk.Close()
+	im.drain()
+	return err
+}
 
 func (im *importer) finish() error {
+	if im.failed != nil {
+		return im.failed
+	}
 	if err := im.flush(); err != nil {
 		return err
 	}
@@ -591,46 +693,14 @@ type jsonlLine struct {
 // shapeError says in JSON's terms which field of a line has the wrong
 // type and what it should be (encoding/json names Herald's Go types).
 func shapeError(e *json.UnmarshalTypeError) error {
-	t := e.Type
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem() // an optional value
-	}
-	want := "a number"
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number"
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Slice:
-		want = "a list of strings"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	}
 	field := e.Field
 	if i := strings.LastIndexByte(field, '.'); i >= 0 {
 		field = field[i+1:]
 	}
 	if field == "" {
-		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", jsonKind(e.Value))
+		return fmt.Errorf("the line is %s, want a JSON object (one record per line)", web.JSONGot(e.Value))
 	}
-	return fmt.Errorf("field %q has %s where %s goes", field, jsonKind(e.Value), want)
-}
-
-// jsonKind is the JSON type that encoding/json names v, with an article.
-func jsonKind(v string) string {
-	switch v {
-	case "array", "object":
-		return "an " + v
-	case "":
-		return "a value"
-	}
-	if n, ok := strings.CutPrefix(v, "number "); ok {
-		return "the number " + n // a fraction, or a number too large, where an integer goes
-	}
-	return "a " + v
+	return fmt.Errorf("field %q has %s where %s goes", field, web.JSONGot(e.Value), web.JSONWant(e.Type))
 }
 
 // lenientTime reads a time as RFC 3339 (what Herald writes), and also as

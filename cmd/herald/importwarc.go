@@ -49,7 +49,17 @@ responses, error statuses, pages that are not articles and "soft 404s"
 counted. Damaged records (truncated, corrupt) are reported with their
 offset and skipped, and a file that is not a WARC file (or cannot be
 opened) is reported and skipped; the exit status is then 1. When every
-file fails so, a new archive is not left behind empty.
+file fails so, a new archive is not left behind empty. A page whose HTTP
+body cannot be read (cut short of its Content-Length, as a crawler's size
+cap leaves a record marked WARC-Truncated, or in a content coding that
+does not decode) is named with its offset and URL, skipped and counted as
+"unreadable payload"; the exit status stays as it is. So is a page whose
+record does not match its WARC-Block-Digest (a corrupted copy), but its
+article is imported (with --nats, its job queued): herald check --fixity
+and export --format warc will report its capture as damaged. Records that
+are no pages (another status than 2xx, not HTML) are not checked. Past 20
+records of either kind in a file, the rest are counted in one line after
+it.
 
 Each article keeps a reference to its record in the WARC file, so herald
 reextract can rebuild it later: keep the files where they are. A WARC file
@@ -313,10 +323,17 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			continue
 		}
 		log := bufio.NewWriter(e.stderr)
+		lines := newRecordLines(log, name)
 		sum, err := harvest.CaptureJobs(ctx, bufio.NewReaderSize(f, 1<<20), abs, harvest.ImportOptions{
 			Source: "import:" + filepath.Base(name),
 			Damaged: func(re *warc.RecordError) {
 				fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
+			},
+			Unreadable: func(rec *warc.Record) {
+				lines.line(moreUnreadable, unreadableLine(name, rec))
+			},
+			Mismatch: func(rec *warc.Record, err error) {
+				lines.line(moreMismatched, mismatchLine(name, rec, err, true))
 			},
 			Only: only,
 		}, func(jobs []harvest.CaptureJob) error {
@@ -335,6 +352,7 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			queued += len(jobs)
 			return nil
 		})
+		lines.more()
 		log.Flush()
 		f.Close()
 		if sum != nil {
@@ -363,8 +381,12 @@ func enqueueWARCFiles(ctx context.Context, e *env, qc *queue.Client, names []str
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d pages for herald worker; skipped %s; %d damaged records\n",
-			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged)
+		mismatched := ""
+		if total.Mismatched > 0 {
+			mismatched = fmt.Sprintf("; %s not matching its digest, queued (see above)", spellCount(total.Mismatched, "page record"))
+		}
+		fmt.Fprintf(e.stdout, "queued %d extract jobs from %d pages for herald worker; skipped %s; %d damaged records%s\n",
+			queued, total.Responses, harvestCounts(total.Skipped), total.Damaged, mismatched)
 	}
 	switch {
 	case failedFiles > 0:
@@ -497,12 +519,78 @@ type warcImport struct {
 	captureBase string
 }
 
+// unreadableLine names a page record of the file name whose HTTP body
+// could not be read (ImportOptions.Unreadable), and why; a record that
+// says it was cut (WARC-Truncated) says so.
+func unreadableLine(name string, rec *warc.Record) string {
+	why := rec.PayloadErr.Error()
+	if t := rec.Header.Get("WARC-Truncated"); t != "" {
+		why += fmt.Sprintf(" (the record is marked WARC-Truncated: %s)", t)
+	}
+	return fmt.Sprintf("herald: %s: skipped the record at offset %d (%s): unreadable payload: %s", name, rec.Offset, rec.TargetURI, why)
+}
+
+// Kinds of records herald import warc names one by one, as counted past
+// listedProblems of them in a file (recordLines.more).
+const (
+	moreUnreadable = "unreadable page records, skipped"
+	moreMismatched = "records not matching their WARC-Block-Digest"
+)
+
+// recordLines writes the lines naming the records of one WARC file, up to
+// listedProblems of each kind (as herald reextract lists its problems):
+// a file with thousands of bad records would otherwise print thousands
+// of lines. It is not safe for concurrent use.
+type recordLines struct {
+	w      io.Writer
+	name   string
+	listed map[string]int // lines written, by kind
+	held   map[string]int // records past listedProblems, by kind
+}
+
+func newRecordLines(w io.Writer, name string) *recordLines {
+	return &recordLines{w: w, name: name, listed: map[string]int{}, held: map[string]int{}}
+}
+
+// line writes line, a record of the given kind, or counts it once
+// listedProblems of its kind are written.
+func (l *recordLines) line(kind, line string) {
+	if l.listed[kind] >= listedProblems {
+		l.held[kind]++
+		return
+	}
+	l.listed[kind]++
+	fmt.Fprintln(l.w, line)
+}
+
+// more writes one line for each kind of record counted past
+// listedProblems, after the file.
+func (l *recordLines) more() {
+	for _, kind := range []string{moreUnreadable, moreMismatched} {
+		if n := l.held[kind]; n > 0 {
+			fmt.Fprintf(l.w, "herald: %s: … and %d more %s\n", l.name, n, kind)
+		}
+	}
+}
+
+// mismatchLine names a page record of the file name whose block does not
+// match its WARC-Block-Digest (ImportOptions.Mismatch), imported all the
+// same, or with queued (--nats) queued as an extract job all the same.
+func mismatchLine(name string, rec *warc.Record, err error, queued bool) string {
+	done := "its article is imported"
+	if queued {
+		done = "it is queued all the same"
+	}
+	return fmt.Sprintf("herald: %s: the record at offset %d (%s) is damaged (%v): %s, but herald check --fixity and export --format warc will report its capture", name, rec.Offset, rec.TargetURI, err, done)
+}
+
 // importWARCStream imports the WARC file r, named name in messages, whose
 // records' capture references name the file at abs.
 func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, src io.ReaderAt, name, abs string, size int64, x warcImport) (sum *harvest.ImportSummary, err error) {
 	r, endProgress := startWARCProgress(x.progress, e.stderr, name, size, r)
 	log := bufio.NewWriter(e.stderr)
 	var logMu sync.Mutex // CopyFailed is called from the extracting goroutines
+	lines := newRecordLines(log, name)
 	sum, err = harvest.ImportWARC(ctx, st, bufio.NewReaderSize(r, 1<<20), harvest.ImportOptions{
 		Source:      "import:" + filepath.Base(abs),
 		CapturePath: abs,
@@ -522,8 +610,19 @@ func importWARCStream(ctx context.Context, e *env, st store.Store, r io.Reader, 
 			defer logMu.Unlock()
 			fmt.Fprintf(log, "herald: %s: skipped %v\n", name, re)
 		},
+		Unreadable: func(rec *warc.Record) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			lines.line(moreUnreadable, unreadableLine(name, rec))
+		},
+		Mismatch: func(rec *warc.Record, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			lines.line(moreMismatched, mismatchLine(name, rec, err, false))
+		},
 	})
 	endProgress() // before anything else is written to stderr
+	lines.more()
 	var nw *warc.NotWARCError
 	if errors.As(err, &nw) {
 		err = &importFileError{fmt.Errorf("%s is %w", name, nw)}
@@ -554,6 +653,7 @@ func importWARCAdd(t, s *harvest.ImportSummary) {
 	t.Unchanged += s.Unchanged
 	t.Duplicate += s.Duplicate
 	t.Damaged += s.Damaged
+	t.Mismatched += s.Mismatched
 	t.NoCapture += s.NoCapture
 	t.Bytes += s.Bytes
 	t.Duration += s.Duration
@@ -571,17 +671,20 @@ func importWARCPrint(w io.Writer, s *harvest.ImportSummary, asJSON bool) error {
 	}
 	rate := 0.0
 	if s.Duration > 0 {
-		rate = float64(s.Stored()) / s.Duration.Seconds()
+		rate = float64(s.Stored()) / time.Duration(s.Duration).Seconds()
 	}
 	lost := ""
 	if s.NoCapture > 0 {
 		lost = fmt.Sprintf("; %s without capture references (see above)", spellCount(s.NoCapture, "article"))
+	}
+	if s.Mismatched > 0 {
+		lost += fmt.Sprintf("; %s not matching its digest, imported (see above)", spellCount(s.Mismatched, "page record"))
 	}
 	refreshed := ""
 	if s.Refreshed > 0 {
 		refreshed = fmt.Sprintf(", %d refreshed (metadata only)", s.Refreshed)
 	}
 	_, err := fmt.Fprintf(w, "read %d pages in %s (%.0f articles/s): %d new, %d duplicates, %d updated%s, %d unchanged; skipped %s; %d damaged records%s\n",
-		s.Responses, s.Duration.Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, refreshed, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
+		s.Responses, time.Duration(s.Duration).Round(time.Millisecond), rate, s.New, s.Duplicate, s.Updated, refreshed, s.Unchanged, harvestCounts(s.Skipped), s.Damaged, lost)
 	return err
 }

@@ -246,7 +246,7 @@ func TestImportJSONLShapeErrors(t *testing.T) {
 	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 	_, stderr, code := herald(t, "", "--db", filepath.Join(dir, "a.db"), "import", "jsonl", in)
 	for _, want := range []string{
-		`shapes.jsonl:1: skipped: field "authors" has a string where a list of strings goes`,
+		`shapes.jsonl:1: skipped: field "authors" has a string where an array of strings goes`,
 		`shapes.jsonl:2: skipped: field "url" has a number where a string goes`,
 		`shapes.jsonl:3: skipped: the line is an array, want a JSON object (one record per line)`,
 		`shapes.jsonl:4: skipped: field "word_count" has a string where a whole number goes`,

@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/herald-archive/herald/internal/store/sqlite"
 )
 
 func main() {
@@ -45,7 +47,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	requireSubcommands(root)
 	requireHelpTopic(root)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
@@ -66,6 +68,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stderr, "herald:", ee.msg)
 		}
 		return ee.code
+	}
+	var ro *sqlite.ReadOnlyError
+	if errors.As(err, &ro) && cmd != nil {
+		// A write to an archive this process may not write: said in the
+		// user's words, without those of the step that met it, and with
+		// what to do.
+		fmt.Fprintf(stderr, "herald: %v, and %s changes it: run it as a user who may write the archive and its folder, or on a writable copy (commands that only read, such as search, export and check, work on it as it is)\n",
+			ro, cmd.CommandPath())
+		return 2
 	}
 	fmt.Fprintln(stderr, "herald:", err)
 	return 2

@@ -65,7 +65,7 @@ while it runs is skipped and counted ("deleted meanwhile").`,
 						verb = "would join (dry run)"
 					}
 					fmt.Fprintf(w, "recluster: %s in %s, %d alone in their cluster, %d %s another cluster",
-						spellCount(sum.Articles, "article"), sum.Duration.Round(time.Millisecond), sum.Alone, sum.Joined, verb)
+						spellCount(sum.Articles, "article"), time.Duration(sum.Duration).Round(time.Millisecond), sum.Alone, sum.Joined, verb)
 					if sum.Gone > 0 {
 						fmt.Fprintf(w, "; %d deleted meanwhile, skipped", sum.Gone)
 					}

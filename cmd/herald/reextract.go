@@ -117,7 +117,7 @@ same way. Neither changes the exit status.`,
 						verb = "would be stored (dry run)"
 					}
 					fmt.Fprintf(w, "reextract (extractor %s): %s in %s: %d the same, %d changed (%d with new text %s, %d metadata only, %d updated in place); fields %s; problems %s",
-						extract.Version, spellCount(sum.Records, "article"), sum.Duration.Round(time.Millisecond), sum.Same, sum.Changed,
+						extract.Version, spellCount(sum.Records, "article"), time.Duration(sum.Duration).Round(time.Millisecond), sum.Same, sum.Changed,
 						reextractNewText(sum, dryRun), verb, sum.MetadataOnly, sum.Refreshed, harvestCounts(sum.Fields), harvestCounts(sum.Problems))
 					if sum.Soft404 > 0 {
 						fmt.Fprintf(w, "; %d judged a soft 404 now, kept as stored", sum.Soft404)

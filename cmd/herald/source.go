@@ -68,7 +68,12 @@ func newSourceAddCmd(e *env) *cobra.Command {
 			}
 			// The API's bounds, in its words.
 			if every != 0 && (every < harvest.MinSourceInterval || every > harvest.MaxSourceInterval) {
-				return fmt.Errorf("--every %s: want 0 (the default) or %s to %s", every, harvest.MinSourceInterval, harvest.MaxSourceInterval)
+				why := "want"
+				if every < 0 {
+					why = "an interval cannot be negative: want"
+				}
+				return fmt.Errorf("--every %s: %s 0 (the default) or %s to %s", shortDuration(every), why,
+					shortDuration(harvest.MinSourceInterval), shortDuration(harvest.MaxSourceInterval))
 			}
 			db, err := openArchive(ctx, e, true)
 			if err != nil {
@@ -107,7 +112,7 @@ func newSourceAddCmd(e *env) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&kind, "kind", "", "feed, sitemap, site or list (default: found out by fetching the URL)")
-	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval, %s to %s (default %s)", harvest.MinSourceInterval, harvest.MaxSourceInterval, harvest.DefaultInterval))
+	fl.DurationVar(&every, "every", 0, fmt.Sprintf("re-poll interval, %s to %s (default %s)", shortDuration(harvest.MinSourceInterval), shortDuration(harvest.MaxSourceInterval), shortDuration(harvest.DefaultInterval)))
 	fl.BoolVar(&allowPrivate, "allow-private", false, "allow fetching a URL on loopback or private networks to detect its kind")
 	return cmd
 }
@@ -126,9 +131,22 @@ func sourceURLArg(s string) (string, error) {
 
 func sourceEvery(d time.Duration) string {
 	if d <= 0 {
-		return harvest.DefaultInterval.String() + " (default)"
+		return shortDuration(harvest.DefaultInterval) + " (default)"
 	}
-	return d.String()
+	return shortDuration(d)
+}
+
+// shortDuration is d as a flag takes it, without Go's trailing zero
+// units: 5m rather than 5m0s, 1h rather than 1h0m0s, -5m for -5m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // sourceHealth is one row of the `source list` table (--json prints
@@ -195,7 +213,7 @@ health and its last fetch.`,
 				if r.Paused {
 					state = "paused"
 				}
-				every := r.Interval.String()
+				every := shortDuration(r.Interval)
 				if r.Interval <= 0 {
 					every = "default"
 				}

@@ -135,7 +135,7 @@ func TestSourceAddEveryBounds(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	for _, every := range []string{"1ms", "59s", "-1m", "745h"} {
 		_, stderr, code := herald(t, "", "--db", db, "source", "add", "--kind", "feed", "--every", every, "https://example.org/feed-"+every)
-		if code != 2 || !strings.Contains(stderr, "want 0 (the default) or 1m0s to 744h0m0s") {
+		if code != 2 || !strings.Contains(stderr, "want 0 (the default) or 1m to 744h") {
 			t.Errorf("--every %s: exit %d, stderr %q; want 2 and the bounds", every, code, stderr)
 		}
 	}
@@ -229,5 +229,26 @@ func TestSourceAddPrivateNamesAllowPrivate(t *testing.T) {
 	_, stderr, code := herald(t, "", "--db", db, "source", "add", "http://127.0.0.1:9/feed.xml")
 	if code == 0 || !strings.Contains(stderr, "--allow-private") || strings.Contains(stderr, "--kind") {
 		t.Errorf("exit %d, stderr %q; want a refusal naming --allow-private", code, stderr)
+	}
+}
+
+// source add --every echoes an interval as it was typed (-5m, not Go's
+// -5m0s), says a negative one cannot be, refuses it with nothing added,
+// and reports the interval it keeps in the same words.
+func TestSourceEveryWords(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, c := range []struct{ every, want string }{
+		{"-5m", "herald: --every -5m: an interval cannot be negative: want 0 (the default) or 1m to 744h\n"},
+		{"30s", "herald: --every 30s: want 0 (the default) or 1m to 744h\n"},
+		{"800h", "herald: --every 800h: want 0 (the default) or 1m to 744h\n"},
+	} {
+		_, stderr, code := herald(t, "", "--db", db, "source", "add", "--kind", "feed", "https://news.example/feed.xml", "--every", c.every)
+		if code != 2 || stderr != c.want {
+			t.Errorf("--every %s: exit %d, stderr %q; want 2 and %q", c.every, code, stderr, c.want)
+		}
+	}
+	out, stderr, code := herald(t, "", "--db", db, "source", "add", "--kind", "feed", "https://news.example/feed.xml", "--every", "90m")
+	if want := "added source 1: feed https://news.example/feed.xml, polled every 1h30m\n"; code != 0 || out != want {
+		t.Errorf("--every 90m: exit %d, stdout %q, stderr %q; want %q", code, out, stderr, want)
 	}
 }

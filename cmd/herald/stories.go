@@ -27,7 +27,7 @@ matching QUERY (all articles when it is empty; the query language of
 docs/search.md) that more than one article carries: a wire story, a press
 release, a copied or lightly edited text. Each comes with how many
 matching articles carry it, on how many sites, and the first of them
-(the earliest dated, ties by id): who ran it first, and how long it kept
+(the earliest dated; of several dated alike, the one archived first): who ran it first, and how long it kept
 spreading. Most articles first, then most sites, then the earliest.
 
 The table shows the first article's title and site; --json prints what

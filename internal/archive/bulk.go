@@ -38,6 +38,7 @@ type Bulk struct {
 type bulkJob struct {
 	prepared []preparedRecord
 	done     func([]Result)
+	wait     bool // no batch: Wait's marker, done with on receipt
 }
 
 // NewBulk starts a Bulk that stores into st until Close.
@@ -45,7 +46,7 @@ func NewBulk(ctx context.Context, st store.Store) *Bulk {
 	b := &Bulk{ctx: ctx, st: st, jobs: make(chan bulkJob)}
 	b.wg.Go(func() {
 		for j := range b.jobs {
-			if b.failed() != nil {
+			if j.wait || b.failed() != nil {
 				continue // drain: the first failure stops the stream
 			}
 			res, err := storeAll(ctx, st, j.prepared)
@@ -88,6 +89,25 @@ func (b *Bulk) Add(recs []*store.Record, done func([]Result)) error {
 	}
 	select {
 	case b.jobs <- bulkJob{prepared: prepared, done: done}:
+	case <-b.ctx.Done():
+		return fmt.Errorf("ingest: %w", b.ctx.Err())
+	}
+	return b.failed()
+}
+
+// Wait returns once every batch added before it has been stored and its
+// done function has returned, or the stream has failed; it returns that
+// failure. The batch Add prepares next is not held up by it: it only
+// waits for the one being stored.
+func (b *Bulk) Wait() error {
+	if err := b.failed(); err != nil {
+		return err
+	}
+	// The loader takes a job only when it is through with the one
+	// before, done function and all: handing it one that stores nothing
+	// is the wait.
+	select {
+	case b.jobs <- bulkJob{wait: true}:
 	case <-b.ctx.Done():
 		return fmt.Errorf("ingest: %w", b.ctx.Err())
 	}

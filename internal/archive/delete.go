@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/query"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
@@ -66,16 +67,19 @@ type Deleted struct {
 	Title string `json:"title"`
 	// Copies counts the other members of its cluster, which stay.
 	Copies int `json:"copies,omitempty"`
+	// fetched is the URL the article was fetched from, canonicalised,
+	// when it is not URL (rel=canonical named another): withheld too.
+	fetched string
 }
 
 // DeleteSummary is what Delete did.
 type DeleteSummary struct {
-	Matched  int           `json:"matched"`
-	Deleted  int           `json:"deleted"`
-	DryRun   bool          `json:"dry_run"`
-	Duration time.Duration `json:"duration_ns"`
+	Matched int  `json:"matched"`
+	Deleted int  `json:"deleted"`
+	DryRun  bool `json:"dry_run"`
 	// Captures is set with DeleteOptions.EraseCaptures.
 	Captures *CaptureSummary `json:"captures,omitempty"`
+	Duration Millis          `json:"duration_ms"`
 }
 
 // NotArchivedError is the error of Delete for an id the archive does not
@@ -114,7 +118,11 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	var targets []Deleted
 	clusters := map[string]string{} // id → cluster
 	add := func(r *store.Record) {
-		targets = append(targets, Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title})
+		d := Deleted{ID: r.ID, URL: r.CanonicalURL, Title: r.Title}
+		if cu, err := canon.URL(r.Article.URL); err == nil && cu != r.CanonicalURL && canon.ID(cu) != r.ID {
+			d.fetched = cu
+		}
+		targets = append(targets, d)
 		clusters[r.ID] = r.ClusterID
 	}
 	if len(ids) > 0 {
@@ -144,7 +152,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 	sum.Matched = len(targets)
 	if opts.EraseCaptures {
 		if err := eraseUnreferenced(ctx, st, targets, opts, sum.Captures); err != nil {
-			sum.Duration = time.Since(start)
+			sum.Duration = Millis(time.Since(start))
 			return sum, fmt.Errorf("delete: %w", err)
 		}
 	}
@@ -186,12 +194,12 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 		targets = targets[n:]
 		if opts.EraseCaptures {
 			if err := eraseCaptures(ctx, st, batch, opts, sum.Captures); err != nil {
-				sum.Duration = time.Since(start)
+				sum.Duration = Millis(time.Since(start))
 				return sum, fmt.Errorf("delete: %w", err)
 			}
 		}
 		if err := deleteBatch(ctx, st, batch, opts); err != nil {
-			sum.Duration = time.Since(start)
+			sum.Duration = Millis(time.Since(start))
 			return sum, fmt.Errorf("delete: %w", err)
 		}
 		sum.Deleted += len(batch)
@@ -201,7 +209,7 @@ func Delete(ctx context.Context, st store.Store, q *query.Query, ids []string, o
 			}
 		}
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = Millis(time.Since(start))
 	return sum, nil
 }
 
@@ -259,6 +267,9 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts Dele
 			if err := w.Withhold(ctx, store.WithheldArticle{ID: a.ID, URL: a.URL, At: now, Reason: strings.TrimSpace(opts.Reason)}); err != nil {
 				return err
 			}
+			if err := withholdFetched(ctx, tx, w, a, now, opts.Reason); err != nil {
+				return err
+			}
 		}
 		err := d.Delete(ctx, a.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -269,6 +280,30 @@ func deleteBatch(ctx context.Context, st store.Store, batch []Deleted, opts Dele
 		}
 	}
 	return tx.Commit()
+}
+
+// withholdFetched withholds, beside a deleted article, the URL it was
+// fetched from when that is not its canonical URL (a mobile copy or a URL
+// with a parameter that declared another canonical URL): a harvest asks
+// whether a URL is withheld before fetching it, knowing only the URL, and
+// would otherwise fetch the page, and capture it in its WARC files, again
+// after the takedown. It is a withheld row of its own (the table keys
+// URLs by id, and has no place to tie it to the article's), listed and
+// released on its own; it is not withheld when another article the
+// archive holds has it as its canonical URL.
+func withholdFetched(ctx context.Context, tx store.Tx, w store.Withholder, a Deleted, now time.Time, reason string) error {
+	if a.fetched == "" {
+		return nil
+	}
+	id := canon.ID(a.fetched)
+	_, err := tx.Get(ctx, id)
+	switch {
+	case err == nil:
+		return nil // another article's own URL
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	return w.Withhold(ctx, store.WithheldArticle{ID: id, URL: a.fetched, At: now, Reason: strings.TrimSpace(reason)})
 }
 
 // HeldError is the error of Withhold for an article the archive holds:

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
@@ -224,6 +225,90 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 	return slices.ContainsFunc(opts.WARCDirs, func(d string) bool { return store.InDir(path, d) })
 }
 
+// chainURLs returns the URLs of the permanent redirects that led to the
+// capture c, in the WARC file at path: the hops, read back from the
+// capture, that answered 301 or 308 and were followed only by other
+// such hops up to it (a short link, the http:// spelling, a story's old
+// URL moved for good). A permanent redirect says its URL is the page's,
+// so a link to it leads to the page as surely as a link to its URL, and
+// the documents naming it are redacted for those too. A temporary one
+// (302, 303, 307: /live or /latest sending to the day's story, a feed
+// proxy that may send elsewhere tomorrow), a page met on the way that
+// is not a redirect (a consent page, a meta refresh interstitial) and
+// every hop before them do not count: a link to them is not a link to
+// the page. The chain is read from where c says it starts
+// (warc.StoredReader.ReadChain) or, where that was not recorded, found
+// walking back from the response (FindChain). A file that cannot be
+// read, or a chain that cannot be, gives what was found: the erasure
+// itself reports the file. The caller drops the hops that are another
+// stored article's URL (permanentHops).
+func chainURLs(path string, c *store.Capture) []string {
+	start, known := c.Chain()
+	if known && start >= c.Offset {
+		return nil // reached without redirects
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var sr warc.StoredReader
+	final, err := sr.Read(f, c.Offset)
+	if err != nil || c.RecordID != "" && final.RecordID != c.RecordID {
+		return nil
+	}
+	var chain []*warc.Stored
+	if known {
+		chain, err = sr.ReadChain(f, start, final)
+		if err != nil {
+			return nil
+		}
+	} else {
+		chain, _, _ = sr.FindChain(f, final) // what it found, if it stopped at its bound
+	}
+	var urls []string
+	for i := len(chain) - 1; i >= 0; i-- {
+		s := chain[i]
+		if s.Type != warc.TypeResponse {
+			continue // its request, a metadata record
+		}
+		if s.TargetURI == "" || s.RedirectLocation() == "" || s.HTTPStatus != 301 && s.HTTPStatus != 308 {
+			break
+		}
+		urls = append(urls, s.TargetURI)
+	}
+	return urls
+}
+
+// permanentHops returns, of the hops of the deleted articles' redirect
+// chains (chainURLs), once each (as warc.NormURL spells them), those
+// that are not another stored article's URL (by its canonical URL's id)
+// than the deleted ones, ids: a story the publisher removed and
+// redirected for good to the deleted one, but still in the archive,
+// keeps its teasers. A store error names the hop looked up.
+func permanentHops(ctx context.Context, st store.Store, hops []string, ids map[string]bool) ([]string, error) {
+	var kept []string
+	seen := map[string]bool{}
+	for _, u := range hops {
+		n := warc.NormURL(u)
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		if cu, err := canon.URL(u); err == nil {
+			id := canon.ID(cu)
+			switch _, err := st.Get(ctx, id); {
+			case err == nil && !ids[id]:
+				continue // another article's
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return nil, fmt.Errorf("looking up the redirect %s: %w", u, err)
+			}
+		}
+		kept = append(kept, u)
+	}
+	return kept, nil
+}
+
 // eraseUnreferenced erases the captures of the targets' pages that no
 // article points at: the response records, in the WARC files Herald
 // wrote in the folders that hold the targets' own captures and in
@@ -231,11 +316,14 @@ func archiveOwns(r *store.Record, path string, opts DeleteOptions) bool {
 // versions and that opts.CaptureOwner (when set) files under a target.
 // Captures an article points at are left to eraseCaptures. In the same
 // files, the captures of feeds, sitemaps and pages that name one of
-// those URLs are redacted: the entries naming it, the links to it,
-// blanked (listing.redaction, warc.RedactRecords).
+// those URLs, or a permanent redirect that led to a target's capture
+// and is no other stored article's URL (chainURLs, permanentHops),
+// are redacted: the entries naming it, the links to it, blanked
+// (listing.redaction, warc.RedactRecords).
 func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, opts DeleteOptions, sum *CaptureSummary) error {
 	ids := map[string]bool{}
 	urls := map[string]bool{}
+	var hops []string                         // the permanent redirects that led to their captures
 	referenced := map[string]map[int64]bool{} // absolute path → offsets
 	dirs := map[string]bool{}
 	for _, d := range opts.WARCDirs {
@@ -260,6 +348,7 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 			if c := r.Capture; c != nil && c.File != "" {
 				path := absOr(store.CaptureFile(c.File, opts.CaptureBase))
+				hops = append(hops, chainURLs(path, c)...)
 				if referenced[path] == nil {
 					referenced[path] = map[int64]bool{}
 				}
@@ -270,7 +359,15 @@ func eraseUnreferenced(ctx context.Context, st store.Store, targets []Deleted, o
 			}
 		}
 	}
-	list := newListing(urls)
+	hops, err := permanentHops(ctx, st, hops, ids)
+	if err != nil {
+		return err
+	}
+	named := maps.Clone(urls) // urls, and those hops
+	for _, u := range hops {
+		named[warc.NormURL(u)] = true
+	}
+	list := newListing(named)
 	want := func(rec *warc.Record) bool {
 		return opts.CaptureOwner != nil && urls[warc.NormURL(rec.TargetURI)] || list.mayList(rec)
 	}

@@ -39,9 +39,9 @@ type ReclusterSummary struct {
 	Joined   int `json:"joined"`
 	// Gone counts the articles deleted (herald delete) after the run read
 	// them and before it decided them: skipped.
-	Gone     int           `json:"gone"`
-	DryRun   bool          `json:"dry_run"`
-	Duration time.Duration `json:"duration_ns"`
+	Gone     int    `json:"gone"`
+	DryRun   bool   `json:"dry_run"`
+	Duration Millis `json:"duration_ms"`
 }
 
 // reclusterFlushHook, when set (by tests), is called with each batch of
@@ -137,7 +137,7 @@ func Recluster(ctx context.Context, st store.Store, q *query.Query, opts Reclust
 	if err == nil {
 		err = rc.flush(ctx)
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = Millis(time.Since(start))
 	if err != nil {
 		return sum, fmt.Errorf("recluster: %w", err)
 	}

@@ -20,8 +20,10 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/herald-archive/herald/article"
 	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/harvest"
+	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
 )
 
@@ -309,6 +311,184 @@ func TestDeleteRedactsPages(t *testing.T) {
 			}
 			if rec, _ := warc.ReadAt(wfile, ferry.Offset); !strings.Contains(string(rec.Payload), "reported last week</a>, the council met.") {
 				t.Error("the other article's sentence was not kept")
+			}
+		})
+	}
+}
+
+// redirected writes a page reached through a redirect from hop (a 301,
+// its exchange written first, as a harvest writes a chain) and returns
+// the record a harvest would store, with where its chain starts when
+// recorded, else without (a capture from before chain offsets were).
+func redirected(t *testing.T, w *warc.Writer, base, hop, url, title, text string, recorded bool) *store.Record {
+	t.Helper()
+	return redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", hop}}, url, title, text, recorded)
+}
+
+// redirectHop is a hop of a redirect chain: its status line (its code
+// and reason) and its URL.
+type redirectHop struct{ status, url string }
+
+// redirectedBy is redirected through a chain of hops, each sending to
+// the next and the last to url.
+func redirectedBy(t *testing.T, w *warc.Writer, base string, hops []redirectHop, url, title, text string, recorded bool) *store.Record {
+	t.Helper()
+	html := "<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1><p>" + text + "</p></article></body></html>"
+	date := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	var exchanges []warc.Exchange
+	for i, h := range hops {
+		next := url
+		if i+1 < len(hops) {
+			next = hops[i+1].url
+		}
+		exchanges = append(exchanges, warc.Exchange{TargetURI: h.url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+			ResponseRaw: []byte("HTTP/1.1 " + h.status + "\r\nLocation: " + next + "\r\nContent-Length: 0\r\n\r\n")})
+	}
+	refs, err := w.WriteExchanges(context.Background(), append(exchanges, warc.Exchange{TargetURI: url, Date: date, RequestRaw: []byte("GET / HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+		ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(html)) + "\r\n\r\n" + html)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := refs[len(refs)-1]
+	file, err := filepath.Rel(base, filepath.Join(w.Dir(), last.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &store.Capture{File: file, Offset: last.Offset, RecordID: last.RecordID}
+	if recorded {
+		c.ChainOffset = refs[0].Offset
+	}
+	return &store.Record{
+		Article:   article.Article{URL: url, Title: title, Text: text},
+		FetchedAt: date,
+		Source:    "https://news.example/feed.xml",
+		Capture:   c,
+	}
+}
+
+// TestDeleteRedactsRedirectHops: a feed and a section front that link
+// to the first hop of a redirect chain whose final response is a
+// deleted article's capture (a short link, a feed proxy's URL) are
+// redacted as if they linked to the article: by the chain its capture
+// records, or, where the capture says nothing of it, by the one found
+// walking back from its response. The other entries stay.
+func TestDeleteRedactsRedirectHops(t *testing.T) {
+	const (
+		janeItem  = `<item><title>Jane Doe's story</title><link>https://news.example/s/x7Kq2</link><description>Jane Doe told the council</description></item>`
+		ferryItem = `<item><title>Ferry fares</title><link>https://news.example/s/f3Rt9</link><description>Fares rise</description></item>`
+		keptItem  = `<item><title>Council approves harbour budget</title><link>https://news.example/harbour</link></item>`
+		feedDoc   = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title>` + "\n" + janeItem + "\n" + keptItem + "\n" + ferryItem + "\n</channel></rss>"
+		janeLi    = `<li><a href="/s/x7Kq2">Jane Doe's story</a></li>`
+		ferryLi   = `<li><a href="https://news.example/s/f3Rt9">Ferry fares</a></li>`
+		keptLi    = `<li><a href="/harbour">Council approves harbour budget</a></li>`
+		front     = `<!DOCTYPE html><html><body><ul>` + janeLi + keptLi + ferryLi + `</ul></body></html>`
+	)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed := polled(t, w, "https://news.example/feed.xml", "application/rss+xml", []byte(feedDoc))
+			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
+			jane := redirected(t, w, base, "https://news.example/s/x7Kq2", "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
+			ferry := redirected(t, w, base, "https://news.example/s/f3Rt9", "https://news.example/ferry-fares", "Ferry fares", "Ferry fares rise. "+strings.Replace(story, "council", "ferry board", -1), false)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ingest(t, st, jane, ferry)
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID, ferry.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Erased != 2 || c.Redacted != 2 || c.Entries != 4 || c.ErasedWhole != 0 {
+				t.Errorf("summary %+v, want 2 captures erased, 2 redacted (4 entries), none erased whole", c)
+			}
+			wfile := filepath.Join(base, jane.Capture.File)
+			blank := func(doc string, gone ...string) string {
+				for _, g := range gone {
+					doc = strings.Replace(doc, g, strings.Repeat(" ", len(g)), 1)
+				}
+				return doc
+			}
+			for _, c := range []struct {
+				ref  warc.Ref
+				want string
+			}{{feed, blank(feedDoc, janeItem, ferryItem)}, {section, blank(front, janeLi, ferryLi)}} {
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(rec.Payload) != c.want {
+					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
+				}
+			}
+		})
+	}
+}
+
+// Hops that are not the deleted article's own URL keep the links to
+// them: a temporary redirect (/live, 302, sends to the day's story, and
+// every page's navigation links to it), a permanent one to it (a short
+// link sending to /live: it reaches the day's story too), and a
+// permanent one from a URL
+// that is another stored article's (a story the publisher removed and
+// sent to the deleted one, still in the archive): the pages linking to
+// them are left byte for byte; the links to the article's own URL go.
+func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
+	const (
+		liveLi  = `<li><a href="/live">Live</a></li>`
+		ferryLi = `<li><a href="/2026/ferry">Ferry fares</a></li>`
+		janeLi  = `<li><a href="/2026/jane">Jane Doe's story</a></li>`
+		shortLi = `<li><a href="/s/j4ne">Today</a></li>`
+		front   = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + shortLi + `</ul></nav><ul>` + ferryLi + `</ul></body></html>`
+		home    = `<!DOCTYPE html><html><body><nav><ul>` + liveLi + `</ul></nav><ul>` + janeLi + ferryLi + `</ul></body></html>`
+	)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			base := t.TempDir()
+			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
+			homePage := polled(t, w, "https://news.example/", "text/html", []byte(home))
+			jane := redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", "https://news.example/s/j4ne"}, {"302 Found", "https://news.example/live"}}, "https://news.example/2026/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
+			maple := redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", "https://news.example/2026/ferry"}}, "https://news.example/2026/maple", "Maple Street", "Maple Street closes. "+strings.Replace(story, "council", "roads board", -1), false)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ferry := rec("https://news.example/2026/ferry", "Ferry fares rise. "+strings.Replace(story, "council", "ferry board", -1))
+			ingest(t, st, jane, maple, ferry)
+			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID, maple.ID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := sum.Captures; c.Erased != 2 || c.Redacted != 1 || c.Entries != 1 {
+				t.Errorf("summary %+v, want 2 captures erased, 1 redacted (1 entry)", c)
+			}
+			wfile := filepath.Join(base, jane.Capture.File)
+			for _, c := range []struct {
+				ref  warc.Ref
+				want string
+			}{{section, front}, {homePage, strings.Replace(home, janeLi, strings.Repeat(" ", len(janeLi)), 1)}} {
+				rec, err := warc.ReadAt(wfile, c.ref.Offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(rec.Payload) != c.want {
+					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
+				}
+			}
+			if _, err := st.Get(ctx, ferry.ID); err != nil {
+				t.Errorf("the ferry story: %v", err)
 			}
 		})
 	}

@@ -87,21 +87,20 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 		}
 		sum.Responses++
 		sum.Bytes += int64(len(rec.Payload))
-		switch ct := rec.PayloadContentType(); {
-		case !opts.Only.onSite(rec.TargetURI):
+		if !opts.Only.onSite(rec.TargetURI) {
 			sum.Skipped[ReasonOtherSite]++
 			continue
-		case rec.HTTPStatus != 0 && (rec.HTTPStatus < 200 || rec.HTTPStatus > 299):
-			// As warcRecord: the status first, so that a redirect with a
-			// cut body counts as a redirect.
-			sum.Skipped[fmt.Sprintf("http %d", rec.HTTPStatus)]++
+		}
+		// The page filter warcRecord applies when the job is done.
+		if skip := notPage(rec); skip != "" {
+			if skip == ReasonUnreadable {
+				opts.tellUnreadable(rec)
+			}
+			sum.Skipped[skip]++
 			continue
-		case rec.PayloadErr != nil:
-			sum.Skipped[ReasonUnreadable]++
-			continue
-		case ct != "" && !isHTMLContentType(ct):
-			sum.Skipped[ReasonNotHTML]++
-			continue
+		}
+		if opts.checkDigest(rec) {
+			sum.Mismatched++
 		}
 		jobs = append(jobs, CaptureJob{File: path, Offset: rec.Offset, RecordID: rec.RecordID, Source: source, Languages: opts.Only.Languages})
 		if len(jobs) >= batch {
@@ -115,7 +114,7 @@ func CaptureJobs(ctx context.Context, r io.Reader, path string, opts ImportOptio
 	if err := flush(); err != nil {
 		return sum, err
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = archive.Millis(time.Since(start))
 	return sum, nil
 }
 

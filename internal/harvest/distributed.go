@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -189,7 +190,7 @@ func (h *Harvester) Process(ctx context.Context, j Job) (*Summary, error) {
 	default:
 		r.handle(ev)
 	}
-	r.sum.Duration = time.Since(start)
+	r.sum.Duration = archive.Millis(time.Since(start))
 	if r.err != nil {
 		return &r.sum, r.err
 	}
@@ -309,6 +310,10 @@ func (r *run) dispatchRemote() {
 					r.pollWG.Add(1)
 					go func() {
 						defer r.pollWG.Done()
+						if ev, ok := r.withheldItem(it); ok {
+							r.send(ev)
+							return
+						}
 						r.send(r.seedItem(it))
 					}()
 					continue

@@ -39,6 +39,22 @@ type ImportOptions struct {
 	// Damaged, when set, is called for each damaged record (truncated,
 	// corrupt, too large), which is skipped.
 	Damaged func(*warc.RecordError)
+	// Unreadable, when set, is called for each page record (an HTTP
+	// response of status 2xx, or a resource record, of the sites Only
+	// keeps) whose body could not be read: cut short of its
+	// Content-Length (a crawler's size cap, WARC-Truncated), or in a
+	// content coding that does not decode (rec.PayloadErr says why). It
+	// is skipped (ReasonUnreadable). It is called from the goroutine
+	// that reads the file, in file order.
+	Unreadable func(*warc.Record)
+	// Mismatch, when set, has the block of each page record of the sites
+	// Only keeps checked against its WARC-Block-Digest, and is called
+	// for each that does not match (a corrupted copy; err wraps
+	// warc.ErrDigestMismatch). Its article is imported all the same,
+	// and counted in ImportSummary.Mismatched: herald check --fixity and
+	// export --format warc will call its capture damaged. It is called
+	// from the goroutine that reads the file, in file order.
+	Mismatch func(rec *warc.Record, err error)
 	// Only narrows the import to some sites and languages.
 	Only Only
 	// CopyTo, when set, gets a copy of the records of each article
@@ -132,6 +148,10 @@ type ImportSummary struct {
 	Skipped map[string]int `json:"skipped"`
 	// Damaged counts damaged records skipped (see ImportOptions.Damaged).
 	Damaged int `json:"damaged"`
+	// Mismatched counts the page records whose block did not match its
+	// WARC-Block-Digest (see ImportOptions.Mismatch), imported all the
+	// same.
+	Mismatched int `json:"digest_mismatch,omitempty"`
 	// NoCapture counts the articles written (new, updated, duplicate)
 	// without a capture reference: in a file gzipped as one stream rather
 	// than one gzip member per record, records after the first share the
@@ -144,8 +164,8 @@ type ImportSummary struct {
 	Copied     int `json:"copied,omitempty"`
 	KeptSource int `json:"kept_source,omitempty"`
 	// Bytes is the payload bytes read.
-	Bytes    int64         `json:"bytes"`
-	Duration time.Duration `json:"duration"`
+	Bytes    int64          `json:"bytes"`
+	Duration archive.Millis `json:"duration_ms"`
 }
 
 // Stored is the number of articles the archive accepted.
@@ -276,6 +296,10 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 			sum.Skipped[ReasonOtherSite]++
 			continue
 		}
+		opts.tellUnreadable(rec)
+		if notPage(rec) == "" && opts.checkDigest(rec) {
+			sum.Mismatched++
+		}
 		if shared[rec.Offset] {
 			rec.Offset = -1 // no usable capture reference
 		}
@@ -305,7 +329,7 @@ func ImportWARC(ctx context.Context, st store.Store, r io.Reader, opts ImportOpt
 	for k, v := range in.skipped {
 		sum.Skipped[k] += v
 	}
-	sum.Duration = time.Since(start)
+	sum.Duration = archive.Millis(time.Since(start))
 	switch {
 	case err != nil:
 		return sum, fmt.Errorf("import warc: %w", err)
@@ -411,18 +435,10 @@ const ReasonNotCopied = "capture not copied"
 // langs, when given, are the languages to keep (Only.Languages). listed
 // says that a feed or a news sitemap listed the page (see isArticle).
 func warcRecord(wr *warc.Record, source, capturePath string, langs []string, listed bool) (*store.Record, string) {
-	// The status first: a redirect whose body was cut (WARC-Truncated) is
-	// a redirect, not an unreadable page.
-	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
-		return nil, fmt.Sprintf("http %d", wr.HTTPStatus)
-	}
-	if wr.PayloadErr != nil {
-		return nil, ReasonUnreadable
+	if skip := notPage(wr); skip != "" {
+		return nil, skip
 	}
 	ct := wr.PayloadContentType()
-	if ct != "" && !isHTMLContentType(ct) {
-		return nil, ReasonNotHTML
-	}
 	res, err := extractSafely(wr.Payload, extract.Options{
 		URL:             wr.TargetURI,
 		ContentType:     ct,
@@ -454,6 +470,54 @@ func warcRecord(wr *warc.Record, source, capturePath string, langs []string, lis
 		rec.Capture = &store.Capture{File: capturePath, Offset: wr.Offset, RecordID: wr.RecordID}
 	}
 	return rec, ""
+}
+
+// notPage is the one page filter of a WARC response or resource record,
+// before its payload is extracted: it returns why the record is no page
+// to import (its HTTP status when not 2xx, ReasonUnreadable,
+// ReasonNotHTML), or "" for a page. The status comes first: a redirect
+// whose body was cut (WARC-Truncated) is a redirect, not an unreadable
+// page.
+func notPage(wr *warc.Record) string {
+	if wr.HTTPStatus != 0 && (wr.HTTPStatus < 200 || wr.HTTPStatus > 299) {
+		return fmt.Sprintf("http %d", wr.HTTPStatus)
+	}
+	if wr.PayloadErr != nil {
+		return ReasonUnreadable
+	}
+	if ct := wr.PayloadContentType(); ct != "" && !isHTMLContentType(ct) {
+		return ReasonNotHTML
+	}
+	return ""
+}
+
+// tellUnreadable tells opts.Unreadable of a page record whose payload
+// could not be read, which warcRecord and CaptureJobs skip as
+// ReasonUnreadable: its status is read first, as they do, so a cut
+// redirect is a redirect, and a record declared to be something else than
+// HTML (a cut video or PDF, counted all the same) is no page to name.
+func (opts ImportOptions) tellUnreadable(rec *warc.Record) {
+	if opts.Unreadable == nil || notPage(rec) != ReasonUnreadable {
+		return
+	}
+	if ct := rec.PayloadContentType(); ct == "" || isHTMLContentType(ct) {
+		opts.Unreadable(rec)
+	}
+}
+
+// checkDigest checks rec's block against its WARC-Block-Digest when
+// opts.Mismatch is set (callers ask it only of pages, notPage), tells it of a mismatch and reports whether there
+// was one.
+func (opts ImportOptions) checkDigest(rec *warc.Record) bool {
+	if opts.Mismatch == nil {
+		return false
+	}
+	err := rec.CheckBlockDigest()
+	if err == nil {
+		return false
+	}
+	opts.Mismatch(rec, err)
+	return true
 }
 
 // isHTMLContentType reports whether a declared Content-Type may be HTML:

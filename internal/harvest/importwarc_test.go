@@ -3,6 +3,8 @@ package harvest
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"maps"
@@ -381,6 +383,148 @@ func TestLanguageSkip(t *testing.T) {
 	} {
 		if got := languageSkip(c.langs, c.lang); got != c.want {
 			t.Errorf("languageSkip(%v, %q) = %q, want %q", c.langs, c.lang, got, c.want)
+		}
+	}
+}
+
+// TestImportWARCNamesUnreadable: a page record whose HTTP body cannot be
+// read (cut short of its Content-Length, as a crawler's size cap leaves
+// a record marked WARC-Truncated, or a body in a coding that does not
+// decode) is skipped as an unreadable payload and told to
+// ImportOptions.Unreadable, by an import and by capture jobs, so that
+// the user learns which record it was; a cut redirect is a redirect, a
+// cut video or PDF is counted but not named as an unreadable page (it is
+// none), and a good page is stored.
+func TestImportWARCNamesUnreadable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := warc.NewWriter(dir, warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := gazettePage("A story cut short", "", gazetteDay, gazetteText("/news/cut.html", 5))
+	for _, x := range []warc.Exchange{
+		{TargetURI: "https://gazette.example/news/cut.html", Truncated: "length",
+			ResponseRaw: fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page)+5000, page)},
+		{TargetURI: "https://gazette.example/news/bad-gzip.html",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzip at all")[:len("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\n")+12]},
+		{TargetURI: "https://gazette.example/moved", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 301 Moved\r\nLocation: /news/\r\nContent-Length: 9000\r\n\r\nmoved")},
+		{TargetURI: "https://gazette.example/media/clip.mp4", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: 90000\r\n\r\nftypisom")},
+		{TargetURI: "https://gazette.example/files/report.pdf", Truncated: "length",
+			ResponseRaw: []byte("HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 90000\r\n\r\n%PDF-1.7")},
+		{TargetURI: "https://gazette.example/news/whole.html", ResponseRaw: rawResponse(200, "text/html", page)},
+	} {
+		x.Date = gazetteDay
+		if _, err := w.WriteExchange(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	for _, jobs := range []bool{false, true} {
+		f, err := os.Open(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var told []string
+		opts := ImportOptions{Unreadable: func(rec *warc.Record) {
+			if rec.Offset < 0 || rec.PayloadErr == nil {
+				t.Errorf("told of %s at offset %d with payload error %v", rec.TargetURI, rec.Offset, rec.PayloadErr)
+			}
+			told = append(told, rec.TargetURI)
+		}}
+		var sum *ImportSummary
+		if jobs {
+			sum, err = CaptureJobs(ctx, f, files[0], opts, func([]CaptureJob) error { return nil })
+		} else {
+			st, _ := testArchive(t)
+			sum, err = ImportWARC(ctx, st, f, opts)
+		}
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"https://gazette.example/news/cut.html", "https://gazette.example/news/bad-gzip.html"}
+		if !slices.Equal(told, want) {
+			t.Errorf("capture jobs %v: told of %q, want %q", jobs, told, want)
+		}
+		if sum.Skipped[ReasonUnreadable] != 4 || sum.Skipped["http 301"] != 1 {
+			t.Errorf("capture jobs %v: skipped %v, want 4 unreadable and the redirect", jobs, sum.Skipped)
+		}
+		if !jobs && sum.New != 1 {
+			t.Errorf("new %d, want the whole page stored", sum.New)
+		}
+	}
+}
+
+// TestImportWARCTellsDigestMismatch: a page record whose block does not
+// match its WARC-Block-Digest (a corrupted copy) was imported without a
+// word, while herald check --fixity and export --format warc then call
+// its capture damaged. It is still imported, and told to
+// ImportOptions.Mismatch; a record without a digest, or with a right
+// one, is not, and neither is a record that is no page (a 404, an image),
+// whose digest is not even computed.
+func TestImportWARCTellsDigestMismatch(t *testing.T) {
+	ctx := context.Background()
+	page := gazettePage("A story", "", gazetteDay, gazetteText("/news/a.html", 5))
+	var file bytes.Buffer
+	record := func(url, digest string) {
+		status, ct := 200, "text/html"
+		switch {
+		case strings.HasSuffix(url, "/gone.html"):
+			status = 404
+		case strings.HasSuffix(url, ".png"):
+			ct = "image/png"
+		}
+		block := rawResponse(status, ct, page)
+		if digest == "right" {
+			sum := sha1.Sum(block)
+			digest = "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
+		}
+		fmt.Fprintf(&file, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%08d-0000-0000-0000-000000000000>\r\nWARC-Date: 2026-05-04T10:00:00Z\r\nWARC-Target-URI: %s\r\nContent-Type: application/http; msgtype=response\r\n", file.Len(), url)
+		if digest != "" {
+			fmt.Fprintf(&file, "WARC-Block-Digest: %s\r\n", digest)
+		}
+		fmt.Fprintf(&file, "Content-Length: %d\r\n\r\n%s\r\n\r\n", len(block), block)
+	}
+	record("https://gazette.example/news/a.html", "right")
+	record("https://gazette.example/news/b.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	record("https://gazette.example/news/c.html", "")
+	record("https://gazette.example/news/gone.html", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	record("https://gazette.example/img/photo.png", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	for _, jobs := range []bool{false, true} {
+		var told []string
+		opts := ImportOptions{Mismatch: func(rec *warc.Record, err error) {
+			if !errors.Is(err, warc.ErrDigestMismatch) {
+				t.Errorf("told of %s with %v, want a digest mismatch", rec.TargetURI, err)
+			}
+			told = append(told, rec.TargetURI)
+		}}
+		var sum *ImportSummary
+		var err error
+		queued := 0
+		if jobs {
+			sum, err = CaptureJobs(ctx, bytes.NewReader(file.Bytes()), "/crawl/a.warc", opts, func(j []CaptureJob) error {
+				queued += len(j)
+				return nil
+			})
+		} else {
+			st, _ := testArchive(t)
+			sum, err = ImportWARC(ctx, st, bytes.NewReader(file.Bytes()), opts)
+			queued = sum.New + sum.Duplicate
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(told, []string{"https://gazette.example/news/b.html"}) {
+			t.Errorf("capture jobs %v: told of %q, want the record with the wrong digest", jobs, told)
+		}
+		if sum.Mismatched != 1 || queued != 3 {
+			t.Errorf("capture jobs %v: summary %+v, %d stored or queued; want 1 mismatched and the 3 pages", jobs, sum, queued)
 		}
 	}
 }

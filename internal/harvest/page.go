@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/fetch"
 	"github.com/herald-archive/herald/internal/store"
 	"github.com/herald-archive/herald/internal/warc"
@@ -70,6 +71,9 @@ func (r *run) page(it store.FrontierItem) event {
 		ev.fail = &failure{reason: hold.reason, transient: true, unasked: true, retryAfter: time.Until(hold.until)}
 		return ev
 	}
+	if ev, ok := r.withheldItem(it); ok {
+		return ev
+	}
 	x, held := r.h.itemHint(it)
 	if x != nil && x.detect && !r.worker {
 		return r.seedItem(it)
@@ -104,6 +108,31 @@ func (r *run) page(it store.FrontierItem) event {
 	}
 	r.processPage(&ev, resp, c, x)
 	return ev
+}
+
+// withheldItem finishes, unfetched, a frontier item whose URL the archive
+// withholds (a takedown: herald delete --withhold, herald withheld add),
+// and reports whether it did. Whatever queued it (a URL named to harvest,
+// a URL list, a sitemap's newer lastmod, a URL that failed before), a
+// withheld page is not asked for: its response would be captured in the
+// WARC files again, after --erase-captures erased it. The item is done,
+// counted as withheld.
+func (r *run) withheldItem(it store.FrontierItem) (event, bool) {
+	c, ok := r.h.st.(store.WithheldChecker)
+	if !ok {
+		return event{}, false
+	}
+	withheld, err := c.IsWithheld(r.ctx, canon.ID(it.URL))
+	switch {
+	case err != nil && r.ctx.Err() != nil:
+		return event{item: &it, abandon: true}, true
+	case err != nil:
+		return event{item: &it, fatal: fmt.Errorf("harvest: %w", err)}, true
+	case !withheld:
+		return event{}, false
+	}
+	r.h.takeHint(it.URL)
+	return event{item: &it, host: it.Host, skip: ReasonWithheld}, true
 }
 
 // seedItem polls a frontier item that is a URL given to Harvest (see

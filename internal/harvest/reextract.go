@@ -91,9 +91,9 @@ type ReextractSummary struct {
 	// re-extracted: not stored again (Change.Gone). Superseded counts
 	// those stored at a newer version meanwhile (a harvest, an import):
 	// left as they are (Change.Superseded).
-	Gone       int           `json:"gone"`
-	Superseded int           `json:"superseded"`
-	Duration   time.Duration `json:"duration"`
+	Gone       int            `json:"gone"`
+	Superseded int            `json:"superseded"`
+	Duration   archive.Millis `json:"duration_ms"`
 }
 
 // rebuiltHook, when set (by tests), is called with each record's id once
@@ -228,7 +228,7 @@ func Reextract(ctx context.Context, st store.Store, q *query.Query, opts Reextra
 		return nil
 	})
 	err := in.close()
-	sum.Duration = time.Since(start)
+	sum.Duration = archive.Millis(time.Since(start))
 	switch {
 	case err != nil:
 		return sum, fmt.Errorf("reextract: %w", err)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/store"
 )
 
@@ -233,7 +234,7 @@ func (h *Harvester) executeLocked(ctx context.Context, seeds []seed, pages []lin
 		}
 		r.sum.Waiting, r.sum.NextDue = n, next
 	}
-	r.sum.Duration = time.Since(start)
+	r.sum.Duration = archive.Millis(time.Since(start))
 	if r.err != nil {
 		return &r.sum, r.err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/extract"
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/fetch"
 )
 
@@ -74,7 +75,7 @@ type Summary struct {
 	Waiting int       `json:"waiting"`
 	NextDue time.Time `json:"next_due,omitzero"`
 	// Duration is the run's wall time.
-	Duration time.Duration `json:"duration"`
+	Duration archive.Millis `json:"duration_ms"`
 }
 
 func newSummary() Summary {

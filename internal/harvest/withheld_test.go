@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/herald-archive/herald/internal/archive"
 	"github.com/herald-archive/herald/internal/canon"
 	"github.com/herald-archive/herald/internal/store"
 )
@@ -80,5 +81,98 @@ func TestImportWARCSkipsWithheld(t *testing.T) {
 	}
 	if stored(t, st, cu) != nil {
 		t.Error("the withheld article was stored")
+	}
+}
+
+// TestHarvestNamedWithheldNotFetched: a withheld URL named to herald
+// harvest (as an argument, or in a --urls list, after an earlier failure)
+// is not fetched either: a takedown whose captures were erased must not
+// get its page captured again by the next harvest that names it.
+func TestHarvestNamedWithheldNotFetched(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	withheld, other := ts.url(arts[0].path), ts.url(arts[2].path)
+	if _, err := h.Harvest(ctx, []string{withheld}); err != nil {
+		t.Fatal(err)
+	}
+	cu, err := canon.URL(withheld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu, Reason: "takedown"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	before := ts.hit(arts[0].path)
+	sum, err := h.Harvest(ctx, []string{withheld, other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(arts[0].path) - before; n != 0 {
+		t.Errorf("the withheld URL named to Harvest was fetched %d times", n)
+	}
+	if sum.Skipped[ReasonWithheld] != 1 {
+		t.Errorf("skipped %v, want the withheld URL counted as withheld", sum.Skipped)
+	}
+	if stored(t, st, other) == nil {
+		t.Error("the other URL named beside it was not stored")
+	}
+	// Failed for good before it was withheld, then named in a URL list.
+	if err := st.Fail(ctx, cu, "http 500"); err != nil {
+		t.Fatal(err)
+	}
+	before = ts.hit(arts[0].path)
+	if _, err := h.HarvestPages(ctx, []string{withheld}, "urls:list.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(arts[0].path) - before; n != 0 {
+		t.Errorf("the withheld URL named in a URL list was fetched %d times", n)
+	}
+}
+
+// TestHarvestWithheldFetchedURLNotFetched: an article fetched from
+// another URL than the canonical one its page declares (an AMP copy, a
+// URL with a tracking parameter) and deleted with --withhold is not
+// fetched again from the URL it was fetched from, which is not its
+// canonical URL: the withheld check asked only about the article's id,
+// and the page was fetched and captured again after the takedown.
+func TestHarvestWithheldFetchedURLNotFetched(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	h := newTestHarvester(t, st, testOptions(dir))
+	// A mobile copy declaring arts[5].path its canonical URL.
+	mobile := "/m/new-pontoon.html"
+	ts.html(mobile, gazettePage(arts[5].title, ts.url(arts[5].path), arts[5].published, gazetteText(arts[5].path, 6)))
+	if _, err := h.Harvest(ctx, []string{ts.url(mobile)}); err != nil {
+		t.Fatal(err)
+	}
+	rec := stored(t, st, ts.url(arts[5].path))
+	if rec == nil || ts.hit(mobile) != 1 {
+		t.Fatalf("the mobile copy was not stored under its canonical URL (%d fetches)", ts.hit(mobile))
+	}
+	if _, err := archive.Delete(ctx, st, nil, []string{rec.ID}, archive.DeleteOptions{Withhold: true, Reason: "takedown"}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := h.Harvest(ctx, []string{ts.url(mobile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.hit(mobile) - 1; n != 0 {
+		t.Errorf("the URL the withheld article was fetched from was fetched %d times again", n)
+	}
+	if sum.Skipped[ReasonWithheld] != 1 {
+		t.Errorf("skipped %v, want the URL counted as withheld", sum.Skipped)
+	}
+	if stored(t, st, ts.url(arts[5].path)) != nil {
+		t.Error("the withheld article was stored again")
 	}
 }

@@ -93,7 +93,10 @@ const (
 	// hosts under, so both spellings match.
 	Site Field = "site"
 	// Author matches an author's whole name or a run of whole words in it,
-	// ignoring case: author:doe and author:"jane doe" both match Jane Doe.
+	// words as the full-text index folds them (case and diacritics
+	// ignored, punctuation separating words): author:doe and
+	// author:"jane doe" both match Jane Doe, author:emile and
+	// author:"o’brien" match Émile O'Brien.
 	Author Field = "author"
 	// Tag matches a tag exactly, ignoring case.
 	Tag Field = "tag"

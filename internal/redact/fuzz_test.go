@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -74,6 +73,16 @@ func FuzzBlankPage(f *testing.F) {
 		`<script type=application/ld+json>[{"item":{"@id":"https://news.example/2026/jane-doe-story"}}, 1]</script><script type=application/ld+json>{"mainEntityOfPage":"/2026/jane-doe-story"}`,
 		`<script type="application/ld+json"><!-- {"url":"/2026/jane-doe-story"} --></script>`,
 		`<meta property=og:url content="/2026/jane-doe-story"><link rel=amphtml href=/2026/jane-doe-story>`,
+		`<script id="__NEXT_DATA__" type="application/json">{"props":{"s":[{"url":"/2026/jane-doe-story","t":"J"},{"url":"/x"}],"f":"/2026/jane-doe-story"}}</script><script type=speculationrules>{"prefetch":[{"urls":["/2026/jane-doe-story"]}]}</script><script type=application/json>{"url":"/2026/jane-doe-story",}</script>`,
+		`<noscript><ul><li class=story><a href=/2026/jane-doe-story>J</a><noscript><a href=/2026/jane-doe-story>x</noscript></ul></noscript><map><area href=/2026/jane-doe-story></map><iframe src=/2026/jane-doe-story></iframe>`,
+		`<meta http-equiv=refresh content="0;url=/2026/jane-doe-story"><img srcset="/a 1x, /2026/jane-doe-story 2x" data-href=/2026/jane-doe-story onclick="location='/2026/jane-doe-story'">`,
+		`<script type=application/json>[{"a":1},[2,-1,9],{"t":3,"u":4,"k":5},"J","/2026/jane-doe-story","L",{"k":5,"u":"/2026/jane-doe-story"},""]</script>`,
+		`<script type=application/json>{"article":{"title":"Ferry fares rise","body":"The ferry board voted.","url":"/2026/ferry","nextUrl":"/2026/jane-doe-story"}}</script>`,
+		`<script type=application/json>[["ShallowReactive",1],{"article":2},{"title":3,"body":4,"url":5,"next":6},"Ferry fares rise","The ferry board voted.","https://news.example/2026/ferry","https://news.example/2026/jane-doe-story"]</script>`,
+		`<script type=application/json>["/2026/jane-doe-story","Harbour budget",{"featured":0,"rank":1}]</script><script type=application/json>[["Reactive",1],{"a":2,"b":1},{"url":3,"x":1},"/2026/jane-doe-story"]</script>`,
+		`<script type=application/json>{"url":"/2026/jane-doe-story","t":"J","image":"/i/j.jpg","authors":[{"name":"A"}],"rel":[{"url":"/x","t":"X"}]}</script><script type="application/ld+json; charset=utf-8">{"url":"/2026/jane-doe-story"}</script>`,
+		`<script type=application/json>[["ShallowReactive",1],{"a":2,"b":3},{"title":4,"url":5},{"title":4,"url":5,"k":6},"J","/2026/jane-doe-story","L",{"url":7}]</script>`,
+		`<script type=application/json>[{"title":"J","ampUrl":"/amp/2026/jane-doe-story","section_url":"/local","author":{"url":"/a/b"},"image":"https://cdn.example/x?w=8"},{"href":"/[s]/[slug]","as":"/2026/jane-doe-story"},{"t":"J","link":{"url":"/2026/jane-doe-story"}},{"title":"J","url":"/2026/jane-doe-story","related":[{"title":"H","url":"/x"}]}]</script>`,
 		`<div itemprop=articleBody><blockquote>a <a href=/2026/jane-doe-story>b</a> c</blockquote><ul><li>a <a href=/2026/jane-doe-story>b</a><li>x</ul><table><td>w <a href=/2026/jane-doe-story>b</a><td>`,
 	} {
 		f.Add([]byte(s))
@@ -165,7 +174,7 @@ func ldSpans(doc []byte) [][2]int {
 			if name, attrs := z.TagName(); string(name) == "script" && attrs {
 				for {
 					k, v, more := z.TagAttr()
-					if string(k) == "type" && strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json") {
+					if string(k) == "type" && scriptType(string(v)) == "application/ld+json" {
 						ld = true
 					}
 					if !more {

@@ -187,11 +187,20 @@ func jsonStrings(text []byte) []string {
 	return strs
 }
 
-// jsonWalk blanks what names the URL in parsed JSON-LD.
+// jsonWalk blanks what names the URL in parsed JSON-LD or JSON data.
 type jsonWalk struct {
 	b   *blanker
 	off int // the text's offset in the page
 	n   int
+	// top is, in a JSON data script serialised by position (see
+	// devalueShape), its top-level array, and text the script's text;
+	// else nil.
+	top  *jsonNode
+	text []byte
+	// inStory are the objects story is testing, the one it was asked of
+	// and those it reached through an address member: one reached again
+	// (a payload by position may refer back) is not the story.
+	inStory map[*jsonNode]bool
 }
 
 // names reports whether an object describes the URL's page.

@@ -18,7 +18,8 @@ var ErrNotPage = errors.New("not an HTML page")
 // BlankPage returns a copy of doc, an HTML page fetched from pageURL,
 // with what names a URL named accepts blanked, and how many places were
 // (links, teasers' other links counted as links, meta and link
-// elements, JSON-LD entries). The copy has doc's length.
+// elements, other attributes naming it, JSON-LD and JSON data entries).
+// The copy has doc's length.
 //
 // A link is an a element whose href, resolved against the page's URL (or
 // its base element's), is a URL named accepts, or a place in one
@@ -38,33 +39,63 @@ var ErrNotPage = errors.New("not an HTML page")
 // element, or a div or section one of whose classes has the word card,
 // teaser, story, promo or tile in it (story-card, c-card__body), that
 // holds a link to the URL blanked whole (its headline), no link to
-// another page, no h1, no other heading with words outside the links to
-// the URL (another story's headline), no running text with words of its
-// own before its first link to the URL (the page's own prose), at most
-// teaserLead bytes of text before that link (a kicker, a date) and at
-// most teaserText in all, and whose links blanked whole have no words
-// beside them directly in the element each is in (a sentence, not a
-// headline). Otherwise only its links go: a takedown never blanks the
+// another page (nor an area, data-href, data-url or onclick leading to
+// one: a card or button scripts send there), no h1, no other heading
+// with words outside the links to the URL (another story's headline),
+// no running text with words of its own before its first link to the
+// URL (the page's own prose), at most teaserLead bytes of text before
+// that link (a kicker, a date) and at most teaserText in all, and whose
+// links blanked whole have no words beside them directly in the element
+// each is in (a sentence, not a headline). Otherwise only its links go: a takedown never blanks the
 // words of a page's own article.
 //
 // A meta element whose content is a URL named (og:url, og:see_also,
 // twitter:url) and a link element whose href is one (rel alternate,
-// amphtml, prev, next…) lose that value: it becomes spaces.
+// amphtml, prev, next…) lose that value: it becomes spaces; so do a
+// meta refresh to one (content "0; url=…", all of it), an iframe's or
+// frame's src, and on any element a data-href, data-url or onclick (a
+// URL quoted in its script) naming it (a srcset's are images', not a
+// page's, and are left). An image map's area whose href names it goes whole. A noscript
+// element's text, which the tokenizer does not read as markup (as
+// browsers running scripts do not), is read as markup: its links go as
+// the page's do.
 //
 // A JSON-LD script (type application/ld+json) loses the entries naming
-// the URL: see jsonLD. Other markup that is not a link (another script's
-// text, a comment, another element's attribute) is left.
+// the URL: see jsonLD. A script of other JSON data (application/json,
+// another +json type, speculationrules) has the objects describing the
+// URL's page and the links to it emptied in place: see jsonData. Other
+// markup that is not a link (another script's text, a comment, another
+// attribute, such as a title or an alt) is left.
 //
 // A document whose first significant byte is not '<' gives ErrNotPage.
 func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int, error) {
+	return BlankPageMentioning(doc, pageURL, named, nil)
+}
+
+// BlankPageMentioning is BlankPage for a caller that can tell of a text
+// whether it may name a URL named accepts (a takedown's scan looks for
+// bytes that every spelling of a link to one holds): the text of a
+// JSON-LD or JSON data script that mentioned says does not is left
+// unparsed, as it names none. A nil mentioned parses every script.
+func BlankPageMentioning(doc []byte, pageURL string, named func(string) bool, mentioned func([]byte) bool) ([]byte, int, error) {
 	if firstSignificant(doc) != '<' {
 		return nil, 0, ErrNotPage
 	}
 	base, _ := url.Parse(pageURL)
-	b := &blanker{out: bytes.Clone(doc), base: base, named: named}
+	b := &blanker{out: bytes.Clone(doc), base: base, named: named, mentioned: mentioned}
 	p := pageState{b: b}
+	p.tokens(doc, 0)
+	p.closeLink(len(doc))
+	p.closePara()
+	p.pop(0, len(doc), len(doc))
+	p.teasers()
+	return b.out, b.n, nil
+}
+
+// tokens reads doc, at off in the page, token by token.
+func (p *pageState) tokens(doc []byte, off int) {
 	z := html.NewTokenizer(bytes.NewReader(doc))
-	at := 0
+	at := off
 	for {
 		tt := z.Next()
 		raw := z.Raw()
@@ -86,11 +117,7 @@ func BlankPage(doc []byte, pageURL string, named func(string) bool) ([]byte, int
 			p.text(raw, from, rawText)
 		}
 	}
-	p.closeLink(len(doc))
-	p.closePara()
-	p.pop(0, len(doc), len(doc))
-	p.teasers()
-	return b.out, b.n, nil
+	p.rawText = ""
 }
 
 // Teasers' limits: the text (outside the links to the URL) a teaser may
@@ -114,9 +141,15 @@ type pageState struct {
 	open []element
 	body int
 	// rawText is the element whose text the next text token is (script,
-	// style…), and ldJSON whether that script is JSON-LD.
-	rawText string
-	ldJSON  bool
+	// style…), ldJSON whether that script is JSON-LD and dataJSON
+	// whether it is other JSON data (isDataScript).
+	rawText  string
+	ldJSON   bool
+	dataJSON bool
+	// noscript says the tokens are a noscript element's text, read as
+	// markup (one in it is not read again: its text ends with the
+	// first's).
+	noscript bool
 	// What teasers are decided on, in the page's order: the candidate
 	// containers ended, the offsets of the links to other pages, of h1
 	// elements, of other headings holding words outside the links to
@@ -207,6 +240,7 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 	switch tag {
 	case "meta":
 		p.blankValue(raw, from, "content", true)
+		p.refresh(raw, from)
 	case "link":
 		p.blankValue(raw, from, "href", false)
 	case "h1":
@@ -215,8 +249,11 @@ func (p *pageState) start(tag string, raw []byte, from, to int, selfClosing bool
 		}
 	case "script":
 		v, _, _ := rawAttr(raw, "type")
-		p.ldJSON = strings.EqualFold(strings.TrimSpace(html.UnescapeString(v)), "application/ld+json")
+		mt := scriptType(html.UnescapeString(v))
+		p.ldJSON = mt == "application/ld+json"
+		p.dataJSON = isDataScript(mt)
 	}
+	p.attrs(tag, raw, from, to)
 	if rawTextElements[tag] {
 		p.rawText = tag
 	}
@@ -274,22 +311,133 @@ func (p *pageState) leadsAway(ref string) bool {
 
 // blankValue blanks the value of a meta element's content, or a link
 // element's href, when it names the URL. A meta element's content is
-// read as a link only when it is written as one (absolute, or from the
-// root): other content (a description, a title) is left.
+// read as a link only when it is written as one (isLinkText: absolute,
+// or from the root): other content (a description, a title) is left.
 func (p *pageState) blankValue(raw []byte, from int, attr string, asLink bool) {
 	v, span, ok := rawAttr(raw, attr)
 	if !ok {
 		return
 	}
 	v = strings.TrimSpace(html.UnescapeString(v))
-	low := strings.ToLower(v)
-	if asLink && !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") && !strings.HasPrefix(low, "/") {
+	if asLink && !isLinkText(v) {
 		return
 	}
 	if p.b.names(v) {
 		p.b.spaces(from+span[0], from+span[1])
 		p.b.n++
 	}
+}
+
+// refresh blanks the content of a meta refresh (http-equiv refresh,
+// content "0; url=…") whose URL names the URL: all of it, as a refresh
+// to no URL would reload the page itself.
+func (p *pageState) refresh(raw []byte, from int) {
+	if v, _, _ := rawAttr(raw, "http-equiv"); !strings.EqualFold(strings.TrimSpace(html.UnescapeString(v)), "refresh") {
+		return
+	}
+	v, span, ok := rawAttr(raw, "content")
+	if !ok {
+		return
+	}
+	// The delay, then ';' or ',', then url= (its name optional).
+	_, ref, ok := strings.Cut(strings.ReplaceAll(html.UnescapeString(v), ",", ";"), ";")
+	if !ok {
+		return
+	}
+	ref = strings.TrimSpace(ref)
+	if len(ref) >= 3 && strings.EqualFold(ref[:3], "url") {
+		if rest := strings.TrimSpace(ref[3:]); strings.HasPrefix(rest, "=") {
+			ref = strings.TrimSpace(rest[1:])
+		}
+	}
+	if len(ref) > 0 && (ref[0] == '"' || ref[0] == '\'') {
+		if end := strings.IndexByte(ref[1:], ref[0]); end >= 0 {
+			ref = ref[1 : 1+end]
+		} else {
+			ref = ref[1:]
+		}
+	}
+	if p.b.names(ref) {
+		p.b.spaces(from+span[0], from+span[1])
+		p.b.n++
+	}
+}
+
+// attrs handles the attributes of a start tag, raw at from to to, that
+// refer to a page without being a link (an a element's href): an area's
+// href (the tag goes whole), an iframe's or frame's src and, on any
+// element, data-href, data-url and onclick (the value goes) naming the URL; and those that lead to another page (an
+// area's href, data-href or data-url written as a link but not a media
+// element's, a URL in onclick: a card or button that scripts send
+// there), which a teaser must not hold: it holds another story.
+func (p *pageState) attrs(tag string, raw []byte, from, to int) {
+	eachAttr(raw, func(name []byte, val [2]int) bool {
+		hit := false
+		switch {
+		case tag == "area" && foldEqual(name, "href"):
+			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
+			if p.b.names(ref) {
+				p.b.spaces(from, to)
+				p.b.n++
+				return false
+			}
+			if p.leadsAway(ref) {
+				p.others = append(p.others, from)
+			}
+			return true
+		case (tag == "iframe" || tag == "frame") && foldEqual(name, "src"):
+			hit = p.b.names(html.UnescapeString(string(raw[val[0]:val[1]])))
+		case foldEqual(name, "data-href"), foldEqual(name, "data-url"):
+			ref := html.UnescapeString(string(raw[val[0]:val[1]]))
+			hit = p.b.names(ref)
+			if !hit && p.leadsAway(ref) && isLinkText(ref) && !mediaElements[tag] {
+				p.others = append(p.others, from)
+			}
+		case foldEqual(name, "onclick"):
+			away := false
+			for _, ref := range scriptURLs(html.UnescapeString(string(raw[val[0]:val[1]]))) {
+				if p.b.names(ref) {
+					hit = true
+				} else {
+					away = true
+				}
+			}
+			if away {
+				p.others = append(p.others, from)
+			}
+		}
+		if hit {
+			p.b.spaces(from+val[0], from+val[1])
+			p.b.n++
+		}
+		return true
+	})
+}
+
+// mediaElements are the elements whose data-url or data-href is more
+// likely a lazy-loaded file's than a page's.
+var mediaElements = map[string]bool{"img": true, "source": true, "picture": true, "video": true, "audio": true}
+
+// scriptURLs returns the quoted strings of a script (an onclick
+// attribute's) that are written as links (isLinkText):
+// location.href='/2026/story', window.open("https://…").
+func scriptURLs(js string) []string {
+	var urls []string
+	for i := 0; i < len(js); i++ {
+		q := js[i]
+		if q != '\'' && q != '"' && q != '`' {
+			continue
+		}
+		end := strings.IndexByte(js[i+1:], q)
+		if end < 0 {
+			break
+		}
+		if s := js[i+1 : i+1+end]; isLinkText(s) {
+			urls = append(urls, s)
+		}
+		i += end + 1
+	}
+	return urls
 }
 
 // end handles an end tag at from to to.
@@ -318,7 +466,19 @@ func (p *pageState) end(tag string, from, to int) {
 func (p *pageState) text(raw []byte, from int, rawText string) {
 	switch {
 	case rawText == "script" && p.ldJSON:
-		p.b.n += p.b.jsonLD(raw, from)
+		if p.b.mayName(raw) {
+			p.b.n += p.b.jsonLD(raw, from)
+		}
+	case rawText == "script" && p.dataJSON:
+		if p.b.mayName(raw) {
+			p.b.n += p.b.jsonData(raw, from)
+		}
+	case rawText == "noscript" && !p.noscript:
+		// Markup, read as text where scripts run: what a reader without
+		// them sees (a lazy image's fallback, a list of links).
+		p.noscript = true
+		p.tokens(raw, from)
+		p.noscript = false
 	case rawText != "":
 	case p.link == nil && len(bytes.TrimSpace(raw)) > 0:
 		if p.para != nil {
@@ -571,6 +731,26 @@ func (p *pageState) teasers() {
 // first so named as browsers read it: its value as written (entities not
 // decoded; empty when it has none) and the value's span in raw.
 func rawAttr(raw []byte, name string) (string, [2]int, bool) {
+	var (
+		v     string
+		span  [2]int
+		found bool
+	)
+	eachAttr(raw, func(attr []byte, val [2]int) bool {
+		if !foldEqual(attr, name) {
+			return true
+		}
+		v, span, found = string(raw[val[0]:val[1]]), val, true
+		return false // the first one counts, as in browsers
+	})
+	return v, span, found
+}
+
+// eachAttr calls f with the name (as written) and the value's span (empty
+// when it has none) of each attribute of a raw start tag, in order, until
+// f returns false. A quoted value cut off by the tag's end stops it: what
+// follows is not read as attributes.
+func eachAttr(raw []byte, f func(name []byte, val [2]int) bool) {
 	i := 1 // past '<'
 	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' && raw[i] != '/' {
 		i++ // the tag name
@@ -580,19 +760,19 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			i++
 		}
 		if i >= len(raw) || raw[i] == '>' {
-			break
+			return
 		}
 		n0 := i
 		for i < len(raw) && !isSpace(raw[i]) && raw[i] != '=' && raw[i] != '>' && (raw[i] != '/' || i == n0) {
 			i++
 		}
-		attr := strings.ToLower(string(raw[n0:i]))
+		name := raw[n0:i]
 		for i < len(raw) && isSpace(raw[i]) {
 			i++
 		}
 		if i >= len(raw) || raw[i] != '=' {
-			if attr == name {
-				return "", [2]int{i, i}, true // the first one counts, as in browsers
+			if !f(name, [2]int{i, i}) {
+				return
 			}
 			continue // no value
 		}
@@ -606,7 +786,7 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			v0 = i + 1
 			end := bytes.IndexByte(raw[v0:], q)
 			if end < 0 {
-				return "", [2]int{}, false // cut off: not read as a link
+				return // cut off: not read as a link
 			}
 			v1 = v0 + end
 			i = v1 + 1
@@ -617,11 +797,28 @@ func rawAttr(raw []byte, name string) (string, [2]int, bool) {
 			}
 			v1 = i
 		}
-		if attr == name {
-			return string(raw[v0:v1]), [2]int{v0, v1}, true
+		if !f(name, [2]int{v0, v1}) {
+			return
 		}
 	}
-	return "", [2]int{}, false
+}
+
+// foldEqual reports whether b, an attribute's name as written, is name
+// (lower case), ASCII case folded.
+func foldEqual(b []byte, name string) bool {
+	if len(b) != len(name) {
+		return false
+	}
+	for i := range len(b) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != name[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpace reports whether c is HTML white space.

@@ -107,18 +107,18 @@ func TestBlankPageRunningText(t *testing.T) {
 }
 
 // Markup that is not a link is not read as one: a script's string, a
-// comment, an attribute of another element; a link left open ends
+// comment, an attribute that is not a reference (a title); a link left open ends
 // where its list item does (the item, a teaser, goes with it); no link
 // named, no copy changed.
 func TestBlankPageMarkup(t *testing.T) {
 	doc := `<html><head><script>var s = "<a href='/2026/jane-doe-story'>in a script</a>";</script>
 <!-- <a href="/2026/jane-doe-story">in a comment</a> --></head><body>
-<img data-href="/2026/jane-doe-story" alt="kept image">
+<img title="/2026/jane-doe-story" alt="kept image">
 <ul><li><a href="/2026/jane-doe-story">Jane Doe left open</li><li>kept item</li></ul>
 <a href="/2026/jane-doe-story">Jane Doe at the end`
 	out := checkPage(t, doc, "https://news.example/", 2,
 		[]string{`<script>var s = "<a href='/2026/jane-doe-story'>in a script</a>";</script>`, `<!-- <a href="/2026/jane-doe-story">in a comment</a> -->`,
-			`<img data-href="/2026/jane-doe-story" alt="kept image">`, `<li>kept item</li></ul>`},
+			`<img title="/2026/jane-doe-story" alt="kept image">`, `<li>kept item</li></ul>`},
 		[]string{"left open", "at the end"})
 	_ = out
 	plain := `<html><body><a href="/a">A</a></body></html>`

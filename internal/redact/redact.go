@@ -29,9 +29,14 @@
 // rewrite) only the href's value becomes spaces: the sentence stays as
 // its author wrote it, and leads nowhere. A meta or link element naming
 // the URL loses the value; a JSON-LD script loses its entries naming it
-// and stays valid JSON of its length. Tags are never cut: a span blanked
-// starts and ends on tag boundaries. Other mentions that are not links
-// (another script's text, an image's alt outside a link) are left.
+// and stays valid JSON of its length, and a script of other JSON data
+// (__NEXT_DATA__) has the objects describing it emptied in place. A
+// noscript element's links go as the page's do; references that are not
+// a elements (an area, an iframe's src, a meta refresh,
+// data-href, data-url, onclick) lose the value naming it. Tags are never
+// cut: a span blanked starts and ends on tag boundaries. Other mentions
+// that are not links (another script's text, an image's alt outside a
+// link) are left.
 //
 // The package does not decode content codings, transcode (a document in
 // an encoding that is not a superset of ASCII, such as UTF-16, is not
@@ -92,6 +97,15 @@ type blanker struct {
 	// seen memoizes names (a page links to a story twice, its JSON-LD
 	// again); emptied when base changes.
 	seen map[string]bool
+	// mentioned, when set, tells whether a text may name a URL named
+	// accepts (see BlankPageMentioning).
+	mentioned func([]byte) bool
+}
+
+// mayName reports whether text may name a URL named accepts: always,
+// unless mentioned says it does not.
+func (b *blanker) mayName(text []byte) bool {
+	return b.mentioned == nil || b.mentioned(text)
 }
 
 // names reports whether ref, a link as written, resolves to a URL named

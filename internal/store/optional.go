@@ -133,6 +133,15 @@ type WithheldLister interface {
 	Release(ctx context.Context, ids []string) (int, error)
 }
 
+// WithheldChecker is a backend that says whether it withholds one
+// article, read outside any transaction: a harvest asks before it fetches
+// a URL, so that a takedown's page is not captured again.
+type WithheldChecker interface {
+	// IsWithheld reports whether the article with this id (canon.ID of
+	// its canonical URL) is withheld.
+	IsWithheld(ctx context.Context, id string) (bool, error)
+}
+
 // Optimizer is a backend that can reorganise its indexes after a bulk
 // import (SQLite merges its full-text index; PostgreSQL vacuums and
 // analyses).

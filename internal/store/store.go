@@ -332,7 +332,8 @@ type Store interface {
 	// current one last; ErrNotFound for an unknown id.
 	Versions(ctx context.Context, id string) ([]*Record, error)
 	// Cluster returns the articles of a near-duplicate cluster ordered by
-	// date then id; ErrNotFound when it has none.
+	// date, those dated alike in the order they were archived (as a
+	// story's first is chosen); ErrNotFound when it has none.
 	Cluster(ctx context.Context, clusterID string) ([]*Record, error)
 	// Seen reports whether a canonical URL is an article's, or is in the
 	// frontier in any state: the harvester's seen-set.

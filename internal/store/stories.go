@@ -21,8 +21,11 @@ type Story struct {
 	// the sites they are on.
 	Articles int `json:"articles"`
 	Sites    int `json:"sites"`
-	// First is the earliest of them (ties by id); Last is the date of the
-	// latest.
+	// First is the earliest dated of them; of several dated alike (a wire
+	// story run at the same minute, copies without a date of their own
+	// filed under their fetch time), the one archived first (the lowest
+	// row number: the order the archive stored them in). Last is the date
+	// of the latest.
 	First StoryArticle `json:"first"`
 	Last  time.Time    `json:"last"`
 }

@@ -239,6 +239,14 @@ func TestReadErrors(t *testing.T) {
 			t.Errorf("Read(%q) error %v, want ErrNoHeader", in, err)
 		}
 	}
+	// An empty file, or one of blank lines, says so: "line 1: no header
+	// line" sent the user looking for a line that is not there.
+	for _, in := range []string{"", "\n\n", " \r\n\t\n"} {
+		_, err := Read(strings.NewReader(in))
+		if err == nil || err.Error() != "read text corpus: the file is empty" {
+			t.Errorf("Read(%q) error %v, want the file is empty", in, err)
+		}
+	}
 	_, err := Read(iotest.ErrReader(errors.New("boom")))
 	if err == nil || !strings.Contains(err.Error(), "read text corpus: boom") {
 		t.Errorf("Read of a failing reader: %v", err)

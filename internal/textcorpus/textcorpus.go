@@ -149,6 +149,15 @@ const MaxSize = 4 << 20
 // " date YYYY-MM-DD URL" header.
 var ErrNoHeader = errors.New("no \" date YYYY-MM-DD URL\" header line")
 
+// errEmpty reports input with nothing but blank lines ("the file is
+// empty"), which has no header line either: it wraps ErrNoHeader.
+var errEmpty error = emptyError{}
+
+type emptyError struct{}
+
+func (emptyError) Error() string { return "the file is empty" }
+func (emptyError) Unwrap() error { return ErrNoHeader }
+
 // ErrNoTitle reports an article that cannot be written because it has no
 // title.
 var ErrNoTitle = errors.New("article has no title")
@@ -232,7 +241,7 @@ func headerURL(a *article.Article) string {
 // Read reads one article in the corpus format, tolerating the noise of
 // scraped dumps as described in the package documentation. It returns an
 // error wrapping ErrNoHeader when the input does not start with a header
-// line, and an error when the input cannot be read or exceeds MaxSize.
+// line (saying "the file is empty" when it holds only blank lines), and an error when the input cannot be read or exceeds MaxSize.
 // Input that is not UTF-8 is decoded from the encoding it looks like
 // (see Decode), a few invalid bytes in UTF-8 are replaced with U+FFFD,
 // and CRLF line ends are accepted.
@@ -275,6 +284,9 @@ func ReadEncoded(r io.Reader, label string) (*Document, error) {
 		}
 	}
 	d := &Document{}
+	if header == "" {
+		return nil, fmt.Errorf("read text corpus: %w", errEmpty)
+	}
 	date, url, ok := parseHeader(header)
 	if !ok {
 		return nil, fmt.Errorf("read text corpus: line %d: %w", max(line, 1), ErrNoHeader)

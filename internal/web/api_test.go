@@ -630,6 +630,22 @@ func TestAPIWrites(t *testing.T) {
 		t.Errorf("interval that wraps: %q", e.Error.Message)
 	}
 
+	// A value of the wrong JSON type is named in JSON's words, not Go's
+	// ("cannot unmarshal array into Go value of type web.newSource").
+	for body, want := range map[string]string{
+		`[]`:                      "request body: want a JSON object, got an array",
+		`"http://93.184.216.34/"`: "request body: want a JSON object, got a string",
+		`{"url": 5}`:              "url: want a string, got a number",
+		`{"url": "http://93.184.216.34/", "interval_seconds": "60"}`:                 "interval_seconds: want a whole number, got a string",
+		`{"url": "http://93.184.216.34/", "paused": "yes"}`:                          "paused: want true or false, got a string",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 1.5}`:                  "interval_seconds: want a whole number, got the number 1.5",
+		`{"url": "http://93.184.216.34/", "interval_seconds": 99999999999999999999}`: "interval_seconds: 99999999999999999999 is out of range (want a whole number from -9223372036854775808 to 9223372036854775807)",
+	} {
+		if _, e, _ := post(h, "/api/sources", body, auth...); e.Error.Code != "bad_request" || e.Error.Message != want {
+			t.Errorf("POST %s: %+v, want bad_request %q", body, e.Error, want)
+		}
+	}
+
 	res, _, body := post(h, "/api/sources", feed, auth...)
 	if res.StatusCode != 201 {
 		t.Fatalf("add: %d %s", res.StatusCode, body)
@@ -802,5 +818,35 @@ func TestAPIExportWARC(t *testing.T) {
 	}
 	if _, page := do(t, New(f.db, Options{}), "GET", "/?q=breakwater", nil); strings.Contains(page, "format=warc") {
 		t.Error("a server without captures links a WARC export")
+	}
+}
+
+// A write body the API cannot read is refused with a 400 that says, in
+// the API's words, which field is wrong and what it wants, where the
+// body stops being JSON, or which fields there are; it quoted Go's
+// decoder ("json: cannot unmarshal number 1e30 into Go struct field
+// newSource.interval_seconds of type int64").
+func TestAPIBodyErrorsInAPIWords(t *testing.T) {
+	f := newArchive(t)
+	const token = "test-token-0123456789"
+	h := testServer(f, Options{AdminToken: token})
+	auth := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
+	for _, tc := range []struct{ body, want string }{
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 1e30}`, "interval_seconds: want a whole number, got the number 1e30"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": 90.5}`, "interval_seconds: want a whole number, got the number 90.5"},
+		{`{"url": "http://93.184.216.34/", "interval_seconds": "1800"}`, "interval_seconds: want a whole number, got a string"},
+		{`{"url": 5}`, "url: want a string, got a number"},
+		{`{"url": "http://93.184.216.34/", "paused": "yes"}`, "paused: want true or false, got a string"},
+		{`{"url": "http://93.184.216.34/", "color": 1}`, `unknown field "color": want url, kind, interval_seconds, paused`},
+		{`[{"url": "http://93.184.216.34/"}]`, "request body: want a JSON object, got an array"},
+		{`{"url":`, "request body: the JSON ends before it is complete"},
+		{`{url: 1}`, "request body: not valid JSON at byte 2"},
+	} {
+		res, b := do(t, h, "POST", "/api/sources", strings.NewReader(tc.body), auth...)
+		var e apiError
+		decode(t, b, &e)
+		if res.StatusCode != 400 || e.Error.Code != "bad_request" || e.Error.Message != tc.want {
+			t.Errorf("%s: %d %+v\nwant 400 bad_request %q", tc.body, res.StatusCode, e.Error, tc.want)
+		}
 	}
 }

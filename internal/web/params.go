@@ -159,35 +159,41 @@ func paging(v url.Values, defLimit int) (limit, offset int, err error) {
 	return limit, offset, nil
 }
 
-// quoteValue writes a filter value so the query parser reads it back as
-// one value: quoted when it has spaces or syntax, quotes dropped (they
-// cannot be escaped inside a phrase and are not searchable anyway).
-func quoteValue(s string) string {
-	s = strings.ReplaceAll(strings.TrimSpace(s), `"`, "")
-	if s == "" || strings.ContainsAny(s, " \t\r\n()-:*") {
-		return `"` + s + `"`
-	}
-	return s
-}
-
 // withFilter returns q with the filter field:value added.
 func withFilter(q string, field query.Field, value string) string {
 	return narrow(q, filterTerm(field, value))
 }
 
-// filterTerm writes the filter field:value in query syntax. A double
-// quote cannot be written inside a value (docs/search.md), and a value
-// without its quotes no longer equals the stored author or tag; so an
-// author or tag that holds one becomes the phrase of its words, which
-// the text index (it holds authors and tags) matches: broader than the
-// filter, but it finds the articles that carry the value.
+// filterTerm writes the filter field:value in query syntax, as the
+// query's own canonical form writes a filter (query.Filter's String):
+// bare where the parser reads the value the same (a host, a hyphenated
+// name, lang:en-gb), quoted where it would not (a space, a leading -, a
+// colon, a trailing star). An after: or before: date is written bare, as
+// typed, when it parses (after:2026-03-02), and quoted otherwise, so
+// that the page says what is wrong with it.
+//
+// A double quote cannot be written inside a value (docs/search.md), and
+// a value without its quotes no longer equals the stored author or tag;
+// so an author or tag that holds one becomes the phrase of its words,
+// which the text index (it holds authors and tags) matches: broader than
+// the filter, but it finds the articles that carry the value.
 func filterTerm(field query.Field, value string) string {
+	value = strings.TrimSpace(value)
 	if (field == query.Author || field == query.Tag) && strings.Contains(value, `"`) {
 		if words := strings.Fields(strings.ReplaceAll(value, `"`, " ")); len(words) > 0 {
 			return `"` + strings.Join(words, " ") + `"`
 		}
 	}
-	return string(field) + ":" + quoteValue(value)
+	if field == query.After || field == query.Before {
+		bare := string(field) + ":" + value
+		if value != "" && !strings.ContainsAny(value, " \t\r\n\f\v()\"") {
+			if _, err := query.Parse(bare); err == nil {
+				return bare
+			}
+		}
+		return string(field) + `:"` + strings.ReplaceAll(value, `"`, "") + `"`
+	}
+	return (&query.Filter{Field: field, Value: value}).String()
 }
 
 // narrow returns query q with filters (in query syntax) added so that they

@@ -289,3 +289,44 @@ func TestChoiceParametersAnyCase(t *testing.T) {
 		t.Errorf("by=Year: %d %s", res.StatusCode, clip(body))
 	}
 }
+
+// The search form's filters go into the query as one would type them:
+// bare where the parser reads the value the same (after:2026-03-02, not
+// after:"2026-03-02"), quoted where it would not.
+func TestFormFiltersQuotedOnlyWhereNeeded(t *testing.T) {
+	f := searchForm{Q: "harbour", Site: "news.example.com", Author: "Jane Doe", Tag: "-x", Lang: "en-gb",
+		Section: "a:b", After: "2026-03-02", Before: "2026-03-03"}
+	want := `harbour site:news.example.com author:"Jane Doe" tag:"-x" lang:en-gb section:"a:b" after:2026-03-02 before:2026-03-03`
+	if got := f.Full(); got != want {
+		t.Errorf("Full() = %s\nwant     %s", got, want)
+	}
+	if _, err := query.Parse(want); err != nil {
+		t.Error(err)
+	}
+	for _, tc := range []struct{ field, value, want string }{
+		{"author", "O'Brien", "author:O'Brien"},
+		{"author", "Jean-Luc", "author:Jean-Luc"},
+		{"tag", "OR", `tag:"OR"`},
+		{"after", "2026-3-2x", `after:"2026-3-2x"`},
+		{"lang", " en ", `lang:en`},
+		{"section", "world*", `section:"world*"`},
+		{"site", "", `site:""`},
+	} {
+		got := filterTerm(query.Field(tc.field), tc.value)
+		if got != tc.want {
+			t.Errorf("filterTerm(%s, %q) = %s, want %s", tc.field, tc.value, got, tc.want)
+		}
+	}
+	// Whatever is typed, the query reads back the value typed.
+	for _, v := range []string{"wor*ld", "a(b", "OR", "AND", "x:y", "sort:date", "-x", "é ü", "news*", " 2 ", "a)"} {
+		term := filterTerm(query.Section, v)
+		q, err := query.Parse(term)
+		if err != nil {
+			t.Errorf("filterTerm(section, %q) = %s: %v", v, term, err)
+			continue
+		}
+		if f, ok := q.Root.(*query.Filter); !ok || f.Value != strings.TrimSpace(v) {
+			t.Errorf("filterTerm(section, %q) = %s, which reads back as %#v", v, term, q.Root)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -349,7 +350,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if isType[*http.MaxBytesError](err) {
 			return err
 		}
-		return badRequest("request body: %v", err)
+		return bodyError(err, v)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if isType[*http.MaxBytesError](err) {
@@ -358,6 +359,27 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("request body: want one JSON object")
 	}
 	return nil
+}
+
+// intRange returns the smallest and largest value of an integer type t,
+// spelt in decimal, and false for another type.
+func intRange(t reflect.Type) (lo, hi string, ok bool) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b := uint(t.Bits())
+		return strconv.FormatInt(-1<<(b-1), 10), strconv.FormatInt(1<<(b-1)-1, 10), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "0", strconv.FormatUint(1<<t.Bits()-1, 10), true
+	}
+	return "", "", false
+}
+
+// isWholeLiteral reports whether a JSON number is written as a whole
+// number (digits, perhaps a minus sign): one an integer field refuses
+// only because it does not fit.
+func isWholeLiteral(n string) bool {
+	n = strings.TrimPrefix(n, "-")
+	return n != "" && strings.Trim(n, "0123456789") == ""
 }
 
 // bodyEmpty reports whether r came without a body. A body of unknown
@@ -377,4 +399,60 @@ func bodyEmpty(r *http.Request) bool {
 		io.Closer
 	}{br, r.Body}
 	return errors.Is(err, io.EOF)
+}
+
+// bodyError is the 400 of a JSON body that decodeJSON could not read into
+// v (a pointer to a struct), in the API's words rather than Go's: which
+// field is wrong and what it wants, where the body stops being JSON, or
+// which fields there are.
+func bodyError(err error, v any) *Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return badRequest("request body: empty; want a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("request body: the JSON ends before it is complete")
+	case errors.As(err, &syntaxErr):
+		return badRequest("request body: not valid JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &typeErr):
+		got := typeErr.Value // "number 1e30", "string", "array", …
+		if typeErr.Field == "" {
+			return badRequest("request body: want a JSON object, got %s", JSONGot(got))
+		}
+		if lo, hi, ok := intRange(typeErr.Type); ok {
+			if n, whole := strings.CutPrefix(got, "number "); whole && isWholeLiteral(n) {
+				return badRequest("%s: %s is out of range (want a whole number from %s to %s)", typeErr.Field, n, lo, hi)
+			}
+		}
+		return badRequest("%s: want %s, got %s", typeErr.Field, JSONWant(typeErr.Type), JSONGot(got))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return badRequest("unknown field %s: want %s", name, strings.Join(jsonFields(v), ", "))
+	}
+	return badRequest("request body: %v", err)
+}
+
+// jsonFields lists the JSON names of the fields of the struct v points to.
+func jsonFields(v any) []string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }

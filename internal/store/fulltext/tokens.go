@@ -124,3 +124,23 @@ func Words(s string) []string {
 	}
 	return out
 }
+
+// AuthorKey is the form in which an author's name and an author: filter's
+// value are compared: its words as the full-text index folds them (case
+// and diacritics ignored; apostrophes, hyphens and other punctuation
+// separating words, so that O'Brien and O’Brien are both "o brien"),
+// joined by single spaces. The text is lower-cased as Go lower-cases it
+// first, as the stored names are (their norm): unicode61 leaves the case
+// of some scripts (Cherokee, Georgian Mtavruli, Osage, Adlam…) alone, so
+// without it a name typed in capitals would not find its stored, lower
+// case, self. Both backends match author: filters with it
+// (AuthorMatches).
+func AuthorKey(s string) string { return strings.Join(Words(strings.ToLower(s)), " ") }
+
+// AuthorMatches reports whether an author: filter whose AuthorKey is
+// filter matches an author whose AuthorKey is name: when the filter's
+// words are a run of whole words of the name. A filter without words
+// matches no one.
+func AuthorMatches(name, filter string) bool {
+	return filter != "" && strings.Contains(" "+name+" ", " "+filter+" ")
+}

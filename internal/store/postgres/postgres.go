@@ -55,6 +55,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
 )
 
@@ -72,6 +73,9 @@ type DB struct {
 	// every letter as Go's strings.ToLower does (the article columns are
 	// COLLATE "C", which folds A-Z only): see sectionCollation.
 	unicodeLower string
+
+	// authorKeys is the authors' folded names, for author: filters.
+	authorKeys fulltext.AuthorIndex
 
 	// dictionary caches (host, author or tag norm → id) of committed rows.
 	mu      sync.Mutex

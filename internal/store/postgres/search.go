@@ -35,6 +35,9 @@ type where struct {
 	args  []any
 	// unicodeLower is DB.unicodeLower.
 	unicodeLower string
+	// authorIDs is, for each author: filter's value, the ids of the
+	// authors it matches (DB.authorIDs).
+	authorIDs map[string][]int64
 }
 
 func (w *where) arg(v any) string {
@@ -65,9 +68,10 @@ func (w *where) next(k int) string { return "$" + strconv.Itoa(len(w.args)+k) }
 // translate turns q into SQL, as the SQLite backend splits it: text-only
 // conjuncts become one tsquery (the one that ranks), exclusions of text
 // fold into it where there is something to subtract from, everything else
-// becomes SQL conditions.
-func translate(q *query.Query, unicodeLower string) *where {
-	w := &where{unicodeLower: unicodeLower}
+// becomes SQL conditions. authorIDs holds the ids of the authors each
+// author: filter's value matches (DB.authorIDs; DB.translate fills it).
+func translate(q *query.Query, unicodeLower string, authorIDs map[string][]int64) *where {
+	w := &where{unicodeLower: unicodeLower, authorIDs: authorIDs}
 	var pos, neg []string
 	var rest []query.Node
 	for _, n := range q.Conjuncts() {
@@ -240,8 +244,11 @@ func (w *where) filterExpr(f *query.Filter) string {
 		return `a.site_id IN (SELECT id FROM sites WHERE host = ` + w.arg(f.Value) +
 			` OR lower(host) LIKE ` + w.arg(asciiLower("%."+likeEscape(f.Value))) + `)`
 	case query.Author:
-		return `a.n IN (SELECT aa.n FROM authors au JOIN article_authors aa ON aa.author_id = au.id
-			WHERE ' ' || lower(au.norm) || ' ' LIKE ` + w.arg(asciiLower("% "+likeEscape(norm(f.Value))+" %")) + `)`
+		ids := w.authorIDs[f.Value]
+		if len(ids) == 0 {
+			return "false"
+		}
+		return `a.n IN (SELECT aa.n FROM article_authors aa WHERE aa.author_id = ANY(` + w.arg(ids) + `))`
 	case query.Tag:
 		return `a.n IN (SELECT at.n FROM tags t JOIN article_tags at ON at.tag_id = t.id WHERE t.norm = ` +
 			w.arg(norm(f.Value)) + `)`
@@ -312,7 +319,10 @@ func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptio
 // matches are ranked (every one, or for words alone the RankWindow most
 // recently archived), where counting stops (MaxTotal) and how ties break.
 func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	from, args := w.from(), w.args
 	score := "0::real"
 	if w.match != "" && opts.Sort == query.SortRelevance {
@@ -515,7 +525,10 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
 	day := `floor(a.date / 86400.0)::bigint`
 	from := w.from()
 	if opts.Collapse {
@@ -578,7 +591,10 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	if err := store.CheckN(n); err != nil {
 		return nil, fmt.Errorf("top: %w", err)
 	}
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("top: %w", err)
+	}
 	from := w.from()
 	var sqlq string
 	switch field {
@@ -636,7 +652,11 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 // Scan implements store.Store. It runs one statement, so it reads one
 // consistent snapshot; rows stream from the server as fn consumes them.
 func (db *DB) Scan(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, translate(q, db.unicodeLower), true, fn)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return db.scan(ctx, q, w, true, fn)
 }
 
 var _ store.ChangeScanner = (*DB)(nil)
@@ -649,7 +669,10 @@ func (db *DB) ScanChanged(ctx context.Context, q *query.Query, since time.Time, 
 	if err := db.db.QueryRowContext(ctx, `SELECT changes_from FROM counters`).Scan(&from); err != nil {
 		return fmt.Errorf("scan %q: %w", q.String(), err)
 	}
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
 	cond, args := sqlschema.ChangedSince(since, from, w.next(1))
 	w.cond, w.args = append(w.cond, cond), append(w.args, args...)
 	return db.scan(ctx, q, w, true, fn)
@@ -670,7 +693,11 @@ var _ store.MetaScanner = (*DB)(nil)
 // ScanMeta implements store.MetaScanner: Scan's statement without the
 // text column.
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	return db.scan(ctx, q, translate(q, db.unicodeLower), false, fn)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
+	return db.scan(ctx, q, w, false, fn)
 }
 
 // scan is Scan of q, translated (w), with the texts or (ScanMeta) without.

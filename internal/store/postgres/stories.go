@@ -17,10 +17,13 @@ func (db *DB) TopStories(ctx context.Context, q *query.Query, n int) ([]store.St
 	if err := store.CheckN(n); err != nil {
 		return nil, fmt.Errorf("top stories: %w", err)
 	}
-	w := translate(q, db.unicodeLower)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("top stories: %w", err)
+	}
 	sqlq := `SELECT m.cluster_id, m.articles, m.sites, m.last, a.id, a.title, a.canonical_url, s.host, a.date, a.original_url
 		FROM (SELECT a.cluster_id, count(*) AS articles, count(DISTINCT a.site_id) AS sites, max(a.date) AS last,
-			min(a.date) AS first, (array_agg(a.n ORDER BY a.date, a.id))[1] AS first_n` + w.from() + `
+			min(a.date) AS first, (array_agg(a.n ORDER BY a.date, a.n))[1] AS first_n` + w.from() + `
 			GROUP BY a.cluster_id HAVING count(*) > 1
 			ORDER BY articles DESC, sites DESC, first, a.cluster_id LIMIT ` + w.next(1) + `) m
 		JOIN articles a ON a.n = m.first_n JOIN sites s ON s.id = a.site_id

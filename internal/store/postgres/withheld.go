@@ -10,9 +10,10 @@ import (
 )
 
 var (
-	_ store.Withholder     = (*tx)(nil)
-	_ store.WriteFencer    = (*tx)(nil)
-	_ store.WithheldLister = (*DB)(nil)
+	_ store.Withholder      = (*tx)(nil)
+	_ store.WriteFencer     = (*tx)(nil)
+	_ store.WithheldLister  = (*DB)(nil)
+	_ store.WithheldChecker = (*DB)(nil)
 )
 
 // Withhold implements store.Withholder.
@@ -74,6 +75,11 @@ func (t *tx) isWithheld(ctx context.Context, id string) (bool, error) {
 // ListWithheld implements store.WithheldLister.
 func (db *DB) ListWithheld(ctx context.Context) ([]store.WithheldArticle, error) {
 	return sqlschema.ListWithheld(ctx, db.db)
+}
+
+// IsWithheld implements store.WithheldChecker.
+func (db *DB) IsWithheld(ctx context.Context, id string) (bool, error) {
+	return sqlschema.IsWithheld(ctx, db.db, id, dollar)
 }
 
 // Release implements store.WithheldLister.

@@ -90,12 +90,17 @@ func rowTestOf(ctx context.Context, tx querier, w *where, n query.Node, f *keyFi
 	var kids []query.Node
 	switch n := n.(type) {
 	case *query.Filter: // tag: or author:
-		q, args := linkIDs(n)
+		if n.Field == query.Author {
+			t.op, t.set = 'a', map[int32]bool{}
+			for _, id := range w.authorIDs[n.Value] {
+				t.set[int32(id)] = true
+			}
+			f.authors = true
+			return t, nil
+		}
+		q, args := w.linkIDs(n)
 		set, err := idSet(ctx, tx, q, args...)
 		t.op, t.set = 't', set
-		if n.Field == query.Author {
-			t.op = 'a'
-		}
 		f.tags, f.authors = f.tags || t.op == 't', f.authors || t.op == 'a'
 		return t, err
 	case *query.Not:
@@ -147,7 +152,7 @@ func keyFilterOf(ctx context.Context, tx querier, w *where) (keyFilter, bool, er
 				f.until = min(f.until, dayOf(d))
 			}
 		case query.Site:
-			c, args := filterExpr(fl)
+			c, args := w.filterExpr(fl)
 			ids, err := idSet(ctx, tx, `SELECT s.id FROM sites s WHERE `+strings.Replace(c, "a.site_id", "s.id", 1), args...)
 			if err != nil {
 				return f, false, err

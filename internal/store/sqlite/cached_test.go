@@ -122,7 +122,7 @@ func TestCachedAfterDeletes(t *testing.T) {
 	cachedBefore := 0
 	for _, s := range queries {
 		q := mustParse(t, s)
-		if _, ok, err := keyFilterOf(ctx, db.r, translate(q)); err != nil {
+		if _, ok, err := keyFilterOf(ctx, db.r, mustTranslate(t, db, q)); err != nil {
 			t.Fatal(err)
 		} else if ok {
 			cachedBefore++
@@ -256,7 +256,7 @@ func compareCachedReads(t *testing.T, db *DB, s string) (cached bool) {
 	if err != nil {
 		t.Fatalf("%q: %v", s, err)
 	}
-	_, cached, err = keyFilterOf(ctx, db.r, translate(q))
+	_, cached, err = keyFilterOf(ctx, db.r, mustTranslate(t, db, q))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestCachedSearch(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						w := translate(q)
+						w := mustTranslate(t, db, q)
 						if norm.Sort == query.SortRelevance && w.match == "" {
 							norm.Sort = query.SortNewest
 						}
@@ -469,7 +469,7 @@ func TestSharedWalk(t *testing.T) {
 		if !reflect.DeepEqual(alone, together) {
 			t.Errorf("%q: reads sharing their work differ from reads alone:\nalone    %+v\ntogether %+v", s, alone, together)
 		}
-		w := translate(q)
+		w := mustTranslate(t, db, q)
 		if _, ok, _ := keyFilterOf(context.Background(), db.r, w); !ok || w.match == "" {
 			continue
 		}
@@ -483,4 +483,14 @@ func TestSharedWalk(t *testing.T) {
 	if shared < 10 {
 		t.Errorf("%d queries shared a walk, want more to test", shared)
 	}
+}
+
+// mustTranslate is db.translate of q, which fails t on an error.
+func mustTranslate(t testing.TB, db *DB, q *query.Query) *where {
+	t.Helper()
+	w, err := db.translate(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

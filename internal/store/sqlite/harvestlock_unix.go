@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"syscall"
@@ -19,8 +20,17 @@ var _ store.HarvestLocker = (*DB)(nil)
 // on ARCHIVE.harvest.lock, which the system releases if the process
 // dies, so a killed harvest never leaves it held. When another process
 // holds it, the error names that process and what it is doing.
+//
+// An archive opened with OpenReadOnly in a folder where the lock file
+// cannot be made needs no lock: nothing this process does to it writes
+// (a harvest fails at its first write, and CheckIndex reads a copy of
+// the index), so release does nothing.
 func (db *DB) LockHarvest(_ context.Context, holder string) (release func(), err error) {
-	return lockFile(db.path+".harvest.lock", holder)
+	release, err = lockFile(db.path+".harvest.lock", holder)
+	if err != nil && db.readOnly && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+		return func() {}, nil
+	}
+	return release, err
 }
 
 // lockFile takes an exclusive, non-blocking flock on path, writing this

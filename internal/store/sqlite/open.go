@@ -32,6 +32,22 @@ import (
 // then open the archive with OpenReadOnly instead.
 var ErrReadOnly = errors.New("read-only")
 
+// ReadOnlyError is the error, wrapping ErrReadOnly, that says which archive
+// may not be written here and why: the refusal of Open, and every write to
+// an archive opened with OpenReadOnly. It is the one a command's caller
+// shows when a write fails for that reason, without the words of the step
+// that met it. OpenReadOnly's own refusals (an archive that cannot even be
+// read here) are not ReadOnlyErrors.
+type ReadOnlyError struct {
+	Path string // the archive
+	msg  string
+}
+
+func (e *ReadOnlyError) Error() string { return e.msg }
+
+// Unwrap makes a ReadOnlyError ErrReadOnly for errors.Is.
+func (e *ReadOnlyError) Unwrap() error { return ErrReadOnly }
+
 // ErrNotArchive is wrapped by the errors of Open and OpenReadOnly for a file
 // that is not a Herald archive: not a SQLite database, or a SQLite database
 // with tables of its own but no record of Herald's migrations. Herald leaves
@@ -183,7 +199,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db := newDB(path, sql.OpenDB(readOnlyConnector{path}))
-	db.r = r
+	db.r, db.readOnly = r, true
 	if err := db.loadDicts(ctx, db.r); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -252,7 +268,11 @@ func openPool(ctx context.Context, path string, params url.Values) (*sql.DB, err
 type readOnlyConnector struct{ path string }
 
 func (c readOnlyConnector) Connect(context.Context) (driver.Conn, error) {
-	return nil, fmt.Errorf("archive %s is %w (opened for reading only)", c.path, ErrReadOnly)
+	why := "opened for reading only"
+	if err := canWrite(c.path); err != nil {
+		why = err.Error()
+	}
+	return nil, &ReadOnlyError{Path: c.path, msg: fmt.Sprintf("archive %s is read-only (%s)", c.path, why)}
 }
 
 func (c readOnlyConnector) Driver() driver.Driver { return c }
@@ -427,7 +447,7 @@ func openError(path string, err error) error {
 		cause = se // SQLite's words, without the wrapping that names path
 	}
 	if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
-		return fmt.Errorf("archive %s: folder %s is %w (%v)", path, filepath.Dir(path), ErrReadOnly, cause)
+		return &ReadOnlyError{Path: path, msg: fmt.Sprintf("archive %s: folder %s is read-only (%v)", path, filepath.Dir(path), cause)}
 	}
-	return fmt.Errorf("archive %s is %w (%v)", path, ErrReadOnly, cause)
+	return &ReadOnlyError{Path: path, msg: fmt.Sprintf("archive %s is read-only (%v)", path, cause)}
 }

@@ -187,7 +187,7 @@ func readVersions(rows *sql.Rows) ([]*store.Record, error) {
 // Cluster implements store.Store.
 func (db *DB) Cluster(ctx context.Context, clusterID string) ([]*store.Record, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+`, a.text FROM articles a
-		WHERE a.cluster_id = ? ORDER BY a.date, a.id`, clusterID)
+		WHERE a.cluster_id = ? ORDER BY a.date, a.n`, clusterID)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", clusterID, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,9 @@ type where struct {
 	keyFilters []*query.Filter
 	rowNodes   []query.Node
 	otherCond  bool
+	// authorIDs is, for each author: filter's value, the ids of the
+	// authors it matches (DB.translate).
+	authorIDs map[string][]int64
 }
 
 // from returns the FROM and WHERE clauses; the FTS table is joined only
@@ -147,11 +151,22 @@ func (w *where) from() (string, []any) {
 // empty reports whether the query matches everything.
 func (w *where) empty() bool { return w.match == "" && len(w.cond) == 0 }
 
-// translate turns q into SQL. Text-only conjuncts become one FTS5 MATCH
+// translate is translate of q, with its author: filters matched first
+// (the ids of the authors each matches: see fulltext.AuthorIndex).
+func (db *DB) translate(ctx context.Context, q *query.Query) (*where, error) {
+	ids, err := db.authorKeys.Match(ctx, db.r, fulltext.AuthorValues(q))
+	if err != nil {
+		return nil, fmt.Errorf("authors: %w", err)
+	}
+	return translate(q, ids), nil
+}
+
+// translate turns q into SQL. authorIDs holds the ids of the authors
+// each author: filter's value matches (DB.translate fills it). Text-only conjuncts become one FTS5 MATCH
 // (the one bm25 ranks); exclusions of text fold into it with NOT where
 // there is something to subtract from; everything else becomes SQL.
-func translate(q *query.Query) *where {
-	w := &where{}
+func translate(q *query.Query, authorIDs map[string][]int64) *where {
+	w := &where{authorIDs: authorIDs}
 	var pos, neg []string
 	var text, rest []query.Node
 	for _, n := range q.Conjuncts() {
@@ -319,13 +334,13 @@ func (w *where) sqlExpr(n query.Node) (string, []any) {
 		// which a list of a thousand site: filters joined by OR was.
 		return sqlschema.Balanced(parts, op), args
 	case *query.Filter:
-		return filterExpr(n)
+		return w.filterExpr(n)
 	}
 	// A lone word or phrase was handled by fts above.
 	return "1", nil
 }
 
-func filterExpr(f *query.Filter) (string, []any) {
+func (w *where) filterExpr(f *query.Filter) (string, []any) {
 	switch f.Field {
 	case query.Site:
 		if !f.Subdomains() {
@@ -334,10 +349,10 @@ func filterExpr(f *query.Filter) (string, []any) {
 		return `a.site_id IN (SELECT id FROM sites WHERE host = ? OR host LIKE ? ESCAPE '\')`,
 			[]any{f.Value, "%." + likeEscape(f.Value)}
 	case query.Author:
-		ids, args := linkIDs(f)
+		ids, args := w.linkIDs(f)
 		return `a.n IN (SELECT aa.n FROM article_authors aa WHERE aa.author_id IN (` + ids + `))`, args
 	case query.Tag:
-		ids, args := linkIDs(f)
+		ids, args := w.linkIDs(f)
 		return `a.n IN (SELECT at.n FROM article_tags at WHERE at.tag_id IN (` + ids + `))`, args
 	case query.Lang:
 		return `(a.language LIKE ? ESCAPE '\' OR a.language LIKE ? ESCAPE '\')`,
@@ -384,13 +399,24 @@ func originalPatterns(f *query.Filter) []string {
 	return pats
 }
 
-// linkIDs returns the query of the ids of the authors or tags an
-// author: or tag: filter f matches: an author's name (normalised) holding
-// the filter's words in a row, a tag's whole name.
-func linkIDs(f *query.Filter) (string, []any) {
+// linkIDs returns the ids, or the query of the ids, of the authors or
+// tags an author: or tag: filter f matches: an author's name holding the
+// filter's words in a row, as the full-text index folds words (see
+// fulltext.AuthorMatches; w.authorIDs holds the ids), a tag's whole name.
+func (w *where) linkIDs(f *query.Filter) (string, []any) {
 	if f.Field == query.Author {
-		return `SELECT au.id FROM authors au WHERE ' ' || au.norm || ' ' LIKE ? ESCAPE '\'`,
-			[]any{"% " + likeEscape(norm(f.Value)) + " %"}
+		ids := w.authorIDs[f.Value]
+		if len(ids) == 0 {
+			return `SELECT au.id FROM authors au WHERE 0`, nil
+		}
+		var b strings.Builder
+		for i, id := range ids {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(id, 10))
+		}
+		return b.String(), nil
 	}
 	return `SELECT t.id FROM tags t WHERE t.norm = ?`, []any{norm(f.Value)}
 }
@@ -464,7 +490,10 @@ func (db *DB) Search(ctx context.Context, q *query.Query, opts store.SearchOptio
 }
 
 func (db *DB) search(ctx context.Context, q *query.Query, opts store.SearchOptions) (*store.SearchResult, error) {
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	if w.match != "" && w.indexed {
 		// Probing the full-text index for one article costs about a hundred
 		// times a step through a word's matches, so drive from the
@@ -824,7 +853,10 @@ func (db *DB) Timeline(ctx context.Context, q *query.Query, opts store.TimelineO
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
 	if !opts.Collapse && !db.noCaches {
 		// Words, dates and sites: counted from the caches (cached.go).
 		out, ok, err := db.cachedTimeline(ctx, w, opts)
@@ -923,7 +955,10 @@ func (db *DB) Top(ctx context.Context, q *query.Query, field store.TopField, n i
 	if err := store.CheckN(n); err != nil {
 		return nil, fmt.Errorf("top: %w", err)
 	}
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("top: %w", err)
+	}
 	from, args := w.from()
 	var sqlq string
 	if field == store.TopTag || field == store.TopAuthor {
@@ -1087,7 +1122,10 @@ func (db *DB) ChangeClock(context.Context) (time.Time, error) { return time.Now(
 
 // scan is Scan with cond, on articles a, added to the query's conditions.
 func (db *DB) scan(ctx context.Context, q *query.Query, cond string, condArgs []any, fn func(*store.Record) error) error {
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
 	from, args := w.from()
 	if cond != "" {
 		from += " AND " + cond
@@ -1184,7 +1222,10 @@ var _ store.MetaScanner = (*DB)(nil)
 // text column, whose compressed bytes (most of an article row, often in
 // overflow pages) are then not read at all.
 func (db *DB) ScanMeta(ctx context.Context, q *query.Query, fn func(*store.Record) error) error {
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", q.String(), err)
+	}
 	from, args := w.from()
 	wrap := func(err error) error { return fmt.Errorf("scan %q: %w", q.String(), err) }
 	rows, err := db.r.QueryContext(ctx, `SELECT `+recordCols+from+` ORDER BY a.date, a.id`, args...)

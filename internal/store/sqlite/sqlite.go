@@ -66,6 +66,7 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
+	"github.com/herald-archive/herald/internal/store/fulltext"
 	"github.com/herald-archive/herald/internal/store/sqlschema"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -79,8 +80,13 @@ type DB struct {
 	path string
 	w    writer  // the single writer connection
 	r    *sql.DB // query-only readers
+	// readOnly is set by OpenReadOnly: every write fails (w's connector).
+	readOnly bool
 	// stmts holds statements prepared on r, by query text (see prepared).
 	stmts sync.Map
+
+	// authorKeys is the authors' folded names, for author: filters.
+	authorKeys fulltext.AuthorIndex
 
 	// dictionary caches (host, author or tag norm, facet key → id) of
 	// committed rows.

@@ -38,11 +38,14 @@ type storyCount struct {
 	articles    int
 	sites       map[int64]bool
 	first, last int64   // dates
-	firstNs     []int64 // the matches dated first
+	firstNs     []int64 // the matches dated first (the first archived of them is the story's first)
 }
 
 func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.Story, error) {
-	w := translate(q)
+	w, err := db.translate(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -135,7 +138,7 @@ func (db *DB) topStories(ctx context.Context, q *query.Query, n int) ([]store.St
 		}
 		var date int64
 		err = tx.QueryRowContext(ctx, `SELECT a.id, a.title, a.canonical_url, s.host, a.date, a.original_url FROM articles a
-			JOIN sites s ON s.id = a.site_id WHERE a.n IN (SELECT value FROM json_each(?)) ORDER BY a.id LIMIT 1`, string(ns)).
+			JOIN sites s ON s.id = a.site_id WHERE a.n IN (SELECT value FROM json_each(?)) ORDER BY a.n LIMIT 1`, string(ns)).
 			Scan(&s.First.ID, &s.First.Title, &s.First.URL, &s.First.Site, &date, &s.First.OriginalURL)
 		if err != nil {
 			return nil, fmt.Errorf("first article of cluster %s: %w", s.Cluster, err)

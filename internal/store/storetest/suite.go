@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ScanCollapsed", func(t *testing.T) { testScanCollapsed(t, fresh(t)) })
 	t.Run("TimelineCollapsed", func(t *testing.T) { testTimelineCollapsed(t, fresh(t)) })
 	t.Run("TopStories", func(t *testing.T) { testTopStories(t, fresh(t)) })
+	t.Run("StoryFirstArchived", func(t *testing.T) { testStoryFirstArchived(t, fresh(t)) })
 	st := loaded(t) // the read-only tests share one archive
 	t.Run("SearchMatches", func(t *testing.T) { testSearchMatches(t, st) })
 	t.Run("SearchOrder", func(t *testing.T) { testSearchOrder(t, st) })
@@ -69,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FrontierLastmods", func(t *testing.T) { testFrontierLastmods(t, fresh(t)) })
 	t.Run("SitemapValidators", func(t *testing.T) { testSitemapValidators(t, fresh(t)) })
 	t.Run("FilterEdges", func(t *testing.T) { testFilterEdges(t, fresh(t)) })
+	t.Run("AuthorFolding", func(t *testing.T) { testAuthorFolding(t, fresh(t)) })
 	t.Run("JoinCluster", func(t *testing.T) { testJoinCluster(t, fresh(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, fresh(t)) })
 	t.Run("Withhold", func(t *testing.T) { testWithhold(t, fresh(t)) })

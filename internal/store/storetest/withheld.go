@@ -13,8 +13,8 @@ import (
 // withheld id is not archived again (Put writes nothing and says
 // Withheld), in the transaction that withheld it and after; its URL is
 // seen, so harvests skip it; an id can be withheld before it is ever
-// archived; withholding again keeps the first record; released, the id
-// is archived again.
+// archived; withholding again keeps the first record; IsWithheld says so
+// (store.WithheldChecker); released, the id is archived again.
 func testWithhold(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	mk := func(id, text string) store.Entry {
@@ -71,6 +71,13 @@ func testWithhold(t *testing.T, st store.Store) {
 		}
 		if seen, err := st.Seen(ctx, "https://kept.example/"+id); err != nil || !seen {
 			t.Errorf("Seen(%s) = %v, %v; want true (harvests skip it)", id, seen, err)
+		}
+	}
+	if c, ok := st.(store.WithheldChecker); ok {
+		for id, want := range map[string]bool{"w0": true, "w9": true, "w1": false, "nope": false} {
+			if got, err := c.IsWithheld(ctx, id); err != nil || got != want {
+				t.Errorf("IsWithheld(%s) = %v, %v; want %v", id, got, err, want)
+			}
 		}
 	}
 	if out := put(t, st, mk("w1", "A story that stays, updated.")); out != store.Updated {
