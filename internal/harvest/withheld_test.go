@@ -10,13 +10,12 @@ import (
 	"github.com/herald-archive/herald/internal/store"
 )
 
-// TestHarvestSkipsWithheld: a URL the archive withholds (a takedown) is
-// not fetched again when a sitemap lists it, nor stored; the others are.
-func TestHarvestSkipsWithheld(t *testing.T) {
+// withhold makes the archive withhold the article of rawURL (a takedown)
+// and returns the URL's canonical form.
+func withhold(t *testing.T, st store.Store, rawURL string) string {
+	t.Helper()
 	ctx := context.Background()
-	ts, arts := gazette(t, "0.01")
-	st, dir := testArchive(t)
-	cu, err := canon.URL(ts.url(arts[0].path))
+	cu, err := canon.URL(rawURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,12 +23,23 @@ func TestHarvestSkipsWithheld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer tx.Rollback()
 	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu, Reason: "takedown"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	return cu
+}
+
+// TestHarvestSkipsWithheld: a URL the archive withholds (a takedown) is
+// not fetched again when a sitemap lists it, nor stored; the others are.
+func TestHarvestSkipsWithheld(t *testing.T) {
+	ctx := context.Background()
+	ts, arts := gazette(t, "0.01")
+	st, dir := testArchive(t)
+	withhold(t, st, ts.url(arts[0].path))
 	h := newTestHarvester(t, st, testOptions(dir))
 	addSource(t, st, ts.url("/sitemap_index.xml"), store.KindSitemap)
 	sum, err := h.RunDue(ctx)
@@ -53,20 +63,7 @@ func TestHarvestSkipsWithheld(t *testing.T) {
 func TestImportWARCSkipsWithheld(t *testing.T) {
 	ctx := context.Background()
 	st, _ := testArchive(t)
-	cu, err := canon.URL("https://gazette.example/news/2026/05/04/story-3.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := st.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	cu := withhold(t, st, "https://gazette.example/news/2026/05/04/story-3.html")
 	f, err := os.Open(testWARC(t, t.TempDir(), 6))
 	if err != nil {
 		t.Fatal(err)
@@ -97,20 +94,7 @@ func TestHarvestNamedWithheldNotFetched(t *testing.T) {
 	if _, err := h.Harvest(ctx, []string{withheld}); err != nil {
 		t.Fatal(err)
 	}
-	cu, err := canon.URL(withheld)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := st.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.(store.Withholder).Withhold(ctx, store.WithheldArticle{ID: canon.ID(cu), URL: cu, Reason: "takedown"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	cu := withhold(t, st, withheld)
 	before := ts.hit(arts[0].path)
 	sum, err := h.Harvest(ctx, []string{withheld, other})
 	if err != nil {
