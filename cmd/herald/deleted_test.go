@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,18 +14,8 @@ import (
 // (exit 2); an article archived again is no longer listed; export
 // --changed-since says how many were deleted since its start.
 func TestDeletedSince(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "a.db")
-	stories := storyLines(t, map[string]string{
-		"one.example":   "The ferry timetable changes on Monday for the winter months, the operator said on Friday.",
-		"two.example":   "A new bakery opened in the old post office, with queues down the street by noon on Saturday.",
-		"three.example": "The council approved the cycle lane after a long debate about parking spaces near the school.",
-	})
-	if _, stderr, code := herald(t, stories, "--db", db, "import", "jsonl", "-"); code != 0 {
-		t.Fatalf("import: exit %d\n%s", code, stderr)
-	}
-	time.Sleep(20 * time.Millisecond)
-	mark := time.Now().UTC().Format(time.RFC3339Nano)
-	time.Sleep(20 * time.Millisecond)
+	db, stories, marked := threeStoriesThenMark(t)
+	mark := marked.UTC().Format(time.RFC3339Nano)
 	out, stderr, code := herald(t, "", "--db", db, "deleted", "--since", mark)
 	if code != 0 || out != "" || !strings.Contains(stderr, "0 articles deleted since") || strings.Contains(stderr, "warning") {
 		t.Errorf("nothing deleted yet: exit %d\n%s%s", code, out, stderr)

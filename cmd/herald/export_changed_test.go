@@ -33,22 +33,31 @@ func storyLines(t *testing.T, texts map[string]string) string {
 	return b.String()
 }
 
-// herald export --changed-since writes only what the archive wrote since
-// then, new articles and new versions, and names the next delta's start;
-// bad times and --collapse are refused; the API does the same.
-func TestExportChangedSince(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "a.db")
-	first := storyLines(t, map[string]string{
+// threeStoriesThenMark imports three stories of three sites into a new
+// archive and returns the archive, the stories as JSON lines, and a time
+// after they were stored and before anything else is.
+func threeStoriesThenMark(t *testing.T) (db, stories string, mark time.Time) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "a.db")
+	stories = storyLines(t, map[string]string{
 		"one.example":   "The ferry timetable changes on Monday for the winter months, the operator said on Friday.",
 		"two.example":   "A new bakery opened in the old post office, with queues down the street by noon on Saturday.",
 		"three.example": "The council approved the cycle lane after a long debate about parking spaces near the school.",
 	})
-	if _, stderr, code := herald(t, first, "--db", db, "import", "jsonl", "-"); code != 0 {
+	if _, stderr, code := herald(t, stories, "--db", db, "import", "jsonl", "-"); code != 0 {
 		t.Fatalf("import: exit %d\n%s", code, stderr)
 	}
 	time.Sleep(20 * time.Millisecond)
-	mark := time.Now()
+	mark = time.Now()
 	time.Sleep(20 * time.Millisecond)
+	return db, stories, mark
+}
+
+// herald export --changed-since writes only what the archive wrote since
+// then, new articles and new versions, and names the next delta's start;
+// bad times and --collapse are refused; the API does the same.
+func TestExportChangedSince(t *testing.T) {
+	db, _, mark := threeStoriesThenMark(t)
 	out, stderr, code := herald(t, "", "--db", db, "export", "--changed-since", mark.Format(time.RFC3339Nano))
 	if code != 0 || out != "" || !strings.Contains(stderr, "exported 0 articles") {
 		t.Errorf("nothing changed yet: exit %d\n%s%s", code, out, stderr)
