@@ -23,18 +23,7 @@ func TestMigrateChanged(t *testing.T) {
 	path := archiveBefore(t, storetest.Fixture(), `DROP INDEX articles_changed; ALTER TABLE articles DROP COLUMN changed;
 		ALTER TABLE counters DROP COLUMN changes_from; DELETE FROM schema_migrations WHERE name LIKE '%\_changed.sql' ESCAPE '\'`)
 
-	stored := time.Now()
-	time.Sleep(20 * time.Millisecond)
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if m := db.Migrated(); len(m) != 1 {
-		t.Fatalf("migrated %v, want the one", m)
-	}
-	time.Sleep(20 * time.Millisecond)
-	opened := time.Now()
+	db, stored, opened := openMigratingOne(t, path)
 	since := func(from time.Time) []string {
 		t.Helper()
 		var ids []string
@@ -95,4 +84,23 @@ func archiveBefore(t *testing.T, entries []store.Entry, undo string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// openMigratingOne opens the archive at path, which must apply exactly one
+// migration, and returns it (closed when the test ends) with a time
+// before the migration ran and one after.
+func openMigratingOne(t *testing.T, path string) (db *sqlite.DB, before, after time.Time) {
+	t.Helper()
+	before = time.Now()
+	time.Sleep(20 * time.Millisecond)
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if m := db.Migrated(); len(m) != 1 {
+		t.Fatalf("migrated %v, want the one", m)
+	}
+	time.Sleep(20 * time.Millisecond)
+	return db, before, time.Now()
 }

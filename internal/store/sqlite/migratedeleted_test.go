@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/herald-archive/herald/internal/store"
-	"github.com/herald-archive/herald/internal/store/sqlite"
 	"github.com/herald-archive/herald/internal/store/storetest"
 )
 
@@ -19,18 +18,7 @@ func TestMigrateDeleted(t *testing.T) {
 	path := archiveBefore(t, fixture, `DROP TABLE deleted_articles; ALTER TABLE counters DROP COLUMN deletions_from;
 		DELETE FROM schema_migrations WHERE name LIKE '%\_deleted.sql' ESCAPE '\'`)
 
-	before := time.Now()
-	time.Sleep(20 * time.Millisecond)
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if m := db.Migrated(); len(m) != 1 {
-		t.Fatalf("migrated %v, want the one", m)
-	}
-	time.Sleep(20 * time.Millisecond)
-	opened := time.Now()
+	db, before, opened := openMigratingOne(t, path)
 	from, err := db.DeletionsFrom(ctx)
 	if err != nil {
 		t.Fatal(err)
