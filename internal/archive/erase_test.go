@@ -73,10 +73,7 @@ func TestDeleteEraseCaptures(t *testing.T) {
 			ctx := context.Background()
 			st := b.open(t)
 			base := t.TempDir()
-			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := captureWriter(t, base)
 			const feed = "https://news.example/feed.xml"
 			secret := "Jane Doe told the council about her debts. " + story
 			first := captured(t, w, base, "https://news.example/jane", "Jane Doe's story", secret, feed)

@@ -56,6 +56,45 @@ var newsMap = func() string {
 	return m + "</urlset>"
 }()
 
+// captureWriter opens a WARC writer in base where a harvest into the
+// archive herald.db there would write.
+func captureWriter(t *testing.T, base string) *warc.Writer {
+	t.Helper()
+	w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// eraseDelete deletes the articles ids from st with their captures erased
+// (herald delete --erase-captures on an archive in base) and returns the
+// summary.
+func eraseDelete(t *testing.T, st store.Store, base string, ids ...string) *archive.DeleteSummary {
+	t.Helper()
+	opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
+	sum, err := archive.Delete(context.Background(), st, nil, ids, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// payloadsAre checks that the records of wfile at the refs given hold the
+// payloads given.
+func payloadsAre(t *testing.T, wfile string, want map[warc.Ref]string) {
+	t.Helper()
+	for ref, payload := range want {
+		rec, err := warc.ReadAt(wfile, ref.Offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(rec.Payload) != payload {
+			t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, payload)
+		}
+	}
+}
+
 // polled writes a polled document's exchange with w; the response's body
 // is sent as is, with the headers given.
 func polled(t *testing.T, w *warc.Writer, url, contentType string, body []byte, headers ...string) warc.Ref {
@@ -91,10 +130,7 @@ func TestDeleteRedactsFeeds(t *testing.T) {
 			ctx := context.Background()
 			st := b.open(t)
 			base := t.TempDir()
-			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := captureWriter(t, base)
 			var gz bytes.Buffer
 			zw := gzip.NewWriter(&gz)
 			zw.Write([]byte(rssFeed))
@@ -251,13 +287,9 @@ func TestDeleteRedactsPages(t *testing.T) {
 	)
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			ctx := context.Background()
 			st := b.open(t)
 			base := t.TempDir()
-			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := captureWriter(t, base)
 			var gz, br bytes.Buffer
 			zw := gzip.NewWriter(&gz)
 			zw.Write([]byte(front))
@@ -275,11 +307,7 @@ func TestDeleteRedactsPages(t *testing.T) {
 			}
 			ingest(t, st, jane)
 			wfile := filepath.Join(base, jane.Capture.File)
-			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
-			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID}, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := eraseDelete(t, st, base, jane.ID)
 			if c := sum.Captures; c.Erased != 1 || c.Redacted != 4 || c.Entries != 5 || c.ErasedWhole != 0 {
 				t.Errorf("summary %+v, want 1 capture erased, 4 redacted (5 links), none erased whole", c)
 			}
@@ -385,13 +413,9 @@ func TestDeleteRedactsRedirectHops(t *testing.T) {
 	)
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			ctx := context.Background()
 			st := b.open(t)
 			base := t.TempDir()
-			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := captureWriter(t, base)
 			feed := polled(t, w, "https://news.example/feed.xml", "application/rss+xml", []byte(feedDoc))
 			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
 			jane := redirected(t, w, base, "https://news.example/s/x7Kq2", "https://news.example/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
@@ -400,11 +424,7 @@ func TestDeleteRedactsRedirectHops(t *testing.T) {
 				t.Fatal(err)
 			}
 			ingest(t, st, jane, ferry)
-			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
-			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID, ferry.ID}, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := eraseDelete(t, st, base, jane.ID, ferry.ID)
 			if c := sum.Captures; c.Erased != 2 || c.Redacted != 2 || c.Entries != 4 || c.ErasedWhole != 0 {
 				t.Errorf("summary %+v, want 2 captures erased, 2 redacted (4 entries), none erased whole", c)
 			}
@@ -415,18 +435,7 @@ func TestDeleteRedactsRedirectHops(t *testing.T) {
 				}
 				return doc
 			}
-			for _, c := range []struct {
-				ref  warc.Ref
-				want string
-			}{{feed, blank(feedDoc, janeItem, ferryItem)}, {section, blank(front, janeLi, ferryLi)}} {
-				rec, err := warc.ReadAt(wfile, c.ref.Offset)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(rec.Payload) != c.want {
-					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
-				}
-			}
+			payloadsAre(t, wfile, map[warc.Ref]string{feed: blank(feedDoc, janeItem, ferryItem), section: blank(front, janeLi, ferryLi)})
 		})
 	}
 }
@@ -453,10 +462,7 @@ func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
 			ctx := context.Background()
 			st := b.open(t)
 			base := t.TempDir()
-			w, err := warc.NewWriter(filepath.Join(base, "herald.db.warc"), warc.WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := captureWriter(t, base)
 			section := polled(t, w, "https://news.example/section/local/", "text/html", []byte(front))
 			homePage := polled(t, w, "https://news.example/", "text/html", []byte(home))
 			jane := redirectedBy(t, w, base, []redirectHop{{"301 Moved Permanently", "https://news.example/s/j4ne"}, {"302 Found", "https://news.example/live"}}, "https://news.example/2026/jane", "Jane Doe's story", "Jane Doe told the council about her debts. "+story, true)
@@ -466,27 +472,12 @@ func TestDeleteKeepsOtherRedirectHops(t *testing.T) {
 			}
 			ferry := rec("https://news.example/2026/ferry", "Ferry fares rise. "+strings.Replace(story, "council", "ferry board", -1))
 			ingest(t, st, jane, maple, ferry)
-			opts := archive.DeleteOptions{EraseCaptures: true, CaptureBase: base, CaptureOwner: harvest.CaptureArticleID}
-			sum, err := archive.Delete(ctx, st, nil, []string{jane.ID, maple.ID}, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := eraseDelete(t, st, base, jane.ID, maple.ID)
 			if c := sum.Captures; c.Erased != 2 || c.Redacted != 1 || c.Entries != 1 {
 				t.Errorf("summary %+v, want 2 captures erased, 1 redacted (1 entry)", c)
 			}
 			wfile := filepath.Join(base, jane.Capture.File)
-			for _, c := range []struct {
-				ref  warc.Ref
-				want string
-			}{{section, front}, {homePage, strings.Replace(home, janeLi, strings.Repeat(" ", len(janeLi)), 1)}} {
-				rec, err := warc.ReadAt(wfile, c.ref.Offset)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(rec.Payload) != c.want {
-					t.Errorf("%s after the delete:\n%s\nwant\n%s", rec.TargetURI, rec.Payload, c.want)
-				}
-			}
+			payloadsAre(t, wfile, map[warc.Ref]string{section: front, homePage: strings.Replace(home, janeLi, strings.Repeat(" ", len(janeLi)), 1)})
 			if _, err := st.Get(ctx, ferry.ID); err != nil {
 				t.Errorf("the ferry story: %v", err)
 			}
